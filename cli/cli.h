@@ -1,0 +1,26 @@
+/*
+ * cli.h - what the subcommands of the jiuzhu command share: where the policy
+ * data lives, loading it, and the exit codes of FORMATS.md.
+ */
+#ifndef JZ_CLI_H
+#define JZ_CLI_H
+
+#include "jiuzhu/jz_params.h"
+#include "jiuzhu/jz_region.h"
+
+enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+/* The policy folder: --policy, else $JIUZHU_POLICY, else the built-in path. */
+const char *cli_policy_dir(const char *option);
+
+/* Loads policy/regions/shanxi-regions.csv and policy/params/ (printing any
+ * error to stderr).  Returns 0 or an exit code. */
+int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params);
+
+/* Prints a jz_error as one line on stderr, prefixed "jiuzhu: ". */
+void cli_print_error(const jz_error *e);
+
+int cmd_assess(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * main.c - the jiuzhu command: dispatches to one subcommand per file and
+ * holds what they share (finding and loading the policy data).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("用法: jiuzhu <命令> [选项]\n"
+          "\n"
+          "命令:\n"
+          "  assess   评估户记录：一次申请、分类审核认定（低保、支出型、低保边缘、单人保、特困、\n"
+          "           刚性支出困难、临时救助、专项救助转介），输出认定结果及其规则依据\n"
+          "  rules    列出全部规则及其政策依据和参数（--params 列出参数）\n"
+          "\n"
+          "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
+          f);
+}
+
+const char *cli_policy_dir(const char *option)
+{
+    if (option && option[0])
+        return option;
+    const char *env = getenv("JIUZHU_POLICY");
+    if (env && env[0])
+        return env;
+    return JZ_POLICY_DIR;
+}
+
+void cli_print_error(const jz_error *e)
+{
+    char line[1024];
+    jz_error_format(e, line, sizeof line);
+    fprintf(stderr, "jiuzhu: %s\n", line);
+}
+
+int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params)
+{
+    char path[4096];
+    jz_error err;
+    jz_error_clear(&err);
+    snprintf(path, sizeof path, "%s/regions/shanxi-regions.csv", dir);
+    if (jz_regions_load(path, regions, &err) != JZ_OK) {
+        cli_print_error(&err);
+        return EXIT_INPUT;
+    }
+    *params = jz_paramset_new();
+    if (!*params) {
+        fputs("jiuzhu: 内存不足\n", stderr);
+        return EXIT_INPUT;
+    }
+    snprintf(path, sizeof path, "%s/params", dir);
+    if (jz_paramset_load_dir(*params, path, &err) != JZ_OK) {
+        cli_print_error(&err);
+        return EXIT_INPUT;
+    }
+    return EXIT_DONE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "assess") == 0)
+        return cmd_assess(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return cmd_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_DONE;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("jiuzhu 0.1.0");
+        return EXIT_DONE;
+    }
+    fprintf(stderr, "jiuzhu: 未知命令 %s\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

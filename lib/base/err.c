@@ -1,0 +1,375 @@
+/*
+ * err.c - the one error record of jiuzhu and its one-line message.
+ *
+ * Every string kept in a jz_error is made safe on the way in: it is cut to its
+ * buffer on a UTF-8 character boundary (with "…" to show that text is
+ * missing), and bytes that are not valid UTF-8 or are control characters are
+ * written as "\xNN".  So every field of a jz_error is always valid UTF-8 on a
+ * single line, and can go straight into a JSON reply, a log line or a
+ * caseworker's screen, whatever bytes the offending input contained.
+ */
+#include "jiuzhu/jz_err.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The ellipsis that marks a truncated string (U+2026, three bytes). */
+#define ELLIPSIS "\xE2\x80\xA6"
+#define ELLIPSIS_LEN 3
+
+/*
+ * Length of the valid UTF-8 sequence at p (at most n bytes available), or 0
+ * when the bytes there are not valid UTF-8.  Overlong forms, surrogates and
+ * code points above U+10FFFF are invalid, as in RFC 3629.
+ */
+static size_t utf8_seq_len(const unsigned char *p, size_t n)
+{
+    unsigned char b = p[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF) {
+        need = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        need = 3;
+        if (b == 0xE0)
+            lo = 0xA0;
+        else if (b == 0xED)
+            hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 4;
+        if (b == 0xF0)
+            lo = 0x90;
+        else if (b == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (n < need)
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < need; i++) {
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    }
+    return need;
+}
+
+/*
+ * Copies (src, len) into dst with room for limit bytes of text, escaping what
+ * is not printable UTF-8.  Only whole characters and whole escapes are
+ * copied, so a cut never splits one.  Returns the number of bytes written (dst
+ * is not terminated here); *complete tells whether all of src fitted.
+ */
+static size_t copy_units(char *dst, size_t limit, const char *src, size_t len, bool *complete)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t in = 0, out = 0;
+
+    while (in < len) {
+        size_t seq = utf8_seq_len(s + in, len - in);
+        bool printable = seq > 1 || (seq == 1 && s[in] >= 0x20 && s[in] != 0x7F);
+
+        if (printable) {
+            if (out + seq > limit)
+                break;
+            memcpy(dst + out, s + in, seq);
+            out += seq;
+            in += seq;
+        } else {
+            static const char hex[] = "0123456789ABCDEF";
+
+            if (out + 4 > limit)
+                break;
+            dst[out++] = '\\';
+            dst[out++] = 'x';
+            dst[out++] = hex[s[in] >> 4];
+            dst[out++] = hex[s[in] & 0x0F];
+            in++;
+        }
+    }
+    *complete = in == len;
+    return out;
+}
+
+/*
+ * Stores (src, len) into dst[cap] as described at the top of the file.  A
+ * NULL src stores the empty string.  When the text does not fit, it is cut
+ * early enough to leave room for the ellipsis.
+ */
+static void store(char *dst, size_t cap, const char *src, size_t len)
+{
+    bool complete;
+    size_t out;
+
+    if (cap == 0)
+        return;
+    if (src == NULL)
+        len = 0;
+    out = copy_units(dst, cap - 1, src, len, &complete);
+    if (!complete && cap - 1 >= ELLIPSIS_LEN) {
+        out = copy_units(dst, cap - 1 - ELLIPSIS_LEN, src, len, &complete);
+        memcpy(dst + out, ELLIPSIS, ELLIPSIS_LEN);
+        out += ELLIPSIS_LEN;
+    }
+    dst[out] = '\0';
+}
+
+static void store_str(char *dst, size_t cap, const char *src)
+{
+    store(dst, cap, src, src != NULL ? strlen(src) : 0);
+}
+
+void jz_error_clear(jz_error *e)
+{
+    if (e == NULL)
+        return;
+    memset(e, 0, sizeof *e);
+    e->code = JZ_OK;
+}
+
+/* The shared body of jz_error_set and jz_error_setn. */
+__attribute__((format(printf, 6, 0))) static jz_err set_va(jz_error *e, jz_err code,
+                                                           const char *field, const char *value,
+                                                           size_t value_len, const char *reason_fmt,
+                                                           va_list ap);
+
+static jz_err set_va(jz_error *e, jz_err code, const char *field, const char *value,
+                     size_t value_len, const char *reason_fmt, va_list ap)
+{
+    char reason[JZ_ERR_REASON_MAX];
+    int n;
+
+    if (e == NULL)
+        return code;
+    e->code = code;
+    store_str(e->field, sizeof e->field, field);
+    store(e->value, sizeof e->value, value, value != NULL ? value_len : 0);
+
+    /* The formatted reason goes through store() as well, so that a reason cut
+     * by vsnprintf never ends in half a character. */
+    reason[0] = '\0';
+    n = reason_fmt != NULL ? vsnprintf(reason, sizeof reason, reason_fmt, ap) : 0;
+    if (n < 0) {
+        reason[0] = '\0';
+        n = 0;
+    }
+    if ((size_t)n >= sizeof reason) {
+        /* Text was lost: mark it by storing one byte too many, which makes
+         * store() cut the text and add the ellipsis. */
+        char longer[JZ_ERR_REASON_MAX + 1];
+
+        memcpy(longer, reason, sizeof reason - 1);
+        longer[sizeof reason - 1] = ' ';
+        longer[sizeof reason] = '\0';
+        store(e->reason, sizeof e->reason, longer, sizeof reason);
+    } else {
+        store(e->reason, sizeof e->reason, reason, (size_t)n);
+    }
+    return code;
+}
+
+jz_err jz_error_set(jz_error *e, jz_err code, const char *field, const char *value,
+                    const char *reason_fmt, ...)
+{
+    va_list ap;
+    jz_err rc;
+
+    va_start(ap, reason_fmt);
+    rc = set_va(e, code, field, value, value != NULL ? strlen(value) : 0, reason_fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+jz_err jz_error_setn(jz_error *e, jz_err code, const char *field, const char *value,
+                     size_t value_len, const char *reason_fmt, ...)
+{
+    va_list ap;
+    jz_err rc;
+
+    va_start(ap, reason_fmt);
+    rc = set_va(e, code, field, value, value_len, reason_fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void jz_error_prefix_field(jz_error *e, const char *prefix)
+{
+    char joined[2 * JZ_ERR_FIELD_MAX];
+    size_t plen, flen;
+
+    if (e == NULL || prefix == NULL || prefix[0] == '\0')
+        return;
+    plen = strlen(prefix);
+    flen = strlen(e->field);
+    /* A prefix written for a member name ("income.") must not leave a stray
+     * dot before nothing or before an index: "income" and "income[0]". */
+    if (prefix[plen - 1] == '.' && (flen == 0 || e->field[0] == '['))
+        plen--;
+    if (plen > JZ_ERR_FIELD_MAX)
+        plen = JZ_ERR_FIELD_MAX;
+    memcpy(joined, prefix, plen);
+    memcpy(joined + plen, e->field, flen);
+    store(e->field, sizeof e->field, joined, plen + flen);
+}
+
+void jz_error_set_where(jz_error *e, const char *household, const char *member)
+{
+    if (e == NULL)
+        return;
+    if (household != NULL)
+        store_str(e->household, sizeof e->household, household);
+    if (member != NULL)
+        store_str(e->member, sizeof e->member, member);
+}
+
+void jz_error_set_source(jz_error *e, const char *source, long line)
+{
+    size_t len, start = 0;
+
+    if (e == NULL)
+        return;
+    e->line = line;
+    if (source == NULL)
+        return;
+    len = strlen(source);
+    /* The end of a path names the file, so an over-long source keeps its end.
+     * The start is moved to a character boundary and marked with "…". */
+    if (len > sizeof e->source - 1) {
+        start = len - (sizeof e->source - 1 - ELLIPSIS_LEN);
+        while (start < len && ((unsigned char)source[start] & 0xC0) == 0x80)
+            start++;
+        memcpy(e->source, ELLIPSIS, ELLIPSIS_LEN);
+        store(e->source + ELLIPSIS_LEN, sizeof e->source - ELLIPSIS_LEN, source + start,
+              len - start);
+        return;
+    }
+    store(e->source, sizeof e->source, source, len);
+}
+
+/* A bounded string builder that cuts only on character boundaries. */
+typedef struct outbuf {
+    char *buf;
+    size_t cap; /* bytes available for text, terminator excluded */
+    size_t len;
+    bool full;
+} outbuf;
+
+static void put(outbuf *o, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (o->full)
+        return;
+    if (o->len + n > o->cap) {
+        /* Everything stored in a jz_error is valid UTF-8, so backing off over
+         * continuation bytes lands on the start of a character. */
+        n = o->cap - o->len;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        o->full = true;
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = '\0';
+}
+
+/* Adds one "label text" part, separated from the previous one by '，'. */
+static void put_part(outbuf *o, bool *first, const char *label, const char *text, bool quote)
+{
+    if (text[0] == '\0')
+        return;
+    if (!*first)
+        put(o, "，");
+    *first = false;
+    put(o, label);
+    put(o, quote ? " \"" : " ");
+    put(o, text);
+    if (quote)
+        put(o, "\"");
+}
+
+/* A Chinese description of a code, for records that carry no reason. */
+static const char *code_text(jz_err code)
+{
+    switch (code) {
+    case JZ_OK:
+        return "无错误";
+    case JZ_EINPUT:
+        return "输入无效";
+    case JZ_ERANGE:
+        return "数值超出范围";
+    case JZ_ENOMEM:
+        return "内存不足";
+    case JZ_EIO:
+        return "读写文件失败";
+    case JZ_ENOTFOUND:
+        return "未找到";
+    case JZ_EUSAGE:
+        return "命令用法错误";
+    case JZ_EOF:
+        return "输入已结束";
+    }
+    return "未知错误";
+}
+
+void jz_error_format(const jz_error *e, char *buf, size_t n)
+{
+    outbuf o = {buf, n > 0 ? n - 1 : 0, 0, false};
+    bool first = true;
+    char num[32];
+
+    if (n == 0)
+        return;
+    buf[0] = '\0';
+    if (e == NULL) {
+        put(&o, code_text(JZ_OK));
+        return;
+    }
+    if (e->source[0] != '\0') {
+        put(&o, e->source);
+        if (e->line > 0) {
+            snprintf(num, sizeof num, ":%ld", e->line);
+            put(&o, num);
+        }
+        put(&o, ": ");
+    } else if (e->line > 0) {
+        snprintf(num, sizeof num, "第%ld行: ", e->line);
+        put(&o, num);
+    }
+    put_part(&o, &first, "户", e->household, false);
+    put_part(&o, &first, "成员", e->member, false);
+    put_part(&o, &first, "字段", e->field, false);
+    put_part(&o, &first, "值", e->value, true);
+    if (!first)
+        put(&o, "：");
+    put(&o, e->reason[0] != '\0' ? e->reason : code_text(e->code));
+}
+
+const char *jz_err_name(jz_err code)
+{
+    switch (code) {
+    case JZ_OK:
+        return "ok";
+    case JZ_EINPUT:
+        return "input";
+    case JZ_ERANGE:
+        return "range";
+    case JZ_ENOMEM:
+        return "nomem";
+    case JZ_EIO:
+        return "io";
+    case JZ_ENOTFOUND:
+        return "notfound";
+    case JZ_EUSAGE:
+        return "usage";
+    case JZ_EOF:
+        return "eof";
+    }
+    return "unknown";
+}

@@ -1,0 +1,172 @@
+/*
+ * money.c - yuan strings in, integer fen out, and overflow-checked arithmetic.
+ *
+ * Amounts cross the boundary of jiuzhu as text ("1234.50") or as JSON
+ * numbers; inside they are int64 fen and nothing else.  The parser is strict
+ * on purpose: anything that would need rounding, guessing a sign or skipping
+ * characters is refused with a reason a caseworker can act on, because a
+ * silently "corrected" amount changes an eligibility decision.
+ */
+#include "jiuzhu/jz_money.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The integer part may not exceed this many yuan (JZ_MONEY_MAX / 100). */
+#define MAX_YUAN (JZ_MONEY_MAX / 100)
+
+/* Doubles at or above this are out of range whatever their digits; checking
+ * first keeps the decimal text of a huge double short. */
+#define DOUBLE_LIMIT 1e15
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+jz_err jz_money_parse(const char *s, size_t len, jz_fen *out, jz_error *err)
+{
+    size_t i = 0, int_digits = 0, frac_digits = 0;
+    jz_fen yuan = 0, fen = 0;
+    bool too_big = false;
+
+    if (s == NULL || len == 0)
+        return jz_error_setn(err, JZ_EINPUT, NULL, s, 0, "金额不能为空");
+    if (s[0] == '-')
+        return jz_error_setn(err, JZ_EINPUT, NULL, s, len, "金额不能为负数");
+
+    /* Integer part.  Once it passes MAX_YUAN the rest of the digits are only
+     * counted, never accumulated, so a string of any length cannot overflow
+     * the accumulator. */
+    for (; i < len && is_digit(s[i]); i++, int_digits++) {
+        if (too_big)
+            continue;
+        yuan = yuan * 10 + (s[i] - '0');
+        if (yuan > MAX_YUAN)
+            too_big = true;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        for (; i < len && is_digit(s[i]); i++, frac_digits++) {
+            if (frac_digits < 2)
+                fen = fen * 10 + (s[i] - '0');
+        }
+        if (i == len && int_digits == 0)
+            return jz_error_setn(err, JZ_EINPUT, NULL, s, len,
+                                 "金额格式无效（小数点前应有数字，如 0.5）");
+        if (i == len && frac_digits == 0)
+            return jz_error_setn(err, JZ_EINPUT, NULL, s, len,
+                                 "金额格式无效（小数点后应有数字，如 1.0）");
+    }
+    if (i < len || int_digits == 0)
+        return jz_error_setn(err, JZ_EINPUT, NULL, s, len, "金额格式无效（只允许数字和小数点）");
+    if (frac_digits > 2)
+        return jz_error_setn(err, JZ_EINPUT, NULL, s, len, "金额最多两位小数");
+    if (frac_digits == 1)
+        fen *= 10;
+    if (too_big || yuan * 100 + fen > JZ_MONEY_MAX)
+        return jz_error_setn(err, JZ_ERANGE, NULL, s, len, "金额超出上限 999999999999.99");
+    *out = yuan * 100 + fen;
+    return JZ_OK;
+}
+
+jz_err jz_money_from_double(double v, jz_fen *out, jz_error *err)
+{
+    char text[64];
+    int p;
+
+    if (isnan(v) || isinf(v))
+        return jz_error_set(err, JZ_EINPUT, NULL, isnan(v) ? "NaN" : "Infinity",
+                            "金额不是有效数值");
+    /* signbit() rather than v < 0, so that -0.0 is refused like the string
+     * "-0": a sign in an amount is an error, not something to normalise. */
+    if (signbit(v)) {
+        snprintf(text, sizeof text, "%.17g", v);
+        return jz_error_set(err, JZ_EINPUT, NULL, text, "金额不能为负数");
+    }
+    if (v >= DOUBLE_LIMIT) {
+        snprintf(text, sizeof text, "%.17g", v);
+        return jz_error_set(err, JZ_ERANGE, NULL, text, "金额超出上限 999999999999.99");
+    }
+
+    /* The shortest decimal text that reads back to v is what the sender most
+     * likely wrote (1234.5, not 1234.5000000000000); 17 digits always read
+     * back, so the loop always ends with a match. */
+    for (p = 1; p <= 17; p++) {
+        snprintf(text, sizeof text, "%.*g", p, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+
+    /* %g uses an exponent for large whole numbers (1000 is "1e+03") and for
+     * tiny fractions (0.00001 is "1e-05").  A positive exponent means v is a
+     * whole number below 2^53 (see DOUBLE_LIMIT), which %.0f writes exactly;
+     * a negative one means more than two decimals, which the parser refuses. */
+    if (strchr(text, 'e') != NULL && strchr(text, '-') == NULL)
+        snprintf(text, sizeof text, "%.0f", v);
+    else if (strchr(text, 'e') != NULL)
+        return jz_error_set(err, JZ_EINPUT, NULL, text, "金额最多两位小数");
+    return jz_money_parse(text, strlen(text), out, err);
+}
+
+size_t jz_money_format(jz_fen v, char *buf, size_t n)
+{
+    /* The magnitude is taken in unsigned arithmetic, where negating INT64_MIN
+     * is defined and gives 2^63. */
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int w;
+
+    if (buf == NULL || n == 0)
+        return 0;
+    w = snprintf(buf, n, "%s%" PRIu64 ".%02" PRIu64, v < 0 ? "-" : "", mag / 100, mag % 100);
+    if (w < 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return (size_t)w < n ? (size_t)w : n - 1;
+}
+
+bool jz_money_add(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+
+    if (__builtin_add_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
+}
+
+bool jz_money_mul(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+
+    if (__builtin_mul_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
+}
+
+/* C division truncates towards zero, so the quotient is one too high (floor)
+ * or one too low (ceil) exactly when there is a remainder and the true
+ * quotient is negative (floor) or positive (ceil).  Written for any b != 0,
+ * although the header promises only b > 0. */
+int64_t jz_div_floor(int64_t a, int64_t b)
+{
+    int64_t q = a / b, r = a % b;
+
+    if (r != 0 && ((r < 0) != (b < 0)))
+        q--;
+    return q;
+}
+
+int64_t jz_div_ceil(int64_t a, int64_t b)
+{
+    int64_t q = a / b, r = a % b;
+
+    if (r != 0 && ((r < 0) == (b < 0)))
+        q++;
+    return q;
+}
