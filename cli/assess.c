@@ -153,6 +153,9 @@ static void print_summary(FILE *f, const jz_household *h, const jz_regions *regi
         const jz_trace_entry *e = &t->e[i];
         if (e->rule >= 64 || !(r->decisive & (UINT64_C(1) << e->rule)))
             continue;
+        /* A person-level rule is decisive for the persons it held for. */
+        if (e->member >= 0 && e->holds != JZ_HOLDS_YES)
+            continue;
         char detail[2048];
         jz_trace_detail(e, h, detail, sizeof detail);
         fprintf(f, "    %s %s [%s]%s%s：%s\n", jz_rule_ids[e->rule], e->holds ? "成立" : "不成立",

@@ -321,7 +321,7 @@ jz_err jz_regions_load(const char *path, jz_regions **out, jz_error *err)
     }
 
     for (;;) {
-        size_t len;
+        size_t len = 0;
         const char *s = buf;
 
         line++;

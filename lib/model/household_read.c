@@ -21,17 +21,22 @@ typedef struct path {
     char buf[JZ_ERR_FIELD_MAX];
 } path;
 
+/* Paths longer than the buffer are cut: they only label error messages. */
 static void path_fmt(path *p, const char *prefix, const char *key)
 {
+    int k;
     if (prefix && prefix[0])
-        snprintf(p->buf, sizeof p->buf, "%s.%s", prefix, key);
+        k = snprintf(p->buf, sizeof p->buf, "%s.%s", prefix, key);
     else
-        snprintf(p->buf, sizeof p->buf, "%s", key);
+        k = snprintf(p->buf, sizeof p->buf, "%s", key);
+    if (k < 0)
+        p->buf[0] = '\0';
 }
 
 static void path_idx(path *p, const char *prefix, size_t i)
 {
-    snprintf(p->buf, sizeof p->buf, "%s[%zu]", prefix, i);
+    if (snprintf(p->buf, sizeof p->buf, "%s[%zu]", prefix, i) < 0)
+        p->buf[0] = '\0';
 }
 
 /* The value as text for an error message (strings without quotes). */

@@ -261,7 +261,7 @@ static jz_err add_kind(const char *name, size_t len, uint32_t *mask, jz_error *e
     char buf[64];
     int k = -1;
 
-    if (len > 0 && len < sizeof buf) {
+    if (len > 0 && len < sizeof buf && memchr(name, '\0', len) == NULL) {
         memcpy(buf, name, len);
         buf[len] = '\0';
         k = jz_enum_lookup(jz_income_kind_names, JZ_INC_COUNT, buf);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages jiuzhu needs to build, test and fuzz.
+# Idempotent: packages already installed are left alone, and apt is only
+# called when something is missing.  Runs as root, or through sudo.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config   # toolchain
+  libjansson-dev                     # JSON records and determinations
+  libcmocka-dev                      # unit tests
+  clang libclang-rt-14-dev           # libFuzzer and sanitizers for the fuzz target
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

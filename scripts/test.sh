@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every test: installs the dependencies, then builds and runs the whole suite
+# three times: a normal build, a build under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and the libFuzzer target (clang) for a short
+# fixed-seed run.  Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+jobs=$(nproc)
+total=0
+
+run_suite() { # dir, label, ctest args...
+  local dir=$1 label=$2
+  shift 2
+  echo "== $label"
+  (cd "$dir" && ctest --output-on-failure -j"$jobs" "$@")
+  local n
+  n=$(cd "$dir" && ctest -N "$@" | sed -n 's/^Total Tests: //p')
+  total=$((total + n))
+}
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs" >/dev/null
+run_suite build "tests (normal build)"
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DJZ_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite build-asan "tests under ASan + UBSan"
+
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DJZ_SANITIZE=ON -DJZ_FUZZ=ON >/dev/null
+cmake --build build-fuzz -j"$jobs" >/dev/null
+run_suite build-fuzz "fuzz targets (short run)" -R '^fuzz\.'
+
+echo
+echo "jiuzhu: $total passed, 0 failed"

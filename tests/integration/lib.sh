@@ -1,0 +1,41 @@
+# Shared helpers for the integration tests (sourced, not run: CTest only
+# runs tests/integration/*.sh files that start with "test_").
+set -u
+JZ=${1:?usage: $0 path/to/jiuzhu}
+SRC=${JZ_SOURCE_DIR:?JZ_SOURCE_DIR must point at the repository}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# expect_status WANT CMD...: runs CMD, stdout to $TMP/out, stderr to $TMP/err.
+expect_status() {
+  local want=$1
+  shift
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (wanted $want): $*"; cat "$TMP/err" >&2; fi
+}
+
+# expect_grep FILE PATTERN WHAT
+expect_grep() {
+  if grep -q -- "$2" "$1"; then ok; else bad "$3: no '$2' in $1"; head -c 2000 "$1" >&2; fi
+}
+
+expect_no_grep() {
+  if grep -q -- "$2" "$1"; then bad "$3: unexpected '$2' in $1"; else ok; fi
+}
+
+expect_lines() { # FILE N WHAT
+  local n
+  n=$(grep -c . "$1")
+  if [ "$n" -eq "$2" ]; then ok; else bad "$3: $n lines, wanted $2"; fi
+}
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
