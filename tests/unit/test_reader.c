@@ -1,0 +1,162 @@
+/*
+ * test_reader.c - the household stream reader: one pretty record, a JSON
+ * array, JSON Lines with blank lines and a bad line in the middle, a byte
+ * order mark, empty input, and syntax errors with their line numbers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jiuzhu/jz_record.h"
+
+#define REC(hid, amount)                                                                           \
+    "{\"household_id\":\"" hid "\",\"region\":\"140902\",\"area\":\"rural\","                    \
+    "\"assess_date\":\"2024-06-01\",\"members\":[{\"id\":\"140902198001010016\","              \
+    "\"name\":\"张三\",\"relation\":\"head\",\"income\":[{\"kind\":\"wage\",\"amount\":"      \
+    amount "}]}]}"
+
+typedef struct got {
+    int ok, bad, eof;
+    long bad_line[8];
+    char ids[8][JZ_HOUSEHOLD_ID_MAX];
+    bool many;
+} got;
+
+static got read_all(const char *text)
+{
+    got g;
+    memset(&g, 0, sizeof g);
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    assert_non_null(f);
+    jz_parse_opts opts = {.regions = NULL, .default_date = jz_date_make(2024, 6, 1)};
+    jz_reader *r = jz_reader_new(f, "t.jsonl", &opts);
+    assert_non_null(r);
+    jz_error err;
+    const jz_household *h;
+    for (int guard = 0; guard < 100; guard++) {
+        jz_err rc = jz_reader_next(r, &h, &err);
+        if (rc == JZ_EOF) {
+            g.eof = 1;
+            break;
+        }
+        if (rc == JZ_OK) {
+            if (g.ok < 8)
+                snprintf(g.ids[g.ok], sizeof g.ids[0], "%s", h->household_id);
+            g.ok++;
+        } else if (rc == JZ_EINPUT) {
+            if (g.bad < 8)
+                g.bad_line[g.bad] = err.line;
+            g.bad++;
+        } else {
+            fail_msg("unexpected reader status %d", rc);
+        }
+    }
+    g.many = jz_reader_many(r);
+    jz_reader_free(r);
+    fclose(f);
+    return g;
+}
+
+static void single_pretty_record(void **state)
+{
+    (void)state;
+    got g = read_all("\n  {\n \"household_id\": \"A\", \"region\": \"140902\",\n"
+                     " \"area\": \"rural\", \"members\": [\n"
+                     "  {\"id\": \"140902198001010016\", \"name\": \"张三\", \"relation\": "
+                     "\"head\"}\n ]\n}\n\n");
+    assert_int_equal(g.ok, 1);
+    assert_int_equal(g.bad, 0);
+    assert_false(g.many);
+    assert_string_equal(g.ids[0], "A");
+}
+
+static void array_of_records(void **state)
+{
+    (void)state;
+    got g = read_all("[" REC("A", "1") ",\n" REC("B", "\"2.50\"") "]");
+    assert_int_equal(g.ok, 2);
+    assert_true(g.many);
+    assert_string_equal(g.ids[1], "B");
+}
+
+static void lines_with_a_bad_one(void **state)
+{
+    (void)state;
+    got g = read_all(REC("A", "1") "\n\n" REC("B", "\"1.234\"") "\n" REC("C", "3") "\n{oops\n" REC(
+        "D", "4"));
+    assert_int_equal(g.ok, 3);
+    assert_int_equal(g.bad, 2);
+    assert_int_equal(g.bad_line[0], 3); /* the blank line counts */
+    assert_int_equal(g.bad_line[1], 5);
+    assert_string_equal(g.ids[2], "D");
+    assert_true(g.many);
+}
+
+static void byte_order_mark(void **state)
+{
+    (void)state;
+    got g = read_all("\xEF\xBB\xBF" REC("A", "1") "\n");
+    assert_int_equal(g.ok, 1);
+}
+
+static void empty_and_blank(void **state)
+{
+    (void)state;
+    got g = read_all("");
+    assert_int_equal(g.ok + g.bad, 0);
+    assert_true(g.eof);
+    g = read_all(" \n\n\t\n");
+    assert_int_equal(g.ok + g.bad, 0);
+}
+
+static void broken_array_is_one_error(void **state)
+{
+    (void)state;
+    got g = read_all("[" REC("A", "1") ",\n" REC("B", "2"));
+    assert_int_equal(g.ok, 0);
+    assert_int_equal(g.bad, 1);
+}
+
+static void parse_errors_name_fields(void **state)
+{
+    (void)state;
+    jz_member ms[JZ_MAX_MEMBERS];
+    jz_household h;
+    jz_error err;
+    jz_parse_opts opts = {.default_date = jz_date_make(2024, 6, 1)};
+    const char *bad = REC("HX", "-5");
+    jz_error_clear(&err);
+    assert_int_equal(jz_household_parse(bad, strlen(bad), &opts, &h, ms, &err), JZ_EINPUT);
+    assert_string_equal(err.household, "HX");
+    assert_string_equal(err.field, "members[0].income[0].amount");
+    assert_non_null(strstr(err.reason, "负"));
+    assert_non_null(strstr(err.member, "140902198001010016"));
+
+    const char *dup = "{\"region\":\"140902\",\"area\":\"rural\",\"area\":\"urban\",\"members\":[]}";
+    jz_error_clear(&err);
+    assert_int_equal(jz_household_parse(dup, strlen(dup), &opts, &h, ms, &err), JZ_EINPUT);
+    assert_non_null(strstr(err.reason, "JSON"));
+
+    const char *ok = REC("HY", "12.5");
+    jz_error_clear(&err);
+    assert_int_equal(jz_household_parse(ok, strlen(ok), &opts, &h, ms, &err), JZ_OK);
+    assert_int_equal(h.members[0].income[JZ_INC_WAGE], 1250);
+    assert_int_equal(h.members[0].birth, jz_date_make(1980, 1, 1));
+    assert_false(h.members[0].supporters_known);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(single_pretty_record), cmocka_unit_test(array_of_records),
+        cmocka_unit_test(lines_with_a_bad_one), cmocka_unit_test(byte_order_mark),
+        cmocka_unit_test(empty_and_blank),      cmocka_unit_test(broken_array_is_one_error),
+        cmocka_unit_test(parse_errors_name_fields),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
