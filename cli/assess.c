@@ -34,7 +34,8 @@ static void usage(FILE *f)
           "  --policy 目录      政策数据目录（默认：环境变量 JIUZHU_POLICY 或内置路径）\n"
           "  --format summary   输出便于阅读的中文摘要（身份证号码隐去中间部分）\n"
           "\n"
-          "退出码：0 完成；1 有输入错误（stderr 指明户、成员、字段和原因，该户不输出）；2 用法错误。\n",
+          "退出码：0 完成；1 有输入错误（stderr 指明户、成员、字段和原因，该户不输出）；2 "
+          "用法错误。\n",
           f);
 }
 
@@ -57,8 +58,8 @@ static unsigned slot_of(const char *county, jz_date date)
     return hsh % CACHE_SIZE;
 }
 
-static jz_err resolve(policy_cache *cache, const jz_paramset *ps, const char *county,
-                      jz_date date, const jz_policy **out, jz_error *err)
+static jz_err resolve(policy_cache *cache, const jz_paramset *ps, const char *county, jz_date date,
+                      const jz_policy **out, jz_error *err)
 {
     unsigned s = slot_of(county, date);
     if (cache->slot[s].used && cache->slot[s].date == date &&
@@ -121,8 +122,8 @@ static void print_summary(FILE *f, const jz_household *h, const jz_regions *regi
         jz_date_format(r->exit_until, d, sizeof d);
         fprintf(f, "  渐退期：至 %s（R-EXIT-1）\n", d);
     }
-    static const char *const pcat_zh[] = {"低保", "支出型低保", "单人保", "特困人员",
-                                          "低保边缘", "刚性支出困难"};
+    static const char *const pcat_zh[] = {"低保",     "支出型低保", "单人保",
+                                          "特困人员", "低保边缘",   "刚性支出困难"};
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_person_result *pr = &r->persons[i];
         char mid[JZ_IDNUM_BUF];
@@ -207,8 +208,8 @@ static int assess_stream(FILE *in, const char *name, const jz_parse_opts *opts,
             print_summary(stdout, h, regions, result, trace);
             continue;
         }
-        char *json = jz_determination_json(h, p, result, trace,
-                                           jz_reader_many(rd) ? 0 : JZ_DET_PRETTY);
+        char *json =
+            jz_determination_json(h, p, result, trace, jz_reader_many(rd) ? 0 : JZ_DET_PRETTY);
         if (!json) {
             fputs("jiuzhu: 内存不足\n", stderr);
             rc = -1;

@@ -11,8 +11,8 @@
 #include "cli.h"
 #include "jiuzhu/jz_rules.h"
 
-static const char *const type_names[] = {"money", "int", "ratio", "bool", "rounding", "basis",
-                                         "kinds"};
+static const char *const type_names[] = {"money",    "int",   "ratio", "bool",
+                                         "rounding", "basis", "kinds"};
 
 static void markdown(FILE *f)
 {
@@ -79,11 +79,10 @@ static int json_out(FILE *f)
     json_t *root = json_object(), *rules = json_array(), *params = json_array();
     for (int i = 0; i < JZ_RULE_COUNT; i++) {
         const jz_rule_info *r = &jz_rule_table[i];
-        json_array_append_new(rules, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "rule",
-                                               jz_rule_ids[i], "stage",
-                                               jz_rule_stage_name(r->stage), "title", r->title,
-                                               "source", r->source, "seeds", r->seeds, "params",
-                                               r->params));
+        json_array_append_new(rules, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "rule", jz_rule_ids[i],
+                                               "stage", jz_rule_stage_name(r->stage), "title",
+                                               r->title, "source", r->source, "seeds", r->seeds,
+                                               "params", r->params));
     }
     for (int i = 0; i < JZ_P_COUNT; i++) {
         const jz_param_def *d = &jz_param_defs[i];

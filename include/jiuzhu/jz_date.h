@@ -30,9 +30,18 @@ static inline jz_date jz_date_make(int y, int m, int d)
 {
     return (jz_date)(y * 10000 + m * 100 + d);
 }
-static inline int jz_date_year(jz_date d) { return d / 10000; }
-static inline int jz_date_month(jz_date d) { return (d / 100) % 100; }
-static inline int jz_date_day(jz_date d) { return d % 100; }
+static inline int jz_date_year(jz_date d)
+{
+    return d / 10000;
+}
+static inline int jz_date_month(jz_date d)
+{
+    return (d / 100) % 100;
+}
+static inline int jz_date_day(jz_date d)
+{
+    return d % 100;
+}
 
 /* Whole years of age on `on` for someone born on `birth` (0 if on < birth). */
 static inline int jz_date_age(jz_date birth, jz_date on)

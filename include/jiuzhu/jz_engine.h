@@ -65,22 +65,22 @@ extern const char *const jz_ref_kinds[JZ_REF_COUNT];
 extern const char *const jz_ref_details[JZ_REF_COUNT];
 
 typedef struct jz_person_result {
-    uint8_t counted;    /* R-HH-1/2: counted in the household */
-    uint8_t categories; /* JZ_PCAT_* */
-    uint8_t care_level; /* jz_care_level, for 特困 */
-    uint8_t tmp_rule;   /* 0, or JZ_RULE_TMP_1 / JZ_RULE_TMP_2 + 1 */
-    uint16_t referrals; /* JZ_REF_* */
-    uint8_t single_rule; /* 0, or JZ_RULE_SINGLE_1 / JZ_RULE_SINGLE_2 + 1 */
-    jz_fen monthly_amount; /* own unit (特困, single_dibao); 0 otherwise */
-    jz_fen tmp_amount;     /* R-TMP-1 grant or R-TMP-2 cap */
+    uint8_t counted;         /* R-HH-1/2: counted in the household */
+    uint8_t categories;      /* JZ_PCAT_* */
+    uint8_t care_level;      /* jz_care_level, for 特困 */
+    uint8_t tmp_rule;        /* 0, or JZ_RULE_TMP_1 / JZ_RULE_TMP_2 + 1 */
+    uint16_t referrals;      /* JZ_REF_* */
+    uint8_t single_rule;     /* 0, or JZ_RULE_SINGLE_1 / JZ_RULE_SINGLE_2 + 1 */
+    jz_fen monthly_amount;   /* own unit (特困, single_dibao); 0 otherwise */
+    jz_fen tmp_amount;       /* R-TMP-1 grant or R-TMP-2 cap */
     jz_date death_check_due; /* R-DEATH-1, JZ_DATE_NONE if none */
     jz_date death_change_from;
 } jz_person_result;
 
 typedef struct jz_result {
-    uint8_t category; /* jz_category */
-    uint8_t causes;   /* JZ_CAUSE_* */
-    bool exit;        /* R-EXIT-1 gradual exit */
+    uint8_t category;        /* jz_category */
+    uint8_t causes;          /* JZ_CAUSE_* */
+    bool exit;               /* R-EXIT-1 gradual exit */
     int32_t counted_members; /* n after R-HH-2 and R-TK-5 */
     jz_fen standard;         /* S */
     jz_fen income;           /* Y */

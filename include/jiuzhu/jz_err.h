@@ -30,13 +30,13 @@ typedef enum jz_err {
 
 typedef struct jz_error {
     jz_err code;
-    long line;                             /* input line, 0 when unknown */
-    char source[JZ_ERR_FIELD_MAX];         /* file name, "" when unknown */
-    char household[JZ_ERR_HOUSEHOLD_MAX];  /* household_id, "" when unknown */
-    char member[JZ_ERR_MEMBER_MAX];        /* e.g. "members[1] 14090219800101001X" */
-    char field[JZ_ERR_FIELD_MAX];          /* e.g. "members[1].income[0].amount" */
-    char value[JZ_ERR_VALUE_MAX];          /* the offending value as given, truncated */
-    char reason[JZ_ERR_REASON_MAX];        /* why, in Chinese */
+    long line;                            /* input line, 0 when unknown */
+    char source[JZ_ERR_FIELD_MAX];        /* file name, "" when unknown */
+    char household[JZ_ERR_HOUSEHOLD_MAX]; /* household_id, "" when unknown */
+    char member[JZ_ERR_MEMBER_MAX];       /* e.g. "members[1] 14090219800101001X" */
+    char field[JZ_ERR_FIELD_MAX];         /* e.g. "members[1].income[0].amount" */
+    char value[JZ_ERR_VALUE_MAX];         /* the offending value as given, truncated */
+    char reason[JZ_ERR_REASON_MAX];       /* why, in Chinese */
 } jz_error;
 
 /* Resets every field to empty and code to JZ_OK. */
@@ -50,8 +50,7 @@ void jz_error_clear(jz_error *e);
  * be NULL.  Over-long strings are truncated, never overflowed.
  */
 jz_err jz_error_set(jz_error *e, jz_err code, const char *field, const char *value,
-                    const char *reason_fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+                    const char *reason_fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Same, with the value given as (pointer, length); it need not be terminated. */
 jz_err jz_error_setn(jz_error *e, jz_err code, const char *field, const char *value,

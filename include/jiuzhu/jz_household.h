@@ -155,33 +155,33 @@ typedef enum jz_programme {
 typedef struct jz_member {
     char id[JZ_IDNUM_BUF]; /* normalised 18-character ID number */
     char name[JZ_NAME_MAX];
-    jz_date birth; /* from birth_date, else from the ID number */
-    uint8_t relation;     /* jz_relation */
-    uint8_t presence;     /* jz_presence */
-    uint8_t employment;   /* jz_employment */
-    uint8_t hardship;     /* jz_hardship */
-    uint8_t disability;   /* jz_disability; JZ_DIS_NONE = no certificate */
+    jz_date birth;            /* from birth_date, else from the ID number */
+    uint8_t relation;         /* jz_relation */
+    uint8_t presence;         /* jz_presence */
+    uint8_t employment;       /* jz_employment */
+    uint8_t hardship;         /* jz_hardship */
+    uint8_t disability;       /* jz_disability; JZ_DIS_NONE = no certificate */
     uint8_t disability_grade; /* 1..4, 0 when none */
     uint8_t student_level;    /* jz_student_level; JZ_STU_NONE = not a student */
     bool newly_employed;
     bool unemployment_insured;
-    bool serious_illness;   /* illness.serious: 重特大疾病 recognised */
-    bool under_treatment;   /* illness.under_treatment */
+    bool serious_illness; /* illness.serious: 重特大疾病 recognised */
+    bool under_treatment; /* illness.under_treatment */
     bool needs_rehab_or_care;
     bool student_full_time;
     bool student_high_fee;
     bool student_abroad;
     bool applies_alone;
-    bool supporters_known;   /* false: `supporters` absent or null (not investigated) */
-    uint8_t n_supporters;    /* entries in supporters[] */
+    bool supporters_known;      /* false: `supporters` absent or null (not investigated) */
+    uint8_t n_supporters;       /* entries in supporters[] */
     uint16_t supporters_unable; /* bitmask over entries: 1 = not able (R-TK-4) */
-    uint8_t self_care_failed; /* 0..6 */
+    uint8_t self_care_failed;   /* 0..6 */
     uint16_t months_without_income;
     uint16_t vehicles;
     uint16_t extra_houses;
     bool business;
-    jz_date deceased; /* JZ_DATE_NONE when alive */
-    jz_fen financial; /* financial assets */
+    jz_date deceased;              /* JZ_DATE_NONE when alive */
+    jz_fen financial;              /* financial assets */
     jz_fen income[JZ_INC_COUNT];   /* window totals by kind */
     jz_fen expenses[JZ_EXP_COUNT]; /* window totals by kind */
 } jz_member;

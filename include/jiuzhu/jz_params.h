@@ -191,13 +191,13 @@ jz_err jz_paramset_override(jz_paramset *ps, const char *assignment, jz_error *e
  * Resolves every parameter for a county (6 digits) on a date.  A parameter
  * without a value in force is an error naming it, the county and the date.
  */
-jz_err jz_policy_resolve(const jz_paramset *ps, const char *county, jz_date date,
-                         jz_policy *out, jz_error *err);
+jz_err jz_policy_resolve(const jz_paramset *ps, const char *county, jz_date date, jz_policy *out,
+                         jz_error *err);
 
 /* Where the value of parameter id in a resolved policy came from: writes e.g.
  * "policy/params/standards.json 140902 from 2024-01-01 (参考值)" or "--param". */
-void jz_policy_provenance(const jz_paramset *ps, const char *county, jz_date date,
-                          jz_param_id id, char *buf, size_t n);
+void jz_policy_provenance(const jz_paramset *ps, const char *county, jz_date date, jz_param_id id,
+                          char *buf, size_t n);
 
 /* Formats the value of parameter id in p as text ("520.00", "1.5", "true",
  * "yuan_up", "[\"scholarship\"]"). */

@@ -21,9 +21,9 @@
 #include "jz_region.h"
 
 /* Inputs above these sizes are refused (bounded input, STYLE.md 7). */
-#define JZ_RECORD_MAX_BYTES (1u << 20)  /* one household record */
+#define JZ_RECORD_MAX_BYTES (1u << 20)     /* one household record */
 #define JZ_DOCUMENT_MAX_BYTES (256u << 20) /* a JSON array document */
-#define JZ_MAX_ITEMS 256 /* income, expense or supporter items of one member */
+#define JZ_MAX_ITEMS 256                   /* income, expense or supporter items of one member */
 
 typedef struct jz_parse_opts {
     const jz_regions *regions; /* NULL: only the shape of region codes is checked */

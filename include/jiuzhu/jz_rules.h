@@ -95,7 +95,7 @@ typedef struct jz_rule_info {
     jz_rule_stage stage;
     const char *title;  /* short Chinese title */
     const char *source; /* seed document and clause, or national text and article */
-    const char *seeds;  /* seed files it comes from, e.g. "001" or "000,001"; "" for national texts only */
+    const char *seeds;  /* seed files it comes from ("001", "000,001"); "" if national only */
     const char *params; /* comma-separated parameter names it reads, "" if none */
 } jz_rule_info;
 

@@ -12,8 +12,8 @@ const char *const jz_relation_names[JZ_REL_COUNT] = {
     "head", "spouse", "child", "parent", "grandparent", "grandchild", "sibling", "other"};
 const char *const jz_presence_names[JZ_PRES_COUNT] = {"present", "prison", "detox", "missing",
                                                       "religious_away"};
-const char *const jz_employment_names[JZ_EMP_COUNT] = {"none", "employed", "unemployed",
-                                                       "student", "retired"};
+const char *const jz_employment_names[JZ_EMP_COUNT] = {"none", "employed", "unemployed", "student",
+                                                       "retired"};
 const char *const jz_hardship_names[JZ_HARD_COUNT] = {
     "none",     "epidemic",       "disaster",       "fire",
     "accident", "sudden_illness", "education_cost", "medical_cost"};
@@ -22,32 +22,40 @@ const char *const jz_disability_names[JZ_DIS_COUNT] = {
 const char *const jz_student_level_names[JZ_STU_COUNT] = {
     "none",   "nursery",    "kindergarten", "primary",       "junior",
     "senior", "vocational", "college",      "undergraduate", "postgraduate"};
-const char *const jz_supporter_names[JZ_SUP_COUNT] = {"able",
-                                                      "tekun",
-                                                      "dibao_elderly",
-                                                      "elderly_low_income",
-                                                      "severe_disability_low_income",
-                                                      "no_capacity",
-                                                      "missing",
-                                                      "imprisoned"};
-const char *const jz_income_kind_names[JZ_INC_COUNT] = {
-    "wage",         "business_net", "property_net",        "pension",
-    "unemployment_benefit", "alimony", "support_received", "support_from_sibling",
-    "support_from_elderly", "compensation", "donation", "other",
-    "special_care", "family_planning", "scholarship", "heroism_award",
-    "assistance",   "basic_pension", "elderly_allowance"};
-const char *const jz_expense_kind_names[JZ_EXP_COUNT] = {"medical", "rehab", "care",
-                                                         "education", "other"};
-const char *const jz_programme_names[JZ_PROG_COUNT] = {
-    "none", "dibao", "dibao_expenditure", "marginal", "rigid_expenditure"};
+const char *const jz_supporter_names[JZ_SUP_COUNT] = {
+    "able",        "tekun",   "dibao_elderly", "elderly_low_income", "severe_disability_low_income",
+    "no_capacity", "missing", "imprisoned"};
+const char *const jz_income_kind_names[JZ_INC_COUNT] = {"wage",
+                                                        "business_net",
+                                                        "property_net",
+                                                        "pension",
+                                                        "unemployment_benefit",
+                                                        "alimony",
+                                                        "support_received",
+                                                        "support_from_sibling",
+                                                        "support_from_elderly",
+                                                        "compensation",
+                                                        "donation",
+                                                        "other",
+                                                        "special_care",
+                                                        "family_planning",
+                                                        "scholarship",
+                                                        "heroism_award",
+                                                        "assistance",
+                                                        "basic_pension",
+                                                        "elderly_allowance"};
+const char *const jz_expense_kind_names[JZ_EXP_COUNT] = {"medical", "rehab", "care", "education",
+                                                         "other"};
+const char *const jz_programme_names[JZ_PROG_COUNT] = {"none", "dibao", "dibao_expenditure",
+                                                       "marginal", "rigid_expenditure"};
 
 const char *const jz_category_names[JZ_CAT_COUNT] = {"none", "dibao", "dibao_expenditure",
                                                      "marginal", "rigid_expenditure"};
-const char *const jz_pcat_names[JZ_PCAT_COUNT] = {"dibao",  "dibao_expenditure", "single_dibao",
-                                                  "tekun",  "marginal",          "rigid_expenditure"};
+const char *const jz_pcat_names[JZ_PCAT_COUNT] = {
+    "dibao", "dibao_expenditure", "single_dibao", "tekun", "marginal", "rigid_expenditure"};
 const char *const jz_cause_names[JZ_CAUSE_COUNT] = {"illness", "disability", "education"};
-const char *const jz_ref_kinds[JZ_REF_COUNT] = {"medical", "medical",    "medical",   "education",
-                                                "housing", "housing",    "housing",   "employment",
+const char *const jz_ref_kinds[JZ_REF_COUNT] = {"medical",    "medical", "medical", "education",
+                                                "housing",    "housing", "housing", "employment",
                                                 "employment", "disaster"};
 const char *const jz_ref_details[JZ_REF_COUNT] = {
     "医疗救助：特困人员参加城乡居民基本医保个人缴费部分全额资助",

@@ -149,8 +149,7 @@ static jz_err read_int(jz_error *err, const char *prefix, const json_t *obj, con
 
 /* An enumeration given as a string; absent or null leaves *out. */
 static jz_err read_enum(jz_error *err, const char *prefix, const json_t *obj, const char *key,
-                        const char *const *names, int count, int first, bool required,
-                        uint8_t *out)
+                        const char *const *names, int count, int first, bool required, uint8_t *out)
 {
     json_t *v = json_object_get(obj, key);
     path p;
@@ -363,20 +362,36 @@ static jz_err read_string(jz_error *err, const char *prefix, const json_t *obj, 
     return JZ_OK;
 }
 
-static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date assess,
-                          jz_member *m)
+static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date assess, jz_member *m)
 {
-    static const char *const allowed[] = {
-        "id",          "name",           "relation",          "birth_date",
-        "presence",    "employment",     "newly_employed",    "unemployment_insured",
-        "months_without_income", "hardship_cause", "disability", "illness",
-        "needs_rehab_or_care", "student", "self_care_failed_items", "supporters",
-        "applies_alone", "deceased_date", "income",          "expenses",
-        "assets",      "sex",            "note",              NULL};
+    static const char *const allowed[] = {"id",
+                                          "name",
+                                          "relation",
+                                          "birth_date",
+                                          "presence",
+                                          "employment",
+                                          "newly_employed",
+                                          "unemployment_insured",
+                                          "months_without_income",
+                                          "hardship_cause",
+                                          "disability",
+                                          "illness",
+                                          "needs_rehab_or_care",
+                                          "student",
+                                          "self_care_failed_items",
+                                          "supporters",
+                                          "applies_alone",
+                                          "deceased_date",
+                                          "income",
+                                          "expenses",
+                                          "assets",
+                                          "sex",
+                                          "note",
+                                          NULL};
     static const char *const dis_keys[] = {"category", "grade", "certificate", NULL};
     static const char *const ill_keys[] = {"serious", "under_treatment", "name", NULL};
-    static const char *const stu_keys[] = {"level", "full_time", "high_fee", "abroad", "school",
-                                           NULL};
+    static const char *const stu_keys[] = {"level",  "full_time", "high_fee",
+                                           "abroad", "school",    NULL};
     static const char *const ast_keys[] = {"financial", "vehicles", "extra_houses", "business",
                                            NULL};
     path pre;
@@ -475,11 +490,9 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
         path dp;
         path_fmt(&dp, P, "deceased_date");
         if (m->deceased > assess)
-            return fail(err, dp.buf, json_object_get(mj, "deceased_date"),
-                        "死亡日期晚于评估日期");
+            return fail(err, dp.buf, json_object_get(mj, "deceased_date"), "死亡日期晚于评估日期");
         if (m->deceased < m->birth)
-            return fail(err, dp.buf, json_object_get(mj, "deceased_date"),
-                        "死亡日期早于出生日期");
+            return fail(err, dp.buf, json_object_get(mj, "deceased_date"), "死亡日期早于出生日期");
     }
 
     json_t *o;
@@ -543,8 +556,7 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
     if ((rc = read_supporters(err, P, mj, m)))
         return rc;
     if ((rc = read_items(err, P, mj, "income", jz_income_kind_names, JZ_INC_COUNT, m->income)) ||
-        (rc = read_items(err, P, mj, "expenses", jz_expense_kind_names, JZ_EXP_COUNT,
-                         m->expenses)))
+        (rc = read_items(err, P, mj, "expenses", jz_expense_kind_names, JZ_EXP_COUNT, m->expenses)))
         return rc;
     if ((rc = read_object(err, P, mj, "assets", ast_keys, &o)))
         return rc;
@@ -570,8 +582,9 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
 static jz_err read_household(const json_t *root, const jz_parse_opts *opts, jz_household *h,
                              jz_member *members, jz_error *err)
 {
-    static const char *const allowed[] = {"household_id", "region",  "area", "assess_date",
-                                          "current",      "members", "note", "address", NULL};
+    static const char *const allowed[] = {"household_id", "region",  "area",
+                                          "assess_date",  "current", "members",
+                                          "note",         "address", NULL};
     static const char *const cur_keys[] = {"programme", "since", "monthly_amount", NULL};
     jz_err rc;
     memset(h, 0, sizeof *h);
@@ -690,12 +703,12 @@ struct jz_reader {
     enum mode mode;
     bool many;
     bool done;
-    long line;          /* line of the record being returned (lines mode) */
-    char *buf;          /* current line (lines mode) */
+    long line; /* line of the record being returned (lines mode) */
+    char *buf; /* current line (lines mode) */
     size_t cap;
-    json_t *array;      /* array mode */
+    json_t *array; /* array mode */
     size_t index;
-    char *pending;      /* first line, read while detecting the mode */
+    char *pending; /* first line, read while detecting the mode */
     size_t pending_len;
     jz_household hh;
     jz_member members[JZ_MAX_MEMBERS];
@@ -930,8 +943,7 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err)
         }
         where(r, err, 0);
         snprintf(err->source, sizeof err->source, "%.64s[%zu]", r->name, r->index);
-        rc = read_household(json_array_get(r->array, r->index), &r->opts, &r->hh, r->members,
-                            err);
+        rc = read_household(json_array_get(r->array, r->index), &r->opts, &r->hh, r->members, err);
         r->index++;
         break;
     case MODE_LINES:

@@ -26,8 +26,8 @@ typedef struct ctx {
     jz_result *r;
     jz_trace *t;
     jz_date date;
-    jz_fen S; /* monthly standard for the household's area */
-    int W;    /* income window in months */
+    jz_fen S;          /* monthly standard for the household's area */
+    int W;             /* income window in months */
     uint32_t inc_mask; /* income kinds that count (R-INC-1 less R-INC-2) */
     uint32_t counted;  /* members counted (R-HH-1/2) */
     uint32_t tekun;    /* counted members who are 特困 (R-TK-1) */
@@ -61,7 +61,7 @@ static void trace_add(ctx *c, jz_rule_id rule, int member, bool holds, detail_id
 }
 
 /* Records a trace entry when tracing; the numbers are the template's v[]. */
-#define TR(c, rule, member, holds, d, ...)                                                        \
+#define TR(c, rule, member, holds, d, ...)                                                         \
     do {                                                                                           \
         if ((c)->t)                                                                                \
             trace_add((c), (rule), (member), (holds), (d), (const int64_t[6]){__VA_ARGS__});       \
@@ -228,8 +228,9 @@ static bool rule_tk_1(ctx *c, int i, bool tk2, bool tk3, bool tk4)
 static jz_care_level rule_tk_care(ctx *c, int i)
 {
     int failed = c->h->members[i].self_care_failed;
-    jz_care_level level = failed == 0 ? JZ_CARE_CAPABLE : failed <= 3 ? JZ_CARE_PARTIAL
-                                                                      : JZ_CARE_NONE;
+    jz_care_level level = failed == 0   ? JZ_CARE_CAPABLE
+                          : failed <= 3 ? JZ_CARE_PARTIAL
+                                        : JZ_CARE_NONE;
     TR(c, JZ_RULE_TK_CARE, i, true, D_TK_CARE, failed, level);
     return level;
 }
@@ -385,8 +386,8 @@ static jz_fen rule_exp_ill(ctx *c)
         if (bit(c->unit, (int)i) && c->h->members[i].under_treatment)
             persons++;
     jz_fen ded = persons > 0 ? c->exp[JZ_EXP_MEDICAL] : 0;
-    TR(c, JZ_RULE_EXP_ILL, -1, persons > 0 && ded > 0, D_EXP_CAUSE, persons,
-       c->exp[JZ_EXP_MEDICAL], 0, 0);
+    TR(c, JZ_RULE_EXP_ILL, -1, persons > 0 && ded > 0, D_EXP_CAUSE, persons, c->exp[JZ_EXP_MEDICAL],
+       0, 0);
     return ded;
 }
 
@@ -630,8 +631,8 @@ static void assess_single(ctx *c, bool dibao, bool marginal)
         bool severe = severe_disability(m);
         if (!severe && !m->serious_illness && !m->applies_alone)
             continue;
-        bool adult_no_job = c->age[i] >= 18 &&
-                            (m->employment == JZ_EMP_UNEMPLOYED || m->employment == JZ_EMP_NONE);
+        bool adult_no_job =
+            c->age[i] >= 18 && (m->employment == JZ_EMP_UNEMPLOYED || m->employment == JZ_EMP_NONE);
         int context = dibao ? 1 : marginal ? 0 : 2;
         jz_rule_id rule = adult_no_job && severe ? JZ_RULE_SINGLE_2 : JZ_RULE_SINGLE_1;
         bool cond;
@@ -675,8 +676,7 @@ static bool rule_rsp_1(ctx *c)
 static void rule_exit_1(ctx *c, bool db1, bool still_dibao)
 {
     const jz_household *h = c->h;
-    if (h->current_programme != JZ_PROG_DIBAO &&
-        h->current_programme != JZ_PROG_DIBAO_EXPENDITURE)
+    if (h->current_programme != JZ_PROG_DIBAO && h->current_programme != JZ_PROG_DIBAO_EXPENDITURE)
         return;
     int newly = 0;
     for (uint32_t i = 0; i < h->n_members; i++)
@@ -753,8 +753,8 @@ static void rule_tmp_2(ctx *c, int i)
 static void assess_temporary(ctx *c)
 {
     const jz_household *h = c->h;
-    bool enrolled_dibao = h->current_programme == JZ_PROG_DIBAO ||
-                          h->current_programme == JZ_PROG_DIBAO_EXPENDITURE;
+    bool enrolled_dibao =
+        h->current_programme == JZ_PROG_DIBAO || h->current_programme == JZ_PROG_DIBAO_EXPENDITURE;
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
         if (!bit(c->counted, (int)i) || m->hardship == JZ_HARD_NONE)

@@ -8,40 +8,48 @@
 #define JZ_RULES_INT_H
 
 typedef enum detail_id {
-    D_HH_COUNT = 0,   /* v0 members in record, v1 counted */
-    D_HH_DECEASED,    /* member; v0 death date */
-    D_HH_ABSENT,      /* member; v0 presence */
-    D_HH_ABSENT_SUM,  /* v0 members not counted for absence */
-    D_INC_COUNTED,    /* v0 Y, v1 window months, v2 members whose income counts */
-    D_INC_EXCLUDED,   /* v0 total not counted, v1 of which city exclusions */
-    D_AST_1,          /* v0 F, v1 months, v2 S, v3 n, v4 limit, v5 programme (0 dibao 1 exp 2 marg 3 tekun 4 single) */
-    D_AST_2,          /* v0 vehicles, v1 max, v2 houses, v3 max, v4 business, v5 allowed */
-    D_TK_2,           /* member; v0 age, v1 reason (0 none 1 elderly 2 minor 3 minor in school 4 disability), v2 disability, v3 grade, v4 threshold */
-    D_TK_3,           /* member; v0 own income, v1 W*S, v2 own F, v3 limit, v4 other assets ok */
-    D_TK_4,           /* member; v0 investigated, v1 supporters, v2 unable */
-    D_TK_1,           /* member; v0 TK-2, v1 TK-3, v2 TK-4 */
-    D_TK_CARE,        /* member; v0 failed items, v1 level */
-    D_TK_AMT,         /* member; v0 basic, v1 care, v2 total, v3 multiple num, v4 den, v5 S */
-    D_TK_5,           /* v0 tekun persons, v1 remaining n */
-    D_LT_STD,         /* v0 Y, v1 W, v2 n, v3 S, v4 W*n*S */
-    D_AND2,           /* v0 first part holds, v1 second part holds, v2 what (0 DB-2, 1 DB-3, 2 EXP-2) */
-    D_EXP_CAUSE,      /* v0 persons meeting the condition, v1 deductible, v2 persons excluded, v3 cause (0 ill 1 dis 2 edu) */
-    D_EXP_MULTI,      /* v0 contributing causes, v1 D */
-    D_EXP_1,          /* v0 Y, v1 D, v2 Y-D, v3 W*n*S, v4 n, v5 S */
-    D_EXP_3,          /* v0 causes mask, v1 EXP-1, v2 EXP-2 */
-    D_AMT_BASE,       /* v0 n, v1 S, v2 basis B, v3 W, v4 exact fen amount, v5 rounded */
-    D_AMT_FINAL,      /* v0 rounded, v1 minimum total, v2 supplements, v3 final, v4 supplement persons */
-    D_MARG_1,         /* v0 Y, v1 W*n*S, v2 multiple num, v3 den, v4 financial ok, v5 other assets ok */
-    D_MARG_NA,        /* household is 低保: not evaluated */
-    D_SINGLE_COND,    /* member; v0 severe disability, v1 serious illness, v2 applies alone, v3 household context (0 marginal 1 dibao 2 other), v4 adult & no job, v5 age */
-    D_SINGLE_3,       /* member; v0 own income, v1 W*S, v2 own F, v3 limit, v4 other assets ok, v5 exempt support */
-    D_RSP_1,          /* v0 Y, v1 n*Dprev, v2 E, v3 ratio num, v4 den, v5 bits: 1 income 2 assets 4 expense 8 applicable */
-    D_EXIT_1,         /* v0 current programme, v1 newly employed, v2 until, v3 amount, v4 DB-1 failed, v5 still 低保 */
-    D_DEATH_1,        /* member; v0 death date, v1 due, v2 change from, v3 enrolled */
-    D_TMP_1,          /* member; v0 in 低保, v1 employment, v2 insured, v3 cause, v4 months without income, v5 grant */
-    D_TMP_2,          /* member; v0 cause, v1 cap, v2 months, v3 S */
-    D_REF_1,          /* member; v0 referral bits */
-    D_ONE_1,          /* v0 category, v1 persons with a category, v2 temporary grants, v3 referrals */
+    D_HH_COUNT = 0,  /* v0 members in record, v1 counted */
+    D_HH_DECEASED,   /* member; v0 death date */
+    D_HH_ABSENT,     /* member; v0 presence */
+    D_HH_ABSENT_SUM, /* v0 members not counted for absence */
+    D_INC_COUNTED,   /* v0 Y, v1 window months, v2 members whose income counts */
+    D_INC_EXCLUDED,  /* v0 total not counted, v1 of which city exclusions */
+    D_AST_1, /* v0 F, v1 months, v2 S, v3 n, v4 limit, v5 programme (0 dibao 1 exp 2 marg 3 tekun 4
+                single) */
+    D_AST_2, /* v0 vehicles, v1 max, v2 houses, v3 max, v4 business, v5 allowed */
+    D_TK_2,  /* member; v0 age, v1 reason (0 none 1 elderly 2 minor 3 minor in school 4 disability),
+                v2 disability, v3 grade, v4 threshold */
+    D_TK_3,  /* member; v0 own income, v1 W*S, v2 own F, v3 limit, v4 other assets ok */
+    D_TK_4,  /* member; v0 investigated, v1 supporters, v2 unable */
+    D_TK_1,  /* member; v0 TK-2, v1 TK-3, v2 TK-4 */
+    D_TK_CARE,   /* member; v0 failed items, v1 level */
+    D_TK_AMT,    /* member; v0 basic, v1 care, v2 total, v3 multiple num, v4 den, v5 S */
+    D_TK_5,      /* v0 tekun persons, v1 remaining n */
+    D_LT_STD,    /* v0 Y, v1 W, v2 n, v3 S, v4 W*n*S */
+    D_AND2,      /* v0 first part holds, v1 second part holds, v2 what (0 DB-2, 1 DB-3, 2 EXP-2) */
+    D_EXP_CAUSE, /* v0 persons meeting the condition, v1 deductible, v2 persons excluded, v3 cause
+                    (0 ill 1 dis 2 edu) */
+    D_EXP_MULTI, /* v0 contributing causes, v1 D */
+    D_EXP_1,     /* v0 Y, v1 D, v2 Y-D, v3 W*n*S, v4 n, v5 S */
+    D_EXP_3,     /* v0 causes mask, v1 EXP-1, v2 EXP-2 */
+    D_AMT_BASE,  /* v0 n, v1 S, v2 basis B, v3 W, v4 exact fen amount, v5 rounded */
+    D_AMT_FINAL, /* v0 rounded, v1 minimum total, v2 supplements, v3 final, v4 supplement persons */
+    D_MARG_1,    /* v0 Y, v1 W*n*S, v2 multiple num, v3 den, v4 financial ok, v5 other assets ok */
+    D_MARG_NA,   /* household is 低保: not evaluated */
+    D_SINGLE_COND, /* member; v0 severe disability, v1 serious illness, v2 applies alone, v3
+                      household context (0 marginal 1 dibao 2 other), v4 adult & no job, v5 age */
+    D_SINGLE_3, /* member; v0 own income, v1 W*S, v2 own F, v3 limit, v4 other assets ok, v5 exempt
+                   support */
+    D_RSP_1, /* v0 Y, v1 n*Dprev, v2 E, v3 ratio num, v4 den, v5 bits: 1 income 2 assets 4 expense 8
+                applicable */
+    D_EXIT_1,  /* v0 current programme, v1 newly employed, v2 until, v3 amount, v4 DB-1 failed, v5
+                  still 低保 */
+    D_DEATH_1, /* member; v0 death date, v1 due, v2 change from, v3 enrolled */
+    D_TMP_1, /* member; v0 in 低保, v1 employment, v2 insured, v3 cause, v4 months without income,
+                v5 grant */
+    D_TMP_2, /* member; v0 cause, v1 cap, v2 months, v3 S */
+    D_REF_1, /* member; v0 referral bits */
+    D_ONE_1, /* v0 category, v1 persons with a category, v2 temporary grants, v3 referrals */
     D_COUNT
 } detail_id;
 

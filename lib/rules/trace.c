@@ -68,15 +68,15 @@ static const char *yes(int64_t b)
 
 static const char *const presence_zh[] = {"在家", "服刑", "强制隔离戒毒", "失踪",
                                           "宗教教职人员离家"};
-static const char *const disability_zh[] = {"无", "视力", "听力", "言语", "肢体",
-                                            "智力", "精神", "多重"};
+static const char *const disability_zh[] = {"无",   "视力", "听力", "言语",
+                                            "肢体", "智力", "精神", "多重"};
 static const char *const care_zh[] = {"具备生活自理能力", "部分丧失生活自理能力",
                                       "完全丧失生活自理能力"};
 static const char *const programme_zh[] = {"低保", "支出型低保", "低保边缘", "特困", "单人保"};
 static const char *const category_zh[] = {"不符合各项救助条件", "低保", "支出型低保",
                                           "低保边缘家庭", "刚性支出困难家庭"};
-static const char *const hardship_zh[] = {"无",       "重大公共卫生事件", "灾情",
-                                          "火灾",     "交通事故等意外",   "突发重大疾病",
+static const char *const hardship_zh[] = {"无",           "重大公共卫生事件", "灾情",
+                                          "火灾",         "交通事故等意外",   "突发重大疾病",
                                           "教育支出突增", "医疗支出突增"};
 static const char *const employment_zh[] = {"无业", "就业", "失业", "在校学生", "退休"};
 static const char *const prog_zh[] = {"未纳入", "低保", "支出型低保", "低保边缘",
@@ -136,8 +136,8 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
         break;
     case D_AST_2:
         put(&o, "车辆 %lld 辆（上限 %lld），多余住房 %lld 套（上限 %lld），市场主体%s（%s）",
-            (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3],
-            v[4] ? "有" : "无", v[5] ? "允许" : "不允许");
+            (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3], v[4] ? "有" : "无",
+            v[5] ? "允许" : "不允许");
         break;
     case D_TK_2:
         switch (v[1]) {
@@ -221,9 +221,9 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             put(&o, "金融资产（R-AST-1）%s，其他财产（R-AST-2）%s", yes(v[0]), yes(v[1]));
         break;
     case D_EXP_CAUSE: {
-        static const char *const cond[] = {"疾病尚未痊愈、仍需治疗的成员",
-                                           "持残疾人证且仍需康复治疗、训练或照料护理的成员",
-                                           "全日制本科及以下在校学生（不含高收费学校、入托、出国留学）"};
+        static const char *const cond[] = {
+            "疾病尚未痊愈、仍需治疗的成员", "持残疾人证且仍需康复治疗、训练或照料护理的成员",
+            "全日制本科及以下在校学生（不含高收费学校、入托、出国留学）"};
         static const char *const ded[] = {"自付医疗费用", "自付辅助器具、康复和照料护理费用",
                                           "一学年自付学费、住宿费、保育教育费"};
         put(&o, "%s %lld 人；%s ", NAME(cond, v[3]), (long long)v[0], NAME(ded, v[3]));
@@ -359,9 +359,9 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
         }
         break;
     case D_TMP_1:
-        put(&o, "%s，%s，%s，困难原因：%s，连续 %lld 个月无收入", v[0] ? "已纳入低保" : "未纳入低保",
-            NAME(employment_zh, v[1]), v[2] ? "有失业保险" : "未参加失业保险",
-            NAME(hardship_zh, v[3]), (long long)v[4]);
+        put(&o, "%s，%s，%s，困难原因：%s，连续 %lld 个月无收入",
+            v[0] ? "已纳入低保" : "未纳入低保", NAME(employment_zh, v[1]),
+            v[2] ? "有失业保险" : "未参加失业保险", NAME(hardship_zh, v[3]), (long long)v[4]);
         if (v[5] > 0) {
             put(&o, " → 一次性临时救助金 ");
             money(&o, v[5]);
@@ -383,7 +383,8 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
         break;
     }
     case D_ONE_1:
-        put(&o, "一次申请、分类审核认定：家庭%s；%lld 人获得救助类别，临时救助 %lld 项，转介 %lld 项",
+        put(&o,
+            "一次申请、分类审核认定：家庭%s；%lld 人获得救助类别，临时救助 %lld 项，转介 %lld 项",
             NAME(category_zh, v[0]), (long long)v[1], (long long)v[2], (long long)v[3]);
         break;
     case D_COUNT:

@@ -329,7 +329,7 @@ static void amount_rounding(void **state)
     p.dibao_rounding = JZ_ROUND_FEN_UP;
     jz_assess(&h, &p, &r, NULL);
     assert_int_equal(r.monthly_amount, 31000); /* 309.9991… → 310.00 at the fen too */
-    ms[0].income[JZ_INC_WAGE] = 1500012; /* 15000.12: 1250.01 exactly */
+    ms[0].income[JZ_INC_WAGE] = 1500012;       /* 15000.12: 1250.01 exactly */
     jz_assess(&h, &p, &r, NULL);
     assert_int_equal(r.monthly_amount, 30999);
     p.dibao_rounding = JZ_ROUND_YUAN_UP;

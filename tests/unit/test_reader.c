@@ -15,10 +15,10 @@
 #include "jiuzhu/jz_record.h"
 
 #define REC(hid, amount)                                                                           \
-    "{\"household_id\":\"" hid "\",\"region\":\"140902\",\"area\":\"rural\","                    \
-    "\"assess_date\":\"2024-06-01\",\"members\":[{\"id\":\"140902198001010016\","              \
-    "\"name\":\"张三\",\"relation\":\"head\",\"income\":[{\"kind\":\"wage\",\"amount\":"      \
-    amount "}]}]}"
+    "{\"household_id\":\"" hid "\",\"region\":\"140902\",\"area\":\"rural\","                      \
+    "\"assess_date\":\"2024-06-01\",\"members\":[{\"id\":\"140902198001010016\","                  \
+    "\"name\":\"张三\",\"relation\":\"head\",\"income\":[{\"kind\":\"wage\",\"amount\":" amount    \
+    "}]}]}"
 
 typedef struct got {
     int ok, bad, eof;
@@ -87,8 +87,8 @@ static void array_of_records(void **state)
 static void lines_with_a_bad_one(void **state)
 {
     (void)state;
-    got g = read_all(REC("A", "1") "\n\n" REC("B", "\"1.234\"") "\n" REC("C", "3") "\n{oops\n" REC(
-        "D", "4"));
+    got g = read_all(
+        REC("A", "1") "\n\n" REC("B", "\"1.234\"") "\n" REC("C", "3") "\n{oops\n" REC("D", "4"));
     assert_int_equal(g.ok, 3);
     assert_int_equal(g.bad, 2);
     assert_int_equal(g.bad_line[0], 3); /* the blank line counts */
@@ -137,7 +137,8 @@ static void parse_errors_name_fields(void **state)
     assert_non_null(strstr(err.reason, "负"));
     assert_non_null(strstr(err.member, "140902198001010016"));
 
-    const char *dup = "{\"region\":\"140902\",\"area\":\"rural\",\"area\":\"urban\",\"members\":[]}";
+    const char *dup =
+        "{\"region\":\"140902\",\"area\":\"rural\",\"area\":\"urban\",\"members\":[]}";
     jz_error_clear(&err);
     assert_int_equal(jz_household_parse(dup, strlen(dup), &opts, &h, ms, &err), JZ_EINPUT);
     assert_non_null(strstr(err.reason, "JSON"));
@@ -153,9 +154,9 @@ static void parse_errors_name_fields(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(single_pretty_record), cmocka_unit_test(array_of_records),
-        cmocka_unit_test(lines_with_a_bad_one), cmocka_unit_test(byte_order_mark),
-        cmocka_unit_test(empty_and_blank),      cmocka_unit_test(broken_array_is_one_error),
+        cmocka_unit_test(single_pretty_record),     cmocka_unit_test(array_of_records),
+        cmocka_unit_test(lines_with_a_bad_one),     cmocka_unit_test(byte_order_mark),
+        cmocka_unit_test(empty_and_blank),          cmocka_unit_test(broken_array_is_one_error),
         cmocka_unit_test(parse_errors_name_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,8 +91,7 @@ static void policy_and_table_agree(void **state)
     (void)state;
     const char *spec = getenv("JZ_SPEC_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/POLICY.md",
-             spec && spec[0] ? spec : "../shared/spec");
+    snprintf(path, sizeof path, "%s/POLICY.md", spec && spec[0] ? spec : "../shared/spec");
     char *policy = slurp(path);
     if (!policy)
         fail_msg("cannot read %s (set JZ_SPEC_DIR to the shared spec folder)", path);
@@ -147,8 +146,8 @@ static void scan_dir(const char *dir, seen *s, int *engine_refs)
 static void code_ids_are_in_table(void **state)
 {
     (void)state;
-    const char *dirs[] = {"lib/base", "lib/model", "lib/policy", "lib/rules", "cli",
-                          "include/jiuzhu"};
+    const char *dirs[] = {"lib/base",  "lib/model", "lib/policy",
+                          "lib/rules", "cli",       "include/jiuzhu"};
     seen s = {0};
     int engine_refs[JZ_RULE_COUNT] = {0};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
