@@ -780,13 +780,15 @@ static void rule_ref_1(ctx *c)
     const jz_policy *p = c->p;
     bool urban = h->area == JZ_AREA_URBAN;
     int housing_to = -1;
+    /* The household's housing referral goes to its head (or, without one in
+     * the unit, its first member); 特困 and 单人保 persons head their own units. */
     for (uint32_t i = 0; i < h->n_members; i++) {
         uint8_t cats = c->r->persons[i].categories;
-        if (cats == 0 || (cats & JZ_PCAT_TEKUN))
+        if (cats == 0 || (cats & (JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO)))
             continue;
-        if (housing_to < 0 || h->members[i].relation == JZ_REL_HEAD)
-            if (housing_to < 0 || h->members[housing_to].relation != JZ_REL_HEAD)
-                housing_to = (int)i;
+        if (housing_to < 0 || (h->members[i].relation == JZ_REL_HEAD &&
+                               h->members[housing_to].relation != JZ_REL_HEAD))
+            housing_to = (int)i;
     }
     for (uint32_t i = 0; i < h->n_members; i++) {
         jz_person_result *pr = &c->r->persons[i];
@@ -794,12 +796,13 @@ static void rule_ref_1(ctx *c)
             continue;
         const jz_member *m = &h->members[i];
         bool tekun = pr->categories & JZ_PCAT_TEKUN;
+        bool own_unit = pr->categories & (JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
         uint16_t refs = tekun ? JZ_REF_MEDICAL_PREMIUM_FULL : JZ_REF_MEDICAL_PREMIUM_FIXED;
         if (m->expenses[JZ_EXP_MEDICAL] > 0 || m->under_treatment || m->serious_illness)
             refs |= JZ_REF_MEDICAL_COSTS;
         if (m->student_level >= JZ_STU_KINDERGARTEN)
             refs |= JZ_REF_EDUCATION;
-        if (tekun || (int)i == housing_to)
+        if (own_unit || (int)i == housing_to)
             refs |= urban ? JZ_REF_HOUSING_URBAN : JZ_REF_HOUSING_RURAL;
         if (severe_disability(m) || c->age[i] >= p->tk_elderly_age)
             refs |= JZ_REF_HOUSING_ACCESSIBILITY;

@@ -49,7 +49,7 @@
 #define DEFAULT_DATE ((jz_date)20240601)
 
 typedef struct case_file {
-    char *name; /* file name, e.g. "001-hh-all-relations-counted.json" */
+    char *name;  /* file name, e.g. "001-hh-all-relations-counted.json" */
     json_t *doc; /* NULL when the file is not valid JSON (reported by the main test) */
     char load_error[256];
 } case_file;
@@ -422,8 +422,8 @@ static jz_paramset *case_params(const suite *s, report *r, const json_t *params)
     json_object_foreach((json_t *)params, name, v)
     {
         if (!param_assignment(name, v, assignment, sizeof assignment)) {
-            problem(r, "params", "value of %s should be a string, number, boolean or array of strings",
-                    name);
+            problem(r, "params",
+                    "value of %s should be a string, number, boolean or array of strings", name);
             continue;
         }
         jz_error_clear(&err);
@@ -480,15 +480,15 @@ static int run_case(const suite *s, const case_file *cf)
     if (!json_is_array(json_object_get(doc, "rules")) ||
         json_array_size(json_object_get(doc, "rules")) == 0)
         problem(&r, "rules", "missing or empty");
-    if ((expect == NULL) == (expect_error == NULL) ||
-        (expect != NULL && !json_is_object(expect)) ||
+    if ((expect == NULL) == (expect_error == NULL) || (expect != NULL && !json_is_object(expect)) ||
         (expect_error != NULL && !json_is_object(expect_error))) {
         problem(&r, "expect", "give exactly one of \"expect\" and \"expect_error\", as an object");
         return r.mismatches;
     }
     if ((household == NULL) == (household_text == NULL) ||
         (household_text != NULL && !json_is_string(household_text))) {
-        problem(&r, "household", "give exactly one of \"household\" and \"household_text\" (a string)");
+        problem(&r, "household",
+                "give exactly one of \"household\" and \"household_text\" (a string)");
         return r.mismatches;
     }
 
@@ -559,6 +559,16 @@ static int run_case(const suite *s, const case_file *cf)
         goto done;
     }
     compare_determination(&r, expect, det);
+    /* JZ_CASES_DUMP=1 prints the determination of each failing case (=all:
+     * of every case), trace included, to help decide who is wrong. */
+    {
+        const char *dump = getenv("JZ_CASES_DUMP");
+        if (dump != NULL && (r.mismatches > 0 || strcmp(dump, "all") == 0)) {
+            char *pretty = json_dumps(det, JSON_INDENT(2));
+            fprintf(stderr, "DETERMINATION %s:\n%s\n", cf->name, pretty ? pretty : "?");
+            free(pretty);
+        }
+    }
 
 done:
     json_decref(det);
