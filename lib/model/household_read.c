@@ -789,7 +789,8 @@ static long read_line(jz_reader *r, jz_error *err, jz_err *rc)
     *rc = JZ_OK;
     bool any = false;
     bool toolong = false;
-    while ((ch = getc(r->in)) != EOF) {
+    /* A reader belongs to one thread: no need to lock the stream per byte. */
+    while ((ch = getc_unlocked(r->in)) != EOF) {
         any = true;
         if (ch == '\n')
             break;
