@@ -627,6 +627,14 @@ static jz_err read_household(const json_t *root, const jz_parse_opts *opts, jz_h
         h->assess_date = opts->force_date;
     if (h->assess_date == JZ_DATE_NONE)
         h->assess_date = jz_date_today();
+    /* Dates the engine derives (exit, death checks: at most 120 months on)
+     * must stay within the calendar jiuzhu supports. */
+    if (jz_date_year(h->assess_date) > JZ_DATE_MAX_YEAR - 10) {
+        char d[JZ_DATE_BUF];
+        jz_date_format(h->assess_date, d, sizeof d);
+        return jz_error_set(err, JZ_EINPUT, "assess_date", d, "评估日期应不晚于 %d-12-31",
+                            JZ_DATE_MAX_YEAR - 10);
+    }
 
     json_t *cur;
     if ((rc = read_object(err, "", root, "current", cur_keys, &cur)))
@@ -835,17 +843,19 @@ static void where(jz_reader *r, jz_error *err, long line)
 /* Looks at the start of the input to choose array, single record or lines. */
 static jz_err detect(jz_reader *r, jz_error *err)
 {
-    int ch;
-    do {
-        ch = getc(r->in);
-        if (ch == '\n')
-            r->line++;
-    } while (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n');
-    if (ch == 0xEF) { /* a UTF-8 byte order mark */
+    int ch = getc(r->in);
+    /* One UTF-8 byte order mark is allowed, as the very first bytes (what
+     * spreadsheet and Windows editors write); anywhere else it is an error. */
+    if (ch == 0xEF) {
         int b = getc(r->in), c = getc(r->in);
         if (b != 0xBB || c != 0xBF)
             return jz_error_set(err, JZ_EINPUT, "", NULL, "输入不是 UTF-8 编码的 JSON");
-        return detect(r, err);
+        ch = getc(r->in);
+    }
+    while (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
+        if (ch == '\n')
+            r->line++;
+        ch = getc(r->in);
     }
     if (ch == EOF) {
         r->done = true;

@@ -102,6 +102,13 @@ static void byte_order_mark(void **state)
     (void)state;
     got g = read_all("\xEF\xBB\xBF" REC("A", "1") "\n");
     assert_int_equal(g.ok, 1);
+    /* Only one mark, only at the start (thousands of them once overflowed
+     * the stack through recursion). */
+    g = read_all("\xEF\xBB\xBF\xEF\xBB\xBF" REC("A", "1") "\n");
+    assert_int_equal(g.ok, 0);
+    assert_int_equal(g.bad, 1);
+    g = read_all("\n\xEF\xBB\xBF" REC("A", "1") "\n");
+    assert_int_equal(g.ok, 0);
 }
 
 static void empty_and_blank(void **state)
