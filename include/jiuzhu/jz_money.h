@@ -41,6 +41,15 @@ jz_err jz_money_parse(const char *s, size_t len, jz_fen *out, jz_error *err);
  */
 jz_err jz_money_from_double(double v, jz_fen *out, jz_error *err);
 
+/*
+ * Writes the shortest decimal text that reads back (strtod) to v, the way
+ * the sender most likely wrote it: 1234.5, not 1234.5000000000000.  Whole
+ * numbers are written without an exponent.  Returns false when v is not
+ * finite, or needs a negative exponent (tiny fractions such as 1e-05), or
+ * n < 32; buf then holds v in %.17g form for an error message.
+ */
+bool jz_double_decimal(double v, char *buf, size_t n);
+
 /* Writes "1234.50" (exactly two decimals; "-" for negatives) into buf.
  * Returns the length written (excluding the terminator). n >= JZ_MONEY_BUF. */
 size_t jz_money_format(jz_fen v, char *buf, size_t n);

@@ -8,6 +8,7 @@
  * single line, and can go straight into a JSON reply, a log line or a
  * caseworker's screen, whatever bytes the offending input contained.
  */
+#include "base_int.h"
 #include "jiuzhu/jz_err.h"
 
 #include <stdarg.h>
@@ -18,47 +19,6 @@
 /* The ellipsis that marks a truncated string (U+2026, three bytes). */
 #define ELLIPSIS "\xE2\x80\xA6"
 #define ELLIPSIS_LEN 3
-
-/*
- * Length of the valid UTF-8 sequence at p (at most n bytes available), or 0
- * when the bytes there are not valid UTF-8.  Overlong forms, surrogates and
- * code points above U+10FFFF are invalid, as in RFC 3629.
- */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
-{
-    unsigned char b = p[0];
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF) {
-        need = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        need = 3;
-        if (b == 0xE0)
-            lo = 0xA0;
-        else if (b == 0xED)
-            hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 4;
-        if (b == 0xF0)
-            lo = 0x90;
-        else if (b == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (n < need)
-        return 0;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < need; i++) {
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    }
-    return need;
-}
 
 /*
  * Copies (src, len) into dst with room for limit bytes of text, escaping what
@@ -72,7 +32,7 @@ static size_t copy_units(char *dst, size_t limit, const char *src, size_t len, b
     size_t in = 0, out = 0;
 
     while (in < len) {
-        size_t seq = utf8_seq_len(s + in, len - in);
+        size_t seq = jz__utf8_seq_len(s + in, len - in);
         bool printable = seq > 1 || (seq == 1 && s[in] >= 0x20 && s[in] != 0x7F);
 
         if (printable) {

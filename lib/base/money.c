@@ -76,7 +76,6 @@ jz_err jz_money_parse(const char *s, size_t len, jz_fen *out, jz_error *err)
 jz_err jz_money_from_double(double v, jz_fen *out, jz_error *err)
 {
     char text[64];
-    int p;
 
     if (isnan(v) || isinf(v))
         return jz_error_set(err, JZ_EINPUT, NULL, isnan(v) ? "NaN" : "Infinity",
@@ -92,24 +91,33 @@ jz_err jz_money_from_double(double v, jz_fen *out, jz_error *err)
         return jz_error_set(err, JZ_ERANGE, NULL, text, "金额超出上限 999999999999.99");
     }
 
-    /* The shortest decimal text that reads back to v is what the sender most
-     * likely wrote (1234.5, not 1234.5000000000000); 17 digits always read
-     * back, so the loop always ends with a match. */
-    for (p = 1; p <= 17; p++) {
-        snprintf(text, sizeof text, "%.*g", p, v);
-        if (strtod(text, NULL) == v)
-            break;
-    }
-
-    /* %g uses an exponent for large whole numbers (1000 is "1e+03") and for
-     * tiny fractions (0.00001 is "1e-05").  A positive exponent means v is a
-     * whole number below 2^53 (see DOUBLE_LIMIT), which %.0f writes exactly;
-     * a negative one means more than two decimals, which the parser refuses. */
-    if (strchr(text, 'e') != NULL && strchr(text, '-') == NULL)
-        snprintf(text, sizeof text, "%.0f", v);
-    else if (strchr(text, 'e') != NULL)
+    if (!jz_double_decimal(v, text, sizeof text))
         return jz_error_set(err, JZ_EINPUT, NULL, text, "金额最多两位小数");
     return jz_money_parse(text, strlen(text), out, err);
+}
+
+bool jz_double_decimal(double v, char *buf, size_t n)
+{
+    if (buf == NULL || n < 32)
+        return false;
+    snprintf(buf, n, "%.17g", v);
+    if (!isfinite(v))
+        return false;
+    /* 17 significant digits always read back, so the loop ends with a match. */
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    /* %g uses an exponent for large whole numbers (1000 is "1e+03") and for
+     * tiny fractions (0.00001 is "1e-05").  A positive exponent means v is a
+     * whole number, which %.0f writes exactly. */
+    if (strchr(buf, 'e') == NULL)
+        return true;
+    if (strchr(buf, '-') != NULL)
+        return false;
+    snprintf(buf, n, "%.0f", v);
+    return true;
 }
 
 size_t jz_money_format(jz_fen v, char *buf, size_t n)

@@ -9,6 +9,7 @@
  * regions into "unknown" ones.  Codes are kept in one sorted array per level
  * and looked up with bsearch.
  */
+#include "base_int.h"
 #include "jiuzhu/jz_region.h"
 
 #include <errno.h>
@@ -62,39 +63,6 @@ static int level_of_length(size_t len)
     return -1;
 }
 
-/*
- * Length of the valid UTF-8 sequence at p (n bytes available), or 0 when the
- * bytes are not valid UTF-8 (RFC 3629: no overlong forms, no surrogates).
- * Names end up in JSON replies, where invalid UTF-8 would be rejected.
- */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
-{
-    unsigned char b = p[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF) {
-        need = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        need = 3;
-        lo = b == 0xE0 ? 0xA0 : 0x80;
-        hi = b == 0xED ? 0x9F : 0xBF;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 4;
-        lo = b == 0xF0 ? 0x90 : 0x80;
-        hi = b == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (n < need || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < need; i++) {
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    }
-    return need;
-}
 
 /* True when s is valid UTF-8 without control characters. */
 static bool printable_utf8(const char *s, size_t len)
@@ -102,7 +70,7 @@ static bool printable_utf8(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
 
     for (size_t i = 0; i < len;) {
-        size_t n = utf8_seq_len(p + i, len - i);
+        size_t n = jz__utf8_seq_len(p + i, len - i);
 
         if (n == 0 || (n == 1 && (p[i] < 0x20 || p[i] == 0x7F)))
             return false;

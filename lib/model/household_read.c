@@ -113,6 +113,18 @@ static jz_err check_keys(jz_error *err, const char *prefix, const json_t *obj,
     return JZ_OK;
 }
 
+/* An optional free-text field jiuzhu keeps no use for: only its type is
+ * checked, so a typo'd structure is still caught. */
+static jz_err check_text(jz_error *err, const char *prefix, const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v) || json_is_string(v))
+        return JZ_OK;
+    path p;
+    path_fmt(&p, prefix, key);
+    return fail(err, p.buf, v, "应为字符串");
+}
+
 static jz_err read_bool(jz_error *err, const char *prefix, const json_t *obj, const char *key,
                         bool *out)
 {
@@ -280,12 +292,8 @@ static jz_err read_items(jz_error *err, const char *prefix, const json_t *obj, c
         jz_fen fen = 0;
         if ((rc = parse_amount(err, ap.buf, amount, &fen)))
             return rc;
-        json_t *note = json_object_get(item, "note");
-        if (note && !json_is_null(note) && !json_is_string(note)) {
-            path np;
-            path_fmt(&np, ip.buf, "note");
-            return fail(err, np.buf, note, "应为字符串");
-        }
+        if ((rc = check_text(err, ip.buf, item, "note")))
+            return rc;
         if (!jz_money_add(totals[kind], fen, &totals[kind]) || totals[kind] > JZ_MONEY_MAX)
             return jz_error_set(err, JZ_ERANGE, ap.buf, NULL, "同类金额合计超出上限");
     }
@@ -322,12 +330,8 @@ static jz_err read_supporters(jz_error *err, const char *prefix, const json_t *o
             (rc = read_enum(err, ip.buf, item, "relation", jz_relation_names, JZ_REL_COUNT, 0,
                             false, &rel)))
             return rc;
-        json_t *note = json_object_get(item, "note");
-        if (note && !json_is_null(note) && !json_is_string(note)) {
-            path np;
-            path_fmt(&np, ip.buf, "note");
-            return fail(err, np.buf, note, "应为字符串");
-        }
+        if ((rc = check_text(err, ip.buf, item, "note")))
+            return rc;
         if (status != JZ_SUP_ABLE)
             m->supporters_unable |= (uint16_t)(1u << i);
         m->n_supporters++;
@@ -451,12 +455,8 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
         if ((strcmp(s, "male") == 0) != (want == 1))
             return fail(err, sp.buf, sexv, "与身份证号码中的性别不一致");
     }
-    json_t *notev = json_object_get(mj, "note");
-    if (notev && !json_is_null(notev) && !json_is_string(notev)) {
-        path np;
-        path_fmt(&np, P, "note");
-        return fail(err, np.buf, notev, "应为字符串");
-    }
+    if ((rc = check_text(err, P, mj, "note")))
+        return rc;
     long long x = 0;
     if ((rc = read_int(err, P, mj, "months_without_income", 0, 1200, &x)))
         return rc;
@@ -512,12 +512,8 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
         if ((rc = read_int(err, dp.buf, o, "grade", 1, 4, &x)))
             return rc;
         m->disability_grade = (uint8_t)x;
-        json_t *cert = json_object_get(o, "certificate");
-        if (cert && !json_is_null(cert) && !json_is_string(cert)) {
-            path cp;
-            path_fmt(&cp, dp.buf, "certificate");
-            return fail(err, cp.buf, cert, "应为字符串");
-        }
+        if ((rc = check_text(err, dp.buf, o, "certificate")))
+            return rc;
     }
     if ((rc = read_object(err, P, mj, "illness", ill_keys, &o)))
         return rc;
@@ -527,12 +523,8 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
         if ((rc = read_bool(err, ip.buf, o, "serious", &m->serious_illness)) ||
             (rc = read_bool(err, ip.buf, o, "under_treatment", &m->under_treatment)))
             return rc;
-        json_t *nm = json_object_get(o, "name");
-        if (nm && !json_is_null(nm) && !json_is_string(nm)) {
-            path np;
-            path_fmt(&np, ip.buf, "name");
-            return fail(err, np.buf, nm, "应为字符串");
-        }
+        if ((rc = check_text(err, ip.buf, o, "name")))
+            return rc;
     }
     if ((rc = read_object(err, P, mj, "student", stu_keys, &o)))
         return rc;
@@ -546,12 +538,8 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
             (rc = read_bool(err, sp.buf, o, "high_fee", &m->student_high_fee)) ||
             (rc = read_bool(err, sp.buf, o, "abroad", &m->student_abroad)))
             return rc;
-        json_t *school = json_object_get(o, "school");
-        if (school && !json_is_null(school) && !json_is_string(school)) {
-            path cp;
-            path_fmt(&cp, sp.buf, "school");
-            return fail(err, cp.buf, school, "应为字符串");
-        }
+        if ((rc = check_text(err, sp.buf, o, "school")))
+            return rc;
     }
     if ((rc = read_supporters(err, P, mj, m)))
         return rc;
@@ -598,12 +586,8 @@ static jz_err read_household(const json_t *root, const jz_parse_opts *opts, jz_h
         (rc = read_string(err, "", root, "household_id", false, h->household_id,
                           sizeof h->household_id)))
         return rc;
-    json_t *note = json_object_get(root, "note");
-    if (note && !json_is_null(note) && !json_is_string(note))
-        return fail(err, "note", note, "应为字符串");
-    json_t *addr = json_object_get(root, "address");
-    if (addr && !json_is_null(addr) && !json_is_string(addr))
-        return fail(err, "address", addr, "应为字符串");
+    if ((rc = check_text(err, "", root, "note")) || (rc = check_text(err, "", root, "address")))
+        return rc;
 
     json_t *rv = json_object_get(root, "region");
     if (!rv || json_is_null(rv))

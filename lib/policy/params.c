@@ -197,7 +197,6 @@ bad:
 static jz_err ratio_from_double(double v, jz_ratio *out, jz_error *err)
 {
     char text[64];
-    int p;
 
     if (!(v >= 0)) {
         snprintf(text, sizeof text, "%.17g", v);
@@ -207,17 +206,7 @@ static jz_err ratio_from_double(double v, jz_ratio *out, jz_error *err)
         snprintf(text, sizeof text, "%.17g", v);
         return jz_error_set(err, JZ_ERANGE, NULL, text, "比例不能大于 %d.999999", RATIO_MAX_INT);
     }
-    for (p = 1; p <= 17; p++) {
-        snprintf(text, sizeof text, "%.*g", p, v);
-        if (strtod(text, NULL) == v)
-            break;
-    }
-    /* %g writes 1000 as "1e+03" and 0.0000001 as "1e-07".  v is small here,
-     * so a positive exponent is a whole number that %.0f writes exactly; a
-     * negative one means more decimals than a ratio may have. */
-    if (strchr(text, 'e') != NULL && strchr(text, '-') == NULL)
-        snprintf(text, sizeof text, "%.0f", v);
-    else if (strchr(text, 'e') != NULL)
+    if (!jz_double_decimal(v, text, sizeof text))
         return jz_error_set(err, JZ_EINPUT, NULL, text, "比例最多 %d 位小数", RATIO_MAX_DECIMALS);
     return parse_ratio(text, strlen(text), out, err);
 }

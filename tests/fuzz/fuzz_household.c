@@ -68,10 +68,9 @@ static void same_result(const jz_result *a, const jz_result *b)
 {
     if (a->category != b->category || a->causes != b->causes || a->exit != b->exit ||
         a->counted_members != b->counted_members || a->standard != b->standard ||
-        a->income != b->income || a->deductible != b->deductible ||
-        a->financial != b->financial || a->monthly_amount != b->monthly_amount ||
-        a->exit_until != b->exit_until || a->decisive != b->decisive ||
-        a->n_persons != b->n_persons)
+        a->income != b->income || a->deductible != b->deductible || a->financial != b->financial ||
+        a->monthly_amount != b->monthly_amount || a->exit_until != b->exit_until ||
+        a->decisive != b->decisive || a->n_persons != b->n_persons)
         die("jz_assess without a trace differs from jz_assess with one (household)", NULL);
     for (uint32_t i = 0; i < a->n_persons && i < JZ_MAX_MEMBERS; i++) {
         const jz_person_result *p = &a->persons[i], *q = &b->persons[i];

@@ -8,24 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "fuzz_tmpfile.h"
 #include "jiuzhu/jz_params.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[] = "/tmp/jz-fuzz-params-XXXXXX";
-static int fd = -1;
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (fd < 0) {
-        fd = mkstemp(path);
-        if (fd < 0)
-            abort();
-    }
-    if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
-        abort();
+    const char *path = fuzz_tmpfile(data, size);
     jz_paramset *ps = jz_paramset_new();
     jz_error err;
     jz_error_clear(&err);

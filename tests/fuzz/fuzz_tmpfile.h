@@ -1,0 +1,27 @@
+/*
+ * fuzz_tmpfile.h - for fuzz targets whose parser reads a file by path: puts
+ * the input into one temporary file (created on first use, rewritten for
+ * every input) and returns its path.
+ */
+#ifndef JZ_FUZZ_TMPFILE_H
+#define JZ_FUZZ_TMPFILE_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static const char *fuzz_tmpfile(const uint8_t *data, size_t size)
+{
+    static char path[] = "/tmp/jz-fuzz-XXXXXX";
+    static int fd = -1;
+    if (fd < 0) {
+        fd = mkstemp(path);
+        if (fd < 0)
+            abort();
+    }
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+        abort();
+    return path;
+}
+
+#endif
