@@ -161,6 +161,26 @@ static const char *const given[] = {"建国", "秀英", "伟",   "芳",   "娜",
                                     "欣怡", "梓轩", "雨桐", "宇航", "佳琪", "建军", "凤英", "守仁"};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Every surname + given name, built once: members point at these (a
+ * jz_member holds a pointer to its name, owned by whoever fills it). */
+static char name_pool[COUNT(surnames)][COUNT(given)][16];
+
+static void build_name_pool(void)
+{
+    for (size_t i = 0; i < COUNT(surnames); i++)
+        for (size_t j = 0; j < COUNT(given); j++)
+            snprintf(name_pool[i][j], sizeof name_pool[i][j], "%s%s", surnames[i], given[j]);
+}
+
+static const char *pool_name(rng *g, const char *surname)
+{
+    size_t si = below(g, COUNT(surnames));
+    for (size_t i = 0; surname && i < COUNT(surnames); i++)
+        if (surnames[i] == surname)
+            si = i;
+    return name_pool[si][below(g, COUNT(given))];
+}
+
 /* Counties that issued the members' ID numbers: mostly the local one. */
 static const char *const id_regions[] = {"140902", "140902", "140902", "140902",
                                          "140921", "140981", "140105", "142201"};
@@ -210,9 +230,7 @@ static void person(rng *g, jz_member *m, uint8_t relation, int age, const char *
     m->relation = relation;
     m->birth = birth_for_age(g, age, on);
     make_id(g, m->birth, seq, m->id);
-    snprintf(m->name, sizeof m->name, "%s%s",
-             surname ? surname : surnames[below(g, COUNT(surnames))],
-             given[below(g, COUNT(given))]);
+    m->name = pool_name(g, surname);
     m->presence = JZ_PRES_PRESENT;
     m->deceased = JZ_DATE_NONE;
     if (age < 3) {
@@ -364,13 +382,13 @@ static void gen_household(rng *g, uint64_t idx, const jz_policy *p, jz_household
         jz_member *m = &ms[i];
         int age = age_of(m, on);
         if (age >= 60 && chance(g, 800))
-            m->income[JZ_INC_BASIC_PENSION] += 12 * between(g, 150, 260) * 100;
+            m->income_not_counted += 12 * between(g, 150, 260) * 100;
         if (age >= 80 && chance(g, 600))
-            m->income[JZ_INC_ELDERLY_ALLOWANCE] += 12 * 5000;
+            m->income_not_counted += 12 * 5000;
         if (m->student_level >= JZ_STU_SENIOR && chance(g, 150))
-            m->income[JZ_INC_SCHOLARSHIP] += between(g, 10, 60) * 10000;
+            m->income_not_counted += between(g, 10, 60) * 10000;
         if (chance(g, 10))
-            m->income[JZ_INC_SPECIAL_CARE] += between(g, 20, 200) * 10000;
+            m->income_not_counted += between(g, 20, 200) * 10000;
     }
 
     /* Expenses: medical bills for those under treatment, rehabilitation and
@@ -497,9 +515,10 @@ static void put_date(FILE *f, jz_date d)
 }
 
 /* One item per kind with a total: the reader sums items by kind again. */
-static void put_items(FILE *f, const jz_fen *totals, int n, const char *const *names)
+/* Writes the non-zero totals as items; returns how many it wrote. */
+static int put_items(FILE *f, const jz_fen *totals, int n, const char *const *names)
 {
-    int first = 1;
+    int first = 1, written = 0;
     for (int i = 0; i < n; i++) {
         if (!totals[i])
             continue;
@@ -507,7 +526,9 @@ static void put_items(FILE *f, const jz_fen *totals, int n, const char *const *n
         put_money(f, totals[i]);
         fputc('}', f);
         first = 0;
+        written++;
     }
+    return written;
 }
 
 static void write_member(FILE *f, const jz_member *m)
@@ -559,9 +580,15 @@ static void write_member(FILE *f, const jz_member *m)
         put_date(f, m->deceased);
     }
     fputs(",\"income\":[", f);
-    put_items(f, m->income, JZ_INC_COUNT, jz_income_kind_names);
+    int counted = put_items(f, m->income, JZ_INC_FIRST_EXCLUDED, jz_income_kind_names);
+    if (m->income_not_counted) {
+        /* The kinds R-INC-2 leaves out are interchangeable for every rule. */
+        fprintf(f, "%s{\"kind\":\"assistance\",\"amount\":", counted ? "," : "");
+        put_money(f, m->income_not_counted);
+        fputc('}', f);
+    }
     fputs("],\"expenses\":[", f);
-    put_items(f, m->expenses, JZ_EXP_COUNT, jz_expense_kind_names);
+    (void)put_items(f, m->expenses, JZ_EXP_COUNT, jz_expense_kind_names);
     fputc(']', f);
     if (m->financial || m->vehicles || m->extra_houses || m->business) {
         fputs(",\"assets\":{\"financial\":", f);
@@ -1109,6 +1136,7 @@ static bool end_to_end(const options *o, const char *argv0, const char *file, si
 
 int main(int argc, char **argv)
 {
+    build_name_pool();
     options o = {.households = 1000000,
                  .jsonl_households = 50000,
                  .reps = 5,

@@ -153,9 +153,10 @@ typedef enum jz_programme {
 } jz_programme;
 
 typedef struct jz_member {
-    char id[JZ_IDNUM_BUF]; /* normalised 18-character ID number */
-    char name[JZ_NAME_MAX];
+    /* What the engine reads, first and packed: a snapshot of a province
+     * walks millions of these, so their size is the engine's speed. */
     jz_date birth;            /* from birth_date, else from the ID number */
+    jz_date deceased;         /* JZ_DATE_NONE when alive */
     uint8_t relation;         /* jz_relation */
     uint8_t presence;         /* jz_presence */
     uint8_t employment;       /* jz_employment */
@@ -163,6 +164,7 @@ typedef struct jz_member {
     uint8_t disability;       /* jz_disability; JZ_DIS_NONE = no certificate */
     uint8_t disability_grade; /* 1..4, 0 when none */
     uint8_t student_level;    /* jz_student_level; JZ_STU_NONE = not a student */
+    uint8_t self_care_failed; /* 0..6 */
     bool newly_employed;
     bool unemployment_insured;
     bool serious_illness; /* illness.serious: 重特大疾病 recognised */
@@ -172,19 +174,33 @@ typedef struct jz_member {
     bool student_high_fee;
     bool student_abroad;
     bool applies_alone;
-    bool supporters_known;      /* false: `supporters` absent or null (not investigated) */
+    bool supporters_known; /* false: `supporters` absent or null (not investigated) */
+    bool business;
     uint8_t n_supporters;       /* entries in supporters[] */
     uint16_t supporters_unable; /* bitmask over entries: 1 = not able (R-TK-4) */
-    uint8_t self_care_failed;   /* 0..6 */
     uint16_t months_without_income;
     uint16_t vehicles;
     uint16_t extra_houses;
-    bool business;
-    jz_date deceased;              /* JZ_DATE_NONE when alive */
-    jz_fen financial;              /* financial assets */
-    jz_fen income[JZ_INC_COUNT];   /* window totals by kind */
+    jz_fen financial; /* financial assets */
+    /* Window totals of the counted income kinds (R-INC-1), by kind, and of
+     * all the kinds R-INC-2 leaves out together: no rule tells those apart
+     * (a city's income.excluded_kinds can only add counted kinds to them). */
+    jz_fen income[JZ_INC_FIRST_EXCLUDED];
+    jz_fen income_not_counted;
     jz_fen expenses[JZ_EXP_COUNT]; /* window totals by kind */
+    /* What only the output needs. */
+    char id[JZ_IDNUM_BUF]; /* normalised 18-character ID number */
+    const char *name;      /* owned by the filler (e.g. jz_household_buf) */
 } jz_member;
+
+/* Adds an income item to a member's totals (the caller checks overflow). */
+static inline void jz_member_add_income(jz_member *m, jz_income_kind kind, jz_fen amount)
+{
+    if (kind < JZ_INC_FIRST_EXCLUDED)
+        m->income[kind] += amount;
+    else
+        m->income_not_counted += amount;
+}
 
 /* The most supporters recorded for one person (bitmask width). */
 #define JZ_MAX_SUPPORTERS 16

@@ -31,14 +31,20 @@ typedef struct jz_parse_opts {
     jz_date force_date;        /* JZ_DATE_NONE, or replaces every assess_date (--date) */
 } jz_parse_opts;
 
+/* Storage for one household read from text: its members and their names. */
+typedef struct jz_household_buf {
+    jz_member members[JZ_MAX_MEMBERS];
+    char names[JZ_MAX_MEMBERS][JZ_NAME_MAX];
+} jz_household_buf;
+
 /*
  * Parses one household record from JSON text (text need not be terminated).
- * members must have room for JZ_MAX_MEMBERS; out->members points to it.
+ * out->members and the members' names point into buf.
  * On error, err names the household (if its id was readable), the member,
  * the field and the reason, and *out must not be used.
  */
 jz_err jz_household_parse(const char *text, size_t len, const jz_parse_opts *opts,
-                          jz_household *out, jz_member *members, jz_error *err);
+                          jz_household *out, jz_household_buf *buf, jz_error *err);
 
 /* A reader of one record, a JSON array of records, or JSON Lines. */
 typedef struct jz_reader jz_reader;

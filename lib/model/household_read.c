@@ -257,9 +257,10 @@ static jz_err read_object(jz_error *err, const char *prefix, const json_t *obj, 
     return rc;
 }
 
-/* income[] or expenses[]: [{kind, amount}], summed into totals by kind. */
+/* income[] (income == true) or expenses[]: [{kind, amount}], summed into the
+ * member's totals by kind. */
 static jz_err read_items(jz_error *err, const char *prefix, const json_t *obj, const char *key,
-                         const char *const *kinds, int nkinds, jz_fen *totals)
+                         bool income, jz_member *m)
 {
     static const char *const allowed[] = {"kind", "amount", "note", NULL};
     json_t *arr = json_object_get(obj, key);
@@ -282,7 +283,9 @@ static jz_err read_items(jz_error *err, const char *prefix, const json_t *obj, c
             (rc = check_keys(err, ip.buf, item, allowed)))
             return rc;
         uint8_t kind = 0;
-        if ((rc = read_enum(err, ip.buf, item, "kind", kinds, nkinds, 0, true, &kind)))
+        if ((rc = read_enum(err, ip.buf, item, "kind",
+                            income ? jz_income_kind_names : jz_expense_kind_names,
+                            income ? JZ_INC_COUNT : JZ_EXP_COUNT, 0, true, &kind)))
             return rc;
         json_t *amount = json_object_get(item, "amount");
         path ap;
@@ -294,7 +297,10 @@ static jz_err read_items(jz_error *err, const char *prefix, const json_t *obj, c
             return rc;
         if ((rc = check_text(err, ip.buf, item, "note")))
             return rc;
-        if (!jz_money_add(totals[kind], fen, &totals[kind]) || totals[kind] > JZ_MONEY_MAX)
+        jz_fen *total = !income                        ? &m->expenses[kind]
+                        : kind < JZ_INC_FIRST_EXCLUDED ? &m->income[kind]
+                                                       : &m->income_not_counted;
+        if (!jz_money_add(*total, fen, total) || *total > JZ_MONEY_MAX)
             return jz_error_set(err, JZ_ERANGE, ap.buf, NULL, "同类金额合计超出上限");
     }
     return JZ_OK;
@@ -366,7 +372,8 @@ static jz_err read_string(jz_error *err, const char *prefix, const json_t *obj, 
     return JZ_OK;
 }
 
-static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date assess, jz_member *m)
+static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date assess, jz_member *m,
+                          char *name)
 {
     static const char *const allowed[] = {"id",
                                           "name",
@@ -430,7 +437,8 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
         if (jz_idnum_normalize(json_string_value(idv), json_string_length(idv), m->id, &sub))
             return fail(err, idp.buf, idv, sub.reason);
     }
-    if ((rc = read_string(err, P, mj, "name", true, m->name, sizeof m->name)) ||
+    m->name = name;
+    if ((rc = read_string(err, P, mj, "name", true, name, JZ_NAME_MAX)) ||
         (rc = read_enum(err, P, mj, "relation", jz_relation_names, JZ_REL_COUNT, 0, true,
                         &m->relation)) ||
         (rc = read_enum(err, P, mj, "presence", jz_presence_names, JZ_PRES_COUNT, 0, false,
@@ -543,8 +551,8 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
     }
     if ((rc = read_supporters(err, P, mj, m)))
         return rc;
-    if ((rc = read_items(err, P, mj, "income", jz_income_kind_names, JZ_INC_COUNT, m->income)) ||
-        (rc = read_items(err, P, mj, "expenses", jz_expense_kind_names, JZ_EXP_COUNT, m->expenses)))
+    if ((rc = read_items(err, P, mj, "income", true, m)) ||
+        (rc = read_items(err, P, mj, "expenses", false, m)))
         return rc;
     if ((rc = read_object(err, P, mj, "assets", ast_keys, &o)))
         return rc;
@@ -568,13 +576,14 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
 }
 
 static jz_err read_household(const json_t *root, const jz_parse_opts *opts, jz_household *h,
-                             jz_member *members, jz_error *err)
+                             jz_household_buf *buf, jz_error *err)
 {
     static const char *const allowed[] = {"household_id", "region",  "area",
                                           "assess_date",  "current", "members",
                                           "note",         "address", NULL};
     static const char *const cur_keys[] = {"programme", "since", "monthly_amount", NULL};
     jz_err rc;
+    jz_member *members = buf->members;
     memset(h, 0, sizeof *h);
     h->members = members;
     if (!json_is_object(root))
@@ -645,7 +654,8 @@ static jz_err read_household(const json_t *root, const jz_parse_opts *opts, jz_h
         return jz_error_set(err, JZ_EINPUT, "members", NULL, "%s", reason);
     }
     for (size_t i = 0; i < n; i++) {
-        if ((rc = read_member(err, json_array_get(ms, i), i, h->assess_date, &members[i])))
+        if ((rc = read_member(err, json_array_get(ms, i), i, h->assess_date, &members[i],
+                              buf->names[i])))
             return rc;
         for (size_t j = 0; j < i; j++) {
             if (strcmp(members[j].id, members[i].id) == 0) {
@@ -671,7 +681,7 @@ static jz_err syntax_error(jz_error *err, const json_error_t *je)
 }
 
 jz_err jz_household_parse(const char *text, size_t len, const jz_parse_opts *opts,
-                          jz_household *out, jz_member *members, jz_error *err)
+                          jz_household *out, jz_household_buf *buf, jz_error *err)
 {
     if (len > JZ_RECORD_MAX_BYTES)
         return jz_error_set(err, JZ_EINPUT, "", NULL, "户记录超过 %u 字节", JZ_RECORD_MAX_BYTES);
@@ -679,7 +689,7 @@ jz_err jz_household_parse(const char *text, size_t len, const jz_parse_opts *opt
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return syntax_error(err, &je);
-    jz_err rc = read_household(root, opts, out, members, err);
+    jz_err rc = read_household(root, opts, out, buf, err);
     json_decref(root);
     return rc;
 }
@@ -703,7 +713,7 @@ struct jz_reader {
     char *pending; /* first line, read while detecting the mode */
     size_t pending_len;
     jz_household hh;
-    jz_member members[JZ_MAX_MEMBERS];
+    jz_household_buf hbuf;
 };
 
 jz_reader *jz_reader_new(FILE *in, const char *name, const jz_parse_opts *opts)
@@ -927,7 +937,7 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err)
     case MODE_SINGLE:
         r->done = true;
         where(r, err, r->line + 1);
-        rc = jz_household_parse(r->pending, r->pending_len, &r->opts, &r->hh, r->members, err);
+        rc = jz_household_parse(r->pending, r->pending_len, &r->opts, &r->hh, &r->hbuf, err);
         free(r->pending);
         r->pending = NULL;
         break;
@@ -938,7 +948,7 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err)
         }
         where(r, err, 0);
         snprintf(err->source, sizeof err->source, "%.64s[%zu]", r->name, r->index);
-        rc = read_household(json_array_get(r->array, r->index), &r->opts, &r->hh, r->members, err);
+        rc = read_household(json_array_get(r->array, r->index), &r->opts, &r->hh, &r->hbuf, err);
         r->index++;
         break;
     case MODE_LINES:
@@ -964,7 +974,7 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err)
             }
             if (!blank(text, len)) {
                 where(r, err, r->line);
-                rc = jz_household_parse(text, len, &r->opts, &r->hh, r->members, err);
+                rc = jz_household_parse(text, len, &r->opts, &r->hh, &r->hbuf, err);
                 if (r->pending) {
                     free(r->pending);
                     r->pending = NULL;

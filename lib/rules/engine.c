@@ -303,12 +303,12 @@ static void rule_inc_2(ctx *c)
         if (!bit(c->unit, (int)i))
             continue;
         const jz_member *m = &c->h->members[i];
-        for (int k = 0; k < JZ_INC_COUNT; k++) {
-            if (k < JZ_INC_FIRST_EXCLUDED && bit(c->inc_mask, k))
-                continue;
-            excluded += m->income[k];
-            if (k < JZ_INC_FIRST_EXCLUDED)
+        excluded += m->income_not_counted;
+        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++) {
+            if (!bit(c->inc_mask, k)) {
+                excluded += m->income[k];
                 by_city += m->income[k];
+            }
         }
     }
     TR(c, JZ_RULE_INC_2, -1, excluded > 0, D_INC_EXCLUDED, excluded, by_city);

@@ -34,7 +34,7 @@ static jz_paramset *params;
 
 /* Big structs live here rather than on the stack. */
 static jz_household household;
-static jz_member members[JZ_MAX_MEMBERS];
+static jz_household_buf members;
 static jz_trace trace;
 static jz_result traced, bulk;
 
@@ -113,7 +113,7 @@ static void parse_one(const uint8_t *data, size_t size, const jz_regions *table)
         .regions = table, .default_date = jz_date_make(2024, 6, 1), .force_date = JZ_DATE_NONE};
     jz_error err;
     jz_error_clear(&err);
-    if (jz_household_parse((const char *)data, size, &opts, &household, members, &err) == JZ_OK)
+    if (jz_household_parse((const char *)data, size, &opts, &household, &members, &err) == JZ_OK)
         assess(&household, size & 2 ? JZ_DET_PRETTY : 0);
 }
 

@@ -509,7 +509,7 @@ static int run_case(const suite *s, const case_file *cf)
 
     char *text = household_text ? strdup(json_string_value(household_text))
                                 : json_dumps(household, JSON_COMPACT);
-    jz_member *members = calloc(JZ_MAX_MEMBERS, sizeof *members);
+    jz_household_buf *members = calloc(1, sizeof *members);
     jz_result *res = calloc(1, sizeof *res);
     jz_trace *trace = calloc(1, sizeof *trace);
     jz_paramset *ps = NULL;

@@ -132,7 +132,8 @@ static void random_household(jz_household *h, jz_member *ms)
             m->deceased = jz_date_make(2024, 1 + (int)upto(5), 1 + (int)upto(28));
         m->financial = upto(3) ? upto(5000000) : 0;
         for (int k = 0; k < JZ_INC_COUNT; k++)
-            m->income[k] = upto(4) == 0 ? upto(3000000) : 0;
+            if (upto(4) == 0)
+                jz_member_add_income(m, (jz_income_kind)k, upto(3000000));
         for (int k = 0; k < JZ_EXP_COUNT; k++)
             m->expenses[k] = upto(4) == 0 ? upto(3000000) : 0;
     }
@@ -287,8 +288,9 @@ static void extremes(void **state)
     for (int i = 0; i < JZ_MAX_MEMBERS; i++) {
         memset(&ms[i], 0, sizeof ms[i]);
         ms[i].birth = jz_date_make(1980, 1, 1);
-        for (int k = 0; k < JZ_INC_COUNT; k++)
+        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
             ms[i].income[k] = JZ_MONEY_MAX;
+        ms[i].income_not_counted = JZ_MONEY_MAX;
         for (int k = 0; k < JZ_EXP_COUNT; k++)
             ms[i].expenses[k] = JZ_MONEY_MAX;
         ms[i].financial = JZ_MONEY_MAX;

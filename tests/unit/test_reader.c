@@ -132,13 +132,13 @@ static void broken_array_is_one_error(void **state)
 static void parse_errors_name_fields(void **state)
 {
     (void)state;
-    jz_member ms[JZ_MAX_MEMBERS];
+    jz_household_buf ms;
     jz_household h;
     jz_error err;
     jz_parse_opts opts = {.default_date = jz_date_make(2024, 6, 1)};
     const char *bad = REC("HX", "-5");
     jz_error_clear(&err);
-    assert_int_equal(jz_household_parse(bad, strlen(bad), &opts, &h, ms, &err), JZ_EINPUT);
+    assert_int_equal(jz_household_parse(bad, strlen(bad), &opts, &h, &ms, &err), JZ_EINPUT);
     assert_string_equal(err.household, "HX");
     assert_string_equal(err.field, "members[0].income[0].amount");
     assert_non_null(strstr(err.reason, "负"));
@@ -147,12 +147,12 @@ static void parse_errors_name_fields(void **state)
     const char *dup =
         "{\"region\":\"140902\",\"area\":\"rural\",\"area\":\"urban\",\"members\":[]}";
     jz_error_clear(&err);
-    assert_int_equal(jz_household_parse(dup, strlen(dup), &opts, &h, ms, &err), JZ_EINPUT);
+    assert_int_equal(jz_household_parse(dup, strlen(dup), &opts, &h, &ms, &err), JZ_EINPUT);
     assert_non_null(strstr(err.reason, "JSON"));
 
     const char *ok = REC("HY", "12.5");
     jz_error_clear(&err);
-    assert_int_equal(jz_household_parse(ok, strlen(ok), &opts, &h, ms, &err), JZ_OK);
+    assert_int_equal(jz_household_parse(ok, strlen(ok), &opts, &h, &ms, &err), JZ_OK);
     assert_int_equal(h.members[0].income[JZ_INC_WAGE], 1250);
     assert_int_equal(h.members[0].birth, jz_date_make(1980, 1, 1));
     assert_false(h.members[0].supporters_known);
