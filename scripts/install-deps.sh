@@ -8,6 +8,8 @@ packages=(
   build-essential cmake pkg-config   # toolchain
   libjansson-dev                     # JSON records and determinations
   libcmocka-dev                      # unit tests
+  libsqlite3-dev                     # the registry's embedded store
+  libcsv-dev                         # CSV imports (county exports from Excel)
   clang libclang-rt-14-dev           # libFuzzer and sanitizers for the fuzz target
 )
 

@@ -178,6 +178,7 @@ typedef struct jz_member {
     bool business;
     uint8_t n_supporters;       /* entries in supporters[] */
     uint16_t supporters_unable; /* bitmask over entries: 1 = not able (R-TK-4) */
+    uint64_t supporter_status;  /* entry i's jz_supporter_status in bits 4i..4i+3 */
     uint16_t months_without_income;
     uint16_t vehicles;
     uint16_t extra_houses;

@@ -63,6 +63,14 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err);
 /* True once the input is known to hold several records (array or lines). */
 bool jz_reader_many(const jz_reader *r);
 
+/*
+ * The household as a record (FORMATS.md), malloc'd JSON text, caller frees;
+ * NULL when out of memory.  Reading the text back gives the same household.
+ * Income the record does not tell apart (the R-INC-2 kinds, kept as one
+ * total) is written as kind "assistance".  flags: JZ_DET_PRETTY.
+ */
+char *jz_household_json(const jz_household *h, int flags);
+
 enum { JZ_DET_PRETTY = 1 };
 
 /*

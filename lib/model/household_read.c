@@ -340,6 +340,7 @@ static jz_err read_supporters(jz_error *err, const char *prefix, const json_t *o
             return rc;
         if (status != JZ_SUP_ABLE)
             m->supporters_unable |= (uint16_t)(1u << i);
+        m->supporter_status |= (uint64_t)status << (4 * i);
         m->n_supporters++;
     }
     return JZ_OK;
