@@ -79,93 +79,6 @@ static jz_err resolve(policy_cache *cache, const jz_paramset *ps, const char *co
     return JZ_OK;
 }
 
-/* An ID number with its middle hidden, for screens: 140902********001X. */
-static void mask_id(const char *id, char out[JZ_IDNUM_BUF])
-{
-    memcpy(out, id, JZ_IDNUM_BUF);
-    for (int i = 6; i < 14; i++)
-        out[i] = '*';
-}
-
-static const char *category_zh(int c)
-{
-    static const char *const zh[] = {"不符合低保、低保边缘、刚性支出困难家庭条件", "低保",
-                                     "支出型低保", "低保边缘家庭", "刚性支出困难家庭"};
-    return c >= 0 && c < JZ_CAT_COUNT ? zh[c] : "?";
-}
-
-static void print_summary(FILE *f, const jz_household *h, const jz_regions *regions,
-                          const jz_result *r, const jz_trace *t)
-{
-    char county[7], money[JZ_MONEY_BUF], std[JZ_MONEY_BUF], d[JZ_DATE_BUF];
-    jz_region_county(&h->region, county);
-    const char *cname = jz_regions_name(regions, county, 6);
-    jz_date_format(h->assess_date, d, sizeof d);
-    jz_money_format(r->monthly_amount, money, sizeof money);
-    jz_money_format(r->standard, std, sizeof std);
-    fprintf(f, "户 %s（%s %s，%s，评估日 %s）\n", h->household_id[0] ? h->household_id : "(无编号)",
-            cname ? cname : "", h->region.code, h->area == JZ_AREA_URBAN ? "城市" : "农村", d);
-    fprintf(f, "  认定：%s", category_zh(r->category));
-    if (r->causes) {
-        static const char *const causes[] = {"因病", "因残", "因学"};
-        fputs("（", f);
-        for (int i = 0, first = 1; i < JZ_CAUSE_COUNT; i++)
-            if (r->causes & (1u << i)) {
-                fprintf(f, "%s%s", first ? "" : "、", causes[i]);
-                first = 0;
-            }
-        fputs("）", f);
-    }
-    fprintf(f, "；家庭低保金每月 %s 元；计入 %d 人；低保标准 %s 元/人/月\n", money,
-            r->counted_members, std);
-    if (r->exit) {
-        jz_date_format(r->exit_until, d, sizeof d);
-        fprintf(f, "  渐退期：至 %s（R-EXIT-1）\n", d);
-    }
-    static const char *const pcat_zh[] = {"低保",     "支出型低保", "单人保",
-                                          "特困人员", "低保边缘",   "刚性支出困难"};
-    for (uint32_t i = 0; i < h->n_members; i++) {
-        const jz_person_result *pr = &r->persons[i];
-        char mid[JZ_IDNUM_BUF];
-        mask_id(h->members[i].id, mid);
-        fprintf(f, "  成员 %s %s：", h->members[i].name, mid);
-        if (!pr->counted)
-            fputs("不计入家庭成员", f);
-        else if (!pr->categories)
-            fputs("无", f);
-        for (int k = 0, first = 1; k < JZ_PCAT_COUNT; k++)
-            if (pr->categories & (1u << k)) {
-                fprintf(f, "%s%s", first ? "" : "、", pcat_zh[k]);
-                first = 0;
-            }
-        if (pr->monthly_amount) {
-            jz_money_format(pr->monthly_amount, money, sizeof money);
-            fprintf(f, "，本人每月 %s 元", money);
-        }
-        if (pr->tmp_rule) {
-            jz_money_format(pr->tmp_amount, money, sizeof money);
-            fprintf(f, "，临时救助%s %s 元（%s）", pr->tmp_rule == JZ_RULE_TMP_2 + 1 ? "上限" : "",
-                    money, jz_rule_ids[pr->tmp_rule - 1]);
-        }
-        fputc('\n', f);
-    }
-    fputs("  决定性规则及依据：\n", f);
-    for (uint32_t i = 0; i < t->n; i++) {
-        const jz_trace_entry *e = &t->e[i];
-        if (e->rule >= 64 || !(r->decisive & (UINT64_C(1) << e->rule)))
-            continue;
-        /* A person-level rule is decisive for the persons it held for. */
-        if (e->member >= 0 && e->holds != JZ_HOLDS_YES)
-            continue;
-        char detail[2048];
-        jz_trace_detail(e, h, detail, sizeof detail);
-        fprintf(f, "    %s %s [%s]%s%s：%s\n", jz_rule_ids[e->rule], e->holds ? "成立" : "不成立",
-                jz_rule_table[e->rule].source, e->member >= 0 ? " 成员 " : "",
-                e->member >= 0 ? h->members[e->member].name : "", detail);
-    }
-    fputc('\n', f);
-}
-
 static int assess_stream(FILE *in, const char *name, const jz_parse_opts *opts,
                          const jz_paramset *ps, const jz_regions *regions, policy_cache *cache,
                          enum format fmt, jz_trace *trace, jz_result *result, long *errors)
@@ -205,7 +118,7 @@ static int assess_stream(FILE *in, const char *name, const jz_parse_opts *opts,
         }
         jz_assess(h, p, result, trace);
         if (fmt == FMT_SUMMARY) {
-            print_summary(stdout, h, regions, result, trace);
+            cli_print_summary(stdout, h, regions, result, trace);
             continue;
         }
         char *json =
@@ -225,6 +138,9 @@ static int assess_stream(FILE *in, const char *name, const jz_parse_opts *opts,
 
 int cmd_assess(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--db=", 5) == 0)
+            return cmd_assess_db(argc, argv);
     const char *policy_opt = NULL;
     const char **params = calloc((size_t)argc, sizeof *params);
     const char **files = calloc((size_t)argc, sizeof *files);

@@ -5,6 +5,9 @@
 #ifndef JZ_CLI_H
 #define JZ_CLI_H
 
+#include <stdio.h>
+
+#include "jiuzhu/jz_engine.h"
 #include "jiuzhu/jz_params.h"
 #include "jiuzhu/jz_region.h"
 
@@ -20,7 +23,17 @@ int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params)
 /* Prints a jz_error as one line on stderr, prefixed "jiuzhu: ". */
 void cli_print_error(const jz_error *e);
 
+/* Prints the readable summary of a determination (trace may be NULL: the
+ * decisive rules are then listed without their numbers). */
+void cli_print_summary(FILE *f, const jz_household *h, const jz_regions *regions,
+                       const jz_result *r, const jz_trace *t);
+
 int cmd_assess(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 
 #endif

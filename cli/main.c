@@ -16,6 +16,11 @@ static void usage(FILE *f)
           "  assess   评估户记录：一次申请、分类审核认定（低保、支出型、低保边缘、单人保、特困、\n"
           "           刚性支出困难、临时救助、专项救助转介），输出认定结果及其规则依据\n"
           "  rules    列出全部规则及其政策依据和参数（--params 列出参数）\n"
+          "  init     创建低收入人口数据库（SQLite 文件）\n"
+          "  import   导入户记录（JSON Lines 或县级 Excel 导出的 CSV），逐户整体入库\n"
+          "  assess --db  重新评估数据库中的全部户（或一个地区），写回认定结果\n"
+          "  show     显示一户及其最新认定结果和完整依据\n"
+          "  stats    按市、县或乡镇统计各类对象户数、人数和金额\n"
           "\n"
           "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
           f);
@@ -68,10 +73,16 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "assess") == 0)
-        return cmd_assess(argc - 1, argv + 1);
-    if (strcmp(cmd, "rules") == 0)
-        return cmd_rules(argc - 1, argv + 1);
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } commands[] = {
+        {"assess", cmd_assess}, {"rules", cmd_rules}, {"init", cmd_init},
+        {"import", cmd_import}, {"show", cmd_show},   {"stats", cmd_stats},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return EXIT_DONE;

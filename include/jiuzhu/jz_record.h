@@ -63,6 +63,22 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err);
 /* True once the input is known to hold several records (array or lines). */
 bool jz_reader_many(const jz_reader *r);
 
+/* The text of the record last returned (also a rejected one), as it was
+ * given (a line of JSON Lines, the whole single document, or an array
+ * element re-serialised); valid until the next call. */
+const char *jz_reader_text(const jz_reader *r, size_t *len);
+
+/* The line the last record started on (0 for an element of an array). */
+long jz_reader_line(const jz_reader *r);
+
+/* True once the input is known to be JSON Lines. */
+bool jz_reader_lines(const jz_reader *r);
+
+/* For resuming in the middle of a file: the number of lines before the
+ * stream's current position, so that line numbers stay those of the file.
+ * Call before the first jz_reader_next. */
+void jz_reader_start_line(jz_reader *r, long lines_before);
+
 /*
  * The household as a record (FORMATS.md), malloc'd JSON text, caller frees;
  * NULL when out of memory.  Reading the text back gives the same household.

@@ -713,6 +713,9 @@ struct jz_reader {
     size_t index;
     char *pending; /* first line, read while detecting the mode */
     size_t pending_len;
+    char *current;  /* the text of the record last returned (owned) */
+    size_t current_len;
+    long record_line; /* its first line (0 inside an array) */
     jz_household hh;
     jz_household_buf hbuf;
 };
@@ -735,6 +738,7 @@ void jz_reader_free(jz_reader *r)
         return;
     free(r->buf);
     free(r->pending);
+    free(r->current);
     json_decref(r->array);
     free(r);
 }
@@ -919,6 +923,19 @@ static jz_err detect(jz_reader *r, jz_error *err)
     return rc;
 }
 
+/* Keeps the text of the record being returned (jz_reader_text). */
+static jz_err keep_text(jz_reader *r, const char *text, size_t len, jz_error *err)
+{
+    char *c = realloc(r->current, len + 1);
+    if (!c)
+        return jz_error_set(err, JZ_ENOMEM, "", NULL, "内存不足");
+    memcpy(c, text, len);
+    c[len] = '\0';
+    r->current = c;
+    r->current_len = len;
+    return JZ_OK;
+}
+
 jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err)
 {
     jz_error_clear(err);
@@ -937,21 +954,32 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err)
     switch (r->mode) {
     case MODE_SINGLE:
         r->done = true;
-        where(r, err, r->line + 1);
-        rc = jz_household_parse(r->pending, r->pending_len, &r->opts, &r->hh, &r->hbuf, err);
+        r->record_line = r->line + 1;
+        where(r, err, r->record_line);
+        rc = keep_text(r, r->pending, r->pending_len, err);
         free(r->pending);
         r->pending = NULL;
+        if (rc == JZ_OK)
+            rc = jz_household_parse(r->current, r->current_len, &r->opts, &r->hh, &r->hbuf, err);
         break;
-    case MODE_ARRAY:
+    case MODE_ARRAY: {
         if (r->index >= json_array_size(r->array)) {
             r->done = true;
             return JZ_EOF;
         }
         where(r, err, 0);
         snprintf(err->source, sizeof err->source, "%.64s[%zu]", r->name, r->index);
-        rc = read_household(json_array_get(r->array, r->index), &r->opts, &r->hh, &r->hbuf, err);
+        json_t *rec = json_array_get(r->array, r->index);
+        r->record_line = 0;
+        char *text = json_dumps(rec, JSON_COMPACT | JSON_ENCODE_ANY);
+        rc = text ? keep_text(r, text, strlen(text), err)
+                  : jz_error_set(err, JZ_ENOMEM, "", NULL, "内存不足");
+        free(text);
+        if (rc == JZ_OK)
+            rc = read_household(rec, &r->opts, &r->hh, &r->hbuf, err);
         r->index++;
         break;
+    }
     case MODE_LINES:
     default:
         for (;;) {
@@ -974,8 +1002,11 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err)
                 len = (size_t)k;
             }
             if (!blank(text, len)) {
+                r->record_line = r->line;
                 where(r, err, r->line);
-                rc = jz_household_parse(text, len, &r->opts, &r->hh, &r->hbuf, err);
+                rc = keep_text(r, text, len, err);
+                if (rc == JZ_OK)
+                    rc = jz_household_parse(text, len, &r->opts, &r->hh, &r->hbuf, err);
                 if (r->pending) {
                     free(r->pending);
                     r->pending = NULL;
@@ -990,4 +1021,26 @@ jz_err jz_reader_next(jz_reader *r, const jz_household **out, jz_error *err)
     if (rc == JZ_OK)
         *out = &r->hh;
     return rc;
+}
+
+const char *jz_reader_text(const jz_reader *r, size_t *len)
+{
+    if (len)
+        *len = r->current ? r->current_len : 0;
+    return r->current ? r->current : "";
+}
+
+long jz_reader_line(const jz_reader *r)
+{
+    return r->record_line;
+}
+
+void jz_reader_start_line(jz_reader *r, long lines_before)
+{
+    r->line = lines_before;
+}
+
+bool jz_reader_lines(const jz_reader *r)
+{
+    return r->mode == MODE_LINES;
 }

@@ -1,0 +1,132 @@
+/*
+ * jz_store.h - the registry's store: households, their members and their
+ * determinations, behind one interface.
+ *
+ * A store is chosen when it is opened (a table of functions, ARCHITECTURE.md):
+ * SQLite today (one file, WAL), PostgreSQL later behind the same calls.
+ * Nothing outside lib/store knows which one it talks to.  Every table keeps
+ * the county code, so a distributed database can shard by it.
+ *
+ * Writes happen inside transactions the caller opens (jz_store_begin /
+ * jz_store_commit); a household is stored wholly or not at all
+ * (jz_store_put_household uses a savepoint of its own).
+ */
+#ifndef JZ_STORE_H
+#define JZ_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "jz_engine.h"
+#include "jz_err.h"
+#include "jz_household.h"
+
+typedef struct jz_store jz_store;
+
+enum {
+    JZ_STORE_CREATE = 1,  /* create a new store; fail if it exists */
+    JZ_STORE_READONLY = 2 /* open for reading only */
+};
+
+/* The schema version this build writes; older files are migrated on open. */
+#define JZ_STORE_SCHEMA_VERSION 2
+
+/* Opens (or with JZ_STORE_CREATE creates) the store at `where`: a file path
+ * (SQLite).  An existing store of an older schema is upgraded in place. */
+jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err);
+void jz_store_close(jz_store *s);
+
+/* Schema version of the open store. */
+int jz_store_schema_version(const jz_store *s);
+
+jz_err jz_store_begin(jz_store *s, jz_error *err);
+jz_err jz_store_commit(jz_store *s, jz_error *err);
+void jz_store_rollback(jz_store *s);
+
+/*
+ * Stores household h (inserting, or replacing the household of the same
+ * household_id with all its members), with `record` the household record as
+ * it was given (JSON text, kept so that nothing entered is lost) and `source`
+ * where it came from ("file:line").  A member whose ID number belongs to
+ * another household is refused (R-HH-3) with both household IDs named, and
+ * then nothing of h is stored.  h->household_id must not be empty.
+ */
+jz_err jz_store_put_household(jz_store *s, const jz_household *h, const char *record,
+                              const char *source, jz_error *err);
+
+/* The stored record of a household (malloc'd JSON text, caller frees), or
+ * JZ_ENOTFOUND.  The household ID may also be a member's ID number. */
+jz_err jz_store_get_record(jz_store *s, const char *household_or_person, char **record,
+                           jz_error *err);
+
+/* ---- import bookkeeping: resuming after an interruption ----------------- */
+
+/* The import of one input file: identified by path, size and mtime. */
+typedef struct jz_store_import {
+    int64_t id;
+    long lines_done; /* input lines fully processed and committed */
+    bool finished;
+} jz_store_import;
+
+/* Finds the unfinished import of this file identity, or starts a new one. */
+jz_err jz_store_import_begin(jz_store *s, const char *path, int64_t size, int64_t mtime,
+                             jz_store_import *out, jz_error *err);
+/* Records progress (inside the caller's transaction, with the households). */
+jz_err jz_store_import_progress(jz_store *s, const jz_store_import *imp, long lines_done,
+                                long stored, long rejected, bool finished, jz_error *err);
+
+/* ---- the snapshot: the whole registry (or one region) in columns -------- */
+
+/* Columnar copy of the households and members of a region, for bulk runs
+ * (ARCHITECTURE.md "snapshot").  Built once per run; read-only after. */
+typedef struct jz_snapshot jz_snapshot;
+
+/* Loads every household whose region starts with region_prefix ("" = all). */
+jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err);
+void jz_snapshot_free(jz_snapshot *snap);
+size_t jz_snapshot_households(const jz_snapshot *snap);
+size_t jz_snapshot_members(const jz_snapshot *snap);
+
+/* Fills household i of the snapshot into h, with members in buf (no
+ * allocation): what the engine reads. */
+void jz_snapshot_household(const jz_snapshot *snap, size_t i, jz_household *h, jz_member *members);
+
+/* ---- determinations ------------------------------------------------------ */
+
+/* A run of bulk assessment: when, for which region, with which overrides. */
+jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,
+                          const char *overrides, int64_t *run, jz_error *err);
+
+/* Stores the determination of household i of the snapshot for run `run`
+ * (replacing that household's previous one).  params_json: the parameter
+ * values used (JSON object text), stored once per county and date. */
+jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *snap, size_t i,
+                                  const jz_household *h, const jz_result *r,
+                                  const char *params_json, jz_error *err);
+
+/* Latest determination of a household, as stored: fills a result (persons
+ * included) and the run it came from.  JZ_ENOTFOUND if never assessed. */
+jz_err jz_store_get_determination(jz_store *s, const char *household_id, jz_result *r, int64_t *run,
+                                  jz_date *date, jz_error *err);
+
+/* ---- statistics ------------------------------------------------------------ */
+
+/* One row of counts and amounts by region and category. */
+typedef struct jz_stat_row {
+    char region[13]; /* city (4), county (6) or township (9) code */
+    uint8_t category;
+    int64_t households;
+    int64_t persons; /* counted members */
+    jz_fen monthly;  /* sum of household monthly amounts */
+    int64_t tekun;   /* 特困 persons */
+    jz_fen tekun_monthly;
+    int64_t single; /* single_dibao persons */
+    jz_fen single_monthly;
+} jz_stat_row;
+
+/* Calls fn for each (region at `level`, category) of the latest
+ * determinations of households under region_prefix, ordered by region. */
+jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
+                      void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * batch.c - bulk reassessment: snapshot, parallel evaluation, one write.
+ *
+ * The snapshot is split into equal chunks, one thread each; a thread gathers
+ * each household from the columns into a local jz_household (no allocation
+ * per household), assesses it without a trace, and keeps the result in
+ * compact arrays.  Parameters are resolved once per (county, date) before
+ * the threads start, so the threads only read shared data.  The single
+ * writer then stores every determination in one transaction.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "jiuzhu/jz_batch.h"
+#include "store/store_int.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *jz_policy_json(const jz_policy *p)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    for (int i = 0; i < JZ_P_WORKFLOW_TOTAL_DAYS; i++) {
+        char b[256];
+        jz_policy_format_value(p, (jz_param_id)i, b, sizeof b);
+        json_object_set_new(o, jz_param_defs[i].name, json_string(b));
+    }
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
+/* A resolved policy per distinct (county, date) of the snapshot. */
+typedef struct policy_slot {
+    char county[7];
+    jz_date date;
+    bool ok;
+    jz_policy policy;
+    char *json;
+} policy_slot;
+
+/* The compact result of one household (persons go to a member-indexed array). */
+typedef struct hh_result {
+    uint8_t category, causes, exit, ok;
+    int32_t counted_members;
+    jz_fen standard, income, deductible, financial, monthly_amount;
+    jz_date exit_until;
+    uint64_t decisive;
+} hh_result;
+
+typedef struct work {
+    const jz_snapshot *snap;
+    const policy_slot *slots;
+    const uint32_t *slot_of; /* per household */
+    jz_date date;
+    size_t from, to;
+    hh_result *out;
+    jz_person_result *persons; /* member-indexed */
+} work;
+
+static void *run_chunk(void *arg)
+{
+    work *w = arg;
+    jz_member members[JZ_MAX_MEMBERS];
+    jz_household h;
+    jz_result r;
+    for (size_t i = w->from; i < w->to; i++) {
+        const policy_slot *ps = &w->slots[w->slot_of[i]];
+        hh_result *o = &w->out[i];
+        if (!ps->ok) {
+            o->ok = 0;
+            continue;
+        }
+        jz_snapshot_household(w->snap, i, &h, members);
+        if (w->date != JZ_DATE_NONE)
+            h.assess_date = w->date;
+        jz_assess(&h, &ps->policy, &r, NULL);
+        o->ok = 1;
+        o->category = r.category;
+        o->causes = r.causes;
+        o->exit = r.exit;
+        o->counted_members = r.counted_members;
+        o->standard = r.standard;
+        o->income = r.income;
+        o->deductible = r.deductible;
+        o->financial = r.financial;
+        o->monthly_amount = r.monthly_amount;
+        o->exit_until = r.exit_until;
+        o->decisive = r.decisive;
+        memcpy(&w->persons[w->snap->first_member[i]], r.persons, sizeof r.persons[0] * h.n_members);
+    }
+    return NULL;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const jz_batch_row *x = a, *y = b;
+    int c = strcmp(x->county, y->county);
+    return c ? c : (int)x->category - (int)y->category;
+}
+
+/* Adds a household's result to the summary rows (linear in counties × 5). */
+static jz_err tally(jz_batch_report *rep, size_t *cap, const char *county, const hh_result *o,
+                    const jz_person_result *persons, unsigned n, jz_error *err)
+{
+    jz_batch_row *row = NULL;
+    for (size_t k = rep->n_rows; k-- > 0;) {
+        if (rep->rows[k].category == o->category && strcmp(rep->rows[k].county, county) == 0) {
+            row = &rep->rows[k];
+            break;
+        }
+    }
+    if (!row) {
+        if (rep->n_rows == *cap) {
+            size_t nc = *cap ? *cap * 2 : 64;
+            jz_batch_row *nr = realloc(rep->rows, nc * sizeof *nr);
+            if (!nr)
+                return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            rep->rows = nr;
+            *cap = nc;
+        }
+        row = &rep->rows[rep->n_rows++];
+        memset(row, 0, sizeof *row);
+        memcpy(row->county, county, 7);
+        row->category = o->category;
+    }
+    row->households++;
+    row->persons += o->counted_members;
+    row->monthly += o->monthly_amount;
+    for (unsigned k = 0; k < n; k++) {
+        if (persons[k].categories & JZ_PCAT_TEKUN) {
+            row->tekun++;
+            row->tekun_monthly += persons[k].monthly_amount;
+        }
+        if (persons[k].categories & JZ_PCAT_SINGLE_DIBAO) {
+            row->single++;
+            row->single_monthly += persons[k].monthly_amount;
+        }
+    }
+    return JZ_OK;
+}
+
+jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *opts,
+                       void (*on_error)(const jz_error *e, void *arg), void *arg,
+                       jz_batch_report *rep, jz_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    jz_snapshot *snap = NULL;
+    policy_slot *slots = NULL;
+    uint32_t *slot_of = NULL;
+    hh_result *out = NULL;
+    jz_person_result *persons = NULL;
+    size_t n_slots = 0, cap_slots = 0, cap_rows = 0;
+    jz_err rc;
+    double t0 = now_s();
+
+    if ((rc = jz_store_snapshot(s, opts->region_prefix, &snap, err)))
+        return rc;
+    size_t n = jz_snapshot_households(snap);
+    rep->households = n;
+    rep->members = jz_snapshot_members(snap);
+    slot_of = malloc((n ? n : 1) * sizeof *slot_of);
+    out = calloc(n ? n : 1, sizeof *out);
+    persons = calloc(rep->members ? rep->members : 1, sizeof *persons);
+    if (!slot_of || !out || !persons) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto done;
+    }
+    /* Resolve the parameters of every (county, date) before the threads
+     * start (households are mostly sorted by county, so the last slot is
+     * usually the one). */
+    for (size_t i = 0; i < n; i++) {
+        char county[7];
+        jz_region_county(&snap->region[i], county);
+        jz_date date = opts->date != JZ_DATE_NONE ? opts->date : snap->assess_date[i];
+        size_t k = n_slots;
+        if (n_slots && slots[n_slots - 1].date == date &&
+            strcmp(slots[n_slots - 1].county, county) == 0)
+            k = n_slots - 1;
+        for (size_t j = 0; k == n_slots && j < n_slots; j++)
+            if (slots[j].date == date && strcmp(slots[j].county, county) == 0)
+                k = j;
+        if (k == n_slots) {
+            if (n_slots == cap_slots) {
+                size_t nc = cap_slots ? cap_slots * 2 : 64;
+                policy_slot *ns = realloc(slots, nc * sizeof *ns);
+                if (!ns) {
+                    rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                    goto done;
+                }
+                slots = ns;
+                cap_slots = nc;
+            }
+            policy_slot *sl = &slots[n_slots++];
+            memset(sl, 0, sizeof *sl);
+            memcpy(sl->county, county, 7);
+            sl->date = date;
+            jz_error e;
+            jz_error_clear(&e);
+            sl->ok = jz_policy_resolve(ps, county, date, &sl->policy, &e) == JZ_OK;
+            if (sl->ok && !(sl->json = jz_policy_json(&sl->policy))) {
+                rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                goto done;
+            }
+        }
+        slot_of[i] = (uint32_t)k;
+    }
+    rep->read_s = now_s() - t0;
+
+    /* Evaluate on all cores. */
+    double t1 = now_s();
+    long cores = opts->threads > 0 ? opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    if (cores > 64)
+        cores = 64;
+    work w[64];
+    pthread_t tid[64];
+    bool threaded[64] = {false};
+    size_t per = (n + (size_t)cores - 1) / (size_t)cores;
+    for (long t = 0; t < cores; t++) {
+        size_t from = (size_t)t * per, to = from + per < n ? from + per : n;
+        w[t] = (work){snap, slots, slot_of, opts->date, from < n ? from : n, to, out, persons};
+        /* Every chunk but the last gets a thread; the last (and any chunk
+         * whose thread could not start) runs on this one. */
+        if (t < cores - 1 && w[t].from < w[t].to)
+            threaded[t] = pthread_create(&tid[t], NULL, run_chunk, &w[t]) == 0;
+        if (!threaded[t])
+            run_chunk(&w[t]);
+    }
+    for (long t = 0; t < cores; t++)
+        if (threaded[t])
+            pthread_join(tid[t], NULL);
+    rep->assess_s = now_s() - t1;
+
+    /* Write back and tally. */
+    double t2 = now_s();
+    if (opts->write) {
+        if ((rc = jz_store_begin(s, err)) ||
+            (rc = jz_store_run_begin(s, opts->date, opts->region_prefix, opts->overrides, &rep->run,
+                                     err)))
+            goto rollback;
+    }
+    jz_member members[JZ_MAX_MEMBERS];
+    jz_household h;
+    jz_result *r = malloc(sizeof *r);
+    if (!r) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto rollback;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const hh_result *o = &out[i];
+        const policy_slot *sl = &slots[slot_of[i]];
+        char county[7];
+        jz_region_county(&snap->region[i], county);
+        if (!o->ok) {
+            rep->failed++;
+            if (on_error) {
+                jz_error e;
+                jz_error_clear(&e);
+                jz_policy resolved;
+                jz_policy_resolve(ps, county, sl->date, &resolved, &e);
+                jz_error_set_where(&e, snap->household_id[i], NULL);
+                on_error(&e, arg);
+            }
+            continue;
+        }
+        const jz_person_result *pp = &persons[snap->first_member[i]];
+        unsigned nm = snap->household_size[i];
+        if ((rc = tally(rep, &cap_rows, county, o, pp, nm, err)))
+            break;
+        if (!opts->write)
+            continue;
+        jz_snapshot_household(snap, i, &h, members);
+        if (opts->date != JZ_DATE_NONE)
+            h.assess_date = opts->date;
+        memset(r, 0, offsetof(jz_result, persons));
+        r->category = o->category;
+        r->causes = o->causes;
+        r->exit = o->exit;
+        r->counted_members = o->counted_members;
+        r->standard = o->standard;
+        r->income = o->income;
+        r->deductible = o->deductible;
+        r->financial = o->financial;
+        r->monthly_amount = o->monthly_amount;
+        r->exit_until = o->exit_until;
+        r->decisive = o->decisive;
+        r->n_persons = nm;
+        memcpy(r->persons, pp, sizeof *pp * nm);
+        if ((rc = jz_store_put_determination(s, rep->run, snap, i, &h, r, sl->json, err)))
+            break;
+    }
+    free(r);
+    if (rc)
+        goto rollback;
+    if (opts->write && (rc = jz_store_commit(s, err)))
+        goto rollback;
+    rep->write_s = now_s() - t2;
+    qsort(rep->rows, rep->n_rows, sizeof *rep->rows, cmp_rows);
+    goto done;
+rollback:
+    if (opts->write)
+        jz_store_rollback(s);
+done:
+    for (size_t k = 0; k < n_slots; k++)
+        free(slots[k].json);
+    free(slots);
+    free(slot_of);
+    free(out);
+    free(persons);
+    jz_snapshot_free(snap);
+    if (rc) {
+        free(rep->rows);
+        rep->rows = NULL;
+        rep->n_rows = 0;
+    }
+    return rc;
+}

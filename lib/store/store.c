@@ -1,0 +1,326 @@
+/*
+ * store.c - jz_store: picks the backend when a store is opened and passes
+ * every call to its table of functions; also the columnar snapshot, which
+ * every backend fills the same way.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+struct jz_store {
+    const jz_store_ops *ops;
+    void *impl;
+};
+
+jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err)
+{
+    *out = NULL;
+    if (!where || !where[0])
+        return jz_error_set(err, JZ_EUSAGE, "database", NULL, "缺少数据库文件路径");
+    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
+        return jz_error_set(err, JZ_EUSAGE, "database", where,
+                            "此版本尚不支持 PostgreSQL，请使用 SQLite 数据库文件");
+    jz_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    s->ops = &jz__sqlite_ops;
+    jz_err rc = jz__sqlite_open(where, flags, &s->impl, err);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return JZ_OK;
+}
+
+void jz_store_close(jz_store *s)
+{
+    if (!s)
+        return;
+    s->ops->close(s->impl);
+    free(s);
+}
+
+int jz_store_schema_version(const jz_store *s)
+{
+    return s->ops->schema_version(s->impl);
+}
+
+jz_err jz_store_begin(jz_store *s, jz_error *err)
+{
+    return s->ops->begin(s->impl, err);
+}
+
+jz_err jz_store_commit(jz_store *s, jz_error *err)
+{
+    return s->ops->commit(s->impl, err);
+}
+
+void jz_store_rollback(jz_store *s)
+{
+    s->ops->rollback(s->impl);
+}
+
+jz_err jz_store_put_household(jz_store *s, const jz_household *h, const char *record,
+                              const char *source, jz_error *err)
+{
+    if (!h->household_id[0])
+        return jz_error_set(err, JZ_EINPUT, "household_id", NULL, "入库的户记录必须有户编号");
+    return s->ops->put_household(s->impl, h, record, source, err);
+}
+
+jz_err jz_store_get_record(jz_store *s, const char *key, char **record, jz_error *err)
+{
+    return s->ops->get_record(s->impl, key, record, err);
+}
+
+jz_err jz_store_import_begin(jz_store *s, const char *path, int64_t size, int64_t mtime,
+                             jz_store_import *out, jz_error *err)
+{
+    return s->ops->import_begin(s->impl, path, size, mtime, out, err);
+}
+
+jz_err jz_store_import_progress(jz_store *s, const jz_store_import *imp, long lines_done,
+                                long stored, long rejected, bool finished, jz_error *err)
+{
+    return s->ops->import_progress(s->impl, imp, lines_done, stored, rejected, finished, err);
+}
+
+jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err)
+{
+    return s->ops->snapshot(s->impl, region_prefix ? region_prefix : "", out, err);
+}
+
+jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,
+                          const char *overrides, int64_t *run, jz_error *err)
+{
+    return s->ops->run_begin(s->impl, date, region_prefix ? region_prefix : "",
+                             overrides ? overrides : "", run, err);
+}
+
+jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *snap, size_t i,
+                                  const jz_household *h, const jz_result *r,
+                                  const char *params_json, jz_error *err)
+{
+    return s->ops->put_determination(s->impl, run, snap, i, h, r, params_json, err);
+}
+
+jz_err jz_store_get_determination(jz_store *s, const char *household_id, jz_result *r, int64_t *run,
+                                  jz_date *date, jz_error *err)
+{
+    return s->ops->get_determination(s->impl, household_id, r, run, date, err);
+}
+
+jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
+                      void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->stats(s->impl, level_digits, region_prefix ? region_prefix : "", fn, arg, err);
+}
+
+/* ---- member flags ---------------------------------------------------------- */
+
+uint16_t jz__member_flags(const jz_member *m)
+{
+    return (uint16_t)((m->newly_employed ? JZ_SNAP_F_NEWLY_EMPLOYED : 0) |
+                      (m->unemployment_insured ? JZ_SNAP_F_UNEMPLOYMENT_INSURED : 0) |
+                      (m->serious_illness ? JZ_SNAP_F_SERIOUS_ILLNESS : 0) |
+                      (m->under_treatment ? JZ_SNAP_F_UNDER_TREATMENT : 0) |
+                      (m->needs_rehab_or_care ? JZ_SNAP_F_NEEDS_REHAB_OR_CARE : 0) |
+                      (m->student_full_time ? JZ_SNAP_F_STUDENT_FULL_TIME : 0) |
+                      (m->student_high_fee ? JZ_SNAP_F_STUDENT_HIGH_FEE : 0) |
+                      (m->student_abroad ? JZ_SNAP_F_STUDENT_ABROAD : 0) |
+                      (m->applies_alone ? JZ_SNAP_F_APPLIES_ALONE : 0) |
+                      (m->supporters_known ? JZ_SNAP_F_SUPPORTERS_KNOWN : 0) |
+                      (m->business ? JZ_SNAP_F_BUSINESS : 0));
+}
+
+void jz__member_set_flags(jz_member *m, uint16_t f)
+{
+    m->newly_employed = f & JZ_SNAP_F_NEWLY_EMPLOYED;
+    m->unemployment_insured = f & JZ_SNAP_F_UNEMPLOYMENT_INSURED;
+    m->serious_illness = f & JZ_SNAP_F_SERIOUS_ILLNESS;
+    m->under_treatment = f & JZ_SNAP_F_UNDER_TREATMENT;
+    m->needs_rehab_or_care = f & JZ_SNAP_F_NEEDS_REHAB_OR_CARE;
+    m->student_full_time = f & JZ_SNAP_F_STUDENT_FULL_TIME;
+    m->student_high_fee = f & JZ_SNAP_F_STUDENT_HIGH_FEE;
+    m->student_abroad = f & JZ_SNAP_F_STUDENT_ABROAD;
+    m->applies_alone = f & JZ_SNAP_F_APPLIES_ALONE;
+    m->supporters_known = f & JZ_SNAP_F_SUPPORTERS_KNOWN;
+    m->business = f & JZ_SNAP_F_BUSINESS;
+}
+
+/* ---- the snapshot ------------------------------------------------------------ */
+
+jz_snapshot *jz__snapshot_new(void)
+{
+    return calloc(1, sizeof(jz_snapshot));
+}
+
+/* Grows every column of a group to cap elements. */
+static bool grow(void **col, size_t elem, size_t cap)
+{
+    void *p = realloc(*col, elem * cap);
+    if (!p)
+        return false;
+    *col = p;
+    return true;
+}
+
+#define GROW(col) ok = ok && grow((void **)&(col), sizeof *(col), cap)
+
+jz_err jz__snapshot_add_household(jz_snapshot *s, jz_error *err)
+{
+    if (s->n_households == s->cap_households) {
+        size_t cap = s->cap_households ? s->cap_households * 2 : 4096;
+        bool ok = true;
+        GROW(s->key);
+        GROW(s->household_id);
+        GROW(s->region);
+        GROW(s->area);
+        GROW(s->assess_date);
+        GROW(s->current_programme);
+        GROW(s->current_since);
+        GROW(s->current_amount);
+        GROW(s->first_member);
+        GROW(s->household_size);
+        if (!ok)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+        s->cap_households = cap;
+    }
+    s->n_households++;
+    return JZ_OK;
+}
+
+jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err)
+{
+    if (s->n_members == s->cap_members) {
+        size_t cap = s->cap_members ? s->cap_members * 2 : 8192;
+        bool ok = true;
+        GROW(s->birth);
+        GROW(s->deceased);
+        GROW(s->relation);
+        GROW(s->presence);
+        GROW(s->employment);
+        GROW(s->hardship);
+        GROW(s->disability);
+        GROW(s->disability_grade);
+        GROW(s->student_level);
+        GROW(s->self_care_failed);
+        GROW(s->n_supporters);
+        GROW(s->flags);
+        GROW(s->supporters_unable);
+        GROW(s->months_without_income);
+        GROW(s->vehicles);
+        GROW(s->extra_houses);
+        GROW(s->supporter_status);
+        GROW(s->financial);
+        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+            GROW(s->income[k]);
+        GROW(s->income_not_counted);
+        for (int k = 0; k < JZ_EXP_COUNT; k++)
+            GROW(s->expenses[k]);
+        GROW(s->id);
+        if (!ok)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+        s->cap_members = cap;
+    }
+    s->n_members++;
+    return JZ_OK;
+}
+
+void jz_snapshot_free(jz_snapshot *s)
+{
+    if (!s)
+        return;
+    void *cols[] = {s->key,
+                    s->household_id,
+                    s->region,
+                    s->area,
+                    s->assess_date,
+                    s->current_programme,
+                    s->current_since,
+                    s->current_amount,
+                    s->first_member,
+                    s->household_size,
+                    s->birth,
+                    s->deceased,
+                    s->relation,
+                    s->presence,
+                    s->employment,
+                    s->hardship,
+                    s->disability,
+                    s->disability_grade,
+                    s->student_level,
+                    s->self_care_failed,
+                    s->n_supporters,
+                    s->flags,
+                    s->supporters_unable,
+                    s->months_without_income,
+                    s->vehicles,
+                    s->extra_houses,
+                    s->supporter_status,
+                    s->financial,
+                    s->income_not_counted,
+                    s->id};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        free(cols[i]);
+    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+        free(s->income[k]);
+    for (int k = 0; k < JZ_EXP_COUNT; k++)
+        free(s->expenses[k]);
+    free(s);
+}
+
+size_t jz_snapshot_households(const jz_snapshot *s)
+{
+    return s->n_households;
+}
+
+size_t jz_snapshot_members(const jz_snapshot *s)
+{
+    return s->n_members;
+}
+
+void jz_snapshot_household(const jz_snapshot *s, size_t i, jz_household *h, jz_member *ms)
+{
+    memcpy(h->household_id, s->household_id[i], sizeof h->household_id);
+    h->region = s->region[i];
+    h->area = s->area[i];
+    h->assess_date = s->assess_date[i];
+    h->current_programme = s->current_programme[i];
+    h->current_since = s->current_since[i];
+    h->current_amount = s->current_amount[i];
+    h->n_members = s->household_size[i];
+    h->members = ms;
+    size_t f = s->first_member[i];
+    for (uint32_t k = 0; k < h->n_members; k++) {
+        size_t j = f + k;
+        jz_member *m = &ms[k];
+        m->birth = s->birth[j];
+        m->deceased = s->deceased[j];
+        m->relation = s->relation[j];
+        m->presence = s->presence[j];
+        m->employment = s->employment[j];
+        m->hardship = s->hardship[j];
+        m->disability = s->disability[j];
+        m->disability_grade = s->disability_grade[j];
+        m->student_level = s->student_level[j];
+        m->self_care_failed = s->self_care_failed[j];
+        jz__member_set_flags(m, s->flags[j]);
+        m->n_supporters = s->n_supporters[j];
+        m->supporters_unable = s->supporters_unable[j];
+        m->supporter_status = s->supporter_status[j];
+        m->months_without_income = s->months_without_income[j];
+        m->vehicles = s->vehicles[j];
+        m->extra_houses = s->extra_houses[j];
+        m->financial = s->financial[j];
+        for (int q = 0; q < JZ_INC_FIRST_EXCLUDED; q++)
+            m->income[q] = s->income[q][j];
+        m->income_not_counted = s->income_not_counted[j];
+        for (int q = 0; q < JZ_EXP_COUNT; q++)
+            m->expenses[q] = s->expenses[q][j];
+        memcpy(m->id, s->id[j], sizeof m->id);
+        m->name = NULL;
+    }
+}

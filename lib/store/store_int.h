@@ -1,0 +1,92 @@
+/*
+ * store_int.h - the table of functions behind jz_store, one per backend.
+ * store.c dispatches; store_sqlite.c implements SQLite.  A PostgreSQL
+ * backend fills the same table.
+ */
+#ifndef JZ_STORE_INT_H
+#define JZ_STORE_INT_H
+
+#include "jiuzhu/jz_store.h"
+
+typedef struct jz_store_ops {
+    const char *name;
+    void (*close)(void *impl);
+    int (*schema_version)(const void *impl);
+    jz_err (*begin)(void *impl, jz_error *err);
+    jz_err (*commit)(void *impl, jz_error *err);
+    void (*rollback)(void *impl);
+    jz_err (*put_household)(void *impl, const jz_household *h, const char *record,
+                            const char *source, jz_error *err);
+    jz_err (*get_record)(void *impl, const char *key, char **record, jz_error *err);
+    jz_err (*import_begin)(void *impl, const char *path, int64_t size, int64_t mtime,
+                           jz_store_import *out, jz_error *err);
+    jz_err (*import_progress)(void *impl, const jz_store_import *imp, long lines_done, long stored,
+                              long rejected, bool finished, jz_error *err);
+    jz_err (*snapshot)(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err);
+    jz_err (*run_begin)(void *impl, jz_date date, const char *region_prefix, const char *overrides,
+                        int64_t *run, jz_error *err);
+    jz_err (*put_determination)(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
+                                const jz_household *h, const jz_result *r, const char *params_json,
+                                jz_error *err);
+    jz_err (*get_determination)(void *impl, const char *household_id, jz_result *r, int64_t *run,
+                                jz_date *date, jz_error *err);
+    jz_err (*stats)(void *impl, int level_digits, const char *region_prefix,
+                    void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
+} jz_store_ops;
+
+extern const jz_store_ops jz__sqlite_ops;
+jz_err jz__sqlite_open(const char *path, int flags, void **impl, jz_error *err);
+
+/* The columnar snapshot (shared by every backend: they fill it). */
+struct jz_snapshot {
+    size_t n_households, n_members, cap_households, cap_members;
+    /* households */
+    int64_t *key; /* the backend's household key */
+    char (*household_id)[JZ_HOUSEHOLD_ID_MAX];
+    jz_region *region;
+    uint8_t *area;
+    jz_date *assess_date;
+    uint8_t *current_programme;
+    jz_date *current_since;
+    jz_fen *current_amount;
+    uint32_t *first_member;  /* index of its first member in the member columns */
+    uint8_t *household_size; /* members of each household */
+    /* members: one column per field the engine reads */
+    jz_date *birth, *deceased;
+    uint8_t *relation, *presence, *employment, *hardship, *disability, *disability_grade,
+        *student_level, *self_care_failed, *n_supporters;
+    uint16_t *flags; /* JZ_SNAP_F_* */
+    uint16_t *supporters_unable, *months_without_income, *vehicles, *extra_houses;
+    uint64_t *supporter_status;
+    jz_fen *financial;
+    jz_fen *income[JZ_INC_FIRST_EXCLUDED];
+    jz_fen *income_not_counted;
+    jz_fen *expenses[JZ_EXP_COUNT];
+    char (*id)[JZ_IDNUM_BUF];
+};
+
+/* Member booleans, packed in the snapshot's flags column and the store. */
+enum {
+    JZ_SNAP_F_NEWLY_EMPLOYED = 1u << 0,
+    JZ_SNAP_F_UNEMPLOYMENT_INSURED = 1u << 1,
+    JZ_SNAP_F_SERIOUS_ILLNESS = 1u << 2,
+    JZ_SNAP_F_UNDER_TREATMENT = 1u << 3,
+    JZ_SNAP_F_NEEDS_REHAB_OR_CARE = 1u << 4,
+    JZ_SNAP_F_STUDENT_FULL_TIME = 1u << 5,
+    JZ_SNAP_F_STUDENT_HIGH_FEE = 1u << 6,
+    JZ_SNAP_F_STUDENT_ABROAD = 1u << 7,
+    JZ_SNAP_F_APPLIES_ALONE = 1u << 8,
+    JZ_SNAP_F_SUPPORTERS_KNOWN = 1u << 9,
+    JZ_SNAP_F_BUSINESS = 1u << 10
+};
+
+uint16_t jz__member_flags(const jz_member *m);
+void jz__member_set_flags(jz_member *m, uint16_t flags);
+
+/* Snapshot building, for backends. */
+jz_snapshot *jz__snapshot_new(void);
+jz_err jz__snapshot_add_household(jz_snapshot *s,
+                                  jz_error *err);              /* grows; index = n_households-1 */
+jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err); /* grows; index = n_members-1 */
+
+#endif

@@ -1,0 +1,974 @@
+/*
+ * store_sqlite.c - the SQLite backend of jz_store: one database file in WAL
+ * mode, foreign keys on, STRICT tables, and a schema version in `meta` with
+ * migrations that upgrade an older file in place.
+ *
+ * Durability: synchronous=FULL with WAL, so a committed transaction survives
+ * kill -9 and power loss alike, and an interrupted one leaves nothing.  The
+ * members table is kept in (household, position) order (WITHOUT ROWID) so
+ * that building a snapshot is one ordered scan.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+/* ---- schema and migrations ------------------------------------------------ */
+
+/* Migration i brings a database from version i to version i + 1.  They are
+ * history: never edit one that has shipped; add the next. */
+static const char *const migrations[] = {
+    /* 0 -> 1: the registry and its determinations. */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+    "CREATE TABLE households("
+    "  hh INTEGER PRIMARY KEY,"
+    "  household_id TEXT NOT NULL UNIQUE,"
+    "  county TEXT NOT NULL,"
+    "  region TEXT NOT NULL,"
+    "  area INTEGER NOT NULL,"
+    "  assess_date INTEGER NOT NULL,"
+    "  current_programme INTEGER NOT NULL,"
+    "  current_since INTEGER NOT NULL,"
+    "  current_amount INTEGER NOT NULL,"
+    "  n_members INTEGER NOT NULL,"
+    "  record TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL) STRICT;"
+    "CREATE INDEX households_region ON households(county, region);"
+    "CREATE TABLE members("
+    "  hh INTEGER NOT NULL REFERENCES households(hh) ON DELETE CASCADE,"
+    "  idx INTEGER NOT NULL,"
+    "  county TEXT NOT NULL,"
+    "  id_number TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  birth INTEGER NOT NULL, deceased INTEGER NOT NULL,"
+    "  relation INTEGER NOT NULL, presence INTEGER NOT NULL, employment INTEGER NOT NULL,"
+    "  hardship INTEGER NOT NULL, disability INTEGER NOT NULL,"
+    "  disability_grade INTEGER NOT NULL, student_level INTEGER NOT NULL,"
+    "  self_care_failed INTEGER NOT NULL, flags INTEGER NOT NULL,"
+    "  n_supporters INTEGER NOT NULL, supporters_unable INTEGER NOT NULL,"
+    "  supporter_status INTEGER NOT NULL, months_without_income INTEGER NOT NULL,"
+    "  vehicles INTEGER NOT NULL, extra_houses INTEGER NOT NULL, financial INTEGER NOT NULL,"
+    "  inc_wage INTEGER NOT NULL, inc_business_net INTEGER NOT NULL,"
+    "  inc_property_net INTEGER NOT NULL, inc_pension INTEGER NOT NULL,"
+    "  inc_unemployment_benefit INTEGER NOT NULL, inc_alimony INTEGER NOT NULL,"
+    "  inc_support_received INTEGER NOT NULL, inc_support_from_sibling INTEGER NOT NULL,"
+    "  inc_support_from_elderly INTEGER NOT NULL, inc_compensation INTEGER NOT NULL,"
+    "  inc_donation INTEGER NOT NULL, inc_other INTEGER NOT NULL,"
+    "  inc_not_counted INTEGER NOT NULL,"
+    "  exp_medical INTEGER NOT NULL, exp_rehab INTEGER NOT NULL, exp_care INTEGER NOT NULL,"
+    "  exp_education INTEGER NOT NULL, exp_other INTEGER NOT NULL,"
+    "  PRIMARY KEY(hh, idx)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE runs("
+    "  run INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL,"
+    "  assess_date INTEGER NOT NULL,"
+    "  overrides TEXT NOT NULL) STRICT;"
+    "CREATE TABLE param_values("
+    "  pv INTEGER PRIMARY KEY,"
+    "  run INTEGER NOT NULL REFERENCES runs(run) ON DELETE CASCADE,"
+    "  county TEXT NOT NULL,"
+    "  assess_date INTEGER NOT NULL,"
+    "  params TEXT NOT NULL,"
+    "  UNIQUE(run, county, assess_date)) STRICT;"
+    "CREATE TABLE determinations("
+    "  hh INTEGER PRIMARY KEY REFERENCES households(hh) ON DELETE CASCADE,"
+    "  county TEXT NOT NULL,"
+    "  run INTEGER NOT NULL REFERENCES runs(run),"
+    "  pv INTEGER NOT NULL REFERENCES param_values(pv),"
+    "  assess_date INTEGER NOT NULL,"
+    "  category INTEGER NOT NULL, causes INTEGER NOT NULL,"
+    "  monthly_amount INTEGER NOT NULL, counted_members INTEGER NOT NULL,"
+    "  standard INTEGER NOT NULL, income INTEGER NOT NULL, deductible INTEGER NOT NULL,"
+    "  financial INTEGER NOT NULL, exit_until INTEGER NOT NULL,"
+    "  decisive TEXT NOT NULL) STRICT;"
+    "CREATE INDEX determinations_county ON determinations(county, category);"
+    "CREATE TABLE person_results("
+    "  hh INTEGER NOT NULL REFERENCES households(hh) ON DELETE CASCADE,"
+    "  idx INTEGER NOT NULL,"
+    "  county TEXT NOT NULL,"
+    "  categories INTEGER NOT NULL, care_level INTEGER NOT NULL,"
+    "  monthly_amount INTEGER NOT NULL, single_rule INTEGER NOT NULL,"
+    "  tmp_rule INTEGER NOT NULL, tmp_amount INTEGER NOT NULL,"
+    "  referrals INTEGER NOT NULL, death_check_due INTEGER NOT NULL,"
+    "  death_change_from INTEGER NOT NULL,"
+    "  PRIMARY KEY(hh, idx)) STRICT, WITHOUT ROWID;",
+    /* 1 -> 2: import bookkeeping, so that an interrupted import resumes. */
+    "CREATE TABLE imports("
+    "  import INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL DEFAULT '',"
+    "  path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,"
+    "  started_at TEXT NOT NULL, finished_at TEXT,"
+    "  lines_done INTEGER NOT NULL DEFAULT 0,"
+    "  stored INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE INDEX imports_file ON imports(path, size, mtime);",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+typedef struct sq {
+    sqlite3 *db;
+    int version;
+    int in_tx;
+    sqlite3_stmt *find_hh, *insert_hh, *update_hh, *delete_members, *insert_member, *owner,
+        *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv;
+    /* param_values ids of the current run, by county and date */
+    struct {
+        int64_t run;
+        char county[7];
+        jz_date date;
+        int64_t pv;
+    } pv_cache[64];
+} sq;
+
+static jz_err db_error(sq *q, jz_error *err, const char *what)
+{
+    return jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误（%s）：%s", what,
+                        sqlite3_errmsg(q->db));
+}
+
+static jz_err exec(sq *q, const char *sql, jz_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        jz_err rc = jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误：%s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return JZ_OK;
+}
+
+static void now_text(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int read_version(sq *q)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(q->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0); /* the text we wrote, read as a number */
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Brings the schema to `target` (tests use a lower one to build old files). */
+static jz_err migrate(sq *q, int target, jz_error *err)
+{
+    int v = read_version(q);
+    if (v > N_MIGRATIONS)
+        return jz_error_set(err, JZ_EINPUT, "schema_version", NULL,
+                            "数据库由更新版本的 jiuzhu 创建（模式版本 %d），请升级 jiuzhu", v);
+    if (v >= target)
+        return JZ_OK;
+    jz_err rc = exec(q, "BEGIN IMMEDIATE", err);
+    if (rc)
+        return rc;
+    for (int i = v; i < target && !rc; i++) {
+        rc = exec(q, migrations[i], err);
+        if (!rc) {
+            char sql[128];
+            snprintf(sql, sizeof sql,
+                     "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '%d')",
+                     i + 1);
+            rc = exec(q, sql, err);
+        }
+    }
+    if (rc) {
+        exec(q, "ROLLBACK", NULL);
+        return rc;
+    }
+    return exec(q, "COMMIT", err);
+}
+
+static jz_err prepare(sq *q, sqlite3_stmt **st, const char *sql, jz_error *err)
+{
+    if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return db_error(q, err, "prepare");
+    return JZ_OK;
+}
+
+static void sq_close(void *impl)
+{
+    sq *q = impl;
+    if (!q)
+        return;
+    sqlite3_stmt *all[] = {q->find_hh,        q->insert_hh,     q->update_hh,  q->delete_members,
+                           q->insert_member,  q->owner,         q->delete_det, q->insert_det,
+                           q->delete_persons, q->insert_person, q->insert_pv};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        sqlite3_finalize(all[i]);
+    sqlite3_close(q->db);
+    free(q);
+}
+
+/* Opens with a schema at `target` (JZ_STORE_SCHEMA_VERSION normally). */
+static jz_err open_at(const char *path, int flags, int target, void **impl, jz_error *err)
+{
+    struct stat stt;
+    bool exists = stat(path, &stt) == 0;
+    if ((flags & JZ_STORE_CREATE) && exists)
+        return jz_error_set(err, JZ_EINPUT, "database", path, "数据库文件已存在");
+    if (!(flags & JZ_STORE_CREATE) && !exists)
+        return jz_error_set(err, JZ_ENOTFOUND, "database", path,
+                            "数据库文件不存在（先用 jiuzhu init 创建）");
+    sq *q = calloc(1, sizeof *q);
+    if (!q)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    int oflags = (flags & JZ_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    jz_err rc = JZ_OK;
+    if (sqlite3_open_v2(path, &q->db, oflags, NULL) != SQLITE_OK) {
+        rc = jz_error_set(err, JZ_EIO, "database", path, "无法打开数据库：%s",
+                          q->db ? sqlite3_errmsg(q->db) : "?");
+        goto fail;
+    }
+    sqlite3_busy_timeout(q->db, 10000);
+    if ((rc = exec(q, "PRAGMA foreign_keys = ON", err)))
+        goto fail;
+    if (!(flags & JZ_STORE_READONLY)) {
+        if ((rc = exec(q, "PRAGMA journal_mode = WAL", err)) ||
+            (rc = exec(q, "PRAGMA synchronous = FULL", err)))
+            goto fail;
+        if ((rc = migrate(q, target, err)))
+            goto fail;
+    }
+    q->version = read_version(q);
+    if (q->version == 0) {
+        rc = jz_error_set(err, JZ_EINPUT, "database", path, "不是 jiuzhu 数据库");
+        goto fail;
+    }
+    if (q->version < JZ_STORE_SCHEMA_VERSION)
+        goto done; /* an old schema: only tests open files like this */
+    if ((rc = prepare(q, &q->find_hh, "SELECT hh FROM households WHERE household_id = ?", err)) ||
+        (rc = prepare(q, &q->insert_hh,
+                      "INSERT INTO households(household_id, county, region, area, assess_date,"
+                      " current_programme, current_since, current_amount, n_members, record,"
+                      " source, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                      err)) ||
+        (rc = prepare(q, &q->update_hh,
+                      "UPDATE households SET county=?2, region=?3, area=?4, assess_date=?5,"
+                      " current_programme=?6, current_since=?7, current_amount=?8,"
+                      " n_members=?9, record=?10, source=?11, updated_at=?12 WHERE hh=?1",
+                      err)) ||
+        (rc = prepare(q, &q->delete_members, "DELETE FROM members WHERE hh = ?", err)) ||
+        (rc = prepare(q, &q->insert_member,
+                      "INSERT INTO members VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      err)) ||
+        (rc = prepare(q, &q->owner,
+                      "SELECT h.household_id FROM members m JOIN households h ON h.hh = m.hh"
+                      " WHERE m.id_number = ?",
+                      err)) ||
+        (rc = prepare(q, &q->delete_det, "DELETE FROM determinations WHERE hh = ?", err)) ||
+        (rc = prepare(q, &q->insert_det,
+                      "INSERT OR REPLACE INTO determinations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                      "?,?)",
+                      err)) ||
+        (rc = prepare(q, &q->delete_persons, "DELETE FROM person_results WHERE hh = ?", err)) ||
+        (rc = prepare(q, &q->insert_person,
+                      "INSERT INTO person_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
+        (rc = prepare(q, &q->insert_pv,
+                      "INSERT INTO param_values(run, county, assess_date, params)"
+                      " VALUES(?,?,?,?)",
+                      err)))
+        goto fail;
+done:
+    *impl = q;
+    return JZ_OK;
+fail:
+    sq_close(q);
+    return rc;
+}
+
+jz_err jz__sqlite_open(const char *path, int flags, void **impl, jz_error *err)
+{
+    return open_at(path, flags, JZ_STORE_SCHEMA_VERSION, impl, err);
+}
+
+/* For the migration test: a database left at an older schema version. */
+jz_err jz__sqlite_create_at_version(const char *path, int version, jz_error *err);
+jz_err jz__sqlite_create_at_version(const char *path, int version, jz_error *err)
+{
+    void *impl = NULL;
+    jz_err rc = open_at(path, JZ_STORE_CREATE, version, &impl, err);
+    sq_close(impl);
+    return rc;
+}
+
+static int sq_version(const void *impl)
+{
+    return ((const sq *)impl)->version;
+}
+
+static jz_err sq_begin(void *impl, jz_error *err)
+{
+    sq *q = impl;
+    jz_err rc = exec(q, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        q->in_tx = 1;
+    return rc;
+}
+
+static jz_err sq_commit(void *impl, jz_error *err)
+{
+    sq *q = impl;
+    jz_err rc = exec(q, "COMMIT", err);
+    q->in_tx = 0;
+    return rc;
+}
+
+static void sq_rollback(void *impl)
+{
+    sq *q = impl;
+    if (q->in_tx)
+        exec(q, "ROLLBACK", NULL);
+    q->in_tx = 0;
+}
+
+/* ---- households ------------------------------------------------------------ */
+
+static void bind_household(sqlite3_stmt *st, const jz_household *h, const char *county,
+                           const char *record, const char *source, const char *now)
+{
+    sqlite3_bind_text(st, 2, county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, h->region.code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, h->area);
+    sqlite3_bind_int(st, 5, h->assess_date);
+    sqlite3_bind_int(st, 6, h->current_programme);
+    sqlite3_bind_int(st, 7, h->current_since);
+    sqlite3_bind_int64(st, 8, h->current_amount);
+    sqlite3_bind_int(st, 9, (int)h->n_members);
+    sqlite3_bind_text(st, 10, record, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, source ? source : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
+}
+
+static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, const jz_member *m,
+                            const jz_household *h, jz_error *err)
+{
+    sqlite3_stmt *st = q->insert_member;
+    int c = 1;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, c++, hh);
+    sqlite3_bind_int(st, c++, idx);
+    sqlite3_bind_text(st, c++, county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, c++, m->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, c++, m->name ? m->name : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, c++, m->birth);
+    sqlite3_bind_int(st, c++, m->deceased);
+    sqlite3_bind_int(st, c++, m->relation);
+    sqlite3_bind_int(st, c++, m->presence);
+    sqlite3_bind_int(st, c++, m->employment);
+    sqlite3_bind_int(st, c++, m->hardship);
+    sqlite3_bind_int(st, c++, m->disability);
+    sqlite3_bind_int(st, c++, m->disability_grade);
+    sqlite3_bind_int(st, c++, m->student_level);
+    sqlite3_bind_int(st, c++, m->self_care_failed);
+    sqlite3_bind_int(st, c++, jz__member_flags(m));
+    sqlite3_bind_int(st, c++, m->n_supporters);
+    sqlite3_bind_int(st, c++, m->supporters_unable);
+    sqlite3_bind_int64(st, c++, (sqlite3_int64)m->supporter_status);
+    sqlite3_bind_int(st, c++, m->months_without_income);
+    sqlite3_bind_int(st, c++, m->vehicles);
+    sqlite3_bind_int(st, c++, m->extra_houses);
+    sqlite3_bind_int64(st, c++, m->financial);
+    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+        sqlite3_bind_int64(st, c++, m->income[k]);
+    sqlite3_bind_int64(st, c++, m->income_not_counted);
+    for (int k = 0; k < JZ_EXP_COUNT; k++)
+        sqlite3_bind_int64(st, c++, m->expenses[k]);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return JZ_OK;
+    if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_UNIQUE) {
+        /* R-HH-3: this person already belongs to another household. */
+        char other[JZ_HOUSEHOLD_ID_MAX] = "?";
+        sqlite3_reset(q->owner);
+        sqlite3_bind_text(q->owner, 1, m->id, -1, SQLITE_STATIC);
+        if (sqlite3_step(q->owner) == SQLITE_ROW)
+            snprintf(other, sizeof other, "%s", (const char *)sqlite3_column_text(q->owner, 0));
+        sqlite3_reset(q->owner);
+        char field[32];
+        snprintf(field, sizeof field, "members[%d].id", idx);
+        return jz_error_set(err, JZ_EINPUT, field, m->id,
+                            "此人已属于户 %s，不能同时属于户 %s（R-HH-3，防止重复纳入）", other,
+                            h->household_id);
+    }
+    return db_error(q, err, "写入成员");
+}
+
+static jz_err sq_put_household(void *impl, const jz_household *h, const char *record,
+                               const char *source, jz_error *err)
+{
+    sq *q = impl;
+    char county[7], now[32];
+    jz_region_county(&h->region, county);
+    now_text(now, sizeof now);
+    jz_err rc = exec(q, "SAVEPOINT household", err);
+    if (rc)
+        return rc;
+    int64_t hh = 0;
+    sqlite3_reset(q->find_hh);
+    sqlite3_bind_text(q->find_hh, 1, h->household_id, -1, SQLITE_STATIC);
+    int s = sqlite3_step(q->find_hh);
+    if (s == SQLITE_ROW)
+        hh = sqlite3_column_int64(q->find_hh, 0);
+    sqlite3_reset(q->find_hh);
+    if (s != SQLITE_ROW && s != SQLITE_DONE) {
+        rc = db_error(q, err, "查找户");
+        goto undo;
+    }
+    if (hh) {
+        /* Replacing: the old members and the old determination go; the
+         * determination no longer matches the record. */
+        sqlite3_stmt *del[] = {q->delete_members, q->delete_det, q->delete_persons};
+        for (size_t i = 0; i < 3; i++) {
+            sqlite3_reset(del[i]);
+            sqlite3_bind_int64(del[i], 1, hh);
+            if (sqlite3_step(del[i]) != SQLITE_DONE) {
+                rc = db_error(q, err, "替换户");
+                goto undo;
+            }
+        }
+        sqlite3_reset(q->update_hh);
+        sqlite3_bind_int64(q->update_hh, 1, hh);
+        bind_household(q->update_hh, h, county, record, source, now);
+        s = sqlite3_step(q->update_hh);
+        sqlite3_reset(q->update_hh);
+    } else {
+        sqlite3_reset(q->insert_hh);
+        sqlite3_bind_text(q->insert_hh, 1, h->household_id, -1, SQLITE_STATIC);
+        bind_household(q->insert_hh, h, county, record, source, now);
+        s = sqlite3_step(q->insert_hh);
+        sqlite3_reset(q->insert_hh);
+        hh = sqlite3_last_insert_rowid(q->db);
+    }
+    if (s != SQLITE_DONE) {
+        rc = db_error(q, err, "写入户");
+        goto undo;
+    }
+    for (uint32_t i = 0; i < h->n_members; i++)
+        if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], h, err)))
+            goto undo;
+    sqlite3_reset(q->insert_member);
+    return exec(q, "RELEASE household", err);
+undo:
+    sqlite3_reset(q->insert_member);
+    exec(q, "ROLLBACK TO household", NULL);
+    exec(q, "RELEASE household", NULL);
+    return rc;
+}
+
+static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    *record = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT record FROM households WHERE household_id = ?1 UNION ALL"
+                           " SELECT h.record FROM members m JOIN households h ON h.hh = m.hh"
+                           " WHERE m.id_number = ?1 LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(q, err, "查询户");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    jz_err rc = JZ_OK;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        *record = strdup(t ? t : "");
+        if (!*record)
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    } else if (s == SQLITE_DONE) {
+        rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
+    } else {
+        rc = db_error(q, err, "查询户");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- imports ----------------------------------------------------------------- */
+
+static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_t mtime,
+                              jz_store_import *out, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT import, lines_done FROM imports WHERE path = ? AND size = ?"
+                           " AND mtime = ? AND finished_at IS NULL ORDER BY import DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(q, err, "查询导入记录");
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, size);
+    sqlite3_bind_int64(st, 3, mtime);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->lines_done = (long)sqlite3_column_int64(st, 1);
+        sqlite3_finalize(st);
+        return JZ_OK;
+    }
+    sqlite3_finalize(st);
+    char now[32];
+    now_text(now, sizeof now);
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT INTO imports(path, size, mtime, started_at) VALUES(?,?,?,?)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_error(q, err, "记录导入");
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, size);
+    sqlite3_bind_int64(st, 3, mtime);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return db_error(q, err, "记录导入");
+    out->id = sqlite3_last_insert_rowid(q->db);
+    return JZ_OK;
+}
+
+static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long lines_done,
+                                 long stored, long rejected, bool finished, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    char now[32];
+    now_text(now, sizeof now);
+    if (sqlite3_prepare_v2(q->db,
+                           "UPDATE imports SET lines_done = ?, stored = stored + ?,"
+                           " rejected = rejected + ?, finished_at = ? WHERE import = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(q, err, "记录导入进度");
+    sqlite3_bind_int64(st, 1, lines_done);
+    sqlite3_bind_int64(st, 2, stored);
+    sqlite3_bind_int64(st, 3, rejected);
+    if (finished)
+        sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    sqlite3_bind_int64(st, 5, imp->id);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : db_error(q, err, "记录导入进度");
+}
+
+/* ---- snapshot -------------------------------------------------------------- */
+
+static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_error *err)
+{
+    sq *q = impl;
+    jz_snapshot *s = jz__snapshot_new();
+    sqlite3_stmt *hs = NULL, *ms = NULL;
+    jz_err rc = JZ_OK;
+    if (!s)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    int plen = (int)strlen(prefix);
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT hh, household_id, region, area, assess_date,"
+                           " current_programme, current_since, current_amount, n_members"
+                           " FROM households WHERE substr(region, 1, ?1) = ?2 ORDER BY hh",
+                           -1, &hs, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(q->db,
+                           plen == 0 ? "SELECT * FROM members ORDER BY hh, idx"
+                                     : "SELECT m.* FROM members m JOIN households h ON h.hh ="
+                                       " m.hh WHERE substr(h.region, 1, ?1) = ?2"
+                                       " ORDER BY m.hh, m.idx",
+                           -1, &ms, NULL) != SQLITE_OK) {
+        rc = db_error(q, err, "读取快照");
+        goto done;
+    }
+    sqlite3_bind_int(hs, 1, plen);
+    sqlite3_bind_text(hs, 2, prefix, -1, SQLITE_STATIC);
+    if (plen) {
+        sqlite3_bind_int(ms, 1, plen);
+        sqlite3_bind_text(ms, 2, prefix, -1, SQLITE_STATIC);
+    }
+    int st;
+    while ((st = sqlite3_step(hs)) == SQLITE_ROW) {
+        if ((rc = jz__snapshot_add_household(s, err)))
+            goto done;
+        size_t i = s->n_households - 1;
+        s->key[i] = sqlite3_column_int64(hs, 0);
+        snprintf(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, "%s",
+                 (const char *)sqlite3_column_text(hs, 1));
+        const char *region = (const char *)sqlite3_column_text(hs, 2);
+        snprintf(s->region[i].code, sizeof s->region[i].code, "%s", region ? region : "");
+        s->region[i].len = (unsigned char)strlen(s->region[i].code);
+        s->area[i] = (uint8_t)sqlite3_column_int(hs, 3);
+        s->assess_date[i] = sqlite3_column_int(hs, 4);
+        s->current_programme[i] = (uint8_t)sqlite3_column_int(hs, 5);
+        s->current_since[i] = sqlite3_column_int(hs, 6);
+        s->current_amount[i] = sqlite3_column_int64(hs, 7);
+        s->household_size[i] = 0;
+        s->first_member[i] = 0;
+    }
+    if (st != SQLITE_DONE) {
+        rc = db_error(q, err, "读取快照");
+        goto done;
+    }
+    /* Members come in household key order: walk both lists together. */
+    size_t h = 0;
+    while ((st = sqlite3_step(ms)) == SQLITE_ROW) {
+        int64_t hh = sqlite3_column_int64(ms, 0);
+        while (h < s->n_households && s->key[h] < hh)
+            h++;
+        if (h == s->n_households || s->key[h] != hh)
+            continue; /* cannot happen: members reference households */
+        if ((rc = jz__snapshot_add_member(s, err)))
+            goto done;
+        size_t j = s->n_members - 1;
+        if (s->household_size[h] == 0)
+            s->first_member[h] = (uint32_t)j;
+        s->household_size[h]++;
+        int c = 3; /* hh, idx, county */
+        snprintf(s->id[j], JZ_IDNUM_BUF, "%s", (const char *)sqlite3_column_text(ms, c++));
+        c++; /* name */
+        s->birth[j] = sqlite3_column_int(ms, c++);
+        s->deceased[j] = sqlite3_column_int(ms, c++);
+        s->relation[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->presence[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->employment[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->hardship[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->disability[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->disability_grade[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->student_level[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->self_care_failed[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->flags[j] = (uint16_t)sqlite3_column_int(ms, c++);
+        s->n_supporters[j] = (uint8_t)sqlite3_column_int(ms, c++);
+        s->supporters_unable[j] = (uint16_t)sqlite3_column_int(ms, c++);
+        s->supporter_status[j] = (uint64_t)sqlite3_column_int64(ms, c++);
+        s->months_without_income[j] = (uint16_t)sqlite3_column_int(ms, c++);
+        s->vehicles[j] = (uint16_t)sqlite3_column_int(ms, c++);
+        s->extra_houses[j] = (uint16_t)sqlite3_column_int(ms, c++);
+        s->financial[j] = sqlite3_column_int64(ms, c++);
+        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+            s->income[k][j] = sqlite3_column_int64(ms, c++);
+        s->income_not_counted[j] = sqlite3_column_int64(ms, c++);
+        for (int k = 0; k < JZ_EXP_COUNT; k++)
+            s->expenses[k][j] = sqlite3_column_int64(ms, c++);
+    }
+    if (st != SQLITE_DONE)
+        rc = db_error(q, err, "读取快照");
+done:
+    sqlite3_finalize(hs);
+    sqlite3_finalize(ms);
+    if (rc) {
+        jz_snapshot_free(s);
+        return rc;
+    }
+    *out = s;
+    return JZ_OK;
+}
+
+/* ---- determinations ---------------------------------------------------------- */
+
+static jz_err sq_run_begin(void *impl, jz_date date, const char *prefix, const char *overrides,
+                           int64_t *run, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    char now[32];
+    now_text(now, sizeof now);
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT INTO runs(county, started_at, assess_date, overrides)"
+                           " VALUES(?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(q, err, "记录评估批次");
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, date);
+    sqlite3_bind_text(st, 4, overrides, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return db_error(q, err, "记录评估批次");
+    *run = sqlite3_last_insert_rowid(q->db);
+    memset(q->pv_cache, 0, sizeof q->pv_cache);
+    return JZ_OK;
+}
+
+/* The param_values row of (run, county, date), inserted on first use. */
+static jz_err param_row(sq *q, int64_t run, const char *county, jz_date date,
+                        const char *params_json, int64_t *pv, jz_error *err)
+{
+    unsigned slot = (unsigned)date * 31u;
+    for (const char *c = county; *c; c++)
+        slot = slot * 10u + (unsigned)(*c - '0');
+    slot %= 64u;
+    if (q->pv_cache[slot].run == run && q->pv_cache[slot].date == date &&
+        strcmp(q->pv_cache[slot].county, county) == 0) {
+        *pv = q->pv_cache[slot].pv;
+        return JZ_OK;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT pv FROM param_values WHERE run = ? AND county = ? AND"
+                           " assess_date = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(q, err, "查询参数");
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, county, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, date);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *pv = sqlite3_column_int64(st, 0);
+    } else {
+        sqlite3_reset(q->insert_pv);
+        sqlite3_bind_int64(q->insert_pv, 1, run);
+        sqlite3_bind_text(q->insert_pv, 2, county, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q->insert_pv, 3, date);
+        sqlite3_bind_text(q->insert_pv, 4, params_json, -1, SQLITE_STATIC);
+        s = sqlite3_step(q->insert_pv);
+        sqlite3_reset(q->insert_pv);
+        if (s != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return db_error(q, err, "记录参数");
+        }
+        *pv = sqlite3_last_insert_rowid(q->db);
+    }
+    sqlite3_finalize(st);
+    q->pv_cache[slot].run = run;
+    q->pv_cache[slot].date = date;
+    snprintf(q->pv_cache[slot].county, sizeof q->pv_cache[slot].county, "%s", county);
+    q->pv_cache[slot].pv = *pv;
+    return JZ_OK;
+}
+
+/* The decisive rule IDs as text: "R-DB-1 R-DB-2 ...". */
+static void decisive_text(uint64_t bits, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 64 && i < JZ_RULE_COUNT; i++) {
+        if (!(bits & (UINT64_C(1) << i)))
+            continue;
+        int k = snprintf(buf + len, n - len, "%s%s", len ? " " : "", jz_rule_ids[i]);
+        if (k < 0 || (size_t)k >= n - len)
+            break;
+        len += (size_t)k;
+    }
+}
+
+static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
+                                   const jz_household *h, const jz_result *r,
+                                   const char *params_json, jz_error *err)
+{
+    sq *q = impl;
+    char county[7], decisive[1024];
+    jz_region_county(&h->region, county);
+    int64_t pv = 0;
+    jz_err rc = param_row(q, run, county, h->assess_date, params_json, &pv, err);
+    if (rc)
+        return rc;
+    int64_t hh = snap->key[i];
+    decisive_text(r->decisive, decisive, sizeof decisive);
+    sqlite3_stmt *st = q->insert_det;
+    int c = 1;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, c++, hh);
+    sqlite3_bind_text(st, c++, county, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, c++, run);
+    sqlite3_bind_int64(st, c++, pv);
+    sqlite3_bind_int(st, c++, h->assess_date);
+    sqlite3_bind_int(st, c++, r->category);
+    sqlite3_bind_int(st, c++, r->causes);
+    sqlite3_bind_int64(st, c++, r->monthly_amount);
+    sqlite3_bind_int(st, c++, r->counted_members);
+    sqlite3_bind_int64(st, c++, r->standard);
+    sqlite3_bind_int64(st, c++, r->income);
+    sqlite3_bind_int64(st, c++, r->deductible);
+    sqlite3_bind_int64(st, c++, r->financial);
+    sqlite3_bind_int(st, c++, r->exit ? r->exit_until : 0);
+    sqlite3_bind_text(st, c++, decisive, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return db_error(q, err, "写入认定结果");
+    sqlite3_reset(q->delete_persons);
+    sqlite3_bind_int64(q->delete_persons, 1, hh);
+    if (sqlite3_step(q->delete_persons) != SQLITE_DONE)
+        return db_error(q, err, "写入认定结果");
+    /* Person rows only where something applies to the person. */
+    for (uint32_t k = 0; k < r->n_persons; k++) {
+        const jz_person_result *p = &r->persons[k];
+        if (!p->categories && !p->tmp_rule && !p->referrals && !p->death_check_due && p->counted)
+            continue;
+        st = q->insert_person;
+        c = 1;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, c++, hh);
+        sqlite3_bind_int(st, c++, (int)k);
+        sqlite3_bind_text(st, c++, county, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, c++, p->categories | (p->counted ? 0 : 0x100));
+        sqlite3_bind_int(st, c++, p->care_level);
+        sqlite3_bind_int64(st, c++, p->monthly_amount);
+        sqlite3_bind_int(st, c++, p->single_rule);
+        sqlite3_bind_int(st, c++, p->tmp_rule);
+        sqlite3_bind_int64(st, c++, p->tmp_amount);
+        sqlite3_bind_int(st, c++, p->referrals);
+        sqlite3_bind_int(st, c++, p->death_check_due);
+        sqlite3_bind_int(st, c++, p->death_change_from);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return db_error(q, err, "写入个人认定结果");
+    }
+    return JZ_OK;
+}
+
+static jz_err sq_get_determination(void *impl, const char *household_id, jz_result *r, int64_t *run,
+                                   jz_date *date, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    jz_err rc = JZ_OK;
+    memset(r, 0, sizeof *r);
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
+                           " d.monthly_amount, d.counted_members, d.standard, d.income,"
+                           " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members"
+                           " FROM determinations d JOIN households h ON h.hh = d.hh"
+                           " WHERE h.household_id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(q, err, "查询认定结果");
+    sqlite3_bind_text(st, 1, household_id, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return s == SQLITE_DONE ? jz_error_set(err, JZ_ENOTFOUND, "household_id", household_id,
+                                               "这一户还没有批量评估结果")
+                                : db_error(q, err, "查询认定结果");
+    }
+    int64_t hh = sqlite3_column_int64(st, 0);
+    *run = sqlite3_column_int64(st, 1);
+    *date = sqlite3_column_int(st, 2);
+    r->category = (uint8_t)sqlite3_column_int(st, 3);
+    r->causes = (uint8_t)sqlite3_column_int(st, 4);
+    r->monthly_amount = sqlite3_column_int64(st, 5);
+    r->counted_members = sqlite3_column_int(st, 6);
+    r->standard = sqlite3_column_int64(st, 7);
+    r->income = sqlite3_column_int64(st, 8);
+    r->deductible = sqlite3_column_int64(st, 9);
+    r->financial = sqlite3_column_int64(st, 10);
+    r->exit_until = sqlite3_column_int(st, 11);
+    r->exit = r->exit_until != 0;
+    const char *dec = (const char *)sqlite3_column_text(st, 12);
+    r->n_persons = (uint32_t)sqlite3_column_int(st, 13);
+    char id[32];
+    for (const char *p = dec ? dec : ""; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n > 0 && n < sizeof id) {
+            memcpy(id, p, n);
+            id[n] = '\0';
+            int rule = jz_rule_find(id);
+            if (rule >= 0 && rule < 64)
+                r->decisive |= UINT64_C(1) << rule;
+        }
+        p += n;
+        p += strspn(p, " ");
+    }
+    sqlite3_finalize(st);
+    for (uint32_t k = 0; k < r->n_persons && k < JZ_MAX_MEMBERS; k++)
+        r->persons[k].counted = 1;
+    if (sqlite3_prepare_v2(q->db, "SELECT * FROM person_results WHERE hh = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return db_error(q, err, "查询认定结果");
+    sqlite3_bind_int64(st, 1, hh);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int k = sqlite3_column_int(st, 1);
+        if (k < 0 || k >= JZ_MAX_MEMBERS)
+            continue;
+        jz_person_result *p = &r->persons[k];
+        int cats = sqlite3_column_int(st, 3);
+        p->categories = (uint8_t)(cats & 0xFF);
+        p->counted = !(cats & 0x100);
+        p->care_level = (uint8_t)sqlite3_column_int(st, 4);
+        p->monthly_amount = sqlite3_column_int64(st, 5);
+        p->single_rule = (uint8_t)sqlite3_column_int(st, 6);
+        p->tmp_rule = (uint8_t)sqlite3_column_int(st, 7);
+        p->tmp_amount = sqlite3_column_int64(st, 8);
+        p->referrals = (uint16_t)sqlite3_column_int(st, 9);
+        p->death_check_due = sqlite3_column_int(st, 10);
+        p->death_change_from = sqlite3_column_int(st, 11);
+    }
+    if (s != SQLITE_DONE)
+        rc = db_error(q, err, "查询认定结果");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- statistics --------------------------------------------------------------- */
+
+static jz_err sq_stats(void *impl, int level, const char *prefix,
+                       void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    /* Households by region and category, with the 特困 and 单人保 persons of
+     * those households (bits 8 and 4 of person categories). */
+    if (sqlite3_prepare_v2(
+            q->db,
+            "SELECT substr(h.region, 1, ?1) AS r, d.category, count(*),"
+            " sum(d.counted_members), sum(d.monthly_amount),"
+            " sum(p.tekun), sum(p.tekun_amount), sum(p.single), sum(p.single_amount)"
+            " FROM determinations d JOIN households h ON h.hh = d.hh"
+            " LEFT JOIN (SELECT hh, sum((categories & 8) != 0) AS tekun,"
+            "   sum(CASE WHEN categories & 8 THEN monthly_amount ELSE 0 END) AS tekun_amount,"
+            "   sum((categories & 4) != 0) AS single,"
+            "   sum(CASE WHEN categories & 4 THEN monthly_amount ELSE 0 END) AS single_amount"
+            "   FROM person_results GROUP BY hh) p ON p.hh = d.hh"
+            " WHERE substr(h.region, 1, ?2) = ?3"
+            " GROUP BY r, d.category ORDER BY r, d.category",
+            -1, &st, NULL) != SQLITE_OK)
+        return db_error(q, err, "统计");
+    sqlite3_bind_int(st, 1, level);
+    sqlite3_bind_int(st, 2, (int)strlen(prefix));
+    sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jz_stat_row row;
+        memset(&row, 0, sizeof row);
+        snprintf(row.region, sizeof row.region, "%s", (const char *)sqlite3_column_text(st, 0));
+        row.category = (uint8_t)sqlite3_column_int(st, 1);
+        row.households = sqlite3_column_int64(st, 2);
+        row.persons = sqlite3_column_int64(st, 3);
+        row.monthly = sqlite3_column_int64(st, 4);
+        row.tekun = sqlite3_column_int64(st, 5);
+        row.tekun_monthly = sqlite3_column_int64(st, 6);
+        row.single = sqlite3_column_int64(st, 7);
+        row.single_monthly = sqlite3_column_int64(st, 8);
+        fn(&row, arg);
+    }
+    jz_err rc = s == SQLITE_DONE ? JZ_OK : db_error(q, err, "统计");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+const jz_store_ops jz__sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .schema_version = sq_version,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .put_household = sq_put_household,
+    .get_record = sq_get_record,
+    .import_begin = sq_import_begin,
+    .import_progress = sq_import_progress,
+    .snapshot = sq_snapshot,
+    .run_begin = sq_run_begin,
+    .put_determination = sq_put_determination,
+    .get_determination = sq_get_determination,
+    .stats = sq_stats,
+};
