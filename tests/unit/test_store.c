@@ -1,0 +1,289 @@
+/*
+ * test_store.c - the registry store (SQLite backend): households stored
+ * wholly or not at all, replaced by household_id, R-HH-3 refusing a person
+ * claimed by two households, migrations from an older schema, the snapshot
+ * giving back exactly what was stored, and bulk reassessment giving exactly
+ * the single-record path's determinations.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "jiuzhu/jz_batch.h"
+#include "jiuzhu/jz_record.h"
+#include "jiuzhu/jz_store.h"
+
+jz_err jz__sqlite_create_at_version(const char *path, int version, jz_error *err);
+
+static const char *root(void)
+{
+    const char *d = getenv("JZ_SOURCE_DIR");
+    return d && d[0] ? d : JZ_SOURCE_DIR;
+}
+
+static char dir[64];
+static jz_regions *regions;
+static jz_paramset *params;
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/jz-store-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    char path[4096];
+    jz_error err;
+    snprintf(path, sizeof path, "%s/policy/regions/shanxi-regions.csv", root());
+    if (jz_regions_load(path, &regions, &err))
+        return -1;
+    params = jz_paramset_new();
+    snprintf(path, sizeof path, "%s/policy/params", root());
+    return jz_paramset_load_dir(params, path, &err) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        return -1;
+    jz_regions_free(regions);
+    jz_paramset_free(params);
+    return 0;
+}
+
+static char *example(const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/examples/%s", root(), name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = calloc(1, 65536);
+    size_t n = fread(buf, 1, 65535, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void parse(const char *text, jz_household *h, jz_household_buf *buf)
+{
+    jz_parse_opts opts = {.regions = regions, .default_date = jz_date_make(2025, 6, 1)};
+    jz_error err;
+    assert_int_equal(jz_household_parse(text, strlen(text), &opts, h, buf, &err), JZ_OK);
+}
+
+static jz_store *fresh(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    jz_store *s = NULL;
+    jz_error err;
+    assert_int_equal(jz_store_open(path, JZ_STORE_CREATE, &s, &err), JZ_OK);
+    assert_int_equal(jz_store_schema_version(s), JZ_STORE_SCHEMA_VERSION);
+    return s;
+}
+
+static void create_and_open(void **state)
+{
+    (void)state;
+    jz_store *s = fresh("a.db");
+    jz_store_close(s);
+    char path[256];
+    snprintf(path, sizeof path, "%s/a.db", dir);
+    jz_error err;
+    jz_error_clear(&err);
+    assert_int_equal(jz_store_open(path, JZ_STORE_CREATE, &s, &err), JZ_EINPUT);
+    assert_non_null(strstr(err.reason, "已存在"));
+    snprintf(path, sizeof path, "%s/none.db", dir);
+    assert_int_equal(jz_store_open(path, 0, &s, &err), JZ_ENOTFOUND);
+    assert_non_null(strstr(err.reason, "jiuzhu init"));
+}
+
+static void store_replace_and_duplicates(void **state)
+{
+    (void)state;
+    jz_store *s = fresh("b.db");
+    static jz_household_buf buf;
+    jz_household h;
+    jz_error err;
+    char *text = example("01-dibao-rural.json");
+    parse(text, &h, &buf);
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_put_household(s, &h, text, "t:1", &err), JZ_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+
+    /* Found by household and by a member's ID number, as stored. */
+    char *rec = NULL;
+    assert_int_equal(jz_store_get_record(s, "H140902-000101", &rec, &err), JZ_OK);
+    assert_string_equal(rec, text);
+    free(rec);
+    assert_int_equal(jz_store_get_record(s, "140902198005060264", &rec, &err), JZ_OK);
+    free(rec);
+    assert_int_equal(jz_store_get_record(s, "H-none", &rec, &err), JZ_ENOTFOUND);
+
+    /* The same household again (one member fewer) replaces it. */
+    h.n_members = 2;
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_put_household(s, &h, "{\"x\":1}", "t:2", &err), JZ_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    jz_snapshot *snap = NULL;
+    assert_int_equal(jz_store_snapshot(s, "", &snap, &err), JZ_OK);
+    assert_int_equal(jz_snapshot_households(snap), 1);
+    assert_int_equal(jz_snapshot_members(snap), 2);
+    jz_snapshot_free(snap);
+
+    /* R-HH-3: another household claiming one of its members is refused,
+     * naming both households, and nothing of it is stored. */
+    static jz_household_buf buf2;
+    jz_household other;
+    char *text2 = example("04-tekun-leaves-household.json");
+    parse(text2, &other, &buf2);
+    memcpy(other.members[1].id, h.members[0].id, sizeof other.members[1].id);
+    jz_error_clear(&err);
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_put_household(s, &other, text2, "t:3", &err), JZ_EINPUT);
+    assert_non_null(strstr(err.reason, "H140902-000101"));
+    assert_non_null(strstr(err.reason, "H140902-000404"));
+    assert_non_null(strstr(err.reason, "R-HH-3"));
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    assert_int_equal(jz_store_get_record(s, "H140902-000404", &rec, &err), JZ_ENOTFOUND);
+    assert_int_equal(jz_store_get_record(s, other.members[0].id, &rec, &err), JZ_ENOTFOUND);
+
+    /* A household without an ID cannot be stored. */
+    other.household_id[0] = '\0';
+    assert_int_equal(jz_store_put_household(s, &other, text2, "t:4", &err), JZ_EINPUT);
+    free(text);
+    free(text2);
+    jz_store_close(s);
+}
+
+static void migration_from_version_1(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    jz_error err;
+    assert_int_equal(jz__sqlite_create_at_version(path, 1, &err), JZ_OK);
+    jz_store *s = NULL;
+    assert_int_equal(jz_store_open(path, 0, &s, &err), JZ_OK);
+    assert_int_equal(jz_store_schema_version(s), JZ_STORE_SCHEMA_VERSION);
+    /* The table version 2 added works. */
+    jz_store_import imp;
+    assert_int_equal(jz_store_import_begin(s, "f.jsonl", 10, 20, &imp, &err), JZ_OK);
+    assert_true(imp.id > 0);
+    assert_int_equal(imp.lines_done, 0);
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_import_progress(s, &imp, 7, 5, 2, false, &err), JZ_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    jz_store_import again;
+    assert_int_equal(jz_store_import_begin(s, "f.jsonl", 10, 20, &again, &err), JZ_OK);
+    assert_int_equal(again.id, imp.id); /* unfinished: resumed */
+    assert_int_equal(again.lines_done, 7);
+    jz_store_close(s);
+}
+
+/* The snapshot gives back exactly what was stored; bulk assessment gives
+ * exactly what the single-record path gives. */
+static void snapshot_and_batch_equal_single(void **state)
+{
+    (void)state;
+    const char *files[] = {"01-dibao-rural.json",           "02-expenditure-illness-education.json",
+                           "03-marginal-single-dibao.json", "04-tekun-leaves-household.json",
+                           "05-gradual-exit.json",          "06-temporary-relief.json"};
+    enum { N = sizeof files / sizeof files[0] };
+    static jz_household_buf bufs[N];
+    jz_household hs[N];
+    jz_store *s = fresh("c.db");
+    jz_error err;
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    for (int i = 0; i < N; i++) {
+        char *text = example(files[i]);
+        parse(text, &hs[i], &bufs[i]);
+        assert_int_equal(jz_store_put_household(s, &hs[i], text, files[i], &err), JZ_OK);
+        free(text);
+    }
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+
+    jz_snapshot *snap = NULL;
+    assert_int_equal(jz_store_snapshot(s, "", &snap, &err), JZ_OK);
+    assert_int_equal(jz_snapshot_households(snap), N);
+    jz_member ms[JZ_MAX_MEMBERS];
+    for (int i = 0; i < N; i++) {
+        jz_household h;
+        jz_snapshot_household(snap, (size_t)i, &h, ms);
+        assert_string_equal(h.household_id, hs[i].household_id);
+        assert_int_equal(h.n_members, hs[i].n_members);
+        for (uint32_t k = 0; k < h.n_members; k++)
+            assert_memory_equal(&ms[k], &hs[i].members[k], offsetof(jz_member, id) + JZ_IDNUM_BUF);
+    }
+    jz_snapshot_free(snap);
+    /* A region prefix selects: 140105 has two of the examples. */
+    assert_int_equal(jz_store_snapshot(s, "140105", &snap, &err), JZ_OK);
+    assert_int_equal(jz_snapshot_households(snap), 2);
+    jz_snapshot_free(snap);
+
+    for (int pass = 0; pass < 2; pass++) {
+        /* Pass 1: a what-if run with a lower rural standard. */
+        if (pass == 1)
+            assert_int_equal(jz_paramset_override(params, "dibao.standard.rural=400", &err), JZ_OK);
+        jz_batch_opts o = {.region_prefix = "",
+                           .date = jz_date_make(2025, 7, 1),
+                           .overrides = pass ? "--param dibao.standard.rural=400" : "",
+                           .threads = 2,
+                           .write = true};
+        jz_batch_report rep;
+        assert_int_equal(jz_batch_assess(s, params, &o, NULL, NULL, &rep, &err), JZ_OK);
+        assert_int_equal(rep.households, N);
+        assert_int_equal(rep.failed, 0);
+        free(rep.rows);
+        for (int i = 0; i < N; i++) {
+            jz_result stored, single;
+            int64_t run;
+            jz_date date;
+            assert_int_equal(
+                jz_store_get_determination(s, hs[i].household_id, &stored, &run, &date, &err),
+                JZ_OK);
+            assert_int_equal(date, o.date);
+            jz_household h = hs[i];
+            h.assess_date = o.date;
+            char county[7];
+            jz_region_county(&h.region, county);
+            jz_policy p;
+            assert_int_equal(jz_policy_resolve(params, county, o.date, &p, &err), JZ_OK);
+            jz_assess(&h, &p, &single, NULL);
+            assert_int_equal(stored.category, single.category);
+            assert_int_equal(stored.causes, single.causes);
+            assert_int_equal(stored.monthly_amount, single.monthly_amount);
+            assert_int_equal(stored.counted_members, single.counted_members);
+            assert_int_equal(stored.income, single.income);
+            assert_int_equal(stored.decisive, single.decisive);
+            assert_int_equal(stored.exit, single.exit);
+            for (uint32_t k = 0; k < h.n_members; k++) {
+                assert_int_equal(stored.persons[k].categories, single.persons[k].categories);
+                assert_int_equal(stored.persons[k].monthly_amount,
+                                 single.persons[k].monthly_amount);
+                assert_int_equal(stored.persons[k].tmp_amount, single.persons[k].tmp_amount);
+                assert_int_equal(stored.persons[k].referrals, single.persons[k].referrals);
+            }
+        }
+    }
+    jz_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(create_and_open),
+        cmocka_unit_test(store_replace_and_duplicates),
+        cmocka_unit_test(migration_from_version_1),
+        cmocka_unit_test(snapshot_and_batch_equal_single),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
