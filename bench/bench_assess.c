@@ -2,13 +2,13 @@
  * bench_assess.c - how fast jiuzhu assesses households, engine alone and end
  * to end, measured side by side in one run (bench/README.md).
  *
- * A deterministic generator (splitmix64, fixed seed) builds realistic, valid
- * households of county 140902 (忻府区) directly as jz_household/jz_member
- * structs: 1-6 members, incomes spread around the local 低保 standard so that
- * every category occurs, some 特困 elderly, disabled members, students,
- * medical bills and hardship causes.  The same generator, written out with
- * fprintf as FORMATS.md JSON Lines, feeds the end-to-end figures, so both
- * paths assess the same households and the bench checks that they agree.
+ * The households come from the library's registry generator (jz_gen,
+ * docs/generator.md) with a fixed seed: realistic, valid households of all of
+ * Shanxi (or of --region), 1-7 members, incomes spread around each county's
+ * 低保 standard so that every category occurs.  The same households, written
+ * as JSON Lines by jz_household_json (what `jiuzhu gen` writes), feed the
+ * end-to-end figures, so both paths assess the same households and the bench
+ * checks that they agree.
  *
  *   (b)  engine only: jz_assess over N households in memory, no trace (the
  *        bulk path); the target is more than 5,000,000 households/s per core.
@@ -37,21 +37,23 @@
 #include <unistd.h>
 
 #include "jiuzhu/jz_engine.h"
+#include "jiuzhu/jz_gen.h"
 #include "jiuzhu/jz_params.h"
 #include "jiuzhu/jz_record.h"
 #include "jiuzhu/jz_region.h"
 
 #define TARGET_PER_SEC 5000000.0
-#define COUNTY "140902"
-#define REGION "140902001001"
 #define SEED UINT64_C(0x6a697568757a6875) /* "jiuhuzhu" */
+#define DATE jz_date_make(2024, 6, 1)
 #define MAX_REPS 101
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct options {
     size_t households;       /* (b), (b') */
     size_t jsonl_households; /* (a1)..(a4) */
     int reps;
     const char *policy_dir;
+    const char *region; /* NULL: all of Shanxi */
     const char *jiuzhu; /* the binary for (a4); NULL: beside this program */
     const char *jsonl;  /* the JSON Lines file; NULL: one in /tmp */
     bool keep;          /* keep the JSON Lines file */
@@ -113,517 +115,6 @@ static long peak_rss_kb(int who)
     return ru.ru_maxrss; /* kilobytes on Linux */
 }
 
-/* ---- the generator ------------------------------------------------------ */
-
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t next(rng *g)
-{
-    uint64_t z = (g->s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static uint32_t below(rng *g, uint32_t n)
-{
-    return (uint32_t)(((next(g) >> 32) * (uint64_t)n) >> 32);
-}
-
-/* Uniform in [lo, hi]. */
-static int between(rng *g, int lo, int hi)
-{
-    return lo + (int)below(g, (uint32_t)(hi - lo + 1));
-}
-
-/* True with probability per_mille / 1000. */
-static bool chance(rng *g, unsigned per_mille)
-{
-    return below(g, 1000) < per_mille;
-}
-
-/* x times a factor uniform in [lo, hi] per mille. */
-static jz_fen scaled(rng *g, jz_fen x, int lo, int hi)
-{
-    return x * between(g, lo, hi) / 1000;
-}
-
-static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周",
-                                       "吴", "郭", "孙", "马", "胡", "高", "梁", "武", "任",
-                                       "白", "贾", "乔", "霍", "薛", "温", "田", "阎"};
-static const char *const given[] = {"建国", "秀英", "伟",   "芳",   "娜",   "敏",   "静",   "丽",
-                                    "强",   "磊",   "军",   "洋",   "勇",   "艳",   "杰",   "娟",
-                                    "涛",   "明",   "超",   "秀兰", "霞",   "平",   "刚",   "桂英",
-                                    "志强", "晓东", "海燕", "玉兰", "文华", "俊峰", "子涵", "浩然",
-                                    "欣怡", "梓轩", "雨桐", "宇航", "佳琪", "建军", "凤英", "守仁"};
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Every surname + given name, built once: members point at these (a
- * jz_member holds a pointer to its name, owned by whoever fills it). */
-static char name_pool[COUNT(surnames)][COUNT(given)][16];
-
-static void build_name_pool(void)
-{
-    for (size_t i = 0; i < COUNT(surnames); i++)
-        for (size_t j = 0; j < COUNT(given); j++)
-            snprintf(name_pool[i][j], sizeof name_pool[i][j], "%s%s", surnames[i], given[j]);
-}
-
-static const char *pool_name(rng *g, const char *surname)
-{
-    size_t si = below(g, COUNT(surnames));
-    for (size_t i = 0; surname && i < COUNT(surnames); i++)
-        if (surnames[i] == surname)
-            si = i;
-    return name_pool[si][below(g, COUNT(given))];
-}
-
-/* Counties that issued the members' ID numbers: mostly the local one. */
-static const char *const id_regions[] = {"140902", "140902", "140902", "140902",
-                                         "140921", "140981", "140105", "142201"};
-
-/* Fills a valid 18-character ID number (GB 11643 check character) for a
- * person born on `birth`; seq (0..998) keeps members of a household apart. */
-static void make_id(rng *g, jz_date birth, unsigned seq, char out[JZ_IDNUM_BUF])
-{
-    const char *reg = id_regions[below(g, COUNT(id_regions))];
-    snprintf(out, JZ_IDNUM_BUF, "%s%08d%03u", reg, (int)birth, seq % 999u + 1u);
-    out[17] = jz_idnum_check_char(out);
-    out[18] = '\0';
-}
-
-/* A birth date giving `age` whole years on `on`. */
-static jz_date birth_for_age(rng *g, int age, jz_date on)
-{
-    jz_date lo = jz_date_add_days(
-        jz_date_make(jz_date_year(on) - age - 1, jz_date_month(on), jz_date_day(on)), 1);
-    jz_date hi = jz_date_make(jz_date_year(on) - age, jz_date_month(on), jz_date_day(on));
-    int32_t span = jz_date_to_days(hi) - jz_date_to_days(lo);
-    return jz_date_add_days(lo, (int32_t)below(g, (uint32_t)span + 1u));
-}
-
-static uint8_t student_level_for_age(rng *g, int age)
-{
-    if (age < 3)
-        return JZ_STU_NURSERY;
-    if (age < 6)
-        return JZ_STU_KINDERGARTEN;
-    if (age < 12)
-        return JZ_STU_PRIMARY;
-    if (age < 15)
-        return JZ_STU_JUNIOR;
-    if (age < 18)
-        return chance(g, 700) ? JZ_STU_SENIOR : JZ_STU_VOCATIONAL;
-    if (age < 22)
-        return chance(g, 600) ? JZ_STU_UNDERGRADUATE : JZ_STU_COLLEGE;
-    return JZ_STU_POSTGRADUATE;
-}
-
-/* One person: relation and age; everything else neutral for now. */
-static void person(rng *g, jz_member *m, uint8_t relation, int age, const char *surname, jz_date on,
-                   unsigned seq)
-{
-    memset(m, 0, sizeof *m);
-    m->relation = relation;
-    m->birth = birth_for_age(g, age, on);
-    make_id(g, m->birth, seq, m->id);
-    m->name = pool_name(g, surname);
-    m->presence = JZ_PRES_PRESENT;
-    m->deceased = JZ_DATE_NONE;
-    if (age < 3) {
-        m->employment = JZ_EMP_NONE;
-        if (chance(g, 100))
-            m->student_level = JZ_STU_NURSERY;
-    } else if (age < 18 || (age < 23 && chance(g, 450))) {
-        m->employment = JZ_EMP_STUDENT;
-        m->student_level = student_level_for_age(g, age);
-    } else if (age < 60) {
-        unsigned r = below(g, 100);
-        m->employment = r < 58 ? JZ_EMP_EMPLOYED : r < 85 ? JZ_EMP_UNEMPLOYED : JZ_EMP_NONE;
-    } else {
-        m->employment = chance(g, 450) ? JZ_EMP_RETIRED : JZ_EMP_NONE;
-    }
-    if (m->student_level != JZ_STU_NONE) {
-        m->student_full_time = !chance(g, 30);
-        m->student_high_fee = chance(g, 30);
-        m->student_abroad = chance(g, 5);
-    }
-}
-
-static int age_of(const jz_member *m, jz_date on)
-{
-    return jz_date_age(m->birth, on);
-}
-
-/* Statuses written for supporters who are not able (R-TK-4). */
-static const uint8_t unable_status[] = {
-    JZ_SUP_NO_CAPACITY,   JZ_SUP_ELDERLY_LOW_INCOME,           JZ_SUP_MISSING, JZ_SUP_IMPRISONED,
-    JZ_SUP_DIBAO_ELDERLY, JZ_SUP_SEVERE_DISABILITY_LOW_INCOME, JZ_SUP_TEKUN};
-
-/*
- * Household number idx, drawn from g, into *h with members at ms (room for
- * 6).  Incomes are drawn around p's standard, so every category occurs.
- */
-static void gen_household(rng *g, uint64_t idx, const jz_policy *p, jz_household *h, jz_member *ms)
-{
-    const jz_date on = p->date;
-    memset(h, 0, sizeof *h);
-    snprintf(h->household_id, sizeof h->household_id, "B%s-%08llu", COUNTY,
-             (unsigned long long)idx);
-    memcpy(h->region.code, REGION, sizeof REGION);
-    h->region.len = 12;
-    h->area = chance(g, 560) ? JZ_AREA_RURAL : JZ_AREA_URBAN;
-    h->assess_date = on;
-    h->members = ms;
-
-    /* Size: 1..6, mean about 2.64. */
-    static const unsigned size_cdf[] = {250, 520, 740, 890, 960, 1000};
-    unsigned r = below(g, 1000), n = 1;
-    while (r >= size_cdf[n - 1])
-        n++;
-
-    const char *sur = surnames[below(g, COUNT(surnames))];
-    unsigned seq = below(g, 900);
-    unsigned k = 0;
-    bool elderly_home = false;
-    if (n == 1) {
-        elderly_home = chance(g, 450);
-        person(g, &ms[k++], JZ_REL_HEAD, elderly_home ? between(g, 60, 90) : between(g, 18, 59),
-               sur, on, seq++);
-    } else if (n == 2 && chance(g, 400)) {
-        elderly_home = true;
-        int a = between(g, 60, 88);
-        person(g, &ms[k++], JZ_REL_HEAD, a, sur, on, seq++);
-        int b = a - 3 + between(g, 0, 6);
-        person(g, &ms[k++], JZ_REL_SPOUSE, b > 90 ? 90 : b, NULL, on, seq++);
-    } else {
-        int a = between(g, 24, 62);
-        bool single_parent = n == 2 || chance(g, 120);
-        person(g, &ms[k++], JZ_REL_HEAD, a, sur, on, seq++);
-        if (!single_parent)
-            person(g, &ms[k++], JZ_REL_SPOUSE, a - 2 + between(g, 0, 4), NULL, on, seq++);
-        if (n >= 4 && chance(g, 350))
-            person(g, &ms[k++], JZ_REL_PARENT, between(g, a + 20 > 90 ? 90 : a + 20, 90), sur, on,
-                   seq++);
-        while (k < n) {
-            int oldest = a - 20 < 0 ? 0 : a - 20;
-            person(g, &ms[k++], JZ_REL_CHILD, between(g, 0, oldest > 30 ? 30 : oldest), sur, on,
-                   seq++);
-        }
-    }
-    h->n_members = k;
-
-    /* Disability, illness, self-care. */
-    for (unsigned i = 0; i < k; i++) {
-        jz_member *m = &ms[i];
-        int age = age_of(m, on);
-        if (chance(g, age >= 60 ? 120 : 50)) {
-            m->disability = (uint8_t)between(g, 1, JZ_DIS_COUNT - 1);
-            m->disability_grade = (uint8_t)between(g, 1, 4);
-            m->needs_rehab_or_care = chance(g, 500);
-            if (age >= 18 && age < 60 && m->disability_grade <= 2 && chance(g, 300)) {
-                m->applies_alone = true;
-                m->employment = chance(g, 500) ? JZ_EMP_UNEMPLOYED : JZ_EMP_NONE;
-            }
-        }
-        if (chance(g, age >= 50 ? 140 : 50)) {
-            m->under_treatment = true;
-            m->serious_illness = chance(g, 300);
-            if (m->serious_illness && chance(g, 150))
-                m->applies_alone = true;
-        }
-        if (age >= 60 || m->disability)
-            m->self_care_failed = (uint8_t)(chance(g, 250) ? between(g, 1, 6) : 0);
-    }
-
-    /* Income over the 12-month window, around W·n·S: 35% below the 低保
-     * line, 20% between it and the 低保边缘 line, the rest above. */
-    const jz_fen S = p->standard[h->area];
-    const jz_fen line = (jz_fen)p->window_months * (jz_fen)k * S;
-    unsigned band = below(g, 100);
-    jz_fen Y = band < 35   ? scaled(g, line, 50, 999)
-               : band < 55 ? scaled(g, line, 1000, 1499)
-                           : scaled(g, line, 1500, 4500);
-    /* Share it among those who earn: employed adults by wage or business,
-     * the retired by pension, else support from relatives. */
-    unsigned earners = 0;
-    for (unsigned i = 0; i < k; i++)
-        earners += ms[i].employment == JZ_EMP_EMPLOYED || ms[i].employment == JZ_EMP_RETIRED;
-    jz_fen left = Y;
-    for (unsigned i = 0, e = 0; i < k && earners; i++) {
-        jz_member *m = &ms[i];
-        if (m->employment != JZ_EMP_EMPLOYED && m->employment != JZ_EMP_RETIRED)
-            continue;
-        e++;
-        jz_fen part = e == earners ? left : scaled(g, left, 300, 800);
-        left -= part;
-        if (m->employment == JZ_EMP_RETIRED) {
-            m->income[JZ_INC_PENSION] += part;
-        } else if (chance(g, 150)) {
-            m->income[JZ_INC_BUSINESS_NET] += part;
-        } else {
-            jz_fen side = chance(g, 100) ? scaled(g, part, 50, 200) : 0;
-            m->income[JZ_INC_WAGE] += part - side;
-            m->income[JZ_INC_PROPERTY_NET] += side;
-        }
-    }
-    if (!earners && Y > 0) {
-        jz_member *m = &ms[below(g, k)];
-        static const uint8_t kinds[] = {JZ_INC_SUPPORT_RECEIVED, JZ_INC_OTHER,
-                                        JZ_INC_SUPPORT_FROM_SIBLING, JZ_INC_UNEMPLOYMENT_BENEFIT,
-                                        JZ_INC_DONATION};
-        m->income[kinds[below(g, COUNT(kinds))]] += Y;
-    }
-    /* Income that is not counted (R-INC-2). */
-    for (unsigned i = 0; i < k; i++) {
-        jz_member *m = &ms[i];
-        int age = age_of(m, on);
-        if (age >= 60 && chance(g, 800))
-            m->income_not_counted += 12 * between(g, 150, 260) * 100;
-        if (age >= 80 && chance(g, 600))
-            m->income_not_counted += 12 * 5000;
-        if (m->student_level >= JZ_STU_SENIOR && chance(g, 150))
-            m->income_not_counted += between(g, 10, 60) * 10000;
-        if (chance(g, 10))
-            m->income_not_counted += between(g, 20, 200) * 10000;
-    }
-
-    /* Expenses: medical bills for those under treatment, rehabilitation and
-     * care for the disabled, school costs; and in 15% of homes a heavy bill
-     * that is not deductible (rigid expenditure, R-RSP-1). */
-    for (unsigned i = 0; i < k; i++) {
-        jz_member *m = &ms[i];
-        if (m->under_treatment)
-            m->expenses[JZ_EXP_MEDICAL] += scaled(g, line, 50, 1200) + between(g, 0, 99);
-        if (m->disability && m->needs_rehab_or_care) {
-            m->expenses[JZ_EXP_REHAB] += scaled(g, line, 20, 400);
-            if (chance(g, 400))
-                m->expenses[JZ_EXP_CARE] += scaled(g, line, 50, 500);
-        }
-        if (m->student_level >= JZ_STU_KINDERGARTEN && chance(g, 450))
-            m->expenses[JZ_EXP_EDUCATION] += m->student_level >= JZ_STU_COLLEGE
-                                                 ? between(g, 60, 160) * 10000
-                                                 : between(g, 5, 60) * 10000;
-    }
-    if (chance(g, 150)) {
-        jz_member *m = &ms[below(g, k)];
-        jz_fen bill = scaled(g, Y > 0 ? Y : line, 520, 1100);
-        m->expenses[chance(g, 500) ? JZ_EXP_CARE : JZ_EXP_OTHER] += bill / 2;
-        m->expenses[JZ_EXP_MEDICAL] += bill - bill / 2; /* not under treatment */
-    }
-
-    /* Assets: mostly little; some too many savings, a car, a business. */
-    for (unsigned i = 0; i < k; i++) {
-        jz_member *m = &ms[i];
-        if (age_of(m, on) < 18)
-            continue;
-        if (chance(g, 600))
-            m->financial = scaled(g, S, 0, 8000);
-        if (chance(g, 25))
-            m->financial += scaled(g, (jz_fen)k * S, 36000, 90000);
-    }
-    if (chance(g, 30))
-        ms[0].vehicles = 1;
-    if (chance(g, 15))
-        ms[0].extra_houses = 1;
-    if (chance(g, 15))
-        ms[0].business = true;
-
-    /* Supporters: the elderly living alone or as a couple, and some others,
-     * were investigated; many of those have none or none able (特困). */
-    for (unsigned i = 0; i < k; i++) {
-        jz_member *m = &ms[i];
-        int age = age_of(m, on);
-        bool investigate = (elderly_home && chance(g, 700)) || (age >= 60 && chance(g, 200)) ||
-                           (m->disability && chance(g, 300));
-        if (!investigate)
-            continue;
-        m->supporters_known = true;
-        if (chance(g, 400))
-            continue; /* []: no legal supporter */
-        m->n_supporters = (uint8_t)between(g, 1, 4);
-        bool all_unable = chance(g, 500);
-        for (unsigned s = 0; s < m->n_supporters; s++)
-            if (all_unable || chance(g, 300))
-                m->supporters_unable |= (uint16_t)(1u << s);
-    }
-
-    /* Absence, hardship, enrolment, newly employed, a death. */
-    for (unsigned i = 1; i < k; i++)
-        if (chance(g, 15))
-            ms[i].presence = (uint8_t)between(g, 1, JZ_PRES_COUNT - 1);
-    for (unsigned i = 0; i < k; i++) {
-        jz_member *m = &ms[i];
-        if (age_of(m, on) >= 18 && chance(g, 12)) {
-            m->hardship = (uint8_t)between(g, 1, JZ_HARD_COUNT - 1);
-            if (m->hardship <= JZ_HARD_DISASTER && chance(g, 600)) {
-                m->employment = JZ_EMP_UNEMPLOYED;
-                m->months_without_income = (uint16_t)between(g, 1, 12);
-                m->unemployment_insured = chance(g, 200);
-            }
-        }
-    }
-    if (chance(g, 180)) {
-        h->current_programme = chance(g, 850) ? JZ_PROG_DIBAO : JZ_PROG_DIBAO_EXPENDITURE;
-        h->current_since = jz_date_make(between(g, 2019, 2023), between(g, 1, 12), 1);
-        h->current_amount = (jz_fen)between(g, 100, 1500) * 100;
-        for (unsigned i = 0; i < k; i++)
-            if (ms[i].employment == JZ_EMP_EMPLOYED && chance(g, 150))
-                ms[i].newly_employed = true;
-        if (k > 1 && chance(g, 40)) {
-            jz_member *m = &ms[k - 1];
-            jz_date from =
-                m->birth > jz_date_make(2023, 6, 1) ? m->birth : jz_date_make(2023, 6, 1);
-            int32_t span = jz_date_to_days(on) - jz_date_to_days(from);
-            m->deceased = jz_date_add_days(from, (int32_t)below(g, (uint32_t)span + 1u));
-        }
-    }
-}
-
-/* ---- JSON Lines writer (FORMATS.md field names) ------------------------- */
-
-static void put_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static void put_money(FILE *f, jz_fen v)
-{
-    char b[JZ_MONEY_BUF];
-    jz_money_format(v, b, sizeof b);
-    fprintf(f, "\"%s\"", b);
-}
-
-static void put_date(FILE *f, jz_date d)
-{
-    char b[JZ_DATE_BUF];
-    jz_date_format(d, b, sizeof b);
-    fprintf(f, "\"%s\"", b);
-}
-
-/* One item per kind with a total: the reader sums items by kind again. */
-/* Writes the non-zero totals as items; returns how many it wrote. */
-static int put_items(FILE *f, const jz_fen *totals, int n, const char *const *names)
-{
-    int first = 1, written = 0;
-    for (int i = 0; i < n; i++) {
-        if (!totals[i])
-            continue;
-        fprintf(f, "%s{\"kind\":\"%s\",\"amount\":", first ? "" : ",", names[i]);
-        put_money(f, totals[i]);
-        fputc('}', f);
-        first = 0;
-        written++;
-    }
-    return written;
-}
-
-static void write_member(FILE *f, const jz_member *m)
-{
-    fputs("{\"id\":", f);
-    put_str(f, m->id);
-    fputs(",\"name\":", f);
-    put_str(f, m->name);
-    fprintf(f, ",\"relation\":\"%s\",\"birth_date\":", jz_relation_names[m->relation]);
-    put_date(f, m->birth);
-    if (m->presence != JZ_PRES_PRESENT)
-        fprintf(f, ",\"presence\":\"%s\"", jz_presence_names[m->presence]);
-    fprintf(f, ",\"employment\":\"%s\"", jz_employment_names[m->employment]);
-    if (m->newly_employed)
-        fputs(",\"newly_employed\":true", f);
-    if (m->unemployment_insured)
-        fputs(",\"unemployment_insured\":true", f);
-    if (m->months_without_income)
-        fprintf(f, ",\"months_without_income\":%u", (unsigned)m->months_without_income);
-    if (m->hardship != JZ_HARD_NONE)
-        fprintf(f, ",\"hardship_cause\":\"%s\"", jz_hardship_names[m->hardship]);
-    if (m->disability != JZ_DIS_NONE)
-        fprintf(f, ",\"disability\":{\"category\":\"%s\",\"grade\":%u}",
-                jz_disability_names[m->disability], (unsigned)m->disability_grade);
-    if (m->serious_illness || m->under_treatment)
-        fprintf(f, ",\"illness\":{\"serious\":%s,\"under_treatment\":%s}",
-                m->serious_illness ? "true" : "false", m->under_treatment ? "true" : "false");
-    if (m->needs_rehab_or_care)
-        fputs(",\"needs_rehab_or_care\":true", f);
-    if (m->student_level != JZ_STU_NONE)
-        fprintf(f, ",\"student\":{\"level\":\"%s\",\"full_time\":%s,\"high_fee\":%s,\"abroad\":%s}",
-                jz_student_level_names[m->student_level], m->student_full_time ? "true" : "false",
-                m->student_high_fee ? "true" : "false", m->student_abroad ? "true" : "false");
-    if (m->self_care_failed)
-        fprintf(f, ",\"self_care_failed_items\":%u", (unsigned)m->self_care_failed);
-    if (m->supporters_known) {
-        fputs(",\"supporters\":[", f);
-        for (unsigned s = 0; s < m->n_supporters; s++) {
-            uint8_t st = (m->supporters_unable >> s) & 1u ? unable_status[s % COUNT(unable_status)]
-                                                          : (uint8_t)JZ_SUP_ABLE;
-            fprintf(f, "%s{\"status\":\"%s\"}", s ? "," : "", jz_supporter_names[st]);
-        }
-        fputc(']', f);
-    }
-    if (m->applies_alone)
-        fputs(",\"applies_alone\":true", f);
-    if (m->deceased != JZ_DATE_NONE) {
-        fputs(",\"deceased_date\":", f);
-        put_date(f, m->deceased);
-    }
-    fputs(",\"income\":[", f);
-    int counted = put_items(f, m->income, JZ_INC_FIRST_EXCLUDED, jz_income_kind_names);
-    if (m->income_not_counted) {
-        /* The kinds R-INC-2 leaves out are interchangeable for every rule. */
-        fprintf(f, "%s{\"kind\":\"assistance\",\"amount\":", counted ? "," : "");
-        put_money(f, m->income_not_counted);
-        fputc('}', f);
-    }
-    fputs("],\"expenses\":[", f);
-    (void)put_items(f, m->expenses, JZ_EXP_COUNT, jz_expense_kind_names);
-    fputc(']', f);
-    if (m->financial || m->vehicles || m->extra_houses || m->business) {
-        fputs(",\"assets\":{\"financial\":", f);
-        put_money(f, m->financial);
-        fprintf(f, ",\"vehicles\":%u,\"extra_houses\":%u,\"business\":%s}", (unsigned)m->vehicles,
-                (unsigned)m->extra_houses, m->business ? "true" : "false");
-    }
-    fputc('}', f);
-}
-
-static void write_household(FILE *f, const jz_household *h)
-{
-    fputs("{\"household_id\":", f);
-    put_str(f, h->household_id);
-    fputs(",\"region\":", f);
-    put_str(f, h->region.code);
-    fprintf(f, ",\"area\":\"%s\",\"assess_date\":", jz_area_names[h->area]);
-    put_date(f, h->assess_date);
-    if (h->current_programme != JZ_PROG_NONE) {
-        fprintf(f, ",\"current\":{\"programme\":\"%s\",\"since\":",
-                jz_programme_names[h->current_programme]);
-        put_date(f, h->current_since);
-        fputs(",\"monthly_amount\":", f);
-        put_money(f, h->current_amount);
-        fputc('}', f);
-    }
-    fputs(",\"members\":[", f);
-    for (uint32_t i = 0; i < h->n_members; i++) {
-        if (i)
-            fputc(',', f);
-        write_member(f, &h->members[i]);
-    }
-    fputs("]}\n", f);
-}
-
 /* ---- tallies -------------------------------------------------------------- */
 
 typedef struct tally {
@@ -646,14 +137,14 @@ static bool tally_equal(const tally *a, const tally *b)
 
 /* ---- (b), (b'): the engine over households in memory -------------------- */
 
-static double run_engine(const jz_household *hs, size_t n, const jz_policy *p, jz_result *r,
-                         jz_trace *trace, tally *out)
+static double run_engine(const jz_household *hs, size_t n, const jz_policy *const *pols,
+                         jz_result *r, jz_trace *trace, tally *out)
 {
     tally t;
     memset(&t, 0, sizeof t);
     double t0 = now();
     for (size_t i = 0; i < n; i++) {
-        jz_assess(&hs[i], p, r, trace);
+        jz_assess(&hs[i], pols[i], r, trace);
         tally_add(&t, r);
     }
     double t1 = now();
@@ -664,6 +155,37 @@ static double run_engine(const jz_household *hs, size_t n, const jz_policy *p, j
 /* ---- (a1)..(a3): the JSON Lines file through the reader ----------------- */
 
 enum stage { STAGE_PARSE = 1, STAGE_ASSESS, STAGE_WRITE };
+
+/* The policies resolved so far, by county and date, as `jiuzhu assess`
+ * keeps them: a record's county picks its slot, the next free one on a
+ * collision.  Room for every county of the province. */
+#define CACHE_SLOTS 256
+typedef struct policy_cache {
+    struct {
+        char county[7];
+        jz_date date;
+        jz_policy policy;
+    } slot[CACHE_SLOTS];
+} policy_cache;
+
+static const jz_policy *cached_policy(policy_cache *c, const jz_paramset *ps, const char *county,
+                                      jz_date date, jz_error *err)
+{
+    unsigned k = (unsigned)strtoul(county, NULL, 10) * 2654435761u >> 24;
+    for (unsigned probe = 0; probe < CACHE_SLOTS; probe++, k++) {
+        k %= CACHE_SLOTS;
+        if (c->slot[k].date == date && strcmp(c->slot[k].county, county) == 0)
+            return &c->slot[k].policy;
+        if (c->slot[k].date == JZ_DATE_NONE) {
+            if (jz_policy_resolve(ps, county, date, &c->slot[k].policy, err) != JZ_OK)
+                return NULL;
+            memcpy(c->slot[k].county, county, 7);
+            c->slot[k].date = date;
+            return &c->slot[k].policy;
+        }
+    }
+    return NULL; /* full: never with one date */
+}
 
 typedef struct e2e {
     const char *path;
@@ -679,22 +201,24 @@ static double run_file(const e2e *x, enum stage stage, tally *out, size_t *bytes
 {
     tally t;
     memset(&t, 0, sizeof t);
-    jz_policy policy;
-    char county[7] = "";
-    jz_date date = JZ_DATE_NONE;
     size_t bytes = 0;
     long errors = 0;
     jz_error err;
 
+    policy_cache *cache = calloc(1, sizeof *cache);
+    if (!cache)
+        return -1;
     double t0 = now();
     FILE *in = fopen(x->path, "rb");
     if (!in) {
         fprintf(stderr, "bench_assess: cannot open %s: %s\n", x->path, strerror(errno));
+        free(cache);
         return -1;
     }
     jz_reader *rd = jz_reader_new(in, x->path, &x->opts);
     if (!rd) {
         fclose(in);
+        free(cache);
         return -1;
     }
     for (;;) {
@@ -718,21 +242,18 @@ static double run_file(const e2e *x, enum stage stage, tally *out, size_t *bytes
             continue;
         }
         /* The command resolves the policy per county and date through a
-         * cache; every record here has the same, so resolve once. */
+         * cache; so does this loop. */
         char c[7];
         jz_region_county(&h->region, c);
-        if (date != h->assess_date || strcmp(c, county) != 0) {
-            if (jz_policy_resolve(x->ps, c, h->assess_date, &policy, &err) != JZ_OK) {
-                errors++;
-                continue;
-            }
-            memcpy(county, c, sizeof county);
-            date = h->assess_date;
+        const jz_policy *policy = cached_policy(cache, x->ps, c, h->assess_date, &err);
+        if (!policy) {
+            errors++;
+            continue;
         }
-        jz_assess(h, &policy, x->r, x->trace);
+        jz_assess(h, policy, x->r, x->trace);
         tally_add(&t, x->r);
         if (stage == STAGE_WRITE) {
-            char *json = jz_determination_json(h, &policy, x->r, x->trace,
+            char *json = jz_determination_json(h, policy, x->r, x->trace,
                                                jz_reader_many(rd) ? 0 : JZ_DET_PRETTY);
             if (!json) {
                 errors++;
@@ -749,6 +270,7 @@ static double run_file(const e2e *x, enum stage stage, tally *out, size_t *bytes
     fclose(in);
     fflush(x->sink);
     double t1 = now();
+    free(cache);
     *out = t;
     if (bytes_out)
         *bytes_out = bytes;
@@ -855,7 +377,7 @@ static void usage(FILE *f)
 {
     fputs("usage: bench_assess [--households N] [--reps R] [--jsonl-households N]\n"
           "                    [--jiuzhu PATH] [--no-binary] [--jsonl FILE] [--keep]\n"
-          "                    [--policy DIR]\n"
+          "                    [--policy DIR] [--region CODE]\n"
           "  --households N        households in memory for (b)/(b') (default 1000000)\n"
           "  --reps R              repetitions per figure; medians are reported (default 5)\n"
           "  --jsonl-households N  households in the JSON Lines file for (a) (default 50000)\n"
@@ -863,7 +385,9 @@ static void usage(FILE *f)
           "  --no-binary           skip (a4)\n"
           "  --jsonl FILE          where to write the JSON Lines file (default /tmp/...)\n"
           "  --keep                keep the JSON Lines file afterwards\n"
-          "  --policy DIR          policy directory (default JZ_SOURCE_DIR/policy)\n",
+          "  --policy DIR          policy directory (default JZ_SOURCE_DIR/policy)\n"
+          "  --region CODE         generate households of this city, county or township\n"
+          "                        only (default: all of Shanxi)\n",
           f);
 }
 
@@ -913,6 +437,9 @@ static int parse_options(int argc, char **argv, options *o)
         } else if (strcmp(a, "--policy") == 0) {
             o->policy_dir = v;
             i++;
+        } else if (strcmp(a, "--region") == 0) {
+            o->region = v;
+            i++;
         } else {
             fprintf(stderr, "bench_assess: bad option or value: %s %s\n", a, v);
             usage(stderr);
@@ -941,45 +468,56 @@ static void print_distribution(const tally *t, const uint64_t *pcat, uint64_t me
     printf("\n");
 }
 
-/* Loads the shipped policy and resolves it once for 140902 on 2024-06-01. */
-static jz_err load_policy(const char *dir, jz_regions **regions, jz_paramset **ps,
-                          jz_policy *policy, jz_error *err)
+/* Loads the shipped policy and makes the generator for the run. */
+static jz_err load_policy(const options *o, jz_regions **regions, jz_paramset **ps, jz_gen **g,
+                          jz_error *err)
 {
     char path[4096];
     jz_err rc;
-    snprintf(path, sizeof path, "%s/regions/shanxi-regions.csv", dir);
+    snprintf(path, sizeof path, "%s/regions/shanxi-regions.csv", o->policy_dir);
     if ((rc = jz_regions_load(path, regions, err)) != JZ_OK)
         return rc;
     if (!(*ps = jz_paramset_new()))
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "out of memory");
-    snprintf(path, sizeof path, "%s/params", dir);
+    snprintf(path, sizeof path, "%s/params", o->policy_dir);
     if ((rc = jz_paramset_load_dir(*ps, path, err)) != JZ_OK)
         return rc;
-    return jz_policy_resolve(*ps, COUNTY, jz_date_make(2024, 6, 1), policy, err);
+    jz_gen_opts go = {.seed = SEED,
+                      .region = o->region,
+                      .date = DATE,
+                      .regions = *regions,
+                      .params = *ps,
+                      .households = o->households > o->jsonl_households ? o->households
+                                                                        : o->jsonl_households};
+    return jz_gen_new(&go, g, err);
 }
 
-/* n households into *hs_out, their members in one array *members_out. */
-static bool generate(size_t n, const jz_policy *policy, jz_household **hs_out,
+/* n households into *hs_out, their members in one array *members_out, the
+ * policy of each household's county in *pols_out. */
+static bool generate(size_t n, const jz_gen *g, jz_household **hs_out, const jz_policy ***pols_out,
                      jz_member **members_out, size_t *members_used)
 {
-    size_t cap = n * 27 / 10 + 64, used = 0;
+    size_t cap = n * 27 / 10 + JZ_MAX_MEMBERS, used = 0;
     size_t *offset = malloc(n * sizeof *offset);
     jz_household *hs = malloc(n * sizeof *hs);
+    const jz_policy **pols = malloc(n * sizeof *pols);
     jz_member *members = malloc(cap * sizeof *members);
+    jz_household_buf *buf = malloc(sizeof *buf);
     bool ok = false;
-    rng g = {SEED};
-    if (!offset || !hs || !members)
+    if (!offset || !hs || !pols || !members || !buf)
         goto done;
     for (size_t i = 0; i < n; i++) {
-        if (used + 6 > cap) {
-            size_t ncap = cap + cap / 4 + 6;
+        jz_gen_household(g, i, &hs[i], buf);
+        if (used + hs[i].n_members > cap) {
+            size_t ncap = cap + cap / 4 + JZ_MAX_MEMBERS;
             jz_member *grown = realloc(members, ncap * sizeof *members);
             if (!grown)
                 goto done;
             members = grown;
             cap = ncap;
         }
-        gen_household(&g, i, policy, &hs[i], members + used);
+        memcpy(members + used, buf->members, hs[i].n_members * sizeof *members);
+        pols[i] = jz_gen_policy(g, &hs[i]);
         offset[i] = used;
         used += hs[i].n_members;
     }
@@ -989,27 +527,31 @@ static bool generate(size_t n, const jz_policy *policy, jz_household **hs_out,
     ok = true;
 done:
     free(offset);
+    free(buf);
     if (!ok) {
         free(hs);
+        free(pols);
         free(members);
         hs = NULL;
+        pols = NULL;
         members = NULL;
     }
     *hs_out = hs;
+    *pols_out = pols;
     *members_out = members;
     *members_used = used;
     return ok;
 }
 
 /* What the households come to (untimed). */
-static void census(const jz_household *hs, size_t n, size_t members, const jz_policy *policy,
+static void census(const jz_household *hs, size_t n, size_t members, const jz_policy *const *pols,
                    jz_result *r)
 {
     tally t;
     memset(&t, 0, sizeof t);
     uint64_t pcat[JZ_PCAT_COUNT] = {0}, rules[64] = {0};
     for (size_t i = 0; i < n; i++) {
-        jz_assess(&hs[i], policy, r, NULL);
+        jz_assess(&hs[i], pols[i], r, NULL);
         tally_add(&t, r);
         for (uint32_t m = 0; m < r->n_persons; m++)
             for (int c = 0; c < JZ_PCAT_COUNT; c++)
@@ -1026,15 +568,15 @@ static void print_header(void)
 }
 
 /* (b) and (b'); returns the households per second of (b). */
-static double engine_only(const jz_household *hs, size_t n, const jz_policy *policy, int reps,
+static double engine_only(const jz_household *hs, size_t n, const jz_policy *const *pols, int reps,
                           jz_result *r, jz_trace *trace)
 {
     double tb[MAX_REPS], tbt[MAX_REPS];
     tally plain, traced;
     char a[48], b[48], c[48];
     for (int i = 0; i < reps; i++) {
-        tb[i] = run_engine(hs, n, policy, r, NULL, &plain);
-        tbt[i] = run_engine(hs, n, policy, r, trace, &traced);
+        tb[i] = run_engine(hs, n, pols, r, NULL, &plain);
+        tbt[i] = run_engine(hs, n, pols, r, trace, &traced);
     }
     double rate = (double)n / median(tb, reps), best = (double)n / minimum(tb, reps);
     printf("\nengine only: %zu households in memory, %d reps (median and min in seconds; "
@@ -1052,27 +594,32 @@ static double engine_only(const jz_household *hs, size_t n, const jz_policy *pol
     return rate;
 }
 
-/* Writes households 0..na-1 of the generator as JSON Lines; *expect gets
- * what the engine makes of them. */
-static bool write_jsonl(const char *file, size_t na, const jz_policy *policy, jz_result *r,
-                        tally *expect)
+/* Writes households 0..na-1 of the generator as JSON Lines, as `jiuzhu gen`
+ * does; *expect gets what the engine makes of them. */
+static bool write_jsonl(const char *file, size_t na, const jz_gen *g, jz_result *r, tally *expect)
 {
     FILE *f = fopen(file, "wb");
-    if (!f) {
+    jz_household_buf *buf = malloc(sizeof *buf);
+    if (!f || !buf) {
         fprintf(stderr, "bench_assess: cannot write %s: %s\n", file, strerror(errno));
+        if (f)
+            fclose(f);
+        free(buf);
         return false;
     }
-    rng g = {SEED};
     jz_household h;
-    jz_member ms[6];
+    bool ok = true;
     memset(expect, 0, sizeof *expect);
-    for (size_t i = 0; i < na; i++) {
-        gen_household(&g, i, policy, &h, ms);
-        write_household(f, &h);
-        jz_assess(&h, policy, r, NULL);
+    for (size_t i = 0; i < na && ok; i++) {
+        jz_gen_household(g, i, &h, buf);
+        char *json = jz_household_json(&h, 0);
+        ok = json && fputs(json, f) >= 0 && fputc('\n', f) != EOF;
+        free(json);
+        jz_assess(&h, jz_gen_policy(g, &h), r, NULL);
         tally_add(expect, r);
     }
-    if (fclose(f) != 0) {
+    free(buf);
+    if (fclose(f) != 0 || !ok) {
         fprintf(stderr, "bench_assess: writing %s failed\n", file);
         return false;
     }
@@ -1134,9 +681,25 @@ static bool end_to_end(const options *o, const char *argv0, const char *file, si
     return true;
 }
 
+/* The lowest and highest standards (area, fen) among the households. */
+static void standards_range(const jz_household *hs, const jz_policy *const *pols, size_t n,
+                            jz_fen lo[JZ_AREA_COUNT], jz_fen hi[JZ_AREA_COUNT])
+{
+    for (int a = 0; a < JZ_AREA_COUNT; a++) {
+        lo[a] = JZ_MONEY_MAX;
+        hi[a] = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        jz_fen v = pols[i]->standard[hs[i].area];
+        if (v < lo[hs[i].area])
+            lo[hs[i].area] = v;
+        if (v > hi[hs[i].area])
+            hi[hs[i].area] = v;
+    }
+}
+
 int main(int argc, char **argv)
 {
-    build_name_pool();
     options o = {.households = 1000000,
                  .jsonl_households = 50000,
                  .reps = 5,
@@ -1149,41 +712,38 @@ int main(int argc, char **argv)
     int status = 1;
     jz_regions *regions = NULL;
     jz_paramset *ps = NULL;
+    jz_gen *g = NULL;
     jz_household *hs = NULL;
+    const jz_policy **pols = NULL;
     jz_member *members = NULL;
     jz_result *r = malloc(sizeof *r);
     jz_trace *trace = malloc(sizeof *trace);
     FILE *sink = NULL;
     char jsonl[4096];
     bool wrote_file = false;
-    jz_policy policy;
     jz_error err;
     jz_error_clear(&err);
     if (!r || !trace)
         goto out;
-    if (load_policy(o.policy_dir, &regions, &ps, &policy, &err) != JZ_OK) {
+    if (load_policy(&o, &regions, &ps, &g, &err) != JZ_OK) {
         char line[1024];
         jz_error_format(&err, line, sizeof line);
         fprintf(stderr, "bench_assess: %s\n", line);
         goto out;
     }
 
-    printf("jiuzhu bench_assess: county %s, assess date 2024-06-01, policy %s\n", COUNTY,
+    printf("jiuzhu bench_assess: region %s (%zu counties, %zu townships), assess date "
+           "2024-06-01, policy %s\n",
+           o.region ? o.region : "14 (all of Shanxi)", jz_gen_counties(g), jz_gen_townships(g),
            o.policy_dir);
     printf("machine: nproc %ld (one thread used); ", sysconf(_SC_NPROCESSORS_ONLN));
     print_compiler();
     printf("sizeof: jz_member %zu, jz_household %zu, jz_result %zu, jz_trace %zu bytes\n",
            sizeof(jz_member), sizeof(jz_household), sizeof(jz_result), sizeof(jz_trace));
-    {
-        char su[JZ_MONEY_BUF], sr[JZ_MONEY_BUF];
-        jz_money_format(policy.standard[JZ_AREA_URBAN], su, sizeof su);
-        jz_money_format(policy.standard[JZ_AREA_RURAL], sr, sizeof sr);
-        printf("standard S: urban %s, rural %s yuan/person/month\n\n", su, sr);
-    }
 
     size_t n = o.households, used;
     double g0 = now();
-    if (!generate(n, &policy, &hs, &members, &used)) {
+    if (!generate(n, g, &hs, &pols, &members, &used)) {
         fputs("bench_assess: out of memory\n", stderr);
         goto out;
     }
@@ -1191,13 +751,25 @@ int main(int argc, char **argv)
            "members array %.0f MB\n",
            n, used, (double)used / (double)n, now() - g0,
            (double)used * (double)sizeof(jz_member) / 1e6);
-    census(hs, n, used, &policy, r);
-    double rate_b = engine_only(hs, n, &policy, o.reps, r, trace);
+    {
+        jz_fen lo[JZ_AREA_COUNT], hi[JZ_AREA_COUNT];
+        char a[JZ_MONEY_BUF], b[JZ_MONEY_BUF], c[JZ_MONEY_BUF], d[JZ_MONEY_BUF];
+        standards_range(hs, pols, n, lo, hi);
+        jz_money_format(lo[JZ_AREA_URBAN], a, sizeof a);
+        jz_money_format(hi[JZ_AREA_URBAN], b, sizeof b);
+        jz_money_format(lo[JZ_AREA_RURAL], c, sizeof c);
+        jz_money_format(hi[JZ_AREA_RURAL], d, sizeof d);
+        printf("standard S by county: urban %s-%s, rural %s-%s yuan/person/month\n\n", a, b, c, d);
+    }
+    census(hs, n, used, pols, r);
+    double rate_b = engine_only(hs, n, pols, o.reps, r, trace);
     /* Freed before (a4) forks, so that the child's peak RSS is its own. */
     free(members);
     free(hs);
+    free(pols);
     members = NULL;
     hs = NULL;
+    pols = NULL;
 
     if (o.jsonl)
         snprintf(jsonl, sizeof jsonl, "%s", o.jsonl);
@@ -1205,7 +777,7 @@ int main(int argc, char **argv)
         snprintf(jsonl, sizeof jsonl, "/tmp/jiuzhu-bench-%ld.jsonl", (long)getpid());
     tally expect;
     wrote_file = true;
-    if (!write_jsonl(jsonl, o.jsonl_households, &policy, r, &expect))
+    if (!write_jsonl(jsonl, o.jsonl_households, g, r, &expect))
         goto out;
     if (!(sink = fopen("/dev/null", "w")))
         goto out;
@@ -1230,8 +802,10 @@ out:
         remove(jsonl);
     free(members);
     free(hs);
+    free(pols);
     free(r);
     free(trace);
+    jz_gen_free(g);
     jz_paramset_free(ps);
     jz_regions_free(regions);
     return status;

@@ -29,6 +29,7 @@ void cli_print_summary(FILE *f, const jz_household *h, const jz_regions *regions
                        const jz_result *r, const jz_trace *t);
 
 int cmd_assess(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -21,6 +21,7 @@ static void usage(FILE *f)
           "  assess --db  重新评估数据库中的全部户（或一个地区），写回认定结果\n"
           "  show     显示一户及其最新认定结果和完整依据\n"
           "  stats    按市、县或乡镇统计各类对象户数、人数和金额\n"
+          "  gen      生成确定性的模拟登记数据（JSON Lines 或 CSV），用于性能测试、演示和导入测试\n"
           "\n"
           "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
           f);
@@ -77,8 +78,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {
-        {"assess", cmd_assess}, {"rules", cmd_rules}, {"init", cmd_init},
-        {"import", cmd_import}, {"show", cmd_show},   {"stats", cmd_stats},
+        {"assess", cmd_assess}, {"rules", cmd_rules}, {"init", cmd_init}, {"import", cmd_import},
+        {"show", cmd_show},     {"stats", cmd_stats}, {"gen", cmd_gen},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)

@@ -104,6 +104,14 @@ static void *run_chunk(void *arg)
     return NULL;
 }
 
+static size_t slot_hash(const char *county, jz_date date)
+{
+    uint64_t key = (uint64_t)date;
+    for (const char *c = county; *c; c++)
+        key = key * 10u + (uint64_t)(*c - '0');
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
 static int cmp_rows(const void *a, const void *b)
 {
     const jz_batch_row *x = a, *y = b;
@@ -179,30 +187,58 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         goto done;
     }
     /* Resolve the parameters of every (county, date) before the threads
-     * start (households are mostly sorted by county, so the last slot is
-     * usually the one). */
+     * start; an open-addressing index finds a household's slot. */
+    size_t index_cap = 1024;
+    int32_t *index = malloc(index_cap * sizeof *index);
+    if (!index) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto done;
+    }
+    memset(index, 0xFF, index_cap * sizeof *index); /* -1: empty */
     for (size_t i = 0; i < n; i++) {
         char county[7];
         jz_region_county(&snap->region[i], county);
         jz_date date = opts->date != JZ_DATE_NONE ? opts->date : snap->assess_date[i];
-        size_t k = n_slots;
-        if (n_slots && slots[n_slots - 1].date == date &&
-            strcmp(slots[n_slots - 1].county, county) == 0)
-            k = n_slots - 1;
-        for (size_t j = 0; k == n_slots && j < n_slots; j++)
-            if (slots[j].date == date && strcmp(slots[j].county, county) == 0)
-                k = j;
-        if (k == n_slots) {
+        size_t pos = slot_hash(county, date) & (index_cap - 1);
+        while (index[pos] >= 0 && (slots[index[pos]].date != date ||
+                                   strcmp(slots[index[pos]].county, county) != 0))
+            pos = (pos + 1) & (index_cap - 1);
+        if (index[pos] < 0) {
             if (n_slots == cap_slots) {
                 size_t nc = cap_slots ? cap_slots * 2 : 64;
                 policy_slot *ns = realloc(slots, nc * sizeof *ns);
                 if (!ns) {
+                    free(index);
                     rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
                     goto done;
                 }
                 slots = ns;
                 cap_slots = nc;
             }
+            if (2 * (n_slots + 1) > index_cap) {
+                /* Keep the index at most half full: double and re-insert. */
+                size_t nc = index_cap * 2;
+                int32_t *ni = malloc(nc * sizeof *ni);
+                if (!ni) {
+                    free(index);
+                    rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                    goto done;
+                }
+                memset(ni, 0xFF, nc * sizeof *ni);
+                for (size_t k = 0; k < n_slots; k++) {
+                    size_t p = slot_hash(slots[k].county, slots[k].date) & (nc - 1);
+                    while (ni[p] >= 0)
+                        p = (p + 1) & (nc - 1);
+                    ni[p] = (int32_t)k;
+                }
+                free(index);
+                index = ni;
+                index_cap = nc;
+                pos = slot_hash(county, date) & (index_cap - 1);
+                while (index[pos] >= 0)
+                    pos = (pos + 1) & (index_cap - 1);
+            }
+            index[pos] = (int32_t)n_slots;
             policy_slot *sl = &slots[n_slots++];
             memset(sl, 0, sizeof *sl);
             memcpy(sl->county, county, 7);
@@ -211,12 +247,16 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
             jz_error_clear(&e);
             sl->ok = jz_policy_resolve(ps, county, date, &sl->policy, &e) == JZ_OK;
             if (sl->ok && !(sl->json = jz_policy_json(&sl->policy))) {
+                free(index);
                 rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
                 goto done;
             }
+            slot_of[i] = (uint32_t)(n_slots - 1);
+        } else {
+            slot_of[i] = (uint32_t)index[pos];
         }
-        slot_of[i] = (uint32_t)k;
     }
+    free(index);
     rep->read_s = now_s() - t0;
 
     /* Evaluate on all cores. */

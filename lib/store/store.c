@@ -167,66 +167,91 @@ static bool grow(void **col, size_t elem, size_t cap)
     return true;
 }
 
+/* Grows one column to cap elements (inside a grow_* function). */
 #define GROW(col) ok = ok && grow((void **)&(col), sizeof *(col), cap)
+
+static jz_err grow_households(jz_snapshot *s, size_t cap, jz_error *err)
+{
+    bool ok = true;
+    GROW(s->key);
+    GROW(s->household_id);
+    GROW(s->region);
+    GROW(s->area);
+    GROW(s->assess_date);
+    GROW(s->current_programme);
+    GROW(s->current_since);
+    GROW(s->current_amount);
+    GROW(s->first_member);
+    GROW(s->household_size);
+    if (!ok)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+    s->cap_households = cap;
+    return JZ_OK;
+}
 
 jz_err jz__snapshot_add_household(jz_snapshot *s, jz_error *err)
 {
     if (s->n_households == s->cap_households) {
-        size_t cap = s->cap_households ? s->cap_households * 2 : 4096;
-        bool ok = true;
-        GROW(s->key);
-        GROW(s->household_id);
-        GROW(s->region);
-        GROW(s->area);
-        GROW(s->assess_date);
-        GROW(s->current_programme);
-        GROW(s->current_since);
-        GROW(s->current_amount);
-        GROW(s->first_member);
-        GROW(s->household_size);
-        if (!ok)
-            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
-        s->cap_households = cap;
+        jz_err rc = grow_households(s, s->cap_households ? s->cap_households * 2 : 4096, err);
+        if (rc)
+            return rc;
     }
     s->n_households++;
+    return JZ_OK;
+}
+
+static jz_err grow_members(jz_snapshot *s, size_t cap, jz_error *err)
+{
+    bool ok = true;
+    GROW(s->birth);
+    GROW(s->deceased);
+    GROW(s->relation);
+    GROW(s->presence);
+    GROW(s->employment);
+    GROW(s->hardship);
+    GROW(s->disability);
+    GROW(s->disability_grade);
+    GROW(s->student_level);
+    GROW(s->self_care_failed);
+    GROW(s->n_supporters);
+    GROW(s->flags);
+    GROW(s->supporters_unable);
+    GROW(s->months_without_income);
+    GROW(s->vehicles);
+    GROW(s->extra_houses);
+    GROW(s->supporter_status);
+    GROW(s->financial);
+    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+        GROW(s->income[k]);
+    GROW(s->income_not_counted);
+    for (int k = 0; k < JZ_EXP_COUNT; k++)
+        GROW(s->expenses[k]);
+    GROW(s->id);
+    if (!ok)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+    s->cap_members = cap;
     return JZ_OK;
 }
 
 jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err)
 {
     if (s->n_members == s->cap_members) {
-        size_t cap = s->cap_members ? s->cap_members * 2 : 8192;
-        bool ok = true;
-        GROW(s->birth);
-        GROW(s->deceased);
-        GROW(s->relation);
-        GROW(s->presence);
-        GROW(s->employment);
-        GROW(s->hardship);
-        GROW(s->disability);
-        GROW(s->disability_grade);
-        GROW(s->student_level);
-        GROW(s->self_care_failed);
-        GROW(s->n_supporters);
-        GROW(s->flags);
-        GROW(s->supporters_unable);
-        GROW(s->months_without_income);
-        GROW(s->vehicles);
-        GROW(s->extra_houses);
-        GROW(s->supporter_status);
-        GROW(s->financial);
-        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
-            GROW(s->income[k]);
-        GROW(s->income_not_counted);
-        for (int k = 0; k < JZ_EXP_COUNT; k++)
-            GROW(s->expenses[k]);
-        GROW(s->id);
-        if (!ok)
-            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
-        s->cap_members = cap;
+        jz_err rc = grow_members(s, s->cap_members ? s->cap_members * 2 : 8192, err);
+        if (rc)
+            return rc;
     }
     s->n_members++;
     return JZ_OK;
+}
+
+jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members, jz_error *err)
+{
+    jz_err rc = JZ_OK;
+    if (households > s->cap_households)
+        rc = grow_households(s, households, err);
+    if (!rc && members > s->cap_members)
+        rc = grow_members(s, members, err);
+    return rc;
 }
 
 void jz_snapshot_free(jz_snapshot *s)

@@ -87,6 +87,8 @@ void jz__member_set_flags(jz_member *m, uint16_t flags);
 jz_snapshot *jz__snapshot_new(void);
 jz_err jz__snapshot_add_household(jz_snapshot *s,
                                   jz_error *err);              /* grows; index = n_households-1 */
-jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err); /* grows; index = n_members-1 */
+jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err);
+/* Sizes the columns once when the counts are known (no regrowth). */
+jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members, jz_error *err); /* grows; index = n_members-1 */
 
 #endif

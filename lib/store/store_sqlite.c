@@ -35,11 +35,16 @@ static const char *const migrations[] = {
     "  current_programme INTEGER NOT NULL,"
     "  current_since INTEGER NOT NULL,"
     "  current_amount INTEGER NOT NULL,"
-    "  n_members INTEGER NOT NULL,"
+    "  n_members INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX households_region ON households(county, region);"
+    /* The record as given lives apart, so that scanning households for a
+     * snapshot does not read every record's text. */
+    "CREATE TABLE household_records("
+    "  hh INTEGER PRIMARY KEY REFERENCES households(hh) ON DELETE CASCADE,"
+    "  county TEXT NOT NULL,"
     "  record TEXT NOT NULL,"
     "  source TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL) STRICT;"
-    "CREATE INDEX households_region ON households(county, region);"
     "CREATE TABLE members("
     "  hh INTEGER NOT NULL REFERENCES households(hh) ON DELETE CASCADE,"
     "  idx INTEGER NOT NULL,"
@@ -117,7 +122,7 @@ typedef struct sq {
     sqlite3 *db;
     int version;
     int in_tx;
-    sqlite3_stmt *find_hh, *insert_hh, *update_hh, *delete_members, *insert_member, *owner,
+    sqlite3_stmt *find_hh, *insert_hh, *update_hh, *put_record, *delete_members, *insert_member, *owner,
         *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv;
     /* param_values ids of the current run, by county and date */
     struct {
@@ -237,7 +242,12 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         goto fail;
     }
     sqlite3_busy_timeout(q->db, 10000);
-    if ((rc = exec(q, "PRAGMA foreign_keys = ON", err)))
+    /* A registry is large: a big page cache and memory-mapped reads keep
+     * imports and snapshots off the disk's critical path. */
+    if ((rc = exec(q, "PRAGMA foreign_keys = ON", err)) ||
+        (rc = exec(q, "PRAGMA cache_size = -262144", err)) ||
+        (rc = exec(q, "PRAGMA mmap_size = 4294967296", err)) ||
+        (rc = exec(q, "PRAGMA temp_store = MEMORY", err)))
         goto fail;
     if (!(flags & JZ_STORE_READONLY)) {
         if ((rc = exec(q, "PRAGMA journal_mode = WAL", err)) ||
@@ -256,14 +266,16 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
     if ((rc = prepare(q, &q->find_hh, "SELECT hh FROM households WHERE household_id = ?", err)) ||
         (rc = prepare(q, &q->insert_hh,
                       "INSERT INTO households(household_id, county, region, area, assess_date,"
-                      " current_programme, current_since, current_amount, n_members, record,"
-                      " source, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                      " current_programme, current_since, current_amount, n_members)"
+                      " VALUES(?,?,?,?,?,?,?,?,?)",
                       err)) ||
         (rc = prepare(q, &q->update_hh,
                       "UPDATE households SET county=?2, region=?3, area=?4, assess_date=?5,"
                       " current_programme=?6, current_since=?7, current_amount=?8,"
-                      " n_members=?9, record=?10, source=?11, updated_at=?12 WHERE hh=?1",
+                      " n_members=?9 WHERE hh=?1",
                       err)) ||
+        (rc = prepare(q, &q->put_record,
+                      "INSERT OR REPLACE INTO household_records VALUES(?,?,?,?,?)", err)) ||
         (rc = prepare(q, &q->delete_members, "DELETE FROM members WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->insert_member,
                       "INSERT INTO members VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -341,8 +353,7 @@ static void sq_rollback(void *impl)
 
 /* ---- households ------------------------------------------------------------ */
 
-static void bind_household(sqlite3_stmt *st, const jz_household *h, const char *county,
-                           const char *record, const char *source, const char *now)
+static void bind_household(sqlite3_stmt *st, const jz_household *h, const char *county)
 {
     sqlite3_bind_text(st, 2, county, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, h->region.code, -1, SQLITE_STATIC);
@@ -352,9 +363,6 @@ static void bind_household(sqlite3_stmt *st, const jz_household *h, const char *
     sqlite3_bind_int(st, 7, h->current_since);
     sqlite3_bind_int64(st, 8, h->current_amount);
     sqlite3_bind_int(st, 9, (int)h->n_members);
-    sqlite3_bind_text(st, 10, record, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 11, source ? source : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
 }
 
 static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, const jz_member *m,
@@ -446,19 +454,31 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         }
         sqlite3_reset(q->update_hh);
         sqlite3_bind_int64(q->update_hh, 1, hh);
-        bind_household(q->update_hh, h, county, record, source, now);
+        bind_household(q->update_hh, h, county);
         s = sqlite3_step(q->update_hh);
         sqlite3_reset(q->update_hh);
     } else {
         sqlite3_reset(q->insert_hh);
         sqlite3_bind_text(q->insert_hh, 1, h->household_id, -1, SQLITE_STATIC);
-        bind_household(q->insert_hh, h, county, record, source, now);
+        bind_household(q->insert_hh, h, county);
         s = sqlite3_step(q->insert_hh);
         sqlite3_reset(q->insert_hh);
         hh = sqlite3_last_insert_rowid(q->db);
     }
     if (s != SQLITE_DONE) {
         rc = db_error(q, err, "写入户");
+        goto undo;
+    }
+    sqlite3_reset(q->put_record);
+    sqlite3_bind_int64(q->put_record, 1, hh);
+    sqlite3_bind_text(q->put_record, 2, county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q->put_record, 3, record, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q->put_record, 4, source ? source : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q->put_record, 5, now, -1, SQLITE_STATIC);
+    s = sqlite3_step(q->put_record);
+    sqlite3_reset(q->put_record);
+    if (s != SQLITE_DONE) {
+        rc = db_error(q, err, "写入户记录");
         goto undo;
     }
     for (uint32_t i = 0; i < h->n_members; i++)
@@ -479,9 +499,10 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
     sqlite3_stmt *st = NULL;
     *record = NULL;
     if (sqlite3_prepare_v2(q->db,
-                           "SELECT record FROM households WHERE household_id = ?1 UNION ALL"
-                           " SELECT h.record FROM members m JOIN households h ON h.hh = m.hh"
-                           " WHERE m.id_number = ?1 LIMIT 1",
+                           "SELECT r.record FROM households h JOIN household_records r"
+                           " ON r.hh = h.hh WHERE h.household_id = ?1 UNION ALL"
+                           " SELECT r.record FROM members m JOIN household_records r"
+                           " ON r.hh = m.hh WHERE m.id_number = ?1 LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(q, err, "查询户");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -569,6 +590,18 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
 
 /* ---- snapshot -------------------------------------------------------------- */
 
+/* Copies a text column into a fixed buffer (cut to fit, terminated). */
+static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    if (n >= cap)
+        n = cap - 1;
+    if (t)
+        memcpy(dst, t, n);
+    dst[t ? n : 0] = '\0';
+}
+
 static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_error *err)
 {
     sq *q = impl;
@@ -594,6 +627,26 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
     }
     sqlite3_bind_int(hs, 1, plen);
     sqlite3_bind_text(hs, 2, prefix, -1, SQLITE_STATIC);
+    {
+        /* Size the columns once: regrowing a million rows costs more than
+         * counting them. */
+        sqlite3_stmt *cnt = NULL;
+        if (sqlite3_prepare_v2(q->db,
+                               "SELECT count(*), total(n_members) FROM households"
+                               " WHERE substr(region, 1, ?1) = ?2",
+                               -1, &cnt, NULL) != SQLITE_OK) {
+            rc = db_error(q, err, "读取快照");
+            goto done;
+        }
+        sqlite3_bind_int(cnt, 1, plen);
+        sqlite3_bind_text(cnt, 2, prefix, -1, SQLITE_STATIC);
+        if (sqlite3_step(cnt) == SQLITE_ROW)
+            rc = jz__snapshot_reserve(s, (size_t)sqlite3_column_int64(cnt, 0),
+                                      (size_t)sqlite3_column_double(cnt, 1), err);
+        sqlite3_finalize(cnt);
+        if (rc)
+            goto done;
+    }
     if (plen) {
         sqlite3_bind_int(ms, 1, plen);
         sqlite3_bind_text(ms, 2, prefix, -1, SQLITE_STATIC);
@@ -604,8 +657,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
             goto done;
         size_t i = s->n_households - 1;
         s->key[i] = sqlite3_column_int64(hs, 0);
-        snprintf(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, "%s",
-                 (const char *)sqlite3_column_text(hs, 1));
+        copy_text(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, hs, 1);
         const char *region = (const char *)sqlite3_column_text(hs, 2);
         snprintf(s->region[i].code, sizeof s->region[i].code, "%s", region ? region : "");
         s->region[i].len = (unsigned char)strlen(s->region[i].code);
@@ -636,7 +688,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
             s->first_member[h] = (uint32_t)j;
         s->household_size[h]++;
         int c = 3; /* hh, idx, county */
-        snprintf(s->id[j], JZ_IDNUM_BUF, "%s", (const char *)sqlite3_column_text(ms, c++));
+        copy_text(s->id[j], JZ_IDNUM_BUF, ms, c++);
         c++; /* name */
         s->birth[j] = sqlite3_column_int(ms, c++);
         s->deceased[j] = sqlite3_column_int(ms, c++);
