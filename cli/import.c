@@ -21,12 +21,9 @@
 #include <csv.h>
 
 #include "cli.h"
+#include "jiuzhu/jz_import.h"
 #include "jiuzhu/jz_record.h"
 #include "jiuzhu/jz_store.h"
-
-/* Households per transaction: each commit is a disk flush, so larger is
- * faster; an interrupted import redoes at most one batch. */
-#define BATCH 20000
 
 static void usage(FILE *f)
 {
@@ -49,6 +46,7 @@ typedef struct importer {
     FILE *report;
     long stored, rejected;
     long printed;
+    long batch;
 } importer;
 
 /* One row of the report: file, line, household, member, field, value, reason. */
@@ -72,114 +70,30 @@ static void report_row(importer *im, const jz_error *e)
         fputs("jiuzhu import: 更多被拒绝的记录见报告文件\n", stderr);
 }
 
-static jz_err commit_batch(importer *im, const jz_store_import *imp, long lines, long stored,
-                           long rejected, bool finished, jz_error *err)
+static void on_reject(const jz_error *e, void *arg)
 {
-    jz_err rc = jz_store_import_progress(im->store, imp, lines, stored, rejected, finished, err);
-    if (rc == JZ_OK)
-        rc = jz_store_commit(im->store, err);
-    return rc;
-}
-
-/* Skips n lines of in (resuming a JSON Lines import). */
-static bool skip_lines(FILE *in, long n)
-{
-    int ch;
-    while (n > 0 && (ch = getc_unlocked(in)) != EOF)
-        if (ch == '\n')
-            n--;
-    return n == 0;
+    report_row(arg, e);
 }
 
 static int import_json(importer *im, const char *path)
 {
     jz_error err;
     jz_error_clear(&err);
-    struct stat st;
-    FILE *in = fopen(path, "rb");
-    if (!in || fstat(fileno(in), &st) != 0) {
-        jz_error_set(&err, JZ_EIO, "", NULL, "无法打开：%s", strerror(errno));
-        snprintf(err.source, sizeof err.source, "%s", path);
+    jz_import_stats st;
+    jz_err rc = jz_import_json(im->store, path, &im->opts, 0, im->batch, on_reject, im, &st, &err);
+    if (st.resumed_after > 0)
+        fprintf(stderr, "jiuzhu import: %s 上次导入中断，已从第 %ld 行之后继续\n", path,
+                st.resumed_after);
+    im->stored += st.stored;
+    if (rc == JZ_EIO && err.source[0]) {
         report_row(im, &err);
-        if (in)
-            fclose(in);
         return -1;
     }
-    jz_store_import imp;
-    jz_err rc = jz_store_import_begin(im->store, path, (int64_t)st.st_size, (int64_t)st.st_mtime,
-                                      &imp, &err);
     if (rc) {
         cli_print_error(&err);
-        fclose(in);
         return -1;
     }
-    if (imp.lines_done > 0) {
-        fprintf(stderr, "jiuzhu import: %s 上次导入中断，从第 %ld 行之后继续\n", path,
-                imp.lines_done);
-        if (!skip_lines(in, imp.lines_done)) {
-            fclose(in);
-            return 0;
-        }
-    }
-    jz_reader *rd = jz_reader_new(in, path, &im->opts);
-    if (!rd) {
-        fclose(in);
-        return -1;
-    }
-    jz_reader_start_line(rd, imp.lines_done);
-    long batch_stored = 0, batch_rejected = 0, in_batch = 0, last_line = imp.lines_done;
-    int status = 0;
-    if ((rc = jz_store_begin(im->store, &err)))
-        goto fatal;
-    for (;;) {
-        const jz_household *h;
-        rc = jz_reader_next(rd, &h, &err);
-        if (rc == JZ_EOF)
-            break;
-        if (rc == JZ_OK) {
-            char source[JZ_ERR_FIELD_MAX + 32];
-            snprintf(source, sizeof source, "%.96s:%ld", path, jz_reader_line(rd));
-            rc = jz_store_put_household(im->store, h, jz_reader_text(rd, NULL), source, &err);
-            if (rc == JZ_OK) {
-                batch_stored++;
-            } else if (rc == JZ_EINPUT) {
-                jz_error_set_where(&err, h->household_id, NULL);
-                snprintf(err.source, sizeof err.source, "%s", path);
-                err.line = jz_reader_line(rd);
-                report_row(im, &err);
-                batch_rejected++;
-            } else {
-                goto fatal;
-            }
-        } else if (rc == JZ_EINPUT) {
-            report_row(im, &err);
-            batch_rejected++;
-        } else {
-            goto fatal;
-        }
-        if (jz_reader_lines(rd))
-            last_line = jz_reader_line(rd);
-        if (++in_batch == BATCH) {
-            if ((rc = commit_batch(im, &imp, last_line, batch_stored, batch_rejected, false,
-                                   &err)) ||
-                (rc = jz_store_begin(im->store, &err)))
-                goto fatal;
-            im->stored += batch_stored;
-            batch_stored = batch_rejected = in_batch = 0;
-        }
-    }
-    if ((rc = commit_batch(im, &imp, last_line, batch_stored, batch_rejected, true, &err)))
-        goto fatal;
-    im->stored += batch_stored;
-    goto done;
-fatal:
-    jz_store_rollback(im->store);
-    cli_print_error(&err);
-    status = -1;
-done:
-    jz_reader_free(rd);
-    fclose(in);
-    return status;
+    return 0;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -208,6 +122,14 @@ int cmd_import(int argc, char **argv)
         if (strcmp(a, "--help") == 0) {
             usage(stdout);
             goto out;
+        } else if (strcmp(a, "--batch") == 0 && i + 1 < argc) {
+            char *end;
+            im.batch = strtol(argv[++i], &end, 10);
+            if (*end || im.batch < 1 || im.batch > 1000000) {
+                fprintf(stderr, "jiuzhu import: --batch 应为 1 到 1000000 之间的整数\n");
+                status = EXIT_USAGE;
+                goto out;
+            }
         } else if ((strcmp(a, "--report") == 0 || strcmp(a, "--date") == 0 ||
                     strcmp(a, "--policy") == 0) &&
                    i + 1 < argc) {

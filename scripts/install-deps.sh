@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config   # toolchain
   libjansson-dev                     # JSON records and determinations
   libcmocka-dev                      # unit tests
-  libsqlite3-dev                     # the registry's embedded store
+  libsqlite3-dev sqlite3             # the registry's embedded store (and its shell, for tests)
   libcsv-dev                         # CSV imports (county exports from Excel)
   clang libclang-rt-14-dev           # libFuzzer and sanitizers for the fuzz target
 )

@@ -200,8 +200,8 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         jz_region_county(&snap->region[i], county);
         jz_date date = opts->date != JZ_DATE_NONE ? opts->date : snap->assess_date[i];
         size_t pos = slot_hash(county, date) & (index_cap - 1);
-        while (index[pos] >= 0 && (slots[index[pos]].date != date ||
-                                   strcmp(slots[index[pos]].county, county) != 0))
+        while (index[pos] >= 0 &&
+               (slots[index[pos]].date != date || strcmp(slots[index[pos]].county, county) != 0))
             pos = (pos + 1) & (index_cap - 1);
         if (index[pos] < 0) {
             if (n_slots == cap_slots) {

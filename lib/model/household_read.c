@@ -60,6 +60,16 @@ static jz_err fail(jz_error *err, const char *field, const json_t *v, const char
     return jz_error_set(err, JZ_EINPUT, field, text, "%s", reason);
 }
 
+/* As fail(), with the field path made from prefix and key: paths are only
+ * formatted when there is an error to report (reading stays fast). */
+static jz_err fail_at(jz_error *err, const char *prefix, const char *key, const json_t *v,
+                      const char *reason)
+{
+    path p;
+    path_fmt(&p, prefix, key);
+    return fail(err, p.buf, v, reason);
+}
+
 static const char *type_zh(const json_t *v)
 {
     switch (json_typeof(v)) {
@@ -145,15 +155,13 @@ static jz_err read_int(jz_error *err, const char *prefix, const json_t *obj, con
     json_t *v = json_object_get(obj, key);
     if (!v || json_is_null(v))
         return JZ_OK;
-    path p;
-    path_fmt(&p, prefix, key);
     if (!json_is_integer(v))
-        return fail(err, p.buf, v, "应为整数");
+        return fail_at(err, prefix, key, v, "应为整数");
     long long x = json_integer_value(v);
     if (x < min || x > max) {
         char reason[96];
         snprintf(reason, sizeof reason, "应在 %lld 到 %lld 之间", min, max);
-        return fail(err, p.buf, v, reason);
+        return fail_at(err, prefix, key, v, reason);
     }
     *out = x;
     return JZ_OK;
@@ -164,15 +172,13 @@ static jz_err read_enum(jz_error *err, const char *prefix, const json_t *obj, co
                         const char *const *names, int count, int first, bool required, uint8_t *out)
 {
     json_t *v = json_object_get(obj, key);
-    path p;
-    path_fmt(&p, prefix, key);
     if (!v || json_is_null(v)) {
         if (required)
-            return fail(err, p.buf, v, "缺少必填字段");
+            return fail_at(err, prefix, key, v, "缺少必填字段");
         return JZ_OK;
     }
     if (!json_is_string(v))
-        return fail(err, p.buf, v, "应为字符串");
+        return fail_at(err, prefix, key, v, "应为字符串");
     int i = jz_enum_lookup(names, count, json_string_value(v));
     if (i < first) {
         char reason[JZ_ERR_REASON_MAX];
@@ -180,7 +186,7 @@ static jz_err read_enum(jz_error *err, const char *prefix, const json_t *obj, co
         for (int k = first; k < count && len < sizeof reason; k++)
             len += (size_t)snprintf(reason + len, sizeof reason - len, "%s%s", k > first ? " " : "",
                                     names[k]);
-        return fail(err, p.buf, v, reason);
+        return fail_at(err, prefix, key, v, reason);
     }
     *out = (uint8_t)i;
     return JZ_OK;
@@ -217,9 +223,13 @@ static jz_err read_amount(jz_error *err, const char *prefix, const json_t *obj, 
     json_t *v = json_object_get(obj, key);
     if (!v || json_is_null(v))
         return JZ_OK;
-    path p;
-    path_fmt(&p, prefix, key);
-    return parse_amount(err, p.buf, v, out);
+    jz_err rc = parse_amount(err, "", v, out);
+    if (rc) {
+        path p;
+        path_fmt(&p, prefix, key);
+        snprintf(err->field, sizeof err->field, "%s", p.buf);
+    }
+    return rc;
 }
 
 static jz_err read_date(jz_error *err, const char *prefix, const json_t *obj, const char *key,
@@ -228,14 +238,12 @@ static jz_err read_date(jz_error *err, const char *prefix, const json_t *obj, co
     json_t *v = json_object_get(obj, key);
     if (!v || json_is_null(v))
         return JZ_OK;
-    path p;
-    path_fmt(&p, prefix, key);
     if (!json_is_string(v))
-        return fail(err, p.buf, v, "日期应为字符串 YYYY-MM-DD");
+        return fail_at(err, prefix, key, v, "日期应为字符串 YYYY-MM-DD");
     jz_error sub;
     jz_error_clear(&sub);
     if (jz_date_parse(json_string_value(v), json_string_length(v), out, &sub) != JZ_OK)
-        return fail(err, p.buf, v, sub.reason);
+        return fail_at(err, prefix, key, v, sub.reason);
     return JZ_OK;
 }
 
@@ -288,20 +296,21 @@ static jz_err read_items(jz_error *err, const char *prefix, const json_t *obj, c
                             income ? JZ_INC_COUNT : JZ_EXP_COUNT, 0, true, &kind)))
             return rc;
         json_t *amount = json_object_get(item, "amount");
-        path ap;
-        path_fmt(&ap, ip.buf, "amount");
         if (!amount || json_is_null(amount))
-            return fail(err, ap.buf, amount, "缺少必填字段");
+            return fail_at(err, ip.buf, "amount", amount, "缺少必填字段");
         jz_fen fen = 0;
-        if ((rc = parse_amount(err, ap.buf, amount, &fen)))
+        if ((rc = read_amount(err, ip.buf, item, "amount", &fen)))
             return rc;
         if ((rc = check_text(err, ip.buf, item, "note")))
             return rc;
         jz_fen *total = !income                        ? &m->expenses[kind]
                         : kind < JZ_INC_FIRST_EXCLUDED ? &m->income[kind]
                                                        : &m->income_not_counted;
-        if (!jz_money_add(*total, fen, total) || *total > JZ_MONEY_MAX)
+        if (!jz_money_add(*total, fen, total) || *total > JZ_MONEY_MAX) {
+            path ap;
+            path_fmt(&ap, ip.buf, "amount");
             return jz_error_set(err, JZ_ERANGE, ap.buf, NULL, "同类金额合计超出上限");
+        }
     }
     return JZ_OK;
 }
@@ -350,25 +359,23 @@ static jz_err read_string(jz_error *err, const char *prefix, const json_t *obj, 
                           bool required, char *out, size_t cap)
 {
     json_t *v = json_object_get(obj, key);
-    path p;
-    path_fmt(&p, prefix, key);
     if (!v || json_is_null(v)) {
         if (required)
-            return fail(err, p.buf, v, "缺少必填字段");
+            return fail_at(err, prefix, key, v, "缺少必填字段");
         return JZ_OK;
     }
     if (!json_is_string(v))
-        return fail(err, p.buf, v, "应为字符串");
+        return fail_at(err, prefix, key, v, "应为字符串");
     size_t len = json_string_length(v);
     if (len >= cap) {
         char reason[64];
         snprintf(reason, sizeof reason, "过长（最多 %zu 字节）", cap - 1);
-        return fail(err, p.buf, v, reason);
+        return fail_at(err, prefix, key, v, reason);
     }
     if (memchr(json_string_value(v), '\0', len))
-        return fail(err, p.buf, v, "不能包含空字符");
+        return fail_at(err, prefix, key, v, "不能包含空字符");
     if (required && len == 0)
-        return fail(err, p.buf, v, "不能为空");
+        return fail_at(err, prefix, key, v, "不能为空");
     memcpy(out, json_string_value(v), len + 1);
     return JZ_OK;
 }
@@ -713,7 +720,7 @@ struct jz_reader {
     size_t index;
     char *pending; /* first line, read while detecting the mode */
     size_t pending_len;
-    char *current;  /* the text of the record last returned (owned) */
+    char *current; /* the text of the record last returned (owned) */
     size_t current_len;
     long record_line; /* its first line (0 inside an array) */
     jz_household hh;

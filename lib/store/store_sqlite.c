@@ -122,8 +122,8 @@ typedef struct sq {
     sqlite3 *db;
     int version;
     int in_tx;
-    sqlite3_stmt *find_hh, *insert_hh, *update_hh, *put_record, *delete_members, *insert_member, *owner,
-        *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv;
+    sqlite3_stmt *find_hh, *insert_hh, *update_hh, *put_record, *delete_members, *insert_member,
+        *owner, *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv;
     /* param_values ids of the current run, by county and date */
     struct {
         int64_t run;

@@ -1,0 +1,41 @@
+/*
+ * jz_import.h - importing household records into the registry.
+ *
+ * Records are validated exactly as `jiuzhu assess` reads them; each household
+ * is stored wholly or not at all; a rejected record is passed to a callback
+ * with its file, line, household, member, field, value and reason.  Batches
+ * are committed together with the import's progress, so an interrupted
+ * import of the same file resumes where its last batch ended.
+ */
+#ifndef JZ_IMPORT_H
+#define JZ_IMPORT_H
+
+#include <stdbool.h>
+
+#include "jz_record.h"
+#include "jz_store.h"
+
+typedef struct jz_import_stats {
+    long stored;        /* households stored (inserted or replaced) */
+    long rejected;      /* records rejected */
+    long resumed_after; /* lines skipped because an earlier run committed them */
+} jz_import_stats;
+
+typedef void (*jz_import_reject_fn)(const jz_error *e, void *arg);
+
+/* Households per transaction: each commit is a disk flush; an interrupted
+ * import redoes at most one batch. */
+#define JZ_IMPORT_BATCH 20000
+
+/*
+ * Imports one JSON file: JSON Lines (parsed on `threads` threads, 0 = one per
+ * core, stored in file order by this thread), or one record / a JSON array
+ * (read whole).  `batch`: households per transaction (0: JZ_IMPORT_BATCH).  Returns JZ_OK when the
+ * file was read to its end (records may have been rejected: see stats), or an error that stopped
+ * the import (unreadable file, database failure); committed batches stay.
+ */
+jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, int threads,
+                      long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
+                      jz_error *err);
+
+#endif

@@ -1,0 +1,456 @@
+/*
+ * import.c - imports JSON household records into the store.
+ *
+ * JSON Lines, the format of bulk imports, goes through a pipeline: this
+ * thread reads lines into batches, worker threads parse and validate them
+ * (the costly part), and this thread stores the parsed households in file
+ * order, committing every JZ_IMPORT_BATCH households together with the line
+ * reached.  Other JSON (one record, an array) is read whole by jz_reader.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jiuzhu/jz_import.h"
+
+#define LINES_PER_SLOT 256
+#define SLOTS 8
+
+enum slot_state { SLOT_FREE = 0, SLOT_FILLED, SLOT_PARSING, SLOT_PARSED };
+
+typedef struct slot {
+    enum slot_state state;
+    size_t n;   /* records in the slot */
+    char *text; /* the lines, each terminated */
+    size_t text_len, text_cap;
+    size_t off[LINES_PER_SLOT]; /* start of record k in text */
+    size_t len[LINES_PER_SLOT];
+    long line[LINES_PER_SLOT];
+    jz_err rc[LINES_PER_SLOT];
+    jz_household hh[LINES_PER_SLOT];
+    jz_household_buf *buf; /* LINES_PER_SLOT of them */
+    jz_error *err;         /* LINES_PER_SLOT of them */
+} slot;
+
+typedef struct pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    slot slots[SLOTS];
+    const jz_parse_opts *opts;
+    const char *path;
+    bool stop;
+} pipe_t;
+
+static void parse_slot(pipe_t *p, slot *s)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        jz_error *e = &s->err[k];
+        jz_error_clear(e);
+        snprintf(e->source, sizeof e->source, "%s", p->path);
+        e->line = s->line[k];
+        s->rc[k] =
+            jz_household_parse(s->text + s->off[k], s->len[k], p->opts, &s->hh[k], &s->buf[k], e);
+    }
+}
+
+static void *worker(void *arg)
+{
+    pipe_t *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        slot *todo = NULL;
+        for (int i = 0; i < SLOTS && !todo; i++)
+            if (p->slots[i].state == SLOT_FILLED)
+                todo = &p->slots[i];
+        if (!todo) {
+            if (p->stop)
+                break;
+            pthread_cond_wait(&p->work, &p->mu);
+            continue;
+        }
+        todo->state = SLOT_PARSING;
+        pthread_mutex_unlock(&p->mu);
+        parse_slot(p, todo);
+        pthread_mutex_lock(&p->mu);
+        todo->state = SLOT_PARSED;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Appends a line to the slot (cap: one record's bound). */
+static bool slot_add(slot *s, const char *line, size_t len, long lineno)
+{
+    if (s->text_len + len + 1 > s->text_cap) {
+        size_t cap = s->text_cap ? s->text_cap : 65536;
+        while (cap < s->text_len + len + 1)
+            cap *= 2;
+        char *t = realloc(s->text, cap);
+        if (!t)
+            return false;
+        s->text = t;
+        s->text_cap = cap;
+    }
+    memcpy(s->text + s->text_len, line, len);
+    s->text[s->text_len + len] = '\0';
+    s->off[s->n] = s->text_len;
+    s->len[s->n] = len;
+    s->line[s->n] = lineno;
+    s->n++;
+    s->text_len += len + 1;
+    return true;
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+typedef struct progress {
+    jz_store *s;
+    jz_store_import imp;
+    long in_batch, stored, rejected, last_line;
+    long batch;
+} progress;
+
+static jz_err commit(progress *pg, bool finished, jz_error *err)
+{
+    jz_err rc = jz_store_import_progress(pg->s, &pg->imp, pg->last_line, pg->stored, pg->rejected,
+                                         finished, err);
+    if (!rc)
+        rc = jz_store_commit(pg->s, err);
+    pg->in_batch = pg->stored = pg->rejected = 0;
+    if (!rc && !finished)
+        rc = jz_store_begin(pg->s, err);
+    return rc;
+}
+
+/* Stores a parsed slot's households in order. */
+static jz_err store_slot(progress *pg, slot *s, const char *path, jz_import_reject_fn on_reject,
+                         void *arg, jz_import_stats *stats, jz_error *err)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        jz_error *e = &s->err[k];
+        jz_err rc = s->rc[k];
+        if (rc == JZ_OK) {
+            char source[JZ_ERR_FIELD_MAX + 32];
+            snprintf(source, sizeof source, "%.96s:%ld", path, s->line[k]);
+            rc = jz_store_put_household(pg->s, &s->hh[k], s->text + s->off[k], source, e);
+            if (rc == JZ_EINPUT) {
+                jz_error_set_where(e, s->hh[k].household_id, NULL);
+                snprintf(e->source, sizeof e->source, "%s", path);
+                e->line = s->line[k];
+            } else if (rc) {
+                *err = *e;
+                return rc;
+            }
+        }
+        if (rc == JZ_OK) {
+            pg->stored++;
+            stats->stored++;
+        } else {
+            pg->rejected++;
+            stats->rejected++;
+            if (on_reject)
+                on_reject(e, arg);
+        }
+        pg->last_line = s->line[k];
+        if (++pg->in_batch >= pg->batch && (rc = commit(pg, false, err)))
+            return rc;
+    }
+    s->n = 0;
+    s->text_len = 0;
+    s->state = SLOT_FREE;
+    return JZ_OK;
+}
+
+/* Reads one line into *buf (grown as needed, up to the record bound). */
+static long get_line(FILE *in, char **buf, size_t *cap, bool *toolong)
+{
+    size_t len = 0;
+    int ch;
+    bool any = false;
+    *toolong = false;
+    while ((ch = getc_unlocked(in)) != EOF) {
+        any = true;
+        if (ch == '\n')
+            break;
+        if (len + 1 >= *cap) {
+            if (*cap >= JZ_RECORD_MAX_BYTES) {
+                *toolong = true;
+                continue;
+            }
+            size_t nc = *cap ? *cap * 2 : 4096;
+            char *b = realloc(*buf, nc);
+            if (!b)
+                return -2;
+            *buf = b;
+            *cap = nc;
+        }
+        (*buf)[len++] = (char)ch;
+    }
+    if (!any)
+        return -1;
+    return (long)len;
+}
+
+static jz_err import_lines(jz_store *st, FILE *in, const char *path, long lines_before,
+                           progress *pg, const jz_parse_opts *opts, int threads,
+                           jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
+                           jz_error *err)
+{
+    pipe_t p;
+    memset(&p, 0, sizeof p);
+    p.opts = opts;
+    p.path = path;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.work, NULL);
+    pthread_cond_init(&p.done, NULL);
+    jz_err rc = JZ_OK;
+    for (int i = 0; i < SLOTS; i++) {
+        p.slots[i].buf = malloc(LINES_PER_SLOT * sizeof *p.slots[i].buf);
+        p.slots[i].err = malloc(LINES_PER_SLOT * sizeof *p.slots[i].err);
+        if (!p.slots[i].buf || !p.slots[i].err)
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    if (threads <= 0)
+        threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1)
+        threads = 1;
+    if (threads > 16)
+        threads = 16;
+    pthread_t tid[16];
+    int started = 0;
+    for (int t = 0; !rc && t < threads; t++)
+        if (pthread_create(&tid[t], NULL, worker, &p) == 0)
+            started++;
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = lines_before;
+    int fill = 0, drain = 0; /* slot being filled; oldest slot to store */
+    bool eof = false;
+    while (!rc && !(eof && p.slots[drain].state == SLOT_FREE)) {
+        slot *f = &p.slots[fill];
+        if (!eof && f->state == SLOT_FREE) {
+            /* Fill the next slot with records. */
+            while (f->n < LINES_PER_SLOT) {
+                bool toolong;
+                long n = get_line(in, &line, &cap, &toolong);
+                if (n == -2) {
+                    rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                    break;
+                }
+                if (n < 0) {
+                    eof = true;
+                    break;
+                }
+                lineno++;
+                if (toolong) {
+                    jz_error e;
+                    jz_error_clear(&e);
+                    jz_error_set(&e, JZ_EINPUT, "", NULL, "一行超过 %u 字节", JZ_RECORD_MAX_BYTES);
+                    snprintf(e.source, sizeof e.source, "%s", path);
+                    e.line = lineno;
+                    stats->rejected++;
+                    pg->rejected++;
+                    if (on_reject)
+                        on_reject(&e, arg);
+                    continue;
+                }
+                if (blank(line, (size_t)n))
+                    continue;
+                if (!slot_add(f, line, (size_t)n, lineno)) {
+                    rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                    break;
+                }
+            }
+            if (ferror(in) && !rc)
+                rc = jz_error_set(err, JZ_EIO, "", path, "读取失败：%s", strerror(errno));
+            pthread_mutex_lock(&p.mu);
+            if (f->n > 0) {
+                f->state = started ? SLOT_FILLED : SLOT_PARSING;
+                fill = (fill + 1) % SLOTS;
+            }
+            pthread_cond_signal(&p.work);
+            pthread_mutex_unlock(&p.mu);
+            if (f->n > 0 && !started) {
+                parse_slot(&p, f); /* no worker could start: parse here */
+                f->state = SLOT_PARSED;
+            }
+            continue;
+        }
+        /* Store the oldest slot once it is parsed. */
+        slot *d = &p.slots[drain];
+        pthread_mutex_lock(&p.mu);
+        while (d->state == SLOT_FILLED || d->state == SLOT_PARSING)
+            pthread_cond_wait(&p.done, &p.mu);
+        pthread_mutex_unlock(&p.mu);
+        if (d->state == SLOT_PARSED) {
+            rc = store_slot(pg, d, path, on_reject, arg, stats, err);
+            drain = (drain + 1) % SLOTS;
+        } else if (eof) {
+            break;
+        }
+    }
+    pthread_mutex_lock(&p.mu);
+    p.stop = true;
+    pthread_cond_broadcast(&p.work);
+    pthread_mutex_unlock(&p.mu);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    for (int i = 0; i < SLOTS; i++) {
+        free(p.slots[i].text);
+        free(p.slots[i].buf);
+        free(p.slots[i].err);
+    }
+    free(line);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.work);
+    pthread_cond_destroy(&p.done);
+    (void)st;
+    return rc;
+}
+
+/* One record or an array: read whole with jz_reader. */
+static jz_err import_document(FILE *in, const char *path, progress *pg, const jz_parse_opts *opts,
+                              jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
+                              jz_error *err)
+{
+    jz_reader *rd = jz_reader_new(in, path, opts);
+    if (!rd)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    jz_err rc = JZ_OK;
+    for (;;) {
+        const jz_household *h;
+        jz_error e;
+        rc = jz_reader_next(rd, &h, &e);
+        if (rc == JZ_EOF) {
+            rc = JZ_OK;
+            break;
+        }
+        if (rc == JZ_OK) {
+            char source[JZ_ERR_FIELD_MAX + 32];
+            snprintf(source, sizeof source, "%.96s:%ld", path, jz_reader_line(rd));
+            rc = jz_store_put_household(pg->s, h, jz_reader_text(rd, NULL), source, &e);
+            if (rc == JZ_EINPUT) {
+                jz_error_set_where(&e, h->household_id, NULL);
+                snprintf(e.source, sizeof e.source, "%s", path);
+                e.line = jz_reader_line(rd);
+            }
+        }
+        if (rc == JZ_OK) {
+            pg->stored++;
+            stats->stored++;
+        } else if (rc == JZ_EINPUT) {
+            pg->rejected++;
+            stats->rejected++;
+            if (on_reject)
+                on_reject(&e, arg);
+            rc = JZ_OK;
+        } else {
+            *err = e;
+            break;
+        }
+        if (++pg->in_batch >= pg->batch && (rc = commit(pg, false, err)))
+            break;
+    }
+    jz_reader_free(rd);
+    return rc;
+}
+
+static bool skip_lines(FILE *in, long n)
+{
+    int ch;
+    while (n > 0 && (ch = getc_unlocked(in)) != EOF)
+        if (ch == '\n')
+            n--;
+    return n == 0;
+}
+
+jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, int threads,
+                      long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
+                      jz_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    struct stat st;
+    FILE *in = fopen(path, "rb");
+    if (!in || fstat(fileno(in), &st) != 0) {
+        jz_err rc = jz_error_set(err, JZ_EIO, "", path, "无法打开：%s", strerror(errno));
+        snprintf(err->source, sizeof err->source, "%s", path);
+        if (in)
+            fclose(in);
+        return rc;
+    }
+    progress pg;
+    memset(&pg, 0, sizeof pg);
+    pg.s = s;
+    pg.batch = batch > 0 ? batch : JZ_IMPORT_BATCH;
+    jz_err rc =
+        jz_store_import_begin(s, path, (int64_t)st.st_size, (int64_t)st.st_mtime, &pg.imp, err);
+    if (rc) {
+        fclose(in);
+        return rc;
+    }
+    /* JSON Lines or not: the first non-blank byte and whether the first
+     * record ends on its line decide (as jz_reader does). */
+    int ch;
+    while ((ch = getc(in)) == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == 0xEF ||
+           ch == 0xBB || ch == 0xBF)
+        ; /* blank lines and a byte order mark */
+    bool lines = false;
+    if (ch == '{') {
+        lines = true;
+        int depth = 0, c = ch;
+        bool instr = false, esc = false;
+        /* A record that closes before its line ends is JSON Lines. */
+        do {
+            if (instr) {
+                if (esc)
+                    esc = false;
+                else if (c == '\\')
+                    esc = true;
+                else if (c == '"')
+                    instr = false;
+            } else if (c == '"') {
+                instr = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            } else if (c == '\n') {
+                break;
+            }
+        } while (depth > 0 && (c = getc(in)) != EOF);
+        lines = depth == 0;
+    }
+    rewind(in);
+    pg.last_line = pg.imp.lines_done;
+    if ((rc = jz_store_begin(s, err))) {
+        fclose(in);
+        return rc;
+    }
+    if (lines) {
+        if (pg.imp.lines_done > 0) {
+            stats->resumed_after = pg.imp.lines_done;
+            skip_lines(in, pg.imp.lines_done);
+        }
+        rc = import_lines(s, in, path, pg.imp.lines_done, &pg, opts, threads, on_reject, arg, stats,
+                          err);
+    } else {
+        rc = import_document(in, path, &pg, opts, on_reject, arg, stats, err);
+    }
+    if (!rc)
+        rc = commit(&pg, true, err);
+    else
+        jz_store_rollback(s);
+    fclose(in);
+    return rc;
+}
