@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "jiuzhu/jz_record.h"
+#include "model_int.h"
 
 /* Field path of the value being read, for error messages. */
 typedef struct path {
@@ -49,7 +50,7 @@ static void value_text(const json_t *v, char *buf, size_t n)
     } else {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         snprintf(buf, n, "%s", s ? s : "?");
-        free(s);
+        jz__json_free(s);
     }
 }
 
@@ -380,8 +381,29 @@ static jz_err read_string(jz_error *err, const char *prefix, const json_t *obj, 
     return JZ_OK;
 }
 
+static jz_err read_member_fields(jz_error *err, const json_t *mj, size_t idx, jz_date assess,
+                                 jz_member *m, char *name);
+
+/* Reads member idx; an error names the member (index and ID number as
+ * given), which is only formatted when there is an error. */
 static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date assess, jz_member *m,
                           char *name)
+{
+    jz_err rc = read_member_fields(err, mj, idx, assess, m, name);
+    if (rc) {
+        json_t *idv = json_object_get(mj, "id");
+        char label[JZ_ERR_MEMBER_MAX];
+        if (json_is_string(idv))
+            snprintf(label, sizeof label, "members[%zu] %.20s", idx, json_string_value(idv));
+        else
+            snprintf(label, sizeof label, "members[%zu]", idx);
+        jz_error_set_where(err, NULL, label);
+    }
+    return rc;
+}
+
+static jz_err read_member_fields(jz_error *err, const json_t *mj, size_t idx, jz_date assess,
+                                 jz_member *m, char *name)
 {
     static const char *const allowed[] = {"id",
                                           "name",
@@ -421,16 +443,7 @@ static jz_err read_member(jz_error *err, const json_t *mj, size_t idx, jz_date a
 
     if ((rc = want_type(err, P, mj, JSON_OBJECT, "对象")))
         return rc;
-    /* The ID first, so every later error can name the member by it. */
     json_t *idv = json_object_get(mj, "id");
-    {
-        char label[JZ_ERR_MEMBER_MAX];
-        if (json_is_string(idv))
-            snprintf(label, sizeof label, "%.24s %.20s", P, json_string_value(idv));
-        else
-            snprintf(label, sizeof label, "%.24s", P);
-        jz_error_set_where(err, NULL, label);
-    }
     if ((rc = check_keys(err, P, mj, allowed)))
         return rc;
     path idp;
@@ -694,11 +707,11 @@ jz_err jz_household_parse(const char *text, size_t len, const jz_parse_opts *opt
     if (len > JZ_RECORD_MAX_BYTES)
         return jz_error_set(err, JZ_EINPUT, "", NULL, "户记录超过 %u 字节", JZ_RECORD_MAX_BYTES);
     json_error_t je;
+    jz__json_arena_begin();
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
-        return syntax_error(err, &je);
-    jz_err rc = read_household(root, opts, out, buf, err);
+    jz_err rc = root ? read_household(root, opts, out, buf, err) : syntax_error(err, &je);
     json_decref(root);
+    jz__json_arena_end();
     return rc;
 }
 
