@@ -36,7 +36,6 @@ static const char *const migrations[] = {
     "  current_since INTEGER NOT NULL,"
     "  current_amount INTEGER NOT NULL,"
     "  n_members INTEGER NOT NULL) STRICT;"
-    "CREATE INDEX households_region ON households(county, region);"
     /* The record as given lives apart, so that scanning households for a
      * snapshot does not read every record's text. */
     "CREATE TABLE household_records("
@@ -93,7 +92,6 @@ static const char *const migrations[] = {
     "  standard INTEGER NOT NULL, income INTEGER NOT NULL, deductible INTEGER NOT NULL,"
     "  financial INTEGER NOT NULL, exit_until INTEGER NOT NULL,"
     "  decisive TEXT NOT NULL) STRICT;"
-    "CREATE INDEX determinations_county ON determinations(county, category);"
     "CREATE TABLE person_results("
     "  hh INTEGER NOT NULL REFERENCES households(hh) ON DELETE CASCADE,"
     "  idx INTEGER NOT NULL,"
