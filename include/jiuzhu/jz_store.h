@@ -97,8 +97,12 @@ void jz_snapshot_household(const jz_snapshot *snap, size_t i, jz_household *h, j
 jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,
                           const char *overrides, int64_t *run, jz_error *err);
 
+/* Removes the determinations of every household under region_prefix ("" =
+ * all): what a bulk run does before writing its own, in its transaction. */
+jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix, jz_error *err);
+
 /* Stores the determination of household i of the snapshot for run `run`
- * (replacing that household's previous one).  params_json: the parameter
+ * (after jz_store_clear_determinations for its region).  params_json: the parameter
  * values used (JSON object text), stored once per county and date. */
 jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *snap, size_t i,
                                   const jz_household *h, const jz_result *r,

@@ -290,7 +290,8 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     if (opts->write) {
         if ((rc = jz_store_begin(s, err)) ||
             (rc = jz_store_run_begin(s, opts->date, opts->region_prefix, opts->overrides, &rep->run,
-                                     err)))
+                                     err)) ||
+            (rc = jz_store_clear_determinations(s, opts->region_prefix, err)))
             goto rollback;
     }
     jz_member members[JZ_MAX_MEMBERS];

@@ -10,6 +10,7 @@
  * Everything else (and a record too big for the arena) uses malloc and free
  * as before: the allocator functions tell the two apart by address.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -47,9 +48,13 @@ static void arena_free(void *p)
     free(p);
 }
 
+/* A thread's arena is freed when the thread ends (a key's destructor). */
+static pthread_key_t arena_key;
+
 /* Installed before main: jansson's allocator must be set before first use. */
 __attribute__((constructor)) static void install(void)
 {
+    pthread_key_create(&arena_key, free);
     json_set_alloc_funcs(arena_malloc, arena_free);
 }
 
@@ -60,8 +65,13 @@ void jz__json_free(void *p)
 
 void jz__json_arena_begin(void)
 {
-    if (!A.base)
+    if (!A.base) {
         A.base = malloc(ARENA_BYTES); /* kept for the thread's life */
+        if (A.base && pthread_setspecific(arena_key, A.base) != 0) {
+            free(A.base);
+            A.base = NULL;
+        }
+    }
     A.used = 0;
     A.on = A.base != NULL;
 }

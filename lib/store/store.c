@@ -99,6 +99,11 @@ jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,
                              overrides ? overrides : "", run, err);
 }
 
+jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix, jz_error *err)
+{
+    return s->ops->clear_determinations(s->impl, region_prefix ? region_prefix : "", err);
+}
+
 jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *snap, size_t i,
                                   const jz_household *h, const jz_result *r,
                                   const char *params_json, jz_error *err)

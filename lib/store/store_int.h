@@ -25,6 +25,7 @@ typedef struct jz_store_ops {
     jz_err (*snapshot)(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err);
     jz_err (*run_begin)(void *impl, jz_date date, const char *region_prefix, const char *overrides,
                         int64_t *run, jz_error *err);
+    jz_err (*clear_determinations)(void *impl, const char *region_prefix, jz_error *err);
     jz_err (*put_determination)(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
                                 const jz_household *h, const jz_result *r, const char *params_json,
                                 jz_error *err);

@@ -209,11 +209,11 @@ static void sq_close(void *impl)
     sq *q = impl;
     if (!q)
         return;
-    sqlite3_stmt *all[] = {q->find_hh,        q->insert_hh,     q->update_hh,  q->delete_members,
-                           q->insert_member,  q->owner,         q->delete_det, q->insert_det,
-                           q->delete_persons, q->insert_person, q->insert_pv};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        sqlite3_finalize(all[i]);
+    /* Every statement of the connection, cached or not, so that closing
+     * never fails (and leaks the connection) because one was left over. */
+    sqlite3_stmt *st;
+    while (q->db && (st = sqlite3_next_stmt(q->db, NULL)) != NULL)
+        sqlite3_finalize(st);
     sqlite3_close(q->db);
     free(q);
 }
@@ -285,7 +285,7 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
                       err)) ||
         (rc = prepare(q, &q->delete_det, "DELETE FROM determinations WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->insert_det,
-                      "INSERT OR REPLACE INTO determinations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                      "INSERT INTO determinations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
                       "?,?)",
                       err)) ||
         (rc = prepare(q, &q->delete_persons, "DELETE FROM person_results WHERE hh = ?", err)) ||
@@ -814,6 +814,29 @@ static void decisive_text(uint64_t bits, char *buf, size_t n)
     }
 }
 
+static jz_err sq_clear_determinations(void *impl, const char *prefix, jz_error *err)
+{
+    sq *q = impl;
+    jz_err rc = JZ_OK;
+    if (!prefix[0])
+        return exec(q, "DELETE FROM person_results; DELETE FROM determinations;", err);
+    const char *sql[] = {"DELETE FROM person_results WHERE hh IN (SELECT hh FROM households"
+                         " WHERE substr(region, 1, ?1) = ?2)",
+                         "DELETE FROM determinations WHERE hh IN (SELECT hh FROM households"
+                         " WHERE substr(region, 1, ?1) = ?2)"};
+    for (int i = 0; i < 2 && !rc; i++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(q->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+            return db_error(q, err, "清除旧认定结果");
+        sqlite3_bind_int(st, 1, (int)strlen(prefix));
+        sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(q, err, "清除旧认定结果");
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
 static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
                                    const jz_household *h, const jz_result *r,
                                    const char *params_json, jz_error *err)
@@ -846,10 +869,6 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
     sqlite3_bind_int(st, c++, r->exit ? r->exit_until : 0);
     sqlite3_bind_text(st, c++, decisive, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        return db_error(q, err, "写入认定结果");
-    sqlite3_reset(q->delete_persons);
-    sqlite3_bind_int64(q->delete_persons, 1, hh);
-    if (sqlite3_step(q->delete_persons) != SQLITE_DONE)
         return db_error(q, err, "写入认定结果");
     /* Person rows only where something applies to the person. */
     for (uint32_t k = 0; k < r->n_persons; k++) {
@@ -1018,6 +1037,7 @@ const jz_store_ops jz__sqlite_ops = {
     .import_progress = sq_import_progress,
     .snapshot = sq_snapshot,
     .run_begin = sq_run_begin,
+    .clear_determinations = sq_clear_determinations,
     .put_determination = sq_put_determination,
     .get_determination = sq_get_determination,
     .stats = sq_stats,
