@@ -85,8 +85,8 @@ static int import_json(importer *im, const char *path)
         fprintf(stderr, "jiuzhu import: %s 上次导入中断，已从第 %ld 行之后继续\n", path,
                 st.resumed_after);
     im->stored += st.stored;
-    if (rc == JZ_EIO && err.source[0]) {
-        report_row(im, &err);
+    if (rc && err.source[0]) {
+        report_row(im, &err); /* the file itself was refused */
         return -1;
     }
     if (rc) {
@@ -181,15 +181,34 @@ int cmd_import(int argc, char **argv)
     im.opts =
         (jz_parse_opts){.regions = regions, .default_date = jz_date_today(), .force_date = date};
     int failed = 0;
+    /* The CSV files are one set (households, members, ...); JSON files are
+     * each a set of records of their own. */
+    const char **csv = calloc((size_t)nfiles, sizeof *csv);
+    size_t ncsv = 0;
+    if (!csv) {
+        status = EXIT_INPUT;
+        goto out;
+    }
     for (int i = 0; i < nfiles; i++) {
-        if (has_suffix(files[i], ".csv")) {
-            fprintf(stderr, "jiuzhu import: CSV 导入尚未完成：%s\n", files[i]);
-            failed = 1;
-            continue;
-        }
-        if (import_json(&im, files[i]) < 0)
+        if (has_suffix(files[i], ".csv"))
+            csv[ncsv++] = files[i];
+        else if (import_json(&im, files[i]) < 0)
             failed = 1;
     }
+    if (ncsv > 0) {
+        jz_import_stats st;
+        jz_err rc =
+            jz_import_csv(im.store, csv, ncsv, &im.opts, im.batch, on_reject, &im, &st, &err);
+        if (st.resumed_after > 0)
+            fprintf(stderr, "jiuzhu import: 上次导入中断，已从第 %ld 户之后继续\n",
+                    st.resumed_after);
+        im.stored += st.stored;
+        if (rc) {
+            report_row(&im, &err);
+            failed = 1;
+        }
+    }
+    free(csv);
     if (fclose(im.report) != 0) {
         fprintf(stderr, "jiuzhu import: 写报告文件失败：%s\n", strerror(errno));
         failed = 1;

@@ -38,4 +38,15 @@ jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, 
                       long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
                       jz_error *err);
 
+/*
+ * Imports a set of CSV files (docs/csv-import.md; the n paths in any order,
+ * each recognised by its header).  Every rejected household or row is passed
+ * to on_reject (one call per error: a household may have several).  Progress
+ * is counted in households of the households file; an interrupted import of
+ * the same files resumes after the households already committed.
+ */
+jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_parse_opts *opts,
+                     long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
+                     jz_error *err);
+
 #endif

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jiuzhu/jz_csv.h"
+#include "jiuzhu/jz_encoding.h"
 #include "jiuzhu/jz_import.h"
 
 #define LINES_PER_SLOT 256
@@ -389,6 +391,17 @@ jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, 
             fclose(in);
         return rc;
     }
+    /* JSON is UTF-8: a GBK file is refused with the command that converts it. */
+    char head[65536];
+    size_t got = fread(head, 1, sizeof head, in);
+    jz_encoding enc = jz_encoding_sniff(head, got);
+    if (enc == JZ_ENC_GB18030 || enc == JZ_ENC_UTF16) {
+        jz_error_clear(err);
+        jz_err rc = jz_encoding_refuse(err, path, enc, NULL);
+        fclose(in);
+        return rc;
+    }
+    rewind(in);
     progress pg;
     memset(&pg, 0, sizeof pg);
     pg.s = s;
@@ -452,5 +465,97 @@ jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, 
     else
         jz_store_rollback(s);
     fclose(in);
+    return rc;
+}
+
+jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_parse_opts *opts,
+                     long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
+                     jz_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    jz_csv_set *set = NULL;
+    jz_err rc = jz_csv_open(paths, n, &set, err);
+    if (rc)
+        return rc;
+    /* The households file identifies the import (for resuming). */
+    const char *hpath = jz_csv_path(set, JZ_CSV_HOUSEHOLDS);
+    struct stat st;
+    if (!hpath || stat(hpath, &st) != 0) {
+        jz_csv_free(set);
+        return jz_error_set(err, JZ_EIO, "", hpath, "无法读取户文件");
+    }
+    progress pg;
+    memset(&pg, 0, sizeof pg);
+    pg.s = s;
+    pg.batch = batch > 0 ? batch : JZ_IMPORT_BATCH;
+    if ((rc = jz_store_import_begin(s, hpath, (int64_t)st.st_size, (int64_t)st.st_mtime, &pg.imp,
+                                    err)) ||
+        (rc = jz_store_begin(s, err))) {
+        jz_csv_free(set);
+        return rc;
+    }
+    stats->resumed_after = pg.imp.lines_done;
+    enum { CAP = 64 };
+    jz_error errs[CAP];
+    long index = 0; /* results of the households file seen */
+    for (;;) {
+        char *json = NULL;
+        size_t n_errs = 0;
+        rc = jz_csv_next(set, opts, &json, errs, CAP, &n_errs);
+        if (rc == JZ_EOF) {
+            rc = JZ_OK;
+            break;
+        }
+        if (rc != JZ_OK && rc != JZ_EINPUT) {
+            if (n_errs)
+                *err = errs[0];
+            free(json);
+            break;
+        }
+        bool counted = index < (long)jz_csv_count(set);
+        if (counted)
+            index++;
+        if (counted && index <= pg.imp.lines_done) {
+            free(json); /* committed by an earlier, interrupted import */
+            continue;
+        }
+        if (rc == JZ_OK) {
+            const jz_household *h = jz_csv_household(set);
+            jz_error e;
+            jz_error_clear(&e);
+            rc = jz_store_put_household(s, h, json, hpath, &e);
+            if (rc == JZ_EINPUT) {
+                jz_error_set_where(&e, h->household_id, NULL);
+                snprintf(e.source, sizeof e.source, "%s", hpath);
+                errs[0] = e;
+                n_errs = 1;
+            } else if (rc) {
+                *err = e;
+                free(json);
+                break;
+            }
+        }
+        free(json);
+        if (rc == JZ_OK) {
+            pg.stored++;
+            stats->stored++;
+        } else {
+            for (size_t k = 0; k < n_errs; k++)
+                if (on_reject)
+                    on_reject(&errs[k], arg);
+            pg.rejected++;
+            stats->rejected++;
+            rc = JZ_OK;
+        }
+        if (counted)
+            pg.last_line = index;
+        if (++pg.in_batch >= pg.batch && (rc = commit(&pg, false, err)))
+            break;
+    }
+    if (!rc)
+        rc = commit(&pg, true, err);
+    else
+        jz_store_rollback(s);
+    jz_csv_free(set);
     return rc;
 }
