@@ -881,8 +881,7 @@ static sqlite3 *open_db(const char *path)
         return NULL;
     }
     sqlite3_exec(db,
-                 "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296;"
-                 " PRAGMA temp_store = MEMORY",
+                 "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY",
                  NULL, NULL, NULL);
     return db;
 }
@@ -1012,7 +1011,7 @@ static void report(const bench *b)
            R, o->import_reps);
     printf("  \"/ peer\" = median time / median time of (4), for the figures that reassess;\n"
            "  CPU and memory of the children are their medians (RSS: getrusage, file pages of\n"
-           "  the mmap'ed database included; anon: peak RssAnon sampled every 20 ms)\n");
+           "  file pages included; anon: peak RssAnon sampled every 20 ms)\n");
     print_header();
     double g[1] = {b->gen.wall};
     print_row("(1)  jiuzhu gen -> JSON Lines", g, 1, b->gen.cpu, b->gen.rss_mb, b->gen.anon_mb, n,
