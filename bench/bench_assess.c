@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "jiuzhu/jz_engine.h"
 #include "jiuzhu/jz_gen.h"
 #include "jiuzhu/jz_params.h"
@@ -45,7 +46,6 @@
 #define TARGET_PER_SEC 5000000.0
 #define SEED UINT64_C(0x6a697568757a6875) /* "jiuhuzhu" */
 #define DATE jz_date_make(2024, 6, 1)
-#define MAX_REPS 101
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct options {
@@ -61,36 +61,6 @@ typedef struct options {
 } options;
 
 /* ---- time, statistics, formatting -------------------------------------- */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-    double s[MAX_REPS];
-    memcpy(s, v, (size_t)n * sizeof *s);
-    qsort(s, (size_t)n, sizeof *s, cmp_double);
-    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
-}
-
-static double minimum(const double *v, int n)
-{
-    double m = v[0];
-    for (int i = 1; i < n; i++)
-        if (v[i] < m)
-            m = v[i];
-    return m;
-}
 
 /* 1234567.8 -> "1,234,568" */
 static const char *grouped(double x, char *buf, size_t n)

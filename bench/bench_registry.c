@@ -43,12 +43,12 @@
 
 #include <sqlite3.h>
 
+#include "bench_util.h"
 #include "jiuzhu/jz_engine.h"
 #include "jiuzhu/jz_params.h"
 #include "jiuzhu/jz_region.h"
 #include "jiuzhu/jz_store.h"
 
-#define MAX_REPS 25
 #define MAX_THREADS 2
 #define SEED "20250601"
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -79,36 +79,6 @@ typedef struct options {
 } options;
 
 /* ---- time, statistics, formatting ------------------------------------------ */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-    double s[MAX_REPS];
-    memcpy(s, v, (size_t)n * sizeof *s);
-    qsort(s, (size_t)n, sizeof *s, cmp_double);
-    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
-}
-
-static double minimum(const double *v, int n)
-{
-    double m = v[0];
-    for (int i = 1; i < n; i++)
-        if (v[i] < m)
-            m = v[i];
-    return m;
-}
 
 static double maximum(const double *v, int n)
 {
@@ -880,9 +850,7 @@ static sqlite3 *open_db(const char *path)
         sqlite3_close(db);
         return NULL;
     }
-    sqlite3_exec(db,
-                 "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY",
-                 NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
     return db;
 }
 

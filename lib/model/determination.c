@@ -11,33 +11,7 @@
 #include <jansson.h>
 
 #include "jiuzhu/jz_record.h"
-
-static json_t *money(jz_fen v)
-{
-    char b[JZ_MONEY_BUF];
-    jz_money_format(v, b, sizeof b);
-    return json_string(b);
-}
-
-static json_t *date(jz_date d)
-{
-    char b[JZ_DATE_BUF];
-    jz_date_format(d, b, sizeof b);
-    return json_string(b);
-}
-
-/* json_object_set_new that remembers a failure (out of memory). */
-static void set(json_t *o, const char *key, json_t *v, int *bad)
-{
-    if (!v || json_object_set_new(o, key, v) != 0)
-        *bad = 1;
-}
-
-static void append(json_t *a, json_t *v, int *bad)
-{
-    if (!v || json_array_append_new(a, v) != 0)
-        *bad = 1;
-}
+#include "model_int.h"
 
 /* Parameters the engine reads (the workflow ones belong to the procedure). */
 static bool engine_param(int id)
@@ -54,22 +28,22 @@ char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_
         return NULL;
     char county[7];
     jz_region_county(&h->region, county);
-    set(d, "household_id", json_string(h->household_id), &bad);
-    set(d, "assess_date", date(h->assess_date), &bad);
-    set(d, "region", json_string(county), &bad);
-    set(d, "area", json_string(jz_area_names[h->area]), &bad);
-    set(d, "standard", money(r->standard), &bad);
-    set(d, "counted_members", json_integer(r->counted_members), &bad);
-    set(d, "income_12m", money(r->income), &bad);
-    set(d, "deductible_12m", money(r->deductible), &bad);
-    set(d, "financial_assets", money(r->financial), &bad);
-    set(d, "category", json_string(jz_category_names[r->category]), &bad);
+    jz__json_set(d, "household_id", json_string(h->household_id), &bad);
+    jz__json_set(d, "assess_date", jz__json_date(h->assess_date), &bad);
+    jz__json_set(d, "region", json_string(county), &bad);
+    jz__json_set(d, "area", json_string(jz_area_names[h->area]), &bad);
+    jz__json_set(d, "standard", jz__json_money(r->standard), &bad);
+    jz__json_set(d, "counted_members", json_integer(r->counted_members), &bad);
+    jz__json_set(d, "income_12m", jz__json_money(r->income), &bad);
+    jz__json_set(d, "deductible_12m", jz__json_money(r->deductible), &bad);
+    jz__json_set(d, "financial_assets", jz__json_money(r->financial), &bad);
+    jz__json_set(d, "category", json_string(jz_category_names[r->category]), &bad);
     json_t *causes = json_array();
     for (int i = 0; i < JZ_CAUSE_COUNT && causes; i++)
         if (r->causes & (1u << i))
-            append(causes, json_string(jz_cause_names[i]), &bad);
-    set(d, "causes", causes, &bad);
-    set(d, "monthly_amount", money(r->monthly_amount), &bad);
+            jz__json_append(causes, json_string(jz_cause_names[i]), &bad);
+    jz__json_set(d, "causes", causes, &bad);
+    jz__json_set(d, "monthly_amount", jz__json_money(r->monthly_amount), &bad);
 
     json_t *persons = json_array(), *temporary = json_array(), *referrals = json_array(),
            *checks = json_array();
@@ -77,67 +51,67 @@ char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_
         const jz_person_result *pr = &r->persons[i];
         const char *id = h->members[i].id;
         json_t *po = json_object(), *cats = json_array();
-        set(po, "id", json_string(id), &bad);
-        set(po, "counted", json_boolean(pr->counted), &bad);
+        jz__json_set(po, "id", json_string(id), &bad);
+        jz__json_set(po, "counted", json_boolean(pr->counted), &bad);
         for (int k = 0; k < JZ_PCAT_COUNT && cats; k++)
             if (pr->categories & (1u << k))
-                append(cats, json_string(jz_pcat_names[k]), &bad);
-        set(po, "categories", cats, &bad);
-        set(po, "monthly_amount", money(pr->monthly_amount), &bad);
+                jz__json_append(cats, json_string(jz_pcat_names[k]), &bad);
+        jz__json_set(po, "categories", cats, &bad);
+        jz__json_set(po, "monthly_amount", jz__json_money(pr->monthly_amount), &bad);
         if (pr->categories & JZ_PCAT_TEKUN) {
             static const char *const care[] = {"capable", "partial", "none"};
-            set(po, "care_level", json_string(care[pr->care_level % 3]), &bad);
+            jz__json_set(po, "care_level", json_string(care[pr->care_level % 3]), &bad);
         }
         if (pr->single_rule)
-            set(po, "rule", json_string(jz_rule_ids[pr->single_rule - 1]), &bad);
-        append(persons, po, &bad);
+            jz__json_set(po, "rule", json_string(jz_rule_ids[pr->single_rule - 1]), &bad);
+        jz__json_append(persons, po, &bad);
 
         if (pr->tmp_rule) {
             json_t *t = json_object();
-            set(t, "id", json_string(id), &bad);
-            set(t, "rule", json_string(jz_rule_ids[pr->tmp_rule - 1]), &bad);
-            set(t, "amount", money(pr->tmp_amount), &bad);
+            jz__json_set(t, "id", json_string(id), &bad);
+            jz__json_set(t, "rule", json_string(jz_rule_ids[pr->tmp_rule - 1]), &bad);
+            jz__json_set(t, "amount", jz__json_money(pr->tmp_amount), &bad);
             if (pr->tmp_rule == JZ_RULE_TMP_2 + 1)
-                set(t, "up_to", json_true(), &bad);
-            append(temporary, t, &bad);
+                jz__json_set(t, "up_to", json_true(), &bad);
+            jz__json_append(temporary, t, &bad);
         }
         for (int b = 0; b < JZ_REF_COUNT; b++) {
             if (!(pr->referrals & (1u << b)))
                 continue;
             json_t *ro = json_object();
-            set(ro, "id", json_string(id), &bad);
-            set(ro, "kind", json_string(jz_ref_kinds[b]), &bad);
-            set(ro, "rule", json_string("R-REF-1"), &bad);
-            set(ro, "detail", json_string(jz_ref_details[b]), &bad);
-            append(referrals, ro, &bad);
+            jz__json_set(ro, "id", json_string(id), &bad);
+            jz__json_set(ro, "kind", json_string(jz_ref_kinds[b]), &bad);
+            jz__json_set(ro, "rule", json_string("R-REF-1"), &bad);
+            jz__json_set(ro, "detail", json_string(jz_ref_details[b]), &bad);
+            jz__json_append(referrals, ro, &bad);
         }
         if (pr->death_check_due != JZ_DATE_NONE) {
             json_t *co = json_object();
-            set(co, "id", json_string(id), &bad);
-            set(co, "rule", json_string("R-DEATH-1"), &bad);
-            set(co, "due", date(pr->death_check_due), &bad);
-            set(co, "change_from", date(pr->death_change_from), &bad);
-            append(checks, co, &bad);
+            jz__json_set(co, "id", json_string(id), &bad);
+            jz__json_set(co, "rule", json_string("R-DEATH-1"), &bad);
+            jz__json_set(co, "due", jz__json_date(pr->death_check_due), &bad);
+            jz__json_set(co, "change_from", jz__json_date(pr->death_change_from), &bad);
+            jz__json_append(checks, co, &bad);
         }
     }
-    set(d, "persons", persons, &bad);
-    set(d, "temporary", temporary, &bad);
-    set(d, "referrals", referrals, &bad);
+    jz__json_set(d, "persons", persons, &bad);
+    jz__json_set(d, "temporary", temporary, &bad);
+    jz__json_set(d, "referrals", referrals, &bad);
     if (r->exit) {
         json_t *e = json_object();
-        set(e, "rule", json_string("R-EXIT-1"), &bad);
-        set(e, "until", date(r->exit_until), &bad);
-        set(d, "exit", e, &bad);
+        jz__json_set(e, "rule", json_string("R-EXIT-1"), &bad);
+        jz__json_set(e, "until", jz__json_date(r->exit_until), &bad);
+        jz__json_set(d, "exit", e, &bad);
     } else {
-        set(d, "exit", json_null(), &bad);
+        jz__json_set(d, "exit", json_null(), &bad);
     }
-    set(d, "checks", checks, &bad);
+    jz__json_set(d, "checks", checks, &bad);
 
     json_t *dec = json_array();
     for (int i = 0; i < 64 && i < JZ_RULE_COUNT && dec; i++)
         if (r->decisive & (UINT64_C(1) << i))
-            append(dec, json_string(jz_rule_ids[i]), &bad);
-    set(d, "decisive", dec, &bad);
+            jz__json_append(dec, json_string(jz_rule_ids[i]), &bad);
+    jz__json_set(d, "decisive", dec, &bad);
 
     json_t *params = json_object();
     for (int i = 0; i < JZ_P_COUNT && params; i++) {
@@ -145,9 +119,9 @@ char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_
             continue;
         char b[256];
         jz_policy_format_value(p, (jz_param_id)i, b, sizeof b);
-        set(params, jz_param_defs[i].name, json_string(b), &bad);
+        jz__json_set(params, jz_param_defs[i].name, json_string(b), &bad);
     }
-    set(d, "params", params, &bad);
+    jz__json_set(d, "params", params, &bad);
 
     if (trace) {
         json_t *ta = json_array();
@@ -155,16 +129,16 @@ char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_
             const jz_trace_entry *e = &trace->e[i];
             json_t *te = json_object();
             char detail[2048];
-            set(te, "rule", json_string(jz_rule_ids[e->rule]), &bad);
+            jz__json_set(te, "rule", json_string(jz_rule_ids[e->rule]), &bad);
             if (e->member >= 0 && (uint32_t)e->member < h->n_members)
-                set(te, "member", json_string(h->members[e->member].id), &bad);
-            set(te, "source", json_string(jz_rule_table[e->rule].source), &bad);
-            set(te, "holds", json_boolean(e->holds == JZ_HOLDS_YES), &bad);
+                jz__json_set(te, "member", json_string(h->members[e->member].id), &bad);
+            jz__json_set(te, "source", json_string(jz_rule_table[e->rule].source), &bad);
+            jz__json_set(te, "holds", json_boolean(e->holds == JZ_HOLDS_YES), &bad);
             jz_trace_detail(e, h, detail, sizeof detail);
-            set(te, "detail", json_string(detail), &bad);
-            append(ta, te, &bad);
+            jz__json_set(te, "detail", json_string(detail), &bad);
+            jz__json_append(ta, te, &bad);
         }
-        set(d, "trace", ta, &bad);
+        jz__json_set(d, "trace", ta, &bad);
     }
     char *s = NULL;
     if (!bad)

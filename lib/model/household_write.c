@@ -9,32 +9,13 @@
 #include <jansson.h>
 
 #include "jiuzhu/jz_record.h"
-
-static json_t *money(jz_fen v)
-{
-    char b[JZ_MONEY_BUF];
-    jz_money_format(v, b, sizeof b);
-    return json_string(b);
-}
-
-static json_t *date(jz_date d)
-{
-    char b[JZ_DATE_BUF];
-    jz_date_format(d, b, sizeof b);
-    return json_string(b);
-}
-
-static void set(json_t *o, const char *key, json_t *v, int *bad)
-{
-    if (!v || json_object_set_new(o, key, v) != 0)
-        *bad = 1;
-}
+#include "model_int.h"
 
 static void item(json_t *a, const char *kind, jz_fen amount, int *bad)
 {
     json_t *o = json_object();
-    set(o, "kind", json_string(kind), bad);
-    set(o, "amount", money(amount), bad);
+    jz__json_set(o, "kind", json_string(kind), bad);
+    jz__json_set(o, "amount", jz__json_money(amount), bad);
     if (!o || json_array_append_new(a, o) != 0)
         *bad = 1;
 }
@@ -46,41 +27,42 @@ static json_t *member_json(const jz_member *m, int *bad)
         *bad = 1;
         return NULL;
     }
-    set(o, "id", json_string(m->id), bad);
-    set(o, "name", json_string(m->name ? m->name : ""), bad);
-    set(o, "relation", json_string(jz_relation_names[m->relation]), bad);
+    jz__json_set(o, "id", json_string(m->id), bad);
+    jz__json_set(o, "name", json_string(m->name ? m->name : ""), bad);
+    jz__json_set(o, "relation", json_string(jz_relation_names[m->relation]), bad);
     if (m->presence != JZ_PRES_PRESENT)
-        set(o, "presence", json_string(jz_presence_names[m->presence]), bad);
+        jz__json_set(o, "presence", json_string(jz_presence_names[m->presence]), bad);
     if (m->employment != JZ_EMP_NONE)
-        set(o, "employment", json_string(jz_employment_names[m->employment]), bad);
+        jz__json_set(o, "employment", json_string(jz_employment_names[m->employment]), bad);
     if (m->newly_employed)
-        set(o, "newly_employed", json_true(), bad);
+        jz__json_set(o, "newly_employed", json_true(), bad);
     if (m->unemployment_insured)
-        set(o, "unemployment_insured", json_true(), bad);
+        jz__json_set(o, "unemployment_insured", json_true(), bad);
     if (m->months_without_income)
-        set(o, "months_without_income", json_integer(m->months_without_income), bad);
+        jz__json_set(o, "months_without_income", json_integer(m->months_without_income), bad);
     if (m->hardship != JZ_HARD_NONE)
-        set(o, "hardship_cause", json_string(jz_hardship_names[m->hardship]), bad);
+        jz__json_set(o, "hardship_cause", json_string(jz_hardship_names[m->hardship]), bad);
     if (m->disability != JZ_DIS_NONE)
-        set(o, "disability",
-            json_pack("{s:s,s:i}", "category", jz_disability_names[m->disability], "grade",
-                      (int)m->disability_grade),
-            bad);
+        jz__json_set(o, "disability",
+                     json_pack("{s:s,s:i}", "category", jz_disability_names[m->disability], "grade",
+                               (int)m->disability_grade),
+                     bad);
     if (m->serious_illness || m->under_treatment)
-        set(o, "illness",
-            json_pack("{s:b,s:b}", "serious", m->serious_illness, "under_treatment",
-                      m->under_treatment),
-            bad);
+        jz__json_set(o, "illness",
+                     json_pack("{s:b,s:b}", "serious", m->serious_illness, "under_treatment",
+                               m->under_treatment),
+                     bad);
     if (m->needs_rehab_or_care)
-        set(o, "needs_rehab_or_care", json_true(), bad);
+        jz__json_set(o, "needs_rehab_or_care", json_true(), bad);
     if (m->student_level != JZ_STU_NONE)
-        set(o, "student",
-            json_pack("{s:s,s:b,s:b,s:b}", "level", jz_student_level_names[m->student_level],
-                      "full_time", m->student_full_time, "high_fee", m->student_high_fee, "abroad",
-                      m->student_abroad),
-            bad);
+        jz__json_set(o, "student",
+                     json_pack("{s:s,s:b,s:b,s:b}", "level",
+                               jz_student_level_names[m->student_level], "full_time",
+                               m->student_full_time, "high_fee", m->student_high_fee, "abroad",
+                               m->student_abroad),
+                     bad);
     if (m->self_care_failed)
-        set(o, "self_care_failed_items", json_integer(m->self_care_failed), bad);
+        jz__json_set(o, "self_care_failed_items", json_integer(m->self_care_failed), bad);
     if (m->supporters_known) {
         json_t *sa = json_array();
         for (unsigned i = 0; sa && i < m->n_supporters; i++) {
@@ -90,12 +72,12 @@ static json_t *member_json(const jz_member *m, int *bad)
             if (!so || json_array_append_new(sa, so) != 0)
                 *bad = 1;
         }
-        set(o, "supporters", sa, bad);
+        jz__json_set(o, "supporters", sa, bad);
     }
     if (m->applies_alone)
-        set(o, "applies_alone", json_true(), bad);
+        jz__json_set(o, "applies_alone", json_true(), bad);
     if (m->deceased != JZ_DATE_NONE)
-        set(o, "deceased_date", date(m->deceased), bad);
+        jz__json_set(o, "deceased_date", jz__json_date(m->deceased), bad);
     json_t *inc = json_array();
     for (int k = 0; inc && k < JZ_INC_FIRST_EXCLUDED; k++)
         if (m->income[k])
@@ -103,7 +85,7 @@ static json_t *member_json(const jz_member *m, int *bad)
     if (inc && m->income_not_counted)
         item(inc, jz_income_kind_names[JZ_INC_ASSISTANCE], m->income_not_counted, bad);
     if (json_array_size(inc))
-        set(o, "income", inc, bad);
+        jz__json_set(o, "income", inc, bad);
     else
         json_decref(inc);
     json_t *ex = json_array();
@@ -111,16 +93,16 @@ static json_t *member_json(const jz_member *m, int *bad)
         if (m->expenses[k])
             item(ex, jz_expense_kind_names[k], m->expenses[k], bad);
     if (json_array_size(ex))
-        set(o, "expenses", ex, bad);
+        jz__json_set(o, "expenses", ex, bad);
     else
         json_decref(ex);
     if (m->financial || m->vehicles || m->extra_houses || m->business) {
         json_t *a = json_object();
-        set(a, "financial", money(m->financial), bad);
-        set(a, "vehicles", json_integer(m->vehicles), bad);
-        set(a, "extra_houses", json_integer(m->extra_houses), bad);
-        set(a, "business", json_boolean(m->business), bad);
-        set(o, "assets", a, bad);
+        jz__json_set(a, "financial", jz__json_money(m->financial), bad);
+        jz__json_set(a, "vehicles", json_integer(m->vehicles), bad);
+        jz__json_set(a, "extra_houses", json_integer(m->extra_houses), bad);
+        jz__json_set(a, "business", json_boolean(m->business), bad);
+        jz__json_set(o, "assets", a, bad);
     }
     return o;
 }
@@ -132,24 +114,24 @@ char *jz_household_json(const jz_household *h, int flags)
     if (!d)
         return NULL;
     if (h->household_id[0])
-        set(d, "household_id", json_string(h->household_id), &bad);
-    set(d, "region", json_string(h->region.code), &bad);
-    set(d, "area", json_string(jz_area_names[h->area]), &bad);
+        jz__json_set(d, "household_id", json_string(h->household_id), &bad);
+    jz__json_set(d, "region", json_string(h->region.code), &bad);
+    jz__json_set(d, "area", json_string(jz_area_names[h->area]), &bad);
     if (h->assess_date != JZ_DATE_NONE)
-        set(d, "assess_date", date(h->assess_date), &bad);
+        jz__json_set(d, "assess_date", jz__json_date(h->assess_date), &bad);
     if (h->current_programme != JZ_PROG_NONE) {
         json_t *c = json_object();
-        set(c, "programme", json_string(jz_programme_names[h->current_programme]), &bad);
+        jz__json_set(c, "programme", json_string(jz_programme_names[h->current_programme]), &bad);
         if (h->current_since != JZ_DATE_NONE)
-            set(c, "since", date(h->current_since), &bad);
-        set(c, "monthly_amount", money(h->current_amount), &bad);
-        set(d, "current", c, &bad);
+            jz__json_set(c, "since", jz__json_date(h->current_since), &bad);
+        jz__json_set(c, "monthly_amount", jz__json_money(h->current_amount), &bad);
+        jz__json_set(d, "current", c, &bad);
     }
     json_t *ms = json_array();
     for (uint32_t i = 0; ms && i < h->n_members; i++)
         if (json_array_append_new(ms, member_json(&h->members[i], &bad)) != 0)
             bad = 1;
-    set(d, "members", ms, &bad);
+    jz__json_set(d, "members", ms, &bad);
     char *s = NULL;
     if (!bad)
         s = json_dumps(d, (flags & JZ_DET_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT);

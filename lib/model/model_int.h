@@ -4,6 +4,20 @@
 #ifndef JZ_MODEL_INT_H
 #define JZ_MODEL_INT_H
 
+#include <jansson.h>
+
+#include "jiuzhu/jz_date.h"
+#include "jiuzhu/jz_money.h"
+
+/* An amount as "1234.50" and a date as "YYYY-MM-DD" (NULL: out of memory). */
+json_t *jz__json_money(jz_fen v);
+json_t *jz__json_date(jz_date d);
+
+/* Set / append that take v's reference and set *bad when v is NULL or the
+ * call fails, so that a writer checks once at the end. */
+void jz__json_set(json_t *o, const char *key, json_t *v, int *bad);
+void jz__json_append(json_t *a, json_t *v, int *bad);
+
 /* Between begin and end, this thread's jansson allocations come from a
  * per-thread arena; every value allocated in between must be released
  * (json_decref) before end.  Not nested. */
