@@ -123,8 +123,7 @@ typedef struct sq {
     int version;
     int in_tx;
     sqlite3_stmt *find_hh, *insert_hh, *update_hh, *put_record, *delete_members, *insert_member,
-        *owner, *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv, *savepoint,
-        *release, *rollback_to;
+        *owner, *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv;
     /* param_values ids of the current run, by county and date */
     struct {
         int64_t run;
@@ -304,9 +303,6 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         (rc = prepare(q, &q->delete_persons, "DELETE FROM person_results WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->insert_person,
                       "INSERT INTO person_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
-        (rc = prepare(q, &q->savepoint, "SAVEPOINT household", err)) ||
-        (rc = prepare(q, &q->release, "RELEASE household", err)) ||
-        (rc = prepare(q, &q->rollback_to, "ROLLBACK TO household", err)) ||
         (rc = prepare(q, &q->insert_pv,
                       "INSERT INTO param_values(run, county, assess_date, params)"
                       " VALUES(?,?,?,?)",
@@ -372,6 +368,18 @@ static void sq_rollback(void *impl)
     if (q->in_tx)
         exec(q, "ROLLBACK", NULL);
     q->in_tx = 0;
+}
+
+/* Copies a text column into a fixed buffer (cut to fit, terminated). */
+static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    if (n >= cap)
+        n = cap - 1;
+    if (t)
+        memcpy(dst, t, n);
+    dst[t ? n : 0] = '\0';
 }
 
 /* ---- households ------------------------------------------------------------ */
@@ -442,14 +450,6 @@ static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, cons
     return db_error(q, err, "写入成员");
 }
 
-/* Steps a statement without parameters once and resets it. */
-static int run_once(sqlite3_stmt *st)
-{
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    return r;
-}
-
 static jz_err sq_put_household(void *impl, const jz_household *h, const char *record,
                                const char *source, jz_error *err)
 {
@@ -457,10 +457,34 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     char county[7], now[32];
     jz_region_county(&h->region, county);
     now_text(now, sizeof now);
-    /* Prepared once: a million households must not compile a million
-     * SAVEPOINT statements. */
-    if (run_once(q->savepoint) != SQLITE_DONE)
-        return db_error(q, err, "开始写入户");
+    /* R-HH-3 first, before anything is written: a person who belongs to
+     * another household refuses this one, so nothing of it is stored.  The
+     * writes that follow cannot then fail on a constraint; any other failure
+     * is an I/O error that makes the caller roll back its whole transaction
+     * (a savepoint per household would cost a copy of every page it
+     * touches). */
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        const jz_member *m = &h->members[i];
+        sqlite3_reset(q->owner);
+        sqlite3_bind_text(q->owner, 1, m->id, -1, SQLITE_STATIC);
+        int st = sqlite3_step(q->owner);
+        if (st == SQLITE_ROW) {
+            char other[JZ_HOUSEHOLD_ID_MAX];
+            copy_text(other, sizeof other, q->owner, 0);
+            sqlite3_reset(q->owner);
+            if (strcmp(other, h->household_id) != 0) {
+                char field[32];
+                snprintf(field, sizeof field, "members[%u].id", i);
+                return jz_error_set(err, JZ_EINPUT, field, m->id,
+                                    "此人已属于户 %s，不能同时属于户 %s（R-HH-3，防止重复纳入）",
+                                    other, h->household_id);
+            }
+        } else {
+            sqlite3_reset(q->owner);
+            if (st != SQLITE_DONE)
+                return db_error(q, err, "查找成员");
+        }
+    }
     jz_err rc = JZ_OK;
     int64_t hh = 0;
     sqlite3_reset(q->find_hh);
@@ -469,10 +493,8 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     if (s == SQLITE_ROW)
         hh = sqlite3_column_int64(q->find_hh, 0);
     sqlite3_reset(q->find_hh);
-    if (s != SQLITE_ROW && s != SQLITE_DONE) {
-        rc = db_error(q, err, "查找户");
-        goto undo;
-    }
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return db_error(q, err, "查找户");
     if (hh) {
         /* Replacing: the old members and the old determination go; the
          * determination no longer matches the record. */
@@ -480,10 +502,8 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         for (size_t i = 0; i < 3; i++) {
             sqlite3_reset(del[i]);
             sqlite3_bind_int64(del[i], 1, hh);
-            if (sqlite3_step(del[i]) != SQLITE_DONE) {
-                rc = db_error(q, err, "替换户");
-                goto undo;
-            }
+            if (sqlite3_step(del[i]) != SQLITE_DONE)
+                return db_error(q, err, "替换户");
         }
         sqlite3_reset(q->update_hh);
         sqlite3_bind_int64(q->update_hh, 1, hh);
@@ -498,10 +518,8 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         sqlite3_reset(q->insert_hh);
         hh = sqlite3_last_insert_rowid(q->db);
     }
-    if (s != SQLITE_DONE) {
-        rc = db_error(q, err, "写入户");
-        goto undo;
-    }
+    if (s != SQLITE_DONE)
+        return db_error(q, err, "写入户");
     sqlite3_reset(q->put_record);
     sqlite3_bind_int64(q->put_record, 1, hh);
     sqlite3_bind_text(q->put_record, 2, county, -1, SQLITE_STATIC);
@@ -510,22 +528,19 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     sqlite3_bind_text(q->put_record, 5, now, -1, SQLITE_STATIC);
     s = sqlite3_step(q->put_record);
     sqlite3_reset(q->put_record);
-    if (s != SQLITE_DONE) {
-        rc = db_error(q, err, "写入户记录");
-        goto undo;
+    if (s != SQLITE_DONE)
+        return db_error(q, err, "写入户记录");
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], h, err))) {
+            sqlite3_reset(q->insert_member);
+            /* Half a household is written: only a rollback of the whole
+             * transaction can undo it, so this is never an input error. */
+            err->code = rc = JZ_EIO;
+            return rc;
+        }
     }
-    for (uint32_t i = 0; i < h->n_members; i++)
-        if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], h, err)))
-            goto undo;
     sqlite3_reset(q->insert_member);
-    if (run_once(q->release) != SQLITE_DONE)
-        return db_error(q, err, "写入户");
     return JZ_OK;
-undo:
-    sqlite3_reset(q->insert_member);
-    run_once(q->rollback_to);
-    run_once(q->release);
-    return rc;
 }
 
 static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error *err)
@@ -624,18 +639,6 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
 }
 
 /* ---- snapshot -------------------------------------------------------------- */
-
-/* Copies a text column into a fixed buffer (cut to fit, terminated). */
-static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = (size_t)sqlite3_column_bytes(st, col);
-    if (n >= cap)
-        n = cap - 1;
-    if (t)
-        memcpy(dst, t, n);
-    dst[t ? n : 0] = '\0';
-}
 
 /* Reading members for a snapshot: one job per range of households, each on
  * its own connection (WAL lets readers run side by side). */
