@@ -8,8 +8,9 @@
  * the county code, so a distributed database can shard by it.
  *
  * Writes happen inside transactions the caller opens (jz_store_begin /
- * jz_store_commit); a household is stored wholly or not at all
- * (jz_store_put_household uses a savepoint of its own).
+ * jz_store_commit); a household is stored wholly or not at all: a refusal
+ * (JZ_EINPUT) writes nothing, and any other failure of
+ * jz_store_put_household means the caller must roll back its transaction.
  */
 #ifndef JZ_STORE_H
 #define JZ_STORE_H
