@@ -361,17 +361,6 @@ static void usage(FILE *f)
           f);
 }
 
-static bool parse_size(const char *s, size_t max, size_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > max)
-        return false;
-    *out = (size_t)v;
-    return true;
-}
-
 static int parse_options(int argc, char **argv, options *o)
 {
     for (int i = 1; i < argc; i++) {

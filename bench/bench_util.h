@@ -6,6 +6,8 @@
 #ifndef JZ_BENCH_UTIL_H
 #define JZ_BENCH_UTIL_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,18 @@ static inline double minimum(const double *v, int n)
         if (v[i] < m)
             m = v[i];
     return m;
+}
+
+/* A positive whole number no larger than max, for a command-line option. */
+static inline bool parse_size(const char *s, size_t max, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > max)
+        return false;
+    *out = (size_t)v;
+    return true;
 }
 
 #endif

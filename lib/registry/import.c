@@ -207,10 +207,9 @@ static long get_line(FILE *in, char **buf, size_t *cap, bool *toolong)
     }
 }
 
-static jz_err import_lines(jz_store *st, FILE *in, const char *path, long lines_before,
-                           progress *pg, const jz_parse_opts *opts, int threads,
-                           jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
-                           jz_error *err)
+static jz_err import_lines(FILE *in, const char *path, long lines_before, progress *pg,
+                           const jz_parse_opts *opts, int threads, jz_import_reject_fn on_reject,
+                           void *arg, jz_import_stats *stats, jz_error *err)
 {
     pipe_t p;
     memset(&p, 0, sizeof p);
@@ -320,7 +319,6 @@ static jz_err import_lines(jz_store *st, FILE *in, const char *path, long lines_
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.work);
     pthread_cond_destroy(&p.done);
-    (void)st;
     return rc;
 }
 
@@ -458,7 +456,7 @@ jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, 
             stats->resumed_after = pg.imp.lines_done;
             skip_lines(in, pg.imp.lines_done);
         }
-        rc = import_lines(s, in, path, pg.imp.lines_done, &pg, opts, threads, on_reject, arg, stats,
+        rc = import_lines(in, path, pg.imp.lines_done, &pg, opts, threads, on_reject, arg, stats,
                           err);
     } else {
         rc = import_document(in, path, &pg, opts, on_reject, arg, stats, err);

@@ -35,7 +35,6 @@ typedef enum detail_id {
     D_AMT_BASE,  /* v0 n, v1 S, v2 basis B, v3 W, v4 exact fen amount, v5 rounded */
     D_AMT_FINAL, /* v0 rounded, v1 minimum total, v2 supplements, v3 final, v4 supplement persons */
     D_MARG_1,    /* v0 Y, v1 W*n*S, v2 multiple num, v3 den, v4 financial ok, v5 other assets ok */
-    D_MARG_NA,   /* household is 低保: not evaluated */
     D_SINGLE_COND, /* member; v0 severe disability, v1 serious illness, v2 applies alone, v3
                       household context (0 marginal 1 dibao 2 other), v4 adult & no job, v5 age */
     D_SINGLE_3, /* member; v0 own income, v1 W*S, v2 own F, v3 limit, v4 other assets ok, v5 exempt

@@ -287,9 +287,6 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
         money(&o, v[1]);
         put(&o, "）；金融资产%s；其他财产%s", yes(v[4]), yes(v[5]));
         break;
-    case D_MARG_NA:
-        put(&o, "已纳入低保，不再认定低保边缘家庭");
-        break;
     case D_SINGLE_COND:
         put(&o, "%lld 岁", (long long)v[5]);
         if (v[0])
