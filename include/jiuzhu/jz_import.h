@@ -25,7 +25,7 @@ typedef void (*jz_import_reject_fn)(const jz_error *e, void *arg);
 
 /* Households per transaction: each commit is a disk flush; an interrupted
  * import redoes at most one batch. */
-#define JZ_IMPORT_BATCH 20000
+#define JZ_IMPORT_BATCH 100000
 
 /*
  * Imports one JSON file: JSON Lines (parsed on `threads` threads, 0 = one per

@@ -69,10 +69,16 @@ typedef struct jz_store_import {
     bool finished;
 } jz_store_import;
 
-/* Finds the unfinished import of this file identity, or starts a new one. */
+/* Finds the unfinished import of this file identity, or starts a new one.
+ * Until the import is marked finished, the store may trade the durability
+ * of its latest commits against a power cut for speed (never against a
+ * killed process): the import's progress is committed with its batches, so
+ * what a power cut takes back the next import redoes. */
 jz_err jz_store_import_begin(jz_store *s, const char *path, int64_t size, int64_t mtime,
                              jz_store_import *out, jz_error *err);
-/* Records progress (inside the caller's transaction, with the households). */
+/* Records progress: inside the caller's transaction, with the households;
+ * with `finished`, outside any transaction, which makes the whole import
+ * durable before it returns. */
 jz_err jz_store_import_progress(jz_store *s, const jz_store_import *imp, long lines_done,
                                 long stored, long rejected, bool finished, jz_error *err);
 

@@ -123,14 +123,18 @@ typedef struct progress {
     long batch;
 } progress;
 
+/* Commits the batch with the import's progress; the last one is then
+ * marked finished on its own, which makes the whole import durable. */
 static jz_err commit(progress *pg, bool finished, jz_error *err)
 {
     jz_err rc = jz_store_import_progress(pg->s, &pg->imp, pg->last_line, pg->stored, pg->rejected,
-                                         finished, err);
+                                         false, err);
     if (!rc)
         rc = jz_store_commit(pg->s, err);
     pg->in_batch = pg->stored = pg->rejected = 0;
-    if (!rc && !finished)
+    if (!rc && finished)
+        rc = jz_store_import_progress(pg->s, &pg->imp, pg->last_line, 0, 0, true, err);
+    else if (!rc)
         rc = jz_store_begin(pg->s, err);
     return rc;
 }

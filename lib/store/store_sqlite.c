@@ -122,7 +122,7 @@ typedef struct sq {
     sqlite3 *db;
     int version;
     int in_tx;
-    sqlite3_stmt *find_hh, *insert_hh, *update_hh, *put_record, *delete_members, *insert_member,
+    sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members, *insert_member,
         *owner, *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv;
     /* param_values ids of the current run, by county and date */
     struct {
@@ -131,6 +131,15 @@ typedef struct sq {
         jz_date date;
         int64_t pv;
     } pv_cache[64];
+    /* The background checkpointer (see checkpointer()). */
+    struct {
+        sqlite3 *db;
+        pthread_t tid;
+        pthread_mutex_t mu;
+        pthread_cond_t cv;
+        bool started, stop, wanted, running;
+        int frames; /* in the log after the last commit */
+    } ck;
 } sq;
 
 static jz_err db_error(sq *q, jz_error *err, const char *what)
@@ -213,11 +222,120 @@ static jz_err prepare(sq *q, sqlite3_stmt **st, const char *sql, jz_error *err)
     return JZ_OK;
 }
 
+/* ---- checkpoints --------------------------------------------------------- */
+
+/* Copying the write-ahead log back into the database (a checkpoint) is a
+ * third of a bulk writer's time when the writer does it itself, after a
+ * commit.  Instead a thread with its own connection does it, on another
+ * core, while the writer goes on: SQLite lets a passive checkpoint run beside
+ * a writer, copying the frames already committed.  Once it has caught up,
+ * the writer's next transaction starts the log from the beginning again, so
+ * the log stays about CKPT_FRAMES long. */
+#define CKPT_FRAMES 16384         /* pages (64 MiB) in the log before a checkpoint */
+#define CKPT_RESTART_FRAMES 65536 /* pages (256 MiB): start the log again */
+
+static void *checkpointer(void *arg)
+{
+    sq *q = arg;
+    pthread_mutex_lock(&q->ck.mu);
+    for (;;) {
+        while (!q->ck.wanted && !q->ck.stop)
+            pthread_cond_wait(&q->ck.cv, &q->ck.mu);
+        if (q->ck.stop)
+            break;
+        q->ck.wanted = false;
+        q->ck.running = true;
+        pthread_mutex_unlock(&q->ck.mu);
+        /* Failure (busy, I/O) is not fatal: the log just grows until the
+         * next try, or until the connection closes and checkpoints. */
+        sqlite3_wal_checkpoint_v2(q->ck.db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&q->ck.mu);
+        q->ck.running = false;
+        pthread_cond_broadcast(&q->ck.cv);
+    }
+    pthread_mutex_unlock(&q->ck.mu);
+    return NULL;
+}
+
+/* Called by SQLite on the writer's thread after each commit. */
+static int wal_committed(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    sq *q = arg;
+    q->ck.frames = frames;
+    if (frames >= CKPT_FRAMES) {
+        pthread_mutex_lock(&q->ck.mu);
+        q->ck.wanted = true;
+        pthread_cond_broadcast(&q->ck.cv);
+        pthread_mutex_unlock(&q->ck.mu);
+    }
+    return SQLITE_OK;
+}
+
+/* Before a write transaction.  The writer starts the log from the beginning
+ * only when its transaction began with the log wholly copied back; with a
+ * checkpointer that always runs behind, that never happens by chance.  So
+ * once the log is long, the writer waits for the checkpoint in progress
+ * before it begins (the log's end is then all that is left to copy). */
+static void checkpoint_caught_up(sq *q)
+{
+    if (!q->ck.started || q->ck.frames < CKPT_RESTART_FRAMES)
+        return;
+    pthread_mutex_lock(&q->ck.mu);
+    while ((q->ck.wanted || q->ck.running) && !q->ck.stop)
+        pthread_cond_wait(&q->ck.cv, &q->ck.mu);
+    pthread_mutex_unlock(&q->ck.mu);
+    q->ck.frames = 0;
+}
+
+/* Starts the checkpointer; without it (no thread, no second connection) the
+ * writer checkpoints itself, after every 64k pages rather than SQLite's 4
+ * MiB, so a bulk import is not flushed thousands of times. */
+static jz_err start_checkpointer(sq *q, const char *path, jz_error *err)
+{
+    if (sqlite3_open_v2(path, &q->ck.db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(q->ck.db, 1000);
+        /* A connection learns that the file is in WAL mode when it first
+         * reads it; until then it would not checkpoint. */
+        sqlite3_exec(q->ck.db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        pthread_mutex_init(&q->ck.mu, NULL);
+        pthread_cond_init(&q->ck.cv, NULL);
+        if (pthread_create(&q->ck.tid, NULL, checkpointer, q) == 0) {
+            q->ck.started = true;
+            sqlite3_wal_hook(q->db, wal_committed, q); /* replaces autocheckpoint */
+            return JZ_OK;
+        }
+        pthread_mutex_destroy(&q->ck.mu);
+        pthread_cond_destroy(&q->ck.cv);
+    }
+    sqlite3_close(q->ck.db);
+    q->ck.db = NULL;
+    return exec(q, "PRAGMA wal_autocheckpoint = 65536", err);
+}
+
+static void stop_checkpointer(sq *q)
+{
+    if (q->ck.started) {
+        pthread_mutex_lock(&q->ck.mu);
+        q->ck.stop = true;
+        pthread_cond_signal(&q->ck.cv);
+        pthread_mutex_unlock(&q->ck.mu);
+        pthread_join(q->ck.tid, NULL);
+        pthread_mutex_destroy(&q->ck.mu);
+        pthread_cond_destroy(&q->ck.cv);
+        q->ck.started = false;
+    }
+    sqlite3_close(q->ck.db); /* not the last connection: no checkpoint */
+    q->ck.db = NULL;
+}
+
 static void sq_close(void *impl)
 {
     sq *q = impl;
     if (!q)
         return;
+    stop_checkpointer(q);
     /* Every statement of the connection, cached or not, so that closing
      * never fails (and leaks the connection) because one was left over. */
     sqlite3_stmt *st;
@@ -256,14 +374,9 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         (rc = exec(q, "PRAGMA temp_store = MEMORY", err)))
         goto fail;
     if (!(flags & JZ_STORE_READONLY)) {
-        /* Checkpoints copy the log into the database and flush it: after
-         * every 64k pages (256 MiB) rather than SQLite's 4 MiB, so a bulk
-         * import is not flushed thousands of times. */
         if ((rc = exec(q, "PRAGMA journal_mode = WAL", err)) ||
             (rc = exec(q, "PRAGMA synchronous = FULL", err)) ||
-            (rc = exec(q, "PRAGMA wal_autocheckpoint = 65536", err)))
-            goto fail;
-        if ((rc = migrate(q, target, err)))
+            (rc = migrate(q, target, err)) || (rc = start_checkpointer(q, path, err)))
             goto fail;
     }
     q->version = read_version(q);
@@ -277,8 +390,9 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         (rc = prepare(q, &q->insert_hh,
                       "INSERT INTO households(household_id, county, region, area, assess_date,"
                       " current_programme, current_since, current_amount, n_members)"
-                      " VALUES(?,?,?,?,?,?,?,?,?)",
+                      " VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(household_id) DO NOTHING",
                       err)) ||
+        (rc = prepare(q, &q->delete_hh, "DELETE FROM households WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->update_hh,
                       "UPDATE households SET county=?2, region=?3, area=?4, assess_date=?5,"
                       " current_programme=?6, current_since=?7, current_amount=?8,"
@@ -348,6 +462,7 @@ static int sq_version(const void *impl)
 static jz_err sq_begin(void *impl, jz_error *err)
 {
     sq *q = impl;
+    checkpoint_caught_up(q);
     jz_err rc = exec(q, "BEGIN IMMEDIATE", err);
     if (!rc)
         q->in_tx = 1;
@@ -450,19 +565,10 @@ static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, cons
     return db_error(q, err, "写入成员");
 }
 
-static jz_err sq_put_household(void *impl, const jz_household *h, const char *record,
-                               const char *source, jz_error *err)
+/* R-HH-3 for a household about to replace its stored version: every
+ * person must belong to no other household. */
+static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
 {
-    sq *q = impl;
-    char county[7], now[32];
-    jz_region_county(&h->region, county);
-    now_text(now, sizeof now);
-    /* R-HH-3 first, before anything is written: a person who belongs to
-     * another household refuses this one, so nothing of it is stored.  The
-     * writes that follow cannot then fail on a constraint; any other failure
-     * is an I/O error that makes the caller roll back its whole transaction
-     * (a savepoint per household would cost a copy of every page it
-     * touches). */
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
         sqlite3_reset(q->owner);
@@ -485,17 +591,53 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
                 return db_error(q, err, "查找成员");
         }
     }
+    return JZ_OK;
+}
+
+static jz_err sq_put_household(void *impl, const jz_household *h, const char *record,
+                               const char *source, jz_error *err)
+{
+    sq *q = impl;
+    char county[7], now[32];
+    jz_region_county(&h->region, county);
+    now_text(now, sizeof now);
+    /* Nothing of a refused household may stay, without a savepoint per
+     * household (it would cost a copy of every page it touches).
+     *
+     * A new household, the common case of a bulk import, is inserted
+     * straight away: the UNIQUE index on household_id says whether it
+     * exists, and the UNIQUE index on id_number whether one of its people
+     * belongs to another household (R-HH-3, found in insert_member).  If
+     * one does, the household is deleted again, and its record and members
+     * with it (ON DELETE CASCADE).
+     *
+     * A household that exists is replaced only after R-HH-3 has been checked
+     * for each person, because deleting would not bring its old version
+     * back.  Either way, any other failure is an I/O error that makes the
+     * caller roll back its whole transaction. */
     jz_err rc = JZ_OK;
     int64_t hh = 0;
-    sqlite3_reset(q->find_hh);
-    sqlite3_bind_text(q->find_hh, 1, h->household_id, -1, SQLITE_STATIC);
-    int s = sqlite3_step(q->find_hh);
-    if (s == SQLITE_ROW)
-        hh = sqlite3_column_int64(q->find_hh, 0);
-    sqlite3_reset(q->find_hh);
-    if (s != SQLITE_ROW && s != SQLITE_DONE)
-        return db_error(q, err, "查找户");
-    if (hh) {
+    sqlite3_reset(q->insert_hh);
+    sqlite3_bind_text(q->insert_hh, 1, h->household_id, -1, SQLITE_STATIC);
+    bind_household(q->insert_hh, h, county);
+    int s = sqlite3_step(q->insert_hh);
+    sqlite3_reset(q->insert_hh);
+    if (s != SQLITE_DONE)
+        return db_error(q, err, "写入户");
+    bool is_new = sqlite3_changes(q->db) == 1;
+    if (is_new) {
+        hh = sqlite3_last_insert_rowid(q->db);
+    } else {
+        if ((rc = check_owners(q, h, err)))
+            return rc;
+        sqlite3_reset(q->find_hh);
+        sqlite3_bind_text(q->find_hh, 1, h->household_id, -1, SQLITE_STATIC);
+        s = sqlite3_step(q->find_hh);
+        if (s == SQLITE_ROW)
+            hh = sqlite3_column_int64(q->find_hh, 0);
+        sqlite3_reset(q->find_hh);
+        if (s != SQLITE_ROW)
+            return db_error(q, err, "查找户");
         /* Replacing: the old members and the old determination go; the
          * determination no longer matches the record. */
         sqlite3_stmt *del[] = {q->delete_members, q->delete_det, q->delete_persons};
@@ -510,16 +652,9 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         bind_household(q->update_hh, h, county);
         s = sqlite3_step(q->update_hh);
         sqlite3_reset(q->update_hh);
-    } else {
-        sqlite3_reset(q->insert_hh);
-        sqlite3_bind_text(q->insert_hh, 1, h->household_id, -1, SQLITE_STATIC);
-        bind_household(q->insert_hh, h, county);
-        s = sqlite3_step(q->insert_hh);
-        sqlite3_reset(q->insert_hh);
-        hh = sqlite3_last_insert_rowid(q->db);
+        if (s != SQLITE_DONE)
+            return db_error(q, err, "写入户");
     }
-    if (s != SQLITE_DONE)
-        return db_error(q, err, "写入户");
     sqlite3_reset(q->put_record);
     sqlite3_bind_int64(q->put_record, 1, hh);
     sqlite3_bind_text(q->put_record, 2, county, -1, SQLITE_STATIC);
@@ -533,6 +668,16 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     for (uint32_t i = 0; i < h->n_members; i++) {
         if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], h, err))) {
             sqlite3_reset(q->insert_member);
+            if (rc == JZ_EINPUT && is_new) {
+                /* R-HH-3: take the new household out again, whole. */
+                sqlite3_reset(q->delete_hh);
+                sqlite3_bind_int64(q->delete_hh, 1, hh);
+                s = sqlite3_step(q->delete_hh);
+                sqlite3_reset(q->delete_hh);
+                if (s == SQLITE_DONE)
+                    return rc;
+                rc = db_error(q, err, "撤回户");
+            }
             /* Half a household is written: only a rollback of the whole
              * transaction can undo it, so this is never an input error. */
             err->code = rc = JZ_EIO;
@@ -580,6 +725,15 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     memset(out, 0, sizeof *out);
+    /* A bulk import commits in batches with synchronous = NORMAL: in WAL
+     * mode a killed process still loses no committed batch, and a power cut
+     * can only lose the latest batches, which the import's own progress row
+     * (committed with them) makes the next import redo.  Marking it
+     * finished goes back to FULL first (sq_import_progress), so an import
+     * that has reported success is durable. */
+    jz_err src = exec(q, "PRAGMA synchronous = NORMAL", err);
+    if (src)
+        return src;
     if (sqlite3_prepare_v2(q->db,
                            "SELECT import, lines_done FROM imports WHERE path = ? AND size = ?"
                            " AND mtime = ? AND finished_at IS NULL ORDER BY import DESC LIMIT 1",
@@ -620,6 +774,13 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
     sqlite3_stmt *st = NULL;
     char now[32];
     now_text(now, sizeof now);
+    /* Finishing is its own transaction, made with FULL: syncing the WAL
+     * makes every batch before it durable too. */
+    if (finished && q->in_tx)
+        return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "导入完成标记须在事务之外写入");
+    jz_err src = finished ? exec(q, "PRAGMA synchronous = FULL", err) : JZ_OK;
+    if (src)
+        return src;
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE imports SET lines_done = ?, stored = stored + ?,"
                            " rejected = rejected + ?, finished_at = ? WHERE import = ?",

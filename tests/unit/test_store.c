@@ -157,6 +157,27 @@ static void store_replace_and_duplicates(void **state)
     assert_int_equal(jz_store_get_record(s, "H140902-000404", &rec, &err), JZ_ENOTFOUND);
     assert_int_equal(jz_store_get_record(s, other.members[0].id, &rec, &err), JZ_ENOTFOUND);
 
+    /* A stored household replaced by a version claiming someone else's
+     * member: refused, and the stored version stays as it was. */
+    char kept_id[sizeof other.members[1].id];
+    parse(text2, &other, &buf2);
+    memcpy(kept_id, other.members[1].id, sizeof kept_id);
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_put_household(s, &other, text2, "t:5", &err), JZ_OK);
+    memcpy(other.members[1].id, h.members[0].id, sizeof other.members[1].id);
+    assert_int_equal(jz_store_put_household(s, &other, "{\"changed\":1}", "t:6", &err), JZ_EINPUT);
+    assert_non_null(strstr(err.reason, "H140902-000101"));
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    assert_int_equal(jz_store_get_record(s, "H140902-000404", &rec, &err), JZ_OK);
+    assert_string_equal(rec, text2);
+    free(rec);
+    assert_int_equal(jz_store_get_record(s, kept_id, &rec, &err), JZ_OK);
+    free(rec);
+    assert_int_equal(jz_store_snapshot(s, "", &snap, &err), JZ_OK);
+    assert_int_equal(jz_snapshot_households(snap), 2);
+    jz_snapshot_free(snap);
+    parse(text2, &other, &buf2);
+
     /* A household without an ID cannot be stored. */
     other.household_id[0] = '\0';
     assert_int_equal(jz_store_put_household(s, &other, text2, "t:4", &err), JZ_EINPUT);
@@ -187,6 +208,15 @@ static void migration_from_version_1(void **state)
     assert_int_equal(jz_store_import_begin(s, "f.jsonl", 10, 20, &again, &err), JZ_OK);
     assert_int_equal(again.id, imp.id); /* unfinished: resumed */
     assert_int_equal(again.lines_done, 7);
+    /* Finished: only outside a transaction (it is the durable commit). */
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_import_progress(s, &again, 9, 1, 0, true, &err), JZ_EUSAGE);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    assert_int_equal(jz_store_import_progress(s, &again, 9, 1, 0, true, &err), JZ_OK);
+    jz_store_import next;
+    assert_int_equal(jz_store_import_begin(s, "f.jsonl", 10, 20, &next, &err), JZ_OK);
+    assert_true(next.id != imp.id); /* finished: a new import of the same file */
+    assert_int_equal(next.lines_done, 0);
     jz_store_close(s);
 }
 
