@@ -22,22 +22,45 @@ typedef struct path {
     char buf[JZ_ERR_FIELD_MAX];
 } path;
 
-/* Paths longer than the buffer are cut: they only label error messages. */
+/* Appends text to buf at *len, cut to fit (terminated). */
+static void path_put(path *p, size_t *len, const char *text, size_t n)
+{
+    size_t room = sizeof p->buf - 1 - *len;
+    if (n > room)
+        n = room;
+    memcpy(p->buf + *len, text, n);
+    *len += n;
+    p->buf[*len] = '\0';
+}
+
+/* Paths longer than the buffer are cut: they only label error messages.
+ * Built by hand rather than with snprintf: a record's reading builds dozens
+ * of them, and snprintf was a tenth of the time of parsing a record. */
 static void path_fmt(path *p, const char *prefix, const char *key)
 {
-    int k;
-    if (prefix && prefix[0])
-        k = snprintf(p->buf, sizeof p->buf, "%s.%s", prefix, key);
-    else
-        k = snprintf(p->buf, sizeof p->buf, "%s", key);
-    if (k < 0)
-        p->buf[0] = '\0';
+    size_t len = 0;
+    p->buf[0] = '\0';
+    if (prefix && prefix[0]) {
+        path_put(p, &len, prefix, strlen(prefix));
+        path_put(p, &len, ".", 1);
+    }
+    path_put(p, &len, key, strlen(key));
 }
 
 static void path_idx(path *p, const char *prefix, size_t i)
 {
-    if (snprintf(p->buf, sizeof p->buf, "%s[%zu]", prefix, i) < 0)
-        p->buf[0] = '\0';
+    char digits[24];
+    size_t n = sizeof digits;
+    do {
+        digits[--n] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i && n > 1);
+    digits[--n] = '[';
+    size_t len = 0;
+    p->buf[0] = '\0';
+    path_put(p, &len, prefix, strlen(prefix));
+    path_put(p, &len, digits + n, sizeof digits - n);
+    path_put(p, &len, "]", 1);
 }
 
 /* The value as text for an error message (strings without quotes). */

@@ -52,10 +52,12 @@ static void parse_slot(pipe_t *p, slot *s)
     for (size_t k = 0; k < s->n; k++) {
         jz_error *e = &s->err[k];
         jz_error_clear(e);
-        snprintf(e->source, sizeof e->source, "%s", p->path);
-        e->line = s->line[k];
         s->rc[k] =
             jz_household_parse(s->text + s->off[k], s->len[k], p->opts, &s->hh[k], &s->buf[k], e);
+        if (s->rc[k]) { /* only a refused record needs its file and line */
+            snprintf(e->source, sizeof e->source, "%s", p->path);
+            e->line = s->line[k];
+        }
     }
 }
 

@@ -172,7 +172,11 @@ static void now_text(char *buf, size_t n)
         strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
         last = t;
     }
-    snprintf(buf, n, "%s", text);
+    size_t len = strnlen(text, sizeof text - 1);
+    if (len >= n)
+        len = n - 1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
 }
 
 static int read_version(sq *q)
