@@ -35,6 +35,7 @@ int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 
 #endif

@@ -22,6 +22,7 @@ static void usage(FILE *f)
           "  show     显示一户及其最新认定结果和完整依据\n"
           "  stats    按市、县或乡镇统计各类对象户数、人数和金额\n"
           "  gen      生成确定性的模拟登记数据（JSON Lines 或 CSV），用于性能测试、演示和导入测试\n"
+          "  calendar 工作日计算：某日之后第 N 个工作日、两日之间的工作日数（含调休和法定节假日）\n"
           "\n"
           "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
           f);
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
     } commands[] = {
         {"assess", cmd_assess}, {"rules", cmd_rules}, {"init", cmd_init}, {"import", cmd_import},
         {"show", cmd_show},     {"stats", cmd_stats}, {"gen", cmd_gen},
+        {"calendar", cmd_calendar},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
