@@ -36,6 +36,9 @@ int cmd_import(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_staff(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 
 #endif

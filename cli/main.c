@@ -23,6 +23,9 @@ static void usage(FILE *f)
           "  stats    按市、县或乡镇统计各类对象户数、人数和金额\n"
           "  gen      生成确定性的模拟登记数据（JSON Lines 或 CSV），用于性能测试、演示和导入测试\n"
           "  calendar 工作日计算：某日之后第 N 个工作日、两日之间的工作日数（含调休和法定节假日）\n"
+          "  case     申请办理：受理、调查、核对、初审、公示、审核确认、决定、公布，期限提醒和文书\n"
+          "  staff    登记工作人员及其近亲属（近亲属申请须备案并入户调查）\n"
+          "  audit    校验审计日志（哈希链），发现被修改、删除或插入的记录\n"
           "\n"
           "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
           f);
@@ -81,7 +84,8 @@ int main(int argc, char **argv)
     } commands[] = {
         {"assess", cmd_assess}, {"rules", cmd_rules}, {"init", cmd_init}, {"import", cmd_import},
         {"show", cmd_show},     {"stats", cmd_stats}, {"gen", cmd_gen},
-        {"calendar", cmd_calendar},
+        {"calendar", cmd_calendar}, {"case", cmd_case}, {"staff", cmd_staff},
+        {"audit", cmd_audit},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)

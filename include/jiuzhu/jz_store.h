@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "jz_case.h"
 #include "jz_engine.h"
 #include "jz_err.h"
 #include "jz_household.h"
@@ -30,7 +31,7 @@ enum {
 };
 
 /* The schema version this build writes; older files are migrated on open. */
-#define JZ_STORE_SCHEMA_VERSION 2
+#define JZ_STORE_SCHEMA_VERSION 3
 
 /* Opens (or with JZ_STORE_CREATE creates) the store at `where`: a file path
  * (SQLite).  An existing store of an older schema is upgraded in place. */
@@ -139,5 +140,62 @@ typedef struct jz_stat_row {
  * determinations of households under region_prefix, ordered by region. */
 jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
                       void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
+
+/* ---- who writes ------------------------------------------------------------ */
+
+/* The person (or system) on whose behalf the following writes are made:
+ * recorded in the audit log with every write.  Default: "unknown". */
+void jz_store_set_actor(jz_store *s, const char *actor);
+
+/* ---- the procedure: cases (jz_case.h) --------------------------------------- */
+
+/* Creates case c (c->id is set) for a household in the store, with its
+ * 受理 step, in the caller's transaction; audited.  JZ_ENOTFOUND when the
+ * household is not in the store. */
+jz_err jz_store_case_create(jz_store *s, jz_case *c, const jz_case_step *step, jz_error *err);
+jz_err jz_store_case_get(jz_store *s, int64_t id, jz_case *c, jz_error *err);
+/* Writes the case as `after` with the step that made it so; the audit log
+ * gets both versions. */
+jz_err jz_store_case_update(jz_store *s, const jz_case *before, const jz_case *after,
+                            const jz_case_step *step, jz_error *err);
+/* The township's preliminary opinion: the units and reasons of the engine's
+ * determination (replacing any earlier opinion of the case), and the
+ * determination itself (JSON with its trace). */
+jz_err jz_store_case_set_opinion(jz_store *s, const jz_case *c, const jz_case_unit *u, size_t nu,
+                                 const jz_case_reason *r, size_t nr, const char *determination,
+                                 jz_error *err);
+jz_err jz_store_case_opinion(jz_store *s, int64_t id, jz_case_unit *u, size_t ucap, size_t *nu,
+                             jz_case_reason *r, size_t rcap, size_t *nr, jz_error *err);
+/* Every case under region_prefix ("" = all), open ones only if asked. */
+jz_err jz_store_case_list(jz_store *s, const char *region_prefix, bool open_only,
+                          void (*fn)(const jz_case *c, void *arg), void *arg, jz_error *err);
+jz_err jz_store_case_steps(jz_store *s, int64_t id, void (*fn)(const jz_case_step *st, void *arg),
+                           void *arg, jz_error *err);
+
+/* ---- staff and their close relatives (R-WF-5) -------------------------------- */
+
+/* Registers a member of staff (relative_id NULL) or a close relative of a
+ * registered one; audited. */
+jz_err jz_store_staff_put(jz_store *s, const char *county, const char *staff_id, const char *name,
+                          const char *unit, const char *relative_id, const char *relative_name,
+                          const char *relation, jz_error *err);
+/* Whether an ID number is a registered member of staff or a close relative
+ * of one: the staff member ("name（unit）") and the relation. */
+jz_err jz_store_staff_relative(jz_store *s, const char *id_number, char *staff_name, size_t n,
+                               char *relation, size_t rn, bool *found, jz_error *err);
+
+/* ---- the audit log ------------------------------------------------------------ */
+
+typedef struct jz_audit_report {
+    int64_t rows;       /* rows read */
+    int64_t bad_seq;    /* the first row found wrong, 0 if none */
+    char problem[256];  /* what is wrong with it (Chinese) */
+    int64_t head_seq;   /* the last row that checked out */
+    char head_hash[65]; /* its hash (hex): an anchor to keep outside */
+} jz_audit_report;
+
+/* Walks the chain from the first row: rep->bad_seq is the first row that
+ * was edited, deleted or inserted out of order. */
+jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err);
 
 #endif

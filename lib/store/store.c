@@ -354,3 +354,68 @@ void jz_snapshot_household(const jz_snapshot *s, size_t i, jz_household *h, jz_m
         m->name = NULL;
     }
 }
+
+void jz_store_set_actor(jz_store *s, const char *actor)
+{
+    s->ops->set_actor(s->impl, actor && actor[0] ? actor : "unknown");
+}
+
+jz_err jz_store_case_create(jz_store *s, jz_case *c, const jz_case_step *step, jz_error *err)
+{
+    return s->ops->case_create(s->impl, c, step, err);
+}
+
+jz_err jz_store_case_get(jz_store *s, int64_t id, jz_case *c, jz_error *err)
+{
+    return s->ops->case_get(s->impl, id, c, err);
+}
+
+jz_err jz_store_case_update(jz_store *s, const jz_case *before, const jz_case *after,
+                            const jz_case_step *step, jz_error *err)
+{
+    return s->ops->case_update(s->impl, before, after, step, err);
+}
+
+jz_err jz_store_case_set_opinion(jz_store *s, const jz_case *c, const jz_case_unit *u, size_t nu,
+                                 const jz_case_reason *r, size_t nr, const char *determination,
+                                 jz_error *err)
+{
+    return s->ops->case_set_opinion(s->impl, c, u, nu, r, nr, determination, err);
+}
+
+jz_err jz_store_case_opinion(jz_store *s, int64_t id, jz_case_unit *u, size_t ucap, size_t *nu,
+                             jz_case_reason *r, size_t rcap, size_t *nr, jz_error *err)
+{
+    return s->ops->case_opinion(s->impl, id, u, ucap, nu, r, rcap, nr, err);
+}
+
+jz_err jz_store_case_list(jz_store *s, const char *region_prefix, bool open_only,
+                          void (*fn)(const jz_case *c, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->case_list(s->impl, region_prefix ? region_prefix : "", open_only, fn, arg, err);
+}
+
+jz_err jz_store_case_steps(jz_store *s, int64_t id, void (*fn)(const jz_case_step *st, void *arg),
+                           void *arg, jz_error *err)
+{
+    return s->ops->case_steps(s->impl, id, fn, arg, err);
+}
+
+jz_err jz_store_staff_put(jz_store *s, const char *county, const char *staff_id, const char *name,
+                          const char *unit, const char *relative_id, const char *relative_name,
+                          const char *relation, jz_error *err)
+{
+    return s->ops->staff_put(s->impl, county, staff_id, name, unit, relative_id, relative_name,
+                             relation, err);
+}
+
+jz_err jz_store_staff_relative(jz_store *s, const char *id_number, char *staff_name, size_t n,
+                               char *relation, size_t rn, bool *found, jz_error *err)
+{
+    return s->ops->staff_relative(s->impl, id_number, staff_name, n, relation, rn, found, err);
+}
+
+jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err)
+{
+    return s->ops->audit_verify(s->impl, rep, err);
+}

@@ -33,6 +33,26 @@ typedef struct jz_store_ops {
                                 jz_date *date, jz_error *err);
     jz_err (*stats)(void *impl, int level_digits, const char *region_prefix,
                     void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
+    void (*set_actor)(void *impl, const char *actor);
+    jz_err (*case_create)(void *impl, jz_case *c, const jz_case_step *step, jz_error *err);
+    jz_err (*case_get)(void *impl, int64_t id, jz_case *c, jz_error *err);
+    jz_err (*case_update)(void *impl, const jz_case *before, const jz_case *after,
+                          const jz_case_step *step, jz_error *err);
+    jz_err (*case_set_opinion)(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
+                               const jz_case_reason *r, size_t nr, const char *determination,
+                               jz_error *err);
+    jz_err (*case_opinion)(void *impl, int64_t id, jz_case_unit *u, size_t ucap, size_t *nu,
+                           jz_case_reason *r, size_t rcap, size_t *nr, jz_error *err);
+    jz_err (*case_list)(void *impl, const char *prefix, bool open_only,
+                        void (*fn)(const jz_case *c, void *arg), void *arg, jz_error *err);
+    jz_err (*case_steps)(void *impl, int64_t id, void (*fn)(const jz_case_step *s, void *arg),
+                         void *arg, jz_error *err);
+    jz_err (*staff_put)(void *impl, const char *county, const char *staff_id, const char *name,
+                        const char *unit, const char *relative_id, const char *relative_name,
+                        const char *relation, jz_error *err);
+    jz_err (*staff_relative)(void *impl, const char *id_number, char *staff_name, size_t n,
+                             char *relation, size_t rn, bool *found, jz_error *err);
+    jz_err (*audit_verify)(void *impl, jz_audit_report *rep, jz_error *err);
 } jz_store_ops;
 
 extern const jz_store_ops jz__sqlite_ops;

@@ -4,7 +4,9 @@
  * migrations that upgrade an older file in place.
  *
  * Durability: synchronous=FULL with WAL, so a committed transaction survives
- * kill -9 and power loss alike, and an interrupted one leaves nothing.  The
+ * kill -9 and power loss alike, and an interrupted one leaves nothing (an
+ * import's batches use NORMAL until it is finished: see
+ * sq_import_begin).  The
  * members table is kept in (household, position) order (WITHOUT ROWID) so
  * that building a snapshot is one ordered scan.
  */
@@ -14,11 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <pthread.h>
-
-#include <sqlite3.h>
-
-#include "store_int.h"
+#include "sqlite_int.h"
 
 /* ---- schema and migrations ------------------------------------------------ */
 
@@ -113,43 +111,72 @@ static const char *const migrations[] = {
     "  lines_done INTEGER NOT NULL DEFAULT 0,"
     "  stored INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0) STRICT;"
     "CREATE INDEX imports_file ON imports(path, size, mtime);",
+    /* 2 -> 3: the procedure (cases, staff relatives) and the audit log. */
+    "CREATE TABLE staff("
+    "  staff_id TEXT PRIMARY KEY,"
+    "  county TEXT NOT NULL, name TEXT NOT NULL, unit TEXT NOT NULL) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE staff_relatives("
+    "  id_number TEXT NOT NULL,"
+    "  staff_id TEXT NOT NULL REFERENCES staff(staff_id),"
+    "  county TEXT NOT NULL, name TEXT NOT NULL, relation TEXT NOT NULL,"
+    "  PRIMARY KEY(id_number, staff_id)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE cases("
+    "  case_id INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL,"
+    "  hh INTEGER NOT NULL REFERENCES households(hh),"
+    "  region TEXT NOT NULL, household_id TEXT NOT NULL,"
+    "  applicant_id TEXT NOT NULL, applicant_name TEXT NOT NULL, members INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL, township_confirms INTEGER NOT NULL,"
+    "  staff_relative INTEGER NOT NULL, home_visited INTEGER NOT NULL,"
+    "  extended INTEGER NOT NULL, decision INTEGER NOT NULL, objections INTEGER NOT NULL,"
+    "  accepted_on INTEGER NOT NULL, investigated_on INTEGER NOT NULL,"
+    "  verified_on INTEGER NOT NULL, preliminary_on INTEGER NOT NULL,"
+    "  notice_from INTEGER NOT NULL, notice_until INTEGER NOT NULL,"
+    "  confirmed_on INTEGER NOT NULL, decided_on INTEGER NOT NULL, closed_on INTEGER NOT NULL,"
+    "  proposed_category INTEGER NOT NULL, proposed_persons INTEGER NOT NULL,"
+    "  proposed_monthly INTEGER NOT NULL, first_month TEXT NOT NULL,"
+    "  opinion TEXT NOT NULL DEFAULT '') STRICT;"
+    "CREATE INDEX cases_household ON cases(household_id);"
+    "CREATE INDEX cases_region ON cases(region);"
+    "CREATE TABLE case_steps("
+    "  step INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(case_id),"
+    "  county TEXT NOT NULL, action INTEGER NOT NULL, on_date INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, note TEXT NOT NULL, recorded_at TEXT NOT NULL) STRICT;"
+    "CREATE INDEX case_steps_case ON case_steps(case_id, step);"
+    "CREATE TABLE case_units("
+    "  case_id INTEGER NOT NULL REFERENCES cases(case_id), idx INTEGER NOT NULL,"
+    "  county TEXT NOT NULL, member INTEGER NOT NULL, label TEXT NOT NULL,"
+    "  programme INTEGER NOT NULL, persons INTEGER NOT NULL, monthly INTEGER NOT NULL,"
+    "  PRIMARY KEY(case_id, idx)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE case_reasons("
+    "  case_id INTEGER NOT NULL REFERENCES cases(case_id), idx INTEGER NOT NULL,"
+    "  county TEXT NOT NULL, rule TEXT NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL,"
+    "  holds INTEGER NOT NULL,"
+    "  PRIMARY KEY(case_id, idx)) STRICT, WITHOUT ROWID;"
+    /* Append-only: the triggers stop edits through SQL; the hash chain
+     * shows any that bypass them (sqlite_proc.c). */
+    "CREATE TABLE audit("
+    "  seq INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+    "  entity TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL,"
+    "  prev BLOB NOT NULL, hash BLOB NOT NULL) STRICT;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, '审计日志只能追加，不能修改'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, '审计日志只能追加，不能删除'); END;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
-typedef struct sq {
-    sqlite3 *db;
-    int version;
-    int in_tx;
-    sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members, *insert_member,
-        *owner, *delete_det, *insert_det, *delete_persons, *insert_person, *insert_pv;
-    /* param_values ids of the current run, by county and date */
-    struct {
-        int64_t run;
-        char county[7];
-        jz_date date;
-        int64_t pv;
-    } pv_cache[64];
-    /* The background checkpointer (see checkpointer()). */
-    struct {
-        sqlite3 *db;
-        pthread_t tid;
-        pthread_mutex_t mu;
-        pthread_cond_t cv;
-        bool started, stop, wanted, running;
-        int frames; /* in the log after the last commit */
-    } ck;
-    int page_size;
-} sq;
-
-static jz_err db_error(sq *q, jz_error *err, const char *what)
+jz_err jz__sq_error(sq *q, jz_error *err, const char *what)
 {
     return jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误（%s）：%s", what,
                         sqlite3_errmsg(q->db));
 }
 
-static jz_err exec(sq *q, const char *sql, jz_error *err)
+jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -160,7 +187,7 @@ static jz_err exec(sq *q, const char *sql, jz_error *err)
     return JZ_OK;
 }
 
-static void now_text(char *buf, size_t n)
+void jz__sq_now(char *buf, size_t n)
 {
     /* Called for every household of an import: format once a second. */
     static _Thread_local time_t last;
@@ -177,6 +204,17 @@ static void now_text(char *buf, size_t n)
         len = n - 1;
     memcpy(buf, text, len);
     buf[len] = '\0';
+}
+
+void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    if (n >= cap)
+        n = cap - 1;
+    if (t)
+        memcpy(dst, t, n);
+    dst[t ? n : 0] = '\0';
 }
 
 static int read_version(sq *q)
@@ -200,30 +238,30 @@ static jz_err migrate(sq *q, int target, jz_error *err)
                             "数据库由更新版本的 jiuzhu 创建（模式版本 %d），请升级 jiuzhu", v);
     if (v >= target)
         return JZ_OK;
-    jz_err rc = exec(q, "BEGIN IMMEDIATE", err);
+    jz_err rc = jz__sq_exec(q, "BEGIN IMMEDIATE", err);
     if (rc)
         return rc;
     for (int i = v; i < target && !rc; i++) {
-        rc = exec(q, migrations[i], err);
+        rc = jz__sq_exec(q, migrations[i], err);
         if (!rc) {
             char sql[128];
             snprintf(sql, sizeof sql,
                      "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '%d')",
                      i + 1);
-            rc = exec(q, sql, err);
+            rc = jz__sq_exec(q, sql, err);
         }
     }
     if (rc) {
-        exec(q, "ROLLBACK", NULL);
+        jz__sq_exec(q, "ROLLBACK", NULL);
         return rc;
     }
-    return exec(q, "COMMIT", err);
+    return jz__sq_exec(q, "COMMIT", err);
 }
 
 static jz_err prepare(sq *q, sqlite3_stmt **st, const char *sql, jz_error *err)
 {
     if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-        return db_error(q, err, "prepare");
+        return jz__sq_error(q, err, "prepare");
     return JZ_OK;
 }
 
@@ -323,7 +361,7 @@ static jz_err start_checkpointer(sq *q, const char *path, jz_error *err)
     }
     sqlite3_close(q->ck.db);
     q->ck.db = NULL;
-    return exec(q, "PRAGMA wal_autocheckpoint = 65536", err);
+    return jz__sq_exec(q, "PRAGMA wal_autocheckpoint = 65536", err);
 }
 
 static void stop_checkpointer(sq *q)
@@ -348,6 +386,7 @@ static void sq_close(void *impl)
     if (!q)
         return;
     stop_checkpointer(q);
+    jz__sq_batch_reset(q);
     /* Every statement of the connection, cached or not, so that closing
      * never fails (and leaks the connection) because one was left over. */
     sqlite3_stmt *st;
@@ -370,6 +409,7 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
     sq *q = calloc(1, sizeof *q);
     if (!q)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    snprintf(q->actor, sizeof q->actor, "unknown");
     int oflags = (flags & JZ_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     jz_err rc = JZ_OK;
@@ -381,19 +421,19 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
     sqlite3_busy_timeout(q->db, 10000);
     /* A registry is large: a big page cache keeps imports and snapshots off
      * the disk's critical path. */
-    if ((rc = exec(q, "PRAGMA foreign_keys = ON", err)) ||
-        (rc = exec(q, "PRAGMA cache_size = -262144", err)) ||
-        (rc = exec(q, "PRAGMA temp_store = MEMORY", err)))
+    if ((rc = jz__sq_exec(q, "PRAGMA foreign_keys = ON", err)) ||
+        (rc = jz__sq_exec(q, "PRAGMA cache_size = -262144", err)) ||
+        (rc = jz__sq_exec(q, "PRAGMA temp_store = MEMORY", err)))
         goto fail;
     if (!(flags & JZ_STORE_READONLY)) {
         /* 16 KiB pages, set before the first table: a registry is written
          * and read in bulk, and larger pages mean fewer page splits, log
          * frames and checkpoint copies (a 1,000,000-household import
          * measured about a tenth faster than with 4 KiB). */
-        if ((flags & JZ_STORE_CREATE) && (rc = exec(q, "PRAGMA page_size = 16384", err)))
+        if ((flags & JZ_STORE_CREATE) && (rc = jz__sq_exec(q, "PRAGMA page_size = 16384", err)))
             goto fail;
-        if ((rc = exec(q, "PRAGMA journal_mode = WAL", err)) ||
-            (rc = exec(q, "PRAGMA synchronous = FULL", err)) ||
+        if ((rc = jz__sq_exec(q, "PRAGMA journal_mode = WAL", err)) ||
+            (rc = jz__sq_exec(q, "PRAGMA synchronous = FULL", err)) ||
             (rc = migrate(q, target, err)) || (rc = start_checkpointer(q, path, err)))
             goto fail;
     }
@@ -411,6 +451,8 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
                       " VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(household_id) DO NOTHING",
                       err)) ||
         (rc = prepare(q, &q->delete_hh, "DELETE FROM households WHERE hh = ?", err)) ||
+        (rc = prepare(q, &q->old_record, "SELECT record FROM household_records WHERE hh = ?",
+                      err)) ||
         (rc = prepare(q, &q->update_hh,
                       "UPDATE households SET county=?2, region=?3, area=?4, assess_date=?5,"
                       " current_programme=?6, current_since=?7, current_amount=?8,"
@@ -448,6 +490,12 @@ fail:
     return rc;
 }
 
+static void sq_set_actor(void *impl, const char *actor)
+{
+    sq *q = impl;
+    snprintf(q->actor, sizeof q->actor, "%s", actor);
+}
+
 /* Before SQLite is first used: no allocation statistics (they take a global
  * mutex on every malloc), and multi-thread mode (each connection is used by
  * one thread at a time), so that SQLite takes no locks of its own. */
@@ -477,11 +525,13 @@ static int sq_version(const void *impl)
     return ((const sq *)impl)->version;
 }
 
+static void sq_rollback(void *impl);
+
 static jz_err sq_begin(void *impl, jz_error *err)
 {
     sq *q = impl;
     checkpoint_caught_up(q);
-    jz_err rc = exec(q, "BEGIN IMMEDIATE", err);
+    jz_err rc = jz__sq_exec(q, "BEGIN IMMEDIATE", err);
     if (!rc)
         q->in_tx = 1;
     return rc;
@@ -490,7 +540,13 @@ static jz_err sq_begin(void *impl, jz_error *err)
 static jz_err sq_commit(void *impl, jz_error *err)
 {
     sq *q = impl;
-    jz_err rc = exec(q, "COMMIT", err);
+    /* The households written in the transaction: one audit entry. */
+    jz_err rc = jz__sq_batch_flush(q, err);
+    if (rc) {
+        sq_rollback(q);
+        return rc;
+    }
+    rc = jz__sq_exec(q, "COMMIT", err);
     q->in_tx = 0;
     return rc;
 }
@@ -499,21 +555,11 @@ static void sq_rollback(void *impl)
 {
     sq *q = impl;
     if (q->in_tx)
-        exec(q, "ROLLBACK", NULL);
+        jz__sq_exec(q, "ROLLBACK", NULL);
     q->in_tx = 0;
+    jz__sq_batch_reset(q);
 }
 
-/* Copies a text column into a fixed buffer (cut to fit, terminated). */
-static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = (size_t)sqlite3_column_bytes(st, col);
-    if (n >= cap)
-        n = cap - 1;
-    if (t)
-        memcpy(dst, t, n);
-    dst[t ? n : 0] = '\0';
-}
 
 /* ---- households ------------------------------------------------------------ */
 
@@ -580,7 +626,7 @@ static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, cons
                             "此人已属于户 %s，不能同时属于户 %s（R-HH-3，防止重复纳入）", other,
                             h->household_id);
     }
-    return db_error(q, err, "写入成员");
+    return jz__sq_error(q, err, "写入成员");
 }
 
 /* R-HH-3 for a household about to replace its stored version: every
@@ -594,7 +640,7 @@ static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
         int st = sqlite3_step(q->owner);
         if (st == SQLITE_ROW) {
             char other[JZ_HOUSEHOLD_ID_MAX];
-            copy_text(other, sizeof other, q->owner, 0);
+            jz__sq_copy_text(other, sizeof other, q->owner, 0);
             sqlite3_reset(q->owner);
             if (strcmp(other, h->household_id) != 0) {
                 char field[32];
@@ -606,7 +652,7 @@ static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
         } else {
             sqlite3_reset(q->owner);
             if (st != SQLITE_DONE)
-                return db_error(q, err, "查找成员");
+                return jz__sq_error(q, err, "查找成员");
         }
     }
     return JZ_OK;
@@ -618,7 +664,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     sq *q = impl;
     char county[7], now[32];
     jz_region_county(&h->region, county);
-    now_text(now, sizeof now);
+    jz__sq_now(now, sizeof now);
     /* Nothing of a refused household may stay, without a savepoint per
      * household (it would cost a copy of every page it touches).
      *
@@ -641,10 +687,11 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     int s = sqlite3_step(q->insert_hh);
     sqlite3_reset(q->insert_hh);
     if (s != SQLITE_DONE)
-        return db_error(q, err, "写入户");
+        return jz__sq_error(q, err, "写入户");
     bool is_new = sqlite3_changes(q->db) == 1;
     if (is_new) {
         hh = sqlite3_last_insert_rowid(q->db);
+        jz__sq_batch_note(q, h->household_id, NULL);
     } else {
         if ((rc = check_owners(q, h, err)))
             return rc;
@@ -655,15 +702,27 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
             hh = sqlite3_column_int64(q->find_hh, 0);
         sqlite3_reset(q->find_hh);
         if (s != SQLITE_ROW)
-            return db_error(q, err, "查找户");
+            return jz__sq_error(q, err, "查找户");
         /* Replacing: the old members and the old determination go; the
          * determination no longer matches the record. */
+        char *old_record = NULL;
+        sqlite3_reset(q->old_record);
+        sqlite3_bind_int64(q->old_record, 1, hh);
+        if (sqlite3_step(q->old_record) == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(q->old_record, 0);
+            old_record = strdup(t ? (const char *)t : "");
+        }
+        sqlite3_reset(q->old_record);
+        if (!old_record)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        jz__sq_batch_note(q, h->household_id, old_record); /* nothing entered is lost */
+        free(old_record);
         sqlite3_stmt *del[] = {q->delete_members, q->delete_det, q->delete_persons};
         for (size_t i = 0; i < 3; i++) {
             sqlite3_reset(del[i]);
             sqlite3_bind_int64(del[i], 1, hh);
             if (sqlite3_step(del[i]) != SQLITE_DONE)
-                return db_error(q, err, "替换户");
+                return jz__sq_error(q, err, "替换户");
         }
         sqlite3_reset(q->update_hh);
         sqlite3_bind_int64(q->update_hh, 1, hh);
@@ -671,7 +730,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         s = sqlite3_step(q->update_hh);
         sqlite3_reset(q->update_hh);
         if (s != SQLITE_DONE)
-            return db_error(q, err, "写入户");
+            return jz__sq_error(q, err, "写入户");
     }
     sqlite3_reset(q->put_record);
     sqlite3_bind_int64(q->put_record, 1, hh);
@@ -682,7 +741,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     s = sqlite3_step(q->put_record);
     sqlite3_reset(q->put_record);
     if (s != SQLITE_DONE)
-        return db_error(q, err, "写入户记录");
+        return jz__sq_error(q, err, "写入户记录");
     for (uint32_t i = 0; i < h->n_members; i++) {
         if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], h, err))) {
             sqlite3_reset(q->insert_member);
@@ -692,9 +751,13 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
                 sqlite3_bind_int64(q->delete_hh, 1, hh);
                 s = sqlite3_step(q->delete_hh);
                 sqlite3_reset(q->delete_hh);
-                if (s == SQLITE_DONE)
+                if (s == SQLITE_DONE) {
+                    /* Not stored after all: not in the audit entry either. */
+                    if (q->batch.ids && json_array_size(q->batch.ids) > 0)
+                        json_array_remove(q->batch.ids, json_array_size(q->batch.ids) - 1);
                     return rc;
-                rc = db_error(q, err, "撤回户");
+                }
+                rc = jz__sq_error(q, err, "撤回户");
             }
             /* Half a household is written: only a rollback of the whole
              * transaction can undo it, so this is never an input error. */
@@ -717,7 +780,7 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
                            " SELECT r.record FROM members m JOIN household_records r"
                            " ON r.hh = m.hh WHERE m.id_number = ?1 LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_error(q, err, "查询户");
+        return jz__sq_error(q, err, "查询户");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     jz_err rc = JZ_OK;
     int s = sqlite3_step(st);
@@ -729,7 +792,7 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
     } else if (s == SQLITE_DONE) {
         rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
     } else {
-        rc = db_error(q, err, "查询户");
+        rc = jz__sq_error(q, err, "查询户");
     }
     sqlite3_finalize(st);
     return rc;
@@ -749,14 +812,14 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
      * (committed with them) makes the next import redo.  Marking it
      * finished goes back to FULL first (sq_import_progress), so an import
      * that has reported success is durable. */
-    jz_err src = exec(q, "PRAGMA synchronous = NORMAL", err);
+    jz_err src = jz__sq_exec(q, "PRAGMA synchronous = NORMAL", err);
     if (src)
         return src;
     if (sqlite3_prepare_v2(q->db,
                            "SELECT import, lines_done FROM imports WHERE path = ? AND size = ?"
                            " AND mtime = ? AND finished_at IS NULL ORDER BY import DESC LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_error(q, err, "查询导入记录");
+        return jz__sq_error(q, err, "查询导入记录");
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, size);
     sqlite3_bind_int64(st, 3, mtime);
@@ -768,11 +831,11 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
     }
     sqlite3_finalize(st);
     char now[32];
-    now_text(now, sizeof now);
+    jz__sq_now(now, sizeof now);
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO imports(path, size, mtime, started_at) VALUES(?,?,?,?)", -1,
                            &st, NULL) != SQLITE_OK)
-        return db_error(q, err, "记录导入");
+        return jz__sq_error(q, err, "记录导入");
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, size);
     sqlite3_bind_int64(st, 3, mtime);
@@ -780,7 +843,7 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
-        return db_error(q, err, "记录导入");
+        return jz__sq_error(q, err, "记录导入");
     out->id = sqlite3_last_insert_rowid(q->db);
     return JZ_OK;
 }
@@ -791,19 +854,24 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     char now[32];
-    now_text(now, sizeof now);
+    jz__sq_now(now, sizeof now);
+    if (!finished) {
+        char what[320];
+        snprintf(what, sizeof what, "import:%lld lines<=%ld", (long long)imp->id, lines_done);
+        jz__sq_batch_source(q, what);
+    }
     /* Finishing is its own transaction, made with FULL: syncing the WAL
      * makes every batch before it durable too. */
     if (finished && q->in_tx)
         return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "导入完成标记须在事务之外写入");
-    jz_err src = finished ? exec(q, "PRAGMA synchronous = FULL", err) : JZ_OK;
+    jz_err src = finished ? jz__sq_exec(q, "PRAGMA synchronous = FULL", err) : JZ_OK;
     if (src)
         return src;
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE imports SET lines_done = ?, stored = stored + ?,"
                            " rejected = rejected + ?, finished_at = ? WHERE import = ?",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_error(q, err, "记录导入进度");
+        return jz__sq_error(q, err, "记录导入进度");
     sqlite3_bind_int64(st, 1, lines_done);
     sqlite3_bind_int64(st, 2, stored);
     sqlite3_bind_int64(st, 3, rejected);
@@ -814,7 +882,7 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
     sqlite3_bind_int64(st, 5, imp->id);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : db_error(q, err, "记录导入进度");
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录导入进度");
 }
 
 /* ---- snapshot -------------------------------------------------------------- */
@@ -868,7 +936,7 @@ static void *read_members(void *arg)
         size_t j = s->first_member[h] + (size_t)idx;
         job->filled++;
         int c = 3; /* hh, idx, county */
-        copy_text(s->id[j], JZ_IDNUM_BUF, ms, c++);
+        jz__sq_copy_text(s->id[j], JZ_IDNUM_BUF, ms, c++);
         c++; /* name: not needed by the engine */
         s->birth[j] = sqlite3_column_int(ms, c++);
         s->deceased[j] = sqlite3_column_int(ms, c++);
@@ -914,7 +982,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
     int plen = (int)strlen(prefix);
     /* One read transaction, so that the households and their member counts
      * are one state of the database. */
-    if ((rc = exec(q, "BEGIN", err)))
+    if ((rc = jz__sq_exec(q, "BEGIN", err)))
         goto done;
     if (sqlite3_prepare_v2(q->db,
                            "SELECT count(*), total(n_members) FROM households"
@@ -925,7 +993,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
                            " current_programme, current_since, current_amount, n_members"
                            " FROM households WHERE substr(region, 1, ?1) = ?2 ORDER BY hh",
                            -1, &hs, NULL) != SQLITE_OK) {
-        rc = db_error(q, err, "读取快照");
+        rc = jz__sq_error(q, err, "读取快照");
         goto done;
     }
     /* Size the columns once: regrowing a million rows costs more than
@@ -946,8 +1014,8 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
             goto done;
         size_t i = s->n_households - 1;
         s->key[i] = sqlite3_column_int64(hs, 0);
-        copy_text(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, hs, 1);
-        copy_text(s->region[i].code, sizeof s->region[i].code, hs, 2);
+        jz__sq_copy_text(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, hs, 1);
+        jz__sq_copy_text(s->region[i].code, sizeof s->region[i].code, hs, 2);
         s->region[i].len = (unsigned char)strlen(s->region[i].code);
         s->area[i] = (uint8_t)sqlite3_column_int(hs, 3);
         s->assess_date[i] = sqlite3_column_int(hs, 4);
@@ -959,7 +1027,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
         members += s->household_size[i];
     }
     if (st != SQLITE_DONE) {
-        rc = db_error(q, err, "读取快照");
+        rc = jz__sq_error(q, err, "读取快照");
         goto done;
     }
     /* The member positions are known from the counts: fill them in two
@@ -991,7 +1059,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
 done:
     sqlite3_finalize(hs);
     sqlite3_finalize(cnt);
-    exec(q, "COMMIT", NULL);
+    jz__sq_exec(q, "COMMIT", NULL);
     if (rc) {
         jz_snapshot_free(s);
         return rc;
@@ -1008,12 +1076,12 @@ static jz_err sq_run_begin(void *impl, jz_date date, const char *prefix, const c
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     char now[32];
-    now_text(now, sizeof now);
+    jz__sq_now(now, sizeof now);
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO runs(county, started_at, assess_date, overrides)"
                            " VALUES(?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_error(q, err, "记录评估批次");
+        return jz__sq_error(q, err, "记录评估批次");
     sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, date);
@@ -1021,7 +1089,7 @@ static jz_err sq_run_begin(void *impl, jz_date date, const char *prefix, const c
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
-        return db_error(q, err, "记录评估批次");
+        return jz__sq_error(q, err, "记录评估批次");
     *run = sqlite3_last_insert_rowid(q->db);
     memset(q->pv_cache, 0, sizeof q->pv_cache);
     return JZ_OK;
@@ -1045,7 +1113,7 @@ static jz_err param_row(sq *q, int64_t run, const char *county, jz_date date,
                            "SELECT pv FROM param_values WHERE run = ? AND county = ? AND"
                            " assess_date = ?",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_error(q, err, "查询参数");
+        return jz__sq_error(q, err, "查询参数");
     sqlite3_bind_int64(st, 1, run);
     sqlite3_bind_text(st, 2, county, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, date);
@@ -1062,7 +1130,7 @@ static jz_err param_row(sq *q, int64_t run, const char *county, jz_date date,
         sqlite3_reset(q->insert_pv);
         if (s != SQLITE_DONE) {
             sqlite3_finalize(st);
-            return db_error(q, err, "记录参数");
+            return jz__sq_error(q, err, "记录参数");
         }
         *pv = sqlite3_last_insert_rowid(q->db);
     }
@@ -1098,7 +1166,7 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, jz_error *
     sq *q = impl;
     jz_err rc = JZ_OK;
     if (!prefix[0])
-        return exec(q, "DELETE FROM person_results; DELETE FROM determinations;", err);
+        return jz__sq_exec(q, "DELETE FROM person_results; DELETE FROM determinations;", err);
     const char *sql[] = {"DELETE FROM person_results WHERE hh IN (SELECT hh FROM households"
                          " WHERE substr(region, 1, ?1) = ?2)",
                          "DELETE FROM determinations WHERE hh IN (SELECT hh FROM households"
@@ -1106,11 +1174,11 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, jz_error *
     for (int i = 0; i < 2 && !rc; i++) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(q->db, sql[i], -1, &st, NULL) != SQLITE_OK)
-            return db_error(q, err, "清除旧认定结果");
+            return jz__sq_error(q, err, "清除旧认定结果");
         sqlite3_bind_int(st, 1, (int)strlen(prefix));
         sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = db_error(q, err, "清除旧认定结果");
+            rc = jz__sq_error(q, err, "清除旧认定结果");
         sqlite3_finalize(st);
     }
     return rc;
@@ -1148,7 +1216,7 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
     sqlite3_bind_int(st, c++, r->exit ? r->exit_until : 0);
     sqlite3_bind_text(st, c++, decisive, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        return db_error(q, err, "写入认定结果");
+        return jz__sq_error(q, err, "写入认定结果");
     /* Person rows only where something applies to the person. */
     for (uint32_t k = 0; k < r->n_persons; k++) {
         const jz_person_result *p = &r->persons[k];
@@ -1170,7 +1238,7 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
         sqlite3_bind_int(st, c++, p->death_check_due);
         sqlite3_bind_int(st, c++, p->death_change_from);
         if (sqlite3_step(st) != SQLITE_DONE)
-            return db_error(q, err, "写入个人认定结果");
+            return jz__sq_error(q, err, "写入个人认定结果");
     }
     return JZ_OK;
 }
@@ -1189,14 +1257,14 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
                            " FROM determinations d JOIN households h ON h.hh = d.hh"
                            " WHERE h.household_id = ?",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_error(q, err, "查询认定结果");
+        return jz__sq_error(q, err, "查询认定结果");
     sqlite3_bind_text(st, 1, household_id, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     if (s != SQLITE_ROW) {
         sqlite3_finalize(st);
         return s == SQLITE_DONE ? jz_error_set(err, JZ_ENOTFOUND, "household_id", household_id,
                                                "这一户还没有批量评估结果")
-                                : db_error(q, err, "查询认定结果");
+                                : jz__sq_error(q, err, "查询认定结果");
     }
     int64_t hh = sqlite3_column_int64(st, 0);
     *run = sqlite3_column_int64(st, 1);
@@ -1231,7 +1299,7 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
         r->persons[k].counted = 1;
     if (sqlite3_prepare_v2(q->db, "SELECT * FROM person_results WHERE hh = ?", -1, &st, NULL) !=
         SQLITE_OK)
-        return db_error(q, err, "查询认定结果");
+        return jz__sq_error(q, err, "查询认定结果");
     sqlite3_bind_int64(st, 1, hh);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         int k = sqlite3_column_int(st, 1);
@@ -1251,7 +1319,7 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
         p->death_change_from = sqlite3_column_int(st, 11);
     }
     if (s != SQLITE_DONE)
-        rc = db_error(q, err, "查询认定结果");
+        rc = jz__sq_error(q, err, "查询认定结果");
     sqlite3_finalize(st);
     return rc;
 }
@@ -1279,7 +1347,7 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
             " WHERE substr(h.region, 1, ?2) = ?3"
             " GROUP BY r, d.category ORDER BY r, d.category",
             -1, &st, NULL) != SQLITE_OK)
-        return db_error(q, err, "统计");
+        return jz__sq_error(q, err, "统计");
     sqlite3_bind_int(st, 1, level);
     sqlite3_bind_int(st, 2, (int)strlen(prefix));
     sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
@@ -1298,7 +1366,7 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
         row.single_monthly = sqlite3_column_int64(st, 8);
         fn(&row, arg);
     }
-    jz_err rc = s == SQLITE_DONE ? JZ_OK : db_error(q, err, "统计");
+    jz_err rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "统计");
     sqlite3_finalize(st);
     return rc;
 }
@@ -1320,4 +1388,15 @@ const jz_store_ops jz__sqlite_ops = {
     .put_determination = sq_put_determination,
     .get_determination = sq_get_determination,
     .stats = sq_stats,
+    .set_actor = sq_set_actor,
+    .case_create = jz__sq_case_create,
+    .case_get = jz__sq_case_get,
+    .case_update = jz__sq_case_update,
+    .case_set_opinion = jz__sq_case_set_opinion,
+    .case_opinion = jz__sq_case_opinion,
+    .case_list = jz__sq_case_list,
+    .case_steps = jz__sq_case_steps,
+    .staff_put = jz__sq_staff_put,
+    .staff_relative = jz__sq_staff_relative,
+    .audit_verify = jz__sq_audit_verify,
 };

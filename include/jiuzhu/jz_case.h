@@ -1,0 +1,191 @@
+/*
+ * jz_case.h - the procedure of an application (seed 001 四, POLICY.md §11).
+ *
+ * One case per application, for one household, assessed against every
+ * programme at once (R-ONE-1).  Its steps (R-WF-1):
+ *
+ *   受理 (accept) → 家庭经济状况调查 (investigate) → 信息核对 (verify) →
+ *   乡镇初审 (preliminary: the engine's determination is attached) →
+ *   公示 7 days (notice; an objection sends it back to investigation,
+ *   R-WF-4) → 县级审核确认 (confirm) → decision (decide: approve or refuse)
+ *   → 公布 / 书面通知 (publish), which closes the case.
+ *
+ * Beside the steps: 入户调查 (home visit, required before confirming a case
+ * of a staff member's close relative, R-WF-5), and the extension to 45
+ * working days for one of the four reasons of seed 001 四(二).
+ *
+ * This module is pure: the rules of which step may follow which, and the
+ * deadlines in working days.  The store keeps cases and their steps; the
+ * command line (`jiuzhu case ...`) puts them together.
+ */
+#ifndef JZ_CASE_H
+#define JZ_CASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jz_calendar.h"
+#include "jz_date.h"
+#include "jz_err.h"
+#include "jz_engine.h"
+#include "jz_household.h"
+#include "jz_money.h"
+
+typedef enum jz_case_state {
+    JZ_CASE_ACCEPTED = 0,  /* 已受理，待启动家庭经济状况调查 */
+    JZ_CASE_INVESTIGATING, /* 家庭经济状况调查中 */
+    JZ_CASE_VERIFYING,     /* 信息核对中 */
+    JZ_CASE_PRELIMINARY,   /* 乡镇已提出初审意见，待公示 */
+    JZ_CASE_NOTICE,        /* 公示中 */
+    JZ_CASE_CONFIRMED,     /* 县级已审核确认，待作出决定 */
+    JZ_CASE_DECIDED,       /* 已决定，待公布（批准）或待送达书面通知（不予批准） */
+    JZ_CASE_CLOSED,        /* 已公布或已通知：办结 */
+    JZ_CASE_STATE_COUNT
+} jz_case_state;
+
+typedef enum jz_case_action {
+    JZ_ACT_ACCEPT = 0,
+    JZ_ACT_INVESTIGATE,
+    JZ_ACT_VERIFY,
+    JZ_ACT_PRELIMINARY,
+    JZ_ACT_NOTICE,
+    JZ_ACT_OBJECT,
+    JZ_ACT_CONFIRM,
+    JZ_ACT_DECIDE,
+    JZ_ACT_PUBLISH,
+    JZ_ACT_HOME_VISIT,
+    JZ_ACT_EXTEND,
+    JZ_ACT_COUNT
+} jz_case_action;
+
+/* The four reasons of seed 001 四(二) that allow 45 working days. */
+typedef enum jz_extend_reason {
+    JZ_EXT_NONE = 0,
+    JZ_EXT_OBJECTION,  /* 公示有异议 */
+    JZ_EXT_SEPARATED,  /* 人户分离 */
+    JZ_EXT_ELSEWHERE,  /* 异地申办 */
+    JZ_EXT_HARD,       /* 家庭经济状况调查难度较大 */
+    JZ_EXT_COUNT
+} jz_extend_reason;
+
+typedef enum jz_decision { JZ_DECISION_NONE = 0, JZ_DECISION_APPROVED, JZ_DECISION_REFUSED } jz_decision;
+
+/* English names (command line, JSON) and Chinese names (messages). */
+extern const char *const jz_case_state_names[JZ_CASE_STATE_COUNT];
+extern const char *const jz_case_state_zh[JZ_CASE_STATE_COUNT];
+extern const char *const jz_case_action_names[JZ_ACT_COUNT];
+extern const char *const jz_case_action_zh[JZ_ACT_COUNT];
+extern const char *const jz_extend_reason_names[JZ_EXT_COUNT];
+extern const char *const jz_extend_reason_zh[JZ_EXT_COUNT];
+
+/* Statutory periods (seed 001 四(二), R-WF-1, R-WF-2). */
+#define JZ_CASE_DAYS 30            /* working days from 受理 to the decision */
+#define JZ_CASE_DAYS_TOWNSHIP 20   /* where the township has the power to confirm */
+#define JZ_CASE_DAYS_EXTENDED 45   /* extended for one of the four reasons */
+#define JZ_CASE_START_DAYS 3       /* investigation, then verification, start within */
+#define JZ_CASE_CONFIRM_DAYS 10    /* county review after the notice period */
+#define JZ_CASE_REFUSAL_DAYS 3     /* written refusal after the decision */
+#define JZ_CASE_NOTICE_DAYS 7      /* 公示, calendar days */
+
+/* A case as stored.  Dates are JZ_DATE_NONE until the step happened. */
+typedef struct jz_case {
+    int64_t id;
+    char county[7];
+    char region[13]; /* the household's region (village, 12 digits, usually) */
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    char applicant_id[JZ_IDNUM_BUF]; /* the member who applies for the family (R-WF-6) */
+    char applicant_name[64];
+    int members;
+    uint8_t state;        /* jz_case_state */
+    bool township_confirms; /* 20 working days */
+    bool staff_relative;  /* R-WF-5: 备案 */
+    bool home_visited;    /* 入户调查 recorded */
+    uint8_t extended;     /* jz_extend_reason */
+    uint8_t decision;     /* jz_decision */
+    int objections;
+    jz_date accepted_on, investigated_on, verified_on, preliminary_on, notice_from, notice_until,
+        confirmed_on, decided_on, closed_on;
+    /* The township's preliminary opinion: the engine's result on that day. */
+    uint8_t proposed_category; /* jz_category */
+    uint8_t proposed_persons;  /* JZ_PCAT_* bits found for any member */
+    jz_fen proposed_monthly;   /* household + own units, per month */
+    char first_month[8];       /* "YYYY-MM" when approved */
+} jz_case;
+
+/* A unit of the decision: the household, or a member with a unit of his
+ * own (单人保 under R-SINGLE-1/2, 特困 under R-TK). */
+typedef enum jz_unit_programme {
+    JZ_UNIT_DIBAO = 0,
+    JZ_UNIT_DIBAO_EXPENDITURE,
+    JZ_UNIT_MARGINAL,
+    JZ_UNIT_RIGID_EXPENDITURE,
+    JZ_UNIT_SINGLE_DIBAO,
+    JZ_UNIT_TEKUN,
+    JZ_UNIT_PROGRAMME_COUNT
+} jz_unit_programme;
+extern const char *const jz_unit_programme_names[JZ_UNIT_PROGRAMME_COUNT];
+extern const char *const jz_unit_programme_zh[JZ_UNIT_PROGRAMME_COUNT];
+
+typedef struct jz_case_unit {
+    int member;        /* -1: the household; else the member's index */
+    char label[64];    /* 全户, or the member's name */
+    uint8_t programme; /* jz_unit_programme */
+    int persons;
+    jz_fen monthly;
+} jz_case_unit;
+#define JZ_CASE_UNITS_MAX (1 + JZ_MAX_MEMBERS)
+
+/* A reason of the preliminary opinion, from the trace: a rule that decided
+ * the outcome, what was found and the rule's source. */
+typedef struct jz_case_reason {
+    bool holds; /* the rule held (a finding) or not (a reason for refusal) */
+    char rule[16];
+    char text[1024];
+    char source[256];
+} jz_case_reason;
+#define JZ_CASE_REASONS_MAX 16
+
+/* One recorded step: who did what, when, with a note. */
+typedef struct jz_case_step {
+    int64_t case_id;
+    uint8_t action; /* jz_case_action */
+    jz_date on;
+    char actor[64];
+    char note[512];
+} jz_case_step;
+
+/*
+ * Whether `action` may happen on case c on date `on`.  JZ_OK, or JZ_EINPUT
+ * with err's reason (Chinese) saying what must happen first: confirming
+ * before the 公示 period has ended, deciding twice, acting on a closed
+ * case, an objection outside the 公示 period, a date before the previous
+ * step, confirming a staff relative's case without a home visit...
+ * (JZ_ACT_ACCEPT is never legal on an existing case.)
+ */
+jz_err jz_case_check(const jz_case *c, jz_case_action action, jz_date on, jz_error *err);
+
+/* The working days allowed for the whole procedure: 30, 20 or 45. */
+int jz_case_days(const jz_case *c);
+
+/* The deadlines of an open case: the current step's (JZ_DATE_NONE if the
+ * step has none) and the overall one (the decision; JZ_DATE_NONE once
+ * decided).  `what` (may be NULL) gets a Chinese label of the step due. */
+jz_err jz_case_deadlines(const jz_case *c, const jz_calendar *cal, jz_date *step_due,
+                         jz_date *overall_due, const char **what, jz_error *err);
+
+/* The case as a JSON object text (malloc'd): the audit log's before and
+ * after, and `case show --json`. */
+char *jz_case_json(const jz_case *c);
+
+/* The units of a determination r of household h (R-ONE-1: every programme
+ * at once): the household's own category if any, then each member with a
+ * unit of his own.  Returns how many (at most JZ_CASE_UNITS_MAX). */
+size_t jz_case_units(const jz_household *h, const jz_result *r, jz_case_unit *out);
+
+/* The reasons of determination r with its trace t: the decisive rules, each
+ * with the trace's finding for it and its source.  Returns how many. */
+size_t jz_case_reasons(const jz_household *h, const jz_result *r, const jz_trace *t,
+                       jz_case_reason *out, size_t cap);
+
+#endif

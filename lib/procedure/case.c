@@ -1,0 +1,327 @@
+/*
+ * case.c - the rules of the procedure: which step may follow which, and
+ * the deadlines in working days (seed 001 四, POLICY.md R-WF-1..5).
+ *
+ * Every refusal says, in Chinese, what must happen first.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "jiuzhu/jz_case.h"
+#include "jiuzhu/jz_rules.h"
+
+const char *const jz_case_state_names[JZ_CASE_STATE_COUNT] = {
+    "accepted", "investigating", "verifying", "preliminary",
+    "notice",   "confirmed",     "decided",   "closed"};
+const char *const jz_case_state_zh[JZ_CASE_STATE_COUNT] = {
+    "已受理，待启动家庭经济状况调查", "家庭经济状况调查中", "信息核对中",
+    "乡镇已提出初审意见，待公示",     "公示中",             "县级已审核确认，待作出决定",
+    "已作出决定，待公布或送达通知",   "已办结"};
+const char *const jz_case_action_names[JZ_ACT_COUNT] = {
+    "accept",  "investigate", "verify",  "preliminary", "notice", "object",
+    "confirm", "decide",      "publish", "home-visit",  "extend"};
+const char *const jz_case_action_zh[JZ_ACT_COUNT] = {
+    "受理",         "启动家庭经济状况调查", "信息核对", "乡镇初审", "公示",    "公示异议",
+    "县级审核确认", "作出决定",             "公布",     "入户调查", "延长期限"};
+const char *const jz_extend_reason_names[JZ_EXT_COUNT] = {"", "objection", "separated",
+                                                          "elsewhere", "hard-investigation"};
+const char *const jz_extend_reason_zh[JZ_EXT_COUNT] = {"", "公示有异议", "人户分离", "异地申办",
+                                                       "家庭经济状况调查难度较大"};
+const char *const jz_unit_programme_names[JZ_UNIT_PROGRAMME_COUNT] = {
+    "dibao", "dibao_expenditure", "marginal", "rigid_expenditure", "single_dibao", "tekun"};
+const char *const jz_unit_programme_zh[JZ_UNIT_PROGRAMME_COUNT] = {
+    "最低生活保障", "支出型贫困低保", "低保边缘家庭", "刚性支出困难家庭", "单人保", "特困人员供养"};
+
+__attribute__((format(printf, 3, 4))) static jz_err refuse(jz_error *err, jz_case_action a,
+                                                           const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    return jz_error_set(err, JZ_EINPUT, jz_case_action_names[a], NULL, "不能%s：%s",
+                        jz_case_action_zh[a], why);
+}
+
+/* The date of the latest step, which a new step may not precede. */
+static jz_date last_step(const jz_case *c)
+{
+    jz_date d[] = {c->accepted_on,  c->investigated_on, c->verified_on,
+                   c->preliminary_on, c->notice_from,   c->confirmed_on,
+                   c->decided_on,   c->closed_on};
+    jz_date m = JZ_DATE_NONE;
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        if (d[i] > m)
+            m = d[i];
+    return m;
+}
+
+jz_err jz_case_check(const jz_case *c, jz_case_action a, jz_date on, jz_error *err)
+{
+    char d[JZ_DATE_BUF];
+    if (a == JZ_ACT_ACCEPT)
+        return refuse(err, a, "本案已经受理过");
+    if (c->state == JZ_CASE_CLOSED)
+        return refuse(err, a, "案件已办结（已公布或已通知），不能再办理；情况变化请另行申请或启动复核");
+    jz_date last = last_step(c);
+    if (on < last) {
+        jz_date_format(last, d, sizeof d);
+        return refuse(err, a, "日期早于本案上一步骤的日期 %s", d);
+    }
+    switch (a) {
+    case JZ_ACT_INVESTIGATE:
+        if (c->state != JZ_CASE_ACCEPTED)
+            return refuse(err, a, "家庭经济状况调查已经启动（当前：%s）", jz_case_state_zh[c->state]);
+        return JZ_OK;
+    case JZ_ACT_VERIFY:
+        if (c->state != JZ_CASE_INVESTIGATING)
+            return refuse(err, a, "须先启动家庭经济状况调查，信息核对随后进行（当前：%s）",
+                          jz_case_state_zh[c->state]);
+        return JZ_OK;
+    case JZ_ACT_PRELIMINARY:
+        if (c->state != JZ_CASE_VERIFYING)
+            return refuse(err, a, "须先完成家庭经济状况调查和信息核对（当前：%s）",
+                          jz_case_state_zh[c->state]);
+        return JZ_OK;
+    case JZ_ACT_NOTICE:
+        if (c->state != JZ_CASE_PRELIMINARY)
+            return refuse(err, a, "须先由乡镇提出初审意见，再在村（社区）公示（当前：%s）",
+                          jz_case_state_zh[c->state]);
+        return JZ_OK;
+    case JZ_ACT_OBJECT:
+        if (c->state != JZ_CASE_NOTICE)
+            return refuse(err, a, "只有公示期间才能提出公示异议（当前：%s）",
+                          jz_case_state_zh[c->state]);
+        if (on > c->notice_until) {
+            jz_date_format(c->notice_until, d, sizeof d);
+            return refuse(err, a, "公示期已于 %s 结束", d);
+        }
+        return JZ_OK;
+    case JZ_ACT_CONFIRM:
+        if (c->state != JZ_CASE_NOTICE)
+            return refuse(err, a, "须先公示乡镇初审意见 7 天（当前：%s）", jz_case_state_zh[c->state]);
+        if (on <= c->notice_until) {
+            jz_date_format(c->notice_until, d, sizeof d);
+            return refuse(err, a, "公示期至 %s 才结束，公示期满且无异议后方可审核确认", d);
+        }
+        if (c->staff_relative && !c->home_visited)
+            return refuse(err, a,
+                          "申请人或家庭成员是经办人员的近亲属（已备案），须先记录入户调查"
+                          "（R-WF-5）");
+        return JZ_OK;
+    case JZ_ACT_DECIDE:
+        if (c->state == JZ_CASE_DECIDED)
+            return refuse(err, a, "本案已作出决定（%s），不能重复决定",
+                          c->decision == JZ_DECISION_APPROVED ? "批准" : "不予批准");
+        if (c->state != JZ_CASE_CONFIRMED)
+            return refuse(err, a, "须先由县级民政部门审核确认（当前：%s）", jz_case_state_zh[c->state]);
+        return JZ_OK;
+    case JZ_ACT_PUBLISH:
+        if (c->state != JZ_CASE_DECIDED)
+            return refuse(err, a, "须先作出决定（当前：%s）", jz_case_state_zh[c->state]);
+        return JZ_OK;
+    case JZ_ACT_HOME_VISIT:
+        if (c->state >= JZ_CASE_CONFIRMED)
+            return refuse(err, a, "县级已审核确认，入户调查应在审核确认之前（当前：%s）",
+                          jz_case_state_zh[c->state]);
+        return JZ_OK;
+    case JZ_ACT_EXTEND:
+        if (c->state >= JZ_CASE_DECIDED)
+            return refuse(err, a, "本案已作出决定，办理期限不再延长");
+        if (c->extended)
+            return refuse(err, a, "本案已延长过期限（%s），最长 45 个工作日",
+                          jz_extend_reason_zh[c->extended]);
+        return JZ_OK;
+    default:
+        return refuse(err, a, "未知步骤");
+    }
+}
+
+int jz_case_days(const jz_case *c)
+{
+    if (c->extended)
+        return JZ_CASE_DAYS_EXTENDED;
+    return c->township_confirms ? JZ_CASE_DAYS_TOWNSHIP : JZ_CASE_DAYS;
+}
+
+jz_err jz_case_deadlines(const jz_case *c, const jz_calendar *cal, jz_date *step_due,
+                         jz_date *overall_due, const char **what, jz_error *err)
+{
+    *step_due = *overall_due = JZ_DATE_NONE;
+    const char *label = NULL;
+    jz_err rc = JZ_OK;
+    if (c->state == JZ_CASE_CLOSED)
+        goto done;
+    if (c->state < JZ_CASE_DECIDED &&
+        (rc = jz_calendar_add(cal, c->accepted_on, jz_case_days(c), overall_due, err)))
+        return rc;
+    switch (c->state) {
+    case JZ_CASE_ACCEPTED:
+        label = "启动家庭经济状况调查";
+        rc = jz_calendar_add(cal, c->accepted_on, JZ_CASE_START_DAYS, step_due, err);
+        break;
+    case JZ_CASE_INVESTIGATING:
+        label = "启动信息核对";
+        rc = jz_calendar_add(cal, c->investigated_on, JZ_CASE_START_DAYS, step_due, err);
+        break;
+    case JZ_CASE_VERIFYING:
+        label = "乡镇提出初审意见";
+        break;
+    case JZ_CASE_PRELIMINARY:
+        label = "在村（社区）公示";
+        break;
+    case JZ_CASE_NOTICE:
+        label = "县级审核确认（公示期满后）";
+        rc = jz_calendar_add(cal, c->notice_until, JZ_CASE_CONFIRM_DAYS, step_due, err);
+        break;
+    case JZ_CASE_CONFIRMED:
+        label = "作出决定";
+        break;
+    case JZ_CASE_DECIDED:
+        if (c->decision == JZ_DECISION_REFUSED) {
+            label = "书面通知申请人（不予批准及理由）";
+            rc = jz_calendar_add(cal, c->decided_on, JZ_CASE_REFUSAL_DAYS, step_due, err);
+        } else {
+            label = "在村（社区）公布";
+        }
+        break;
+    default:
+        break;
+    }
+done:
+    if (what)
+        *what = label ? label : "";
+    return rc;
+}
+
+static void put_date(json_t *o, const char *k, jz_date d)
+{
+    if (d == JZ_DATE_NONE) {
+        json_object_set_new(o, k, json_null());
+        return;
+    }
+    char b[JZ_DATE_BUF];
+    jz_date_format(d, b, sizeof b);
+    json_object_set_new(o, k, json_string(b));
+}
+
+char *jz_case_json(const jz_case *c)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    char m[JZ_MONEY_BUF];
+    json_object_set_new(o, "case", json_integer(c->id));
+    json_object_set_new(o, "county", json_string(c->county));
+    json_object_set_new(o, "region", json_string(c->region));
+    json_object_set_new(o, "household_id", json_string(c->household_id));
+    json_object_set_new(o, "applicant_id", json_string(c->applicant_id));
+    json_object_set_new(o, "applicant_name", json_string(c->applicant_name));
+    json_object_set_new(o, "members", json_integer(c->members));
+    json_object_set_new(o, "state",
+                        json_string(c->state < JZ_CASE_STATE_COUNT ? jz_case_state_names[c->state]
+                                                                   : "?"));
+    json_object_set_new(o, "township_confirms", json_boolean(c->township_confirms));
+    json_object_set_new(o, "staff_relative", json_boolean(c->staff_relative));
+    json_object_set_new(o, "home_visited", json_boolean(c->home_visited));
+    json_object_set_new(o, "extended",
+                        c->extended && c->extended < JZ_EXT_COUNT
+                            ? json_string(jz_extend_reason_names[c->extended])
+                            : json_null());
+    json_object_set_new(o, "decision",
+                        json_string(c->decision == JZ_DECISION_APPROVED  ? "approved"
+                                    : c->decision == JZ_DECISION_REFUSED ? "refused"
+                                                                         : "none"));
+    json_object_set_new(o, "objections", json_integer(c->objections));
+    put_date(o, "accepted_on", c->accepted_on);
+    put_date(o, "investigated_on", c->investigated_on);
+    put_date(o, "verified_on", c->verified_on);
+    put_date(o, "preliminary_on", c->preliminary_on);
+    put_date(o, "notice_from", c->notice_from);
+    put_date(o, "notice_until", c->notice_until);
+    put_date(o, "confirmed_on", c->confirmed_on);
+    put_date(o, "decided_on", c->decided_on);
+    put_date(o, "closed_on", c->closed_on);
+    json_object_set_new(o, "proposed_category",
+                        json_string(c->proposed_category < JZ_CAT_COUNT
+                                        ? jz_category_names[c->proposed_category]
+                                        : "?"));
+    jz_money_format(c->proposed_monthly, m, sizeof m);
+    json_object_set_new(o, "proposed_monthly", json_string(m));
+    json_object_set_new(o, "first_month",
+                        c->first_month[0] ? json_string(c->first_month) : json_null());
+    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    return s;
+}
+
+static void unit(jz_case_unit *u, int member, const char *label, jz_unit_programme p, int persons,
+                 jz_fen monthly)
+{
+    memset(u, 0, sizeof *u);
+    u->member = member;
+    snprintf(u->label, sizeof u->label, "%s", label ? label : "");
+    u->programme = (uint8_t)p;
+    u->persons = persons;
+    u->monthly = monthly;
+}
+
+size_t jz_case_units(const jz_household *h, const jz_result *r, jz_case_unit *out)
+{
+    size_t n = 0;
+    static const jz_unit_programme by_category[JZ_CAT_COUNT] = {
+        JZ_UNIT_PROGRAMME_COUNT, JZ_UNIT_DIBAO, JZ_UNIT_DIBAO_EXPENDITURE, JZ_UNIT_MARGINAL,
+        JZ_UNIT_RIGID_EXPENDITURE};
+    if (r->category > JZ_CAT_NONE && r->category < JZ_CAT_COUNT)
+        unit(&out[n++], -1, "全户", by_category[r->category], r->counted_members,
+             r->category == JZ_CAT_DIBAO || r->category == JZ_CAT_DIBAO_EXPENDITURE
+                 ? r->monthly_amount
+                 : 0);
+    for (uint32_t i = 0; i < r->n_persons && i < h->n_members && n < JZ_CASE_UNITS_MAX; i++) {
+        const jz_person_result *p = &r->persons[i];
+        const char *name = h->members[i].name ? h->members[i].name : h->members[i].id;
+        if (p->categories & JZ_PCAT_TEKUN)
+            unit(&out[n++], (int)i, name, JZ_UNIT_TEKUN, 1, p->monthly_amount);
+        else if (p->categories & JZ_PCAT_SINGLE_DIBAO)
+            unit(&out[n++], (int)i, name, JZ_UNIT_SINGLE_DIBAO, 1, p->monthly_amount);
+    }
+    return n;
+}
+
+size_t jz_case_reasons(const jz_household *h, const jz_result *r, const jz_trace *t,
+                       jz_case_reason *out, size_t cap)
+{
+    size_t n = 0;
+    for (int rule = 0; rule < 64 && n < cap; rule++) {
+        if (!(r->decisive & (UINT64_C(1) << rule)))
+            continue;
+        jz_case_reason *x = &out[n++];
+        memset(x, 0, sizeof *x);
+        snprintf(x->rule, sizeof x->rule, "%s", jz_rule_ids[rule]);
+        snprintf(x->source, sizeof x->source, "%s", jz_rule_table[rule].source);
+        /* The trace's finding for the household, else for the first member. */
+        const jz_trace_entry *found = NULL;
+        for (uint32_t i = 0; t && i < t->n; i++)
+            if (t->e[i].rule == rule && (!found || (found->member >= 0 && t->e[i].member < 0)))
+                found = &t->e[i];
+        x->holds = found && found->holds == JZ_HOLDS_YES;
+        char detail[800] = "";
+        if (found)
+            jz_trace_detail(found, h, detail, sizeof detail);
+        const char *who = found && found->member >= 0 && h->members[found->member].name
+                              ? h->members[found->member].name
+                              : NULL;
+        snprintf(x->text, sizeof x->text, "%s%s%s%s", jz_rule_table[rule].title,
+                 who ? "（" : "", who ? who : "", who ? "）" : "");
+        if (detail[0]) {
+            size_t len = strlen(x->text);
+            snprintf(x->text + len, sizeof x->text - len, "：%s", detail);
+        }
+    }
+    return n;
+}

@@ -1,0 +1,94 @@
+/*
+ * sqlite_int.h - what the files of the SQLite backend share: the connection
+ * with its prepared statements, and a few helpers.  store_sqlite.c has the
+ * registry and the schema; sqlite_proc.c the procedure (cases, staff
+ * relatives) and the audit log.
+ */
+#ifndef JZ_SQLITE_INT_H
+#define JZ_SQLITE_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+typedef struct sq {
+    sqlite3 *db;
+    int version;
+    int in_tx;
+    sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
+        *insert_member, *owner, *delete_det, *insert_det, *delete_persons, *insert_person,
+        *insert_pv, *old_record;
+    /* param_values ids of the current run, by county and date */
+    struct {
+        int64_t run;
+        char county[7];
+        jz_date date;
+        int64_t pv;
+    } pv_cache[64];
+    /* The background checkpointer (see checkpointer()). */
+    struct {
+        sqlite3 *db;
+        pthread_t tid;
+        pthread_mutex_t mu;
+        pthread_cond_t cv;
+        bool started, stop, wanted, running;
+        int frames; /* in the log after the last commit */
+    } ck;
+    int page_size;
+    char actor[64]; /* who writes, for the audit log */
+    /* The households written in the transaction in progress, for its audit
+     * entry: their IDs, and the previous records of those it replaced. */
+    struct {
+        json_t *ids;      /* array of household IDs */
+        json_t *replaced; /* household ID -> previous record text */
+        char source[320]; /* "import:ID FILE ..." or "" */
+        char county[7];
+    } batch;
+} sq;
+
+/* An I/O error naming what was being done and SQLite's message. */
+jz_err jz__sq_error(sq *q, jz_error *err, const char *what);
+/* Runs SQL without results. */
+jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err);
+/* The current UTC time as ISO 8601 text. */
+void jz__sq_now(char *buf, size_t n);
+/* Copies a text column into a fixed buffer (cut to fit, terminated). */
+void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
+
+/* Appends an entry to the audit log (inside the caller's transaction). */
+jz_err jz__sq_audit(sq *q, const char *county, const char *action, const char *entity,
+                    const char *before, const char *after, jz_error *err);
+
+/* The households of the transaction in progress (sqlite_proc.c): noted by
+ * put_household, written as one audit entry before the commit. */
+void jz__sq_batch_note(sq *q, const char *household_id, const char *replaced_record);
+void jz__sq_batch_source(sq *q, const char *what);
+jz_err jz__sq_batch_flush(sq *q, jz_error *err);
+void jz__sq_batch_reset(sq *q);
+
+/* The procedure's operations (the ops table's entries). */
+jz_err jz__sq_audit_verify(void *impl, jz_audit_report *rep, jz_error *err);
+jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_error *err);
+jz_err jz__sq_case_get(void *impl, int64_t id, jz_case *c, jz_error *err);
+jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *after,
+                          const jz_case_step *step, jz_error *err);
+jz_err jz__sq_case_set_opinion(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
+                               const jz_case_reason *r, size_t nr, const char *determination,
+                               jz_error *err);
+jz_err jz__sq_case_opinion(void *impl, int64_t id, jz_case_unit *u, size_t ucap, size_t *nu,
+                           jz_case_reason *r, size_t rcap, size_t *nr, jz_error *err);
+jz_err jz__sq_case_list(void *impl, const char *prefix, bool open_only,
+                        void (*fn)(const jz_case *c, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_case_steps(void *impl, int64_t id, void (*fn)(const jz_case_step *s, void *arg),
+                         void *arg, jz_error *err);
+jz_err jz__sq_staff_put(void *impl, const char *county, const char *staff_id, const char *name,
+                        const char *unit, const char *relative_id, const char *relative_name,
+                        const char *relation, jz_error *err);
+jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name, size_t n,
+                             char *relation, size_t rn, bool *found, jz_error *err);
+
+#endif

@@ -1,0 +1,642 @@
+/*
+ * sqlite_proc.c - the SQLite backend's procedure tables (cases, their steps,
+ * units and reasons, the register of staff and their close relatives) and
+ * the audit log.
+ *
+ * The audit log is append-only: triggers refuse UPDATE and DELETE, and each
+ * row carries the SHA-256 (libsodium) of the previous row's hash and of its
+ * own content, so that `jiuzhu audit verify` finds the first row that was
+ * edited, deleted or inserted out of order even when the triggers were
+ * dropped.  The newest row's number and hash are kept in meta (audit_head);
+ * an anchor kept outside the database (`jiuzhu audit head`) also catches a
+ * rewrite of the whole chain.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "sqlite_int.h"
+
+/* ---- the audit log ----------------------------------------------------------- */
+
+static void put_u64(crypto_hash_sha256_state *h, uint64_t v)
+{
+    unsigned char b[8];
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        b[i] = (unsigned char)(v & 0xff);
+    crypto_hash_sha256_update(h, b, sizeof b);
+}
+
+static void put_text(crypto_hash_sha256_state *h, const char *s, size_t n)
+{
+    put_u64(h, n); /* length first: "ab"+"c" and "a"+"bc" differ */
+    crypto_hash_sha256_update(h, (const unsigned char *)s, n);
+}
+
+/* hash = SHA-256(prev, seq, county, at, actor, action, entity, before, after) */
+static void audit_hash(const unsigned char prev[32], int64_t seq, const char *const f[7],
+                       const size_t n[7], unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, prev, 32);
+    put_u64(&h, (uint64_t)seq);
+    for (int i = 0; i < 7; i++)
+        put_text(&h, f[i], n[i]);
+    crypto_hash_sha256_final(&h, out);
+}
+
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+jz_err jz__sq_audit(sq *q, const char *county, const char *action, const char *entity,
+                    const char *before, const char *after, jz_error *err)
+{
+    if (sodium_init() < 0)
+        return jz_error_set(err, JZ_EIO, NULL, NULL, "无法初始化 libsodium");
+    unsigned char prev[32] = {0};
+    int64_t seq = 1;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "读取审计日志");
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        seq = sqlite3_column_int64(st, 0) + 1;
+        if (sqlite3_column_bytes(st, 1) == 32)
+            memcpy(prev, sqlite3_column_blob(st, 1), 32);
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return jz__sq_error(q, err, "读取审计日志");
+    char at[32];
+    jz__sq_now(at, sizeof at);
+    const char *f[7] = {county ? county : "", at, q->actor, action, entity,
+                        before ? before : "", after ? after : ""};
+    size_t n[7];
+    for (int i = 0; i < 7; i++)
+        n[i] = strlen(f[i]);
+    unsigned char h[32];
+    audit_hash(prev, seq, f, n, h);
+    if (sqlite3_prepare_v2(q->db, "INSERT INTO audit VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return jz__sq_error(q, err, "写入审计日志");
+    sqlite3_bind_int64(st, 1, seq);
+    for (int i = 0; i < 7; i++)
+        sqlite3_bind_text(st, 2 + i, f[i], (int)n[i], SQLITE_STATIC);
+    sqlite3_bind_blob(st, 9, prev, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, h, 32, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "写入审计日志");
+    char head[96], hx[65];
+    hex(h, 32, hx);
+    snprintf(head, sizeof head, "%lld:%s", (long long)seq, hx);
+    if (sqlite3_prepare_v2(q->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "写入审计日志");
+    sqlite3_bind_text(st, 1, head, -1, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "写入审计日志");
+}
+
+jz_err jz__sq_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
+{
+    sq *q = impl;
+    memset(rep, 0, sizeof *rep);
+    if (sodium_init() < 0)
+        return jz_error_set(err, JZ_EIO, NULL, NULL, "无法初始化 libsodium");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT seq, county, at, actor, action, entity, before, after, prev, hash"
+                           " FROM audit ORDER BY seq",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "读取审计日志");
+    unsigned char prev[32] = {0};
+    int64_t expect = 1;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        const char *f[7];
+        size_t n[7];
+        for (int i = 0; i < 7; i++) {
+            const unsigned char *t = sqlite3_column_text(st, 1 + i);
+            f[i] = t ? (const char *)t : "";
+            n[i] = (size_t)sqlite3_column_bytes(st, 1 + i);
+        }
+        const void *sp = sqlite3_column_blob(st, 8), *sh = sqlite3_column_blob(st, 9);
+        bool sized = sqlite3_column_bytes(st, 8) == 32 && sqlite3_column_bytes(st, 9) == 32;
+        unsigned char h[32];
+        rep->rows++;
+        if (seq != expect) {
+            rep->bad_seq = seq;
+            snprintf(rep->problem, sizeof rep->problem,
+                     seq > expect ? "第 %lld 条之前缺少第 %lld 条（被删除）"
+                                  : "第 %lld 条的序号不对（应为第 %lld 条：插入或改动了序号）",
+                     (long long)seq, (long long)expect);
+            break;
+        }
+        if (!sized || memcmp(sp, prev, 32) != 0) {
+            rep->bad_seq = seq;
+            snprintf(rep->problem, sizeof rep->problem,
+                     "第 %lld 条与前一条的链接不符（在它之前插入、删除或改动了记录）",
+                     (long long)seq);
+            break;
+        }
+        audit_hash(prev, seq, f, n, h);
+        if (memcmp(sh, h, 32) != 0) {
+            rep->bad_seq = seq;
+            snprintf(rep->problem, sizeof rep->problem,
+                     "第 %lld 条的内容与其哈希不符（记录被修改）", (long long)seq);
+            break;
+        }
+        memcpy(prev, h, 32);
+        rep->head_seq = seq;
+        expect = seq + 1;
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return jz__sq_error(q, err, "读取审计日志");
+    hex(prev, 32, rep->head_hash);
+    if (!rep->bad_seq) {
+        /* The newest row must be the one the last append recorded: a deleted
+         * tail leaves a shorter but consistent chain. */
+        char head[96] = "";
+        if (sqlite3_prepare_v2(q->db, "SELECT value FROM meta WHERE key = 'audit_head'", -1, &st,
+                               NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, "读取审计日志");
+        if (sqlite3_step(st) == SQLITE_ROW)
+            jz__sq_copy_text(head, sizeof head, st, 0);
+        sqlite3_finalize(st);
+        char mine[96];
+        snprintf(mine, sizeof mine, "%lld:%s", (long long)rep->head_seq, rep->head_hash);
+        if ((head[0] || rep->rows) && strcmp(head, mine) != 0) {
+            rep->bad_seq = rep->head_seq + 1;
+            snprintf(rep->problem, sizeof rep->problem,
+                     "日志末尾与最后一次写入的记录（%.80s）不符：最后的记录被删除或改动",
+                     head[0] ? head : "无");
+        }
+    }
+    return JZ_OK;
+}
+
+/* ---- households written in a transaction ------------------------------------ */
+
+/* The IDs of the households a transaction stores, and the records they
+ * replaced, become one audit entry when it commits (an import's batch: one
+ * entry per 100,000 households, not one per household). */
+void jz__sq_batch_note(sq *q, const char *household_id, const char *replaced_record)
+{
+    json_t *ids = q->batch.ids ? q->batch.ids : (q->batch.ids = json_array());
+    if (ids)
+        json_array_append_new(ids, json_string(household_id));
+    if (replaced_record) {
+        json_t *rep = q->batch.replaced ? q->batch.replaced : (q->batch.replaced = json_object());
+        if (rep)
+            json_object_set_new(rep, household_id, json_string(replaced_record));
+    }
+}
+
+void jz__sq_batch_source(sq *q, const char *what)
+{
+    snprintf(q->batch.source, sizeof q->batch.source, "%s", what);
+}
+
+jz_err jz__sq_batch_flush(sq *q, jz_error *err)
+{
+    if (!q->batch.ids || json_array_size(q->batch.ids) == 0)
+        return JZ_OK;
+    json_t *after = json_pack("{s:s,s:I,s:O}", "source", q->batch.source, "households",
+                              (json_int_t)json_array_size(q->batch.ids), "ids", q->batch.ids);
+    json_t *before = q->batch.replaced ? json_pack("{s:O}", "replaced", q->batch.replaced) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+    char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
+    jz_err rc = a ? jz__sq_audit(q, q->batch.county, "households.put",
+                                 q->batch.source[0] ? q->batch.source : "households", b ? b : "", a,
+                                 err)
+                  : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(a);
+    free(b);
+    json_decref(after);
+    json_decref(before);
+    jz__sq_batch_reset(q);
+    return rc;
+}
+
+void jz__sq_batch_reset(sq *q)
+{
+    json_decref(q->batch.ids);
+    json_decref(q->batch.replaced);
+    q->batch.ids = q->batch.replaced = NULL;
+}
+
+/* ---- cases ------------------------------------------------------------------- */
+
+#define CASE_COLUMNS                                                                          \
+    "case_id, county, region, household_id, applicant_id, applicant_name, members, state,"   \
+    " township_confirms, staff_relative, home_visited, extended, decision, objections,"       \
+    " accepted_on, investigated_on, verified_on, preliminary_on, notice_from, notice_until,"  \
+    " confirmed_on, decided_on, closed_on, proposed_category, proposed_persons,"              \
+    " proposed_monthly, first_month"
+
+static void bind_case(sqlite3_stmt *st, const jz_case *c)
+{
+    int k = 2;
+    sqlite3_bind_text(st, k++, c->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, c->region, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, c->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, c->applicant_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, c->applicant_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, c->members);
+    sqlite3_bind_int(st, k++, c->state);
+    sqlite3_bind_int(st, k++, c->township_confirms);
+    sqlite3_bind_int(st, k++, c->staff_relative);
+    sqlite3_bind_int(st, k++, c->home_visited);
+    sqlite3_bind_int(st, k++, c->extended);
+    sqlite3_bind_int(st, k++, c->decision);
+    sqlite3_bind_int(st, k++, c->objections);
+    jz_date d[] = {c->accepted_on,  c->investigated_on, c->verified_on,
+                   c->preliminary_on, c->notice_from,   c->notice_until,
+                   c->confirmed_on, c->decided_on,      c->closed_on};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        sqlite3_bind_int(st, k++, d[i]);
+    sqlite3_bind_int(st, k++, c->proposed_category);
+    sqlite3_bind_int(st, k++, c->proposed_persons);
+    sqlite3_bind_int64(st, k++, c->proposed_monthly);
+    sqlite3_bind_text(st, k++, c->first_month, -1, SQLITE_STATIC);
+}
+
+static void read_case(sqlite3_stmt *st, jz_case *c)
+{
+    memset(c, 0, sizeof *c);
+    int k = 0;
+    c->id = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(c->county, sizeof c->county, st, k++);
+    jz__sq_copy_text(c->region, sizeof c->region, st, k++);
+    jz__sq_copy_text(c->household_id, sizeof c->household_id, st, k++);
+    jz__sq_copy_text(c->applicant_id, sizeof c->applicant_id, st, k++);
+    jz__sq_copy_text(c->applicant_name, sizeof c->applicant_name, st, k++);
+    c->members = sqlite3_column_int(st, k++);
+    c->state = (uint8_t)sqlite3_column_int(st, k++);
+    c->township_confirms = sqlite3_column_int(st, k++) != 0;
+    c->staff_relative = sqlite3_column_int(st, k++) != 0;
+    c->home_visited = sqlite3_column_int(st, k++) != 0;
+    c->extended = (uint8_t)sqlite3_column_int(st, k++);
+    c->decision = (uint8_t)sqlite3_column_int(st, k++);
+    c->objections = sqlite3_column_int(st, k++);
+    jz_date *d[] = {&c->accepted_on,  &c->investigated_on, &c->verified_on,
+                    &c->preliminary_on, &c->notice_from,   &c->notice_until,
+                    &c->confirmed_on, &c->decided_on,      &c->closed_on};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        *d[i] = sqlite3_column_int(st, k++);
+    c->proposed_category = (uint8_t)sqlite3_column_int(st, k++);
+    c->proposed_persons = (uint8_t)sqlite3_column_int(st, k++);
+    c->proposed_monthly = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(c->first_month, sizeof c->first_month, st, k++);
+}
+
+static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char now[32];
+    jz__sq_now(now, sizeof now);
+    if (sqlite3_prepare_v2(q->db, "INSERT INTO case_steps(case_id, county, action, on_date, actor,"
+                                  " note, recorded_at) VALUES(?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "记录办理步骤");
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_text(st, 2, c->county, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, step->action);
+    sqlite3_bind_int(st, 4, step->on);
+    sqlite3_bind_text(st, 5, q->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, step->note, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录办理步骤");
+}
+
+/* Audits a case write: the case before and after, and the step. */
+static jz_err audit_case(sq *q, const jz_case *before, const jz_case *after,
+                         const jz_case_step *step, jz_error *err)
+{
+    char entity[48], action[48];
+    snprintf(entity, sizeof entity, "case:%lld", (long long)after->id);
+    snprintf(action, sizeof action, "case.%s",
+             step->action < JZ_ACT_COUNT ? jz_case_action_names[step->action] : "?");
+    char *b = before ? jz_case_json(before) : NULL;
+    char *a = jz_case_json(after);
+    json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
+    char d[JZ_DATE_BUF];
+    jz_date_format(step->on, d, sizeof d);
+    if (aj)
+        json_object_set_new(aj, "step", json_pack("{s:s,s:s,s:s}", "action", action + 5, "on", d,
+                                                  "note", step->note));
+    char *full = aj ? json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    jz_err rc = full ? jz__sq_audit(q, after->county, action, entity, b ? b : "", full, err)
+                     : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(b);
+    free(a);
+    free(full);
+    json_decref(aj);
+    return rc;
+}
+
+jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT INTO cases(" CASE_COLUMNS ", hh) VALUES(NULL,?2,?3,?4,?5,?6,?7,"
+                           "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
+                           "?25,?26,?27, (SELECT hh FROM households WHERE household_id = ?4))",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "建立案件");
+    bind_case(st, c);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) {
+        if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_NOTNULL)
+            return jz_error_set(err, JZ_ENOTFOUND, "household_id", c->household_id,
+                                "数据库中没有这一户（先导入户记录）");
+        return jz__sq_error(q, err, "建立案件");
+    }
+    c->id = sqlite3_last_insert_rowid(q->db);
+    jz_err rc = insert_step(q, c, step, err);
+    return rc ? rc : audit_case(q, NULL, c, step, err);
+}
+
+jz_err jz__sq_case_get(void *impl, int64_t id, jz_case *c, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, "SELECT " CASE_COLUMNS " FROM cases WHERE case_id = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询案件");
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        read_case(st, c);
+    sqlite3_finalize(st);
+    if (s == SQLITE_ROW)
+        return JZ_OK;
+    if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        return jz_error_set(err, JZ_ENOTFOUND, "case", v, "没有这个案件");
+    }
+    return jz__sq_error(q, err, "查询案件");
+}
+
+jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *after,
+                          const jz_case_step *step, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "UPDATE cases SET (" CASE_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                           "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
+                           "?27) WHERE case_id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "更新案件");
+    sqlite3_bind_int64(st, 1, after->id);
+    bind_case(st, after);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "更新案件");
+    jz_err rc = insert_step(q, after, step, err);
+    return rc ? rc : audit_case(q, before, after, step, err);
+}
+
+jz_err jz__sq_case_set_opinion(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
+                               const jz_case_reason *r, size_t nr, const char *determination,
+                               jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    const char *clear[] = {"DELETE FROM case_units WHERE case_id = ?",
+                           "DELETE FROM case_reasons WHERE case_id = ?",
+                           "UPDATE cases SET opinion = ?2 WHERE case_id = ?1"};
+    for (size_t i = 0; i < 3; i++) {
+        if (sqlite3_prepare_v2(q->db, clear[i], -1, &st, NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, "记录初审意见");
+        sqlite3_bind_int64(st, 1, c->id);
+        if (i == 2)
+            sqlite3_bind_text(st, 2, determination ? determination : "", -1, SQLITE_STATIC);
+        int s = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (s != SQLITE_DONE)
+            return jz__sq_error(q, err, "记录初审意见");
+    }
+    for (size_t i = 0; i < nu; i++) {
+        if (sqlite3_prepare_v2(q->db, "INSERT INTO case_units VALUES(?,?,?,?,?,?,?,?)", -1, &st,
+                               NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, "记录初审意见");
+        sqlite3_bind_int64(st, 1, c->id);
+        sqlite3_bind_int(st, 2, (int)i);
+        sqlite3_bind_text(st, 3, c->county, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, u[i].member);
+        sqlite3_bind_text(st, 5, u[i].label, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, u[i].programme);
+        sqlite3_bind_int(st, 7, u[i].persons);
+        sqlite3_bind_int64(st, 8, u[i].monthly);
+        int s = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (s != SQLITE_DONE)
+            return jz__sq_error(q, err, "记录初审意见");
+    }
+    for (size_t i = 0; i < nr; i++) {
+        if (sqlite3_prepare_v2(q->db, "INSERT INTO case_reasons VALUES(?,?,?,?,?,?,?)", -1, &st,
+                               NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, "记录初审意见");
+        sqlite3_bind_int64(st, 1, c->id);
+        sqlite3_bind_int(st, 2, (int)i);
+        sqlite3_bind_text(st, 3, c->county, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, r[i].rule, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, r[i].text, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r[i].source, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 7, r[i].holds);
+        int s = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (s != SQLITE_DONE)
+            return jz__sq_error(q, err, "记录初审意见");
+    }
+    /* The opinion itself is audited with the case's preliminary step. */
+    return JZ_OK;
+}
+
+jz_err jz__sq_case_opinion(void *impl, int64_t id, jz_case_unit *u, size_t ucap, size_t *nu,
+                           jz_case_reason *r, size_t rcap, size_t *nr, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    *nu = *nr = 0;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT member, label, programme, persons, monthly FROM case_units"
+                           " WHERE case_id = ? ORDER BY idx",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询初审意见");
+    sqlite3_bind_int64(st, 1, id);
+    while (*nu < ucap && sqlite3_step(st) == SQLITE_ROW) {
+        jz_case_unit *x = &u[(*nu)++];
+        memset(x, 0, sizeof *x);
+        x->member = sqlite3_column_int(st, 0);
+        jz__sq_copy_text(x->label, sizeof x->label, st, 1);
+        x->programme = (uint8_t)sqlite3_column_int(st, 2);
+        x->persons = sqlite3_column_int(st, 3);
+        x->monthly = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT rule, text, source, holds FROM case_reasons WHERE case_id = ?"
+                           " ORDER BY idx",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询初审意见");
+    sqlite3_bind_int64(st, 1, id);
+    while (*nr < rcap && sqlite3_step(st) == SQLITE_ROW) {
+        jz_case_reason *x = &r[(*nr)++];
+        jz__sq_copy_text(x->rule, sizeof x->rule, st, 0);
+        jz__sq_copy_text(x->text, sizeof x->text, st, 1);
+        jz__sq_copy_text(x->source, sizeof x->source, st, 2);
+        x->holds = sqlite3_column_int(st, 3) != 0;
+    }
+    sqlite3_finalize(st);
+    return JZ_OK;
+}
+
+jz_err jz__sq_case_list(void *impl, const char *prefix, bool open_only,
+                        void (*fn)(const jz_case *c, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT " CASE_COLUMNS " FROM cases WHERE substr(region, 1, ?1) = ?2"
+                           " AND (?3 = 0 OR state <> ?4) ORDER BY case_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询案件");
+    sqlite3_bind_int(st, 1, (int)strlen(prefix));
+    sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, open_only);
+    sqlite3_bind_int(st, 4, JZ_CASE_CLOSED);
+    int s;
+    jz_case c;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        read_case(st, &c);
+        fn(&c, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询案件");
+}
+
+jz_err jz__sq_case_steps(void *impl, int64_t id, void (*fn)(const jz_case_step *s, void *arg),
+                         void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT action, on_date, actor, note FROM case_steps WHERE case_id = ?"
+                           " ORDER BY step",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询办理步骤");
+    sqlite3_bind_int64(st, 1, id);
+    int s;
+    jz_case_step x;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&x, 0, sizeof x);
+        x.case_id = id;
+        x.action = (uint8_t)sqlite3_column_int(st, 0);
+        x.on = sqlite3_column_int(st, 1);
+        jz__sq_copy_text(x.actor, sizeof x.actor, st, 2);
+        jz__sq_copy_text(x.note, sizeof x.note, st, 3);
+        fn(&x, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询办理步骤");
+}
+
+/* ---- staff and their close relatives (R-WF-5) -------------------------------- */
+
+jz_err jz__sq_staff_put(void *impl, const char *county, const char *staff_id, const char *name,
+                        const char *unit, const char *relative_id, const char *relative_name,
+                        const char *relation, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    int s;
+    if (!relative_id) {
+        if (sqlite3_prepare_v2(q->db, "INSERT OR REPLACE INTO staff VALUES(?,?,?,?)", -1, &st,
+                               NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, "登记工作人员");
+        sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, county, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, unit, -1, SQLITE_STATIC);
+    } else {
+        if (sqlite3_prepare_v2(q->db,
+                               "INSERT OR REPLACE INTO staff_relatives SELECT ?1, staff_id, county,"
+                               " ?3, ?4 FROM staff WHERE staff_id = ?2",
+                               -1, &st, NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, "登记近亲属");
+        sqlite3_bind_text(st, 1, relative_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, staff_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, relative_name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, relation, -1, SQLITE_STATIC);
+    }
+    s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, relative_id ? "登记近亲属" : "登记工作人员");
+    if (relative_id && sqlite3_changes(q->db) == 0)
+        return jz_error_set(err, JZ_ENOTFOUND, "staff", staff_id,
+                            "没有登记这名工作人员（先用 jiuzhu staff add 登记）");
+    json_t *a = relative_id ? json_pack("{s:s,s:s,s:s,s:s}", "staff", staff_id, "relative",
+                                        relative_id, "name", relative_name, "relation", relation)
+                            : json_pack("{s:s,s:s,s:s}", "staff", staff_id, "name", name, "unit",
+                                        unit);
+    char *t = a ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char entity[64];
+    snprintf(entity, sizeof entity, "staff:%s", staff_id);
+    jz_err rc = t ? jz__sq_audit(q, county ? county : "", relative_id ? "staff.relative" : "staff.add",
+                                 entity, "", t, err)
+                  : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(t);
+    json_decref(a);
+    return rc;
+}
+
+jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name, size_t n,
+                             char *relation, size_t rn, bool *found, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    *found = false;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT s.name || '（' || s.unit || '）', r.relation FROM staff_relatives r"
+                           " JOIN staff s ON s.staff_id = r.staff_id WHERE r.id_number = ?1"
+                           " UNION ALL SELECT name || '（' || unit || '）', '本人' FROM staff"
+                           " WHERE staff_id = ?1 LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询近亲属登记");
+    sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *found = true;
+        jz__sq_copy_text(staff_name, n, st, 0);
+        jz__sq_copy_text(relation, rn, st, 1);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询近亲属登记");
+}
