@@ -423,7 +423,6 @@ static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
     snprintf(step.note, sizeof step.note, "%s", o->note);
     if (jz_case_check(&c, a, o->date, &err) != JZ_OK) {
         snprintf(err.value, sizeof err.value, "%lld", (long long)id);
-        snprintf(err.field, sizeof err.field, "case");
         return fail(&err);
     }
     jz_case_unit units[JZ_CASE_UNITS_MAX];
@@ -431,113 +430,41 @@ static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
     size_t nu = 0, nr = 0;
     char *det = NULL;
     int status = EXIT_DONE;
-    switch (a) {
-    case JZ_ACT_INVESTIGATE:
-        c.state = JZ_CASE_INVESTIGATING;
-        c.investigated_on = o->date;
-        if (o->home_visit)
-            c.home_visited = true;
-        break;
-    case JZ_ACT_VERIFY:
-        c.state = JZ_CASE_VERIFYING;
-        c.verified_on = o->date;
-        break;
-    case JZ_ACT_PRELIMINARY:
-        if ((status = preliminary(s, o, &c, units, &nu, reasons, &nr, &det)))
-            return status;
-        c.state = JZ_CASE_PRELIMINARY;
-        c.preliminary_on = o->date;
-        break;
-    case JZ_ACT_NOTICE:
-        c.state = JZ_CASE_NOTICE;
-        c.notice_from = o->date;
-        c.notice_until = jz_date_add_days(o->date, JZ_CASE_NOTICE_DAYS - 1);
-        break;
-    case JZ_ACT_OBJECT:
-        if (!o->note[0]) {
-            fputs("jiuzhu case object: 须用 --note 记录异议内容\n", stderr);
-            return EXIT_USAGE;
-        }
-        /* R-WF-4: back to investigation, a new 初审 and a new 公示. */
-        c.state = JZ_CASE_INVESTIGATING;
-        c.investigated_on = o->date;
-        c.verified_on = c.preliminary_on = c.notice_from = c.notice_until = JZ_DATE_NONE;
-        c.objections++;
-        break;
-    case JZ_ACT_CONFIRM:
-        c.state = JZ_CASE_CONFIRMED;
-        c.confirmed_on = o->date;
-        break;
-    case JZ_ACT_DECIDE: {
+    jz_case_input in = {.home_visit = o->home_visit, .note = o->note};
+    if (a == JZ_ACT_PRELIMINARY &&
+        (status = preliminary(s, o, &c, units, &nu, reasons, &nr, &det)))
+        return status;
+    if (a == JZ_ACT_DECIDE) {
         if (o->approve == o->refuse) {
             fputs("jiuzhu case decide: 须指定 --approve（批准）或 --refuse（不予批准）之一\n",
                   stderr);
             return EXIT_USAGE;
         }
+        in.decision = o->approve ? JZ_DECISION_APPROVED : JZ_DECISION_REFUSED;
         if (jz_store_case_opinion(s, id, units, JZ_CASE_UNITS_MAX, &nu, reasons,
                                   JZ_CASE_REASONS_MAX, &nr, &err) != JZ_OK)
             return fail(&err);
-        if (o->approve && nu == 0) {
-            jz_error_set(&err, JZ_EINPUT, "case", o->target,
-                         "不能批准：乡镇初审认定不符合任何救助项目；如认定有误，"
-                         "请更正户记录并退回重新调查");
-            return fail(&err);
-        }
-        if (o->refuse && nu > 0 && !o->note[0]) {
-            fputs("jiuzhu case decide: 初审认定符合条件而不予批准的，须用 --note 写明理由\n",
-                  stderr);
-            return EXIT_USAGE;
-        }
-        c.state = JZ_CASE_DECIDED;
-        c.decided_on = o->date;
-        c.decision = o->approve ? JZ_DECISION_APPROVED : JZ_DECISION_REFUSED;
-        if (o->approve) {
-            /* Default: the month after the decision (documented choice). */
-            jz_date fm = jz_date_add_months(o->date, 1);
-            if (o->first_month) {
-                char buf[16];
-                snprintf(buf, sizeof buf, "%s-01", o->first_month);
-                if (strlen(o->first_month) != 7 || jz_date_parse(buf, 10, &fm, &err) != JZ_OK ||
-                    fm / 100 < o->date / 100) {
-                    fprintf(stderr,
-                            "jiuzhu case decide: --first-month「%s」应为 YYYY-MM，且不早于决定当月\n",
-                            o->first_month);
-                    return EXIT_USAGE;
-                }
+        in.opinion_units = nu;
+        if (o->first_month) {
+            char buf[16];
+            snprintf(buf, sizeof buf, "%s-01", o->first_month);
+            if (strlen(o->first_month) != 7 ||
+                jz_date_parse(buf, 10, &in.first_month, &err) != JZ_OK) {
+                fprintf(stderr, "jiuzhu case decide: --first-month「%s」应为 YYYY-MM\n",
+                        o->first_month);
+                return EXIT_USAGE;
             }
-            char fmd[JZ_DATE_BUF];
-            jz_date_format(fm, fmd, sizeof fmd);
-            snprintf(c.first_month, sizeof c.first_month, "%.7s", fmd);
         }
-        break;
     }
-    case JZ_ACT_PUBLISH:
-        c.state = JZ_CASE_CLOSED;
-        c.closed_on = o->date;
-        break;
-    case JZ_ACT_HOME_VISIT:
-        if (!o->note[0]) {
-            fputs("jiuzhu case home-visit: 须用 --note 记录入户调查情况\n", stderr);
-            return EXIT_USAGE;
-        }
-        c.home_visited = true;
-        break;
-    case JZ_ACT_EXTEND: {
-        int r = JZ_EXT_NONE;
+    if (a == JZ_ACT_EXTEND) {
         for (int k = 1; k < JZ_EXT_COUNT && o->reason; k++)
             if (strcmp(o->reason, jz_extend_reason_names[k]) == 0)
-                r = k;
-        if (!r) {
-            fprintf(stderr,
-                    "jiuzhu case extend: --reason 应为 objection（公示有异议）、separated（人户分离）、"
-                    "elsewhere（异地申办）或 hard-investigation（调查难度较大）\n");
-            return EXIT_USAGE;
-        }
-        c.extended = (uint8_t)r;
-        break;
+                in.extend_reason = (uint8_t)k;
     }
-    default:
-        return EXIT_USAGE;
+    if (jz_case_apply(&c, a, o->date, &in, &err) != JZ_OK) {
+        free(det);
+        snprintf(err.value, sizeof err.value, "%lld", (long long)id);
+        return fail(&err);
     }
     if (jz_store_begin(s, &err) != JZ_OK ||
         (a == JZ_ACT_PRELIMINARY &&
@@ -785,22 +712,28 @@ static int case_list_cmd(jz_store *s, const opts *o)
 
 /* ---- documents ------------------------------------------------------------------- */
 
-static int write_out(const opts *o, const char *text)
+/* Writes a rendered document (and frees it) to --out or stdout. */
+static int write_out(const opts *o, char *text)
 {
     if (!text) {
         fputs("jiuzhu: 内存不足\n", stderr);
         return EXIT_INPUT;
     }
+    int status = EXIT_DONE;
     if (!o->out) {
         fputs(text, stdout);
-        return EXIT_DONE;
+    } else {
+        FILE *f = fopen(o->out, "wb");
+        bool ok = f && fputs(text, f) >= 0;
+        if (f && fclose(f) != 0)
+            ok = false;
+        if (!ok) {
+            fprintf(stderr, "jiuzhu: 无法写入 %s：%s\n", o->out, strerror(errno));
+            status = EXIT_INPUT;
+        }
     }
-    FILE *f = fopen(o->out, "wb");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "jiuzhu: 无法写入 %s：%s\n", o->out, strerror(errno));
-        return EXIT_INPUT;
-    }
-    return EXIT_DONE;
+    free(text);
+    return status;
 }
 
 static jz_doc_format doc_format(const char *f, bool *ok)

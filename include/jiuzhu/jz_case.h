@@ -165,6 +165,27 @@ typedef struct jz_case_step {
  */
 jz_err jz_case_check(const jz_case *c, jz_case_action action, jz_date on, jz_error *err);
 
+/* What a step needs besides its date. */
+typedef struct jz_case_input {
+    const char *note;      /* required for an objection and a home visit */
+    bool home_visit;       /* investigate: the investigation went into the home */
+    uint8_t decision;      /* decide: JZ_DECISION_APPROVED or JZ_DECISION_REFUSED */
+    size_t opinion_units;  /* decide: units found by the preliminary opinion */
+    jz_date first_month;   /* decide, approved: a day of the first month paid
+                              (JZ_DATE_NONE: the month after the decision) */
+    uint8_t extend_reason; /* extend: jz_extend_reason */
+} jz_case_input;
+
+/* Checks (jz_case_check) and applies `action` on `on` to case c: the new
+ * state and dates.  An objection (R-WF-4) sends the case back to
+ * investigation and clears the opinion's dates; a decision approving with
+ * no unit found, refusing what was found without a note, an objection or a
+ * home visit without a note, and an extension without one of the four
+ * reasons are refused.  On error c is unchanged.  (The preliminary opinion's
+ * proposed_* fields are the caller's: it runs the engine.) */
+jz_err jz_case_apply(jz_case *c, jz_case_action action, jz_date on, const jz_case_input *in,
+                     jz_error *err);
+
 /* The working days allowed for the whole procedure: 30, 20 or 45. */
 int jz_case_days(const jz_case *c);
 

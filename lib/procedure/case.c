@@ -44,7 +44,7 @@ __attribute__((format(printf, 3, 4))) static jz_err refuse(jz_error *err, jz_cas
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    return jz_error_set(err, JZ_EINPUT, jz_case_action_names[a], NULL, "不能%s：%s",
+    return jz_error_set(err, JZ_EINPUT, "case", NULL, "不能%s：%s",
                         jz_case_action_zh[a], why);
 }
 
@@ -140,6 +140,95 @@ jz_err jz_case_check(const jz_case *c, jz_case_action a, jz_date on, jz_error *e
     default:
         return refuse(err, a, "未知步骤");
     }
+}
+
+jz_err jz_case_apply(jz_case *c, jz_case_action a, jz_date on, const jz_case_input *in,
+                     jz_error *err)
+{
+    jz_err rc = jz_case_check(c, a, on, err);
+    if (rc)
+        return rc;
+    const char *note = in && in->note ? in->note : "";
+    jz_case n = *c;
+    switch (a) {
+    case JZ_ACT_INVESTIGATE:
+        n.state = JZ_CASE_INVESTIGATING;
+        n.investigated_on = on;
+        if (in && in->home_visit)
+            n.home_visited = true;
+        break;
+    case JZ_ACT_VERIFY:
+        n.state = JZ_CASE_VERIFYING;
+        n.verified_on = on;
+        break;
+    case JZ_ACT_PRELIMINARY:
+        n.state = JZ_CASE_PRELIMINARY;
+        n.preliminary_on = on;
+        break;
+    case JZ_ACT_NOTICE:
+        n.state = JZ_CASE_NOTICE;
+        n.notice_from = on;
+        n.notice_until = jz_date_add_days(on, JZ_CASE_NOTICE_DAYS - 1);
+        break;
+    case JZ_ACT_OBJECT:
+        if (!note[0])
+            return refuse(err, a, "须记录异议的内容（--note）");
+        /* R-WF-4: back to investigation, then a new 初审 and 公示. */
+        n.state = JZ_CASE_INVESTIGATING;
+        n.investigated_on = on;
+        n.verified_on = n.preliminary_on = n.notice_from = n.notice_until = JZ_DATE_NONE;
+        n.objections++;
+        break;
+    case JZ_ACT_CONFIRM:
+        n.state = JZ_CASE_CONFIRMED;
+        n.confirmed_on = on;
+        break;
+    case JZ_ACT_DECIDE: {
+        uint8_t d = in ? in->decision : JZ_DECISION_NONE;
+        if (d != JZ_DECISION_APPROVED && d != JZ_DECISION_REFUSED)
+            return refuse(err, a, "须决定批准或不予批准");
+        if (d == JZ_DECISION_APPROVED && in->opinion_units == 0)
+            return refuse(err, a,
+                          "乡镇初审认定不符合任何救助项目，不能批准；如认定有误，"
+                          "请更正户记录并退回重新调查");
+        if (d == JZ_DECISION_REFUSED && in->opinion_units > 0 && !note[0])
+            return refuse(err, a, "初审认定符合条件而不予批准的，须写明理由（--note）");
+        n.state = JZ_CASE_DECIDED;
+        n.decided_on = on;
+        n.decision = d;
+        if (d == JZ_DECISION_APPROVED) {
+            /* Paid from the month after the decision unless told otherwise,
+             * never from a month before it. */
+            jz_date fm = in->first_month ? in->first_month : jz_date_add_months(on, 1);
+            if (fm / 100 < on / 100)
+                return refuse(err, a, "起始发放月份不能早于决定当月");
+            char b[JZ_DATE_BUF];
+            jz_date_format(fm, b, sizeof b);
+            snprintf(n.first_month, sizeof n.first_month, "%.7s", b);
+        }
+        break;
+    }
+    case JZ_ACT_PUBLISH:
+        n.state = JZ_CASE_CLOSED;
+        n.closed_on = on;
+        break;
+    case JZ_ACT_HOME_VISIT:
+        if (!note[0])
+            return refuse(err, a, "须记录入户调查的情况（--note）");
+        n.home_visited = true;
+        break;
+    case JZ_ACT_EXTEND:
+        if (!in || in->extend_reason <= JZ_EXT_NONE || in->extend_reason >= JZ_EXT_COUNT)
+            return refuse(err, a,
+                          "须说明延长的理由：objection（公示有异议）、separated（人户分离）、"
+                          "elsewhere（异地申办）或 hard-investigation（调查难度较大）");
+        n.extended = in->extend_reason;
+        break;
+    default:
+        return refuse(err, a, "未知步骤");
+    }
+    *c = n;
+    return JZ_OK;
 }
 
 int jz_case_days(const jz_case *c)

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# The procedure as caseworkers run it (issue: 受理 to 公布): the commands of
+# every step, illegal steps refused with what must come first, an objection
+# sending the case back, a refusal with its reasons and sources, the staff
+# relatives' register, `case due` around the Spring Festival and National
+# Day, the documents (and R-PUB-1: nothing but name, members and amount on
+# a list), and the audit log catching edits, deletions and reordering.
+. "$(dirname "$0")/lib.sh"
+
+export JIUZHU_ACTOR=张科员
+DB="$TMP/p.db"
+expect_status 0 "$JZ" init "$DB"
+expect_status 0 "$JZ" import "$DB" "$SRC"/examples/*.json
+
+# ---- 受理 to 公布 ------------------------------------------------------------------
+expect_status 0 "$JZ" case accept "$DB" H140902-000101 --date 2025-01-20 --note 申请低保
+expect_grep "$TMP/out" '已受理：案件 1' "case 1 accepted"
+expect_status 1 "$JZ" case accept "$DB" H140902-000101 --date 2025-01-21
+expect_grep "$TMP/err" '已有未办结的案件 1' "one open case per household"
+expect_status 1 "$JZ" case accept "$DB" H-NOT-THERE --date 2025-01-21
+expect_grep "$TMP/err" 'H-NOT-THERE' "an unknown household is named"
+
+expect_status 1 "$JZ" case verify "$DB" 1 --date 2025-01-21
+expect_grep "$TMP/err" '须先启动家庭经济状况调查' "verification before investigation"
+expect_status 0 "$JZ" case investigate "$DB" 1 --date 2025-01-22 --actor 李调查员
+expect_status 0 "$JZ" case verify "$DB" 1 --date 2025-01-24
+expect_status 0 "$JZ" case preliminary "$DB" 1 --date 2025-02-06
+expect_grep "$TMP/out" '最低生活保障 3 人  每月 962.00 元' "the opinion's unit and amount"
+expect_grep "$TMP/out" 'R-DB-1 成立' "the opinion's rules"
+expect_grep "$TMP/out" '晋民发〔2023〕31号' "and their sources"
+expect_status 1 "$JZ" case confirm "$DB" 1 --date 2025-02-07
+expect_grep "$TMP/err" '须先公示' "confirming before the notice"
+expect_status 0 "$JZ" case notice "$DB" 1 --date 2025-02-07
+expect_grep "$TMP/out" '2025-02-07 至 2025-02-13' "the 7-day notice period"
+
+# The 公示 list of the village, in every format, shows R-PUB-1 only.
+for f in text html csv; do
+  expect_status 0 "$JZ" case list-doc "$DB" --village 140902101201 --kind notice --date 2025-02-07 \
+    --format $f --out "$TMP/notice.$f"
+  expect_grep "$TMP/notice.$f" '王建国' "the applicant on the $f 公示 list"
+  expect_grep "$TMP/notice.$f" '962.00' "the proposed amount on the $f 公示 list"
+done
+expect_grep "$TMP/notice.text" '2025年2月7日至2025年2月13日' "the 公示 period"
+expect_status 0 "$JZ" case list-doc "$DB" --village 140902101201 --kind notice --date 2025-02-07 \
+  --format xlsx --out "$TMP/notice.xlsx"
+unzip -p "$TMP/notice.xlsx" xl/sharedStrings.xml xl/worksheets/sheet1.xml >"$TMP/notice.xlsx.txt" 2>/dev/null
+expect_grep "$TMP/notice.xlsx.txt" '王建国' "the applicant in the xlsx 公示 list"
+# Nothing else: no ID number (whole or in part), no illness, disability or income.
+for f in "$TMP"/notice.text "$TMP"/notice.html "$TMP"/notice.csv "$TMP"/notice.xlsx.txt; do
+  for id in $(grep -o '"id": *"[0-9X]*"' "$SRC/examples/01-dibao-rural.json" | grep -o '[0-9X]\{18\}'); do
+    expect_no_grep "$f" "$id" "no ID number on $(basename "$f")"
+    expect_no_grep "$f" "${id:0:6}\*" "no masked ID number on $(basename "$f")"
+  done
+  for word in 身份证 残疾 疾病 大病 收入; do
+    expect_no_grep "$f" "$word" "no '$word' on $(basename "$f")"
+  done
+done
+# The household's yearly income (12000.00) appears nowhere.
+for f in "$TMP"/notice.text "$TMP"/notice.html "$TMP"/notice.csv; do
+  expect_no_grep "$f" '12000' "no income on $(basename "$f")"
+done
+expect_no_grep "$TMP/notice.xlsx.txt" '>12000' "no income in the xlsx cells"
+
+# Confirming during the notice period is refused; after it, allowed.
+expect_status 1 "$JZ" case confirm "$DB" 1 --date 2025-02-13
+expect_grep "$TMP/err" '公示期至 2025-02-13 才结束' "confirming on the notice's last day"
+expect_status 0 "$JZ" case confirm "$DB" 1 --date 2025-02-14
+expect_status 0 "$JZ" case decide "$DB" 1 --approve --date 2025-02-17
+expect_grep "$TMP/out" '自 2025-03 起发放' "paid from the month after the decision"
+expect_status 1 "$JZ" case decide "$DB" 1 --refuse --date 2025-02-17
+expect_grep "$TMP/err" '不能重复决定' "deciding twice"
+expect_status 0 "$JZ" case document "$DB" 1
+cp "$TMP/out" "$TMP/decision1.txt"
+expect_grep "$TMP/decision1.txt" '审核确认通知书' "the approval notice"
+expect_grep "$TMP/decision1.txt" '王建国' "addressed to the applicant"
+expect_grep "$TMP/decision1.txt" '962.00' "with the amount"
+expect_grep "$TMP/decision1.txt" '忻府区民政局' "signed by the county bureau"
+expect_status 0 "$JZ" case publish "$DB" 1 --date 2025-02-18
+expect_status 0 "$JZ" case list-doc "$DB" --village 140902101201 --kind publish --date 2025-02-18
+expect_grep "$TMP/out" '王建国' "the 公布 list"
+expect_grep "$TMP/out" '公布日期：2025年2月18日' "the 公布 date"
+expect_status 1 "$JZ" case investigate "$DB" 1 --date 2025-02-19
+expect_grep "$TMP/err" '已办结' "acting on a closed case"
+expect_status 0 "$JZ" case show "$DB" 1
+expect_grep "$TMP/out" '李调查员' "each step's actor"
+expect_grep "$TMP/out" '申请低保' "and note"
+
+# ---- an objection sends it back; extension; a refusal with reasons --------------
+expect_status 0 "$JZ" case accept "$DB" H140902-000606 --date 2025-09-25
+expect_status 0 "$JZ" case investigate "$DB" 2 --date 2025-09-26
+expect_status 0 "$JZ" case verify "$DB" 2 --date 2025-09-28
+expect_status 0 "$JZ" case preliminary "$DB" 2 --date 2025-09-29
+expect_grep "$TMP/out" '不符合救助条件' "the opinion finds nothing"
+expect_status 0 "$JZ" case notice "$DB" 2 --date 2025-09-30
+expect_status 1 "$JZ" case object "$DB" 2 --date 2025-10-01
+expect_grep "$TMP/err" '须记录异议的内容' "an objection needs its content"
+expect_status 0 "$JZ" case object "$DB" 2 --date 2025-10-02 --note 村民反映家中有人外出务工
+expect_grep "$TMP/out" '已退回家庭经济状况调查' "an objection sends the case back"
+expect_status 1 "$JZ" case confirm "$DB" 2 --date 2025-10-09
+expect_status 0 "$JZ" case extend "$DB" 2 --reason objection --date 2025-10-09
+expect_status 0 "$JZ" case show "$DB" 2
+expect_grep "$TMP/out" '45 个工作日（已延长：公示有异议）' "the extension and its reason"
+expect_status 0 "$JZ" case verify "$DB" 2 --date 2025-10-09
+expect_status 0 "$JZ" case preliminary "$DB" 2 --date 2025-10-10
+expect_status 0 "$JZ" case notice "$DB" 2 --date 2025-10-11
+expect_status 0 "$JZ" case confirm "$DB" 2 --date 2025-10-20
+expect_status 1 "$JZ" case decide "$DB" 2 --approve --date 2025-10-21
+expect_grep "$TMP/err" '不能批准' "approving what the opinion did not find"
+expect_status 0 "$JZ" case decide "$DB" 2 --refuse --date 2025-10-21
+expect_status 0 "$JZ" case document "$DB" 2 --format html --out "$TMP/refusal.html"
+expect_grep "$TMP/refusal.html" '不予批准通知书' "the refusal notice"
+expect_grep "$TMP/refusal.html" 'R-DB-1' "each reason's rule"
+expect_grep "$TMP/refusal.html" '晋民发〔2023〕31号 一(一)' "and its source"
+expect_grep "$TMP/refusal.html" '行政复议' "the right to appeal"
+expect_no_grep "$TMP/refusal.html" 'R-TMP-1' "an entitlement is not a reason for refusal"
+expect_status 0 "$JZ" case due "$DB" --date 2025-10-22
+expect_grep "$TMP/out" '书面通知申请人' "the written refusal is due"
+expect_grep "$TMP/out" '2025-10-24' "within 3 working days"
+
+# ---- staff relatives (R-WF-5) -----------------------------------------------------
+expect_status 1 "$JZ" staff add "$DB" --id 140902198001010013 --name 李干部 --unit 奇村镇民政办
+expect_grep "$TMP/err" '校验码' "a bad staff ID number is refused"
+expect_status 0 "$JZ" staff add "$DB" --id 140902198001010016 --name 李干部 --unit 奇村镇民政办 --county 140902
+rel=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/03-marginal-single-dibao.json" | head -1)
+expect_status 0 "$JZ" staff relative "$DB" --staff 140902198001010016 --id "$rel" --name 李福贵 --relation 兄弟
+expect_status 0 "$JZ" case accept "$DB" H140902-000303 --date 2025-03-03
+expect_grep "$TMP/out" '备案' "a staff relative's application is flagged"
+expect_status 0 "$JZ" case investigate "$DB" 3 --date 2025-03-04
+expect_status 0 "$JZ" case verify "$DB" 3 --date 2025-03-05
+expect_status 0 "$JZ" case preliminary "$DB" 3 --date 2025-03-06
+expect_grep "$TMP/out" '单人保' "a member applying alone gets his own unit"
+expect_status 0 "$JZ" case notice "$DB" 3 --date 2025-03-07
+expect_status 1 "$JZ" case confirm "$DB" 3 --date 2025-03-14
+expect_grep "$TMP/err" '入户调查' "no confirmation without a home visit"
+expect_status 0 "$JZ" case home-visit "$DB" 3 --date 2025-03-14 --note 入户核实
+expect_status 0 "$JZ" case confirm "$DB" 3 --date 2025-03-14
+
+# ---- case due around the Spring Festival and National Day ------------------------
+DUE="$TMP/due.db"
+expect_status 0 "$JZ" init "$DUE"
+expect_status 0 "$JZ" import "$DUE" "$SRC"/examples/*.json
+expect_status 0 "$JZ" case accept "$DUE" H140902-000101 --date 2025-01-20
+expect_status 0 "$JZ" case accept "$DUE" H140105-000202 --date 2025-01-24
+expect_status 0 "$JZ" case due "$DUE" --date 2025-01-27
+# 2025-01-20 + 3 working days = 01-23: overdue by 01-24, 01-26 (Sunday
+# worked) and 01-27; 01-24 + 3 = 02-05 (01-26, 01-27, then after the
+# holiday), one working day left.
+expect_grep "$TMP/out" '2025-01-23 *已超期 3 个工作日' "overdue across the make-up Sunday"
+expect_grep "$TMP/out" '2025-02-05 *1$' "due after the Spring Festival"
+first=$(grep -n 'H140902-000101' "$TMP/out" | cut -d: -f1)
+second=$(grep -n 'H140105-000202' "$TMP/out" | cut -d: -f1)
+if [ "${first:-99}" -lt "${second:-0}" ]; then ok; else bad "the overdue case comes first"; fi
+expect_status 0 "$JZ" case accept "$DUE" H140902-000303 --date 2024-09-27
+expect_status 0 "$JZ" case due "$DUE" --date 2024-09-30 --region 140902001
+expect_grep "$TMP/out" '2024-10-08 *1$' "due after National Day 2024"
+expect_status 1 "$JZ" case due "$DUE" --date 2027-01-04
+expect_grep "$TMP/err" '超出节假日数据覆盖的年份' "a date the calendar does not cover"
+
+# ---- the audit log ----------------------------------------------------------------
+expect_status 0 "$JZ" audit verify "$DB"
+expect_grep "$TMP/out" '审计日志完好' "an untouched log verifies"
+sqlite3 "$DB" "SELECT action, actor FROM audit" >"$TMP/audit.txt"
+expect_grep "$TMP/audit.txt" 'case.accept|张科员' "who accepted"
+expect_grep "$TMP/audit.txt" 'case.investigate|李调查员' "who investigated"
+expect_grep "$TMP/audit.txt" 'households.put' "imports are audited"
+expect_grep "$TMP/audit.txt" 'staff.relative' "the register is audited"
+# Re-importing a household keeps its previous record in the log.
+sed 's/"household_id"/"household_id"/' "$SRC/examples/01-dibao-rural.json" >"$TMP/again.json"
+expect_status 0 "$JZ" import "$DB" "$TMP/again.json"
+sqlite3 "$DB" "SELECT before FROM audit WHERE action='households.put' ORDER BY seq DESC LIMIT 1" >"$TMP/before.txt"
+expect_grep "$TMP/before.txt" 'H140902-000101' "the replaced record is kept"
+head=$("$JZ" audit head "$DB")
+
+# SQL cannot change the log (triggers).
+if sqlite3 "$DB" "UPDATE audit SET actor='x' WHERE seq=2" 2>"$TMP/sqlerr"; then
+  bad "an UPDATE of the audit log went through"
+else ok; fi
+expect_grep "$TMP/sqlerr" '只能追加' "the trigger says why"
+if sqlite3 "$DB" "DELETE FROM audit WHERE seq=2" 2>/dev/null; then bad "a DELETE went through"; else ok; fi
+
+tamper() { # NAME SQL: a copy of the log with the triggers dropped and SQL run
+  cp "$DB" "$TMP/$1.db"
+  sqlite3 "$TMP/$1.db" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; $2"
+}
+tamper edited "UPDATE audit SET after = replace(after, '王建国', '王建民') WHERE seq = 8"
+expect_status 1 "$JZ" audit verify "$TMP/edited.db"
+expect_grep "$TMP/out" '第 8 条的内容与其哈希不符' "an edited row"
+tamper deleted "DELETE FROM audit WHERE seq = 5"
+expect_status 1 "$JZ" audit verify "$TMP/deleted.db"
+expect_grep "$TMP/out" '第 6 条之前缺少第 5 条' "a deleted row"
+tamper swapped "UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1"
+expect_status 1 "$JZ" audit verify "$TMP/swapped.db"
+expect_grep "$TMP/out" '第 3 条与前一条的链接不符' "rows out of order"
+tamper forged "INSERT INTO audit SELECT seq + 1, county, at, actor, action, entity, before, after, hash, hash FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
+expect_status 1 "$JZ" audit verify "$TMP/forged.db"
+expect_grep "$TMP/out" '内容与其哈希不符' "a row inserted at the end"
+tamper tail "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
+expect_status 1 "$JZ" audit verify "$TMP/tail.db"
+expect_grep "$TMP/out" '最后的记录被删除' "the last row deleted"
+# Deleting the last row and fixing the head in meta too: only an anchor
+# kept outside the database shows it.
+last=$(sqlite3 "$DB" "SELECT max(seq) FROM audit")
+prev=$(sqlite3 "$DB" "SELECT seq || ':' || lower(hex(hash)) FROM audit WHERE seq = $last - 1")
+tamper rewritten "DELETE FROM audit WHERE seq = $last; UPDATE meta SET value = '$prev' WHERE key = 'audit_head'"
+expect_status 0 "$JZ" audit verify "$TMP/rewritten.db"
+expect_status 1 "$JZ" audit verify "$TMP/rewritten.db" --head "$head"
+expect_grep "$TMP/out" '已不在日志中' "the kept anchor catches it"
+expect_status 0 "$JZ" audit verify "$DB" --head "$head"
+
+finish
