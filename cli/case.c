@@ -26,8 +26,10 @@ static void usage(FILE *f)
         "用法: jiuzhu case <步骤> 数据库 ... [--date YYYY-MM-DD] [--actor 经办人] [--note 说明]\n"
         "\n"
         "办理步骤（依次进行；每步记录经办人、日期和说明）:\n"
-        "  accept 数据库 户编号 [--applicant 身份证号] [--township-confirms]\n"
-        "                               受理申请（一次申请，同时审核全部救助项目）\n"
+        "  accept 数据库 户编号 [--applicant 身份证号] [--township-confirms] [--review]\n"
+        "         [--programmes dibao,tekun,...]\n"
+        "                               受理申请（一次申请，同时审核全部救助项目；--programmes\n"
+        "                               只申请其中几项；--review 为已享受救助户的复核）\n"
         "  investigate 数据库 案件号      启动家庭经济状况调查（受理后 3 个工作日内）\n"
         "  verify 数据库 案件号           信息核对（调查启动后 3 个工作日内）\n"
         "  preliminary 数据库 案件号      乡镇初审：按库中户记录评估，附认定结果和依据\n"
@@ -62,7 +64,8 @@ typedef struct opts {
     const char *db, *target, *note, *actor, *applicant, *first_month, *reason, *region, *village,
         *kind, *format, *out, *policy, *calendar;
     jz_date date;
-    bool township_confirms, home_visit, approve, refuse, json, all;
+    const char *programmes;
+    bool township_confirms, home_visit, approve, refuse, json, all, review;
     long within;
 } opts;
 
@@ -108,6 +111,7 @@ static int parse(int argc, char **argv, opts *o)
         TAKE("--out", out)
         TAKE("--policy", policy)
         TAKE("--calendar", calendar)
+        TAKE("--programmes", programmes)
 #undef TAKE
         if (strcmp(a, "--date") == 0 && v) {
             jz_error err;
@@ -126,6 +130,8 @@ static int parse(int argc, char **argv, opts *o)
             i++;
         } else if (strcmp(a, "--township-confirms") == 0) {
             o->township_confirms = true;
+        } else if (strcmp(a, "--review") == 0) {
+            o->review = true;
         } else if (strcmp(a, "--home-visit") == 0) {
             o->home_visit = true;
         } else if (strcmp(a, "--approve") == 0) {
@@ -259,6 +265,18 @@ static void find_open(const jz_case *c, void *arg)
         f->open_case = c->id;
 }
 
+typedef struct active_find {
+    size_t n;
+    jz_enrolment e[JZ_CASE_UNITS_MAX * 4];
+} active_find;
+
+static void count_active(const jz_enrolment *e, void *arg)
+{
+    active_find *f = arg;
+    if (e->status != JZ_ENROL_STOPPED && f->n < sizeof f->e / sizeof f->e[0])
+        f->e[f->n++] = *e;
+}
+
 static int case_accept(jz_store *s, const opts *o)
 {
     if (!o->target) {
@@ -297,6 +315,25 @@ static int case_accept(jz_store *s, const opts *o)
     snprintf(c.applicant_name, sizeof c.applicant_name, "%s", ap->name ? ap->name : "");
     c.members = (int)l.h.n_members;
     c.state = JZ_CASE_ACCEPTED;
+    c.kind = o->review ? JZ_CASE_REVIEW : JZ_CASE_APPLICATION;
+    /* R-ONE-1: every programme, unless the applicant limits the application. */
+    for (const char *p = o->programmes; p && *p;) {
+        size_t n = strcspn(p, ",");
+        int k = 0;
+        while (k < JZ_UNIT_PROGRAMME_COUNT &&
+               !(strlen(jz_unit_programme_names[k]) == n &&
+                 strncmp(p, jz_unit_programme_names[k], n) == 0))
+            k++;
+        if (k == JZ_UNIT_PROGRAMME_COUNT) {
+            jz_error_setn(&err, JZ_EUSAGE, "--programmes", p, n,
+                          "未知救助项目（可选：dibao dibao_expenditure marginal "
+                          "rigid_expenditure single_dibao tekun，以逗号分隔）");
+            status = fail(&err);
+            goto out;
+        }
+        c.programmes |= (uint8_t)(1u << k);
+        p += n + (p[n] == ',');
+    }
     c.township_confirms = o->township_confirms;
     c.accepted_on = o->date;
     /* R-WF-5: a staff member or a close relative of one among the members. */
@@ -320,6 +357,21 @@ static int case_accept(jz_store *s, const opts *o)
         jz_store_case_list(s, c.region, true, find_open, &f, &err) != JZ_OK) {
         status = fail(&err);
         goto out;
+    }
+    if (!f.open_case && c.kind == JZ_CASE_REVIEW) {
+        active_find af = {0};
+        if (jz_store_enrol_list(s, c.region, c.household_id, count_active, &af, &err) != JZ_OK) {
+            jz_store_rollback(s);
+            status = fail(&err);
+            goto out;
+        }
+        if (!af.n) {
+            jz_store_rollback(s);
+            jz_error_set(&err, JZ_EINPUT, "household_id", c.household_id,
+                         "这一户没有正在享受的救助，无需复核（新申请请去掉 --review）");
+            status = fail(&err);
+            goto out;
+        }
     }
     if (f.open_case) {
         jz_store_rollback(s);
@@ -367,7 +419,7 @@ static int preliminary(jz_store *s, const opts *o, jz_case *c, jz_case_unit *uni
         goto out;
     }
     jz_assess(&l.h, &p, r, t);
-    *nu = jz_case_units(&l.h, r, units);
+    *nu = jz_case_units_limit(units, jz_case_units(&l.h, r, units), c->programmes);
     *nr = jz_case_reasons(&l.h, r, t, reasons, JZ_CASE_REASONS_MAX);
     *det = jz_determination_json(&l.h, &p, r, t, 0);
     c->proposed_category = r->category;
@@ -406,6 +458,68 @@ static void print_units(const jz_case_unit *u, size_t nu)
         printf("    %-10s %-14s %d 人  每月 %s 元\n", u[i].label,
                jz_unit_programme_zh[u[i].programme], u[i].persons, m);
     }
+}
+
+/* The decision's effect on the household's enrolments: an approval creates
+ * one per unit (or updates the active one of the same member and
+ * programme) with its first month and next review (R-REVIEW-1); what a
+ * review no longer finds, or a refused review, stops at the decision's
+ * month. */
+static jz_err enrol(jz_store *s, const jz_case *c, const jz_case_unit *u, size_t nu,
+                    int review_months, jz_error *err)
+{
+    active_find af = {0};
+    jz_err rc = jz_store_enrol_list(s, c->region, c->household_id, count_active, &af, err);
+    if (rc)
+        return rc;
+    char month[JZ_DATE_BUF];
+    jz_date_format(c->decided_on, month, sizeof month);
+    month[7] = '\0';
+    bool kept[sizeof af.e / sizeof af.e[0]] = {false};
+    char note[96];
+    snprintf(note, sizeof note, "案件 %lld 决定", (long long)c->id);
+    for (size_t i = 0; c->decision == JZ_DECISION_APPROVED && i < nu && !rc; i++) {
+        jz_enrolment e;
+        memset(&e, 0, sizeof e);
+        const char *action = "enrolment.create";
+        for (size_t k = 0; k < af.n; k++)
+            if (af.e[k].member == u[i].member && af.e[k].programme == u[i].programme) {
+                e = af.e[k];
+                kept[k] = true;
+                action = "enrolment.update";
+            }
+        if (!e.id) {
+            snprintf(e.county, sizeof e.county, "%s", c->county);
+            snprintf(e.region, sizeof e.region, "%s", c->region);
+            snprintf(e.household_id, sizeof e.household_id, "%s", c->household_id);
+            snprintf(e.first_month, sizeof e.first_month, "%s", c->first_month);
+            e.member = u[i].member;
+            e.programme = u[i].programme;
+        }
+        e.case_id = c->id;
+        snprintf(e.label, sizeof e.label, "%s", u[i].label);
+        e.persons = u[i].persons;
+        e.monthly = u[i].monthly;
+        e.status = JZ_ENROL_ACTIVE;
+        e.end_month[0] = '\0';
+        e.review_months = review_months;
+        e.next_review = jz_date_add_months(c->decided_on, review_months);
+        e.death_check_due = JZ_DATE_NONE;
+        rc = jz_store_enrol_put(s, &e, action, note, err);
+    }
+    if (c->kind != JZ_CASE_REVIEW)
+        return rc;
+    for (size_t k = 0; k < af.n && !rc; k++) {
+        if (kept[k])
+            continue;
+        jz_enrolment e = af.e[k];
+        e.case_id = c->id;
+        e.status = JZ_ENROL_STOPPED;
+        snprintf(e.end_month, sizeof e.end_month, "%.7s", month);
+        snprintf(e.stop_reason, sizeof e.stop_reason, "复核不再符合条件");
+        rc = jz_store_enrol_put(s, &e, "enrolment.stop", note, err);
+    }
+    return rc;
 }
 
 static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
@@ -466,9 +580,21 @@ static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
         snprintf(err.value, sizeof err.value, "%lld", (long long)id);
         return fail(&err);
     }
+    int review_months = 12;
+    if (a == JZ_ACT_DECIDE) {
+        loaded l;
+        if ((status = load_household(s, o, c.household_id, o->date, &l))) {
+            loaded_free(&l);
+            free(det);
+            return status;
+        }
+        review_months = jz_review_months(&l.h, o->date);
+        loaded_free(&l);
+    }
     if (jz_store_begin(s, &err) != JZ_OK ||
         (a == JZ_ACT_PRELIMINARY &&
          jz_store_case_set_opinion(s, &c, units, nu, reasons, nr, det, &err) != JZ_OK) ||
+        (a == JZ_ACT_DECIDE && enrol(s, &c, units, nu, review_months, &err) != JZ_OK) ||
         jz_store_case_update(s, &before, &c, &step, &err) != JZ_OK ||
         jz_store_commit(s, &err) != JZ_OK) {
         jz_store_rollback(s);

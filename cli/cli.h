@@ -39,6 +39,7 @@ int cmd_calendar(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_enrolment(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 
 #endif

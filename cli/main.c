@@ -25,6 +25,7 @@ static void usage(FILE *f)
           "  calendar 工作日计算：某日之后第 N 个工作日、两日之间的工作日数（含调休和法定节假日）\n"
           "  case     申请办理：受理、调查、核对、初审、公示、审核确认、决定、公布，期限提醒和文书\n"
           "  staff    登记工作人员及其近亲属（近亲属申请须备案并入户调查）\n"
+          "  enrolment 救助对象：列表、到期复核、渐退、死亡核查、停发和追回\n"
           "  audit    校验审计日志（哈希链），发现被修改、删除或插入的记录\n"
           "\n"
           "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
@@ -85,7 +86,7 @@ int main(int argc, char **argv)
         {"assess", cmd_assess}, {"rules", cmd_rules}, {"init", cmd_init}, {"import", cmd_import},
         {"show", cmd_show},     {"stats", cmd_stats}, {"gen", cmd_gen},
         {"calendar", cmd_calendar}, {"case", cmd_case}, {"staff", cmd_staff},
-        {"audit", cmd_audit},
+        {"audit", cmd_audit}, {"enrolment", cmd_enrolment},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)

@@ -111,7 +111,14 @@ typedef struct jz_case {
     uint8_t proposed_persons;  /* JZ_PCAT_* bits found for any member */
     jz_fen proposed_monthly;   /* household + own units, per month */
     char first_month[8];       /* "YYYY-MM" when approved */
+    uint8_t kind;              /* jz_case_kind */
+    uint8_t programmes;        /* bits (1 << jz_unit_programme) applied for; 0 = all (R-ONE-1) */
 } jz_case;
+
+typedef enum jz_case_kind {
+    JZ_CASE_APPLICATION = 0, /* 申请 */
+    JZ_CASE_REVIEW           /* 复核 (R-REVIEW-1): approving updates, refusing stops */
+} jz_case_kind;
 
 /* A unit of the decision: the household, or a member with a unit of his
  * own (单人保 under R-SINGLE-1/2, 特困 under R-TK). */
@@ -145,6 +152,47 @@ typedef struct jz_case_reason {
     char source[256];
 } jz_case_reason;
 #define JZ_CASE_REASONS_MAX 16
+
+/* ---- enrolments ---------------------------------------------------------------- */
+
+/* What a household (or a member, for a unit of his own) receives after an
+ * approved case, until a review, a gradual exit, a death check or a report
+ * changes it (R-REVIEW-1, R-EXIT-1, R-DEATH-1, R-REPORT-1). */
+typedef enum jz_enrol_status {
+    JZ_ENROL_ACTIVE = 0,
+    JZ_ENROL_EXITING, /* 渐退期: the amount continues until end_month, then stops */
+    JZ_ENROL_STOPPED,
+    JZ_ENROL_STATUS_COUNT
+} jz_enrol_status;
+extern const char *const jz_enrol_status_zh[JZ_ENROL_STATUS_COUNT];
+
+typedef struct jz_enrolment {
+    int64_t id;
+    char county[7];
+    char region[13];
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    int64_t case_id; /* the case that created or last changed it */
+    int member;      /* -1: the household; else the member's index */
+    char label[64];
+    uint8_t programme; /* jz_unit_programme */
+    int persons;
+    jz_fen monthly;
+    char first_month[8]; /* "YYYY-MM" */
+    uint8_t status;      /* jz_enrol_status */
+    char end_month[8];   /* last month paid when exiting or stopped, "" if none */
+    jz_date next_review;
+    int review_months;        /* 12, or 6 for unstable income or members able to work */
+    jz_date death_check_due;  /* R-DEATH-1, JZ_DATE_NONE if none */
+    jz_fen to_recover;        /* R-REPORT-1: paid unduly, to recover */
+    char stop_reason[64];
+} jz_enrolment;
+
+/* R-REVIEW-1: every 6 months when the household has unstable income or a
+ * member able to work, else every 12.  "Able to work": a counted member
+ * aged 16 to 59 on `on`, not a student, without a grade 1-2 disability or a
+ * serious illness; "unstable income": a member unemployed or newly
+ * employed. */
+int jz_review_months(const jz_household *h, jz_date on);
 
 /* One recorded step: who did what, when, with a note. */
 typedef struct jz_case_step {
@@ -201,8 +249,16 @@ char *jz_case_json(const jz_case *c);
 
 /* The units of a determination r of household h (R-ONE-1: every programme
  * at once): the household's own category if any, then each member with a
- * unit of his own.  Returns how many (at most JZ_CASE_UNITS_MAX). */
+ * unit of his own.  Returns how many (at most JZ_CASE_UNITS_MAX).  Keep
+ * only those of the programmes applied for with jz_case_units_limit. */
 size_t jz_case_units(const jz_household *h, const jz_result *r, jz_case_unit *out);
+
+/* Keeps the units whose programme is in `programmes` (0: all); returns how
+ * many are left. */
+size_t jz_case_units_limit(jz_case_unit *u, size_t n, uint8_t programmes);
+
+/* An enrolment as JSON text (malloc'd), for the audit log. */
+char *jz_enrolment_json(const jz_enrolment *e);
 
 /* The reasons of determination r with its trace t: the decisive rules, each
  * with the trace's finding for it and its source.  Returns how many. */

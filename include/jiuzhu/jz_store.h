@@ -198,4 +198,16 @@ typedef struct jz_audit_report {
  * was edited, deleted or inserted out of order. */
 jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err);
 
+/* ---- enrolments (jz_case.h) ---------------------------------------------------- */
+
+jz_err jz_store_enrol_get(jz_store *s, int64_t id, jz_enrolment *e, jz_error *err);
+/* Inserts (e->id == 0; the ID is set) or updates an enrolment, in the
+ * caller's transaction; the audit log gets `action` ("enrolment.create",
+ * "enrolment.exit", ...), the enrolment before and after, and the note. */
+jz_err jz_store_enrol_put(jz_store *s, jz_enrolment *e, const char *action, const char *note,
+                          jz_error *err);
+/* The enrolments under region_prefix, of one household if household_id. */
+jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *household_id,
+                           void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
+
 #endif

@@ -344,6 +344,12 @@ char *jz_case_json(const jz_case *c)
     json_object_set_new(o, "proposed_monthly", json_string(m));
     json_object_set_new(o, "first_month",
                         c->first_month[0] ? json_string(c->first_month) : json_null());
+    json_object_set_new(o, "kind", json_string(c->kind == JZ_CASE_REVIEW ? "review" : "application"));
+    json_t *progs = json_array();
+    for (int k = 0; k < JZ_UNIT_PROGRAMME_COUNT; k++)
+        if (c->programmes & (1u << k))
+            json_array_append_new(progs, json_string(jz_unit_programme_names[k]));
+    json_object_set_new(o, "programmes", progs);
     char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     return s;
@@ -413,4 +419,67 @@ size_t jz_case_reasons(const jz_household *h, const jz_result *r, const jz_trace
         }
     }
     return n;
+}
+
+const char *const jz_enrol_status_zh[JZ_ENROL_STATUS_COUNT] = {"正常享受", "渐退期", "已停止"};
+
+int jz_review_months(const jz_household *h, jz_date on)
+{
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        const jz_member *m = &h->members[i];
+        if (m->deceased && m->deceased <= on)
+            continue;
+        if (m->employment == JZ_EMP_UNEMPLOYED || m->newly_employed)
+            return 6;
+        int age = jz_date_age(m->birth, on);
+        bool severe = m->disability_grade == 1 || m->disability_grade == 2;
+        if (age >= 16 && age <= 59 && m->student_level == JZ_STU_NONE && !severe &&
+            !m->serious_illness)
+            return 6;
+    }
+    return 12;
+}
+
+size_t jz_case_units_limit(jz_case_unit *u, size_t n, uint8_t programmes)
+{
+    if (!programmes)
+        return n;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (programmes & (1u << u[i].programme))
+            u[k++] = u[i];
+    return k;
+}
+
+char *jz_enrolment_json(const jz_enrolment *e)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    char m[JZ_MONEY_BUF], r[JZ_MONEY_BUF];
+    jz_money_format(e->monthly, m, sizeof m);
+    jz_money_format(e->to_recover, r, sizeof r);
+    json_object_set_new(o, "enrolment", json_integer(e->id));
+    json_object_set_new(o, "household_id", json_string(e->household_id));
+    json_object_set_new(o, "case", json_integer(e->case_id));
+    json_object_set_new(o, "member", json_integer(e->member));
+    json_object_set_new(o, "label", json_string(e->label));
+    json_object_set_new(o, "programme", json_string(e->programme < JZ_UNIT_PROGRAMME_COUNT
+                                                        ? jz_unit_programme_names[e->programme]
+                                                        : "?"));
+    json_object_set_new(o, "persons", json_integer(e->persons));
+    json_object_set_new(o, "monthly", json_string(m));
+    json_object_set_new(o, "first_month", json_string(e->first_month));
+    json_object_set_new(o, "status", json_string(e->status == JZ_ENROL_ACTIVE    ? "active"
+                                                 : e->status == JZ_ENROL_EXITING ? "exiting"
+                                                                                 : "stopped"));
+    json_object_set_new(o, "end_month", e->end_month[0] ? json_string(e->end_month) : json_null());
+    put_date(o, "next_review", e->next_review);
+    json_object_set_new(o, "review_months", json_integer(e->review_months));
+    put_date(o, "death_check_due", e->death_check_due);
+    json_object_set_new(o, "to_recover", json_string(r));
+    json_object_set_new(o, "stop_reason", json_string(e->stop_reason));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    return s;
 }

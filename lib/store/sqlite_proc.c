@@ -249,7 +249,7 @@ void jz__sq_batch_reset(sq *q)
     " township_confirms, staff_relative, home_visited, extended, decision, objections,"       \
     " accepted_on, investigated_on, verified_on, preliminary_on, notice_from, notice_until,"  \
     " confirmed_on, decided_on, closed_on, proposed_category, proposed_persons,"              \
-    " proposed_monthly, first_month"
+    " proposed_monthly, first_month, kind, programmes"
 
 static void bind_case(sqlite3_stmt *st, const jz_case *c)
 {
@@ -276,6 +276,8 @@ static void bind_case(sqlite3_stmt *st, const jz_case *c)
     sqlite3_bind_int(st, k++, c->proposed_persons);
     sqlite3_bind_int64(st, k++, c->proposed_monthly);
     sqlite3_bind_text(st, k++, c->first_month, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, c->kind);
+    sqlite3_bind_int(st, k++, c->programmes);
 }
 
 static void read_case(sqlite3_stmt *st, jz_case *c)
@@ -305,6 +307,8 @@ static void read_case(sqlite3_stmt *st, jz_case *c)
     c->proposed_persons = (uint8_t)sqlite3_column_int(st, k++);
     c->proposed_monthly = sqlite3_column_int64(st, k++);
     jz__sq_copy_text(c->first_month, sizeof c->first_month, st, k++);
+    c->kind = (uint8_t)sqlite3_column_int(st, k++);
+    c->programmes = (uint8_t)sqlite3_column_int(st, k++);
 }
 
 static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_error *err)
@@ -361,7 +365,7 @@ jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_e
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO cases(" CASE_COLUMNS ", hh) VALUES(NULL,?2,?3,?4,?5,?6,?7,"
                            "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
-                           "?25,?26,?27, (SELECT hh FROM households WHERE household_id = ?4))",
+                           "?25,?26,?27,?28,?29, (SELECT hh FROM households WHERE household_id = ?4))",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "建立案件");
     bind_case(st, c);
@@ -408,7 +412,7 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE cases SET (" CASE_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
                            "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
-                           "?27) WHERE case_id = ?1",
+                           "?27,?28,?29) WHERE case_id = ?1",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "更新案件");
     sqlite3_bind_int64(st, 1, after->id);
@@ -639,4 +643,143 @@ jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name
     }
     sqlite3_finalize(st);
     return s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询近亲属登记");
+}
+
+/* ---- enrolments ---------------------------------------------------------------- */
+
+#define ENROL_COLUMNS                                                                         \
+    "enrolment, county, region, household_id, case_id, member, label, programme, persons,"   \
+    " monthly, first_month, status, end_month, next_review, review_months, death_check_due,"  \
+    " to_recover, stop_reason"
+
+static void read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
+{
+    memset(e, 0, sizeof *e);
+    int k = 0;
+    e->id = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(e->county, sizeof e->county, st, k++);
+    jz__sq_copy_text(e->region, sizeof e->region, st, k++);
+    jz__sq_copy_text(e->household_id, sizeof e->household_id, st, k++);
+    e->case_id = sqlite3_column_int64(st, k++);
+    e->member = sqlite3_column_int(st, k++);
+    jz__sq_copy_text(e->label, sizeof e->label, st, k++);
+    e->programme = (uint8_t)sqlite3_column_int(st, k++);
+    e->persons = sqlite3_column_int(st, k++);
+    e->monthly = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(e->first_month, sizeof e->first_month, st, k++);
+    e->status = (uint8_t)sqlite3_column_int(st, k++);
+    jz__sq_copy_text(e->end_month, sizeof e->end_month, st, k++);
+    e->next_review = sqlite3_column_int(st, k++);
+    e->review_months = sqlite3_column_int(st, k++);
+    e->death_check_due = sqlite3_column_int(st, k++);
+    e->to_recover = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(e->stop_reason, sizeof e->stop_reason, st, k++);
+}
+
+jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, "SELECT " ENROL_COLUMNS " FROM enrolments WHERE enrolment = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询救助对象");
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        read_enrolment(st, e);
+    sqlite3_finalize(st);
+    if (s == SQLITE_ROW)
+        return JZ_OK;
+    if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        return jz_error_set(err, JZ_ENOTFOUND, "enrolment", v, "没有这条救助记录");
+    }
+    return jz__sq_error(q, err, "查询救助对象");
+}
+
+jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const char *note,
+                        jz_error *err)
+{
+    sq *q = impl;
+    jz_enrolment before;
+    bool existed = e->id > 0;
+    jz_err rc;
+    if (existed && (rc = jz__sq_enrol_get(q, e->id, &before, err)))
+        return rc;
+    sqlite3_stmt *st = NULL;
+    const char *sql =
+        existed ? "UPDATE enrolments SET (" ENROL_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+                  "?11,?12,?13,?14,?15,?16,?17,?18) WHERE enrolment = ?1"
+                : "INSERT INTO enrolments(" ENROL_COLUMNS ", hh) VALUES(NULL,?2,?3,?4,?5,?6,?7,"
+                  "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+                  " (SELECT hh FROM households WHERE household_id = ?4))";
+    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "写入救助对象");
+    int k = 1;
+    sqlite3_bind_int64(st, k++, e->id);
+    sqlite3_bind_text(st, k++, e->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, e->region, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, e->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, k++, e->case_id);
+    sqlite3_bind_int(st, k++, e->member);
+    sqlite3_bind_text(st, k++, e->label, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, e->programme);
+    sqlite3_bind_int(st, k++, e->persons);
+    sqlite3_bind_int64(st, k++, e->monthly);
+    sqlite3_bind_text(st, k++, e->first_month, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, e->status);
+    sqlite3_bind_text(st, k++, e->end_month, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, e->next_review);
+    sqlite3_bind_int(st, k++, e->review_months);
+    sqlite3_bind_int(st, k++, e->death_check_due);
+    sqlite3_bind_int64(st, k++, e->to_recover);
+    sqlite3_bind_text(st, k++, e->stop_reason, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "写入救助对象");
+    if (!existed)
+        e->id = sqlite3_last_insert_rowid(q->db);
+    char *b = existed ? jz_enrolment_json(&before) : NULL;
+    char *a = jz_enrolment_json(e);
+    json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
+    if (aj && note && note[0])
+        json_object_set_new(aj, "note", json_string(note));
+    char *full = aj ? json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char entity[48];
+    snprintf(entity, sizeof entity, "enrolment:%lld", (long long)e->id);
+    rc = full ? jz__sq_audit(q, e->county, action, entity, b ? b : "", full, err)
+              : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(a);
+    free(b);
+    free(full);
+    json_decref(aj);
+    return rc;
+}
+
+jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_id,
+                         void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT " ENROL_COLUMNS " FROM enrolments WHERE substr(region, 1, ?1) = ?2"
+                           " AND (?3 IS NULL OR household_id = ?3) ORDER BY enrolment",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询救助对象");
+    sqlite3_bind_int(st, 1, (int)strlen(prefix));
+    sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+    if (household_id)
+        sqlite3_bind_text(st, 3, household_id, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 3);
+    int s;
+    jz_enrolment e;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        read_enrolment(st, &e);
+        fn(&e, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询救助对象");
 }

@@ -419,3 +419,21 @@ jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err)
 {
     return s->ops->audit_verify(s->impl, rep, err);
 }
+
+jz_err jz_store_enrol_get(jz_store *s, int64_t id, jz_enrolment *e, jz_error *err)
+{
+    return s->ops->enrol_get(s->impl, id, e, err);
+}
+
+jz_err jz_store_enrol_put(jz_store *s, jz_enrolment *e, const char *action, const char *note,
+                          jz_error *err)
+{
+    return s->ops->enrol_put(s->impl, e, action, note, err);
+}
+
+jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *household_id,
+                           void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->enrol_list(s->impl, region_prefix ? region_prefix : "", household_id, fn, arg,
+                              err);
+}

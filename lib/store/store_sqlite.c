@@ -135,6 +135,7 @@ static const char *const migrations[] = {
     "  confirmed_on INTEGER NOT NULL, decided_on INTEGER NOT NULL, closed_on INTEGER NOT NULL,"
     "  proposed_category INTEGER NOT NULL, proposed_persons INTEGER NOT NULL,"
     "  proposed_monthly INTEGER NOT NULL, first_month TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL, programmes INTEGER NOT NULL,"
     "  opinion TEXT NOT NULL DEFAULT '') STRICT;"
     "CREATE INDEX cases_household ON cases(household_id);"
     "CREATE INDEX cases_region ON cases(region);"
@@ -154,6 +155,19 @@ static const char *const migrations[] = {
     "  county TEXT NOT NULL, rule TEXT NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL,"
     "  holds INTEGER NOT NULL,"
     "  PRIMARY KEY(case_id, idx)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE enrolments("
+    "  enrolment INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL,"
+    "  hh INTEGER NOT NULL REFERENCES households(hh),"
+    "  region TEXT NOT NULL, household_id TEXT NOT NULL,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(case_id),"
+    "  member INTEGER NOT NULL, label TEXT NOT NULL, programme INTEGER NOT NULL,"
+    "  persons INTEGER NOT NULL, monthly INTEGER NOT NULL, first_month TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, end_month TEXT NOT NULL, next_review INTEGER NOT NULL,"
+    "  review_months INTEGER NOT NULL, death_check_due INTEGER NOT NULL,"
+    "  to_recover INTEGER NOT NULL, stop_reason TEXT NOT NULL) STRICT;"
+    "CREATE INDEX enrolments_household ON enrolments(household_id);"
+    "CREATE INDEX enrolments_region ON enrolments(region);"
     /* Append-only: the triggers stop edits through SQL; the hash chain
      * shows any that bypass them (sqlite_proc.c). */
     "CREATE TABLE audit("
@@ -1399,4 +1413,7 @@ const jz_store_ops jz__sqlite_ops = {
     .staff_put = jz__sq_staff_put,
     .staff_relative = jz__sq_staff_relative,
     .audit_verify = jz__sq_audit_verify,
+    .enrol_get = jz__sq_enrol_get,
+    .enrol_put = jz__sq_enrol_put,
+    .enrol_list = jz__sq_enrol_list,
 };

@@ -156,6 +156,62 @@ expect_grep "$TMP/out" '2024-10-08 *1$' "due after National Day 2024"
 expect_status 1 "$JZ" case due "$DUE" --date 2027-01-04
 expect_grep "$TMP/err" '超出节假日数据覆盖的年份' "a date the calendar does not cover"
 
+# ---- enrolments: created by an approval, changed by recorded steps -----------------
+EN="$TMP/en.db"
+expect_status 0 "$JZ" init "$EN"
+expect_status 0 "$JZ" import "$EN" "$SRC"/examples/*.json
+run_case() { # HOUSEHOLD ACCEPT-DATE [--review]: 受理 to 公布, approved
+  local d=$2
+  expect_status 0 "$JZ" case accept "$EN" "$1" --date "$d" ${3:-}
+  local id
+  id=$(grep -o '案件 [0-9]*' "$TMP/out" | head -1 | grep -o '[0-9]*')
+  expect_status 0 "$JZ" case investigate "$EN" "$id" --date "$d"
+  expect_status 0 "$JZ" case verify "$EN" "$id" --date "$d"
+  expect_status 0 "$JZ" case preliminary "$EN" "$id" --date "$d"
+  expect_status 0 "$JZ" case notice "$EN" "$id" --date "$d"
+  local after
+  after=$("$JZ" calendar add "$d" 6)
+  expect_status 0 "$JZ" case confirm "$EN" "$id" --date "$after"
+  expect_status 0 "$JZ" case decide "$EN" "$id" --approve --date "$after"
+  expect_status 0 "$JZ" case publish "$EN" "$id" --date "$after"
+}
+expect_status 1 "$JZ" case accept "$EN" H140902-000404 --review --date 2025-01-20
+expect_grep "$TMP/err" '没有正在享受的救助' "a review needs an enrolment"
+run_case H140902-000404 2025-01-20
+expect_status 0 "$JZ" enrolment list "$EN"
+expect_grep "$TMP/out" '全户 *最低生活保障 *2 人 *1058.00' "the household's 低保 enrolment"
+expect_grep "$TMP/out" '周老汉 *特困人员供养 *1 人 *1151.00' "the 特困 member's own enrolment"
+expect_grep "$TMP/out" '自 2025-02' "from the month after the decision (2025-01-27)"
+expect_grep "$TMP/out" '复核 2025-07-27（每 6 个月）' "a review in 6 months (a member able to work)"
+expect_status 0 "$JZ" enrolment due "$EN" --date 2025-07-01 --within 30
+expect_grep "$TMP/out" '定期复核 2025-07-27' "the review is due"
+# A review case updates what is still found.
+run_case H140902-000404 2025-07-21 --review
+expect_status 0 "$JZ" enrolment list "$EN"
+expect_grep "$TMP/out" '复核 2026-01-29' "the next review after the review"
+# R-DEATH-1: the 特困 member dies: his own unit stops with that month; the
+# household's must be checked within 3 months.
+old=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/04-tekun-leaves-household.json" | head -1)
+expect_status 0 "$JZ" enrolment death "$EN" 2 --member-id "$old" --death-date 2025-09-10 --date 2025-09-12
+expect_grep "$TMP/out" '发放至 2025-09' "the own unit ends with the month of death"
+expect_status 0 "$JZ" enrolment death "$EN" 1 --member-id "$old" --death-date 2025-09-10 --date 2025-09-12
+expect_grep "$TMP/out" '2025-12-10 前核查' "a check within 3 months"
+expect_status 1 "$JZ" enrolment death "$EN" 1 --member-id 140902198001010016 --death-date 2025-09-10
+expect_grep "$TMP/err" '不是户 H140902-000404 的成员' "only a member's death"
+# R-EXIT-1 and R-REPORT-1.
+expect_status 0 "$JZ" enrolment exit "$EN" 1 --date 2025-10-01 --note 女儿就业
+expect_grep "$TMP/out" '续发 6 个月，至 2026-03 停发' "gradual exit over 6 months"
+expect_status 2 "$JZ" enrolment stop "$EN" 1 --reason fraud --date 2025-10-20 --note 隐瞒收入
+expect_status 0 "$JZ" enrolment stop "$EN" 1 --reason fraud --from-month 2025-06 --date 2025-10-20 --note 隐瞒收入
+expect_grep "$TMP/out" '共 5 个月多发 5290.00 元' "what was paid unduly is recovered"
+expect_status 1 "$JZ" enrolment exit "$EN" 1 --date 2025-11-01
+expect_grep "$TMP/err" '已于 2025-10 停止' "a stopped enrolment does not change"
+sqlite3 "$EN" "SELECT action FROM audit WHERE entity LIKE 'enrolment:%'" >"$TMP/enaudit.txt"
+for a in enrolment.create enrolment.update enrolment.death enrolment.exit enrolment.stop; do
+  expect_grep "$TMP/enaudit.txt" "$a" "the audit log has $a"
+done
+expect_status 0 "$JZ" audit verify "$EN"
+
 # ---- the audit log ----------------------------------------------------------------
 expect_status 0 "$JZ" audit verify "$DB"
 expect_grep "$TMP/out" '审计日志完好' "an untouched log verifies"

@@ -259,6 +259,38 @@ static void test_outside_calendar(void **state)
     assert_int_equal(jz_case_deadlines(&c, cal, &s, &o, NULL, &err), JZ_ERANGE);
 }
 
+/* R-REVIEW-1: 12 months, or 6 with a member able to work or unstable
+ * income. */
+static void test_review_months(void **state)
+{
+    (void)state;
+    jz_member m[2];
+    memset(m, 0, sizeof m);
+    jz_household h;
+    memset(&h, 0, sizeof h);
+    h.members = m;
+    h.n_members = 2;
+    jz_date on = D("2025-06-01");
+    m[0].birth = D("1950-01-01"); /* 75: not of working age */
+    m[1].birth = D("2015-01-01"); /* 10 */
+    assert_int_equal(jz_review_months(&h, on), 12);
+    m[1].birth = D("2009-06-01"); /* 16 on the day: able to work */
+    assert_int_equal(jz_review_months(&h, on), 6);
+    m[1].student_level = JZ_STU_SENIOR; /* a student is not */
+    assert_int_equal(jz_review_months(&h, on), 12);
+    m[1].student_level = JZ_STU_NONE;
+    m[1].disability_grade = 2; /* nor a severely disabled member */
+    assert_int_equal(jz_review_months(&h, on), 12);
+    m[1].disability_grade = 3;
+    assert_int_equal(jz_review_months(&h, on), 6);
+    m[1].disability_grade = 1;
+    m[0].employment = JZ_EMP_UNEMPLOYED; /* unstable income */
+    assert_int_equal(jz_review_months(&h, on), 6);
+    m[0].employment = JZ_EMP_RETIRED;
+    m[0].newly_employed = true;
+    assert_int_equal(jz_review_months(&h, on), 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_deadlines_spring_festival),
         cmocka_unit_test(test_deadlines_national_day),
         cmocka_unit_test(test_outside_calendar),
+        cmocka_unit_test(test_review_months),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
