@@ -211,6 +211,19 @@ for a in enrolment.create enrolment.update enrolment.death enrolment.exit enrolm
   expect_grep "$TMP/enaudit.txt" "$a" "the audit log has $a"
 done
 expect_status 0 "$JZ" audit verify "$EN"
+# An application limited to some programmes (R-ONE-1 otherwise): the son's
+# 单人保 the engine finds is not proposed when only 低保边缘 is applied for.
+expect_status 2 "$JZ" case accept "$EN" H140902-000303 --programmes nonsense
+expect_grep "$TMP/err" 'nonsense' "an unknown programme is named"
+expect_status 0 "$JZ" case accept "$EN" H140902-000303 --programmes marginal --date 2025-03-03
+expect_status 0 "$JZ" case investigate "$EN" 3 --date 2025-03-04
+expect_status 0 "$JZ" case verify "$EN" 3 --date 2025-03-05
+expect_status 0 "$JZ" case preliminary "$EN" 3 --date 2025-03-06
+expect_grep "$TMP/out" '低保边缘家庭' "the programme applied for"
+expect_no_grep "$TMP/out" '单人保 *1 人' "no unit of a programme not applied for"
+expect_status 0 "$JZ" case show "$EN" 3 --json
+expect_grep "$TMP/out" '"programmes":\["marginal"\]' "the limit is recorded"
+
 
 # ---- the audit log ----------------------------------------------------------------
 expect_status 0 "$JZ" audit verify "$DB"
