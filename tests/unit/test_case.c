@@ -250,6 +250,24 @@ static void test_deadlines_national_day(void **state)
     deadlines(&c, "none", "none");
 }
 
+/* The Spring Festival 2026 (off 02-15..02-23, Saturdays 02-14 and 02-28
+ * worked), and the township's 20 days across it. */
+static void test_deadlines_2026(void **state)
+{
+    (void)state;
+    jz_case c = accepted("2026-02-11");
+    /* 02-12, 02-13, 02-14 (Saturday worked). */
+    deadlines(&c, "2026-02-14", "2026-03-31");
+    c.township_confirms = true;
+    /* ... 02-24..02-27, 02-28, 03-02..03-06, 03-09..03-13, 03-16, 03-17. */
+    deadlines(&c, "2026-02-14", "2026-03-17");
+    ok(&c, JZ_ACT_EXTEND, "2026-02-12", &(jz_case_input){.extend_reason = JZ_EXT_ELSEWHERE});
+    /* 45 working days: Qingming (04-04..04-06, a Saturday to a Monday) is
+     * passed on the way: 04-01..04-03, 04-07..04-10, 04-13..04-17,
+     * 04-20..04-22. */
+    deadlines(&c, "2026-02-14", "2026-04-22");
+}
+
 static void test_outside_calendar(void **state)
 {
     (void)state;
@@ -300,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_staff_relative),
         cmocka_unit_test(test_deadlines_spring_festival),
         cmocka_unit_test(test_deadlines_national_day),
+        cmocka_unit_test(test_deadlines_2026),
         cmocka_unit_test(test_outside_calendar),
         cmocka_unit_test(test_review_months),
     };
