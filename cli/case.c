@@ -69,6 +69,25 @@ typedef struct opts {
     long within;
 } opts;
 
+/* The options without a value: sets the one named and says whether it was. */
+static bool flag(const char *a, opts *o)
+{
+    const struct {
+        const char *name;
+        bool *field;
+    } flags[] = {{"--township-confirms", &o->township_confirms},
+                 {"--review", &o->review},
+                 {"--home-visit", &o->home_visit},
+                 {"--approve", &o->approve},
+                 {"--refuse", &o->refuse},
+                 {"--json", &o->json},
+                 {"--all", &o->all}};
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (strcmp(a, flags[i].name) == 0)
+            return *flags[i].field = true;
+    return false;
+}
+
 static const char *default_actor(void)
 {
     const char *a = getenv("JIUZHU_ACTOR");
@@ -128,20 +147,8 @@ static int parse(int argc, char **argv, opts *o)
                 return EXIT_USAGE;
             }
             i++;
-        } else if (strcmp(a, "--township-confirms") == 0) {
-            o->township_confirms = true;
-        } else if (strcmp(a, "--review") == 0) {
-            o->review = true;
-        } else if (strcmp(a, "--home-visit") == 0) {
-            o->home_visit = true;
-        } else if (strcmp(a, "--approve") == 0) {
-            o->approve = true;
-        } else if (strcmp(a, "--refuse") == 0) {
-            o->refuse = true;
-        } else if (strcmp(a, "--json") == 0) {
-            o->json = true;
-        } else if (strcmp(a, "--all") == 0) {
-            o->all = true;
+        } else if (flag(a, o)) {
+            continue;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "jiuzhu case: 未知选项 %s\n", a);
             return EXIT_USAGE;

@@ -39,6 +39,22 @@ static int fail(const jz_error *err)
     return err->code == JZ_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
 }
 
+/* The parameters in force in a county on a date (exit.months and
+ * death.check_months are what this command reads). */
+static int policy_at(const char *policy_dir, const char *county, jz_date on, jz_policy *p)
+{
+    jz_regions *rg = NULL;
+    jz_paramset *ps = NULL;
+    jz_error err;
+    jz_error_clear(&err);
+    int status = cli_load_policy(cli_policy_dir(policy_dir), &rg, &ps);
+    if (!status && jz_policy_resolve(ps, county, on, p, &err) != JZ_OK)
+        status = fail(&err);
+    jz_paramset_free(ps);
+    jz_regions_free(rg);
+    return status;
+}
+
 static void month_of(jz_date d, char out[8])
 {
     char b[JZ_DATE_BUF];
@@ -190,15 +206,8 @@ int cmd_enrolment(int argc, char **argv)
             status = fail(&err);
             goto out;
         }
-        jz_regions *rg = NULL;
-        jz_paramset *ps = NULL;
         jz_policy p;
-        if ((status = cli_load_policy(cli_policy_dir(policy), &rg, &ps)) == EXIT_DONE &&
-            jz_policy_resolve(ps, e.county, on, &p, &err) != JZ_OK)
-            status = fail(&err);
-        jz_paramset_free(ps);
-        jz_regions_free(rg);
-        if (status)
+        if ((status = policy_at(policy, e.county, on, &p)))
             goto out;
         e.status = JZ_ENROL_EXITING;
         month_of(jz_date_add_months(on, p.exit_months - 1), e.end_month);
@@ -230,15 +239,8 @@ int cmd_enrolment(int argc, char **argv)
             status = fail(&err);
             goto out;
         }
-        jz_regions *rg = NULL;
-        jz_paramset *ps = NULL;
         jz_policy p;
-        if ((status = cli_load_policy(cli_policy_dir(policy), &rg, &ps)) == EXIT_DONE &&
-            jz_policy_resolve(ps, e.county, death, &p, &err) != JZ_OK)
-            status = fail(&err);
-        jz_paramset_free(ps);
-        jz_regions_free(rg);
-        if (status)
+        if ((status = policy_at(policy, e.county, death, &p)))
             goto out;
         e.death_check_due = jz_date_add_months(death, p.death_check_months);
         char dd[JZ_DATE_BUF];

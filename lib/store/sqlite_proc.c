@@ -382,26 +382,39 @@ jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_e
     return rc ? rc : audit_case(q, NULL, c, step, err);
 }
 
-jz_err jz__sq_case_get(void *impl, int64_t id, jz_case *c, jz_error *err)
+/* Reads the one row `sql` selects for id with `read`; JZ_ENOTFOUND naming
+ * `field` and id, with `missing` as the reason, when there is none. */
+static jz_err get_by_id(sq *q, const char *sql, int64_t id, void (*read)(sqlite3_stmt *, void *),
+                        void *out, const char *field, const char *missing, const char *what,
+                        jz_error *err)
 {
-    sq *q = impl;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db, "SELECT " CASE_COLUMNS " FROM cases WHERE case_id = ?", -1, &st,
-                           NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "查询案件");
+    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, what);
     sqlite3_bind_int64(st, 1, id);
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW)
-        read_case(st, c);
+        read(st, out);
     sqlite3_finalize(st);
     if (s == SQLITE_ROW)
         return JZ_OK;
     if (s == SQLITE_DONE) {
         char v[32];
         snprintf(v, sizeof v, "%lld", (long long)id);
-        return jz_error_set(err, JZ_ENOTFOUND, "case", v, "没有这个案件");
+        return jz_error_set(err, JZ_ENOTFOUND, field, v, "%s", missing);
     }
-    return jz__sq_error(q, err, "查询案件");
+    return jz__sq_error(q, err, what);
+}
+
+static void read_case_any(sqlite3_stmt *st, void *out)
+{
+    read_case(st, out);
+}
+
+jz_err jz__sq_case_get(void *impl, int64_t id, jz_case *c, jz_error *err)
+{
+    return get_by_id(impl, "SELECT " CASE_COLUMNS " FROM cases WHERE case_id = ?", id,
+                     read_case_any, c, "case", "没有这个案件", "查询案件", err);
 }
 
 jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *after,
@@ -676,26 +689,15 @@ static void read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
     jz__sq_copy_text(e->stop_reason, sizeof e->stop_reason, st, k++);
 }
 
+static void read_enrolment_any(sqlite3_stmt *st, void *out)
+{
+    read_enrolment(st, out);
+}
+
 jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db, "SELECT " ENROL_COLUMNS " FROM enrolments WHERE enrolment = ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "查询救助对象");
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        read_enrolment(st, e);
-    sqlite3_finalize(st);
-    if (s == SQLITE_ROW)
-        return JZ_OK;
-    if (s == SQLITE_DONE) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)id);
-        return jz_error_set(err, JZ_ENOTFOUND, "enrolment", v, "没有这条救助记录");
-    }
-    return jz__sq_error(q, err, "查询救助对象");
+    return get_by_id(impl, "SELECT " ENROL_COLUMNS " FROM enrolments WHERE enrolment = ?", id,
+                     read_enrolment_any, e, "enrolment", "没有这条救助记录", "查询救助对象", err);
 }
 
 jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const char *note,

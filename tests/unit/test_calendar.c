@@ -19,32 +19,7 @@
 
 #include "jiuzhu/jz_calendar.h"
 
-static jz_calendar *cal;
-
-static int load_real(void **state)
-{
-    (void)state;
-    const char *dir = getenv("JZ_SOURCE_DIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/policy/calendar/cn-holidays.csv",
-             dir && dir[0] ? dir : JZ_SOURCE_DIR);
-    jz_error err;
-    jz_error_clear(&err);
-    if (jz_calendar_load(path, &cal, &err) != JZ_OK) {
-        char msg[512];
-        jz_error_format(&err, msg, sizeof msg);
-        fprintf(stderr, "%s\n", msg);
-        return -1;
-    }
-    return 0;
-}
-
-static int free_real(void **state)
-{
-    (void)state;
-    jz_calendar_free(cal);
-    return 0;
-}
+#include "calendar_fixture.h"
 
 static jz_date D(const char *s)
 {
@@ -250,5 +225,5 @@ int main(void)
         cmocka_unit_test(test_outside_years_is_an_error),
         cmocka_unit_test(test_file_checks),
     };
-    return cmocka_run_group_tests(tests, load_real, free_real);
+    return cmocka_run_group_tests(tests, load_calendar, free_calendar);
 }

@@ -18,25 +18,7 @@
 
 #include "jiuzhu/jz_case.h"
 
-static jz_calendar *cal;
-
-static int setup(void **state)
-{
-    (void)state;
-    const char *dir = getenv("JZ_SOURCE_DIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/policy/calendar/cn-holidays.csv",
-             dir && dir[0] ? dir : JZ_SOURCE_DIR);
-    jz_error err;
-    return jz_calendar_load(path, &cal, &err) == JZ_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    jz_calendar_free(cal);
-    return 0;
-}
+#include "calendar_fixture.h"
 
 static jz_date D(const char *s)
 {
@@ -322,5 +304,5 @@ int main(void)
         cmocka_unit_test(test_outside_calendar),
         cmocka_unit_test(test_review_months),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, load_calendar, free_calendar);
 }
