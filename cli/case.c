@@ -323,6 +323,15 @@ static int case_accept(jz_store *s, const opts *o)
     c.members = (int)l.h.n_members;
     c.state = JZ_CASE_ACCEPTED;
     c.kind = o->review ? JZ_CASE_REVIEW : JZ_CASE_APPLICATION;
+    /* R-WF-2: the limits in force in the county on the day of 受理. */
+    jz_policy pol;
+    if (jz_policy_resolve(l.ps, c.county, o->date, &pol, &err) != JZ_OK) {
+        status = fail(&err);
+        goto out;
+    }
+    c.days = o->township_confirms ? pol.wf_township_days : pol.wf_total_days;
+    c.extended_days = pol.wf_extended_days;
+    c.notice_days = pol.wf_notice_days;
     /* R-ONE-1: every programme, unless the applicant limits the application. */
     for (const char *p = o->programmes; p && *p;) {
         size_t n = strcspn(p, ",");
@@ -622,7 +631,7 @@ static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
     } else if (a == JZ_ACT_NOTICE) {
         char u[JZ_DATE_BUF];
         fmt_date(c.notice_until, u);
-        printf("  公示期 %s 至 %s（7 天），期满无异议后方可县级审核确认\n", d, u);
+        printf("  公示期 %s 至 %s（%d 天），期满无异议后方可县级审核确认\n", d, u, c.notice_days);
     } else if (a == JZ_ACT_OBJECT) {
         puts("  已退回家庭经济状况调查（R-WF-4）；须重新信息核对、初审和公示。"
              "可用 case extend --reason objection 延长办理期限至 45 个工作日");
@@ -987,6 +996,7 @@ typedef struct list_ctx {
     const char *village;
     bool notice;
     jz_date on;
+    jz_date notice_until; /* the last day of the notices on the list */
     jz_store *s;
     jz_doc_list_row *rows;
     char (*names)[64];
@@ -1019,6 +1029,8 @@ static void collect_list(const jz_case *c, void *arg)
         x->names = h;
         x->cap = nc;
     }
+    if (c->notice_until > x->notice_until)
+        x->notice_until = c->notice_until;
     snprintf(x->names[x->n], 64, "%s", c->applicant_name);
     x->rows[x->n] = (jz_doc_list_row){NULL, c->members, c->proposed_monthly};
     x->n++;
@@ -1065,8 +1077,7 @@ static int case_list_doc(jz_store *s, const opts *o)
         jz_doc_list l = {.notice = x.notice,
                          .village_code = o->village,
                          .from = o->date,
-                         .until = x.notice ? jz_date_add_days(o->date, JZ_CASE_NOTICE_DAYS - 1)
-                                           : JZ_DATE_NONE,
+                         .until = x.notice ? x.notice_until : JZ_DATE_NONE,
                          .rows = x.rows,
                          .n_rows = x.n};
         place_names(rg, o->village, &l.county_name, &l.township_name, &l.village_name);

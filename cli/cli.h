@@ -28,6 +28,16 @@ void cli_print_error(const jz_error *e);
 void cli_print_summary(FILE *f, const jz_household *h, const jz_regions *regions,
                        const jz_result *r, const jz_trace *t);
 
+/* The report of refused records an import writes (report.c). */
+typedef struct cli_report {
+    FILE *f;
+    const char *cmd; /* "jiuzhu import", for messages */
+    long rejected, printed;
+} cli_report;
+int cli_report_open(cli_report *r, const char *path, const char *cmd);
+void cli_report_row(cli_report *r, const jz_error *e);
+int cli_report_close(cli_report *r);
+
 int cmd_assess(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
@@ -40,6 +50,7 @@ int cmd_case(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_enrolment(int argc, char **argv);
+int cmd_feed(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 
 #endif

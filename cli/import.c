@@ -43,31 +43,14 @@ typedef struct importer {
     jz_store *store;
     const jz_regions *regions;
     jz_parse_opts opts;
-    FILE *report;
-    long stored, rejected;
-    long printed;
+    cli_report report;
+    long stored;
     long batch;
 } importer;
 
-/* One row of the report: file, line, household, member, field, value, reason. */
 static void report_row(importer *im, const jz_error *e)
 {
-    char line[32];
-    snprintf(line, sizeof line, "%ld", e->line);
-    const char *cells[] = {
-        e->source, e->line ? line : "", e->household, e->member, e->field, e->value, e->reason};
-    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
-        if (i)
-            fputc(',', im->report);
-        csv_fwrite(im->report, cells[i], strlen(cells[i]));
-    }
-    fputs("\r\n", im->report);
-    im->rejected++;
-    /* stderr gets the first hundred; the report has them all. */
-    if (im->printed++ < 100)
-        cli_print_error(e);
-    else if (im->printed == 101)
-        fputs("jiuzhu import: 更多被拒绝的记录见报告文件\n", stderr);
+    cli_report_row(&im->report, e);
 }
 
 static void on_reject(const jz_error *e, void *arg)
@@ -170,13 +153,8 @@ int cmd_import(int argc, char **argv)
         snprintf(default_report, sizeof default_report, "%s.import-report.csv", db);
         report_path = default_report;
     }
-    im.report = fopen(report_path, "wb");
-    if (!im.report) {
-        fprintf(stderr, "jiuzhu import: 无法写报告文件 %s：%s\n", report_path, strerror(errno));
-        status = EXIT_INPUT;
+    if ((status = cli_report_open(&im.report, report_path, "jiuzhu import")))
         goto out;
-    }
-    fputs("\xEF\xBB\xBF文件,行,户编号,成员,字段,值,原因\r\n", im.report);
     im.regions = regions;
     im.opts =
         (jz_parse_opts){.regions = regions, .default_date = jz_date_today(), .force_date = date};
@@ -209,17 +187,13 @@ int cmd_import(int argc, char **argv)
         }
     }
     free(csv);
-    if (fclose(im.report) != 0) {
-        fprintf(stderr, "jiuzhu import: 写报告文件失败：%s\n", strerror(errno));
+    if (cli_report_close(&im.report))
         failed = 1;
-    }
-    im.report = NULL;
-    fprintf(stderr, "jiuzhu import: 入库 %ld 户，拒绝 %ld 条；报告：%s\n", im.stored, im.rejected,
-            report_path);
-    status = failed || im.rejected ? EXIT_INPUT : EXIT_DONE;
+    fprintf(stderr, "jiuzhu import: 入库 %ld 户，拒绝 %ld 条；报告：%s\n", im.stored,
+            im.report.rejected, report_path);
+    status = failed || im.report.rejected ? EXIT_INPUT : EXIT_DONE;
 out:
-    if (im.report)
-        fclose(im.report);
+    cli_report_close(&im.report);
     jz_store_close(im.store);
     jz_paramset_free(ps);
     jz_regions_free(regions);

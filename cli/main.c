@@ -26,6 +26,8 @@ static void usage(FILE *f)
           "  case     申请办理：受理、调查、核对、初审、公示、审核确认、决定、公布，期限提醒和文书\n"
           "  staff    登记工作人员及其近亲属（近亲属申请须备案并入户调查）\n"
           "  enrolment 救助对象：列表、到期复核、渐退、死亡核查、停发和追回\n"
+          "  feed     导入其他部门数据（医保、残联、人社、教育、卫健、殡葬、司法、应急、住建、\n"
+          "           不动产、车管、市场监管、公积金和财政供养、乡村振兴），按身份证号码比对\n"
           "  audit    校验审计日志（哈希链），发现被修改、删除或插入的记录\n"
           "\n"
           "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
@@ -86,7 +88,7 @@ int main(int argc, char **argv)
         {"assess", cmd_assess}, {"rules", cmd_rules}, {"init", cmd_init}, {"import", cmd_import},
         {"show", cmd_show},     {"stats", cmd_stats}, {"gen", cmd_gen},
         {"calendar", cmd_calendar}, {"case", cmd_case}, {"staff", cmd_staff},
-        {"audit", cmd_audit}, {"enrolment", cmd_enrolment},
+        {"audit", cmd_audit}, {"enrolment", cmd_enrolment}, {"feed", cmd_feed},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)

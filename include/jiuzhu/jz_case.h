@@ -79,14 +79,13 @@ extern const char *const jz_case_action_zh[JZ_ACT_COUNT];
 extern const char *const jz_extend_reason_names[JZ_EXT_COUNT];
 extern const char *const jz_extend_reason_zh[JZ_EXT_COUNT];
 
-/* Statutory periods (seed 001 四(二), R-WF-1, R-WF-2). */
-#define JZ_CASE_DAYS 30            /* working days from 受理 to the decision */
-#define JZ_CASE_DAYS_TOWNSHIP 20   /* where the township has the power to confirm */
-#define JZ_CASE_DAYS_EXTENDED 45   /* extended for one of the four reasons */
-#define JZ_CASE_START_DAYS 3       /* investigation, then verification, start within */
-#define JZ_CASE_CONFIRM_DAYS 10    /* county review after the notice period */
-#define JZ_CASE_REFUSAL_DAYS 3     /* written refusal after the decision */
-#define JZ_CASE_NOTICE_DAYS 7      /* 公示, calendar days */
+/* The periods of the steps (R-WF-1).  The whole procedure's limits (30,
+ * 20 or 45 working days, R-WF-2) and the 公示's 7 days are parameters
+ * (workflow.*), resolved for the county on the day of 受理 and kept in the
+ * case. */
+#define JZ_CASE_START_DAYS 3    /* investigation, then verification, start within */
+#define JZ_CASE_CONFIRM_DAYS 10 /* county review after the notice period */
+#define JZ_CASE_REFUSAL_DAYS 3  /* written refusal after the decision */
 
 /* A case as stored.  Dates are JZ_DATE_NONE until the step happened. */
 typedef struct jz_case {
@@ -112,6 +111,10 @@ typedef struct jz_case {
     jz_fen proposed_monthly;   /* household + own units, per month */
     char first_month[8];       /* "YYYY-MM" when approved */
     uint8_t kind;              /* jz_case_kind */
+    /* The limits in force on the day of 受理 (workflow.* parameters). */
+    int days;          /* working days to the decision: total or township */
+    int extended_days; /* after an extension */
+    int notice_days;   /* 公示, calendar days */
     uint8_t programmes;        /* bits (1 << jz_unit_programme) applied for; 0 = all (R-ONE-1) */
 } jz_case;
 
@@ -234,7 +237,8 @@ typedef struct jz_case_input {
 jz_err jz_case_apply(jz_case *c, jz_case_action action, jz_date on, const jz_case_input *in,
                      jz_error *err);
 
-/* The working days allowed for the whole procedure: 30, 20 or 45. */
+/* The working days allowed for the whole procedure: c->days, or
+ * c->extended_days once extended. */
 int jz_case_days(const jz_case *c);
 
 /* The deadlines of an open case: the current step's (JZ_DATE_NONE if the

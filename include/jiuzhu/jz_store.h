@@ -20,6 +20,7 @@
 
 #include "jz_case.h"
 #include "jz_engine.h"
+#include "jz_feed.h"
 #include "jz_err.h"
 #include "jz_household.h"
 
@@ -209,5 +210,25 @@ jz_err jz_store_enrol_put(jz_store *s, jz_enrolment *e, const char *action, cons
 /* The enrolments under region_prefix, of one household if household_id. */
 jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *household_id,
                            void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
+
+/* ---- department feeds (jz_feed.h) ----------------------------------------------- */
+
+typedef struct jz_feed_counts {
+    long rows;     /* rows read and accepted */
+    long added;    /* new rows (the others were already stored) */
+    long matched;  /* rows of people in the registry */
+    long rejected; /* rows refused */
+} jz_feed_counts;
+
+/* Starts the import of a department's file (in the caller's transaction). */
+jz_err jz_store_feed_begin(jz_store *s, jz_dept dept, const char *path, int64_t *feed,
+                           jz_error *err);
+/* Stores a row unless the same row (department, event, person, date,
+ * amount, level, code) is stored already: re-importing a file changes
+ * nothing.  *matched: the person is in the registry. */
+jz_err jz_store_feed_put(jz_store *s, int64_t feed, const jz_feed_row *row, bool *added,
+                         bool *matched, jz_error *err);
+/* Records the import's counts, audited. */
+jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_error *err);
 
 #endif

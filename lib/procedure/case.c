@@ -104,7 +104,8 @@ jz_err jz_case_check(const jz_case *c, jz_case_action a, jz_date on, jz_error *e
         return JZ_OK;
     case JZ_ACT_CONFIRM:
         if (c->state != JZ_CASE_NOTICE)
-            return refuse(err, a, "须先公示乡镇初审意见 7 天（当前：%s）", jz_case_state_zh[c->state]);
+            return refuse(err, a, "须先公示乡镇初审意见 %d 天（当前：%s）", c->notice_days,
+                          jz_case_state_zh[c->state]);
         if (on <= c->notice_until) {
             jz_date_format(c->notice_until, d, sizeof d);
             return refuse(err, a, "公示期至 %s 才结束，公示期满且无异议后方可审核确认", d);
@@ -134,8 +135,8 @@ jz_err jz_case_check(const jz_case *c, jz_case_action a, jz_date on, jz_error *e
         if (c->state >= JZ_CASE_DECIDED)
             return refuse(err, a, "本案已作出决定，办理期限不再延长");
         if (c->extended)
-            return refuse(err, a, "本案已延长过期限（%s），最长 45 个工作日",
-                          jz_extend_reason_zh[c->extended]);
+            return refuse(err, a, "本案已延长过期限（%s），最长 %d 个工作日",
+                          jz_extend_reason_zh[c->extended], c->extended_days);
         return JZ_OK;
     default:
         return refuse(err, a, "未知步骤");
@@ -168,7 +169,7 @@ jz_err jz_case_apply(jz_case *c, jz_case_action a, jz_date on, const jz_case_inp
     case JZ_ACT_NOTICE:
         n.state = JZ_CASE_NOTICE;
         n.notice_from = on;
-        n.notice_until = jz_date_add_days(on, JZ_CASE_NOTICE_DAYS - 1);
+        n.notice_until = jz_date_add_days(on, c->notice_days - 1);
         break;
     case JZ_ACT_OBJECT:
         if (!note[0])
@@ -233,9 +234,7 @@ jz_err jz_case_apply(jz_case *c, jz_case_action a, jz_date on, const jz_case_inp
 
 int jz_case_days(const jz_case *c)
 {
-    if (c->extended)
-        return JZ_CASE_DAYS_EXTENDED;
-    return c->township_confirms ? JZ_CASE_DAYS_TOWNSHIP : JZ_CASE_DAYS;
+    return c->extended ? c->extended_days : c->days;
 }
 
 jz_err jz_case_deadlines(const jz_case *c, const jz_calendar *cal, jz_date *step_due,
@@ -345,6 +344,9 @@ char *jz_case_json(const jz_case *c)
     json_object_set_new(o, "first_month",
                         c->first_month[0] ? json_string(c->first_month) : json_null());
     json_object_set_new(o, "kind", json_string(c->kind == JZ_CASE_REVIEW ? "review" : "application"));
+    json_object_set_new(o, "days", json_integer(c->days));
+    json_object_set_new(o, "extended_days", json_integer(c->extended_days));
+    json_object_set_new(o, "notice_days", json_integer(c->notice_days));
     json_t *progs = json_array();
     for (int k = 0; k < JZ_UNIT_PROGRAMME_COUNT; k++)
         if (c->programmes & (1u << k))

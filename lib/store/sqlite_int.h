@@ -21,7 +21,7 @@ typedef struct sq {
     int in_tx;
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
         *insert_member, *owner, *delete_det, *insert_det, *delete_persons, *insert_person,
-        *insert_pv, *old_record;
+        *insert_pv, *old_record, *feed_insert, *feed_match;
     /* param_values ids of the current run, by county and date */
     struct {
         int64_t run;
@@ -95,5 +95,10 @@ jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const c
                         jz_error *err);
 jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_id,
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *feed,
+                        jz_error *err);
+jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
+                      bool *matched, jz_error *err);
+jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
 
 #endif

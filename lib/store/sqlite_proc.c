@@ -249,7 +249,7 @@ void jz__sq_batch_reset(sq *q)
     " township_confirms, staff_relative, home_visited, extended, decision, objections,"       \
     " accepted_on, investigated_on, verified_on, preliminary_on, notice_from, notice_until,"  \
     " confirmed_on, decided_on, closed_on, proposed_category, proposed_persons,"              \
-    " proposed_monthly, first_month, kind, programmes"
+    " proposed_monthly, first_month, kind, programmes, days, extended_days, notice_days"
 
 static void bind_case(sqlite3_stmt *st, const jz_case *c)
 {
@@ -278,6 +278,9 @@ static void bind_case(sqlite3_stmt *st, const jz_case *c)
     sqlite3_bind_text(st, k++, c->first_month, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, k++, c->kind);
     sqlite3_bind_int(st, k++, c->programmes);
+    sqlite3_bind_int(st, k++, c->days);
+    sqlite3_bind_int(st, k++, c->extended_days);
+    sqlite3_bind_int(st, k++, c->notice_days);
 }
 
 static void read_case(sqlite3_stmt *st, jz_case *c)
@@ -309,6 +312,9 @@ static void read_case(sqlite3_stmt *st, jz_case *c)
     jz__sq_copy_text(c->first_month, sizeof c->first_month, st, k++);
     c->kind = (uint8_t)sqlite3_column_int(st, k++);
     c->programmes = (uint8_t)sqlite3_column_int(st, k++);
+    c->days = sqlite3_column_int(st, k++);
+    c->extended_days = sqlite3_column_int(st, k++);
+    c->notice_days = sqlite3_column_int(st, k++);
 }
 
 static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_error *err)
@@ -365,7 +371,7 @@ jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_e
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO cases(" CASE_COLUMNS ", hh) VALUES(NULL,?2,?3,?4,?5,?6,?7,"
                            "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
-                           "?25,?26,?27,?28,?29, (SELECT hh FROM households WHERE household_id = ?4))",
+                           "?25,?26,?27,?28,?29,?30,?31,?32, (SELECT hh FROM households WHERE household_id = ?4))",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "建立案件");
     bind_case(st, c);
@@ -425,7 +431,7 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE cases SET (" CASE_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
                            "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
-                           "?27,?28,?29) WHERE case_id = ?1",
+                           "?27,?28,?29,?30,?31,?32) WHERE case_id = ?1",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "更新案件");
     sqlite3_bind_int64(st, 1, after->id);

@@ -437,3 +437,20 @@ jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *h
     return s->ops->enrol_list(s->impl, region_prefix ? region_prefix : "", household_id, fn, arg,
                               err);
 }
+
+jz_err jz_store_feed_begin(jz_store *s, jz_dept dept, const char *path, int64_t *feed,
+                           jz_error *err)
+{
+    return s->ops->feed_begin(s->impl, dept, path, feed, err);
+}
+
+jz_err jz_store_feed_put(jz_store *s, int64_t feed, const jz_feed_row *row, bool *added,
+                         bool *matched, jz_error *err)
+{
+    return s->ops->feed_put(s->impl, feed, row, added, matched, err);
+}
+
+jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_error *err)
+{
+    return s->ops->feed_end(s->impl, feed, n, err);
+}

@@ -58,6 +58,10 @@ typedef struct jz_store_ops {
                         jz_error *err);
     jz_err (*enrol_list)(void *impl, const char *prefix, const char *household_id,
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
+    jz_err (*feed_begin)(void *impl, jz_dept dept, const char *path, int64_t *feed, jz_error *err);
+    jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
+                       bool *matched, jz_error *err);
+    jz_err (*feed_end)(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
 } jz_store_ops;
 
 extern const jz_store_ops jz__sqlite_ops;

@@ -136,6 +136,7 @@ static const char *const migrations[] = {
     "  proposed_category INTEGER NOT NULL, proposed_persons INTEGER NOT NULL,"
     "  proposed_monthly INTEGER NOT NULL, first_month TEXT NOT NULL,"
     "  kind INTEGER NOT NULL, programmes INTEGER NOT NULL,"
+    "  days INTEGER NOT NULL, extended_days INTEGER NOT NULL, notice_days INTEGER NOT NULL,"
     "  opinion TEXT NOT NULL DEFAULT '') STRICT;"
     "CREATE INDEX cases_household ON cases(household_id);"
     "CREATE INDEX cases_region ON cases(region);"
@@ -168,6 +169,24 @@ static const char *const migrations[] = {
     "  to_recover INTEGER NOT NULL, stop_reason TEXT NOT NULL) STRICT;"
     "CREATE INDEX enrolments_household ON enrolments(household_id);"
     "CREATE INDEX enrolments_region ON enrolments(region);"
+    /* Other departments' data (R-MON-1): every row kept, matched to the
+     * registry by ID number when monitoring runs. */
+    "CREATE TABLE feeds("
+    "  feed INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL DEFAULT '',"
+    "  dept INTEGER NOT NULL, path TEXT NOT NULL, imported_at TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,"
+    "  matched INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE TABLE feed_rows("
+    "  row INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL,"
+    "  feed INTEGER NOT NULL REFERENCES feeds(feed),"
+    "  dept INTEGER NOT NULL, event INTEGER NOT NULL,"
+    "  id_number TEXT NOT NULL, name TEXT NOT NULL, on_date INTEGER NOT NULL,"
+    "  amount INTEGER NOT NULL, level INTEGER NOT NULL, code TEXT NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  digest BLOB NOT NULL UNIQUE) STRICT;"
+    "CREATE INDEX feed_rows_person ON feed_rows(id_number, on_date);"
     /* Append-only: the triggers stop edits through SQL; the hash chain
      * shows any that bypass them (sqlite_proc.c). */
     "CREATE TABLE audit("
@@ -1418,4 +1437,7 @@ const jz_store_ops jz__sqlite_ops = {
     .enrol_get = jz__sq_enrol_get,
     .enrol_put = jz__sq_enrol_put,
     .enrol_list = jz__sq_enrol_list,
+    .feed_begin = jz__sq_feed_begin,
+    .feed_put = jz__sq_feed_put,
+    .feed_end = jz__sq_feed_end,
 };

@@ -150,6 +150,12 @@ expect_grep "$TMP/out" '2025-02-05 *1$' "due after the Spring Festival"
 first=$(grep -n 'H140902-000101' "$TMP/out" | cut -d: -f1)
 second=$(grep -n 'H140105-000202' "$TMP/out" | cut -d: -f1)
 if [ "${first:-99}" -lt "${second:-0}" ]; then ok; else bad "the overdue case comes first"; fi
+# The limits come from the workflow.* parameters in force on the day of 受理.
+expect_status 0 "$JZ" case accept "$DUE" H140902-000404 --date 2025-01-20 --township-confirms
+id=$(grep -o '案件 [0-9]*' "$TMP/out" | grep -o '[0-9]*')
+expect_status 0 "$JZ" case show "$DUE" "$id" --json
+expect_grep "$TMP/out" '"days":20' "the township's 20 working days"
+expect_grep "$TMP/out" '"notice_days":7' "the 7-day notice"
 expect_status 0 "$JZ" case accept "$DUE" H140902-000303 --date 2024-09-27
 expect_status 0 "$JZ" case due "$DUE" --date 2024-09-30 --region 140902001
 expect_grep "$TMP/out" '2024-10-08 *1$' "due after National Day 2024"

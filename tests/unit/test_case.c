@@ -35,6 +35,9 @@ static jz_case accepted(const char *on)
     c.id = 1;
     c.state = JZ_CASE_ACCEPTED;
     c.accepted_on = D(on);
+    c.days = 30; /* the shipped workflow.* parameters */
+    c.extended_days = 45;
+    c.notice_days = 7;
     return c;
 }
 
@@ -195,9 +198,9 @@ static void test_deadlines_spring_festival(void **state)
     jz_case c = accepted("2025-01-20");
     /* Investigation within 3 working days: 01-21, 01-22, 01-23. */
     deadlines(&c, "2025-01-23", "2025-03-07");
-    c.township_confirms = true; /* 20 working days */
+    c.days = 20; /* the township confirms: workflow.township_days */
     deadlines(&c, "2025-01-23", "2025-02-21");
-    c.township_confirms = false;
+    c.days = 30;
     refused(&c, JZ_ACT_EXTEND, "2025-01-21", &(jz_case_input){.extend_reason = 0}, "须说明延长");
     ok(&c, JZ_ACT_EXTEND, "2025-01-21", &(jz_case_input){.extend_reason = JZ_EXT_SEPARATED});
     deadlines(&c, "2025-01-23", "2025-03-28"); /* 45 working days */
@@ -240,7 +243,7 @@ static void test_deadlines_2026(void **state)
     jz_case c = accepted("2026-02-11");
     /* 02-12, 02-13, 02-14 (Saturday worked). */
     deadlines(&c, "2026-02-14", "2026-03-31");
-    c.township_confirms = true;
+    c.days = 20;
     /* ... 02-24..02-27, 02-28, 03-02..03-06, 03-09..03-13, 03-16, 03-17. */
     deadlines(&c, "2026-02-14", "2026-03-17");
     ok(&c, JZ_ACT_EXTEND, "2026-02-12", &(jz_case_input){.extend_reason = JZ_EXT_ELSEWHERE});

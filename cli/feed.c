@@ -1,0 +1,193 @@
+/*
+ * feed.c - `jiuzhu feed import DB DEPT FILE`: another department's data
+ * (R-MON-1) into the store, in the department's CSV layout (docs/feeds.md).
+ * Every accepted row is kept, matched to the registry or not; a refused row
+ * is reported with its file, line, field, value and reason (report file and
+ * stderr) and the exit status is 1; importing the same file again adds
+ * nothing.  The import is one transaction.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "jiuzhu/jz_feed.h"
+#include "jiuzhu/jz_store.h"
+
+static void usage(FILE *f)
+{
+    fputs("用法: jiuzhu feed import [--report 文件] [--actor 经办人] 数据库 部门 文件\n"
+          "\n"
+          "部门（各自的 CSV 格式见 docs/feeds.md）:\n",
+          f);
+    for (int d = 0; d < JZ_DEPT_COUNT; d++)
+        fprintf(f, "  %-11s %s：%s\n", jz_dept_names[d], jz_dept_zh[d], jz_feed_header((jz_dept)d));
+    fputs("\n按身份证号码与低收入人口数据库比对；库外人员的数据也保留（用于主动发现）。\n"
+          "同一文件重复导入不会重复记录。被拒绝的行写入报告文件（默认：数据库文件名加\n"
+          ".feed-report.csv）。\n",
+          f);
+}
+
+/* The whole file (feeds are read from memory). */
+static char *slurp(const char *path, size_t *len, jz_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        jz_error_set(err, JZ_EIO, NULL, NULL, "无法打开：%s", strerror(errno));
+        jz_error_set_source(err, path, 0);
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (cap - n < 65536) {
+            size_t nc = cap ? 2 * cap : 1 << 20;
+            char *g = realloc(buf, nc);
+            if (!g) {
+                free(buf);
+                fclose(f);
+                jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                return NULL;
+            }
+            buf = g;
+            cap = nc;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        jz_error_set(err, JZ_EIO, NULL, NULL, "读取失败：%s", strerror(errno));
+        jz_error_set_source(err, path, 0);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+int cmd_feed(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "import") != 0) {
+        bool help = argc >= 2 && strcmp(argv[1], "--help") == 0;
+        usage(help ? stdout : stderr);
+        return help ? EXIT_DONE : EXIT_USAGE;
+    }
+    const char *db = NULL, *dept_name = NULL, *file = NULL, *report_path = NULL,
+               *actor = getenv("JIUZHU_ACTOR");
+    if (!actor || !actor[0])
+        actor = getenv("USER");
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--report") == 0 && i + 1 < argc)
+            report_path = argv[++i];
+        else if (strcmp(a, "--actor") == 0 && i + 1 < argc)
+            actor = argv[++i];
+        else if (a[0] == '-' && a[1] == '-') {
+            usage(stderr);
+            return EXIT_USAGE;
+        } else if (!db)
+            db = a;
+        else if (!dept_name)
+            dept_name = a;
+        else if (!file)
+            file = a;
+        else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!file) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    int dept = jz_dept_find(dept_name);
+    if (dept < 0) {
+        fprintf(stderr, "jiuzhu feed: 未知部门「%s」\n", dept_name);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    char default_report[4096];
+    if (!report_path) {
+        snprintf(default_report, sizeof default_report, "%s.feed-report.csv", db);
+        report_path = default_report;
+    }
+    jz_error err;
+    jz_error_clear(&err);
+    size_t len = 0;
+    char *text = slurp(file, &len, &err);
+    if (!text) {
+        cli_print_error(&err);
+        return EXIT_INPUT;
+    }
+    cli_report rep;
+    int status = cli_report_open(&rep, report_path, "jiuzhu feed");
+    jz_store *s = NULL;
+    jz_feed_reader *r = NULL;
+    jz_feed_counts n = {0};
+    int64_t feed = 0;
+    if (status)
+        goto out;
+    if (jz_feed_reader_new((jz_dept)dept, text, len, file, &r, &err) != JZ_OK) {
+        cli_report_row(&rep, &err); /* the file itself was refused */
+        status = EXIT_INPUT;
+        goto out;
+    }
+    if (jz_store_open(db, 0, &s, &err) != JZ_OK) {
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    jz_store_set_actor(s, actor);
+    if (jz_store_begin(s, &err) != JZ_OK ||
+        jz_store_feed_begin(s, (jz_dept)dept, file, &feed, &err) != JZ_OK) {
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    for (;;) {
+        jz_feed_row row;
+        jz_error e;
+        jz_error_clear(&e);
+        jz_err rc = jz_feed_next(r, &row, &e);
+        if (rc == JZ_EOF)
+            break;
+        if (rc == JZ_EINPUT) {
+            n.rejected++;
+            cli_report_row(&rep, &e);
+            continue;
+        }
+        bool added = false, matched = false;
+        if (rc || jz_store_feed_put(s, feed, &row, &added, &matched, &e) != JZ_OK) {
+            cli_print_error(&e);
+            status = EXIT_INPUT;
+            jz_store_rollback(s);
+            goto out;
+        }
+        n.rows++;
+        n.added += added;
+        n.matched += matched;
+    }
+    if (jz_store_feed_end(s, feed, &n, &err) != JZ_OK || jz_store_commit(s, &err) != JZ_OK) {
+        jz_store_rollback(s);
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    fprintf(stderr,
+            "jiuzhu feed: %s数据 %ld 行（新增 %ld 行，其余已导入过），其中 %ld 行是库内人员；"
+            "拒绝 %ld 行；报告：%s\n",
+            jz_dept_zh[dept], n.rows, n.added, n.matched, n.rejected, report_path);
+    status = n.rejected ? EXIT_INPUT : EXIT_DONE;
+out:
+    if (cli_report_close(&rep))
+        status = EXIT_INPUT;
+    jz_feed_reader_free(r);
+    jz_store_close(s);
+    free(text);
+    return status;
+}

@@ -1,0 +1,124 @@
+/*
+ * jz_feed.h - other departments' data for dynamic monitoring (seed 003 (三),
+ * seed 001 三(四), POLICY.md R-MON-1).
+ *
+ * Each department sends a CSV file in its own documented layout
+ * (docs/feeds.md).  A feed row names a person by ID number (an old 15-digit
+ * number is converted to 18 digits; a bad check character refuses the row)
+ * and records one event: a medical settlement, a disability certificate, an
+ * unemployment registration, a death...  Rows are kept whether or not the
+ * person is in the registry: people in the feeds who are not enrolled are
+ * how the system finds those nobody has enrolled yet.
+ *
+ * This module reads a file into rows; the store keeps them (jz_store.h) and
+ * monitoring (jz_monitor.h) evaluates them.  It does no I/O but reading the
+ * text it is given.
+ */
+#ifndef JZ_FEED_H
+#define JZ_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jz_date.h"
+#include "jz_err.h"
+#include "jz_idnum.h"
+#include "jz_money.h"
+
+/* The departments of R-MON-1 that send feeds. */
+typedef enum jz_dept {
+    JZ_DEPT_MEDICAL = 0, /* 医保: settlements (out-of-pocket costs), premium subsidies */
+    JZ_DEPT_DISABILITY,  /* 残联: disability certificates issued and cancelled */
+    JZ_DEPT_HRSS,        /* 人社: unemployment and employment registration, insurance, pensions */
+    JZ_DEPT_EDUCATION,   /* 教育: enrolment by level */
+    JZ_DEPT_HEALTH,      /* 卫健: serious illness */
+    JZ_DEPT_DEATH,       /* 公安/殡葬: deaths */
+    JZ_DEPT_JUSTICE,     /* 司法: imprisonment and release */
+    JZ_DEPT_EMERGENCY,   /* 应急: disaster relief received */
+    JZ_DEPT_HOUSING,     /* 住建: housing safety rating */
+    JZ_DEPT_PROPERTY,    /* 不动产: property registrations */
+    JZ_DEPT_VEHICLE,     /* 车管: vehicle registrations */
+    JZ_DEPT_BUSINESS,    /* 市场监管: business registrations */
+    JZ_DEPT_PAYROLL,     /* 公积金 and 财政供养: housing fund and government payroll */
+    JZ_DEPT_FPM,         /* 乡村振兴: the 防止返贫 monitoring list */
+    JZ_DEPT_COUNT
+} jz_dept;
+
+/* "medical", "disability", ... (command line, store) and 医保, 残联, ... */
+extern const char *const jz_dept_names[JZ_DEPT_COUNT];
+extern const char *const jz_dept_zh[JZ_DEPT_COUNT];
+/* The department by its English or Chinese name (exactly as in the arrays
+ * above), or -1 (also for NULL). */
+int jz_dept_find(const char *name);
+
+/* What a row records.  Each department has its own kinds (docs/feeds.md). */
+typedef enum jz_event {
+    JZ_EV_MEDICAL_SETTLEMENT = 0, /* amount: out-of-pocket cost of the settlement */
+    JZ_EV_PREMIUM_SUBSIDY,        /* resident medical-insurance premium subsidised; amount */
+    JZ_EV_DISABILITY_ISSUED,      /* code: disability category; level: grade 1..4 */
+    JZ_EV_DISABILITY_CANCELLED,
+    JZ_EV_UNEMPLOYMENT_REGISTERED,
+    JZ_EV_UNEMPLOYMENT_INSURANCE, /* amount: monthly benefit */
+    JZ_EV_EMPLOYMENT_REGISTERED,
+    JZ_EV_PENSION,                /* amount: monthly pension */
+    JZ_EV_SCHOOL_ENROLMENT,       /* code: student level (FORMATS.md names) */
+    JZ_EV_SERIOUS_ILLNESS,        /* code: illness name (free text) */
+    JZ_EV_DEATH,
+    JZ_EV_IMPRISONED,
+    JZ_EV_RELEASED,
+    JZ_EV_DISASTER_RELIEF,        /* amount: relief received; code: the disaster */
+    JZ_EV_HOUSING_RATING,         /* code: A, B, C or D (C and D unsafe) */
+    JZ_EV_PROPERTY_REGISTERED,    /* code: property type */
+    JZ_EV_VEHICLE_REGISTERED,     /* code: vehicle type */
+    JZ_EV_BUSINESS_REGISTERED,    /* code: business name */
+    JZ_EV_HOUSING_FUND,           /* amount: monthly contribution */
+    JZ_EV_GOVERNMENT_PAYROLL,     /* amount: monthly pay */
+    JZ_EV_FPM_LISTED,             /* on the 防止返贫 monitoring list */
+    JZ_EV_COUNT
+} jz_event;
+extern const char *const jz_event_names[JZ_EV_COUNT];
+extern const char *const jz_event_zh[JZ_EV_COUNT];
+
+#define JZ_FEED_TEXT_MAX 128
+
+/* One row of a feed. */
+typedef struct jz_feed_row {
+    uint8_t dept;              /* jz_dept */
+    uint8_t event;             /* jz_event */
+    char id[JZ_IDNUM_BUF];     /* 18 characters, normalised */
+    char name[64];
+    jz_date date;              /* when it happened */
+    jz_fen amount;             /* per the event; 0 if none */
+    int level;                 /* per the event (disability grade); 0 if none */
+    char code[JZ_FEED_TEXT_MAX]; /* per the event (category, level, type); "" if none */
+    long line;                 /* line in the file */
+} jz_feed_row;
+
+/* A reader of one department's CSV text (UTF-8, with or without a byte
+ * order mark; the layout's header line first).  name labels errors (the
+ * file path; copied).  The reader reads text in place and keeps no copy:
+ * text must stay unchanged until jz_feed_reader_free.  The whole text is
+ * checked once here, so reading it allocates nothing more.  Refuses the
+ * file with JZ_EINPUT (*out NULL, err naming the file): text that is not
+ * UTF-8 (GBK/GB18030, UTF-16 or invalid bytes; the reason gives the iconv
+ * command; line 0, or the line of the first bad byte), an empty text, a
+ * first line other than the header (line 1).  JZ_EUSAGE for a dept out of
+ * range, JZ_ENOMEM. */
+typedef struct jz_feed_reader jz_feed_reader;
+jz_err jz_feed_reader_new(jz_dept dept, const char *text, size_t len, const char *name,
+                          jz_feed_reader **out, jz_error *err);
+void jz_feed_reader_free(jz_feed_reader *r);
+
+/* The next row: JZ_OK, JZ_EOF at the end (and after it), or JZ_EINPUT for a
+ * refused row (err names the file, the line, the field, the value and the
+ * reason; the reader goes on with the next row).  A wrong header refuses the
+ * file (jz_feed_reader_new).  row is overwritten and means nothing after
+ * JZ_EINPUT; err is written only on JZ_EINPUT.  One problem is reported per
+ * row (the first, in column order).  Blank rows are skipped. */
+jz_err jz_feed_next(jz_feed_reader *r, jz_feed_row *row, jz_error *err);
+
+/* The layout's header line of a department (for documentation and errors). */
+const char *jz_feed_header(jz_dept dept);
+
+#endif
