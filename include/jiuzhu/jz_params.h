@@ -96,6 +96,13 @@ typedef enum jz_param_id {
     JZ_P_WORKFLOW_TOWNSHIP_DAYS,
     JZ_P_WORKFLOW_EXTENDED_DAYS,
     JZ_P_WORKFLOW_NOTICE_DAYS,
+    JZ_P_MONITOR_MEDICAL_THRESHOLD,
+    JZ_P_MONITOR_MEDICAL_WINDOW_MONTHS,
+    JZ_P_MONITOR_MEDICAL_INCOME_SHARE,
+    JZ_P_MONITOR_DEADLINE_A,
+    JZ_P_MONITOR_DEADLINE_B,
+    JZ_P_MONITOR_DEADLINE_C,
+    JZ_P_MONITOR_DEADLINE_D,
     JZ_P_COUNT
 } jz_param_id;
 
@@ -162,6 +169,10 @@ typedef struct jz_policy {
     int wf_township_days;
     int wf_extended_days;
     int wf_notice_days;
+    jz_fen mon_medical_threshold;    /* out-of-pocket costs in the window */
+    int mon_medical_window_months;
+    jz_ratio mon_medical_income_share; /* ... or this share of the household's income */
+    int mon_deadline[4];             /* working days to handle an alert of category A..D */
 } jz_policy;
 
 /* All parameter values of a run. Opaque. */

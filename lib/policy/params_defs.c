@@ -125,6 +125,20 @@ const jz_param_def jz_param_defs[JZ_P_COUNT] = {
                                      "公示有异议、人户分离、异地申办等情形延长后的办理时限"},
     [JZ_P_WORKFLOW_NOTICE_DAYS] = {"workflow.notice_days", JZ_PT_INT, DAYS, "天",
                                    "初审意见在村（社区）公示的天数"},
+    [JZ_P_MONITOR_MEDICAL_THRESHOLD] = {"monitor.medical.threshold", JZ_PT_MONEY, NO_RANGE, "元",
+                                        "预警：支出骤增——期间内个人自付医疗费用达到此数"},
+    [JZ_P_MONITOR_MEDICAL_WINDOW_MONTHS] = {"monitor.medical.window_months", JZ_PT_INT, MONTHS,
+                                            "月", "预警：支出骤增——累计自付医疗费用的期间"},
+    [JZ_P_MONITOR_MEDICAL_INCOME_SHARE] = {"monitor.medical.income_share", JZ_PT_RATIO, NO_RANGE,
+                                           "", "预警：支出骤增——自付医疗费用达到家庭年收入的比例"},
+    [JZ_P_MONITOR_DEADLINE_A] = {"monitor.deadline.a", JZ_PT_INT, DAYS, "工作日",
+                                 "预警处置时限：A 类（政策未落实）"},
+    [JZ_P_MONITOR_DEADLINE_B] = {"monitor.deadline.b", JZ_PT_INT, DAYS, "工作日",
+                                 "预警处置时限：B 类（可能符合条件未纳入）"},
+    [JZ_P_MONITOR_DEADLINE_C] = {"monitor.deadline.c", JZ_PT_INT, DAYS, "工作日",
+                                 "预警处置时限：C 类（情况复杂，县级一事一议）"},
+    [JZ_P_MONITOR_DEADLINE_D] = {"monitor.deadline.d", JZ_PT_INT, DAYS, "工作日",
+                                 "预警处置时限：D 类（可能不再符合条件）"},
 };
 
 #define SLOT(kind, field)                                                                          \
@@ -178,6 +192,13 @@ const jz__param_slot jz__param_slots[JZ_P_COUNT] = {
     [JZ_P_WORKFLOW_TOWNSHIP_DAYS] = SLOT(INT, wf_township_days),
     [JZ_P_WORKFLOW_EXTENDED_DAYS] = SLOT(INT, wf_extended_days),
     [JZ_P_WORKFLOW_NOTICE_DAYS] = SLOT(INT, wf_notice_days),
+    [JZ_P_MONITOR_MEDICAL_THRESHOLD] = SLOT(FEN, mon_medical_threshold),
+    [JZ_P_MONITOR_MEDICAL_WINDOW_MONTHS] = SLOT(INT, mon_medical_window_months),
+    [JZ_P_MONITOR_MEDICAL_INCOME_SHARE] = SLOT(RATIO, mon_medical_income_share),
+    [JZ_P_MONITOR_DEADLINE_A] = SLOT(INT, mon_deadline[0]),
+    [JZ_P_MONITOR_DEADLINE_B] = SLOT(INT, mon_deadline[1]),
+    [JZ_P_MONITOR_DEADLINE_C] = SLOT(INT, mon_deadline[2]),
+    [JZ_P_MONITOR_DEADLINE_D] = SLOT(INT, mon_deadline[3]),
 };
 
 int jz_param_find(const char *name)
