@@ -51,6 +51,8 @@ int cmd_staff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_enrolment(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 
 #endif

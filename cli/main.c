@@ -28,6 +28,8 @@ static void usage(FILE *f)
           "  enrolment 救助对象：列表、到期复核、渐退、死亡核查、停发和追回\n"
           "  feed     导入其他部门数据（医保、残联、人社、教育、卫健、殡葬、司法、应急、住建、\n"
           "           不动产、车管、市场监管、公积金和财政供养、乡村振兴），按身份证号码比对\n"
+          "  monitor  动态监测：按预警指标比对部门数据，生成 A/B/C/D 四类预警\n"
+          "  alerts   列出预警\n"
           "  audit    校验审计日志（哈希链），发现被修改、删除或插入的记录\n"
           "\n"
           "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
@@ -89,6 +91,7 @@ int main(int argc, char **argv)
         {"show", cmd_show},     {"stats", cmd_stats}, {"gen", cmd_gen},
         {"calendar", cmd_calendar}, {"case", cmd_case}, {"staff", cmd_staff},
         {"audit", cmd_audit}, {"enrolment", cmd_enrolment}, {"feed", cmd_feed},
+        {"monitor", cmd_monitor}, {"alerts", cmd_alerts},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)

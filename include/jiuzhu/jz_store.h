@@ -21,6 +21,7 @@
 #include "jz_case.h"
 #include "jz_engine.h"
 #include "jz_feed.h"
+#include "jz_monitor.h"
 #include "jz_err.h"
 #include "jz_household.h"
 
@@ -195,6 +196,11 @@ typedef struct jz_audit_report {
     char head_hash[65]; /* its hash (hex): an anchor to keep outside */
 } jz_audit_report;
 
+/* Appends an entry to the audit log in the caller's transaction: a write
+ * that is not a household, case or enrolment (a monitoring run). */
+jz_err jz_store_audit(jz_store *s, const char *county, const char *action, const char *entity,
+                      const char *before, const char *after, jz_error *err);
+
 /* Walks the chain from the first row: rep->bad_seq is the first row that
  * was edited, deleted or inserted out of order. */
 jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err);
@@ -230,5 +236,49 @@ jz_err jz_store_feed_put(jz_store *s, int64_t feed, const jz_feed_row *row, bool
                          bool *matched, jz_error *err);
 /* Records the import's counts, audited. */
 jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_error *err);
+
+/* ---- monitoring (jz_monitor.h) ------------------------------------------------- */
+
+/* One person as monitoring sees him: what the registry knows, and his rows. */
+typedef struct jz_monitor_subject {
+    jz_monitor_person who;
+    char id[JZ_IDNUM_BUF];
+    char name[64];
+    char county[7];  /* "" outside the registry */
+    char region[13]; /* "" outside the registry */
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    const jz_feed_row *rows;
+    const int64_t *row_ids; /* the store's row numbers, for the evidence */
+    size_t n;
+} jz_monitor_subject;
+
+/* Calls fn for every person in the feeds, and every 特困 person enrolled,
+ * with all his rows; region_prefix limits it to registry people there. */
+jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix,
+                             void (*fn)(const jz_monitor_subject *subject, void *arg), void *arg,
+                             jz_error *err);
+
+enum { JZ_ALERT_OPEN = 0, JZ_ALERT_ASSIGNED, JZ_ALERT_VERIFIED, JZ_ALERT_RESOLVED,
+       JZ_ALERT_REFERRED };
+
+typedef struct jz_stored_alert {
+    int64_t id;
+    char county[7], region[13];
+    uint8_t category, indicator, severity, dept, status;
+    char id_number[JZ_IDNUM_BUF], name[64], household_id[JZ_HOUSEHOLD_ID_MAX];
+    jz_fen amount;
+    char detail[256];
+    char evidence[1024]; /* JSON array of feed row numbers */
+    jz_date raised_on, due_on;
+} jz_stored_alert;
+
+/* Stores an alert unless the same indicator, person and evidence raised one
+ * already (*added false). */
+jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, bool *added, jz_error *err);
+/* Alerts under region_prefix ("" = all, those outside the registry too),
+ * of one category (-1 = all), open ones only if asked; most urgent first. */
+jz_err jz_store_alert_list(jz_store *s, const char *region_prefix, int category, bool open_only,
+                           void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                           jz_error *err);
 
 #endif

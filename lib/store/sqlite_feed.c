@@ -138,3 +138,210 @@ jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_err
     snprintf(entity, sizeof entity, "feed:%lld", (long long)feed);
     return jz__sq_audit(q, "", "feed.import", entity, "", after, err);
 }
+
+/* ---- monitoring ----------------------------------------------------------------- */
+
+/* Every person of the feeds and every enrolled 特困 person, with what the
+ * registry knows and all his rows, ordered by person then date. */
+_Static_assert(JZ_UNIT_TEKUN == 5, "monitor_sql reads programme 5 as 特困");
+
+static const char monitor_sql[] =
+    "WITH enrolled AS (SELECT DISTINCT household_id FROM enrolments WHERE status <> 2),"
+    " tekun AS (SELECT m.id_number FROM enrolments e"
+    "   JOIN households h ON h.household_id = e.household_id"
+    "   JOIN members m ON m.hh = h.hh AND m.idx = e.member"
+    "   WHERE e.programme = 5 AND e.status <> 2),"
+    " people AS (SELECT id_number FROM feed_rows UNION SELECT id_number FROM tekun)"
+    " SELECT p.id_number, f.row, f.dept, f.event, f.name, f.on_date, f.amount, f.level, f.code,"
+    "  f.line, h.household_id, h.county, h.region, h.household_id IN enrolled,"
+    "  p.id_number IN tekun, m.inc_wage + m.inc_business_net,"
+    "  (SELECT max(x.inc_wage + x.inc_business_net) FROM members x WHERE x.hh = m.hh),"
+    "  d.income, m.name"
+    " FROM people p LEFT JOIN feed_rows f ON f.id_number = p.id_number"
+    " LEFT JOIN members m ON m.id_number = p.id_number"
+    " LEFT JOIN households h ON h.hh = m.hh"
+    " LEFT JOIN determinations d ON d.hh = h.hh"
+    " WHERE ?1 = '' OR substr(h.region, 1, length(?1)) = ?1"
+    " ORDER BY p.id_number, f.on_date, f.row";
+
+jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
+                           void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
+                           jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, monitor_sql, -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "读取部门数据");
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    size_t cap = 256, n = 0;
+    jz_feed_row *rows = malloc(cap * sizeof *rows);
+    int64_t *ids = malloc(cap * sizeof *ids);
+    jz_monitor_subject cur;
+    memset(&cur, 0, sizeof cur);
+    jz_err rc = rows && ids ? JZ_OK : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    int s = SQLITE_DONE;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        if (!id)
+            continue;
+        if (n > 0 || cur.id[0]) {
+            if (strcmp(id, cur.id) != 0) {
+                cur.rows = rows;
+                cur.row_ids = ids;
+                cur.n = n;
+                cur.who.id = cur.id;
+                fn(&cur, arg);
+                memset(&cur, 0, sizeof cur);
+                n = 0;
+            }
+        }
+        if (!cur.id[0]) {
+            snprintf(cur.id, sizeof cur.id, "%s", id);
+            cur.who.in_registry = sqlite3_column_type(st, 10) != SQLITE_NULL;
+            jz__sq_copy_text(cur.household_id, sizeof cur.household_id, st, 10);
+            jz__sq_copy_text(cur.county, sizeof cur.county, st, 11);
+            jz__sq_copy_text(cur.region, sizeof cur.region, st, 12);
+            cur.who.enrolled = sqlite3_column_int(st, 13) != 0;
+            cur.who.tekun = sqlite3_column_int(st, 14) != 0;
+            int64_t own = sqlite3_column_int64(st, 15), top = sqlite3_column_int64(st, 16);
+            cur.who.main_earner = cur.who.in_registry && own > 0 && own == top;
+            cur.who.yearly_income = sqlite3_column_int64(st, 17);
+            jz__sq_copy_text(cur.name, sizeof cur.name, st, 18);
+        }
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+            continue; /* a 特困 person with no row at all */
+        if (n == cap) {
+            size_t nc = 2 * cap;
+            jz_feed_row *g = realloc(rows, nc * sizeof *g);
+            if (g)
+                rows = g;
+            int64_t *h = g ? realloc(ids, nc * sizeof *h) : NULL;
+            if (h)
+                ids = h;
+            if (!g || !h) {
+                rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                break;
+            }
+            cap = nc;
+        }
+        jz_feed_row *r = &rows[n];
+        memset(r, 0, sizeof *r);
+        ids[n] = sqlite3_column_int64(st, 1);
+        r->dept = (uint8_t)sqlite3_column_int(st, 2);
+        r->event = (uint8_t)sqlite3_column_int(st, 3);
+        snprintf(r->id, sizeof r->id, "%s", cur.id);
+        jz__sq_copy_text(r->name, sizeof r->name, st, 4);
+        r->date = sqlite3_column_int(st, 5);
+        r->amount = sqlite3_column_int64(st, 6);
+        r->level = sqlite3_column_int(st, 7);
+        jz__sq_copy_text(r->code, sizeof r->code, st, 8);
+        r->line = (long)sqlite3_column_int64(st, 9);
+        if (!cur.name[0])
+            snprintf(cur.name, sizeof cur.name, "%s", r->name);
+        n++;
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = jz__sq_error(q, err, "读取部门数据");
+    if (!rc && cur.id[0]) {
+        cur.rows = rows;
+        cur.row_ids = ids;
+        cur.n = n;
+        cur.who.id = cur.id;
+        fn(&cur, arg);
+    }
+    sqlite3_finalize(st);
+    free(rows);
+    free(ids);
+    return rc;
+}
+
+#define ALERT_COLUMNS                                                                         \
+    "alert, county, region, category, indicator, severity, id_number, name, household_id,"   \
+    " dept, amount, detail, evidence, raised_on, due_on, status"
+
+jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, bool *added, jz_error *err)
+{
+    sq *q = impl;
+    /* The same indicator on the same person's same evidence: one alert. */
+    unsigned char key[16];
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, sizeof key);
+    crypto_generichash_update(&h, &a->indicator, 1);
+    crypto_generichash_update(&h, (const unsigned char *)a->id_number, strlen(a->id_number) + 1);
+    crypto_generichash_update(&h, (const unsigned char *)a->evidence, strlen(a->evidence));
+    crypto_generichash_final(&h, key, sizeof key);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT OR IGNORE INTO alerts(" ALERT_COLUMNS ", key) VALUES(NULL,?,?,?,"
+                           "?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "写入预警");
+    int k = 1;
+    sqlite3_bind_text(st, k++, a->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, a->region, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, a->category);
+    sqlite3_bind_int(st, k++, a->indicator);
+    sqlite3_bind_int(st, k++, a->severity);
+    sqlite3_bind_text(st, k++, a->id_number, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, a->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, a->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, a->dept);
+    sqlite3_bind_int64(st, k++, a->amount);
+    sqlite3_bind_text(st, k++, a->detail, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, a->evidence, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, a->raised_on);
+    sqlite3_bind_int(st, k++, a->due_on);
+    sqlite3_bind_int(st, k++, a->status);
+    sqlite3_bind_blob(st, k++, key, sizeof key, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "写入预警");
+    *added = sqlite3_changes(q->db) == 1;
+    if (*added)
+        a->id = sqlite3_last_insert_rowid(q->db);
+    return JZ_OK;
+}
+
+jz_err jz__sq_alert_list(void *impl, const char *prefix, int category, bool open_only,
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                         jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT " ALERT_COLUMNS " FROM alerts"
+                           " WHERE (?1 = '' OR substr(region, 1, length(?1)) = ?1)"
+                           " AND (?2 < 0 OR category = ?2) AND (?3 = 0 OR status < 3)"
+                           " ORDER BY due_on, severity DESC, alert",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询预警");
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, category);
+    sqlite3_bind_int(st, 3, open_only);
+    int s;
+    jz_stored_alert a;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&a, 0, sizeof a);
+        int k = 0;
+        a.id = sqlite3_column_int64(st, k++);
+        jz__sq_copy_text(a.county, sizeof a.county, st, k++);
+        jz__sq_copy_text(a.region, sizeof a.region, st, k++);
+        a.category = (uint8_t)sqlite3_column_int(st, k++);
+        a.indicator = (uint8_t)sqlite3_column_int(st, k++);
+        a.severity = (uint8_t)sqlite3_column_int(st, k++);
+        jz__sq_copy_text(a.id_number, sizeof a.id_number, st, k++);
+        jz__sq_copy_text(a.name, sizeof a.name, st, k++);
+        jz__sq_copy_text(a.household_id, sizeof a.household_id, st, k++);
+        a.dept = (uint8_t)sqlite3_column_int(st, k++);
+        a.amount = sqlite3_column_int64(st, k++);
+        jz__sq_copy_text(a.detail, sizeof a.detail, st, k++);
+        jz__sq_copy_text(a.evidence, sizeof a.evidence, st, k++);
+        a.raised_on = sqlite3_column_int(st, k++);
+        a.due_on = sqlite3_column_int(st, k++);
+        a.status = (uint8_t)sqlite3_column_int(st, k++);
+        fn(&a, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询预警");
+}

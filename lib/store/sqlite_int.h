@@ -100,5 +100,12 @@ jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *fe
 jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
                       bool *matched, jz_error *err);
 jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
+jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
+                           void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
+                           jz_error *err);
+jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, bool *added, jz_error *err);
+jz_err jz__sq_alert_list(void *impl, const char *prefix, int category, bool open_only,
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                         jz_error *err);
 
 #endif

@@ -454,3 +454,29 @@ jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_
 {
     return s->ops->feed_end(s->impl, feed, n, err);
 }
+
+jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix,
+                             void (*fn)(const jz_monitor_subject *subject, void *arg), void *arg,
+                             jz_error *err)
+{
+    return s->ops->monitor_scan(s->impl, region_prefix ? region_prefix : "", fn, arg, err);
+}
+
+jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, bool *added, jz_error *err)
+{
+    return s->ops->alert_put(s->impl, a, added, err);
+}
+
+jz_err jz_store_alert_list(jz_store *s, const char *region_prefix, int category, bool open_only,
+                           void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                           jz_error *err)
+{
+    return s->ops->alert_list(s->impl, region_prefix ? region_prefix : "", category, open_only,
+                              fn, arg, err);
+}
+
+jz_err jz_store_audit(jz_store *s, const char *county, const char *action, const char *entity,
+                      const char *before, const char *after, jz_error *err)
+{
+    return s->ops->audit(s->impl, county, action, entity, before, after, err);
+}

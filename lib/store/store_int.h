@@ -62,6 +62,15 @@ typedef struct jz_store_ops {
     jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
                        bool *matched, jz_error *err);
     jz_err (*feed_end)(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
+    jz_err (*monitor_scan)(void *impl, const char *prefix,
+                           void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
+                           jz_error *err);
+    jz_err (*alert_put)(void *impl, jz_stored_alert *a, bool *added, jz_error *err);
+    jz_err (*alert_list)(void *impl, const char *prefix, int category, bool open_only,
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                         jz_error *err);
+    jz_err (*audit)(void *impl, const char *county, const char *action, const char *entity,
+                    const char *before, const char *after, jz_error *err);
 } jz_store_ops;
 
 extern const jz_store_ops jz__sqlite_ops;

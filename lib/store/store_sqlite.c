@@ -187,6 +187,17 @@ static const char *const migrations[] = {
     "  line INTEGER NOT NULL,"
     "  digest BLOB NOT NULL UNIQUE) STRICT;"
     "CREATE INDEX feed_rows_person ON feed_rows(id_number, on_date);"
+    /* Warnings (R-MON-2, R-MON-3): one per indicator, person and evidence. */
+    "CREATE TABLE alerts("
+    "  alert INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL, region TEXT NOT NULL,"
+    "  category INTEGER NOT NULL, indicator INTEGER NOT NULL, severity INTEGER NOT NULL,"
+    "  id_number TEXT NOT NULL, name TEXT NOT NULL, household_id TEXT NOT NULL,"
+    "  dept INTEGER NOT NULL, amount INTEGER NOT NULL, detail TEXT NOT NULL,"
+    "  evidence TEXT NOT NULL, raised_on INTEGER NOT NULL, due_on INTEGER NOT NULL,"
+    "  status INTEGER NOT NULL, key BLOB NOT NULL UNIQUE) STRICT;"
+    "CREATE INDEX alerts_region ON alerts(region);"
+    "CREATE INDEX alerts_person ON alerts(id_number);"
     /* Append-only: the triggers stop edits through SQL; the hash chain
      * shows any that bypass them (sqlite_proc.c). */
     "CREATE TABLE audit("
@@ -523,6 +534,12 @@ done:
 fail:
     sq_close(q);
     return rc;
+}
+
+static jz_err sq_audit(void *impl, const char *county, const char *action, const char *entity,
+                       const char *before, const char *after, jz_error *err)
+{
+    return jz__sq_audit(impl, county, action, entity, before, after, err);
 }
 
 static void sq_set_actor(void *impl, const char *actor)
@@ -1440,4 +1457,8 @@ const jz_store_ops jz__sqlite_ops = {
     .feed_begin = jz__sq_feed_begin,
     .feed_put = jz__sq_feed_put,
     .feed_end = jz__sq_feed_end,
+    .monitor_scan = jz__sq_monitor_scan,
+    .alert_put = jz__sq_alert_put,
+    .alert_list = jz__sq_alert_list,
+    .audit = sq_audit,
 };

@@ -1,0 +1,212 @@
+/*
+ * test_monitor.c - the warning indicators (R-MON-2) at their thresholds and
+ * one unit beside, and the category each alert takes (R-MON-3).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "jiuzhu/jz_monitor.h"
+
+static jz_policy P; /* the shipped reference values, set by hand */
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&P, 0, sizeof P);
+    P.mon_medical_threshold = 2000000; /* 20000.00 yuan */
+    P.mon_medical_window_months = 12;
+    P.mon_medical_income_share = (jz_ratio){5, 10};
+    return 0;
+}
+
+static jz_date D(const char *s)
+{
+    jz_date d;
+    jz_error err;
+    assert_int_equal(jz_date_parse(s, strlen(s), &d, &err), JZ_OK);
+    return d;
+}
+
+static jz_feed_row row(jz_event ev, const char *date, jz_fen amount, int level)
+{
+    jz_feed_row r;
+    memset(&r, 0, sizeof r);
+    r.event = (uint8_t)ev;
+    r.date = D(date);
+    r.amount = amount;
+    r.level = level;
+    snprintf(r.id, sizeof r.id, "140902198001010016");
+    return r;
+}
+
+static const jz_monitor_person outsider = {"140902198001010016", false, false, false, false, 0};
+static const jz_monitor_person recipient = {"140902198001010016", true, true, false, false, 0};
+static const jz_monitor_person registered = {"140902198001010016", true, false, false, true, 0};
+
+/* The alerts raised for `who` with rows on 2025-06-01: their indicators. */
+static size_t eval(const jz_monitor_person *who, const jz_feed_row *rows, size_t n, jz_alert *out)
+{
+    return jz_monitor_person_eval(who, rows, n, &P, D("2025-06-01"), out);
+}
+
+static const jz_alert *find(const jz_alert *a, size_t n, jz_indicator ind)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].indicator == ind)
+            return &a[i];
+    return NULL;
+}
+
+static void test_medical_threshold(void **state)
+{
+    (void)state;
+    jz_alert a[JZ_MONITOR_ALERTS_MAX];
+    /* 20000.00 in two settlements: at the threshold, fires. */
+    jz_feed_row r[2] = {row(JZ_EV_MEDICAL_SETTLEMENT, "2025-01-10", 1500000, 0),
+                        row(JZ_EV_MEDICAL_SETTLEMENT, "2025-05-10", 500000, 0)};
+    size_t n = eval(&outsider, r, 2, a);
+    const jz_alert *x = find(a, n, JZ_IND_MEDICAL_SPIKE);
+    assert_non_null(x);
+    assert_int_equal(x->category, JZ_ALERT_B); /* not enrolled */
+    assert_int_equal(x->amount, 2000000);
+    assert_int_equal(x->n_evidence, 2);
+    assert_int_equal(x->dept, JZ_DEPT_MEDICAL);
+    /* One fen below: nothing. */
+    r[1].amount = 499999;
+    n = eval(&outsider, r, 2, a);
+    assert_null(find(a, n, JZ_IND_MEDICAL_SPIKE));
+    /* Enrolled: A (medical assistance to deliver). */
+    r[1].amount = 500000;
+    n = eval(&recipient, r, 2, a);
+    assert_int_equal(find(a, n, JZ_IND_MEDICAL_SPIKE)->category, JZ_ALERT_A);
+}
+
+static void test_medical_window_and_share(void **state)
+{
+    (void)state;
+    jz_alert a[JZ_MONITOR_ALERTS_MAX];
+    /* The window is the 12 months before the date: 2024-06-01 is out,
+     * 2024-06-02 in. */
+    jz_feed_row r[1] = {row(JZ_EV_MEDICAL_SETTLEMENT, "2024-06-01", 3000000, 0)};
+    assert_null(find(a, eval(&outsider, r, 1, a), JZ_IND_MEDICAL_SPIKE));
+    r[0].date = D("2024-06-02");
+    assert_non_null(find(a, eval(&outsider, r, 1, a), JZ_IND_MEDICAL_SPIKE));
+    /* A future settlement does not count. */
+    r[0].date = D("2025-06-02");
+    assert_null(find(a, eval(&outsider, r, 1, a), JZ_IND_MEDICAL_SPIKE));
+    /* Below the threshold but half the household's income: fires, exactly
+     * at half; one fen under it does not. */
+    jz_monitor_person who = registered;
+    who.yearly_income = 1600000; /* 16000.00 */
+    r[0] = row(JZ_EV_MEDICAL_SETTLEMENT, "2025-03-01", 800000, 0);
+    assert_non_null(find(a, eval(&who, r, 1, a), JZ_IND_MEDICAL_SPIKE));
+    r[0].amount = 799999;
+    assert_null(find(a, eval(&who, r, 1, a), JZ_IND_MEDICAL_SPIKE));
+}
+
+static void test_deaths(void **state)
+{
+    (void)state;
+    jz_alert a[JZ_MONITOR_ALERTS_MAX];
+    jz_feed_row r[1] = {row(JZ_EV_DEATH, "2025-05-01", 0, 0)};
+    /* The main earner of a registered, not enrolled household: B. */
+    const jz_alert *x = find(a, eval(&registered, r, 1, a), JZ_IND_EARNER_DEATH);
+    assert_non_null(x);
+    assert_int_equal(x->category, JZ_ALERT_B);
+    /* Not the main earner: nothing. */
+    jz_monitor_person who = registered;
+    who.main_earner = false;
+    assert_int_equal(eval(&who, r, 1, a), 0);
+    /* A recipient: D (R-DEATH-1). */
+    x = find(a, eval(&recipient, r, 1, a), JZ_IND_RECIPIENT_DEATH);
+    assert_non_null(x);
+    assert_int_equal(x->category, JZ_ALERT_D);
+    assert_int_equal(x->severity, 3);
+}
+
+static void test_no_longer_eligible_only_for_recipients(void **state)
+{
+    (void)state;
+    jz_alert a[JZ_MONITOR_ALERTS_MAX];
+    jz_feed_row r[5] = {row(JZ_EV_PROPERTY_REGISTERED, "2025-02-01", 0, 0),
+                        row(JZ_EV_VEHICLE_REGISTERED, "2025-02-02", 0, 0),
+                        row(JZ_EV_BUSINESS_REGISTERED, "2025-02-03", 0, 0),
+                        row(JZ_EV_GOVERNMENT_PAYROLL, "2025-02-04", 500000, 0),
+                        row(JZ_EV_IMPRISONED, "2025-02-05", 0, 0)};
+    size_t n = eval(&recipient, r, 5, a);
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(a[i].category, JZ_ALERT_D);
+    assert_non_null(find(a, n, JZ_IND_PROPERTY));
+    assert_non_null(find(a, n, JZ_IND_IMPRISONED));
+    /* The same signals for someone not enrolled are nobody's concern here. */
+    assert_int_equal(eval(&outsider, r, 5, a), 0);
+}
+
+static void test_difficulties(void **state)
+{
+    (void)state;
+    jz_alert a[JZ_MONITOR_ALERTS_MAX];
+    /* A grade-2 certificate is severe; grade 3 is not. */
+    jz_feed_row r[1] = {row(JZ_EV_DISABILITY_ISSUED, "2025-04-01", 0, 2)};
+    assert_non_null(find(a, eval(&outsider, r, 1, a), JZ_IND_SEVERE_DISABILITY));
+    r[0].level = 3;
+    assert_null(find(a, eval(&outsider, r, 1, a), JZ_IND_SEVERE_DISABILITY));
+    /* Unemployment: B outside, A (employment assistance) for a recipient. */
+    r[0] = row(JZ_EV_UNEMPLOYMENT_REGISTERED, "2025-04-01", 0, 0);
+    assert_int_equal(find(a, eval(&outsider, r, 1, a), JZ_IND_UNSTABLE_INCOME)->category,
+                     JZ_ALERT_B);
+    assert_int_equal(find(a, eval(&recipient, r, 1, a), JZ_IND_UNSTABLE_INCOME)->category,
+                     JZ_ALERT_A);
+    /* A student entering school: A for a recipient (education assistance). */
+    r[0] = row(JZ_EV_SCHOOL_ENROLMENT, "2024-09-01", 0, 0);
+    assert_int_equal(find(a, eval(&recipient, r, 1, a), JZ_IND_SCHOOL_ENTRY)->category,
+                     JZ_ALERT_A);
+    assert_null(find(a, eval(&outsider, r, 1, a), JZ_IND_SCHOOL_ENTRY));
+    /* Three difficulties at once: also C, for the county. */
+    jz_feed_row three[3] = {row(JZ_EV_UNEMPLOYMENT_REGISTERED, "2025-02-01", 0, 0),
+                            row(JZ_EV_DISASTER_RELIEF, "2025-03-01", 300000, 0),
+                            row(JZ_EV_SERIOUS_ILLNESS, "2025-04-01", 0, 0)};
+    size_t n = eval(&outsider, three, 3, a);
+    const jz_alert *c = find(a, n, JZ_IND_COMPLEX);
+    assert_non_null(c);
+    assert_int_equal(c->category, JZ_ALERT_C);
+    assert_int_equal(c->n_evidence, 3);
+    assert_null(find(a, eval(&outsider, three, 2, a), JZ_IND_COMPLEX));
+}
+
+static void test_tekun_premium(void **state)
+{
+    (void)state;
+    jz_alert a[JZ_MONITOR_ALERTS_MAX];
+    jz_monitor_person who = recipient;
+    who.tekun = true;
+    /* No subsidy this year: A. */
+    const jz_alert *x = find(a, eval(&who, NULL, 0, a), JZ_IND_NO_PREMIUM);
+    assert_non_null(x);
+    assert_int_equal(x->category, JZ_ALERT_A);
+    /* Last year's does not count; this year's does. */
+    jz_feed_row r[1] = {row(JZ_EV_PREMIUM_SUBSIDY, "2024-12-31", 38000, 0)};
+    assert_non_null(find(a, eval(&who, r, 1, a), JZ_IND_NO_PREMIUM));
+    r[0].date = D("2025-01-01");
+    assert_null(find(a, eval(&who, r, 1, a), JZ_IND_NO_PREMIUM));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_medical_threshold),
+        cmocka_unit_test(test_medical_window_and_share),
+        cmocka_unit_test(test_deaths),
+        cmocka_unit_test(test_no_longer_eligible_only_for_recipients),
+        cmocka_unit_test(test_difficulties),
+        cmocka_unit_test(test_tekun_premium),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
