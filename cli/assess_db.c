@@ -11,8 +11,6 @@
 #include "cli.h"
 #include "jiuzhu/jz_batch.h"
 
-static const char *const category_zh[] = {"不符合", "低保", "支出型低保", "低保边缘",
-                                          "刚性支出困难"};
 
 static void on_error(const jz_error *e, void *arg)
 {
@@ -117,7 +115,7 @@ int cmd_assess_db(int argc, char **argv)
             jz_money_format(r->single_monthly, sm, sizeof sm);
             const char *name = jz_regions_name(regions, r->county, 6);
             printf("%-8s %-14s %-12s %10lld %10lld %16s %8lld %14s %8lld %14s\n", r->county,
-                   name ? name : "", category_zh[r->category], (long long)r->households,
+                   name ? name : "", cli_category_zh[r->category], (long long)r->households,
                    (long long)r->persons, m, (long long)r->tekun, tm, (long long)r->single, sm);
             total += r->monthly + r->tekun_monthly + r->single_monthly;
         }

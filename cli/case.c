@@ -284,7 +284,10 @@ static void count_active(const jz_enrolment *e, void *arg)
         f->e[f->n++] = *e;
 }
 
-static int case_accept(jz_store *s, const opts *o)
+/* Accepts an application (or a review) for household o->target: in its own
+ * transaction, or in the caller's (in_txn: the caller rolls back on
+ * failure).  *id gets the new case. */
+static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
 {
     if (!o->target) {
         fputs("jiuzhu case accept: 缺少户编号\n", stderr);
@@ -369,20 +372,24 @@ static int case_accept(jz_store *s, const opts *o)
     open_find f = {c.household_id, 0};
     jz_case_step step = {.action = JZ_ACT_ACCEPT, .on = o->date};
     snprintf(step.note, sizeof step.note, "%s", o->note);
-    if (jz_store_begin(s, &err) != JZ_OK ||
+    if ((!in_txn && jz_store_begin(s, &err) != JZ_OK) ||
         jz_store_case_list(s, c.region, true, find_open, &f, &err) != JZ_OK) {
+        if (!in_txn)
+            jz_store_rollback(s);
         status = fail(&err);
         goto out;
     }
     if (!f.open_case && c.kind == JZ_CASE_REVIEW) {
         active_find af = {0};
         if (jz_store_enrol_list(s, c.region, c.household_id, count_active, &af, &err) != JZ_OK) {
-            jz_store_rollback(s);
+            if (!in_txn)
+                jz_store_rollback(s);
             status = fail(&err);
             goto out;
         }
         if (!af.n) {
-            jz_store_rollback(s);
+            if (!in_txn)
+                jz_store_rollback(s);
             jz_error_set(&err, JZ_EINPUT, "household_id", c.household_id,
                          "这一户没有正在享受的救助，无需复核（新申请请去掉 --review）");
             status = fail(&err);
@@ -390,7 +397,8 @@ static int case_accept(jz_store *s, const opts *o)
         }
     }
     if (f.open_case) {
-        jz_store_rollback(s);
+        if (!in_txn)
+            jz_store_rollback(s);
         char v[32];
         snprintf(v, sizeof v, "%lld", (long long)f.open_case);
         jz_error_set(&err, JZ_EINPUT, "household_id", c.household_id,
@@ -398,11 +406,14 @@ static int case_accept(jz_store *s, const opts *o)
         status = fail(&err);
         goto out;
     }
-    if (jz_store_case_create(s, &c, &step, &err) != JZ_OK || jz_store_commit(s, &err) != JZ_OK) {
-        jz_store_rollback(s);
+    if (jz_store_case_create(s, &c, &step, &err) != JZ_OK ||
+        (!in_txn && jz_store_commit(s, &err) != JZ_OK)) {
+        if (!in_txn)
+            jz_store_rollback(s);
         status = fail(&err);
         goto out;
     }
+    *id = c.id;
     printf("已受理：案件 %lld，户 %s，申请人 %s，家庭成员 %d 人\n", (long long)c.id,
            c.household_id, c.applicant_name, c.members);
     if (c.staff_relative)
@@ -410,6 +421,25 @@ static int case_accept(jz_store *s, const opts *o)
 out:
     loaded_free(&l);
     return status;
+}
+
+static int case_accept(jz_store *s, const opts *o)
+{
+    int64_t id;
+    return accept_case(s, o, false, &id);
+}
+
+int cli_case_open(jz_store *s, const char *household_id, jz_date on, bool review,
+                  const char *note, const char *policy, int64_t *id)
+{
+    opts o;
+    memset(&o, 0, sizeof o);
+    o.target = household_id;
+    o.date = on;
+    o.review = review;
+    o.note = note ? note : "";
+    o.policy = policy;
+    return accept_case(s, &o, true, id);
 }
 
 /* ---- preliminary: the engine's opinion ------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "jiuzhu/jz_engine.h"
 #include "jiuzhu/jz_params.h"
 #include "jiuzhu/jz_region.h"
+#include "jiuzhu/jz_store.h"
 
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -22,6 +23,9 @@ int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params)
 
 /* Prints a jz_error as one line on stderr, prefixed "jiuzhu: ". */
 void cli_print_error(const jz_error *e);
+
+/* Short Chinese names of the categories (summary.c). */
+extern const char *const cli_category_zh[JZ_CAT_COUNT];
 
 /* Prints the readable summary of a determination (trace may be NULL: the
  * decisive rules are then listed without their numbers). */
@@ -38,6 +42,14 @@ int cli_report_open(cli_report *r, const char *path, const char *cmd);
 void cli_report_row(cli_report *r, const jz_error *e);
 int cli_report_close(cli_report *r);
 
+/* Opens a case (an application, or a review) for a household, in the
+ * caller's transaction (case.c); prints what `case accept` prints. */
+int cli_case_open(jz_store *s, const char *household_id, jz_date on, bool review,
+                  const char *note, const char *policy, int64_t *id);
+
+/* A whole file in memory (malloc'd), or NULL with err set (feed.c). */
+char *cli_slurp(const char *path, size_t *len, jz_error *err);
+
 int cmd_assess(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
@@ -53,6 +65,8 @@ int cmd_enrolment(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_alert(int argc, char **argv);
+int cmd_chain(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 
 #endif

@@ -30,7 +30,7 @@ static void usage(FILE *f)
 }
 
 /* The whole file (feeds are read from memory). */
-static char *slurp(const char *path, size_t *len, jz_error *err)
+char *cli_slurp(const char *path, size_t *len, jz_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -119,7 +119,7 @@ int cmd_feed(int argc, char **argv)
     jz_error err;
     jz_error_clear(&err);
     size_t len = 0;
-    char *text = slurp(file, &len, &err);
+    char *text = cli_slurp(file, &len, &err);
     if (!text) {
         cli_print_error(&err);
         return EXIT_INPUT;

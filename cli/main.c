@@ -30,6 +30,8 @@ static void usage(FILE *f)
           "           不动产、车管、市场监管、公积金和财政供养、乡村振兴），按身份证号码比对\n"
           "  monitor  动态监测：按预警指标比对部门数据，生成 A/B/C/D 四类预警\n"
           "  alerts   列出预警\n"
+          "  alert    处置预警：分派、核实（启动申请或复核案件）、转介、部门反馈、办结\n"
+          "  chain    一户（人）一条救助链：申请、认定、救助、预警、转介、部门救助按时间排列\n"
           "  audit    校验审计日志（哈希链），发现被修改、删除或插入的记录\n"
           "\n"
           "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
@@ -91,7 +93,8 @@ int main(int argc, char **argv)
         {"show", cmd_show},     {"stats", cmd_stats}, {"gen", cmd_gen},
         {"calendar", cmd_calendar}, {"case", cmd_case}, {"staff", cmd_staff},
         {"audit", cmd_audit}, {"enrolment", cmd_enrolment}, {"feed", cmd_feed},
-        {"monitor", cmd_monitor}, {"alerts", cmd_alerts},
+        {"monitor", cmd_monitor}, {"alerts", cmd_alerts}, {"alert", cmd_alert},
+        {"chain", cmd_chain},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)

@@ -14,6 +14,8 @@
 #include "jiuzhu/jz_monitor.h"
 #include "jiuzhu/jz_store.h"
 
+#include <jansson.h>
+
 typedef struct run {
     jz_store *s;
     const jz_paramset *ps;
@@ -194,12 +196,115 @@ static int monitor_run(int argc, char **argv)
     return status;
 }
 
+typedef struct active {
+    size_t n;
+} active;
+
+static void count_active(const jz_enrolment *e, void *arg)
+{
+    active *a = arg;
+    a->n += e->status != JZ_ENROL_STOPPED;
+}
+
+/* R-MON-4: the people on the 防止返贫 monitoring list who receive no
+ * assistance, with their engine determination where the registry has one. */
+static int compare_fpm(int argc, char **argv)
+{
+    if (argc != 4) {
+        fputs("用法: jiuzhu monitor compare-fpm 数据库 防止返贫监测对象.csv\n"
+              "（文件格式同 jiuzhu feed import 的 fpm：id_number,name,listed_date）\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    const char *db = argv[2], *file = argv[3];
+    jz_error err;
+    jz_error_clear(&err);
+    size_t len;
+    char *text = cli_slurp(file, &len, &err);
+    jz_feed_reader *r = NULL;
+    jz_store *s = NULL;
+    jz_result *det = malloc(sizeof *det);
+    int status = EXIT_DONE;
+    if (!text || !det || jz_feed_reader_new(JZ_DEPT_FPM, text, len, file, &r, &err) != JZ_OK ||
+        jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK) {
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    long listed = 0, without = 0, rejected = 0;
+    printf("%-20s %-10s %-12s %-18s %s\n", "身份证号码", "姓名", "纳入监测", "户编号",
+           "认定结果");
+    for (;;) {
+        jz_feed_row row;
+        jz_error e;
+        jz_error_clear(&e);
+        jz_err rc = jz_feed_next(r, &row, &e);
+        if (rc == JZ_EOF)
+            break;
+        if (rc) {
+            cli_print_error(&e);
+            rejected++;
+            continue;
+        }
+        listed++;
+        char *record = NULL, household[JZ_HOUSEHOLD_ID_MAX] = "", what[160] = "库外，无认定";
+        if (jz_store_get_record(s, row.id, &record, &e) == JZ_OK) {
+            json_t *j = json_loads(record, 0, NULL);
+            const char *h = json_string_value(json_object_get(j, "household_id"));
+            snprintf(household, sizeof household, "%s", h ? h : "");
+            json_decref(j);
+        }
+        free(record);
+        if (household[0]) {
+            active a = {0};
+            if (jz_store_enrol_list(s, "", household, count_active, &a, &e) != JZ_OK) {
+                cli_print_error(&e);
+                status = EXIT_INPUT;
+                break;
+            }
+            if (a.n)
+                continue; /* receives assistance */
+            int64_t batch;
+            jz_date date;
+            if (jz_store_get_determination(s, household, det, &batch, &date, &e) == JZ_OK) {
+                char m[JZ_MONEY_BUF], d[JZ_DATE_BUF];
+                jz_money_format(det->monthly_amount, m, sizeof m);
+                jz_date_format(date, d, sizeof d);
+                snprintf(what, sizeof what, "%s（%s 评估，家庭低保金每月 %s 元）",
+                         det->category < JZ_CAT_COUNT ? cli_category_zh[det->category] : "?", d,
+                         m);
+            } else {
+                snprintf(what, sizeof what, "在库，尚无认定结果（请 jiuzhu assess --db）");
+            }
+        }
+        char d[JZ_DATE_BUF];
+        jz_date_format(row.date, d, sizeof d);
+        printf("%-20s %-10s %-12s %-18s %s\n", row.id, row.name, d,
+               household[0] ? household : "（库外）", what);
+        without++;
+    }
+    printf("防止返贫监测对象 %ld 人，其中未享受任何救助 %ld 人%s\n", listed, without,
+           rejected ? "（另有格式错误的行，见上）" : "");
+    if (rejected)
+        status = EXIT_INPUT;
+out:
+    free(det);
+    jz_feed_reader_free(r);
+    jz_store_close(s);
+    free(text);
+    return status;
+}
+
 int cmd_monitor(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
         return monitor_run(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "compare-fpm") == 0)
+        return compare_fpm(argc, argv);
     fputs("用法: jiuzhu monitor run 数据库 [--date D] [--region 代码]\n"
-          "按预警指标（R-MON-2）比对部门数据，生成 A/B/C/D 四类预警（R-MON-3）\n",
+          "      按预警指标（R-MON-2）比对部门数据，生成 A/B/C/D 四类预警（R-MON-3）\n"
+          "      jiuzhu monitor compare-fpm 数据库 文件\n"
+          "      列出防止返贫监测对象中未享受任何救助的人及其认定结果（R-MON-4）\n",
           argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
     return argc >= 2 && strcmp(argv[1], "--help") == 0 ? EXIT_DONE : EXIT_USAGE;
 }
@@ -257,4 +362,231 @@ int cmd_alerts(int argc, char **argv)
     }
     jz_store_close(s);
     return EXIT_DONE;
+}
+
+/* ---- handling an alert (R-MON-3) ------------------------------------------------ */
+
+static const char *const alert_status_zh[] = {"待处置", "已分派", "已核实", "已办结", "已转介"};
+
+static void usage_alert(FILE *f)
+{
+    fputs("用法: jiuzhu alert assign 数据库 预警号 --to 经办人\n"
+          "      jiuzhu alert verify 数据库 预警号 --confirmed|--unfounded\n"
+          "                 核实属实：D 类启动复核案件，B 类启动申请案件；不属实：办结\n"
+          "      jiuzhu alert refer 数据库 预警号 --dept 部门      转介相关部门\n"
+          "      jiuzhu alert feedback 数据库 预警号 --dept 部门 --kind 救助内容 --amount 金额\n"
+          "                 记录部门反馈的救助（进入救助链）\n"
+          "      jiuzhu alert resolve 数据库 预警号 --outcome enrolled|referred|terminated|no_action\n"
+          "      jiuzhu alert show 数据库 预警号\n"
+          "      共同选项：[--date D] [--note 说明] [--actor 经办人]\n",
+          f);
+}
+
+static void print_alert_step(const jz_alert_step *x, void *arg)
+{
+    (void)arg;
+    char d[JZ_DATE_BUF], m[JZ_MONEY_BUF] = "";
+    jz_date_format(x->on, d, sizeof d);
+    if (x->amount)
+        jz_money_format(x->amount, m, sizeof m);
+    printf("  %s  %-9s 经办：%s%s%s%s%s%s%s%s%s%s%s\n", d, x->action, x->actor,
+           x->assignee[0] ? "  分派给：" : "", x->assignee, x->outcome[0] ? "  结果：" : "",
+           x->outcome, x->kind[0] ? "  救助：" : "", x->kind, m[0] ? " " : "", m,
+           x->note[0] ? "  说明：" : "", x->note);
+}
+
+int cmd_alert(int argc, char **argv)
+{
+    if (argc < 4) {
+        bool help = argc == 2 && strcmp(argv[1], "--help") == 0;
+        usage_alert(help ? stdout : stderr);
+        return help ? EXIT_DONE : EXIT_USAGE;
+    }
+    const char *sub = argv[1], *db = argv[2], *target = argv[3], *to = NULL, *dept_name = NULL,
+               *kind = NULL, *amount = NULL, *outcome = NULL, *note = "", *policy = NULL,
+               *actor = getenv("JIUZHU_ACTOR");
+    if (!actor || !actor[0])
+        actor = getenv("USER");
+    bool confirmed = false, unfounded = false;
+    jz_date on = jz_date_today();
+    jz_error err;
+    jz_error_clear(&err);
+    for (int i = 4; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **slot = strcmp(a, "--to") == 0        ? &to
+                            : strcmp(a, "--dept") == 0    ? &dept_name
+                            : strcmp(a, "--kind") == 0    ? &kind
+                            : strcmp(a, "--amount") == 0  ? &amount
+                            : strcmp(a, "--outcome") == 0 ? &outcome
+                            : strcmp(a, "--note") == 0    ? &note
+                            : strcmp(a, "--policy") == 0  ? &policy
+                            : strcmp(a, "--actor") == 0   ? &actor
+                                                          : NULL;
+        if (slot && v) {
+            *slot = v;
+            i++;
+        } else if (strcmp(a, "--date") == 0 && v) {
+            if (jz_date_parse(v, strlen(v), &on, &err) != JZ_OK) {
+                fprintf(stderr, "jiuzhu alert: --date「%s」不是有效日期\n", v);
+                return EXIT_USAGE;
+            }
+            i++;
+        } else if (strcmp(a, "--confirmed") == 0) {
+            confirmed = true;
+        } else if (strcmp(a, "--unfounded") == 0) {
+            unfounded = true;
+        } else {
+            usage_alert(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    char *end;
+    long long id = strtoll(target, &end, 10);
+    if (*end || id <= 0) {
+        fprintf(stderr, "jiuzhu alert: 预警号「%s」应为正整数\n", target);
+        return EXIT_USAGE;
+    }
+    bool show = strcmp(sub, "show") == 0;
+    jz_store *s = NULL;
+    if (jz_store_open(db, show ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK) {
+        cli_print_error(&err);
+        return EXIT_INPUT;
+    }
+    jz_store_set_actor(s, actor);
+    int status = EXIT_DONE;
+    jz_stored_alert before, a;
+    if (jz_store_alert_get(s, id, &before, &err) != JZ_OK) {
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    a = before;
+    if (show) {
+        char r[JZ_DATE_BUF], d[JZ_DATE_BUF];
+        jz_date_format(a.raised_on, r, sizeof r);
+        jz_date_format(a.due_on, d, sizeof d);
+        printf("预警 %lld  %c 类（%s）  %s  %s  %s  %s\n", id, jz_alert_letters[a.category & 3],
+               jz_alert_category_zh[a.category & 3],
+               a.indicator < JZ_IND_COUNT ? jz_indicator_zh[a.indicator] : "?", a.name,
+               a.id_number, a.household_id[0] ? a.household_id : "（库外）");
+        printf("%s\n生成 %s  处置截止 %s  推送 %s  状态：%s  依据（部门数据行）：%s\n", a.detail, r,
+               d, a.dept < JZ_DEPT_COUNT ? jz_dept_zh[a.dept] : "民政", alert_status_zh[a.status % 5],
+               a.evidence);
+        if (jz_store_alert_steps(s, id, print_alert_step, NULL, &err) != JZ_OK) {
+            cli_print_error(&err);
+            status = EXIT_INPUT;
+        }
+        goto out;
+    }
+    if (a.status == JZ_ALERT_RESOLVED) {
+        jz_error_set(&err, JZ_EINPUT, "alert", target, "预警已办结，不能再处置");
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    jz_alert_step step;
+    memset(&step, 0, sizeof step);
+    step.alert = id;
+    step.on = on;
+    step.dept = JZ_DEPT_COUNT;
+    snprintf(step.action, sizeof step.action, "%s", sub);
+    snprintf(step.note, sizeof step.note, "%s", note);
+    int dept = dept_name ? jz_dept_find(dept_name) : -1;
+    if (strcmp(sub, "assign") == 0) {
+        if (!to) {
+            fputs("jiuzhu alert assign: 须用 --to 指定经办人\n", stderr);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        snprintf(step.assignee, sizeof step.assignee, "%s", to);
+        a.status = JZ_ALERT_ASSIGNED;
+    } else if (strcmp(sub, "verify") == 0) {
+        if (confirmed == unfounded) {
+            fputs("jiuzhu alert verify: 须指定 --confirmed（属实）或 --unfounded（不属实）之一\n",
+                  stderr);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        if (unfounded) {
+            a.status = JZ_ALERT_RESOLVED;
+            snprintf(step.outcome, sizeof step.outcome, "no_action");
+        } else {
+            a.status = JZ_ALERT_VERIFIED;
+        }
+    } else if (strcmp(sub, "refer") == 0) {
+        if (dept < 0) {
+            fputs("jiuzhu alert refer: 须用 --dept 指定部门（jiuzhu feed --help 列出部门）\n", stderr);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        step.dept = (uint8_t)dept;
+        a.status = JZ_ALERT_REFERRED;
+    } else if (strcmp(sub, "feedback") == 0) {
+        jz_fen amt = 0;
+        if (dept < 0 || !kind || !kind[0] || !amount ||
+            jz_money_parse(amount, strlen(amount), &amt, &err) != JZ_OK || amt < 0) {
+            fputs("jiuzhu alert feedback: 须给出 --dept 部门、--kind 救助内容和 --amount 金额（元，最多两位小数）\n",
+                  stderr);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        step.dept = (uint8_t)dept;
+        snprintf(step.kind, sizeof step.kind, "%s", kind);
+        step.amount = amt;
+    } else if (strcmp(sub, "resolve") == 0) {
+        static const char *const outcomes[] = {"enrolled", "referred", "terminated", "no_action"};
+        bool ok = false;
+        for (size_t k = 0; k < 4 && outcome; k++)
+            ok |= strcmp(outcome, outcomes[k]) == 0;
+        if (!ok || !note[0]) {
+            fputs("jiuzhu alert resolve: 须用 --outcome 给出结果（enrolled 已纳入、referred 已转介、"
+                  "terminated 已停发、no_action 无需处理）并用 --note 说明\n",
+                  stderr);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        snprintf(step.outcome, sizeof step.outcome, "%s", outcome);
+        a.status = JZ_ALERT_RESOLVED;
+    } else {
+        usage_alert(stderr);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (jz_store_begin(s, &err) != JZ_OK) {
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    /* Confirmed: D opens a review of the household, B an application. */
+    if (confirmed && (a.category == JZ_ALERT_D || a.category == JZ_ALERT_B)) {
+        if (!a.household_id[0]) {
+            jz_store_rollback(s);
+            jz_error_set(&err, JZ_EINPUT, "alert", target,
+                         "此人不在低收入人口数据库中：请先登记其家庭的户记录（jiuzhu import），"
+                         "再核实并启动申请");
+            cli_print_error(&err);
+            status = EXIT_INPUT;
+            goto out;
+        }
+        char why[600];
+        snprintf(why, sizeof why, "预警 %lld：%s", id, a.detail);
+        if ((status = cli_case_open(s, a.household_id, on, a.category == JZ_ALERT_D, why, policy,
+                                    &step.case_id))) {
+            jz_store_rollback(s);
+            goto out;
+        }
+    }
+    if (jz_store_alert_update(s, &before, &a, &step, &err) != JZ_OK ||
+        jz_store_commit(s, &err) != JZ_OK) {
+        jz_store_rollback(s);
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    printf("预警 %lld：%s，状态：%s%s\n", id, sub, alert_status_zh[a.status % 5],
+           step.case_id ? (a.category == JZ_ALERT_D ? "（已启动复核案件）" : "（已启动申请案件）")
+                        : "");
+out:
+    jz_store_close(s);
+    return status;
 }

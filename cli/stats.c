@@ -9,8 +9,6 @@
 #include "cli.h"
 #include "jiuzhu/jz_store.h"
 
-static const char *const category_zh[] = {"不符合", "低保", "支出型低保", "低保边缘",
-                                          "刚性支出困难"};
 
 typedef struct ctx {
     const jz_regions *regions;
@@ -27,7 +25,7 @@ static void row(const jz_stat_row *r, void *arg)
     jz_money_format(r->single_monthly, sm, sizeof sm);
     const char *name = jz_regions_name(c->regions, r->region, strlen(r->region));
     printf("%-10s %-14s %-12s %9lld %9lld %14s %8lld %12s %8lld %12s\n", r->region,
-           name ? name : "", r->category < JZ_CAT_COUNT ? category_zh[r->category] : "?",
+           name ? name : "", r->category < JZ_CAT_COUNT ? cli_category_zh[r->category] : "?",
            (long long)r->households, (long long)r->persons, m, (long long)r->tekun, tm,
            (long long)r->single, sm);
     c->households += r->households;

@@ -17,6 +17,9 @@ static void mask_id(const char *id, char out[JZ_IDNUM_BUF])
         out[i] = '*';
 }
 
+const char *const cli_category_zh[JZ_CAT_COUNT] = {"不符合", "低保", "支出型低保", "低保边缘",
+                                                   "刚性支出困难"};
+
 static const char *category_zh(int c)
 {
     static const char *const zh[] = {"不符合低保、低保边缘、刚性支出困难家庭条件", "低保",

@@ -234,6 +234,9 @@ jz_err jz_store_feed_begin(jz_store *s, jz_dept dept, const char *path, int64_t 
  * nothing.  *matched: the person is in the registry. */
 jz_err jz_store_feed_put(jz_store *s, int64_t feed, const jz_feed_row *row, bool *added,
                          bool *matched, jz_error *err);
+/* Every stored row of a person, in date order. */
+jz_err jz_store_feed_person(jz_store *s, const char *id_number,
+                            void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err);
 /* Records the import's counts, audited. */
 jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_error *err);
 
@@ -272,11 +275,41 @@ typedef struct jz_stored_alert {
     jz_date raised_on, due_on;
 } jz_stored_alert;
 
+/* One recorded step of handling an alert (R-MON-3): assign, verify,
+ * refer, feedback (a department's assistance), resolve. */
+typedef struct jz_alert_step {
+    int64_t alert;
+    char action[16];
+    jz_date on;
+    char actor[64];
+    char note[512];
+    char outcome[16];  /* resolve: enrolled, referred, terminated, no_action */
+    uint8_t dept;      /* refer, feedback: jz_dept; JZ_DEPT_COUNT if none */
+    char kind[64];     /* feedback: the assistance given */
+    jz_fen amount;     /* feedback */
+    int64_t case_id;   /* verify: the case it opened, 0 if none */
+    char assignee[64]; /* assign */
+} jz_alert_step;
+
+jz_err jz_store_alert_get(jz_store *s, int64_t id, jz_stored_alert *a, jz_error *err);
+/* Writes the alert as `after` with the step that made it so; audited. */
+jz_err jz_store_alert_update(jz_store *s, const jz_stored_alert *before,
+                             const jz_stored_alert *after, const jz_alert_step *step,
+                             jz_error *err);
+/* The alerts of a household (its ID) or a person (ID number). */
+jz_err jz_store_alert_find(jz_store *s, const char *household_or_person,
+                           void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                           jz_error *err);
+jz_err jz_store_alert_steps(jz_store *s, int64_t alert,
+                            void (*fn)(const jz_alert_step *st, void *arg), void *arg,
+                            jz_error *err);
+
 /* Stores an alert unless the same indicator, person and evidence raised one
  * already (*added false). */
 jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, bool *added, jz_error *err);
 /* Alerts under region_prefix ("" = all, those outside the registry too),
- * of one category (-1 = all), open ones only if asked; most urgent first. */
+ * of one category (-1 = all), open ones (not resolved) only if asked; most
+ * urgent first. */
 jz_err jz_store_alert_list(jz_store *s, const char *region_prefix, int category, bool open_only,
                            void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
                            jz_error *err);

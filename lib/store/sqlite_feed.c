@@ -303,6 +303,28 @@ jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, bool *added, jz_error *e
     return JZ_OK;
 }
 
+static void read_alert(sqlite3_stmt *st, jz_stored_alert *a)
+{
+    memset(a, 0, sizeof *a);
+    int k = 0;
+    a->id = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(a->county, sizeof a->county, st, k++);
+    jz__sq_copy_text(a->region, sizeof a->region, st, k++);
+    a->category = (uint8_t)sqlite3_column_int(st, k++);
+    a->indicator = (uint8_t)sqlite3_column_int(st, k++);
+    a->severity = (uint8_t)sqlite3_column_int(st, k++);
+    jz__sq_copy_text(a->id_number, sizeof a->id_number, st, k++);
+    jz__sq_copy_text(a->name, sizeof a->name, st, k++);
+    jz__sq_copy_text(a->household_id, sizeof a->household_id, st, k++);
+    a->dept = (uint8_t)sqlite3_column_int(st, k++);
+    a->amount = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(a->detail, sizeof a->detail, st, k++);
+    jz__sq_copy_text(a->evidence, sizeof a->evidence, st, k++);
+    a->raised_on = sqlite3_column_int(st, k++);
+    a->due_on = sqlite3_column_int(st, k++);
+    a->status = (uint8_t)sqlite3_column_int(st, k++);
+}
+
 jz_err jz__sq_alert_list(void *impl, const char *prefix, int category, bool open_only,
                          void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
                          jz_error *err)
@@ -312,7 +334,7 @@ jz_err jz__sq_alert_list(void *impl, const char *prefix, int category, bool open
     if (sqlite3_prepare_v2(q->db,
                            "SELECT " ALERT_COLUMNS " FROM alerts"
                            " WHERE (?1 = '' OR substr(region, 1, length(?1)) = ?1)"
-                           " AND (?2 < 0 OR category = ?2) AND (?3 = 0 OR status < 3)"
+                           " AND (?2 < 0 OR category = ?2) AND (?3 = 0 OR status <> 3)"
                            " ORDER BY due_on, severity DESC, alert",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "查询预警");
@@ -322,26 +344,189 @@ jz_err jz__sq_alert_list(void *impl, const char *prefix, int category, bool open
     int s;
     jz_stored_alert a;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(&a, 0, sizeof a);
-        int k = 0;
-        a.id = sqlite3_column_int64(st, k++);
-        jz__sq_copy_text(a.county, sizeof a.county, st, k++);
-        jz__sq_copy_text(a.region, sizeof a.region, st, k++);
-        a.category = (uint8_t)sqlite3_column_int(st, k++);
-        a.indicator = (uint8_t)sqlite3_column_int(st, k++);
-        a.severity = (uint8_t)sqlite3_column_int(st, k++);
-        jz__sq_copy_text(a.id_number, sizeof a.id_number, st, k++);
-        jz__sq_copy_text(a.name, sizeof a.name, st, k++);
-        jz__sq_copy_text(a.household_id, sizeof a.household_id, st, k++);
-        a.dept = (uint8_t)sqlite3_column_int(st, k++);
-        a.amount = sqlite3_column_int64(st, k++);
-        jz__sq_copy_text(a.detail, sizeof a.detail, st, k++);
-        jz__sq_copy_text(a.evidence, sizeof a.evidence, st, k++);
-        a.raised_on = sqlite3_column_int(st, k++);
-        a.due_on = sqlite3_column_int(st, k++);
-        a.status = (uint8_t)sqlite3_column_int(st, k++);
+        read_alert(st, &a);
         fn(&a, arg);
     }
     sqlite3_finalize(st);
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询预警");
+}
+
+jz_err jz__sq_alert_get(void *impl, int64_t id, jz_stored_alert *a, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, "SELECT " ALERT_COLUMNS " FROM alerts WHERE alert = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询预警");
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        read_alert(st, a);
+    sqlite3_finalize(st);
+    if (s == SQLITE_ROW)
+        return JZ_OK;
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "查询预警");
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    return jz_error_set(err, JZ_ENOTFOUND, "alert", v, "没有这条预警");
+}
+
+static char *alert_json(const jz_stored_alert *a)
+{
+    json_t *o = json_pack("{s:I,s:i,s:i,s:i,s:s,s:s,s:s,s:i,s:s,s:i}", "alert", (json_int_t)a->id,
+                          "category", a->category, "indicator", a->indicator, "severity",
+                          a->severity, "id_number", a->id_number, "household_id", a->household_id,
+                          "detail", a->detail, "status", a->status, "evidence", a->evidence,
+                          "due_on", a->due_on);
+    char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    return t;
+}
+
+jz_err jz__sq_alert_update(void *impl, const jz_stored_alert *before, const jz_stored_alert *after,
+                           const jz_alert_step *step, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    char now[32];
+    jz__sq_now(now, sizeof now);
+    if (sqlite3_prepare_v2(q->db, "UPDATE alerts SET status = ? WHERE alert = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return jz__sq_error(q, err, "更新预警");
+    sqlite3_bind_int(st, 1, after->status);
+    sqlite3_bind_int64(st, 2, after->id);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "更新预警");
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT INTO alert_steps(alert, county, action, on_date, actor, note,"
+                           " outcome, dept, kind, amount, case_id, assignee, recorded_at)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "记录预警处置");
+    int k = 1;
+    sqlite3_bind_int64(st, k++, after->id);
+    sqlite3_bind_text(st, k++, after->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, step->action, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, step->on);
+    sqlite3_bind_text(st, k++, q->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, step->note, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, step->outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, step->dept);
+    sqlite3_bind_text(st, k++, step->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, k++, step->amount);
+    sqlite3_bind_int64(st, k++, step->case_id);
+    sqlite3_bind_text(st, k++, step->assignee, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, now, -1, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "记录预警处置");
+    char *b = alert_json(before), *a = alert_json(after), entity[48], action[32];
+    json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
+    char d[JZ_DATE_BUF];
+    jz_date_format(step->on, d, sizeof d);
+    if (aj)
+        json_object_set_new(aj, "step",
+                            json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "action", step->action, "on",
+                                      d, "note", step->note, "outcome", step->outcome, "kind",
+                                      step->kind, "amount", (json_int_t)step->amount, "case",
+                                      (json_int_t)step->case_id));
+    char *full = aj ? json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    snprintf(entity, sizeof entity, "alert:%lld", (long long)after->id);
+    snprintf(action, sizeof action, "alert.%s", step->action);
+    jz_err rc = full && b ? jz__sq_audit(q, after->county, action, entity, b, full, err)
+                          : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(a);
+    free(b);
+    free(full);
+    json_decref(aj);
+    return rc;
+}
+
+jz_err jz__sq_alert_find(void *impl, const char *key,
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                         jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT " ALERT_COLUMNS " FROM alerts WHERE id_number = ?1"
+                           " OR household_id = ?1 ORDER BY raised_on, alert",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询预警");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int s;
+    jz_stored_alert a;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        read_alert(st, &a);
+        fn(&a, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询预警");
+}
+
+jz_err jz__sq_alert_steps(void *impl, int64_t alert,
+                          void (*fn)(const jz_alert_step *st, void *arg), void *arg,
+                          jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT action, on_date, actor, note, outcome, dept, kind, amount,"
+                           " case_id, assignee FROM alert_steps WHERE alert = ? ORDER BY step",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询预警处置");
+    sqlite3_bind_int64(st, 1, alert);
+    int s;
+    jz_alert_step x;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&x, 0, sizeof x);
+        x.alert = alert;
+        jz__sq_copy_text(x.action, sizeof x.action, st, 0);
+        x.on = sqlite3_column_int(st, 1);
+        jz__sq_copy_text(x.actor, sizeof x.actor, st, 2);
+        jz__sq_copy_text(x.note, sizeof x.note, st, 3);
+        jz__sq_copy_text(x.outcome, sizeof x.outcome, st, 4);
+        x.dept = (uint8_t)sqlite3_column_int(st, 5);
+        jz__sq_copy_text(x.kind, sizeof x.kind, st, 6);
+        x.amount = sqlite3_column_int64(st, 7);
+        x.case_id = sqlite3_column_int64(st, 8);
+        jz__sq_copy_text(x.assignee, sizeof x.assignee, st, 9);
+        fn(&x, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询预警处置");
+}
+
+jz_err jz__sq_feed_person(void *impl, const char *id_number,
+                          void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT dept, event, name, on_date, amount, level, code, line"
+                           " FROM feed_rows WHERE id_number = ? ORDER BY on_date, row",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询部门数据");
+    sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
+    int s;
+    jz_feed_row r;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&r, 0, sizeof r);
+        r.dept = (uint8_t)sqlite3_column_int(st, 0);
+        r.event = (uint8_t)sqlite3_column_int(st, 1);
+        snprintf(r.id, sizeof r.id, "%s", id_number);
+        jz__sq_copy_text(r.name, sizeof r.name, st, 2);
+        r.date = sqlite3_column_int(st, 3);
+        r.amount = sqlite3_column_int64(st, 4);
+        r.level = sqlite3_column_int(st, 5);
+        jz__sq_copy_text(r.code, sizeof r.code, st, 6);
+        r.line = (long)sqlite3_column_int64(st, 7);
+        fn(&r, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询部门数据");
 }

@@ -107,5 +107,16 @@ jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, bool *added, jz_error *e
 jz_err jz__sq_alert_list(void *impl, const char *prefix, int category, bool open_only,
                          void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
                          jz_error *err);
+jz_err jz__sq_alert_get(void *impl, int64_t id, jz_stored_alert *a, jz_error *err);
+jz_err jz__sq_alert_update(void *impl, const jz_stored_alert *before, const jz_stored_alert *after,
+                           const jz_alert_step *step, jz_error *err);
+jz_err jz__sq_alert_find(void *impl, const char *key,
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                         jz_error *err);
+jz_err jz__sq_alert_steps(void *impl, int64_t alert,
+                          void (*fn)(const jz_alert_step *st, void *arg), void *arg,
+                          jz_error *err);
+jz_err jz__sq_feed_person(void *impl, const char *id_number,
+                          void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err);
 
 #endif

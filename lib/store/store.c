@@ -480,3 +480,35 @@ jz_err jz_store_audit(jz_store *s, const char *county, const char *action, const
 {
     return s->ops->audit(s->impl, county, action, entity, before, after, err);
 }
+
+jz_err jz_store_alert_get(jz_store *s, int64_t id, jz_stored_alert *a, jz_error *err)
+{
+    return s->ops->alert_get(s->impl, id, a, err);
+}
+
+jz_err jz_store_alert_update(jz_store *s, const jz_stored_alert *before,
+                             const jz_stored_alert *after, const jz_alert_step *step,
+                             jz_error *err)
+{
+    return s->ops->alert_update(s->impl, before, after, step, err);
+}
+
+jz_err jz_store_alert_find(jz_store *s, const char *household_or_person,
+                           void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                           jz_error *err)
+{
+    return s->ops->alert_find(s->impl, household_or_person, fn, arg, err);
+}
+
+jz_err jz_store_alert_steps(jz_store *s, int64_t alert,
+                            void (*fn)(const jz_alert_step *st, void *arg), void *arg,
+                            jz_error *err)
+{
+    return s->ops->alert_steps(s->impl, alert, fn, arg, err);
+}
+
+jz_err jz_store_feed_person(jz_store *s, const char *id_number,
+                            void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->feed_person(s->impl, id_number, fn, arg, err);
+}

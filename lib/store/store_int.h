@@ -71,6 +71,17 @@ typedef struct jz_store_ops {
                          jz_error *err);
     jz_err (*audit)(void *impl, const char *county, const char *action, const char *entity,
                     const char *before, const char *after, jz_error *err);
+    jz_err (*alert_get)(void *impl, int64_t id, jz_stored_alert *a, jz_error *err);
+    jz_err (*alert_update)(void *impl, const jz_stored_alert *before, const jz_stored_alert *after,
+                           const jz_alert_step *step, jz_error *err);
+    jz_err (*alert_find)(void *impl, const char *key,
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
+                         jz_error *err);
+    jz_err (*alert_steps)(void *impl, int64_t alert,
+                          void (*fn)(const jz_alert_step *st, void *arg), void *arg,
+                          jz_error *err);
+    jz_err (*feed_person)(void *impl, const char *id_number,
+                          void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err);
 } jz_store_ops;
 
 extern const jz_store_ops jz__sqlite_ops;

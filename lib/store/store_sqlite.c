@@ -198,6 +198,15 @@ static const char *const migrations[] = {
     "  status INTEGER NOT NULL, key BLOB NOT NULL UNIQUE) STRICT;"
     "CREATE INDEX alerts_region ON alerts(region);"
     "CREATE INDEX alerts_person ON alerts(id_number);"
+    "CREATE INDEX alerts_household ON alerts(household_id);"
+    "CREATE TABLE alert_steps("
+    "  step INTEGER PRIMARY KEY,"
+    "  alert INTEGER NOT NULL REFERENCES alerts(alert),"
+    "  county TEXT NOT NULL, action TEXT NOT NULL, on_date INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, note TEXT NOT NULL, outcome TEXT NOT NULL, dept INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL, amount INTEGER NOT NULL, case_id INTEGER NOT NULL,"
+    "  assignee TEXT NOT NULL, recorded_at TEXT NOT NULL) STRICT;"
+    "CREATE INDEX alert_steps_alert ON alert_steps(alert, step);"
     /* Append-only: the triggers stop edits through SQL; the hash chain
      * shows any that bypass them (sqlite_proc.c). */
     "CREATE TABLE audit("
@@ -1461,4 +1470,9 @@ const jz_store_ops jz__sqlite_ops = {
     .alert_put = jz__sq_alert_put,
     .alert_list = jz__sq_alert_list,
     .audit = sq_audit,
+    .alert_get = jz__sq_alert_get,
+    .alert_update = jz__sq_alert_update,
+    .alert_find = jz__sq_alert_find,
+    .alert_steps = jz__sq_alert_steps,
+    .feed_person = jz__sq_feed_person,
 };

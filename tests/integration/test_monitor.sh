@@ -12,7 +12,7 @@ expect_status 0 "$JZ" import "$DB" "$SRC"/examples/*.json
 for st in "accept $DB H140902-000404 --date 2025-01-20" "investigate $DB 1 --date 2025-01-22" \
   "verify $DB 1 --date 2025-01-23" "preliminary $DB 1 --date 2025-02-05" \
   "notice $DB 1 --date 2025-02-06" "confirm $DB 1 --date 2025-02-13" \
-  "decide $DB 1 --approve --date 2025-02-14"; do
+  "decide $DB 1 --approve --date 2025-02-14" "publish $DB 1 --date 2025-02-17"; do
   # shellcheck disable=SC2086
   expect_status 0 "$JZ" case $st
 done
@@ -59,6 +59,55 @@ expect_grep "$TMP/out" '推送人社' "pushed to the department of the difficult
 expect_status 0 "$JZ" alerts "$DB" --region 1409
 expect_no_grep "$TMP/out" '（库外）' "a region lists registry people only"
 expect_status 2 "$JZ" monitor run "$DB" --region "1409'"
+# ---- handling (R-MON-3) ------------------------------------------------------------
+d=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE category = 3")
+b_out=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE category = 1 AND indicator = 2")
+expect_status 0 "$JZ" alert assign "$DB" "$d" --to 李核查员 --date 2025-06-02
+expect_status 2 "$JZ" alert verify "$DB" "$d" --date 2025-06-03
+# A D alert confirmed opens a review case of the household.
+expect_status 0 "$JZ" alert verify "$DB" "$d" --confirmed --date 2025-06-03 --note 车辆属实
+expect_grep "$TMP/out" '已启动复核案件' "D confirmed: a review"
+expect_status 0 "$JZ" case list "$DB"
+expect_grep "$TMP/out" 'H140902-000404' "the review case is there"
+# A B alert about someone outside the registry: register the family first.
+expect_status 1 "$JZ" alert verify "$DB" "$b_out" --confirmed --date 2025-06-03
+expect_grep "$TMP/err" '先登记其家庭的户记录' "an outsider's family must be registered first"
+expect_status 0 "$JZ" alert refer "$DB" "$b_out" --dept hrss --date 2025-06-03
+expect_status 0 "$JZ" alert feedback "$DB" "$b_out" --dept hrss --kind 失业保险金 --amount 1500 --date 2025-06-20
+expect_status 2 "$JZ" alert resolve "$DB" "$b_out" --outcome referred --date 2025-06-21
+expect_status 0 "$JZ" alert resolve "$DB" "$b_out" --outcome referred --note 人社已发放 --date 2025-06-21
+expect_status 1 "$JZ" alert refer "$DB" "$b_out" --dept hrss
+expect_grep "$TMP/err" '预警已办结' "a resolved alert takes no more steps"
+expect_status 0 "$JZ" alerts "$DB" --category B
+expect_no_grep "$TMP/out" '收入不稳定' "resolved alerts leave the open list"
+expect_status 0 "$JZ" alerts "$DB" --category B --all
+expect_grep "$TMP/out" '收入不稳定' "and stay on the full one"
+sqlite3 "$DB" "SELECT action FROM audit WHERE entity LIKE 'alert:%'" >"$TMP/al.txt"
+for a in alert.assign alert.verify alert.refer alert.feedback alert.resolve; do
+  expect_grep "$TMP/al.txt" "$a" "the audit log has $a"
+done
+
+# ---- the chain (R-MON-5), in time order ---------------------------------------------
+expect_status 0 "$JZ" chain "$DB" H140902-000404
+expect_grep "$TMP/out" '^2025-01-20  申请 案件 1：受理' "the application first"
+expect_grep "$TMP/out" '开始享受 特困人员供养' "the enrolment"
+expect_grep "$TMP/out" '车管：周红 车辆登记' "the department's row"
+expect_grep "$TMP/out" '复核 案件 2：受理' "the review the alert opened"
+sort -c -k1,1 <(grep -o '^[0-9-]*' "$TMP/out") 2>/dev/null && ok || bad "the chain is in date order"
+expect_status 0 "$JZ" chain "$DB" "$out"
+expect_grep "$TMP/out" '人社救助：失业保险金 1500.00 元' "the department's feedback joins the chain"
+expect_grep "$TMP/out" '应急：外来人员 受灾救助' "an outsider's chain from the feeds"
+expect_status 1 "$JZ" chain "$DB" H-NONE
+
+# ---- 防止返贫 comparison (R-MON-4) ---------------------------------------------------
+marginal=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/03-marginal-single-dibao.json" | head -1)
+printf 'id_number,name,listed_date\n%s,外来人员,2025-01-01\n%s,周老汉,2025-01-01\n%s,李福贵,2025-02-01\n' "$out" "$old" "$marginal" >"$TMP/fpm.csv"
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01
+expect_status 0 "$JZ" monitor compare-fpm "$DB" "$TMP/fpm.csv"
+expect_grep "$TMP/out" '未享受任何救助 2 人' "two of three receive nothing"
+expect_grep "$TMP/out" '李福贵.*低保边缘' "with their determination"
+expect_no_grep "$TMP/out" '周老汉' "an enrolled person is not listed"
+
 sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'monitor.run'" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^3$' "every run is audited"
 expect_status 0 "$JZ" audit verify "$DB"
