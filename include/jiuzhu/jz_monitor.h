@@ -40,6 +40,7 @@ typedef enum jz_indicator {
     JZ_IND_IMPRISONED,        /* imprisoned */
     JZ_IND_NO_PREMIUM,        /* a 特困 person without the premium subsidy (R-REF-1) */
     JZ_IND_COMPLEX,           /* several difficulties at once */
+    JZ_IND_DOUBLE,            /* enrolled twice: 特困 of his own and counted in 低保 too */
     JZ_IND_COUNT
 } jz_indicator;
 extern const char *const jz_indicator_names[JZ_IND_COUNT];
@@ -56,6 +57,7 @@ typedef struct jz_monitor_person {
     bool enrolled;         /* the household receives assistance now */
     bool tekun;            /* the person has a 特困 enrolment of his own */
     bool main_earner;      /* his wage and business income is the household's largest, > 0 */
+    bool double_enrolled;  /* 特困 of his own while his household's 低保 unit counts everyone */
     jz_fen yearly_income;  /* the household's counted income (its determination), 0 if unknown */
 } jz_monitor_person;
 

@@ -17,13 +17,15 @@
 const char *const jz_indicator_names[JZ_IND_COUNT] = {
     "medical_spike", "earner_death",  "unstable_income", "disaster_loss", "severe_disability",
     "serious_illness", "school_entry", "recipient_death", "property",     "vehicle",
-    "business",        "payroll",      "imprisoned",      "no_premium",   "complex"};
+    "business",        "payroll",      "imprisoned",      "no_premium",   "complex",
+    "double_enrolment"};
 const char *const jz_indicator_zh[JZ_IND_COUNT] = {
     "支出骤增",           "收入骤减（主要劳动力死亡）", "收入不稳定（登记失业）",
     "财产重大损失（受灾）", "新增重度残疾",               "新增重特大疾病",
     "学生入学",           "救助对象死亡",               "新登记不动产",
     "新登记车辆",         "新登记市场主体",             "财政供养人员",
-    "服刑",               "特困人员未享受参保资助",     "多重困难"};
+    "服刑",               "特困人员未享受参保资助",     "多重困难",
+    "重复享受（特困与低保）"};
 const char jz_alert_letters[4] = {'A', 'B', 'C', 'D'};
 const char *const jz_alert_category_zh[4] = {"政策未落实", "可能符合条件未纳入",
                                              "情况复杂（县级一事一议）", "可能不再符合条件"};
@@ -172,6 +174,14 @@ size_t jz_monitor_person_eval(const jz_monitor_person *who, const jz_feed_row *r
             snprintf(a->detail, sizeof a->detail,
                      "特困人员 %d 年未见城乡居民医保参保资助记录（R-REF-1：全额资助）",
                      jz_date_year(on));
+    }
+    /* 特困 (R-TK-5: a unit of his own, not counted in the household) and
+     * still counted in the household's 低保: paid twice. */
+    if (who->double_enrolled) {
+        jz_alert *a = raise(&x, JZ_IND_DOUBLE, JZ_ALERT_D, 3, JZ_DEPT_COUNT);
+        if (a)
+            snprintf(a->detail, sizeof a->detail,
+                     "已按特困人员单独供养，又计入家庭低保人数（R-TK-5），可能重复享受");
     }
     /* Three or more difficulties at once: beyond one department. */
     size_t b = 0;

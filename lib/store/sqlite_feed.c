@@ -143,7 +143,8 @@ jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_err
 
 /* Every person of the feeds and every enrolled 特困 person, with what the
  * registry knows and all his rows, ordered by person then date. */
-_Static_assert(JZ_UNIT_TEKUN == 5, "monitor_sql reads programme 5 as 特困");
+_Static_assert(JZ_UNIT_TEKUN == 5 && JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1,
+               "monitor_sql reads programme 5 as 特困 and 0, 1 as 低保");
 
 static const char monitor_sql[] =
     "WITH enrolled AS (SELECT DISTINCT household_id FROM enrolments WHERE status <> 2),"
@@ -156,7 +157,10 @@ static const char monitor_sql[] =
     "  f.line, h.household_id, h.county, h.region, h.household_id IN enrolled,"
     "  p.id_number IN tekun, m.inc_wage + m.inc_business_net,"
     "  (SELECT max(x.inc_wage + x.inc_business_net) FROM members x WHERE x.hh = m.hh),"
-    "  d.income, m.name"
+    "  d.income, m.name,"
+    "  p.id_number IN tekun AND EXISTS (SELECT 1 FROM enrolments e2"
+    "   WHERE e2.household_id = h.household_id AND e2.status <> 2 AND e2.programme IN (0, 1)"
+    "   AND e2.persons >= h.n_members)"
     " FROM people p LEFT JOIN feed_rows f ON f.id_number = p.id_number"
     " LEFT JOIN members m ON m.id_number = p.id_number"
     " LEFT JOIN households h ON h.hh = m.hh"
@@ -207,6 +211,7 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
             cur.who.main_earner = cur.who.in_registry && own > 0 && own == top;
             cur.who.yearly_income = sqlite3_column_int64(st, 17);
             jz__sq_copy_text(cur.name, sizeof cur.name, st, 18);
+            cur.who.double_enrolled = sqlite3_column_int(st, 19) != 0;
         }
         if (sqlite3_column_type(st, 1) == SQLITE_NULL)
             continue; /* a 特困 person with no row at all */

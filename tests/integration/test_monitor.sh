@@ -108,8 +108,16 @@ expect_grep "$TMP/out" '未享受任何救助 2 人' "two of three receive nothi
 expect_grep "$TMP/out" '李福贵.*低保边缘' "with their determination"
 expect_no_grep "$TMP/out" '周老汉' "an enrolled person is not listed"
 
+# ---- the same person enrolled twice ------------------------------------------------
+# Data carried over from an older system counts the 特困 member in the
+# household's 低保 as well (R-TK-5 says he is a unit of his own).
+sqlite3 "$DB" "UPDATE enrolments SET persons = 3 WHERE programme = 0 AND household_id = 'H140902-000404'"
+expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
+expect_status 0 "$JZ" alerts "$DB" --category D
+expect_grep "$TMP/out" "重复享受（特困与低保）.*$old" "a person paid twice is found"
+
 sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'monitor.run'" >"$TMP/n.txt"
-expect_grep "$TMP/n.txt" '^3$' "every run is audited"
+expect_grep "$TMP/n.txt" '^4$' "every run is audited"
 expect_status 0 "$JZ" audit verify "$DB"
 
 finish

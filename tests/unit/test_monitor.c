@@ -45,9 +45,11 @@ static jz_feed_row row(jz_event ev, const char *date, jz_fen amount, int level)
     return r;
 }
 
-static const jz_monitor_person outsider = {"140902198001010016", false, false, false, false, 0};
-static const jz_monitor_person recipient = {"140902198001010016", true, true, false, false, 0};
-static const jz_monitor_person registered = {"140902198001010016", true, false, false, true, 0};
+static const jz_monitor_person outsider = {.id = "140902198001010016"};
+static const jz_monitor_person recipient = {
+    .id = "140902198001010016", .in_registry = true, .enrolled = true};
+static const jz_monitor_person registered = {
+    .id = "140902198001010016", .in_registry = true, .main_earner = true};
 
 /* The alerts raised for `who` with rows on 2025-06-01: their indicators. */
 static size_t eval(const jz_monitor_person *who, const jz_feed_row *rows, size_t n, jz_alert *out)
@@ -198,6 +200,20 @@ static void test_tekun_premium(void **state)
     assert_null(find(a, eval(&who, r, 1, a), JZ_IND_NO_PREMIUM));
 }
 
+static void test_double_enrolment(void **state)
+{
+    (void)state;
+    jz_alert a[JZ_MONITOR_ALERTS_MAX];
+    jz_monitor_person who = recipient;
+    who.tekun = true;
+    jz_feed_row r[1] = {row(JZ_EV_PREMIUM_SUBSIDY, "2025-01-05", 38000, 0)};
+    assert_null(find(a, eval(&who, r, 1, a), JZ_IND_DOUBLE));
+    who.double_enrolled = true;
+    const jz_alert *x = find(a, eval(&who, r, 1, a), JZ_IND_DOUBLE);
+    assert_non_null(x);
+    assert_int_equal(x->category, JZ_ALERT_D);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_no_longer_eligible_only_for_recipients),
         cmocka_unit_test(test_difficulties),
         cmocka_unit_test(test_tekun_premium),
+        cmocka_unit_test(test_double_enrolment),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
