@@ -208,6 +208,20 @@ int cmd_chain(int argc, char **argv)
         return EXIT_INPUT;
     }
     chain c = {.household_id = household, .s = s};
+    /* What the record says the household received before jiuzhu. */
+    json_t *cur = json_object_get(rec, "current");
+    const char *prog = json_string_value(json_object_get(cur, "programme"));
+    const char *since = json_string_value(json_object_get(cur, "since"));
+    const char *amount = json_string_value(json_object_get(cur, "monthly_amount"));
+    jz_date since_d = JZ_DATE_NONE;
+    jz_error e0;
+    _Static_assert((int)JZ_PROG_COUNT == (int)JZ_CAT_COUNT && (int)JZ_PROG_MARGINAL == (int)JZ_CAT_MARGINAL,
+                   "programmes and categories share their order");
+    for (int k = 1; prog && k < JZ_PROG_COUNT; k++)
+        if (strcmp(prog, jz_programme_names[k]) == 0 && since &&
+            jz_date_parse(since, strlen(since), &since_d, &e0) == JZ_OK)
+            add(&c, since_d, "（户记录）正在享受%s，每月 %s 元", cli_category_zh[k],
+                amount ? amount : "?");
     jz_error_clear(&err);
     int status = EXIT_DONE;
     if (household[0]) {

@@ -248,13 +248,19 @@ static int compare_fpm(int argc, char **argv)
         }
         listed++;
         char *record = NULL, household[JZ_HOUSEHOLD_ID_MAX] = "", what[160] = "库外，无认定";
+        bool current = false;
         if (jz_store_get_record(s, row.id, &record, &e) == JZ_OK) {
             json_t *j = json_loads(record, 0, NULL);
             const char *h = json_string_value(json_object_get(j, "household_id"));
+            const char *prog =
+                json_string_value(json_object_get(json_object_get(j, "current"), "programme"));
             snprintf(household, sizeof household, "%s", h ? h : "");
+            current = prog && strcmp(prog, "none") != 0; /* enrolled before jiuzhu */
             json_decref(j);
         }
         free(record);
+        if (current)
+            continue;
         if (household[0]) {
             active a = {0};
             if (jz_store_enrol_list(s, "", household, count_active, &a, &e) != JZ_OK) {

@@ -142,7 +142,9 @@ jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_err
 /* ---- monitoring ----------------------------------------------------------------- */
 
 /* Every person of the feeds and every enrolled 特困 person, with what the
- * registry knows and all his rows, ordered by person then date. */
+ * registry knows and all his rows, ordered by person then date.  A household
+ * is enrolled when it has an active enrolment, or when its record says it
+ * receives a programme now (`current`, carried over from before jiuzhu). */
 _Static_assert(JZ_UNIT_TEKUN == 5 && JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1,
                "monitor_sql reads programme 5 as 特困 and 0, 1 as 低保");
 
@@ -154,7 +156,8 @@ static const char monitor_sql[] =
     "   WHERE e.programme = 5 AND e.status <> 2),"
     " people AS (SELECT id_number FROM feed_rows UNION SELECT id_number FROM tekun)"
     " SELECT p.id_number, f.row, f.dept, f.event, f.name, f.on_date, f.amount, f.level, f.code,"
-    "  f.line, h.household_id, h.county, h.region, h.household_id IN enrolled,"
+    "  f.line, h.household_id, h.county, h.region,"
+    "  h.household_id IN enrolled OR h.current_programme <> 0,"
     "  p.id_number IN tekun, m.inc_wage + m.inc_business_net,"
     "  (SELECT max(x.inc_wage + x.inc_business_net) FROM members x WHERE x.hh = m.hh),"
     "  d.income, m.name,"

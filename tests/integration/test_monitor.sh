@@ -108,6 +108,19 @@ expect_grep "$TMP/out" '未享受任何救助 2 人' "two of three receive nothi
 expect_grep "$TMP/out" '李福贵.*低保边缘' "with their determination"
 expect_no_grep "$TMP/out" '周老汉' "an enrolled person is not listed"
 
+# ---- households enrolled before jiuzhu (the record's `current`) ---------------------
+exited=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/05-gradual-exit.json" | head -1)
+printf 'id_number,name,property_type,registration_date\n%s,钱伟,商品房,2025-05-06\n' "$exited" >"$TMP/prop.csv"
+expect_status 0 "$JZ" feed import "$DB" property "$TMP/prop.csv"
+expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
+expect_status 0 "$JZ" alerts "$DB" --category D
+expect_grep "$TMP/out" "新登记不动产.*H140105-000505" "a household receiving 低保 by its record is enrolled"
+expect_status 0 "$JZ" chain "$DB" H140105-000505
+expect_grep "$TMP/out" '^2023-03-01  （户记录）正在享受低保，每月 980.00 元' "the chain starts with what the record says"
+printf 'id_number,name,listed_date\n%s,钱伟,2025-01-01\n' "$exited" >"$TMP/fpm2.csv"
+expect_status 0 "$JZ" monitor compare-fpm "$DB" "$TMP/fpm2.csv"
+expect_grep "$TMP/out" '未享受任何救助 0 人' "a household receiving 低保 by its record is not listed"
+
 # ---- the same person enrolled twice ------------------------------------------------
 # Data carried over from an older system counts the 特困 member in the
 # household's 低保 as well (R-TK-5 says he is a unit of his own).
@@ -117,7 +130,7 @@ expect_status 0 "$JZ" alerts "$DB" --category D
 expect_grep "$TMP/out" "重复享受（特困与低保）.*$old" "a person paid twice is found"
 
 sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'monitor.run'" >"$TMP/n.txt"
-expect_grep "$TMP/n.txt" '^4$' "every run is audited"
+expect_grep "$TMP/n.txt" '^5$' "every run is audited"
 expect_status 0 "$JZ" audit verify "$DB"
 
 finish
