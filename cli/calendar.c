@@ -27,22 +27,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int load(const char *file, const char *policy_opt, jz_calendar **cal)
-{
-    char path[4096];
-    if (!file) {
-        snprintf(path, sizeof path, "%s/calendar/cn-holidays.csv", cli_policy_dir(policy_opt));
-        file = path;
-    }
-    jz_error err;
-    jz_error_clear(&err);
-    if (jz_calendar_load(file, cal, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
-    }
-    return EXIT_DONE;
-}
-
 static bool parse_date(const char *s, const char *what, jz_date *d)
 {
     jz_error err;
@@ -99,7 +83,7 @@ int cmd_calendar(int argc, char **argv)
         return EXIT_USAGE;
     }
     jz_calendar *cal = NULL;
-    int status = load(file, policy_opt, &cal);
+    int status = cli_load_calendar(file, policy_opt, &cal);
     if (status)
         return status;
     jz_error err;

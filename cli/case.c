@@ -181,21 +181,6 @@ static int fail(const jz_error *err)
     return err->code == JZ_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
 }
 
-static int load_calendar(const opts *o, jz_calendar **cal)
-{
-    char path[4096];
-    const char *file = o->calendar;
-    if (!file) {
-        snprintf(path, sizeof path, "%s/calendar/cn-holidays.csv", cli_policy_dir(o->policy));
-        file = path;
-    }
-    jz_error err;
-    jz_error_clear(&err);
-    if (jz_calendar_load(file, cal, &err) != JZ_OK)
-        return fail(&err);
-    return EXIT_DONE;
-}
-
 static bool case_number(const char *s, int64_t *id)
 {
     char *end;
@@ -706,7 +691,7 @@ static int case_show(jz_store *s, const opts *o)
         return EXIT_DONE;
     }
     jz_calendar *cal = NULL;
-    int status = load_calendar(o, &cal);
+    int status = cli_load_calendar(o->calendar, o->policy, &cal);
     if (status)
         return status;
     char d[JZ_DATE_BUF];
@@ -822,7 +807,7 @@ static int by_urgency(const void *a, const void *b)
 static int case_due(jz_store *s, const opts *o)
 {
     jz_calendar *cal = NULL;
-    int status = load_calendar(o, &cal);
+    int status = cli_load_calendar(o->calendar, o->policy, &cal);
     if (status)
         return status;
     due_ctx x = {.cal = cal, .on = o->date, .all = o->all, .within = o->within};

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "jiuzhu/jz_calendar.h"
 #include "jiuzhu/jz_engine.h"
 #include "jiuzhu/jz_params.h"
 #include "jiuzhu/jz_region.h"
@@ -20,6 +21,10 @@ const char *cli_policy_dir(const char *option);
 /* Loads policy/regions/shanxi-regions.csv and policy/params/ (printing any
  * error to stderr).  Returns 0 or an exit code. */
 int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params);
+
+/* Loads the working-day calendar: `file`, else the policy folder's
+ * calendar/cn-holidays.csv (printing any error).  Returns 0 or an exit code. */
+int cli_load_calendar(const char *file, const char *policy_dir, jz_calendar **cal);
 
 /* Prints a jz_error as one line on stderr, prefixed "jiuzhu: ". */
 void cli_print_error(const jz_error *e);

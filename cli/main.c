@@ -55,6 +55,22 @@ void cli_print_error(const jz_error *e)
     fprintf(stderr, "jiuzhu: %s\n", line);
 }
 
+int cli_load_calendar(const char *file, const char *policy_dir, jz_calendar **cal)
+{
+    char path[4096];
+    if (!file) {
+        snprintf(path, sizeof path, "%s/calendar/cn-holidays.csv", cli_policy_dir(policy_dir));
+        file = path;
+    }
+    jz_error err;
+    jz_error_clear(&err);
+    if (jz_calendar_load(file, cal, &err) != JZ_OK) {
+        cli_print_error(&err);
+        return EXIT_INPUT;
+    }
+    return EXIT_DONE;
+}
+
 int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params)
 {
     char path[4096];

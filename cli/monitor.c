@@ -89,22 +89,6 @@ static void person(const jz_monitor_subject *sub, void *arg)
     }
 }
 
-static int load_calendar(const char *file, const char *policy, jz_calendar **cal)
-{
-    char path[4096];
-    if (!file) {
-        snprintf(path, sizeof path, "%s/calendar/cn-holidays.csv", cli_policy_dir(policy));
-        file = path;
-    }
-    jz_error err;
-    jz_error_clear(&err);
-    if (jz_calendar_load(file, cal, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
-    }
-    return EXIT_DONE;
-}
-
 static int monitor_run(int argc, char **argv)
 {
     const char *db = NULL, *region = "", *policy = NULL, *calendar = NULL,
@@ -152,7 +136,7 @@ static int monitor_run(int argc, char **argv)
     jz_store *s = NULL;
     int status = cli_load_policy(cli_policy_dir(policy), &rg, &ps);
     if (!status)
-        status = load_calendar(calendar, policy, &cal);
+        status = cli_load_calendar(calendar, policy, &cal);
     if (!status && jz_store_open(db, 0, &s, &err) != JZ_OK) {
         cli_print_error(&err);
         status = EXIT_INPUT;

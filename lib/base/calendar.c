@@ -54,8 +54,12 @@ static bool parse_covered(const char *s, size_t len, int *first, int *last)
     for (int i = 0; i < 9; i++)
         if (i != 4 && (p[i] < '0' || p[i] > '9'))
             return false;
-    *first = atoi(p);
-    *last = atoi(p + 5);
+    /* Exactly the 4 + 4 digits checked above: the text is not terminated. */
+    *first = *last = 0;
+    for (int i = 0; i < 4; i++) {
+        *first = *first * 10 + (p[i] - '0');
+        *last = *last * 10 + (p[5 + i] - '0');
+    }
     return true;
 }
 

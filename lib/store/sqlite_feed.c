@@ -454,87 +454,95 @@ jz_err jz__sq_alert_update(void *impl, const jz_stored_alert *before, const jz_s
     return rc;
 }
 
+typedef struct alert_rows {
+    void (*fn)(const jz_stored_alert *a, void *arg);
+    void *arg;
+} alert_rows;
+
+static void alert_row(sqlite3_stmt *st, void *arg)
+{
+    alert_rows *r = arg;
+    jz_stored_alert a;
+    read_alert(st, &a);
+    r->fn(&a, r->arg);
+}
+
 jz_err jz__sq_alert_find(void *impl, const char *key,
                          void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
                          jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT " ALERT_COLUMNS " FROM alerts WHERE id_number = ?1"
-                           " OR household_id = ?1 ORDER BY raised_on, alert",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "查询预警");
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int s;
-    jz_stored_alert a;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        read_alert(st, &a);
-        fn(&a, arg);
-    }
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询预警");
+    alert_rows r = {fn, arg};
+    return jz__sq_each(impl,
+                       "SELECT " ALERT_COLUMNS " FROM alerts WHERE id_number = ?1"
+                       " OR household_id = ?1 ORDER BY raised_on, alert",
+                       0, key, alert_row, &r, "查询预警", err);
+}
+
+typedef struct alert_step_rows {
+    int64_t alert;
+    void (*fn)(const jz_alert_step *st, void *arg);
+    void *arg;
+} alert_step_rows;
+
+static void alert_step_row(sqlite3_stmt *st, void *arg)
+{
+    alert_step_rows *r = arg;
+    jz_alert_step x;
+    memset(&x, 0, sizeof x);
+    x.alert = r->alert;
+    jz__sq_copy_text(x.action, sizeof x.action, st, 0);
+    x.on = sqlite3_column_int(st, 1);
+    jz__sq_copy_text(x.actor, sizeof x.actor, st, 2);
+    jz__sq_copy_text(x.note, sizeof x.note, st, 3);
+    jz__sq_copy_text(x.outcome, sizeof x.outcome, st, 4);
+    x.dept = (uint8_t)sqlite3_column_int(st, 5);
+    jz__sq_copy_text(x.kind, sizeof x.kind, st, 6);
+    x.amount = sqlite3_column_int64(st, 7);
+    x.case_id = sqlite3_column_int64(st, 8);
+    jz__sq_copy_text(x.assignee, sizeof x.assignee, st, 9);
+    r->fn(&x, r->arg);
 }
 
 jz_err jz__sq_alert_steps(void *impl, int64_t alert,
                           void (*fn)(const jz_alert_step *st, void *arg), void *arg,
                           jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT action, on_date, actor, note, outcome, dept, kind, amount,"
-                           " case_id, assignee FROM alert_steps WHERE alert = ? ORDER BY step",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "查询预警处置");
-    sqlite3_bind_int64(st, 1, alert);
-    int s;
-    jz_alert_step x;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(&x, 0, sizeof x);
-        x.alert = alert;
-        jz__sq_copy_text(x.action, sizeof x.action, st, 0);
-        x.on = sqlite3_column_int(st, 1);
-        jz__sq_copy_text(x.actor, sizeof x.actor, st, 2);
-        jz__sq_copy_text(x.note, sizeof x.note, st, 3);
-        jz__sq_copy_text(x.outcome, sizeof x.outcome, st, 4);
-        x.dept = (uint8_t)sqlite3_column_int(st, 5);
-        jz__sq_copy_text(x.kind, sizeof x.kind, st, 6);
-        x.amount = sqlite3_column_int64(st, 7);
-        x.case_id = sqlite3_column_int64(st, 8);
-        jz__sq_copy_text(x.assignee, sizeof x.assignee, st, 9);
-        fn(&x, arg);
-    }
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询预警处置");
+    alert_step_rows r = {alert, fn, arg};
+    return jz__sq_each(impl,
+                       "SELECT action, on_date, actor, note, outcome, dept, kind, amount,"
+                       " case_id, assignee FROM alert_steps WHERE alert = ? ORDER BY step",
+                       alert, NULL, alert_step_row, &r, "查询预警处置", err);
+}
+
+typedef struct person_rows {
+    const char *id;
+    void (*fn)(const jz_feed_row *r, void *arg);
+    void *arg;
+} person_rows;
+
+static void person_row(sqlite3_stmt *st, void *arg)
+{
+    person_rows *p = arg;
+    jz_feed_row r;
+    memset(&r, 0, sizeof r);
+    r.dept = (uint8_t)sqlite3_column_int(st, 0);
+    r.event = (uint8_t)sqlite3_column_int(st, 1);
+    snprintf(r.id, sizeof r.id, "%s", p->id);
+    jz__sq_copy_text(r.name, sizeof r.name, st, 2);
+    r.date = sqlite3_column_int(st, 3);
+    r.amount = sqlite3_column_int64(st, 4);
+    r.level = sqlite3_column_int(st, 5);
+    jz__sq_copy_text(r.code, sizeof r.code, st, 6);
+    r.line = (long)sqlite3_column_int64(st, 7);
+    p->fn(&r, p->arg);
 }
 
 jz_err jz__sq_feed_person(void *impl, const char *id_number,
                           void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT dept, event, name, on_date, amount, level, code, line"
-                           " FROM feed_rows WHERE id_number = ? ORDER BY on_date, row",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "查询部门数据");
-    sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
-    int s;
-    jz_feed_row r;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(&r, 0, sizeof r);
-        r.dept = (uint8_t)sqlite3_column_int(st, 0);
-        r.event = (uint8_t)sqlite3_column_int(st, 1);
-        snprintf(r.id, sizeof r.id, "%s", id_number);
-        jz__sq_copy_text(r.name, sizeof r.name, st, 2);
-        r.date = sqlite3_column_int(st, 3);
-        r.amount = sqlite3_column_int64(st, 4);
-        r.level = sqlite3_column_int(st, 5);
-        jz__sq_copy_text(r.code, sizeof r.code, st, 6);
-        r.line = (long)sqlite3_column_int64(st, 7);
-        fn(&r, arg);
-    }
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询部门数据");
+    person_rows p = {id_number, fn, arg};
+    return jz__sq_each(impl,
+                       "SELECT dept, event, name, on_date, amount, level, code, line"
+                       " FROM feed_rows WHERE id_number = ? ORDER BY on_date, row",
+                       0, id_number, person_row, &p, "查询部门数据", err);
 }

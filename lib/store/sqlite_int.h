@@ -59,6 +59,12 @@ void jz__sq_now(char *buf, size_t n);
 /* Copies a text column into a fixed buffer (cut to fit, terminated). */
 void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 
+/* Runs `sql` with ?1 bound to key_text, or to key when key_text is NULL,
+ * and calls row() for every row; `what` names the query in errors. */
+jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
+                   void (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what,
+                   jz_error *err);
+
 /* Appends an entry to the audit log (inside the caller's transaction). */
 jz_err jz__sq_audit(sq *q, const char *county, const char *action, const char *entity,
                     const char *before, const char *after, jz_error *err);

@@ -564,30 +564,33 @@ jz_err jz__sq_case_list(void *impl, const char *prefix, bool open_only,
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询案件");
 }
 
+typedef struct step_rows {
+    int64_t id;
+    void (*fn)(const jz_case_step *s, void *arg);
+    void *arg;
+} step_rows;
+
+static void case_step_row(sqlite3_stmt *st, void *arg)
+{
+    step_rows *r = arg;
+    jz_case_step x;
+    memset(&x, 0, sizeof x);
+    x.case_id = r->id;
+    x.action = (uint8_t)sqlite3_column_int(st, 0);
+    x.on = sqlite3_column_int(st, 1);
+    jz__sq_copy_text(x.actor, sizeof x.actor, st, 2);
+    jz__sq_copy_text(x.note, sizeof x.note, st, 3);
+    r->fn(&x, r->arg);
+}
+
 jz_err jz__sq_case_steps(void *impl, int64_t id, void (*fn)(const jz_case_step *s, void *arg),
                          void *arg, jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT action, on_date, actor, note FROM case_steps WHERE case_id = ?"
-                           " ORDER BY step",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "查询办理步骤");
-    sqlite3_bind_int64(st, 1, id);
-    int s;
-    jz_case_step x;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(&x, 0, sizeof x);
-        x.case_id = id;
-        x.action = (uint8_t)sqlite3_column_int(st, 0);
-        x.on = sqlite3_column_int(st, 1);
-        jz__sq_copy_text(x.actor, sizeof x.actor, st, 2);
-        jz__sq_copy_text(x.note, sizeof x.note, st, 3);
-        fn(&x, arg);
-    }
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询办理步骤");
+    step_rows r = {id, fn, arg};
+    return jz__sq_each(impl,
+                       "SELECT action, on_date, actor, note FROM case_steps WHERE case_id = ?"
+                       " ORDER BY step",
+                       id, NULL, case_step_row, &r, "查询办理步骤", err);
 }
 
 /* ---- staff and their close relatives (R-WF-5) -------------------------------- */

@@ -259,6 +259,24 @@ void jz__sq_now(char *buf, size_t n)
     buf[len] = '\0';
 }
 
+jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
+                   void (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what,
+                   jz_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, what);
+    if (key_text)
+        sqlite3_bind_text(st, 1, key_text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, key);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        row(st, arg);
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
+}
+
 void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

@@ -168,6 +168,28 @@ static jz_err parse(const char *text, long *line, char *field)
     return rc;
 }
 
+/* The text need not be terminated: a covered-years line at the very end
+ * of the buffer (found by the fuzzer: the years were read with atoi). */
+static void test_unterminated_text(void **state)
+{
+    (void)state;
+    const char text[] = "date,kind,name\n2030-01-01,off,a\n# Years covered: 2030-2030";
+    size_t n = sizeof text - 1;
+    char *exact = malloc(n); /* no terminator: ASan sees any read beyond */
+    assert_non_null(exact);
+    memcpy(exact, text, n);
+    jz_calendar *c = NULL;
+    jz_error err;
+    jz_error_clear(&err);
+    assert_int_equal(jz_calendar_parse(exact, n, "t.csv", &c, &err), JZ_OK);
+    int first, last;
+    jz_calendar_years(c, &first, &last);
+    assert_int_equal(first, 2030);
+    assert_int_equal(last, 2030);
+    jz_calendar_free(c);
+    free(exact);
+}
+
 static void test_file_checks(void **state)
 {
     (void)state;
@@ -224,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_add_zero_and_back),
         cmocka_unit_test(test_outside_years_is_an_error),
         cmocka_unit_test(test_file_checks),
+        cmocka_unit_test(test_unterminated_text),
     };
     return cmocka_run_group_tests(tests, load_calendar, free_calendar);
 }
