@@ -9,6 +9,7 @@
 
 #include "jiuzhu/jz_calendar.h"
 #include "jiuzhu/jz_engine.h"
+#include "jiuzhu/jz_record.h"
 #include "jiuzhu/jz_params.h"
 #include "jiuzhu/jz_region.h"
 #include "jiuzhu/jz_store.h"
@@ -54,6 +55,13 @@ int cli_case_open(jz_store *s, const char *household_id, jz_date on, bool review
 
 /* A whole file in memory (malloc'd), or NULL with err set (feed.c). */
 char *cli_slurp(const char *path, size_t *len, jz_error *err);
+
+/* `jiuzhu gen --format feeds DIR` (gen_feeds.c): the departments' files
+ * for the run's households with planted signals listed in DIR/planted.csv. */
+struct jz_gen;
+int cli_gen_feeds(const struct jz_gen *g, jz_household_buf *buf, uint64_t households,
+                  uint64_t seed, jz_date on, const char *dir, int rows, uint64_t *rows_out,
+                  uint64_t *signals);
 
 int cmd_assess(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

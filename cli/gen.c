@@ -27,12 +27,12 @@
 #define MAX_HOUSEHOLDS 100000000ull
 #define OUT_BUFFER (1u << 20)
 
-enum format { FMT_JSONL = 0, FMT_CSV };
+enum format { FMT_JSONL = 0, FMT_CSV, FMT_FEEDS };
 
 static void usage(FILE *f)
 {
     fputs("用法: jiuzhu gen --households N --seed S [--region 区划代码] [--date YYYY-MM-DD]\n"
-          "                 [--format jsonl|csv] [--policy 目录] 输出\n"
+          "                 [--format jsonl|csv|feeds] [--feed-rows N] [--policy 目录] 输出\n"
           "\n"
           "生成 N 户模拟的山西省城乡困难家庭登记数据（确定性：相同参数得到相同结果），\n"
           "用于性能测试、演示和导入测试。分布说明见 docs/generator.md。\n"
@@ -44,6 +44,9 @@ static void usage(FILE *f)
           "  --format jsonl   输出 JSON Lines 文件（默认；输出为 - 时写到标准输出）\n"
           "  --format csv     输出为目录，内含 households.csv、members.csv、income.csv、\n"
           "                   expenses.csv、assets.csv（格式见 docs/csv-import.md）\n"
+          "  --format feeds   输出为目录：同一批户（种子、地区、日期相同）的各部门数据文件\n"
+          "                   （docs/feeds.md）和预置的预警信号清单 planted.csv，用于检验动态监测\n"
+          "  --feed-rows N    feeds：每户至多 N 行不触发预警的一般数据（默认 8，0 至 60）\n"
           "  --policy 目录    政策数据目录（默认：环境变量 JIUZHU_POLICY 或内置路径）\n"
           "\n"
           "退出码：0 完成；1 数据或写出错误；2 用法错误。\n",
@@ -375,6 +378,7 @@ int cmd_gen(int argc, char **argv)
     const char *policy_opt = NULL, *region = NULL, *out = NULL;
     uint64_t households = 0, seed = 0;
     bool have_n = false, have_seed = false;
+    int feed_rows = 8; /* noise rows per household, at most (feeds) */
     enum format fmt = FMT_JSONL;
     jz_date date = jz_date_make(2025, 6, 1);
     jz_error err;
@@ -395,7 +399,8 @@ int cmd_gen(int argc, char **argv)
             continue;
         }
         static const char *const opts[] = {"--households", "--seed",   "--region",
-                                           "--date",       "--format", "--policy"};
+                                           "--date",       "--format", "--policy",
+                                           "--feed-rows"};
         const char *val = NULL;
         size_t which = sizeof opts / sizeof opts[0];
         for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
@@ -442,14 +447,25 @@ int cmd_gen(int argc, char **argv)
                 fmt = FMT_JSONL;
             } else if (strcmp(val, "csv") == 0) {
                 fmt = FMT_CSV;
+            } else if (strcmp(val, "feeds") == 0) {
+                fmt = FMT_FEEDS;
             } else {
-                fprintf(stderr, "jiuzhu gen: --format 应为 jsonl 或 csv，而不是 %s\n", val);
+                fprintf(stderr, "jiuzhu gen: --format 应为 jsonl、csv 或 feeds，而不是 %s\n", val);
                 return EXIT_USAGE;
             }
             break;
         case 5:
             policy_opt = val;
             break;
+        case 6: {
+            uint64_t v;
+            if (!parse_u64(val, 0, 60, &v)) {
+                fprintf(stderr, "jiuzhu gen: --feed-rows 应为 0 至 60 的整数，而不是 %s\n", val);
+                return EXIT_USAGE;
+            }
+            feed_rows = (int)v;
+            break;
+        }
         default:
             fprintf(stderr, "jiuzhu gen: 未知选项 %s\n", a);
             usage(stderr);
@@ -464,8 +480,8 @@ int cmd_gen(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (fmt == FMT_CSV && strcmp(out, "-") == 0) {
-        fputs("jiuzhu gen: --format csv 的输出是目录，不能是 -\n", stderr);
+    if ((fmt == FMT_CSV || fmt == FMT_FEEDS) && strcmp(out, "-") == 0) {
+        fputs("jiuzhu gen: --format csv 或 feeds 的输出是目录，不能是 -\n", stderr);
         return EXIT_USAGE;
     }
 
@@ -504,6 +520,17 @@ int cmd_gen(int argc, char **argv)
     }
     run x = {.households = households, .g = g, .buf = buf};
     double t0 = now();
+    if (fmt == FMT_FEEDS) {
+        uint64_t rows = 0, signals = 0;
+        status = cli_gen_feeds(g, buf, households, seed, date, out, feed_rows, &rows, &signals);
+        if (status == EXIT_DONE)
+            fprintf(stderr,
+                    "jiuzhu gen: %llu 户的部门数据 %llu 行，其中预置预警信号 %llu 个（%s/planted.csv），"
+                    "用时 %.2f 秒\n",
+                    (unsigned long long)households, (unsigned long long)rows,
+                    (unsigned long long)signals, out, now() - t0);
+        goto done;
+    }
     status = fmt == FMT_CSV ? write_csv(&x, out) : write_jsonl(&x, out);
     if (status == EXIT_DONE)
         fprintf(stderr, "jiuzhu gen: %llu 户，%llu 人，%zu 个县、%zu 个乡镇街道，用时 %.2f 秒\n",

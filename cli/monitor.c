@@ -35,14 +35,20 @@ static void person(const jz_monitor_subject *sub, void *arg)
     /* The parameters of the person's county; outside the registry, of the
      * county his ID number was issued in if it is in Shanxi, else the
      * province's. */
+    _Static_assert(JZ_P_MONITOR_DEADLINE_D - JZ_P_MONITOR_MEDICAL_THRESHOLD == 6,
+                   "the monitoring parameters are contiguous");
     char county[7];
     if (sub->county[0])
         snprintf(county, sizeof county, "%s", sub->county);
     else
         snprintf(county, sizeof county, "%.6s", strncmp(sub->id, "14", 2) == 0 ? sub->id : "140000");
+    /* Only the monitoring parameters: an ID number issued elsewhere has no
+     * county standard here, and the province sets these. */
     jz_policy p;
-    if (jz_policy_resolve(r->ps, county, r->on, &p, &r->err) != JZ_OK &&
-        jz_policy_resolve(r->ps, "140000", r->on, &p, &r->err) != JZ_OK) {
+    if (jz_policy_resolve_some(r->ps, county, r->on, JZ_P_MONITOR_MEDICAL_THRESHOLD,
+                               JZ_P_MONITOR_DEADLINE_D + 1, &p, &r->err) != JZ_OK &&
+        jz_policy_resolve_some(r->ps, "140000", r->on, JZ_P_MONITOR_MEDICAL_THRESHOLD,
+                               JZ_P_MONITOR_DEADLINE_D + 1, &p, &r->err) != JZ_OK) {
         r->failed = true;
         return;
     }

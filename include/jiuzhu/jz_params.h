@@ -205,6 +205,12 @@ jz_err jz_paramset_override(jz_paramset *ps, const char *assignment, jz_error *e
 jz_err jz_policy_resolve(const jz_paramset *ps, const char *county, jz_date date, jz_policy *out,
                          jz_error *err);
 
+/* Resolves only the parameters first <= id < last (the others stay zero):
+ * monitoring people outside the registry needs its own parameters only,
+ * which the province sets, not a county's 低保 standard. */
+jz_err jz_policy_resolve_some(const jz_paramset *ps, const char *county, jz_date date, int first,
+                              int last, jz_policy *out, jz_error *err);
+
 /* Where the value of parameter id in a resolved policy came from: writes e.g.
  * "policy/params/standards.json 140902 from 2024-01-01 (参考值)" or "--param". */
 void jz_policy_provenance(const jz_paramset *ps, const char *county, jz_date date, jz_param_id id,

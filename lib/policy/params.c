@@ -1155,6 +1155,12 @@ static bool valid_county(const char *county)
 jz_err jz_policy_resolve(const jz_paramset *ps, const char *county, jz_date date, jz_policy *out,
                          jz_error *err)
 {
+    return jz_policy_resolve_some(ps, county, date, 0, JZ_P_COUNT, out, err);
+}
+
+jz_err jz_policy_resolve_some(const jz_paramset *ps, const char *county, jz_date date, int first,
+                              int last, jz_policy *out, jz_error *err)
+{
     const entry *e;
     int id;
 
@@ -1166,7 +1172,9 @@ jz_err jz_policy_resolve(const jz_paramset *ps, const char *county, jz_date date
     memset(out, 0, sizeof *out);
     memcpy(out->county, county, 7);
     out->date = date;
-    for (id = 0; id < JZ_P_COUNT; id++) {
+    if (first < 0 || last > JZ_P_COUNT || first > last)
+        return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "参数范围无效");
+    for (id = first; id < last; id++) {
         if (ps->overridden[id]) {
             store(out, id, &ps->overrides[id]);
             continue;

@@ -1,0 +1,247 @@
+/*
+ * gen_feeds.c - `jiuzhu gen --format feeds DIR`: the departments' files
+ * (docs/feeds.md) for the households of the same generator run (same seed,
+ * region and date), with a known number of planted warning signals listed in
+ * DIR/planted.csv, so that monitoring can be checked to find every one and
+ * nothing else.
+ *
+ * Per household (deterministic in the seed and its number):
+ *   - noise: small medical settlements (at most 300.00 yuan each, at most
+ *     `rows` per household, so never near the threshold), pensions of
+ *     retirees, housing ratings A or B, premium subsidies: none fires;
+ *   - with a probability, one planted signal on one member: medical costs at
+ *     or over the county's monitor.medical.threshold within the 12 months,
+ *     unemployment, disaster relief, a grade 1-2 disability, a serious
+ *     illness (A when the household receives a programme now, B otherwise);
+ *     for households receiving a programme, a vehicle or a death (D) or a
+ *     school enrolment (A); for the others, the death of the main earner (B);
+ *   - every 50th household also brings a person from outside Shanxi's
+ *     registry (a Beijing ID number) with medical costs over the threshold (B).
+ * Dates are within the 12 months before the run's date, so `jiuzhu monitor
+ * run --date DATE` sees them all.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "jiuzhu/jz_feed.h"
+#include "jiuzhu/jz_gen.h"
+#include "jiuzhu/jz_idnum.h"
+#include "jiuzhu/jz_monitor.h"
+
+static uint64_t mix(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+typedef struct rng {
+    uint64_t s;
+} rng;
+
+static uint64_t next(rng *r)
+{
+    r->s = mix(r->s);
+    return r->s;
+}
+
+typedef struct out {
+    FILE *f[JZ_DEPT_COUNT];
+    FILE *planted;
+    uint64_t rows, signals;
+    jz_date on;
+} out;
+
+static void date_before(rng *r, jz_date on, int max_days, char *b)
+{
+    jz_date d = jz_date_add_days(on, -(int32_t)(1 + next(r) % (uint64_t)max_days));
+    jz_date_format(d, b, JZ_DATE_BUF);
+}
+
+static void money(jz_fen v, char *b)
+{
+    jz_money_format(v, b, JZ_MONEY_BUF);
+}
+
+static void plant(out *o, jz_indicator ind, int category, const char *id)
+{
+    fprintf(o->planted, "%s,%c,%s\n", jz_indicator_names[ind], jz_alert_letters[category], id);
+    o->signals++;
+}
+
+/* A valid ID number outside Shanxi (东城区, Beijing) for number k. */
+static void outsider_id(uint64_t k, char id[JZ_IDNUM_BUF])
+{
+    char first17[18];
+    int year = 1950 + (int)(k % 50), month = 1 + (int)(k / 50 % 12), day = 1 + (int)(k / 600 % 28);
+    snprintf(first17, sizeof first17, "110101%04d%02d%02d%03d", year, month, day,
+             (int)(k / 16800 % 1000));
+    snprintf(id, JZ_IDNUM_BUF, "%s%c", first17, jz_idnum_check_char(first17));
+}
+
+static void household(out *o, const jz_household *h, const jz_policy *p, uint64_t index,
+                      uint64_t seed, int rows)
+{
+    rng r = {mix(seed ^ mix(index ^ 0xFEEDull))};
+    char d[JZ_DATE_BUF], m[JZ_MONEY_BUF], m2[JZ_MONEY_BUF];
+    const jz_member *mem = h->members;
+    uint32_t n = h->n_members;
+    if (n == 0)
+        return;
+    bool enrolled = h->current_programme != JZ_PROG_NONE;
+    int help = enrolled ? JZ_ALERT_A : JZ_ALERT_B;
+    /* Noise. */
+    int k = (int)(next(&r) % (uint64_t)(rows + 1));
+    for (int i = 0; i < k; i++) {
+        const jz_member *x = &mem[next(&r) % n];
+        const char *name = x->name ? x->name : "某人";
+        switch (next(&r) % 4) {
+        case 0: {
+            jz_fen oop = (jz_fen)(1000 + next(&r) % 29000); /* 10.00 .. 300.00 */
+            date_before(&r, o->on, 330, d);
+            money(oop + (jz_fen)(next(&r) % 50000), m);
+            money(oop, m2);
+            fprintf(o->f[JZ_DEPT_MEDICAL], "%s,%s,settlement,%s,%s,%s\n", x->id, name, d, m, m2);
+            break;
+        }
+        case 1:
+        case 2:
+            if (x->employment == JZ_EMP_RETIRED) {
+                date_before(&r, o->on, 330, d);
+                money((jz_fen)(100000 + next(&r) % 200000), m);
+                fprintf(o->f[JZ_DEPT_HRSS], "%s,%s,pension,%s,%s\n", x->id, name, d, m);
+                break;
+            }
+            date_before(&r, o->on, 330, d);
+            fprintf(o->f[JZ_DEPT_HOUSING], "%s,%s,%c,%s\n", x->id, name,
+                    next(&r) % 2 ? 'A' : 'B', d);
+            break;
+        default:
+            date_before(&r, o->on, 150, d);
+            money(38000, m);
+            fprintf(o->f[JZ_DEPT_MEDICAL], "%s,%s,premium_subsidy,%s,%s,\n", x->id, name, d, m);
+            break;
+        }
+        o->rows++;
+    }
+    /* One planted signal, on one member. */
+    const jz_member *x = &mem[next(&r) % n];
+    const char *name = x->name ? x->name : "某人";
+    uint64_t u = next(&r) % 10000;
+    date_before(&r, o->on, 300, d);
+    if (u < 200) {
+        jz_fen t = p->mon_medical_threshold;
+        /* Two settlements, never the same row (they would be one). */
+        jz_fen a1 = t / 2 + (jz_fen)(next(&r) % 1000) * 100, a2 = t - a1 + 100;
+        money(a1, m);
+        fprintf(o->f[JZ_DEPT_MEDICAL], "%s,%s,settlement,%s,%s,%s\n", x->id, name, d, m, m);
+        date_before(&r, o->on, 300, d);
+        money(a2, m);
+        fprintf(o->f[JZ_DEPT_MEDICAL], "%s,%s,settlement,%s,%s,%s\n", x->id, name, d, m, m);
+        o->rows += 2;
+        plant(o, JZ_IND_MEDICAL_SPIKE, help, x->id);
+    } else if (u < 400) {
+        fprintf(o->f[JZ_DEPT_HRSS], "%s,%s,unemployment_registration,%s,\n", x->id, name, d);
+        o->rows++;
+        plant(o, JZ_IND_UNSTABLE_INCOME, help, x->id);
+    } else if (u < 500) {
+        money((jz_fen)(100000 + next(&r) % 500000), m);
+        fprintf(o->f[JZ_DEPT_EMERGENCY], "%s,%s,洪涝,%s,%s\n", x->id, name, d, m);
+        o->rows++;
+        plant(o, JZ_IND_DISASTER_LOSS, help, x->id);
+    } else if (u < 600) {
+        fprintf(o->f[JZ_DEPT_DISABILITY], "%s,%s,limb,%d,%s,\n", x->id, name,
+                1 + (int)(next(&r) % 2), d);
+        o->rows++;
+        plant(o, JZ_IND_SEVERE_DISABILITY, help, x->id);
+    } else if (u < 700) {
+        fprintf(o->f[JZ_DEPT_HEALTH], "%s,%s,恶性肿瘤,%s\n", x->id, name, d);
+        o->rows++;
+        plant(o, JZ_IND_SERIOUS_ILLNESS, help, x->id);
+    } else if (u < 900 && enrolled) {
+        fprintf(o->f[JZ_DEPT_VEHICLE], "%s,%s,小型轿车,%s\n", x->id, name, d);
+        o->rows++;
+        plant(o, JZ_IND_VEHICLE, JZ_ALERT_D, x->id);
+    } else if (u < 950) {
+        /* A death: a recipient's (D), or a main earner's (B). */
+        const jz_member *who = x;
+        if (!enrolled) {
+            jz_fen top = 0;
+            who = NULL;
+            for (uint32_t i = 0; i < n; i++) {
+                jz_fen own = mem[i].income[JZ_INC_WAGE] + mem[i].income[JZ_INC_BUSINESS_NET];
+                if (own > top) {
+                    top = own;
+                    who = &mem[i];
+                }
+            }
+        }
+        if (who) {
+            fprintf(o->f[JZ_DEPT_DEATH], "%s,%s,%s\n", who->id, who->name ? who->name : "某人", d);
+            o->rows++;
+            plant(o, enrolled ? JZ_IND_RECIPIENT_DEATH : JZ_IND_EARNER_DEATH,
+                  enrolled ? JZ_ALERT_D : JZ_ALERT_B, who->id);
+        }
+    } else if (u < 1000 && enrolled) {
+        fprintf(o->f[JZ_DEPT_EDUCATION], "%s,%s,primary,%s\n", x->id, name, d);
+        o->rows++;
+        plant(o, JZ_IND_SCHOOL_ENTRY, JZ_ALERT_A, x->id);
+    }
+    if (index % 50 == 49) {
+        char id[JZ_IDNUM_BUF];
+        outsider_id(index / 50, id);
+        date_before(&r, o->on, 300, d);
+        money(p->mon_medical_threshold + (jz_fen)(next(&r) % 1000000), m);
+        fprintf(o->f[JZ_DEPT_MEDICAL], "%s,外来务工人员,settlement,%s,%s,%s\n", id, d, m, m);
+        o->rows++;
+        plant(o, JZ_IND_MEDICAL_SPIKE, JZ_ALERT_B, id);
+    }
+}
+
+int cli_gen_feeds(const jz_gen *g, jz_household_buf *buf, uint64_t households, uint64_t seed,
+                  jz_date on, const char *dir, int rows, uint64_t *rows_out, uint64_t *signals)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "jiuzhu gen: 无法建立目录 %s：%s\n", dir, strerror(errno));
+        return EXIT_INPUT;
+    }
+    out o;
+    memset(&o, 0, sizeof o);
+    o.on = on;
+    char path[4096];
+    int status = EXIT_DONE;
+    for (int d = 0; d < JZ_DEPT_COUNT && !status; d++) {
+        snprintf(path, sizeof path, "%s/%s.csv", dir, jz_dept_names[d]);
+        if (!(o.f[d] = fopen(path, "wb")))
+            status = EXIT_INPUT;
+        else
+            fprintf(o.f[d], "%s\n", jz_feed_header((jz_dept)d));
+    }
+    snprintf(path, sizeof path, "%s/planted.csv", dir);
+    if (!status && !(o.planted = fopen(path, "wb")))
+        status = EXIT_INPUT;
+    if (status)
+        fprintf(stderr, "jiuzhu gen: 无法写入 %s：%s\n", path, strerror(errno));
+    else
+        fputs("indicator,category,id_number\n", o.planted);
+    for (uint64_t i = 0; i < households && !status; i++) {
+        jz_household h;
+        jz_gen_household(g, i, &h, buf);
+        const jz_policy *p = jz_gen_policy(g, &h);
+        if (p)
+            household(&o, &h, p, i, seed, rows);
+    }
+    for (int d = 0; d < JZ_DEPT_COUNT; d++)
+        if (o.f[d] && fclose(o.f[d]) != 0)
+            status = EXIT_INPUT;
+    if (o.planted && fclose(o.planted) != 0)
+        status = EXIT_INPUT;
+    *rows_out = o.rows;
+    *signals = o.signals;
+    return status;
+}
