@@ -21,7 +21,7 @@ typedef struct sq {
     int in_tx;
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
         *insert_member, *owner, *delete_det, *insert_det, *delete_persons, *insert_person,
-        *insert_pv, *old_record, *feed_insert, *feed_match;
+        *insert_pv, *old_record, *feed_insert, *feed_match, *alert_insert;
     /* param_values ids of the current run, by county and date */
     struct {
         int64_t run;
