@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "jiuzhu/jz_calendar.h"
 #include "jiuzhu/jz_monitor.h"
+#include "jiuzhu/jz_record.h"
 #include "jiuzhu/jz_store.h"
 
 #include <jansson.h>
@@ -391,6 +392,48 @@ static void print_alert_step(const jz_alert_step *x, void *arg)
            x->note[0] ? "  说明：" : "", x->note);
 }
 
+/* The engine's re-assessment of the alert's household from its stored
+ * record, as of the day the alert was raised (R-ONE-1: every programme). */
+static int reassess(jz_store *s, const jz_stored_alert *a, const char *policy)
+{
+    if (!a->household_id[0]) {
+        puts("重新评估：此人不在低收入人口数据库中，登记其家庭户记录后方可评估");
+        return EXIT_DONE;
+    }
+    jz_regions *rg = NULL;
+    jz_paramset *ps = NULL;
+    char *record = NULL;
+    jz_household_buf *buf = malloc(sizeof *buf);
+    jz_result *r = malloc(sizeof *r);
+    jz_trace *t = malloc(sizeof *t);
+    jz_error err;
+    jz_error_clear(&err);
+    int status = buf && r && t ? cli_load_policy(cli_policy_dir(policy), &rg, &ps) : EXIT_INPUT;
+    jz_household h;
+    jz_policy p;
+    jz_parse_opts po = {.regions = rg, .default_date = a->raised_on, .force_date = a->raised_on};
+    char county[7];
+    if (!status && (jz_store_get_record(s, a->household_id, &record, &err) != JZ_OK ||
+                    jz_household_parse(record, strlen(record), &po, &h, buf, &err) != JZ_OK ||
+                    (jz_region_county(&h.region, county),
+                     jz_policy_resolve(ps, county, a->raised_on, &p, &err)) != JZ_OK)) {
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+    }
+    if (!status) {
+        jz_assess(&h, &p, r, t);
+        puts("重新评估（据库中户记录，按预警生成日的政策；部门数据反映的变化须核实后更正户记录）：");
+        cli_print_summary(stdout, &h, rg, r, t);
+    }
+    free(record);
+    free(buf);
+    free(r);
+    free(t);
+    jz_paramset_free(ps);
+    jz_regions_free(rg);
+    return status;
+}
+
 int cmd_alert(int argc, char **argv)
 {
     if (argc < 4) {
@@ -472,6 +515,8 @@ int cmd_alert(int argc, char **argv)
             cli_print_error(&err);
             status = EXIT_INPUT;
         }
+        if (!status)
+            status = reassess(s, &a, policy);
         goto out;
     }
     if (a.status == JZ_ALERT_RESOLVED) {

@@ -82,6 +82,13 @@ expect_status 0 "$JZ" alerts "$DB" --category B
 expect_no_grep "$TMP/out" '收入不稳定' "resolved alerts leave the open list"
 expect_status 0 "$JZ" alerts "$DB" --category B --all
 expect_grep "$TMP/out" '收入不稳定' "and stay on the full one"
+# An alert shows its evidence, its handling and the engine's re-assessment.
+expect_status 0 "$JZ" alert show "$DB" "$d"
+expect_grep "$TMP/out" '重新评估' "the engine's re-assessment of the household"
+expect_grep "$TMP/out" '认定：低保' "with its category"
+expect_grep "$TMP/out" 'verify' "and the steps taken"
+expect_status 0 "$JZ" alert show "$DB" "$b_out"
+expect_grep "$TMP/out" '不在低收入人口数据库中' "an outsider cannot be re-assessed"
 sqlite3 "$DB" "SELECT action FROM audit WHERE entity LIKE 'alert:%'" >"$TMP/al.txt"
 for a in alert.assign alert.verify alert.refer alert.feedback alert.resolve; do
   expect_grep "$TMP/al.txt" "$a" "the audit log has $a"
