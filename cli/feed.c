@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "jiuzhu/jz_feed.h"
+#include "jiuzhu/jz_file.h"
 #include "jiuzhu/jz_store.h"
 
 static void usage(FILE *f)
@@ -29,45 +30,11 @@ static void usage(FILE *f)
           f);
 }
 
-/* The whole file (feeds are read from memory). */
+/* The whole file (feeds are read from memory; up to 4 GiB). */
 char *cli_slurp(const char *path, size_t *len, jz_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        jz_error_set(err, JZ_EIO, NULL, NULL, "无法打开：%s", strerror(errno));
-        jz_error_set_source(err, path, 0);
-        return NULL;
-    }
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (cap - n < 65536) {
-            size_t nc = cap ? 2 * cap : 1 << 20;
-            char *g = realloc(buf, nc);
-            if (!g) {
-                free(buf);
-                fclose(f);
-                jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-                return NULL;
-            }
-            buf = g;
-            cap = nc;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        jz_error_set(err, JZ_EIO, NULL, NULL, "读取失败：%s", strerror(errno));
-        jz_error_set_source(err, path, 0);
-        return NULL;
-    }
-    *len = n;
-    return buf;
+    char *text = NULL;
+    return jz_file_read(path, "文件", (size_t)4 << 30, &text, len, err) == JZ_OK ? text : NULL;
 }
 
 int cmd_feed(int argc, char **argv)

@@ -8,13 +8,13 @@
  * 2023-2026") and each must have rows.  The result is one flag per day of
  * the covered years.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base_int.h"
 #include "jiuzhu/jz_calendar.h"
+#include "jiuzhu/jz_file.h"
 
 #define MAX_YEARS 100
 #define HEADER "date,kind,name"
@@ -247,39 +247,9 @@ jz_err jz_calendar_parse(const char *text, size_t len, const char *name, jz_cale
 jz_err jz_calendar_load(const char *path, jz_calendar **out, jz_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return at_line(err, path, 0,
-                       jz_error_set(err, errno == ENOENT ? JZ_ENOTFOUND : JZ_EIO, NULL, NULL,
-                                    "无法打开节假日文件：%s", strerror(errno)));
     char *text = NULL;
-    size_t len = 0, cap = 0;
-    jz_err rc = JZ_OK;
-    for (;;) {
-        if (cap - len < 4096) {
-            size_t nc = cap ? cap * 2 : 65536;
-            if (nc > (16u << 20)) {
-                rc = at_line(err, path, 0,
-                             jz_error_set(err, JZ_EINPUT, NULL, NULL, "节假日文件过大（超过 16 MB）"));
-                break;
-            }
-            char *g = realloc(text, nc);
-            if (!g) {
-                rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-                break;
-            }
-            text = g;
-            cap = nc;
-        }
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (!rc && ferror(f))
-        rc = at_line(err, path, 0,
-                     jz_error_set(err, JZ_EIO, NULL, NULL, "读取节假日文件失败：%s", strerror(errno)));
-    fclose(f);
+    size_t len = 0;
+    jz_err rc = jz_file_read(path, "节假日文件", 16u << 20, &text, &len, err);
     if (!rc)
         rc = jz_calendar_parse(text, len, path, out, err);
     free(text);
