@@ -6,7 +6,6 @@
  * stderr) and the exit status is 1; importing the same file again adds
  * nothing.  The import is one transaction.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

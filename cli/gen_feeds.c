@@ -16,7 +16,9 @@
  *     for households receiving a programme, a vehicle or a death (D) or a
  *     school enrolment (A); for the others, the death of the main earner (B);
  *   - every 50th household also brings a person from outside Shanxi's
- *     registry (a Beijing ID number) with medical costs over the threshold (B).
+ *     registry (a Beijing ID number) with medical costs over the threshold (B);
+ *     every 500th's is also unemployed and hit by a disaster: three B and, for
+ *     the three at once, a C.
  * Dates are within the 12 months before the run's date, so `jiuzhu monitor
  * run --date DATE` sees them all.
  */
@@ -200,6 +202,18 @@ static void household(out *o, const jz_household *h, const jz_policy *p, uint64_
         fprintf(o->f[JZ_DEPT_MEDICAL], "%s,外来务工人员,settlement,%s,%s,%s\n", id, d, m, m);
         o->rows++;
         plant(o, JZ_IND_MEDICAL_SPIKE, JZ_ALERT_B, id);
+        if (index % 500 == 499) {
+            /* Every tenth of them is also unemployed and hit by a disaster:
+             * three difficulties at once, for the county (C). */
+            date_before(&r, o->on, 300, d);
+            fprintf(o->f[JZ_DEPT_HRSS], "%s,外来务工人员,unemployment_registration,%s,\n", id, d);
+            date_before(&r, o->on, 300, d);
+            fprintf(o->f[JZ_DEPT_EMERGENCY], "%s,外来务工人员,地震,%s,2000.00\n", id, d);
+            o->rows += 2;
+            plant(o, JZ_IND_UNSTABLE_INCOME, JZ_ALERT_B, id);
+            plant(o, JZ_IND_DISASTER_LOSS, JZ_ALERT_B, id);
+            plant(o, JZ_IND_COMPLEX, JZ_ALERT_C, id);
+        }
     }
 }
 
