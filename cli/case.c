@@ -364,7 +364,9 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
         status = fail(&err);
         goto out;
     }
-    if (!f.open_case && c.kind == JZ_CASE_REVIEW) {
+    /* A review needs something to review: an enrolment, or a programme the
+     * record says the household receives (carried over from before). */
+    if (!f.open_case && c.kind == JZ_CASE_REVIEW && l.h.current_programme == JZ_PROG_NONE) {
         active_find af = {0};
         if (jz_store_enrol_list(s, c.region, c.household_id, count_active, &af, &err) != JZ_OK) {
             if (!in_txn)

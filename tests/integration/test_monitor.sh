@@ -122,6 +122,9 @@ expect_status 0 "$JZ" feed import "$DB" property "$TMP/prop.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
 expect_status 0 "$JZ" alerts "$DB" --category D
 expect_grep "$TMP/out" "新登记不动产.*H140105-000505" "a household receiving 低保 by its record is enrolled"
+prop=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE indicator = 8")
+expect_status 0 "$JZ" alert verify "$DB" "$prop" --confirmed --date 2025-06-03
+expect_grep "$TMP/out" '已启动复核案件' "and its D alert opens a review"
 expect_status 0 "$JZ" chain "$DB" H140105-000505
 expect_grep "$TMP/out" '^2023-03-01  （户记录）正在享受低保，每月 980.00 元' "the chain starts with what the record says"
 printf 'id_number,name,listed_date\n%s,钱伟,2025-01-01\n' "$exited" >"$TMP/fpm2.csv"
