@@ -35,7 +35,7 @@ typedef struct sq {
         pthread_t tid;
         pthread_mutex_t mu;
         pthread_cond_t cv;
-        bool started, stop, wanted, running;
+        bool started, failed, stop, wanted, running;
         int frames; /* in the log after the last commit */
     } ck;
     int page_size;

@@ -376,19 +376,52 @@ static void *checkpointer(void *arg)
     return NULL;
 }
 
-/* Called by SQLite on the writer's thread after each commit. */
+/* Starts the checkpointer (a thread with a second connection).  False if it
+ * cannot: the writer then checkpoints itself. */
+static bool start_checkpointer(sq *q)
+{
+    const char *path = sqlite3_db_filename(q->db, "main");
+    if (!path || sqlite3_open_v2(path, &q->ck.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(q->ck.db);
+        q->ck.db = NULL;
+        return false;
+    }
+    sqlite3_busy_timeout(q->ck.db, 1000);
+    /* A connection learns that the file is in WAL mode when it first reads
+     * it; until then it would not checkpoint. */
+    sqlite3_exec(q->ck.db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    pthread_mutex_init(&q->ck.mu, NULL);
+    pthread_cond_init(&q->ck.cv, NULL);
+    if (pthread_create(&q->ck.tid, NULL, checkpointer, q) == 0)
+        return q->ck.started = true;
+    pthread_mutex_destroy(&q->ck.mu);
+    pthread_cond_destroy(&q->ck.cv);
+    sqlite3_close(q->ck.db);
+    q->ck.db = NULL;
+    return false;
+}
+
+/* Called by SQLite on the writer's thread after each commit (it replaces
+ * SQLite's own automatic checkpoint).  The checkpointer starts the first
+ * time the log is long enough to need it: most commands never write that
+ * much and so never pay for a thread and a second connection. */
 static int wal_committed(void *arg, sqlite3 *db, const char *name, int frames)
 {
-    (void)db;
-    (void)name;
     sq *q = arg;
     q->ck.frames = frames;
-    if ((long long)frames * q->page_size >= CKPT_BYTES) {
-        pthread_mutex_lock(&q->ck.mu);
-        q->ck.wanted = true;
-        pthread_cond_broadcast(&q->ck.cv);
-        pthread_mutex_unlock(&q->ck.mu);
+    if ((long long)frames * q->page_size < CKPT_BYTES)
+        return SQLITE_OK;
+    if (!q->ck.started && !q->ck.failed)
+        q->ck.failed = !start_checkpointer(q);
+    if (!q->ck.started) {
+        /* No thread: a passive checkpoint here, as SQLite's own would. */
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
     }
+    pthread_mutex_lock(&q->ck.mu);
+    q->ck.wanted = true;
+    pthread_cond_broadcast(&q->ck.cv);
+    pthread_mutex_unlock(&q->ck.mu);
     return SQLITE_OK;
 }
 
@@ -404,35 +437,16 @@ static void checkpoint_caught_up(sq *q)
     q->ck.frames = 0;
 }
 
-/* Starts the checkpointer; without it (no thread, no second connection) the
- * writer checkpoints itself, after every 64k pages rather than SQLite's 4
- * MiB, so a bulk import is not flushed thousands of times. */
-static jz_err start_checkpointer(sq *q, const char *path, jz_error *err)
+/* Installs the commit hook; the page size turns its limits into pages. */
+static void watch_log(sq *q)
 {
-    if (sqlite3_open_v2(path, &q->ck.db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(q->ck.db, 1000);
-        sqlite3_stmt *ps = NULL;
-        q->page_size = 4096;
-        if (sqlite3_prepare_v2(q->db, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
-            sqlite3_step(ps) == SQLITE_ROW)
-            q->page_size = sqlite3_column_int(ps, 0);
-        sqlite3_finalize(ps);
-        /* A connection learns that the file is in WAL mode when it first
-         * reads it; until then it would not checkpoint. */
-        sqlite3_exec(q->ck.db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
-        pthread_mutex_init(&q->ck.mu, NULL);
-        pthread_cond_init(&q->ck.cv, NULL);
-        if (pthread_create(&q->ck.tid, NULL, checkpointer, q) == 0) {
-            q->ck.started = true;
-            sqlite3_wal_hook(q->db, wal_committed, q); /* replaces autocheckpoint */
-            return JZ_OK;
-        }
-        pthread_mutex_destroy(&q->ck.mu);
-        pthread_cond_destroy(&q->ck.cv);
-    }
-    sqlite3_close(q->ck.db);
-    q->ck.db = NULL;
-    return jz__sq_exec(q, "PRAGMA wal_autocheckpoint = 65536", err);
+    sqlite3_stmt *ps = NULL;
+    q->page_size = 4096;
+    if (sqlite3_prepare_v2(q->db, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
+        sqlite3_step(ps) == SQLITE_ROW)
+        q->page_size = sqlite3_column_int(ps, 0);
+    sqlite3_finalize(ps);
+    sqlite3_wal_hook(q->db, wal_committed, q);
 }
 
 static void stop_checkpointer(sq *q)
@@ -507,8 +521,9 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
             goto fail;
         if ((rc = jz__sq_exec(q, "PRAGMA journal_mode = WAL", err)) ||
             (rc = jz__sq_exec(q, "PRAGMA synchronous = FULL", err)) ||
-            (rc = migrate(q, target, err)) || (rc = start_checkpointer(q, path, err)))
+            (rc = migrate(q, target, err)))
             goto fail;
+        watch_log(q);
     }
     q->version = read_version(q);
     if (q->version == 0) {
