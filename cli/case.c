@@ -88,22 +88,13 @@ static bool flag(const char *a, opts *o)
     return false;
 }
 
-static const char *default_actor(void)
-{
-    const char *a = getenv("JIUZHU_ACTOR");
-    if (!a || !a[0])
-        a = getenv("USER");
-    if (!a || !a[0])
-        a = getenv("LOGNAME");
-    return a && a[0] ? a : "unknown";
-}
 
 /* Parses the options after the step name; positional: db, then target. */
 static int parse(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
     o->within = 5;
-    o->actor = default_actor();
+    o->actor = cli_default_actor();
     o->date = jz_date_today();
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -175,11 +166,6 @@ static int parse(int argc, char **argv, opts *o)
     return EXIT_DONE;
 }
 
-static int fail(const jz_error *err)
-{
-    cli_print_error(err);
-    return err->code == JZ_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
-}
 
 static bool case_number(const char *s, int64_t *id)
 {
@@ -236,10 +222,10 @@ static int load_household(jz_store *s, const opts *o, const char *household_id, 
         return EXIT_INPUT;
     }
     if (jz_store_get_record(s, household_id, &l->record, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     jz_parse_opts po = {.regions = l->regions, .default_date = on, .force_date = on};
     if (jz_household_parse(l->record, strlen(l->record), &po, &l->h, l->buf, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     return EXIT_DONE;
 }
 
@@ -301,7 +287,7 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
     if (!ap && o->applicant) {
         jz_error_set(&err, JZ_EINPUT, "--applicant", o->applicant,
                      "申请人应是这一户的成员（R-WF-6：由一名家庭成员代表全家申请）");
-        status = fail(&err);
+        status = cli_fail(&err);
         goto out;
     }
     if (!ap)
@@ -314,7 +300,7 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
     /* R-WF-2: the limits in force in the county on the day of 受理. */
     jz_policy pol;
     if (jz_policy_resolve(l.ps, c.county, o->date, &pol, &err) != JZ_OK) {
-        status = fail(&err);
+        status = cli_fail(&err);
         goto out;
     }
     c.days = o->township_confirms ? pol.wf_township_days : pol.wf_total_days;
@@ -332,7 +318,7 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
             jz_error_setn(&err, JZ_EUSAGE, "--programmes", p, n,
                           "未知救助项目（可选：dibao dibao_expenditure marginal "
                           "rigid_expenditure single_dibao tekun，以逗号分隔）");
-            status = fail(&err);
+            status = cli_fail(&err);
             goto out;
         }
         c.programmes |= (uint8_t)(1u << k);
@@ -346,7 +332,7 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
         bool found = false;
         if (jz_store_staff_relative(s, l.h.members[i].id, staff, sizeof staff, relation,
                                     sizeof relation, &found, &err) != JZ_OK) {
-            status = fail(&err);
+            status = cli_fail(&err);
             goto out;
         }
         if (found) {
@@ -361,7 +347,7 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
         jz_store_case_list(s, c.region, true, find_open, &f, &err) != JZ_OK) {
         if (!in_txn)
             jz_store_rollback(s);
-        status = fail(&err);
+        status = cli_fail(&err);
         goto out;
     }
     /* A review needs something to review: an enrolment, or a programme the
@@ -371,7 +357,7 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
         if (jz_store_enrol_list(s, c.region, c.household_id, count_active, &af, &err) != JZ_OK) {
             if (!in_txn)
                 jz_store_rollback(s);
-            status = fail(&err);
+            status = cli_fail(&err);
             goto out;
         }
         if (!af.n) {
@@ -379,7 +365,7 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
                 jz_store_rollback(s);
             jz_error_set(&err, JZ_EINPUT, "household_id", c.household_id,
                          "这一户没有正在享受的救助，无需复核（新申请请去掉 --review）");
-            status = fail(&err);
+            status = cli_fail(&err);
             goto out;
         }
     }
@@ -390,14 +376,14 @@ static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
         snprintf(v, sizeof v, "%lld", (long long)f.open_case);
         jz_error_set(&err, JZ_EINPUT, "household_id", c.household_id,
                      "这一户已有未办结的案件 %s，请在该案件中继续办理", v);
-        status = fail(&err);
+        status = cli_fail(&err);
         goto out;
     }
     if (jz_store_case_create(s, &c, &step, &err) != JZ_OK ||
         (!in_txn && jz_store_commit(s, &err) != JZ_OK)) {
         if (!in_txn)
             jz_store_rollback(s);
-        status = fail(&err);
+        status = cli_fail(&err);
         goto out;
     }
     *id = c.id;
@@ -448,7 +434,7 @@ static int preliminary(jz_store *s, const opts *o, jz_case *c, jz_case_unit *uni
         goto out;
     jz_policy p;
     if (jz_policy_resolve(l.ps, c->county, o->date, &p, &err) != JZ_OK) {
-        status = fail(&err);
+        status = cli_fail(&err);
         goto out;
     }
     jz_assess(&l.h, &p, r, t);
@@ -564,13 +550,13 @@ static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
     jz_error_clear(&err);
     jz_case before, c;
     if (jz_store_case_get(s, id, &before, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     c = before;
     jz_case_step step = {.case_id = id, .action = (uint8_t)a, .on = o->date};
     snprintf(step.note, sizeof step.note, "%s", o->note);
     if (jz_case_check(&c, a, o->date, &err) != JZ_OK) {
         snprintf(err.value, sizeof err.value, "%lld", (long long)id);
-        return fail(&err);
+        return cli_fail(&err);
     }
     jz_case_unit units[JZ_CASE_UNITS_MAX];
     jz_case_reason reasons[JZ_CASE_REASONS_MAX];
@@ -590,7 +576,7 @@ static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
         in.decision = o->approve ? JZ_DECISION_APPROVED : JZ_DECISION_REFUSED;
         if (jz_store_case_opinion(s, id, units, JZ_CASE_UNITS_MAX, &nu, reasons,
                                   JZ_CASE_REASONS_MAX, &nr, &err) != JZ_OK)
-            return fail(&err);
+            return cli_fail(&err);
         in.opinion_units = nu;
         if (o->first_month) {
             char buf[16];
@@ -611,7 +597,7 @@ static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
     if (jz_case_apply(&c, a, o->date, &in, &err) != JZ_OK) {
         free(det);
         snprintf(err.value, sizeof err.value, "%lld", (long long)id);
-        return fail(&err);
+        return cli_fail(&err);
     }
     int review_months = 12;
     if (a == JZ_ACT_DECIDE) {
@@ -632,7 +618,7 @@ static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
         jz_store_commit(s, &err) != JZ_OK) {
         jz_store_rollback(s);
         free(det);
-        return fail(&err);
+        return cli_fail(&err);
     }
     free(det);
     char d[JZ_DATE_BUF];
@@ -684,7 +670,7 @@ static int case_show(jz_store *s, const opts *o)
     jz_error_clear(&err);
     jz_case c;
     if (jz_store_case_get(s, id, &c, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     if (o->json) {
         char *j = jz_case_json(&c);
         if (j)
@@ -718,7 +704,7 @@ static int case_show(jz_store *s, const opts *o)
     }
     puts("办理记录：");
     if (jz_store_case_steps(s, id, print_step, NULL, &err) != JZ_OK)
-        status = fail(&err);
+        status = cli_fail(&err);
     jz_case_unit units[JZ_CASE_UNITS_MAX];
     jz_case_reason reasons[JZ_CASE_REASONS_MAX];
     size_t nu, nr;
@@ -817,9 +803,9 @@ static int case_due(jz_store *s, const opts *o)
     jz_error err;
     jz_error_clear(&err);
     if (jz_store_case_list(s, o->region ? o->region : "", true, collect_due, &x, &err) != JZ_OK)
-        status = fail(&err);
+        status = cli_fail(&err);
     else if (x.failed)
-        status = fail(&x.err);
+        status = cli_fail(&x.err);
     if (!status) {
         qsort(x.rows, x.n, sizeof *x.rows, by_urgency);
         char d[JZ_DATE_BUF];
@@ -865,7 +851,7 @@ static int case_list_cmd(jz_store *s, const opts *o)
            "现状");
     if (jz_store_case_list(s, o->region ? o->region : "", !o->all, print_case_line, NULL, &err) !=
         JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     return EXIT_DONE;
 }
 
@@ -950,18 +936,18 @@ static int case_document(jz_store *s, const opts *o)
     jz_error_clear(&err);
     jz_case c;
     if (jz_store_case_get(s, id, &c, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     if (!c.decision) {
         jz_error_set(&err, JZ_EINPUT, "case", o->target,
                      "本案尚未作出决定，没有决定通知书（当前：%s）", jz_case_state_zh[c.state]);
-        return fail(&err);
+        return cli_fail(&err);
     }
     jz_case_unit units[JZ_CASE_UNITS_MAX];
     jz_case_reason reasons[JZ_CASE_REASONS_MAX];
     size_t nu, nr;
     if (jz_store_case_opinion(s, id, units, JZ_CASE_UNITS_MAX, &nu, reasons, JZ_CASE_REASONS_MAX,
                               &nr, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     jz_regions *rg = NULL;
     jz_paramset *ps = NULL;
     int status = cli_load_policy(cli_policy_dir(o->policy), &rg, &ps);
@@ -970,7 +956,7 @@ static int case_document(jz_store *s, const opts *o)
     /* The decision's own note. */
     note_find nf = {JZ_ACT_DECIDE, ""};
     if (jz_store_case_steps(s, id, find_note, &nf, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     const char *decision_note = nf.note;
     jz_doc_unit du[JZ_CASE_UNITS_MAX];
     for (size_t i = 0; i < nu; i++)
@@ -1077,7 +1063,7 @@ static int case_list_doc(jz_store *s, const opts *o)
     if (jz_store_case_list(s, county, false, collect_list, &x, &err) != JZ_OK) {
         free(x.rows);
         free(x.names);
-        return fail(&err);
+        return cli_fail(&err);
     }
     int status = EXIT_DONE;
     if (x.failed) {
@@ -1100,7 +1086,7 @@ static int case_list_doc(jz_store *s, const opts *o)
         place_names(rg, o->village, &l.county_name, &l.township_name, &l.village_name);
         if (xlsx) {
             if (jz_doc_list_xlsx(&l, o->out, &err) != JZ_OK)
-                status = fail(&err);
+                status = cli_fail(&err);
         } else {
             status = write_out(o, jz_doc_list_render(&l, f));
         }
@@ -1137,7 +1123,7 @@ int cmd_case(int argc, char **argv)
     jz_error err;
     jz_error_clear(&err);
     if (jz_store_open(o.db, read_only ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     jz_store_set_actor(s, o.actor);
     if (strcmp(sub, "accept") == 0)
         status = case_accept(s, &o);

@@ -29,6 +29,12 @@ int cli_load_calendar(const char *file, const char *policy_dir, jz_calendar **ca
 
 /* Prints a jz_error as one line on stderr, prefixed "jiuzhu: ". */
 void cli_print_error(const jz_error *e);
+/* Prints it and returns the exit code it calls for (usage or input). */
+int cli_fail(const jz_error *e);
+
+/* Who writes, for the audit log, unless --actor says: $JIUZHU_ACTOR, else
+ * the login name, else "unknown". */
+const char *cli_default_actor(void);
 
 /* Short Chinese names of the categories (summary.c). */
 extern const char *const cli_category_zh[JZ_CAT_COUNT];

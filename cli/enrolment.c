@@ -33,11 +33,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int fail(const jz_error *err)
-{
-    cli_print_error(err);
-    return err->code == JZ_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
-}
 
 /* The parameters in force in a county on a date (exit.months and
  * death.check_months are what this command reads). */
@@ -49,7 +44,7 @@ static int policy_at(const char *policy_dir, const char *county, jz_date on, jz_
     jz_error_clear(&err);
     int status = cli_load_policy(cli_policy_dir(policy_dir), &rg, &ps);
     if (!status && jz_policy_resolve(ps, county, on, p, &err) != JZ_OK)
-        status = fail(&err);
+        status = cli_fail(&err);
     jz_paramset_free(ps);
     jz_regions_free(rg);
     return status;
@@ -113,9 +108,7 @@ int cmd_enrolment(int argc, char **argv)
     }
     const char *sub = argv[1], *db = NULL, *target = NULL, *region = "", *household = NULL,
                *note = "", *member_id = NULL, *reason = NULL, *from_month = NULL,
-               *policy = NULL, *actor = getenv("JIUZHU_ACTOR");
-    if (!actor || !actor[0])
-        actor = getenv("USER");
+               *policy = NULL, *actor = cli_default_actor();
     jz_date on = jz_date_today(), death = JZ_DATE_NONE;
     long within = 30;
     jz_error err;
@@ -160,18 +153,18 @@ int cmd_enrolment(int argc, char **argv)
     }
     jz_store *s = NULL;
     if (jz_store_open(db, reading ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
-        return fail(&err);
+        return cli_fail(&err);
     jz_store_set_actor(s, actor);
     int status = EXIT_DONE;
     if (strcmp(sub, "list") == 0) {
         if (jz_store_enrol_list(s, region, household, print_enrolment, NULL, &err) != JZ_OK)
-            status = fail(&err);
+            status = cli_fail(&err);
         goto out;
     }
     if (strcmp(sub, "due") == 0) {
         due_ctx x = {on, jz_date_add_days(on, (int32_t)within), 0};
         if (jz_store_enrol_list(s, region, household, print_due, &x, &err) != JZ_OK)
-            status = fail(&err);
+            status = cli_fail(&err);
         else
             printf("共 %zu 条到期或 %ld 天内到期\n", x.n, within);
         goto out;
@@ -185,13 +178,13 @@ int cmd_enrolment(int argc, char **argv)
         goto out;
     }
     if (jz_store_enrol_get(s, id, &e, &err) != JZ_OK) {
-        status = fail(&err);
+        status = cli_fail(&err);
         goto out;
     }
     if (e.status == JZ_ENROL_STOPPED) {
         jz_error_set(&err, JZ_EINPUT, "enrolment", target, "这条救助已于 %s 停止，不能再变更",
                      e.end_month);
-        status = fail(&err);
+        status = cli_fail(&err);
         goto out;
     }
     char month[8];
@@ -203,7 +196,7 @@ int cmd_enrolment(int argc, char **argv)
             e.programme != JZ_UNIT_SINGLE_DIBAO) {
             jz_error_set(&err, JZ_EINPUT, "enrolment", target, "渐退期只适用于低保（当前：%s）",
                          jz_unit_programme_zh[e.programme]);
-            status = fail(&err);
+            status = cli_fail(&err);
             goto out;
         }
         jz_policy p;
@@ -219,7 +212,7 @@ int cmd_enrolment(int argc, char **argv)
         if (!member_id || !death ||
             jz_idnum_normalize(member_id, strlen(member_id), idn, &err) != JZ_OK) {
             if (member_id && death)
-                status = fail(&err);
+                status = cli_fail(&err);
             else {
                 fputs("jiuzhu enrolment death: 须给出 --member-id 和 --death-date\n", stderr);
                 status = EXIT_USAGE;
@@ -229,14 +222,14 @@ int cmd_enrolment(int argc, char **argv)
         /* The member must be in the household's record. */
         char *record = NULL;
         if (jz_store_get_record(s, e.household_id, &record, &err) != JZ_OK) {
-            status = fail(&err);
+            status = cli_fail(&err);
             goto out;
         }
         bool member = strstr(record, idn) != NULL;
         free(record);
         if (!member) {
             jz_error_set(&err, JZ_EINPUT, "--member-id", idn, "不是户 %s 的成员", e.household_id);
-            status = fail(&err);
+            status = cli_fail(&err);
             goto out;
         }
         jz_policy p;
@@ -319,7 +312,7 @@ int cmd_enrolment(int argc, char **argv)
     if (jz_store_begin(s, &err) != JZ_OK || jz_store_enrol_put(s, &e, action, note, &err) != JZ_OK ||
         jz_store_commit(s, &err) != JZ_OK) {
         jz_store_rollback(s);
-        status = fail(&err);
+        status = cli_fail(&err);
     }
 out:
     jz_store_close(s);

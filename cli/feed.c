@@ -44,9 +44,7 @@ int cmd_feed(int argc, char **argv)
         return help ? EXIT_DONE : EXIT_USAGE;
     }
     const char *db = NULL, *dept_name = NULL, *file = NULL, *report_path = NULL,
-               *actor = getenv("JIUZHU_ACTOR");
-    if (!actor || !actor[0])
-        actor = getenv("USER");
+               *actor = cli_default_actor();
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--report") == 0 && i + 1 < argc)

@@ -48,6 +48,23 @@ const char *cli_policy_dir(const char *option)
     return JZ_POLICY_DIR;
 }
 
+const char *cli_default_actor(void)
+{
+    const char *names[] = {"JIUZHU_ACTOR", "USER", "LOGNAME"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *a = getenv(names[i]);
+        if (a && a[0])
+            return a;
+    }
+    return "unknown";
+}
+
+int cli_fail(const jz_error *e)
+{
+    cli_print_error(e);
+    return e->code == JZ_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
+}
+
 void cli_print_error(const jz_error *e)
 {
     char line[1024];

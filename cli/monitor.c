@@ -99,9 +99,7 @@ static void person(const jz_monitor_subject *sub, void *arg)
 static int monitor_run(int argc, char **argv)
 {
     const char *db = NULL, *region = "", *policy = NULL, *calendar = NULL,
-               *actor = getenv("JIUZHU_ACTOR");
-    if (!actor || !actor[0])
-        actor = getenv("USER");
+               *actor = cli_default_actor();
     jz_date on = jz_date_today();
     jz_error err;
     jz_error_clear(&err);
@@ -443,9 +441,7 @@ int cmd_alert(int argc, char **argv)
     }
     const char *sub = argv[1], *db = argv[2], *target = argv[3], *to = NULL, *dept_name = NULL,
                *kind = NULL, *amount = NULL, *outcome = NULL, *note = "", *policy = NULL,
-               *actor = getenv("JIUZHU_ACTOR");
-    if (!actor || !actor[0])
-        actor = getenv("USER");
+               *actor = cli_default_actor();
     bool confirmed = false, unfounded = false;
     jz_date on = jz_date_today();
     jz_error err;

@@ -28,9 +28,7 @@ int cmd_staff(int argc, char **argv)
         return argc >= 2 && strcmp(argv[1], "--help") == 0 ? EXIT_DONE : EXIT_USAGE;
     }
     const char *sub = argv[1], *db = NULL, *id = NULL, *name = NULL, *unit = NULL, *county = "",
-               *staff = NULL, *relation = NULL, *actor = getenv("JIUZHU_ACTOR");
-    if (!actor || !actor[0])
-        actor = getenv("USER");
+               *staff = NULL, *relation = NULL, *actor = cli_default_actor();
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         const char **slot = strcmp(a, "--id") == 0         ? &id
