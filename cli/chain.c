@@ -225,8 +225,6 @@ int cmd_chain(int argc, char **argv)
     jz_error_clear(&err);
     int status = EXIT_DONE;
     if (household[0]) {
-        char county[7];
-        snprintf(county, sizeof county, "%.6s", region);
         jz_result *r = malloc(sizeof *r);
         int64_t run;
         jz_date date;
@@ -238,8 +236,8 @@ int cmd_chain(int argc, char **argv)
         }
         free(r);
         jz_error_clear(&err);
-        if (jz_store_case_list(s, county, false, one_case, &c, &err) != JZ_OK ||
-            jz_store_enrol_list(s, county, household, one_enrolment, &c, &err) != JZ_OK ||
+        if (jz_store_case_list(s, region, false, one_case, &c, &err) != JZ_OK ||
+            jz_store_enrol_list(s, region, household, one_enrolment, &c, &err) != JZ_OK ||
             jz_store_alert_find(s, household, one_alert, &c, &err) != JZ_OK)
             status = EXIT_INPUT;
     }

@@ -22,6 +22,8 @@ typedef struct run {
     const jz_paramset *ps;
     const jz_calendar *cal;
     jz_date on;
+    char county[7]; /* whose parameters p holds */
+    jz_policy p;
     long people, raised, again, by_category[4], by_indicator[JZ_IND_COUNT];
     jz_error err;
     bool failed;
@@ -45,16 +47,21 @@ static void person(const jz_monitor_subject *sub, void *arg)
         snprintf(county, sizeof county, "%.6s", strncmp(sub->id, "14", 2) == 0 ? sub->id : "140000");
     /* Only the monitoring parameters: an ID number issued elsewhere has no
      * county standard here, and the province sets these. */
-    jz_policy p;
-    if (jz_policy_resolve_some(r->ps, county, r->on, JZ_P_MONITOR_MEDICAL_THRESHOLD,
-                               JZ_P_MONITOR_DEADLINE_D + 1, &p, &r->err) != JZ_OK &&
-        jz_policy_resolve_some(r->ps, "140000", r->on, JZ_P_MONITOR_MEDICAL_THRESHOLD,
-                               JZ_P_MONITOR_DEADLINE_D + 1, &p, &r->err) != JZ_OK) {
-        r->failed = true;
-        return;
+    /* People come household by household: the last county's parameters
+     * serve the next person most of the time. */
+    if (strcmp(county, r->county) != 0) {
+        if (jz_policy_resolve_some(r->ps, county, r->on, JZ_P_MONITOR_MEDICAL_THRESHOLD,
+                                   JZ_P_MONITOR_DEADLINE_D + 1, &r->p, &r->err) != JZ_OK &&
+            jz_policy_resolve_some(r->ps, "140000", r->on, JZ_P_MONITOR_MEDICAL_THRESHOLD,
+                                   JZ_P_MONITOR_DEADLINE_D + 1, &r->p, &r->err) != JZ_OK) {
+            r->failed = true;
+            return;
+        }
+        memcpy(r->county, county, sizeof r->county);
     }
+    const jz_policy *p = &r->p;
     jz_alert alerts[JZ_MONITOR_ALERTS_MAX];
-    size_t n = jz_monitor_person_eval(&sub->who, sub->rows, sub->n, &p, r->on, alerts);
+    size_t n = jz_monitor_person_eval(&sub->who, sub->rows, sub->n, p, r->on, alerts);
     for (size_t i = 0; i < n && !r->failed; i++) {
         const jz_alert *a = &alerts[i];
         jz_stored_alert st;
@@ -76,7 +83,7 @@ static void person(const jz_monitor_subject *sub, void *arg)
                                     k ? "," : "", (long long)sub->row_ids[a->evidence[k]]);
         snprintf(st.evidence + len, sizeof st.evidence - len, "]");
         st.raised_on = r->on;
-        if (jz_calendar_add(r->cal, r->on, p.mon_deadline[a->category], &st.due_on, &r->err) !=
+        if (jz_calendar_add(r->cal, r->on, p->mon_deadline[a->category], &st.due_on, &r->err) !=
             JZ_OK) {
             r->failed = true;
             return;
