@@ -67,13 +67,19 @@
     X(WF_4, "R-WF-4")                                                                              \
     X(WF_5, "R-WF-5")                                                                              \
     X(WF_6, "R-WF-6")                                                                              \
+    X(WF_7, "R-WF-7")                                                                              \
+    X(WF_8, "R-WF-8")                                                                              \
     X(PUB_1, "R-PUB-1")                                                                            \
     X(MON_1, "R-MON-1")                                                                            \
     X(MON_2, "R-MON-2")                                                                            \
     X(MON_3, "R-MON-3")                                                                            \
     X(MON_4, "R-MON-4")                                                                            \
     X(MON_5, "R-MON-5")                                                                            \
-    X(ONCE_1, "R-ONCE-1")
+    X(ONCE_1, "R-ONCE-1")                                                                          \
+    X(PAY_1, "R-PAY-1")                                                                            \
+    X(PAY_2, "R-PAY-2")                                                                            \
+    X(PAY_3, "R-PAY-3")                                                                            \
+    X(PAY_4, "R-PAY-4")
 
 typedef enum jz_rule_id {
 #define JZ_RULE_ENUM(suffix, id) JZ_RULE_##suffix,
