@@ -1,12 +1,12 @@
 /*
  * case.c - `jiuzhu case ...`: an application carried through the procedure
- * (seed 001 四, POLICY.md §11), one subcommand per step, each recording who
- * did it, when, and a note; `case due` lists what is due; `case document`
- * and `case list-doc` print the decision notice and the 公示 / 公布 lists.
+ * (seed 001 四, POLICY.md §11), one subcommand per step; `case due` lists
+ * what is due, `case open-due` opens the reviews and death checks that fall
+ * due, `case document` and `case list-doc` print the decision notice and the
+ * 公示 / 公布 lists.
  *
- * Every step is one transaction: the case, its step and the audit entry are
- * written together or not at all.  An illegal step is refused with what
- * must happen first (jz_case_check).
+ * An adapter: it parses the arguments, calls the operations of
+ * jz_procedure.h (each one transaction, audited) and prints their results.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +17,9 @@
 #include "jiuzhu/jz_calendar.h"
 #include "jiuzhu/jz_case.h"
 #include "jiuzhu/jz_docs.h"
+#include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_record.h"
+#include "jiuzhu/jz_rules.h"
 #include "jiuzhu/jz_store.h"
 
 static void usage(FILE *f)
@@ -25,48 +27,68 @@ static void usage(FILE *f)
     fputs(
         "用法: jiuzhu case <步骤> 数据库 ... [--date YYYY-MM-DD] [--actor 经办人] [--note 说明]\n"
         "\n"
-        "办理步骤（依次进行；每步记录经办人、日期和说明）:\n"
+        "办理步骤（依次进行；每步记录经办人、日期和说明；受理、调查、核对、初审、审核确认、\n"
+        "决定、公布应在工作日办理，日期不得晚于今天，超过期限的步骤予以记录并标明）:\n"
         "  accept 数据库 户编号 [--applicant 身份证号] [--township-confirms] [--review]\n"
-        "         [--programmes dibao,tekun,...]\n"
+        "         [--programmes dibao,tekun,temporary,...]\n"
         "                               受理申请（一次申请，同时审核全部救助项目；--programmes\n"
         "                               只申请其中几项；--review 为已享受救助户的复核）\n"
         "  investigate 数据库 案件号      启动家庭经济状况调查（受理后 3 个工作日内）\n"
-        "  verify 数据库 案件号           信息核对（调查启动后 3 个工作日内）\n"
-        "  preliminary 数据库 案件号      乡镇初审：按库中户记录评估，附认定结果和依据\n"
+        "  verify 数据库 案件号           信息核对：户记录与已导入的部门数据比对，记录不一致之处\n"
+        "  preliminary 数据库 案件号      乡镇初审：按库中户记录评估，附认定结果、依据和核对发现\n"
         "  notice 数据库 案件号           在村（社区）公示 7 天\n"
         "  object 数据库 案件号 --note 异议内容\n"
         "                               公示期内有异议：退回重新调查、初审、公示\n"
         "  confirm 数据库 案件号          县级审核确认（公示期满后 10 个工作日内）\n"
-        "  decide 数据库 案件号 --approve [--first-month YYYY-MM] | --refuse --note 理由\n"
-        "                               作出决定（批准：救助项目、金额、起始月份；\n"
-        "                               不予批准：理由及政策依据）\n"
+        "  decide 数据库 案件号 --approve [--first-month YYYY-MM]\n"
+        "         [--temporary 成员=金额]... [--refuse-unit 对象[:项目]]...\n"
+        "         [--unit 对象=项目:金额]... [--judgment 理由] [--county] [--beyond-cap 纪要]\n"
+        "         | --refuse --note 理由\n"
+        "                               作出决定：批准初审认定的救助项目（临时救助须确定金额）；\n"
+        "                               与初审认定不一致的（不予批准某项、增加项目、改变金额）\n"
+        "                               须县级写明理由（--judgment，R-WF-7）；对象为 household\n"
+        "                               （全户）、身份证号或姓名\n"
         "  publish 数据库 案件号          公布（批准）或送达不予批准通知书，办结\n"
         "  home-visit 数据库 案件号 --note 情况   记录入户调查\n"
         "  extend 数据库 案件号 --reason objection|separated|elsewhere|hard-investigation\n"
         "                               延长至 45 个工作日（公示有异议、人户分离、异地申办、\n"
-        "                               调查难度较大）\n"
+        "                               调查难度较大），显示新的办理期限\n"
+        "  advance 数据库 案件号 --kind pending|small --amount 金额 [--member 成员] --note 困难情况\n"
+        "                               先行救助（R-WF-8）：低保、特困审核期间先行发放临时救助\n"
+        "                               （pending），或小金额先行救助、事后补充说明（small）\n"
+        "  applicant 数据库 案件号 --applicant 成员 --note 原因   变更申请人（R-WF-6）\n"
         "\n"
-        "查看与文书:\n"
-        "  show 数据库 案件号 [--json]   案件、办理记录、期限、初审意见\n"
+        "查看、任务与文书:\n"
+        "  show 数据库 案件号 [--json]   案件、办理记录、期限、初审意见、核对发现、决定\n"
         "  list 数据库 [--region 代码] [--all]   案件列表（默认只列未办结的）\n"
         "  due 数据库 [--region 代码] [--date D] [--within N]\n"
         "                               即将到期（N 个工作日内，默认 5）和已超期的案件，最急的在前\n"
+        "  open-due 数据库 [--region 代码] [--date D]\n"
+        "                               为到期的定期复核（R-REVIEW-1）和死亡核查（R-DEATH-1）\n"
+        "                               启动复核案件（每日运行；已有未办结案件的户不重复启动）\n"
         "  document 数据库 案件号 [--format text|html] [--out 文件]   决定通知书\n"
         "  list-doc 数据库 --village 村代码 --kind notice|publish [--date D]\n"
-        "           [--format text|html|csv|xlsx] [--out 文件]      公示名单或公布名单\n"
+        "           [--format text|html|csv|xlsx] [--out 文件]\n"
+        "                               当日张贴的公示名单或公布名单（可补打以往任何一天的名单；\n"
+        "                               不给 --date 列出该村张贴过名单的日期）\n"
         "\n"
         "--actor 默认取环境变量 JIUZHU_ACTOR，其次 USER；--date 默认今天。\n"
         "工作日按 政策目录/calendar/cn-holidays.csv 计算（--calendar 文件 可另指定）。\n",
         f);
 }
 
+#define CHOICES_MAX 64
+
 typedef struct opts {
     const char *db, *target, *note, *actor, *applicant, *first_month, *reason, *region, *village,
-        *kind, *format, *out, *policy, *calendar;
+        *kind, *format, *out, *policy, *calendar, *judgment, *beyond_cap, *member, *amount;
     jz_date date;
+    bool date_given;
     const char *programmes;
-    bool township_confirms, home_visit, approve, refuse, json, all, review;
+    bool township_confirms, home_visit, approve, refuse, json, all, review, county;
     long within;
+    const char *refuse_units[CHOICES_MAX], *set_units[CHOICES_MAX], *temporary[CHOICES_MAX];
+    size_t n_refuse, n_set, n_temporary;
 } opts;
 
 /* The options without a value: sets the one named and says whether it was. */
@@ -81,13 +103,13 @@ static bool flag(const char *a, opts *o)
                  {"--approve", &o->approve},
                  {"--refuse", &o->refuse},
                  {"--json", &o->json},
-                 {"--all", &o->all}};
+                 {"--all", &o->all},
+                 {"--county", &o->county}};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(a, flags[i].name) == 0)
             return *flags[i].field = true;
     return false;
 }
-
 
 /* Parses the options after the step name; positional: db, then target. */
 static int parse(int argc, char **argv, opts *o)
@@ -99,36 +121,63 @@ static int parse(int argc, char **argv, opts *o)
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define TAKE(name, field)                                                                     \
-    if (strcmp(a, name) == 0) {                                                               \
-        if (!v) {                                                                             \
-            fprintf(stderr, "jiuzhu case: %s 需要一个值\n", name);                            \
-            return EXIT_USAGE;                                                                \
-        }                                                                                     \
-        o->field = v;                                                                         \
-        i++;                                                                                  \
-        continue;                                                                             \
-    }
-        TAKE("--note", note)
-        TAKE("--actor", actor)
-        TAKE("--applicant", applicant)
-        TAKE("--first-month", first_month)
-        TAKE("--reason", reason)
-        TAKE("--region", region)
-        TAKE("--village", village)
-        TAKE("--kind", kind)
-        TAKE("--format", format)
-        TAKE("--out", out)
-        TAKE("--policy", policy)
-        TAKE("--calendar", calendar)
-        TAKE("--programmes", programmes)
-#undef TAKE
+        const struct {
+            const char *name;
+            const char **field;
+        } values[] = {{"--note", &o->note},
+                      {"--actor", &o->actor},
+                      {"--applicant", &o->applicant},
+                      {"--first-month", &o->first_month},
+                      {"--reason", &o->reason},
+                      {"--region", &o->region},
+                      {"--village", &o->village},
+                      {"--kind", &o->kind},
+                      {"--format", &o->format},
+                      {"--out", &o->out},
+                      {"--policy", &o->policy},
+                      {"--calendar", &o->calendar},
+                      {"--programmes", &o->programmes},
+                      {"--judgment", &o->judgment},
+                      {"--beyond-cap", &o->beyond_cap},
+                      {"--member", &o->member},
+                      {"--amount", &o->amount}};
+        const struct {
+            const char *name;
+            const char **list;
+            size_t *n;
+        } lists[] = {{"--refuse-unit", o->refuse_units, &o->n_refuse},
+                     {"--unit", o->set_units, &o->n_set},
+                     {"--temporary", o->temporary, &o->n_temporary}};
+        bool taken = false;
+        for (size_t k = 0; k < sizeof values / sizeof values[0] && !taken; k++)
+            if (strcmp(a, values[k].name) == 0) {
+                if (!v) {
+                    fprintf(stderr, "jiuzhu case: %s 需要一个值\n", a);
+                    return EXIT_USAGE;
+                }
+                *values[k].field = v;
+                i++;
+                taken = true;
+            }
+        for (size_t k = 0; k < sizeof lists / sizeof lists[0] && !taken; k++)
+            if (strcmp(a, lists[k].name) == 0) {
+                if (!v || *lists[k].n >= CHOICES_MAX) {
+                    fprintf(stderr, "jiuzhu case: %s 需要一个值（最多 %d 个）\n", a, CHOICES_MAX);
+                    return EXIT_USAGE;
+                }
+                lists[k].list[(*lists[k].n)++] = v;
+                i++;
+                taken = true;
+            }
+        if (taken)
+            continue;
         if (strcmp(a, "--date") == 0 && v) {
             jz_error err;
             if (jz_date_parse(v, strlen(v), &o->date, &err) != JZ_OK) {
                 fprintf(stderr, "jiuzhu case: --date「%s」不是有效日期（应为 YYYY-MM-DD）\n", v);
                 return EXIT_USAGE;
             }
+            o->date_given = true;
             i++;
         } else if (strcmp(a, "--within") == 0 && v) {
             char *end;
@@ -166,7 +215,6 @@ static int parse(int argc, char **argv, opts *o)
     return EXIT_DONE;
 }
 
-
 static bool case_number(const char *s, int64_t *id)
 {
     char *end;
@@ -183,280 +231,139 @@ static bool case_number(const char *s, int64_t *id)
 static void fmt_date(jz_date d, char *b)
 {
     if (d == JZ_DATE_NONE)
-        strcpy(b, "—");
+        snprintf(b, JZ_DATE_BUF, "—");
     else
         jz_date_format(d, b, JZ_DATE_BUF);
 }
 
-/* ---- household helpers ------------------------------------------------------ */
-
-typedef struct loaded {
-    jz_regions *regions;
-    jz_paramset *ps;
-    char *record;
-    jz_household h;
-    jz_household_buf *buf;
-} loaded;
-
-static void loaded_free(loaded *l)
+static void print_units(const jz_case_unit *u, size_t nu, bool decided)
 {
-    free(l->record);
-    free(l->buf);
-    jz_paramset_free(l->ps);
-    jz_regions_free(l->regions);
+    for (size_t i = 0; i < nu; i++) {
+        char m[JZ_MONEY_BUF];
+        if (decided && u[i].verdict == JZ_VERDICT_REFUSED) {
+            printf("    %-10s %-14s 不予批准%s%s%s\n", u[i].label,
+                   jz_unit_programme_zh[u[i].programme], u[i].reason[0] ? "（理由：" : "",
+                   u[i].reason, u[i].reason[0] ? "）" : "");
+            continue;
+        }
+        const char *flag = decided && u[i].added    ? "  【综合判断增加】"
+                           : decided && u[i].judged ? "  【综合判断】"
+                                                    : "";
+        if (u[i].programme == JZ_UNIT_TEMPORARY) {
+            jz_money_format(decided ? u[i].decided_once : u[i].once, m, sizeof m);
+            printf("    %-10s %-14s %d 人  %s%s 元（%s）%s\n", u[i].label,
+                   jz_unit_programme_zh[u[i].programme], u[i].persons, decided ? "一次性 " : "",
+                   m, u[i].rule,
+                   !decided && strcmp(u[i].rule, "R-TMP-2") == 0 ? "  金额由决定确定，不超过此数"
+                                                                 : flag);
+            continue;
+        }
+        jz_money_format(decided ? u[i].decided_monthly : u[i].monthly, m, sizeof m);
+        printf("    %-10s %-14s %d 人  每月 %s 元%s\n", u[i].label,
+               jz_unit_programme_zh[u[i].programme], u[i].persons, m, flag);
+    }
 }
 
-/* Reads the household's stored record, assessed as of `on`. */
-static int load_household(jz_store *s, const opts *o, const char *household_id, jz_date on,
-                          loaded *l)
+static void print_findings(const jz_case_finding *f, size_t n)
 {
-    memset(l, 0, sizeof *l);
-    int status = cli_load_policy(cli_policy_dir(o->policy), &l->regions, &l->ps);
-    if (status)
-        return status;
+    if (!n)
+        return;
+    printf("  信息核对发现 %zu 处不一致：\n", n);
+    for (size_t i = 0; i < n; i++)
+        printf("    %s %s：%s\n", f[i].name, f[i].rule, f[i].text);
+}
+
+static void print_late(const jz_case_step *st)
+{
+    if (!st->deadline)
+        return;
+    char d[JZ_DATE_BUF];
+    fmt_date(st->deadline, d);
+    printf("  注意：本步骤超过期限 %s %d 个工作日，已记录超期\n", d, st->late_days);
+}
+
+/* ---- opening the context ------------------------------------------------------------ */
+
+static int open_ctx(const opts *o, bool read_only, jz_ctx *x)
+{
+    jz_store *s = NULL;
     jz_error err;
     jz_error_clear(&err);
-    l->buf = malloc(sizeof *l->buf);
-    if (!l->buf) {
-        fputs("jiuzhu: 内存不足\n", stderr);
-        return EXIT_INPUT;
+    if (jz_store_open(o->db, read_only ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
+        return cli_fail(&err);
+    if (jz_ctx_init(x, s, cli_policy_dir(o->policy), o->calendar, o->actor, &err) != JZ_OK) {
+        jz_store_close(s);
+        return cli_fail(&err);
     }
-    if (jz_store_get_record(s, household_id, &l->record, &err) != JZ_OK)
-        return cli_fail(&err);
-    jz_parse_opts po = {.regions = l->regions, .default_date = on, .force_date = on};
-    if (jz_household_parse(l->record, strlen(l->record), &po, &l->h, l->buf, &err) != JZ_OK)
-        return cli_fail(&err);
     return EXIT_DONE;
 }
 
-/* ---- accept -------------------------------------------------------------------- */
-
-typedef struct open_find {
-    const char *household_id;
-    int64_t open_case;
-} open_find;
-
-static void find_open(const jz_case *c, void *arg)
+static void close_ctx(jz_ctx *x)
 {
-    open_find *f = arg;
-    if (strcmp(c->household_id, f->household_id) == 0 && c->state != JZ_CASE_CLOSED)
-        f->open_case = c->id;
+    jz_store *s = x->store;
+    jz_ctx_cleanup(x);
+    jz_store_close(s);
 }
 
-typedef struct active_find {
-    size_t n;
-    jz_enrolment e[JZ_CASE_UNITS_MAX * 4];
-} active_find;
+/* ---- accept -------------------------------------------------------------------------- */
 
-static void count_active(const jz_enrolment *e, void *arg)
+static void print_accepted(const jz_accept_res *r)
 {
-    active_find *f = arg;
-    if (e->status != JZ_ENROL_STOPPED && f->n < sizeof f->e / sizeof f->e[0])
-        f->e[f->n++] = *e;
+    printf("已受理：案件 %lld，户 %s，申请人 %s，家庭成员 %d 人%s%s\n", (long long)r->c.id,
+           r->c.household_id, r->c.applicant_name, r->c.members, r->c.task[0] ? "；" : "",
+           r->c.task);
+    if (r->c.staff_relative)
+        printf("备案：%s 是 %s 的%s（R-WF-5），审核确认前须入户调查\n", r->relative, r->staff,
+               r->relation);
 }
 
-/* Accepts an application (or a review) for household o->target: in its own
- * transaction, or in the caller's (in_txn: the caller rolls back on
- * failure).  *id gets the new case. */
-static int accept_case(jz_store *s, const opts *o, bool in_txn, int64_t *id)
+static int case_accept(jz_ctx *x, const opts *o)
 {
     if (!o->target) {
         fputs("jiuzhu case accept: 缺少户编号\n", stderr);
         return EXIT_USAGE;
     }
-    loaded l;
-    int status = load_household(s, o, o->target, o->date, &l);
     jz_error err;
     jz_error_clear(&err);
-    if (status)
-        goto out;
-    jz_case c;
-    memset(&c, 0, sizeof c);
-    jz_region_county(&l.h.region, c.county);
-    snprintf(c.region, sizeof c.region, "%s", l.h.region.code);
-    snprintf(c.household_id, sizeof c.household_id, "%s", l.h.household_id);
-    /* The applicant: the member named, else the head, else the first. */
-    const jz_member *ap = NULL;
-    for (uint32_t i = 0; i < l.h.n_members; i++) {
-        const jz_member *m = &l.h.members[i];
-        if (o->applicant ? strcmp(m->id, o->applicant) == 0 : m->relation == JZ_REL_HEAD) {
-            ap = m;
-            break;
-        }
-    }
-    if (!ap && o->applicant) {
-        jz_error_set(&err, JZ_EINPUT, "--applicant", o->applicant,
-                     "申请人应是这一户的成员（R-WF-6：由一名家庭成员代表全家申请）");
-        status = cli_fail(&err);
-        goto out;
-    }
-    if (!ap)
-        ap = &l.h.members[0];
-    snprintf(c.applicant_id, sizeof c.applicant_id, "%s", ap->id);
-    snprintf(c.applicant_name, sizeof c.applicant_name, "%s", ap->name ? ap->name : "");
-    c.members = (int)l.h.n_members;
-    c.state = JZ_CASE_ACCEPTED;
-    c.kind = o->review ? JZ_CASE_REVIEW : JZ_CASE_APPLICATION;
-    /* R-WF-2: the limits in force in the county on the day of 受理. */
-    jz_policy pol;
-    if (jz_policy_resolve(l.ps, c.county, o->date, &pol, &err) != JZ_OK) {
-        status = cli_fail(&err);
-        goto out;
-    }
-    c.days = o->township_confirms ? pol.wf_township_days : pol.wf_total_days;
-    c.extended_days = pol.wf_extended_days;
-    c.notice_days = pol.wf_notice_days;
-    /* R-ONE-1: every programme, unless the applicant limits the application. */
-    for (const char *p = o->programmes; p && *p;) {
-        size_t n = strcspn(p, ",");
-        int k = 0;
-        while (k < JZ_UNIT_PROGRAMME_COUNT &&
-               !(strlen(jz_unit_programme_names[k]) == n &&
-                 strncmp(p, jz_unit_programme_names[k], n) == 0))
-            k++;
-        if (k == JZ_UNIT_PROGRAMME_COUNT) {
-            jz_error_setn(&err, JZ_EUSAGE, "--programmes", p, n,
-                          "未知救助项目（可选：dibao dibao_expenditure marginal "
-                          "rigid_expenditure single_dibao tekun，以逗号分隔）");
-            status = cli_fail(&err);
-            goto out;
-        }
-        c.programmes |= (uint8_t)(1u << k);
-        p += n + (p[n] == ',');
-    }
-    c.township_confirms = o->township_confirms;
-    c.accepted_on = o->date;
-    /* R-WF-5: a staff member or a close relative of one among the members. */
-    char staff[160] = "", relation[64] = "", who[64] = "";
-    for (uint32_t i = 0; i < l.h.n_members && !c.staff_relative; i++) {
-        bool found = false;
-        if (jz_store_staff_relative(s, l.h.members[i].id, staff, sizeof staff, relation,
-                                    sizeof relation, &found, &err) != JZ_OK) {
-            status = cli_fail(&err);
-            goto out;
-        }
-        if (found) {
-            c.staff_relative = true;
-            snprintf(who, sizeof who, "%s", l.h.members[i].name ? l.h.members[i].name : "");
-        }
-    }
-    open_find f = {c.household_id, 0};
-    jz_case_step step = {.action = JZ_ACT_ACCEPT, .on = o->date};
-    snprintf(step.note, sizeof step.note, "%s", o->note);
-    if ((!in_txn && jz_store_begin(s, &err) != JZ_OK) ||
-        jz_store_case_list(s, c.region, true, find_open, &f, &err) != JZ_OK) {
-        if (!in_txn)
-            jz_store_rollback(s);
-        status = cli_fail(&err);
-        goto out;
-    }
-    /* A review needs something to review: an enrolment, or a programme the
-     * record says the household receives (carried over from before). */
-    if (!f.open_case && c.kind == JZ_CASE_REVIEW && l.h.current_programme == JZ_PROG_NONE) {
-        active_find af = {0};
-        if (jz_store_enrol_list(s, c.region, c.household_id, count_active, &af, &err) != JZ_OK) {
-            if (!in_txn)
-                jz_store_rollback(s);
-            status = cli_fail(&err);
-            goto out;
-        }
-        if (!af.n) {
-            if (!in_txn)
-                jz_store_rollback(s);
-            jz_error_set(&err, JZ_EINPUT, "household_id", c.household_id,
-                         "这一户没有正在享受的救助，无需复核（新申请请去掉 --review）");
-            status = cli_fail(&err);
-            goto out;
-        }
-    }
-    if (f.open_case) {
-        if (!in_txn)
-            jz_store_rollback(s);
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)f.open_case);
-        jz_error_set(&err, JZ_EINPUT, "household_id", c.household_id,
-                     "这一户已有未办结的案件 %s，请在该案件中继续办理", v);
-        status = cli_fail(&err);
-        goto out;
-    }
-    if (jz_store_case_create(s, &c, &step, &err) != JZ_OK ||
-        (!in_txn && jz_store_commit(s, &err) != JZ_OK)) {
-        if (!in_txn)
-            jz_store_rollback(s);
-        status = cli_fail(&err);
-        goto out;
-    }
-    *id = c.id;
-    printf("已受理：案件 %lld，户 %s，申请人 %s，家庭成员 %d 人\n", (long long)c.id,
-           c.household_id, c.applicant_name, c.members);
-    if (c.staff_relative)
-        printf("备案：%s 是 %s 的%s（R-WF-5），审核确认前须入户调查\n", who, staff, relation);
-out:
-    loaded_free(&l);
-    return status;
-}
-
-static int case_accept(jz_store *s, const opts *o)
-{
-    int64_t id;
-    return accept_case(s, o, false, &id);
+    jz_accept_req rq = {.household_id = o->target,
+                        .applicant_id = o->applicant,
+                        .on = o->date,
+                        .note = o->note,
+                        .township_confirms = o->township_confirms,
+                        .review = o->review};
+    if (jz_proc_programmes(o->programmes, &rq.programmes, &err) != JZ_OK)
+        return cli_fail(&err);
+    jz_accept_res r;
+    if (jz_proc_accept(x, &rq, false, &r, &err) != JZ_OK)
+        return cli_fail(&err);
+    print_accepted(&r);
+    return EXIT_DONE;
 }
 
 int cli_case_open(jz_store *s, const char *household_id, jz_date on, bool review,
                   const char *note, const char *policy, int64_t *id)
 {
-    opts o;
-    memset(&o, 0, sizeof o);
-    o.target = household_id;
-    o.date = on;
-    o.review = review;
-    o.note = note ? note : "";
-    o.policy = policy;
-    return accept_case(s, &o, true, id);
-}
-
-/* ---- preliminary: the engine's opinion ------------------------------------------- */
-
-static int preliminary(jz_store *s, const opts *o, jz_case *c, jz_case_unit *units, size_t *nu,
-                       jz_case_reason *reasons, size_t *nr, char **det)
-{
-    loaded l;
-    int status = load_household(s, o, c->household_id, o->date, &l);
+    jz_ctx x;
     jz_error err;
     jz_error_clear(&err);
-    jz_result *r = malloc(sizeof *r);
-    jz_trace *t = malloc(sizeof *t);
-    if (!status && (!r || !t)) {
-        fputs("jiuzhu: 内存不足\n", stderr);
-        status = EXIT_INPUT;
-    }
-    if (status)
-        goto out;
-    jz_policy p;
-    if (jz_policy_resolve(l.ps, c->county, o->date, &p, &err) != JZ_OK) {
+    if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, NULL, &err) != JZ_OK)
+        return cli_fail(&err);
+    jz_accept_req rq = {.household_id = household_id, .on = on, .note = note, .review = review};
+    jz_accept_res r;
+    int status = EXIT_DONE;
+    /* The caller's actor stays (jz_ctx_init set "unknown" only if none). */
+    if (jz_proc_accept(&x, &rq, true, &r, &err) != JZ_OK) {
         status = cli_fail(&err);
-        goto out;
+    } else {
+        *id = r.c.id;
+        print_accepted(&r);
     }
-    jz_assess(&l.h, &p, r, t);
-    *nu = jz_case_units_limit(units, jz_case_units(&l.h, r, units), c->programmes);
-    *nr = jz_case_reasons(&l.h, r, t, reasons, JZ_CASE_REASONS_MAX);
-    *det = jz_determination_json(&l.h, &p, r, t, 0);
-    c->proposed_category = r->category;
-    c->proposed_persons = 0;
-    c->proposed_monthly = 0;
-    for (uint32_t i = 0; i < r->n_persons; i++)
-        c->proposed_persons |= r->persons[i].categories;
-    for (size_t i = 0; i < *nu; i++)
-        c->proposed_monthly += units[i].monthly;
-    c->members = (int)l.h.n_members;
-out:
-    free(r);
-    free(t);
-    loaded_free(&l);
+    x.store = NULL;
+    jz_ctx_cleanup(&x);
     return status;
 }
 
-/* ---- one step ------------------------------------------------------------------------ */
+/* ---- a step ------------------------------------------------------------------------------ */
 
 static jz_case_action step_of(const char *name, bool *ok)
 {
@@ -469,199 +376,257 @@ static jz_case_action step_of(const char *name, bool *ok)
     return JZ_ACT_COUNT;
 }
 
-static void print_units(const jz_case_unit *u, size_t nu)
+static int parse_amount(const char *opt, const char *s, jz_fen *out)
 {
-    for (size_t i = 0; i < nu; i++) {
-        char m[JZ_MONEY_BUF];
-        jz_money_format(u[i].monthly, m, sizeof m);
-        printf("    %-10s %-14s %d 人  每月 %s 元\n", u[i].label,
-               jz_unit_programme_zh[u[i].programme], u[i].persons, m);
+    jz_error err;
+    jz_error_clear(&err);
+    if (!s || jz_money_parse(s, strlen(s), out, &err) != JZ_OK) {
+        fprintf(stderr, "jiuzhu case: %s 的金额「%s」应为元，最多两位小数\n", opt, s ? s : "");
+        return EXIT_USAGE;
     }
+    return EXIT_DONE;
 }
 
-/* The decision's effect on the household's enrolments: an approval creates
- * one per unit (or updates the active one of the same member and
- * programme) with its first month and next review (R-REVIEW-1); what a
- * review no longer finds, or a refused review, stops at the decision's
- * month. */
-static jz_err enrol(jz_store *s, const jz_case *c, const jz_case_unit *u, size_t nu,
-                    int review_months, jz_error *err)
+static int programme_of(const char *opt, const char *s, size_t n, int *out)
 {
-    active_find af = {0};
-    jz_err rc = jz_store_enrol_list(s, c->region, c->household_id, count_active, &af, err);
-    if (rc)
-        return rc;
-    char month[JZ_DATE_BUF];
-    jz_date_format(c->decided_on, month, sizeof month);
-    month[7] = '\0';
-    bool kept[sizeof af.e / sizeof af.e[0]] = {false};
-    char note[96];
-    snprintf(note, sizeof note, "案件 %lld 决定", (long long)c->id);
-    for (size_t i = 0; c->decision == JZ_DECISION_APPROVED && i < nu && !rc; i++) {
-        jz_enrolment e;
-        memset(&e, 0, sizeof e);
-        const char *action = "enrolment.create";
-        for (size_t k = 0; k < af.n; k++)
-            if (af.e[k].member == u[i].member && af.e[k].programme == u[i].programme) {
-                e = af.e[k];
-                kept[k] = true;
-                action = "enrolment.update";
-            }
-        if (!e.id) {
-            snprintf(e.county, sizeof e.county, "%s", c->county);
-            snprintf(e.region, sizeof e.region, "%s", c->region);
-            snprintf(e.household_id, sizeof e.household_id, "%s", c->household_id);
-            snprintf(e.first_month, sizeof e.first_month, "%s", c->first_month);
-            e.member = u[i].member;
-            e.programme = u[i].programme;
+    for (int k = 0; k < JZ_UNIT_PROGRAMME_COUNT; k++)
+        if ((strlen(jz_unit_programme_names[k]) == n &&
+             strncmp(s, jz_unit_programme_names[k], n) == 0) ||
+            (strlen(jz_unit_programme_zh[k]) == n && strncmp(s, jz_unit_programme_zh[k], n) == 0)) {
+            *out = k;
+            return EXIT_DONE;
         }
-        e.case_id = c->id;
-        snprintf(e.label, sizeof e.label, "%s", u[i].label);
-        e.persons = u[i].persons;
-        e.monthly = u[i].monthly;
-        e.status = JZ_ENROL_ACTIVE;
-        e.end_month[0] = '\0';
-        e.review_months = review_months;
-        e.next_review = jz_date_add_months(c->decided_on, review_months);
-        e.death_check_due = JZ_DATE_NONE;
-        rc = jz_store_enrol_put(s, &e, action, note, err);
-    }
-    if (c->kind != JZ_CASE_REVIEW)
-        return rc;
-    for (size_t k = 0; k < af.n && !rc; k++) {
-        if (kept[k])
-            continue;
-        jz_enrolment e = af.e[k];
-        e.case_id = c->id;
-        e.status = JZ_ENROL_STOPPED;
-        snprintf(e.end_month, sizeof e.end_month, "%.7s", month);
-        snprintf(e.stop_reason, sizeof e.stop_reason, "复核不再符合条件");
-        rc = jz_store_enrol_put(s, &e, "enrolment.stop", note, err);
-    }
-    return rc;
+    fprintf(stderr, "jiuzhu case: %s 中的救助项目「%.*s」未知（可选：dibao dibao_expenditure "
+                    "marginal rigid_expenditure single_dibao tekun temporary）\n",
+            opt, (int)n, s);
+    return EXIT_USAGE;
 }
 
-static int case_step_cmd(jz_store *s, jz_case_action a, const opts *o)
+/* --refuse-unit WHO[:programme], --unit WHO=programme:AMOUNT,
+ * --temporary WHO=AMOUNT. */
+static int parse_choices(const opts *o, jz_choice_req *ch, size_t *n, char (*who)[128])
+{
+    *n = 0;
+    for (size_t i = 0; i < o->n_refuse; i++) {
+        const char *s = o->refuse_units[i], *colon = strchr(s, ':');
+        jz_choice_req *c = &ch[*n];
+        snprintf(who[*n], 128, "%.*s", (int)(colon ? (size_t)(colon - s) : strlen(s)), s);
+        c->kind = JZ_CHOICE_REFUSE;
+        c->who = who[*n];
+        c->programme = -1;
+        if (colon && programme_of("--refuse-unit", colon + 1, strlen(colon + 1), &c->programme))
+            return EXIT_USAGE;
+        (*n)++;
+    }
+    for (size_t i = 0; i < o->n_set; i++) {
+        const char *s = o->set_units[i], *eq = strchr(s, '=');
+        const char *colon = eq ? strchr(eq, ':') : NULL;
+        if (!eq) {
+            fprintf(stderr, "jiuzhu case: --unit「%s」应为 对象=项目:金额，如 household=dibao:500\n",
+                    s);
+            return EXIT_USAGE;
+        }
+        jz_choice_req *c = &ch[*n];
+        snprintf(who[*n], 128, "%.*s", (int)(eq - s), s);
+        c->kind = JZ_CHOICE_SET;
+        c->who = who[*n];
+        size_t plen = colon ? (size_t)(colon - eq - 1) : strlen(eq + 1);
+        if (programme_of("--unit", eq + 1, plen, &c->programme))
+            return EXIT_USAGE;
+        c->amount = 0;
+        if (colon && parse_amount("--unit", colon + 1, &c->amount))
+            return EXIT_USAGE;
+        (*n)++;
+    }
+    for (size_t i = 0; i < o->n_temporary; i++) {
+        const char *s = o->temporary[i], *eq = strchr(s, '=');
+        if (!eq) {
+            fprintf(stderr, "jiuzhu case: --temporary「%s」应为 成员=金额\n", s);
+            return EXIT_USAGE;
+        }
+        jz_choice_req *c = &ch[*n];
+        snprintf(who[*n], 128, "%.*s", (int)(eq - s), s);
+        c->kind = JZ_CHOICE_TEMPORARY;
+        c->who = who[*n];
+        c->programme = JZ_UNIT_TEMPORARY;
+        if (parse_amount("--temporary", eq + 1, &c->amount))
+            return EXIT_USAGE;
+        (*n)++;
+    }
+    return EXIT_DONE;
+}
+
+static int case_step_cmd(jz_ctx *x, jz_case_action a, const opts *o)
 {
     int64_t id;
     if (!case_number(o->target, &id))
         return EXIT_USAGE;
-    jz_error err;
-    jz_error_clear(&err);
-    jz_case before, c;
-    if (jz_store_case_get(s, id, &before, &err) != JZ_OK)
-        return cli_fail(&err);
-    c = before;
-    jz_case_step step = {.case_id = id, .action = (uint8_t)a, .on = o->date};
-    snprintf(step.note, sizeof step.note, "%s", o->note);
-    if (jz_case_check(&c, a, o->date, &err) != JZ_OK) {
-        snprintf(err.value, sizeof err.value, "%lld", (long long)id);
-        return cli_fail(&err);
-    }
-    jz_case_unit units[JZ_CASE_UNITS_MAX];
-    jz_case_reason reasons[JZ_CASE_REASONS_MAX];
-    size_t nu = 0, nr = 0;
-    char *det = NULL;
-    int status = EXIT_DONE;
-    jz_case_input in = {.home_visit = o->home_visit, .note = o->note};
-    if (a == JZ_ACT_PRELIMINARY &&
-        (status = preliminary(s, o, &c, units, &nu, reasons, &nr, &det)))
-        return status;
+    jz_step_req rq = {.action = a, .on = o->date, .note = o->note, .home_visit = o->home_visit};
+    jz_choice_req ch[3 * CHOICES_MAX];
+    char who[3 * CHOICES_MAX][128];
     if (a == JZ_ACT_DECIDE) {
         if (o->approve == o->refuse) {
             fputs("jiuzhu case decide: 须指定 --approve（批准）或 --refuse（不予批准）之一\n",
                   stderr);
             return EXIT_USAGE;
         }
-        in.decision = o->approve ? JZ_DECISION_APPROVED : JZ_DECISION_REFUSED;
-        if (jz_store_case_opinion(s, id, units, JZ_CASE_UNITS_MAX, &nu, reasons,
-                                  JZ_CASE_REASONS_MAX, &nr, &err) != JZ_OK)
-            return cli_fail(&err);
-        in.opinion_units = nu;
+        rq.decision = o->approve ? JZ_DECISION_APPROVED : JZ_DECISION_REFUSED;
         if (o->first_month) {
             char buf[16];
+            jz_error e;
             snprintf(buf, sizeof buf, "%s-01", o->first_month);
-            if (strlen(o->first_month) != 7 ||
-                jz_date_parse(buf, 10, &in.first_month, &err) != JZ_OK) {
+            if (strlen(o->first_month) != 7 || jz_date_parse(buf, 10, &rq.first_month, &e) != JZ_OK) {
                 fprintf(stderr, "jiuzhu case decide: --first-month「%s」应为 YYYY-MM\n",
                         o->first_month);
                 return EXIT_USAGE;
             }
         }
+        if (parse_choices(o, ch, &rq.n_choices, who))
+            return EXIT_USAGE;
+        rq.choices = ch;
+        rq.judgment = o->judgment;
+        rq.county = o->county;
+        rq.beyond_cap = o->beyond_cap;
     }
     if (a == JZ_ACT_EXTEND) {
         for (int k = 1; k < JZ_EXT_COUNT && o->reason; k++)
             if (strcmp(o->reason, jz_extend_reason_names[k]) == 0)
-                in.extend_reason = (uint8_t)k;
+                rq.extend_reason = (uint8_t)k;
     }
-    if (jz_case_apply(&c, a, o->date, &in, &err) != JZ_OK) {
-        free(det);
-        snprintf(err.value, sizeof err.value, "%lld", (long long)id);
-        return cli_fail(&err);
-    }
-    int review_months = 12;
-    if (a == JZ_ACT_DECIDE) {
-        loaded l;
-        if ((status = load_household(s, o, c.household_id, o->date, &l))) {
-            loaded_free(&l);
-            free(det);
-            return status;
+    if (a == JZ_ACT_ADVANCE) {
+        for (int k = JZ_GRANT_PENDING; k < JZ_GRANT_KIND_COUNT && o->kind; k++)
+            if (strcmp(o->kind, jz_grant_kind_names[k]) == 0)
+                rq.grant_kind = (uint8_t)k;
+        if (!rq.grant_kind) {
+            fputs("jiuzhu case advance: --kind 应为 pending（低保、特困审核期间先行发放）或 small"
+                  "（小金额先行救助）\n",
+                  stderr);
+            return EXIT_USAGE;
         }
-        review_months = jz_review_months(&l.h, o->date);
-        loaded_free(&l);
+        if (parse_amount("--amount", o->amount, &rq.amount))
+            return EXIT_USAGE;
+        rq.member = o->member;
     }
-    if (jz_store_begin(s, &err) != JZ_OK ||
-        (a == JZ_ACT_PRELIMINARY &&
-         jz_store_case_set_opinion(s, &c, units, nu, reasons, nr, det, &err) != JZ_OK) ||
-        (a == JZ_ACT_DECIDE && enrol(s, &c, units, nu, review_months, &err) != JZ_OK) ||
-        jz_store_case_update(s, &before, &c, &step, &err) != JZ_OK ||
-        jz_store_commit(s, &err) != JZ_OK) {
-        jz_store_rollback(s);
-        free(det);
+    if (a == JZ_ACT_APPLICANT)
+        rq.member = o->applicant;
+    jz_step_res *r = malloc(sizeof *r);
+    if (!r) {
+        fputs("jiuzhu: 内存不足\n", stderr);
+        return EXIT_INPUT;
+    }
+    jz_error err;
+    jz_error_clear(&err);
+    if (jz_proc_step(x, id, &rq, r, &err) != JZ_OK) {
+        free(r);
         return cli_fail(&err);
     }
-    free(det);
+    const jz_case *c = &r->after;
     char d[JZ_DATE_BUF];
     fmt_date(o->date, d);
     printf("案件 %lld：%s（%s），现状：%s\n", (long long)id, jz_case_action_zh[a], d,
-           jz_case_state_zh[c.state]);
-    if (a == JZ_ACT_PRELIMINARY) {
-        printf("  初审认定：%s\n", nu ? "符合以下救助项目" : "不符合救助条件");
-        print_units(units, nu);
-        for (size_t i = 0; i < nr; i++)
-            printf("  依据 %s %s：%s（%s）\n", reasons[i].rule, reasons[i].holds ? "成立" : "不成立",
-                   reasons[i].text, reasons[i].source);
-    } else if (a == JZ_ACT_NOTICE) {
+           jz_case_state_zh[c->state]);
+    print_late(&r->step);
+    switch (a) {
+    case JZ_ACT_VERIFY:
+        if (r->nf)
+            print_findings(r->findings, r->nf);
+        else
+            puts("  信息核对：户记录与已导入的部门数据一致");
+        break;
+    case JZ_ACT_PRELIMINARY: {
+        size_t nmonthly = 0;
+        for (size_t i = 0; i < r->nu; i++)
+            nmonthly += r->units[i].programme != JZ_UNIT_TEMPORARY;
+        printf("  初审认定：%s\n", r->nu ? "符合以下救助项目" : "不符合救助条件");
+        print_units(r->units, r->nu, false);
+        if (r->nu && !nmonthly)
+            puts("  （只符合临时救助）");
+        for (size_t i = 0; i < r->nr; i++)
+            printf("  依据 %s %s：%s（%s）\n", r->reasons[i].rule,
+                   r->reasons[i].holds ? "成立" : "不成立", r->reasons[i].text,
+                   r->reasons[i].source);
+        print_findings(r->findings, r->nf);
+        break;
+    }
+    case JZ_ACT_NOTICE: {
         char u[JZ_DATE_BUF];
-        fmt_date(c.notice_until, u);
-        printf("  公示期 %s 至 %s（%d 天），期满无异议后方可县级审核确认\n", d, u, c.notice_days);
-    } else if (a == JZ_ACT_OBJECT) {
+        fmt_date(c->notice_until, u);
+        printf("  公示期 %s 至 %s（%d 天），期满无异议后方可县级审核确认\n", d, u, c->notice_days);
+        if (!r->posted && c->proposed_persons == 0 && c->proposed_category == JZ_CAT_NONE)
+            puts("  初审意见没有认定低保、特困等按月救助项目：不列入公示名单（不公开无关信息）；"
+                 "拟不予批准的，请书面告知申请人");
+        else
+            printf("  列入公示名单 %zu 项（第 %d 轮）\n", r->posted, c->objections + 1);
+        break;
+    }
+    case JZ_ACT_OBJECT:
         puts("  已退回家庭经济状况调查（R-WF-4）；须重新信息核对、初审和公示。"
              "可用 case extend --reason objection 延长办理期限至 45 个工作日");
-    } else if (a == JZ_ACT_DECIDE) {
-        if (c.decision == JZ_DECISION_APPROVED) {
-            printf("  批准，自 %s 起发放：\n", c.first_month);
-            print_units(units, nu);
+        break;
+    case JZ_ACT_DECIDE:
+        if (c->decision == JZ_DECISION_APPROVED) {
+            printf("  批准，自 %s 起发放：\n", c->first_month);
+            print_units(r->units, r->nu, true);
+            if (r->grants)
+                printf("  临时救助 %zu 笔，一次性发放\n", r->grants);
         } else {
             puts("  不予批准；须在 3 个工作日内书面通知申请人并说明理由（case document 打印通知书）");
         }
+        if (c->judgment[0])
+            printf("  【县级综合判断】与初审认定不一致，理由：%s（R-WF-7，已记录并标记）\n",
+                   c->judgment);
+        break;
+    case JZ_ACT_EXTEND: {
+        char nd[JZ_DATE_BUF];
+        fmt_date(r->deadline, nd);
+        printf("  办理期限延长至 %d 个工作日（%s），新的决定截止日期 %s\n", jz_case_days(c),
+               jz_extend_reason_zh[c->extended], nd);
+        break;
     }
+    case JZ_ACT_ADVANCE: {
+        char m[JZ_MONEY_BUF];
+        jz_money_format(r->grant.amount, m, sizeof m);
+        printf("  %s：%s %s 元（%s），临时救助 %lld 号\n", jz_grant_kind_zh[r->grant.kind],
+               r->grant.name, m, r->grant.rule, (long long)r->grant.id);
+        break;
+    }
+    case JZ_ACT_APPLICANT:
+        printf("  申请人变更为 %s\n", c->applicant_name);
+        break;
+    default:
+        break;
+    }
+    free(r);
     return EXIT_DONE;
 }
 
-/* ---- show, list, due ------------------------------------------------------------- */
+/* ---- show, list, due ------------------------------------------------------------------- */
 
 static void print_step(const jz_case_step *st, void *arg)
 {
     (void)arg;
-    char d[JZ_DATE_BUF];
+    char d[JZ_DATE_BUF], dl[JZ_DATE_BUF];
     fmt_date(st->on, d);
-    printf("  %s  %-18s 经办：%s%s%s\n", d,
+    fmt_date(st->deadline, dl);
+    printf("  %s  %-18s 经办：%s%s%s", d,
            st->action < JZ_ACT_COUNT ? jz_case_action_zh[st->action] : "?", st->actor,
            st->note[0] ? "  说明：" : "", st->note);
+    if (st->deadline)
+        printf("  【超期：期限 %s，超过 %d 个工作日】", dl, st->late_days);
+    putchar('\n');
 }
 
-static int case_show(jz_store *s, const opts *o)
+static void print_grant(const jz_grant *g, void *arg)
+{
+    (void)arg;
+    char m[JZ_MONEY_BUF], d[JZ_DATE_BUF];
+    jz_money_format(g->amount, m, sizeof m);
+    fmt_date(g->on, d);
+    printf("  %s  %-20s %s  %s 元（%s）%s%s\n", d, jz_grant_kind_zh[g->kind], g->name, m, g->rule,
+           g->beyond_cap[0] ? "  一事一议：" : "", g->beyond_cap);
+}
+
+static int case_show(jz_ctx *x, const opts *o)
 {
     int64_t id;
     if (!case_number(o->target, &id))
@@ -669,7 +634,7 @@ static int case_show(jz_store *s, const opts *o)
     jz_error err;
     jz_error_clear(&err);
     jz_case c;
-    if (jz_store_case_get(s, id, &c, &err) != JZ_OK)
+    if (jz_store_case_get(x->store, id, &c, &err) != JZ_OK)
         return cli_fail(&err);
     if (o->json) {
         char *j = jz_case_json(&c);
@@ -678,51 +643,80 @@ static int case_show(jz_store *s, const opts *o)
         free(j);
         return EXIT_DONE;
     }
-    jz_calendar *cal = NULL;
-    int status = cli_load_calendar(o->calendar, o->policy, &cal);
-    if (status)
-        return status;
+    int status = EXIT_DONE;
     char d[JZ_DATE_BUF];
     fmt_date(c.accepted_on, d);
-    printf("案件 %lld  户 %s  地区 %s  申请人 %s  家庭成员 %d 人\n", (long long)c.id,
-           c.household_id, c.region, c.applicant_name, c.members);
-    printf("受理 %s  现状：%s%s%s\n", d, jz_case_state_zh[c.state],
+    printf("案件 %lld  户 %s  地区 %s  申请人 %s  家庭成员 %d 人%s\n", (long long)c.id,
+           c.household_id, c.region, c.applicant_name, c.members,
+           c.kind == JZ_CASE_REVIEW ? "  【复核】" : "");
+    printf("受理 %s  现状：%s%s%s%s\n", d, jz_case_state_zh[c.state],
            c.staff_relative ? "  【备案：经办人员近亲属】" : "",
-           c.home_visited ? "  【已入户调查】" : "");
+           c.home_visited ? "  【已入户调查】" : "", c.judgment[0] ? "  【县级综合判断】" : "");
+    if (c.task[0])
+        printf("任务：%s\n", c.task);
     jz_date step_due, due;
     const char *what;
-    if (jz_case_deadlines(&c, cal, &step_due, &due, &what, &err) == JZ_OK) {
+    if (jz_case_deadlines(&c, x->calendar, &step_due, &due, &what, &err) == JZ_OK) {
         char a[JZ_DATE_BUF], b[JZ_DATE_BUF];
         fmt_date(step_due, a);
         fmt_date(due, b);
-        printf("办理期限：%d 个工作日%s%s%s，决定截止 %s；下一步：%s（截止 %s）\n",
-               jz_case_days(&c), c.extended ? "（已延长：" : "",
-               c.extended ? jz_extend_reason_zh[c.extended] : "", c.extended ? "）" : "", b, what,
-               a);
+        if (c.due_by)
+            printf("办理期限：%s 前完成（%s）；下一步：%s（截止 %s）\n", b, c.task, what, a);
+        else
+            printf("办理期限：%d 个工作日%s%s%s，决定截止 %s；下一步：%s（截止 %s）\n",
+                   jz_case_days(&c), c.extended ? "（已延长：" : "",
+                   c.extended ? jz_extend_reason_zh[c.extended] : "", c.extended ? "）" : "", b,
+                   what, a);
     } else {
         cli_print_error(&err);
     }
     puts("办理记录：");
-    if (jz_store_case_steps(s, id, print_step, NULL, &err) != JZ_OK)
+    if (jz_store_case_steps(x->store, id, print_step, NULL, &err) != JZ_OK)
         status = cli_fail(&err);
-    jz_case_unit units[JZ_CASE_UNITS_MAX];
-    jz_case_reason reasons[JZ_CASE_REASONS_MAX];
-    size_t nu, nr;
+    jz_case_unit *units = malloc(sizeof *units * JZ_CASE_UNITS_MAX);
+    jz_case_reason *reasons = malloc(sizeof *reasons * JZ_CASE_REASONS_MAX);
+    jz_case_finding *findings = malloc(sizeof *findings * JZ_CASE_FINDINGS_MAX);
+    size_t nu = 0, nr = 0, nf = 0;
+    if (!units || !reasons || !findings) {
+        fputs("jiuzhu: 内存不足\n", stderr);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    if (jz_store_case_findings(x->store, id, findings, JZ_CASE_FINDINGS_MAX, &nf, &err) == JZ_OK &&
+        c.verified_on)
+        print_findings(findings, nf);
     if (c.preliminary_on || c.decided_on) {
-        if (jz_store_case_opinion(s, id, units, JZ_CASE_UNITS_MAX, &nu, reasons,
+        if (jz_store_case_opinion(x->store, id, units, JZ_CASE_UNITS_MAX, &nu, reasons,
                                   JZ_CASE_REASONS_MAX, &nr, &err) == JZ_OK) {
-            printf("初审意见：%s\n", nu ? "符合以下救助项目" : "不符合救助条件");
-            print_units(units, nu);
+            size_t found = 0;
+            for (size_t i = 0; i < nu; i++)
+                found += !units[i].added;
+            printf("初审意见：%s\n", found ? "符合以下救助项目" : "不符合救助条件");
+            for (size_t i = 0; i < nu; i++)
+                if (!units[i].added)
+                    print_units(&units[i], 1, false);
             for (size_t i = 0; i < nr; i++)
                 printf("  依据 %s %s：%s（%s）\n", reasons[i].rule,
                        reasons[i].holds ? "成立" : "不成立", reasons[i].text, reasons[i].source);
         }
     }
-    if (c.decision)
+    if (c.decision) {
         printf("决定：%s%s%s\n", c.decision == JZ_DECISION_APPROVED ? "批准，自 " : "不予批准",
                c.decision == JZ_DECISION_APPROVED ? c.first_month : "",
                c.decision == JZ_DECISION_APPROVED ? " 起发放" : "");
-    jz_calendar_free(cal);
+        if (c.decision == JZ_DECISION_APPROVED)
+            print_units(units, nu, true);
+        if (c.judgment[0])
+            printf("  县级综合判断（R-WF-7）：%s\n", c.judgment);
+    }
+    puts("临时救助：");
+    if (jz_store_grant_list(x->store, c.region, c.household_id, id, print_grant, NULL, &err) !=
+        JZ_OK)
+        status = cli_fail(&err);
+out:
+    free(units);
+    free(reasons);
+    free(findings);
     return status;
 }
 
@@ -759,7 +753,7 @@ static void collect_due(const jz_case *c, void *arg)
     jz_date d = step_due;
     if (due && (!d || due < d)) {
         d = due;
-        what = "作出决定（办理期限届满）";
+        what = c->due_by ? c->task : "作出决定（办理期限届满）";
     }
     if (!d)
         return;
@@ -792,30 +786,28 @@ static int by_urgency(const void *a, const void *b)
     return x->c.id < y->c.id ? -1 : x->c.id > y->c.id;
 }
 
-static int case_due(jz_store *s, const opts *o)
+static int case_due(jz_ctx *x, const opts *o)
 {
-    jz_calendar *cal = NULL;
-    int status = cli_load_calendar(o->calendar, o->policy, &cal);
-    if (status)
-        return status;
-    due_ctx x = {.cal = cal, .on = o->date, .all = o->all, .within = o->within};
-    jz_error_clear(&x.err);
+    due_ctx d = {.cal = x->calendar, .on = o->date, .all = o->all, .within = o->within};
+    jz_error_clear(&d.err);
     jz_error err;
     jz_error_clear(&err);
-    if (jz_store_case_list(s, o->region ? o->region : "", true, collect_due, &x, &err) != JZ_OK)
+    int status = EXIT_DONE;
+    if (jz_store_case_list(x->store, o->region ? o->region : "", true, collect_due, &d, &err) !=
+        JZ_OK)
         status = cli_fail(&err);
-    else if (x.failed)
-        status = cli_fail(&x.err);
+    else if (d.failed)
+        status = cli_fail(&d.err);
     if (!status) {
-        qsort(x.rows, x.n, sizeof *x.rows, by_urgency);
-        char d[JZ_DATE_BUF];
-        fmt_date(o->date, d);
-        printf("截至 %s：%zu 件案件已超期或将在 %ld 个工作日内到期（最急的在前）\n", d, x.n,
+        qsort(d.rows, d.n, sizeof *d.rows, by_urgency);
+        char on[JZ_DATE_BUF];
+        fmt_date(o->date, on);
+        printf("截至 %s：%zu 件案件已超期或将在 %ld 个工作日内到期（最急的在前）\n", on, d.n,
                o->within);
         printf("%-6s %-18s %-10s %-26s %-24s %-10s %s\n", "案件", "户编号", "申请人", "现状",
                "下一步", "截止日期", "剩余工作日");
-        for (size_t i = 0; i < x.n; i++) {
-            const due_row *r = &x.rows[i];
+        for (size_t i = 0; i < d.n; i++) {
+            const due_row *r = &d.rows[i];
             char dd[JZ_DATE_BUF], left[48];
             fmt_date(r->due, dd);
             if (r->left < 0)
@@ -824,14 +816,28 @@ static int case_due(jz_store *s, const opts *o)
                 snprintf(left, sizeof left, "今天到期");
             else
                 snprintf(left, sizeof left, "%d", r->left);
-            printf("%-6lld %-18s %-10s %-26s %-24s %-10s %s\n", (long long)r->c.id,
+            printf("%-6lld %-18s %-10s %-26s %-24s %-10s %s%s\n", (long long)r->c.id,
                    r->c.household_id, r->c.applicant_name, jz_case_state_zh[r->c.state], r->what,
-                   dd, left);
+                   dd, left, r->c.kind == JZ_CASE_REVIEW ? "  【复核】" : "");
         }
     }
-    free(x.rows);
-    jz_calendar_free(cal);
+    free(d.rows);
     return status;
+}
+
+static int case_open_due(jz_ctx *x, const opts *o)
+{
+    jz_error err;
+    jz_error_clear(&err);
+    jz_due_res r;
+    if (jz_proc_open_due(x, o->region ? o->region : "", o->date, &r, &err) != JZ_OK)
+        return cli_fail(&err);
+    char d[JZ_DATE_BUF];
+    fmt_date(o->date, d);
+    printf("截至 %s：启动定期复核 %zu 件（R-REVIEW-1），死亡核查 %zu 件（R-DEATH-1）；"
+           "%zu 户已有未办结的案件，未重复启动\n",
+           d, r.reviews, r.deaths, r.busy);
+    return EXIT_DONE;
 }
 
 static void print_case_line(const jz_case *c, void *arg)
@@ -839,23 +845,24 @@ static void print_case_line(const jz_case *c, void *arg)
     (void)arg;
     char d[JZ_DATE_BUF];
     fmt_date(c->accepted_on, d);
-    printf("%-6lld %-18s %-12s %-10s %s  %s%s\n", (long long)c->id, c->household_id, c->region,
-           c->applicant_name, d, jz_case_state_zh[c->state], c->staff_relative ? "  【备案】" : "");
+    printf("%-6lld %-18s %-12s %-10s %s  %s%s%s%s\n", (long long)c->id, c->household_id, c->region,
+           c->applicant_name, d, jz_case_state_zh[c->state], c->staff_relative ? "  【备案】" : "",
+           c->kind == JZ_CASE_REVIEW ? "  【复核】" : "", c->judgment[0] ? "  【县级综合判断】" : "");
 }
 
-static int case_list_cmd(jz_store *s, const opts *o)
+static int case_list_cmd(jz_ctx *x, const opts *o)
 {
     jz_error err;
     jz_error_clear(&err);
     printf("%-6s %-18s %-12s %-10s %-10s %s\n", "案件", "户编号", "地区", "申请人", "受理日期",
            "现状");
-    if (jz_store_case_list(s, o->region ? o->region : "", !o->all, print_case_line, NULL, &err) !=
-        JZ_OK)
+    if (jz_store_case_list(x->store, o->region ? o->region : "", !o->all, print_case_line, NULL,
+                           &err) != JZ_OK)
         return cli_fail(&err);
     return EXIT_DONE;
 }
 
-/* ---- documents ------------------------------------------------------------------- */
+/* ---- documents ------------------------------------------------------------------------- */
 
 /* Writes a rendered document (and frees it) to --out or stdout. */
 static int write_out(const opts *o, char *text)
@@ -921,7 +928,32 @@ static void find_note(const jz_case_step *st, void *arg)
         snprintf(f->note, sizeof f->note, "%s", st->note);
 }
 
-static int case_document(jz_store *s, const opts *o)
+typedef struct grant_units {
+    jz_doc_unit *u;
+    size_t n, cap;
+} grant_units;
+
+/* Temporary assistance paid first in the case, on the notice. */
+static void advance_unit(const jz_grant *g, void *arg)
+{
+    grant_units *a = arg;
+    if (g->kind == JZ_GRANT_DECIDED || a->n >= a->cap)
+        return;
+    a->u[a->n++] = (jz_doc_unit){strdup(g->name), jz_grant_kind_zh[g->kind], 1, 0, g->amount};
+}
+
+typedef struct doc_parts {
+    jz_case_unit units[JZ_CASE_UNITS_MAX];
+    jz_case_reason reasons[JZ_CASE_REASONS_MAX];
+    jz_case_finding findings[JZ_CASE_FINDINGS_MAX];
+    jz_doc_unit du[2 * JZ_CASE_UNITS_MAX];
+    jz_doc_reason dr[JZ_CASE_REASONS_MAX + JZ_CASE_FINDINGS_MAX + 1];
+    jz_doc_reason fr[JZ_CASE_UNITS_MAX][JZ_CASE_FINDINGS_MAX];
+    jz_doc_refusal refusals[JZ_CASE_UNITS_MAX];
+    jz_doc_reason not_found[JZ_CASE_REASONS_MAX];
+} doc_parts;
+
+static int case_document(jz_ctx *x, const opts *o)
 {
     int64_t id;
     if (!case_number(o->target, &id))
@@ -935,90 +967,148 @@ static int case_document(jz_store *s, const opts *o)
     jz_error err;
     jz_error_clear(&err);
     jz_case c;
-    if (jz_store_case_get(s, id, &c, &err) != JZ_OK)
+    if (jz_store_case_get(x->store, id, &c, &err) != JZ_OK)
         return cli_fail(&err);
     if (!c.decision) {
         jz_error_set(&err, JZ_EINPUT, "case", o->target,
                      "本案尚未作出决定，没有决定通知书（当前：%s）", jz_case_state_zh[c.state]);
         return cli_fail(&err);
     }
-    jz_case_unit units[JZ_CASE_UNITS_MAX];
-    jz_case_reason reasons[JZ_CASE_REASONS_MAX];
-    size_t nu, nr;
-    if (jz_store_case_opinion(s, id, units, JZ_CASE_UNITS_MAX, &nu, reasons, JZ_CASE_REASONS_MAX,
-                              &nr, &err) != JZ_OK)
-        return cli_fail(&err);
-    jz_regions *rg = NULL;
-    jz_paramset *ps = NULL;
-    int status = cli_load_policy(cli_policy_dir(o->policy), &rg, &ps);
-    if (status)
-        return status;
-    /* The decision's own note. */
-    note_find nf = {JZ_ACT_DECIDE, ""};
-    if (jz_store_case_steps(s, id, find_note, &nf, &err) != JZ_OK)
-        return cli_fail(&err);
-    const char *decision_note = nf.note;
-    jz_doc_unit du[JZ_CASE_UNITS_MAX];
-    for (size_t i = 0; i < nu; i++)
-        du[i] = (jz_doc_unit){units[i].label, jz_unit_programme_zh[units[i].programme],
-                              units[i].persons, units[i].monthly};
-    jz_doc_reason dr[JZ_CASE_REASONS_MAX + 1];
-    size_t ndr = 0;
-    /* A refusal's reasons: the decisive rules that did not hold, and the
-     * caseworker's note when the county refuses what the opinion found. */
-    if (c.decision == JZ_DECISION_REFUSED) {
-        for (size_t i = 0; i < nr; i++)
-            if (!reasons[i].holds)
-                dr[ndr++] = (jz_doc_reason){reasons[i].rule, reasons[i].text, reasons[i].source};
-        if (decision_note[0])
-            dr[ndr++] = (jz_doc_reason){"", decision_note, "县级民政部门审核确认意见"};
+    doc_parts *p = calloc(1, sizeof *p);
+    if (!p) {
+        fputs("jiuzhu: 内存不足\n", stderr);
+        return EXIT_INPUT;
+    }
+    int status = EXIT_DONE;
+    size_t nu, nr, nf;
+    note_find nf_decide = {JZ_ACT_DECIDE, ""};
+    grant_units adv = {p->du, 0, 0};
+    if (jz_store_case_opinion(x->store, id, p->units, JZ_CASE_UNITS_MAX, &nu, p->reasons,
+                              JZ_CASE_REASONS_MAX, &nr, &err) != JZ_OK ||
+        jz_store_case_findings(x->store, id, p->findings, JZ_CASE_FINDINGS_MAX, &nf, &err) !=
+            JZ_OK ||
+        jz_store_case_steps(x->store, id, find_note, &nf_decide, &err) != JZ_OK) {
+        status = cli_fail(&err);
+        goto out;
+    }
+    const char *decision_note = nf_decide.note;
+    bool approved = c.decision == JZ_DECISION_APPROVED;
+    size_t ndu = 0, ndr = 0, nref = 0, nnot = 0;
+    /* Approved units, then temporary assistance paid first. */
+    for (size_t i = 0; approved && i < nu; i++) {
+        const jz_case_unit *u = &p->units[i];
+        if (u->verdict != JZ_VERDICT_APPROVED)
+            continue;
+        bool tmp = u->programme == JZ_UNIT_TEMPORARY;
+        p->du[ndu++] = (jz_doc_unit){u->label, jz_unit_programme_zh[u->programme], u->persons,
+                                     tmp ? 0 : u->decided_monthly, tmp ? u->decided_once : 0};
+    }
+    adv.u = p->du + ndu;
+    adv.cap = 2 * JZ_CASE_UNITS_MAX - ndu;
+    if (jz_store_grant_list(x->store, c.region, c.household_id, id, advance_unit, &adv, &err) !=
+        JZ_OK) {
+        status = cli_fail(&err);
+        goto out;
+    }
+    size_t nadv = adv.n;
+    /* A refused unit: the county's reason and what verification found
+     * about its person (the household's unit: about anyone). */
+    for (size_t i = 0; approved && i < nu; i++) {
+        const jz_case_unit *u = &p->units[i];
+        if (u->verdict != JZ_VERDICT_REFUSED)
+            continue;
+        size_t k = 0;
+        for (size_t j = 0; j < nf && k < JZ_CASE_FINDINGS_MAX; j++) {
+            if (u->member >= 0 && strcmp(p->findings[j].member_id, u->member_id) != 0)
+                continue;
+            int rule = jz_rule_find(p->findings[j].rule);
+            p->fr[nref][k++] = (jz_doc_reason){p->findings[j].rule, p->findings[j].text,
+                                               rule >= 0 ? jz_rule_table[rule].source : ""};
+        }
+        p->refusals[nref] = (jz_doc_refusal){u->label, jz_unit_programme_zh[u->programme],
+                                             u->reason, p->fr[nref], k};
+        nref++;
+    }
+    /* The decisive rules that did not hold: the programmes not found. */
+    for (size_t i = 0; i < nr; i++)
+        if (!p->reasons[i].holds) {
+            jz_doc_reason r = {p->reasons[i].rule, p->reasons[i].text, p->reasons[i].source};
+            if (approved)
+                p->not_found[nnot++] = r;
+            else
+                p->dr[ndr++] = r;
+        }
+    if (!approved) {
+        for (size_t j = 0; j < nf; j++) {
+            int rule = jz_rule_find(p->findings[j].rule);
+            p->dr[ndr++] = (jz_doc_reason){p->findings[j].rule, p->findings[j].text,
+                                           rule >= 0 ? jz_rule_table[rule].source : ""};
+        }
+        const char *why = c.judgment[0] ? c.judgment : decision_note;
+        if (why[0])
+            p->dr[ndr++] = (jz_doc_reason){"", why, "县级民政部门审核确认意见"};
     }
     jz_doc_decision d = {
         .case_id = c.id,
         .household_id = c.household_id,
         .applicant_name = c.applicant_name,
         .members = c.members,
-        .approved = c.decision == JZ_DECISION_APPROVED,
+        .approved = approved,
         .accepted_on = c.accepted_on,
         .decided_on = c.decided_on,
         .first_month = c.first_month,
-        .units = du,
-        .n_units = c.decision == JZ_DECISION_APPROVED ? nu : 0,
-        .reasons = dr,
+        .units = p->du,
+        .n_units = approved ? ndu + nadv : 0,
+        .reasons = p->dr,
         .n_reasons = ndr,
-        .note = c.decision == JZ_DECISION_APPROVED ? decision_note : "",
+        .note = approved && !c.judgment[0] ? decision_note : "",
+        .refused = p->refusals,
+        .n_refused = nref,
+        .not_found = p->not_found,
+        .n_not_found = nnot,
+        .judgment = approved ? c.judgment : "",
     };
-    place_names(rg, c.region, &d.county_name, &d.township_name, &d.village_name);
+    place_names(x->regions, c.region, &d.county_name, &d.township_name, &d.village_name);
     status = write_out(o, jz_doc_decision_render(&d, f));
-    jz_paramset_free(ps);
-    jz_regions_free(rg);
+out:
+    for (size_t i = 0; i < adv.n; i++)
+        free((char *)adv.u[i].label);
+    free(p);
     return status;
 }
 
 typedef struct list_ctx {
-    const char *village;
-    bool notice;
-    jz_date on;
-    jz_date notice_until; /* the last day of the notices on the list */
-    jz_store *s;
     jz_doc_list_row *rows;
     char (*names)[64];
     size_t n, cap;
+    jz_date until;
     bool failed;
+    /* without a date: the dates posted */
+    bool dates;
+    jz_date last;
+    int last_kind;
+    size_t on_date;
 } list_ctx;
 
-static void collect_list(const jz_case *c, void *arg)
+static void collect_row(const jz_posting_row *r, void *arg)
 {
     list_ctx *x = arg;
-    if (x->failed || strcmp(c->region, x->village) != 0)
+    if (x->failed)
         return;
-    /* 公示: the cases whose notice was posted on the date (one list per
-     * posting); 公布: approved cases published (closed) on the date. */
-    bool in = x->notice ? c->state == JZ_CASE_NOTICE && c->notice_from == x->on
-                        : c->decision == JZ_DECISION_APPROVED && c->state == JZ_CASE_CLOSED &&
-                              c->closed_on == x->on;
-    if (!in)
+    if (x->dates) {
+        if (r->posted_on != x->last || r->kind != x->last_kind) {
+            if (x->last) {
+                char d[JZ_DATE_BUF];
+                fmt_date(x->last, d);
+                printf("  %s  %s  %zu 项\n", d, x->last_kind ? "公布" : "公示", x->on_date);
+            }
+            x->last = r->posted_on;
+            x->last_kind = r->kind;
+            x->on_date = 0;
+        }
+        x->on_date++;
         return;
+    }
     if (x->n == x->cap) {
         size_t nc = x->cap ? 2 * x->cap : 32;
         jz_doc_list_row *g = realloc(x->rows, nc * sizeof *g);
@@ -1032,20 +1122,39 @@ static void collect_list(const jz_case *c, void *arg)
         x->names = h;
         x->cap = nc;
     }
-    if (c->notice_until > x->notice_until)
-        x->notice_until = c->notice_until;
-    snprintf(x->names[x->n], 64, "%s", c->applicant_name);
-    x->rows[x->n] = (jz_doc_list_row){NULL, c->members, c->proposed_monthly};
+    if (r->until > x->until)
+        x->until = r->until;
+    snprintf(x->names[x->n], 64, "%s", r->name);
+    x->rows[x->n] = (jz_doc_list_row){NULL, r->persons, r->amount, !r->cash, r->case_id};
     x->n++;
 }
 
-static int case_list_doc(jz_store *s, const opts *o)
+static int case_list_doc(jz_ctx *x, const opts *o)
 {
-    if (!o->village || strlen(o->village) != 12 || !o->kind ||
-        (strcmp(o->kind, "notice") != 0 && strcmp(o->kind, "publish") != 0)) {
+    if (!o->village || strlen(o->village) != 12 ||
+        (o->kind && strcmp(o->kind, "notice") != 0 && strcmp(o->kind, "publish") != 0) ||
+        (!o->kind && o->date_given)) {
         fputs("jiuzhu case list-doc: 须指定 --village 12 位村（社区）代码和 --kind notice|publish\n",
               stderr);
         return EXIT_USAGE;
+    }
+    jz_error err;
+    jz_error_clear(&err);
+    int kind = !o->kind ? -1 : strcmp(o->kind, "notice") == 0 ? JZ_POSTING_NOTICE
+                                                               : JZ_POSTING_PUBLISH;
+    if (!o->date_given) {
+        /* The dates this village's lists were posted, to print one again. */
+        list_ctx x0 = {.dates = true};
+        printf("村（社区）%s 张贴过的名单（用 --kind 和 --date 补打）：\n", o->village);
+        if (jz_store_posting_list(x->store, o->village, kind, JZ_DATE_NONE, collect_row, &x0,
+                                  &err) != JZ_OK)
+            return cli_fail(&err);
+        if (x0.last) {
+            char d[JZ_DATE_BUF];
+            fmt_date(x0.last, d);
+            printf("  %s  %s  %zu 项\n", d, x0.last_kind ? "公布" : "公示", x0.on_date);
+        }
+        return EXIT_DONE;
     }
     bool xlsx = o->format && strcmp(o->format, "xlsx") == 0, ok = true;
     jz_doc_format f = xlsx ? JZ_DOC_TEXT : doc_format(o->format, &ok);
@@ -1054,36 +1163,28 @@ static int case_list_doc(jz_store *s, const opts *o)
               stderr);
         return EXIT_USAGE;
     }
-    list_ctx x = {.village = o->village, .notice = strcmp(o->kind, "notice") == 0, .on = o->date,
-                  .s = s};
-    jz_error err;
-    jz_error_clear(&err);
-    char county[7];
-    snprintf(county, sizeof county, "%.6s", o->village);
-    if (jz_store_case_list(s, county, false, collect_list, &x, &err) != JZ_OK) {
-        free(x.rows);
-        free(x.names);
+    list_ctx lc = {0};
+    if (jz_store_posting_list(x->store, o->village, kind, o->date, collect_row, &lc, &err) !=
+        JZ_OK) {
+        free(lc.rows);
+        free(lc.names);
         return cli_fail(&err);
     }
     int status = EXIT_DONE;
-    if (x.failed) {
+    if (lc.failed) {
         fputs("jiuzhu: 内存不足\n", stderr);
         status = EXIT_INPUT;
     }
-    for (size_t i = 0; i < x.n; i++)
-        x.rows[i].applicant_name = x.names[i];
-    jz_regions *rg = NULL;
-    jz_paramset *ps = NULL;
-    if (!status)
-        status = cli_load_policy(cli_policy_dir(o->policy), &rg, &ps);
+    for (size_t i = 0; i < lc.n; i++)
+        lc.rows[i].applicant_name = lc.names[i];
     if (!status) {
-        jz_doc_list l = {.notice = x.notice,
+        jz_doc_list l = {.notice = kind == JZ_POSTING_NOTICE,
                          .village_code = o->village,
                          .from = o->date,
-                         .until = x.notice ? x.notice_until : JZ_DATE_NONE,
-                         .rows = x.rows,
-                         .n_rows = x.n};
-        place_names(rg, o->village, &l.county_name, &l.township_name, &l.village_name);
+                         .until = kind == JZ_POSTING_NOTICE ? lc.until : JZ_DATE_NONE,
+                         .rows = lc.rows,
+                         .n_rows = lc.n};
+        place_names(x->regions, o->village, &l.county_name, &l.township_name, &l.village_name);
         if (xlsx) {
             if (jz_doc_list_xlsx(&l, o->out, &err) != JZ_OK)
                 status = cli_fail(&err);
@@ -1091,10 +1192,8 @@ static int case_list_doc(jz_store *s, const opts *o)
             status = write_out(o, jz_doc_list_render(&l, f));
         }
     }
-    free(x.rows);
-    free(x.names);
-    jz_paramset_free(ps);
-    jz_regions_free(rg);
+    free(lc.rows);
+    free(lc.names);
     return status;
 }
 
@@ -1114,31 +1213,30 @@ int cmd_case(int argc, char **argv)
                      strcmp(sub, "list-doc") == 0;
     bool is_step = false;
     jz_case_action a = step_of(sub, &is_step);
-    if (!read_only && !is_step && strcmp(sub, "accept") != 0) {
+    if (!read_only && !is_step && strcmp(sub, "accept") != 0 && strcmp(sub, "open-due") != 0) {
         fprintf(stderr, "jiuzhu case: 未知步骤 %s\n", sub);
         usage(stderr);
         return EXIT_USAGE;
     }
-    jz_store *s = NULL;
-    jz_error err;
-    jz_error_clear(&err);
-    if (jz_store_open(o.db, read_only ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
-        return cli_fail(&err);
-    jz_store_set_actor(s, o.actor);
+    jz_ctx x;
+    if ((status = open_ctx(&o, read_only, &x)))
+        return status;
     if (strcmp(sub, "accept") == 0)
-        status = case_accept(s, &o);
+        status = case_accept(&x, &o);
+    else if (strcmp(sub, "open-due") == 0)
+        status = case_open_due(&x, &o);
     else if (is_step)
-        status = case_step_cmd(s, a, &o);
+        status = case_step_cmd(&x, a, &o);
     else if (strcmp(sub, "show") == 0)
-        status = case_show(s, &o);
+        status = case_show(&x, &o);
     else if (strcmp(sub, "list") == 0)
-        status = case_list_cmd(s, &o);
+        status = case_list_cmd(&x, &o);
     else if (strcmp(sub, "due") == 0)
-        status = case_due(s, &o);
+        status = case_due(&x, &o);
     else if (strcmp(sub, "document") == 0)
-        status = case_document(s, &o);
+        status = case_document(&x, &o);
     else
-        status = case_list_doc(s, &o);
-    jz_store_close(s);
+        status = case_list_doc(&x, &o);
+    close_ctx(&x);
     return status;
 }

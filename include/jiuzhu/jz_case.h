@@ -56,6 +56,8 @@ typedef enum jz_case_action {
     JZ_ACT_PUBLISH,
     JZ_ACT_HOME_VISIT,
     JZ_ACT_EXTEND,
+    JZ_ACT_ADVANCE,   /* 先行救助: temporary assistance paid before the decision (R-WF-8) */
+    JZ_ACT_APPLICANT, /* 变更申请人: another living member applies for the family (R-WF-6) */
     JZ_ACT_COUNT
 } jz_case_action;
 
@@ -70,6 +72,19 @@ typedef enum jz_extend_reason {
 } jz_extend_reason;
 
 typedef enum jz_decision { JZ_DECISION_NONE = 0, JZ_DECISION_APPROVED, JZ_DECISION_REFUSED } jz_decision;
+
+/* The kinds of temporary assistance paid in a case (R-WF-8): decided with
+ * the case (R-TMP-1, R-TMP-2), paid first while a 低保 or 特困 application
+ * is pending (R-TMP-4), or a small amount paid before the paperwork (seed
+ * 003 四(四)六, 小金额先行救助). */
+typedef enum jz_grant_kind {
+    JZ_GRANT_DECIDED = 0,
+    JZ_GRANT_PENDING, /* R-TMP-4 */
+    JZ_GRANT_SMALL,   /* 小金额先行 */
+    JZ_GRANT_KIND_COUNT
+} jz_grant_kind;
+extern const char *const jz_grant_kind_names[JZ_GRANT_KIND_COUNT]; /* decided, pending, small */
+extern const char *const jz_grant_kind_zh[JZ_GRANT_KIND_COUNT];
 
 /* English names (command line, JSON) and Chinese names (messages). */
 extern const char *const jz_case_state_names[JZ_CASE_STATE_COUNT];
@@ -116,6 +131,15 @@ typedef struct jz_case {
     int extended_days; /* after an extension */
     int notice_days;   /* 公示, calendar days */
     uint8_t programmes;        /* bits (1 << jz_unit_programme) applied for; 0 = all (R-ONE-1) */
+    /* R-WF-7: the decision differs from the engine's finding (a county's
+     * overall judgment, or a unit refused on what verification found): the
+     * written reason; "" when the decision follows the finding. */
+    char judgment[512];
+    /* A review opened as a task (R-REVIEW-1 due, R-DEATH-1 check): its
+     * legal deadline and what it is for; JZ_DATE_NONE and "" otherwise. */
+    jz_date due_by;
+    char task[96];
+    int record_version; /* the household record the opinion assessed */
 } jz_case;
 
 typedef enum jz_case_kind {
@@ -132,19 +156,34 @@ typedef enum jz_unit_programme {
     JZ_UNIT_RIGID_EXPENDITURE,
     JZ_UNIT_SINGLE_DIBAO,
     JZ_UNIT_TEKUN,
+    JZ_UNIT_TEMPORARY, /* 临时救助 (R-TMP-1, R-TMP-2): a one-time amount, not monthly */
     JZ_UNIT_PROGRAMME_COUNT
 } jz_unit_programme;
 extern const char *const jz_unit_programme_names[JZ_UNIT_PROGRAMME_COUNT];
 extern const char *const jz_unit_programme_zh[JZ_UNIT_PROGRAMME_COUNT];
 
+typedef enum jz_verdict { JZ_VERDICT_NONE = 0, JZ_VERDICT_APPROVED, JZ_VERDICT_REFUSED } jz_verdict;
+
 typedef struct jz_case_unit {
-    int member;        /* -1: the household; else the member's index */
-    char label[64];    /* 全户, or the member's name */
-    uint8_t programme; /* jz_unit_programme */
+    int member;                    /* -1: the household; else the member's index */
+    char member_id[JZ_IDNUM_BUF];  /* "" for the household */
+    char label[64];                /* 全户, or the member's name */
+    uint8_t programme;             /* jz_unit_programme */
     int persons;
-    jz_fen monthly;
+    jz_fen monthly; /* found: the monthly amount (0 for 低保边缘, 刚性支出, 临时救助) */
+    jz_fen once;    /* found, 临时救助: R-TMP-1's grant, or R-TMP-2's cap */
+    char rule[16];  /* 临时救助: "R-TMP-1" or "R-TMP-2"; "" otherwise */
+    /* The decision on this unit (R-WF-7, R-WF-8): */
+    uint8_t verdict;        /* jz_verdict */
+    jz_fen decided_monthly; /* approved: what is paid a month */
+    jz_fen decided_once;    /* approved 临时救助: the amount granted */
+    bool judged;            /* differs from the finding: refused, added or amount changed */
+    bool added;             /* not found by the engine: added by the county's judgment */
+    char reason[512];       /* refused or judged: the written reason */
 } jz_case_unit;
-#define JZ_CASE_UNITS_MAX (1 + JZ_MAX_MEMBERS)
+/* The household, each member's own unit (特困, 单人保) and each member's
+ * temporary assistance. */
+#define JZ_CASE_UNITS_MAX (1 + 2 * JZ_MAX_MEMBERS)
 
 /* A reason of the preliminary opinion, from the trace: a rule that decided
  * the outcome, what was found and the rule's source. */
@@ -188,6 +227,9 @@ typedef struct jz_enrolment {
     jz_date death_check_due;  /* R-DEATH-1, JZ_DATE_NONE if none */
     jz_fen to_recover;        /* R-REPORT-1: paid unduly, to recover */
     char stop_reason[64];
+    char member_id[JZ_IDNUM_BUF]; /* the unit's person ("" for the household) */
+    bool judged;                  /* approved by a county's judgment (R-WF-7) */
+    char origin[64];              /* "" from a case; "import" for a recipient brought in */
 } jz_enrolment;
 
 /* R-REVIEW-1: every 6 months when the household has unstable income or a
@@ -204,7 +246,40 @@ typedef struct jz_case_step {
     jz_date on;
     char actor[64];
     char note[512];
+    /* R-WF-1/2: a step done after its deadline is flagged, not refused. */
+    jz_date deadline; /* the deadline it was late for, JZ_DATE_NONE if on time */
+    int late_days;    /* working days after it */
 } jz_case_step;
+
+/* A discrepancy 信息核对 found between the household record and another
+ * department's data already imported (R-WF-1, seed 001 三(三)). */
+typedef struct jz_case_finding {
+    char member_id[JZ_IDNUM_BUF];
+    char name[64];
+    uint8_t dept;    /* jz_dept */
+    int64_t row;     /* the department row (feed_rows), 0 if none */
+    jz_date on;      /* the row's date */
+    char rule[16];   /* the rule the difference bears on, e.g. "R-AST-2" */
+    char text[768];  /* Chinese: what the record says and what the department says */
+} jz_case_finding;
+#define JZ_CASE_FINDINGS_MAX 64
+
+/* Temporary assistance granted in a case (R-WF-8). */
+typedef struct jz_grant {
+    int64_t id;
+    char county[7];
+    char region[13];
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    int64_t case_id;
+    char member_id[JZ_IDNUM_BUF]; /* "" for the household */
+    char name[64];
+    uint8_t kind;    /* jz_grant_kind */
+    char rule[16];   /* R-TMP-1, R-TMP-2, R-TMP-4, or R-TMP-3 (small amounts first) */
+    jz_fen amount;
+    jz_date on;
+    char note[512];
+    char beyond_cap[256]; /* above temporary.cap_months: the 一事一议 that allowed it */
+} jz_grant;
 
 /*
  * Whether `action` may happen on case c on date `on`.  JZ_OK, or JZ_EINPUT
@@ -222,10 +297,64 @@ typedef struct jz_case_input {
     bool home_visit;       /* investigate: the investigation went into the home */
     uint8_t decision;      /* decide: JZ_DECISION_APPROVED or JZ_DECISION_REFUSED */
     size_t opinion_units;  /* decide: units found by the preliminary opinion */
+    size_t approved_units; /* decide, approved: units approved (jz_case_decide_units) */
+    const char *judgment;  /* decide: R-WF-7's written reason where the decision differs from the
+                              finding ("" or NULL: none) */
     jz_date first_month;   /* decide, approved: a day of the first month paid
                               (JZ_DATE_NONE: the month after the decision) */
     uint8_t extend_reason; /* extend: jz_extend_reason */
+    const char *applicant_id;   /* applicant: the new applicant (a living member) */
+    const char *applicant_name;
 } jz_case_input;
+
+/* ---- the decision on each unit (R-WF-7, R-WF-8, seed 001 四(一)) --------------- */
+
+/* What the county decides about one unit, beyond approving what was found:
+ * refuse it, set its monthly amount (or add a unit the engine did not find),
+ * or set a temporary grant's amount. */
+typedef enum jz_choice_kind {
+    JZ_CHOICE_REFUSE = 0,
+    JZ_CHOICE_SET,       /* monthly amount of a programme unit (added if not found) */
+    JZ_CHOICE_TEMPORARY  /* one-time amount of the member's temporary assistance */
+} jz_choice_kind;
+
+typedef struct jz_unit_choice {
+    uint8_t kind;   /* jz_choice_kind */
+    int member;     /* -1: the household; else the member's index */
+    int programme;  /* jz_unit_programme; -1 with REFUSE: every unit of the member */
+    jz_fen amount;  /* SET: monthly; TEMPORARY: the one-time amount */
+} jz_unit_choice;
+
+typedef struct jz_decide_input {
+    uint8_t decision;                 /* JZ_DECISION_APPROVED or _REFUSED */
+    const jz_unit_choice *choices;    /* approved decisions only */
+    size_t n_choices;
+    const char *reason;               /* the written reason (R-WF-7), "" if none */
+    bool township_confirms;           /* the case's confirming power lies with the township */
+    bool county;                      /* the county made this decision */
+    const jz_household *h;            /* the household as decided (labels of added units) */
+    jz_fen tmp_cap;                   /* temporary.cap_months × S (R-TMP-2) */
+    jz_fen tmp1_min;                  /* one month of the rural standard (R-TMP-1's floor) */
+    const jz_fen *advanced;           /* per member index: temporary assistance paid first in
+                                         the case (R-TMP-4, small amounts); may be NULL */
+    const char *beyond_cap;           /* the 一事一议 allowing more than tmp_cap, or "" */
+} jz_decide_input;
+
+/*
+ * Decides the units u[0..*nu) the opinion found: the verdict and amounts of
+ * each, and units added by the county's judgment (appended; *nu grows, at
+ * most JZ_CASE_UNITS_MAX).  A refusal refuses every unit.  An approval
+ * approves every unit not refused at the amount found, except R-TMP-2's
+ * temporary assistance, whose amount the caseworker sets (up to the cap, less
+ * what was paid first; more only with beyond_cap).  A decision that differs
+ * from the finding (a found unit refused, a unit added, an amount changed)
+ * is `judged`: it needs a written reason and, where the township confirms,
+ * a county decision (R-WF-7); *judged says whether it is.  *approved gets the
+ * units approved.  On error (JZ_EINPUT, Chinese reason naming the unit) the
+ * units are unchanged.
+ */
+jz_err jz_case_decide_units(jz_case_unit *u, size_t *nu, const jz_decide_input *in, bool *judged,
+                            size_t *approved, jz_error *err);
 
 /* Checks (jz_case_check) and applies `action` on `on` to case c: the new
  * state and dates.  An objection (R-WF-4) sends the case back to

@@ -32,6 +32,7 @@ typedef struct jz_doc_unit {
     const char *programme; /* Chinese: 低保, 支出型低保, 低保边缘, 刚性支出困难, 单人保, 特困供养 */
     int members;           /* persons in the unit */
     jz_fen monthly;        /* monthly amount (0 where the programme pays none) */
+    jz_fen once;           /* a one-time amount (临时救助), 0 otherwise */
 } jz_doc_unit;
 
 /* One reason of a refusal, from the engine's trace. */
@@ -40,6 +41,16 @@ typedef struct jz_doc_reason {
     const char *text;   /* Chinese: what was found, with the numbers */
     const char *source; /* the rule's source: seed 文号 and clause, or the national text */
 } jz_doc_reason;
+
+/* A unit the decision refuses while approving others (R-WF-7), with the
+ * county's written reason and the rules it bears on. */
+typedef struct jz_doc_refusal {
+    const char *label;     /* "全户" or the person's name */
+    const char *programme; /* Chinese */
+    const char *reason;    /* the county's written reason */
+    const jz_doc_reason *rules;
+    size_t n_rules;
+} jz_doc_refusal;
 
 typedef struct jz_doc_decision {
     int64_t case_id;
@@ -58,13 +69,24 @@ typedef struct jz_doc_decision {
     const jz_doc_reason *reasons; /* refused only */
     size_t n_reasons;
     const char *note; /* the decision's note, "" if none */
+    /* Approved decisions that refuse some units (R-WF-7), and the
+     * programmes the assessment did not find, with the rules that failed
+     * (R-ONE-1: every programme was assessed; a refusal gives reasons). */
+    const jz_doc_refusal *refused;
+    size_t n_refused;
+    const jz_doc_reason *not_found;
+    size_t n_not_found;
+    const char *judgment; /* R-WF-7: the county's overall judgment, "" if none */
 } jz_doc_decision;
 
 /* One row of a 公示 or 公布 list: R-PUB-1, and nothing else. */
 typedef struct jz_doc_list_row {
-    const char *applicant_name;
-    int members;
-    jz_fen monthly; /* total monthly amount of the case (proposed, for 公示) */
+    const char *applicant_name; /* the applicant, or the person of a unit of his own */
+    int members;                /* persons the unit supports */
+    jz_fen monthly;             /* monthly amount of the unit (proposed, for 公示) */
+    bool no_cash;               /* the programme pays no money (低保边缘, 刚性支出) */
+    int64_t group;              /* rows of one household share it (0: a household of its own);
+                                   used for the total, never shown */
 } jz_doc_list_row;
 
 typedef struct jz_doc_list {

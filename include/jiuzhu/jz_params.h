@@ -96,6 +96,8 @@ typedef enum jz_param_id {
     JZ_P_WORKFLOW_TOWNSHIP_DAYS,
     JZ_P_WORKFLOW_EXTENDED_DAYS,
     JZ_P_WORKFLOW_NOTICE_DAYS,
+    JZ_P_WORKFLOW_REVIEW_LEAD_DAYS,
+    JZ_P_TEMPORARY_SMALL_FIRST_MONTHS,
     JZ_P_MONITOR_MEDICAL_THRESHOLD,
     JZ_P_MONITOR_MEDICAL_WINDOW_MONTHS,
     JZ_P_MONITOR_MEDICAL_INCOME_SHARE,
@@ -169,6 +171,8 @@ typedef struct jz_policy {
     int wf_township_days;
     int wf_extended_days;
     int wf_notice_days;
+    int wf_review_lead_days;     /* a review case opens this many days before it is due */
+    int tmp_small_first_months;  /* 小金额先行救助: at most this many months of S */
     jz_fen mon_medical_threshold;    /* out-of-pocket costs in the window */
     int mon_medical_window_months;
     jz_ratio mon_medical_income_share; /* ... or this share of the household's income */

@@ -33,7 +33,7 @@ enum {
 };
 
 /* The schema version this build writes; older files are migrated on open. */
-#define JZ_STORE_SCHEMA_VERSION 3
+#define JZ_STORE_SCHEMA_VERSION 4
 
 /* Opens (or with JZ_STORE_CREATE creates) the store at `where`: a file path
  * (SQLite).  An existing store of an older schema is upgraded in place. */
@@ -136,10 +136,12 @@ typedef struct jz_stat_row {
     jz_fen tekun_monthly;
     int64_t single; /* single_dibao persons */
     jz_fen single_monthly;
+    int64_t stale; /* households whose record changed after this determination */
 } jz_stat_row;
 
 /* Calls fn for each (region at `level`, category) of the latest
- * determinations of households under region_prefix, ordered by region. */
+ * determinations of households under region_prefix, ordered by region;
+ * households never assessed come as category JZ_CAT_COUNT. */
 jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
                       void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
 
@@ -173,6 +175,71 @@ jz_err jz_store_case_list(jz_store *s, const char *region_prefix, bool open_only
                           void (*fn)(const jz_case *c, void *arg), void *arg, jz_error *err);
 jz_err jz_store_case_steps(jz_store *s, int64_t id, void (*fn)(const jz_case_step *st, void *arg),
                            void *arg, jz_error *err);
+
+/* The units of a case as decided (verdicts, amounts, units added by a
+ * county's judgment), replacing those of the opinion; audited with the
+ * units before and after. */
+jz_err jz_store_case_set_units(jz_store *s, const jz_case *c, const jz_case_unit *u, size_t nu,
+                               jz_error *err);
+/* What 信息核对 found (replacing earlier findings of the case); audited. */
+jz_err jz_store_case_set_findings(jz_store *s, const jz_case *c, const jz_case_finding *f,
+                                  size_t nf, jz_error *err);
+jz_err jz_store_case_findings(jz_store *s, int64_t id, jz_case_finding *f, size_t cap, size_t *n,
+                              jz_error *err);
+
+/* One row of a 公示 (kind 0) or 公布 (kind 1) list as it was posted in the
+ * case's village: R-PUB-1's three columns, and where it belongs. */
+enum { JZ_POSTING_NOTICE = 0, JZ_POSTING_PUBLISH = 1 };
+typedef struct jz_posting_row {
+    int64_t case_id;
+    int kind;
+    int round;        /* 公示: 1, then 2 after an objection (R-WF-4); 公布: 1 */
+    jz_date posted_on;
+    jz_date until;    /* 公示: the last day; 公布: JZ_DATE_NONE */
+    char name[64];    /* the applicant, or the person of a unit of his own */
+    int persons;      /* persons supported by the unit */
+    jz_fen amount;    /* monthly amount (公示: proposed) */
+    bool cash;        /* false: the programme pays no money (低保边缘, 刚性支出), or 公示 of
+                         an opinion that found nothing (拟不予认定) */
+} jz_posting_row;
+/* Records the rows of case c posted on a date, in the caller's transaction. */
+jz_err jz_store_posting_put(jz_store *s, const jz_case *c, int kind, int round, jz_date posted_on,
+                            jz_date until, const jz_posting_row *rows, size_t n, jz_error *err);
+/* The rows posted in a village: of one kind (-1 = both), on one date
+ * (JZ_DATE_NONE = every date), in posting order. */
+jz_err jz_store_posting_list(jz_store *s, const char *village, int kind, jz_date on,
+                             void (*fn)(const jz_posting_row *row, void *arg), void *arg,
+                             jz_error *err);
+
+/* Temporary assistance granted in a case (R-WF-8), in the caller's
+ * transaction; audited. */
+jz_err jz_store_grant_put(jz_store *s, jz_grant *g, jz_error *err);
+/* Grants under region_prefix, of one household if household_id, of one
+ * case if case_id != 0. */
+jz_err jz_store_grant_list(jz_store *s, const char *region_prefix, const char *household_id,
+                           int64_t case_id, void (*fn)(const jz_grant *g, void *arg), void *arg,
+                           jz_error *err);
+
+/* ---- versions of a household record ------------------------------------------- */
+
+/* The household's record version now, and the version its stored
+ * determination was computed from (0: never assessed).  The key may be a
+ * member's ID number; household_id (may be NULL) gets the household's ID. */
+jz_err jz_store_record_version(jz_store *s, const char *household_or_person, int *current,
+                               int *assessed, char household_id[JZ_HOUSEHOLD_ID_MAX],
+                               jz_error *err);
+/* Every earlier version of a household's record, oldest first. */
+typedef struct jz_record_version {
+    int version;
+    const char *record;
+    const char *source;
+    const char *updated_at;  /* when that version was written */
+    const char *replaced_at; /* when the next one replaced it */
+    const char *replaced_by; /* who wrote the next one */
+} jz_record_version;
+jz_err jz_store_record_history(jz_store *s, const char *household_id,
+                               void (*fn)(const jz_record_version *v, void *arg), void *arg,
+                               jz_error *err);
 
 /* ---- staff and their close relatives (R-WF-5) -------------------------------- */
 

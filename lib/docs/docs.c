@@ -551,6 +551,12 @@ static const char *unit_cell(const void *ctx, size_t r, size_t c, char *tmp, siz
         snprintf(tmp, n, "%d", u->members);
         return tmp;
     default:
+        if (u->once > 0) {
+            char m[JZ_MONEY_BUF];
+            jz_money_format(u->once, m, sizeof m);
+            snprintf(tmp, n, "一次性 %s", m);
+            return tmp;
+        }
         if (u->monthly == 0)
             return NO_CASH;
         jz_money_format(u->monthly, tmp, n);
@@ -615,16 +621,12 @@ static void decision_units(sbuf *b, jz_doc_format f, const jz_doc_decision *d)
     }
 }
 
-static void decision_reasons(sbuf *b, jz_doc_format f, const jz_doc_decision *d)
+static void reason_list(sbuf *b, jz_doc_format f, const jz_doc_reason *rs, size_t n)
 {
-    if (d->n_reasons == 0) {
-        para(b, f, "（未列明理由）");
-        return;
-    }
     if (f == JZ_DOC_HTML)
         sb_add(b, "<ol class=\"reasons\">\n");
-    for (size_t i = 0; i < d->n_reasons; i++) {
-        const jz_doc_reason *r = &d->reasons[i];
+    for (size_t i = 0; i < n; i++) {
+        const jz_doc_reason *r = &rs[i];
 
         if (f == JZ_DOC_HTML) {
             sb_add(b, "<li>");
@@ -645,6 +647,41 @@ static void decision_reasons(sbuf *b, jz_doc_format f, const jz_doc_decision *d)
         }
     }
     sb_add(b, f == JZ_DOC_HTML ? "</ol>\n" : "\n");
+}
+
+static void decision_reasons(sbuf *b, jz_doc_format f, const jz_doc_decision *d)
+{
+    if (d->n_reasons == 0) {
+        para(b, f, "（未列明理由）");
+        return;
+    }
+    reason_list(b, f, d->reasons, d->n_reasons);
+}
+
+/* An approval that refuses some units: each with its reason and rules; and
+ * the programmes not found, with the rules that failed (R-WF-7, R-ONE-1). */
+static void decision_refusals(sbuf *b, jz_doc_format f, const jz_doc_decision *d)
+{
+    if (d->n_refused > 0) {
+        para(b, f, "以下申请事项不予批准：");
+        for (size_t i = 0; i < d->n_refused; i++) {
+            const jz_doc_refusal *r = &d->refused[i];
+            para_open(b, f);
+            sb_printf(b, "%zu. ", i + 1);
+            sb_out(b, f, str(r->label));
+            sb_add(b, " ");
+            sb_out(b, f, str(r->programme));
+            sb_add(b, "：不予批准。理由：");
+            sb_out(b, f, str(r->reason)[0] ? r->reason : "（未列明理由）");
+            para_close(b, f);
+            if (r->n_rules > 0)
+                reason_list(b, f, r->rules, r->n_rules);
+        }
+    }
+    if (d->n_not_found > 0) {
+        para(b, f, "经审核，你家不符合以下救助项目的条件：");
+        reason_list(b, f, d->not_found, d->n_not_found);
+    }
 }
 
 char *jz_doc_decision_render(const jz_doc_decision *d, jz_doc_format f)
@@ -672,7 +709,10 @@ char *jz_doc_decision_render(const jz_doc_decision *d, jz_doc_format f)
     } else {
         sb_add(&b, "你家提出的社会救助申请已受理。");
     }
-    if (d->approved)
+    if (d->approved && d->n_refused + d->n_not_found > 0)
+        sb_add(&b, "经家庭经济状况调查、信息核对、乡镇人民政府（街道办事处）初审和公示，"
+                   "本局审核确认，决定给予以下救助，其余申请事项不予批准。具体如下：");
+    else if (d->approved)
         sb_add(&b, "经家庭经济状况调查、信息核对、乡镇人民政府（街道办事处）初审和公示，"
                    "本局审核确认，决定给予救助。具体如下：");
     else
@@ -681,10 +721,18 @@ char *jz_doc_decision_render(const jz_doc_decision *d, jz_doc_format f)
     para_close(&b, f);
 
     decision_facts(&b, f, d);
-    if (d->approved)
+    if (d->approved) {
         decision_units(&b, f, d);
-    else
+        decision_refusals(&b, f, d);
+    } else {
         decision_reasons(&b, f, d);
+    }
+    if (str(d->judgment)[0] != '\0') {
+        para_open(&b, f);
+        sb_add(&b, "县级民政部门综合判断（与乡镇初审认定不一致之处的理由）：");
+        sb_out(&b, f, d->judgment);
+        para_close(&b, f);
+    }
 
     if (str(d->note)[0] != '\0') {
         para_open(&b, f);
@@ -692,7 +740,7 @@ char *jz_doc_decision_render(const jz_doc_decision *d, jz_doc_format f)
         sb_out(&b, f, d->note);
         para_close(&b, f);
     }
-    if (!d->approved)
+    if (!d->approved || d->n_refused + d->n_not_found > 0)
         para(&b, f, APPEAL);
 
     signature(&b, f, d->county_name, d->decided_on);
@@ -705,7 +753,7 @@ char *jz_doc_decision_render(const jz_doc_decision *d, jz_doc_format f)
  * ------------------------------------------------------------------------- */
 
 /* R-PUB-1: these four columns and nothing else (seed 001 四(五)). */
-static const char *const LIST_HEADS[] = {"序号", "申请人姓名", "家庭人口（人）",
+static const char *const LIST_HEADS[] = {"序号", "申请人姓名", "保障人数（人）",
                                          "月保障金额（元）"};
 static const bool LIST_RIGHT[] = {true, false, true, true};
 
@@ -723,9 +771,24 @@ static const char *row_cell(const void *ctx, size_t r, size_t c, char *tmp, size
         snprintf(tmp, n, "%d", row->members);
         return tmp;
     default:
+        if (row->no_cash)
+            return NO_CASH;
         jz_money_format(row->monthly, tmp, n);
         return tmp;
     }
+}
+
+/* Households on a list: rows of one group count once. */
+static size_t list_households(const jz_doc_list *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_rows; i++) {
+        bool seen = false;
+        for (size_t k = 0; l->rows[i].group && k < i && !seen; k++)
+            seen = l->rows[k].group == l->rows[i].group;
+        n += !seen;
+    }
+    return n;
 }
 
 /* The list's totals; false when the sum of amounts overflows (which amounts
@@ -736,7 +799,7 @@ static bool list_totals(const jz_doc_list *l, int64_t *members, jz_fen *fen)
     *fen = 0;
     for (size_t i = 0; i < l->n_rows; i++) {
         *members += l->rows[i].members;
-        if (!jz_money_add(*fen, l->rows[i].monthly, fen))
+        if (!l->rows[i].no_cash && !jz_money_add(*fen, l->rows[i].monthly, fen))
             return false;
     }
     return true;
@@ -846,7 +909,7 @@ static char *list_csv(const jz_doc_list *l)
         sb_printf(&b, "%zu,", i + 1);
         csv_field(&b, r->applicant_name, true);
         jz_money_format(r->monthly, money, sizeof money);
-        sb_printf(&b, ",%d,%s\r\n", r->members, money);
+        sb_printf(&b, ",%d,%s\r\n", r->members, r->no_cash ? NO_CASH : money);
     }
     return sb_finish(&b);
 }
@@ -870,7 +933,7 @@ char *jz_doc_list_render(const jz_doc_list *l, jz_doc_format f)
     list_title(&title, l);
     list_dateline(&line, l);
     list_intro(&intro, l);
-    list_total(&total, l->n_rows, members, fen);
+    list_total(&total, list_households(l), members, fen);
     if (title.failed || line.failed || intro.failed || total.failed) {
         b.failed = true;
     } else {
@@ -954,7 +1017,8 @@ static lxw_error xlsx_sheet(lxw_workbook *wb, const jz_doc_list *l, const char *
         /* Fen to yuan as a double only at this last step, for the cell; the
          * shown value is exact because "0.00" rounds to the nearest fen. */
         if (rc == LXW_NO_ERROR)
-            rc = worksheet_write_number(ws, row, 3, (double)r->monthly / 100.0, money);
+            rc = r->no_cash ? worksheet_write_string(ws, row, 3, NO_CASH, NULL)
+                            : worksheet_write_number(ws, row, 3, (double)r->monthly / 100.0, money);
     }
     free(name.p);
 
@@ -997,7 +1061,7 @@ jz_err jz_doc_list_xlsx(const jz_doc_list *l, const char *path, jz_error *err)
         ret = jz_error_set(err, JZ_ENOMEM, NULL, path, "内存不足，无法生成 Excel 文件");
         goto done;
     }
-    snprintf(label, sizeof label, "%zu 户", l->n_rows);
+    snprintf(label, sizeof label, "%zu 户", list_households(l));
 
     /* libxlsxwriter writes the file only in workbook_close; that is where a
      * missing directory or a read-only disk shows up. */

@@ -23,18 +23,24 @@ const char *const jz_case_state_zh[JZ_CASE_STATE_COUNT] = {
     "已作出决定，待公布或送达通知",   "已办结"};
 const char *const jz_case_action_names[JZ_ACT_COUNT] = {
     "accept",  "investigate", "verify",  "preliminary", "notice", "object",
-    "confirm", "decide",      "publish", "home-visit",  "extend"};
+    "confirm", "decide",      "publish", "home-visit",  "extend", "advance", "applicant"};
 const char *const jz_case_action_zh[JZ_ACT_COUNT] = {
-    "受理",         "启动家庭经济状况调查", "信息核对", "乡镇初审", "公示",    "公示异议",
-    "县级审核确认", "作出决定",             "公布",     "入户调查", "延长期限"};
+    "受理",         "启动家庭经济状况调查", "信息核对", "乡镇初审", "公示",     "公示异议",
+    "县级审核确认", "作出决定",             "公布",     "入户调查", "延长期限", "先行救助",
+    "变更申请人"};
+const char *const jz_grant_kind_names[JZ_GRANT_KIND_COUNT] = {"decided", "pending", "small"};
+const char *const jz_grant_kind_zh[JZ_GRANT_KIND_COUNT] = {
+    "临时救助", "审核期间先行发放的临时救助", "小金额先行救助"};
 const char *const jz_extend_reason_names[JZ_EXT_COUNT] = {"", "objection", "separated",
                                                           "elsewhere", "hard-investigation"};
 const char *const jz_extend_reason_zh[JZ_EXT_COUNT] = {"", "公示有异议", "人户分离", "异地申办",
                                                        "家庭经济状况调查难度较大"};
 const char *const jz_unit_programme_names[JZ_UNIT_PROGRAMME_COUNT] = {
-    "dibao", "dibao_expenditure", "marginal", "rigid_expenditure", "single_dibao", "tekun"};
+    "dibao",        "dibao_expenditure", "marginal", "rigid_expenditure",
+    "single_dibao", "tekun",             "temporary"};
 const char *const jz_unit_programme_zh[JZ_UNIT_PROGRAMME_COUNT] = {
-    "最低生活保障", "支出型贫困低保", "低保边缘家庭", "刚性支出困难家庭", "单人保", "特困人员供养"};
+    "最低生活保障", "支出型贫困低保", "低保边缘家庭", "刚性支出困难家庭",
+    "单人保",       "特困人员供养",   "临时救助"};
 
 __attribute__((format(printf, 3, 4))) static jz_err refuse(jz_error *err, jz_case_action a,
                                                            const char *fmt, ...)
@@ -131,6 +137,13 @@ jz_err jz_case_check(const jz_case *c, jz_case_action a, jz_date on, jz_error *e
             return refuse(err, a, "县级已审核确认，入户调查应在审核确认之前（当前：%s）",
                           jz_case_state_zh[c->state]);
         return JZ_OK;
+    case JZ_ACT_APPLICANT:
+        return JZ_OK;
+    case JZ_ACT_ADVANCE:
+        if (c->state >= JZ_CASE_DECIDED)
+            return refuse(err, a, "本案已作出决定，临时救助应在决定中确定（当前：%s）",
+                          jz_case_state_zh[c->state]);
+        return JZ_OK;
     case JZ_ACT_EXTEND:
         if (c->state >= JZ_CASE_DECIDED)
             return refuse(err, a, "本案已作出决定，办理期限不再延长");
@@ -188,12 +201,17 @@ jz_err jz_case_apply(jz_case *c, jz_case_action a, jz_date on, const jz_case_inp
         uint8_t d = in ? in->decision : JZ_DECISION_NONE;
         if (d != JZ_DECISION_APPROVED && d != JZ_DECISION_REFUSED)
             return refuse(err, a, "须决定批准或不予批准");
-        if (d == JZ_DECISION_APPROVED && in->opinion_units == 0)
-            return refuse(err, a,
-                          "乡镇初审认定不符合任何救助项目，不能批准；如认定有误，"
-                          "请更正户记录并退回重新调查");
-        if (d == JZ_DECISION_REFUSED && in->opinion_units > 0 && !note[0])
-            return refuse(err, a, "初审认定符合条件而不予批准的，须写明理由（--note）");
+        const char *why = in->judgment && in->judgment[0] ? in->judgment : note;
+        if (d == JZ_DECISION_APPROVED && in->approved_units == 0)
+            return refuse(err, a, "%s",
+                          in->opinion_units == 0
+                              ? "乡镇初审认定不符合任何救助项目，不能批准；如认定有误，请更正户记录"
+                                "并退回重新调查，或由县级民政部门综合判断（--judgment 写明理由，"
+                                "--unit 确定救助项目和金额，R-WF-7）"
+                              : "没有批准任何救助项目；全部不予批准请用 --refuse");
+        if (d == JZ_DECISION_REFUSED && in->opinion_units > 0 && !why[0])
+            return refuse(err, a, "初审认定符合条件而不予批准的，须写明理由（--judgment 或 --note）");
+        snprintf(n.judgment, sizeof n.judgment, "%s", in->judgment ? in->judgment : "");
         n.state = JZ_CASE_DECIDED;
         n.decided_on = on;
         n.decision = d;
@@ -217,6 +235,19 @@ jz_err jz_case_apply(jz_case *c, jz_case_action a, jz_date on, const jz_case_inp
         if (!note[0])
             return refuse(err, a, "须记录入户调查的情况（--note）");
         n.home_visited = true;
+        break;
+    case JZ_ACT_ADVANCE:
+        if (!note[0])
+            return refuse(err, a, "须记录先行救助的原因和困难情况（--note）");
+        break;
+    case JZ_ACT_APPLICANT:
+        if (!note[0])
+            return refuse(err, a, "须记录变更申请人的原因（--note）");
+        if (!in || !in->applicant_id || !in->applicant_id[0])
+            return refuse(err, a, "须指定新的申请人（--applicant）");
+        snprintf(n.applicant_id, sizeof n.applicant_id, "%s", in->applicant_id);
+        snprintf(n.applicant_name, sizeof n.applicant_name, "%s",
+                 in->applicant_name ? in->applicant_name : "");
         break;
     case JZ_ACT_EXTEND:
         if (!in || in->extend_reason <= JZ_EXT_NONE || in->extend_reason >= JZ_EXT_COUNT)
@@ -245,9 +276,14 @@ jz_err jz_case_deadlines(const jz_case *c, const jz_calendar *cal, jz_date *step
     jz_err rc = JZ_OK;
     if (c->state == JZ_CASE_CLOSED)
         goto done;
-    if (c->state < JZ_CASE_DECIDED &&
-        (rc = jz_calendar_add(cal, c->accepted_on, jz_case_days(c), overall_due, err)))
+    if (c->state < JZ_CASE_DECIDED && c->due_by) {
+        /* A review opened as a task: its legal deadline (R-REVIEW-1's due
+         * date, or R-DEATH-1's three months). */
+        *overall_due = c->due_by;
+    } else if (c->state < JZ_CASE_DECIDED &&
+               (rc = jz_calendar_add(cal, c->accepted_on, jz_case_days(c), overall_due, err))) {
         return rc;
+    }
     switch (c->state) {
     case JZ_CASE_ACCEPTED:
         label = "启动家庭经济状况调查";
@@ -352,20 +388,27 @@ char *jz_case_json(const jz_case *c)
         if (c->programmes & (1u << k))
             json_array_append_new(progs, json_string(jz_unit_programme_names[k]));
     json_object_set_new(o, "programmes", progs);
+    json_object_set_new(o, "judgment", c->judgment[0] ? json_string(c->judgment) : json_null());
+    put_date(o, "due_by", c->due_by);
+    json_object_set_new(o, "task", c->task[0] ? json_string(c->task) : json_null());
+    json_object_set_new(o, "record_version", json_integer(c->record_version));
     char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     return s;
 }
 
-static void unit(jz_case_unit *u, int member, const char *label, jz_unit_programme p, int persons,
-                 jz_fen monthly)
+static jz_case_unit *unit(jz_case_unit *u, const jz_household *h, int member, const char *label,
+                          jz_unit_programme p, int persons, jz_fen monthly)
 {
     memset(u, 0, sizeof *u);
     u->member = member;
+    if (member >= 0)
+        snprintf(u->member_id, sizeof u->member_id, "%s", h->members[member].id);
     snprintf(u->label, sizeof u->label, "%s", label ? label : "");
     u->programme = (uint8_t)p;
     u->persons = persons;
     u->monthly = monthly;
+    return u;
 }
 
 size_t jz_case_units(const jz_household *h, const jz_result *r, jz_case_unit *out)
@@ -375,7 +418,7 @@ size_t jz_case_units(const jz_household *h, const jz_result *r, jz_case_unit *ou
         JZ_UNIT_PROGRAMME_COUNT, JZ_UNIT_DIBAO, JZ_UNIT_DIBAO_EXPENDITURE, JZ_UNIT_MARGINAL,
         JZ_UNIT_RIGID_EXPENDITURE};
     if (r->category > JZ_CAT_NONE && r->category < JZ_CAT_COUNT)
-        unit(&out[n++], -1, "全户", by_category[r->category], r->counted_members,
+        unit(&out[n++], h, -1, "全户", by_category[r->category], r->counted_members,
              r->category == JZ_CAT_DIBAO || r->category == JZ_CAT_DIBAO_EXPENDITURE
                  ? r->monthly_amount
                  : 0);
@@ -383,9 +426,20 @@ size_t jz_case_units(const jz_household *h, const jz_result *r, jz_case_unit *ou
         const jz_person_result *p = &r->persons[i];
         const char *name = h->members[i].name ? h->members[i].name : h->members[i].id;
         if (p->categories & JZ_PCAT_TEKUN)
-            unit(&out[n++], (int)i, name, JZ_UNIT_TEKUN, 1, p->monthly_amount);
+            unit(&out[n++], h, (int)i, name, JZ_UNIT_TEKUN, 1, p->monthly_amount);
         else if (p->categories & JZ_PCAT_SINGLE_DIBAO)
-            unit(&out[n++], (int)i, name, JZ_UNIT_SINGLE_DIBAO, 1, p->monthly_amount);
+            unit(&out[n++], h, (int)i, name, JZ_UNIT_SINGLE_DIBAO, 1, p->monthly_amount);
+    }
+    /* Temporary assistance (R-TMP-1's grant, R-TMP-2 up to its cap): decided
+     * in the same case (R-WF-8), a one-time amount per member. */
+    for (uint32_t i = 0; i < r->n_persons && i < h->n_members && n < JZ_CASE_UNITS_MAX; i++) {
+        const jz_person_result *p = &r->persons[i];
+        if (!p->tmp_rule)
+            continue;
+        const char *name = h->members[i].name ? h->members[i].name : h->members[i].id;
+        jz_case_unit *x = unit(&out[n++], h, (int)i, name, JZ_UNIT_TEMPORARY, 1, 0);
+        x->once = p->tmp_amount;
+        snprintf(x->rule, sizeof x->rule, "%s", jz_rule_ids[p->tmp_rule - 1]);
     }
     return n;
 }
@@ -481,6 +535,9 @@ char *jz_enrolment_json(const jz_enrolment *e)
     put_date(o, "death_check_due", e->death_check_due);
     json_object_set_new(o, "to_recover", json_string(r));
     json_object_set_new(o, "stop_reason", json_string(e->stop_reason));
+    json_object_set_new(o, "member_id", json_string(e->member_id));
+    json_object_set_new(o, "judged", json_boolean(e->judged));
+    json_object_set_new(o, "origin", json_string(e->origin));
     char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     return s;

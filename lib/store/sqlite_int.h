@@ -20,8 +20,8 @@ typedef struct sq {
     int version;
     int in_tx;
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
-        *insert_member, *owner, *delete_det, *insert_det, *delete_persons, *insert_person,
-        *insert_pv, *old_record, *feed_insert, *feed_match, *alert_insert;
+        *insert_member, *owner, *insert_det, *insert_person,
+        *insert_pv, *old_record, *keep_record, *feed_insert, *feed_match, *alert_insert;
     /* param_values ids of the current run, by county and date */
     struct {
         int64_t run;
@@ -124,5 +124,20 @@ jz_err jz__sq_alert_steps(void *impl, int64_t alert,
                           jz_error *err);
 jz_err jz__sq_feed_person(void *impl, const char *id_number,
                           void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err);
+
+jz_err jz__sq_case_set_units(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
+                             jz_error *err);
+jz_err jz__sq_case_set_findings(void *impl, const jz_case *c, const jz_case_finding *f, size_t nf,
+                                jz_error *err);
+jz_err jz__sq_case_findings(void *impl, int64_t id, jz_case_finding *f, size_t cap, size_t *n,
+                            jz_error *err);
+jz_err jz__sq_posting_put(void *impl, const jz_case *c, int kind, int round, jz_date posted_on,
+                          jz_date until, const jz_posting_row *rows, size_t n, jz_error *err);
+jz_err jz__sq_posting_list(void *impl, const char *village, int kind, jz_date on,
+                           void (*fn)(const jz_posting_row *row, void *arg), void *arg,
+                           jz_error *err);
+jz_err jz__sq_grant_put(void *impl, jz_grant *g, jz_error *err);
+jz_err jz__sq_grant_list(void *impl, const char *prefix, const char *household_id, int64_t case_id,
+                         void (*fn)(const jz_grant *g, void *arg), void *arg, jz_error *err);
 
 #endif

@@ -249,7 +249,12 @@ void jz__sq_batch_reset(sq *q)
     " township_confirms, staff_relative, home_visited, extended, decision, objections,"       \
     " accepted_on, investigated_on, verified_on, preliminary_on, notice_from, notice_until,"  \
     " confirmed_on, decided_on, closed_on, proposed_category, proposed_persons,"              \
-    " proposed_monthly, first_month, kind, programmes, days, extended_days, notice_days"
+    " proposed_monthly, first_month, kind, programmes, days, extended_days, notice_days,"     \
+    " judgment, due_by, task, record_version"
+
+_Static_assert(JZ_CASE_CLOSED == 7, "the index cases_one_open (migration 3 -> 4) names state 7");
+_Static_assert(JZ_ENROL_STOPPED == 2,
+               "the index enrolments_live_unit (migration 3 -> 4) names status 2");
 
 static void bind_case(sqlite3_stmt *st, const jz_case *c)
 {
@@ -281,6 +286,10 @@ static void bind_case(sqlite3_stmt *st, const jz_case *c)
     sqlite3_bind_int(st, k++, c->days);
     sqlite3_bind_int(st, k++, c->extended_days);
     sqlite3_bind_int(st, k++, c->notice_days);
+    sqlite3_bind_text(st, k++, c->judgment, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, c->due_by);
+    sqlite3_bind_text(st, k++, c->task, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, c->record_version);
 }
 
 static void read_case(sqlite3_stmt *st, jz_case *c)
@@ -315,6 +324,10 @@ static void read_case(sqlite3_stmt *st, jz_case *c)
     c->days = sqlite3_column_int(st, k++);
     c->extended_days = sqlite3_column_int(st, k++);
     c->notice_days = sqlite3_column_int(st, k++);
+    jz__sq_copy_text(c->judgment, sizeof c->judgment, st, k++);
+    c->due_by = sqlite3_column_int(st, k++);
+    jz__sq_copy_text(c->task, sizeof c->task, st, k++);
+    c->record_version = sqlite3_column_int(st, k++);
 }
 
 static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_error *err)
@@ -323,7 +336,8 @@ static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_
     char now[32];
     jz__sq_now(now, sizeof now);
     if (sqlite3_prepare_v2(q->db, "INSERT INTO case_steps(case_id, county, action, on_date, actor,"
-                                  " note, recorded_at) VALUES(?,?,?,?,?,?,?)",
+                                  " note, recorded_at, deadline, late_days)"
+                                  " VALUES(?,?,?,?,?,?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "记录办理步骤");
     sqlite3_bind_int64(st, 1, c->id);
@@ -333,6 +347,8 @@ static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_
     sqlite3_bind_text(st, 5, q->actor, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, step->note, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, step->deadline);
+    sqlite3_bind_int(st, 9, step->late_days);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录办理步骤");
@@ -351,9 +367,16 @@ static jz_err audit_case(sq *q, const jz_case *before, const jz_case *after,
     json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
     char d[JZ_DATE_BUF];
     jz_date_format(step->on, d, sizeof d);
-    if (aj)
-        json_object_set_new(aj, "step", json_pack("{s:s,s:s,s:s}", "action", action + 5, "on", d,
-                                                  "note", step->note));
+    if (aj) {
+        json_t *sj = json_pack("{s:s,s:s,s:s}", "action", action + 5, "on", d, "note", step->note);
+        if (sj && step->deadline) {
+            char dl[JZ_DATE_BUF];
+            jz_date_format(step->deadline, dl, sizeof dl);
+            json_object_set_new(sj, "late", json_pack("{s:s,s:i}", "deadline", dl, "working_days",
+                                                      step->late_days));
+        }
+        json_object_set_new(aj, "step", sj);
+    }
     char *full = aj ? json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     jz_err rc = full ? jz__sq_audit(q, after->county, action, entity, b ? b : "", full, err)
                      : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
@@ -371,7 +394,8 @@ jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_e
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO cases(" CASE_COLUMNS ", hh) VALUES(NULL,?2,?3,?4,?5,?6,?7,"
                            "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
-                           "?25,?26,?27,?28,?29,?30,?31,?32, (SELECT hh FROM households WHERE household_id = ?4))",
+                           "?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,"
+                           " (SELECT hh FROM households WHERE household_id = ?4))",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "建立案件");
     bind_case(st, c);
@@ -381,6 +405,9 @@ jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_e
         if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_NOTNULL)
             return jz_error_set(err, JZ_ENOTFOUND, "household_id", c->household_id,
                                 "数据库中没有这一户（先导入户记录）");
+        if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_UNIQUE)
+            return jz_error_set(err, JZ_EINPUT, "household_id", c->household_id,
+                                "这一户已有未办结的案件，请在该案件中继续办理");
         return jz__sq_error(q, err, "建立案件");
     }
     c->id = sqlite3_last_insert_rowid(q->db);
@@ -431,7 +458,7 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE cases SET (" CASE_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
                            "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
-                           "?27,?28,?29,?30,?31,?32) WHERE case_id = ?1",
+                           "?27,?28,?29,?30,?31,?32,?33,?34,?35,?36) WHERE case_id = ?1",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "更新案件");
     sqlite3_bind_int64(st, 1, after->id);
@@ -444,43 +471,125 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
     return rc ? rc : audit_case(q, before, after, step, err);
 }
 
+#define UNIT_COLUMNS                                                                          \
+    "member, label, programme, persons, monthly, member_id, once, rule, verdict,"             \
+    " decided_monthly, decided_once, judged, added, reason"
+
+/* Replaces the units of case c by u[0..nu). */
+static jz_err put_units(sq *q, const jz_case *c, const jz_case_unit *u, size_t nu, jz_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, "DELETE FROM case_units WHERE case_id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return jz__sq_error(q, err, "记录救助单元");
+    sqlite3_bind_int64(st, 1, c->id);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "记录救助单元");
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT INTO case_units(case_id, idx, county, " UNIT_COLUMNS
+                           ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "记录救助单元");
+    for (size_t i = 0; i < nu; i++) {
+        int k = 1;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, k++, c->id);
+        sqlite3_bind_int(st, k++, (int)i);
+        sqlite3_bind_text(st, k++, c->county, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, k++, u[i].member);
+        sqlite3_bind_text(st, k++, u[i].label, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, k++, u[i].programme);
+        sqlite3_bind_int(st, k++, u[i].persons);
+        sqlite3_bind_int64(st, k++, u[i].monthly);
+        sqlite3_bind_text(st, k++, u[i].member_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, k++, u[i].once);
+        sqlite3_bind_text(st, k++, u[i].rule, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, k++, u[i].verdict);
+        sqlite3_bind_int64(st, k++, u[i].decided_monthly);
+        sqlite3_bind_int64(st, k++, u[i].decided_once);
+        sqlite3_bind_int(st, k++, u[i].judged);
+        sqlite3_bind_int(st, k++, u[i].added);
+        sqlite3_bind_text(st, k++, u[i].reason, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return jz__sq_error(q, err, "记录救助单元");
+        }
+    }
+    sqlite3_finalize(st);
+    return JZ_OK;
+}
+
+static void read_unit(sqlite3_stmt *st, jz_case_unit *x)
+{
+    memset(x, 0, sizeof *x);
+    int k = 0;
+    x->member = sqlite3_column_int(st, k++);
+    jz__sq_copy_text(x->label, sizeof x->label, st, k++);
+    x->programme = (uint8_t)sqlite3_column_int(st, k++);
+    x->persons = sqlite3_column_int(st, k++);
+    x->monthly = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(x->member_id, sizeof x->member_id, st, k++);
+    x->once = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(x->rule, sizeof x->rule, st, k++);
+    x->verdict = (uint8_t)sqlite3_column_int(st, k++);
+    x->decided_monthly = sqlite3_column_int64(st, k++);
+    x->decided_once = sqlite3_column_int64(st, k++);
+    x->judged = sqlite3_column_int(st, k++) != 0;
+    x->added = sqlite3_column_int(st, k++) != 0;
+    jz__sq_copy_text(x->reason, sizeof x->reason, st, k++);
+}
+
+/* The units of a case as a JSON array (malloc'd text), for the audit log. */
+static char *units_json(const jz_case_unit *u, size_t nu)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < nu; i++) {
+        char m[JZ_MONEY_BUF], o[JZ_MONEY_BUF], dm[JZ_MONEY_BUF], dn[JZ_MONEY_BUF];
+        jz_money_format(u[i].monthly, m, sizeof m);
+        jz_money_format(u[i].once, o, sizeof o);
+        jz_money_format(u[i].decided_monthly, dm, sizeof dm);
+        jz_money_format(u[i].decided_once, dn, sizeof dn);
+        static const char *const verdicts[] = {"none", "approved", "refused"};
+        json_array_append_new(
+            a, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "member_id",
+                         u[i].member_id, "label", u[i].label, "programme",
+                         u[i].programme < JZ_UNIT_PROGRAMME_COUNT
+                             ? jz_unit_programme_names[u[i].programme]
+                             : "?",
+                         "persons", u[i].persons, "monthly", m, "once", o, "rule", u[i].rule,
+                         "verdict", verdicts[u[i].verdict < 3 ? u[i].verdict : 0],
+                         "decided_monthly", dm, "decided_once", dn, "judged", u[i].judged,
+                         "added", u[i].added, "reason", u[i].reason));
+    }
+    char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    return t;
+}
+
 jz_err jz__sq_case_set_opinion(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
                                const jz_case_reason *r, size_t nr, const char *determination,
                                jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    const char *clear[] = {"DELETE FROM case_units WHERE case_id = ?",
-                           "DELETE FROM case_reasons WHERE case_id = ?",
+    const char *clear[] = {"DELETE FROM case_reasons WHERE case_id = ?",
                            "UPDATE cases SET opinion = ?2 WHERE case_id = ?1"};
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 2; i++) {
         if (sqlite3_prepare_v2(q->db, clear[i], -1, &st, NULL) != SQLITE_OK)
             return jz__sq_error(q, err, "记录初审意见");
         sqlite3_bind_int64(st, 1, c->id);
-        if (i == 2)
+        if (i == 1)
             sqlite3_bind_text(st, 2, determination ? determination : "", -1, SQLITE_STATIC);
         int s = sqlite3_step(st);
         sqlite3_finalize(st);
         if (s != SQLITE_DONE)
             return jz__sq_error(q, err, "记录初审意见");
     }
-    for (size_t i = 0; i < nu; i++) {
-        if (sqlite3_prepare_v2(q->db, "INSERT INTO case_units VALUES(?,?,?,?,?,?,?,?)", -1, &st,
-                               NULL) != SQLITE_OK)
-            return jz__sq_error(q, err, "记录初审意见");
-        sqlite3_bind_int64(st, 1, c->id);
-        sqlite3_bind_int(st, 2, (int)i);
-        sqlite3_bind_text(st, 3, c->county, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, u[i].member);
-        sqlite3_bind_text(st, 5, u[i].label, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 6, u[i].programme);
-        sqlite3_bind_int(st, 7, u[i].persons);
-        sqlite3_bind_int64(st, 8, u[i].monthly);
-        int s = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (s != SQLITE_DONE)
-            return jz__sq_error(q, err, "记录初审意见");
-    }
+    jz_err rc = put_units(q, c, u, nu, err);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < nr; i++) {
         if (sqlite3_prepare_v2(q->db, "INSERT INTO case_reasons VALUES(?,?,?,?,?,?,?)", -1, &st,
                                NULL) != SQLITE_OK)
@@ -501,6 +610,31 @@ jz_err jz__sq_case_set_opinion(void *impl, const jz_case *c, const jz_case_unit 
     return JZ_OK;
 }
 
+jz_err jz__sq_case_set_units(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
+                             jz_error *err)
+{
+    sq *q = impl;
+    jz_case_unit *old = malloc(sizeof *old * JZ_CASE_UNITS_MAX);
+    jz_case_reason r[1];
+    size_t nold = 0, nr = 0;
+    if (!old)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    jz_err rc = jz__sq_case_opinion(q, c->id, old, JZ_CASE_UNITS_MAX, &nold, r, 0, &nr, err);
+    char *b = rc ? NULL : units_json(old, nold);
+    free(old);
+    if (!rc)
+        rc = put_units(q, c, u, nu, err);
+    char *a = rc ? NULL : units_json(u, nu);
+    char entity[48];
+    snprintf(entity, sizeof entity, "case:%lld", (long long)c->id);
+    if (!rc)
+        rc = a && b ? jz__sq_audit(q, c->county, "case.units", entity, b, a, err)
+                    : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(a);
+    free(b);
+    return rc;
+}
+
 jz_err jz__sq_case_opinion(void *impl, int64_t id, jz_case_unit *u, size_t ucap, size_t *nu,
                            jz_case_reason *r, size_t rcap, size_t *nr, jz_error *err)
 {
@@ -508,21 +642,15 @@ jz_err jz__sq_case_opinion(void *impl, int64_t id, jz_case_unit *u, size_t ucap,
     sqlite3_stmt *st = NULL;
     *nu = *nr = 0;
     if (sqlite3_prepare_v2(q->db,
-                           "SELECT member, label, programme, persons, monthly FROM case_units"
-                           " WHERE case_id = ? ORDER BY idx",
+                           "SELECT " UNIT_COLUMNS " FROM case_units WHERE case_id = ? ORDER BY idx",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "查询初审意见");
     sqlite3_bind_int64(st, 1, id);
-    while (*nu < ucap && sqlite3_step(st) == SQLITE_ROW) {
-        jz_case_unit *x = &u[(*nu)++];
-        memset(x, 0, sizeof *x);
-        x->member = sqlite3_column_int(st, 0);
-        jz__sq_copy_text(x->label, sizeof x->label, st, 1);
-        x->programme = (uint8_t)sqlite3_column_int(st, 2);
-        x->persons = sqlite3_column_int(st, 3);
-        x->monthly = sqlite3_column_int64(st, 4);
-    }
+    while (*nu < ucap && sqlite3_step(st) == SQLITE_ROW)
+        read_unit(st, &u[(*nu)++]);
     sqlite3_finalize(st);
+    if (rcap == 0)
+        return JZ_OK;
     if (sqlite3_prepare_v2(q->db,
                            "SELECT rule, text, source, holds FROM case_reasons WHERE case_id = ?"
                            " ORDER BY idx",
@@ -538,6 +666,265 @@ jz_err jz__sq_case_opinion(void *impl, int64_t id, jz_case_unit *u, size_t ucap,
     }
     sqlite3_finalize(st);
     return JZ_OK;
+}
+
+/* ---- what 信息核对 found ---------------------------------------------------------- */
+
+jz_err jz__sq_case_set_findings(void *impl, const jz_case *c, const jz_case_finding *f, size_t nf,
+                                jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, "DELETE FROM case_findings WHERE case_id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return jz__sq_error(q, err, "记录核对结果");
+    sqlite3_bind_int64(st, 1, c->id);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "记录核对结果");
+    if (sqlite3_prepare_v2(q->db, "INSERT INTO case_findings VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "记录核对结果");
+    json_t *a = json_array();
+    for (size_t i = 0; i < nf; i++) {
+        int k = 1;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, k++, c->id);
+        sqlite3_bind_int(st, k++, (int)i);
+        sqlite3_bind_text(st, k++, c->county, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, k++, f[i].member_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, k++, f[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, k++, f[i].dept);
+        sqlite3_bind_int64(st, k++, f[i].row);
+        sqlite3_bind_int(st, k++, f[i].on);
+        sqlite3_bind_text(st, k++, f[i].rule, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, k++, f[i].text, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            json_decref(a);
+            return jz__sq_error(q, err, "记录核对结果");
+        }
+        if (a)
+            json_array_append_new(a, json_pack("{s:s,s:I,s:s,s:s}", "member_id", f[i].member_id,
+                                               "row", (json_int_t)f[i].row, "rule", f[i].rule,
+                                               "text", f[i].text));
+    }
+    sqlite3_finalize(st);
+    char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    char entity[48];
+    snprintf(entity, sizeof entity, "case:%lld", (long long)c->id);
+    jz_err rc = t ? jz__sq_audit(q, c->county, "case.findings", entity, "", t, err)
+                  : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(t);
+    return rc;
+}
+
+typedef struct finding_rows {
+    jz_case_finding *f;
+    size_t cap, *n;
+} finding_rows;
+
+static void finding_row(sqlite3_stmt *st, void *arg)
+{
+    finding_rows *r = arg;
+    if (*r->n >= r->cap)
+        return;
+    jz_case_finding *x = &r->f[(*r->n)++];
+    memset(x, 0, sizeof *x);
+    jz__sq_copy_text(x->member_id, sizeof x->member_id, st, 0);
+    jz__sq_copy_text(x->name, sizeof x->name, st, 1);
+    x->dept = (uint8_t)sqlite3_column_int(st, 2);
+    x->row = sqlite3_column_int64(st, 3);
+    x->on = sqlite3_column_int(st, 4);
+    jz__sq_copy_text(x->rule, sizeof x->rule, st, 5);
+    jz__sq_copy_text(x->text, sizeof x->text, st, 6);
+}
+
+jz_err jz__sq_case_findings(void *impl, int64_t id, jz_case_finding *f, size_t cap, size_t *n,
+                            jz_error *err)
+{
+    *n = 0;
+    finding_rows r = {f, cap, n};
+    return jz__sq_each(impl,
+                       "SELECT member_id, name, dept, feed_row, on_date, rule, text"
+                       " FROM case_findings WHERE case_id = ? ORDER BY idx",
+                       id, NULL, finding_row, &r, "查询核对结果", err);
+}
+
+/* ---- the 公示 and 公布 lists as posted (R-PUB-1) ----------------------------------- */
+
+jz_err jz__sq_posting_put(void *impl, const jz_case *c, int kind, int round, jz_date posted_on,
+                          jz_date until, const jz_posting_row *rows, size_t n, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT INTO postings(county, village, kind, case_id, round, posted_on,"
+                           " until, idx, name, persons, amount, cash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "记录公示公布名单");
+    for (size_t i = 0; i < n; i++) {
+        int k = 1;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, k++, c->county, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, k++, c->region, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, k++, kind);
+        sqlite3_bind_int64(st, k++, c->id);
+        sqlite3_bind_int(st, k++, round);
+        sqlite3_bind_int(st, k++, posted_on);
+        sqlite3_bind_int(st, k++, until);
+        sqlite3_bind_int(st, k++, (int)i);
+        sqlite3_bind_text(st, k++, rows[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, k++, rows[i].persons);
+        sqlite3_bind_int64(st, k++, rows[i].amount);
+        sqlite3_bind_int(st, k++, rows[i].cash);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return jz__sq_error(q, err, "记录公示公布名单");
+        }
+    }
+    sqlite3_finalize(st);
+    return JZ_OK;
+}
+
+jz_err jz__sq_posting_list(void *impl, const char *village, int kind, jz_date on,
+                           void (*fn)(const jz_posting_row *row, void *arg), void *arg,
+                           jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    /* on == JZ_DATE_NONE: every posting of the village, to list the dates. */
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT case_id, round, posted_on, until, name, persons, amount, cash,"
+                           " kind FROM postings WHERE village = ?1 AND (?2 < 0 OR kind = ?2)"
+                           " AND (?3 = 0 OR posted_on = ?3) ORDER BY posted_on, kind, posting",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询公示公布名单");
+    sqlite3_bind_text(st, 1, village, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int(st, 3, on);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jz_posting_row r;
+        memset(&r, 0, sizeof r);
+        int k = 0;
+        r.case_id = sqlite3_column_int64(st, k++);
+        r.round = sqlite3_column_int(st, k++);
+        r.posted_on = sqlite3_column_int(st, k++);
+        r.until = sqlite3_column_int(st, k++);
+        jz__sq_copy_text(r.name, sizeof r.name, st, k++);
+        r.persons = sqlite3_column_int(st, k++);
+        r.amount = sqlite3_column_int64(st, k++);
+        r.cash = sqlite3_column_int(st, k++);
+        r.kind = sqlite3_column_int(st, k++);
+        fn(&r, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询公示公布名单");
+}
+
+/* ---- temporary assistance granted (R-WF-8) ---------------------------------------- */
+
+static char *grant_json(const jz_grant *g)
+{
+    char m[JZ_MONEY_BUF], d[JZ_DATE_BUF];
+    jz_money_format(g->amount, m, sizeof m);
+    jz_date_format(g->on, d, sizeof d);
+    json_t *o = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "grant",
+                          (json_int_t)g->id, "household_id", g->household_id, "case",
+                          (json_int_t)g->case_id, "member_id", g->member_id, "name", g->name,
+                          "kind",
+                          g->kind < JZ_GRANT_KIND_COUNT ? jz_grant_kind_names[g->kind] : "?",
+                          "rule", g->rule, "amount", m, "on", d, "note", g->note, "beyond_cap",
+                          g->beyond_cap);
+    char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    return t;
+}
+
+jz_err jz__sq_grant_put(void *impl, jz_grant *g, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    char now[32];
+    jz__sq_now(now, sizeof now);
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT INTO grants(county, region, household_id, case_id, member_id,"
+                           " name, kind, rule, amount, on_date, note, beyond_cap, recorded_at)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "记录临时救助");
+    int k = 1;
+    sqlite3_bind_text(st, k++, g->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, g->region, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, g->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, k++, g->case_id);
+    sqlite3_bind_text(st, k++, g->member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, g->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, g->kind);
+    sqlite3_bind_text(st, k++, g->rule, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, k++, g->amount);
+    sqlite3_bind_int(st, k++, g->on);
+    sqlite3_bind_text(st, k++, g->note, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, g->beyond_cap, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, now, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "记录临时救助");
+    g->id = sqlite3_last_insert_rowid(q->db);
+    char *a = grant_json(g);
+    char entity[48];
+    snprintf(entity, sizeof entity, "grant:%lld", (long long)g->id);
+    jz_err rc = a ? jz__sq_audit(q, g->county, "grant.put", entity, "", a, err)
+                  : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(a);
+    return rc;
+}
+
+jz_err jz__sq_grant_list(void *impl, const char *prefix, const char *household_id, int64_t case_id,
+                         void (*fn)(const jz_grant *g, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT grant_id, county, region, household_id, case_id, member_id, name,"
+                           " kind, rule, amount, on_date, note, beyond_cap FROM grants"
+                           " WHERE substr(region, 1, ?1) = ?2 AND (?3 IS NULL OR household_id = ?3)"
+                           " AND (?4 = 0 OR case_id = ?4) ORDER BY grant_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询临时救助");
+    sqlite3_bind_int(st, 1, (int)strlen(prefix));
+    sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+    if (household_id)
+        sqlite3_bind_text(st, 3, household_id, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_int64(st, 4, case_id);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jz_grant g;
+        memset(&g, 0, sizeof g);
+        int k = 0;
+        g.id = sqlite3_column_int64(st, k++);
+        jz__sq_copy_text(g.county, sizeof g.county, st, k++);
+        jz__sq_copy_text(g.region, sizeof g.region, st, k++);
+        jz__sq_copy_text(g.household_id, sizeof g.household_id, st, k++);
+        g.case_id = sqlite3_column_int64(st, k++);
+        jz__sq_copy_text(g.member_id, sizeof g.member_id, st, k++);
+        jz__sq_copy_text(g.name, sizeof g.name, st, k++);
+        g.kind = (uint8_t)sqlite3_column_int(st, k++);
+        jz__sq_copy_text(g.rule, sizeof g.rule, st, k++);
+        g.amount = sqlite3_column_int64(st, k++);
+        g.on = sqlite3_column_int(st, k++);
+        jz__sq_copy_text(g.note, sizeof g.note, st, k++);
+        jz__sq_copy_text(g.beyond_cap, sizeof g.beyond_cap, st, k++);
+        fn(&g, arg);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询临时救助");
 }
 
 jz_err jz__sq_case_list(void *impl, const char *prefix, bool open_only,
@@ -580,6 +967,8 @@ static void case_step_row(sqlite3_stmt *st, void *arg)
     x.on = sqlite3_column_int(st, 1);
     jz__sq_copy_text(x.actor, sizeof x.actor, st, 2);
     jz__sq_copy_text(x.note, sizeof x.note, st, 3);
+    x.deadline = sqlite3_column_int(st, 4);
+    x.late_days = sqlite3_column_int(st, 5);
     r->fn(&x, r->arg);
 }
 
@@ -588,7 +977,8 @@ jz_err jz__sq_case_steps(void *impl, int64_t id, void (*fn)(const jz_case_step *
 {
     step_rows r = {id, fn, arg};
     return jz__sq_each(impl,
-                       "SELECT action, on_date, actor, note FROM case_steps WHERE case_id = ?"
+                       "SELECT action, on_date, actor, note, deadline, late_days FROM case_steps"
+                       " WHERE case_id = ?"
                        " ORDER BY step",
                        id, NULL, case_step_row, &r, "查询办理步骤", err);
 }
@@ -672,7 +1062,7 @@ jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name
 #define ENROL_COLUMNS                                                                         \
     "enrolment, county, region, household_id, case_id, member, label, programme, persons,"   \
     " monthly, first_month, status, end_month, next_review, review_months, death_check_due,"  \
-    " to_recover, stop_reason"
+    " to_recover, stop_reason, member_id, judged, origin"
 
 static void read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
 {
@@ -696,6 +1086,9 @@ static void read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
     e->death_check_due = sqlite3_column_int(st, k++);
     e->to_recover = sqlite3_column_int64(st, k++);
     jz__sq_copy_text(e->stop_reason, sizeof e->stop_reason, st, k++);
+    jz__sq_copy_text(e->member_id, sizeof e->member_id, st, k++);
+    e->judged = sqlite3_column_int(st, k++) != 0;
+    jz__sq_copy_text(e->origin, sizeof e->origin, st, k++);
 }
 
 static void read_enrolment_any(sqlite3_stmt *st, void *out)
@@ -721,9 +1114,9 @@ jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const c
     sqlite3_stmt *st = NULL;
     const char *sql =
         existed ? "UPDATE enrolments SET (" ENROL_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
-                  "?11,?12,?13,?14,?15,?16,?17,?18) WHERE enrolment = ?1"
+                  "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21) WHERE enrolment = ?1"
                 : "INSERT INTO enrolments(" ENROL_COLUMNS ", hh) VALUES(NULL,?2,?3,?4,?5,?6,?7,"
-                  "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+                  "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
                   " (SELECT hh FROM households WHERE household_id = ?4))";
     if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "写入救助对象");
@@ -732,7 +1125,10 @@ jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const c
     sqlite3_bind_text(st, k++, e->county, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, k++, e->region, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, k++, e->household_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, k++, e->case_id);
+    if (e->case_id)
+        sqlite3_bind_int64(st, k++, e->case_id);
+    else
+        sqlite3_bind_null(st, k++); /* a recipient brought in by an import */
     sqlite3_bind_int(st, k++, e->member);
     sqlite3_bind_text(st, k++, e->label, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, k++, e->programme);
@@ -746,10 +1142,21 @@ jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const c
     sqlite3_bind_int(st, k++, e->death_check_due);
     sqlite3_bind_int64(st, k++, e->to_recover);
     sqlite3_bind_text(st, k++, e->stop_reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, e->member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, e->judged);
+    sqlite3_bind_text(st, k++, e->origin, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (s != SQLITE_DONE)
+    if (s != SQLITE_DONE) {
+        if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_UNIQUE)
+            return jz_error_set(err, JZ_EINPUT, "enrolment", e->label,
+                                "户 %s 的这一救助单元（%s）已在享受中，不能重复纳入",
+                                e->household_id,
+                                e->programme < JZ_UNIT_PROGRAMME_COUNT
+                                    ? jz_unit_programme_zh[e->programme]
+                                    : "?");
         return jz__sq_error(q, err, "写入救助对象");
+    }
     if (!existed)
         e->id = sqlite3_last_insert_rowid(q->db);
     char *b = existed ? jz_enrolment_json(&before) : NULL;

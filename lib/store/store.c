@@ -512,3 +512,61 @@ jz_err jz_store_feed_person(jz_store *s, const char *id_number,
 {
     return s->ops->feed_person(s->impl, id_number, fn, arg, err);
 }
+
+jz_err jz_store_case_set_units(jz_store *s, const jz_case *c, const jz_case_unit *u, size_t nu,
+                               jz_error *err)
+{
+    return s->ops->case_set_units(s->impl, c, u, nu, err);
+}
+
+jz_err jz_store_case_set_findings(jz_store *s, const jz_case *c, const jz_case_finding *f,
+                                  size_t nf, jz_error *err)
+{
+    return s->ops->case_set_findings(s->impl, c, f, nf, err);
+}
+
+jz_err jz_store_case_findings(jz_store *s, int64_t id, jz_case_finding *f, size_t cap, size_t *n,
+                              jz_error *err)
+{
+    return s->ops->case_findings(s->impl, id, f, cap, n, err);
+}
+
+jz_err jz_store_posting_put(jz_store *s, const jz_case *c, int kind, int round, jz_date posted_on,
+                            jz_date until, const jz_posting_row *rows, size_t n, jz_error *err)
+{
+    return s->ops->posting_put(s->impl, c, kind, round, posted_on, until, rows, n, err);
+}
+
+jz_err jz_store_posting_list(jz_store *s, const char *village, int kind, jz_date on,
+                             void (*fn)(const jz_posting_row *row, void *arg), void *arg,
+                             jz_error *err)
+{
+    return s->ops->posting_list(s->impl, village, kind, on, fn, arg, err);
+}
+
+jz_err jz_store_grant_put(jz_store *s, jz_grant *g, jz_error *err)
+{
+    return s->ops->grant_put(s->impl, g, err);
+}
+
+jz_err jz_store_grant_list(jz_store *s, const char *region_prefix, const char *household_id,
+                           int64_t case_id, void (*fn)(const jz_grant *g, void *arg), void *arg,
+                           jz_error *err)
+{
+    return s->ops->grant_list(s->impl, region_prefix, household_id, case_id, fn, arg, err);
+}
+
+jz_err jz_store_record_version(jz_store *s, const char *household_or_person, int *current,
+                               int *assessed, char household_id[JZ_HOUSEHOLD_ID_MAX],
+                               jz_error *err)
+{
+    return s->ops->record_version(s->impl, household_or_person, current, assessed, household_id,
+                                  err);
+}
+
+jz_err jz_store_record_history(jz_store *s, const char *household_id,
+                               void (*fn)(const jz_record_version *v, void *arg), void *arg,
+                               jz_error *err)
+{
+    return s->ops->record_history(s->impl, household_id, fn, arg, err);
+}

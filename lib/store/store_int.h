@@ -82,6 +82,25 @@ typedef struct jz_store_ops {
                           jz_error *err);
     jz_err (*feed_person)(void *impl, const char *id_number,
                           void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err);
+    jz_err (*case_set_units)(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
+                             jz_error *err);
+    jz_err (*case_set_findings)(void *impl, const jz_case *c, const jz_case_finding *f, size_t nf,
+                                jz_error *err);
+    jz_err (*case_findings)(void *impl, int64_t id, jz_case_finding *f, size_t cap, size_t *n,
+                            jz_error *err);
+    jz_err (*posting_put)(void *impl, const jz_case *c, int kind, int round, jz_date posted_on,
+                          jz_date until, const jz_posting_row *rows, size_t n, jz_error *err);
+    jz_err (*posting_list)(void *impl, const char *village, int kind, jz_date on,
+                           void (*fn)(const jz_posting_row *row, void *arg), void *arg,
+                           jz_error *err);
+    jz_err (*grant_put)(void *impl, jz_grant *g, jz_error *err);
+    jz_err (*grant_list)(void *impl, const char *prefix, const char *household_id, int64_t case_id,
+                         void (*fn)(const jz_grant *g, void *arg), void *arg, jz_error *err);
+    jz_err (*record_version)(void *impl, const char *key, int *current, int *assessed,
+                             char *household_id, jz_error *err);
+    jz_err (*record_history)(void *impl, const char *household_id,
+                             void (*fn)(const jz_record_version *v, void *arg), void *arg,
+                             jz_error *err);
 } jz_store_ops;
 
 extern const jz_store_ops jz__sqlite_ops;

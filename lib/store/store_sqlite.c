@@ -218,6 +218,95 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, '审计日志只能追加，不能修改'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, '审计日志只能追加，不能删除'); END;",
+    /* 3 -> 4: what issue 11 needs of the procedure.
+     * - Record versions: a replaced household record is kept in
+     *   household_record_history, and a determination says which version
+     *   it was computed from (a re-imported household keeps its result,
+     *   shown as not yet assessed since the change).
+     * - Cases: the county's written reason where the decision differs from
+     *   the finding (R-WF-7), the legal deadline and task of a review
+     *   opened when due (R-REVIEW-1, R-DEATH-1), the record version the
+     *   opinion assessed; one open case per household as a constraint.
+     * - Steps flagged late; units with their decision, one-time amounts
+     *   (临时救助) and the unit's person; what 信息核对 found; the 公示 and
+     *   公布 lists as they were posted; temporary assistance granted.
+     * - Enrolments rebuilt so that a recipient brought in by an import
+     *   needs no case (case_id NULL), with the unit's person by ID number
+     *   and one live enrolment per unit as a constraint. */
+    "ALTER TABLE households ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "CREATE TABLE household_record_history("
+    "  hh INTEGER NOT NULL REFERENCES households(hh) ON DELETE CASCADE,"
+    "  version INTEGER NOT NULL, county TEXT NOT NULL, record TEXT NOT NULL,"
+    "  source TEXT NOT NULL, updated_at TEXT NOT NULL, replaced_at TEXT NOT NULL,"
+    "  replaced_by TEXT NOT NULL,"
+    "  PRIMARY KEY(hh, version)) STRICT, WITHOUT ROWID;"
+    "ALTER TABLE determinations ADD COLUMN record_version INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN judgment TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE cases ADD COLUMN due_by INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN task TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE cases ADD COLUMN record_version INTEGER NOT NULL DEFAULT 0;"
+    /* 7 = JZ_CASE_CLOSED (a static assertion in sqlite_proc.c keeps it so). */
+    "CREATE UNIQUE INDEX cases_one_open ON cases(household_id) WHERE state <> 7;"
+    "ALTER TABLE case_steps ADD COLUMN deadline INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE case_steps ADD COLUMN late_days INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE case_units ADD COLUMN member_id TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE case_units ADD COLUMN once INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE case_units ADD COLUMN rule TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE case_units ADD COLUMN verdict INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE case_units ADD COLUMN decided_monthly INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE case_units ADD COLUMN decided_once INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE case_units ADD COLUMN judged INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE case_units ADD COLUMN added INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE case_units ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+    "UPDATE case_units SET verdict = CASE (SELECT decision FROM cases c"
+    "  WHERE c.case_id = case_units.case_id) WHEN 1 THEN 1 WHEN 2 THEN 2 ELSE 0 END,"
+    "  decided_monthly = monthly;"
+    "CREATE TABLE case_findings("
+    "  case_id INTEGER NOT NULL REFERENCES cases(case_id), idx INTEGER NOT NULL,"
+    "  county TEXT NOT NULL, member_id TEXT NOT NULL, name TEXT NOT NULL,"
+    "  dept INTEGER NOT NULL, feed_row INTEGER NOT NULL, on_date INTEGER NOT NULL,"
+    "  rule TEXT NOT NULL, text TEXT NOT NULL,"
+    "  PRIMARY KEY(case_id, idx)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE postings("
+    "  posting INTEGER PRIMARY KEY, county TEXT NOT NULL, village TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL, case_id INTEGER NOT NULL REFERENCES cases(case_id),"
+    "  round INTEGER NOT NULL, posted_on INTEGER NOT NULL, until INTEGER NOT NULL,"
+    "  idx INTEGER NOT NULL, name TEXT NOT NULL, persons INTEGER NOT NULL,"
+    "  amount INTEGER NOT NULL, cash INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX postings_village ON postings(village, kind, posted_on);"
+    "CREATE TABLE grants("
+    "  grant_id INTEGER PRIMARY KEY, county TEXT NOT NULL, region TEXT NOT NULL,"
+    "  household_id TEXT NOT NULL, case_id INTEGER NOT NULL REFERENCES cases(case_id),"
+    "  member_id TEXT NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL, rule TEXT NOT NULL,"
+    "  amount INTEGER NOT NULL, on_date INTEGER NOT NULL, note TEXT NOT NULL,"
+    "  beyond_cap TEXT NOT NULL, recorded_at TEXT NOT NULL) STRICT;"
+    "CREATE INDEX grants_household ON grants(household_id);"
+    "CREATE INDEX grants_region ON grants(region);"
+    "CREATE TABLE enrolments_v4("
+    "  enrolment INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL,"
+    "  hh INTEGER NOT NULL REFERENCES households(hh),"
+    "  region TEXT NOT NULL, household_id TEXT NOT NULL,"
+    "  case_id INTEGER REFERENCES cases(case_id),"
+    "  member INTEGER NOT NULL, label TEXT NOT NULL, programme INTEGER NOT NULL,"
+    "  persons INTEGER NOT NULL, monthly INTEGER NOT NULL, first_month TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, end_month TEXT NOT NULL, next_review INTEGER NOT NULL,"
+    "  review_months INTEGER NOT NULL, death_check_due INTEGER NOT NULL,"
+    "  to_recover INTEGER NOT NULL, stop_reason TEXT NOT NULL,"
+    "  member_id TEXT NOT NULL, judged INTEGER NOT NULL, origin TEXT NOT NULL) STRICT;"
+    "INSERT INTO enrolments_v4 SELECT e.enrolment, e.county, e.hh, e.region, e.household_id,"
+    "  e.case_id, e.member, e.label, e.programme, e.persons, e.monthly, e.first_month,"
+    "  e.status, e.end_month, e.next_review, e.review_months, e.death_check_due,"
+    "  e.to_recover, e.stop_reason,"
+    "  COALESCE((SELECT m.id_number FROM members m WHERE m.hh = e.hh AND m.idx = e.member), ''),"
+    "  0, '' FROM enrolments e;"
+    "DROP TABLE enrolments;"
+    "ALTER TABLE enrolments_v4 RENAME TO enrolments;"
+    "CREATE INDEX enrolments_household ON enrolments(household_id);"
+    "CREATE INDEX enrolments_region ON enrolments(region);"
+    /* 2 = JZ_ENROL_STOPPED (asserted in sqlite_proc.c). */
+    "CREATE UNIQUE INDEX enrolments_live_unit ON enrolments(household_id, member_id, programme)"
+    "  WHERE status <> 2;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
@@ -544,10 +633,15 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         (rc = prepare(q, &q->update_hh,
                       "UPDATE households SET county=?2, region=?3, area=?4, assess_date=?5,"
                       " current_programme=?6, current_since=?7, current_amount=?8,"
-                      " n_members=?9 WHERE hh=?1",
+                      " n_members=?9, version = version + 1 WHERE hh=?1",
                       err)) ||
         (rc = prepare(q, &q->put_record,
                       "INSERT OR REPLACE INTO household_records VALUES(?,?,?,?,?)", err)) ||
+        (rc = prepare(q, &q->keep_record,
+                      "INSERT INTO household_record_history SELECT r.hh, h.version, r.county,"
+                      " r.record, r.source, r.updated_at, ?2, ?3 FROM household_records r"
+                      " JOIN households h ON h.hh = r.hh WHERE r.hh = ?1",
+                      err)) ||
         (rc = prepare(q, &q->delete_members, "DELETE FROM members WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->insert_member,
                       "INSERT INTO members VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -557,12 +651,10 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
                       "SELECT h.household_id FROM members m JOIN households h ON h.hh = m.hh"
                       " WHERE m.id_number = ?",
                       err)) ||
-        (rc = prepare(q, &q->delete_det, "DELETE FROM determinations WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->insert_det,
-                      "INSERT INTO determinations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                      "?,?)",
+                      "INSERT INTO determinations VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+                      "?12,?13,?14,?15, (SELECT version FROM households WHERE hh = ?1))",
                       err)) ||
-        (rc = prepare(q, &q->delete_persons, "DELETE FROM person_results WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->insert_person,
                       "INSERT INTO person_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
         (rc = prepare(q, &q->insert_pv,
@@ -797,8 +889,10 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         sqlite3_reset(q->find_hh);
         if (s != SQLITE_ROW)
             return jz__sq_error(q, err, "查找户");
-        /* Replacing: the old members and the old determination go; the
-         * determination no longer matches the record. */
+        /* Replacing: the old record is kept as a version of the household
+         * (household_record_history), the old members go, and the old
+         * determination stays, computed from the previous version: show
+         * and stats say it is not yet assessed since the change. */
         char *old_record = NULL;
         sqlite3_reset(q->old_record);
         sqlite3_bind_int64(q->old_record, 1, hh);
@@ -811,13 +905,18 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
             return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         jz__sq_batch_note(q, h->household_id, old_record); /* nothing entered is lost */
         free(old_record);
-        sqlite3_stmt *del[] = {q->delete_members, q->delete_det, q->delete_persons};
-        for (size_t i = 0; i < 3; i++) {
-            sqlite3_reset(del[i]);
-            sqlite3_bind_int64(del[i], 1, hh);
-            if (sqlite3_step(del[i]) != SQLITE_DONE)
-                return jz__sq_error(q, err, "替换户");
-        }
+        sqlite3_reset(q->keep_record);
+        sqlite3_bind_int64(q->keep_record, 1, hh);
+        sqlite3_bind_text(q->keep_record, 2, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q->keep_record, 3, q->actor, -1, SQLITE_STATIC);
+        s = sqlite3_step(q->keep_record);
+        sqlite3_reset(q->keep_record);
+        if (s != SQLITE_DONE)
+            return jz__sq_error(q, err, "保存户记录的旧版本");
+        sqlite3_reset(q->delete_members);
+        sqlite3_bind_int64(q->delete_members, 1, hh);
+        if (sqlite3_step(q->delete_members) != SQLITE_DONE)
+            return jz__sq_error(q, err, "替换户");
         sqlite3_reset(q->update_hh);
         sqlite3_bind_int64(q->update_hh, 1, hh);
         bind_household(q->update_hh, h, county);
@@ -1429,9 +1528,10 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
      * those households (bits 8 and 4 of person categories). */
     if (sqlite3_prepare_v2(
             q->db,
-            "SELECT substr(h.region, 1, ?1) AS r, d.category, count(*),"
+            "SELECT substr(h.region, 1, ?1) AS r, d.category AS c, count(*),"
             " sum(d.counted_members), sum(d.monthly_amount),"
-            " sum(p.tekun), sum(p.tekun_amount), sum(p.single), sum(p.single_amount)"
+            " sum(p.tekun), sum(p.tekun_amount), sum(p.single), sum(p.single_amount),"
+            " sum(d.record_version <> h.version)"
             " FROM determinations d JOIN households h ON h.hh = d.hh"
             " LEFT JOIN (SELECT hh, sum((categories & 8) != 0) AS tekun,"
             "   sum(CASE WHEN categories & 8 THEN monthly_amount ELSE 0 END) AS tekun_amount,"
@@ -1439,12 +1539,18 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
             "   sum(CASE WHEN categories & 4 THEN monthly_amount ELSE 0 END) AS single_amount"
             "   FROM person_results GROUP BY hh) p ON p.hh = d.hh"
             " WHERE substr(h.region, 1, ?2) = ?3"
-            " GROUP BY r, d.category ORDER BY r, d.category",
+            " GROUP BY r, d.category"
+            /* Households never assessed, as category ?4 (JZ_CAT_COUNT). */
+            " UNION ALL SELECT substr(h.region, 1, ?1) AS r, ?4 AS c, count(*), 0, 0, 0, 0, 0, 0, 0"
+            " FROM households h WHERE substr(h.region, 1, ?2) = ?3"
+            " AND NOT EXISTS (SELECT 1 FROM determinations d WHERE d.hh = h.hh)"
+            " GROUP BY r ORDER BY r, c",
             -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "统计");
     sqlite3_bind_int(st, 1, level);
     sqlite3_bind_int(st, 2, (int)strlen(prefix));
     sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, JZ_CAT_COUNT);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         jz_stat_row row;
@@ -1458,11 +1564,74 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
         row.tekun_monthly = sqlite3_column_int64(st, 6);
         row.single = sqlite3_column_int64(st, 7);
         row.single_monthly = sqlite3_column_int64(st, 8);
+        row.stale = sqlite3_column_int64(st, 9);
         fn(&row, arg);
     }
     jz_err rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "统计");
     sqlite3_finalize(st);
     return rc;
+}
+
+/* ---- versions of a household record ------------------------------------------- */
+
+static jz_err sq_record_version(void *impl, const char *key, int *current, int *assessed,
+                                char *household_id, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT h.household_id, h.version, COALESCE(d.record_version, 0)"
+                           " FROM households h LEFT JOIN determinations d ON d.hh = h.hh"
+                           " WHERE h.household_id = ?1 OR h.hh = (SELECT hh FROM members"
+                           " WHERE id_number = ?1) LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询户记录版本");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    jz_err rc = JZ_OK;
+    if (s == SQLITE_ROW) {
+        if (household_id)
+            jz__sq_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, st, 0);
+        *current = sqlite3_column_int(st, 1);
+        *assessed = sqlite3_column_int(st, 2);
+    } else {
+        rc = s == SQLITE_DONE ? jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
+                                             "数据库中没有这一户或这个人")
+                              : jz__sq_error(q, err, "查询户记录版本");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+typedef struct history_rows {
+    void (*fn)(const jz_record_version *v, void *arg);
+    void *arg;
+} history_rows;
+
+static void history_row(sqlite3_stmt *st, void *arg)
+{
+    history_rows *r = arg;
+    jz_record_version v = {
+        .version = sqlite3_column_int(st, 0),
+        .record = (const char *)sqlite3_column_text(st, 1),
+        .source = (const char *)sqlite3_column_text(st, 2),
+        .updated_at = (const char *)sqlite3_column_text(st, 3),
+        .replaced_at = (const char *)sqlite3_column_text(st, 4),
+        .replaced_by = (const char *)sqlite3_column_text(st, 5),
+    };
+    r->fn(&v, r->arg);
+}
+
+static jz_err sq_record_history(void *impl, const char *household_id,
+                                void (*fn)(const jz_record_version *v, void *arg), void *arg,
+                                jz_error *err)
+{
+    history_rows r = {fn, arg};
+    return jz__sq_each(impl,
+                       "SELECT v.version, v.record, v.source, v.updated_at, v.replaced_at,"
+                       " v.replaced_by FROM household_record_history v JOIN households h"
+                       " ON h.hh = v.hh WHERE h.household_id = ? ORDER BY v.version",
+                       0, household_id, history_row, &r, "查询户记录历史版本", err);
 }
 
 const jz_store_ops jz__sqlite_ops = {
@@ -1496,6 +1665,15 @@ const jz_store_ops jz__sqlite_ops = {
     .enrol_get = jz__sq_enrol_get,
     .enrol_put = jz__sq_enrol_put,
     .enrol_list = jz__sq_enrol_list,
+    .case_set_units = jz__sq_case_set_units,
+    .case_set_findings = jz__sq_case_set_findings,
+    .case_findings = jz__sq_case_findings,
+    .posting_put = jz__sq_posting_put,
+    .posting_list = jz__sq_posting_list,
+    .grant_put = jz__sq_grant_put,
+    .grant_list = jz__sq_grant_list,
+    .record_version = sq_record_version,
+    .record_history = sq_record_history,
     .feed_begin = jz__sq_feed_begin,
     .feed_put = jz__sq_feed_put,
     .feed_end = jz__sq_feed_end,

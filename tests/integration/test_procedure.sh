@@ -90,7 +90,8 @@ expect_status 0 "$JZ" case accept "$DB" H140902-000606 --date 2025-09-25
 expect_status 0 "$JZ" case investigate "$DB" 2 --date 2025-09-26
 expect_status 0 "$JZ" case verify "$DB" 2 --date 2025-09-28
 expect_status 0 "$JZ" case preliminary "$DB" 2 --date 2025-09-29
-expect_grep "$TMP/out" '不符合救助条件' "the opinion finds nothing"
+expect_grep "$TMP/out" '临时救助' "the opinion keeps the temporary grant the engine found (R-WF-8)"
+expect_grep "$TMP/out" 'R-TMP-1' "with its rule"
 expect_status 0 "$JZ" case notice "$DB" 2 --date 2025-09-30
 expect_status 1 "$JZ" case object "$DB" 2 --date 2025-10-01
 expect_grep "$TMP/err" '须记录异议的内容' "an objection needs its content"
@@ -104,9 +105,11 @@ expect_status 0 "$JZ" case verify "$DB" 2 --date 2025-10-09
 expect_status 0 "$JZ" case preliminary "$DB" 2 --date 2025-10-10
 expect_status 0 "$JZ" case notice "$DB" 2 --date 2025-10-11
 expect_status 0 "$JZ" case confirm "$DB" 2 --date 2025-10-20
-expect_status 1 "$JZ" case decide "$DB" 2 --approve --date 2025-10-21
-expect_grep "$TMP/err" '不能批准' "approving what the opinion did not find"
-expect_status 0 "$JZ" case decide "$DB" 2 --refuse --date 2025-10-21
+expect_status 1 "$JZ" case decide "$DB" 2 --approve --unit household=dibao:100 --date 2025-10-21
+expect_grep "$TMP/err" 'R-WF-7' "approving what the opinion did not find needs the county's written reason"
+expect_status 1 "$JZ" case decide "$DB" 2 --refuse --date 2025-10-21
+expect_grep "$TMP/err" '须由县级民政部门写明理由' "refusing the temporary grant found needs a reason"
+expect_status 0 "$JZ" case decide "$DB" 2 --refuse --judgment 经核实吴刚已返岗复工 --date 2025-10-21
 expect_status 0 "$JZ" case document "$DB" 2 --format html --out "$TMP/refusal.html"
 expect_grep "$TMP/refusal.html" '不予批准通知书' "the refusal notice"
 expect_grep "$TMP/refusal.html" 'R-DB-1' "each reason's rule"
@@ -196,12 +199,16 @@ run_case H140902-000404 2025-07-21 --review
 expect_status 0 "$JZ" enrolment list "$EN"
 expect_grep "$TMP/out" '复核 2026-01-29' "the next review after the review"
 # R-DEATH-1: the 特困 member dies: his own unit stops with that month; the
-# household's must be checked within 3 months.
+# household's 低保 did not count him (R-TK-5), so his death asks no check of
+# it.  A 低保 member's death does: within 3 months.
 old=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/04-tekun-leaves-household.json" | head -1)
 expect_status 0 "$JZ" enrolment death "$EN" 2 --member-id "$old" --death-date 2025-09-10 --date 2025-09-12
 expect_grep "$TMP/out" '发放至 2025-09' "the own unit ends with the month of death"
 expect_status 0 "$JZ" enrolment death "$EN" 1 --member-id "$old" --death-date 2025-09-10 --date 2025-09-12
-expect_grep "$TMP/out" '2025-12-10 前核查' "a check within 3 months"
+expect_grep "$TMP/out" '家庭核查不因其死亡而发生' "a 特困 person's death asks no check of the household's 低保"
+daughter=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/04-tekun-leaves-household.json" | sed -n 2p)
+expect_status 0 "$JZ" enrolment death "$EN" 1 --member-id "$daughter" --death-date 2025-09-15 --date 2025-09-16
+expect_grep "$TMP/out" '2025-12-15 前核查' "a 低保 member's death: a check within 3 months"
 expect_status 1 "$JZ" enrolment death "$EN" 1 --member-id 140902198001010016 --death-date 2025-09-10
 expect_grep "$TMP/err" '不是户 H140902-000404 的成员' "only a member's death"
 # R-EXIT-1 and R-REPORT-1.

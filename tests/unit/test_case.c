@@ -63,7 +63,8 @@ static void refused(jz_case *c, jz_case_action a, const char *on, const jz_case_
                  why);
 }
 
-static const jz_case_input approve = {.decision = JZ_DECISION_APPROVED, .opinion_units = 1};
+static const jz_case_input approve = {
+    .decision = JZ_DECISION_APPROVED, .opinion_units = 1, .approved_units = 1};
 
 /* 受理 → … → 公布, with the dates of each step kept. */
 static void test_whole_procedure(void **state)
@@ -112,6 +113,7 @@ static void test_illegal_steps(void **state)
     refused(&c, JZ_ACT_DECIDE, "2025-02-17",
             &(jz_case_input){.decision = JZ_DECISION_APPROVED,
                              .opinion_units = 1,
+                             .approved_units = 1,
                              .first_month = D("2025-01-01")},
             "不能早于决定当月");
     ok(&c, JZ_ACT_DECIDE, "2025-02-17", &approve);

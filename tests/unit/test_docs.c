@@ -42,9 +42,9 @@ static void expect_not_in(const char *doc, const char *what)
 /* ---- decisions --------------------------------------------------------- */
 
 static const jz_doc_unit UNITS[] = {
-    {"全户", "低保", 3, 123450},
-    {"王老汉", "特困供养", 1, 98700},
-    {"李二", "低保边缘", 1, 0},
+    {"全户", "低保", 3, 123450, 0},
+    {"王老汉", "特困供养", 1, 98700, 0},
+    {"李二", "低保边缘", 1, 0, 0},
 };
 
 static const jz_doc_reason REASONS[] = {
@@ -220,10 +220,10 @@ static void test_decision_csv_is_null(void **state)
 #define FORMULA_NAME "=HYPERLINK(\"http://x\",\"y\")"
 
 static const jz_doc_list_row ROWS[] = {
-    {"王小明", 3, 123450},
-    {"李四", 1, 50000},
-    {COMMA_NAME, 2, 0},
-    {FORMULA_NAME, 4, 76543},
+    {"王小明", 3, 123450, false, 0},
+    {"李四", 1, 50000, false, 0},
+    {COMMA_NAME, 2, 0, false, 0},
+    {FORMULA_NAME, 4, 76543, false, 0},
 };
 
 static jz_doc_list notice_list(void)
@@ -280,7 +280,7 @@ static void test_notice_text(void **state)
     expect_in(doc, OBJECTION_LINE);
     expect_in(doc, "序号");
     expect_in(doc, "申请人姓名");
-    expect_in(doc, "家庭人口（人）");
+    expect_in(doc, "保障人数（人）");
     expect_in(doc, "月保障金额（元）");
     for (size_t i = 0; i < 4; i++)
         expect_in(doc, ROWS[i].applicant_name); /* text shows names as given */
@@ -313,7 +313,7 @@ static void test_notice_html(void **state)
     assert_non_null(doc);
     assert_memory_equal(doc, "<!DOCTYPE html>", 15);
     expect_in(doc, "<meta charset=\"utf-8\">");
-    expect_in(doc, "<thead><tr><th>序号</th><th>申请人姓名</th><th>家庭人口（人）</th>"
+    expect_in(doc, "<thead><tr><th>序号</th><th>申请人姓名</th><th>保障人数（人）</th>"
                    "<th>月保障金额（元）</th></tr></thead>");
     expect_in(doc, "<td>王小明</td><td class=\"num\">3</td><td class=\"num\">1234.50</td>");
     expect_in(doc, "<td>李四</td><td class=\"num\">1</td><td class=\"num\">500.00</td>");
@@ -368,7 +368,7 @@ static void test_html_escapes_everything(void **state)
     (void)state;
     const char *escaped = "&lt;script&gt;&amp;&quot;&#39;";
     jz_doc_reason reason = {NASTY, NASTY, NASTY};
-    jz_doc_unit unit = {NASTY, NASTY, 1, 100};
+    jz_doc_unit unit = {NASTY, NASTY, 1, 100, 0};
     jz_doc_decision d = approved();
     d.county_name = d.township_name = d.village_name = NASTY;
     d.household_id = d.applicant_name = d.note = NASTY;
@@ -388,7 +388,7 @@ static void test_html_escapes_everything(void **state)
         free(doc);
     }
 
-    jz_doc_list_row row = {NASTY, 2, 100};
+    jz_doc_list_row row = {NASTY, 2, 100, false, 0};
     jz_doc_list l = notice_list();
     l.county_name = l.township_name = l.village_name = NASTY;
     l.rows = &row;
@@ -407,7 +407,7 @@ static void test_list_csv(void **state)
     jz_doc_list l = notice_list();
     char *doc = jz_doc_list_render(&l, JZ_DOC_CSV);
     const char *want = "\xEF\xBB\xBF"
-                       "序号,申请人姓名,家庭人口（人）,月保障金额（元）\r\n"
+                       "序号,申请人姓名,保障人数（人）,月保障金额（元）\r\n"
                        "1,王小明,3,1234.50\r\n"
                        "2,李四,1,500.00\r\n"
                        "3,\"Zhang, \"\"Jr\"\"\",2,0.00\r\n"
@@ -427,7 +427,8 @@ static void test_csv_formula_injection(void **state)
 {
     (void)state;
     jz_doc_list_row rows[] = {
-        {"+1+1", 1, 0}, {"-2+3", 1, 0}, {"@SUM(A1)", 1, 0}, {"王=小明", 1, 0}, {"=1+1", 1, 0},
+        {"+1+1", 1, 0, false, 0}, {"-2+3", 1, 0, false, 0}, {"@SUM(A1)", 1, 0, false, 0},
+        {"王=小明", 1, 0, false, 0}, {"=1+1", 1, 0, false, 0},
     };
     jz_doc_list l = published_list();
     l.rows = rows;
@@ -458,7 +459,7 @@ static void test_empty_list(void **state)
     char *doc = jz_doc_list_render(&l, JZ_DOC_CSV);
 
     assert_non_null(doc);
-    assert_string_equal(doc, "\xEF\xBB\xBF序号,申请人姓名,家庭人口（人）,月保障金额（元）\r\n");
+    assert_string_equal(doc, "\xEF\xBB\xBF序号,申请人姓名,保障人数（人）,月保障金额（元）\r\n");
     free(doc);
     doc = jz_doc_list_render(&l, JZ_DOC_TEXT);
     assert_non_null(doc);
@@ -544,7 +545,7 @@ static void check_xlsx(const char *path, const char *sheet)
     expect_in(strings, "王小明");
     expect_in(strings, "李四");
     expect_in(strings, "序号");
-    expect_in(strings, "家庭人口（人）");
+    expect_in(strings, "保障人数（人）");
     expect_in(strings, "'=HYPERLINK(");
     free(strings);
 

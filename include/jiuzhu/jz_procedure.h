@@ -1,0 +1,188 @@
+/*
+ * jz_procedure.h - the operations of the procedure (seed 001 四, POLICY.md
+ * §8 and §11): accepting an application, each step of a case, the decision
+ * on each unit, temporary assistance paid in a case, a recorded death, and
+ * the reviews and death checks that fall due.
+ *
+ * Each operation is one transaction of the store in ctx: it reads what it
+ * checks inside that transaction (a step never acts on a stale case), writes
+ * the case, its step, what follows from it (enrolments, grants, the record)
+ * and the audit entries together, or nothing.  The command line (and later
+ * the server) only parses arguments and prints results.
+ *
+ * Dates: a step may not be dated after today, nor before the case's previous
+ * step; the acts of an office (受理, 调查, 核对, 初审, 审核确认, 决定, 公布,
+ * 延期) are refused on a non-working day (R-WF-3); a step done after its
+ * deadline is recorded and flagged with how many working days late.
+ */
+#ifndef JZ_PROCEDURE_H
+#define JZ_PROCEDURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jz_case.h"
+#include "jz_ctx.h"
+#include "jz_feed.h"
+
+/* ---- accepting an application (受理) ------------------------------------------- */
+
+typedef struct jz_accept_req {
+    const char *household_id;
+    const char *applicant_id; /* NULL: the head if living, else the first living member */
+    jz_date on;
+    const char *note;
+    bool township_confirms;
+    bool review;          /* a review (复核) of a household receiving assistance */
+    uint8_t programmes;   /* bits (1 << jz_unit_programme); 0 = every programme (R-ONE-1) */
+    /* A review opened as a task (jz_proc_open_due): its deadline and what for. */
+    jz_date due_by;
+    const char *task;
+} jz_accept_req;
+
+typedef struct jz_accept_res {
+    jz_case c;
+    /* R-WF-5: the member who is a staff member's close relative. */
+    char relative[64], staff[160], relation[64];
+} jz_accept_res;
+
+/* Accepts an application (or a review) for a household in the store.  With
+ * in_txn the caller's transaction is used (and the caller rolls back on
+ * error); else one of its own.  Refused: an unknown household, a dead or
+ * unknown applicant (R-WF-6: a living member applies), an open case of the
+ * household, a review of a household receiving nothing. */
+jz_err jz_proc_accept(jz_ctx *x, const jz_accept_req *rq, bool in_txn, jz_accept_res *res,
+                      jz_error *err);
+
+/* The programmes named in a comma-separated list ("dibao,tekun,temporary"),
+ * English or Chinese names; JZ_EUSAGE naming the unknown one. */
+jz_err jz_proc_programmes(const char *list, uint8_t *bits, jz_error *err);
+
+/* ---- a step of a case ------------------------------------------------------------ */
+
+/* A choice about one unit at the decision, as the caseworker names it:
+ * `who` is "household" (全户), a member's ID number or his name. */
+typedef struct jz_choice_req {
+    uint8_t kind;     /* jz_choice_kind */
+    const char *who;
+    int programme;    /* jz_unit_programme, or -1 (refuse: every unit of who) */
+    jz_fen amount;
+} jz_choice_req;
+
+typedef struct jz_step_req {
+    jz_case_action action;
+    jz_date on;
+    const char *note;
+    bool home_visit;        /* investigate */
+    /* decide */
+    uint8_t decision;       /* JZ_DECISION_APPROVED or _REFUSED */
+    jz_date first_month;    /* a day of the first month paid; JZ_DATE_NONE: the next month */
+    const char *judgment;   /* R-WF-7: the county's written reason for a decision that differs
+                               from the finding */
+    bool county;            /* the county made the decision (a township-confirmed case) */
+    const jz_choice_req *choices;
+    size_t n_choices;
+    const char *beyond_cap; /* 一事一议 allowing temporary assistance above the cap */
+    /* extend */
+    uint8_t extend_reason;
+    /* advance (先行救助, R-WF-8) */
+    uint8_t grant_kind;     /* JZ_GRANT_PENDING (R-TMP-4) or JZ_GRANT_SMALL */
+    const char *member;     /* who receives it (ID number or name); NULL: the applicant */
+    jz_fen amount;
+} jz_step_req;
+
+typedef struct jz_step_res {
+    jz_case before, after;
+    jz_case_step step;       /* as recorded, with its lateness */
+    size_t nu, nr, nf;
+    jz_case_unit units[JZ_CASE_UNITS_MAX];         /* preliminary, decide */
+    jz_case_reason reasons[JZ_CASE_REASONS_MAX];   /* preliminary */
+    jz_case_finding findings[JZ_CASE_FINDINGS_MAX]; /* verify, preliminary */
+    jz_date deadline;        /* extend: the new deadline of the decision; notice: last day */
+    jz_grant grant;          /* advance */
+    size_t grants;           /* decide: temporary assistance granted */
+    size_t enrolments;       /* decide: enrolments created, changed or stopped */
+    size_t posted;           /* notice, publish: rows posted on the village's list */
+} jz_step_res;
+
+/* Carries out a step of case `id` (not JZ_ACT_ACCEPT).  res is large: allocate
+ * it.  On error nothing is written and err says why, naming the case. */
+jz_err jz_proc_step(jz_ctx *x, int64_t id, const jz_step_req *rq, jz_step_res *res,
+                    jz_error *err);
+
+/* ---- deaths (R-DEATH-1, issue 11 item 10) ------------------------------------------ */
+
+typedef struct jz_death_res {
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    char region[13];
+    char name[64];
+    int record_version;     /* the household record's new version */
+    size_t stopped;         /* his own units stopped with the month of death */
+    size_t checks;          /* 低保 units whose household must be re-checked (R-DEATH-1) */
+    jz_date check_due;      /* their deadline: death + death.check_months */
+    bool nobody_left;       /* no living member remains: the household's units stopped */
+} jz_death_res;
+
+/* Records the death of a person of the registry on `death` (entered on `on`):
+ * the household record gets a new version marking him deceased (the old one
+ * is kept), his own units (特困, 单人保) stop with the month of death, the
+ * 低保 units of his household get R-DEATH-1's check (death + check months),
+ * and a household with nobody left stops.  A death in a 低保边缘 or 刚性支出
+ * household changes the record only.  With in_txn the caller's transaction
+ * is used.  Recording the same death again changes nothing. */
+jz_err jz_proc_death(jz_ctx *x, const char *id_number, jz_date death, jz_date on,
+                     const char *note, bool in_txn, jz_death_res *res, jz_error *err);
+
+/* ---- changes of an enrolment (R-EXIT-1, R-REPORT-1) ------------------------------- */
+
+enum { JZ_STOP_UNREPORTED = 0, JZ_STOP_INELIGIBLE, JZ_STOP_FRAUD };
+
+typedef struct jz_enrol_req {
+    int64_t id;
+    jz_date on;
+    const char *note;
+    int reason;            /* stop: JZ_STOP_* */
+    jz_date fraud_from;    /* stop, fraud: a day of the first month paid unduly */
+} jz_enrol_req;
+
+typedef struct jz_enrol_res {
+    jz_enrolment before, after;
+    int months;            /* exit: months it continues; fraud: months paid unduly */
+} jz_enrol_res;
+
+/* R-EXIT-1: a 低保 unit keeps its amount for exit.months, then stops. */
+jz_err jz_proc_enrol_exit(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, jz_error *err);
+/* R-REPORT-1: a change not reported (批评教育, recorded; the enrolment goes
+ * on), no longer eligible (stops this month), fraud (stops, and what was
+ * paid from fraud_from to this month is to be recovered). */
+jz_err jz_proc_enrol_stop(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, jz_error *err);
+
+/* ---- reviews and death checks that fall due (R-REVIEW-1, R-DEATH-1) ------------- */
+
+typedef struct jz_due_res {
+    size_t reviews; /* review cases opened for R-REVIEW-1 */
+    size_t deaths;  /* review cases opened for R-DEATH-1 */
+    size_t busy;    /* households due that already have an open case */
+} jz_due_res;
+
+/* Opens a review case, each with its legal deadline, for every household
+ * under region_prefix whose enrolment is due for review within
+ * workflow.review_lead_days of `on`, or whose death check is pending.  Run
+ * daily: a household with an open case gets no second one, so running it
+ * again opens nothing.  One transaction. */
+jz_err jz_proc_open_due(jz_ctx *x, const char *region_prefix, jz_date on, jz_due_res *res,
+                        jz_error *err);
+
+/* ---- 信息核对: the record against the departments' data ------------------------- */
+
+/* The discrepancies between member i of household h (assessed on `on`,
+ * income window of window_months) and his department rows: vehicles,
+ * property and businesses registered, government payroll, housing fund,
+ * pensions and unemployment benefits, employment, death, imprisonment,
+ * disability and serious illness.  Appends to out (at most cap); returns
+ * how many were added.  Pure. */
+size_t jz_verify_member(const jz_household *h, uint32_t i, const jz_feed_row *rows, size_t n,
+                        jz_date on, int window_months, jz_case_finding *out, size_t cap);
+
+#endif
