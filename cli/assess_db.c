@@ -92,6 +92,8 @@ int cmd_assess_db(int argc, char **argv)
         cli_print_error(&err);
         status = EXIT_INPUT;
     }
+    if (s)
+        jz_store_set_actor(s, cli_default_actor());
     jz_batch_report rep;
     memset(&rep, 0, sizeof rep);
     long errors = 0;

@@ -753,7 +753,7 @@ static void collect_due(const jz_case *c, void *arg)
     jz_date d = step_due;
     if (due && (!d || due < d)) {
         d = due;
-        what = c->due_by ? c->task : "作出决定（办理期限届满）";
+        what = c->due_by ? NULL : "作出决定（办理期限届满）"; /* NULL: the row's own task */
     }
     if (!d)
         return;
@@ -817,7 +817,8 @@ static int case_due(jz_ctx *x, const opts *o)
             else
                 snprintf(left, sizeof left, "%d", r->left);
             printf("%-6lld %-18s %-10s %-26s %-24s %-10s %s%s\n", (long long)r->c.id,
-                   r->c.household_id, r->c.applicant_name, jz_case_state_zh[r->c.state], r->what,
+                   r->c.household_id, r->c.applicant_name, jz_case_state_zh[r->c.state],
+                   r->what ? r->what : r->c.task,
                    dd, left, r->c.kind == JZ_CASE_REVIEW ? "  【复核】" : "");
         }
     }

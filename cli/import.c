@@ -149,6 +149,7 @@ int cmd_import(int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
+    jz_store_set_actor(im.store, cli_default_actor()); /* who imported, in the audit log */
     if (!report_path) {
         snprintf(default_report, sizeof default_report, "%s.import-report.csv", db);
         report_path = default_report;

@@ -98,7 +98,26 @@ int cmd_show(int argc, char **argv)
     printf("户记录（库中原样）：\n%s\n\n", pretty ? pretty : record);
     free(pretty);
     json_decref(rec);
-    if (have) {
+    int version = 0, assessed = 0;
+    if (jz_store_record_version(s, key, &version, &assessed, NULL, &err) != JZ_OK) {
+        cli_print_error(&err);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    if (have && assessed != version) {
+        /* The record was replaced (a re-import, a recorded death) after the
+         * stored result: it describes an earlier version, whose members may
+         * differ, so only its household figures are shown. */
+        char d[JZ_DATE_BUF];
+        jz_date_format(date, d, sizeof d);
+        printf("库中认定结果（批量评估第 %lld 批，评估日 %s）按第 %d 版户记录作出；户记录已变更为"
+               "第 %d 版，尚未按变更后的户记录重新评估（jiuzhu assess --db 重新评估）：\n",
+               (long long)run, d, assessed, version);
+        char m[JZ_MONEY_BUF];
+        jz_money_format(stored->monthly_amount, m, sizeof m);
+        printf("  认定：%s；家庭低保金每月 %s 元；计入 %d 人\n\n", cli_category_zh[stored->category],
+               m, stored->counted_members);
+    } else if (have) {
         char d[JZ_DATE_BUF];
         jz_date_format(date, d, sizeof d);
         printf("最新认定结果（批量评估第 %lld 批，评估日 %s）：\n", (long long)run, d);

@@ -12,13 +12,22 @@
 
 typedef struct ctx {
     const jz_regions *regions;
-    int64_t households, persons, tekun, single;
+    int64_t households, persons, tekun, single, stale, unassessed;
     jz_fen monthly, tekun_monthly, single_monthly;
 } ctx;
 
 static void row(const jz_stat_row *r, void *arg)
 {
     ctx *c = arg;
+    if (r->category == JZ_CAT_COUNT) {
+        /* Households never assessed: counted apart, not in the totals. */
+        const char *name = jz_regions_name(c->regions, r->region, strlen(r->region));
+        printf("%-10s %-14s %-12s %9lld\n", r->region, name ? name : "", "尚未评估",
+               (long long)r->households);
+        c->unassessed += r->households;
+        return;
+    }
+    c->stale += r->stale;
     char m[JZ_MONEY_BUF], tm[JZ_MONEY_BUF], sm[JZ_MONEY_BUF];
     jz_money_format(r->monthly, m, sizeof m);
     jz_money_format(r->tekun_monthly, tm, sizeof tm);
@@ -94,6 +103,12 @@ int cmd_stats(int argc, char **argv)
             printf("%-10s %-14s %-12s %9lld %9lld %14s %8lld %12s %8lld %12s\n", "合计", "", "",
                    (long long)c.households, (long long)c.persons, m, (long long)c.tekun, tm,
                    (long long)c.single, sm);
+            if (c.stale)
+                printf("其中 %lld 户的户记录在评估后已变更（重新导入、记录死亡等），以上按变更前的"
+                       "记录统计，尚未重新评估（jiuzhu assess --db）\n",
+                       (long long)c.stale);
+            if (c.unassessed)
+                printf("另有 %lld 户尚未评估，未计入合计\n", (long long)c.unassessed);
         }
     }
     jz_store_close(s);

@@ -3,8 +3,8 @@
 set -u
 JZ=${1:?usage: $0 path/to/jiuzhu}
 SRC=${JZ_SOURCE_DIR:?JZ_SOURCE_DIR must point at the repository}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+TMP=${JZ_KEEP_TMP:-$(mktemp -d)}; mkdir -p "$TMP"
+[ -n "${JZ_KEEP_TMP:-}" ] || trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 
