@@ -47,14 +47,16 @@ static jz_feed_row row(jz_event ev, const char *date, jz_fen amount, int level)
 
 static const jz_monitor_person outsider = {.id = "140902198001010016"};
 static const jz_monitor_person recipient = {
-    .id = "140902198001010016", .in_registry = true, .enrolled = true};
-static const jz_monitor_person registered = {
-    .id = "140902198001010016", .in_registry = true, .main_earner = true};
+    .id = "140902198001010016", .in_registry = true, .enrolled = true, .dibao = true};
+static const jz_monitor_person registered = {.id = "140902198001010016",
+                                             .in_registry = true,
+                                             .main_earner = true,
+                                             .others_living = true};
 
 /* The alerts raised for `who` with rows on 2025-06-01: their indicators. */
 static size_t eval(const jz_monitor_person *who, const jz_feed_row *rows, size_t n, jz_alert *out)
 {
-    return jz_monitor_person_eval(who, rows, n, &P, D("2025-06-01"), out);
+    return jz_monitor_person_eval(who, rows, n, &P, D("2025-06-01"), NULL, out);
 }
 
 static const jz_alert *find(const jz_alert *a, size_t n, jz_indicator ind)
