@@ -558,6 +558,10 @@ static jz_err check_terminated(jz_store *s, const jz_stored_alert *a, jz_error *
                             "terminated 办结",
                             v, (long long)c.id,
                             c.state < JZ_CASE_STATE_COUNT ? jz_case_state_zh[c.state] : "?");
+    /* A refused review stops what the household receives (its enrolments;
+     * a programme only its record states has no enrolment to stop). */
+    if (c.decision == JZ_DECISION_REFUSED)
+        return JZ_OK;
     stopped_by x = {c.id, false};
     if ((rc = s->ops->enrol_list(s->impl, c.region, c.household_id, note_stopped, &x, err)))
         return rc;
