@@ -983,9 +983,11 @@ jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n
     char m[JZ_MONEY_BUF] = "";
     if (amount)
         jz_money_format(amount, m, sizeof m);
-    snprintf(step.note, sizeof step.note, "动态监测追加依据（部门数据行）：[%s]%s%s%s%s%s", list,
-             m[0] ? "，金额 " : "", m, m[0] ? " 元" : "", detail && detail[0] ? "；" : "",
-             detail ? detail : "");
+    /* A long list is cut here; alert_evidence has every row. */
+    if (snprintf(step.note, sizeof step.note, "动态监测追加依据（部门数据行）：[%s]%s%s%s%s%s",
+                 list, m[0] ? "，金额 " : "", m, m[0] ? " 元" : "", detail && detail[0] ? "；" : "",
+                 detail ? detail : "") < 0)
+        step.note[0] = '\0';
     return jz__sq_alert_update(impl, &before, &after, &step, err);
 }
 
