@@ -68,7 +68,7 @@ alerts=$(sqlite3 "$dir/m.db" 'SELECT count(*) FROM alerts')
 planted=$(($(wc -l <"$dir/feeds/planted.csv") - 1))
 printf '(4) jiuzhu monitor run:                  %8.2f s   %s alerts, %s signals planted\n' "$mon" "$alerts" "$planted"
 
-names="medical_spike earner_death unstable_income disaster_loss severe_disability serious_illness school_entry recipient_death property vehicle business payroll imprisoned no_premium complex double_enrolment"
+names="medical_spike earner_death unstable_income disaster_loss severe_disability serious_illness school_entry recipient_death property vehicle business payroll imprisoned no_premium complex double_enrolment deposits union_hardship veteran_hardship marital_change housing_fund pension pension_contribution traffic_accident"
 sqlite3 "$dir/m.db" "SELECT indicator, category, id_number FROM alerts" |
   awk -F'|' -v names="$names" 'BEGIN { split(names, n, " ") }
     { printf "%s,%s,%s\n", n[$1 + 1], substr("ABCD", $2 + 1, 1), $3 }' | sort >"$dir/found.txt"

@@ -144,8 +144,9 @@ static void alert_step(const jz_alert_step *st, void *arg)
         add(x->c, st->on, "预警 %lld 转介%s %s", (long long)x->a->id,
             st->dept < JZ_DEPT_COUNT ? jz_dept_zh[st->dept] : "", st->note);
     } else {
-        add(x->c, st->on, "预警 %lld：%s%s%s %s", (long long)x->a->id, st->action,
-            st->outcome[0] ? " " : "", st->outcome, st->note);
+        add(x->c, st->on, "预警 %lld：%s%s%s %s", (long long)x->a->id,
+            jz_alert_action_zh(st->action), st->outcome[0] ? " " : "",
+            jz_alert_outcome_zh(st->outcome), st->note);
     }
 }
 
@@ -168,7 +169,8 @@ static void one_row(const jz_feed_row *r, void *arg)
     char m[JZ_MONEY_BUF] = "";
     if (r->amount)
         jz_money_format(r->amount, m, sizeof m);
-    add(c, r->date, "%s：%s %s%s%s%s%s", jz_dept_zh[r->dept], r->name,
+    add(c, r->date, "%s：%s %s%s%s%s%s", r->dept < JZ_DEPT_COUNT ? jz_dept_zh[r->dept] : "?",
+        r->name,
         r->event < JZ_EV_COUNT ? jz_event_zh[r->event] : "?", r->code[0] ? " " : "", r->code,
         m[0] ? " " : "", m[0] ? m : "");
 }

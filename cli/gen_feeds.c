@@ -13,8 +13,13 @@
  *     or over the county's monitor.medical.threshold within the 12 months,
  *     unemployment, disaster relief, a grade 1-2 disability, a serious
  *     illness (A when the household receives a programme now, B otherwise);
- *     for households receiving a programme, a vehicle or a death (D) or a
- *     school enrolment (A); for the others, the death of the main earner (B);
+ *     for households receiving a programme, a vehicle (D) or a school
+ *     enrolment (A); a death: of a 低保 recipient (D, R-DEATH-1), else of
+ *     the main earner when others remain (B), from 公安, 殡葬 or both;
+ *     the departments of issue 11: deposits over the limit, a marriage or
+ *     divorce, housing fund deposits, a pension or a contribution base over
+ *     the thresholds (D) for households receiving a programme; a 工会 困难
+ *     职工 or a 困难退役军人 (B) for the others; a traffic accident (A or B);
  *   - every 50th household also brings a person from outside Shanxi's
  *     registry (a Beijing ID number) with medical costs over the threshold (B);
  *     every 500th's is also unemployed and hit by a disaster: three B and, for
@@ -170,9 +175,13 @@ static void household(out *o, const jz_household *h, const jz_policy *p, uint64_
         o->rows++;
         plant(o, JZ_IND_VEHICLE, JZ_ALERT_D, x->id);
     } else if (u < 950) {
-        /* A death: a recipient's (D), or a main earner's (B). */
+        /* A death (R-DEATH-1 for 低保 recipients only; an income drop when
+         * the main earner of another household dies and others remain),
+         * from 公安, from 殡葬, or from both (one death, one alert). */
+        bool dibao = h->current_programme == JZ_PROG_DIBAO ||
+                     h->current_programme == JZ_PROG_DIBAO_EXPENDITURE;
         const jz_member *who = x;
-        if (!enrolled) {
+        if (!dibao) {
             jz_fen top = 0;
             who = NULL;
             for (uint32_t i = 0; i < n; i++) {
@@ -182,17 +191,74 @@ static void household(out *o, const jz_household *h, const jz_policy *p, uint64_
                     who = &mem[i];
                 }
             }
+            uint32_t others = 0;
+            for (uint32_t i = 0; who && i < n; i++)
+                others += &mem[i] != who && mem[i].deceased == JZ_DATE_NONE &&
+                          mem[i].presence == JZ_PRES_PRESENT;
+            if (!others)
+                who = NULL; /* nobody's income drops */
         }
         if (who) {
-            fprintf(o->f[JZ_DEPT_DEATH], "%s,%s,%s\n", who->id, who->name ? who->name : "某人", d);
-            o->rows++;
-            plant(o, enrolled ? JZ_IND_RECIPIENT_DEATH : JZ_IND_EARNER_DEATH,
-                  enrolled ? JZ_ALERT_D : JZ_ALERT_B, who->id);
+            const char *wn = who->name ? who->name : "某人";
+            uint64_t how = next(&r) % 3;
+            if (how != 1)
+                fprintf(o->f[JZ_DEPT_DEATH], "%s,%s,%s\n", who->id, wn, d);
+            if (how != 0)
+                fprintf(o->f[JZ_DEPT_FUNERAL], "%s,%s,%s,县殡仪馆\n", who->id, wn, d);
+            o->rows += how == 2 ? 2 : 1;
+            plant(o, dibao ? JZ_IND_RECIPIENT_DEATH : JZ_IND_EARNER_DEATH,
+                  dibao ? JZ_ALERT_D : JZ_ALERT_B, who->id);
         }
     } else if (u < 1000 && enrolled) {
         fprintf(o->f[JZ_DEPT_EDUCATION], "%s,%s,primary,%s\n", x->id, name, d);
         o->rows++;
         plant(o, JZ_IND_SCHOOL_ENTRY, JZ_ALERT_A, x->id);
+    } else if (u < 1050 && enrolled && h->current_programme < JZ_PROG_COUNT) {
+        /* Deposits over the household's limit (R-AST-1): one member's
+         * balance, 1000.00 yuan over counted persons x months x S. */
+        int months = h->current_programme == JZ_PROG_DIBAO              ? p->dibao_assets_months
+                     : h->current_programme == JZ_PROG_DIBAO_EXPENDITURE ? p->exp_assets_months
+                                                                         : p->marg_assets_months;
+        jz_fen limit = (jz_fen)n * months * p->standard[h->area < JZ_AREA_COUNT ? h->area : 0];
+        money(limit + 100000, m);
+        fprintf(o->f[JZ_DEPT_BANK], "%s,%s,中国农业银行,%s,%s\n", x->id, name, d, m);
+        o->rows++;
+        plant(o, JZ_IND_DEPOSITS, JZ_ALERT_D, x->id);
+    } else if (u < 1100) {
+        if (enrolled) {
+            fprintf(o->f[JZ_DEPT_MARRIAGE], "%s,%s,%s,%s\n", x->id, name,
+                    next(&r) % 2 ? "marriage" : "divorce", d);
+            plant(o, JZ_IND_MARITAL_CHANGE, JZ_ALERT_D, x->id);
+        } else {
+            fprintf(o->f[JZ_DEPT_UNION], "%s,%s,某某机械厂,%s\n", x->id, name, d);
+            plant(o, JZ_IND_UNION_HARDSHIP, JZ_ALERT_B, x->id);
+        }
+        o->rows++;
+    } else if (u < 1150) {
+        if (enrolled) {
+            money(p->mon_housing_fund_threshold + 100 + (jz_fen)(next(&r) % 50000), m);
+            fprintf(o->f[JZ_DEPT_HOUSING_FUND], "%s,%s,某某公司,%s,%s\n", x->id, name, d, m);
+            plant(o, JZ_IND_HOUSING_FUND, JZ_ALERT_D, x->id);
+        } else {
+            fprintf(o->f[JZ_DEPT_VETERANS], "%s,%s,因病致困,%s\n", x->id, name, d);
+            plant(o, JZ_IND_VETERAN_HARDSHIP, JZ_ALERT_B, x->id);
+        }
+        o->rows++;
+    } else if (u < 1200) {
+        fprintf(o->f[JZ_DEPT_TRAFFIC], "%s,%s,%s,%s,\n", x->id, name, d,
+                next(&r) % 4 ? "injured" : "killed");
+        o->rows++;
+        plant(o, JZ_IND_TRAFFIC_ACCIDENT, help, x->id);
+    } else if (u < 1250 && enrolled) {
+        money(p->mon_pension_threshold + 100 + (jz_fen)(next(&r) % 100000), m);
+        fprintf(o->f[JZ_DEPT_PENSION], "%s,%s,employee_pension,%s,%s\n", x->id, name, d, m);
+        o->rows++;
+        plant(o, JZ_IND_PENSION, JZ_ALERT_D, x->id);
+    } else if (u < 1300 && enrolled) {
+        money(p->mon_pension_contribution_threshold + 100 + (jz_fen)(next(&r) % 100000), m);
+        fprintf(o->f[JZ_DEPT_PENSION], "%s,%s,contribution,%s,%s\n", x->id, name, d, m);
+        o->rows++;
+        plant(o, JZ_IND_PENSION_CONTRIBUTION, JZ_ALERT_D, x->id);
     }
     if (index % 50 == 49) {
         char id[JZ_IDNUM_BUF];

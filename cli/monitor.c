@@ -2,8 +2,9 @@
  * monitor.c - `jiuzhu monitor run DB` evaluates the warning indicators
  * (R-MON-2) on every person of the department feeds and every enrolled 特困
  * person, and raises alerts by category (R-MON-3) with their evidence, the
- * department they go to and a handling deadline in working days; the same
- * evidence never raises the same alert twice.  `jiuzhu alerts DB` lists them.
+ * department they go to and a handling deadline (jz_monitor_run); the same
+ * facts never raise an alert twice.  `jiuzhu alerts DB` lists them, `jiuzhu
+ * alert ...` handles one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,92 +17,6 @@
 #include "jiuzhu/jz_store.h"
 
 #include <jansson.h>
-
-typedef struct run {
-    jz_store *s;
-    const jz_paramset *ps;
-    const jz_calendar *cal;
-    jz_date on;
-    char county[7]; /* whose parameters p holds */
-    jz_policy p;
-    long people, raised, again, by_category[4], by_indicator[JZ_IND_COUNT];
-    jz_error err;
-    bool failed;
-} run;
-
-static void person(const jz_monitor_subject *sub, void *arg)
-{
-    run *r = arg;
-    if (r->failed)
-        return;
-    r->people++;
-    /* The parameters of the person's county; outside the registry, of the
-     * county his ID number was issued in if it is in Shanxi, else the
-     * province's. */
-    _Static_assert(JZ_P_MONITOR_DEADLINE_D - JZ_P_MONITOR_MEDICAL_THRESHOLD == 6,
-                   "the monitoring parameters are contiguous");
-    char county[7];
-    if (sub->county[0])
-        snprintf(county, sizeof county, "%s", sub->county);
-    else
-        snprintf(county, sizeof county, "%.6s", strncmp(sub->id, "14", 2) == 0 ? sub->id : "140000");
-    /* Only the monitoring parameters: an ID number issued elsewhere has no
-     * county standard here, and the province sets these. */
-    /* People come household by household: the last county's parameters
-     * serve the next person most of the time. */
-    if (strcmp(county, r->county) != 0) {
-        if (jz_policy_resolve_some(r->ps, county, r->on, JZ_P_MONITOR_MEDICAL_THRESHOLD,
-                                   JZ_P_MONITOR_DEADLINE_D + 1, &r->p, &r->err) != JZ_OK &&
-            jz_policy_resolve_some(r->ps, "140000", r->on, JZ_P_MONITOR_MEDICAL_THRESHOLD,
-                                   JZ_P_MONITOR_DEADLINE_D + 1, &r->p, &r->err) != JZ_OK) {
-            r->failed = true;
-            return;
-        }
-        memcpy(r->county, county, sizeof r->county);
-    }
-    const jz_policy *p = &r->p;
-    jz_alert alerts[JZ_MONITOR_ALERTS_MAX];
-    size_t n = jz_monitor_person_eval(&sub->who, sub->rows, sub->n, p, r->on, alerts);
-    for (size_t i = 0; i < n && !r->failed; i++) {
-        const jz_alert *a = &alerts[i];
-        jz_stored_alert st;
-        memset(&st, 0, sizeof st);
-        snprintf(st.county, sizeof st.county, "%s", sub->county);
-        snprintf(st.region, sizeof st.region, "%s", sub->region);
-        st.category = a->category;
-        st.indicator = a->indicator;
-        st.severity = a->severity;
-        st.dept = a->dept;
-        snprintf(st.id_number, sizeof st.id_number, "%s", sub->id);
-        snprintf(st.name, sizeof st.name, "%s", sub->name);
-        snprintf(st.household_id, sizeof st.household_id, "%s", sub->household_id);
-        st.amount = a->amount;
-        snprintf(st.detail, sizeof st.detail, "%s", a->detail);
-        size_t len = (size_t)snprintf(st.evidence, sizeof st.evidence, "[");
-        for (size_t k = 0; k < a->n_evidence && len < sizeof st.evidence - 24; k++)
-            len += (size_t)snprintf(st.evidence + len, sizeof st.evidence - len, "%s%lld",
-                                    k ? "," : "", (long long)sub->row_ids[a->evidence[k]]);
-        snprintf(st.evidence + len, sizeof st.evidence - len, "]");
-        st.raised_on = r->on;
-        if (jz_calendar_add(r->cal, r->on, p->mon_deadline[a->category], &st.due_on, &r->err) !=
-            JZ_OK) {
-            r->failed = true;
-            return;
-        }
-        bool added = false;
-        if (jz_store_alert_put(r->s, &st, &added, &r->err) != JZ_OK) {
-            r->failed = true;
-            return;
-        }
-        if (added) {
-            r->raised++;
-            r->by_category[a->category]++;
-            r->by_indicator[a->indicator]++;
-        } else {
-            r->again++;
-        }
-    }
-}
 
 static int monitor_run(int argc, char **argv)
 {
@@ -153,31 +68,21 @@ static int monitor_run(int argc, char **argv)
         cli_print_error(&err);
         status = EXIT_INPUT;
     }
-    run r = {.s = s, .ps = ps, .cal = cal, .on = on};
-    jz_error_clear(&r.err);
+    jz_monitor_counts r;
+    memset(&r, 0, sizeof r);
     if (!status) {
         jz_store_set_actor(s, actor);
-        char after[512], d[JZ_DATE_BUF];
-        jz_date_format(on, d, sizeof d);
-        if (jz_store_begin(s, &err) != JZ_OK ||
-            jz_store_monitor_scan(s, region, person, &r, &err) != JZ_OK || r.failed ||
-            (snprintf(after, sizeof after,
-                      "{\"date\":\"%s\",\"region\":\"%s\",\"people\":%ld,\"raised\":%ld,"
-                      "\"A\":%ld,\"B\":%ld,\"C\":%ld,\"D\":%ld}",
-                      d, region, r.people, r.raised, r.by_category[0], r.by_category[1],
-                      r.by_category[2], r.by_category[3]),
-             jz_store_audit(s, "", "monitor.run", "alerts", "", after, &err)) != JZ_OK ||
-            jz_store_commit(s, &err) != JZ_OK) {
-            jz_store_rollback(s);
-            cli_print_error(r.failed ? &r.err : &err);
+        if (jz_monitor_run(s, ps, cal, on, region, &r, &err) != JZ_OK) {
+            cli_print_error(&err);
             status = EXIT_INPUT;
         }
     }
     if (!status) {
         char d[JZ_DATE_BUF];
         jz_date_format(on, d, sizeof d);
-        printf("动态监测 %s：比对 %ld 人，新预警 %ld 条（已有预警 %ld 条不重复生成）\n", d,
-               r.people, r.raised, r.again);
+        printf("动态监测 %s：比对 %ld 人，新预警 %ld 条（已处置或已有的依据不重复预警；"
+               "新依据追加到未办结预警 %ld 条）\n",
+               d, r.people, r.raised, r.extended);
         for (int c = 0; c < 4; c++)
             printf("  %c 类 %-24s %ld\n", jz_alert_letters[c], jz_alert_category_zh[c],
                    r.by_category[c]);
@@ -391,10 +296,25 @@ static void print_alert_step(const jz_alert_step *x, void *arg)
     jz_date_format(x->on, d, sizeof d);
     if (x->amount)
         jz_money_format(x->amount, m, sizeof m);
-    printf("  %s  %-9s 经办：%s%s%s%s%s%s%s%s%s%s%s\n", d, x->action, x->actor,
-           x->assignee[0] ? "  分派给：" : "", x->assignee, x->outcome[0] ? "  结果：" : "",
-           x->outcome, x->kind[0] ? "  救助：" : "", x->kind, m[0] ? " " : "", m,
-           x->note[0] ? "  说明：" : "", x->note);
+    printf("  %s  %-6s 经办：%s%s%s%s%s%s%s%s%s%s%s%s%s\n", d, jz_alert_action_zh(x->action),
+           x->actor, x->assignee[0] ? "  分派给：" : "", x->assignee,
+           x->dept < JZ_DEPT_COUNT ? "  部门：" : "",
+           x->dept < JZ_DEPT_COUNT ? jz_dept_zh[x->dept] : "", x->outcome[0] ? "  结果：" : "",
+           jz_alert_outcome_zh(x->outcome), x->kind[0] ? "  救助：" : "", x->kind,
+           m[0] && strcmp(x->action, "evidence") != 0 ? " " : "",
+           strcmp(x->action, "evidence") != 0 ? m : "", x->note[0] ? "  说明：" : "", x->note);
+}
+
+static void print_evidence(int64_t row, const jz_feed_row *r, void *arg)
+{
+    (void)arg;
+    char d[JZ_DATE_BUF], m[JZ_MONEY_BUF] = "";
+    jz_date_format(r->date, d, sizeof d);
+    if (r->amount)
+        jz_money_format(r->amount, m, sizeof m);
+    printf("  %s  %s %s%s%s%s%s%s（数据行 %lld）\n", d, r->dept < JZ_DEPT_COUNT ? jz_dept_zh[r->dept] : "?",
+           r->event < JZ_EV_COUNT ? jz_event_zh[r->event] : "?", r->code[0] ? " " : "", r->code,
+           m[0] ? " " : "", m, m[0] ? " 元" : "", (long long)row);
 }
 
 /* The engine's re-assessment of the alert's household from its stored
@@ -511,9 +431,19 @@ int cmd_alert(int argc, char **argv)
                jz_alert_category_zh[a.category & 3],
                a.indicator < JZ_IND_COUNT ? jz_indicator_zh[a.indicator] : "?", a.name,
                a.id_number, a.household_id[0] ? a.household_id : "（库外）");
-        printf("%s\n生成 %s  处置截止 %s  推送 %s  状态：%s  依据（部门数据行）：%s\n", a.detail, r,
-               d, a.dept < JZ_DEPT_COUNT ? jz_dept_zh[a.dept] : "民政", alert_status_zh[a.status % 5],
-               a.evidence);
+        char m[JZ_MONEY_BUF] = "";
+        if (a.amount)
+            jz_money_format(a.amount, m, sizeof m);
+        printf("%s\n生成 %s  处置截止 %s  推送 %s  状态：%s%s%s%s\n", a.detail, r, d,
+               a.dept < JZ_DEPT_COUNT ? jz_dept_zh[a.dept] : "民政", alert_status_zh[a.status % 5],
+               m[0] ? "  金额合计 " : "", m, m[0] ? " 元" : "");
+        puts("依据（部门数据）：");
+        if (jz_store_alert_evidence(s, id, print_evidence, NULL, &err) != JZ_OK) {
+            cli_print_error(&err);
+            status = EXIT_INPUT;
+            goto out;
+        }
+        puts("处置：");
         if (jz_store_alert_steps(s, id, print_alert_step, NULL, &err) != JZ_OK) {
             cli_print_error(&err);
             status = EXIT_INPUT;
@@ -532,7 +462,7 @@ int cmd_alert(int argc, char **argv)
     memset(&step, 0, sizeof step);
     step.alert = id;
     step.on = on;
-    step.dept = JZ_DEPT_COUNT;
+    step.dept = JZ_DEPT_CIVIL;
     snprintf(step.action, sizeof step.action, "%s", sub);
     snprintf(step.note, sizeof step.note, "%s", note);
     int dept = dept_name ? jz_dept_find(dept_name) : -1;
@@ -627,7 +557,7 @@ int cmd_alert(int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
-    printf("预警 %lld：%s，状态：%s%s\n", id, sub, alert_status_zh[a.status % 5],
+    printf("预警 %lld：%s，状态：%s%s\n", id, jz_alert_action_zh(sub), alert_status_zh[a.status % 5],
            step.case_id ? (a.category == JZ_ALERT_D ? "（已启动复核案件）" : "（已启动申请案件）")
                         : "");
 out:

@@ -112,4 +112,33 @@ const char *jz_csv_path(const jz_csv_set *s, jz_csv_table t);
 /* Frees the set; jz_csv_free(NULL) does nothing. */
 void jz_csv_free(jz_csv_set *s);
 
+/* ---- the Chinese labels of docs/csv-import.md ---------------------------- */
+
+/* The enumerations of jz_household.h whose cells the CSV import accepts as a
+ * code or a Chinese label (户主, 智力, 小学...).  Other readers (the
+ * department feeds) accept the same labels through jz_csv_label_code, so
+ * there is one table of them. */
+typedef enum jz_csv_labels {
+    JZ_LABELS_AREA = 0,  /* jz_area_names */
+    JZ_LABELS_RELATION,  /* jz_relation_names */
+    JZ_LABELS_PRESENCE,  /* jz_presence_names */
+    JZ_LABELS_EMPLOYMENT,
+    JZ_LABELS_HARDSHIP,
+    JZ_LABELS_DISABILITY, /* jz_disability_names: 视力 ... 多重 */
+    JZ_LABELS_STUDENT,    /* jz_student_level_names: 入托 ... 研究生 */
+    JZ_LABELS_SUPPORTER,
+    JZ_LABELS_PROGRAMME,
+    JZ_LABELS_INCOME,
+    JZ_LABELS_EXPENSE,
+    JZ_LABELS_COUNT
+} jz_csv_labels;
+
+/* The code (an entry of the enumeration's names array) that the Chinese
+ * label text[0..n) stands for, exactly as written, or NULL when it is no
+ * label of that enumeration (codes themselves are not looked up here). */
+const char *jz_csv_label_code(jz_csv_labels which, const char *text, size_t n);
+
+/* The first Chinese label of a code, or NULL when it has none. */
+const char *jz_csv_label_zh(jz_csv_labels which, const char *code);
+
 #endif

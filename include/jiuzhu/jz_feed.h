@@ -33,23 +33,39 @@ typedef enum jz_dept {
     JZ_DEPT_HRSS,        /* 人社: unemployment and employment registration, insurance, pensions */
     JZ_DEPT_EDUCATION,   /* 教育: enrolment by level */
     JZ_DEPT_HEALTH,      /* 卫健: serious illness */
-    JZ_DEPT_DEATH,       /* 公安/殡葬: deaths */
+    JZ_DEPT_DEATH,       /* 公安: deaths (户籍注销); files of the old combined 公安/殡葬 too */
     JZ_DEPT_JUSTICE,     /* 司法: imprisonment and release */
     JZ_DEPT_EMERGENCY,   /* 应急: disaster relief received */
     JZ_DEPT_HOUSING,     /* 住建: housing safety rating */
     JZ_DEPT_PROPERTY,    /* 不动产: property registrations */
     JZ_DEPT_VEHICLE,     /* 车管: vehicle registrations */
     JZ_DEPT_BUSINESS,    /* 市场监管: business registrations */
-    JZ_DEPT_PAYROLL,     /* 公积金 and 财政供养: housing fund and government payroll */
+    JZ_DEPT_PAYROLL,     /* 财政供养: government payroll (and, in old files of the combined
+                            公积金/财政供养 layout, housing fund deposits) */
     JZ_DEPT_FPM,         /* 乡村振兴: the 防止返贫 monitoring list */
+    /* Issue 11: the departments R-MON-1 and seed 001 三(三) name besides. */
+    JZ_DEPT_BANK,         /* 银行: deposit balances */
+    JZ_DEPT_UNION,        /* 工会: 困难职工 records */
+    JZ_DEPT_VETERANS,     /* 退役军人事务: 困难退役军人 records */
+    JZ_DEPT_MARRIAGE,     /* 婚姻登记: marriages and divorces */
+    JZ_DEPT_FUNERAL,      /* 殡葬: cremation / funeral records (a death) */
+    JZ_DEPT_HOUSING_FUND, /* 公积金: housing fund deposits */
+    JZ_DEPT_PENSION,      /* 养老金 (社会保险经办): pensions and pension contributions */
+    JZ_DEPT_TRAFFIC,      /* 道路交通事故: victims (公安交管, 道路交通事故社会救助基金) */
     JZ_DEPT_COUNT
 } jz_dept;
+
+/* Not a department that sends feeds: civil affairs (民政) itself, where an
+ * alert is pushed to no other department, or a handling step names none.
+ * Stored as this number, which stays the same when departments are added. */
+#define JZ_DEPT_CIVIL 255
 
 /* "medical", "disability", ... (command line, store) and 医保, 残联, ... */
 extern const char *const jz_dept_names[JZ_DEPT_COUNT];
 extern const char *const jz_dept_zh[JZ_DEPT_COUNT];
 /* The department by its English or Chinese name (exactly as in the arrays
- * above), or -1 (also for NULL). */
+ * above, or the old combined names 公安/殡葬 and 公积金/财政供养, which name
+ * the departments whose layouts those files have), or -1 (also for NULL). */
 int jz_dept_find(const char *name);
 
 /* What a row records.  Each department has its own kinds (docs/feeds.md). */
@@ -72,9 +88,18 @@ typedef enum jz_event {
     JZ_EV_PROPERTY_REGISTERED,    /* code: property type */
     JZ_EV_VEHICLE_REGISTERED,     /* code: vehicle type */
     JZ_EV_BUSINESS_REGISTERED,    /* code: business name */
-    JZ_EV_HOUSING_FUND,           /* amount: monthly contribution */
+    JZ_EV_HOUSING_FUND,           /* amount: monthly deposit; code: the employer (公积金 layout) */
     JZ_EV_GOVERNMENT_PAYROLL,     /* amount: monthly pay */
     JZ_EV_FPM_LISTED,             /* on the 防止返贫 monitoring list */
+    JZ_EV_BANK_DEPOSIT,           /* amount: balance on the date; code: the bank */
+    JZ_EV_UNION_HARDSHIP,         /* 工会困难职工建档; code: the employer */
+    JZ_EV_VETERAN_HARDSHIP,       /* 困难退役军人; code: the difficulty (free text) */
+    JZ_EV_MARRIAGE,               /* 结婚登记 */
+    JZ_EV_DIVORCE,                /* 离婚登记 */
+    JZ_EV_FUNERAL,                /* 殡葬（火化）记录: date = the death date; code: the funeral home */
+    JZ_EV_PENSION_CONTRIBUTION,   /* amount: monthly contribution base (缴费基数) */
+    JZ_EV_RESIDENT_PENSION,       /* 城乡居民基础养老金 (not counted, R-INC-2); amount: monthly */
+    JZ_EV_TRAFFIC_ACCIDENT,       /* amount: the fund's advance (垫付), 0 if none; code: injury */
     JZ_EV_COUNT
 } jz_event;
 extern const char *const jz_event_names[JZ_EV_COUNT];

@@ -105,6 +105,9 @@ typedef enum jz_param_id {
     JZ_P_MONITOR_DEADLINE_B,
     JZ_P_MONITOR_DEADLINE_C,
     JZ_P_MONITOR_DEADLINE_D,
+    JZ_P_MONITOR_HOUSING_FUND_THRESHOLD,
+    JZ_P_MONITOR_PENSION_THRESHOLD,
+    JZ_P_MONITOR_PENSION_CONTRIBUTION_THRESHOLD,
     JZ_P_COUNT
 } jz_param_id;
 
@@ -177,6 +180,9 @@ typedef struct jz_policy {
     int mon_medical_window_months;
     jz_ratio mon_medical_income_share; /* ... or this share of the household's income */
     int mon_deadline[4];             /* working days to handle an alert of category A..D */
+    jz_fen mon_housing_fund_threshold;  /* monthly housing fund deposit over which: D */
+    jz_fen mon_pension_threshold;       /* monthly pension over which: D */
+    jz_fen mon_pension_contribution_threshold; /* monthly contribution base over which: D */
 } jz_policy;
 
 /* All parameter values of a run. Opaque. */

@@ -309,9 +309,11 @@ jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_
 
 /* ---- monitoring (jz_monitor.h) ------------------------------------------------- */
 
-/* One person as monitoring sees him: what the registry knows, and his rows. */
+/* One person as monitoring sees him: what the registry knows, his rows, and
+ * what earlier runs raised for him (the store's facts; the rules are
+ * jz_monitor_person_eval's). */
 typedef struct jz_monitor_subject {
-    jz_monitor_person who;
+    jz_monitor_person who; /* who.deposit_limit is left 0: it needs the policy */
     char id[JZ_IDNUM_BUF];
     char name[64];
     char county[7];  /* "" outside the registry */
@@ -320,11 +322,22 @@ typedef struct jz_monitor_subject {
     const jz_feed_row *rows;
     const int64_t *row_ids; /* the store's row numbers, for the evidence */
     size_t n;
+    jz_monitor_history history; /* covered, open_covered: parallel to rows */
+    /* The unit whose financial-asset limit applies to the deposits
+     * (R-AST-1): the household's unit (its enrolment, else the record's
+     * current programme), or, when the household has none, the person's own
+     * (特困, 单人保; his own deposits only).  unit_programme is a
+     * jz_unit_programme, or -1 when there is no unit. */
+    int unit_programme;
+    int unit_persons;
+    uint8_t area; /* jz_area of the household */
 } jz_monitor_subject;
 
 /* Calls fn for every person in the feeds, and every 特困 person enrolled,
- * with all his rows; region_prefix limits it to registry people there. */
-jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix,
+ * with all his rows; region_prefix limits it to registry people there.
+ * Deposits are added up from each member's latest balance per bank dated
+ * on or before `on`. */
+jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix, jz_date on,
                              void (*fn)(const jz_monitor_subject *subject, void *arg), void *arg,
                              jz_error *err);
 
@@ -351,7 +364,7 @@ typedef struct jz_alert_step {
     char actor[64];
     char note[512];
     char outcome[16];  /* resolve: enrolled, referred, terminated, no_action */
-    uint8_t dept;      /* refer, feedback: jz_dept; JZ_DEPT_COUNT if none */
+    uint8_t dept;      /* refer, feedback: jz_dept; JZ_DEPT_CIVIL if none */
     char kind[64];     /* feedback: the assistance given */
     jz_fen amount;     /* feedback */
     int64_t case_id;   /* verify: the case it opened, 0 if none */
@@ -359,7 +372,11 @@ typedef struct jz_alert_step {
 } jz_alert_step;
 
 jz_err jz_store_alert_get(jz_store *s, int64_t id, jz_stored_alert *a, jz_error *err);
-/* Writes the alert as `after` with the step that made it so; audited. */
+/* Writes the alert as `after` with the step that made it so; audited.
+ * Resolving a D alert with outcome `terminated` is refused (JZ_EINPUT, the
+ * reason in Chinese) unless the review case its verification opened has
+ * been decided and stopped an enrolment of the household (refused, or
+ * approved without the unit); `terminated` is for D alerts only. */
 jz_err jz_store_alert_update(jz_store *s, const jz_stored_alert *before,
                              const jz_stored_alert *after, const jz_alert_step *step,
                              jz_error *err);
@@ -372,8 +389,22 @@ jz_err jz_store_alert_steps(jz_store *s, int64_t alert,
                             jz_error *err);
 
 /* Stores an alert unless the same indicator, person and evidence raised one
- * already (*added false). */
-jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, bool *added, jz_error *err);
+ * already (*added false), with its evidence rows (a->rows, n_rows: the
+ * feed rows; an evidence row has one alert per indicator, a constraint of
+ * the store). */
+jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
+                          bool *added, jz_error *err);
+/* Adds new evidence rows to the open alert `id` (monitoring, issue 11): its
+ * evidence and amount grow by them, its severity is at least `severity`;
+ * recorded as a step (action "evidence", the rows and the amount in the
+ * note) and audited (alert.evidence).  JZ_EINPUT if the alert is resolved. */
+jz_err jz_store_alert_extend(jz_store *s, int64_t id, const int64_t *rows, size_t n_rows,
+                             jz_fen amount, uint8_t severity, jz_date on, const char *detail,
+                             jz_error *err);
+/* The evidence rows of an alert, in date order, with their row numbers. */
+jz_err jz_store_alert_evidence(jz_store *s, int64_t id,
+                               void (*fn)(int64_t row, const jz_feed_row *r, void *arg),
+                               void *arg, jz_error *err);
 /* Alerts under region_prefix ("" = all, those outside the registry too),
  * of one category (-1 = all), open ones (not resolved) only if asked; most
  * urgent first. */

@@ -143,6 +143,34 @@ static const enumdef e_programme = {jz_programme_names, JZ_PROG_COUNT, 0, progra
 static const enumdef e_income = {jz_income_kind_names, JZ_INC_COUNT, 0, income_labels};
 static const enumdef e_expense = {jz_expense_kind_names, JZ_EXP_COUNT, 0, expense_labels};
 
+static const enumdef *const shared_labels[JZ_LABELS_COUNT] = {
+    [JZ_LABELS_AREA] = &e_area,           [JZ_LABELS_RELATION] = &e_relation,
+    [JZ_LABELS_PRESENCE] = &e_presence,   [JZ_LABELS_EMPLOYMENT] = &e_employment,
+    [JZ_LABELS_HARDSHIP] = &e_hardship,   [JZ_LABELS_DISABILITY] = &e_disability,
+    [JZ_LABELS_STUDENT] = &e_student,     [JZ_LABELS_SUPPORTER] = &e_supporter,
+    [JZ_LABELS_PROGRAMME] = &e_programme, [JZ_LABELS_INCOME] = &e_income,
+    [JZ_LABELS_EXPENSE] = &e_expense};
+
+const char *jz_csv_label_code(jz_csv_labels which, const char *text, size_t n)
+{
+    if ((unsigned)which >= JZ_LABELS_COUNT || text == NULL)
+        return NULL;
+    for (const label *l = shared_labels[which]->labels; l->zh != NULL; l++)
+        if (strlen(l->zh) == n && memcmp(text, l->zh, n) == 0)
+            return l->code;
+    return NULL;
+}
+
+const char *jz_csv_label_zh(jz_csv_labels which, const char *code)
+{
+    if ((unsigned)which >= JZ_LABELS_COUNT || code == NULL)
+        return NULL;
+    for (const label *l = shared_labels[which]->labels; l->zh != NULL; l++)
+        if (strcmp(l->code, code) == 0)
+            return l->zh;
+    return NULL;
+}
+
 /* How a column's cell becomes JSON. */
 enum ctype {
     C_REF,        /* household_id / member_id of a child table: links, no JSON */

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jiuzhu/jz_csv.h"
 #include "jiuzhu/jz_encoding.h"
 #include "jiuzhu/jz_feed.h"
 #include "jiuzhu/jz_household.h"
@@ -39,10 +40,14 @@
 
 const char *const jz_dept_names[JZ_DEPT_COUNT] = {
     "medical",   "disability", "hrss",     "education", "health",   "death",   "justice",
-    "emergency", "housing",    "property", "vehicle",   "business", "payroll", "fpm"};
+    "emergency", "housing",    "property", "vehicle",   "business", "payroll", "fpm",
+    "bank",      "union",      "veterans", "marriage",  "funeral",  "housing_fund",
+    "pension",   "traffic"};
 const char *const jz_dept_zh[JZ_DEPT_COUNT] = {
-    "医保", "残联", "人社",   "教育", "卫健",     "公安/殡葬",       "司法",
-    "应急", "住建", "不动产", "车管", "市场监管", "公积金/财政供养", "乡村振兴"};
+    "医保",     "残联",   "人社",   "教育",   "卫健",       "公安",   "司法",
+    "应急",     "住建",   "不动产", "车管",   "市场监管",   "财政供养", "乡村振兴",
+    "银行",     "工会",   "退役军人事务", "婚姻登记", "殡葬", "公积金",
+    "养老金",   "道路交通事故"};
 
 const char *const jz_event_names[JZ_EV_COUNT] = {"medical_settlement",
                                                  "premium_subsidy",
@@ -64,14 +69,25 @@ const char *const jz_event_names[JZ_EV_COUNT] = {"medical_settlement",
                                                  "business_registered",
                                                  "housing_fund",
                                                  "government_payroll",
-                                                 "fpm_listed"};
-const char *const jz_event_zh[JZ_EV_COUNT] = {"医疗费用结算",   "医保参保资助", "残疾证核发",
-                                              "残疾证注销",     "失业登记",     "领取失业保险金",
-                                              "就业登记",       "领取养老金",   "入学",
-                                              "重特大疾病",     "死亡",         "服刑",
-                                              "刑满释放",       "受灾救助",     "住房安全鉴定",
-                                              "不动产登记",     "车辆登记",     "市场主体登记",
-                                              "缴存住房公积金", "财政供养",     "纳入防止返贫监测"};
+                                                 "fpm_listed",
+                                                 "bank_deposit",
+                                                 "union_hardship",
+                                                 "veteran_hardship",
+                                                 "marriage",
+                                                 "divorce",
+                                                 "funeral",
+                                                 "pension_contribution",
+                                                 "resident_pension",
+                                                 "traffic_accident"};
+const char *const jz_event_zh[JZ_EV_COUNT] = {
+    "医疗费用结算",   "医保参保资助",     "残疾证核发",       "残疾证注销",
+    "失业登记",       "领取失业保险金",   "就业登记",         "领取养老金",
+    "入学",           "重特大疾病",       "死亡",             "服刑",
+    "刑满释放",       "受灾救助",         "住房安全鉴定",     "不动产登记",
+    "车辆登记",       "市场主体登记",     "缴存住房公积金",   "财政供养",
+    "纳入防止返贫监测", "银行存款",       "工会困难职工建档", "困难退役军人",
+    "结婚登记",       "离婚登记",         "殡葬（火化）",     "缴纳养老保险费",
+    "领取城乡居民基础养老金", "道路交通事故受害"};
 
 int jz_dept_find(const char *name)
 {
@@ -80,6 +96,12 @@ int jz_dept_find(const char *name)
     for (int d = 0; d < JZ_DEPT_COUNT; d++)
         if (strcmp(name, jz_dept_names[d]) == 0 || strcmp(name, jz_dept_zh[d]) == 0)
             return d;
+    /* The combined departments before 殡葬 and 公积金 had layouts of their
+     * own: their names still find the layouts their files have. */
+    if (strcmp(name, "公安/殡葬") == 0)
+        return JZ_DEPT_DEATH;
+    if (strcmp(name, "公积金/财政供养") == 0)
+        return JZ_DEPT_PAYROLL;
     return -1;
 }
 
@@ -156,6 +178,38 @@ static const layout layouts[JZ_DEPT_COUNT] = {
                      3,
                      {"id_number", "name", "listed_date"},
                      {"身份证号码", "姓名", "纳入监测日期"}},
+    [JZ_DEPT_BANK] = {"id_number,name,bank,balance_date,balance",
+                      5,
+                      {"id_number", "name", "bank", "balance_date", "balance"},
+                      {"身份证号码", "姓名", "银行", "余额日期", "存款余额"}},
+    [JZ_DEPT_UNION] = {"id_number,name,employer,registered_date",
+                       4,
+                       {"id_number", "name", "employer", "registered_date"},
+                       {"身份证号码", "姓名", "工作单位", "建档日期"}},
+    [JZ_DEPT_VETERANS] = {"id_number,name,difficulty,registered_date",
+                          4,
+                          {"id_number", "name", "difficulty", "registered_date"},
+                          {"身份证号码", "姓名", "困难情形", "认定日期"}},
+    [JZ_DEPT_MARRIAGE] = {"id_number,name,kind,registration_date",
+                          4,
+                          {"id_number", "name", "kind", "registration_date"},
+                          {"身份证号码", "姓名", "类别", "登记日期"}},
+    [JZ_DEPT_FUNERAL] = {"id_number,name,death_date,funeral_home",
+                         4,
+                         {"id_number", "name", "death_date", "funeral_home"},
+                         {"身份证号码", "姓名", "死亡日期", "殡仪馆"}},
+    [JZ_DEPT_HOUSING_FUND] = {"id_number,name,employer,deposit_date,monthly_deposit",
+                              5,
+                              {"id_number", "name", "employer", "deposit_date", "monthly_deposit"},
+                              {"身份证号码", "姓名", "缴存单位", "缴存日期", "月缴存额"}},
+    [JZ_DEPT_PENSION] = {"id_number,name,kind,date,monthly_amount",
+                         5,
+                         {"id_number", "name", "kind", "date", "monthly_amount"},
+                         {"身份证号码", "姓名", "类别", "日期", "月金额"}},
+    [JZ_DEPT_TRAFFIC] = {"id_number,name,accident_date,injury,advance",
+                         5,
+                         {"id_number", "name", "accident_date", "injury", "advance"},
+                         {"身份证号码", "姓名", "事故日期", "伤亡情况", "垫付金额"}},
 };
 
 const char *jz_feed_header(jz_dept dept)
@@ -182,9 +236,24 @@ static const kind hrss_kinds[] = {
 static const kind justice_kinds[] = {{"imprisoned", JZ_EV_IMPRISONED, "服刑"},
                                      {"released", JZ_EV_RELEASED, "刑满释放"},
                                      {NULL, JZ_EV_COUNT, NULL}};
+/* housing_fund stays for files of the old combined 公积金/财政供养 layout;
+ * 公积金 has a layout of its own now. */
 static const kind payroll_kinds[] = {{"housing_fund", JZ_EV_HOUSING_FUND, "缴存住房公积金"},
                                      {"government_payroll", JZ_EV_GOVERNMENT_PAYROLL, "财政供养"},
                                      {NULL, JZ_EV_COUNT, NULL}};
+static const kind marriage_kinds[] = {{"marriage", JZ_EV_MARRIAGE, "结婚登记"},
+                                      {"divorce", JZ_EV_DIVORCE, "离婚登记"},
+                                      {NULL, JZ_EV_COUNT, NULL}};
+static const kind pension_kinds[] = {
+    {"employee_pension", JZ_EV_PENSION, "领取职工基本养老金"},
+    {"resident_pension", JZ_EV_RESIDENT_PENSION, "领取城乡居民基础养老金"},
+    {"contribution", JZ_EV_PENSION_CONTRIBUTION, "缴纳养老保险费"},
+    {NULL, JZ_EV_COUNT, NULL}};
+/* The injury of a traffic accident's victim: a code of the row, not an
+ * event of its own. */
+static const kind injury_kinds[] = {{"injured", JZ_EV_TRAFFIC_ACCIDENT, "受伤"},
+                                    {"killed", JZ_EV_TRAFFIC_ACCIDENT, "死亡"},
+                                    {NULL, JZ_EV_COUNT, NULL}};
 
 /* ---- the reader ---------------------------------------------------------- */
 
@@ -602,8 +671,9 @@ static const kind *get_kind(const jz_feed_reader *r, int col, const kind *kinds,
     const char *p;
     size_t n;
     field(r, col, &p, &n);
+    /* The code, or the Chinese name people read here and in docs/feeds.md. */
     for (const kind *k = kinds; k->code != NULL; k++)
-        if (field_is(p, n, k->code))
+        if (field_is(p, n, k->code) || field_is(p, n, k->zh))
             return k;
     char list[JZ_ERR_REASON_MAX];
     size_t o = 0;
@@ -620,22 +690,26 @@ static const kind *get_kind(const jz_feed_reader *r, int col, const kind *kinds,
     return NULL;
 }
 
-/* An enumeration of jz_household.h (names[first .. count)): its index, or
- * -1 after refusing the row. */
+/* An enumeration of jz_household.h (names[first .. count)), as its code or
+ * the Chinese label the household CSV import accepts (jz_csv_label_code:
+ * 智力, 小学...): its index, or -1 after refusing the row. */
 static int get_enum(const jz_feed_reader *r, int col, const char *const *names, int first,
-                    int count, jz_error *err)
+                    int count, jz_csv_labels labels, jz_error *err)
 {
     const char *p;
     size_t n;
     field(r, col, &p, &n);
+    const char *code = jz_csv_label_code(labels, p, n);
     for (int i = first; i < count; i++)
-        if (field_is(p, n, names[i]))
+        if (field_is(p, n, names[i]) || (code != NULL && strcmp(code, names[i]) == 0))
             return i;
     char list[JZ_ERR_REASON_MAX];
     size_t o = 0;
     list[0] = '\0';
     for (int i = first; i < count && o < sizeof list; i++) {
-        int w = snprintf(list + o, sizeof list - o, "%s%s", i == first ? "" : "、", names[i]);
+        const char *zh = jz_csv_label_zh(labels, names[i]);
+        int w = snprintf(list + o, sizeof list - o, "%s%s%s%s%s", i == first ? "" : "、",
+                         names[i], zh ? "（" : "", zh ? zh : "", zh ? "）" : "");
         if (w < 0)
             break;
         o += (size_t)w;
@@ -696,7 +770,8 @@ static jz_err row_medical(const jz_feed_reader *r, jz_feed_row *row, jz_error *e
 
 static jz_err row_disability(const jz_feed_reader *r, jz_feed_row *row, jz_error *err)
 {
-    int cat = get_enum(r, C_3, jz_disability_names, JZ_DIS_NONE + 1, JZ_DIS_COUNT, err);
+    int cat = get_enum(r, C_3, jz_disability_names, JZ_DIS_NONE + 1, JZ_DIS_COUNT,
+                       JZ_LABELS_DISABILITY, err);
     const char *p;
     size_t n;
     jz_date issue, cancel = JZ_DATE_NONE;
@@ -765,7 +840,8 @@ static jz_err check_row(const jz_feed_reader *r, jz_feed_row *row, jz_error *err
     case JZ_DEPT_HRSS:
         return row_kind_amount(r, hrss_kinds, false, row, err);
     case JZ_DEPT_EDUCATION: {
-        int lv = get_enum(r, C_3, jz_student_level_names, JZ_STU_NONE + 1, JZ_STU_COUNT, err);
+        int lv = get_enum(r, C_3, jz_student_level_names, JZ_STU_NONE + 1, JZ_STU_COUNT,
+                          JZ_LABELS_STUDENT, err);
         if (lv < 0)
             return JZ_EINPUT;
         row->event = JZ_EV_SCHOOL_ENROLMENT;
@@ -815,6 +891,55 @@ static jz_err check_row(const jz_feed_reader *r, jz_feed_row *row, jz_error *err
     case JZ_DEPT_FPM:
         row->event = JZ_EV_FPM_LISTED;
         return get_date(r, C_3, &row->date, err);
+    case JZ_DEPT_BANK:
+        /* A balance of 0 is a fact (an emptied account), not a missing one. */
+        row->event = JZ_EV_BANK_DEPOSIT;
+        if ((rc = get_text(r, C_3, row->code, sizeof row->code, err)) != JZ_OK ||
+            (rc = get_date(r, C_4, &row->date, err)) != JZ_OK)
+            return rc;
+        return get_amount(r, C_5, true, &row->amount, err);
+    case JZ_DEPT_UNION:
+        return row_code_date(r, JZ_EV_UNION_HARDSHIP, row, err);
+    case JZ_DEPT_VETERANS:
+        return row_code_date(r, JZ_EV_VETERAN_HARDSHIP, row, err);
+    case JZ_DEPT_MARRIAGE: {
+        const kind *k = get_kind(r, C_3, marriage_kinds, err);
+        if (k == NULL)
+            return JZ_EINPUT;
+        row->event = (uint8_t)k->event;
+        return get_date(r, C_4, &row->date, err);
+    }
+    case JZ_DEPT_FUNERAL:
+        /* Dated by the death it records: the same death as 公安's row. */
+        row->event = JZ_EV_FUNERAL;
+        if ((rc = get_date(r, C_3, &row->date, err)) != JZ_OK)
+            return rc;
+        return get_text(r, C_4, row->code, sizeof row->code, err);
+    case JZ_DEPT_HOUSING_FUND:
+        row->event = JZ_EV_HOUSING_FUND;
+        if ((rc = get_text(r, C_3, row->code, sizeof row->code, err)) != JZ_OK ||
+            (rc = get_date(r, C_4, &row->date, err)) != JZ_OK ||
+            (rc = get_amount(r, C_5, true, &row->amount, err)) != JZ_OK)
+            return rc;
+        if (row->amount == 0)
+            return refuse(r, err, C_5, "月缴存额应大于 0");
+        return JZ_OK;
+    case JZ_DEPT_PENSION:
+        if ((rc = row_kind_amount(r, pension_kinds, true, row, err)) != JZ_OK)
+            return rc;
+        if (row->amount == 0)
+            return refuse(r, err, C_5, "月金额应大于 0");
+        return JZ_OK;
+    case JZ_DEPT_TRAFFIC: {
+        row->event = JZ_EV_TRAFFIC_ACCIDENT;
+        if ((rc = get_date(r, C_3, &row->date, err)) != JZ_OK)
+            return rc;
+        const kind *k = get_kind(r, C_4, injury_kinds, err);
+        if (k == NULL)
+            return JZ_EINPUT;
+        snprintf(row->code, sizeof row->code, "%s", k->code);
+        return get_amount(r, C_5, false, &row->amount, err);
+    }
     case JZ_DEPT_COUNT:
         break;
     }

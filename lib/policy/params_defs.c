@@ -143,6 +143,14 @@ const jz_param_def jz_param_defs[JZ_P_COUNT] = {
                                  "预警处置时限：C 类（情况复杂，县级一事一议）"},
     [JZ_P_MONITOR_DEADLINE_D] = {"monitor.deadline.d", JZ_PT_INT, DAYS, "工作日",
                                  "预警处置时限：D 类（可能不再符合条件）"},
+    [JZ_P_MONITOR_HOUSING_FUND_THRESHOLD] = {"monitor.housing_fund.threshold", JZ_PT_MONEY,
+                                             NO_RANGE, "元/月",
+                                             "预警：救助对象月缴存住房公积金超过此数（D 类）"},
+    [JZ_P_MONITOR_PENSION_THRESHOLD] = {"monitor.pension.threshold", JZ_PT_MONEY, NO_RANGE,
+                                        "元/月", "预警：救助对象月领取养老金超过此数（D 类）"},
+    [JZ_P_MONITOR_PENSION_CONTRIBUTION_THRESHOLD] = {
+        "monitor.pension.contribution_threshold", JZ_PT_MONEY, NO_RANGE, "元/月",
+        "预警：救助对象养老保险月缴费基数超过此数（D 类）"},
 };
 
 #define SLOT(kind, field)                                                                          \
@@ -205,6 +213,9 @@ const jz__param_slot jz__param_slots[JZ_P_COUNT] = {
     [JZ_P_MONITOR_DEADLINE_B] = SLOT(INT, mon_deadline[1]),
     [JZ_P_MONITOR_DEADLINE_C] = SLOT(INT, mon_deadline[2]),
     [JZ_P_MONITOR_DEADLINE_D] = SLOT(INT, mon_deadline[3]),
+    [JZ_P_MONITOR_HOUSING_FUND_THRESHOLD] = SLOT(FEN, mon_housing_fund_threshold),
+    [JZ_P_MONITOR_PENSION_THRESHOLD] = SLOT(FEN, mon_pension_threshold),
+    [JZ_P_MONITOR_PENSION_CONTRIBUTION_THRESHOLD] = SLOT(FEN, mon_pension_contribution_threshold),
 };
 
 int jz_param_find(const char *name)

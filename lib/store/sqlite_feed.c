@@ -142,21 +142,27 @@ jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_err
 /* ---- monitoring ----------------------------------------------------------------- */
 
 /* Monitoring reads the registry's people into memory once (ID number ->
- * household, own income; household -> region, enrolled, the largest income,
- * the determination's income), then walks the feed rows in (person, date)
- * order on their index and hands each person over with his rows.  A
- * household is enrolled when it has an active enrolment, or when its record
- * says it receives a programme now (`current`, carried over from before
- * jiuzhu).  Joining in SQL instead took 38 s on 5,000,000 rows: a lookup per
- * row where one per person is enough. */
-_Static_assert(JZ_UNIT_TEKUN == 5 && JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1,
-               "the scan reads programme 5 as 特困 and 0, 1 as 低保");
+ * household, own income, own unit; household -> region, enrolled, its unit,
+ * the largest income, the determination's income), then walks the feed rows
+ * in table order, groups them by person and hands each person over with his
+ * rows and what earlier runs raised for him (alerts and their evidence
+ * rows, read once too).  A household is enrolled when it has an active
+ * enrolment, or when its record says it receives a programme now
+ * (`current`, carried over from before jiuzhu).  Joining in SQL instead took
+ * 38 s on 5,000,000 rows: a lookup per row where one per person is enough. */
+_Static_assert(JZ_UNIT_TEKUN == 5 && JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1 &&
+                   JZ_UNIT_SINGLE_DIBAO == 4,
+               "the scan reads programme 5 as 特困, 4 as 单人保 and 0, 1 as 低保");
+_Static_assert(JZ_PROG_DIBAO - 1 == JZ_UNIT_DIBAO && JZ_PROG_RIGID_EXPENDITURE - 1 ==
+                                                         JZ_UNIT_RIGID_EXPENDITURE,
+               "a record's current programme p is the household unit p - 1");
 
 typedef struct mon_person {
     char id[JZ_IDNUM_BUF];
-    uint32_t hh;   /* index into the households, UINT32_MAX if none */
-    int64_t own;   /* wage + business income */
-    bool tekun, seen;
+    uint32_t hh;      /* index into the households, UINT32_MAX if none */
+    int64_t own;      /* wage + business income */
+    int64_t deposits; /* latest balances (every bank), once his household is summed */
+    bool tekun, single, alive; /* own 特困 / 单人保 unit; alive and counted (R-HH-2) */
 } mon_person;
 
 typedef struct mon_household {
@@ -165,9 +171,13 @@ typedef struct mon_household {
     char region[13];
     int64_t top;       /* largest own income of a member */
     int64_t income;    /* the determination's income, 0 if none */
-    int n_members;
+    int64_t deposits;  /* every member's latest balances, once summed */
+    int n_members, n_alive;
+    int unit, unit_persons; /* the household's unit: jz_unit_programme or -1 */
     uint32_t first;    /* its first person */
-    bool enrolled, dibao_all; /* dibao_all: a 低保 unit counting every member */
+    uint32_t holder;   /* the person with the largest balance, UINT32_MAX if none */
+    uint8_t area;
+    bool enrolled, dibao_all, summed; /* dibao_all: a 低保 unit counting every member */
 } mon_household;
 
 typedef struct mon_reg {
@@ -233,7 +243,7 @@ static jz_err reg_load(sq *q, mon_reg *r, jz_error *err)
     /* Households, in hh order. */
     if (sqlite3_prepare_v2(q->db,
                            "SELECT h.hh, h.household_id, h.region, h.n_members,"
-                           " h.current_programme <> 0, ifnull(d.income, 0)"
+                           " h.current_programme, ifnull(d.income, 0), h.area"
                            " FROM households h LEFT JOIN determinations d ON d.hh = h.hh"
                            " ORDER BY h.hh",
                            -1, &st, NULL) != SQLITE_OK)
@@ -261,17 +271,22 @@ static jz_err reg_load(sq *q, mon_reg *r, jz_error *err)
         r->pool_len += len;
         jz__sq_copy_text(h->region, sizeof h->region, st, 2);
         h->n_members = sqlite3_column_int(st, 3);
-        h->enrolled = sqlite3_column_int(st, 4) != 0;
+        int cur = sqlite3_column_int(st, 4);
+        h->enrolled = cur != JZ_PROG_NONE;
+        h->unit = cur > JZ_PROG_NONE && cur < JZ_PROG_COUNT ? cur - 1 : -1;
+        h->unit_persons = h->n_members;
         h->income = sqlite3_column_int64(st, 5);
+        h->area = (uint8_t)sqlite3_column_int(st, 6);
         h->first = UINT32_MAX;
+        h->holder = UINT32_MAX;
     }
     sqlite3_finalize(st);
     if (s != SQLITE_DONE && s != SQLITE_ROW)
         return jz__sq_error(q, err, "读取低收入人口数据库");
     /* People, in (hh, idx) order. */
     if (sqlite3_prepare_v2(q->db,
-                           "SELECT hh, id_number, inc_wage + inc_business_net FROM members"
-                           " ORDER BY hh, idx",
+                           "SELECT hh, id_number, inc_wage + inc_business_net, deceased, presence"
+                           " FROM members ORDER BY hh, idx",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "读取低收入人口数据库");
     mon_household *cur = NULL;
@@ -282,19 +297,23 @@ static jz_err reg_load(sq *q, mon_reg *r, jz_error *err)
         mon_person *p = &r->p[r->np];
         jz__sq_copy_text(p->id, sizeof p->id, st, 1);
         p->own = sqlite3_column_int64(st, 2);
+        p->alive = sqlite3_column_int(st, 3) == JZ_DATE_NONE &&
+                   sqlite3_column_int(st, 4) == JZ_PRES_PRESENT;
         p->hh = cur ? (uint32_t)(cur - r->h) : UINT32_MAX;
         if (cur) {
             if (cur->first == UINT32_MAX)
                 cur->first = (uint32_t)r->np;
             if (p->own > cur->top)
                 cur->top = p->own;
+            cur->n_alive += p->alive;
         }
         r->np++;
     }
     sqlite3_finalize(st);
     if (s != SQLITE_DONE && s != SQLITE_ROW)
         return jz__sq_error(q, err, "读取低收入人口数据库");
-    /* Enrolments: enrolled households, 特困 people, 低保 units counting all. */
+    /* Enrolments: enrolled households, their units, 特困 and 单人保 people,
+     * 低保 units counting all. */
     if (sqlite3_prepare_v2(q->db,
                            "SELECT h.hh, e.programme, e.member, e.persons FROM enrolments e"
                            " JOIN households h ON h.household_id = e.household_id"
@@ -306,12 +325,24 @@ static jz_err reg_load(sq *q, mon_reg *r, jz_error *err)
         if (!h)
             continue;
         int prog = sqlite3_column_int(st, 1), member = sqlite3_column_int(st, 2);
+        int persons = sqlite3_column_int(st, 3);
         h->enrolled = true;
-        if (prog == JZ_UNIT_TEKUN && member >= 0 && h->first != UINT32_MAX &&
-            h->first + (uint32_t)member < r->np)
-            r->p[h->first + (uint32_t)member].tekun = true;
+        mon_person *p = member >= 0 && h->first != UINT32_MAX &&
+                                h->first + (uint32_t)member < r->np &&
+                                r->p[h->first + (uint32_t)member].hh == (uint32_t)(h - r->h)
+                            ? &r->p[h->first + (uint32_t)member]
+                            : NULL;
+        if (prog == JZ_UNIT_TEKUN && p)
+            p->tekun = true;
+        if (prog == JZ_UNIT_SINGLE_DIBAO && p)
+            p->single = true;
+        if (member < 0 && prog >= 0 && prog < JZ_UNIT_SINGLE_DIBAO) {
+            /* The household's own unit, over what its record said. */
+            h->unit = prog;
+            h->unit_persons = persons;
+        }
         if ((prog == JZ_UNIT_DIBAO || prog == JZ_UNIT_DIBAO_EXPENDITURE) &&
-            sqlite3_column_int(st, 3) >= h->n_members)
+            persons >= h->n_members)
             h->dibao_all = true;
     }
     sqlite3_finalize(st);
@@ -335,15 +366,32 @@ static void describe(const mon_reg *r, const mon_person *p, const char *id,
     memcpy(sub->id, id, JZ_IDNUM_BUF - 1);
     sub->id[JZ_IDNUM_BUF - 1] = '\0';
     sub->who.id = sub->id;
+    sub->unit_programme = -1;
     if (!p || p->hh == UINT32_MAX)
         return;
     const mon_household *h = &r->h[p->hh];
     sub->who.in_registry = true;
     sub->who.enrolled = h->enrolled;
     sub->who.tekun = p->tekun;
+    sub->who.dibao = !p->tekun && (p->single || h->unit == JZ_UNIT_DIBAO ||
+                                   h->unit == JZ_UNIT_DIBAO_EXPENDITURE);
     sub->who.main_earner = p->own > 0 && p->own == h->top;
+    sub->who.others_living = h->n_alive - (p->alive ? 1 : 0) > 0;
     sub->who.yearly_income = h->income;
     sub->who.double_enrolled = p->tekun && h->dibao_all;
+    sub->area = h->area;
+    if (h->unit >= 0) {
+        sub->unit_programme = h->unit;
+        sub->unit_persons = h->unit_persons;
+        sub->who.household_deposits = h->deposits;
+        sub->who.deposit_holder = h->holder == (uint32_t)(p - r->p);
+    } else if (p->tekun || p->single) {
+        /* No household unit: his own unit, his own deposits. */
+        sub->unit_programme = p->tekun ? JZ_UNIT_TEKUN : JZ_UNIT_SINGLE_DIBAO;
+        sub->unit_persons = 1;
+        sub->who.household_deposits = p->deposits;
+        sub->who.deposit_holder = p->deposits > 0;
+    }
     copy_str(sub->household_id, sizeof sub->household_id, r->pool + h->id_off);
     copy_str(sub->region, sizeof sub->region, h->region);
     copy_str(sub->county, sizeof sub->county, h->region);
@@ -354,15 +402,25 @@ static bool in_prefix(const jz_monitor_subject *sub, const char *prefix)
     return !prefix[0] || strncmp(sub->region, prefix, strlen(prefix)) == 0;
 }
 
-/* A feed row as the scan keeps it (5,000,000 of them fit in 200 MB). */
+/* A feed row as the scan keeps it (5,000,000 of them fit in 250 MB). */
 typedef struct mon_row {
     int64_t row;
     int64_t amount;
     uint32_t person;
     int32_t date;
     uint32_t code, name; /* offsets in the pool */
+    uint32_t cov, open_cov; /* indicators whose alerts (open ones) have it */
     uint8_t dept, event, level;
 } mon_row;
+
+/* An alert of an earlier run, by person. */
+typedef struct mon_alert {
+    int64_t id;
+    uint32_t person;
+    uint8_t indicator, category;
+    bool open;
+    int year;
+} mon_alert;
 
 static uint32_t pool_put(mon_reg *r, const char *t, bool *ok)
 {
@@ -385,8 +443,9 @@ static uint32_t pool_put(mon_reg *r, const char *t, bool *ok)
     return off;
 }
 
-/* The person of an ID number, added (outside the registry) if new. */
-static int64_t person_index(mon_reg *r, const char *id, size_t *cap)
+/* The person of an ID number, or -1 (find) / added outside the registry
+ * (person_index). */
+static int64_t person_find(const mon_reg *r, const char *id, size_t *slot)
 {
     size_t i = id_hash(id) & r->mask;
     for (;; i = (i + 1) & r->mask) {
@@ -396,6 +455,17 @@ static int64_t person_index(mon_reg *r, const char *id, size_t *cap)
         if (memcmp(r->p[v - 1].id, id, JZ_IDNUM_BUF - 1) == 0)
             return v - 1;
     }
+    if (slot)
+        *slot = i;
+    return -1;
+}
+
+static int64_t person_index(mon_reg *r, const char *id, size_t *cap)
+{
+    size_t i = 0;
+    int64_t found = person_find(r, id, &i);
+    if (found >= 0)
+        return found;
     if (r->np == *cap) {
         size_t nc = *cap * 2 + 1024;
         mon_person *g = realloc(r->p, nc * sizeof *g);
@@ -423,7 +493,150 @@ static int by_date_row(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
-jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
+static int by_row_number(const void *a, const void *b)
+{
+    const mon_row *x = a, *y = b;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int by_person_alert(const void *a, const void *b)
+{
+    const mon_alert *x = a, *y = b;
+    if (x->person != y->person)
+        return x->person < y->person ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The rows[] index of a feed row number (rows sorted by number), or -1. */
+static int64_t row_at(const mon_row *rows, size_t n, int64_t row)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rows[mid].row < row)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rows[lo].row == row ? (int64_t)lo : -1;
+}
+
+/* What earlier runs raised: the alerts by person, and on each row the
+ * indicators whose alerts (open ones) have it as evidence. */
+static jz_err history_load(sq *q, mon_reg *reg, mon_row *rows, size_t nrows, mon_alert **out,
+                           size_t *n_out, jz_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT e.indicator, e.row, a.status <> ?1 FROM alert_evidence e"
+                           " JOIN alerts a ON a.alert = e.alert",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "读取预警依据");
+    sqlite3_bind_int(st, 1, JZ_ALERT_RESOLVED);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int ind = sqlite3_column_int(st, 0);
+        int64_t i = row_at(rows, nrows, sqlite3_column_int64(st, 1));
+        if (i < 0 || ind < 0 || ind >= JZ_IND_COUNT)
+            continue;
+        rows[i].cov |= UINT32_C(1) << ind;
+        if (sqlite3_column_int(st, 2))
+            rows[i].open_cov |= UINT32_C(1) << ind;
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "读取预警依据");
+    size_t cap = 0, n = 0;
+    mon_alert *a = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT alert, id_number, indicator, category, status <> ?1, raised_on"
+                           " FROM alerts",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "读取预警");
+    sqlite3_bind_int(st, 1, JZ_ALERT_RESOLVED);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 1);
+        int ind = sqlite3_column_int(st, 2);
+        if (!id || sqlite3_column_bytes(st, 1) != JZ_IDNUM_BUF - 1 || ind < 0 ||
+            ind >= JZ_IND_COUNT)
+            continue;
+        int64_t pi = person_find(reg, id, NULL);
+        if (pi < 0)
+            continue; /* nothing of his to evaluate */
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 1024;
+            mon_alert *g = realloc(a, nc * sizeof *g);
+            if (!g) {
+                free(a);
+                sqlite3_finalize(st);
+                return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            }
+            a = g;
+            cap = nc;
+        }
+        mon_alert *x = &a[n++];
+        x->id = sqlite3_column_int64(st, 0);
+        x->person = (uint32_t)pi;
+        x->indicator = (uint8_t)ind;
+        x->category = (uint8_t)sqlite3_column_int(st, 3);
+        x->open = sqlite3_column_int(st, 4) != 0;
+        x->year = jz_date_year(sqlite3_column_int(st, 5));
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) {
+        free(a);
+        return jz__sq_error(q, err, "读取预警");
+    }
+    if (n > 1)
+        qsort(a, n, sizeof *a, by_person_alert);
+    *out = a;
+    *n_out = n;
+    return JZ_OK;
+}
+
+/* Adds up a household's deposits: each member's latest balance per bank on
+ * or before `on` (rows of a bank under the same name). */
+static void sum_deposits(mon_reg *reg, mon_household *h, const mon_row *rows,
+                         const uint32_t *order, const uint32_t *start, size_t nrows, jz_date on)
+{
+    h->summed = true;
+    int64_t best = 0;
+    for (uint32_t k = h->first; k != UINT32_MAX && k < reg->np && reg->p[k].hh ==
+                                                                    (uint32_t)(h - reg->h);
+         k++) {
+        size_t from = start[k], to = k + 1 < reg->np ? start[k + 1] : nrows;
+        int64_t sum = 0;
+        for (size_t i = from; i < to; i++) {
+            const mon_row *r = &rows[order[i]];
+            if (r->event != JZ_EV_BANK_DEPOSIT || r->date > on)
+                continue;
+            /* Only the latest row of its bank counts. */
+            bool later = false;
+            for (size_t j = from; j < to && !later; j++) {
+                const mon_row *o = &rows[order[j]];
+                if (j == i || o->event != JZ_EV_BANK_DEPOSIT || o->date > on)
+                    continue;
+                const char *a = r->code == UINT32_MAX ? "" : reg->pool + r->code;
+                const char *b = o->code == UINT32_MAX ? "" : reg->pool + o->code;
+                if (strcmp(a, b) == 0 &&
+                    (o->date > r->date || (o->date == r->date && o->row > r->row)))
+                    later = true;
+            }
+            if (!later)
+                sum += r->amount;
+        }
+        reg->p[k].deposits = sum;
+        h->deposits += sum;
+        if (sum > best) {
+            best = sum;
+            h->holder = k;
+        }
+    }
+}
+
+jz_err jz__sq_monitor_scan(void *impl, const char *prefix, jz_date on,
                            void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
                            jz_error *err)
 {
@@ -435,6 +648,9 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
     uint32_t *start = NULL;
     jz_feed_row *out = NULL;
     int64_t *ids = NULL;
+    uint32_t *cov = NULL, *open_cov = NULL;
+    mon_alert *alerts = NULL;
+    size_t nalerts = 0, next_alert = 0;
     size_t nrows = 0, pcap = reg.np + 1, ocap = 256;
     sqlite3_stmt *st = NULL;
     int64_t total = 0;
@@ -473,7 +689,7 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
                                   -1, &st, NULL) != SQLITE_OK)
         rc = jz__sq_error(q, err, "读取部门数据");
     int s = SQLITE_DONE;
-    bool ok = true;
+    bool ok = true, sorted = true;
     while (!rc && ok && nrows < (size_t)total && (s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         if (!id || sqlite3_column_bytes(st, 0) != JZ_IDNUM_BUF - 1)
@@ -486,11 +702,14 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
         mon_row *r = &rows[nrows++];
         r->person = (uint32_t)pi;
         r->row = sqlite3_column_int64(st, 1);
+        if (nrows > 1 && r->row < rows[nrows - 2].row)
+            sorted = false;
         r->dept = (uint8_t)sqlite3_column_int(st, 2);
         r->event = (uint8_t)sqlite3_column_int(st, 3);
         r->date = sqlite3_column_int(st, 4);
         r->amount = sqlite3_column_int64(st, 5);
         r->level = (uint8_t)sqlite3_column_int(st, 6);
+        r->cov = r->open_cov = 0;
         const char *code = (const char *)sqlite3_column_text(st, 7);
         r->code = code && code[0] ? pool_put(&reg, code, &ok) : UINT32_MAX;
         r->name = pool_put(&reg, (const char *)sqlite3_column_text(st, 8), &ok);
@@ -500,13 +719,20 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
     if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
         rc = jz__sq_error(q, err, "读取部门数据");
     sqlite3_finalize(st);
+    /* A table scan is in row order; row_at needs it so in any case. */
+    if (!rc && !sorted)
+        qsort(rows, nrows, sizeof *rows, by_row_number);
+    if (!rc)
+        rc = history_load(q, &reg, rows, nrows, &alerts, &nalerts, err);
     /* Grouped by person (a counting sort), then by date within a person. */
     if (!rc) {
         start = calloc(reg.np + 1, sizeof *start);
         order = malloc((nrows + 1) * sizeof *order);
         out = malloc(ocap * sizeof *out);
         ids = malloc(ocap * sizeof *ids);
-        if (!start || !order || !out || !ids)
+        cov = malloc(ocap * sizeof *cov);
+        open_cov = malloc(ocap * sizeof *open_cov);
+        if (!start || !order || !out || !ids || !cov || !open_cov)
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     }
     if (!rc) {
@@ -523,8 +749,12 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
     for (size_t k = 0; !rc && k < reg.np; k++) {
         size_t from = start[k], to = k + 1 < reg.np ? start[k + 1] : nrows, n = to - from;
         mon_person *p = &reg.p[k];
+        while (next_alert < nalerts && alerts[next_alert].person < k)
+            next_alert++;
         if (n == 0 && !p->tekun)
             continue;
+        if (p->hh != UINT32_MAX && !reg.h[p->hh].summed)
+            sum_deposits(&reg, &reg.h[p->hh], rows, order, start, nrows, on);
         jz_monitor_subject sub;
         describe(&reg, p->hh == UINT32_MAX ? NULL : p, p->id, &sub);
         if (!in_prefix(&sub, prefix))
@@ -540,7 +770,13 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
             int64_t *h = g ? realloc(ids, n * sizeof *h) : NULL;
             if (h)
                 ids = h;
-            if (!g || !h) {
+            uint32_t *c1 = h ? realloc(cov, n * sizeof *c1) : NULL;
+            if (c1)
+                cov = c1;
+            uint32_t *c2 = c1 ? realloc(open_cov, n * sizeof *c2) : NULL;
+            if (c2)
+                open_cov = c2;
+            if (!g || !h || !c1 || !c2) {
                 rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
                 break;
             }
@@ -562,6 +798,22 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
                 copy_str(r->code, sizeof r->code, reg.pool + m->code);
             r->line = 0;
             ids[i] = m->row;
+            cov[i] = m->cov;
+            open_cov[i] = m->open_cov;
+        }
+        /* His earlier alerts: the open one of each indicator (the latest,
+         * should there be two from before issue 11), what was ever raised. */
+        sub.history.covered = cov;
+        sub.history.open_covered = open_cov;
+        for (size_t a = next_alert; a < nalerts && alerts[a].person == k; a++) {
+            const mon_alert *x = &alerts[a];
+            sub.history.raised |= UINT32_C(1) << x->indicator;
+            if (x->open) {
+                sub.history.open[x->indicator] = x->id;
+                sub.history.open_category[x->indicator] = x->category;
+            }
+            if (x->year > sub.history.last_year[x->indicator])
+                sub.history.last_year[x->indicator] = x->year;
         }
         if (n)
             copy_str(sub.name, sizeof sub.name, out[0].name);
@@ -586,6 +838,9 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
     free(start);
     free(out);
     free(ids);
+    free(cov);
+    free(open_cov);
+    free(alerts);
     reg_free(&reg);
     return rc;
 }
@@ -594,16 +849,48 @@ jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
     "alert, county, region, category, indicator, severity, id_number, name, household_id,"   \
     " dept, amount, detail, evidence, raised_on, due_on, status"
 
-jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, bool *added, jz_error *err)
+/* Records the rows as evidence of alert `id` (indicator ind); an evidence
+ * row has one alert per indicator (the table's key), so a second would fail
+ * the run rather than be lost. */
+static jz_err put_evidence(sq *q, int64_t id, int ind, const char *county, const int64_t *rows,
+                           size_t n, jz_error *err)
+{
+    if (!q->evidence_insert &&
+        sqlite3_prepare_v3(q->db,
+                           "INSERT INTO alert_evidence(indicator, row, alert, county)"
+                           " VALUES(?,?,?,?)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &q->evidence_insert, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "写入预警依据");
+    sqlite3_stmt *st = q->evidence_insert;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, ind);
+        sqlite3_bind_int64(st, 2, rows[i]);
+        sqlite3_bind_int64(st, 3, id);
+        sqlite3_bind_text(st, 4, county, -1, SQLITE_STATIC);
+        int s = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (s != SQLITE_DONE)
+            return jz__sq_error(q, err, "写入预警依据");
+    }
+    return JZ_OK;
+}
+
+jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
+                        bool *added, jz_error *err)
 {
     sq *q = impl;
-    /* The same indicator on the same person's same evidence: one alert. */
+    /* The same indicator on the same person's same evidence: one alert.  An
+     * alert without rows (no_premium, double_enrolment) is told apart by
+     * its detail, which names the year where it matters. */
     unsigned char key[16];
     crypto_generichash_state h;
     crypto_generichash_init(&h, NULL, 0, sizeof key);
     crypto_generichash_update(&h, &a->indicator, 1);
     crypto_generichash_update(&h, (const unsigned char *)a->id_number, strlen(a->id_number) + 1);
     crypto_generichash_update(&h, (const unsigned char *)a->evidence, strlen(a->evidence));
+    if (n_rows == 0 && a->indicator == JZ_IND_NO_PREMIUM)
+        crypto_generichash_update(&h, (const unsigned char *)a->detail, strlen(a->detail));
     crypto_generichash_final(&h, key, sizeof key);
     if (!q->alert_insert &&
         sqlite3_prepare_v3(q->db,
@@ -635,9 +922,108 @@ jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, bool *added, jz_error *e
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "写入预警");
     *added = sqlite3_changes(q->db) == 1;
-    if (*added)
-        a->id = sqlite3_last_insert_rowid(q->db);
-    return JZ_OK;
+    if (!*added)
+        return JZ_OK;
+    a->id = sqlite3_last_insert_rowid(q->db);
+    return put_evidence(q, a->id, a->indicator, a->county, rows, n_rows, err);
+}
+
+jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
+                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
+                           jz_error *err)
+{
+    sq *q = impl;
+    jz_stored_alert before, after;
+    jz_err rc = jz__sq_alert_get(impl, id, &before, err);
+    if (rc)
+        return rc;
+    if (before.status == JZ_ALERT_RESOLVED) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        return jz_error_set(err, JZ_EINPUT, "alert", v, "预警已办结，不能再追加依据");
+    }
+    if (n_rows == 0)
+        return JZ_OK;
+    /* The evidence text grows in SQL: it may be longer than the record's
+     * buffer holds. */
+    char list[24 * JZ_ALERT_EVIDENCE_MAX + 2];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n_rows && len < sizeof list - 24; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%lld", i ? "," : "",
+                                (long long)rows[i]);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "UPDATE alerts SET amount = amount + ?2, severity = max(severity, ?3),"
+                           " evidence = CASE WHEN evidence = '[]' THEN '[' || ?4 || ']'"
+                           " ELSE substr(evidence, 1, length(evidence) - 1) || ',' || ?4 || ']'"
+                           " END WHERE alert = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "更新预警");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, amount);
+    sqlite3_bind_int(st, 3, severity);
+    sqlite3_bind_text(st, 4, list, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "更新预警");
+    if ((rc = put_evidence(q, id, before.indicator, before.county, rows, n_rows, err)) ||
+        (rc = jz__sq_alert_get(impl, id, &after, err)))
+        return rc;
+    /* A step people read in `alert show` and the chain, audited with the
+     * alert before and after (alert.evidence). */
+    jz_alert_step step;
+    memset(&step, 0, sizeof step);
+    step.alert = id;
+    step.on = on;
+    step.dept = JZ_DEPT_CIVIL;
+    step.amount = amount;
+    snprintf(step.action, sizeof step.action, "evidence");
+    char m[JZ_MONEY_BUF] = "";
+    if (amount)
+        jz_money_format(amount, m, sizeof m);
+    /* A long list is cut here; alert_evidence has every row. */
+    if (snprintf(step.note, sizeof step.note, "动态监测追加依据（部门数据行）：[%s]%s%s%s%s%s",
+                 list, m[0] ? "，金额 " : "", m, m[0] ? " 元" : "", detail && detail[0] ? "；" : "",
+                 detail ? detail : "") < 0)
+        step.note[0] = '\0';
+    return jz__sq_alert_update(impl, &before, &after, &step, err);
+}
+
+typedef struct evidence_rows {
+    void (*fn)(int64_t row, const jz_feed_row *r, void *arg);
+    void *arg;
+} evidence_rows;
+
+static void evidence_row(sqlite3_stmt *st, void *arg)
+{
+    evidence_rows *e = arg;
+    jz_feed_row r;
+    memset(&r, 0, sizeof r);
+    r.dept = (uint8_t)sqlite3_column_int(st, 1);
+    r.event = (uint8_t)sqlite3_column_int(st, 2);
+    jz__sq_copy_text(r.id, sizeof r.id, st, 3);
+    jz__sq_copy_text(r.name, sizeof r.name, st, 4);
+    r.date = sqlite3_column_int(st, 5);
+    r.amount = sqlite3_column_int64(st, 6);
+    r.level = sqlite3_column_int(st, 7);
+    jz__sq_copy_text(r.code, sizeof r.code, st, 8);
+    r.line = (long)sqlite3_column_int64(st, 9);
+    e->fn(sqlite3_column_int64(st, 0), &r, e->arg);
+}
+
+jz_err jz__sq_alert_evidence(void *impl, int64_t id,
+                             void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
+                             jz_error *err)
+{
+    evidence_rows e = {fn, arg};
+    return jz__sq_each(impl,
+                       "SELECT f.row, f.dept, f.event, f.id_number, f.name, f.on_date, f.amount,"
+                       " f.level, f.code, f.line FROM alert_evidence e"
+                       " JOIN feed_rows f ON f.row = e.row WHERE e.alert = ?"
+                       " ORDER BY f.on_date, f.row",
+                       id, NULL, evidence_row, &e, "查询预警依据", err);
 }
 
 static void read_alert(sqlite3_stmt *st, jz_stored_alert *a)

@@ -20,8 +20,8 @@ typedef struct sq {
     int version;
     int in_tx;
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
-        *insert_member, *owner, *insert_det, *insert_person,
-        *insert_pv, *old_record, *keep_record, *feed_insert, *feed_match, *alert_insert;
+        *insert_member, *owner, *insert_det, *insert_person, *insert_pv, *old_record,
+        *keep_record, *feed_insert, *feed_match, *alert_insert, *evidence_insert;
     /* param_values ids of the current run, by county and date */
     struct {
         int64_t run;
@@ -106,10 +106,17 @@ jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *fe
 jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
                       bool *matched, jz_error *err);
 jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
-jz_err jz__sq_monitor_scan(void *impl, const char *prefix,
+jz_err jz__sq_monitor_scan(void *impl, const char *prefix, jz_date on,
                            void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
                            jz_error *err);
-jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, bool *added, jz_error *err);
+jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
+                        bool *added, jz_error *err);
+jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
+                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
+                           jz_error *err);
+jz_err jz__sq_alert_evidence(void *impl, int64_t id,
+                             void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
+                             jz_error *err);
 jz_err jz__sq_alert_list(void *impl, const char *prefix, int category, bool open_only,
                          void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
                          jz_error *err);

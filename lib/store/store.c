@@ -3,6 +3,7 @@
  * every call to its table of functions; also the columnar snapshot, which
  * every backend fills the same way.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -455,16 +456,31 @@ jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_
     return s->ops->feed_end(s->impl, feed, n, err);
 }
 
-jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix,
+jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix, jz_date on,
                              void (*fn)(const jz_monitor_subject *subject, void *arg), void *arg,
                              jz_error *err)
 {
-    return s->ops->monitor_scan(s->impl, region_prefix ? region_prefix : "", fn, arg, err);
+    return s->ops->monitor_scan(s->impl, region_prefix ? region_prefix : "", on, fn, arg, err);
 }
 
-jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, bool *added, jz_error *err)
+jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
+                          bool *added, jz_error *err)
 {
-    return s->ops->alert_put(s->impl, a, added, err);
+    return s->ops->alert_put(s->impl, a, rows, n_rows, added, err);
+}
+
+jz_err jz_store_alert_extend(jz_store *s, int64_t id, const int64_t *rows, size_t n_rows,
+                             jz_fen amount, uint8_t severity, jz_date on, const char *detail,
+                             jz_error *err)
+{
+    return s->ops->alert_extend(s->impl, id, rows, n_rows, amount, severity, on, detail, err);
+}
+
+jz_err jz_store_alert_evidence(jz_store *s, int64_t id,
+                               void (*fn)(int64_t row, const jz_feed_row *r, void *arg),
+                               void *arg, jz_error *err)
+{
+    return s->ops->alert_evidence(s->impl, id, fn, arg, err);
 }
 
 jz_err jz_store_alert_list(jz_store *s, const char *region_prefix, int category, bool open_only,
@@ -486,10 +502,86 @@ jz_err jz_store_alert_get(jz_store *s, int64_t id, jz_stored_alert *a, jz_error 
     return s->ops->alert_get(s->impl, id, a, err);
 }
 
+/* ---- resolving a D alert as terminated (R-MON-3 (D): "terminate if so") ---- */
+
+typedef struct review_of {
+    int64_t case_id; /* the latest case a step of the alert opened */
+} review_of;
+
+static void note_case(const jz_alert_step *st, void *arg)
+{
+    review_of *r = arg;
+    if (st->case_id)
+        r->case_id = st->case_id;
+}
+
+typedef struct stopped_by {
+    int64_t case_id;
+    bool stopped;
+} stopped_by;
+
+static void note_stopped(const jz_enrolment *e, void *arg)
+{
+    stopped_by *x = arg;
+    if (e->case_id == x->case_id && e->status == JZ_ENROL_STOPPED)
+        x->stopped = true;
+}
+
+/* "Terminated" must be true: the review case that verifying the alert
+ * opened has been decided, and its decision stopped an enrolment of the
+ * household (a refused review stops them all; an approved one stops the
+ * units it no longer finds).  Otherwise the refusal says what is missing. */
+static jz_err check_terminated(jz_store *s, const jz_stored_alert *a, jz_error *err)
+{
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)a->id);
+    if (a->category != JZ_ALERT_D)
+        return jz_error_set(err, JZ_EINPUT, "outcome", "terminated",
+                            "预警 %s 是 %c 类：只有 D 类（可能不再符合条件）预警经复核终止救助后"
+                            "才能以 terminated（已终止救助）办结",
+                            v, jz_alert_letters[a->category & 3]);
+    review_of r = {0};
+    jz_err rc = s->ops->alert_steps(s->impl, a->id, note_case, &r, err);
+    if (rc)
+        return rc;
+    if (!r.case_id)
+        return jz_error_set(err, JZ_EINPUT, "outcome", "terminated",
+                            "预警 %s 还没有复核案件：请先核实属实（alert verify --confirmed）"
+                            "启动复核，复核决定停发后再以 terminated 办结",
+                            v);
+    jz_case c;
+    if ((rc = s->ops->case_get(s->impl, r.case_id, &c, err)))
+        return rc;
+    if (c.decision == JZ_DECISION_NONE)
+        return jz_error_set(err, JZ_EINPUT, "outcome", "terminated",
+                            "预警 %s 的复核案件 %lld 尚未作出决定（当前：%s）：决定停发后才能以 "
+                            "terminated 办结",
+                            v, (long long)c.id,
+                            c.state < JZ_CASE_STATE_COUNT ? jz_case_state_zh[c.state] : "?");
+    /* A refused review stops what the household receives (its enrolments;
+     * a programme only its record states has no enrolment to stop). */
+    if (c.decision == JZ_DECISION_REFUSED)
+        return JZ_OK;
+    stopped_by x = {c.id, false};
+    if ((rc = s->ops->enrol_list(s->impl, c.region, c.household_id, note_stopped, &x, err)))
+        return rc;
+    if (!x.stopped)
+        return jz_error_set(err, JZ_EINPUT, "outcome", "terminated",
+                            "预警 %s 的复核案件 %lld 决定继续救助（没有停发任何救助）：不能以 "
+                            "terminated（已终止救助）办结，请按实际结果办结（如 no_action）",
+                            v, (long long)c.id);
+    return JZ_OK;
+}
+
 jz_err jz_store_alert_update(jz_store *s, const jz_stored_alert *before,
                              const jz_stored_alert *after, const jz_alert_step *step,
                              jz_error *err)
 {
+    if (after->status == JZ_ALERT_RESOLVED && strcmp(step->outcome, "terminated") == 0) {
+        jz_err rc = check_terminated(s, before, err);
+        if (rc)
+            return rc;
+    }
     return s->ops->alert_update(s->impl, before, after, step, err);
 }
 

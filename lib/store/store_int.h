@@ -62,10 +62,17 @@ typedef struct jz_store_ops {
     jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
                        bool *matched, jz_error *err);
     jz_err (*feed_end)(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
-    jz_err (*monitor_scan)(void *impl, const char *prefix,
+    jz_err (*monitor_scan)(void *impl, const char *prefix, jz_date on,
                            void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
                            jz_error *err);
-    jz_err (*alert_put)(void *impl, jz_stored_alert *a, bool *added, jz_error *err);
+    jz_err (*alert_put)(void *impl, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
+                        bool *added, jz_error *err);
+    jz_err (*alert_extend)(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
+                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
+                           jz_error *err);
+    jz_err (*alert_evidence)(void *impl, int64_t id,
+                             void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
+                             jz_error *err);
     jz_err (*alert_list)(void *impl, const char *prefix, int category, bool open_only,
                          void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
                          jz_error *err);

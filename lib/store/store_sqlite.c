@@ -306,7 +306,32 @@ static const char *const migrations[] = {
     "CREATE INDEX enrolments_region ON enrolments(region);"
     /* 2 = JZ_ENROL_STOPPED (asserted in sqlite_proc.c). */
     "CREATE UNIQUE INDEX enrolments_live_unit ON enrolments(household_id, member_id, programme)"
-    "  WHERE status <> 2;",
+    "  WHERE status <> 2;"
+    /* Monitoring:
+     * (a) An alert's evidence rows, one per (indicator, row): the same feed
+     *     row never raises a second alert of the same indicator for its
+     *     person, resolved or not.  Filled from the alerts' evidence text;
+     *     where the old scan raised two alerts of one indicator on a row,
+     *     the earlier keeps it (INSERT OR IGNORE in alert order). */
+    "CREATE TABLE alert_evidence("
+    "  indicator INTEGER NOT NULL,"
+    "  row INTEGER NOT NULL REFERENCES feed_rows(row),"
+    "  alert INTEGER NOT NULL REFERENCES alerts(alert),"
+    "  county TEXT NOT NULL,"
+    "  PRIMARY KEY(indicator, row)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX alert_evidence_alert ON alert_evidence(alert);"
+    "INSERT OR IGNORE INTO alert_evidence(indicator, row, alert, county)"
+    "  SELECT a.indicator, j.value, a.alert, a.county"
+    "  FROM alerts a, json_each(a.evidence) j"
+    "  WHERE json_valid(a.evidence) AND j.type = 'integer'"
+    "  AND j.value IN (SELECT row FROM feed_rows)"
+    "  ORDER BY a.alert;"
+    /* (b) 民政 (civil affairs: an alert pushed to no other department, a
+     *     step naming none) was stored as the number of departments, 14,
+     *     which is now 银行's number: it is 255 (JZ_DEPT_CIVIL) from now on,
+     *     whatever departments are added. */
+    "UPDATE alerts SET dept = 255 WHERE dept = 14;"
+    "UPDATE alert_steps SET dept = 255 WHERE dept = 14;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
@@ -1679,6 +1704,8 @@ const jz_store_ops jz__sqlite_ops = {
     .feed_end = jz__sq_feed_end,
     .monitor_scan = jz__sq_monitor_scan,
     .alert_put = jz__sq_alert_put,
+    .alert_extend = jz__sq_alert_extend,
+    .alert_evidence = jz__sq_alert_evidence,
     .alert_list = jz__sq_alert_list,
     .audit = sq_audit,
     .alert_get = jz__sq_alert_get,

@@ -1,6 +1,7 @@
 /*
  * fuzz_feed.c - libFuzzer target for the department feed reader (jz_feed.h,
- * docs/feeds.md): the first byte picks the department (byte % JZ_DEPT_COUNT),
+ * docs/feeds.md): the first byte picks the department (byte % JZ_DEPT_COUNT;
+ * the seed corpus writes 88 + the department, 'X' for medical),
  * the rest is the file, read row by row to the end (refused rows included).
  *
  * Besides the sanitizers the target traps when an accepted row breaks what
@@ -50,6 +51,22 @@ static uint32_t dept_events(jz_dept d)
         return B(JZ_EV_HOUSING_FUND) | B(JZ_EV_GOVERNMENT_PAYROLL);
     case JZ_DEPT_FPM:
         return B(JZ_EV_FPM_LISTED);
+    case JZ_DEPT_BANK:
+        return B(JZ_EV_BANK_DEPOSIT);
+    case JZ_DEPT_UNION:
+        return B(JZ_EV_UNION_HARDSHIP);
+    case JZ_DEPT_VETERANS:
+        return B(JZ_EV_VETERAN_HARDSHIP);
+    case JZ_DEPT_MARRIAGE:
+        return B(JZ_EV_MARRIAGE) | B(JZ_EV_DIVORCE);
+    case JZ_DEPT_FUNERAL:
+        return B(JZ_EV_FUNERAL);
+    case JZ_DEPT_HOUSING_FUND:
+        return B(JZ_EV_HOUSING_FUND);
+    case JZ_DEPT_PENSION:
+        return B(JZ_EV_PENSION) | B(JZ_EV_RESIDENT_PENSION) | B(JZ_EV_PENSION_CONTRIBUTION);
+    case JZ_DEPT_TRAFFIC:
+        return B(JZ_EV_TRAFFIC_ACCIDENT);
     case JZ_DEPT_COUNT:
         break;
     }

@@ -24,7 +24,7 @@ expect_status 0 "$JZ" monitor run "$TMP/m.db" --date 2025-06-01
 expect_grep "$TMP/out" "新预警 $planted 条" "as many alerts as planted signals"
 
 # The same set: indicator, category and person.
-names="medical_spike earner_death unstable_income disaster_loss severe_disability serious_illness school_entry recipient_death property vehicle business payroll imprisoned no_premium complex double_enrolment"
+names="medical_spike earner_death unstable_income disaster_loss severe_disability serious_illness school_entry recipient_death property vehicle business payroll imprisoned no_premium complex double_enrolment deposits union_hardship veteran_hardship marital_change housing_fund pension pension_contribution traffic_accident"
 sqlite3 "$TMP/m.db" "SELECT indicator, category, id_number FROM alerts" |
   awk -F'|' -v names="$names" 'BEGIN { split(names, n, " ") }
     { printf "%s,%s,%s\n", n[$1 + 1], substr("ABCD", $2 + 1, 1), $3 }' | sort >"$TMP/found.txt"
@@ -35,6 +35,18 @@ if cmp -s "$TMP/planted.txt" "$TMP/found.txt"; then ok; else
 fi
 for c in A B C D; do
   expect_grep "$TMP/planted.txt" ",$c," "signals of category $c are planted"
+done
+# Every indicator a department's data raises is planted (issue 11: the
+# departments added), and deaths come from 公安 and from 殡葬.
+for i in deposits union_hardship veteran_hardship marital_change housing_fund pension \
+  pension_contribution traffic_accident earner_death recipient_death; do
+  expect_grep "$TMP/planted.txt" "^$i," "$i is planted"
+done
+[ "$(wc -l <"$TMP/feeds/funeral.csv")" -gt 1 ] && ok || bad "no 殡葬 records"
+# Monitoring again on later dates over the same feeds raises nothing new.
+for d in 2025-06-02 2025-08-01; do
+  expect_status 0 "$JZ" monitor run "$TMP/m.db" --date "$d"
+  expect_grep "$TMP/out" '新预警 0 条' "nothing new on $d"
 done
 
 finish

@@ -38,12 +38,15 @@ expect_grep "$TMP/out" 'D 类 可能不再符合条件 *1' "one D"
 # The same evidence again: nothing new, even after re-importing the files.
 expect_status 0 "$JZ" feed import "$DB" medical "$TMP/med.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
-expect_grep "$TMP/out" '新预警 0 条（已有预警 6 条不重复生成）' "no alert twice"
-# A new settlement is new evidence.
+expect_grep "$TMP/out" '新预警 0 条' "no alert twice"
+expect_grep "$TMP/out" '追加到未办结预警 0 条' "nothing to add either"
+# A new settlement is new evidence: it joins the open medical alert and the
+# open C alert of the same person (issue 11), nothing new is raised.
 printf 'id_number,name,kind,date,total,out_of_pocket\n%s,外来人员,settlement,2025-05-20,1000,800\n' "$out" >"$TMP/med2.csv"
 expect_status 0 "$JZ" feed import "$DB" medical "$TMP/med2.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
-expect_grep "$TMP/out" '新预警 2 条' "new evidence, new medical and complex alerts"
+expect_grep "$TMP/out" '新预警 0 条' "new evidence raises no new alert"
+expect_grep "$TMP/out" '追加到未办结预警 2 条' "it is added to the open medical and complex alerts"
 
 expect_status 0 "$JZ" alerts "$DB" --category D
 expect_grep "$TMP/out" '新登记车辆' "the D alert: a vehicle of a recipient's household"
@@ -86,7 +89,7 @@ expect_grep "$TMP/out" '收入不稳定' "and stay on the full one"
 expect_status 0 "$JZ" alert show "$DB" "$d"
 expect_grep "$TMP/out" '重新评估' "the engine's re-assessment of the household"
 expect_grep "$TMP/out" '认定：低保' "with its category"
-expect_grep "$TMP/out" 'verify' "and the steps taken"
+expect_grep "$TMP/out" '核实' "and the steps taken, in Chinese"
 expect_status 0 "$JZ" alert show "$DB" "$b_out"
 expect_grep "$TMP/out" '不在低收入人口数据库中' "an outsider cannot be re-assessed"
 sqlite3 "$DB" "SELECT action FROM audit WHERE entity LIKE 'alert:%'" >"$TMP/al.txt"

@@ -525,10 +525,12 @@ static void test_unknown_values(void **state)
                 "id_number,name,category,grade,issue_date,cancel_date\n" ID1
                 ",张三,none,2,2019-06-01,\n",
                 "category", "vision");
+    /* A Chinese word that is no label of the household import is refused,
+     * and the message lists the codes with their labels. */
     one_refused(JZ_DEPT_DISABILITY,
                 "id_number,name,category,grade,issue_date,cancel_date\n" ID1
-                ",张三,肢体,2,2019-06-01,\n",
-                "category", "未知");
+                ",张三,肢体残疾,2,2019-06-01,\n",
+                "category", "limb（肢体）");
     one_refused(JZ_DEPT_DISABILITY,
                 "id_number,name,category,grade,issue_date,cancel_date\n" ID1
                 ",张三,limb,5,2019-06-01,\n",
@@ -541,7 +543,7 @@ static void test_unknown_values(void **state)
                 "id_number,name,level,enrol_date\n" ID4 ",赵小六,none,2016-09-01\n", "level",
                 "primary");
     one_refused(JZ_DEPT_EDUCATION,
-                "id_number,name,level,enrol_date\n" ID4 ",赵小六,小学,2016-09-01\n", "level",
+                "id_number,name,level,enrol_date\n" ID4 ",赵小六,小学一年级,2016-09-01\n", "level",
                 "未知");
     one_refused(JZ_DEPT_HOUSING,
                 "id_number,name,rating,assessment_date\n" ID2 ",李四,E,2024-06-30\n", "rating",
@@ -752,6 +754,105 @@ static void test_no_text(void **state)
     jz_feed_reader_free(NULL);
 }
 
+
+/* ---- issue 11: the Chinese labels, the departments added, old files ------- */
+
+static void test_chinese_labels(void **state)
+{
+    (void)state;
+    /* The labels the household CSV import accepts (jz_csv_label_code). */
+    jz_feed_row r = one_row(JZ_DEPT_DISABILITY, "id_number,name,category,grade,issue_date,"
+                                                "cancel_date\n" ID1 ",张三,智力,3,2019-06-01,\n");
+    assert_string_equal(r.code, "intellectual");
+    r = one_row(JZ_DEPT_DISABILITY, "id_number,name,category,grade,issue_date,cancel_date\n" ID1
+                                    ",张三,肢体,2,2019-06-01,\n");
+    assert_string_equal(r.code, "limb");
+    r = one_row(JZ_DEPT_EDUCATION, "id_number,name,level,enrol_date\n" ID4 ",赵小六,小学,2016-09-01\n");
+    assert_string_equal(r.code, "primary");
+    /* A kind column takes its Chinese name too. */
+    r = one_row(JZ_DEPT_MEDICAL, "id_number,name,kind,date,total,out_of_pocket\n" ID1
+                                 ",张三,医疗费用结算,2024-03-05,100,40\n");
+    assert_int_equal(r.event, JZ_EV_MEDICAL_SETTLEMENT);
+    r = one_row(JZ_DEPT_MARRIAGE, "id_number,name,kind,registration_date\n" ID1
+                                  ",张三,离婚登记,2025-03-01\n");
+    assert_int_equal(r.event, JZ_EV_DIVORCE);
+}
+
+static void test_new_departments(void **state)
+{
+    (void)state;
+    jz_feed_row r = one_row(JZ_DEPT_BANK, "id_number,name,bank,balance_date,balance\n" ID2
+                                          ",李四,中国农业银行,2025-03-31,52000.50\n");
+    assert_int_equal(r.event, JZ_EV_BANK_DEPOSIT);
+    assert_int_equal(r.amount, 5200050);
+    assert_string_equal(r.code, "中国农业银行");
+    r = one_row(JZ_DEPT_BANK, "id_number,name,bank,balance_date,balance\n" ID2
+                              ",李四,邮储银行,2025-03-31,0\n");
+    assert_int_equal(r.amount, 0);
+    one_refused(JZ_DEPT_BANK, "id_number,name,bank,balance_date,balance\n" ID2
+                              ",李四,邮储银行,2025-03-31,\n", "balance", "不能为空");
+    r = one_row(JZ_DEPT_UNION, "id_number,name,employer,registered_date\n" ID2
+                               ",李四,某某纺织厂,2025-01-10\n");
+    assert_int_equal(r.event, JZ_EV_UNION_HARDSHIP);
+    r = one_row(JZ_DEPT_VETERANS, "id_number,name,difficulty,registered_date\n" ID2
+                                  ",李四,因病,2025-01-10\n");
+    assert_int_equal(r.event, JZ_EV_VETERAN_HARDSHIP);
+    r = one_row(JZ_DEPT_MARRIAGE, "id_number,name,kind,registration_date\n" ID2
+                                  ",李四,marriage,2025-02-14\n");
+    assert_int_equal(r.event, JZ_EV_MARRIAGE);
+    one_refused(JZ_DEPT_MARRIAGE, "id_number,name,kind,registration_date\n" ID2
+                                  ",李四,remarriage,2025-02-14\n", "kind", "divorce");
+    r = one_row(JZ_DEPT_FUNERAL, "id_number,name,death_date,funeral_home\n" ID2
+                                 ",李四,2025-04-02,忻州市殡仪馆\n");
+    assert_int_equal(r.event, JZ_EV_FUNERAL);
+    assert_int_equal(r.date, D("2025-04-02"));
+    one_refused(JZ_DEPT_FUNERAL, "id_number,name,death_date,funeral_home\n" ID2
+                                 ",李四,2025-04-31,忻州市殡仪馆\n", "death_date", "日期");
+    r = one_row(JZ_DEPT_HOUSING_FUND, "id_number,name,employer,deposit_date,monthly_deposit\n" ID2
+                                      ",李四,某某公司,2025-03-01,480\n");
+    assert_int_equal(r.event, JZ_EV_HOUSING_FUND);
+    assert_int_equal(r.amount, 48000);
+    one_refused(JZ_DEPT_HOUSING_FUND, "id_number,name,employer,deposit_date,monthly_deposit\n" ID2
+                                      ",李四,某某公司,2025-03-01,0\n", "monthly_deposit", "大于 0");
+    r = one_row(JZ_DEPT_PENSION, "id_number,name,kind,date,monthly_amount\n" ID1
+                                 ",张三,employee_pension,2025-01-01,3500\n");
+    assert_int_equal(r.event, JZ_EV_PENSION);
+    r = one_row(JZ_DEPT_PENSION, "id_number,name,kind,date,monthly_amount\n" ID1
+                                 ",张三,resident_pension,2025-01-01,180\n");
+    assert_int_equal(r.event, JZ_EV_RESIDENT_PENSION);
+    r = one_row(JZ_DEPT_PENSION, "id_number,name,kind,date,monthly_amount\n" ID2
+                                 ",李四,contribution,2025-01-01,4200\n");
+    assert_int_equal(r.event, JZ_EV_PENSION_CONTRIBUTION);
+    one_refused(JZ_DEPT_PENSION, "id_number,name,kind,date,monthly_amount\n" ID2
+                                 ",李四,contribution,2025-01-01,\n", "monthly_amount", "不能为空");
+    r = one_row(JZ_DEPT_TRAFFIC, "id_number,name,accident_date,injury,advance\n" ID2
+                                 ",李四,2025-05-01,injured,\n");
+    assert_int_equal(r.event, JZ_EV_TRAFFIC_ACCIDENT);
+    assert_string_equal(r.code, "injured");
+    r = one_row(JZ_DEPT_TRAFFIC, "id_number,name,accident_date,injury,advance\n" ID2
+                                 ",李四,2025-05-01,死亡,20000\n");
+    assert_string_equal(r.code, "killed");
+    assert_int_equal(r.amount, 2000000);
+    one_refused(JZ_DEPT_TRAFFIC, "id_number,name,accident_date,injury,advance\n" ID2
+                                 ",李四,2025-05-01,hurt,\n", "injury", "injured");
+}
+
+static void test_old_combined_files(void **state)
+{
+    (void)state;
+    /* 公安/殡葬 and 公积金/财政供养 were one department each: their files
+     * still import, under their old names too. */
+    assert_int_equal(jz_dept_find("公安/殡葬"), JZ_DEPT_DEATH);
+    assert_int_equal(jz_dept_find("公积金/财政供养"), JZ_DEPT_PAYROLL);
+    assert_int_equal(jz_dept_find("殡葬"), JZ_DEPT_FUNERAL);
+    assert_int_equal(jz_dept_find("公积金"), JZ_DEPT_HOUSING_FUND);
+    jz_feed_row r = one_row(JZ_DEPT_PAYROLL, "id_number,name,kind,date,amount\n" ID2
+                                             ",李四,housing_fund,2024-05-01,300\n");
+    assert_int_equal(r.event, JZ_EV_HOUSING_FUND);
+    r = one_row(JZ_DEPT_DEATH, "id_number,name,death_date\n" ID2 ",李四,2024-05-01\n");
+    assert_int_equal(r.event, JZ_EV_DEATH);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -785,6 +886,9 @@ int main(void)
         cmocka_unit_test(test_continues_after_refusal),
         cmocka_unit_test(test_encoding_refused),
         cmocka_unit_test(test_no_text),
+        cmocka_unit_test(test_chinese_labels),
+        cmocka_unit_test(test_new_departments),
+        cmocka_unit_test(test_old_combined_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
