@@ -527,10 +527,28 @@ static void note_stopped(const jz_enrolment *e, void *arg)
         x->stopped = true;
 }
 
+/* A death recorded when the alert was verified (jz_proc_death) stops the
+ * person's own unit, or every unit of a household with nobody left: that is
+ * a termination without a review. */
+typedef struct stopped_by_death {
+    const char *id_number;
+    bool stopped;
+} stopped_by_death;
+
+static void note_death_stop(const jz_enrolment *e, void *arg)
+{
+    stopped_by_death *x = arg;
+    if (e->status == JZ_ENROL_STOPPED &&
+        ((strcmp(e->member_id, x->id_number) == 0 && strcmp(e->stop_reason, "本人死亡") == 0) ||
+         (!e->member_id[0] && strcmp(e->stop_reason, "家庭成员均已死亡") == 0)))
+        x->stopped = true;
+}
+
 /* "Terminated" must be true: the review case that verifying the alert
  * opened has been decided, and its decision stopped an enrolment of the
  * household (a refused review stops them all; an approved one stops the
- * units it no longer finds).  Otherwise the refusal says what is missing. */
+ * units it no longer finds), or the recorded death stopped the person's own
+ * unit.  Otherwise the refusal says what is missing. */
 static jz_err check_terminated(jz_store *s, const jz_stored_alert *a, jz_error *err)
 {
     char v[32];
@@ -540,8 +558,17 @@ static jz_err check_terminated(jz_store *s, const jz_stored_alert *a, jz_error *
                             "预警 %s 是 %c 类：只有 D 类（可能不再符合条件）预警经复核终止救助后"
                             "才能以 terminated（已终止救助）办结",
                             v, jz_alert_letters[a->category & 3]);
+    jz_err rc;
+    if (a->household_id[0]) {
+        stopped_by_death d = {a->id_number, false};
+        if ((rc = s->ops->enrol_list(s->impl, a->region, a->household_id, note_death_stop, &d,
+                                     err)))
+            return rc;
+        if (d.stopped)
+            return JZ_OK;
+    }
     review_of r = {0};
-    jz_err rc = s->ops->alert_steps(s->impl, a->id, note_case, &r, err);
+    rc = s->ops->alert_steps(s->impl, a->id, note_case, &r, err);
     if (rc)
         return rc;
     if (!r.case_id)

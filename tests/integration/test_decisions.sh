@@ -238,9 +238,9 @@ expect_grep "$TMP/out" '申请人 周梅' "the open case's applicant is now a li
 expect_grep "$TMP/out" '变更申请人.*原申请人 孙火 于 2025-04-20 死亡' "and the change is recorded"
 
 # ---- item 12 again: order, lateness, the new deadline ------------------------------------
-expect_status 1 "$JZ" case accept "$DB" H140902-900001 --review --date 2025-06-02
+expect_status 1 "$JZ" case accept "$DB" H140902-900001 --date 2025-06-02
 expect_grep "$TMP/err" '法定节假日' "the Dragon Boat Festival is not a working day"
-expect_status 0 "$JZ" case accept "$DB" H140902-900001 --review --date 2025-06-03
+expect_status 0 "$JZ" case accept "$DB" H140902-900001 --date 2025-06-03
 L=$(case_id)
 expect_status 1 "$JZ" case investigate "$DB" "$L" --date 2025-05-30
 expect_grep "$TMP/err" '早于本案上一步骤的日期 2025-06-03' "a step before the previous one is refused"
@@ -258,6 +258,26 @@ expect_status 0 "$JZ" case open-due "$DB" --date 2025-08-20
 expect_grep "$TMP/out" '定期复核 1 件' "a review due within the lead days opens a case (H140902-900002, due 2025-09-17)"
 expect_grep "$TMP/out" '3 户已有未办结的案件' "the others have their open cases"
 
+
+# A death found by monitoring and confirmed is recorded the same way (items
+# 10 and 17): the 特困 person's own unit stops, no review opens for him, and
+# the alert can then be resolved as terminated; a 低保 member's death joins
+# the household's open review case.
+printf 'id_number,name,death_date\n140902194708200114,王老伯,2025-09-01\n140902199211110423,钱丽,2025-09-02\n' >"$TMP/death.csv"
+expect_status 0 "$JZ" feed import "$DB" death "$TMP/death.csv"
+expect_status 0 "$JZ" monitor run "$DB" --date 2025-09-05
+A1=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE id_number = '140902194708200114' AND indicator = 7")
+A2=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE id_number = '140902199211110423' AND indicator = 7")
+expect_status 0 "$JZ" alert verify "$DB" "$A1" --confirmed --date 2025-09-08
+expect_grep "$TMP/out" '已记录 王老伯 死亡' "a confirmed death alert records the death"
+expect_grep "$TMP/out" '本人单独施保的 1 项救助发放至死亡当月' "and stops his own unit"
+expect_no_grep "$TMP/out" '已启动复核案件' "no review is opened for a 特困 person's death"
+expect_status 0 "$JZ" show "$DB" 140902194708200114
+expect_grep "$TMP/out" '"deceased_date": "2025-09-01"' "the record marks him deceased"
+expect_status 0 "$JZ" alert resolve "$DB" "$A1" --outcome terminated --note 本人死亡停发 --date 2025-09-08
+expect_status 0 "$JZ" alert verify "$DB" "$A2" --confirmed --date 2025-09-08
+expect_grep "$TMP/out" '并入未办结的案件' "a death in a household under review joins its case"
+expect_grep "$TMP/out" '2025-12-02 前完成核查' "with R-DEATH-1's deadline"
 
 # ---- item 15: a re-imported household stays visible -----------------------------------
 expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01
