@@ -179,8 +179,9 @@ jz_err jz_proc_open_due(jz_ctx *x, const char *region_prefix, jz_date on, jz_due
 /* The discrepancies between member i of household h (assessed on `on`,
  * income window of window_months) and his department rows: vehicles,
  * property and businesses registered, government payroll, housing fund,
- * pensions and unemployment benefits, employment, death, imprisonment,
- * disability and serious illness.  Appends to out (at most cap); returns
+ * pensions and unemployment benefits, employment, death (公安 or 殡葬),
+ * marriage and divorce, bank deposits, imprisonment, disability, serious
+ * illness and road-traffic accidents.  Appends to out (at most cap); returns
  * how many were added.  Pure. */
 size_t jz_verify_member(const jz_household *h, uint32_t i, const jz_feed_row *rows, size_t n,
                         jz_date on, int window_months, jz_case_finding *out, size_t cap);

@@ -13,10 +13,15 @@
  * - income (government payroll, housing fund, pensions, unemployment
  *   benefit, employment registered): rows within the income window, against
  *   the income items and employment the record gives (R-INC-1);
- * - presence: a death up to the date against a living member (R-HH-1), an
- *   imprisonment not followed by a release against a member present (R-HH-2);
+ * - presence: a death (公安, or a 殡葬 record) up to the date against a living
+ *   member (R-HH-1), a marriage or divorce in the window (who lives with the
+ *   family may have changed, R-HH-1), an imprisonment not followed by a
+ *   release against a member present (R-HH-2);
+ * - deposits: the latest balance at each bank, summed, against the member's
+ *   financial assets (R-AST-1);
  * - what may entitle him to more: a disability certificate or a serious
- *   illness the record lacks (R-SINGLE-1, R-TK-2, R-DB-AMT).
+ *   illness the record lacks (R-SINGLE-1, R-TK-2, R-DB-AMT), a road-traffic
+ *   accident in the window where the record gives no hardship (R-TMP-2).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -87,8 +92,13 @@ size_t jz_verify_member(const jz_household *h, uint32_t i, const jz_feed_row *ro
     char a[JZ_MONEY_BUF];
 
     /* Presence (R-HH-1, R-HH-2). */
-    if (m->deceased == JZ_DATE_NONE && (r = latest(rows, n, JZ_EV_DEATH, ever, on)))
+    if (m->deceased == JZ_DATE_NONE && ((r = latest(rows, n, JZ_EV_DEATH, ever, on)) ||
+                                        (r = latest(rows, n, JZ_EV_FUNERAL, ever, on))))
         add(&o, r, "R-HH-1", "户记录中此人在世，部门数据记录其已死亡");
+    if ((r = latest(rows, n, JZ_EV_MARRIAGE, window, on)) ||
+        (r = latest(rows, n, JZ_EV_DIVORCE, window, on)))
+        add(&o, r, "R-HH-1", "期间内办理%s登记，须核实共同生活的家庭成员是否变化",
+            r->event == JZ_EV_MARRIAGE ? "结婚" : "离婚");
     const jz_feed_row *jail = latest(rows, n, JZ_EV_IMPRISONED, ever, on);
     const jz_feed_row *out_ = latest(rows, n, JZ_EV_RELEASED, ever, on);
     if (jail && (!out_ || out_->date < jail->date) && m->presence == JZ_PRES_PRESENT &&
@@ -107,6 +117,32 @@ size_t jz_verify_member(const jz_household *h, uint32_t i, const jz_feed_row *ro
             (unsigned)m->extra_houses, houses);
     if (!m->business && (r = latest(rows, n, JZ_EV_BUSINESS_REGISTERED, ever, on)))
         add(&o, r, "R-AST-2", "户记录无登记的市场主体，市场监管部门登记有市场主体");
+
+    /* Deposits (R-AST-1): the latest balance at each bank, summed. */
+    jz_fen deposits = 0;
+    const jz_feed_row *last_deposit = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const jz_feed_row *d = &rows[k];
+        if (d->event != JZ_EV_BANK_DEPOSIT || d->date > on)
+            continue;
+        bool newest = true;
+        for (size_t j = 0; j < n && newest; j++)
+            if (j != k && rows[j].event == JZ_EV_BANK_DEPOSIT && rows[j].date <= on &&
+                strcmp(rows[j].code, d->code) == 0 &&
+                (rows[j].date > d->date || (rows[j].date == d->date && j > k)))
+                newest = false;
+        if (newest) {
+            deposits += d->amount;
+            if (!last_deposit || d->date > last_deposit->date)
+                last_deposit = d;
+        }
+    }
+    if (last_deposit && deposits > m->financial) {
+        char b[JZ_MONEY_BUF];
+        jz_money_format(m->financial, a, sizeof a);
+        jz_money_format(deposits, b, sizeof b);
+        add(&o, last_deposit, "R-AST-1", "户记录金融资产 %s 元，银行存款余额合计 %s 元", a, b);
+    }
 
     /* Income in the window (R-INC-1). */
     if (m->income[JZ_INC_WAGE] == 0 && (r = latest(rows, n, JZ_EV_GOVERNMENT_PAYROLL, window, on))) {
@@ -141,5 +177,7 @@ size_t jz_verify_member(const jz_household *h, uint32_t i, const jz_feed_row *ro
             m->disability == JZ_DIS_NONE ? "无残疾" : "残疾等级较轻", r->level);
     if (!m->serious_illness && (r = latest(rows, n, JZ_EV_SERIOUS_ILLNESS, window, on)))
         add(&o, r, "R-SINGLE-1", "户记录无重特大疾病，卫健部门认定重特大疾病（可能符合单人保或分类施保，须核实）");
+    if (m->hardship == JZ_HARD_NONE && (r = latest(rows, n, JZ_EV_TRAFFIC_ACCIDENT, window, on)))
+        add(&o, r, "R-TMP-2", "户记录无突发困难原因，部门数据记录其为道路交通事故受害人员（可能符合临时救助，须核实）");
     return o.n;
 }

@@ -239,6 +239,23 @@ static void test_verify_member(void **state)
     /* With the wage the record gives, the payroll is no discrepancy. */
     M[1].income[JZ_INC_WAGE] = 3600000;
     assert_int_equal(jz_verify_member(&H, 1, more, 3, on, 12, f, 8), 2);
+    /* Deposits: the latest balance at each bank, summed, against the
+     * record's financial assets; one fen over is a finding. */
+    jz_feed_row bank[] = {
+        row(JZ_DEPT_BANK, JZ_EV_BANK_DEPOSIT, "2024-06-30", 900000),
+        row(JZ_DEPT_BANK, JZ_EV_BANK_DEPOSIT, "2024-12-31", 500000), /* the same bank, later */
+        row(JZ_DEPT_BANK, JZ_EV_BANK_DEPOSIT, "2024-12-31", 300001),
+    };
+    strcpy(bank[0].code, "农业银行");
+    strcpy(bank[1].code, "农业银行");
+    strcpy(bank[2].code, "邮储银行");
+    M[2].financial = 800000;
+    n = jz_verify_member(&H, 2, bank, 3, on, 12, f, 8);
+    assert_int_equal(n, 1);
+    assert_string_equal(f[0].rule, "R-AST-1");
+    assert_non_null(strstr(f[0].text, "8000.01"));
+    M[2].financial = 800001;
+    assert_int_equal(jz_verify_member(&H, 2, bank, 3, on, 12, f, 8), 0);
 }
 
 int main(void)
