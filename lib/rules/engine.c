@@ -695,15 +695,28 @@ static void rule_exit_1(ctx *c, bool db1, bool still_dibao)
        h->current_amount, !db1, still_dibao);
 }
 
-/* R-DEATH-1: a recipient's death is checked within death.check_months. */
+/* Whether member i receives 低保 now by the record: the household's current
+ * programme is 低保 or 支出型低保, or his own is 单人保 (the member-level
+ * current).  R-DEATH-1, R-TMP-1 and R-TK-4 (b) ask this. */
+static bool current_dibao(const jz_household *h, int i)
+{
+    return h->current_programme == JZ_PROG_DIBAO ||
+           h->current_programme == JZ_PROG_DIBAO_EXPENDITURE ||
+           h->members[i].current_programme == JZ_MPROG_SINGLE_DIBAO;
+}
+
+/* R-DEATH-1: a 低保 recipient's death is checked within death.check_months
+ * (seed 001 一(五) "低保对象死亡后"): only when the deceased was a 低保
+ * recipient; a death in a 低保边缘 or 刚性支出 household, or of a 特困 person,
+ * raises no check (the member is still not counted, R-HH-1). */
 static void rule_death_1(ctx *c)
 {
     const jz_household *h = c->h;
-    bool enrolled = h->current_programme != JZ_PROG_NONE;
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
         if (m->deceased == JZ_DATE_NONE)
             continue;
+        bool enrolled = current_dibao(h, (int)i);
         jz_date due = JZ_DATE_NONE, from = JZ_DATE_NONE;
         if (enrolled) {
             due = jz_date_add_months(m->deceased, c->p->death_check_months);

@@ -43,7 +43,7 @@ typedef enum detail_id {
                 applicable */
     D_EXIT_1,  /* v0 current programme, v1 newly employed, v2 until, v3 amount, v4 DB-1 failed, v5
                   still 低保 */
-    D_DEATH_1, /* member; v0 death date, v1 due, v2 change from, v3 enrolled */
+    D_DEATH_1, /* member; v0 death date, v1 due, v2 change from, v3 a 低保 recipient */
     D_TMP_1, /* member; v0 in 低保, v1 employment, v2 insured, v3 cause, v4 months without income,
                 v5 grant */
     D_TMP_2, /* member; v0 cause, v1 cap, v2 months, v3 S */

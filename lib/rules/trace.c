@@ -352,7 +352,8 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             date(&o, v[2]);
             put(&o, " 起办理增发、减发或停发");
         } else {
-            put(&o, "；家庭未在保，无需核查");
+            put(&o, "；死者不是低保对象（家庭未享受低保或支出型低保，本人也未享受单人保），"
+                    "无需低保对象死亡核查");
         }
         break;
     case D_TMP_1:
