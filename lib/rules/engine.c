@@ -732,7 +732,9 @@ static void rule_death_1(ctx *c)
 
 /* ---- R-TMP ------------------------------------------------------------- */
 
-/* R-TMP-1: the uninsured unemployed: one-time grant of months × rural S. */
+/* R-TMP-1: the uninsured unemployed: one-time grant of months × rural S.
+ * "Not in 低保": neither the record (the household's or his own current
+ * programme) nor this assessment puts him in 低保. */
 static bool rule_tmp_1(ctx *c, int i, bool in_dibao)
 {
     const jz_member *m = &c->h->members[i];
@@ -752,12 +754,24 @@ static bool rule_tmp_1(ctx *c, int i, bool in_dibao)
     return holds;
 }
 
-/* R-TMP-2: sudden hardship: temporary assistance up to cap_months × S. */
-static void rule_tmp_2(ctx *c, int i)
+/* R-TMP-2: sudden hardship that leaves the household's basic living in
+ * serious temporary difficulty (seed 004 二.7 "导致基本生活暂时出现严重困难",
+ * seed 001 二(二)): a hardship cause and the household's counted income per
+ * head below temporary.hardship_income_multiple × S, exactly
+ * Y·den < num·W·n·S over every counted member (before R-TK-5: the
+ * household's means, not the 低保 unit's).  Temporary assistance up to
+ * cap_months × S. */
+static void rule_tmp_2(ctx *c, int i, jz_fen y_all, int n_all)
 {
     const jz_member *m = &c->h->members[i];
+    const jz_ratio k = c->p->tmp_hardship_multiple;
+    i128 wns = (i128)c->W * n_all * c->S;
+    bool holds = (i128)y_all * k.den < wns * k.num;
     jz_fen cap = (jz_fen)c->p->tmp_cap_months * c->S;
-    TR(c, JZ_RULE_TMP_2, i, true, D_TMP_2, m->hardship, cap, c->p->tmp_cap_months, c->S);
+    TR(c, JZ_RULE_TMP_2, i, holds, D_TMP_2, m->hardship, (k.num << 32) | k.den,
+       c->p->tmp_cap_months | ((int64_t)c->W << 16), c->S, y_all, (int64_t)wns);
+    if (!holds)
+        return;
     c->r->persons[i].tmp_rule = JZ_RULE_TMP_2 + 1;
     c->r->persons[i].tmp_amount = cap;
     decisive(c, JZ_RULE_TMP_2);
@@ -766,20 +780,28 @@ static void rule_tmp_2(ctx *c, int i)
 static void assess_temporary(ctx *c)
 {
     const jz_household *h = c->h;
-    bool enrolled_dibao =
-        h->current_programme == JZ_PROG_DIBAO || h->current_programme == JZ_PROG_DIBAO_EXPENDITURE;
+    jz_fen y_all = -1; /* the counted members' income, once someone needs it */
+    int n_all = __builtin_popcount(c->counted);
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
         if (!bit(c->counted, (int)i) || m->hardship == JZ_HARD_NONE)
             continue;
         uint8_t cats = c->r->persons[i].categories;
-        bool in_dibao = enrolled_dibao ||
+        bool in_dibao = current_dibao(h, (int)i) ||
                         (cats & (JZ_PCAT_DIBAO | JZ_PCAT_DIBAO_EXPENDITURE | JZ_PCAT_SINGLE_DIBAO));
         if (m->hardship == JZ_HARD_EPIDEMIC || m->hardship == JZ_HARD_DISASTER) {
             if (rule_tmp_1(c, (int)i, in_dibao))
                 continue;
         }
-        rule_tmp_2(c, (int)i);
+        /* R-TMP-1 failed (or does not apply): R-TMP-2 only on its own
+         * conditions. */
+        if (y_all < 0) {
+            y_all = 0;
+            for (uint32_t j = 0; j < h->n_members; j++)
+                if (bit(c->counted, (int)j))
+                    y_all += c->own_income[j];
+        }
+        rule_tmp_2(c, (int)i, y_all, n_all);
     }
 }
 

@@ -108,8 +108,11 @@ const jz_rule_info jz_rule_table[JZ_RULE_COUNT] = {
     R(TMP_1, JZ_STAGE_ENGINE, "未参保失业人员一次性临时救助金（不低于当地农村低保月标准）",
       SEED001 " 二(一)；" SEED004 " 二.8", "001,004",
       "temporary.unemployed_months,temporary.no_income_months,dibao.standard.rural"),
-    R(TMP_2, JZ_STAGE_ENGINE, "急难临时救助：超出上限须县级协调机制一事一议",
-      SEED004 " 二.7；" SEED001 " 二(二)；" NLS18, "001,004", "temporary.cap_months"),
+    R(TMP_2, JZ_STAGE_ENGINE,
+      "急难临时救助：基本生活陷入临时困境（家庭人均收入低于低收入线），超出上限须县级协调机制一事一议",
+      SEED004 " 二.7；" SEED001 " 二(二)、一(四)；" NLS18, "001,004",
+      "temporary.cap_months,temporary.hardship_income_multiple,dibao.standard.urban,"
+      "dibao.standard.rural,income.window_months"),
     R(REF_1, JZ_STAGE_ENGINE, "按类转介专项救助（医疗、教育、住房、就业、受灾）",
       SEED002 " 工作任务(三)2；" SEED003 " 四(四)", "002,003", ""),
     R(ONE_1, JZ_STAGE_ENGINE, "一次申请、分类审核认定", SEED003 " 四(二)", "003", ""),

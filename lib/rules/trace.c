@@ -365,11 +365,27 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             money(&o, v[5]);
         }
         break;
-    case D_TMP_2:
-        put(&o, "困难原因：%s；临时救助上限 %lld×S=", NAME(hardship_zh, v[0]), (long long)v[2]);
-        money(&o, v[1]);
-        put(&o, "，超过上限须经县级困难群众基本生活保障工作协调机制“一事一议”");
+    case D_TMP_2: {
+        int64_t num = v[1] >> 32, den = v[1] & 0xFFFFFFFF;
+        int64_t months = v[2] & 0xFFFF, w = v[2] >> 16;
+        __int128 lhs = (__int128)v[4] * den, rhs = (__int128)v[5] * num;
+        put(&o, "困难原因：%s；家庭 %lld 个月收入 Y=", NAME(hardship_zh, v[0]), (long long)w);
+        money(&o, v[4]);
+        put(&o, " %s ", lhs < rhs ? "<" : "≥");
+        if (den > 0)
+            ratio(&o, num, den);
+        put(&o, "×%lld×n×S（%lld×n×S=", (long long)w, (long long)w);
+        money(&o, v[5]);
+        put(&o, "，n 为全部计入成员）");
+        if (lhs < rhs) {
+            put(&o, "，基本生活陷入临时困境；临时救助上限 %lld×S=", (long long)months);
+            money(&o, (int64_t)((__int128)months * v[3]));
+            put(&o, "，超过上限须经县级困难群众基本生活保障工作协调机制“一事一议”");
+        } else {
+            put(&o, "，家庭人均收入不低于急难临时救助的收入线，不属于基本生活陷入困境");
+        }
         break;
+    }
     case D_REF_1: {
         int first = 1;
         for (int b = 0; b < JZ_REF_COUNT; b++) {

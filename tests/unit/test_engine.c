@@ -62,6 +62,7 @@ static void base_policy(jz_policy *p)
     p->tmp_unemployed_months = 1;
     p->tmp_no_income_months = 3;
     p->tmp_cap_months = 6;
+    p->tmp_hardship_multiple = (jz_ratio){15, 10};
     p->supp_elderly_age = 60;
 }
 
@@ -281,6 +282,7 @@ static void extremes(void **state)
     p.rsp_disposable_income = JZ_MONEY_MAX;
     p.rsp_expense_ratio = (jz_ratio){999999999, 1000000};
     p.tk_basic_multiple = (jz_ratio){999999999, 1000000};
+    p.tmp_hardship_multiple = (jz_ratio){999999999, 1000000};
     memset(&h, 0, sizeof h);
     h.members = ms;
     h.n_members = JZ_MAX_MEMBERS;
