@@ -841,9 +841,21 @@ static void rule_ref_1(ctx *c)
             refs |= urban ? JZ_REF_HOUSING_URBAN : JZ_REF_HOUSING_RURAL;
         if (severe_disability(m) || c->age[i] >= p->tk_elderly_age)
             refs |= JZ_REF_HOUSING_ACCESSIBILITY;
-        if (!tekun && c->age[i] >= 18 && c->age[i] < p->tk_elderly_age &&
-            m->employment == JZ_EMP_UNEMPLOYED && !severe_disability(m))
-            refs |= urban ? JZ_REF_EMPLOYMENT_URBAN : JZ_REF_EMPLOYMENT_RURAL;
+        /* 就业救助 (seed 002 工作任务(三)2(4)): members of working age able to
+         * work (not severely disabled, not 特困, not a full-time student);
+         * in towns only those unemployed, in the countryside every one of
+         * them, employed or not (产业扶持、劳务输出、以工代赈、乡村公益岗). */
+        bool working_age = c->age[i] >= 18 && c->age[i] < p->tk_elderly_age;
+        bool full_time_student = (m->student_level != JZ_STU_NONE && m->student_full_time) ||
+                                 (m->student_level == JZ_STU_NONE &&
+                                  m->employment == JZ_EMP_STUDENT);
+        bool able = !tekun && !severe_disability(m) && !full_time_student;
+        if (working_age && able) {
+            if (!urban)
+                refs |= JZ_REF_EMPLOYMENT_RURAL;
+            else if (m->employment == JZ_EMP_UNEMPLOYED)
+                refs |= JZ_REF_EMPLOYMENT_URBAN;
+        }
         if (m->hardship == JZ_HARD_DISASTER)
             refs |= JZ_REF_DISASTER;
         pr->referrals = refs;

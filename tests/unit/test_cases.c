@@ -254,6 +254,29 @@ static void compare_referrals_include(report *r, const json_t *expected, const j
     }
 }
 
+/* No referral matches any item of expected (what must not be referred). */
+static void compare_referrals_exclude(report *r, const json_t *expected, const json_t *actual)
+{
+    size_t i, j;
+    json_t *want, *got;
+    if (!json_is_array(expected)) {
+        problem(r, "referrals_exclude", "should be an array");
+        return;
+    }
+    json_array_foreach(expected, i, want)
+    {
+        json_array_foreach(actual, j, got)
+        {
+            if (json_is_object(want) && referral_matches(want, got)) {
+                char key[64];
+                snprintf(key, sizeof key, "referrals_exclude[%zu]", i);
+                mismatch(r, key, want, got);
+                break;
+            }
+        }
+    }
+}
+
 static bool contains_string(const json_t *list, const char *s)
 {
     size_t i;
@@ -354,6 +377,8 @@ static void compare_determination(report *r, const json_t *expect, const json_t 
             compare_persons(r, want, json_object_get(det, "persons"));
         else if (strcmp(key, "referrals_include") == 0)
             compare_referrals_include(r, want, json_object_get(det, "referrals"));
+        else if (strcmp(key, "referrals_exclude") == 0)
+            compare_referrals_exclude(r, want, json_object_get(det, "referrals"));
         else if (strcmp(key, "decisive") == 0)
             compare_decisive(r, want, json_object_get(det, "decisive"));
         else if (strcmp(key, "trace_holds") == 0)
