@@ -38,8 +38,12 @@ typedef struct ctx {
     int vehicles, houses;
     bool business;
     bool ast2;
+    bool art8_done;     /* art8[] and art8_able filled (R-TK-4) */
+    uint32_t art8_able; /* members able to support by [43] Art 8 (b)-(d) */
+    uint32_t dependent; /* counted members meeting R-TK-2 by disability */
     int age[JZ_MAX_MEMBERS];
     jz_fen own_income[JZ_MAX_MEMBERS];
+    uint8_t art8[JZ_MAX_MEMBERS]; /* enum obl_reason apart from (a) */
 } ctx;
 
 /* ---- trace ------------------------------------------------------------- */
@@ -102,6 +106,28 @@ static bool severe_disability(const jz_member *m)
            (m->disability == JZ_DIS_INTELLECTUAL || m->disability == JZ_DIS_MENTAL);
 }
 
+/* Whether member i receives 低保 now by the record: the household's current
+ * programme is 低保 or 支出型低保, or his own is 单人保 (the member-level
+ * current).  R-DEATH-1, R-TMP-1 and R-TK-4 (b) ask this. */
+static bool current_dibao(const jz_household *h, int i)
+{
+    return h->current_programme == JZ_PROG_DIBAO ||
+           h->current_programme == JZ_PROG_DIBAO_EXPENDITURE ||
+           h->members[i].current_programme == JZ_MPROG_SINGLE_DIBAO;
+}
+
+/* Civil Code Art 17: adults are 18 and over (the law, not a parameter). */
+#define CIVIL_ADULT_AGE 18
+
+/* R-TK-2 by disability: a certificate at or below the category's 特困 grade;
+ * such a person also cannot live independently (Civil Code Art 1067). */
+static bool tk2_disability(const ctx *c, int i)
+{
+    const jz_member *m = &c->h->members[i];
+    return m->disability != JZ_DIS_NONE && m->disability_grade >= 1 &&
+           m->disability_grade <= c->p->tk_max_grade[m->disability];
+}
+
 static jz_fen income_sum(const jz_member *m, uint32_t mask)
 {
     jz_fen s = 0;
@@ -162,31 +188,38 @@ static bool in_school_for_tekun(uint8_t level)
            level == JZ_STU_VOCATIONAL;
 }
 
-/* R-TK-2 无劳动能力. */
-static bool rule_tk_2(ctx *c, int i)
+/* R-TK-2 无劳动能力: the reason (0: able to work; 1 elderly, 2 minor, 3 minor in
+ * school, 4 disability) and the threshold it was measured against. */
+static int tk2_reason(const ctx *c, int i, int *threshold)
 {
     const jz_member *m = &c->h->members[i];
     const jz_policy *p = c->p;
     int age = c->age[i];
-    int reason = 0, threshold = 0;
+    *threshold = 0;
     if (age >= p->tk_elderly_age) {
-        reason = 1;
-        threshold = p->tk_elderly_age;
-    } else if (age < p->tk_minor_age) {
-        reason = 2;
-        threshold = p->tk_minor_age;
-    } else if (age < p->tk_minor_age_in_school && in_school_for_tekun(m->student_level)) {
-        reason = 3;
-        threshold = p->tk_minor_age_in_school;
-    } else if (m->disability != JZ_DIS_NONE && m->disability_grade >= 1 &&
-               m->disability_grade <= p->tk_max_grade[m->disability]) {
-        reason = 4;
-        threshold = p->tk_max_grade[m->disability];
-    } else if (m->disability != JZ_DIS_NONE) {
-        threshold = p->tk_max_grade[m->disability];
+        *threshold = p->tk_elderly_age;
+        return 1;
     }
-    TR(c, JZ_RULE_TK_2, i, reason != 0, D_TK_2, age, reason, m->disability, m->disability_grade,
-       threshold);
+    if (age < p->tk_minor_age) {
+        *threshold = p->tk_minor_age;
+        return 2;
+    }
+    if (age < p->tk_minor_age_in_school && in_school_for_tekun(m->student_level)) {
+        *threshold = p->tk_minor_age_in_school;
+        return 3;
+    }
+    if (m->disability != JZ_DIS_NONE)
+        *threshold = p->tk_max_grade[m->disability];
+    return tk2_disability(c, i) ? 4 : 0;
+}
+
+static bool rule_tk_2(ctx *c, int i)
+{
+    const jz_member *m = &c->h->members[i];
+    int threshold;
+    int reason = tk2_reason(c, i, &threshold);
+    TR(c, JZ_RULE_TK_2, i, reason != 0, D_TK_2, c->age[i], reason, m->disability,
+       m->disability_grade, threshold);
     return reason != 0;
 }
 
@@ -206,13 +239,195 @@ static bool rule_tk_3(ctx *c, int i)
     return holds;
 }
 
-/* R-TK-4: no supporter able to support him (none at all also holds). */
+/* ---- R-TK-4: legal supporters, in the record and in the household ------ */
+
+/*
+ * [43] Art 8's categories of a member apart from (a) (being 特困 himself,
+ * which depends on the fixpoint): (b) 60周岁以上的最低生活保障对象; (c) 70周岁
+ * 以上的老年人、重度残疾人 whose own income is below the previous year's local
+ * per-capita disposable income and whose own assets are within the 低保边缘
+ * limits; (d) 被宣告失踪或者在监狱服刑 with own assets within the 特困 limits.
+ * The ages are the national text's, not parameters.  Lack of civil capacity
+ * is not recorded for a member, so it cannot be found here.
+ */
+#define ART8_DIBAO_AGE 60
+#define ART8_ELDERLY_AGE 70
+
+static uint8_t art8_reason(const ctx *c, int j)
+{
+    const jz_member *m = &c->h->members[j];
+    const jz_policy *p = c->p;
+    int age = c->age[j];
+    if (age >= ART8_DIBAO_AGE && current_dibao(c->h, j))
+        return OBL_DIBAO_ELDERLY;
+    bool c_applies = age >= ART8_ELDERLY_AGE || severe_disability(m);
+    bool d_applies = m->presence == JZ_PRES_PRISON || m->presence == JZ_PRES_MISSING;
+    bool other_ok = other_assets_ok(p, m->vehicles, m->extra_houses, m->business);
+    if (c_applies) {
+        /* Own window income annualised below D: own·12 < W·D, exactly. */
+        bool low = (i128)c->own_income[j] * 12 < (i128)c->W * p->rsp_disposable_income;
+        bool assets = (i128)m->financial <= (i128)p->marg_assets_months * c->S && other_ok;
+        if (low && assets)
+            return age >= ART8_ELDERLY_AGE ? OBL_ELDERLY_LOW : OBL_SEVERE_LOW;
+    }
+    if (d_applies && (i128)m->financial <= (i128)p->tk_assets_months * c->S && other_ok)
+        return m->presence == JZ_PRES_PRISON ? OBL_PRISON : OBL_MISSING;
+    if (c_applies)
+        return OBL_ABLE_OVER_C;
+    if (d_applies)
+        return OBL_ABLE_OVER_D;
+    if (m->presence == JZ_PRES_DETOX)
+        return OBL_ABLE_DETOX;
+    if (m->presence == JZ_PRES_RELIGIOUS_AWAY)
+        return OBL_ABLE_RELIGIOUS;
+    return OBL_ABLE;
+}
+
+/* Fills art8[] and the members able by it (once per household). */
+static void art8_all(ctx *c)
+{
+    if (c->art8_done)
+        return;
+    c->art8_done = true;
+    c->art8_able = 0;
+    for (uint32_t j = 0; j < c->h->n_members; j++) {
+        c->art8[j] = art8_reason(c, (int)j);
+        if (c->art8[j] < OBL_UNABLE_FIRST)
+            c->art8_able |= 1u << j;
+    }
+}
+
+/* The members able to support anyone when T is the set of 特困 members. */
+static inline uint32_t able_given(const ctx *c, uint32_t T)
+{
+    return c->art8_able & ~T;
+}
+
+/* Living members j (j != i) who are `kin` to member i, as a mask. */
+static uint32_t kin_of(const ctx *c, int i, int kin)
+{
+    const jz_household *h = c->h;
+    uint32_t mask = 0;
+    for (uint32_t j = 0; j < h->n_members; j++)
+        if ((int)j != i && h->members[j].deceased == JZ_DATE_NONE &&
+            jz__kin(h->members[i].relation, h->members[j].relation) == kin)
+            mask |= 1u << j;
+    return mask;
+}
+
+/* The adults among mask (Civil Code Art 17: 18 and over). */
+static uint32_t adults(const ctx *c, uint32_t mask)
+{
+    uint32_t out = 0;
+    for (uint32_t m = mask; m; m &= m - 1) {
+        int j = __builtin_ctz(m);
+        if (c->age[j] >= CIVIL_ADULT_AGE)
+            out |= 1u << j;
+    }
+    return out;
+}
+
+/*
+ * The members who owe member i support (Civil Code Arts 1059, 1067, 1074,
+ * 1075; [43] Art 8), when T is the set of 特困 members: a spouse always; a
+ * parent to a minor or to a child who cannot live independently
+ * (`dependent`); an adult child to a parent; an adult grandchild to a
+ * grandparent only where no co-resident adult child of his is able; and,
+ * our extension of Arts 1074 and 1075 (first paragraphs), a grandparent to a
+ * minor grandchild and an adult older sibling to a minor sibling only where
+ * no co-resident parent of the minor is able.  Deceased members owe nothing.
+ */
+static uint32_t obligors_of(const ctx *c, int i, uint32_t T, bool dependent)
+{
+    const jz_member *mi = &c->h->members[i];
+    uint32_t able = able_given(c, T);
+    bool minor = c->age[i] < CIVIL_ADULT_AGE;
+    uint32_t o = kin_of(c, i, KIN_SPOUSE);
+    uint32_t parents = kin_of(c, i, KIN_PARENT);
+    if (minor || dependent)
+        o |= parents;
+    uint32_t children = adults(c, kin_of(c, i, KIN_CHILD));
+    o |= children;
+    if (!(children & able))
+        o |= adults(c, kin_of(c, i, KIN_GRANDCHILD));
+    if (minor && !(parents & able)) {
+        o |= kin_of(c, i, KIN_GRANDPARENT);
+        uint32_t sib = adults(c, kin_of(c, i, KIN_SIBLING));
+        for (uint32_t m = sib; m; m &= m - 1) {
+            int j = __builtin_ctz(m);
+            if (c->h->members[j].birth < mi->birth) /* 兄、姐: older */
+                o |= 1u << j;
+        }
+    }
+    return o;
+}
+
+/* R-TK-4's first half: the record's `supporters` are known (investigated)
+ * and every one listed is unable. */
+static bool listed_unable(const jz_member *m)
+{
+    return m->supporters_known && __builtin_popcount(m->supporters_unable) == m->n_supporters;
+}
+
+/*
+ * Who is 特困: the greatest set T of counted members meeting R-TK-2, R-TK-3
+ * and the record's list such that no member of T has an able co-resident
+ * obligor, given T (a member of T is unable by Art 8 (a)).  Found by
+ * starting from every candidate and dropping, round by round, those with an
+ * able obligor: each round drops at least one member, so at most 33 rounds;
+ * no allocation.  Having an able obligor only becomes likelier as T shrinks
+ * (a conditional duty lapses only because a nearer obligor became able), so
+ * the rounds reach the greatest fixpoint.
+ */
+static uint32_t tekun_fixpoint(const ctx *c, uint32_t T)
+{
+    for (int round = 0; round <= JZ_MAX_MEMBERS && T; round++) {
+        uint32_t next = T, able = able_given(c, T);
+        for (uint32_t m = T; m; m &= m - 1) {
+            int i = __builtin_ctz(m);
+            if (obligors_of(c, i, T, bit(c->dependent, i)) & able)
+                next &= ~(1u << i);
+        }
+        if (next == T)
+            break;
+        T = next;
+    }
+    return T;
+}
+
+/* Each obligor's reason, 4 bits per member, for the trace. */
+static void obligor_reasons(const ctx *c, uint32_t o, uint32_t T, int64_t *lo, int64_t *hi)
+{
+    uint64_t v[2] = {0, 0};
+    for (uint32_t m = o; m; m &= m - 1) {
+        int j = __builtin_ctz(m);
+        uint64_t reason = bit(T, j) ? OBL_TEKUN : c->art8[j];
+        v[j / 16] |= reason << (4 * (j % 16));
+    }
+    *lo = (int64_t)v[0];
+    *hi = (int64_t)v[1];
+}
+
+/*
+ * R-TK-4: no legal supporter able to support him.  The record's list must be
+ * known with every entry unable, and every co-resident obligor (found from
+ * the relations, whatever the list says) must be unable by Art 8.  A list
+ * shorter than the co-resident obligors found (`[]` among them) contradicts
+ * the record: it is not believed, and the trace says so, naming them.
+ */
 static bool rule_tk_4(ctx *c, int i)
 {
     const jz_member *m = &c->h->members[i];
-    int unable = __builtin_popcount(m->supporters_unable);
-    bool holds = m->supporters_known && unable == m->n_supporters;
-    TR(c, JZ_RULE_TK_4, i, holds, D_TK_4, m->supporters_known, m->n_supporters, unable);
+    uint32_t o = obligors_of(c, i, c->tekun, bit(c->dependent, i));
+    uint32_t unable = o & ~able_given(c, c->tekun);
+    bool holds = listed_unable(m) && unable == o;
+    if (c->t) {
+        int64_t lo, hi;
+        obligor_reasons(c, o, c->tekun, &lo, &hi);
+        TR(c, JZ_RULE_TK_4, i, holds, D_TK_4, m->supporters_known, m->n_supporters,
+           __builtin_popcount(m->supporters_unable), (int64_t)((uint64_t)unable << 32 | o), lo,
+           hi);
+    }
     return holds;
 }
 
@@ -247,20 +462,48 @@ static jz_fen rule_tk_amt(ctx *c, int i, jz_care_level level)
     return basic + care;
 }
 
-static void assess_tekun(ctx *c)
+/* Who is 特困 (c->tekun), without a trace: the candidates (R-TK-2, R-TK-3,
+ * the record's list) and the fixpoint over co-resident obligors. */
+static void find_tekun(ctx *c)
 {
+    uint32_t cand = 0;
     for (uint32_t i = 0; i < c->h->n_members; i++) {
         if (!bit(c->counted, (int)i))
             continue;
-        bool tk2 = rule_tk_2(c, (int)i);
-        if (!tk2 && !c->t)
+        if (tk2_disability(c, (int)i))
+            c->dependent |= 1u << i;
+        int threshold;
+        if (!tk2_reason(c, (int)i, &threshold) || !listed_unable(&c->h->members[i]))
             continue;
-        bool tk3 = rule_tk_3(c, (int)i);
-        bool tk4 = rule_tk_4(c, (int)i);
-        if (!rule_tk_1(c, (int)i, tk2, tk3, tk4))
+        const jz_member *m = &c->h->members[i];
+        if ((i128)c->own_income[i] < (i128)c->W * c->S &&
+            (i128)m->financial <= (i128)c->p->tk_assets_months * c->S &&
+            other_assets_ok(c->p, m->vehicles, m->extra_houses, m->business))
+            cand |= 1u << i;
+    }
+    if (cand || c->t) {
+        art8_all(c);
+        c->tekun = tekun_fixpoint(c, cand);
+    }
+}
+
+static void assess_tekun(ctx *c)
+{
+    find_tekun(c);
+    for (uint32_t i = 0; i < c->h->n_members; i++) {
+        if (!bit(c->counted, (int)i))
+            continue;
+        if (c->t) {
+            /* Every rule recorded with its numbers; the decision is the
+             * fixpoint's, which these agree with. */
+            bool tk2 = rule_tk_2(c, (int)i);
+            bool tk3 = rule_tk_3(c, (int)i);
+            bool tk4 = rule_tk_4(c, (int)i);
+            rule_tk_1(c, (int)i, tk2, tk3, tk4);
+        }
+        if (!bit(c->tekun, (int)i))
             continue;
         jz_person_result *pr = &c->r->persons[i];
-        c->tekun |= 1u << i;
         pr->categories |= JZ_PCAT_TEKUN;
         pr->care_level = (uint8_t)rule_tk_care(c, (int)i);
         pr->monthly_amount = rule_tk_amt(c, (int)i, (jz_care_level)pr->care_level);
@@ -693,16 +936,6 @@ static void rule_exit_1(ctx *c, bool db1, bool still_dibao)
     }
     TR(c, JZ_RULE_EXIT_1, -1, holds, D_EXIT_1, h->current_programme, newly, until,
        h->current_amount, !db1, still_dibao);
-}
-
-/* Whether member i receives 低保 now by the record: the household's current
- * programme is 低保 or 支出型低保, or his own is 单人保 (the member-level
- * current).  R-DEATH-1, R-TMP-1 and R-TK-4 (b) ask this. */
-static bool current_dibao(const jz_household *h, int i)
-{
-    return h->current_programme == JZ_PROG_DIBAO ||
-           h->current_programme == JZ_PROG_DIBAO_EXPENDITURE ||
-           h->members[i].current_programme == JZ_MPROG_SINGLE_DIBAO;
 }
 
 /* R-DEATH-1: a 低保 recipient's death is checked within death.check_months
