@@ -1184,34 +1184,73 @@ static void household_programmes(ctx *c)
     rule_exit_1(c, db1, is_dibao);
 }
 
-void jz_assess(const jz_household *h, const jz_policy *p, jz_result *out, jz_trace *trace)
+/* Starts an assessment: the context, an empty result and trace, each
+ * member's age and counted income, who is counted (R-HH-1/2). */
+static void begin(ctx *c, const jz_household *h, const jz_policy *p, jz_result *out,
+                  jz_trace *trace)
 {
-    ctx c;
-    memset(&c, 0, offsetof(ctx, age));
-    c.h = h;
-    c.p = p;
-    c.r = out;
-    c.t = trace;
-    c.date = h->assess_date;
-    c.S = p->standard[h->area < JZ_AREA_COUNT ? h->area : JZ_AREA_RURAL];
-    c.W = p->window_months;
-    c.inc_mask = ((1u << JZ_INC_FIRST_EXCLUDED) - 1u) & ~p->excluded_income;
+    memset(c, 0, offsetof(ctx, age));
+    c->h = h;
+    c->p = p;
+    c->r = out;
+    c->t = trace;
+    c->date = h->assess_date;
+    c->S = p->standard[h->area < JZ_AREA_COUNT ? h->area : JZ_AREA_RURAL];
+    c->W = p->window_months;
+    c->inc_mask = ((1u << JZ_INC_FIRST_EXCLUDED) - 1u) & ~p->excluded_income;
     if (trace) {
         trace->n = 0;
         trace->dropped = 0;
     }
     memset(out, 0, offsetof(jz_result, persons));
     out->n_persons = h->n_members;
-    out->standard = c.S;
+    out->standard = c->S;
     memset(out->persons, 0, sizeof out->persons[0] * h->n_members);
 
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
-        c.age[i] = jz_date_age(m->birth, c.date);
-        c.own_income[i] = income_sum(m, c.inc_mask);
+        c->age[i] = jz_date_age(m->birth, c->date);
+        c->own_income[i] = income_sum(m, c->inc_mask);
     }
-    rule_hh_1(&c);
-    rule_hh_2(&c);
+    rule_hh_1(c);
+    rule_hh_2(c);
+}
+
+/* Each obl_reason as the supporters[].status a record writes for it. */
+static const uint8_t obl_status[OBL_COUNT] = {
+    [OBL_ABLE] = JZ_SUP_ABLE,
+    [OBL_ABLE_DETOX] = JZ_SUP_ABLE,
+    [OBL_ABLE_RELIGIOUS] = JZ_SUP_ABLE,
+    [OBL_ABLE_OVER_C] = JZ_SUP_ABLE,
+    [OBL_ABLE_OVER_D] = JZ_SUP_ABLE,
+    [OBL_TEKUN] = JZ_SUP_TEKUN,
+    [OBL_DIBAO_ELDERLY] = JZ_SUP_DIBAO_ELDERLY,
+    [OBL_ELDERLY_LOW] = JZ_SUP_ELDERLY_LOW_INCOME,
+    [OBL_SEVERE_LOW] = JZ_SUP_SEVERE_DISABILITY_LOW_INCOME,
+    [OBL_PRISON] = JZ_SUP_IMPRISONED,
+    [OBL_MISSING] = JZ_SUP_MISSING};
+
+void jz_assess_coresident(const jz_household *h, const jz_policy *p, jz_coresident *out)
+{
+    ctx c;
+    jz_result r;
+    begin(&c, h, p, &r, NULL);
+    find_tekun(&c);
+    art8_all(&c);
+    memset(out, 0, sizeof *out);
+    out->tekun = c.tekun;
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        uint8_t reason = bit(c.tekun, (int)i) ? OBL_TEKUN : c.art8[i];
+        out->status[i] = obl_status[reason];
+        if (h->members[i].deceased == JZ_DATE_NONE)
+            out->obligors[i] = obligors_of(&c, (int)i, c.tekun, tk2_disability(&c, (int)i));
+    }
+}
+
+void jz_assess(const jz_household *h, const jz_policy *p, jz_result *out, jz_trace *trace)
+{
+    ctx c;
+    begin(&c, h, p, out, trace);
     for (uint32_t i = 0; i < h->n_members; i++)
         out->persons[i].counted = bit(c.counted, (int)i);
     assess_tekun(&c);
