@@ -835,8 +835,110 @@ static bool rule_marg_1(ctx *c)
     return holds;
 }
 
-/* R-SINGLE-3: the single-person unit on his own figures (n = 1). */
-static bool rule_single_3(ctx *c, int i, bool exempt_support)
+/*
+ * floor(a · b / d) for d > 0, exactly, though a · b may need 256 bits: a
+ * schoolbook product in 64-bit limbs and a bitwise long division.  Slow and
+ * only used for R-SINGLE-2 applicants.  The quotient saturates at 2^127 - 1.
+ */
+__extension__ typedef unsigned __int128 u128;
+static u128 mul_div_floor(u128 a, u128 b, u128 d)
+{
+    uint64_t x[2] = {(uint64_t)a, (uint64_t)(a >> 64)}, y[2] = {(uint64_t)b, (uint64_t)(b >> 64)};
+    uint64_t w[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 2; i++) {
+        u128 carry = 0;
+        for (int j = 0; j < 2; j++) {
+            u128 t = (u128)x[i] * y[j] + w[i + j] + carry;
+            w[i + j] = (uint64_t)t;
+            carry = t >> 64;
+        }
+        w[i + 2] = (uint64_t)carry;
+    }
+    u128 r = 0, q = 0;
+    bool over = false;
+    for (int k = 255; k >= 0; k--) {
+        bool top = r >> 127;
+        r = (r << 1) | ((w[k / 64] >> (k % 64)) & 1u);
+        over |= q >> 127;
+        q <<= 1;
+        if (top || r >= d) {
+            r -= d;
+            q |= 1;
+        }
+    }
+    return over ? ~(u128)0 >> 1 : q;
+}
+
+/* A power of ten's exponent (ratio denominators are 10^k, k <= 6). */
+static int64_t ten_exponent(int64_t den)
+{
+    int64_t e = 0;
+    for (; den >= 10; den /= 10)
+        e++;
+    return e;
+}
+
+/* The largest support counted: any larger sum fails R-SINGLE-3 as surely
+ * (W·S < 2^60 for every parameter value), and own income plus it stays in
+ * int64. */
+#define SUPPORT_CAP (INT64_MAX / 4)
+
+/* The seed's age for "60周岁及以上老年人" (seed 001 一(二)): a fixed text. */
+#define SEED001_ELDERLY_AGE 60
+
+/*
+ * R-SINGLE-2: the support owed to applicant a by his co-resident obligors
+ * (seed 001 一(二): support from siblings and from family members aged 60 or
+ * more is exempt; "其余收入按照…审核确认办法规定执行", and [57] Art 13 counts
+ * 赡养费、扶养费、抚养费 as 转移净收入).  O: the counted members who owe him
+ * support by the R-TK-4 table (a severely disabled adult cannot live
+ * independently, Civil Code Art 1067, so parents owe him), neither his
+ * siblings nor aged 60 or more; R: every counted member but him, n_R of
+ * them, Y_R their counted income, Y_O that of O.  Owed over the window:
+ * share · max(0, Y_R − k·W·n_R·S) · Y_O / Y_R, rounded down to the fen (in
+ * his favour), share = single.obligor_support.share, k =
+ * single.obligor_support.reserve_multiple.
+ */
+static jz_fen single2_support(ctx *c, int a)
+{
+    const jz_policy *p = c->p;
+    const jz_ratio sh = p->single_support_share, k = p->single_support_reserve;
+    art8_all(c);
+    uint32_t R = c->counted & ~(1u << a);
+    uint32_t O = obligors_of(c, a, c->tekun, true) & R & ~kin_of(c, a, KIN_SIBLING);
+    jz_fen y_r = 0, y_o = 0;
+    for (uint32_t m = R; m; m &= m - 1) {
+        int j = __builtin_ctz(m);
+        y_r += c->own_income[j];
+        if (bit(O, j) && c->age[j] >= SEED001_ELDERLY_AGE)
+            O &= ~(1u << j);
+    }
+    for (uint32_t m = O; m; m &= m - 1)
+        y_o += c->own_income[__builtin_ctz(m)];
+    int n_r = __builtin_popcount(R);
+    i128 reserve = (i128)k.num * c->W * n_r * c->S; /* k·W·n_R·S, times k.den */
+    i128 excess = (i128)y_r * k.den - reserve;      /* times k.den */
+    jz_fen support = 0;
+    if (excess > 0 && y_o > 0 && sh.num > 0) {
+        u128 q = mul_div_floor((u128)excess * (u128)sh.num, (u128)y_o,
+                               (u128)sh.den * (u128)k.den * (u128)y_r);
+        support = q > (u128)SUPPORT_CAP ? SUPPORT_CAP : (jz_fen)q;
+    }
+    if (c->t) {
+        i128 shown = reserve / k.den;
+        TR(c, JZ_RULE_SINGLE_2, a, true, D_SINGLE_SUPPORT,
+           (int64_t)((uint64_t)O | (uint64_t)n_r << 32 | (uint64_t)c->W << 40 |
+                     (uint64_t)ten_exponent(sh.den) << 48 | (uint64_t)ten_exponent(k.den) << 52),
+           y_r, y_o, shown > SUPPORT_CAP ? SUPPORT_CAP : (int64_t)shown,
+           (int64_t)((uint64_t)sh.num << 32 | (uint64_t)k.num), support);
+    }
+    return support;
+}
+
+/* R-SINGLE-3: the single-person unit on his own figures (n = 1): for
+ * R-SINGLE-2 without the exempt support, with the support his co-resident
+ * obligors owe him. */
+static bool rule_single_3(ctx *c, int i, bool exempt_support, jz_fen owed)
 {
     const jz_member *m = &c->h->members[i];
     const jz_policy *p = c->p;
@@ -847,13 +949,13 @@ static bool rule_single_3(ctx *c, int i, bool exempt_support)
         if (bit(c->inc_mask, JZ_INC_SUPPORT_FROM_ELDERLY))
             exempt += m->income[JZ_INC_SUPPORT_FROM_ELDERLY];
     }
-    jz_fen own = c->own_income[i] - exempt;
+    jz_fen own = c->own_income[i] - exempt + owed;
     i128 ws = (i128)c->W * c->S;
     i128 limit = (i128)p->dibao_assets_months * c->S;
     bool other_ok = other_assets_ok(p, m->vehicles, m->extra_houses, m->business);
     bool holds = (i128)own < ws && (i128)m->financial <= limit && other_ok;
     TR(c, JZ_RULE_SINGLE_3, i, holds, D_SINGLE_3, own, (int64_t)ws, m->financial, (int64_t)limit,
-       other_ok, exempt);
+       (int64_t)other_ok | owed << 1, exempt);
     if (holds) {
         jz_person_result *pr = &c->r->persons[i];
         pr->categories = JZ_PCAT_SINGLE_DIBAO;
@@ -888,7 +990,8 @@ static void assess_single(ctx *c, bool dibao, bool marginal)
            context, adult_no_job, c->age[i]);
         if (!holds)
             continue;
-        if (rule_single_3(c, (int)i, rule == JZ_RULE_SINGLE_2)) {
+        jz_fen owed = rule == JZ_RULE_SINGLE_2 ? single2_support(c, (int)i) : 0;
+        if (rule_single_3(c, (int)i, rule == JZ_RULE_SINGLE_2, owed)) {
             c->r->persons[i].single_rule = (uint8_t)(rule + 1);
             decisive(c, rule);
         }

@@ -43,8 +43,11 @@ typedef enum detail_id {
     D_MARG_1,    /* v0 Y, v1 W*n*S, v2 multiple num, v3 den, v4 financial ok, v5 other assets ok */
     D_SINGLE_COND, /* member; v0 severe disability, v1 serious illness, v2 applies alone, v3
                       household context (0 marginal 1 dibao 2 other), v4 adult & no job, v5 age */
-    D_SINGLE_3, /* member; v0 own income, v1 W*S, v2 own F, v3 limit, v4 other assets ok, v5 exempt
-                   support */
+    D_SINGLE_3, /* member; v0 own income (with support owed), v1 W*S, v2 own F, v3 limit, v4 other
+                   assets ok | support owed << 1, v5 exempt support */
+    D_SINGLE_SUPPORT, /* member; v0 obligors O (bits 0-31) | n_R << 32 | W << 40 | share's den
+                         exponent << 48 | k's den exponent << 52, v1 Y_R, v2 Y_O, v3 k*W*n_R*S
+                         (floor), v4 share num << 32 | k num, v5 support owed */
     D_RSP_1, /* v0 Y, v1 n*Dprev, v2 E, v3 ratio num, v4 den, v5 bits: 1 income 2 assets 4 expense 8
                 applicable */
     D_EXIT_1,  /* v0 current programme, v1 newly employed, v2 until, v3 amount, v4 DB-1 failed, v5

@@ -376,14 +376,65 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             money(&o, v[5]);
             put(&o, "）");
         }
+        if ((v[4] >> 1) > 0) {
+            put(&o, "（含同户法定义务人应给付的赡养、扶养费 ");
+            money(&o, v[4] >> 1);
+            put(&o, "）");
+        }
         put(&o, " %s 12×S=", (__int128)v[0] < v[1] ? "<" : "≥");
         money(&o, v[1]);
         put(&o, "；本人金融资产 ");
         money(&o, v[2]);
         put(&o, " %s ", (__int128)v[2] <= v[3] ? "≤" : ">");
         money(&o, v[3]);
-        put(&o, "；其他财产%s", yes(v[4]));
+        put(&o, "；其他财产%s", yes(v[4] & 1));
         break;
+    case D_SINGLE_SUPPORT: {
+        uint64_t w0 = (uint64_t)v[0];
+        uint32_t obl = (uint32_t)w0;
+        int64_t n_r = (int64_t)((w0 >> 32) & 0xFF), win = (int64_t)((w0 >> 40) & 0xFF);
+        int64_t sden = 1, kden = 1;
+        for (uint64_t k = (w0 >> 48) & 0xF; k > 0; k--)
+            sden *= 10;
+        for (uint64_t k = (w0 >> 52) & 0xF; k > 0; k--)
+            kden *= 10;
+        int64_t snum = (int64_t)((uint64_t)v[4] >> 32), knum = (int64_t)((uint64_t)v[4] & 0xFFFFFFFF);
+        if (obl == 0) {
+            put(&o, "同户没有应计赡养、扶养费的法定义务人（兄弟姐妹和60周岁以上家庭成员给付的供养费予以豁免），"
+                    "应给付 0.00");
+            break;
+        }
+        put(&o, "同户法定义务人 ");
+        int k = 0;
+        for (uint32_t m = obl; m; m &= m - 1, k++) {
+            int j = __builtin_ctz(m);
+            put(&o, "%s", k ? "、" : "");
+            if (h && (uint32_t)j < h->n_members && e->member >= 0 &&
+                (uint32_t)e->member < h->n_members) {
+                who(&o, h, j);
+                put(&o, "（%s）", NAME(kin_zh, jz__kin(h->members[e->member].relation,
+                                                      h->members[j].relation)));
+            } else {
+                put(&o, "成员 %d", j + 1);
+            }
+        }
+        put(&o, " 应给付的赡养、扶养费计入本人收入（民发〔2021〕57号 第十三条）：");
+        ratio(&o, snum, sden);
+        put(&o, "×max(0, 其余 %lld 人收入 ", (long long)n_r);
+        money(&o, v[1]);
+        put(&o, " − ");
+        ratio(&o, knum, kden);
+        put(&o, "×%lld×%lld×S=", (long long)win, (long long)n_r);
+        money(&o, v[3]);
+        put(&o, ")×义务人收入 ");
+        money(&o, v[2]);
+        put(&o, "/");
+        money(&o, v[1]);
+        put(&o, " = ");
+        money(&o, v[5]);
+        put(&o, "（向下取整到分）");
+        break;
+    }
     case D_RSP_1:
         put(&o, "年收入 Y=");
         money(&o, v[0]);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "jiuzhu/jz_engine.h"
+#include "rules/rules_int.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
@@ -63,6 +64,8 @@ static void base_policy(jz_policy *p)
     p->tmp_no_income_months = 3;
     p->tmp_cap_months = 6;
     p->tmp_hardship_multiple = (jz_ratio){15, 10};
+    p->single_support_share = (jz_ratio){5, 10};
+    p->single_support_reserve = (jz_ratio){1, 1};
     p->supp_elderly_age = 60;
 }
 
@@ -325,6 +328,81 @@ static void trace_bound_kin(void **state)
     free(t);
 }
 
+/* R-SINGLE-2's support owed, share · max(0, Y_R − k·W·n_R·S) · Y_O / Y_R
+ * rounded down, against a direct 128-bit computation on random figures
+ * small enough for it; and at the extremes, no overflow (UBSan run). */
+static void single2_support_exact(void **state)
+{
+    (void)state;
+    jz_member ms[3];
+    jz_household h;
+    jz_policy p;
+    jz_result r;
+    jz_trace *t = malloc(sizeof *t);
+    for (int round = 0; round < 3000; round++) {
+        base_policy(&p);
+        int64_t dens[] = {1, 10, 100, 1000, 1000000};
+        p.single_support_share.den = dens[upto(5)];
+        p.single_support_share.num = upto(p.single_support_share.den + 1);
+        p.single_support_reserve.den = dens[upto(5)];
+        p.single_support_reserve.num = upto(3 * p.single_support_reserve.den);
+        p.standard[JZ_AREA_RURAL] = 1 + upto(200000);
+        memset(&h, 0, sizeof h);
+        h.members = ms;
+        h.n_members = 3;
+        h.area = JZ_AREA_RURAL;
+        h.assess_date = jz_date_make(2024, 6, 1);
+        for (int i = 0; i < 3; i++) {
+            memset(&ms[i], 0, sizeof ms[i]);
+            snprintf(ms[i].id, sizeof ms[i].id, "1409021980010%05d", i);
+        }
+        ms[0].relation = JZ_REL_HEAD; /* the father, 50: an obligor */
+        ms[0].birth = jz_date_make(1974, 1, 1);
+        ms[0].income[JZ_INC_WAGE] = upto(100000000000LL);
+        ms[1].relation = JZ_REL_SIBLING; /* the head's sibling: no duty, in R */
+        ms[1].birth = jz_date_make(1976, 1, 1);
+        ms[1].income[JZ_INC_WAGE] = upto(100000000000LL);
+        ms[2].relation = JZ_REL_CHILD; /* the applicant */
+        ms[2].birth = jz_date_make(1999, 1, 1);
+        ms[2].disability = JZ_DIS_LIMB;
+        ms[2].disability_grade = 1;
+        ms[2].applies_alone = true;
+        jz_assess(&h, &p, &r, t);
+        __int128 yr = ms[0].income[JZ_INC_WAGE] + ms[1].income[JZ_INC_WAGE];
+        __int128 yo = ms[0].income[JZ_INC_WAGE];
+        __int128 excess = yr * p.single_support_reserve.den -
+                          (__int128)p.single_support_reserve.num * 12 * 2 * p.standard[1];
+        __int128 want = 0;
+        if (excess > 0 && yr > 0)
+            want = excess * p.single_support_share.num * yo /
+                   ((__int128)p.single_support_share.den * p.single_support_reserve.den * yr);
+        bool seen = false;
+        for (uint32_t k = 0; k < t->n; k++) {
+            if (t->e[k].rule == JZ_RULE_SINGLE_2 && t->e[k].detail == D_SINGLE_SUPPORT) {
+                assert_true(t->e[k].v[5] == (int64_t)want);
+                assert_int_equal((uint32_t)t->e[k].v[0], 1u); /* O = the father */
+                seen = true;
+            }
+        }
+        assert_true(seen);
+    }
+    /* Extremes: every income kind at its maximum, the largest ratios. */
+    base_policy(&p);
+    p.standard[0] = p.standard[1] = JZ_MONEY_MAX;
+    p.window_months = 120;
+    p.single_support_share = (jz_ratio){999999999, 1000000};
+    p.single_support_reserve = (jz_ratio){1, 1000000};
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+            ms[i].income[k] = JZ_MONEY_MAX;
+    jz_assess(&h, &p, &r, t);
+    assert_int_equal(r.persons[2].categories & JZ_PCAT_SINGLE_DIBAO, 0);
+    jz_result bulk;
+    jz_assess(&h, &p, &bulk, NULL);
+    assert_int_equal(cmp_results(&r, &bulk), 0);
+    free(t);
+}
+
 /* Extreme parameters and amounts: no overflow, no UB (UBSan run). */
 static void extremes(void **state)
 {
@@ -343,6 +421,8 @@ static void extremes(void **state)
     p.rsp_expense_ratio = (jz_ratio){999999999, 1000000};
     p.tk_basic_multiple = (jz_ratio){999999999, 1000000};
     p.tmp_hardship_multiple = (jz_ratio){999999999, 1000000};
+    p.single_support_share = (jz_ratio){999999999, 1000000};
+    p.single_support_reserve = (jz_ratio){1, 1000000};
     memset(&h, 0, sizeof h);
     h.members = ms;
     h.n_members = JZ_MAX_MEMBERS;
@@ -410,6 +490,7 @@ int main(void)
         cmocka_unit_test(category_invariants),
         cmocka_unit_test(trace_bound),
         cmocka_unit_test(trace_bound_kin),
+        cmocka_unit_test(single2_support_exact),
         cmocka_unit_test(extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
