@@ -190,12 +190,13 @@ static bool in_school_for_tekun(uint8_t level)
 
 /* R-TK-2 无劳动能力: the reason (0: able to work; 1 elderly, 2 minor, 3 minor in
  * school, 4 disability) and the threshold it was measured against. */
-static int tk2_reason(const ctx *c, int i, int *threshold)
+static int tk2_reason(const ctx *c, int i, int *threshold, bool *by_disability)
 {
     const jz_member *m = &c->h->members[i];
     const jz_policy *p = c->p;
     int age = c->age[i];
     *threshold = 0;
+    *by_disability = tk2_disability(c, i);
     if (age >= p->tk_elderly_age) {
         *threshold = p->tk_elderly_age;
         return 1;
@@ -210,14 +211,15 @@ static int tk2_reason(const ctx *c, int i, int *threshold)
     }
     if (m->disability != JZ_DIS_NONE)
         *threshold = p->tk_max_grade[m->disability];
-    return tk2_disability(c, i) ? 4 : 0;
+    return *by_disability ? 4 : 0;
 }
 
 static bool rule_tk_2(ctx *c, int i)
 {
     const jz_member *m = &c->h->members[i];
     int threshold;
-    int reason = tk2_reason(c, i, &threshold);
+    bool by_disability;
+    int reason = tk2_reason(c, i, &threshold, &by_disability);
     TR(c, JZ_RULE_TK_2, i, reason != 0, D_TK_2, c->age[i], reason, m->disability,
        m->disability_grade, threshold);
     return reason != 0;
@@ -315,18 +317,6 @@ static uint32_t kin_of(const ctx *c, int i, int kin)
     return mask;
 }
 
-/* The adults among mask (Civil Code Art 17: 18 and over). */
-static uint32_t adults(const ctx *c, uint32_t mask)
-{
-    uint32_t out = 0;
-    for (uint32_t m = mask; m; m &= m - 1) {
-        int j = __builtin_ctz(m);
-        if (c->age[j] >= CIVIL_ADULT_AGE)
-            out |= 1u << j;
-    }
-    return out;
-}
-
 /*
  * The members who owe member i support (Civil Code Arts 1059, 1067, 1074,
  * 1075; [43] Art 8), when T is the set of 特困 members: a spouse always; a
@@ -339,23 +329,32 @@ static uint32_t adults(const ctx *c, uint32_t mask)
  */
 static uint32_t obligors_of(const ctx *c, int i, uint32_t T, bool dependent)
 {
-    const jz_member *mi = &c->h->members[i];
+    const jz_household *h = c->h;
+    const jz_member *mi = &h->members[i];
+    /* One pass: each living member's kinship to i, and who is an adult. */
+    uint32_t kin[KIN_COUNT] = {0}, adult = 0;
+    for (uint32_t j = 0; j < h->n_members; j++) {
+        const jz_member *mj = &h->members[j];
+        if ((int)j == i || mj->deceased != JZ_DATE_NONE)
+            continue;
+        kin[jz__kin(mi->relation, mj->relation)] |= 1u << j;
+        if (c->age[j] >= CIVIL_ADULT_AGE)
+            adult |= 1u << j;
+    }
     uint32_t able = able_given(c, T);
     bool minor = c->age[i] < CIVIL_ADULT_AGE;
-    uint32_t o = kin_of(c, i, KIN_SPOUSE);
-    uint32_t parents = kin_of(c, i, KIN_PARENT);
+    uint32_t o = kin[KIN_SPOUSE];
     if (minor || dependent)
-        o |= parents;
-    uint32_t children = adults(c, kin_of(c, i, KIN_CHILD));
+        o |= kin[KIN_PARENT];
+    uint32_t children = kin[KIN_CHILD] & adult;
     o |= children;
     if (!(children & able))
-        o |= adults(c, kin_of(c, i, KIN_GRANDCHILD));
-    if (minor && !(parents & able)) {
-        o |= kin_of(c, i, KIN_GRANDPARENT);
-        uint32_t sib = adults(c, kin_of(c, i, KIN_SIBLING));
-        for (uint32_t m = sib; m; m &= m - 1) {
+        o |= kin[KIN_GRANDCHILD] & adult;
+    if (minor && !(kin[KIN_PARENT] & able)) {
+        o |= kin[KIN_GRANDPARENT];
+        for (uint32_t m = kin[KIN_SIBLING] & adult; m; m &= m - 1) {
             int j = __builtin_ctz(m);
-            if (c->h->members[j].birth < mi->birth) /* 兄、姐: older */
+            if (h->members[j].birth < mi->birth) /* 兄、姐: older */
                 o |= 1u << j;
         }
     }
@@ -366,7 +365,9 @@ static uint32_t obligors_of(const ctx *c, int i, uint32_t T, bool dependent)
  * and every one listed is unable. */
 static bool listed_unable(const jz_member *m)
 {
-    return m->supporters_known && __builtin_popcount(m->supporters_unable) == m->n_supporters;
+    /* Every entry's bit set (no popcount: without -mpopcnt it is a call). */
+    return m->supporters_known &&
+           m->supporters_unable == (uint16_t)((1u << m->n_supporters) - 1u);
 }
 
 /*
@@ -470,10 +471,12 @@ static void find_tekun(ctx *c)
     for (uint32_t i = 0; i < c->h->n_members; i++) {
         if (!bit(c->counted, (int)i))
             continue;
-        if (tk2_disability(c, (int)i))
-            c->dependent |= 1u << i;
         int threshold;
-        if (!tk2_reason(c, (int)i, &threshold) || !listed_unable(&c->h->members[i]))
+        bool by_disability;
+        int reason = tk2_reason(c, (int)i, &threshold, &by_disability);
+        if (by_disability)
+            c->dependent |= 1u << i;
+        if (!reason || !listed_unable(&c->h->members[i]))
             continue;
         const jz_member *m = &c->h->members[i];
         if ((i128)c->own_income[i] < (i128)c->W * c->S &&
