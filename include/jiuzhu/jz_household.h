@@ -165,16 +165,16 @@ typedef enum jz_member_programme {
 typedef struct jz_member {
     /* What the engine reads, first and packed: a snapshot of a province
      * walks millions of these, so their size is the engine's speed. */
-    jz_date birth;            /* from birth_date, else from the ID number */
-    jz_date deceased;         /* JZ_DATE_NONE when alive */
-    uint8_t relation;         /* jz_relation */
-    uint8_t presence;         /* jz_presence */
-    uint8_t employment;       /* jz_employment */
-    uint8_t hardship;         /* jz_hardship */
-    uint8_t disability;       /* jz_disability; JZ_DIS_NONE = no certificate */
-    uint8_t disability_grade; /* 1..4, 0 when none */
-    uint8_t student_level;    /* jz_student_level; JZ_STU_NONE = not a student */
-    uint8_t self_care_failed; /* 0..6 */
+    jz_date birth;             /* from birth_date, else from the ID number */
+    jz_date deceased;          /* JZ_DATE_NONE when alive */
+    uint8_t relation;          /* jz_relation */
+    uint8_t presence;          /* jz_presence */
+    uint8_t employment;        /* jz_employment */
+    uint8_t hardship;          /* jz_hardship */
+    uint8_t disability;        /* jz_disability; JZ_DIS_NONE = no certificate */
+    uint8_t disability_grade;  /* 1..4, 0 when none */
+    uint8_t student_level;     /* jz_student_level; JZ_STU_NONE = not a student */
+    uint8_t self_care_failed;  /* 0..6 */
     uint8_t current_programme; /* jz_member_programme: his own enrolment now */
     bool newly_employed;
     bool unemployment_insured;

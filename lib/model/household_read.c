@@ -604,8 +604,8 @@ static jz_err read_member_fields(jz_error *err, const json_t *mj, size_t idx, jz
     if (o) {
         path cp;
         path_fmt(&cp, P, "current");
-        if ((rc = read_enum(err, cp.buf, o, "programme", jz_member_programme_names,
-                            JZ_MPROG_COUNT, 0, true, &m->current_programme)) ||
+        if ((rc = read_enum(err, cp.buf, o, "programme", jz_member_programme_names, JZ_MPROG_COUNT,
+                            0, true, &m->current_programme)) ||
             (rc = read_date(err, cp.buf, o, "since", &m->current_since)) ||
             (rc = read_amount(err, cp.buf, o, "monthly_amount", &m->current_amount)))
             return rc;

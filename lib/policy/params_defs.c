@@ -120,9 +120,10 @@ const jz_param_def jz_param_defs[JZ_P_COUNT] = {
     [JZ_P_TEMPORARY_HARDSHIP_INCOME_MULTIPLE] =
         {"temporary.hardship_income_multiple", JZ_PT_RATIO, NO_RANGE, "倍",
          "急难临时救助：家庭人均收入低于低保标准的倍数（基本生活陷入困境）"},
-    [JZ_P_SINGLE_OBLIGOR_SUPPORT_SHARE] =
-        {"single.obligor_support.share", JZ_PT_RATIO, NO_RANGE, "",
-         "成年无业重度残疾人单人户：同户法定义务人家庭收入超出保留部分中计为其赡养（扶养）费的比例"},
+    [JZ_P_SINGLE_OBLIGOR_SUPPORT_SHARE] = {"single.obligor_support.share", JZ_PT_RATIO, NO_RANGE,
+                                           "",
+                                           "成年无业重度残疾人单人户：同户法定义务人家庭收入超出保"
+                                           "留部分中计为其赡养（扶养）费的比例"},
     [JZ_P_SINGLE_OBLIGOR_SUPPORT_RESERVE_MULTIPLE] =
         {"single.obligor_support.reserve_multiple", JZ_PT_RATIO, NO_RANGE, "倍",
          "成年无业重度残疾人单人户：义务人家庭先为自身保留的人均收入（低保标准的倍数）"},

@@ -121,7 +121,7 @@ static bool current_dibao(const jz_household *h, int i)
 
 /* R-TK-2 by disability: a certificate at or below the category's 特困 grade;
  * such a person also cannot live independently (Civil Code Art 1067). */
-static bool tk2_disability(const ctx *c, int i)
+static inline bool tk2_disability(const ctx *c, int i)
 {
     const jz_member *m = &c->h->members[i];
     return m->disability != JZ_DIS_NONE && m->disability_grade >= 1 &&
@@ -147,7 +147,7 @@ static bool other_assets_ok(const jz_policy *p, int vehicles, int houses, bool b
 /* ---- R-HH: who is in the household ------------------------------------ */
 
 /* R-HH-1: every present, living member counts. */
-static void rule_hh_1(ctx *c)
+static inline __attribute__((always_inline)) void rule_hh_1(ctx *c)
 {
     const jz_household *h = c->h;
     for (uint32_t i = 0; i < h->n_members; i++) {
@@ -164,7 +164,7 @@ static void rule_hh_1(ctx *c)
 }
 
 /* R-HH-2: members away (prison, detox, missing, religious) are not counted. */
-static void rule_hh_2(ctx *c)
+static inline __attribute__((always_inline)) void rule_hh_2(ctx *c)
 {
     const jz_household *h = c->h;
     int absent = 0;
@@ -190,7 +190,8 @@ static bool in_school_for_tekun(uint8_t level)
 
 /* R-TK-2 无劳动能力: the reason (0: able to work; 1 elderly, 2 minor, 3 minor in
  * school, 4 disability) and the threshold it was measured against. */
-static int tk2_reason(const ctx *c, int i, int *threshold, bool *by_disability)
+static inline __attribute__((always_inline)) int tk2_reason(const ctx *c, int i, int *threshold,
+                                                            bool *by_disability)
 {
     const jz_member *m = &c->h->members[i];
     const jz_policy *p = c->p;
@@ -363,11 +364,10 @@ static uint32_t obligors_of(const ctx *c, int i, uint32_t T, bool dependent)
 
 /* R-TK-4's first half: the record's `supporters` are known (investigated)
  * and every one listed is unable. */
-static bool listed_unable(const jz_member *m)
+static inline bool listed_unable(const jz_member *m)
 {
     /* Every entry's bit set (no popcount: without -mpopcnt it is a call). */
-    return m->supporters_known &&
-           m->supporters_unable == (uint16_t)((1u << m->n_supporters) - 1u);
+    return m->supporters_known && m->supporters_unable == (uint16_t)((1u << m->n_supporters) - 1u);
 }
 
 /*
@@ -426,8 +426,7 @@ static bool rule_tk_4(ctx *c, int i)
         int64_t lo, hi;
         obligor_reasons(c, o, c->tekun, &lo, &hi);
         TR(c, JZ_RULE_TK_4, i, holds, D_TK_4, m->supporters_known, m->n_supporters,
-           __builtin_popcount(m->supporters_unable), (int64_t)((uint64_t)unable << 32 | o), lo,
-           hi);
+           __builtin_popcount(m->supporters_unable), (int64_t)((uint64_t)unable << 32 | o), lo, hi);
     }
     return holds;
 }
@@ -465,7 +464,7 @@ static jz_fen rule_tk_amt(ctx *c, int i, jz_care_level level)
 
 /* Who is 特困 (c->tekun), without a trace: the candidates (R-TK-2, R-TK-3,
  * the record's list) and the fixpoint over co-resident obligors. */
-static void find_tekun(ctx *c)
+static inline __attribute__((always_inline)) void find_tekun(ctx *c)
 {
     uint32_t cand = 0;
     for (uint32_t i = 0; i < c->h->n_members; i++) {
@@ -1185,9 +1184,9 @@ static void rule_ref_1(ctx *c)
          * in towns only those unemployed, in the countryside every one of
          * them, employed or not (产业扶持、劳务输出、以工代赈、乡村公益岗). */
         bool working_age = c->age[i] >= 18 && c->age[i] < p->tk_elderly_age;
-        bool full_time_student = (m->student_level != JZ_STU_NONE && m->student_full_time) ||
-                                 (m->student_level == JZ_STU_NONE &&
-                                  m->employment == JZ_EMP_STUDENT);
+        bool full_time_student =
+            (m->student_level != JZ_STU_NONE && m->student_full_time) ||
+            (m->student_level == JZ_STU_NONE && m->employment == JZ_EMP_STUDENT);
         bool able = !tekun && !severe_disability(m) && !full_time_student;
         if (working_age && able) {
             if (!urban)
@@ -1292,8 +1291,8 @@ static void household_programmes(ctx *c)
 
 /* Starts an assessment: the context, an empty result and trace, each
  * member's age and counted income, who is counted (R-HH-1/2). */
-static void begin(ctx *c, const jz_household *h, const jz_policy *p, jz_result *out,
-                  jz_trace *trace)
+static inline __attribute__((always_inline)) void
+begin(ctx *c, const jz_household *h, const jz_policy *p, jz_result *out, jz_trace *trace)
 {
     memset(c, 0, offsetof(ctx, age));
     c->h = h;
@@ -1323,18 +1322,18 @@ static void begin(ctx *c, const jz_household *h, const jz_policy *p, jz_result *
 }
 
 /* Each obl_reason as the supporters[].status a record writes for it. */
-static const uint8_t obl_status[OBL_COUNT] = {
-    [OBL_ABLE] = JZ_SUP_ABLE,
-    [OBL_ABLE_DETOX] = JZ_SUP_ABLE,
-    [OBL_ABLE_RELIGIOUS] = JZ_SUP_ABLE,
-    [OBL_ABLE_OVER_C] = JZ_SUP_ABLE,
-    [OBL_ABLE_OVER_D] = JZ_SUP_ABLE,
-    [OBL_TEKUN] = JZ_SUP_TEKUN,
-    [OBL_DIBAO_ELDERLY] = JZ_SUP_DIBAO_ELDERLY,
-    [OBL_ELDERLY_LOW] = JZ_SUP_ELDERLY_LOW_INCOME,
-    [OBL_SEVERE_LOW] = JZ_SUP_SEVERE_DISABILITY_LOW_INCOME,
-    [OBL_PRISON] = JZ_SUP_IMPRISONED,
-    [OBL_MISSING] = JZ_SUP_MISSING};
+static const uint8_t obl_status[OBL_COUNT] = {[OBL_ABLE] = JZ_SUP_ABLE,
+                                              [OBL_ABLE_DETOX] = JZ_SUP_ABLE,
+                                              [OBL_ABLE_RELIGIOUS] = JZ_SUP_ABLE,
+                                              [OBL_ABLE_OVER_C] = JZ_SUP_ABLE,
+                                              [OBL_ABLE_OVER_D] = JZ_SUP_ABLE,
+                                              [OBL_TEKUN] = JZ_SUP_TEKUN,
+                                              [OBL_DIBAO_ELDERLY] = JZ_SUP_DIBAO_ELDERLY,
+                                              [OBL_ELDERLY_LOW] = JZ_SUP_ELDERLY_LOW_INCOME,
+                                              [OBL_SEVERE_LOW] =
+                                                  JZ_SUP_SEVERE_DISABILITY_LOW_INCOME,
+                                              [OBL_PRISON] = JZ_SUP_IMPRISONED,
+                                              [OBL_MISSING] = JZ_SUP_MISSING};
 
 void jz_assess_coresident(const jz_household *h, const jz_policy *p, jz_coresident *out)
 {

@@ -55,8 +55,8 @@ typedef enum detail_id {
     D_DEATH_1, /* member; v0 death date, v1 due, v2 change from, v3 a 低保 recipient */
     D_TMP_1, /* member; v0 in 低保, v1 employment, v2 insured, v3 cause, v4 months without income,
                 v5 grant */
-    D_TMP_2, /* member; v0 cause, v1 hardship multiple num << 32 | den, v2 cap months | W << 16, v3 S,
-                v4 counted members' income Y, v5 W*n*S (n = every counted member) */
+    D_TMP_2, /* member; v0 cause, v1 hardship multiple num << 32 | den, v2 cap months | W << 16, v3
+                S, v4 counted members' income Y, v5 W*n*S (n = every counted member) */
     D_REF_1, /* member; v0 referral bits */
     D_ONE_1, /* v0 category, v1 persons with a category, v2 temporary grants, v3 referrals */
     D_COUNT

@@ -85,7 +85,7 @@ static const char *const prog_zh[] = {"未纳入", "低保", "支出型低保", 
 #define NAME(tbl, i) ((uint64_t)(i) < sizeof(tbl) / sizeof(tbl[0]) ? tbl[(i)] : "?")
 
 /* What member j is to member i (enum kin), as a caseworker says it. */
-static const char *const kin_zh[KIN_COUNT] = {"",       "配偶",     "父母",   "子女",
+static const char *const kin_zh[KIN_COUNT] = {"",       "配偶",   "父母",  "子女",
                                               "祖父母", "孙子女", "兄、姐"};
 /* Why an obligor is able or unable (enum obl_reason; [43] 第八条). */
 static const char *const obl_zh[OBL_COUNT] = {
@@ -398,9 +398,11 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             sden *= 10;
         for (uint64_t k = (w0 >> 52) & 0xF; k > 0; k--)
             kden *= 10;
-        int64_t snum = (int64_t)((uint64_t)v[4] >> 32), knum = (int64_t)((uint64_t)v[4] & 0xFFFFFFFF);
+        int64_t snum = (int64_t)((uint64_t)v[4] >> 32),
+                knum = (int64_t)((uint64_t)v[4] & 0xFFFFFFFF);
         if (obl == 0) {
-            put(&o, "同户没有应计赡养、扶养费的法定义务人（兄弟姐妹和60周岁以上家庭成员给付的供养费予以豁免），"
+            put(&o, "同户没有应计赡养、扶养费的法定义务人（兄弟姐妹和60周岁以上家庭成员给付的供养费"
+                    "予以豁免），"
                     "应给付 0.00");
             break;
         }
@@ -412,8 +414,8 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             if (h && (uint32_t)j < h->n_members && e->member >= 0 &&
                 (uint32_t)e->member < h->n_members) {
                 who(&o, h, j);
-                put(&o, "（%s）", NAME(kin_zh, jz__kin(h->members[e->member].relation,
-                                                      h->members[j].relation)));
+                put(&o, "（%s）",
+                    NAME(kin_zh, jz__kin(h->members[e->member].relation, h->members[j].relation)));
             } else {
                 put(&o, "成员 %d", j + 1);
             }

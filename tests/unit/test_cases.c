@@ -436,8 +436,7 @@ static void compare_trace_member(report *r, const json_t *expected, const json_t
                     const char *s = json_string_value(sub);
                     bool found = s && strstr(detail, s) != NULL;
                     if (found != (k == 0)) {
-                        problem(r, key, "detail %s \"%s\"", k == 0 ? "lacks" : "has",
-                                s ? s : "?");
+                        problem(r, key, "detail %s \"%s\"", k == 0 ? "lacks" : "has", s ? s : "?");
                         show = true;
                     }
                 }

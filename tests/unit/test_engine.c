@@ -279,9 +279,9 @@ static void trace_bound_kin(void **state)
     jz_policy p;
     jz_result r, bulk;
     jz_trace *t = malloc(sizeof *t);
-    static const uint8_t rel[] = {JZ_REL_HEAD,        JZ_REL_SPOUSE,     JZ_REL_CHILD,
-                                  JZ_REL_PARENT,      JZ_REL_GRANDPARENT, JZ_REL_GRANDCHILD,
-                                  JZ_REL_SIBLING,     JZ_REL_CHILD,       JZ_REL_GRANDCHILD};
+    static const uint8_t rel[] = {JZ_REL_HEAD,    JZ_REL_SPOUSE,      JZ_REL_CHILD,
+                                  JZ_REL_PARENT,  JZ_REL_GRANDPARENT, JZ_REL_GRANDCHILD,
+                                  JZ_REL_SIBLING, JZ_REL_CHILD,       JZ_REL_GRANDCHILD};
     base_policy(&p);
     memset(&h, 0, sizeof h);
     h.members = ms;

@@ -200,10 +200,9 @@ static void member_current(void **state)
     assert_string_equal(err.field, "members[0].current.programme");
     assert_non_null(strstr(err.member, "140902198001010016"));
     assert_non_null(strstr(err.reason, "single_dibao"));
-    const char *nokey =
-        "{\"region\":\"140902\",\"area\":\"rural\",\"members\":["
-        "{\"id\":\"140902198001010016\",\"name\":\"张三\",\"relation\":\"head\","
-        "\"current\":{\"since\":\"2022-03-01\",\"amount\":\"1.00\"}}]}";
+    const char *nokey = "{\"region\":\"140902\",\"area\":\"rural\",\"members\":["
+                        "{\"id\":\"140902198001010016\",\"name\":\"张三\",\"relation\":\"head\","
+                        "\"current\":{\"since\":\"2022-03-01\",\"amount\":\"1.00\"}}]}";
     jz_error_clear(&err);
     assert_int_equal(jz_household_parse(nokey, strlen(nokey), &opts, &h, &a, &err), JZ_EINPUT);
     assert_string_equal(err.field, "members[0].current.amount");
