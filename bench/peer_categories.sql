@@ -100,7 +100,11 @@ member AS (
 unit_member AS (
   -- in_unit: counted and not 特困 (R-TK-5).  特困 (R-TK-1) needs all of
   -- R-TK-2 (no capacity to work), R-TK-3 (no means of his own) and R-TK-4
-  -- (no supporter able to support him).
+  -- (no supporter able to support him).  R-TK-4 here reads the record's
+  -- list only; the engine also assesses the co-resident legal obligors (a
+  -- fixpoint), which a generated record lists with the engine's own
+  -- statuses (docs/generator.md), so the two agree on generated registries
+  -- but not on a record whose list contradicts its members.
   SELECT *,
     counted AND NOT (
       (age >= tk_elderly OR age < tk_minor

@@ -166,7 +166,7 @@ static const char *const csv_headers[T_COUNT] = {
     "unemployment_insured,months_without_income,hardship_cause,disability_category,"
     "disability_grade,serious_illness,under_treatment,needs_rehab_or_care,student_level,"
     "student_full_time,student_high_fee,student_abroad,self_care_failed_items,supporters,"
-    "applies_alone,deceased_date\n",
+    "applies_alone,deceased_date,current_programme,current_since,current_monthly_amount\n",
     "household_id,member_id,kind,amount\n", "household_id,member_id,kind,amount\n",
     "household_id,member_id,financial,vehicles,extra_houses,business\n"};
 
@@ -215,6 +215,13 @@ static bool csv_member(FILE **f, const jz_household *h, const jz_member *m, row 
     field(r, sup);
     field_flag(r, m->applies_alone);
     field_date(r, m->deceased);
+    bool cur = m->current_programme != JZ_MPROG_NONE && m->current_programme < JZ_MPROG_COUNT;
+    field(r, cur ? jz_member_programme_names[m->current_programme] : "");
+    field_date(r, cur ? m->current_since : JZ_DATE_NONE);
+    if (cur)
+        field_money(r, m->current_amount);
+    else
+        field(r, "");
     if (!end_row(r, f[T_MEMBERS]))
         return false;
 

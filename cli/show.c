@@ -135,7 +135,7 @@ int cmd_show(int argc, char **argv)
     cli_print_summary(stdout, &h, regions, now, trace);
     for (uint32_t i = 0; i < trace->n; i++) {
         const jz_trace_entry *e = &trace->e[i];
-        char detail[2048];
+        char detail[4096];
         jz_trace_detail(e, &h, detail, sizeof detail);
         printf("  %-12s %s%s%s：%s\n", jz_rule_ids[e->rule], e->holds ? "成立" : "不成立",
                e->member >= 0 ? " 成员 " : "",

@@ -97,7 +97,7 @@ void cli_print_summary(FILE *f, const jz_household *h, const jz_regions *regions
         /* A person-level rule is decisive for the persons it held for. */
         if (e->member >= 0 && e->holds != JZ_HOLDS_YES)
             continue;
-        char detail[2048];
+        char detail[4096];
         jz_trace_detail(e, h, detail, sizeof detail);
         fprintf(f, "    %s %s [%s]%s%s：%s\n", jz_rule_ids[e->rule], e->holds ? "成立" : "不成立",
                 jz_rule_table[e->rule].source, e->member >= 0 ? " 成员 " : "",

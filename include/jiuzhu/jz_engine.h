@@ -122,6 +122,24 @@ typedef struct jz_trace {
  */
 void jz_assess(const jz_household *h, const jz_policy *p, jz_result *out, jz_trace *trace);
 
+/*
+ * R-TK-4 as jz_assess finds it, for whoever writes records (the generator,
+ * so that a record's `supporters` never contradict its own members; an
+ * importer that wants to check them): for each living member i, the
+ * members of the same record who owe him support (obligors[i], bit j =
+ * member j; docs/engine.md "R-TK-4"), and for each member j, his ability to
+ * support as a supporters[].status (JZ_SUP_ABLE, or the [43] Art 8 category
+ * that makes him unable).  Who owes depends on who is 特困, so this runs the
+ * same fixpoint as jz_assess.  Pure: no I/O, no allocation.
+ */
+typedef struct jz_coresident {
+    uint32_t tekun;                    /* counted members 特困 in this assessment */
+    uint32_t obligors[JZ_MAX_MEMBERS]; /* members owing member i support */
+    uint8_t status[JZ_MAX_MEMBERS];    /* jz_supporter_status of member j */
+} jz_coresident;
+
+void jz_assess_coresident(const jz_household *h, const jz_policy *p, jz_coresident *out);
+
 /* Writes the Chinese detail of a trace entry ("家庭12个月收入 Y=... < ..."). */
 void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, size_t n);
 

@@ -152,19 +152,30 @@ typedef enum jz_programme {
     JZ_PROG_COUNT
 } jz_programme;
 
+/* Programmes a person is enrolled in now on his own (the member-level
+ * `current`: a county's existing 特困 and 单人保 recipients are persons, not
+ * households). */
+typedef enum jz_member_programme {
+    JZ_MPROG_NONE = 0,
+    JZ_MPROG_TEKUN,
+    JZ_MPROG_SINGLE_DIBAO,
+    JZ_MPROG_COUNT
+} jz_member_programme;
+
 typedef struct jz_member {
     /* What the engine reads, first and packed: a snapshot of a province
      * walks millions of these, so their size is the engine's speed. */
-    jz_date birth;            /* from birth_date, else from the ID number */
-    jz_date deceased;         /* JZ_DATE_NONE when alive */
-    uint8_t relation;         /* jz_relation */
-    uint8_t presence;         /* jz_presence */
-    uint8_t employment;       /* jz_employment */
-    uint8_t hardship;         /* jz_hardship */
-    uint8_t disability;       /* jz_disability; JZ_DIS_NONE = no certificate */
-    uint8_t disability_grade; /* 1..4, 0 when none */
-    uint8_t student_level;    /* jz_student_level; JZ_STU_NONE = not a student */
-    uint8_t self_care_failed; /* 0..6 */
+    jz_date birth;             /* from birth_date, else from the ID number */
+    jz_date deceased;          /* JZ_DATE_NONE when alive */
+    uint8_t relation;          /* jz_relation */
+    uint8_t presence;          /* jz_presence */
+    uint8_t employment;        /* jz_employment */
+    uint8_t hardship;          /* jz_hardship */
+    uint8_t disability;        /* jz_disability; JZ_DIS_NONE = no certificate */
+    uint8_t disability_grade;  /* 1..4, 0 when none */
+    uint8_t student_level;     /* jz_student_level; JZ_STU_NONE = not a student */
+    uint8_t self_care_failed;  /* 0..6 */
+    uint8_t current_programme; /* jz_member_programme: his own enrolment now */
     bool newly_employed;
     bool unemployment_insured;
     bool serious_illness; /* illness.serious: 重特大疾病 recognised */
@@ -190,6 +201,8 @@ typedef struct jz_member {
     jz_fen income_not_counted;
     jz_fen expenses[JZ_EXP_COUNT]; /* window totals by kind */
     /* What only the output needs. */
+    jz_fen current_amount; /* member-level current.monthly_amount */
+    jz_date current_since; /* member-level current.since, JZ_DATE_NONE if not given */
     char id[JZ_IDNUM_BUF]; /* normalised 18-character ID number */
     const char *name;      /* owned by the filler (e.g. jz_household_buf) */
 } jz_member;
@@ -231,6 +244,7 @@ extern const char *const jz_supporter_names[JZ_SUP_COUNT];
 extern const char *const jz_income_kind_names[JZ_INC_COUNT];
 extern const char *const jz_expense_kind_names[JZ_EXP_COUNT];
 extern const char *const jz_programme_names[JZ_PROG_COUNT];
+extern const char *const jz_member_programme_names[JZ_MPROG_COUNT];
 
 /* Index of name in a names table, or -1. */
 int jz_enum_lookup(const char *const *names, int count, const char *name);

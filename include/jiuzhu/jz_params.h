@@ -92,6 +92,9 @@ typedef enum jz_param_id {
     JZ_P_TEMPORARY_UNEMPLOYED_MONTHS,
     JZ_P_TEMPORARY_NO_INCOME_MONTHS,
     JZ_P_TEMPORARY_CAP_MONTHS,
+    JZ_P_TEMPORARY_HARDSHIP_INCOME_MULTIPLE,
+    JZ_P_SINGLE_OBLIGOR_SUPPORT_SHARE,
+    JZ_P_SINGLE_OBLIGOR_SUPPORT_RESERVE_MULTIPLE,
     JZ_P_WORKFLOW_TOTAL_DAYS,
     JZ_P_WORKFLOW_TOWNSHIP_DAYS,
     JZ_P_WORKFLOW_EXTENDED_DAYS,
@@ -170,6 +173,9 @@ typedef struct jz_policy {
     int tmp_unemployed_months;
     int tmp_no_income_months;
     int tmp_cap_months;
+    jz_ratio tmp_hardship_multiple;  /* R-TMP-2: income per head below this multiple of S */
+    jz_ratio single_support_share;   /* R-SINGLE-2: share of the obligors' excess owed */
+    jz_ratio single_support_reserve; /* R-SINGLE-2: k, standards per head the family keeps */
     int wf_total_days;
     int wf_township_days;
     int wf_extended_days;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jiuzhu/jz_engine.h"
 #include "jiuzhu/jz_gen.h"
 
 /* ---- random numbers ------------------------------------------------------ */
@@ -732,6 +733,46 @@ static void supporters(hh *c, bool elderly_home)
     }
 }
 
+/*
+ * R-TK-4: a record never contradicts its own members.  Every investigated
+ * person's list starts with his co-resident legal obligors, each with the
+ * status the engine finds for him (jz_assess_coresident: Art 8's category,
+ * or able), followed by the supporters drawn above (relatives living
+ * elsewhere), at most JZ_MAX_SUPPORTERS in all.  Run last, on the finished
+ * household, and without random draws, so that everything else about the
+ * household is what it was.  Who is 特困 does not change by it: a candidate
+ * the engine keeps has only unable co-resident obligors, so their entries
+ * are unable too; one it drops has an able one, now listed as able.
+ */
+static void coresident_supporters(hh *c)
+{
+    jz_coresident cr;
+    jz_assess_coresident(c->h, &c->co->policy, &cr);
+    for (unsigned i = 0; i < c->k; i++) {
+        jz_member *m = &c->ms[i];
+        if (!m->supporters_known || !cr.obligors[i])
+            continue;
+        uint64_t status = 0;
+        uint16_t unable = 0;
+        unsigned n = 0;
+        for (uint32_t o = cr.obligors[i]; o && n < JZ_MAX_SUPPORTERS; o &= o - 1, n++) {
+            uint8_t st = cr.status[__builtin_ctz(o)];
+            status |= (uint64_t)st << (4 * n);
+            if (st != JZ_SUP_ABLE)
+                unable |= (uint16_t)(1u << n);
+        }
+        for (unsigned s = 0; s < m->n_supporters && n < JZ_MAX_SUPPORTERS; s++, n++) {
+            uint64_t st = (m->supporter_status >> (4 * s)) & 0xFu;
+            status |= st << (4 * n);
+            if ((m->supporters_unable >> s) & 1u)
+                unable |= (uint16_t)(1u << n);
+        }
+        m->n_supporters = (uint8_t)n;
+        m->supporter_status = status;
+        m->supporters_unable = unable;
+    }
+}
+
 /* Income over the window, around W·n·S of the local standard: 33% of
  * households below the 低保 line, 19% between it and 1.5 times it, the rest
  * above (up to 4.5 times).  Returns the household's counted income Y. */
@@ -930,4 +971,5 @@ void jz_gen_household(const jz_gen *g, uint64_t index, jz_household *out, jz_hou
     assets(&c, S);
     supporters(&c, elderly_home);
     events(&c, S, Y, line);
+    coresident_supporters(&c);
 }

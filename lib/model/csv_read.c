@@ -106,6 +106,9 @@ static const label programme_labels[] = {{"低保", "dibao"},
                                          {"低保边缘", "marginal"},
                                          {"刚性支出困难", "rigid_expenditure"},
                                          {NULL, NULL}};
+/* A person's own enrolment now (members' current_programme). */
+static const label member_programme_labels[] = {
+    {"特困", "tekun"}, {"特困人员", "tekun"}, {"单人保", "single_dibao"}, {NULL, NULL}};
 static const label income_labels[] = {{"工资", "wage"},
                                       {"经营净收入", "business_net"},
                                       {"财产净收入", "property_net"},
@@ -140,6 +143,8 @@ static const enumdef e_disability = {jz_disability_names, JZ_DIS_COUNT, 1, disab
 static const enumdef e_student = {jz_student_level_names, JZ_STU_COUNT, 1, student_labels};
 static const enumdef e_supporter = {jz_supporter_names, JZ_SUP_COUNT, 0, supporter_labels};
 static const enumdef e_programme = {jz_programme_names, JZ_PROG_COUNT, 0, programme_labels};
+static const enumdef e_member_programme = {jz_member_programme_names, JZ_MPROG_COUNT, 0,
+                                           member_programme_labels};
 static const enumdef e_income = {jz_income_kind_names, JZ_INC_COUNT, 0, income_labels};
 static const enumdef e_expense = {jz_expense_kind_names, JZ_EXP_COUNT, 0, expense_labels};
 
@@ -239,6 +244,13 @@ static const coldef members_cols[] = {
     {"applies_alone", "单独申请", NULL, NULL, "applies_alone", C_BOOL, false, NULL},
     {"deceased_date", "死亡日期", NULL, NULL, "deceased_date", C_STR, false, NULL},
     {"note", "备注", NULL, NULL, "note", C_STR, false, NULL},
+    /* The person's own enrolment now (an existing 特困 or 单人保 recipient):
+     * the member-level `current` of docs/formats.md. */
+    {"current_programme", "现保障类别", NULL, NULL, "current.programme", C_ENUM, false,
+     &e_member_programme},
+    {"current_since", "保障起始日期", NULL, NULL, "current.since", C_STR, false, NULL},
+    {"current_monthly_amount", "现月保障金", NULL, NULL, "current.monthly_amount", C_STR, false,
+     NULL},
     {NULL, NULL, NULL, NULL, NULL, 0, false, NULL}};
 
 /* Income and expense files share their columns; the kind column may also

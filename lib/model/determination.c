@@ -128,7 +128,7 @@ char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_
         for (uint32_t i = 0; i < trace->n && ta; i++) {
             const jz_trace_entry *e = &trace->e[i];
             json_t *te = json_object();
-            char detail[2048];
+            char detail[4096]; /* R-TK-4 names every co-resident obligor */
             jz__json_set(te, "rule", json_string(jz_rule_ids[e->rule]), &bad);
             if (e->member >= 0 && (uint32_t)e->member < h->n_members)
                 jz__json_set(te, "member", json_string(h->members[e->member].id), &bad);

@@ -48,6 +48,7 @@ const char *const jz_expense_kind_names[JZ_EXP_COUNT] = {"medical", "rehab", "ca
                                                          "other"};
 const char *const jz_programme_names[JZ_PROG_COUNT] = {"none", "dibao", "dibao_expenditure",
                                                        "marginal", "rigid_expenditure"};
+const char *const jz_member_programme_names[JZ_MPROG_COUNT] = {"none", "tekun", "single_dibao"};
 
 const char *const jz_category_names[JZ_CAT_COUNT] = {"none", "dibao", "dibao_expenditure",
                                                      "marginal", "rigid_expenditure"};

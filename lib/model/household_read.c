@@ -451,6 +451,7 @@ static jz_err read_member_fields(jz_error *err, const json_t *mj, size_t idx, jz
                                           "assets",
                                           "sex",
                                           "note",
+                                          "current",
                                           NULL};
     static const char *const dis_keys[] = {"category", "grade", "certificate", NULL};
     static const char *const ill_keys[] = {"serious", "under_treatment", "name", NULL};
@@ -458,6 +459,7 @@ static jz_err read_member_fields(jz_error *err, const json_t *mj, size_t idx, jz
                                            "abroad", "school",    NULL};
     static const char *const ast_keys[] = {"financial", "vehicles", "extra_houses", "business",
                                            NULL};
+    static const char *const cur_keys[] = {"programme", "since", "monthly_amount", NULL};
     path pre;
     path_idx(&pre, "members", idx);
     const char *P = pre.buf;
@@ -595,6 +597,19 @@ static jz_err read_member_fields(jz_error *err, const json_t *mj, size_t idx, jz
     }
     if ((rc = read_supporters(err, P, mj, m)))
         return rc;
+    /* His own enrolment now (an existing 特困 or 单人保 recipient), read as
+     * the household's `current` is. */
+    if ((rc = read_object(err, P, mj, "current", cur_keys, &o)))
+        return rc;
+    if (o) {
+        path cp;
+        path_fmt(&cp, P, "current");
+        if ((rc = read_enum(err, cp.buf, o, "programme", jz_member_programme_names, JZ_MPROG_COUNT,
+                            0, true, &m->current_programme)) ||
+            (rc = read_date(err, cp.buf, o, "since", &m->current_since)) ||
+            (rc = read_amount(err, cp.buf, o, "monthly_amount", &m->current_amount)))
+            return rc;
+    }
     if ((rc = read_items(err, P, mj, "income", true, m)) ||
         (rc = read_items(err, P, mj, "expenses", false, m)))
         return rc;

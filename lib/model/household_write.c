@@ -76,6 +76,18 @@ static json_t *member_json(const jz_member *m, int *bad)
     }
     if (m->applies_alone)
         jz__json_set(o, "applies_alone", json_true(), bad);
+    if (m->current_programme != JZ_MPROG_NONE) {
+        json_t *c = json_object();
+        jz__json_set(c, "programme",
+                     json_string(jz_member_programme_names[m->current_programme < JZ_MPROG_COUNT
+                                                               ? m->current_programme
+                                                               : JZ_MPROG_NONE]),
+                     bad);
+        if (m->current_since != JZ_DATE_NONE)
+            jz__json_set(c, "since", jz__json_date(m->current_since), bad);
+        jz__json_set(c, "monthly_amount", jz__json_money(m->current_amount), bad);
+        jz__json_set(o, "current", c, bad);
+    }
     if (m->deceased != JZ_DATE_NONE)
         jz__json_set(o, "deceased_date", jz__json_date(m->deceased), bad);
     json_t *inc = json_array();

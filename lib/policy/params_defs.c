@@ -117,6 +117,16 @@ const jz_param_def jz_param_defs[JZ_P_COUNT] = {
                                          "未参保失业人员临时救助：连续无收入来源的最少月数"},
     [JZ_P_TEMPORARY_CAP_MONTHS] = {"temporary.cap_months", JZ_PT_INT, MONTHS, "月",
                                    "临时救助额度上限：低保月标准的月数（超出须一事一议）"},
+    [JZ_P_TEMPORARY_HARDSHIP_INCOME_MULTIPLE] =
+        {"temporary.hardship_income_multiple", JZ_PT_RATIO, NO_RANGE, "倍",
+         "急难临时救助：家庭人均收入低于低保标准的倍数（基本生活陷入困境）"},
+    [JZ_P_SINGLE_OBLIGOR_SUPPORT_SHARE] = {"single.obligor_support.share", JZ_PT_RATIO, NO_RANGE,
+                                           "",
+                                           "成年无业重度残疾人单人户：同户法定义务人家庭收入超出保"
+                                           "留部分中计为其赡养（扶养）费的比例"},
+    [JZ_P_SINGLE_OBLIGOR_SUPPORT_RESERVE_MULTIPLE] =
+        {"single.obligor_support.reserve_multiple", JZ_PT_RATIO, NO_RANGE, "倍",
+         "成年无业重度残疾人单人户：义务人家庭先为自身保留的人均收入（低保标准的倍数）"},
     [JZ_P_WORKFLOW_TOTAL_DAYS] = {"workflow.total_days", JZ_PT_INT, DAYS, "工作日",
                                   "低保审核确认自受理起的办理时限"},
     [JZ_P_WORKFLOW_TOWNSHIP_DAYS] = {"workflow.township_days", JZ_PT_INT, DAYS, "工作日",
@@ -200,6 +210,9 @@ const jz__param_slot jz__param_slots[JZ_P_COUNT] = {
     [JZ_P_TEMPORARY_UNEMPLOYED_MONTHS] = SLOT(INT, tmp_unemployed_months),
     [JZ_P_TEMPORARY_NO_INCOME_MONTHS] = SLOT(INT, tmp_no_income_months),
     [JZ_P_TEMPORARY_CAP_MONTHS] = SLOT(INT, tmp_cap_months),
+    [JZ_P_TEMPORARY_HARDSHIP_INCOME_MULTIPLE] = SLOT(RATIO, tmp_hardship_multiple),
+    [JZ_P_SINGLE_OBLIGOR_SUPPORT_SHARE] = SLOT(RATIO, single_support_share),
+    [JZ_P_SINGLE_OBLIGOR_SUPPORT_RESERVE_MULTIPLE] = SLOT(RATIO, single_support_reserve),
     [JZ_P_WORKFLOW_TOTAL_DAYS] = SLOT(INT, wf_total_days),
     [JZ_P_WORKFLOW_TOWNSHIP_DAYS] = SLOT(INT, wf_township_days),
     [JZ_P_WORKFLOW_EXTENDED_DAYS] = SLOT(INT, wf_extended_days),

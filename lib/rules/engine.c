@@ -38,8 +38,12 @@ typedef struct ctx {
     int vehicles, houses;
     bool business;
     bool ast2;
+    bool art8_done;     /* art8[] and art8_able filled (R-TK-4) */
+    uint32_t art8_able; /* members able to support by [43] Art 8 (b)-(d) */
+    uint32_t dependent; /* counted members meeting R-TK-2 by disability */
     int age[JZ_MAX_MEMBERS];
     jz_fen own_income[JZ_MAX_MEMBERS];
+    uint8_t art8[JZ_MAX_MEMBERS]; /* enum obl_reason apart from (a) */
 } ctx;
 
 /* ---- trace ------------------------------------------------------------- */
@@ -102,6 +106,28 @@ static bool severe_disability(const jz_member *m)
            (m->disability == JZ_DIS_INTELLECTUAL || m->disability == JZ_DIS_MENTAL);
 }
 
+/* Whether member i receives 低保 now by the record: the household's current
+ * programme is 低保 or 支出型低保, or his own is 单人保 (the member-level
+ * current).  R-DEATH-1, R-TMP-1 and R-TK-4 (b) ask this. */
+static bool current_dibao(const jz_household *h, int i)
+{
+    return h->current_programme == JZ_PROG_DIBAO ||
+           h->current_programme == JZ_PROG_DIBAO_EXPENDITURE ||
+           h->members[i].current_programme == JZ_MPROG_SINGLE_DIBAO;
+}
+
+/* Civil Code Art 17: adults are 18 and over (the law, not a parameter). */
+#define CIVIL_ADULT_AGE 18
+
+/* R-TK-2 by disability: a certificate at or below the category's 特困 grade;
+ * such a person also cannot live independently (Civil Code Art 1067). */
+static inline bool tk2_disability(const ctx *c, int i)
+{
+    const jz_member *m = &c->h->members[i];
+    return m->disability != JZ_DIS_NONE && m->disability_grade >= 1 &&
+           m->disability_grade <= c->p->tk_max_grade[m->disability];
+}
+
 static jz_fen income_sum(const jz_member *m, uint32_t mask)
 {
     jz_fen s = 0;
@@ -121,7 +147,7 @@ static bool other_assets_ok(const jz_policy *p, int vehicles, int houses, bool b
 /* ---- R-HH: who is in the household ------------------------------------ */
 
 /* R-HH-1: every present, living member counts. */
-static void rule_hh_1(ctx *c)
+static inline __attribute__((always_inline)) void rule_hh_1(ctx *c)
 {
     const jz_household *h = c->h;
     for (uint32_t i = 0; i < h->n_members; i++) {
@@ -138,7 +164,7 @@ static void rule_hh_1(ctx *c)
 }
 
 /* R-HH-2: members away (prison, detox, missing, religious) are not counted. */
-static void rule_hh_2(ctx *c)
+static inline __attribute__((always_inline)) void rule_hh_2(ctx *c)
 {
     const jz_household *h = c->h;
     int absent = 0;
@@ -162,31 +188,41 @@ static bool in_school_for_tekun(uint8_t level)
            level == JZ_STU_VOCATIONAL;
 }
 
-/* R-TK-2 无劳动能力. */
-static bool rule_tk_2(ctx *c, int i)
+/* R-TK-2 无劳动能力: the reason (0: able to work; 1 elderly, 2 minor, 3 minor in
+ * school, 4 disability) and the threshold it was measured against. */
+static inline __attribute__((always_inline)) int tk2_reason(const ctx *c, int i, int *threshold,
+                                                            bool *by_disability)
 {
     const jz_member *m = &c->h->members[i];
     const jz_policy *p = c->p;
     int age = c->age[i];
-    int reason = 0, threshold = 0;
+    *threshold = 0;
+    *by_disability = tk2_disability(c, i);
     if (age >= p->tk_elderly_age) {
-        reason = 1;
-        threshold = p->tk_elderly_age;
-    } else if (age < p->tk_minor_age) {
-        reason = 2;
-        threshold = p->tk_minor_age;
-    } else if (age < p->tk_minor_age_in_school && in_school_for_tekun(m->student_level)) {
-        reason = 3;
-        threshold = p->tk_minor_age_in_school;
-    } else if (m->disability != JZ_DIS_NONE && m->disability_grade >= 1 &&
-               m->disability_grade <= p->tk_max_grade[m->disability]) {
-        reason = 4;
-        threshold = p->tk_max_grade[m->disability];
-    } else if (m->disability != JZ_DIS_NONE) {
-        threshold = p->tk_max_grade[m->disability];
+        *threshold = p->tk_elderly_age;
+        return 1;
     }
-    TR(c, JZ_RULE_TK_2, i, reason != 0, D_TK_2, age, reason, m->disability, m->disability_grade,
-       threshold);
+    if (age < p->tk_minor_age) {
+        *threshold = p->tk_minor_age;
+        return 2;
+    }
+    if (age < p->tk_minor_age_in_school && in_school_for_tekun(m->student_level)) {
+        *threshold = p->tk_minor_age_in_school;
+        return 3;
+    }
+    if (m->disability != JZ_DIS_NONE)
+        *threshold = p->tk_max_grade[m->disability];
+    return *by_disability ? 4 : 0;
+}
+
+static bool rule_tk_2(ctx *c, int i)
+{
+    const jz_member *m = &c->h->members[i];
+    int threshold;
+    bool by_disability;
+    int reason = tk2_reason(c, i, &threshold, &by_disability);
+    TR(c, JZ_RULE_TK_2, i, reason != 0, D_TK_2, c->age[i], reason, m->disability,
+       m->disability_grade, threshold);
     return reason != 0;
 }
 
@@ -206,13 +242,192 @@ static bool rule_tk_3(ctx *c, int i)
     return holds;
 }
 
-/* R-TK-4: no supporter able to support him (none at all also holds). */
+/* ---- R-TK-4: legal supporters, in the record and in the household ------ */
+
+/*
+ * [43] Art 8's categories of a member apart from (a) (being 特困 himself,
+ * which depends on the fixpoint): (b) 60周岁以上的最低生活保障对象; (c) 70周岁
+ * 以上的老年人、重度残疾人 whose own income is below the previous year's local
+ * per-capita disposable income and whose own assets are within the 低保边缘
+ * limits; (d) 被宣告失踪或者在监狱服刑 with own assets within the 特困 limits.
+ * The ages are the national text's, not parameters.  Lack of civil capacity
+ * is not recorded for a member, so it cannot be found here.
+ */
+#define ART8_DIBAO_AGE 60
+#define ART8_ELDERLY_AGE 70
+
+static uint8_t art8_reason(const ctx *c, int j)
+{
+    const jz_member *m = &c->h->members[j];
+    const jz_policy *p = c->p;
+    int age = c->age[j];
+    if (age >= ART8_DIBAO_AGE && current_dibao(c->h, j))
+        return OBL_DIBAO_ELDERLY;
+    bool c_applies = age >= ART8_ELDERLY_AGE || severe_disability(m);
+    bool d_applies = m->presence == JZ_PRES_PRISON || m->presence == JZ_PRES_MISSING;
+    bool other_ok = other_assets_ok(p, m->vehicles, m->extra_houses, m->business);
+    if (c_applies) {
+        /* Own window income annualised below D: own·12 < W·D, exactly. */
+        bool low = (i128)c->own_income[j] * 12 < (i128)c->W * p->rsp_disposable_income;
+        bool assets = (i128)m->financial <= (i128)p->marg_assets_months * c->S && other_ok;
+        if (low && assets)
+            return age >= ART8_ELDERLY_AGE ? OBL_ELDERLY_LOW : OBL_SEVERE_LOW;
+    }
+    if (d_applies && (i128)m->financial <= (i128)p->tk_assets_months * c->S && other_ok)
+        return m->presence == JZ_PRES_PRISON ? OBL_PRISON : OBL_MISSING;
+    if (c_applies)
+        return OBL_ABLE_OVER_C;
+    if (d_applies)
+        return OBL_ABLE_OVER_D;
+    if (m->presence == JZ_PRES_DETOX)
+        return OBL_ABLE_DETOX;
+    if (m->presence == JZ_PRES_RELIGIOUS_AWAY)
+        return OBL_ABLE_RELIGIOUS;
+    return OBL_ABLE;
+}
+
+/* Fills art8[] and the members able by it (once per household). */
+static void art8_all(ctx *c)
+{
+    if (c->art8_done)
+        return;
+    c->art8_done = true;
+    c->art8_able = 0;
+    for (uint32_t j = 0; j < c->h->n_members; j++) {
+        c->art8[j] = art8_reason(c, (int)j);
+        if (c->art8[j] < OBL_UNABLE_FIRST)
+            c->art8_able |= 1u << j;
+    }
+}
+
+/* The members able to support anyone when T is the set of 特困 members. */
+static inline uint32_t able_given(const ctx *c, uint32_t T)
+{
+    return c->art8_able & ~T;
+}
+
+/* Living members j (j != i) who are `kin` to member i, as a mask. */
+static uint32_t kin_of(const ctx *c, int i, int kin)
+{
+    const jz_household *h = c->h;
+    uint32_t mask = 0;
+    for (uint32_t j = 0; j < h->n_members; j++)
+        if ((int)j != i && h->members[j].deceased == JZ_DATE_NONE &&
+            jz__kin(h->members[i].relation, h->members[j].relation) == kin)
+            mask |= 1u << j;
+    return mask;
+}
+
+/*
+ * The members who owe member i support (Civil Code Arts 1059, 1067, 1074,
+ * 1075; [43] Art 8), when T is the set of 特困 members: a spouse always; a
+ * parent to a minor or to a child who cannot live independently
+ * (`dependent`); an adult child to a parent; an adult grandchild to a
+ * grandparent only where no co-resident adult child of his is able; and,
+ * our extension of Arts 1074 and 1075 (first paragraphs), a grandparent to a
+ * minor grandchild and an adult older sibling to a minor sibling only where
+ * no co-resident parent of the minor is able.  Deceased members owe nothing.
+ */
+static uint32_t obligors_of(const ctx *c, int i, uint32_t T, bool dependent)
+{
+    const jz_household *h = c->h;
+    const jz_member *mi = &h->members[i];
+    /* One pass: each living member's kinship to i, and who is an adult. */
+    uint32_t kin[KIN_COUNT] = {0}, adult = 0;
+    for (uint32_t j = 0; j < h->n_members; j++) {
+        const jz_member *mj = &h->members[j];
+        if ((int)j == i || mj->deceased != JZ_DATE_NONE)
+            continue;
+        kin[jz__kin(mi->relation, mj->relation)] |= 1u << j;
+        if (c->age[j] >= CIVIL_ADULT_AGE)
+            adult |= 1u << j;
+    }
+    uint32_t able = able_given(c, T);
+    bool minor = c->age[i] < CIVIL_ADULT_AGE;
+    uint32_t o = kin[KIN_SPOUSE];
+    if (minor || dependent)
+        o |= kin[KIN_PARENT];
+    uint32_t children = kin[KIN_CHILD] & adult;
+    o |= children;
+    if (!(children & able))
+        o |= kin[KIN_GRANDCHILD] & adult;
+    if (minor && !(kin[KIN_PARENT] & able)) {
+        o |= kin[KIN_GRANDPARENT];
+        for (uint32_t m = kin[KIN_SIBLING] & adult; m; m &= m - 1) {
+            int j = __builtin_ctz(m);
+            if (h->members[j].birth < mi->birth) /* 兄、姐: older */
+                o |= 1u << j;
+        }
+    }
+    return o;
+}
+
+/* R-TK-4's first half: the record's `supporters` are known (investigated)
+ * and every one listed is unable. */
+static inline bool listed_unable(const jz_member *m)
+{
+    /* Every entry's bit set (no popcount: without -mpopcnt it is a call). */
+    return m->supporters_known && m->supporters_unable == (uint16_t)((1u << m->n_supporters) - 1u);
+}
+
+/*
+ * Who is 特困: the greatest set T of counted members meeting R-TK-2, R-TK-3
+ * and the record's list such that no member of T has an able co-resident
+ * obligor, given T (a member of T is unable by Art 8 (a)).  Found by
+ * starting from every candidate and dropping, round by round, those with an
+ * able obligor: each round drops at least one member, so at most 33 rounds;
+ * no allocation.  Having an able obligor only becomes likelier as T shrinks
+ * (a conditional duty lapses only because a nearer obligor became able), so
+ * the rounds reach the greatest fixpoint.
+ */
+static uint32_t tekun_fixpoint(const ctx *c, uint32_t T)
+{
+    for (int round = 0; round <= JZ_MAX_MEMBERS && T; round++) {
+        uint32_t next = T, able = able_given(c, T);
+        for (uint32_t m = T; m; m &= m - 1) {
+            int i = __builtin_ctz(m);
+            if (obligors_of(c, i, T, bit(c->dependent, i)) & able)
+                next &= ~(1u << i);
+        }
+        if (next == T)
+            break;
+        T = next;
+    }
+    return T;
+}
+
+/* Each obligor's reason, 4 bits per member, for the trace. */
+static void obligor_reasons(const ctx *c, uint32_t o, uint32_t T, int64_t *lo, int64_t *hi)
+{
+    uint64_t v[2] = {0, 0};
+    for (uint32_t m = o; m; m &= m - 1) {
+        int j = __builtin_ctz(m);
+        uint64_t reason = bit(T, j) ? OBL_TEKUN : c->art8[j];
+        v[j / 16] |= reason << (4 * (j % 16));
+    }
+    *lo = (int64_t)v[0];
+    *hi = (int64_t)v[1];
+}
+
+/*
+ * R-TK-4: no legal supporter able to support him.  The record's list must be
+ * known with every entry unable, and every co-resident obligor (found from
+ * the relations, whatever the list says) must be unable by Art 8.  A list
+ * shorter than the co-resident obligors found (`[]` among them) contradicts
+ * the record: it is not believed, and the trace says so, naming them.
+ */
 static bool rule_tk_4(ctx *c, int i)
 {
     const jz_member *m = &c->h->members[i];
-    int unable = __builtin_popcount(m->supporters_unable);
-    bool holds = m->supporters_known && unable == m->n_supporters;
-    TR(c, JZ_RULE_TK_4, i, holds, D_TK_4, m->supporters_known, m->n_supporters, unable);
+    uint32_t o = obligors_of(c, i, c->tekun, bit(c->dependent, i));
+    uint32_t unable = o & ~able_given(c, c->tekun);
+    bool holds = listed_unable(m) && unable == o;
+    if (c->t) {
+        int64_t lo, hi;
+        obligor_reasons(c, o, c->tekun, &lo, &hi);
+        TR(c, JZ_RULE_TK_4, i, holds, D_TK_4, m->supporters_known, m->n_supporters,
+           __builtin_popcount(m->supporters_unable), (int64_t)((uint64_t)unable << 32 | o), lo, hi);
+    }
     return holds;
 }
 
@@ -247,20 +462,50 @@ static jz_fen rule_tk_amt(ctx *c, int i, jz_care_level level)
     return basic + care;
 }
 
-static void assess_tekun(ctx *c)
+/* Who is 特困 (c->tekun), without a trace: the candidates (R-TK-2, R-TK-3,
+ * the record's list) and the fixpoint over co-resident obligors. */
+static inline __attribute__((always_inline)) void find_tekun(ctx *c)
 {
+    uint32_t cand = 0;
     for (uint32_t i = 0; i < c->h->n_members; i++) {
         if (!bit(c->counted, (int)i))
             continue;
-        bool tk2 = rule_tk_2(c, (int)i);
-        if (!tk2 && !c->t)
+        int threshold;
+        bool by_disability;
+        int reason = tk2_reason(c, (int)i, &threshold, &by_disability);
+        if (by_disability)
+            c->dependent |= 1u << i;
+        if (!reason || !listed_unable(&c->h->members[i]))
             continue;
-        bool tk3 = rule_tk_3(c, (int)i);
-        bool tk4 = rule_tk_4(c, (int)i);
-        if (!rule_tk_1(c, (int)i, tk2, tk3, tk4))
+        const jz_member *m = &c->h->members[i];
+        if ((i128)c->own_income[i] < (i128)c->W * c->S &&
+            (i128)m->financial <= (i128)c->p->tk_assets_months * c->S &&
+            other_assets_ok(c->p, m->vehicles, m->extra_houses, m->business))
+            cand |= 1u << i;
+    }
+    if (cand || c->t) {
+        art8_all(c);
+        c->tekun = tekun_fixpoint(c, cand);
+    }
+}
+
+static void assess_tekun(ctx *c)
+{
+    find_tekun(c);
+    for (uint32_t i = 0; i < c->h->n_members; i++) {
+        if (!bit(c->counted, (int)i))
+            continue;
+        if (c->t) {
+            /* Every rule recorded with its numbers; the decision is the
+             * fixpoint's, which these agree with. */
+            bool tk2 = rule_tk_2(c, (int)i);
+            bool tk3 = rule_tk_3(c, (int)i);
+            bool tk4 = rule_tk_4(c, (int)i);
+            rule_tk_1(c, (int)i, tk2, tk3, tk4);
+        }
+        if (!bit(c->tekun, (int)i))
             continue;
         jz_person_result *pr = &c->r->persons[i];
-        c->tekun |= 1u << i;
         pr->categories |= JZ_PCAT_TEKUN;
         pr->care_level = (uint8_t)rule_tk_care(c, (int)i);
         pr->monthly_amount = rule_tk_amt(c, (int)i, (jz_care_level)pr->care_level);
@@ -592,8 +837,110 @@ static bool rule_marg_1(ctx *c)
     return holds;
 }
 
-/* R-SINGLE-3: the single-person unit on his own figures (n = 1). */
-static bool rule_single_3(ctx *c, int i, bool exempt_support)
+/*
+ * floor(a · b / d) for d > 0, exactly, though a · b may need 256 bits: a
+ * schoolbook product in 64-bit limbs and a bitwise long division.  Slow and
+ * only used for R-SINGLE-2 applicants.  The quotient saturates at 2^127 - 1.
+ */
+__extension__ typedef unsigned __int128 u128;
+static u128 mul_div_floor(u128 a, u128 b, u128 d)
+{
+    uint64_t x[2] = {(uint64_t)a, (uint64_t)(a >> 64)}, y[2] = {(uint64_t)b, (uint64_t)(b >> 64)};
+    uint64_t w[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 2; i++) {
+        u128 carry = 0;
+        for (int j = 0; j < 2; j++) {
+            u128 t = (u128)x[i] * y[j] + w[i + j] + carry;
+            w[i + j] = (uint64_t)t;
+            carry = t >> 64;
+        }
+        w[i + 2] = (uint64_t)carry;
+    }
+    u128 r = 0, q = 0;
+    bool over = false;
+    for (int k = 255; k >= 0; k--) {
+        bool top = r >> 127;
+        r = (r << 1) | ((w[k / 64] >> (k % 64)) & 1u);
+        over |= q >> 127;
+        q <<= 1;
+        if (top || r >= d) {
+            r -= d;
+            q |= 1;
+        }
+    }
+    return over ? ~(u128)0 >> 1 : q;
+}
+
+/* A power of ten's exponent (ratio denominators are 10^k, k <= 6). */
+static int64_t ten_exponent(int64_t den)
+{
+    int64_t e = 0;
+    for (; den >= 10; den /= 10)
+        e++;
+    return e;
+}
+
+/* The largest support counted: any larger sum fails R-SINGLE-3 as surely
+ * (W·S < 2^60 for every parameter value), and own income plus it stays in
+ * int64. */
+#define SUPPORT_CAP (INT64_MAX / 4)
+
+/* The seed's age for "60周岁及以上老年人" (seed 001 一(二)): a fixed text. */
+#define SEED001_ELDERLY_AGE 60
+
+/*
+ * R-SINGLE-2: the support owed to applicant a by his co-resident obligors
+ * (seed 001 一(二): support from siblings and from family members aged 60 or
+ * more is exempt; "其余收入按照…审核确认办法规定执行", and [57] Art 13 counts
+ * 赡养费、扶养费、抚养费 as 转移净收入).  O: the counted members who owe him
+ * support by the R-TK-4 table (a severely disabled adult cannot live
+ * independently, Civil Code Art 1067, so parents owe him), neither his
+ * siblings nor aged 60 or more; R: every counted member but him, n_R of
+ * them, Y_R their counted income, Y_O that of O.  Owed over the window:
+ * share · max(0, Y_R − k·W·n_R·S) · Y_O / Y_R, rounded down to the fen (in
+ * his favour), share = single.obligor_support.share, k =
+ * single.obligor_support.reserve_multiple.
+ */
+static jz_fen single2_support(ctx *c, int a)
+{
+    const jz_policy *p = c->p;
+    const jz_ratio sh = p->single_support_share, k = p->single_support_reserve;
+    art8_all(c);
+    uint32_t R = c->counted & ~(1u << a);
+    uint32_t O = obligors_of(c, a, c->tekun, true) & R & ~kin_of(c, a, KIN_SIBLING);
+    jz_fen y_r = 0, y_o = 0;
+    for (uint32_t m = R; m; m &= m - 1) {
+        int j = __builtin_ctz(m);
+        y_r += c->own_income[j];
+        if (bit(O, j) && c->age[j] >= SEED001_ELDERLY_AGE)
+            O &= ~(1u << j);
+    }
+    for (uint32_t m = O; m; m &= m - 1)
+        y_o += c->own_income[__builtin_ctz(m)];
+    int n_r = __builtin_popcount(R);
+    i128 reserve = (i128)k.num * c->W * n_r * c->S; /* k·W·n_R·S, times k.den */
+    i128 excess = (i128)y_r * k.den - reserve;      /* times k.den */
+    jz_fen support = 0;
+    if (excess > 0 && y_o > 0 && sh.num > 0) {
+        u128 q = mul_div_floor((u128)excess * (u128)sh.num, (u128)y_o,
+                               (u128)sh.den * (u128)k.den * (u128)y_r);
+        support = q > (u128)SUPPORT_CAP ? SUPPORT_CAP : (jz_fen)q;
+    }
+    if (c->t) {
+        i128 shown = reserve / k.den;
+        TR(c, JZ_RULE_SINGLE_2, a, true, D_SINGLE_SUPPORT,
+           (int64_t)((uint64_t)O | (uint64_t)n_r << 32 | (uint64_t)c->W << 40 |
+                     (uint64_t)ten_exponent(sh.den) << 48 | (uint64_t)ten_exponent(k.den) << 52),
+           y_r, y_o, shown > SUPPORT_CAP ? SUPPORT_CAP : (int64_t)shown,
+           (int64_t)((uint64_t)sh.num << 32 | (uint64_t)k.num), support);
+    }
+    return support;
+}
+
+/* R-SINGLE-3: the single-person unit on his own figures (n = 1): for
+ * R-SINGLE-2 without the exempt support, with the support his co-resident
+ * obligors owe him. */
+static bool rule_single_3(ctx *c, int i, bool exempt_support, jz_fen owed)
 {
     const jz_member *m = &c->h->members[i];
     const jz_policy *p = c->p;
@@ -604,13 +951,13 @@ static bool rule_single_3(ctx *c, int i, bool exempt_support)
         if (bit(c->inc_mask, JZ_INC_SUPPORT_FROM_ELDERLY))
             exempt += m->income[JZ_INC_SUPPORT_FROM_ELDERLY];
     }
-    jz_fen own = c->own_income[i] - exempt;
+    jz_fen own = c->own_income[i] - exempt + owed;
     i128 ws = (i128)c->W * c->S;
     i128 limit = (i128)p->dibao_assets_months * c->S;
     bool other_ok = other_assets_ok(p, m->vehicles, m->extra_houses, m->business);
     bool holds = (i128)own < ws && (i128)m->financial <= limit && other_ok;
     TR(c, JZ_RULE_SINGLE_3, i, holds, D_SINGLE_3, own, (int64_t)ws, m->financial, (int64_t)limit,
-       other_ok, exempt);
+       (int64_t)other_ok | owed << 1, exempt);
     if (holds) {
         jz_person_result *pr = &c->r->persons[i];
         pr->categories = JZ_PCAT_SINGLE_DIBAO;
@@ -645,7 +992,8 @@ static void assess_single(ctx *c, bool dibao, bool marginal)
            context, adult_no_job, c->age[i]);
         if (!holds)
             continue;
-        if (rule_single_3(c, (int)i, rule == JZ_RULE_SINGLE_2)) {
+        jz_fen owed = rule == JZ_RULE_SINGLE_2 ? single2_support(c, (int)i) : 0;
+        if (rule_single_3(c, (int)i, rule == JZ_RULE_SINGLE_2, owed)) {
             c->r->persons[i].single_rule = (uint8_t)(rule + 1);
             decisive(c, rule);
         }
@@ -695,15 +1043,18 @@ static void rule_exit_1(ctx *c, bool db1, bool still_dibao)
        h->current_amount, !db1, still_dibao);
 }
 
-/* R-DEATH-1: a recipient's death is checked within death.check_months. */
+/* R-DEATH-1: a 低保 recipient's death is checked within death.check_months
+ * (seed 001 一(五) "低保对象死亡后"): only when the deceased was a 低保
+ * recipient; a death in a 低保边缘 or 刚性支出 household, or of a 特困 person,
+ * raises no check (the member is still not counted, R-HH-1). */
 static void rule_death_1(ctx *c)
 {
     const jz_household *h = c->h;
-    bool enrolled = h->current_programme != JZ_PROG_NONE;
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
         if (m->deceased == JZ_DATE_NONE)
             continue;
+        bool enrolled = current_dibao(h, (int)i);
         jz_date due = JZ_DATE_NONE, from = JZ_DATE_NONE;
         if (enrolled) {
             due = jz_date_add_months(m->deceased, c->p->death_check_months);
@@ -719,7 +1070,9 @@ static void rule_death_1(ctx *c)
 
 /* ---- R-TMP ------------------------------------------------------------- */
 
-/* R-TMP-1: the uninsured unemployed: one-time grant of months × rural S. */
+/* R-TMP-1: the uninsured unemployed: one-time grant of months × rural S.
+ * "Not in 低保": neither the record (the household's or his own current
+ * programme) nor this assessment puts him in 低保. */
 static bool rule_tmp_1(ctx *c, int i, bool in_dibao)
 {
     const jz_member *m = &c->h->members[i];
@@ -739,12 +1092,24 @@ static bool rule_tmp_1(ctx *c, int i, bool in_dibao)
     return holds;
 }
 
-/* R-TMP-2: sudden hardship: temporary assistance up to cap_months × S. */
-static void rule_tmp_2(ctx *c, int i)
+/* R-TMP-2: sudden hardship that leaves the household's basic living in
+ * serious temporary difficulty (seed 004 二.7 "导致基本生活暂时出现严重困难",
+ * seed 001 二(二)): a hardship cause and the household's counted income per
+ * head below temporary.hardship_income_multiple × S, exactly
+ * Y·den < num·W·n·S over every counted member (before R-TK-5: the
+ * household's means, not the 低保 unit's).  Temporary assistance up to
+ * cap_months × S. */
+static void rule_tmp_2(ctx *c, int i, jz_fen y_all, int n_all)
 {
     const jz_member *m = &c->h->members[i];
+    const jz_ratio k = c->p->tmp_hardship_multiple;
+    i128 wns = (i128)c->W * n_all * c->S;
+    bool holds = (i128)y_all * k.den < wns * k.num;
     jz_fen cap = (jz_fen)c->p->tmp_cap_months * c->S;
-    TR(c, JZ_RULE_TMP_2, i, true, D_TMP_2, m->hardship, cap, c->p->tmp_cap_months, c->S);
+    TR(c, JZ_RULE_TMP_2, i, holds, D_TMP_2, m->hardship, (k.num << 32) | k.den,
+       c->p->tmp_cap_months | ((int64_t)c->W << 16), c->S, y_all, (int64_t)wns);
+    if (!holds)
+        return;
     c->r->persons[i].tmp_rule = JZ_RULE_TMP_2 + 1;
     c->r->persons[i].tmp_amount = cap;
     decisive(c, JZ_RULE_TMP_2);
@@ -753,20 +1118,28 @@ static void rule_tmp_2(ctx *c, int i)
 static void assess_temporary(ctx *c)
 {
     const jz_household *h = c->h;
-    bool enrolled_dibao =
-        h->current_programme == JZ_PROG_DIBAO || h->current_programme == JZ_PROG_DIBAO_EXPENDITURE;
+    jz_fen y_all = -1; /* the counted members' income, once someone needs it */
+    int n_all = __builtin_popcount(c->counted);
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
         if (!bit(c->counted, (int)i) || m->hardship == JZ_HARD_NONE)
             continue;
         uint8_t cats = c->r->persons[i].categories;
-        bool in_dibao = enrolled_dibao ||
+        bool in_dibao = current_dibao(h, (int)i) ||
                         (cats & (JZ_PCAT_DIBAO | JZ_PCAT_DIBAO_EXPENDITURE | JZ_PCAT_SINGLE_DIBAO));
         if (m->hardship == JZ_HARD_EPIDEMIC || m->hardship == JZ_HARD_DISASTER) {
             if (rule_tmp_1(c, (int)i, in_dibao))
                 continue;
         }
-        rule_tmp_2(c, (int)i);
+        /* R-TMP-1 failed (or does not apply): R-TMP-2 only on its own
+         * conditions. */
+        if (y_all < 0) {
+            y_all = 0;
+            for (uint32_t j = 0; j < h->n_members; j++)
+                if (bit(c->counted, (int)j))
+                    y_all += c->own_income[j];
+        }
+        rule_tmp_2(c, (int)i, y_all, n_all);
     }
 }
 
@@ -806,9 +1179,21 @@ static void rule_ref_1(ctx *c)
             refs |= urban ? JZ_REF_HOUSING_URBAN : JZ_REF_HOUSING_RURAL;
         if (severe_disability(m) || c->age[i] >= p->tk_elderly_age)
             refs |= JZ_REF_HOUSING_ACCESSIBILITY;
-        if (!tekun && c->age[i] >= 18 && c->age[i] < p->tk_elderly_age &&
-            m->employment == JZ_EMP_UNEMPLOYED && !severe_disability(m))
-            refs |= urban ? JZ_REF_EMPLOYMENT_URBAN : JZ_REF_EMPLOYMENT_RURAL;
+        /* 就业救助 (seed 002 工作任务(三)2(4)): members of working age able to
+         * work (not severely disabled, not 特困, not a full-time student);
+         * in towns only those unemployed, in the countryside every one of
+         * them, employed or not (产业扶持、劳务输出、以工代赈、乡村公益岗). */
+        bool working_age = c->age[i] >= 18 && c->age[i] < p->tk_elderly_age;
+        bool full_time_student =
+            (m->student_level != JZ_STU_NONE && m->student_full_time) ||
+            (m->student_level == JZ_STU_NONE && m->employment == JZ_EMP_STUDENT);
+        bool able = !tekun && !severe_disability(m) && !full_time_student;
+        if (working_age && able) {
+            if (!urban)
+                refs |= JZ_REF_EMPLOYMENT_RURAL;
+            else if (m->employment == JZ_EMP_UNEMPLOYED)
+                refs |= JZ_REF_EMPLOYMENT_URBAN;
+        }
         if (m->hardship == JZ_HARD_DISASTER)
             refs |= JZ_REF_DISASTER;
         pr->referrals = refs;
@@ -904,34 +1289,73 @@ static void household_programmes(ctx *c)
     rule_exit_1(c, db1, is_dibao);
 }
 
-void jz_assess(const jz_household *h, const jz_policy *p, jz_result *out, jz_trace *trace)
+/* Starts an assessment: the context, an empty result and trace, each
+ * member's age and counted income, who is counted (R-HH-1/2). */
+static inline __attribute__((always_inline)) void
+begin(ctx *c, const jz_household *h, const jz_policy *p, jz_result *out, jz_trace *trace)
 {
-    ctx c;
-    memset(&c, 0, offsetof(ctx, age));
-    c.h = h;
-    c.p = p;
-    c.r = out;
-    c.t = trace;
-    c.date = h->assess_date;
-    c.S = p->standard[h->area < JZ_AREA_COUNT ? h->area : JZ_AREA_RURAL];
-    c.W = p->window_months;
-    c.inc_mask = ((1u << JZ_INC_FIRST_EXCLUDED) - 1u) & ~p->excluded_income;
+    memset(c, 0, offsetof(ctx, age));
+    c->h = h;
+    c->p = p;
+    c->r = out;
+    c->t = trace;
+    c->date = h->assess_date;
+    c->S = p->standard[h->area < JZ_AREA_COUNT ? h->area : JZ_AREA_RURAL];
+    c->W = p->window_months;
+    c->inc_mask = ((1u << JZ_INC_FIRST_EXCLUDED) - 1u) & ~p->excluded_income;
     if (trace) {
         trace->n = 0;
         trace->dropped = 0;
     }
     memset(out, 0, offsetof(jz_result, persons));
     out->n_persons = h->n_members;
-    out->standard = c.S;
+    out->standard = c->S;
     memset(out->persons, 0, sizeof out->persons[0] * h->n_members);
 
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
-        c.age[i] = jz_date_age(m->birth, c.date);
-        c.own_income[i] = income_sum(m, c.inc_mask);
+        c->age[i] = jz_date_age(m->birth, c->date);
+        c->own_income[i] = income_sum(m, c->inc_mask);
     }
-    rule_hh_1(&c);
-    rule_hh_2(&c);
+    rule_hh_1(c);
+    rule_hh_2(c);
+}
+
+/* Each obl_reason as the supporters[].status a record writes for it. */
+static const uint8_t obl_status[OBL_COUNT] = {[OBL_ABLE] = JZ_SUP_ABLE,
+                                              [OBL_ABLE_DETOX] = JZ_SUP_ABLE,
+                                              [OBL_ABLE_RELIGIOUS] = JZ_SUP_ABLE,
+                                              [OBL_ABLE_OVER_C] = JZ_SUP_ABLE,
+                                              [OBL_ABLE_OVER_D] = JZ_SUP_ABLE,
+                                              [OBL_TEKUN] = JZ_SUP_TEKUN,
+                                              [OBL_DIBAO_ELDERLY] = JZ_SUP_DIBAO_ELDERLY,
+                                              [OBL_ELDERLY_LOW] = JZ_SUP_ELDERLY_LOW_INCOME,
+                                              [OBL_SEVERE_LOW] =
+                                                  JZ_SUP_SEVERE_DISABILITY_LOW_INCOME,
+                                              [OBL_PRISON] = JZ_SUP_IMPRISONED,
+                                              [OBL_MISSING] = JZ_SUP_MISSING};
+
+void jz_assess_coresident(const jz_household *h, const jz_policy *p, jz_coresident *out)
+{
+    ctx c;
+    jz_result r;
+    begin(&c, h, p, &r, NULL);
+    find_tekun(&c);
+    art8_all(&c);
+    memset(out, 0, sizeof *out);
+    out->tekun = c.tekun;
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        uint8_t reason = bit(c.tekun, (int)i) ? OBL_TEKUN : c.art8[i];
+        out->status[i] = obl_status[reason];
+        if (h->members[i].deceased == JZ_DATE_NONE)
+            out->obligors[i] = obligors_of(&c, (int)i, c.tekun, tk2_disability(&c, (int)i));
+    }
+}
+
+void jz_assess(const jz_household *h, const jz_policy *p, jz_result *out, jz_trace *trace)
+{
+    ctx c;
+    begin(&c, h, p, out, trace);
     for (uint32_t i = 0; i < h->n_members; i++)
         out->persons[i].counted = bit(c.counted, (int)i);
     assess_tekun(&c);

@@ -94,8 +94,11 @@ const jz_rule_info jz_rule_table[JZ_RULE_COUNT] = {
     R(SINGLE_1, JZ_STAGE_ENGINE, "单人保：低保边缘家庭中的重度残疾人、重病患者单独纳入低保",
       SEED002 " 工作任务(三)1(2)；" SEED004 " 一.1；" SEED001 " 一(四)", "001,002,004", ""),
     R(SINGLE_2, JZ_STAGE_ENGINE,
-      "成年无业重度残疾人参照单人户申请低保（豁免兄弟姐妹及60周岁以上老人供养费）",
-      SEED001 " 一(二)", "001", ""),
+      "成年无业重度残疾人参照单人户申请低保（豁免兄弟姐妹及60周岁以上老人供养费；同户其他法定义务人"
+      "应给付的赡养、扶养费计入本人收入）",
+      SEED001 " 一(二)；" N57 "第十三条", "001",
+      "single.obligor_support.share,single.obligor_support.reserve_multiple,"
+      "dibao.standard.urban,dibao.standard.rural,income.window_months"),
     R(SINGLE_3, JZ_STAGE_ENGINE, "单人户按本人收入和财产单独核定低保", SEED001 " 一(二)、一(四)",
       "001", "dibao.standard.urban,dibao.standard.rural,dibao.assets.financial_months"),
     R(RSP_1, JZ_STAGE_ENGINE, "刚性支出困难家庭",
@@ -108,8 +111,11 @@ const jz_rule_info jz_rule_table[JZ_RULE_COUNT] = {
     R(TMP_1, JZ_STAGE_ENGINE, "未参保失业人员一次性临时救助金（不低于当地农村低保月标准）",
       SEED001 " 二(一)；" SEED004 " 二.8", "001,004",
       "temporary.unemployed_months,temporary.no_income_months,dibao.standard.rural"),
-    R(TMP_2, JZ_STAGE_ENGINE, "急难临时救助：超出上限须县级协调机制一事一议",
-      SEED004 " 二.7；" SEED001 " 二(二)；" NLS18, "001,004", "temporary.cap_months"),
+    R(TMP_2, JZ_STAGE_ENGINE,
+      "急难临时救助：基本生活陷入临时困境（家庭人均收入低于低收入线），超出上限须县级协调机制一事一议",
+      SEED004 " 二.7；" SEED001 " 二(二)、一(四)；" NLS18, "001,004",
+      "temporary.cap_months,temporary.hardship_income_multiple,dibao.standard.urban,"
+      "dibao.standard.rural,income.window_months"),
     R(REF_1, JZ_STAGE_ENGINE, "按类转介专项救助（医疗、教育、住房、就业、受灾）",
       SEED002 " 工作任务(三)2；" SEED003 " 四(四)", "002,003", ""),
     R(ONE_1, JZ_STAGE_ENGINE, "一次申请、分类审核认定", SEED003 " 四(二)", "003", ""),

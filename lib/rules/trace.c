@@ -84,11 +84,77 @@ static const char *const prog_zh[] = {"未纳入", "低保", "支出型低保", 
 
 #define NAME(tbl, i) ((uint64_t)(i) < sizeof(tbl) / sizeof(tbl[0]) ? tbl[(i)] : "?")
 
+/* What member j is to member i (enum kin), as a caseworker says it. */
+static const char *const kin_zh[KIN_COUNT] = {"",       "配偶",   "父母",  "子女",
+                                              "祖父母", "孙子女", "兄、姐"};
+/* Why an obligor is able or unable (enum obl_reason; [43] 第八条). */
+static const char *const obl_zh[OBL_COUNT] = {
+    "有履行能力",
+    "强制隔离戒毒，不属于无履行能力的情形，视为有履行能力",
+    "宗教教职人员离家，不属于无履行能力的情形，视为有履行能力",
+    ("年满70周岁或重度残疾，但本人收入不低于上年人均可支配收入或财产超过低保边缘家庭财产规定，"
+     "有履行能力"),
+    "服刑或失踪，但本人财产超过特困人员财产规定，有履行能力",
+    "本次认定为特困人员，无履行能力",
+    "60周岁以上的低保对象，无履行能力",
+    "70周岁以上且本人收入低于上年人均可支配收入、财产符合低保边缘家庭规定，无履行能力",
+    "重度残疾且本人收入低于上年人均可支配收入、财产符合低保边缘家庭规定，无履行能力",
+    "在监狱服刑且财产符合特困人员财产规定，无履行能力",
+    "被宣告失踪且财产符合特困人员财产规定，无履行能力"};
+
+/* A member's name for a sentence (his ID number when the name is not at
+ * hand, as in a snapshot). */
+static void who(out *o, const jz_household *h, int j)
+{
+    const jz_member *m = &h->members[j];
+    if (m->name && m->name[0])
+        put(o, "%s", m->name);
+    else
+        put(o, "%s", m->id);
+}
+
+/* R-TK-4's co-resident obligors of member i: names, relation, why. */
+static void tk4_obligors(out *o, const jz_trace_entry *e, const jz_household *h)
+{
+    const int64_t *v = e->v;
+    uint32_t obl = (uint32_t)((uint64_t)v[3] & 0xFFFFFFFFu);
+    int n = __builtin_popcount(obl);
+    int cap = n < JZ_MAX_SUPPORTERS ? n : JZ_MAX_SUPPORTERS;
+    int i = e->member;
+    if (!h || i < 0 || (uint32_t)i >= h->n_members) {
+        put(o, "；户内法定义务人 %d 人", n);
+        return;
+    }
+    if (n == 0) {
+        put(o, "；户内无法定义务人");
+        return;
+    }
+    if (v[0] && v[1] < cap) {
+        put(o, "；记录中赡养（抚养、扶养）义务人信息与户内成员不符：户内有 ");
+        int k = 0;
+        for (uint32_t m = obl; m; m &= m - 1, k++) {
+            put(o, "%s", k ? "、" : "");
+            who(o, h, __builtin_ctz(m));
+        }
+        put(o, "，记录只列 %lld 人，不予采信，按户内成员认定", (long long)v[1]);
+    }
+    put(o, "；户内法定义务人：");
+    int k = 0;
+    for (uint32_t m = obl; m; m &= m - 1, k++) {
+        int j = __builtin_ctz(m);
+        uint64_t word = (uint64_t)v[j < 16 ? 4 : 5];
+        unsigned reason = (unsigned)((word >> (4 * (j % 16))) & 0xFu);
+        int kin = jz__kin(h->members[i].relation, h->members[j].relation);
+        put(o, "%s", k ? "；" : "");
+        who(o, h, j);
+        put(o, "（%s，%s）", NAME(kin_zh, kin), NAME(obl_zh, reason));
+    }
+}
+
 void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, size_t n)
 {
     out o = {buf, n, 0};
     const int64_t *v = e->v;
-    (void)h;
     if (n == 0)
         return;
     buf[0] = '\0';
@@ -177,10 +243,11 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
         if (!v[0])
             put(&o, "未调查法定赡养、抚养、扶养义务人，视为有履行能力的义务人");
         else if (v[1] == 0)
-            put(&o, "无法定赡养、抚养、扶养义务人");
+            put(&o, "记录为无法定赡养、抚养、扶养义务人");
         else
-            put(&o, "法定义务人 %lld 人，其中无履行义务能力 %lld 人", (long long)v[1],
+            put(&o, "记录的法定义务人 %lld 人，其中无履行义务能力 %lld 人", (long long)v[1],
                 (long long)v[2]);
+        tk4_obligors(&o, e, h);
         break;
     case D_TK_1:
         put(&o, "无劳动能力%s，无生活来源%s，无法定义务人或其无履行能力%s", yes(v[0]), yes(v[1]),
@@ -309,14 +376,67 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             money(&o, v[5]);
             put(&o, "）");
         }
+        if ((v[4] >> 1) > 0) {
+            put(&o, "（含同户法定义务人应给付的赡养、扶养费 ");
+            money(&o, v[4] >> 1);
+            put(&o, "）");
+        }
         put(&o, " %s 12×S=", (__int128)v[0] < v[1] ? "<" : "≥");
         money(&o, v[1]);
         put(&o, "；本人金融资产 ");
         money(&o, v[2]);
         put(&o, " %s ", (__int128)v[2] <= v[3] ? "≤" : ">");
         money(&o, v[3]);
-        put(&o, "；其他财产%s", yes(v[4]));
+        put(&o, "；其他财产%s", yes(v[4] & 1));
         break;
+    case D_SINGLE_SUPPORT: {
+        uint64_t w0 = (uint64_t)v[0];
+        uint32_t obl = (uint32_t)w0;
+        int64_t n_r = (int64_t)((w0 >> 32) & 0xFF), win = (int64_t)((w0 >> 40) & 0xFF);
+        int64_t sden = 1, kden = 1;
+        for (uint64_t k = (w0 >> 48) & 0xF; k > 0; k--)
+            sden *= 10;
+        for (uint64_t k = (w0 >> 52) & 0xF; k > 0; k--)
+            kden *= 10;
+        int64_t snum = (int64_t)((uint64_t)v[4] >> 32),
+                knum = (int64_t)((uint64_t)v[4] & 0xFFFFFFFF);
+        if (obl == 0) {
+            put(&o, "同户没有应计赡养、扶养费的法定义务人（兄弟姐妹和60周岁以上家庭成员给付的供养费"
+                    "予以豁免），"
+                    "应给付 0.00");
+            break;
+        }
+        put(&o, "同户法定义务人 ");
+        int k = 0;
+        for (uint32_t m = obl; m; m &= m - 1, k++) {
+            int j = __builtin_ctz(m);
+            put(&o, "%s", k ? "、" : "");
+            if (h && (uint32_t)j < h->n_members && e->member >= 0 &&
+                (uint32_t)e->member < h->n_members) {
+                who(&o, h, j);
+                put(&o, "（%s）",
+                    NAME(kin_zh, jz__kin(h->members[e->member].relation, h->members[j].relation)));
+            } else {
+                put(&o, "成员 %d", j + 1);
+            }
+        }
+        put(&o, " 应给付的赡养、扶养费计入本人收入（民发〔2021〕57号 第十三条）：");
+        ratio(&o, snum, sden);
+        put(&o, "×max(0, 其余 %lld 人收入 ", (long long)n_r);
+        money(&o, v[1]);
+        put(&o, " − ");
+        ratio(&o, knum, kden);
+        put(&o, "×%lld×%lld×S=", (long long)win, (long long)n_r);
+        money(&o, v[3]);
+        put(&o, ")×义务人收入 ");
+        money(&o, v[2]);
+        put(&o, "/");
+        money(&o, v[1]);
+        put(&o, " = ");
+        money(&o, v[5]);
+        put(&o, "（向下取整到分）");
+        break;
+    }
     case D_RSP_1:
         put(&o, "年收入 Y=");
         money(&o, v[0]);
@@ -352,7 +472,8 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             date(&o, v[2]);
             put(&o, " 起办理增发、减发或停发");
         } else {
-            put(&o, "；家庭未在保，无需核查");
+            put(&o, "；死者不是低保对象（家庭未享受低保或支出型低保，本人也未享受单人保），"
+                    "无需低保对象死亡核查");
         }
         break;
     case D_TMP_1:
@@ -364,11 +485,27 @@ void jz_trace_detail(const jz_trace_entry *e, const jz_household *h, char *buf, 
             money(&o, v[5]);
         }
         break;
-    case D_TMP_2:
-        put(&o, "困难原因：%s；临时救助上限 %lld×S=", NAME(hardship_zh, v[0]), (long long)v[2]);
-        money(&o, v[1]);
-        put(&o, "，超过上限须经县级困难群众基本生活保障工作协调机制“一事一议”");
+    case D_TMP_2: {
+        int64_t num = v[1] >> 32, den = v[1] & 0xFFFFFFFF;
+        int64_t months = v[2] & 0xFFFF, w = v[2] >> 16;
+        __int128 lhs = (__int128)v[4] * den, rhs = (__int128)v[5] * num;
+        put(&o, "困难原因：%s；家庭 %lld 个月收入 Y=", NAME(hardship_zh, v[0]), (long long)w);
+        money(&o, v[4]);
+        put(&o, " %s ", lhs < rhs ? "<" : "≥");
+        if (den > 0)
+            ratio(&o, num, den);
+        put(&o, "×%lld×n×S（%lld×n×S=", (long long)w, (long long)w);
+        money(&o, v[5]);
+        put(&o, "，n 为全部计入成员）");
+        if (lhs < rhs) {
+            put(&o, "，基本生活陷入临时困境；临时救助上限 %lld×S=", (long long)months);
+            money(&o, (int64_t)((__int128)months * v[3]));
+            put(&o, "，超过上限须经县级困难群众基本生活保障工作协调机制“一事一议”");
+        } else {
+            put(&o, "，家庭人均收入不低于急难临时救助的收入线，不属于基本生活陷入困境");
+        }
         break;
+    }
     case D_REF_1: {
         int first = 1;
         for (int b = 0; b < JZ_REF_COUNT; b++) {

@@ -232,6 +232,9 @@ static jz_err grow_members(jz_snapshot *s, size_t cap, jz_error *err)
     GROW(s->income_not_counted);
     for (int k = 0; k < JZ_EXP_COUNT; k++)
         GROW(s->expenses[k]);
+    GROW(s->member_programme);
+    GROW(s->member_since);
+    GROW(s->member_amount);
     GROW(s->id);
     if (!ok)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
@@ -293,6 +296,9 @@ void jz_snapshot_free(jz_snapshot *s)
                     s->supporter_status,
                     s->financial,
                     s->income_not_counted,
+                    s->member_programme,
+                    s->member_since,
+                    s->member_amount,
                     s->id};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         free(cols[i]);
@@ -351,6 +357,9 @@ void jz_snapshot_household(const jz_snapshot *s, size_t i, jz_household *h, jz_m
         m->income_not_counted = s->income_not_counted[j];
         for (int q = 0; q < JZ_EXP_COUNT; q++)
             m->expenses[q] = s->expenses[q][j];
+        m->current_programme = s->member_programme[j];
+        m->current_since = s->member_since[j];
+        m->current_amount = s->member_amount[j];
         memcpy(m->id, s->id[j], sizeof m->id);
         m->name = NULL;
     }

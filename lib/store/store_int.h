@@ -138,6 +138,9 @@ struct jz_snapshot {
     jz_fen *income[JZ_INC_FIRST_EXCLUDED];
     jz_fen *income_not_counted;
     jz_fen *expenses[JZ_EXP_COUNT];
+    uint8_t *member_programme; /* the member-level current: jz_member_programme */
+    jz_date *member_since;
+    jz_fen *member_amount;
     char (*id)[JZ_IDNUM_BUF];
 };
 

@@ -331,7 +331,17 @@ static const char *const migrations[] = {
      *     which is now 银行's number: it is 255 (JZ_DEPT_CIVIL) from now on,
      *     whatever departments are added. */
     "UPDATE alerts SET dept = 255 WHERE dept = 14;"
-    "UPDATE alert_steps SET dept = 255 WHERE dept = 14;",
+    "UPDATE alert_steps SET dept = 255 WHERE dept = 14;"
+    /* Members: a person's own enrolment now,
+     * the member-level `current` of docs/formats.md (an existing 特困 or 单人保
+     * recipient: jz_member_programme, since as a jz_date, the monthly amount
+     * in fen; 0 = none): three appended columns whose defaults leave every
+     * stored member as it was.  insert_member binds them last and
+     * read_members reads them last (the columns of `members` are read by
+     * position). */
+    "ALTER TABLE members ADD COLUMN current_programme INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE members ADD COLUMN current_since INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE members ADD COLUMN current_amount INTEGER NOT NULL DEFAULT 0;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
@@ -670,7 +680,7 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         (rc = prepare(q, &q->delete_members, "DELETE FROM members WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->insert_member,
                       "INSERT INTO members VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                       err)) ||
         (rc = prepare(q, &q->owner,
                       "SELECT h.household_id FROM members m JOIN households h ON h.hh = m.hh"
@@ -820,6 +830,9 @@ static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, cons
     sqlite3_bind_int64(st, c++, m->income_not_counted);
     for (int k = 0; k < JZ_EXP_COUNT; k++)
         sqlite3_bind_int64(st, c++, m->expenses[k]);
+    sqlite3_bind_int(st, c++, m->current_programme); /* schema 4 */
+    sqlite3_bind_int(st, c++, m->current_since);
+    sqlite3_bind_int64(st, c++, m->current_amount);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
         return JZ_OK;
@@ -1179,6 +1192,9 @@ static void *read_members(void *arg)
         s->income_not_counted[j] = sqlite3_column_int64(ms, c++);
         for (int k = 0; k < JZ_EXP_COUNT; k++)
             s->expenses[k][j] = sqlite3_column_int64(ms, c++);
+        s->member_programme[j] = (uint8_t)sqlite3_column_int(ms, c++); /* schema 4 */
+        s->member_since[j] = sqlite3_column_int(ms, c++);
+        s->member_amount[j] = sqlite3_column_int64(ms, c++);
     }
     if (st != SQLITE_DONE)
         job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL, "数据库错误（读取成员）：%s",

@@ -39,7 +39,7 @@ for f in households members income expenses assets; do
 done
 head1() { head -n 1 "$TMP/csv/$1.csv"; }
 if [ "$(head1 households)" = "household_id,region,area,assess_date,current_programme,current_since,current_monthly_amount" ]; then ok; else bad "households.csv header: $(head1 households)"; fi
-if [ "$(head1 members)" = "household_id,id,name,relation,birth_date,presence,employment,newly_employed,unemployment_insured,months_without_income,hardship_cause,disability_category,disability_grade,serious_illness,under_treatment,needs_rehab_or_care,student_level,student_full_time,student_high_fee,student_abroad,self_care_failed_items,supporters,applies_alone,deceased_date" ]; then ok; else bad "members.csv header: $(head1 members)"; fi
+if [ "$(head1 members)" = "household_id,id,name,relation,birth_date,presence,employment,newly_employed,unemployment_insured,months_without_income,hardship_cause,disability_category,disability_grade,serious_illness,under_treatment,needs_rehab_or_care,student_level,student_full_time,student_high_fee,student_abroad,self_care_failed_items,supporters,applies_alone,deceased_date,current_programme,current_since,current_monthly_amount" ]; then ok; else bad "members.csv header: $(head1 members)"; fi
 if [ "$(head1 income)" = "household_id,member_id,kind,amount" ]; then ok; else bad "income.csv header"; fi
 if [ "$(head1 expenses)" = "household_id,member_id,kind,amount" ]; then ok; else bad "expenses.csv header"; fi
 if [ "$(head1 assets)" = "household_id,member_id,financial,vehicles,extra_houses,business" ]; then ok; else bad "assets.csv header"; fi

@@ -254,6 +254,29 @@ static void compare_referrals_include(report *r, const json_t *expected, const j
     }
 }
 
+/* No referral matches any item of expected (what must not be referred). */
+static void compare_referrals_exclude(report *r, const json_t *expected, const json_t *actual)
+{
+    size_t i, j;
+    json_t *want, *got;
+    if (!json_is_array(expected)) {
+        problem(r, "referrals_exclude", "should be an array");
+        return;
+    }
+    json_array_foreach(expected, i, want)
+    {
+        json_array_foreach(actual, j, got)
+        {
+            if (json_is_object(want) && referral_matches(want, got)) {
+                char key[64];
+                snprintf(key, sizeof key, "referrals_exclude[%zu]", i);
+                mismatch(r, key, want, got);
+                break;
+            }
+        }
+    }
+}
+
 static bool contains_string(const json_t *list, const char *s)
 {
     size_t i;
@@ -344,6 +367,86 @@ static void compare_trace_holds(report *r, const json_t *expected, const json_t 
     }
 }
 
+/* The first trace entry of rule id for the member with ID number member. */
+static const json_t *member_trace(const json_t *trace, const char *id, const char *member)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(trace))
+        return NULL;
+    json_array_foreach(trace, i, e)
+    {
+        const char *rule = json_string_value(json_object_get(e, "rule"));
+        const char *who = json_string_value(json_object_get(e, "member"));
+        if (rule && who && strcmp(rule, id) == 0 && strcmp(who, member) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* "trace_member": {"<ID number>": {"<rule>": {"holds": bool, "detail_contains": [...],
+ * "detail_excludes": [...]}}}: that member's first trace entry of the rule. */
+static void compare_trace_member(report *r, const json_t *expected, const json_t *trace)
+{
+    const char *member, *id;
+    json_t *rules, *want;
+    char key[256];
+    if (!json_is_object(expected)) {
+        problem(r, "trace_member", "should be an object {ID number: {rule: {...}}}");
+        return;
+    }
+    json_object_foreach((json_t *)expected, member, rules)
+    {
+        json_object_foreach(rules, id, want)
+        {
+            snprintf(key, sizeof key, "trace_member[%s][%s]", member, id);
+            const json_t *e = member_trace(trace, id, member);
+            if (e == NULL) {
+                problem(r, key, "no trace entry of %s for this member", id);
+                continue;
+            }
+            /* The details of every entry of the rule for the member (R-SINGLE-2
+             * has one for the conditions and one for the support owed). */
+            char detail[8192] = "";
+            size_t dl = 0, ti;
+            json_t *te;
+            json_array_foreach((json_t *)trace, ti, te)
+            {
+                const char *rule = json_string_value(json_object_get(te, "rule"));
+                const char *who = json_string_value(json_object_get(te, "member"));
+                const char *d = json_string_value(json_object_get(te, "detail"));
+                if (rule && who && d && strcmp(rule, id) == 0 && strcmp(who, member) == 0) {
+                    int w = snprintf(detail + dl, sizeof detail - dl, "%s%s", dl ? " | " : "", d);
+                    if (w > 0)
+                        dl = (size_t)w < sizeof detail - dl ? dl + (size_t)w : sizeof detail - 1;
+                }
+            }
+            bool show = false;
+            const json_t *holds = json_object_get(want, "holds");
+            if (holds && !json_equal((json_t *)holds, json_object_get(e, "holds"))) {
+                mismatch(r, key, holds, json_object_get(e, "holds"));
+                show = true;
+            }
+            const char *lists[] = {"detail_contains", "detail_excludes"};
+            for (int k = 0; k < 2; k++) {
+                size_t n;
+                json_t *sub;
+                json_array_foreach(json_object_get(want, lists[k]), n, sub)
+                {
+                    const char *s = json_string_value(sub);
+                    bool found = s && strstr(detail, s) != NULL;
+                    if (found != (k == 0)) {
+                        problem(r, key, "detail %s \"%s\"", k == 0 ? "lacks" : "has", s ? s : "?");
+                        show = true;
+                    }
+                }
+            }
+            if (show)
+                fprintf(stderr, "    trace detail: %s\n", detail);
+        }
+    }
+}
+
 static void compare_determination(report *r, const json_t *expect, const json_t *det)
 {
     const char *key;
@@ -354,10 +457,14 @@ static void compare_determination(report *r, const json_t *expect, const json_t 
             compare_persons(r, want, json_object_get(det, "persons"));
         else if (strcmp(key, "referrals_include") == 0)
             compare_referrals_include(r, want, json_object_get(det, "referrals"));
+        else if (strcmp(key, "referrals_exclude") == 0)
+            compare_referrals_exclude(r, want, json_object_get(det, "referrals"));
         else if (strcmp(key, "decisive") == 0)
             compare_decisive(r, want, json_object_get(det, "decisive"));
         else if (strcmp(key, "trace_holds") == 0)
             compare_trace_holds(r, want, json_object_get(det, "trace"));
+        else if (strcmp(key, "trace_member") == 0)
+            compare_trace_member(r, want, json_object_get(det, "trace"));
         else if (strcmp(key, "temporary") == 0)
             compare_temporary(r, want, json_object_get(det, "temporary"));
         else

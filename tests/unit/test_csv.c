@@ -479,6 +479,50 @@ static void bad_amount_rejects_household(void **state)
     dir_free(&d);
 }
 
+/* A person's own enrolment now (members' current_programme, current_since,
+ * current_monthly_amount: the member-level `current`), by Chinese label or
+ * code; a household programme there is refused naming file, line, column
+ * and member. */
+static void member_current_columns(void **state)
+{
+    (void)state;
+    tmpdir d;
+    dir_new(&d);
+    const char *paths[] = {
+        put(&d, "households.csv", "household_id,region,area\nH1,140902,rural\nH2,140902,rural\n",
+            0),
+        put(&d, "members.csv",
+            "户编号,身份证号码,姓名,与户主关系,现保障类别,保障起始日期,现月保障金\n"
+            "H1,140902195001010012,张老汉,户主,特困,2022-03-01,1180.50\n"
+            "H1,140902198001010016,张三,子女,single_dibao,,\n"
+            "H2,140902195001010047,王五,户主,低保,,\n",
+            0),
+    };
+    results r;
+    run(paths, 2, &r);
+    assert_int_equal(r.n, 2);
+    if (r.rc[0] != JZ_OK) {
+        dump_errs(&r, 0);
+        fail_msg("household H1 rejected");
+    }
+    assert_json(r.json[0],
+                "{\"household_id\":\"H1\",\"region\":\"140902\",\"area\":\"rural\","
+                "\"members\":[{\"id\":\"140902195001010012\",\"name\":\"张老汉\","
+                "\"relation\":\"head\",\"current\":{\"programme\":\"tekun\","
+                "\"since\":\"2022-03-01\",\"monthly_amount\":\"1180.50\"}},"
+                "{\"id\":\"140902198001010016\",\"name\":\"张三\",\"relation\":\"child\","
+                "\"current\":{\"programme\":\"single_dibao\"}}]}");
+    assert_int_equal(r.rc[1], JZ_EINPUT);
+    const jz_error *e = &r.errs[1][0];
+    assert_string_equal(e->source, paths[1]);
+    assert_int_equal(e->line, 4);
+    assert_string_equal(e->field, "现保障类别");
+    assert_string_equal(e->value, "低保");
+    assert_string_equal(e->member, "140902195001010047");
+    results_free(&r);
+    dir_free(&d);
+}
+
 static void bad_id_check_character(void **state)
 {
     (void)state;
@@ -852,6 +896,7 @@ int main(void)
         cmocka_unit_test(unknown_column),
         cmocka_unit_test(bad_amount_rejects_household),
         cmocka_unit_test(bad_id_check_character),
+        cmocka_unit_test(member_current_columns),
         cmocka_unit_test(rows_of_no_household),
         cmocka_unit_test(all_problems_of_a_household),
         cmocka_unit_test(legacy_member_id_matches),

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "jiuzhu/jz_engine.h"
+#include "rules/rules_int.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
@@ -62,6 +63,9 @@ static void base_policy(jz_policy *p)
     p->tmp_unemployed_months = 1;
     p->tmp_no_income_months = 3;
     p->tmp_cap_months = 6;
+    p->tmp_hardship_multiple = (jz_ratio){15, 10};
+    p->single_support_share = (jz_ratio){5, 10};
+    p->single_support_reserve = (jz_ratio){1, 1};
     p->supp_elderly_age = 60;
 }
 
@@ -264,6 +268,141 @@ static void trace_bound(void **state)
     free(t);
 }
 
+/* 32 members related in every way the record can say: one R-TK-4 entry per
+ * person (obligors as bitmasks), the trace fits, the fixpoint is bounded and
+ * the bulk path agrees. */
+static void trace_bound_kin(void **state)
+{
+    (void)state;
+    jz_member ms[JZ_MAX_MEMBERS];
+    jz_household h;
+    jz_policy p;
+    jz_result r, bulk;
+    jz_trace *t = malloc(sizeof *t);
+    static const uint8_t rel[] = {JZ_REL_HEAD,    JZ_REL_SPOUSE,      JZ_REL_CHILD,
+                                  JZ_REL_PARENT,  JZ_REL_GRANDPARENT, JZ_REL_GRANDCHILD,
+                                  JZ_REL_SIBLING, JZ_REL_CHILD,       JZ_REL_GRANDCHILD};
+    base_policy(&p);
+    memset(&h, 0, sizeof h);
+    h.members = ms;
+    h.n_members = JZ_MAX_MEMBERS;
+    h.assess_date = jz_date_make(2024, 6, 1);
+    h.current_programme = JZ_PROG_DIBAO;
+    for (int i = 0; i < JZ_MAX_MEMBERS; i++) {
+        jz_member *m = &ms[i];
+        memset(m, 0, sizeof *m);
+        snprintf(m->id, sizeof m->id, "14090219%08d", i);
+        m->relation = i == 0 ? JZ_REL_HEAD : rel[1 + i % 8];
+        m->birth = jz_date_make(1930 + (i * 7) % 90, 1 + i % 12, 1);
+        m->supporters_known = true; /* [] for everyone: contradicted by most */
+        m->hardship = JZ_HARD_FIRE;
+        m->applies_alone = true;
+        m->employment = JZ_EMP_NONE;
+        m->presence = i % 11 == 5 ? JZ_PRES_PRISON : i % 13 == 7 ? JZ_PRES_DETOX : JZ_PRES_PRESENT;
+        if (i % 4 == 1) {
+            m->disability = JZ_DIS_INTELLECTUAL;
+            m->disability_grade = 2;
+        }
+        if (i % 5 == 2)
+            m->income[JZ_INC_WAGE] = 100000 * i;
+        m->current_programme = i % 9 == 4 ? JZ_MPROG_SINGLE_DIBAO : JZ_MPROG_NONE;
+        if (i % 10 == 9)
+            m->deceased = jz_date_make(2024, 3, 1);
+    }
+    jz_assess(&h, &p, &r, t);
+    assert_int_equal(t->dropped, 0);
+    assert_true(t->n < JZ_TRACE_MAX);
+    int tk4 = 0;
+    for (uint32_t k = 0; k < t->n; k++) {
+        tk4 += t->e[k].rule == JZ_RULE_TK_4;
+        char buf[2048];
+        jz_trace_detail(&t->e[k], &h, buf, sizeof buf);
+        assert_true(strlen(buf) < sizeof buf);
+    }
+    int counted = 0;
+    for (int i = 0; i < JZ_MAX_MEMBERS; i++)
+        counted += r.persons[i].counted;
+    assert_int_equal(tk4, counted); /* one R-TK-4 entry per counted person */
+    jz_assess(&h, &p, &bulk, NULL);
+    assert_int_equal(cmp_results(&r, &bulk), 0);
+    free(t);
+}
+
+/* R-SINGLE-2's support owed, share · max(0, Y_R − k·W·n_R·S) · Y_O / Y_R
+ * rounded down, against a direct 128-bit computation on random figures
+ * small enough for it; and at the extremes, no overflow (UBSan run). */
+static void single2_support_exact(void **state)
+{
+    (void)state;
+    jz_member ms[3];
+    jz_household h;
+    jz_policy p;
+    jz_result r;
+    jz_trace *t = malloc(sizeof *t);
+    for (int round = 0; round < 3000; round++) {
+        base_policy(&p);
+        int64_t dens[] = {1, 10, 100, 1000, 1000000};
+        p.single_support_share.den = dens[upto(5)];
+        p.single_support_share.num = upto(p.single_support_share.den + 1);
+        p.single_support_reserve.den = dens[upto(5)];
+        p.single_support_reserve.num = upto(3 * p.single_support_reserve.den);
+        p.standard[JZ_AREA_RURAL] = 1 + upto(200000);
+        memset(&h, 0, sizeof h);
+        h.members = ms;
+        h.n_members = 3;
+        h.area = JZ_AREA_RURAL;
+        h.assess_date = jz_date_make(2024, 6, 1);
+        for (int i = 0; i < 3; i++) {
+            memset(&ms[i], 0, sizeof ms[i]);
+            snprintf(ms[i].id, sizeof ms[i].id, "1409021980010%05d", i);
+        }
+        ms[0].relation = JZ_REL_HEAD; /* the father, 50: an obligor */
+        ms[0].birth = jz_date_make(1974, 1, 1);
+        ms[0].income[JZ_INC_WAGE] = upto(100000000000LL);
+        ms[1].relation = JZ_REL_SIBLING; /* the head's sibling: no duty, in R */
+        ms[1].birth = jz_date_make(1976, 1, 1);
+        ms[1].income[JZ_INC_WAGE] = upto(100000000000LL);
+        ms[2].relation = JZ_REL_CHILD; /* the applicant */
+        ms[2].birth = jz_date_make(1999, 1, 1);
+        ms[2].disability = JZ_DIS_LIMB;
+        ms[2].disability_grade = 1;
+        ms[2].applies_alone = true;
+        jz_assess(&h, &p, &r, t);
+        __int128 yr = ms[0].income[JZ_INC_WAGE] + ms[1].income[JZ_INC_WAGE];
+        __int128 yo = ms[0].income[JZ_INC_WAGE];
+        __int128 excess = yr * p.single_support_reserve.den -
+                          (__int128)p.single_support_reserve.num * 12 * 2 * p.standard[1];
+        __int128 want = 0;
+        if (excess > 0 && yr > 0)
+            want = excess * p.single_support_share.num * yo /
+                   ((__int128)p.single_support_share.den * p.single_support_reserve.den * yr);
+        bool seen = false;
+        for (uint32_t k = 0; k < t->n; k++) {
+            if (t->e[k].rule == JZ_RULE_SINGLE_2 && t->e[k].detail == D_SINGLE_SUPPORT) {
+                assert_true(t->e[k].v[5] == (int64_t)want);
+                assert_int_equal((uint32_t)t->e[k].v[0], 1u); /* O = the father */
+                seen = true;
+            }
+        }
+        assert_true(seen);
+    }
+    /* Extremes: every income kind at its maximum, the largest ratios. */
+    base_policy(&p);
+    p.standard[0] = p.standard[1] = JZ_MONEY_MAX;
+    p.window_months = 120;
+    p.single_support_share = (jz_ratio){999999999, 1000000};
+    p.single_support_reserve = (jz_ratio){1, 1000000};
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+            ms[i].income[k] = JZ_MONEY_MAX;
+    jz_assess(&h, &p, &r, t);
+    assert_int_equal(r.persons[2].categories & JZ_PCAT_SINGLE_DIBAO, 0);
+    jz_result bulk;
+    jz_assess(&h, &p, &bulk, NULL);
+    assert_int_equal(cmp_results(&r, &bulk), 0);
+    free(t);
+}
+
 /* Extreme parameters and amounts: no overflow, no UB (UBSan run). */
 static void extremes(void **state)
 {
@@ -281,6 +420,9 @@ static void extremes(void **state)
     p.rsp_disposable_income = JZ_MONEY_MAX;
     p.rsp_expense_ratio = (jz_ratio){999999999, 1000000};
     p.tk_basic_multiple = (jz_ratio){999999999, 1000000};
+    p.tmp_hardship_multiple = (jz_ratio){999999999, 1000000};
+    p.single_support_share = (jz_ratio){999999999, 1000000};
+    p.single_support_reserve = (jz_ratio){1, 1000000};
     memset(&h, 0, sizeof h);
     h.members = ms;
     h.n_members = JZ_MAX_MEMBERS;
@@ -347,6 +489,8 @@ int main(void)
         cmocka_unit_test(bulk_equals_traced),
         cmocka_unit_test(category_invariants),
         cmocka_unit_test(trace_bound),
+        cmocka_unit_test(trace_bound_kin),
+        cmocka_unit_test(single2_support_exact),
         cmocka_unit_test(extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -350,6 +350,59 @@ static void test_categories(void **state)
     jz_gen_free(g);
 }
 
+/* R-TK-4: no generated record's supporters contradict its own members.  A
+ * county of 20,000 households under three seeds, assessed with a trace:
+ * the engine's R-TK-4 entry never says 与户内成员不符; and every 特困 person
+ * is so by the fixpoint, with no able co-resident obligor. */
+static void test_supporters_agree_with_members(void **state)
+{
+    (void)state;
+    const uint64_t n = 20000;
+    jz_trace *t = malloc(sizeof *t);
+    assert_non_null(t);
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        jz_gen *g = make(seed, "140902", n);
+        uint64_t tekun = 0, investigated = 0, contradictions = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            jz_household h;
+            jz_gen_household(g, i, &h, &S->buf);
+            const jz_policy *p = jz_gen_policy(g, &h);
+            jz_assess(&h, p, &S->result, t);
+            assert_int_equal(t->dropped, 0);
+            for (uint32_t k = 0; k < t->n; k++) {
+                if (t->e[k].rule != JZ_RULE_TK_4)
+                    continue;
+                char detail[2048];
+                jz_trace_detail(&t->e[k], &h, detail, sizeof detail);
+                if (strstr(detail, "与户内成员不符")) {
+                    if (contradictions++ < 3)
+                        printf("seed %llu %s: %s\n", (unsigned long long)seed, h.household_id,
+                               detail);
+                }
+            }
+            jz_coresident cr;
+            jz_assess_coresident(&h, p, &cr);
+            for (uint32_t k = 0; k < h.n_members; k++) {
+                investigated += h.members[k].supporters_known;
+                if (!(S->result.persons[k].categories & JZ_PCAT_TEKUN))
+                    continue;
+                tekun++;
+                assert_true((cr.tekun >> k) & 1u);
+                for (uint32_t m = cr.obligors[k]; m; m &= m - 1)
+                    assert_int_not_equal(cr.status[__builtin_ctz(m)], JZ_SUP_ABLE);
+            }
+        }
+        printf("seed %llu, 140902, %llu households: %llu 特困 persons, %llu persons with "
+               "supporters investigated, %llu whose list contradicts the record\n",
+               (unsigned long long)seed, (unsigned long long)n, (unsigned long long)tekun,
+               (unsigned long long)investigated, (unsigned long long)contradictions);
+        assert_int_equal(contradictions, 0);
+        assert_true(tekun > n / 200);
+        jz_gen_free(g);
+    }
+    free(t);
+}
+
 /* ---- regions ------------------------------------------------------------------ */
 
 static void check_region(const char *region, size_t counties)
@@ -451,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_seeds_differ),
         cmocka_unit_test(test_records_read_back),
         cmocka_unit_test(test_categories),
+        cmocka_unit_test(test_supporters_agree_with_members),
         cmocka_unit_test(test_region_restricts),
         cmocka_unit_test(test_spread),
         cmocka_unit_test(test_unique_ids_county_at_capacity),

@@ -158,6 +158,56 @@ static void parse_errors_name_fields(void **state)
     assert_false(h.members[0].supporters_known);
 }
 
+/* A member's own enrolment now (member-level `current`): read, validated
+ * like the household's, written back identically. */
+static void member_current(void **state)
+{
+    (void)state;
+    static jz_household_buf a, b;
+    jz_household h, h2;
+    jz_error err;
+    jz_parse_opts opts = {.default_date = jz_date_make(2024, 6, 1)};
+    const char *rec =
+        "{\"household_id\":\"HC\",\"region\":\"140902\",\"area\":\"rural\",\"members\":["
+        "{\"id\":\"140902195001010012\",\"name\":\"张老汉\",\"relation\":\"head\","
+        "\"current\":{\"programme\":\"tekun\",\"since\":\"2022-03-01\","
+        "\"monthly_amount\":\"1180.50\"}},"
+        "{\"id\":\"140902198001010016\",\"name\":\"张三\",\"relation\":\"child\","
+        "\"current\":{\"programme\":\"single_dibao\"}}]}";
+    jz_error_clear(&err);
+    assert_int_equal(jz_household_parse(rec, strlen(rec), &opts, &h, &a, &err), JZ_OK);
+    assert_int_equal(h.members[0].current_programme, JZ_MPROG_TEKUN);
+    assert_int_equal(h.members[0].current_since, jz_date_make(2022, 3, 1));
+    assert_int_equal(h.members[0].current_amount, 118050);
+    assert_int_equal(h.members[1].current_programme, JZ_MPROG_SINGLE_DIBAO);
+    assert_int_equal(h.members[1].current_since, JZ_DATE_NONE);
+    assert_int_equal(h.current_programme, JZ_PROG_NONE);
+    char *json = jz_household_json(&h, 0);
+    assert_non_null(json);
+    assert_int_equal(jz_household_parse(json, strlen(json), &opts, &h2, &b, &err), JZ_OK);
+    free(json);
+    for (uint32_t i = 0; i < h.n_members; i++)
+        assert_memory_equal(&h.members[i], &h2.members[i], offsetof(jz_member, name));
+
+    /* A household programme is not a person's: an input error naming the
+     * member and the field. */
+    const char *bad =
+        "{\"household_id\":\"HD\",\"region\":\"140902\",\"area\":\"rural\",\"members\":["
+        "{\"id\":\"140902198001010016\",\"name\":\"张三\",\"relation\":\"head\","
+        "\"current\":{\"programme\":\"dibao\"}}]}";
+    jz_error_clear(&err);
+    assert_int_equal(jz_household_parse(bad, strlen(bad), &opts, &h, &a, &err), JZ_EINPUT);
+    assert_string_equal(err.field, "members[0].current.programme");
+    assert_non_null(strstr(err.member, "140902198001010016"));
+    assert_non_null(strstr(err.reason, "single_dibao"));
+    const char *nokey = "{\"region\":\"140902\",\"area\":\"rural\",\"members\":["
+                        "{\"id\":\"140902198001010016\",\"name\":\"张三\",\"relation\":\"head\","
+                        "\"current\":{\"since\":\"2022-03-01\",\"amount\":\"1.00\"}}]}";
+    jz_error_clear(&err);
+    assert_int_equal(jz_household_parse(nokey, strlen(nokey), &opts, &h, &a, &err), JZ_EINPUT);
+    assert_string_equal(err.field, "members[0].current.amount");
+}
+
 /* Every example household written back as a record reads back the same. */
 static void write_read_round_trip(void **state)
 {
@@ -201,6 +251,7 @@ int main(void)
         cmocka_unit_test(lines_with_a_bad_one),     cmocka_unit_test(byte_order_mark),
         cmocka_unit_test(empty_and_blank),          cmocka_unit_test(broken_array_is_one_error),
         cmocka_unit_test(parse_errors_name_fields), cmocka_unit_test(write_read_round_trip),
+        cmocka_unit_test(member_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
