@@ -33,7 +33,8 @@ static void usage(FILE *f)
         "导入户记录：JSON（单条、数组或 JSON Lines）或一组 CSV 文件（见 docs/csv-import.md）。\n"
         "每户整体入库或整体拒绝；按户编号更新，重复导入不会重复。被拒绝的记录写入报告文件\n"
         "（默认：数据库文件名加 .import-report.csv），并在标准错误输出。中断后再次导入同一文件，\n"
-        "从上次提交处继续。\n"
+        "从上次提交处继续。户记录写明正在享受救助的（current），同时纳入救助对象管理\n"
+        "（每个救助单元一条记录，只纳入一次）；按现行政策评估不再符合的，生成 D 类预警。\n"
         "\n"
         "退出码：0 全部导入；1 有记录被拒绝或无法读取；2 用法错误。\n",
         f);
@@ -43,8 +44,9 @@ typedef struct importer {
     jz_store *store;
     const jz_regions *regions;
     jz_parse_opts opts;
+    jz_import_adopt adopt;
     cli_report report;
-    long stored;
+    long stored, enrolled, ineligible;
     long batch;
 } importer;
 
@@ -63,11 +65,14 @@ static int import_json(importer *im, const char *path)
     jz_error err;
     jz_error_clear(&err);
     jz_import_stats st;
-    jz_err rc = jz_import_json(im->store, path, &im->opts, 0, im->batch, on_reject, im, &st, &err);
+    jz_err rc = jz_import_json(im->store, path, &im->opts, &im->adopt, 0, im->batch, on_reject,
+                               im, &st, &err);
     if (st.resumed_after > 0)
         fprintf(stderr, "jiuzhu import: %s 上次导入中断，已从第 %ld 行之后继续\n", path,
                 st.resumed_after);
     im->stored += st.stored;
+    im->enrolled += st.enrolled;
+    im->ineligible += st.ineligible;
     if (rc && err.source[0]) {
         report_row(im, &err); /* the file itself was refused */
         return -1;
@@ -93,6 +98,7 @@ int cmd_import(int argc, char **argv)
     int nfiles = 0, status = EXIT_DONE;
     jz_regions *regions = NULL;
     jz_paramset *ps = NULL;
+    jz_calendar *cal = NULL;
     importer im;
     memset(&im, 0, sizeof im);
     jz_error err;
@@ -157,6 +163,11 @@ int cmd_import(int argc, char **argv)
     if ((status = cli_report_open(&im.report, report_path, "jiuzhu import")))
         goto out;
     im.regions = regions;
+    /* Existing recipients (`current`) are brought in: assessed with the
+     * policy's parameters, their alerts dated on its calendar. */
+    if ((status = cli_load_calendar(NULL, policy_opt, &cal)))
+        goto out;
+    im.adopt = (jz_import_adopt){.params = ps, .calendar = cal};
     im.opts =
         (jz_parse_opts){.regions = regions, .default_date = jz_date_today(), .force_date = date};
     int failed = 0;
@@ -176,12 +187,14 @@ int cmd_import(int argc, char **argv)
     }
     if (ncsv > 0) {
         jz_import_stats st;
-        jz_err rc =
-            jz_import_csv(im.store, csv, ncsv, &im.opts, im.batch, on_reject, &im, &st, &err);
+        jz_err rc = jz_import_csv(im.store, csv, ncsv, &im.opts, &im.adopt, im.batch, on_reject,
+                                  &im, &st, &err);
         if (st.resumed_after > 0)
             fprintf(stderr, "jiuzhu import: 上次导入中断，已从第 %ld 户之后继续\n",
                     st.resumed_after);
         im.stored += st.stored;
+        im.enrolled += st.enrolled;
+        im.ineligible += st.ineligible;
         if (rc) {
             report_row(&im, &err);
             failed = 1;
@@ -192,10 +205,16 @@ int cmd_import(int argc, char **argv)
         failed = 1;
     fprintf(stderr, "jiuzhu import: 入库 %ld 户，拒绝 %ld 条；报告：%s\n", im.stored,
             im.report.rejected, report_path);
+    if (im.enrolled || im.ineligible)
+        fprintf(stderr,
+                "jiuzhu import: 存量救助对象纳入管理 %ld 项（jiuzhu enrolment list）；其中 %ld 项按"
+                "现行政策评估不再符合，已生成 D 类预警（jiuzhu alerts --category D）\n",
+                im.enrolled, im.ineligible);
     status = failed || im.report.rejected ? EXIT_INPUT : EXIT_DONE;
 out:
     cli_report_close(&im.report);
     jz_store_close(im.store);
+    jz_calendar_free(cal);
     jz_paramset_free(ps);
     jz_regions_free(regions);
     free(files);

@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 
+#include "jz_calendar.h"
+#include "jz_params.h"
 #include "jz_record.h"
 #include "jz_store.h"
 
@@ -19,7 +21,21 @@ typedef struct jz_import_stats {
     long stored;        /* households stored (inserted or replaced) */
     long rejected;      /* records rejected */
     long resumed_after; /* lines skipped because an earlier run committed them */
+    long enrolled;      /* enrolments of existing recipients brought in */
+    long ineligible;    /* existing recipients the engine no longer finds (D alerts raised) */
 } jz_import_stats;
+
+/* What an import brings in besides the households (issue 11 item 13): the
+ * enrolments of the people who receive assistance today (the records'
+ * `current`), and a D alert for each the engine no longer finds eligible
+ * (jz_proc_adopt).  Each household with a `current` is assessed on its
+ * record's date with these parameters; the alerts' deadlines count working
+ * days on this calendar.  An import with no jz_import_adopt stores
+ * households only. */
+typedef struct jz_import_adopt {
+    const jz_paramset *params;
+    const jz_calendar *calendar;
+} jz_import_adopt;
 
 typedef void (*jz_import_reject_fn)(const jz_error *e, void *arg);
 
@@ -34,8 +50,9 @@ typedef void (*jz_import_reject_fn)(const jz_error *e, void *arg);
  * file was read to its end (records may have been rejected: see stats), or an error that stopped
  * the import (unreadable file, database failure); committed batches stay.
  */
-jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, int threads,
-                      long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
+jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts,
+                      const jz_import_adopt *adopt, int threads, long batch,
+                      jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
                       jz_error *err);
 
 /*
@@ -46,7 +63,7 @@ jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, 
  * the same files resumes after the households already committed.
  */
 jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_parse_opts *opts,
-                     long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
-                     jz_error *err);
+                     const jz_import_adopt *adopt, long batch, jz_import_reject_fn on_reject,
+                     void *arg, jz_import_stats *stats, jz_error *err);
 
 #endif

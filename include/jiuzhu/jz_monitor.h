@@ -51,6 +51,8 @@ typedef enum jz_indicator {
     JZ_IND_PENSION,           /* a pension over the threshold */
     JZ_IND_PENSION_CONTRIBUTION, /* a pension contribution base over the threshold */
     JZ_IND_TRAFFIC_ACCIDENT,  /* a road-traffic accident victim (R-TMP-2) */
+    JZ_IND_INELIGIBLE,        /* a recipient brought in by an import whom the engine no longer
+                                 finds eligible (raised by the import, not by monitoring) */
     JZ_IND_COUNT
 } jz_indicator;
 _Static_assert(JZ_IND_COUNT <= 32, "an indicator is a bit of a uint32_t mask");

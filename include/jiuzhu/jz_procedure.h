@@ -174,6 +174,41 @@ typedef struct jz_due_res {
 jz_err jz_proc_open_due(jz_ctx *x, const char *region_prefix, jz_date on, jz_due_res *res,
                         jz_error *err);
 
+/* ---- recipients brought in by an import (issue 11 item 13) --------------------- */
+
+typedef struct jz_adopt_res {
+    size_t enrolled;   /* enrolments created */
+    size_t ineligible; /* units the engine no longer finds (D alerts raised) */
+    size_t alerts;     /* alerts newly stored (an earlier import may have raised them) */
+    int64_t ids[JZ_CASE_UNITS_MAX]; /* the enrolments created, for the import's audit entry */
+    int64_t alert_ids[JZ_MAX_MEMBERS + 1];
+} jz_adopt_res;
+
+/*
+ * Brings in what household h (just stored) receives today: its `current`
+ * (the household's programme) and its members' own `current` (特困, 单人保).
+ * Each unit that has never had an enrolment gets one (origin "import", no
+ * case, its first month from `since`, its next review the first review date
+ * on or after the record's date); a unit with an enrolment, live or stopped,
+ * is left alone, so re-importing the same records creates nothing.  When r
+ * (the engine's determination of h on its record date; NULL: not assessed)
+ * does not find a unit h receives, a D alert is raised on the unit's person
+ * (indicator ineligible_recipient), dated the record's date, due
+ * `d_days` working days later (monitor.deadline.d), naming the unit and
+ * `reasons` (the decisive rules that failed).  In the caller's transaction;
+ * the caller audits the batch.
+ */
+jz_err jz_proc_adopt(jz_store *s, const jz_household *h, const jz_result *r, const char *reasons,
+                     int d_days, const jz_calendar *cal, jz_adopt_res *res, jz_error *err);
+
+/* Whether r finds every unit household h states it receives (what
+ * jz_proc_adopt checks before raising its alerts). */
+bool jz_proc_adopt_found(const jz_household *h, const jz_result *r);
+
+/* The decisive rules of a determination that did not hold, as "R-DB-1、R-DB-2"
+ * (empty when none); t is the trace of the same assessment. */
+void jz_proc_failed_rules(const jz_result *r, const jz_trace *t, char *out, size_t n);
+
 /* ---- 信息核对: the record against the departments' data ------------------------- */
 
 /* The discrepancies between member i of household h (assessed on `on`,

@@ -280,6 +280,12 @@ jz_err jz_store_enrol_get(jz_store *s, int64_t id, jz_enrolment *e, jz_error *er
  * "enrolment.exit", ...), the enrolment before and after, and the note. */
 jz_err jz_store_enrol_put(jz_store *s, jz_enrolment *e, const char *action, const char *note,
                           jz_error *err);
+/* Inserts the enrolment of a recipient brought in by an import (e->id is
+ * set), in the caller's transaction.  It writes no audit entry of its own:
+ * the import audits what a batch brought in as one entry (jz_store_audit),
+ * as it does the batch's households.  A live enrolment of the same unit is
+ * refused (JZ_EINPUT). */
+jz_err jz_store_enrol_adopt(jz_store *s, jz_enrolment *e, jz_error *err);
 /* The enrolments under region_prefix, of one household if household_id. */
 jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *household_id,
                            void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);

@@ -36,7 +36,8 @@ const char *const jz_indicator_names[JZ_IND_COUNT] = {
     "property",         "vehicle",          "business",         "payroll",
     "imprisoned",       "no_premium",       "complex",          "double_enrolment",
     "deposits",         "union_hardship",   "veteran_hardship", "marital_change",
-    "housing_fund",     "pension",          "pension_contribution", "traffic_accident"};
+    "housing_fund",     "pension",          "pension_contribution", "traffic_accident",
+    "ineligible_recipient"};
 const char *const jz_indicator_zh[JZ_IND_COUNT] = {
     "支出骤增",           "收入骤减（主要劳动力死亡）", "收入不稳定（登记失业）",
     "财产重大损失（受灾）", "新增重度残疾",               "新增重特大疾病",
@@ -45,7 +46,8 @@ const char *const jz_indicator_zh[JZ_IND_COUNT] = {
     "服刑",               "特困人员未享受参保资助",     "多重困难",
     "重复享受（特困与低保）", "存款超过财产限额",       "工会困难职工",
     "困难退役军人",       "婚姻状况变化",               "缴存住房公积金",
-    "领取养老金",         "缴纳养老保险费",             "道路交通事故受害"};
+    "领取养老金",         "缴纳养老保险费",             "道路交通事故受害",
+    "存量救助对象不再符合条件"};
 const char jz_alert_letters[4] = {'A', 'B', 'C', 'D'};
 const char *const jz_alert_category_zh[4] = {"政策未落实", "可能符合条件未纳入",
                                              "情况复杂（县级一事一议）", "可能不再符合条件"};

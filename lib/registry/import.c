@@ -6,6 +6,12 @@
  * (the costly part), and this thread stores the parsed households in file
  * order, committing every JZ_IMPORT_BATCH households together with the line
  * reached.  Other JSON (one record, an array) is read whole by jz_reader.
+ *
+ * A household stating what it receives today (`current`) is also assessed
+ * (in the workers, beside its parsing) and brought in as a recipient when it
+ * is stored (jz_proc_adopt): its enrolments, and a D alert where the engine
+ * no longer finds what it receives.  What a batch brought in is audited as
+ * one entry with the batch.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -17,12 +23,31 @@
 
 #include "jiuzhu/jz_csv.h"
 #include "jiuzhu/jz_encoding.h"
+#include "jiuzhu/jz_engine.h"
 #include "jiuzhu/jz_import.h"
+#include "jiuzhu/jz_procedure.h"
 
 #define LINES_PER_SLOT 256
 #define SLOTS 8
 
 enum slot_state { SLOT_FREE = 0, SLOT_FILLED, SLOT_PARSING, SLOT_PARSED };
+
+/* The assessment of a household that states a `current` (adoption). */
+typedef struct assessed {
+    bool done;        /* assessed (parameters in force for its county and date) */
+    int d_days;       /* monitor.deadline.d there */
+    char reasons[96]; /* the decisive rules that failed, when something was not found */
+    jz_result r;
+} assessed;
+
+/* The parameters last resolved, per worker slot: consecutive households
+ * mostly share their county and date. */
+typedef struct policy_cache {
+    char county[7];
+    jz_date date;
+    bool ok;
+    jz_policy p;
+} policy_cache;
 
 typedef struct slot {
     enum slot_state state;
@@ -36,6 +61,9 @@ typedef struct slot {
     jz_household hh[LINES_PER_SLOT];
     jz_household_buf *buf; /* LINES_PER_SLOT of them */
     jz_error *err;         /* LINES_PER_SLOT of them */
+    assessed *as;          /* LINES_PER_SLOT of them, with adoption */
+    jz_trace *trace;       /* for the reasons of a recipient no longer eligible */
+    policy_cache pc;
 } slot;
 
 typedef struct pipe {
@@ -43,9 +71,47 @@ typedef struct pipe {
     pthread_cond_t work, done;
     slot slots[SLOTS];
     const jz_parse_opts *opts;
+    const jz_import_adopt *adopt;
     const char *path;
     bool stop;
 } pipe_t;
+
+static bool states_current(const jz_household *h)
+{
+    if (h->current_programme != JZ_PROG_NONE)
+        return true;
+    for (uint32_t i = 0; i < h->n_members; i++)
+        if (h->members[i].current_programme != JZ_MPROG_NONE)
+            return true;
+    return false;
+}
+
+/* Assesses a household that states a `current` on its record's date; when
+ * the parameters cannot be resolved it is brought in unassessed. */
+static void assess_current(const jz_import_adopt *ad, policy_cache *pc, const jz_household *h,
+                           jz_trace *trace, assessed *a)
+{
+    a->done = false;
+    a->reasons[0] = '\0';
+    char county[7];
+    jz_region_county(&h->region, county);
+    if (!pc->ok || strcmp(pc->county, county) != 0 || pc->date != h->assess_date) {
+        jz_error ignore;
+        snprintf(pc->county, sizeof pc->county, "%s", county);
+        pc->date = h->assess_date;
+        pc->ok = jz_policy_resolve(ad->params, county, h->assess_date, &pc->p, &ignore) == JZ_OK;
+    }
+    if (!pc->ok)
+        return;
+    jz_assess(h, &pc->p, &a->r, NULL);
+    a->done = true;
+    a->d_days = pc->p.mon_deadline[3];
+    /* Only a recipient no longer eligible needs the reasons: the trace. */
+    if (trace && !jz_proc_adopt_found(h, &a->r)) {
+        jz_assess(h, &pc->p, &a->r, trace);
+        jz_proc_failed_rules(&a->r, trace, a->reasons, sizeof a->reasons);
+    }
+}
 
 static void parse_slot(pipe_t *p, slot *s)
 {
@@ -57,6 +123,10 @@ static void parse_slot(pipe_t *p, slot *s)
         if (s->rc[k]) { /* only a refused record needs its file and line */
             snprintf(e->source, sizeof e->source, "%s", p->path);
             e->line = s->line[k];
+        } else if (p->adopt && s->as) {
+            s->as[k].done = false;
+            if (states_current(&s->hh[k]))
+                assess_current(p->adopt, &s->pc, &s->hh[k], s->trace, &s->as[k]);
         }
     }
 }
@@ -123,14 +193,87 @@ typedef struct progress {
     jz_store_import imp;
     long in_batch, stored, rejected, last_line;
     long batch;
+    const jz_import_adopt *adopt;
+    jz_import_stats *stats;
+    /* What the batch brought in, for its audit entry. */
+    char *brought; /* JSON array text of {"household_id", "enrolments", "alerts"} */
+    size_t brought_len, brought_cap;
+    jz_trace *trace; /* households assessed on this thread (documents, CSV) */
+    policy_cache pc;
 } progress;
+
+static bool brought_add(progress *pg, const char *text)
+{
+    size_t n = strlen(text);
+    if (pg->brought_len + n + 2 > pg->brought_cap) {
+        size_t cap = pg->brought_cap ? pg->brought_cap : 4096;
+        while (cap < pg->brought_len + n + 2)
+            cap *= 2;
+        char *b = realloc(pg->brought, cap);
+        if (!b)
+            return false;
+        pg->brought = b;
+        pg->brought_cap = cap;
+    }
+    if (pg->brought_len)
+        pg->brought[pg->brought_len++] = ',';
+    memcpy(pg->brought + pg->brought_len, text, n + 1);
+    pg->brought_len += n;
+    return true;
+}
+
+/* Brings in the recipients a stored household states (jz_proc_adopt). */
+static jz_err adopt_stored(progress *pg, const jz_household *h, const assessed *a, jz_error *err)
+{
+    if (!pg->adopt || !states_current(h))
+        return JZ_OK;
+    jz_adopt_res res;
+    jz_err rc = jz_proc_adopt(pg->s, h, a && a->done ? &a->r : NULL, a ? a->reasons : "",
+                              a && a->done ? a->d_days : 0, pg->adopt->calendar, &res, err);
+    if (rc)
+        return rc;
+    pg->stats->enrolled += (long)res.enrolled;
+    pg->stats->ineligible += (long)res.alerts; /* newly raised: an earlier import's stay */
+    if (!res.enrolled && !res.alerts)
+        return JZ_OK;
+    char text[64 + JZ_HOUSEHOLD_ID_MAX + 24 * (JZ_CASE_UNITS_MAX + JZ_MAX_MEMBERS + 1)];
+    size_t len = (size_t)snprintf(text, sizeof text, "{\"household_id\":\"%s\",\"enrolments\":[",
+                                  h->household_id);
+    for (size_t i = 0; i < res.enrolled && i < JZ_CASE_UNITS_MAX; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%lld", i ? "," : "",
+                                (long long)res.ids[i]);
+    len += (size_t)snprintf(text + len, sizeof text - len, "],\"alerts\":[");
+    for (size_t i = 0; i < res.alerts; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%lld", i ? "," : "",
+                                (long long)res.alert_ids[i]);
+    snprintf(text + len, sizeof text - len, "]}");
+    if (!brought_add(pg, text))
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    return JZ_OK;
+}
 
 /* Commits the batch with the import's progress; the last one is then
  * marked finished on its own, which makes the whole import durable. */
 static jz_err commit(progress *pg, bool finished, jz_error *err)
 {
-    jz_err rc = jz_store_import_progress(pg->s, &pg->imp, pg->last_line, pg->stored, pg->rejected,
-                                         false, err);
+    jz_err rc = JZ_OK;
+    if (pg->brought_len) {
+        /* The recipients the batch brought in: one audit entry. */
+        size_t n = pg->brought_len + 64;
+        char *after = malloc(n);
+        char entity[48];
+        snprintf(entity, sizeof entity, "import:%lld", (long long)pg->imp.id);
+        if (!after)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        snprintf(after, n, "{\"brought_in\":[%s]}", pg->brought);
+        rc = jz_store_audit(pg->s, "", "recipients.import", entity, "", after, err);
+        free(after);
+        pg->brought_len = 0;
+        if (rc)
+            return rc;
+    }
+    rc = jz_store_import_progress(pg->s, &pg->imp, pg->last_line, pg->stored, pg->rejected,
+                                  false, err);
     if (!rc)
         rc = jz_store_commit(pg->s, err);
     pg->in_batch = pg->stored = pg->rejected = 0;
@@ -158,6 +301,9 @@ static jz_err store_slot(progress *pg, slot *s, const char *path, jz_import_reje
                 e->line = s->line[k];
             } else if (rc) {
                 *err = *e;
+                return rc;
+            } else if ((rc = adopt_stored(pg, &s->hh[k], s->as ? &s->as[k] : NULL, err))) {
+                jz_error_set_where(err, s->hh[k].household_id, NULL);
                 return rc;
             }
         }
@@ -220,6 +366,7 @@ static jz_err import_lines(FILE *in, const char *path, long lines_before, progre
     pipe_t p;
     memset(&p, 0, sizeof p);
     p.opts = opts;
+    p.adopt = pg->adopt;
     p.path = path;
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.work, NULL);
@@ -230,6 +377,12 @@ static jz_err import_lines(FILE *in, const char *path, long lines_before, progre
         p.slots[i].err = malloc(LINES_PER_SLOT * sizeof *p.slots[i].err);
         if (!p.slots[i].buf || !p.slots[i].err)
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        if (p.adopt) {
+            p.slots[i].as = malloc(LINES_PER_SLOT * sizeof *p.slots[i].as);
+            p.slots[i].trace = malloc(sizeof *p.slots[i].trace);
+            if (!p.slots[i].as || !p.slots[i].trace)
+                rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        }
     }
     if (threads <= 0)
         threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -320,11 +473,32 @@ static jz_err import_lines(FILE *in, const char *path, long lines_before, progre
         free(p.slots[i].text);
         free(p.slots[i].buf);
         free(p.slots[i].err);
+        free(p.slots[i].as);
+        free(p.slots[i].trace);
     }
     free(line);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.work);
     pthread_cond_destroy(&p.done);
+    return rc;
+}
+
+/* Assesses and brings in a household stored on this thread (a document,
+ * a CSV set). */
+static jz_err adopt_here(progress *pg, const jz_household *h, jz_error *err)
+{
+    if (!pg->adopt || !states_current(h))
+        return JZ_OK;
+    assessed *a = malloc(sizeof *a);
+    if (!a)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    if (!pg->trace && !(pg->trace = malloc(sizeof *pg->trace))) {
+        free(a);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    assess_current(pg->adopt, &pg->pc, h, pg->trace, a);
+    jz_err rc = adopt_stored(pg, h, a, err);
+    free(a);
     return rc;
 }
 
@@ -353,6 +527,8 @@ static jz_err import_document(FILE *in, const char *path, progress *pg, const jz
                 jz_error_set_where(&e, h->household_id, NULL);
                 snprintf(e.source, sizeof e.source, "%s", path);
                 e.line = jz_reader_line(rd);
+            } else if (rc == JZ_OK && (rc = adopt_here(pg, h, &e)) != JZ_OK) {
+                jz_error_set_where(&e, h->household_id, NULL);
             }
         }
         if (rc == JZ_OK) {
@@ -384,8 +560,9 @@ static bool skip_lines(FILE *in, long n)
     return n == 0;
 }
 
-jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, int threads,
-                      long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
+jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts,
+                      const jz_import_adopt *adopt, int threads, long batch,
+                      jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
                       jz_error *err)
 {
     memset(stats, 0, sizeof *stats);
@@ -413,6 +590,8 @@ jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, 
     memset(&pg, 0, sizeof pg);
     pg.s = s;
     pg.batch = batch > 0 ? batch : JZ_IMPORT_BATCH;
+    pg.adopt = adopt;
+    pg.stats = stats;
     jz_err rc =
         jz_store_import_begin(s, path, (int64_t)st.st_size, (int64_t)st.st_mtime, &pg.imp, err);
     if (rc) {
@@ -472,12 +651,14 @@ jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts, 
     else
         jz_store_rollback(s);
     fclose(in);
+    free(pg.brought);
+    free(pg.trace);
     return rc;
 }
 
 jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_parse_opts *opts,
-                     long batch, jz_import_reject_fn on_reject, void *arg, jz_import_stats *stats,
-                     jz_error *err)
+                     const jz_import_adopt *adopt, long batch, jz_import_reject_fn on_reject,
+                     void *arg, jz_import_stats *stats, jz_error *err)
 {
     memset(stats, 0, sizeof *stats);
     jz_csv_set *set = NULL;
@@ -495,6 +676,8 @@ jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_p
     memset(&pg, 0, sizeof pg);
     pg.s = s;
     pg.batch = batch > 0 ? batch : JZ_IMPORT_BATCH;
+    pg.adopt = adopt;
+    pg.stats = stats;
     if ((rc = jz_store_import_begin(s, hpath, (int64_t)st.st_size, (int64_t)st.st_mtime, &pg.imp,
                                     err)) ||
         (rc = jz_store_begin(s, err))) {
@@ -536,7 +719,8 @@ jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_p
                 snprintf(e.source, sizeof e.source, "%s", hpath);
                 errs[0] = e;
                 n_errs = 1;
-            } else if (rc) {
+            } else if (rc || (rc = adopt_here(&pg, h, &e)) != JZ_OK) {
+                jz_error_set_where(&e, h->household_id, NULL);
                 *err = e;
                 free(json);
                 break;
@@ -564,5 +748,7 @@ jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_p
     else
         jz_store_rollback(s);
     jz_csv_free(set);
+    free(pg.brought);
+    free(pg.trace);
     return rc;
 }

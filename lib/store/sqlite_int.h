@@ -147,4 +147,6 @@ jz_err jz__sq_grant_put(void *impl, jz_grant *g, jz_error *err);
 jz_err jz__sq_grant_list(void *impl, const char *prefix, const char *household_id, int64_t case_id,
                          void (*fn)(const jz_grant *g, void *arg), void *arg, jz_error *err);
 
+jz_err jz__sq_enrol_adopt(void *impl, jz_enrolment *e, jz_error *err);
+
 #endif

@@ -1102,10 +1102,11 @@ jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err)
                      read_enrolment_any, e, "enrolment", "没有这条救助记录", "查询救助对象", err);
 }
 
-jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const char *note,
-                        jz_error *err)
+/* Writes an enrolment (insert, or update when e->id > 0); audited unless
+ * quiet (an import's enrolments are audited by the import, per batch). */
+static jz_err enrol_write(sq *q, jz_enrolment *e, const char *action, const char *note,
+                         bool quiet, jz_error *err)
 {
-    sq *q = impl;
     jz_enrolment before;
     bool existed = e->id > 0;
     jz_err rc;
@@ -1159,6 +1160,8 @@ jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const c
     }
     if (!existed)
         e->id = sqlite3_last_insert_rowid(q->db);
+    if (quiet)
+        return JZ_OK;
     char *b = existed ? jz_enrolment_json(&before) : NULL;
     char *a = jz_enrolment_json(e);
     json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
@@ -1174,6 +1177,18 @@ jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const c
     free(full);
     json_decref(aj);
     return rc;
+}
+
+jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const char *note,
+                        jz_error *err)
+{
+    return enrol_write(impl, e, action, note, false, err);
+}
+
+jz_err jz__sq_enrol_adopt(void *impl, jz_enrolment *e, jz_error *err)
+{
+    e->id = 0;
+    return enrol_write(impl, e, "enrolment.import", "", true, err);
 }
 
 jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_id,

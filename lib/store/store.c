@@ -698,3 +698,8 @@ jz_err jz_store_record_history(jz_store *s, const char *household_id,
 {
     return s->ops->record_history(s->impl, household_id, fn, arg, err);
 }
+
+jz_err jz_store_enrol_adopt(jz_store *s, jz_enrolment *e, jz_error *err)
+{
+    return s->ops->enrol_adopt(s->impl, e, err);
+}

@@ -108,6 +108,7 @@ typedef struct jz_store_ops {
     jz_err (*record_history)(void *impl, const char *household_id,
                              void (*fn)(const jz_record_version *v, void *arg), void *arg,
                              jz_error *err);
+    jz_err (*enrol_adopt)(void *impl, jz_enrolment *e, jz_error *err);
 } jz_store_ops;
 
 extern const jz_store_ops jz__sqlite_ops;

@@ -1706,6 +1706,7 @@ const jz_store_ops jz__sqlite_ops = {
     .enrol_get = jz__sq_enrol_get,
     .enrol_put = jz__sq_enrol_put,
     .enrol_list = jz__sq_enrol_list,
+    .enrol_adopt = jz__sq_enrol_adopt,
     .case_set_units = jz__sq_case_set_units,
     .case_set_findings = jz__sq_case_set_findings,
     .case_findings = jz__sq_case_findings,

@@ -289,5 +289,52 @@ expect_grep "$TMP/out" '低保' "and still shows it"
 expect_status 0 "$JZ" stats "$DB" --level county
 expect_grep "$TMP/out" '其中 1 户' "stats counts the household and says it awaits reassessment"
 
+# ---- item 13: bringing in the people who receive assistance today ----------------------
+cat >"$TMP/legacy.jsonl" <<'EOF'
+{"household_id":"H140902-900005","region":"140902101201","area":"rural","assess_date":"2025-06-02","current":{"programme":"dibao","since":"2023-01-01","monthly_amount":"1058.00"},"members":[{"id":"14090219700404011X","name":"郭大","relation":"head","employment":"unemployed","income":[{"kind":"wage","amount":"3000.00"}]},{"id":"140902197205050226","name":"郭妻","relation":"spouse","employment":"unemployed"},{"id":"140902194006060137","name":"郭老爷","relation":"other","employment":"retired","supporters":[],"current":{"programme":"tekun","since":"2022-07-01","monthly_amount":"851.00"}}]}
+{"household_id":"H140902-900006","region":"140902101201","area":"rural","assess_date":"2025-06-02","current":{"programme":"dibao","since":"2024-12-10","monthly_amount":"600.00"},"members":[{"id":"140902198007070140","name":"富一","relation":"head","employment":"employed","income":[{"kind":"wage","amount":"90000.00"}]},{"id":"140902198208080257","name":"富二","relation":"spouse","employment":"employed","income":[{"kind":"wage","amount":"30000.00"}]}]}
+EOF
+expect_status 0 "$JZ" import "$DB" "$TMP/legacy.jsonl"
+expect_grep "$TMP/err" '存量救助对象纳入管理 3 项' "importing them brings in their units"
+expect_grep "$TMP/err" '其中 1 项按现行政策评估不再符合' "and flags the one no longer eligible"
+expect_status 0 "$JZ" enrolment list "$DB" --household H140902-900005
+expect_grep "$TMP/out" '全户 *最低生活保障 *2 人 *1058.00 元/月  自 2023-01  正常享受.*【存量导入】' "the household's 低保: programme, persons, amount, since"
+expect_grep "$TMP/out" '郭老爷 *特困人员供养 *1 人 *851.00 元/月  自 2022-07' "the 特困 member's own unit"
+expect_grep "$TMP/out" '复核 2025-07-01（每 6 个月）' "the next review on the first date due after the record's"
+expect_status 0 "$JZ" alerts "$DB" --category D
+expect_grep "$TMP/out" '存量救助对象不再符合条件' "a D alert for the one no longer eligible"
+expect_grep "$TMP/out" '富一' "on the household's head"
+expect_grep "$TMP/out" 'R-DB-1' "with the rules that failed"
+expect_no_grep "$TMP/out" '郭大' "not for the eligible ones"
+sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'recipients.import'" >"$TMP/n.txt"
+expect_grep "$TMP/n.txt" '^1$' "what the batch brought in is audited"
+# Again: nothing twice.
+expect_status 0 "$JZ" import "$DB" "$TMP/legacy.jsonl"
+expect_no_grep "$TMP/err" '存量救助对象纳入管理' "re-importing brings in nothing twice"
+sqlite3 "$DB" "SELECT count(*) FROM enrolments WHERE origin = 'import'" >"$TMP/n.txt"
+expect_grep "$TMP/n.txt" '^3$' "three enrolments, still"
+sqlite3 "$DB" "SELECT count(*) FROM alerts WHERE indicator = 24" >"$TMP/n.txt"
+expect_grep "$TMP/n.txt" '^1$' "one alert, still"
+# They are enrolments like any other: due for review, reviewed, stopped.
+expect_status 0 "$JZ" case open-due "$DB" --region 140902101201 --date 2025-06-09
+expect_grep "$TMP/out" '定期复核 2 件' "their reviews open when due"
+F=$(sqlite3 "$DB" "SELECT case_id FROM cases WHERE household_id = 'H140902-900006' AND kind = 1")
+expect_status 0 "$JZ" case investigate "$DB" "$F" --date 2025-06-09
+expect_status 0 "$JZ" case verify "$DB" "$F" --date 2025-06-10
+expect_status 0 "$JZ" case preliminary "$DB" "$F" --date 2025-06-11
+expect_grep "$TMP/out" '不符合救助条件' "the review finds nothing"
+expect_status 0 "$JZ" case notice "$DB" "$F" --date 2025-06-12
+expect_status 0 "$JZ" case confirm "$DB" "$F" --date 2025-06-19
+expect_status 0 "$JZ" case decide "$DB" "$F" --refuse --date 2025-06-20 --note 家庭收入超过低保标准
+expect_status 0 "$JZ" enrolment list "$DB" --household H140902-900006
+expect_grep "$TMP/out" '已停止' "a refused review stops the enrolment brought in"
+AL=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE indicator = 24")
+expect_status 0 "$JZ" alert verify "$DB" "$AL" --confirmed --date 2025-06-20
+expect_grep "$TMP/out" '并入未办结的案件' "the alert joins the review under way"
+expect_status 0 "$JZ" alert resolve "$DB" "$AL" --outcome terminated --note 复核停发 --date 2025-06-20
+expect_status 0 "$JZ" import "$DB" "$TMP/legacy.jsonl"
+sqlite3 "$DB" "SELECT count(*) FROM enrolments WHERE household_id = 'H140902-900006' AND status <> 2" >"$TMP/n.txt"
+expect_grep "$TMP/n.txt" '^0$' "a stopped enrolment is never brought back by a re-import"
+
 expect_status 0 "$JZ" audit verify "$DB"
 finish

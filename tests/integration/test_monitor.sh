@@ -63,7 +63,7 @@ expect_status 0 "$JZ" alerts "$DB" --region 1409
 expect_no_grep "$TMP/out" '（库外）' "a region lists registry people only"
 expect_status 2 "$JZ" monitor run "$DB" --region "1409'"
 # ---- handling (R-MON-3) ------------------------------------------------------------
-d=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE category = 3")
+d=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE category = 3 AND indicator = 9") # 新登记车辆
 b_out=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE category = 1 AND indicator = 2")
 expect_status 0 "$JZ" alert assign "$DB" "$d" --to 李核查员 --date 2025-06-02
 expect_status 2 "$JZ" alert verify "$DB" "$d" --date 2025-06-03

@@ -86,7 +86,9 @@ expect_status 0 "$JZ" feed import "$DB" death "$TMP/death.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
 sqlite3 "$DB" "SELECT indicator, category, due_on FROM alerts WHERE id_number = '$alone'" >"$TMP/a.txt"
 expect_lines "$TMP/a.txt" 0 "a one-person household's death is nobody's income drop"
-sqlite3 "$DB" "SELECT indicator, category FROM alerts WHERE id_number = '$marg_head'" >"$TMP/a.txt"
+# (24, ineligible_recipient: the import found the record's 低保边缘 no longer
+# holds for 30,000 yuan; not this test's subject.)
+sqlite3 "$DB" "SELECT indicator, category FROM alerts WHERE id_number = '$marg_head' AND indicator <> 24" >"$TMP/a.txt"
 expect_grep "$TMP/a.txt" '^1|1$' "a 低保边缘 household's earner: an income drop (B), not R-DEATH-1"
 expect_lines "$TMP/a.txt" 1 "and only that"
 sqlite3 "$DB" "SELECT indicator, category, due_on FROM alerts WHERE id_number = '$dibao_child'" >"$TMP/a.txt"

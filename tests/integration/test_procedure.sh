@@ -198,26 +198,28 @@ expect_grep "$TMP/out" '定期复核 2025-07-27' "the review is due"
 run_case H140902-000404 2025-07-21 --review
 expect_status 0 "$JZ" enrolment list "$EN"
 expect_grep "$TMP/out" '复核 2026-01-29' "the next review after the review"
+E_HH=$(sqlite3 "$EN" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-000404' AND programme = 0")
+E_TK=$(sqlite3 "$EN" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-000404' AND programme = 5")
 # R-DEATH-1: the 特困 member dies: his own unit stops with that month; the
 # household's 低保 did not count him (R-TK-5), so his death asks no check of
 # it.  A 低保 member's death does: within 3 months.
 old=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/04-tekun-leaves-household.json" | head -1)
-expect_status 0 "$JZ" enrolment death "$EN" 2 --member-id "$old" --death-date 2025-09-10 --date 2025-09-12
+expect_status 0 "$JZ" enrolment death "$EN" "$E_TK" --member-id "$old" --death-date 2025-09-10 --date 2025-09-12
 expect_grep "$TMP/out" '发放至 2025-09' "the own unit ends with the month of death"
-expect_status 0 "$JZ" enrolment death "$EN" 1 --member-id "$old" --death-date 2025-09-10 --date 2025-09-12
+expect_status 0 "$JZ" enrolment death "$EN" "$E_HH" --member-id "$old" --death-date 2025-09-10 --date 2025-09-12
 expect_grep "$TMP/out" '家庭核查不因其死亡而发生' "a 特困 person's death asks no check of the household's 低保"
 daughter=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/04-tekun-leaves-household.json" | sed -n 2p)
-expect_status 0 "$JZ" enrolment death "$EN" 1 --member-id "$daughter" --death-date 2025-09-15 --date 2025-09-16
+expect_status 0 "$JZ" enrolment death "$EN" "$E_HH" --member-id "$daughter" --death-date 2025-09-15 --date 2025-09-16
 expect_grep "$TMP/out" '2025-12-15 前核查' "a 低保 member's death: a check within 3 months"
-expect_status 1 "$JZ" enrolment death "$EN" 1 --member-id 140902198001010016 --death-date 2025-09-10
+expect_status 1 "$JZ" enrolment death "$EN" "$E_HH" --member-id 140902198001010016 --death-date 2025-09-10
 expect_grep "$TMP/err" '不是户 H140902-000404 的成员' "only a member's death"
 # R-EXIT-1 and R-REPORT-1.
-expect_status 0 "$JZ" enrolment exit "$EN" 1 --date 2025-10-01 --note 女儿就业
+expect_status 0 "$JZ" enrolment exit "$EN" "$E_HH" --date 2025-10-01 --note 女儿就业
 expect_grep "$TMP/out" '续发 6 个月，至 2026-03 停发' "gradual exit over 6 months"
-expect_status 2 "$JZ" enrolment stop "$EN" 1 --reason fraud --date 2025-10-20 --note 隐瞒收入
-expect_status 0 "$JZ" enrolment stop "$EN" 1 --reason fraud --from-month 2025-06 --date 2025-10-20 --note 隐瞒收入
+expect_status 2 "$JZ" enrolment stop "$EN" "$E_HH" --reason fraud --date 2025-10-20 --note 隐瞒收入
+expect_status 0 "$JZ" enrolment stop "$EN" "$E_HH" --reason fraud --from-month 2025-06 --date 2025-10-20 --note 隐瞒收入
 expect_grep "$TMP/out" '共 5 个月多发 5290.00 元' "what was paid unduly is recovered"
-expect_status 1 "$JZ" enrolment exit "$EN" 1 --date 2025-11-01
+expect_status 1 "$JZ" enrolment exit "$EN" "$E_HH" --date 2025-11-01
 expect_grep "$TMP/err" '已于 2025-10 停止' "a stopped enrolment does not change"
 sqlite3 "$EN" "SELECT action FROM audit WHERE entity LIKE 'enrolment:%'" >"$TMP/enaudit.txt"
 for a in enrolment.create enrolment.update enrolment.death enrolment.exit enrolment.stop; do
