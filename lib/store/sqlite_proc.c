@@ -1119,8 +1119,18 @@ static jz_err enrol_write(sq *q, jz_enrolment *e, const char *action, const char
                 : "INSERT INTO enrolments(" ENROL_COLUMNS ", hh) VALUES(NULL,?2,?3,?4,?5,?6,?7,"
                   "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
                   " (SELECT hh FROM households WHERE household_id = ?4))";
-    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+    /* An insert is kept prepared: an import brings in recipients by the
+     * ten thousand. */
+    if (!existed && q->enrol_insert) {
+        st = q->enrol_insert;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    } else if (sqlite3_prepare_v3(q->db, sql, -1, existed ? 0 : SQLITE_PREPARE_PERSISTENT, &st,
+                                  NULL) != SQLITE_OK) {
         return jz__sq_error(q, err, "写入救助对象");
+    } else if (!existed) {
+        q->enrol_insert = st;
+    }
     int k = 1;
     sqlite3_bind_int64(st, k++, e->id);
     sqlite3_bind_text(st, k++, e->county, -1, SQLITE_STATIC);
@@ -1147,7 +1157,10 @@ static jz_err enrol_write(sq *q, jz_enrolment *e, const char *action, const char
     sqlite3_bind_int(st, k++, e->judged);
     sqlite3_bind_text(st, k++, e->origin, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    if (st == q->enrol_insert)
+        sqlite3_reset(st);
+    else
+        sqlite3_finalize(st);
     if (s != SQLITE_DONE) {
         if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_UNIQUE)
             return jz_error_set(err, JZ_EINPUT, "enrolment", e->label,
@@ -1196,23 +1209,36 @@ jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_i
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT " ENROL_COLUMNS " FROM enrolments WHERE substr(region, 1, ?1) = ?2"
-                           " AND (?3 IS NULL OR household_id = ?3) ORDER BY enrolment",
-                           -1, &st, NULL) != SQLITE_OK)
+    /* One household's: by its index (imports look them up for every
+     * household that states a `current`, so the statement is kept). */
+    if (household_id) {
+        if (!q->enrol_by_hh &&
+            sqlite3_prepare_v3(q->db,
+                               "SELECT " ENROL_COLUMNS " FROM enrolments WHERE household_id = ?3"
+                               " AND substr(region, 1, ?1) = ?2 ORDER BY enrolment",
+                               -1, SQLITE_PREPARE_PERSISTENT, &q->enrol_by_hh, NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, "查询救助对象");
+        st = q->enrol_by_hh;
+        sqlite3_reset(st);
+    } else if (sqlite3_prepare_v2(q->db,
+                                  "SELECT " ENROL_COLUMNS " FROM enrolments"
+                                  " WHERE substr(region, 1, ?1) = ?2 ORDER BY enrolment",
+                                  -1, &st, NULL) != SQLITE_OK) {
         return jz__sq_error(q, err, "查询救助对象");
+    }
     sqlite3_bind_int(st, 1, (int)strlen(prefix));
     sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
     if (household_id)
         sqlite3_bind_text(st, 3, household_id, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 3);
     int s;
     jz_enrolment e;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         read_enrolment(st, &e);
         fn(&e, arg);
     }
-    sqlite3_finalize(st);
+    if (household_id)
+        sqlite3_reset(st);
+    else
+        sqlite3_finalize(st);
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询救助对象");
 }
