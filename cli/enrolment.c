@@ -208,6 +208,8 @@ int cmd_enrolment(int argc, char **argv)
                    jz_unit_programme_zh[e.programme],
                    r.stopped ? "死者本人单独施保，未计入这一救助单元"
                              : "这一救助不是低保（低保边缘、刚性支出困难家庭不发放低保金）");
+        if (r.nobody_left)
+            printf("户 %s 的成员均已死亡：全户的救助发放至死亡当月\n", r.household_id);
         }
     } else if (strcmp(sub, "exit") == 0 || strcmp(sub, "stop") == 0) {
         bool stop = strcmp(sub, "stop") == 0;

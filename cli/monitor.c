@@ -655,7 +655,7 @@ int cmd_alert(int argc, char **argv)
             printf("；低保家庭须在 %s 前完成核查（R-DEATH-1）", due);
         }
         if (dr.nobody_left)
-            printf("；全户成员均已死亡，停发");
+            printf("；全户成员均已死亡，全户的 %zu 项救助发放至死亡当月", dr.ended);
         putchar('\n');
     }
 out:

@@ -119,6 +119,7 @@ typedef struct jz_death_res {
     char name[64];
     int record_version;     /* the household record's new version */
     size_t stopped;         /* his own units stopped with the month of death */
+    size_t ended;           /* the household's units stopped: nobody is left */
     size_t checks;          /* 低保 units whose household must be re-checked (R-DEATH-1) */
     jz_date check_due;      /* their deadline: death + death.check_months */
     bool nobody_left;       /* no living member remains: the household's units stopped */
@@ -189,7 +190,8 @@ typedef struct jz_adopt_res {
  * (the household's programme) and its members' own `current` (特困, 单人保).
  * Each unit that has never had an enrolment gets one (origin "import", no
  * case, its first month from `since`, its next review the first review date
- * on or after the record's date); a unit with an enrolment, live or stopped,
+ * on or after the record's date, and R-DEATH-1's check where r dates one for
+ * a death the record states); a unit with an enrolment, live or stopped,
  * is left alone, so re-importing the same records creates nothing.  When r
  * (the engine's determination of h on its record date; NULL: not assessed)
  * does not find a unit h receives, a D alert is raised on the unit's person

@@ -205,6 +205,12 @@ jz_err jz_proc_adopt(jz_store *s, const jz_household *h, const jz_result *r, con
         e.review_months = review_months;
         e.next_review = next_review(since, review_months, h->assess_date);
         snprintf(e.origin, sizeof e.origin, "import");
+        /* A death the record already states in a 低保 household: R-DEATH-1's
+         * check, as the engine dates it. */
+        for (uint32_t j = 0; r && !m && j < r->n_persons; j++)
+            if (r->persons[j].death_check_due &&
+                (!e.death_check_due || r->persons[j].death_check_due < e.death_check_due))
+                e.death_check_due = r->persons[j].death_check_due;
         if ((rc = jz_store_enrol_adopt(s, &e, err)))
             break;
         if (res->enrolled < sizeof res->ids / sizeof res->ids[0])

@@ -198,7 +198,7 @@ static jz_err death_in_txn(jz_ctx *x, void *arg, jz_error *err)
             snprintf(e.stop_reason, sizeof e.stop_reason, "家庭成员均已死亡");
             e.death_check_due = JZ_DATE_NONE;
             action = "enrolment.stop";
-            res->stopped++;
+            res->ended++;
         } else if (!e.member_id[0] && dibao_unit(e.programme) && !own) {
             /* R-DEATH-1: the household of a 低保 recipient is re-checked
              * within death.check_months, and its amount raised, cut or

@@ -335,6 +335,18 @@ expect_status 0 "$JZ" alert resolve "$DB" "$AL" --outcome terminated --note 复�
 expect_status 0 "$JZ" import "$DB" "$TMP/legacy.jsonl"
 sqlite3 "$DB" "SELECT count(*) FROM enrolments WHERE household_id = 'H140902-900006' AND status <> 2" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^0$' "a stopped enrolment is never brought back by a re-import"
+# A death the record already states in a 低保 household: R-DEATH-1's check
+# comes with it, and opens as a task.
+cat >"$TMP/legacy2.jsonl" <<'JSON'
+{"household_id":"H140902-900007","region":"140902101201","area":"rural","assess_date":"2025-06-02","current":{"programme":"dibao","since":"2024-12-01","monthly_amount":"1058.00"},"members":[{"id":"140902195509090113","name":"曹大","relation":"head","deceased_date":"2025-05-20"},{"id":"140902195810100229","name":"曹妻","relation":"spouse","employment":"unemployed"}]}
+JSON
+expect_status 0 "$JZ" import "$DB" "$TMP/legacy2.jsonl"
+expect_status 0 "$JZ" enrolment list "$DB" --household H140902-900007
+expect_grep "$TMP/out" '死亡核查截止 2025-08-20' "the check 3 months after the death the record states"
+expect_status 0 "$JZ" case open-due "$DB" --region 140902101201 --date 2025-06-09
+expect_grep "$TMP/out" '死亡核查 1 件' "it opens as a task"
+expect_status 0 "$JZ" case list "$DB"
+expect_grep "$TMP/out" 'H140902-900007 .*曹妻' "with the living spouse applying"
 
 expect_status 0 "$JZ" audit verify "$DB"
 finish
