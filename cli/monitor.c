@@ -318,17 +318,6 @@ static void print_evidence(int64_t row, const jz_feed_row *r, void *arg)
            m[0] ? " " : "", m, m[0] ? " 元" : "", (long long)row);
 }
 
-typedef struct open_of {
-    const char *household_id;
-    int64_t id;
-} open_of;
-
-static void find_open_case(const jz_case *c, void *arg)
-{
-    open_of *f = arg;
-    if (strcmp(c->household_id, f->household_id) == 0 && c->state != JZ_CASE_CLOSED)
-        f->id = c->id;
-}
 
 typedef struct death_date {
     jz_date on;
@@ -598,17 +587,15 @@ int cmd_alert(int argc, char **argv)
     /* A household with an open case: the alert joins it (the review or
      * application under way will see what the alert found). */
     if (open_case && a.household_id[0]) {
-        open_of f = {a.household_id, 0};
-        char county[7];
-        snprintf(county, sizeof county, "%.6s", a.region);
-        if (jz_store_case_list(s, county, true, find_open_case, &f, &err) != JZ_OK) {
+        int64_t open_id = 0;
+        if (jz_proc_open_case(s, a.region, a.household_id, &open_id, &err) != JZ_OK) {
             jz_store_rollback(s);
             cli_print_error(&err);
             status = EXIT_INPUT;
             goto out;
         }
-        if (f.id) {
-            step.case_id = f.id;
+        if (open_id) {
+            step.case_id = open_id;
             open_case = false;
         }
     }

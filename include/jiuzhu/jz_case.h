@@ -390,6 +390,11 @@ size_t jz_case_units(const jz_household *h, const jz_result *r, jz_case_unit *ou
  * many are left. */
 size_t jz_case_units_limit(jz_case_unit *u, size_t n, uint8_t programmes);
 
+/* Who applies for household h on `on` when nobody is named (R-WF-6): its
+ * living head, else its first living member present, else its first living
+ * member; NULL when every member has died. */
+const jz_member *jz_case_default_applicant(const jz_household *h, jz_date on);
+
 /* An enrolment as JSON text (malloc'd), for the audit log. */
 char *jz_enrolment_json(const jz_enrolment *e);
 

@@ -55,6 +55,11 @@ typedef struct jz_accept_res {
 jz_err jz_proc_accept(jz_ctx *x, const jz_accept_req *rq, bool in_txn, jz_accept_res *res,
                       jz_error *err);
 
+/* The open case of a household (0: none); region may be its region or a
+ * prefix of it. */
+jz_err jz_proc_open_case(jz_store *s, const char *region, const char *household_id, int64_t *id,
+                         jz_error *err);
+
 /* The programmes named in a comma-separated list ("dibao,tekun,temporary"),
  * English or Chinese names; JZ_EUSAGE naming the unknown one. */
 jz_err jz_proc_programmes(const char *list, uint8_t *bits, jz_error *err);

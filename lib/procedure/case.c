@@ -542,3 +542,20 @@ char *jz_enrolment_json(const jz_enrolment *e)
     json_decref(o);
     return s;
 }
+
+const jz_member *jz_case_default_applicant(const jz_household *h, jz_date on)
+{
+    const jz_member *best = NULL;
+    int rank = 0; /* 3 head, 2 present, 1 living */
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        const jz_member *m = &h->members[i];
+        if (m->deceased != JZ_DATE_NONE && m->deceased <= on)
+            continue;
+        int r = m->relation == JZ_REL_HEAD ? 3 : m->presence == JZ_PRES_PRESENT ? 2 : 1;
+        if (r > rank) {
+            best = m;
+            rank = r;
+        }
+    }
+    return best;
+}

@@ -13,6 +13,7 @@
 
 #include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_record.h"
+#include "proc_int.h"
 
 static void month_of(jz_date d, char out[8])
 {
@@ -26,17 +27,6 @@ static bool dibao_unit(int p)
     return p == JZ_UNIT_DIBAO || p == JZ_UNIT_DIBAO_EXPENDITURE;
 }
 
-typedef struct live_list {
-    size_t n;
-    jz_enrolment e[JZ_CASE_UNITS_MAX * 2];
-} live_list;
-
-static void collect_live(const jz_enrolment *e, void *arg)
-{
-    live_list *l = arg;
-    if (e->status != JZ_ENROL_STOPPED && l->n < sizeof l->e / sizeof l->e[0])
-        l->e[l->n++] = *e;
-}
 
 static jz_err run(jz_ctx *x, bool in_txn, jz_err (*fn)(jz_ctx *, void *, jz_error *), void *arg,
                   jz_error *err)
@@ -100,7 +90,7 @@ static jz_err death_in_txn(jz_ctx *x, void *arg, jz_error *err)
     jz_death_res *res = a->res;
     char *record = NULL, *text = NULL;
     jz_household_buf *buf = malloc(sizeof *buf), *buf2 = malloc(sizeof *buf2);
-    live_list *lv = malloc(sizeof *lv);
+    jz__live_list *lv = malloc(sizeof *lv);
     jz_household h, h2;
     jz_err rc = !buf || !buf2 || !lv ? jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足") : JZ_OK;
     if (!rc)
@@ -167,7 +157,7 @@ static jz_err death_in_txn(jz_ctx *x, void *arg, jz_error *err)
     lv->n = 0;
     char region[13];
     snprintf(region, sizeof region, "%s", h.region.code);
-    if ((rc = jz_store_enrol_list(x->store, region, h.household_id, collect_live, lv, err)))
+    if ((rc = jz_store_enrol_list(x->store, region, h.household_id, jz__collect_live, lv, err)))
         goto out;
     /* Was he a unit of his own (特困, 单人保)?  Then the household's 低保
      * unit did not count him (R-TK-5, R-SINGLE-3) and R-DEATH-1's check of
@@ -240,6 +230,52 @@ static void find_applicant(const jz_case *c, void *arg)
         f->cases[f->n++] = c->id;
 }
 
+/* The death, then the open cases whose applicant he was: another living
+ * member applies (R-WF-6), a dead person never does. */
+static jz_err death_and_applicants(jz_ctx *x, void *arg, jz_error *err)
+{
+    death_args *a = arg;
+    jz_death_res *res = a->res;
+    jz_err rc = death_in_txn(x, a, err);
+    applicant_fix f = {.id = a->id};
+    if (!rc && res->household_id[0])
+        rc = jz_store_case_list(x->store, res->region, true, find_applicant, &f, err);
+    char d[JZ_DATE_BUF];
+    jz_date_format(a->death, d, sizeof d);
+    for (size_t k = 0; !rc && k < f.n; k++) {
+        jz_case before, after;
+        if ((rc = jz_store_case_get(x->store, f.cases[k], &before, err)))
+            break;
+        /* The new applicant: the household's living head, else its first
+         * living member; none left, the case stays for the caseworker. */
+        char *record = NULL;
+        jz_household_buf *buf = malloc(sizeof *buf);
+        jz_household h;
+        jz_parse_opts po = {.regions = x->regions, .default_date = a->on};
+        if (!buf)
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        if (!rc)
+            rc = jz_store_get_record(x->store, before.household_id, &record, err);
+        if (!rc)
+            rc = jz_household_parse(record, strlen(record), &po, &h, buf, err);
+        const jz_member *ap = rc ? NULL : jz_case_default_applicant(&h, a->on);
+        if (!rc && ap) {
+            after = before;
+            jz_case_step st = {.case_id = before.id, .action = JZ_ACT_APPLICANT, .on = a->on};
+            snprintf(st.note, sizeof st.note, "原申请人 %s 于 %s 死亡，由 %s 代表全家继续办理（R-WF-6）",
+                     before.applicant_name, d, ap->name ? ap->name : ap->id);
+            jz_case_input in = {.note = st.note, .applicant_id = ap->id,
+                                .applicant_name = ap->name ? ap->name : ""};
+            rc = jz_case_apply(&after, JZ_ACT_APPLICANT, a->on, &in, err);
+            if (!rc)
+                rc = jz_store_case_update(x->store, &before, &after, &st, err);
+        }
+        free(record);
+        free(buf);
+    }
+    return rc;
+}
+
 jz_err jz_proc_death(jz_ctx *x, const char *id_number, jz_date death, jz_date on,
                      const char *note, bool in_txn, jz_death_res *res, jz_error *err)
 {
@@ -259,57 +295,7 @@ jz_err jz_proc_death(jz_ctx *x, const char *id_number, jz_date death, jz_date on
     if (x->today && on > x->today)
         return jz_error_set(err, JZ_EINPUT, "--date", o, "登记日期不能晚于今天");
     death_args a = {id, death, on, note, res};
-    if (!in_txn && (rc = jz_store_begin(x->store, err)))
-        return rc;
-    rc = death_in_txn(x, &a, err);
-    /* Open cases of the household whose applicant he was. */
-    applicant_fix f = {.id = id};
-    if (!rc && res->household_id[0])
-        rc = jz_store_case_list(x->store, res->region, true, find_applicant, &f, err);
-    for (size_t k = 0; !rc && k < f.n; k++) {
-        jz_case before, after;
-        if ((rc = jz_store_case_get(x->store, f.cases[k], &before, err)))
-            break;
-        /* The new applicant: the household's living head, else its first
-         * living member; none left, the case stays for the caseworker. */
-        char *record = NULL;
-        jz_household_buf *buf = malloc(sizeof *buf);
-        jz_household h;
-        jz_parse_opts po = {.regions = x->regions, .default_date = on};
-        if (!buf)
-            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        if (!rc)
-            rc = jz_store_get_record(x->store, before.household_id, &record, err);
-        if (!rc)
-            rc = jz_household_parse(record, strlen(record), &po, &h, buf, err);
-        const jz_member *ap = NULL;
-        for (uint32_t i = 0; !rc && i < h.n_members && !ap; i++)
-            if (h.members[i].relation == JZ_REL_HEAD && h.members[i].deceased == JZ_DATE_NONE)
-                ap = &h.members[i];
-        for (uint32_t i = 0; !rc && i < h.n_members && !ap; i++)
-            if (h.members[i].deceased == JZ_DATE_NONE)
-                ap = &h.members[i];
-        if (!rc && ap) {
-            after = before;
-            jz_case_step st = {.case_id = before.id, .action = JZ_ACT_APPLICANT, .on = on};
-            snprintf(st.note, sizeof st.note, "原申请人 %s 于 %s 死亡，由 %s 代表全家继续办理（R-WF-6）",
-                     before.applicant_name, d, ap->name ? ap->name : ap->id);
-            jz_case_input in = {.note = st.note, .applicant_id = ap->id,
-                                .applicant_name = ap->name ? ap->name : ""};
-            rc = jz_case_apply(&after, JZ_ACT_APPLICANT, on, &in, err);
-            if (!rc)
-                rc = jz_store_case_update(x->store, &before, &after, &st, err);
-        }
-        free(record);
-        free(buf);
-    }
-    if (in_txn)
-        return rc;
-    if (!rc)
-        rc = jz_store_commit(x->store, err);
-    if (rc)
-        jz_store_rollback(x->store);
-    return rc;
+    return run(x, in_txn, death_and_applicants, &a, err);
 }
 
 /* ---- exit and stop ------------------------------------------------------------------ */

@@ -13,6 +13,7 @@
 
 #include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_record.h"
+#include "proc_int.h"
 #include "jiuzhu/jz_rules.h"
 
 /* ---- helpers ------------------------------------------------------------------- */
@@ -102,24 +103,12 @@ static jz_err check_date(const jz_ctx *x, jz_case_action a, jz_date on, bool tas
 /* Whether `a` is the step the case's state is waiting for. */
 static bool forward(const jz_case *c, jz_case_action a)
 {
-    switch (c->state) {
-    case JZ_CASE_ACCEPTED:
-        return a == JZ_ACT_INVESTIGATE;
-    case JZ_CASE_INVESTIGATING:
-        return a == JZ_ACT_VERIFY;
-    case JZ_CASE_VERIFYING:
-        return a == JZ_ACT_PRELIMINARY;
-    case JZ_CASE_PRELIMINARY:
-        return a == JZ_ACT_NOTICE;
-    case JZ_CASE_NOTICE:
-        return a == JZ_ACT_CONFIRM;
-    case JZ_CASE_CONFIRMED:
-        return a == JZ_ACT_DECIDE;
-    case JZ_CASE_DECIDED:
-        return a == JZ_ACT_PUBLISH;
-    default:
-        return false;
-    }
+    static const int8_t next[JZ_CASE_STATE_COUNT] = {
+        [JZ_CASE_ACCEPTED] = JZ_ACT_INVESTIGATE, [JZ_CASE_INVESTIGATING] = JZ_ACT_VERIFY,
+        [JZ_CASE_VERIFYING] = JZ_ACT_PRELIMINARY, [JZ_CASE_PRELIMINARY] = JZ_ACT_NOTICE,
+        [JZ_CASE_NOTICE] = JZ_ACT_CONFIRM,         [JZ_CASE_CONFIRMED] = JZ_ACT_DECIDE,
+        [JZ_CASE_DECIDED] = JZ_ACT_PUBLISH,        [JZ_CASE_CLOSED] = -1};
+    return c->state < JZ_CASE_STATE_COUNT && next[c->state] == (int)a;
 }
 
 /* A step done after its deadline is flagged: the step's own deadline, or
@@ -197,28 +186,33 @@ jz_err jz_proc_programmes(const char *list, uint8_t *bits, jz_error *err)
 
 /* ---- accept ------------------------------------------------------------------------ */
 
+
+void jz__collect_live(const jz_enrolment *e, void *arg)
+{
+    jz__live_list *l = arg;
+    if (e->status != JZ_ENROL_STOPPED && l->n < sizeof l->e / sizeof l->e[0])
+        l->e[l->n++] = *e;
+}
+
 typedef struct open_find {
     const char *household_id;
-    int64_t open_case;
+    int64_t id;
 } open_find;
 
 static void find_open(const jz_case *c, void *arg)
 {
     open_find *f = arg;
     if (strcmp(c->household_id, f->household_id) == 0 && c->state != JZ_CASE_CLOSED)
-        f->open_case = c->id;
+        f->id = c->id;
 }
 
-typedef struct live_list {
-    size_t n;
-    jz_enrolment e[JZ_CASE_UNITS_MAX * 2];
-} live_list;
-
-static void collect_live(const jz_enrolment *e, void *arg)
+jz_err jz_proc_open_case(jz_store *s, const char *region, const char *household_id, int64_t *id,
+                         jz_error *err)
 {
-    live_list *l = arg;
-    if (e->status != JZ_ENROL_STOPPED && l->n < sizeof l->e / sizeof l->e[0])
-        l->e[l->n++] = *e;
+    open_find f = {household_id, 0};
+    jz_err rc = jz_store_case_list(s, region ? region : "", true, find_open, &f, err);
+    *id = f.id;
+    return rc;
 }
 
 static jz_err accept_in_txn(jz_ctx *x, const jz_accept_req *rq, jz_accept_res *res,
@@ -252,15 +246,7 @@ static jz_err accept_in_txn(jz_ctx *x, const jz_accept_req *rq, jz_accept_res *r
             goto out;
         }
     } else {
-        for (uint32_t i = 0; i < l.h.n_members && !ap; i++)
-            if (l.h.members[i].relation == JZ_REL_HEAD && alive(&l.h.members[i], rq->on))
-                ap = &l.h.members[i];
-        for (uint32_t i = 0; i < l.h.n_members && !ap; i++)
-            if (alive(&l.h.members[i], rq->on) && l.h.members[i].presence == JZ_PRES_PRESENT)
-                ap = &l.h.members[i];
-        for (uint32_t i = 0; i < l.h.n_members && !ap; i++)
-            if (alive(&l.h.members[i], rq->on))
-                ap = &l.h.members[i];
+        ap = jz_case_default_applicant(&l.h, rq->on);
         if (!ap) {
             rc = jz_error_set(err, JZ_EINPUT, "household_id", rq->household_id,
                               "这一户的成员均已死亡，没有可以申请的人；请停止其救助（jiuzhu "
@@ -300,12 +286,12 @@ static jz_err accept_in_txn(jz_ctx *x, const jz_accept_req *rq, jz_accept_res *r
                      l.h.members[i].name ? l.h.members[i].name : "");
         }
     }
-    open_find f = {c->household_id, 0};
-    if ((rc = jz_store_case_list(x->store, c->region, true, find_open, &f, err)))
+    int64_t open_case = 0;
+    if ((rc = jz_proc_open_case(x->store, c->region, c->household_id, &open_case, err)))
         goto out;
-    if (f.open_case) {
+    if (open_case) {
         char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)f.open_case);
+        snprintf(v, sizeof v, "%lld", (long long)open_case);
         rc = jz_error_set(err, JZ_EINPUT, "household_id", c->household_id,
                           "这一户已有未办结的案件 %s，请在该案件中继续办理", v);
         goto out;
@@ -313,13 +299,13 @@ static jz_err accept_in_txn(jz_ctx *x, const jz_accept_req *rq, jz_accept_res *r
     /* A review needs something to review: an enrolment, or a programme the
      * record says the household receives (carried over from before). */
     if (c->kind == JZ_CASE_REVIEW && l.h.current_programme == JZ_PROG_NONE) {
-        live_list *lv = malloc(sizeof *lv);
+        jz__live_list *lv = malloc(sizeof *lv);
         if (!lv) {
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
             goto out;
         }
         lv->n = 0;
-        rc = jz_store_enrol_list(x->store, c->region, c->household_id, collect_live, lv, err);
+        rc = jz_store_enrol_list(x->store, c->region, c->household_id, jz__collect_live, lv, err);
         size_t n = lv->n;
         free(lv);
         if (rc)
@@ -509,11 +495,11 @@ static void sum_advance(const jz_grant *g, void *arg)
 static jz_err enrol(jz_ctx *x, const jz_case *c, const jz_household *h, const jz_case_unit *u,
                     size_t nu, jz_step_res *res, jz_error *err)
 {
-    live_list *lv = malloc(sizeof *lv);
+    jz__live_list *lv = malloc(sizeof *lv);
     if (!lv)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     lv->n = 0;
-    jz_err rc = jz_store_enrol_list(x->store, c->region, c->household_id, collect_live, lv, err);
+    jz_err rc = jz_store_enrol_list(x->store, c->region, c->household_id, jz__collect_live, lv, err);
     char month[8], note[96];
     month_of(c->decided_on, month);
     bool kept[sizeof lv->e / sizeof lv->e[0]] = {false};
