@@ -28,8 +28,8 @@ static bool dibao_unit(int p)
 }
 
 
-static jz_err run(jz_ctx *x, bool in_txn, jz_err (*fn)(jz_ctx *, void *, jz_error *), void *arg,
-                  jz_error *err)
+jz_err jz__proc_run(jz_ctx *x, bool in_txn, jz_err (*fn)(jz_ctx *, void *, jz_error *),
+                    void *arg, jz_error *err)
 {
     jz_err rc;
     if (!in_txn && (rc = jz_store_begin(x->store, err)))
@@ -295,7 +295,7 @@ jz_err jz_proc_death(jz_ctx *x, const char *id_number, jz_date death, jz_date on
     if (x->today && on > x->today)
         return jz_error_set(err, JZ_EINPUT, "--date", o, "登记日期不能晚于今天");
     death_args a = {id, death, on, note, res};
-    return run(x, in_txn, death_and_applicants, &a, err);
+    return jz__proc_run(x, in_txn, death_and_applicants, &a, err);
 }
 
 /* ---- exit and stop ------------------------------------------------------------------ */
@@ -385,7 +385,7 @@ static jz_err enrol_op(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, boo
     if (stop && (!rq->note || !rq->note[0]))
         return jz_error_set(err, JZ_EUSAGE, "--note", NULL, "须用 --note 记录核实情况");
     enrol_args a = {rq, res, stop};
-    return run(x, false, enrol_in_txn, &a, err);
+    return jz__proc_run(x, false, enrol_in_txn, &a, err);
 }
 
 jz_err jz_proc_enrol_exit(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, jz_error *err)
@@ -551,5 +551,5 @@ jz_err jz_proc_open_due(jz_ctx *x, const char *region_prefix, jz_date on, jz_due
     if (x->today && on > x->today)
         return jz_error_set(err, JZ_EINPUT, "--date", o, "日期不能晚于今天");
     due_args a = {region_prefix ? region_prefix : "", on, res};
-    return run(x, false, due_in_txn, &a, err);
+    return jz__proc_run(x, false, due_in_txn, &a, err);
 }

@@ -328,6 +328,17 @@ out:
     return rc;
 }
 
+typedef struct accept_args {
+    const jz_accept_req *rq;
+    jz_accept_res *res;
+} accept_args;
+
+static jz_err accept_run(jz_ctx *x, void *arg, jz_error *err)
+{
+    accept_args *a = arg;
+    return accept_in_txn(x, a->rq, a->res, err);
+}
+
 jz_err jz_proc_accept(jz_ctx *x, const jz_accept_req *rq, bool in_txn, jz_accept_res *res,
                       jz_error *err)
 {
@@ -337,16 +348,8 @@ jz_err jz_proc_accept(jz_ctx *x, const jz_accept_req *rq, bool in_txn, jz_accept
     jz_err rc = check_date(x, JZ_ACT_ACCEPT, rq->on, rq->task && rq->task[0], err);
     if (rc)
         return rc;
-    if (!in_txn && (rc = jz_store_begin(x->store, err)))
-        return rc;
-    rc = accept_in_txn(x, rq, res, err);
-    if (in_txn)
-        return rc;
-    if (!rc)
-        rc = jz_store_commit(x->store, err);
-    if (rc)
-        jz_store_rollback(x->store);
-    return rc;
+    accept_args a = {rq, res};
+    return jz__proc_run(x, in_txn, accept_run, &a, err);
 }
 
 /* ---- the steps ----------------------------------------------------------------------- */
@@ -468,6 +471,27 @@ static size_t posting_rows(const jz_case *c, const jz_case_unit *u, size_t nu, b
         r->cash = pays_monthly(u[i].programme);
     }
     return n;
+}
+
+/* Posts the case's units on its village's list: 公示 (what the opinion
+ * found) or 公布 (what was approved). */
+static jz_err post(jz_ctx *x, const jz_case *c, int kind, int round, jz_date from, jz_date until,
+                   size_t *posted, jz_error *err)
+{
+    jz_case_unit *u = malloc(sizeof *u * JZ_CASE_UNITS_MAX);
+    jz_posting_row *rows = malloc(sizeof *rows * JZ_CASE_UNITS_MAX);
+    jz_case_reason none[1];
+    size_t nu = 0, nr = 0;
+    jz_err rc = !u || !rows ? jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足")
+                            : jz_store_case_opinion(x->store, c->id, u, JZ_CASE_UNITS_MAX, &nu,
+                                                    none, 0, &nr, err);
+    if (!rc) {
+        *posted = posting_rows(c, u, nu, kind == JZ_POSTING_PUBLISH, rows);
+        rc = jz_store_posting_put(x->store, c, kind, round, from, until, rows, *posted, err);
+    }
+    free(u);
+    free(rows);
+    return rc;
 }
 
 /* Temporary assistance paid first in this case, per member index. */
@@ -825,52 +849,22 @@ static jz_err step_in_txn(jz_ctx *x, int64_t id, const jz_step_req *rq, jz_step_
         rc = jz_store_case_set_opinion(x->store, c, res->units, res->nu, res->reasons, res->nr,
                                        det, err);
         break;
-    case JZ_ACT_NOTICE: {
+    case JZ_ACT_NOTICE:
         /* The 公示 list as posted (R-PUB-1): the units the opinion found.  An
          * opinion that found nothing is not posted: the applicant is told in
          * writing, and no one else needs to know he applied. */
-        jz_case_unit *u = malloc(sizeof *u * JZ_CASE_UNITS_MAX);
-        jz_posting_row *rows = malloc(sizeof *rows * JZ_CASE_UNITS_MAX);
-        jz_case_reason none[1];
-        size_t nu = 0, nr = 0;
-        if (!u || !rows)
-            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        if (!rc)
-            rc = jz_store_case_opinion(x->store, c->id, u, JZ_CASE_UNITS_MAX, &nu, none, 0, &nr,
-                                       err);
-        if (!rc) {
-            res->posted = posting_rows(c, u, nu, false, rows);
-            rc = jz_store_posting_put(x->store, c, JZ_POSTING_NOTICE, c->objections + 1,
-                                      c->notice_from, c->notice_until, rows, res->posted, err);
-        }
+        rc = post(x, c, JZ_POSTING_NOTICE, c->objections + 1, c->notice_from, c->notice_until,
+                  &res->posted, err);
         res->deadline = c->notice_until;
-        free(u);
-        free(rows);
         break;
-    }
     case JZ_ACT_DECIDE:
         if (!(rc = jz_store_case_set_units(x->store, c, res->units, res->nu, err)))
             rc = enrol(x, c, &l.h, res->units, res->nu, res, err);
         break;
     case JZ_ACT_PUBLISH:
-        if (c->decision == JZ_DECISION_APPROVED) {
-            jz_case_unit *u = malloc(sizeof *u * JZ_CASE_UNITS_MAX);
-            jz_posting_row *rows = malloc(sizeof *rows * JZ_CASE_UNITS_MAX);
-            jz_case_reason none[1];
-            size_t nu = 0, nr = 0;
-            if (!u || !rows)
-                rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-            if (!rc)
-                rc = jz_store_case_opinion(x->store, c->id, u, JZ_CASE_UNITS_MAX, &nu, none, 0,
-                                           &nr, err);
-            if (!rc) {
-                res->posted = posting_rows(c, u, nu, true, rows);
-                rc = jz_store_posting_put(x->store, c, JZ_POSTING_PUBLISH, 1, c->closed_on,
-                                          JZ_DATE_NONE, rows, res->posted, err);
-            }
-            free(u);
-            free(rows);
-        }
+        /* The 公布 list: the units approved, at the amounts decided. */
+        if (c->decision == JZ_DECISION_APPROVED)
+            rc = post(x, c, JZ_POSTING_PUBLISH, 1, c->closed_on, JZ_DATE_NONE, &res->posted, err);
         break;
     case JZ_ACT_EXTEND: {
         jz_date step_due;

@@ -17,4 +17,9 @@ typedef struct jz__live_list {
 /* jz_store_enrol_list's callback that fills a jz__live_list. */
 void jz__collect_live(const jz_enrolment *e, void *arg);
 
+/* Runs fn in a transaction of its own (committed, or rolled back on error),
+ * or in the caller's (in_txn: the caller rolls back on error). */
+jz_err jz__proc_run(jz_ctx *x, bool in_txn, jz_err (*fn)(jz_ctx *, void *, jz_error *),
+                    void *arg, jz_error *err);
+
 #endif
