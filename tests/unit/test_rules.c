@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -91,7 +92,18 @@ static void policy_and_table_agree(void **state)
     (void)state;
     const char *spec = getenv("JZ_SPEC_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/POLICY.md", spec && spec[0] ? spec : "../shared/spec");
+    const char *dir = spec && spec[0] ? spec : "../shared/spec";
+    snprintf(path, sizeof path, "%s/POLICY.md", dir);
+    /* A clone without the shared spec beside it (a user outside the team)
+     * has nothing to compare with: say so and skip.  A spec folder that is
+     * there but whose POLICY.md cannot be read is a failure. */
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        printf("SKIPPED: no spec folder at %s (the shared spec is not beside this clone); the "
+               "rule table is not compared with POLICY.md\n",
+               dir);
+        skip();
+    }
     char *policy = slurp(path);
     if (!policy)
         fail_msg("cannot read %s (set JZ_SPEC_DIR to the shared spec folder)", path);
