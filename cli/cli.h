@@ -14,7 +14,13 @@
 #include "jiuzhu/jz_region.h"
 #include "jiuzhu/jz_store.h"
 
-enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+/* 3: the database stayed busy (another writer) past the retry limit, nothing
+ * written, retrying later is safe; 4: a conflict, someone else changed the
+ * case, enrolment or alert first, nothing written (docs/man/jiuzhu.1). */
+enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_BUSY = 3, EXIT_CONFLICT = 4 };
+
+/* The exit code a failure calls for: usage, busy, conflict or input. */
+int cli_exit_code(const jz_error *e);
 
 /* The policy folder: --policy, else $JIUZHU_POLICY, else the built-in path. */
 const char *cli_policy_dir(const char *option);

@@ -59,14 +59,33 @@ const char *cli_default_actor(void)
     return "unknown";
 }
 
+int cli_exit_code(const jz_error *e)
+{
+    switch (e->code) {
+    case JZ_EUSAGE:
+        return EXIT_USAGE;
+    case JZ_EBUSY:
+        return EXIT_BUSY;
+    case JZ_ECONFLICT:
+        return EXIT_CONFLICT;
+    default:
+        return EXIT_INPUT;
+    }
+}
+
 int cli_fail(const jz_error *e)
 {
     cli_print_error(e);
-    return e->code == JZ_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
+    return cli_exit_code(e);
 }
+
+/* The last error printed: a subcommand that prints a busy or conflict error
+ * and returns EXIT_INPUT still exits with the code the error calls for. */
+static jz_err last_printed;
 
 void cli_print_error(const jz_error *e)
 {
+    last_printed = e->code;
     char line[1024];
     jz_error_format(e, line, sizeof line);
     fprintf(stderr, "jiuzhu: %s\n", line);
@@ -130,8 +149,12 @@ int main(int argc, char **argv)
         {"chain", cmd_chain},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+        if (strcmp(cmd, commands[i].name) == 0) {
+            int status = commands[i].fn(argc - 1, argv + 1);
+            if (status == EXIT_INPUT && (last_printed == JZ_EBUSY || last_printed == JZ_ECONFLICT))
+                status = last_printed == JZ_EBUSY ? EXIT_BUSY : EXIT_CONFLICT;
+            return status;
+        }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return EXIT_DONE;

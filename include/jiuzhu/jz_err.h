@@ -19,7 +19,12 @@ typedef enum jz_err {
     JZ_EIO,       /* a file could not be read or written */
     JZ_ENOTFOUND, /* a parameter, region or file that does not exist */
     JZ_EUSAGE,    /* the command line was wrong */
-    JZ_EOF        /* end of input (not an error for readers) */
+    JZ_EOF,       /* end of input (not an error for readers) */
+    JZ_EBUSY,     /* the store stayed locked by another writer past the retry
+                     limit: nothing was written, trying again later is safe */
+    JZ_ECONFLICT  /* someone else changed the subject first (a case, an
+                     enrolment, an alert): nothing was written; read it
+                     again and decide again */
 } jz_err;
 
 #define JZ_ERR_HOUSEHOLD_MAX 64

@@ -274,6 +274,10 @@ static const char *code_text(jz_err code)
         return "命令用法错误";
     case JZ_EOF:
         return "输入已结束";
+    case JZ_EBUSY:
+        return "数据库正忙，未写入任何内容，请稍后重试";
+    case JZ_ECONFLICT:
+        return "已被他人先行修改，未写入任何内容，请重新查看后再办理";
     }
     return "未知错误";
 }
@@ -330,6 +334,10 @@ const char *jz_err_name(jz_err code)
         return "usage";
     case JZ_EOF:
         return "eof";
+    case JZ_EBUSY:
+        return "busy";
+    case JZ_ECONFLICT:
+        return "conflict";
     }
     return "unknown";
 }

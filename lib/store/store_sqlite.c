@@ -342,6 +342,14 @@ static const char *const migrations[] = {
     "ALTER TABLE members ADD COLUMN current_programme INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE members ADD COLUMN current_since INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE members ADD COLUMN current_amount INTEGER NOT NULL DEFAULT 0;",
+    /* 4 -> 5: integrity (issue 12).
+     * - The households an import refused, kept with the import so that a
+     *   resumed import reports every one of them. */
+    "CREATE TABLE import_rejections("
+    "  import INTEGER NOT NULL REFERENCES imports(import),"
+    "  line INTEGER NOT NULL, county TEXT NOT NULL DEFAULT '',"
+    "  household_id TEXT NOT NULL, message TEXT NOT NULL,"
+    "  PRIMARY KEY(import, line)) STRICT, WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
