@@ -35,4 +35,19 @@ jz_err jz_idnum_normalize(const char *s, size_t len, char out[JZ_IDNUM_BUF], jz_
 jz_date jz_idnum_birth(const char *id18);
 int jz_idnum_sex(const char *id18);
 
+/*
+ * The masked form people see in lists, reports and messages: the region of
+ * issue and the last four characters, the birth date and sequence hidden
+ * ("140902********0315").  Anything that is not 18 characters long is
+ * masked whole but for its first and last character ("1****5"), so that a
+ * malformed number is not shown in full either.  Always terminates out.
+ */
+#define JZ_IDNUM_MASKED_BUF 64
+void jz_idnum_mask(const char *id, char out[JZ_IDNUM_MASKED_BUF]);
+
+/* Masks, in place, every run of 15 to 18 characters of text that looks like
+ * an ID number (digits, the last possibly X/x) and stands alone (no digit
+ * right before or after it): for messages that quote a value. */
+void jz_idnum_mask_text(char *text);
+
 #endif

@@ -94,3 +94,47 @@ int jz_idnum_sex(const char *id18)
 {
     return (id18[16] - '0') % 2 == 1 ? 1 : 2;
 }
+
+void jz_idnum_mask(const char *id, char out[JZ_IDNUM_MASKED_BUF])
+{
+    size_t n = id ? strnlen(id, JZ_IDNUM_MASKED_BUF - 1) : 0;
+    if (n == JZ_IDNUM_LEN) {
+        memcpy(out, id, 6);
+        memset(out + 6, '*', 8);
+        memcpy(out + 14, id + 14, 4);
+        out[18] = '\0';
+        return;
+    }
+    if (n <= 2) {
+        memset(out, '*', n);
+        out[n] = '\0';
+        return;
+    }
+    out[0] = id[0];
+    memset(out + 1, '*', n - 2);
+    out[n - 1] = id[n - 1];
+    out[n] = '\0';
+}
+
+void jz_idnum_mask_text(char *t)
+{
+    size_t i = 0;
+    while (t[i]) {
+        if (!is_digit(t[i]) || (i > 0 && is_digit(t[i - 1]))) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (is_digit(t[j]))
+            j++;
+        size_t len = j - i;
+        if (len == 17 && (t[j] == 'X' || t[j] == 'x'))
+            len = 18, j++;
+        if (len == 18 || len == 15) {
+            /* 18: keep 6 and 4; 15: keep 6 and 3. */
+            size_t keep_end = len == 18 ? 4 : 3;
+            memset(t + i + 6, '*', len - 6 - keep_end);
+        }
+        i = j;
+    }
+}
