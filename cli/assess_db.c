@@ -19,12 +19,51 @@ static void on_error(const jz_error *e, void *arg)
         cli_print_error(e);
 }
 
+/* What a what-if changes, against the stored (official) results. */
+static void print_what_if(const jz_batch_report *rep, const jz_regions *regions,
+                          const char *overrides)
+{
+    printf("\n政策测算%s%s：与已存的正式认定结果相比\n", overrides[0] ? "，" : "", overrides);
+    printf("%-8s %-14s %10s %12s %10s %18s %18s %16s\n", "县级区划", "名称", "户数",
+           "类别变化户数", "此前未认定", "现月合计（元）", "测算月合计（元）", "差额（元）");
+    int64_t hh = 0, changed = 0, unassessed = 0;
+    jz_fen before = 0, after = 0;
+    for (size_t i = 0; i < rep->n_diffs; i++) {
+        const jz_batch_diff *d = &rep->diffs[i];
+        char b[JZ_MONEY_BUF], a[JZ_MONEY_BUF], x[JZ_MONEY_BUF];
+        jz_money_format(d->before, b, sizeof b);
+        jz_money_format(d->after, a, sizeof a);
+        jz_money_format(d->after - d->before, x, sizeof x);
+        const char *name = jz_regions_name(regions, d->county, 6);
+        printf("%-8s %-14s %10lld %12lld %10lld %18s %18s %16s\n", d->county, name ? name : "",
+               (long long)d->households, (long long)d->changed, (long long)d->unassessed, b, a,
+               x);
+        hh += d->households;
+        changed += d->changed;
+        unassessed += d->unassessed;
+        before += d->before;
+        after += d->after;
+    }
+    char b[JZ_MONEY_BUF], a[JZ_MONEY_BUF], x[JZ_MONEY_BUF];
+    jz_money_format(before, b, sizeof b);
+    jz_money_format(after, a, sizeof a);
+    jz_money_format(after - before, x, sizeof x);
+    printf("%-8s %-14s %10lld %12lld %10lld %18s %18s %16s\n", "合计", "", (long long)hh,
+           (long long)changed, (long long)unassessed, b, a, x);
+    puts("类别变化（现 → 测算）：");
+    for (int f = 0; f <= JZ_CAT_COUNT; f++)
+        for (int t = 0; t < JZ_CAT_COUNT; t++)
+            if (f != t && rep->moves[f][t])
+                printf("  %s → %s：%lld 户\n", f < JZ_CAT_COUNT ? cli_category_zh[f] : "未认定",
+                       cli_category_zh[t], (long long)rep->moves[f][t]);
+}
+
 int cmd_assess_db(int argc, char **argv)
 {
     const char *db = NULL, *region = "", *policy_opt = NULL;
     jz_date date = JZ_DATE_NONE;
     int threads = 0;
-    bool write = true;
+    bool write = true, what_if = false;
     char overrides[4096] = "";
     size_t olen = 0;
     const char **params = calloc((size_t)argc, sizeof *params);
@@ -40,6 +79,10 @@ int cmd_assess_db(int argc, char **argv)
             write = false;
             continue;
         }
+        if (strcmp(a, "--what-if") == 0) {
+            what_if = true;
+            continue;
+        }
         if (!v || a[0] != '-') {
             fprintf(stderr, "jiuzhu assess --db: 多余的参数或缺少值：%s\n", a);
             free(params);
@@ -53,7 +96,12 @@ int cmd_assess_db(int argc, char **argv)
         } else if (strcmp(a, "--policy") == 0) {
             policy_opt = v;
         } else if (strcmp(a, "--threads") == 0) {
-            threads = (int)strtol(v, NULL, 10);
+            long long t;
+            if (!cli_int("jiuzhu assess", "--threads", v, 0, 64, &t)) {
+                free(params);
+                return EXIT_USAGE;
+            }
+            threads = (int)t;
         } else if (strcmp(a, "--date") == 0) {
             if (jz_date_parse(v, strlen(v), &date, &err) != JZ_OK) {
                 fprintf(stderr, "jiuzhu assess: --date %s：%s\n", v, err.reason);
@@ -98,7 +146,11 @@ int cmd_assess_db(int argc, char **argv)
     memset(&rep, 0, sizeof rep);
     long errors = 0;
     if (status == EXIT_DONE) {
-        jz_batch_opts o = {region, date, overrides, threads, write};
+        /* Parameters changed on the command line make a what-if: the
+         * official results are written only by a run with the policy in
+         * force (audited). */
+        what_if = what_if || nparams > 0;
+        jz_batch_opts o = {region, date, overrides, threads, write && !what_if, what_if};
         if (jz_batch_assess(s, ps, &o, on_error, &errors, &rep, &err) != JZ_OK) {
             cli_print_error(&err);
             status = EXIT_INPUT;
@@ -125,13 +177,23 @@ int cmd_assess_db(int argc, char **argv)
         jz_money_format(total, t, sizeof t);
         printf("\n共 %zu 户 %zu 人；每月合计 %s 元；读取 %.2f 秒，评估 %.2f 秒，写回 %.2f 秒%s\n",
                rep.households, rep.members, t, rep.read_s, rep.assess_s, rep.write_s,
-               write ? "" : "（--dry-run：未写回）");
+               what_if ? "（政策测算：未写入正式认定结果）"
+               : write ? ""
+                       : "（--dry-run：未写回）");
+        if (what_if)
+            print_what_if(&rep, regions, overrides);
+        if (rep.stale)
+            fprintf(stderr,
+                    "jiuzhu assess: %zu 户的户记录在本次认定期间被修改或删除，未写入其结果"
+                    "（仍显示为户记录变更后未认定）；请再次运行 jiuzhu assess --db\n",
+                    rep.stale);
         if (rep.failed) {
             fprintf(stderr, "jiuzhu assess: %zu 户因无生效参数未评估\n", rep.failed);
             status = EXIT_INPUT;
         }
     }
     free(rep.rows);
+    free(rep.diffs);
     jz_store_close(s);
     jz_paramset_free(ps);
     jz_regions_free(regions);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jiuzhu/jz_opt.h"
 #include "jiuzhu/jz_store.h"
 
 int cmd_audit(int argc, char **argv)
@@ -55,10 +56,14 @@ int cmd_audit(int argc, char **argv)
     }
     if (head) {
         /* The anchor: its row must still be there, with the same hash. */
-        long long seq = atoll(head);
+        long long seq = 0;
         const char *colon = strchr(head, ':');
-        if (!colon || seq <= 0 || strlen(colon + 1) != 64) {
-            fputs("jiuzhu audit: --head 应为 序号:64 位十六进制哈希（jiuzhu audit head 的输出）\n",
+        jz_error e;
+        jz_error_clear(&e);
+        if (!colon || jz_parse_intn(head, (size_t)(colon - head), 1, INT64_MAX, &seq, &e) ||
+            strlen(colon + 1) != 64) {
+            fputs("jiuzhu audit: --head 应为 序号:64 位十六进制哈希（jiuzhu audit head 的输出；"
+                  "序号为 1 到 9223372036854775807 的整数）\n",
                   stderr);
             return EXIT_USAGE;
         }

@@ -19,7 +19,8 @@ static void usage(FILE *f)
           "      jiuzhu calendar count [选项] 起 止      起（不含）至止（含）之间的工作日数\n"
           "\n"
           "工作日：周一至周五，除去国务院办公厅公布的法定节假日，加上调休上班的周末。\n"
-          "N 为负数时向前数。日期超出节假日数据覆盖的年份时报错，不作推测。\n"
+          "N 为 -100000 到 100000 之间的整数，负数时向前数。日期超出节假日数据覆盖的年份时\n"
+          "报错，不作推测。\n"
           "\n"
           "选项:\n"
           "  --calendar 文件   节假日文件（默认：政策目录下 calendar/cn-holidays.csv）\n"
@@ -72,13 +73,10 @@ int cmd_calendar(int argc, char **argv)
     if (!parse_date(pos[1], add ? "日期" : "起始日期", &from))
         return EXIT_USAGE;
     if (add) {
-        char *end;
-        errno = 0;
-        n = strtol(pos[2], &end, 10);
-        if (errno || *end || end == pos[2] || n < -100000 || n > 100000) {
-            fprintf(stderr, "jiuzhu calendar: N「%s」应为 -100000 到 100000 之间的整数\n", pos[2]);
+        long long v;
+        if (!cli_int("jiuzhu calendar", "N", pos[2], -100000, 100000, &v))
             return EXIT_USAGE;
-        }
+        n = (long)v;
     } else if (!parse_date(pos[2], "截止日期", &to)) {
         return EXIT_USAGE;
     }

@@ -62,17 +62,21 @@ static void usage(FILE *f)
         "  show 数据库 案件号 [--json]   案件、办理记录、期限、初审意见、核对发现、决定\n"
         "  list 数据库 [--region 代码] [--all]   案件列表（默认只列未办结的）\n"
         "  due 数据库 [--region 代码] [--date D] [--within N]\n"
-        "                               即将到期（N 个工作日内，默认 5）和已超期的案件，最急的在前\n"
+        "                               即将到期（N 个工作日内，0 到 365，默认 5）和已超期的案件，\n"
+        "                               最急的在前；无法计算期限的案件（超出节假日数据年份）在列表\n"
+        "                               之后单独列出，此时退出码为 1\n"
         "  open-due 数据库 [--region 代码] [--date D]\n"
         "                               为到期的定期复核（R-REVIEW-1）和死亡核查（R-DEATH-1）\n"
         "                               启动复核案件（每日运行；已有未办结案件的户不重复启动）\n"
-        "  document 数据库 案件号 [--format text|html] [--out 文件]   决定通知书\n"
+        "  document 数据库 案件号 [--format text|html] [--out 文件 [--force]]   决定通知书\n"
         "  list-doc 数据库 --village 村代码 --kind notice|publish [--date D]\n"
-        "           [--format text|html|csv|xlsx] [--out 文件]\n"
+        "           [--format text|html|csv|xlsx] [--out 文件 [--force]]\n"
         "                               当日张贴的公示名单或公布名单（可补打以往任何一天的名单；\n"
         "                               不给 --date 列出该村张贴过名单的日期）\n"
         "\n"
-        "--actor 默认取环境变量 JIUZHU_ACTOR，其次 USER；--date 默认今天。\n"
+        "--actor 默认取环境变量 JIUZHU_ACTOR，其次 USER；--date 默认今天。案件号为 1 到\n"
+        "9223372036854775807 的整数。--out 的文件已存在时须加 --force 才覆盖；数据库文件\n"
+        "（包括本命令打开的）、符号链接在任何情况下都不写。\n"
         "工作日按 政策目录/calendar/cn-holidays.csv 计算（--calendar 文件 可另指定）。\n",
         f);
 }
@@ -85,7 +89,8 @@ typedef struct opts {
     jz_date date;
     bool date_given;
     const char *programmes;
-    bool township_confirms, home_visit, approve, refuse, json, all, review, county;
+    bool township_confirms, home_visit, approve, refuse, json, all, review, county, force;
+    char cmd[64]; /* "jiuzhu case due", for messages */
     long within;
     const char *refuse_units[CHOICES_MAX], *set_units[CHOICES_MAX], *temporary[CHOICES_MAX];
     size_t n_refuse, n_set, n_temporary;
@@ -104,7 +109,8 @@ static bool flag(const char *a, opts *o)
                  {"--refuse", &o->refuse},
                  {"--json", &o->json},
                  {"--all", &o->all},
-                 {"--county", &o->county}};
+                 {"--county", &o->county},
+                 {"--force", &o->force}};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(a, flags[i].name) == 0)
             return *flags[i].field = true;
@@ -115,6 +121,7 @@ static bool flag(const char *a, opts *o)
 static int parse(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
+    snprintf(o->cmd, sizeof o->cmd, "jiuzhu case %s", argv[1]);
     o->within = 5;
     o->actor = cli_default_actor();
     o->date = jz_date_today();
@@ -180,12 +187,10 @@ static int parse(int argc, char **argv, opts *o)
             o->date_given = true;
             i++;
         } else if (strcmp(a, "--within") == 0 && v) {
-            char *end;
-            o->within = strtol(v, &end, 10);
-            if (*end || o->within < 0 || o->within > 365) {
-                fprintf(stderr, "jiuzhu case: --within 应为 0 到 365 之间的整数\n");
+            long long n;
+            if (!cli_int(o->cmd, "--within", v, 0, 365, &n))
                 return EXIT_USAGE;
-            }
+            o->within = (long)n;
             i++;
         } else if (flag(a, o)) {
             continue;
@@ -215,15 +220,11 @@ static int parse(int argc, char **argv, opts *o)
     return EXIT_DONE;
 }
 
-static bool case_number(const char *s, int64_t *id)
+static bool case_number(const opts *o, int64_t *id)
 {
-    char *end;
-    errno = 0;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || errno || *end || v <= 0) {
-        fprintf(stderr, "jiuzhu case: 案件号「%s」应为正整数\n", s ? s : "");
+    long long v;
+    if (!cli_int(o->cmd, "案件号", o->target ? o->target : "", 1, INT64_MAX, &v))
         return false;
-    }
     *id = v;
     return true;
 }
@@ -241,9 +242,9 @@ static void print_units(const jz_case_unit *u, size_t nu, bool decided)
     for (size_t i = 0; i < nu; i++) {
         char m[JZ_MONEY_BUF];
         if (decided && u[i].verdict == JZ_VERDICT_REFUSED) {
-            printf("    %-10s %-14s 不予批准%s%s%s\n", u[i].label,
-                   jz_unit_programme_zh[u[i].programme], u[i].reason[0] ? "（理由：" : "",
-                   u[i].reason, u[i].reason[0] ? "）" : "");
+            cli_printf("    %-10s %-14s 不予批准%s%s%s\n", u[i].label,
+                       jz_unit_programme_zh[u[i].programme], u[i].reason[0] ? "（理由：" : "",
+                       u[i].reason, u[i].reason[0] ? "）" : "");
             continue;
         }
         const char *flag = decided && u[i].added    ? "  【综合判断增加】"
@@ -251,16 +252,17 @@ static void print_units(const jz_case_unit *u, size_t nu, bool decided)
                                                     : "";
         if (u[i].programme == JZ_UNIT_TEMPORARY) {
             jz_money_format(decided ? u[i].decided_once : u[i].once, m, sizeof m);
-            printf("    %-10s %-14s %d 人  %s%s 元（%s）%s\n", u[i].label,
-                   jz_unit_programme_zh[u[i].programme], u[i].persons, decided ? "一次性 " : "",
-                   m, u[i].rule,
-                   !decided && strcmp(u[i].rule, "R-TMP-2") == 0 ? "  金额由决定确定，不超过此数"
-                                                                 : flag);
+            cli_printf("    %-10s %-14s %d 人  %s%s 元（%s）%s\n", u[i].label,
+                       jz_unit_programme_zh[u[i].programme], u[i].persons, decided ? "一次性 " : "",
+                       m, u[i].rule,
+                       !decided && strcmp(u[i].rule, "R-TMP-2") == 0
+                           ? "  金额由决定确定，不超过此数"
+                           : flag);
             continue;
         }
         jz_money_format(decided ? u[i].decided_monthly : u[i].monthly, m, sizeof m);
-        printf("    %-10s %-14s %d 人  每月 %s 元%s\n", u[i].label,
-               jz_unit_programme_zh[u[i].programme], u[i].persons, m, flag);
+        cli_printf("    %-10s %-14s %d 人  每月 %s 元%s\n", u[i].label,
+                   jz_unit_programme_zh[u[i].programme], u[i].persons, m, flag);
     }
 }
 
@@ -268,9 +270,9 @@ static void print_findings(const jz_case_finding *f, size_t n)
 {
     if (!n)
         return;
-    printf("  信息核对发现 %zu 处不一致：\n", n);
+    cli_printf("  信息核对发现 %zu 处不一致：\n", n);
     for (size_t i = 0; i < n; i++)
-        printf("    %s %s：%s\n", f[i].name, f[i].rule, f[i].text);
+        cli_printf("    %s %s：%s\n", f[i].name, f[i].rule, f[i].text);
 }
 
 static void print_late(const jz_case_step *st)
@@ -307,7 +309,7 @@ static void close_ctx(jz_ctx *x)
 
 /* ---- accept -------------------------------------------------------------------------- */
 
-static void print_accepted(const jz_accept_res *r)
+void cli_print_accepted(const jz_accept_res *r)
 {
     printf("已受理：案件 %lld，户 %s，申请人 %s，家庭成员 %d 人%s%s\n", (long long)r->c.id,
            r->c.household_id, r->c.applicant_name, r->c.members, r->c.task[0] ? "；" : "",
@@ -336,31 +338,8 @@ static int case_accept(jz_ctx *x, const opts *o)
     jz_accept_res r;
     if (jz_proc_accept(x, &rq, false, &r, &err) != JZ_OK)
         return cli_fail(&err);
-    print_accepted(&r);
+    cli_print_accepted(&r);
     return EXIT_DONE;
-}
-
-int cli_case_open(jz_store *s, const char *household_id, jz_date on, bool review,
-                  const char *note, const char *policy, int64_t *id)
-{
-    jz_ctx x;
-    jz_error err;
-    jz_error_clear(&err);
-    if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, NULL, &err) != JZ_OK)
-        return cli_fail(&err);
-    jz_accept_req rq = {.household_id = household_id, .on = on, .note = note, .review = review};
-    jz_accept_res r;
-    int status = EXIT_DONE;
-    /* The caller's actor stays (jz_ctx_init set "unknown" only if none). */
-    if (jz_proc_accept(&x, &rq, true, &r, &err) != JZ_OK) {
-        status = cli_fail(&err);
-    } else {
-        *id = r.c.id;
-        print_accepted(&r);
-    }
-    x.store = NULL;
-    jz_ctx_cleanup(&x);
-    return status;
 }
 
 /* ---- a step ------------------------------------------------------------------------------ */
@@ -459,7 +438,7 @@ static int parse_choices(const opts *o, jz_choice_req *ch, size_t *n, char (*who
 static int case_step_cmd(jz_ctx *x, jz_case_action a, const opts *o)
 {
     int64_t id;
-    if (!case_number(o->target, &id))
+    if (!case_number(o, &id))
         return EXIT_USAGE;
     jz_step_req rq = {.action = a, .on = o->date, .note = o->note, .home_visit = o->home_visit};
     jz_choice_req ch[3 * CHOICES_MAX];
@@ -622,14 +601,14 @@ static void print_grant(const jz_grant *g, void *arg)
     char m[JZ_MONEY_BUF], d[JZ_DATE_BUF];
     jz_money_format(g->amount, m, sizeof m);
     fmt_date(g->on, d);
-    printf("  %s  %-20s %s  %s 元（%s）%s%s\n", d, jz_grant_kind_zh[g->kind], g->name, m, g->rule,
-           g->beyond_cap[0] ? "  一事一议：" : "", g->beyond_cap);
+    cli_printf("  %s  %-20s %s  %s 元（%s）%s%s\n", d, jz_grant_kind_zh[g->kind], g->name, m,
+               g->rule, g->beyond_cap[0] ? "  一事一议：" : "", g->beyond_cap);
 }
 
 static int case_show(jz_ctx *x, const opts *o)
 {
     int64_t id;
-    if (!case_number(o->target, &id))
+    if (!case_number(o, &id))
         return EXIT_USAGE;
     jz_error err;
     jz_error_clear(&err);
@@ -720,109 +699,57 @@ out:
     return status;
 }
 
-typedef struct due_row {
-    jz_case c;
-    jz_date due;
-    const char *what;
-    int left; /* working days from the date to the due date; < 0 overdue */
-} due_row;
-
-typedef struct due_ctx {
-    const jz_calendar *cal;
-    jz_date on;
-    bool all;
-    long within;
-    due_row *rows;
-    size_t n, cap;
-    jz_error err;
-    bool failed;
-} due_ctx;
-
-static void collect_due(const jz_case *c, void *arg)
-{
-    due_ctx *x = arg;
-    if (x->failed)
-        return;
-    jz_date step_due, due;
-    const char *what;
-    if (jz_case_deadlines(c, x->cal, &step_due, &due, &what, &x->err) != JZ_OK) {
-        x->failed = true;
-        return;
-    }
-    /* The nearer deadline: the step's, or the whole procedure's. */
-    jz_date d = step_due;
-    if (due && (!d || due < d)) {
-        d = due;
-        what = c->due_by ? NULL : "作出决定（办理期限届满）"; /* NULL: the row's own task */
-    }
-    if (!d)
-        return;
-    int left;
-    if (jz_calendar_count(x->cal, x->on, d, &left, &x->err) != JZ_OK) {
-        x->failed = true;
-        return;
-    }
-    if (!x->all && left > x->within)
-        return;
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? 2 * x->cap : 64;
-        due_row *g = realloc(x->rows, nc * sizeof *g);
-        if (!g) {
-            jz_error_set(&x->err, JZ_ENOMEM, NULL, NULL, "内存不足");
-            x->failed = true;
-            return;
-        }
-        x->rows = g;
-        x->cap = nc;
-    }
-    x->rows[x->n++] = (due_row){*c, d, what, left};
-}
-
-static int by_urgency(const void *a, const void *b)
-{
-    const due_row *x = a, *y = b;
-    if (x->left != y->left)
-        return x->left < y->left ? -1 : 1;
-    return x->c.id < y->c.id ? -1 : x->c.id > y->c.id;
-}
-
+/* `case due`: every open case due soon or overdue, most urgent first; the
+ * cases whose deadline cannot be computed (past the holiday calendar's last
+ * year) are named in a section of their own after the list, and make the
+ * exit status 1 so that a script notices, but never hide the others. */
 static int case_due(jz_ctx *x, const opts *o)
 {
-    due_ctx d = {.cal = x->calendar, .on = o->date, .all = o->all, .within = o->within};
-    jz_error_clear(&d.err);
     jz_error err;
     jz_error_clear(&err);
-    int status = EXIT_DONE;
-    if (jz_store_case_list(x->store, o->region ? o->region : "", true, collect_due, &d, &err) !=
-        JZ_OK)
-        status = cli_fail(&err);
-    else if (d.failed)
-        status = cli_fail(&d.err);
-    if (!status) {
-        qsort(d.rows, d.n, sizeof *d.rows, by_urgency);
-        char on[JZ_DATE_BUF];
-        fmt_date(o->date, on);
-        printf("截至 %s：%zu 件案件已超期或将在 %ld 个工作日内到期（最急的在前）\n", on, d.n,
+    jz_due_list d;
+    if (jz_proc_due(x, o->region, o->date, o->within, o->all, &d, &err) != JZ_OK)
+        return cli_fail(&err);
+    char on[JZ_DATE_BUF];
+    fmt_date(o->date, on);
+    cli_printf("截至 %s：%zu 件案件已超期或将在 %ld 个工作日内到期（最急的在前）\n", on, d.n,
                o->within);
-        printf("%-6s %-18s %-10s %-26s %-24s %-10s %s\n", "案件", "户编号", "申请人", "现状",
+    cli_printf("%-6s %-18s %-10s %-26s %-24s %-10s %s\n", "案件", "户编号", "申请人", "现状",
                "下一步", "截止日期", "剩余工作日");
-        for (size_t i = 0; i < d.n; i++) {
-            const due_row *r = &d.rows[i];
-            char dd[JZ_DATE_BUF], left[48];
-            fmt_date(r->due, dd);
-            if (r->left < 0)
-                snprintf(left, sizeof left, "已超期 %d 个工作日", -r->left);
-            else if (r->left == 0)
-                snprintf(left, sizeof left, "今天到期");
-            else
-                snprintf(left, sizeof left, "%d", r->left);
-            printf("%-6lld %-18s %-10s %-26s %-24s %-10s %s%s\n", (long long)r->c.id,
+    for (size_t i = 0; i < d.n; i++) {
+        const jz_due_case *r = &d.rows[i];
+        char dd[JZ_DATE_BUF], left[48];
+        fmt_date(r->due, dd);
+        if (r->left < 0)
+            snprintf(left, sizeof left, "已超期 %d 个工作日", -r->left);
+        else if (r->left == 0)
+            snprintf(left, sizeof left, "今天到期");
+        else
+            snprintf(left, sizeof left, "%d", r->left);
+        cli_printf("%-6lld %-18s %-10s %-26s %-24s %-10s %s%s\n", (long long)r->c.id,
                    r->c.household_id, r->c.applicant_name, jz_case_state_zh[r->c.state],
-                   r->what ? r->what : r->c.task,
-                   dd, left, r->c.kind == JZ_CASE_REVIEW ? "  【复核】" : "");
-        }
+                   r->what ? r->what : r->c.task, dd, left,
+                   r->c.kind == JZ_CASE_REVIEW ? "  【复核】" : "");
     }
-    free(d.rows);
+    int status = EXIT_DONE;
+    if (d.n_problems) {
+        cli_printf("\n无法计算办理期限的案件 %zu 件（未列入上表，请尽快补充节假日文件后再查看）：\n",
+                   d.n_problems);
+        for (size_t i = 0; i < d.n_problems; i++) {
+            const jz_due_case *r = &d.problems[i];
+            char dd[JZ_DATE_BUF];
+            fmt_date(r->due, dd);
+            cli_printf("%-6lld %-18s %-10s %-26s %s%s%s原因：%s\n", (long long)r->c.id,
+                       r->c.household_id, r->c.applicant_name, jz_case_state_zh[r->c.state],
+                       r->due ? "法定期限 " : "", r->due ? dd : "", r->due ? "；" : "",
+                       r->err.reason);
+        }
+        fprintf(stderr,
+                "jiuzhu case due: %zu 件案件无法计算办理期限（见输出末尾），其余案件已列出\n",
+                d.n_problems);
+        status = EXIT_INPUT;
+    }
+    jz_due_list_cleanup(&d);
     return status;
 }
 
@@ -846,9 +773,10 @@ static void print_case_line(const jz_case *c, void *arg)
     (void)arg;
     char d[JZ_DATE_BUF];
     fmt_date(c->accepted_on, d);
-    printf("%-6lld %-18s %-12s %-10s %s  %s%s%s%s\n", (long long)c->id, c->household_id, c->region,
-           c->applicant_name, d, jz_case_state_zh[c->state], c->staff_relative ? "  【备案】" : "",
-           c->kind == JZ_CASE_REVIEW ? "  【复核】" : "", c->judgment[0] ? "  【县级综合判断】" : "");
+    cli_printf("%-6lld %-18s %-12s %-10s %s  %s%s%s%s\n", (long long)c->id, c->household_id,
+               c->region, c->applicant_name, d, jz_case_state_zh[c->state],
+               c->staff_relative ? "  【备案】" : "", c->kind == JZ_CASE_REVIEW ? "  【复核】" : "",
+               c->judgment[0] ? "  【县级综合判断】" : "");
 }
 
 static int case_list_cmd(jz_ctx *x, const opts *o)
@@ -865,7 +793,8 @@ static int case_list_cmd(jz_ctx *x, const opts *o)
 
 /* ---- documents ------------------------------------------------------------------------- */
 
-/* Writes a rendered document (and frees it) to --out or stdout. */
+/* Writes a rendered document (and frees it) to --out (never over the
+ * database, an existing file only with --force) or stdout. */
 static int write_out(const opts *o, char *text)
 {
     if (!text) {
@@ -873,18 +802,11 @@ static int write_out(const opts *o, char *text)
         return EXIT_INPUT;
     }
     int status = EXIT_DONE;
-    if (!o->out) {
+    if (!o->out)
         fputs(text, stdout);
-    } else {
-        FILE *f = fopen(o->out, "wb");
-        bool ok = f && fputs(text, f) >= 0;
-        if (f && fclose(f) != 0)
-            ok = false;
-        if (!ok) {
-            fprintf(stderr, "jiuzhu: 无法写入 %s：%s\n", o->out, strerror(errno));
-            status = EXIT_INPUT;
-        }
-    }
+    else
+        status = cli_write_file("jiuzhu case", "--out", o->out, o->db, o->force, text,
+                                strlen(text));
     free(text);
     return status;
 }
@@ -957,7 +879,7 @@ typedef struct doc_parts {
 static int case_document(jz_ctx *x, const opts *o)
 {
     int64_t id;
-    if (!case_number(o->target, &id))
+    if (!case_number(o, &id))
         return EXIT_USAGE;
     bool ok;
     jz_doc_format f = doc_format(o->format, &ok);
@@ -1187,8 +1109,16 @@ static int case_list_doc(jz_ctx *x, const opts *o)
                          .n_rows = lc.n};
         place_names(x->regions, o->village, &l.county_name, &l.township_name, &l.village_name);
         if (xlsx) {
-            if (jz_doc_list_xlsx(&l, o->out, &err) != JZ_OK)
+            /* libxlsxwriter writes by name: into the temporary file. */
+            jz_outfile *out = NULL;
+            status = cli_out_open("jiuzhu case", "--out", o->out, o->db, o->force, &out);
+            if (!status && jz_doc_list_xlsx(&l, jz_outfile_temp(out), &err) != JZ_OK) {
+                jz_outfile_abort(out);
+                jz_error_set(&err, err.code, "--out", o->out, "%s", err.reason);
                 status = cli_fail(&err);
+            } else if (!status) {
+                status = cli_out_commit("jiuzhu case", "--out", out);
+            }
         } else {
             status = write_out(o, jz_doc_list_render(&l, f));
         }

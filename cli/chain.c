@@ -177,13 +177,27 @@ static void one_row(const jz_feed_row *r, void *arg)
 
 int cmd_chain(int argc, char **argv)
 {
-    if (argc != 3 || argv[1][0] == '-') {
-        fputs("用法: jiuzhu chain 数据库 户编号|身份证号码\n"
-              "按时间列出这一户（人）的申请、认定、救助、预警、转介和部门救助（一户一条救助链）\n",
-              argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-        return argc == 2 && strcmp(argv[1], "--help") == 0 ? EXIT_DONE : EXIT_USAGE;
+    const char *db = NULL, *key = NULL;
+    bool full_id = false, bad = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--full-id") == 0)
+            full_id = true;
+        else if (argv[i][0] == '-' || (db && key))
+            bad = true;
+        else if (!db)
+            db = argv[i];
+        else
+            key = argv[i];
     }
-    const char *db = argv[1], *key = argv[2];
+    if (bad || !key) {
+        bool help = argc == 2 && strcmp(argv[1], "--help") == 0;
+        fputs("用法: jiuzhu chain [--full-id] 数据库 户编号|身份证号码\n"
+              "按时间列出这一户（人）的申请、认定、救助、预警、转介和部门救助（一户一条救助链）；\n"
+              "身份证号码只显示前 6 位和后 4 位，--full-id 显示完整号码\n",
+              help ? stdout : stderr);
+        return help ? EXIT_DONE : EXIT_USAGE;
+    }
+    cli_full_ids(full_id);
     jz_store *s = NULL;
     jz_error err;
     jz_error_clear(&err);
@@ -270,12 +284,12 @@ int cmd_chain(int argc, char **argv)
         status = EXIT_INPUT;
     } else {
         qsort(c.ev, c.n, sizeof *c.ev, by_date);
-        printf("救助链：%s%s%s（%zu 项）\n", household[0] ? "户 " : "", household[0] ? household : "",
-               household[0] ? "" : person, c.n);
+        cli_printf("救助链：%s%s%s（%zu 项）\n", household[0] ? "户 " : "",
+                   household[0] ? household : "", household[0] ? "" : person, c.n);
         for (size_t k = 0; k < c.n; k++) {
             char d[JZ_DATE_BUF];
             jz_date_format(c.ev[k].on, d, sizeof d);
-            printf("%s  %s\n", d, c.ev[k].text);
+            cli_printf("%s  %s\n", d, c.ev[k].text);
         }
     }
     free(c.ev);

@@ -9,9 +9,12 @@
 
 #include "jiuzhu/jz_calendar.h"
 #include "jiuzhu/jz_engine.h"
+#include "jiuzhu/jz_file.h"
+#include "jiuzhu/jz_idnum.h"
 #include "jiuzhu/jz_record.h"
 #include "jiuzhu/jz_params.h"
 #include "jiuzhu/jz_region.h"
+#include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_store.h"
 
 /* 3: the database stayed busy (another writer) past the retry limit, nothing
@@ -38,6 +41,45 @@ void cli_print_error(const jz_error *e);
 /* Prints it and returns the exit code it calls for (usage or input). */
 int cli_fail(const jz_error *e);
 
+/* ---- numbers, output files and ID numbers (args.c) ---------------------- */
+
+/* Parses a numeric option or argument with jz_parse_int: true with *out
+ * set, or false after printing "CMD: OPT「TEXT」应为 MIN 到 MAX 之间的整数"
+ * (the caller then exits EXIT_USAGE). */
+bool cli_int(const char *cmd, const char *opt, const char *text, long long min, long long max,
+             long long *out);
+
+/* Sets the file-creation mask from $JIUZHU_FILE_MODE (docs/man/jiuzhu.1):
+ * unset or 0600, umask 077 (files 0600, directories 0700); 0640, umask 027
+ * for a deployment whose backup or audit group must read.  Returns 0, or
+ * EXIT_USAGE after printing why for any other value. */
+int cli_file_mode_init(void);
+
+/* The jz_outfile flags of a file written on request: JZ_OUT_FORCE when
+ * force, JZ_OUT_GROUP_READ under JIUZHU_FILE_MODE=0640. */
+unsigned cli_out_flags(bool force);
+
+/* jz_outfile_open / _commit / jz_file_write for the command CMD and its
+ * option OPT ("--out"), printing "CMD: OPT「PATH」：REASON" on failure.
+ * db: the database the command opened (never written), or NULL.  Return
+ * 0 or the exit code (2 for a refused target, 1 for a failed write). */
+int cli_out_open(const char *cmd, const char *opt, const char *path, const char *db, bool force,
+                 struct jz_outfile **o);
+int cli_out_commit(const char *cmd, const char *opt, struct jz_outfile *o);
+int cli_write_file(const char *cmd, const char *opt, const char *path, const char *db,
+                   bool force, const char *text, size_t len);
+
+/* printf to stdout for lists and reports: every ID number in the line is
+ * masked (jz_idnum_mask_text) unless cli_full_ids(true) was called for a
+ * view of one record asked for with --full-id. */
+void cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_full_ids(bool full);
+/* An ID number as lists show it: masked, or whole after cli_full_ids(true). */
+const char *cli_id(const char *id, char buf[JZ_IDNUM_MASKED_BUF]);
+/* Masks the ID numbers in text in place (jz_idnum_mask_text), unless
+ * cli_full_ids(true). */
+void cli_mask_text(char *text);
+
 /* Who writes, for the audit log, unless --actor says: $JIUZHU_ACTOR, else
  * the login name, else "unknown". */
 const char *cli_default_actor(void);
@@ -50,30 +92,40 @@ extern const char *const cli_category_zh[JZ_CAT_COUNT];
 void cli_print_summary(FILE *f, const jz_household *h, const jz_regions *regions,
                        const jz_result *r, const jz_trace *t);
 
-/* The report of refused records an import writes (report.c). */
+/* The report of refused rows a feed import writes (report.c): a CSV file
+ * written through jz_outfile (it appears whole at cli_report_close), ID
+ * numbers masked and formula starters neutralised in its cells. */
 typedef struct cli_report {
     FILE *f;
+    struct jz_outfile *out;
     const char *cmd; /* "jiuzhu import", for messages */
     long rejected, printed;
 } cli_report;
-int cli_report_open(cli_report *r, const char *path, const char *cmd);
+/* Opens the report at path for the command cmd: db is the database the
+ * command opened (never written), flags come from cli_out_flags (--force;
+ * a default report path beside the database is jiuzhu's own and may be
+ * replaced: pass cli_out_flags(true) for it).  Returns 0 or an exit code,
+ * after printing why. */
+int cli_report_create(cli_report *r, const char *path, const char *cmd, const char *db,
+                      unsigned flags);
 void cli_report_row(cli_report *r, const jz_error *e);
+/* Commits the report (renames it into place); returns 0 or EXIT_INPUT.  A
+ * second call is a no-op. */
 int cli_report_close(cli_report *r);
 
-/* Opens a case (an application, or a review) for a household, in the
- * caller's transaction (case.c); prints what `case accept` prints. */
-int cli_case_open(jz_store *s, const char *household_id, jz_date on, bool review,
-                  const char *note, const char *policy, int64_t *id);
+/* Prints what `case accept` accepted (also when an alert opens a case). */
+void cli_print_accepted(const jz_accept_res *r);
 
 /* A whole file in memory (malloc'd), or NULL with err set (feed.c). */
 char *cli_slurp(const char *path, size_t *len, jz_error *err);
 
 /* `jiuzhu gen --format feeds DIR` (gen_feeds.c): the departments' files
- * for the run's households with planted signals listed in DIR/planted.csv. */
+ * for the run's households with planted signals listed in DIR/planted.csv;
+ * existing files are replaced only when force. */
 struct jz_gen;
 int cli_gen_feeds(const struct jz_gen *g, jz_household_buf *buf, uint64_t households,
-                  uint64_t seed, jz_date on, const char *dir, int rows, uint64_t *rows_out,
-                  uint64_t *signals);
+                  uint64_t seed, jz_date on, const char *dir, int rows, bool force,
+                  uint64_t *rows_out, uint64_t *signals);
 
 int cmd_assess(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

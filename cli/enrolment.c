@@ -21,6 +21,7 @@ static void usage(FILE *f)
 {
     fputs("用法: jiuzhu enrolment list 数据库 [--region 代码] [--household 户编号]\n"
           "      jiuzhu enrolment due 数据库 [--date D] [--within 天数]   到期复核和死亡核查\n"
+          "                         （天数 0 到 3650，默认 30）\n"
           "      jiuzhu enrolment exit 数据库 编号 [--date D] [--note 说明]\n"
           "                         渐退（R-EXIT-1）：按现金额续发 exit.months 个月后停发\n"
           "      jiuzhu enrolment death 数据库 编号 --member-id 身份证号 --death-date D\n"
@@ -31,10 +32,10 @@ static void usage(FILE *f)
           "                         [--from-month YYYY-MM] [--date D] [--note 说明]\n"
           "                         未按规定报告变化（批评教育）、不再符合条件（停发）、\n"
           "                         骗取救助（停发并追回自 --from-month 起多发的金额）\n"
-          "      [--actor 经办人] [--policy 目录]\n",
+          "      [--actor 经办人] [--policy 目录]\n"
+          "      编号为 1 到 9223372036854775807 的整数；列表中的身份证号码只显示前 6 位和后 4 位。\n",
           f);
 }
-
 
 static void print_enrolment(const jz_enrolment *e, void *arg)
 {
@@ -46,13 +47,14 @@ static void print_enrolment(const jz_enrolment *e, void *arg)
         jz_date_format(e->next_review, r, sizeof r);
     if (e->death_check_due)
         jz_date_format(e->death_check_due, d, sizeof d);
-    printf("%-6lld %-18s %-8s %-14s %2d 人 %10s 元/月  自 %s%s%s  %-8s 复核 %s（每 %d 个月）%s%s%s%s%s%s\n",
-           (long long)e->id, e->household_id, e->label, jz_unit_programme_zh[e->programme],
-           e->persons, m, e->first_month, e->end_month[0] ? " 至 " : "", e->end_month,
-           jz_enrol_status_zh[e->status], r, e->review_months,
-           e->death_check_due ? "  死亡核查截止 " : "", e->death_check_due ? d : "",
-           e->to_recover ? "  应追回 " : "", e->to_recover ? rec : "",
-           e->judged ? "  【县级综合判断】" : "", e->origin[0] ? "  【存量导入】" : "");
+    cli_printf("%-6lld %-18s %-8s %-14s %2d 人 %10s 元/月  自 %s%s%s  %-8s 复核 %s（每 %d "
+               "个月）%s%s%s%s%s%s\n",
+               (long long)e->id, e->household_id, e->label, jz_unit_programme_zh[e->programme],
+               e->persons, m, e->first_month, e->end_month[0] ? " 至 " : "", e->end_month,
+               jz_enrol_status_zh[e->status], r, e->review_months,
+               e->death_check_due ? "  死亡核查截止 " : "", e->death_check_due ? d : "",
+               e->to_recover ? "  应追回 " : "", e->to_recover ? rec : "",
+               e->judged ? "  【县级综合判断】" : "", e->origin[0] ? "  【存量导入】" : "");
 }
 
 typedef struct due_ctx {
@@ -71,11 +73,11 @@ static void print_due(const jz_enrolment *e, void *arg)
         return;
     char d[JZ_DATE_BUF];
     jz_date when = death && (!review || e->death_check_due < e->next_review) ? e->death_check_due
-                                                                              : e->next_review;
+                                                                             : e->next_review;
     jz_date_format(when, d, sizeof d);
-    printf("%-6lld %-18s %-8s %-14s %s %s%s\n", (long long)e->id, e->household_id, e->label,
-           jz_unit_programme_zh[e->programme], death ? "死亡核查" : "定期复核", d,
-           when < x->on ? "  【已超期】" : "");
+    cli_printf("%-6lld %-18s %-8s %-14s %s %s%s\n", (long long)e->id, e->household_id, e->label,
+               jz_unit_programme_zh[e->programme], death ? "死亡核查" : "定期复核", d,
+               when < x->on ? "  【已超期】" : "");
     x->n++;
 }
 
@@ -91,6 +93,8 @@ int cmd_enrolment(int argc, char **argv)
                *policy = NULL, *actor = cli_default_actor();
     jz_date on = jz_date_today(), death = JZ_DATE_NONE;
     long within = 30;
+    char cmd[64]; /* "jiuzhu enrolment due", for messages */
+    snprintf(cmd, sizeof cmd, "jiuzhu enrolment %s", sub);
     jz_error err;
     jz_error_clear(&err);
     for (int i = 2; i < argc; i++) {
@@ -115,7 +119,10 @@ int cmd_enrolment(int argc, char **argv)
             }
             i++;
         } else if (strcmp(a, "--within") == 0 && v) {
-            within = strtol(v, NULL, 10);
+            long long n;
+            if (!cli_int(cmd, "--within", v, 0, 3650, &n))
+                return EXIT_USAGE;
+            within = (long)n;
             i++;
         } else if (a[0] != '-' && !db) {
             db = a;
@@ -151,10 +158,8 @@ int cmd_enrolment(int argc, char **argv)
             printf("共 %zu 条到期或 %ld 天内到期\n", d.n, within);
         goto out;
     }
-    char *end;
-    long long id = strtoll(target, &end, 10);
-    if (*end || id <= 0) {
-        fprintf(stderr, "jiuzhu enrolment: 编号「%s」应为正整数\n", target);
+    long long id;
+    if (!cli_int(cmd, "编号", target, 1, INT64_MAX, &id)) {
         status = EXIT_USAGE;
         goto out;
     }

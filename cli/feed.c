@@ -17,7 +17,7 @@
 
 static void usage(FILE *f)
 {
-    fputs("用法: jiuzhu feed import [--report 文件] [--actor 经办人] 数据库 部门 文件\n"
+    fputs("用法: jiuzhu feed import [--report 文件 [--force]] [--actor 经办人] 数据库 部门 文件\n"
           "\n"
           "部门（各自的 CSV 格式见 docs/feeds.md）:\n",
           f);
@@ -25,7 +25,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-11s %s：%s\n", jz_dept_names[d], jz_dept_zh[d], jz_feed_header((jz_dept)d));
     fputs("\n按身份证号码与低收入人口数据库比对；库外人员的数据也保留（用于主动发现）。\n"
           "同一文件重复导入不会重复记录。被拒绝的行写入报告文件（默认：数据库文件名加\n"
-          ".feed-report.csv）。\n",
+          ".feed-report.csv，每次导入重写）；--report 指定的文件已存在时须加 --force 才覆盖，\n"
+          "数据库文件在任何情况下都不会被覆盖。\n",
           f);
 }
 
@@ -45,10 +46,13 @@ int cmd_feed(int argc, char **argv)
     }
     const char *db = NULL, *dept_name = NULL, *file = NULL, *report_path = NULL,
                *actor = cli_default_actor();
+    bool force = false;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--report") == 0 && i + 1 < argc)
             report_path = argv[++i];
+        else if (strcmp(a, "--force") == 0)
+            force = true;
         else if (strcmp(a, "--actor") == 0 && i + 1 < argc)
             actor = argv[++i];
         else if (a[0] == '-' && a[1] == '-') {
@@ -77,8 +81,11 @@ int cmd_feed(int argc, char **argv)
     }
     char default_report[4096];
     if (!report_path) {
+        /* The default report beside the database is jiuzhu's own: each
+         * import rewrites it. */
         snprintf(default_report, sizeof default_report, "%s.feed-report.csv", db);
         report_path = default_report;
+        force = true;
     }
     jz_error err;
     jz_error_clear(&err);
@@ -89,7 +96,7 @@ int cmd_feed(int argc, char **argv)
         return EXIT_INPUT;
     }
     cli_report rep;
-    int status = cli_report_open(&rep, report_path, "jiuzhu feed");
+    int status = cli_report_create(&rep, report_path, "jiuzhu feed", db, cli_out_flags(force));
     jz_store *s = NULL;
     jz_feed_reader *r = NULL;
     jz_feed_counts n = {0};

@@ -11,6 +11,7 @@
  * needs quoting goes through libcsv's csv_write.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@
 #include "jiuzhu/jz_gen.h"
 #include "jiuzhu/jz_record.h"
 
-#define MAX_HOUSEHOLDS 100000000ull
+#define MAX_HOUSEHOLDS 100000000ll
 #define OUT_BUFFER (1u << 20)
 
 enum format { FMT_JSONL = 0, FMT_CSV, FMT_FEEDS };
@@ -32,13 +33,13 @@ enum format { FMT_JSONL = 0, FMT_CSV, FMT_FEEDS };
 static void usage(FILE *f)
 {
     fputs("用法: jiuzhu gen --households N --seed S [--region 区划代码] [--date YYYY-MM-DD]\n"
-          "                 [--format jsonl|csv|feeds] [--feed-rows N] [--policy 目录] 输出\n"
+          "                 [--format jsonl|csv|feeds] [--feed-rows N] [--policy 目录] [--force] 输出\n"
           "\n"
           "生成 N 户模拟的山西省城乡困难家庭登记数据（确定性：相同参数得到相同结果），\n"
           "用于性能测试、演示和导入测试。分布说明见 docs/generator.md。\n"
           "\n"
           "  --households N   户数（1 至 100000000）\n"
-          "  --seed S         随机种子（非负整数）\n"
+          "  --seed S         随机种子（0 至 9223372036854775807）\n"
           "  --region 代码    只生成该市（4 位）、县（6 位）或乡镇街道（9 位）的户；默认全省\n"
           "  --date 日期      评估日期（默认 2025-06-01），按该日的当地低保标准生成收入\n"
           "  --format jsonl   输出 JSON Lines 文件（默认；输出为 - 时写到标准输出）\n"
@@ -48,6 +49,8 @@ static void usage(FILE *f)
           "                   （docs/feeds.md）和预置的预警信号清单 planted.csv，用于检验动态监测\n"
           "  --feed-rows N    feeds：每户至多 N 行不触发预警的一般数据（默认 8，0 至 60）\n"
           "  --policy 目录    政策数据目录（默认：环境变量 JIUZHU_POLICY 或内置路径）\n"
+          "  --force          覆盖已有的输出文件（不加时已有文件不覆盖；数据库文件在任何\n"
+          "                   情况下都不覆盖）\n"
           "\n"
           "退出码：0 完成；1 数据或写出错误；2 用法错误。\n",
           f);
@@ -60,19 +63,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* A whole decimal number in [lo, hi] with nothing else around it. */
-static bool parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!s || s[0] < '0' || s[0] > '9')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end != '\0' || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
 
 /* ---- CSV ------------------------------------------------------------------ */
 
@@ -289,14 +279,22 @@ typedef struct run {
     uint64_t persons;
     const jz_gen *g;
     jz_household_buf *buf;
+    bool force;
 } run;
 
 static int write_jsonl(run *x, const char *out)
 {
-    FILE *f = strcmp(out, "-") == 0 ? stdout : fopen(out, "wb");
-    if (!f) {
-        fprintf(stderr, "jiuzhu gen: 无法写入 %s：%s\n", out, strerror(errno));
-        return EXIT_INPUT;
+    jz_outfile *o = NULL;
+    FILE *f = stdout;
+    if (strcmp(out, "-") != 0) {
+        int rc = cli_out_open("jiuzhu gen", "输出文件", out, NULL, x->force, &o);
+        if (rc)
+            return rc;
+        if (!(f = jz_outfile_stream(o))) {
+            jz_outfile_abort(o);
+            fputs("jiuzhu gen: 内存不足\n", stderr);
+            return EXIT_INPUT;
+        }
     }
     setvbuf(f, NULL, _IOFBF, OUT_BUFFER);
     int status = EXIT_DONE;
@@ -317,10 +315,14 @@ static int write_jsonl(run *x, const char *out)
         if (!ok)
             break;
     }
-    bool bad = fflush(f) != 0 || ferror(f) != 0;
-    if (f != stdout && fclose(f) != 0)
-        bad = true;
-    if (bad) {
+    if (o) {
+        /* Whole or not at all: the file appears only when complete. */
+        if (status == EXIT_DONE)
+            return cli_out_commit("jiuzhu gen", "输出文件", o);
+        jz_outfile_abort(o);
+        return status;
+    }
+    if (fflush(f) != 0 || ferror(f) != 0) {
         fprintf(stderr, "jiuzhu gen: 写入 %s 失败：%s\n", out, strerror(errno));
         status = EXIT_INPUT;
     }
@@ -335,6 +337,7 @@ static int write_csv(run *x, const char *dir)
         return EXIT_INPUT;
     }
     FILE *f[T_COUNT] = {NULL};
+    jz_outfile *o[T_COUNT] = {NULL};
     char path[4096];
     int status = EXIT_DONE;
     row *r = malloc(sizeof *r);
@@ -346,8 +349,10 @@ static int write_csv(run *x, const char *dir)
     r->bad = false;
     for (int t = 0; t < T_COUNT; t++) {
         snprintf(path, sizeof path, "%s/%s", dir, csv_files[t]);
-        if (!(f[t] = fopen(path, "wb"))) {
-            fprintf(stderr, "jiuzhu gen: 无法写入 %s：%s\n", path, strerror(errno));
+        if ((status = cli_out_open("jiuzhu gen", "输出文件", path, NULL, x->force, &o[t])))
+            goto out;
+        if (!(f[t] = jz_outfile_stream(o[t]))) {
+            fputs("jiuzhu gen: 内存不足\n", stderr);
             status = EXIT_INPUT;
             goto out;
         }
@@ -365,16 +370,14 @@ static int write_csv(run *x, const char *dir)
         }
     }
 out:
+    /* The files appear when all are complete, or none does. */
     for (int t = 0; t < T_COUNT; t++) {
-        if (!f[t])
+        if (!o[t])
             continue;
-        bool bad = ferror(f[t]) != 0;
-        if (fclose(f[t]) != 0 || bad) {
-            if (status == EXIT_DONE)
-                fprintf(stderr, "jiuzhu gen: 写入 %s/%s 失败：%s\n", dir, csv_files[t],
-                        strerror(errno));
-            status = EXIT_INPUT;
-        }
+        if (status == EXIT_DONE)
+            status = cli_out_commit("jiuzhu gen", "输出文件", o[t]);
+        else
+            jz_outfile_abort(o[t]);
     }
     free(r);
     return status;
@@ -386,6 +389,7 @@ int cmd_gen(int argc, char **argv)
     uint64_t households = 0, seed = 0;
     bool have_n = false, have_seed = false;
     int feed_rows = 8; /* noise rows per household, at most (feeds) */
+    bool force = false;
     enum format fmt = FMT_JSONL;
     jz_date date = jz_date_make(2025, 6, 1);
     jz_error err;
@@ -396,6 +400,10 @@ int cmd_gen(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return EXIT_DONE;
+        }
+        if (strcmp(a, "--force") == 0) {
+            force = true;
+            continue;
         }
         if (a[0] != '-' || a[1] == '\0') {
             if (out) {
@@ -426,20 +434,15 @@ int cmd_gen(int argc, char **argv)
         }
         switch (which) {
         case 0:
-            if (!parse_u64(val, 1, MAX_HOUSEHOLDS, &households)) {
-                fprintf(stderr, "jiuzhu gen: --households 应为 1 至 %llu 的整数，而不是 %s\n",
-                        MAX_HOUSEHOLDS, val);
+        case 1: {
+            long long v;
+            if (!cli_int("jiuzhu gen", opts[which], val, which == 0 ? 1 : 0,
+                         which == 0 ? MAX_HOUSEHOLDS : LLONG_MAX, &v))
                 return EXIT_USAGE;
-            }
-            have_n = true;
+            *(which == 0 ? &households : &seed) = (uint64_t)v;
+            *(which == 0 ? &have_n : &have_seed) = true;
             break;
-        case 1:
-            if (!parse_u64(val, 0, UINT64_MAX, &seed)) {
-                fprintf(stderr, "jiuzhu gen: --seed 应为非负整数，而不是 %s\n", val);
-                return EXIT_USAGE;
-            }
-            have_seed = true;
-            break;
+        }
         case 2:
             region = val;
             break;
@@ -465,11 +468,9 @@ int cmd_gen(int argc, char **argv)
             policy_opt = val;
             break;
         case 6: {
-            uint64_t v;
-            if (!parse_u64(val, 0, 60, &v)) {
-                fprintf(stderr, "jiuzhu gen: --feed-rows 应为 0 至 60 的整数，而不是 %s\n", val);
+            long long v;
+            if (!cli_int("jiuzhu gen", "--feed-rows", val, 0, 60, &v))
                 return EXIT_USAGE;
-            }
             feed_rows = (int)v;
             break;
         }
@@ -525,11 +526,12 @@ int cmd_gen(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
-    run x = {.households = households, .g = g, .buf = buf};
+    run x = {.households = households, .g = g, .buf = buf, .force = force};
     double t0 = now();
     if (fmt == FMT_FEEDS) {
         uint64_t rows = 0, signals = 0;
-        status = cli_gen_feeds(g, buf, households, seed, date, out, feed_rows, &rows, &signals);
+        status = cli_gen_feeds(g, buf, households, seed, date, out, feed_rows, force, &rows,
+                               &signals);
         if (status == EXIT_DONE)
             fprintf(stderr,
                     "jiuzhu gen: %llu 户的部门数据 %llu 行，其中预置预警信号 %llu 个（%s/planted.csv），"

@@ -60,6 +60,7 @@ static uint64_t next(rng *r)
 typedef struct out {
     FILE *f[JZ_DEPT_COUNT];
     FILE *planted;
+    jz_outfile *o[JZ_DEPT_COUNT + 1]; /* the departments', then planted.csv */
     uint64_t rows, signals;
     jz_date on;
 } out;
@@ -283,8 +284,22 @@ static void household(out *o, const jz_household *h, const jz_policy *p, uint64_
     }
 }
 
+/* Opens DIR/NAME through jz_outfile (its stream in *f). */
+static int open_file(const char *dir, const char *name, bool force, jz_outfile **o, FILE **f)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int status = cli_out_open("jiuzhu gen", "输出文件", path, NULL, force, o);
+    if (!status && !(*f = jz_outfile_stream(*o))) {
+        fputs("jiuzhu gen: 内存不足\n", stderr);
+        status = EXIT_INPUT;
+    }
+    return status;
+}
+
 int cli_gen_feeds(const jz_gen *g, jz_household_buf *buf, uint64_t households, uint64_t seed,
-                  jz_date on, const char *dir, int rows, uint64_t *rows_out, uint64_t *signals)
+                  jz_date on, const char *dir, int rows, bool force, uint64_t *rows_out,
+                  uint64_t *signals)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "jiuzhu gen: 无法建立目录 %s：%s\n", dir, strerror(errno));
@@ -293,21 +308,15 @@ int cli_gen_feeds(const jz_gen *g, jz_household_buf *buf, uint64_t households, u
     out o;
     memset(&o, 0, sizeof o);
     o.on = on;
-    char path[4096];
     int status = EXIT_DONE;
     for (int d = 0; d < JZ_DEPT_COUNT && !status; d++) {
-        snprintf(path, sizeof path, "%s/%s.csv", dir, jz_dept_names[d]);
-        if (!(o.f[d] = fopen(path, "wb")))
-            status = EXIT_INPUT;
-        else
+        char name[64];
+        snprintf(name, sizeof name, "%s.csv", jz_dept_names[d]);
+        if (!(status = open_file(dir, name, force, &o.o[d], &o.f[d])))
             fprintf(o.f[d], "%s\n", jz_feed_header((jz_dept)d));
     }
-    snprintf(path, sizeof path, "%s/planted.csv", dir);
-    if (!status && !(o.planted = fopen(path, "wb")))
-        status = EXIT_INPUT;
-    if (status)
-        fprintf(stderr, "jiuzhu gen: 无法写入 %s：%s\n", path, strerror(errno));
-    else
+    if (!status &&
+        !(status = open_file(dir, "planted.csv", force, &o.o[JZ_DEPT_COUNT], &o.planted)))
         fputs("indicator,category,id_number\n", o.planted);
     for (uint64_t i = 0; i < households && !status; i++) {
         jz_household h;
@@ -316,11 +325,15 @@ int cli_gen_feeds(const jz_gen *g, jz_household_buf *buf, uint64_t households, u
         if (p)
             household(&o, &h, p, i, seed, rows);
     }
-    for (int d = 0; d < JZ_DEPT_COUNT; d++)
-        if (o.f[d] && fclose(o.f[d]) != 0)
-            status = EXIT_INPUT;
-    if (o.planted && fclose(o.planted) != 0)
-        status = EXIT_INPUT;
+    /* All the files appear, complete, or none does. */
+    for (int d = 0; d <= JZ_DEPT_COUNT; d++) {
+        if (!o.o[d])
+            continue;
+        if (!status)
+            status = cli_out_commit("jiuzhu gen", "输出文件", o.o[d]);
+        else
+            jz_outfile_abort(o.o[d]);
+    }
     *rows_out = o.rows;
     *signals = o.signals;
     return status;

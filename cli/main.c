@@ -34,7 +34,15 @@ static void usage(FILE *f)
           "  chain    一户（人）一条救助链：申请、认定、救助、预警、转介、部门救助按时间排列\n"
           "  audit    校验审计日志（哈希链），发现被修改、删除或插入的记录\n"
           "\n"
-          "jiuzhu <命令> --help 查看命令的选项；man jiuzhu-assess 查看手册。\n",
+          "\n"
+          "退出码：0 完成；1 输入错误；2 用法错误；3 数据库被其他写入者占用，超过重试上限\n"
+          "（未写入任何内容，稍后重试即可）；4 冲突（案件、救助或预警已被他人先行修改，\n"
+          "未写入任何内容）。\n"
+          "新建的文件（数据库、报告、导出）权限为 0600；环境变量 JIUZHU_FILE_MODE=0640\n"
+          "使其同组可读（供备份、审计）。写文件的命令不覆盖已有文件，除非加 --force；\n"
+          "数据库文件在任何情况下都不会被覆盖。\n"
+          "\n"
+          "jiuzhu <命令> --help 查看命令的选项；man jiuzhu 和 man jiuzhu-assess 查看手册。\n",
           f);
 }
 
@@ -132,6 +140,10 @@ int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params)
 
 int main(int argc, char **argv)
 {
+    /* Files jiuzhu creates (the database and its WAL and SHM, reports,
+     * exports) hold personal data: 0600 unless JIUZHU_FILE_MODE=0640. */
+    if (cli_file_mode_init() != EXIT_DONE)
+        return EXIT_USAGE;
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

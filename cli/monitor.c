@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jiuzhu/jz_alert.h"
 #include "jiuzhu/jz_calendar.h"
 #include "jiuzhu/jz_monitor.h"
 #include "jiuzhu/jz_procedure.h"
@@ -187,8 +188,8 @@ static int compare_fpm(int argc, char **argv)
         }
         char d[JZ_DATE_BUF];
         jz_date_format(row.date, d, sizeof d);
-        printf("%-20s %-10s %-12s %-18s %s\n", row.id, row.name, d,
-               household[0] ? household : "（库外）", what);
+        cli_printf("%-20s %-10s %-12s %-18s %s\n", row.id, row.name, d,
+                   household[0] ? household : "（库外）", what);
         without++;
     }
     printf("防止返贫监测对象 %ld 人，其中未享受任何救助 %ld 人%s\n", listed, without,
@@ -224,12 +225,16 @@ static void print_alert(const jz_stored_alert *a, void *arg)
     jz_date_format(a->due_on, due, sizeof due);
     if (a->amount)
         jz_money_format(a->amount, m, sizeof m);
-    printf("%-6lld %c %-3s %-22s %-10s %-18s %-10s %-14s 推送%-8s 处置截止 %s  %s\n",
-           (long long)a->id, jz_alert_letters[a->category & 3],
-           a->severity >= 3 ? "高" : a->severity == 2 ? "中" : "低",
-           a->indicator < JZ_IND_COUNT ? jz_indicator_zh[a->indicator] : "?", a->name,
-           a->household_id[0] ? a->household_id : "（库外）", a->region[0] ? a->region : "—",
-           a->id_number, a->dept < JZ_DEPT_COUNT ? jz_dept_zh[a->dept] : "民政", due, a->detail);
+    /* A list: the ID number masked (jiuzhu alert show gives the one alert). */
+    cli_printf("%-6lld %c %-3s %-22s %-10s %-18s %-10s %-14s 推送%-8s 处置截止 %s  %s\n",
+               (long long)a->id, jz_alert_letters[a->category & 3],
+               a->severity >= 3   ? "高"
+               : a->severity == 2 ? "中"
+                                  : "低",
+               a->indicator < JZ_IND_COUNT ? jz_indicator_zh[a->indicator] : "?", a->name,
+               a->household_id[0] ? a->household_id : "（库外）", a->region[0] ? a->region : "—",
+               a->id_number, a->dept < JZ_DEPT_COUNT ? jz_dept_zh[a->dept] : "民政", due,
+               a->detail);
 }
 
 int cmd_alerts(int argc, char **argv)
@@ -285,7 +290,7 @@ static void usage_alert(FILE *f)
           "      jiuzhu alert feedback 数据库 预警号 --dept 部门 --kind 救助内容 --amount 金额\n"
           "                 记录部门反馈的救助（进入救助链）\n"
           "      jiuzhu alert resolve 数据库 预警号 --outcome enrolled|referred|terminated|no_action\n"
-          "      jiuzhu alert show 数据库 预警号\n"
+          "      jiuzhu alert show 数据库 预警号 [--full-id]（显示完整身份证号码）\n"
           "      共同选项：[--date D] [--note 说明] [--actor 经办人]\n",
           f);
 }
@@ -318,19 +323,6 @@ static void print_evidence(int64_t row, const jz_feed_row *r, void *arg)
            m[0] ? " " : "", m, m[0] ? " 元" : "", (long long)row);
 }
 
-
-typedef struct death_date {
-    jz_date on;
-} death_date;
-
-/* The death the alert's rows record (公安 or 殡葬): the latest date. */
-static void latest_death(int64_t row, const jz_feed_row *r, void *arg)
-{
-    (void)row;
-    death_date *d = arg;
-    if ((r->event == JZ_EV_DEATH || r->event == JZ_EV_FUNERAL) && r->date > d->on)
-        d->on = r->date;
-}
 
 /* The engine's re-assessment of the alert's household from its stored
  * record, as of the day the alert was raised (R-ONE-1: every programme). */
@@ -412,40 +404,61 @@ int cmd_alert(int argc, char **argv)
             confirmed = true;
         } else if (strcmp(a, "--unfounded") == 0) {
             unfounded = true;
+        } else if (strcmp(a, "--full-id") == 0) {
+            cli_full_ids(true); /* one record: its ID number in full */
         } else {
             usage_alert(stderr);
             return EXIT_USAGE;
         }
     }
-    char *end;
-    long long id = strtoll(target, &end, 10);
-    if (*end || id <= 0) {
-        fprintf(stderr, "jiuzhu alert: 预警号「%s」应为正整数\n", target);
+    long long id;
+    if (!cli_int("jiuzhu alert", "预警号", target, 1, INT64_MAX, &id))
         return EXIT_USAGE;
-    }
     bool show = strcmp(sub, "show") == 0;
-    jz_store *s = NULL;
-    if (jz_store_open(db, show ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
+    jz_alert_req rq = {.on = on, .note = note, .assignee = to, .confirmed = confirmed,
+                       .dept = dept_name ? jz_dept_find(dept_name) : -1, .kind = kind,
+                       .outcome = outcome, .expect_status = -1};
+    if (!show) {
+        int k = 0;
+        while (k < JZ_ALERT_ACT_COUNT && strcmp(sub, jz_alert_action_names[k]) != 0)
+            k++;
+        if (k == JZ_ALERT_ACT_COUNT) {
+            usage_alert(stderr);
+            return EXIT_USAGE;
+        }
+        rq.action = (jz_alert_action)k;
+        if (rq.action == JZ_ALERT_ACT_VERIFY && confirmed == unfounded) {
+            fputs("jiuzhu alert verify: 须指定 --confirmed（属实）或 --unfounded（不属实）之一\n",
+                  stderr);
+            return EXIT_USAGE;
+        }
+        if (amount && (jz_money_parse(amount, strlen(amount), &rq.amount, &err) != JZ_OK ||
+                       rq.amount < 0)) {
+            fprintf(stderr, "jiuzhu alert feedback: --amount「%s」应为元，最多两位小数\n", amount);
+            return EXIT_USAGE;
+        }
+        if (rq.action == JZ_ALERT_ACT_FEEDBACK && !amount)
+            rq.amount = -1; /* required: the library says so */
     }
+    jz_store *s = NULL;
+    if (jz_store_open(db, show ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
+        return cli_fail(&err);
     jz_store_set_actor(s, actor);
     int status = EXIT_DONE;
-    jz_stored_alert before, a;
-    if (jz_store_alert_get(s, id, &before, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
-        goto out;
-    }
-    a = before;
     if (show) {
+        jz_stored_alert a;
+        if (jz_store_alert_get(s, id, &a, &err) != JZ_OK) {
+            status = cli_fail(&err);
+            goto out;
+        }
         char r[JZ_DATE_BUF], d[JZ_DATE_BUF];
         jz_date_format(a.raised_on, r, sizeof r);
         jz_date_format(a.due_on, d, sizeof d);
+        char idm[JZ_IDNUM_MASKED_BUF];
         printf("预警 %lld  %c 类（%s）  %s  %s  %s  %s\n", id, jz_alert_letters[a.category & 3],
                jz_alert_category_zh[a.category & 3],
                a.indicator < JZ_IND_COUNT ? jz_indicator_zh[a.indicator] : "?", a.name,
-               a.id_number, a.household_id[0] ? a.household_id : "（库外）");
+               cli_id(a.id_number, idm), a.household_id[0] ? a.household_id : "（库外）");
         char m[JZ_MONEY_BUF] = "";
         if (a.amount)
             jz_money_format(a.amount, m, sizeof m);
@@ -454,197 +467,59 @@ int cmd_alert(int argc, char **argv)
                m[0] ? "  金额合计 " : "", m, m[0] ? " 元" : "");
         puts("依据（部门数据）：");
         if (jz_store_alert_evidence(s, id, print_evidence, NULL, &err) != JZ_OK) {
-            cli_print_error(&err);
-            status = EXIT_INPUT;
+            status = cli_fail(&err);
             goto out;
         }
         puts("处置：");
-        if (jz_store_alert_steps(s, id, print_alert_step, NULL, &err) != JZ_OK) {
-            cli_print_error(&err);
-            status = EXIT_INPUT;
-        }
+        if (jz_store_alert_steps(s, id, print_alert_step, NULL, &err) != JZ_OK)
+            status = cli_fail(&err);
         if (!status)
             status = reassess(s, &a, policy);
         goto out;
     }
-    if (a.status == JZ_ALERT_RESOLVED) {
-        jz_error_set(&err, JZ_EINPUT, "alert", target, "预警已办结，不能再处置");
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+    jz_ctx x;
+    if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, actor, &err) != JZ_OK) {
+        status = cli_fail(&err);
         goto out;
     }
-    jz_alert_step step;
-    memset(&step, 0, sizeof step);
-    step.alert = id;
-    step.on = on;
-    step.dept = JZ_DEPT_CIVIL;
-    snprintf(step.action, sizeof step.action, "%s", sub);
-    snprintf(step.note, sizeof step.note, "%s", note);
-    int dept = dept_name ? jz_dept_find(dept_name) : -1;
-    if (strcmp(sub, "assign") == 0) {
-        if (!to) {
-            fputs("jiuzhu alert assign: 须用 --to 指定经办人\n", stderr);
-            status = EXIT_USAGE;
-            goto out;
-        }
-        snprintf(step.assignee, sizeof step.assignee, "%s", to);
-        a.status = JZ_ALERT_ASSIGNED;
-    } else if (strcmp(sub, "verify") == 0) {
-        if (confirmed == unfounded) {
-            fputs("jiuzhu alert verify: 须指定 --confirmed（属实）或 --unfounded（不属实）之一\n",
-                  stderr);
-            status = EXIT_USAGE;
-            goto out;
-        }
-        if (unfounded) {
-            a.status = JZ_ALERT_RESOLVED;
-            snprintf(step.outcome, sizeof step.outcome, "no_action");
-        } else {
-            a.status = JZ_ALERT_VERIFIED;
-        }
-    } else if (strcmp(sub, "refer") == 0) {
-        if (dept < 0) {
-            fputs("jiuzhu alert refer: 须用 --dept 指定部门（jiuzhu feed --help 列出部门）\n", stderr);
-            status = EXIT_USAGE;
-            goto out;
-        }
-        step.dept = (uint8_t)dept;
-        a.status = JZ_ALERT_REFERRED;
-    } else if (strcmp(sub, "feedback") == 0) {
-        jz_fen amt = 0;
-        if (dept < 0 || !kind || !kind[0] || !amount ||
-            jz_money_parse(amount, strlen(amount), &amt, &err) != JZ_OK || amt < 0) {
-            fputs("jiuzhu alert feedback: 须给出 --dept 部门、--kind 救助内容和 --amount 金额（元，最多两位小数）\n",
-                  stderr);
-            status = EXIT_USAGE;
-            goto out;
-        }
-        step.dept = (uint8_t)dept;
-        snprintf(step.kind, sizeof step.kind, "%s", kind);
-        step.amount = amt;
-    } else if (strcmp(sub, "resolve") == 0) {
-        static const char *const outcomes[] = {"enrolled", "referred", "terminated", "no_action"};
-        bool ok = false;
-        for (size_t k = 0; k < 4 && outcome; k++)
-            ok |= strcmp(outcome, outcomes[k]) == 0;
-        if (!ok || !note[0]) {
-            fputs("jiuzhu alert resolve: 须用 --outcome 给出结果（enrolled 已纳入、referred 已转介、"
-                  "terminated 已停发、no_action 无需处理）并用 --note 说明\n",
-                  stderr);
-            status = EXIT_USAGE;
-            goto out;
-        }
-        snprintf(step.outcome, sizeof step.outcome, "%s", outcome);
-        a.status = JZ_ALERT_RESOLVED;
-    } else {
-        usage_alert(stderr);
-        status = EXIT_USAGE;
-        goto out;
-    }
-    if (jz_store_begin(s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
-        goto out;
-    }
-    /* A confirmed death is recorded first (R-HH-1, R-DEATH-1): the record
-     * gets a new version marking him deceased, his own unit stops, and a
-     * review opens only where R-DEATH-1 asks for one; never with the dead
-     * person as applicant. */
-    bool death = confirmed && a.household_id[0] &&
-                 (a.indicator == JZ_IND_RECIPIENT_DEATH || a.indicator == JZ_IND_EARNER_DEATH);
-    bool open_case = confirmed && (a.category == JZ_ALERT_D || a.category == JZ_ALERT_B);
-    jz_death_res dr;
-    memset(&dr, 0, sizeof dr);
-    if (death) {
-        death_date dd = {JZ_DATE_NONE};
-        jz_ctx x;
-        if (jz_store_alert_evidence(s, id, latest_death, &dd, &err) != JZ_OK ||
-            jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, actor, &err) != JZ_OK) {
-            jz_store_rollback(s);
-            cli_print_error(&err);
-            status = EXIT_INPUT;
-            goto out;
-        }
-        jz_err rc = dd.on ? jz_proc_death(&x, a.id_number, dd.on, on, note, true, &dr, &err)
-                          : jz_error_set(&err, JZ_EINPUT, "alert", target,
-                                         "预警的依据中没有死亡日期，无法记录死亡");
+    jz_alert_res *res = malloc(sizeof *res);
+    if (!res || jz_alert_handle(&x, id, &rq, res, &err) != JZ_OK) {
+        if (!res)
+            jz_error_set(&err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        status = cli_fail(&err);
+        free(res);
         x.store = NULL;
         jz_ctx_cleanup(&x);
-        if (rc) {
-            jz_store_rollback(s);
-            cli_print_error(&err);
-            status = EXIT_INPUT;
-            goto out;
-        }
-        /* A recipient's death: a review only for R-DEATH-1's check of a
-         * 低保 household with someone left; an earner's: an application of
-         * the others. */
-        if (a.indicator == JZ_IND_RECIPIENT_DEATH)
-            open_case = dr.checks > 0 && !dr.nobody_left;
-        else
-            open_case = !dr.nobody_left;
-    }
-    /* A household with an open case: the alert joins it (the review or
-     * application under way will see what the alert found). */
-    if (open_case && a.household_id[0]) {
-        int64_t open_id = 0;
-        if (jz_proc_open_case(s, a.region, a.household_id, &open_id, &err) != JZ_OK) {
-            jz_store_rollback(s);
-            cli_print_error(&err);
-            status = EXIT_INPUT;
-            goto out;
-        }
-        if (open_id) {
-            step.case_id = open_id;
-            open_case = false;
-        }
-    }
-    /* Confirmed: D opens a review of the household, B an application. */
-    if (open_case) {
-        if (!a.household_id[0]) {
-            jz_store_rollback(s);
-            jz_error_set(&err, JZ_EINPUT, "alert", target,
-                         "此人不在低收入人口数据库中：请先登记其家庭的户记录（jiuzhu import），"
-                         "再核实并启动申请");
-            cli_print_error(&err);
-            status = EXIT_INPUT;
-            goto out;
-        }
-        char why[600];
-        snprintf(why, sizeof why, "预警 %lld：%s", id, a.detail);
-        if ((status = cli_case_open(s, a.household_id, on, a.category == JZ_ALERT_D, why, policy,
-                                    &step.case_id))) {
-            jz_store_rollback(s);
-            goto out;
-        }
-    }
-    if (jz_store_alert_update(s, &before, &a, &step, &err) != JZ_OK ||
-        jz_store_commit(s, &err) != JZ_OK) {
-        jz_store_rollback(s);
-        cli_print_error(&err);
-        status = EXIT_INPUT;
         goto out;
     }
-    printf("预警 %lld：%s，状态：%s%s\n", id, jz_alert_action_zh(sub), alert_status_zh[a.status % 5],
-           step.case_id && !open_case ? "（并入未办结的案件）"
-           : step.case_id ? (a.category == JZ_ALERT_D ? "（已启动复核案件）" : "（已启动申请案件）")
-                          : "");
-    if (step.case_id)
-        printf("  案件 %lld\n", (long long)step.case_id);
-    if (death) {
-        printf("  已记录 %s 死亡：户 %s 的户记录现为第 %d 版（旧版本保留）", dr.name, dr.household_id,
-               dr.record_version);
-        if (dr.stopped)
-            printf("；本人单独施保的 %zu 项救助发放至死亡当月", dr.stopped);
-        if (dr.checks) {
+    x.store = NULL;
+    jz_ctx_cleanup(&x);
+    printf("预警 %lld：%s，状态：%s%s\n", id, jz_alert_action_zh(sub),
+           alert_status_zh[res->after.status % 5],
+           res->joined   ? "（并入未办结的案件）"
+           : res->opened ? (res->after.category == JZ_ALERT_D ? "（已启动复核案件）"
+                                                              : "（已启动申请案件）")
+                         : "");
+    if (res->opened)
+        cli_print_accepted(&res->accepted);
+    if (res->case_id)
+        printf("  案件 %lld\n", (long long)res->case_id);
+    if (res->death) {
+        const jz_death_res *dr = &res->death_res;
+        printf("  已记录 %s 死亡：户 %s 的户记录现为第 %d 版（旧版本保留）", dr->name,
+               dr->household_id, dr->record_version);
+        if (dr->stopped)
+            printf("；本人单独施保的 %zu 项救助发放至死亡当月", dr->stopped);
+        if (dr->checks) {
             char due[JZ_DATE_BUF];
-            jz_date_format(dr.check_due, due, sizeof due);
+            jz_date_format(dr->check_due, due, sizeof due);
             printf("；低保家庭须在 %s 前完成核查（R-DEATH-1）", due);
         }
-        if (dr.nobody_left)
-            printf("；全户成员均已死亡，全户的 %zu 项救助发放至死亡当月", dr.ended);
+        if (dr->nobody_left)
+            printf("；全户成员均已死亡，全户的 %zu 项救助发放至死亡当月", dr->ended);
         putchar('\n');
     }
+    free(res);
 out:
     jz_store_close(s);
     return status;

@@ -1,28 +1,58 @@
 /*
- * report.c - the report of refused records that imports write: a CSV file a
+ * report.c - the report of refused rows a feed import writes: a CSV file a
  * person can open in Excel (UTF-8 with a byte order mark), one row per
  * refusal with file, line, household, member, field, value and reason; the
  * first hundred also go to stderr.
+ *
+ * The file is written through jz_outfile (a temporary file renamed into
+ * place when the report is closed), so it never replaces a database or
+ * follows a symbolic link.  Its cells are what the refused input held, so
+ * they get what every export gets: ID numbers masked, and a leading ' on a
+ * cell a spreadsheet would run as a formula.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <csv.h>
 
 #include "cli.h"
+#include "jiuzhu/jz_docs.h"
 
-int cli_report_open(cli_report *r, const char *path, const char *cmd)
+int cli_report_create(cli_report *r, const char *path, const char *cmd, const char *db,
+                      unsigned flags)
 {
     memset(r, 0, sizeof *r);
     r->cmd = cmd;
-    r->f = fopen(path, "wb");
+    jz_error err;
+    jz_error_clear(&err);
+    if (jz_outfile_open(path, db, flags, &r->out, &err) != JZ_OK) {
+        fprintf(stderr, "%s: 报告文件「%s」：%s\n", cmd, path, err.reason);
+        return err.code == JZ_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
+    }
+    r->f = jz_outfile_stream(r->out);
     if (!r->f) {
-        fprintf(stderr, "%s: 无法写报告文件 %s：%s\n", cmd, path, strerror(errno));
+        jz_outfile_abort(r->out);
+        r->out = NULL;
+        fprintf(stderr, "%s: 内存不足\n", cmd);
         return EXIT_INPUT;
     }
     fputs("\xEF\xBB\xBF文件,行,户编号,成员,字段,值,原因\r\n", r->f);
     return EXIT_DONE;
+}
+
+/* One cell: masked, neutralised, quoted by libcsv where it must be. */
+static void cell(FILE *f, const char *text)
+{
+    char buf[JZ_ERR_REASON_MAX + 1];
+    snprintf(buf + 1, sizeof buf - 1, "%s", text);
+    jz_idnum_mask_text(buf + 1);
+    /* The ' goes inside the quotes libcsv puts around the cell. */
+    const char *c = buf + 1;
+    if (jz_doc_formula_like(c)) {
+        buf[0] = '\'';
+        c = buf;
+    }
+    csv_fwrite(f, c, strlen(c));
 }
 
 void cli_report_row(cli_report *r, const jz_error *e)
@@ -34,7 +64,7 @@ void cli_report_row(cli_report *r, const jz_error *e)
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
         if (i)
             fputc(',', r->f);
-        csv_fwrite(r->f, cells[i], strlen(cells[i]));
+        cell(r->f, cells[i]);
     }
     fputs("\r\n", r->f);
     r->rejected++;
@@ -46,11 +76,16 @@ void cli_report_row(cli_report *r, const jz_error *e)
 
 int cli_report_close(cli_report *r)
 {
-    if (!r->f)
+    if (!r->out)
         return EXIT_DONE;
-    int rc = fclose(r->f) == 0 ? EXIT_DONE : EXIT_INPUT;
-    if (rc)
-        fprintf(stderr, "%s: 写报告文件失败：%s\n", r->cmd, strerror(errno));
+    jz_error err;
+    jz_error_clear(&err);
+    jz_err rc = jz_outfile_commit(r->out, &err);
+    r->out = NULL;
     r->f = NULL;
-    return rc;
+    if (rc) {
+        fprintf(stderr, "%s: 写报告文件失败：%s\n", r->cmd, err.reason);
+        return EXIT_INPUT;
+    }
+    return EXIT_DONE;
 }

@@ -2,7 +2,8 @@
  * show.c - `jiuzhu show DB HOUSEHOLD_ID`: a household as stored, its latest
  * determination, and the full trace, recomputed from the stored record (bulk
  * runs keep only the decisive rules).  The key may also be a member's ID
- * number.
+ * number.  ID numbers are shown masked (the first 6 and the last 4
+ * characters) unless --full-id asks for this one record's full numbers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,14 +18,18 @@
 int cmd_show(int argc, char **argv)
 {
     const char *policy_opt = NULL, *db = NULL, *key = NULL;
-    bool as_json = false;
+    bool as_json = false, full_id = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
             policy_opt = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             as_json = true;
+        else if (strcmp(argv[i], "--full-id") == 0)
+            full_id = true;
         else if (argv[i][0] == '-' || (db && key)) {
-            fputs("用法: jiuzhu show [--json] [--policy 目录] 数据库 户编号|身份证号码\n", stderr);
+            fputs("用法: jiuzhu show [--json] [--full-id] [--policy 目录] 数据库 户编号|身份证号码\n"
+                  "（身份证号码只显示前 6 位和后 4 位；--full-id 显示这一户的完整号码）\n",
+                  stderr);
             return EXIT_USAGE;
         } else if (!db)
             db = argv[i];
@@ -32,9 +37,11 @@ int cmd_show(int argc, char **argv)
             key = argv[i];
     }
     if (!db || !key) {
-        fputs("用法: jiuzhu show [--json] [--policy 目录] 数据库 户编号|身份证号码\n", stderr);
+        fputs("用法: jiuzhu show [--json] [--full-id] [--policy 目录] 数据库 户编号|身份证号码\n",
+              stderr);
         return EXIT_USAGE;
     }
+    cli_full_ids(full_id);
     int status = EXIT_DONE;
     jz_regions *regions = NULL;
     jz_paramset *ps = NULL;
@@ -89,13 +96,13 @@ int cmd_show(int argc, char **argv)
     if (as_json) {
         char *json = jz_determination_json(&h, &p, now, trace, JZ_DET_PRETTY);
         if (json)
-            puts(json);
+            cli_printf("%s\n", json);
         free(json);
         goto out;
     }
     json_t *rec = json_loads(record, 0, NULL);
     char *pretty = rec ? json_dumps(rec, JSON_INDENT(2)) : NULL;
-    printf("户记录（库中原样）：\n%s\n\n", pretty ? pretty : record);
+    cli_printf("户记录（库中原样）：\n%s\n\n", pretty ? pretty : record);
     free(pretty);
     json_decref(rec);
     int version = 0, assessed = 0;
@@ -137,7 +144,7 @@ int cmd_show(int argc, char **argv)
         const jz_trace_entry *e = &trace->e[i];
         char detail[4096];
         jz_trace_detail(e, &h, detail, sizeof detail);
-        printf("  %-12s %s%s%s：%s\n", jz_rule_ids[e->rule], e->holds ? "成立" : "不成立",
+        cli_printf("  %-12s %s%s%s：%s\n", jz_rule_ids[e->rule], e->holds ? "成立" : "不成立",
                e->member >= 0 ? " 成员 " : "",
                e->member >= 0 && h.members[e->member].name ? h.members[e->member].name : "",
                detail);

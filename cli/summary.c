@@ -1,21 +1,14 @@
 /*
  * summary.c - the readable Chinese summary of a determination (assess
  * --format summary, show): category, amounts, each person with the middle of
- * the ID number hidden, and the decisive rules with their sources.
+ * the ID number hidden (jz_idnum_mask; `show --full-id` shows it whole), and
+ * the decisive rules with their sources.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "jiuzhu/jz_engine.h"
-
-/* An ID number with its middle hidden, for screens: 140902********001X. */
-static void mask_id(const char *id, char out[JZ_IDNUM_BUF])
-{
-    memcpy(out, id, JZ_IDNUM_BUF);
-    for (int i = 6; i < 14; i++)
-        out[i] = '*';
-}
 
 const char *const cli_category_zh[JZ_CAT_COUNT] = {"不符合", "低保", "支出型低保", "低保边缘",
                                                    "刚性支出困难"};
@@ -59,9 +52,9 @@ void cli_print_summary(FILE *f, const jz_household *h, const jz_regions *regions
                                           "特困人员", "低保边缘",   "刚性支出困难"};
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_person_result *pr = &r->persons[i];
-        char mid[JZ_IDNUM_BUF];
-        mask_id(h->members[i].id, mid);
-        fprintf(f, "  成员 %s %s：", h->members[i].name ? h->members[i].name : "", mid);
+        char mid[JZ_IDNUM_MASKED_BUF];
+        fprintf(f, "  成员 %s %s：", h->members[i].name ? h->members[i].name : "",
+                cli_id(h->members[i].id, mid));
         if (!pr->counted)
             fputs("不计入家庭成员", f);
         else if (!pr->categories)
@@ -99,6 +92,7 @@ void cli_print_summary(FILE *f, const jz_household *h, const jz_regions *regions
             continue;
         char detail[4096];
         jz_trace_detail(e, h, detail, sizeof detail);
+        cli_mask_text(detail);
         fprintf(f, "    %s %s [%s]%s%s：%s\n", jz_rule_ids[e->rule], e->holds ? "成立" : "不成立",
                 jz_rule_table[e->rule].source, e->member >= 0 ? " 成员 " : "",
                 e->member >= 0 && h->members[e->member].name ? h->members[e->member].name : "",

@@ -19,8 +19,18 @@ typedef struct jz_batch_opts {
     jz_date date;              /* JZ_DATE_NONE: each household's own assess_date */
     const char *overrides;     /* the --param text of the run, recorded with it */
     int threads;               /* 0: one per core */
-    bool write;                /* write the determinations back */
+    bool write;                /* write the determinations back: an official run */
+    bool compare;              /* a what-if: compare with the stored results (no write) */
 } jz_batch_opts;
+
+/* What a what-if changes in one county, against the stored results. */
+typedef struct jz_batch_diff {
+    char county[7];
+    int64_t households;        /* assessed */
+    int64_t changed;           /* whose category changes */
+    int64_t unassessed;        /* with no stored result to compare with */
+    jz_fen before, after;      /* monthly totals: household + 特困 + 单人保 persons */
+} jz_batch_diff;
 
 /* Counts and amounts of one (county, category) of a run. */
 typedef struct jz_batch_row {
@@ -37,12 +47,27 @@ typedef struct jz_batch_report {
     int64_t run;
     jz_batch_row *rows; /* sorted by county, category; malloc'd, caller frees */
     size_t n_rows;
+    /* An official run: households not written because their record changed
+     * (or they were removed) while the run computed; their stored results
+     * stay as they were, shown as not assessed since the change. */
+    size_t stale;
+    /* A what-if: by county (sorted; malloc'd, caller frees), and the moves
+     * between categories, [before][after], JZ_CAT_COUNT = not assessed. */
+    jz_batch_diff *diffs;
+    size_t n_diffs;
+    int64_t moves[JZ_CAT_COUNT + 1][JZ_CAT_COUNT + 1];
 } jz_batch_report;
 
 /*
  * Reassesses the households of the store.  A household whose county has no
  * parameter in force on its date is counted in `failed` (its error is passed
  * to on_error, if given) and keeps its previous determination.
+ *
+ * An official run (opts->write) stores every result in one audited
+ * transaction, and only for the record version it was computed from: the
+ * households whose record changed meanwhile are counted in `stale` and
+ * keep their previous determination.  A what-if (opts->compare) writes
+ * nothing and reports what would change.
  */
 jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *opts,
                        void (*on_error)(const jz_error *e, void *arg), void *arg,

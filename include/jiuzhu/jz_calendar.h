@@ -37,7 +37,12 @@ void jz_calendar_free(jz_calendar *c);
 /* The first and last year covered. */
 void jz_calendar_years(const jz_calendar *c, int *first, int *last);
 
-/* Whether d is a working day; an error outside the covered years. */
+/* The file the calendar was read from (the name given to jz_calendar_parse):
+ * the file to extend when a date falls outside its years. */
+const char *jz_calendar_name(const jz_calendar *c);
+
+/* Whether d is a working day; an error outside the covered years (JZ_ERANGE,
+ * value: the date, reason: the file to extend and the years it covers). */
 jz_err jz_calendar_is_workday(const jz_calendar *c, jz_date d, bool *out, jz_error *err);
 
 /* The date n working days after `from` (from itself not counted; n = 0 gives

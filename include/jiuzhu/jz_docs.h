@@ -110,6 +110,11 @@ char *jz_doc_decision_render(const jz_doc_decision *d, jz_doc_format f);
  * the Chinese).  NULL on allocation failure. */
 char *jz_doc_list_render(const jz_doc_list *l, jz_doc_format f);
 
+/* True when a spreadsheet would take the cell text s for a formula: it
+ * starts with = + - @, a tab or a carriage return, or a full-width ＝ ＋ － ＠.
+ * Every CSV and xlsx writer of jiuzhu puts a ' before such a cell. */
+bool jz_doc_formula_like(const char *s);
+
 /* A list as an .xlsx workbook at path (libxlsxwriter). */
 jz_err jz_doc_list_xlsx(const jz_doc_list *l, const char *path, jz_error *err);
 

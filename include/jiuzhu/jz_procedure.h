@@ -180,6 +180,37 @@ typedef struct jz_due_res {
 jz_err jz_proc_open_due(jz_ctx *x, const char *region_prefix, jz_date on, jz_due_res *res,
                         jz_error *err);
 
+/* ---- what is due (`case due`) --------------------------------------------------- */
+
+/* An open case and its nearer deadline. */
+typedef struct jz_due_case {
+    jz_case c;
+    jz_date due;      /* the nearer deadline (a problem: the task's legal date, or none) */
+    const char *what; /* the step due (static text); NULL: the case's task */
+    int left;         /* working days from the date to due; < 0 overdue */
+    bool failed;      /* the deadline could not be computed: err says why */
+    jz_error err;
+} jz_due_case;
+
+typedef struct jz_due_list {
+    jz_due_case *rows; /* most urgent first */
+    size_t n;
+    jz_due_case *problems; /* cases whose deadline could not be computed, by case */
+    size_t n_problems;
+} jz_due_list;
+
+/*
+ * The open cases under region_prefix that are overdue or due within
+ * `within` working days of `on` (every open case with `all`), most urgent
+ * first.  A case whose deadline cannot be computed (past the last year of
+ * the holiday calendar) does not stop the list: it is put in problems with
+ * the reason.  Fails only when `on` itself is outside the calendar or the
+ * store fails.  jz_due_list_cleanup frees the lists.
+ */
+jz_err jz_proc_due(const jz_ctx *x, const char *region_prefix, jz_date on, long within, bool all,
+                   jz_due_list *out, jz_error *err);
+void jz_due_list_cleanup(jz_due_list *l);
+
 /* ---- recipients brought in by an import (issue 11 item 13) --------------------- */
 
 typedef struct jz_adopt_res {

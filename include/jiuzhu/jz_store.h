@@ -85,6 +85,33 @@ jz_err jz_store_import_begin(jz_store *s, const char *path, int64_t size, int64_
 jz_err jz_store_import_progress(jz_store *s, const jz_store_import *imp, long lines_done,
                                 long stored, long rejected, bool finished, jz_error *err);
 
+/* Keeps a record the import refused, inside the caller's transaction (the
+ * batch the record belongs to, so that a killed import keeps both or
+ * neither).  `key` is the record's place in the import, unique in it (a
+ * line of JSON Lines, ...): the same place refused again replaces what was
+ * kept.  county may be "" (unknown: the record could not be read);
+ * message is opaque to the store (the import's encoding of the errors). */
+jz_err jz_store_import_reject(jz_store *s, const jz_store_import *imp, long key,
+                              const char *county, const char *household_id, const char *message,
+                              jz_error *err);
+/* Calls fn for every record import `import` refused, by key; fn returns
+ * nonzero to stop. */
+jz_err jz_store_import_rejections(jz_store *s, int64_t import,
+                                  int (*fn)(long key, const char *household_id,
+                                            const char *message, void *arg),
+                                  void *arg, jz_error *err);
+/* An import's committed counts, over every run of it (a resumed import's
+ * runs add up). */
+typedef struct jz_store_import_counts {
+    long lines_done;
+    long stored;   /* households stored */
+    long rejected; /* records refused */
+    long kept;     /* refused records kept (jz_store_import_rejections) */
+    bool finished;
+} jz_store_import_counts;
+jz_err jz_store_import_counts_get(jz_store *s, int64_t import, jz_store_import_counts *out,
+                                  jz_error *err);
+
 /* ---- the snapshot: the whole registry (or one region) in columns -------- */
 
 /* Columnar copy of the households and members of a region, for bulk runs
@@ -107,9 +134,25 @@ void jz_snapshot_household(const jz_snapshot *snap, size_t i, jz_household *h, j
 jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,
                           const char *overrides, int64_t *run, jz_error *err);
 
-/* Removes the determinations of every household under region_prefix ("" =
- * all): what a bulk run does before writing its own, in its transaction. */
-jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix, jz_error *err);
+/* Marks (stale[i] = 1) every household of the snapshot whose record changed
+ * or which was removed since the snapshot was read, and counts them in
+ * *n_stale: what a bulk run checks inside its write transaction, so that it
+ * never stores a result computed from a record that no longer exists. */
+jz_err jz_store_snapshot_stale(jz_store *s, const jz_snapshot *snap, uint8_t *stale,
+                               size_t *n_stale, jz_error *err);
+
+/* The stored determination of every household of the snapshot: its
+ * category (JZ_CAT_COUNT: never assessed) and its monthly amount with its
+ * 特困 and 单人保 persons' (what a what-if compares with). */
+jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *category,
+                                 jz_fen *monthly, jz_error *err);
+
+/* Removes the determinations of every household of the snapshot (all of
+ * region_prefix, "" = all) but those marked in keep (NULL: none kept): what
+ * a bulk run does before writing its own, in its transaction. */
+jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix,
+                                     const jz_snapshot *snap, const uint8_t *keep,
+                                     jz_error *err);
 
 /* Stores the determination of household i of the snapshot for run `run`
  * (after jz_store_clear_determinations for its region).  params_json: the parameter

@@ -5,8 +5,9 @@
  * kind ("off" or "work") and a holiday name; a date appears once; a make-up
  * working day ("work") falls on a weekend, since a weekday is a working day
  * anyway.  The covered years are stated in a comment ("Years covered:
- * 2023-2026") and each must have rows.  The result is one flag per day of
- * the covered years.
+ * 2023-2026"): within the years of the file's rows (a year is only known
+ * once its holidays are entered), and each must have rows.  The result is
+ * one flag per day of the covered years.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #define COVERED "Years covered:"
 
 struct jz_calendar {
+    char name[256];        /* the file it was read from, for messages */
     int first, last;       /* covered years */
     int32_t day0;          /* jz_date_to_days(first-01-01) */
     int32_t n_days;        /* days covered */
@@ -34,8 +36,12 @@ static jz_err at_line(jz_error *err, const char *name, long line, jz_err rc)
     return rc;
 }
 
-/* "Years covered: 2023-2026" anywhere in a comment line. */
-static bool parse_covered(const char *s, size_t len, int *first, int *last)
+/* "Years covered: 2023-2026" anywhere in a comment line.  Returns 0 when
+ * the line does not say it; 1 when it does, with the years; -1 when it says
+ * "Years covered:" with a value that is not two years joined by "-".
+ * *tok, *tok_n: the value as written (for messages). */
+static int parse_covered(const char *s, size_t len, int *first, int *last, const char **tok,
+                         size_t *tok_n)
 {
     const char *p = NULL;
     size_t k = strlen(COVERED);
@@ -45,22 +51,42 @@ static bool parse_covered(const char *s, size_t len, int *first, int *last)
             break;
         }
     if (!p)
-        return false;
+        return 0;
     const char *end = s + len;
-    while (p < end && *p == ' ')
+    while (p < end && (*p == ' ' || *p == '\t'))
         p++;
-    if (end - p < 9 || p[4] != '-')
-        return false;
-    for (int i = 0; i < 9; i++)
-        if (i != 4 && (p[i] < '0' || p[i] > '9'))
-            return false;
-    /* Exactly the 4 + 4 digits checked above: the text is not terminated. */
-    *first = *last = 0;
-    for (int i = 0; i < 4; i++) {
-        *first = *first * 10 + (p[i] - '0');
-        *last = *last * 10 + (p[5 + i] - '0');
+    /* Two runs of at most 6 digits around a "-" (spaces allowed), then the
+     * end of the line, a space or punctuation. */
+    long y[2] = {0, 0};
+    const char *q = p;
+    bool ok = true;
+    for (int part = 0; part < 2 && ok; part++) {
+        const char *d = q;
+        while (q < end && *q >= '0' && *q <= '9' && q - d < 6)
+            y[part] = y[part] * 10 + (*q++ - '0');
+        ok = q > d;
+        if (ok && part == 0) {
+            while (q < end && *q == ' ')
+                q++;
+            ok = q < end && *q++ == '-';
+            while (q < end && *q == ' ')
+                q++;
+        }
     }
-    return true;
+    ok = ok && (q == end || strchr(" \t.,;)", *q));
+    /* The value as written: what was read, or up to the next space. */
+    const char *e = q;
+    while (!ok && e < end && *e != ' ' && *e != '\t')
+        e++;
+    if (!ok && e > p && (e[-1] == '.' || e[-1] == ','))
+        e--;
+    *tok = p;
+    *tok_n = (size_t)(e - p);
+    if (!ok)
+        return -1;
+    *first = (int)y[0];
+    *last = (int)y[1];
+    return 1;
 }
 
 /* Splits a row "date,kind,name" (exactly three fields, none empty). */
@@ -96,6 +122,8 @@ jz_err jz_calendar_parse(const char *text, size_t len, const char *name, jz_cale
     size_t n_rows = 0, cap = 0;
     int first = 0, last = 0;
     bool covered = false, header = false;
+    char covered_text[32] = ""; /* the value as written */
+    long covered_line = 0;
     long line = 0;
     jz_err rc = JZ_OK;
     size_t pos = 0;
@@ -117,22 +145,39 @@ jz_err jz_calendar_parse(const char *text, size_t len, const char *name, jz_cale
         if (n == 0)
             continue;
         if (s[0] == '#') {
-            int a, b;
-            if (parse_covered(s, n, &a, &b)) {
-                if (covered || a > b || b - a >= MAX_YEARS || a < JZ_DATE_MIN_YEAR + 1 ||
-                    b > JZ_DATE_MAX_YEAR - 1) {
-                    rc = at_line(err, name, line,
-                                 jz_error_setn(err, JZ_EINPUT, "Years covered", s, n,
-                                               covered ? "覆盖年份只能声明一次"
-                                                       : "覆盖年份无效（应为 起始年-结束年，"
-                                                         "不超过 %d 年）",
-                                               MAX_YEARS));
-                    break;
-                }
-                first = a;
-                last = b;
-                covered = true;
+            int a = 0, b = 0;
+            const char *tok = NULL;
+            size_t tn = 0;
+            int said = parse_covered(s, n, &a, &b, &tok, &tn);
+            if (said == 0)
+                continue;
+            if (covered) {
+                rc = at_line(err, name, line,
+                             jz_error_setn(err, JZ_EINPUT, "Years covered", tok, tn,
+                                           "覆盖年份只能声明一次（第 %ld 行已声明“%s”）",
+                                           covered_line, covered_text));
+                break;
             }
+            if (said < 0) {
+                rc = at_line(err, name, line,
+                             jz_error_setn(err, JZ_EINPUT, "Years covered", tok, tn,
+                                           "覆盖年份“%.*s”的格式不对：应为 起始年-结束年，"
+                                           "如 2023-2026",
+                                           (int)(tn < 24 ? tn : 24), tok));
+                break;
+            }
+            if (a > b) {
+                rc = at_line(err, name, line,
+                             jz_error_setn(err, JZ_EINPUT, "Years covered", tok, tn,
+                                           "覆盖年份“%.*s”的起始年晚于结束年",
+                                           (int)(tn < 24 ? tn : 24), tok));
+                break;
+            }
+            first = a;
+            last = b;
+            covered = true;
+            covered_line = line;
+            snprintf(covered_text, sizeof covered_text, "%.*s", (int)(tn < 31 ? tn : 31), tok);
             continue;
         }
         if (!header) {
@@ -193,10 +238,38 @@ jz_err jz_calendar_parse(const char *text, size_t len, const char *name, jz_cale
         rc = at_line(err, name, 0,
                      jz_error_set(err, JZ_EINPUT, "Years covered", NULL,
                                   "缺少覆盖年份说明（注释行：# Years covered: 2023-2026）"));
+    /* A covered year is one whose holidays the file lists: the years must
+     * lie within those of its rows (a typo such as 1-2199 would otherwise
+     * claim centuries nobody has announced). */
+    if (!rc) {
+        int lo = 0, hi = 0;
+        for (size_t i = 0; i < n_rows; i++) {
+            int y = jz_date_year(rows[i].date);
+            if (!i || y < lo)
+                lo = y;
+            if (!i || y > hi)
+                hi = y;
+        }
+        if (n_rows == 0)
+            rc = at_line(err, name, covered_line,
+                         jz_error_set(err, JZ_EINPUT, "Years covered", covered_text,
+                                      "覆盖年份“%s”，但文件中没有任何节假日行", covered_text));
+        else if (first < lo || last > hi)
+            rc = at_line(err, name, covered_line,
+                         jz_error_set(err, JZ_EINPUT, "Years covered", covered_text,
+                                      "覆盖年份“%s”超出了文件中节假日行的年份（%d–%d 年）：只能声明"
+                                      "已列出放假安排的年份",
+                                      covered_text, lo, hi));
+        else if (last - first >= MAX_YEARS)
+            rc = at_line(err, name, covered_line,
+                         jz_error_set(err, JZ_EINPUT, "Years covered", covered_text,
+                                      "覆盖年份“%s”跨度超过 %d 年", covered_text, MAX_YEARS));
+    }
     jz_calendar *c = NULL;
     if (!rc && !(c = calloc(1, sizeof *c)))
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     if (!rc) {
+        snprintf(c->name, sizeof c->name, "%s", name[0] ? name : "cn-holidays.csv");
         c->first = first;
         c->last = last;
         c->day0 = jz_date_to_days(jz_date_make(first, 1, 1));
@@ -271,14 +344,19 @@ void jz_calendar_years(const jz_calendar *c, int *first, int *last)
     *last = c->last;
 }
 
+const char *jz_calendar_name(const jz_calendar *c)
+{
+    return c->name;
+}
+
 static jz_err outside(const jz_calendar *c, jz_date d, jz_error *err)
 {
     char v[JZ_DATE_BUF];
     jz_date_format(d, v, sizeof v);
     return jz_error_set(err, JZ_ERANGE, "date", v,
-                        "超出节假日数据覆盖的年份（%d–%d 年），无法计算工作日；"
-                        "请在 policy/calendar/cn-holidays.csv 中补充该年的放假安排",
-                        c->first, c->last);
+                        "%s 超出节假日数据覆盖的年份（%d–%d 年，节假日文件 %s），无法计算工作日；"
+                        "请在该文件中补充 %d 年的放假安排（国务院办公厅公布后）并修改其覆盖年份",
+                        v, c->first, c->last, c->name, jz_date_year(d));
 }
 
 /* Index of d in the tables, or -1 outside the covered years. */

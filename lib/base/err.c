@@ -10,6 +10,7 @@
  */
 #include "base_int.h"
 #include "jiuzhu/jz_err.h"
+#include "jiuzhu/jz_idnum.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -306,13 +307,24 @@ void jz_error_format(const jz_error *e, char *buf, size_t n)
         snprintf(num, sizeof num, "第%ld行: ", e->line);
         put(&o, num);
     }
+    /* The member label, the value and the reason may hold an ID number
+     * (the member's, or the one refused): messages reach screens and logs,
+     * so they show it masked (jz_idnum_mask_text), never whole. */
+    char member[sizeof e->member], value[sizeof e->value], reason[sizeof e->reason];
+    memcpy(member, e->member, sizeof member);
+    memcpy(value, e->value, sizeof value);
+    memcpy(reason, e->reason, sizeof reason);
+    member[sizeof member - 1] = value[sizeof value - 1] = reason[sizeof reason - 1] = '\0';
+    jz_idnum_mask_text(member);
+    jz_idnum_mask_text(value);
+    jz_idnum_mask_text(reason);
     put_part(&o, &first, "户", e->household, false);
-    put_part(&o, &first, "成员", e->member, false);
+    put_part(&o, &first, "成员", member, false);
     put_part(&o, &first, "字段", e->field, false);
-    put_part(&o, &first, "值", e->value, true);
+    put_part(&o, &first, "值", value, true);
     if (!first)
         put(&o, "：");
-    put(&o, e->reason[0] != '\0' ? e->reason : code_text(e->code));
+    put(&o, reason[0] != '\0' ? reason : code_text(e->code));
 }
 
 const char *jz_err_name(jz_err code)

@@ -160,6 +160,50 @@ static jz_err tally(jz_batch_report *rep, size_t *cap, const char *county, const
     return JZ_OK;
 }
 
+static int cmp_diffs(const void *a, const void *b)
+{
+    return strcmp(((const jz_batch_diff *)a)->county, ((const jz_batch_diff *)b)->county);
+}
+
+/* A what-if: a household's new result beside its stored one. */
+static jz_err compare(jz_batch_report *rep, size_t *cap, const char *county, const hh_result *o,
+                      const jz_person_result *persons, unsigned n, uint8_t stored_cat,
+                      jz_fen stored_monthly, jz_error *err)
+{
+    jz_batch_diff *d = NULL;
+    for (size_t k = rep->n_diffs; k-- > 0;)
+        if (strcmp(rep->diffs[k].county, county) == 0) {
+            d = &rep->diffs[k];
+            break;
+        }
+    if (!d) {
+        if (rep->n_diffs == *cap) {
+            size_t nc = *cap ? *cap * 2 : 32;
+            jz_batch_diff *nd = realloc(rep->diffs, nc * sizeof *nd);
+            if (!nd)
+                return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            rep->diffs = nd;
+            *cap = nc;
+        }
+        d = &rep->diffs[rep->n_diffs++];
+        memset(d, 0, sizeof *d);
+        memcpy(d->county, county, 7);
+    }
+    jz_fen after = o->monthly_amount;
+    for (unsigned k = 0; k < n; k++)
+        if (persons[k].categories & (JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO))
+            after += persons[k].monthly_amount;
+    d->households++;
+    d->after += after;
+    d->before += stored_monthly;
+    if (stored_cat >= JZ_CAT_COUNT)
+        d->unassessed++;
+    else if (stored_cat != o->category)
+        d->changed++;
+    rep->moves[stored_cat < JZ_CAT_COUNT ? stored_cat : JZ_CAT_COUNT][o->category]++;
+    return JZ_OK;
+}
+
 jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *opts,
                        void (*on_error)(const jz_error *e, void *arg), void *arg,
                        jz_batch_report *rep, jz_error *err)
@@ -170,7 +214,9 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     uint32_t *slot_of = NULL;
     hh_result *out = NULL;
     jz_person_result *persons = NULL;
-    size_t n_slots = 0, cap_slots = 0, cap_rows = 0;
+    size_t n_slots = 0, cap_slots = 0, cap_rows = 0, cap_diffs = 0;
+    uint8_t *keep = NULL, *stored_cat = NULL;
+    jz_fen *stored_monthly = NULL;
     jz_err rc;
     double t0 = now_s();
 
@@ -289,14 +335,36 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
             pthread_join(tid[t], NULL);
     rep->assess_s = now_s() - t1;
 
-    /* Write back and tally. */
+    /* Write back and tally.  The write transaction holds the write lock:
+     * inside it, the records that changed since the snapshot are found and
+     * left alone (their results would describe records that no longer
+     * exist), as are those that could not be assessed. */
     double t2 = now_s();
-    if (opts->write) {
+    bool write = opts->write && !opts->compare;
+    if (write) {
+        if (!(keep = malloc(n ? n : 1))) {
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            goto done;
+        }
         if ((rc = jz_store_begin(s, err)) ||
-            (rc = jz_store_run_begin(s, opts->date, opts->region_prefix, opts->overrides, &rep->run,
-                                     err)) ||
-            (rc = jz_store_clear_determinations(s, opts->region_prefix, err)))
+            (rc = jz_store_snapshot_stale(s, snap, keep, &rep->stale, err)))
             goto rollback;
+        for (size_t i = 0; i < n; i++)
+            keep[i] |= !out[i].ok;
+        if ((rc = jz_store_run_begin(s, opts->date, opts->region_prefix, opts->overrides,
+                                     &rep->run, err)) ||
+            (rc = jz_store_clear_determinations(s, opts->region_prefix, snap, keep, err)))
+            goto rollback;
+    }
+    if (opts->compare) {
+        stored_cat = malloc(n ? n : 1);
+        stored_monthly = malloc((n ? n : 1) * sizeof *stored_monthly);
+        if (!stored_cat || !stored_monthly) {
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            goto done;
+        }
+        if ((rc = jz_store_snapshot_results(s, snap, stored_cat, stored_monthly, err)))
+            goto done;
     }
     jz_member members[JZ_MAX_MEMBERS];
     jz_household h;
@@ -326,7 +394,10 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         unsigned nm = snap->household_size[i];
         if ((rc = tally(rep, &cap_rows, county, o, pp, nm, err)))
             break;
-        if (!opts->write)
+        if (opts->compare && (rc = compare(rep, &cap_diffs, county, o, pp, nm, stored_cat[i],
+                                           stored_monthly[i], err)))
+            break;
+        if (!write || keep[i])
             continue;
         jz_snapshot_household(snap, i, &h, members);
         if (opts->date != JZ_DATE_NONE)
@@ -351,15 +422,36 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     free(r);
     if (rc)
         goto rollback;
-    if (opts->write && (rc = jz_store_commit(s, err)))
-        goto rollback;
+    if (write) {
+        /* The run itself, audited: who reassessed what, with which
+         * parameters, and what it wrote and left. */
+        char entity[48], after[1024];
+        snprintf(entity, sizeof entity, "run:%lld", (long long)rep->run);
+        json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I}", "run", (json_int_t)rep->run,
+                              "region", opts->region_prefix ? opts->region_prefix : "",
+                              "overrides", opts->overrides ? opts->overrides : "", "households",
+                              (json_int_t)n, "written", (json_int_t)(n - rep->stale - rep->failed),
+                              "stale", (json_int_t)rep->stale, "failed", (json_int_t)rep->failed);
+        char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        snprintf(after, sizeof after, "%s", t ? t : "{}");
+        free(t);
+        json_decref(o);
+        if ((rc = jz_store_audit(s, "", "assess.run", entity, "", after, err)) ||
+            (rc = jz_store_commit(s, err)))
+            goto rollback;
+    }
     rep->write_s = now_s() - t2;
     qsort(rep->rows, rep->n_rows, sizeof *rep->rows, cmp_rows);
+    if (rep->diffs)
+        qsort(rep->diffs, rep->n_diffs, sizeof *rep->diffs, cmp_diffs);
     goto done;
 rollback:
-    if (opts->write)
+    if (write)
         jz_store_rollback(s);
 done:
+    free(keep);
+    free(stored_cat);
+    free(stored_monthly);
     for (size_t k = 0; k < n_slots; k++)
         free(slots[k].json);
     free(slots);
@@ -371,6 +463,9 @@ done:
         free(rep->rows);
         rep->rows = NULL;
         rep->n_rows = 0;
+        free(rep->diffs);
+        rep->diffs = NULL;
+        rep->n_diffs = 0;
     }
     return rc;
 }

@@ -201,13 +201,29 @@ static void sb_text_cell(sbuf *b, const char *s)
 
 /*
  * True when a spreadsheet would take the text for a formula (=, +, -, @), or
- * may after trimming (a leading tab or carriage return, OWASP's list).  Such
- * a name gets a leading ' in CSV and xlsx: the cell then shows the name as
- * text, and a spreadsheet never evaluates it.
+ * may after trimming (a leading tab or carriage return, OWASP's list), or
+ * when it starts with a full-width form (＝ ＋ － ＠, which a Chinese input
+ * method types and a spreadsheet may normalise to the ASCII one).  Such a name
+ * gets a leading ' in CSV and xlsx: the cell then shows the name as text,
+ * and a spreadsheet never evaluates it.
  */
+bool jz_doc_formula_like(const char *s)
+{
+    static const char *const wide[] = {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D",
+                                       "\xEF\xBC\xA0"}; /* ＝ ＋ － ＠ */
+    if (s == NULL || s[0] == '\0')
+        return false;
+    if (strchr("=+-@\t\r", s[0]) != NULL)
+        return true;
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+        if (strncmp(s, wide[i], 3) == 0)
+            return true;
+    return false;
+}
+
 static bool formula_like(const char *s)
 {
-    return s != NULL && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+    return jz_doc_formula_like(s);
 }
 
 /* 2025年6月20日, or "—" for a missing date. */

@@ -710,14 +710,12 @@ static jz_err load_file(table *t, jz_error *err)
         tlen = len - 3;
         break;
     case JZ_ENC_GB18030:
-    default:
         rc = jz_encoding_to_utf8(raw, len, &conv, &clen, err);
         free(raw);
         raw = NULL;
         if (rc == JZ_EINPUT) {
-            /* Keep the line of the first bad byte, name the file. */
-            jz_encoding_refuse(err, t->path, enc == JZ_ENC_GB18030 ? JZ_ENC_UNKNOWN : enc,
-                               ".utf8.csv");
+            /* GBK bytes that are no character: the reason says where. */
+            jz_error_set_source(err, t->path, err->line);
             return JZ_EINPUT;
         }
         if (rc != JZ_OK) {
@@ -727,6 +725,12 @@ static jz_err load_file(table *t, jz_error *err)
         text = conv;
         tlen = clen;
         break;
+    default:
+        /* UTF-16, or neither: which byte is wrong and why (a damaged UTF-8
+         * file is never taken for GBK and converted into nonsense). */
+        rc = jz_encoding_refuse_text(err, t->path, raw, len, ".utf8.csv");
+        free(raw);
+        return rc;
     }
     const char *nul = memchr(text, '\0', tlen);
     if (nul != NULL) {
@@ -2007,8 +2011,18 @@ static bool neutralise(json_t *root, const char *path)
     }
     if (n == 4 && strncmp(p, "name", 4) == 0)
         return json_object_set_new(m, "name", json_string("-")) == 0;
-    if (n == 8 && strncmp(p, "relation", 8) == 0)
-        return json_object_set_new(m, "relation", json_string("other")) == 0;
+    if (n == 8 && strncmp(p, "relation", 8) == 0) {
+        /* The head if nobody else is, so that a bad relation does not also
+         * report a household without a head (and two heads not again). */
+        json_t *ms = json_object_get(root, "members");
+        bool head = false;
+        for (size_t k = 0; k < json_array_size(ms); k++) {
+            const char *rel = json_string_value(json_object_get(json_array_get(ms, k), "relation"));
+            if (k != i && rel && strcmp(rel, "head") == 0)
+                head = true;
+        }
+        return json_object_set_new(m, "relation", json_string(head ? "other" : "head")) == 0;
+    }
     if ((n == 6 && strncmp(p, "income", 6) == 0) || (n == 8 && strncmp(p, "expenses", 8) == 0)) {
         json_t *arr = json_object_get(m, n == 6 ? "income" : "expenses");
         size_t k;

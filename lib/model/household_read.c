@@ -8,12 +8,21 @@
  * field path ("members[1].income[0].amount"), the value and the reason.  A
  * record that fails is not used at all.  Duplicate keys are refused by the
  * JSON parser itself (JSON_REJECT_DUPLICATES).
+ *
+ * Every free-text string (names, the address, notes, the certificate, the
+ * school, the illness) ends up on lists, notices and screens other people
+ * read, so a control character or a bidirectional formatting character in
+ * one is refused (jz_text_find_unsafe, the check of the departments' feeds
+ * too).  A household has exactly one head: the relations of the others are
+ * relations to him.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "jiuzhu/jz_encoding.h"
+#include "jiuzhu/jz_idnum.h"
 #include "jiuzhu/jz_record.h"
 #include "model_int.h"
 
@@ -147,13 +156,27 @@ static jz_err check_keys(jz_error *err, const char *prefix, const json_t *obj,
     return JZ_OK;
 }
 
-/* An optional free-text field jiuzhu keeps no use for: only its type is
- * checked, so a typo'd structure is still caught. */
+/* Refuses a string with a character that breaks a line or reorders the
+ * text shown (jz_text_find_unsafe). */
+static jz_err check_unsafe(jz_error *err, const char *prefix, const char *key, const json_t *v)
+{
+    uint32_t cp;
+    if (jz_text_find_unsafe(json_string_value(v), json_string_length(v), &cp) < 0)
+        return JZ_OK;
+    char reason[JZ_ERR_REASON_MAX];
+    jz_text_unsafe_reason(cp, reason, sizeof reason);
+    return fail_at(err, prefix, key, v, reason);
+}
+
+/* An optional free-text field jiuzhu keeps no use for: its type is checked,
+ * so a typo'd structure is still caught, and its characters. */
 static jz_err check_text(jz_error *err, const char *prefix, const json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v) || json_is_string(v))
+    if (!v || json_is_null(v))
         return JZ_OK;
+    if (json_is_string(v))
+        return check_unsafe(err, prefix, key, v);
     path p;
     path_fmt(&p, prefix, key);
     return fail(err, p.buf, v, "应为字符串");
@@ -400,6 +423,9 @@ static jz_err read_string(jz_error *err, const char *prefix, const json_t *obj, 
         return fail_at(err, prefix, key, v, "不能包含空字符");
     if (required && len == 0)
         return fail_at(err, prefix, key, v, "不能为空");
+    jz_err rc = check_unsafe(err, prefix, key, v);
+    if (rc)
+        return rc;
     memcpy(out, json_string_value(v), len + 1);
     return JZ_OK;
 }
@@ -634,6 +660,44 @@ static jz_err read_member_fields(jz_error *err, const json_t *mj, size_t idx, jz
     return JZ_OK;
 }
 
+/* Exactly one member is the head (户主): the others' relations are to him,
+ * and R-HH-1 counts the household by them.  The refusal names the members
+ * concerned (index, name, masked ID number). */
+static jz_err check_head(const jz_household *h, jz_error *err)
+{
+    uint32_t heads = 0, second = 0;
+    for (uint32_t i = 0; i < h->n_members; i++)
+        if (h->members[i].relation == JZ_REL_HEAD && ++heads == 2)
+            second = i;
+    if (heads == 1)
+        return JZ_OK;
+    char list[JZ_ERR_REASON_MAX];
+    size_t len = 0;
+    for (uint32_t i = 0; i < h->n_members && len < sizeof list; i++) {
+        const jz_member *m = &h->members[i];
+        if (heads > 1 && m->relation != JZ_REL_HEAD)
+            continue;
+        char masked[JZ_IDNUM_MASKED_BUF];
+        jz_idnum_mask(m->id, masked);
+        len += (size_t)snprintf(list + len, sizeof list - len, "%smembers[%u] %s（%s%s%s）",
+                                len ? "、" : "", (unsigned)i, m->name ? m->name : "", masked,
+                                heads ? "" : "，", heads ? "" : jz_relation_names[m->relation]);
+    }
+    if (heads == 0)
+        return jz_error_set(err, JZ_EINPUT, "members", NULL,
+                            "没有户主：每户应有且只有一名户主（relation 为 head，即“户主”），其他"
+                            "成员的关系都是与户主的关系；本户成员：%s",
+                            list);
+    char field[32], label[JZ_ERR_MEMBER_MAX];
+    snprintf(field, sizeof field, "members[%u].relation", (unsigned)second);
+    snprintf(label, sizeof label, "members[%u] %s", (unsigned)second, h->members[second].id);
+    jz_error_set_where(err, NULL, label);
+    return jz_error_set(err, JZ_EINPUT, field, "head",
+                        "有 %u 名户主：%s；每户应有且只有一名户主（relation 为 head，即“户主”），"
+                        "请把其他人的关系改为与户主的关系",
+                        heads, list);
+}
+
 static jz_err read_household(const json_t *root, const jz_parse_opts *opts, jz_household *h,
                              jz_household_buf *buf, jz_error *err)
 {
@@ -728,15 +792,7 @@ static jz_err read_household(const json_t *root, const jz_parse_opts *opts, jz_h
     }
     jz_error_set_where(err, NULL, "");
     h->n_members = (uint32_t)n;
-    return JZ_OK;
-}
-
-/* Sets err from a jansson parse error. */
-static jz_err syntax_error(jz_error *err, const json_error_t *je)
-{
-    char where[48];
-    snprintf(where, sizeof where, "第 %d 行第 %d 列", je->line, je->column);
-    return jz_error_set(err, JZ_EINPUT, "", NULL, "JSON 语法错误（%s）：%s", where, je->text);
+    return check_head(h, err);
 }
 
 jz_err jz_household_parse(const char *text, size_t len, const jz_parse_opts *opts,
@@ -747,7 +803,8 @@ jz_err jz_household_parse(const char *text, size_t len, const jz_parse_opts *opt
     json_error_t je;
     jz__json_arena_begin();
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    jz_err rc = root ? read_household(root, opts, out, buf, err) : syntax_error(err, &je);
+    jz_err rc = root ? read_household(root, opts, out, buf, err)
+                     : jz__json_syntax_error(err, &je, text, len, 0);
     json_decref(root);
     jz__json_arena_end();
     return rc;
@@ -933,13 +990,11 @@ static jz_err detect(jz_reader *r, jz_error *err)
         }
         json_error_t je;
         r->array = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+        jz_err src = r->array ? JZ_OK : jz__json_syntax_error(err, &je, buf, len, r->line);
         free(buf);
-        if (!r->array) {
+        if (src)
             r->done = true;
-            je.line += (int)r->line;
-            return syntax_error(err, &je);
-        }
-        return JZ_OK;
+        return src;
     }
     /* An object: one record on one line starts JSON Lines; a record that
      * does not end on its first line is a single (pretty-printed) record. */

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "jiuzhu/jz_date.h"
+#include "jiuzhu/jz_err.h"
 #include "jiuzhu/jz_money.h"
 
 /* An amount as "1234.50" and a date as "YYYY-MM-DD" (NULL: out of memory). */
@@ -26,5 +27,11 @@ void jz__json_arena_end(void);
 
 /* Frees what jansson allocated (json_dumps text), arena or not. */
 void jz__json_free(void *p);
+
+/* Sets err (JZ_EINPUT) from a jansson parse error, in Chinese, with the
+ * place (json_error.c).  text (may be NULL), len: what was parsed, to say
+ * which byte is not UTF-8; line_base: lines before the text in its file. */
+jz_err jz__json_syntax_error(jz_error *err, const json_error_t *je, const char *text, size_t len,
+                             long line_base);
 
 #endif

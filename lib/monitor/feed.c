@@ -332,24 +332,8 @@ jz_err jz_feed_reader_new(jz_dept dept, const char *text, size_t len, const char
     /* The encoding: the caller has the whole text, so all of it is checked
      * (a GBK name on the millionth row refuses the file, not that row). */
     jz_encoding enc = jz_encoding_detect(text, len);
-    if (enc != JZ_ENC_UTF8 && enc != JZ_ENC_UTF8_BOM) {
-        long bad_line = 0;
-        if (enc == JZ_ENC_UNKNOWN) {
-            /* Says where the first bad byte is (no allocation for such a
-             * text). */
-            jz_error tmp;
-            char *conv = NULL;
-            size_t conv_len = 0;
-            jz_error_clear(&tmp);
-            if (jz_encoding_to_utf8(text, len, &conv, &conv_len, &tmp) == JZ_OK)
-                free(conv);
-            bad_line = tmp.line;
-        }
-        jz_error_clear(err);
-        if (err != NULL)
-            err->line = bad_line;
-        return jz_encoding_refuse(err, name, enc, NULL);
-    }
+    if (enc != JZ_ENC_UTF8 && enc != JZ_ENC_UTF8_BOM)
+        return jz_encoding_refuse_text(err, name, text, len, NULL); /* which byte, and why */
     size_t pos = enc == JZ_ENC_UTF8_BOM ? 3 : 0;
 
     /* The header: exactly the layout's line. */
@@ -597,15 +581,6 @@ static void field(const jz_feed_reader *r, int col, const char **p, size_t *n)
     trim(p, n);
 }
 
-static bool has_control(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c < 0x20 || c == 0x7F)
-            return true;
-    }
-    return false;
-}
 
 /* A text column into out (cap bytes with the terminator): non-empty, one
  * line, fits. */
@@ -619,8 +594,13 @@ static jz_err get_text(const jz_feed_reader *r, int col, char *out, size_t cap, 
     if (n >= cap)
         return refuse(r, err, col, "%s过长：%zu 字节，最多 %zu 字节（UTF-8，一个汉字 3 字节）",
                       r->lay->zh[col], n, cap - 1);
-    if (has_control(p, n))
-        return refuse(r, err, col, "%s含有换行符或其他控制字符", r->lay->zh[col]);
+    /* The one check of text people read (jz_encoding.h), as for records. */
+    uint32_t cp;
+    if (jz_text_find_unsafe(p, n, &cp) >= 0) {
+        char why[JZ_ERR_REASON_MAX / 2];
+        jz_text_unsafe_reason(cp, why, sizeof why);
+        return refuse(r, err, col, "%s%s", r->lay->zh[col], why);
+    }
     memcpy(out, p, n);
     out[n] = '\0';
     return JZ_OK;

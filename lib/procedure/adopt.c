@@ -169,7 +169,9 @@ jz_err jz_proc_adopt(jz_store *s, const jz_household *h, const jz_result *r, con
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     char county[7];
     jz_region_county(&h->region, county);
-    jz_err rc = jz_store_enrol_list(s, h->region.code, h->household_id, note_seen, sn, err);
+    /* Every region: a household re-imported with a new address keeps the
+     * enrolments it had under the old one. */
+    jz_err rc = jz_store_enrol_list(s, "", h->household_id, note_seen, sn, err);
     int review_months = jz_review_months(h, h->assess_date);
     /* The household's unit supports its living, present members who are not
      * a unit of their own. */

@@ -100,6 +100,37 @@ static jz_err check_date(const jz_ctx *x, jz_case_action a, jz_date on, bool tas
     return JZ_OK;
 }
 
+/* The deadlines that follow from a step (the case as the step leaves it)
+ * must be computable.  Past the last year of the holiday calendar they are
+ * not, and a case whose deadline nobody can compute is one nobody is
+ * warned about (R-WF-1, R-WF-2: `case due` would have to leave it out), so
+ * the step waits until the calendar is extended.  The error names the date,
+ * the calendar file and the years it covers. */
+static jz_err check_deadlines(const jz_ctx *x, const jz_case *c, jz_case_action a, jz_date on,
+                              jz_error *err)
+{
+    jz_date step_due, overall;
+    jz_error e;
+    jz_error_clear(&e);
+    jz_err rc = jz_case_deadlines(c, x->calendar, &step_due, &overall, NULL, &e);
+    if (rc == JZ_OK)
+        return JZ_OK;
+    if (rc != JZ_ERANGE) {
+        *err = e;
+        return rc;
+    }
+    char d[JZ_DATE_BUF];
+    jz_date_format(on, d, sizeof d);
+    int first, last;
+    jz_calendar_years(x->calendar, &first, &last);
+    return jz_error_set(err, JZ_EINPUT, "--date", d,
+                        "%s日期为 %s 时，办理期限要算到 %s 以后，超出节假日数据覆盖的年份（%d–%d "
+                        "年，节假日文件 %s），无法计算期限；请先在该文件中补充 %.4s 年的放假安排"
+                        "（国务院办公厅公布后）并修改其覆盖年份，再办理%s",
+                        jz_case_action_zh[a], d, e.value, first, last,
+                        jz_calendar_name(x->calendar), e.value, jz_case_action_zh[a]);
+}
+
 /* Whether `a` is the step the case's state is waiting for. */
 static bool forward(const jz_case *c, jz_case_action a)
 {
@@ -273,6 +304,11 @@ static jz_err accept_in_txn(jz_ctx *x, const jz_accept_req *rq, jz_accept_res *r
     c->days = rq->township_confirms ? pol.wf_township_days : pol.wf_total_days;
     c->extended_days = pol.wf_extended_days;
     c->notice_days = pol.wf_notice_days;
+    /* Its deadlines must be computable on the calendar.  A review opened as
+     * a task (open-due) has its legal date, and is opened all the same:
+     * `case due` names it until the calendar is extended. */
+    if (!c->task[0] && (rc = check_deadlines(x, c, JZ_ACT_ACCEPT, rq->on, err)))
+        goto out;
     /* R-WF-5: a staff member or a close relative of one among the members. */
     for (uint32_t i = 0; i < l.h.n_members && !c->staff_relative; i++) {
         bool found = false;
@@ -839,6 +875,8 @@ static jz_err step_in_txn(jz_ctx *x, int64_t id, const jz_step_req *rq, jz_step_
     }
     if (!rc)
         rc = jz_case_apply(c, a, rq->on, &in, err);
+    if (!rc)
+        rc = check_deadlines(x, c, a, rq->on, err);
     if (rc)
         goto out;
     switch (a) {
@@ -885,8 +923,9 @@ out:
 jz_err jz_proc_step(jz_ctx *x, int64_t id, const jz_step_req *rq, jz_step_res *res,
                     jz_error *err)
 {
+    /* Everything but the large arrays, which are filled up to nu, nr, nf. */
     memset(res, 0, offsetof(jz_step_res, units));
-    res->nu = res->nr = res->nf = 0;
+    memset(&res->deadline, 0, sizeof *res - offsetof(jz_step_res, deadline));
     if (rq->action == JZ_ACT_ACCEPT || rq->action >= JZ_ACT_COUNT)
         return jz_error_set(err, JZ_EUSAGE, "action", NULL, "未知办理步骤");
     jz_err rc = check_date(x, rq->action, rq->on, false, err);

@@ -12,6 +12,12 @@
  * is stored (jz_proc_adopt): its enrolments, and a D alert where the engine
  * no longer finds what it receives.  What a batch brought in is audited as
  * one entry with the batch.
+ *
+ * A refused record is kept in the store with the batch it belongs to
+ * (jz_store_import_reject), keyed by its place in the import, so that an
+ * import resumed after a kill still knows, and reports, every record its
+ * earlier runs refused (jz_import_rejections).  The errors are kept as a
+ * JSON array of the jz_error fields.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -20,6 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "jiuzhu/jz_csv.h"
 #include "jiuzhu/jz_encoding.h"
@@ -57,6 +65,7 @@ typedef struct slot {
     size_t off[LINES_PER_SLOT]; /* start of record k in text */
     size_t len[LINES_PER_SLOT];
     long line[LINES_PER_SLOT];
+    bool toolong[LINES_PER_SLOT]; /* a line over the record bound, refused in its place */
     jz_err rc[LINES_PER_SLOT];
     jz_household hh[LINES_PER_SLOT];
     jz_household_buf *buf; /* LINES_PER_SLOT of them */
@@ -118,8 +127,12 @@ static void parse_slot(pipe_t *p, slot *s)
     for (size_t k = 0; k < s->n; k++) {
         jz_error *e = &s->err[k];
         jz_error_clear(e);
-        s->rc[k] =
-            jz_household_parse(s->text + s->off[k], s->len[k], p->opts, &s->hh[k], &s->buf[k], e);
+        if (s->toolong[k])
+            s->rc[k] =
+                jz_error_set(e, JZ_EINPUT, "", NULL, "一行超过 %u 字节", JZ_RECORD_MAX_BYTES);
+        else
+            s->rc[k] = jz_household_parse(s->text + s->off[k], s->len[k], p->opts, &s->hh[k],
+                                          &s->buf[k], e);
         if (s->rc[k]) { /* only a refused record needs its file and line */
             snprintf(e->source, sizeof e->source, "%s", p->path);
             e->line = s->line[k];
@@ -175,6 +188,7 @@ static bool slot_add(slot *s, const char *line, size_t len, long lineno)
     s->off[s->n] = s->text_len;
     s->len[s->n] = len;
     s->line[s->n] = lineno;
+    s->toolong[s->n] = false;
     s->n++;
     s->text_len += len + 1;
     return true;
@@ -201,6 +215,52 @@ typedef struct progress {
     jz_trace *trace; /* households assessed on this thread (documents, CSV) */
     policy_cache pc;
 } progress;
+
+/* The errors of a refused record as kept in the store: a JSON array of
+ * {"source", "line", "household", "member", "field", "value", "reason"}
+ * (malloc'd text, caller frees; NULL when out of memory). */
+static char *encode_errors(const jz_error *e, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) {
+        json_t *o =
+            json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "source", e[i].source, "line",
+                      (json_int_t)e[i].line, "household", e[i].household, "member", e[i].member,
+                      "field", e[i].field, "value", e[i].value, "reason", e[i].reason);
+        if (!o || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    char *text = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    return text;
+}
+
+/* A record refused: kept in the store with the batch it belongs to (key:
+ * its place in the import), counted, and its errors passed on.  Fails only
+ * when the store does (the import then stops). */
+static jz_err refuse(progress *pg, long key, const char *county, const char *household_id,
+                     const jz_error *e, size_t n, jz_import_reject_fn on_reject, void *arg,
+                     jz_error *err)
+{
+    char *msg = encode_errors(e, n);
+    if (!msg)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    jz_err rc = jz_store_import_reject(pg->s, &pg->imp, key, county ? county : "",
+                                       household_id && household_id[0] ? household_id
+                                       : n                             ? e[0].household
+                                                                       : "",
+                                       msg, err);
+    free(msg);
+    if (rc)
+        return rc;
+    pg->rejected++;
+    pg->stats->rejected++;
+    for (size_t i = 0; on_reject && i < n; i++)
+        on_reject(&e[i], arg);
+    return JZ_OK;
+}
 
 static bool brought_add(progress *pg, const char *text)
 {
@@ -311,10 +371,13 @@ static jz_err store_slot(progress *pg, slot *s, const char *path, jz_import_reje
             pg->stored++;
             stats->stored++;
         } else {
-            pg->rejected++;
-            stats->rejected++;
-            if (on_reject)
-                on_reject(e, arg);
+            /* Parsed but refused by the store (R-HH-3): its county is known. */
+            char county[7] = "";
+            if (s->rc[k] == JZ_OK)
+                jz_region_county(&s->hh[k].region, county);
+            if ((rc = refuse(pg, s->line[k], county, s->rc[k] == JZ_OK ? s->hh[k].household_id : "",
+                             e, 1, on_reject, arg, err)))
+                return rc;
         }
         pg->last_line = s->line[k];
         if (++pg->in_batch >= pg->batch && (rc = commit(pg, false, err)))
@@ -326,37 +389,67 @@ static jz_err store_slot(progress *pg, slot *s, const char *path, jz_import_reje
     return JZ_OK;
 }
 
-/* Reads one line into *buf (grown as needed, up to the record bound); a
- * longer line is skipped to its end and reported with *toolong.  fgets scans
- * for the newline in bulk, much faster than a byte at a time. */
-static long get_line(FILE *in, char **buf, size_t *cap, bool *toolong)
+/* The file read in blocks and split into lines with memchr: fast, and a
+ * line's length is exact whatever bytes it holds (fgets cannot tell a NUL
+ * byte from the end of what it read, so a line with a NUL swallowed the
+ * next one, which was then neither stored nor refused). */
+typedef struct line_reader {
+    FILE *in;
+    size_t pos, end;
+    bool eof;
+    char blk[65536];
+} line_reader;
+
+/* Reads one line into *buf (without its newline; grown as needed, up to
+ * the record bound) and returns its length, -1 at the end, -2 out of
+ * memory.  A longer line is read to its end and dropped: 0 with *toolong. */
+static long get_line(line_reader *r, char **buf, size_t *cap, bool *toolong)
 {
     size_t len = 0;
+    bool any = false;
     *toolong = false;
     for (;;) {
-        if (*cap - len < 2) {
-            if (*cap >= JZ_RECORD_MAX_BYTES) {
-                /* Too long: keep reading (and dropping) to the newline. */
-                *toolong = true;
-                len = 0;
-            } else {
-                size_t nc = *cap ? *cap * 2 : 65536;
-                char *b = realloc(*buf, nc);
-                if (!b)
+        if (r->pos == r->end) {
+            if (!r->eof) {
+                r->end = fread(r->blk, 1, sizeof r->blk, r->in);
+                r->pos = 0;
+                r->eof = r->end == 0;
+            }
+            if (r->eof)
+                break;
+        }
+        any = true;
+        const char *start = r->blk + r->pos;
+        const char *nl = memchr(start, '\n', r->end - r->pos);
+        size_t n = nl ? (size_t)(nl - start) : r->end - r->pos;
+        r->pos += n + (nl ? 1 : 0);
+        if (!*toolong && len + n > JZ_RECORD_MAX_BYTES) {
+            *toolong = true;
+            len = 0;
+        }
+        if (!*toolong) {
+            if (len + n + 1 > *cap) {
+                size_t nc = *cap ? *cap : 65536;
+                while (nc < len + n + 1)
+                    nc *= 2;
+                char *g = realloc(*buf, nc);
+                if (!g)
                     return -2;
-                *buf = b;
+                *buf = g;
                 *cap = nc;
             }
+            memcpy(*buf + len, start, n);
+            len += n;
         }
-        if (!fgets(*buf + len, (int)(*cap - len), in))
-            return len > 0 || *toolong ? (long)len : -1;
-        size_t got = strlen(*buf + len);
-        len += got;
-        if (len > 0 && (*buf)[len - 1] == '\n') {
-            (*buf)[--len] = '\0';
-            return *toolong ? 0 : (long)len;
-        }
+        if (nl)
+            break;
     }
+    if (!any)
+        return -1;
+    if (!*buf && !(*buf = malloc(*cap = 65536)))
+        return -2;
+    (*buf)[*toolong ? 0 : len] = '\0';
+    return *toolong ? 0 : (long)len;
 }
 
 static jz_err import_lines(FILE *in, const char *path, long lines_before, progress *pg,
@@ -398,6 +491,11 @@ static jz_err import_lines(FILE *in, const char *path, long lines_before, progre
     char *line = NULL;
     size_t cap = 0;
     long lineno = lines_before;
+    line_reader *lr = calloc(1, sizeof *lr);
+    if (!lr && !rc)
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    if (lr)
+        lr->in = in;
     int fill = 0, drain = 0; /* slot being filled; oldest slot to store */
     bool eof = false;
     while (!rc && !(eof && p.slots[drain].state == SLOT_FREE)) {
@@ -406,7 +504,7 @@ static jz_err import_lines(FILE *in, const char *path, long lines_before, progre
             /* Fill the next slot with records. */
             while (f->n < LINES_PER_SLOT) {
                 bool toolong;
-                long n = get_line(in, &line, &cap, &toolong);
+                long n = get_line(lr, &line, &cap, &toolong);
                 if (n == -2) {
                     rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
                     break;
@@ -416,24 +514,22 @@ static jz_err import_lines(FILE *in, const char *path, long lines_before, progre
                     break;
                 }
                 lineno++;
-                if (toolong) {
-                    jz_error e;
-                    jz_error_clear(&e);
-                    jz_error_set(&e, JZ_EINPUT, "", NULL, "一行超过 %u 字节", JZ_RECORD_MAX_BYTES);
-                    snprintf(e.source, sizeof e.source, "%s", path);
-                    e.line = lineno;
-                    stats->rejected++;
-                    pg->rejected++;
-                    if (on_reject)
-                        on_reject(&e, arg);
-                    continue;
+                const char *text = line;
+                /* A byte order mark may start the file (Windows editors,
+                 * Excel): not part of the first record. */
+                if (lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+                    text += 3;
+                    n -= 3;
                 }
-                if (blank(line, (size_t)n))
+                /* A line too long is refused in its place among the others,
+                 * so that it is kept with its batch like any refusal. */
+                if (!toolong && blank(text, (size_t)n))
                     continue;
-                if (!slot_add(f, line, (size_t)n, lineno)) {
+                if (!slot_add(f, toolong ? "" : text, toolong ? 0 : (size_t)n, lineno)) {
                     rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
                     break;
                 }
+                f->toolong[f->n - 1] = toolong;
             }
             if (ferror(in) && !rc)
                 rc = jz_error_set(err, JZ_EIO, "", path, "读取失败：%s", strerror(errno));
@@ -477,6 +573,7 @@ static jz_err import_lines(FILE *in, const char *path, long lines_before, progre
         free(p.slots[i].trace);
     }
     free(line);
+    free(lr);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.work);
     pthread_cond_destroy(&p.done);
@@ -511,6 +608,7 @@ static jz_err import_document(FILE *in, const char *path, progress *pg, const jz
     if (!rd)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     jz_err rc = JZ_OK;
+    long ordinal = 0; /* the record's place: a document is re-read whole on resume */
     for (;;) {
         const jz_household *h;
         jz_error e;
@@ -519,6 +617,8 @@ static jz_err import_document(FILE *in, const char *path, progress *pg, const jz
             rc = JZ_OK;
             break;
         }
+        ordinal++;
+        bool parsed = rc == JZ_OK;
         if (rc == JZ_OK) {
             char source[JZ_ERR_FIELD_MAX + 32];
             snprintf(source, sizeof source, "%.96s:%ld", path, jz_reader_line(rd));
@@ -535,11 +635,12 @@ static jz_err import_document(FILE *in, const char *path, progress *pg, const jz
             pg->stored++;
             stats->stored++;
         } else if (rc == JZ_EINPUT) {
-            pg->rejected++;
-            stats->rejected++;
-            if (on_reject)
-                on_reject(&e, arg);
-            rc = JZ_OK;
+            char county[7] = "";
+            if (parsed)
+                jz_region_county(&h->region, county);
+            if ((rc = refuse(pg, ordinal, county, parsed ? h->household_id : "", &e, 1, on_reject,
+                             arg, err)))
+                break;
         } else {
             *err = e;
             break;
@@ -549,6 +650,21 @@ static jz_err import_document(FILE *in, const char *path, progress *pg, const jz
     }
     jz_reader_free(rd);
     return rc;
+}
+
+/* The import's counts over all its runs: what an interrupted run committed
+ * and this one.  Only the figures change when the store cannot say. */
+static void totals(progress *pg)
+{
+    jz_store_import_counts c;
+    jz_error ignore;
+    pg->stats->import = pg->imp.id;
+    pg->stats->stored_total = pg->stats->stored;
+    pg->stats->rejected_total = pg->stats->rejected;
+    if (jz_store_import_counts_get(pg->s, pg->imp.id, &c, &ignore) == JZ_OK) {
+        pg->stats->stored_total = c.stored;
+        pg->stats->rejected_total = c.rejected;
+    }
 }
 
 static bool skip_lines(FILE *in, long n)
@@ -650,6 +766,7 @@ jz_err jz_import_json(jz_store *s, const char *path, const jz_parse_opts *opts,
         rc = commit(&pg, true, err);
     else
         jz_store_rollback(s);
+    totals(&pg);
     fclose(in);
     free(pg.brought);
     free(pg.trace);
@@ -687,7 +804,8 @@ jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_p
     stats->resumed_after = pg.imp.lines_done;
     enum { CAP = 64 };
     jz_error errs[CAP];
-    long index = 0; /* results of the households file seen */
+    long index = 0;   /* results of the households file seen */
+    long orphans = 0; /* results after the households: rows of no household */
     for (;;) {
         char *json = NULL;
         size_t n_errs = 0;
@@ -726,17 +844,23 @@ jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_p
                 break;
             }
         }
+        char county[7] = "", hid[JZ_HOUSEHOLD_ID_MAX] = "";
+        if (rc == JZ_EINPUT && jz_csv_household(set)) {
+            /* Parsed, refused by the store (R-HH-3). */
+            jz_region_county(&jz_csv_household(set)->region, county);
+            snprintf(hid, sizeof hid, "%s", jz_csv_household(set)->household_id);
+        }
         free(json);
         if (rc == JZ_OK) {
             pg.stored++;
             stats->stored++;
         } else {
-            for (size_t k = 0; k < n_errs; k++)
-                if (on_reject)
-                    on_reject(&errs[k], arg);
-            pg.rejected++;
-            stats->rejected++;
-            rc = JZ_OK;
+            /* A household's place is its row in the households file; the
+             * rows of no household come after them, one result at a time,
+             * in the same order on every run. */
+            long key = counted ? index : (long)jz_csv_count(set) + ++orphans;
+            if ((rc = refuse(&pg, key, county, hid, errs, n_errs, on_reject, arg, err)))
+                break;
         }
         if (counted)
             pg.last_line = index;
@@ -747,8 +871,72 @@ jz_err jz_import_csv(jz_store *s, const char *const *paths, size_t n, const jz_p
         rc = commit(&pg, true, err);
     else
         jz_store_rollback(s);
+    totals(&pg);
     jz_csv_free(set);
     free(pg.brought);
     free(pg.trace);
+    return rc;
+}
+
+/* Copies a string member of o into a field of a jz_error. */
+static void field_of(const json_t *o, const char *key, char *dst, size_t cap)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    snprintf(dst, cap, "%s", v ? v : "");
+}
+
+typedef struct replay {
+    jz_import_reject_fn fn;
+    void *arg;
+    long n;
+} replay;
+
+static int replay_row(long key, const char *household_id, const char *message, void *arg)
+{
+    replay *r = arg;
+    (void)key;
+    json_error_t je;
+    json_t *a = json_loads(message, 0, &je);
+    if (!json_is_array(a) || json_array_size(a) == 0) {
+        /* Not what this import writes: still a refusal, shown as kept. */
+        jz_error e;
+        jz_error_clear(&e);
+        jz_error_set(&e, JZ_EINPUT, NULL, NULL, "%s", message);
+        jz_error_set_where(&e, household_id, NULL);
+        r->fn(&e, r->arg);
+        r->n++;
+        json_decref(a);
+        return 0;
+    }
+    size_t i;
+    json_t *o;
+    json_array_foreach(a, i, o)
+    {
+        jz_error e;
+        jz_error_clear(&e);
+        e.code = JZ_EINPUT;
+        field_of(o, "source", e.source, sizeof e.source);
+        e.line = (long)json_integer_value(json_object_get(o, "line"));
+        field_of(o, "household", e.household, sizeof e.household);
+        field_of(o, "member", e.member, sizeof e.member);
+        field_of(o, "field", e.field, sizeof e.field);
+        field_of(o, "value", e.value, sizeof e.value);
+        field_of(o, "reason", e.reason, sizeof e.reason);
+        if (!e.household[0])
+            snprintf(e.household, sizeof e.household, "%s", household_id);
+        r->fn(&e, r->arg);
+        r->n++;
+    }
+    json_decref(a);
+    return 0;
+}
+
+jz_err jz_import_rejections(jz_store *s, int64_t import, jz_import_reject_fn fn, void *arg, long *n,
+                            jz_error *err)
+{
+    replay r = {fn, arg, 0};
+    jz_err rc = jz_store_import_rejections(s, import, replay_row, &r, err);
+    if (n)
+        *n = r.n;
     return rc;
 }

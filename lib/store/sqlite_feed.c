@@ -1114,15 +1114,23 @@ jz_err jz__sq_alert_update(void *impl, const jz_stored_alert *before, const jz_s
     sqlite3_stmt *st = NULL;
     char now[32];
     jz__sq_now(now, sizeof now);
-    if (sqlite3_prepare_v2(q->db, "UPDATE alerts SET status = ? WHERE alert = ?", -1, &st, NULL) !=
-        SQLITE_OK)
+    /* Only over the status it was read in (see the case's update). */
+    if (sqlite3_prepare_v2(q->db, "UPDATE alerts SET status = ? WHERE alert = ? AND status = ?",
+                           -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "更新预警");
     sqlite3_bind_int(st, 1, after->status);
     sqlite3_bind_int64(st, 2, after->id);
+    sqlite3_bind_int(st, 3, before->status);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "更新预警");
+    if (sqlite3_changes(q->db) != 1) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)after->id);
+        return jz_error_set(err, JZ_ECONFLICT, "alert", v,
+                            "预警已被他人处置（状态已变），未写入任何内容：请重新查看后再办理");
+    }
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO alert_steps(alert, county, action, on_date, actor, note,"
                            " outcome, dept, kind, amount, case_id, assignee, recorded_at)"

@@ -40,6 +40,12 @@ typedef struct sq {
         int frames; /* in the log after the last commit */
     } ck;
     int page_size;
+    /* Taking turns at writing (see sq_begin): the turnstile file's
+     * descriptor (-1: none), how long a writer waits for its turn, and when
+     * the current wait began. */
+    int turn_fd;
+    long busy_limit_ms;
+    double busy_start;
     char actor[64]; /* who writes, for the audit log */
     /* The households written in the transaction in progress, for its audit
      * entry: their IDs, and the previous records of those it replaced. */
@@ -51,7 +57,9 @@ typedef struct sq {
     } batch;
 } sq;
 
-/* An I/O error naming what was being done and SQLite's message. */
+/* An I/O error naming what was being done and SQLite's message; a
+ * database still locked by another writer after the retries is JZ_EBUSY
+ * with a message that says so. */
 jz_err jz__sq_error(sq *q, jz_error *err, const char *what);
 /* Runs SQL without results. */
 jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err);
@@ -149,5 +157,15 @@ jz_err jz__sq_grant_list(void *impl, const char *prefix, const char *household_i
                          void (*fn)(const jz_grant *g, void *arg), void *arg, jz_error *err);
 
 jz_err jz__sq_enrol_adopt(void *impl, jz_enrolment *e, jz_error *err);
+
+/* What an import refused, and its counts (sqlite_import.c). */
+jz_err jz__sq_import_reject(void *impl, int64_t import, long key, const char *county,
+                            const char *household_id, const char *message, jz_error *err);
+jz_err jz__sq_import_rejections(void *impl, int64_t import,
+                                int (*fn)(long key, const char *household_id,
+                                          const char *message, void *arg),
+                                void *arg, jz_error *err);
+jz_err jz__sq_import_counts(void *impl, int64_t import, jz_store_import_counts *out,
+                            jz_error *err);
 
 #endif

@@ -458,15 +458,27 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE cases SET (" CASE_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
                            "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
-                           "?27,?28,?29,?30,?31,?32,?33,?34,?35,?36) WHERE case_id = ?1",
+                           "?27,?28,?29,?30,?31,?32,?33,?34,?35,?36) WHERE case_id = ?1"
+                           " AND state = ?37 AND decision = ?38",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "更新案件");
     sqlite3_bind_int64(st, 1, after->id);
     bind_case(st, after);
+    /* Only over the state it was read in: a case changed in between (by a
+     * writer that did not read it in the same transaction) is a conflict,
+     * never silently overwritten. */
+    sqlite3_bind_int(st, 37, before->state);
+    sqlite3_bind_int(st, 38, before->decision);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "更新案件");
+    if (sqlite3_changes(q->db) != 1) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)after->id);
+        return jz_error_set(err, JZ_ECONFLICT, "case", v,
+                            "案件已被他人办理（状态已变），未写入任何内容：请重新查看后再办理");
+    }
     jz_err rc = insert_step(q, after, step, err);
     return rc ? rc : audit_case(q, before, after, step, err);
 }

@@ -88,6 +88,27 @@ jz_err jz_store_import_progress(jz_store *s, const jz_store_import *imp, long li
     return s->ops->import_progress(s->impl, imp, lines_done, stored, rejected, finished, err);
 }
 
+jz_err jz_store_import_reject(jz_store *s, const jz_store_import *imp, long key,
+                              const char *county, const char *household_id, const char *message,
+                              jz_error *err)
+{
+    return s->ops->import_reject(s->impl, imp->id, key, county, household_id, message, err);
+}
+
+jz_err jz_store_import_rejections(jz_store *s, int64_t import,
+                                  int (*fn)(long key, const char *household_id,
+                                            const char *message, void *arg),
+                                  void *arg, jz_error *err)
+{
+    return s->ops->import_rejections(s->impl, import, fn, arg, err);
+}
+
+jz_err jz_store_import_counts_get(jz_store *s, int64_t import, jz_store_import_counts *out,
+                                  jz_error *err)
+{
+    return s->ops->import_counts(s->impl, import, out, err);
+}
+
 jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err)
 {
     return s->ops->snapshot(s->impl, region_prefix ? region_prefix : "", out, err);
@@ -100,9 +121,23 @@ jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,
                              overrides ? overrides : "", run, err);
 }
 
-jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix, jz_error *err)
+jz_err jz_store_snapshot_stale(jz_store *s, const jz_snapshot *snap, uint8_t *stale,
+                               size_t *n_stale, jz_error *err)
 {
-    return s->ops->clear_determinations(s->impl, region_prefix ? region_prefix : "", err);
+    return s->ops->snapshot_stale(s->impl, snap, stale, n_stale, err);
+}
+
+jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *category,
+                                 jz_fen *monthly, jz_error *err)
+{
+    return s->ops->snapshot_results(s->impl, snap, category, monthly, err);
+}
+
+jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix,
+                                     const jz_snapshot *snap, const uint8_t *keep, jz_error *err)
+{
+    return s->ops->clear_determinations(s->impl, region_prefix ? region_prefix : "", snap, keep,
+                                        err);
 }
 
 jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *snap, size_t i,
@@ -180,6 +215,7 @@ static jz_err grow_households(jz_snapshot *s, size_t cap, jz_error *err)
 {
     bool ok = true;
     GROW(s->key);
+    GROW(s->version);
     GROW(s->household_id);
     GROW(s->region);
     GROW(s->area);
@@ -268,6 +304,7 @@ void jz_snapshot_free(jz_snapshot *s)
     if (!s)
         return;
     void *cols[] = {s->key,
+                    s->version,
                     s->household_id,
                     s->region,
                     s->area,

@@ -25,7 +25,12 @@ typedef struct jz_store_ops {
     jz_err (*snapshot)(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err);
     jz_err (*run_begin)(void *impl, jz_date date, const char *region_prefix, const char *overrides,
                         int64_t *run, jz_error *err);
-    jz_err (*clear_determinations)(void *impl, const char *region_prefix, jz_error *err);
+    jz_err (*snapshot_stale)(void *impl, const jz_snapshot *snap, uint8_t *stale,
+                             size_t *n_stale, jz_error *err);
+    jz_err (*snapshot_results)(void *impl, const jz_snapshot *snap, uint8_t *category,
+                               jz_fen *monthly, jz_error *err);
+    jz_err (*clear_determinations)(void *impl, const char *region_prefix,
+                                   const jz_snapshot *snap, const uint8_t *keep, jz_error *err);
     jz_err (*put_determination)(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
                                 const jz_household *h, const jz_result *r, const char *params_json,
                                 jz_error *err);
@@ -109,6 +114,14 @@ typedef struct jz_store_ops {
                              void (*fn)(const jz_record_version *v, void *arg), void *arg,
                              jz_error *err);
     jz_err (*enrol_adopt)(void *impl, jz_enrolment *e, jz_error *err);
+    jz_err (*import_reject)(void *impl, int64_t import, long key, const char *county,
+                            const char *household_id, const char *message, jz_error *err);
+    jz_err (*import_rejections)(void *impl, int64_t import,
+                                int (*fn)(long key, const char *household_id,
+                                          const char *message, void *arg),
+                                void *arg, jz_error *err);
+    jz_err (*import_counts)(void *impl, int64_t import, jz_store_import_counts *out,
+                            jz_error *err);
 } jz_store_ops;
 
 extern const jz_store_ops jz__sqlite_ops;
@@ -118,7 +131,8 @@ jz_err jz__sqlite_open(const char *path, int flags, void **impl, jz_error *err);
 struct jz_snapshot {
     size_t n_households, n_members, cap_households, cap_members;
     /* households */
-    int64_t *key; /* the backend's household key */
+    int64_t *key;     /* the backend's household key */
+    int32_t *version; /* the record version read (write-back checks it) */
     char (*household_id)[JZ_HOUSEHOLD_ID_MAX];
     jz_region *region;
     uint8_t *area;

@@ -10,11 +10,15 @@
  * members table is kept in (household, position) order (WITHOUT ROWID) so
  * that building a snapshot is one ordered scan.
  */
+#define _GNU_SOURCE /* F_OFD_SETLK */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sqlite_int.h"
 
@@ -355,8 +359,20 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
+static jz_err busy_error(sq *q, jz_error *err)
+{
+    return jz_error_set(err, JZ_EBUSY, "database", NULL,
+                        "数据库正忙：另一项写入（如导入、批量认定、监测或另一位用户的操作）"
+                        "占用数据库，等待 %ld 秒后仍未轮到；本次未写入任何内容，稍后重试是安全的"
+                        "（等待上限可用环境变量 JIUZHU_BUSY_TIMEOUT 设定，单位秒）",
+                        (q->busy_limit_ms + 999) / 1000);
+}
+
 jz_err jz__sq_error(sq *q, jz_error *err, const char *what)
 {
+    int code = sqlite3_errcode(q->db) & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return busy_error(q, err);
     return jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误（%s）：%s", what,
                         sqlite3_errmsg(q->db));
 }
@@ -365,6 +381,11 @@ jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int code = sqlite3_errcode(q->db) & 0xff;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+            sqlite3_free(msg);
+            return busy_error(q, err);
+        }
         jz_err rc = jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误：%s", msg ? msg : "?");
         sqlite3_free(msg);
         return rc;
@@ -597,11 +618,109 @@ static void stop_checkpointer(sq *q)
     q->ck.db = NULL;
 }
 
+/* ---- taking turns at writing ---------------------------------------------- */
+
+/* SQLite lets one writer in at a time and has a waiting writer poll for the
+ * lock.  A bulk writer that commits a batch and at once begins the next wins
+ * nearly every time against a poller, so that during an import a caseworker's
+ * one-row change used to fail after the timeout.  jiuzhu's writers therefore
+ * queue at a turnstile first: a one-byte lock on a file beside the database
+ * (DB-lock), held from before BEGIN IMMEDIATE until the write lock is taken.
+ * A writer waiting for the database holds the turnstile, so the bulk writer,
+ * which must pass the turnstile before its next batch, waits for it: a short
+ * write gets in after at most the batch in progress.  The locks are open
+ * file description locks (F_OFD_SETLK): one per connection, threads of one
+ * process included, and closing another descriptor of the file cannot drop
+ * them.  Where the file cannot be made (a read-only folder) writers still
+ * work, only without the queue.
+ *
+ * A writer waits at most busy_limit_ms for the turnstile and as long again
+ * for the database (JIUZHU_BUSY_TIMEOUT seconds, default 30), polling with
+ * back-off up to 20 ms, then fails with JZ_EBUSY having written nothing. */
+#define BUSY_DEFAULT_S 30
+#define BUSY_MAX_S 3600
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static long busy_limit_ms(void)
+{
+    const char *v = getenv("JIUZHU_BUSY_TIMEOUT");
+    if (!v || !*v)
+        return BUSY_DEFAULT_S * 1000L;
+    char *end;
+    errno = 0;
+    long s = strtol(v, &end, 10);
+    if (errno || *end || s < 0 || s > BUSY_MAX_S)
+        return BUSY_DEFAULT_S * 1000L;
+    return s * 1000L;
+}
+
+static void nap(int attempt)
+{
+    static const int ms[] = {1, 2, 4, 8, 12, 16};
+    int k = attempt < 6 ? ms[attempt] : 20;
+    struct timespec ts = {0, (long)k * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int busy_wait(void *arg, int count)
+{
+    sq *q = arg;
+    double now = mono_ms();
+    if (count == 0)
+        q->busy_start = now;
+    if (now - q->busy_start >= (double)q->busy_limit_ms)
+        return 0;
+    nap(count);
+    return 1;
+}
+
+static void open_turnstile(sq *q, const char *path)
+{
+    char lock[4096];
+    q->turn_fd = -1;
+    if (snprintf(lock, sizeof lock, "%s-lock", path) >= (int)sizeof lock)
+        return;
+    /* 0666 less the umask: 0600, or 0640 where JIUZHU_FILE_MODE asks. */
+    q->turn_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+}
+
+/* Takes (F_WRLCK) or gives back (F_UNLCK) the turnstile.  False only when
+ * the wait ran out; a file system without such locks lets everyone by. */
+static bool turnstile(sq *q, short type)
+{
+    if (q->turn_fd < 0)
+        return true;
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = type;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = 0;
+    fl.l_len = 1;
+    double start = mono_ms();
+    for (int attempt = 0;; attempt++) {
+        if (fcntl(q->turn_fd, F_OFD_SETLK, &fl) == 0)
+            return true;
+        if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+            return true; /* no locks here: no queue */
+        if (mono_ms() - start >= (double)q->busy_limit_ms)
+            return false;
+        nap(attempt);
+    }
+}
+
 static void sq_close(void *impl)
 {
     sq *q = impl;
     if (!q)
         return;
+    if (q->turn_fd >= 0)
+        close(q->turn_fd);
     stop_checkpointer(q);
     jz__sq_batch_reset(q);
     /* Every statement of the connection, cached or not, so that closing
@@ -627,6 +746,8 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
     if (!q)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     snprintf(q->actor, sizeof q->actor, "unknown");
+    q->turn_fd = -1;
+    q->busy_limit_ms = busy_limit_ms();
     int oflags = (flags & JZ_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     jz_err rc = JZ_OK;
@@ -635,7 +756,9 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
                           q->db ? sqlite3_errmsg(q->db) : "?");
         goto fail;
     }
-    sqlite3_busy_timeout(q->db, 10000);
+    sqlite3_busy_handler(q->db, busy_wait, q);
+    if (!(flags & JZ_STORE_READONLY))
+        open_turnstile(q, path);
     /* 64 MiB of page cache: enough for the upper levels of every index a
      * bulk writer touches; a larger one (256 MiB was tried) only grows by
      * allocating pages while a batch is written, and measured about 7 %
@@ -760,7 +883,10 @@ static jz_err sq_begin(void *impl, jz_error *err)
 {
     sq *q = impl;
     checkpoint_caught_up(q);
+    if (!turnstile(q, F_WRLCK))
+        return busy_error(q, err);
     jz_err rc = jz__sq_exec(q, "BEGIN IMMEDIATE", err);
+    turnstile(q, F_UNLCK);
     if (!rc)
         q->in_tx = 1;
     return rc;
@@ -1232,7 +1358,8 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
                            -1, &cnt, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(q->db,
                            "SELECT hh, household_id, region, area, assess_date,"
-                           " current_programme, current_since, current_amount, n_members"
+                           " current_programme, current_since, current_amount, n_members,"
+                           " version"
                            " FROM households WHERE substr(region, 1, ?1) = ?2 ORDER BY hh",
                            -1, &hs, NULL) != SQLITE_OK) {
         rc = jz__sq_error(q, err, "读取快照");
@@ -1265,6 +1392,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
         s->current_since[i] = sqlite3_column_int(hs, 6);
         s->current_amount[i] = sqlite3_column_int64(hs, 7);
         s->household_size[i] = (uint8_t)sqlite3_column_int(hs, 8);
+        s->version[i] = sqlite3_column_int(hs, 9);
         s->first_member[i] = (uint32_t)members;
         members += s->household_size[i];
     }
@@ -1403,16 +1531,124 @@ static void decisive_text(uint64_t bits, char *buf, size_t n)
     buf[len] = '\0';
 }
 
-static jz_err sq_clear_determinations(void *impl, const char *prefix, jz_error *err)
+/* One ordered scan of the region's households beside the snapshot (both in
+ * hh order): a version that differs, or a household gone, is stale. */
+static jz_err sq_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *stale,
+                                size_t *n_stale, jz_error *err)
+{
+    sq *q = impl;
+    *n_stale = 0;
+    size_t n = snap->n_households;
+    if (n == 0)
+        return JZ_OK;
+    memset(stale, 0, n);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT hh, version FROM households WHERE hh BETWEEN ?1 AND ?2"
+                           " ORDER BY hh",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "核对户记录版本");
+    sqlite3_bind_int64(st, 1, snap->key[0]);
+    sqlite3_bind_int64(st, 2, snap->key[n - 1]);
+    size_t i = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && i < n) {
+        int64_t hh = sqlite3_column_int64(st, 0);
+        while (i < n && snap->key[i] < hh) {
+            stale[i++] = 1; /* removed since */
+            (*n_stale)++;
+        }
+        if (i < n && snap->key[i] == hh) {
+            if (sqlite3_column_int(st, 1) != snap->version[i]) {
+                stale[i] = 1;
+                (*n_stale)++;
+            }
+            i++;
+        }
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return jz__sq_error(q, err, "核对户记录版本");
+    for (; i < n; i++, (*n_stale)++)
+        stale[i] = 1;
+    return JZ_OK;
+}
+
+static jz_err sq_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *category,
+                                  jz_fen *monthly, jz_error *err)
+{
+    sq *q = impl;
+    size_t n = snap->n_households;
+    for (size_t i = 0; i < n; i++) {
+        category[i] = JZ_CAT_COUNT;
+        monthly[i] = 0;
+    }
+    if (n == 0)
+        return JZ_OK;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT d.hh, d.category, d.monthly_amount + IFNULL((SELECT"
+                           " SUM(p.monthly_amount) FROM person_results p WHERE p.hh = d.hh"
+                           " AND (p.categories & ?3) <> 0), 0)"
+                           " FROM determinations d WHERE d.hh BETWEEN ?1 AND ?2 ORDER BY d.hh",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "读取已存认定结果");
+    sqlite3_bind_int64(st, 1, snap->key[0]);
+    sqlite3_bind_int64(st, 2, snap->key[n - 1]);
+    sqlite3_bind_int(st, 3, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
+    size_t i = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t hh = sqlite3_column_int64(st, 0);
+        while (i < n && snap->key[i] < hh)
+            i++;
+        if (i < n && snap->key[i] == hh) {
+            int c = sqlite3_column_int(st, 1);
+            category[i] = (uint8_t)(c >= 0 && c < JZ_CAT_COUNT ? c : JZ_CAT_COUNT);
+            monthly[i] = sqlite3_column_int64(st, 2);
+        }
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已存认定结果");
+}
+
+static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_snapshot *snap,
+                                      const uint8_t *keep, jz_error *err)
 {
     sq *q = impl;
     jz_err rc = JZ_OK;
-    if (!prefix[0])
+    bool kept = false;
+    for (size_t i = 0; keep && snap && i < snap->n_households && !kept; i++)
+        kept = keep[i] != 0;
+    if (!prefix[0] && !kept)
         return jz__sq_exec(q, "DELETE FROM person_results; DELETE FROM determinations;", err);
+    /* The households to keep, in a temporary table the deletes leave out. */
+    if ((rc = jz__sq_exec(q,
+                          "CREATE TEMP TABLE IF NOT EXISTS keep_hh(hh INTEGER PRIMARY KEY);"
+                          "DELETE FROM temp.keep_hh;",
+                          err)))
+        return rc;
+    if (kept) {
+        sqlite3_stmt *ins = NULL;
+        if (sqlite3_prepare_v2(q->db, "INSERT OR IGNORE INTO temp.keep_hh VALUES(?)", -1, &ins,
+                               NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, "清除旧认定结果");
+        for (size_t i = 0; i < snap->n_households && !rc; i++) {
+            if (!keep[i])
+                continue;
+            sqlite3_reset(ins);
+            sqlite3_bind_int64(ins, 1, snap->key[i]);
+            if (sqlite3_step(ins) != SQLITE_DONE)
+                rc = jz__sq_error(q, err, "清除旧认定结果");
+        }
+        sqlite3_finalize(ins);
+        if (rc)
+            return rc;
+    }
     const char *sql[] = {"DELETE FROM person_results WHERE hh IN (SELECT hh FROM households"
-                         " WHERE substr(region, 1, ?1) = ?2)",
+                         " WHERE substr(region, 1, ?1) = ?2) AND hh NOT IN temp.keep_hh",
                          "DELETE FROM determinations WHERE hh IN (SELECT hh FROM households"
-                         " WHERE substr(region, 1, ?1) = ?2)"};
+                         " WHERE substr(region, 1, ?1) = ?2) AND hh NOT IN temp.keep_hh"};
     for (int i = 0; i < 2 && !rc; i++) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(q->db, sql[i], -1, &st, NULL) != SQLITE_OK)
@@ -1696,6 +1932,8 @@ const jz_store_ops jz__sqlite_ops = {
     .import_progress = sq_import_progress,
     .snapshot = sq_snapshot,
     .run_begin = sq_run_begin,
+    .snapshot_stale = sq_snapshot_stale,
+    .snapshot_results = sq_snapshot_results,
     .clear_determinations = sq_clear_determinations,
     .put_determination = sq_put_determination,
     .get_determination = sq_get_determination,
@@ -1738,4 +1976,7 @@ const jz_store_ops jz__sqlite_ops = {
     .alert_find = jz__sq_alert_find,
     .alert_steps = jz__sq_alert_steps,
     .feed_person = jz__sq_feed_person,
+    .import_reject = jz__sq_import_reject,
+    .import_rejections = jz__sq_import_rejections,
+    .import_counts = jz__sq_import_counts,
 };

@@ -52,8 +52,15 @@ got=$(($(wc -l <"$TMP/csv/members.csv") - 1))
 if [ "$want" -eq "$got" ]; then ok; else bad "members.csv: $got rows, JSON Lines: $want members"; fi
 # UTF-8 without a byte order mark.
 if head -c 3 "$TMP/csv/members.csv" | od -An -tx1 | grep -q 'ef bb bf'; then bad "BOM written"; else ok; fi
-# Writing into an existing directory is fine.
-expect_status 0 "$JZ" gen --households 10 --seed 7 --format csv "$TMP/csv"
+# Writing into an existing directory is fine; its files are replaced only
+# with --force (and then all five).
+expect_status 2 "$JZ" gen --households 10 --seed 7 --format csv "$TMP/csv"
+expect_grep "$TMP/err" '已存在.*--force' "existing files kept without --force"
+n=$(($(wc -l <"$TMP/csv/households.csv") - 1))
+if [ "$n" -eq 300 ]; then ok; else bad "households.csv changed without --force: $n rows"; fi
+expect_status 0 "$JZ" gen --households 10 --seed 7 --format csv --force "$TMP/csv"
+n=$(($(wc -l <"$TMP/csv/households.csv") - 1))
+if [ "$n" -eq 10 ]; then ok; else bad "households.csv not replaced with --force: $n rows"; fi
 
 # Usage errors: exit 2 with a Chinese message.
 expect_status 2 "$JZ" gen

@@ -19,6 +19,8 @@ done
 set -- $(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/04-tekun-leaves-household.json")
 old=$1 daughter=$2
 out=140902800101001 # someone nobody has enrolled (15 digits: converted)
+# Lists show ID numbers masked: the first 6 and the last 4 characters.
+masked() { printf '%s\\*\\*\\*\\*\\*\\*\\*\\*%s' "${1:0:6}" "${1:14:4}"; }
 
 printf 'id_number,name,kind,date,total,out_of_pocket\n%s,外来人员,settlement,2025-03-05,30000,25000\n%s,周红,settlement,2025-04-01,9000,8000\n' "$out" "$daughter" >"$TMP/med.csv"
 printf 'id_number,name,kind,date,amount\n%s,外来人员,unemployment_registration,2025-02-01,\n' "$out" >"$TMP/hrss.csv"
@@ -54,10 +56,12 @@ expect_grep "$TMP/out" 'H140902-000404' "with its household"
 expect_grep "$TMP/out" '处置截止 2025-06-09' "5 working days after 2025-06-01 (端午 2025-05-31..06-02)"
 expect_status 0 "$JZ" alerts "$DB" --category A
 expect_grep "$TMP/out" '特困人员未享受参保资助' "A: the 特困 member without the premium subsidy"
-expect_grep "$TMP/out" "$old" "the 特困 member named"
+expect_grep "$TMP/out" "$(masked "$old")" "the 特困 member named, his ID number masked"
+expect_no_grep "$TMP/out" "$old" "no full ID number in the list"
 expect_status 0 "$JZ" alerts "$DB" --category B
 expect_grep "$TMP/out" '（库外）' "B: someone outside the registry"
-expect_grep "$TMP/out" '14090219800101001' "found by the converted ID number"
+expect_grep "$TMP/out" "$(masked 140902198001010016)" "found by the converted ID number (masked)"
+expect_no_grep "$TMP/out" '14090219800101001' "no full ID number in the list"
 expect_grep "$TMP/out" '推送人社' "pushed to the department of the difficulty"
 expect_status 0 "$JZ" alerts "$DB" --region 1409
 expect_no_grep "$TMP/out" '（库外）' "a region lists registry people only"
@@ -140,7 +144,7 @@ expect_grep "$TMP/out" '未享受任何救助 0 人' "a household receiving 低�
 sqlite3 "$DB" "UPDATE enrolments SET persons = 3 WHERE programme = 0 AND household_id = 'H140902-000404'"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
 expect_status 0 "$JZ" alerts "$DB" --category D
-expect_grep "$TMP/out" "重复享受（特困与低保）.*$old" "a person paid twice is found"
+expect_grep "$TMP/out" "重复享受（特困与低保）.*$(masked "$old")" "a person paid twice is found"
 
 sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'monitor.run'" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^5$' "every run is audited"

@@ -67,7 +67,21 @@ expect_status 2 "$JZ" stats "$DB" --level village
 # What-if on one region without writing.
 expect_status 0 "$JZ" assess --db "$DB" --region 1401 --param dibao.standard.urban=2000 --dry-run
 expect_grep "$TMP/out" '共 2 户' "region selects two households"
-expect_grep "$TMP/out" 'dry-run' "dry run says so"
+expect_grep "$TMP/out" '未写入正式认定结果' "a what-if says it wrote nothing official"
 expect_status 2 "$JZ" assess --db "$DB" --region abc
+
+# A recipient household re-imported with a new address (moved village)
+# keeps its enrolment: the import neither fails nor enrols it twice.
+RDB="$TMP/moved.db"
+expect_status 0 "$JZ" init "$RDB"
+cat >"$TMP/moved1.json" <<'EOF'
+{"household_id":"H140902-900005","region":"140902101201","area":"rural","assess_date":"2025-06-02","current":{"programme":"dibao","since":"2023-01-01","monthly_amount":"1058.00"},"members":[{"id":"14090219700404011X","name":"郭大","relation":"head","employment":"unemployed","income":[{"kind":"wage","amount":"3000.00"}]},{"id":"140902197205050226","name":"郭妻","relation":"spouse","employment":"unemployed"}]}
+EOF
+sed 's/"region":"140902101201"/"region":"140902102202"/' "$TMP/moved1.json" >"$TMP/moved2.json"
+expect_status 0 "$JZ" import "$RDB" "$TMP/moved1.json"
+expect_status 0 "$JZ" import "$RDB" "$TMP/moved2.json"
+expect_grep "$TMP/err" '入库 1 户' "the moved household is stored"
+expect_status 0 "$JZ" enrolment list "$RDB" --household H140902-900005
+expect_lines <(grep '最低生活保障' "$TMP/out") 1 "one enrolment, not two"
 
 finish

@@ -236,6 +236,54 @@ static void test_file_checks(void **state)
                      JZ_EINPUT);
 }
 
+/* The covered years as written: a value that is not two years, or years
+ * outside those of the rows ("1-2199" once said the comment was missing),
+ * is refused naming the value as written. */
+static void test_covered_years_header(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value, *shown, *want;
+    } cases[] = {
+        {"1-2199", "1-2199", "超出了文件中节假日行的年份（2030–2030 年）"},
+        {"0001-2199", "0001-2199", "超出了文件中节假日行的年份（2030–2030 年）"},
+        {"2030-2199", "2030-2199", "超出了文件中节假日行的年份"},
+        {"1999-2030", "1999-2030", "超出了文件中节假日行的年份"},
+        {"2031-2030", "2031-2030", "起始年晚于结束年"},
+        {"2030-2030x.", "2030-2030x", "格式不对"},
+        {"2030–2030", "2030–2030", "格式不对"},
+        {"2030", "2030", "格式不对"},
+        {"abc", "abc", "格式不对"},
+        {"99999999-2030", "99999999-2030", "格式不对"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "# Years covered: %s\ndate,kind,name\n2030-01-01,off,a\n",
+                 cases[i].value);
+        jz_calendar *c = NULL;
+        jz_error err;
+        jz_error_clear(&err);
+        assert_int_equal(jz_calendar_parse(text, strlen(text), "t.csv", &c, &err), JZ_EINPUT);
+        assert_string_equal(err.field, "Years covered");
+        assert_int_equal(err.line, 1);
+        if (strcmp(err.value, cases[i].shown) != 0 || !strstr(err.reason, cases[i].want) ||
+            strstr(err.reason, "缺少"))
+            fail_msg("%s: value \"%s\" reason \"%s\"", cases[i].value, err.value, err.reason);
+    }
+    /* Spaces around the dash and a full stop after it are fine. */
+    long line;
+    char field[64];
+    assert_int_equal(
+        parse("# Years covered: 2030 - 2030.\ndate,kind,name\n2030-01-01,off,a\n", &line, field),
+        JZ_OK);
+    /* Said twice. */
+    assert_int_equal(parse("# Years covered: 2030-2030\n# Years covered: 2030-2030\n"
+                           "date,kind,name\n2030-01-01,off,a\n",
+                           &line, field),
+                     JZ_EINPUT);
+    assert_int_equal(line, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_outside_years_is_an_error),
         cmocka_unit_test(test_file_checks),
         cmocka_unit_test(test_unterminated_text),
+        cmocka_unit_test(test_covered_years_header),
     };
     return cmocka_run_group_tests(tests, load_calendar, free_calendar);
 }

@@ -305,8 +305,9 @@ static void english_set(void **state)
     dir_free(&d);
 }
 
-/* A note with a comma, a quote and a line break; the lines after it keep
- * their physical numbers. */
+/* A note with a comma and a quote is read whole; one with a line break is
+ * refused (free text is one line: it goes on lists and notices), and the
+ * lines after it keep their physical numbers. */
 static void quoted_cells(void **state)
 {
     (void)state;
@@ -316,24 +317,26 @@ static void quoted_cells(void **state)
         put(&d, "h.csv",
             "household_id,region,area,note\n"
             "H1,140902,rural,\"村东头, 第二家\n说\"\"困难\"\"\"\n"
-            "H2,140902,乡下,\n",
+            "H2,140902,乡下,\n"
+            "H3,140902,rural,\"村东头, 第三家 说\"\"困难\"\"\"\n",
             0),
         put(&d, "m.csv",
             "household_id,id,name,relation\n"
             "H1,140902198001010016,\"张三\",户主\n"
-            "H2,140902195001010047,王五,户主\n",
+            "H2,140902195001010047,王五,户主\n"
+            "H3,140902195001010055,赵六,户主\n",
             0),
     };
     results r;
     run(paths, 2, &r);
-    assert_int_equal(r.n, 2);
-    assert_int_equal(r.rc[0], JZ_OK);
-    json_t *j = json_loads(r.json[0], 0, NULL);
-    assert_non_null(j);
-    assert_string_equal(json_string_value(json_object_get(j, "note")),
-                        "村东头, 第二家\n说\"困难\"");
-    json_decref(j);
-    /* H2 is on line 4: the note of H1 spans lines 2 and 3. */
+    assert_int_equal(r.n, 3);
+    /* H1's note spans lines 2 and 3. */
+    assert_int_equal(r.rc[0], JZ_EINPUT);
+    assert_int_equal(r.nerr[0], 1);
+    assert_int_equal(r.errs[0][0].line, 2);
+    assert_string_equal(r.errs[0][0].field, "note");
+    assert_non_null(strstr(r.errs[0][0].reason, "换行符"));
+    /* H2 is on line 4. */
     assert_int_equal(r.rc[1], JZ_EINPUT);
     assert_int_equal(r.nerr[1], 1);
     assert_int_equal(r.errs[1][0].line, 4);
@@ -341,6 +344,11 @@ static void quoted_cells(void **state)
     assert_string_equal(r.errs[1][0].value, "乡下");
     assert_string_equal(r.errs[1][0].household, "H2");
     assert_non_null(strstr(r.errs[1][0].reason, "城市"));
+    assert_int_equal(r.rc[2], JZ_OK);
+    json_t *j = json_loads(r.json[2], 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "note")), "村东头, 第三家 说\"困难\"");
+    json_decref(j);
     results_free(&r);
     dir_free(&d);
 }
@@ -352,27 +360,37 @@ static void crlf_and_bom(void **state)
     dir_new(&d);
     const char *paths[] = {
         put(&d, "h.csv",
-            "\xEF\xBB\xBF户编号,区划代码,城乡\r\n\r\nH1,140902,农村\r\nH2,140902,农村\r\n", 0),
+            "\xEF\xBB\xBF户编号,区划代码,城乡\r\n\r\nH1,140902,农村\r\nH2,140902,农村\r\n"
+            "H3,140902,农村\r\n",
+            0),
         put(&d, "m.csv",
             "\xEF\xBB\xBF户编号,身份证号码,姓名,与户主关系,备注\r\n"
             "H1,140902198001010016,张三,户主,\"两行\r\n备注\"\r\n"
-            "H2,140902195001010047,王五,户口,\r\n",
+            "H2,140902195001010047,王五,户口,\r\n"
+            "H3,140902195001010055,赵六,户主,一行备注\r\n",
             0),
     };
     results r;
     run(paths, 2, &r);
-    assert_int_equal(r.n, 2);
-    assert_int_equal(r.rc[0], JZ_OK);
-    json_t *j = json_loads(r.json[0], 0, NULL);
-    json_t *m0 = json_array_get(json_object_get(j, "members"), 0);
-    assert_string_equal(json_string_value(json_object_get(m0, "name")), "张三");
-    assert_string_equal(json_string_value(json_object_get(m0, "note")), "两行\r\n备注");
-    json_decref(j);
+    assert_int_equal(r.n, 3);
+    /* A note is one line: H1's, over lines 2 and 3, is refused. */
+    assert_int_equal(r.rc[0], JZ_EINPUT);
+    assert_int_equal(r.nerr[0], 1);
+    assert_int_equal(r.errs[0][0].line, 2);
+    assert_string_equal(r.errs[0][0].field, "备注");
+    assert_non_null(strstr(r.errs[0][0].reason, "回车符"));
     assert_int_equal(r.rc[1], JZ_EINPUT);
+    assert_int_equal(r.nerr[1], 1);
     assert_int_equal(r.errs[1][0].line, 4);
     assert_string_equal(r.errs[1][0].field, "与户主关系");
     assert_string_equal(r.errs[1][0].member, "140902195001010047");
     assert_string_equal(r.errs[1][0].source, paths[1]);
+    assert_int_equal(r.rc[2], JZ_OK);
+    json_t *j = json_loads(r.json[2], 0, NULL);
+    json_t *m0 = json_array_get(json_object_get(j, "members"), 0);
+    assert_string_equal(json_string_value(json_object_get(m0, "name")), "赵六");
+    assert_string_equal(json_string_value(json_object_get(m0, "note")), "一行备注");
+    json_decref(j);
     results_free(&r);
     dir_free(&d);
 }
@@ -419,9 +437,91 @@ static void neither_utf8_nor_gb18030(void **state)
     jz_error err = open_fails(paths, 2);
     assert_string_equal(err.source, paths[1]);
     assert_int_equal(err.line, 2);
-    char want[512];
-    snprintf(want, sizeof want, "iconv -f GB18030 -t UTF-8 %s > %s.utf8.csv", paths[1], paths[1]);
-    assert_non_null(strstr(err.reason, want));
+    /* Which byte, and why; no command to convert from GBK: it is not GBK. */
+    assert_non_null(strstr(err.reason, "第 22 字节（偏移 0x15）"));
+    assert_non_null(strstr(err.reason, "0x80"));
+    assert_null(strstr(err.reason, "iconv"));
+    dir_free(&d);
+}
+
+/* A UTF-8 file with one damaged character is refused saying so, never
+ * taken for GBK (its Chinese has GB18030's byte structure) and converted
+ * into nonsense. */
+static void damaged_utf8_is_not_gbk(void **state)
+{
+    (void)state;
+    tmpdir d;
+    dir_new(&d);
+    /* 张三 李福 then a lone 0xE4 (a cut 3-byte character) and 王五. */
+    const char *paths[] = {
+        put(&d, "h.csv", "household_id,region,area\nH1,140902,rural\n", 0),
+        put(&d, "m.csv", "household_id,id,name\nH1,1,张三\nH1,2,李福\xE4\xB8王五\n", 0)};
+    assert_int_equal(jz_encoding_detect("张三李福\xE4\xB8王五", strlen("张三李福\xE4\xB8王五")),
+                     JZ_ENC_UNKNOWN);
+    jz_error err = open_fails(paths, 2);
+    assert_string_equal(err.source, paths[1]);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.reason, "文件是 UTF-8 编码，但有 1 处无效字节"));
+    assert_non_null(
+        strstr(err.reason, "以 0xE4 开始的 UTF-8 字符不完整（应有 3 个字节，只有 2 个）"));
+    assert_null(strstr(err.reason, "GBK"));
+    dir_free(&d);
+}
+
+/* The checks of every record reach CSV too: free text with control or
+ * bidirectional characters, and one head per household, each reported at
+ * its row and column. */
+static void record_hygiene(void **state)
+{
+    (void)state;
+    tmpdir d;
+    dir_new(&d);
+    const char *paths[] = {
+        put(&d, "h.csv",
+            "户编号,区划代码,城乡,地址\n"
+            "H1,140902,农村,东街\n"
+            "H2,140902,农村,西街\n"
+            "H3,140902,农村,南街\n"
+            "H4,140902,农村,\"北街\xE2\x80\xAE"
+            "12\"\n",
+            0),
+        put(&d, "m.csv",
+            "户编号,身份证号码,姓名,与户主关系\n"
+            "H1,140902198001010016,\"张\xE2\x80\xAE"
+            "三\",户主\n"
+            "H2,140902195001010047,王五,户主\n"
+            "H2,140902195001010055,赵六,户主\n"
+            "H3,140902195001010063,钱七,配偶\n"
+            "H4,140902195001010071,孙八,户主\n",
+            0),
+    };
+    results r;
+    run(paths, 2, &r);
+    assert_int_equal(r.n, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(r.rc[i], JZ_EINPUT);
+    /* H1: the name, members file line 2. */
+    assert_int_equal(r.nerr[0], 1);
+    assert_string_equal(r.errs[0][0].source, paths[1]);
+    assert_int_equal(r.errs[0][0].line, 2);
+    assert_string_equal(r.errs[0][0].field, "姓名");
+    assert_non_null(strstr(r.errs[0][0].reason, "U+202E"));
+    /* H2: the second head, line 4, its relation. */
+    assert_int_equal(r.nerr[1], 1);
+    assert_int_equal(r.errs[1][0].line, 4);
+    assert_string_equal(r.errs[1][0].field, "与户主关系");
+    assert_non_null(strstr(r.errs[1][0].reason, "有 2 名户主：members[0] 王五"));
+    /* H3: no head, said of the household. */
+    assert_int_equal(r.nerr[2], 1);
+    assert_string_equal(r.errs[2][0].household, "H3");
+    assert_non_null(strstr(r.errs[2][0].reason, "没有户主"));
+    assert_non_null(strstr(r.errs[2][0].reason, "钱七"));
+    /* H4: the address, households file line 5. */
+    assert_int_equal(r.nerr[3], 1);
+    assert_string_equal(r.errs[3][0].source, paths[0]);
+    assert_int_equal(r.errs[3][0].line, 5);
+    assert_string_equal(r.errs[3][0].field, "地址");
+    results_free(&r);
     dir_free(&d);
 }
 
@@ -852,6 +952,20 @@ static void encoding_detect(void **state)
     assert_int_equal(jz_encoding_detect("a\xE5\xBC", 3), JZ_ENC_GB18030);
     assert_int_equal(jz_encoding_sniff("a\xE5\xBC", 3), JZ_ENC_UTF8);
     assert_int_equal(jz_encoding_sniff("a\xE5\x41", 3), JZ_ENC_GB18030);
+    /* GB18030's structure but mostly valid UTF-8: a damaged UTF-8 text. */
+    assert_int_equal(jz_encoding_detect("张三\xE4\xB8", strlen("张三\xE4\xB8")), JZ_ENC_UNKNOWN);
+    assert_int_equal(jz_encoding_detect("x\xE4y", 3), JZ_ENC_GB18030); /* one pair, no UTF-8 */
+    char what[160];
+    assert_int_equal(jz_encoding_utf8_error("ab\xE4\xB8\"", 5, what, sizeof what), 2);
+    assert_string_equal(what, "以 0xE4 开始的 UTF-8 字符不完整（应有 3 个字节，只有 2 个）");
+    assert_int_equal(jz_encoding_utf8_error("a\x80", 2, what, sizeof what), 1);
+    assert_non_null(strstr(what, "后续字节"));
+    assert_int_equal(jz_encoding_utf8_error("a\xC0\x80", 3, what, sizeof what), 1);
+    assert_non_null(strstr(what, "不会出现"));
+    assert_int_equal(jz_encoding_utf8_error("\xED\xA0\x80", 3, what, sizeof what), 0);
+    assert_non_null(strstr(what, "代理项"));
+    assert_int_equal(jz_encoding_utf8_error("张三", strlen("张三"), what, sizeof what),
+                     strlen("张三"));
 
     char *out;
     size_t n;
@@ -893,6 +1007,8 @@ int main(void)
         cmocka_unit_test(crlf_and_bom),
         cmocka_unit_test(gb18030_file),
         cmocka_unit_test(neither_utf8_nor_gb18030),
+        cmocka_unit_test(damaged_utf8_is_not_gbk),
+        cmocka_unit_test(record_hygiene),
         cmocka_unit_test(unknown_column),
         cmocka_unit_test(bad_amount_rejects_household),
         cmocka_unit_test(bad_id_check_character),

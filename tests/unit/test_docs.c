@@ -644,6 +644,65 @@ static void test_xlsx_unwritable(void **state)
     assert_int_equal(access(path, F_OK), -1);
 }
 
+/* Every formula starter, ASCII and full-width, gets the ' in CSV and in the
+ * xlsx cells; a name that only contains one does not. */
+static const char *const STARTERS[] = {
+    "=1+1", "+1", "-1", "@SUM(A1)", "\tA", "\rB", "＝1+1", "＋1", "－1", "＠SUM(A1)",
+};
+
+static void test_formula_starters(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof STARTERS / sizeof STARTERS[0]; i++)
+        if (!jz_doc_formula_like(STARTERS[i]))
+            fail_msg("starter %zu not taken for a formula", i);
+    assert_false(jz_doc_formula_like("王＝小明"));
+    assert_false(jz_doc_formula_like("王小明"));
+    assert_false(jz_doc_formula_like(""));
+    assert_false(jz_doc_formula_like(NULL));
+    assert_false(jz_doc_formula_like("\xEF\xBC")); /* a cut-off full-width form */
+
+    jz_doc_list_row rows[] = {
+        {"＝1+1", 1, 0, false, 0}, {"＋1", 1, 0, false, 0}, {"－1", 1, 0, false, 0},
+        {"＠SUM(A1)", 1, 0, false, 0}, {"\tA", 1, 0, false, 0}, {"王＝小明", 1, 0, false, 0},
+    };
+    jz_doc_list l = published_list();
+    l.rows = rows;
+    l.n_rows = 6;
+    char *doc = jz_doc_list_render(&l, JZ_DOC_CSV);
+    assert_non_null(doc);
+    expect_in(doc, "\r\n1,'＝1+1,1,0.00\r\n");
+    expect_in(doc, "\r\n2,'＋1,1,0.00\r\n");
+    expect_in(doc, "\r\n3,'－1,1,0.00\r\n");
+    expect_in(doc, "\r\n4,'＠SUM(A1),1,0.00\r\n");
+    expect_in(doc, "\r\n5,'\tA,1,0.00\r\n");
+    expect_in(doc, "\r\n6,王＝小明,1,0.00\r\n");
+    free(doc);
+}
+
+static void test_xlsx_formula_starters(void **state)
+{
+    tmp *t = *state;
+    jz_doc_list_row rows[] = {
+        {"＝HYPERLINK(1)", 1, 0, false, 0}, {"＠SUM(A1)", 1, 0, false, 0},
+        {"－2+3", 1, 0, false, 0}, {"＋1", 1, 0, false, 0}, {"王＝小明", 1, 0, false, 0},
+    };
+    jz_doc_list l = published_list();
+    jz_error err;
+    l.rows = rows;
+    l.n_rows = 5;
+    jz_error_clear(&err);
+    assert_int_equal(jz_doc_list_xlsx(&l, t->file, &err), JZ_OK);
+    char *strings = unzip_member(t->file, "xl/sharedStrings.xml");
+    assert_non_null(strings);
+    expect_in(strings, ">'＝HYPERLINK(1)<");
+    expect_in(strings, ">'＠SUM(A1)<");
+    expect_in(strings, ">'－2+3<");
+    expect_in(strings, ">'＋1<");
+    expect_in(strings, ">王＝小明<");
+    free(strings);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -660,6 +719,8 @@ int main(void)
         cmocka_unit_test(test_html_escapes_everything),
         cmocka_unit_test(test_list_csv),
         cmocka_unit_test(test_csv_formula_injection),
+        cmocka_unit_test(test_formula_starters),
+        cmocka_unit_test_setup_teardown(test_xlsx_formula_starters, make_tmp, remove_tmp),
         cmocka_unit_test(test_empty_list),
         cmocka_unit_test_setup_teardown(test_xlsx_notice, make_tmp, remove_tmp),
         cmocka_unit_test_setup_teardown(test_xlsx_published, make_tmp, remove_tmp),

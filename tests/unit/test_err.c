@@ -123,8 +123,32 @@ static void test_format_full(void **state)
     jz_error_set_source(&e, "households.jsonl", 3);
     jz_error_format(&e, buf, sizeof buf);
     assert_string_equal(buf, "households.jsonl:3: 户 H140902-000001，成员 members[1] "
-                             "140902198001010016，字段 members[1].income[0].amount，"
+                             "140902********0016，字段 members[1].income[0].amount，"
                              "值 \"12.345\"：金额最多两位小数");
+    /* The record keeps the number as given; only the message masks it. */
+    assert_string_equal(e.member, "members[1] 140902198001010016");
+}
+
+/* An ID number is masked wherever the message prints one: the member, the
+ * value and the reason (a 15-digit one too); the household, the field and
+ * numbers that are not ID-shaped stay as they are. */
+static void test_format_masks_id_numbers(void **state)
+{
+    jz_error e;
+    char buf[512];
+
+    (void)state;
+    jz_error_clear(&e);
+    jz_error_set(&e, JZ_EINPUT, "members[0].id", "14090219800101001X",
+                 "身份证号码 14090219800101001X 与 140902800101001 重复；金额 12345678.00");
+    jz_error_set_where(&e, "H140902-000001", "members[0] 14090219800101001X");
+    jz_error_format(&e, buf, sizeof buf);
+    assert_string_equal(buf, "户 H140902-000001，成员 members[0] 140902********001X，"
+                             "字段 members[0].id，值 \"140902********001X\"："
+                             "身份证号码 140902********001X 与 140902******001 重复；"
+                             "金额 12345678.00");
+    assert_null(strstr(buf, "19800101"));
+    assert_null(strstr(buf, "800101"));
 }
 
 static void test_format_parts_left_out(void **state)
@@ -255,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_setn_unterminated),
         cmocka_unit_test(test_prefix_field),
         cmocka_unit_test(test_format_full),
+        cmocka_unit_test(test_format_masks_id_numbers),
         cmocka_unit_test(test_format_parts_left_out),
         cmocka_unit_test(test_format_small_buffer),
         cmocka_unit_test(test_value_truncated_on_boundary),

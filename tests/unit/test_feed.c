@@ -734,11 +734,14 @@ static void test_encoding_refused(void **state)
     assert_non_null(strstr(err.reason, "UTF-16"));
     assert_non_null(strstr(err.reason, "iconv"));
 
-    /* Neither: the line of the first bad byte. */
+    /* A damaged UTF-8 file: the line of the first bad byte, which byte it is
+     * and why, and no word of GBK (it is not GBK). */
     const char bad[] =
         "id_number,name,death_date\n" ID1 ",张三,2024-05-06\n" ID2 ",\xFF\xFF,2024\n";
     err = refused_file(JZ_DEPT_DEATH, bad, sizeof bad - 1, 3);
-    assert_non_null(strstr(err.reason, "iconv"));
+    assert_non_null(strstr(err.reason, "UTF-8"));
+    assert_non_null(strstr(err.reason, "0xFF"));
+    assert_null(strstr(err.reason, "GBK"));
 }
 
 static void test_no_text(void **state)

@@ -110,6 +110,62 @@ static void create_and_open(void **state)
     assert_non_null(strstr(err.reason, "jiuzhu init"));
 }
 
+/* The refusals jz_store_import_rejections gives, in order. */
+typedef struct rej_seen {
+    long keys[4];
+    char msgs[4][16];
+    int n;
+} rej_seen;
+
+static int rej_row(long key, const char *household_id, const char *message, void *arg)
+{
+    rej_seen *got = arg;
+    (void)household_id;
+    if (got->n < 4) {
+        got->keys[got->n] = key;
+        snprintf(got->msgs[got->n], sizeof got->msgs[0], "%s", message);
+    }
+    got->n++;
+    return 0;
+}
+
+/* What an import refused is kept with its batch: a rolled-back batch keeps
+ * none of its refusals, the same place refused again replaces what was
+ * kept, and the import's counts say how many are kept. */
+static void import_rejections_kept(void **state)
+{
+    (void)state;
+    jz_store *s = fresh("rej.db");
+    jz_error err;
+    jz_store_import imp;
+    assert_int_equal(jz_store_import_begin(s, "f.jsonl", 10, 1, &imp, &err), JZ_OK);
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_import_reject(s, &imp, 3, "140902", "H3", "first", &err), JZ_OK);
+    assert_int_equal(jz_store_import_reject(s, &imp, 3, "140902", "H3", "again", &err), JZ_OK);
+    assert_int_equal(jz_store_import_reject(s, &imp, 1, "", "", "[]", &err), JZ_OK);
+    assert_int_equal(jz_store_import_progress(s, &imp, 3, 1, 2, false, &err), JZ_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    /* A batch that is rolled back (a killed import) keeps nothing. */
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_import_reject(s, &imp, 7, "", "H7", "lost", &err), JZ_OK);
+    jz_store_rollback(s);
+    rej_seen got = {0};
+    assert_int_equal(jz_store_import_rejections(s, imp.id, rej_row, &got, &err), JZ_OK);
+    assert_int_equal(got.n, 2);
+    assert_int_equal(got.keys[0], 1);
+    assert_int_equal(got.keys[1], 3);
+    assert_string_equal(got.msgs[1], "again");
+    jz_store_import_counts c;
+    assert_int_equal(jz_store_import_counts_get(s, imp.id, &c, &err), JZ_OK);
+    assert_int_equal(c.lines_done, 3);
+    assert_int_equal(c.stored, 1);
+    assert_int_equal(c.rejected, 2);
+    assert_int_equal(c.kept, 2);
+    assert_false(c.finished);
+    assert_int_equal(jz_store_import_counts_get(s, imp.id + 1, &c, &err), JZ_ENOTFOUND);
+    jz_store_close(s);
+}
+
 static void store_replace_and_duplicates(void **state)
 {
     (void)state;
@@ -552,6 +608,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(create_and_open),
         cmocka_unit_test(store_replace_and_duplicates),
+        cmocka_unit_test(import_rejections_kept),
         cmocka_unit_test(migration_from_version_1),
         cmocka_unit_test(migration_from_version_3),
         cmocka_unit_test(migration_3_to_4_member_current),
