@@ -1,17 +1,67 @@
 /*
- * audit.c - `jiuzhu audit verify DB [--head SEQ:HASH]` walks the audit log's
- * SHA-256 chain and reports the first row that was edited, deleted or
- * inserted out of order; `jiuzhu audit head DB` prints the newest row's
- * number and hash, an anchor to keep outside the database (printed, or in
- * another system), so that even a rewrite of the whole chain shows.
+ * audit.c - `jiuzhu audit verify DB [--head SEQ:HASH]` checks the audit log
+ * and the data against it: the chain of entries (SHA-256 before schema 5,
+ * HMAC-SHA-256 under the audit key since), the first entry that was edited,
+ * deleted, forged or inserted out of order, and every table's rows against
+ * the fingerprints the log committed to, naming the tables (and rows) that
+ * were changed outside jiuzhu.  `jiuzhu audit head DB` prints the newest
+ * entry's number and hash: a checkpoint to keep or publish outside the
+ * database, which `verify --head` checks later.  docs/integrity.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "jiuzhu/jz_opt.h"
 #include "jiuzhu/jz_store.h"
+
+static int usage(const char *sub)
+{
+    bool help = strcmp(sub, "--help") == 0;
+    fputs("用法: jiuzhu audit verify 数据库 [--head 序号:哈希]   校验审计日志，并核对每张表的数据\n"
+          "      jiuzhu audit head 数据库                     校验后打印最新一条的序号和哈希（留存备查）\n"
+          "校验需要审计密钥：环境变量 JIUZHU_AUDIT_KEY 指定密钥文件，默认是数据库旁的 "
+          "数据库.audit-key\n",
+          help ? stdout : stderr);
+    return help ? EXIT_DONE : EXIT_USAGE;
+}
+
+/* The checkpoint SEQ:HASH kept from an earlier `audit head`: the entry
+ * must still be there with the same hash. */
+static int check_head(jz_store *s, const char *head, const jz_audit_report *rep)
+{
+    long long seq = 0;
+    const char *colon = strchr(head, ':');
+    jz_error e;
+    jz_error_clear(&e);
+    if (!colon || jz_parse_intn(head, (size_t)(colon - head), 1, INT64_MAX, &seq, &e) ||
+        strlen(colon + 1) != 64) {
+        fputs("jiuzhu audit: --head 应为 序号:64 位十六进制哈希（jiuzhu audit head 的输出；"
+              "序号为 1 到 9223372036854775807 的整数）\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    if (seq > rep->head_seq) {
+        printf("审计日志被篡改：留存的第 %lld 条已不在日志中（日志只有 %lld 条）\n", seq,
+               (long long)rep->head_seq);
+        return EXIT_INPUT;
+    }
+    char hex[65];
+    if (jz_store_audit_hash_at(s, seq, hex, &e) != JZ_OK) {
+        cli_print_error(&e);
+        return EXIT_INPUT;
+    }
+    if (strcasecmp(hex, colon + 1) != 0) {
+        printf("审计日志被篡改：第 %lld 条的哈希与留存的不同（日志从这一条起被重写）\n", seq);
+        return EXIT_INPUT;
+    }
+    if (seq < rep->head_seq)
+        printf("留存的第 %lld 条相符；之后又追加了 %lld 条，请用 audit head 留存最新的哈希\n", seq,
+               (long long)(rep->head_seq - seq));
+    return EXIT_DONE;
+}
 
 int cmd_audit(int argc, char **argv)
 {
@@ -24,12 +74,8 @@ int cmd_audit(int argc, char **argv)
         else
             db = NULL, sub = "";
     }
-    if (!db || (strcmp(sub, "verify") != 0 && strcmp(sub, "head") != 0)) {
-        fputs("用法: jiuzhu audit verify 数据库 [--head 序号:哈希]   校验审计日志的哈希链\n"
-              "      jiuzhu audit head 数据库                     打印最新一条的序号和哈希（留存备查）\n",
-              strcmp(sub, "--help") == 0 ? stdout : stderr);
-        return strcmp(sub, "--help") == 0 ? EXIT_DONE : EXIT_USAGE;
-    }
+    if (!db || (strcmp(sub, "verify") != 0 && strcmp(sub, "head") != 0))
+        return usage(sub);
     jz_store *s = NULL;
     jz_error err;
     jz_error_clear(&err);
@@ -40,48 +86,32 @@ int cmd_audit(int argc, char **argv)
         jz_store_close(s);
         return EXIT_INPUT;
     }
-    jz_store_close(s);
-    if (strcmp(sub, "head") == 0) {
+    bool head_cmd = strcmp(sub, "head") == 0;
+    if (head_cmd)
         printf("%lld:%s\n", (long long)rep.head_seq, rep.head_hash);
-        if (rep.bad_seq) {
-            fprintf(stderr, "jiuzhu audit: 注意：审计日志第 %lld 条有问题：%s\n",
-                    (long long)rep.bad_seq, rep.problem);
-            return EXIT_INPUT;
-        }
-        return EXIT_DONE;
-    }
     if (rep.bad_seq) {
         printf("审计日志被篡改：%s\n前 %lld 条完好。\n", rep.problem, (long long)rep.head_seq);
+        jz_store_close(s);
         return EXIT_INPUT;
     }
-    if (head) {
-        /* The anchor: its row must still be there, with the same hash. */
-        long long seq = 0;
-        const char *colon = strchr(head, ':');
-        jz_error e;
-        jz_error_clear(&e);
-        if (!colon || jz_parse_intn(head, (size_t)(colon - head), 1, INT64_MAX, &seq, &e) ||
-            strlen(colon + 1) != 64) {
-            fputs("jiuzhu audit: --head 应为 序号:64 位十六进制哈希（jiuzhu audit head 的输出；"
-                  "序号为 1 到 9223372036854775807 的整数）\n",
-                  stderr);
-            return EXIT_USAGE;
-        }
-        if (seq > rep.head_seq) {
-            printf("审计日志被篡改：留存的第 %lld 条已不在日志中（日志只有 %lld 条）\n", seq,
-                   (long long)rep.head_seq);
-            return EXIT_INPUT;
-        }
-        if (seq == rep.head_seq && strcmp(colon + 1, rep.head_hash) != 0) {
-            printf("审计日志被篡改：第 %lld 条的哈希与留存的不同（整条链被重写）\n", seq);
-            return EXIT_INPUT;
-        }
-        if (seq < rep.head_seq)
-            printf("注意：留存的是第 %lld 条，之后又追加了 %lld 条；"
-                   "请用 audit head 留存最新的哈希，下次核对\n",
-                   seq, (long long)(rep.head_seq - seq));
+    int status = head && !head_cmd ? check_head(s, head, &rep) : EXIT_DONE;
+    if (rep.data_problems) {
+        printf("数据在 jiuzhu 之外被改动：%d 张表与审计日志不符\n%s", rep.data_problems, rep.data);
+        if (status == EXIT_DONE)
+            status = EXIT_INPUT;
     }
-    printf("审计日志完好：共 %lld 条，最新一条 %lld:%s\n", (long long)rep.rows,
-           (long long)rep.head_seq, rep.head_hash);
-    return EXIT_DONE;
+    if (status == EXIT_DONE && !head_cmd) {
+        if (rep.keyed_from)
+            printf("审计日志完好：共 %lld 条（第 %lld 条起带密钥，密钥编号 %s），最新一条 %lld:%s\n"
+                   "数据与审计日志相符：%lld 张表，%lld 行\n",
+                   (long long)rep.rows, (long long)rep.keyed_from, rep.key_id,
+                   (long long)rep.head_seq, rep.head_hash, (long long)rep.tables,
+                   (long long)rep.data_rows);
+        else
+            printf("审计日志完好：共 %lld 条，最新一条 %lld:%s\n"
+                   "（旧版数据库：日志不带密钥，也不覆盖数据；用 jiuzhu 写入一次即升级）\n",
+                   (long long)rep.rows, (long long)rep.head_seq, rep.head_hash);
+    }
+    jz_store_close(s);
+    return status;
 }

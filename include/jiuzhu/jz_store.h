@@ -298,12 +298,31 @@ jz_err jz_store_staff_relative(jz_store *s, const char *id_number, char *staff_n
 
 /* ---- the audit log ------------------------------------------------------------ */
 
+/*
+ * Every write transaction is in the audit log: the entries of what it did
+ * (a case step, an import's households, ...) and a `commit` entry with what
+ * it changed in every table, as keyed fingerprints of the rows.  The chain
+ * of entries is authenticated with the audit key (HMAC-SHA-256), which is
+ * not in the database: a file named by the environment variable
+ * JIUZHU_AUDIT_KEY, by default DB.audit-key beside the database, made when
+ * the database gets its keyed chain (jiuzhu init, or the migration to
+ * schema 5).  Writing needs the key (JZ_EINPUT naming the file without
+ * it); reading does not, verifying does.  docs/integrity.md.
+ */
 typedef struct jz_audit_report {
-    int64_t rows;       /* rows read */
-    int64_t bad_seq;    /* the first row found wrong, 0 if none */
+    int64_t rows;       /* entries read */
+    int64_t bad_seq;    /* the first entry found wrong, 0 if none */
     char problem[256];  /* what is wrong with it (Chinese) */
-    int64_t head_seq;   /* the last row that checked out */
-    char head_hash[65]; /* its hash (hex): an anchor to keep outside */
+    int64_t head_seq;   /* the last entry that checked out */
+    char head_hash[65]; /* its hash (hex): a checkpoint to keep outside */
+    int64_t keyed_from; /* the first entry under the key (audit.key), 0: none */
+    char key_id[17];    /* the key's public fingerprint (hex), "" if none */
+    /* The data, checked when the chain is whole and keyed: */
+    int64_t tables, data_rows; /* tables and rows read */
+    int data_problems;         /* tables whose rows differ from the log */
+    char data[4096];           /* one line per such table (Chinese): the rows
+                                  changed, added or deleted, where they can
+                                  be told */
 } jz_audit_report;
 
 /* Appends an entry to the audit log in the caller's transaction: a write
@@ -311,9 +330,18 @@ typedef struct jz_audit_report {
 jz_err jz_store_audit(jz_store *s, const char *county, const char *action, const char *entity,
                       const char *before, const char *after, jz_error *err);
 
-/* Walks the chain from the first row: rep->bad_seq is the first row that
- * was edited, deleted or inserted out of order. */
+/* Walks the chain from the first entry (rep->bad_seq: the first one that
+ * was edited, deleted, forged or inserted out of order), then recomputes
+ * every table's fingerprint from its rows and compares it with what the
+ * log committed to (rep->data_problems).  Needs the audit key
+ * (JZ_ENOTFOUND naming the file without it) unless the store predates
+ * schema 5. */
 jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err);
+
+/* The hash of entry `seq` (hex), to compare with a checkpoint kept outside
+ * (after jz_store_audit_verify found the chain whole).  JZ_ENOTFOUND if
+ * there is no such entry. */
+jz_err jz_store_audit_hash_at(jz_store *s, int64_t seq, char hex[65], jz_error *err);
 
 /* ---- enrolments (jz_case.h) ---------------------------------------------------- */
 

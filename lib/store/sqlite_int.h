@@ -2,7 +2,7 @@
  * sqlite_int.h - what the files of the SQLite backend share: the connection
  * with its prepared statements, and a few helpers.  store_sqlite.c has the
  * registry and the schema; sqlite_proc.c the procedure (cases, staff
- * relatives) and the audit log.
+ * relatives); sqlite_audit.c the audit log and what it covers.
  */
 #ifndef JZ_SQLITE_INT_H
 #define JZ_SQLITE_INT_H
@@ -47,6 +47,10 @@ typedef struct sq {
     long busy_limit_ms;
     double busy_start;
     char actor[64]; /* who writes, for the audit log */
+    /* The audit log's view of the connection (sqlite_audit.c): the key and
+     * what the transaction in progress changed in every table.  NULL for a
+     * read-only connection.  Freed by SQLite when the connection closes. */
+    struct jz__sq_audit *audit;
     /* The households written in the transaction in progress, for its audit
      * entry: their IDs, and the previous records of those it replaced. */
     struct {
@@ -78,7 +82,29 @@ jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
 jz_err jz__sq_audit(sq *q, const char *county, const char *action, const char *entity,
                     const char *before, const char *after, jz_error *err);
 
-/* The households of the transaction in progress (sqlite_proc.c): noted by
+/* The audit log's hold on a connection opened for writing (before the
+ * migrations, which call jz_audit_init()): its key, and the hooks that see
+ * every row written.  Nothing for a read-only connection. */
+jz_err jz__sq_audit_open(sq *q, const char *path, int flags, jz_error *err);
+/* What sq_commit does first: the entries of the transaction (its
+ * households, then what it changed in every table).  A transaction that
+ * changed rows cannot commit without them. */
+jz_err jz__sq_audit_commit(sq *q, jz_error *err);
+/* The hash of entry `seq` (hex), for an anchor kept outside. */
+jz_err jz__sq_audit_hash_at(void *impl, int64_t seq, char hex[65], jz_error *err);
+
+/* A bulk path binds a row through these (every column, in the table's
+ * order, then jz__sq_row_ready before stepping the INSERT), so that the
+ * audit log takes the row's digest from the values in hand instead of
+ * reading every column back in the pre-update hook, which for a WITHOUT
+ * ROWID table costs more than the insert.  Debug builds check the digest
+ * against the row. */
+void jz__sq_row_begin(sq *q);
+void jz__sq_row_int(sq *q, sqlite3_stmt *st, int col, int64_t v);
+void jz__sq_row_text(sq *q, sqlite3_stmt *st, int col, const char *s);
+void jz__sq_row_ready(sq *q, const char *table);
+
+/* The households of the transaction in progress (sqlite_audit.c): noted by
  * put_household, written as one audit entry before the commit. */
 void jz__sq_batch_note(sq *q, const char *household_id, const char *replaced_record);
 void jz__sq_batch_source(sq *q, const char *what);

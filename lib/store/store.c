@@ -467,6 +467,11 @@ jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err)
     return s->ops->audit_verify(s->impl, rep, err);
 }
 
+jz_err jz_store_audit_hash_at(jz_store *s, int64_t seq, char hex[65], jz_error *err)
+{
+    return s->ops->audit_hash_at(s->impl, seq, hex, err);
+}
+
 jz_err jz_store_enrol_get(jz_store *s, int64_t id, jz_enrolment *e, jz_error *err)
 {
     return s->ops->enrol_get(s->impl, id, e, err);

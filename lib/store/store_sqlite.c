@@ -353,7 +353,20 @@ static const char *const migrations[] = {
     "  import INTEGER NOT NULL REFERENCES imports(import),"
     "  line INTEGER NOT NULL, county TEXT NOT NULL DEFAULT '',"
     "  household_id TEXT NOT NULL, message TEXT NOT NULL,"
-    "  PRIMARY KEY(import, line)) STRICT, WITHOUT ROWID;",
+    "  PRIMARY KEY(import, line)) STRICT, WITHOUT ROWID;"
+    /* - The audit log covers the data (sqlite_audit.c, docs/integrity.md):
+     *   an entry keeps the fingerprints of what its transaction changed in
+     *   every table (`state`), and from here on entries are authenticated
+     *   with the audit key, which is not in the database.  jz_audit_init()
+     *   makes the key if there is none, computes the fingerprint of every
+     *   table from its rows and writes the entry `audit.key`; the schema
+     *   version is set before, so that meta's fingerprint is the one
+     *   migrate() leaves.  A later migration that adds or changes tables
+     *   ends the same way (with its own version), so that the log commits
+     *   to the new tables. */
+    "ALTER TABLE audit ADD COLUMN state BLOB NOT NULL DEFAULT x'';"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '5');"
+    "SELECT jz_audit_init('schema 5');",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
@@ -776,6 +789,7 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
             goto fail;
         if ((rc = jz__sq_exec(q, "PRAGMA journal_mode = WAL", err)) ||
             (rc = jz__sq_exec(q, "PRAGMA synchronous = FULL", err)) ||
+            (rc = jz__sq_audit_open(q, path, flags, err)) || /* before jz_audit_init() */
             (rc = migrate(q, target, err)))
             goto fail;
         watch_log(q);
@@ -895,8 +909,9 @@ static jz_err sq_begin(void *impl, jz_error *err)
 static jz_err sq_commit(void *impl, jz_error *err)
 {
     sq *q = impl;
-    /* The households written in the transaction: one audit entry. */
-    jz_err rc = jz__sq_batch_flush(q, err);
+    /* The transaction's audit entries: its households, and what it changed
+     * in every table (sqlite_audit.c). */
+    jz_err rc = jz__sq_audit_commit(q, err);
     if (rc) {
         sq_rollback(q);
         return rc;
@@ -936,37 +951,41 @@ static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, cons
     sqlite3_stmt *st = q->insert_member;
     int c = 1;
     sqlite3_reset(st);
-    sqlite3_bind_int64(st, c++, hh);
-    sqlite3_bind_int(st, c++, idx);
-    sqlite3_bind_text(st, c++, county, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, c++, m->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, c++, m->name ? m->name : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, c++, m->birth);
-    sqlite3_bind_int(st, c++, m->deceased);
-    sqlite3_bind_int(st, c++, m->relation);
-    sqlite3_bind_int(st, c++, m->presence);
-    sqlite3_bind_int(st, c++, m->employment);
-    sqlite3_bind_int(st, c++, m->hardship);
-    sqlite3_bind_int(st, c++, m->disability);
-    sqlite3_bind_int(st, c++, m->disability_grade);
-    sqlite3_bind_int(st, c++, m->student_level);
-    sqlite3_bind_int(st, c++, m->self_care_failed);
-    sqlite3_bind_int(st, c++, jz__member_flags(m));
-    sqlite3_bind_int(st, c++, m->n_supporters);
-    sqlite3_bind_int(st, c++, m->supporters_unable);
-    sqlite3_bind_int64(st, c++, (sqlite3_int64)m->supporter_status);
-    sqlite3_bind_int(st, c++, m->months_without_income);
-    sqlite3_bind_int(st, c++, m->vehicles);
-    sqlite3_bind_int(st, c++, m->extra_houses);
-    sqlite3_bind_int64(st, c++, m->financial);
+    /* Bound through jz__sq_row_*: the audit log's digest of the row comes
+     * from these values (sqlite_audit.c). */
+    jz__sq_row_begin(q);
+    jz__sq_row_int(q, st, c++, hh);
+    jz__sq_row_int(q, st, c++, idx);
+    jz__sq_row_text(q, st, c++, county);
+    jz__sq_row_text(q, st, c++, m->id);
+    jz__sq_row_text(q, st, c++, m->name ? m->name : "");
+    jz__sq_row_int(q, st, c++, m->birth);
+    jz__sq_row_int(q, st, c++, m->deceased);
+    jz__sq_row_int(q, st, c++, m->relation);
+    jz__sq_row_int(q, st, c++, m->presence);
+    jz__sq_row_int(q, st, c++, m->employment);
+    jz__sq_row_int(q, st, c++, m->hardship);
+    jz__sq_row_int(q, st, c++, m->disability);
+    jz__sq_row_int(q, st, c++, m->disability_grade);
+    jz__sq_row_int(q, st, c++, m->student_level);
+    jz__sq_row_int(q, st, c++, m->self_care_failed);
+    jz__sq_row_int(q, st, c++, jz__member_flags(m));
+    jz__sq_row_int(q, st, c++, m->n_supporters);
+    jz__sq_row_int(q, st, c++, m->supporters_unable);
+    jz__sq_row_int(q, st, c++, (sqlite3_int64)m->supporter_status);
+    jz__sq_row_int(q, st, c++, m->months_without_income);
+    jz__sq_row_int(q, st, c++, m->vehicles);
+    jz__sq_row_int(q, st, c++, m->extra_houses);
+    jz__sq_row_int(q, st, c++, m->financial);
     for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
-        sqlite3_bind_int64(st, c++, m->income[k]);
-    sqlite3_bind_int64(st, c++, m->income_not_counted);
+        jz__sq_row_int(q, st, c++, m->income[k]);
+    jz__sq_row_int(q, st, c++, m->income_not_counted);
     for (int k = 0; k < JZ_EXP_COUNT; k++)
-        sqlite3_bind_int64(st, c++, m->expenses[k]);
-    sqlite3_bind_int(st, c++, m->current_programme); /* schema 4 */
-    sqlite3_bind_int(st, c++, m->current_since);
-    sqlite3_bind_int64(st, c++, m->current_amount);
+        jz__sq_row_int(q, st, c++, m->expenses[k]);
+    jz__sq_row_int(q, st, c++, m->current_programme); /* schema 4 */
+    jz__sq_row_int(q, st, c++, m->current_since);
+    jz__sq_row_int(q, st, c++, m->current_amount);
+    jz__sq_row_ready(q, "members");
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
         return JZ_OK;
@@ -1098,11 +1117,13 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
             return jz__sq_error(q, err, "写入户");
     }
     sqlite3_reset(q->put_record);
-    sqlite3_bind_int64(q->put_record, 1, hh);
-    sqlite3_bind_text(q->put_record, 2, county, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q->put_record, 3, record, (int)strlen(record), SQLITE_STATIC);
-    sqlite3_bind_text(q->put_record, 4, source ? source : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q->put_record, 5, now, -1, SQLITE_STATIC);
+    jz__sq_row_begin(q); /* the audit log's digest from these values */
+    jz__sq_row_int(q, q->put_record, 1, hh);
+    jz__sq_row_text(q, q->put_record, 2, county);
+    jz__sq_row_text(q, q->put_record, 3, record);
+    jz__sq_row_text(q, q->put_record, 4, source ? source : "");
+    jz__sq_row_text(q, q->put_record, 5, now);
+    jz__sq_row_ready(q, "household_records");
     s = sqlite3_step(q->put_record);
     sqlite3_reset(q->put_record);
     if (s != SQLITE_DONE)
@@ -1197,20 +1218,29 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
     sqlite3_finalize(st);
     char now[32];
     jz__sq_now(now, sizeof now);
+    /* A transaction of its own, so that it is audited (sq_commit). */
+    if ((src = sq_begin(q, err)))
+        return src;
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO imports(path, size, mtime, started_at) VALUES(?,?,?,?)", -1,
-                           &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "记录导入");
+                           &st, NULL) != SQLITE_OK) {
+        src = jz__sq_error(q, err, "记录导入");
+        sq_rollback(q);
+        return src;
+    }
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, size);
     sqlite3_bind_int64(st, 3, mtime);
     sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (s != SQLITE_DONE)
-        return jz__sq_error(q, err, "记录导入");
+    if (s != SQLITE_DONE) {
+        src = jz__sq_error(q, err, "记录导入");
+        sq_rollback(q);
+        return src;
+    }
     out->id = sqlite3_last_insert_rowid(q->db);
-    return JZ_OK;
+    return sq_commit(q, err);
 }
 
 static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long lines_done,
@@ -1230,13 +1260,19 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
     if (finished && q->in_tx)
         return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "导入完成标记须在事务之外写入");
     jz_err src = finished ? jz__sq_exec(q, "PRAGMA synchronous = FULL", err) : JZ_OK;
+    if (!src && finished)
+        src = sq_begin(q, err); /* its own transaction, audited (sq_commit) */
     if (src)
         return src;
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE imports SET lines_done = ?, stored = stored + ?,"
                            " rejected = rejected + ?, finished_at = ? WHERE import = ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "记录导入进度");
+                           -1, &st, NULL) != SQLITE_OK) {
+        src = jz__sq_error(q, err, "记录导入进度");
+        if (finished)
+            sq_rollback(q);
+        return src;
+    }
     sqlite3_bind_int64(st, 1, lines_done);
     sqlite3_bind_int64(st, 2, stored);
     sqlite3_bind_int64(st, 3, rejected);
@@ -1247,7 +1283,14 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
     sqlite3_bind_int64(st, 5, imp->id);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录导入进度");
+    src = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录导入进度");
+    if (finished) {
+        if (src)
+            sq_rollback(q);
+        else
+            src = sq_commit(q, err);
+    }
+    return src;
 }
 
 /* ---- snapshot -------------------------------------------------------------- */
@@ -1703,18 +1746,20 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
         st = q->insert_person;
         c = 1;
         sqlite3_reset(st);
-        sqlite3_bind_int64(st, c++, hh);
-        sqlite3_bind_int(st, c++, (int)k);
-        sqlite3_bind_text(st, c++, county, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, c++, p->categories | (p->counted ? 0 : 0x100));
-        sqlite3_bind_int(st, c++, p->care_level);
-        sqlite3_bind_int64(st, c++, p->monthly_amount);
-        sqlite3_bind_int(st, c++, p->single_rule);
-        sqlite3_bind_int(st, c++, p->tmp_rule);
-        sqlite3_bind_int64(st, c++, p->tmp_amount);
-        sqlite3_bind_int(st, c++, p->referrals);
-        sqlite3_bind_int(st, c++, p->death_check_due);
-        sqlite3_bind_int(st, c++, p->death_change_from);
+        jz__sq_row_begin(q);
+        jz__sq_row_int(q, st, c++, hh);
+        jz__sq_row_int(q, st, c++, (int)k);
+        jz__sq_row_text(q, st, c++, county);
+        jz__sq_row_int(q, st, c++, p->categories | (p->counted ? 0 : 0x100));
+        jz__sq_row_int(q, st, c++, p->care_level);
+        jz__sq_row_int(q, st, c++, p->monthly_amount);
+        jz__sq_row_int(q, st, c++, p->single_rule);
+        jz__sq_row_int(q, st, c++, p->tmp_rule);
+        jz__sq_row_int(q, st, c++, p->tmp_amount);
+        jz__sq_row_int(q, st, c++, p->referrals);
+        jz__sq_row_int(q, st, c++, p->death_check_due);
+        jz__sq_row_int(q, st, c++, p->death_change_from);
+        jz__sq_row_ready(q, "person_results");
         if (sqlite3_step(st) != SQLITE_DONE)
             return jz__sq_error(q, err, "写入个人认定结果");
     }
@@ -1949,6 +1994,7 @@ const jz_store_ops jz__sqlite_ops = {
     .staff_put = jz__sq_staff_put,
     .staff_relative = jz__sq_staff_relative,
     .audit_verify = jz__sq_audit_verify,
+    .audit_hash_at = jz__sq_audit_hash_at,
     .enrol_get = jz__sq_enrol_get,
     .enrol_put = jz__sq_enrol_put,
     .enrol_list = jz__sq_enrol_list,

@@ -140,7 +140,9 @@ expect_grep "$TMP/out" '未享受任何救助 0 人' "a household receiving 低�
 
 # ---- the same person enrolled twice ------------------------------------------------
 # Data carried over from an older system counts the 特困 member in the
-# household's 低保 as well (R-TK-5 says he is a unit of his own).
+# household's 低保 as well (R-TK-5 says he is a unit of his own).  It is
+# made here with the sqlite3 shell, outside jiuzhu, which the audit shows.
+expect_status 0 "$JZ" audit verify "$DB"
 sqlite3 "$DB" "UPDATE enrolments SET persons = 3 WHERE programme = 0 AND household_id = 'H140902-000404'"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
 expect_status 0 "$JZ" alerts "$DB" --category D
@@ -148,6 +150,7 @@ expect_grep "$TMP/out" "重复享受（特困与低保）.*$(masked "$old")" "a 
 
 sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'monitor.run'" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^5$' "every run is audited"
-expect_status 0 "$JZ" audit verify "$DB"
+expect_status 1 "$JZ" audit verify "$DB"
+expect_grep "$TMP/out" '表 enrolments：改动 1 行' "the edit made outside jiuzhu is found"
 
 finish
