@@ -1201,45 +1201,67 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
     jz_err src = jz__sq_exec(q, "PRAGMA synchronous = NORMAL", err);
     if (src)
         return src;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT import, lines_done FROM imports WHERE path = ? AND size = ?"
-                           " AND mtime = ? AND finished_at IS NULL ORDER BY import DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "查询导入记录");
-    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, size);
-    sqlite3_bind_int64(st, 3, mtime);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        out->lines_done = (long)sqlite3_column_int64(st, 1);
-        sqlite3_finalize(st);
-        return JZ_OK;
-    }
-    sqlite3_finalize(st);
-    char now[32];
-    jz__sq_now(now, sizeof now);
-    /* A transaction of its own, so that it is audited (sq_commit). */
+    /* Found or made in one write transaction, and then held (a lock on its
+     * own byte of DB-lock, for as long as the store is open): two processes
+     * importing the same file at once would each store every household,
+     * and the second is refused instead. */
     if ((src = sq_begin(q, err)))
         return src;
     if (sqlite3_prepare_v2(q->db,
-                           "INSERT INTO imports(path, size, mtime, started_at) VALUES(?,?,?,?)", -1,
-                           &st, NULL) != SQLITE_OK) {
-        src = jz__sq_error(q, err, "记录导入");
+                           "SELECT import, lines_done FROM imports WHERE path = ? AND size = ?"
+                           " AND mtime = ? AND finished_at IS NULL ORDER BY import DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        src = jz__sq_error(q, err, "查询导入记录");
         sq_rollback(q);
         return src;
     }
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, size);
     sqlite3_bind_int64(st, 3, mtime);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE) {
-        src = jz__sq_error(q, err, "记录导入");
-        sq_rollback(q);
-        return src;
+    if (s == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->lines_done = (long)sqlite3_column_int64(st, 1);
     }
-    out->id = sqlite3_last_insert_rowid(q->db);
+    sqlite3_finalize(st);
+    if (s != SQLITE_ROW) {
+        char now[32];
+        jz__sq_now(now, sizeof now);
+        if (sqlite3_prepare_v2(q->db,
+                               "INSERT INTO imports(path, size, mtime, started_at) VALUES(?,?,?,?)",
+                               -1, &st, NULL) != SQLITE_OK) {
+            src = jz__sq_error(q, err, "记录导入");
+            sq_rollback(q);
+            return src;
+        }
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, size);
+        sqlite3_bind_int64(st, 3, mtime);
+        sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+        s = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (s != SQLITE_DONE) {
+            src = jz__sq_error(q, err, "记录导入");
+            sq_rollback(q);
+            return src;
+        }
+        out->id = sqlite3_last_insert_rowid(q->db);
+    }
+    if (q->turn_fd >= 0) {
+        struct flock fl;
+        memset(&fl, 0, sizeof fl);
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        fl.l_start = (off_t)(1 + out->id);
+        fl.l_len = 1;
+        if (fcntl(q->turn_fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES)) {
+            sq_rollback(q);
+            return jz_error_set(err, JZ_EBUSY, "file", path,
+                                "这个文件正由另一个进程导入（导入 %lld）：请等它完成后再运行；"
+                                "本次未写入任何内容",
+                                (long long)out->id);
+        }
+    }
     return sq_commit(q, err);
 }
 

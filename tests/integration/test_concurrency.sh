@@ -173,6 +173,13 @@ expect_status 0 "$JZ" gen --households 20000 --seed 6 --region 1409 "$TMP/big.js
 expect_status 0 "$JZ" init "$BDB"
 "$JZ" import "$BDB" "$TMP/big.jsonl" >/dev/null 2>"$TMP/big.err" &
 imp=$!
+# The same file a second time while the first import runs: refused, busy.
+for _ in $(seq 1 100); do
+  [ "$(q "$BDB" "select count(*) from imports" 2>/dev/null)" = 1 ] && break
+  sleep 0.05
+done
+expect_status 3 "$JZ" import "$BDB" "$TMP/big.jsonl"
+expect_grep "$TMP/err" '正由另一个进程导入' "a second import of the same file at once is refused"
 n=0 nfail=0
 while kill -0 $imp 2>/dev/null && [ $n -lt 200 ]; do
   "$JZ" staff add "$BDB" --county 140902 --id 140902198001010016 --name "张$n" --unit "民政局$n" \
