@@ -109,6 +109,10 @@ typedef struct cli_report {
 int cli_report_create(cli_report *r, const char *path, const char *cmd, const char *db,
                       unsigned flags);
 void cli_report_row(cli_report *r, const jz_error *e);
+/* The cells of one report row (file, line, household, member, field, value,
+ * reason), ID numbers masked and formula-like cells neutralised, without
+ * the line end. */
+void cli_report_write_row(FILE *f, const jz_error *e);
 /* Commits the report (renames it into place); returns 0 or EXIT_INPUT.  A
  * second call is a no-op. */
 int cli_report_close(cli_report *r);

@@ -94,37 +94,11 @@ static void refused_file(importer *im, const jz_error *e)
     p->err = *e;
 }
 
-/* One cell of the report: what the refused input held, so ID numbers are
- * masked and a cell a spreadsheet would run as a formula gets a leading '
- * (as every export of jiuzhu, cli/report.c). */
-static void report_cell(FILE *f, const char *text, bool mask)
-{
-    char buf[JZ_ERR_REASON_MAX + 2];
-    snprintf(buf + 1, sizeof buf - 1, "%s", text);
-    if (mask)
-        jz_idnum_mask_text(buf + 1);
-    const char *c = buf + 1;
-    if (jz_doc_formula_like(c)) {
-        buf[0] = '\'';
-        c = buf;
-    }
-    csv_fwrite(f, c, strlen(c));
-}
-
-/* One row of the report: file, line, household, member, field, value,
- * reason. */
+/* One row of the report (cli/report.c: masked, formula cells neutralised). */
 static void report_row(const jz_error *e, void *arg)
 {
     importer *im = arg;
-    char line[32];
-    snprintf(line, sizeof line, "%ld", e->line);
-    const char *cells[] = {
-        e->source, e->line ? line : "", e->household, e->member, e->field, e->value, e->reason};
-    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
-        if (i)
-            fputc(',', im->report);
-        report_cell(im->report, cells[i], i > 1); /* the file's name as it is */
-    }
+    cli_report_write_row(im->report, e);
     fputs("\r\n", im->report);
     im->rows++;
 }

@@ -40,12 +40,13 @@ int cli_report_create(cli_report *r, const char *path, const char *cmd, const ch
     return EXIT_DONE;
 }
 
-/* One cell: masked, neutralised, quoted by libcsv where it must be. */
-static void cell(FILE *f, const char *text)
+/* One cell: masked (mask), neutralised, quoted by libcsv where it must be. */
+static void cell(FILE *f, const char *text, bool mask)
 {
     char buf[JZ_ERR_REASON_MAX + 1];
     snprintf(buf + 1, sizeof buf - 1, "%s", text);
-    jz_idnum_mask_text(buf + 1);
+    if (mask)
+        jz_idnum_mask_text(buf + 1);
     /* The ' goes inside the quotes libcsv puts around the cell. */
     const char *c = buf + 1;
     if (jz_doc_formula_like(c)) {
@@ -55,7 +56,7 @@ static void cell(FILE *f, const char *text)
     csv_fwrite(f, c, strlen(c));
 }
 
-void cli_report_row(cli_report *r, const jz_error *e)
+void cli_report_write_row(FILE *f, const jz_error *e)
 {
     char line[32];
     snprintf(line, sizeof line, "%ld", e->line);
@@ -63,9 +64,14 @@ void cli_report_row(cli_report *r, const jz_error *e)
         e->source, e->line ? line : "", e->household, e->member, e->field, e->value, e->reason};
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
         if (i)
-            fputc(',', r->f);
-        cell(r->f, cells[i]);
+            fputc(',', f);
+        cell(f, cells[i], i > 1); /* the file's name as it is */
     }
+}
+
+void cli_report_row(cli_report *r, const jz_error *e)
+{
+    cli_report_write_row(r->f, e);
     fputs("\r\n", r->f);
     r->rejected++;
     if (r->printed++ < 100)
