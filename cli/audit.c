@@ -21,7 +21,8 @@ static int usage(const char *sub)
 {
     bool help = strcmp(sub, "--help") == 0;
     fputs("用法: jiuzhu audit verify 数据库 [--head 序号:哈希]   校验审计日志，并核对每张表的数据\n"
-          "      jiuzhu audit head 数据库                     校验后打印最新一条的序号和哈希（留存备查）\n"
+          "      jiuzhu audit head 数据库                     "
+          "校验后打印最新一条的序号和哈希（留存备查）\n"
           "校验需要审计密钥：环境变量 JIUZHU_AUDIT_KEY 指定密钥文件，默认是数据库旁的 "
           "数据库.audit-key\n",
           help ? stdout : stderr);

@@ -10,7 +10,7 @@ packages=(
   libcmocka-dev                      # unit tests
   libsqlite3-dev sqlite3             # the registry's embedded store (and its shell, for tests)
   libcsv-dev                         # CSV imports (county exports from Excel)
-  libsodium-dev                      # SHA-256 of the audit log's chain
+  libsodium-dev                      # the audit log: HMAC chain, row digests, its key
   libxlsxwriter-dev                  # .xlsx 公示 and 公布 lists
   unzip                              # tests read the .xlsx lists back
   clang libclang-rt-14-dev           # libFuzzer and sanitizers for the fuzz target

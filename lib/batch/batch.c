@@ -441,8 +441,9 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
             goto rollback;
     }
     rep->write_s = now_s() - t2;
-    qsort(rep->rows, rep->n_rows, sizeof *rep->rows, cmp_rows);
-    if (rep->diffs)
+    if (rep->n_rows) /* qsort's pointer must not be NULL, even for nothing */
+        qsort(rep->rows, rep->n_rows, sizeof *rep->rows, cmp_rows);
+    if (rep->n_diffs)
         qsort(rep->diffs, rep->n_diffs, sizeof *rep->diffs, cmp_diffs);
     goto done;
 rollback:

@@ -103,6 +103,16 @@ void jz__sq_row_begin(sq *q);
 void jz__sq_row_int(sq *q, sqlite3_stmt *st, int col, int64_t v);
 void jz__sq_row_text(sq *q, sqlite3_stmt *st, int col, const char *s);
 void jz__sq_row_ready(sq *q, const char *table);
+/* A row whose first column is its INTEGER PRIMARY KEY, given by SQLite
+ * (the hook adds it); a column the statement writes itself (a default),
+ * encoded but not bound.  Columns after the last one given are read back
+ * in the hook. */
+void jz__sq_row_begin_rowid(sq *q);
+void jz__sq_row_default(sq *q, int64_t v);
+/* DELETE FROM table, every row, audited: the rows' digests by one scan,
+ * then the table's pages dropped at once, which SQLite does not do while
+ * the hook watches each row. */
+jz_err jz__sq_audit_clear(sq *q, const char *table, jz_error *err);
 
 /* The households of the transaction in progress (sqlite_audit.c): noted by
  * put_household, written as one audit entry before the commit. */

@@ -933,16 +933,18 @@ static void sq_rollback(void *impl)
 
 /* ---- households ------------------------------------------------------------ */
 
-static void bind_household(sqlite3_stmt *st, const jz_household *h, const char *county)
+/* Parameters 2 to 9 of insert_hh and update_hh, through jz__sq_row_* (the
+ * audit log's digest of an inserted row comes from these values). */
+static void bind_household(sq *q, sqlite3_stmt *st, const jz_household *h, const char *county)
 {
-    sqlite3_bind_text(st, 2, county, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, h->region.code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, h->area);
-    sqlite3_bind_int(st, 5, h->assess_date);
-    sqlite3_bind_int(st, 6, h->current_programme);
-    sqlite3_bind_int(st, 7, h->current_since);
-    sqlite3_bind_int64(st, 8, h->current_amount);
-    sqlite3_bind_int(st, 9, (int)h->n_members);
+    jz__sq_row_text(q, st, 2, county);
+    jz__sq_row_text(q, st, 3, h->region.code);
+    jz__sq_row_int(q, st, 4, h->area);
+    jz__sq_row_int(q, st, 5, h->assess_date);
+    jz__sq_row_int(q, st, 6, h->current_programme);
+    jz__sq_row_int(q, st, 7, h->current_since);
+    jz__sq_row_int(q, st, 8, h->current_amount);
+    jz__sq_row_int(q, st, 9, (int)h->n_members);
 }
 
 static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, const jz_member *m,
@@ -1059,8 +1061,11 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     jz_err rc = JZ_OK;
     int64_t hh = 0;
     sqlite3_reset(q->insert_hh);
-    sqlite3_bind_text(q->insert_hh, 1, h->household_id, -1, SQLITE_STATIC);
-    bind_household(q->insert_hh, h, county);
+    jz__sq_row_begin_rowid(q); /* hh: SQLite gives it */
+    jz__sq_row_text(q, q->insert_hh, 1, h->household_id);
+    bind_household(q, q->insert_hh, h, county);
+    jz__sq_row_default(q, 1); /* version: the column's default */
+    jz__sq_row_ready(q, "households");
     int s = sqlite3_step(q->insert_hh);
     sqlite3_reset(q->insert_hh);
     if (s != SQLITE_DONE)
@@ -1110,7 +1115,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
             return jz__sq_error(q, err, "替换户");
         sqlite3_reset(q->update_hh);
         sqlite3_bind_int64(q->update_hh, 1, hh);
-        bind_household(q->update_hh, h, county);
+        bind_household(q, q->update_hh, h, county);
         s = sqlite3_step(q->update_hh);
         sqlite3_reset(q->update_hh);
         if (s != SQLITE_DONE)
@@ -1685,8 +1690,10 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_s
     bool kept = false;
     for (size_t i = 0; keep && snap && i < snap->n_households && !kept; i++)
         kept = keep[i] != 0;
-    if (!prefix[0] && !kept)
-        return jz__sq_exec(q, "DELETE FROM person_results; DELETE FROM determinations;", err);
+    if (!prefix[0] && !kept) /* whole tables, audited (sqlite_audit.c) */
+        return (rc = jz__sq_audit_clear(q, "person_results", err))
+                   ? rc
+                   : jz__sq_audit_clear(q, "determinations", err);
     /* The households to keep, in a temporary table the deletes leave out. */
     if ((rc = jz__sq_exec(q,
                           "CREATE TEMP TABLE IF NOT EXISTS keep_hh(hh INTEGER PRIMARY KEY);"
@@ -1743,21 +1750,25 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
     sqlite3_stmt *st = q->insert_det;
     int c = 1;
     sqlite3_reset(st);
-    sqlite3_bind_int64(st, c++, hh);
-    sqlite3_bind_text(st, c++, county, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, c++, run);
-    sqlite3_bind_int64(st, c++, pv);
-    sqlite3_bind_int(st, c++, h->assess_date);
-    sqlite3_bind_int(st, c++, r->category);
-    sqlite3_bind_int(st, c++, r->causes);
-    sqlite3_bind_int64(st, c++, r->monthly_amount);
-    sqlite3_bind_int(st, c++, r->counted_members);
-    sqlite3_bind_int64(st, c++, r->standard);
-    sqlite3_bind_int64(st, c++, r->income);
-    sqlite3_bind_int64(st, c++, r->deductible);
-    sqlite3_bind_int64(st, c++, r->financial);
-    sqlite3_bind_int(st, c++, r->exit ? r->exit_until : 0);
-    sqlite3_bind_text(st, c++, decisive, -1, SQLITE_STATIC);
+    /* Through jz__sq_row_*: the audit log's digest of the row from these
+     * values (the last column, the record's version, is read back). */
+    jz__sq_row_begin(q);
+    jz__sq_row_int(q, st, c++, hh);
+    jz__sq_row_text(q, st, c++, county);
+    jz__sq_row_int(q, st, c++, run);
+    jz__sq_row_int(q, st, c++, pv);
+    jz__sq_row_int(q, st, c++, h->assess_date);
+    jz__sq_row_int(q, st, c++, r->category);
+    jz__sq_row_int(q, st, c++, r->causes);
+    jz__sq_row_int(q, st, c++, r->monthly_amount);
+    jz__sq_row_int(q, st, c++, r->counted_members);
+    jz__sq_row_int(q, st, c++, r->standard);
+    jz__sq_row_int(q, st, c++, r->income);
+    jz__sq_row_int(q, st, c++, r->deductible);
+    jz__sq_row_int(q, st, c++, r->financial);
+    jz__sq_row_int(q, st, c++, r->exit ? r->exit_until : 0);
+    jz__sq_row_text(q, st, c++, decisive);
+    jz__sq_row_ready(q, "determinations");
     if (sqlite3_step(st) != SQLITE_DONE)
         return jz__sq_error(q, err, "写入认定结果");
     /* Person rows only where something applies to the person. */

@@ -3,7 +3,10 @@
  * wholly or not at all, replaced by household_id, R-HH-3 refusing a person
  * claimed by two households, migrations from an older schema, the snapshot
  * giving back exactly what was stored, and bulk reassessment giving exactly
- * the single-record path's determinations.
+ * the single-record path's determinations.  The audit log: every row of
+ * every table committed to, whatever SQLite does with a statement (a
+ * failed one, a cascade), no commit without its entries, a chain that
+ * cannot be rewritten without the key, and older files migrated under it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,14 +17,14 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
-
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "jiuzhu/jz_batch.h"
 #include "jiuzhu/jz_gen.h"
 #include "jiuzhu/jz_record.h"
 #include "jiuzhu/jz_store.h"
+#include "store/sqlite_int.h" /* the backend's connection, for the audit tests */
 
 jz_err jz__sqlite_create_at_version(const char *path, int version, jz_error *err);
 
@@ -603,6 +606,416 @@ static void ten_thousand_bulk_equal_single(void **state)
     jz_store_close(s);
 }
 
+/* ---- the audit log (issue 12, item 11) ------------------------------------------ */
+
+/* jz_store is opaque; the audit tests reach the SQLite connection behind it
+ * (store.c's layout) to run statements as jiuzhu's own connection would. */
+struct jz_store {
+    const jz_store_ops *ops;
+    void *impl;
+};
+
+static sqlite3 *connection(jz_store *s)
+{
+    return ((sq *)s->impl)->db;
+}
+
+static jz_audit_report verified(jz_store *s)
+{
+    jz_audit_report rep;
+    jz_error err;
+    jz_error_clear(&err);
+    assert_int_equal(jz_store_audit_verify(s, &rep, &err), JZ_OK);
+    return rep;
+}
+
+static void verifies_clean(jz_store *s)
+{
+    jz_audit_report rep = verified(s);
+    if (rep.bad_seq || rep.data_problems)
+        fprintf(stderr, "audit: %s\n%s", rep.problem, rep.data);
+    assert_int_equal(rep.bad_seq, 0);
+    assert_int_equal(rep.data_problems, 0);
+    assert_true(rep.keyed_from > 0);
+}
+
+static void put_example(jz_store *s, const char *name)
+{
+    static jz_household_buf buf;
+    jz_household h;
+    jz_error err;
+    char *text = example(name);
+    parse(text, &h, &buf);
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_put_household(s, &h, text, name, &err), JZ_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    free(text);
+}
+
+static void exec_on(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+/* A fresh store verifies; a row changed behind jiuzhu's back is named with
+ * its table, key and household. */
+static void audit_covers_the_rows(void **state)
+{
+    (void)state;
+    jz_store *s = fresh("au1.db");
+    put_example(s, "01-dibao-rural.json");
+    put_example(s, "02-expenditure-illness-education.json");
+    jz_audit_report rep = verified(s);
+    assert_int_equal(rep.bad_seq, 0);
+    assert_int_equal(rep.data_problems, 0);
+    assert_int_equal(rep.keyed_from, 1);
+    assert_int_equal(strlen(rep.key_id), 16);
+    assert_true(rep.tables >= 26);
+    assert_true(rep.data_rows >= 2 + 2 + 6); /* households, records, members */
+    jz_store_close(s);
+    char path[256];
+    snprintf(path, sizeof path, "%s/au1.db", dir);
+    exec_on(path, "UPDATE members SET inc_wage = inc_wage + 1 WHERE hh = 1 AND idx = 0");
+    assert_int_equal(jz_store_open(path, JZ_STORE_READONLY, &s, NULL), JZ_OK);
+    rep = verified(s);
+    assert_int_equal(rep.bad_seq, 0);
+    assert_int_equal(rep.data_problems, 1);
+    assert_non_null(strstr(rep.data, "表 members：改动 1 行（hh=1, idx=0，户 H140902-000101）"));
+    jz_store_close(s);
+}
+
+/* SQLite rolls back a statement that fails, after its rows went through
+ * the hook; a foreign key cascade and REPLACE delete rows no statement
+ * names.  The log counts what stays. */
+static void audit_follows_statements(void **state)
+{
+    (void)state;
+    jz_store *s = fresh("au2.db");
+    put_example(s, "01-dibao-rural.json");
+    put_example(s, "03-marginal-single-dibao.json");
+    sqlite3 *db = connection(s);
+    jz_error err;
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    /* A row inserted, then refused at the end of its statement (no such case). */
+    assert_int_not_equal(
+        sqlite3_exec(db,
+                     "INSERT INTO case_steps(case_id, county, action, on_date,"
+                     " actor, note, recorded_at) VALUES(999, '', 0, 0, '', '', '')",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    /* The first of two rows inserted, the second refused. */
+    assert_int_not_equal(sqlite3_exec(db,
+                                      "INSERT INTO staff VALUES('S1', '140902', 'a', 'b'),"
+                                      " ('S1', '140902', 'c', 'd')",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+    /* What stays: a row, a REPLACE of it, and a household deleted with its
+     * record and members (ON DELETE CASCADE). */
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO staff VALUES('S2', '140902', 'a', 'b');"
+                                  "INSERT OR REPLACE INTO staff VALUES('S2', '140902', 'e', 'f');"
+                                  "DELETE FROM households WHERE household_id = 'H140902-000303'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT (SELECT count(*) FROM staff),"
+                                        " (SELECT count(*) FROM case_steps),"
+                                        " (SELECT count(*) FROM members)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    assert_int_equal(sqlite3_column_int(st, 1), 0);
+    assert_int_equal(sqlite3_column_int(st, 2), 3);
+    sqlite3_finalize(st);
+    verifies_clean(s);
+    /* A rolled-back transaction leaves nothing to account for. */
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM staff", NULL, NULL, NULL), SQLITE_OK);
+    jz_store_rollback(s);
+    put_example(s, "03-marginal-single-dibao.json");
+    verifies_clean(s);
+    jz_store_close(s);
+}
+
+/* Rows cannot be committed without their entries: a COMMIT that bypasses
+ * jz_store_commit, or a write outside a transaction, is rolled back. */
+static void audit_no_commit_without_entries(void **state)
+{
+    (void)state;
+    jz_store *s = fresh("au3.db");
+    put_example(s, "01-dibao-rural.json");
+    sqlite3 *db = connection(s);
+    assert_int_equal(sqlite3_exec(db, "BEGIN; INSERT INTO staff VALUES('S3', '140902', 'a', 'b')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+    assert_int_equal(
+        sqlite3_exec(db, "INSERT INTO staff VALUES('S4', '140902', 'a', 'b')", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
+    assert_int_equal(sqlite3_get_autocommit(db), 1);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM staff", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    verifies_clean(s);
+    /* Through the store, the same write commits, audited. */
+    jz_error err;
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_staff_put(s, "140902", "S5", "张", "民政局", NULL, NULL, NULL, &err),
+                     JZ_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    verifies_clean(s);
+    jz_store_close(s);
+}
+
+/* hash = SHA-256(prev, seq, the seven texts, each after its length): the
+ * chain as it was before schema 5 (and what a forger can compute). */
+static void legacy_hash(const unsigned char prev[32], int64_t seq, const char *const f[7],
+                        unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    unsigned char b[8];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, prev, 32);
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)((uint64_t)seq >> (56 - 8 * i));
+    crypto_hash_sha256_update(&h, b, 8);
+    for (int k = 0; k < 7; k++) {
+        uint64_t n = strlen(f[k]);
+        for (int i = 0; i < 8; i++)
+            b[i] = (unsigned char)(n >> (56 - 8 * i));
+        crypto_hash_sha256_update(&h, b, 8);
+        crypto_hash_sha256_update(&h, (const unsigned char *)f[k], n);
+    }
+    crypto_hash_sha256_final(&h, out);
+}
+
+/* Appends a plain SHA-256 entry to the log at `path` (triggers allow it). */
+static void legacy_entry(const char *path, int64_t seq, const char *action, unsigned char prev[32])
+{
+    const char *f[7] = {"140902", "2024-12-01T08:00:00Z", "旧系统", action, "case:1", "", "{}"};
+    unsigned char h[32];
+    char hx[65], sql[512];
+    legacy_hash(prev, seq, f, h);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "INSERT INTO audit VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL),
+        SQLITE_OK);
+    sqlite3_bind_int64(st, 1, seq);
+    for (int i = 0; i < 7; i++)
+        sqlite3_bind_text(st, 2 + i, f[i], -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 9, prev, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, h, 32, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sodium_bin2hex(hx, sizeof hx, h, 32);
+    snprintf(sql, sizeof sql,
+             "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', '%lld:%s')",
+             (long long)seq, hx);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    memcpy(prev, h, 32);
+}
+
+/* A file of schema 3 or 4 with its SHA-256 log and rows stored before the
+ * columns added since: migrated, the old entries verify as they were, the
+ * keyed chain starts from them, and the old rows can be changed. */
+static void audit_migrates_older_files(void **state)
+{
+    (void)state;
+    for (int version = 3; version <= 4; version++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/au-v%d.db", dir, version);
+        jz_error err;
+        assert_int_equal(jz__sqlite_create_at_version(path, version, &err), JZ_OK);
+        exec_on(path, version == 3
+                          ? "INSERT INTO households VALUES(1,'H140902-000101','140902',"
+                            "'140902001001',1,20250601,1,20230101,120000,1);"
+                            "INSERT INTO household_records VALUES(1,'140902','{}','old','x');"
+                            "INSERT INTO members VALUES(1,0,'140902','140902195001010012','张老汉',"
+                            "19500101,0,0,0,0,0,0,0,0,0,512,0,0,0,0,0,0,500000,"
+                            "1200000,0,0,0,0,0,0,0,0,0,0,0,36000,0,0,0,0,0);"
+                          : "INSERT INTO households VALUES(1,'H140902-000101','140902',"
+                            "'140902001001',1,20250601,1,20230101,120000,1,1);"
+                            "INSERT INTO household_records VALUES(1,'140902','{}','old','x');"
+                            "INSERT INTO members VALUES(1,0,'140902','140902195001010012','张老汉',"
+                            "19500101,0,0,0,0,0,0,0,0,0,512,0,0,0,0,0,0,500000,"
+                            "1200000,0,0,0,0,0,0,0,0,0,0,0,36000,0,0,0,0,0,0,0,0);");
+        unsigned char prev[32] = {0};
+        legacy_entry(path, 1, "case.accept", prev);
+        legacy_entry(path, 2, "case.investigate", prev);
+        jz_store *s = NULL;
+        assert_int_equal(jz_store_open(path, 0, &s, &err), JZ_OK);
+        assert_int_equal(jz_store_schema_version(s), JZ_STORE_SCHEMA_VERSION);
+        jz_audit_report rep = verified(s);
+        assert_int_equal(rep.bad_seq, 0);
+        assert_int_equal(rep.data_problems, 0);
+        assert_int_equal(rep.keyed_from, 3); /* after the two old entries */
+        /* The old household replaced: its old rows leave the tables. */
+        put_example(s, "01-dibao-rural.json");
+        verifies_clean(s);
+        jz_store_close(s);
+        /* The old entries are still checked as they were. */
+        exec_on(path, "DROP TRIGGER audit_no_update;"
+                      "UPDATE audit SET actor = '别人' WHERE seq = 2");
+        assert_int_equal(jz_store_open(path, JZ_STORE_READONLY, &s, &err), JZ_OK);
+        rep = verified(s);
+        assert_int_equal(rep.bad_seq, 2);
+        assert_non_null(strstr(rep.problem, "第 2 条的内容与其哈希不符"));
+        jz_store_close(s);
+    }
+}
+
+/* Rewrites the log at `path` from entry `from` on as the SHA-256 chain
+ * allowed anyone to: entry `from` renamed "forged", every later hash
+ * recomputed, the head in meta moved along. */
+static void rewrite_without_key(const char *path, int64_t from)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_exec(db, "DROP TRIGGER IF EXISTS audit_no_update", NULL, NULL, NULL);
+    unsigned char prev[32] = {0};
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE seq = ?", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, from - 1);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        memcpy(prev, sqlite3_column_blob(st, 0), 32);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT seq, county, at, actor, action, entity, before,"
+                                        " after FROM audit WHERE seq >= ? ORDER BY seq",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, from);
+    int64_t last = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        char *f[7];
+        for (int i = 0; i < 7; i++)
+            f[i] = strdup((const char *)sqlite3_column_text(st, 1 + i));
+        if (seq == from) {
+            free(f[3]);
+            f[3] = strdup("forged");
+        }
+        unsigned char h[32];
+        legacy_hash(prev, seq, (const char *const *)f, h);
+        sqlite3_stmt *up = NULL;
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "UPDATE audit SET action = ?, prev = ?, hash = ?"
+                                            " WHERE seq = ?",
+                                            -1, &up, NULL),
+                         SQLITE_OK);
+        sqlite3_bind_text(up, 1, f[3], -1, SQLITE_STATIC);
+        sqlite3_bind_blob(up, 2, prev, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(up, 3, h, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(up, 4, seq);
+        assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+        sqlite3_finalize(up);
+        memcpy(prev, h, 32);
+        last = seq;
+        for (int i = 0; i < 7; i++)
+            free(f[i]);
+    }
+    sqlite3_finalize(st);
+    char hx[65], sql[256];
+    sodium_bin2hex(hx, sizeof hx, prev, 32);
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = '%lld:%s' WHERE key = 'audit_head'",
+             (long long)last, hx);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* The chain cannot be rewritten without the key: an entry changed and every
+ * later hash recomputed (as the SHA-256 chain allowed), the whole log made
+ * a plain SHA-256 one, or a chain under another key. */
+static void audit_chain_needs_the_key(void **state)
+{
+    (void)state;
+    jz_store *s = fresh("au5.db");
+    put_example(s, "01-dibao-rural.json");
+    put_example(s, "02-expenditure-illness-education.json");
+    jz_store_close(s);
+    char path[256];
+    snprintf(path, sizeof path, "%s/au5.db", dir);
+    rewrite_without_key(path, 2);
+    jz_error err;
+    assert_int_equal(jz_store_open(path, JZ_STORE_READONLY, &s, &err), JZ_OK);
+    jz_audit_report rep = verified(s);
+    assert_int_equal(rep.bad_seq, 2);
+    assert_non_null(strstr(rep.problem, "哈希带密钥"));
+    jz_store_close(s);
+    /* From the first entry: no keyed part is left, which the key shows. */
+    rewrite_without_key(path, 1);
+    assert_int_equal(jz_store_open(path, JZ_STORE_READONLY, &s, &err), JZ_OK);
+    rep = verified(s);
+    assert_true(rep.bad_seq > 0);
+    assert_non_null(strstr(rep.problem, "没有带密钥的部分"));
+    jz_store_close(s);
+    /* Another store's key: not this database's. */
+    char other[256];
+    snprintf(other, sizeof other, "%s/au1.db.audit-key", dir);
+    setenv("JIUZHU_AUDIT_KEY", other, 1);
+    snprintf(path, sizeof path, "%s/au2.db", dir);
+    assert_int_equal(jz_store_open(path, JZ_STORE_READONLY, &s, &err), JZ_OK);
+    rep = verified(s);
+    assert_int_equal(rep.bad_seq, 1);
+    assert_non_null(strstr(rep.problem, "不是这个数据库的密钥"));
+    jz_store_close(s);
+    unsetenv("JIUZHU_AUDIT_KEY");
+}
+
+/* Without the key: reads work, writes are refused naming the key file,
+ * and verifying says what it needs. */
+static void audit_without_the_key(void **state)
+{
+    (void)state;
+    jz_store *s = fresh("au6.db");
+    put_example(s, "01-dibao-rural.json");
+    jz_store_close(s);
+    char path[256], key[300], kept[256];
+    snprintf(path, sizeof path, "%s/au6.db", dir);
+    snprintf(key, sizeof key, "%s.audit-key", path);
+    snprintf(kept, sizeof kept, "%s/au6.kept", dir);
+    assert_int_equal(rename(key, kept), 0);
+    jz_error err;
+    jz_error_clear(&err);
+    assert_int_equal(jz_store_open(path, 0, &s, &err), JZ_OK);
+    char *rec = NULL;
+    assert_int_equal(jz_store_get_record(s, "H140902-000101", &rec, &err), JZ_OK);
+    free(rec);
+    static jz_household_buf buf;
+    jz_household h;
+    char *text = example("02-expenditure-illness-education.json");
+    parse(text, &h, &buf);
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_put_household(s, &h, text, "t", &err), JZ_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_EINPUT);
+    assert_non_null(strstr(err.reason, "缺少审计密钥"));
+    assert_string_equal(err.value, key);
+    free(text);
+    jz_audit_report rep;
+    assert_int_equal(jz_store_audit_verify(s, &rep, &err), JZ_ENOTFOUND);
+    assert_non_null(strstr(err.reason, "校验需要审计密钥"));
+    jz_store_close(s);
+    assert_int_equal(rename(kept, key), 0);
+    assert_int_equal(jz_store_open(path, JZ_STORE_READONLY, &s, &err), JZ_OK);
+    verifies_clean(s);
+    jz_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +1027,12 @@ int main(void)
         cmocka_unit_test(migration_3_to_4_member_current),
         cmocka_unit_test(snapshot_and_batch_equal_single),
         cmocka_unit_test(ten_thousand_bulk_equal_single),
+        cmocka_unit_test(audit_covers_the_rows),
+        cmocka_unit_test(audit_follows_statements),
+        cmocka_unit_test(audit_no_commit_without_entries),
+        cmocka_unit_test(audit_migrates_older_files),
+        cmocka_unit_test(audit_chain_needs_the_key),
+        cmocka_unit_test(audit_without_the_key),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
