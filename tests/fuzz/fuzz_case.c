@@ -28,7 +28,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char template_path[256], work_path[256];
+static char template_path[256], work_path[256], key_path[256];
 static char *template_bytes;
 static size_t template_len;
 static jz_regions *regions;
@@ -72,6 +72,11 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
+static void remove_key(void)
+{
+    unlink(key_path);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -79,6 +84,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
     snprintf(template_path, sizeof template_path, "%s/jz-fuzz-case-%d.db", dir, (int)getpid());
     snprintf(work_path, sizeof work_path, "%s/jz-fuzz-case-%d-work.db", dir, (int)getpid());
+    /* One audit key for the template and every copy of it. */
+    snprintf(key_path, sizeof key_path, "%s/jz-fuzz-case-%d.audit-key", dir, (int)getpid());
+    unlink(key_path);
+    setenv("JIUZHU_AUDIT_KEY", key_path, 1);
+    atexit(remove_key);
     jz_error err;
     jz_error_clear(&err);
     if (jz_regions_load(JZ_SOURCE_DIR "/policy/regions/shanxi-regions.csv", &regions, &err))
