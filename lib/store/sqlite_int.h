@@ -20,7 +20,7 @@ typedef struct sq {
     int version;
     int in_tx;
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
-        *insert_member, *owner, *insert_det, *insert_person, *insert_pv, *old_record,
+        *insert_member, *owner, *insert_det, *insert_person, *insert_pv, *old_record, *move_enrol,
         *keep_record, *feed_insert, *feed_match, *alert_insert, *evidence_insert, *enrol_by_hh,
         *enrol_insert;
     /* param_values ids of the current run, by county and date */

@@ -823,6 +823,10 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
                       " JOIN households h ON h.hh = r.hh WHERE r.hh = ?1",
                       err)) ||
         (rc = prepare(q, &q->delete_members, "DELETE FROM members WHERE hh = ?", err)) ||
+        (rc = prepare(q, &q->move_enrol,
+                      "UPDATE enrolments SET region = ?2, county = ?3 WHERE household_id = ?1"
+                      " AND status <> 2 AND region <> ?2",
+                      err)) ||
         (rc = prepare(q, &q->insert_member,
                       "INSERT INTO members VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
                       "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -1120,6 +1124,16 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         sqlite3_reset(q->update_hh);
         if (s != SQLITE_DONE)
             return jz__sq_error(q, err, "写入户");
+        /* A household that moved takes its live enrolments along: they are
+         * listed, scoped and paid where it lives now. */
+        sqlite3_reset(q->move_enrol);
+        sqlite3_bind_text(q->move_enrol, 1, h->household_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q->move_enrol, 2, h->region.code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q->move_enrol, 3, county, -1, SQLITE_STATIC);
+        s = sqlite3_step(q->move_enrol);
+        sqlite3_reset(q->move_enrol);
+        if (s != SQLITE_DONE)
+            return jz__sq_error(q, err, "更新救助对象的地区");
     }
     sqlite3_reset(q->put_record);
     jz__sq_row_begin(q); /* the audit log's digest from these values */

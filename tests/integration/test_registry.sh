@@ -83,5 +83,9 @@ expect_status 0 "$JZ" import "$RDB" "$TMP/moved2.json"
 expect_grep "$TMP/err" '入库 1 户' "the moved household is stored"
 expect_status 0 "$JZ" enrolment list "$RDB" --household H140902-900005
 expect_lines <(grep '最低生活保障' "$TMP/out") 1 "one enrolment, not two"
+expect_status 0 "$JZ" enrolment list "$RDB" --region 140902102202
+expect_grep "$TMP/out" 'H140902-900005' "the enrolment moved with the household to its new village"
+expect_status 0 "$JZ" enrolment list "$RDB" --region 140902101201
+expect_no_grep "$TMP/out" 'H140902-900005' "and is no longer listed in the old one"
 
 finish
