@@ -69,16 +69,7 @@ const char *cli_default_actor(void)
 
 int cli_exit_code(const jz_error *e)
 {
-    switch (e->code) {
-    case JZ_EUSAGE:
-        return EXIT_USAGE;
-    case JZ_EBUSY:
-        return EXIT_BUSY;
-    case JZ_ECONFLICT:
-        return EXIT_CONFLICT;
-    default:
-        return EXIT_INPUT;
-    }
+    return jz_err_kind_of(e->code)->exit_status;
 }
 
 int cli_fail(const jz_error *e)
@@ -164,7 +155,7 @@ int main(int argc, char **argv)
         if (strcmp(cmd, commands[i].name) == 0) {
             int status = commands[i].fn(argc - 1, argv + 1);
             if (status == EXIT_INPUT && (last_printed == JZ_EBUSY || last_printed == JZ_ECONFLICT))
-                status = last_printed == JZ_EBUSY ? EXIT_BUSY : EXIT_CONFLICT;
+                status = jz_err_kind_of(last_printed)->exit_status;
             return status;
         }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {

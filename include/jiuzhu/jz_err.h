@@ -9,6 +9,7 @@
 #ifndef JZ_ERR_H
 #define JZ_ERR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum jz_err {
@@ -80,7 +81,23 @@ void jz_error_set_source(jz_error *e, const char *source, long line);
  */
 void jz_error_format(const jz_error *e, char *buf, size_t n);
 
-/* A short name of the code, for developers ("input", "range", ...). */
+/* A short, stable name of the code ("input", "range", "busy", ...): what
+ * logs and the server's JSON errors carry. */
 const char *jz_err_name(jz_err code);
+
+/* What a code means to the outside, in one table (lib/base/err.c): its
+ * stable name, a Chinese text for an error without a reason, the exit
+ * status of the command line (0 done, 1 input, 2 usage, 3 busy, 4
+ * conflict), the HTTP status of the server, and whether the same request
+ * may succeed if tried again later (busy, out of memory). */
+typedef struct jz_err_kind {
+    jz_err code;
+    const char *name;
+    const char *text;
+    int exit_status;
+    int http_status;
+    bool retry;
+} jz_err_kind;
+const jz_err_kind *jz_err_kind_of(jz_err code);
 
 #endif

@@ -255,32 +255,33 @@ static void put_part(outbuf *o, bool *first, const char *label, const char *text
         put(o, "\"");
 }
 
-/* A Chinese description of a code, for records that carry no reason. */
+/* Every code once: its stable name, the Chinese text of a record that
+ * carries no reason, the exit status of the command line and the HTTP
+ * status of the server (jz_err.h), and whether trying again may succeed. */
+static const jz_err_kind kinds[] = {
+    {JZ_OK, "ok", "无错误", 0, 200, false},
+    {JZ_EINPUT, "input", "输入无效", 1, 422, false},
+    {JZ_ERANGE, "range", "数值超出范围", 1, 422, false},
+    {JZ_ENOMEM, "nomem", "内存不足", 1, 503, true},
+    {JZ_EIO, "io", "读写文件失败", 1, 500, false},
+    {JZ_ENOTFOUND, "notfound", "未找到", 1, 404, false},
+    {JZ_EUSAGE, "usage", "命令用法错误", 2, 400, false},
+    {JZ_EOF, "eof", "输入已结束", 1, 400, false},
+    {JZ_EBUSY, "busy", "数据库正忙，未写入任何内容，请稍后重试", 3, 503, true},
+    {JZ_ECONFLICT, "conflict", "已被他人先行修改，未写入任何内容，请重新查看后再办理", 4, 409,
+     false},
+};
+_Static_assert(sizeof kinds / sizeof kinds[0] == JZ_ECONFLICT + 1, "one row per jz_err");
+
+const jz_err_kind *jz_err_kind_of(jz_err code)
+{
+    static const jz_err_kind unknown = {JZ_EIO, "unknown", "未知错误", 1, 500, false};
+    return (unsigned)code < sizeof kinds / sizeof kinds[0] ? &kinds[code] : &unknown;
+}
+
 static const char *code_text(jz_err code)
 {
-    switch (code) {
-    case JZ_OK:
-        return "无错误";
-    case JZ_EINPUT:
-        return "输入无效";
-    case JZ_ERANGE:
-        return "数值超出范围";
-    case JZ_ENOMEM:
-        return "内存不足";
-    case JZ_EIO:
-        return "读写文件失败";
-    case JZ_ENOTFOUND:
-        return "未找到";
-    case JZ_EUSAGE:
-        return "命令用法错误";
-    case JZ_EOF:
-        return "输入已结束";
-    case JZ_EBUSY:
-        return "数据库正忙，未写入任何内容，请稍后重试";
-    case JZ_ECONFLICT:
-        return "已被他人先行修改，未写入任何内容，请重新查看后再办理";
-    }
-    return "未知错误";
+    return jz_err_kind_of(code)->text;
 }
 
 void jz_error_format(const jz_error *e, char *buf, size_t n)
@@ -329,27 +330,5 @@ void jz_error_format(const jz_error *e, char *buf, size_t n)
 
 const char *jz_err_name(jz_err code)
 {
-    switch (code) {
-    case JZ_OK:
-        return "ok";
-    case JZ_EINPUT:
-        return "input";
-    case JZ_ERANGE:
-        return "range";
-    case JZ_ENOMEM:
-        return "nomem";
-    case JZ_EIO:
-        return "io";
-    case JZ_ENOTFOUND:
-        return "notfound";
-    case JZ_EUSAGE:
-        return "usage";
-    case JZ_EOF:
-        return "eof";
-    case JZ_EBUSY:
-        return "busy";
-    case JZ_ECONFLICT:
-        return "conflict";
-    }
-    return "unknown";
+    return jz_err_kind_of(code)->name;
 }

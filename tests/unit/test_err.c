@@ -271,6 +271,43 @@ static void test_err_names(void **state)
     assert_string_equal(jz_err_name((jz_err)99), "unknown");
 }
 
+/* One table says what each code means outside: the CLI's exit status and
+ * the server's HTTP status (jiuzhu(1), the API), and whether to retry. */
+static void test_err_kinds(void **state)
+{
+    (void)state;
+    static const struct {
+        jz_err code;
+        const char *name;
+        int exit_status, http_status;
+        bool retry;
+    } want[] = {
+        {JZ_OK, "ok", 0, 200, false},           {JZ_EINPUT, "input", 1, 422, false},
+        {JZ_ERANGE, "range", 1, 422, false},    {JZ_ENOMEM, "nomem", 1, 503, true},
+        {JZ_EIO, "io", 1, 500, false},          {JZ_ENOTFOUND, "notfound", 1, 404, false},
+        {JZ_EUSAGE, "usage", 2, 400, false},    {JZ_EBUSY, "busy", 3, 503, true},
+        {JZ_ECONFLICT, "conflict", 4, 409, false},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const jz_err_kind *k = jz_err_kind_of(want[i].code);
+        assert_int_equal(k->code, want[i].code);
+        assert_string_equal(k->name, want[i].name);
+        assert_string_equal(jz_err_name(want[i].code), want[i].name);
+        assert_int_equal(k->exit_status, want[i].exit_status);
+        assert_int_equal(k->http_status, want[i].http_status);
+        assert_int_equal(k->retry, want[i].retry);
+        assert_true(k->text[0] != '\0');
+    }
+    /* An error without a reason still says in Chinese what happened. */
+    jz_error e;
+    jz_error_clear(&e);
+    e.code = JZ_EBUSY;
+    char line[512];
+    jz_error_format(&e, line, sizeof line);
+    assert_non_null(strstr(line, "稍后重试"));
+    assert_int_equal(jz_err_kind_of((jz_err)99)->http_status, 500);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_control_and_invalid_bytes_escaped),
         cmocka_unit_test(test_long_source_keeps_end),
         cmocka_unit_test(test_err_names),
+        cmocka_unit_test(test_err_kinds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
