@@ -137,8 +137,7 @@ int cmd_assess_db(int argc, char **argv)
         }
     }
     if (status == EXIT_DONE && jz_store_open(db, 0, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
     }
     if (s)
         jz_store_set_actor(s, cli_default_actor());
@@ -152,8 +151,7 @@ int cmd_assess_db(int argc, char **argv)
         what_if = what_if || nparams > 0;
         jz_batch_opts o = {region, date, overrides, threads, write && !what_if, what_if};
         if (jz_batch_assess(s, ps, &o, on_error, &errors, &rep, &err) != JZ_OK) {
-            cli_print_error(&err);
-            status = EXIT_INPUT;
+            status = cli_fail(&err);
         }
     }
     if (status == EXIT_DONE) {

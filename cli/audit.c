@@ -51,8 +51,7 @@ static int check_head(jz_store *s, const char *head, const jz_audit_report *rep)
     }
     char hex[65];
     if (jz_store_audit_hash_at(s, seq, hex, &e) != JZ_OK) {
-        cli_print_error(&e);
-        return EXIT_INPUT;
+        return cli_fail(&e);
     }
     if (strcasecmp(hex, colon + 1) != 0) {
         printf("审计日志被篡改：第 %lld 条的哈希与留存的不同（日志从这一条起被重写）\n", seq);
@@ -83,9 +82,8 @@ int cmd_audit(int argc, char **argv)
     jz_audit_report rep;
     if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK ||
         jz_store_audit_verify(s, &rep, &err) != JZ_OK) {
-        cli_print_error(&err);
         jz_store_close(s);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     bool head_cmd = strcmp(sub, "head") == 0;
     if (head_cmd)

@@ -93,16 +93,14 @@ int cmd_calendar(int argc, char **argv)
             jz_date_format(out, d, sizeof d);
             puts(d);
         } else {
-            cli_print_error(&err);
-            status = EXIT_INPUT;
+            status = cli_fail(&err);
         }
     } else {
         int count;
         if (jz_calendar_count(cal, from, to, &count, &err) == JZ_OK) {
             printf("%d\n", count);
         } else {
-            cli_print_error(&err);
-            status = EXIT_INPUT;
+            status = cli_fail(&err);
         }
     }
     jz_calendar_free(cal);

@@ -202,8 +202,7 @@ int cmd_chain(int argc, char **argv)
     jz_error err;
     jz_error_clear(&err);
     if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     /* The household and its people; a person outside the registry has only
      * his own rows and alerts. */
@@ -219,9 +218,8 @@ int cmd_chain(int argc, char **argv)
         snprintf(household, sizeof household, "%s", h ? h : "");
         snprintf(region, sizeof region, "%s", r ? r : "");
     } else if (!is_person) {
-        cli_print_error(&err);
         jz_store_close(s);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     chain c = {.household_id = household, .s = s};
     /* What the record says the household received before jiuzhu. */
@@ -277,11 +275,12 @@ int cmd_chain(int argc, char **argv)
             status = EXIT_INPUT;
     }
     if (status || c.failed) {
-        if (status)
-            cli_print_error(&err);
-        else
+        if (status) {
+            status = cli_fail(&err);
+        } else {
             fputs("jiuzhu: 内存不足\n", stderr);
-        status = EXIT_INPUT;
+            status = EXIT_INPUT;
+        }
     } else {
         qsort(c.ev, c.n, sizeof *c.ev, by_date);
         cli_printf("救助链：%s%s%s（%zu 项）\n", household[0] ? "户 " : "",

@@ -92,8 +92,7 @@ int cmd_feed(int argc, char **argv)
     size_t len = 0;
     char *text = cli_slurp(file, &len, &err);
     if (!text) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     cli_report rep;
     int status = cli_report_create(&rep, report_path, "jiuzhu feed", db, cli_out_flags(force));
@@ -109,15 +108,13 @@ int cmd_feed(int argc, char **argv)
         goto out;
     }
     if (jz_store_open(db, 0, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     jz_store_set_actor(s, actor);
     if (jz_store_begin(s, &err) != JZ_OK ||
         jz_store_feed_begin(s, (jz_dept)dept, file, &feed, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     for (;;) {
@@ -134,8 +131,7 @@ int cmd_feed(int argc, char **argv)
         }
         bool added = false, matched = false;
         if (rc || jz_store_feed_put(s, feed, &row, &added, &matched, &e) != JZ_OK) {
-            cli_print_error(&e);
-            status = EXIT_INPUT;
+            status = cli_fail(&e);
             jz_store_rollback(s);
             goto out;
         }
@@ -145,8 +141,7 @@ int cmd_feed(int argc, char **argv)
     }
     if (jz_store_feed_end(s, feed, &n, &err) != JZ_OK || jz_store_commit(s, &err) != JZ_OK) {
         jz_store_rollback(s);
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     fprintf(stderr,

@@ -516,8 +516,7 @@ int cmd_gen(int argc, char **argv)
                         (unsigned long long)households, err.reason);
             status = EXIT_USAGE;
         } else {
-            cli_print_error(&err);
-            status = EXIT_INPUT;
+            status = cli_fail(&err);
         }
         goto done;
     }

@@ -170,13 +170,9 @@ static int import_json(importer *im, const char *path)
     add_stats(im, &st);
     if (rc && err.source[0]) {
         refused_file(im, &err); /* the file itself was refused */
-        return -1;
+        return EXIT_INPUT;
     }
-    if (rc) {
-        cli_print_error(&err);
-        return -1;
-    }
-    return 0;
+    return rc ? cli_fail(&err) : EXIT_DONE; /* busy: 3, not 1 */
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -254,8 +250,7 @@ int cmd_import(int argc, char **argv)
     if ((status = cli_load_policy(cli_policy_dir(policy_opt), &regions, &ps)))
         goto out;
     if (jz_store_open(db, 0, &im.store, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     jz_store_set_actor(im.store, cli_default_actor()); /* who imported, in the audit log */
@@ -282,7 +277,7 @@ int cmd_import(int argc, char **argv)
     im.adopt = (jz_import_adopt){.params = ps, .calendar = cal};
     im.opts =
         (jz_parse_opts){.regions = regions, .default_date = jz_date_today(), .force_date = date};
-    int failed = 0;
+    int failed = 0, k; /* the exit status of the first file that failed */
     /* The CSV files are one set (households, members, ...); JSON files are
      * each a set of records of their own. */
     const char **csv = calloc((size_t)nfiles, sizeof *csv);
@@ -294,8 +289,8 @@ int cmd_import(int argc, char **argv)
     for (int i = 0; i < nfiles; i++) {
         if (has_suffix(files[i], ".csv"))
             csv[ncsv++] = files[i];
-        else if (import_json(&im, files[i]) < 0)
-            failed = 1;
+        else if ((k = import_json(&im, files[i])) && !failed)
+            failed = k;
     }
     if (ncsv > 0) {
         jz_import_stats st;
@@ -307,17 +302,18 @@ int cmd_import(int argc, char **argv)
         add_stats(&im, &st);
         if (rc && err.source[0]) {
             refused_file(&im, &err);
-            failed = 1;
-        } else if (rc) {
-            cli_print_error(&err);
-            failed = 1;
+            k = EXIT_INPUT;
+        } else {
+            k = rc ? cli_fail(&err) : EXIT_DONE;
         }
+        if (k && !failed)
+            failed = k;
     }
     free(csv);
     int wrote = write_report(&im, report_path, db, out_flags);
     if (wrote) {
         /* Without the report, the count of the store (records). */
-        failed = 1;
+        failed = failed ? failed : EXIT_INPUT;
         im.rows = im.rejected_total;
         for (size_t i = 0; i < im.n_parts; i++)
             im.rows += im.parts[i].refused;
@@ -331,7 +327,7 @@ int cmd_import(int argc, char **argv)
                 "jiuzhu import: 存量救助对象纳入管理 %ld 项（jiuzhu enrolment list）；其中 %ld 项按"
                 "现行政策评估不再符合，已生成 D 类预警（jiuzhu alerts --category D）\n",
                 im.enrolled, im.ineligible);
-    status = wrote ? wrote : failed || im.rows ? EXIT_INPUT : EXIT_DONE;
+    status = wrote ? wrote : failed ? failed : im.rows ? EXIT_INPUT : EXIT_DONE;
 out:
     free(im.parts);
     jz_store_close(im.store);

@@ -19,8 +19,7 @@ int cmd_init(int argc, char **argv)
     jz_error err;
     jz_error_clear(&err);
     if (jz_store_open(argv[1], JZ_STORE_CREATE, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     printf("已创建数据库 %s（模式版本 %d）\n", argv[1], jz_store_schema_version(s));
     jz_store_close(s);

@@ -78,13 +78,8 @@ int cli_fail(const jz_error *e)
     return cli_exit_code(e);
 }
 
-/* The last error printed: a subcommand that prints a busy or conflict error
- * and returns EXIT_INPUT still exits with the code the error calls for. */
-static jz_err last_printed;
-
 void cli_print_error(const jz_error *e)
 {
-    last_printed = e->code;
     char line[1024];
     jz_error_format(e, line, sizeof line);
     fprintf(stderr, "jiuzhu: %s\n", line);
@@ -100,8 +95,7 @@ int cli_load_calendar(const char *file, const char *policy_dir, jz_calendar **ca
     jz_error err;
     jz_error_clear(&err);
     if (jz_calendar_load(file, cal, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     return EXIT_DONE;
 }
@@ -113,8 +107,7 @@ int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params)
     jz_error_clear(&err);
     snprintf(path, sizeof path, "%s/regions/shanxi-regions.csv", dir);
     if (jz_regions_load(path, regions, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     *params = jz_paramset_new();
     if (!*params) {
@@ -123,8 +116,7 @@ int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params)
     }
     snprintf(path, sizeof path, "%s/params", dir);
     if (jz_paramset_load_dir(*params, path, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     return EXIT_DONE;
 }
@@ -153,10 +145,7 @@ int main(int argc, char **argv)
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0) {
-            int status = commands[i].fn(argc - 1, argv + 1);
-            if (status == EXIT_INPUT && (last_printed == JZ_EBUSY || last_printed == JZ_ECONFLICT))
-                status = jz_err_kind_of(last_printed)->exit_status;
-            return status;
+            return commands[i].fn(argc - 1, argv + 1);
         }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);

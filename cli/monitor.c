@@ -67,16 +67,14 @@ static int monitor_run(int argc, char **argv)
     if (!status)
         status = cli_load_calendar(calendar, policy, &cal);
     if (!status && jz_store_open(db, 0, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
     }
     jz_monitor_counts r;
     memset(&r, 0, sizeof r);
     if (!status) {
         jz_store_set_actor(s, actor);
         if (jz_monitor_run(s, ps, cal, on, region, &r, &err) != JZ_OK) {
-            cli_print_error(&err);
-            status = EXIT_INPUT;
+            status = cli_fail(&err);
         }
     }
     if (!status) {
@@ -130,8 +128,7 @@ static int compare_fpm(int argc, char **argv)
     int status = EXIT_DONE;
     if (!text || !det || jz_feed_reader_new(JZ_DEPT_FPM, text, len, file, &r, &err) != JZ_OK ||
         jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     long listed = 0, without = 0, rejected = 0;
@@ -167,8 +164,7 @@ static int compare_fpm(int argc, char **argv)
         if (household[0]) {
             active a = {0};
             if (jz_store_enrol_list(s, "", household, count_active, &a, &e) != JZ_OK) {
-                cli_print_error(&e);
-                status = EXIT_INPUT;
+                status = cli_fail(&e);
                 break;
             }
             if (a.n)
@@ -269,9 +265,8 @@ int cmd_alerts(int argc, char **argv)
     jz_error_clear(&err);
     if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK ||
         jz_store_alert_list(s, region, category, !all, print_alert, NULL, &err) != JZ_OK) {
-        cli_print_error(&err);
         jz_store_close(s);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     jz_store_close(s);
     return EXIT_DONE;
@@ -349,8 +344,7 @@ static int reassess(jz_store *s, const jz_stored_alert *a, const char *policy)
                     jz_household_parse(record, strlen(record), &po, &h, buf, &err) != JZ_OK ||
                     (jz_region_county(&h.region, county),
                      jz_policy_resolve(ps, county, a->raised_on, &p, &err)) != JZ_OK)) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
     }
     if (!status) {
         jz_assess(&h, &p, r, t);

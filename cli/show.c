@@ -60,8 +60,7 @@ int cmd_show(int argc, char **argv)
         goto out;
     if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK ||
         jz_store_get_record(s, key, &record, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     jz_household h;
@@ -80,16 +79,14 @@ int cmd_show(int argc, char **argv)
     if (have)
         opts.force_date = date;
     if (jz_household_parse(record, strlen(record), &opts, &h, buf, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     char county[7];
     jz_region_county(&h.region, county);
     jz_policy p;
     if (jz_policy_resolve(ps, county, h.assess_date, &p, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     jz_assess(&h, &p, now, trace);
@@ -107,8 +104,7 @@ int cmd_show(int argc, char **argv)
     json_decref(rec);
     int version = 0, assessed = 0;
     if (jz_store_record_version(s, key, &version, &assessed, NULL, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
         goto out;
     }
     if (have && assessed != version) {

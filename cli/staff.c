@@ -62,8 +62,7 @@ int cmd_staff(int argc, char **argv)
     for (int i = 0; i < 2; i++) {
         if (ids[i] && jz_idnum_normalize(ids[i], strlen(ids[i]), norm[i], &err) != JZ_OK) {
             snprintf(err.field, sizeof err.field, "%s", i ? "--staff" : "--id");
-            cli_print_error(&err);
-            return EXIT_INPUT;
+            return cli_fail(&err);
         }
     }
     id = norm[0];
@@ -71,8 +70,7 @@ int cmd_staff(int argc, char **argv)
         staff = norm[1];
     jz_store *s = NULL;
     if (jz_store_open(db, 0, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        return EXIT_INPUT;
+        return cli_fail(&err);
     }
     jz_store_set_actor(s, actor);
     jz_err rc = jz_store_begin(s, &err);
@@ -81,12 +79,13 @@ int cmd_staff(int argc, char **argv)
                  : jz_store_staff_put(s, NULL, staff, NULL, NULL, id, name, relation, &err);
     if (!rc)
         rc = jz_store_commit(s, &err);
+    int status = EXIT_DONE;
     if (rc) {
         jz_store_rollback(s);
-        cli_print_error(&err);
+        status = cli_fail(&err);
     } else {
         printf(add ? "已登记工作人员 %s\n" : "已登记近亲属 %s\n", name);
     }
     jz_store_close(s);
-    return rc ? EXIT_INPUT : EXIT_DONE;
+    return status;
 }

@@ -85,16 +85,14 @@ int cmd_stats(int argc, char **argv)
     jz_error err;
     jz_error_clear(&err);
     if (status == EXIT_DONE && jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK) {
-        cli_print_error(&err);
-        status = EXIT_INPUT;
+        status = cli_fail(&err);
     }
     if (status == EXIT_DONE) {
         ctx c = {.regions = regions};
         printf("%-10s %-14s %-12s %9s %9s %14s %8s %12s %8s %12s\n", "区划", "名称", "类别", "户数",
                "计入人数", "家庭月保障金", "特困人数", "特困月供养金", "单人保", "单人保月金额");
         if (jz_store_stats(s, level, region, row, &c, &err) != JZ_OK) {
-            cli_print_error(&err);
-            status = EXIT_INPUT;
+            status = cli_fail(&err);
         } else {
             char m[JZ_MONEY_BUF], tm[JZ_MONEY_BUF], sm[JZ_MONEY_BUF];
             jz_money_format(c.monthly, m, sizeof m);
