@@ -703,21 +703,28 @@ static void open_turnstile(sq *q, const char *path)
     q->turn_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
 }
 
-/* Takes (F_WRLCK) or gives back (F_UNLCK) the turnstile.  False only when
- * the wait ran out; a file system without such locks lets everyone by. */
-static bool turnstile(sq *q, short type)
+/* Takes (F_WRLCK) or gives back (F_UNLCK) byte `at` of DB-lock without
+ * waiting: 0, or -1 with errno (EAGAIN or EACCES: someone holds it). */
+static int lock_byte(sq *q, off_t at, short type)
 {
-    if (q->turn_fd < 0)
-        return true;
     struct flock fl;
     memset(&fl, 0, sizeof fl);
     fl.l_type = type;
     fl.l_whence = SEEK_SET;
-    fl.l_start = 0;
+    fl.l_start = at;
     fl.l_len = 1;
+    return fcntl(q->turn_fd, F_OFD_SETLK, &fl);
+}
+
+/* Takes (F_WRLCK) or gives back (F_UNLCK) the turnstile, byte 0.  False only
+ * when the wait ran out; a file system without such locks lets everyone by. */
+static bool turnstile(sq *q, short type)
+{
+    if (q->turn_fd < 0)
+        return true;
     double start = mono_ms();
     for (int attempt = 0;; attempt++) {
-        if (fcntl(q->turn_fd, F_OFD_SETLK, &fl) == 0)
+        if (lock_byte(q, 0, type) == 0)
             return true;
         if (errno != EAGAIN && errno != EACCES && errno != EINTR)
             return true; /* no locks here: no queue */
@@ -1267,13 +1274,9 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
         out->id = sqlite3_last_insert_rowid(q->db);
     }
     if (q->turn_fd >= 0) {
-        struct flock fl;
-        memset(&fl, 0, sizeof fl);
-        fl.l_type = F_WRLCK;
-        fl.l_whence = SEEK_SET;
-        fl.l_start = (off_t)(1 + out->id);
-        fl.l_len = 1;
-        if (fcntl(q->turn_fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES)) {
+        /* Byte 1 + the import's number: held until the store closes. */
+        if (lock_byte(q, (off_t)(1 + out->id), F_WRLCK) != 0 &&
+            (errno == EAGAIN || errno == EACCES)) {
             sq_rollback(q);
             return jz_error_set(err, JZ_EBUSY, "file", path,
                                 "这个文件正由另一个进程导入（导入 %lld）：请等它完成后再运行；"
