@@ -23,9 +23,12 @@ typedef enum jz_err {
     JZ_EOF,       /* end of input (not an error for readers) */
     JZ_EBUSY,     /* the store stayed locked by another writer past the retry
                      limit: nothing was written, trying again later is safe */
-    JZ_ECONFLICT  /* someone else changed the subject first (a case, an
+    JZ_ECONFLICT, /* someone else changed the subject first (a case, an
                      enrolment, an alert): nothing was written; read it
                      again and decide again */
+    JZ_EAUTH,     /* not logged in: no session, a wrong password, an expired,
+                     revoked or forged token, a locked or disabled account */
+    JZ_EDENIED    /* logged in, but the user's role may not do this */
 } jz_err;
 
 #define JZ_ERR_HOUSEHOLD_MAX 64

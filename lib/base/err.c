@@ -270,8 +270,10 @@ static const jz_err_kind kinds[] = {
     {JZ_EBUSY, "busy", "数据库正忙，未写入任何内容，请稍后重试", 3, 503, true},
     {JZ_ECONFLICT, "conflict", "已被他人先行修改，未写入任何内容，请重新查看后再办理", 4, 409,
      false},
+    {JZ_EAUTH, "auth", "未登录或登录已失效，请重新登录", 5, 401, false},
+    {JZ_EDENIED, "denied", "您的角色无权办理此项", 6, 403, false},
 };
-_Static_assert(sizeof kinds / sizeof kinds[0] == JZ_ECONFLICT + 1, "one row per jz_err");
+_Static_assert(sizeof kinds / sizeof kinds[0] == JZ_EDENIED + 1, "one row per jz_err");
 
 const jz_err_kind *jz_err_kind_of(jz_err code)
 {

@@ -287,6 +287,8 @@ static void test_err_kinds(void **state)
         {JZ_EIO, "io", 1, 500, false},          {JZ_ENOTFOUND, "notfound", 1, 404, false},
         {JZ_EUSAGE, "usage", 2, 400, false},    {JZ_EBUSY, "busy", 3, 503, true},
         {JZ_ECONFLICT, "conflict", 4, 409, false},
+        {JZ_EAUTH, "auth", 5, 401, false},
+        {JZ_EDENIED, "denied", 6, 403, false},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const jz_err_kind *k = jz_err_kind_of(want[i].code);
