@@ -148,6 +148,7 @@ int cmd_monitor(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_alert(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 
 #endif

@@ -77,6 +77,15 @@ typedef struct jz_auth_params {
 
 void jz_auth_params_default(jz_auth_params *p);
 
+/* The defaults, with what the deployment's environment overrides:
+ * JIUZHU_PASSWORD_MIN (8 to 128), JIUZHU_LOGIN_MAX_FAILURES (1 to 100),
+ * JIUZHU_LOGIN_LOCK_SECONDS (1 to 2592000), JIUZHU_SESSION_IDLE_SECONDS
+ * and JIUZHU_SESSION_MAX_SECONDS (60 to 2592000, idle not above max), and
+ * JIUZHU_ARGON2_FAST=1, for tests only, which lowers the argon2id cost to
+ * libsodium's minimums.  JZ_EUSAGE naming the variable for a value that is
+ * not allowed (p then holds the defaults). */
+jz_err jz_auth_params_from_env(jz_auth_params *p, jz_error *err);
+
 /* ---- managing users (the CLI's `jiuzhu user`, the API's /api/users) --------- */
 
 typedef struct jz_user_new {
@@ -156,6 +165,10 @@ jz_err jz_auth_session(jz_store *s, const jz_auth_params *p, const char *token, 
  * out->csrf); false if token is malformed. */
 bool jz_auth_csrf(const char *token, char csrf[JZ_TOKEN_TEXT]);
 
+/* Whether csrf is the CSRF token of this session token, compared in
+ * constant time; false if either is malformed. */
+bool jz_auth_csrf_ok(const char *token, const char *csrf);
+
 /* Ends the session of this token (logout).  An unknown token is not an error. */
 jz_err jz_auth_logout(jz_store *s, const char *token, int64_t now, jz_error *err);
 
@@ -182,12 +195,15 @@ typedef struct jz_access {
 } jz_access;
 
 /* Appends one entry, in its own transaction (durable before the answer is
- * sent).  The subject may be a household ID; ID numbers never appear in
- * `what`. */
+ * sent), with a->login as the actor of its audit entry.  The subject may be
+ * a household ID; ID numbers never appear in `what` (nor in the subject:
+ * an entry holding one is refused, JZ_EINPUT).  a->at must be set. */
 jz_err jz_access_log(jz_store *s, const jz_access *a, jz_error *err);
 
 /* The entries of a subject (a household ID), or of everything within
- * region_prefix when subject is NULL, newest first, at most limit. */
+ * region_prefix when subject is NULL, newest first, at most limit (0: all).
+ * With both, the subject's entries within region_prefix; NULL or "" for
+ * region_prefix is everywhere. */
 jz_err jz_access_list(jz_store *s, const char *subject, const char *region_prefix, size_t limit,
                       void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err);
 

@@ -204,4 +204,22 @@ jz_err jz__sq_import_rejections(void *impl, int64_t import,
 jz_err jz__sq_import_counts(void *impl, int64_t import, jz_store_import_counts *out,
                             jz_error *err);
 
+/* Users, sessions and the access log (sqlite_user.c). */
+const char *jz__sq_actor(const void *impl);
+jz_err jz__sq_user_insert(void *impl, jz_user *u, const char *pwhash, jz_error *err);
+jz_err jz__sq_user_get(void *impl, const char *login, jz_user *out, char *pwhash, jz_error *err);
+jz_err jz__sq_user_list(void *impl, const char *prefix, void (*fn)(const jz_user *u, void *arg),
+                        void *arg, jz_error *err);
+jz_err jz__sq_user_update(void *impl, const jz_user *u, const char *pwhash, jz_error *err);
+jz_err jz__sq_session_insert(void *impl, int64_t user_id, const unsigned char *hash, int64_t now,
+                             int64_t *id, jz_error *err);
+jz_err jz__sq_session_find(void *impl, const unsigned char *hash, jz_store_session *out,
+                           jz_error *err);
+jz_err jz__sq_session_touch(void *impl, int64_t session, int64_t now, jz_error *err);
+jz_err jz__sq_session_revoke(void *impl, int64_t session, int64_t user_id, int64_t now,
+                             const char *reason, int *n, jz_error *err);
+jz_err jz__sq_access_put(void *impl, const jz_access *a, jz_error *err);
+jz_err jz__sq_access_list(void *impl, const char *subject, const char *prefix, size_t limit,
+                          void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err);
+
 #endif

@@ -745,3 +745,69 @@ jz_err jz_store_enrol_adopt(jz_store *s, jz_enrolment *e, jz_error *err)
 {
     return s->ops->enrol_adopt(s->impl, e, err);
 }
+
+/* ---- users, sessions and the access log (jz_store_user.h) ------------------------ */
+
+const char *jz_store_actor(const jz_store *s)
+{
+    return s->ops->actor(s->impl);
+}
+
+jz_err jz_store_user_insert(jz_store *s, jz_user *u, const char *pwhash, jz_error *err)
+{
+    return s->ops->user_insert(s->impl, u, pwhash, err);
+}
+
+jz_err jz_store_user_get(jz_store *s, const char *login, jz_user *out, char pwhash[JZ_PWHASH_MAX],
+                         jz_error *err)
+{
+    return s->ops->user_get(s->impl, login, out, pwhash, err);
+}
+
+jz_err jz_store_user_list(jz_store *s, const char *scope_prefix,
+                          void (*fn)(const jz_user *u, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->user_list(s->impl, scope_prefix ? scope_prefix : "", fn, arg, err);
+}
+
+jz_err jz_store_user_update(jz_store *s, const jz_user *u, const char *pwhash, jz_error *err)
+{
+    return s->ops->user_update(s->impl, u, pwhash, err);
+}
+
+jz_err jz_store_session_insert(jz_store *s, int64_t user_id,
+                               const unsigned char hash[JZ_TOKEN_HASH], int64_t now, int64_t *id,
+                               jz_error *err)
+{
+    return s->ops->session_insert(s->impl, user_id, hash, now, id, err);
+}
+
+jz_err jz_store_session_find(jz_store *s, const unsigned char hash[JZ_TOKEN_HASH],
+                             jz_store_session *out, jz_error *err)
+{
+    return s->ops->session_find(s->impl, hash, out, err);
+}
+
+jz_err jz_store_session_touch(jz_store *s, int64_t session, int64_t now, jz_error *err)
+{
+    return s->ops->session_touch(s->impl, session, now, err);
+}
+
+jz_err jz_store_session_revoke(jz_store *s, int64_t session, int64_t user_id, int64_t now,
+                               const char *reason, int *n, jz_error *err)
+{
+    return s->ops->session_revoke(s->impl, session, user_id, now, reason, n, err);
+}
+
+jz_err jz_store_access_put(jz_store *s, const jz_access *a, jz_error *err)
+{
+    return s->ops->access_put(s->impl, a, err);
+}
+
+jz_err jz_store_access_list(jz_store *s, const char *subject, const char *region_prefix,
+                            size_t limit, void (*fn)(const jz_access *a, void *arg), void *arg,
+                            jz_error *err)
+{
+    return s->ops->access_list(s->impl, subject, region_prefix ? region_prefix : "", limit, fn,
+                               arg, err);
+}

@@ -7,6 +7,7 @@
 #define JZ_STORE_INT_H
 
 #include "jiuzhu/jz_store.h"
+#include "jiuzhu/jz_store_user.h"
 
 typedef struct jz_store_ops {
     const char *name;
@@ -123,6 +124,23 @@ typedef struct jz_store_ops {
                                 void *arg, jz_error *err);
     jz_err (*import_counts)(void *impl, int64_t import, jz_store_import_counts *out,
                             jz_error *err);
+    /* Users, sessions and the access log (jz_store_user.h). */
+    const char *(*actor)(const void *impl);
+    jz_err (*user_insert)(void *impl, jz_user *u, const char *pwhash, jz_error *err);
+    jz_err (*user_get)(void *impl, const char *login, jz_user *out, char *pwhash, jz_error *err);
+    jz_err (*user_list)(void *impl, const char *prefix, void (*fn)(const jz_user *u, void *arg),
+                        void *arg, jz_error *err);
+    jz_err (*user_update)(void *impl, const jz_user *u, const char *pwhash, jz_error *err);
+    jz_err (*session_insert)(void *impl, int64_t user_id, const unsigned char *hash, int64_t now,
+                             int64_t *id, jz_error *err);
+    jz_err (*session_find)(void *impl, const unsigned char *hash, jz_store_session *out,
+                           jz_error *err);
+    jz_err (*session_touch)(void *impl, int64_t session, int64_t now, jz_error *err);
+    jz_err (*session_revoke)(void *impl, int64_t session, int64_t user_id, int64_t now,
+                             const char *reason, int *n, jz_error *err);
+    jz_err (*access_put)(void *impl, const jz_access *a, jz_error *err);
+    jz_err (*access_list)(void *impl, const char *subject, const char *prefix, size_t limit,
+                          void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err);
 } jz_store_ops;
 
 extern const jz_store_ops jz__sqlite_ops;

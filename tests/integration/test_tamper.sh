@@ -70,14 +70,20 @@ expect_status 0 "$JZ" case publish "$DB" "$A" --date 2025-03-18
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
 al=$(sqlite3 "$DB" "SELECT min(alert) FROM alerts")
 expect_status 0 "$JZ" alert assign "$DB" "$al" --to 李核查员 --date 2025-06-02
+printf 'Kx7-tamper-pass\n' | JIUZHU_ARGON2_FAST=1 expect_status 0 "$JZ" user add "$DB" --login shen.li \
+  --name 李审 --role reviewer --scope 140902
 
-# Every table has rows, so that each can be tampered with below.
+# Every table has rows, so that each can be tampered with below.  The
+# sessions and the access log are written by the server (logging in, 查询留痕):
+# tests/unit/test_user.c tampers with them; session_seen, when a session was
+# last used, is the one table the log does not cover (docs/integrity.md).
 tables=$(sqlite3 "$DB" "SELECT name FROM sqlite_schema WHERE type = 'table'
-  AND name NOT LIKE 'sqlite_%' AND name <> 'audit' ORDER BY name")
+  AND name NOT LIKE 'sqlite_%' AND name <> 'audit'
+  AND name NOT IN ('sessions', 'session_seen', 'access_log') ORDER BY name")
 for t in households household_records household_record_history members determinations \
   person_results runs param_values imports import_rejections staff staff_relatives cases \
   case_steps case_units case_reasons case_findings postings grants enrolments feeds feed_rows \
-  alerts alert_steps alert_evidence meta; do
+  alerts alert_steps alert_evidence users meta; do
   case " $(echo $tables) " in *" $t "*) ok ;; *) bad "table $t is in the schema" ;; esac
 done
 for t in $tables; do
@@ -87,7 +93,7 @@ done
 
 expect_status 0 "$JZ" audit verify "$DB"
 expect_grep "$TMP/out" '审计日志完好' "an untouched database verifies clean"
-expect_grep "$TMP/out" '数据与审计日志相符：26 张表' "every table is checked"
+expect_grep "$TMP/out" '数据与审计日志相符：29 张表' "every table is checked"
 expect_no_grep "$TMP/out" '不符' "nothing differs"
 head=$("$JZ" audit head "$DB")
 
@@ -159,12 +165,13 @@ JIUZHU_AUDIT_KEY="$TMP/other.db.audit-key" expect_status 0 "$JZ" case accept "$T
   H140105-000202 --date 2025-06-03
 expect_status 1 "$JZ" audit verify "$TMP/rekeyed.db"
 expect_grep "$TMP/out" '内容与其哈希不符（哈希带密钥' "an entry under another key is caught"
-# The whole log rebuilt under a new key: the log and the tables of schema 5
-# dropped, so that jiuzhu migrates again and starts a chain of its own over
-# the changed data.
+# The whole log rebuilt under a new key: the log and the tables of schemas 5
+# and 6 dropped, so that jiuzhu migrates again and starts a chain of its own
+# over the changed data.
 copy rebuilt
 sqlite3 "$TMP/rebuilt.db" "UPDATE enrolments SET monthly = monthly * 10; DROP TABLE audit;
-  DROP TABLE import_rejections; UPDATE meta SET value = '4' WHERE key = 'schema_version';
+  DROP TABLE import_rejections; DROP TABLE access_log; DROP TABLE session_seen;
+  DROP TABLE sessions; DROP TABLE users; UPDATE meta SET value = '4' WHERE key = 'schema_version';
   CREATE TABLE audit(seq INTEGER PRIMARY KEY, county TEXT NOT NULL, at TEXT NOT NULL,
   actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, before TEXT NOT NULL,
   after TEXT NOT NULL, prev BLOB NOT NULL, hash BLOB NOT NULL) STRICT"
