@@ -23,19 +23,20 @@
 
 static void usage(FILE *f)
 {
-    fputs("用法: jiuzhu user add 数据库 --login 登录名 --name 姓名 --role 角色 --scope 区划代码\n"
-          "                         [--dept 部门] [--actor 经办人] [--policy 目录]\n"
-          "      jiuzhu user passwd 数据库 --login 登录名 [--actor 经办人]\n"
-          "      jiuzhu user disable 数据库 --login 登录名 [--actor 经办人]\n"
-          "      jiuzhu user enable 数据库 --login 登录名 [--actor 经办人]\n"
-          "      jiuzhu user list 数据库 [--scope 区划代码前缀]\n"
-          "角色（英文或中文名）：admin 管理员、analyst 省级分析员、auditor 审计员、\n"
-          "  dept 部门数据员（须给出 --dept，如 medical 或 医保）：范围为空（全省）或 2、4、6 位；\n"
-          "  reviewer 县级审核员：一个县（6 位）；caseworker 乡镇经办员：一个乡镇（9 位）；\n"
-          "  assistant 村协理员：一个村（12 位）。\n"
-          "密码从标准输入读一行（在终端上不回显，输入两次），或取环境变量 JIUZHU_PASSWORD；\n"
-          "不从命令行读取，以免被本机其他用户在进程列表中看到。\n",
-          f);
+    fputs(
+        "用法: jiuzhu user add 数据库 --login 登录名 --name 姓名 --role 角色 --scope 区划代码\n"
+        "                         [--dept 部门] [--actor 经办人] [--policy 目录]\n"
+        "      jiuzhu user passwd 数据库 --login 登录名 [--actor 经办人]\n"
+        "      jiuzhu user disable 数据库 --login 登录名 [--actor 经办人]\n"
+        "      jiuzhu user enable 数据库 --login 登录名 [--actor 经办人]\n"
+        "      jiuzhu user list 数据库 [--scope 区划代码前缀]\n"
+        "角色（英文或中文名）：admin 管理员、analyst 省级分析员、auditor 审计员、\n"
+        "  dept 部门数据员（须给出 --dept，如 medical 或 医保）：范围为空（全省）或 2、4、6 位；\n"
+        "  reviewer 县级审核员：一个县（6 位）；caseworker 乡镇经办员：一个乡镇（9 位）；\n"
+        "  assistant 村协理员：一个村（12 位）。\n"
+        "密码从标准输入读一行（在终端上不回显，输入两次），或取环境变量 JIUZHU_PASSWORD；\n"
+        "不从命令行读取，以免被本机其他用户在进程列表中看到。\n",
+        f);
 }
 
 /* The password: $JIUZHU_PASSWORD, else one line of standard input.  Returns
@@ -77,8 +78,8 @@ static int read_password(const char *cmd, char **out, size_t *cap)
             fputc('\n', stderr);
         }
         if (n < 0) {
-            fprintf(stderr,
-                    "%s: 未读到密码：从标准输入给出一行，或设环境变量 JIUZHU_PASSWORD\n", cmd);
+            fprintf(stderr, "%s: 未读到密码：从标准输入给出一行，或设环境变量 JIUZHU_PASSWORD\n",
+                    cmd);
             status = EXIT_USAGE;
             break;
         }
@@ -245,8 +246,12 @@ int cmd_user(int argc, char **argv)
         snprintf(x.actor, sizeof x.actor, "%s", actor && actor[0] ? actor : "unknown");
     }
     if (add) {
-        jz_user_new rq = {.login = login, .name = name, .role = role, .scope = scope,
-                          .dept = dept, .password = password};
+        jz_user_new rq = {.login = login,
+                          .name = name,
+                          .role = role,
+                          .scope = scope,
+                          .dept = dept,
+                          .password = password};
         jz_user u;
         if (jz_user_add(&x, &p, &rq, &u, &err) != JZ_OK) {
             status = cli_fail(&err);

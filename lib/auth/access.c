@@ -12,8 +12,7 @@
 #include "auth/auth_int.h"
 #include "base/base_int.h"
 
-const char *const jz_access_kind_zh[4] = {"查看档案", "查看完整身份证号", "越权请求被拒",
-                                          "导出"};
+const char *const jz_access_kind_zh[4] = {"查看档案", "查看完整身份证号", "越权请求被拒", "导出"};
 
 /* Valid UTF-8 without control characters, shorter than cap. */
 static bool text_ok(const char *s, size_t cap)

@@ -25,8 +25,8 @@ jz_err jz__auth_hash(const jz_auth_params *p, const char *password, char out[JZ_
  * ("user.add", "user.login", ...), the user's public fields before (NULL:
  * none) and after, and extra fields of the entry (a JSON object text, or
  * NULL).  No password, hash or token is ever put in. */
-jz_err jz__auth_audit(jz_store *s, const char *action, const jz_user *before,
-                      const jz_user *after, const char *extra, jz_error *err);
+jz_err jz__auth_audit(jz_store *s, const char *action, const jz_user *before, const jz_user *after,
+                      const char *extra, jz_error *err);
 
 /* Whether text holds something shaped like an ID number (15 or 18 digits,
  * the last possibly X): what the access log never keeps. */

@@ -156,8 +156,8 @@ static jz_err count_failure(as_user *a, const jz_auth_params *p, jz_user *u, int
     return as_commit(a, err);
 }
 
-jz_err jz_auth_login(jz_store *s, const jz_auth_params *p, const char *login,
-                     const char *password, int64_t now, jz_session *out, jz_error *err)
+jz_err jz_auth_login(jz_store *s, const jz_auth_params *p, const char *login, const char *password,
+                     int64_t now, jz_session *out, jz_error *err)
 {
     jz_err rc;
     memset(out, 0, sizeof *out);
@@ -233,8 +233,8 @@ jz_err jz_auth_login(jz_store *s, const jz_auth_params *p, const char *login,
     csrf_of(raw, out->csrf);
     sodium_memzero(raw, sizeof raw);
     out->created = out->last_seen = now;
-    out->expires = now + (p->idle_seconds < p->absolute_seconds ? p->idle_seconds
-                                                                 : p->absolute_seconds);
+    out->expires =
+        now + (p->idle_seconds < p->absolute_seconds ? p->idle_seconds : p->absolute_seconds);
     out->user = u;
     return JZ_OK;
 }
@@ -272,11 +272,11 @@ jz_err jz_auth_session(jz_store *s, const jz_auth_params *p, const char *token, 
     else if (!rc && !ss.user.active)
         rc = disabled(err, &ss.user);
     else if (!rc && now - ss.created >= p->absolute_seconds)
-        rc = jz_error_set(err, JZ_EAUTH, "token", NULL,
-                          "会话已超过最长时限（%d 分钟），请重新登录", p->absolute_seconds / 60);
+        rc = jz_error_set(err, JZ_EAUTH, "token", NULL, "会话已超过最长时限（%d 分钟），请重新登录",
+                          p->absolute_seconds / 60);
     else if (!rc && now - ss.last_seen >= p->idle_seconds)
-        rc = jz_error_set(err, JZ_EAUTH, "token", NULL,
-                          "会话闲置超过 %d 分钟，已结束，请重新登录", p->idle_seconds / 60);
+        rc = jz_error_set(err, JZ_EAUTH, "token", NULL, "会话闲置超过 %d 分钟，已结束，请重新登录",
+                          p->idle_seconds / 60);
     if (rc) {
         sodium_memzero(raw, sizeof raw);
         return rc;

@@ -22,9 +22,8 @@
 
 const char *const jz_role_name[JZ_ROLE_COUNT] = {"admin",     "analyst", "reviewer", "caseworker",
                                                  "assistant", "dept",    "auditor"};
-const char *const jz_role_zh[JZ_ROLE_COUNT] = {"管理员",     "省级分析员", "县级审核员",
-                                               "乡镇经办员", "村协理员",   "部门数据员",
-                                               "审计员"};
+const char *const jz_role_zh[JZ_ROLE_COUNT] = {"管理员",   "省级分析员", "县级审核员", "乡镇经办员",
+                                               "村协理员", "部门数据员", "审计员"};
 
 jz_err jz_role_parse(const char *s, jz_role *out, jz_error *err)
 {
@@ -33,10 +32,11 @@ jz_err jz_role_parse(const char *s, jz_role *out, jz_error *err)
             *out = (jz_role)r;
             return JZ_OK;
         }
-    return jz_error_set(err, JZ_EINPUT, "role", s,
-                        "未知角色：应为 admin（管理员）、analyst（省级分析员）、reviewer（县级审核员）"
-                        "、caseworker（乡镇经办员）、assistant（村协理员）、dept（部门数据员）或 "
-                        "auditor（审计员）");
+    return jz_error_set(
+        err, JZ_EINPUT, "role", s,
+        "未知角色：应为 admin（管理员）、analyst（省级分析员）、reviewer（县级审核员）"
+        "、caseworker（乡镇经办员）、assistant（村协理员）、dept（部门数据员）或 "
+        "auditor（审计员）");
 }
 
 /* ---- libsodium and the parameters ------------------------------------------------ */
@@ -121,10 +121,12 @@ jz_err jz_auth_params_from_env(jz_auth_params *p, jz_error *err)
         if (!v || !v[0])
             continue;
         long long n;
-        if (jz_parse_int(v, tunables[i].min, tunables[i].max, &n, err) != JZ_OK) {
+        jz_err rc = jz_parse_int(v, tunables[i].min, tunables[i].max, &n, err);
+        if (rc) {
             jz_auth_params_default(p);
-            snprintf(err->field, sizeof err->field, "%s", tunables[i].env);
-            return err->code;
+            if (err)
+                snprintf(err->field, sizeof err->field, "%s", tunables[i].env);
+            return rc;
         }
         *tunable(p, i) = (int)n;
     }
@@ -140,7 +142,8 @@ jz_err jz_auth_params_from_env(jz_auth_params *p, jz_error *err)
     }
     jz_err rc = check_limits(p, "JIUZHU_SESSION_IDLE_SECONDS", err);
     if (rc) {
-        err->code = JZ_EUSAGE;
+        if (err)
+            err->code = JZ_EUSAGE;
         jz_auth_params_default(p);
         return JZ_EUSAGE;
     }
@@ -212,7 +215,8 @@ static jz_err check_name(const char *name, jz_error *err)
         return jz_error_set(err, JZ_EINPUT, "name", name, "姓名过长（最多 %d 字节）",
                             JZ_USER_NAME_MAX - 1);
     if (!valid_text(name, n, NULL))
-        return jz_error_set(err, JZ_EINPUT, "name", NULL, "姓名不是有效的 UTF-8 文本或含有控制字符");
+        return jz_error_set(err, JZ_EINPUT, "name", NULL,
+                            "姓名不是有效的 UTF-8 文本或含有控制字符");
     if (name[0] == ' ' || name[n - 1] == ' ')
         return jz_error_set(err, JZ_EINPUT, "name", name, "姓名首尾不应有空格");
     return JZ_OK;
@@ -334,8 +338,8 @@ static json_t *user_json(const jz_user *u)
     return o;
 }
 
-jz_err jz__auth_audit(jz_store *s, const char *action, const jz_user *before,
-                      const jz_user *after, const char *extra, jz_error *err)
+jz_err jz__auth_audit(jz_store *s, const char *action, const jz_user *before, const jz_user *after,
+                      const char *extra, jz_error *err)
 {
     json_t *b = before ? user_json(before) : NULL, *a = user_json(after);
     json_t *x = extra ? json_loads(extra, 0, NULL) : NULL;
@@ -441,8 +445,8 @@ jz_err jz_user_add(jz_ctx *x, const jz_auth_params *p, const jz_user_new *rq, jz
     return JZ_OK;
 }
 
-jz_err jz_user_passwd(jz_ctx *x, const jz_auth_params *p, const char *login,
-                      const char *password, jz_error *err)
+jz_err jz_user_passwd(jz_ctx *x, const jz_auth_params *p, const char *login, const char *password,
+                      jz_error *err)
 {
     jz_err rc;
     jz_user u;
@@ -518,13 +522,14 @@ jz_err jz_user_get(jz_store *s, const char *login, jz_user *out, jz_error *err)
     return rc;
 }
 
-jz_err jz_user_list(jz_store *s, const char *scope_prefix,
-                    void (*fn)(const jz_user *u, void *arg), void *arg, jz_error *err)
+jz_err jz_user_list(jz_store *s, const char *scope_prefix, void (*fn)(const jz_user *u, void *arg),
+                    void *arg, jz_error *err)
 {
     const char *prefix = scope_prefix ? scope_prefix : "";
     size_t n = strlen(prefix);
     if (n >= JZ_SCOPE_MAX || !all_digits(prefix, n))
-        return jz_error_set(err, JZ_EINPUT, "scope", prefix, "范围应为区划代码前缀（至多 12 位数字）");
+        return jz_error_set(err, JZ_EINPUT, "scope", prefix,
+                            "范围应为区划代码前缀（至多 12 位数字）");
     return jz_store_user_list(s, prefix, fn, arg, err);
 }
 

@@ -11,8 +11,8 @@
 
 #include "sqlite_int.h"
 
-#define USER_COLUMNS                                                                        \
-    "u.user_id, u.login, u.name, u.role, u.scope, u.dept, u.active, u.failures,"           \
+#define USER_COLUMNS                                                                               \
+    "u.user_id, u.login, u.name, u.role, u.scope, u.dept, u.active, u.failures,"                   \
     " u.locked_until, u.created, u.password_changed, u.password_hash"
 
 const char *jz__sq_actor(const void *impl)
@@ -107,8 +107,8 @@ jz_err jz__sq_user_get(void *impl, const char *login, jz_user *out, char *pwhash
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    jz_err rc = prepare(q, &st, "SELECT " USER_COLUMNS " FROM users u WHERE u.login = ?",
-                        "查询用户", err);
+    jz_err rc =
+        prepare(q, &st, "SELECT " USER_COLUMNS " FROM users u WHERE u.login = ?", "查询用户", err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
