@@ -150,5 +150,6 @@ int cmd_alert(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -34,6 +34,7 @@ static void usage(FILE *f)
           "  chain    一户（人）一条救助链：申请、认定、救助、预警、转介、部门救助按时间排列\n"
           "  audit    校验审计日志（哈希链），发现被修改、删除或插入的记录\n"
           "  user     平台用户：添加、改密码、停用、启用、列出（角色、管辖范围、部门）\n"
+          "  serve    启动 HTTP 服务（JSON 接口，用户登录、角色和地区权限）\n"
           "\n"
           "\n"
           "退出码：0 完成；1 输入错误；2 用法错误；3 数据库被其他写入者占用，超过重试上限\n"
@@ -143,6 +144,7 @@ int main(int argc, char **argv)
         {"audit", cmd_audit}, {"enrolment", cmd_enrolment}, {"feed", cmd_feed},
         {"monitor", cmd_monitor}, {"alerts", cmd_alerts}, {"alert", cmd_alert},
         {"chain", cmd_chain}, {"user", cmd_user},
+        {"serve", cmd_serve},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0) {

@@ -76,11 +76,10 @@ typedef struct jz_auth_params {
 } jz_auth_params;
 
 void jz_auth_params_default(jz_auth_params *p);
-
 /* The defaults, with what the deployment's environment overrides:
  * JIUZHU_PASSWORD_MIN (8 to 128), JIUZHU_LOGIN_MAX_FAILURES (1 to 100),
  * JIUZHU_LOGIN_LOCK_SECONDS (1 to 2592000), JIUZHU_SESSION_IDLE_SECONDS
- * and JIUZHU_SESSION_MAX_SECONDS (60 to 2592000, idle not above max), and
+ * and JIUZHU_SESSION_MAX_SECONDS (2 to 2592000, idle not above max), and
  * JIUZHU_ARGON2_FAST=1, for tests only, which lowers the argon2id cost to
  * libsodium's minimums.  JZ_EUSAGE naming the variable for a value that is
  * not allowed (p then holds the defaults). */
@@ -155,8 +154,8 @@ jz_err jz_auth_login(jz_store *s, const jz_auth_params *p, const char *login,
 /*
  * The live session of a token at time now: JZ_EAUTH if the token is
  * malformed, unknown, revoked, idle or too old, or its user is disabled.
- * Touches last_seen (written at most once a minute per session, so that
- * reads stay reads).  out->token is left empty.
+ * Touches last_seen (written at most once a minute per session, and at
+ * least ten times per idle period, so that reads stay reads).  out->token is left empty.
  */
 jz_err jz_auth_session(jz_store *s, const jz_auth_params *p, const char *token, int64_t now,
                        jz_session *out, jz_error *err);

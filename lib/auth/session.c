@@ -34,7 +34,14 @@ _Static_assert(sizeof csrf_key - 1 >= crypto_generichash_KEYBYTES_MIN &&
 
 #define B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
 #define PASSWORD_MAX_BYTES 1024 /* as jz_password_check: longer is never right */
-#define TOUCH_SECONDS 60        /* last_seen written at most this often */
+/* last_seen is written at most once a minute, and at least ten times per
+ * idle period, so that a session in use never looks idle by more than a
+ * tenth of the limit. */
+static int64_t touch_seconds(const jz_auth_params *p)
+{
+    int64_t t = p->idle_seconds / 10;
+    return t < 1 ? 1 : t > 60 ? 60 : t;
+}
 
 /* The token's bytes, if it is exactly 43 characters of URL-safe base64 that
  * decode to 32 bytes. */
@@ -273,15 +280,15 @@ jz_err jz_auth_session(jz_store *s, const jz_auth_params *p, const char *token, 
         rc = disabled(err, &ss.user);
     else if (!rc && now - ss.created >= p->absolute_seconds)
         rc = jz_error_set(err, JZ_EAUTH, "token", NULL, "会话已超过最长时限（%d 分钟），请重新登录",
-                          p->absolute_seconds / 60);
+                          (p->absolute_seconds + 59) / 60);
     else if (!rc && now - ss.last_seen >= p->idle_seconds)
         rc = jz_error_set(err, JZ_EAUTH, "token", NULL, "会话闲置超过 %d 分钟，已结束，请重新登录",
-                          p->idle_seconds / 60);
+                          (p->idle_seconds + 59) / 60);
     if (rc) {
         sodium_memzero(raw, sizeof raw);
         return rc;
     }
-    if (now - ss.last_seen >= TOUCH_SECONDS) {
+    if (now - ss.last_seen >= touch_seconds(p)) {
         /* session_seen is outside the audit log's cover: no entry, and no
          * growth of the log for a session in use. */
         if (!(rc = jz_store_begin(s, err)) && !(rc = jz_store_session_touch(s, ss.id, now, err)))

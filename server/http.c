@@ -1,0 +1,771 @@
+/*
+ * http.c - jiuzhu's HTTP server on libmicrohttpd: the daemon, a request's
+ * life (body, route, login, role, CSRF, handler, response), and the helpers
+ * of srv.h.
+ *
+ * libmicrohttpd runs a pool of worker threads, each with its own epoll
+ * loop.  A handler runs on the worker that owns the connection and uses
+ * that thread's own store connection (SQLite connections are not shared
+ * between threads); the policy is loaded once and only read.
+ *
+ * What the server logs to stderr is one line per request: method, the
+ * route's pattern (never the path: it may hold an ID), status, user login
+ * and milliseconds.  No personal data.
+ */
+#define _GNU_SOURCE /* strcasestr, memmem */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "jiuzhu/jz_idnum.h"
+#include "jiuzhu/jz_record.h"
+#include "srv.h"
+
+/* ---- responses ----------------------------------------------------------- */
+
+void srv_body(srv_res *rs, unsigned status, const char *type, const char *text, size_t len)
+{
+    free(rs->body);
+    rs->body = malloc(len ? len : 1);
+    if (!rs->body) {
+        rs->status = 503;
+        rs->len = 0;
+        return;
+    }
+    memcpy(rs->body, text, len);
+    rs->len = len;
+    rs->status = status;
+    rs->type = type;
+}
+
+void srv_json(srv_res *rs, unsigned status, json_t *j)
+{
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII * 0) : NULL;
+    json_decref(j);
+    free(rs->body);
+    rs->body = NULL;
+    if (!s) {
+        static const char oom[] =
+            "{\"error\":{\"code\":\"nomem\",\"status\":503,\"message\":\"内存不足，请稍后重试\"}}";
+        srv_body(rs, 503, "application/json; charset=utf-8", oom, sizeof oom - 1);
+        return;
+    }
+    rs->body = s;
+    rs->len = strlen(s);
+    rs->status = status;
+    rs->type = "application/json; charset=utf-8";
+}
+
+void srv_error(srv_res *rs, const jz_error *e)
+{
+    const jz_err_kind *k = jz_err_kind_of(e->code);
+    char msg[1024];
+    jz_error_format(e, msg, sizeof msg);
+    /* Parts that may hold an ID number are masked, as in jz_error_format. */
+    char member[sizeof e->member], value[sizeof e->value], reason[sizeof e->reason];
+    snprintf(member, sizeof member, "%s", e->member);
+    snprintf(value, sizeof value, "%s", e->value);
+    snprintf(reason, sizeof reason, "%s", e->reason[0] ? e->reason : k->text);
+    jz_idnum_mask_text(member);
+    jz_idnum_mask_text(value);
+    jz_idnum_mask_text(reason);
+    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:b}", "code", k->name, "status",
+                          (int)k->http_status, "message", msg, "reason", reason, "retry",
+                          (int)k->retry);
+    if (o) {
+        if (e->household[0])
+            json_object_set_new(o, "household", json_string(e->household));
+        if (member[0])
+            json_object_set_new(o, "member", json_string(member));
+        if (e->field[0])
+            json_object_set_new(o, "field", json_string(e->field));
+        if (value[0])
+            json_object_set_new(o, "value", json_string(value));
+        if (e->line > 0)
+            json_object_set_new(o, "line", json_integer(e->line));
+    }
+    srv_json(rs, k->http_status, o ? json_pack("{s:o}", "error", o) : NULL);
+}
+
+void srv_fail(srv_res *rs, jz_err code, const char *field, const char *value, const char *fmt,
+              ...)
+{
+    jz_error e;
+    jz_error_clear(&e);
+    char reason[JZ_ERR_REASON_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    jz_error_set(&e, code, field, value, "%s", reason);
+    srv_error(rs, &e);
+}
+
+void srv_fail_status(srv_res *rs, unsigned status, const char *code, const char *message)
+{
+    srv_json(rs, status,
+             json_pack("{s:{s:s, s:i, s:s, s:s, s:b}}", "error", "code", code, "status",
+                       (int)status, "message", message, "reason", message, "retry", 0));
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+const char *srv_query(const srv_req *rq, const char *name)
+{
+    return rq->lookup(rq->lookup_arg, SRV_QUERY, name);
+}
+
+const char *srv_header(const srv_req *rq, const char *name)
+{
+    return rq->lookup(rq->lookup_arg, SRV_HEADER, name);
+}
+
+static const char *lookup_mhd(void *arg, int kind, const char *name)
+{
+    static const enum MHD_ValueKind kinds[] = {MHD_HEADER_KIND, MHD_GET_ARGUMENT_KIND,
+                                               MHD_COOKIE_KIND};
+    return MHD_lookup_connection_value(arg, kinds[kind], name);
+}
+
+/* The deepest nesting of brackets outside strings. */
+static int json_depth(const char *s, size_t n)
+{
+    int d = 0, max = 0;
+    bool str = false, esc = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (str) {
+            if (esc)
+                esc = false;
+            else if (c == '\\')
+                esc = true;
+            else if (c == '"')
+                str = false;
+            continue;
+        }
+        if (c == '"')
+            str = true;
+        else if (c == '{' || c == '[') {
+            if (++d > max)
+                max = d;
+        } else if (c == '}' || c == ']')
+            d--;
+    }
+    return max;
+}
+
+jz_err srv_parse_json(const char *body, size_t len, json_t **out, jz_error *err)
+{
+    *out = NULL;
+    if (len == 0)
+        return jz_error_set(err, JZ_EINPUT, "body", NULL, "请求体为空，应为 JSON 对象");
+    if (json_depth(body, len) > SRV_JSON_DEPTH_MAX)
+        return jz_error_set(err, JZ_EINPUT, "body", NULL, "JSON 嵌套超过 %d 层",
+                            SRV_JSON_DEPTH_MAX);
+    json_error_t je;
+    json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        char pos[32];
+        snprintf(pos, sizeof pos, "%d:%d", je.line, je.column);
+        return jz_error_set(err, JZ_EINPUT, "body", pos,
+                            "请求体不是有效的 JSON（第 %d 行第 %d 列）", je.line, je.column);
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return jz_error_set(err, JZ_EINPUT, "body", NULL, "请求体应为 JSON 对象");
+    }
+    *out = j;
+    return JZ_OK;
+}
+
+jz_err srv_only_keys(const json_t *obj, const char *const *allowed, jz_error *err)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        bool ok = false;
+        for (const char *const *a = allowed; *a; a++)
+            ok |= strcmp(*a, key) == 0;
+        if (!ok)
+            return jz_error_set(err, JZ_EINPUT, key, NULL, "未知字段「%s」", key);
+    }
+    return JZ_OK;
+}
+
+json_t *srv_body_json(srv_req *rq, srv_res *rs)
+{
+    const char *ct = srv_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        srv_fail_status(rs, 415, "media_type", "请求体应为 JSON（Content-Type: application/json）");
+        return NULL;
+    }
+    jz_error e;
+    jz_error_clear(&e);
+    json_t *j = NULL;
+    if (srv_parse_json(rq->body, rq->body_len, &j, &e) != JZ_OK) {
+        char msg[1024];
+        jz_error_format(&e, msg, sizeof msg);
+        srv_fail_status(rs, 400, "bad_json", msg);
+        return NULL;
+    }
+    return j;
+}
+
+const char *srv_date(jz_date d, char buf[16])
+{
+    if (d == JZ_DATE_NONE) {
+        buf[0] = '\0';
+        return buf;
+    }
+    jz_date_format(d, buf, 16);
+    return buf;
+}
+
+json_t *srv_user_json(const jz_user *u)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "login", u->login, "name", u->name,
+                          "role", jz_role_name[u->role], "role_zh", jz_role_zh[u->role], "scope",
+                          u->scope, "active", (int)u->active);
+    if (o && u->role == JZ_ROLE_DEPT && u->dept >= 0 && u->dept < JZ_DEPT_COUNT) {
+        json_object_set_new(o, "dept", json_string(jz_dept_names[u->dept]));
+        json_object_set_new(o, "dept_zh", json_string(jz_dept_zh[u->dept]));
+    }
+    return o;
+}
+
+/* ---- scope and access log -------------------------------------------------- */
+
+bool srv_access(srv_req *rq, jz_access_kind kind, const char *subject, const char *region)
+{
+    jz_access a;
+    memset(&a, 0, sizeof a);
+    a.at = rq->now;
+    snprintf(a.login, sizeof a.login, "%s", rq->authed ? rq->sess.user.login : "");
+    snprintf(a.subject, sizeof a.subject, "%s", subject ? subject : "");
+    jz_idnum_mask_text(a.subject);
+    snprintf(a.region, sizeof a.region, "%s", region ? region : "");
+    a.kind = kind;
+    snprintf(a.what, sizeof a.what, "%s %s", rq->m.route ? rq->m.route->method : rq->method,
+             rq->m.route ? rq->m.route->pattern : "?");
+    jz_error e;
+    jz_error_clear(&e);
+    if (jz_access_log(rq->x.store, &a, &e) != JZ_OK) {
+        char msg[1024];
+        jz_error_format(&e, msg, sizeof msg);
+        fprintf(stderr, "jiuzhu serve: 查询留痕写入失败：%s\n", msg);
+        return false;
+    }
+    return true;
+}
+
+bool srv_in_scope(srv_req *rq, srv_res *rs, const char *region, const char *subject)
+{
+    if (region && jz_scope_covers(rq->sess.user.scope, region))
+        return true;
+    /* The refusal is logged with the subject's real region, so that the
+     * auditor of that region sees who tried; the user learns nothing. */
+    srv_access(rq, JZ_ACCESS_REFUSED, subject, region ? region : "");
+    srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
+    return false;
+}
+
+const char *srv_list_scope(srv_req *rq, srv_res *rs, char buf[JZ_SCOPE_MAX])
+{
+    const char *want = srv_query(rq, "region");
+    const char *scope = rq->sess.user.scope;
+    if (!want || !*want) {
+        snprintf(buf, JZ_SCOPE_MAX, "%s", scope);
+        return buf;
+    }
+    if (strlen(want) >= JZ_SCOPE_MAX || strspn(want, "0123456789") != strlen(want)) {
+        srv_fail(rs, JZ_EINPUT, "region", want, "地区代码应为数字，最多 12 位");
+        return NULL;
+    }
+    if (!jz_scope_covers(scope, want)) {
+        srv_access(rq, JZ_ACCESS_REFUSED, want, "");
+        srv_fail(rs, JZ_ENOTFOUND, "region", want, "未找到");
+        return NULL;
+    }
+    snprintf(buf, JZ_SCOPE_MAX, "%s", want);
+    return buf;
+}
+
+jz_err srv_household_region(srv_req *rq, const char *household_id, char region[13], jz_error *err)
+{
+    char *record = NULL;
+    jz_err rc = jz_store_get_record(rq->x.store, household_id, &record, err);
+    if (rc)
+        return rc;
+    jz_household_buf *buf = malloc(sizeof *buf);
+    jz_household h;
+    jz_parse_opts po = {.regions = NULL};
+    if (!buf) {
+        free(record);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    rc = jz_household_parse(record, strlen(record), &po, &h, buf, err);
+    if (!rc)
+        snprintf(region, 13, "%s", h.region.code);
+    free(buf);
+    free(record);
+    return rc;
+}
+
+/* ---- the store of this thread ------------------------------------------------ */
+
+static _Thread_local jz_store *thread_store;
+
+static jz_err thread_store_get(srv *sv, jz_store **out, jz_error *err)
+{
+    if (thread_store) {
+        *out = thread_store;
+        return JZ_OK;
+    }
+    jz_store *s = NULL;
+    jz_err rc = jz_store_open(sv->o->db, 0, &s, err);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&sv->mu);
+    if (sv->n_stores == sv->cap_stores) {
+        size_t nc = sv->cap_stores ? 2 * sv->cap_stores : 16;
+        jz_store **g = realloc(sv->stores, nc * sizeof *g);
+        if (!g) {
+            pthread_mutex_unlock(&sv->mu);
+            jz_store_close(s);
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        }
+        sv->stores = g;
+        sv->cap_stores = nc;
+    }
+    sv->stores[sv->n_stores++] = s;
+    pthread_mutex_unlock(&sv->mu);
+    thread_store = s;
+    *out = s;
+    return JZ_OK;
+}
+
+/* ---- a request's life ---------------------------------------------------------- */
+
+#define COOKIE_NAME "jz_session"
+
+/* The session token: the cookie, or an Authorization: Bearer header (for
+ * programs; no CSRF check then, since a browser never sends it by itself). */
+static const char *session_token(const srv_req *rq, bool *from_cookie)
+{
+    const char *c = rq->lookup(rq->lookup_arg, SRV_COOKIE, COOKIE_NAME);
+    if (c && *c) {
+        *from_cookie = true;
+        return c;
+    }
+    const char *a = srv_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (a && strncmp(a, "Bearer ", 7) == 0) {
+        *from_cookie = false;
+        return a + 7;
+    }
+    return NULL;
+}
+
+void srv_dispatch(srv_req *rq, srv_res *rs)
+{
+    srv *sv = rq->sv;
+    if (!rq->m.route) {
+        if (rq->m.method_mismatch)
+            srv_fail_status(rs, 405, "method", "此地址不支持该请求方法");
+        else
+            srv_fail_status(rs, 404, "route", "没有这个接口");
+        return;
+    }
+    if (rq->too_big) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "请求体超过 %zu 字节的上限", rq->body_max);
+        srv_fail_status(rs, 413, "too_large", msg);
+        return;
+    }
+    jz_error e;
+    jz_error_clear(&e);
+    jz_store *s = NULL;
+    if (thread_store_get(sv, &s, &e) != JZ_OK) {
+        srv_error(rs, &e);
+        return;
+    }
+    rq->x = (jz_ctx){.store = s,
+                     .today = jz_date_today(),
+                     .regions = sv->regions,
+                     .params = sv->params,
+                     .calendar = sv->calendar};
+    snprintf(rq->x.actor, sizeof rq->x.actor, "web");
+    const jz_route *r = rq->m.route;
+    if (r->roles != R_NONE) {
+        bool cookie = false;
+        const char *tok = session_token(rq, &cookie);
+        if (!tok) {
+            srv_fail(rs, JZ_EAUTH, NULL, NULL, "请先登录");
+            return;
+        }
+        if (jz_auth_session(s, &sv->auth, tok, rq->now, &rq->sess, &e) != JZ_OK) {
+            srv_error(rs, &e);
+            return;
+        }
+        rq->authed = true;
+        rq->token = tok;
+        snprintf(rq->x.actor, sizeof rq->x.actor, "%s", rq->sess.user.login);
+        if (!(r->roles & (1u << rq->sess.user.role))) {
+            srv_fail(rs, JZ_EDENIED, NULL, NULL, "%s无权%s", jz_role_zh[rq->sess.user.role],
+                     r->summary);
+            return;
+        }
+        if (r->write && cookie) {
+            const char *h = srv_header(rq, "X-CSRF-Token");
+            char want[JZ_TOKEN_TEXT];
+            if (!h || !jz_auth_csrf(tok, want) || strlen(h) != strlen(want) ||
+                sodium_memcmp(h, want, strlen(want)) != 0) {
+                srv_fail_status(rs, 403, "csrf",
+                                "缺少或错误的 X-CSRF-Token：请从登录返回的 csrf_token 取值");
+                return;
+            }
+        }
+    }
+    jz_store_set_actor(s, rq->x.actor);
+    r->fn(rq, rs);
+}
+
+typedef struct conn_state {
+    srv_req rq;
+} conn_state;
+
+static enum MHD_Result add_headers(struct MHD_Response *resp, const srv_res *rs, bool tls)
+{
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            rs->type ? rs->type : "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (rs->type && strncmp(rs->type, "text/html", 9) == 0)
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'");
+    else
+        MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'");
+    if (tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    if (rs->filename[0]) {
+        char d[300];
+        snprintf(d, sizeof d, "attachment; filename=\"%s\"", rs->filename);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, d);
+    }
+    if (rs->cookie[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rs->cookie);
+    return MHD_YES;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static bool quiet_log;
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    srv *sv = cls;
+    conn_state *st = *con_cls;
+    if (!st) {
+        st = calloc(1, sizeof *st);
+        if (!st)
+            return MHD_NO;
+        st->rq.sv = sv;
+        st->rq.lookup = lookup_mhd;
+        st->rq.lookup_arg = conn;
+        st->rq.method = method;
+        st->rq.url = url;
+        st->rq.now = (int64_t)time(NULL);
+        jz_route_find(method, url, &st->rq.m);
+        st->rq.body_max = SRV_BODY_MAX_DEFAULT;
+        if (st->rq.m.route && strstr(st->rq.m.route->pattern, "/feeds/"))
+            st->rq.body_max = SRV_BODY_MAX_UPLOAD;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > st->rq.body_max)
+            st->rq.too_big = true;
+        *con_cls = st;
+        return MHD_YES;
+    }
+    srv_req *rq = &st->rq;
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->too_big || rq->body_len + n > rq->body_max) {
+            rq->too_big = true;
+            return MHD_YES;
+        }
+        if (rq->body_len + n + 1 > rq->body_cap) {
+            size_t nc = rq->body_cap ? rq->body_cap : 4096;
+            while (nc < rq->body_len + n + 1)
+                nc *= 2;
+            char *g = realloc(rq->body, nc);
+            if (!g)
+                return MHD_NO;
+            rq->body = g;
+            rq->body_cap = nc;
+        }
+        memcpy(rq->body + rq->body_len, upload_data, n);
+        rq->body_len += n;
+        rq->body[rq->body_len] = '\0';
+        return MHD_YES;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    srv_res rs = {.status = 500};
+    srv_dispatch(rq, &rs);
+    if (!rs.body)
+        srv_fail_status(&rs, 500, "internal", "服务器内部错误");
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(rs.len, rs.body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(rs.body);
+        return MHD_NO;
+    }
+    add_headers(resp, &rs, sv->tls);
+    enum MHD_Result ret = MHD_queue_response(conn, rs.status, resp);
+    MHD_destroy_response(resp);
+    if (!quiet_log)
+        fprintf(stderr, "%s %s %u %s %.1fms\n", method,
+                rq->m.route ? rq->m.route->pattern : "-", rs.status,
+                rq->authed ? rq->sess.user.login : "-", ms_since(&t0));
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    conn_state *st = *con_cls;
+    if (st) {
+        free(st->rq.body);
+        sodium_memzero(&st->rq.sess, sizeof st->rq.sess);
+        free(st);
+    }
+    *con_cls = NULL;
+}
+
+/* ---- the daemon ------------------------------------------------------------------- */
+
+static jz_err parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+                           jz_error *err)
+{
+    char host[128];
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon - s >= (long)sizeof host)
+        return jz_error_set(err, JZ_EUSAGE, "--listen", s, "应为 地址:端口，如 127.0.0.1:8080");
+    long port;
+    char *end;
+    errno = 0;
+    port = strtol(colon + 1, &end, 10);
+    if (errno || *end || end == colon + 1 || port < 0 || port > 65535)
+        return jz_error_set(err, JZ_EUSAGE, "--listen", s, "端口应为 0 至 65535 的整数");
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    memset(ss, 0, sizeof *ss);
+    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+        host[strlen(host) - 1] = '\0';
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+            return jz_error_set(err, JZ_EUSAGE, "--listen", s, "不是有效的 IPv6 地址");
+        *len = sizeof *a;
+        return JZ_OK;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    if (!host[0])
+        a->sin_addr.s_addr = htonl(INADDR_ANY);
+    else if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+        return jz_error_set(err, JZ_EUSAGE, "--listen", s, "不是有效的 IPv4 地址");
+    *len = sizeof *a;
+    return JZ_OK;
+}
+
+static char *slurp(const char *path, jz_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        jz_error_set(err, JZ_EIO, NULL, path, "无法读取：%s", strerror(errno));
+        return NULL;
+    }
+    char *b = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            cap = cap ? 2 * cap : 8192;
+            char *g = realloc(b, cap);
+            if (!g) {
+                free(b);
+                fclose(f);
+                jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                return NULL;
+            }
+            b = g;
+        }
+        size_t r = fread(b + n, 1, 4096, f);
+        n += r;
+        if (r < 4096)
+            break;
+    }
+    fclose(f);
+    b[n] = '\0';
+    return b;
+}
+
+static void log_mhd(void *cls, const char *fm, va_list ap)
+{
+    (void)cls;
+    if (quiet_log)
+        return;
+    fputs("jiuzhu serve (libmicrohttpd): ", stderr);
+    vfprintf(stderr, fm, ap);
+}
+
+jz_err srv_init(srv *sv, const jz_server_opts *o, jz_error *err)
+{
+    memset(sv, 0, sizeof *sv);
+    sv->o = o;
+    if (sodium_init() < 0)
+        return jz_error_set(err, JZ_EIO, NULL, NULL, "libsodium 初始化失败");
+    pthread_mutex_init(&sv->mu, NULL);
+    jz_auth_params_default(&sv->auth);
+    jz_err rc = jz_auth_params_from_env(&sv->auth, err);
+    /* The store must exist and be current before the first request. */
+    jz_store *probe = NULL;
+    if (!rc && !(rc = jz_store_open(o->db, 0, &probe, err)))
+        jz_store_close(probe);
+    jz_ctx boot;
+    memset(&boot, 0, sizeof boot);
+    if (!rc && !(rc = jz_ctx_init(&boot, NULL, o->policy_dir, o->calendar, "serve", err))) {
+        sv->regions = boot.regions;
+        sv->params = boot.params;
+        sv->calendar = boot.calendar;
+    }
+    if (rc)
+        pthread_mutex_destroy(&sv->mu);
+    return rc;
+}
+
+void srv_cleanup(srv *sv)
+{
+    for (size_t i = 0; i < sv->n_stores; i++)
+        jz_store_close(sv->stores[i]);
+    free(sv->stores);
+    sv->stores = NULL;
+    sv->n_stores = sv->cap_stores = 0;
+    pthread_mutex_destroy(&sv->mu);
+    jz_ctx boot = {.regions = sv->regions, .params = sv->params, .calendar = sv->calendar};
+    jz_ctx_cleanup(&boot);
+}
+
+jz_err jz_server_run(const jz_server_opts *o, jz_error *err)
+{
+    quiet_log = getenv("JIUZHU_SERVE_QUIET") != NULL;
+    srv sv;
+    jz_err rc = JZ_OK;
+    char *cert = NULL, *key = NULL;
+    struct MHD_Daemon *d = NULL;
+    if ((rc = srv_init(&sv, o, err)))
+        return rc;
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if ((rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &ss, &sl, err)))
+        goto out;
+    if (!!o->tls_cert != !!o->tls_key) {
+        rc = jz_error_set(err, JZ_EUSAGE, "--tls-cert", NULL, "--tls-cert 与 --tls-key 须同时给出");
+        goto out;
+    }
+    if (o->tls_cert && (!(cert = slurp(o->tls_cert, err)) || !(key = slurp(o->tls_key, err)))) {
+        rc = err->code;
+        goto out;
+    }
+    sv.tls = cert != NULL;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = o->threads ? o->threads : (unsigned)(ncpu > 0 ? 2 * ncpu : 4);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (sv.tls)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls_opts[] = {
+        {sv.tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+        {sv.tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
+        {MHD_OPTION_END, 0, NULL}};
+    signal(SIGPIPE, SIG_IGN);
+    /* SIGINT and SIGTERM are blocked before the workers start (they inherit
+     * the mask), so that only sigwait below takes them. */
+    sigset_t stop_set;
+    sigemptyset(&stop_set);
+    sigaddset(&stop_set, SIGINT);
+    sigaddset(&stop_set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+    d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+        o->max_connections ? o->max_connections : 4096u, MHD_OPTION_CONNECTION_TIMEOUT,
+        o->timeout ? o->timeout : 60u,
+        /* Headers and the request line must fit in this per-connection
+         * buffer: 32 KB caps them (431/413 beyond). */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, &sv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+    if (!d) {
+        rc = jz_error_set(err, JZ_EIO, "--listen", o->listen ? o->listen : "127.0.0.1:8080",
+                          "无法在此地址上监听（端口被占用或地址无效）");
+        goto out;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info ? info->port : 0;
+    if (o->port_file) {
+        FILE *pf = fopen(o->port_file, "w");
+        if (pf) {
+            fprintf(pf, "%u\n", port);
+            fclose(pf);
+        }
+    }
+    char host[INET6_ADDRSTRLEN] = "";
+    if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+    else
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+    fprintf(stderr, "jiuzhu serve: 在 %s://%s%s%s:%u/ 上服务（%u 个工作线程），Ctrl-C 停止\n",
+            sv.tls ? "https" : "http", ss.ss_family == AF_INET6 ? "[" : "", host,
+            ss.ss_family == AF_INET6 ? "]" : "", port, threads);
+    int sig = 0;
+    sigwait(&stop_set, &sig);
+    fputs("jiuzhu serve: 正在停止\n", stderr);
+out:
+    if (d)
+        MHD_stop_daemon(d);
+    srv_cleanup(&sv);
+    if (key)
+        sodium_memzero(key, strlen(key));
+    free(cert);
+    free(key);
+    return rc;
+}

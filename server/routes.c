@@ -1,0 +1,37 @@
+/*
+ * routes.c - the route table: every route the server answers, who may call
+ * it and how its subject is scoped.  Keep server/openapi.json in step
+ * (test_openapi checks both ways).
+ */
+#include "srv.h"
+
+#define W true  /* changes something */
+#define RO false
+
+const jz_route jz_routes[] = {
+    /* public */
+    {"POST", "/api/login", R_NONE, JZ_SCOPE_NONE, W, h_login, "登录"},
+    {"GET", "/api/openapi.json", R_NONE, JZ_SCOPE_NONE, RO, h_openapi, "查看接口文档"},
+    {"GET", "/api/health", R_NONE, JZ_SCOPE_NONE, RO, h_health, "检查服务状态"},
+    /* the user himself */
+    {"POST", "/api/logout", R_ANY, JZ_SCOPE_NONE, W, h_logout, "退出登录"},
+    {"GET", "/api/me", R_ANY, JZ_SCOPE_NONE, RO, h_me, "查看本人信息"},
+    {"POST", "/api/me/password", R_ANY, JZ_SCOPE_NONE, W, h_me_password, "修改本人密码"},
+    /* users (管理员) */
+    {"GET", "/api/users", R_ADMIN, JZ_SCOPE_LIST, RO, h_users_list, "查看用户"},
+    {"POST", "/api/users", R_ADMIN, JZ_SCOPE_BODY, W, h_users_add, "新增用户"},
+    {"POST", "/api/users/{login}/disable", R_ADMIN, JZ_SCOPE_USER, W, h_user_disable,
+     "停用用户"},
+    {"POST", "/api/users/{login}/enable", R_ADMIN, JZ_SCOPE_USER, W, h_user_enable, "启用用户"},
+    {"POST", "/api/users/{login}/password", R_ADMIN, JZ_SCOPE_USER, W, h_user_password,
+     "重设用户密码"},
+    /* households */
+    {"GET", "/api/households/{id}", R_ANALYST | R_REVIEWER | R_CASEWORKER | R_ASSISTANT | R_AUDITOR,
+     JZ_SCOPE_HOUSEHOLD, RO, h_household_get, "查看家庭户"},
+    {"PUT", "/api/households/{id}", R_CASEWORKER | R_ASSISTANT, JZ_SCOPE_BODY, W,
+     h_household_put, "登记或更正家庭户（申请受理录入）"},
+    {"GET", "/api/households/{id}/access", R_AUDITOR, JZ_SCOPE_HOUSEHOLD, RO, h_household_access,
+     "查看查询留痕"},
+    {"GET", "/api/access-log", R_AUDITOR, JZ_SCOPE_LIST, RO, h_access_list, "查看查询留痕"},
+};
+const size_t jz_n_routes = sizeof jz_routes / sizeof jz_routes[0];

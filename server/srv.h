@@ -1,0 +1,166 @@
+/*
+ * srv.h - what the server's handlers share: the server (policy loaded once,
+ * the store's path, limits), one request and its response, and the helpers
+ * that turn library results and errors into HTTP.
+ *
+ * Handlers are thin: they read the route's parameters, the query and the
+ * JSON body into a library request, call the library operation with the
+ * request's jz_ctx (the logged-in user is its actor), and render the result
+ * or the jz_error.  They never run SQL and never decide policy.
+ */
+#ifndef JZ_SRV_H
+#define JZ_SRV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "jiuzhu/jz_ctx.h"
+#include "jiuzhu/jz_user.h"
+#include "router.h"
+
+#define SRV_BODY_MAX_DEFAULT (1u << 20) /* 1 MiB: a household record is a few KB */
+#define SRV_BODY_MAX_UPLOAD (64u << 20) /* a department's feed file */
+#define SRV_JSON_DEPTH_MAX 32
+
+typedef struct jz_server_opts {
+    const char *db;         /* the store */
+    const char *listen;     /* "127.0.0.1:8080" (default), "[::1]:8080", ":8080" */
+    const char *policy_dir; /* regions, params, calendar */
+    const char *calendar;   /* NULL: policy_dir's */
+    const char *tls_cert, *tls_key; /* PEM files; both or neither */
+    unsigned threads;       /* worker threads; 0: 2 per core */
+    unsigned max_connections; /* 0: 4096 */
+    unsigned timeout;       /* seconds an idle connection is kept; 0: 60 */
+    const char *port_file;  /* if set, the bound port is written there (tests) */
+    bool secure_cookies;    /* Secure cookies without TLS here: behind a TLS proxy */
+} jz_server_opts;
+
+/* Runs the server until SIGINT or SIGTERM; returns a jz_err. */
+jz_err jz_server_run(const jz_server_opts *o, jz_error *err);
+
+typedef struct srv {
+    const jz_server_opts *o;
+    jz_regions *regions;
+    jz_paramset *params;
+    jz_calendar *calendar;
+    jz_auth_params auth;
+    bool tls;
+    pthread_mutex_t mu; /* guards stores */
+    jz_store **stores;  /* one per worker thread, opened on its first request */
+    size_t n_stores, cap_stores;
+} srv;
+
+/* Where a request's headers, query arguments and cookies come from: the
+ * HTTP connection, or a fuzz target's table. */
+enum { SRV_HEADER = 0, SRV_QUERY, SRV_COOKIE };
+typedef const char *(*srv_lookup_fn)(void *arg, int kind, const char *name);
+
+typedef struct srv_req {
+    srv *sv;
+    srv_lookup_fn lookup;
+    void *lookup_arg;
+    const char *method, *url;
+    jz_route_match m;
+    char *body;
+    size_t body_len, body_cap, body_max;
+    bool too_big;
+    bool authed;
+    jz_session sess; /* the logged-in user's session (token empty) */
+    const char *token; /* the session token as sent (cookie or bearer) */
+    jz_ctx x;        /* store: the thread's; actor: the user */
+    int64_t now;     /* unix seconds at arrival */
+} srv_req;
+
+typedef struct srv_res {
+    unsigned status;
+    char *body; /* malloc'd */
+    size_t len;
+    const char *type;  /* Content-Type */
+    char filename[128]; /* non-empty: an attachment with this name */
+    char cookie[256];   /* Set-Cookie, if any */
+} srv_res;
+
+/* Loads the policy once and checks the store (srv_cleanup frees). */
+jz_err srv_init(srv *sv, const jz_server_opts *o, jz_error *err);
+void srv_cleanup(srv *sv);
+/* A request from route to response: body size, login, role, CSRF, handler.
+ * rq has sv, lookup, method, url, m (jz_route_find), body and now set. */
+void srv_dispatch(srv_req *rq, srv_res *rs);
+
+/* ---- responses ------------------------------------------------------------- */
+
+/* A JSON response (steals j; out of memory becomes a 503). */
+void srv_json(srv_res *rs, unsigned status, json_t *j);
+/* Any body: text is copied. */
+void srv_body(srv_res *rs, unsigned status, const char *type, const char *text, size_t len);
+/* The error e as JSON, with the status of its kind (jz_err_kind_of). */
+void srv_error(srv_res *rs, const jz_error *e);
+/* An error made here. */
+void srv_fail(srv_res *rs, jz_err code, const char *field, const char *value, const char *fmt,
+              ...) __attribute__((format(printf, 5, 6)));
+/* An error with an explicit HTTP status and stable code (404 route, 405,
+ * 413, 400 bad JSON...). */
+void srv_fail_status(srv_res *rs, unsigned status, const char *code, const char *message);
+
+/* ---- requests -------------------------------------------------------------- */
+
+/* A query-string argument, or NULL. */
+const char *srv_query(const srv_req *rq, const char *name);
+/* A request header, or NULL. */
+const char *srv_header(const srv_req *rq, const char *name);
+/* The body as a JSON object, or NULL after answering 400/415/422 in rs.
+ * The caller json_decref()s it. */
+json_t *srv_body_json(srv_req *rq, srv_res *rs);
+
+/* Parses a JSON request body: it must be a JSON object, nest at most
+ * SRV_JSON_DEPTH_MAX deep and hold no duplicate keys.  Pure (fuzzed). */
+jz_err srv_parse_json(const char *body, size_t len, json_t **out, jz_error *err);
+
+/* Rejects any key of obj not in the NULL-terminated list allowed
+ * (JZ_EINPUT naming the key). */
+jz_err srv_only_keys(const json_t *obj, const char *const *allowed, jz_error *err);
+
+/* ---- scope and the access log ----------------------------------------------- */
+
+/* Whether region lies within the user's scope.  If not: logs a refused
+ * access for subject and answers 404 (never a hint that it exists). */
+bool srv_in_scope(srv_req *rq, srv_res *rs, const char *region, const char *subject);
+/* The scope lists are filtered to: the user's scope, narrowed by a
+ * ?region= that lies within it (else 404 is answered and NULL returned). */
+const char *srv_list_scope(srv_req *rq, srv_res *rs, char buf[JZ_SCOPE_MAX]);
+/* Appends to the access log (查询留痕); a failure is logged to stderr and
+ * answered 503 by the caller if it returns false. */
+bool srv_access(srv_req *rq, jz_access_kind kind, const char *subject, const char *region);
+
+/* The region of a household (ID) from its stored record; JZ_ENOTFOUND. */
+jz_err srv_household_region(srv_req *rq, const char *household_id, char region[13],
+                            jz_error *err);
+
+/* JSON helpers */
+json_t *srv_user_json(const jz_user *u);
+const char *srv_date(jz_date d, char buf[16]);
+
+/* ---- handlers (routes_*.c) -------------------------------------------------- */
+
+#define ROUTE(name) void name(srv_req *rq, srv_res *rs)
+ROUTE(h_login);
+ROUTE(h_logout);
+ROUTE(h_me);
+ROUTE(h_me_password);
+ROUTE(h_openapi);
+ROUTE(h_health);
+ROUTE(h_users_list);
+ROUTE(h_users_add);
+ROUTE(h_user_disable);
+ROUTE(h_user_enable);
+ROUTE(h_user_password);
+ROUTE(h_household_get);
+ROUTE(h_household_put);
+ROUTE(h_household_access);
+ROUTE(h_access_list);
+
+#endif
