@@ -639,7 +639,7 @@ static char *slurp(const char *path, jz_error *err)
     return b;
 }
 
-static void log_mhd(void *cls, const char *fm, va_list ap)
+__attribute__((format(printf, 2, 0))) static void log_mhd(void *cls, const char *fm, va_list ap)
 {
     (void)cls;
     if (quiet_log)

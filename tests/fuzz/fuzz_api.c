@@ -35,11 +35,12 @@ typedef struct user {
     char token[JZ_TOKEN_TEXT], csrf[JZ_TOKEN_TEXT];
 } user;
 
+#define U(l, n, r, s) {.login = l, .name = n, .role = r, .scope = s}
 static user users[] = {
-    {"admin01", "管理员甲", "admin", ""},          {"analyst01", "分析员乙", "analyst", "14"},
-    {"review01", "审核员丙", "reviewer", "140902"}, {"case01", "经办员丁", "caseworker", "140902101"},
-    {"assist01", "协理员戊", "assistant", "140902101201"}, {"dept01", "数据员己", "dept", "1409"},
-    {"audit01", "审计员庚", "auditor", "1409"},
+    U("admin01", "管理员甲", "admin", ""),           U("analyst01", "分析员乙", "analyst", "14"),
+    U("review01", "审核员丙", "reviewer", "140902"),  U("case01", "经办员丁", "caseworker", "140902101"),
+    U("assist01", "协理员戊", "assistant", "140902101201"), U("dept01", "数据员己", "dept", "1409"),
+    U("audit01", "审计员庚", "auditor", "1409"),
 };
 #define N_USERS (sizeof users / sizeof users[0])
 
@@ -50,6 +51,17 @@ static void die(const char *what, const jz_error *e)
         jz_error_format(e, line, sizeof line);
     fprintf(stderr, "fuzz_api: %s %s\n", what, line);
     abort();
+}
+
+/* The store's files go when the fuzzer exits. */
+static void remove_store(void)
+{
+    static const char *const ext[] = {"", "-wal", "-shm", "-lock", "-journal", ".audit-key"};
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s%s", db_path, ext[i]);
+        unlink(p);
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -66,6 +78,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     jz_store *s = NULL;
     if (jz_store_open(db_path, JZ_STORE_CREATE, &s, &e) != JZ_OK)
         die("store", &e);
+    atexit(remove_store);
     opts.db = db_path;
     opts.policy_dir = JZ_POLICY_DIR;
     if (srv_init(&sv, &opts, &e) != JZ_OK)
