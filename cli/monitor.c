@@ -2,9 +2,12 @@
  * monitor.c - `jiuzhu monitor run DB` evaluates the warning indicators
  * (R-MON-2) on every person of the department feeds and every enrolled 特困
  * person, and raises alerts by category (R-MON-3) with their evidence, the
- * department they go to and a handling deadline (jz_monitor_run); the same
- * facts never raise an alert twice.  `jiuzhu alerts DB` lists them, `jiuzhu
- * alert ...` handles one.
+ * department they go to and a handling deadline (jz_monitor_execute); the
+ * same facts never raise an alert twice.  `jiuzhu monitor compare-fpm` is
+ * R-MON-4's comparison (jz_monitor_compare_fpm).  `jiuzhu alerts DB` lists
+ * alerts (jz_alert_list), `jiuzhu alert show` shows one (jz_alert_show,
+ * jz_alert_reassess) and `jiuzhu alert ...` handles one (jz_alert_handle).
+ * This file parses the arguments and prints; the library decides.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +20,6 @@
 #include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_record.h"
 #include "jiuzhu/jz_store.h"
-
-#include <jansson.h>
 
 static int monitor_run(int argc, char **argv)
 {
@@ -400,7 +401,6 @@ int cmd_alert(int argc, char **argv)
     jz_store *s = NULL;
     if (jz_store_open(db, show ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
         return cli_fail(&err);
-    jz_store_set_actor(s, actor);
     int status = EXIT_DONE;
     if (show) {
         jz_ctx v = {.store = s, .today = jz_date_today()};
