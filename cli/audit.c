@@ -6,7 +6,8 @@
  * the fingerprints the log committed to, naming the tables (and rows) that
  * were changed outside jiuzhu.  `jiuzhu audit head DB` prints the newest
  * entry's number and hash: a checkpoint to keep or publish outside the
- * database, which `verify --head` checks later.  docs/integrity.md.
+ * database, which `verify --head` checks later (jz_audit_verify; this file
+ * prints what it found).  docs/integrity.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "jiuzhu/jz_opt.h"
+#include "jiuzhu/jz_audit.h"
 #include "jiuzhu/jz_store.h"
 
 static int usage(const char *sub)
@@ -27,40 +28,6 @@ static int usage(const char *sub)
           "数据库.audit-key\n",
           help ? stdout : stderr);
     return help ? EXIT_DONE : EXIT_USAGE;
-}
-
-/* The checkpoint SEQ:HASH kept from an earlier `audit head`: the entry
- * must still be there with the same hash. */
-static int check_head(jz_store *s, const char *head, const jz_audit_report *rep)
-{
-    long long seq = 0;
-    const char *colon = strchr(head, ':');
-    jz_error e;
-    jz_error_clear(&e);
-    if (!colon || jz_parse_intn(head, (size_t)(colon - head), 1, INT64_MAX, &seq, &e) ||
-        strlen(colon + 1) != 64) {
-        fputs("jiuzhu audit: --head 应为 序号:64 位十六进制哈希（jiuzhu audit head 的输出；"
-              "序号为 1 到 9223372036854775807 的整数）\n",
-              stderr);
-        return EXIT_USAGE;
-    }
-    if (seq > rep->head_seq) {
-        printf("审计日志被篡改：留存的第 %lld 条已不在日志中（日志只有 %lld 条）\n", seq,
-               (long long)rep->head_seq);
-        return EXIT_INPUT;
-    }
-    char hex[65];
-    if (jz_store_audit_hash_at(s, seq, hex, &e) != JZ_OK) {
-        return cli_fail(&e);
-    }
-    if (strcasecmp(hex, colon + 1) != 0) {
-        printf("审计日志被篡改：第 %lld 条的哈希与留存的不同（日志从这一条起被重写）\n", seq);
-        return EXIT_INPUT;
-    }
-    if (seq < rep->head_seq)
-        printf("留存的第 %lld 条相符；之后又追加了 %lld 条，请用 audit head 留存最新的哈希\n", seq,
-               (long long)(rep->head_seq - seq));
-    return EXIT_DONE;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -79,38 +46,59 @@ int cmd_audit(int argc, char **argv)
     jz_store *s = NULL;
     jz_error err;
     jz_error_clear(&err);
-    jz_audit_report rep;
-    if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK ||
-        jz_store_audit_verify(s, &rep, &err) != JZ_OK) {
-        jz_store_close(s);
+    if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK)
         return cli_fail(&err);
-    }
     bool head_cmd = strcmp(sub, "head") == 0;
+    jz_ctx x = {.store = s, .today = jz_date_today()};
+    jz_audit_check c;
+    jz_err rc = jz_audit_verify(&x, head_cmd ? NULL : head, &c, &err);
+    jz_store_close(s);
+    if (rc == JZ_EUSAGE && strcmp(err.field, "head") == 0) {
+        fputs("jiuzhu audit: --head 应为 序号:64 位十六进制哈希（jiuzhu audit head 的输出；"
+              "序号为 1 到 9223372036854775807 的整数）\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    if (rc)
+        return cli_fail(&err);
+    const jz_audit_report *rep = &c.report;
     if (head_cmd)
-        printf("%lld:%s\n", (long long)rep.head_seq, rep.head_hash);
-    if (rep.bad_seq) {
-        printf("审计日志被篡改：%s\n前 %lld 条完好。\n", rep.problem, (long long)rep.head_seq);
-        jz_store_close(s);
+        printf("%lld:%s\n", (long long)rep->head_seq, rep->head_hash);
+    if (rep->bad_seq) {
+        printf("审计日志被篡改：%s\n前 %lld 条完好。\n", rep->problem, (long long)rep->head_seq);
         return EXIT_INPUT;
     }
-    int status = head && !head_cmd ? check_head(s, head, &rep) : EXIT_DONE;
-    if (rep.data_problems) {
-        printf("数据在 jiuzhu 之外被改动：%d 张表与审计日志不符\n%s", rep.data_problems, rep.data);
-        if (status == EXIT_DONE)
-            status = EXIT_INPUT;
+    switch (c.checkpoint) {
+    case JZ_CHECKPOINT_MISSING:
+        printf("审计日志被篡改：留存的第 %lld 条已不在日志中（日志只有 %lld 条）\n",
+               (long long)c.checkpoint_seq, (long long)rep->head_seq);
+        break;
+    case JZ_CHECKPOINT_DIFFERS:
+        printf("审计日志被篡改：第 %lld 条的哈希与留存的不同（日志从这一条起被重写）\n",
+               (long long)c.checkpoint_seq);
+        break;
+    case JZ_CHECKPOINT_OLDER:
+        printf("留存的第 %lld 条相符；之后又追加了 %lld 条，请用 audit head 留存最新的哈希\n",
+               (long long)c.checkpoint_seq, (long long)c.appended);
+        break;
+    default:
+        break;
     }
-    if (status == EXIT_DONE && !head_cmd) {
-        if (rep.keyed_from)
+    if (rep->data_problems)
+        printf("数据在 jiuzhu 之外被改动：%d 张表与审计日志不符\n%s", rep->data_problems, rep->data);
+    if (!jz_audit_intact(&c))
+        return EXIT_INPUT;
+    if (!head_cmd) {
+        if (rep->keyed_from)
             printf("审计日志完好：共 %lld 条（第 %lld 条起带密钥，密钥编号 %s），最新一条 %lld:%s\n"
                    "数据与审计日志相符：%lld 张表，%lld 行\n",
-                   (long long)rep.rows, (long long)rep.keyed_from, rep.key_id,
-                   (long long)rep.head_seq, rep.head_hash, (long long)rep.tables,
-                   (long long)rep.data_rows);
+                   (long long)rep->rows, (long long)rep->keyed_from, rep->key_id,
+                   (long long)rep->head_seq, rep->head_hash, (long long)rep->tables,
+                   (long long)rep->data_rows);
         else
             printf("审计日志完好：共 %lld 条，最新一条 %lld:%s\n"
                    "（旧版数据库：日志不带密钥，也不覆盖数据；用 jiuzhu 写入一次即升级）\n",
-                   (long long)rep.rows, (long long)rep.head_seq, rep.head_hash);
+                   (long long)rep->rows, (long long)rep->head_seq, rep->head_hash);
     }
-    jz_store_close(s);
-    return status;
+    return EXIT_DONE;
 }

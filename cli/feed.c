@@ -4,13 +4,15 @@
  * Every accepted row is kept, matched to the registry or not; a refused row
  * is reported with its file, line, field, value and reason (report file and
  * stderr) and the exit status is 1; importing the same file again adds
- * nothing.  The import is one transaction.
+ * nothing.  The import is one transaction of jz_feed_import; this file
+ * reads the file, keeps the report and prints the counts.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "jiuzhu/jz_ctx.h"
 #include "jiuzhu/jz_feed.h"
 #include "jiuzhu/jz_file.h"
 #include "jiuzhu/jz_store.h"
@@ -35,6 +37,13 @@ char *cli_slurp(const char *path, size_t *len, jz_error *err)
 {
     char *text = NULL;
     return jz_file_read(path, "文件", (size_t)4 << 30, &text, len, err) == JZ_OK ? text : NULL;
+}
+
+/* A refused row: into the report, and the first hundred on stderr. */
+static int report_row(const jz_error *e, void *arg)
+{
+    cli_report_row(arg, e);
+    return 0;
 }
 
 int cmd_feed(int argc, char **argv)
@@ -97,50 +106,23 @@ int cmd_feed(int argc, char **argv)
     cli_report rep;
     int status = cli_report_create(&rep, report_path, "jiuzhu feed", db, cli_out_flags(force));
     jz_store *s = NULL;
-    jz_feed_reader *r = NULL;
     jz_feed_counts n = {0};
-    int64_t feed = 0;
     if (status)
         goto out;
-    if (jz_feed_reader_new((jz_dept)dept, text, len, file, &r, &err) != JZ_OK) {
-        cli_report_row(&rep, &err); /* the file itself was refused */
-        status = EXIT_INPUT;
-        goto out;
-    }
     if (jz_store_open(db, 0, &s, &err) != JZ_OK) {
         status = cli_fail(&err);
         goto out;
     }
-    jz_store_set_actor(s, actor);
-    if (jz_store_begin(s, &err) != JZ_OK ||
-        jz_store_feed_begin(s, (jz_dept)dept, file, &feed, &err) != JZ_OK) {
-        status = cli_fail(&err);
+    /* Importing needs no policy: the context is the store and the actor. */
+    jz_ctx x = {.store = s, .today = jz_date_today()};
+    snprintf(x.actor, sizeof x.actor, "%s", actor);
+    jz_err rc = jz_feed_import(&x, (jz_dept)dept, text, len, file, report_row, &rep, &n, &err);
+    if (rc == JZ_EINPUT && err.source[0] && !n.rows && !n.rejected) {
+        cli_report_row(&rep, &err); /* the file itself was refused */
+        status = EXIT_INPUT;
         goto out;
     }
-    for (;;) {
-        jz_feed_row row;
-        jz_error e;
-        jz_error_clear(&e);
-        jz_err rc = jz_feed_next(r, &row, &e);
-        if (rc == JZ_EOF)
-            break;
-        if (rc == JZ_EINPUT) {
-            n.rejected++;
-            cli_report_row(&rep, &e);
-            continue;
-        }
-        bool added = false, matched = false;
-        if (rc || jz_store_feed_put(s, feed, &row, &added, &matched, &e) != JZ_OK) {
-            status = cli_fail(&e);
-            jz_store_rollback(s);
-            goto out;
-        }
-        n.rows++;
-        n.added += added;
-        n.matched += matched;
-    }
-    if (jz_store_feed_end(s, feed, &n, &err) != JZ_OK || jz_store_commit(s, &err) != JZ_OK) {
-        jz_store_rollback(s);
+    if (rc) {
         status = cli_fail(&err);
         goto out;
     }
@@ -152,7 +134,6 @@ int cmd_feed(int argc, char **argv)
 out:
     if (cli_report_close(&rep))
         status = EXIT_INPUT;
-    jz_feed_reader_free(r);
     jz_store_close(s);
     free(text);
     return status;

@@ -2,9 +2,12 @@
  * monitor.c - `jiuzhu monitor run DB` evaluates the warning indicators
  * (R-MON-2) on every person of the department feeds and every enrolled 特困
  * person, and raises alerts by category (R-MON-3) with their evidence, the
- * department they go to and a handling deadline (jz_monitor_run); the same
- * facts never raise an alert twice.  `jiuzhu alerts DB` lists them, `jiuzhu
- * alert ...` handles one.
+ * department they go to and a handling deadline (jz_monitor_execute); the
+ * same facts never raise an alert twice.  `jiuzhu monitor compare-fpm` is
+ * R-MON-4's comparison (jz_monitor_compare_fpm).  `jiuzhu alerts DB` lists
+ * alerts (jz_alert_list), `jiuzhu alert show` shows one (jz_alert_show,
+ * jz_alert_reassess) and `jiuzhu alert ...` handles one (jz_alert_handle).
+ * This file parses the arguments and prints; the library decides.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +20,6 @@
 #include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_record.h"
 #include "jiuzhu/jz_store.h"
-
-#include <jansson.h>
 
 static int monitor_run(int argc, char **argv)
 {
@@ -59,23 +60,21 @@ static int monitor_run(int argc, char **argv)
         fprintf(stderr, "jiuzhu monitor: --region「%s」应为地区代码（数字，最多 12 位）\n", region);
         return EXIT_USAGE;
     }
-    jz_regions *rg = NULL;
-    jz_paramset *ps = NULL;
-    jz_calendar *cal = NULL;
+    /* The policy first, as before the store: a run needs its parameters
+     * and its calendar (the deadlines). */
+    jz_ctx x;
     jz_store *s = NULL;
-    int status = cli_load_policy(cli_policy_dir(policy), &rg, &ps);
-    if (!status)
-        status = cli_load_calendar(calendar, policy, &cal);
-    if (!status && jz_store_open(db, 0, &s, &err) != JZ_OK) {
+    int status = EXIT_DONE;
+    if (jz_ctx_init(&x, NULL, cli_policy_dir(policy), calendar, actor, &err) != JZ_OK)
+        return cli_fail(&err);
+    if (jz_store_open(db, 0, &s, &err) != JZ_OK) {
         status = cli_fail(&err);
     }
+    x.store = s;
     jz_monitor_counts r;
     memset(&r, 0, sizeof r);
-    if (!status) {
-        jz_store_set_actor(s, actor);
-        if (jz_monitor_run(s, ps, cal, on, region, &r, &err) != JZ_OK) {
-            status = cli_fail(&err);
-        }
+    if (!status && jz_monitor_execute(&x, &(jz_monitor_req){on, region}, &r, &err) != JZ_OK) {
+        status = cli_fail(&err);
     }
     if (!status) {
         char d[JZ_DATE_BUF];
@@ -91,20 +90,50 @@ static int monitor_run(int argc, char **argv)
                 printf("  %-28s %ld\n", jz_indicator_zh[k], r.by_indicator[k]);
     }
     jz_store_close(s);
-    jz_calendar_free(cal);
-    jz_paramset_free(ps);
-    jz_regions_free(rg);
+    x.store = NULL;
+    jz_ctx_cleanup(&x);
     return status;
 }
 
-typedef struct active {
-    size_t n;
-} active;
+/* R-MON-4 as the list is read: the header once, before the first row or
+ * error (a file refused whole prints only its error). */
+typedef struct fpm_out {
+    bool header;
+} fpm_out;
 
-static void count_active(const jz_enrolment *e, void *arg)
+static void fpm_header(fpm_out *o)
 {
-    active *a = arg;
-    a->n += e->status != JZ_ENROL_STOPPED;
+    if (o->header)
+        return;
+    o->header = true;
+    printf("%-20s %-10s %-12s %-18s %s\n", "身份证号码", "姓名", "纳入监测", "户编号",
+           "认定结果");
+}
+
+static int fpm_row(const jz_fpm_row *p, void *arg)
+{
+    fpm_header(arg);
+    char what[160] = "库外，无认定", d[JZ_DATE_BUF];
+    if (p->status == JZ_FPM_ASSESSED) {
+        char m[JZ_MONEY_BUF], a[JZ_DATE_BUF];
+        jz_money_format(p->monthly, m, sizeof m);
+        jz_date_format(p->assessed_on, a, sizeof a);
+        snprintf(what, sizeof what, "%s（%s 评估，家庭低保金每月 %s 元）",
+                 p->category < JZ_CAT_COUNT ? cli_category_zh[p->category] : "?", a, m);
+    } else if (p->status == JZ_FPM_UNASSESSED) {
+        snprintf(what, sizeof what, "在库，尚无认定结果（请 jiuzhu assess --db）");
+    }
+    jz_date_format(p->listed, d, sizeof d);
+    cli_printf("%-20s %-10s %-12s %-18s %s\n", p->id, p->name, d,
+               p->household_id[0] ? p->household_id : "（库外）", what);
+    return 0;
+}
+
+static int fpm_reject(const jz_error *e, void *arg)
+{
+    fpm_header(arg);
+    cli_print_error(e);
+    return 0;
 }
 
 /* R-MON-4: the people on the 防止返贫 monitoring list who receive no
@@ -122,79 +151,25 @@ static int compare_fpm(int argc, char **argv)
     jz_error_clear(&err);
     size_t len;
     char *text = cli_slurp(file, &len, &err);
-    jz_feed_reader *r = NULL;
     jz_store *s = NULL;
-    jz_result *det = malloc(sizeof *det);
     int status = EXIT_DONE;
-    if (!text || !det || jz_feed_reader_new(JZ_DEPT_FPM, text, len, file, &r, &err) != JZ_OK ||
-        jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK) {
+    if (!text || jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK) {
         status = cli_fail(&err);
         goto out;
     }
-    long listed = 0, without = 0, rejected = 0;
-    printf("%-20s %-10s %-12s %-18s %s\n", "身份证号码", "姓名", "纳入监测", "户编号",
-           "认定结果");
-    for (;;) {
-        jz_feed_row row;
-        jz_error e;
-        jz_error_clear(&e);
-        jz_err rc = jz_feed_next(r, &row, &e);
-        if (rc == JZ_EOF)
-            break;
-        if (rc) {
-            cli_print_error(&e);
-            rejected++;
-            continue;
-        }
-        listed++;
-        char *record = NULL, household[JZ_HOUSEHOLD_ID_MAX] = "", what[160] = "库外，无认定";
-        bool current = false;
-        if (jz_store_get_record(s, row.id, &record, &e) == JZ_OK) {
-            json_t *j = json_loads(record, 0, NULL);
-            const char *h = json_string_value(json_object_get(j, "household_id"));
-            const char *prog =
-                json_string_value(json_object_get(json_object_get(j, "current"), "programme"));
-            snprintf(household, sizeof household, "%s", h ? h : "");
-            current = prog && strcmp(prog, "none") != 0; /* enrolled before jiuzhu */
-            json_decref(j);
-        }
-        free(record);
-        if (current)
-            continue;
-        if (household[0]) {
-            active a = {0};
-            if (jz_store_enrol_list(s, "", household, count_active, &a, &e) != JZ_OK) {
-                status = cli_fail(&e);
-                break;
-            }
-            if (a.n)
-                continue; /* receives assistance */
-            int64_t batch;
-            jz_date date;
-            if (jz_store_get_determination(s, household, det, &batch, &date, &e) == JZ_OK) {
-                char m[JZ_MONEY_BUF], d[JZ_DATE_BUF];
-                jz_money_format(det->monthly_amount, m, sizeof m);
-                jz_date_format(date, d, sizeof d);
-                snprintf(what, sizeof what, "%s（%s 评估，家庭低保金每月 %s 元）",
-                         det->category < JZ_CAT_COUNT ? cli_category_zh[det->category] : "?", d,
-                         m);
-            } else {
-                snprintf(what, sizeof what, "在库，尚无认定结果（请 jiuzhu assess --db）");
-            }
-        }
-        char d[JZ_DATE_BUF];
-        jz_date_format(row.date, d, sizeof d);
-        cli_printf("%-20s %-10s %-12s %-18s %s\n", row.id, row.name, d,
-                   household[0] ? household : "（库外）", what);
-        without++;
+    jz_ctx x = {.store = s, .today = jz_date_today()};
+    fpm_out o = {false};
+    jz_fpm_counts n;
+    if (jz_monitor_compare_fpm(&x, text, len, file, fpm_row, fpm_reject, &o, &n, &err) != JZ_OK) {
+        status = cli_fail(&err);
+        goto out;
     }
-    printf("防止返贫监测对象 %ld 人，其中未享受任何救助 %ld 人%s\n", listed, without,
-           rejected ? "（另有格式错误的行，见上）" : "");
-    if (rejected)
+    fpm_header(&o);
+    printf("防止返贫监测对象 %ld 人，其中未享受任何救助 %ld 人%s\n", n.listed, n.without,
+           n.rejected ? "（另有格式错误的行，见上）" : "");
+    if (n.rejected)
         status = EXIT_INPUT;
 out:
-    free(det);
-    jz_feed_reader_free(r);
     jz_store_close(s);
     free(text);
     return status;
@@ -214,7 +189,7 @@ int cmd_monitor(int argc, char **argv)
     return argc >= 2 && strcmp(argv[1], "--help") == 0 ? EXIT_DONE : EXIT_USAGE;
 }
 
-static void print_alert(const jz_stored_alert *a, void *arg)
+static int print_alert(const jz_stored_alert *a, void *arg)
 {
     (void)arg;
     char due[JZ_DATE_BUF], m[JZ_MONEY_BUF] = "";
@@ -231,6 +206,7 @@ static void print_alert(const jz_stored_alert *a, void *arg)
                a->household_id[0] ? a->household_id : "（库外）", a->region[0] ? a->region : "—",
                a->id_number, a->dept < JZ_DEPT_COUNT ? jz_dept_zh[a->dept] : "民政", due,
                a->detail);
+    return 0;
 }
 
 int cmd_alerts(int argc, char **argv)
@@ -263,18 +239,16 @@ int cmd_alerts(int argc, char **argv)
     jz_store *s = NULL;
     jz_error err;
     jz_error_clear(&err);
-    if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK ||
-        jz_store_alert_list(s, region, category, !all, print_alert, NULL, &err) != JZ_OK) {
-        jz_store_close(s);
+    if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK)
         return cli_fail(&err);
-    }
+    jz_ctx x = {.store = s, .today = jz_date_today()};
+    jz_alert_query q = {.region = region, .category = category, .status = -1, .open_only = !all};
+    int status = jz_alert_list(&x, &q, print_alert, NULL, NULL, &err) ? cli_fail(&err) : EXIT_DONE;
     jz_store_close(s);
-    return EXIT_DONE;
+    return status;
 }
 
 /* ---- handling an alert (R-MON-3) ------------------------------------------------ */
-
-static const char *const alert_status_zh[] = {"待处置", "已分派", "已核实", "已办结", "已转介"};
 
 static void usage_alert(FILE *f)
 {
@@ -290,9 +264,8 @@ static void usage_alert(FILE *f)
           f);
 }
 
-static void print_alert_step(const jz_alert_step *x, void *arg)
+static void print_alert_step(const jz_alert_step *x)
 {
-    (void)arg;
     char d[JZ_DATE_BUF], m[JZ_MONEY_BUF] = "";
     jz_date_format(x->on, d, sizeof d);
     if (x->amount)
@@ -306,9 +279,8 @@ static void print_alert_step(const jz_alert_step *x, void *arg)
            strcmp(x->action, "evidence") != 0 ? m : "", x->note[0] ? "  说明：" : "", x->note);
 }
 
-static void print_evidence(int64_t row, const jz_feed_row *r, void *arg)
+static void print_evidence(int64_t row, const jz_feed_row *r)
 {
-    (void)arg;
     char d[JZ_DATE_BUF], m[JZ_MONEY_BUF] = "";
     jz_date_format(r->date, d, sizeof d);
     if (r->amount)
@@ -320,43 +292,35 @@ static void print_evidence(int64_t row, const jz_feed_row *r, void *arg)
 
 
 /* The engine's re-assessment of the alert's household from its stored
- * record, as of the day the alert was raised (R-ONE-1: every programme). */
-static int reassess(jz_store *s, const jz_stored_alert *a, const char *policy)
+ * record, as of the day the alert was raised (R-ONE-1: every programme):
+ * the policy is loaded for it only. */
+static int reassess(jz_store *s, const jz_stored_alert *a, const char *policy, const char *actor)
 {
     if (!a->household_id[0]) {
         puts("重新评估：此人不在低收入人口数据库中，登记其家庭户记录后方可评估");
         return EXIT_DONE;
     }
-    jz_regions *rg = NULL;
-    jz_paramset *ps = NULL;
-    char *record = NULL;
-    jz_household_buf *buf = malloc(sizeof *buf);
-    jz_result *r = malloc(sizeof *r);
-    jz_trace *t = malloc(sizeof *t);
     jz_error err;
     jz_error_clear(&err);
-    int status = buf && r && t ? cli_load_policy(cli_policy_dir(policy), &rg, &ps) : EXIT_INPUT;
-    jz_household h;
-    jz_policy p;
-    jz_parse_opts po = {.regions = rg, .default_date = a->raised_on, .force_date = a->raised_on};
-    char county[7];
-    if (!status && (jz_store_get_record(s, a->household_id, &record, &err) != JZ_OK ||
-                    jz_household_parse(record, strlen(record), &po, &h, buf, &err) != JZ_OK ||
-                    (jz_region_county(&h.region, county),
-                     jz_policy_resolve(ps, county, a->raised_on, &p, &err)) != JZ_OK)) {
+    jz_ctx x;
+    jz_reassessment *r = malloc(sizeof *r);
+    if (!r)
+        return EXIT_INPUT;
+    int status = EXIT_DONE;
+    if (jz_ctx_init(&x, NULL, cli_policy_dir(policy), NULL, actor, &err) != JZ_OK) {
+        free(r);
+        return cli_fail(&err);
+    }
+    x.store = s;
+    if (jz_alert_reassess(&x, a, r, &err) != JZ_OK) {
         status = cli_fail(&err);
-    }
-    if (!status) {
-        jz_assess(&h, &p, r, t);
+    } else {
         puts("重新评估（据库中户记录，按预警生成日的政策；部门数据反映的变化须核实后更正户记录）：");
-        cli_print_summary(stdout, &h, rg, r, t);
+        cli_print_summary(stdout, &r->h, x.regions, &r->result, &r->trace);
     }
-    free(record);
-    free(buf);
     free(r);
-    free(t);
-    jz_paramset_free(ps);
-    jz_regions_free(rg);
+    x.store = NULL;
+    jz_ctx_cleanup(&x);
     return status;
 }
 
@@ -437,14 +401,16 @@ int cmd_alert(int argc, char **argv)
     jz_store *s = NULL;
     if (jz_store_open(db, show ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
         return cli_fail(&err);
-    jz_store_set_actor(s, actor);
     int status = EXIT_DONE;
     if (show) {
-        jz_stored_alert a;
-        if (jz_store_alert_get(s, id, &a, &err) != JZ_OK) {
+        jz_ctx v = {.store = s, .today = jz_date_today()};
+        jz_alert_view view;
+        if (jz_alert_show(&v, id, &view, &err) != JZ_OK) {
+            jz_alert_view_cleanup(&view);
             status = cli_fail(&err);
             goto out;
         }
+        const jz_stored_alert a = view.alert;
         char r[JZ_DATE_BUF], d[JZ_DATE_BUF];
         jz_date_format(a.raised_on, r, sizeof r);
         jz_date_format(a.due_on, d, sizeof d);
@@ -457,18 +423,16 @@ int cmd_alert(int argc, char **argv)
         if (a.amount)
             jz_money_format(a.amount, m, sizeof m);
         printf("%s\n生成 %s  处置截止 %s  推送 %s  状态：%s%s%s%s\n", a.detail, r, d,
-               a.dept < JZ_DEPT_COUNT ? jz_dept_zh[a.dept] : "民政", alert_status_zh[a.status % 5],
-               m[0] ? "  金额合计 " : "", m, m[0] ? " 元" : "");
+               a.dept < JZ_DEPT_COUNT ? jz_dept_zh[a.dept] : "民政",
+               jz_alert_status_zh[a.status % 5], m[0] ? "  金额合计 " : "", m, m[0] ? " 元" : "");
         puts("依据（部门数据）：");
-        if (jz_store_alert_evidence(s, id, print_evidence, NULL, &err) != JZ_OK) {
-            status = cli_fail(&err);
-            goto out;
-        }
+        for (size_t i = 0; i < view.n_evidence; i++)
+            print_evidence(view.evidence[i].row, &view.evidence[i].r);
         puts("处置：");
-        if (jz_store_alert_steps(s, id, print_alert_step, NULL, &err) != JZ_OK)
-            status = cli_fail(&err);
-        if (!status)
-            status = reassess(s, &a, policy);
+        for (size_t i = 0; i < view.n_steps; i++)
+            print_alert_step(&view.steps[i]);
+        jz_alert_view_cleanup(&view);
+        status = reassess(s, &a, policy, actor);
         goto out;
     }
     jz_ctx x;
@@ -489,7 +453,7 @@ int cmd_alert(int argc, char **argv)
     x.store = NULL;
     jz_ctx_cleanup(&x);
     printf("预警 %lld：%s，状态：%s%s\n", id, jz_alert_action_zh(sub),
-           alert_status_zh[res->after.status % 5],
+           jz_alert_status_zh[res->after.status % 5],
            res->joined   ? "（并入未办结的案件）"
            : res->opened ? (res->after.category == JZ_ALERT_D ? "（已启动复核案件）"
                                                               : "（已启动申请案件）")

@@ -2,14 +2,15 @@
  * staff.c - `jiuzhu staff add|relative`: the register of civil-affairs and
  * village staff and their close relatives (R-WF-5, [57] Art 11).  An
  * application from one of them is flagged 备案 when it is accepted and
- * cannot be confirmed without a recorded home investigation.
+ * cannot be confirmed without a recorded home investigation.  The checks and
+ * the transaction are jz_staff_add's and jz_staff_relative_add's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "jiuzhu/jz_idnum.h"
+#include "jiuzhu/jz_staff.h"
 #include "jiuzhu/jz_store.h"
 
 static void usage(FILE *f)
@@ -56,35 +57,31 @@ int cmd_staff(int argc, char **argv)
     }
     jz_error err;
     jz_error_clear(&err);
-    /* ID numbers are checked as everywhere else (GB 11643). */
-    char norm[2][JZ_IDNUM_BUF];
-    const char *ids[] = {id, staff};
-    for (int i = 0; i < 2; i++) {
-        if (ids[i] && jz_idnum_normalize(ids[i], strlen(ids[i]), norm[i], &err) != JZ_OK) {
-            snprintf(err.field, sizeof err.field, "%s", i ? "--staff" : "--id");
-            return cli_fail(&err);
-        }
-    }
-    id = norm[0];
-    if (staff)
-        staff = norm[1];
     jz_store *s = NULL;
     if (jz_store_open(db, 0, &s, &err) != JZ_OK) {
         return cli_fail(&err);
     }
-    jz_store_set_actor(s, actor);
-    jz_err rc = jz_store_begin(s, &err);
-    if (!rc)
-        rc = add ? jz_store_staff_put(s, county, id, name, unit, NULL, NULL, NULL, &err)
-                 : jz_store_staff_put(s, NULL, staff, NULL, NULL, id, name, relation, &err);
-    if (!rc)
-        rc = jz_store_commit(s, &err);
+    /* Registering needs no policy: the context is the store and the actor. */
+    jz_ctx x = {.store = s, .today = jz_date_today()};
+    snprintf(x.actor, sizeof x.actor, "%s", actor);
+    jz_staff_res res;
+    jz_err rc = add ? jz_staff_add(&x, &(jz_staff_req){county, id, name, unit}, &res, &err)
+                    : jz_staff_relative_add(&x, &(jz_staff_relative_req){staff, id, name, relation},
+                                            &res, &err);
     int status = EXIT_DONE;
     if (rc) {
-        jz_store_rollback(s);
+        /* The request's fields are the options that gave them. */
+        static const char *const option[][2] = {{"id", "--id"},         {"staff_id", "--staff"},
+                                                {"name", "--name"},     {"unit", "--unit"},
+                                                {"county", "--county"}, {"relation", "--relation"}};
+        for (size_t i = 0; i < sizeof option / sizeof option[0]; i++)
+            if (strcmp(err.field, option[i][0]) == 0) {
+                snprintf(err.field, sizeof err.field, "%s", option[i][1]);
+                break;
+            }
         status = cli_fail(&err);
     } else {
-        printf(add ? "已登记工作人员 %s\n" : "已登记近亲属 %s\n", name);
+        printf(add ? "已登记工作人员 %s\n" : "已登记近亲属 %s\n", res.name);
     }
     jz_store_close(s);
     return status;

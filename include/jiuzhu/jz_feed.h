@@ -146,4 +146,35 @@ jz_err jz_feed_next(jz_feed_reader *r, jz_feed_row *row, jz_error *err);
 /* The layout's header line of a department (for documentation and errors). */
 const char *jz_feed_header(jz_dept dept);
 
+/* ---- importing a department's file: the operation ------------------------- */
+
+typedef struct jz_ctx jz_ctx;                 /* jz_ctx.h */
+typedef struct jz_feed_counts jz_feed_counts; /* jz_store.h */
+
+/* What an operation that reads a feed does with a row it refuses: err names
+ * the file, the line, the field, the value and the reason.  Return 0 to go
+ * on, or a jz_err (not JZ_OK) to stop: the operation then ends with that
+ * code and writes nothing (a caller that cannot keep the refusal, out of
+ * memory, stops it). */
+typedef int (*jz_feed_reject_fn)(const jz_error *e, void *arg);
+
+/*
+ * Imports one department's file (R-MON-1): text (len bytes, the whole file
+ * in memory; name labels its errors and is recorded as the import's path)
+ * read with jz_feed_reader, every accepted row stored unless the same row is
+ * stored already (re-importing changes nothing), matched to the registry by
+ * ID number, in one transaction audited as feed.import in x->actor's name.
+ * Refused rows go to reject (may be NULL) in file order and are counted in
+ * out->rejected; the others are stored.  Uses x->store and x->actor only:
+ * no policy is needed.
+ *
+ * A file refused whole (not UTF-8, empty, a wrong header line) is JZ_EINPUT
+ * with err->source set to name and *out all zero, before anything is
+ * written; reject is not called for it, and no other error sets
+ * err->source.  Any other error (the store: JZ_EBUSY, ...; a stop asked for
+ * by reject) rolls the whole import back.
+ */
+jz_err jz_feed_import(jz_ctx *x, jz_dept dept, const char *text, size_t len, const char *name,
+                      jz_feed_reject_fn reject, void *arg, jz_feed_counts *out, jz_error *err);
+
 #endif

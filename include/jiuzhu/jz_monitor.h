@@ -159,4 +159,66 @@ typedef struct jz_monitor_counts {
 jz_err jz_monitor_run(jz_store *s, const jz_paramset *ps, const jz_calendar *cal, jz_date on,
                       const char *region, jz_monitor_counts *out, jz_error *err);
 
+/* ---- the operations (jz_ctx.h) --------------------------------------------- */
+
+/* A monitoring run as asked for by a person or a schedule. */
+typedef struct jz_monitor_req {
+    jz_date on;         /* the run's date; JZ_DATE_NONE: x->today */
+    const char *region; /* NULL or "": everywhere; else a region code prefix (digits, at
+                           most 12) limiting it to registry people there */
+} jz_monitor_req;
+
+/* jz_monitor_run with the context's parameters and calendar (x->params,
+ * x->calendar must be loaded) in x->actor's name: one transaction, one
+ * audit entry.  JZ_EINPUT naming "region" for a region that is not digits
+ * or longer than 12. */
+jz_err jz_monitor_execute(jz_ctx *x, const jz_monitor_req *rq, jz_monitor_counts *out,
+                          jz_error *err);
+
+/* R-MON-4: the quarterly comparison with the 防止返贫 monitoring list. */
+typedef enum jz_fpm_status {
+    JZ_FPM_OUTSIDE = 0, /* not in the registry: no determination */
+    JZ_FPM_UNASSESSED,  /* in the registry, never assessed (jiuzhu assess --db) */
+    JZ_FPM_ASSESSED,    /* in the registry with a determination: category, amount, date */
+    JZ_FPM_STATUS_COUNT
+} jz_fpm_status;
+extern const char *const jz_fpm_status_names[JZ_FPM_STATUS_COUNT]; /* outside, ... */
+
+/* A person of the list who receives no assistance. */
+typedef struct jz_fpm_row {
+    char id[JZ_IDNUM_BUF]; /* normalised, whole: mask it in lists */
+    char name[64];
+    jz_date listed;        /* listed_date of the file */
+    long line;             /* in the file */
+    char household_id[JZ_HOUSEHOLD_ID_MAX]; /* "" outside the registry */
+    uint8_t status;        /* jz_fpm_status */
+    uint8_t category;      /* JZ_FPM_ASSESSED: the latest determination's jz_category */
+    jz_fen monthly;        /* JZ_FPM_ASSESSED: its household monthly amount */
+    jz_date assessed_on;   /* JZ_FPM_ASSESSED: its assessment date */
+} jz_fpm_row;
+
+typedef struct jz_fpm_counts {
+    long listed;   /* rows of the list read */
+    long without;  /* of them, receiving no assistance (passed to on_row) */
+    long rejected; /* rows refused (passed to on_reject) */
+} jz_fpm_counts;
+
+/* Called for each person who receives no assistance, in file order; 0 to
+ * go on, a jz_err to stop the comparison with that code. */
+typedef int (*jz_fpm_row_fn)(const jz_fpm_row *r, void *arg);
+
+/*
+ * Reads the list (text, len: the fpm layout of docs/feeds.md; name labels
+ * errors) and passes on_row every person on it who receives no assistance:
+ * neither a live enrolment of his household nor a programme his household's
+ * record says it receives (carried over from before jiuzhu), with the
+ * household's latest determination where there is one.  Refused rows go to
+ * on_reject (may be NULL) and are counted; they do not make the call fail.
+ * Reads only (x->store may be opened read-only); no policy is needed.  A
+ * file refused whole is JZ_EINPUT with err->source set, before any call.
+ */
+jz_err jz_monitor_compare_fpm(jz_ctx *x, const char *text, size_t len, const char *name,
+                              jz_fpm_row_fn on_row, jz_feed_reject_fn on_reject, void *arg,
+                              jz_fpm_counts *out, jz_error *err);
+
 #endif
