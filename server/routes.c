@@ -33,5 +33,26 @@ const jz_route jz_routes[] = {
     {"GET", "/api/households/{id}/access", R_AUDITOR, JZ_SCOPE_HOUSEHOLD, RO, h_household_access,
      "查看查询留痕"},
     {"GET", "/api/access-log", R_AUDITOR, JZ_SCOPE_LIST, RO, h_access_list, "查看查询留痕"},
+    /* departments' data and monitoring */
+    {"POST", "/api/feeds/{dept}", R_DEPT, JZ_SCOPE_NONE, W, h_feed_import, "上传本部门数据"},
+    {"POST", "/api/monitor/run", R_REVIEWER, JZ_SCOPE_BODY, W, h_monitor_run, "运行动态监测"},
+    {"POST", "/api/monitor/fpm", R_REVIEWER | R_ANALYST, JZ_SCOPE_LIST, RO, h_monitor_fpm,
+     "比对防止返贫监测名单"},
+    {"GET", "/api/alerts", R_REVIEWER | R_CASEWORKER | R_ANALYST | R_AUDITOR, JZ_SCOPE_LIST, RO,
+     h_alerts_list, "查看预警"},
+    {"GET", "/api/referrals", R_DEPT | R_REVIEWER | R_CASEWORKER | R_AUDITOR, JZ_SCOPE_LIST, RO,
+     h_referrals, "查看转介"},
+    {"GET", "/api/alerts/{id}", R_REVIEWER | R_CASEWORKER | R_ANALYST | R_AUDITOR | R_DEPT,
+     JZ_SCOPE_ALERT, RO, h_alert_get, "查看预警详情"},
+    {"POST", "/api/alerts/{id}/actions", R_REVIEWER | R_CASEWORKER | R_DEPT, JZ_SCOPE_ALERT, W,
+     h_alert_action, "处置预警"},
+    /* staff register (R-WF-5) */
+    {"POST", "/api/staff", R_REVIEWER, JZ_SCOPE_BODY, W, h_staff_add, "登记工作人员"},
+    {"POST", "/api/staff/relatives", R_REVIEWER, JZ_SCOPE_BODY, W, h_staff_relative,
+     "登记工作人员近亲属"},
+    /* statistics and audit */
+    {"GET", "/api/stats", R_ANALYST | R_REVIEWER | R_AUDITOR, JZ_SCOPE_LIST, RO, h_stats,
+     "查看统计"},
+    {"GET", "/api/audit/verify", R_AUDITOR, JZ_SCOPE_NONE, RO, h_audit_verify, "校验审计日志"},
 };
 const size_t jz_n_routes = sizeof jz_routes / sizeof jz_routes[0];

@@ -162,5 +162,16 @@ ROUTE(h_household_get);
 ROUTE(h_household_put);
 ROUTE(h_household_access);
 ROUTE(h_access_list);
+ROUTE(h_feed_import);
+ROUTE(h_monitor_run);
+ROUTE(h_monitor_fpm);
+ROUTE(h_alerts_list);
+ROUTE(h_referrals);
+ROUTE(h_alert_get);
+ROUTE(h_alert_action);
+ROUTE(h_staff_add);
+ROUTE(h_staff_relative);
+ROUTE(h_stats);
+ROUTE(h_audit_verify);
 
 #endif

@@ -1,0 +1,68 @@
+"""Writes server/openapi.json, the OpenAPI 3 document of jiuzhu serve (run it after
+changing the routes of server/routes.c; tests/unit/test_router.c checks the two agree)."""
+import json
+err = {"$ref": "#/components/responses/Error"}
+def op(summary, tag, roles, body=None, resp="对象", params=(), query=(), ok="200", write=False):
+    o = {"summary": summary, "tags": [tag], "x-jiuzhu-roles": roles,
+         "responses": {ok: {"description": resp, "content": {"application/json": {"schema": {"type": "object"}}}},
+                       "4XX": err, "5XX": err}}
+    ps = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params]
+    ps += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}, "description": d} for q, d in query]
+    if ps: o["parameters"] = ps
+    if body:
+        o["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if roles == []:
+        o["security"] = []
+    if write and roles:
+        o["x-csrf"] = "使用会话 Cookie 时须带 X-CSRF-Token 请求头（登录返回的 csrf_token）"
+    return o
+obj = lambda props, req: {"type": "object", "additionalProperties": False, "properties": props, "required": req}
+S = {"type": "string"}
+ALL = ["admin","analyst","reviewer","caseworker","assistant","dept","auditor"]
+paths = {
+ "/api/login": {"post": op("登录：成功后设置 HttpOnly 会话 Cookie，并返回 csrf_token", "登录", [], obj({"login": S, "password": S}, ["login","password"]), write=True)},
+ "/api/openapi.json": {"get": op("本接口文档（OpenAPI 3）", "系统", [])},
+ "/api/health": {"get": op("服务状态", "系统", [])},
+ "/api/logout": {"post": op("退出登录（会话立即失效）", "登录", ALL, write=True)},
+ "/api/me": {"get": op("当前用户：姓名、角色、地区范围，以及 csrf_token", "登录", ALL)},
+ "/api/me/password": {"post": op("修改本人密码（全部会话失效，须重新登录）", "登录", ALL, obj({"old_password": S, "new_password": S}, ["old_password","new_password"]), write=True)},
+ "/api/users": {"get": op("用户列表（管理员本人范围内）", "用户", ["admin"], query=[("region","地区代码前缀，须在本人范围内")]),
+                "post": op("新增用户", "用户", ["admin"], obj({"login": S, "name": S, "role": {"type":"string","enum":ALL+["管理员","省级分析员","县级审核员","乡镇经办员","村协理员","部门数据员","审计员"]}, "scope": S, "dept": S, "password": S}, ["login","name","role","scope","password"]), ok="201", write=True)},
+ "/api/users/{login}/disable": {"post": op("停用用户（其会话立即失效）", "用户", ["admin"], params=["login"], write=True)},
+ "/api/users/{login}/enable": {"post": op("启用用户", "用户", ["admin"], params=["login"], write=True)},
+ "/api/users/{login}/password": {"post": op("重设用户密码（其会话立即失效）", "用户", ["admin"], obj({"password": S}, ["password"]), params=["login"], write=True)},
+ "/api/households/{id}": {"get": op("家庭户详情：户记录（身份证号码完整显示，记入查询留痕）", "家庭户", ["analyst","reviewer","caseworker","assistant","auditor"], params=["id"]),
+                          "put": op("登记或更正家庭户（申请受理录入）：请求体为 FORMATS.md 的户记录，校验与导入相同", "家庭户", ["caseworker","assistant"], {"$ref": "#/components/schemas/HouseholdRecord"}, params=["id"], write=True)},
+ "/api/households/{id}/access": {"get": op("一户的查询留痕：谁在何时查看", "审计", ["auditor"], params=["id"], query=[("limit","最多条数，1–1000")])},
+ "/api/access-log": {"get": op("查询留痕（本人范围内，最新在前）", "审计", ["auditor"], query=[("region","地区代码前缀"),("limit","最多条数，1–1000")])},
+ "/api/feeds/{dept}": {"post": op("上传本部门数据（请求体为部门数据文件，CSV，UTF-8；见 docs/feeds.md）：逐行校验，被拒行列出原因", "部门数据", ["dept"], {"type": "string", "format": "binary"}, params=["dept"], query=[("name","文件名，用于报错和审计")], write=True)},
+ "/api/monitor/run": {"post": op("运行动态监测：按预警指标比对部门数据，生成 A/B/C/D 类预警", "动态监测", ["reviewer"], obj({"on": S, "region": S}, []), write=True)},
+ "/api/monitor/fpm": {"post": op("与防止返贫监测名单比对（R-MON-4）：请求体为名单文件，返回未纳入救助的人（本人范围内）", "动态监测", ["reviewer","analyst"], {"type": "string", "format": "binary"}, query=[("region","地区代码前缀"),("name","文件名")])},
+ "/api/alerts": {"get": op("预警列表（本人范围内，最紧急在前；身份证号码遮蔽）", "预警处置", ["reviewer","caseworker","analyst","auditor"], query=[("region","地区代码前缀"),("category","A/B/C/D"),("state","状态"),("open_only","true：只列未办结"),("offset","跳过条数"),("limit","最多条数，1–1000")])},
+ "/api/referrals": {"get": op("转介给本部门的预警（部门数据员）；民政人员看全部转介", "预警处置", ["dept","reviewer","caseworker","auditor"], query=[("region","地区代码前缀")])},
+ "/api/alerts/{id}": {"get": op("预警详情：依据的部门数据、处置步骤、按库中户记录的重新评估（记入查询留痕）", "预警处置", ["reviewer","caseworker","analyst","auditor","dept"], params=["id"])},
+ "/api/alerts/{id}/actions": {"post": op("处置预警：assign 分派、verify 核实、refer 转介、feedback 部门反馈（部门数据员）、resolve 办结", "预警处置", ["reviewer","caseworker","dept"], obj({"action": S, "on": S, "note": S, "assignee": S, "confirmed": {"type":"boolean"}, "dept": S, "kind": S, "amount_fen": {"type":"integer"}, "outcome": S, "expect_state": S}, ["action"]), params=["id"], write=True)},
+ "/api/staff": {"post": op("登记工作人员（R-WF-5）", "工作人员", ["reviewer"], obj({"county": S, "id": S, "name": S, "unit": S}, ["county","id","name"]), ok="201", write=True)},
+ "/api/staff/relatives": {"post": op("登记工作人员的近亲属（其申请须备案）", "工作人员", ["reviewer"], obj({"staff_id": S, "id": S, "name": S, "relation": S}, ["staff_id","id","name","relation"]), ok="201", write=True)},
+ "/api/stats": {"get": op("按市、县或乡镇统计各类对象户数、人数和金额（本人范围内）", "统计", ["analyst","reviewer","auditor"], query=[("region","地区代码前缀"),("level","city/county/township")])},
+ "/api/audit/verify": {"get": op("校验审计日志（哈希链与数据）", "审计", ["auditor"], query=[("checkpoint","SEQ:HASH，先前记下的链头")])},
+}
+doc = {"openapi": "3.0.3",
+ "info": {"title": "救助 jiuzhu 接口", "version": "0.1.0",
+          "description": "社会救助平台的 JSON 接口。金额以分为单位（整数，字段名以 _fen 结尾）；日期为 YYYY-MM-DD。错误均为 JSON：{\"error\":{\"code\",\"status\",\"message\",\"reason\",\"field\",\"value\",\"retry\"}}，message 为中文。每个接口按角色（x-jiuzhu-roles）和用户的地区范围检查权限；范围外的对象一律返回 404。"},
+ "servers": [{"url": "/"}],
+ "security": [{"session": []}, {"bearer": []}],
+ "paths": paths,
+ "components": {
+   "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "jz_session"},
+                       "bearer": {"type": "http", "scheme": "bearer"}},
+   "schemas": {
+     "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+        "code": {"type": "string", "description": "稳定的错误代码：input, range, nomem, io, notfound, usage, busy, conflict, auth, denied, csrf, bad_json, media_type, too_large, route, method"},
+        "status": {"type": "integer"}, "message": {"type": "string"}, "reason": {"type": "string"},
+        "household": S, "member": S, "field": S, "value": S, "line": {"type": "integer"}, "retry": {"type": "boolean"}},
+        "required": ["code","status","message"]}}},
+     "HouseholdRecord": {"type": "object", "description": "户记录（FORMATS.md）：household_id、region、area、members 等"}},
+   "responses": {"Error": {"description": "错误（中文说明）", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
+import os
+json.dump(doc, open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'openapi.json'), 'w'), ensure_ascii=False, indent=1)
