@@ -201,10 +201,9 @@ int cmd_enrolment(int argc, char **argv)
         bool stop = strcmp(sub, "stop") == 0;
         jz_enrol_req rq = {.id = id, .on = on, .note = note};
         if (stop) {
-            static const char *const reasons[] = {"unreported", "ineligible", "fraud"};
             rq.reason = -1;
             for (int k = 0; k < 3 && reason; k++)
-                if (strcmp(reason, reasons[k]) == 0)
+                if (strcmp(reason, jz_stop_reason_names[k]) == 0)
                     rq.reason = k;
             if (rq.reason < 0) {
                 fputs("jiuzhu enrolment stop: --reason 应为 unreported、ineligible 或 fraud\n",

@@ -360,6 +360,11 @@ jz_err jz_proc_enrol_due(const jz_ctx *x, const char *region_prefix, const char 
                          jz_date on, int within_days, jz_enrol_due_list *out, jz_error *err);
 void jz_enrol_due_list_cleanup(jz_enrol_due_list *l);
 
+/* The reasons of jz_proc_enrol_stop by name, indexed by JZ_STOP_*
+ * (unreported, ineligible, fraud), and in Chinese. */
+extern const char *const jz_stop_reason_names[3];
+extern const char *const jz_stop_reason_zh[3];
+
 /* ---- a death recorded against an enrolment (`enrolment death`) ------------------- */
 
 typedef struct jz_enrol_death_req {
@@ -490,6 +495,7 @@ typedef struct jz_param_value {
 typedef struct jz_assess_req {
     const char *record; /* one household record (FORMATS.md), need not be terminated */
     size_t len;
+    const json_t *household; /* or the record already parsed (then record is not read) */
     jz_date date;       /* JZ_DATE_NONE: the record's assess_date, else ctx's today */
     const jz_param_value *params;
     size_t n_params;
@@ -513,7 +519,7 @@ typedef struct jz_assess_res {
  * household, member, field and value of a bad record, or "params.NAME" of a
  * bad parameter; JZ_ENOTFOUND when no parameters are in force there then.
  * jz_determination_json(&res->h, &res->policy, &res->result, &res->trace, 0)
- * writes the determination. */
+ * writes the determination (jz_determination_value as a JSON value). */
 jz_err jz_assess_household(const jz_ctx *x, jz_policy_cache *cache, const jz_assess_req *rq,
                            jz_assess_res *res, jz_error *err);
 

@@ -217,6 +217,54 @@ json_t *jz__jc_str_or_null(const char *s)
     return s && s[0] ? json_string(s) : json_null();
 }
 
+json_t *jz__jc_text(const char *s, bool full)
+{
+    if (!s)
+        return json_string("");
+    if (full || !strpbrk(s, "0123456789"))
+        return json_string(s);
+    size_t n = strlen(s);
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, n + 1);
+    jz_idnum_mask_text(copy);
+    json_t *v = json_string(copy);
+    free(copy);
+    return v;
+}
+
+void jz__jc_mask_tree(json_t *v)
+{
+    if (json_is_object(v)) {
+        const char *key;
+        json_t *item;
+        json_object_foreach(v, key, item)
+        {
+            if (json_is_string(item)) {
+                json_t *m = jz__jc_text(json_string_value(item), false);
+                if (m)
+                    json_object_set_new(v, key, m);
+            } else {
+                jz__jc_mask_tree(item);
+            }
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            if (json_is_string(item)) {
+                json_t *m = jz__jc_text(json_string_value(item), false);
+                if (m)
+                    json_array_set_new(v, i, m);
+            } else {
+                jz__jc_mask_tree(item);
+            }
+        }
+    }
+}
+
 json_t *jz__jc_id(const char *id, bool full)
 {
     if (!id || !id[0])

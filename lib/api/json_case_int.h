@@ -54,6 +54,11 @@ void jz__jc_append(json_t *a, json_t *v, int *bad);
 json_t *jz__jc_date_out(jz_date d);
 /* A string, or null for "" or NULL. */
 json_t *jz__jc_str_or_null(const char *s);
+/* A text, its ID numbers masked (jz_idnum_mask_text) unless full. */
+json_t *jz__jc_text(const char *s, bool full);
+/* Masks every string value in the tree that looks like an ID number (or
+ * holds one), in place. */
+void jz__jc_mask_tree(json_t *v);
 /* An ID number, masked (jz_idnum_mask) unless full; null for "". */
 json_t *jz__jc_id(const char *id, bool full);
 /* name and name_zh of an enumeration value: o[key] = names[v], o[key_zh] =

@@ -19,6 +19,9 @@
 const char *const jz_category_short_zh[JZ_CAT_COUNT] = {"不符合", "低保", "支出型低保",
                                                         "低保边缘", "刚性支出困难"};
 
+const char *const jz_stop_reason_names[3] = {"unreported", "ineligible", "fraud"};
+const char *const jz_stop_reason_zh[3] = {"未按规定报告家庭变化", "不再符合条件", "骗取救助"};
+
 int jz_unit_programme_find(const char *s, size_t n)
 {
     for (int k = 0; s && k < JZ_UNIT_PROGRAMME_COUNT; k++)
