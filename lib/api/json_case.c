@@ -31,11 +31,20 @@ static const char *const choice_names[3] = {"refuse", "set", "temporary"};
 void jz_api_case_error_fields(jz_error *err)
 {
     static const char *const map[][2] = {
-        {"--amount", "amount_fen"},  {"--applicant", "applicant"}, {"--county", "county"},
-        {"--date", "date"},          {"--death-date", "death_date"},
-        {"--from-month", "fraud_from"}, {"--judgment", "judgment"}, {"--kind", "grant_kind"},
-        {"--member", "member"},      {"--member-id", "id_number"}, {"--note", "note"},
-        {"--programmes", "programmes"}, {"--reason", "reason"},   {"--temporary", "choices"},
+        {"--amount", "amount_fen"},
+        {"--applicant", "applicant"},
+        {"--county", "county"},
+        {"--date", "date"},
+        {"--death-date", "death_date"},
+        {"--from-month", "fraud_from"},
+        {"--judgment", "judgment"},
+        {"--kind", "grant_kind"},
+        {"--member", "member"},
+        {"--member-id", "id_number"},
+        {"--note", "note"},
+        {"--programmes", "programmes"},
+        {"--reason", "reason"},
+        {"--temporary", "choices"},
         {"decision", "choices"},
     };
     if (!err)
@@ -90,8 +99,8 @@ json_t *jz_case_to_json(const jz_case *c, bool full_id)
     jz__jc_set(o, "confirmed_on", jz__jc_date_out(c->confirmed_on), &bad);
     jz__jc_set(o, "decided_on", jz__jc_date_out(c->decided_on), &bad);
     jz__jc_set(o, "closed_on", jz__jc_date_out(c->closed_on), &bad);
-    jz__jc_enum_out(o, "proposed_category", c->proposed_category, JZ_CAT_COUNT,
-                    jz_category_names, jz_category_short_zh, &bad);
+    jz__jc_enum_out(o, "proposed_category", c->proposed_category, JZ_CAT_COUNT, jz_category_names,
+                    jz_category_short_zh, &bad);
     jz__jc_set(o, "proposed_monthly_fen", json_integer(c->proposed_monthly), &bad);
     jz__jc_set(o, "first_month", jz__jc_str_or_null(c->first_month), &bad);
     jz__jc_set(o, "days", json_integer(jz_case_days(c)), &bad);
@@ -113,14 +122,14 @@ json_t *jz_case_to_json(const jz_case *c, bool full_id)
 
 jz_err jz_accept_req_from_json(const json_t *body, jz_accept_req *out, jz_error *err)
 {
-    static const char *const keys[] = {"household_id", "applicant", "date",       "note",
-                                       "township_confirms", "review", "programmes", NULL};
+    static const char *const keys[] = {"household_id",      "applicant", "date",       "note",
+                                       "township_confirms", "review",    "programmes", NULL};
     memset(out, 0, sizeof *out);
     out->on = jz_date_today();
     jz_err rc;
     if ((rc = jz__jc_object(body, keys, err)) ||
-        (rc = jz__jc_string(body, "household_id", true, JZ_HOUSEHOLD_ID_MAX - 1,
-                            &out->household_id, err)) ||
+        (rc = jz__jc_string(body, "household_id", true, JZ_HOUSEHOLD_ID_MAX - 1, &out->household_id,
+                            err)) ||
         (rc = jz__jc_string(body, "applicant", false, 127, &out->applicant_id, err)) ||
         (rc = jz__jc_date(body, "date", false, &out->on, err)) ||
         (rc = jz__jc_string(body, "note", false, 511, &out->note, err)) ||
@@ -136,16 +145,17 @@ jz_err jz_accept_req_from_json(const json_t *body, jz_accept_req *out, jz_error 
         const json_t *v;
         json_array_foreach(p, i, v)
         {
-            int k = json_is_string(v) ? jz_unit_programme_find(json_string_value(v),
-                                                               json_string_length(v))
-                                      : -1;
+            int k = json_is_string(v)
+                        ? jz_unit_programme_find(json_string_value(v), json_string_length(v))
+                        : -1;
             if (k < 0) {
                 char f[48];
                 snprintf(f, sizeof f, "programmes[%zu]", i);
                 char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-                rc = jz_error_set(err, JZ_EINPUT, f, json_is_string(v) ? json_string_value(v) : text,
-                                  "未知救助项目（可选：dibao dibao_expenditure marginal "
-                                  "rigid_expenditure single_dibao tekun temporary）");
+                rc =
+                    jz_error_set(err, JZ_EINPUT, f, json_is_string(v) ? json_string_value(v) : text,
+                                 "未知救助项目（可选：dibao dibao_expenditure marginal "
+                                 "rigid_expenditure single_dibao tekun temporary）");
                 free(text);
                 return rc;
             }
@@ -238,11 +248,10 @@ jz_err jz_step_req_from_json(const json_t *body, jz_step_req *out, jz_choice_req
     out->on = jz_date_today();
     int action = 0;
     jz_err rc;
-    static const char *const any[] = {"action",     "date",          "note",       "home_visit",
-                                      "decision",   "first_month",   "judgment",   "county",
-                                      "choices",    "beyond_cap",    "extend_reason",
-                                      "grant_kind", "amount_fen",    "member",     "applicant",
-                                      NULL};
+    static const char *const any[] = {"action",     "date",        "note",          "home_visit",
+                                      "decision",   "first_month", "judgment",      "county",
+                                      "choices",    "beyond_cap",  "extend_reason", "grant_kind",
+                                      "amount_fen", "member",      "applicant",     NULL};
     if ((rc = jz__jc_object(body, any, err)) ||
         (rc = jz__jc_enum(body, "action", true, jz_case_action_names, JZ_ACT_INVESTIGATE,
                           JZ_ACT_COUNT, &action, err)))
@@ -329,8 +338,8 @@ static json_t *unit_to_json(const jz_case_unit *u, bool full_id)
         return NULL;
     jz__jc_set(o, "member_id", jz__jc_id(u->member_id, full_id), &bad);
     jz__jc_set(o, "label", json_string(u->label), &bad);
-    jz__jc_enum_out(o, "programme", u->programme, JZ_UNIT_PROGRAMME_COUNT,
-                    jz_unit_programme_names, jz_unit_programme_zh, &bad);
+    jz__jc_enum_out(o, "programme", u->programme, JZ_UNIT_PROGRAMME_COUNT, jz_unit_programme_names,
+                    jz_unit_programme_zh, &bad);
     jz__jc_set(o, "persons", json_integer(u->persons), &bad);
     jz__jc_set(o, "monthly_fen", json_integer(u->monthly), &bad);
     jz__jc_set(o, "once_fen", json_integer(u->once), &bad);
@@ -396,8 +405,8 @@ static json_t *grant_to_json(const jz_grant *g, bool full_id)
     jz__jc_set(o, "household_id", json_string(g->household_id), &bad);
     jz__jc_set(o, "member_id", jz__jc_id(g->member_id, full_id), &bad);
     jz__jc_set(o, "name", json_string(g->name), &bad);
-    jz__jc_enum_out(o, "kind", g->kind, JZ_GRANT_KIND_COUNT, jz_grant_kind_names,
-                    jz_grant_kind_zh, &bad);
+    jz__jc_enum_out(o, "kind", g->kind, JZ_GRANT_KIND_COUNT, jz_grant_kind_names, jz_grant_kind_zh,
+                    &bad);
     jz__jc_set(o, "rule", json_string(g->rule), &bad);
     jz__jc_set(o, "amount_fen", json_integer(g->amount), &bad);
     jz__jc_set(o, "date", jz__jc_date_out(g->on), &bad);
@@ -416,8 +425,8 @@ static json_t *step_to_json(const jz_case_step *st, bool full_id)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    jz__jc_enum_out(o, "action", st->action, JZ_ACT_COUNT, jz_case_action_names,
-                    jz_case_action_zh, &bad);
+    jz__jc_enum_out(o, "action", st->action, JZ_ACT_COUNT, jz_case_action_names, jz_case_action_zh,
+                    &bad);
     jz__jc_set(o, "date", jz__jc_date_out(st->on), &bad);
     jz__jc_set(o, "actor", json_string(st->actor), &bad);
     jz__jc_set(o, "note", jz__jc_text(st->note, full_id), &bad);
@@ -492,10 +501,9 @@ json_t *jz_step_res_to_json(const jz_step_res *r, bool full_id)
     jz__jc_enum_out(o, "state_before", r->before.state, JZ_CASE_STATE_COUNT, jz_case_state_names,
                     jz_case_state_zh, &bad);
     jz__jc_set(o, "step", step_to_json(&r->step, full_id), &bad);
-    jz__jc_set(o, "units", array_of(r->units, r->nu, sizeof *r->units, unit_item, full_id),
+    jz__jc_set(o, "units", array_of(r->units, r->nu, sizeof *r->units, unit_item, full_id), &bad);
+    jz__jc_set(o, "reasons", array_of(r->reasons, r->nr, sizeof *r->reasons, reason_item, full_id),
                &bad);
-    jz__jc_set(o, "reasons",
-               array_of(r->reasons, r->nr, sizeof *r->reasons, reason_item, full_id), &bad);
     jz__jc_set(o, "findings",
                array_of(r->findings, r->nf, sizeof *r->findings, finding_item, full_id), &bad);
     jz__jc_set(o, "deadline", jz__jc_date_out(r->deadline), &bad);
@@ -558,11 +566,10 @@ json_t *jz_case_view_to_json(const jz_case_view *v, bool full_id)
     if (v->has_opinion) {
         json_t *op = json_object();
         if (op) {
-            jz__jc_set(op, "units",
-                       array_of(v->units, v->nu, sizeof *v->units, unit_item, full_id), &bad);
-            jz__jc_set(op, "reasons",
-                       array_of(v->reasons, v->nr, sizeof *v->reasons, reason_item, full_id),
+            jz__jc_set(op, "units", array_of(v->units, v->nu, sizeof *v->units, unit_item, full_id),
                        &bad);
+            jz__jc_set(op, "reasons",
+                       array_of(v->reasons, v->nr, sizeof *v->reasons, reason_item, full_id), &bad);
         }
         jz__jc_set(o, "opinion", op, &bad);
     } else {
@@ -686,13 +693,13 @@ json_t *jz_enrolment_to_json(const jz_enrolment *e, bool full_id)
     jz__jc_set(o, "case", e->case_id ? json_integer(e->case_id) : json_null(), &bad);
     jz__jc_set(o, "member_id", jz__jc_id(e->member_id, full_id), &bad);
     jz__jc_set(o, "label", json_string(e->label), &bad);
-    jz__jc_enum_out(o, "programme", e->programme, JZ_UNIT_PROGRAMME_COUNT,
-                    jz_unit_programme_names, jz_unit_programme_zh, &bad);
+    jz__jc_enum_out(o, "programme", e->programme, JZ_UNIT_PROGRAMME_COUNT, jz_unit_programme_names,
+                    jz_unit_programme_zh, &bad);
     jz__jc_set(o, "persons", json_integer(e->persons), &bad);
     jz__jc_set(o, "monthly_fen", json_integer(e->monthly), &bad);
     jz__jc_set(o, "first_month", json_string(e->first_month), &bad);
-    jz__jc_enum_out(o, "status", e->status, JZ_ENROL_STATUS_COUNT, status_names,
-                    jz_enrol_status_zh, &bad);
+    jz__jc_enum_out(o, "status", e->status, JZ_ENROL_STATUS_COUNT, status_names, jz_enrol_status_zh,
+                    &bad);
     jz__jc_set(o, "end_month", jz__jc_str_or_null(e->end_month), &bad);
     jz__jc_set(o, "next_review",
                jz__jc_date_out(e->status != JZ_ENROL_STOPPED ? e->next_review : JZ_DATE_NONE),
@@ -728,8 +735,8 @@ json_t *jz_enrolment_list_to_json(const jz_enrolment_list *l)
     json_t *o = json_object();
     int bad = !o;
     if (o)
-        jz__jc_set(o, "enrolments",
-                   array_of(l->rows, l->n, sizeof *l->rows, enrolment_item, false), &bad);
+        jz__jc_set(o, "enrolments", array_of(l->rows, l->n, sizeof *l->rows, enrolment_item, false),
+                   &bad);
     if (bad) {
         json_decref(o);
         return NULL;
@@ -790,7 +797,8 @@ jz_err jz_enrol_req_from_json(const json_t *body, bool stop, jz_enrol_req *out, 
         return jz_error_set(err, JZ_EINPUT, "fraud_from", NULL,
                             "骗取救助须给出多发起始月份 YYYY-MM");
     if (out->reason != JZ_STOP_FRAUD && out->fraud_from)
-        return jz_error_set(err, JZ_EINPUT, "fraud_from", NULL, "只有骗取救助（fraud）才有多发起始月份");
+        return jz_error_set(err, JZ_EINPUT, "fraud_from", NULL,
+                            "只有骗取救助（fraud）才有多发起始月份");
     return JZ_OK;
 }
 
@@ -814,8 +822,8 @@ json_t *jz_enrol_res_to_json(const jz_enrol_res *r)
 
 jz_err jz_enrol_death_req_from_json(const json_t *body, jz_enrol_death_req *out, jz_error *err)
 {
-    static const char *const keys[] = {"id_number", "death_date", "date", "note", "enrolment",
-                                       NULL};
+    static const char *const keys[] = {"id_number", "death_date", "date",
+                                       "note",      "enrolment",  NULL};
     long long enrolment = 0;
     memset(out, 0, sizeof *out);
     out->on = jz_date_today();

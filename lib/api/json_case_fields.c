@@ -18,8 +18,8 @@
 static jz_err refuse(jz_error *err, const char *key, const json_t *v, const char *reason)
 {
     if (json_is_string(v))
-        return jz_error_setn(err, JZ_EINPUT, key, json_string_value(v), json_string_length(v),
-                             "%s", reason);
+        return jz_error_setn(err, JZ_EINPUT, key, json_string_value(v), json_string_length(v), "%s",
+                             reason);
     char *text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
     jz_err rc = jz_error_set(err, JZ_EINPUT, key, text, "%s", reason);
     free(text);
@@ -64,8 +64,8 @@ jz_err jz__jc_object(const json_t *body, const char *const *allowed, jz_error *e
     return JZ_OK;
 }
 
-jz_err jz__jc_string(const json_t *o, const char *key, bool required, size_t max,
-                     const char **out, jz_error *err)
+jz_err jz__jc_string(const json_t *o, const char *key, bool required, size_t max, const char **out,
+                     jz_error *err)
 {
     const json_t *v;
     jz_err rc = field(o, key, required, &v, err);
@@ -154,8 +154,7 @@ jz_err jz__jc_fen(const json_t *o, const char *key, bool required, jz_fen *out, 
     jz_err rc = field(o, key, required, &v, err);
     if (rc || !v)
         return rc;
-    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-        json_integer_value(v) > JZ_MONEY_MAX)
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > JZ_MONEY_MAX)
         return refuse(err, key, v, "金额应为以分计的非负整数（如 52000 即 520.00 元）");
     *out = json_integer_value(v);
     return JZ_OK;

@@ -29,8 +29,8 @@
 jz_err jz__jc_object(const json_t *body, const char *const *allowed, jz_error *err);
 
 /* A string of at most max bytes (required: absent or null is refused). */
-jz_err jz__jc_string(const json_t *o, const char *key, bool required, size_t max,
-                     const char **out, jz_error *err);
+jz_err jz__jc_string(const json_t *o, const char *key, bool required, size_t max, const char **out,
+                     jz_error *err);
 jz_err jz__jc_bool(const json_t *o, const char *key, bool *out, jz_error *err);
 jz_err jz__jc_int(const json_t *o, const char *key, bool required, long long min, long long max,
                   long long *out, jz_error *err);

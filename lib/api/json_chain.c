@@ -14,11 +14,10 @@ static json_t *event_to_json(const jz_chain_event *e, bool full_id)
     if (!o)
         return NULL;
     jz__jc_set(o, "date", jz__jc_date_out(e->on), &bad);
-    jz__jc_enum_out(o, "kind", e->kind, JZ_CHAIN_KIND_COUNT, jz_chain_kind_names,
-                    jz_chain_kind_zh, &bad);
+    jz__jc_enum_out(o, "kind", e->kind, JZ_CHAIN_KIND_COUNT, jz_chain_kind_names, jz_chain_kind_zh,
+                    &bad);
     jz__jc_set(o, "case", e->case_id ? json_integer(e->case_id) : json_null(), &bad);
-    jz__jc_set(o, "enrolment", e->enrolment_id ? json_integer(e->enrolment_id) : json_null(),
-               &bad);
+    jz__jc_set(o, "enrolment", e->enrolment_id ? json_integer(e->enrolment_id) : json_null(), &bad);
     jz__jc_set(o, "alert", e->alert_id ? json_integer(e->alert_id) : json_null(), &bad);
     jz__jc_set(o, "run", e->run ? json_integer(e->run) : json_null(), &bad);
     jz__jc_set(o, "person", jz__jc_id(e->person, full_id), &bad);

@@ -76,10 +76,10 @@ jz_err jz_assess_household(const jz_ctx *x, jz_policy_cache *cache, const jz_ass
     jz_parse_opts po = {.regions = x->regions,
                         .default_date = x->today ? x->today : jz_date_today(),
                         .force_date = rq->date};
-    jz_err rc = rq->household ? jz_household_from_json(rq->household, &po, &res->h, &res->buf, err)
-                              : jz_household_parse(rq->record ? rq->record : "",
-                                                   rq->record ? rq->len : 0, &po, &res->h,
-                                                   &res->buf, err);
+    jz_err rc = rq->household
+                    ? jz_household_from_json(rq->household, &po, &res->h, &res->buf, err)
+                    : jz_household_parse(rq->record ? rq->record : "", rq->record ? rq->len : 0,
+                                         &po, &res->h, &res->buf, err);
     if (rc)
         return rc;
     char county[7];

@@ -16,10 +16,10 @@
 #include "jiuzhu/jz_store.h"
 
 const char *const jz_chain_kind_names[JZ_CHAIN_KIND_COUNT] = {
-    "record",      "case_step", "decision", "determination", "enrolment_start", "enrolment_end",
-    "recovery",    "alert",     "alert_step", "referral",    "feedback",        "feed"};
+    "record",   "case_step", "decision",   "determination", "enrolment_start", "enrolment_end",
+    "recovery", "alert",     "alert_step", "referral",      "feedback",        "feed"};
 const char *const jz_chain_kind_zh[JZ_CHAIN_KIND_COUNT] = {
-    "户记录", "办理步骤", "决定", "认定", "开始享受", "停止发放",
+    "户记录", "办理步骤", "决定",     "认定", "开始享受",     "停止发放",
     "追回",   "预警",     "预警处置", "转介", "部门救助反馈", "部门数据"};
 
 typedef struct builder {
@@ -31,9 +31,8 @@ typedef struct builder {
     jz_error *err;
 } builder;
 
-__attribute__((format(printf, 4, 5))) static jz_chain_event *add(builder *b, jz_date on,
-                                                                 jz_chain_kind kind,
-                                                                 const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static jz_chain_event *
+add(builder *b, jz_date on, jz_chain_kind kind, const char *fmt, ...)
 {
     if (b->rc)
         return NULL;
@@ -96,9 +95,9 @@ static void one_case(const jz_case *k, void *arg)
         bool approved = k->decision == JZ_DECISION_APPROVED;
         char m[JZ_MONEY_BUF];
         jz_money_format(k->proposed_monthly, m, sizeof m);
-        jz_chain_event *e = add(b, k->decided_on, JZ_CHAIN_DECISION, "决定：%s%s%s",
-                                approved ? "批准，每月 " : "不予批准", approved ? m : "",
-                                approved ? " 元" : "");
+        jz_chain_event *e =
+            add(b, k->decided_on, JZ_CHAIN_DECISION, "决定：%s%s%s",
+                approved ? "批准，每月 " : "不予批准", approved ? m : "", approved ? " 元" : "");
         if (e) {
             e->case_id = k->id;
             e->amount = approved ? k->proposed_monthly : 0;
@@ -193,10 +192,10 @@ static void alert_step(const jz_alert_step *st, void *arg)
 static void one_alert(const jz_stored_alert *a, void *arg)
 {
     builder *b = arg;
-    jz_chain_event *e = add(b, a->raised_on, JZ_CHAIN_ALERT, "预警 %lld（%c 类 %s）%s：%s",
-                            (long long)a->id, jz_alert_letters[a->category & 3],
-                            a->indicator < JZ_IND_COUNT ? jz_indicator_zh[a->indicator] : "?",
-                            a->name, a->detail);
+    jz_chain_event *e =
+        add(b, a->raised_on, JZ_CHAIN_ALERT, "预警 %lld（%c 类 %s）%s：%s", (long long)a->id,
+            jz_alert_letters[a->category & 3],
+            a->indicator < JZ_IND_COUNT ? jz_indicator_zh[a->indicator] : "?", a->name, a->detail);
     if (e) {
         e->alert_id = a->id;
         e->amount = a->amount;
@@ -218,11 +217,10 @@ static void one_row(const jz_feed_row *r, void *arg)
     char m[JZ_MONEY_BUF] = "";
     if (r->amount)
         jz_money_format(r->amount, m, sizeof m);
-    jz_chain_event *e =
-        add(b, r->date, JZ_CHAIN_FEED, "%s：%s %s%s%s%s%s",
-            r->dept < JZ_DEPT_COUNT ? jz_dept_zh[r->dept] : "?", r->name,
-            r->event < JZ_EV_COUNT ? jz_event_zh[r->event] : "?", r->code[0] ? " " : "", r->code,
-            m[0] ? " " : "", m[0] ? m : "");
+    jz_chain_event *e = add(b, r->date, JZ_CHAIN_FEED, "%s：%s %s%s%s%s%s",
+                            r->dept < JZ_DEPT_COUNT ? jz_dept_zh[r->dept] : "?", r->name,
+                            r->event < JZ_EV_COUNT ? jz_event_zh[r->event] : "?",
+                            r->code[0] ? " " : "", r->code, m[0] ? " " : "", m[0] ? m : "");
     if (e) {
         e->amount = r->amount;
         set_person(e, r->id);
@@ -303,9 +301,9 @@ static void determination(builder *b, const char *household)
         char m[JZ_MONEY_BUF];
         jz_money_format(r->monthly_amount, m, sizeof m);
         jz_chain_event *ev =
-            add(b, date, JZ_CHAIN_DETERMINATION, "认定（批量评估第 %lld 批）：%s，家庭低保金每月 %s 元",
-                (long long)run, r->category < JZ_CAT_COUNT ? jz_category_short_zh[r->category] : "?",
-                m);
+            add(b, date, JZ_CHAIN_DETERMINATION,
+                "认定（批量评估第 %lld 批）：%s，家庭低保金每月 %s 元", (long long)run,
+                r->category < JZ_CAT_COUNT ? jz_category_short_zh[r->category] : "?", m);
         if (ev) {
             ev->run = run;
             ev->amount = r->monthly_amount;
@@ -344,8 +342,8 @@ jz_err jz_chain_build(const jz_ctx *x, const char *household_or_id, jz_chain *ou
         determination(&b, out->household_id);
         if (!b.rc && (rc = jz_store_case_list(x->store, region, false, one_case, &b, err)))
             b.rc = rc;
-        if (!b.rc && (rc = jz_store_enrol_list(x->store, region, out->household_id,
-                                               one_enrolment, &b, err)))
+        if (!b.rc &&
+            (rc = jz_store_enrol_list(x->store, region, out->household_id, one_enrolment, &b, err)))
             b.rc = rc;
         if (!b.rc && (rc = jz_store_alert_find(x->store, out->household_id, one_alert, &b, err)))
             b.rc = rc;

@@ -73,8 +73,7 @@ static void advance_unit(const jz_grant *g, void *arg)
         return;
     char *name = a->p->advance_names[a->n];
     snprintf(name, sizeof a->p->advance_names[0], "%s", g->name);
-    a->p->du[a->first + a->n++] =
-        (jz_doc_unit){name, jz_grant_kind_zh[g->kind], 1, 0, g->amount};
+    a->p->du[a->first + a->n++] = (jz_doc_unit){name, jz_grant_kind_zh[g->kind], 1, 0, g->amount};
 }
 
 /* A finding as a reason of the notice, with its rule's source. */
@@ -247,7 +246,8 @@ jz_err jz_proc_posting_doc(const jz_ctx *x, const char *village, int kind, jz_da
     if (rc)
         return rc;
     if (kind != JZ_POSTING_NOTICE && kind != JZ_POSTING_PUBLISH)
-        return jz_error_set(err, JZ_EINPUT, "kind", NULL, "名单种类应为 notice（公示）或 publish（公布）");
+        return jz_error_set(err, JZ_EINPUT, "kind", NULL,
+                            "名单种类应为 notice（公示）或 publish（公布）");
     snprintf(out->village, sizeof out->village, "%s", village);
     list_rows lr = {out, 0, false};
     rc = jz_store_posting_list(x->store, village, kind, on, collect_row, &lr, err);

@@ -17,8 +17,8 @@
 
 #include "jiuzhu/jz_procedure.h"
 
-jz_err jz_proc_household(const jz_ctx *x, const char *household_or_person,
-                         jz_household_view *out, jz_error *err)
+jz_err jz_proc_household(const jz_ctx *x, const char *household_or_person, jz_household_view *out,
+                         jz_error *err)
 {
     memset(out, 0, sizeof *out);
     const char *key = household_or_person ? household_or_person : "";
@@ -28,8 +28,7 @@ jz_err jz_proc_household(const jz_ctx *x, const char *household_or_person,
     jz_error e;
     jz_error_clear(&e);
     out->have_stored =
-        jz_store_get_determination(x->store, key, &out->stored, &out->run, &out->date, &e) ==
-        JZ_OK;
+        jz_store_get_determination(x->store, key, &out->stored, &out->run, &out->date, &e) == JZ_OK;
     if (!out->have_stored) {
         /* The key may be a person: find the household's ID in the record. */
         json_t *j = json_loads(out->record, 0, NULL);
@@ -45,8 +44,7 @@ jz_err jz_proc_household(const jz_ctx *x, const char *household_or_person,
                         .default_date = x->today ? x->today : jz_date_today(),
                         .force_date = out->have_stored ? out->date : JZ_DATE_NONE};
     char county[7];
-    if ((rc = jz_household_parse(out->record, strlen(out->record), &po, &out->h, &out->buf,
-                                 err)))
+    if ((rc = jz_household_parse(out->record, strlen(out->record), &po, &out->h, &out->buf, err)))
         goto fail;
     jz_region_county(&out->h.region, county);
     if ((rc = jz_ctx_policy(x, county, out->h.assess_date, &out->policy, err)))

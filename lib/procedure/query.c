@@ -16,8 +16,8 @@
 #include "jiuzhu/jz_procedure.h"
 #include "proc_int.h"
 
-const char *const jz_category_short_zh[JZ_CAT_COUNT] = {"不符合", "低保", "支出型低保",
-                                                        "低保边缘", "刚性支出困难"};
+const char *const jz_category_short_zh[JZ_CAT_COUNT] = {"不符合", "低保", "支出型低保", "低保边缘",
+                                                        "刚性支出困难"};
 
 const char *const jz_stop_reason_names[3] = {"unreported", "ineligible", "fraud"};
 const char *const jz_stop_reason_zh[3] = {"未按规定报告家庭变化", "不再符合条件", "骗取救助"};
@@ -124,8 +124,8 @@ jz_err jz_proc_case_view(const jz_ctx *x, int64_t id, jz_case_view *out, jz_erro
         if (!(out->findings = malloc(sizeof *out->findings * JZ_CASE_FINDINGS_MAX)))
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         else
-            rc = jz_store_case_findings(x->store, id, out->findings, JZ_CASE_FINDINGS_MAX,
-                                        &out->nf, err);
+            rc = jz_store_case_findings(x->store, id, out->findings, JZ_CASE_FINDINGS_MAX, &out->nf,
+                                        err);
     }
     if (!rc && (c->preliminary_on || c->decided_on)) {
         out->units = malloc(sizeof *out->units * JZ_CASE_UNITS_MAX);
@@ -138,10 +138,10 @@ jz_err jz_proc_case_view(const jz_ctx *x, int64_t id, jz_case_view *out, jz_erro
         out->has_opinion = !rc;
     }
     if (!rc) {
-        rc = finish(&grants,
-                    jz_store_grant_list(x->store, c->region, c->household_id, id, add_grant,
-                                        &grants, err),
-                    err);
+        rc = finish(
+            &grants,
+            jz_store_grant_list(x->store, c->region, c->household_id, id, add_grant, &grants, err),
+            err);
         out->grants = grants.v;
         out->n_grants = grants.n;
     }
@@ -253,8 +253,7 @@ static jz_err death_run(jz_ctx *x, void *arg, jz_error *err)
     jz_enrol_death_res *res = a->res;
     jz_err rc;
     if (!rq->enrolment)
-        return jz_proc_death(x, rq->id_number, rq->death, rq->on, rq->note, true, &res->death,
-                             err);
+        return jz_proc_death(x, rq->id_number, rq->death, rq->on, rq->note, true, &res->death, err);
     char idn[JZ_IDNUM_BUF];
     const char *id = rq->id_number ? rq->id_number : "";
     if ((rc = jz_store_enrol_get(x->store, rq->enrolment, &res->enrolment, err)) ||

@@ -59,7 +59,8 @@ __attribute__((unused)) static int fx_setup(void **state)
     for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
         jz_import_stats st;
         snprintf(path, sizeof path, "%s/examples/%s", fx_root(), examples[i]);
-        if (jz_import_json(s, path, &po, NULL, 1, JZ_IMPORT_BATCH, NULL, NULL, &st, &err) != JZ_OK ||
+        if (jz_import_json(s, path, &po, NULL, 1, JZ_IMPORT_BATCH, NULL, NULL, &st, &err) !=
+                JZ_OK ||
             st.stored != 1) {
             fx_fail(examples[i], &err);
             return -1;
@@ -85,7 +86,8 @@ __attribute__((unused)) static jz_date fx_day(int m, int d)
 }
 
 /* A step of case id on 2025-m-d (asserting it is done). */
-__attribute__((unused)) static void fx_step(int64_t id, jz_case_action a, int m, int d, jz_step_req *rq)
+__attribute__((unused)) static void fx_step(int64_t id, jz_case_action a, int m, int d,
+                                            jz_step_req *rq)
 {
     jz_step_req plain = {.action = a};
     if (!rq)
@@ -107,8 +109,7 @@ __attribute__((unused)) static void fx_step(int64_t id, jz_case_action a, int m,
  * test_procedure.sh runs it: approved, 低保 for 3 at 962.00 from 2025-03. */
 __attribute__((unused)) static int64_t fx_case_to_publish(void)
 {
-    jz_accept_req rq = {.household_id = "H140902-000101", .on = fx_day(1, 20),
-                        .note = "申请低保"};
+    jz_accept_req rq = {.household_id = "H140902-000101", .on = fx_day(1, 20), .note = "申请低保"};
     jz_accept_res r;
     jz_error err;
     jz_error_clear(&err);

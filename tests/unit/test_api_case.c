@@ -144,7 +144,8 @@ static void case_by_json(void **state)
     assert_string_equal(str(out, "case.applicant_id"), WANG);
     json_decref(out);
 
-    json_decref(step("{\"action\": \"investigate\", \"date\": \"2025-01-22\", \"home_visit\": true}"));
+    json_decref(
+        step("{\"action\": \"investigate\", \"date\": \"2025-01-22\", \"home_visit\": true}"));
     out = step("{\"action\": \"verify\", \"date\": \"2025-01-24\"}");
     assert_int_equal(json_array_size(json_object_get(out, "findings")), 0);
     json_decref(out);
@@ -268,8 +269,8 @@ static void refused(reader fn, const char *body_text, const char *field, const c
     jz_err rc = fn(b, &err);
     if (rc != JZ_EINPUT || strcmp(err.field, field) != 0 ||
         (value && strcmp(err.value, value) != 0))
-        fail_msg("%s: rc %d, field \"%s\" (wanted \"%s\"), value \"%s\", reason %s", body_text,
-                 rc, err.field, field, err.value, err.reason);
+        fail_msg("%s: rc %d, field \"%s\" (wanted \"%s\"), value \"%s\", reason %s", body_text, rc,
+                 err.field, field, err.value, err.reason);
     assert_true(err.reason[0] != '\0');
     json_decref(b);
 }
@@ -305,58 +306,72 @@ static void step_refusals(void **state)
     refused(read_step, "{\"action\": \"investigate\", \"home_visit\": 1}", "home_visit", "1");
     refused(read_step, "{\"action\": \"decide\"}", "decision", NULL);
     refused(read_step, "{\"action\": \"decide\", \"decision\": \"none\"}", "decision", "none");
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", "
-                       "\"first_month\": \"2025-13\"}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", "
+            "\"first_month\": \"2025-13\"}",
             "first_month", "2025-13");
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", "
-                       "\"first_month\": \"2025-03-01\"}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", "
+            "\"first_month\": \"2025-03-01\"}",
             "first_month", "2025-03-01");
     refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": {}}",
             "choices", NULL);
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"refuse\", \"who\": \"household\"}, {\"kind\": \"x\"}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"refuse\", \"who\": \"household\"}, {\"kind\": \"x\"}]}",
             "choices[1].kind", "x");
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"refuse\"}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"refuse\"}]}",
             "choices[0].who", NULL);
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"set\", \"who\": \"household\"}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"set\", \"who\": \"household\"}]}",
             "choices[0].programme", NULL);
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"set\", \"who\": \"household\", \"programme\": \"moon\"}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"set\", \"who\": \"household\", \"programme\": \"moon\"}]}",
             "choices[0].programme", "moon");
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"temporary\", \"who\": \"吴刚\"}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"temporary\", \"who\": \"吴刚\"}]}",
             "choices[0].amount_fen", NULL);
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": -1}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": -1}]}",
             "choices[0].amount_fen", "-1");
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": 12.5}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": 12.5}]}",
             "choices[0].amount_fen", "12.5");
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": \"100\"}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": \"100\"}]}",
             "choices[0].amount_fen", "100");
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": 100, "
-                       "\"programme\": \"dibao\"}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": 100, "
+            "\"programme\": \"dibao\"}]}",
             "choices[0].programme", "dibao");
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"refused\", \"choices\": "
-                       "[{\"kind\": \"refuse\", \"who\": \"household\", \"amount_fen\": 1}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"refused\", \"choices\": "
+            "[{\"kind\": \"refuse\", \"who\": \"household\", \"amount_fen\": 1}]}",
             "choices[0].amount_fen", NULL);
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[{\"kind\": \"refuse\", \"who\": \"household\", \"why\": 1}]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[{\"kind\": \"refuse\", \"who\": \"household\", \"why\": 1}]}",
             "choices[0].why", NULL);
-    refused(read_step, "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
-                       "[1, 2, 3, 4, 5]}",
+    refused(read_step,
+            "{\"action\": \"decide\", \"decision\": \"approved\", \"choices\": "
+            "[1, 2, 3, 4, 5]}",
             "choices", NULL);
     refused(read_step, "{\"action\": \"extend\"}", "extend_reason", NULL);
     refused(read_step, "{\"action\": \"extend\", \"extend_reason\": \"\"}", "extend_reason", "");
-    refused(read_step, "{\"action\": \"advance\", \"grant_kind\": \"decided\", "
-                       "\"amount_fen\": 100}",
+    refused(read_step,
+            "{\"action\": \"advance\", \"grant_kind\": \"decided\", "
+            "\"amount_fen\": 100}",
             "grant_kind", "decided");
-    refused(read_step, "{\"action\": \"advance\", \"grant_kind\": \"small\"}", "amount_fen",
-            NULL);
+    refused(read_step, "{\"action\": \"advance\", \"grant_kind\": \"small\"}", "amount_fen", NULL);
     refused(read_step, "{\"action\": \"applicant\"}", "applicant", NULL);
     refused(read_step, "{\"action\": \"applicant\", \"member\": \"王建国\"}", "member", NULL);
 }
@@ -364,13 +379,14 @@ static void step_refusals(void **state)
 static void step_requests(void **state)
 {
     (void)state;
-    json_t *b = J("{\"action\": \"decide\", \"decision\": \"approved\", \"judgment\": \"县级判断\", "
-                  "\"county\": true, \"beyond_cap\": \"纪要\", \"choices\": ["
-                  "{\"kind\": \"refuse\", \"who\": \"李强\", \"programme\": \"single_dibao\"},"
-                  "{\"kind\": \"refuse\", \"who\": \"household\"},"
-                  "{\"kind\": \"set\", \"who\": \"household\", \"programme\": \"dibao\", "
-                  "\"amount_fen\": 50000},"
-                  "{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": 200000}]}");
+    json_t *b =
+        J("{\"action\": \"decide\", \"decision\": \"approved\", \"judgment\": \"县级判断\", "
+          "\"county\": true, \"beyond_cap\": \"纪要\", \"choices\": ["
+          "{\"kind\": \"refuse\", \"who\": \"李强\", \"programme\": \"single_dibao\"},"
+          "{\"kind\": \"refuse\", \"who\": \"household\"},"
+          "{\"kind\": \"set\", \"who\": \"household\", \"programme\": \"dibao\", "
+          "\"amount_fen\": 50000},"
+          "{\"kind\": \"temporary\", \"who\": \"吴刚\", \"amount_fen\": 200000}]}");
     jz_step_req rq;
     jz_choice_req ch[JZ_API_CHOICES_MAX];
     jz_error err;
@@ -425,12 +441,10 @@ static void error_fields(void **state)
     assert_string_equal(err.field, "--date");
     jz_api_case_error_fields(&err);
     assert_string_equal(err.field, "date");
-    static const char *const pairs[][2] = {{"--death-date", "death_date"},
-                                           {"--member-id", "id_number"},
-                                           {"--from-month", "fraud_from"},
-                                           {"--amount", "amount_fen"},
-                                           {"decision", "choices"},
-                                           {"household_id", "household_id"}};
+    static const char *const pairs[][2] = {
+        {"--death-date", "death_date"}, {"--member-id", "id_number"},
+        {"--from-month", "fraud_from"}, {"--amount", "amount_fen"},
+        {"decision", "choices"},        {"household_id", "household_id"}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         snprintf(err.field, sizeof err.field, "%s", pairs[i][0]);
         jz_api_case_error_fields(&err);
@@ -503,17 +517,18 @@ static void enrolments(void **state)
     refused(read_stop, "{\"reason\": \"fraud\", \"note\": \"x\"}", "fraud_from", NULL);
     refused(read_stop, "{\"reason\": \"fraud\", \"note\": \"x\", \"fraud_from\": \"2025-3\"}",
             "fraud_from", "2025-3");
-    refused(read_stop,
-            "{\"reason\": \"ineligible\", \"note\": \"x\", \"fraud_from\": \"2025-03\"}",
+    refused(read_stop, "{\"reason\": \"ineligible\", \"note\": \"x\", \"fraud_from\": \"2025-03\"}",
             "fraud_from", NULL);
     refused(read_death, "{\"death_date\": \"2025-04-10\"}", "id_number", NULL);
     refused(read_death, "{\"id_number\": \"" WANG "\", \"death_date\": \"2025-04-31\"}",
             "death_date", "2025-04-31");
-    refused(read_death, "{\"id_number\": \"" WANG "\", \"death_date\": \"2025-04-10\", "
-                        "\"enrolment\": 0}",
+    refused(read_death,
+            "{\"id_number\": \"" WANG "\", \"death_date\": \"2025-04-10\", "
+            "\"enrolment\": 0}",
             "enrolment", "0");
-    refused(read_death, "{\"id_number\": \"" WANG "\", \"death_date\": \"2025-04-10\", "
-                        "\"enrolment\": \"1\"}",
+    refused(read_death,
+            "{\"id_number\": \"" WANG "\", \"death_date\": \"2025-04-10\", "
+            "\"enrolment\": \"1\"}",
             "enrolment", "1");
 
     jz_error err;
@@ -526,8 +541,8 @@ static void enrolments(void **state)
     assert_string_equal(str(out, "enrolments[0].status_zh"), "正常享受");
     assert_int_equal(num(out, "enrolments[0].monthly_fen"), 96200);
     assert_string_equal(str(out, "enrolments[0].next_review"), "2025-08-17");
-    assert_true(json_is_null(json_object_get(json_array_get(json_object_get(out, "enrolments"), 0),
-                                             "member_id")));
+    assert_true(json_is_null(
+        json_object_get(json_array_get(json_object_get(out, "enrolments"), 0), "member_id")));
     json_decref(out);
     int64_t id = l.rows[0].id;
     jz_enrolment_list_cleanup(&l);
@@ -536,8 +551,8 @@ static void enrolments(void **state)
     assert_int_equal(jz_proc_enrol_due(&fx, "", NULL, fx_day(9, 1), 0, &dl, &err), JZ_OK);
     out = jz_enrol_due_list_to_json(&dl, fx_day(9, 1), 0);
     jz_enrol_due_list_cleanup(&dl);
-    assert_true(json_is_true(json_object_get(json_array_get(json_object_get(out, "enrolments"), 0),
-                                             "overdue")));
+    assert_true(json_is_true(
+        json_object_get(json_array_get(json_object_get(out, "enrolments"), 0), "overdue")));
     assert_string_equal(str(out, "enrolments[0].when"), "2025-08-17");
     json_decref(out);
 
@@ -673,8 +688,11 @@ static void assess(void **state)
     json_decref(out);
     /* The record read from JSON gives what the record read from text gives. */
     char *text = json_dumps(rec, 0);
-    jz_assess_req tr = {.record = text, .len = strlen(text), .date = body.rq.date,
-                        .params = body.rq.params, .n_params = body.rq.n_params};
+    jz_assess_req tr = {.record = text,
+                        .len = strlen(text),
+                        .date = body.rq.date,
+                        .params = body.rq.params,
+                        .n_params = body.rq.n_params};
     jz_assess_res *r2 = malloc(sizeof *r2);
     assert_int_equal(jz_assess_household(&fx, NULL, &tr, r2, &err), JZ_OK);
     char *a = jz_determination_json(&r->h, &r->policy, &r->result, &r->trace, 0);
@@ -703,10 +721,10 @@ static int setup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(case_by_json),   cmocka_unit_test(accept_refusals),
-        cmocka_unit_test(step_refusals),  cmocka_unit_test(step_requests),
-        cmocka_unit_test(error_fields),   cmocka_unit_test(lists),
-        cmocka_unit_test(enrolments),     cmocka_unit_test(chain_and_household),
+        cmocka_unit_test(case_by_json),  cmocka_unit_test(accept_refusals),
+        cmocka_unit_test(step_refusals), cmocka_unit_test(step_requests),
+        cmocka_unit_test(error_fields),  cmocka_unit_test(lists),
+        cmocka_unit_test(enrolments),    cmocka_unit_test(chain_and_household),
         cmocka_unit_test(assess),
     };
     return cmocka_run_group_tests(tests, setup, fx_teardown);

@@ -18,10 +18,10 @@
 #include "jiuzhu/jz_record.h"
 #include "proc_fixture.h"
 
-static const char *const names[] = {"01-dibao-rural.json", "02-expenditure-illness-education.json",
-                                    "03-marginal-single-dibao.json",
-                                    "04-tekun-leaves-household.json", "05-gradual-exit.json",
-                                    "06-temporary-relief.json"};
+static const char *const names[] = {
+    "01-dibao-rural.json",           "02-expenditure-illness-education.json",
+    "03-marginal-single-dibao.json", "04-tekun-leaves-household.json",
+    "05-gradual-exit.json",          "06-temporary-relief.json"};
 #define N_RECORDS (sizeof names / sizeof names[0])
 static char *records[N_RECORDS];
 static jz_ctx x; /* no store: assessing needs none */
@@ -167,8 +167,7 @@ static void cache(void **state)
     assert_ptr_equal(a, b);
     assert_int_equal(jz_ctx_policy(&x, "140902", jz_date_make(2025, 6, 1), &direct, &err), JZ_OK);
     assert_memory_equal(a, &direct, sizeof direct);
-    assert_int_equal(jz_policy_cache_get(c, "1409", jz_date_make(2025, 6, 1), &a, &err),
-                     JZ_EINPUT);
+    assert_int_equal(jz_policy_cache_get(c, "1409", jz_date_make(2025, 6, 1), &a, &err), JZ_EINPUT);
     /* Every example through the cache and without: the same. */
     jz_assess_res *r1 = malloc(sizeof *r1), *r2 = malloc(sizeof *r2);
     for (size_t i = 0; i < N_RECORDS; i++) {

@@ -27,10 +27,18 @@ static void feed_rows(void)
     int64_t feed;
     jz_feed_counts n = {0};
     jz_feed_row rows[] = {
-        {.dept = JZ_DEPT_MEDICAL, .event = JZ_EV_MEDICAL_SETTLEMENT, .id = "140902198005060264",
-         .name = "刘秀英", .date = fx_day(4, 2), .amount = 800000},
-        {.dept = JZ_DEPT_MEDICAL, .event = JZ_EV_MEDICAL_SETTLEMENT, .id = OUTSIDER,
-         .name = "外来人员", .date = fx_day(4, 3), .amount = 150000},
+        {.dept = JZ_DEPT_MEDICAL,
+         .event = JZ_EV_MEDICAL_SETTLEMENT,
+         .id = "140902198005060264",
+         .name = "刘秀英",
+         .date = fx_day(4, 2),
+         .amount = 800000},
+        {.dept = JZ_DEPT_MEDICAL,
+         .event = JZ_EV_MEDICAL_SETTLEMENT,
+         .id = OUTSIDER,
+         .name = "外来人员",
+         .date = fx_day(4, 3),
+         .amount = 150000},
     };
     assert_int_equal(jz_store_begin(fx.store, &err), JZ_OK);
     assert_int_equal(jz_store_feed_begin(fx.store, JZ_DEPT_MEDICAL, "medical.csv", &feed, &err),
@@ -51,10 +59,16 @@ static int64_t raise_alert(void)
 {
     jz_error err;
     jz_error_clear(&err);
-    jz_stored_alert a = {.category = 0, .indicator = 0, .dept = JZ_DEPT_MEDICAL,
-                         .id_number = "140902198005060264", .name = "刘秀英",
-                         .household_id = "H140902-000101", .amount = 800000,
-                         .detail = "医疗费用较高", .evidence = "[]", .raised_on = fx_day(4, 5),
+    jz_stored_alert a = {.category = 0,
+                         .indicator = 0,
+                         .dept = JZ_DEPT_MEDICAL,
+                         .id_number = "140902198005060264",
+                         .name = "刘秀英",
+                         .household_id = "H140902-000101",
+                         .amount = 800000,
+                         .detail = "医疗费用较高",
+                         .evidence = "[]",
+                         .raised_on = fx_day(4, 5),
                          .due_on = fx_day(4, 20)};
     strcpy(a.county, "140902");
     strcpy(a.region, "140902101201");
@@ -63,8 +77,11 @@ static int64_t raise_alert(void)
     assert_int_equal(jz_store_alert_put(fx.store, &a, NULL, 0, &added, &err), JZ_OK);
     assert_int_equal(jz_store_commit(fx.store, &err), JZ_OK);
     assert_true(added);
-    jz_alert_req rq = {.action = JZ_ALERT_ACT_ASSIGN, .on = fx_day(4, 7), .assignee = "李协理员",
-                       .dept = -1, .expect_status = -1};
+    jz_alert_req rq = {.action = JZ_ALERT_ACT_ASSIGN,
+                       .on = fx_day(4, 7),
+                       .assignee = "李协理员",
+                       .dept = -1,
+                       .expect_status = -1};
     jz_alert_res res;
     assert_int_equal(jz_alert_handle(&fx, a.id, &rq, &res, &err), JZ_OK);
     return a.id;
@@ -80,8 +97,11 @@ static int setup(void **state)
     feed_rows();
     alert_id = raise_alert();
     /* The enrolment stopped for fraud in May, paid unduly since March. */
-    jz_enrol_req stop = {.id = 1, .on = fx_day(5, 12), .note = "隐瞒收入",
-                         .reason = JZ_STOP_FRAUD, .fraud_from = fx_day(3, 1)};
+    jz_enrol_req stop = {.id = 1,
+                         .on = fx_day(5, 12),
+                         .note = "隐瞒收入",
+                         .reason = JZ_STOP_FRAUD,
+                         .fraud_from = fx_day(3, 1)};
     jz_enrol_res r;
     jz_error err;
     jz_error_clear(&err);
@@ -209,9 +229,9 @@ static void record_current(void **state)
     jz_import_stats st;
     jz_parse_opts po = {.regions = fx.regions, .default_date = fx_day(1, 2)};
     snprintf(path, sizeof path, "%s/examples/05-gradual-exit.json", fx_root());
-    assert_int_equal(jz_import_json(fx.store, path, &po, NULL, 1, JZ_IMPORT_BATCH, NULL, NULL,
-                                    &st, &err),
-                     JZ_OK);
+    assert_int_equal(
+        jz_import_json(fx.store, path, &po, NULL, 1, JZ_IMPORT_BATCH, NULL, NULL, &st, &err),
+        JZ_OK);
     jz_household_buf *buf = malloc(sizeof *buf);
     jz_household h;
     char *text = NULL;

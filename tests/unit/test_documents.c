@@ -33,8 +33,8 @@ static int setup(void **state)
     if (jz_proc_accept(&fx, &a, false, &r, &err))
         return -1;
     judged = r.c.id;
-    jz_step_req adv = {.grant_kind = JZ_GRANT_SMALL, .amount = 30000, .member = "李强",
-                       .note = "住院急需"};
+    jz_step_req adv = {
+        .grant_kind = JZ_GRANT_SMALL, .amount = 30000, .member = "李强", .note = "住院急需"};
     fx_step(judged, JZ_ACT_ADVANCE, 3, 3, &adv);
     a.household_id = "H140902-000606";
     if (jz_proc_accept(&fx, &a, false, &r, &err))
@@ -49,7 +49,9 @@ static int setup(void **state)
         fx_step(both[i], JZ_ACT_CONFIRM, 3, 14, NULL);
     }
     jz_choice_req no = {.kind = JZ_CHOICE_REFUSE, .who = "李强", .programme = JZ_UNIT_SINGLE_DIBAO};
-    jz_step_req d = {.decision = JZ_DECISION_APPROVED, .choices = &no, .n_choices = 1,
+    jz_step_req d = {.decision = JZ_DECISION_APPROVED,
+                     .choices = &no,
+                     .n_choices = 1,
                      .judgment = "李强已与他人共同经营商铺"};
     fx_step(judged, JZ_ACT_DECIDE, 3, 17, &d);
     fx_step(judged, JZ_ACT_PUBLISH, 3, 18, NULL);
@@ -235,9 +237,8 @@ static void bad_village(void **state)
     jz_posting_days days;
     jz_error err;
     jz_error_clear(&err);
-    assert_int_equal(jz_proc_posting_doc(&fx, "140902", JZ_POSTING_NOTICE, fx_day(3, 7), &doc,
-                                         &err),
-                     JZ_EINPUT);
+    assert_int_equal(
+        jz_proc_posting_doc(&fx, "140902", JZ_POSTING_NOTICE, fx_day(3, 7), &doc, &err), JZ_EINPUT);
     assert_string_equal(err.field, "village");
     assert_string_equal(err.value, "140902");
     assert_int_equal(jz_proc_posting_days(&fx, "14090200100x", -1, &days, &err), JZ_EINPUT);
@@ -249,9 +250,9 @@ static void bad_village(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(approval),     cmocka_unit_test(approval_with_a_refused_unit),
-        cmocka_unit_test(refusal),      cmocka_unit_test(not_decided),
-        cmocka_unit_test(notice_list),  cmocka_unit_test(posting_days),
+        cmocka_unit_test(approval),    cmocka_unit_test(approval_with_a_refused_unit),
+        cmocka_unit_test(refusal),     cmocka_unit_test(not_decided),
+        cmocka_unit_test(notice_list), cmocka_unit_test(posting_days),
         cmocka_unit_test(bad_village),
     };
     return cmocka_run_group_tests(tests, setup, fx_teardown);

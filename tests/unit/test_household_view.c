@@ -102,9 +102,9 @@ static void record_replaced(void **state)
     jz_error err;
     jz_error_clear(&err);
     jz_death_res d;
-    assert_int_equal(jz_proc_death(&fx, "140902198005060264", fx_day(4, 10), fx_day(4, 15), "",
-                                   false, &d, &err),
-                     JZ_OK);
+    assert_int_equal(
+        jz_proc_death(&fx, "140902198005060264", fx_day(4, 10), fx_day(4, 15), "", false, &d, &err),
+        JZ_OK);
     assert_int_equal(jz_proc_household(&fx, "H140902-000101", v, &err), JZ_OK);
     assert_true(v->have_stored);
     assert_true(v->stale);
@@ -126,8 +126,10 @@ static void unknown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(not_assessed),       cmocka_unit_test(assessed),
-        cmocka_unit_test(parameters_changed), cmocka_unit_test(record_replaced),
+        cmocka_unit_test(not_assessed),
+        cmocka_unit_test(assessed),
+        cmocka_unit_test(parameters_changed),
+        cmocka_unit_test(record_replaced),
         cmocka_unit_test(unknown),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
