@@ -6,8 +6,8 @@
  * A bad record is reported on stderr (household, member, field, value,
  * reason) and nothing is written for it; the others are still assessed, and
  * the exit status is then 1.  The parameters in force are resolved per
- * county and date, with a small cache because a file usually holds many
- * households of the same county assessed on the same date.
+ * county and date through a jz_policy_cache, because a file usually holds
+ * many households of the same county assessed on the same date.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,48 +39,8 @@ static void usage(FILE *f)
           f);
 }
 
-#define CACHE_SIZE 64
-
-typedef struct policy_cache {
-    struct {
-        char county[7];
-        jz_date date;
-        bool used;
-        jz_policy policy;
-    } slot[CACHE_SIZE];
-} policy_cache;
-
-static unsigned slot_of(const char *county, jz_date date)
-{
-    unsigned hsh = (unsigned)date * 2654435761u;
-    for (const char *c = county; *c; c++)
-        hsh = hsh * 31u + (unsigned char)*c;
-    return hsh % CACHE_SIZE;
-}
-
-static jz_err resolve(policy_cache *cache, const jz_paramset *ps, const char *county, jz_date date,
-                      const jz_policy **out, jz_error *err)
-{
-    unsigned s = slot_of(county, date);
-    if (cache->slot[s].used && cache->slot[s].date == date &&
-        strcmp(cache->slot[s].county, county) == 0) {
-        *out = &cache->slot[s].policy;
-        return JZ_OK;
-    }
-    jz_err rc = jz_policy_resolve(ps, county, date, &cache->slot[s].policy, err);
-    if (rc) {
-        cache->slot[s].used = false;
-        return rc;
-    }
-    cache->slot[s].used = true;
-    cache->slot[s].date = date;
-    memcpy(cache->slot[s].county, county, 7);
-    *out = &cache->slot[s].policy;
-    return JZ_OK;
-}
-
 static int assess_stream(FILE *in, const char *name, const jz_parse_opts *opts,
-                         const jz_paramset *ps, const jz_regions *regions, policy_cache *cache,
+                         const jz_regions *regions, jz_policy_cache *cache,
                          enum format fmt, jz_trace *trace, jz_result *result, long *errors)
 {
     jz_reader *rd = jz_reader_new(in, name, opts);
@@ -109,7 +69,7 @@ static int assess_stream(FILE *in, const char *name, const jz_parse_opts *opts,
         char county[7];
         jz_region_county(&h->region, county);
         const jz_policy *p;
-        if (resolve(cache, ps, county, h->assess_date, &p, &err) != JZ_OK) {
+        if (jz_policy_cache_get(cache, county, h->assess_date, &p, &err) != JZ_OK) {
             jz_error_set_where(&err, h->household_id, NULL);
             snprintf(err.source, sizeof err.source, "%s", name);
             cli_print_error(&err);
@@ -149,7 +109,7 @@ int cmd_assess(int argc, char **argv)
     jz_date date = JZ_DATE_NONE;
     jz_regions *regions = NULL;
     jz_paramset *ps = NULL;
-    policy_cache *cache = NULL;
+    jz_policy_cache *cache = NULL;
     jz_trace *trace = NULL;
     jz_result *result = NULL;
     jz_error err;
@@ -225,7 +185,7 @@ int cmd_assess(int argc, char **argv)
             goto out;
         }
     }
-    cache = calloc(1, sizeof *cache);
+    cache = jz_policy_cache_new(ps);
     trace = malloc(sizeof *trace);
     result = malloc(sizeof *result);
     if (!cache || !trace || !result) {
@@ -245,7 +205,7 @@ int cmd_assess(int argc, char **argv)
             errors++;
             continue;
         }
-        int rc = assess_stream(in, name, &opts, ps, regions, cache, fmt, trace, result, &errors);
+        int rc = assess_stream(in, name, &opts, regions, cache, fmt, trace, result, &errors);
         if (in != stdin)
             fclose(in);
         if (rc < 0)
@@ -259,7 +219,7 @@ int cmd_assess(int argc, char **argv)
 out:
     free(params);
     free(files);
-    free(cache);
+    jz_policy_cache_free(cache);
     free(trace);
     free(result);
     jz_paramset_free(ps);

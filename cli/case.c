@@ -18,8 +18,6 @@
 #include "jiuzhu/jz_case.h"
 #include "jiuzhu/jz_docs.h"
 #include "jiuzhu/jz_procedure.h"
-#include "jiuzhu/jz_record.h"
-#include "jiuzhu/jz_rules.h"
 #include "jiuzhu/jz_store.h"
 
 static void usage(FILE *f)
@@ -368,13 +366,8 @@ static int parse_amount(const char *opt, const char *s, jz_fen *out)
 
 static int programme_of(const char *opt, const char *s, size_t n, int *out)
 {
-    for (int k = 0; k < JZ_UNIT_PROGRAMME_COUNT; k++)
-        if ((strlen(jz_unit_programme_names[k]) == n &&
-             strncmp(s, jz_unit_programme_names[k], n) == 0) ||
-            (strlen(jz_unit_programme_zh[k]) == n && strncmp(s, jz_unit_programme_zh[k], n) == 0)) {
-            *out = k;
-            return EXIT_DONE;
-        }
+    if ((*out = jz_unit_programme_find(s, n)) >= 0)
+        return EXIT_DONE;
     fprintf(stderr, "jiuzhu case: %s 中的救助项目「%.*s」未知（可选：dibao dibao_expenditure "
                     "marginal rigid_expenditure single_dibao tekun temporary）\n",
             opt, (int)n, s);
@@ -581,9 +574,8 @@ static int case_step_cmd(jz_ctx *x, jz_case_action a, const opts *o)
 
 /* ---- show, list, due ------------------------------------------------------------------- */
 
-static void print_step(const jz_case_step *st, void *arg)
+static void print_step(const jz_case_step *st)
 {
-    (void)arg;
     char d[JZ_DATE_BUF], dl[JZ_DATE_BUF];
     fmt_date(st->on, d);
     fmt_date(st->deadline, dl);
@@ -595,9 +587,8 @@ static void print_step(const jz_case_step *st, void *arg)
     putchar('\n');
 }
 
-static void print_grant(const jz_grant *g, void *arg)
+static void print_grant(const jz_grant *g)
 {
-    (void)arg;
     char m[JZ_MONEY_BUF], d[JZ_DATE_BUF];
     jz_money_format(g->amount, m, sizeof m);
     fmt_date(g->on, d);
@@ -612,91 +603,72 @@ static int case_show(jz_ctx *x, const opts *o)
         return EXIT_USAGE;
     jz_error err;
     jz_error_clear(&err);
-    jz_case c;
-    if (jz_store_case_get(x->store, id, &c, &err) != JZ_OK)
+    jz_case_view v;
+    if (jz_proc_case_view(x, id, &v, &err) != JZ_OK)
         return cli_fail(&err);
+    const jz_case *c = &v.c;
     if (o->json) {
-        char *j = jz_case_json(&c);
+        char *j = jz_case_json(c);
         if (j)
             puts(j);
         free(j);
+        jz_case_view_cleanup(&v);
         return EXIT_DONE;
     }
-    int status = EXIT_DONE;
     char d[JZ_DATE_BUF];
-    fmt_date(c.accepted_on, d);
-    printf("案件 %lld  户 %s  地区 %s  申请人 %s  家庭成员 %d 人%s\n", (long long)c.id,
-           c.household_id, c.region, c.applicant_name, c.members,
-           c.kind == JZ_CASE_REVIEW ? "  【复核】" : "");
-    printf("受理 %s  现状：%s%s%s%s\n", d, jz_case_state_zh[c.state],
-           c.staff_relative ? "  【备案：经办人员近亲属】" : "",
-           c.home_visited ? "  【已入户调查】" : "", c.judgment[0] ? "  【县级综合判断】" : "");
-    if (c.task[0])
-        printf("任务：%s\n", c.task);
-    jz_date step_due, due;
-    const char *what;
-    if (jz_case_deadlines(&c, x->calendar, &step_due, &due, &what, &err) == JZ_OK) {
+    fmt_date(c->accepted_on, d);
+    printf("案件 %lld  户 %s  地区 %s  申请人 %s  家庭成员 %d 人%s\n", (long long)c->id,
+           c->household_id, c->region, c->applicant_name, c->members,
+           c->kind == JZ_CASE_REVIEW ? "  【复核】" : "");
+    printf("受理 %s  现状：%s%s%s%s\n", d, jz_case_state_zh[c->state],
+           c->staff_relative ? "  【备案：经办人员近亲属】" : "",
+           c->home_visited ? "  【已入户调查】" : "", c->judgment[0] ? "  【县级综合判断】" : "");
+    if (c->task[0])
+        printf("任务：%s\n", c->task);
+    if (!v.deadline_failed) {
         char a[JZ_DATE_BUF], b[JZ_DATE_BUF];
-        fmt_date(step_due, a);
-        fmt_date(due, b);
-        if (c.due_by)
-            printf("办理期限：%s 前完成（%s）；下一步：%s（截止 %s）\n", b, c.task, what, a);
+        fmt_date(v.step_due, a);
+        fmt_date(v.due, b);
+        if (c->due_by)
+            printf("办理期限：%s 前完成（%s）；下一步：%s（截止 %s）\n", b, c->task, v.next, a);
         else
             printf("办理期限：%d 个工作日%s%s%s，决定截止 %s；下一步：%s（截止 %s）\n",
-                   jz_case_days(&c), c.extended ? "（已延长：" : "",
-                   c.extended ? jz_extend_reason_zh[c.extended] : "", c.extended ? "）" : "", b,
-                   what, a);
+                   jz_case_days(c), c->extended ? "（已延长：" : "",
+                   c->extended ? jz_extend_reason_zh[c->extended] : "", c->extended ? "）" : "", b,
+                   v.next, a);
     } else {
-        cli_print_error(&err);
+        cli_print_error(&v.deadline_err);
     }
     puts("办理记录：");
-    if (jz_store_case_steps(x->store, id, print_step, NULL, &err) != JZ_OK)
-        status = cli_fail(&err);
-    jz_case_unit *units = malloc(sizeof *units * JZ_CASE_UNITS_MAX);
-    jz_case_reason *reasons = malloc(sizeof *reasons * JZ_CASE_REASONS_MAX);
-    jz_case_finding *findings = malloc(sizeof *findings * JZ_CASE_FINDINGS_MAX);
-    size_t nu = 0, nr = 0, nf = 0;
-    if (!units || !reasons || !findings) {
-        fputs("jiuzhu: 内存不足\n", stderr);
-        status = EXIT_INPUT;
-        goto out;
+    for (size_t i = 0; i < v.n_steps; i++)
+        print_step(&v.steps[i]);
+    print_findings(v.findings, v.nf);
+    if (v.has_opinion) {
+        size_t found = 0;
+        for (size_t i = 0; i < v.nu; i++)
+            found += !v.units[i].added;
+        printf("初审意见：%s\n", found ? "符合以下救助项目" : "不符合救助条件");
+        for (size_t i = 0; i < v.nu; i++)
+            if (!v.units[i].added)
+                print_units(&v.units[i], 1, false);
+        for (size_t i = 0; i < v.nr; i++)
+            printf("  依据 %s %s：%s（%s）\n", v.reasons[i].rule,
+                   v.reasons[i].holds ? "成立" : "不成立", v.reasons[i].text, v.reasons[i].source);
     }
-    if (jz_store_case_findings(x->store, id, findings, JZ_CASE_FINDINGS_MAX, &nf, &err) == JZ_OK &&
-        c.verified_on)
-        print_findings(findings, nf);
-    if (c.preliminary_on || c.decided_on) {
-        if (jz_store_case_opinion(x->store, id, units, JZ_CASE_UNITS_MAX, &nu, reasons,
-                                  JZ_CASE_REASONS_MAX, &nr, &err) == JZ_OK) {
-            size_t found = 0;
-            for (size_t i = 0; i < nu; i++)
-                found += !units[i].added;
-            printf("初审意见：%s\n", found ? "符合以下救助项目" : "不符合救助条件");
-            for (size_t i = 0; i < nu; i++)
-                if (!units[i].added)
-                    print_units(&units[i], 1, false);
-            for (size_t i = 0; i < nr; i++)
-                printf("  依据 %s %s：%s（%s）\n", reasons[i].rule,
-                       reasons[i].holds ? "成立" : "不成立", reasons[i].text, reasons[i].source);
-        }
-    }
-    if (c.decision) {
-        printf("决定：%s%s%s\n", c.decision == JZ_DECISION_APPROVED ? "批准，自 " : "不予批准",
-               c.decision == JZ_DECISION_APPROVED ? c.first_month : "",
-               c.decision == JZ_DECISION_APPROVED ? " 起发放" : "");
-        if (c.decision == JZ_DECISION_APPROVED)
-            print_units(units, nu, true);
-        if (c.judgment[0])
-            printf("  县级综合判断（R-WF-7）：%s\n", c.judgment);
+    if (c->decision) {
+        printf("决定：%s%s%s\n", c->decision == JZ_DECISION_APPROVED ? "批准，自 " : "不予批准",
+               c->decision == JZ_DECISION_APPROVED ? c->first_month : "",
+               c->decision == JZ_DECISION_APPROVED ? " 起发放" : "");
+        if (c->decision == JZ_DECISION_APPROVED)
+            print_units(v.units, v.nu, true);
+        if (c->judgment[0])
+            printf("  县级综合判断（R-WF-7）：%s\n", c->judgment);
     }
     puts("临时救助：");
-    if (jz_store_grant_list(x->store, c.region, c.household_id, id, print_grant, NULL, &err) !=
-        JZ_OK)
-        status = cli_fail(&err);
-out:
-    free(units);
-    free(reasons);
-    free(findings);
-    return status;
+    for (size_t i = 0; i < v.n_grants; i++)
+        print_grant(&v.grants[i]);
+    jz_case_view_cleanup(&v);
+    return EXIT_DONE;
 }
 
 /* `case due`: every open case due soon or overdue, most urgent first; the
@@ -768,26 +740,26 @@ static int case_open_due(jz_ctx *x, const opts *o)
     return EXIT_DONE;
 }
 
-static void print_case_line(const jz_case *c, void *arg)
-{
-    (void)arg;
-    char d[JZ_DATE_BUF];
-    fmt_date(c->accepted_on, d);
-    cli_printf("%-6lld %-18s %-12s %-10s %s  %s%s%s%s\n", (long long)c->id, c->household_id,
-               c->region, c->applicant_name, d, jz_case_state_zh[c->state],
-               c->staff_relative ? "  【备案】" : "", c->kind == JZ_CASE_REVIEW ? "  【复核】" : "",
-               c->judgment[0] ? "  【县级综合判断】" : "");
-}
-
 static int case_list_cmd(jz_ctx *x, const opts *o)
 {
     jz_error err;
     jz_error_clear(&err);
+    jz_case_list l;
+    if (jz_proc_case_list(x, o->region, !o->all, &l, &err) != JZ_OK)
+        return cli_fail(&err);
     printf("%-6s %-18s %-12s %-10s %-10s %s\n", "案件", "户编号", "地区", "申请人", "受理日期",
            "现状");
-    if (jz_store_case_list(x->store, o->region ? o->region : "", !o->all, print_case_line, NULL,
-                           &err) != JZ_OK)
-        return cli_fail(&err);
+    for (size_t i = 0; i < l.n; i++) {
+        const jz_case *c = &l.rows[i];
+        char d[JZ_DATE_BUF];
+        fmt_date(c->accepted_on, d);
+        cli_printf("%-6lld %-18s %-12s %-10s %s  %s%s%s%s\n", (long long)c->id, c->household_id,
+                   c->region, c->applicant_name, d, jz_case_state_zh[c->state],
+                   c->staff_relative ? "  【备案】" : "",
+                   c->kind == JZ_CASE_REVIEW ? "  【复核】" : "",
+                   c->judgment[0] ? "  【县级综合判断】" : "");
+    }
+    jz_case_list_cleanup(&l);
     return EXIT_DONE;
 }
 
@@ -824,58 +796,6 @@ static jz_doc_format doc_format(const char *f, bool *ok)
     return JZ_DOC_TEXT;
 }
 
-/* The names of a region's county, township and village. */
-static void place_names(const jz_regions *rg, const char *region, const char **county,
-                        const char **township, const char **village)
-{
-    *county = jz_regions_name(rg, region, 6);
-    *township = strlen(region) >= 9 ? jz_regions_name(rg, region, 9) : NULL;
-    *village = strlen(region) >= 12 ? jz_regions_name(rg, region, 12) : NULL;
-    if (!*county)
-        *county = "";
-    if (!*township)
-        *township = "";
-    if (!*village)
-        *village = "";
-}
-
-typedef struct note_find {
-    uint8_t action;
-    char note[512];
-} note_find;
-
-static void find_note(const jz_case_step *st, void *arg)
-{
-    note_find *f = arg;
-    if (st->action == f->action)
-        snprintf(f->note, sizeof f->note, "%s", st->note);
-}
-
-typedef struct grant_units {
-    jz_doc_unit *u;
-    size_t n, cap;
-} grant_units;
-
-/* Temporary assistance paid first in the case, on the notice. */
-static void advance_unit(const jz_grant *g, void *arg)
-{
-    grant_units *a = arg;
-    if (g->kind == JZ_GRANT_DECIDED || a->n >= a->cap)
-        return;
-    a->u[a->n++] = (jz_doc_unit){strdup(g->name), jz_grant_kind_zh[g->kind], 1, 0, g->amount};
-}
-
-typedef struct doc_parts {
-    jz_case_unit units[JZ_CASE_UNITS_MAX];
-    jz_case_reason reasons[JZ_CASE_REASONS_MAX];
-    jz_case_finding findings[JZ_CASE_FINDINGS_MAX];
-    jz_doc_unit du[2 * JZ_CASE_UNITS_MAX];
-    jz_doc_reason dr[JZ_CASE_REASONS_MAX + JZ_CASE_FINDINGS_MAX + 1];
-    jz_doc_reason fr[JZ_CASE_UNITS_MAX][JZ_CASE_FINDINGS_MAX];
-    jz_doc_refusal refusals[JZ_CASE_UNITS_MAX];
-    jz_doc_reason not_found[JZ_CASE_REASONS_MAX];
-} doc_parts;
-
 static int case_document(jz_ctx *x, const opts *o)
 {
     int64_t id;
@@ -889,167 +809,17 @@ static int case_document(jz_ctx *x, const opts *o)
     }
     jz_error err;
     jz_error_clear(&err);
-    jz_case c;
-    if (jz_store_case_get(x->store, id, &c, &err) != JZ_OK)
+    jz_decision_doc doc;
+    if (jz_proc_decision_doc(x, id, &doc, &err) != JZ_OK) {
+        if (err.code == JZ_ENOMEM) {
+            fputs("jiuzhu: 内存不足\n", stderr);
+            return EXIT_INPUT;
+        }
         return cli_fail(&err);
-    if (!c.decision) {
-        jz_error_set(&err, JZ_EINPUT, "case", o->target,
-                     "本案尚未作出决定，没有决定通知书（当前：%s）", jz_case_state_zh[c.state]);
-        return cli_fail(&err);
     }
-    doc_parts *p = calloc(1, sizeof *p);
-    if (!p) {
-        fputs("jiuzhu: 内存不足\n", stderr);
-        return EXIT_INPUT;
-    }
-    int status = EXIT_DONE;
-    size_t nu, nr, nf;
-    note_find nf_decide = {JZ_ACT_DECIDE, ""};
-    grant_units adv = {p->du, 0, 0};
-    if (jz_store_case_opinion(x->store, id, p->units, JZ_CASE_UNITS_MAX, &nu, p->reasons,
-                              JZ_CASE_REASONS_MAX, &nr, &err) != JZ_OK ||
-        jz_store_case_findings(x->store, id, p->findings, JZ_CASE_FINDINGS_MAX, &nf, &err) !=
-            JZ_OK ||
-        jz_store_case_steps(x->store, id, find_note, &nf_decide, &err) != JZ_OK) {
-        status = cli_fail(&err);
-        goto out;
-    }
-    const char *decision_note = nf_decide.note;
-    bool approved = c.decision == JZ_DECISION_APPROVED;
-    size_t ndu = 0, ndr = 0, nref = 0, nnot = 0;
-    /* Approved units, then temporary assistance paid first. */
-    for (size_t i = 0; approved && i < nu; i++) {
-        const jz_case_unit *u = &p->units[i];
-        if (u->verdict != JZ_VERDICT_APPROVED)
-            continue;
-        bool tmp = u->programme == JZ_UNIT_TEMPORARY;
-        p->du[ndu++] = (jz_doc_unit){u->label, jz_unit_programme_zh[u->programme], u->persons,
-                                     tmp ? 0 : u->decided_monthly, tmp ? u->decided_once : 0};
-    }
-    adv.u = p->du + ndu;
-    adv.cap = 2 * JZ_CASE_UNITS_MAX - ndu;
-    if (jz_store_grant_list(x->store, c.region, c.household_id, id, advance_unit, &adv, &err) !=
-        JZ_OK) {
-        status = cli_fail(&err);
-        goto out;
-    }
-    size_t nadv = adv.n;
-    /* A refused unit: the county's reason and what verification found
-     * about its person (the household's unit: about anyone). */
-    for (size_t i = 0; approved && i < nu; i++) {
-        const jz_case_unit *u = &p->units[i];
-        if (u->verdict != JZ_VERDICT_REFUSED)
-            continue;
-        size_t k = 0;
-        for (size_t j = 0; j < nf && k < JZ_CASE_FINDINGS_MAX; j++) {
-            if (u->member >= 0 && strcmp(p->findings[j].member_id, u->member_id) != 0)
-                continue;
-            int rule = jz_rule_find(p->findings[j].rule);
-            p->fr[nref][k++] = (jz_doc_reason){p->findings[j].rule, p->findings[j].text,
-                                               rule >= 0 ? jz_rule_table[rule].source : ""};
-        }
-        p->refusals[nref] = (jz_doc_refusal){u->label, jz_unit_programme_zh[u->programme],
-                                             u->reason, p->fr[nref], k};
-        nref++;
-    }
-    /* The decisive rules that did not hold: the programmes not found. */
-    for (size_t i = 0; i < nr; i++)
-        if (!p->reasons[i].holds) {
-            jz_doc_reason r = {p->reasons[i].rule, p->reasons[i].text, p->reasons[i].source};
-            if (approved)
-                p->not_found[nnot++] = r;
-            else
-                p->dr[ndr++] = r;
-        }
-    if (!approved) {
-        for (size_t j = 0; j < nf; j++) {
-            int rule = jz_rule_find(p->findings[j].rule);
-            p->dr[ndr++] = (jz_doc_reason){p->findings[j].rule, p->findings[j].text,
-                                           rule >= 0 ? jz_rule_table[rule].source : ""};
-        }
-        const char *why = c.judgment[0] ? c.judgment : decision_note;
-        if (why[0])
-            p->dr[ndr++] = (jz_doc_reason){"", why, "县级民政部门审核确认意见"};
-    }
-    jz_doc_decision d = {
-        .case_id = c.id,
-        .household_id = c.household_id,
-        .applicant_name = c.applicant_name,
-        .members = c.members,
-        .approved = approved,
-        .accepted_on = c.accepted_on,
-        .decided_on = c.decided_on,
-        .first_month = c.first_month,
-        .units = p->du,
-        .n_units = approved ? ndu + nadv : 0,
-        .reasons = p->dr,
-        .n_reasons = ndr,
-        .note = approved && !c.judgment[0] ? decision_note : "",
-        .refused = p->refusals,
-        .n_refused = nref,
-        .not_found = p->not_found,
-        .n_not_found = nnot,
-        .judgment = approved ? c.judgment : "",
-    };
-    place_names(x->regions, c.region, &d.county_name, &d.township_name, &d.village_name);
-    status = write_out(o, jz_doc_decision_render(&d, f));
-out:
-    for (size_t i = 0; i < adv.n; i++)
-        free((char *)adv.u[i].label);
-    free(p);
+    int status = write_out(o, jz_doc_decision_render(&doc.d, f));
+    jz_decision_doc_cleanup(&doc);
     return status;
-}
-
-typedef struct list_ctx {
-    jz_doc_list_row *rows;
-    char (*names)[64];
-    size_t n, cap;
-    jz_date until;
-    bool failed;
-    /* without a date: the dates posted */
-    bool dates;
-    jz_date last;
-    int last_kind;
-    size_t on_date;
-} list_ctx;
-
-static void collect_row(const jz_posting_row *r, void *arg)
-{
-    list_ctx *x = arg;
-    if (x->failed)
-        return;
-    if (x->dates) {
-        if (r->posted_on != x->last || r->kind != x->last_kind) {
-            if (x->last) {
-                char d[JZ_DATE_BUF];
-                fmt_date(x->last, d);
-                printf("  %s  %s  %zu 项\n", d, x->last_kind ? "公布" : "公示", x->on_date);
-            }
-            x->last = r->posted_on;
-            x->last_kind = r->kind;
-            x->on_date = 0;
-        }
-        x->on_date++;
-        return;
-    }
-    if (x->n == x->cap) {
-        size_t nc = x->cap ? 2 * x->cap : 32;
-        jz_doc_list_row *g = realloc(x->rows, nc * sizeof *g);
-        char(*h)[64] = g ? realloc(x->names, nc * sizeof *h) : NULL;
-        if (g)
-            x->rows = g;
-        if (!g || !h) {
-            x->failed = true;
-            return;
-        }
-        x->names = h;
-        x->cap = nc;
-    }
-    if (r->until > x->until)
-        x->until = r->until;
-    snprintf(x->names[x->n], 64, "%s", r->name);
-    x->rows[x->n] = (jz_doc_list_row){NULL, r->persons, r->amount, !r->cash, r->case_id};
-    x->n++;
 }
 
 static int case_list_doc(jz_ctx *x, const opts *o)
@@ -1067,16 +837,16 @@ static int case_list_doc(jz_ctx *x, const opts *o)
                                                                : JZ_POSTING_PUBLISH;
     if (!o->date_given) {
         /* The dates this village's lists were posted, to print one again. */
-        list_ctx x0 = {.dates = true};
         printf("村（社区）%s 张贴过的名单（用 --kind 和 --date 补打）：\n", o->village);
-        if (jz_store_posting_list(x->store, o->village, kind, JZ_DATE_NONE, collect_row, &x0,
-                                  &err) != JZ_OK)
+        jz_posting_days days;
+        if (jz_proc_posting_days(x, o->village, kind, &days, &err) != JZ_OK)
             return cli_fail(&err);
-        if (x0.last) {
+        for (size_t i = 0; i < days.n; i++) {
             char d[JZ_DATE_BUF];
-            fmt_date(x0.last, d);
-            printf("  %s  %s  %zu 项\n", d, x0.last_kind ? "公布" : "公示", x0.on_date);
+            fmt_date(days.days[i].on, d);
+            printf("  %s  %s  %zu 项\n", d, days.days[i].kind ? "公布" : "公示", days.days[i].rows);
         }
+        jz_posting_days_cleanup(&days);
         return EXIT_DONE;
     }
     bool xlsx = o->format && strcmp(o->format, "xlsx") == 0, ok = true;
@@ -1086,45 +856,30 @@ static int case_list_doc(jz_ctx *x, const opts *o)
               stderr);
         return EXIT_USAGE;
     }
-    list_ctx lc = {0};
-    if (jz_store_posting_list(x->store, o->village, kind, o->date, collect_row, &lc, &err) !=
-        JZ_OK) {
-        free(lc.rows);
-        free(lc.names);
+    jz_posting_doc doc;
+    if (jz_proc_posting_doc(x, o->village, kind, o->date, &doc, &err) != JZ_OK) {
+        if (err.code == JZ_ENOMEM) {
+            fputs("jiuzhu: 内存不足\n", stderr);
+            return EXIT_INPUT;
+        }
         return cli_fail(&err);
     }
     int status = EXIT_DONE;
-    if (lc.failed) {
-        fputs("jiuzhu: 内存不足\n", stderr);
-        status = EXIT_INPUT;
-    }
-    for (size_t i = 0; i < lc.n; i++)
-        lc.rows[i].applicant_name = lc.names[i];
-    if (!status) {
-        jz_doc_list l = {.notice = kind == JZ_POSTING_NOTICE,
-                         .village_code = o->village,
-                         .from = o->date,
-                         .until = kind == JZ_POSTING_NOTICE ? lc.until : JZ_DATE_NONE,
-                         .rows = lc.rows,
-                         .n_rows = lc.n};
-        place_names(x->regions, o->village, &l.county_name, &l.township_name, &l.village_name);
-        if (xlsx) {
-            /* libxlsxwriter writes by name: into the temporary file. */
-            jz_outfile *out = NULL;
-            status = cli_out_open("jiuzhu case", "--out", o->out, o->db, o->force, &out);
-            if (!status && jz_doc_list_xlsx(&l, jz_outfile_temp(out), &err) != JZ_OK) {
-                jz_outfile_abort(out);
-                jz_error_set(&err, err.code, "--out", o->out, "%s", err.reason);
-                status = cli_fail(&err);
-            } else if (!status) {
-                status = cli_out_commit("jiuzhu case", "--out", out);
-            }
-        } else {
-            status = write_out(o, jz_doc_list_render(&l, f));
+    if (xlsx) {
+        /* libxlsxwriter writes by name: into the temporary file. */
+        jz_outfile *out = NULL;
+        status = cli_out_open("jiuzhu case", "--out", o->out, o->db, o->force, &out);
+        if (!status && jz_doc_list_xlsx(&doc.l, jz_outfile_temp(out), &err) != JZ_OK) {
+            jz_outfile_abort(out);
+            jz_error_set(&err, err.code, "--out", o->out, "%s", err.reason);
+            status = cli_fail(&err);
+        } else if (!status) {
+            status = cli_out_commit("jiuzhu case", "--out", out);
         }
+    } else {
+        status = write_out(o, jz_doc_list_render(&doc.l, f));
     }
-    free(lc.rows);
-    free(lc.names);
+    jz_posting_doc_cleanup(&doc);
     return status;
 }
 

@@ -37,9 +37,8 @@ static void usage(FILE *f)
           f);
 }
 
-static void print_enrolment(const jz_enrolment *e, void *arg)
+static void print_enrolment(const jz_enrolment *e)
 {
-    (void)arg;
     char m[JZ_MONEY_BUF], r[JZ_DATE_BUF] = "—", d[JZ_DATE_BUF] = "—", rec[JZ_MONEY_BUF];
     jz_money_format(e->monthly, m, sizeof m);
     jz_money_format(e->to_recover, rec, sizeof rec);
@@ -57,28 +56,14 @@ static void print_enrolment(const jz_enrolment *e, void *arg)
                e->judged ? "  【县级综合判断】" : "", e->origin[0] ? "  【存量导入】" : "");
 }
 
-typedef struct due_ctx {
-    jz_date on, until;
-    size_t n;
-} due_ctx;
-
-static void print_due(const jz_enrolment *e, void *arg)
+static void print_due(const jz_enrol_due_row *r)
 {
-    due_ctx *x = arg;
-    if (e->status == JZ_ENROL_STOPPED)
-        return;
-    bool review = e->next_review && e->next_review <= x->until;
-    bool death = e->death_check_due && e->death_check_due <= x->until;
-    if (!review && !death)
-        return;
+    const jz_enrolment *e = &r->e;
     char d[JZ_DATE_BUF];
-    jz_date when = death && (!review || e->death_check_due < e->next_review) ? e->death_check_due
-                                                                             : e->next_review;
-    jz_date_format(when, d, sizeof d);
+    jz_date_format(r->when, d, sizeof d);
     cli_printf("%-6lld %-18s %-8s %-14s %s %s%s\n", (long long)e->id, e->household_id, e->label,
-               jz_unit_programme_zh[e->programme], death ? "死亡核查" : "定期复核", d,
-               when < x->on ? "  【已超期】" : "");
-    x->n++;
+               jz_unit_programme_zh[e->programme], r->death ? "死亡核查" : "定期复核", d,
+               r->overdue ? "  【已超期】" : "");
 }
 
 int cmd_enrolment(int argc, char **argv)
@@ -141,30 +126,39 @@ int cmd_enrolment(int argc, char **argv)
     jz_store *s = NULL;
     if (jz_store_open(db, reading ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
         return cli_fail(&err);
-    jz_store_set_actor(s, actor);
     int status = EXIT_DONE;
     jz_ctx x;
     memset(&x, 0, sizeof x);
-    if (strcmp(sub, "list") == 0) {
-        if (jz_store_enrol_list(s, region, household, print_enrolment, NULL, &err) != JZ_OK)
-            status = cli_fail(&err);
-        goto out;
-    }
-    if (strcmp(sub, "due") == 0) {
-        due_ctx d = {on, jz_date_add_days(on, (int32_t)within), 0};
-        if (jz_store_enrol_list(s, region, household, print_due, &d, &err) != JZ_OK)
-            status = cli_fail(&err);
-        else
-            printf("共 %zu 条到期或 %ld 天内到期\n", d.n, within);
-        goto out;
-    }
-    long long id;
-    if (!cli_int(cmd, "编号", target, 1, INT64_MAX, &id)) {
+    long long id = 0;
+    if (!reading && !cli_int(cmd, "编号", target, 1, INT64_MAX, &id)) {
         status = EXIT_USAGE;
         goto out;
     }
     if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, actor, &err) != JZ_OK) {
         status = cli_fail(&err);
+        goto out;
+    }
+    if (strcmp(sub, "list") == 0) {
+        jz_enrolment_list l;
+        if (jz_proc_enrol_list(&x, region, household, &l, &err) != JZ_OK) {
+            status = cli_fail(&err);
+            goto out;
+        }
+        for (size_t i = 0; i < l.n; i++)
+            print_enrolment(&l.rows[i]);
+        jz_enrolment_list_cleanup(&l);
+        goto out;
+    }
+    if (strcmp(sub, "due") == 0) {
+        jz_enrol_due_list d;
+        if (jz_proc_enrol_due(&x, region, household, on, (int)within, &d, &err) != JZ_OK) {
+            status = cli_fail(&err);
+            goto out;
+        }
+        for (size_t i = 0; i < d.n; i++)
+            print_due(&d.rows[i]);
+        printf("共 %zu 条到期或 %ld 天内到期\n", d.n, within);
+        jz_enrol_due_list_cleanup(&d);
         goto out;
     }
     if (strcmp(sub, "death") == 0) {
@@ -173,28 +167,15 @@ int cmd_enrolment(int argc, char **argv)
             status = EXIT_USAGE;
             goto out;
         }
-        jz_enrolment e;
-        char idn[JZ_IDNUM_BUF];
-        if (jz_store_enrol_get(s, id, &e, &err) != JZ_OK ||
-            jz_idnum_normalize(member_id, strlen(member_id), idn, &err) != JZ_OK) {
+        jz_enrol_death_req rq = {
+            .enrolment = id, .id_number = member_id, .death = death, .on = on, .note = note};
+        jz_enrol_death_res dr;
+        if (jz_proc_enrol_death(&x, &rq, &dr, &err) != JZ_OK) {
             status = cli_fail(&err);
             goto out;
         }
-        /* The member must be in the enrolment's household. */
-        int current = 0, assessed = 0;
-        char hid[JZ_HOUSEHOLD_ID_MAX] = "";
-        if (jz_store_record_version(s, idn, &current, &assessed, hid, &err) != JZ_OK ||
-            strcmp(hid, e.household_id) != 0) {
-            jz_error_set(&err, JZ_EINPUT, "--member-id", idn, "不是户 %s 的成员", e.household_id);
-            status = cli_fail(&err);
-            goto out;
-        }
-        jz_death_res r;
-        if (jz_proc_death(&x, idn, death, on, note, false, &r, &err) != JZ_OK ||
-            jz_store_enrol_get(s, id, &e, &err) != JZ_OK) {
-            status = cli_fail(&err);
-            goto out;
-        }
+        const jz_death_res r = dr.death;
+        const jz_enrolment e = dr.enrolment;
         char dd0[JZ_DATE_BUF];
         jz_date_format(death, dd0, sizeof dd0);
         printf("已记录 %s 于 %s 死亡：户记录现为第 %d 版（旧版本保留）\n", r.name, dd0,
@@ -220,10 +201,9 @@ int cmd_enrolment(int argc, char **argv)
         bool stop = strcmp(sub, "stop") == 0;
         jz_enrol_req rq = {.id = id, .on = on, .note = note};
         if (stop) {
-            static const char *const reasons[] = {"unreported", "ineligible", "fraud"};
             rq.reason = -1;
             for (int k = 0; k < 3 && reason; k++)
-                if (strcmp(reason, reasons[k]) == 0)
+                if (strcmp(reason, jz_stop_reason_names[k]) == 0)
                     rq.reason = k;
             if (rq.reason < 0) {
                 fputs("jiuzhu enrolment stop: --reason 应为 unreported、ineligible 或 fraud\n",
@@ -273,7 +253,6 @@ int cmd_enrolment(int argc, char **argv)
         status = EXIT_USAGE;
     }
 out:
-    x.store = NULL;
     jz_ctx_cleanup(&x);
     jz_store_close(s);
     return status;

@@ -12,8 +12,8 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_record.h"
-#include "jiuzhu/jz_store.h"
 
 int cmd_show(int argc, char **argv)
 {
@@ -43,116 +43,80 @@ int cmd_show(int argc, char **argv)
     }
     cli_full_ids(full_id);
     int status = EXIT_DONE;
-    jz_regions *regions = NULL;
-    jz_paramset *ps = NULL;
     jz_store *s = NULL;
-    char *record = NULL;
-    jz_household_buf *buf = malloc(sizeof *buf);
-    jz_result *stored = malloc(sizeof *stored), *now = malloc(sizeof *now);
-    jz_trace *trace = malloc(sizeof *trace);
+    jz_household_view *v = malloc(sizeof *v);
     jz_error err;
     jz_error_clear(&err);
-    if (!buf || !stored || !now || !trace) {
-        status = EXIT_INPUT;
-        goto out;
+    jz_ctx x;
+    if (!v)
+        return EXIT_INPUT;
+    if (jz_ctx_init(&x, NULL, cli_policy_dir(policy_opt), NULL, NULL, &err) != JZ_OK) {
+        free(v);
+        return cli_fail(&err);
     }
-    if ((status = cli_load_policy(cli_policy_dir(policy_opt), &regions, &ps)))
-        goto out;
-    if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK ||
-        jz_store_get_record(s, key, &record, &err) != JZ_OK) {
+    if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK) {
         status = cli_fail(&err);
         goto out;
     }
-    jz_household h;
-    jz_parse_opts opts = {.regions = regions, .default_date = jz_date_today()};
-    int64_t run = 0;
-    jz_date date = JZ_DATE_NONE;
-    bool have = jz_store_get_determination(s, key, stored, &run, &date, &err) == JZ_OK;
-    if (!have) {
-        /* The key may be a person: find the household's ID in the record. */
-        json_t *j = json_loads(record, 0, NULL);
-        const char *hid = j ? json_string_value(json_object_get(j, "household_id")) : NULL;
-        if (hid)
-            have = jz_store_get_determination(s, hid, stored, &run, &date, &err) == JZ_OK;
-        json_decref(j);
-    }
-    if (have)
-        opts.force_date = date;
-    if (jz_household_parse(record, strlen(record), &opts, &h, buf, &err) != JZ_OK) {
+    x.store = s;
+    if (jz_proc_household(&x, key, v, &err) != JZ_OK) {
         status = cli_fail(&err);
         goto out;
     }
-    char county[7];
-    jz_region_county(&h.region, county);
-    jz_policy p;
-    if (jz_policy_resolve(ps, county, h.assess_date, &p, &err) != JZ_OK) {
-        status = cli_fail(&err);
-        goto out;
-    }
-    jz_assess(&h, &p, now, trace);
+    const jz_household *h = &v->h;
     if (as_json) {
-        char *json = jz_determination_json(&h, &p, now, trace, JZ_DET_PRETTY);
+        char *json = jz_determination_json(h, &v->policy, &v->now, &v->trace, JZ_DET_PRETTY);
         if (json)
             cli_printf("%s\n", json);
         free(json);
-        goto out;
+        goto done;
     }
-    json_t *rec = json_loads(record, 0, NULL);
+    json_t *rec = json_loads(v->record, 0, NULL);
     char *pretty = rec ? json_dumps(rec, JSON_INDENT(2)) : NULL;
-    cli_printf("户记录（库中原样）：\n%s\n\n", pretty ? pretty : record);
+    cli_printf("户记录（库中原样）：\n%s\n\n", pretty ? pretty : v->record);
     free(pretty);
     json_decref(rec);
-    int version = 0, assessed = 0;
-    if (jz_store_record_version(s, key, &version, &assessed, NULL, &err) != JZ_OK) {
-        status = cli_fail(&err);
-        goto out;
-    }
-    if (have && assessed != version) {
+    if (v->have_stored && v->stale) {
         /* The record was replaced (a re-import, a recorded death) after the
          * stored result: it describes an earlier version, whose members may
          * differ, so only its household figures are shown. */
         char d[JZ_DATE_BUF];
-        jz_date_format(date, d, sizeof d);
+        jz_date_format(v->date, d, sizeof d);
         printf("库中认定结果（批量评估第 %lld 批，评估日 %s）按第 %d 版户记录作出；户记录已变更为"
                "第 %d 版，尚未按变更后的户记录重新评估（jiuzhu assess --db 重新评估）：\n",
-               (long long)run, d, assessed, version);
+               (long long)v->run, d, v->assessed, v->version);
         char m[JZ_MONEY_BUF];
-        jz_money_format(stored->monthly_amount, m, sizeof m);
-        printf("  认定：%s；家庭低保金每月 %s 元；计入 %d 人\n\n", cli_category_zh[stored->category],
-               m, stored->counted_members);
-    } else if (have) {
+        jz_money_format(v->stored.monthly_amount, m, sizeof m);
+        printf("  认定：%s；家庭低保金每月 %s 元；计入 %d 人\n\n",
+               jz_category_short_zh[v->stored.category], m, v->stored.counted_members);
+    } else if (v->have_stored) {
         char d[JZ_DATE_BUF];
-        jz_date_format(date, d, sizeof d);
-        printf("最新认定结果（批量评估第 %lld 批，评估日 %s）：\n", (long long)run, d);
+        jz_date_format(v->date, d, sizeof d);
+        printf("最新认定结果（批量评估第 %lld 批，评估日 %s）：\n", (long long)v->run, d);
         /* The stored result carries no trace; the recomputed one below does. */
-        stored->n_persons = h.n_members;
-        cli_print_summary(stdout, &h, regions, stored, NULL);
-        if (stored->category != now->category || stored->monthly_amount != now->monthly_amount ||
-            stored->decisive != now->decisive)
+        cli_print_summary(stdout, h, x.regions, &v->stored, NULL);
+        if (v->changed)
             puts("注意：按现行参数重新计算的结果与库中结果不同（参数或标准已调整），"
                  "请重新批量评估。\n");
     } else {
         puts("这一户还没有批量评估结果。\n");
     }
     puts("完整依据（据库中记录重新计算）：");
-    cli_print_summary(stdout, &h, regions, now, trace);
-    for (uint32_t i = 0; i < trace->n; i++) {
-        const jz_trace_entry *e = &trace->e[i];
+    cli_print_summary(stdout, h, x.regions, &v->now, &v->trace);
+    for (uint32_t i = 0; i < v->trace.n; i++) {
+        const jz_trace_entry *e = &v->trace.e[i];
         char detail[4096];
-        jz_trace_detail(e, &h, detail, sizeof detail);
+        jz_trace_detail(e, h, detail, sizeof detail);
         cli_printf("  %-12s %s%s%s：%s\n", jz_rule_ids[e->rule], e->holds ? "成立" : "不成立",
-               e->member >= 0 ? " 成员 " : "",
-               e->member >= 0 && h.members[e->member].name ? h.members[e->member].name : "",
-               detail);
+                   e->member >= 0 ? " 成员 " : "",
+                   e->member >= 0 && h->members[e->member].name ? h->members[e->member].name : "",
+                   detail);
     }
+done:
+    jz_household_view_cleanup(v);
 out:
-    free(record);
-    free(buf);
-    free(stored);
-    free(now);
-    free(trace);
+    free(v);
+    jz_ctx_cleanup(&x);
     jz_store_close(s);
-    jz_paramset_free(ps);
-    jz_regions_free(regions);
     return status;
 }

@@ -236,4 +236,11 @@ void jz_policy_provenance(const jz_paramset *ps, const char *county, jz_date dat
  * "yuan_up", "[\"scholarship\"]"). */
 void jz_policy_format_value(const jz_policy *p, jz_param_id id, char *buf, size_t n);
 
+/* Sets parameter `name` of a resolved policy to the value `text` (as in
+ * `--param NAME=VALUE`): a what-if for one assessment that leaves the
+ * parameter set alone, so that threads sharing one set may each change their
+ * own copy.  JZ_ENOTFOUND for an unknown name, JZ_EINPUT (or JZ_ERANGE) for a
+ * bad value; err's field is the name. */
+jz_err jz_policy_set(jz_policy *p, const char *name, const char *text, jz_error *err);
+
 #endif

@@ -259,4 +259,268 @@ void jz_proc_failed_rules(const jz_result *r, const jz_trace *t, char *out, size
 size_t jz_verify_member(const jz_household *h, uint32_t i, const jz_feed_row *rows, size_t n,
                         jz_date on, int window_months, jz_case_finding *out, size_t cap);
 
+/* ==== what the command line and the server read and print (issue 13) ==== */
+
+/* The operations below read the store in ctx and return structs the
+ * command line prints and the server renders (jz_api_case.h); they write
+ * nothing, except jz_proc_enrol_death (one transaction).  Each result owns
+ * what it holds: its _cleanup frees it (and a cleaned result may be cleaned
+ * again).  On error the result holds nothing to free. */
+
+#include "jz_docs.h"
+#include "jz_record.h"
+
+/* The programme named (n bytes of s) in English or Chinese, as the command
+ * line and requests name it ("dibao", "最低生活保障"): its jz_unit_programme,
+ * or -1. */
+int jz_unit_programme_find(const char *s, size_t n);
+
+/* Short Chinese names of the household categories (不符合, 低保, 支出型低保,
+ * 低保边缘, 刚性支出困难), as lists and the chain print them. */
+extern const char *const jz_category_short_zh[JZ_CAT_COUNT];
+
+/* ---- one case (`case show`) ---------------------------------------------------- */
+
+typedef struct jz_case_view {
+    jz_case c;
+    /* The next step's deadline and the decision's (jz_case_deadlines), with
+     * what the next step is; deadline_failed (and deadline_err) when they
+     * cannot be computed: the case runs past the holiday calendar. */
+    jz_date step_due, due;
+    const char *next; /* static text */
+    bool deadline_failed;
+    jz_error deadline_err;
+    jz_case_step *steps; /* in the order done */
+    size_t n_steps;
+    /* What 信息核对 found, when the case is verified in its current round
+     * (an objection sends it back and the earlier findings no longer hold). */
+    jz_case_finding *findings;
+    size_t nf;
+    /* The preliminary opinion and the decision on each unit, when the case
+     * has an opinion in its current round or is decided: units (those
+     * `added` by the county are not the opinion's) and the decisive rules. */
+    bool has_opinion;
+    jz_case_unit *units;
+    size_t nu;
+    jz_case_reason *reasons;
+    size_t nr;
+    jz_grant *grants; /* temporary assistance granted in the case */
+    size_t n_grants;
+} jz_case_view;
+
+/* Case `id` with its steps, deadlines, findings, opinion, decision and
+ * grants.  JZ_ENOTFOUND naming the case when there is none. */
+jz_err jz_proc_case_view(const jz_ctx *x, int64_t id, jz_case_view *out, jz_error *err);
+void jz_case_view_cleanup(jz_case_view *v);
+
+/* ---- lists of cases (`case list`) ------------------------------------------------ */
+
+typedef struct jz_case_list {
+    jz_case *rows;
+    size_t n;
+} jz_case_list;
+
+/* The cases under region_prefix ("" or NULL: all), open ones only if asked,
+ * in the store's order (by case). */
+jz_err jz_proc_case_list(const jz_ctx *x, const char *region_prefix, bool open_only,
+                         jz_case_list *out, jz_error *err);
+void jz_case_list_cleanup(jz_case_list *l);
+
+/* ---- enrolments (`enrolment list`, `enrolment due`) ------------------------------ */
+
+typedef struct jz_enrolment_list {
+    jz_enrolment *rows;
+    size_t n;
+} jz_enrolment_list;
+
+/* The enrolments under region_prefix ("" or NULL: all), of one household if
+ * household_id (NULL: every household). */
+jz_err jz_proc_enrol_list(const jz_ctx *x, const char *region_prefix, const char *household_id,
+                          jz_enrolment_list *out, jz_error *err);
+void jz_enrolment_list_cleanup(jz_enrolment_list *l);
+
+/* A live enrolment whose review (R-REVIEW-1) or death check (R-DEATH-1) is
+ * due within the window. */
+typedef struct jz_enrol_due_row {
+    jz_enrolment e;
+    bool review;   /* its review falls in the window */
+    bool death;    /* its death check falls in the window */
+    jz_date when;  /* the earlier of the two that fall in it */
+    bool overdue;  /* when is before the date asked about */
+} jz_enrol_due_row;
+
+typedef struct jz_enrol_due_list {
+    jz_enrol_due_row *rows; /* in the order of jz_proc_enrol_list */
+    size_t n;
+} jz_enrol_due_list;
+
+/* The live enrolments (as jz_proc_enrol_list selects them) whose review or
+ * death check falls on or before `on` + within_days (overdue ones too). */
+jz_err jz_proc_enrol_due(const jz_ctx *x, const char *region_prefix, const char *household_id,
+                         jz_date on, int within_days, jz_enrol_due_list *out, jz_error *err);
+void jz_enrol_due_list_cleanup(jz_enrol_due_list *l);
+
+/* The reasons of jz_proc_enrol_stop by name, indexed by JZ_STOP_*
+ * (unreported, ineligible, fraud), and in Chinese. */
+extern const char *const jz_stop_reason_names[3];
+extern const char *const jz_stop_reason_zh[3];
+
+/* ---- a death recorded against an enrolment (`enrolment death`) ------------------- */
+
+typedef struct jz_enrol_death_req {
+    int64_t enrolment;     /* 0, or an enrolment of the person's household */
+    const char *id_number; /* who died (normalised here) */
+    jz_date death;         /* the date of death */
+    jz_date on;            /* the date it is recorded */
+    const char *note;
+} jz_enrol_death_req;
+
+typedef struct jz_enrol_death_res {
+    jz_death_res death;
+    jz_enrolment enrolment; /* the enrolment named, as the death left it (id 0: none named) */
+} jz_enrol_death_res;
+
+/* jz_proc_death in one transaction with, when rq->enrolment is given, the
+ * check that the person belongs to that enrolment's household (refused,
+ * JZ_EINPUT naming him and the household, when not) and the enrolment as
+ * the death left it. */
+jz_err jz_proc_enrol_death(jz_ctx *x, const jz_enrol_death_req *rq, jz_enrol_death_res *res,
+                           jz_error *err);
+
+/* ---- the documents (`case document`, `case list-doc`) --------------------------- */
+
+struct jz__decision_parts;
+
+/* The decision notice of a case: d is what jz_doc_decision_render takes
+ * (text or HTML); it points into parts. */
+typedef struct jz_decision_doc {
+    jz_doc_decision d;
+    struct jz__decision_parts *parts; /* owned */
+} jz_decision_doc;
+
+/* The notice of case `id` (审核确认通知书 or 不予批准通知书): the units
+ * approved and the temporary assistance paid first, the units refused with
+ * the county's reason and what 信息核对 found about their person, the
+ * programmes not found with the rules that failed, or for a refusal every
+ * reason with its source.  JZ_EINPUT when the case is not decided yet. */
+jz_err jz_proc_decision_doc(const jz_ctx *x, int64_t id, jz_decision_doc *out, jz_error *err);
+void jz_decision_doc_cleanup(jz_decision_doc *d);
+
+/* A village's 公示 (JZ_POSTING_NOTICE) or 公布 (JZ_POSTING_PUBLISH) list as
+ * posted on a date: l is what jz_doc_list_render and jz_doc_list_xlsx take;
+ * it points into the rest. */
+typedef struct jz_posting_doc {
+    jz_doc_list l;
+    jz_doc_list_row *rows;
+    char (*names)[64];
+    char village[13];
+} jz_posting_doc;
+
+/* The rows of `kind` posted in `village` (12 digits) on `on` (R-PUB-1: the
+ * name, the persons and the monthly amount, nothing else), with the
+ * village's, township's and county's names; an empty list when nothing was
+ * posted that day. */
+jz_err jz_proc_posting_doc(const jz_ctx *x, const char *village, int kind, jz_date on,
+                           jz_posting_doc *out, jz_error *err);
+void jz_posting_doc_cleanup(jz_posting_doc *d);
+
+/* The days a village's lists were posted: each run of rows of one kind
+ * posted on one day, in posting order. */
+typedef struct jz_posting_day {
+    jz_date on;
+    int kind; /* JZ_POSTING_NOTICE or JZ_POSTING_PUBLISH */
+    size_t rows;
+} jz_posting_day;
+
+typedef struct jz_posting_days {
+    jz_posting_day *days;
+    size_t n;
+} jz_posting_days;
+
+/* kind -1: both kinds. */
+jz_err jz_proc_posting_days(const jz_ctx *x, const char *village, int kind, jz_posting_days *out,
+                            jz_error *err);
+void jz_posting_days_cleanup(jz_posting_days *d);
+
+/* ---- a household as stored (`show`) -------------------------------------------- */
+
+typedef struct jz_household_view {
+    char *record;          /* the stored record as it was given (JSON text), owned */
+    jz_household h;        /* read as of the stored determination's date (else today) */
+    jz_household_buf buf;  /* h's members */
+    int version;           /* the record's version now */
+    int assessed;          /* the version the stored determination assessed (0: none) */
+    bool have_stored;      /* a bulk run stored a determination */
+    bool stale;            /* it was computed from an earlier version of the record */
+    bool changed;          /* recomputed now, the outcome differs (parameters changed) */
+    int64_t run;
+    jz_date date;          /* the stored determination's date */
+    jz_result stored;      /* as stored (no trace); with stale, only its household
+                              figures describe the record as it was */
+    jz_policy policy;      /* in force for h on h.assess_date */
+    jz_result now;         /* recomputed from the record */
+    jz_trace trace;        /* the full trace of now */
+} jz_household_view;
+
+/* The stored record of a household (its ID, or a member's ID number), its
+ * latest stored determination and the determination recomputed from the
+ * record with its full trace (bulk runs keep only the decisive rules).
+ * out is large: allocate it.  JZ_ENOTFOUND when the store has no such
+ * household or person. */
+jz_err jz_proc_household(const jz_ctx *x, const char *household_or_person,
+                         jz_household_view *out, jz_error *err);
+void jz_household_view_cleanup(jz_household_view *v);
+
+/* ---- assessing a household record that is not stored (`assess`) ----------------- */
+
+/* Resolved policies by county and date, for many assessments in a row (a
+ * file of records, a thread of the server): not shared between threads. */
+typedef struct jz_policy_cache jz_policy_cache;
+
+/* A cache over ps (which must outlive it); NULL when out of memory. */
+jz_policy_cache *jz_policy_cache_new(const jz_paramset *ps);
+void jz_policy_cache_free(jz_policy_cache *c);
+
+/* The policy in force in county on date, resolved once per (county, date)
+ * while it stays in the cache: *out is valid until the next call. */
+jz_err jz_policy_cache_get(jz_policy_cache *c, const char *county, jz_date date,
+                           const jz_policy **out, jz_error *err);
+
+/* A parameter changed for one assessment (what-if, `assess --param`). */
+typedef struct jz_param_value {
+    const char *name;  /* e.g. "dibao.standard.rural" */
+    const char *value; /* as `--param NAME=VALUE` gives it, e.g. "520" */
+} jz_param_value;
+
+typedef struct jz_assess_req {
+    const char *record; /* one household record (FORMATS.md), need not be terminated */
+    size_t len;
+    const json_t *household; /* or the record already parsed (then record is not read) */
+    jz_date date;       /* JZ_DATE_NONE: the record's assess_date, else ctx's today */
+    const jz_param_value *params;
+    size_t n_params;
+} jz_assess_req;
+
+typedef struct jz_assess_res {
+    jz_household h;
+    jz_household_buf buf;
+    jz_policy policy; /* in force, with the request's parameters */
+    jz_result result;
+    jz_trace trace;
+} jz_assess_res;
+
+/* Assesses a household record against every programme (FORMATS.md): reads
+ * it strictly, resolves the parameters of its county on its date (through
+ * cache when given; NULL resolves every time), applies the request's
+ * parameters to this assessment only, and runs the engine with a full
+ * trace.  Reads only ctx's regions, parameters and today: safe to call
+ * from several threads at once with one ctx, each with its own cache (or
+ * none) and result.  res is large: allocate it.  JZ_EINPUT naming the
+ * household, member, field and value of a bad record, or "params.NAME" of a
+ * bad parameter; JZ_ENOTFOUND when no parameters are in force there then.
+ * jz_determination_json(&res->h, &res->policy, &res->result, &res->trace, 0)
+ * writes the determination (jz_determination_value as a JSON value). */
+jz_err jz_assess_household(const jz_ctx *x, jz_policy_cache *cache, const jz_assess_req *rq,
+                           jz_assess_res *res, jz_error *err);
+
 #endif

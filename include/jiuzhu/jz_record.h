@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "jz_engine.h"
 #include "jz_err.h"
 #include "jz_household.h"
@@ -45,6 +47,11 @@ typedef struct jz_household_buf {
  */
 jz_err jz_household_parse(const char *text, size_t len, const jz_parse_opts *opts,
                           jz_household *out, jz_household_buf *buf, jz_error *err);
+
+/* Reads one household record already parsed (a server's request body),
+ * as strictly as jz_household_parse; root stays the caller's. */
+jz_err jz_household_from_json(const json_t *root, const jz_parse_opts *opts, jz_household *out,
+                              jz_household_buf *buf, jz_error *err);
 
 /* A reader of one record, a JSON array of records, or JSON Lines. */
 typedef struct jz_reader jz_reader;
@@ -96,5 +103,10 @@ enum { JZ_DET_PRETTY = 1 };
  */
 char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_result *r,
                             const jz_trace *trace, int flags);
+
+/* The same determination as a JSON value (a new reference; NULL when out
+ * of memory), for a caller that puts it into a larger document. */
+json_t *jz_determination_value(const jz_household *h, const jz_policy *p, const jz_result *r,
+                               const jz_trace *trace);
 
 #endif

@@ -19,8 +19,8 @@ static bool engine_param(int id)
     return id < JZ_P_WORKFLOW_TOTAL_DAYS;
 }
 
-char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_result *r,
-                            const jz_trace *trace, int flags)
+json_t *jz_determination_value(const jz_household *h, const jz_policy *p, const jz_result *r,
+                               const jz_trace *trace)
 {
     int bad = 0;
     json_t *d = json_object();
@@ -140,9 +140,18 @@ char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_
         }
         jz__json_set(d, "trace", ta, &bad);
     }
-    char *s = NULL;
-    if (!bad)
-        s = json_dumps(d, (flags & JZ_DET_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT);
+    if (bad) {
+        json_decref(d);
+        return NULL;
+    }
+    return d;
+}
+
+char *jz_determination_json(const jz_household *h, const jz_policy *p, const jz_result *r,
+                            const jz_trace *trace, int flags)
+{
+    json_t *d = jz_determination_value(h, p, r, trace);
+    char *s = d ? json_dumps(d, (flags & JZ_DET_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT) : NULL;
     json_decref(d);
     return s;
 }

@@ -810,6 +810,12 @@ jz_err jz_household_parse(const char *text, size_t len, const jz_parse_opts *opt
     return rc;
 }
 
+jz_err jz_household_from_json(const json_t *root, const jz_parse_opts *opts, jz_household *out,
+                              jz_household_buf *buf, jz_error *err)
+{
+    return read_household(root, opts, out, buf, err);
+}
+
 /* ---- the stream reader --------------------------------------------------- */
 
 enum mode { MODE_UNKNOWN = 0, MODE_SINGLE, MODE_ARRAY, MODE_LINES };

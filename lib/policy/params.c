@@ -1311,3 +1311,23 @@ void jz_policy_format_value(const jz_policy *p, jz_param_id id, char *buf, size_
         break;
     }
 }
+
+jz_err jz_policy_set(jz_policy *p, const char *name, const char *text, jz_error *err)
+{
+    int id = name != NULL ? jz_param_find(name) : -1;
+    value v;
+    jz_err rc;
+
+    if (id < 0)
+        return jz_error_set(err, JZ_ENOTFOUND, name, NULL,
+                            "未知参数；用 jiuzhu rules --params 查看全部参数");
+    memset(&v, 0, sizeof v);
+    rc = value_from_text(&jz_param_defs[id], text != NULL ? text : "", &v, err);
+    if (rc != JZ_OK) {
+        if (err != NULL)
+            snprintf(err->field, sizeof err->field, "%s", name);
+        return rc;
+    }
+    store(p, id, &v);
+    return JZ_OK;
+}
