@@ -31,42 +31,6 @@ static bool subject(srv_req *rq, srv_res *rs, char region[13])
     return srv_in_scope(rq, rs, region, id);
 }
 
-ROUTE(h_household_get)
-{
-    char region[13];
-    if (!subject(rq, rs, region))
-        return;
-    const char *id = rq->m.params[0];
-    jz_error e;
-    jz_error_clear(&e);
-    char *record = NULL;
-    if (jz_store_get_record(rq->x.store, id, &record, &e) != JZ_OK) {
-        srv_error(rs, &e);
-        return;
-    }
-    json_t *rec = json_loads(record, 0, NULL);
-    free(record);
-    int current = 0, assessed = 0;
-    if (!rec || jz_store_record_version(rq->x.store, id, &current, &assessed, NULL, &e) != JZ_OK) {
-        json_decref(rec);
-        if (!rec)
-            srv_fail(rs, JZ_EIO, NULL, NULL, "库中的户记录无法读取");
-        else
-            srv_error(rs, &e);
-        return;
-    }
-    /* The page shows ID numbers whole: that read is logged before it is
-     * answered. */
-    if (!srv_access(rq, JZ_ACCESS_RECORD, id, region)) {
-        json_decref(rec);
-        srv_fail(rs, JZ_EBUSY, NULL, NULL, "查询留痕未能记录，未返回数据，请稍后重试");
-        return;
-    }
-    srv_json(rs, 200,
-             json_pack("{s:s, s:s, s:i, s:i, s:o}", "household_id", id, "region", region,
-                       "version", current, "assessed_version", assessed, "record", rec));
-}
-
 ROUTE(h_household_put)
 {
     const char *ct = srv_header(rq, "Content-Type");

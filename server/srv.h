@@ -173,5 +173,19 @@ ROUTE(h_staff_add);
 ROUTE(h_staff_relative);
 ROUTE(h_stats);
 ROUTE(h_audit_verify);
+ROUTE(h_assess);
+ROUTE(h_household_chain);
+ROUTE(h_cases_list);
+ROUTE(h_cases_due);
+ROUTE(h_case_accept);
+ROUTE(h_case_get);
+ROUTE(h_case_step);
+ROUTE(h_case_document);
+ROUTE(h_village_postings);
+ROUTE(h_enrolments_list);
+ROUTE(h_enrolment_exit);
+ROUTE(h_enrolment_stop);
+ROUTE(h_death);
+ROUTE(h_reviews_open_due);
 
 #endif
