@@ -15,7 +15,7 @@ packages=(
   unzip                              # tests read the .xlsx lists back
   clang libclang-rt-14-dev           # libFuzzer and sanitizers for the fuzz target
   libmicrohttpd-dev                  # jiuzhu serve: the HTTP server (with GnuTLS for HTTPS)
-  curl python3 openssl               # the server's tests: a client, its checks, a test certificate
+  curl jq python3 openssl            # the server's tests: a client, JSON, its checks, a test certificate
   nginx                              # the reverse-proxy example of docs/server.md, tested
   wrk                                # bench/bench_server.sh: load on loopback
 )
