@@ -61,10 +61,13 @@ typedef struct sq {
     } batch;
 } sq;
 
+/* ---- helpers (sqlite_util.c: they call nothing else of the store) ---- */
+
 /* An I/O error naming what was being done and SQLite's message; a
  * database still locked by another writer after the retries is JZ_EBUSY
- * with a message that says so. */
+ * with a message that says so (jz__sq_busy_error). */
 jz_err jz__sq_error(sq *q, jz_error *err, const char *what);
+jz_err jz__sq_busy_error(sq *q, jz_error *err);
 /* Runs SQL without results. */
 jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err);
 /* The current UTC time as ISO 8601 text. */

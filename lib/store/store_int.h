@@ -8,15 +8,28 @@
 
 #include "jiuzhu/jz_store.h"
 
+/* R-HH-3's fact: member `member` of the household being stored (its index,
+ * -1: none) belongs to household `other` ("?" if it cannot be told). */
+typedef struct jz__member_clash {
+    int member;
+    char other[JZ_HOUSEHOLD_ID_MAX];
+} jz__member_clash;
+
 typedef struct jz_store_ops {
     const char *name;
+    /* Opens (or with JZ_STORE_CREATE creates) the store at `where`. */
+    jz_err (*open)(const char *where, int flags, void **impl, jz_error *err);
     void (*close)(void *impl);
     int (*schema_version)(const void *impl);
     jz_err (*begin)(void *impl, jz_error *err);
     jz_err (*commit)(void *impl, jz_error *err);
     void (*rollback)(void *impl);
+    /* A member who belongs to another household already (R-HH-3) is a
+     * fact the backend reports in *clash (which store.c words): JZ_EINPUT
+     * when nothing of h was stored, JZ_EIO when part of it was and only a
+     * rollback undoes it. */
     jz_err (*put_household)(void *impl, const jz_household *h, const char *record,
-                            const char *source, jz_error *err);
+                            const char *source, struct jz__member_clash *clash, jz_error *err);
     jz_err (*get_record)(void *impl, const char *key, char **record, jz_error *err);
     jz_err (*import_begin)(void *impl, const char *path, int64_t size, int64_t mtime,
                            jz_store_import *out, jz_error *err);
@@ -125,8 +138,8 @@ typedef struct jz_store_ops {
                             jz_error *err);
 } jz_store_ops;
 
+/* The backends (store.c picks one by the form of `where`). */
 extern const jz_store_ops jz__sqlite_ops;
-jz_err jz__sqlite_open(const char *path, int flags, void **impl, jz_error *err);
 
 /* The columnar snapshot (shared by every backend: they fill it). */
 struct jz_snapshot {

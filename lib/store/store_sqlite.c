@@ -372,88 +372,6 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
-static jz_err busy_error(sq *q, jz_error *err)
-{
-    return jz_error_set(err, JZ_EBUSY, "database", NULL,
-                        "数据库正忙：另一项写入（如导入、批量认定、监测或另一位用户的操作）"
-                        "占用数据库，等待 %ld 秒后仍未轮到；本次未写入任何内容，稍后重试是安全的"
-                        "（等待上限可用环境变量 JIUZHU_BUSY_TIMEOUT 设定，单位秒）",
-                        (q->busy_limit_ms + 999) / 1000);
-}
-
-jz_err jz__sq_error(sq *q, jz_error *err, const char *what)
-{
-    int code = sqlite3_errcode(q->db) & 0xff;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-        return busy_error(q, err);
-    return jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误（%s）：%s", what,
-                        sqlite3_errmsg(q->db));
-}
-
-jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int code = sqlite3_errcode(q->db) & 0xff;
-        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-            sqlite3_free(msg);
-            return busy_error(q, err);
-        }
-        jz_err rc = jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误：%s", msg ? msg : "?");
-        sqlite3_free(msg);
-        return rc;
-    }
-    return JZ_OK;
-}
-
-void jz__sq_now(char *buf, size_t n)
-{
-    /* Called for every household of an import: format once a second. */
-    static _Thread_local time_t last;
-    static _Thread_local char text[32];
-    time_t t = time(NULL);
-    if (t != last) {
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        last = t;
-    }
-    size_t len = strnlen(text, sizeof text - 1);
-    if (len >= n)
-        len = n - 1;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-}
-
-jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
-                   void (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what,
-                   jz_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, what);
-    if (key_text)
-        sqlite3_bind_text(st, 1, key_text, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_int64(st, 1, key);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        row(st, arg);
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
-}
-
-void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = (size_t)sqlite3_column_bytes(st, col);
-    if (n >= cap)
-        n = cap - 1;
-    if (t)
-        memcpy(dst, t, n);
-    dst[t ? n : 0] = '\0';
-}
-
 static int read_version(sq *q)
 {
     sqlite3_stmt *st = NULL;
@@ -882,7 +800,7 @@ __attribute__((constructor)) static void configure(void)
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 }
 
-jz_err jz__sqlite_open(const char *path, int flags, void **impl, jz_error *err)
+static jz_err sq_open(const char *path, int flags, void **impl, jz_error *err)
 {
     return open_at(path, flags, JZ_STORE_SCHEMA_VERSION, impl, err);
 }
@@ -909,7 +827,7 @@ static jz_err sq_begin(void *impl, jz_error *err)
     sq *q = impl;
     checkpoint_caught_up(q);
     if (!turnstile(q, F_WRLCK))
-        return busy_error(q, err);
+        return jz__sq_busy_error(q, err);
     jz_err rc = jz__sq_exec(q, "BEGIN IMMEDIATE", err);
     turnstile(q, F_UNLCK);
     if (!rc)
@@ -959,7 +877,7 @@ static void bind_household(sq *q, sqlite3_stmt *st, const jz_household *h, const
 }
 
 static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, const jz_member *m,
-                            const jz_household *h, jz_error *err)
+                            jz__member_clash *clash, jz_error *err)
 {
     sqlite3_stmt *st = q->insert_member;
     int c = 1;
@@ -1003,25 +921,23 @@ static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, cons
     if (rc == SQLITE_DONE)
         return JZ_OK;
     if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_UNIQUE) {
-        /* R-HH-3: this person already belongs to another household. */
-        char other[JZ_HOUSEHOLD_ID_MAX] = "?";
+        /* This person belongs to another household already: the fact, for
+         * store.c to word (R-HH-3). */
+        clash->member = idx;
+        snprintf(clash->other, sizeof clash->other, "?");
         sqlite3_reset(q->owner);
         sqlite3_bind_text(q->owner, 1, m->id, -1, SQLITE_STATIC);
         if (sqlite3_step(q->owner) == SQLITE_ROW)
-            snprintf(other, sizeof other, "%s", (const char *)sqlite3_column_text(q->owner, 0));
+            jz__sq_copy_text(clash->other, sizeof clash->other, q->owner, 0);
         sqlite3_reset(q->owner);
-        char field[32];
-        snprintf(field, sizeof field, "members[%d].id", idx);
-        return jz_error_set(err, JZ_EINPUT, field, m->id,
-                            "此人已属于户 %s，不能同时属于户 %s（R-HH-3，防止重复纳入）", other,
-                            h->household_id);
+        return JZ_EINPUT;
     }
     return jz__sq_error(q, err, "写入成员");
 }
 
-/* R-HH-3 for a household about to replace its stored version: every
- * person must belong to no other household. */
-static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
+/* For a household about to replace its stored version: the first person
+ * who belongs to another household (R-HH-3), in *clash. */
+static jz_err check_owners(sq *q, const jz_household *h, jz__member_clash *clash, jz_error *err)
 {
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
@@ -1033,11 +949,9 @@ static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
             jz__sq_copy_text(other, sizeof other, q->owner, 0);
             sqlite3_reset(q->owner);
             if (strcmp(other, h->household_id) != 0) {
-                char field[32];
-                snprintf(field, sizeof field, "members[%u].id", i);
-                return jz_error_set(err, JZ_EINPUT, field, m->id,
-                                    "此人已属于户 %s，不能同时属于户 %s（R-HH-3，防止重复纳入）",
-                                    other, h->household_id);
+                clash->member = (int)i;
+                memcpy(clash->other, other, sizeof clash->other);
+                return JZ_EINPUT;
             }
         } else {
             sqlite3_reset(q->owner);
@@ -1049,7 +963,7 @@ static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
 }
 
 static jz_err sq_put_household(void *impl, const jz_household *h, const char *record,
-                               const char *source, jz_error *err)
+                               const char *source, jz__member_clash *clash, jz_error *err)
 {
     sq *q = impl;
     char county[7], now[32];
@@ -1086,7 +1000,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         hh = sqlite3_last_insert_rowid(q->db);
         jz__sq_batch_note(q, h->household_id, NULL);
     } else {
-        if ((rc = check_owners(q, h, err)))
+        if ((rc = check_owners(q, h, clash, err)))
             return rc;
         sqlite3_reset(q->find_hh);
         sqlite3_bind_text(q->find_hh, 1, h->household_id, -1, SQLITE_STATIC);
@@ -1155,7 +1069,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "写入户记录");
     for (uint32_t i = 0; i < h->n_members; i++) {
-        if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], h, err))) {
+        if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], clash, err))) {
             sqlite3_reset(q->insert_member);
             if (rc == JZ_EINPUT && is_new) {
                 /* R-HH-3: take the new household out again, whole. */
@@ -1169,12 +1083,14 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
                         json_array_remove(q->batch.ids, json_array_size(q->batch.ids) - 1);
                     return rc;
                 }
+                clash->member = -1; /* the error is the failed delete's */
                 rc = jz__sq_error(q, err, "撤回户");
             }
             /* Half a household is written: only a rollback of the whole
              * transaction can undo it, so this is never an input error. */
-            err->code = rc = JZ_EIO;
-            return rc;
+            if (clash->member < 0)
+                err->code = JZ_EIO;
+            return JZ_EIO;
         }
     }
     sqlite3_reset(q->insert_member);
@@ -2016,6 +1932,7 @@ static jz_err sq_record_history(void *impl, const char *household_id,
 
 const jz_store_ops jz__sqlite_ops = {
     .name = "sqlite",
+    .open = sq_open,
     .close = sq_close,
     .schema_version = sq_version,
     .begin = sq_begin,
