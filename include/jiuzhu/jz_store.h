@@ -361,6 +361,25 @@ jz_err jz_store_enrol_adopt(jz_store *s, jz_enrolment *e, jz_error *err);
 jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *household_id,
                            void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
 
+/* ---- receiving assistance --------------------------------------------------------- */
+
+/* Whether an enrolment of this status pays, or will until its end month
+ * (active, or in its 渐退期): every status but stopped. */
+bool jz_enrolment_live(uint8_t status);
+
+/* "Receives assistance", the one definition (R-MON-4's comparison, a
+ * review's precondition, monitoring's `enrolled`): a household receives
+ * assistance when it has a live enrolment, or when its record's current
+ * programme (a jz_programme; JZ_PROG_NONE: none) says it receives one,
+ * carried over from before jiuzhu. */
+bool jz_receives_assistance(uint8_t current_programme, size_t live_enrolments);
+
+/* The same for a household in the store, named by its ID or a member's ID
+ * number: *receives, and its household ID in household_id (may be NULL).
+ * JZ_ENOTFOUND when neither is in the store. */
+jz_err jz_store_receives_assistance(jz_store *s, const char *household_or_person, bool *receives,
+                                    char household_id[JZ_HOUSEHOLD_ID_MAX], jz_error *err);
+
 /* ---- department feeds (jz_feed.h) ----------------------------------------------- */
 
 typedef struct jz_feed_counts {

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "sqlite_int.h"
 
 jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *feed, jz_error *err)
@@ -42,28 +40,8 @@ jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *fe
     return JZ_OK;
 }
 
-/* What makes two rows the same event (the name and the line do not). */
-static void row_digest(const jz_feed_row *r, unsigned char out[16])
-{
-    crypto_generichash_state h;
-    crypto_generichash_init(&h, NULL, 0, 16);
-    unsigned char head[2 + 4 + 8 + 4] = {r->dept, r->event};
-    uint32_t d = (uint32_t)r->date, l = (uint32_t)r->level;
-    uint64_t a = (uint64_t)r->amount;
-    for (int i = 0; i < 4; i++)
-        head[2 + i] = (unsigned char)(d >> (8 * i));
-    for (int i = 0; i < 8; i++)
-        head[6 + i] = (unsigned char)(a >> (8 * i));
-    for (int i = 0; i < 4; i++)
-        head[14 + i] = (unsigned char)(l >> (8 * i));
-    crypto_generichash_update(&h, head, sizeof head);
-    crypto_generichash_update(&h, (const unsigned char *)r->id, strlen(r->id) + 1);
-    crypto_generichash_update(&h, (const unsigned char *)r->code, strlen(r->code) + 1);
-    crypto_generichash_final(&h, out, 16);
-}
-
-jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r, bool *added,
-                       bool *matched, jz_error *err)
+jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r,
+                       const unsigned char *digest, bool *added, bool *matched, jz_error *err)
 {
     sq *q = impl;
     char county[7] = "";
@@ -76,8 +54,6 @@ jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r, bool *add
     if (s != SQLITE_ROW && s != SQLITE_DONE)
         return jz__sq_error(q, err, "匹配部门数据");
     *matched = s == SQLITE_ROW;
-    unsigned char digest[16];
-    row_digest(r, digest);
     sqlite3_stmt *st = q->feed_insert;
     sqlite3_reset(st);
     int k = 1;
@@ -92,7 +68,7 @@ jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r, bool *add
     sqlite3_bind_int(st, k++, r->level);
     sqlite3_bind_text(st, k++, r->code, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, k++, r->line);
-    sqlite3_bind_blob(st, k++, digest, sizeof digest, SQLITE_STATIC);
+    sqlite3_bind_blob(st, k++, digest, JZ__DIGEST_BYTES, SQLITE_STATIC);
     s = sqlite3_step(st);
     sqlite3_reset(st);
     if (s != SQLITE_DONE)
@@ -876,22 +852,10 @@ static jz_err put_evidence(sq *q, int64_t id, int ind, const char *county, const
     return JZ_OK;
 }
 
-jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
-                        bool *added, jz_error *err)
+jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key,
+                        const int64_t *rows, size_t n_rows, bool *added, jz_error *err)
 {
     sq *q = impl;
-    /* The same indicator on the same person's same evidence: one alert.  An
-     * alert without rows (no_premium, double_enrolment) is told apart by
-     * its detail, which names the year where it matters. */
-    unsigned char key[16];
-    crypto_generichash_state h;
-    crypto_generichash_init(&h, NULL, 0, sizeof key);
-    crypto_generichash_update(&h, &a->indicator, 1);
-    crypto_generichash_update(&h, (const unsigned char *)a->id_number, strlen(a->id_number) + 1);
-    crypto_generichash_update(&h, (const unsigned char *)a->evidence, strlen(a->evidence));
-    if (n_rows == 0 && a->indicator == JZ_IND_NO_PREMIUM)
-        crypto_generichash_update(&h, (const unsigned char *)a->detail, strlen(a->detail));
-    crypto_generichash_final(&h, key, sizeof key);
     if (!q->alert_insert &&
         sqlite3_prepare_v3(q->db,
                            "INSERT OR IGNORE INTO alerts(" ALERT_COLUMNS ", key) VALUES(NULL,?,?,?,"
@@ -916,7 +880,7 @@ jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const int64_t *rows, siz
     sqlite3_bind_int(st, k++, a->raised_on);
     sqlite3_bind_int(st, k++, a->due_on);
     sqlite3_bind_int(st, k++, a->status);
-    sqlite3_bind_blob(st, k++, key, sizeof key, SQLITE_STATIC);
+    sqlite3_bind_blob(st, k++, key, JZ__DIGEST_BYTES, SQLITE_STATIC);
     int s = sqlite3_step(st);
     sqlite3_reset(st);
     if (s != SQLITE_DONE)

@@ -89,6 +89,38 @@ jz_err jz_store_get_record(jz_store *s, const char *key, char **record, jz_error
     return s->ops->get_record(s->impl, key, record, err);
 }
 
+/* ---- receiving assistance ------------------------------------------------------ */
+
+bool jz_receives_assistance(uint8_t current_programme, size_t live_enrolments)
+{
+    return live_enrolments > 0 || current_programme != JZ_PROG_NONE;
+}
+
+static void count_live(const jz_enrolment *e, void *arg)
+{
+    *(size_t *)arg += jz_enrolment_live(e->status);
+}
+
+jz_err jz_store_receives_assistance(jz_store *s, const char *key, bool *receives,
+                                    char household_id[JZ_HOUSEHOLD_ID_MAX], jz_error *err)
+{
+    char hid[JZ_HOUSEHOLD_ID_MAX], region[13];
+    uint8_t current = JZ_PROG_NONE;
+    size_t live = 0;
+    *receives = false;
+    if (household_id)
+        household_id[0] = '\0';
+    jz_err rc = s->ops->household_programme(s->impl, key, hid, region, &current, err);
+    if (!rc)
+        rc = s->ops->enrol_list(s->impl, "", hid, count_live, &live, err);
+    if (rc)
+        return rc;
+    *receives = jz_receives_assistance(current, live);
+    if (household_id)
+        memcpy(household_id, hid, JZ_HOUSEHOLD_ID_MAX);
+    return JZ_OK;
+}
+
 jz_err jz_store_import_begin(jz_store *s, const char *path, int64_t size, int64_t mtime,
                              jz_store_import *out, jz_error *err)
 {
@@ -157,13 +189,19 @@ jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *s
                                   const jz_household *h, const jz_result *r,
                                   const char *params_json, jz_error *err)
 {
-    return s->ops->put_determination(s->impl, run, snap, i, h, r, params_json, err);
+    char decisive[JZ__DECISIVE_BUF];
+    jz__rules_encode(r->decisive, decisive, sizeof decisive);
+    return s->ops->put_determination(s->impl, run, snap, i, h, r, decisive, params_json, err);
 }
 
 jz_err jz_store_get_determination(jz_store *s, const char *household_id, jz_result *r, int64_t *run,
                                   jz_date *date, jz_error *err)
 {
-    return s->ops->get_determination(s->impl, household_id, r, run, date, err);
+    char decisive[JZ__DECISIVE_BUF] = "";
+    jz_err rc = s->ops->get_determination(s->impl, household_id, r, run, date, decisive, err);
+    if (!rc)
+        r->decisive = jz__rules_decode(decisive);
+    return rc;
 }
 
 jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
@@ -269,7 +307,9 @@ jz_err jz_store_feed_begin(jz_store *s, jz_dept dept, const char *path, int64_t 
 jz_err jz_store_feed_put(jz_store *s, int64_t feed, const jz_feed_row *row, bool *added,
                          bool *matched, jz_error *err)
 {
-    return s->ops->feed_put(s->impl, feed, row, added, matched, err);
+    unsigned char digest[JZ__DIGEST_BYTES];
+    jz__feed_row_digest(row, digest);
+    return s->ops->feed_put(s->impl, feed, row, digest, added, matched, err);
 }
 
 jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_error *err)
@@ -287,7 +327,9 @@ jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix, jz_date on,
 jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
                           bool *added, jz_error *err)
 {
-    return s->ops->alert_put(s->impl, a, rows, n_rows, added, err);
+    unsigned char key[JZ__DIGEST_BYTES];
+    jz__alert_key(a, n_rows, key);
+    return s->ops->alert_put(s->impl, a, key, rows, n_rows, added, err);
 }
 
 jz_err jz_store_alert_extend(jz_store *s, int64_t id, const int64_t *rows, size_t n_rows,

@@ -8,6 +8,11 @@
 
 #include "jiuzhu/jz_store.h"
 
+/* Sizes of what the common layer encodes for storage (codec.c): the
+ * decisive rules' text, and identity digests. */
+#define JZ__DECISIVE_BUF 1024
+#define JZ__DIGEST_BYTES 16
+
 /* R-HH-3's fact: member `member` of the household being stored (its index,
  * -1: none) belongs to household `other` ("?" if it cannot be told). */
 typedef struct jz__member_clash {
@@ -31,6 +36,11 @@ typedef struct jz_store_ops {
     jz_err (*put_household)(void *impl, const jz_household *h, const char *record,
                             const char *source, struct jz__member_clash *clash, jz_error *err);
     jz_err (*get_record)(void *impl, const char *key, char **record, jz_error *err);
+    /* The household of key (its ID, or a member's ID number): its ID, its
+     * region and the current programme its record states; JZ_ENOTFOUND. */
+    jz_err (*household_programme)(void *impl, const char *key,
+                                  char household_id[JZ_HOUSEHOLD_ID_MAX], char region[13],
+                                  uint8_t *current_programme, jz_error *err);
     jz_err (*import_begin)(void *impl, const char *path, int64_t size, int64_t mtime,
                            jz_store_import *out, jz_error *err);
     jz_err (*import_progress)(void *impl, const jz_store_import *imp, long lines_done, long stored,
@@ -44,11 +54,13 @@ typedef struct jz_store_ops {
                                jz_fen *monthly, jz_error *err);
     jz_err (*clear_determinations)(void *impl, const char *region_prefix,
                                    const jz_snapshot *snap, const uint8_t *keep, jz_error *err);
+    /* decisive: r->decisive encoded (jz__rules_encode). */
     jz_err (*put_determination)(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
-                                const jz_household *h, const jz_result *r, const char *params_json,
-                                jz_error *err);
+                                const jz_household *h, const jz_result *r, const char *decisive,
+                                const char *params_json, jz_error *err);
+    /* Fills r but r->decisive, whose stored text goes to decisive. */
     jz_err (*get_determination)(void *impl, const char *household_id, jz_result *r, int64_t *run,
-                                jz_date *date, jz_error *err);
+                                jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err);
     jz_err (*stats)(void *impl, int level_digits, const char *region_prefix,
                     void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
     void (*set_actor)(void *impl, const char *actor);
@@ -78,14 +90,16 @@ typedef struct jz_store_ops {
     jz_err (*enrol_list)(void *impl, const char *prefix, const char *household_id,
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
     jz_err (*feed_begin)(void *impl, jz_dept dept, const char *path, int64_t *feed, jz_error *err);
-    jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
-                       bool *matched, jz_error *err);
+    /* digest: the row's identity (jz__feed_row_digest), stored once. */
+    jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row,
+                       const unsigned char *digest, bool *added, bool *matched, jz_error *err);
     jz_err (*feed_end)(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
     jz_err (*monitor_scan)(void *impl, const char *prefix, jz_date on,
                            void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
                            jz_error *err);
-    jz_err (*alert_put)(void *impl, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
-                        bool *added, jz_error *err);
+    /* key: the alert's identity (jz__alert_key), stored once. */
+    jz_err (*alert_put)(void *impl, jz_stored_alert *a, const unsigned char *key,
+                        const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
     jz_err (*alert_extend)(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
                            jz_fen amount, uint8_t severity, jz_date on, const char *detail,
                            jz_error *err);
@@ -187,6 +201,25 @@ enum {
     JZ_SNAP_F_SUPPORTERS_KNOWN = 1u << 9,
     JZ_SNAP_F_BUSINESS = 1u << 10
 };
+
+/* ---- encodings for storage, the same for every backend (codec.c) ---- */
+
+/* The decisive rules of a determination as stored: their IDs separated by
+ * spaces ("R-DB-1 R-DB-2"), cut at a whole ID to fit n; and back (unknown
+ * IDs are left out). */
+void jz__rules_encode(uint64_t bits, char *buf, size_t n);
+uint64_t jz__rules_decode(const char *text);
+
+/* Digests that identify what is stored once: a department's row (the same
+ * event imported again adds nothing) and an alert (the same indicator on a
+ * person's same evidence raises one). */
+void jz__feed_row_digest(const jz_feed_row *r, unsigned char out[JZ__DIGEST_BYTES]);
+void jz__alert_key(const jz_stored_alert *a, size_t n_rows, unsigned char out[JZ__DIGEST_BYTES]);
+
+/* The enrolment statuses that are live (jz_enrolment_live), as a bit mask
+ * (bit s: status s), for a backend to bind where a query selects live
+ * enrolments in bulk: the meaning stays here, not in its SQL. */
+uint32_t jz__live_statuses(void);
 
 uint16_t jz__member_flags(const jz_member *m);
 void jz__member_set_flags(jz_member *m, uint16_t flags);

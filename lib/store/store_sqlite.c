@@ -750,7 +750,7 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         (rc = prepare(q, &q->delete_members, "DELETE FROM members WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->move_enrol,
                       "UPDATE enrolments SET region = ?2, county = ?3 WHERE household_id = ?1"
-                      " AND status <> 2 AND region <> ?2",
+                      " AND (?4 >> status) & 1 AND region <> ?2",
                       err)) ||
         (rc = prepare(q, &q->insert_member,
                       "INSERT INTO members VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -1046,11 +1046,13 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         if (s != SQLITE_DONE)
             return jz__sq_error(q, err, "写入户");
         /* A household that moved takes its live enrolments along: they are
-         * listed, scoped and paid where it lives now. */
+         * listed, scoped and paid where it lives now.  Which statuses are
+         * live is the common layer's (jz__live_statuses), bound. */
         sqlite3_reset(q->move_enrol);
         sqlite3_bind_text(q->move_enrol, 1, h->household_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(q->move_enrol, 2, h->region.code, -1, SQLITE_STATIC);
         sqlite3_bind_text(q->move_enrol, 3, county, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q->move_enrol, 4, jz__live_statuses());
         s = sqlite3_step(q->move_enrol);
         sqlite3_reset(q->move_enrol);
         if (s != SQLITE_DONE)
@@ -1121,6 +1123,34 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
         rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
     } else {
         rc = jz__sq_error(q, err, "查询户");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static jz_err sq_household_programme(void *impl, const char *key,
+                                     char household_id[JZ_HOUSEHOLD_ID_MAX], char region[13],
+                                     uint8_t *current_programme, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT household_id, region, current_programme FROM households"
+                           " WHERE household_id = ?1 OR hh = (SELECT hh FROM members"
+                           " WHERE id_number = ?1) LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询户");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    jz_err rc = JZ_OK;
+    if (s == SQLITE_ROW) {
+        jz__sq_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, st, 0);
+        jz__sq_copy_text(region, 13, st, 1);
+        *current_programme = (uint8_t)sqlite3_column_int(st, 2);
+    } else {
+        rc = s == SQLITE_DONE ? jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
+                                             "数据库中没有这一户或这个人")
+                              : jz__sq_error(q, err, "查询户");
     }
     sqlite3_finalize(st);
     return rc;
@@ -1515,25 +1545,6 @@ static jz_err param_row(sq *q, int64_t run, const char *county, jz_date date,
     return JZ_OK;
 }
 
-/* The decisive rule IDs as text: "R-DB-1 R-DB-2 ..." (a million of these
- * per run: plain copies, no formatting). */
-static void decisive_text(uint64_t bits, char *buf, size_t n)
-{
-    size_t len = 0;
-    for (int i = 0; i < 64 && i < JZ_RULE_COUNT; i++) {
-        if (!(bits & (UINT64_C(1) << i)))
-            continue;
-        size_t k = strlen(jz_rule_ids[i]);
-        if (len + k + 2 > n)
-            break;
-        if (len)
-            buf[len++] = ' ';
-        memcpy(buf + len, jz_rule_ids[i], k);
-        len += k;
-    }
-    buf[len] = '\0';
-}
-
 /* One ordered scan of the region's households beside the snapshot (both in
  * hh order): a version that differs, or a household gone, is stale. */
 static jz_err sq_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *stale,
@@ -1669,17 +1680,16 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_s
 
 static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
                                    const jz_household *h, const jz_result *r,
-                                   const char *params_json, jz_error *err)
+                                   const char *decisive, const char *params_json, jz_error *err)
 {
     sq *q = impl;
-    char county[7], decisive[1024];
+    char county[7];
     jz_region_county(&h->region, county);
     int64_t pv = 0;
     jz_err rc = param_row(q, run, county, h->assess_date, params_json, &pv, err);
     if (rc)
         return rc;
     int64_t hh = snap->key[i];
-    decisive_text(r->decisive, decisive, sizeof decisive);
     sqlite3_stmt *st = q->insert_det;
     int c = 1;
     sqlite3_reset(st);
@@ -1733,7 +1743,7 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
 }
 
 static jz_err sq_get_determination(void *impl, const char *household_id, jz_result *r, int64_t *run,
-                                   jz_date *date, jz_error *err)
+                                   jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
@@ -1768,21 +1778,8 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
     r->financial = sqlite3_column_int64(st, 10);
     r->exit_until = sqlite3_column_int(st, 11);
     r->exit = r->exit_until != 0;
-    const char *dec = (const char *)sqlite3_column_text(st, 12);
+    jz__sq_copy_text(decisive, JZ__DECISIVE_BUF, st, 12);
     r->n_persons = (uint32_t)sqlite3_column_int(st, 13);
-    char id[32];
-    for (const char *p = dec ? dec : ""; *p;) {
-        size_t n = strcspn(p, " ");
-        if (n > 0 && n < sizeof id) {
-            memcpy(id, p, n);
-            id[n] = '\0';
-            int rule = jz_rule_find(id);
-            if (rule >= 0 && rule < 64)
-                r->decisive |= UINT64_C(1) << rule;
-        }
-        p += n;
-        p += strspn(p, " ");
-    }
     sqlite3_finalize(st);
     for (uint32_t k = 0; k < r->n_persons && k < JZ_MAX_MEMBERS; k++)
         r->persons[k].counted = 1;
@@ -1940,6 +1937,7 @@ const jz_store_ops jz__sqlite_ops = {
     .rollback = sq_rollback,
     .put_household = sq_put_household,
     .get_record = sq_get_record,
+    .household_programme = sq_household_programme,
     .import_begin = sq_import_begin,
     .import_progress = sq_import_progress,
     .snapshot = sq_snapshot,
