@@ -154,9 +154,10 @@ jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *fe
 jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *row,
                        const unsigned char *digest, bool *added, bool *matched, jz_error *err);
 jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
-jz_err jz__sq_monitor_scan(void *impl, const char *prefix, jz_date on,
-                           void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
-                           jz_error *err);
+jz_err jz__sq_monitor_rows(void *impl, const jz__monitor_query *q, const jz__monitor_sink *sink,
+                           void *arg, jz_error *err);
+jz_err jz__sq_member_name(void *impl, const char *id_number, char *name, size_t n,
+                          jz_error *err);
 jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key,
                         const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
 jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n_rows,

@@ -321,7 +321,8 @@ jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix, jz_date on,
                              void (*fn)(const jz_monitor_subject *subject, void *arg), void *arg,
                              jz_error *err)
 {
-    return s->ops->monitor_scan(s->impl, region_prefix ? region_prefix : "", on, fn, arg, err);
+    return jz__monitor_scan(s->ops, s->impl, region_prefix ? region_prefix : "", on, fn, arg,
+                            err);
 }
 
 jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, const int64_t *rows, size_t n_rows,

@@ -13,6 +13,72 @@
 #define JZ__DECISIVE_BUF 1024
 #define JZ__DIGEST_BYTES 16
 
+/* What monitoring reads (jz__monitor_sink): the registry's households,
+ * people and live enrolments, the department rows, and what earlier runs
+ * raised.  The text pointers are valid during the call only. */
+typedef struct jz__monitor_query {
+    uint32_t live_statuses; /* the enrolment statuses to give: bit s for status s */
+    uint8_t resolved;       /* the alert status that is not open */
+} jz__monitor_query;
+
+typedef struct jz__monitor_household {
+    int64_t key; /* the backend's, in increasing order */
+    const char *household_id, *region;
+    int n_members;
+    uint8_t current_programme; /* the record's (jz_programme) */
+    uint8_t area;
+    jz_fen income; /* its determination's counted income, 0 if none */
+} jz__monitor_household;
+
+typedef struct jz__monitor_member {
+    int64_t household; /* its key */
+    const char *id_number;
+    jz_fen wage, business; /* his own wage and net business income */
+    jz_date deceased;
+    uint8_t presence;
+} jz__monitor_member;
+
+typedef struct jz__monitor_enrolment {
+    int64_t household;
+    int programme, member, persons; /* member: the unit's person's index, -1 the household's */
+} jz__monitor_enrolment;
+
+typedef struct jz__monitor_feed_row {
+    int64_t row; /* the backend's row number */
+    const char *id_number, *code, *name;
+    uint8_t dept, event, level;
+    jz_date date;
+    jz_fen amount;
+} jz__monitor_feed_row;
+
+typedef struct jz__monitor_alert {
+    int64_t id;
+    const char *id_number;
+    int indicator;
+    uint8_t category;
+    bool open;
+    jz_date raised_on;
+} jz__monitor_alert;
+
+/* The backend calls, in this order: registry_sizes once (the counts of
+ * households and members); household for each household in key order;
+ * member for each member in (household, index) order; enrolment for each
+ * enrolment of a status in q->live_statuses; feed_size once (the count of
+ * feed rows); feed_row for each feed row; evidence for each evidence row of
+ * an alert (open: the alert's status is not q->resolved); alert for each
+ * alert.  A callback returning nonzero ends the rows of its kind (the
+ * backend goes on with the next kind; the sink keeps its own errors). */
+typedef struct jz__monitor_sink {
+    int (*registry_sizes)(void *arg, size_t households, size_t members);
+    int (*household)(void *arg, const jz__monitor_household *h);
+    int (*member)(void *arg, const jz__monitor_member *m);
+    int (*enrolment)(void *arg, const jz__monitor_enrolment *e);
+    int (*feed_size)(void *arg, size_t rows);
+    int (*feed_row)(void *arg, const jz__monitor_feed_row *r);
+    int (*evidence)(void *arg, int indicator, int64_t row, bool open);
+    int (*alert)(void *arg, const jz__monitor_alert *a);
+} jz__monitor_sink;
+
 /* R-HH-3's fact: member `member` of the household being stored (its index,
  * -1: none) belongs to household `other` ("?" if it cannot be told). */
 typedef struct jz__member_clash {
@@ -94,9 +160,13 @@ typedef struct jz_store_ops {
     jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row,
                        const unsigned char *digest, bool *added, bool *matched, jz_error *err);
     jz_err (*feed_end)(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
-    jz_err (*monitor_scan)(void *impl, const char *prefix, jz_date on,
-                           void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
-                           jz_error *err);
+    /* The rows monitoring reads, handed to the sink in the order its
+     * comment gives (monitor_facts.c makes the facts of them). */
+    jz_err (*monitor_rows)(void *impl, const struct jz__monitor_query *q,
+                           const struct jz__monitor_sink *sink, void *arg, jz_error *err);
+    /* A registered person's name ("" if none), for monitoring. */
+    jz_err (*member_name)(void *impl, const char *id_number, char *name, size_t n,
+                          jz_error *err);
     /* key: the alert's identity (jz__alert_key), stored once. */
     jz_err (*alert_put)(void *impl, jz_stored_alert *a, const unsigned char *key,
                         const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
@@ -215,6 +285,12 @@ uint64_t jz__rules_decode(const char *text);
  * person's same evidence raises one). */
 void jz__feed_row_digest(const jz_feed_row *r, unsigned char out[JZ__DIGEST_BYTES]);
 void jz__alert_key(const jz_stored_alert *a, size_t n_rows, unsigned char out[JZ__DIGEST_BYTES]);
+
+/* Monitoring's scan (monitor_facts.c): the backend's rows made into the
+ * facts of each person, handed to fn (jz_store_monitor_scan). */
+jz_err jz__monitor_scan(const jz_store_ops *ops, void *impl, const char *prefix, jz_date on,
+                        void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
+                        jz_error *err);
 
 /* The enrolment statuses that are live (jz_enrolment_live), as a bit mask
  * (bit s: status s), for a backend to bind where a query selects live
