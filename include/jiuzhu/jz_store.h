@@ -7,10 +7,11 @@
  * Nothing outside lib/store knows which one it talks to.  Every table keeps
  * the county code, so a distributed database can shard by it.
  *
- * Writes happen inside transactions the caller opens (jz_store_begin /
- * jz_store_commit); a household is stored wholly or not at all: a refusal
- * (JZ_EINPUT) writes nothing, and any other failure of
- * jz_store_put_household means the caller must roll back its transaction.
+ * Writes happen inside transactions: jz_store_run (one transaction, run
+ * again when the store is busy), or jz_store_begin / jz_store_commit where a
+ * caller commits in batches (an import).  A household is stored wholly or
+ * not at all: a refusal (JZ_EINPUT) writes nothing, and any other failure
+ * of jz_store_put_household means the transaction must be rolled back.
  */
 #ifndef JZ_STORE_H
 #define JZ_STORE_H
@@ -44,8 +45,25 @@ void jz_store_close(jz_store *s);
 int jz_store_schema_version(const jz_store *s);
 
 jz_err jz_store_begin(jz_store *s, jz_error *err);
+/* Commits; a commit that fails has rolled back (nothing was written). */
 jz_err jz_store_commit(jz_store *s, jz_error *err);
 void jz_store_rollback(jz_store *s);
+
+/*
+ * Runs fn as one write transaction: begins it, calls fn, commits.  When
+ * beginning, fn or the commit fails with an error whose kind says trying
+ * again may succeed (jz_err_kind_of(code)->retry: JZ_EBUSY, the store held
+ * by another writer past JIUZHU_BUSY_TIMEOUT, or JZ_ENOMEM), it rolls back
+ * and runs it again after a pause (10 ms, then 40 ms, at random up to
+ * twice that), at most JZ_STORE_RUN_TRIES times in all; any other error
+ * rolls back and is returned.  Either way nothing of a failed attempt is
+ * written.  fn may therefore run more than once: it must start its
+ * results afresh each time, and never print or reply (do that after
+ * jz_store_run returns).  Not inside another transaction.
+ */
+#define JZ_STORE_RUN_TRIES 3
+jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                    jz_error *err);
 
 /*
  * Stores household h (inserting, or replacing the household of the same

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_int.h"
 
@@ -64,6 +65,43 @@ jz_err jz_store_commit(jz_store *s, jz_error *err)
 void jz_store_rollback(jz_store *s)
 {
     s->ops->rollback(s->impl);
+}
+
+/* Before retry `attempt` (1, 2, ...): 10 ms, then 40 ms, ... with up to as
+ * much again at random, so that writers turned away together do not come
+ * back together. */
+static void back_off(int attempt)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = 10L << (2 * (attempt - 1));
+    ms += (long)((unsigned long)now.tv_nsec % (unsigned long)ms);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                    jz_error *err)
+{
+    jz_err rc = JZ_OK;
+    for (int attempt = 0; attempt < JZ_STORE_RUN_TRIES; attempt++) {
+        if (attempt) {
+            back_off(attempt);
+            jz_error_clear(err);
+        }
+        rc = s->ops->begin(s->impl, err);
+        if (!rc) {
+            rc = fn(s, arg, err);
+            if (!rc)
+                rc = s->ops->commit(s->impl, err);
+            if (!rc)
+                return JZ_OK;
+            s->ops->rollback(s->impl); /* nothing of this attempt stays */
+        }
+        if (!jz_err_kind_of(rc)->retry)
+            break;
+    }
+    return rc;
 }
 
 jz_err jz_store_put_household(jz_store *s, const jz_household *h, const char *record,

@@ -846,6 +846,10 @@ static jz_err sq_commit(void *impl, jz_error *err)
         return rc;
     }
     rc = jz__sq_exec(q, "COMMIT", err);
+    if (rc) {
+        sq_rollback(q); /* a COMMIT refused leaves the transaction open */
+        return rc;
+    }
     q->in_tx = 0;
     return rc;
 }
