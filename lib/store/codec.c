@@ -1,9 +1,8 @@
 /*
  * codec.c - how the common layer encodes values for storage, the same for
  * every backend (store_int.h): the decisive rules of a determination as
- * text, the identity of a department's row and of an alert as digests, the
- * enrolment statuses that are live.  A backend stores and compares what
- * these give; it never makes its own.
+ * text, the identity of a department's row and of an alert as digests.  A
+ * backend stores and compares what these give; it never makes its own.
  */
 #include <string.h>
 
@@ -86,22 +85,4 @@ void jz__alert_key(const jz_stored_alert *a, size_t n_rows, unsigned char out[JZ
     if (n_rows == 0 && a->indicator == JZ_IND_NO_PREMIUM)
         crypto_generichash_update(&h, (const unsigned char *)a->detail, strlen(a->detail));
     crypto_generichash_final(&h, out, JZ__DIGEST_BYTES);
-}
-
-/* ---- live enrolments ---------------------------------------------------------------- */
-
-bool jz_enrolment_live(uint8_t status)
-{
-    /* Active, or in its 渐退期 (it pays until end_month): everything but
-     * stopped. */
-    return status < JZ_ENROL_STATUS_COUNT && status != JZ_ENROL_STOPPED;
-}
-
-uint32_t jz__live_statuses(void)
-{
-    uint32_t mask = 0;
-    for (unsigned s = 0; s < JZ_ENROL_STATUS_COUNT; s++)
-        if (jz_enrolment_live((uint8_t)s))
-            mask |= UINT32_C(1) << s;
-    return mask;
 }

@@ -129,11 +129,6 @@ jz_err jz_store_get_record(jz_store *s, const char *key, char **record, jz_error
 
 /* ---- receiving assistance ------------------------------------------------------ */
 
-bool jz_receives_assistance(uint8_t current_programme, size_t live_enrolments)
-{
-    return live_enrolments > 0 || current_programme != JZ_PROG_NONE;
-}
-
 static void count_live(const jz_enrolment *e, void *arg)
 {
     *(size_t *)arg += jz_enrolment_live(e->status);

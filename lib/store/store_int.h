@@ -1,7 +1,16 @@
 /*
- * store_int.h - the table of functions behind jz_store, one per backend.
- * store.c dispatches; store_sqlite.c implements SQLite.  A PostgreSQL
- * backend fills the same table.
+ * store_int.h - the table of functions behind jz_store, one per backend,
+ * and what the common layer gives backends.
+ *
+ * Layers (docs/registry.md "Layers"): store.c and the common files
+ * (monitor_facts.c, audit_chain.c, codec.c, assistance.c, snapshot.c) hold
+ * what is the same whatever the database: the rules, their wordings, the
+ * encodings; store.c calls a backend only through its jz_store_ops.  A
+ * backend (store_sqlite.c and its sqlite_*.c, sqlite_int.h) implements
+ * statements: it reports facts (a clash, a row) and stores what the common
+ * layer encoded.  It may use the common layer's services declared at the
+ * end of this file, which call nothing back, and never a jz_store_*
+ * function.  A PostgreSQL backend fills the same table.
  */
 #ifndef JZ_STORE_INT_H
 #define JZ_STORE_INT_H
@@ -272,6 +281,14 @@ enum {
     JZ_SNAP_F_BUSINESS = 1u << 10
 };
 
+/* Monitoring's scan (monitor_facts.c): the backend's rows made into the
+ * facts of each person, handed to fn (jz_store_monitor_scan). */
+jz_err jz__monitor_scan(const jz_store_ops *ops, void *impl, const char *prefix, jz_date on,
+                        void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
+                        jz_error *err);
+
+/* ==== services of the common layer for backends (they call nothing back) ==== */
+
 /* ---- encodings for storage, the same for every backend (codec.c) ---- */
 
 /* The decisive rules of a determination as stored: their IDs separated by
@@ -286,21 +303,16 @@ uint64_t jz__rules_decode(const char *text);
 void jz__feed_row_digest(const jz_feed_row *r, unsigned char out[JZ__DIGEST_BYTES]);
 void jz__alert_key(const jz_stored_alert *a, size_t n_rows, unsigned char out[JZ__DIGEST_BYTES]);
 
-/* Monitoring's scan (monitor_facts.c): the backend's rows made into the
- * facts of each person, handed to fn (jz_store_monitor_scan). */
-jz_err jz__monitor_scan(const jz_store_ops *ops, void *impl, const char *prefix, jz_date on,
-                        void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
-                        jz_error *err);
-
-/* The enrolment statuses that are live (jz_enrolment_live), as a bit mask
- * (bit s: status s), for a backend to bind where a query selects live
- * enrolments in bulk: the meaning stays here, not in its SQL. */
+/* The enrolment statuses that are live (jz_enrolment_live, assistance.c),
+ * as a bit mask (bit s: status s), for a backend to bind where a query
+ * selects live enrolments in bulk: the meaning stays here, not in its SQL. */
 uint32_t jz__live_statuses(void);
 
+/* The member booleans as one column (JZ_SNAP_F_*, snapshot.c). */
 uint16_t jz__member_flags(const jz_member *m);
 void jz__member_set_flags(jz_member *m, uint16_t flags);
 
-/* Snapshot building, for backends. */
+/* Snapshot building (snapshot.c). */
 jz_snapshot *jz__snapshot_new(void);
 jz_err jz__snapshot_add_household(jz_snapshot *s,
                                   jz_error *err);              /* grows; index = n_households-1 */
