@@ -379,30 +379,13 @@ jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key
     return put_evidence(q, a->id, a->indicator, a->county, rows, n_rows, err);
 }
 
-jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
-                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
-                           jz_error *err)
+jz_err jz__sq_alert_add_evidence(void *impl, const jz_stored_alert *a, const int64_t *rows,
+                                 size_t n_rows, const char *list, jz_fen amount,
+                                 uint8_t severity, jz_error *err)
 {
     sq *q = impl;
-    jz_stored_alert before, after;
-    jz_err rc = jz__sq_alert_get(impl, id, &before, err);
-    if (rc)
-        return rc;
-    if (before.status == JZ_ALERT_RESOLVED) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)id);
-        return jz_error_set(err, JZ_EINPUT, "alert", v, "预警已办结，不能再追加依据");
-    }
-    if (n_rows == 0)
-        return JZ_OK;
     /* The evidence text grows in SQL: it may be longer than the record's
      * buffer holds. */
-    char list[24 * JZ_ALERT_EVIDENCE_MAX + 2];
-    size_t len = 0;
-    list[0] = '\0';
-    for (size_t i = 0; i < n_rows && len < sizeof list - 24; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%lld", i ? "," : "",
-                                (long long)rows[i]);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE alerts SET amount = amount + ?2, severity = max(severity, ?3),"
@@ -411,7 +394,7 @@ jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n
                            " END WHERE alert = ?1",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "更新预警");
-    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 1, a->id);
     sqlite3_bind_int64(st, 2, amount);
     sqlite3_bind_int(st, 3, severity);
     sqlite3_bind_text(st, 4, list, -1, SQLITE_STATIC);
@@ -419,27 +402,7 @@ jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "更新预警");
-    if ((rc = put_evidence(q, id, before.indicator, before.county, rows, n_rows, err)) ||
-        (rc = jz__sq_alert_get(impl, id, &after, err)))
-        return rc;
-    /* A step people read in `alert show` and the chain, audited with the
-     * alert before and after (alert.evidence). */
-    jz_alert_step step;
-    memset(&step, 0, sizeof step);
-    step.alert = id;
-    step.on = on;
-    step.dept = JZ_DEPT_CIVIL;
-    step.amount = amount;
-    snprintf(step.action, sizeof step.action, "evidence");
-    char m[JZ_MONEY_BUF] = "";
-    if (amount)
-        jz_money_format(amount, m, sizeof m);
-    /* A long list is cut here; alert_evidence has every row. */
-    if (snprintf(step.note, sizeof step.note, "动态监测追加依据（部门数据行）：[%s]%s%s%s%s%s",
-                 list, m[0] ? "，金额 " : "", m, m[0] ? " 元" : "", detail && detail[0] ? "；" : "",
-                 detail ? detail : "") < 0)
-        step.note[0] = '\0';
-    return jz__sq_alert_update(impl, &before, &after, &step, err);
+    return put_evidence(q, a->id, a->indicator, a->county, rows, n_rows, err);
 }
 
 typedef struct evidence_rows {

@@ -160,9 +160,9 @@ jz_err jz__sq_member_name(void *impl, const char *id_number, char *name, size_t 
                           jz_error *err);
 jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key,
                         const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
-jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
-                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
-                           jz_error *err);
+jz_err jz__sq_alert_add_evidence(void *impl, const jz_stored_alert *a, const int64_t *rows,
+                                 size_t n_rows, const char *list, jz_fen amount,
+                                 uint8_t severity, jz_error *err);
 jz_err jz__sq_alert_evidence(void *impl, int64_t id,
                              void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
                              jz_error *err);

@@ -179,9 +179,11 @@ typedef struct jz_store_ops {
     /* key: the alert's identity (jz__alert_key), stored once. */
     jz_err (*alert_put)(void *impl, jz_stored_alert *a, const unsigned char *key,
                         const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
-    jz_err (*alert_extend)(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
-                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
-                           jz_error *err);
+    /* Adds rows to alert a's evidence (list: their numbers, "1,2,3"), its
+     * amount by amount, its severity at least severity. */
+    jz_err (*alert_add_evidence)(void *impl, const jz_stored_alert *a, const int64_t *rows,
+                                 size_t n_rows, const char *list, jz_fen amount,
+                                 uint8_t severity, jz_error *err);
     jz_err (*alert_evidence)(void *impl, int64_t id,
                              void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
                              jz_error *err);
