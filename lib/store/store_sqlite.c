@@ -1822,7 +1822,7 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     /* Households by region and category, with the 特困 and 单人保 persons of
-     * those households (bits 8 and 4 of person categories). */
+     * those households (the person categories' bits, bound as ?5 and ?6). */
     if (sqlite3_prepare_v2(
             q->db,
             "SELECT substr(h.region, 1, ?1) AS r, d.category AS c, count(*),"
@@ -1830,10 +1830,10 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
             " sum(p.tekun), sum(p.tekun_amount), sum(p.single), sum(p.single_amount),"
             " sum(d.record_version <> h.version)"
             " FROM determinations d JOIN households h ON h.hh = d.hh"
-            " LEFT JOIN (SELECT hh, sum((categories & 8) != 0) AS tekun,"
-            "   sum(CASE WHEN categories & 8 THEN monthly_amount ELSE 0 END) AS tekun_amount,"
-            "   sum((categories & 4) != 0) AS single,"
-            "   sum(CASE WHEN categories & 4 THEN monthly_amount ELSE 0 END) AS single_amount"
+            " LEFT JOIN (SELECT hh, sum((categories & ?5) != 0) AS tekun,"
+            "   sum(CASE WHEN categories & ?5 THEN monthly_amount ELSE 0 END) AS tekun_amount,"
+            "   sum((categories & ?6) != 0) AS single,"
+            "   sum(CASE WHEN categories & ?6 THEN monthly_amount ELSE 0 END) AS single_amount"
             "   FROM person_results GROUP BY hh) p ON p.hh = d.hh"
             " WHERE substr(h.region, 1, ?2) = ?3"
             " GROUP BY r, d.category"
@@ -1848,6 +1848,8 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
     sqlite3_bind_int(st, 2, (int)strlen(prefix));
     sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, JZ_CAT_COUNT);
+    sqlite3_bind_int(st, 5, JZ_PCAT_TEKUN);
+    sqlite3_bind_int(st, 6, JZ_PCAT_SINGLE_DIBAO);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         jz_stat_row row;
