@@ -406,8 +406,8 @@ void jz__row_table_key(const jz__audit_keys *k, const char *name, int ncol,
  * digest is, and the sums are sealed in the log), and SipHash is 3 to 4
  * times faster here than BLAKE2b on rows of 60 to 650 bytes (measured with
  * libsodium 1.0.18). */
-void jz__row_digest(const unsigned char sip[JZ__ROW_KEY_BYTES], const unsigned char *p,
-                    size_t n, uint64_t d[DW])
+void jz__row_digest(const unsigned char sip[JZ__ROW_KEY_BYTES], const unsigned char *p, size_t n,
+                    uint64_t d[DW])
 {
     unsigned char out[crypto_shorthash_siphashx24_BYTES];
     crypto_shorthash_siphashx24(out, p, n, sip);
@@ -550,9 +550,8 @@ static void chain_mac(const jz__audit_keys *k, const unsigned char prev[32], int
 }
 
 void jz__audit_entry_hash(const jz__audit_keys *k, const unsigned char prev[32], int64_t seq,
-                          const char *const f[JZ__AUDIT_FIELDS],
-                          const size_t n[JZ__AUDIT_FIELDS], const void *state, size_t nstate,
-                          unsigned char out[32])
+                          const char *const f[JZ__AUDIT_FIELDS], const size_t n[JZ__AUDIT_FIELDS],
+                          const void *state, size_t nstate, unsigned char out[32])
 {
     if (k)
         chain_mac(k, prev, seq, f, n, state, nstate, out);
@@ -732,9 +731,9 @@ jz_err jz__audit_verify_start(jz__audit_verifier *v, jz_audit_report *rep, const
 }
 
 bool jz__audit_verify_entry(jz__audit_verifier *v, int64_t seq,
-                            const char *const f[JZ__AUDIT_FIELDS],
-                            const size_t n[JZ__AUDIT_FIELDS], const void *sp, size_t nprev,
-                            const void *sh, size_t nhash, const void *state, size_t nstate)
+                            const char *const f[JZ__AUDIT_FIELDS], const size_t n[JZ__AUDIT_FIELDS],
+                            const void *sp, size_t nprev, const void *sh, size_t nhash,
+                            const void *state, size_t nstate)
 {
     jz_audit_report *rep = v->rep;
     unsigned char h[32];
@@ -891,8 +890,8 @@ static void describe(jz__audit_verifier *v, const char *name, jz__fp *diff, int6
     say(v, "\n");
 }
 
-jz_err jz__audit_verify_table(jz__audit_verifier *v, const char *name, jz__fp *actual,
-                              int64_t rows, jz__audit_name_fn name_row, void *arg, jz_error *err)
+jz_err jz__audit_verify_table(jz__audit_verifier *v, const char *name, jz__fp *actual, int64_t rows,
+                              jz__audit_name_fn name_row, void *arg, jz_error *err)
 {
     jz_audit_report *rep = v->rep;
     rep->tables++;

@@ -30,10 +30,10 @@
 #define JZ__FP_DW 2 /* 64-bit words of a row digest */
 
 typedef struct jz__cell {
-    int64_t n;               /* rows */
-    uint64_t key;            /* sum of their keys */
-    uint64_t chk;            /* sum of check(digest) */
-    uint64_t d[JZ__FP_DW];   /* sum of their digests, mod 2^128 (little-endian words) */
+    int64_t n;             /* rows */
+    uint64_t key;          /* sum of their keys */
+    uint64_t chk;          /* sum of check(digest) */
+    uint64_t d[JZ__FP_DW]; /* sum of their digests, mod 2^128 (little-endian words) */
 } jz__cell;
 
 typedef struct jz__fp {
@@ -75,7 +75,7 @@ static inline size_t jz__row_enc_int(unsigned char *p, int64_t v)
 {
     unsigned char *o = p;
     uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); /* zigzag */
-    *p++ = 1;                                                /* the integer's tag */
+    *p++ = 1;                                              /* the integer's tag */
     while (z >= 0x80) {
         *p++ = (unsigned char)(z | 0x80);
         z >>= 7;
@@ -114,8 +114,8 @@ jz_err jz__audit_no_key(const jz__audit_keys *k, jz_error *err);
 void jz__row_table_key(const jz__audit_keys *k, const char *name, int ncol,
                        unsigned char sip[JZ__ROW_KEY_BYTES]);
 /* A row's digest (its encoding under its table's key). */
-void jz__row_digest(const unsigned char sip[JZ__ROW_KEY_BYTES], const unsigned char *p,
-                    size_t n, uint64_t d[JZ__FP_DW]);
+void jz__row_digest(const unsigned char sip[JZ__ROW_KEY_BYTES], const unsigned char *p, size_t n,
+                    uint64_t d[JZ__FP_DW]);
 /* How a row is named in a fingerprint (what names it when it differs): its
  * integer key (JZ__KEY_COL), two small integer key columns packed
  * (JZ__KEY_INT2, when both are in [0, 2^32)), or a hash of the encoding of
@@ -143,9 +143,8 @@ jz_err jz__audit_state_seal(const jz__audit_keys *k, int kind, const char *const
 /* An entry's hash: under the key (k, from the audit.key entry on) with the
  * sealed state, or SHA-256 (k NULL: entries before schema 5). */
 void jz__audit_entry_hash(const jz__audit_keys *k, const unsigned char prev[32], int64_t seq,
-                          const char *const f[JZ__AUDIT_FIELDS],
-                          const size_t n[JZ__AUDIT_FIELDS], const void *state, size_t nstate,
-                          unsigned char out[32]);
+                          const char *const f[JZ__AUDIT_FIELDS], const size_t n[JZ__AUDIT_FIELDS],
+                          const void *state, size_t nstate, unsigned char out[32]);
 /* The text meta keeps of the newest entry ("seq:hash-hex"). */
 void jz__audit_head_text(int64_t seq, const unsigned char hash[32], char out[96]);
 
@@ -157,7 +156,7 @@ typedef struct jz__audit_expect jz__audit_expect;
 typedef struct jz__audit_verifier {
     jz__audit_keys k;
     jz_audit_report *rep;
-    size_t text_len; /* of rep->data */
+    size_t text_len;      /* of rep->data */
     jz__audit_expect **e; /* the fingerprints the log committed to, by table */
     size_t n;
     bool oom;
@@ -175,9 +174,9 @@ jz_err jz__audit_verify_start(jz__audit_verifier *v, jz_audit_report *rep, const
 /* The next entry of the log, in seq order; false when it is wrong (the
  * verdict is in the report) and the walk stops. */
 bool jz__audit_verify_entry(jz__audit_verifier *v, int64_t seq,
-                            const char *const f[JZ__AUDIT_FIELDS],
-                            const size_t n[JZ__AUDIT_FIELDS], const void *prev, size_t nprev,
-                            const void *hash, size_t nhash, const void *state, size_t nstate);
+                            const char *const f[JZ__AUDIT_FIELDS], const size_t n[JZ__AUDIT_FIELDS],
+                            const void *prev, size_t nprev, const void *hash, size_t nhash,
+                            const void *state, size_t nstate);
 /* After the last entry: a keyed store whose log has no keyed part, and the
  * newest entry against the one meta names (head: "seq:hash", "" if none).
  * has_state: the log can hold fingerprints (schema 5's column).  True when
@@ -191,9 +190,8 @@ typedef void (*jz__audit_name_fn)(void *arg, uint64_t key, bool present, char *o
 /* One table as it is now (its fingerprint, recomputed from its rows, is
  * consumed) against what the log committed to; a difference is one line
  * of the report naming the rows changed, added or deleted. */
-jz_err jz__audit_verify_table(jz__audit_verifier *v, const char *name, jz__fp *actual,
-                              int64_t rows, jz__audit_name_fn name_row, void *arg,
-                              jz_error *err);
+jz_err jz__audit_verify_table(jz__audit_verifier *v, const char *name, jz__fp *actual, int64_t rows,
+                              jz__audit_name_fn name_row, void *arg, jz_error *err);
 /* The tables the log committed to that are no longer in the database
  * (exists() says which are). */
 void jz__audit_verify_gone(jz__audit_verifier *v, bool (*exists)(void *arg, const char *name),

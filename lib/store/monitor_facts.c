@@ -26,31 +26,31 @@
 _Static_assert(JZ_UNIT_TEKUN == 5 && JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1 &&
                    JZ_UNIT_SINGLE_DIBAO == 4,
                "the scan reads programme 5 as 特困, 4 as 单人保 and 0, 1 as 低保");
-_Static_assert(JZ_PROG_DIBAO - 1 == JZ_UNIT_DIBAO && JZ_PROG_RIGID_EXPENDITURE - 1 ==
-                                                         JZ_UNIT_RIGID_EXPENDITURE,
+_Static_assert(JZ_PROG_DIBAO - 1 == JZ_UNIT_DIBAO &&
+                   JZ_PROG_RIGID_EXPENDITURE - 1 == JZ_UNIT_RIGID_EXPENDITURE,
                "a record's current programme p is the household unit p - 1");
 
 typedef struct mon_person {
     char id[JZ_IDNUM_BUF];
-    uint32_t hh;      /* index into the households, UINT32_MAX if none */
-    int64_t own;      /* wage + business income */
-    int64_t deposits; /* latest balances (every bank), once his household is summed */
+    uint32_t hh;               /* index into the households, UINT32_MAX if none */
+    int64_t own;               /* wage + business income */
+    int64_t deposits;          /* latest balances (every bank), once his household is summed */
     bool tekun, single, alive; /* own 特困 / 单人保 unit; alive and counted (R-HH-2) */
 } mon_person;
 
 typedef struct mon_household {
-    int64_t key;       /* the backend's key */
-    uint32_t id_off;   /* household_id in the string pool */
+    int64_t key;     /* the backend's key */
+    uint32_t id_off; /* household_id in the string pool */
     char region[13];
-    int64_t top;       /* largest own income of a member */
-    int64_t income;    /* the determination's income, 0 if none */
-    int64_t deposits;  /* every member's latest balances, once summed */
+    int64_t top;      /* largest own income of a member */
+    int64_t income;   /* the determination's income, 0 if none */
+    int64_t deposits; /* every member's latest balances, once summed */
     int n_members, n_alive;
     int unit, unit_persons; /* the household's unit: jz_unit_programme or -1 */
-    uint32_t first;    /* its first person */
-    uint32_t holder;   /* the person with the largest balance, UINT32_MAX if none */
-    uint32_t live;     /* its live enrolments */
-    uint8_t area, current; /* current: the record's programme (jz_programme) */
+    uint32_t first;         /* its first person */
+    uint32_t holder;        /* the person with the largest balance, UINT32_MAX if none */
+    uint32_t live;          /* its live enrolments */
+    uint8_t area, current;  /* current: the record's programme (jz_programme) */
     bool dibao_all, summed; /* dibao_all: a 低保 unit counting every member */
 } mon_household;
 
@@ -60,7 +60,7 @@ typedef struct mon_row {
     int64_t amount;
     uint32_t person;
     int32_t date;
-    uint32_t code, name; /* offsets in the pool */
+    uint32_t code, name;    /* offsets in the pool */
     uint32_t cov, open_cov; /* indicators whose alerts (open ones) have it */
     uint8_t dept, event, level;
 } mon_row;
@@ -422,8 +422,7 @@ static int on_alert(void *arg, const jz__monitor_alert *x)
 /* ---- facts ---------------------------------------------------------------------- */
 
 /* What the registry knows of a person (p NULL: outside it). */
-static void describe(const mon_reg *r, const mon_person *p, const char *id,
-                     jz_monitor_subject *sub)
+static void describe(const mon_reg *r, const mon_person *p, const char *id, jz_monitor_subject *sub)
 {
     memset(sub, 0, sizeof *sub);
     memcpy(sub->id, id, JZ_IDNUM_BUF - 1);
@@ -485,14 +484,13 @@ static int by_person_alert(const void *a, const void *b)
 
 /* Adds up a household's deposits: each member's latest balance per bank on
  * or before `on` (rows of a bank under the same name). */
-static void sum_deposits(mon_reg *reg, mon_household *h, const mon_row *rows,
-                         const uint32_t *order, const uint32_t *start, size_t nrows, jz_date on)
+static void sum_deposits(mon_reg *reg, mon_household *h, const mon_row *rows, const uint32_t *order,
+                         const uint32_t *start, size_t nrows, jz_date on)
 {
     h->summed = true;
     int64_t best = 0;
-    for (uint32_t k = h->first; k != UINT32_MAX && k < reg->np && reg->p[k].hh ==
-                                                                    (uint32_t)(h - reg->h);
-         k++) {
+    for (uint32_t k = h->first;
+         k != UINT32_MAX && k < reg->np && reg->p[k].hh == (uint32_t)(h - reg->h); k++) {
         size_t from = start[k], to = k + 1 < reg->np ? start[k + 1] : nrows;
         int64_t sum = 0;
         for (size_t i = from; i < to; i++) {

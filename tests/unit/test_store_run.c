@@ -106,9 +106,8 @@ static bool relative_found(jz_store *s, const char *id)
     char name[128], rel[64];
     bool found = false;
     jz_error err;
-    assert_int_equal(jz_store_staff_relative(s, id, name, sizeof name, rel, sizeof rel, &found,
-                                             &err),
-                     JZ_OK);
+    assert_int_equal(
+        jz_store_staff_relative(s, id, name, sizeof name, rel, sizeof rel, &found, &err), JZ_OK);
     return found;
 }
 
@@ -259,8 +258,7 @@ static bool monitoring_enrolled(jz_store *s, const char *id)
 {
     seen x = {id, false, false};
     jz_error err;
-    assert_int_equal(jz_store_monitor_scan(s, "", jz_date_make(2025, 6, 1), note_subject, &x,
-                                           &err),
+    assert_int_equal(jz_store_monitor_scan(s, "", jz_date_make(2025, 6, 1), note_subject, &x, &err),
                      JZ_OK);
     assert_true(x.found);
     return x.enrolled;
@@ -277,8 +275,7 @@ static void one_predicate_everywhere(void **state)
     const char *ids[] = {"140902197803120159", "140105198204040157"};
     int64_t feed = 0;
     assert_int_equal(jz_store_begin(s, &err), JZ_OK);
-    assert_int_equal(jz_store_feed_begin(s, JZ_DEPT_MEDICAL, "test.csv", &feed, &err),
-                     JZ_OK);
+    assert_int_equal(jz_store_feed_begin(s, JZ_DEPT_MEDICAL, "test.csv", &feed, &err), JZ_OK);
     for (int i = 0; i < 2; i++) {
         jz_feed_row r;
         memset(&r, 0, sizeof r);
