@@ -7,10 +7,11 @@
  * Nothing outside lib/store knows which one it talks to.  Every table keeps
  * the county code, so a distributed database can shard by it.
  *
- * Writes happen inside transactions the caller opens (jz_store_begin /
- * jz_store_commit); a household is stored wholly or not at all: a refusal
- * (JZ_EINPUT) writes nothing, and any other failure of
- * jz_store_put_household means the caller must roll back its transaction.
+ * Writes happen inside transactions: jz_store_run (one transaction, run
+ * again when the store is busy), or jz_store_begin / jz_store_commit where a
+ * caller commits in batches (an import).  A household is stored wholly or
+ * not at all: a refusal (JZ_EINPUT) writes nothing, and any other failure
+ * of jz_store_put_household means the transaction must be rolled back.
  */
 #ifndef JZ_STORE_H
 #define JZ_STORE_H
@@ -44,8 +45,25 @@ void jz_store_close(jz_store *s);
 int jz_store_schema_version(const jz_store *s);
 
 jz_err jz_store_begin(jz_store *s, jz_error *err);
+/* Commits; a commit that fails has rolled back (nothing was written). */
 jz_err jz_store_commit(jz_store *s, jz_error *err);
 void jz_store_rollback(jz_store *s);
+
+/*
+ * Runs fn as one write transaction: begins it, calls fn, commits.  When
+ * beginning, fn or the commit fails with an error whose kind says trying
+ * again may succeed (jz_err_kind_of(code)->retry: JZ_EBUSY, the store held
+ * by another writer past JIUZHU_BUSY_TIMEOUT, or JZ_ENOMEM), it rolls back
+ * and runs it again after a pause (10 ms, then 40 ms, at random up to
+ * twice that), at most JZ_STORE_RUN_TRIES times in all; any other error
+ * rolls back and is returned.  Either way nothing of a failed attempt is
+ * written.  fn may therefore run more than once: it must start its
+ * results afresh each time, and never print or reply (do that after
+ * jz_store_run returns).  Not inside another transaction.
+ */
+#define JZ_STORE_RUN_TRIES 3
+jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                    jz_error *err);
 
 /*
  * Stores household h (inserting, or replacing the household of the same
@@ -360,6 +378,25 @@ jz_err jz_store_enrol_adopt(jz_store *s, jz_enrolment *e, jz_error *err);
 /* The enrolments under region_prefix, of one household if household_id. */
 jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *household_id,
                            void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
+
+/* ---- receiving assistance --------------------------------------------------------- */
+
+/* Whether an enrolment of this status pays, or will until its end month
+ * (active, or in its 渐退期): every status but stopped. */
+bool jz_enrolment_live(uint8_t status);
+
+/* "Receives assistance", the one definition (R-MON-4's comparison, a
+ * review's precondition, monitoring's `enrolled`): a household receives
+ * assistance when it has a live enrolment, or when its record's current
+ * programme (a jz_programme; JZ_PROG_NONE: none) says it receives one,
+ * carried over from before jiuzhu. */
+bool jz_receives_assistance(uint8_t current_programme, size_t live_enrolments);
+
+/* The same for a household in the store, named by its ID or a member's ID
+ * number: *receives, and its household ID in household_id (may be NULL).
+ * JZ_ENOTFOUND when neither is in the store. */
+jz_err jz_store_receives_assistance(jz_store *s, const char *household_or_person, bool *receives,
+                                    char household_id[JZ_HOUSEHOLD_ID_MAX], jz_error *err);
 
 /* ---- department feeds (jz_feed.h) ----------------------------------------------- */
 

@@ -204,6 +204,90 @@ static jz_err compare(jz_batch_report *rep, size_t *cap, const char *county, con
     return JZ_OK;
 }
 
+/* The write-back of a run, one transaction (jz_store_run: it may run again,
+ * so it starts afresh): the stale records found, the run recorded, the
+ * region's old determinations cleared but those kept, the new ones written
+ * and the run audited. */
+typedef struct write_back {
+    const jz_snapshot *snap;
+    const policy_slot *slots;
+    const uint32_t *slot_of;
+    const hh_result *out;
+    const jz_person_result *persons;
+    uint8_t *keep;
+    const jz_batch_opts *opts;
+    jz_batch_report *rep;
+    size_t n;
+} write_back;
+
+static jz_err write_in_txn(jz_store *s, void *arg, jz_error *err)
+{
+    write_back *w = arg;
+    const jz_snapshot *snap = w->snap;
+    const jz_batch_opts *opts = w->opts;
+    jz_batch_report *rep = w->rep;
+    size_t n = w->n;
+    rep->stale = 0;
+    rep->run = 0;
+    jz_err rc;
+    if ((rc = jz_store_snapshot_stale(s, snap, w->keep, &rep->stale, err)))
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        w->keep[i] |= !w->out[i].ok;
+    if ((rc = jz_store_run_begin(s, opts->date, opts->region_prefix, opts->overrides, &rep->run,
+                                 err)) ||
+        (rc = jz_store_clear_determinations(s, opts->region_prefix, snap, w->keep, err)))
+        return rc;
+    jz_member members[JZ_MAX_MEMBERS];
+    jz_household h;
+    jz_result *r = malloc(sizeof *r);
+    if (!r)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (w->keep[i])
+            continue;
+        const hh_result *o = &w->out[i];
+        const jz_person_result *pp = &w->persons[snap->first_member[i]];
+        unsigned nm = snap->household_size[i];
+        jz_snapshot_household(snap, i, &h, members);
+        if (opts->date != JZ_DATE_NONE)
+            h.assess_date = opts->date;
+        memset(r, 0, offsetof(jz_result, persons));
+        r->category = o->category;
+        r->causes = o->causes;
+        r->exit = o->exit;
+        r->counted_members = o->counted_members;
+        r->standard = o->standard;
+        r->income = o->income;
+        r->deductible = o->deductible;
+        r->financial = o->financial;
+        r->monthly_amount = o->monthly_amount;
+        r->exit_until = o->exit_until;
+        r->decisive = o->decisive;
+        r->n_persons = nm;
+        memcpy(r->persons, pp, sizeof *pp * nm);
+        rc = jz_store_put_determination(s, rep->run, snap, i, &h, r,
+                                        w->slots[w->slot_of[i]].json, err);
+    }
+    free(r);
+    if (rc)
+        return rc;
+    /* The run itself, audited: who reassessed what, with which
+     * parameters, and what it wrote and left. */
+    char entity[48], after[1024];
+    snprintf(entity, sizeof entity, "run:%lld", (long long)rep->run);
+    json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I}", "run", (json_int_t)rep->run, "region",
+                          opts->region_prefix ? opts->region_prefix : "", "overrides",
+                          opts->overrides ? opts->overrides : "", "households", (json_int_t)n,
+                          "written", (json_int_t)(n - rep->stale - rep->failed), "stale",
+                          (json_int_t)rep->stale, "failed", (json_int_t)rep->failed);
+    char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    snprintf(after, sizeof after, "%s", t ? t : "{}");
+    free(t);
+    json_decref(o);
+    return jz_store_audit(s, "", "assess.run", entity, "", after, err);
+}
+
 jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *opts,
                        void (*on_error)(const jz_error *e, void *arg), void *arg,
                        jz_batch_report *rep, jz_error *err)
@@ -335,27 +419,13 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
             pthread_join(tid[t], NULL);
     rep->assess_s = now_s() - t1;
 
-    /* Write back and tally.  The write transaction holds the write lock:
-     * inside it, the records that changed since the snapshot are found and
-     * left alone (their results would describe records that no longer
-     * exist), as are those that could not be assessed. */
+    /* Tally (and compare), then write back.  The write is one transaction
+     * (jz_store_run), which holds the write lock: inside it, the records
+     * that changed since the snapshot are found and left alone (their
+     * results would describe records that no longer exist), as are those
+     * that could not be assessed. */
     double t2 = now_s();
     bool write = opts->write && !opts->compare;
-    if (write) {
-        if (!(keep = malloc(n ? n : 1))) {
-            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-            goto done;
-        }
-        if ((rc = jz_store_begin(s, err)) ||
-            (rc = jz_store_snapshot_stale(s, snap, keep, &rep->stale, err)))
-            goto rollback;
-        for (size_t i = 0; i < n; i++)
-            keep[i] |= !out[i].ok;
-        if ((rc = jz_store_run_begin(s, opts->date, opts->region_prefix, opts->overrides,
-                                     &rep->run, err)) ||
-            (rc = jz_store_clear_determinations(s, opts->region_prefix, snap, keep, err)))
-            goto rollback;
-    }
     if (opts->compare) {
         stored_cat = malloc(n ? n : 1);
         stored_monthly = malloc((n ? n : 1) * sizeof *stored_monthly);
@@ -365,13 +435,6 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         }
         if ((rc = jz_store_snapshot_results(s, snap, stored_cat, stored_monthly, err)))
             goto done;
-    }
-    jz_member members[JZ_MAX_MEMBERS];
-    jz_household h;
-    jz_result *r = malloc(sizeof *r);
-    if (!r) {
-        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        goto rollback;
     }
     for (size_t i = 0; i < n; i++) {
         const hh_result *o = &out[i];
@@ -393,62 +456,25 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         const jz_person_result *pp = &persons[snap->first_member[i]];
         unsigned nm = snap->household_size[i];
         if ((rc = tally(rep, &cap_rows, county, o, pp, nm, err)))
-            break;
+            goto done;
         if (opts->compare && (rc = compare(rep, &cap_diffs, county, o, pp, nm, stored_cat[i],
                                            stored_monthly[i], err)))
-            break;
-        if (!write || keep[i])
-            continue;
-        jz_snapshot_household(snap, i, &h, members);
-        if (opts->date != JZ_DATE_NONE)
-            h.assess_date = opts->date;
-        memset(r, 0, offsetof(jz_result, persons));
-        r->category = o->category;
-        r->causes = o->causes;
-        r->exit = o->exit;
-        r->counted_members = o->counted_members;
-        r->standard = o->standard;
-        r->income = o->income;
-        r->deductible = o->deductible;
-        r->financial = o->financial;
-        r->monthly_amount = o->monthly_amount;
-        r->exit_until = o->exit_until;
-        r->decisive = o->decisive;
-        r->n_persons = nm;
-        memcpy(r->persons, pp, sizeof *pp * nm);
-        if ((rc = jz_store_put_determination(s, rep->run, snap, i, &h, r, sl->json, err)))
-            break;
+            goto done;
     }
-    free(r);
-    if (rc)
-        goto rollback;
     if (write) {
-        /* The run itself, audited: who reassessed what, with which
-         * parameters, and what it wrote and left. */
-        char entity[48], after[1024];
-        snprintf(entity, sizeof entity, "run:%lld", (long long)rep->run);
-        json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I}", "run", (json_int_t)rep->run,
-                              "region", opts->region_prefix ? opts->region_prefix : "",
-                              "overrides", opts->overrides ? opts->overrides : "", "households",
-                              (json_int_t)n, "written", (json_int_t)(n - rep->stale - rep->failed),
-                              "stale", (json_int_t)rep->stale, "failed", (json_int_t)rep->failed);
-        char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-        snprintf(after, sizeof after, "%s", t ? t : "{}");
-        free(t);
-        json_decref(o);
-        if ((rc = jz_store_audit(s, "", "assess.run", entity, "", after, err)) ||
-            (rc = jz_store_commit(s, err)))
-            goto rollback;
+        if (!(keep = malloc(n ? n : 1))) {
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            goto done;
+        }
+        write_back wb = {snap, slots, slot_of, out, persons, keep, opts, rep, n};
+        if ((rc = jz_store_run(s, write_in_txn, &wb, err)))
+            goto done;
     }
     rep->write_s = now_s() - t2;
     if (rep->n_rows) /* qsort's pointer must not be NULL, even for nothing */
         qsort(rep->rows, rep->n_rows, sizeof *rep->rows, cmp_rows);
     if (rep->n_diffs)
         qsort(rep->diffs, rep->n_diffs, sizeof *rep->diffs, cmp_diffs);
-    goto done;
-rollback:
-    if (write)
-        jz_store_rollback(s);
 done:
     free(keep);
     free(stored_cat);

@@ -184,6 +184,36 @@ static void person(const jz_monitor_subject *sub, void *arg)
     }
 }
 
+/* The run as one transaction (jz_store_run: it may run again, so the
+ * counts start afresh): the scan, its alerts, and its audit entry. */
+typedef struct run_args {
+    run *r;
+    const char *region;
+} run_args;
+
+static jz_err run_in_txn(jz_store *s, void *arg, jz_error *err)
+{
+    run_args *a = arg;
+    run *r = a->r;
+    jz_monitor_counts *out = r->counts;
+    memset(out, 0, sizeof *out);
+    r->failed = false;
+    r->err = err;
+    jz_err rc = jz_store_monitor_scan(s, a->region, r->on, person, r, err);
+    if (!rc && r->failed)
+        rc = err->code ? err->code : JZ_EIO;
+    if (rc)
+        return rc;
+    char after[512], d[JZ_DATE_BUF];
+    jz_date_format(r->on, d, sizeof d);
+    snprintf(after, sizeof after,
+             "{\"date\":\"%s\",\"region\":\"%s\",\"people\":%ld,\"raised\":%ld,"
+             "\"extended\":%ld,\"A\":%ld,\"B\":%ld,\"C\":%ld,\"D\":%ld}",
+             d, a->region, out->people, out->raised, out->extended, out->by_category[0],
+             out->by_category[1], out->by_category[2], out->by_category[3]);
+    return jz_store_audit(s, "", "monitor.run", "alerts", "", after, err);
+}
+
 jz_err jz_monitor_run(jz_store *s, const jz_paramset *ps, const jz_calendar *cal, jz_date on,
                       const char *region, jz_monitor_counts *out, jz_error *err)
 {
@@ -199,26 +229,8 @@ jz_err jz_monitor_run(jz_store *s, const jz_paramset *ps, const jz_calendar *cal
     r->on = on;
     r->counts = out;
     r->err = err;
-    jz_err rc = jz_store_begin(s, err);
-    if (!rc) {
-        rc = jz_store_monitor_scan(s, region, on, person, r, err);
-        if (!rc && r->failed)
-            rc = err->code ? err->code : JZ_EIO;
-    }
-    if (!rc) {
-        char after[512], d[JZ_DATE_BUF];
-        jz_date_format(on, d, sizeof d);
-        snprintf(after, sizeof after,
-                 "{\"date\":\"%s\",\"region\":\"%s\",\"people\":%ld,\"raised\":%ld,"
-                 "\"extended\":%ld,\"A\":%ld,\"B\":%ld,\"C\":%ld,\"D\":%ld}",
-                 d, region, out->people, out->raised, out->extended, out->by_category[0],
-                 out->by_category[1], out->by_category[2], out->by_category[3]);
-        rc = jz_store_audit(s, "", "monitor.run", "alerts", "", after, err);
-    }
-    if (!rc)
-        rc = jz_store_commit(s, err);
-    if (rc)
-        jz_store_rollback(s);
+    run_args a = {r, region};
+    jz_err rc = jz_store_run(s, run_in_txn, &a, err);
     free(r);
     return rc;
 }

@@ -74,6 +74,7 @@ static jz_err handle_in_txn(jz_ctx *x, void *arg, jz_error *err)
     alert_args *g = arg;
     const jz_alert_req *rq = g->rq;
     jz_alert_res *res = g->res;
+    memset(res, 0, sizeof *res); /* afresh: jz_store_run may run this again */
     char target[32];
     snprintf(target, sizeof target, "%lld", (long long)g->id);
     jz_err rc = jz_store_alert_get(x->store, g->id, &res->before, err);

@@ -28,20 +28,26 @@ static bool dibao_unit(int p)
 }
 
 
+typedef struct proc_call {
+    jz_ctx *x;
+    jz_err (*fn)(jz_ctx *, void *, jz_error *);
+    void *arg;
+} proc_call;
+
+static jz_err proc_call_run(jz_store *s, void *arg, jz_error *err)
+{
+    (void)s;
+    proc_call *c = arg;
+    return c->fn(c->x, c->arg, err);
+}
+
 jz_err jz__proc_run(jz_ctx *x, bool in_txn, jz_err (*fn)(jz_ctx *, void *, jz_error *),
                     void *arg, jz_error *err)
 {
-    jz_err rc;
-    if (!in_txn && (rc = jz_store_begin(x->store, err)))
-        return rc;
-    rc = fn(x, arg, err);
     if (in_txn)
-        return rc;
-    if (!rc)
-        rc = jz_store_commit(x->store, err);
-    if (rc)
-        jz_store_rollback(x->store);
-    return rc;
+        return fn(x, arg, err);
+    proc_call c = {x, fn, arg};
+    return jz_store_run(x->store, proc_call_run, &c, err);
 }
 
 /* ---- a death --------------------------------------------------------------------- */
@@ -236,6 +242,7 @@ static jz_err death_and_applicants(jz_ctx *x, void *arg, jz_error *err)
 {
     death_args *a = arg;
     jz_death_res *res = a->res;
+    memset(res, 0, sizeof *res); /* afresh: jz_store_run may run this again */
     jz_err rc = death_in_txn(x, a, err);
     applicant_fix f = {.id = a->id};
     if (!rc && res->household_id[0])
@@ -311,6 +318,7 @@ static jz_err enrol_in_txn(jz_ctx *x, void *arg, jz_error *err)
     enrol_args *a = arg;
     const jz_enrol_req *rq = a->rq;
     jz_enrol_res *res = a->res;
+    memset(res, 0, sizeof *res); /* afresh: jz_store_run may run this again */
     jz_err rc = jz_store_enrol_get(x->store, rq->id, &res->before, err);
     if (rc)
         return rc;
@@ -415,7 +423,7 @@ typedef struct due_scan {
 static void note_due(const jz_enrolment *e, void *arg)
 {
     due_scan *d = arg;
-    if (e->status == JZ_ENROL_STOPPED || d->nomem)
+    if (!jz_enrolment_live(e->status) || d->nomem)
         return;
     due_hh *h = NULL;
     /* Enrolments come in ID order; a household's are usually together. */
@@ -484,6 +492,7 @@ typedef struct due_args {
 static jz_err due_in_txn(jz_ctx *x, void *arg, jz_error *err)
 {
     due_args *a = arg;
+    memset(a->res, 0, sizeof *a->res); /* afresh: jz_store_run may run this again */
     due_scan d = {0};
     open_set o = {0};
     jz_err rc = jz_store_enrol_list(x->store, a->prefix, NULL, note_due, &d, err);

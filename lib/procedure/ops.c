@@ -221,7 +221,7 @@ jz_err jz_proc_programmes(const char *list, uint8_t *bits, jz_error *err)
 void jz__collect_live(const jz_enrolment *e, void *arg)
 {
     jz__live_list *l = arg;
-    if (e->status != JZ_ENROL_STOPPED && l->n < sizeof l->e / sizeof l->e[0])
+    if (jz_enrolment_live(e->status) && l->n < sizeof l->e / sizeof l->e[0])
         l->e[l->n++] = *e;
 }
 
@@ -332,21 +332,13 @@ static jz_err accept_in_txn(jz_ctx *x, const jz_accept_req *rq, jz_accept_res *r
                           "这一户已有未办结的案件 %s，请在该案件中继续办理", v);
         goto out;
     }
-    /* A review needs something to review: an enrolment, or a programme the
-     * record says the household receives (carried over from before). */
-    if (c->kind == JZ_CASE_REVIEW && l.h.current_programme == JZ_PROG_NONE) {
-        jz__live_list *lv = malloc(sizeof *lv);
-        if (!lv) {
-            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    /* A review needs something to review: the household receives
+     * assistance (jz_receives_assistance). */
+    if (c->kind == JZ_CASE_REVIEW) {
+        bool receives = false;
+        if ((rc = jz_store_receives_assistance(x->store, c->household_id, &receives, NULL, err)))
             goto out;
-        }
-        lv->n = 0;
-        rc = jz_store_enrol_list(x->store, c->region, c->household_id, jz__collect_live, lv, err);
-        size_t n = lv->n;
-        free(lv);
-        if (rc)
-            goto out;
-        if (!n) {
+        if (!receives) {
             rc = jz_error_set(err, JZ_EINPUT, "household_id", c->household_id,
                               "这一户没有正在享受的救助，无需复核（新申请请去掉 --review）");
             goto out;
@@ -372,6 +364,7 @@ typedef struct accept_args {
 static jz_err accept_run(jz_ctx *x, void *arg, jz_error *err)
 {
     accept_args *a = arg;
+    memset(a->res, 0, sizeof *a->res); /* afresh: jz_store_run may run this again */
     return accept_in_txn(x, a->rq, a->res, err);
 }
 
@@ -920,26 +913,35 @@ out:
     return rc;
 }
 
+typedef struct step_args {
+    int64_t id;
+    const jz_step_req *rq;
+    jz_step_res *res;
+} step_args;
+
+static jz_err step_run(jz_ctx *x, void *arg, jz_error *err)
+{
+    step_args *a = arg;
+    /* Afresh each time (jz_store_run may run this again): everything but
+     * the large arrays, which are filled up to nu, nr, nf. */
+    memset(a->res, 0, offsetof(jz_step_res, units));
+    memset(&a->res->deadline, 0, sizeof *a->res - offsetof(jz_step_res, deadline));
+    return step_in_txn(x, a->id, a->rq, a->res, err);
+}
+
 jz_err jz_proc_step(jz_ctx *x, int64_t id, const jz_step_req *rq, jz_step_res *res,
                     jz_error *err)
 {
-    /* Everything but the large arrays, which are filled up to nu, nr, nf. */
     memset(res, 0, offsetof(jz_step_res, units));
     memset(&res->deadline, 0, sizeof *res - offsetof(jz_step_res, deadline));
     if (rq->action == JZ_ACT_ACCEPT || rq->action >= JZ_ACT_COUNT)
         return jz_error_set(err, JZ_EUSAGE, "action", NULL, "未知办理步骤");
     jz_err rc = check_date(x, rq->action, rq->on, false, err);
-    if (!rc)
-        rc = jz_store_begin(x->store, err);
     if (rc)
         return rc;
-    rc = step_in_txn(x, id, rq, res, err);
-    if (!rc)
-        rc = jz_store_commit(x->store, err);
-    if (rc) {
-        jz_store_rollback(x->store);
-        if (err->value[0] == '\0' && err->field[0] == '\0')
-            snprintf(err->value, sizeof err->value, "%lld", (long long)id);
-    }
+    step_args a = {id, rq, res};
+    rc = jz__proc_run(x, false, step_run, &a, err);
+    if (rc && err->value[0] == '\0' && err->field[0] == '\0')
+        snprintf(err->value, sizeof err->value, "%lld", (long long)id);
     return rc;
 }

@@ -1,32 +1,9 @@
 /*
- * sqlite_audit.c - the audit log of the SQLite backend, and what it covers:
- * every row of every table (docs/integrity.md).
- *
- * The log is a chain: each entry carries the previous entry's hash and its
- * own.  Entries written before schema 5 are hashed with SHA-256, as they
- * always were.  From the `audit.key` entry (written by the migration to
- * schema 5, or by `jiuzhu init`) on, each entry is authenticated with
- * HMAC-SHA-256 under a key that is not in the database (the audit key file,
- * see load_key), so the chain can no longer be rewritten by whoever can
- * write the file.
- *
- * The chain also commits to the data.  Every row of every table (except the
- * log itself and meta's audit_head) has a keyed digest: SipHash-2-4-128
- * under a key of its table, over the row's values, typed and
- * length-prefixed, primary key included.  Each table has a fingerprint made
- * of these digests: an invertible Bloom lookup table (IBLT) of CELLS cells,
- * each the count, key sum, check sum and digest sum (mod 2^128) of the rows
- * that fall in it.  Adding a row adds its digest to three cells, deleting
- * it subtracts it, so a fingerprint is a sum over the rows whatever the
- * order they were written in, and without the key nobody can make rows
- * that sum to a given fingerprint.  A write transaction's last entry
- * (sq_commit -> jz__sq_audit_commit) holds what the transaction changed in
- * each table's fingerprint, encrypted under the key so that no row's digest
- * is ever visible.  `jiuzhu audit verify` adds up these changes along the
- * chain and compares the sum with the fingerprints it recomputes from the
- * tables: a table that differs was written outside jiuzhu, and the
- * difference of the two fingerprints, peeled, gives back the rows that were
- * changed, added or deleted, as long as they are few.
+ * sqlite_audit.c - the SQLite backend's side of the audit log (what it
+ * covers: every row of every table; docs/integrity.md).  The log's rules,
+ * the key, row digests, fingerprints, the chain's hashes and verifying,
+ * are the common layer's (audit_chain.c); this file sees the rows, stores
+ * and reads the entries, and scans tables.
  *
  * Rows are seen through SQLite's pre-update hook, on jiuzhu's own
  * connection: every insert, update and delete of every table, including
@@ -42,155 +19,26 @@
  * at once (jz__sq_audit_clear): reading rows back in the hook costs more.
  */
 #define SQLITE_ENABLE_PREUPDATE_HOOK /* declares sqlite3_preupdate_*; checked at open */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "audit_chain.h"
 #include "sqlite_int.h"
 
-/* ---- fingerprints ------------------------------------------------------------ */
+#define CELLS JZ__FP_CELLS
+#define DW JZ__FP_DW
+typedef jz__fp fp;
+typedef jz__abuf buf;
+typedef jz__audit_keys keys;
 
-#define PART 32 /* cells in each of the three parts of a fingerprint */
-#define CELLS (3 * PART)
-#define DW 2 /* 64-bit words of a row digest */
+/* ---- rows as the audit log sees them ------------------------------------------- */
 
-typedef struct cell {
-    int64_t n;      /* rows */
-    uint64_t key;   /* sum of their keys */
-    uint64_t chk;   /* sum of check(digest) */
-    uint64_t d[DW]; /* sum of their digests, mod 2^128 (little-endian words) */
-} cell;
-
-typedef struct fp {
-    cell c[CELLS];
-    int64_t added, removed; /* row versions added and removed (for people) */
-} fp;
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    return x ^ (x >> 31);
-}
-
-/* A function of the digest that sums do not preserve: a cell holding one
- * row has chk == check(d), a cell holding several almost never. */
-static uint64_t check(const uint64_t d[DW])
-{
-    return mix(d[1] ^ mix(d[0] ^ UINT64_C(0x6a09e667f3bcc908)));
-}
-
-static int cell_of(const uint64_t d[DW], int part)
-{
-    return part * PART + (int)((d[0] >> (5 * part)) & (PART - 1));
-}
-
-static void add_d(uint64_t a[DW], const uint64_t b[DW])
-{
-    unsigned carry = 0;
-    for (int i = 0; i < DW; i++) {
-        uint64_t s = a[i] + b[i];
-        unsigned c1 = s < a[i];
-        uint64_t t = s + carry;
-        carry = c1 | (t < s);
-        a[i] = t;
-    }
-}
-
-static void sub_d(uint64_t a[DW], const uint64_t b[DW])
-{
-    unsigned borrow = 0;
-    for (int i = 0; i < DW; i++) {
-        uint64_t s = a[i] - b[i];
-        unsigned b1 = a[i] < b[i];
-        uint64_t t = s - borrow;
-        borrow = b1 | (s < borrow);
-        a[i] = t;
-    }
-}
-
-static void neg_d(uint64_t a[DW])
-{
-    uint64_t t[DW];
-    memcpy(t, a, sizeof t);
-    memset(a, 0, sizeof t);
-    sub_d(a, t);
-}
-
-static void cell_put(cell *c, int sign, uint64_t key, uint64_t chk, const uint64_t d[DW])
-{
-    if (sign > 0) {
-        c->n++;
-        c->key += key;
-        c->chk += chk;
-        add_d(c->d, d);
-    } else {
-        c->n--;
-        c->key -= key;
-        c->chk -= chk;
-        sub_d(c->d, d);
-    }
-}
-
-static void cell_add(cell *a, const cell *b)
-{
-    a->n += b->n;
-    a->key += b->key;
-    a->chk += b->chk;
-    add_d(a->d, b->d);
-}
-
-static void cell_sub(cell *a, const cell *b)
-{
-    a->n -= b->n;
-    a->key -= b->key;
-    a->chk -= b->chk;
-    sub_d(a->d, b->d);
-}
-
-static bool cell_zero(const cell *c)
-{
-    return !c->n && !c->key && !c->chk && !(c->d[0] | c->d[1]);
-}
-
-/* Adds (sign +1) or removes (-1) one row; `mask` (2 words) collects the
- * cells used. */
-static void fp_put(fp *f, uint64_t *mask, int sign, uint64_t key, const uint64_t d[DW])
-{
-    uint64_t chk = check(d);
-    for (int part = 0; part < 3; part++) {
-        int i = cell_of(d, part);
-        cell_put(&f->c[i], sign, key, chk, d);
-        if (mask)
-            mask[i >> 6] |= UINT64_C(1) << (i & 63);
-    }
-    if (sign > 0)
-        f->added++;
-    else
-        f->removed++;
-}
-
-static bool fp_zero(const fp *f)
-{
-    for (int i = 0; i < CELLS; i++)
-        if (!cell_zero(&f->c[i]))
-            return false;
-    return true;
-}
-
-/* ---- row digests ---------------------------------------------------------------- */
-
-enum { KEY_COL, KEY_INT2, KEY_HASH };
+enum { KEY_COL = JZ__KEY_COL, KEY_INT2 = JZ__KEY_INT2, KEY_HASH = JZ__KEY_HASH };
 
 typedef struct column {
     char *name;
@@ -209,138 +57,46 @@ typedef struct table {
     bool is_meta;
     bool has_hh;    /* a column `hh`: rows can be named by household */
     bool rowid_key; /* its key is the rowid (INTEGER PRIMARY KEY) */
-    /* The table's own row key (SipHash), derived from the audit key and
-     * the table's name and number of columns. */
-    unsigned char sip[crypto_shorthash_siphashx24_KEYBYTES];
+    /* The table's own row key (jz__row_table_key). */
+    unsigned char sip[JZ__ROW_KEY_BYTES];
     fp tx, st;           /* what the transaction / the running statement changed */
     uint64_t st_mask[2]; /* cells of st in use */
     bool tx_used, st_used;
 } table;
 
-typedef struct buf {
-    unsigned char *p;
-    size_t n, cap;
-    bool oom;
-} buf;
-
 static void put(buf *b, const void *p, size_t n)
 {
-    if (b->oom || n == 0)
-        return;
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->n + n)
-            cap *= 2;
-        unsigned char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
+    jz__abuf_put(b, p, n);
 }
 
-static void put_varint(buf *b, uint64_t v)
-{
-    unsigned char t[10];
-    size_t n = 0;
-    do {
-        t[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            t[n] |= 0x80;
-        n++;
-    } while (v);
-    put(b, t, n);
-}
-
-static uint64_t zigzag(int64_t v)
-{
-    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-static void put_u64le(buf *b, uint64_t v)
-{
-    unsigned char t[8];
-    for (int i = 0; i < 8; i++, v >>= 8)
-        t[i] = (unsigned char)(v & 0xff);
-    put(b, t, 8);
-}
-
-/* One value, typed and length-prefixed, so that no two rows encode alike. */
+/* One value in the common layer's encoding (jz__row_put_*). */
 static void put_value(buf *b, sqlite3_value *v)
 {
-    unsigned char tag;
     switch (sqlite3_value_type(v)) {
     case SQLITE_INTEGER:
-        tag = 1;
-        put(b, &tag, 1);
-        put_varint(b, zigzag(sqlite3_value_int64(v)));
+        jz__row_put_int(b, sqlite3_value_int64(v));
         break;
-    case SQLITE_FLOAT: {
-        double x = sqlite3_value_double(v);
-        uint64_t bits;
-        memcpy(&bits, &x, sizeof bits);
-        tag = 2;
-        put(b, &tag, 1);
-        put_u64le(b, bits);
+    case SQLITE_FLOAT:
+        jz__row_put_real(b, sqlite3_value_double(v));
         break;
-    }
     case SQLITE_TEXT: {
         const unsigned char *t = sqlite3_value_text(v);
-        size_t n = (size_t)sqlite3_value_bytes(v);
-        tag = 3;
-        put(b, &tag, 1);
-        put_varint(b, n);
-        put(b, t, n);
+        jz__row_put_text(b, t, (size_t)sqlite3_value_bytes(v));
         break;
     }
     case SQLITE_BLOB: {
         size_t n = (size_t)sqlite3_value_bytes(v);
-        const void *p = sqlite3_value_blob(v);
-        tag = 4;
-        put(b, &tag, 1);
-        put_varint(b, n);
-        if (n)
-            put(b, p, n);
+        jz__row_put_blob(b, sqlite3_value_blob(v), n);
         break;
     }
     default:
-        tag = 0;
-        put(b, &tag, 1);
+        jz__row_put_null(b);
     }
-}
-
-static uint64_t load64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-/* A row's digest: SipHash-2-4 with 128-bit output under the table's key.
- * A keyed PRF is all the fingerprints need (without the key nobody can
- * tell what a row's digest is, and the sums are sealed in the log), and
- * SipHash is 3 to 4 times faster here than BLAKE2b on rows of 60 to 650
- * bytes (measured with libsodium 1.0.18). */
-static void digest_of(const table *t, const unsigned char *p, size_t n, uint64_t d[DW])
-{
-    unsigned char out[crypto_shorthash_siphashx24_BYTES];
-    crypto_shorthash_siphashx24(out, p, n, t->sip);
-    d[0] = load64(out);
-    d[1] = load64(out + 8);
 }
 
 static void digest(const table *t, const buf *b, uint64_t d[DW])
 {
-    unsigned char out[crypto_shorthash_siphashx24_BYTES];
-    crypto_shorthash_siphashx24(out, b->p, b->n, t->sip);
-    d[0] = load64(out);
-    d[1] = load64(out + 8);
+    jz__row_digest(t->sip, b->p, b->n, d);
 }
 
 /* The row's key in the fingerprint (what names it when it differs): the
@@ -350,21 +106,20 @@ static uint64_t row_key(const table *t, sqlite3_value **v)
 {
     if (t->key_kind == KEY_COL)
         return (uint64_t)sqlite3_value_int64(v[t->pk[0]]);
-    if (t->key_kind == KEY_INT2) {
-        int64_t a = sqlite3_value_int64(v[t->pk[0]]), b = sqlite3_value_int64(v[t->pk[1]]);
-        if (a >= 0 && a < (INT64_C(1) << 32) && b >= 0 && b < (INT64_C(1) << 32))
-            return ((uint64_t)a << 32) | (uint64_t)b;
-    }
+    uint64_t key;
+    if (t->key_kind == KEY_INT2 &&
+        jz__row_key_int2(sqlite3_value_int64(v[t->pk[0]]), sqlite3_value_int64(v[t->pk[1]]),
+                         &key))
+        return key;
     buf kb = {0};
     for (int i = 0; i < t->npk; i++)
         put_value(&kb, v[t->pk[i]]);
     if (!t->npk)
         for (int i = 0; i < t->ncol; i++)
             put_value(&kb, v[i]);
-    unsigned char h[8] = {0};
-    crypto_generichash(h, sizeof h, kb.p, kb.n, NULL, 0);
+    key = jz__row_key_hash(&kb);
     free(kb.p);
-    return load64(h);
+    return key;
 }
 
 /* Digest and key of a row given as values (one per column); false when the
@@ -380,99 +135,6 @@ static bool row(const table *t, sqlite3_value **v, buf *b, uint64_t d[DW], uint6
     digest(t, b, d);
     *key = row_key(t, v);
     return true;
-}
-
-/* ---- the key --------------------------------------------------------------------- */
-
-/* The key file: 64 hexadecimal digits (32 bytes) and a newline, made by
- * jiuzhu when the database gets its keyed chain.  Subkeys for the rows, the
- * chain, the encryption of fingerprints and the key's public fingerprint
- * are derived from it (crypto_kdf, context "jzaudit1"). */
-enum { SUB_ROWS = 1, SUB_MAC = 2, SUB_ENC = 3, SUB_ID = 4 };
-
-typedef struct keys {
-    bool have;
-    char path[4096];
-    unsigned char rows[32], mac[32], enc[32];
-    char id[17]; /* hex of 8 bytes of SUB_ID */
-} keys;
-
-static void key_path(const char *db_path, char *out, size_t n)
-{
-    const char *env = getenv("JIUZHU_AUDIT_KEY");
-    if (env && env[0])
-        snprintf(out, n, "%s", env);
-    else
-        snprintf(out, n, "%s.audit-key", db_path ? db_path : "");
-}
-
-static void derive(keys *k, const unsigned char master[32])
-{
-    unsigned char id[16];
-    crypto_kdf_derive_from_key(k->rows, sizeof k->rows, SUB_ROWS, "jzaudit1", master);
-    crypto_kdf_derive_from_key(k->mac, sizeof k->mac, SUB_MAC, "jzaudit1", master);
-    crypto_kdf_derive_from_key(k->enc, sizeof k->enc, SUB_ENC, "jzaudit1", master);
-    crypto_kdf_derive_from_key(id, sizeof id, SUB_ID, "jzaudit1", master);
-    sodium_bin2hex(k->id, sizeof k->id, id, 8);
-    k->have = true;
-}
-
-/* Reads the key at k->path: JZ_ENOTFOUND when there is no such file. */
-static jz_err load_key(keys *k, jz_error *err)
-{
-    int fd = open(k->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT
-                   ? jz_error_set(err, JZ_ENOTFOUND, "audit_key", k->path,
-                                  "找不到审计密钥文件（环境变量 JIUZHU_AUDIT_KEY 指定其路径，"
-                                  "默认是数据库旁的 数据库.audit-key）")
-                   : jz_error_set(err, JZ_EIO, "audit_key", k->path, "无法读取审计密钥文件：%s",
-                                  strerror(errno));
-    char text[130];
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    unsigned char master[32];
-    size_t len = 0;
-    if (n >= 64) {
-        text[n] = '\0';
-        if (sodium_hex2bin(master, sizeof master, text, 64, NULL, &len, NULL) != 0)
-            len = 0;
-    }
-    if (len != sizeof master || (n > 64 && strspn(text + 64, "\r\n") != (size_t)(n - 64))) {
-        sodium_memzero(text, sizeof text);
-        return jz_error_set(err, JZ_EINPUT, "audit_key", k->path,
-                            "审计密钥文件格式不对（应为一行 64 位十六进制数字）");
-    }
-    derive(k, master);
-    sodium_memzero(master, sizeof master);
-    sodium_memzero(text, sizeof text);
-    return JZ_OK;
-}
-
-/* Makes a new key at k->path (0600, never over an existing file). */
-static jz_err make_key(keys *k, jz_error *err)
-{
-    unsigned char master[32];
-    char text[66];
-    randombytes_buf(master, sizeof master);
-    sodium_bin2hex(text, sizeof text - 1, master, sizeof master);
-    text[64] = '\n';
-    text[65] = '\0';
-    int fd = open(k->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    jz_err rc = JZ_OK;
-    if (fd < 0 || write(fd, text, 65) != 65 || fsync(fd) != 0)
-        rc = jz_error_set(err, JZ_EIO, "audit_key", k->path, "无法创建审计密钥文件：%s",
-                          strerror(errno));
-    if (fd >= 0 && close(fd) != 0 && !rc)
-        rc = jz_error_set(err, JZ_EIO, "audit_key", k->path, "无法创建审计密钥文件：%s",
-                          strerror(errno));
-    if (rc && fd >= 0)
-        unlink(k->path); /* ours, half written; never a file that was there */
-    else if (!rc)
-        derive(k, master);
-    sodium_memzero(master, sizeof master);
-    sodium_memzero(text, sizeof text);
-    return rc;
 }
 
 /* ---- tables ----------------------------------------------------------------------- */
@@ -609,17 +271,8 @@ static jz_err table_load(sqlite3 *db, const char *name, bool without_rowid, cons
         t->key_kind = KEY_INT2;
     else
         t->key_kind = KEY_HASH;
-    if (k && k->have) {
-        /* sip = BLAKE2b-128(rows key; "jiuzhu-row-v1", name, NUL, columns). */
-        crypto_generichash_state h;
-        unsigned char nc[4] = {(unsigned char)(t->ncol >> 24), (unsigned char)(t->ncol >> 16),
-                               (unsigned char)(t->ncol >> 8), (unsigned char)t->ncol};
-        crypto_generichash_init(&h, k->rows, sizeof k->rows, sizeof t->sip);
-        crypto_generichash_update(&h, (const unsigned char *)"jiuzhu-row-v1", 13);
-        crypto_generichash_update(&h, (const unsigned char *)name, strlen(name) + 1);
-        crypto_generichash_update(&h, nc, sizeof nc);
-        crypto_generichash_final(&h, t->sip, sizeof t->sip);
-    }
+    if (k && k->have)
+        jz__row_table_key(k, name, t->ncol, t->sip);
 done:
     sqlite3_finalize(st);
     if (rc) {
@@ -689,7 +342,7 @@ static jz_err table_scan(sqlite3 *db, const table *t, fp *f, int64_t *rows, jz_e
         for (int i = 0; i < t->ncol; i++)
             v[i] = sqlite3_column_value(st, i);
         if (row(t, v, &b, d, &key)) {
-            fp_put(f, NULL, +1, key, d);
+            jz__fp_put(f, NULL, +1, key, d);
             ++*rows;
         }
     }
@@ -702,89 +355,6 @@ static jz_err table_scan(sqlite3 *db, const table *t, fp *f, int64_t *rows, jz_e
         free(v);
     free(b.p);
     return rc;
-}
-
-/* ---- fingerprints in the log: encrypted, only the cells in use ------------------- */
-
-enum { STATE_CHANGE = 0, STATE_FULL = 1 };
-
-static void put_cells(buf *b, const char *name, const fp *f)
-{
-    int used = 0;
-    for (int i = 0; i < CELLS; i++)
-        used += !cell_zero(&f->c[i]);
-    size_t n = strlen(name);
-    put_varint(b, n);
-    put(b, name, n);
-    put_varint(b, zigzag(f->added));
-    put_varint(b, zigzag(f->removed));
-    put_varint(b, (uint64_t)used);
-    for (int i = 0; i < CELLS; i++) {
-        const cell *c = &f->c[i];
-        if (cell_zero(c))
-            continue;
-        unsigned char idx = (unsigned char)i;
-        put(b, &idx, 1);
-        put_varint(b, zigzag(c->n));
-        put_u64le(b, c->key);
-        put_u64le(b, c->chk);
-        for (int w = 0; w < DW; w++)
-            put_u64le(b, c->d[w]);
-    }
-}
-
-/* Encrypts b's plain text in place as: 1, nonce (24), XChaCha20(text). */
-static bool seal(const keys *k, const buf *plain, buf *out)
-{
-    unsigned char head[1 + crypto_stream_xchacha20_NONCEBYTES];
-    head[0] = 1;
-    randombytes_buf(head + 1, sizeof head - 1);
-    out->n = 0;
-    put(out, head, sizeof head);
-    put(out, plain->p, plain->n);
-    if (out->oom)
-        return false;
-    crypto_stream_xchacha20_xor(out->p + sizeof head, out->p + sizeof head, plain->n, head + 1,
-                                k->enc);
-    return true;
-}
-
-typedef struct reader {
-    const unsigned char *p, *end;
-    bool bad;
-} reader;
-
-static uint64_t get_varint(reader *r)
-{
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (r->p >= r->end) {
-            r->bad = true;
-            return 0;
-        }
-        unsigned char c = *r->p++;
-        v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return v;
-    }
-    r->bad = true;
-    return 0;
-}
-
-static int64_t unzigzag(uint64_t v)
-{
-    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-}
-
-static uint64_t get_u64le(reader *r)
-{
-    if (r->end - r->p < 8) {
-        r->bad = true;
-        return 0;
-    }
-    uint64_t v = load64(r->p);
-    r->p += 8;
-    return v;
 }
 
 /* ---- the connection's state --------------------------------------------------------- */
@@ -864,22 +434,7 @@ static void st_put(struct jz__sq_audit *a, table *t, int sign, uint64_t key, con
         a->st_list[a->n_st++] = t;
         t->st_used = true;
     }
-    fp_put(&t->st, t->st_mask, sign, key, d);
-}
-
-/* Tag 1 and the zigzag varint of an integer, as put_value writes them;
- * returns the bytes written (at most 11). */
-static size_t enc_int(unsigned char *p, int64_t v)
-{
-    unsigned char *o = p;
-    uint64_t z = zigzag(v);
-    *p++ = 1;
-    while (z >= 0x80) {
-        *p++ = (unsigned char)(z | 0x80);
-        z >>= 7;
-    }
-    *p++ = (unsigned char)z;
-    return (size_t)(p - o);
+    jz__fp_put(&t->st, t->st_mask, sign, key, d);
 }
 
 /* The row a bulk path bound (jz__sq_row_*), if this insert is into its
@@ -898,14 +453,14 @@ static bool hook_given(struct jz__sq_audit *a, table *t, sqlite3 *db, sqlite3_in
     uint64_t key, d[DW];
     if (a->given.first) {
         unsigned char head[11];
-        size_t n = enc_int(head, rowid);
+        size_t n = jz__row_enc_int(head, rowid);
         start = 11 - n;
         memcpy(b->p + start, head, n);
         key = (uint64_t)rowid;
     } else {
-        int64_t k0 = a->given.ints[t->pk[0]];
-        int64_t k1 = t->key_kind == KEY_INT2 ? a->given.ints[t->pk[1]] : 0;
-        key = t->key_kind == KEY_COL ? (uint64_t)k0 : ((uint64_t)k0 << 32) | (uint64_t)k1;
+        key = (uint64_t)a->given.ints[t->pk[0]]; /* KEY_INT2: checked by jz__sq_row_ready */
+        if (t->key_kind == KEY_INT2)
+            jz__row_key_int2(a->given.ints[t->pk[0]], a->given.ints[t->pk[1]], &key);
     }
     for (int c = a->given.first + a->given.cols; c < t->ncol; c++) {
         sqlite3_value *v;
@@ -919,7 +474,7 @@ static bool hook_given(struct jz__sq_audit *a, table *t, sqlite3 *db, sqlite3_in
         blind(a, "内存不足");
         return true;
     }
-    digest_of(t, b->p + start, b->n - start, d);
+    jz__row_digest(t->sip, b->p + start, b->n - start, d);
     b->n = end;
     st_put(a, t, +1, key, d);
     return true;
@@ -997,10 +552,10 @@ static void on_change(void *arg, sqlite3 *db, int op, const char *zdb, const cha
             t->st = before;
             hook_side(a, t, db, true, +1);
             for (int i = 0; i < CELLS; i++) {
-                cell_sub(&given.c[i], &before.c[i]);
-                cell_sub(&given.c[i], &t->st.c[i]);
-                cell_add(&given.c[i], &before.c[i]);
-                if (!cell_zero(&given.c[i]))
+                jz__cell_sub(&given.c[i], &before.c[i]);
+                jz__cell_sub(&given.c[i], &t->st.c[i]);
+                jz__cell_add(&given.c[i], &before.c[i]);
+                if (!jz__cell_zero(&given.c[i]))
                     blind(a, "批量写入的行摘要与行不符（程序错误）");
             }
             return;
@@ -1050,7 +605,7 @@ static void row_encode_int(struct jz__sq_audit *a, int64_t v)
         if (b->oom)
             return;
     }
-    b->n += enc_int(b->p + b->n, v);
+    b->n += jz__row_enc_int(b->p + b->n, v);
     int c = a->given.first + a->given.cols;
     if (c < 64)
         a->given.ints[c] = v;
@@ -1079,10 +634,7 @@ void jz__sq_row_text(sq *q, sqlite3_stmt *st, int col, const char *s)
     struct jz__sq_audit *a = q->audit;
     if (!a || !a->on)
         return;
-    unsigned char tag = 3;
-    put(&a->given.b, &tag, 1);
-    put_varint(&a->given.b, n);
-    put(&a->given.b, s, n);
+    jz__row_put_text(&a->given.b, s, n);
     a->given.cols++;
 }
 
@@ -1108,11 +660,10 @@ void jz__sq_row_ready(sq *q, const char *table_name)
     if (a->given.first ? !(t->key_kind == KEY_COL && t->pk[0] == 0 && t->rowid_key)
                        : t->pk[0] >= bound || (t->key_kind == KEY_INT2 && t->pk[1] >= bound))
         return;
-    if (!a->given.first && t->key_kind == KEY_INT2) {
-        int64_t k0 = a->given.ints[t->pk[0]], k1 = a->given.ints[t->pk[1]];
-        if (!(k0 >= 0 && k0 < (INT64_C(1) << 32) && k1 >= 0 && k1 < (INT64_C(1) << 32)))
-            return; /* such a key is hashed (row_key) */
-    }
+    uint64_t packed;
+    if (!a->given.first && t->key_kind == KEY_INT2 &&
+        !jz__row_key_int2(a->given.ints[t->pk[0]], a->given.ints[t->pk[1]], &packed))
+        return; /* such a key is hashed (row_key) */
     a->given.armed = true;
 }
 
@@ -1126,7 +677,7 @@ static void statement_end(struct jz__sq_audit *a, bool keep)
             for (uint64_t m = t->st_mask[w]; m; m &= m - 1) {
                 int i = w * 64 + __builtin_ctzll(m);
                 if (keep)
-                    cell_add(&t->tx.c[i], &t->st.c[i]);
+                    jz__cell_add(&t->tx.c[i], &t->st.c[i]);
                 memset(&t->st.c[i], 0, sizeof t->st.c[i]);
             }
             t->st_mask[w] = 0;
@@ -1190,7 +741,7 @@ static bool tx_clean(const struct jz__sq_audit *a)
     if (a->blind || a->n_st)
         return false;
     for (size_t i = 0; i < a->ts.n; i++)
-        if (a->ts.t[i]->tx_used && !fp_zero(&a->ts.t[i]->tx))
+        if (a->ts.t[i]->tx_used && !jz__fp_zero(&a->ts.t[i]->tx))
             return false;
     return true;
 }
@@ -1226,63 +777,9 @@ static void audit_free(void *arg)
 
 /* ---- appending entries --------------------------------------------------------------- */
 
-static void put_u64be(unsigned char b[8], uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        b[i] = (unsigned char)(v & 0xff);
-}
-
-/* Before schema 5: hash = SHA-256(prev, seq, county, at, actor, action,
- * entity, before, after), each text preceded by its length. */
-static void chain_sha(const unsigned char prev[32], int64_t seq, const char *const f[7],
-                      const size_t n[7], unsigned char out[32])
-{
-    crypto_hash_sha256_state h;
-    unsigned char b[8];
-    crypto_hash_sha256_init(&h);
-    crypto_hash_sha256_update(&h, prev, 32);
-    put_u64be(b, (uint64_t)seq);
-    crypto_hash_sha256_update(&h, b, 8);
-    for (int i = 0; i < 7; i++) {
-        put_u64be(b, n[i]);
-        crypto_hash_sha256_update(&h, b, 8);
-        crypto_hash_sha256_update(&h, (const unsigned char *)f[i], n[i]);
-    }
-    crypto_hash_sha256_final(&h, out);
-}
-
-/* From the audit.key entry on: hash = HMAC-SHA-256(chain key,
- * "jiuzhu-audit-v2", prev, seq, county, at, actor, action, entity, before,
- * after, state), each text or blob preceded by its length (8 bytes, big
- * endian). */
-static void chain_mac(const keys *k, const unsigned char prev[32], int64_t seq,
-                      const char *const f[7], const size_t n[7], const void *state, size_t nstate,
-                      unsigned char out[32])
-{
-    crypto_auth_hmacsha256_state h;
-    unsigned char b[8];
-    crypto_auth_hmacsha256_init(&h, k->mac, sizeof k->mac);
-    crypto_auth_hmacsha256_update(&h, (const unsigned char *)"jiuzhu-audit-v2", 15);
-    crypto_auth_hmacsha256_update(&h, prev, 32);
-    put_u64be(b, (uint64_t)seq);
-    crypto_auth_hmacsha256_update(&h, b, 8);
-    for (int i = 0; i < 7; i++) {
-        put_u64be(b, n[i]);
-        crypto_auth_hmacsha256_update(&h, b, 8);
-        crypto_auth_hmacsha256_update(&h, (const unsigned char *)f[i], n[i]);
-    }
-    put_u64be(b, nstate);
-    crypto_auth_hmacsha256_update(&h, b, 8);
-    if (nstate)
-        crypto_auth_hmacsha256_update(&h, state, nstate);
-    crypto_auth_hmacsha256_final(&h, out);
-}
-
 static jz_err no_key(struct jz__sq_audit *a, jz_error *err)
 {
-    return jz_error_set(err, JZ_EINPUT, "audit_key", a->k.path,
-                        "缺少审计密钥，不能写入（数据库的审计日志带密钥；密钥文件由环境变量 "
-                        "JIUZHU_AUDIT_KEY 指定，默认在数据库旁）；只读命令不受影响");
+    return jz__audit_no_key(&a->k, err);
 }
 
 /* Writes an entry: f = county, at, actor, action, entity, before, after. */
@@ -1317,10 +814,7 @@ static jz_err write_entry(sq *q, const char *const fin[7], const void *state, si
     for (int i = 0; i < 7; i++)
         n[i] = strlen(f[i]);
     unsigned char h[32];
-    if (keyed)
-        chain_mac(&a->k, prev, seq, f, n, state, nstate, h);
-    else
-        chain_sha(prev, seq, f, n, h);
+    jz__audit_entry_hash(keyed ? &a->k : NULL, prev, seq, f, n, state, nstate, h);
     if (sqlite3_prepare_v2(q->db,
                            keyed ? "INSERT INTO audit(seq, county, at, actor, action, entity,"
                                    " before, after, prev, hash, state)"
@@ -1343,9 +837,8 @@ static jz_err write_entry(sq *q, const char *const fin[7], const void *state, si
     /* The newest entry, for a quick look and for verify's message when the
      * last entries were deleted (not covered by the fingerprints: it names
      * the entry that would have to commit to it). */
-    char head[96], hx[65];
-    sodium_bin2hex(hx, sizeof hx, h, 32);
-    snprintf(head, sizeof head, "%lld:%s", (long long)seq, hx);
+    char head[96];
+    jz__audit_head_text(seq, h, head);
     if (sqlite3_prepare_v2(q->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', ?)",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "写入审计日志");
@@ -1414,21 +907,15 @@ jz_err jz__sq_audit(sq *q, const char *county, const char *action, const char *e
 static jz_err state_blob(struct jz__sq_audit *a, int kind, fp *const *f, table *const *t, size_t n,
                          const int64_t *rows, buf *out, json_t *counts, jz_error *err)
 {
-    buf plain = {0};
-    unsigned char head[2] = {1, (unsigned char)kind};
-    put(&plain, head, 2);
-    put_varint(&plain, n);
-    for (size_t i = 0; i < n; i++) {
-        put_cells(&plain, t[i]->name, f[i]);
-        json_t *c = rows ? json_integer(rows[i])
-                         : json_pack("{s:I,s:I}", "added", (json_int_t)f[i]->added, "removed",
-                                     (json_int_t)f[i]->removed);
-        json_object_set_new(counts, t[i]->name, c);
-    }
-    bool ok = !plain.oom && seal(&a->k, &plain, out);
-    sodium_memzero(plain.p, plain.n);
-    free(plain.p);
-    return ok ? JZ_OK : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    if (!names)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    for (size_t i = 0; i < n; i++)
+        names[i] = t[i]->name;
+    jz_err rc = jz__audit_state_seal(&a->k, kind, names, (const fp *const *)f, n, rows, out,
+                                     counts, err);
+    free(names);
+    return rc;
 }
 
 jz_err jz__sq_audit_commit(sq *q, jz_error *err)
@@ -1452,7 +939,7 @@ jz_err jz__sq_audit_commit(sq *q, jz_error *err)
     size_t n = 0;
     for (size_t i = 0; i < a->ts.n && n < 64; i++) {
         table *t = a->ts.t[i];
-        if (t->tx_used && (!fp_zero(&t->tx) || t->tx.added || t->tx.removed)) {
+        if (t->tx_used && (!jz__fp_zero(&t->tx) || t->tx.added || t->tx.removed)) {
             fs[n] = &t->tx;
             tl[n++] = t;
         }
@@ -1464,7 +951,7 @@ jz_err jz__sq_audit_commit(sq *q, jz_error *err)
     char *after = NULL;
     if (!counts)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    rc = state_blob(a, STATE_CHANGE, fs, tl, n, NULL, &blob, counts, err);
+    rc = state_blob(a, JZ__STATE_CHANGE, fs, tl, n, NULL, &blob, counts, err);
     if (!rc && !(after = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS)))
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     /* The transaction's last entry carries its changes; a transaction that
@@ -1518,7 +1005,7 @@ jz_err jz__sq_audit_clear(sq *q, const char *table_name, jz_error *err)
         }
         if (!rc) {
             for (int i = 0; i < CELLS; i++)
-                cell_sub(&t->tx.c[i], &gone->c[i]);
+                jz__cell_sub(&t->tx.c[i], &gone->c[i]);
             t->tx.removed += rows;
             t->tx_used = true;
         }
@@ -1535,10 +1022,10 @@ static jz_err rebase(struct jz__sq_audit *a, const char *reason, jz_error *err)
     sq *q = a->q;
     jz_err rc = JZ_OK;
     if (!a->k.have) {
-        rc = load_key(&a->k, err);
+        rc = jz__audit_key_load(&a->k, err);
         if (rc == JZ_ENOTFOUND) {
             jz_error_clear(err);
-            rc = make_key(&a->k, err);
+            rc = jz__audit_key_make(&a->k, err);
         }
         if (rc)
             return rc;
@@ -1572,7 +1059,7 @@ static jz_err rebase(struct jz__sq_audit *a, const char *reason, jz_error *err)
         rc = table_scan(a->db, a->ts.t[i], fs[i], &rows[i], err);
     }
     if (!rc)
-        rc = state_blob(a, STATE_FULL, fs, a->ts.t, n, rows, &blob, counts, err);
+        rc = state_blob(a, JZ__STATE_FULL, fs, a->ts.t, n, rows, &blob, counts, err);
     for (size_t i = 0; i < n; i++)
         memset(&a->ts.t[i]->st, 0, sizeof a->ts.t[i]->st);
     if (!rc) {
@@ -1637,7 +1124,7 @@ jz_err jz__sq_audit_open(sq *q, const char *path, int flags, jz_error *err)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     a->q = q;
     a->db = q->db;
-    key_path(path, a->k.path, sizeof a->k.path);
+    jz__audit_key_path(path, a->k.path, sizeof a->k.path);
     /* The state lives as long as the connection: SQLite frees it with the
      * function (xDestroy) when the connection closes. */
     if (sqlite3_create_function_v2(q->db, "jz_audit_init", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, a,
@@ -1662,7 +1149,7 @@ jz_err jz__sq_audit_open(sq *q, const char *path, int flags, jz_error *err)
         return JZ_OK; /* the migration to 5 starts the keyed chain (jz_audit_init) */
     jz_error kerr;
     jz_error_clear(&kerr);
-    if (load_key(&a->k, &kerr) != JZ_OK && kerr.code != JZ_ENOTFOUND) {
+    if (jz__audit_key_load(&a->k, &kerr) != JZ_OK && kerr.code != JZ_ENOTFOUND) {
         *err = kerr;
         return kerr.code; /* a key that cannot be read is not a missing one */
     }
@@ -1746,172 +1233,38 @@ void jz__sq_batch_reset(sq *q)
 
 /* ---- verifying ------------------------------------------------------------------------ */
 
-typedef struct expect {
-    char *name;
-    fp f;
-} expect;
-
-typedef struct verifier {
-    keys k;
-    expect **e;
-    size_t n;
-    bool oom;
-} verifier;
-
-static expect *expect_get(verifier *v, const char *name, size_t len)
+/* Appends to a row's name (cut to fit). */
+static void say(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *out, size_t cap, const char *fmt, ...)
 {
-    for (size_t i = 0; i < v->n; i++)
-        if (strlen(v->e[i]->name) == len && memcmp(v->e[i]->name, name, len) == 0)
-            return v->e[i];
-    expect **ne = realloc(v->e, (v->n + 1) * sizeof *ne);
-    expect *x = calloc(1, sizeof *x);
-    char *nm = malloc(len + 1);
-    if (ne)
-        v->e = ne;
-    if (!ne || !x || !nm) {
-        free(x);
-        free(nm);
-        v->oom = true;
-        return NULL;
-    }
-    memcpy(nm, name, len);
-    nm[len] = '\0';
-    x->name = nm;
-    v->e[v->n++] = x;
-    return x;
-}
-
-static void verifier_free(verifier *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->e[i]->name);
-        free(v->e[i]);
-    }
-    free(v->e);
-    sodium_memzero(&v->k, sizeof v->k);
-}
-
-/* Adds an entry's sealed fingerprints to the expected ones (a full set
- * replaces them).  False if it cannot be read: the entry is then wrong,
- * although its MAC held, which only a wrong build could do. */
-static bool apply_state(verifier *v, const unsigned char *blob, size_t n)
-{
-    enum { HEAD = 1 + crypto_stream_xchacha20_NONCEBYTES };
-    if (n == 0)
-        return true;
-    if (n < HEAD + 2 || blob[0] != 1)
-        return false;
-    unsigned char *plain = malloc(n - HEAD);
-    if (!plain) {
-        v->oom = true;
-        return false;
-    }
-    crypto_stream_xchacha20_xor(plain, blob + HEAD, n - HEAD, blob + 1, v->k.enc);
-    reader r = {plain + 2, plain + (n - HEAD), false};
-    bool ok = plain[0] == 1 && plain[1] <= STATE_FULL;
-    if (ok && plain[1] == STATE_FULL)
-        for (size_t i = 0; i < v->n; i++)
-            memset(&v->e[i]->f, 0, sizeof v->e[i]->f);
-    uint64_t nt = ok ? get_varint(&r) : 0;
-    for (uint64_t t = 0; ok && t < nt && !r.bad; t++) {
-        uint64_t len = get_varint(&r);
-        if (r.bad || len > (uint64_t)(r.end - r.p) || len == 0) {
-            ok = false;
-            break;
-        }
-        expect *x = expect_get(v, (const char *)r.p, (size_t)len);
-        r.p += len;
-        if (!x) {
-            ok = false;
-            break;
-        }
-        x->f.added += unzigzag(get_varint(&r));
-        x->f.removed += unzigzag(get_varint(&r));
-        uint64_t nc = get_varint(&r);
-        for (uint64_t c = 0; c < nc && !r.bad; c++) {
-            if (r.p >= r.end || *r.p >= CELLS) {
-                r.bad = true;
-                break;
-            }
-            cell d;
-            int idx = *r.p++;
-            d.n = unzigzag(get_varint(&r));
-            d.key = get_u64le(&r);
-            d.chk = get_u64le(&r);
-            for (int w = 0; w < DW; w++)
-                d.d[w] = get_u64le(&r);
-            if (!r.bad)
-                cell_add(&x->f.c[idx], &d);
-        }
-    }
-    ok = ok && !r.bad && r.p == r.end;
-    sodium_memzero(plain, n - HEAD);
-    free(plain);
-    return ok;
-}
-
-typedef struct found {
-    int sign; /* +1: in the table, not in the log; -1: in the log, not in the table */
-    uint64_t key;
-} found;
-
-/* Peels the difference of two fingerprints into rows; false if rows are
- * left that cannot be told apart (too many differences). */
-static bool peel(fp *diff, found *out, int cap, int *n)
-{
-    *n = 0;
-    for (bool again = true; again;) {
-        again = false;
-        for (int i = 0; i < CELLS; i++) {
-            cell *c = &diff->c[i];
-            if (c->n != 1 && c->n != -1)
-                continue;
-            int sign = (int)c->n;
-            uint64_t d[DW], key = sign > 0 ? c->key : (uint64_t)0 - c->key;
-            uint64_t chk = sign > 0 ? c->chk : (uint64_t)0 - c->chk;
-            memcpy(d, c->d, sizeof d);
-            if (sign < 0)
-                neg_d(d);
-            if (check(d) != chk || cell_of(d, i / PART) != i)
-                continue;
-            fp_put(diff, NULL, -sign, key, d);
-            if (*n < cap)
-                out[(*n)++] = (found){sign, key};
-            again = true;
-        }
-    }
-    return fp_zero(diff);
-}
-
-typedef struct text {
-    char *p;
-    size_t cap, len;
-} text;
-
-static void say(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(text *t, const char *fmt, ...)
-{
-    if (t->len + 1 >= t->cap)
+    size_t len = strlen(out);
+    if (len + 1 >= cap)
         return;
     va_list ap;
     va_start(ap, fmt);
-    int k = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
+    vsnprintf(out + len, cap - len, fmt, ap);
     va_end(ap);
-    if (k > 0)
-        t->len += (size_t)k < t->cap - t->len ? (size_t)k : t->cap - t->len - 1;
 }
 
-/* Names a row of t by its key: the key columns' values, and the household
- * where the key starts with hh. */
-static void name_row(sqlite3 *db, const table *t, uint64_t key, bool present, text *out)
+typedef struct naming {
+    sqlite3 *db;
+    const table *t;
+} naming;
+
+/* Names a row of a table by its key (jz__audit_name_fn): the key columns'
+ * values, and the household where the key starts with hh. */
+static void name_row(void *arg, uint64_t key, bool present, char *out, size_t cap)
 {
+    const naming *nm = arg;
+    sqlite3 *db = nm->db;
+    const table *t = nm->t;
     int64_t hh = -1;
     if (t->key_kind == KEY_COL) {
-        say(out, "%s=%lld", t->col[t->pk[0]].name, (long long)key);
+        say(out, cap, "%s=%lld", t->col[t->pk[0]].name, (long long)key);
         if (strcmp(t->col[t->pk[0]].name, "hh") == 0)
             hh = (int64_t)key;
     } else if (t->key_kind == KEY_INT2) {
-        say(out, "%s=%lld, %s=%lld", t->col[t->pk[0]].name, (long long)(key >> 32),
+        say(out, cap, "%s=%lld, %s=%lld", t->col[t->pk[0]].name, (long long)(key >> 32),
             t->col[t->pk[1]].name, (long long)(key & 0xffffffffu));
         if (strcmp(t->col[t->pk[0]].name, "hh") == 0)
             hh = (int64_t)(key >> 32);
@@ -1932,7 +1285,7 @@ static void name_row(sqlite3 *db, const table *t, uint64_t key, bool present, te
                     continue;
                 for (int i = 0; i < (t->npk ? t->npk : 1); i++) {
                     int c = t->npk ? t->pk[i] : 0;
-                    say(out, "%s%s=%.60s", i ? ", " : "", t->col[c].name,
+                    say(out, cap, "%s%s=%.60s", i ? ", " : "", t->col[c].name,
                         (const char *)sqlite3_column_text(st, c));
                 }
                 named = true;
@@ -1940,9 +1293,9 @@ static void name_row(sqlite3 *db, const table *t, uint64_t key, bool present, te
         }
         sqlite3_finalize(st);
         if (!named)
-            say(out, "主键摘要 %016llx", (unsigned long long)key);
+            say(out, cap, "主键摘要 %016llx", (unsigned long long)key);
     } else {
-        say(out, "主键摘要 %016llx，已无法还原", (unsigned long long)key);
+        say(out, cap, "主键摘要 %016llx，已无法还原", (unsigned long long)key);
     }
     if (hh >= 0) {
         sqlite3_stmt *st = NULL;
@@ -1950,96 +1303,35 @@ static void name_row(sqlite3 *db, const table *t, uint64_t key, bool present, te
                                NULL) == SQLITE_OK) {
             sqlite3_bind_int64(st, 1, hh);
             if (sqlite3_step(st) == SQLITE_ROW)
-                say(out, "，户 %.40s", (const char *)sqlite3_column_text(st, 0));
+                say(out, cap, "，户 %.40s", (const char *)sqlite3_column_text(st, 0));
         }
         sqlite3_finalize(st);
     }
 }
 
-/* One line about a table that differs from what the log committed to. */
-static void describe(sqlite3 *db, const table *t, const char *name, fp *diff, int64_t rows,
-                     int64_t logged, text *out)
+static bool table_exists(void *arg, const char *name)
 {
-    found f[2 * CELLS];
-    int n = 0;
-    bool all = t && peel(diff, f, 2 * CELLS, &n);
-    say(out, "表 %s：", name);
-    if (!t) {
-        say(out, "整张表已不在数据库中（审计日志记录有 %lld 行）\n", (long long)logged);
-        return;
-    }
-    static const char *const what[3] = {"改动", "增加", "删除"};
-    bool first = true;
-    for (int kind = 0; kind < 3 && all; kind++) {
-        /* A key found on both sides is a changed row; on one side only, a row
-         * added outside jiuzhu (it is in the table) or deleted (it is not). */
-        int count = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            int listed = 0;
-            for (int i = 0; i < n; i++) {
-                bool pair = false;
-                for (int j = 0; j < n; j++)
-                    pair |= j != i && f[j].key == f[i].key && f[j].sign == -f[i].sign;
-                int k = pair ? 0 : f[i].sign > 0 ? 1 : 2;
-                if (k != kind || (pair && f[i].sign < 0))
-                    continue;
-                if (pass == 0) {
-                    count++;
-                    continue;
-                }
-                if (listed == 5) {
-                    say(out, " 等");
-                    break;
-                }
-                say(out, "%s", listed++ ? "、" : "");
-                name_row(db, t, f[i].key, kind != 2, out);
-            }
-            if (pass == 0 && !count)
-                break;
-            if (pass == 0)
-                say(out, "%s%s %d 行（", first ? "" : "；", what[kind], count);
-            else
-                say(out, "）");
-            first = false;
-        }
-    }
-    if (!all)
-        say(out, "现有 %lld 行（审计日志记录 %lld 行），内容与日志不符；改动的行太多，无法逐行列出",
-            (long long)rows, (long long)logged);
-    say(out, "\n");
+    return tables_find(arg, name) != NULL;
 }
 
+/* Reads the log in order and the tables for the common layer's verifier,
+ * which gives the verdict (audit_chain.c). */
 jz_err jz__sq_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
 {
     sq *q = impl;
-    memset(rep, 0, sizeof *rep);
-    if (sodium_init() < 0)
-        return jz_error_set(err, JZ_EIO, NULL, NULL, "无法初始化 libsodium");
-    verifier v;
-    memset(&v, 0, sizeof v);
-    /* The key says whether the chain must be keyed, not the file: a file
-     * whose schema version or log was taken back to before schema 5 is a
-     * downgrade, not an old file, when there is a key for it.  Without a key
-     * only a file older than schema 5 verifies (as it always did). */
-    key_path(sqlite3_db_filename(q->db, "main"), v.k.path, sizeof v.k.path);
-    jz_err rc = load_key(&v.k, err);
-    if (rc && (rc != JZ_ENOTFOUND || q->version >= 5)) {
-        if (rc == JZ_ENOTFOUND)
-            jz_error_set(err, JZ_ENOTFOUND, "audit_key", v.k.path,
-                         "校验需要审计密钥：找不到密钥文件（由环境变量 JIUZHU_AUDIT_KEY "
-                         "指定，默认在数据库旁的 数据库.audit-key）");
+    jz__audit_verifier v;
+    jz_err rc = jz__audit_verify_start(&v, rep, sqlite3_db_filename(q->db, "main"), q->version,
+                                       err);
+    if (rc) {
+        jz__audit_verify_free(&v);
         return rc;
     }
-    jz_error_clear(err);
-    rc = JZ_OK;
-    bool keyed_db = v.k.have, has_state = false;
+    bool has_state = false;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(q->db, "SELECT 1 FROM pragma_table_info('audit') WHERE name = 'state'",
                            -1, &st, NULL) == SQLITE_OK)
         has_state = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
-    if (keyed_db)
-        snprintf(rep->key_id, sizeof rep->key_id, "%s", v.k.id);
     if (sqlite3_prepare_v2(q->db,
                            has_state
                                ? "SELECT seq, county, at, actor, action, entity, before, after,"
@@ -2047,119 +1339,44 @@ jz_err jz__sq_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
                                : "SELECT seq, county, at, actor, action, entity, before, after,"
                                  " prev, hash, NULL FROM audit ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK) {
-        verifier_free(&v);
+        jz__audit_verify_free(&v);
         return jz__sq_error(q, err, "读取审计日志");
     }
-    unsigned char prev[32] = {0};
-    int64_t expect_seq = 1;
-    bool keyed = false;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
-        const char *f[7];
-        size_t n[7];
-        for (int i = 0; i < 7; i++) {
+        const char *f[JZ__AUDIT_FIELDS];
+        size_t n[JZ__AUDIT_FIELDS];
+        for (int i = 0; i < JZ__AUDIT_FIELDS; i++) {
             const unsigned char *t = sqlite3_column_text(st, 1 + i);
             f[i] = t ? (const char *)t : "";
             n[i] = (size_t)sqlite3_column_bytes(st, 1 + i);
         }
-        const void *sp = sqlite3_column_blob(st, 8), *sh = sqlite3_column_blob(st, 9);
-        bool sized = sqlite3_column_bytes(st, 8) == 32 && sqlite3_column_bytes(st, 9) == 32;
-        const unsigned char *state = sqlite3_column_blob(st, 10);
-        size_t nstate = (size_t)sqlite3_column_bytes(st, 10);
-        unsigned char h[32];
-        rep->rows++;
-        if (seq != expect_seq) {
-            rep->bad_seq = seq;
-            snprintf(rep->problem, sizeof rep->problem,
-                     seq > expect_seq ? "第 %lld 条之前缺少第 %lld 条（被删除）"
-                                      : "第 %lld 条的序号不对（应为第 %lld 条：插入或改动了序号）",
-                     (long long)seq, (long long)expect_seq);
+        if (!jz__audit_verify_entry(
+                &v, sqlite3_column_int64(st, 0), f, n, sqlite3_column_blob(st, 8),
+                (size_t)sqlite3_column_bytes(st, 8), sqlite3_column_blob(st, 9),
+                (size_t)sqlite3_column_bytes(st, 9), sqlite3_column_blob(st, 10),
+                (size_t)sqlite3_column_bytes(st, 10)))
             break;
-        }
-        if (!sized || memcmp(sp, prev, 32) != 0) {
-            rep->bad_seq = seq;
-            snprintf(rep->problem, sizeof rep->problem,
-                     "第 %lld 条与前一条的链接不符（在它之前插入、删除或改动了记录）",
-                     (long long)seq);
-            break;
-        }
-        /* The chain is keyed from its audit.key entry on; before it, plain
-         * SHA-256 (entries written before schema 5). */
-        if (!keyed && keyed_db && strcmp(f[3], "audit.key") == 0) {
-            keyed = true;
-            rep->keyed_from = seq;
-        }
-        if (keyed)
-            chain_mac(&v.k, prev, seq, f, n, state, nstate, h);
-        else
-            chain_sha(prev, seq, f, n, h);
-        if (memcmp(sh, h, 32) != 0) {
-            rep->bad_seq = seq;
-            if (keyed && seq == rep->keyed_from && !strstr(f[6], v.k.id))
-                snprintf(rep->problem, sizeof rep->problem,
-                         "审计密钥（编号 %s）不是这个数据库的密钥（第 %lld 条记录了建立审计日志时的"
-                         "密钥编号），或该条被改动",
-                         v.k.id, (long long)seq);
-            else
-                snprintf(rep->problem, sizeof rep->problem,
-                         keyed ? "第 %lld 条的内容与其哈希不符（哈希带密钥：记录被修改或伪造）"
-                               : "第 %lld 条的内容与其哈希不符（记录被修改）",
-                         (long long)seq);
-            break;
-        }
-        if (keyed && !apply_state(&v, state, nstate)) {
-            rep->bad_seq = seq;
-            snprintf(rep->problem, sizeof rep->problem, "第 %lld 条记录的数据指纹无法读取",
-                     (long long)seq);
-            break;
-        }
-        memcpy(prev, h, 32);
-        rep->head_seq = seq;
-        expect_seq = seq + 1;
     }
     sqlite3_finalize(st);
     if (s != SQLITE_ROW && s != SQLITE_DONE) {
-        verifier_free(&v);
+        jz__audit_verify_free(&v);
         return jz__sq_error(q, err, "读取审计日志");
     }
-    sodium_bin2hex(rep->head_hash, sizeof rep->head_hash, prev, 32);
-    if (!rep->bad_seq && keyed_db && !keyed) {
-        rep->bad_seq = rep->head_seq + 1;
-        if (q->version >= 5 && has_state)
-            snprintf(rep->problem, sizeof rep->problem,
-                     "审计日志中没有带密钥的部分（audit.key）：日志被整体替换");
-        else
-            snprintf(rep->problem, sizeof rep->problem,
-                     "有审计密钥，审计日志却不带密钥（数据库模式版本 %d）：数据库被降级或替换；"
-                     "若确是旧版数据库，用 jiuzhu 写入一次即升级",
-                     q->version);
-    }
+    char head[96] = "";
     if (!rep->bad_seq) {
-        /* The newest entry must be the one the last append recorded: a
-         * deleted tail leaves a shorter but consistent chain. */
-        char head[96] = "";
         if (sqlite3_prepare_v2(q->db, "SELECT value FROM meta WHERE key = 'audit_head'", -1, &st,
                                NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             jz__sq_copy_text(head, sizeof head, st, 0);
         sqlite3_finalize(st);
-        char mine[96];
-        snprintf(mine, sizeof mine, "%lld:%s", (long long)rep->head_seq, rep->head_hash);
-        if ((head[0] || rep->rows) && strcmp(head, mine) != 0) {
-            rep->bad_seq = rep->head_seq + 1;
-            snprintf(rep->problem, sizeof rep->problem,
-                     "日志末尾与最后一次写入的记录（%.80s）不符：最后的记录被删除或改动",
-                     head[0] ? head : "无");
-        }
     }
+    bool data = jz__audit_verify_chain_end(&v, has_state, head);
     if (v.oom)
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     /* The data: every table's rows against what the log committed to. */
-    if (!rc && !rep->bad_seq && keyed) {
+    if (!rc && data) {
         tables ts = {0};
-        text out = {rep->data, sizeof rep->data, 0};
-        rep->data[0] = '\0';
         rc = tables_load(q->db, &v.k, &ts, err);
         fp *actual = rc ? NULL : malloc(sizeof *actual);
         if (!rc && !actual)
@@ -2167,38 +1384,16 @@ jz_err jz__sq_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
         for (size_t i = 0; !rc && i < ts.n; i++) {
             table *t = ts.t[i];
             int64_t rows = 0;
-            if ((rc = table_scan(q->db, t, actual, &rows, err)))
-                break;
-            rep->tables++;
-            rep->data_rows += rows;
-            expect *x = expect_get(&v, t->name, strlen(t->name));
-            if (!x) {
-                rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-                break;
-            }
-            int64_t logged = 0;
-            for (int c = 0; c < CELLS; c++) {
-                logged += x->f.c[c].n;
-                cell_sub(&actual->c[c], &x->f.c[c]);
-            }
-            if (!fp_zero(actual)) {
-                rep->data_problems++;
-                describe(q->db, t, t->name, actual, rows, logged / 3, &out);
-            }
+            naming nm = {q->db, t};
+            if (!(rc = table_scan(q->db, t, actual, &rows, err)))
+                rc = jz__audit_verify_table(&v, t->name, actual, rows, name_row, &nm, err);
         }
-        for (size_t i = 0; !rc && i < v.n; i++) {
-            if (tables_find(&ts, v.e[i]->name) || fp_zero(&v.e[i]->f))
-                continue;
-            int64_t logged = 0;
-            for (int c = 0; c < CELLS; c++)
-                logged += v.e[i]->f.c[c].n;
-            rep->data_problems++;
-            describe(q->db, NULL, v.e[i]->name, &v.e[i]->f, 0, logged / 3, &out);
-        }
+        if (!rc)
+            jz__audit_verify_gone(&v, table_exists, &ts);
         free(actual);
         tables_clear(&ts);
     }
-    verifier_free(&v);
+    jz__audit_verify_free(&v);
     return rc;
 }
 

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "sqlite_int.h"
 
 jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *feed, jz_error *err)
@@ -42,28 +40,8 @@ jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *fe
     return JZ_OK;
 }
 
-/* What makes two rows the same event (the name and the line do not). */
-static void row_digest(const jz_feed_row *r, unsigned char out[16])
-{
-    crypto_generichash_state h;
-    crypto_generichash_init(&h, NULL, 0, 16);
-    unsigned char head[2 + 4 + 8 + 4] = {r->dept, r->event};
-    uint32_t d = (uint32_t)r->date, l = (uint32_t)r->level;
-    uint64_t a = (uint64_t)r->amount;
-    for (int i = 0; i < 4; i++)
-        head[2 + i] = (unsigned char)(d >> (8 * i));
-    for (int i = 0; i < 8; i++)
-        head[6 + i] = (unsigned char)(a >> (8 * i));
-    for (int i = 0; i < 4; i++)
-        head[14 + i] = (unsigned char)(l >> (8 * i));
-    crypto_generichash_update(&h, head, sizeof head);
-    crypto_generichash_update(&h, (const unsigned char *)r->id, strlen(r->id) + 1);
-    crypto_generichash_update(&h, (const unsigned char *)r->code, strlen(r->code) + 1);
-    crypto_generichash_final(&h, out, 16);
-}
-
-jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r, bool *added,
-                       bool *matched, jz_error *err)
+jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r,
+                       const unsigned char *digest, bool *added, bool *matched, jz_error *err)
 {
     sq *q = impl;
     char county[7] = "";
@@ -76,8 +54,6 @@ jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r, bool *add
     if (s != SQLITE_ROW && s != SQLITE_DONE)
         return jz__sq_error(q, err, "匹配部门数据");
     *matched = s == SQLITE_ROW;
-    unsigned char digest[16];
-    row_digest(r, digest);
     sqlite3_stmt *st = q->feed_insert;
     sqlite3_reset(st);
     int k = 1;
@@ -92,7 +68,7 @@ jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r, bool *add
     sqlite3_bind_int(st, k++, r->level);
     sqlite3_bind_text(st, k++, r->code, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, k++, r->line);
-    sqlite3_bind_blob(st, k++, digest, sizeof digest, SQLITE_STATIC);
+    sqlite3_bind_blob(st, k++, digest, JZ__DIGEST_BYTES, SQLITE_STATIC);
     s = sqlite3_step(st);
     sqlite3_reset(st);
     if (s != SQLITE_DONE)
@@ -139,710 +115,197 @@ jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_err
     return jz__sq_audit(q, "", "feed.import", entity, "", after, err);
 }
 
-/* ---- monitoring ----------------------------------------------------------------- */
+/* ---- monitoring: the rows it reads (monitor_facts.c makes the facts) ----------- */
 
-/* Monitoring reads the registry's people into memory once (ID number ->
- * household, own income, own unit; household -> region, enrolled, its unit,
- * the largest income, the determination's income), then walks the feed rows
- * in table order, groups them by person and hands each person over with his
- * rows and what earlier runs raised for him (alerts and their evidence
- * rows, read once too).  A household is enrolled when it has an active
- * enrolment, or when its record says it receives a programme now
- * (`current`, carried over from before jiuzhu).  Joining in SQL instead took
- * 38 s on 5,000,000 rows: a lookup per row where one per person is enough. */
-_Static_assert(JZ_UNIT_TEKUN == 5 && JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1 &&
-                   JZ_UNIT_SINGLE_DIBAO == 4,
-               "the scan reads programme 5 as 特困, 4 as 单人保 and 0, 1 as 低保");
-_Static_assert(JZ_PROG_DIBAO - 1 == JZ_UNIT_DIBAO && JZ_PROG_RIGID_EXPENDITURE - 1 ==
-                                                         JZ_UNIT_RIGID_EXPENDITURE,
-               "a record's current programme p is the household unit p - 1");
-
-typedef struct mon_person {
-    char id[JZ_IDNUM_BUF];
-    uint32_t hh;      /* index into the households, UINT32_MAX if none */
-    int64_t own;      /* wage + business income */
-    int64_t deposits; /* latest balances (every bank), once his household is summed */
-    bool tekun, single, alive; /* own 特困 / 单人保 unit; alive and counted (R-HH-2) */
-} mon_person;
-
-typedef struct mon_household {
-    int64_t key;       /* hh */
-    uint32_t id_off;   /* household_id in the string pool */
-    char region[13];
-    int64_t top;       /* largest own income of a member */
-    int64_t income;    /* the determination's income, 0 if none */
-    int64_t deposits;  /* every member's latest balances, once summed */
-    int n_members, n_alive;
-    int unit, unit_persons; /* the household's unit: jz_unit_programme or -1 */
-    uint32_t first;    /* its first person */
-    uint32_t holder;   /* the person with the largest balance, UINT32_MAX if none */
-    uint8_t area;
-    bool enrolled, dibao_all, summed; /* dibao_all: a 低保 unit counting every member */
-} mon_household;
-
-typedef struct mon_reg {
-    mon_person *p;
-    size_t np;
-    mon_household *h;
-    size_t nh;
-    char *pool;
-    size_t pool_len, pool_cap;
-    uint32_t *slot; /* ID number -> person index + 1 (open addressing), 0 empty */
-    size_t mask;
-} mon_reg;
-
-static uint64_t id_hash(const char *id)
+/* Steps st, handing each row to row(); stops early when row() says so. */
+static jz_err each_row(sq *q, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx),
+                       void *ctx, const char *what, jz_error *err)
 {
-    uint64_t x = 1469598103934665603ull;
-    for (const unsigned char *c = (const unsigned char *)id; *c; c++)
-        x = (x ^ *c) * 1099511628211ull;
-    return x ^ (x >> 29);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (row(st, ctx))
+            return JZ_OK;
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
 }
 
+typedef struct mon_ctx {
+    const jz__monitor_sink *sink;
+    void *arg;
+} mon_ctx;
 
-static mon_household *household_of(const mon_reg *r, int64_t hh)
+static int household_row(sqlite3_stmt *st, void *ctx)
 {
-    size_t lo = 0, hi = r->nh; /* households are read in hh order */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (r->h[mid].key < hh)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < r->nh && r->h[lo].key == hh ? &r->h[lo] : NULL;
+    const mon_ctx *c = ctx;
+    jz__monitor_household h = {
+        .key = sqlite3_column_int64(st, 0),
+        .household_id = (const char *)sqlite3_column_text(st, 1),
+        .region = (const char *)sqlite3_column_text(st, 2),
+        .n_members = sqlite3_column_int(st, 3),
+        .current_programme = (uint8_t)sqlite3_column_int(st, 4),
+        .income = sqlite3_column_int64(st, 5),
+        .area = (uint8_t)sqlite3_column_int(st, 6),
+    };
+    if (!h.household_id)
+        h.household_id = "";
+    if (!h.region)
+        h.region = "";
+    return c->sink->household(c->arg, &h);
 }
 
-static void reg_free(mon_reg *r)
+static int member_row(sqlite3_stmt *st, void *ctx)
 {
-    free(r->p);
-    free(r->h);
-    free(r->pool);
-    free(r->slot);
+    const mon_ctx *c = ctx;
+    const char *id = (const char *)sqlite3_column_text(st, 1);
+    jz__monitor_member m = {
+        .household = sqlite3_column_int64(st, 0),
+        .id_number = id ? id : "",
+        .wage = sqlite3_column_int64(st, 2),
+        .business = sqlite3_column_int64(st, 3),
+        .deceased = sqlite3_column_int(st, 4),
+        .presence = (uint8_t)sqlite3_column_int(st, 5),
+    };
+    return c->sink->member(c->arg, &m);
 }
 
-static jz_err reg_load(sq *q, mon_reg *r, jz_error *err)
+static int enrolment_row(sqlite3_stmt *st, void *ctx)
 {
-    memset(r, 0, sizeof *r);
+    const mon_ctx *c = ctx;
+    jz__monitor_enrolment e = {
+        .household = sqlite3_column_int64(st, 0),
+        .programme = sqlite3_column_int(st, 1),
+        .member = sqlite3_column_int(st, 2),
+        .persons = sqlite3_column_int(st, 3),
+    };
+    return c->sink->enrolment(c->arg, &e);
+}
+
+static int feed_row(sqlite3_stmt *st, void *ctx)
+{
+    const mon_ctx *c = ctx;
+    jz__monitor_feed_row r = {
+        .id_number = (const char *)sqlite3_column_text(st, 0),
+        .row = sqlite3_column_int64(st, 1),
+        .dept = (uint8_t)sqlite3_column_int(st, 2),
+        .event = (uint8_t)sqlite3_column_int(st, 3),
+        .date = sqlite3_column_int(st, 4),
+        .amount = sqlite3_column_int64(st, 5),
+        .level = (uint8_t)sqlite3_column_int(st, 6),
+        .code = (const char *)sqlite3_column_text(st, 7),
+        .name = (const char *)sqlite3_column_text(st, 8),
+    };
+    return c->sink->feed_row(c->arg, &r);
+}
+
+static int evidence_of(sqlite3_stmt *st, void *ctx)
+{
+    const mon_ctx *c = ctx;
+    return c->sink->evidence(c->arg, sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1),
+                             sqlite3_column_int(st, 2) != 0);
+}
+
+static int alert_of(sqlite3_stmt *st, void *ctx)
+{
+    const mon_ctx *c = ctx;
+    jz__monitor_alert a = {
+        .id = sqlite3_column_int64(st, 0),
+        .id_number = (const char *)sqlite3_column_text(st, 1),
+        .indicator = sqlite3_column_int(st, 2),
+        .category = (uint8_t)sqlite3_column_int(st, 3),
+        .open = sqlite3_column_int(st, 4) != 0,
+        .raised_on = sqlite3_column_int(st, 5),
+    };
+    return c->sink->alert(c->arg, &a);
+}
+
+/* A count (the first column of the one row sql gives). */
+static jz_err count_of(sq *q, const char *sql, int64_t *n, int64_t *m, const char *what,
+                       jz_error *err)
+{
     sqlite3_stmt *st = NULL;
-    int64_t nh = 0, np = 0;
-    if (sqlite3_prepare_v2(q->db, "SELECT (SELECT count(*) FROM households),"
-                                  " (SELECT count(*) FROM members)",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return jz__sq_error(q, err, "读取低收入人口数据库");
+        return jz__sq_error(q, err, what);
     }
-    nh = sqlite3_column_int64(st, 0);
-    np = sqlite3_column_int64(st, 1);
+    *n = sqlite3_column_int64(st, 0);
+    if (m)
+        *m = sqlite3_column_int64(st, 1);
     sqlite3_finalize(st);
-    r->h = calloc((size_t)nh + 1, sizeof *r->h);
-    r->p = calloc((size_t)np + 1, sizeof *r->p);
-    if (!r->h || !r->p)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    /* Households, in hh order. */
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT h.hh, h.household_id, h.region, h.n_members,"
-                           " h.current_programme, ifnull(d.income, 0), h.area"
-                           " FROM households h LEFT JOIN determinations d ON d.hh = h.hh"
-                           " ORDER BY h.hh",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "读取低收入人口数据库");
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && r->nh < (size_t)nh) {
-        mon_household *h = &r->h[r->nh++];
-        h->key = sqlite3_column_int64(st, 0);
-        const char *hid = (const char *)sqlite3_column_text(st, 1);
-        size_t len = hid ? strlen(hid) + 1 : 1;
-        if (r->pool_len + len > r->pool_cap) {
-            size_t nc = r->pool_cap ? 2 * r->pool_cap : 1 << 20;
-            while (nc < r->pool_len + len)
-                nc *= 2;
-            char *g = realloc(r->pool, nc);
-            if (!g) {
-                sqlite3_finalize(st);
-                return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-            }
-            r->pool = g;
-            r->pool_cap = nc;
-        }
-        h->id_off = (uint32_t)r->pool_len;
-        memcpy(r->pool + r->pool_len, hid ? hid : "", len);
-        r->pool_len += len;
-        jz__sq_copy_text(h->region, sizeof h->region, st, 2);
-        h->n_members = sqlite3_column_int(st, 3);
-        int cur = sqlite3_column_int(st, 4);
-        h->enrolled = cur != JZ_PROG_NONE;
-        h->unit = cur > JZ_PROG_NONE && cur < JZ_PROG_COUNT ? cur - 1 : -1;
-        h->unit_persons = h->n_members;
-        h->income = sqlite3_column_int64(st, 5);
-        h->area = (uint8_t)sqlite3_column_int(st, 6);
-        h->first = UINT32_MAX;
-        h->holder = UINT32_MAX;
-    }
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE && s != SQLITE_ROW)
-        return jz__sq_error(q, err, "读取低收入人口数据库");
-    /* People, in (hh, idx) order. */
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT hh, id_number, inc_wage + inc_business_net, deceased, presence"
-                           " FROM members ORDER BY hh, idx",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "读取低收入人口数据库");
-    mon_household *cur = NULL;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && r->np < (size_t)np) {
-        int64_t hh = sqlite3_column_int64(st, 0);
-        if (!cur || cur->key != hh)
-            cur = household_of(r, hh);
-        mon_person *p = &r->p[r->np];
-        jz__sq_copy_text(p->id, sizeof p->id, st, 1);
-        p->own = sqlite3_column_int64(st, 2);
-        p->alive = sqlite3_column_int(st, 3) == JZ_DATE_NONE &&
-                   sqlite3_column_int(st, 4) == JZ_PRES_PRESENT;
-        p->hh = cur ? (uint32_t)(cur - r->h) : UINT32_MAX;
-        if (cur) {
-            if (cur->first == UINT32_MAX)
-                cur->first = (uint32_t)r->np;
-            if (p->own > cur->top)
-                cur->top = p->own;
-            cur->n_alive += p->alive;
-        }
-        r->np++;
-    }
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE && s != SQLITE_ROW)
-        return jz__sq_error(q, err, "读取低收入人口数据库");
-    /* Enrolments: enrolled households, their units, 特困 and 单人保 people,
-     * 低保 units counting all. */
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT h.hh, e.programme, e.member, e.persons FROM enrolments e"
-                           " JOIN households h ON h.household_id = e.household_id"
-                           " WHERE e.status <> 2",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "读取救助对象");
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        mon_household *h = household_of(r, sqlite3_column_int64(st, 0));
-        if (!h)
-            continue;
-        int prog = sqlite3_column_int(st, 1), member = sqlite3_column_int(st, 2);
-        int persons = sqlite3_column_int(st, 3);
-        h->enrolled = true;
-        mon_person *p = member >= 0 && h->first != UINT32_MAX &&
-                                h->first + (uint32_t)member < r->np &&
-                                r->p[h->first + (uint32_t)member].hh == (uint32_t)(h - r->h)
-                            ? &r->p[h->first + (uint32_t)member]
-                            : NULL;
-        if (prog == JZ_UNIT_TEKUN && p)
-            p->tekun = true;
-        if (prog == JZ_UNIT_SINGLE_DIBAO && p)
-            p->single = true;
-        if (member < 0 && prog >= 0 && prog < JZ_UNIT_SINGLE_DIBAO) {
-            /* The household's own unit, over what its record said. */
-            h->unit = prog;
-            h->unit_persons = persons;
-        }
-        if ((prog == JZ_UNIT_DIBAO || prog == JZ_UNIT_DIBAO_EXPENDITURE) &&
-            persons >= h->n_members)
-            h->dibao_all = true;
-    }
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取救助对象");
-}
-
-/* Copies a terminated string into a fixed buffer, cut to fit (snprintf's
- * formatting was a tenth of the scan). */
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-    size_t n = strnlen(src, cap - 1);
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
-/* What the registry knows of a person (p NULL: outside it). */
-static void describe(const mon_reg *r, const mon_person *p, const char *id,
-                     jz_monitor_subject *sub)
-{
-    memset(sub, 0, sizeof *sub);
-    memcpy(sub->id, id, JZ_IDNUM_BUF - 1);
-    sub->id[JZ_IDNUM_BUF - 1] = '\0';
-    sub->who.id = sub->id;
-    sub->unit_programme = -1;
-    if (!p || p->hh == UINT32_MAX)
-        return;
-    const mon_household *h = &r->h[p->hh];
-    sub->who.in_registry = true;
-    sub->who.enrolled = h->enrolled;
-    sub->who.tekun = p->tekun;
-    sub->who.dibao = !p->tekun && (p->single || h->unit == JZ_UNIT_DIBAO ||
-                                   h->unit == JZ_UNIT_DIBAO_EXPENDITURE);
-    sub->who.main_earner = p->own > 0 && p->own == h->top;
-    sub->who.others_living = h->n_alive - (p->alive ? 1 : 0) > 0;
-    sub->who.yearly_income = h->income;
-    sub->who.double_enrolled = p->tekun && h->dibao_all;
-    sub->area = h->area;
-    if (h->unit >= 0) {
-        sub->unit_programme = h->unit;
-        sub->unit_persons = h->unit_persons;
-        sub->who.household_deposits = h->deposits;
-        sub->who.deposit_holder = h->holder == (uint32_t)(p - r->p);
-    } else if (p->tekun || p->single) {
-        /* No household unit: his own unit, his own deposits. */
-        sub->unit_programme = p->tekun ? JZ_UNIT_TEKUN : JZ_UNIT_SINGLE_DIBAO;
-        sub->unit_persons = 1;
-        sub->who.household_deposits = p->deposits;
-        sub->who.deposit_holder = p->deposits > 0;
-    }
-    copy_str(sub->household_id, sizeof sub->household_id, r->pool + h->id_off);
-    copy_str(sub->region, sizeof sub->region, h->region);
-    copy_str(sub->county, sizeof sub->county, h->region);
-}
-
-static bool in_prefix(const jz_monitor_subject *sub, const char *prefix)
-{
-    return !prefix[0] || strncmp(sub->region, prefix, strlen(prefix)) == 0;
-}
-
-/* A feed row as the scan keeps it (5,000,000 of them fit in 250 MB). */
-typedef struct mon_row {
-    int64_t row;
-    int64_t amount;
-    uint32_t person;
-    int32_t date;
-    uint32_t code, name; /* offsets in the pool */
-    uint32_t cov, open_cov; /* indicators whose alerts (open ones) have it */
-    uint8_t dept, event, level;
-} mon_row;
-
-/* An alert of an earlier run, by person. */
-typedef struct mon_alert {
-    int64_t id;
-    uint32_t person;
-    uint8_t indicator, category;
-    bool open;
-    int year;
-} mon_alert;
-
-static uint32_t pool_put(mon_reg *r, const char *t, bool *ok)
-{
-    size_t len = t ? strlen(t) + 1 : 1;
-    if (r->pool_len + len > r->pool_cap) {
-        size_t nc = r->pool_cap ? 2 * r->pool_cap : 1 << 20;
-        while (nc < r->pool_len + len)
-            nc *= 2;
-        char *g = nc <= UINT32_MAX ? realloc(r->pool, nc) : NULL;
-        if (!g) {
-            *ok = false;
-            return 0;
-        }
-        r->pool = g;
-        r->pool_cap = nc;
-    }
-    uint32_t off = (uint32_t)r->pool_len;
-    memcpy(r->pool + off, t ? t : "", len);
-    r->pool_len += len;
-    return off;
-}
-
-/* The person of an ID number, or -1 (find) / added outside the registry
- * (person_index). */
-static int64_t person_find(const mon_reg *r, const char *id, size_t *slot)
-{
-    size_t i = id_hash(id) & r->mask;
-    for (;; i = (i + 1) & r->mask) {
-        uint32_t v = r->slot[i];
-        if (!v)
-            break;
-        if (memcmp(r->p[v - 1].id, id, JZ_IDNUM_BUF - 1) == 0)
-            return v - 1;
-    }
-    if (slot)
-        *slot = i;
-    return -1;
-}
-
-static int64_t person_index(mon_reg *r, const char *id, size_t *cap)
-{
-    size_t i = 0;
-    int64_t found = person_find(r, id, &i);
-    if (found >= 0)
-        return found;
-    if (r->np == *cap) {
-        size_t nc = *cap * 2 + 1024;
-        mon_person *g = realloc(r->p, nc * sizeof *g);
-        if (!g)
-            return -1;
-        r->p = g;
-        *cap = nc;
-    }
-    mon_person *p = &r->p[r->np];
-    memset(p, 0, sizeof *p);
-    memcpy(p->id, id, JZ_IDNUM_BUF - 1);
-    p->id[JZ_IDNUM_BUF - 1] = '\0';
-    p->hh = UINT32_MAX;
-    r->slot[i] = (uint32_t)(++r->np);
-    return (int64_t)r->np - 1;
-}
-
-static const mon_row *sort_rows; /* the rows the order array indexes, for qsort */
-
-static int by_date_row(const void *a, const void *b)
-{
-    const mon_row *x = &sort_rows[*(const uint32_t *)a], *y = &sort_rows[*(const uint32_t *)b];
-    if (x->date != y->date)
-        return x->date < y->date ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-static int by_row_number(const void *a, const void *b)
-{
-    const mon_row *x = a, *y = b;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-static int by_person_alert(const void *a, const void *b)
-{
-    const mon_alert *x = a, *y = b;
-    if (x->person != y->person)
-        return x->person < y->person ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* The rows[] index of a feed row number (rows sorted by number), or -1. */
-static int64_t row_at(const mon_row *rows, size_t n, int64_t row)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (rows[mid].row < row)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && rows[lo].row == row ? (int64_t)lo : -1;
-}
-
-/* What earlier runs raised: the alerts by person, and on each row the
- * indicators whose alerts (open ones) have it as evidence. */
-static jz_err history_load(sq *q, mon_reg *reg, mon_row *rows, size_t nrows, mon_alert **out,
-                           size_t *n_out, jz_error *err)
-{
-    *out = NULL;
-    *n_out = 0;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT e.indicator, e.row, a.status <> ?1 FROM alert_evidence e"
-                           " JOIN alerts a ON a.alert = e.alert",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "读取预警依据");
-    sqlite3_bind_int(st, 1, JZ_ALERT_RESOLVED);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int ind = sqlite3_column_int(st, 0);
-        int64_t i = row_at(rows, nrows, sqlite3_column_int64(st, 1));
-        if (i < 0 || ind < 0 || ind >= JZ_IND_COUNT)
-            continue;
-        rows[i].cov |= UINT32_C(1) << ind;
-        if (sqlite3_column_int(st, 2))
-            rows[i].open_cov |= UINT32_C(1) << ind;
-    }
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE)
-        return jz__sq_error(q, err, "读取预警依据");
-    size_t cap = 0, n = 0;
-    mon_alert *a = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT alert, id_number, indicator, category, status <> ?1, raised_on"
-                           " FROM alerts",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "读取预警");
-    sqlite3_bind_int(st, 1, JZ_ALERT_RESOLVED);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 1);
-        int ind = sqlite3_column_int(st, 2);
-        if (!id || sqlite3_column_bytes(st, 1) != JZ_IDNUM_BUF - 1 || ind < 0 ||
-            ind >= JZ_IND_COUNT)
-            continue;
-        int64_t pi = person_find(reg, id, NULL);
-        if (pi < 0)
-            continue; /* nothing of his to evaluate */
-        if (n == cap) {
-            size_t nc = cap ? 2 * cap : 1024;
-            mon_alert *g = realloc(a, nc * sizeof *g);
-            if (!g) {
-                free(a);
-                sqlite3_finalize(st);
-                return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-            }
-            a = g;
-            cap = nc;
-        }
-        mon_alert *x = &a[n++];
-        x->id = sqlite3_column_int64(st, 0);
-        x->person = (uint32_t)pi;
-        x->indicator = (uint8_t)ind;
-        x->category = (uint8_t)sqlite3_column_int(st, 3);
-        x->open = sqlite3_column_int(st, 4) != 0;
-        x->year = jz_date_year(sqlite3_column_int(st, 5));
-    }
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE) {
-        free(a);
-        return jz__sq_error(q, err, "读取预警");
-    }
-    if (n > 1)
-        qsort(a, n, sizeof *a, by_person_alert);
-    *out = a;
-    *n_out = n;
     return JZ_OK;
 }
 
-/* Adds up a household's deposits: each member's latest balance per bank on
- * or before `on` (rows of a bank under the same name). */
-static void sum_deposits(mon_reg *reg, mon_household *h, const mon_row *rows,
-                         const uint32_t *order, const uint32_t *start, size_t nrows, jz_date on)
-{
-    h->summed = true;
-    int64_t best = 0;
-    for (uint32_t k = h->first; k != UINT32_MAX && k < reg->np && reg->p[k].hh ==
-                                                                    (uint32_t)(h - reg->h);
-         k++) {
-        size_t from = start[k], to = k + 1 < reg->np ? start[k + 1] : nrows;
-        int64_t sum = 0;
-        for (size_t i = from; i < to; i++) {
-            const mon_row *r = &rows[order[i]];
-            if (r->event != JZ_EV_BANK_DEPOSIT || r->date > on)
-                continue;
-            /* Only the latest row of its bank counts. */
-            bool later = false;
-            for (size_t j = from; j < to && !later; j++) {
-                const mon_row *o = &rows[order[j]];
-                if (j == i || o->event != JZ_EV_BANK_DEPOSIT || o->date > on)
-                    continue;
-                const char *a = r->code == UINT32_MAX ? "" : reg->pool + r->code;
-                const char *b = o->code == UINT32_MAX ? "" : reg->pool + o->code;
-                if (strcmp(a, b) == 0 &&
-                    (o->date > r->date || (o->date == r->date && o->row > r->row)))
-                    later = true;
-            }
-            if (!later)
-                sum += r->amount;
-        }
-        reg->p[k].deposits = sum;
-        h->deposits += sum;
-        if (sum > best) {
-            best = sum;
-            h->holder = k;
-        }
-    }
-}
-
-jz_err jz__sq_monitor_scan(void *impl, const char *prefix, jz_date on,
-                           void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
-                           jz_error *err)
+jz_err jz__sq_monitor_rows(void *impl, const jz__monitor_query *mq, const jz__monitor_sink *sink,
+                           void *arg, jz_error *err)
 {
     sq *q = impl;
-    mon_reg reg;
-    jz_err rc = reg_load(q, &reg, err);
-    mon_row *rows = NULL;
-    uint32_t *order = NULL;
-    uint32_t *start = NULL;
-    jz_feed_row *out = NULL;
-    int64_t *ids = NULL;
-    uint32_t *cov = NULL, *open_cov = NULL;
-    mon_alert *alerts = NULL;
-    size_t nalerts = 0, next_alert = 0;
-    size_t nrows = 0, pcap = reg.np + 1, ocap = 256;
-    sqlite3_stmt *st = NULL;
-    int64_t total = 0;
-    /* Room in the hash table for every person of the feeds as well. */
-    if (!rc && sqlite3_prepare_v2(q->db, "SELECT count(*) FROM feed_rows", -1, &st, NULL) ==
-                   SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        total = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    st = NULL;
-    if (!rc) {
-        size_t cap = 16;
-        while (cap < 2 * (reg.np + (size_t)total) + 2)
-            cap <<= 1;
-        uint32_t *slot = calloc(cap, sizeof *slot);
-        rows = malloc(((size_t)total + 1) * sizeof *rows);
-        if (!slot || !rows) {
-            free(slot);
-            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        } else {
-            free(reg.slot);
-            reg.slot = slot;
-            reg.mask = cap - 1;
-            for (size_t k = 0; k < reg.np; k++) {
-                size_t i = id_hash(reg.p[k].id) & reg.mask;
-                while (reg.slot[i])
-                    i = (i + 1) & reg.mask;
-                reg.slot[i] = (uint32_t)(k + 1);
-            }
-        }
-    }
-    /* The rows, in table order (sequential), each tied to its person. */
-    if (!rc && sqlite3_prepare_v2(q->db,
-                                  "SELECT id_number, row, dept, event, on_date, amount, level,"
-                                  " code, name FROM feed_rows",
-                                  -1, &st, NULL) != SQLITE_OK)
-        rc = jz__sq_error(q, err, "读取部门数据");
-    int s = SQLITE_DONE;
-    bool ok = true, sorted = true;
-    while (!rc && ok && nrows < (size_t)total && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        if (!id || sqlite3_column_bytes(st, 0) != JZ_IDNUM_BUF - 1)
-            continue;
-        int64_t pi = person_index(&reg, id, &pcap);
-        if (pi < 0) {
-            ok = false;
-            break;
-        }
-        mon_row *r = &rows[nrows++];
-        r->person = (uint32_t)pi;
-        r->row = sqlite3_column_int64(st, 1);
-        if (nrows > 1 && r->row < rows[nrows - 2].row)
-            sorted = false;
-        r->dept = (uint8_t)sqlite3_column_int(st, 2);
-        r->event = (uint8_t)sqlite3_column_int(st, 3);
-        r->date = sqlite3_column_int(st, 4);
-        r->amount = sqlite3_column_int64(st, 5);
-        r->level = (uint8_t)sqlite3_column_int(st, 6);
-        r->cov = r->open_cov = 0;
-        const char *code = (const char *)sqlite3_column_text(st, 7);
-        r->code = code && code[0] ? pool_put(&reg, code, &ok) : UINT32_MAX;
-        r->name = pool_put(&reg, (const char *)sqlite3_column_text(st, 8), &ok);
-    }
-    if (!rc && !ok)
-        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
-        rc = jz__sq_error(q, err, "读取部门数据");
-    sqlite3_finalize(st);
-    /* A table scan is in row order; row_at needs it so in any case. */
-    if (!rc && !sorted)
-        qsort(rows, nrows, sizeof *rows, by_row_number);
-    if (!rc)
-        rc = history_load(q, &reg, rows, nrows, &alerts, &nalerts, err);
-    /* Grouped by person (a counting sort), then by date within a person. */
-    if (!rc) {
-        start = calloc(reg.np + 1, sizeof *start);
-        order = malloc((nrows + 1) * sizeof *order);
-        out = malloc(ocap * sizeof *out);
-        ids = malloc(ocap * sizeof *ids);
-        cov = malloc(ocap * sizeof *cov);
-        open_cov = malloc(ocap * sizeof *open_cov);
-        if (!start || !order || !out || !ids || !cov || !open_cov)
-            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    }
-    if (!rc) {
-        for (size_t i = 0; i < nrows; i++)
-            start[rows[i].person + 1]++;
-        for (size_t k = 0; k < reg.np; k++)
-            start[k + 1] += start[k];
-        for (size_t i = 0; i < nrows; i++)
-            order[start[rows[i].person]++] = (uint32_t)i;
-        for (size_t k = reg.np; k > 0; k--)
-            start[k] = start[k - 1];
-        start[0] = 0;
-    }
-    for (size_t k = 0; !rc && k < reg.np; k++) {
-        size_t from = start[k], to = k + 1 < reg.np ? start[k + 1] : nrows, n = to - from;
-        mon_person *p = &reg.p[k];
-        while (next_alert < nalerts && alerts[next_alert].person < k)
-            next_alert++;
-        if (n == 0 && !p->tekun)
-            continue;
-        if (p->hh != UINT32_MAX && !reg.h[p->hh].summed)
-            sum_deposits(&reg, &reg.h[p->hh], rows, order, start, nrows, on);
-        jz_monitor_subject sub;
-        describe(&reg, p->hh == UINT32_MAX ? NULL : p, p->id, &sub);
-        if (!in_prefix(&sub, prefix))
-            continue;
-        if (n > 1) {
-            sort_rows = rows;
-            qsort(order + from, n, sizeof *order, by_date_row);
-        }
-        if (n > ocap) {
-            jz_feed_row *g = realloc(out, n * sizeof *g);
-            if (g)
-                out = g;
-            int64_t *h = g ? realloc(ids, n * sizeof *h) : NULL;
-            if (h)
-                ids = h;
-            uint32_t *c1 = h ? realloc(cov, n * sizeof *c1) : NULL;
-            if (c1)
-                cov = c1;
-            uint32_t *c2 = c1 ? realloc(open_cov, n * sizeof *c2) : NULL;
-            if (c2)
-                open_cov = c2;
-            if (!g || !h || !c1 || !c2) {
-                rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    mon_ctx c = {sink, arg};
+    /* Each query with what its rows go to; ?1 and ?2 as the query says. */
+    static const struct {
+        const char *sql, *what;
+        int (*row)(sqlite3_stmt *, void *);
+        int bind; /* 1: ?1 = the live statuses; 2: ?1 = the resolved status */
+    } steps[] = {
+        {"SELECT h.hh, h.household_id, h.region, h.n_members, h.current_programme,"
+         " ifnull(d.income, 0), h.area FROM households h LEFT JOIN determinations d"
+         " ON d.hh = h.hh ORDER BY h.hh",
+         "读取低收入人口数据库", household_row, 0},
+        {"SELECT hh, id_number, inc_wage, inc_business_net, deceased, presence"
+         " FROM members ORDER BY hh, idx",
+         "读取低收入人口数据库", member_row, 0},
+        {"SELECT h.hh, e.programme, e.member, e.persons FROM enrolments e"
+         " JOIN households h ON h.household_id = e.household_id WHERE (?1 >> e.status) & 1",
+         "读取救助对象", enrolment_row, 1},
+        {"SELECT id_number, row, dept, event, on_date, amount, level, code, name"
+         " FROM feed_rows",
+         "读取部门数据", feed_row, 0},
+        {"SELECT e.indicator, e.row, a.status <> ?1 FROM alert_evidence e"
+         " JOIN alerts a ON a.alert = e.alert",
+         "读取预警依据", evidence_of, 2},
+        {"SELECT alert, id_number, indicator, category, status <> ?1, raised_on FROM alerts",
+         "读取预警", alert_of, 2},
+    };
+    int64_t nh = 0, np = 0, nf = 0;
+    jz_err rc = count_of(q,
+                         "SELECT (SELECT count(*) FROM households),"
+                         " (SELECT count(*) FROM members)",
+                         &nh, &np, "读取低收入人口数据库", err);
+    if (rc)
+        return rc;
+    sink->registry_sizes(arg, (size_t)nh, (size_t)np);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0] && !rc; i++) {
+        if (i == 3) { /* the feed rows: their count first */
+            if ((rc = count_of(q, "SELECT count(*) FROM feed_rows", &nf, NULL, "读取部门数据",
+                               err)))
                 break;
-            }
-            ocap = n;
+            sink->feed_size(arg, (size_t)nf);
         }
-        for (size_t i = 0; i < n; i++) {
-            const mon_row *m = &rows[order[from + i]];
-            jz_feed_row *r = &out[i];
-            r->dept = m->dept;
-            r->event = m->event;
-            memcpy(r->id, p->id, JZ_IDNUM_BUF);
-            copy_str(r->name, sizeof r->name, reg.pool + m->name);
-            r->date = m->date;
-            r->amount = m->amount;
-            r->level = m->level;
-            if (m->code == UINT32_MAX)
-                r->code[0] = '\0';
-            else
-                copy_str(r->code, sizeof r->code, reg.pool + m->code);
-            r->line = 0;
-            ids[i] = m->row;
-            cov[i] = m->cov;
-            open_cov[i] = m->open_cov;
-        }
-        /* His earlier alerts: the open one of each indicator (the latest,
-         * should there be two from before issue 11), what was ever raised. */
-        sub.history.covered = cov;
-        sub.history.open_covered = open_cov;
-        for (size_t a = next_alert; a < nalerts && alerts[a].person == k; a++) {
-            const mon_alert *x = &alerts[a];
-            sub.history.raised |= UINT32_C(1) << x->indicator;
-            if (x->open) {
-                sub.history.open[x->indicator] = x->id;
-                sub.history.open_category[x->indicator] = x->category;
-            }
-            if (x->year > sub.history.last_year[x->indicator])
-                sub.history.last_year[x->indicator] = x->year;
-        }
-        if (n)
-            copy_str(sub.name, sizeof sub.name, out[0].name);
-        else {
-            /* A 特困 person with no row at all: his name from the registry. */
-            sqlite3_stmt *nm = NULL;
-            if (sqlite3_prepare_v2(q->db, "SELECT name FROM members WHERE id_number = ?", -1,
-                                   &nm, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(nm, 1, p->id, -1, SQLITE_STATIC);
-                if (sqlite3_step(nm) == SQLITE_ROW)
-                    jz__sq_copy_text(sub.name, sizeof sub.name, nm, 0);
-            }
-            sqlite3_finalize(nm);
-        }
-        sub.rows = out;
-        sub.row_ids = ids;
-        sub.n = n;
-        fn(&sub, arg);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(q->db, steps[i].sql, -1, &st, NULL) != SQLITE_OK)
+            return jz__sq_error(q, err, steps[i].what);
+        if (steps[i].bind == 1)
+            sqlite3_bind_int64(st, 1, mq->live_statuses);
+        else if (steps[i].bind == 2)
+            sqlite3_bind_int(st, 1, mq->resolved);
+        rc = each_row(q, st, steps[i].row, &c, steps[i].what, err);
+        sqlite3_finalize(st);
     }
-    free(rows);
-    free(order);
-    free(start);
-    free(out);
-    free(ids);
-    free(cov);
-    free(open_cov);
-    free(alerts);
-    reg_free(&reg);
     return rc;
+}
+
+jz_err jz__sq_member_name(void *impl, const char *id_number, char *name, size_t n, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    name[0] = '\0';
+    if (sqlite3_prepare_v2(q->db, "SELECT name FROM members WHERE id_number = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询成员");
+    sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        jz__sq_copy_text(name, n, st, 0);
+    sqlite3_finalize(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询成员");
 }
 
 #define ALERT_COLUMNS                                                                         \
@@ -876,22 +339,10 @@ static jz_err put_evidence(sq *q, int64_t id, int ind, const char *county, const
     return JZ_OK;
 }
 
-jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
-                        bool *added, jz_error *err)
+jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key,
+                        const int64_t *rows, size_t n_rows, bool *added, jz_error *err)
 {
     sq *q = impl;
-    /* The same indicator on the same person's same evidence: one alert.  An
-     * alert without rows (no_premium, double_enrolment) is told apart by
-     * its detail, which names the year where it matters. */
-    unsigned char key[16];
-    crypto_generichash_state h;
-    crypto_generichash_init(&h, NULL, 0, sizeof key);
-    crypto_generichash_update(&h, &a->indicator, 1);
-    crypto_generichash_update(&h, (const unsigned char *)a->id_number, strlen(a->id_number) + 1);
-    crypto_generichash_update(&h, (const unsigned char *)a->evidence, strlen(a->evidence));
-    if (n_rows == 0 && a->indicator == JZ_IND_NO_PREMIUM)
-        crypto_generichash_update(&h, (const unsigned char *)a->detail, strlen(a->detail));
-    crypto_generichash_final(&h, key, sizeof key);
     if (!q->alert_insert &&
         sqlite3_prepare_v3(q->db,
                            "INSERT OR IGNORE INTO alerts(" ALERT_COLUMNS ", key) VALUES(NULL,?,?,?,"
@@ -916,7 +367,7 @@ jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const int64_t *rows, siz
     sqlite3_bind_int(st, k++, a->raised_on);
     sqlite3_bind_int(st, k++, a->due_on);
     sqlite3_bind_int(st, k++, a->status);
-    sqlite3_bind_blob(st, k++, key, sizeof key, SQLITE_STATIC);
+    sqlite3_bind_blob(st, k++, key, JZ__DIGEST_BYTES, SQLITE_STATIC);
     int s = sqlite3_step(st);
     sqlite3_reset(st);
     if (s != SQLITE_DONE)
@@ -928,30 +379,13 @@ jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const int64_t *rows, siz
     return put_evidence(q, a->id, a->indicator, a->county, rows, n_rows, err);
 }
 
-jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
-                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
-                           jz_error *err)
+jz_err jz__sq_alert_add_evidence(void *impl, const jz_stored_alert *a, const int64_t *rows,
+                                 size_t n_rows, const char *list, jz_fen amount,
+                                 uint8_t severity, jz_error *err)
 {
     sq *q = impl;
-    jz_stored_alert before, after;
-    jz_err rc = jz__sq_alert_get(impl, id, &before, err);
-    if (rc)
-        return rc;
-    if (before.status == JZ_ALERT_RESOLVED) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)id);
-        return jz_error_set(err, JZ_EINPUT, "alert", v, "预警已办结，不能再追加依据");
-    }
-    if (n_rows == 0)
-        return JZ_OK;
     /* The evidence text grows in SQL: it may be longer than the record's
      * buffer holds. */
-    char list[24 * JZ_ALERT_EVIDENCE_MAX + 2];
-    size_t len = 0;
-    list[0] = '\0';
-    for (size_t i = 0; i < n_rows && len < sizeof list - 24; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%lld", i ? "," : "",
-                                (long long)rows[i]);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(q->db,
                            "UPDATE alerts SET amount = amount + ?2, severity = max(severity, ?3),"
@@ -960,7 +394,7 @@ jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n
                            " END WHERE alert = ?1",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "更新预警");
-    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 1, a->id);
     sqlite3_bind_int64(st, 2, amount);
     sqlite3_bind_int(st, 3, severity);
     sqlite3_bind_text(st, 4, list, -1, SQLITE_STATIC);
@@ -968,27 +402,7 @@ jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "更新预警");
-    if ((rc = put_evidence(q, id, before.indicator, before.county, rows, n_rows, err)) ||
-        (rc = jz__sq_alert_get(impl, id, &after, err)))
-        return rc;
-    /* A step people read in `alert show` and the chain, audited with the
-     * alert before and after (alert.evidence). */
-    jz_alert_step step;
-    memset(&step, 0, sizeof step);
-    step.alert = id;
-    step.on = on;
-    step.dept = JZ_DEPT_CIVIL;
-    step.amount = amount;
-    snprintf(step.action, sizeof step.action, "evidence");
-    char m[JZ_MONEY_BUF] = "";
-    if (amount)
-        jz_money_format(amount, m, sizeof m);
-    /* A long list is cut here; alert_evidence has every row. */
-    if (snprintf(step.note, sizeof step.note, "动态监测追加依据（部门数据行）：[%s]%s%s%s%s%s",
-                 list, m[0] ? "，金额 " : "", m, m[0] ? " 元" : "", detail && detail[0] ? "；" : "",
-                 detail ? detail : "") < 0)
-        step.note[0] = '\0';
-    return jz__sq_alert_update(impl, &before, &after, &step, err);
+    return put_evidence(q, a->id, a->indicator, a->county, rows, n_rows, err);
 }
 
 typedef struct evidence_rows {

@@ -61,10 +61,13 @@ typedef struct sq {
     } batch;
 } sq;
 
+/* ---- helpers (sqlite_util.c: they call nothing else of the store) ---- */
+
 /* An I/O error naming what was being done and SQLite's message; a
  * database still locked by another writer after the retries is JZ_EBUSY
- * with a message that says so. */
+ * with a message that says so (jz__sq_busy_error). */
 jz_err jz__sq_error(sq *q, jz_error *err, const char *what);
+jz_err jz__sq_busy_error(sq *q, jz_error *err);
 /* Runs SQL without results. */
 jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err);
 /* The current UTC time as ISO 8601 text. */
@@ -148,17 +151,18 @@ jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_i
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
 jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *feed,
                         jz_error *err);
-jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
-                      bool *matched, jz_error *err);
+jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *row,
+                       const unsigned char *digest, bool *added, bool *matched, jz_error *err);
 jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
-jz_err jz__sq_monitor_scan(void *impl, const char *prefix, jz_date on,
-                           void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
-                           jz_error *err);
-jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
-                        bool *added, jz_error *err);
-jz_err jz__sq_alert_extend(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
-                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
-                           jz_error *err);
+jz_err jz__sq_monitor_rows(void *impl, const jz__monitor_query *q, const jz__monitor_sink *sink,
+                           void *arg, jz_error *err);
+jz_err jz__sq_member_name(void *impl, const char *id_number, char *name, size_t n,
+                          jz_error *err);
+jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key,
+                        const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
+jz_err jz__sq_alert_add_evidence(void *impl, const jz_stored_alert *a, const int64_t *rows,
+                                 size_t n_rows, const char *list, jz_fen amount,
+                                 uint8_t severity, jz_error *err);
 jz_err jz__sq_alert_evidence(void *impl, int64_t id,
                              void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
                              jz_error *err);

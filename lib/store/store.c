@@ -1,11 +1,15 @@
 /*
  * store.c - jz_store: picks the backend when a store is opened and passes
- * every call to its table of functions; also the columnar snapshot, which
- * every backend fills the same way.
+ * every call to its table of functions (store_int.h), and holds what is the
+ * same whatever the backend: the checks and wordings of the rules, the
+ * transaction runner (jz_store_run), "receives assistance".  It calls a
+ * backend only through its table; the backends never call back into it
+ * (docs/registry.md "Layers").
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_int.h"
 
@@ -26,7 +30,7 @@ jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err
     if (!s)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     s->ops = &jz__sqlite_ops;
-    jz_err rc = jz__sqlite_open(where, flags, &s->impl, err);
+    jz_err rc = s->ops->open(where, flags, &s->impl, err);
     if (rc) {
         free(s);
         return rc;
@@ -63,17 +67,91 @@ void jz_store_rollback(jz_store *s)
     s->ops->rollback(s->impl);
 }
 
+/* Before retry `attempt` (1, 2, ...): 10 ms, then 40 ms, ... with up to as
+ * much again at random, so that writers turned away together do not come
+ * back together. */
+static void back_off(int attempt)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = 10L << (2 * (attempt - 1));
+    ms += (long)((unsigned long)now.tv_nsec % (unsigned long)ms);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                    jz_error *err)
+{
+    jz_err rc = JZ_OK;
+    for (int attempt = 0; attempt < JZ_STORE_RUN_TRIES; attempt++) {
+        if (attempt) {
+            back_off(attempt);
+            jz_error_clear(err);
+        }
+        rc = s->ops->begin(s->impl, err);
+        if (!rc) {
+            rc = fn(s, arg, err);
+            if (!rc)
+                rc = s->ops->commit(s->impl, err);
+            if (!rc)
+                return JZ_OK;
+            s->ops->rollback(s->impl); /* nothing of this attempt stays */
+        }
+        if (!jz_err_kind_of(rc)->retry)
+            break;
+    }
+    return rc;
+}
+
 jz_err jz_store_put_household(jz_store *s, const jz_household *h, const char *record,
                               const char *source, jz_error *err)
 {
     if (!h->household_id[0])
         return jz_error_set(err, JZ_EINPUT, "household_id", NULL, "入库的户记录必须有户编号");
-    return s->ops->put_household(s->impl, h, record, source, err);
+    jz__member_clash clash = {.member = -1};
+    jz_err rc = s->ops->put_household(s->impl, h, record, source, &clash, err);
+    if (rc && clash.member >= 0 && (uint32_t)clash.member < h->n_members) {
+        /* R-HH-3: a person belongs to one household only. */
+        char field[32];
+        snprintf(field, sizeof field, "members[%d].id", clash.member);
+        return jz_error_set(err, rc, field, h->members[clash.member].id,
+                            "此人已属于户 %s，不能同时属于户 %s（R-HH-3，防止重复纳入）",
+                            clash.other, h->household_id);
+    }
+    return rc;
 }
 
 jz_err jz_store_get_record(jz_store *s, const char *key, char **record, jz_error *err)
 {
     return s->ops->get_record(s->impl, key, record, err);
+}
+
+/* ---- receiving assistance ------------------------------------------------------ */
+
+static void count_live(const jz_enrolment *e, void *arg)
+{
+    *(size_t *)arg += jz_enrolment_live(e->status);
+}
+
+jz_err jz_store_receives_assistance(jz_store *s, const char *key, bool *receives,
+                                    char household_id[JZ_HOUSEHOLD_ID_MAX], jz_error *err)
+{
+    char hid[JZ_HOUSEHOLD_ID_MAX], region[13];
+    uint8_t current = JZ_PROG_NONE;
+    size_t live = 0;
+    *receives = false;
+    if (household_id)
+        household_id[0] = '\0';
+    jz_err rc = s->ops->household_programme(s->impl, key, hid, region, &current, err);
+    if (!rc)
+        rc = s->ops->enrol_list(s->impl, "", hid, count_live, &live, err);
+    if (rc)
+        return rc;
+    *receives = jz_receives_assistance(current, live);
+    if (household_id)
+        memcpy(household_id, hid, JZ_HOUSEHOLD_ID_MAX);
+    return JZ_OK;
 }
 
 jz_err jz_store_import_begin(jz_store *s, const char *path, int64_t size, int64_t mtime,
@@ -144,262 +222,25 @@ jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *s
                                   const jz_household *h, const jz_result *r,
                                   const char *params_json, jz_error *err)
 {
-    return s->ops->put_determination(s->impl, run, snap, i, h, r, params_json, err);
+    char decisive[JZ__DECISIVE_BUF];
+    jz__rules_encode(r->decisive, decisive, sizeof decisive);
+    return s->ops->put_determination(s->impl, run, snap, i, h, r, decisive, params_json, err);
 }
 
 jz_err jz_store_get_determination(jz_store *s, const char *household_id, jz_result *r, int64_t *run,
                                   jz_date *date, jz_error *err)
 {
-    return s->ops->get_determination(s->impl, household_id, r, run, date, err);
+    char decisive[JZ__DECISIVE_BUF] = "";
+    jz_err rc = s->ops->get_determination(s->impl, household_id, r, run, date, decisive, err);
+    if (!rc)
+        r->decisive = jz__rules_decode(decisive);
+    return rc;
 }
 
 jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
                       void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
 {
     return s->ops->stats(s->impl, level_digits, region_prefix ? region_prefix : "", fn, arg, err);
-}
-
-/* ---- member flags ---------------------------------------------------------- */
-
-uint16_t jz__member_flags(const jz_member *m)
-{
-    return (uint16_t)((m->newly_employed ? JZ_SNAP_F_NEWLY_EMPLOYED : 0) |
-                      (m->unemployment_insured ? JZ_SNAP_F_UNEMPLOYMENT_INSURED : 0) |
-                      (m->serious_illness ? JZ_SNAP_F_SERIOUS_ILLNESS : 0) |
-                      (m->under_treatment ? JZ_SNAP_F_UNDER_TREATMENT : 0) |
-                      (m->needs_rehab_or_care ? JZ_SNAP_F_NEEDS_REHAB_OR_CARE : 0) |
-                      (m->student_full_time ? JZ_SNAP_F_STUDENT_FULL_TIME : 0) |
-                      (m->student_high_fee ? JZ_SNAP_F_STUDENT_HIGH_FEE : 0) |
-                      (m->student_abroad ? JZ_SNAP_F_STUDENT_ABROAD : 0) |
-                      (m->applies_alone ? JZ_SNAP_F_APPLIES_ALONE : 0) |
-                      (m->supporters_known ? JZ_SNAP_F_SUPPORTERS_KNOWN : 0) |
-                      (m->business ? JZ_SNAP_F_BUSINESS : 0));
-}
-
-void jz__member_set_flags(jz_member *m, uint16_t f)
-{
-    m->newly_employed = f & JZ_SNAP_F_NEWLY_EMPLOYED;
-    m->unemployment_insured = f & JZ_SNAP_F_UNEMPLOYMENT_INSURED;
-    m->serious_illness = f & JZ_SNAP_F_SERIOUS_ILLNESS;
-    m->under_treatment = f & JZ_SNAP_F_UNDER_TREATMENT;
-    m->needs_rehab_or_care = f & JZ_SNAP_F_NEEDS_REHAB_OR_CARE;
-    m->student_full_time = f & JZ_SNAP_F_STUDENT_FULL_TIME;
-    m->student_high_fee = f & JZ_SNAP_F_STUDENT_HIGH_FEE;
-    m->student_abroad = f & JZ_SNAP_F_STUDENT_ABROAD;
-    m->applies_alone = f & JZ_SNAP_F_APPLIES_ALONE;
-    m->supporters_known = f & JZ_SNAP_F_SUPPORTERS_KNOWN;
-    m->business = f & JZ_SNAP_F_BUSINESS;
-}
-
-/* ---- the snapshot ------------------------------------------------------------ */
-
-jz_snapshot *jz__snapshot_new(void)
-{
-    return calloc(1, sizeof(jz_snapshot));
-}
-
-/* Grows every column of a group to cap elements. */
-static bool grow(void **col, size_t elem, size_t cap)
-{
-    void *p = realloc(*col, elem * cap);
-    if (!p)
-        return false;
-    *col = p;
-    return true;
-}
-
-/* Grows one column to cap elements (inside a grow_* function). */
-#define GROW(col) ok = ok && grow((void **)&(col), sizeof *(col), cap)
-
-static jz_err grow_households(jz_snapshot *s, size_t cap, jz_error *err)
-{
-    bool ok = true;
-    GROW(s->key);
-    GROW(s->version);
-    GROW(s->household_id);
-    GROW(s->region);
-    GROW(s->area);
-    GROW(s->assess_date);
-    GROW(s->current_programme);
-    GROW(s->current_since);
-    GROW(s->current_amount);
-    GROW(s->first_member);
-    GROW(s->household_size);
-    if (!ok)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
-    s->cap_households = cap;
-    return JZ_OK;
-}
-
-jz_err jz__snapshot_add_household(jz_snapshot *s, jz_error *err)
-{
-    if (s->n_households == s->cap_households) {
-        jz_err rc = grow_households(s, s->cap_households ? s->cap_households * 2 : 4096, err);
-        if (rc)
-            return rc;
-    }
-    s->n_households++;
-    return JZ_OK;
-}
-
-static jz_err grow_members(jz_snapshot *s, size_t cap, jz_error *err)
-{
-    bool ok = true;
-    GROW(s->birth);
-    GROW(s->deceased);
-    GROW(s->relation);
-    GROW(s->presence);
-    GROW(s->employment);
-    GROW(s->hardship);
-    GROW(s->disability);
-    GROW(s->disability_grade);
-    GROW(s->student_level);
-    GROW(s->self_care_failed);
-    GROW(s->n_supporters);
-    GROW(s->flags);
-    GROW(s->supporters_unable);
-    GROW(s->months_without_income);
-    GROW(s->vehicles);
-    GROW(s->extra_houses);
-    GROW(s->supporter_status);
-    GROW(s->financial);
-    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
-        GROW(s->income[k]);
-    GROW(s->income_not_counted);
-    for (int k = 0; k < JZ_EXP_COUNT; k++)
-        GROW(s->expenses[k]);
-    GROW(s->member_programme);
-    GROW(s->member_since);
-    GROW(s->member_amount);
-    GROW(s->id);
-    if (!ok)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
-    s->cap_members = cap;
-    return JZ_OK;
-}
-
-jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err)
-{
-    if (s->n_members == s->cap_members) {
-        jz_err rc = grow_members(s, s->cap_members ? s->cap_members * 2 : 8192, err);
-        if (rc)
-            return rc;
-    }
-    s->n_members++;
-    return JZ_OK;
-}
-
-jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members, jz_error *err)
-{
-    jz_err rc = JZ_OK;
-    if (households > s->cap_households)
-        rc = grow_households(s, households, err);
-    if (!rc && members > s->cap_members)
-        rc = grow_members(s, members, err);
-    return rc;
-}
-
-void jz_snapshot_free(jz_snapshot *s)
-{
-    if (!s)
-        return;
-    void *cols[] = {s->key,
-                    s->version,
-                    s->household_id,
-                    s->region,
-                    s->area,
-                    s->assess_date,
-                    s->current_programme,
-                    s->current_since,
-                    s->current_amount,
-                    s->first_member,
-                    s->household_size,
-                    s->birth,
-                    s->deceased,
-                    s->relation,
-                    s->presence,
-                    s->employment,
-                    s->hardship,
-                    s->disability,
-                    s->disability_grade,
-                    s->student_level,
-                    s->self_care_failed,
-                    s->n_supporters,
-                    s->flags,
-                    s->supporters_unable,
-                    s->months_without_income,
-                    s->vehicles,
-                    s->extra_houses,
-                    s->supporter_status,
-                    s->financial,
-                    s->income_not_counted,
-                    s->member_programme,
-                    s->member_since,
-                    s->member_amount,
-                    s->id};
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        free(cols[i]);
-    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
-        free(s->income[k]);
-    for (int k = 0; k < JZ_EXP_COUNT; k++)
-        free(s->expenses[k]);
-    free(s);
-}
-
-size_t jz_snapshot_households(const jz_snapshot *s)
-{
-    return s->n_households;
-}
-
-size_t jz_snapshot_members(const jz_snapshot *s)
-{
-    return s->n_members;
-}
-
-void jz_snapshot_household(const jz_snapshot *s, size_t i, jz_household *h, jz_member *ms)
-{
-    memcpy(h->household_id, s->household_id[i], sizeof h->household_id);
-    h->region = s->region[i];
-    h->area = s->area[i];
-    h->assess_date = s->assess_date[i];
-    h->current_programme = s->current_programme[i];
-    h->current_since = s->current_since[i];
-    h->current_amount = s->current_amount[i];
-    h->n_members = s->household_size[i];
-    h->members = ms;
-    size_t f = s->first_member[i];
-    for (uint32_t k = 0; k < h->n_members; k++) {
-        size_t j = f + k;
-        jz_member *m = &ms[k];
-        m->birth = s->birth[j];
-        m->deceased = s->deceased[j];
-        m->relation = s->relation[j];
-        m->presence = s->presence[j];
-        m->employment = s->employment[j];
-        m->hardship = s->hardship[j];
-        m->disability = s->disability[j];
-        m->disability_grade = s->disability_grade[j];
-        m->student_level = s->student_level[j];
-        m->self_care_failed = s->self_care_failed[j];
-        jz__member_set_flags(m, s->flags[j]);
-        m->n_supporters = s->n_supporters[j];
-        m->supporters_unable = s->supporters_unable[j];
-        m->supporter_status = s->supporter_status[j];
-        m->months_without_income = s->months_without_income[j];
-        m->vehicles = s->vehicles[j];
-        m->extra_houses = s->extra_houses[j];
-        m->financial = s->financial[j];
-        for (int q = 0; q < JZ_INC_FIRST_EXCLUDED; q++)
-            m->income[q] = s->income[q][j];
-        m->income_not_counted = s->income_not_counted[j];
-        for (int q = 0; q < JZ_EXP_COUNT; q++)
-            m->expenses[q] = s->expenses[q][j];
-        m->current_programme = s->member_programme[j];
-        m->current_since = s->member_since[j];
-        m->current_amount = s->member_amount[j];
-        memcpy(m->id, s->id[j], sizeof m->id);
-        m->name = NULL;
-    }
 }
 
 void jz_store_set_actor(jz_store *s, const char *actor)
@@ -499,7 +340,9 @@ jz_err jz_store_feed_begin(jz_store *s, jz_dept dept, const char *path, int64_t 
 jz_err jz_store_feed_put(jz_store *s, int64_t feed, const jz_feed_row *row, bool *added,
                          bool *matched, jz_error *err)
 {
-    return s->ops->feed_put(s->impl, feed, row, added, matched, err);
+    unsigned char digest[JZ__DIGEST_BYTES];
+    jz__feed_row_digest(row, digest);
+    return s->ops->feed_put(s->impl, feed, row, digest, added, matched, err);
 }
 
 jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_error *err)
@@ -511,20 +354,61 @@ jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix, jz_date on,
                              void (*fn)(const jz_monitor_subject *subject, void *arg), void *arg,
                              jz_error *err)
 {
-    return s->ops->monitor_scan(s->impl, region_prefix ? region_prefix : "", on, fn, arg, err);
+    return jz__monitor_scan(s->ops, s->impl, region_prefix ? region_prefix : "", on, fn, arg,
+                            err);
 }
 
 jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
                           bool *added, jz_error *err)
 {
-    return s->ops->alert_put(s->impl, a, rows, n_rows, added, err);
+    unsigned char key[JZ__DIGEST_BYTES];
+    jz__alert_key(a, n_rows, key);
+    return s->ops->alert_put(s->impl, a, key, rows, n_rows, added, err);
 }
 
 jz_err jz_store_alert_extend(jz_store *s, int64_t id, const int64_t *rows, size_t n_rows,
                              jz_fen amount, uint8_t severity, jz_date on, const char *detail,
                              jz_error *err)
 {
-    return s->ops->alert_extend(s->impl, id, rows, n_rows, amount, severity, on, detail, err);
+    jz_stored_alert before, after;
+    jz_err rc = s->ops->alert_get(s->impl, id, &before, err);
+    if (rc)
+        return rc;
+    if (before.status == JZ_ALERT_RESOLVED) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        return jz_error_set(err, JZ_EINPUT, "alert", v, "预警已办结，不能再追加依据");
+    }
+    if (n_rows == 0)
+        return JZ_OK;
+    char list[24 * JZ_ALERT_EVIDENCE_MAX + 2];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n_rows && len < sizeof list - 24; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%lld", i ? "," : "",
+                                (long long)rows[i]);
+    if ((rc = s->ops->alert_add_evidence(s->impl, &before, rows, n_rows, list, amount, severity,
+                                         err)) ||
+        (rc = s->ops->alert_get(s->impl, id, &after, err)))
+        return rc;
+    /* A step people read in `alert show` and the chain, audited with the
+     * alert before and after (alert.evidence). */
+    jz_alert_step step;
+    memset(&step, 0, sizeof step);
+    step.alert = id;
+    step.on = on;
+    step.dept = JZ_DEPT_CIVIL;
+    step.amount = amount;
+    snprintf(step.action, sizeof step.action, "evidence");
+    char m[JZ_MONEY_BUF] = "";
+    if (amount)
+        jz_money_format(amount, m, sizeof m);
+    /* A long list is cut here; jz_store_alert_evidence has every row. */
+    if (snprintf(step.note, sizeof step.note, "动态监测追加依据（部门数据行）：[%s]%s%s%s%s%s",
+                 list, m[0] ? "，金额 " : "", m, m[0] ? " 元" : "", detail && detail[0] ? "；" : "",
+                 detail ? detail : "") < 0)
+        step.note[0] = '\0';
+    return s->ops->alert_update(s->impl, &before, &after, &step, err);
 }
 
 jz_err jz_store_alert_evidence(jz_store *s, int64_t id,

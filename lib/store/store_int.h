@@ -1,7 +1,16 @@
 /*
- * store_int.h - the table of functions behind jz_store, one per backend.
- * store.c dispatches; store_sqlite.c implements SQLite.  A PostgreSQL
- * backend fills the same table.
+ * store_int.h - the table of functions behind jz_store, one per backend,
+ * and what the common layer gives backends.
+ *
+ * Layers (docs/registry.md "Layers"): store.c and the common files
+ * (monitor_facts.c, audit_chain.c, codec.c, assistance.c, snapshot.c) hold
+ * what is the same whatever the database: the rules, their wordings, the
+ * encodings; store.c calls a backend only through its jz_store_ops.  A
+ * backend (store_sqlite.c and its sqlite_*.c, sqlite_int.h) implements
+ * statements: it reports facts (a clash, a row) and stores what the common
+ * layer encoded.  It may use the common layer's services declared at the
+ * end of this file, which call nothing back, and never a jz_store_*
+ * function.  A PostgreSQL backend fills the same table.
  */
 #ifndef JZ_STORE_INT_H
 #define JZ_STORE_INT_H
@@ -9,16 +18,105 @@
 #include "jiuzhu/jz_store.h"
 #include "jiuzhu/jz_store_user.h"
 
+/* Sizes of what the common layer encodes for storage (codec.c): the
+ * decisive rules' text, and identity digests. */
+#define JZ__DECISIVE_BUF 1024
+#define JZ__DIGEST_BYTES 16
+
+/* What monitoring reads (jz__monitor_sink): the registry's households,
+ * people and live enrolments, the department rows, and what earlier runs
+ * raised.  The text pointers are valid during the call only. */
+typedef struct jz__monitor_query {
+    uint32_t live_statuses; /* the enrolment statuses to give: bit s for status s */
+    uint8_t resolved;       /* the alert status that is not open */
+} jz__monitor_query;
+
+typedef struct jz__monitor_household {
+    int64_t key; /* the backend's, in increasing order */
+    const char *household_id, *region;
+    int n_members;
+    uint8_t current_programme; /* the record's (jz_programme) */
+    uint8_t area;
+    jz_fen income; /* its determination's counted income, 0 if none */
+} jz__monitor_household;
+
+typedef struct jz__monitor_member {
+    int64_t household; /* its key */
+    const char *id_number;
+    jz_fen wage, business; /* his own wage and net business income */
+    jz_date deceased;
+    uint8_t presence;
+} jz__monitor_member;
+
+typedef struct jz__monitor_enrolment {
+    int64_t household;
+    int programme, member, persons; /* member: the unit's person's index, -1 the household's */
+} jz__monitor_enrolment;
+
+typedef struct jz__monitor_feed_row {
+    int64_t row; /* the backend's row number */
+    const char *id_number, *code, *name;
+    uint8_t dept, event, level;
+    jz_date date;
+    jz_fen amount;
+} jz__monitor_feed_row;
+
+typedef struct jz__monitor_alert {
+    int64_t id;
+    const char *id_number;
+    int indicator;
+    uint8_t category;
+    bool open;
+    jz_date raised_on;
+} jz__monitor_alert;
+
+/* The backend calls, in this order: registry_sizes once (the counts of
+ * households and members); household for each household in key order;
+ * member for each member in (household, index) order; enrolment for each
+ * enrolment of a status in q->live_statuses; feed_size once (the count of
+ * feed rows); feed_row for each feed row; evidence for each evidence row of
+ * an alert (open: the alert's status is not q->resolved); alert for each
+ * alert.  A callback returning nonzero ends the rows of its kind (the
+ * backend goes on with the next kind; the sink keeps its own errors). */
+typedef struct jz__monitor_sink {
+    int (*registry_sizes)(void *arg, size_t households, size_t members);
+    int (*household)(void *arg, const jz__monitor_household *h);
+    int (*member)(void *arg, const jz__monitor_member *m);
+    int (*enrolment)(void *arg, const jz__monitor_enrolment *e);
+    int (*feed_size)(void *arg, size_t rows);
+    int (*feed_row)(void *arg, const jz__monitor_feed_row *r);
+    int (*evidence)(void *arg, int indicator, int64_t row, bool open);
+    int (*alert)(void *arg, const jz__monitor_alert *a);
+} jz__monitor_sink;
+
+/* R-HH-3's fact: member `member` of the household being stored (its index,
+ * -1: none) belongs to household `other` ("?" if it cannot be told). */
+typedef struct jz__member_clash {
+    int member;
+    char other[JZ_HOUSEHOLD_ID_MAX];
+} jz__member_clash;
+
 typedef struct jz_store_ops {
     const char *name;
+    /* Opens (or with JZ_STORE_CREATE creates) the store at `where`. */
+    jz_err (*open)(const char *where, int flags, void **impl, jz_error *err);
     void (*close)(void *impl);
     int (*schema_version)(const void *impl);
     jz_err (*begin)(void *impl, jz_error *err);
     jz_err (*commit)(void *impl, jz_error *err);
     void (*rollback)(void *impl);
+    /* A member who belongs to another household already (R-HH-3) is a
+     * fact the backend reports in *clash (which store.c words): JZ_EINPUT
+     * when nothing of h was stored, JZ_EIO when part of it was and only a
+     * rollback undoes it. */
     jz_err (*put_household)(void *impl, const jz_household *h, const char *record,
-                            const char *source, jz_error *err);
+                            const char *source, struct jz__member_clash *clash, jz_error *err);
     jz_err (*get_record)(void *impl, const char *key, char **record, jz_error *err);
+    /* The household of key (its ID, or a member's ID number): its ID, its
+     * region and the current programme its record states; JZ_ENOTFOUND. */
+    jz_err (*household_programme)(void *impl, const char *key,
+                                  char household_id[JZ_HOUSEHOLD_ID_MAX], char region[13],
+                                  uint8_t *current_programme, jz_error *err);
     jz_err (*import_begin)(void *impl, const char *path, int64_t size, int64_t mtime,
                            jz_store_import *out, jz_error *err);
     jz_err (*import_progress)(void *impl, const jz_store_import *imp, long lines_done, long stored,
@@ -32,11 +130,13 @@ typedef struct jz_store_ops {
                                jz_fen *monthly, jz_error *err);
     jz_err (*clear_determinations)(void *impl, const char *region_prefix,
                                    const jz_snapshot *snap, const uint8_t *keep, jz_error *err);
+    /* decisive: r->decisive encoded (jz__rules_encode). */
     jz_err (*put_determination)(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
-                                const jz_household *h, const jz_result *r, const char *params_json,
-                                jz_error *err);
+                                const jz_household *h, const jz_result *r, const char *decisive,
+                                const char *params_json, jz_error *err);
+    /* Fills r but r->decisive, whose stored text goes to decisive. */
     jz_err (*get_determination)(void *impl, const char *household_id, jz_result *r, int64_t *run,
-                                jz_date *date, jz_error *err);
+                                jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err);
     jz_err (*stats)(void *impl, int level_digits, const char *region_prefix,
                     void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
     void (*set_actor)(void *impl, const char *actor);
@@ -66,17 +166,25 @@ typedef struct jz_store_ops {
     jz_err (*enrol_list)(void *impl, const char *prefix, const char *household_id,
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
     jz_err (*feed_begin)(void *impl, jz_dept dept, const char *path, int64_t *feed, jz_error *err);
-    jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row, bool *added,
-                       bool *matched, jz_error *err);
+    /* digest: the row's identity (jz__feed_row_digest), stored once. */
+    jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row,
+                       const unsigned char *digest, bool *added, bool *matched, jz_error *err);
     jz_err (*feed_end)(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
-    jz_err (*monitor_scan)(void *impl, const char *prefix, jz_date on,
-                           void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
-                           jz_error *err);
-    jz_err (*alert_put)(void *impl, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
-                        bool *added, jz_error *err);
-    jz_err (*alert_extend)(void *impl, int64_t id, const int64_t *rows, size_t n_rows,
-                           jz_fen amount, uint8_t severity, jz_date on, const char *detail,
-                           jz_error *err);
+    /* The rows monitoring reads, handed to the sink in the order its
+     * comment gives (monitor_facts.c makes the facts of them). */
+    jz_err (*monitor_rows)(void *impl, const struct jz__monitor_query *q,
+                           const struct jz__monitor_sink *sink, void *arg, jz_error *err);
+    /* A registered person's name ("" if none), for monitoring. */
+    jz_err (*member_name)(void *impl, const char *id_number, char *name, size_t n,
+                          jz_error *err);
+    /* key: the alert's identity (jz__alert_key), stored once. */
+    jz_err (*alert_put)(void *impl, jz_stored_alert *a, const unsigned char *key,
+                        const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
+    /* Adds rows to alert a's evidence (list: their numbers, "1,2,3"), its
+     * amount by amount, its severity at least severity. */
+    jz_err (*alert_add_evidence)(void *impl, const jz_stored_alert *a, const int64_t *rows,
+                                 size_t n_rows, const char *list, jz_fen amount,
+                                 uint8_t severity, jz_error *err);
     jz_err (*alert_evidence)(void *impl, int64_t id,
                              void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
                              jz_error *err);
@@ -143,8 +251,8 @@ typedef struct jz_store_ops {
                           void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err);
 } jz_store_ops;
 
+/* The backends (store.c picks one by the form of `where`). */
 extern const jz_store_ops jz__sqlite_ops;
-jz_err jz__sqlite_open(const char *path, int flags, void **impl, jz_error *err);
 
 /* The columnar snapshot (shared by every backend: they fill it). */
 struct jz_snapshot {
@@ -193,10 +301,38 @@ enum {
     JZ_SNAP_F_BUSINESS = 1u << 10
 };
 
+/* Monitoring's scan (monitor_facts.c): the backend's rows made into the
+ * facts of each person, handed to fn (jz_store_monitor_scan). */
+jz_err jz__monitor_scan(const jz_store_ops *ops, void *impl, const char *prefix, jz_date on,
+                        void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
+                        jz_error *err);
+
+/* ==== services of the common layer for backends (they call nothing back) ==== */
+
+/* ---- encodings for storage, the same for every backend (codec.c) ---- */
+
+/* The decisive rules of a determination as stored: their IDs separated by
+ * spaces ("R-DB-1 R-DB-2"), cut at a whole ID to fit n; and back (unknown
+ * IDs are left out). */
+void jz__rules_encode(uint64_t bits, char *buf, size_t n);
+uint64_t jz__rules_decode(const char *text);
+
+/* Digests that identify what is stored once: a department's row (the same
+ * event imported again adds nothing) and an alert (the same indicator on a
+ * person's same evidence raises one). */
+void jz__feed_row_digest(const jz_feed_row *r, unsigned char out[JZ__DIGEST_BYTES]);
+void jz__alert_key(const jz_stored_alert *a, size_t n_rows, unsigned char out[JZ__DIGEST_BYTES]);
+
+/* The enrolment statuses that are live (jz_enrolment_live, assistance.c),
+ * as a bit mask (bit s: status s), for a backend to bind where a query
+ * selects live enrolments in bulk: the meaning stays here, not in its SQL. */
+uint32_t jz__live_statuses(void);
+
+/* The member booleans as one column (JZ_SNAP_F_*, snapshot.c). */
 uint16_t jz__member_flags(const jz_member *m);
 void jz__member_set_flags(jz_member *m, uint16_t flags);
 
-/* Snapshot building, for backends. */
+/* Snapshot building (snapshot.c). */
 jz_snapshot *jz__snapshot_new(void);
 jz_err jz__snapshot_add_household(jz_snapshot *s,
                                   jz_error *err);              /* grows; index = n_households-1 */

@@ -422,88 +422,6 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
-static jz_err busy_error(sq *q, jz_error *err)
-{
-    return jz_error_set(err, JZ_EBUSY, "database", NULL,
-                        "数据库正忙：另一项写入（如导入、批量认定、监测或另一位用户的操作）"
-                        "占用数据库，等待 %ld 秒后仍未轮到；本次未写入任何内容，稍后重试是安全的"
-                        "（等待上限可用环境变量 JIUZHU_BUSY_TIMEOUT 设定，单位秒）",
-                        (q->busy_limit_ms + 999) / 1000);
-}
-
-jz_err jz__sq_error(sq *q, jz_error *err, const char *what)
-{
-    int code = sqlite3_errcode(q->db) & 0xff;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-        return busy_error(q, err);
-    return jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误（%s）：%s", what,
-                        sqlite3_errmsg(q->db));
-}
-
-jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int code = sqlite3_errcode(q->db) & 0xff;
-        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-            sqlite3_free(msg);
-            return busy_error(q, err);
-        }
-        jz_err rc = jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误：%s", msg ? msg : "?");
-        sqlite3_free(msg);
-        return rc;
-    }
-    return JZ_OK;
-}
-
-void jz__sq_now(char *buf, size_t n)
-{
-    /* Called for every household of an import: format once a second. */
-    static _Thread_local time_t last;
-    static _Thread_local char text[32];
-    time_t t = time(NULL);
-    if (t != last) {
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        last = t;
-    }
-    size_t len = strnlen(text, sizeof text - 1);
-    if (len >= n)
-        len = n - 1;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-}
-
-jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
-                   void (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what,
-                   jz_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, what);
-    if (key_text)
-        sqlite3_bind_text(st, 1, key_text, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_int64(st, 1, key);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        row(st, arg);
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
-}
-
-void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = (size_t)sqlite3_column_bytes(st, col);
-    if (n >= cap)
-        n = cap - 1;
-    if (t)
-        memcpy(dst, t, n);
-    dst[t ? n : 0] = '\0';
-}
-
 static int read_version(sq *q)
 {
     sqlite3_stmt *st = NULL;
@@ -882,7 +800,7 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
         (rc = prepare(q, &q->delete_members, "DELETE FROM members WHERE hh = ?", err)) ||
         (rc = prepare(q, &q->move_enrol,
                       "UPDATE enrolments SET region = ?2, county = ?3 WHERE household_id = ?1"
-                      " AND status <> 2 AND region <> ?2",
+                      " AND (?4 >> status) & 1 AND region <> ?2",
                       err)) ||
         (rc = prepare(q, &q->insert_member,
                       "INSERT INTO members VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -932,7 +850,7 @@ __attribute__((constructor)) static void configure(void)
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 }
 
-jz_err jz__sqlite_open(const char *path, int flags, void **impl, jz_error *err)
+static jz_err sq_open(const char *path, int flags, void **impl, jz_error *err)
 {
     return open_at(path, flags, JZ_STORE_SCHEMA_VERSION, impl, err);
 }
@@ -959,7 +877,7 @@ static jz_err sq_begin(void *impl, jz_error *err)
     sq *q = impl;
     checkpoint_caught_up(q);
     if (!turnstile(q, F_WRLCK))
-        return busy_error(q, err);
+        return jz__sq_busy_error(q, err);
     jz_err rc = jz__sq_exec(q, "BEGIN IMMEDIATE", err);
     turnstile(q, F_UNLCK);
     if (!rc)
@@ -978,6 +896,10 @@ static jz_err sq_commit(void *impl, jz_error *err)
         return rc;
     }
     rc = jz__sq_exec(q, "COMMIT", err);
+    if (rc) {
+        sq_rollback(q); /* a COMMIT refused leaves the transaction open */
+        return rc;
+    }
     q->in_tx = 0;
     return rc;
 }
@@ -1009,7 +931,7 @@ static void bind_household(sq *q, sqlite3_stmt *st, const jz_household *h, const
 }
 
 static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, const jz_member *m,
-                            const jz_household *h, jz_error *err)
+                            jz__member_clash *clash, jz_error *err)
 {
     sqlite3_stmt *st = q->insert_member;
     int c = 1;
@@ -1053,25 +975,23 @@ static jz_err insert_member(sq *q, int64_t hh, int idx, const char *county, cons
     if (rc == SQLITE_DONE)
         return JZ_OK;
     if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_UNIQUE) {
-        /* R-HH-3: this person already belongs to another household. */
-        char other[JZ_HOUSEHOLD_ID_MAX] = "?";
+        /* This person belongs to another household already: the fact, for
+         * store.c to word (R-HH-3). */
+        clash->member = idx;
+        snprintf(clash->other, sizeof clash->other, "?");
         sqlite3_reset(q->owner);
         sqlite3_bind_text(q->owner, 1, m->id, -1, SQLITE_STATIC);
         if (sqlite3_step(q->owner) == SQLITE_ROW)
-            snprintf(other, sizeof other, "%s", (const char *)sqlite3_column_text(q->owner, 0));
+            jz__sq_copy_text(clash->other, sizeof clash->other, q->owner, 0);
         sqlite3_reset(q->owner);
-        char field[32];
-        snprintf(field, sizeof field, "members[%d].id", idx);
-        return jz_error_set(err, JZ_EINPUT, field, m->id,
-                            "此人已属于户 %s，不能同时属于户 %s（R-HH-3，防止重复纳入）", other,
-                            h->household_id);
+        return JZ_EINPUT;
     }
     return jz__sq_error(q, err, "写入成员");
 }
 
-/* R-HH-3 for a household about to replace its stored version: every
- * person must belong to no other household. */
-static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
+/* For a household about to replace its stored version: the first person
+ * who belongs to another household (R-HH-3), in *clash. */
+static jz_err check_owners(sq *q, const jz_household *h, jz__member_clash *clash, jz_error *err)
 {
     for (uint32_t i = 0; i < h->n_members; i++) {
         const jz_member *m = &h->members[i];
@@ -1083,11 +1003,9 @@ static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
             jz__sq_copy_text(other, sizeof other, q->owner, 0);
             sqlite3_reset(q->owner);
             if (strcmp(other, h->household_id) != 0) {
-                char field[32];
-                snprintf(field, sizeof field, "members[%u].id", i);
-                return jz_error_set(err, JZ_EINPUT, field, m->id,
-                                    "此人已属于户 %s，不能同时属于户 %s（R-HH-3，防止重复纳入）",
-                                    other, h->household_id);
+                clash->member = (int)i;
+                memcpy(clash->other, other, sizeof clash->other);
+                return JZ_EINPUT;
             }
         } else {
             sqlite3_reset(q->owner);
@@ -1099,7 +1017,7 @@ static jz_err check_owners(sq *q, const jz_household *h, jz_error *err)
 }
 
 static jz_err sq_put_household(void *impl, const jz_household *h, const char *record,
-                               const char *source, jz_error *err)
+                               const char *source, jz__member_clash *clash, jz_error *err)
 {
     sq *q = impl;
     char county[7], now[32];
@@ -1136,7 +1054,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         hh = sqlite3_last_insert_rowid(q->db);
         jz__sq_batch_note(q, h->household_id, NULL);
     } else {
-        if ((rc = check_owners(q, h, err)))
+        if ((rc = check_owners(q, h, clash, err)))
             return rc;
         sqlite3_reset(q->find_hh);
         sqlite3_bind_text(q->find_hh, 1, h->household_id, -1, SQLITE_STATIC);
@@ -1182,11 +1100,13 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         if (s != SQLITE_DONE)
             return jz__sq_error(q, err, "写入户");
         /* A household that moved takes its live enrolments along: they are
-         * listed, scoped and paid where it lives now. */
+         * listed, scoped and paid where it lives now.  Which statuses are
+         * live is the common layer's (jz__live_statuses), bound. */
         sqlite3_reset(q->move_enrol);
         sqlite3_bind_text(q->move_enrol, 1, h->household_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(q->move_enrol, 2, h->region.code, -1, SQLITE_STATIC);
         sqlite3_bind_text(q->move_enrol, 3, county, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q->move_enrol, 4, jz__live_statuses());
         s = sqlite3_step(q->move_enrol);
         sqlite3_reset(q->move_enrol);
         if (s != SQLITE_DONE)
@@ -1205,7 +1125,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "写入户记录");
     for (uint32_t i = 0; i < h->n_members; i++) {
-        if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], h, err))) {
+        if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], clash, err))) {
             sqlite3_reset(q->insert_member);
             if (rc == JZ_EINPUT && is_new) {
                 /* R-HH-3: take the new household out again, whole. */
@@ -1219,12 +1139,14 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
                         json_array_remove(q->batch.ids, json_array_size(q->batch.ids) - 1);
                     return rc;
                 }
+                clash->member = -1; /* the error is the failed delete's */
                 rc = jz__sq_error(q, err, "撤回户");
             }
             /* Half a household is written: only a rollback of the whole
              * transaction can undo it, so this is never an input error. */
-            err->code = rc = JZ_EIO;
-            return rc;
+            if (clash->member < 0)
+                err->code = JZ_EIO;
+            return JZ_EIO;
         }
     }
     sqlite3_reset(q->insert_member);
@@ -1255,6 +1177,34 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
         rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
     } else {
         rc = jz__sq_error(q, err, "查询户");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static jz_err sq_household_programme(void *impl, const char *key,
+                                     char household_id[JZ_HOUSEHOLD_ID_MAX], char region[13],
+                                     uint8_t *current_programme, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT household_id, region, current_programme FROM households"
+                           " WHERE household_id = ?1 OR hh = (SELECT hh FROM members"
+                           " WHERE id_number = ?1) LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, "查询户");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    jz_err rc = JZ_OK;
+    if (s == SQLITE_ROW) {
+        jz__sq_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, st, 0);
+        jz__sq_copy_text(region, 13, st, 1);
+        *current_programme = (uint8_t)sqlite3_column_int(st, 2);
+    } else {
+        rc = s == SQLITE_DONE ? jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
+                                             "数据库中没有这一户或这个人")
+                              : jz__sq_error(q, err, "查询户");
     }
     sqlite3_finalize(st);
     return rc;
@@ -1649,25 +1599,6 @@ static jz_err param_row(sq *q, int64_t run, const char *county, jz_date date,
     return JZ_OK;
 }
 
-/* The decisive rule IDs as text: "R-DB-1 R-DB-2 ..." (a million of these
- * per run: plain copies, no formatting). */
-static void decisive_text(uint64_t bits, char *buf, size_t n)
-{
-    size_t len = 0;
-    for (int i = 0; i < 64 && i < JZ_RULE_COUNT; i++) {
-        if (!(bits & (UINT64_C(1) << i)))
-            continue;
-        size_t k = strlen(jz_rule_ids[i]);
-        if (len + k + 2 > n)
-            break;
-        if (len)
-            buf[len++] = ' ';
-        memcpy(buf + len, jz_rule_ids[i], k);
-        len += k;
-    }
-    buf[len] = '\0';
-}
-
 /* One ordered scan of the region's households beside the snapshot (both in
  * hh order): a version that differs, or a household gone, is stale. */
 static jz_err sq_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *stale,
@@ -1803,17 +1734,16 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_s
 
 static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
                                    const jz_household *h, const jz_result *r,
-                                   const char *params_json, jz_error *err)
+                                   const char *decisive, const char *params_json, jz_error *err)
 {
     sq *q = impl;
-    char county[7], decisive[1024];
+    char county[7];
     jz_region_county(&h->region, county);
     int64_t pv = 0;
     jz_err rc = param_row(q, run, county, h->assess_date, params_json, &pv, err);
     if (rc)
         return rc;
     int64_t hh = snap->key[i];
-    decisive_text(r->decisive, decisive, sizeof decisive);
     sqlite3_stmt *st = q->insert_det;
     int c = 1;
     sqlite3_reset(st);
@@ -1867,7 +1797,7 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
 }
 
 static jz_err sq_get_determination(void *impl, const char *household_id, jz_result *r, int64_t *run,
-                                   jz_date *date, jz_error *err)
+                                   jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
@@ -1902,21 +1832,8 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
     r->financial = sqlite3_column_int64(st, 10);
     r->exit_until = sqlite3_column_int(st, 11);
     r->exit = r->exit_until != 0;
-    const char *dec = (const char *)sqlite3_column_text(st, 12);
+    jz__sq_copy_text(decisive, JZ__DECISIVE_BUF, st, 12);
     r->n_persons = (uint32_t)sqlite3_column_int(st, 13);
-    char id[32];
-    for (const char *p = dec ? dec : ""; *p;) {
-        size_t n = strcspn(p, " ");
-        if (n > 0 && n < sizeof id) {
-            memcpy(id, p, n);
-            id[n] = '\0';
-            int rule = jz_rule_find(id);
-            if (rule >= 0 && rule < 64)
-                r->decisive |= UINT64_C(1) << rule;
-        }
-        p += n;
-        p += strspn(p, " ");
-    }
     sqlite3_finalize(st);
     for (uint32_t k = 0; k < r->n_persons && k < JZ_MAX_MEMBERS; k++)
         r->persons[k].counted = 1;
@@ -1955,7 +1872,7 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     /* Households by region and category, with the 特困 and 单人保 persons of
-     * those households (bits 8 and 4 of person categories). */
+     * those households (the person categories' bits, bound as ?5 and ?6). */
     if (sqlite3_prepare_v2(
             q->db,
             "SELECT substr(h.region, 1, ?1) AS r, d.category AS c, count(*),"
@@ -1963,10 +1880,10 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
             " sum(p.tekun), sum(p.tekun_amount), sum(p.single), sum(p.single_amount),"
             " sum(d.record_version <> h.version)"
             " FROM determinations d JOIN households h ON h.hh = d.hh"
-            " LEFT JOIN (SELECT hh, sum((categories & 8) != 0) AS tekun,"
-            "   sum(CASE WHEN categories & 8 THEN monthly_amount ELSE 0 END) AS tekun_amount,"
-            "   sum((categories & 4) != 0) AS single,"
-            "   sum(CASE WHEN categories & 4 THEN monthly_amount ELSE 0 END) AS single_amount"
+            " LEFT JOIN (SELECT hh, sum((categories & ?5) != 0) AS tekun,"
+            "   sum(CASE WHEN categories & ?5 THEN monthly_amount ELSE 0 END) AS tekun_amount,"
+            "   sum((categories & ?6) != 0) AS single,"
+            "   sum(CASE WHEN categories & ?6 THEN monthly_amount ELSE 0 END) AS single_amount"
             "   FROM person_results GROUP BY hh) p ON p.hh = d.hh"
             " WHERE substr(h.region, 1, ?2) = ?3"
             " GROUP BY r, d.category"
@@ -1981,6 +1898,8 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
     sqlite3_bind_int(st, 2, (int)strlen(prefix));
     sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, JZ_CAT_COUNT);
+    sqlite3_bind_int(st, 5, JZ_PCAT_TEKUN);
+    sqlite3_bind_int(st, 6, JZ_PCAT_SINGLE_DIBAO);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         jz_stat_row row;
@@ -2066,6 +1985,7 @@ static jz_err sq_record_history(void *impl, const char *household_id,
 
 const jz_store_ops jz__sqlite_ops = {
     .name = "sqlite",
+    .open = sq_open,
     .close = sq_close,
     .schema_version = sq_version,
     .begin = sq_begin,
@@ -2073,6 +1993,7 @@ const jz_store_ops jz__sqlite_ops = {
     .rollback = sq_rollback,
     .put_household = sq_put_household,
     .get_record = sq_get_record,
+    .household_programme = sq_household_programme,
     .import_begin = sq_import_begin,
     .import_progress = sq_import_progress,
     .snapshot = sq_snapshot,
@@ -2111,9 +2032,10 @@ const jz_store_ops jz__sqlite_ops = {
     .feed_begin = jz__sq_feed_begin,
     .feed_put = jz__sq_feed_put,
     .feed_end = jz__sq_feed_end,
-    .monitor_scan = jz__sq_monitor_scan,
+    .monitor_rows = jz__sq_monitor_rows,
+    .member_name = jz__sq_member_name,
     .alert_put = jz__sq_alert_put,
-    .alert_extend = jz__sq_alert_extend,
+    .alert_add_evidence = jz__sq_alert_add_evidence,
     .alert_evidence = jz__sq_alert_evidence,
     .alert_list = jz__sq_alert_list,
     .audit = sq_audit,

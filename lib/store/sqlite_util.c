@@ -1,0 +1,94 @@
+/*
+ * sqlite_util.c - the small helpers every file of the SQLite backend uses:
+ * errors in jiuzhu's terms, running SQL, the time, copying text.  They call
+ * nothing else of the store, so that the backend's files depend on them
+ * and never on one another's entry points (docs/registry.md "Layers").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sqlite_int.h"
+
+jz_err jz__sq_busy_error(sq *q, jz_error *err)
+{
+    return jz_error_set(err, JZ_EBUSY, "database", NULL,
+                        "数据库正忙：另一项写入（如导入、批量认定、监测或另一位用户的操作）"
+                        "占用数据库，等待 %ld 秒后仍未轮到；本次未写入任何内容，稍后重试是安全的"
+                        "（等待上限可用环境变量 JIUZHU_BUSY_TIMEOUT 设定，单位秒）",
+                        (q->busy_limit_ms + 999) / 1000);
+}
+
+jz_err jz__sq_error(sq *q, jz_error *err, const char *what)
+{
+    int code = sqlite3_errcode(q->db) & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return jz__sq_busy_error(q, err);
+    return jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误（%s）：%s", what,
+                        sqlite3_errmsg(q->db));
+}
+
+jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int code = sqlite3_errcode(q->db) & 0xff;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+            sqlite3_free(msg);
+            return jz__sq_busy_error(q, err);
+        }
+        jz_err rc = jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误：%s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return JZ_OK;
+}
+
+void jz__sq_now(char *buf, size_t n)
+{
+    /* Called for every household of an import: format once a second. */
+    static _Thread_local time_t last;
+    static _Thread_local char text[32];
+    time_t t = time(NULL);
+    if (t != last) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        last = t;
+    }
+    size_t len = strnlen(text, sizeof text - 1);
+    if (len >= n)
+        len = n - 1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+}
+
+jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
+                   void (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what,
+                   jz_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return jz__sq_error(q, err, what);
+    if (key_text)
+        sqlite3_bind_text(st, 1, key_text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, key);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        row(st, arg);
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
+}
+
+void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    if (n >= cap)
+        n = cap - 1;
+    if (t)
+        memcpy(dst, t, n);
+    dst[t ? n : 0] = '\0';
+}
