@@ -36,6 +36,11 @@ static bool digits_ok(const char *s, size_t cap)
     return n < cap;
 }
 
+static jz_err put_txn(jz_store *s, void *arg, jz_error *err)
+{
+    return jz_store_access_put(s, arg, err);
+}
+
 jz_err jz_access_log(jz_store *s, const jz_access *a, jz_error *err)
 {
     if ((int)a->kind < 0 || a->kind > JZ_ACCESS_EXPORT)
@@ -55,11 +60,7 @@ jz_err jz_access_log(jz_store *s, const jz_access *a, jz_error *err)
     char saved[64];
     snprintf(saved, sizeof saved, "%s", jz_store_actor(s));
     jz_store_set_actor(s, a->login);
-    jz_err rc = jz_store_begin(s, err);
-    if (!rc && !(rc = jz_store_access_put(s, a, err)))
-        rc = jz_store_commit(s, err);
-    if (rc)
-        jz_store_rollback(s);
+    jz_err rc = jz_store_run(s, put_txn, (void *)a, err);
     jz_store_set_actor(s, saved);
     return rc;
 }

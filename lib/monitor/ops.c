@@ -46,62 +46,6 @@ jz_err jz_monitor_execute(jz_ctx *x, const jz_monitor_req *rq, jz_monitor_counts
 
 /* ---- R-MON-4 ----------------------------------------------------------------- */
 
-typedef struct live {
-    size_t n;
-} live;
-
-static void count_live(const jz_enrolment *e, void *arg)
-{
-    live *l = arg;
-    l->n += e->status != JZ_ENROL_STOPPED;
-}
-
-/* Whether a household receives assistance: a live enrolment (not stopped),
- * or a programme its record says it receives (`current`, carried over from
- * before jiuzhu).  This is the one place R-MON-4 asks it; the store layer's
- * single predicate for it (issue 13) is to replace the body. */
-static jz_err receives_assistance(jz_store *s, const char *household_id, bool record_current,
-                                  bool *yes, jz_error *err)
-{
-    *yes = record_current;
-    if (*yes)
-        return JZ_OK;
-    live l = {0};
-    jz_err rc = jz_store_enrol_list(s, "", household_id, count_live, &l, err);
-    *yes = l.n > 0;
-    return rc;
-}
-
-/* Where the person is in the registry: his household and whether its
- * record says it receives a programme now.  household "" outside. */
-static jz_err find_household(jz_store *s, const char *id, char household[JZ_HOUSEHOLD_ID_MAX],
-                             bool *current, jz_error *err)
-{
-    household[0] = '\0';
-    *current = false;
-    char *record = NULL;
-    jz_error e;
-    jz_error_clear(&e);
-    jz_err rc = jz_store_get_record(s, id, &record, &e);
-    if (rc == JZ_ENOTFOUND)
-        return JZ_OK;
-    if (rc) {
-        *err = e;
-        return rc;
-    }
-    json_t *j = json_loads(record, 0, NULL);
-    free(record);
-    if (!j)
-        return jz_error_set(err, JZ_EIO, "household", id, "库中的户记录无法读取");
-    const char *h = json_string_value(json_object_get(j, "household_id"));
-    const char *prog =
-        json_string_value(json_object_get(json_object_get(j, "current"), "programme"));
-    snprintf(household, JZ_HOUSEHOLD_ID_MAX, "%s", h ? h : "");
-    *current = prog && strcmp(prog, "none") != 0;
-    json_decref(j);
-    return JZ_OK;
-}
-
 jz_err jz_monitor_compare_fpm(jz_ctx *x, const char *text, size_t len, const char *name,
                               jz_fpm_row_fn on_row, jz_feed_reject_fn on_reject, void *arg,
                               jz_fpm_counts *out, jz_error *err)
@@ -138,17 +82,21 @@ jz_err jz_monitor_compare_fpm(jz_ctx *x, const char *text, size_t len, const cha
         p.listed = row.date;
         p.line = row.line;
         p.assessed_on = JZ_DATE_NONE;
-        bool current = false, receives = false;
-        if ((rc = find_household(x->store, row.id, p.household_id, &current, err)))
+        /* The store's one definition of receiving assistance (a live
+         * enrolment, or the programme the record carries over). */
+        bool receives = false;
+        jz_err got = jz_store_receives_assistance(x->store, row.id, &receives, p.household_id, &e);
+        if (got != JZ_OK && got != JZ_ENOTFOUND) {
+            *err = e;
+            rc = got;
             break;
-        if (p.household_id[0]) {
-            if ((rc = receives_assistance(x->store, p.household_id, current, &receives, err)))
-                break;
+        }
+        if (got == JZ_OK) {
             if (receives)
                 continue;
             int64_t batch;
             jz_date date;
-            jz_err got = jz_store_get_determination(x->store, p.household_id, det, &batch, &date, &e);
+            got = jz_store_get_determination(x->store, p.household_id, det, &batch, &date, &e);
             if (got == JZ_OK) {
                 p.status = JZ_FPM_ASSESSED;
                 p.category = det->category;
@@ -162,6 +110,7 @@ jz_err jz_monitor_compare_fpm(jz_ctx *x, const char *text, size_t len, const cha
                 break;
             }
         } else {
+            p.household_id[0] = '\0';
             p.status = JZ_FPM_OUTSIDE;
         }
         out->without++;

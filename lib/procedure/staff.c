@@ -30,23 +30,26 @@ static jz_err idnum(const char *field, const char *v, char out[JZ_IDNUM_BUF], jz
     return rc;
 }
 
-/* One registration in a transaction of its own. */
+/* One registration in a transaction of its own (jz_store_run). */
+typedef struct staff_put {
+    const char *county, *staff_id, *name, *unit, *relative_id, *relative_name, *relation;
+} staff_put;
+
+static jz_err put_txn(jz_store *s, void *arg, jz_error *err)
+{
+    const staff_put *p = arg;
+    return jz_store_staff_put(s, p->county, p->staff_id, p->name, p->unit, p->relative_id,
+                              p->relative_name, p->relation, err);
+}
+
 static jz_err put(jz_ctx *x, const char *county, const char *staff_id, const char *name,
                   const char *unit, const char *relative_id, const char *relative_name,
                   const char *relation, jz_error *err)
 {
     if (x->actor[0])
         jz_store_set_actor(x->store, x->actor);
-    jz_err rc = jz_store_begin(x->store, err);
-    if (rc)
-        return rc;
-    rc = jz_store_staff_put(x->store, county, staff_id, name, unit, relative_id, relative_name,
-                            relation, err);
-    if (!rc)
-        rc = jz_store_commit(x->store, err);
-    if (rc)
-        jz_store_rollback(x->store);
-    return rc;
+    staff_put p = {county, staff_id, name, unit, relative_id, relative_name, relation};
+    return jz_store_run(x->store, put_txn, &p, err);
 }
 
 jz_err jz_staff_add(jz_ctx *x, const jz_staff_req *rq, jz_staff_res *res, jz_error *err)

@@ -56,6 +56,31 @@ want 422 "$(req cun01 PUT /api/households/H140902-000101 --data-binary @"$TMP/ba
 expect_grep "$TMP/body" '"field":"members\[0\].income\[0\].amount"' "names the field"
 expect_grep "$TMP/body" '两位小数' "says why in Chinese"
 
+# R-HH-3: a person of another household is refused, and nothing is
+# written; the other household is named only if it lies within the user's
+# scope.  A household of 代县 (example 02's people) is stored first.
+sed -e 's/"region": "140105001001"/"region": "140923100201"/' -e 's/H140105-000202/H140923-000202/' \
+  -e 's/"area": "urban"/"area": "rural"/' "$SRC/examples/02-expenditure-illness-education.json" >"$TMP/dai-hh.json"
+expect_status 0 "$JZ" import "$DB" "$TMP/dai-hh.json"
+python3 - "$TMP/hh.json" "$TMP/claim.json" <<'PY'
+import json, sys
+h = json.load(open(sys.argv[1]))
+h["household_id"] = "H140902-000102"
+h["members"][2]["id"] = "140105200503150110"   # a member of the 代县 household
+json.dump(h, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+n_before=$(sqlite3 "$DB" "SELECT count(*) FROM households")
+want 422 "$(req cun01 PUT /api/households/H140902-000102 --data-binary @"$TMP/claim.json")" "a member of a household outside his scope"
+expect_grep "$TMP/body" 'R-HH-3' "cites R-HH-3"
+expect_no_grep "$TMP/body" 'H140923-000202' "does not name the household outside his scope"
+expect_no_grep "$TMP/body" '140105200503150110' "nor show the ID number whole"
+n_after=$(sqlite3 "$DB" "SELECT count(*) FROM households")
+[ "$n_before" = "$n_after" ] && ok || bad "nothing written ($n_before -> $n_after households)"
+# Within his scope the other household is named.
+sed 's/H140902-000101/H140902-000103/' "$TMP/hh.json" >"$TMP/copy.json"
+want 422 "$(req cun01 PUT /api/households/H140902-000103 --data-binary @"$TMP/copy.json")" "a member of a household in his scope"
+expect_grep "$TMP/body" 'H140902-000101' "names the household within his scope"
+
 # 2. The township caseworker accepts it and carries it to 公示.
 want 201 "$(req xiang01 POST /api/cases -d '{"household_id":"H140902-000101","date":"2026-11-02","note":"申请低保"}')" "caseworker accepts"
 case_id=$(jq .case.id "$TMP/body")
