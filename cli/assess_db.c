@@ -140,7 +140,7 @@ int cmd_assess_db(int argc, char **argv)
         status = cli_fail(&err);
     }
     if (s)
-        jz_store_set_actor(s, cli_default_actor());
+        jz_store_set_actor(s, cli_actor(cli_default_actor()));
     jz_batch_report rep;
     memset(&rep, 0, sizeof rep);
     long errors = 0;

@@ -291,7 +291,7 @@ static int open_ctx(const opts *o, bool read_only, jz_ctx *x)
     jz_error_clear(&err);
     if (jz_store_open(o->db, read_only ? JZ_STORE_READONLY : 0, &s, &err) != JZ_OK)
         return cli_fail(&err);
-    if (jz_ctx_init(x, s, cli_policy_dir(o->policy), o->calendar, o->actor, &err) != JZ_OK) {
+    if (jz_ctx_init(x, s, cli_policy_dir(o->policy), o->calendar, cli_actor(o->actor), &err) != JZ_OK) {
         jz_store_close(s);
         return cli_fail(&err);
     }

@@ -83,6 +83,10 @@ void cli_mask_text(char *text);
 /* Who writes, for the audit log, unless --actor says: $JIUZHU_ACTOR, else
  * the login name, else "unknown". */
 const char *cli_default_actor(void);
+/* The actor as the audit log records a command-line user: "NAME（命令行）",
+ * so that it is never taken for a logged-in user of the server, whose
+ * actor is his login (static buffer). */
+const char *cli_actor(const char *name);
 
 /* Short Chinese names of the categories (summary.c). */
 extern const char *const cli_category_zh[JZ_CAT_COUNT];

@@ -134,7 +134,7 @@ int cmd_enrolment(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, actor, &err) != JZ_OK) {
+    if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, cli_actor(actor), &err) != JZ_OK) {
         status = cli_fail(&err);
         goto out;
     }

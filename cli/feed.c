@@ -115,7 +115,7 @@ int cmd_feed(int argc, char **argv)
     }
     /* Importing needs no policy: the context is the store and the actor. */
     jz_ctx x = {.store = s, .today = jz_date_today()};
-    snprintf(x.actor, sizeof x.actor, "%s", actor);
+    snprintf(x.actor, sizeof x.actor, "%s", cli_actor(actor));
     jz_err rc = jz_feed_import(&x, (jz_dept)dept, text, len, file, report_row, &rep, &n, &err);
     if (rc == JZ_EINPUT && err.source[0] && !n.rows && !n.rejected) {
         cli_report_row(&rep, &err); /* the file itself was refused */

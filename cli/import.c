@@ -253,7 +253,7 @@ int cmd_import(int argc, char **argv)
         status = cli_fail(&err);
         goto out;
     }
-    jz_store_set_actor(im.store, cli_default_actor()); /* who imported, in the audit log */
+    jz_store_set_actor(im.store, cli_actor(cli_default_actor())); /* who imported, in the audit log */
     /* The default report is the import's own, replaced by every import; a
      * file named with --report is replaced only with --force.  Never the
      * database, a link or anything but a regular file (jz_outfile).

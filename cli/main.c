@@ -69,6 +69,20 @@ const char *cli_default_actor(void)
     return "unknown";
 }
 
+const char *cli_actor(const char *name)
+{
+    static char buf[64];
+    const char *mark = "（命令行）";
+    size_t room = sizeof buf - strlen(mark) - 1, n = strlen(name);
+    if (n > room) { /* cut on a UTF-8 character boundary */
+        n = room;
+        while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+            n--;
+    }
+    snprintf(buf, sizeof buf, "%.*s%s", (int)n, name, mark);
+    return buf;
+}
+
 int cli_exit_code(const jz_error *e)
 {
     return jz_err_kind_of(e->code)->exit_status;

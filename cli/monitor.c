@@ -65,7 +65,7 @@ static int monitor_run(int argc, char **argv)
     jz_ctx x;
     jz_store *s = NULL;
     int status = EXIT_DONE;
-    if (jz_ctx_init(&x, NULL, cli_policy_dir(policy), calendar, actor, &err) != JZ_OK)
+    if (jz_ctx_init(&x, NULL, cli_policy_dir(policy), calendar, cli_actor(actor), &err) != JZ_OK)
         return cli_fail(&err);
     if (jz_store_open(db, 0, &s, &err) != JZ_OK) {
         status = cli_fail(&err);
@@ -307,7 +307,7 @@ static int reassess(jz_store *s, const jz_stored_alert *a, const char *policy, c
     if (!r)
         return EXIT_INPUT;
     int status = EXIT_DONE;
-    if (jz_ctx_init(&x, NULL, cli_policy_dir(policy), NULL, actor, &err) != JZ_OK) {
+    if (jz_ctx_init(&x, NULL, cli_policy_dir(policy), NULL, cli_actor(actor), &err) != JZ_OK) {
         free(r);
         return cli_fail(&err);
     }
@@ -436,7 +436,7 @@ int cmd_alert(int argc, char **argv)
         goto out;
     }
     jz_ctx x;
-    if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, actor, &err) != JZ_OK) {
+    if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, cli_actor(actor), &err) != JZ_OK) {
         status = cli_fail(&err);
         goto out;
     }

@@ -63,7 +63,7 @@ int cmd_staff(int argc, char **argv)
     }
     /* Registering needs no policy: the context is the store and the actor. */
     jz_ctx x = {.store = s, .today = jz_date_today()};
-    snprintf(x.actor, sizeof x.actor, "%s", actor);
+    snprintf(x.actor, sizeof x.actor, "%s", cli_actor(actor));
     jz_staff_res res;
     jz_err rc = add ? jz_staff_add(&x, &(jz_staff_req){county, id, name, unit}, &res, &err)
                     : jz_staff_relative_add(&x, &(jz_staff_relative_req){staff, id, name, relation},

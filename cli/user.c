@@ -237,13 +237,13 @@ int cmd_user(int argc, char **argv)
     }
     if (add) {
         /* The regions of the policy, to check the scope. */
-        if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, actor, &err) != JZ_OK) {
+        if (jz_ctx_init(&x, s, cli_policy_dir(policy), NULL, cli_actor(actor), &err) != JZ_OK) {
             status = cli_fail(&err);
             goto out;
         }
     } else {
         x.store = s;
-        snprintf(x.actor, sizeof x.actor, "%s", actor && actor[0] ? actor : "unknown");
+        snprintf(x.actor, sizeof x.actor, "%s", cli_actor(actor && actor[0] ? actor : "unknown"));
     }
     if (add) {
         jz_user_new rq = {.login = login,

@@ -141,4 +141,6 @@ expect_grep "$TMP/audit.txt" '^cun01 households.put' "the assistant entered the 
 expect_grep "$TMP/audit.txt" '^xiang01 case.notice' "the caseworker posted the notice"
 expect_grep "$TMP/audit.txt" '^xian01 case.decide' "the reviewer decided"
 expect_grep "$TMP/audit.txt" '^yibao01 feed.import' "the officer imported"
+# ... and a command-line user is recorded as such, never as a login.
+expect_grep "$TMP/audit.txt" '^setup（命令行） user.add' "the users were made on the command line"
 finish

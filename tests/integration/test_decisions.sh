@@ -208,7 +208,7 @@ expect_grep "$TMP/out" '"deceased_date": "2025-05-10"' "the record marks the mem
 sqlite3 "$DB" "SELECT v.version, v.record, v.replaced_by FROM household_record_history v JOIN households h ON h.hh = v.hh WHERE h.household_id = 'H140902-900004'" >"$TMP/hist.txt"
 expect_grep "$TMP/hist.txt" '^1|' "the old version is kept"
 expect_no_grep "$TMP/hist.txt" 'deceased_date' "as it was"
-expect_grep "$TMP/hist.txt" '|县民政局审核员$' "with who replaced it"
+expect_grep "$TMP/hist.txt" '|县民政局审核员（命令行）$' "with who replaced it"
 # ---- item 14: the death check and the review open as tasks ---------------------------------
 expect_status 0 "$JZ" case open-due "$DB" --date 2025-05-13
 expect_grep "$TMP/out" '死亡核查 1 件' "the death check opens a review case"

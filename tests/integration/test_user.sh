@@ -152,7 +152,7 @@ n=$(sqlite3 "$DB" "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2
 # ---- the audit log ------------------------------------------------------------------------
 expect_status 0 "$JZ" audit verify "$DB"
 expect_grep "$TMP/out" '数据与审计日志相符' "the database verifies"
-n=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'user.add' AND actor = '省厅管理员'")
+n=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'user.add' AND actor = '省厅管理员（命令行）'")
 [ "$n" = 9 ] && ok || bad "nine user.add entries by the actor ($n)"
 n=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action IN ('user.passwd', 'user.disable',
   'user.enable')")
@@ -160,7 +160,7 @@ n=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action IN ('user.passwd', 'u
 p | expect_status 0 "$JZ" user add "$DB" --login by.option --name 选项 --role auditor --scope '' \
   --actor 张处长
 n=$(sqlite3 "$DB" "SELECT actor FROM audit WHERE entity = 'user:by.option'")
-[ "$n" = 张处长 ] && ok || bad "--actor is the actor ($n)"
+[ "$n" = '张处长（命令行）' ] && ok || bad "--actor is the actor ($n)"
 
 # ---- the default cost (argon2id INTERACTIVE) works too ------------------------------------
 p | JIUZHU_ARGON2_FAST= expect_status 0 "$JZ" user add "$DB" --login slow --name 慢 --role auditor --scope ''
