@@ -271,14 +271,31 @@ bool srv_access(srv_req *rq, jz_access_kind kind, const char *subject, const cha
     return true;
 }
 
+void srv_not_found(srv_req *rq, srv_res *rs, const char *subject, const char *region)
+{
+    srv_access(rq, JZ_ACCESS_REFUSED, subject, region ? region : "");
+    srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
+}
+
+bool srv_id_param(const srv_req *rq, int64_t *id)
+{
+    const char *p = rq->m.params[0];
+    char *end;
+    errno = 0;
+    long long n = strtoll(p, &end, 10);
+    if (end == p || *end || errno || n <= 0 || p[0] == '+' || p[0] == ' ')
+        return false;
+    *id = n;
+    return true;
+}
+
 bool srv_in_scope(srv_req *rq, srv_res *rs, const char *region, const char *subject)
 {
     if (region && jz_scope_covers(rq->sess.user.scope, region))
         return true;
     /* The refusal is logged with the subject's real region, so that the
      * auditor of that region sees who tried; the user learns nothing. */
-    srv_access(rq, JZ_ACCESS_REFUSED, subject, region ? region : "");
-    srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
+    srv_not_found(rq, rs, subject, region);
     return false;
 }
 
@@ -295,12 +312,27 @@ const char *srv_list_scope(srv_req *rq, srv_res *rs, char buf[JZ_SCOPE_MAX])
         return NULL;
     }
     if (!jz_scope_covers(scope, want)) {
-        srv_access(rq, JZ_ACCESS_REFUSED, want, "");
-        srv_fail(rs, JZ_ENOTFOUND, "region", want, "未找到");
+        srv_not_found(rq, rs, want, "");
         return NULL;
     }
     snprintf(buf, JZ_SCOPE_MAX, "%s", want);
     return buf;
+}
+
+bool srv_household_in_scope(srv_req *rq, srv_res *rs, const char *id, char region[13])
+{
+    jz_error e;
+    jz_error_clear(&e);
+    jz_err rc = srv_household_region(rq, id, region, &e);
+    if (rc == JZ_ENOTFOUND || rc == JZ_EINPUT) {
+        srv_not_found(rq, rs, id, "");
+        return false;
+    }
+    if (rc) {
+        srv_error(rs, &e);
+        return false;
+    }
+    return srv_in_scope(rq, rs, region, id);
 }
 
 jz_err srv_household_region(srv_req *rq, const char *household_id, char region[13], jz_error *err)

@@ -44,24 +44,6 @@ ROUTE(h_assess)
 
 /* ---- a household's page and chain ---------------------------------------------- */
 
-/* The region of household {id}, within scope; else false after 404. */
-static bool household_subject(srv_req *rq, srv_res *rs, const char *id, char region[13])
-{
-    jz_error e;
-    jz_error_clear(&e);
-    jz_err rc = srv_household_region(rq, id, region, &e);
-    if (rc == JZ_ENOTFOUND || rc == JZ_EINPUT) {
-        srv_access(rq, JZ_ACCESS_REFUSED, id, "");
-        srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
-        return false;
-    }
-    if (rc) {
-        srv_error(rs, &e);
-        return false;
-    }
-    return srv_in_scope(rq, rs, region, id);
-}
-
 /* Logs a read before answering it; false after answering 503. */
 static bool logged(srv_req *rq, srv_res *rs, jz_access_kind kind, const char *subject,
                    const char *region)
@@ -76,7 +58,7 @@ ROUTE(h_household_get)
 {
     char region[13];
     const char *id = rq->m.params[0];
-    if (!household_subject(rq, rs, id, region))
+    if (!srv_household_in_scope(rq, rs, id, region))
         return;
     jz_household_view *v = calloc(1, sizeof *v);
     jz_error e;
@@ -98,7 +80,7 @@ ROUTE(h_household_chain)
 {
     char region[13];
     const char *id = rq->m.params[0];
-    if (!household_subject(rq, rs, id, region))
+    if (!srv_household_in_scope(rq, rs, id, region))
         return;
     jz_chain c;
     memset(&c, 0, sizeof c);
@@ -116,22 +98,17 @@ ROUTE(h_household_chain)
 /* Case {id} within scope, or false after answering 404. */
 static bool case_of(srv_req *rq, srv_res *rs, int64_t *id, jz_case *c)
 {
-    char *end;
-    errno = 0;
-    long long n = strtoll(rq->m.params[0], &end, 10);
     jz_error e;
     jz_error_clear(&e);
-    jz_err rc = *end || errno || n <= 0 ? JZ_ENOTFOUND : jz_store_case_get(rq->x.store, n, c, &e);
+    jz_err rc = srv_id_param(rq, id) ? jz_store_case_get(rq->x.store, *id, c, &e) : JZ_ENOTFOUND;
     if (rc == JZ_ENOTFOUND) {
-        srv_access(rq, JZ_ACCESS_REFUSED, rq->m.params[0], "");
-        srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
+        srv_not_found(rq, rs, rq->m.params[0], "");
         return false;
     }
     if (rc) {
         srv_error(rs, &e);
         return false;
     }
-    *id = n;
     return srv_in_scope(rq, rs, c->region, rq->m.params[0]);
 }
 
@@ -197,7 +174,7 @@ ROUTE(h_case_accept)
         srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
     } else if (jz_accept_req_from_json(b, &ar, &e) != JZ_OK) {
         srv_error(rs, &e);
-    } else if (household_subject(rq, rs, ar.household_id, region)) {
+    } else if (srv_household_in_scope(rq, rs, ar.household_id, region)) {
         if (ar.on == JZ_DATE_NONE)
             ar.on = rq->x.today;
         if (jz_proc_accept(&rq->x, &ar, false, res, &e) != JZ_OK) {
@@ -490,18 +467,17 @@ ROUTE(h_enrolments_list)
 
 static void enrol_change(srv_req *rq, srv_res *rs, bool stop)
 {
-    char *end;
-    long long id = strtoll(rq->m.params[0], &end, 10);
+    int64_t id;
     jz_enrolment en;
     jz_error e;
     jz_error_clear(&e);
-    if (*end || id <= 0 || jz_store_enrol_get(rq->x.store, id, &en, &e) != JZ_OK) {
-        if (!*end && id > 0 && e.code != JZ_ENOTFOUND) {
-            srv_error(rs, &e);
-            return;
-        }
-        srv_access(rq, JZ_ACCESS_REFUSED, rq->m.params[0], "");
-        srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
+    jz_err rc = srv_id_param(rq, &id) ? jz_store_enrol_get(rq->x.store, id, &en, &e) : JZ_ENOTFOUND;
+    if (rc == JZ_ENOTFOUND) {
+        srv_not_found(rq, rs, rq->m.params[0], "");
+        return;
+    }
+    if (rc) {
+        srv_error(rs, &e);
         return;
     }
     if (!srv_in_scope(rq, rs, en.region, rq->m.params[0]))
@@ -517,8 +493,8 @@ static void enrol_change(srv_req *rq, srv_res *rs, bool stop)
         er.id = id;
         if (er.on == JZ_DATE_NONE)
             er.on = rq->x.today;
-        jz_err rc = stop ? jz_proc_enrol_stop(&rq->x, &er, &res, &e)
-                         : jz_proc_enrol_exit(&rq->x, &er, &res, &e);
+        rc = stop ? jz_proc_enrol_stop(&rq->x, &er, &res, &e)
+                  : jz_proc_enrol_exit(&rq->x, &er, &res, &e);
         if (rc) {
             jz_api_case_error_fields(&e);
             srv_error(rs, &e);
@@ -553,7 +529,7 @@ ROUTE(h_death)
         srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
     } else if (jz_enrol_death_req_from_json(b, &dr, &e) != JZ_OK) {
         srv_error(rs, &e);
-    } else if (household_subject(rq, rs, dr.id_number, region)) {
+    } else if (srv_household_in_scope(rq, rs, dr.id_number, region)) {
         if (dr.on == JZ_DATE_NONE)
             dr.on = rq->x.today;
         if (jz_proc_enrol_death(&rq->x, &dr, res, &e) != JZ_OK) {

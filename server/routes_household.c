@@ -11,26 +11,6 @@
 #include "jiuzhu/jz_intake.h"
 #include "srv.h"
 
-/* The household of {id} and its region, or false after answering 404 (also
- * when it lies outside the user's scope: the refusal is logged). */
-static bool subject(srv_req *rq, srv_res *rs, char region[13])
-{
-    const char *id = rq->m.params[0];
-    jz_error e;
-    jz_error_clear(&e);
-    jz_err rc = srv_household_region(rq, id, region, &e);
-    if (rc == JZ_ENOTFOUND) {
-        srv_access(rq, JZ_ACCESS_REFUSED, id, "");
-        srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
-        return false;
-    }
-    if (rc) {
-        srv_error(rs, &e);
-        return false;
-    }
-    return srv_in_scope(rq, rs, region, id);
-}
-
 ROUTE(h_household_put)
 {
     const char *ct = srv_header(rq, "Content-Type");
@@ -92,7 +72,7 @@ ROUTE(h_household_access)
 {
     char region[13];
     long limit = limit_of(rq, rs);
-    if (limit < 0 || !subject(rq, rs, region))
+    if (limit < 0 || !srv_household_in_scope(rq, rs, rq->m.params[0], region))
         return;
     json_t *a = json_array();
     jz_error e;

@@ -143,14 +143,12 @@ ROUTE(h_monitor_fpm)
  * department. */
 static bool alert_of(srv_req *rq, srv_res *rs, jz_alert_view *v)
 {
-    char *end;
-    long long id = strtoll(rq->m.params[0], &end, 10);
+    int64_t id;
     jz_error e;
     jz_error_clear(&e);
     memset(v, 0, sizeof *v);
-    if (*end || id <= 0 || jz_alert_show(&rq->x, id, v, &e) == JZ_ENOTFOUND) {
-        srv_access(rq, JZ_ACCESS_REFUSED, rq->m.params[0], "");
-        srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
+    if (!srv_id_param(rq, &id) || jz_alert_show(&rq->x, id, v, &e) == JZ_ENOTFOUND) {
+        srv_not_found(rq, rs, rq->m.params[0], "");
         return false;
     }
     if (e.code) {
@@ -165,8 +163,7 @@ static bool alert_of(srv_req *rq, srv_res *rs, jz_alert_view *v)
             referred |= strcmp(v->steps[i].action, "refer") == 0 &&
                         v->steps[i].dept == rq->sess.user.dept;
         if (!referred) {
-            srv_access(rq, JZ_ACCESS_REFUSED, rq->m.params[0], v->alert.region);
-            srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
+            srv_not_found(rq, rs, rq->m.params[0], v->alert.region);
             return false;
         }
     }
@@ -275,6 +272,7 @@ ROUTE(h_alert_action)
         jz_alert_view_cleanup(&v);
         return;
     }
+    int64_t alert_id = v.alert.id;
     jz_alert_view_cleanup(&v);
     json_t *b = srv_body_json(rq, rs);
     if (!b)
@@ -294,11 +292,10 @@ ROUTE(h_alert_action)
                  "部门数据员只能反馈转介给本部门的预警");
     } else if (rq->sess.user.role != JZ_ROLE_DEPT && ar.action == JZ_ALERT_ACT_FEEDBACK) {
         srv_fail(rs, JZ_EDENIED, "action", "feedback", "部门反馈须由该部门的数据员办理");
-    } else if (jz_alert_handle(&rq->x, strtoll(rq->m.params[0], NULL, 10), &ar, res, &e) !=
-               JZ_OK) {
+    } else if (jz_alert_handle(&rq->x, alert_id, &ar, res, &e) != JZ_OK) {
         srv_error(rs, &e);
     } else {
-        srv_json(rs, 200, jz_alert_res_to_json(strtoll(rq->m.params[0], NULL, 10), &ar, res, false));
+        srv_json(rs, 200, jz_alert_res_to_json(alert_id, &ar, res, false));
     }
     free(res);
     json_decref(b);

@@ -126,6 +126,12 @@ jz_err srv_only_keys(const json_t *obj, const char *const *allowed, jz_error *er
 
 /* ---- scope and the access log ----------------------------------------------- */
 
+/* Answers 404 and logs a refused access of subject (in region, if known). */
+void srv_not_found(srv_req *rq, srv_res *rs, const char *subject, const char *region);
+/* The route's {id} as a positive decimal number (a case, an enrolment, an
+ * alert); false if it is not one. */
+bool srv_id_param(const srv_req *rq, int64_t *id);
+
 /* Whether region lies within the user's scope.  If not: logs a refused
  * access for subject and answers 404 (never a hint that it exists). */
 bool srv_in_scope(srv_req *rq, srv_res *rs, const char *region, const char *subject);
@@ -139,6 +145,11 @@ bool srv_access(srv_req *rq, jz_access_kind kind, const char *subject, const cha
 /* The region of a household (ID) from its stored record; JZ_ENOTFOUND. */
 jz_err srv_household_region(srv_req *rq, const char *household_id, char region[13],
                             jz_error *err);
+
+/* The household of id (its ID or a member's ID number) and its region,
+ * within the user's scope; else false after answering 404 (the same for a
+ * household that does not exist) and logging the refusal. */
+bool srv_household_in_scope(srv_req *rq, srv_res *rs, const char *id, char region[13]);
 
 /* JSON helpers */
 json_t *srv_user_json(const jz_user *u);
