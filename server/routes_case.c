@@ -417,6 +417,8 @@ ROUTE(h_village_postings)
     memset(&d, 0, sizeof d);
     if (jz_proc_posting_doc(&rq->x, village, k, on, &d, &e) != JZ_OK) {
         srv_error(rs, &e);
+    } else if ((xlsx || f == JZ_DOC_CSV) && !logged(rq, rs, JZ_ACCESS_EXPORT, village, village)) {
+        /* a download is logged before it is answered */
     } else if (xlsx) {
         snprintf(rs->filename, sizeof rs->filename, "%s-%s-%s.xlsx", village,
                  k ? "publish" : "notice", date);

@@ -130,6 +130,8 @@ want 200 "$(req shenji01 GET /api/households/H140902-000101/access)" "the access
 expect_grep "$TMP/body" '"login":"xiang01"' "the caseworker's read is logged"
 expect_grep "$TMP/body" '"login":"dai01"' "代县's refused attempt is logged"
 expect_grep "$TMP/body" '越权' "as refused"
+want 200 "$(req shenji01 GET "/api/access-log?region=140902101201")" "the access log of the village"
+expect_grep "$TMP/body" '"subject":"140902101201"' "the xlsx download is logged"
 want 200 "$(req shenji01 GET /api/audit/verify)" "audit verify"
 expect_grep "$TMP/body" '"intact":true' "the audit chain is intact"
 want 403 "$(req xiang01 GET /api/audit/verify)" "a caseworker does not read the audit"
