@@ -539,6 +539,30 @@ ROUTE(h_enrolment_stop)
     enrol_change(rq, rs, true);
 }
 
+/* The enrolment a death is checked against (0: none), within scope; one
+ * outside is answered as the operation answers one that does not exist,
+ * so that its household is not named. */
+static bool enrolment_in_scope(srv_req *rq, srv_res *rs, int64_t id)
+{
+    if (id == 0)
+        return true;
+    jz_enrolment en;
+    jz_error e;
+    jz_error_clear(&e);
+    jz_err rc = jz_store_enrol_get(rq->x.store, id, &en, &e);
+    if (rc && rc != JZ_ENOTFOUND) {
+        srv_error(rs, &e);
+        return false;
+    }
+    if (!rc && jz_scope_covers(rq->sess.user.scope, en.region))
+        return true;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    srv_access(rq, JZ_ACCESS_REFUSED, v, rc ? "" : en.region);
+    srv_fail(rs, JZ_ENOTFOUND, "enrolment", v, "没有这条救助记录");
+    return false;
+}
+
 ROUTE(h_death)
 {
     json_t *b = srv_body_json(rq, rs);
@@ -553,7 +577,8 @@ ROUTE(h_death)
         srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
     } else if (jz_enrol_death_req_from_json(b, &dr, &e) != JZ_OK) {
         srv_error(rs, &e);
-    } else if (household_subject(rq, rs, dr.id_number, region)) {
+    } else if (household_subject(rq, rs, dr.id_number, region) &&
+               enrolment_in_scope(rq, rs, dr.enrolment)) {
         if (dr.on == JZ_DATE_NONE)
             dr.on = rq->x.today;
         if (jz_proc_enrol_death(&rq->x, &dr, res, &e) != JZ_OK) {

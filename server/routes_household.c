@@ -31,6 +31,37 @@ static bool subject(srv_req *rq, srv_res *rs, char region[13])
     return srv_in_scope(rq, rs, region, id);
 }
 
+/* R-HH-3's refusal names the household the person already belongs to
+ * (lib/store: "此人已属于户 H…，不能同时属于户 …"); one outside the user's
+ * scope is not named. */
+static void hide_other_household(srv_req *rq, jz_error *e)
+{
+    static const char lead[] = "此人已属于户 ";
+    if (strncmp(e->reason, lead, sizeof lead - 1) != 0)
+        return;
+    char other[JZ_HOUSEHOLD_ID_MAX], region[13];
+    const char *p = e->reason + sizeof lead - 1, *end = strstr(p, "，");
+    if (!end || (size_t)(end - p) >= sizeof other)
+        return;
+    memcpy(other, p, (size_t)(end - p));
+    other[end - p] = '\0';
+    jz_error e2;
+    jz_error_clear(&e2);
+    if (srv_household_region(rq, other, region, &e2) == JZ_OK &&
+        jz_scope_covers(rq->sess.user.scope, region))
+        return;
+    static const char hidden[] = "此人已属于您管辖范围以外的另一户";
+    char out[sizeof e->reason];
+    size_t n = sizeof hidden - 1, m = strlen(end);
+    if (n + m >= sizeof out) {
+        snprintf(e->reason, sizeof e->reason, "%s（R-HH-3，防止重复纳入）", hidden);
+        return;
+    }
+    memcpy(out, hidden, n);
+    memcpy(out + n, end, m + 1);
+    memcpy(e->reason, out, n + m + 1);
+}
+
 ROUTE(h_household_put)
 {
     const char *ct = srv_header(rq, "Content-Type");
@@ -57,6 +88,8 @@ ROUTE(h_household_put)
                             source, &r, &e) != JZ_OK) {
         if (e.code == JZ_ENOTFOUND)
             srv_access(rq, JZ_ACCESS_REFUSED, rq->m.params[0], "");
+        else if (e.code == JZ_EINPUT)
+            hide_other_household(rq, &e);
         srv_error(rs, &e);
         return;
     }
