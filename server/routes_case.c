@@ -4,7 +4,6 @@
  * translations over jz_procedure.h and jz_chain.h with their JSON
  * (jz_api_case.h).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,12 +115,11 @@ ROUTE(h_household_chain)
 /* Case {id} within scope, or false after answering 404. */
 static bool case_of(srv_req *rq, srv_res *rs, int64_t *id, jz_case *c)
 {
-    char *end;
-    errno = 0;
-    long long n = strtoll(rq->m.params[0], &end, 10);
+    int64_t n = 0;
     jz_error e;
     jz_error_clear(&e);
-    jz_err rc = *end || errno || n <= 0 ? JZ_ENOTFOUND : jz_store_case_get(rq->x.store, n, c, &e);
+    jz_err rc = !srv_record_id(rq->m.params[0], &n) ? JZ_ENOTFOUND
+                                                    : jz_store_case_get(rq->x.store, n, c, &e);
     if (rc == JZ_ENOTFOUND) {
         srv_access(rq, JZ_ACCESS_REFUSED, rq->m.params[0], "");
         srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
@@ -490,13 +488,13 @@ ROUTE(h_enrolments_list)
 
 static void enrol_change(srv_req *rq, srv_res *rs, bool stop)
 {
-    char *end;
-    long long id = strtoll(rq->m.params[0], &end, 10);
+    int64_t id = 0;
+    bool valid = srv_record_id(rq->m.params[0], &id);
     jz_enrolment en;
     jz_error e;
     jz_error_clear(&e);
-    if (*end || id <= 0 || jz_store_enrol_get(rq->x.store, id, &en, &e) != JZ_OK) {
-        if (!*end && id > 0 && e.code != JZ_ENOTFOUND) {
+    if (!valid || jz_store_enrol_get(rq->x.store, id, &en, &e) != JZ_OK) {
+        if (valid && e.code != JZ_ENOTFOUND) {
             srv_error(rs, &e);
             return;
         }

@@ -144,12 +144,11 @@ ROUTE(h_monitor_fpm)
  * department. */
 static bool alert_of(srv_req *rq, srv_res *rs, jz_alert_view *v)
 {
-    char *end;
-    long long id = strtoll(rq->m.params[0], &end, 10);
+    int64_t id = 0;
     jz_error e;
     jz_error_clear(&e);
     memset(v, 0, sizeof *v);
-    if (*end || id <= 0 || jz_alert_show(&rq->x, id, v, &e) == JZ_ENOTFOUND) {
+    if (!srv_record_id(rq->m.params[0], &id) || jz_alert_show(&rq->x, id, v, &e) == JZ_ENOTFOUND) {
         srv_access(rq, JZ_ACCESS_REFUSED, rq->m.params[0], "");
         srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
         return false;
@@ -409,8 +408,11 @@ ROUTE(h_audit_verify)
     jz_error e;
     jz_error_clear(&e);
     const char *head = srv_query(rq, "checkpoint");
-    if (jz_audit_verify(&rq->x, head, &c, &e) != JZ_OK)
+    if (jz_audit_verify(&rq->x, head, &c, &e) != JZ_OK) {
+        if (strcmp(e.field, "head") == 0) /* the command line's option */
+            snprintf(e.field, sizeof e.field, "checkpoint");
         srv_error(rs, &e);
-    else
+    } else {
         srv_json(rs, 200, jz_audit_check_to_json(&c));
+    }
 }

@@ -124,6 +124,11 @@ jz_err srv_parse_json(const char *body, size_t len, json_t **out, jz_error *err)
  * (JZ_EINPUT naming the key). */
 jz_err srv_only_keys(const json_t *obj, const char *const *allowed, jz_error *err);
 
+/* A record number of the path ({id} of a case, an enrolment, an alert):
+ * 1 to INT64_MAX written in digits only (no sign, no space, no leading
+ * zero); false otherwise, and the caller answers 404. */
+bool srv_record_id(const char *s, int64_t *out);
+
 /* ---- scope and the access log ----------------------------------------------- */
 
 /* Whether region lies within the user's scope.  If not: logs a refused
