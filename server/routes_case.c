@@ -4,6 +4,7 @@
  * translations over jz_procedure.h and jz_chain.h with their JSON
  * (jz_api_case.h).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,31 @@
 
 /* ---- stateless assessment ------------------------------------------------------ */
 
-/* Each worker thread keeps its own cache of resolved policies. */
-static _Thread_local jz_policy_cache *thread_cache;
+/* Each worker thread keeps its own cache of resolved policies, freed when
+ * the thread ends (libmicrohttpd joins its workers when the server stops). */
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *c)
+{
+    jz_policy_cache_free(c);
+}
+
+static void cache_key_make(void)
+{
+    pthread_key_create(&cache_key, cache_free);
+}
+
+static jz_policy_cache *thread_cache(const jz_paramset *params)
+{
+    pthread_once(&cache_once, cache_key_make);
+    jz_policy_cache *c = pthread_getspecific(cache_key);
+    if (!c && (c = jz_policy_cache_new(params)) && pthread_setspecific(cache_key, c) != 0) {
+        jz_policy_cache_free(c);
+        c = NULL;
+    }
+    return c;
+}
 
 ROUTE(h_assess)
 {
@@ -27,12 +51,11 @@ ROUTE(h_assess)
     jz_error_clear(&e);
     jz_assess_body *ab = malloc(sizeof *ab);
     jz_assess_res *res = malloc(sizeof *res);
-    if (!thread_cache)
-        thread_cache = jz_policy_cache_new(rq->sv->params);
-    if (!ab || !res || !thread_cache)
+    jz_policy_cache *cache = thread_cache(rq->sv->params);
+    if (!ab || !res || !cache)
         srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
     else if (jz_assess_req_from_json(b, ab, &e) != JZ_OK ||
-             jz_assess_household(&rq->x, thread_cache, &ab->rq, res, &e) != JZ_OK)
+             jz_assess_household(&rq->x, cache, &ab->rq, res, &e) != JZ_OK)
         srv_error(rs, &e);
     else
         srv_json(rs, 200, jz_assess_res_to_json(res, ab->trace));

@@ -271,6 +271,22 @@ ROUTE(h_alert_get)
     jz_alert_view_cleanup(&v);
 }
 
+/* The operation names the command line's options; the request's fields
+ * instead. */
+static void alert_error_field(jz_error *e)
+{
+    static const char *const map[][2] = {
+        {"--date", "on"},           {"--to", "assignee"},         {"--dept", "dept"},
+        {"--outcome", "outcome"},   {"--note", "note"},           {"--kind", "kind"},
+        {"--amount", "amount_fen"}, {"--confirmed", "confirmed"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(e->field, map[i][0]) == 0) {
+            snprintf(e->field, sizeof e->field, "%s", map[i][1]);
+            return;
+        }
+}
+
 ROUTE(h_alert_action)
 {
     jz_alert_view v;
@@ -299,6 +315,7 @@ ROUTE(h_alert_action)
         srv_fail(rs, JZ_EDENIED, "action", "feedback", "部门反馈须由该部门的数据员办理");
     } else if (jz_alert_handle(&rq->x, strtoll(rq->m.params[0], NULL, 10), &ar, res, &e) !=
                JZ_OK) {
+        alert_error_field(&e);
         srv_error(rs, &e);
     } else {
         srv_json(rs, 200, jz_alert_res_to_json(strtoll(rq->m.params[0], NULL, 10), &ar, res, false));
@@ -329,7 +346,8 @@ static bool staff_in_scope(srv_req *rq, srv_res *rs, const char *id, bool must_e
     if (found)
         srv_access(rq, JZ_ACCESS_REFUSED, norm, county);
     if (must_exist)
-        srv_fail(rs, JZ_ENOTFOUND, "staff", norm, "没有登记这名工作人员（先用 jiuzhu staff add 登记）");
+        srv_fail(rs, JZ_ENOTFOUND, "staff", norm,
+                 "没有登记这名工作人员（先用 jiuzhu staff add 登记）");
     else
         srv_fail(rs, JZ_ENOTFOUND, "id", norm, "未找到");
     return false;

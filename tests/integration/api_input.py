@@ -176,7 +176,7 @@ def rows(r):
                                      body={"household_id": I["hh"][5]["household_id"], "applicant": "王建105",
                                            "date": "2025-03-03", "note": "申请", "township_confirms": False,
                                            "review": False, "programmes": ["dibao"]},
-                                     bad_values={"date": "2025-02-29", "programmes": ["nosuch"],
+                                     bad_values={"date": "2099-01-05", "programmes": ["nosuch"],
                                                  "household_id": "H-NONE"}),
         ("GET", "/api/cases/due"): dict(role="caseworker", path="/api/cases/due",
                                         query=[("within=366", "within"), ("within=x", "within"),
@@ -186,7 +186,7 @@ def rows(r):
                                                 ids="/api/cases/{}/steps",
                                                 body={"action": "investigate", "date": "2025-01-21",
                                                       "note": "入户", "home_visit": True},
-                                                bad_values={"action": "fly", "date": "2025-1-21"}),
+                                                bad_values={"action": "fly", "date": "2099-01-05"}),
         ("GET", "/api/cases/{id}/document"): dict(role="reviewer", path=f"/api/cases/{I['case'][1]}/document",
                                                   ids="/api/cases/{}/document",
                                                   query=[("format=pdf", "format"), ("format=csv", "format")]),
@@ -198,16 +198,18 @@ def rows(r):
         ("POST", "/api/enrolments/{id}/exit"): dict(role="reviewer", path=f"/api/enrolments/{eid}/exit",
                                                     ids="/api/enrolments/{}/exit",
                                                     body={"date": "2025-07-01", "note": "就业"},
-                                                    bad_values={"date": "yesterday"}),
+                                                    bad_values={"date": "2099-01-05"}),
         ("POST", "/api/enrolments/{id}/stop"): dict(role="reviewer", path=f"/api/enrolments/{eid}/stop",
                                                     ids="/api/enrolments/{}/stop",
                                                     body={"date": "2025-07-01", "note": "骗取", "reason": "fraud",
                                                           "fraud_from": "2025-04"},
-                                                    bad_values={"reason": "whim", "fraud_from": "2025-4"}),
+                                                    bad_values={"reason": "whim", "fraud_from": "2099-01",
+                                                                "date": "2099-01-05"}),
         ("POST", "/api/deaths"): dict(role="caseworker", path="/api/deaths",
-                                      body={"id_number": I["hh"][7]["members"][0]["id"], "death_date": "2025-05-01",
+                                      body={"id_number": I["hh"][1]["members"][0]["id"], "death_date": "2025-05-01",
                                             "date": "2025-05-02", "note": "病故", "enrolment": I["enrol"][1]},
-                                      bad_values={"id_number": "140902197803120150", "death_date": "2025-05-32"}),
+                                      bad_values={"id_number": "140902197803120150", "death_date": "2025-05-32",
+                                                  "date": "2099-01-05"}),
         ("POST", "/api/reviews/open-due"): dict(role="reviewer", path="/api/reviews/open-due",
                                                 query=[("region=abc", "region")]),
         ("POST", "/api/feeds/{dept}"): dict(
@@ -308,8 +310,11 @@ def spoil_body(r, key, row):
             b = dict(body, **{f: w})
             r.bad(f"{what}: field {f} as {json.dumps(w)}", role, method, p, body=b, want=422, field=f)
     for f, w in row.get("bad_values", {}).items():
-        r.bad(f"{what}: field {f} = {json.dumps(w, ensure_ascii=False)[:40]}", role, method, p,
-              body=dict(body, **{f: w}), want=(404, 422), field=None)
+        b = r.bad(f"{what}: field {f} = {json.dumps(w, ensure_ascii=False)[:40]}", role, method, p,
+                  body=dict(body, **{f: w}), want=(404, 422))
+        e = b.get("error", {}) if isinstance(b, dict) else {}
+        if e.get("status") == 422:  # a 404 names nothing (a subject is not found)
+            r.t.check(e.get("field", "").startswith(f), f"{what}: {f} = {w!r}: the error names {e.get('field')!r}")
     for f in row.get("nested", []):
         b = copy.deepcopy(body)
         o, k = get_path(b, f)
