@@ -246,6 +246,20 @@ json_t *srv_user_json(const jz_user *u)
     return o;
 }
 
+bool srv_record_id(const char *s, int64_t *out)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 19 || s[n] != '\0' || s[0] == '0')
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
 /* ---- scope and access log -------------------------------------------------- */
 
 bool srv_access(srv_req *rq, jz_access_kind kind, const char *subject, const char *region)
@@ -275,18 +289,6 @@ void srv_not_found(srv_req *rq, srv_res *rs, const char *subject, const char *re
 {
     srv_access(rq, JZ_ACCESS_REFUSED, subject, region ? region : "");
     srv_fail(rs, JZ_ENOTFOUND, NULL, NULL, "未找到");
-}
-
-bool srv_id_param(const srv_req *rq, int64_t *id)
-{
-    const char *p = rq->m.params[0];
-    char *end;
-    errno = 0;
-    long long n = strtoll(p, &end, 10);
-    if (end == p || *end || errno || n <= 0 || p[0] == '+' || p[0] == ' ')
-        return false;
-    *id = n;
-    return true;
 }
 
 bool srv_in_scope(srv_req *rq, srv_res *rs, const char *region, const char *subject)
@@ -511,6 +513,36 @@ static double ms_since(const struct timespec *t0)
 }
 
 static bool quiet_log;
+
+static int hexdigit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* libmicrohttpd's unescaping of the path and the query arguments (%XX),
+ * except that an encoded NUL stays as it was sent: decoded, it would cut
+ * the string short ("/api/alerts/1%00" read as alert 1); left, the router
+ * refuses it in a path, and no argument is valid with it. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    char *w = s;
+    for (const char *r = s; *r;) {
+        int h = r[0] == '%' ? hexdigit(r[1]) : -1, l = h >= 0 ? hexdigit(r[2]) : -1;
+        if (l >= 0 && (h | l) != 0) {
+            *w++ = (char)(h * 16 + l);
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
@@ -765,7 +797,8 @@ jz_err jz_server_run(const jz_server_opts *o, jz_error *err)
         /* Headers and the request line must fit in this per-connection
          * buffer: 32 KB caps them (431/413 beyond). */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, &sv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+        on_completed, &sv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!d) {
         rc = jz_error_set(err, JZ_EIO, "--listen", o->listen ? o->listen : "127.0.0.1:8080",

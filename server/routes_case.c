@@ -4,7 +4,7 @@
  * translations over jz_procedure.h and jz_chain.h with their JSON
  * (jz_api_case.h).
  */
-#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,31 @@
 
 /* ---- stateless assessment ------------------------------------------------------ */
 
-/* Each worker thread keeps its own cache of resolved policies. */
-static _Thread_local jz_policy_cache *thread_cache;
+/* Each worker thread keeps its own cache of resolved policies, freed when
+ * the thread ends (libmicrohttpd joins its workers when the server stops). */
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *c)
+{
+    jz_policy_cache_free(c);
+}
+
+static void cache_key_make(void)
+{
+    pthread_key_create(&cache_key, cache_free);
+}
+
+static jz_policy_cache *thread_cache(const jz_paramset *params)
+{
+    pthread_once(&cache_once, cache_key_make);
+    jz_policy_cache *c = pthread_getspecific(cache_key);
+    if (!c && (c = jz_policy_cache_new(params)) && pthread_setspecific(cache_key, c) != 0) {
+        jz_policy_cache_free(c);
+        c = NULL;
+    }
+    return c;
+}
 
 ROUTE(h_assess)
 {
@@ -28,12 +51,11 @@ ROUTE(h_assess)
     jz_error_clear(&e);
     jz_assess_body *ab = malloc(sizeof *ab);
     jz_assess_res *res = malloc(sizeof *res);
-    if (!thread_cache)
-        thread_cache = jz_policy_cache_new(rq->sv->params);
-    if (!ab || !res || !thread_cache)
+    jz_policy_cache *cache = thread_cache(rq->sv->params);
+    if (!ab || !res || !cache)
         srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
     else if (jz_assess_req_from_json(b, ab, &e) != JZ_OK ||
-             jz_assess_household(&rq->x, thread_cache, &ab->rq, res, &e) != JZ_OK)
+             jz_assess_household(&rq->x, cache, &ab->rq, res, &e) != JZ_OK)
         srv_error(rs, &e);
     else
         srv_json(rs, 200, jz_assess_res_to_json(res, ab->trace));
@@ -100,7 +122,7 @@ static bool case_of(srv_req *rq, srv_res *rs, int64_t *id, jz_case *c)
 {
     jz_error e;
     jz_error_clear(&e);
-    jz_err rc = srv_id_param(rq, id) ? jz_store_case_get(rq->x.store, *id, c, &e) : JZ_ENOTFOUND;
+    jz_err rc = srv_record_id(rq->m.params[0], id) ? jz_store_case_get(rq->x.store, *id, c, &e) : JZ_ENOTFOUND;
     if (rc == JZ_ENOTFOUND) {
         srv_not_found(rq, rs, rq->m.params[0], "");
         return false;
@@ -473,7 +495,7 @@ static void enrol_change(srv_req *rq, srv_res *rs, bool stop)
     jz_enrolment en;
     jz_error e;
     jz_error_clear(&e);
-    jz_err rc = srv_id_param(rq, &id) ? jz_store_enrol_get(rq->x.store, id, &en, &e) : JZ_ENOTFOUND;
+    jz_err rc = srv_record_id(rq->m.params[0], &id) ? jz_store_enrol_get(rq->x.store, id, &en, &e) : JZ_ENOTFOUND;
     if (rc == JZ_ENOTFOUND) {
         srv_not_found(rq, rs, rq->m.params[0], "");
         return;
@@ -517,6 +539,30 @@ ROUTE(h_enrolment_stop)
     enrol_change(rq, rs, true);
 }
 
+/* The enrolment a death is checked against (0: none), within scope; one
+ * outside is answered as the operation answers one that does not exist,
+ * so that its household is not named. */
+static bool enrolment_in_scope(srv_req *rq, srv_res *rs, int64_t id)
+{
+    if (id == 0)
+        return true;
+    jz_enrolment en;
+    jz_error e;
+    jz_error_clear(&e);
+    jz_err rc = jz_store_enrol_get(rq->x.store, id, &en, &e);
+    if (rc && rc != JZ_ENOTFOUND) {
+        srv_error(rs, &e);
+        return false;
+    }
+    if (!rc && jz_scope_covers(rq->sess.user.scope, en.region))
+        return true;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    srv_access(rq, JZ_ACCESS_REFUSED, v, rc ? "" : en.region);
+    srv_fail(rs, JZ_ENOTFOUND, "enrolment", v, "没有这条救助记录");
+    return false;
+}
+
 ROUTE(h_death)
 {
     json_t *b = srv_body_json(rq, rs);
@@ -531,7 +577,8 @@ ROUTE(h_death)
         srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
     } else if (jz_enrol_death_req_from_json(b, &dr, &e) != JZ_OK) {
         srv_error(rs, &e);
-    } else if (srv_household_in_scope(rq, rs, dr.id_number, region)) {
+    } else if (srv_household_in_scope(rq, rs, dr.id_number, region) &&
+               enrolment_in_scope(rq, rs, dr.enrolment)) {
         if (dr.on == JZ_DATE_NONE)
             dr.on = rq->x.today;
         if (jz_proc_enrol_death(&rq->x, &dr, res, &e) != JZ_OK) {

@@ -35,6 +35,8 @@ ROUTE(h_household_put)
     jz_intake_res r;
     if (jz_household_intake(&rq->x, rq->sess.user.scope, rq->m.params[0], rq->body, rq->body_len,
                             source, &r, &e) != JZ_OK) {
+        /* R-HH-3's refusal names the other household only within the
+         * user's scope (jz_household_intake). */
         if (e.code == JZ_ENOTFOUND)
             srv_access(rq, JZ_ACCESS_REFUSED, rq->m.params[0], "");
         srv_error(rs, &e);

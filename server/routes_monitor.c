@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jiuzhu/jz_api_monitor.h"
+#include "jiuzhu/jz_idnum.h"
 #include "srv.h"
 
 /* A query argument as a JSON value in obj (strings; numbers where the
@@ -147,7 +148,7 @@ static bool alert_of(srv_req *rq, srv_res *rs, jz_alert_view *v)
     jz_error e;
     jz_error_clear(&e);
     memset(v, 0, sizeof *v);
-    if (!srv_id_param(rq, &id) || jz_alert_show(&rq->x, id, v, &e) == JZ_ENOTFOUND) {
+    if (!srv_record_id(rq->m.params[0], &id) || jz_alert_show(&rq->x, id, v, &e) == JZ_ENOTFOUND) {
         srv_not_found(rq, rs, rq->m.params[0], "");
         return false;
     }
@@ -155,7 +156,10 @@ static bool alert_of(srv_req *rq, srv_res *rs, jz_alert_view *v)
         srv_error(rs, &e);
         return false;
     }
-    if (!srv_in_scope(rq, rs, v->alert.region, rq->m.params[0]))
+    /* A refusal is logged under the household, as a read would be, so
+     * that the household's access log shows it. */
+    const char *subject = v->alert.household_id[0] ? v->alert.household_id : rq->m.params[0];
+    if (!srv_in_scope(rq, rs, v->alert.region, subject))
         return false;
     if (rq->sess.user.role == JZ_ROLE_DEPT) {
         bool referred = false;
@@ -163,7 +167,7 @@ static bool alert_of(srv_req *rq, srv_res *rs, jz_alert_view *v)
             referred |= strcmp(v->steps[i].action, "refer") == 0 &&
                         v->steps[i].dept == rq->sess.user.dept;
         if (!referred) {
-            srv_not_found(rq, rs, rq->m.params[0], v->alert.region);
+            srv_not_found(rq, rs, subject, v->alert.region);
             return false;
         }
     }
@@ -265,6 +269,22 @@ ROUTE(h_alert_get)
     jz_alert_view_cleanup(&v);
 }
 
+/* The operation names the command line's options; the request's fields
+ * instead. */
+static void alert_error_field(jz_error *e)
+{
+    static const char *const map[][2] = {
+        {"--date", "on"},           {"--to", "assignee"},         {"--dept", "dept"},
+        {"--outcome", "outcome"},   {"--note", "note"},           {"--kind", "kind"},
+        {"--amount", "amount_fen"}, {"--confirmed", "confirmed"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(e->field, map[i][0]) == 0) {
+            snprintf(e->field, sizeof e->field, "%s", map[i][1]);
+            return;
+        }
+}
+
 ROUTE(h_alert_action)
 {
     jz_alert_view v;
@@ -293,12 +313,42 @@ ROUTE(h_alert_action)
     } else if (rq->sess.user.role != JZ_ROLE_DEPT && ar.action == JZ_ALERT_ACT_FEEDBACK) {
         srv_fail(rs, JZ_EDENIED, "action", "feedback", "部门反馈须由该部门的数据员办理");
     } else if (jz_alert_handle(&rq->x, alert_id, &ar, res, &e) != JZ_OK) {
+        alert_error_field(&e);
         srv_error(rs, &e);
     } else {
         srv_json(rs, 200, jz_alert_res_to_json(alert_id, &ar, res, false));
     }
     free(res);
     json_decref(b);
+}
+
+/* The register is per county: a member of staff registered in a county
+ * outside the user's scope is not his to change or to add relatives to, and
+ * is answered as one not registered (the attempt logged).  must_exist: a
+ * relative's staff member, who must be registered.  An ID number the
+ * operation will refuse is left to it. */
+static bool staff_in_scope(srv_req *rq, srv_res *rs, const char *id, bool must_exist)
+{
+    char norm[JZ_IDNUM_BUF], county[7];
+    bool found = false;
+    jz_error e;
+    jz_error_clear(&e);
+    if (!id || jz_idnum_normalize(id, strlen(id), norm, &e) != JZ_OK)
+        return true;
+    if (jz_store_staff_county(rq->x.store, norm, county, &found, &e) != JZ_OK) {
+        srv_error(rs, &e);
+        return false;
+    }
+    if (found ? jz_scope_covers(rq->sess.user.scope, county) : !must_exist)
+        return true;
+    if (found)
+        srv_access(rq, JZ_ACCESS_REFUSED, norm, county);
+    if (must_exist)
+        srv_fail(rs, JZ_ENOTFOUND, "staff", norm,
+                 "没有登记这名工作人员（先用 jiuzhu staff add 登记）");
+    else
+        srv_fail(rs, JZ_ENOTFOUND, "id", norm, "未找到");
+    return false;
 }
 
 ROUTE(h_staff_add)
@@ -315,6 +365,8 @@ ROUTE(h_staff_add)
     else if (!sr.county || !sr.county[0] || !jz_scope_covers(rq->sess.user.scope, sr.county))
         srv_fail(rs, JZ_EINPUT, "county", sr.county ? sr.county : "",
                  "须给出您管辖范围（%s）内的县级代码", rq->sess.user.scope);
+    else if (!staff_in_scope(rq, rs, sr.id, false))
+        ; /* answered */
     else if (jz_staff_add(&rq->x, &sr, &res, &e) != JZ_OK)
         srv_error(rs, &e);
     else
@@ -333,6 +385,8 @@ ROUTE(h_staff_relative)
     jz_error_clear(&e);
     if (jz_staff_relative_req_from_json(b, &sr, &e) != JZ_OK)
         srv_error(rs, &e);
+    else if (!staff_in_scope(rq, rs, sr.staff_id, true))
+        ; /* answered */
     else if (jz_staff_relative_add(&rq->x, &sr, &res, &e) != JZ_OK)
         srv_error(rs, &e);
     else
@@ -370,8 +424,11 @@ ROUTE(h_audit_verify)
     jz_error e;
     jz_error_clear(&e);
     const char *head = srv_query(rq, "checkpoint");
-    if (jz_audit_verify(&rq->x, head, &c, &e) != JZ_OK)
+    if (jz_audit_verify(&rq->x, head, &c, &e) != JZ_OK) {
+        if (strcmp(e.field, "head") == 0) /* the command line's option */
+            snprintf(e.field, sizeof e.field, "checkpoint");
         srv_error(rs, &e);
-    else
+    } else {
         srv_json(rs, 200, jz_audit_check_to_json(&c));
+    }
 }

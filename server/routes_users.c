@@ -45,8 +45,12 @@ ROUTE(h_users_add)
     const char *role = json_string_value(json_object_get(b, "role"));
     const char *dept = json_string_value(json_object_get(b, "dept"));
     jz_user u;
+    json_t *dept_v = json_object_get(b, "dept");
     if (srv_only_keys(b, keys, &e) != JZ_OK) {
         srv_error(rs, &e);
+    } else if (dept_v && !dept && !json_is_null(dept_v)) {
+        /* Optional, but a string when given: not silently left out. */
+        srv_fail(rs, JZ_EINPUT, "dept", NULL, "dept 应为字符串（部门名称）");
     } else if (!n.login || !n.name || !role || !n.scope || !n.password) {
         srv_fail(rs, JZ_EINPUT,
                  !n.login  ? "login"

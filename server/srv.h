@@ -124,13 +124,15 @@ jz_err srv_parse_json(const char *body, size_t len, json_t **out, jz_error *err)
  * (JZ_EINPUT naming the key). */
 jz_err srv_only_keys(const json_t *obj, const char *const *allowed, jz_error *err);
 
+/* A record number of the path ({id} of a case, an enrolment, an alert):
+ * 1 to INT64_MAX written in digits only (no sign, no space, no leading
+ * zero); false otherwise, and the caller answers 404. */
+bool srv_record_id(const char *s, int64_t *out);
+
 /* ---- scope and the access log ----------------------------------------------- */
 
 /* Answers 404 and logs a refused access of subject (in region, if known). */
 void srv_not_found(srv_req *rq, srv_res *rs, const char *subject, const char *region);
-/* The route's {id} as a positive decimal number (a case, an enrolment, an
- * alert); false if it is not one. */
-bool srv_id_param(const srv_req *rq, int64_t *id);
 
 /* Whether region lies within the user's scope.  If not: logs a refused
  * access for subject and answers 404 (never a hint that it exists). */

@@ -313,6 +313,11 @@ jz_err jz_store_staff_put(jz_store *s, const char *county, const char *staff_id,
  * of one: the staff member ("name（unit）") and the relation. */
 jz_err jz_store_staff_relative(jz_store *s, const char *id_number, char *staff_name, size_t n,
                                char *relation, size_t rn, bool *found, jz_error *err);
+/* Whether staff_id is a registered member of staff, and the county he was
+ * registered in ("" when none was given): the server checks it against a
+ * user's scope. */
+jz_err jz_store_staff_county(jz_store *s, const char *staff_id, char county[7], bool *found,
+                             jz_error *err);
 
 /* ---- the audit log ------------------------------------------------------------ */
 

@@ -144,6 +144,8 @@ jz_err jz__sq_staff_put(void *impl, const char *county, const char *staff_id, co
                         const char *relation, jz_error *err);
 jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name, size_t n,
                              char *relation, size_t rn, bool *found, jz_error *err);
+jz_err jz__sq_staff_county(void *impl, const char *staff_id, char county[7], bool *found,
+                           jz_error *err);
 jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err);
 jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const char *note,
                         jz_error *err);

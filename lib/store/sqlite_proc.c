@@ -838,6 +838,26 @@ jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name
     return s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询近亲属登记");
 }
 
+jz_err jz__sq_staff_county(void *impl, const char *staff_id, char county[7], bool *found,
+                           jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    *found = false;
+    county[0] = '\0';
+    if (sqlite3_prepare_v2(q->db, "SELECT county FROM staff WHERE staff_id = ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return jz__sq_error(q, err, "查询工作人员登记");
+    sqlite3_bind_text(st, 1, staff_id, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *found = true;
+        jz__sq_copy_text(county, 7, st, 0);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询工作人员登记");
+}
+
 /* ---- enrolments ---------------------------------------------------------------- */
 
 #define ENROL_COLUMNS                                                                         \

@@ -303,6 +303,12 @@ jz_err jz_store_staff_relative(jz_store *s, const char *id_number, char *staff_n
     return s->ops->staff_relative(s->impl, id_number, staff_name, n, relation, rn, found, err);
 }
 
+jz_err jz_store_staff_county(jz_store *s, const char *staff_id, char county[7], bool *found,
+                             jz_error *err)
+{
+    return s->ops->staff_county(s->impl, staff_id, county, found, err);
+}
+
 jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err)
 {
     return s->ops->audit_verify(s->impl, rep, err);

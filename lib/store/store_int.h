@@ -158,6 +158,8 @@ typedef struct jz_store_ops {
                         const char *relation, jz_error *err);
     jz_err (*staff_relative)(void *impl, const char *id_number, char *staff_name, size_t n,
                              char *relation, size_t rn, bool *found, jz_error *err);
+    jz_err (*staff_county)(void *impl, const char *staff_id, char county[7], bool *found,
+                           jz_error *err);
     jz_err (*audit_verify)(void *impl, jz_audit_report *rep, jz_error *err);
     jz_err (*audit_hash_at)(void *impl, int64_t seq, char hex[65], jz_error *err);
     jz_err (*enrol_get)(void *impl, int64_t id, jz_enrolment *e, jz_error *err);

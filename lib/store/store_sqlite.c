@@ -2014,6 +2014,7 @@ const jz_store_ops jz__sqlite_ops = {
     .case_steps = jz__sq_case_steps,
     .staff_put = jz__sq_staff_put,
     .staff_relative = jz__sq_staff_relative,
+    .staff_county = jz__sq_staff_county,
     .audit_verify = jz__sq_audit_verify,
     .audit_hash_at = jz__sq_audit_hash_at,
     .enrol_get = jz__sq_enrol_get,

@@ -75,3 +75,147 @@ class Checks:
     def finish(self):
         print(f"{self.passed} passed, {self.failed} failed")
         sys.exit(1 if self.failed else 0)
+
+
+# ---- fixtures and checks shared by the API tests (api_scope.py, api_input.py) ----
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def idnum(county, birth, seq):
+    """A valid 18-character ID number: county (6 digits), birth (YYYYMMDD),
+    seq (0..999, odd = male), and the GB 11643 check character."""
+    body = f"{county}{birth}{seq:03d}"
+    s = sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS))
+    return body + "10X98765432"[s % 11]
+
+
+def household(hid, region, n, area="rural"):
+    """A household record (FORMATS.md) of three members whose ID numbers are
+    made from n (distinct n, distinct people): a working head, a spouse
+    without work and a pupil, poor enough for 低保."""
+    county = region[:6]
+    day = 1 + n % 28
+    return {
+        "household_id": hid,
+        "region": region,
+        "area": area,
+        "assess_date": "2025-06-01",
+        "members": [
+            {"id": idnum(county, f"197803{day:02d}", 2 * n + 1), "name": f"王建{n}",
+             "relation": "head", "employment": "employed",
+             "income": [{"kind": "wage", "amount": "6000.00"}],
+             "assets": {"financial": "3000.00"}},
+            {"id": idnum(county, f"198005{day:02d}", 2 * n + 2), "name": f"刘秀{n}",
+             "relation": "spouse", "employment": "none"},
+            {"id": idnum(county, f"201209{day:02d}", 2 * n + 3), "name": f"王小{n}",
+             "relation": "child", "student": {"level": "junior"}},
+        ],
+    }
+
+
+def error_shape(t, what, body, status, field=None):
+    """Checks the JSON error shape: {"error": {code, status, message (in
+    Chinese), ...}}, the status in the body equal to the HTTP one, and the
+    field when one is named."""
+    e = body.get("error") if isinstance(body, dict) else None
+    t.check(isinstance(e, dict), f"{what}: a JSON error object, got {str(body)[:200]}")
+    if not isinstance(e, dict):
+        return
+    t.check(isinstance(e.get("code"), str) and e["code"], f"{what}: error code {e.get('code')!r}")
+    t.check(e.get("status") == status, f"{what}: error status {e.get('status')} != HTTP {status}")
+    msg = e.get("message", "")
+    t.check(isinstance(msg, str) and any("\u4e00" <= c <= "\u9fff" for c in msg),
+            f"{what}: message in Chinese: {msg!r}")
+    if field is not None:
+        t.check(e.get("field") == field, f"{what}: field {e.get('field')!r}, wanted {field!r}")
+
+
+# ---- a registry with something of every kind inside and outside a scope ----
+
+INSIDE = {"county": "140902", "township": "140902101", "village": "140902101201"}   # 忻府区 奇村镇
+OUTSIDE = {"county": "140923", "township": "140923100", "village": "140923100201"}  # 代县
+GHOST = {"county": "140988", "village": "140923100299"}  # codes nobody lives under
+
+
+def _run(cmd, what):
+    import subprocess
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise AssertionError(f"setup: {what}: exit {r.returncode}: {r.stderr.strip()[:400]}")
+    return r.stdout
+
+
+def setup_registry(jz, db, tmp):
+    """Fills the store db (made by `jiuzhu init`) through the command line,
+    the same on both sides: INSIDE (忻府区 140902, village 140902101201) and
+    OUTSIDE (代县 140923, village 140923100201).  Per side (prefix H140902-
+    or H140923-):
+      90000n  n=1,2: run from 受理 to 公布, approved: a case each, an
+              enrolment each, the village's 公示 and 公布 lists; a vehicle
+              registration of the spouse raises a D alert each; the alert of
+              n=1 is referred to 医保 (medical)
+      900003  an application accepted (a caseworker's next step)
+      900004  an application accepted (a reviewer's next step)
+      900005  no case (an application to accept)
+      900006  no case (a record to replace)
+      900007  no case (deaths)
+    and a member of staff registered in the side's county (R-WF-5).
+    Returns a dict: side -> {"hh": {n: household record}, "case": {n: id},
+    "enrol": {n: id}, "alert": {n: id}, "staff": ID number}."""
+    import os
+    import sqlite3
+    state = {}
+    sides = (("in", INSIDE), ("out", OUTSIDE))
+    path = os.path.join(tmp, "households.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for side, where in sides:
+            hh = {}
+            for n in range(1, 8):
+                base = 100 + n if side == "in" else 200 + n
+                hh[n] = household(f"H{where['county']}-90000{n}", where["village"], base)
+                f.write(json.dumps(hh[n], ensure_ascii=False) + "\n")
+            state[side] = {"hh": hh, "case": {}, "enrol": {}, "alert": {}}
+    _run([jz, "import", db, path], "import")
+    steps = (("investigate", "2025-01-21"), ("verify", "2025-01-22"), ("preliminary", "2025-01-23"),
+             ("notice", "2025-01-24"), ("confirm", "2025-02-05"), ("decide", "2025-02-05"),
+             ("publish", "2025-02-06"))
+    cid = 0
+    for side, where in sides:
+        for n in (1, 2, 3, 4):
+            hid = state[side]["hh"][n]["household_id"]
+            _run([jz, "case", "accept", db, hid, "--date", "2025-01-20"], f"accept {hid}")
+            cid += 1
+            state[side]["case"][n] = cid
+            if n > 2:
+                continue
+            for step, day in steps:
+                extra = ["--approve"] if step == "decide" else []
+                _run([jz, "case", step, db, str(cid), "--date", day] + extra, f"{step} {cid}")
+    veh = os.path.join(tmp, "vehicle.csv")
+    with open(veh, "w", encoding="utf-8") as f:
+        f.write("id_number,name,vehicle_type,registration_date\n")
+        for side, _ in sides:
+            for n in (1, 2):
+                m = state[side]["hh"][n]["members"][1]
+                f.write(f"{m['id']},{m['name']},小型轿车,2025-03-15\n")
+    _run([jz, "feed", "import", db, "vehicle", veh], "vehicle feed")
+    _run([jz, "monitor", "run", db, "--date", "2025-06-01"], "monitor run")
+    con = sqlite3.connect(db)
+    try:
+        for side, _ in sides:
+            for n in (1, 2):
+                hid = state[side]["hh"][n]["household_id"]
+                (e,), = con.execute("SELECT enrolment FROM enrolments WHERE household_id = ?", (hid,))
+                (a,), = con.execute("SELECT alert FROM alerts WHERE household_id = ?", (hid,))
+                state[side]["enrol"][n], state[side]["alert"][n] = e, a
+    finally:
+        con.close()
+    for side, where in sides:
+        staff = idnum(where["county"], "19800101", 991)
+        _run([jz, "staff", "add", db, "--id", staff, "--name", "李干部", "--unit", "民政办",
+              "--county", where["county"]], "staff add")
+        state[side]["staff"] = staff
+        _run([jz, "alert", "refer", db, str(state[side]["alert"][1]), "--dept", "medical",
+              "--date", "2025-06-02"], "refer")
+    return state
