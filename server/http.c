@@ -456,6 +456,7 @@ void srv_dispatch(srv_req *rq, srv_res *rs)
         rq->authed = true;
         rq->token = tok;
         snprintf(rq->x.actor, sizeof rq->x.actor, "%s", rq->sess.user.login);
+        snprintf(rq->x.scope, sizeof rq->x.scope, "%s", rq->sess.user.scope);
         if (!(r->roles & (1u << rq->sess.user.role))) {
             srv_fail(rs, JZ_EDENIED, NULL, NULL, "%s无权%s", jz_role_zh[rq->sess.user.role],
                      r->summary);

@@ -113,27 +113,15 @@ ROUTE(h_monitor_fpm)
     memset(&c, 0, sizeof c);
     jz_error e;
     jz_error_clear(&e);
+    snprintf(rq->x.scope, sizeof rq->x.scope, "%s", scope); /* ?region= narrows it */
     /* The body is the 防止返贫 list as the department sends it.  Only the
-     * people within the user's scope are answered. */
+     * people within the user's scope (x.scope) are answered about; one
+     * registered elsewhere reads as one not registered. */
     if (jz_monitor_compare_fpm(&rq->x, rq->body ? rq->body : "", rq->body_len,
                                srv_query(rq, "name") ? srv_query(rq, "name") : "", jz_fpm_report_row,
                                jz_fpm_report_reject, &r, &c, &e) != JZ_OK) {
         srv_error(rs, &e);
     } else {
-        /* People of the registry outside the user's scope are left out:
-         * their category and amount are not his to see. */
-        size_t k = 0;
-        for (size_t i = 0; i < r.n; i++) {
-            char region[13] = "";
-            jz_error e2;
-            jz_error_clear(&e2);
-            if (!r.rows[i].household_id[0] ||
-                (srv_household_region(rq, r.rows[i].household_id, region, &e2) == JZ_OK &&
-                 jz_scope_covers(scope, region)))
-                r.rows[k++] = r.rows[i];
-        }
-        c.without -= (long)(r.n - k);
-        r.n = k;
         srv_json(rs, 200, jz_fpm_report_to_json(&c, &r));
     }
     jz_fpm_report_cleanup(&r);

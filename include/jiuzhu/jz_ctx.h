@@ -21,6 +21,12 @@ typedef struct jz_ctx {
     jz_regions *regions;   /* owned */
     jz_paramset *params;   /* owned */
     jz_calendar *calendar; /* owned */
+    /* The region the acting user may see (a code prefix; "" everywhere):
+     * the server sets it per request; the command line leaves it empty.
+     * Operations that answer about people the caller names rather than
+     * about a subject the server has already checked (R-MON-4's
+     * comparison) answer within it. */
+    char scope[JZ_REGION_BUF];
 } jz_ctx;
 
 /*

@@ -46,6 +46,22 @@ jz_err jz_monitor_execute(jz_ctx *x, const jz_monitor_req *rq, jz_monitor_counts
 
 /* ---- R-MON-4 ----------------------------------------------------------------- */
 
+/* Whether household_id lies within x->scope (*rc set on a store error). */
+static bool in_scope(jz_ctx *x, const char *household_id, jz_err *rc, jz_error *e)
+{
+    char *rec = NULL;
+    *rc = jz_store_get_record(x->store, household_id, &rec, e);
+    if (*rc)
+        return false;
+    json_t *j = json_loads(rec, 0, NULL);
+    free(rec);
+    const char *region = j ? json_string_value(json_object_get(j, "region")) : NULL;
+    size_t n = strlen(x->scope);
+    bool yes = region && strlen(region) >= n && strncmp(region, x->scope, n) == 0;
+    json_decref(j);
+    return yes;
+}
+
 jz_err jz_monitor_compare_fpm(jz_ctx *x, const char *text, size_t len, const char *name,
                               jz_fpm_row_fn on_row, jz_feed_reject_fn on_reject, void *arg,
                               jz_fpm_counts *out, jz_error *err)
@@ -90,6 +106,17 @@ jz_err jz_monitor_compare_fpm(jz_ctx *x, const char *text, size_t len, const cha
             *err = e;
             rc = got;
             break;
+        }
+        /* Someone registered outside the caller's scope is answered like
+         * someone not registered: nothing about him is the caller's to see,
+         * not even whether he receives assistance. */
+        if (got == JZ_OK && x->scope[0] && !in_scope(x, p.household_id, &got, &e)) {
+            if (got) {
+                *err = e;
+                rc = got;
+                break;
+            }
+            got = JZ_ENOTFOUND;
         }
         if (got == JZ_OK) {
             if (receives)

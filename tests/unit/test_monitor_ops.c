@@ -517,6 +517,22 @@ static void compare_fpm(void **state)
     assert_int_equal(f.rows[1].status, JZ_FPM_ASSESSED);
     assert_int_equal(f.rows[1].category, JZ_CAT_MARGINAL);
     assert_int_equal(f.rows[1].assessed_on, D("2025-06-01"));
+    /* Within a scope (the server's user), a person registered outside it
+     * reads as one not registered, whether or not he receives assistance:
+     * nothing tells the caller that he is registered elsewhere. */
+    snprintf(X.scope, sizeof X.scope, "140923");
+    memset(&f, 0, sizeof f);
+    assert_int_equal(jz_monitor_compare_fpm(&X, fpm_list, strlen(fpm_list), "fpm.csv", fpm_row,
+                                            NULL, &f, &c, &err),
+                     JZ_OK);
+    X.scope[0] = '\0';
+    assert_int_equal(c.without, 3);
+    assert_int_equal(f.n, 3);
+    for (int i = 0; i < f.n; i++) {
+        assert_int_equal(f.rows[i].status, JZ_FPM_OUTSIDE);
+        assert_string_equal(f.rows[i].household_id, "");
+        assert_int_equal(f.rows[i].monthly, 0);
+    }
     /* A file refused whole. */
     assert_int_equal(jz_monitor_compare_fpm(&X, "id,name\n", 8, "bad.csv", fpm_row, NULL, &f, &c,
                                             &err),
