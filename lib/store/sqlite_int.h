@@ -19,10 +19,18 @@ typedef struct sq {
     sqlite3 *db;
     int version;
     int in_tx;
+    bool queued; /* holds the process's writers' queue (store_sqlite.c) */
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
         *insert_member, *owner, *insert_det, *insert_person, *insert_pv, *old_record, *move_enrol,
         *keep_record, *feed_insert, *feed_match, *alert_insert, *evidence_insert, *enrol_by_hh,
         *enrol_insert;
+    /* Statements prepared once and kept (jz__sq_cached), keyed by their
+     * SQL text's address (a string literal). */
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } stmts[48];
+    int n_stmts;
     /* param_values ids of the current run, by county and date */
     struct {
         int64_t run;
@@ -74,6 +82,16 @@ jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err);
 void jz__sq_now(char *buf, size_t n);
 /* Copies a text column into a fixed buffer (cut to fit, terminated). */
 void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
+
+/* The statement of sql (a string literal: its address is the key),
+ * prepared on this connection's first use and kept, reset and with its
+ * bindings cleared: the caller binds, steps and leaves it (sqlite3_reset,
+ * not finalize; jz__sq_done does).  Beyond the cache's room a statement is
+ * prepared afresh each time and finalized by jz__sq_done. */
+jz_err jz__sq_cached(sq *q, const char *sql, sqlite3_stmt **st, const char *what, jz_error *err);
+/* Puts a statement from jz__sq_cached back (reset, or finalized if it was
+ * not kept). */
+void jz__sq_done(sq *q, sqlite3_stmt *st);
 
 /* Runs `sql` with ?1 bound to key_text, or to key when key_text is NULL,
  * and calls row() for every row; `what` names the query in errors. */

@@ -20,17 +20,18 @@ const char *jz__sq_actor(const void *impl)
     return ((const sq *)impl)->actor;
 }
 
+/* Users, sessions and the access log are read and written on every
+ * request of the server: their statements are prepared once per
+ * connection (jz__sq_cached) and put back with jz__sq_done. */
 static jz_err prepare(sq *q, sqlite3_stmt **st, const char *sql, const char *what, jz_error *err)
 {
-    if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, what);
-    return JZ_OK;
+    return jz__sq_cached(q, sql, st, what, err);
 }
 
 static jz_err step_done(sq *q, sqlite3_stmt *st, const char *what, jz_error *err)
 {
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
 }
 
@@ -121,7 +122,7 @@ jz_err jz__sq_user_get(void *impl, const char *login, jz_user *out, char *pwhash
     } else {
         rc = jz__sq_error(q, err, "查询用户");
     }
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     return rc;
 }
 
@@ -141,12 +142,12 @@ jz_err jz__sq_user_list(void *impl, const char *prefix, void (*fn)(const jz_user
     jz_user u;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         if (!read_user(st, 0, &u, NULL)) {
-            sqlite3_finalize(st);
+            jz__sq_done(q, st);
             return bad_role(err, &u);
         }
         fn(&u, arg);
     }
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "列出用户");
 }
 
@@ -236,7 +237,7 @@ jz_err jz__sq_session_find(void *impl, const unsigned char *hash, jz_store_sessi
     } else {
         rc = jz__sq_error(q, err, "查询会话");
     }
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     return rc;
 }
 
@@ -331,7 +332,7 @@ jz_err jz__sq_access_list(void *impl, const char *subject, const char *prefix, s
         jz__sq_copy_text(a.region, sizeof a.region, st, 4);
         int kind = sqlite3_column_int(st, 5);
         if (kind < JZ_ACCESS_RECORD || kind > JZ_ACCESS_EXPORT) {
-            sqlite3_finalize(st);
+            jz__sq_done(q, st);
             return jz_error_set(err, JZ_EIO, "access_log.kind", NULL,
                                 "留痕 %lld 的类别无法识别（数据库在 jiuzhu 之外被改动？用 "
                                 "jiuzhu audit verify 检查）",
@@ -341,6 +342,6 @@ jz_err jz__sq_access_list(void *impl, const char *subject, const char *prefix, s
         jz__sq_copy_text(a.what, sizeof a.what, st, 6);
         fn(&a, arg);
     }
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "查询留痕");
 }

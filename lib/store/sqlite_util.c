@@ -82,6 +82,41 @@ jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
 }
 
+jz_err jz__sq_cached(sq *q, const char *sql, sqlite3_stmt **st, const char *what, jz_error *err)
+{
+    for (int i = 0; i < q->n_stmts; i++)
+        if (q->stmts[i].sql == sql) {
+            *st = q->stmts[i].st;
+            sqlite3_reset(*st);
+            sqlite3_clear_bindings(*st);
+            return JZ_OK;
+        }
+    int n = (int)(sizeof q->stmts / sizeof q->stmts[0]);
+    if (sqlite3_prepare_v3(q->db, sql, -1, q->n_stmts < n ? SQLITE_PREPARE_PERSISTENT : 0, st,
+                           NULL) != SQLITE_OK) {
+        *st = NULL;
+        return jz__sq_error(q, err, what);
+    }
+    if (q->n_stmts < n) {
+        q->stmts[q->n_stmts].sql = sql;
+        q->stmts[q->n_stmts].st = *st;
+        q->n_stmts++;
+    }
+    return JZ_OK;
+}
+
+void jz__sq_done(sq *q, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < q->n_stmts; i++)
+        if (q->stmts[i].st == st) {
+            sqlite3_reset(st);
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
 void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

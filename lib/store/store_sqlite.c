@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE /* F_OFD_SETLK */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -702,11 +703,16 @@ static bool turnstile(sq *q, short type)
     }
 }
 
+static void queue_give(sq *q);
+
 static void sq_close(void *impl)
 {
     sq *q = impl;
     if (!q)
         return;
+    if (q->in_tx)
+        jz__sq_exec(q, "ROLLBACK", NULL);
+    queue_give(q);
     if (q->turn_fd >= 0)
         close(q->turn_fd);
     stop_checkpointer(q);
@@ -872,16 +878,55 @@ static int sq_version(const void *impl)
 
 static void sq_rollback(void *impl);
 
+/* The writers of one process (the server's worker threads) queue on a
+ * mutex before the turnstile, and hold it until they commit or roll back:
+ * the next writer is handed the database the moment the previous one is
+ * done, instead of polling for SQLite's lock with naps (a server's writes
+ * at once otherwise left the lock idle between commits).  The wait is
+ * bounded like the others (busy_limit_ms), then JZ_EBUSY. */
+static pthread_mutex_t writers = PTHREAD_MUTEX_INITIALIZER;
+
+static bool queue_take(sq *q)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    long ms = q->busy_limit_ms;
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    if (pthread_mutex_timedlock(&writers, &until) != 0)
+        return false;
+    q->queued = true;
+    return true;
+}
+
+static void queue_give(sq *q)
+{
+    if (q->queued) {
+        q->queued = false;
+        pthread_mutex_unlock(&writers);
+    }
+}
+
 static jz_err sq_begin(void *impl, jz_error *err)
 {
     sq *q = impl;
     checkpoint_caught_up(q);
-    if (!turnstile(q, F_WRLCK))
+    if (!queue_take(q))
         return jz__sq_busy_error(q, err);
+    if (!turnstile(q, F_WRLCK)) {
+        queue_give(q);
+        return jz__sq_busy_error(q, err);
+    }
     jz_err rc = jz__sq_exec(q, "BEGIN IMMEDIATE", err);
     turnstile(q, F_UNLCK);
     if (!rc)
         q->in_tx = 1;
+    else
+        queue_give(q);
     return rc;
 }
 
@@ -901,6 +946,7 @@ static jz_err sq_commit(void *impl, jz_error *err)
         return rc;
     }
     q->in_tx = 0;
+    queue_give(q);
     return rc;
 }
 
@@ -910,6 +956,7 @@ static void sq_rollback(void *impl)
     if (q->in_tx)
         jz__sq_exec(q, "ROLLBACK", NULL);
     q->in_tx = 0;
+    queue_give(q);
     jz__sq_batch_reset(q);
 }
 
