@@ -15,7 +15,7 @@
 
 #include "jiuzhu/jz_api_case.h"
 #include "jiuzhu/jz_feed.h"
-#include "json_case_int.h"
+#include "api_int.h"
 
 static const char *const decision_names[3] = {"none", "approved", "refused"};
 static const char *const decision_zh[3] = {"未决定", "批准", "不予批准"};
@@ -63,59 +63,53 @@ static void programmes_out(json_t *o, const char *key, uint8_t bits, int *bad)
     json_t *a = json_array();
     for (int k = 0; a && k < JZ_UNIT_PROGRAMME_COUNT; k++)
         if (bits & (1u << k))
-            jz__jc_append(a, json_string(jz_unit_programme_names[k]), bad);
-    jz__jc_set(o, key, a, bad);
+            jz__api_append(a, json_string(jz_unit_programme_names[k]), bad);
+    jz__api_set(o, key, a, bad);
 }
 
 json_t *jz_case_to_json(const jz_case *c, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "id", json_integer(c->id), &bad);
-    jz__jc_set(o, "county", json_string(c->county), &bad);
-    jz__jc_set(o, "region", json_string(c->region), &bad);
-    jz__jc_set(o, "household_id", json_string(c->household_id), &bad);
-    jz__jc_set(o, "applicant_id", jz__jc_id(c->applicant_id, full_id), &bad);
-    jz__jc_set(o, "applicant_name", json_string(c->applicant_name), &bad);
-    jz__jc_set(o, "members", json_integer(c->members), &bad);
-    jz__jc_enum_out(o, "kind", c->kind, 2, kind_names, kind_zh, &bad);
-    jz__jc_enum_out(o, "state", c->state, JZ_CASE_STATE_COUNT, jz_case_state_names,
-                    jz_case_state_zh, &bad);
-    jz__jc_set(o, "township_confirms", json_boolean(c->township_confirms), &bad);
-    jz__jc_set(o, "staff_relative", json_boolean(c->staff_relative), &bad);
-    jz__jc_set(o, "home_visited", json_boolean(c->home_visited), &bad);
-    jz__jc_enum_out(o, "extended", c->extended ? c->extended : -1, JZ_EXT_COUNT,
-                    jz_extend_reason_names, jz_extend_reason_zh, &bad);
-    jz__jc_enum_out(o, "decision", c->decision, 3, decision_names, decision_zh, &bad);
-    jz__jc_set(o, "objections", json_integer(c->objections), &bad);
-    jz__jc_set(o, "accepted_on", jz__jc_date_out(c->accepted_on), &bad);
-    jz__jc_set(o, "investigated_on", jz__jc_date_out(c->investigated_on), &bad);
-    jz__jc_set(o, "verified_on", jz__jc_date_out(c->verified_on), &bad);
-    jz__jc_set(o, "preliminary_on", jz__jc_date_out(c->preliminary_on), &bad);
-    jz__jc_set(o, "notice_from", jz__jc_date_out(c->notice_from), &bad);
-    jz__jc_set(o, "notice_until", jz__jc_date_out(c->notice_until), &bad);
-    jz__jc_set(o, "confirmed_on", jz__jc_date_out(c->confirmed_on), &bad);
-    jz__jc_set(o, "decided_on", jz__jc_date_out(c->decided_on), &bad);
-    jz__jc_set(o, "closed_on", jz__jc_date_out(c->closed_on), &bad);
-    jz__jc_enum_out(o, "proposed_category", c->proposed_category, JZ_CAT_COUNT, jz_category_names,
-                    jz_category_short_zh, &bad);
-    jz__jc_set(o, "proposed_monthly_fen", json_integer(c->proposed_monthly), &bad);
-    jz__jc_set(o, "first_month", jz__jc_str_or_null(c->first_month), &bad);
-    jz__jc_set(o, "days", json_integer(jz_case_days(c)), &bad);
-    jz__jc_set(o, "notice_days", json_integer(c->notice_days), &bad);
+    jz__api_set(o, "id", json_integer(c->id), &bad);
+    jz__api_set(o, "county", json_string(c->county), &bad);
+    jz__api_set(o, "region", json_string(c->region), &bad);
+    jz__api_set(o, "household_id", json_string(c->household_id), &bad);
+    jz__api_set(o, "applicant_id", jz__api_id(c->applicant_id, full_id), &bad);
+    jz__api_set(o, "applicant_name", json_string(c->applicant_name), &bad);
+    jz__api_set(o, "members", json_integer(c->members), &bad);
+    jz__api_enum_out(o, "kind", c->kind, 2, kind_names, kind_zh, &bad);
+    jz__api_enum_out(o, "state", c->state, JZ_CASE_STATE_COUNT, jz_case_state_names,
+                     jz_case_state_zh, &bad);
+    jz__api_set(o, "township_confirms", json_boolean(c->township_confirms), &bad);
+    jz__api_set(o, "staff_relative", json_boolean(c->staff_relative), &bad);
+    jz__api_set(o, "home_visited", json_boolean(c->home_visited), &bad);
+    jz__api_enum_out(o, "extended", c->extended ? c->extended : -1, JZ_EXT_COUNT,
+                     jz_extend_reason_names, jz_extend_reason_zh, &bad);
+    jz__api_enum_out(o, "decision", c->decision, 3, decision_names, decision_zh, &bad);
+    jz__api_set(o, "objections", json_integer(c->objections), &bad);
+    jz__api_set(o, "accepted_on", jz__api_date_out(c->accepted_on), &bad);
+    jz__api_set(o, "investigated_on", jz__api_date_out(c->investigated_on), &bad);
+    jz__api_set(o, "verified_on", jz__api_date_out(c->verified_on), &bad);
+    jz__api_set(o, "preliminary_on", jz__api_date_out(c->preliminary_on), &bad);
+    jz__api_set(o, "notice_from", jz__api_date_out(c->notice_from), &bad);
+    jz__api_set(o, "notice_until", jz__api_date_out(c->notice_until), &bad);
+    jz__api_set(o, "confirmed_on", jz__api_date_out(c->confirmed_on), &bad);
+    jz__api_set(o, "decided_on", jz__api_date_out(c->decided_on), &bad);
+    jz__api_set(o, "closed_on", jz__api_date_out(c->closed_on), &bad);
+    jz__api_enum_out(o, "proposed_category", c->proposed_category, JZ_CAT_COUNT, jz_category_names,
+                     jz_category_short_zh, &bad);
+    jz__api_set(o, "proposed_monthly_fen", json_integer(c->proposed_monthly), &bad);
+    jz__api_set(o, "first_month", jz__api_str_or_null(c->first_month), &bad);
+    jz__api_set(o, "days", json_integer(jz_case_days(c)), &bad);
+    jz__api_set(o, "notice_days", json_integer(c->notice_days), &bad);
     programmes_out(o, "programmes", c->programmes, &bad);
-    jz__jc_set(o, "judgment", c->judgment[0] ? jz__jc_text(c->judgment, full_id) : json_null(),
-               &bad);
-    jz__jc_set(o, "due_by", jz__jc_date_out(c->due_by), &bad);
-    jz__jc_set(o, "task", jz__jc_str_or_null(c->task), &bad);
-    jz__jc_set(o, "record_version", json_integer(c->record_version), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "judgment", c->judgment[0] ? jz__api_text(c->judgment, full_id) : json_null(),
+                &bad);
+    jz__api_set(o, "due_by", jz__api_date_out(c->due_by), &bad);
+    jz__api_set(o, "task", jz__api_str_or_null(c->task), &bad);
+    jz__api_set(o, "record_version", json_integer(c->record_version), &bad);
+    return jz__api_done(o, bad);
 }
 
 /* ---- accept ------------------------------------------------------------------------ */
@@ -127,14 +121,14 @@ jz_err jz_accept_req_from_json(const json_t *body, jz_accept_req *out, jz_error 
     memset(out, 0, sizeof *out);
     out->on = jz_date_today();
     jz_err rc;
-    if ((rc = jz__jc_object(body, keys, err)) ||
-        (rc = jz__jc_string(body, "household_id", true, JZ_HOUSEHOLD_ID_MAX - 1, &out->household_id,
-                            err)) ||
-        (rc = jz__jc_string(body, "applicant", false, 127, &out->applicant_id, err)) ||
-        (rc = jz__jc_date(body, "date", false, &out->on, err)) ||
-        (rc = jz__jc_string(body, "note", false, 511, &out->note, err)) ||
-        (rc = jz__jc_bool(body, "township_confirms", &out->township_confirms, err)) ||
-        (rc = jz__jc_bool(body, "review", &out->review, err)))
+    if ((rc = jz__api_object(body, keys, err)) ||
+        (rc = jz__api_string(body, "household_id", true, JZ_HOUSEHOLD_ID_MAX - 1,
+                             &out->household_id, err)) ||
+        (rc = jz__api_string(body, "applicant", false, 127, &out->applicant_id, err)) ||
+        (rc = jz__api_date(body, "date", false, &out->on, err)) ||
+        (rc = jz__api_string(body, "note", false, 511, &out->note, err)) ||
+        (rc = jz__api_bool(body, "township_confirms", false, &out->township_confirms, err)) ||
+        (rc = jz__api_bool(body, "review", false, &out->review, err)))
         return rc;
     const json_t *p = json_object_get(body, "programmes");
     if (p && !json_is_null(p)) {
@@ -169,25 +163,17 @@ json_t *jz_accept_res_to_json(const jz_accept_res *r, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "case", jz_case_to_json(&r->c, full_id), &bad);
+    jz__api_set(o, "case", jz_case_to_json(&r->c, full_id), &bad);
     if (r->c.staff_relative) {
         json_t *s = json_object();
-        if (s) {
-            jz__jc_set(s, "member", json_string(r->relative), &bad);
-            jz__jc_set(s, "staff", json_string(r->staff), &bad);
-            jz__jc_set(s, "relation", json_string(r->relation), &bad);
-        }
-        jz__jc_set(o, "staff_relative", s, &bad);
+        jz__api_set(s, "member", json_string(r->relative), &bad);
+        jz__api_set(s, "staff", json_string(r->staff), &bad);
+        jz__api_set(s, "relation", json_string(r->relation), &bad);
+        jz__api_set(o, "staff_relative", s, &bad);
     } else {
-        jz__jc_set(o, "staff_relative", json_null(), &bad);
+        jz__api_set(o, "staff_relative", json_null(), &bad);
     }
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return jz__api_done(o, bad);
 }
 
 /* ---- a step ------------------------------------------------------------------------ */
@@ -221,12 +207,12 @@ static jz_err read_choice(const json_t *v, jz_choice_req *c, jz_error *err)
     memset(c, 0, sizeof *c);
     c->programme = -1;
     jz_err rc;
-    if ((rc = jz__jc_object(v, keys, err)) ||
-        (rc = jz__jc_enum(v, "kind", true, choice_names, 0, 3, &kind, err)) ||
-        (rc = jz__jc_string(v, "who", true, 127, &c->who, err)) ||
-        (rc = jz__jc_enum(v, "programme", kind == JZ_CHOICE_SET, jz_unit_programme_names, 0,
-                          JZ_UNIT_PROGRAMME_COUNT, &programme, err)) ||
-        (rc = jz__jc_fen(v, "amount_fen", kind == JZ_CHOICE_TEMPORARY, &c->amount, err)))
+    if ((rc = jz__api_object(v, keys, err)) ||
+        (rc = jz__api_enum(v, "kind", true, choice_names, 0, 3, &kind, err)) ||
+        (rc = jz__api_string(v, "who", true, 127, &c->who, err)) ||
+        (rc = jz__api_enum(v, "programme", kind == JZ_CHOICE_SET, jz_unit_programme_names, 0,
+                           JZ_UNIT_PROGRAMME_COUNT, &programme, err)) ||
+        (rc = jz__api_fen(v, "amount_fen", kind == JZ_CHOICE_TEMPORARY, &c->amount, err)))
         return rc;
     c->kind = (uint8_t)kind;
     c->programme = programme;
@@ -252,9 +238,9 @@ jz_err jz_step_req_from_json(const json_t *body, jz_step_req *out, jz_choice_req
                                       "decision",   "first_month", "judgment",      "county",
                                       "choices",    "beyond_cap",  "extend_reason", "grant_kind",
                                       "amount_fen", "member",      "applicant",     NULL};
-    if ((rc = jz__jc_object(body, any, err)) ||
-        (rc = jz__jc_enum(body, "action", true, jz_case_action_names, JZ_ACT_INVESTIGATE,
-                          JZ_ACT_COUNT, &action, err)))
+    if ((rc = jz__api_object(body, any, err)) ||
+        (rc = jz__api_enum(body, "action", true, jz_case_action_names, JZ_ACT_INVESTIGATE,
+                           JZ_ACT_COUNT, &action, err)))
         return rc;
     out->action = (jz_case_action)action;
     const char *key;
@@ -265,20 +251,20 @@ jz_err jz_step_req_from_json(const json_t *body, jz_step_req *out, jz_choice_req
             return jz_error_set(err, JZ_EINPUT, key, NULL, "「%s」步骤不用这个字段",
                                 jz_case_action_names[action]);
     }
-    if ((rc = jz__jc_date(body, "date", false, &out->on, err)) ||
-        (rc = jz__jc_string(body, "note", false, 511, &out->note, err)))
+    if ((rc = jz__api_date(body, "date", false, &out->on, err)) ||
+        (rc = jz__api_string(body, "note", false, 511, &out->note, err)))
         return rc;
     switch (out->action) {
     case JZ_ACT_INVESTIGATE:
-        return jz__jc_bool(body, "home_visit", &out->home_visit, err);
+        return jz__api_bool(body, "home_visit", false, &out->home_visit, err);
     case JZ_ACT_DECIDE: {
         int d = 0;
-        if ((rc = jz__jc_enum(body, "decision", true, decision_names, JZ_DECISION_APPROVED, 3, &d,
-                              err)) ||
-            (rc = jz__jc_month(body, "first_month", &out->first_month, err)) ||
-            (rc = jz__jc_string(body, "judgment", false, 511, &out->judgment, err)) ||
-            (rc = jz__jc_bool(body, "county", &out->county, err)) ||
-            (rc = jz__jc_string(body, "beyond_cap", false, 255, &out->beyond_cap, err)))
+        if ((rc = jz__api_enum(body, "decision", true, decision_names, JZ_DECISION_APPROVED, 3, &d,
+                               err)) ||
+            (rc = jz__api_month(body, "first_month", &out->first_month, err)) ||
+            (rc = jz__api_string(body, "judgment", false, 511, &out->judgment, err)) ||
+            (rc = jz__api_bool(body, "county", false, &out->county, err)) ||
+            (rc = jz__api_string(body, "beyond_cap", false, 255, &out->beyond_cap, err)))
             return rc;
         out->decision = (uint8_t)d;
         const json_t *ch = json_object_get(body, "choices");
@@ -307,24 +293,24 @@ jz_err jz_step_req_from_json(const json_t *body, jz_step_req *out, jz_choice_req
     }
     case JZ_ACT_EXTEND: {
         int r = 0;
-        if ((rc = jz__jc_enum(body, "extend_reason", true, jz_extend_reason_names, JZ_EXT_OBJECTION,
-                              JZ_EXT_COUNT, &r, err)))
+        if ((rc = jz__api_enum(body, "extend_reason", true, jz_extend_reason_names,
+                               JZ_EXT_OBJECTION, JZ_EXT_COUNT, &r, err)))
             return rc;
         out->extend_reason = (uint8_t)r;
         return JZ_OK;
     }
     case JZ_ACT_ADVANCE: {
         int k = 0;
-        if ((rc = jz__jc_enum(body, "grant_kind", true, jz_grant_kind_names, JZ_GRANT_PENDING,
-                              JZ_GRANT_KIND_COUNT, &k, err)) ||
-            (rc = jz__jc_fen(body, "amount_fen", true, &out->amount, err)) ||
-            (rc = jz__jc_string(body, "member", false, 127, &out->member, err)))
+        if ((rc = jz__api_enum(body, "grant_kind", true, jz_grant_kind_names, JZ_GRANT_PENDING,
+                               JZ_GRANT_KIND_COUNT, &k, err)) ||
+            (rc = jz__api_fen(body, "amount_fen", true, &out->amount, err)) ||
+            (rc = jz__api_string(body, "member", false, 127, &out->member, err)))
             return rc;
         out->grant_kind = (uint8_t)k;
         return JZ_OK;
     }
     case JZ_ACT_APPLICANT:
-        return jz__jc_string(body, "applicant", true, 127, &out->member, err);
+        return jz__api_string(body, "applicant", true, 127, &out->member, err);
     default:
         return JZ_OK;
     }
@@ -334,109 +320,79 @@ static json_t *unit_to_json(const jz_case_unit *u, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "member_id", jz__jc_id(u->member_id, full_id), &bad);
-    jz__jc_set(o, "label", json_string(u->label), &bad);
-    jz__jc_enum_out(o, "programme", u->programme, JZ_UNIT_PROGRAMME_COUNT, jz_unit_programme_names,
-                    jz_unit_programme_zh, &bad);
-    jz__jc_set(o, "persons", json_integer(u->persons), &bad);
-    jz__jc_set(o, "monthly_fen", json_integer(u->monthly), &bad);
-    jz__jc_set(o, "once_fen", json_integer(u->once), &bad);
-    jz__jc_set(o, "rule", jz__jc_str_or_null(u->rule), &bad);
-    jz__jc_enum_out(o, "verdict", u->verdict, 3, verdict_names, verdict_zh, &bad);
-    jz__jc_set(o, "decided_monthly_fen", json_integer(u->decided_monthly), &bad);
-    jz__jc_set(o, "decided_once_fen", json_integer(u->decided_once), &bad);
-    jz__jc_set(o, "judged", json_boolean(u->judged), &bad);
-    jz__jc_set(o, "added", json_boolean(u->added), &bad);
-    jz__jc_set(o, "reason", u->reason[0] ? jz__jc_text(u->reason, full_id) : json_null(), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "member_id", jz__api_id(u->member_id, full_id), &bad);
+    jz__api_set(o, "label", json_string(u->label), &bad);
+    jz__api_enum_out(o, "programme", u->programme, JZ_UNIT_PROGRAMME_COUNT, jz_unit_programme_names,
+                     jz_unit_programme_zh, &bad);
+    jz__api_set(o, "persons", json_integer(u->persons), &bad);
+    jz__api_set(o, "monthly_fen", json_integer(u->monthly), &bad);
+    jz__api_set(o, "once_fen", json_integer(u->once), &bad);
+    jz__api_set(o, "rule", jz__api_str_or_null(u->rule), &bad);
+    jz__api_enum_out(o, "verdict", u->verdict, 3, verdict_names, verdict_zh, &bad);
+    jz__api_set(o, "decided_monthly_fen", json_integer(u->decided_monthly), &bad);
+    jz__api_set(o, "decided_once_fen", json_integer(u->decided_once), &bad);
+    jz__api_set(o, "judged", json_boolean(u->judged), &bad);
+    jz__api_set(o, "added", json_boolean(u->added), &bad);
+    jz__api_set(o, "reason", u->reason[0] ? jz__api_text(u->reason, full_id) : json_null(), &bad);
+    return jz__api_done(o, bad);
 }
 
 static json_t *reason_to_json(const jz_case_reason *r, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "rule", json_string(r->rule), &bad);
-    jz__jc_set(o, "holds", json_boolean(r->holds), &bad);
-    jz__jc_set(o, "text", jz__jc_text(r->text, full_id), &bad);
-    jz__jc_set(o, "source", json_string(r->source), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "rule", json_string(r->rule), &bad);
+    jz__api_set(o, "holds", json_boolean(r->holds), &bad);
+    jz__api_set(o, "text", jz__api_text(r->text, full_id), &bad);
+    jz__api_set(o, "source", json_string(r->source), &bad);
+    return jz__api_done(o, bad);
 }
 
 static json_t *finding_to_json(const jz_case_finding *f, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "member_id", jz__jc_id(f->member_id, full_id), &bad);
-    jz__jc_set(o, "name", json_string(f->name), &bad);
-    jz__jc_enum_out(o, "dept", f->dept, JZ_DEPT_COUNT, jz_dept_names, jz_dept_zh, &bad);
-    jz__jc_set(o, "row", f->row ? json_integer(f->row) : json_null(), &bad);
-    jz__jc_set(o, "date", jz__jc_date_out(f->on), &bad);
-    jz__jc_set(o, "rule", json_string(f->rule), &bad);
-    jz__jc_set(o, "text", jz__jc_text(f->text, full_id), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "member_id", jz__api_id(f->member_id, full_id), &bad);
+    jz__api_set(o, "name", json_string(f->name), &bad);
+    jz__api_enum_out(o, "dept", f->dept, JZ_DEPT_COUNT, jz_dept_names, jz_dept_zh, &bad);
+    jz__api_set(o, "row", f->row ? json_integer(f->row) : json_null(), &bad);
+    jz__api_set(o, "date", jz__api_date_out(f->on), &bad);
+    jz__api_set(o, "rule", json_string(f->rule), &bad);
+    jz__api_set(o, "text", jz__api_text(f->text, full_id), &bad);
+    return jz__api_done(o, bad);
 }
 
 static json_t *grant_to_json(const jz_grant *g, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "id", json_integer(g->id), &bad);
-    jz__jc_set(o, "case", json_integer(g->case_id), &bad);
-    jz__jc_set(o, "household_id", json_string(g->household_id), &bad);
-    jz__jc_set(o, "member_id", jz__jc_id(g->member_id, full_id), &bad);
-    jz__jc_set(o, "name", json_string(g->name), &bad);
-    jz__jc_enum_out(o, "kind", g->kind, JZ_GRANT_KIND_COUNT, jz_grant_kind_names, jz_grant_kind_zh,
-                    &bad);
-    jz__jc_set(o, "rule", json_string(g->rule), &bad);
-    jz__jc_set(o, "amount_fen", json_integer(g->amount), &bad);
-    jz__jc_set(o, "date", jz__jc_date_out(g->on), &bad);
-    jz__jc_set(o, "note", jz__jc_text(g->note, full_id), &bad);
-    jz__jc_set(o, "beyond_cap", jz__jc_str_or_null(g->beyond_cap), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "id", json_integer(g->id), &bad);
+    jz__api_set(o, "case", json_integer(g->case_id), &bad);
+    jz__api_set(o, "household_id", json_string(g->household_id), &bad);
+    jz__api_set(o, "member_id", jz__api_id(g->member_id, full_id), &bad);
+    jz__api_set(o, "name", json_string(g->name), &bad);
+    jz__api_enum_out(o, "kind", g->kind, JZ_GRANT_KIND_COUNT, jz_grant_kind_names, jz_grant_kind_zh,
+                     &bad);
+    jz__api_set(o, "rule", json_string(g->rule), &bad);
+    jz__api_set(o, "amount_fen", json_integer(g->amount), &bad);
+    jz__api_set(o, "date", jz__api_date_out(g->on), &bad);
+    jz__api_set(o, "note", jz__api_text(g->note, full_id), &bad);
+    jz__api_set(o, "beyond_cap", jz__api_str_or_null(g->beyond_cap), &bad);
+    return jz__api_done(o, bad);
 }
 
 static json_t *step_to_json(const jz_case_step *st, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_enum_out(o, "action", st->action, JZ_ACT_COUNT, jz_case_action_names, jz_case_action_zh,
-                    &bad);
-    jz__jc_set(o, "date", jz__jc_date_out(st->on), &bad);
-    jz__jc_set(o, "actor", json_string(st->actor), &bad);
-    jz__jc_set(o, "note", jz__jc_text(st->note, full_id), &bad);
-    jz__jc_set(o, "late_for", jz__jc_date_out(st->deadline), &bad);
-    jz__jc_set(o, "late_days", json_integer(st->deadline ? st->late_days : 0), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_enum_out(o, "action", st->action, JZ_ACT_COUNT, jz_case_action_names, jz_case_action_zh,
+                     &bad);
+    jz__api_set(o, "date", jz__api_date_out(st->on), &bad);
+    jz__api_set(o, "actor", json_string(st->actor), &bad);
+    jz__api_set(o, "note", jz__api_text(st->note, full_id), &bad);
+    jz__api_set(o, "late_for", jz__api_date_out(st->deadline), &bad);
+    jz__api_set(o, "late_days", json_integer(st->deadline ? st->late_days : 0), &bad);
+    return jz__api_done(o, bad);
 }
 
 /* An array of n items of `size` bytes, each written by fn (NULL when one
@@ -446,14 +402,10 @@ typedef json_t *(*item_fn)(const void *item, bool full_id);
 static json_t *array_of(const void *items, size_t n, size_t size, item_fn fn, bool full_id)
 {
     json_t *a = json_array();
-    int bad = !a;
-    for (size_t i = 0; a && i < n; i++)
-        jz__jc_append(a, fn((const char *)items + i * size, full_id), &bad);
-    if (bad) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
+    int bad = 0;
+    for (size_t i = 0; !bad && i < n; i++)
+        jz__api_append(a, fn((const char *)items + i * size, full_id), &bad);
+    return jz__api_done(a, bad);
 }
 
 static json_t *unit_item(const void *p, bool full_id)
@@ -495,27 +447,21 @@ json_t *jz_step_res_to_json(const jz_step_res *r, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "case", jz_case_to_json(&r->after, full_id), &bad);
-    jz__jc_enum_out(o, "state_before", r->before.state, JZ_CASE_STATE_COUNT, jz_case_state_names,
-                    jz_case_state_zh, &bad);
-    jz__jc_set(o, "step", step_to_json(&r->step, full_id), &bad);
-    jz__jc_set(o, "units", array_of(r->units, r->nu, sizeof *r->units, unit_item, full_id), &bad);
-    jz__jc_set(o, "reasons", array_of(r->reasons, r->nr, sizeof *r->reasons, reason_item, full_id),
-               &bad);
-    jz__jc_set(o, "findings",
-               array_of(r->findings, r->nf, sizeof *r->findings, finding_item, full_id), &bad);
-    jz__jc_set(o, "deadline", jz__jc_date_out(r->deadline), &bad);
-    jz__jc_set(o, "grant", r->grant.id ? grant_to_json(&r->grant, full_id) : json_null(), &bad);
-    jz__jc_set(o, "grants", json_integer((json_int_t)r->grants), &bad);
-    jz__jc_set(o, "enrolments", json_integer((json_int_t)r->enrolments), &bad);
-    jz__jc_set(o, "posted", json_integer((json_int_t)r->posted), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "case", jz_case_to_json(&r->after, full_id), &bad);
+    jz__api_enum_out(o, "state_before", r->before.state, JZ_CASE_STATE_COUNT, jz_case_state_names,
+                     jz_case_state_zh, &bad);
+    jz__api_set(o, "step", step_to_json(&r->step, full_id), &bad);
+    jz__api_set(o, "units", array_of(r->units, r->nu, sizeof *r->units, unit_item, full_id), &bad);
+    jz__api_set(o, "reasons", array_of(r->reasons, r->nr, sizeof *r->reasons, reason_item, full_id),
+                &bad);
+    jz__api_set(o, "findings",
+                array_of(r->findings, r->nf, sizeof *r->findings, finding_item, full_id), &bad);
+    jz__api_set(o, "deadline", jz__api_date_out(r->deadline), &bad);
+    jz__api_set(o, "grant", r->grant.id ? grant_to_json(&r->grant, full_id) : json_null(), &bad);
+    jz__api_set(o, "grants", json_integer((json_int_t)r->grants), &bad);
+    jz__api_set(o, "enrolments", json_integer((json_int_t)r->enrolments), &bad);
+    jz__api_set(o, "posted", json_integer((json_int_t)r->posted), &bad);
+    return jz__api_done(o, bad);
 }
 
 /* ---- a case with everything on it; lists -------------------------------------------- */
@@ -524,64 +470,47 @@ static json_t *error_to_json(const jz_error *e)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "code", json_string(jz_err_name(e->code)), &bad);
-    jz__jc_set(o, "field", jz__jc_str_or_null(e->field), &bad);
-    jz__jc_set(o, "value", e->value[0] ? jz__jc_text(e->value, false) : json_null(), &bad);
-    jz__jc_set(o, "reason", jz__jc_text(e->reason, false), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "code", json_string(jz_err_name(e->code)), &bad);
+    jz__api_set(o, "field", jz__api_str_or_null(e->field), &bad);
+    jz__api_set(o, "value", e->value[0] ? jz__api_text(e->value, false) : json_null(), &bad);
+    jz__api_set(o, "reason", jz__api_text(e->reason, false), &bad);
+    return jz__api_done(o, bad);
 }
 
 json_t *jz_case_view_to_json(const jz_case_view *v, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object(), *dl = json_object();
-    if (!o || !dl) {
-        json_decref(o);
-        json_decref(dl);
-        return NULL;
-    }
-    jz__jc_set(o, "case", jz_case_to_json(&v->c, full_id), &bad);
+    jz__api_set(o, "case", jz_case_to_json(&v->c, full_id), &bad);
     if (v->deadline_failed) {
-        jz__jc_set(dl, "next", json_null(), &bad);
-        jz__jc_set(dl, "step_due", json_null(), &bad);
-        jz__jc_set(dl, "due", json_null(), &bad);
-        jz__jc_set(dl, "error", error_to_json(&v->deadline_err), &bad);
+        jz__api_set(dl, "next", json_null(), &bad);
+        jz__api_set(dl, "step_due", json_null(), &bad);
+        jz__api_set(dl, "due", json_null(), &bad);
+        jz__api_set(dl, "error", error_to_json(&v->deadline_err), &bad);
     } else {
-        jz__jc_set(dl, "next", jz__jc_str_or_null(v->next), &bad);
-        jz__jc_set(dl, "step_due", jz__jc_date_out(v->step_due), &bad);
-        jz__jc_set(dl, "due", jz__jc_date_out(v->due), &bad);
-        jz__jc_set(dl, "error", json_null(), &bad);
+        jz__api_set(dl, "next", jz__api_str_or_null(v->next), &bad);
+        jz__api_set(dl, "step_due", jz__api_date_out(v->step_due), &bad);
+        jz__api_set(dl, "due", jz__api_date_out(v->due), &bad);
+        jz__api_set(dl, "error", json_null(), &bad);
     }
-    jz__jc_set(o, "deadlines", dl, &bad);
-    jz__jc_set(o, "steps", array_of(v->steps, v->n_steps, sizeof *v->steps, step_item, full_id),
-               &bad);
-    jz__jc_set(o, "findings",
-               array_of(v->findings, v->nf, sizeof *v->findings, finding_item, full_id), &bad);
+    jz__api_set(o, "deadlines", dl, &bad);
+    jz__api_set(o, "steps", array_of(v->steps, v->n_steps, sizeof *v->steps, step_item, full_id),
+                &bad);
+    jz__api_set(o, "findings",
+                array_of(v->findings, v->nf, sizeof *v->findings, finding_item, full_id), &bad);
     if (v->has_opinion) {
         json_t *op = json_object();
-        if (op) {
-            jz__jc_set(op, "units", array_of(v->units, v->nu, sizeof *v->units, unit_item, full_id),
-                       &bad);
-            jz__jc_set(op, "reasons",
-                       array_of(v->reasons, v->nr, sizeof *v->reasons, reason_item, full_id), &bad);
-        }
-        jz__jc_set(o, "opinion", op, &bad);
+        jz__api_set(op, "units", array_of(v->units, v->nu, sizeof *v->units, unit_item, full_id),
+                    &bad);
+        jz__api_set(op, "reasons",
+                    array_of(v->reasons, v->nr, sizeof *v->reasons, reason_item, full_id), &bad);
+        jz__api_set(o, "opinion", op, &bad);
     } else {
-        jz__jc_set(o, "opinion", json_null(), &bad);
+        jz__api_set(o, "opinion", json_null(), &bad);
     }
-    jz__jc_set(o, "grants",
-               array_of(v->grants, v->n_grants, sizeof *v->grants, grant_item, full_id), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "grants",
+                array_of(v->grants, v->n_grants, sizeof *v->grants, grant_item, full_id), &bad);
+    return jz__api_done(o, bad);
 }
 
 jz_err jz_case_list_req_from_json(const json_t *body, jz_case_list_req *out, jz_error *err)
@@ -590,9 +519,9 @@ jz_err jz_case_list_req_from_json(const json_t *body, jz_case_list_req *out, jz_
     bool all = false;
     memset(out, 0, sizeof *out);
     jz_err rc;
-    if ((rc = jz__jc_object(body, keys, err)) ||
-        (rc = jz__jc_string(body, "region", false, 12, &out->region, err)) ||
-        (rc = jz__jc_bool(body, "all", &all, err)))
+    if ((rc = jz__api_object(body, keys, err)) ||
+        (rc = jz__api_string(body, "region", false, 12, &out->region, err)) ||
+        (rc = jz__api_bool(body, "all", false, &all, err)))
         return rc;
     out->open_only = !all;
     return JZ_OK;
@@ -601,14 +530,9 @@ jz_err jz_case_list_req_from_json(const json_t *body, jz_case_list_req *out, jz_
 json_t *jz_case_list_to_json(const jz_case_list *l)
 {
     json_t *o = json_object();
-    int bad = !o;
-    if (o)
-        jz__jc_set(o, "cases", array_of(l->rows, l->n, sizeof *l->rows, case_item, false), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    int bad = 0;
+    jz__api_set(o, "cases", array_of(l->rows, l->n, sizeof *l->rows, case_item, false), &bad);
+    return jz__api_done(o, bad);
 }
 
 jz_err jz_due_req_from_json(const json_t *body, jz_due_req *out, jz_error *err)
@@ -618,11 +542,11 @@ jz_err jz_due_req_from_json(const json_t *body, jz_due_req *out, jz_error *err)
     memset(out, 0, sizeof *out);
     out->on = jz_date_today();
     jz_err rc;
-    if ((rc = jz__jc_object(body, keys, err)) ||
-        (rc = jz__jc_string(body, "region", false, 12, &out->region, err)) ||
-        (rc = jz__jc_date(body, "date", false, &out->on, err)) ||
-        (rc = jz__jc_int(body, "within", false, 0, 365, &within, err)) ||
-        (rc = jz__jc_bool(body, "all", &out->all, err)))
+    if ((rc = jz__api_object(body, keys, err)) ||
+        (rc = jz__api_string(body, "region", false, 12, &out->region, err)) ||
+        (rc = jz__api_date(body, "date", false, &out->on, err)) ||
+        (rc = jz__api_int(body, "within", false, 0, 365, &within, err)) ||
+        (rc = jz__api_bool(body, "all", false, &out->all, err)))
         return rc;
     out->within = (long)within;
     return JZ_OK;
@@ -632,50 +556,32 @@ static json_t *due_case_to_json(const jz_due_case *r)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "case", jz_case_to_json(&r->c, false), &bad);
-    jz__jc_set(o, "due", jz__jc_date_out(r->due), &bad);
-    jz__jc_set(o, "next", jz__jc_str_or_null(r->what ? r->what : r->c.task), &bad);
+    jz__api_set(o, "case", jz_case_to_json(&r->c, false), &bad);
+    jz__api_set(o, "due", jz__api_date_out(r->due), &bad);
+    jz__api_set(o, "next", jz__api_str_or_null(r->what ? r->what : r->c.task), &bad);
     if (r->failed) {
-        jz__jc_set(o, "working_days_left", json_null(), &bad);
-        jz__jc_set(o, "error", error_to_json(&r->err), &bad);
+        jz__api_set(o, "working_days_left", json_null(), &bad);
+        jz__api_set(o, "error", error_to_json(&r->err), &bad);
     } else {
-        jz__jc_set(o, "working_days_left", json_integer(r->left), &bad);
-        jz__jc_set(o, "overdue", json_boolean(r->left < 0), &bad);
+        jz__api_set(o, "working_days_left", json_integer(r->left), &bad);
+        jz__api_set(o, "overdue", json_boolean(r->left < 0), &bad);
     }
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return jz__api_done(o, bad);
 }
 
 json_t *jz_due_list_to_json(const jz_due_list *l, jz_date on, long within)
 {
     int bad = 0;
     json_t *o = json_object(), *rows = json_array(), *problems = json_array();
-    if (!o || !rows || !problems)
-        bad = 1;
     for (size_t i = 0; !bad && i < l->n; i++)
-        jz__jc_append(rows, due_case_to_json(&l->rows[i]), &bad);
+        jz__api_append(rows, due_case_to_json(&l->rows[i]), &bad);
     for (size_t i = 0; !bad && i < l->n_problems; i++)
-        jz__jc_append(problems, due_case_to_json(&l->problems[i]), &bad);
-    if (bad) {
-        json_decref(o);
-        json_decref(rows);
-        json_decref(problems);
-        return NULL;
-    }
-    jz__jc_set(o, "date", jz__jc_date_out(on), &bad);
-    jz__jc_set(o, "within", json_integer(within), &bad);
-    jz__jc_set(o, "cases", rows, &bad);
-    jz__jc_set(o, "problems", problems, &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+        jz__api_append(problems, due_case_to_json(&l->problems[i]), &bad);
+    jz__api_set(o, "date", jz__api_date_out(on), &bad);
+    jz__api_set(o, "within", json_integer(within), &bad);
+    jz__api_set(o, "cases", rows, &bad);
+    jz__api_set(o, "problems", problems, &bad);
+    return jz__api_done(o, bad);
 }
 
 /* ---- enrolments ---------------------------------------------------------------------- */
@@ -684,37 +590,31 @@ json_t *jz_enrolment_to_json(const jz_enrolment *e, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "id", json_integer(e->id), &bad);
-    jz__jc_set(o, "county", json_string(e->county), &bad);
-    jz__jc_set(o, "region", json_string(e->region), &bad);
-    jz__jc_set(o, "household_id", json_string(e->household_id), &bad);
-    jz__jc_set(o, "case", e->case_id ? json_integer(e->case_id) : json_null(), &bad);
-    jz__jc_set(o, "member_id", jz__jc_id(e->member_id, full_id), &bad);
-    jz__jc_set(o, "label", json_string(e->label), &bad);
-    jz__jc_enum_out(o, "programme", e->programme, JZ_UNIT_PROGRAMME_COUNT, jz_unit_programme_names,
-                    jz_unit_programme_zh, &bad);
-    jz__jc_set(o, "persons", json_integer(e->persons), &bad);
-    jz__jc_set(o, "monthly_fen", json_integer(e->monthly), &bad);
-    jz__jc_set(o, "first_month", json_string(e->first_month), &bad);
-    jz__jc_enum_out(o, "status", e->status, JZ_ENROL_STATUS_COUNT, status_names, jz_enrol_status_zh,
-                    &bad);
-    jz__jc_set(o, "end_month", jz__jc_str_or_null(e->end_month), &bad);
-    jz__jc_set(o, "next_review",
-               jz__jc_date_out(e->status != JZ_ENROL_STOPPED ? e->next_review : JZ_DATE_NONE),
-               &bad);
-    jz__jc_set(o, "review_months", json_integer(e->review_months), &bad);
-    jz__jc_set(o, "death_check_due", jz__jc_date_out(e->death_check_due), &bad);
-    jz__jc_set(o, "to_recover_fen", json_integer(e->to_recover), &bad);
-    jz__jc_set(o, "stop_reason", jz__jc_str_or_null(e->stop_reason), &bad);
-    jz__jc_set(o, "judged", json_boolean(e->judged), &bad);
-    jz__jc_set(o, "origin", jz__jc_str_or_null(e->origin), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "id", json_integer(e->id), &bad);
+    jz__api_set(o, "county", json_string(e->county), &bad);
+    jz__api_set(o, "region", json_string(e->region), &bad);
+    jz__api_set(o, "household_id", json_string(e->household_id), &bad);
+    jz__api_set(o, "case", e->case_id ? json_integer(e->case_id) : json_null(), &bad);
+    jz__api_set(o, "member_id", jz__api_id(e->member_id, full_id), &bad);
+    jz__api_set(o, "label", json_string(e->label), &bad);
+    jz__api_enum_out(o, "programme", e->programme, JZ_UNIT_PROGRAMME_COUNT, jz_unit_programme_names,
+                     jz_unit_programme_zh, &bad);
+    jz__api_set(o, "persons", json_integer(e->persons), &bad);
+    jz__api_set(o, "monthly_fen", json_integer(e->monthly), &bad);
+    jz__api_set(o, "first_month", json_string(e->first_month), &bad);
+    jz__api_enum_out(o, "status", e->status, JZ_ENROL_STATUS_COUNT, status_names,
+                     jz_enrol_status_zh, &bad);
+    jz__api_set(o, "end_month", jz__api_str_or_null(e->end_month), &bad);
+    jz__api_set(o, "next_review",
+                jz__api_date_out(e->status != JZ_ENROL_STOPPED ? e->next_review : JZ_DATE_NONE),
+                &bad);
+    jz__api_set(o, "review_months", json_integer(e->review_months), &bad);
+    jz__api_set(o, "death_check_due", jz__api_date_out(e->death_check_due), &bad);
+    jz__api_set(o, "to_recover_fen", json_integer(e->to_recover), &bad);
+    jz__api_set(o, "stop_reason", jz__api_str_or_null(e->stop_reason), &bad);
+    jz__api_set(o, "judged", json_boolean(e->judged), &bad);
+    jz__api_set(o, "origin", jz__api_str_or_null(e->origin), &bad);
+    return jz__api_done(o, bad);
 }
 
 jz_err jz_enrol_list_req_from_json(const json_t *body, jz_enrol_list_req *out, jz_error *err)
@@ -722,10 +622,10 @@ jz_err jz_enrol_list_req_from_json(const json_t *body, jz_enrol_list_req *out, j
     static const char *const keys[] = {"region", "household_id", NULL};
     memset(out, 0, sizeof *out);
     jz_err rc;
-    if ((rc = jz__jc_object(body, keys, err)) ||
-        (rc = jz__jc_string(body, "region", false, 12, &out->region, err)) ||
-        (rc = jz__jc_string(body, "household_id", false, JZ_HOUSEHOLD_ID_MAX - 1,
-                            &out->household_id, err)))
+    if ((rc = jz__api_object(body, keys, err)) ||
+        (rc = jz__api_string(body, "region", false, 12, &out->region, err)) ||
+        (rc = jz__api_string(body, "household_id", false, JZ_HOUSEHOLD_ID_MAX - 1,
+                             &out->household_id, err)))
         return rc;
     return JZ_OK;
 }
@@ -733,48 +633,30 @@ jz_err jz_enrol_list_req_from_json(const json_t *body, jz_enrol_list_req *out, j
 json_t *jz_enrolment_list_to_json(const jz_enrolment_list *l)
 {
     json_t *o = json_object();
-    int bad = !o;
-    if (o)
-        jz__jc_set(o, "enrolments", array_of(l->rows, l->n, sizeof *l->rows, enrolment_item, false),
-                   &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    int bad = 0;
+    jz__api_set(o, "enrolments", array_of(l->rows, l->n, sizeof *l->rows, enrolment_item, false),
+                &bad);
+    return jz__api_done(o, bad);
 }
 
 json_t *jz_enrol_due_list_to_json(const jz_enrol_due_list *l, jz_date on, int within_days)
 {
     int bad = 0;
     json_t *o = json_object(), *rows = json_array();
-    if (!o || !rows)
-        bad = 1;
     for (size_t i = 0; !bad && i < l->n; i++) {
         const jz_enrol_due_row *r = &l->rows[i];
         json_t *x = json_object();
-        if (x) {
-            jz__jc_set(x, "enrolment", jz_enrolment_to_json(&r->e, false), &bad);
-            jz__jc_set(x, "review", json_boolean(r->review), &bad);
-            jz__jc_set(x, "death_check", json_boolean(r->death), &bad);
-            jz__jc_set(x, "when", jz__jc_date_out(r->when), &bad);
-            jz__jc_set(x, "overdue", json_boolean(r->overdue), &bad);
-        }
-        jz__jc_append(rows, x, &bad);
+        jz__api_set(x, "enrolment", jz_enrolment_to_json(&r->e, false), &bad);
+        jz__api_set(x, "review", json_boolean(r->review), &bad);
+        jz__api_set(x, "death_check", json_boolean(r->death), &bad);
+        jz__api_set(x, "when", jz__api_date_out(r->when), &bad);
+        jz__api_set(x, "overdue", json_boolean(r->overdue), &bad);
+        jz__api_append(rows, x, &bad);
     }
-    if (bad) {
-        json_decref(o);
-        json_decref(rows);
-        return NULL;
-    }
-    jz__jc_set(o, "date", jz__jc_date_out(on), &bad);
-    jz__jc_set(o, "within_days", json_integer(within_days), &bad);
-    jz__jc_set(o, "enrolments", rows, &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "date", jz__api_date_out(on), &bad);
+    jz__api_set(o, "within_days", json_integer(within_days), &bad);
+    jz__api_set(o, "enrolments", rows, &bad);
+    return jz__api_done(o, bad);
 }
 
 jz_err jz_enrol_req_from_json(const json_t *body, bool stop, jz_enrol_req *out, jz_error *err)
@@ -784,14 +666,14 @@ jz_err jz_enrol_req_from_json(const json_t *body, bool stop, jz_enrol_req *out, 
     memset(out, 0, sizeof *out);
     out->on = jz_date_today();
     jz_err rc;
-    if ((rc = jz__jc_object(body, stop ? stop_keys : exit_keys, err)) ||
-        (rc = jz__jc_date(body, "date", false, &out->on, err)) ||
-        (rc = jz__jc_string(body, "note", stop, 511, &out->note, err)))
+    if ((rc = jz__api_object(body, stop ? stop_keys : exit_keys, err)) ||
+        (rc = jz__api_date(body, "date", false, &out->on, err)) ||
+        (rc = jz__api_string(body, "note", stop, 511, &out->note, err)))
         return rc;
     if (!stop)
         return JZ_OK;
-    if ((rc = jz__jc_enum(body, "reason", true, jz_stop_reason_names, 0, 3, &out->reason, err)) ||
-        (rc = jz__jc_month(body, "fraud_from", &out->fraud_from, err)))
+    if ((rc = jz__api_enum(body, "reason", true, jz_stop_reason_names, 0, 3, &out->reason, err)) ||
+        (rc = jz__api_month(body, "fraud_from", &out->fraud_from, err)))
         return rc;
     if (out->reason == JZ_STOP_FRAUD && !out->fraud_from)
         return jz_error_set(err, JZ_EINPUT, "fraud_from", NULL,
@@ -806,16 +688,10 @@ json_t *jz_enrol_res_to_json(const jz_enrol_res *r)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
-    jz__jc_set(o, "before", jz_enrolment_to_json(&r->before, false), &bad);
-    jz__jc_set(o, "after", jz_enrolment_to_json(&r->after, false), &bad);
-    jz__jc_set(o, "months", json_integer(r->months), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "before", jz_enrolment_to_json(&r->before, false), &bad);
+    jz__api_set(o, "after", jz_enrolment_to_json(&r->after, false), &bad);
+    jz__api_set(o, "months", json_integer(r->months), &bad);
+    return jz__api_done(o, bad);
 }
 
 /* ---- a death ------------------------------------------------------------------------ */
@@ -828,12 +704,12 @@ jz_err jz_enrol_death_req_from_json(const json_t *body, jz_enrol_death_req *out,
     memset(out, 0, sizeof *out);
     out->on = jz_date_today();
     jz_err rc;
-    if ((rc = jz__jc_object(body, keys, err)) ||
-        (rc = jz__jc_string(body, "id_number", true, 18, &out->id_number, err)) ||
-        (rc = jz__jc_date(body, "death_date", true, &out->death, err)) ||
-        (rc = jz__jc_date(body, "date", false, &out->on, err)) ||
-        (rc = jz__jc_string(body, "note", false, 511, &out->note, err)) ||
-        (rc = jz__jc_int(body, "enrolment", false, 1, INT64_MAX, &enrolment, err)))
+    if ((rc = jz__api_object(body, keys, err)) ||
+        (rc = jz__api_string(body, "id_number", true, 18, &out->id_number, err)) ||
+        (rc = jz__api_date(body, "death_date", true, &out->death, err)) ||
+        (rc = jz__api_date(body, "date", false, &out->on, err)) ||
+        (rc = jz__api_string(body, "note", false, 511, &out->note, err)) ||
+        (rc = jz__api_int(body, "enrolment", false, 1, INT64_MAX, &enrolment, err)))
         return rc;
     out->enrolment = enrolment;
     return JZ_OK;
@@ -843,23 +719,17 @@ json_t *jz_enrol_death_res_to_json(const jz_enrol_death_res *r)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
     const jz_death_res *d = &r->death;
-    jz__jc_set(o, "household_id", json_string(d->household_id), &bad);
-    jz__jc_set(o, "region", json_string(d->region), &bad);
-    jz__jc_set(o, "name", json_string(d->name), &bad);
-    jz__jc_set(o, "record_version", json_integer(d->record_version), &bad);
-    jz__jc_set(o, "stopped", json_integer((json_int_t)d->stopped), &bad);
-    jz__jc_set(o, "ended", json_integer((json_int_t)d->ended), &bad);
-    jz__jc_set(o, "checks", json_integer((json_int_t)d->checks), &bad);
-    jz__jc_set(o, "check_due", jz__jc_date_out(d->checks ? d->check_due : JZ_DATE_NONE), &bad);
-    jz__jc_set(o, "nobody_left", json_boolean(d->nobody_left), &bad);
-    jz__jc_set(o, "enrolment",
-               r->enrolment.id ? jz_enrolment_to_json(&r->enrolment, false) : json_null(), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "household_id", json_string(d->household_id), &bad);
+    jz__api_set(o, "region", json_string(d->region), &bad);
+    jz__api_set(o, "name", json_string(d->name), &bad);
+    jz__api_set(o, "record_version", json_integer(d->record_version), &bad);
+    jz__api_set(o, "stopped", json_integer((json_int_t)d->stopped), &bad);
+    jz__api_set(o, "ended", json_integer((json_int_t)d->ended), &bad);
+    jz__api_set(o, "checks", json_integer((json_int_t)d->checks), &bad);
+    jz__api_set(o, "check_due", jz__api_date_out(d->checks ? d->check_due : JZ_DATE_NONE), &bad);
+    jz__api_set(o, "nobody_left", json_boolean(d->nobody_left), &bad);
+    jz__api_set(o, "enrolment",
+                r->enrolment.id ? jz_enrolment_to_json(&r->enrolment, false) : json_null(), &bad);
+    return jz__api_done(o, bad);
 }

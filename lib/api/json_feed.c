@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "jiuzhu/jz_api_monitor.h"
-#include "json_monitor_int.h"
+#include "api_int.h"
 
 void jz_rejects_init(jz_rejects *r, size_t max)
 {
@@ -31,16 +31,10 @@ int jz_rejects_add(const jz_error *e, void *arg)
         r->dropped++;
         return 0;
     }
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? 2 * r->cap : 16;
-        if (nc > r->max)
-            nc = r->max;
-        jz_error *g = realloc(r->items, nc * sizeof *g);
-        if (!g)
-            return JZ_ENOMEM;
-        r->items = g;
-        r->cap = nc;
-    }
+    jz_error *g = jz__api_room(r->items, sizeof *g, r->n, &r->cap, r->max);
+    if (!g)
+        return JZ_ENOMEM;
+    r->items = g;
     r->items[r->n++] = *e;
     return 0;
 }
@@ -56,12 +50,8 @@ json_t *jz_rejects_to_json(const jz_rejects *r)
     json_t *a = json_array();
     int bad = 0;
     for (size_t i = 0; r && i < r->n && !bad; i++)
-        jz__mj_append(a, jz__mj_error(&r->items[i]), &bad);
-    if (bad) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
+        jz__api_append(a, jz__api_error(&r->items[i]), &bad);
+    return jz__api_done(a, bad);
 }
 
 jz_err jz_feed_import_req_from_json(const json_t *body, jz_feed_import_req *out, jz_error *err)
@@ -70,9 +60,9 @@ jz_err jz_feed_import_req_from_json(const json_t *body, jz_feed_import_req *out,
     memset(out, 0, sizeof *out);
     int dept = -1;
     jz_err rc;
-    if ((rc = jz__mj_object(body, keys, err)) ||
-        (rc = jz__mj_enum(body, "dept", true, jz_dept_names, JZ_DEPT_COUNT, &dept, err)) ||
-        (rc = jz__mj_string(body, "name", false, 200, &out->name, err)))
+    if ((rc = jz__api_object(body, keys, err)) ||
+        (rc = jz__api_enum(body, "dept", true, jz_dept_names, 0, JZ_DEPT_COUNT, &dept, err)) ||
+        (rc = jz__api_string(body, "name", false, 200, &out->name, err)))
         return rc;
     out->dept = (jz_dept)dept;
     if (!out->name)
@@ -84,16 +74,12 @@ json_t *jz_feed_import_to_json(jz_dept dept, const jz_feed_counts *n, const jz_r
 {
     json_t *o = json_object();
     int bad = 0;
-    jz__mj_dept(o, "dept", dept, &bad);
-    jz__mj_set(o, "rows", json_integer(n->rows), &bad);
-    jz__mj_set(o, "added", json_integer(n->added), &bad);
-    jz__mj_set(o, "matched", json_integer(n->matched), &bad);
-    jz__mj_set(o, "rejected", json_integer(n->rejected), &bad);
-    jz__mj_set(o, "errors", jz_rejects_to_json(rejected), &bad);
-    jz__mj_set(o, "errors_dropped", json_integer(rejected ? rejected->dropped : 0), &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_dept(o, "dept", dept, &bad);
+    jz__api_set(o, "rows", json_integer(n->rows), &bad);
+    jz__api_set(o, "added", json_integer(n->added), &bad);
+    jz__api_set(o, "matched", json_integer(n->matched), &bad);
+    jz__api_set(o, "rejected", json_integer(n->rejected), &bad);
+    jz__api_set(o, "errors", jz_rejects_to_json(rejected), &bad);
+    jz__api_set(o, "errors_dropped", json_integer(rejected ? rejected->dropped : 0), &bad);
+    return jz__api_done(o, bad);
 }

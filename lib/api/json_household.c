@@ -13,49 +13,41 @@
 #include <string.h>
 
 #include "jiuzhu/jz_api_case.h"
-#include "json_case_int.h"
+#include "api_int.h"
 
 json_t *jz_household_view_to_json(const jz_household_view *v, bool full_id)
 {
     int bad = 0;
     json_t *o = json_object();
-    if (!o)
-        return NULL;
     json_t *record = json_loads(v->record, 0, NULL);
     json_t *now = jz_determination_value(&v->h, &v->policy, &v->now, &v->trace);
     if (!full_id) {
-        jz__jc_mask_tree(record);
-        jz__jc_mask_tree(now);
+        jz__api_mask_tree(record);
+        jz__api_mask_tree(now);
     }
-    jz__jc_set(o, "household_id", json_string(v->h.household_id), &bad);
-    jz__jc_set(o, "record", record, &bad);
-    jz__jc_set(o, "record_version", json_integer(v->version), &bad);
+    jz__api_set(o, "household_id", json_string(v->h.household_id), &bad);
+    jz__api_set(o, "record", record, &bad);
+    jz__api_set(o, "record_version", json_integer(v->version), &bad);
     if (v->have_stored) {
         const jz_result *r = &v->stored;
         json_t *s = json_object();
-        if (s) {
-            jz__jc_set(s, "run", json_integer(v->run), &bad);
-            jz__jc_set(s, "date", jz__jc_date_out(v->date), &bad);
-            jz__jc_set(s, "record_version", json_integer(v->assessed), &bad);
-            jz__jc_set(s, "stale", json_boolean(v->stale), &bad);
-            jz__jc_set(s, "changed", json_boolean(v->changed), &bad);
-            jz__jc_enum_out(s, "category", r->category, JZ_CAT_COUNT, jz_category_names,
-                            jz_category_short_zh, &bad);
-            jz__jc_set(s, "monthly_amount_fen", json_integer(r->monthly_amount), &bad);
-            jz__jc_set(s, "counted_members", json_integer(r->counted_members), &bad);
-            jz__jc_set(s, "standard_fen", json_integer(r->standard), &bad);
-            jz__jc_set(s, "income_12m_fen", json_integer(r->income), &bad);
-        }
-        jz__jc_set(o, "stored", s, &bad);
+        jz__api_set(s, "run", json_integer(v->run), &bad);
+        jz__api_set(s, "date", jz__api_date_out(v->date), &bad);
+        jz__api_set(s, "record_version", json_integer(v->assessed), &bad);
+        jz__api_set(s, "stale", json_boolean(v->stale), &bad);
+        jz__api_set(s, "changed", json_boolean(v->changed), &bad);
+        jz__api_enum_out(s, "category", r->category, JZ_CAT_COUNT, jz_category_names,
+                         jz_category_short_zh, &bad);
+        jz__api_set(s, "monthly_amount_fen", json_integer(r->monthly_amount), &bad);
+        jz__api_set(s, "counted_members", json_integer(r->counted_members), &bad);
+        jz__api_set(s, "standard_fen", json_integer(r->standard), &bad);
+        jz__api_set(s, "income_12m_fen", json_integer(r->income), &bad);
+        jz__api_set(o, "stored", s, &bad);
     } else {
-        jz__jc_set(o, "stored", json_null(), &bad);
+        jz__api_set(o, "stored", json_null(), &bad);
     }
-    jz__jc_set(o, "determination", now, &bad);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    jz__api_set(o, "determination", now, &bad);
+    return jz__api_done(o, bad);
 }
 
 jz_err jz_assess_req_from_json(const json_t *body, jz_assess_body *out, jz_error *err)
@@ -64,9 +56,9 @@ jz_err jz_assess_req_from_json(const json_t *body, jz_assess_body *out, jz_error
     memset(out, 0, sizeof *out);
     out->trace = true;
     jz_err rc;
-    if ((rc = jz__jc_object(body, keys, err)) ||
-        (rc = jz__jc_date(body, "date", false, &out->rq.date, err)) ||
-        (rc = jz__jc_bool(body, "trace", &out->trace, err)))
+    if ((rc = jz__api_object(body, keys, err)) ||
+        (rc = jz__api_date(body, "date", false, &out->rq.date, err)) ||
+        (rc = jz__api_bool(body, "trace", false, &out->trace, err)))
         return rc;
     const json_t *h = json_object_get(body, "household");
     if (!h || json_is_null(h))
