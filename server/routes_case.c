@@ -92,10 +92,7 @@ static bool logged(srv_req *rq, srv_res *rs, jz_access_kind kind, const char *su
 
 ROUTE(h_household_get)
 {
-    char region[13];
     const char *id = rq->m.params[0];
-    if (!srv_household_in_scope(rq, rs, id, region))
-        return;
     jz_household_view *v = calloc(1, sizeof *v);
     jz_error e;
     jz_error_clear(&e);
@@ -103,9 +100,16 @@ ROUTE(h_household_get)
         srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
         return;
     }
-    if (jz_proc_household(&rq->x, id, v, &e) != JZ_OK)
+    /* The view is read first and its region checked before anything of it
+     * is answered: a household outside the scope gets the same 404 as one
+     * that does not exist (and the record is read once, not twice). */
+    jz_err rc = jz_proc_household(&rq->x, id, v, &e);
+    if (rc == JZ_ENOTFOUND || rc == JZ_EINPUT)
+        srv_not_found(rq, rs, id, "");
+    else if (rc)
         srv_error(rs, &e);
-    else if (logged(rq, rs, JZ_ACCESS_RECORD, v->h.household_id, region))
+    else if (srv_in_scope(rq, rs, v->h.region.code, id) &&
+             logged(rq, rs, JZ_ACCESS_RECORD, v->h.household_id, v->h.region.code))
         /* The household's own page, within scope: ID numbers whole. */
         srv_json(rs, 200, jz_household_view_to_json(v, true));
     jz_household_view_cleanup(v);

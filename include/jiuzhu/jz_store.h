@@ -41,6 +41,10 @@ enum {
 jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err);
 void jz_store_close(jz_store *s);
 
+/* The store as it was named when opened (connections of one process to
+ * the same database name it alike). */
+const char *jz_store_where(const jz_store *s);
+
 /* Schema version of the open store. */
 int jz_store_schema_version(const jz_store *s);
 

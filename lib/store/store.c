@@ -16,6 +16,7 @@
 struct jz_store {
     const jz_store_ops *ops;
     void *impl;
+    char *where; /* as opened */
 };
 
 jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err)
@@ -30,8 +31,11 @@ jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err
     if (!s)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     s->ops = &jz__sqlite_ops;
-    jz_err rc = s->ops->open(where, flags, &s->impl, err);
+    s->where = strdup(where);
+    jz_err rc = s->where ? s->ops->open(where, flags, &s->impl, err)
+                         : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     if (rc) {
+        free(s->where);
         free(s);
         return rc;
     }
@@ -39,11 +43,17 @@ jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err
     return JZ_OK;
 }
 
+const char *jz_store_where(const jz_store *s)
+{
+    return s->where;
+}
+
 void jz_store_close(jz_store *s)
 {
     if (!s)
         return;
     s->ops->close(s->impl);
+    free(s->where);
     free(s);
 }
 
