@@ -31,7 +31,7 @@ paths = {
  "/api/users/{login}/disable": {"post": op("停用用户（其会话立即失效）", "用户", ["admin"], params=["login"], write=True)},
  "/api/users/{login}/enable": {"post": op("启用用户", "用户", ["admin"], params=["login"], write=True)},
  "/api/users/{login}/password": {"post": op("重设用户密码（其会话立即失效）", "用户", ["admin"], obj({"password": S}, ["password"]), params=["login"], write=True)},
- "/api/households/{id}": {"get": op("家庭户详情：户记录（身份证号码完整显示，记入查询留痕）", "家庭户", ["analyst","reviewer","caseworker","assistant","auditor"], params=["id"]),
+ "/api/households/{id}": {"get": op("家庭户详情：户记录（身份证号码完整显示，记入查询留痕）", "家庭户", ["analyst","reviewer","caseworker","assistant","auditor"], params=["id"], query=[("trace","true：附完整的规则推理过程（默认只列决定性规则及其依据）")]),
                           "put": op("登记或更正家庭户（申请受理录入）：请求体为 FORMATS.md 的户记录，校验与导入相同", "家庭户", ["caseworker","assistant"], {"$ref": "#/components/schemas/HouseholdRecord"}, params=["id"], write=True)},
  "/api/households/{id}/chain": {"get": op("一户一条救助链：申请、认定、救助、预警、转介、部门救助按时间排列（记入查询留痕）", "家庭户", ["analyst","reviewer","caseworker","assistant","auditor"], params=["id"])},
  "/api/assess": {"post": op("评估户记录（不保存）：一次申请，全部项目的认定结果及其规则依据；params 可临时改参数（测算）", "评估", ALL, obj({"household": {"$ref": "#/components/schemas/HouseholdRecord"}, "params": {"type":"object"}, "date": S, "trace": {"type":"boolean"}}, ["household"]))},

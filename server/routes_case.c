@@ -90,6 +90,12 @@ static bool logged(srv_req *rq, srv_res *rs, jz_access_kind kind, const char *su
     return false;
 }
 
+static bool flag(srv_req *rq, const char *name)
+{
+    const char *v = srv_query(rq, name);
+    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
 ROUTE(h_household_get)
 {
     const char *id = rq->m.params[0];
@@ -110,8 +116,10 @@ ROUTE(h_household_get)
         srv_error(rs, &e);
     else if (srv_in_scope(rq, rs, v->h.region.code, id) &&
              logged(rq, rs, JZ_ACCESS_RECORD, v->h.household_id, v->h.region.code))
-        /* The household's own page, within scope: ID numbers whole. */
-        srv_json(rs, 200, jz_household_view_to_json(v, true));
+        /* The household's own page, within scope: ID numbers whole; the
+         * determination's decisive rules always, its full trace on demand
+         * (?trace=true). */
+        srv_json(rs, 200, jz_household_view_to_json_opts(v, true, flag(rq, "trace")));
     jz_household_view_cleanup(v);
     free(v);
 }
@@ -152,11 +160,6 @@ static bool case_of(srv_req *rq, srv_res *rs, int64_t *id, jz_case *c)
     return srv_in_scope(rq, rs, c->region, rq->m.params[0]);
 }
 
-static bool flag(srv_req *rq, const char *name)
-{
-    const char *v = srv_query(rq, name);
-    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
-}
 
 ROUTE(h_cases_list)
 {

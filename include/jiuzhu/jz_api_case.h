@@ -110,6 +110,9 @@ json_t *jz_chain_to_json(const jz_chain *c, bool full_id);
  * summary and the determination recomputed now (FORMATS.md, with its
  * trace). */
 json_t *jz_household_view_to_json(const jz_household_view *v, bool full_id);
+/* The same, with the determination's full trace only if trace (its decisive
+ * rules and their sources are there either way). */
+json_t *jz_household_view_to_json_opts(const jz_household_view *v, bool full_id, bool trace);
 
 /* Assessing a record that is not stored: {"household": {the record,
  * FORMATS.md}, "params": {"dibao.standard.rural": "520", ...}, "date",

@@ -17,10 +17,15 @@
 
 json_t *jz_household_view_to_json(const jz_household_view *v, bool full_id)
 {
+    return jz_household_view_to_json_opts(v, full_id, true);
+}
+
+json_t *jz_household_view_to_json_opts(const jz_household_view *v, bool full_id, bool trace)
+{
     int bad = 0;
     json_t *o = json_object();
     json_t *record = json_loads(v->record, 0, NULL);
-    json_t *now = jz_determination_value(&v->h, &v->policy, &v->now, &v->trace);
+    json_t *now = jz_determination_value(&v->h, &v->policy, &v->now, trace ? &v->trace : NULL);
     if (!full_id) {
         jz__api_mask_tree(record);
         jz__api_mask_tree(now);
