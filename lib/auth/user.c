@@ -59,6 +59,7 @@ jz_err jz__auth_ready(jz_error *err)
 
 void jz_auth_params_default(jz_auth_params *p)
 {
+    memset(p, 0, sizeof *p); /* padding too: two parameter sets compare bytewise */
     p->min_password = 10;
     p->max_failures = 5;
     p->lock_seconds = 900;
