@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 {
     unsigned long port = 0, threads = 0, size = 11000;
     const char *port_file = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool ok = v != NULL;
         if (strcmp(a, "--port") == 0)
@@ -147,7 +147,6 @@ int main(int argc, char **argv)
             usage();
             return 2;
         }
-        i++;
     }
     if (!threads) { /* as jiuzhu serve: 2 per core */
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
