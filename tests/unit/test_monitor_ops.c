@@ -616,7 +616,7 @@ static void audit_verify_with_checkpoints(void **state)
     assert_int_equal(jz_audit_verify(&X, cp, &c, &err), JZ_OK);
     assert_int_equal(c.checkpoint, JZ_CHECKPOINT_DIFFERS);
     assert_false(jz_audit_intact(&c));
-    static const char *const malformed[] = {"12", "12abc:" "0000", "0:x", ":aa", "-1:a"};
+    static const char *const malformed[] = {"12", "12abc:0000", "0:x", ":aa", "-1:a"};
     for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
         jz_error_clear(&err);
         assert_int_equal(jz_audit_verify(&X, malformed[i], &c, &err), JZ_EUSAGE);
