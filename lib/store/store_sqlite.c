@@ -1205,12 +1205,10 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     *record = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT r.record FROM households h JOIN household_records r"
+    if (jz__sq_cached(q, "SELECT r.record FROM households h JOIN household_records r"
                            " ON r.hh = h.hh WHERE h.household_id = ?1 UNION ALL"
                            " SELECT r.record FROM members m JOIN household_records r"
-                           " ON r.hh = m.hh WHERE m.id_number = ?1 LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " ON r.hh = m.hh WHERE m.id_number = ?1 LIMIT 1", &st, "", NULL) != JZ_OK)
         return jz__sq_error(q, err, "查询户");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     jz_err rc = JZ_OK;
@@ -1225,7 +1223,7 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
     } else {
         rc = jz__sq_error(q, err, "查询户");
     }
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     return rc;
 }
 
@@ -1850,18 +1848,16 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
     sqlite3_stmt *st = NULL;
     jz_err rc = JZ_OK;
     memset(r, 0, sizeof *r);
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
+    if (jz__sq_cached(q, "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
                            " d.monthly_amount, d.counted_members, d.standard, d.income,"
                            " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members"
                            " FROM determinations d JOIN households h ON h.hh = d.hh"
-                           " WHERE h.household_id = ?",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " WHERE h.household_id = ?", &st, "", NULL) != JZ_OK)
         return jz__sq_error(q, err, "查询认定结果");
     sqlite3_bind_text(st, 1, household_id, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     if (s != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        jz__sq_done(q, st);
         return s == SQLITE_DONE ? jz_error_set(err, JZ_ENOTFOUND, "household_id", household_id,
                                                "这一户还没有批量评估结果")
                                 : jz__sq_error(q, err, "查询认定结果");
@@ -1881,11 +1877,10 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
     r->exit = r->exit_until != 0;
     jz__sq_copy_text(decisive, JZ__DECISIVE_BUF, st, 12);
     r->n_persons = (uint32_t)sqlite3_column_int(st, 13);
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     for (uint32_t k = 0; k < r->n_persons && k < JZ_MAX_MEMBERS; k++)
         r->persons[k].counted = 1;
-    if (sqlite3_prepare_v2(q->db, "SELECT * FROM person_results WHERE hh = ?", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (jz__sq_cached(q, "SELECT * FROM person_results WHERE hh = ?", &st, "", NULL) != JZ_OK)
         return jz__sq_error(q, err, "查询认定结果");
     sqlite3_bind_int64(st, 1, hh);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1907,7 +1902,7 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
     }
     if (s != SQLITE_DONE)
         rc = jz__sq_error(q, err, "查询认定结果");
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     return rc;
 }
 
@@ -1975,12 +1970,10 @@ static jz_err sq_record_version(void *impl, const char *key, int *current, int *
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT h.household_id, h.version, COALESCE(d.record_version, 0)"
+    if (jz__sq_cached(q, "SELECT h.household_id, h.version, COALESCE(d.record_version, 0)"
                            " FROM households h LEFT JOIN determinations d ON d.hh = h.hh"
                            " WHERE h.household_id = ?1 OR h.hh = (SELECT hh FROM members"
-                           " WHERE id_number = ?1) LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " WHERE id_number = ?1) LIMIT 1", &st, "", NULL) != JZ_OK)
         return jz__sq_error(q, err, "查询户记录版本");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
@@ -1995,7 +1988,7 @@ static jz_err sq_record_version(void *impl, const char *key, int *current, int *
                                              "数据库中没有这一户或这个人")
                               : jz__sq_error(q, err, "查询户记录版本");
     }
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     return rc;
 }
 
