@@ -191,13 +191,15 @@ static jz_err get_by_id(sq *q, const char *sql, int64_t id, void (*read)(sqlite3
                         jz_error *err)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, what);
+    /* sql is each caller's string literal: prepared once per connection. */
+    jz_err rc = jz__sq_cached(q, sql, &st, what, err);
+    if (rc)
+        return rc;
     sqlite3_bind_int64(st, 1, id);
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW)
         read(st, out);
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     if (s == SQLITE_ROW)
         return JZ_OK;
     if (s == SQLITE_DONE) {
@@ -224,12 +226,12 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "UPDATE cases SET (" CASE_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                           "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
-                           "?27,?28,?29,?30,?31,?32,?33,?34,?35,?36) WHERE case_id = ?1"
-                           " AND state = ?37 AND decision = ?38",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (jz__sq_cached(q,
+                      "UPDATE cases SET (" CASE_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                      "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
+                      "?27,?28,?29,?30,?31,?32,?33,?34,?35,?36) WHERE case_id = ?1"
+                      " AND state = ?37 AND decision = ?38",
+                      &st, "更新案件", NULL) != JZ_OK)
         return jz__sq_error(q, err, "更新案件");
     sqlite3_bind_int64(st, 1, after->id);
     bind_case(st, after);
@@ -239,7 +241,7 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
     sqlite3_bind_int(st, 37, before->state);
     sqlite3_bind_int(st, 38, before->decision);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    jz__sq_done(q, st);
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "更新案件");
     if (sqlite3_changes(q->db) != 1) {
