@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,24 +263,36 @@ bool srv_record_id(const char *s, int64_t *out)
 
 /* ---- scope and access log -------------------------------------------------- */
 
+static void log_failed(const jz_error *e)
+{
+    char msg[1024];
+    jz_error_format(e, msg, sizeof msg);
+    fprintf(stderr, "jiuzhu serve: 查询留痕写入失败：%s\n", msg);
+}
+
 bool srv_access(srv_req *rq, jz_access_kind kind, const char *subject, const char *region)
 {
-    jz_access a;
-    memset(&a, 0, sizeof a);
-    a.at = rq->now;
-    snprintf(a.login, sizeof a.login, "%s", rq->authed ? rq->sess.user.login : "");
-    snprintf(a.subject, sizeof a.subject, "%s", subject ? subject : "");
-    jz_idnum_mask_text(a.subject);
-    snprintf(a.region, sizeof a.region, "%s", region ? region : "");
-    a.kind = kind;
-    snprintf(a.what, sizeof a.what, "%s %s", rq->m.route ? rq->m.route->method : rq->method,
+    bool defer = rq->defer_access && rq->n_acc < SRV_ACCESS_MAX;
+    jz_access one, *a = defer ? &rq->acc[rq->n_acc] : &one;
+    memset(a, 0, sizeof *a);
+    a->at = rq->now;
+    snprintf(a->login, sizeof a->login, "%s", rq->authed ? rq->sess.user.login : "");
+    snprintf(a->subject, sizeof a->subject, "%s", subject ? subject : "");
+    jz_idnum_mask_text(a->subject);
+    snprintf(a->region, sizeof a->region, "%s", region ? region : "");
+    a->kind = kind;
+    snprintf(a->what, sizeof a->what, "%s %s", rq->m.route ? rq->m.route->method : rq->method,
              rq->m.route ? rq->m.route->pattern : "?");
+    if (defer) {
+        rq->n_acc++;
+        if (kind != JZ_ACCESS_REFUSED)
+            rq->acc_required = true;
+        return true;
+    }
     jz_error e;
     jz_error_clear(&e);
-    if (jz_access_log(rq->x.store, &a, &e) != JZ_OK) {
-        char msg[1024];
-        jz_error_format(&e, msg, sizeof msg);
-        fprintf(stderr, "jiuzhu serve: 查询留痕写入失败：%s\n", msg);
+    if (jz_access_log(rq->x.store, a, &e) != JZ_OK) {
+        log_failed(&e);
         return false;
     }
     return true;
@@ -479,6 +492,11 @@ void srv_dispatch(srv_req *rq, srv_res *rs)
 
 typedef struct conn_state {
     srv_req rq;
+    srv_res rs;
+    struct MHD_Connection *conn;
+    srv_logitem item; /* the request's 查询留痕, with the log writer */
+    bool logged;      /* the writer is done with it: answer now */
+    struct timespec t0;
 } conn_state;
 
 static enum MHD_Result add_headers(struct MHD_Response *resp, const srv_res *rs, bool tls)
@@ -545,6 +563,54 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
     return (size_t)(w - s);
 }
 
+static void suspend_conn(void *conn)
+{
+    MHD_suspend_connection(conn);
+}
+
+/* The log writer's callback: the entries are written (or refused). */
+static void logged_done(srv_logitem *it)
+{
+    conn_state *st = (conn_state *)((char *)it - offsetof(conn_state, item));
+    st->logged = true;
+    MHD_resume_connection(st->conn);
+}
+
+/* Sends the request's answer; an answer that holds what was read is sent
+ * only if its 查询留痕 was written (a 503 otherwise). */
+static enum MHD_Result respond(srv *sv, conn_state *st, struct MHD_Connection *conn,
+                               const char *method)
+{
+    srv_req *rq = &st->rq;
+    srv_res *rs = &st->rs;
+    if (rq->n_acc && st->item.rc != JZ_OK) {
+        log_failed(&st->item.err);
+        if (rq->acc_required) {
+            free(rs->body);
+            *rs = (srv_res){.status = 500};
+            srv_fail(rs, JZ_EBUSY, NULL, NULL, "查询留痕未能记录，未返回数据，请稍后重试");
+        }
+    }
+    if (!rs->body)
+        srv_fail_status(rs, 500, "internal", "服务器内部错误");
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(rs->len, rs->body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(rs->body);
+        rs->body = NULL;
+        return MHD_NO;
+    }
+    rs->body = NULL; /* the response owns it */
+    add_headers(resp, rs, sv->tls);
+    enum MHD_Result ret = MHD_queue_response(conn, rs->status, resp);
+    MHD_destroy_response(resp);
+    if (!quiet_log)
+        fprintf(stderr, "%s %s %u %s %.1fms\n", method,
+                rq->m.route ? rq->m.route->pattern : "-", rs->status,
+                rq->authed ? rq->sess.user.login : "-", ms_since(&st->t0));
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -575,6 +641,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = st;
         return MHD_YES;
     }
+    if (st->logged)
+        return respond(sv, st, conn, method);
     srv_req *rq = &st->rq;
     if (*upload_data_size) {
         size_t n = *upload_data_size;
@@ -598,26 +666,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->body[rq->body_len] = '\0';
         return MHD_YES;
     }
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    srv_res rs = {.status = 500};
-    srv_dispatch(rq, &rs);
-    if (!rs.body)
-        srv_fail_status(&rs, 500, "internal", "服务器内部错误");
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(rs.len, rs.body, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(rs.body);
-        return MHD_NO;
+    clock_gettime(CLOCK_MONOTONIC, &st->t0);
+    st->rs = (srv_res){.status = 500};
+    rq->defer_access = sv->logq != NULL;
+    srv_dispatch(rq, &st->rs);
+    if (rq->n_acc) {
+        /* The answer waits for its 查询留痕 to be durable: the writer
+         * resumes the connection, and libmicrohttpd calls back here. */
+        st->conn = conn;
+        st->item = (srv_logitem){.a = rq->acc, .n = rq->n_acc, .done = logged_done};
+        if (srv_logq_push(sv->logq, &st->item, suspend_conn, conn))
+            return MHD_YES;
+        /* The writer is stopping (the server is): written here. */
+        jz_error_clear(&st->item.err);
+        st->item.rc = jz_access_log_many(rq->x.store, rq->acc, rq->n_acc, &st->item.err);
     }
-    add_headers(resp, &rs, sv->tls);
-    enum MHD_Result ret = MHD_queue_response(conn, rs.status, resp);
-    MHD_destroy_response(resp);
-    if (!quiet_log)
-        fprintf(stderr, "%s %s %u %s %.1fms\n", method,
-                rq->m.route ? rq->m.route->pattern : "-", rs.status,
-                rq->authed ? rq->sess.user.login : "-", ms_since(&t0));
-    return ret;
+    return respond(sv, st, conn, method);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -629,6 +693,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     conn_state *st = *con_cls;
     if (st) {
         free(st->rq.body);
+        free(st->rs.body);
         sodium_memzero(&st->rq.sess, sizeof st->rq.sess);
         free(st);
     }
@@ -773,9 +838,12 @@ jz_err jz_server_run(const jz_server_opts *o, jz_error *err)
         goto out;
     }
     sv.tls = cert != NULL;
+    if ((rc = srv_logq_start(&sv.logq, o->db, err)))
+        goto out;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = o->threads ? o->threads : (unsigned)(ncpu > 0 ? 2 * ncpu : 4);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (sv.tls)
         flags |= MHD_USE_TLS;
     struct MHD_OptionItem tls_opts[] = {
@@ -827,8 +895,14 @@ jz_err jz_server_run(const jz_server_opts *o, jz_error *err)
     sigwait(&stop_set, &sig);
     fputs("jiuzhu serve: 正在停止\n", stderr);
 out:
+    /* The log writer first: every request waiting for its entry is
+     * answered (libmicrohttpd must have no suspended connection when it
+     * stops), and from then on entries are written by the workers. */
+    srv_logq_stop(sv.logq);
     if (d)
         MHD_stop_daemon(d);
+    srv_logq_free(sv.logq);
+    sv.logq = NULL;
     srv_cleanup(&sv);
     if (key)
         sodium_memzero(key, strlen(key));

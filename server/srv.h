@@ -25,6 +25,7 @@
 #define SRV_BODY_MAX_DEFAULT (1u << 20) /* 1 MiB: a household record is a few KB */
 #define SRV_BODY_MAX_UPLOAD (64u << 20) /* a department's feed file */
 #define SRV_JSON_DEPTH_MAX 32
+#define SRV_ACCESS_MAX 4 /* 查询留痕 entries one request may defer */
 
 typedef struct jz_server_opts {
     const char *db;         /* the store */
@@ -52,6 +53,7 @@ typedef struct srv {
     pthread_mutex_t mu; /* guards stores */
     jz_store **stores;  /* one per worker thread, opened on its first request */
     size_t n_stores, cap_stores;
+    struct srv_logq *logq; /* the access log's writer (NULL: srv_access writes at once) */
 } srv;
 
 /* Where a request's headers, query arguments and cookies come from: the
@@ -73,6 +75,11 @@ typedef struct srv_req {
     const char *token; /* the session token as sent (cookie or bearer) */
     jz_ctx x;        /* store: the thread's; actor: the user */
     int64_t now;     /* unix seconds at arrival */
+    /* 查询留痕 gathered for the log writer (srv_access) */
+    bool defer_access;
+    bool acc_required; /* the answer holds what was logged: no entry, no answer */
+    size_t n_acc;
+    jz_access acc[SRV_ACCESS_MAX];
 } srv_req;
 
 typedef struct srv_res {
@@ -141,8 +148,36 @@ bool srv_in_scope(srv_req *rq, srv_res *rs, const char *region, const char *subj
  * ?region= that lies within it (else 404 is answered and NULL returned). */
 const char *srv_list_scope(srv_req *rq, srv_res *rs, char buf[JZ_SCOPE_MAX]);
 /* Appends to the access log (查询留痕); a failure is logged to stderr and
- * answered 503 by the caller if it returns false. */
+ * answered 503 by the caller if it returns false.  In the server
+ * (rq->defer_access) the entry is kept with the request and written by the
+ * log writer before the answer leaves (true here; if it then fails, an
+ * answer that holds what was read becomes a 503). */
 bool srv_access(srv_req *rq, jz_access_kind kind, const char *subject, const char *region);
+
+/* ---- the log writer (logq.c) ---------------------------------------------------- */
+
+/* A request's entries, waiting for the writer. */
+typedef struct srv_logitem {
+    const jz_access *a;
+    size_t n;
+    jz_err rc; /* set by the writer before done */
+    jz_error err;
+    void (*done)(struct srv_logitem *it); /* called on the writer's thread */
+    struct srv_logitem *next;
+} srv_logitem;
+
+typedef struct srv_logq srv_logq;
+/* Starts the writer on its own connection to db. */
+jz_err srv_logq_start(srv_logq **q, const char *db, jz_error *err);
+/* Queues it after calling suspend(arg) (under the queue's lock, so that
+ * the writer never finishes an item before it is suspended); false, with
+ * nothing called, once the writer is stopping. */
+bool srv_logq_push(srv_logq *q, srv_logitem *it, void (*suspend)(void *arg), void *arg);
+/* Refuses new items, writes and finishes every queued one, and stops the
+ * thread; srv_logq_push answers false from then on.  The queue stays valid
+ * (workers may still look at it) until srv_logq_free, after the workers. */
+void srv_logq_stop(srv_logq *q);
+void srv_logq_free(srv_logq *q);
 
 /* The region of a household (ID) from its stored record; JZ_ENOTFOUND. */
 jz_err srv_household_region(srv_req *rq, const char *household_id, char region[13],

@@ -199,6 +199,13 @@ typedef struct jz_access {
  * an entry holding one is refused, JZ_EINPUT).  a->at must be set. */
 jz_err jz_access_log(jz_store *s, const jz_access *a, jz_error *err);
 
+/* Appends n entries in one transaction (a server's writer of the log: the
+ * reads of many requests made durable by one commit before any of them is
+ * answered).  Each entry is checked as by jz_access_log first; one refused
+ * entry refuses them all (nothing is written).  The actor of the audit
+ * entry is the entries' login if they share one, 查询留痕 otherwise. */
+jz_err jz_access_log_many(jz_store *s, const jz_access *a, size_t n, jz_error *err);
+
 /* The entries of a subject (a household ID), or of everything within
  * region_prefix when subject is NULL, newest first, at most limit (0: all).
  * With both, the subject's entries within region_prefix; NULL or "" for

@@ -39,6 +39,25 @@ static bool digits_ok(const char *s, size_t cap)
     return n < cap;
 }
 
+static jz_err check(const jz_access *a, jz_error *err)
+{
+    if ((int)a->kind < 0 || a->kind > JZ_ACCESS_EXPORT)
+        return jz_error_set(err, JZ_EINPUT, "kind", NULL, "未知的留痕类别 %d", (int)a->kind);
+    if (!a->login[0] || !text_ok(a->login, sizeof a->login))
+        return jz_error_set(err, JZ_EINPUT, "login", NULL, "留痕须有查询人的登录名");
+    if (!text_ok(a->subject, sizeof a->subject) || !text_ok(a->what, sizeof a->what))
+        return jz_error_set(err, JZ_EINPUT, "what", NULL,
+                            "留痕的对象或操作不是有效的 UTF-8 文本、含有控制字符或过长");
+    if (!digits_ok(a->region, sizeof a->region))
+        return jz_error_set(err, JZ_EINPUT, "region", NULL, "留痕的区划应为至多 12 位数字");
+    if (jz__auth_has_idnum(a->subject) || jz__auth_has_idnum(a->what))
+        return jz_error_set(err, JZ_EINPUT, "what", NULL,
+                            "留痕不记身份证号码：对象应为户编号，操作应为路由或命令的模板");
+    if (a->at <= 0)
+        return jz_error_set(err, JZ_EINPUT, "at", NULL, "留痕须有时间");
+    return JZ_OK;
+}
+
 /* Group commit.  A server reads many households at once, and every read
  * waits for its entry to be durable: one commit (and one fsync) each would
  * make the disk the limit of every read.  So the entries that arrive while
@@ -68,36 +87,62 @@ static jz_err put_batch(jz_store *s, void *arg, jz_error *err)
     return rc;
 }
 
+/* Runs put (one transaction, retried) with the batch's actor. */
+static jz_err with_actor(jz_store *s, const char *actor,
+                         jz_err (*put)(jz_store *, void *, jz_error *), void *arg, jz_error *err)
+{
+    char saved[64];
+    snprintf(saved, sizeof saved, "%s", jz_store_actor(s));
+    jz_store_set_actor(s, actor);
+    jz_err rc = jz_store_run(s, put, arg, err);
+    jz_store_set_actor(s, saved);
+    return rc;
+}
+
 static jz_err write_batch(jz_store *s, pending *batch, jz_error *err)
 {
     const char *actor = batch->a.login;
     for (pending *p = batch->next; p; p = p->next)
         if (strcmp(p->a.login, actor) != 0)
             actor = "查询留痕";
-    char saved[64];
-    snprintf(saved, sizeof saved, "%s", jz_store_actor(s));
-    jz_store_set_actor(s, actor);
-    jz_err rc = jz_store_run(s, put_batch, batch, err);
-    jz_store_set_actor(s, saved);
+    return with_actor(s, actor, put_batch, batch, err);
+}
+
+typedef struct many {
+    const jz_access *a;
+    size_t n;
+} many;
+
+static jz_err put_many(jz_store *s, void *arg, jz_error *err)
+{
+    const many *m = arg;
+    jz_err rc = JZ_OK;
+    for (size_t i = 0; i < m->n && !rc; i++)
+        rc = jz_store_access_put(s, &m->a[i], err);
     return rc;
+}
+
+jz_err jz_access_log_many(jz_store *s, const jz_access *a, size_t n, jz_error *err)
+{
+    if (!n)
+        return JZ_OK;
+    const char *actor = a[0].login;
+    for (size_t i = 0; i < n; i++) {
+        jz_err rc = check(&a[i], err);
+        if (rc)
+            return rc;
+        if (strcmp(a[i].login, actor) != 0)
+            actor = "查询留痕";
+    }
+    many m = {a, n};
+    return with_actor(s, actor, put_many, &m, err);
 }
 
 jz_err jz_access_log(jz_store *s, const jz_access *a, jz_error *err)
 {
-    if ((int)a->kind < 0 || a->kind > JZ_ACCESS_EXPORT)
-        return jz_error_set(err, JZ_EINPUT, "kind", NULL, "未知的留痕类别 %d", (int)a->kind);
-    if (!a->login[0] || !text_ok(a->login, sizeof a->login))
-        return jz_error_set(err, JZ_EINPUT, "login", NULL, "留痕须有查询人的登录名");
-    if (!text_ok(a->subject, sizeof a->subject) || !text_ok(a->what, sizeof a->what))
-        return jz_error_set(err, JZ_EINPUT, "what", NULL,
-                            "留痕的对象或操作不是有效的 UTF-8 文本、含有控制字符或过长");
-    if (!digits_ok(a->region, sizeof a->region))
-        return jz_error_set(err, JZ_EINPUT, "region", NULL, "留痕的区划应为至多 12 位数字");
-    if (jz__auth_has_idnum(a->subject) || jz__auth_has_idnum(a->what))
-        return jz_error_set(err, JZ_EINPUT, "what", NULL,
-                            "留痕不记身份证号码：对象应为户编号，操作应为路由或命令的模板");
-    if (a->at <= 0)
-        return jz_error_set(err, JZ_EINPUT, "at", NULL, "留痕须有时间");
+    jz_err crc = check(a, err);
+    if (crc)
+        return crc;
     pending me;
     memset(&me, 0, sizeof me);
     me.a = *a;
@@ -144,7 +189,6 @@ jz_err jz_access_log(jz_store *s, const jz_access *a, jz_error *err)
         *err = me.err;
     return me.rc;
 }
-
 
 jz_err jz_access_list(jz_store *s, const char *subject, const char *region_prefix, size_t limit,
                       void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err)

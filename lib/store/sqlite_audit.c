@@ -108,8 +108,7 @@ static uint64_t row_key(const table *t, sqlite3_value **v)
         return (uint64_t)sqlite3_value_int64(v[t->pk[0]]);
     uint64_t key;
     if (t->key_kind == KEY_INT2 &&
-        jz__row_key_int2(sqlite3_value_int64(v[t->pk[0]]), sqlite3_value_int64(v[t->pk[1]]),
-                         &key))
+        jz__row_key_int2(sqlite3_value_int64(v[t->pk[0]]), sqlite3_value_int64(v[t->pk[1]]), &key))
         return key;
     buf kb = {0};
     for (int i = 0; i < t->npk; i++)
@@ -795,18 +794,22 @@ static jz_err write_entry(sq *q, const char *const fin[7], const void *state, si
     unsigned char prev[32] = {0};
     int64_t seq = 1;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &st,
-                           NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "读取审计日志");
+    jz_err crc;
+    if ((crc = jz__sq_cached(q, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st,
+                             "读取审计日志", err)))
+        return crc;
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW) {
         seq = sqlite3_column_int64(st, 0) + 1;
         if (sqlite3_column_bytes(st, 1) == 32)
             memcpy(prev, sqlite3_column_blob(st, 1), 32);
     }
-    sqlite3_finalize(st);
-    if (s != SQLITE_ROW && s != SQLITE_DONE)
-        return jz__sq_error(q, err, "读取审计日志");
+    if (s != SQLITE_ROW && s != SQLITE_DONE) {
+        jz_err e = jz__sq_error(q, err, "读取审计日志");
+        jz__sq_done(q, st);
+        return e;
+    }
+    jz__sq_done(q, st);
     const char *f[7];
     size_t n[7];
     for (int i = 0; i < 7; i++)
@@ -815,14 +818,14 @@ static jz_err write_entry(sq *q, const char *const fin[7], const void *state, si
         n[i] = strlen(f[i]);
     unsigned char h[32];
     jz__audit_entry_hash(keyed ? &a->k : NULL, prev, seq, f, n, state, nstate, h);
-    if (sqlite3_prepare_v2(q->db,
-                           keyed ? "INSERT INTO audit(seq, county, at, actor, action, entity,"
-                                   " before, after, prev, hash, state)"
-                                   " VALUES(?,?,?,?,?,?,?,?,?,?,?)"
-                                 : "INSERT INTO audit(seq, county, at, actor, action, entity,"
-                                   " before, after, prev, hash) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "写入审计日志");
+    if ((crc = jz__sq_cached(q,
+                             keyed ? "INSERT INTO audit(seq, county, at, actor, action, entity,"
+                                     " before, after, prev, hash, state)"
+                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+                                   : "INSERT INTO audit(seq, county, at, actor, action, entity,"
+                                     " before, after, prev, hash) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                             &st, "写入审计日志", err)))
+        return crc;
     sqlite3_bind_int64(st, 1, seq);
     for (int i = 0; i < 7; i++)
         sqlite3_bind_text(st, 2 + i, f[i], (int)n[i], SQLITE_STATIC);
@@ -831,21 +834,25 @@ static jz_err write_entry(sq *q, const char *const fin[7], const void *state, si
     if (keyed)
         sqlite3_bind_blob(st, 11, nstate ? state : "", (int)nstate, SQLITE_STATIC);
     s = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE)
-        return jz__sq_error(q, err, "写入审计日志");
+    if (s != SQLITE_DONE) {
+        jz_err e = jz__sq_error(q, err, "写入审计日志");
+        jz__sq_done(q, st);
+        return e;
+    }
+    jz__sq_done(q, st);
     /* The newest entry, for a quick look and for verify's message when the
      * last entries were deleted (not covered by the fingerprints: it names
      * the entry that would have to commit to it). */
     char head[96];
     jz__audit_head_text(seq, h, head);
-    if (sqlite3_prepare_v2(q->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', ?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return jz__sq_error(q, err, "写入审计日志");
+    if ((crc = jz__sq_cached(q, "INSERT OR REPLACE INTO meta(key, value) VALUES('audit_head', ?)",
+                             &st, "写入审计日志", err)))
+        return crc;
     sqlite3_bind_text(st, 1, head, -1, SQLITE_STATIC);
     s = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "写入审计日志");
+    jz_err rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "写入审计日志");
+    jz__sq_done(q, st);
+    return rc;
 }
 
 static void drop_held(struct jz__sq_audit *a)
@@ -912,8 +919,8 @@ static jz_err state_blob(struct jz__sq_audit *a, int kind, fp *const *f, table *
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     for (size_t i = 0; i < n; i++)
         names[i] = t[i]->name;
-    jz_err rc = jz__audit_state_seal(&a->k, kind, names, (const fp *const *)f, n, rows, out,
-                                     counts, err);
+    jz_err rc =
+        jz__audit_state_seal(&a->k, kind, names, (const fp *const *)f, n, rows, out, counts, err);
     free(names);
     return rc;
 }
@@ -1163,10 +1170,11 @@ jz_err jz__sq_audit_open(sq *q, const char *path, int flags, jz_error *err)
     sqlite3_finalize(st);
     if (!has_state) {
         jz_err rc = jz__sq_exec(q, "BEGIN IMMEDIATE", err);
-        if (!rc && !(rc = jz__sq_exec(q,
-                                      "ALTER TABLE audit ADD COLUMN state BLOB NOT NULL DEFAULT x'';"
-                                      "SELECT jz_audit_init('schema 5, audit log added');",
-                                      err)))
+        if (!rc &&
+            !(rc = jz__sq_exec(q,
+                               "ALTER TABLE audit ADD COLUMN state BLOB NOT NULL DEFAULT x'';"
+                               "SELECT jz_audit_init('schema 5, audit log added');",
+                               err)))
             rc = jz__sq_exec(q, "COMMIT", err);
         if (rc) {
             jz__sq_exec(q, "ROLLBACK", NULL);
@@ -1320,8 +1328,8 @@ jz_err jz__sq_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
 {
     sq *q = impl;
     jz__audit_verifier v;
-    jz_err rc = jz__audit_verify_start(&v, rep, sqlite3_db_filename(q->db, "main"), q->version,
-                                       err);
+    jz_err rc =
+        jz__audit_verify_start(&v, rep, sqlite3_db_filename(q->db, "main"), q->version, err);
     if (rc) {
         jz__audit_verify_free(&v);
         return rc;
@@ -1351,11 +1359,11 @@ jz_err jz__sq_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
             f[i] = t ? (const char *)t : "";
             n[i] = (size_t)sqlite3_column_bytes(st, 1 + i);
         }
-        if (!jz__audit_verify_entry(
-                &v, sqlite3_column_int64(st, 0), f, n, sqlite3_column_blob(st, 8),
-                (size_t)sqlite3_column_bytes(st, 8), sqlite3_column_blob(st, 9),
-                (size_t)sqlite3_column_bytes(st, 9), sqlite3_column_blob(st, 10),
-                (size_t)sqlite3_column_bytes(st, 10)))
+        if (!jz__audit_verify_entry(&v, sqlite3_column_int64(st, 0), f, n,
+                                    sqlite3_column_blob(st, 8), (size_t)sqlite3_column_bytes(st, 8),
+                                    sqlite3_column_blob(st, 9), (size_t)sqlite3_column_bytes(st, 9),
+                                    sqlite3_column_blob(st, 10),
+                                    (size_t)sqlite3_column_bytes(st, 10)))
             break;
     }
     sqlite3_finalize(st);
@@ -1409,9 +1417,12 @@ jz_err jz__sq_audit_hash_at(void *impl, int64_t seq, char hex[65], jz_error *err
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
         sodium_bin2hex(hex, 65, sqlite3_column_blob(st, 0), 32);
-    sqlite3_finalize(st);
-    if (s != SQLITE_ROW && s != SQLITE_DONE)
-        return jz__sq_error(q, err, "读取审计日志");
+    if (s != SQLITE_ROW && s != SQLITE_DONE) {
+        jz_err e = jz__sq_error(q, err, "读取审计日志");
+        jz__sq_done(q, st);
+        return e;
+    }
+    jz__sq_done(q, st);
     return hex[0] ? JZ_OK
                   : jz_error_set(err, JZ_ENOTFOUND, "seq", NULL, "审计日志中没有第 %lld 条",
                                  (long long)seq);

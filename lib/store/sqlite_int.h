@@ -92,6 +92,9 @@ jz_err jz__sq_cached(sq *q, const char *sql, sqlite3_stmt **st, const char *what
 /* Puts a statement from jz__sq_cached back (reset, or finalized if it was
  * not kept). */
 void jz__sq_done(sq *q, sqlite3_stmt *st);
+/* One statement without parameters (sql a string literal: BEGIN, COMMIT),
+ * prepared once per connection; errors as jz__sq_exec's. */
+jz_err jz__sq_exec1(sq *q, const char *sql, jz_error *err);
 
 /* Runs `sql` with ?1 bound to key_text, or to key when key_text is NULL,
  * and calls row() for every row; `what` names the query in errors. */

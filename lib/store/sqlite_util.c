@@ -117,6 +117,23 @@ void jz__sq_done(sq *q, sqlite3_stmt *st)
     sqlite3_finalize(st);
 }
 
+jz_err jz__sq_exec1(sq *q, const char *sql, jz_error *err)
+{
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q, sql, &st, "执行语句", err);
+    if (rc)
+        return rc;
+    int s = sqlite3_step(st);
+    if (s != SQLITE_DONE && s != SQLITE_ROW) {
+        int code = sqlite3_extended_errcode(q->db) & 0xff;
+        rc = code == SQLITE_BUSY || code == SQLITE_LOCKED
+                 ? jz__sq_busy_error(q, err)
+                 : jz_error_set(err, JZ_EIO, NULL, NULL, "数据库错误：%s", sqlite3_errmsg(q->db));
+    }
+    jz__sq_done(q, st);
+    return rc;
+}
+
 void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

@@ -485,7 +485,7 @@ static jz_err prepare(sq *q, sqlite3_stmt **st, const char *sql, jz_error *err)
  * CKPT_RESTART_BYTES the writer waits for the checkpoint in progress before
  * it begins.  Waiting at every commit would cost a bulk import a tenth of its
  * time; the price is a log up to about that size beside the database. */
-#define CKPT_BYTES (64 << 20)         /* in the log before a checkpoint */
+#define CKPT_BYTES (64 << 20)          /* in the log before a checkpoint */
 #define CKPT_RESTART_BYTES (1LL << 30) /* start the log again */
 
 static void *checkpointer(void *arg)
@@ -921,7 +921,7 @@ static jz_err sq_begin(void *impl, jz_error *err)
         queue_give(q);
         return jz__sq_busy_error(q, err);
     }
-    jz_err rc = jz__sq_exec(q, "BEGIN IMMEDIATE", err);
+    jz_err rc = jz__sq_exec1(q, "BEGIN IMMEDIATE", err);
     turnstile(q, F_UNLCK);
     if (!rc)
         q->in_tx = 1;
@@ -940,7 +940,7 @@ static jz_err sq_commit(void *impl, jz_error *err)
         sq_rollback(q);
         return rc;
     }
-    rc = jz__sq_exec(q, "COMMIT", err);
+    rc = jz__sq_exec1(q, "COMMIT", err);
     if (rc) {
         sq_rollback(q); /* a COMMIT refused leaves the transaction open */
         return rc;
@@ -959,7 +959,6 @@ static void sq_rollback(void *impl)
     queue_give(q);
     jz__sq_batch_reset(q);
 }
-
 
 /* ---- households ------------------------------------------------------------ */
 
@@ -1205,10 +1204,12 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     *record = NULL;
-    if (jz__sq_cached(q, "SELECT r.record FROM households h JOIN household_records r"
-                           " ON r.hh = h.hh WHERE h.household_id = ?1 UNION ALL"
-                           " SELECT r.record FROM members m JOIN household_records r"
-                           " ON r.hh = m.hh WHERE m.id_number = ?1 LIMIT 1", &st, "", NULL) != JZ_OK)
+    if (jz__sq_cached(q,
+                      "SELECT r.record FROM households h JOIN household_records r"
+                      " ON r.hh = h.hh WHERE h.household_id = ?1 UNION ALL"
+                      " SELECT r.record FROM members m JOIN household_records r"
+                      " ON r.hh = m.hh WHERE m.id_number = ?1 LIMIT 1",
+                      &st, "", NULL) != JZ_OK)
         return jz__sq_error(q, err, "查询户");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     jz_err rc = JZ_OK;
@@ -1778,8 +1779,8 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_s
 }
 
 static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
-                                   const jz_household *h, const jz_result *r,
-                                   const char *decisive, const char *params_json, jz_error *err)
+                                   const jz_household *h, const jz_result *r, const char *decisive,
+                                   const char *params_json, jz_error *err)
 {
     sq *q = impl;
     char county[7];
@@ -1848,11 +1849,13 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
     sqlite3_stmt *st = NULL;
     jz_err rc = JZ_OK;
     memset(r, 0, sizeof *r);
-    if (jz__sq_cached(q, "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
-                           " d.monthly_amount, d.counted_members, d.standard, d.income,"
-                           " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members"
-                           " FROM determinations d JOIN households h ON h.hh = d.hh"
-                           " WHERE h.household_id = ?", &st, "", NULL) != JZ_OK)
+    if (jz__sq_cached(q,
+                      "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
+                      " d.monthly_amount, d.counted_members, d.standard, d.income,"
+                      " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members"
+                      " FROM determinations d JOIN households h ON h.hh = d.hh"
+                      " WHERE h.household_id = ?",
+                      &st, "", NULL) != JZ_OK)
         return jz__sq_error(q, err, "查询认定结果");
     sqlite3_bind_text(st, 1, household_id, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
@@ -1970,10 +1973,12 @@ static jz_err sq_record_version(void *impl, const char *key, int *current, int *
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    if (jz__sq_cached(q, "SELECT h.household_id, h.version, COALESCE(d.record_version, 0)"
-                           " FROM households h LEFT JOIN determinations d ON d.hh = h.hh"
-                           " WHERE h.household_id = ?1 OR h.hh = (SELECT hh FROM members"
-                           " WHERE id_number = ?1) LIMIT 1", &st, "", NULL) != JZ_OK)
+    if (jz__sq_cached(q,
+                      "SELECT h.household_id, h.version, COALESCE(d.record_version, 0)"
+                      " FROM households h LEFT JOIN determinations d ON d.hh = h.hh"
+                      " WHERE h.household_id = ?1 OR h.hh = (SELECT hh FROM members"
+                      " WHERE id_number = ?1) LIMIT 1",
+                      &st, "", NULL) != JZ_OK)
         return jz__sq_error(q, err, "查询户记录版本");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);

@@ -869,6 +869,66 @@ static jz_audit_report tampered(const char *name, const char *sql)
     return rep;
 }
 
+static int audit_commits(const char *file, const char *actor)
+{
+    char path[256];
+    path_of(path, sizeof path, file);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM audit WHERE action = 'commit'"
+                                        " AND after LIKE '%access_log%' AND actor = ?",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* The server's writer: the reads of many requests in one transaction. */
+static void access_log_many(void **state)
+{
+    (void)state;
+    jz_ctx x;
+    jz_store *s = fresh("u9m.db", &x);
+    jz_store_set_actor(s, "server");
+    jz_access a[3];
+    memset(a, 0, sizeof a);
+    for (int i = 0; i < 3; i++) {
+        a[i].at = T0 + i;
+        snprintf(a[i].login, sizeof a[i].login, "zhang");
+        snprintf(a[i].subject, sizeof a[i].subject, "H140902-00000%d", i + 1);
+        snprintf(a[i].region, sizeof a[i].region, "140902101201");
+        snprintf(a[i].what, sizeof a[i].what, "GET /api/households/{id}");
+    }
+    jz_error err;
+    assert_int_equal(jz_access_log_many(s, a, 3, &err), JZ_OK);
+    assert_int_equal(accesses(s, NULL, "", 0).n, 3);
+    assert_string_equal(jz_store_actor(s), "server");
+    /* Another user among them: the transaction's actor says 查询留痕, and
+     * each row names its user. */
+    snprintf(a[1].login, sizeof a[1].login, "li");
+    assert_int_equal(jz_access_log_many(s, a, 3, &err), JZ_OK);
+    seen sn = accesses(s, "H140902-000002", NULL, 0);
+    assert_int_equal(sn.n, 2);
+    assert_string_equal(sn.a[0].login, "li");
+    assert_string_equal(sn.a[1].login, "zhang");
+    /* One entry refused: none of them is written. */
+    snprintf(a[2].what, sizeof a[2].what, "GET /api/people/14090219800101001X");
+    assert_int_equal(jz_access_log_many(s, a, 3, &err), JZ_EINPUT);
+    assert_non_null(strstr(err.reason, "身份证"));
+    assert_int_equal(accesses(s, NULL, "", 0).n, 6);
+    assert_int_equal(jz_access_log_many(s, a, 0, &err), JZ_OK);
+    verifies_clean(s);
+    jz_store_close(s);
+    assert_int_equal(audit_commits("u9m.db", "zhang"), 1);
+    assert_int_equal(audit_commits("u9m.db", "查询留痕"), 1);
+}
+
 static void audit_covers_sessions(void **state)
 {
     (void)state;
@@ -1046,6 +1106,7 @@ int main(void)
         cmocka_unit_test(only_the_hash_is_stored),
         cmocka_unit_test(csrf_tokens),
         cmocka_unit_test(access_log),
+        cmocka_unit_test(access_log_many),
         cmocka_unit_test(audit_covers_sessions),
         cmocka_unit_test(migration_from_version_5),
         cmocka_unit_test(params_from_env),
