@@ -13,12 +13,17 @@
 
 /* ---- cases ------------------------------------------------------------------- */
 
-#define CASE_COLUMNS                                                                          \
-    "case_id, county, region, household_id, applicant_id, applicant_name, members, state,"   \
-    " township_confirms, staff_relative, home_visited, extended, decision, objections,"       \
-    " accepted_on, investigated_on, verified_on, preliminary_on, notice_from, notice_until,"  \
-    " confirmed_on, decided_on, closed_on, proposed_category, proposed_persons,"              \
-    " proposed_monthly, first_month, kind, programmes, days, extended_days, notice_days,"     \
+/* The columns after case_id, which an UPDATE sets: naming case_id there
+ * too, even unchanged, would make SQLite check every table whose foreign
+ * key names a case (a scan of each one without an index on it) at every
+ * step of every case. */
+#define CASE_COLUMNS "case_id, " CASE_REST
+#define CASE_REST                                                                                  \
+    "county, region, household_id, applicant_id, applicant_name, members, state,"                  \
+    " township_confirms, staff_relative, home_visited, extended, decision, objections,"            \
+    " accepted_on, investigated_on, verified_on, preliminary_on, notice_from, notice_until,"       \
+    " confirmed_on, decided_on, closed_on, proposed_category, proposed_persons,"                   \
+    " proposed_monthly, first_month, kind, programmes, days, extended_days, notice_days,"          \
     " judgment, due_by, task, record_version"
 
 _Static_assert(JZ_CASE_CLOSED == 7, "the index cases_one_open (migration 3 -> 4) names state 7");
@@ -41,9 +46,9 @@ static void bind_case(sqlite3_stmt *st, const jz_case *c)
     sqlite3_bind_int(st, k++, c->extended);
     sqlite3_bind_int(st, k++, c->decision);
     sqlite3_bind_int(st, k++, c->objections);
-    jz_date d[] = {c->accepted_on,  c->investigated_on, c->verified_on,
-                   c->preliminary_on, c->notice_from,   c->notice_until,
-                   c->confirmed_on, c->decided_on,      c->closed_on};
+    jz_date d[] = {c->accepted_on,    c->investigated_on, c->verified_on,
+                   c->preliminary_on, c->notice_from,     c->notice_until,
+                   c->confirmed_on,   c->decided_on,      c->closed_on};
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
         sqlite3_bind_int(st, k++, d[i]);
     sqlite3_bind_int(st, k++, c->proposed_category);
@@ -79,9 +84,9 @@ static void read_case(sqlite3_stmt *st, jz_case *c)
     c->extended = (uint8_t)sqlite3_column_int(st, k++);
     c->decision = (uint8_t)sqlite3_column_int(st, k++);
     c->objections = sqlite3_column_int(st, k++);
-    jz_date *d[] = {&c->accepted_on,  &c->investigated_on, &c->verified_on,
-                    &c->preliminary_on, &c->notice_from,   &c->notice_until,
-                    &c->confirmed_on, &c->decided_on,      &c->closed_on};
+    jz_date *d[] = {&c->accepted_on,    &c->investigated_on, &c->verified_on,
+                    &c->preliminary_on, &c->notice_from,     &c->notice_until,
+                    &c->confirmed_on,   &c->decided_on,      &c->closed_on};
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
         *d[i] = sqlite3_column_int(st, k++);
     c->proposed_category = (uint8_t)sqlite3_column_int(st, k++);
@@ -104,9 +109,10 @@ static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_
     sqlite3_stmt *st = NULL;
     char now[32];
     jz__sq_now(now, sizeof now);
-    if (sqlite3_prepare_v2(q->db, "INSERT INTO case_steps(case_id, county, action, on_date, actor,"
-                                  " note, recorded_at, deadline, late_days)"
-                                  " VALUES(?,?,?,?,?,?,?,?,?)",
+    if (sqlite3_prepare_v2(q->db,
+                           "INSERT INTO case_steps(case_id, county, action, on_date, actor,"
+                           " note, recorded_at, deadline, late_days)"
+                           " VALUES(?,?,?,?,?,?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "记录办理步骤");
     sqlite3_bind_int64(st, 1, c->id);
@@ -141,8 +147,9 @@ static jz_err audit_case(sq *q, const jz_case *before, const jz_case *after,
         if (sj && step->deadline) {
             char dl[JZ_DATE_BUF];
             jz_date_format(step->deadline, dl, sizeof dl);
-            json_object_set_new(sj, "late", json_pack("{s:s,s:i}", "deadline", dl, "working_days",
-                                                      step->late_days));
+            json_object_set_new(
+                sj, "late",
+                json_pack("{s:s,s:i}", "deadline", dl, "working_days", step->late_days));
         }
         json_object_set_new(aj, "step", sj);
     }
@@ -227,7 +234,7 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     if (jz__sq_cached(q,
-                      "UPDATE cases SET (" CASE_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                      "UPDATE cases SET (" CASE_REST ") = (?2,?3,?4,?5,?6,?7,?8,?9,"
                       "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,"
                       "?27,?28,?29,?30,?31,?32,?33,?34,?35,?36) WHERE case_id = ?1"
                       " AND state = ?37 AND decision = ?38",
@@ -254,8 +261,8 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
     return rc ? rc : audit_case(q, before, after, step, err);
 }
 
-#define UNIT_COLUMNS                                                                          \
-    "member, label, programme, persons, monthly, member_id, once, rule, verdict,"             \
+#define UNIT_COLUMNS                                                                               \
+    "member, label, programme, persons, monthly, member_id, once, rule, verdict,"                  \
     " decided_monthly, decided_once, judged, added, reason"
 
 /* Replaces the units of case c by u[0..nu). */
@@ -343,8 +350,8 @@ static char *units_json(const jz_case_unit *u, size_t nu)
                              : "?",
                          "persons", u[i].persons, "monthly", m, "once", o, "rule", u[i].rule,
                          "verdict", verdicts[u[i].verdict < 3 ? u[i].verdict : 0],
-                         "decided_monthly", dm, "decided_once", dn, "judged", u[i].judged,
-                         "added", u[i].added, "reason", u[i].reason));
+                         "decided_monthly", dm, "decided_once", dn, "judged", u[i].judged, "added",
+                         u[i].added, "reason", u[i].reason));
     }
     char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
     json_decref(a);
@@ -543,10 +550,11 @@ jz_err jz__sq_posting_put(void *impl, const jz_case *c, int kind, int round, jz_
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "INSERT INTO postings(county, village, kind, case_id, round, posted_on,"
-                           " until, idx, name, persons, amount, cash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            q->db,
+            "INSERT INTO postings(county, village, kind, case_id, round, posted_on,"
+            " until, idx, name, persons, amount, cash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "记录公示公布名单");
     for (size_t i = 0; i < n; i++) {
         int k = 1;
@@ -615,13 +623,11 @@ static char *grant_json(const jz_grant *g)
     char m[JZ_MONEY_BUF], d[JZ_DATE_BUF];
     jz_money_format(g->amount, m, sizeof m);
     jz_date_format(g->on, d, sizeof d);
-    json_t *o = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "grant",
-                          (json_int_t)g->id, "household_id", g->household_id, "case",
-                          (json_int_t)g->case_id, "member_id", g->member_id, "name", g->name,
-                          "kind",
-                          g->kind < JZ_GRANT_KIND_COUNT ? jz_grant_kind_names[g->kind] : "?",
-                          "rule", g->rule, "amount", m, "on", d, "note", g->note, "beyond_cap",
-                          g->beyond_cap);
+    json_t *o = json_pack(
+        "{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "grant", (json_int_t)g->id, "household_id",
+        g->household_id, "case", (json_int_t)g->case_id, "member_id", g->member_id, "name", g->name,
+        "kind", g->kind < JZ_GRANT_KIND_COUNT ? jz_grant_kind_names[g->kind] : "?", "rule", g->rule,
+        "amount", m, "on", d, "note", g->note, "beyond_cap", g->beyond_cap);
     char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     return t;
@@ -672,12 +678,13 @@ jz_err jz__sq_grant_list(void *impl, const char *prefix, const char *household_i
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT grant_id, county, region, household_id, case_id, member_id, name,"
-                           " kind, rule, amount, on_date, note, beyond_cap FROM grants"
-                           " WHERE substr(region, 1, ?1) = ?2 AND (?3 IS NULL OR household_id = ?3)"
-                           " AND (?4 = 0 OR case_id = ?4) ORDER BY grant_id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            q->db,
+            "SELECT grant_id, county, region, household_id, case_id, member_id, name,"
+            " kind, rule, amount, on_date, note, beyond_cap FROM grants"
+            " WHERE substr(region, 1, ?1) = ?2 AND (?3 IS NULL OR household_id = ?3)"
+            " AND (?4 = 0 OR case_id = ?4) ORDER BY grant_id",
+            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "查询临时救助");
     sqlite3_bind_int(st, 1, (int)strlen(prefix));
     sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
@@ -801,15 +808,15 @@ jz_err jz__sq_staff_put(void *impl, const char *county, const char *staff_id, co
     if (relative_id && sqlite3_changes(q->db) == 0)
         return jz_error_set(err, JZ_ENOTFOUND, "staff", staff_id,
                             "没有登记这名工作人员（先用 jiuzhu staff add 登记）");
-    json_t *a = relative_id ? json_pack("{s:s,s:s,s:s,s:s}", "staff", staff_id, "relative",
-                                        relative_id, "name", relative_name, "relation", relation)
-                            : json_pack("{s:s,s:s,s:s}", "staff", staff_id, "name", name, "unit",
-                                        unit);
+    json_t *a = relative_id
+                    ? json_pack("{s:s,s:s,s:s,s:s}", "staff", staff_id, "relative", relative_id,
+                                "name", relative_name, "relation", relation)
+                    : json_pack("{s:s,s:s,s:s}", "staff", staff_id, "name", name, "unit", unit);
     char *t = a ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char entity[64];
     snprintf(entity, sizeof entity, "staff:%s", staff_id);
-    jz_err rc = t ? jz__sq_audit(q, county ? county : "", relative_id ? "staff.relative" : "staff.add",
-                                 entity, "", t, err)
+    jz_err rc = t ? jz__sq_audit(q, county ? county : "",
+                                 relative_id ? "staff.relative" : "staff.add", entity, "", t, err)
                   : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     free(t);
     json_decref(a);
@@ -822,12 +829,13 @@ jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     *found = false;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT s.name || '（' || s.unit || '）', r.relation FROM staff_relatives r"
-                           " JOIN staff s ON s.staff_id = r.staff_id WHERE r.id_number = ?1"
-                           " UNION ALL SELECT name || '（' || unit || '）', '本人' FROM staff"
-                           " WHERE staff_id = ?1 LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            q->db,
+            "SELECT s.name || '（' || s.unit || '）', r.relation FROM staff_relatives r"
+            " JOIN staff s ON s.staff_id = r.staff_id WHERE r.id_number = ?1"
+            " UNION ALL SELECT name || '（' || unit || '）', '本人' FROM staff"
+            " WHERE staff_id = ?1 LIMIT 1",
+            -1, &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "查询近亲属登记");
     sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
@@ -862,9 +870,9 @@ jz_err jz__sq_staff_county(void *impl, const char *staff_id, char county[7], boo
 
 /* ---- enrolments ---------------------------------------------------------------- */
 
-#define ENROL_COLUMNS                                                                         \
-    "enrolment, county, region, household_id, case_id, member, label, programme, persons,"   \
-    " monthly, first_month, status, end_month, next_review, review_months, death_check_due,"  \
+#define ENROL_COLUMNS                                                                              \
+    "enrolment, county, region, household_id, case_id, member, label, programme, persons,"         \
+    " monthly, first_month, status, end_month, next_review, review_months, death_check_due,"       \
     " to_recover, stop_reason, member_id, judged, origin"
 
 static void read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
@@ -907,8 +915,8 @@ jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err)
 
 /* Writes an enrolment (insert, or update when e->id > 0); audited unless
  * quiet (an import's enrolments are audited by the import, per batch). */
-static jz_err enrol_write(sq *q, jz_enrolment *e, const char *action, const char *note,
-                         bool quiet, jz_error *err)
+static jz_err enrol_write(sq *q, jz_enrolment *e, const char *action, const char *note, bool quiet,
+                          jz_error *err)
 {
     jz_enrolment before;
     bool existed = e->id > 0;
@@ -966,12 +974,10 @@ static jz_err enrol_write(sq *q, jz_enrolment *e, const char *action, const char
         sqlite3_finalize(st);
     if (s != SQLITE_DONE) {
         if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_UNIQUE)
-            return jz_error_set(err, JZ_EINPUT, "enrolment", e->label,
-                                "户 %s 的这一救助单元（%s）已在享受中，不能重复纳入",
-                                e->household_id,
-                                e->programme < JZ_UNIT_PROGRAMME_COUNT
-                                    ? jz_unit_programme_zh[e->programme]
-                                    : "?");
+            return jz_error_set(
+                err, JZ_EINPUT, "enrolment", e->label,
+                "户 %s 的这一救助单元（%s）已在享受中，不能重复纳入", e->household_id,
+                e->programme < JZ_UNIT_PROGRAMME_COUNT ? jz_unit_programme_zh[e->programme] : "?");
         return jz__sq_error(q, err, "写入救助对象");
     }
     if (!existed)
