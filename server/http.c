@@ -51,22 +51,27 @@ void srv_body(srv_res *rs, unsigned status, const char *type, const char *text, 
     rs->type = type;
 }
 
-void srv_json(srv_res *rs, unsigned status, json_t *j)
+void srv_text_json(srv_res *rs, unsigned status, char *text)
 {
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII * 0) : NULL;
-    json_decref(j);
     free(rs->body);
     rs->body = NULL;
-    if (!s) {
+    if (!text) {
         static const char oom[] =
             "{\"error\":{\"code\":\"nomem\",\"status\":503,\"message\":\"内存不足，请稍后重试\"}}";
         srv_body(rs, 503, "application/json; charset=utf-8", oom, sizeof oom - 1);
         return;
     }
-    rs->body = s;
-    rs->len = strlen(s);
+    rs->body = text;
+    rs->len = strlen(text);
     rs->status = status;
     rs->type = "application/json; charset=utf-8";
+}
+
+void srv_json(srv_res *rs, unsigned status, json_t *j)
+{
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    srv_text_json(rs, status, s);
 }
 
 void srv_error(srv_res *rs, const jz_error *e)
@@ -82,9 +87,9 @@ void srv_error(srv_res *rs, const jz_error *e)
     jz_idnum_mask_text(member);
     jz_idnum_mask_text(value);
     jz_idnum_mask_text(reason);
-    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:b}", "code", k->name, "status",
-                          (int)k->http_status, "message", msg, "reason", reason, "retry",
-                          (int)k->retry);
+    json_t *o =
+        json_pack("{s:s, s:i, s:s, s:s, s:b}", "code", k->name, "status", (int)k->http_status,
+                  "message", msg, "reason", reason, "retry", (int)k->retry);
     if (o) {
         if (e->household[0])
             json_object_set_new(o, "household", json_string(e->household));
@@ -100,8 +105,7 @@ void srv_error(srv_res *rs, const jz_error *e)
     srv_json(rs, k->http_status, o ? json_pack("{s:o}", "error", o) : NULL);
 }
 
-void srv_fail(srv_res *rs, jz_err code, const char *field, const char *value, const char *fmt,
-              ...)
+void srv_fail(srv_res *rs, jz_err code, const char *field, const char *value, const char *fmt, ...)
 {
     jz_error e;
     jz_error_clear(&e);
@@ -605,16 +609,14 @@ static enum MHD_Result respond(srv *sv, conn_state *st, struct MHD_Connection *c
     enum MHD_Result ret = MHD_queue_response(conn, rs->status, resp);
     MHD_destroy_response(resp);
     if (!quiet_log)
-        fprintf(stderr, "%s %s %u %s %.1fms\n", method,
-                rq->m.route ? rq->m.route->pattern : "-", rs->status,
-                rq->authed ? rq->sess.user.login : "-", ms_since(&st->t0));
+        fprintf(stderr, "%s %s %u %s %.1fms\n", method, rq->m.route ? rq->m.route->pattern : "-",
+                rs->status, rq->authed ? rq->sess.user.login : "-", ms_since(&st->t0));
     return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     srv *sv = cls;
@@ -634,8 +636,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (st->rq.m.route && (strstr(st->rq.m.route->pattern, "/feeds/") ||
                                strstr(st->rq.m.route->pattern, "/monitor/fpm")))
             st->rq.body_max = SRV_BODY_MAX_UPLOAD;
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > st->rq.body_max)
             st->rq.too_big = true;
         *con_cls = st;
@@ -867,8 +869,8 @@ jz_err jz_server_run(const jz_server_opts *o, jz_error *err)
          * buffer: 32 KB caps them (431/413 beyond). */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, &sv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
-        unescape, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        unescape, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_ARRAY, tls_opts,
+        MHD_OPTION_END);
     if (!d) {
         rc = jz_error_set(err, JZ_EIO, "--listen", o->listen ? o->listen : "127.0.0.1:8080",
                           "无法在此地址上监听（端口被占用或地址无效）");

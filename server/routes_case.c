@@ -59,19 +59,10 @@ ROUTE(h_assess)
         srv_error(rs, &e);
     else {
         /* The determination of FORMATS.md, written as text straight away
-         * (the same document jz_assess_res_to_json builds as a tree, at
-         * half the cost: this is the server's busiest route). */
+         * (jz_assess_res_to_json reads the same text back into a tree). */
         char *text = jz_determination_json(&res->h, &res->policy, &res->result,
                                            ab->trace ? &res->trace : NULL, 0);
-        if (!text) {
-            srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
-        } else {
-            free(rs->body);
-            rs->body = text;
-            rs->len = strlen(text);
-            rs->status = 200;
-            rs->type = "application/json; charset=utf-8";
-        }
+        srv_text_json(rs, 200, text);
     }
     free(ab);
     free(res);
@@ -119,7 +110,7 @@ ROUTE(h_household_get)
         /* The household's own page, within scope: ID numbers whole; the
          * determination's decisive rules always, its full trace on demand
          * (?trace=true). */
-        srv_json(rs, 200, jz_household_view_to_json_opts(v, true, flag(rq, "trace")));
+        srv_text_json(rs, 200, jz_household_view_text(v, flag(rq, "trace")));
     jz_household_view_cleanup(v);
     free(v);
 }
@@ -148,7 +139,8 @@ static bool case_of(srv_req *rq, srv_res *rs, int64_t *id, jz_case *c)
 {
     jz_error e;
     jz_error_clear(&e);
-    jz_err rc = srv_record_id(rq->m.params[0], id) ? jz_store_case_get(rq->x.store, *id, c, &e) : JZ_ENOTFOUND;
+    jz_err rc = srv_record_id(rq->m.params[0], id) ? jz_store_case_get(rq->x.store, *id, c, &e)
+                                                   : JZ_ENOTFOUND;
     if (rc == JZ_ENOTFOUND) {
         srv_not_found(rq, rs, rq->m.params[0], "");
         return false;
@@ -159,7 +151,6 @@ static bool case_of(srv_req *rq, srv_res *rs, int64_t *id, jz_case *c)
     }
     return srv_in_scope(rq, rs, c->region, rq->m.params[0]);
 }
-
 
 ROUTE(h_cases_list)
 {
@@ -348,7 +339,8 @@ ROUTE(h_case_document)
     if (!doc_format(rq, rs, &f, &xlsx, &json))
         return;
     if (f == JZ_DOC_CSV) {
-        srv_fail(rs, JZ_EINPUT, "format", srv_query(rq, "format"), "通知书只有 html 和 text 两种格式");
+        srv_fail(rs, JZ_EINPUT, "format", srv_query(rq, "format"),
+                 "通知书只有 html 和 text 两种格式");
         return;
     }
     jz_decision_doc d;
@@ -412,9 +404,10 @@ ROUTE(h_village_postings)
     if (!srv_in_scope(rq, rs, village, village))
         return;
     const char *kind = srv_query(rq, "kind"), *date = srv_query(rq, "date");
-    int k = !kind ? -1 : strcmp(kind, "notice") == 0 ? JZ_POSTING_NOTICE
-                     : strcmp(kind, "publish") == 0 ? JZ_POSTING_PUBLISH
-                                                    : -2;
+    int k = !kind                          ? -1
+            : strcmp(kind, "notice") == 0  ? JZ_POSTING_NOTICE
+            : strcmp(kind, "publish") == 0 ? JZ_POSTING_PUBLISH
+                                           : -2;
     jz_error e;
     jz_error_clear(&e);
     if (k == -2) {
@@ -431,11 +424,11 @@ ROUTE(h_village_postings)
             json_t *a = json_array();
             for (size_t i = 0; i < d.n; i++) {
                 char day[16];
-                json_array_append_new(
-                    a, json_pack("{s:s, s:s, s:s, s:I}", "date", srv_date(d.days[i].on, day),
-                                 "kind", d.days[i].kind ? "publish" : "notice", "kind_zh",
-                                 d.days[i].kind ? "公布" : "公示", "rows",
-                                 (json_int_t)d.days[i].rows));
+                json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:I}", "date",
+                                                   srv_date(d.days[i].on, day), "kind",
+                                                   d.days[i].kind ? "publish" : "notice", "kind_zh",
+                                                   d.days[i].kind ? "公布" : "公示", "rows",
+                                                   (json_int_t)d.days[i].rows));
             }
             srv_json(rs, 200, json_pack("{s:s, s:o}", "village", village, "days", a));
         }
@@ -474,8 +467,9 @@ ROUTE(h_village_postings)
                                                "persons", d.rows[i].members, "monthly_fen",
                                                (json_int_t)d.rows[i].monthly, "no_cash",
                                                (int)d.rows[i].no_cash));
-        srv_json(rs, 200, json_pack("{s:s, s:s, s:s, s:o}", "village", village, "kind",
-                                    k ? "publish" : "notice", "date", date, "rows", a));
+        srv_json(rs, 200,
+                 json_pack("{s:s, s:s, s:s, s:o}", "village", village, "kind",
+                           k ? "publish" : "notice", "date", date, "rows", a));
     } else {
         char *text = jz_doc_list_render(&d.l, f);
         if (!text) {
@@ -516,7 +510,8 @@ static void enrol_change(srv_req *rq, srv_res *rs, bool stop)
     jz_enrolment en;
     jz_error e;
     jz_error_clear(&e);
-    jz_err rc = srv_record_id(rq->m.params[0], &id) ? jz_store_enrol_get(rq->x.store, id, &en, &e) : JZ_ENOTFOUND;
+    jz_err rc = srv_record_id(rq->m.params[0], &id) ? jz_store_enrol_get(rq->x.store, id, &en, &e)
+                                                    : JZ_ENOTFOUND;
     if (rc == JZ_ENOTFOUND) {
         srv_not_found(rq, rs, rq->m.params[0], "");
         return;

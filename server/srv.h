@@ -102,6 +102,9 @@ void srv_dispatch(srv_req *rq, srv_res *rs);
 
 /* A JSON response (steals j; out of memory becomes a 503). */
 void srv_json(srv_res *rs, unsigned status, json_t *j);
+/* A JSON response written as text already (steals text; NULL: out of
+ * memory, answered 503). */
+void srv_text_json(srv_res *rs, unsigned status, char *text);
 /* Any body: text is copied. */
 void srv_body(srv_res *rs, unsigned status, const char *type, const char *text, size_t len);
 /* The error e as JSON, with the status of its kind (jz_err_kind_of). */

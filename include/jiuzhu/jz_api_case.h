@@ -113,6 +113,10 @@ json_t *jz_household_view_to_json(const jz_household_view *v, bool full_id);
 /* The same, with the determination's full trace only if trace (its decisive
  * rules and their sources are there either way). */
 json_t *jz_household_view_to_json_opts(const jz_household_view *v, bool full_id, bool trace);
+/* The household's page with ID numbers whole, as JSON text (malloc'd; NULL:
+ * out of memory): what jz_household_view_to_json_opts(v, true, trace)
+ * holds, written without building the tree (the server's GET). */
+char *jz_household_view_text(const jz_household_view *v, bool trace);
 
 /* Assessing a record that is not stored: {"household": {the record,
  * FORMATS.md}, "params": {"dibao.standard.rural": "520", ...}, "date",

@@ -14,45 +14,89 @@
 
 #include "jiuzhu/jz_api_case.h"
 #include "api_int.h"
+#include "base/base_int.h"
 
 json_t *jz_household_view_to_json(const jz_household_view *v, bool full_id)
 {
     return jz_household_view_to_json_opts(v, full_id, true);
 }
 
-json_t *jz_household_view_to_json_opts(const jz_household_view *v, bool full_id, bool trace)
+char *jz_household_view_text(const jz_household_view *v, bool trace)
 {
-    int bad = 0;
-    json_t *o = json_object();
-    json_t *record = json_loads(v->record, 0, NULL);
-    json_t *now = jz_determination_value(&v->h, &v->policy, &v->now, trace ? &v->trace : NULL);
-    if (!full_id) {
-        jz__api_mask_tree(record);
-        jz__api_mask_tree(now);
-    }
-    jz__api_set(o, "household_id", json_string(v->h.household_id), &bad);
-    jz__api_set(o, "record", record, &bad);
-    jz__api_set(o, "record_version", json_integer(v->version), &bad);
+    /* The record as jansson writes it (compact), whatever its spacing when
+     * it was given; the determination as lib/model writes it. */
+    json_t *rec = json_loads(v->record, 0, NULL);
+    char *record = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+    json_decref(rec);
+    char *now = jz_determination_json(&v->h, &v->policy, &v->now, trace ? &v->trace : NULL, 0);
+    jz__jw w = {0};
+    if (!record || !now)
+        w.failed = true;
+    jz__jw_obj(&w);
+    jz__jw_key(&w, "household_id");
+    jz__jw_str(&w, v->h.household_id);
+    jz__jw_key(&w, "record");
+    jz__jw_raw(&w, record ? record : "", record ? strlen(record) : 0);
+    jz__jw_key(&w, "record_version");
+    jz__jw_int(&w, v->version);
+    jz__jw_key(&w, "stored");
     if (v->have_stored) {
         const jz_result *r = &v->stored;
-        json_t *s = json_object();
-        jz__api_set(s, "run", json_integer(v->run), &bad);
-        jz__api_set(s, "date", jz__api_date_out(v->date), &bad);
-        jz__api_set(s, "record_version", json_integer(v->assessed), &bad);
-        jz__api_set(s, "stale", json_boolean(v->stale), &bad);
-        jz__api_set(s, "changed", json_boolean(v->changed), &bad);
-        jz__api_enum_out(s, "category", r->category, JZ_CAT_COUNT, jz_category_names,
-                         jz_category_short_zh, &bad);
-        jz__api_set(s, "monthly_amount_fen", json_integer(r->monthly_amount), &bad);
-        jz__api_set(s, "counted_members", json_integer(r->counted_members), &bad);
-        jz__api_set(s, "standard_fen", json_integer(r->standard), &bad);
-        jz__api_set(s, "income_12m_fen", json_integer(r->income), &bad);
-        jz__api_set(o, "stored", s, &bad);
+        bool in = (unsigned)r->category < JZ_CAT_COUNT;
+        jz__jw_obj(&w);
+        jz__jw_key(&w, "run");
+        jz__jw_int(&w, v->run);
+        jz__jw_key(&w, "date");
+        if (v->date == JZ_DATE_NONE)
+            jz__jw_null(&w);
+        else
+            jz__jw_date(&w, v->date);
+        jz__jw_key(&w, "record_version");
+        jz__jw_int(&w, v->assessed);
+        jz__jw_key(&w, "stale");
+        jz__jw_bool(&w, v->stale);
+        jz__jw_key(&w, "changed");
+        jz__jw_bool(&w, v->changed);
+        jz__jw_key(&w, "category");
+        if (in)
+            jz__jw_str(&w, jz_category_names[r->category]);
+        else
+            jz__jw_null(&w);
+        jz__jw_key(&w, "category_zh");
+        if (in)
+            jz__jw_str(&w, jz_category_short_zh[r->category]);
+        else
+            jz__jw_null(&w);
+        jz__jw_key(&w, "monthly_amount_fen");
+        jz__jw_int(&w, r->monthly_amount);
+        jz__jw_key(&w, "counted_members");
+        jz__jw_int(&w, r->counted_members);
+        jz__jw_key(&w, "standard_fen");
+        jz__jw_int(&w, r->standard);
+        jz__jw_key(&w, "income_12m_fen");
+        jz__jw_int(&w, r->income);
+        jz__jw_end_obj(&w);
     } else {
-        jz__api_set(o, "stored", json_null(), &bad);
+        jz__jw_null(&w);
     }
-    jz__api_set(o, "determination", now, &bad);
-    return jz__api_done(o, bad);
+    jz__jw_key(&w, "determination");
+    jz__jw_raw(&w, now ? now : "", now ? strlen(now) : 0);
+    jz__jw_end_obj(&w);
+    free(record);
+    free(now);
+    return jz__jw_finish(&w);
+}
+
+json_t *jz_household_view_to_json_opts(const jz_household_view *v, bool full_id, bool trace)
+{
+    char *text = jz_household_view_text(v, trace);
+    json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (o && !full_id) {
+        jz__api_mask_tree(json_object_get(o, "record"));
+        jz__api_mask_tree(json_object_get(o, "determination"));
+    }
+    return o;
 }
 
 jz_err jz_assess_req_from_json(const json_t *body, jz_assess_body *out, jz_error *err)

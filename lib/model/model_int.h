@@ -9,6 +9,7 @@
 #include "jiuzhu/jz_date.h"
 #include "jiuzhu/jz_err.h"
 #include "jiuzhu/jz_money.h"
+#include "base/base_int.h" /* jz__jw */
 
 /* An amount as "1234.50" and a date as "YYYY-MM-DD" (NULL: out of memory). */
 json_t *jz__json_money(jz_fen v);
