@@ -100,28 +100,47 @@ void jz__jw_end_arr(jz__jw *w)
     close_(w, ']');
 }
 
+/* What each byte asks of quoted(): 0 written as it is, 1 escaped, 2 the
+ * first byte of a UTF-8 sequence (checked). */
+static const unsigned char byte_class[256] = {
+    [0 ... 0x1f] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0x80 ... 0xff] = 2,
+};
+
 static void quoted(jz__jw *w, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = strlen(s);
     const unsigned char *u = (const unsigned char *)s;
-    put(w, "\"", 1);
+    size_t n = strlen(s);
+    if (!reserve(w, n + 2))
+        return;
+    w->p[w->len++] = '"';
     size_t run = 0; /* start of the bytes written as they are */
     for (size_t i = 0; i < n;) {
-        unsigned char c = u[i];
-        if (c >= 0x80) {
-            size_t k = jz__utf8_seq_len(u + i, n - i);
-            if (!k) {
-                w->failed = true; /* jansson refuses such a string too */
-                return;
-            }
-            i += k;
-            continue;
-        }
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        unsigned char k = byte_class[u[i]];
+        if (k == 0) {
             i++;
             continue;
         }
+        if (k == 2) {
+            /* Chinese text is three-byte sequences (U+0800..U+FFFF but
+             * the surrogates): the common case checked here. */
+            if (u[i] >= 0xE1 && u[i] <= 0xEF && u[i] != 0xED && i + 2 < n &&
+                (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+                i += 3;
+                continue;
+            }
+            size_t q = jz__utf8_seq_len(u + i, n - i);
+            if (!q) {
+                w->failed = true; /* jansson refuses such a string too */
+                return;
+            }
+            i += q;
+            continue;
+        }
+        unsigned char c = u[i];
         put(w, s + run, i - run);
         char e[6] = {'\\', 0, 0, 0, 0, 0};
         size_t en = 2;
@@ -178,10 +197,15 @@ void jz__jw_str(jz__jw *w, const char *s)
 
 void jz__jw_int(jz__jw *w, long long v)
 {
-    char b[32];
-    int n = snprintf(b, sizeof b, "%lld", v);
+    char b[24], *e = b + sizeof b, *q = e;
+    unsigned long long m = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--q = (char)('0' + m % 10);
+    while (m /= 10);
+    if (v < 0)
+        *--q = '-';
     sep(w);
-    put(w, b, (size_t)n);
+    put(w, q, (size_t)(e - q));
 }
 
 void jz__jw_bool(jz__jw *w, bool v)

@@ -123,18 +123,28 @@ bool jz_double_decimal(double v, char *buf, size_t n)
 size_t jz_money_format(jz_fen v, char *buf, size_t n)
 {
     /* The magnitude is taken in unsigned arithmetic, where negating INT64_MIN
-     * is defined and gives 2^63. */
+     * is defined and gives 2^63.  Written by hand: amounts are written by
+     * the million in every determination. */
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    int w;
+    char t[JZ_MONEY_BUF], *e = t + sizeof t, *q = e;
 
     if (buf == NULL || n == 0)
         return 0;
-    w = snprintf(buf, n, "%s%" PRIu64 ".%02" PRIu64, v < 0 ? "-" : "", mag / 100, mag % 100);
-    if (w < 0) {
-        buf[0] = '\0';
-        return 0;
-    }
-    return (size_t)w < n ? (size_t)w : n - 1;
+    *--q = (char)('0' + mag % 10);
+    *--q = (char)('0' + mag / 10 % 10);
+    *--q = '.';
+    mag /= 100;
+    do
+        *--q = (char)('0' + mag % 10);
+    while (mag /= 10);
+    if (v < 0)
+        *--q = '-';
+    size_t w = (size_t)(e - q);
+    if (w >= n)
+        w = n - 1;
+    memcpy(buf, q, w);
+    buf[w] = '\0';
+    return w;
 }
 
 bool jz_money_add(int64_t a, int64_t b, int64_t *out)

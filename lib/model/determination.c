@@ -6,8 +6,10 @@
  * the numbers compared; `decisive` lists the rules that fixed the outcome and
  * `params` the parameter values the engine read.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -18,6 +20,30 @@
 static bool engine_param(int id)
 {
     return id < JZ_P_WORKFLOW_TOTAL_DAYS;
+}
+
+/* Each rule's legal source as a JSON string, escaped once: the trace
+ * names a source for every rule it lists, and they are a quarter of a
+ * determination's bytes. */
+static char *source_json[JZ_RULE_COUNT];
+static pthread_once_t sources_once = PTHREAD_ONCE_INIT;
+
+static void sources_quote(void)
+{
+    for (int i = 0; i < JZ_RULE_COUNT; i++) {
+        jz__jw w = {0};
+        jz__jw_str(&w, jz_rule_table[i].source);
+        source_json[i] = jz__jw_finish(&w); /* NULL: written the slow way */
+    }
+}
+
+static void rule_source(jz__jw *w, int rule)
+{
+    pthread_once(&sources_once, sources_quote);
+    if (source_json[rule])
+        jz__jw_raw(w, source_json[rule], strlen(source_json[rule]));
+    else
+        jz__jw_str(w, jz_rule_table[rule].source);
 }
 
 /* The determination as JSON text (the one writer of it). */
@@ -191,7 +217,7 @@ static char *det_text(const jz_household *h, const jz_policy *p, const jz_result
                 jz__jw_str(&w, h->members[e->member].id);
             }
             jz__jw_key(&w, "source");
-            jz__jw_str(&w, jz_rule_table[e->rule].source);
+            rule_source(&w, e->rule);
             jz__jw_key(&w, "holds");
             jz__jw_bool(&w, e->holds == JZ_HOLDS_YES);
             jz_trace_detail(e, h, detail, sizeof detail);

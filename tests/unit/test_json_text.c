@@ -106,6 +106,14 @@ static void failures(void **state)
     jz__jw_end_arr(&w);
     assert_null(jz__jw_finish(&w));
     assert_null(json_string("bad \xff byte")); /* as jansson */
+    /* A surrogate, an overlong form, a sequence cut short at the end. */
+    static const char *const bad[] = {"\xed\xa0\x80", "\xe0\x80\x80", "ok \xe4\xb8"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        jz__jw b = {0};
+        jz__jw_str(&b, bad[i]);
+        assert_null(jz__jw_finish(&b));
+        assert_null(json_string(bad[i]));
+    }
     jz__jw u = {0};
     jz__jw_obj(&u); /* never closed */
     assert_null(jz__jw_finish(&u));

@@ -211,6 +211,10 @@ static void test_format(void **state)
     check_format(-123450, "-1234.50");
     check_format(INT64_MAX, "92233720368547758.07");
     check_format(INT64_MIN, "-92233720368547758.08");
+    /* A buffer too small keeps the beginning, terminated. */
+    char small[5];
+    assert_int_equal(jz_money_format(-123450, small, sizeof small), 4);
+    assert_string_equal(small, "-123");
 }
 
 static void test_format_round_trip(void **state)
