@@ -68,6 +68,11 @@ void jz_store_rollback(jz_store *s);
 #define JZ_STORE_RUN_TRIES 3
 jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
                     jz_error *err);
+/* jz_store_run with actor as the store's actor for the transaction (the
+ * audit entries name him), the actor before put back after. */
+jz_err jz_store_run_as(jz_store *s, const char *actor,
+                       jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                       jz_error *err);
 
 /*
  * Stores household h (inserting, or replacing the household of the same

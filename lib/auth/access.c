@@ -87,25 +87,13 @@ static jz_err put_batch(jz_store *s, void *arg, jz_error *err)
     return rc;
 }
 
-/* Runs put (one transaction, retried) with the batch's actor. */
-static jz_err with_actor(jz_store *s, const char *actor,
-                         jz_err (*put)(jz_store *, void *, jz_error *), void *arg, jz_error *err)
-{
-    char saved[64];
-    snprintf(saved, sizeof saved, "%s", jz_store_actor(s));
-    jz_store_set_actor(s, actor);
-    jz_err rc = jz_store_run(s, put, arg, err);
-    jz_store_set_actor(s, saved);
-    return rc;
-}
-
 static jz_err write_batch(jz_store *s, pending *batch, jz_error *err)
 {
     const char *actor = batch->a.login;
     for (pending *p = batch->next; p; p = p->next)
         if (strcmp(p->a.login, actor) != 0)
             actor = "查询留痕";
-    return with_actor(s, actor, put_batch, batch, err);
+    return jz_store_run_as(s, actor, put_batch, batch, err);
 }
 
 typedef struct many {
@@ -135,7 +123,7 @@ jz_err jz_access_log_many(jz_store *s, const jz_access *a, size_t n, jz_error *e
             actor = "查询留痕";
     }
     many m = {a, n};
-    return with_actor(s, actor, put_many, &m, err);
+    return jz_store_run_as(s, actor, put_many, &m, err);
 }
 
 jz_err jz_access_log(jz_store *s, const jz_access *a, jz_error *err)

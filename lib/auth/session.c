@@ -111,43 +111,24 @@ static jz_err disabled(jz_error *err, const jz_user *u)
     return jz_error_set(err, JZ_EAUTH, "login", u->login, "账户已停用，请联系管理员");
 }
 
-/* The writes of a login, as the user: begun, then committed or rolled
- * back, with the store's actor put back. */
-typedef struct as_user {
-    jz_store *s;
-    char saved[64];
-} as_user;
+/* The writes of a login, in one transaction (jz_store_run_as, as the user):
+ * the user read again, a wrong password counted (and committed: the refusal
+ * is given after), or the session made. */
+typedef struct login_tx {
+    const jz_auth_params *p;
+    const char *login, *pw, *hash; /* hash: as read before the slow check */
+    bool ok;                       /* the password matched that hash */
+    int64_t now;
+    unsigned char raw[TOKEN_BYTES]; /* the new session's token */
+    /* out */
+    enum { LOGIN_DONE, LOGIN_WRONG, LOGIN_LOCKED } outcome;
+    jz_user u;
+    int64_t id;
+} login_tx;
 
-static jz_err as_begin(as_user *a, jz_store *s, const char *login, jz_error *err)
-{
-    a->s = s;
-    snprintf(a->saved, sizeof a->saved, "%s", jz_store_actor(s));
-    jz_store_set_actor(s, login);
-    jz_err rc = jz_store_begin(s, err);
-    if (rc)
-        jz_store_set_actor(s, a->saved);
-    return rc;
-}
-
-static jz_err as_fail(as_user *a, jz_err rc)
-{
-    jz_store_rollback(a->s);
-    jz_store_set_actor(a->s, a->saved);
-    return rc;
-}
-
-static jz_err as_commit(as_user *a, jz_error *err)
-{
-    jz_err rc = jz_store_commit(a->s, err);
-    if (rc)
-        jz_store_rollback(a->s);
-    jz_store_set_actor(a->s, a->saved);
-    return rc;
-}
-
-/* Counts a wrong password of u (read in the transaction a holds), locking
- * the account at every max_failures in a row. */
-static jz_err count_failure(as_user *a, const jz_auth_params *p, jz_user *u, int64_t now,
+/* Counts a wrong password of u (read in this transaction), locking the
+ * account at every max_failures in a row. */
+static jz_err count_failure(jz_store *s, const jz_auth_params *p, jz_user *u, int64_t now,
                             jz_error *err)
 {
     jz_user before = *u;
@@ -156,11 +137,52 @@ static jz_err count_failure(as_user *a, const jz_auth_params *p, jz_user *u, int
         u->locked_until = now + p->lock_seconds;
     char extra[64];
     snprintf(extra, sizeof extra, "{\"at\":%lld}", (long long)now);
+    jz_err rc = jz_store_user_update(s, u, NULL, err);
+    return rc ? rc : jz__auth_audit(s, "user.login_failed", &before, u, extra, err);
+}
+
+static jz_err login_in_tx(jz_store *s, void *arg, jz_error *err)
+{
+    login_tx *t = arg;
+    char hash2[JZ_PWHASH_MAX];
+    jz_user *u = &t->u;
     jz_err rc;
-    if ((rc = jz_store_user_update(a->s, u, NULL, err)) ||
-        (rc = jz__auth_audit(a->s, "user.login_failed", &before, u, extra, err)))
-        return as_fail(a, rc);
-    return as_commit(a, err);
+    t->outcome = LOGIN_DONE;
+    t->id = 0;
+    if ((rc = jz_store_user_get(s, t->login, u, hash2, err)))
+        return rc;
+    if (strcmp(t->hash, hash2) != 0) { /* the password changed meanwhile */
+        t->outcome = LOGIN_WRONG;
+        return JZ_OK;
+    }
+    if (u->locked_until > t->now) {
+        t->outcome = LOGIN_LOCKED;
+        return JZ_OK;
+    }
+    if (!t->ok) {
+        t->outcome = LOGIN_WRONG;
+        return count_failure(s, t->p, u, t->now, err);
+    }
+    if (!u->active)
+        return disabled(err, u);
+    jz_user before = *u;
+    u->failures = 0;
+    u->locked_until = 0;
+    char rehash[JZ_PWHASH_MAX];
+    bool renew = crypto_pwhash_str_needs_rehash(t->hash, t->p->ops_limit, t->p->mem_limit) != 0;
+    if (renew && (rc = jz__auth_hash(t->p, t->pw, rehash, err)))
+        return rc;
+    if ((before.failures || before.locked_until || renew) &&
+        (rc = jz_store_user_update(s, u, renew ? rehash : NULL, err)))
+        return rc;
+    unsigned char h[JZ_TOKEN_HASH];
+    token_hash(t->raw, h);
+    if ((rc = jz_store_session_insert(s, u->id, h, t->now, &t->id, err)))
+        return rc;
+    char extra[96];
+    snprintf(extra, sizeof extra, "{\"at\":%lld,\"session\":%lld}", (long long)t->now,
+             (long long)t->id);
+    return jz__auth_audit(s, "user.login", &before, u, extra, err);
 }
 
 jz_err jz_auth_login(jz_store *s, const jz_auth_params *p, const char *login, const char *password,
@@ -175,7 +197,7 @@ jz_err jz_auth_login(jz_store *s, const jz_auth_params *p, const char *login, co
     const char *pw = password ? password : "";
     size_t pwlen = strnlen(pw, PASSWORD_MAX_BYTES + 1);
     jz_user u;
-    char hash[JZ_PWHASH_MAX], hash2[JZ_PWHASH_MAX];
+    char hash[JZ_PWHASH_MAX];
     rc = jz_store_user_get(s, login, &u, hash, err);
     if (rc == JZ_ENOTFOUND) {
         /* As long as a wrong password takes: no login is told apart by
@@ -191,58 +213,24 @@ jz_err jz_auth_login(jz_store *s, const jz_auth_params *p, const char *login, co
         return locked(err, &u);
     /* The slow check before the write lock is taken, so that logging in
      * never holds up other writers. */
-    bool ok = pwlen <= PASSWORD_MAX_BYTES && crypto_pwhash_str_verify(hash, pw, pwlen) == 0;
-
-    as_user a;
-    if ((rc = as_begin(&a, s, u.login, err)))
-        return rc;
-    if ((rc = jz_store_user_get(s, login, &u, hash2, err)))
-        return as_fail(&a, rc);
-    if (strcmp(hash, hash2) != 0) /* the password changed meanwhile */
-        return as_fail(&a, wrong(err, login));
-    if (u.locked_until > now)
-        return as_fail(&a, locked(err, &u));
-    if (!ok) {
-        if ((rc = count_failure(&a, p, &u, now, err)))
-            return rc;
-        return wrong(err, login);
-    }
-    if (!u.active)
-        return as_fail(&a, disabled(err, &u));
-
-    jz_user before = u;
-    u.failures = 0;
-    u.locked_until = 0;
-    char rehash[JZ_PWHASH_MAX];
-    bool renew = crypto_pwhash_str_needs_rehash(hash, p->ops_limit, p->mem_limit) != 0;
-    if (renew && (rc = jz__auth_hash(p, pw, rehash, err)))
-        return as_fail(&a, rc);
-    if ((before.failures || before.locked_until || renew) &&
-        (rc = jz_store_user_update(s, &u, renew ? rehash : NULL, err)))
-        return as_fail(&a, rc);
-    unsigned char raw[TOKEN_BYTES], h[JZ_TOKEN_HASH];
-    randombytes_buf(raw, sizeof raw);
-    token_hash(raw, h);
-    int64_t id = 0;
-    char extra[96];
-    rc = jz_store_session_insert(s, u.id, h, now, &id, err);
-    if (!rc) {
-        snprintf(extra, sizeof extra, "{\"at\":%lld,\"session\":%lld}", (long long)now,
-                 (long long)id);
-        rc = jz__auth_audit(s, "user.login", &before, &u, extra, err);
-    }
-    if (rc ? (as_fail(&a, rc), true) : (rc = as_commit(&a, err)) != JZ_OK) {
-        sodium_memzero(raw, sizeof raw);
+    login_tx t = {.p = p, .login = login, .pw = pw, .hash = hash, .now = now};
+    t.ok = pwlen <= PASSWORD_MAX_BYTES && crypto_pwhash_str_verify(hash, pw, pwlen) == 0;
+    randombytes_buf(t.raw, sizeof t.raw);
+    rc = jz_store_run_as(s, u.login, login_in_tx, &t, err);
+    if (!rc && t.outcome != LOGIN_DONE)
+        rc = t.outcome == LOGIN_LOCKED ? locked(err, &t.u) : wrong(err, login);
+    if (rc) {
+        sodium_memzero(t.raw, sizeof t.raw);
         return rc;
     }
-    out->id = id;
-    sodium_bin2base64(out->token, sizeof out->token, raw, sizeof raw, B64);
-    csrf_of(raw, out->csrf);
-    sodium_memzero(raw, sizeof raw);
+    out->id = t.id;
+    sodium_bin2base64(out->token, sizeof out->token, t.raw, sizeof t.raw, B64);
+    csrf_of(t.raw, out->csrf);
+    sodium_memzero(t.raw, sizeof t.raw);
     out->created = out->last_seen = now;
     out->expires =
         now + (p->idle_seconds < p->absolute_seconds ? p->idle_seconds : p->absolute_seconds);
-    out->user = u;
+    out->user = t.u;
     return JZ_OK;
 }
 
@@ -254,6 +242,16 @@ static const char *ended_why(const char *reason)
            : strcmp(reason, "password") == 0 ? "密码已更改"
            : strcmp(reason, "disabled") == 0 ? "账户已停用"
                                              : reason;
+}
+
+typedef struct touch_tx {
+    int64_t session, now;
+} touch_tx;
+
+static jz_err touch_in_tx(jz_store *s, void *arg, jz_error *err)
+{
+    const touch_tx *t = arg;
+    return jz_store_session_touch(s, t->session, t->now, err);
 }
 
 jz_err jz_auth_session(jz_store *s, const jz_auth_params *p, const char *token, int64_t now,
@@ -291,10 +289,8 @@ jz_err jz_auth_session(jz_store *s, const jz_auth_params *p, const char *token, 
     if (now - ss.last_seen >= touch_seconds(p)) {
         /* session_seen is outside the audit log's cover: no entry, and no
          * growth of the log for a session in use. */
-        if (!(rc = jz_store_begin(s, err)) && !(rc = jz_store_session_touch(s, ss.id, now, err)))
-            rc = jz_store_commit(s, err);
-        if (rc) {
-            jz_store_rollback(s);
+        touch_tx t = {ss.id, now};
+        if ((rc = jz_store_run(s, touch_in_tx, &t, err))) {
             sodium_memzero(raw, sizeof raw);
             return rc;
         }
@@ -309,6 +305,24 @@ jz_err jz_auth_session(jz_store *s, const jz_auth_params *p, const char *token, 
     out->expires = idle_end < hard_end ? idle_end : hard_end;
     out->user = ss.user;
     return JZ_OK;
+}
+
+typedef struct logout_tx {
+    const jz_store_session *ss;
+    int64_t now;
+} logout_tx;
+
+static jz_err logout_in_tx(jz_store *s, void *arg, jz_error *err)
+{
+    const logout_tx *t = arg;
+    int n = 0;
+    jz_err rc = jz_store_session_revoke(s, t->ss->id, 0, t->now, "logout", &n, err);
+    if (rc || !n)
+        return rc;
+    char extra[96];
+    snprintf(extra, sizeof extra, "{\"at\":%lld,\"session\":%lld}", (long long)t->now,
+             (long long)t->ss->id);
+    return jz__auth_audit(s, "user.logout", NULL, &t->ss->user, extra, err);
 }
 
 jz_err jz_auth_logout(jz_store *s, const char *token, int64_t now, jz_error *err)
@@ -329,18 +343,6 @@ jz_err jz_auth_logout(jz_store *s, const char *token, int64_t now, jz_error *err
     }
     if (rc || ss.revoked_at)
         return rc;
-    as_user a;
-    int n = 0;
-    if ((rc = as_begin(&a, s, ss.user.login, err)))
-        return rc;
-    if ((rc = jz_store_session_revoke(s, ss.id, 0, now, "logout", &n, err)))
-        return as_fail(&a, rc);
-    if (n) {
-        char extra[96];
-        snprintf(extra, sizeof extra, "{\"at\":%lld,\"session\":%lld}", (long long)now,
-                 (long long)ss.id);
-        if ((rc = jz__auth_audit(s, "user.logout", NULL, &ss.user, extra, err)))
-            return as_fail(&a, rc);
-    }
-    return as_commit(&a, err);
+    logout_tx t = {&ss, now};
+    return jz_store_run_as(s, ss.user.login, logout_in_tx, &t, err);
 }

@@ -371,27 +371,24 @@ jz_err jz__auth_audit(jz_store *s, const char *action, const jz_user *before, co
 
 /* ---- managing users ------------------------------------------------------------------ */
 
-/* Makes the store record actor for what follows, keeping the one it had. */
-static void act_as(jz_store *s, const char *actor, char saved[64])
-{
-    snprintf(saved, 64, "%s", jz_store_actor(s));
-    jz_store_set_actor(s, actor);
-}
+typedef struct add_tx {
+    jz_user *u;
+    const char *hash;
+} add_tx;
 
-static jz_err fail(jz_store *s, const char *saved, jz_err rc)
+static jz_err add_in_tx(jz_store *s, void *arg, jz_error *err)
 {
-    jz_store_rollback(s);
-    jz_store_set_actor(s, saved);
-    return rc;
-}
-
-static jz_err done(jz_store *s, const char *saved, jz_error *err)
-{
-    jz_err rc = jz_store_commit(s, err);
-    if (rc)
-        jz_store_rollback(s);
-    jz_store_set_actor(s, saved);
-    return rc;
+    add_tx *t = arg;
+    jz_user old;
+    jz_err rc = jz_store_user_get(s, t->u->login, &old, NULL, err);
+    if (rc == JZ_OK)
+        return jz_error_set(err, JZ_EINPUT, "login", t->u->login, "登录名已被使用");
+    if (rc != JZ_ENOTFOUND)
+        return rc;
+    jz_error_clear(err);
+    if ((rc = jz_store_user_insert(s, t->u, t->hash, err)))
+        return rc;
+    return jz__auth_audit(s, "user.add", NULL, t->u, NULL, err);
 }
 
 jz_err jz_user_add(jz_ctx *x, const jz_auth_params *p, const jz_user_new *rq, jz_user *out,
@@ -422,30 +419,38 @@ jz_err jz_user_add(jz_ctx *x, const jz_auth_params *p, const jz_user_new *rq, jz
     u.dept = rq->role == JZ_ROLE_DEPT ? rq->dept : -1;
     u.active = true;
     u.created = u.password_changed = (int64_t)time(NULL);
-
-    char saved[64];
-    act_as(x->store, x->actor, saved);
-    if ((rc = jz_store_begin(x->store, err))) {
-        jz_store_set_actor(x->store, saved);
-        return rc;
-    }
-    jz_user old;
-    rc = jz_store_user_get(x->store, u.login, &old, NULL, err);
-    if (rc == JZ_OK)
-        return fail(x->store, saved,
-                    jz_error_set(err, JZ_EINPUT, "login", u.login, "登录名已被使用"));
-    if (rc != JZ_ENOTFOUND)
-        return fail(x->store, saved, rc);
-    jz_error_clear(err);
-    if ((rc = jz_store_user_insert(x->store, &u, hash, err)) ||
-        (rc = jz__auth_audit(x->store, "user.add", NULL, &u, NULL, err)))
-        return fail(x->store, saved, rc);
+    add_tx t = {&u, hash};
+    rc = jz_store_run_as(x->store, x->actor, add_in_tx, &t, err);
     sodium_memzero(hash, sizeof hash);
-    if ((rc = done(x->store, saved, err)))
-        return rc;
-    if (out)
+    if (!rc && out)
         *out = u;
-    return JZ_OK;
+    return rc;
+}
+
+typedef struct passwd_tx {
+    const char *login, *hash;
+    int64_t now;
+} passwd_tx;
+
+static jz_err passwd_in_tx(jz_store *s, void *arg, jz_error *err)
+{
+    const passwd_tx *t = arg;
+    jz_user before, u;
+    int ended = 0;
+    char extra[64];
+    jz_err rc;
+    if ((rc = jz_store_user_get(s, t->login, &before, NULL, err)))
+        return rc;
+    u = before;
+    u.password_changed = t->now;
+    u.failures = 0; /* a new password set by an administrator also unlocks */
+    u.locked_until = 0;
+    if ((rc = jz_store_user_update(s, &u, t->hash, err)) ||
+        (rc = jz_store_session_revoke(s, 0, u.id, t->now, "password", &ended, err)))
+        return rc;
+    snprintf(extra, sizeof extra, "{\"password_changed\":%lld,\"sessions_ended\":%d}",
+             (long long)t->now, ended);
+    return jz__auth_audit(s, "user.passwd", &before, &u, extra, err);
 }
 
 jz_err jz_user_passwd(jz_ctx *x, const jz_auth_params *p, const char *login, const char *password,
@@ -460,61 +465,67 @@ jz_err jz_user_passwd(jz_ctx *x, const jz_auth_params *p, const char *login, con
     char hash[JZ_PWHASH_MAX];
     if ((rc = jz__auth_hash(p, password, hash, err)))
         return rc;
-    int64_t now = (int64_t)time(NULL);
-    char saved[64];
-    act_as(x->store, x->actor, saved);
-    if ((rc = jz_store_begin(x->store, err))) {
-        jz_store_set_actor(x->store, saved);
-        return rc;
-    }
-    jz_user before;
-    int ended = 0;
-    char extra[64];
-    if ((rc = jz_store_user_get(x->store, login, &before, NULL, err)))
-        return fail(x->store, saved, rc);
-    u = before;
-    u.password_changed = now;
-    u.failures = 0; /* a new password set by an administrator also unlocks */
-    u.locked_until = 0;
-    if ((rc = jz_store_user_update(x->store, &u, hash, err)) ||
-        (rc = jz_store_session_revoke(x->store, 0, u.id, now, "password", &ended, err)))
-        return fail(x->store, saved, rc);
+    passwd_tx t = {login, hash, (int64_t)time(NULL)};
+    rc = jz_store_run_as(x->store, x->actor, passwd_in_tx, &t, err);
     sodium_memzero(hash, sizeof hash);
-    snprintf(extra, sizeof extra, "{\"password_changed\":%lld,\"sessions_ended\":%d}",
-             (long long)now, ended);
-    if ((rc = jz__auth_audit(x->store, "user.passwd", &before, &u, extra, err)))
-        return fail(x->store, saved, rc);
-    return done(x->store, saved, err);
+    return rc;
+}
+
+typedef struct active_tx {
+    const char *login;
+    bool enable;
+    bool changed;
+    int admins; /* active administrators other than the one disabled */
+    int64_t skip_id;
+} active_tx;
+
+static void count_admin(const jz_user *u, void *arg)
+{
+    active_tx *t = arg;
+    if (u->role == JZ_ROLE_ADMIN && u->active && u->id != t->skip_id)
+        t->admins++;
+}
+
+static jz_err active_in_tx(jz_store *s, void *arg, jz_error *err)
+{
+    active_tx *t = arg;
+    jz_user before, u;
+    jz_err rc;
+    t->changed = false;
+    if ((rc = jz_user_get(s, t->login, &before, err)))
+        return rc;
+    if (before.active == t->enable) /* nothing to change */
+        return JZ_OK;
+    if (!t->enable && before.role == JZ_ROLE_ADMIN) {
+        /* Nobody could manage users any more: a second administrator is
+         * added first. */
+        t->admins = 0;
+        t->skip_id = before.id;
+        if ((rc = jz_store_user_list(s, "", count_admin, t, err)))
+            return rc;
+        if (t->admins == 0)
+            return jz_error_set(
+                err, JZ_EINPUT, "login", before.login,
+                "这是唯一在用的管理员，停用后将无人能管理用户：请先添加另一名管理员");
+    }
+    u = before;
+    u.active = t->enable;
+    int ended = 0;
+    char extra[48];
+    if ((rc = jz_store_user_update(s, &u, NULL, err)) ||
+        (!t->enable &&
+         (rc = jz_store_session_revoke(s, 0, u.id, (int64_t)time(NULL), "disabled", &ended, err))))
+        return rc;
+    snprintf(extra, sizeof extra, "{\"sessions_ended\":%d}", ended);
+    t->changed = true;
+    return jz__auth_audit(s, t->enable ? "user.enable" : "user.disable", &before, &u,
+                          t->enable ? NULL : extra, err);
 }
 
 jz_err jz_user_set_active(jz_ctx *x, const char *login, bool enable, jz_error *err)
 {
-    jz_err rc;
-    char saved[64];
-    act_as(x->store, x->actor, saved);
-    if ((rc = jz_store_begin(x->store, err))) {
-        jz_store_set_actor(x->store, saved);
-        return rc;
-    }
-    jz_user before, u;
-    if ((rc = jz_user_get(x->store, login, &before, err)))
-        return fail(x->store, saved, rc);
-    if (before.active == enable) /* nothing to change */
-        return fail(x->store, saved, JZ_OK);
-    u = before;
-    u.active = enable;
-    int ended = 0;
-    int64_t now = (int64_t)time(NULL);
-    char extra[48];
-    if ((rc = jz_store_user_update(x->store, &u, NULL, err)) ||
-        (!enable &&
-         (rc = jz_store_session_revoke(x->store, 0, u.id, now, "disabled", &ended, err))))
-        return fail(x->store, saved, rc);
-    snprintf(extra, sizeof extra, "{\"sessions_ended\":%d}", ended);
-    if ((rc = jz__auth_audit(x->store, enable ? "user.enable" : "user.disable", &before, &u,
-                             enable ? NULL : extra, err)))
-        return fail(x->store, saved, rc);
-    return done(x->store, saved, err);
+    active_tx t = {.login = login, .enable = enable};
+    return jz_store_run_as(x->store, x->actor, active_in_tx, &t, err);
 }
 
 jz_err jz_user_get(jz_store *s, const char *login, jz_user *out, jz_error *err)

@@ -114,6 +114,18 @@ jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *
     return rc;
 }
 
+jz_err jz_store_run_as(jz_store *s, const char *actor,
+                       jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                       jz_error *err)
+{
+    char saved[64];
+    snprintf(saved, sizeof saved, "%s", jz_store_actor(s));
+    jz_store_set_actor(s, actor);
+    jz_err rc = jz_store_run(s, fn, arg, err);
+    jz_store_set_actor(s, saved);
+    return rc;
+}
+
 jz_err jz_store_put_household(jz_store *s, const jz_household *h, const char *record,
                               const char *source, jz_error *err)
 {
@@ -176,16 +188,15 @@ jz_err jz_store_import_progress(jz_store *s, const jz_store_import *imp, long li
     return s->ops->import_progress(s->impl, imp, lines_done, stored, rejected, finished, err);
 }
 
-jz_err jz_store_import_reject(jz_store *s, const jz_store_import *imp, long key,
-                              const char *county, const char *household_id, const char *message,
-                              jz_error *err)
+jz_err jz_store_import_reject(jz_store *s, const jz_store_import *imp, long key, const char *county,
+                              const char *household_id, const char *message, jz_error *err)
 {
     return s->ops->import_reject(s->impl, imp->id, key, county, household_id, message, err);
 }
 
 jz_err jz_store_import_rejections(jz_store *s, int64_t import,
-                                  int (*fn)(long key, const char *household_id,
-                                            const char *message, void *arg),
+                                  int (*fn)(long key, const char *household_id, const char *message,
+                                            void *arg),
                                   void *arg, jz_error *err)
 {
     return s->ops->import_rejections(s->impl, import, fn, arg, err);
@@ -370,8 +381,7 @@ jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix, jz_date on,
                              void (*fn)(const jz_monitor_subject *subject, void *arg), void *arg,
                              jz_error *err)
 {
-    return jz__monitor_scan(s->ops, s->impl, region_prefix ? region_prefix : "", on, fn, arg,
-                            err);
+    return jz__monitor_scan(s->ops, s->impl, region_prefix ? region_prefix : "", on, fn, arg, err);
 }
 
 jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, const int64_t *rows, size_t n_rows,
@@ -428,8 +438,8 @@ jz_err jz_store_alert_extend(jz_store *s, int64_t id, const int64_t *rows, size_
 }
 
 jz_err jz_store_alert_evidence(jz_store *s, int64_t id,
-                               void (*fn)(int64_t row, const jz_feed_row *r, void *arg),
-                               void *arg, jz_error *err)
+                               void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
+                               jz_error *err)
 {
     return s->ops->alert_evidence(s->impl, id, fn, arg, err);
 }
@@ -438,8 +448,8 @@ jz_err jz_store_alert_list(jz_store *s, const char *region_prefix, int category,
                            void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
                            jz_error *err)
 {
-    return s->ops->alert_list(s->impl, region_prefix ? region_prefix : "", category, open_only,
-                              fn, arg, err);
+    return s->ops->alert_list(s->impl, region_prefix ? region_prefix : "", category, open_only, fn,
+                              arg, err);
 }
 
 jz_err jz_store_audit(jz_store *s, const char *county, const char *action, const char *entity,
@@ -512,8 +522,8 @@ static jz_err check_terminated(jz_store *s, const jz_stored_alert *a, jz_error *
     jz_err rc;
     if (a->household_id[0]) {
         stopped_by_death d = {a->id_number, false};
-        if ((rc = s->ops->enrol_list(s->impl, a->region, a->household_id, note_death_stop, &d,
-                                     err)))
+        if ((rc =
+                 s->ops->enrol_list(s->impl, a->region, a->household_id, note_death_stop, &d, err)))
             return rc;
         if (d.stopped)
             return JZ_OK;
@@ -552,8 +562,7 @@ static jz_err check_terminated(jz_store *s, const jz_stored_alert *a, jz_error *
 }
 
 jz_err jz_store_alert_update(jz_store *s, const jz_stored_alert *before,
-                             const jz_stored_alert *after, const jz_alert_step *step,
-                             jz_error *err)
+                             const jz_stored_alert *after, const jz_alert_step *step, jz_error *err)
 {
     if (after->status == JZ_ALERT_RESOLVED && strcmp(step->outcome, "terminated") == 0) {
         jz_err rc = check_terminated(s, before, err);
@@ -627,8 +636,7 @@ jz_err jz_store_grant_list(jz_store *s, const char *region_prefix, const char *h
 }
 
 jz_err jz_store_record_version(jz_store *s, const char *household_or_person, int *current,
-                               int *assessed, char household_id[JZ_HOUSEHOLD_ID_MAX],
-                               jz_error *err)
+                               int *assessed, char household_id[JZ_HOUSEHOLD_ID_MAX], jz_error *err)
 {
     return s->ops->record_version(s->impl, household_or_person, current, assessed, household_id,
                                   err);
@@ -708,6 +716,6 @@ jz_err jz_store_access_list(jz_store *s, const char *subject, const char *region
                             size_t limit, void (*fn)(const jz_access *a, void *arg), void *arg,
                             jz_error *err)
 {
-    return s->ops->access_list(s->impl, subject, region_prefix ? region_prefix : "", limit, fn,
-                               arg, err);
+    return s->ops->access_list(s->impl, subject, region_prefix ? region_prefix : "", limit, fn, arg,
+                               err);
 }

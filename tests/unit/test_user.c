@@ -543,6 +543,35 @@ static void sessions_end(void **state)
     jz_store_close(s);
 }
 
+/* The last active administrator cannot be disabled: nobody could manage
+ * users after. */
+static void last_admin_stays(void **state)
+{
+    (void)state;
+    jz_ctx x;
+    jz_store *s = fresh("u_admin.db", &x);
+    jz_error err;
+    const char *pw = "Gx9-correct-horse";
+    add_ok(&x, "root1", "张丽", JZ_ROLE_ADMIN, "", -1, pw);
+    add_ok(&x, "case1", "王伟", JZ_ROLE_CASEWORKER, "140902101", -1, pw);
+    jz_error_clear(&err);
+    assert_int_equal(jz_user_set_active(&x, "root1", false, &err), JZ_EINPUT);
+    assert_string_equal(err.field, "login");
+    assert_non_null(strstr(err.reason, "唯一在用的管理员"));
+    jz_user u;
+    assert_int_equal(jz_user_get(s, "root1", &u, &err), JZ_OK);
+    assert_true(u.active);
+    add_ok(&x, "root2", "李强", JZ_ROLE_ADMIN, "", -1, pw);
+    assert_int_equal(jz_user_set_active(&x, "root1", false, &err), JZ_OK);
+    /* Now root2 is the last one. */
+    assert_int_equal(jz_user_set_active(&x, "root2", false, &err), JZ_EINPUT);
+    assert_int_equal(jz_user_set_active(&x, "case1", false, &err), JZ_OK);
+    assert_int_equal(jz_user_set_active(&x, "root1", true, &err), JZ_OK);
+    assert_int_equal(jz_user_set_active(&x, "root2", false, &err), JZ_OK);
+    verifies_clean(s);
+    jz_store_close(s);
+}
+
 static void forged_tokens(void **state)
 {
     (void)state;
@@ -1105,6 +1134,7 @@ int main(void)
         cmocka_unit_test(forged_tokens),
         cmocka_unit_test(only_the_hash_is_stored),
         cmocka_unit_test(csrf_tokens),
+        cmocka_unit_test(last_admin_stays),
         cmocka_unit_test(access_log),
         cmocka_unit_test(access_log_many),
         cmocka_unit_test(audit_covers_sessions),
