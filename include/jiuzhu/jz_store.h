@@ -9,7 +9,9 @@
  *
  * Writes happen inside transactions: jz_store_run (one transaction, run
  * again when the store is busy), or jz_store_begin / jz_store_commit where a
- * caller commits in batches (an import).  A household is stored wholly or
+ * caller commits in batches (an import: its batches follow the file, and an
+ * import stopped by a failure resumes after its last committed batch when
+ * run again; jz_store_begin waits out a busy store as jz_store_run does).  A household is stored wholly or
  * not at all: a refusal (JZ_EINPUT) writes nothing, and any other failure
  * of jz_store_put_household means the transaction must be rolled back.
  */

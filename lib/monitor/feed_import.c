@@ -1,6 +1,6 @@
 /*
  * feed_import.c - importing a department's file (jz_feed_import): the
- * reader's rows into the store in one transaction, the refused ones handed
+ * reader's rows into the store in one transaction (jz_store_run), the refused ones handed
  * to the caller (the command line writes them to its report, the server to
  * its answer).  Everything here was cli/feed.c's; the command line now only
  * reads the file, opens its report and prints the counts.
@@ -11,27 +11,32 @@
 #include "jiuzhu/jz_ctx.h"
 #include "jiuzhu/jz_feed.h"
 #include "jiuzhu/jz_store.h"
+#include "jiuzhu/jz_store_user.h"
 
-jz_err jz_feed_import(jz_ctx *x, jz_dept dept, const char *text, size_t len, const char *name,
-                      jz_feed_reject_fn reject, void *arg, jz_feed_counts *out, jz_error *err)
+/* The writes of a feed, in one transaction (jz_store_run): run again on a
+ * busy store, the file is read again from its start; a rejected line is
+ * reported once, the first time it is met. */
+typedef struct feed_tx {
+    jz_dept dept;
+    const char *text, *name;
+    size_t len;
+    jz_feed_reject_fn reject;
+    void *arg;
+    long reported; /* the last line whose rejection was reported */
+    jz_feed_counts *out;
+} feed_tx;
+
+static jz_err feed_in_tx(jz_store *s, void *arg, jz_error *err)
 {
+    feed_tx *t = arg;
+    jz_feed_counts *out = t->out;
     memset(out, 0, sizeof *out);
-    if (!name)
-        name = "";
-    /* The text first: a file refused whole writes nothing, and the reader
-     * checks it all before the store is touched. */
     jz_feed_reader *r = NULL;
-    jz_err rc = jz_feed_reader_new(dept, text, len, name, &r, err);
+    jz_err rc = jz_feed_reader_new(t->dept, t->text, t->len, t->name, &r, err);
     if (rc)
         return rc;
-    if (x->actor[0])
-        jz_store_set_actor(x->store, x->actor);
     int64_t feed = 0;
-    if ((rc = jz_store_begin(x->store, err))) {
-        jz_feed_reader_free(r);
-        return rc;
-    }
-    rc = jz_store_feed_begin(x->store, dept, name, &feed, err);
+    rc = jz_store_feed_begin(s, t->dept, t->name, &feed, err);
     while (!rc) {
         jz_feed_row row;
         jz_error e;
@@ -41,7 +46,10 @@ jz_err jz_feed_import(jz_ctx *x, jz_dept dept, const char *text, size_t len, con
             break;
         if (next == JZ_EINPUT) {
             out->rejected++;
-            int stop = reject ? reject(&e, arg) : 0;
+            if (e.line <= t->reported)
+                continue;
+            t->reported = e.line;
+            int stop = t->reject ? t->reject(&e, t->arg) : 0;
             if (stop) {
                 char line[32];
                 snprintf(line, sizeof line, "%ld", e.line);
@@ -56,18 +64,31 @@ jz_err jz_feed_import(jz_ctx *x, jz_dept dept, const char *text, size_t len, con
             break;
         }
         bool added = false, matched = false;
-        if ((rc = jz_store_feed_put(x->store, feed, &row, &added, &matched, err)))
+        if ((rc = jz_store_feed_put(s, feed, &row, &added, &matched, err)))
             break;
         out->rows++;
         out->added += added;
         out->matched += matched;
     }
     if (!rc)
-        rc = jz_store_feed_end(x->store, feed, out, err);
-    if (!rc)
-        rc = jz_store_commit(x->store, err);
-    if (rc)
-        jz_store_rollback(x->store);
+        rc = jz_store_feed_end(s, feed, out, err);
     jz_feed_reader_free(r);
     return rc;
+}
+
+jz_err jz_feed_import(jz_ctx *x, jz_dept dept, const char *text, size_t len, const char *name,
+                      jz_feed_reject_fn reject, void *arg, jz_feed_counts *out, jz_error *err)
+{
+    memset(out, 0, sizeof *out);
+    feed_tx t = {dept, text, name ? name : "", len, reject, arg, 0, out};
+    /* The text first: a file refused whole writes nothing, and the reader
+     * checks it all before the store is touched. */
+    jz_feed_reader *r = NULL;
+    jz_err rc = jz_feed_reader_new(dept, text, len, t.name, &r, err);
+    if (rc)
+        return rc;
+    jz_feed_reader_free(r);
+    char actor[64];
+    snprintf(actor, sizeof actor, "%s", x->actor[0] ? x->actor : jz_store_actor(x->store));
+    return jz_store_run_as(x->store, actor, feed_in_tx, &t, err);
 }

@@ -62,9 +62,22 @@ int jz_store_schema_version(const jz_store *s)
     return s->ops->schema_version(s->impl);
 }
 
+static void back_off(int attempt);
+
 jz_err jz_store_begin(jz_store *s, jz_error *err)
 {
-    return s->ops->begin(s->impl, err);
+    /* A batch's transaction is begun again after a pause while the store
+     * is busy, as jz_store_run does; nothing has run in it yet. */
+    jz_err rc = JZ_OK;
+    for (int attempt = 0; attempt < JZ_STORE_RUN_TRIES; attempt++) {
+        if (attempt) {
+            back_off(attempt);
+            jz_error_clear(err);
+        }
+        if (!(rc = s->ops->begin(s->impl, err)) || !jz_err_kind_of(rc)->retry)
+            break;
+    }
+    return rc;
 }
 
 jz_err jz_store_commit(jz_store *s, jz_error *err)
