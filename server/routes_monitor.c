@@ -67,8 +67,14 @@ ROUTE(h_feed_import)
     if (jz_feed_import(&rq->x, (jz_dept)dept, rq->body ? rq->body : "", rq->body_len,
                        name ? name : "", jz_rejects_add, &rej, &n, &e) != JZ_OK)
         srv_error(rs, &e);
-    else
-        srv_json(rs, 200, jz_feed_import_to_json((jz_dept)dept, &n, &rej));
+    else {
+        /* How many rows are people in the registry is not told to the
+         * department: a file of one row would tell whether that person
+         * receives assistance.  The matching itself is monitoring's. */
+        json_t *j = jz_feed_import_to_json((jz_dept)dept, &n, &rej);
+        json_object_del(j, "matched");
+        srv_json(rs, 200, j);
+    }
     jz_rejects_cleanup(&rej);
 }
 
