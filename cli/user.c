@@ -30,10 +30,14 @@ static void usage(FILE *f)
         "      jiuzhu user disable 数据库 --login 登录名 [--actor 经办人]\n"
         "      jiuzhu user enable 数据库 --login 登录名 [--actor 经办人]\n"
         "      jiuzhu user list 数据库 [--scope 区划代码前缀]\n"
+        "      jiuzhu user access 数据库 [--household 户编号] [--region 区划代码前缀] [--limit N]\n"
+        "      jiuzhu user purge 数据库 [--days N]\n"
         "角色（英文或中文名）：admin 管理员、analyst 省级分析员、auditor 审计员、\n"
         "  dept 部门数据员（须给出 --dept，如 medical 或 医保）：范围为空（全省）或 2、4、6 位；\n"
         "  reviewer 县级审核员：一个县（6 位）；caseworker 乡镇经办员：一个乡镇（9 位）；\n"
         "  assistant 村协理员：一个村（12 位）。\n"
+        "access 列出查询留痕（谁在何时查看了什么，新的在前，默认 100 条）；\n"
+        "purge 删除最后使用或结束于 N 天（默认 90）以前的会话记录。\n"
         "密码从标准输入读一行（在终端上不回显，输入两次），或取环境变量 JIUZHU_PASSWORD；\n"
         "不从命令行读取，以免被本机其他用户在进程列表中看到。\n",
         f);
@@ -140,6 +144,103 @@ static void print_user(const jz_user *u, void *arg)
     st->n++;
 }
 
+static void print_access(const jz_access *a, void *arg)
+{
+    long *n = arg;
+    char when[32];
+    time_t t = (time_t)a->at;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    printf("%s  %-16s %-14s %-20s %-12s %s\n", when, a->login, jz_access_kind_zh[a->kind],
+           a->subject, a->region[0] ? a->region : "-", a->what);
+    (*n)++;
+}
+
+/* `jiuzhu user access DB [--household ID] [--region PREFIX] [--limit N]`. */
+static int user_access(int argc, char **argv)
+{
+    const char *db = NULL, *household = NULL, *region = "", *limit_text = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **slot = strcmp(a, "--household") == 0 ? &household
+                            : strcmp(a, "--region") == 0  ? &region
+                            : strcmp(a, "--limit") == 0   ? &limit_text
+                                                          : NULL;
+        if (slot && v) {
+            *slot = v;
+            i++;
+        } else if (!slot && a[0] != '-' && !db) {
+            db = a;
+        } else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    long long limit = 100;
+    if (!db) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (limit_text && !cli_int("jiuzhu user access", "--limit", limit_text, 1, 100000, &limit))
+        return EXIT_USAGE;
+    jz_error err;
+    jz_error_clear(&err);
+    jz_store *s = NULL;
+    if (jz_store_open(db, JZ_STORE_READONLY, &s, &err) != JZ_OK)
+        return cli_fail(&err);
+    long n = 0;
+    int status = EXIT_DONE;
+    printf("%-19s  %-16s %-14s %-20s %-12s %s\n", "时间", "登录名", "类别", "对象", "区划", "操作");
+    if (jz_access_list(s, household, region, (size_t)limit, print_access, &n, &err) != JZ_OK)
+        status = cli_fail(&err);
+    else
+        printf("共 %ld 条\n", n);
+    jz_store_close(s);
+    return status;
+}
+
+/* `jiuzhu user purge DB [--days N]`. */
+static int user_purge(int argc, char **argv)
+{
+    const char *db = NULL, *days_text = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **slot = strcmp(a, "--days") == 0 ? &days_text : NULL;
+        if (slot && v) {
+            *slot = v;
+            i++;
+        } else if (!slot && a[0] != '-' && !db) {
+            db = a;
+        } else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    long long days = 90;
+    if (!db) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (days_text && !cli_int("jiuzhu user purge", "--days", days_text, 1, 3650, &days))
+        return EXIT_USAGE;
+    jz_error err;
+    jz_error_clear(&err);
+    jz_auth_params p;
+    if (jz_auth_params_from_env(&p, &err) != JZ_OK)
+        return cli_fail(&err);
+    jz_store *s = NULL;
+    if (jz_store_open(db, 0, &s, &err) != JZ_OK)
+        return cli_fail(&err);
+    int n = 0, status = EXIT_DONE;
+    if (jz_auth_purge(s, &p, (int64_t)time(NULL), (int)days, &n, &err) != JZ_OK)
+        status = cli_fail(&err);
+    else
+        printf("已删除 %d 个最后使用或结束于 %lld 天以前的会话记录\n", n, days);
+    jz_store_close(s);
+    return status;
+}
+
 int cmd_user(int argc, char **argv)
 {
     if (argc < 3) {
@@ -147,6 +248,10 @@ int cmd_user(int argc, char **argv)
         usage(help ? stdout : stderr);
         return help ? EXIT_DONE : EXIT_USAGE;
     }
+    if (strcmp(argv[1], "access") == 0)
+        return user_access(argc, argv);
+    if (strcmp(argv[1], "purge") == 0)
+        return user_purge(argc, argv);
     const char *sub = argv[1], *db = NULL, *login = NULL, *name = NULL, *role_text = NULL,
                *scope = NULL, *dept_text = NULL, *policy = NULL, *actor = cli_default_actor();
     for (int i = 2; i < argc; i++) {

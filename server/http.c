@@ -781,6 +781,13 @@ __attribute__((format(printf, 2, 0))) static void log_mhd(void *cls, const char 
     vfprintf(stderr, fm, ap);
 }
 
+static void log_failed_purge(const jz_error *e)
+{
+    char msg[1024];
+    jz_error_format(e, msg, sizeof msg);
+    fprintf(stderr, "jiuzhu serve: 清理旧会话未成功（不影响服务）：%s\n", msg);
+}
+
 jz_err srv_init(srv *sv, const jz_server_opts *o, jz_error *err)
 {
     memset(sv, 0, sizeof *sv);
@@ -792,8 +799,16 @@ jz_err srv_init(srv *sv, const jz_server_opts *o, jz_error *err)
     jz_err rc = jz_auth_params_from_env(&sv->auth, err);
     /* The store must exist and be current before the first request. */
     jz_store *probe = NULL;
-    if (!rc && !(rc = jz_store_open(o->db, 0, &probe, err)))
+    if (!rc && !(rc = jz_store_open(o->db, 0, &probe, err))) {
+        /* Sessions ended or unused for 90 days are deleted at each start
+         * (`jiuzhu user purge` does it on demand). */
+        jz_error pe;
+        jz_error_clear(&pe);
+        int purged = 0;
+        if (jz_auth_purge(probe, &sv->auth, (int64_t)time(NULL), 90, &purged, &pe) != JZ_OK)
+            log_failed_purge(&pe);
         jz_store_close(probe);
+    }
     jz_ctx boot;
     memset(&boot, 0, sizeof boot);
     if (!rc && !(rc = jz_ctx_init(&boot, NULL, o->policy_dir, o->calendar, "serve", err))) {

@@ -60,6 +60,12 @@ jz_err jz_store_session_touch(jz_store *s, int64_t session, int64_t now, jz_erro
 jz_err jz_store_session_revoke(jz_store *s, int64_t session, int64_t user_id, int64_t now,
                                const char *reason, int *n, jz_error *err);
 
+/* Deletes the sessions whose last use (or end) was before cutoff, with
+ * their last-seen rows; *n counts them.  Only sessions that can no longer
+ * be used may be older than that: the caller's cutoff lies beyond the
+ * longest a session lives. */
+jz_err jz_store_session_purge(jz_store *s, int64_t cutoff, int *n, jz_error *err);
+
 /* Appends an access log entry (a->id is ignored). */
 jz_err jz_store_access_put(jz_store *s, const jz_access *a, jz_error *err);
 /* As jz_access_list: of subject (if not NULL) within region_prefix (NULL or

@@ -171,6 +171,13 @@ bool jz_auth_csrf_ok(const char *token, const char *csrf);
 /* Ends the session of this token (logout).  An unknown token is not an error. */
 jz_err jz_auth_logout(jz_store *s, const char *token, int64_t now, jz_error *err);
 
+/* Deletes the sessions last used (or ended) more than keep_days (1 to
+ * 3650) days before now, never one that could still be used; *purged
+ * counts them.  The sessions table would otherwise keep a row for every
+ * login ever made.  Audited as 会话清理. */
+jz_err jz_auth_purge(jz_store *s, const jz_auth_params *p, int64_t now, int keep_days, int *purged,
+                     jz_error *err);
+
 /* ---- 查询留痕: who looked at what ----------------------------------------------- */
 
 typedef enum jz_access_kind {

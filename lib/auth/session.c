@@ -346,3 +346,39 @@ jz_err jz_auth_logout(jz_store *s, const char *token, int64_t now, jz_error *err
     logout_tx t = {&ss, now};
     return jz_store_run_as(s, ss.user.login, logout_in_tx, &t, err);
 }
+
+/* ---- old sessions ------------------------------------------------------------------ */
+
+typedef struct purge_tx {
+    int64_t cutoff;
+    int *n;
+} purge_tx;
+
+static jz_err purge_in_tx(jz_store *s, void *arg, jz_error *err)
+{
+    const purge_tx *t = arg;
+    return jz_store_session_purge(s, t->cutoff, t->n, err);
+}
+
+jz_err jz_auth_purge(jz_store *s, const jz_auth_params *p, int64_t now, int keep_days, int *purged,
+                     jz_error *err)
+{
+    int n = 0;
+    if (purged)
+        *purged = 0;
+    jz_err rc;
+    if ((rc = jz__auth_params_check(p, err)))
+        return rc;
+    if (keep_days < 1 || keep_days > 3650)
+        return jz_error_set(err, JZ_EINPUT, "days", NULL, "保留天数应为 1 至 3650");
+    /* Never a session that could still be used: none lives longer than
+     * absolute_seconds after it was made. */
+    int64_t keep = (int64_t)keep_days * 86400;
+    if (keep < p->absolute_seconds)
+        keep = p->absolute_seconds;
+    purge_tx t = {now - keep, &n};
+    rc = jz_store_run_as(s, "会话清理", purge_in_tx, &t, err);
+    if (!rc && purged)
+        *purged = n;
+    return rc;
+}

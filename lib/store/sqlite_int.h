@@ -243,6 +243,7 @@ jz_err jz__sq_session_insert(void *impl, int64_t user_id, const unsigned char *h
 jz_err jz__sq_session_find(void *impl, const unsigned char *hash, jz_store_session *out,
                            jz_error *err);
 jz_err jz__sq_session_touch(void *impl, int64_t session, int64_t now, jz_error *err);
+jz_err jz__sq_session_purge(void *impl, int64_t cutoff, int *n, jz_error *err);
 jz_err jz__sq_session_revoke(void *impl, int64_t session, int64_t user_id, int64_t now,
                              const char *reason, int *n, jz_error *err);
 jz_err jz__sq_access_put(void *impl, const jz_access *a, jz_error *err);

@@ -279,6 +279,40 @@ jz_err jz__sq_session_revoke(void *impl, int64_t session, int64_t user_id, int64
     return JZ_OK;
 }
 
+jz_err jz__sq_session_purge(void *impl, int64_t cutoff, int *n, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    /* A session's last moment: its end, or its last use (its creation if
+     * never touched since). */
+#define LAST_MOMENT                                                                                \
+    "SELECT s.session_id FROM sessions s LEFT JOIN session_seen w USING (session_id)"              \
+    " WHERE (CASE WHEN s.revoked_at > 0 THEN s.revoked_at"                                         \
+    " ELSE max(s.created, coalesce(w.last_seen, 0)) END) < ?1"
+    jz_err rc = prepare(q, &st, "DELETE FROM session_seen WHERE session_id IN (" LAST_MOMENT ")",
+                        "清理会话", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, cutoff);
+    if ((rc = step_done(q, st, "清理会话", err)))
+        return rc;
+    /* session_seen's rows are gone: a session's last moment is now its
+     * creation or end, both older than the cutoff for those just cleared. */
+    if ((rc = prepare(q, &st,
+                      "DELETE FROM sessions WHERE (CASE WHEN revoked_at > 0 THEN revoked_at"
+                      " ELSE created END) < ?1 AND session_id NOT IN"
+                      " (SELECT session_id FROM session_seen)",
+                      "清理会话", err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, cutoff);
+    if ((rc = step_done(q, st, "清理会话", err)))
+        return rc;
+    if (n)
+        *n = sqlite3_changes(q->db);
+    return JZ_OK;
+#undef LAST_MOMENT
+}
+
 jz_err jz__sq_access_put(void *impl, const jz_access *a, jz_error *err)
 {
     sq *q = impl;

@@ -714,6 +714,11 @@ jz_err jz_store_session_touch(jz_store *s, int64_t session, int64_t now, jz_erro
     return s->ops->session_touch(s->impl, session, now, err);
 }
 
+jz_err jz_store_session_purge(jz_store *s, int64_t cutoff, int *n, jz_error *err)
+{
+    return s->ops->session_purge(s->impl, cutoff, n, err);
+}
+
 jz_err jz_store_session_revoke(jz_store *s, int64_t session, int64_t user_id, int64_t now,
                                const char *reason, int *n, jz_error *err)
 {

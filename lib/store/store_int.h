@@ -248,6 +248,7 @@ typedef struct jz_store_ops {
     jz_err (*session_touch)(void *impl, int64_t session, int64_t now, jz_error *err);
     jz_err (*session_revoke)(void *impl, int64_t session, int64_t user_id, int64_t now,
                              const char *reason, int *n, jz_error *err);
+    jz_err (*session_purge)(void *impl, int64_t cutoff, int *n, jz_error *err);
     jz_err (*access_put)(void *impl, const jz_access *a, jz_error *err);
     jz_err (*access_list)(void *impl, const char *subject, const char *prefix, size_t limit,
                           void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err);

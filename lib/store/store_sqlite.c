@@ -2102,6 +2102,7 @@ const jz_store_ops jz__sqlite_ops = {
     .session_find = jz__sq_session_find,
     .session_touch = jz__sq_session_touch,
     .session_revoke = jz__sq_session_revoke,
+    .session_purge = jz__sq_session_purge,
     .access_put = jz__sq_access_put,
     .access_list = jz__sq_access_list,
 };

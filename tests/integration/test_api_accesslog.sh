@@ -70,4 +70,17 @@ answered=$(cat "$TMP/stop.txt")
 # was lost with its connection, never the reverse).
 if [ "$answered" -gt 0 ] && [ "$added" -ge "$answered" ]; then ok; else bad "stopped under load: $answered reads answered, $added in the log"; fi
 expect_status 0 "$JZ" audit verify "$DB"
+
+# The auditor's command line: who looked at a household, and the refusals
+# of a county.
+expect_status 0 "$JZ" user access "$DB" --household H140902-800001 --limit 5
+expect_grep "$TMP/out" 'case01 *查看档案 *H140902-800001 *140902101201 *GET /api/households/{id}' "a read in the list"
+expect_grep "$TMP/out" '^共 5 条$' "--limit"
+expect_status 0 "$JZ" user access "$DB" --region 140923
+expect_grep "$TMP/out" '越权请求被拒 *H140923-80000' "the refusals of 代县"
+expect_no_grep "$TMP/out" '查看档案' "only 代县's entries"
+expect_status 2 "$JZ" user access "$DB" --limit x
+# Sessions of today are not purged.
+expect_status 0 "$JZ" user purge "$DB" --days 1
+expect_grep "$TMP/out" '^已删除 0 个' "today's sessions stay"
 finish

@@ -162,6 +162,16 @@ p | expect_status 0 "$JZ" user add "$DB" --login by.option --name 选项 --role 
 n=$(sqlite3 "$DB" "SELECT actor FROM audit WHERE entity = 'user:by.option'")
 [ "$n" = '张处长（命令行）' ] && ok || bad "--actor is the actor ($n)"
 
+# ---- the last administrator stays; old sessions are purged on demand ----------------------
+n=$(sqlite3 "$DB" "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")
+[ "$n" = 1 ] && ok || bad "one active administrator before the check ($n)"
+expect_status 1 "$JZ" user disable "$DB" --login admin
+expect_grep "$TMP/err" '唯一在用的管理员' "the last administrator cannot be disabled"
+expect_status 0 "$JZ" user purge "$DB"
+expect_grep "$TMP/out" '^已删除 0 个最后使用或结束于 90 天以前的会话记录$' "nothing old to purge"
+expect_status 2 "$JZ" user purge "$DB" --days 0
+expect_grep "$TMP/err" '\-\-days「0」应为 1 到 3650 之间的整数' "a bad --days"
+
 # ---- the default cost (argon2id INTERACTIVE) works too ------------------------------------
 p | JIUZHU_ARGON2_FAST= expect_status 0 "$JZ" user add "$DB" --login slow --name 慢 --role auditor --scope ''
 h=$(sqlite3 "$DB" "SELECT password_hash FROM users WHERE login = 'slow'")

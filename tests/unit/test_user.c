@@ -572,6 +572,61 @@ static void last_admin_stays(void **state)
     jz_store_close(s);
 }
 
+static int count_rows(const char *file, const char *sql)
+{
+    char path[256];
+    path_of(path, sizeof path, file);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Old sessions are deleted; one that could still be used never is. */
+static void sessions_purged(void **state)
+{
+    (void)state;
+    jz_ctx x;
+    jz_store *s = fresh("u_purge.db", &x);
+    const char *pw = "Gx9-correct-horse";
+    add_ok(&x, "wang", "王五", JZ_ROLE_REVIEWER, "140902", -1, pw);
+    jz_auth_params p = fast;
+    p.idle_seconds = 1800;
+    p.absolute_seconds = 43200;
+    jz_error err;
+    const int64_t day = 86400;
+    jz_session old_out, old_idle, recent, live;
+    /* Day 0: one logs out at once; one is left to expire. */
+    assert_int_equal(jz_auth_login(s, &p, "wang", pw, T0, &old_out, &err), JZ_OK);
+    assert_int_equal(jz_auth_logout(s, old_out.token, T0 + 60, &err), JZ_OK);
+    assert_int_equal(jz_auth_login(s, &p, "wang", pw, T0, &old_idle, &err), JZ_OK);
+    /* Day 95: one used and left; day 100: one in use now. */
+    assert_int_equal(jz_auth_login(s, &p, "wang", pw, T0 + 95 * day, &recent, &err), JZ_OK);
+    assert_int_equal(jz_auth_login(s, &p, "wang", pw, T0 + 100 * day - 600, &live, &err), JZ_OK);
+    jz_session got;
+    assert_int_equal(jz_auth_session(s, &p, live.token, T0 + 100 * day, &got, &err), JZ_OK);
+    int n = -1;
+    assert_int_equal(jz_auth_purge(s, &p, T0 + 100 * day, 90, &n, &err), JZ_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(count_rows("u_purge.db", "SELECT count(*) FROM sessions"), 2);
+    assert_int_equal(jz_auth_session(s, &p, live.token, T0 + 100 * day + 1, &got, &err), JZ_OK);
+    /* Keeping one day still keeps what could be used: 12 hours at least. */
+    assert_int_equal(jz_auth_purge(s, &p, T0 + 100 * day, 1, &n, &err), JZ_OK);
+    assert_int_equal(n, 1); /* day 95's */
+    assert_int_equal(jz_auth_session(s, &p, live.token, T0 + 100 * day + 2, &got, &err), JZ_OK);
+    assert_int_equal(jz_auth_purge(s, &p, T0, 0, &n, &err), JZ_EINPUT);
+    assert_string_equal(err.field, "days");
+    verifies_clean(s);
+    jz_store_close(s);
+    assert_int_equal(
+        count_rows("u_purge.db", "SELECT count(*) FROM audit WHERE actor = '会话清理'"), 2);
+}
+
 static void forged_tokens(void **state)
 {
     (void)state;
@@ -1135,6 +1190,7 @@ int main(void)
         cmocka_unit_test(only_the_hash_is_stored),
         cmocka_unit_test(csrf_tokens),
         cmocka_unit_test(last_admin_stays),
+        cmocka_unit_test(sessions_purged),
         cmocka_unit_test(access_log),
         cmocka_unit_test(access_log_many),
         cmocka_unit_test(audit_covers_sessions),
