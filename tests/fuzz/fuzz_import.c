@@ -78,7 +78,7 @@ static void setup(void)
 
 static void remove_store(void)
 {
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal", "-lock"};
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal", "-lock", ".audit-key"};
     char p[128];
     for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
         snprintf(p, sizeof p, "%s%s", db, suffix[i]);
