@@ -30,6 +30,26 @@ bool cli_int(const char *cmd, const char *opt, const char *text, long long min, 
     return false;
 }
 
+/* ---- options ---------------------------------------------------------------------- */
+
+bool cli_opts(int argc, char **argv, int from, const cli_opt *opts, const char **positional)
+{
+    for (int i = from; i < argc; i++) {
+        const char *a = argv[i];
+        const cli_opt *o = opts;
+        while (o->name && strcmp(o->name, a) != 0)
+            o++;
+        if (o->name && i + 1 < argc) {
+            *o->value = argv[++i];
+        } else if (!o->name && a[0] != '-' && !*positional) {
+            *positional = a;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- output files ----------------------------------------------------------------- */
 
 static bool group_read;

@@ -41,6 +41,17 @@ void cli_print_error(const jz_error *e);
 /* Prints it and returns the exit code it calls for (usage or input). */
 int cli_fail(const jz_error *e);
 
+/* Options that take a value, for cli_opts: "--name VALUE" sets *value. */
+typedef struct cli_opt {
+    const char *name;
+    const char **value;
+} cli_opt;
+/* Reads argv[from..argc): each "--name VALUE" of opts (a table ended by a
+ * NULL name) into its slot, and one argument that is not an option into
+ * *positional.  False, having written nothing more, at an unknown option, an
+ * option without its value or a second positional argument. */
+bool cli_opts(int argc, char **argv, int from, const cli_opt *opts, const char **positional);
+
 /* ---- numbers, output files and ID numbers (args.c) ---------------------- */
 
 /* Parses a numeric option or argument with jz_parse_int: true with *out
@@ -66,8 +77,8 @@ unsigned cli_out_flags(bool force);
 int cli_out_open(const char *cmd, const char *opt, const char *path, const char *db, bool force,
                  struct jz_outfile **o);
 int cli_out_commit(const char *cmd, const char *opt, struct jz_outfile *o);
-int cli_write_file(const char *cmd, const char *opt, const char *path, const char *db,
-                   bool force, const char *text, size_t len);
+int cli_write_file(const char *cmd, const char *opt, const char *path, const char *db, bool force,
+                   const char *text, size_t len);
 
 /* printf to stdout for lists and reports: every ID number in the line is
  * masked (jz_idnum_mask_text) unless cli_full_ids(true) was called for a
@@ -131,9 +142,9 @@ char *cli_slurp(const char *path, size_t *len, jz_error *err);
  * for the run's households with planted signals listed in DIR/planted.csv;
  * existing files are replaced only when force. */
 struct jz_gen;
-int cli_gen_feeds(const struct jz_gen *g, jz_household_buf *buf, uint64_t households,
-                  uint64_t seed, jz_date on, const char *dir, int rows, bool force,
-                  uint64_t *rows_out, uint64_t *signals);
+int cli_gen_feeds(const struct jz_gen *g, jz_household_buf *buf, uint64_t households, uint64_t seed,
+                  jz_date on, const char *dir, int rows, bool force, uint64_t *rows_out,
+                  uint64_t *signals);
 
 int cmd_assess(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

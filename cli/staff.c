@@ -30,25 +30,12 @@ int cmd_staff(int argc, char **argv)
     }
     const char *sub = argv[1], *db = NULL, *id = NULL, *name = NULL, *unit = NULL, *county = "",
                *staff = NULL, *relation = NULL, *actor = cli_default_actor();
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **slot = strcmp(a, "--id") == 0         ? &id
-                            : strcmp(a, "--name") == 0     ? &name
-                            : strcmp(a, "--unit") == 0     ? &unit
-                            : strcmp(a, "--county") == 0   ? &county
-                            : strcmp(a, "--staff") == 0    ? &staff
-                            : strcmp(a, "--relation") == 0 ? &relation
-                            : strcmp(a, "--actor") == 0    ? &actor
-                                                           : NULL;
-        if (slot && v) {
-            *slot = v;
-            i++;
-        } else if (!slot && a[0] != '-' && !db) {
-            db = a;
-        } else {
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+    const cli_opt opts[] = {{"--id", &id},         {"--name", &name},   {"--unit", &unit},
+                            {"--county", &county}, {"--staff", &staff}, {"--relation", &relation},
+                            {"--actor", &actor},   {NULL, NULL}};
+    if (!cli_opts(argc, argv, 2, opts, &db)) {
+        usage(stderr);
+        return EXIT_USAGE;
     }
     bool add = strcmp(sub, "add") == 0, rel = strcmp(sub, "relative") == 0;
     if (!db || !id || !name || (!add && !rel) || (add && !unit) || (rel && (!staff || !relation))) {

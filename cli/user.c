@@ -161,21 +161,11 @@ static void print_access(const jz_access *a, void *arg)
 static int user_access(int argc, char **argv)
 {
     const char *db = NULL, *household = NULL, *region = "", *limit_text = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **slot = strcmp(a, "--household") == 0 ? &household
-                            : strcmp(a, "--region") == 0  ? &region
-                            : strcmp(a, "--limit") == 0   ? &limit_text
-                                                          : NULL;
-        if (slot && v) {
-            *slot = v;
-            i++;
-        } else if (!slot && a[0] != '-' && !db) {
-            db = a;
-        } else {
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+    const cli_opt opts[] = {
+        {"--household", &household}, {"--region", &region}, {"--limit", &limit_text}, {NULL, NULL}};
+    if (!cli_opts(argc, argv, 2, opts, &db)) {
+        usage(stderr);
+        return EXIT_USAGE;
     }
     long long limit = 100;
     if (!db) {
@@ -204,18 +194,10 @@ static int user_access(int argc, char **argv)
 static int user_purge(int argc, char **argv)
 {
     const char *db = NULL, *days_text = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **slot = strcmp(a, "--days") == 0 ? &days_text : NULL;
-        if (slot && v) {
-            *slot = v;
-            i++;
-        } else if (!slot && a[0] != '-' && !db) {
-            db = a;
-        } else {
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+    const cli_opt opts[] = {{"--days", &days_text}, {NULL, NULL}};
+    if (!cli_opts(argc, argv, 2, opts, &db)) {
+        usage(stderr);
+        return EXIT_USAGE;
     }
     long long days = 90;
     if (!db) {
@@ -254,25 +236,12 @@ int cmd_user(int argc, char **argv)
         return user_purge(argc, argv);
     const char *sub = argv[1], *db = NULL, *login = NULL, *name = NULL, *role_text = NULL,
                *scope = NULL, *dept_text = NULL, *policy = NULL, *actor = cli_default_actor();
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **slot = strcmp(a, "--login") == 0    ? &login
-                            : strcmp(a, "--name") == 0   ? &name
-                            : strcmp(a, "--role") == 0   ? &role_text
-                            : strcmp(a, "--scope") == 0  ? &scope
-                            : strcmp(a, "--dept") == 0   ? &dept_text
-                            : strcmp(a, "--policy") == 0 ? &policy
-                            : strcmp(a, "--actor") == 0  ? &actor
-                                                         : NULL;
-        if (slot && v) {
-            *slot = v;
-            i++;
-        } else if (!slot && a[0] != '-' && !db) {
-            db = a;
-        } else {
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+    const cli_opt opts[] = {
+        {"--login", &login},    {"--name", &name},     {"--role", &role_text}, {"--scope", &scope},
+        {"--dept", &dept_text}, {"--policy", &policy}, {"--actor", &actor},    {NULL, NULL}};
+    if (!cli_opts(argc, argv, 2, opts, &db)) {
+        usage(stderr);
+        return EXIT_USAGE;
     }
     bool add = strcmp(sub, "add") == 0, passwd = strcmp(sub, "passwd") == 0,
          disable = strcmp(sub, "disable") == 0, enable = strcmp(sub, "enable") == 0,
