@@ -164,6 +164,11 @@ int cmd_alerts(int argc, char **argv);
 int cmd_alert(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_pay(int argc, char **argv);
+/* `jiuzhu pay`'s subcommands: the store db opened and x filled with the
+ * policy (0, or an exit code after printing the error). */
+int cli_pay_open(const char *db, const char *actor, const char *policy, const char *calendar,
+                 jz_ctx *x, jz_store **s);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 int cmd_serve(int argc, char **argv);
 

@@ -33,7 +33,8 @@ static void usage(FILE *f)
           "  alert    处置预警：分派、核实（启动申请或复核案件）、转介、部门反馈、办结\n"
           "  chain    一户（人）一条救助链：申请、认定、救助、预警、转介、部门救助按时间排列\n"
           "  audit    校验审计日志（哈希链），发现被修改、删除或插入的记录\n"
-          "  user     平台用户：添加、改密码、停用、启用、列出（角色、管辖范围、部门）\n"
+          "  user     平台用户：添加、改密码、停用、启用、列出（角色、管辖范围、部门），查询留痕\n"
+          "  pay      救助资金发放：发放计划、批次编制与审核、发放明细\n"
           "  serve    启动 HTTP 服务（JSON 接口，用户登录、角色和地区权限）\n"
           "\n"
           "\n"
@@ -157,7 +158,7 @@ int main(int argc, char **argv)
         {"calendar", cmd_calendar}, {"case", cmd_case}, {"staff", cmd_staff},
         {"audit", cmd_audit}, {"enrolment", cmd_enrolment}, {"feed", cmd_feed},
         {"monitor", cmd_monitor}, {"alerts", cmd_alerts}, {"alert", cmd_alert},
-        {"chain", cmd_chain}, {"user", cmd_user},
+        {"chain", cmd_chain}, {"user", cmd_user}, {"pay", cmd_pay},
         {"serve", cmd_serve},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

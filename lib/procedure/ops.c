@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "jiuzhu/jz_procedure.h"
+#include "jiuzhu/jz_store_pay.h"
 #include "jiuzhu/jz_record.h"
 #include "proc_int.h"
 #include "jiuzhu/jz_rules.h"
@@ -610,6 +611,11 @@ static jz_err enrol(jz_ctx *x, const jz_case *c, const jz_household *h, const jz
         e.next_review = jz_date_add_months(c->decided_on, review_months);
         e.death_check_due = JZ_DATE_NONE;
         if ((rc = jz_store_enrol_put(x->store, &e, action, note, err)))
+            break;
+        /* The amount decided is owed from the case's first month (a new
+         * enrolment's first term is its first month already). */
+        if (e.id && strcmp(action, "enrolment.update") == 0 && c->first_month[0] &&
+            (rc = jz_store_enrol_term(x->store, &e, c->first_month, err)))
             break;
         res->enrolments++;
     }

@@ -29,7 +29,7 @@ typedef struct sq {
     struct {
         const char *sql;
         sqlite3_stmt *st;
-    } stmts[48];
+    } stmts[128];
     int n_stmts;
     /* param_values ids of the current run, by county and date */
     struct {
@@ -68,6 +68,56 @@ typedef struct sq {
         char county[7];
     } batch;
 } sq;
+
+/* The columns of an enrolment as jz__sq_read_enrolment reads them, from
+ * a table named e; it returns the number of columns read. */
+#define JZ__SQ_ENROL_COLUMNS_E                                                                   \
+    "e.enrolment, e.county, e.region, e.household_id, e.case_id, e.member, e.label,"             \
+    " e.programme, e.persons, e.monthly, e.first_month, e.status, e.end_month, e.next_review,"   \
+    " e.review_months, e.death_check_due, e.to_recover, e.stop_reason, e.member_id, e.judged,"  \
+    " e.origin"
+int jz__sq_read_enrolment(sqlite3_stmt *st, jz_enrolment *e);
+
+/* Payments (sqlite_pay.c). */
+jz_err jz__sq_pay_dirty(sq *q, int64_t enrolment, const char *county, jz_error *err);
+jz_err jz__sq_enrol_term(void *impl, const jz_enrolment *e, const char *since, jz_error *err);
+jz_err jz__sq_pay_units(void *impl, const char *prefix, bool dirty_only,
+                        void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
+                       void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                       jz_error *err);
+jz_err jz__sq_pay_clean(void *impl, const char *prefix, jz_error *err);
+jz_err jz__sq_pay_mark(void *impl, int64_t enrolment, const char *county, jz_error *err);
+jz_err jz__sq_pay_plan_first(void *impl, const char *county, char first[JZ_PERIOD_BUF],
+                             jz_error *err);
+jz_err jz__sq_pay_plan_mark(void *impl, const char *county, const char *period,
+                            char first[JZ_PERIOD_BUF], jz_error *err);
+jz_err jz__sq_pay_line_add(void *impl, jz_pay_line *l, bool *added, jz_error *err);
+jz_err jz__sq_pay_line_get(void *impl, int64_t id, jz_pay_line *l, jz_error *err);
+jz_err jz__sq_pay_line_set(void *impl, const jz_pay_line *l, uint8_t was, jz_error *err);
+jz_err jz__sq_pay_lines_open(void *impl, const char *county, unsigned mask,
+                             void (*fn)(const jz_pay_line *l, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_pay_lines_of_batch(void *impl, int64_t batch,
+                                 void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                 jz_error *err);
+jz_err jz__sq_pay_lines_of_household(void *impl, const char *household_id,
+                                     void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                     jz_error *err);
+jz_err jz__sq_payee_current(void *impl, const char *household_id, const char *member_id,
+                            jz_payee *out, jz_error *err);
+jz_err jz__sq_payee_get(void *impl, int64_t id, jz_payee *out, jz_error *err);
+jz_err jz__sq_payee_put(void *impl, jz_payee *p, jz_error *err);
+jz_err jz__sq_institution_put(void *impl, jz_institution *i, jz_error *err);
+jz_err jz__sq_institution_get(void *impl, int64_t id, jz_institution *out, jz_error *err);
+jz_err jz__sq_pay_batch_add(void *impl, jz_pay_batch *b, jz_error *err);
+jz_err jz__sq_pay_batch_get(void *impl, int64_t id, jz_pay_batch *b, jz_error *err);
+jz_err jz__sq_pay_batch_set(void *impl, const jz_pay_batch *b, uint8_t was, jz_error *err);
+jz_err jz__sq_recovery_add(void *impl, jz_recovery *r, jz_error *err);
+jz_err jz__sq_recovery_get(void *impl, int64_t id, jz_recovery *r, jz_error *err);
+jz_err jz__sq_recoveries(void *impl, const char *household_id,
+                         void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_pay_batches(void *impl, const char *county, const char *period,
+                          void (*fn)(const jz_pay_batch *b, void *arg), void *arg, jz_error *err);
 
 /* ---- helpers (sqlite_util.c: they call nothing else of the store) ---- */
 

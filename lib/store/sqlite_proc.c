@@ -875,7 +875,7 @@ jz_err jz__sq_staff_county(void *impl, const char *staff_id, char county[7], boo
     " monthly, first_month, status, end_month, next_review, review_months, death_check_due,"       \
     " to_recover, stop_reason, member_id, judged, origin"
 
-static void read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
+int jz__sq_read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
 {
     memset(e, 0, sizeof *e);
     int k = 0;
@@ -900,6 +900,12 @@ static void read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
     jz__sq_copy_text(e->member_id, sizeof e->member_id, st, k++);
     e->judged = sqlite3_column_int(st, k++) != 0;
     jz__sq_copy_text(e->origin, sizeof e->origin, st, k++);
+    return k;
+}
+
+static void read_enrolment(sqlite3_stmt *st, jz_enrolment *e)
+{
+    jz__sq_read_enrolment(st, e);
 }
 
 static void read_enrolment_any(sqlite3_stmt *st, void *out)

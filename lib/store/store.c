@@ -358,10 +358,22 @@ jz_err jz_store_enrol_get(jz_store *s, int64_t id, jz_enrolment *e, jz_error *er
     return s->ops->enrol_get(s->impl, id, e, err);
 }
 
+/* Every change of an enrolment is looked at by the next planning of its
+ * payments (jz_pay_plan: what was owed in the periods already planned);
+ * a new one starts its first term with its first month. */
+static jz_err enrol_changed(jz_store *s, const jz_enrolment *e, bool created, jz_error *err)
+{
+    if (created && e->first_month[0])
+        return s->ops->enrol_term(s->impl, e, e->first_month, err);
+    return s->ops->pay_mark(s->impl, e->id, e->county, err);
+}
+
 jz_err jz_store_enrol_put(jz_store *s, jz_enrolment *e, const char *action, const char *note,
                           jz_error *err)
 {
-    return s->ops->enrol_put(s->impl, e, action, note, err);
+    bool created = e->id == 0;
+    jz_err rc = s->ops->enrol_put(s->impl, e, action, note, err);
+    return rc ? rc : enrol_changed(s, e, created, err);
 }
 
 jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *household_id,
@@ -664,7 +676,8 @@ jz_err jz_store_record_history(jz_store *s, const char *household_id,
 
 jz_err jz_store_enrol_adopt(jz_store *s, jz_enrolment *e, jz_error *err)
 {
-    return s->ops->enrol_adopt(s->impl, e, err);
+    jz_err rc = s->ops->enrol_adopt(s->impl, e, err);
+    return rc ? rc : enrol_changed(s, e, true, err);
 }
 
 /* ---- users, sessions and the access log (jz_store_user.h) ------------------------ */
@@ -736,4 +749,142 @@ jz_err jz_store_access_list(jz_store *s, const char *subject, const char *region
 {
     return s->ops->access_list(s->impl, subject, region_prefix ? region_prefix : "", limit, fn, arg,
                                err);
+}
+
+/* ---- payments (jz_store_pay.h) ------------------------------------------------------ */
+
+jz_err jz_store_enrol_term(jz_store *s, const jz_enrolment *e, const char *since, jz_error *err)
+{
+    return s->ops->enrol_term(s->impl, e, since, err);
+}
+
+jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, bool dirty_only,
+                          void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->pay_units(s->impl, region_prefix ? region_prefix : "", dirty_only, fn, arg, err);
+}
+
+jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
+                         void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                         jz_error *err)
+{
+    return s->ops->pay_owed(s->impl, enrolment, fn, arg, err);
+}
+
+jz_err jz_store_pay_clean(jz_store *s, const char *region_prefix, jz_error *err)
+{
+    return s->ops->pay_clean(s->impl, region_prefix ? region_prefix : "", err);
+}
+
+jz_err jz_store_pay_plan_mark(jz_store *s, const char *county, const char *period,
+                              char first[JZ_PERIOD_BUF], jz_error *err)
+{
+    return s->ops->pay_plan_mark(s->impl, county, period, first, err);
+}
+
+jz_err jz_store_pay_plan_first(jz_store *s, const char *county, char first[JZ_PERIOD_BUF],
+                               jz_error *err)
+{
+    return s->ops->pay_plan_first(s->impl, county, first, err);
+}
+
+jz_err jz_store_pay_line_add(jz_store *s, jz_pay_line *l, bool *added, jz_error *err)
+{
+    return s->ops->pay_line_add(s->impl, l, added, err);
+}
+
+jz_err jz_store_pay_line_get(jz_store *s, int64_t id, jz_pay_line *l, jz_error *err)
+{
+    return s->ops->pay_line_get(s->impl, id, l, err);
+}
+
+jz_err jz_store_pay_line_set(jz_store *s, const jz_pay_line *l, uint8_t was, jz_error *err)
+{
+    return s->ops->pay_line_set(s->impl, l, was, err);
+}
+
+jz_err jz_store_pay_lines_open(jz_store *s, const char *county, unsigned mask,
+                               void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                               jz_error *err)
+{
+    return s->ops->pay_lines_open(s->impl, county, mask, fn, arg, err);
+}
+
+jz_err jz_store_pay_lines_of_batch(jz_store *s, int64_t batch,
+                                   void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                   jz_error *err)
+{
+    return s->ops->pay_lines_of_batch(s->impl, batch, fn, arg, err);
+}
+
+jz_err jz_store_pay_lines_of_household(jz_store *s, const char *household_id,
+                                       void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                       jz_error *err)
+{
+    return s->ops->pay_lines_of_household(s->impl, household_id, fn, arg, err);
+}
+
+jz_err jz_store_payee_current(jz_store *s, const char *household_id, const char *member_id,
+                              jz_payee *out, jz_error *err)
+{
+    return s->ops->payee_current(s->impl, household_id, member_id ? member_id : "", out, err);
+}
+
+jz_err jz_store_payee_get(jz_store *s, int64_t id, jz_payee *out, jz_error *err)
+{
+    return s->ops->payee_get(s->impl, id, out, err);
+}
+
+jz_err jz_store_payee_put(jz_store *s, jz_payee *p, jz_error *err)
+{
+    return s->ops->payee_put(s->impl, p, err);
+}
+
+jz_err jz_store_institution_put(jz_store *s, jz_institution *i, jz_error *err)
+{
+    return s->ops->institution_put(s->impl, i, err);
+}
+
+jz_err jz_store_institution_get(jz_store *s, int64_t id, jz_institution *out, jz_error *err)
+{
+    return s->ops->institution_get(s->impl, id, out, err);
+}
+
+jz_err jz_store_pay_batch_add(jz_store *s, jz_pay_batch *b, jz_error *err)
+{
+    return s->ops->pay_batch_add(s->impl, b, err);
+}
+
+jz_err jz_store_pay_batch_get(jz_store *s, int64_t id, jz_pay_batch *b, jz_error *err)
+{
+    return s->ops->pay_batch_get(s->impl, id, b, err);
+}
+
+jz_err jz_store_pay_batch_set(jz_store *s, const jz_pay_batch *b, uint8_t was, jz_error *err)
+{
+    return s->ops->pay_batch_set(s->impl, b, was, err);
+}
+
+jz_err jz_store_pay_batches(jz_store *s, const char *county, const char *period,
+                            void (*fn)(const jz_pay_batch *b, void *arg), void *arg,
+                            jz_error *err)
+{
+    return s->ops->pay_batches(s->impl, county ? county : "", period, fn, arg, err);
+}
+
+jz_err jz_store_recovery_add(jz_store *s, jz_recovery *r, jz_error *err)
+{
+    return s->ops->recovery_add(s->impl, r, err);
+}
+
+jz_err jz_store_recovery_get(jz_store *s, int64_t id, jz_recovery *r, jz_error *err)
+{
+    return s->ops->recovery_get(s->impl, id, r, err);
+}
+
+jz_err jz_store_recoveries(jz_store *s, const char *household_id,
+                           void (*fn)(const jz_recovery *r, void *arg), void *arg,
+                           jz_error *err)
+{
+    return s->ops->recoveries(s->impl, household_id, fn, arg, err);
 }

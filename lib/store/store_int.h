@@ -16,6 +16,7 @@
 #define JZ_STORE_INT_H
 
 #include "jiuzhu/jz_store.h"
+#include "jiuzhu/jz_store_pay.h"
 #include "jiuzhu/jz_store_user.h"
 
 /* Sizes of what the common layer encodes for storage (codec.c): the
@@ -252,6 +253,45 @@ typedef struct jz_store_ops {
     jz_err (*access_put)(void *impl, const jz_access *a, jz_error *err);
     jz_err (*access_list)(void *impl, const char *subject, const char *prefix, size_t limit,
                           void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err);
+    /* Payments (jz_store_pay.h). */
+    jz_err (*enrol_term)(void *impl, const jz_enrolment *e, const char *since, jz_error *err);
+    jz_err (*pay_units)(void *impl, const char *prefix, bool dirty_only,
+                        void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
+    jz_err (*pay_owed)(void *impl, int64_t enrolment,
+                       void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                       jz_error *err);
+    jz_err (*pay_clean)(void *impl, const char *prefix, jz_error *err);
+    jz_err (*pay_mark)(void *impl, int64_t enrolment, const char *county, jz_error *err);
+    jz_err (*pay_plan_mark)(void *impl, const char *county, const char *period,
+                            char first[JZ_PERIOD_BUF], jz_error *err);
+    jz_err (*pay_plan_first)(void *impl, const char *county, char first[JZ_PERIOD_BUF],
+                             jz_error *err);
+    jz_err (*pay_line_add)(void *impl, jz_pay_line *l, bool *added, jz_error *err);
+    jz_err (*pay_line_get)(void *impl, int64_t id, jz_pay_line *l, jz_error *err);
+    jz_err (*pay_line_set)(void *impl, const jz_pay_line *l, uint8_t was, jz_error *err);
+    jz_err (*pay_lines_open)(void *impl, const char *county, unsigned mask,
+                             void (*fn)(const jz_pay_line *l, void *arg), void *arg, jz_error *err);
+    jz_err (*pay_lines_of_batch)(void *impl, int64_t batch,
+                                 void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                 jz_error *err);
+    jz_err (*pay_lines_of_household)(void *impl, const char *household_id,
+                                     void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                     jz_error *err);
+    jz_err (*payee_current)(void *impl, const char *household_id, const char *member_id,
+                            jz_payee *out, jz_error *err);
+    jz_err (*payee_get)(void *impl, int64_t id, jz_payee *out, jz_error *err);
+    jz_err (*payee_put)(void *impl, jz_payee *p, jz_error *err);
+    jz_err (*institution_put)(void *impl, jz_institution *i, jz_error *err);
+    jz_err (*institution_get)(void *impl, int64_t id, jz_institution *out, jz_error *err);
+    jz_err (*pay_batch_add)(void *impl, jz_pay_batch *b, jz_error *err);
+    jz_err (*pay_batch_get)(void *impl, int64_t id, jz_pay_batch *b, jz_error *err);
+    jz_err (*pay_batch_set)(void *impl, const jz_pay_batch *b, uint8_t was, jz_error *err);
+    jz_err (*pay_batches)(void *impl, const char *county, const char *period,
+                          void (*fn)(const jz_pay_batch *b, void *arg), void *arg, jz_error *err);
+    jz_err (*recovery_add)(void *impl, jz_recovery *r, jz_error *err);
+    jz_err (*recovery_get)(void *impl, int64_t id, jz_recovery *r, jz_error *err);
+    jz_err (*recoveries)(void *impl, const char *household_id,
+                         void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err);
 } jz_store_ops;
 
 /* The backends (store.c picks one by the form of `where`). */

@@ -418,6 +418,90 @@ static const char *const migrations[] = {
     "CREATE INDEX access_log_region ON access_log(region, at);"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '6');"
     "SELECT jz_audit_init('schema 6');",
+    /* 6 -> 7: payments (jz_pay.h; lib/pay holds the rules, sqlite_pay*.c
+     * the statements).
+     * - institutions: the care institutions 集中供养 特困 support is paid
+     *   to (R-PAY-2), with their accounts.
+     * - payees: who a unit's money goes to.  A change of account is a new
+     *   row (version + 1) and the old one stops being current, so that a
+     *   line keeps the very account it was paid to.
+     * - enrol_terms: an enrolment's amount and persons from a month on (the
+     *   amount in force in a period is the latest term that began by
+     *   then); the terms of the enrolments stored so far begin with their
+     *   first month.
+     * - enrol_holds: months an enrolment is not paid (a review says so;
+     *   fraud from a date), with back_pay when a hold ended in its favour.
+     * - pay_dirty: enrolments changed since the last planning, whose past
+     *   periods planning compares with what was owed (adjustments).
+     * - pay_plans: the months planned in each county (a county's ledger
+     *   starts with its first: no back pay before it).
+     * - pay_lines: the ledger.  One regular line per enrolment and period
+     *   (R-PAY-1), one line per person and one-time programme (R-ONCE-1),
+     *   one follow-up per refused line (R-PAY-3): unique indexes say so.
+     * - pay_batches: a county's lines for one bank and period (R-PAY-3).
+     * - recoveries and repayments (R-PAY-4). */
+    "CREATE TABLE institutions("
+    "  institution INTEGER PRIMARY KEY, county TEXT NOT NULL, name TEXT NOT NULL,"
+    "  holder TEXT NOT NULL, bank TEXT NOT NULL, account TEXT NOT NULL,"
+    "  UNIQUE(county, name)) STRICT;"
+    "CREATE TABLE payees("
+    "  payee INTEGER PRIMARY KEY, county TEXT NOT NULL, household_id TEXT NOT NULL,"
+    "  member_id TEXT NOT NULL, holder_name TEXT NOT NULL, holder_id TEXT NOT NULL,"
+    "  bank TEXT NOT NULL, account TEXT NOT NULL, institution INTEGER NOT NULL,"
+    "  version INTEGER NOT NULL, current INTEGER NOT NULL, set_at TEXT NOT NULL) STRICT;"
+    "CREATE UNIQUE INDEX payees_current ON payees(household_id, member_id) WHERE current = 1;"
+    "CREATE TABLE enrol_terms("
+    "  enrolment INTEGER NOT NULL REFERENCES enrolments(enrolment), since TEXT NOT NULL,"
+    "  county TEXT NOT NULL, monthly INTEGER NOT NULL, persons INTEGER NOT NULL,"
+    "  PRIMARY KEY(enrolment, since)) STRICT, WITHOUT ROWID;"
+    "INSERT INTO enrol_terms(enrolment, since, county, monthly, persons)"
+    "  SELECT enrolment, first_month, county, monthly, persons FROM enrolments"
+    "  WHERE first_month <> '';"
+    "CREATE TABLE enrol_holds("
+    "  enrolment INTEGER NOT NULL REFERENCES enrolments(enrolment), from_month TEXT NOT NULL,"
+    "  to_month TEXT NOT NULL, county TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  back_pay INTEGER NOT NULL, PRIMARY KEY(enrolment, from_month)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE pay_dirty(enrolment INTEGER PRIMARY KEY, county TEXT NOT NULL) STRICT;"
+    "CREATE TABLE pay_plans("
+    "  county TEXT NOT NULL, period TEXT NOT NULL, runs INTEGER NOT NULL,"
+    "  first_at TEXT NOT NULL, last_at TEXT NOT NULL,"
+    "  PRIMARY KEY(county, period)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE pay_lines("
+    "  line INTEGER PRIMARY KEY, county TEXT NOT NULL, region TEXT NOT NULL,"
+    "  household_id TEXT NOT NULL, enrolment INTEGER NOT NULL, programme TEXT NOT NULL,"
+    "  period TEXT NOT NULL, kind INTEGER NOT NULL, ref_period TEXT NOT NULL,"
+    "  refers_to INTEGER NOT NULL, member_id TEXT NOT NULL, label TEXT NOT NULL,"
+    "  persons INTEGER NOT NULL, amount INTEGER NOT NULL, province_share INTEGER NOT NULL,"
+    "  local_share INTEGER NOT NULL, voucher INTEGER NOT NULL, payee INTEGER NOT NULL,"
+    "  batch INTEGER NOT NULL, status INTEGER NOT NULL, result TEXT NOT NULL,"
+    "  reason TEXT NOT NULL, planned_at TEXT NOT NULL) STRICT;"
+    "CREATE UNIQUE INDEX pay_lines_regular ON pay_lines(enrolment, period) WHERE kind = 0;"
+    "CREATE UNIQUE INDEX pay_lines_once ON pay_lines(programme, member_id) WHERE kind = 2;"
+    "CREATE UNIQUE INDEX pay_lines_followup ON pay_lines(refers_to) WHERE kind = 3;"
+    "CREATE INDEX pay_lines_enrolment ON pay_lines(enrolment, kind);"
+    "CREATE INDEX pay_lines_batch ON pay_lines(batch) WHERE batch > 0;"
+    "CREATE INDEX pay_lines_household ON pay_lines(household_id);"
+    "CREATE INDEX pay_lines_open ON pay_lines(county, status) WHERE status IN (0, 4, 5);"
+    "CREATE TABLE pay_batches("
+    "  batch INTEGER PRIMARY KEY, county TEXT NOT NULL, bank TEXT NOT NULL,"
+    "  period TEXT NOT NULL, state INTEGER NOT NULL, prepared_by TEXT NOT NULL,"
+    "  prepared_at TEXT NOT NULL, approved_by TEXT NOT NULL, approved_at TEXT NOT NULL,"
+    "  exported_at TEXT NOT NULL, settled_at TEXT NOT NULL, lines INTEGER NOT NULL,"
+    "  total INTEGER NOT NULL, file_name TEXT NOT NULL, results_sha256 TEXT NOT NULL) STRICT;"
+    "CREATE INDEX pay_batches_county ON pay_batches(county, period);"
+    "CREATE TABLE recoveries("
+    "  recovery INTEGER PRIMARY KEY, county TEXT NOT NULL, household_id TEXT NOT NULL,"
+    "  enrolment INTEGER NOT NULL, from_period TEXT NOT NULL, rule TEXT NOT NULL,"
+    "  reason TEXT NOT NULL, amount INTEGER NOT NULL, balance INTEGER NOT NULL,"
+    "  opened_on INTEGER NOT NULL, opened_at TEXT NOT NULL) STRICT;"
+    "CREATE INDEX recoveries_household ON recoveries(household_id);"
+    "CREATE TABLE repayments("
+    "  repayment INTEGER PRIMARY KEY, recovery INTEGER NOT NULL REFERENCES recoveries(recovery),"
+    "  county TEXT NOT NULL, amount INTEGER NOT NULL, on_date INTEGER NOT NULL,"
+    "  note TEXT NOT NULL, recorded_at TEXT NOT NULL) STRICT;"
+    "CREATE INDEX repayments_recovery ON repayments(recovery);"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '7');"
+    "SELECT jz_audit_init('schema 7');",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
@@ -2105,4 +2189,29 @@ const jz_store_ops jz__sqlite_ops = {
     .session_purge = jz__sq_session_purge,
     .access_put = jz__sq_access_put,
     .access_list = jz__sq_access_list,
+    .enrol_term = jz__sq_enrol_term,
+    .pay_units = jz__sq_pay_units,
+    .pay_owed = jz__sq_pay_owed,
+    .pay_clean = jz__sq_pay_clean,
+    .pay_mark = jz__sq_pay_mark,
+    .pay_plan_mark = jz__sq_pay_plan_mark,
+    .pay_plan_first = jz__sq_pay_plan_first,
+    .pay_line_add = jz__sq_pay_line_add,
+    .pay_line_get = jz__sq_pay_line_get,
+    .pay_line_set = jz__sq_pay_line_set,
+    .pay_lines_open = jz__sq_pay_lines_open,
+    .pay_lines_of_batch = jz__sq_pay_lines_of_batch,
+    .pay_lines_of_household = jz__sq_pay_lines_of_household,
+    .payee_current = jz__sq_payee_current,
+    .payee_get = jz__sq_payee_get,
+    .payee_put = jz__sq_payee_put,
+    .institution_put = jz__sq_institution_put,
+    .institution_get = jz__sq_institution_get,
+    .pay_batch_add = jz__sq_pay_batch_add,
+    .pay_batch_get = jz__sq_pay_batch_get,
+    .pay_batch_set = jz__sq_pay_batch_set,
+    .pay_batches = jz__sq_pay_batches,
+    .recovery_add = jz__sq_recovery_add,
+    .recovery_get = jz__sq_recovery_get,
+    .recoveries = jz__sq_recoveries,
 };

@@ -1,0 +1,277 @@
+/*
+ * jz_pay.h - payments (issue 14, POLICY.md §13, seed 004 一.2 and 一.4):
+ * from an enrolment's monthly amount to money in the family's account, paid
+ * once, on time, reconciled.
+ *
+ *   payees       who is paid: a household's or a person's account (一卡通),
+ *                or, for 集中供养 特困, the care institution (R-PAY-2)
+ *   the ledger   one line per enrolment unit, programme and period (R-PAY-1):
+ *                低保 monthly, 特困 quarterly in the quarter's first month;
+ *                a change after planning is an adjustment line in a later
+ *                period, never an edit; one-time programmes (R-ONCE-1) one
+ *                line per person per programme
+ *   batches      lines of one county, bank and period, prepared by one user
+ *                and approved by another, then locked (R-PAY-3)
+ *   bank files   the 代发 file of a locked batch, and the bank's result per
+ *                line (paid, or refused with a reason: 退票); a refused line
+ *                is paid again once, in a later batch, as a follow-up
+ *   reconciling  planned, sent, paid, refused, re-paid, recovered (R-PAY-4)
+ *   recoveries   money paid unduly (fraud from a date, payment after death),
+ *                with a balance settled by repayments
+ *
+ * Every operation is one transaction through jz_store_run, audited with the
+ * context's actor.  Money is fen.  Account numbers are masked everywhere
+ * but in the bank file (jz_account_mask).
+ */
+#ifndef JZ_PAY_H
+#define JZ_PAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jz_case.h"
+#include "jz_ctx.h"
+#include "jz_err.h"
+#include "jz_idnum.h"
+#include "jz_money.h"
+
+/* ---- periods ---------------------------------------------------------------------- */
+
+/* A month "YYYY-MM" (低保, monthly) or a quarter "YYYY-Qn" (特困); one-time
+ * lines carry their programme's code as their period. */
+#define JZ_PERIOD_BUF 16
+#define JZ_ACCOUNT_MAX 32 /* digits of an account number, at most */
+#define JZ_ACCOUNT_BUF (JZ_ACCOUNT_MAX + 1)
+#define JZ_BANK_CODE_BUF 16
+
+/* Parses "YYYY-MM" into *ym = year * 12 + (month - 1); false otherwise. */
+bool jz_period_month(const char *text, int *ym);
+/* Writes the month ym as "YYYY-MM", and its quarter as "YYYY-Qn". */
+void jz_period_month_text(int ym, char out[JZ_PERIOD_BUF]);
+void jz_period_quarter_text(int ym, char out[JZ_PERIOD_BUF]);
+/* The legal date a period's money must be in the account (R-DB-PAY,
+ * R-TK-PAY): the 10th of the month; of the quarter's first month. */
+jz_date jz_period_due(int ym);
+
+/* ---- banks and accounts (policy/banks/CODE.json) ------------------------------------ */
+
+/* One column of a bank's 代发 file. */
+typedef enum jz_bank_field {
+    JZ_BF_SEQ = 0,   /* 序号: 1, 2, ... in the file */
+    JZ_BF_LINE,      /* the line's number in jiuzhu (matches the results) */
+    JZ_BF_NAME,      /* 户名: the account holder's name */
+    JZ_BF_ID,        /* 身份证号: the holder's ID number */
+    JZ_BF_ACCOUNT,   /* 账号 (whole: the bank file is the one place) */
+    JZ_BF_AMOUNT,    /* 金额, yuan with two decimals */
+    JZ_BF_PROGRAMME, /* 项目: 城乡低保金, 特困供养金, ... */
+    JZ_BF_PERIOD,    /* 所属期 */
+    JZ_BF_REGION,    /* 区划代码 of the household */
+    JZ_BF_NOTE,      /* 摘要: programme and period in words */
+    JZ_BF_COUNT
+} jz_bank_field;
+extern const char *const jz_bank_field_names[JZ_BF_COUNT]; /* "seq", "line", ... */
+
+typedef struct jz_bank {
+    char code[JZ_BANK_CODE_BUF]; /* "abc", "psbc", "sxrcu", ... (file name) */
+    char name[96];               /* 中国农业银行 */
+    int min_len, max_len;        /* digits of an account number */
+    bool luhn;                   /* the last digit is a Luhn check digit */
+    /* The 代发 file: its columns in order, with their headings; text
+     * encoding ("UTF-8" or "GB18030"); file name pattern with {county},
+     * {period}, {batch}, {date} (e.g. "DF_{county}_{period}_{batch}.csv"). */
+    int n_columns;
+    jz_bank_field columns[JZ_BF_COUNT];
+    char headings[JZ_BF_COUNT][48];
+    char encoding[16];
+    char file_pattern[128];
+    bool header_row;
+} jz_bank;
+
+typedef struct jz_banks {
+    jz_bank *b;
+    size_t n;
+} jz_banks;
+
+/* Loads every policy_dir/banks/<code>.json (none: an empty table).  A file
+ * that is not valid is refused naming the file, the field and the reason. */
+jz_err jz_banks_load(const char *policy_dir, jz_banks *out, jz_error *err);
+void jz_banks_free(jz_banks *b);
+const jz_bank *jz_banks_find(const jz_banks *b, const char *code);
+
+/* Whether account is a valid account number of bank b: digits only, of the
+ * bank's length, the Luhn check where the bank uses it.  JZ_EINPUT naming
+ * field "account" and the reason (the value masked). */
+jz_err jz_bank_check_account(const jz_bank *b, const char *account, jz_error *err);
+/* The account as lists show it: first 4 and last 4 digits, the rest '*'. */
+void jz_account_mask(const char *account, char out[JZ_ACCOUNT_BUF]);
+
+/* ---- payees ----------------------------------------------------------------------- */
+
+/* Where one unit's money goes: the household's account (member_id ""), a
+ * person's own account (特困 分散供养, 单人保), or a care institution
+ * (集中供养: institution set, the account is the institution's). */
+typedef struct jz_payee {
+    int64_t id;
+    char county[7];
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    char member_id[JZ_IDNUM_BUF]; /* "" : the household's payee */
+    char holder_name[64];
+    char holder_id[JZ_IDNUM_BUF];
+    char bank[JZ_BANK_CODE_BUF];
+    char account[JZ_ACCOUNT_BUF];
+    int64_t institution; /* 0: none */
+    int version;         /* 1, 2, ... each change of account */
+} jz_payee;
+
+typedef struct jz_institution {
+    int64_t id;
+    char county[7];
+    char name[128];   /* 供养服务机构 */
+    char holder[128]; /* the account's holder (the institution) */
+    char bank[JZ_BANK_CODE_BUF];
+    char account[JZ_ACCOUNT_BUF];
+} jz_institution;
+
+/* ---- the ledger ------------------------------------------------------------------- */
+
+typedef enum jz_pay_kind {
+    JZ_PAY_REGULAR = 0, /* the period's amount */
+    JZ_PAY_ADJUST,      /* a correction of an earlier period (ref_period) */
+    JZ_PAY_ONCE,        /* a one-time programme (R-ONCE-1) */
+    JZ_PAY_FOLLOWUP,    /* a refused line paid again (refers_to) */
+    JZ_PAY_KIND_COUNT
+} jz_pay_kind;
+extern const char *const jz_pay_kind_names[JZ_PAY_KIND_COUNT];
+extern const char *const jz_pay_kind_zh[JZ_PAY_KIND_COUNT];
+
+typedef enum jz_pay_status {
+    JZ_PL_PLANNED = 0, /* owed, in no batch yet */
+    JZ_PL_BATCHED,     /* in a batch not yet sent */
+    JZ_PL_SENT,        /* in a batch whose file went to the bank */
+    JZ_PL_PAID,        /* the bank credited the account */
+    JZ_PL_REFUSED,     /* the bank refused it (退票): a follow-up pays it */
+    JZ_PL_HELD,        /* not payable: no valid payee, or refused by a rule
+                          (reason says which); stays until it can be paid */
+    JZ_PL_SUPERSEDED,  /* refused, and its follow-up now carries the money */
+    JZ_PL_STATUS_COUNT
+} jz_pay_status;
+extern const char *const jz_pay_status_names[JZ_PL_STATUS_COUNT];
+extern const char *const jz_pay_status_zh[JZ_PL_STATUS_COUNT];
+
+typedef struct jz_pay_line {
+    int64_t id;
+    char county[7];
+    char region[13];
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    int64_t enrolment;              /* 0: a one-time programme's line */
+    char programme[32];             /* jz_unit_programme_names[], or a one-time code */
+    char period[JZ_PERIOD_BUF];     /* the period paid (planning's month or quarter) */
+    uint8_t kind;                   /* jz_pay_kind */
+    char ref_period[JZ_PERIOD_BUF]; /* adjust: the period it corrects */
+    int64_t refers_to;              /* follow-up: the refused line */
+    char member_id[JZ_IDNUM_BUF];   /* the person; "" for a household unit */
+    char label[64];                 /* 全户, or the person's name */
+    int persons;
+    jz_fen amount;                      /* may be negative for an adjustment */
+    jz_fen province_share, local_share; /* one-time: the funding split */
+    bool voucher;                       /* one-time, paid as 消费券 */
+    int64_t payee;                      /* the payee (version) it is paid to, 0 if none yet */
+    int64_t batch;                      /* 0: in no batch */
+    uint8_t status;                     /* jz_pay_status */
+    char result[16];                    /* the bank's code ("0000" paid, else refusal) */
+    char reason[160];                   /* why held or refused */
+} jz_pay_line;
+
+/* Planning a month (`jiuzhu pay plan DB --period 2025-07`). */
+typedef struct jz_pay_plan_req {
+    const char *period;        /* "YYYY-MM" */
+    const char *region_prefix; /* "" : the province (within x->scope) */
+} jz_pay_plan_req;
+
+typedef struct jz_pay_refusal {
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    char member_id[JZ_IDNUM_BUF];
+    int64_t enrolment;
+    char rule[16]; /* "R-TK-5" ... */
+    char reason[256];
+} jz_pay_refusal;
+
+typedef struct jz_pay_plan_res {
+    int64_t lines_added;       /* regular lines this run added */
+    int64_t adjustments_added; /* adjustment lines */
+    int64_t already;           /* regular lines that existed (a second run) */
+    int64_t held;              /* of the added, held (no payee) */
+    jz_fen total_added;        /* the amount of the lines added */
+    int64_t recoveries_opened; /* negative adjustments of a stopped unit */
+    jz_pay_refusal *refusals;  /* malloc'd: units refused by a rule */
+    size_t n_refusals;
+} jz_pay_plan_res;
+void jz_pay_plan_res_cleanup(jz_pay_plan_res *r);
+
+jz_err jz_pay_plan(jz_ctx *x, const jz_pay_plan_req *rq, jz_pay_plan_res *res, jz_error *err);
+
+/* ---- batches ---------------------------------------------------------------------- */
+
+typedef enum jz_batch_state {
+    JZ_BATCH_PREPARED = 0, /* lines assigned; may still be dropped */
+    JZ_BATCH_APPROVED,     /* approved by another user: locked */
+    JZ_BATCH_EXPORTED,     /* its file written for the bank */
+    JZ_BATCH_SETTLED,      /* the bank's results imported */
+    JZ_BATCH_STATE_COUNT
+} jz_batch_state;
+extern const char *const jz_batch_state_names[JZ_BATCH_STATE_COUNT];
+extern const char *const jz_batch_state_zh[JZ_BATCH_STATE_COUNT];
+
+typedef struct jz_pay_batch {
+    int64_t id;
+    char county[7];
+    char bank[JZ_BANK_CODE_BUF];
+    char period[JZ_PERIOD_BUF]; /* the planning month the batch pays */
+    uint8_t state;              /* jz_batch_state */
+    char prepared_by[64], approved_by[64];
+    char prepared_at[32], approved_at[32], exported_at[32], settled_at[32];
+    int64_t lines;
+    jz_fen total;
+    char file_name[160];     /* as exported */
+    char results_sha256[65]; /* of the result file imported */
+} jz_pay_batch;
+
+/* Groups the payable lines (planned, with a payee) of a county and period
+ * into one batch per bank; follow-ups of refused lines join the batches of
+ * the period they are paid in.  *batches (malloc'd) lists those made. */
+typedef struct jz_pay_batch_req {
+    const char *period;
+    const char *county; /* 6 digits */
+} jz_pay_batch_req;
+typedef struct jz_pay_batch_res {
+    jz_pay_batch *b;
+    size_t n;
+} jz_pay_batch_res;
+void jz_pay_batch_res_cleanup(jz_pay_batch_res *r);
+jz_err jz_pay_batch_prepare(jz_ctx *x, const jz_pay_batch_req *rq, jz_pay_batch_res *res,
+                            jz_error *err);
+/* Approves (locks) batch id: refused (JZ_EDENIED) when x->actor prepared it. */
+jz_err jz_pay_batch_approve(jz_ctx *x, int64_t id, jz_pay_batch *out, jz_error *err);
+jz_err jz_pay_batch_get(jz_ctx *x, int64_t id, jz_pay_batch *out, jz_error *err);
+
+/* The lines of a batch, in line order (fn called for each). */
+jz_err jz_pay_batch_lines(jz_ctx *x, int64_t id, void (*fn)(const jz_pay_line *l, void *arg),
+                          void *arg, jz_error *err);
+
+/* ---- recoveries (R-PAY-4) --------------------------------------------------------- */
+
+typedef struct jz_recovery {
+    int64_t id;
+    char county[7];
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    int64_t enrolment;
+    char from_period[JZ_PERIOD_BUF]; /* the first period paid unduly */
+    char rule[16];                   /* "R-PAY-4" */
+    char reason[160];                /* why: death, fraud (虚报、隐瞒、伪造), a stop */
+    jz_fen amount;                   /* paid unduly */
+    jz_fen balance;                  /* still to be repaid */
+    jz_date opened_on;
+} jz_recovery;
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * jz_store_pay.h - the statements of payments (jz_pay.h), in the caller's
+ * transaction.  lib/pay holds the rules; a backend only stores and reads.
+ */
+#ifndef JZ_STORE_PAY_H
+#define JZ_STORE_PAY_H
+
+#include "jz_pay.h"
+#include "jz_store.h"
+
+/* ---- an enrolment's terms and holds -------------------------------------------- */
+
+/* The enrolment's amount and persons from month `since` on ("YYYY-MM"; a
+ * term of the same month is replaced); marks it changed for planning. */
+jz_err jz_store_enrol_term(jz_store *s, const jz_enrolment *e, const char *since, jz_error *err);
+
+#define JZ_PAY_TERMS_MAX 48
+#define JZ_PAY_HOLDS_MAX 16
+
+typedef struct jz_pay_term {
+    char since[8];
+    jz_fen monthly;
+    int persons;
+} jz_pay_term;
+
+typedef struct jz_pay_hold {
+    char from[8], to[8]; /* to "" : open */
+    bool back_pay;       /* ended in the unit's favour: the months are owed */
+    char reason[128];
+} jz_pay_hold;
+
+/* One enrolment as planning reads it: the row, its terms (by month, the
+ * latest JZ_PAY_TERMS_MAX), its holds, the household's member count and the
+ * current payees of the household and of the unit's person (0: none). */
+typedef struct jz_pay_unit {
+    jz_enrolment e;
+    int n_terms;
+    jz_pay_term terms[JZ_PAY_TERMS_MAX];
+    int n_holds;
+    jz_pay_hold holds[JZ_PAY_HOLDS_MAX];
+    int members;
+    int64_t payee_household, payee_person;
+    bool payee_institution; /* the person's payee is a care institution */
+    bool dirty;             /* changed since the last planning */
+} jz_pay_unit;
+
+/* The enrolments under region_prefix (only those marked changed if
+ * dirty_only), by household and enrolment. */
+jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, bool dirty_only,
+                          void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
+
+/* What the ledger holds for an enrolment, by the period each line pays
+ * (a regular line's period, an adjustment's ref_period): fn per period. */
+jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
+                         void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                         jz_error *err);
+
+/* Clears the changed marks of the enrolments under region_prefix. */
+jz_err jz_store_pay_clean(jz_store *s, const char *region_prefix, jz_error *err);
+
+/* Records a planning run of a county's month; *first gets the county's
+ * first month planned ("" if this is the first). */
+jz_err jz_store_pay_plan_mark(jz_store *s, const char *county, const char *period,
+                              char first[JZ_PERIOD_BUF], jz_error *err);
+/* The first month planned in a county ("" if none). */
+jz_err jz_store_pay_plan_first(jz_store *s, const char *county, char first[JZ_PERIOD_BUF],
+                               jz_error *err);
+
+/* ---- lines --------------------------------------------------------------------------- */
+
+/* Inserts a line (l->id set); *added false (and nothing written) when the
+ * ledger already holds one of its kind that the unique indexes forbid twice
+ * (a regular line of the enrolment and period, a person's one-time line of
+ * the programme, a follow-up of the refused line). */
+jz_err jz_store_pay_line_add(jz_store *s, jz_pay_line *l, bool *added, jz_error *err);
+jz_err jz_store_pay_line_get(jz_store *s, int64_t id, jz_pay_line *l, jz_error *err);
+/* Writes a line's payee, batch, status, result and reason (nothing else of
+ * a line ever changes), only if its status is still `was`: JZ_ECONFLICT
+ * otherwise. */
+jz_err jz_store_pay_line_set(jz_store *s, const jz_pay_line *l, uint8_t was, jz_error *err);
+
+/* The lines of a county in one of the statuses of mask (1 << status), fn
+ * for each, by line. */
+jz_err jz_store_pay_lines_open(jz_store *s, const char *county, unsigned mask,
+                               void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                               jz_error *err);
+/* The lines of a batch, by line. */
+jz_err jz_store_pay_lines_of_batch(jz_store *s, int64_t batch,
+                                   void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                   jz_error *err);
+/* The lines of a household, by line. */
+jz_err jz_store_pay_lines_of_household(jz_store *s, const char *household_id,
+                                       void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                       jz_error *err);
+
+/* ---- payees -------------------------------------------------------------------------- */
+
+/* The current payee of (household, member_id ""/person); JZ_ENOTFOUND. */
+jz_err jz_store_payee_current(jz_store *s, const char *household_id, const char *member_id,
+                              jz_payee *out, jz_error *err);
+jz_err jz_store_payee_get(jz_store *s, int64_t id, jz_payee *out, jz_error *err);
+/* Stores p as the new current payee of its unit (p->id and p->version
+ * set; the previous one, if any, is kept but no longer current). */
+jz_err jz_store_payee_put(jz_store *s, jz_payee *p, jz_error *err);
+
+jz_err jz_store_institution_put(jz_store *s, jz_institution *i, jz_error *err);
+jz_err jz_store_institution_get(jz_store *s, int64_t id, jz_institution *out, jz_error *err);
+
+/* ---- batches -------------------------------------------------------------------------- */
+
+jz_err jz_store_pay_batch_add(jz_store *s, jz_pay_batch *b, jz_error *err);
+jz_err jz_store_pay_batch_get(jz_store *s, int64_t id, jz_pay_batch *b, jz_error *err);
+/* Writes every field of batch b->id but id, county, bank and period, only
+ * if its state is still `was` (JZ_ECONFLICT otherwise). */
+jz_err jz_store_pay_batch_set(jz_store *s, const jz_pay_batch *b, uint8_t was, jz_error *err);
+/* The batches of a county (all if county is ""), of a period if period is
+ * not NULL, by batch. */
+jz_err jz_store_pay_batches(jz_store *s, const char *county, const char *period,
+                            void (*fn)(const jz_pay_batch *b, void *arg), void *arg, jz_error *err);
+
+/* ---- recoveries ---------------------------------------------------------------------- */
+
+/* Adds to the open recovery of the enrolment (the amount and balance grow,
+ * the first period kept) or opens one (r->id set). */
+jz_err jz_store_recovery_add(jz_store *s, jz_recovery *r, jz_error *err);
+jz_err jz_store_recovery_get(jz_store *s, int64_t id, jz_recovery *r, jz_error *err);
+/* The recoveries of a household (every one if household_id is NULL), by id. */
+jz_err jz_store_recoveries(jz_store *s, const char *household_id,
+                           void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err);
+
+#endif

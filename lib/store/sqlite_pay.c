@@ -1,0 +1,876 @@
+/*
+ * sqlite_pay.c - the SQLite backend's payments (jz_store_pay.h; the tables
+ * of migration 7).  Statements only: lib/pay decides what is owed, to whom
+ * and when, and audits it.  The statements run by the hundred thousand in
+ * a planning are prepared once per connection (jz__sq_cached).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_int.h"
+
+static jz_err step_done(sq *q, sqlite3_stmt *st, const char *what, jz_error *err)
+{
+    int s = sqlite3_step(st);
+    jz_err rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
+    jz__sq_done(q, st);
+    return rc;
+}
+
+/* ---- terms, holds, dirty marks ---------------------------------------------------- */
+
+jz_err jz__sq_pay_dirty(sq *q, int64_t enrolment, const char *county, jz_error *err)
+{
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "INSERT INTO pay_dirty(enrolment, county) VALUES(?1, ?2)"
+                              " ON CONFLICT(enrolment) DO NOTHING",
+                              &st, "标记待核对的发放", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, enrolment);
+    sqlite3_bind_text(st, 2, county, -1, SQLITE_STATIC);
+    return step_done(q, st, "标记待核对的发放", err);
+}
+
+jz_err jz__sq_pay_mark(void *impl, int64_t enrolment, const char *county, jz_error *err)
+{
+    return jz__sq_pay_dirty(impl, enrolment, county, err);
+}
+
+jz_err jz__sq_enrol_term(void *impl, const jz_enrolment *e, const char *since, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "INSERT INTO enrol_terms(enrolment, since, county, monthly, persons)"
+                              " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(enrolment, since)"
+                              " DO UPDATE SET monthly = ?4, persons = ?5",
+                              &st, "记录救助金额", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, e->id);
+    sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->county, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, e->monthly);
+    sqlite3_bind_int(st, 5, e->persons);
+    if ((rc = step_done(q, st, "记录救助金额", err)))
+        return rc;
+    return jz__sq_pay_dirty(q, e->id, e->county, err);
+}
+
+/* "since:monthly:persons,..." as group_concat gives it. */
+static void parse_terms(const char *t, jz_pay_unit *u)
+{
+    u->n_terms = 0;
+    while (t && *t) {
+        jz_pay_term x;
+        memset(&x, 0, sizeof x);
+        long long m = 0;
+        int p = 0, n = 0;
+        if (sscanf(t, "%7[0-9-]:%lld:%d%n", x.since, &m, &p, &n) != 3)
+            break;
+        x.monthly = m;
+        x.persons = p;
+        if (u->n_terms == JZ_PAY_TERMS_MAX) { /* keep the latest */
+            memmove(u->terms, u->terms + 1, (JZ_PAY_TERMS_MAX - 1) * sizeof u->terms[0]);
+            u->n_terms--;
+        }
+        u->terms[u->n_terms++] = x;
+        t += n;
+        if (*t == ',')
+            t++;
+    }
+}
+
+/* "from|to|back_pay|reason" records separated by '\x1f'. */
+static void parse_holds(const char *t, jz_pay_unit *u)
+{
+    u->n_holds = 0;
+    while (t && *t && u->n_holds < JZ_PAY_HOLDS_MAX) {
+        jz_pay_hold *h = &u->holds[u->n_holds];
+        memset(h, 0, sizeof *h);
+        const char *end = strchr(t, '\x1f');
+        size_t len = end ? (size_t)(end - t) : strlen(t);
+        char rec[256];
+        snprintf(rec, sizeof rec, "%.*s", (int)(len < sizeof rec ? len : sizeof rec - 1), t);
+        char *f[4] = {rec, NULL, NULL, NULL};
+        for (int i = 1; i < 4 && f[i - 1]; i++) {
+            char *bar = strchr(f[i - 1], '|');
+            if (bar) {
+                *bar = '\0';
+                f[i] = bar + 1;
+            }
+        }
+        if (f[3]) {
+            snprintf(h->from, sizeof h->from, "%.7s", f[0]);
+            snprintf(h->to, sizeof h->to, "%.7s", f[1]);
+            h->back_pay = f[2][0] == '1';
+            snprintf(h->reason, sizeof h->reason, "%.127s", f[3]);
+            u->n_holds++;
+        }
+        t = end ? end + 1 : t + len;
+    }
+}
+
+#define UNIT_SQL(where)                                                                            \
+    "SELECT " JZ__SQ_ENROL_COLUMNS_E ","                                                           \
+    " (SELECT group_concat(since || ':' || monthly || ':' || persons, ',') FROM"                   \
+    "   (SELECT since, monthly, persons FROM enrol_terms t WHERE t.enrolment = e.enrolment"        \
+    "    ORDER BY since)),"                                                                        \
+    " (SELECT group_concat(from_month || '|' || to_month || '|' || back_pay || '|' || reason,"     \
+    "   char(31)) FROM enrol_holds h WHERE h.enrolment = e.enrolment),"                            \
+    " (SELECT n_members FROM households x WHERE x.household_id = e.household_id),"                 \
+    " (SELECT payee FROM payees p WHERE p.household_id = e.household_id"                           \
+    "   AND p.member_id = '' AND p.current = 1),"                                                  \
+    " (SELECT payee FROM payees p WHERE p.household_id = e.household_id"                           \
+    "   AND p.member_id = e.member_id AND e.member_id <> '' AND p.current = 1),"                   \
+    " (SELECT institution FROM payees p WHERE p.household_id = e.household_id"                     \
+    "   AND p.member_id = e.member_id AND e.member_id <> '' AND p.current = 1),"                   \
+    " EXISTS(SELECT 1 FROM pay_dirty d WHERE d.enrolment = e.enrolment)"                           \
+    " FROM enrolments e WHERE " where " ORDER BY e.household_id, e.enrolment"
+
+jz_err jz__sq_pay_units(void *impl, const char *prefix, bool dirty_only,
+                        void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = dirty_only
+                    ? jz__sq_cached(q,
+                                    UNIT_SQL("e.enrolment IN (SELECT enrolment FROM pay_dirty)"
+                                             " AND substr(e.region, 1, length(?1)) = ?1"),
+                                    &st, "读取救助对象", err)
+                    : jz__sq_cached(q, UNIT_SQL("substr(e.region, 1, length(?1)) = ?1"), &st,
+                                    "读取救助对象", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    jz_pay_unit *u = malloc(sizeof *u);
+    if (!u) {
+        jz__sq_done(q, st);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(u, 0, sizeof *u);
+        int k = jz__sq_read_enrolment(st, &u->e);
+        parse_terms((const char *)sqlite3_column_text(st, k++), u);
+        parse_holds((const char *)sqlite3_column_text(st, k++), u);
+        u->members = sqlite3_column_int(st, k++);
+        u->payee_household = sqlite3_column_int64(st, k++);
+        u->payee_person = sqlite3_column_int64(st, k++);
+        u->payee_institution = sqlite3_column_int64(st, k++) != 0;
+        u->dirty = sqlite3_column_int(st, k++) != 0;
+        fn(u, arg);
+    }
+    free(u);
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取救助对象");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
+                       void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                       jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT CASE kind WHEN 0 THEN period ELSE ref_period END AS p,"
+                              " sum(amount) FROM pay_lines WHERE enrolment = ?1 AND kind IN (0, 1)"
+                              " GROUP BY p ORDER BY p",
+                              &st, "读取已计发金额", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, enrolment);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已计发金额");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_clean(void *impl, const char *prefix, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "DELETE FROM pay_dirty WHERE enrolment IN (SELECT enrolment FROM"
+                              " enrolments WHERE substr(region, 1, length(?1)) = ?1)",
+                              &st, "清除待核对标记", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    return step_done(q, st, "清除待核对标记", err);
+}
+
+jz_err jz__sq_pay_plan_first(void *impl, const char *county, char first[JZ_PERIOD_BUF],
+                             jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    first[0] = '\0';
+    jz_err rc = jz__sq_cached(q, "SELECT min(period) FROM pay_plans WHERE county = ?1", &st,
+                              "读取发放计划", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        jz__sq_copy_text(first, JZ_PERIOD_BUF, st, 0);
+    rc = s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放计划");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_plan_mark(void *impl, const char *county, const char *period,
+                            char first[JZ_PERIOD_BUF], jz_error *err)
+{
+    sq *q = impl;
+    jz_err rc = jz__sq_pay_plan_first(impl, county, first, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    if ((rc = jz__sq_cached(q,
+                            "INSERT INTO pay_plans(county, period, runs, first_at, last_at)"
+                            " VALUES(?1, ?2, 1, ?3, ?3) ON CONFLICT(county, period)"
+                            " DO UPDATE SET runs = runs + 1, last_at = ?3",
+                            &st, "记录发放计划", err)))
+        return rc;
+    char now[32];
+    jz__sq_now(now, sizeof now);
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    return step_done(q, st, "记录发放计划", err);
+}
+
+/* ---- lines -------------------------------------------------------------------------- */
+
+#define LINE_COLUMNS                                                                               \
+    "line, county, region, household_id, enrolment, programme, period, kind, ref_period,"          \
+    " refers_to, member_id, label, persons, amount, province_share, local_share, voucher,"         \
+    " payee, batch, status, result, reason"
+
+static void read_line(sqlite3_stmt *st, jz_pay_line *l)
+{
+    memset(l, 0, sizeof *l);
+    int k = 0;
+    l->id = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(l->county, sizeof l->county, st, k++);
+    jz__sq_copy_text(l->region, sizeof l->region, st, k++);
+    jz__sq_copy_text(l->household_id, sizeof l->household_id, st, k++);
+    l->enrolment = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(l->programme, sizeof l->programme, st, k++);
+    jz__sq_copy_text(l->period, sizeof l->period, st, k++);
+    l->kind = (uint8_t)sqlite3_column_int(st, k++);
+    jz__sq_copy_text(l->ref_period, sizeof l->ref_period, st, k++);
+    l->refers_to = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(l->member_id, sizeof l->member_id, st, k++);
+    jz__sq_copy_text(l->label, sizeof l->label, st, k++);
+    l->persons = sqlite3_column_int(st, k++);
+    l->amount = sqlite3_column_int64(st, k++);
+    l->province_share = sqlite3_column_int64(st, k++);
+    l->local_share = sqlite3_column_int64(st, k++);
+    l->voucher = sqlite3_column_int(st, k++) != 0;
+    l->payee = sqlite3_column_int64(st, k++);
+    l->batch = sqlite3_column_int64(st, k++);
+    l->status = (uint8_t)sqlite3_column_int(st, k++);
+    jz__sq_copy_text(l->result, sizeof l->result, st, k++);
+    jz__sq_copy_text(l->reason, sizeof l->reason, st, k++);
+}
+
+jz_err jz__sq_pay_line_add(void *impl, jz_pay_line *l, bool *added, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    *added = false;
+    jz_err rc = jz__sq_cached(q,
+                              "INSERT INTO pay_lines(" LINE_COLUMNS ", planned_at) VALUES(NULL,"
+                              " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+                              " ?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT DO NOTHING",
+                              &st, "记录发放明细", err);
+    if (rc)
+        return rc;
+    char now[32];
+    jz__sq_now(now, sizeof now);
+    int k = 2;
+    sqlite3_bind_text(st, k++, l->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, l->region, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, l->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, k++, l->enrolment);
+    sqlite3_bind_text(st, k++, l->programme, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, l->period, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, l->kind);
+    sqlite3_bind_text(st, k++, l->ref_period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, k++, l->refers_to);
+    sqlite3_bind_text(st, k++, l->member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, l->label, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, k++, l->persons);
+    sqlite3_bind_int64(st, k++, l->amount);
+    sqlite3_bind_int64(st, k++, l->province_share);
+    sqlite3_bind_int64(st, k++, l->local_share);
+    sqlite3_bind_int(st, k++, l->voucher);
+    sqlite3_bind_int64(st, k++, l->payee);
+    sqlite3_bind_int64(st, k++, l->batch);
+    sqlite3_bind_int(st, k++, l->status);
+    sqlite3_bind_text(st, k++, l->result, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, l->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k++, now, -1, SQLITE_TRANSIENT);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE && sqlite3_changes(q->db) == 1) {
+        *added = true;
+        l->id = sqlite3_last_insert_rowid(q->db);
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录发放明细");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_line_get(void *impl, int64_t id, jz_pay_line *l, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q, "SELECT " LINE_COLUMNS " FROM pay_lines WHERE line = ?1", &st,
+                              "读取发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        read_line(st, l);
+    else if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        rc = jz_error_set(err, JZ_ENOTFOUND, "line", v, "没有这条发放明细");
+    } else
+        rc = jz__sq_error(q, err, "读取发放明细");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_line_set(void *impl, const jz_pay_line *l, uint8_t was, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "UPDATE pay_lines SET payee = ?2, batch = ?3, status = ?4,"
+                              " result = ?5, reason = ?6 WHERE line = ?1 AND status = ?7",
+                              &st, "更新发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, l->id);
+    sqlite3_bind_int64(st, 2, l->payee);
+    sqlite3_bind_int64(st, 3, l->batch);
+    sqlite3_bind_int(st, 4, l->status);
+    sqlite3_bind_text(st, 5, l->result, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, l->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, was);
+    if ((rc = step_done(q, st, "更新发放明细", err)))
+        return rc;
+    if (sqlite3_changes(q->db) != 1) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)l->id);
+        return jz_error_set(err, JZ_ECONFLICT, "line", v,
+                            "发放明细已被他人处理（状态已变），未写入任何内容");
+    }
+    return JZ_OK;
+}
+
+static jz_err each_line(sq *q, sqlite3_stmt *st, void (*fn)(const jz_pay_line *l, void *arg),
+                        void *arg, jz_error *err)
+{
+    jz_pay_line l;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        read_line(st, &l);
+        fn(&l, arg);
+    }
+    jz_err rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放明细");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_lines_open(void *impl, const char *county, unsigned mask,
+                             void (*fn)(const jz_pay_line *l, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT " LINE_COLUMNS " FROM pay_lines WHERE county = ?1"
+                              " AND ((1 << status) & ?2) <> 0 ORDER BY line",
+                              &st, "读取发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)mask);
+    return each_line(q, st, fn, arg, err);
+}
+
+jz_err jz__sq_pay_lines_of_batch(void *impl, int64_t batch,
+                                 void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                 jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT " LINE_COLUMNS " FROM pay_lines WHERE batch = ?1 AND"
+                              " batch > 0 ORDER BY line",
+                              &st, "读取发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch);
+    return each_line(q, st, fn, arg, err);
+}
+
+jz_err jz__sq_pay_lines_of_household(void *impl, const char *household_id,
+                                     void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                     jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT " LINE_COLUMNS " FROM pay_lines WHERE household_id = ?1"
+                              " ORDER BY line",
+                              &st, "读取发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, household_id, -1, SQLITE_STATIC);
+    return each_line(q, st, fn, arg, err);
+}
+
+/* ---- payees and institutions --------------------------------------------------------- */
+
+#define PAYEE_COLUMNS                                                                              \
+    "payee, county, household_id, member_id, holder_name, holder_id, bank, account,"               \
+    " institution, version"
+
+static void read_payee(sqlite3_stmt *st, jz_payee *p)
+{
+    memset(p, 0, sizeof *p);
+    int k = 0;
+    p->id = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(p->county, sizeof p->county, st, k++);
+    jz__sq_copy_text(p->household_id, sizeof p->household_id, st, k++);
+    jz__sq_copy_text(p->member_id, sizeof p->member_id, st, k++);
+    jz__sq_copy_text(p->holder_name, sizeof p->holder_name, st, k++);
+    jz__sq_copy_text(p->holder_id, sizeof p->holder_id, st, k++);
+    jz__sq_copy_text(p->bank, sizeof p->bank, st, k++);
+    jz__sq_copy_text(p->account, sizeof p->account, st, k++);
+    p->institution = sqlite3_column_int64(st, k++);
+    p->version = sqlite3_column_int(st, k++);
+}
+
+static jz_err one_payee(sq *q, sqlite3_stmt *st, jz_payee *out, const char *value, jz_error *err)
+{
+    int s = sqlite3_step(st);
+    jz_err rc = JZ_OK;
+    if (s == SQLITE_ROW)
+        read_payee(st, out);
+    else if (s == SQLITE_DONE)
+        rc = jz_error_set(err, JZ_ENOTFOUND, "payee", value, "未登记收款账户");
+    else
+        rc = jz__sq_error(q, err, "读取收款人");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_payee_current(void *impl, const char *household_id, const char *member_id,
+                            jz_payee *out, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT " PAYEE_COLUMNS " FROM payees WHERE household_id = ?1"
+                              " AND member_id = ?2 AND current = 1",
+                              &st, "读取收款人", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, member_id, -1, SQLITE_STATIC);
+    return one_payee(q, st, out, household_id, err);
+}
+
+jz_err jz__sq_payee_get(void *impl, int64_t id, jz_payee *out, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q, "SELECT " PAYEE_COLUMNS " FROM payees WHERE payee = ?1", &st,
+                              "读取收款人", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)id);
+    return one_payee(q, st, out, v, err);
+}
+
+jz_err jz__sq_payee_put(void *impl, jz_payee *p, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    int version = 0;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT coalesce(max(version), 0) FROM payees WHERE household_id = ?1"
+                              " AND member_id = ?2",
+                              &st, "记录收款人", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, p->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->member_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    jz__sq_done(q, st);
+    if ((rc = jz__sq_cached(q,
+                            "UPDATE payees SET current = 0 WHERE household_id = ?1"
+                            " AND member_id = ?2 AND current = 1",
+                            &st, "记录收款人", err)))
+        return rc;
+    sqlite3_bind_text(st, 1, p->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->member_id, -1, SQLITE_STATIC);
+    if ((rc = step_done(q, st, "记录收款人", err)))
+        return rc;
+    if ((rc = jz__sq_cached(q,
+                            "INSERT INTO payees(county, household_id, member_id, holder_name,"
+                            " holder_id, bank, account, institution, version, current, set_at)"
+                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10)",
+                            &st, "记录收款人", err)))
+        return rc;
+    char now[32];
+    jz__sq_now(now, sizeof now);
+    p->version = version + 1;
+    sqlite3_bind_text(st, 1, p->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->member_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->holder_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, p->holder_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, p->bank, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, p->account, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, p->institution);
+    sqlite3_bind_int(st, 9, p->version);
+    sqlite3_bind_text(st, 10, now, -1, SQLITE_TRANSIENT);
+    if ((rc = step_done(q, st, "记录收款人", err)))
+        return rc;
+    p->id = sqlite3_last_insert_rowid(q->db);
+    return JZ_OK;
+}
+
+jz_err jz__sq_institution_put(void *impl, jz_institution *i, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(
+        q,
+        i->id ? "UPDATE institutions SET county = ?2, name = ?3, holder = ?4, bank = ?5,"
+                " account = ?6 WHERE institution = ?1"
+              : "INSERT INTO institutions(county, name, holder, bank, account)"
+                " VALUES(?2, ?3, ?4, ?5, ?6)",
+        &st, "记录供养服务机构", err);
+    if (rc)
+        return rc;
+    if (i->id)
+        sqlite3_bind_int64(st, 1, i->id);
+    sqlite3_bind_text(st, 2, i->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, i->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, i->holder, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, i->bank, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, i->account, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    jz__sq_done(q, st);
+    if (s == SQLITE_CONSTRAINT || (sqlite3_extended_errcode(q->db) & 0xff) == SQLITE_CONSTRAINT)
+        return jz_error_set(err, JZ_EINPUT, "name", i->name, "本县已有同名的供养服务机构");
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "记录供养服务机构");
+    if (!i->id)
+        i->id = sqlite3_last_insert_rowid(q->db);
+    return JZ_OK;
+}
+
+jz_err jz__sq_institution_get(void *impl, int64_t id, jz_institution *out, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT institution, county, name, holder, bank, account FROM"
+                              " institutions WHERE institution = ?1",
+                              &st, "读取供养服务机构", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = sqlite3_column_int64(st, 0);
+        jz__sq_copy_text(out->county, sizeof out->county, st, 1);
+        jz__sq_copy_text(out->name, sizeof out->name, st, 2);
+        jz__sq_copy_text(out->holder, sizeof out->holder, st, 3);
+        jz__sq_copy_text(out->bank, sizeof out->bank, st, 4);
+        jz__sq_copy_text(out->account, sizeof out->account, st, 5);
+    } else if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        rc = jz_error_set(err, JZ_ENOTFOUND, "institution", v, "没有这个供养服务机构");
+    } else {
+        rc = jz__sq_error(q, err, "读取供养服务机构");
+    }
+    jz__sq_done(q, st);
+    return rc;
+}
+
+/* ---- batches ------------------------------------------------------------------------- */
+
+#define BATCH_COLUMNS                                                                              \
+    "batch, county, bank, period, state, prepared_by, prepared_at, approved_by, approved_at,"      \
+    " exported_at, settled_at, lines, total, file_name, results_sha256"
+
+static void read_batch(sqlite3_stmt *st, jz_pay_batch *b)
+{
+    memset(b, 0, sizeof *b);
+    int k = 0;
+    b->id = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(b->county, sizeof b->county, st, k++);
+    jz__sq_copy_text(b->bank, sizeof b->bank, st, k++);
+    jz__sq_copy_text(b->period, sizeof b->period, st, k++);
+    b->state = (uint8_t)sqlite3_column_int(st, k++);
+    jz__sq_copy_text(b->prepared_by, sizeof b->prepared_by, st, k++);
+    jz__sq_copy_text(b->prepared_at, sizeof b->prepared_at, st, k++);
+    jz__sq_copy_text(b->approved_by, sizeof b->approved_by, st, k++);
+    jz__sq_copy_text(b->approved_at, sizeof b->approved_at, st, k++);
+    jz__sq_copy_text(b->exported_at, sizeof b->exported_at, st, k++);
+    jz__sq_copy_text(b->settled_at, sizeof b->settled_at, st, k++);
+    b->lines = sqlite3_column_int64(st, k++);
+    b->total = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(b->file_name, sizeof b->file_name, st, k++);
+    jz__sq_copy_text(b->results_sha256, sizeof b->results_sha256, st, k++);
+}
+
+static void bind_batch(sqlite3_stmt *st, const jz_pay_batch *b)
+{
+    sqlite3_bind_text(st, 2, b->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, b->bank, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, b->period, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, b->state);
+    sqlite3_bind_text(st, 6, b->prepared_by, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, b->prepared_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, b->approved_by, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, b->approved_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, b->exported_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, b->settled_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 12, b->lines);
+    sqlite3_bind_int64(st, 13, b->total);
+    sqlite3_bind_text(st, 14, b->file_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 15, b->results_sha256, -1, SQLITE_STATIC);
+}
+
+jz_err jz__sq_pay_batch_add(void *impl, jz_pay_batch *b, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "INSERT INTO pay_batches(" BATCH_COLUMNS ") VALUES(NULL, ?2, ?3, ?4,"
+                              " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                              &st, "记录发放批次", err);
+    if (rc)
+        return rc;
+    bind_batch(st, b);
+    if ((rc = step_done(q, st, "记录发放批次", err)))
+        return rc;
+    b->id = sqlite3_last_insert_rowid(q->db);
+    return JZ_OK;
+}
+
+jz_err jz__sq_pay_batch_get(void *impl, int64_t id, jz_pay_batch *b, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q, "SELECT " BATCH_COLUMNS " FROM pay_batches WHERE batch = ?1", &st,
+                              "读取发放批次", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        read_batch(st, b);
+    else if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        rc = jz_error_set(err, JZ_ENOTFOUND, "batch", v, "没有这个发放批次");
+    } else
+        rc = jz__sq_error(q, err, "读取发放批次");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_batch_set(void *impl, const jz_pay_batch *b, uint8_t was, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "UPDATE pay_batches SET state = ?5, prepared_by = ?6,"
+                              " prepared_at = ?7, approved_by = ?8, approved_at = ?9,"
+                              " exported_at = ?10, settled_at = ?11, lines = ?12, total = ?13,"
+                              " file_name = ?14, results_sha256 = ?15"
+                              " WHERE batch = ?1 AND state = ?16 AND county = ?2 AND bank = ?3"
+                              " AND period = ?4",
+                              &st, "更新发放批次", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, b->id);
+    bind_batch(st, b);
+    sqlite3_bind_int(st, 16, was);
+    if ((rc = step_done(q, st, "更新发放批次", err)))
+        return rc;
+    if (sqlite3_changes(q->db) != 1) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)b->id);
+        return jz_error_set(err, JZ_ECONFLICT, "batch", v,
+                            "发放批次已被他人处理（状态已变），未写入任何内容");
+    }
+    return JZ_OK;
+}
+
+jz_err jz__sq_pay_batches(void *impl, const char *county, const char *period,
+                          void (*fn)(const jz_pay_batch *b, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT " BATCH_COLUMNS " FROM pay_batches WHERE (?1 = '' OR"
+                              " county = ?1) AND (?2 IS NULL OR period = ?2) ORDER BY batch",
+                              &st, "读取发放批次", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    if (period)
+        sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+    jz_pay_batch b;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        read_batch(st, &b);
+        fn(&b, arg);
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放批次");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+/* ---- recoveries ------------------------------------------------------------------------ */
+
+#define RECOVERY_COLUMNS                                                                           \
+    "recovery, county, household_id, enrolment, from_period, rule, reason, amount, balance,"       \
+    " opened_on"
+
+static void read_recovery(sqlite3_stmt *st, jz_recovery *r)
+{
+    memset(r, 0, sizeof *r);
+    int k = 0;
+    r->id = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(r->county, sizeof r->county, st, k++);
+    jz__sq_copy_text(r->household_id, sizeof r->household_id, st, k++);
+    r->enrolment = sqlite3_column_int64(st, k++);
+    jz__sq_copy_text(r->from_period, sizeof r->from_period, st, k++);
+    jz__sq_copy_text(r->rule, sizeof r->rule, st, k++);
+    jz__sq_copy_text(r->reason, sizeof r->reason, st, k++);
+    r->amount = sqlite3_column_int64(st, k++);
+    r->balance = sqlite3_column_int64(st, k++);
+    r->opened_on = sqlite3_column_int(st, k++);
+}
+
+jz_err jz__sq_recovery_add(void *impl, jz_recovery *r, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    /* An open recovery of the enrolment grows. */
+    jz_err rc = jz__sq_cached(q,
+                              "UPDATE recoveries SET amount = amount + ?2, balance = balance + ?2,"
+                              " from_period = min(from_period, ?3) WHERE recovery = (SELECT"
+                              " max(recovery) FROM recoveries WHERE enrolment = ?1 AND balance > 0)"
+                              " RETURNING recovery",
+                              &st, "记录追回", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, r->enrolment);
+    sqlite3_bind_int64(st, 2, r->amount);
+    sqlite3_bind_text(st, 3, r->from_period, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    int64_t id = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    while (s == SQLITE_ROW)
+        s = sqlite3_step(st);
+    jz__sq_done(q, st);
+    if (s != SQLITE_DONE)
+        return jz__sq_error(q, err, "记录追回");
+    if (id) {
+        r->id = id;
+        return jz__sq_recovery_get(impl, id, r, err);
+    }
+    char now[32];
+    jz__sq_now(now, sizeof now);
+    if ((rc = jz__sq_cached(q,
+                            "INSERT INTO recoveries(county, household_id, enrolment, from_period,"
+                            " rule, reason, amount, balance, opened_on, opened_at)"
+                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
+                            &st, "记录追回", err)))
+        return rc;
+    sqlite3_bind_text(st, 1, r->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->enrolment);
+    sqlite3_bind_text(st, 4, r->from_period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->rule, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, r->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, r->amount);
+    sqlite3_bind_int(st, 8, r->opened_on);
+    sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
+    if ((rc = step_done(q, st, "记录追回", err)))
+        return rc;
+    r->id = sqlite3_last_insert_rowid(q->db);
+    r->balance = r->amount;
+    return JZ_OK;
+}
+
+jz_err jz__sq_recovery_get(void *impl, int64_t id, jz_recovery *r, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q, "SELECT " RECOVERY_COLUMNS " FROM recoveries WHERE recovery = ?1",
+                              &st, "读取追回", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        read_recovery(st, r);
+    else if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        rc = jz_error_set(err, JZ_ENOTFOUND, "recovery", v, "没有这笔追回");
+    } else
+        rc = jz__sq_error(q, err, "读取追回");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_recoveries(void *impl, const char *household_id,
+                         void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT " RECOVERY_COLUMNS " FROM recoveries WHERE ?1 IS NULL OR"
+                              " household_id = ?1 ORDER BY recovery",
+                              &st, "读取追回", err);
+    if (rc)
+        return rc;
+    if (household_id)
+        sqlite3_bind_text(st, 1, household_id, -1, SQLITE_STATIC);
+    jz_recovery r;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        read_recovery(st, &r);
+        fn(&r, arg);
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取追回");
+    jz__sq_done(q, st);
+    return rc;
+}
