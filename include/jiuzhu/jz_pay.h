@@ -190,6 +190,7 @@ typedef struct jz_pay_plan_req {
 } jz_pay_plan_req;
 
 typedef struct jz_pay_refusal {
+    char county[7];
     char household_id[JZ_HOUSEHOLD_ID_MAX];
     char member_id[JZ_IDNUM_BUF];
     int64_t enrolment;

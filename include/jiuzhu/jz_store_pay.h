@@ -55,6 +55,9 @@ jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
                          void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
                          jz_error *err);
 
+/* Marks an enrolment changed (its past periods are compared again at the
+ * next planning). */
+jz_err jz_store_pay_mark(jz_store *s, int64_t enrolment, const char *county, jz_error *err);
 /* Clears the changed marks of the enrolments under region_prefix. */
 jz_err jz_store_pay_clean(jz_store *s, const char *region_prefix, jz_error *err);
 

@@ -221,7 +221,30 @@ typedef struct plan {
     size_t n_starts;
     jz_err rc;
     jz_error *err;
+    /* units to look at again at the next planning */
+    struct {
+        int64_t id;
+        char county[7];
+    } * marked;
+    size_t n_marked, cap_marked;
 } plan;
+
+static void keep_marked(plan *p, const jz_pay_unit *u)
+{
+    if (p->n_marked == p->cap_marked) {
+        size_t nc = p->cap_marked ? 2 * p->cap_marked : 64;
+        void *g = realloc(p->marked, nc * sizeof *p->marked);
+        if (!g) {
+            p->rc = jz_error_set(p->err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            return;
+        }
+        p->marked = g;
+        p->cap_marked = nc;
+    }
+    p->marked[p->n_marked].id = u->e.id;
+    snprintf(p->marked[p->n_marked].county, 7, "%s", u->e.county);
+    p->n_marked++;
+}
 
 static void refuse(plan *p, const jz_pay_unit *u, const char *rule, const char *reason)
 {
@@ -234,6 +257,7 @@ static void refuse(plan *p, const jz_pay_unit *u, const char *rule, const char *
     r->refusals = g;
     jz_pay_refusal *f = &g[r->n_refusals++];
     memset(f, 0, sizeof *f);
+    snprintf(f->county, sizeof f->county, "%s", u->e.county);
     snprintf(f->household_id, sizeof f->household_id, "%s", u->e.household_id);
     snprintf(f->member_id, sizeof f->member_id, "%s", u->e.member_id);
     f->enrolment = u->e.id;
@@ -353,10 +377,16 @@ static void adjust(plan *p, const jz_pay_unit *u)
             jz_period_quarter_text(ym, period);
         else
             jz_period_month_text(ym, period);
-        if (ym == cur && (!quarterly || p->quarter_start))
-            continue; /* the regular line of this planning is the period's */
         int persons = 0;
         jz_fen owed = jz__pay_owed(u, ym, quarterly, &persons);
+        if (ym == cur && (!quarterly || p->quarter_start)) {
+            /* The period planned now is its regular line's.  One planned
+             * earlier this month at another amount is corrected by the next
+             * planning: the unit stays marked. */
+            if (owed != held_for(&s, period))
+                keep_marked(p, u);
+            continue;
+        }
         jz_fen diff = owed - held_for(&s, period);
         if (diff > 0) {
             jz_pay_line l;
@@ -471,6 +501,7 @@ static jz_err plan_in_tx(jz_store *s, void *arg, jz_error *err)
     memset(res, 0, sizeof *res);
     p->hh.n = 0;
     p->n_starts = 0;
+    p->n_marked = 0;
     p->rc = JZ_OK;
     p->err = err;
     const char *prefix = p->rq->region_prefix ? p->rq->region_prefix : "";
@@ -481,6 +512,13 @@ static jz_err plan_in_tx(jz_store *s, void *arg, jz_error *err)
         rc = p->rc;
     if (!rc)
         rc = jz_store_pay_clean(p->x->store, prefix, err);
+    /* A refused unit was not looked at: it stays marked for the next
+     * planning (after its household's unit is corrected). */
+    for (size_t i = 0; i < res->n_refusals && !rc; i++)
+        rc = jz_store_pay_mark(p->x->store, res->refusals[i].enrolment, res->refusals[i].county,
+                               err);
+    for (size_t i = 0; i < p->n_marked && !rc; i++)
+        rc = jz_store_pay_mark(p->x->store, p->marked[i].id, p->marked[i].county, err);
     if (!rc) {
         char after[256];
         snprintf(after, sizeof after,
@@ -524,6 +562,7 @@ jz_err jz_pay_plan(jz_ctx *x, const jz_pay_plan_req *rq, jz_pay_plan_res *res, j
     p.quarter_start = p.ym % 3 == 0;
     jz_err rc = jz_store_run_as(x->store, x->actor, plan_in_tx, &p, err);
     free(p.hh.u);
+    free(p.marked);
     if (rc) {
         free(res->refusals);
         memset(res, 0, sizeof *res);

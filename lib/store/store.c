@@ -771,6 +771,11 @@ jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
     return s->ops->pay_owed(s->impl, enrolment, fn, arg, err);
 }
 
+jz_err jz_store_pay_mark(jz_store *s, int64_t enrolment, const char *county, jz_error *err)
+{
+    return s->ops->pay_mark(s->impl, enrolment, county, err);
+}
+
 jz_err jz_store_pay_clean(jz_store *s, const char *region_prefix, jz_error *err)
 {
     return s->ops->pay_clean(s->impl, region_prefix ? region_prefix : "", err);
