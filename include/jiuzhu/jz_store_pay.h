@@ -39,15 +39,29 @@ typedef struct jz_pay_unit {
     int n_holds;
     jz_pay_hold holds[JZ_PAY_HOLDS_MAX];
     int members;
+    /* For a person's own unit (特困, 单人保): the persons of the household's
+     * live 低保 unit (0: none) and the household's live own units. */
+    int household_persons, own_units;
     int64_t payee_household, payee_person;
     bool payee_institution; /* the person's payee is a care institution */
     bool dirty;             /* changed since the last planning */
 } jz_pay_unit;
 
-/* The enrolments under region_prefix (only those marked changed if
- * dirty_only), by household and enrolment. */
-jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, bool dirty_only,
+/* The enrolments under region_prefix that planning `month` ("YYYY-MM", in
+ * quarter "YYYY-Qn"; quarter_start: the month is its quarter's first) has
+ * to look at, by enrolment: those marked changed, and those of a paid
+ * programme (低保 monthly; 特困 when quarter_start) that may be owed in the
+ * month (begun by then, not stopped before it) and lack their regular line
+ * of the period.  A second planning of a month therefore reads almost
+ * nothing. */
+jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, const char *month,
+                          const char *quarter, bool quarter_start,
                           void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
+
+/* How many regular lines the ledger holds for the month or its quarter
+ * under region_prefix. */
+jz_err jz_store_pay_count_regular(jz_store *s, const char *region_prefix, const char *month,
+                                  const char *quarter, int64_t *n, jz_error *err);
 
 /* What the ledger holds for an enrolment, by the period each line pays
  * (a regular line's period, an adjustment's ref_period): fn per period. */

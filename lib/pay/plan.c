@@ -198,12 +198,6 @@ static jz_fen held_for(const sums *s, const char *period)
     return 0;
 }
 
-/* A household's units, gathered so that R-TK-5 can look at all of them. */
-typedef struct household {
-    jz_pay_unit *u;
-    size_t n, cap;
-} household;
-
 typedef struct plan {
     jz_ctx *x;
     const jz_pay_plan_req *rq;
@@ -211,7 +205,6 @@ typedef struct plan {
     bool quarter_start;
     char month[JZ_PERIOD_BUF], quarter[JZ_PERIOD_BUF];
     jz_pay_plan_res *res;
-    household hh;
     /* the first month planned in each county seen (a county's ledger starts
      * there: no adjustment before it) */
     struct {
@@ -316,10 +309,8 @@ static void add_line(plan *p, jz_pay_line *l, bool regular)
     bool added = false;
     if (p->rc || (p->rc = jz_store_pay_line_add(p->x->store, l, &added, p->err)))
         return;
-    if (!added) {
-        p->res->already += regular;
-        return;
-    }
+    if (!added)
+        return; /* planned meanwhile (a unique index): counted in `already` */
     if (regular)
         p->res->lines_added++;
     else
@@ -427,69 +418,33 @@ out:
 /* R-TK-5: a person with a unit of his own (特困, 单人保) is not also counted
  * in his household's 低保 unit.  When the household's unit counts more
  * persons than the household has without them, his own line is refused. */
-static bool counted_twice(const household *hh, const jz_pay_unit *own, char *why, size_t n)
+static bool counted_twice(const jz_pay_unit *own, char *why, size_t n)
 {
-    int own_units = 0;
-    const jz_pay_unit *dibao = NULL;
-    for (size_t i = 0; i < hh->n; i++) {
-        const jz_pay_unit *u = &hh->u[i];
-        if (u->e.status == JZ_ENROL_STOPPED)
-            continue;
-        if (u->e.member_id[0] &&
-            (u->e.programme == JZ_UNIT_TEKUN || u->e.programme == JZ_UNIT_SINGLE_DIBAO))
-            own_units++;
-        else if (!u->e.member_id[0] && jz__pay_monthly_programme(u->e.programme))
-            dibao = u;
-    }
-    if (!dibao || own->members <= 0 || dibao->e.persons <= own->members - own_units)
+    if (!own->household_persons || own->members <= 0 ||
+        own->household_persons <= own->members - own->own_units)
         return false;
     snprintf(why, n,
              "其家庭低保按 %d 人保障，而家庭 %d 人中有 %d 人另有本人的救助单元：特困人员"
              "（单人保对象）不再计入家庭低保，不重复发放（R-TK-5）；请复核家庭低保的保障人数",
-             dibao->e.persons, own->members, own_units);
+             own->household_persons, own->members, own->own_units);
     return true;
-}
-
-static void flush_household(plan *p)
-{
-    household *hh = &p->hh;
-    for (size_t i = 0; i < hh->n && !p->rc; i++) {
-        const jz_pay_unit *u = &hh->u[i];
-        if (!jz__pay_paid_programme(u->e.programme))
-            continue;
-        char why[256];
-        if (u->e.member_id[0] &&
-            (u->e.programme == JZ_UNIT_TEKUN || u->e.programme == JZ_UNIT_SINGLE_DIBAO) &&
-            u->e.status != JZ_ENROL_STOPPED && counted_twice(hh, u, why, sizeof why)) {
-            refuse(p, u, "R-TK-5", why);
-            continue;
-        }
-        regular(p, u);
-        if (u->dirty)
-            adjust(p, u);
-    }
-    hh->n = 0;
 }
 
 static void on_unit(const jz_pay_unit *u, void *arg)
 {
     plan *p = arg;
-    if (p->rc)
+    if (p->rc || !jz__pay_paid_programme(u->e.programme))
         return;
-    household *hh = &p->hh;
-    if (hh->n && strcmp(hh->u[0].e.household_id, u->e.household_id) != 0)
-        flush_household(p);
-    if (hh->n == hh->cap) {
-        size_t nc = hh->cap ? 2 * hh->cap : 8;
-        jz_pay_unit *g = realloc(hh->u, nc * sizeof *g);
-        if (!g) {
-            p->rc = jz_error_set(p->err, JZ_ENOMEM, NULL, NULL, "内存不足");
-            return;
-        }
-        hh->u = g;
-        hh->cap = nc;
+    char why[256];
+    if (u->e.member_id[0] &&
+        (u->e.programme == JZ_UNIT_TEKUN || u->e.programme == JZ_UNIT_SINGLE_DIBAO) &&
+        u->e.status != JZ_ENROL_STOPPED && counted_twice(u, why, sizeof why)) {
+        refuse(p, u, "R-TK-5", why);
+        return;
     }
-    hh->u[hh->n++] = *u;
+    regular(p, u);
+    if (u->dirty)
+        adjust(p, u);
 }
 
 static jz_err plan_in_tx(jz_store *s, void *arg, jz_error *err)
@@ -499,15 +454,19 @@ static jz_err plan_in_tx(jz_store *s, void *arg, jz_error *err)
     jz_pay_plan_res *res = p->res;
     free(res->refusals);
     memset(res, 0, sizeof *res);
-    p->hh.n = 0;
     p->n_starts = 0;
     p->n_marked = 0;
     p->rc = JZ_OK;
     p->err = err;
     const char *prefix = p->rq->region_prefix ? p->rq->region_prefix : "";
-    jz_err rc = jz_store_pay_units(p->x->store, prefix, false, on_unit, p, err);
+    jz_err rc = jz_store_pay_units(p->x->store, prefix, p->month, p->quarter, p->quarter_start,
+                                   on_unit, p, err);
+    int64_t regular_lines = 0;
     if (!rc && !p->rc)
-        flush_household(p);
+        rc = jz_store_pay_count_regular(p->x->store, prefix, p->month,
+                                        p->quarter_start ? p->quarter : "", &regular_lines, err);
+    if (!rc && !p->rc)
+        res->already = regular_lines - res->lines_added;
     if (!rc)
         rc = p->rc;
     if (!rc)
@@ -561,7 +520,6 @@ jz_err jz_pay_plan(jz_ctx *x, const jz_pay_plan_req *rq, jz_pay_plan_res *res, j
     jz_period_quarter_text(p.ym, p.quarter);
     p.quarter_start = p.ym % 3 == 0;
     jz_err rc = jz_store_run_as(x->store, x->actor, plan_in_tx, &p, err);
-    free(p.hh.u);
     free(p.marked);
     if (rc) {
         free(res->refusals);

@@ -81,12 +81,15 @@ int jz__sq_read_enrolment(sqlite3_stmt *st, jz_enrolment *e);
 /* Payments (sqlite_pay.c). */
 jz_err jz__sq_pay_dirty(sq *q, int64_t enrolment, const char *county, jz_error *err);
 jz_err jz__sq_enrol_term(void *impl, const jz_enrolment *e, const char *since, jz_error *err);
-jz_err jz__sq_pay_units(void *impl, const char *prefix, bool dirty_only,
-                        void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const char *quarter,
+                        bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg),
+                        void *arg, jz_error *err);
 jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
                        void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
                        jz_error *err);
 jz_err jz__sq_pay_clean(void *impl, const char *prefix, jz_error *err);
+jz_err jz__sq_pay_count_regular(void *impl, const char *prefix, const char *month,
+                                const char *quarter, int64_t *n, jz_error *err);
 jz_err jz__sq_pay_mark(void *impl, int64_t enrolment, const char *county, jz_error *err);
 jz_err jz__sq_pay_plan_first(void *impl, const char *county, char first[JZ_PERIOD_BUF],
                              jz_error *err);

@@ -114,7 +114,14 @@ static void parse_holds(const char *t, jz_pay_unit *u)
     }
 }
 
-#define UNIT_SQL(where)                                                                            \
+/* _Static_assert'd in sqlite_proc.c's way: the programme numbers the SQL
+ * below names. */
+_Static_assert(JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1 && JZ_UNIT_SINGLE_DIBAO == 4 &&
+                   JZ_UNIT_TEKUN == 5 && JZ_ENROL_STOPPED == 2,
+               "the programmes and status named in UNIT_SQL");
+
+/* ?1 region prefix, ?2 month, ?3 quarter, ?4 quarter_start. */
+#define UNIT_SQL                                                                                   \
     "SELECT " JZ__SQ_ENROL_COLUMNS_E ","                                                           \
     " (SELECT group_concat(since || ':' || monthly || ':' || persons, ',') FROM"                   \
     "   (SELECT since, monthly, persons FROM enrol_terms t WHERE t.enrolment = e.enrolment"        \
@@ -122,30 +129,40 @@ static void parse_holds(const char *t, jz_pay_unit *u)
     " (SELECT group_concat(from_month || '|' || to_month || '|' || back_pay || '|' || reason,"     \
     "   char(31)) FROM enrol_holds h WHERE h.enrolment = e.enrolment),"                            \
     " (SELECT n_members FROM households x WHERE x.household_id = e.household_id),"                 \
+    " CASE WHEN e.member_id <> '' AND e.programme IN (4, 5) THEN"                                  \
+    "   (SELECT max(persons) FROM enrolments d WHERE d.household_id = e.household_id"              \
+    "    AND d.member_id = '' AND d.programme IN (0, 1) AND d.status <> 2) ELSE 0 END,"            \
+    " CASE WHEN e.member_id <> '' AND e.programme IN (4, 5) THEN"                                  \
+    "   (SELECT count(*) FROM enrolments o WHERE o.household_id = e.household_id"                  \
+    "    AND o.member_id <> '' AND o.programme IN (4, 5) AND o.status <> 2) ELSE 0 END,"           \
     " (SELECT payee FROM payees p WHERE p.household_id = e.household_id"                           \
     "   AND p.member_id = '' AND p.current = 1),"                                                  \
     " (SELECT payee FROM payees p WHERE p.household_id = e.household_id"                           \
     "   AND p.member_id = e.member_id AND e.member_id <> '' AND p.current = 1),"                   \
     " (SELECT institution FROM payees p WHERE p.household_id = e.household_id"                     \
     "   AND p.member_id = e.member_id AND e.member_id <> '' AND p.current = 1),"                   \
-    " EXISTS(SELECT 1 FROM pay_dirty d WHERE d.enrolment = e.enrolment)"                           \
-    " FROM enrolments e WHERE " where " ORDER BY e.household_id, e.enrolment"
+    " d.enrolment IS NOT NULL"                                                                     \
+    " FROM enrolments e LEFT JOIN pay_dirty d ON d.enrolment = e.enrolment"                        \
+    " WHERE substr(e.region, 1, length(?1)) = ?1 AND (d.enrolment IS NOT NULL OR ("                \
+    "   (e.programme IN (0, 1, 4) OR (e.programme = 5 AND ?4))"                                    \
+    "   AND e.first_month <= ?2 AND (e.status <> 2 OR e.end_month >= ?2)"                          \
+    "   AND NOT EXISTS(SELECT 1 FROM pay_lines l WHERE l.enrolment = e.enrolment AND l.kind = 0"   \
+    "     AND l.period = CASE WHEN e.programme = 5 THEN ?3 ELSE ?2 END)))"                         \
+    " ORDER BY e.enrolment"
 
-jz_err jz__sq_pay_units(void *impl, const char *prefix, bool dirty_only,
-                        void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
+jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const char *quarter,
+                        bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
+                        jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st;
-    jz_err rc = dirty_only
-                    ? jz__sq_cached(q,
-                                    UNIT_SQL("e.enrolment IN (SELECT enrolment FROM pay_dirty)"
-                                             " AND substr(e.region, 1, length(?1)) = ?1"),
-                                    &st, "读取救助对象", err)
-                    : jz__sq_cached(q, UNIT_SQL("substr(e.region, 1, length(?1)) = ?1"), &st,
-                                    "读取救助对象", err);
+    jz_err rc = jz__sq_cached(q, UNIT_SQL, &st, "读取救助对象", err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, quarter, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, quarter_start);
     jz_pay_unit *u = malloc(sizeof *u);
     if (!u) {
         jz__sq_done(q, st);
@@ -158,6 +175,8 @@ jz_err jz__sq_pay_units(void *impl, const char *prefix, bool dirty_only,
         parse_terms((const char *)sqlite3_column_text(st, k++), u);
         parse_holds((const char *)sqlite3_column_text(st, k++), u);
         u->members = sqlite3_column_int(st, k++);
+        u->household_persons = sqlite3_column_int(st, k++);
+        u->own_units = sqlite3_column_int(st, k++);
         u->payee_household = sqlite3_column_int64(st, k++);
         u->payee_person = sqlite3_column_int64(st, k++);
         u->payee_institution = sqlite3_column_int64(st, k++) != 0;
@@ -188,6 +207,29 @@ jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
         fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
     rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已计发金额");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_count_regular(void *impl, const char *prefix, const char *month,
+                                const char *quarter, int64_t *n, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    *n = 0;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT count(*) FROM pay_lines WHERE kind = 0 AND period IN (?2, ?3)"
+                              " AND substr(region, 1, length(?1)) = ?1",
+                              &st, "统计发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, quarter, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    rc = s == SQLITE_ROW ? JZ_OK : jz__sq_error(q, err, "统计发放明细");
     jz__sq_done(q, st);
     return rc;
 }

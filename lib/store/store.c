@@ -758,10 +758,12 @@ jz_err jz_store_enrol_term(jz_store *s, const jz_enrolment *e, const char *since
     return s->ops->enrol_term(s->impl, e, since, err);
 }
 
-jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, bool dirty_only,
+jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, const char *month,
+                          const char *quarter, bool quarter_start,
                           void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
 {
-    return s->ops->pay_units(s->impl, region_prefix ? region_prefix : "", dirty_only, fn, arg, err);
+    return s->ops->pay_units(s->impl, region_prefix ? region_prefix : "", month, quarter,
+                             quarter_start, fn, arg, err);
 }
 
 jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
@@ -774,6 +776,13 @@ jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
 jz_err jz_store_pay_mark(jz_store *s, int64_t enrolment, const char *county, jz_error *err)
 {
     return s->ops->pay_mark(s->impl, enrolment, county, err);
+}
+
+jz_err jz_store_pay_count_regular(jz_store *s, const char *region_prefix, const char *month,
+                                  const char *quarter, int64_t *n, jz_error *err)
+{
+    return s->ops->pay_count_regular(s->impl, region_prefix ? region_prefix : "", month, quarter,
+                                     n, err);
 }
 
 jz_err jz_store_pay_clean(jz_store *s, const char *region_prefix, jz_error *err)

@@ -255,12 +255,15 @@ typedef struct jz_store_ops {
                           void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err);
     /* Payments (jz_store_pay.h). */
     jz_err (*enrol_term)(void *impl, const jz_enrolment *e, const char *since, jz_error *err);
-    jz_err (*pay_units)(void *impl, const char *prefix, bool dirty_only,
-                        void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
+    jz_err (*pay_units)(void *impl, const char *prefix, const char *month, const char *quarter,
+                        bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg),
+                        void *arg, jz_error *err);
     jz_err (*pay_owed)(void *impl, int64_t enrolment,
                        void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
                        jz_error *err);
     jz_err (*pay_clean)(void *impl, const char *prefix, jz_error *err);
+    jz_err (*pay_count_regular)(void *impl, const char *prefix, const char *month,
+                                const char *quarter, int64_t *n, jz_error *err);
     jz_err (*pay_mark)(void *impl, int64_t enrolment, const char *county, jz_error *err);
     jz_err (*pay_plan_mark)(void *impl, const char *county, const char *period,
                             char first[JZ_PERIOD_BUF], jz_error *err);

@@ -479,6 +479,7 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX pay_lines_once ON pay_lines(programme, member_id) WHERE kind = 2;"
     "CREATE UNIQUE INDEX pay_lines_followup ON pay_lines(refers_to) WHERE kind = 3;"
     "CREATE INDEX pay_lines_enrolment ON pay_lines(enrolment, kind);"
+    "CREATE INDEX pay_lines_period ON pay_lines(period, region) WHERE kind = 0;"
     "CREATE INDEX pay_lines_batch ON pay_lines(batch) WHERE batch > 0;"
     "CREATE INDEX pay_lines_household ON pay_lines(household_id);"
     "CREATE INDEX pay_lines_open ON pay_lines(county, status) WHERE status IN (0, 4, 5);"
@@ -2193,6 +2194,7 @@ const jz_store_ops jz__sqlite_ops = {
     .pay_units = jz__sq_pay_units,
     .pay_owed = jz__sq_pay_owed,
     .pay_clean = jz__sq_pay_clean,
+    .pay_count_regular = jz__sq_pay_count_regular,
     .pay_mark = jz__sq_pay_mark,
     .pay_plan_mark = jz__sq_pay_plan_mark,
     .pay_plan_first = jz__sq_pay_plan_first,
