@@ -1,7 +1,9 @@
 /*
  * sqlite_feed.c - the SQLite backend's department feeds (R-MON-1): rows
  * kept whole, deduplicated by a digest of what they record, so that
- * importing the same file again adds nothing.
+ * importing the same file again adds nothing; the rows monitoring reads,
+ * and the alerts it raises.  Statements only: the common layer audits
+ * each write (store.c, audit_entries.c) after it returns.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +79,8 @@ jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *r,
     return JZ_OK;
 }
 
-jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err)
+jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, int *dept, char *path,
+                       size_t path_size, jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
@@ -92,27 +95,13 @@ jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_err
     sqlite3_bind_int64(st, 4, n->matched);
     sqlite3_bind_int64(st, 5, n->rejected);
     int s = sqlite3_step(st);
-    char after[1200] = "", entity[48];
     if (s == SQLITE_ROW) {
-        int dept = sqlite3_column_int(st, 0);
-        char path[1024];
-        jz__sq_copy_text(path, sizeof path, st, 1);
-        json_t *a = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "dept",
-                              dept >= 0 && dept < JZ_DEPT_COUNT ? jz_dept_names[dept] : "?",
-                              "file", path, "rows", (json_int_t)n->rows, "added",
-                              (json_int_t)n->added, "matched", (json_int_t)n->matched, "rejected",
-                              (json_int_t)n->rejected);
-        char *t = a ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-        snprintf(after, sizeof after, "%s", t ? t : "");
-        free(t);
-        json_decref(a);
+        *dept = sqlite3_column_int(st, 0);
+        jz__sq_copy_text(path, path_size, st, 1);
         sqlite3_step(st); /* finish the statement */
     }
     sqlite3_finalize(st);
-    if (s != SQLITE_ROW)
-        return jz__sq_error(q, err, "记录部门数据导入");
-    snprintf(entity, sizeof entity, "feed:%lld", (long long)feed);
-    return jz__sq_audit(q, "", "feed.import", entity, "", after, err);
+    return s == SQLITE_ROW ? JZ_OK : jz__sq_error(q, err, "记录部门数据导入");
 }
 
 /* ---- monitoring: the rows it reads (monitor_facts.c makes the facts) ----------- */
@@ -509,18 +498,6 @@ jz_err jz__sq_alert_get(void *impl, int64_t id, jz_stored_alert *a, jz_error *er
     return jz_error_set(err, JZ_ENOTFOUND, "alert", v, "没有这条预警");
 }
 
-static char *alert_json(const jz_stored_alert *a)
-{
-    json_t *o = json_pack("{s:I,s:i,s:i,s:i,s:s,s:s,s:s,s:i,s:s,s:i}", "alert", (json_int_t)a->id,
-                          "category", a->category, "indicator", a->indicator, "severity",
-                          a->severity, "id_number", a->id_number, "household_id", a->household_id,
-                          "detail", a->detail, "status", a->status, "evidence", a->evidence,
-                          "due_on", a->due_on);
-    char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(o);
-    return t;
-}
-
 jz_err jz__sq_alert_update(void *impl, const jz_stored_alert *before, const jz_stored_alert *after,
                            const jz_alert_step *step, jz_error *err)
 {
@@ -567,28 +544,7 @@ jz_err jz__sq_alert_update(void *impl, const jz_stored_alert *before, const jz_s
     sqlite3_bind_text(st, k++, now, -1, SQLITE_STATIC);
     s = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (s != SQLITE_DONE)
-        return jz__sq_error(q, err, "记录预警处置");
-    char *b = alert_json(before), *a = alert_json(after), entity[48], action[32];
-    json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
-    char d[JZ_DATE_BUF];
-    jz_date_format(step->on, d, sizeof d);
-    if (aj)
-        json_object_set_new(aj, "step",
-                            json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "action", step->action, "on",
-                                      d, "note", step->note, "outcome", step->outcome, "kind",
-                                      step->kind, "amount", (json_int_t)step->amount, "case",
-                                      (json_int_t)step->case_id));
-    char *full = aj ? json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    snprintf(entity, sizeof entity, "alert:%lld", (long long)after->id);
-    snprintf(action, sizeof action, "alert.%s", step->action);
-    jz_err rc = full && b ? jz__sq_audit(q, after->county, action, entity, b, full, err)
-                          : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    free(a);
-    free(b);
-    free(full);
-    json_decref(aj);
-    return rc;
+    return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录预警处置");
 }
 
 typedef struct alert_rows {

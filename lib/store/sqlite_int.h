@@ -221,15 +221,15 @@ jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name
 jz_err jz__sq_staff_county(void *impl, const char *staff_id, char county[7], bool *found,
                            jz_error *err);
 jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err);
-jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const char *note,
-                        jz_error *err);
+jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, jz_error *err);
 jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_id,
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
 jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *feed,
                         jz_error *err);
 jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *row,
                        const unsigned char *digest, bool *added, bool *matched, jz_error *err);
-jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
+jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, int *dept, char *path,
+                       size_t path_size, jz_error *err);
 jz_err jz__sq_monitor_rows(void *impl, const jz__monitor_query *q, const jz__monitor_sink *sink,
                            void *arg, jz_error *err);
 jz_err jz__sq_member_name(void *impl, const char *id_number, char *name, size_t n,

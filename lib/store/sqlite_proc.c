@@ -1,13 +1,12 @@
 /*
  * sqlite_proc.c - the SQLite backend's procedure tables (cases, their steps,
- * units and reasons, the register of staff and their close relatives).
- * Each write is audited (jz__sq_audit, sqlite_audit.c).
+ * units and reasons, findings, postings, grants, the register of staff and
+ * their close relatives, enrolments).  Statements only: the common layer
+ * audits each write (store.c, audit_entries.c) after it returns.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "sqlite_int.h"
 
@@ -129,40 +128,6 @@ static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录办理步骤");
 }
 
-/* Audits a case write: the case before and after, and the step. */
-static jz_err audit_case(sq *q, const jz_case *before, const jz_case *after,
-                         const jz_case_step *step, jz_error *err)
-{
-    char entity[48], action[48];
-    snprintf(entity, sizeof entity, "case:%lld", (long long)after->id);
-    snprintf(action, sizeof action, "case.%s",
-             step->action < JZ_ACT_COUNT ? jz_case_action_names[step->action] : "?");
-    char *b = before ? jz_case_json(before) : NULL;
-    char *a = jz_case_json(after);
-    json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
-    char d[JZ_DATE_BUF];
-    jz_date_format(step->on, d, sizeof d);
-    if (aj) {
-        json_t *sj = json_pack("{s:s,s:s,s:s}", "action", action + 5, "on", d, "note", step->note);
-        if (sj && step->deadline) {
-            char dl[JZ_DATE_BUF];
-            jz_date_format(step->deadline, dl, sizeof dl);
-            json_object_set_new(
-                sj, "late",
-                json_pack("{s:s,s:i}", "deadline", dl, "working_days", step->late_days));
-        }
-        json_object_set_new(aj, "step", sj);
-    }
-    char *full = aj ? json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    jz_err rc = full ? jz__sq_audit(q, after->county, action, entity, b ? b : "", full, err)
-                     : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    free(b);
-    free(a);
-    free(full);
-    json_decref(aj);
-    return rc;
-}
-
 jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_error *err)
 {
     sq *q = impl;
@@ -187,8 +152,7 @@ jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_e
         return jz__sq_error(q, err, "建立案件");
     }
     c->id = sqlite3_last_insert_rowid(q->db);
-    jz_err rc = insert_step(q, c, step, err);
-    return rc ? rc : audit_case(q, NULL, c, step, err);
+    return insert_step(q, c, step, err);
 }
 
 /* Reads the one row `sql` selects for id with `read`; JZ_ENOTFOUND naming
@@ -257,8 +221,7 @@ jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *afte
         return jz_error_set(err, JZ_ECONFLICT, "case", v,
                             "案件已被他人办理（状态已变），未写入任何内容：请重新查看后再办理");
     }
-    jz_err rc = insert_step(q, after, step, err);
-    return rc ? rc : audit_case(q, before, after, step, err);
+    return insert_step(q, after, step, err);
 }
 
 #define UNIT_COLUMNS                                                                               \
@@ -331,33 +294,6 @@ static void read_unit(sqlite3_stmt *st, jz_case_unit *x)
     jz__sq_copy_text(x->reason, sizeof x->reason, st, k++);
 }
 
-/* The units of a case as a JSON array (malloc'd text), for the audit log. */
-static char *units_json(const jz_case_unit *u, size_t nu)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < nu; i++) {
-        char m[JZ_MONEY_BUF], o[JZ_MONEY_BUF], dm[JZ_MONEY_BUF], dn[JZ_MONEY_BUF];
-        jz_money_format(u[i].monthly, m, sizeof m);
-        jz_money_format(u[i].once, o, sizeof o);
-        jz_money_format(u[i].decided_monthly, dm, sizeof dm);
-        jz_money_format(u[i].decided_once, dn, sizeof dn);
-        static const char *const verdicts[] = {"none", "approved", "refused"};
-        json_array_append_new(
-            a, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "member_id",
-                         u[i].member_id, "label", u[i].label, "programme",
-                         u[i].programme < JZ_UNIT_PROGRAMME_COUNT
-                             ? jz_unit_programme_names[u[i].programme]
-                             : "?",
-                         "persons", u[i].persons, "monthly", m, "once", o, "rule", u[i].rule,
-                         "verdict", verdicts[u[i].verdict < 3 ? u[i].verdict : 0],
-                         "decided_monthly", dm, "decided_once", dn, "judged", u[i].judged, "added",
-                         u[i].added, "reason", u[i].reason));
-    }
-    char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
-    json_decref(a);
-    return t;
-}
-
 jz_err jz__sq_case_set_opinion(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
                                const jz_case_reason *r, size_t nr, const char *determination,
                                jz_error *err)
@@ -403,26 +339,7 @@ jz_err jz__sq_case_set_opinion(void *impl, const jz_case *c, const jz_case_unit 
 jz_err jz__sq_case_set_units(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
                              jz_error *err)
 {
-    sq *q = impl;
-    jz_case_unit *old = malloc(sizeof *old * JZ_CASE_UNITS_MAX);
-    jz_case_reason r[1];
-    size_t nold = 0, nr = 0;
-    if (!old)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    jz_err rc = jz__sq_case_opinion(q, c->id, old, JZ_CASE_UNITS_MAX, &nold, r, 0, &nr, err);
-    char *b = rc ? NULL : units_json(old, nold);
-    free(old);
-    if (!rc)
-        rc = put_units(q, c, u, nu, err);
-    char *a = rc ? NULL : units_json(u, nu);
-    char entity[48];
-    snprintf(entity, sizeof entity, "case:%lld", (long long)c->id);
-    if (!rc)
-        rc = a && b ? jz__sq_audit(q, c->county, "case.units", entity, b, a, err)
-                    : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    free(a);
-    free(b);
-    return rc;
+    return put_units(impl, c, u, nu, err);
 }
 
 jz_err jz__sq_case_opinion(void *impl, int64_t id, jz_case_unit *u, size_t ucap, size_t *nu,
@@ -476,7 +393,6 @@ jz_err jz__sq_case_set_findings(void *impl, const jz_case *c, const jz_case_find
     if (sqlite3_prepare_v2(q->db, "INSERT INTO case_findings VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &st,
                            NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "记录核对结果");
-    json_t *a = json_array();
     for (size_t i = 0; i < nf; i++) {
         int k = 1;
         sqlite3_reset(st);
@@ -492,23 +408,11 @@ jz_err jz__sq_case_set_findings(void *impl, const jz_case *c, const jz_case_find
         sqlite3_bind_text(st, k++, f[i].text, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE) {
             sqlite3_finalize(st);
-            json_decref(a);
             return jz__sq_error(q, err, "记录核对结果");
         }
-        if (a)
-            json_array_append_new(a, json_pack("{s:s,s:I,s:s,s:s}", "member_id", f[i].member_id,
-                                               "row", (json_int_t)f[i].row, "rule", f[i].rule,
-                                               "text", f[i].text));
     }
     sqlite3_finalize(st);
-    char *t = a ? json_dumps(a, JSON_COMPACT) : NULL;
-    json_decref(a);
-    char entity[48];
-    snprintf(entity, sizeof entity, "case:%lld", (long long)c->id);
-    jz_err rc = t ? jz__sq_audit(q, c->county, "case.findings", entity, "", t, err)
-                  : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    free(t);
-    return rc;
+    return JZ_OK;
 }
 
 typedef struct finding_rows {
@@ -618,21 +522,6 @@ jz_err jz__sq_posting_list(void *impl, const char *village, int kind, jz_date on
 
 /* ---- temporary assistance granted (R-WF-8) ---------------------------------------- */
 
-static char *grant_json(const jz_grant *g)
-{
-    char m[JZ_MONEY_BUF], d[JZ_DATE_BUF];
-    jz_money_format(g->amount, m, sizeof m);
-    jz_date_format(g->on, d, sizeof d);
-    json_t *o = json_pack(
-        "{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "grant", (json_int_t)g->id, "household_id",
-        g->household_id, "case", (json_int_t)g->case_id, "member_id", g->member_id, "name", g->name,
-        "kind", g->kind < JZ_GRANT_KIND_COUNT ? jz_grant_kind_names[g->kind] : "?", "rule", g->rule,
-        "amount", m, "on", d, "note", g->note, "beyond_cap", g->beyond_cap);
-    char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(o);
-    return t;
-}
-
 jz_err jz__sq_grant_put(void *impl, jz_grant *g, jz_error *err)
 {
     sq *q = impl;
@@ -664,13 +553,7 @@ jz_err jz__sq_grant_put(void *impl, jz_grant *g, jz_error *err)
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "记录临时救助");
     g->id = sqlite3_last_insert_rowid(q->db);
-    char *a = grant_json(g);
-    char entity[48];
-    snprintf(entity, sizeof entity, "grant:%lld", (long long)g->id);
-    jz_err rc = a ? jz__sq_audit(q, g->county, "grant.put", entity, "", a, err)
-                  : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    free(a);
-    return rc;
+    return JZ_OK;
 }
 
 jz_err jz__sq_grant_list(void *impl, const char *prefix, const char *household_id, int64_t case_id,
@@ -808,19 +691,7 @@ jz_err jz__sq_staff_put(void *impl, const char *county, const char *staff_id, co
     if (relative_id && sqlite3_changes(q->db) == 0)
         return jz_error_set(err, JZ_ENOTFOUND, "staff", staff_id,
                             "没有登记这名工作人员（先用 jiuzhu staff add 登记）");
-    json_t *a = relative_id
-                    ? json_pack("{s:s,s:s,s:s,s:s}", "staff", staff_id, "relative", relative_id,
-                                "name", relative_name, "relation", relation)
-                    : json_pack("{s:s,s:s,s:s}", "staff", staff_id, "name", name, "unit", unit);
-    char *t = a ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char entity[64];
-    snprintf(entity, sizeof entity, "staff:%s", staff_id);
-    jz_err rc = t ? jz__sq_audit(q, county ? county : "",
-                                 relative_id ? "staff.relative" : "staff.add", entity, "", t, err)
-                  : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    free(t);
-    json_decref(a);
-    return rc;
+    return JZ_OK;
 }
 
 jz_err jz__sq_staff_relative(void *impl, const char *id_number, char *staff_name, size_t n,
@@ -919,16 +790,12 @@ jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err)
                      read_enrolment_any, e, "enrolment", "没有这条救助记录", "查询救助对象", err);
 }
 
-/* Writes an enrolment (insert, or update when e->id > 0); audited unless
- * quiet (an import's enrolments are audited by the import, per batch). */
-static jz_err enrol_write(sq *q, jz_enrolment *e, const char *action, const char *note, bool quiet,
-                          jz_error *err)
+/* Writes an enrolment: an insert (its id set in e->id), or an update when
+ * e->id > 0. */
+jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, jz_error *err)
 {
-    jz_enrolment before;
+    sq *q = impl;
     bool existed = e->id > 0;
-    jz_err rc;
-    if (existed && (rc = jz__sq_enrol_get(q, e->id, &before, err)))
-        return rc;
     sqlite3_stmt *st = NULL;
     const char *sql =
         existed ? "UPDATE enrolments SET (" ENROL_COLUMNS ") = (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
@@ -988,35 +855,13 @@ static jz_err enrol_write(sq *q, jz_enrolment *e, const char *action, const char
     }
     if (!existed)
         e->id = sqlite3_last_insert_rowid(q->db);
-    if (quiet)
-        return JZ_OK;
-    char *b = existed ? jz_enrolment_json(&before) : NULL;
-    char *a = jz_enrolment_json(e);
-    json_t *aj = a ? json_loads(a, 0, NULL) : NULL;
-    if (aj && note && note[0])
-        json_object_set_new(aj, "note", json_string(note));
-    char *full = aj ? json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char entity[48];
-    snprintf(entity, sizeof entity, "enrolment:%lld", (long long)e->id);
-    rc = full ? jz__sq_audit(q, e->county, action, entity, b ? b : "", full, err)
-              : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    free(a);
-    free(b);
-    free(full);
-    json_decref(aj);
-    return rc;
-}
-
-jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, const char *action, const char *note,
-                        jz_error *err)
-{
-    return enrol_write(impl, e, action, note, false, err);
+    return JZ_OK;
 }
 
 jz_err jz__sq_enrol_adopt(void *impl, jz_enrolment *e, jz_error *err)
 {
     e->id = 0;
-    return enrol_write(impl, e, "enrolment.import", "", true, err);
+    return jz__sq_enrol_put(impl, e, err);
 }
 
 jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_id,

@@ -2,8 +2,11 @@
  * store.c - jz_store: picks the backend when a store is opened and passes
  * every call to its table of functions (store_int.h), and holds what is the
  * same whatever the backend: the checks and wordings of the rules, the
- * transaction runner (jz_store_run), "receives assistance".  It calls a
- * backend only through its table; the backends never call back into it
+ * transaction runner (jz_store_run), "receives assistance", and the audit
+ * entry of every write: a write runs the backend's statements, then its
+ * entry is composed (audit_entries.c) and written through the table's one
+ * audit primitive, in the same transaction.  It calls a backend only
+ * through its table; the backends never call back into it
  * (docs/registry.md "Layers").
  */
 #include <stdio.h>
@@ -284,7 +287,8 @@ void jz_store_set_actor(jz_store *s, const char *actor)
 
 jz_err jz_store_case_create(jz_store *s, jz_case *c, const jz_case_step *step, jz_error *err)
 {
-    return s->ops->case_create(s->impl, c, step, err);
+    jz_err rc = s->ops->case_create(s->impl, c, step, err);
+    return rc ? rc : jz__audit_case(s->ops, s->impl, NULL, c, step, err);
 }
 
 jz_err jz_store_case_get(jz_store *s, int64_t id, jz_case *c, jz_error *err)
@@ -295,7 +299,8 @@ jz_err jz_store_case_get(jz_store *s, int64_t id, jz_case *c, jz_error *err)
 jz_err jz_store_case_update(jz_store *s, const jz_case *before, const jz_case *after,
                             const jz_case_step *step, jz_error *err)
 {
-    return s->ops->case_update(s->impl, before, after, step, err);
+    jz_err rc = s->ops->case_update(s->impl, before, after, step, err);
+    return rc ? rc : jz__audit_case(s->ops, s->impl, before, after, step, err);
 }
 
 jz_err jz_store_case_set_opinion(jz_store *s, const jz_case *c, const jz_case_unit *u, size_t nu,
@@ -327,8 +332,11 @@ jz_err jz_store_staff_put(jz_store *s, const char *county, const char *staff_id,
                           const char *unit, const char *relative_id, const char *relative_name,
                           const char *relation, jz_error *err)
 {
-    return s->ops->staff_put(s->impl, county, staff_id, name, unit, relative_id, relative_name,
-                             relation, err);
+    jz_err rc = s->ops->staff_put(s->impl, county, staff_id, name, unit, relative_id, relative_name,
+                                  relation, err);
+    return rc ? rc
+              : jz__audit_staff(s->ops, s->impl, county, staff_id, name, unit, relative_id,
+                                relative_name, relation, err);
 }
 
 jz_err jz_store_staff_relative(jz_store *s, const char *id_number, char *staff_name, size_t n,
@@ -371,9 +379,16 @@ static jz_err enrol_changed(jz_store *s, const jz_enrolment *e, bool created, jz
 jz_err jz_store_enrol_put(jz_store *s, jz_enrolment *e, const char *action, const char *note,
                           jz_error *err)
 {
-    bool created = e->id == 0;
-    jz_err rc = s->ops->enrol_put(s->impl, e, action, note, err);
-    return rc ? rc : enrol_changed(s, e, created, err);
+    /* Audited with the row as it was (an update) and as it is. */
+    jz_enrolment before;
+    bool existed = e->id > 0;
+    jz_err rc;
+    if ((existed && (rc = s->ops->enrol_get(s->impl, e->id, &before, err))) ||
+        (rc = s->ops->enrol_put(s->impl, e, err)) ||
+        (rc = jz__audit_enrolment(s->ops, s->impl, existed ? &before : NULL, e, action, note,
+                                  err)))
+        return rc;
+    return enrol_changed(s, e, !existed, err);
 }
 
 jz_err jz_store_enrol_list(jz_store *s, const char *region_prefix, const char *household_id,
@@ -399,7 +414,10 @@ jz_err jz_store_feed_put(jz_store *s, int64_t feed, const jz_feed_row *row, bool
 
 jz_err jz_store_feed_end(jz_store *s, int64_t feed, const jz_feed_counts *n, jz_error *err)
 {
-    return s->ops->feed_end(s->impl, feed, n, err);
+    int dept = -1;
+    char path[1024] = ""; /* the file as the entry has always named it (cut to fit) */
+    jz_err rc = s->ops->feed_end(s->impl, feed, n, &dept, path, sizeof path, err);
+    return rc ? rc : jz__audit_feed(s->ops, s->impl, feed, dept, path, n, err);
 }
 
 jz_err jz_store_monitor_scan(jz_store *s, const char *region_prefix, jz_date on,
@@ -415,6 +433,14 @@ jz_err jz_store_alert_put(jz_store *s, jz_stored_alert *a, const int64_t *rows, 
     unsigned char key[JZ__DIGEST_BYTES];
     jz__alert_key(a, n_rows, key);
     return s->ops->alert_put(s->impl, a, key, rows, n_rows, added, err);
+}
+
+/* An alert written as `after` with its step, and audited. */
+static jz_err alert_write(jz_store *s, const jz_stored_alert *before, const jz_stored_alert *after,
+                          const jz_alert_step *step, jz_error *err)
+{
+    jz_err rc = s->ops->alert_update(s->impl, before, after, step, err);
+    return rc ? rc : jz__audit_alert(s->ops, s->impl, before, after, step, err);
 }
 
 jz_err jz_store_alert_extend(jz_store *s, int64_t id, const int64_t *rows, size_t n_rows,
@@ -459,7 +485,7 @@ jz_err jz_store_alert_extend(jz_store *s, int64_t id, const int64_t *rows, size_
                  list, m[0] ? "，金额 " : "", m, m[0] ? " 元" : "", detail && detail[0] ? "；" : "",
                  detail ? detail : "") < 0)
         step.note[0] = '\0';
-    return s->ops->alert_update(s->impl, &before, &after, &step, err);
+    return alert_write(s, &before, &after, &step, err);
 }
 
 jz_err jz_store_alert_evidence(jz_store *s, int64_t id,
@@ -594,7 +620,7 @@ jz_err jz_store_alert_update(jz_store *s, const jz_stored_alert *before,
         if (rc)
             return rc;
     }
-    return s->ops->alert_update(s->impl, before, after, step, err);
+    return alert_write(s, before, after, step, err);
 }
 
 jz_err jz_store_alert_find(jz_store *s, const char *household_or_person,
@@ -620,13 +646,26 @@ jz_err jz_store_feed_person(jz_store *s, const char *id_number,
 jz_err jz_store_case_set_units(jz_store *s, const jz_case *c, const jz_case_unit *u, size_t nu,
                                jz_error *err)
 {
-    return s->ops->case_set_units(s->impl, c, u, nu, err);
+    /* Audited with the units they replace. */
+    jz_case_unit *old = malloc(sizeof *old * JZ_CASE_UNITS_MAX);
+    jz_case_reason r[1];
+    size_t nold = 0, nr = 0;
+    if (!old)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    jz_err rc = s->ops->case_opinion(s->impl, c->id, old, JZ_CASE_UNITS_MAX, &nold, r, 0, &nr, err);
+    if (!rc)
+        rc = s->ops->case_set_units(s->impl, c, u, nu, err);
+    if (!rc)
+        rc = jz__audit_case_units(s->ops, s->impl, c, old, nold, u, nu, err);
+    free(old);
+    return rc;
 }
 
 jz_err jz_store_case_set_findings(jz_store *s, const jz_case *c, const jz_case_finding *f,
                                   size_t nf, jz_error *err)
 {
-    return s->ops->case_set_findings(s->impl, c, f, nf, err);
+    jz_err rc = s->ops->case_set_findings(s->impl, c, f, nf, err);
+    return rc ? rc : jz__audit_case_findings(s->ops, s->impl, c, f, nf, err);
 }
 
 jz_err jz_store_case_findings(jz_store *s, int64_t id, jz_case_finding *f, size_t cap, size_t *n,
@@ -650,7 +689,8 @@ jz_err jz_store_posting_list(jz_store *s, const char *village, int kind, jz_date
 
 jz_err jz_store_grant_put(jz_store *s, jz_grant *g, jz_error *err)
 {
-    return s->ops->grant_put(s->impl, g, err);
+    jz_err rc = s->ops->grant_put(s->impl, g, err);
+    return rc ? rc : jz__audit_grant(s->ops, s->impl, g, err);
 }
 
 jz_err jz_store_grant_list(jz_store *s, const char *region_prefix, const char *household_id,

@@ -3,14 +3,17 @@
  * and what the common layer gives backends.
  *
  * Layers (docs/registry.md "Layers"): store.c and the common files
- * (monitor_facts.c, audit_chain.c, codec.c, assistance.c, snapshot.c) hold
- * what is the same whatever the database: the rules, their wordings, the
- * encodings; store.c calls a backend only through its jz_store_ops.  A
- * backend (store_sqlite.c and its sqlite_*.c, sqlite_int.h) implements
- * statements: it reports facts (a clash, a row) and stores what the common
- * layer encoded.  It may use the common layer's services declared at the
- * end of this file, which call nothing back, and never a jz_store_*
- * function.  A PostgreSQL backend fills the same table.
+ * (monitor_facts.c, audit_chain.c, audit_entries.c, codec.c, assistance.c,
+ * snapshot.c) hold what is the same whatever the database: the rules,
+ * their wordings, the encodings, and the audit entries of the writes
+ * (store.c runs a write's statements through the table, then
+ * audit_entries.c composes its entry and writes it through ops->audit);
+ * store.c calls a backend only through its jz_store_ops.  A backend
+ * (store_sqlite.c and its sqlite_*.c, sqlite_int.h) implements statements:
+ * it reports facts (a clash, a row, an id assigned, a row's values) and
+ * stores what the common layer encoded.  It may use the common layer's
+ * services declared at the end of this file, which call nothing back, and
+ * never a jz_store_* function.  A PostgreSQL backend fills the same table.
  */
 #ifndef JZ_STORE_INT_H
 #define JZ_STORE_INT_H
@@ -141,6 +144,7 @@ typedef struct jz_store_ops {
     jz_err (*stats)(void *impl, int level_digits, const char *region_prefix,
                     void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
     void (*set_actor)(void *impl, const char *actor);
+    /* Inserts case c (its id set in c->id) and its first step. */
     jz_err (*case_create)(void *impl, jz_case *c, const jz_case_step *step, jz_error *err);
     jz_err (*case_get)(void *impl, int64_t id, jz_case *c, jz_error *err);
     jz_err (*case_update)(void *impl, const jz_case *before, const jz_case *after,
@@ -164,15 +168,19 @@ typedef struct jz_store_ops {
     jz_err (*audit_verify)(void *impl, jz_audit_report *rep, jz_error *err);
     jz_err (*audit_hash_at)(void *impl, int64_t seq, char hex[65], jz_error *err);
     jz_err (*enrol_get)(void *impl, int64_t id, jz_enrolment *e, jz_error *err);
-    jz_err (*enrol_put)(void *impl, jz_enrolment *e, const char *action, const char *note,
-                        jz_error *err);
+    /* Inserts e (e->id 0: its id is set) or updates it; the common layer
+     * reads the row before (enrol_get) and audits the write. */
+    jz_err (*enrol_put)(void *impl, jz_enrolment *e, jz_error *err);
     jz_err (*enrol_list)(void *impl, const char *prefix, const char *household_id,
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
     jz_err (*feed_begin)(void *impl, jz_dept dept, const char *path, int64_t *feed, jz_error *err);
     /* digest: the row's identity (jz__feed_row_digest), stored once. */
     jz_err (*feed_put)(void *impl, int64_t feed, const jz_feed_row *row,
                        const unsigned char *digest, bool *added, bool *matched, jz_error *err);
-    jz_err (*feed_end)(void *impl, int64_t feed, const jz_feed_counts *n, jz_error *err);
+    /* Records the counts of import `feed`; gives its department and its
+     * file as stored (cut to fit path_size), for the audit entry. */
+    jz_err (*feed_end)(void *impl, int64_t feed, const jz_feed_counts *n, int *dept, char *path,
+                       size_t path_size, jz_error *err);
     /* The rows monitoring reads, handed to the sink in the order its
      * comment gives (monitor_facts.c makes the facts of them). */
     jz_err (*monitor_rows)(void *impl, const struct jz__monitor_query *q,
@@ -194,6 +202,12 @@ typedef struct jz_store_ops {
     jz_err (*alert_list)(void *impl, const char *prefix, int category, bool open_only,
                          void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
                          jz_error *err);
+    /* Appends an entry to the audit log, in the transaction in progress:
+     * the one primitive through which every entry the common layer
+     * composes (audit_entries.c) is written.  The writes above that are
+     * audited (case_create, case_update, case_set_units,
+     * case_set_findings, grant_put, staff_put, enrol_put, feed_end,
+     * alert_update) only run their statements. */
     jz_err (*audit)(void *impl, const char *county, const char *action, const char *entity,
                     const char *before, const char *after, jz_error *err);
     jz_err (*alert_get)(void *impl, int64_t id, jz_stored_alert *a, jz_error *err);
@@ -218,6 +232,7 @@ typedef struct jz_store_ops {
     jz_err (*posting_list)(void *impl, const char *village, int kind, jz_date on,
                            void (*fn)(const jz_posting_row *row, void *arg), void *arg,
                            jz_error *err);
+    /* Inserts g (its id set in g->id). */
     jz_err (*grant_put)(void *impl, jz_grant *g, jz_error *err);
     jz_err (*grant_list)(void *impl, const char *prefix, const char *household_id, int64_t case_id,
                          void (*fn)(const jz_grant *g, void *arg), void *arg, jz_error *err);
@@ -226,6 +241,8 @@ typedef struct jz_store_ops {
     jz_err (*record_history)(void *impl, const char *household_id,
                              void (*fn)(const jz_record_version *v, void *arg), void *arg,
                              jz_error *err);
+    /* Inserts a recipient an import brought in (e->id set); not audited on
+     * its own: the import's entry covers its rows. */
     jz_err (*enrol_adopt)(void *impl, jz_enrolment *e, jz_error *err);
     jz_err (*import_reject)(void *impl, int64_t import, long key, const char *county,
                             const char *household_id, const char *message, jz_error *err);
@@ -352,6 +369,31 @@ enum {
 jz_err jz__monitor_scan(const jz_store_ops *ops, void *impl, const char *prefix, jz_date on,
                         void (*fn)(const jz_monitor_subject *s, void *arg), void *arg,
                         jz_error *err);
+
+/* ---- the audit entries of the writes (audit_entries.c) ----
+ * store.c calls these after the backend's statements succeeded, in the
+ * same transaction: each composes its entry (county, action, entity, the
+ * JSON of before and after) and writes it through ops->audit. */
+jz_err jz__audit_case(const jz_store_ops *ops, void *impl, const jz_case *before,
+                      const jz_case *after, const jz_case_step *step, jz_error *err);
+jz_err jz__audit_case_units(const jz_store_ops *ops, void *impl, const jz_case *c,
+                            const jz_case_unit *old, size_t nold, const jz_case_unit *u, size_t nu,
+                            jz_error *err);
+jz_err jz__audit_case_findings(const jz_store_ops *ops, void *impl, const jz_case *c,
+                               const jz_case_finding *f, size_t nf, jz_error *err);
+jz_err jz__audit_grant(const jz_store_ops *ops, void *impl, const jz_grant *g, jz_error *err);
+jz_err jz__audit_staff(const jz_store_ops *ops, void *impl, const char *county,
+                       const char *staff_id, const char *name, const char *unit,
+                       const char *relative_id, const char *relative_name, const char *relation,
+                       jz_error *err);
+/* before: NULL for an enrolment inserted; note: "" or NULL for none. */
+jz_err jz__audit_enrolment(const jz_store_ops *ops, void *impl, const jz_enrolment *before,
+                           const jz_enrolment *e, const char *action, const char *note,
+                           jz_error *err);
+jz_err jz__audit_feed(const jz_store_ops *ops, void *impl, int64_t feed, int dept,
+                      const char *path, const jz_feed_counts *n, jz_error *err);
+jz_err jz__audit_alert(const jz_store_ops *ops, void *impl, const jz_stored_alert *before,
+                       const jz_stored_alert *after, const jz_alert_step *step, jz_error *err);
 
 /* ==== services of the common layer for backends (they call nothing back) ==== */
 
