@@ -927,11 +927,9 @@ static jz_err state_blob(struct jz__sq_audit *a, int kind, fp *const *f, table *
 
 jz_err jz__sq_audit_commit(sq *q, jz_error *err)
 {
-    /* The households the transaction stored: one entry (sqlite_proc.c's
-     * note, kept here beside the rest of the log). */
-    jz_err rc = jz__sq_batch_flush(q, err);
     struct jz__sq_audit *a = q->audit;
-    if (rc || !a || !a->on)
+    jz_err rc = JZ_OK;
+    if (!a || !a->on)
         return rc;
     if (a->n_st) /* the last statement's changes */
         statement_end(a, sqlite3_changes64(a->db) > 0);
@@ -1187,56 +1185,6 @@ jz_err jz__sq_audit_open(sq *q, const char *path, int flags, jz_error *err)
         return rc;
     a->on = true;
     return JZ_OK;
-}
-
-/* ---- households written in a transaction ------------------------------------ */
-
-/* The IDs of the households a transaction stores, and the records they
- * replaced, become one audit entry when it commits (an import's batch: one
- * entry per 100,000 households, not one per household). */
-void jz__sq_batch_note(sq *q, const char *household_id, const char *replaced_record)
-{
-    json_t *ids = q->batch.ids ? q->batch.ids : (q->batch.ids = json_array());
-    if (ids)
-        json_array_append_new(ids, json_string(household_id));
-    if (replaced_record) {
-        json_t *rep = q->batch.replaced ? q->batch.replaced : (q->batch.replaced = json_object());
-        if (rep)
-            json_object_set_new(rep, household_id, json_string(replaced_record));
-    }
-}
-
-void jz__sq_batch_source(sq *q, const char *what)
-{
-    snprintf(q->batch.source, sizeof q->batch.source, "%s", what);
-}
-
-jz_err jz__sq_batch_flush(sq *q, jz_error *err)
-{
-    if (!q->batch.ids || json_array_size(q->batch.ids) == 0)
-        return JZ_OK;
-    json_t *after = json_pack("{s:s,s:I,s:O}", "source", q->batch.source, "households",
-                              (json_int_t)json_array_size(q->batch.ids), "ids", q->batch.ids);
-    json_t *before = q->batch.replaced ? json_pack("{s:O}", "replaced", q->batch.replaced) : NULL;
-    char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
-    char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
-    jz_err rc =
-        a ? jz__sq_audit(q, q->batch.county, "households.put",
-                         q->batch.source[0] ? q->batch.source : "households", b ? b : "", a, err)
-          : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    free(a);
-    free(b);
-    json_decref(after);
-    json_decref(before);
-    jz__sq_batch_reset(q);
-    return rc;
-}
-
-void jz__sq_batch_reset(sq *q)
-{
-    json_decref(q->batch.ids);
-    json_decref(q->batch.replaced);
-    q->batch.ids = q->batch.replaced = NULL;
 }
 
 /* ---- verifying ------------------------------------------------------------------------ */

@@ -59,22 +59,14 @@ typedef struct sq {
      * what the transaction in progress changed in every table.  NULL for a
      * read-only connection.  Freed by SQLite when the connection closes. */
     struct jz__sq_audit *audit;
-    /* The households written in the transaction in progress, for its audit
-     * entry: their IDs, and the previous records of those it replaced. */
-    struct {
-        json_t *ids;      /* array of household IDs */
-        json_t *replaced; /* household ID -> previous record text */
-        char source[320]; /* "import:ID FILE ..." or "" */
-        char county[7];
-    } batch;
 } sq;
 
 /* The columns of an enrolment as jz__sq_read_enrolment reads them, from
  * a table named e; it returns the number of columns read. */
-#define JZ__SQ_ENROL_COLUMNS_E                                                                   \
-    "e.enrolment, e.county, e.region, e.household_id, e.case_id, e.member, e.label,"             \
-    " e.programme, e.persons, e.monthly, e.first_month, e.status, e.end_month, e.next_review,"   \
-    " e.review_months, e.death_check_due, e.to_recover, e.stop_reason, e.member_id, e.judged,"  \
+#define JZ__SQ_ENROL_COLUMNS_E                                                                     \
+    "e.enrolment, e.county, e.region, e.household_id, e.case_id, e.member, e.label,"               \
+    " e.programme, e.persons, e.monthly, e.first_month, e.status, e.end_month, e.next_review,"     \
+    " e.review_months, e.death_check_due, e.to_recover, e.stop_reason, e.member_id, e.judged,"     \
     " e.origin"
 int jz__sq_read_enrolment(sqlite3_stmt *st, jz_enrolment *e);
 
@@ -82,8 +74,8 @@ int jz__sq_read_enrolment(sqlite3_stmt *st, jz_enrolment *e);
 jz_err jz__sq_pay_dirty(sq *q, int64_t enrolment, const char *county, jz_error *err);
 jz_err jz__sq_enrol_term(void *impl, const jz_enrolment *e, const char *since, jz_error *err);
 jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const char *quarter,
-                        bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg),
-                        void *arg, jz_error *err);
+                        bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
+                        jz_error *err);
 jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
                        void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
                        jz_error *err);
@@ -191,13 +183,6 @@ void jz__sq_row_default(sq *q, int64_t v);
  * the hook watches each row. */
 jz_err jz__sq_audit_clear(sq *q, const char *table, jz_error *err);
 
-/* The households of the transaction in progress (sqlite_audit.c): noted by
- * put_household, written as one audit entry before the commit. */
-void jz__sq_batch_note(sq *q, const char *household_id, const char *replaced_record);
-void jz__sq_batch_source(sq *q, const char *what);
-jz_err jz__sq_batch_flush(sq *q, jz_error *err);
-void jz__sq_batch_reset(sq *q);
-
 /* The procedure's operations (the ops table's entries). */
 jz_err jz__sq_audit_verify(void *impl, jz_audit_report *rep, jz_error *err);
 jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_error *err);
@@ -224,36 +209,31 @@ jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err);
 jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, jz_error *err);
 jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_id,
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err);
-jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *feed,
-                        jz_error *err);
+jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *feed, jz_error *err);
 jz_err jz__sq_feed_put(void *impl, int64_t feed, const jz_feed_row *row,
                        const unsigned char *digest, bool *added, bool *matched, jz_error *err);
 jz_err jz__sq_feed_end(void *impl, int64_t feed, const jz_feed_counts *n, int *dept, char *path,
                        size_t path_size, jz_error *err);
 jz_err jz__sq_monitor_rows(void *impl, const jz__monitor_query *q, const jz__monitor_sink *sink,
                            void *arg, jz_error *err);
-jz_err jz__sq_member_name(void *impl, const char *id_number, char *name, size_t n,
-                          jz_error *err);
+jz_err jz__sq_member_name(void *impl, const char *id_number, char *name, size_t n, jz_error *err);
 jz_err jz__sq_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key,
                         const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
 jz_err jz__sq_alert_add_evidence(void *impl, const jz_stored_alert *a, const int64_t *rows,
-                                 size_t n_rows, const char *list, jz_fen amount,
-                                 uint8_t severity, jz_error *err);
+                                 size_t n_rows, const char *list, jz_fen amount, uint8_t severity,
+                                 jz_error *err);
 jz_err jz__sq_alert_evidence(void *impl, int64_t id,
                              void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
                              jz_error *err);
 jz_err jz__sq_alert_list(void *impl, const char *prefix, int category, bool open_only,
-                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
-                         jz_error *err);
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg, jz_error *err);
 jz_err jz__sq_alert_get(void *impl, int64_t id, jz_stored_alert *a, jz_error *err);
 jz_err jz__sq_alert_update(void *impl, const jz_stored_alert *before, const jz_stored_alert *after,
                            const jz_alert_step *step, jz_error *err);
 jz_err jz__sq_alert_find(void *impl, const char *key,
-                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
-                         jz_error *err);
-jz_err jz__sq_alert_steps(void *impl, int64_t alert,
-                          void (*fn)(const jz_alert_step *st, void *arg), void *arg,
-                          jz_error *err);
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_alert_steps(void *impl, int64_t alert, void (*fn)(const jz_alert_step *st, void *arg),
+                          void *arg, jz_error *err);
 jz_err jz__sq_feed_person(void *impl, const char *id_number,
                           void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err);
 
@@ -278,11 +258,10 @@ jz_err jz__sq_enrol_adopt(void *impl, jz_enrolment *e, jz_error *err);
 jz_err jz__sq_import_reject(void *impl, int64_t import, long key, const char *county,
                             const char *household_id, const char *message, jz_error *err);
 jz_err jz__sq_import_rejections(void *impl, int64_t import,
-                                int (*fn)(long key, const char *household_id,
-                                          const char *message, void *arg),
+                                int (*fn)(long key, const char *household_id, const char *message,
+                                          void *arg),
                                 void *arg, jz_error *err);
-jz_err jz__sq_import_counts(void *impl, int64_t import, jz_store_import_counts *out,
-                            jz_error *err);
+jz_err jz__sq_import_counts(void *impl, int64_t import, jz_store_import_counts *out, jz_error *err);
 
 /* Users, sessions and the access log (sqlite_user.c). */
 const char *jz__sq_actor(const void *impl);

@@ -14,13 +14,65 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "store_int.h"
 
 struct jz_store {
     const jz_store_ops *ops;
     void *impl;
     char *where; /* as opened */
+    /* The households the transaction in progress stored, and the records
+     * they replaced: one audit entry, written just before it commits (an
+     * import's batch: one entry per batch, not one per household). */
+    struct {
+        json_t *ids;      /* array of household IDs */
+        json_t *replaced; /* household ID -> previous record text */
+        char source[320]; /* "import:ID lines<=N", or "" */
+    } batch;
 };
+
+static void batch_reset(jz_store *s)
+{
+    json_decref(s->batch.ids);
+    json_decref(s->batch.replaced);
+    s->batch.ids = s->batch.replaced = NULL;
+}
+
+static void batch_note(jz_store *s, const char *household_id, const char *replaced)
+{
+    json_t *ids = s->batch.ids ? s->batch.ids : (s->batch.ids = json_array());
+    if (ids)
+        json_array_append_new(ids, json_string(household_id));
+    if (replaced) {
+        json_t *rep = s->batch.replaced ? s->batch.replaced : (s->batch.replaced = json_object());
+        if (rep)
+            json_object_set_new(rep, household_id, json_string(replaced));
+    }
+}
+
+/* The entry of the households stored, before the commit (in the
+ * transaction, so that it commits with them or not at all). */
+static jz_err batch_flush(jz_store *s, jz_error *err)
+{
+    if (!s->batch.ids || json_array_size(s->batch.ids) == 0)
+        return JZ_OK;
+    json_t *after = json_pack("{s:s,s:I,s:O}", "source", s->batch.source, "households",
+                              (json_int_t)json_array_size(s->batch.ids), "ids", s->batch.ids);
+    json_t *before = s->batch.replaced ? json_pack("{s:O}", "replaced", s->batch.replaced) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+    char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
+    jz_err rc =
+        a ? s->ops->audit(s->impl, "", "households.put",
+                          s->batch.source[0] ? s->batch.source : "households", b ? b : "", a, err)
+          : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(a);
+    free(b);
+    json_decref(after);
+    json_decref(before);
+    batch_reset(s);
+    return rc;
+}
 
 jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err)
 {
@@ -56,6 +108,7 @@ void jz_store_close(jz_store *s)
     if (!s)
         return;
     s->ops->close(s->impl);
+    batch_reset(s);
     free(s->where);
     free(s);
 }
@@ -85,11 +138,13 @@ jz_err jz_store_begin(jz_store *s, jz_error *err)
 
 jz_err jz_store_commit(jz_store *s, jz_error *err)
 {
-    return s->ops->commit(s->impl, err);
+    jz_err rc = batch_flush(s, err);
+    return rc ? rc : s->ops->commit(s->impl, err);
 }
 
 void jz_store_rollback(jz_store *s)
 {
+    batch_reset(s);
     s->ops->rollback(s->impl);
 }
 
@@ -119,10 +174,10 @@ jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *
         if (!rc) {
             rc = fn(s, arg, err);
             if (!rc)
-                rc = s->ops->commit(s->impl, err);
+                rc = jz_store_commit(s, err);
             if (!rc)
                 return JZ_OK;
-            s->ops->rollback(s->impl); /* nothing of this attempt stays */
+            jz_store_rollback(s); /* nothing of this attempt stays */
         }
         if (!jz_err_kind_of(rc)->retry)
             break;
@@ -148,7 +203,11 @@ jz_err jz_store_put_household(jz_store *s, const jz_household *h, const char *re
     if (!h->household_id[0])
         return jz_error_set(err, JZ_EINPUT, "household_id", NULL, "入库的户记录必须有户编号");
     jz__member_clash clash = {.member = -1};
-    jz_err rc = s->ops->put_household(s->impl, h, record, source, &clash, err);
+    char *replaced = NULL;
+    jz_err rc = s->ops->put_household(s->impl, h, record, source, &clash, &replaced, err);
+    if (!rc)
+        batch_note(s, h->household_id, replaced);
+    free(replaced);
     if (rc && clash.member >= 0 && (uint32_t)clash.member < h->n_members) {
         /* R-HH-3: a person belongs to one household only. */
         char field[32];
@@ -201,6 +260,9 @@ jz_err jz_store_import_begin(jz_store *s, const char *path, int64_t size, int64_
 jz_err jz_store_import_progress(jz_store *s, const jz_store_import *imp, long lines_done,
                                 long stored, long rejected, bool finished, jz_error *err)
 {
+    if (!finished) /* the batch's households are named after the import */
+        snprintf(s->batch.source, sizeof s->batch.source, "import:%lld lines<=%ld",
+                 (long long)imp->id, lines_done);
     return s->ops->import_progress(s->impl, imp, lines_done, stored, rejected, finished, err);
 }
 
@@ -385,8 +447,7 @@ jz_err jz_store_enrol_put(jz_store *s, jz_enrolment *e, const char *action, cons
     jz_err rc;
     if ((existed && (rc = s->ops->enrol_get(s->impl, e->id, &before, err))) ||
         (rc = s->ops->enrol_put(s->impl, e, err)) ||
-        (rc = jz__audit_enrolment(s->ops, s->impl, existed ? &before : NULL, e, action, note,
-                                  err)))
+        (rc = jz__audit_enrolment(s->ops, s->impl, existed ? &before : NULL, e, action, note, err)))
         return rc;
     return enrol_changed(s, e, !existed, err);
 }
@@ -821,8 +882,8 @@ jz_err jz_store_pay_mark(jz_store *s, int64_t enrolment, const char *county, jz_
 jz_err jz_store_pay_count_regular(jz_store *s, const char *region_prefix, const char *month,
                                   const char *quarter, int64_t *n, jz_error *err)
 {
-    return s->ops->pay_count_regular(s->impl, region_prefix ? region_prefix : "", month, quarter,
-                                     n, err);
+    return s->ops->pay_count_regular(s->impl, region_prefix ? region_prefix : "", month, quarter, n,
+                                     err);
 }
 
 jz_err jz_store_pay_clean(jz_store *s, const char *region_prefix, jz_error *err)
@@ -920,8 +981,7 @@ jz_err jz_store_pay_batch_set(jz_store *s, const jz_pay_batch *b, uint8_t was, j
 }
 
 jz_err jz_store_pay_batches(jz_store *s, const char *county, const char *period,
-                            void (*fn)(const jz_pay_batch *b, void *arg), void *arg,
-                            jz_error *err)
+                            void (*fn)(const jz_pay_batch *b, void *arg), void *arg, jz_error *err)
 {
     return s->ops->pay_batches(s->impl, county ? county : "", period, fn, arg, err);
 }
@@ -937,8 +997,7 @@ jz_err jz_store_recovery_get(jz_store *s, int64_t id, jz_recovery *r, jz_error *
 }
 
 jz_err jz_store_recoveries(jz_store *s, const char *household_id,
-                           void (*fn)(const jz_recovery *r, void *arg), void *arg,
-                           jz_error *err)
+                           void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err)
 {
     return s->ops->recoveries(s->impl, household_id, fn, arg, err);
 }

@@ -112,9 +112,11 @@ typedef struct jz_store_ops {
     /* A member who belongs to another household already (R-HH-3) is a
      * fact the backend reports in *clash (which store.c words): JZ_EINPUT
      * when nothing of h was stored, JZ_EIO when part of it was and only a
-     * rollback undoes it. */
+     * rollback undoes it.  *replaced: the record it replaced (malloc'd),
+     * NULL for a new household (store.c audits it). */
     jz_err (*put_household)(void *impl, const jz_household *h, const char *record,
-                            const char *source, struct jz__member_clash *clash, jz_error *err);
+                            const char *source, struct jz__member_clash *clash, char **replaced,
+                            jz_error *err);
     jz_err (*get_record)(void *impl, const char *key, char **record, jz_error *err);
     /* The household of key (its ID, or a member's ID number): its ID, its
      * region and the current programme its record states; JZ_ENOTFOUND. */
@@ -128,12 +130,12 @@ typedef struct jz_store_ops {
     jz_err (*snapshot)(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err);
     jz_err (*run_begin)(void *impl, jz_date date, const char *region_prefix, const char *overrides,
                         int64_t *run, jz_error *err);
-    jz_err (*snapshot_stale)(void *impl, const jz_snapshot *snap, uint8_t *stale,
-                             size_t *n_stale, jz_error *err);
+    jz_err (*snapshot_stale)(void *impl, const jz_snapshot *snap, uint8_t *stale, size_t *n_stale,
+                             jz_error *err);
     jz_err (*snapshot_results)(void *impl, const jz_snapshot *snap, uint8_t *category,
                                jz_fen *monthly, jz_error *err);
-    jz_err (*clear_determinations)(void *impl, const char *region_prefix,
-                                   const jz_snapshot *snap, const uint8_t *keep, jz_error *err);
+    jz_err (*clear_determinations)(void *impl, const char *region_prefix, const jz_snapshot *snap,
+                                   const uint8_t *keep, jz_error *err);
     /* decisive: r->decisive encoded (jz__rules_encode). */
     jz_err (*put_determination)(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
                                 const jz_household *h, const jz_result *r, const char *decisive,
@@ -186,22 +188,20 @@ typedef struct jz_store_ops {
     jz_err (*monitor_rows)(void *impl, const struct jz__monitor_query *q,
                            const struct jz__monitor_sink *sink, void *arg, jz_error *err);
     /* A registered person's name ("" if none), for monitoring. */
-    jz_err (*member_name)(void *impl, const char *id_number, char *name, size_t n,
-                          jz_error *err);
+    jz_err (*member_name)(void *impl, const char *id_number, char *name, size_t n, jz_error *err);
     /* key: the alert's identity (jz__alert_key), stored once. */
     jz_err (*alert_put)(void *impl, jz_stored_alert *a, const unsigned char *key,
                         const int64_t *rows, size_t n_rows, bool *added, jz_error *err);
     /* Adds rows to alert a's evidence (list: their numbers, "1,2,3"), its
      * amount by amount, its severity at least severity. */
     jz_err (*alert_add_evidence)(void *impl, const jz_stored_alert *a, const int64_t *rows,
-                                 size_t n_rows, const char *list, jz_fen amount,
-                                 uint8_t severity, jz_error *err);
+                                 size_t n_rows, const char *list, jz_fen amount, uint8_t severity,
+                                 jz_error *err);
     jz_err (*alert_evidence)(void *impl, int64_t id,
                              void (*fn)(int64_t row, const jz_feed_row *r, void *arg), void *arg,
                              jz_error *err);
     jz_err (*alert_list)(void *impl, const char *prefix, int category, bool open_only,
-                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
-                         jz_error *err);
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg, jz_error *err);
     /* Appends an entry to the audit log, in the transaction in progress:
      * the one primitive through which every entry the common layer
      * composes (audit_entries.c) is written.  The writes above that are
@@ -214,11 +214,9 @@ typedef struct jz_store_ops {
     jz_err (*alert_update)(void *impl, const jz_stored_alert *before, const jz_stored_alert *after,
                            const jz_alert_step *step, jz_error *err);
     jz_err (*alert_find)(void *impl, const char *key,
-                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg,
-                         jz_error *err);
-    jz_err (*alert_steps)(void *impl, int64_t alert,
-                          void (*fn)(const jz_alert_step *st, void *arg), void *arg,
-                          jz_error *err);
+                         void (*fn)(const jz_stored_alert *a, void *arg), void *arg, jz_error *err);
+    jz_err (*alert_steps)(void *impl, int64_t alert, void (*fn)(const jz_alert_step *st, void *arg),
+                          void *arg, jz_error *err);
     jz_err (*feed_person)(void *impl, const char *id_number,
                           void (*fn)(const jz_feed_row *r, void *arg), void *arg, jz_error *err);
     jz_err (*case_set_units)(void *impl, const jz_case *c, const jz_case_unit *u, size_t nu,
@@ -247,11 +245,10 @@ typedef struct jz_store_ops {
     jz_err (*import_reject)(void *impl, int64_t import, long key, const char *county,
                             const char *household_id, const char *message, jz_error *err);
     jz_err (*import_rejections)(void *impl, int64_t import,
-                                int (*fn)(long key, const char *household_id,
-                                          const char *message, void *arg),
+                                int (*fn)(long key, const char *household_id, const char *message,
+                                          void *arg),
                                 void *arg, jz_error *err);
-    jz_err (*import_counts)(void *impl, int64_t import, jz_store_import_counts *out,
-                            jz_error *err);
+    jz_err (*import_counts)(void *impl, int64_t import, jz_store_import_counts *out, jz_error *err);
     /* Users, sessions and the access log (jz_store_user.h). */
     const char *(*actor)(const void *impl);
     jz_err (*user_insert)(void *impl, jz_user *u, const char *pwhash, jz_error *err);
@@ -273,8 +270,8 @@ typedef struct jz_store_ops {
     /* Payments (jz_store_pay.h). */
     jz_err (*enrol_term)(void *impl, const jz_enrolment *e, const char *since, jz_error *err);
     jz_err (*pay_units)(void *impl, const char *prefix, const char *month, const char *quarter,
-                        bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg),
-                        void *arg, jz_error *err);
+                        bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
+                        jz_error *err);
     jz_err (*pay_owed)(void *impl, int64_t enrolment,
                        void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
                        jz_error *err);
@@ -390,8 +387,8 @@ jz_err jz__audit_staff(const jz_store_ops *ops, void *impl, const char *county,
 jz_err jz__audit_enrolment(const jz_store_ops *ops, void *impl, const jz_enrolment *before,
                            const jz_enrolment *e, const char *action, const char *note,
                            jz_error *err);
-jz_err jz__audit_feed(const jz_store_ops *ops, void *impl, int64_t feed, int dept,
-                      const char *path, const jz_feed_counts *n, jz_error *err);
+jz_err jz__audit_feed(const jz_store_ops *ops, void *impl, int64_t feed, int dept, const char *path,
+                      const jz_feed_counts *n, jz_error *err);
 jz_err jz__audit_alert(const jz_store_ops *ops, void *impl, const jz_stored_alert *before,
                        const jz_stored_alert *after, const jz_alert_step *step, jz_error *err);
 
@@ -423,9 +420,10 @@ void jz__member_set_flags(jz_member *m, uint16_t flags);
 /* Snapshot building (snapshot.c). */
 jz_snapshot *jz__snapshot_new(void);
 jz_err jz__snapshot_add_household(jz_snapshot *s,
-                                  jz_error *err);              /* grows; index = n_households-1 */
+                                  jz_error *err); /* grows; index = n_households-1 */
 jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err);
 /* Sizes the columns once when the counts are known (no regrowth). */
-jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members, jz_error *err); /* grows; index = n_members-1 */
+jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
+                            jz_error *err); /* grows; index = n_members-1 */
 
 #endif

@@ -801,7 +801,6 @@ static void sq_close(void *impl)
     if (q->turn_fd >= 0)
         close(q->turn_fd);
     stop_checkpointer(q);
-    jz__sq_batch_reset(q);
     /* Every statement of the connection, cached or not, so that closing
      * never fails (and leaks the connection) because one was left over. */
     sqlite3_stmt *st;
@@ -1042,7 +1041,6 @@ static void sq_rollback(void *impl)
         jz__sq_exec(q, "ROLLBACK", NULL);
     q->in_tx = 0;
     queue_give(q);
-    jz__sq_batch_reset(q);
 }
 
 /* ---- households ------------------------------------------------------------ */
@@ -1148,9 +1146,11 @@ static jz_err check_owners(sq *q, const jz_household *h, jz__member_clash *clash
 }
 
 static jz_err sq_put_household(void *impl, const jz_household *h, const char *record,
-                               const char *source, jz__member_clash *clash, jz_error *err)
+                               const char *source, jz__member_clash *clash, char **replaced,
+                               jz_error *err)
 {
     sq *q = impl;
+    *replaced = NULL;
     char county[7], now[32];
     jz_region_county(&h->region, county);
     jz__sq_now(now, sizeof now);
@@ -1183,7 +1183,6 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     bool is_new = sqlite3_changes(q->db) == 1;
     if (is_new) {
         hh = sqlite3_last_insert_rowid(q->db);
-        jz__sq_batch_note(q, h->household_id, NULL);
     } else {
         if ((rc = check_owners(q, h, clash, err)))
             return rc;
@@ -1209,8 +1208,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
         sqlite3_reset(q->old_record);
         if (!old_record)
             return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        jz__sq_batch_note(q, h->household_id, old_record); /* nothing entered is lost */
-        free(old_record);
+        *replaced = old_record; /* nothing entered is lost: store.c audits it */
         sqlite3_reset(q->keep_record);
         sqlite3_bind_int64(q->keep_record, 1, hh);
         sqlite3_bind_text(q->keep_record, 2, now, -1, SQLITE_STATIC);
@@ -1264,12 +1262,8 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
                 sqlite3_bind_int64(q->delete_hh, 1, hh);
                 s = sqlite3_step(q->delete_hh);
                 sqlite3_reset(q->delete_hh);
-                if (s == SQLITE_DONE) {
-                    /* Not stored after all: not in the audit entry either. */
-                    if (q->batch.ids && json_array_size(q->batch.ids) > 0)
-                        json_array_remove(q->batch.ids, json_array_size(q->batch.ids) - 1);
-                    return rc;
-                }
+                if (s == SQLITE_DONE)
+                    return rc;      /* not stored after all */
                 clash->member = -1; /* the error is the failed delete's */
                 rc = jz__sq_error(q, err, "撤回户");
             }
@@ -1425,11 +1419,6 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
     sqlite3_stmt *st = NULL;
     char now[32];
     jz__sq_now(now, sizeof now);
-    if (!finished) {
-        char what[320];
-        snprintf(what, sizeof what, "import:%lld lines<=%ld", (long long)imp->id, lines_done);
-        jz__sq_batch_source(q, what);
-    }
     /* Finishing is its own transaction, made with FULL: syncing the WAL
      * makes every batch before it durable too. */
     if (finished && q->in_tx)
