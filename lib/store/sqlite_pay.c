@@ -131,6 +131,20 @@ static void parse_holds(const char *t, jz_pay_unit *u)
     " EXISTS(SELECT 1 FROM pay_dirty d WHERE d.enrolment = e.enrolment)"                           \
     " FROM enrolments e WHERE " where " ORDER BY e.household_id, e.enrolment"
 
+/* A row of UNIT_SQL. */
+static void read_unit(sqlite3_stmt *st, jz_pay_unit *u)
+{
+    memset(u, 0, sizeof *u);
+    int k = jz__sq_read_enrolment(st, &u->e);
+    parse_terms((const char *)sqlite3_column_text(st, k++), u);
+    parse_holds((const char *)sqlite3_column_text(st, k++), u);
+    u->members = sqlite3_column_int(st, k++);
+    u->payee_household = sqlite3_column_int64(st, k++);
+    u->payee_person = sqlite3_column_int64(st, k++);
+    u->payee_institution = sqlite3_column_int64(st, k++) != 0;
+    u->dirty = sqlite3_column_int(st, k++) != 0;
+}
+
 jz_err jz__sq_pay_units(void *impl, const char *prefix, bool dirty_only,
                         void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
 {
@@ -153,19 +167,33 @@ jz_err jz__sq_pay_units(void *impl, const char *prefix, bool dirty_only,
     }
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(u, 0, sizeof *u);
-        int k = jz__sq_read_enrolment(st, &u->e);
-        parse_terms((const char *)sqlite3_column_text(st, k++), u);
-        parse_holds((const char *)sqlite3_column_text(st, k++), u);
-        u->members = sqlite3_column_int(st, k++);
-        u->payee_household = sqlite3_column_int64(st, k++);
-        u->payee_person = sqlite3_column_int64(st, k++);
-        u->payee_institution = sqlite3_column_int64(st, k++) != 0;
-        u->dirty = sqlite3_column_int(st, k++) != 0;
+        read_unit(st, u);
         fn(u, arg);
     }
     free(u);
     rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取救助对象");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_unit(void *impl, int64_t enrolment, jz_pay_unit *out, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q, UNIT_SQL("e.enrolment = ?1"), &st, "读取救助对象", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, enrolment);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        read_unit(st, out);
+    } else if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)enrolment);
+        rc = jz_error_set(err, JZ_ENOTFOUND, "enrolment", v, "没有这条救助");
+    } else {
+        rc = jz__sq_error(q, err, "读取救助对象");
+    }
     jz__sq_done(q, st);
     return rc;
 }

@@ -2214,4 +2214,12 @@ const jz_store_ops jz__sqlite_ops = {
     .recovery_add = jz__sq_recovery_add,
     .recovery_get = jz__sq_recovery_get,
     .recoveries = jz__sq_recoveries,
+    .pay_unit = jz__sq_pay_unit,
+    .pay_hold_add = jz__sq_pay_hold_add,
+    .pay_hold_end = jz__sq_pay_hold_end,
+    .pay_plan_last = jz__sq_pay_plan_last,
+    .pay_members = jz__sq_pay_members,
+    .pay_once_totals = jz__sq_pay_once_totals,
+    .repayment_add = jz__sq_repayment_add,
+    .repayments = jz__sq_repayments,
 };
