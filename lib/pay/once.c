@@ -164,9 +164,13 @@ static void flush_household(once *o)
             continue;
         if (u->e.member_id[0]) {
             /* A person's own unit: him, if he lived on as_of. */
-            for (size_t k = 0; k < mem->n; k++)
-                if (strcmp(mem->m[k].id, u->e.member_id) == 0 && alive_on(&mem->m[k], as_of))
-                    pay_person(o, u, &mem->m[k]);
+            size_t k = 0;
+            while (k < mem->n && strcmp(mem->m[k].id, u->e.member_id) != 0)
+                k++;
+            if (k == mem->n)
+                refuse(o, u, "这条救助的对象已不在户记录中：请复核后再发放");
+            else if (alive_on(&mem->m[k], as_of))
+                pay_person(o, u, &mem->m[k]);
             continue;
         }
         /* A household's unit: the persons its record counts on as_of. */
