@@ -245,6 +245,11 @@ int cmd_enrolment(int argc, char **argv)
             jz_money_format(r.after.to_recover, m, sizeof m);
             printf("救助 %lld 停发；%s 至 %s 共 %d 个月多发 %s 元，责令退回（R-REPORT-1）\n", id,
                    from_month, r.after.end_month, r.months, m);
+            if (r.recovery) {
+                jz_money_format(r.recovered, m, sizeof m);
+                printf("发放台账：%s 起已计发的 %s 元转为追回 %lld（jiuzhu pay recoveries）\n",
+                       from_month, m, (long long)r.recovery);
+            }
         } else {
             printf("救助 %lld 不再符合条件，%s 起停发（R-REPORT-1）\n", id, r.after.end_month);
         }

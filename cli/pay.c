@@ -240,6 +240,11 @@ int cmd_pay(int argc, char **argv)
         {"batch", pay_batch},
         {"approve", pay_approve},
         {"lines", pay_lines},
+        {"once", cli_pay_once},
+        {"hold", cli_pay_once},
+        {"release", cli_pay_once},
+        {"recoveries", cli_pay_once},
+        {"repay", cli_pay_once},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (strcmp(argv[1], subs[i].name) == 0)

@@ -5,8 +5,10 @@
  * says it received before jiuzhu, applications and reviews step by step and
  * their decisions, the latest determination, enrolments from their first to
  * their last month and what is to be recovered, alerts and their handling
- * (referrals, the departments' feedback), and the departments' own rows
- * (medical settlements, relief, pensions...).  (Payments will join it.)
+ * (referrals, the departments' feedback), the departments' own rows
+ * (medical settlements, relief, pensions...), and the payments: every line
+ * of the ledger with its status or the bank's result, every recovery
+ * (JZ_CHAIN_RECOVERY, from the ledger) and each of its repayments.
  *
  * `jiuzhu chain` prints it; the server renders it as JSON (jz_api_case.h).
  */
@@ -36,6 +38,8 @@ typedef enum jz_chain_kind {
     JZ_CHAIN_REFERRAL,      /* referred to a department */
     JZ_CHAIN_FEEDBACK,      /* the department's assistance, reported back (amount) */
     JZ_CHAIN_FEED,          /* a department's own row (amount, if any) */
+    JZ_CHAIN_PAYMENT,       /* a line of the payments ledger (enrolment_id; amount; its status) */
+    JZ_CHAIN_REPAYMENT,     /* money paid unduly repaid (amount) */
     JZ_CHAIN_KIND_COUNT
 } jz_chain_kind;
 

@@ -14,6 +14,8 @@
 #include "jz_region.h"
 #include "jz_store.h"
 
+typedef struct jz_once_programmes jz_once_programmes; /* jz_pay.h */
+
 typedef struct jz_ctx {
     jz_store *store;       /* the caller's; not closed by jz_ctx_cleanup */
     char actor[64];        /* who acts: recorded with every write */
@@ -21,6 +23,7 @@ typedef struct jz_ctx {
     jz_regions *regions;   /* owned */
     jz_paramset *params;   /* owned */
     jz_calendar *calendar; /* owned */
+    jz_once_programmes *programmes; /* owned: the one-time programmes (jz_pay.h) */
     /* The region the acting user may see (a code prefix; "" everywhere):
      * the server sets it per request; the command line leaves it empty.
      * Operations that answer about people the caller names rather than
@@ -31,8 +34,9 @@ typedef struct jz_ctx {
 
 /*
  * Fills x for store s (which may be NULL for operations that need none):
- * loads policy_dir's regions/shanxi-regions.csv, params/ and the calendar
- * (calendar_file, else policy_dir's calendar/cn-holidays.csv), sets the
+ * loads policy_dir's regions/shanxi-regions.csv, params/, the calendar
+ * (calendar_file, else policy_dir's calendar/cn-holidays.csv) and the
+ * one-time programmes (programmes/, none if absent), sets the
  * actor on the store and today's date.  On error x holds nothing to free.
  */
 jz_err jz_ctx_init(jz_ctx *x, jz_store *s, const char *policy_dir, const char *calendar_file,

@@ -212,6 +212,101 @@ void jz_pay_plan_res_cleanup(jz_pay_plan_res *r);
 
 jz_err jz_pay_plan(jz_ctx *x, const jz_pay_plan_req *rq, jz_pay_plan_res *res, jz_error *err);
 
+/* ---- one-time programmes (R-ONCE-1; policy/programmes/CODE.json) -------------------- */
+
+/* A one-time programme as its file states it (docs/payments-dev.md, "One-time
+ * programmes, holds and recoveries").  Its code is its file's name and each
+ * of its lines' programme and period. */
+typedef struct jz_once_programme {
+    char code[JZ_PERIOD_BUF]; /* "2022-subsidy": [a-z0-9-], at most 15, not a month or quarter */
+    char name[96];            /* 一次性生活补贴 */
+    char source[160];         /* the document that orders it */
+    unsigned eligible;        /* bits (1 << jz_unit_programme): the units whose persons are paid */
+    jz_date as_of;            /* who is eligible: the units in force on this day */
+    jz_fen amount;            /* per person */
+    /* Funding: the province's share in millionths (600000 for 6 : 4); the
+     * city-county's is the rest, so the two always make the whole. */
+    int32_t province_ppm;
+    jz_date deadline; /* paid by (R-ONCE-1); JZ_DATE_NONE: the source states none */
+    bool voucher;     /* paid as 消费券 rather than cash */
+} jz_once_programme;
+
+typedef struct jz_once_programmes {
+    jz_once_programme *p;
+    size_t n;
+} jz_once_programmes;
+
+/* Loads every policy_dir/programmes/<code>.json (no folder: an empty table)
+ * into *out (malloc'd; jz_once_programmes_free).  A file that is not valid is
+ * refused naming the file, the field, the value and the reason. */
+jz_err jz_once_programmes_load(const char *policy_dir, jz_once_programmes **out, jz_error *err);
+/* Reads one programme file's text; `code` is what its file name says. */
+jz_err jz_once_programme_parse(const char *text, size_t len, const char *code,
+                               jz_once_programme *out, jz_error *err);
+void jz_once_programmes_free(jz_once_programmes *p);
+const jz_once_programme *jz_once_programmes_find(const jz_once_programmes *p, const char *code);
+
+/* The first month of a regular period: "YYYY-MM" itself, "YYYY-Qn" its
+ * quarter's first month; false for anything else (a one-time code). */
+bool jz_period_first_month(const char *period, int *ym);
+
+/* One line's funding split: the province's share is rounded down to the
+ * fen, the city-county's is the rest (it takes the rounding fen). */
+void jz_once_programme_split(const jz_once_programme *p, jz_fen amount, jz_fen *province,
+                             jz_fen *local);
+
+typedef struct jz_pay_once_res {
+    int64_t persons;     /* eligible persons found (added + already) */
+    int64_t lines_added; /* lines this run added */
+    int64_t already;     /* persons who had their line (a second run) */
+    int64_t held;        /* of the added, held (no payee) */
+    jz_fen total_added, province_added, local_added;
+    /* The programme's lines under the region after this run, and their sums
+     * by funding source (province + local == total). */
+    int64_t lines;
+    jz_fen total, province, local;
+    bool late;                /* run after the programme's deadline */
+    jz_pay_refusal *refusals; /* malloc'd: units whose persons cannot be told */
+    size_t n_refusals;
+} jz_pay_once_res;
+void jz_pay_once_res_cleanup(jz_pay_once_res *r);
+
+/* One JZ_PAY_ONCE line per person of programme `code` (R-ONCE-1): every
+ * person of a unit of an eligible programme in force on the programme's
+ * as_of day under region_prefix ("" the province, within x->scope): a 特困
+ * or 单人保 person by his unit; a household's unit by its members the
+ * stored record counts (alive on as_of, living at home (R-HH-2), without a
+ * unit of their own (R-TK-5)).  Paid like planning pays the unit (held when
+ * there is no payee); the funding split per line.  Once per person and
+ * programme whatever is re-run (the ledger's unique index).  One
+ * transaction, audited "pay.once". */
+jz_err jz_pay_once(jz_ctx *x, const char *code, const char *region_prefix, jz_pay_once_res *res,
+                   jz_error *err);
+
+/* ---- holds: months an enrolment is not paid ---------------------------------------- */
+
+/* Suspends enrolment's payments from month `from` ("YYYY-MM") on, until
+ * released (a review says so).  A month already planned becomes money paid
+ * unduly at the next planning (recovered) unless the hold is released with
+ * back pay.  One transaction, audited "pay.hold". */
+jz_err jz_pay_hold_start(jz_ctx *x, int64_t enrolment, const char *from, const char *reason,
+                         jz_error *err);
+/* Ends the enrolment's open hold with month `to` (its last month held).
+ * back_pay: the hold ended in the unit's favour, its months are owed and
+ * the next planning pays them as adjustments; otherwise nothing is owed
+ * for them.  One transaction, audited "pay.release". */
+jz_err jz_pay_release(jz_ctx *x, int64_t enrolment, const char *to, bool back_pay, jz_error *err);
+
+/* What a fraud stop does to the ledger (R-REPORT-1, R-PAY-4), in the
+ * caller's transaction (jz_proc_enrol_stop): a hold from month `from` on
+ * without back pay, then the ledger's computation for the enrolment at
+ * once, as the next planning would make it: what the ledger holds for the
+ * periods from `from` on is put to a recovery opened on day `on` (the
+ * stop's; *recovery: its id, 0 when nothing was paid; *amount: what this
+ * added to it). */
+jz_err jz_pay_fraud(jz_ctx *x, const jz_enrolment *e, const char *from, jz_date on,
+                    int64_t *recovery, jz_fen *amount, jz_error *err);
+
 /* ---- batches ---------------------------------------------------------------------- */
 
 typedef enum jz_batch_state {
@@ -274,5 +369,27 @@ typedef struct jz_recovery {
     jz_fen balance;                  /* still to be repaid */
     jz_date opened_on;
 } jz_recovery;
+
+typedef struct jz_repayment {
+    int64_t id;
+    int64_t recovery;
+    jz_fen amount;
+    jz_date on;
+    char note[160];
+} jz_repayment;
+
+/* Records a repayment of `amount` (> 0, never beyond the balance) on day
+ * `on` (not before the recovery was opened, not after today); the balance
+ * 0 settles the recovery.  *out (may be NULL): the recovery after.  One
+ * transaction, audited "recovery.repay". */
+jz_err jz_pay_repay(jz_ctx *x, int64_t recovery, jz_fen amount, jz_date on, const char *note,
+                    jz_recovery *out, jz_error *err);
+/* The recoveries of a household (household_id), or of a county (county),
+ * or every one (both NULL or ""), within x->scope, by id. */
+jz_err jz_pay_recoveries(jz_ctx *x, const char *household_id, const char *county,
+                         void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err);
+/* The repayments of a recovery, by id. */
+jz_err jz_pay_repayments(jz_ctx *x, int64_t recovery, void (*fn)(const jz_repayment *p, void *arg),
+                         void *arg, jz_error *err);
 
 #endif

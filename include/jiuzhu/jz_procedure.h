@@ -155,13 +155,20 @@ typedef struct jz_enrol_req {
 typedef struct jz_enrol_res {
     jz_enrolment before, after;
     int months;            /* exit: months it continues; fraud: months paid unduly */
+    /* fraud: the recovery the ledger opened (jz_pay_fraud: what it holds
+     * for the months from fraud_from on), 0 when none was paid yet */
+    int64_t recovery;
+    jz_fen recovered;
 } jz_enrol_res;
 
 /* R-EXIT-1: a 低保 unit keeps its amount for exit.months, then stops. */
 jz_err jz_proc_enrol_exit(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, jz_error *err);
 /* R-REPORT-1: a change not reported (批评教育, recorded; the enrolment goes
  * on), no longer eligible (stops this month), fraud (stops, and what was
- * paid from fraud_from to this month is to be recovered). */
+ * paid from fraud_from to this month is to be recovered: to_recover is that
+ * many months at the current amount, as the record tells it; the payments
+ * ledger holds the months from fraud_from on, in the same transaction, and
+ * recovers what it planned for them, jz_pay_fraud). */
 jz_err jz_proc_enrol_stop(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, jz_error *err);
 
 /* ---- reviews and death checks that fall due (R-REVIEW-1, R-DEATH-1) ------------- */

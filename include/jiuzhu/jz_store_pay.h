@@ -58,10 +58,28 @@ jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, const char *mo
                           const char *quarter, bool quarter_start,
                           void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
 
+/* Every enrolment under region_prefix, by household and enrolment (the
+ * one-time programmes look at a household's units together). */
+jz_err jz_store_pay_units_all(jz_store *s, const char *region_prefix,
+                              void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
+                              jz_error *err);
+
 /* How many regular lines the ledger holds for the month or its quarter
  * under region_prefix. */
 jz_err jz_store_pay_count_regular(jz_store *s, const char *region_prefix, const char *month,
                                   const char *quarter, int64_t *n, jz_error *err);
+/* One enrolment as jz_store_pay_units reads it; JZ_ENOTFOUND. */
+jz_err jz_store_pay_unit(jz_store *s, int64_t enrolment, jz_pay_unit *out, jz_error *err);
+
+/* Adds a hold of enrolment e from month h->from (h->to "" while open) and
+ * marks e changed for planning.  When e has a hold from that month
+ * already: replaced if `replace`, else JZ_ECONFLICT (nothing written). */
+jz_err jz_store_pay_hold_add(jz_store *s, const jz_enrolment *e, const jz_pay_hold *h, bool replace,
+                             jz_error *err);
+/* Ends e's open hold with month `to` and back_pay, and marks e changed;
+ * JZ_ENOTFOUND when e has no open hold. */
+jz_err jz_store_pay_hold_end(jz_store *s, const jz_enrolment *e, const char *to, bool back_pay,
+                             jz_error *err);
 
 /* What the ledger holds for an enrolment, by the period each line pays
  * (a regular line's period, an adjustment's ref_period): fn per period. */
@@ -82,6 +100,10 @@ jz_err jz_store_pay_plan_mark(jz_store *s, const char *county, const char *perio
 /* The first month planned in a county ("" if none). */
 jz_err jz_store_pay_plan_first(jz_store *s, const char *county, char first[JZ_PERIOD_BUF],
                                jz_error *err);
+
+/* The last month planned in a county ("" if none). */
+jz_err jz_store_pay_plan_last(jz_store *s, const char *county, char last[JZ_PERIOD_BUF],
+                              jz_error *err);
 
 /* ---- lines --------------------------------------------------------------------------- */
 
@@ -109,6 +131,29 @@ jz_err jz_store_pay_lines_of_batch(jz_store *s, int64_t batch,
 jz_err jz_store_pay_lines_of_household(jz_store *s, const char *household_id,
                                        void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                        jz_error *err);
+
+/* A member of a household as its stored record has him (one-time
+ * programmes count a household unit's persons from them). */
+typedef struct jz_pay_member {
+    char id[JZ_IDNUM_BUF];
+    char name[64];
+    jz_date birth;
+    jz_date deceased; /* JZ_DATE_NONE: alive */
+    bool present;     /* living at home (R-HH-2) */
+} jz_pay_member;
+/* The members of a household, in the record's order. */
+jz_err jz_store_pay_members(jz_store *s, const char *household_id,
+                            void (*fn)(const jz_pay_member *m, void *arg), void *arg,
+                            jz_error *err);
+
+/* A one-time programme's lines under region_prefix: how many, and their
+ * sums by funding source. */
+typedef struct jz_store_once_totals {
+    int64_t lines;
+    jz_fen total, province, local;
+} jz_store_once_totals;
+jz_err jz_store_pay_once_totals(jz_store *s, const char *programme, const char *region_prefix,
+                                jz_store_once_totals *out, jz_error *err);
 
 /* ---- payees -------------------------------------------------------------------------- */
 
@@ -144,5 +189,12 @@ jz_err jz_store_recovery_get(jz_store *s, int64_t id, jz_recovery *r, jz_error *
 /* The recoveries of a household (every one if household_id is NULL), by id. */
 jz_err jz_store_recoveries(jz_store *s, const char *household_id,
                            void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err);
+
+/* Records repayment p (p->id set) and takes it off its recovery's balance,
+ * only if the balance covers it: JZ_ECONFLICT (nothing written) otherwise. */
+jz_err jz_store_repayment_add(jz_store *s, jz_repayment *p, const char *county, jz_error *err);
+/* The repayments of a recovery, by id. */
+jz_err jz_store_repayments(jz_store *s, int64_t recovery,
+                           void (*fn)(const jz_repayment *p, void *arg), void *arg, jz_error *err);
 
 #endif

@@ -15,10 +15,47 @@ bool jz__pay_paid_programme(int programme);
  * starts at ym; *persons: the persons of that period. */
 jz_fen jz__pay_owed(const jz_pay_unit *u, int ym, bool quarter, int *persons);
 
+/* Whether u is in force in month ym and not held there (a hold that did
+ * not end in the unit's favour): the one definition, for planning and for
+ * one-time programmes. */
+bool jz__pay_in_force(const jz_pay_unit *u, int ym);
+/* The term of u in force in month ym (the latest that began by then), NULL
+ * if none. */
+const jz_pay_term *jz__pay_term_at(const jz_pay_unit *u, int ym);
+
+/* A line of unit u as planning starts it: county, region, household,
+ * enrolment, programme, person, label, and the payee (the person's own,
+ * else the household's; 特困 only his own or his institution's, R-PAY-2),
+ * held with the reason when there is none. */
+void jz__pay_line_of(const jz_pay_unit *u, jz_pay_line *l);
+
+/* What jz__pay_adjust added. */
+typedef struct jz__pay_adjusted {
+    int64_t added, held; /* adjustment lines, of which held */
+    jz_fen total;        /* their sum (negative lines included) */
+    int64_t recoveries;  /* 1 when a recovery was opened or grown */
+    int64_t recovery;    /* its id */
+    jz_fen recovered;    /* what was put to it */
+    bool stale_current;  /* the period of ym has a line at another amount */
+} jz__pay_adjusted;
+
+/* The ledger's computation for one unit, in the caller's transaction:
+ * for every period from `start` (its county's first planned month) to
+ * the one before month ym (for 特困, to the quarter of ym once its line
+ * exists), what u is owed against what the ledger holds.  A positive
+ * difference is an adjustment line paid in ym (补发); a negative one, money
+ * paid unduly, is a held negative adjustment line that squares the period
+ * and goes to a recovery (R-PAY-4) opened on day `on`, never an edit of a
+ * line.  Planning runs it for each changed unit; a fraud stop at once
+ * (jz_pay_fraud). */
+jz_err jz__pay_adjust(jz_ctx *x, const jz_pay_unit *u, int start, int ym, jz_date on,
+                      jz__pay_adjusted *out, jz_error *err);
+
 /* Opens a recovery (R-PAY-4) of `amount` paid unduly to enrolment e from
- * period `from`, in the caller's transaction, audited. */
+ * period `from` on day `on` (or adds to its open one), in the caller's
+ * transaction, audited; *id (may be NULL) gets the recovery's id. */
 jz_err jz__pay_recovery_add(jz_ctx *x, const jz_enrolment *e, const char *from, jz_fen amount,
-                            jz_error *err);
+                            jz_date on, int64_t *id, jz_error *err);
 
 /* The first month of a period: "YYYY-MM" itself, "YYYY-Qn" its quarter's
  * first month; false for anything else (a one-time programme's code). */
@@ -28,6 +65,14 @@ bool jz__pay_period_start(const char *period, int *ym);
  * county: a county is covered by a scope that is its prefix, and a user of
  * a township or village sees no county's payments. */
 bool jz__pay_in_scope(const jz_ctx *x, const char *county);
+
+/* The stop reason jz_proc_enrol_stop records for fraud (R-REPORT-1). */
+#define JZ__PAY_FRAUD_REASON "骗取救助"
+
+/* A one-line text people read (a reason, a note): at most cap - 1 bytes,
+ * no character that breaks or reorders a line (jz_text_find_unsafe);
+ * JZ_EINPUT naming `field` otherwise.  NULL is empty. */
+jz_err jz__pay_text_check(const char *field, const char *text, size_t cap, jz_error *err);
 
 /* The current UTC time as ISO 8601 text. */
 void jz__pay_now(char *buf, size_t n);

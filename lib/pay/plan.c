@@ -73,7 +73,7 @@ bool jz__pay_period_start(const char *period, int *ym)
     if (!period || strlen(period) != 7 || period[4] != '-' || period[5] != 'Q' || period[6] < '1' ||
         period[6] > '4')
         return false;
-    char m[8];
+    char m[16];
     snprintf(m, sizeof m, "%.4s-%02d", period, (period[6] - '1') * 3 + 1);
     return jz_period_month(m, ym);
 }
@@ -116,27 +116,38 @@ static int month_of_text(const char *t, int none)
     return t && t[0] && jz_period_month(t, &ym) ? ym : none;
 }
 
-/* What u is owed for month ym, and the persons of that month. */
-static jz_fen owed_month(const jz_pay_unit *u, int ym, int *persons)
+bool jz__pay_in_force(const jz_pay_unit *u, int ym)
 {
     const jz_enrolment *e = &u->e;
-    *persons = 0;
     int first = month_of_text(e->first_month, 1 << 30);
     int last = month_of_text(e->end_month, 1 << 30);
     if (ym < first || (e->end_month[0] && ym > last))
-        return 0;
+        return false;
     if (e->status == JZ_ENROL_STOPPED && !e->end_month[0])
-        return 0; /* stopped without a last month: nothing from now on */
+        return false; /* stopped without a last month: nothing from now on */
     for (int i = 0; i < u->n_holds; i++) {
         const jz_pay_hold *h = &u->holds[i];
         int from = month_of_text(h->from, 1 << 30), to = month_of_text(h->to, 1 << 30);
         if (!h->back_pay && ym >= from && (!h->to[0] || ym <= to))
-            return 0;
+            return false;
     }
+    return true;
+}
+
+const jz_pay_term *jz__pay_term_at(const jz_pay_unit *u, int ym)
+{
     const jz_pay_term *t = NULL;
     for (int i = 0; i < u->n_terms; i++)
         if (month_of_text(u->terms[i].since, 1 << 30) <= ym)
             t = &u->terms[i];
+    return t;
+}
+
+/* What u is owed for month ym, and the persons of that month. */
+static jz_fen owed_month(const jz_pay_unit *u, int ym, int *persons)
+{
+    *persons = 0;
+    const jz_pay_term *t = jz__pay_in_force(u, ym) ? jz__pay_term_at(u, ym) : NULL;
     if (!t)
         return 0;
     *persons = t->persons;
@@ -279,7 +290,7 @@ static int county_start(plan *p, const char *county)
     return ym;
 }
 
-static void line_of(const jz_pay_unit *u, jz_pay_line *l)
+void jz__pay_line_of(const jz_pay_unit *u, jz_pay_line *l)
 {
     const jz_enrolment *e = &u->e;
     memset(l, 0, sizeof *l);
@@ -331,7 +342,7 @@ static void regular(plan *p, const jz_pay_unit *u)
     if (owed <= 0)
         return;
     jz_pay_line l;
-    line_of(u, &l);
+    jz__pay_line_of(u, &l);
     snprintf(l.period, sizeof l.period, "%s", quarterly ? p->quarter : p->month);
     l.kind = JZ_PAY_REGULAR;
     l.persons = persons;
@@ -339,80 +350,98 @@ static void regular(plan *p, const jz_pay_unit *u)
     add_line(p, &l, true);
 }
 
-/* The periods before the one planned: what the unit is owed against what
- * the ledger holds for each. */
-static void adjust(plan *p, const jz_pay_unit *u)
+/* The ledger's computation for one unit (pay_int.h): the periods before
+ * the month ym, what the unit is owed against what the ledger holds for
+ * each. */
+jz_err jz__pay_adjust(jz_ctx *x, const jz_pay_unit *u, int start, int ym, jz_date on,
+                      jz__pay_adjusted *out, jz_error *err)
 {
-    bool quarterly = u->e.programme == JZ_UNIT_TEKUN;
-    int start = county_start(p, u->e.county);
+    memset(out, 0, sizeof *out);
+    bool quarterly = u->e.programme == JZ_UNIT_TEKUN, quarter_start = ym % 3 == 0;
+    char month[JZ_PERIOD_BUF], quarter[JZ_PERIOD_BUF];
+    jz_period_month_text(ym, month);
+    jz_period_quarter_text(ym, quarter);
     int first = month_of_text(u->e.first_month, start);
     if (first > start)
         start = first;
     if (quarterly)
         start -= start % 3;
     sums s = {0};
-    if (p->rc || (p->rc = jz_store_pay_owed(p->x->store, u->e.id, add_sum, &s, p->err)))
-        goto out;
-    if (s.oom) {
-        p->rc = jz_error_set(p->err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        goto out;
-    }
+    jz_err rc = jz_store_pay_owed(x->store, u->e.id, add_sum, &s, err);
+    if (!rc && s.oom)
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     /* Periods strictly before the one planned now; for 特困, the quarters
      * before the current one, and the current one once its line exists. */
-    int cur = quarterly ? p->ym - p->ym % 3 : p->ym;
+    int cur = quarterly ? ym - ym % 3 : ym;
     jz_fen undue = 0;
     char undue_from[JZ_PERIOD_BUF] = "";
-    for (int ym = start; ym <= cur && !p->rc; ym += quarterly ? 3 : 1) {
+    for (int m = start; m <= cur && !rc; m += quarterly ? 3 : 1) {
         char period[JZ_PERIOD_BUF];
         if (quarterly)
-            jz_period_quarter_text(ym, period);
+            jz_period_quarter_text(m, period);
         else
-            jz_period_month_text(ym, period);
+            jz_period_month_text(m, period);
         int persons = 0;
-        jz_fen owed = jz__pay_owed(u, ym, quarterly, &persons);
-        if (ym == cur && (!quarterly || p->quarter_start)) {
+        jz_fen owed = jz__pay_owed(u, m, quarterly, &persons);
+        if (m == cur && (!quarterly || quarter_start)) {
             /* The period planned now is its regular line's.  One planned
              * earlier this month at another amount is corrected by the next
              * planning: the unit stays marked. */
             if (owed != held_for(&s, period))
-                keep_marked(p, u);
+                out->stale_current = true;
             continue;
         }
         jz_fen diff = owed - held_for(&s, period);
+        if (diff == 0)
+            continue;
+        jz_pay_line l;
+        jz__pay_line_of(u, &l);
+        l.kind = JZ_PAY_ADJUST;
+        snprintf(l.ref_period, sizeof l.ref_period, "%s", period);
+        l.amount = diff;
         if (diff > 0) {
-            jz_pay_line l;
-            line_of(u, &l);
-            snprintf(l.period, sizeof l.period, "%s", quarterly ? p->quarter : p->month);
-            if (quarterly && !p->quarter_start)
-                jz_period_quarter_text(p->ym, l.period);
-            l.kind = JZ_PAY_ADJUST;
-            snprintf(l.ref_period, sizeof l.ref_period, "%s", period);
+            snprintf(l.period, sizeof l.period, "%s", quarterly ? quarter : month);
             l.persons = persons;
-            l.amount = diff;
-            add_line(p, &l, false);
-        } else if (diff < 0) {
+        } else {
             /* Paid more than was owed: an adjustment line squares the
              * period in the ledger, and the money is to be recovered. */
-            jz_pay_line l;
-            line_of(u, &l);
-            snprintf(l.period, sizeof l.period, "%s", p->month);
-            l.kind = JZ_PAY_ADJUST;
-            snprintf(l.ref_period, sizeof l.ref_period, "%s", period);
-            l.amount = diff;
+            snprintf(l.period, sizeof l.period, "%s", month);
             l.payee = 0;
             l.status = JZ_PL_HELD;
             snprintf(l.reason, sizeof l.reason, "多发，转为追回（R-PAY-4）");
-            add_line(p, &l, false);
             if (!undue)
                 snprintf(undue_from, sizeof undue_from, "%s", period);
             undue -= diff;
         }
+        bool added = false;
+        if ((rc = jz_store_pay_line_add(x->store, &l, &added, err)) || !added)
+            continue;
+        out->added++;
+        out->held += l.status == JZ_PL_HELD;
+        out->total += l.amount;
     }
-    if (!p->rc && undue > 0 &&
-        !(p->rc = jz__pay_recovery_add(p->x, &u->e, undue_from, undue, p->err)))
-        p->res->recoveries_opened++;
-out:
+    if (!rc && undue > 0 &&
+        !(rc = jz__pay_recovery_add(x, &u->e, undue_from, undue, on, &out->recovery, err))) {
+        out->recoveries++;
+        out->recovered = undue;
+    }
     free(s.p);
+    return rc;
+}
+
+/* Planning's adjustments of a changed unit. */
+static void adjust(plan *p, const jz_pay_unit *u)
+{
+    int start = county_start(p, u->e.county);
+    jz__pay_adjusted a;
+    if (p->rc || (p->rc = jz__pay_adjust(p->x, u, start, p->ym, p->x->today, &a, p->err)))
+        return;
+    if (a.stale_current)
+        keep_marked(p, u);
+    p->res->adjustments_added += a.added;
+    p->res->held += a.held;
+    p->res->total_added += a.total;
+    p->res->recoveries_opened += a.recoveries;
 }
 
 /* R-TK-5: a person with a unit of his own (特困, 单人保) is not also counted

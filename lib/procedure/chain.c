@@ -1,8 +1,9 @@
 /*
  * chain.c - 一户（人）一条救助链 (R-MON-5, jz_chain.h): the events of a
  * household or a person gathered from the record, the cases and their steps,
- * the latest determination, the enrolments, the alerts and their steps and
- * the departments' rows, each typed and worded, then put in date order.
+ * the latest determination, the enrolments, the alerts and their steps,
+ * the departments' rows, and the payments ledger's lines, recoveries and
+ * repayments, each typed and worded, then put in date order.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,19 +13,23 @@
 #include <jansson.h>
 
 #include "jiuzhu/jz_chain.h"
+#include "jiuzhu/jz_pay.h"
 #include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_store.h"
+#include "jiuzhu/jz_store_pay.h"
 
 const char *const jz_chain_kind_names[JZ_CHAIN_KIND_COUNT] = {
-    "record",   "case_step", "decision",   "determination", "enrolment_start", "enrolment_end",
-    "recovery", "alert",     "alert_step", "referral",      "feedback",        "feed"};
+    "record",        "case_step", "decision", "determination", "enrolment_start",
+    "enrolment_end", "recovery",  "alert",    "alert_step",    "referral",
+    "feedback",      "feed",      "payment",  "repayment"};
 const char *const jz_chain_kind_zh[JZ_CHAIN_KIND_COUNT] = {
-    "户记录", "办理步骤", "决定",     "认定", "开始享受",     "停止发放",
-    "追回",   "预警",     "预警处置", "转介", "部门救助反馈", "部门数据"};
+    "户记录", "办理步骤", "决定", "认定",         "开始享受", "停止发放", "追回",
+    "预警",   "预警处置", "转介", "部门救助反馈", "部门数据", "发放",     "退回"};
 
 typedef struct builder {
     jz_chain *c;
     size_t cap;
+    const jz_ctx *x;
     jz_store *s;
     const char *household_id;
     jz_err rc; /* the first failure; the callbacks then add nothing */
@@ -227,6 +232,104 @@ static void one_row(const jz_feed_row *r, void *arg)
     }
 }
 
+/* ---- payments ------------------------------------------------------------------------- */
+
+/* The day a line stands for on the chain: the legal date of the period it
+ * is paid in (the 10th of the month; of the quarter's first month); a
+ * one-time programme's deadline (else the day its persons were counted);
+ * today when the programme's file is gone. */
+static jz_date line_day(const builder *b, const jz_pay_line *l, const jz_once_programme *pg)
+{
+    int ym;
+    if (l->kind != JZ_PAY_ONCE && jz_period_first_month(l->period, &ym))
+        return jz_period_due(ym);
+    if (pg)
+        return pg->deadline != JZ_DATE_NONE ? pg->deadline : pg->as_of;
+    return b->x->today;
+}
+
+static void one_line(const jz_pay_line *l, void *arg)
+{
+    builder *b = arg;
+    const jz_once_programme *pg =
+        l->kind == JZ_PAY_ONCE ? jz_once_programmes_find(b->x->programmes, l->programme) : NULL;
+    const char *what = l->programme;
+    for (int k = 0; k < JZ_UNIT_PROGRAMME_COUNT; k++)
+        if (strcmp(l->programme, jz_unit_programme_names[k]) == 0)
+            what = jz_unit_programme_zh[k];
+    if (pg)
+        what = pg->name;
+    char amount[JZ_MONEY_BUF], share[160] = "", ref[32] = "", persons[24] = "", batch[32] = "";
+    jz_money_format(l->amount, amount, sizeof amount);
+    if (l->kind == JZ_PAY_ONCE) {
+        char p[JZ_MONEY_BUF], c[JZ_MONEY_BUF];
+        jz_money_format(l->province_share, p, sizeof p);
+        jz_money_format(l->local_share, c, sizeof c);
+        snprintf(share, sizeof share, "（省级 %s 元、市县 %s 元%s）", p, c,
+                 l->voucher ? "，消费券" : "");
+    }
+    if (l->ref_period[0])
+        snprintf(ref, sizeof ref, "，%s 期", l->ref_period);
+    if (l->persons > 1)
+        snprintf(persons, sizeof persons, "，%d 人", l->persons);
+    if (l->batch)
+        snprintf(batch, sizeof batch, "（批次 %lld）", (long long)l->batch);
+    const char *status = l->status < JZ_PL_STATUS_COUNT ? jz_pay_status_zh[l->status] : "?";
+    jz_chain_event *e =
+        add(b, line_day(b, l, pg), JZ_CHAIN_PAYMENT, "%s %s %s（%s%s%s）%s 元%s，%s%s%s%s%s%s",
+            l->period, what, l->kind < JZ_PAY_KIND_COUNT ? jz_pay_kind_zh[l->kind] : "?", l->label,
+            persons, ref, amount, share, status, batch, l->result[0] ? " 银行代码 " : "", l->result,
+            l->reason[0] ? "：" : "", l->reason);
+    if (e) {
+        e->enrolment_id = l->enrolment;
+        e->amount = l->amount;
+        set_person(e, l->member_id);
+    }
+}
+
+typedef struct repaid {
+    builder *b;
+    const jz_recovery *r;
+    jz_fen balance; /* after the repayments seen so far */
+} repaid;
+
+static void one_repayment(const jz_repayment *p, void *arg)
+{
+    repaid *x = arg;
+    x->balance -= p->amount;
+    char m[JZ_MONEY_BUF], left[JZ_MONEY_BUF];
+    jz_money_format(p->amount, m, sizeof m);
+    jz_money_format(x->balance, left, sizeof left);
+    jz_chain_event *e = add(x->b, p->on, JZ_CHAIN_REPAYMENT,
+                            "追回 %lld 退回 %s 元，余额 %s 元%s%s%s", (long long)x->r->id, m, left,
+                            x->balance == 0 ? "（已结清）" : "", p->note[0] ? "：" : "", p->note);
+    if (e) {
+        e->enrolment_id = x->r->enrolment;
+        e->amount = p->amount;
+    }
+}
+
+static void one_recovery(const jz_recovery *r, void *arg)
+{
+    builder *b = arg;
+    char m[JZ_MONEY_BUF], left[JZ_MONEY_BUF];
+    jz_money_format(r->amount, m, sizeof m);
+    jz_money_format(r->balance, left, sizeof left);
+    jz_chain_event *e = add(b, r->opened_on, JZ_CHAIN_RECOVERY,
+                            "按发放台账追回 %lld（%s）：%s（自 %s 期起），共 %s 元，余额 %s 元",
+                            (long long)r->id, r->rule, r->reason, r->from_period, m, left);
+    if (e) {
+        e->enrolment_id = r->enrolment;
+        e->amount = r->amount;
+    }
+    if (b->rc)
+        return;
+    repaid x = {b, r, r->amount};
+    jz_err rc = jz_store_repayments(b->s, r->id, one_repayment, &x, b->err);
+    if (rc && !b->rc)
+        b->rc = rc;
+}
+
 /* Date order; events of one day in the order they were found. */
 typedef struct sort_key {
     jz_date on;
@@ -316,7 +419,7 @@ jz_err jz_chain_build(const jz_ctx *x, const char *household_or_id, jz_chain *ou
 {
     memset(out, 0, sizeof *out);
     const char *key = household_or_id ? household_or_id : "";
-    builder b = {.c = out, .s = x->store, .household_id = out->household_id, .err = err};
+    builder b = {.c = out, .x = x, .s = x->store, .household_id = out->household_id, .err = err};
     /* The household and its people; a person outside the registry has only
      * his own rows and alerts. */
     jz_error e;
@@ -346,6 +449,11 @@ jz_err jz_chain_build(const jz_ctx *x, const char *household_or_id, jz_chain *ou
             (rc = jz_store_enrol_list(x->store, region, out->household_id, one_enrolment, &b, err)))
             b.rc = rc;
         if (!b.rc && (rc = jz_store_alert_find(x->store, out->household_id, one_alert, &b, err)))
+            b.rc = rc;
+        if (!b.rc &&
+            (rc = jz_store_pay_lines_of_household(x->store, out->household_id, one_line, &b, err)))
+            b.rc = rc;
+        if (!b.rc && (rc = jz_store_recoveries(x->store, out->household_id, one_recovery, &b, err)))
             b.rc = rc;
     } else if (!b.rc && is_person) {
         if ((rc = jz_store_alert_find(x->store, out->person, one_alert, &b, err)) ||

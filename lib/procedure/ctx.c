@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jiuzhu/jz_ctx.h"
+#include "jiuzhu/jz_pay.h"
 
 jz_err jz_ctx_init(jz_ctx *x, jz_store *s, const char *policy_dir, const char *calendar_file,
                    const char *actor, jz_error *err)
@@ -29,6 +30,8 @@ jz_err jz_ctx_init(jz_ctx *x, jz_store *s, const char *policy_dir, const char *c
     }
     if ((rc = jz_calendar_load(calendar_file, &x->calendar, err)))
         goto fail;
+    if ((rc = jz_once_programmes_load(policy_dir, &x->programmes, err)))
+        goto fail;
     x->store = s;
     snprintf(x->actor, sizeof x->actor, "%s", actor && actor[0] ? actor : "unknown");
     if (s && actor && actor[0])
@@ -42,6 +45,7 @@ fail:
 
 void jz_ctx_cleanup(jz_ctx *x)
 {
+    jz_once_programmes_free(x->programmes);
     jz_calendar_free(x->calendar);
     jz_paramset_free(x->params);
     jz_regions_free(x->regions);

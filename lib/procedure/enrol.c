@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "jiuzhu/jz_pay.h"
 #include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_record.h"
 #include "proc_int.h"
@@ -379,7 +380,15 @@ static jz_err enrol_in_txn(jz_ctx *x, void *arg, jz_error *err)
                             "停止救助的原因应为 unreported、ineligible 或 fraud");
     }
     res->after = e;
-    return jz_store_enrol_put(x->store, &res->after, action, rq->note, err);
+    rc = jz_store_enrol_put(x->store, &res->after, action, rq->note, err);
+    if (!rc && a->stop && rq->reason == JZ_STOP_FRAUD) {
+        /* The ledger: no more is owed from the fraud's first month, and
+         * what it planned for those months is recovered, now. */
+        char fm[8];
+        month_of(rq->fraud_from, fm);
+        rc = jz_pay_fraud(x, &res->after, fm, rq->on, &res->recovery, &res->recovered, err);
+    }
+    return rc;
 }
 
 static jz_err enrol_op(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, bool stop,

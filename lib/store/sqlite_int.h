@@ -73,6 +73,8 @@ int jz__sq_read_enrolment(sqlite3_stmt *st, jz_enrolment *e);
 /* Payments (sqlite_pay.c). */
 jz_err jz__sq_pay_dirty(sq *q, int64_t enrolment, const char *county, jz_error *err);
 jz_err jz__sq_enrol_term(void *impl, const jz_enrolment *e, const char *since, jz_error *err);
+jz_err jz__sq_pay_units_all(void *impl, const char *prefix,
+                            void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
 jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const char *quarter,
                         bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
                         jz_error *err);
@@ -113,6 +115,21 @@ jz_err jz__sq_recoveries(void *impl, const char *household_id,
                          void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err);
 jz_err jz__sq_pay_batches(void *impl, const char *county, const char *period,
                           void (*fn)(const jz_pay_batch *b, void *arg), void *arg, jz_error *err);
+/* One-time programmes, holds, repayments (sqlite_pay_once.c; pay_unit in sqlite_pay.c). */
+jz_err jz__sq_pay_unit(void *impl, int64_t enrolment, jz_pay_unit *out, jz_error *err);
+jz_err jz__sq_pay_hold_add(void *impl, const jz_enrolment *e, const jz_pay_hold *h, bool replace,
+                           jz_error *err);
+jz_err jz__sq_pay_hold_end(void *impl, const jz_enrolment *e, const char *to, bool back_pay,
+                           jz_error *err);
+jz_err jz__sq_pay_plan_last(void *impl, const char *county, char last[JZ_PERIOD_BUF],
+                            jz_error *err);
+jz_err jz__sq_pay_members(void *impl, const char *household_id,
+                          void (*fn)(const jz_pay_member *m, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_pay_once_totals(void *impl, const char *programme, const char *prefix,
+                              jz_store_once_totals *out, jz_error *err);
+jz_err jz__sq_repayment_add(void *impl, jz_repayment *p, const char *county, jz_error *err);
+jz_err jz__sq_repayments(void *impl, int64_t recovery, void (*fn)(const jz_repayment *p, void *arg),
+                         void *arg, jz_error *err);
 
 /* ---- helpers (sqlite_util.c: they call nothing else of the store) ---- */
 

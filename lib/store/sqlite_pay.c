@@ -120,8 +120,8 @@ _Static_assert(JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1 && JZ_UNIT_S
                    JZ_UNIT_TEKUN == 5 && JZ_ENROL_STOPPED == 2,
                "the programmes and status named in UNIT_SQL");
 
-/* ?1 region prefix, ?2 month, ?3 quarter, ?4 quarter_start. */
-#define UNIT_SQL                                                                                   \
+/* An enrolment with what planning needs to know of it. */
+#define UNIT_SELECT                                                                                \
     "SELECT " JZ__SQ_ENROL_COLUMNS_E ","                                                           \
     " (SELECT group_concat(since || ':' || monthly || ':' || persons, ',') FROM"                   \
     "   (SELECT since, monthly, persons FROM enrol_terms t WHERE t.enrolment = e.enrolment"        \
@@ -142,13 +142,61 @@ _Static_assert(JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1 && JZ_UNIT_S
     " (SELECT institution FROM payees p WHERE p.household_id = e.household_id"                     \
     "   AND p.member_id = e.member_id AND e.member_id <> '' AND p.current = 1),"                   \
     " d.enrolment IS NOT NULL"                                                                     \
-    " FROM enrolments e LEFT JOIN pay_dirty d ON d.enrolment = e.enrolment"                        \
+    " FROM enrolments e LEFT JOIN pay_dirty d ON d.enrolment = e.enrolment"
+
+/* ?1 region prefix, ?2 month, ?3 quarter, ?4 quarter_start. */
+#define UNIT_SQL                                                                                   \
+    UNIT_SELECT                                                                                    \
     " WHERE substr(e.region, 1, length(?1)) = ?1 AND (d.enrolment IS NOT NULL OR ("                \
     "   (e.programme IN (0, 1, 4) OR (e.programme = 5 AND ?4))"                                    \
     "   AND e.first_month <= ?2 AND (e.status <> 2 OR e.end_month >= ?2)"                          \
     "   AND NOT EXISTS(SELECT 1 FROM pay_lines l WHERE l.enrolment = e.enrolment AND l.kind = 0"   \
     "     AND l.period = CASE WHEN e.programme = 5 THEN ?3 ELSE ?2 END)))"                         \
     " ORDER BY e.enrolment"
+
+/* A row of UNIT_SELECT. */
+static void read_unit(sqlite3_stmt *st, jz_pay_unit *u)
+{
+    memset(u, 0, sizeof *u);
+    int k = jz__sq_read_enrolment(st, &u->e);
+    parse_terms((const char *)sqlite3_column_text(st, k++), u);
+    parse_holds((const char *)sqlite3_column_text(st, k++), u);
+    u->members = sqlite3_column_int(st, k++);
+    u->household_persons = sqlite3_column_int(st, k++);
+    u->own_units = sqlite3_column_int(st, k++);
+    u->payee_household = sqlite3_column_int64(st, k++);
+    u->payee_person = sqlite3_column_int64(st, k++);
+    u->payee_institution = sqlite3_column_int64(st, k++) != 0;
+    u->dirty = sqlite3_column_int(st, k++) != 0;
+}
+
+jz_err jz__sq_pay_units_all(void *impl, const char *prefix,
+                            void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              UNIT_SELECT " WHERE substr(e.region, 1, length(?1)) = ?1"
+                                          " ORDER BY e.household_id, e.enrolment",
+                              &st, "读取救助对象", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    jz_pay_unit *u = malloc(sizeof *u);
+    if (!u) {
+        jz__sq_done(q, st);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        read_unit(st, u);
+        fn(u, arg);
+    }
+    free(u);
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取救助对象");
+    jz__sq_done(q, st);
+    return rc;
+}
 
 jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const char *quarter,
                         bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
@@ -170,21 +218,33 @@ jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const
     }
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(u, 0, sizeof *u);
-        int k = jz__sq_read_enrolment(st, &u->e);
-        parse_terms((const char *)sqlite3_column_text(st, k++), u);
-        parse_holds((const char *)sqlite3_column_text(st, k++), u);
-        u->members = sqlite3_column_int(st, k++);
-        u->household_persons = sqlite3_column_int(st, k++);
-        u->own_units = sqlite3_column_int(st, k++);
-        u->payee_household = sqlite3_column_int64(st, k++);
-        u->payee_person = sqlite3_column_int64(st, k++);
-        u->payee_institution = sqlite3_column_int64(st, k++) != 0;
-        u->dirty = sqlite3_column_int(st, k++) != 0;
+        read_unit(st, u);
         fn(u, arg);
     }
     free(u);
     rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取救助对象");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_unit(void *impl, int64_t enrolment, jz_pay_unit *out, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q, UNIT_SELECT " WHERE e.enrolment = ?1", &st, "读取救助对象", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, enrolment);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        read_unit(st, out);
+    } else if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)enrolment);
+        rc = jz_error_set(err, JZ_ENOTFOUND, "enrolment", v, "没有这条救助");
+    } else {
+        rc = jz__sq_error(q, err, "读取救助对象");
+    }
     jz__sq_done(q, st);
     return rc;
 }

@@ -859,6 +859,13 @@ jz_err jz_store_enrol_term(jz_store *s, const jz_enrolment *e, const char *since
     return s->ops->enrol_term(s->impl, e, since, err);
 }
 
+jz_err jz_store_pay_units_all(jz_store *s, const char *region_prefix,
+                              void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
+                              jz_error *err)
+{
+    return s->ops->pay_units_all(s->impl, region_prefix ? region_prefix : "", fn, arg, err);
+}
+
 jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, const char *month,
                           const char *quarter, bool quarter_start,
                           void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
@@ -1000,4 +1007,51 @@ jz_err jz_store_recoveries(jz_store *s, const char *household_id,
                            void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err)
 {
     return s->ops->recoveries(s->impl, household_id, fn, arg, err);
+}
+
+jz_err jz_store_pay_unit(jz_store *s, int64_t enrolment, jz_pay_unit *out, jz_error *err)
+{
+    return s->ops->pay_unit(s->impl, enrolment, out, err);
+}
+
+jz_err jz_store_pay_hold_add(jz_store *s, const jz_enrolment *e, const jz_pay_hold *h, bool replace,
+                             jz_error *err)
+{
+    return s->ops->pay_hold_add(s->impl, e, h, replace, err);
+}
+
+jz_err jz_store_pay_hold_end(jz_store *s, const jz_enrolment *e, const char *to, bool back_pay,
+                             jz_error *err)
+{
+    return s->ops->pay_hold_end(s->impl, e, to, back_pay, err);
+}
+
+jz_err jz_store_pay_plan_last(jz_store *s, const char *county, char last[JZ_PERIOD_BUF],
+                              jz_error *err)
+{
+    return s->ops->pay_plan_last(s->impl, county, last, err);
+}
+
+jz_err jz_store_pay_members(jz_store *s, const char *household_id,
+                            void (*fn)(const jz_pay_member *m, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->pay_members(s->impl, household_id, fn, arg, err);
+}
+
+jz_err jz_store_pay_once_totals(jz_store *s, const char *programme, const char *region_prefix,
+                                jz_store_once_totals *out, jz_error *err)
+{
+    return s->ops->pay_once_totals(s->impl, programme, region_prefix ? region_prefix : "", out,
+                                   err);
+}
+
+jz_err jz_store_repayment_add(jz_store *s, jz_repayment *p, const char *county, jz_error *err)
+{
+    return s->ops->repayment_add(s->impl, p, county, err);
+}
+
+jz_err jz_store_repayments(jz_store *s, int64_t recovery,
+                           void (*fn)(const jz_repayment *p, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->repayments(s->impl, recovery, fn, arg, err);
 }

@@ -269,6 +269,8 @@ typedef struct jz_store_ops {
                           void (*fn)(const jz_access *a, void *arg), void *arg, jz_error *err);
     /* Payments (jz_store_pay.h). */
     jz_err (*enrol_term)(void *impl, const jz_enrolment *e, const char *since, jz_error *err);
+    jz_err (*pay_units_all)(void *impl, const char *prefix,
+                            void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err);
     jz_err (*pay_units)(void *impl, const char *prefix, const char *month, const char *quarter,
                         bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
                         jz_error *err);
@@ -309,6 +311,21 @@ typedef struct jz_store_ops {
     jz_err (*recovery_get)(void *impl, int64_t id, jz_recovery *r, jz_error *err);
     jz_err (*recoveries)(void *impl, const char *household_id,
                          void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err);
+    /* One-time programmes, holds, repayments (sqlite_pay_once.c). */
+    jz_err (*pay_unit)(void *impl, int64_t enrolment, jz_pay_unit *out, jz_error *err);
+    jz_err (*pay_hold_add)(void *impl, const jz_enrolment *e, const jz_pay_hold *h, bool replace,
+                           jz_error *err);
+    jz_err (*pay_hold_end)(void *impl, const jz_enrolment *e, const char *to, bool back_pay,
+                           jz_error *err);
+    jz_err (*pay_plan_last)(void *impl, const char *county, char last[JZ_PERIOD_BUF],
+                            jz_error *err);
+    jz_err (*pay_members)(void *impl, const char *household_id,
+                          void (*fn)(const jz_pay_member *m, void *arg), void *arg, jz_error *err);
+    jz_err (*pay_once_totals)(void *impl, const char *programme, const char *prefix,
+                              jz_store_once_totals *out, jz_error *err);
+    jz_err (*repayment_add)(void *impl, jz_repayment *p, const char *county, jz_error *err);
+    jz_err (*repayments)(void *impl, int64_t recovery, void (*fn)(const jz_repayment *p, void *arg),
+                         void *arg, jz_error *err);
 } jz_store_ops;
 
 /* The backends (store.c picks one by the form of `where`). */
