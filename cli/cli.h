@@ -169,6 +169,8 @@ int cmd_pay(int argc, char **argv);
  * policy (0, or an exit code after printing the error). */
 int cli_pay_open(const char *db, const char *actor, const char *policy, const char *calendar,
                  jz_ctx *x, jz_store **s);
+/* `jiuzhu pay payee|institution|export|results|followup` (pay_bank.c). */
+int cli_pay_bank(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 int cmd_serve(int argc, char **argv);
 

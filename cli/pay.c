@@ -240,6 +240,11 @@ int cmd_pay(int argc, char **argv)
         {"batch", pay_batch},
         {"approve", pay_approve},
         {"lines", pay_lines},
+        {"payee", cli_pay_bank},
+        {"institution", cli_pay_bank},
+        {"export", cli_pay_bank},
+        {"results", cli_pay_bank},
+        {"followup", cli_pay_bank},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (strcmp(argv[1], subs[i].name) == 0)

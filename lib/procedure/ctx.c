@@ -3,9 +3,11 @@
  * once, who acts and today's date.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jiuzhu/jz_ctx.h"
+#include "jiuzhu/jz_pay.h"
 
 jz_err jz_ctx_init(jz_ctx *x, jz_store *s, const char *policy_dir, const char *calendar_file,
                    const char *actor, jz_error *err)
@@ -29,6 +31,12 @@ jz_err jz_ctx_init(jz_ctx *x, jz_store *s, const char *policy_dir, const char *c
     }
     if ((rc = jz_calendar_load(calendar_file, &x->calendar, err)))
         goto fail;
+    if (!(x->banks = calloc(1, sizeof *x->banks))) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto fail;
+    }
+    if ((rc = jz_banks_load(policy_dir, x->banks, err)))
+        goto fail;
     x->store = s;
     snprintf(x->actor, sizeof x->actor, "%s", actor && actor[0] ? actor : "unknown");
     if (s && actor && actor[0])
@@ -45,6 +53,8 @@ void jz_ctx_cleanup(jz_ctx *x)
     jz_calendar_free(x->calendar);
     jz_paramset_free(x->params);
     jz_regions_free(x->regions);
+    jz_banks_free(x->banks);
+    free(x->banks);
     memset(x, 0, sizeof *x);
 }
 
