@@ -456,7 +456,8 @@ void srv_dispatch(srv_req *rq, srv_res *rs)
                      .today = jz_date_today(),
                      .regions = sv->regions,
                      .params = sv->params,
-                     .calendar = sv->calendar};
+                     .calendar = sv->calendar,
+                     .banks = sv->banks};
     snprintf(rq->x.actor, sizeof rq->x.actor, "web");
     const jz_route *r = rq->m.route;
     if (r->roles != R_NONE) {
@@ -815,6 +816,7 @@ jz_err srv_init(srv *sv, const jz_server_opts *o, jz_error *err)
         sv->regions = boot.regions;
         sv->params = boot.params;
         sv->calendar = boot.calendar;
+        sv->banks = boot.banks;
     }
     if (rc)
         pthread_mutex_destroy(&sv->mu);
@@ -829,7 +831,8 @@ void srv_cleanup(srv *sv)
     sv->stores = NULL;
     sv->n_stores = sv->cap_stores = 0;
     pthread_mutex_destroy(&sv->mu);
-    jz_ctx boot = {.regions = sv->regions, .params = sv->params, .calendar = sv->calendar};
+    jz_ctx boot = {
+        .regions = sv->regions, .params = sv->params, .calendar = sv->calendar, .banks = sv->banks};
     jz_ctx_cleanup(&boot);
 }
 

@@ -358,7 +358,7 @@ jz_err jz_pay_results_read(const char *text, size_t len, const char *name, const
             break;
         }
         r->file_line = at;
-        snprintf(r->code, sizeof r->code, "%s", code);
+        memcpy(r->code, code, cl + 1); /* cl < sizeof r->code: checked above */
         r->paid = strcmp(code, "0000") == 0 || strcmp(code, "00") == 0;
         if (col[COL_REASON] >= 0 && col[COL_REASON] < c->n)
             clean_reason(c->cell[col[COL_REASON]], r->reason, sizeof r->reason);
