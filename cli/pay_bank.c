@@ -410,6 +410,10 @@ int cli_pay_bank(int argc, char **argv)
         {"results", NULL, do_results},
         {"followup", NULL, do_followup},
     };
+    if (argc > 2 && strcmp(argv[2], "--help") == 0) {
+        usage(stdout);
+        return EXIT_DONE;
+    }
     int from = 2;
     int (*fn)(const bank_opts *, jz_ctx *) = NULL;
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0] && !fn; i++) {
