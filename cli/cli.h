@@ -171,6 +171,8 @@ int cli_pay_open(const char *db, const char *actor, const char *policy, const ch
                  jz_ctx *x, jz_store **s);
 /* `jiuzhu pay once|hold|release|recoveries|repay` (pay_once.c). */
 int cli_pay_once(int argc, char **argv);
+/* `jiuzhu pay payee|institution|export|results|followup` (pay_bank.c). */
+int cli_pay_bank(int argc, char **argv);
 int cmd_assess_db(int argc, char **argv); /* jiuzhu assess --db */
 int cmd_serve(int argc, char **argv);
 

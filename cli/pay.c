@@ -27,6 +27,8 @@ static void usage(FILE *f)
           "      jiuzhu pay batch 数据库 --period 年-月 --county 县级区划代码\n"
           "      jiuzhu pay approve 数据库 --batch 批次号\n"
           "      jiuzhu pay lines 数据库 (--batch 批次号 | --household 户编号)\n"
+          "      jiuzhu pay payee|institution|export|results|followup ...（收款账户、代发文件、"
+          "回盘和退票重发：jiuzhu pay payee --help）\n"
           "      （各命令均可加 --actor 经办人、--policy 目录）\n"
           "plan    计算该月应发：低保按月、特困在每季首月按季；已计划的不重复，\n"
           "        计划后的变化在下一期计为调整（补发；多发转为追回）。\n"
@@ -245,6 +247,11 @@ int cmd_pay(int argc, char **argv)
         {"release", cli_pay_once},
         {"recoveries", cli_pay_once},
         {"repay", cli_pay_once},
+        {"payee", cli_pay_bank},
+        {"institution", cli_pay_bank},
+        {"export", cli_pay_bank},
+        {"results", cli_pay_bank},
+        {"followup", cli_pay_bank},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (strcmp(argv[1], subs[i].name) == 0)

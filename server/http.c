@@ -457,7 +457,8 @@ void srv_dispatch(srv_req *rq, srv_res *rs)
                      .regions = sv->regions,
                      .params = sv->params,
                      .calendar = sv->calendar,
-                     .programmes = sv->programmes};
+                     .programmes = sv->programmes,
+                     .banks = sv->banks};
     snprintf(rq->x.actor, sizeof rq->x.actor, "web");
     const jz_route *r = rq->m.route;
     if (r->roles != R_NONE) {
@@ -817,6 +818,7 @@ jz_err srv_init(srv *sv, const jz_server_opts *o, jz_error *err)
         sv->params = boot.params;
         sv->calendar = boot.calendar;
         sv->programmes = boot.programmes;
+        sv->banks = boot.banks;
     }
     if (rc)
         pthread_mutex_destroy(&sv->mu);
@@ -834,7 +836,8 @@ void srv_cleanup(srv *sv)
     jz_ctx boot = {.regions = sv->regions,
                    .params = sv->params,
                    .calendar = sv->calendar,
-                   .programmes = sv->programmes};
+                   .programmes = sv->programmes,
+                   .banks = sv->banks};
     jz_ctx_cleanup(&boot);
 }
 

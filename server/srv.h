@@ -49,6 +49,7 @@ typedef struct srv {
     jz_paramset *params;
     jz_calendar *calendar;
     jz_once_programmes *programmes;
+    jz_banks *banks; /* policy/banks (jz_pay.h) */
     jz_auth_params auth;
     bool tls;
     pthread_mutex_t mu; /* guards stores */

@@ -15,6 +15,8 @@
 #include "jz_store.h"
 
 typedef struct jz_once_programmes jz_once_programmes; /* jz_pay.h */
+/* The banks of policy/banks (jz_pay.h). */
+typedef struct jz_banks jz_banks;
 
 typedef struct jz_ctx {
     jz_store *store;       /* the caller's; not closed by jz_ctx_cleanup */
@@ -30,14 +32,19 @@ typedef struct jz_ctx {
      * about a subject the server has already checked (R-MON-4's
      * comparison) answer within it. */
     char scope[JZ_REGION_BUF];
+    /* The banks that pay and their 代发 file layouts (policy_dir/banks;
+     * an empty table when there is no such folder).  Owned; a pointer
+     * because jz_pay.h, which defines it, includes this header. */
+    jz_banks *banks;
 } jz_ctx;
 
 /*
  * Fills x for store s (which may be NULL for operations that need none):
  * loads policy_dir's regions/shanxi-regions.csv, params/, the calendar
- * (calendar_file, else policy_dir's calendar/cn-holidays.csv) and the
- * one-time programmes (programmes/, none if absent), sets the
- * actor on the store and today's date.  On error x holds nothing to free.
+ * (calendar_file, else policy_dir's calendar/cn-holidays.csv), the
+ * one-time programmes (programmes/, none if absent) and banks/
+ * (jz_banks_load), sets the actor on the store and today's date.  On error
+ * x holds nothing to free.
  */
 jz_err jz_ctx_init(jz_ctx *x, jz_store *s, const char *policy_dir, const char *calendar_file,
                    const char *actor, jz_error *err);

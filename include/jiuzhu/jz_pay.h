@@ -391,5 +391,132 @@ jz_err jz_pay_recoveries(jz_ctx *x, const char *household_id, const char *county
 /* The repayments of a recovery, by id. */
 jz_err jz_pay_repayments(jz_ctx *x, int64_t recovery, void (*fn)(const jz_repayment *p, void *arg),
                          void *arg, jz_error *err);
+/* ---- payees, institutions, bank files, results, follow-ups (docs/payments-dev.md) ---- */
+
+/* Sets a unit's payee (R-PAY-2): the household's (member_id NULL or ""),
+ * a person's own (member_id his ID number: a member of the household's
+ * stored record), or, for a 集中供养 特困 person, his care institution
+ * (institution set, the holder, bank and account then taken from it).
+ * The holder's name and ID number (its check character), the bank (known
+ * in x->banks) and the account (jz_bank_check_account) are checked.  A
+ * change stores a new version of the payee and audits "payee.set" with
+ * the account masked and its sha256; setting the same account again
+ * changes nothing.  Lines of the unit held only for want of an account
+ * (held, no payee, a positive amount) become planned, to this payee. */
+typedef struct jz_payee_req {
+    const char *household_id;
+    const char *member_id; /* NULL or "": the household's payee */
+    const char *holder_name, *holder_id, *bank, *account;
+    int64_t institution; /* 0: an own account, else the others are NULL */
+} jz_payee_req;
+typedef struct jz_payee_res {
+    jz_payee payee;   /* as stored (or as it was, when nothing changed) */
+    int before;       /* the version it replaced, 0: none */
+    bool changed;     /* false: the same account again, nothing written */
+    int64_t released; /* lines held for want of an account, now planned */
+} jz_payee_res;
+jz_err jz_pay_payee_set(jz_ctx *x, const jz_payee_req *rq, jz_payee_res *res, jz_error *err);
+/* The current payee of a unit (member_id NULL or "": the household's);
+ * JZ_ENOTFOUND when there is none or the household is outside x->scope. */
+jz_err jz_pay_payee_get(jz_ctx *x, const char *household_id, const char *member_id, jz_payee *out,
+                        jz_error *err);
+/* The current payees of a household: its own and its members' (malloc'd,
+ * the household's first if it has one, then in member order). */
+jz_err jz_pay_payees(jz_ctx *x, const char *household_id, jz_payee **out, size_t *n, jz_error *err);
+
+/* Registers a care institution (供养服务机构) of a county with its account:
+ * name unique in the county, holder (the account's name), bank known,
+ * account valid.  in->id is set.  Audited "institution.add" (masked). */
+jz_err jz_pay_institution_add(jz_ctx *x, jz_institution *in, jz_error *err);
+/* The institutions of a county ("" or NULL: every one within x->scope). */
+jz_err jz_pay_institutions(jz_ctx *x, const char *county,
+                           void (*fn)(const jz_institution *i, void *arg), void *arg,
+                           jz_error *err);
+
+/* The 代发 file of a batch for its bank (policy/banks/<bank>.json): its
+ * columns and headings, encoding (CSV: UTF-8 or GB18030; XLSX is always
+ * Unicode), header row and file name.  Only an approved batch, or one
+ * already exported: the first export marks the batch exported (the time
+ * and the file name) and its lines sent, audited "pay.export"; exporting
+ * again writes the same rows and changes nothing in the store.  The
+ * account numbers are whole here and nowhere else.  The file is written
+ * whole or not at all (jz_outfile), in out_dir (NULL: "."), replacing a
+ * file of the same name. */
+typedef enum jz_pay_format { JZ_PAY_CSV = 0, JZ_PAY_XLSX } jz_pay_format;
+typedef struct jz_pay_export_req {
+    int64_t batch;
+    jz_pay_format format;
+    const char *out_dir;
+    const char *guard; /* the database's path (never overwritten), or NULL */
+    unsigned flags;    /* JZ_OUT_GROUP_READ; JZ_OUT_FORCE is implied */
+} jz_pay_export_req;
+typedef struct jz_pay_export_res {
+    jz_pay_batch batch; /* after the export */
+    bool first;         /* this export marked the batch exported */
+    char path[4096];    /* the file written */
+    int64_t lines;
+    jz_fen total;
+} jz_pay_export_res;
+jz_err jz_pay_export(jz_ctx *x, const jz_pay_export_req *rq, jz_pay_export_res *res, jz_error *err);
+
+/* The bank's result file (回盘), docs/payments-dev.md: CSV, UTF-8 or
+ * GB18030, one row per line: line number, account, amount, result code
+ * ("0000" or "00": paid; anything else a refusal, 退票) and reason; a
+ * header row naming the columns (in any order) or none (that order). */
+#define JZ_PAY_RESULTS_MAX ((size_t)1 << 30) /* bytes of a result file */
+typedef struct jz_pay_expect {
+    int64_t line;                 /* ascending */
+    char account[JZ_ACCOUNT_BUF]; /* as sent */
+    jz_fen amount;
+} jz_pay_expect;
+typedef struct jz_pay_result_row {
+    long file_line; /* where the file gives it */
+    bool paid;
+    char code[16];
+    char reason[160];
+} jz_pay_result_row;
+/* Reads text (len bytes; name for messages) against the n lines the batch
+ * sent (expect, ascending by line): rows[i] is expect[i]'s result.  A
+ * header row is recognised by its names (line/明细编号, account/账号,
+ * amount/金额, code/结果代码, reason/说明, ... and the headings of bank, which
+ * may be NULL), its columns in any order.  All or
+ * nothing: JZ_EINPUT naming the file, its line, the field, the value
+ * (accounts masked) and the reason when the encoding is neither UTF-8 nor
+ * GB18030, a row is malformed, a line is not in the batch or appears
+ * twice, an account or amount differs from what was sent, or lines of the
+ * batch are missing (how many, and the first). */
+jz_err jz_pay_results_read(const char *text, size_t len, const char *name, const jz_bank *bank,
+                           const jz_pay_expect *expect, size_t n, jz_pay_result_row *rows,
+                           jz_error *err);
+
+typedef struct jz_pay_results_res {
+    jz_pay_batch batch;
+    bool already; /* the same file was imported before: nothing changed */
+    int64_t paid, refused;
+    jz_fen paid_total, refused_total;
+    char sha256[65]; /* of the file */
+} jz_pay_results_res;
+/* Imports the result file of an exported batch in one transaction: its
+ * lines become paid or refused (the code and reason kept), the batch
+ * settled with the file's sha256, audited "pay.results".  The same file
+ * again changes nothing (res->already); another file for a settled batch,
+ * or any refusal of jz_pay_results_read, writes nothing. */
+jz_err jz_pay_results(jz_ctx *x, int64_t batch, const char *text, size_t len, const char *name,
+                      jz_pay_results_res *res, jz_error *err);
+
+/* Follow-ups (R-PAY-3): every refused line of the county whose unit now
+ * has a current payee newer than the one it was refused on gets one
+ * follow-up line (same amount, programme, period, member; planned; the
+ * next batch takes it) and becomes superseded; a refused line whose
+ * account was not corrected waits.  Audited "pay.followup". */
+typedef struct jz_pay_followup_res {
+    jz_pay_line *added; /* the follow-ups made (malloc'd) */
+    size_t n_added;
+    jz_fen total;
+    jz_pay_line *waiting; /* refused lines still on the account refused */
+    size_t n_waiting;
+} jz_pay_followup_res;
+void jz_pay_followup_res_cleanup(jz_pay_followup_res *r);
+jz_err jz_pay_followup(jz_ctx *x, const char *county, jz_pay_followup_res *res, jz_error *err);
 
 #endif

@@ -127,6 +127,10 @@ jz_err jz_store_pay_lines_open(jz_store *s, const char *county, unsigned mask,
 jz_err jz_store_pay_lines_of_batch(jz_store *s, int64_t batch,
                                    void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                    jz_error *err);
+/* Moves every line of a batch in status `from` to status `to` (one
+ * statement: a batch's file marks its lines sent); *n the lines moved. */
+jz_err jz_store_pay_lines_move(jz_store *s, int64_t batch, uint8_t from, uint8_t to, int64_t *n,
+                               jz_error *err);
 /* The lines of a household, by line. */
 jz_err jz_store_pay_lines_of_household(jz_store *s, const char *household_id,
                                        void (*fn)(const jz_pay_line *l, void *arg), void *arg,
@@ -167,6 +171,10 @@ jz_err jz_store_payee_put(jz_store *s, jz_payee *p, jz_error *err);
 
 jz_err jz_store_institution_put(jz_store *s, jz_institution *i, jz_error *err);
 jz_err jz_store_institution_get(jz_store *s, int64_t id, jz_institution *out, jz_error *err);
+/* The institutions of a county (every one if county is ""), by name. */
+jz_err jz_store_institutions(jz_store *s, const char *county,
+                             void (*fn)(const jz_institution *i, void *arg), void *arg,
+                             jz_error *err);
 
 /* ---- batches -------------------------------------------------------------------------- */
 

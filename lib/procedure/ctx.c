@@ -3,6 +3,7 @@
  * once, who acts and today's date.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jiuzhu/jz_ctx.h"
@@ -32,6 +33,12 @@ jz_err jz_ctx_init(jz_ctx *x, jz_store *s, const char *policy_dir, const char *c
         goto fail;
     if ((rc = jz_once_programmes_load(policy_dir, &x->programmes, err)))
         goto fail;
+    if (!(x->banks = calloc(1, sizeof *x->banks))) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto fail;
+    }
+    if ((rc = jz_banks_load(policy_dir, x->banks, err)))
+        goto fail;
     x->store = s;
     snprintf(x->actor, sizeof x->actor, "%s", actor && actor[0] ? actor : "unknown");
     if (s && actor && actor[0])
@@ -49,6 +56,8 @@ void jz_ctx_cleanup(jz_ctx *x)
     jz_calendar_free(x->calendar);
     jz_paramset_free(x->params);
     jz_regions_free(x->regions);
+    jz_banks_free(x->banks);
+    free(x->banks);
     memset(x, 0, sizeof *x);
 }
 

@@ -97,6 +97,8 @@ jz_err jz__sq_pay_lines_open(void *impl, const char *county, unsigned mask,
 jz_err jz__sq_pay_lines_of_batch(void *impl, int64_t batch,
                                  void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                  jz_error *err);
+jz_err jz__sq_pay_lines_move(void *impl, int64_t batch, uint8_t from, uint8_t to, int64_t *n,
+                             jz_error *err);
 jz_err jz__sq_pay_lines_of_household(void *impl, const char *household_id,
                                      void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                      jz_error *err);
@@ -106,6 +108,9 @@ jz_err jz__sq_payee_get(void *impl, int64_t id, jz_payee *out, jz_error *err);
 jz_err jz__sq_payee_put(void *impl, jz_payee *p, jz_error *err);
 jz_err jz__sq_institution_put(void *impl, jz_institution *i, jz_error *err);
 jz_err jz__sq_institution_get(void *impl, int64_t id, jz_institution *out, jz_error *err);
+jz_err jz__sq_institutions(void *impl, const char *county,
+                           void (*fn)(const jz_institution *i, void *arg), void *arg,
+                           jz_error *err);
 jz_err jz__sq_pay_batch_add(void *impl, jz_pay_batch *b, jz_error *err);
 jz_err jz__sq_pay_batch_get(void *impl, int64_t id, jz_pay_batch *b, jz_error *err);
 jz_err jz__sq_pay_batch_set(void *impl, const jz_pay_batch *b, uint8_t was, jz_error *err);

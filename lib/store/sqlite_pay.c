@@ -527,6 +527,27 @@ jz_err jz__sq_pay_lines_of_batch(void *impl, int64_t batch,
     return each_line(q, st, fn, arg, err);
 }
 
+jz_err jz__sq_pay_lines_move(void *impl, int64_t batch, uint8_t from, uint8_t to, int64_t *n,
+                             jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    *n = 0;
+    jz_err rc = jz__sq_cached(q,
+                              "UPDATE pay_lines SET status = ?3 WHERE batch = ?1 AND batch > 0"
+                              " AND status = ?2",
+                              &st, "更新发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch);
+    sqlite3_bind_int(st, 2, from);
+    sqlite3_bind_int(st, 3, to);
+    if ((rc = step_done(q, st, "更新发放明细", err)))
+        return rc;
+    *n = sqlite3_changes(q->db);
+    return JZ_OK;
+}
+
 jz_err jz__sq_pay_lines_of_household(void *impl, const char *household_id,
                                      void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                      jz_error *err)
@@ -717,6 +738,35 @@ jz_err jz__sq_institution_get(void *impl, int64_t id, jz_institution *out, jz_er
     } else {
         rc = jz__sq_error(q, err, "读取供养服务机构");
     }
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_institutions(void *impl, const char *county,
+                           void (*fn)(const jz_institution *i, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT institution, county, name, holder, bank, account FROM"
+                              " institutions WHERE ?1 = '' OR county = ?1 ORDER BY county, name",
+                              &st, "读取供养服务机构", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    jz_institution in;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&in, 0, sizeof in);
+        in.id = sqlite3_column_int64(st, 0);
+        jz__sq_copy_text(in.county, sizeof in.county, st, 1);
+        jz__sq_copy_text(in.name, sizeof in.name, st, 2);
+        jz__sq_copy_text(in.holder, sizeof in.holder, st, 3);
+        jz__sq_copy_text(in.bank, sizeof in.bank, st, 4);
+        jz__sq_copy_text(in.account, sizeof in.account, st, 5);
+        fn(&in, arg);
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取供养服务机构");
     jz__sq_done(q, st);
     return rc;
 }

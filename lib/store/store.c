@@ -939,6 +939,12 @@ jz_err jz_store_pay_lines_of_batch(jz_store *s, int64_t batch,
     return s->ops->pay_lines_of_batch(s->impl, batch, fn, arg, err);
 }
 
+jz_err jz_store_pay_lines_move(jz_store *s, int64_t batch, uint8_t from, uint8_t to, int64_t *n,
+                               jz_error *err)
+{
+    return s->ops->pay_lines_move(s->impl, batch, from, to, n, err);
+}
+
 jz_err jz_store_pay_lines_of_household(jz_store *s, const char *household_id,
                                        void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                        jz_error *err)
@@ -970,6 +976,13 @@ jz_err jz_store_institution_put(jz_store *s, jz_institution *i, jz_error *err)
 jz_err jz_store_institution_get(jz_store *s, int64_t id, jz_institution *out, jz_error *err)
 {
     return s->ops->institution_get(s->impl, id, out, err);
+}
+
+jz_err jz_store_institutions(jz_store *s, const char *county,
+                             void (*fn)(const jz_institution *i, void *arg), void *arg,
+                             jz_error *err)
+{
+    return s->ops->institutions(s->impl, county ? county : "", fn, arg, err);
 }
 
 jz_err jz_store_pay_batch_add(jz_store *s, jz_pay_batch *b, jz_error *err)

@@ -293,6 +293,8 @@ typedef struct jz_store_ops {
     jz_err (*pay_lines_of_batch)(void *impl, int64_t batch,
                                  void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                  jz_error *err);
+    jz_err (*pay_lines_move)(void *impl, int64_t batch, uint8_t from, uint8_t to, int64_t *n,
+                             jz_error *err);
     jz_err (*pay_lines_of_household)(void *impl, const char *household_id,
                                      void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                      jz_error *err);
@@ -302,6 +304,9 @@ typedef struct jz_store_ops {
     jz_err (*payee_put)(void *impl, jz_payee *p, jz_error *err);
     jz_err (*institution_put)(void *impl, jz_institution *i, jz_error *err);
     jz_err (*institution_get)(void *impl, int64_t id, jz_institution *out, jz_error *err);
+    jz_err (*institutions)(void *impl, const char *county,
+                           void (*fn)(const jz_institution *i, void *arg), void *arg,
+                           jz_error *err);
     jz_err (*pay_batch_add)(void *impl, jz_pay_batch *b, jz_error *err);
     jz_err (*pay_batch_get)(void *impl, int64_t id, jz_pay_batch *b, jz_error *err);
     jz_err (*pay_batch_set)(void *impl, const jz_pay_batch *b, uint8_t was, jz_error *err);
