@@ -32,4 +32,16 @@ bool jz__pay_in_scope(const jz_ctx *x, const char *county);
 /* The current UTC time as ISO 8601 text. */
 void jz__pay_now(char *buf, size_t n);
 
+/* The reconciliation of a county's period (jz_pay_reconcile_period) in
+ * the caller's transaction on s (reconcile.c). */
+jz_err jz__pay_reconcile_in_tx(jz_ctx *x, jz_store *s, const char *county, const char *period,
+                               jz_pay_recon *out, jz_error *err);
+
+/* The deadline of one-time programme `code` (R-ONCE-1), from the
+ * programme's file (policy/programmes/).  A HOOK: the programmes' loader
+ * is another module; until it is wired in here, every code answers
+ * JZ_ENOTFOUND with the reason, and `jiuzhu pay due` lists the programme's
+ * lines as a problem (their date unknown) rather than hiding them (due.c). */
+jz_err jz__pay_once_deadline(const jz_ctx *x, const char *code, jz_date *due, jz_error *err);
+
 #endif

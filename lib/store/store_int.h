@@ -292,6 +292,21 @@ typedef struct jz_store_ops {
     jz_err (*recovery_get)(void *impl, int64_t id, jz_recovery *r, jz_error *err);
     jz_err (*recoveries)(void *impl, const char *household_id,
                          void (*fn)(const jz_recovery *r, void *arg), void *arg, jz_error *err);
+    /* Reconciliation and deadlines (jz_store_pay.h). */
+    jz_err (*pay_sums)(void *impl, const jz_pay_scope *sc,
+                       void (*fn)(const jz_pay_sum_row *r, void *arg), void *arg, jz_error *err);
+    jz_err (*pay_lines_where)(void *impl, const jz_pay_scope *sc, const jz_pay_line_filter *f,
+                              void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                              jz_error *err);
+    jz_err (*pay_batch_facts)(void *impl, const char *county, int64_t batch,
+                              void (*fn)(const jz_pay_batch_fact *f, void *arg), void *arg,
+                              jz_error *err);
+    jz_err (*pay_recovery_facts)(void *impl, const char *county,
+                                 void (*fn)(const jz_pay_recovery_fact *f, void *arg), void *arg,
+                                 jz_error *err);
+    jz_err (*pay_due_groups)(void *impl, const char *prefix,
+                             void (*fn)(const jz_pay_due_group *g, void *arg), void *arg,
+                             jz_error *err);
 } jz_store_ops;
 
 /* The backends (store.c picks one by the form of `where`). */

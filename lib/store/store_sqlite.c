@@ -2214,4 +2214,9 @@ const jz_store_ops jz__sqlite_ops = {
     .recovery_add = jz__sq_recovery_add,
     .recovery_get = jz__sq_recovery_get,
     .recoveries = jz__sq_recoveries,
+    .pay_sums = jz__sq_pay_sums,
+    .pay_lines_where = jz__sq_pay_lines_where,
+    .pay_batch_facts = jz__sq_pay_batch_facts,
+    .pay_recovery_facts = jz__sq_pay_recovery_facts,
+    .pay_due_groups = jz__sq_pay_due_groups,
 };
