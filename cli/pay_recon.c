@@ -106,7 +106,8 @@ static void print_issue(const jz_recon_issue *d)
     if (d->member_id[0] && n < sizeof where)
         n += (size_t)snprintf(where + n, sizeof where - n, "成员 %s ", cli_id(d->member_id, id));
     if (d->period[0] && n < sizeof where)
-        snprintf(where + n, sizeof where - n, "%s %s ", d->programme, d->period);
+        snprintf(where + n, sizeof where - n, "%s %s ", jz_pay_programme_label(d->programme),
+                 d->period);
     cli_printf("  [%s] %s%s%s：%s\n", jz_recon_issue_zh[d->kind < JZ_RI_KIND_COUNT ? d->kind : 0],
                where, d->line || d->amount ? yuan(d->amount, a) : "",
                d->line || d->amount ? " 元" : "", d->detail);

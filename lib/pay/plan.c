@@ -73,7 +73,7 @@ bool jz__pay_period_start(const char *period, int *ym)
     if (!period || strlen(period) != 7 || period[4] != '-' || period[5] != 'Q' || period[6] < '1' ||
         period[6] > '4')
         return false;
-    char m[8];
+    char m[16]; /* room for any int, so that -Wformat-truncation (Debug builds) is satisfied */
     snprintf(m, sizeof m, "%.4s-%02d", period, (period[6] - '1') * 3 + 1);
     return jz_period_month(m, ym);
 }
