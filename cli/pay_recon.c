@@ -20,19 +20,21 @@
 
 static void usage(FILE *f)
 {
-    fputs("用法: jiuzhu pay reconcile 数据库 (--batch 批次号 | --county 县级区划代码 --period 期次)\n"
-          "      jiuzhu pay statement 数据库 --county 县级区划代码 --period 期次 --out 文件.xlsx "
-          "[--force]\n"
-          "      jiuzhu pay due 数据库 [--region 区划代码] [--within 工作日数] [--date 日期]\n"
-          "      （各命令均可加 --actor 经办人、--policy 目录；due 可加 --calendar 文件）\n"
-          "期次：年月（如 2025-07，每季首月含该季度的特困供养金）、季度（如 2025-Q3）或一次性项目代码。\n"
-          "reconcile 对账：应发、已到账、退票、重发、在途、暂缓、冲减和追回，逐条列出差异；\n"
-          "          对账不符时退出码为 1。\n"
-          "statement 生成交财政部门的对账单（Excel），按项目和资金来源（省级、市县分担）汇总。\n"
-          "due       列出已超期或将在 N 个工作日内（默认 5）到期而尚未报送银行的发放：\n"
-          "          低保每月 10 日前（R-DB-PAY），特困每季首月 10 日前（R-TK-PAY），\n"
-          "          一次性项目按其期限（R-ONCE-1）。\n",
-          f);
+    fputs(
+        "用法: jiuzhu pay reconcile 数据库 (--batch 批次号 | --county 县级区划代码 --period 期次)\n"
+        "      jiuzhu pay statement 数据库 --county 县级区划代码 --period 期次 --out 文件.xlsx "
+        "[--force]\n"
+        "      jiuzhu pay due 数据库 [--region 区划代码] [--within 工作日数] [--date 日期]\n"
+        "      （各命令均可加 --actor 经办人、--policy 目录；due 可加 --calendar 文件）\n"
+        "期次：年月（如 2025-07，每季首月含该季度的特困供养金）、季度（如 "
+        "2025-Q3）或一次性项目代码。\n"
+        "reconcile 对账：应发、已到账、退票、重发、在途、暂缓、冲减和追回，逐条列出差异；\n"
+        "          对账不符时退出码为 1。\n"
+        "statement 生成交财政部门的对账单（Excel），按项目和资金来源（省级、市县分担）汇总。\n"
+        "due       列出已超期或将在 N 个工作日内（默认 5）到期而尚未报送银行的发放：\n"
+        "          低保每月 10 日前（R-DB-PAY），特困每季首月 10 日前（R-TK-PAY），\n"
+        "          一次性项目按其期限（R-ONCE-1）。\n",
+        f);
 }
 
 typedef struct recon_opts {
@@ -59,11 +61,16 @@ static int open_with(int argc, char **argv, recon_opts *o, jz_ctx *x, jz_store *
         else
             rest[n++] = argv[i];
     }
-    const cli_opt opts[] = {{"--county", &o->county}, {"--period", &o->period},
-                            {"--batch", &o->batch},   {"--out", &o->out},
-                            {"--region", &o->region}, {"--within", &o->within},
-                            {"--date", &o->date},     {"--actor", &o->actor},
-                            {"--policy", &o->policy}, {"--calendar", &o->calendar},
+    const cli_opt opts[] = {{"--county", &o->county},
+                            {"--period", &o->period},
+                            {"--batch", &o->batch},
+                            {"--out", &o->out},
+                            {"--region", &o->region},
+                            {"--within", &o->within},
+                            {"--date", &o->date},
+                            {"--actor", &o->actor},
+                            {"--policy", &o->policy},
+                            {"--calendar", &o->calendar},
                             {NULL, NULL}};
     bool ok = cli_opts(n, rest, 2, opts, &o->db) && o->db;
     free(rest);
@@ -134,8 +141,8 @@ static void print_recon(const jz_ctx *x, const jz_pay_recon *r)
         printf("应发合计：%lld 条，%s 元（正常发放 %lld 条 %s 元；补发 %lld 条 %s 元；"
                "一次性 %lld 条 %s 元）\n",
                (long long)t->planned.n, yuan(t->planned.amount, a), (long long)t->regular.n,
-               yuan(t->regular.amount, b), (long long)t->adjust_up.n,
-               yuan(t->adjust_up.amount, c), (long long)t->once.n, yuan(t->once.amount, d));
+               yuan(t->regular.amount, b), (long long)t->adjust_up.n, yuan(t->adjust_up.amount, c),
+               (long long)t->once.n, yuan(t->once.amount, d));
     }
     figure("已到账（首次发放）", t->paid);
     figure("退票重发到账", t->repaid);
@@ -169,17 +176,19 @@ static void print_recon(const jz_ctx *x, const jz_pay_recon *r)
         puts("批次：");
         for (size_t i = 0; i < r->n_batches; i++) {
             const jz_recon_batch *rb = &r->batches[i];
-            cli_printf("  批次 %lld：%s 银行 %s 期，%s；记录 %lld 条 %s 元，明细 %lld 条 %s 元，%s\n",
-                       (long long)rb->b.id, rb->b.bank, rb->b.period,
-                       jz_batch_state_zh[rb->b.state < JZ_BATCH_STATE_COUNT ? rb->b.state : 0],
-                       (long long)rb->b.lines, yuan(rb->b.total, a), (long long)rb->actual.n,
-                       yuan(rb->actual.amount, b), rb->matches ? "相符" : "不符");
+            cli_printf(
+                "  批次 %lld：%s 银行 %s 期，%s；记录 %lld 条 %s 元，明细 %lld 条 %s 元，%s\n",
+                (long long)rb->b.id, rb->b.bank, rb->b.period,
+                jz_batch_state_zh[rb->b.state < JZ_BATCH_STATE_COUNT ? rb->b.state : 0],
+                (long long)rb->b.lines, yuan(rb->b.total, a), (long long)rb->actual.n,
+                yuan(rb->actual.amount, b), rb->matches ? "相符" : "不符");
         }
     }
     if (!r->batch)
-        printf("追回（本县累计）：%lld 笔，追回 %s 元，已退回 %s 元，余额 %s 元；发放计划冲减 %s 元\n",
-               (long long)r->recoveries, yuan(r->recovered, a), yuan(r->repaid, b),
-               yuan(r->balance, c), yuan(-r->offsets, d));
+        printf(
+            "追回（本县累计）：%lld 笔，追回 %s 元，已退回 %s 元，余额 %s 元；发放计划冲减 %s 元\n",
+            (long long)r->recoveries, yuan(r->recovered, a), yuan(r->repaid, b),
+            yuan(r->balance, c), yuan(-r->offsets, d));
     puts("核对：");
     for (size_t i = 0; i < r->n_ids; i++) {
         const jz_recon_identity *q = &r->ids[i];
@@ -371,7 +380,8 @@ int cli_pay_due(int argc, char **argv)
                    left);
     }
     if (d.n_problems) {
-        cli_printf("\n无法计算发放期限的 %zu 项（未列入上表，请补充节假日文件或一次性项目的期限后再查看）：\n",
+        cli_printf("\n无法计算发放期限的 %zu "
+                   "项（未列入上表，请补充节假日文件或一次性项目的期限后再查看）：\n",
                    d.n_problems);
         for (size_t i = 0; i < d.n_problems; i++) {
             const jz_pay_due_row *r = &d.problems[i];
@@ -379,9 +389,9 @@ int cli_pay_due(int argc, char **argv)
             if (r->due)
                 jz_date_format(r->due, dd, sizeof dd);
             cli_printf("%-6s %-8s %-9s %-22s %8lld %14s %s%s%s原因：%s\n", batch_cell(r, b),
-                       r->county, r->period, row_state(r), (long long)r->lines,
-                       yuan(r->amount, m), r->due ? "法定期限 " : "", r->due ? dd : "",
-                       r->due ? "；" : "", r->err.reason);
+                       r->county, r->period, row_state(r), (long long)r->lines, yuan(r->amount, m),
+                       r->due ? "法定期限 " : "", r->due ? dd : "", r->due ? "；" : "",
+                       r->err.reason);
         }
         fprintf(stderr, "jiuzhu pay due: %zu 项无法计算发放期限（见输出末尾），其余已列出\n",
                 d.n_problems);

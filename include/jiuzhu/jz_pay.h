@@ -316,22 +316,22 @@ typedef struct jz_recon_sum {
 
 /* The figures of a reconciliation, for all its lines or one programme's. */
 typedef struct jz_recon_fig {
-    char programme[32]; /* "dibao", "tekun", a one-time code; "" for the total */
-    jz_recon_sum planned;     /* owed: regular + positive adjustments + one-time */
+    char programme[32];   /* "dibao", "tekun", a one-time code; "" for the total */
+    jz_recon_sum planned; /* owed: regular + positive adjustments + one-time */
     jz_recon_sum regular, adjust_up, once;
-    jz_recon_sum adjust_down; /* negative adjustments (amount < 0): to recover */
-    jz_recon_sum held;        /* not payable (no account ...), positive lines */
-    jz_recon_sum pending;     /* planned, in no batch */
-    jz_recon_sum batched;     /* in a batch not yet sent */
-    jz_recon_sum sent;        /* sent, no result yet */
-    jz_recon_sum paid;        /* paid at the first try */
-    jz_recon_sum repaid;      /* follow-ups paid (退票重发到账) */
-    jz_recon_sum refused;     /* every refusal, repaid or not */
-    jz_recon_sum refused_open; /* refused, not (yet) paid again */
-    jz_recon_sum superseded;  /* refused, with a follow-up */
-    jz_recon_sum followups;   /* follow-up lines, in any state */
-    jz_recon_sum lines;       /* every line of positive amount */
-    jz_fen province, local;   /* one-time: the funding shares planned */
+    jz_recon_sum adjust_down;         /* negative adjustments (amount < 0): to recover */
+    jz_recon_sum held;                /* not payable (no account ...), positive lines */
+    jz_recon_sum pending;             /* planned, in no batch */
+    jz_recon_sum batched;             /* in a batch not yet sent */
+    jz_recon_sum sent;                /* sent, no result yet */
+    jz_recon_sum paid;                /* paid at the first try */
+    jz_recon_sum repaid;              /* follow-ups paid (退票重发到账) */
+    jz_recon_sum refused;             /* every refusal, repaid or not */
+    jz_recon_sum refused_open;        /* refused, not (yet) paid again */
+    jz_recon_sum superseded;          /* refused, with a follow-up */
+    jz_recon_sum followups;           /* follow-up lines, in any state */
+    jz_recon_sum lines;               /* every line of positive amount */
+    jz_fen province, local;           /* one-time: the funding shares planned */
     jz_fen province_paid, local_paid; /* the shares of what reached the accounts */
 } jz_recon_fig;
 
@@ -354,8 +354,8 @@ extern const char *const jz_recon_issue_zh[JZ_RI_KIND_COUNT];
 
 /* One difference, naming its line (or batch, enrolment, recovery). */
 typedef struct jz_recon_issue {
-    uint8_t kind;      /* jz_recon_issue_kind */
-    bool discrepancy;  /* a difference (false: an open task, e.g. a refusal to correct) */
+    uint8_t kind;     /* jz_recon_issue_kind */
+    bool discrepancy; /* a difference (false: an open task, e.g. a refusal to correct) */
     int64_t line, batch, enrolment, recovery; /* 0 where none */
     char household_id[JZ_HOUSEHOLD_ID_MAX];
     char member_id[JZ_IDNUM_BUF];
@@ -409,8 +409,8 @@ void jz_pay_recon_cleanup(jz_pay_recon *r);
 jz_err jz_pay_reconcile_batch(jz_ctx *x, int64_t batch, jz_pay_recon *out, jz_error *err);
 /* Reconciles a county's period ("YYYY-MM", "YYYY-Qn" or a one-time code;
  * a code without any line is JZ_ENOTFOUND). */
-jz_err jz_pay_reconcile_period(jz_ctx *x, const char *county, const char *period,
-                               jz_pay_recon *out, jz_error *err);
+jz_err jz_pay_reconcile_period(jz_ctx *x, const char *county, const char *period, jz_pay_recon *out,
+                               jz_error *err);
 
 /* What people read for a line's programme: 城乡低保金, 特困人员救助供养金,
  * ... or the one-time programme's code (static or the argument). */
@@ -433,17 +433,17 @@ jz_err jz_pay_statement(jz_ctx *x, const char *county, const char *period, const
 typedef struct jz_pay_due_row {
     char county[7];
     char period[JZ_PERIOD_BUF];
-    int64_t batch;          /* 0: in no batch */
-    uint8_t state;          /* the batch's (jz_batch_state) */
-    uint8_t status;         /* JZ_PL_BATCHED, JZ_PL_PLANNED or JZ_PL_HELD */
+    int64_t batch;  /* 0: in no batch */
+    uint8_t state;  /* the batch's (jz_batch_state) */
+    uint8_t status; /* JZ_PL_BATCHED, JZ_PL_PLANNED or JZ_PL_HELD */
     char bank[JZ_BANK_CODE_BUF];
     int64_t lines;
     jz_fen amount;
-    const char *rule;       /* "R-DB-PAY", "R-TK-PAY", "R-ONCE-1" */
-    jz_date due;            /* the legal date (0 when unknown: a problem) */
-    int left;               /* working days from the date to due; < 0 late */
-    bool late;              /* the date is past the legal date */
-    jz_error err;           /* a problem: why its date is unknown */
+    const char *rule; /* "R-DB-PAY", "R-TK-PAY", "R-ONCE-1" */
+    jz_date due;      /* the legal date (0 when unknown: a problem) */
+    int left;         /* working days from the date to due; < 0 late */
+    bool late;        /* the date is past the legal date */
+    jz_error err;     /* a problem: why its date is unknown */
 } jz_pay_due_row;
 
 typedef struct jz_pay_due_list {

@@ -169,10 +169,10 @@ jz_err jz_store_pay_lines_where(jz_store *s, const jz_pay_scope *sc, const jz_pa
 /* A batch as recorded, and what its lines add up to. */
 typedef struct jz_pay_batch_fact {
     jz_pay_batch b;
-    int64_t n;                                  /* its lines */
-    jz_fen amount;                              /* their sum */
-    int64_t max_line;                           /* its highest line id (0: none) */
-    int64_t by_status[JZ_PL_STATUS_COUNT];      /* its lines by status */
+    int64_t n;                             /* its lines */
+    jz_fen amount;                         /* their sum */
+    int64_t max_line;                      /* its highest line id (0: none) */
+    int64_t by_status[JZ_PL_STATUS_COUNT]; /* its lines by status */
 } jz_pay_batch_fact;
 /* The batches of a county (batch 0), or batch `batch` alone, by batch. */
 jz_err jz_store_pay_batch_facts(jz_store *s, const char *county, int64_t batch,
@@ -190,8 +190,8 @@ typedef struct jz_pay_recovery_fact {
     int64_t unbalanced; /* a recovery whose balance is not amount - repaid (0: none) */
 } jz_pay_recovery_fact;
 jz_err jz_store_pay_recovery_facts(jz_store *s, const char *county,
-                                   void (*fn)(const jz_pay_recovery_fact *f, void *arg),
-                                   void *arg, jz_error *err);
+                                   void (*fn)(const jz_pay_recovery_fact *f, void *arg), void *arg,
+                                   jz_error *err);
 
 /* A region's lines of positive amount not yet sent, grouped by county,
  * period, batch and status: in a batch not yet exported (status batched),

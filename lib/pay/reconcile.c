@@ -325,6 +325,15 @@ static bool lines_of(recon *k, int64_t batch, const jz_pay_line_filter *f, lines
     return true;
 }
 
+/* Whether line l is one of the period's (a batch's lines all are). */
+static bool in_scope(const recon *k, const jz_pay_line *l)
+{
+    if (k->sc.batch > 0)
+        return l->batch == k->sc.batch;
+    return strcmp(l->county, k->county) == 0 &&
+           (strcmp(l->period, k->period) == 0 || strcmp(l->period, k->period2) == 0);
+}
+
 /* The statuses a line may have in a batch of state `state`. */
 static unsigned allowed_in(uint8_t state)
 {
@@ -359,13 +368,29 @@ static void check_batches(recon *k)
         const jz_pay_batch_fact *f = fact_of(k, id);
         char a[JZ_MONEY_BUF], b[JZ_MONEY_BUF];
         if (!f) {
+            /* No batch of this county by that id: another county's, or none. */
+            jz_pay_batch other;
+            jz_error e;
+            jz_error_clear(&e);
+            jz_err rc = jz_store_pay_batch_get(k->s, id, &other, &e);
+            if (rc && rc != JZ_ENOTFOUND) {
+                *k->err = e;
+                k->rc = rc;
+                return;
+            }
             lines v;
             jz_pay_line_filter any = {0};
             if (!lines_of(k, id, &any, &v))
                 return;
             for (size_t i = 0; i < v.n; i++)
-                issue(k, JZ_RI_STATE, true, &v.l[i], id, "明细记在批次 %lld，而没有这个批次",
-                      (long long)id);
+                if (!in_scope(k, &v.l[i]))
+                    continue; /* the other county's own line */
+                else if (rc)
+                    issue(k, JZ_RI_STATE, true, &v.l[i], id, "明细记在批次 %lld，而没有这个批次",
+                          (long long)id);
+                else
+                    issue(k, JZ_RI_STATE, true, &v.l[i], id,
+                          "明细记在批次 %lld，而那是 %s 县的批次", (long long)id, other.county);
             free(v.l);
             continue;
         }
@@ -567,15 +592,14 @@ static void check_followups(recon *k, jz_recon_sum *sup, jz_recon_sum *matched)
         else if (!same_payment(first, o))
             issue(k, JZ_RI_FOLLOWUP, true, first, 0,
                   "重发明细与退票明细 %lld 不一致（%s 元、%s 期 / 原 %s 元、%s 期）",
-                  (long long)o->id, money(first->amount, a), first->period,
-                  money(o->amount, b), o->period);
+                  (long long)o->id, money(first->amount, a), first->period, money(o->amount, b),
+                  o->period);
     }
     /* The follow-ups of the scope whose refused line is not among the
      * scope's superseded lines. */
     for (size_t j = 0; j < f.n && !k->rc && !k->oom; j++) {
         const jz_pay_line *fu = &f.l[j];
-        bool own = k->sc.batch > 0 ? fu->batch == k->sc.batch
-                                   : strcmp(fu->county, k->county) == 0;
+        bool own = k->sc.batch > 0 ? fu->batch == k->sc.batch : strcmp(fu->county, k->county) == 0;
         if (!own || in_lines(&s, fu->refers_to))
             continue;
         jz_pay_line o;
@@ -599,8 +623,7 @@ static void check_followups(recon *k, jz_recon_sum *sup, jz_recon_sum *matched)
         else if (!same_payment(fu, &o))
             issue(k, JZ_RI_FOLLOWUP, true, fu, 0,
                   "重发明细与退票明细 %lld 不一致（%s 元、%s 期 / 原 %s 元、%s 期）",
-                  (long long)o.id, money(fu->amount, a), fu->period, money(o.amount, b),
-                  o.period);
+                  (long long)o.id, money(fu->amount, a), fu->period, money(o.amount, b), o.period);
     }
 out:
     free(s.l);
@@ -647,10 +670,11 @@ static void on_recovery(const jz_pay_recovery_fact *f, void *arg)
                    (long long)f->enrolment, money(f->amount, a), money(-f->offsets, b))))
         i->amount = f->amount + f->offsets;
     if (f->unbalanced &&
-        (i = issue(k, JZ_RI_BALANCE, true, &l, 0,
-                   "追回 %lld 的余额不等于追回金额减已退回金额（救助 %lld：追回 %s 元，已退回 %s 元）",
-                   (long long)f->unbalanced, (long long)f->enrolment, money(f->amount, a),
-                   money(f->repaid, b)))) {
+        (i = issue(
+             k, JZ_RI_BALANCE, true, &l, 0,
+             "追回 %lld 的余额不等于追回金额减已退回金额（救助 %lld：追回 %s 元，已退回 %s 元）",
+             (long long)f->unbalanced, (long long)f->enrolment, money(f->amount, a),
+             money(f->repaid, b)))) {
         i->recovery = f->unbalanced;
         i->amount = f->balance;
     }
@@ -773,11 +797,11 @@ static jz_err recon_in_tx(jz_store *s, void *arg, jz_error *err)
     if (batch == 0) {
         jz_recon_sum right = plus(plus(plus(t->paid, t->repaid), t->refused_open),
                                   plus(plus(plus(t->pending, t->batched), t->sent), t->held));
-        identity(r, "ledger", "应发 = 已到账 + 退票重发到账 + 退票未重发 + 在途 + 暂缓",
-                 t->planned, right, true);
+        identity(r, "ledger", "应发 = 已到账 + 退票重发到账 + 退票未重发 + 在途 + 暂缓", t->planned,
+                 right, true);
     } else {
-        jz_recon_sum right = plus(plus(plus(t->paid, t->repaid), t->refused),
-                                  plus(t->sent, t->batched));
+        jz_recon_sum right =
+            plus(plus(plus(t->paid, t->repaid), t->refused), plus(t->sent, t->batched));
         identity(r, "batch_lines",
                  "批次明细 = 已到账 + 退票重发到账 + 退票 + 已报送待回盘 + 已编入未报送", t->lines,
                  right, true);
@@ -854,8 +878,8 @@ static jz_err scope_period(recon *k, const char *county, const char *period, jz_
     return JZ_OK;
 }
 
-jz_err jz_pay_reconcile_period(jz_ctx *x, const char *county, const char *period,
-                               jz_pay_recon *out, jz_error *err)
+jz_err jz_pay_reconcile_period(jz_ctx *x, const char *county, const char *period, jz_pay_recon *out,
+                               jz_error *err)
 {
     memset(out, 0, sizeof *out);
     recon k;

@@ -141,7 +141,7 @@ static void summary(sheet *s, const jz_ctx *x, const jz_pay_recon *r)
     s->row++;
 
     merged(s, 7, "二、按项目", s->f->bold);
-    static const char *const h2[] = {"项目",     "应发条数", "应发金额", "已到账（含重发）",
+    static const char *const h2[] = {"项目",       "应发条数", "应发金额", "已到账（含重发）",
                                      "退票未重发", "在途",     "暂缓",     "冲减"};
     heads(s, h2, 8);
     for (size_t i = 0; i <= r->n_programmes; i++) {
@@ -213,8 +213,8 @@ static void summary(sheet *s, const jz_ctx *x, const jz_pay_recon *r)
     s->row += 2;
 
     merged(s, 7, "五、核对", s->f->bold);
-    static const char *const h5[] = {"核对项", "左边条数", "左边金额", "右边条数", "右边金额",
-                                     "结果"};
+    static const char *const h5[] = {"核对项",   "左边条数", "左边金额",
+                                     "右边条数", "右边金额", "结果"};
     heads(s, h5, 6);
     for (size_t i = 0; i < r->n_ids; i++) {
         const jz_recon_identity *d = &r->ids[i];
@@ -236,16 +236,18 @@ static void summary(sheet *s, const jz_ctx *x, const jz_pay_recon *r)
         snprintf(line, sizeof line, "对账结论：相符（差异 0 项；待办 %lld 项，见「差异明细」）",
                  (long long)r->n_tasks);
     else
-        snprintf(line, sizeof line,
-                 "对账结论：不符（差异 %lld 项，核对不成立 %zu 项；待办 %lld 项），详见「差异明细」",
-                 (long long)r->n_discrepancies, broken, (long long)r->n_tasks);
+        snprintf(
+            line, sizeof line,
+            "对账结论：不符（差异 %lld 项，核对不成立 %zu 项；待办 %lld 项），详见「差异明细」",
+            (long long)r->n_discrepancies, broken, (long long)r->n_tasks);
     merged(s, 7, line, s->f->bold);
 }
 
 static void batches(sheet *s, const jz_pay_recon *r)
 {
-    static const char *const h[] = {"批次",     "银行",     "所属月份", "状态",     "编制人", "审核人",
-                                    "记录条数", "记录金额", "明细条数", "明细金额", "核对"};
+    static const char *const h[] = {"批次",     "银行",     "所属月份", "状态",
+                                    "编制人",   "审核人",   "记录条数", "记录金额",
+                                    "明细条数", "明细金额", "核对"};
     heads(s, h, 11);
     for (size_t i = 0; i < r->n_batches; i++) {
         const jz_recon_batch *b = &r->batches[i];
@@ -266,8 +268,8 @@ static void batches(sheet *s, const jz_pay_recon *r)
 
 static void issues(sheet *s, const jz_pay_recon *r)
 {
-    static const char *const h[] = {"序号", "性质",   "类别", "明细号", "批次", "户编号",
-                                    "成员", "项目",   "所属期", "金额", "说明"};
+    static const char *const h[] = {"序号", "性质", "类别",   "明细号", "批次", "户编号",
+                                    "成员", "项目", "所属期", "金额",   "说明"};
     heads(s, h, 11);
     for (size_t i = 0; i < r->n_issues; i++) {
         const jz_recon_issue *d = &r->issues[i];
@@ -289,7 +291,8 @@ static void issues(sheet *s, const jz_pay_recon *r)
     }
     if (r->n_issues_total > (int64_t)r->n_issues) {
         char more[160];
-        snprintf(more, sizeof more, "另有 %lld 项未列出（每次最多列出 %d 项；jiuzhu pay reconcile 同）",
+        snprintf(more, sizeof more,
+                 "另有 %lld 项未列出（每次最多列出 %d 项；jiuzhu pay reconcile 同）",
                  (long long)(r->n_issues_total - (int64_t)r->n_issues), JZ_RECON_ISSUES_MAX);
         merged(s, 10, more, s->f->bold);
     }
@@ -353,8 +356,7 @@ static jz_err write_xlsx(const jz_ctx *x, const jz_pay_recon *r, const char *pat
         return jz_error_set(err, JZ_EIO, NULL, path, "无法写入 Excel 文件：%s", lxw_strerror(rc));
     }
     if (crc != LXW_NO_ERROR)
-        return jz_error_set(err, JZ_EIO, NULL, path, "无法写入 Excel 文件：%s",
-                            lxw_strerror(crc));
+        return jz_error_set(err, JZ_EIO, NULL, path, "无法写入 Excel 文件：%s", lxw_strerror(crc));
     return JZ_OK;
 }
 

@@ -884,10 +884,13 @@ _Static_assert(JZ_PAY_ONCE == 2 && JZ_PAY_FOLLOWUP == 3, "kinds named in SHARE()
 #define SHARE(col)                                                                                 \
     "sum(CASE WHEN kind = 3 THEN coalesce((SELECT o." col " FROM pay_lines o WHERE o.kind = 2"     \
     " AND o.programme = l.programme AND o.member_id = l.member_id), 0) ELSE " col " END)"
+#define SHARE_PROVINCE SHARE("province_share")
+#define SHARE_LOCAL SHARE("local_share")
+#define SUMS_GROUP "programme, kind, status, amount < 0, batch"
 #define SUMS_SQL(where)                                                                            \
-    "SELECT programme, kind, status, amount < 0, batch, count(*), sum(amount),"                    \
-    " " SHARE("province_share") ", " SHARE("local_share") " FROM pay_lines l WHERE " where         \
-    " GROUP BY programme, kind, status, amount < 0, batch ORDER BY programme, kind, status, batch"
+    "SELECT " SUMS_GROUP ", count(*), sum(amount), " SHARE_PROVINCE ", " SHARE_LOCAL               \
+    " FROM pay_lines l WHERE " where " GROUP BY " SUMS_GROUP                                       \
+    " ORDER BY programme, kind, status, batch"
 #define SCOPE_PERIOD "county = ?1 AND period IN (?2, ?3)"
 #define SCOPE_BATCH "batch = ?4 AND batch > 0"
 
@@ -933,24 +936,24 @@ jz_err jz__sq_pay_sums(void *impl, const jz_pay_scope *sc,
 }
 
 #define WHERE_FILTER                                                                               \
-    " AND (?5 = 0 OR ((1 << status) & ?5) <> 0) AND (?6 = 0 OR ((1 << kind) & ?6) <> 0)"          \
-    " AND (?7 = 0 OR (?7 < 0 AND amount < 0) OR (?7 > 0 AND amount > 0))"                         \
-    " AND (?8 = 0 OR (?8 < 0 AND batch = 0) OR (?8 > 0 AND batch > 0))"                           \
+    " AND (?5 = 0 OR ((1 << status) & ?5) <> 0) AND (?6 = 0 OR ((1 << kind) & ?6) <> 0)"           \
+    " AND (?7 = 0 OR (?7 < 0 AND amount < 0) OR (?7 > 0 AND amount > 0))"                          \
+    " AND (?8 = 0 OR (?8 < 0 AND batch = 0) OR (?8 > 0 AND batch > 0))"                            \
     " AND (?9 = 0 OR line < ?9) ORDER BY line"
 
 jz_err jz__sq_pay_lines_where(void *impl, const jz_pay_scope *sc, const jz_pay_line_filter *f,
-                              void (*fn)(const jz_pay_line *l, void *arg), void *arg,
-                              jz_error *err)
+                              void (*fn)(const jz_pay_line *l, void *arg), void *arg, jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st;
-    jz_err rc =
-        sc->batch > 0
-            ? jz__sq_cached(q, "SELECT " LINE_COLUMNS " FROM pay_lines WHERE " SCOPE_BATCH WHERE_FILTER,
-                            &st, "读取发放明细", err)
-            : jz__sq_cached(q,
-                            "SELECT " LINE_COLUMNS " FROM pay_lines WHERE " SCOPE_PERIOD WHERE_FILTER,
-                            &st, "读取发放明细", err);
+    jz_err rc = sc->batch > 0 ? jz__sq_cached(q,
+                                              "SELECT " LINE_COLUMNS
+                                              " FROM pay_lines WHERE " SCOPE_BATCH WHERE_FILTER,
+                                              &st, "读取发放明细", err)
+                              : jz__sq_cached(q,
+                                              "SELECT " LINE_COLUMNS
+                                              " FROM pay_lines WHERE " SCOPE_PERIOD WHERE_FILTER,
+                                              &st, "读取发放明细", err);
     if (rc)
         return rc;
     bind_scope(st, sc);
@@ -972,10 +975,9 @@ jz_err jz__sq_pay_batch_facts(void *impl, const char *county, int64_t batch,
     sqlite3_stmt *st;
     jz_pay_batch_fact *v = NULL;
     size_t n = 0, cap = 0;
-    jz_err rc = jz__sq_cached(q,
-                              "SELECT " BATCH_COLUMNS " FROM pay_batches WHERE " FACT_BATCHES
-                              " ORDER BY batch",
-                              &st, "读取发放批次", err);
+    jz_err rc = jz__sq_cached(
+        q, "SELECT " BATCH_COLUMNS " FROM pay_batches WHERE " FACT_BATCHES " ORDER BY batch", &st,
+        "读取发放批次", err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);

@@ -116,8 +116,8 @@ static jz_err build(jz_store *s, void *arg, jz_error *err)
     f.refers_to = L2;
     L7 = add(s, f, err);
     /* A one-time programme: 300 yuan, province 180 and city-county 120. */
-    jz_pay_line o = mk("H8", 0, "140902198509100223", "ONCE300", "ONCE300", JZ_PAY_ONCE, 30000,
-                       JZ_PL_PAID, B2);
+    jz_pay_line o =
+        mk("H8", 0, "140902198509100223", "ONCE300", "ONCE300", JZ_PAY_ONCE, 30000, JZ_PL_PAID, B2);
     o.province_share = 18000;
     o.local_share = 12000;
     O1 = add(s, o, err);
@@ -231,8 +231,7 @@ static const jz_recon_identity *id_named(const jz_pay_recon *r, const char *name
 }
 
 /* The issue of that kind about line `line` (0: any line), or NULL. */
-static const jz_recon_issue *issue_of(const jz_pay_recon *r, jz_recon_issue_kind kind,
-                                      int64_t line)
+static const jz_recon_issue *issue_of(const jz_pay_recon *r, jz_recon_issue_kind kind, int64_t line)
 {
     for (size_t i = 0; i < r->n_issues; i++)
         if (r->issues[i].kind == kind && (!line || r->issues[i].line == line))
@@ -525,6 +524,37 @@ static void test_statuses_out_of_place(void **state)
     jz_pay_recon_cleanup(&r);
 }
 
+static jz_err other_county_batch(jz_store *s, void *arg, jz_error *err)
+{
+    jz_pay_batch b;
+    memset(&b, 0, sizeof b);
+    snprintf(b.county, sizeof b.county, "140981");
+    snprintf(b.bank, sizeof b.bank, "abc");
+    snprintf(b.period, sizeof b.period, "2025-07");
+    b.state = JZ_BATCH_PREPARED;
+    jz_err rc = jz_store_pay_batch_add(s, &b, err);
+    *(int64_t *)arg = b.id;
+    return rc;
+}
+
+static void test_other_county_batch(void **state)
+{
+    (void)state;
+    int64_t other = 0;
+    jz_error err;
+    jz_error_clear(&err);
+    assert_int_equal(jz_store_run(x.store, other_county_batch, &other, &err), JZ_OK);
+    raw("UPDATE pay_lines SET status = %d, batch = %lld WHERE line = %lld", JZ_PL_BATCHED,
+        (long long)other, (long long)L6);
+    jz_pay_recon r;
+    period("2025-07", &r);
+    const jz_recon_issue *i = issue_of(&r, JZ_RI_STATE, L6);
+    assert_non_null(i);
+    assert_non_null(strstr(i->detail, "140981 县的批次"));
+    assert_false(r.balanced);
+    jz_pay_recon_cleanup(&r);
+}
+
 static jz_err later_batch(jz_store *s, void *arg, jz_error *err)
 {
     (void)arg;
@@ -616,9 +646,8 @@ static void test_statement(void **state)
     assert_memory_equal(magic, "PK", 2);
     assert_int_equal(audit_count("pay.statement"), before + 1);
     /* A statement that cannot be written is not audited. */
-    assert_int_equal(jz_pay_statement(&x, "140902", "2025-07", "/nonexistent/dir/s.xlsx", NULL,
-                                      &err),
-                     JZ_EIO);
+    assert_int_equal(
+        jz_pay_statement(&x, "140902", "2025-07", "/nonexistent/dir/s.xlsx", NULL, &err), JZ_EIO);
     assert_int_equal(audit_count("pay.statement"), before + 1);
 }
 
@@ -631,11 +660,12 @@ static jz_err october(jz_store *s, void *arg, jz_error *err)
     int64_t e = add_batch(s, "2025-10", JZ_BATCH_EXPORTED, 1, 11100, err);
     return b && e &&
                    add(s,
-                       mk("H4", 4, "140902194003150110", "tekun", "2025-Q4", JZ_PAY_REGULAR,
-                          345300, JZ_PL_BATCHED, b),
+                       mk("H4", 4, "140902194003150110", "tekun", "2025-Q4", JZ_PAY_REGULAR, 345300,
+                          JZ_PL_BATCHED, b),
                        err) &&
-                   add(s, mk("H1", 1, "", "dibao", "2025-10", JZ_PAY_REGULAR, 100000,
-                             JZ_PL_PLANNED, 0),
+                   add(s,
+                       mk("H1", 1, "", "dibao", "2025-10", JZ_PAY_REGULAR, 100000, JZ_PL_PLANNED,
+                          0),
                        err) &&
                    add(s, mk("H5", 5, "", "dibao", "2025-10", JZ_PAY_REGULAR, 20000, JZ_PL_HELD, 0),
                        err) &&
@@ -732,8 +762,7 @@ static void test_due(void **state)
     due_on(10, 13, 0, &l);
     assert_int_equal(l.n + l.n_problems, 0);
     jz_pay_due_list_cleanup(&l);
-    assert_int_equal(jz_pay_due(&x, "140902", jz_date_make(2025, 10, 13), 0, &l, &err),
-                     JZ_EDENIED);
+    assert_int_equal(jz_pay_due(&x, "140902", jz_date_make(2025, 10, 13), 0, &l, &err), JZ_EDENIED);
     x.scope[0] = '\0';
     assert_int_equal(jz_pay_due(&x, "14x", jz_date_make(2025, 10, 13), 0, &l, &err), JZ_EINPUT);
 }
@@ -751,6 +780,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_followup_of_paid_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recovery_breaks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statuses_out_of_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_county_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unbatched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement, setup, teardown),
