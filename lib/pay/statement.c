@@ -104,10 +104,11 @@ static void summary(sheet *s, const jz_ctx *x, const jz_pay_recon *r)
     const jz_recon_fig *t = &r->total;
     char title[256], line[512], today[JZ_DATE_BUF];
     const char *name = jz_regions_name(x->regions, r->county, 6);
-    snprintf(title, sizeof title, "%s救助资金发放对账单（%s 期）", name ? name : r->county,
-             r->period);
-    jz_date_format(x->today, today, sizeof today);
     int ym;
+    bool dated = jz__pay_period_start(r->period, &ym);
+    snprintf(title, sizeof title, "%s救助资金发放对账单（%s%s%s）", name ? name : r->county,
+             dated ? "" : "一次性发放项目 ", r->period, dated ? " 期" : "");
+    jz_date_format(x->today, today, sizeof today);
     if (r->quarter[0])
         snprintf(line, sizeof line,
                  "县级区划 %s；所属期 %s，含 %s 特困人员救助供养金；编制日期 %s；编制人 %s；"
@@ -115,8 +116,7 @@ static void summary(sheet *s, const jz_ctx *x, const jz_pay_recon *r)
                  r->county, r->period, r->quarter, today, x->actor);
     else
         snprintf(line, sizeof line, "县级区划 %s；%s %s；编制日期 %s；编制人 %s；金额单位：元",
-                 r->county, jz__pay_period_start(r->period, &ym) ? "所属期" : "一次性发放项目",
-                 r->period, today, x->actor);
+                 r->county, dated ? "所属期" : "一次性发放项目", r->period, today, x->actor);
     merged(s, 7, title, s->f->title);
     merged(s, 7, line, NULL);
     s->row++;

@@ -645,10 +645,22 @@ static void test_statement(void **state)
     fclose(f);
     assert_memory_equal(magic, "PK", 2);
     assert_int_equal(audit_count("pay.statement"), before + 1);
+    /* A one-time programme's statement: its money by funding source. */
+    snprintf(path, sizeof path, "%s/once.xlsx", dir);
+    if (jz_pay_statement(&x, "140902", "ONCE300", path, NULL, &err) != JZ_OK)
+        die("statement", &err);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "unzip -p %s xl/sharedStrings.xml | grep -q '一次性发放项目 ONCE300' &&"
+             " unzip -p %s xl/sharedStrings.xml | grep -q '省级财政' &&"
+             " unzip -p %s xl/sharedStrings.xml | grep -q '市县财政'",
+             path, path, path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(audit_count("pay.statement"), before + 2);
     /* A statement that cannot be written is not audited. */
     assert_int_equal(
         jz_pay_statement(&x, "140902", "2025-07", "/nonexistent/dir/s.xlsx", NULL, &err), JZ_EIO);
-    assert_int_equal(audit_count("pay.statement"), before + 1);
+    assert_int_equal(audit_count("pay.statement"), before + 2);
 }
 
 /* ---- deadlines -------------------------------------------------------------------------- */
