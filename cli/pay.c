@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "jiuzhu/jz_pay.h"
 #include "jiuzhu/jz_store_pay.h"
+#include "pay_recon.h"
 
 typedef struct pay_opts {
     const char *db, *period, *region, *county, *batch, *household, *actor, *policy, *calendar;
@@ -252,6 +253,9 @@ int cmd_pay(int argc, char **argv)
         {"export", cli_pay_bank},
         {"results", cli_pay_bank},
         {"followup", cli_pay_bank},
+        {"reconcile", cli_pay_reconcile},
+        {"statement", cli_pay_statement},
+        {"due", cli_pay_due},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (strcmp(argv[1], subs[i].name) == 0)

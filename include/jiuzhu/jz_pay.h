@@ -518,5 +518,191 @@ typedef struct jz_pay_followup_res {
 } jz_pay_followup_res;
 void jz_pay_followup_res_cleanup(jz_pay_followup_res *r);
 jz_err jz_pay_followup(jz_ctx *x, const char *county, jz_pay_followup_res *res, jz_error *err);
+/* ---- reconciliation, the finance statement, deadlines (R-PAY-4, R-DB-PAY, R-TK-PAY) -- */
+
+/*
+ * A reconciliation (对账) reads the ledger of one batch, or of a county's
+ * period, and checks that every yuan planned is accounted for.  A period is
+ * what one legal date covers:
+ *   "YYYY-MM"  the month's 低保 lines, and when the month opens a quarter,
+ *              the quarter's 特困 lines (both due by the 10th, R-DB-PAY,
+ *              R-TK-PAY);
+ *   "YYYY-Qn"  one quarter's 特困 lines;
+ *   CODE       a one-time programme's lines (R-ONCE-1: its period is its
+ *              code, its date the programme's deadline).
+ * A follow-up keeps the period of the line it pays again, so a refusal and
+ * its re-payment reconcile in the same period.
+ *
+ * The identities checked (jz_recon_identity; their names are stable):
+ *   ledger      planned = paid + re-paid + refused-not-repaid + in flight
+ *               (pending, batched, sent) + held, in count and amount, over
+ *               the lines of positive amount ("planned" counts regular,
+ *               adjustment and one-time lines, not follow-ups);
+ *   followups   refused-and-repaid (superseded) = their follow-ups: one
+ *               each, of the same amount, unit and period;
+ *   batches     each batch's recorded count and total = the sum of its lines;
+ *   batch_lines (a batch) its lines = paid + re-paid + refused + sent +
+ *               batched: no line of a batch is planned or held;
+ *   shares      one-time lines: province share + local share = amount;
+ *   recoveries  (a period; the county's whole ledger) the recoveries opened
+ *               = the negative adjustments planning wrote (多发转追回);
+ *   repayments  (same) recovered = repaid + balance.
+ * Differences are named line by line (jz_recon_issue): a line sent but
+ * without a result, a refused line without a follow-up, a batch whose total
+ * differs from its lines, a line in no batch although a later batch of the
+ * county could have taken it, a status that does not fit the batch, ...
+ */
+
+typedef struct jz_recon_sum {
+    int64_t n;
+    jz_fen amount;
+} jz_recon_sum;
+
+/* The figures of a reconciliation, for all its lines or one programme's. */
+typedef struct jz_recon_fig {
+    char programme[32];   /* "dibao", "tekun", a one-time code; "" for the total */
+    jz_recon_sum planned; /* owed: regular + positive adjustments + one-time */
+    jz_recon_sum regular, adjust_up, once;
+    jz_recon_sum adjust_down;         /* negative adjustments (amount < 0): to recover */
+    jz_recon_sum held;                /* not payable (no account ...), positive lines */
+    jz_recon_sum pending;             /* planned, in no batch */
+    jz_recon_sum batched;             /* in a batch not yet sent */
+    jz_recon_sum sent;                /* sent, no result yet */
+    jz_recon_sum paid;                /* paid at the first try */
+    jz_recon_sum repaid;              /* follow-ups paid (退票重发到账) */
+    jz_recon_sum refused;             /* every refusal, repaid or not */
+    jz_recon_sum refused_open;        /* refused, not (yet) paid again */
+    jz_recon_sum superseded;          /* refused, with a follow-up */
+    jz_recon_sum followups;           /* follow-up lines, in any state */
+    jz_recon_sum lines;               /* every line of positive amount */
+    jz_fen province, local;           /* one-time: the funding shares planned */
+    jz_fen province_paid, local_paid; /* the shares of what reached the accounts */
+} jz_recon_fig;
+
+typedef enum jz_recon_issue_kind {
+    JZ_RI_SENT_NO_RESULT = 0, /* sent, its batch settled, no result */
+    JZ_RI_REFUSED_OPEN,       /* refused, no follow-up yet (to do) */
+    JZ_RI_UNBATCHED,          /* payable, missed by a later batch (to do) */
+    JZ_RI_BATCH_TOTAL,        /* a batch's count or total differs from its lines */
+    JZ_RI_NO_FOLLOWUP,        /* superseded, but no follow-up pays it */
+    JZ_RI_FOLLOWUP,           /* a follow-up that does not match its refused line */
+    JZ_RI_STATE,              /* a status that does not fit the line's batch */
+    JZ_RI_NEGATIVE,           /* a negative amount not held (would be sent) */
+    JZ_RI_SHARES,             /* one-time shares do not add up to the amount */
+    JZ_RI_RECOVERY,           /* recoveries differ from the negative adjustments */
+    JZ_RI_BALANCE,            /* a recovery's balance differs from amount - repaid */
+    JZ_RI_KIND_COUNT
+} jz_recon_issue_kind;
+extern const char *const jz_recon_issue_names[JZ_RI_KIND_COUNT]; /* "sent_no_result", ... */
+extern const char *const jz_recon_issue_zh[JZ_RI_KIND_COUNT];
+
+/* One difference, naming its line (or batch, enrolment, recovery). */
+typedef struct jz_recon_issue {
+    uint8_t kind;     /* jz_recon_issue_kind */
+    bool discrepancy; /* a difference (false: an open task, e.g. a refusal to correct) */
+    int64_t line, batch, enrolment, recovery; /* 0 where none */
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    char member_id[JZ_IDNUM_BUF];
+    char programme[32];
+    char period[JZ_PERIOD_BUF];
+    jz_fen amount;
+    char detail[256]; /* what differs, in Chinese, with the values */
+} jz_recon_issue;
+
+typedef struct jz_recon_identity {
+    const char *name; /* "ledger", "followups", ... (static) */
+    const char *text; /* the identity in Chinese (static) */
+    jz_recon_sum left, right;
+    bool counted; /* the counts are compared too (else only the amounts) */
+    bool holds;
+} jz_recon_identity;
+
+/* A batch touched by the reconciliation: as recorded, and its lines. */
+typedef struct jz_recon_batch {
+    jz_pay_batch b;
+    jz_recon_sum actual;
+    bool matches;
+} jz_recon_batch;
+
+#define JZ_RECON_IDENTITIES 8
+#define JZ_RECON_ISSUES_MAX 500 /* listed; n_issues_total counts them all */
+
+typedef struct jz_pay_recon {
+    char county[7];
+    char period[JZ_PERIOD_BUF];  /* a period's; "" for a batch */
+    char quarter[JZ_PERIOD_BUF]; /* the quarter a month includes, or "" */
+    int64_t batch;               /* a batch's; 0 for a period */
+    jz_recon_fig total;
+    jz_recon_fig *programmes; /* malloc'd, by programme */
+    size_t n_programmes;
+    jz_recon_batch *batches; /* malloc'd, by batch */
+    size_t n_batches;
+    /* A period: the county's recoveries (its whole ledger, R-PAY-4). */
+    int64_t recoveries;
+    jz_fen recovered, repaid, balance, offsets; /* offsets: Σ negative adjustments (≤ 0) */
+    jz_recon_identity ids[JZ_RECON_IDENTITIES];
+    size_t n_ids;
+    jz_recon_issue *issues; /* malloc'd: discrepancies first, then tasks */
+    size_t n_issues;
+    int64_t n_issues_total, n_discrepancies, n_tasks;
+    bool balanced; /* every identity holds and no discrepancy */
+} jz_pay_recon;
+void jz_pay_recon_cleanup(jz_pay_recon *r);
+
+/* Reconciles batch id (JZ_ENOTFOUND outside the actor's scope). */
+jz_err jz_pay_reconcile_batch(jz_ctx *x, int64_t batch, jz_pay_recon *out, jz_error *err);
+/* Reconciles a county's period ("YYYY-MM", "YYYY-Qn" or a one-time code;
+ * a code without any line is JZ_ENOTFOUND). */
+jz_err jz_pay_reconcile_period(jz_ctx *x, const char *county, const char *period, jz_pay_recon *out,
+                               jz_error *err);
+
+/* What people read for a line's programme: 城乡低保金, 特困人员救助供养金,
+ * ... or the one-time programme's code (static or the argument). */
+const char *jz_pay_programme_label(const char *programme);
+
+/* Writes the finance bureau's statement (对账单) of a county's period as an
+ * .xlsx file at path: the figures per programme, per funding source (the
+ * province's and the city-county's shares of one-time lines; regular lines
+ * by programme), the batches, the identities and every difference, amounts
+ * in yuan as numbers with two decimals.  Audited ("pay.statement", with the
+ * figures and the file's SHA-256).  *out (may be NULL) gets the
+ * reconciliation written. */
+jz_err jz_pay_statement(jz_ctx *x, const char *county, const char *period, const char *path,
+                        jz_pay_recon *out, jz_error *err);
+
+/* ---- deadlines (`jiuzhu pay due`) ---- */
+
+/* Money not yet sent to the bank, by legal date: the lines of a period in
+ * a batch not yet exported, or payable (or held: no account yet) in none. */
+typedef struct jz_pay_due_row {
+    char county[7];
+    char period[JZ_PERIOD_BUF];
+    int64_t batch;  /* 0: in no batch */
+    uint8_t state;  /* the batch's (jz_batch_state) */
+    uint8_t status; /* JZ_PL_BATCHED, JZ_PL_PLANNED or JZ_PL_HELD */
+    char bank[JZ_BANK_CODE_BUF];
+    int64_t lines;
+    jz_fen amount;
+    const char *rule; /* "R-DB-PAY", "R-TK-PAY", "R-ONCE-1" */
+    jz_date due;      /* the legal date (0 when unknown: a problem) */
+    int left;         /* working days from the date to due; < 0 late */
+    bool late;        /* the date is past the legal date */
+    jz_error err;     /* a problem: why its date is unknown */
+} jz_pay_due_row;
+
+typedef struct jz_pay_due_list {
+    jz_pay_due_row *rows; /* late or due within N working days, most urgent first */
+    size_t n;
+    jz_pay_due_row *problems; /* rows whose legal date or count is unknown */
+    size_t n_problems;
+} jz_pay_due_list;
+void jz_pay_due_list_cleanup(jz_pay_due_list *l);
+
+/* Every county's money under region_prefix (within the actor's scope) not
+ * yet sent whose legal date is past or within `within` working days of
+ * `on` (the calendar of x).  Fails only when `on` is outside the calendar
+ * or the store fails. */
+jz_err jz_pay_due(jz_ctx *x, const char *region_prefix, jz_date on, int within,
+                  jz_pay_due_list *out, jz_error *err);
 
 #endif

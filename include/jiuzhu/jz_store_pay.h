@@ -204,5 +204,86 @@ jz_err jz_store_repayment_add(jz_store *s, jz_repayment *p, const char *county, 
 /* The repayments of a recovery, by id. */
 jz_err jz_store_repayments(jz_store *s, int64_t recovery,
                            void (*fn)(const jz_repayment *p, void *arg), void *arg, jz_error *err);
+/* ---- reconciliation and deadlines (lib/pay/reconcile.c, due.c) ------------------------ */
+
+/* The lines a reconciliation reads: those of one batch (batch > 0), or a
+ * county's lines whose period is `period` or `period2` ("" : none). */
+typedef struct jz_pay_scope {
+    const char *county;
+    const char *period, *period2;
+    int64_t batch;
+} jz_pay_scope;
+
+/* One group of a scope's lines (by programme, kind, status, sign of the
+ * amount and batch) with its count and sums.  A follow-up's funding shares
+ * are those of the one-time line it pays again (same programme and person;
+ * regular lines have none). */
+typedef struct jz_pay_sum_row {
+    char programme[32];
+    uint8_t kind, status;
+    bool negative; /* amount < 0 */
+    int64_t batch; /* 0: in no batch */
+    int64_t n;
+    jz_fen amount, province, local;
+} jz_pay_sum_row;
+jz_err jz_store_pay_sums(jz_store *s, const jz_pay_scope *sc,
+                         void (*fn)(const jz_pay_sum_row *r, void *arg), void *arg, jz_error *err);
+
+/* Which of a scope's lines jz_store_pay_lines_where lists: statuses and
+ * kinds in the masks (1 << value; 0: any), amounts of a sign (< 0 negative,
+ * > 0 positive, 0 any), in a batch or not (< 0 in none, > 0 in one, 0 any),
+ * and line ids below `below` (0: any). */
+typedef struct jz_pay_line_filter {
+    unsigned status_mask, kind_mask;
+    int sign, in_batch;
+    int64_t below;
+} jz_pay_line_filter;
+jz_err jz_store_pay_lines_where(jz_store *s, const jz_pay_scope *sc, const jz_pay_line_filter *f,
+                                void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                jz_error *err);
+
+/* A batch as recorded, and what its lines add up to. */
+typedef struct jz_pay_batch_fact {
+    jz_pay_batch b;
+    int64_t n;                             /* its lines */
+    jz_fen amount;                         /* their sum */
+    int64_t max_line;                      /* its highest line id (0: none) */
+    int64_t by_status[JZ_PL_STATUS_COUNT]; /* its lines by status */
+} jz_pay_batch_fact;
+/* The batches of a county (batch 0), or batch `batch` alone, by batch. */
+jz_err jz_store_pay_batch_facts(jz_store *s, const char *county, int64_t batch,
+                                void (*fn)(const jz_pay_batch_fact *f, void *arg), void *arg,
+                                jz_error *err);
+
+/* An enrolment of a county with recoveries or negative adjustment lines:
+ * what the ledger offset, what was opened, repaid and is still owed. */
+typedef struct jz_pay_recovery_fact {
+    int64_t enrolment;
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    jz_fen offsets;     /* Σ its negative adjustment lines (≤ 0) */
+    int64_t recoveries; /* how many */
+    jz_fen amount, repaid, balance;
+    int64_t unbalanced; /* a recovery whose balance is not amount - repaid (0: none) */
+} jz_pay_recovery_fact;
+jz_err jz_store_pay_recovery_facts(jz_store *s, const char *county,
+                                   void (*fn)(const jz_pay_recovery_fact *f, void *arg), void *arg,
+                                   jz_error *err);
+
+/* A region's lines of positive amount not yet sent, grouped by county,
+ * period, batch and status: in a batch not yet exported (status batched),
+ * or in none (planned, or held). */
+typedef struct jz_pay_due_group {
+    char county[7];
+    char period[JZ_PERIOD_BUF];
+    int64_t batch;
+    uint8_t state; /* the batch's */
+    char bank[JZ_BANK_CODE_BUF];
+    uint8_t status;
+    int64_t n;
+    jz_fen amount;
+} jz_pay_due_group;
+jz_err jz_store_pay_due_groups(jz_store *s, const char *region_prefix,
+                               void (*fn)(const jz_pay_due_group *g, void *arg), void *arg,
+                               jz_error *err);
 
 #endif

@@ -77,4 +77,16 @@ jz_err jz__pay_text_check(const char *field, const char *text, size_t cap, jz_er
 /* The current UTC time as ISO 8601 text. */
 void jz__pay_now(char *buf, size_t n);
 
+/* The reconciliation of a county's period (jz_pay_reconcile_period) in
+ * the caller's transaction on s (reconcile.c). */
+jz_err jz__pay_reconcile_in_tx(jz_ctx *x, jz_store *s, const char *county, const char *period,
+                               jz_pay_recon *out, jz_error *err);
+
+/* The deadline (R-ONCE-1) of one-time programme `code`, from the
+ * programme's file loaded in x->programmes (policy/programmes/); JZ_ENOTFOUND
+ * with the reason when there is no such programme or its file states no
+ * deadline (`jiuzhu pay due` then lists its lines as a problem, their date
+ * unknown, rather than hiding them). */
+jz_err jz__pay_once_deadline(const jz_ctx *x, const char *code, jz_date *due, jz_error *err);
+
 #endif

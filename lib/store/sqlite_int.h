@@ -135,6 +135,20 @@ jz_err jz__sq_pay_once_totals(void *impl, const char *programme, const char *pre
 jz_err jz__sq_repayment_add(void *impl, jz_repayment *p, const char *county, jz_error *err);
 jz_err jz__sq_repayments(void *impl, int64_t recovery, void (*fn)(const jz_repayment *p, void *arg),
                          void *arg, jz_error *err);
+jz_err jz__sq_pay_sums(void *impl, const jz_pay_scope *sc,
+                       void (*fn)(const jz_pay_sum_row *r, void *arg), void *arg, jz_error *err);
+jz_err jz__sq_pay_lines_where(void *impl, const jz_pay_scope *sc, const jz_pay_line_filter *f,
+                              void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                              jz_error *err);
+jz_err jz__sq_pay_batch_facts(void *impl, const char *county, int64_t batch,
+                              void (*fn)(const jz_pay_batch_fact *f, void *arg), void *arg,
+                              jz_error *err);
+jz_err jz__sq_pay_recovery_facts(void *impl, const char *county,
+                                 void (*fn)(const jz_pay_recovery_fact *f, void *arg), void *arg,
+                                 jz_error *err);
+jz_err jz__sq_pay_due_groups(void *impl, const char *prefix,
+                             void (*fn)(const jz_pay_due_group *g, void *arg), void *arg,
+                             jz_error *err);
 
 /* ---- helpers (sqlite_util.c: they call nothing else of the store) ---- */
 

@@ -1026,3 +1026,247 @@ jz_err jz__sq_recoveries(void *impl, const char *household_id,
     jz__sq_done(q, st);
     return rc;
 }
+
+/* ---- reconciliation and deadlines ------------------------------------------------------- */
+
+/* The lookups of a follow-up's shares name the kinds as literals: the
+ * partial unique index pay_lines_once (WHERE kind = 2) serves a query only
+ * when its WHERE says so in its text. */
+_Static_assert(JZ_PAY_ONCE == 2 && JZ_PAY_FOLLOWUP == 3, "kinds named in SHARE()");
+#define SHARE(col)                                                                                 \
+    "sum(CASE WHEN kind = 3 THEN coalesce((SELECT o." col " FROM pay_lines o WHERE o.kind = 2"     \
+    " AND o.programme = l.programme AND o.member_id = l.member_id), 0) ELSE " col " END)"
+#define SHARE_PROVINCE SHARE("province_share")
+#define SHARE_LOCAL SHARE("local_share")
+#define SUMS_GROUP "programme, kind, status, amount < 0, batch"
+#define SUMS_SQL(where)                                                                            \
+    "SELECT " SUMS_GROUP ", count(*), sum(amount), " SHARE_PROVINCE ", " SHARE_LOCAL               \
+    " FROM pay_lines l WHERE " where " GROUP BY " SUMS_GROUP                                       \
+    " ORDER BY programme, kind, status, batch"
+#define SCOPE_PERIOD "county = ?1 AND period IN (?2, ?3)"
+#define SCOPE_BATCH "batch = ?4 AND batch > 0"
+
+static void bind_scope(sqlite3_stmt *st, const jz_pay_scope *sc)
+{
+    if (sc->batch > 0) {
+        sqlite3_bind_int64(st, 4, sc->batch);
+        return;
+    }
+    sqlite3_bind_text(st, 1, sc->county ? sc->county : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sc->period ? sc->period : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, sc->period2 ? sc->period2 : "", -1, SQLITE_STATIC);
+}
+
+jz_err jz__sq_pay_sums(void *impl, const jz_pay_scope *sc,
+                       void (*fn)(const jz_pay_sum_row *r, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = sc->batch > 0 ? jz__sq_cached(q, SUMS_SQL(SCOPE_BATCH), &st, "汇总发放明细", err)
+                              : jz__sq_cached(q, SUMS_SQL(SCOPE_PERIOD), &st, "汇总发放明细", err);
+    if (rc)
+        return rc;
+    bind_scope(st, sc);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jz_pay_sum_row r;
+        memset(&r, 0, sizeof r);
+        jz__sq_copy_text(r.programme, sizeof r.programme, st, 0);
+        r.kind = (uint8_t)sqlite3_column_int(st, 1);
+        r.status = (uint8_t)sqlite3_column_int(st, 2);
+        r.negative = sqlite3_column_int(st, 3) != 0;
+        r.batch = sqlite3_column_int64(st, 4);
+        r.n = sqlite3_column_int64(st, 5);
+        r.amount = sqlite3_column_int64(st, 6);
+        r.province = sqlite3_column_int64(st, 7);
+        r.local = sqlite3_column_int64(st, 8);
+        fn(&r, arg);
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "汇总发放明细");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+#define WHERE_FILTER                                                                               \
+    " AND (?5 = 0 OR ((1 << status) & ?5) <> 0) AND (?6 = 0 OR ((1 << kind) & ?6) <> 0)"           \
+    " AND (?7 = 0 OR (?7 < 0 AND amount < 0) OR (?7 > 0 AND amount > 0))"                          \
+    " AND (?8 = 0 OR (?8 < 0 AND batch = 0) OR (?8 > 0 AND batch > 0))"                            \
+    " AND (?9 = 0 OR line < ?9) ORDER BY line"
+
+jz_err jz__sq_pay_lines_where(void *impl, const jz_pay_scope *sc, const jz_pay_line_filter *f,
+                              void (*fn)(const jz_pay_line *l, void *arg), void *arg, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = sc->batch > 0 ? jz__sq_cached(q,
+                                              "SELECT " LINE_COLUMNS
+                                              " FROM pay_lines WHERE " SCOPE_BATCH WHERE_FILTER,
+                                              &st, "读取发放明细", err)
+                              : jz__sq_cached(q,
+                                              "SELECT " LINE_COLUMNS
+                                              " FROM pay_lines WHERE " SCOPE_PERIOD WHERE_FILTER,
+                                              &st, "读取发放明细", err);
+    if (rc)
+        return rc;
+    bind_scope(st, sc);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->status_mask);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)f->kind_mask);
+    sqlite3_bind_int(st, 7, f->sign);
+    sqlite3_bind_int(st, 8, f->in_batch);
+    sqlite3_bind_int64(st, 9, f->below);
+    return each_line(q, st, fn, arg, err);
+}
+
+#define FACT_BATCHES "((?2 > 0 AND batch = ?2) OR (?2 = 0 AND county = ?1))"
+
+jz_err jz__sq_pay_batch_facts(void *impl, const char *county, int64_t batch,
+                              void (*fn)(const jz_pay_batch_fact *f, void *arg), void *arg,
+                              jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_pay_batch_fact *v = NULL;
+    size_t n = 0, cap = 0;
+    jz_err rc = jz__sq_cached(
+        q, "SELECT " BATCH_COLUMNS " FROM pay_batches WHERE " FACT_BATCHES " ORDER BY batch", &st,
+        "读取发放批次", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, batch);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            jz_pay_batch_fact *g = realloc(v, nc * sizeof *g);
+            if (!g) {
+                jz__sq_done(q, st);
+                free(v);
+                return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            }
+            v = g;
+            cap = nc;
+        }
+        memset(&v[n], 0, sizeof v[n]);
+        read_batch(st, &v[n].b);
+        n++;
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放批次");
+    jz__sq_done(q, st);
+    /* Their lines, by batch and status (the batches are sorted by id). */
+    if (!rc && n)
+        rc = jz__sq_cached(q,
+                           "SELECT batch, status, count(*), sum(amount), max(line) FROM pay_lines"
+                           " WHERE batch IN (SELECT batch FROM pay_batches WHERE " FACT_BATCHES
+                           ") GROUP BY batch, status ORDER BY batch",
+                           &st, "汇总批次明细", err);
+    if (!rc && n) {
+        sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, batch);
+        size_t i = 0;
+        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t b = sqlite3_column_int64(st, 0);
+            while (i < n && v[i].b.id < b)
+                i++;
+            if (i == n || v[i].b.id != b)
+                continue;
+            int status = sqlite3_column_int(st, 1);
+            int64_t c = sqlite3_column_int64(st, 2), mx = sqlite3_column_int64(st, 4);
+            v[i].n += c;
+            v[i].amount += sqlite3_column_int64(st, 3);
+            if (mx > v[i].max_line)
+                v[i].max_line = mx;
+            if (status >= 0 && status < JZ_PL_STATUS_COUNT)
+                v[i].by_status[status] += c;
+        }
+        rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "汇总批次明细");
+        jz__sq_done(q, st);
+    }
+    for (size_t i = 0; i < n && !rc; i++)
+        fn(&v[i], arg);
+    free(v);
+    return rc;
+}
+
+jz_err jz__sq_pay_recovery_facts(void *impl, const char *county,
+                                 void (*fn)(const jz_pay_recovery_fact *f, void *arg), void *arg,
+                                 jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+#define REPAID "coalesce((SELECT sum(p.amount) FROM repayments p WHERE p.recovery = r.recovery), 0)"
+    jz_err rc = jz__sq_cached(
+        q,
+        "SELECT e, max(hh), sum(off), sum(nrec), sum(amt), sum(paid), sum(bal), max(bad) FROM ("
+        " SELECT enrolment AS e, household_id AS hh, sum(amount) AS off, 0 AS nrec, 0 AS amt,"
+        "  0 AS paid, 0 AS bal, 0 AS bad FROM pay_lines WHERE county = ?1 AND kind = ?2"
+        "  AND amount < 0 GROUP BY enrolment"
+        " UNION ALL SELECT r.enrolment, r.household_id, 0, 1, r.amount, " REPAID ", r.balance,"
+        "  CASE WHEN r.amount - " REPAID " <> r.balance THEN r.recovery ELSE 0 END"
+        "  FROM recoveries r WHERE r.county = ?1)"
+        " GROUP BY e ORDER BY e",
+        &st, "核对追回", err);
+#undef REPAID
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, JZ_PAY_ADJUST);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jz_pay_recovery_fact f;
+        memset(&f, 0, sizeof f);
+        f.enrolment = sqlite3_column_int64(st, 0);
+        jz__sq_copy_text(f.household_id, sizeof f.household_id, st, 1);
+        f.offsets = sqlite3_column_int64(st, 2);
+        f.recoveries = sqlite3_column_int64(st, 3);
+        f.amount = sqlite3_column_int64(st, 4);
+        f.repaid = sqlite3_column_int64(st, 5);
+        f.balance = sqlite3_column_int64(st, 6);
+        f.unbalanced = sqlite3_column_int64(st, 7);
+        fn(&f, arg);
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "核对追回");
+    jz__sq_done(q, st);
+    return rc;
+}
+
+jz_err jz__sq_pay_due_groups(void *impl, const char *prefix,
+                             void (*fn)(const jz_pay_due_group *g, void *arg), void *arg,
+                             jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(
+        q,
+        "SELECT l.county, l.period, l.batch, coalesce(b.state, 0), coalesce(b.bank, ''), l.status,"
+        " count(*), sum(l.amount) FROM pay_lines l LEFT JOIN pay_batches b ON b.batch = l.batch"
+        " WHERE substr(l.region, 1, length(?1)) = ?1 AND l.amount > 0"
+        " AND ((l.batch = 0 AND l.status IN (?2, ?3)) OR (l.batch > 0 AND b.state IN (?4, ?5)))"
+        " GROUP BY l.county, l.period, l.batch, l.status"
+        " ORDER BY l.county, l.period, l.batch, l.status",
+        &st, "读取待发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, JZ_PL_PLANNED);
+    sqlite3_bind_int(st, 3, JZ_PL_HELD);
+    sqlite3_bind_int(st, 4, JZ_BATCH_PREPARED);
+    sqlite3_bind_int(st, 5, JZ_BATCH_APPROVED);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jz_pay_due_group g;
+        memset(&g, 0, sizeof g);
+        jz__sq_copy_text(g.county, sizeof g.county, st, 0);
+        jz__sq_copy_text(g.period, sizeof g.period, st, 1);
+        g.batch = sqlite3_column_int64(st, 2);
+        g.state = (uint8_t)sqlite3_column_int(st, 3);
+        jz__sq_copy_text(g.bank, sizeof g.bank, st, 4);
+        g.status = (uint8_t)sqlite3_column_int(st, 5);
+        g.n = sqlite3_column_int64(st, 6);
+        g.amount = sqlite3_column_int64(st, 7);
+        fn(&g, arg);
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取待发放明细");
+    jz__sq_done(q, st);
+    return rc;
+}

@@ -1068,3 +1068,39 @@ jz_err jz_store_repayments(jz_store *s, int64_t recovery,
 {
     return s->ops->repayments(s->impl, recovery, fn, arg, err);
 }
+
+/* ---- reconciliation and deadlines (jz_store_pay.h) --------------------------------- */
+
+jz_err jz_store_pay_sums(jz_store *s, const jz_pay_scope *sc,
+                         void (*fn)(const jz_pay_sum_row *r, void *arg), void *arg, jz_error *err)
+{
+    return s->ops->pay_sums(s->impl, sc, fn, arg, err);
+}
+
+jz_err jz_store_pay_lines_where(jz_store *s, const jz_pay_scope *sc, const jz_pay_line_filter *f,
+                                void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                                jz_error *err)
+{
+    return s->ops->pay_lines_where(s->impl, sc, f, fn, arg, err);
+}
+
+jz_err jz_store_pay_batch_facts(jz_store *s, const char *county, int64_t batch,
+                                void (*fn)(const jz_pay_batch_fact *f, void *arg), void *arg,
+                                jz_error *err)
+{
+    return s->ops->pay_batch_facts(s->impl, county ? county : "", batch, fn, arg, err);
+}
+
+jz_err jz_store_pay_recovery_facts(jz_store *s, const char *county,
+                                   void (*fn)(const jz_pay_recovery_fact *f, void *arg),
+                                   void *arg, jz_error *err)
+{
+    return s->ops->pay_recovery_facts(s->impl, county, fn, arg, err);
+}
+
+jz_err jz_store_pay_due_groups(jz_store *s, const char *region_prefix,
+                               void (*fn)(const jz_pay_due_group *g, void *arg), void *arg,
+                               jz_error *err)
+{
+    return s->ops->pay_due_groups(s->impl, region_prefix ? region_prefix : "", fn, arg, err);
+}

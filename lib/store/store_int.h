@@ -331,6 +331,21 @@ typedef struct jz_store_ops {
     jz_err (*repayment_add)(void *impl, jz_repayment *p, const char *county, jz_error *err);
     jz_err (*repayments)(void *impl, int64_t recovery, void (*fn)(const jz_repayment *p, void *arg),
                          void *arg, jz_error *err);
+    /* Reconciliation and deadlines (jz_store_pay.h). */
+    jz_err (*pay_sums)(void *impl, const jz_pay_scope *sc,
+                       void (*fn)(const jz_pay_sum_row *r, void *arg), void *arg, jz_error *err);
+    jz_err (*pay_lines_where)(void *impl, const jz_pay_scope *sc, const jz_pay_line_filter *f,
+                              void (*fn)(const jz_pay_line *l, void *arg), void *arg,
+                              jz_error *err);
+    jz_err (*pay_batch_facts)(void *impl, const char *county, int64_t batch,
+                              void (*fn)(const jz_pay_batch_fact *f, void *arg), void *arg,
+                              jz_error *err);
+    jz_err (*pay_recovery_facts)(void *impl, const char *county,
+                                 void (*fn)(const jz_pay_recovery_fact *f, void *arg), void *arg,
+                                 jz_error *err);
+    jz_err (*pay_due_groups)(void *impl, const char *prefix,
+                             void (*fn)(const jz_pay_due_group *g, void *arg), void *arg,
+                             jz_error *err);
 } jz_store_ops;
 
 /* The backends (store.c picks one by the form of `where`). */

@@ -2216,4 +2216,9 @@ const jz_store_ops jz__sqlite_ops = {
     .pay_once_totals = jz__sq_pay_once_totals,
     .repayment_add = jz__sq_repayment_add,
     .repayments = jz__sq_repayments,
+    .pay_sums = jz__sq_pay_sums,
+    .pay_lines_where = jz__sq_pay_lines_where,
+    .pay_batch_facts = jz__sq_pay_batch_facts,
+    .pay_recovery_facts = jz__sq_pay_recovery_facts,
+    .pay_due_groups = jz__sq_pay_due_groups,
 };
