@@ -18,22 +18,31 @@
 #    planning: 低保 lines; July starts a quarter, so 特困 lines too), the
 #    same again (adds nothing), and the peer's INSERT ... SELECT of the
 #    same regular lines into a table of its own on the copy.
+# 4. The month's bank files: every county's batch prepared and approved by
+#    a second user (not timed), then every file written by one `jiuzhu pay
+#    export --period` (CSV), timed.
+# 5. A result file of --result-lines lines (default 1,000,000): so many
+#    lines are written into one county's ledger by SQL (set-up, not timed:
+#    a province's month has fewer), prepared as one batch, approved,
+#    exported, then the bank's answer (all paid) imported, timed.
 # Prints the figures, the targets and the ratio jiuzhu / peer.  Exits 0
 # whether or not the targets are met.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 households=1000000
+result_lines=1000000
 jz="$here/../build-rel/jiuzhu"
 tmp=${TMPDIR:-/tmp}
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
   --households) households=$2; shift 2 ;;
+  --result-lines) result_lines=$2; shift 2 ;;
   --jiuzhu) jz=$2; shift 2 ;;
   --tmp) tmp=$2; shift 2 ;;
   --keep) keep=1; shift ;;
-  *) echo "usage: $0 [--households N] [--jiuzhu PATH] [--tmp DIR] [--keep]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--households N] [--result-lines N] [--jiuzhu PATH] [--tmp DIR] [--keep]" >&2; exit 2 ;;
   esac
 done
 command -v sqlite3 >/dev/null || { echo "bench_pay: sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }
@@ -97,12 +106,57 @@ t_peer=$(secs "$t" "$(now)")
 peer_lines=$(sqlite3 "$dir/peer.db" "SELECT count(*) FROM peer_lines")
 peer_sum=$(sqlite3 "$dir/peer.db" "SELECT sum(amount) FROM peer_lines")
 
+# ---- 4. the month's bank files ------------------------------------------------------
+counties=$(sqlite3 "$db" "SELECT DISTINCT county FROM pay_lines WHERE period = '2025-07' ORDER BY 1")
+mkdir -p "$dir/files"
+for c in $counties; do
+  "$jz" pay batch "$db" --period 2025-07 --county "$c" --actor 编制员 >/dev/null
+done
+for b in $(sqlite3 "$db" "SELECT batch FROM pay_batches ORDER BY batch"); do
+  "$jz" pay approve "$db" --batch "$b" --actor 科长 >/dev/null
+done
+t=$(now)
+"$jz" pay export "$db" --period 2025-07 --out "$dir/files" >/dev/null
+t_files=$(secs "$t" "$(now)")
+n_files=$(ls "$dir/files" | wc -l)
+file_rows=$(cat "$dir"/files/*.csv | wc -l)
+
+# ---- 5. a result file of result_lines lines ----------------------------------------------
+sqlite3 "$db" "
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $result_lines)
+INSERT INTO pay_lines(county, region, household_id, enrolment, programme, period, kind,
+  ref_period, refers_to, member_id, label, persons, amount, province_share, local_share, voucher,
+  payee, batch, status, result, reason, planned_at)
+SELECT '140902', '140902101201', p.household_id, 0, 'bench', 'bench-' || n.i, 2, '', 0,
+  'M' || n.i, '全户', 1, 30000, 18000, 12000, 0, p.payee, 0, 0, '', '', '2025-08-01T00:00:00Z'
+FROM n JOIN (SELECT payee, household_id FROM payees WHERE county = '140902' LIMIT 1) p;"
+t=$(now)
+"$jz" pay batch "$db" --period 2025-08 --county 140902 --actor 编制员 >"$dir/big-batch.txt"
+t_bigbatch=$(secs "$t" "$(now)")
+big=$(sqlite3 "$db" "SELECT max(batch) FROM pay_batches")
+"$jz" pay approve "$db" --batch "$big" --actor 科长 >/dev/null
+mkdir -p "$dir/big"
+t=$(now)
+"$jz" pay export "$db" --batch "$big" --out "$dir/big" >/dev/null
+t_bigexport=$(secs "$t" "$(now)")
+bigf=$(ls "$dir"/big/*.csv | head -1)
+iconv -f GB18030 -t UTF-8 "$bigf" | tr -d '\r' | awk -F, 'NR == 1 { print "明细编号,账号,金额,结果代码,说明"; next }
+  { print $7 "," $2 "," $4 ",0000,成功" }' >"$dir/big-result.csv"
+res_lines=$(($(wc -l <"$dir/big-result.csv") - 1))
+t=$(now)
+"$jz" pay results "$db" --batch "$big" "$dir/big-result.csv" >"$dir/big-results.txt"
+t_results=$(secs "$t" "$(now)")
+
 verdict() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? "PASS" : "FAIL" }'; }
 echo
 printf '%-46s %10s %10s %s\n' figure seconds target verdict
 printf '%-46s %10s %10s %s\n' "plan 2025-07 (first)" "$t_plan" "<= 5" "$(verdict "$t_plan" 5)"
 printf '%-46s %10s %10s %s\n' "plan 2025-07 again (adds nothing)" "$t_again" "<= 1" "$(verdict "$t_again" 1)"
 printf '%-46s %10s %10s %s\n' "peer: INSERT ... SELECT of the same lines" "$t_peer" "-" "-"
+printf '%-46s %10s %10s %s\n' "the month's bank files ($n_files files, $((file_rows)) rows)" "$t_files" "<= 5" "$(verdict "$t_files" 5)"
+printf '%-46s %10s %10s %s\n' "a batch of $res_lines lines prepared (info)" "$t_bigbatch" "-" "-"
+printf '%-46s %10s %10s %s\n' "its bank file written (info)" "$t_bigexport" "-" "-"
+printf '%-46s %10s %10s %s\n' "its result file of $res_lines lines imported" "$t_results" "<= 10" "$(verdict "$t_results" 10)"
 echo "jiuzhu / peer (first planning): $(awk -v a="$t_plan" -v b="$t_peer" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
 echo "lines: jiuzhu $lines (sum $sum fen), peer $peer_lines (sum $peer_sum fen)"
 sed -n '1p' "$dir/plan1.txt"

@@ -27,7 +27,7 @@
 typedef struct bank_opts {
     const char *db, *file;
     const char *household, *member, *name, *id, *bank, *account, *institution;
-    const char *county, *holder, *batch, *format, *out;
+    const char *county, *holder, *batch, *format, *out, *period;
     const char *actor, *policy, *calendar;
 } bank_opts;
 
@@ -40,7 +40,8 @@ static void usage(FILE *f)
           "      jiuzhu pay institution add 数据库 --county 县 --name 名称 --holder 户名 "
           "--bank 银行代码 --account 账号\n"
           "      jiuzhu pay institution list 数据库 [--county 县]\n"
-          "      jiuzhu pay export 数据库 --batch 批次号 [--format csv|xlsx] [--out 目录]\n"
+          "      jiuzhu pay export 数据库 (--batch 批次号 | --period 年-月 [--county 县]) [--format csv|xlsx]\n"
+          "          [--out 目录]\n"
           "      jiuzhu pay results 数据库 --batch 批次号 回盘文件\n"
           "      jiuzhu pay followup 数据库 --county 县\n"
           "      （各命令均可加 --actor 经办人、--policy 目录）\n"
@@ -278,12 +279,64 @@ static bool batch_id(const bank_opts *o, int64_t *id)
     return true;
 }
 
+typedef struct batch_ids {
+    int64_t *id;
+    size_t n, cap;
+} batch_ids;
+
+static void approved_batch(const jz_pay_batch *b, void *arg)
+{
+    batch_ids *v = arg;
+    if (b->state < JZ_BATCH_APPROVED || v->n == v->cap)
+        return;
+    v->id[v->n++] = b->id;
+}
+
+static int export_one(const bank_opts *o, jz_ctx *x, int64_t batch);
+
+/* `--period`: every approved batch of the month, one file each. */
+static int export_period(const bank_opts *o, jz_ctx *x)
+{
+    int ym;
+    if (!jz_period_month(o->period, &ym)) {
+        fprintf(stderr, "jiuzhu pay export: --period「%s」应为年月，如 2025-07\n", o->period);
+        return EXIT_USAGE;
+    }
+    batch_ids v = {calloc(65536, sizeof(int64_t)), 0, 65536};
+    if (!v.id) {
+        fputs("jiuzhu: 内存不足\n", stderr);
+        return EXIT_INPUT;
+    }
+    jz_error err;
+    jz_error_clear(&err);
+    int status = EXIT_DONE;
+    if (jz_store_pay_batches(x->store, o->county ? o->county : "", o->period, approved_batch, &v,
+                             &err) != JZ_OK)
+        status = cli_fail(&err);
+    for (size_t i = 0; i < v.n && !status; i++)
+        status = export_one(o, x, v.id[i]);
+    if (!status)
+        printf("%s 期共生成 %zu 个代发文件\n", o->period, v.n);
+    free(v.id);
+    return status;
+}
+
 static int do_export(const bank_opts *o, jz_ctx *x)
 {
-    jz_pay_export_req rq = {
-        .out_dir = o->out ? o->out : ".", .guard = o->db, .flags = cli_out_flags(false)};
-    if (!batch_id(o, &rq.batch))
+    if (o->period && !o->batch)
+        return export_period(o, x);
+    int64_t id;
+    if (!batch_id(o, &id))
         return EXIT_USAGE;
+    return export_one(o, x, id);
+}
+
+static int export_one(const bank_opts *o, jz_ctx *x, int64_t batch)
+{
+    jz_pay_export_req rq = {.out_dir = o->out ? o->out : ".",
+                            .guard = o->db,
+                            .flags = cli_out_flags(false),
+                            .batch = batch};
     if (!o->format || strcmp(o->format, "csv") == 0)
         rq.format = JZ_PAY_CSV;
     else if (strcmp(o->format, "xlsx") == 0)
@@ -444,6 +497,7 @@ int cli_pay_bank(int argc, char **argv)
                             {"--county", &o.county},
                             {"--holder", &o.holder},
                             {"--batch", &o.batch},
+                            {"--period", &o.period},
                             {"--format", &o.format},
                             {"--out", &o.out},
                             {"--actor", &o.actor},

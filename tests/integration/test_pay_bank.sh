@@ -142,6 +142,16 @@ pf=$(ls "$OUT"/PSBC_140902_*_"$psbc".csv)
 head -1 "$pf" >"$TMP/head"
 expect_grep "$TMP/head" '^序号,业务编号,收款人姓名,身份证号码,收款账号,金额（元）' "psbc's columns"
 expect_status 0 "$JZ" pay export "$DB" --batch "$rcu" --out "$OUT" --format xlsx
+# The month's files at once (a province's operator): the same bytes.
+mkdir -p "$TMP/month"
+expect_status 0 "$JZ" pay export "$DB" --period 2025-07 --out "$TMP/month"
+expect_grep "$TMP/out" '2025-07 期共生成 3 个代发文件' "every approved batch of the month"
+for f in "$TMP"/month/*.csv; do
+  [ -f "$OUT/$(basename "$f")" ] || continue # that batch was written as .xlsx above
+  cmp -s "$f" "$OUT/$(basename "$f")" && ok || bad "the month's $(basename "$f") differs from its batch's"
+done
+[ "$(ls "$TMP"/month/*.csv | wc -l)" = 3 ] && ok || bad "three files for the month"
+expect_status 2 "$JZ" pay export "$DB" --period 2025-7 --out "$TMP/month"
 
 # ---- the result file: two refusals ---------------------------------------------------------
 # The bank echoes line, account and amount, and adds its code and reason.
