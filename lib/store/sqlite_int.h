@@ -173,6 +173,12 @@ jz_err jz__sq_cached(sq *q, const char *sql, sqlite3_stmt **st, const char *what
 /* Puts a statement from jz__sq_cached back (reset, or finalized if it was
  * not kept). */
 void jz__sq_done(sq *q, sqlite3_stmt *st);
+/* The row of sql (a string literal, ?1 bound to id) read by read() into
+ * out; JZ_ENOTFOUND naming field and the id with the message `missing`
+ * when there is none; `what` names the query in other errors. */
+jz_err jz__sq_get_by_id(sq *q, const char *sql, int64_t id, void (*read)(sqlite3_stmt *, void *),
+                        void *out, const char *field, const char *missing, const char *what,
+                        jz_error *err);
 /* One statement without parameters (sql a string literal: BEGIN, COMMIT),
  * prepared once per connection; errors as jz__sq_exec's. */
 jz_err jz__sq_exec1(sq *q, const char *sql, jz_error *err);

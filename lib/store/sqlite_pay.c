@@ -227,26 +227,15 @@ jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const
     return rc;
 }
 
+static void read_unit_any(sqlite3_stmt *st, void *out)
+{
+    read_unit(st, out);
+}
+
 jz_err jz__sq_pay_unit(void *impl, int64_t enrolment, jz_pay_unit *out, jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st;
-    jz_err rc = jz__sq_cached(q, UNIT_SELECT " WHERE e.enrolment = ?1", &st, "读取救助对象", err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, enrolment);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        read_unit(st, out);
-    } else if (s == SQLITE_DONE) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)enrolment);
-        rc = jz_error_set(err, JZ_ENOTFOUND, "enrolment", v, "没有这条救助");
-    } else {
-        rc = jz__sq_error(q, err, "读取救助对象");
-    }
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_get_by_id(impl, UNIT_SELECT " WHERE e.enrolment = ?1", enrolment, read_unit_any,
+                            out, "enrolment", "没有这条救助", "读取救助对象", err);
 }
 
 jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
@@ -308,23 +297,35 @@ jz_err jz__sq_pay_clean(void *impl, const char *prefix, jz_error *err)
     return step_done(q, st, "清除待核对标记", err);
 }
 
-jz_err jz__sq_pay_plan_first(void *impl, const char *county, char first[JZ_PERIOD_BUF],
-                             jz_error *err)
+/* The first or last month planned in a county (sql: min or max). */
+static jz_err plan_edge(sq *q, const char *sql, const char *county, char out[JZ_PERIOD_BUF],
+                        jz_error *err)
 {
-    sq *q = impl;
     sqlite3_stmt *st;
-    first[0] = '\0';
-    jz_err rc = jz__sq_cached(q, "SELECT min(period) FROM pay_plans WHERE county = ?1", &st,
-                              "读取发放计划", err);
+    out[0] = '\0';
+    jz_err rc = jz__sq_cached(q, sql, &st, "读取发放计划", err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        jz__sq_copy_text(first, JZ_PERIOD_BUF, st, 0);
+        jz__sq_copy_text(out, JZ_PERIOD_BUF, st, 0);
     rc = s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放计划");
     jz__sq_done(q, st);
     return rc;
+}
+
+jz_err jz__sq_pay_plan_first(void *impl, const char *county, char first[JZ_PERIOD_BUF],
+                             jz_error *err)
+{
+    return plan_edge(impl, "SELECT min(period) FROM pay_plans WHERE county = ?1", county, first,
+                     err);
+}
+
+jz_err jz__sq_pay_plan_last(void *impl, const char *county, char last[JZ_PERIOD_BUF], jz_error *err)
+{
+    return plan_edge(impl, "SELECT max(period) FROM pay_plans WHERE county = ?1", county, last,
+                     err);
 }
 
 jz_err jz__sq_pay_plan_mark(void *impl, const char *county, const char *period,
@@ -431,26 +432,15 @@ jz_err jz__sq_pay_line_add(void *impl, jz_pay_line *l, bool *added, jz_error *er
     return rc;
 }
 
+static void read_line_any(sqlite3_stmt *st, void *out)
+{
+    read_line(st, out);
+}
+
 jz_err jz__sq_pay_line_get(void *impl, int64_t id, jz_pay_line *l, jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st;
-    jz_err rc = jz__sq_cached(q, "SELECT " LINE_COLUMNS " FROM pay_lines WHERE line = ?1", &st,
-                              "读取发放明细", err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        read_line(st, l);
-    else if (s == SQLITE_DONE) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)id);
-        rc = jz_error_set(err, JZ_ENOTFOUND, "line", v, "没有这条发放明细");
-    } else
-        rc = jz__sq_error(q, err, "读取发放明细");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_get_by_id(impl, "SELECT " LINE_COLUMNS " FROM pay_lines WHERE line = ?1", id,
+                            read_line_any, l, "line", "没有这条发放明细", "读取发放明细", err);
 }
 
 jz_err jz__sq_pay_line_set(void *impl, const jz_pay_line *l, uint8_t was, jz_error *err)
@@ -711,35 +701,27 @@ jz_err jz__sq_institution_put(void *impl, jz_institution *i, jz_error *err)
     return JZ_OK;
 }
 
+#define INSTITUTION_COLUMNS "institution, county, name, holder, bank, account"
+
+static void read_institution(sqlite3_stmt *st, void *o)
+{
+    jz_institution *out = o;
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    jz__sq_copy_text(out->county, sizeof out->county, st, 1);
+    jz__sq_copy_text(out->name, sizeof out->name, st, 2);
+    jz__sq_copy_text(out->holder, sizeof out->holder, st, 3);
+    jz__sq_copy_text(out->bank, sizeof out->bank, st, 4);
+    jz__sq_copy_text(out->account, sizeof out->account, st, 5);
+}
+
 jz_err jz__sq_institution_get(void *impl, int64_t id, jz_institution *out, jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st;
-    jz_err rc = jz__sq_cached(q,
-                              "SELECT institution, county, name, holder, bank, account FROM"
-                              " institutions WHERE institution = ?1",
-                              &st, "读取供养服务机构", err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(st, 0);
-        jz__sq_copy_text(out->county, sizeof out->county, st, 1);
-        jz__sq_copy_text(out->name, sizeof out->name, st, 2);
-        jz__sq_copy_text(out->holder, sizeof out->holder, st, 3);
-        jz__sq_copy_text(out->bank, sizeof out->bank, st, 4);
-        jz__sq_copy_text(out->account, sizeof out->account, st, 5);
-    } else if (s == SQLITE_DONE) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)id);
-        rc = jz_error_set(err, JZ_ENOTFOUND, "institution", v, "没有这个供养服务机构");
-    } else {
-        rc = jz__sq_error(q, err, "读取供养服务机构");
-    }
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_get_by_id(impl,
+                            "SELECT " INSTITUTION_COLUMNS " FROM institutions"
+                            " WHERE institution = ?1",
+                            id, read_institution, out, "institution", "没有这个供养服务机构",
+                            "读取供养服务机构", err);
 }
 
 jz_err jz__sq_institutions(void *impl, const char *county,
@@ -748,8 +730,8 @@ jz_err jz__sq_institutions(void *impl, const char *county,
     sq *q = impl;
     sqlite3_stmt *st;
     jz_err rc = jz__sq_cached(q,
-                              "SELECT institution, county, name, holder, bank, account FROM"
-                              " institutions WHERE ?1 = '' OR county = ?1 ORDER BY county, name",
+                              "SELECT " INSTITUTION_COLUMNS " FROM institutions"
+                              " WHERE ?1 = '' OR county = ?1 ORDER BY county, name",
                               &st, "读取供养服务机构", err);
     if (rc)
         return rc;
@@ -757,13 +739,7 @@ jz_err jz__sq_institutions(void *impl, const char *county,
     jz_institution in;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(&in, 0, sizeof in);
-        in.id = sqlite3_column_int64(st, 0);
-        jz__sq_copy_text(in.county, sizeof in.county, st, 1);
-        jz__sq_copy_text(in.name, sizeof in.name, st, 2);
-        jz__sq_copy_text(in.holder, sizeof in.holder, st, 3);
-        jz__sq_copy_text(in.bank, sizeof in.bank, st, 4);
-        jz__sq_copy_text(in.account, sizeof in.account, st, 5);
+        read_institution(st, &in);
         fn(&in, arg);
     }
     rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取供养服务机构");
@@ -833,26 +809,15 @@ jz_err jz__sq_pay_batch_add(void *impl, jz_pay_batch *b, jz_error *err)
     return JZ_OK;
 }
 
+static void read_batch_any(sqlite3_stmt *st, void *out)
+{
+    read_batch(st, out);
+}
+
 jz_err jz__sq_pay_batch_get(void *impl, int64_t id, jz_pay_batch *b, jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st;
-    jz_err rc = jz__sq_cached(q, "SELECT " BATCH_COLUMNS " FROM pay_batches WHERE batch = ?1", &st,
-                              "读取发放批次", err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        read_batch(st, b);
-    else if (s == SQLITE_DONE) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)id);
-        rc = jz_error_set(err, JZ_ENOTFOUND, "batch", v, "没有这个发放批次");
-    } else
-        rc = jz__sq_error(q, err, "读取发放批次");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_get_by_id(impl, "SELECT " BATCH_COLUMNS " FROM pay_batches WHERE batch = ?1", id,
+                            read_batch_any, b, "batch", "没有这个发放批次", "读取发放批次", err);
 }
 
 jz_err jz__sq_pay_batch_set(void *impl, const jz_pay_batch *b, uint8_t was, jz_error *err)
@@ -981,26 +946,15 @@ jz_err jz__sq_recovery_add(void *impl, jz_recovery *r, jz_error *err)
     return JZ_OK;
 }
 
+static void read_recovery_any(sqlite3_stmt *st, void *out)
+{
+    read_recovery(st, out);
+}
+
 jz_err jz__sq_recovery_get(void *impl, int64_t id, jz_recovery *r, jz_error *err)
 {
-    sq *q = impl;
-    sqlite3_stmt *st;
-    jz_err rc = jz__sq_cached(q, "SELECT " RECOVERY_COLUMNS " FROM recoveries WHERE recovery = ?1",
-                              &st, "读取追回", err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        read_recovery(st, r);
-    else if (s == SQLITE_DONE) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)id);
-        rc = jz_error_set(err, JZ_ENOTFOUND, "recovery", v, "没有这笔追回");
-    } else
-        rc = jz__sq_error(q, err, "读取追回");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_get_by_id(impl, "SELECT " RECOVERY_COLUMNS " FROM recoveries WHERE recovery = ?1",
+                            id, read_recovery_any, r, "recovery", "没有这笔追回", "读取追回", err);
 }
 
 jz_err jz__sq_recoveries(void *impl, const char *household_id,

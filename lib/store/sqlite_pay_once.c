@@ -82,24 +82,6 @@ jz_err jz__sq_pay_hold_end(void *impl, const jz_enrolment *e, const char *to, bo
     return jz__sq_pay_dirty(q, e->id, e->county, err);
 }
 
-jz_err jz__sq_pay_plan_last(void *impl, const char *county, char last[JZ_PERIOD_BUF], jz_error *err)
-{
-    sq *q = impl;
-    sqlite3_stmt *st;
-    last[0] = '\0';
-    jz_err rc = jz__sq_cached(q, "SELECT max(period) FROM pay_plans WHERE county = ?1", &st,
-                              "读取发放计划", err);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        jz__sq_copy_text(last, JZ_PERIOD_BUF, st, 0);
-    rc = s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放计划");
-    jz__sq_done(q, st);
-    return rc;
-}
-
 /* ---- one-time programmes ------------------------------------------------------------ */
 
 jz_err jz__sq_pay_members(void *impl, const char *household_id,

@@ -157,29 +157,6 @@ jz_err jz__sq_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_e
 
 /* Reads the one row `sql` selects for id with `read`; JZ_ENOTFOUND naming
  * `field` and id, with `missing` as the reason, when there is none. */
-static jz_err get_by_id(sq *q, const char *sql, int64_t id, void (*read)(sqlite3_stmt *, void *),
-                        void *out, const char *field, const char *missing, const char *what,
-                        jz_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    /* sql is each caller's string literal: prepared once per connection. */
-    jz_err rc = jz__sq_cached(q, sql, &st, what, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        read(st, out);
-    jz__sq_done(q, st);
-    if (s == SQLITE_ROW)
-        return JZ_OK;
-    if (s == SQLITE_DONE) {
-        char v[32];
-        snprintf(v, sizeof v, "%lld", (long long)id);
-        return jz_error_set(err, JZ_ENOTFOUND, field, v, "%s", missing);
-    }
-    return jz__sq_error(q, err, what);
-}
 
 static void read_case_any(sqlite3_stmt *st, void *out)
 {
@@ -188,8 +165,8 @@ static void read_case_any(sqlite3_stmt *st, void *out)
 
 jz_err jz__sq_case_get(void *impl, int64_t id, jz_case *c, jz_error *err)
 {
-    return get_by_id(impl, "SELECT " CASE_COLUMNS " FROM cases WHERE case_id = ?", id,
-                     read_case_any, c, "case", "没有这个案件", "查询案件", err);
+    return jz__sq_get_by_id(impl, "SELECT " CASE_COLUMNS " FROM cases WHERE case_id = ?", id,
+                            read_case_any, c, "case", "没有这个案件", "查询案件", err);
 }
 
 jz_err jz__sq_case_update(void *impl, const jz_case *before, const jz_case *after,
@@ -786,8 +763,9 @@ static void read_enrolment_any(sqlite3_stmt *st, void *out)
 
 jz_err jz__sq_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err)
 {
-    return get_by_id(impl, "SELECT " ENROL_COLUMNS " FROM enrolments WHERE enrolment = ?", id,
-                     read_enrolment_any, e, "enrolment", "没有这条救助记录", "查询救助对象", err);
+    return jz__sq_get_by_id(impl, "SELECT " ENROL_COLUMNS " FROM enrolments WHERE enrolment = ?",
+                            id, read_enrolment_any, e, "enrolment", "没有这条救助记录",
+                            "查询救助对象", err);
 }
 
 /* Writes an enrolment: an insert (its id set in e->id), or an update when

@@ -144,3 +144,28 @@ void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
         memcpy(dst, t, n);
     dst[t ? n : 0] = '\0';
 }
+
+jz_err jz__sq_get_by_id(sq *q, const char *sql, int64_t id, void (*read)(sqlite3_stmt *, void *),
+                        void *out, const char *field, const char *missing, const char *what,
+                        jz_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    /* sql is each caller's string literal: prepared once per connection. */
+    jz_err rc = jz__sq_cached(q, sql, &st, what, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        read(st, out);
+        rc = JZ_OK;
+    } else if (s == SQLITE_DONE) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)id);
+        rc = jz_error_set(err, JZ_ENOTFOUND, field, v, "%s", missing);
+    } else {
+        rc = jz__sq_error(q, err, what); /* before the reset, which clears the message */
+    }
+    jz__sq_done(q, st);
+    return rc;
+}
