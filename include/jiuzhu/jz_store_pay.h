@@ -131,6 +131,20 @@ jz_err jz_store_pay_lines_of_batch(jz_store *s, int64_t batch,
  * statement: a batch's file marks its lines sent); *n the lines moved. */
 jz_err jz_store_pay_lines_move(jz_store *s, int64_t batch, uint8_t from, uint8_t to, int64_t *n,
                                jz_error *err);
+/* The same, writing `result` (the bank's code) on each line moved. */
+jz_err jz_store_pay_lines_settle(jz_store *s, int64_t batch, uint8_t from, uint8_t to,
+                                 const char *result, int64_t *n, jz_error *err);
+/* A batch's lines with the account each was sent to, by line: one read
+ * (a result file of a million lines is checked against them). */
+typedef struct jz_pay_sent_line {
+    int64_t line, payee;
+    jz_fen amount;
+    uint8_t status;
+    const char *account; /* "" if the payee is gone */
+} jz_pay_sent_line;
+jz_err jz_store_pay_batch_accounts(jz_store *s, int64_t batch,
+                                   void (*fn)(const jz_pay_sent_line *l, void *arg), void *arg,
+                                   jz_error *err);
 /* The lines of a household, by line. */
 jz_err jz_store_pay_lines_of_household(jz_store *s, const char *household_id,
                                        void (*fn)(const jz_pay_line *l, void *arg), void *arg,

@@ -395,7 +395,7 @@ typedef struct sent {
     jz_error *err;
 } sent;
 
-static void on_sent(const jz_pay_line *l, void *arg)
+static void on_sent(const jz_pay_sent_line *l, void *arg)
 {
     sent *s = arg;
     if (s->rc)
@@ -413,12 +413,9 @@ static void on_sent(const jz_pay_line *l, void *arg)
         s->payee = h;
         s->cap = nc;
     }
-    jz_payee p;
-    if ((s->rc = jz_store_payee_get(s->x->store, l->payee, &p, s->err)))
-        return;
     jz_pay_expect *e = &s->e[s->n];
-    e->line = l->id;
-    snprintf(e->account, sizeof e->account, "%s", p.account);
+    e->line = l->line;
+    snprintf(e->account, sizeof e->account, "%s", l->account ? l->account : "");
     e->amount = l->amount;
     s->payee[s->n++] = l->payee;
 }
@@ -453,8 +450,37 @@ static jz_err apply_in_tx(jz_store *st, void *arg, jz_error *err)
     if (b.state != JZ_BATCH_EXPORTED)
         return jz_error_set(err, JZ_ECONFLICT, "batch", v, "批次状态已变（%s），未写入任何内容",
                             jz_batch_state_zh[b.state < JZ_BATCH_STATE_COUNT ? b.state : 0]);
+    /* The paid lines at once when the bank gave them one code (the common
+     * case: a result file of a million lines is one statement); the
+     * refused ones, and paid ones of another code, line by line. */
+    const char *paid_code = NULL;
+    bool one_code = true;
+    for (size_t i = 0; i < a->s->n; i++)
+        if (a->rows[i].paid) {
+            if (!paid_code)
+                paid_code = a->rows[i].code;
+            else if (strcmp(paid_code, a->rows[i].code) != 0)
+                one_code = false;
+        }
+    uint8_t was = JZ_PL_SENT;
+    if (paid_code && one_code) {
+        int64_t moved = 0;
+        if ((rc = jz_store_pay_lines_settle(st, b.id, JZ_PL_SENT, JZ_PL_PAID, paid_code, &moved,
+                                            err)))
+            return rc;
+        was = JZ_PL_PAID; /* the refused ones among them are corrected below */
+    }
     for (size_t i = 0; i < a->s->n && !rc; i++) {
         const jz_pay_result_row *r = &a->rows[i];
+        if (r->paid) {
+            res->paid++;
+            res->paid_total += a->s->e[i].amount;
+        } else {
+            res->refused++;
+            res->refused_total += a->s->e[i].amount;
+        }
+        if (r->paid && was == JZ_PL_PAID)
+            continue;
         jz_pay_line l;
         memset(&l, 0, sizeof l);
         l.id = a->s->e[i].line;
@@ -463,14 +489,7 @@ static jz_err apply_in_tx(jz_store *st, void *arg, jz_error *err)
         l.status = r->paid ? JZ_PL_PAID : JZ_PL_REFUSED;
         snprintf(l.result, sizeof l.result, "%s", r->code);
         snprintf(l.reason, sizeof l.reason, "%s", r->reason);
-        rc = jz_store_pay_line_set(st, &l, JZ_PL_SENT, err);
-        if (r->paid) {
-            res->paid++;
-            res->paid_total += a->s->e[i].amount;
-        } else {
-            res->refused++;
-            res->refused_total += a->s->e[i].amount;
-        }
+        rc = jz_store_pay_line_set(st, &l, was, err);
     }
     if (rc)
         return rc;
@@ -524,7 +543,7 @@ jz_err jz_pay_results(jz_ctx *x, int64_t batch, const char *text, size_t len, co
         return JZ_EINPUT;
     }
     sent s = {.x = x, .err = err};
-    rc = jz_store_pay_lines_of_batch(x->store, b.id, on_sent, &s, err);
+    rc = jz_store_pay_batch_accounts(x->store, b.id, on_sent, &s, err);
     if (!rc)
         rc = s.rc;
     jz_pay_result_row *rows = NULL;

@@ -82,6 +82,11 @@ jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
                        void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
                        jz_error *err);
 jz_err jz__sq_pay_clean(void *impl, const char *prefix, jz_error *err);
+jz_err jz__sq_pay_lines_settle(void *impl, int64_t batch, uint8_t from, uint8_t to,
+                               const char *result, int64_t *n, jz_error *err);
+jz_err jz__sq_pay_batch_accounts(void *impl, int64_t batch,
+                                 void (*fn)(const jz_pay_sent_line *l, void *arg), void *arg,
+                                 jz_error *err);
 jz_err jz__sq_pay_count_regular(void *impl, const char *prefix, const char *month,
                                 const char *quarter, int64_t *n, jz_error *err);
 jz_err jz__sq_pay_mark(void *impl, int64_t enrolment, const char *county, jz_error *err);

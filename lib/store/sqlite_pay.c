@@ -538,6 +538,54 @@ jz_err jz__sq_pay_lines_move(void *impl, int64_t batch, uint8_t from, uint8_t to
     return JZ_OK;
 }
 
+jz_err jz__sq_pay_lines_settle(void *impl, int64_t batch, uint8_t from, uint8_t to,
+                               const char *result, int64_t *n, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    *n = 0;
+    jz_err rc = jz__sq_cached(q,
+                              "UPDATE pay_lines SET status = ?3, result = ?4 WHERE batch = ?1"
+                              " AND batch > 0 AND status = ?2",
+                              &st, "更新发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch);
+    sqlite3_bind_int(st, 2, from);
+    sqlite3_bind_int(st, 3, to);
+    sqlite3_bind_text(st, 4, result, -1, SQLITE_STATIC);
+    if ((rc = step_done(q, st, "更新发放明细", err)))
+        return rc;
+    *n = sqlite3_changes(q->db);
+    return JZ_OK;
+}
+
+jz_err jz__sq_pay_batch_accounts(void *impl, int64_t batch,
+                                 void (*fn)(const jz_pay_sent_line *l, void *arg), void *arg,
+                                 jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT l.line, l.payee, l.amount, l.status, coalesce(p.account, '')"
+                              " FROM pay_lines l LEFT JOIN payees p ON p.payee = l.payee"
+                              " WHERE l.batch = ?1 AND l.batch > 0 ORDER BY l.line",
+                              &st, "读取发放明细", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jz_pay_sent_line l = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                              sqlite3_column_int64(st, 2), (uint8_t)sqlite3_column_int(st, 3),
+                              (const char *)sqlite3_column_text(st, 4)};
+        fn(&l, arg);
+    }
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放明细");
+    jz__sq_done(q, st);
+    return rc;
+}
+
 jz_err jz__sq_pay_lines_of_household(void *impl, const char *household_id,
                                      void (*fn)(const jz_pay_line *l, void *arg), void *arg,
                                      jz_error *err)

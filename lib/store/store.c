@@ -893,6 +893,19 @@ jz_err jz_store_pay_count_regular(jz_store *s, const char *region_prefix, const 
                                      err);
 }
 
+jz_err jz_store_pay_lines_settle(jz_store *s, int64_t batch, uint8_t from, uint8_t to,
+                                 const char *result, int64_t *n, jz_error *err)
+{
+    return s->ops->pay_lines_settle(s->impl, batch, from, to, result, n, err);
+}
+
+jz_err jz_store_pay_batch_accounts(jz_store *s, int64_t batch,
+                                   void (*fn)(const jz_pay_sent_line *l, void *arg), void *arg,
+                                   jz_error *err)
+{
+    return s->ops->pay_batch_accounts(s->impl, batch, fn, arg, err);
+}
+
 jz_err jz_store_pay_clean(jz_store *s, const char *region_prefix, jz_error *err)
 {
     return s->ops->pay_clean(s->impl, region_prefix ? region_prefix : "", err);
