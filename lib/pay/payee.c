@@ -7,7 +7,7 @@
  * stops being current (the store does that), so that a line keeps the very
  * account it was sent to, and a refused line can tell that its unit's
  * account was corrected since (followup.c).  The audit log sees every
- * change, with the account masked and its sha256: the change is visible,
+ * change, with the account masked and the payee's version: the change is visible,
  * the number is not in the log.
  *
  * Lines planned before the unit had an account are held (no payee, a
@@ -81,16 +81,16 @@ static jz_err household_of(jz_ctx *x, const char *key, jz_household *h, jz_house
     return JZ_OK;
 }
 
-/* The payee as the audit log keeps it: the account masked, and hashed. */
+/* The payee as the audit log keeps it: the account masked.  No hash of it:
+ * an unkeyed hash of a 19-digit card number with a known bank prefix is
+ * found by trying them all; a change shows as the payee's new version. */
 static json_t *payee_json(const jz_payee *p)
 {
-    char m[JZ_ACCOUNT_BUF], h[65];
+    char m[JZ_ACCOUNT_BUF];
     jz_account_mask(p->account, m);
-    jz__pay_sha256_hex(p->account, strlen(p->account), h);
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "version", (json_int_t)p->version,
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "version", (json_int_t)p->version,
                      "member_id", p->member_id, "holder", p->holder_name, "holder_id", p->holder_id,
-                     "bank", p->bank, "account", m, "account_sha256", h, "institution",
-                     (json_int_t)p->institution);
+                     "bank", p->bank, "account", m, "institution", (json_int_t)p->institution);
 }
 
 /* Audits action with before (NULL: none, when had_before is false) and
@@ -377,13 +377,12 @@ static jz_err inst_in_tx(jz_store *s, void *arg, jz_error *err)
     jz_err rc = jz_store_institution_put(s, a->in, err);
     if (rc)
         return rc;
-    char entity[48], m[JZ_ACCOUNT_BUF], h[65];
+    char entity[48], m[JZ_ACCOUNT_BUF];
     snprintf(entity, sizeof entity, "institution:%lld", (long long)a->in->id);
     jz_account_mask(a->in->account, m);
-    jz__pay_sha256_hex(a->in->account, strlen(a->in->account), h);
     json_t *after =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "county", a->in->county, "name", a->in->name,
-                  "holder", a->in->holder, "bank", a->in->bank, "account", m, "account_sha256", h);
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "county", a->in->county, "name", a->in->name,
+                  "holder", a->in->holder, "bank", a->in->bank, "account", m);
     return audit_json(s, a->in->county, "institution.add", entity, false, NULL, after, err);
 }
 
