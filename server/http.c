@@ -636,7 +636,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         jz_route_find(method, url, &st->rq.m);
         st->rq.body_max = SRV_BODY_MAX_DEFAULT;
         if (st->rq.m.route && (strstr(st->rq.m.route->pattern, "/feeds/") ||
-                               strstr(st->rq.m.route->pattern, "/monitor/fpm")))
+                               strstr(st->rq.m.route->pattern, "/monitor/fpm") ||
+                               strstr(st->rq.m.route->pattern, "/results")))
             st->rq.body_max = SRV_BODY_MAX_UPLOAD;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -2,15 +2,16 @@
 changing the routes of server/routes.c; tests/unit/test_router.c checks the two agree)."""
 import json
 err = {"$ref": "#/components/responses/Error"}
-def op(summary, tag, roles, body=None, resp="对象", params=(), query=(), ok="200", write=False):
+def op(summary, tag, roles, body=None, resp="对象", params=(), query=(), ok="200", write=False,
+       ctype="application/json", media=None):
     o = {"summary": summary, "tags": [tag], "x-jiuzhu-roles": roles,
-         "responses": {ok: {"description": resp, "content": {"application/json": {"schema": {"type": "object"}}}},
+         "responses": {ok: {"description": resp, "content": media or {"application/json": {"schema": {"type": "object"}}}},
                        "4XX": err, "5XX": err}}
     ps = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params]
     ps += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}, "description": d} for q, d in query]
     if ps: o["parameters"] = ps
     if body:
-        o["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        o["requestBody"] = {"required": True, "content": {ctype: {"schema": body}}}
     if roles == []:
         o["security"] = []
     if write and roles:
@@ -18,6 +19,8 @@ def op(summary, tag, roles, body=None, resp="对象", params=(), query=(), ok="2
     return o
 obj = lambda props, req: {"type": "object", "additionalProperties": False, "properties": props, "required": req}
 S = {"type": "string"}
+PAYREAD = ["analyst","reviewer","auditor"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = ["admin","analyst","reviewer","caseworker","assistant","dept","auditor"]
 paths = {
  "/api/login": {"post": op("登录：成功后设置 HttpOnly 会话 Cookie，并返回 csrf_token", "登录", [], obj({"login": S, "password": S}, ["login","password"]), write=True)},
@@ -58,6 +61,28 @@ paths = {
  "/api/alerts/{id}/actions": {"post": op("处置预警：assign 分派、verify 核实、refer 转介、feedback 部门反馈（部门数据员）、resolve 办结", "预警处置", ["reviewer","caseworker","dept"], obj({"action": S, "on": S, "note": S, "assignee": S, "confirmed": {"type":"boolean"}, "dept": S, "kind": S, "amount_fen": {"type":"integer"}, "outcome": S, "expect_state": S}, ["action"]), params=["id"], write=True)},
  "/api/staff": {"post": op("登记工作人员（R-WF-5）", "工作人员", ["reviewer"], obj({"county": S, "id": S, "name": S, "unit": S}, ["county","id","name"]), ok="201", write=True)},
  "/api/staff/relatives": {"post": op("登记工作人员的近亲属（其申请须备案）", "工作人员", ["reviewer"], obj({"staff_id": S, "id": S, "name": S, "relation": S}, ["staff_id","id","name","relation"]), ok="201", write=True)},
+ # payments (docs/api-pay.md): the county's reviewer writes, analysts and auditors read
+ "/api/pay/plan": {"post": op("编制发放计划：该月（低保）及季度首月（特困）应发，已有的不重复；计划后的变化计为调整或追回", "发放", ["reviewer"], obj({"period": S, "region": S}, ["period"]), write=True)},
+ "/api/pay/batches": {"get": op("发放批次列表（本人范围内）", "发放", PAYREAD, query=[("county","县级区划代码"),("period","所属月份 YYYY-MM")]),
+                      "post": op("编制发放批次：该县该月可发放的明细按收款银行分批；退票重发明细一并编入", "发放", ["reviewer"], obj({"period": S, "county": S}, ["period","county"]), ok="201", write=True)},
+ "/api/pay/batches/{id}": {"get": op("发放批次及其明细（账号隐去中间部分，分页）", "发放", PAYREAD, params=["id"], query=[("offset","跳过条数"),("limit","最多条数，1–10000，默认 1000")])},
+ "/api/pay/batches/{id}/approve": {"post": op("审核并锁定批次：编制人本人审核返回 403", "发放", ["reviewer"], params=["id"], write=True)},
+ "/api/pay/batches/{id}/file": {"get": op("下载已审核批次的代发文件（附件；账号完整，记入查询留痕「导出」）；首次下载即标记批次和明细为已报送", "发放", ["reviewer"], params=["id"], query=[("format","csv（默认，按银行配置的编码）或 xlsx")], resp="代发文件", media={"text/csv": {"schema": {"type": "string", "format": "binary"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}, write=True)},
+ "/api/pay/batches/{id}/results": {"post": op("导入银行回盘文件（请求体为 CSV，UTF-8 或 GB18030）：全部核对无误才写入；同一文件再次导入不作改动", "发放", ["reviewer"], {"type": "string", "format": "binary"}, params=["id"], query=[("name","文件名，用于报错和审计")], ctype="text/csv", write=True)},
+ "/api/pay/followups": {"post": op("退票且账户已更正的明细生成重发明细（只发一次），由下一批次发放", "发放", ["reviewer"], obj({"county": S}, ["county"]), write=True)},
+ "/api/pay/once": {"post": op("一次性发放（R-ONCE-1）：按项目文件给资格认定日在册的每人生成一条明细，分列省级、市县份额；重复执行不重复", "发放", ["reviewer"], obj({"programme": S, "region": S}, ["programme"]), write=True)},
+ "/api/pay/reconcile": {"get": op("对账：一个批次，或一县一期的应发、到账、退票、重发、在途、暂缓和追回，逐条列出差异", "发放", PAYREAD, query=[("batch","批次号"),("county","县级区划代码"),("period","期次：YYYY-MM、YYYY-Qn 或一次性项目代码")])},
+ "/api/pay/statement": {"get": op("财政对账单（.xlsx 附件，记入查询留痕「导出」）：按项目和资金来源汇总", "发放", PAYREAD, query=[("county","县级区划代码"),("period","期次")], resp="对账单", media={XLSX: {"schema": {"type": "string", "format": "binary"}}})},
+ "/api/pay/due": {"get": op("已超期或将在 N 个工作日内到期而尚未报送银行的发放（R-DB-PAY、R-TK-PAY、R-ONCE-1）", "发放", PAYREAD, query=[("region","地区代码前缀"),("within","工作日，0–365，默认 5"),("date","查看日期，默认今天")])},
+ "/api/households/{id}/payee": {"get": op("一户的收款账户（账号、身份证号隐去中间部分；记入查询留痕）", "发放", PAYREAD, params=["id"], query=[("member_id","只看户内某人本人的账户")]),
+                                "put": op("登记或更换一户（或户内某人、集中供养特困人员的供养服务机构）的收款账户；更换另存新版本", "发放", ["reviewer"], obj({"member_id": S, "holder_name": S, "holder_id": S, "bank": S, "account": S, "institution": {"type":"integer"}}, []), params=["id"], write=True)},
+ "/api/households/{id}/payments": {"get": op("一户的发放明细及其结果、追回和退款（记入查询留痕）", "发放", PAYREAD, params=["id"])},
+ "/api/institutions": {"get": op("供养服务机构及其账户（账号隐去中间部分）", "发放", PAYREAD, query=[("county","县级区划代码")]),
+                       "post": op("登记供养服务机构及其账户（集中供养特困人员的供养金付给机构）", "发放", ["reviewer"], obj({"county": S, "name": S, "holder": S, "bank": S, "account": S}, ["county","name","holder","bank","account"]), ok="201", write=True)},
+ "/api/enrolments/{id}/hold": {"post": op("自某月起暂停发放（复核期间等）；已计划的月份在下次计划时转为追回", "发放", ["reviewer"], obj({"from": S, "reason": S}, ["from","reason"]), params=["id"], write=True)},
+ "/api/enrolments/{id}/release": {"post": op("解除暂停发放，暂停至某月；back_pay 为 true 时暂停期间各月在下次计划时补发", "发放", ["reviewer"], obj({"to": S, "back_pay": {"type":"boolean"}}, ["to"]), params=["id"], write=True)},
+ "/api/recoveries": {"get": op("追回（多发的救助金）及其退款、余额（本人范围内）", "发放", PAYREAD, query=[("household","户编号"),("county","县级区划代码")])},
+ "/api/recoveries/{id}/repayments": {"post": op("登记一笔追回退款，不得超过余额；余额为 0 即结清", "发放", ["reviewer"], obj({"amount_fen": {"type":"integer"}, "date": S, "note": S}, ["amount_fen"]), params=["id"], ok="201", write=True)},
  "/api/stats": {"get": op("按市、县或乡镇统计各类对象户数、人数和金额（本人范围内）", "统计", ["analyst","reviewer","auditor"], query=[("region","地区代码前缀"),("level","city/county/township")])},
  "/api/audit/verify": {"get": op("校验审计日志（哈希链与数据）", "审计", ["auditor"], query=[("checkpoint","SEQ:HASH，先前记下的链头")])},
 }

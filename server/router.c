@@ -10,8 +10,9 @@
 
 #include "router.h"
 
-const char *const jz_scope_kind_name[] = {"none",      "list",  "household", "case", "enrolment",
-                                          "alert",     "region", "user",     "body"};
+const char *const jz_scope_kind_name[] = {"none",   "list",  "household", "case",
+                                          "enrolment", "alert", "region",  "batch",
+                                          "recovery", "user",  "body"};
 
 static int hexval(char c)
 {

@@ -43,6 +43,8 @@ typedef enum jz_scope_kind {
     JZ_SCOPE_ENROLMENT, /* {id} is an enrolment number */
     JZ_SCOPE_ALERT,     /* {id} is an alert number */
     JZ_SCOPE_REGION,    /* {id} is a region code (a village's lists) */
+    JZ_SCOPE_BATCH,     /* {id} is a payment batch number (its county) */
+    JZ_SCOPE_RECOVERY,  /* {id} is a recovery number (its county) */
     JZ_SCOPE_USER,      /* {id} is a login: the user's scope must lie within */
     JZ_SCOPE_BODY       /* the subject is in the body (checked by the handler) */
 } jz_scope_kind;

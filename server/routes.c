@@ -7,6 +7,7 @@
 
 #define W true  /* changes something */
 #define RO false
+#define PAY_READ (R_ANALYST | R_REVIEWER | R_AUDITOR)
 
 const jz_route jz_routes[] = {
     /* public */
@@ -79,6 +80,44 @@ const jz_route jz_routes[] = {
     {"POST", "/api/staff", R_REVIEWER, JZ_SCOPE_BODY, W, h_staff_add, "登记工作人员"},
     {"POST", "/api/staff/relatives", R_REVIEWER, JZ_SCOPE_BODY, W, h_staff_relative,
      "登记工作人员近亲属"},
+    /* payments (issue 14): the county's reviewer plans, prepares, approves
+     * (never his own batch), exports and settles; analysts and auditors read */
+    {"POST", "/api/pay/plan", R_REVIEWER, JZ_SCOPE_BODY, W, h_pay_plan, "编制发放计划"},
+    {"POST", "/api/pay/batches", R_REVIEWER, JZ_SCOPE_BODY, W, h_pay_batches_prepare,
+     "编制发放批次"},
+    {"GET", "/api/pay/batches", PAY_READ, JZ_SCOPE_LIST, RO, h_pay_batches_list, "查看发放批次"},
+    {"GET", "/api/pay/batches/{id}", PAY_READ, JZ_SCOPE_BATCH, RO, h_pay_batch_get,
+     "查看发放批次明细"},
+    {"POST", "/api/pay/batches/{id}/approve", R_REVIEWER, JZ_SCOPE_BATCH, W, h_pay_batch_approve,
+     "审核发放批次"},
+    {"GET", "/api/pay/batches/{id}/file", R_REVIEWER, JZ_SCOPE_BATCH, W, h_pay_batch_file,
+     "下载代发文件"},
+    {"POST", "/api/pay/batches/{id}/results", R_REVIEWER, JZ_SCOPE_BATCH, W, h_pay_batch_results,
+     "导入银行回盘文件"},
+    {"POST", "/api/pay/followups", R_REVIEWER, JZ_SCOPE_BODY, W, h_pay_followups,
+     "生成退票重发明细"},
+    {"POST", "/api/pay/once", R_REVIEWER, JZ_SCOPE_BODY, W, h_pay_once, "编制一次性发放"},
+    {"GET", "/api/pay/reconcile", PAY_READ, JZ_SCOPE_LIST, RO, h_pay_reconcile, "对账"},
+    {"GET", "/api/pay/statement", PAY_READ, JZ_SCOPE_LIST, RO, h_pay_statement,
+     "下载财政对账单"},
+    {"GET", "/api/pay/due", PAY_READ, JZ_SCOPE_LIST, RO, h_pay_due, "查看发放期限"},
+    {"GET", "/api/households/{id}/payee", PAY_READ, JZ_SCOPE_HOUSEHOLD, RO, h_payee_get,
+     "查看收款账户"},
+    {"PUT", "/api/households/{id}/payee", R_REVIEWER, JZ_SCOPE_HOUSEHOLD, W, h_payee_put,
+     "登记或更换收款账户"},
+    {"GET", "/api/households/{id}/payments", PAY_READ, JZ_SCOPE_HOUSEHOLD, RO,
+     h_household_payments, "查看一户的发放明细和追回"},
+    {"GET", "/api/institutions", PAY_READ, JZ_SCOPE_LIST, RO, h_institutions_list,
+     "查看供养服务机构"},
+    {"POST", "/api/institutions", R_REVIEWER, JZ_SCOPE_BODY, W, h_institutions_add,
+     "登记供养服务机构"},
+    {"POST", "/api/enrolments/{id}/hold", R_REVIEWER, JZ_SCOPE_ENROLMENT, W, h_enrolment_hold,
+     "暂停发放"},
+    {"POST", "/api/enrolments/{id}/release", R_REVIEWER, JZ_SCOPE_ENROLMENT, W,
+     h_enrolment_release, "解除暂停发放"},
+    {"GET", "/api/recoveries", PAY_READ, JZ_SCOPE_LIST, RO, h_recoveries_list, "查看追回"},
+    {"POST", "/api/recoveries/{id}/repayments", R_REVIEWER, JZ_SCOPE_RECOVERY, W,
+     h_recovery_repay, "登记追回退款"},
     /* statistics and audit */
     {"GET", "/api/stats", R_ANALYST | R_REVIEWER | R_AUDITOR, JZ_SCOPE_LIST, RO, h_stats,
      "查看统计"},

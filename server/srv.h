@@ -240,5 +240,27 @@ ROUTE(h_enrolment_exit);
 ROUTE(h_enrolment_stop);
 ROUTE(h_death);
 ROUTE(h_reviews_open_due);
+/* payments (routes_pay.c) */
+ROUTE(h_pay_plan);
+ROUTE(h_pay_batches_prepare);
+ROUTE(h_pay_batches_list);
+ROUTE(h_pay_batch_get);
+ROUTE(h_pay_batch_approve);
+ROUTE(h_pay_batch_file);
+ROUTE(h_pay_batch_results);
+ROUTE(h_pay_followups);
+ROUTE(h_payee_put);
+ROUTE(h_payee_get);
+ROUTE(h_institutions_list);
+ROUTE(h_institutions_add);
+ROUTE(h_pay_once);
+ROUTE(h_enrolment_hold);
+ROUTE(h_enrolment_release);
+ROUTE(h_recoveries_list);
+ROUTE(h_recovery_repay);
+ROUTE(h_household_payments);
+ROUTE(h_pay_reconcile);
+ROUTE(h_pay_statement);
+ROUTE(h_pay_due);
 
 #endif

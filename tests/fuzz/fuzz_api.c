@@ -9,6 +9,13 @@
  *
  * Input: byte 0 picks the user, byte 1 the method, then the path up to the
  * first '\n', the query ("k=v&k=v") up to the next '\n', then the body.
+ *
+ * The store holds, besides the users, payments for the payment routes to
+ * reach past their lookups: two households of 忻府区 receiving 低保
+ * (H140902-700001 and -700002), July and August planned, their payees, a
+ * care institution, batch 1 (July) approved and exported, batch 2 (August)
+ * prepared, and recovery 1 (a fraud stop of the second household's
+ * enrolment).
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -19,6 +26,9 @@
 #include <unistd.h>
 
 #include "jiuzhu/jz_ctx.h"
+#include "jiuzhu/jz_import.h"
+#include "jiuzhu/jz_pay.h"
+#include "jiuzhu/jz_procedure.h"
 #include "jiuzhu/jz_store.h"
 #include "jiuzhu/jz_user.h"
 #include "srv.h"
@@ -64,6 +74,131 @@ static void remove_store(void)
     }
 }
 
+/* A valid ID number: county, birth YYYYMMDD, sequence, its check character. */
+static void idnum(const char *county, const char *birth, int seq, char out[19])
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    snprintf(out, 19, "%s%s%03d", county, birth, seq);
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (out[i] - '0') * w[i];
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
+/* A 19-digit account of prefix with its Luhn check digit. */
+static void luhn(const char *prefix, char out[20])
+{
+    snprintf(out, 20, "%s", prefix);
+    int sum = 0;
+    for (int i = 17; i >= 0; i--) {
+        int d = out[i] - '0';
+        if ((17 - i) % 2 == 0 && (d *= 2) > 9)
+            d -= 9;
+        sum += d;
+    }
+    out[18] = (char)('0' + (10 - sum % 10) % 10);
+    out[19] = '\0';
+}
+
+static void check(jz_err rc, const char *what, const jz_error *e)
+{
+    if (rc != JZ_OK)
+        die(what, e);
+}
+
+/* The payments of the store (see the top of the file). */
+static void seed_payments(jz_store *s)
+{
+    jz_ctx x = {.store = s, .today = jz_date_today(), .regions = sv.regions, .params = sv.params,
+                .calendar = sv.calendar, .programmes = sv.programmes, .banks = sv.banks};
+    snprintf(x.actor, sizeof x.actor, "fuzz");
+    jz_error e;
+    jz_error_clear(&e);
+    char path[300], ids[2][3][19];
+    snprintf(path, sizeof path, "%s.households.jsonl", db_path);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        die("households file", NULL);
+    for (int h = 0; h < 2; h++) {
+        idnum("140902", "19780310", 2 * h + 1, ids[h][0]);
+        idnum("140902", "19800512", 2 * h + 2, ids[h][1]);
+        idnum("140902", "20120905", 2 * h + 5, ids[h][2]);
+        fprintf(f,
+                "{\"household_id\":\"H140902-70000%d\",\"region\":\"140902101201\","
+                "\"area\":\"rural\",\"assess_date\":\"2025-06-01\",\"current\":{\"programme\":"
+                "\"dibao\",\"since\":\"2025-01-01\",\"monthly_amount\":\"400.00\"},\"members\":["
+                "{\"id\":\"%s\",\"name\":\"王建%d\",\"relation\":\"head\",\"employment\":"
+                "\"employed\",\"income\":[{\"kind\":\"wage\",\"amount\":\"6000.00\"}]},"
+                "{\"id\":\"%s\",\"name\":\"刘秀%d\",\"relation\":\"spouse\",\"employment\":"
+                "\"none\"},{\"id\":\"%s\",\"name\":\"王小%d\",\"relation\":\"child\","
+                "\"student\":{\"level\":\"junior\"}}]}\n",
+                h + 1, ids[h][0], h, ids[h][1], h, ids[h][2], h);
+    }
+    fclose(f);
+    jz_parse_opts po = {.regions = sv.regions, .default_date = x.today, .force_date = JZ_DATE_NONE};
+    jz_import_adopt ad = {sv.params, sv.calendar};
+    jz_import_stats st;
+    jz_err rc = jz_import_json(s, path, &po, &ad, 1, 0, NULL, NULL, &st, &e);
+    unlink(path);
+    check(rc, "import", &e);
+    if (st.enrolled != 2)
+        die("two enrolments adopted", NULL);
+    jz_pay_plan_res pr;
+    jz_pay_plan_req plan = {"2025-07", ""};
+    check(jz_pay_plan(&x, &plan, &pr, &e), "plan", &e);
+    jz_pay_plan_res_cleanup(&pr);
+    for (int h = 0; h < 2; h++) {
+        char hid[32], name[32], acct[20], prefix[19];
+        snprintf(hid, sizeof hid, "H140902-70000%d", h + 1);
+        snprintf(name, sizeof name, "王建%d", h);
+        snprintf(prefix, sizeof prefix, "62284800000000000%d", h);
+        luhn(prefix, acct);
+        jz_payee_req rq = {.household_id = hid, .holder_name = name, .holder_id = ids[h][0],
+                           .bank = "abc", .account = acct};
+        jz_payee_res res;
+        check(jz_pay_payee_set(&x, &rq, &res, &e), "payee", &e);
+    }
+    jz_institution in = {.county = "140902", .name = "敬老院", .holder = "敬老院", .bank = "sxrcu"};
+    luhn("623159999999999999", in.account);
+    check(jz_pay_institution_add(&x, &in, &e), "institution", &e);
+    jz_pay_batch_req br = {"2025-07", "140902"};
+    jz_pay_batch_res bres;
+    check(jz_pay_batch_prepare(&x, &br, &bres, &e), "batch", &e);
+    if (bres.n != 1 || bres.b[0].id != 1)
+        die("batch 1", NULL);
+    jz_pay_batch_res_cleanup(&bres);
+    snprintf(x.actor, sizeof x.actor, "fuzz2");
+    jz_pay_batch b;
+    check(jz_pay_batch_approve(&x, 1, &b, &e), "approve", &e);
+    char dir[] = "/tmp/jz-fuzz-api-XXXXXX";
+    if (!mkdtemp(dir))
+        die("export directory", NULL);
+    jz_pay_export_req er = {.batch = 1, .format = JZ_PAY_CSV, .out_dir = dir};
+    jz_pay_export_res *xr = calloc(1, sizeof *xr);
+    if (!xr)
+        die("memory", NULL);
+    check(jz_pay_export(&x, &er, xr, &e), "export", &e);
+    unlink(xr->path);
+    rmdir(dir);
+    free(xr);
+    snprintf(x.actor, sizeof x.actor, "fuzz");
+    plan.period = "2025-08";
+    check(jz_pay_plan(&x, &plan, &pr, &e), "plan August", &e);
+    jz_pay_plan_res_cleanup(&pr);
+    br.period = "2025-08";
+    check(jz_pay_batch_prepare(&x, &br, &bres, &e), "batch August", &e);
+    jz_pay_batch_res_cleanup(&bres);
+    jz_date from;
+    check(jz_date_parse("2025-07-01", 10, &from, &e), "date", &e);
+    jz_enrol_req sr = {.id = 2, .on = x.today, .note = "隐瞒收入", .reason = JZ_STOP_FRAUD,
+                       .fraud_from = from};
+    jz_enrol_res sres;
+    check(jz_proc_enrol_stop(&x, &sr, &sres, &e), "fraud stop", &e);
+    if (sres.recovery != 1)
+        die("recovery 1", NULL);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -99,6 +234,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         memcpy(users[i].token, ss.token, sizeof ss.token);
         memcpy(users[i].csrf, ss.csrf, sizeof ss.csrf);
     }
+    seed_payments(s);
     jz_store_close(s);
     return 0;
 }

@@ -20,6 +20,7 @@ import sqlite3
 import urllib.parse
 
 from api import INSIDE, OUTSIDE, Checks, Session, error_shape, household, idnum
+from api_payfix import input_rows as pay_input_rows
 
 MiB = 1 << 20
 ROLES = ("admin", "analyst", "reviewer", "caseworker", "assistant", "dept", "auditor")
@@ -433,6 +434,7 @@ def main():
     r = Run(t, os.environ["BASE"], os.environ["PW"], Db(os.environ["DB"]), state)
     table = {(x["method"], x["path"]): x for x in routes}
     rs = rows(r)
+    rs.update(pay_input_rows(r))  # payments (api_payfix.py)
     for key in rs:
         t.check(key in table, f"input row {key}: no such route")
     for key, route in table.items():

@@ -30,6 +30,8 @@ import re
 import sys
 
 from api import GHOST, INSIDE, OUTSIDE, Checks, Session, household, idnum, setup_registry
+from api_payfix import fixture_rows as pay_rows
+from api_payfix import setup_pay
 
 ROLES = ("admin", "analyst", "reviewer", "caseworker", "assistant", "dept", "auditor")
 LOGIN = {r: "sc." + r for r in ROLES}
@@ -314,7 +316,7 @@ FIXTURES = [
     ("POST", "/api/staff/relatives", dict(build=staff_relative)),
     ("GET", "/api/stats", dict(build=listing("/api/stats"))),
     ("GET", "/api/audit/verify", dict(build=same(lambda c, s, r: req("/api/audit/verify")))),
-]
+] + pay_rows(listing)  # payments (api_payfix.py)
 
 
 def call(c, row, role, r):
@@ -342,6 +344,7 @@ def main():
     if sys.argv[1:2] == ["setup"]:
         jz, db, tmp = sys.argv[2:5]
         state = setup_registry(jz, db, tmp)
+        setup_pay(jz, db, tmp, state)
         with open(os.path.join(tmp, "state.json"), "w", encoding="utf-8") as f:
             json.dump(state, f, ensure_ascii=False)
         return
