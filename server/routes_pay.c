@@ -686,10 +686,14 @@ ROUTE(h_enrolment_hold)
         srv_error(rs, &e);
     else if (jz_pay_hold_start(&rq->x, en.id, hr.from, hr.reason, &e) != JZ_OK)
         pay_error(rs, &e);
-    else
+    else {
+        char reason[160]; /* as answers show texts: ID numbers masked */
+        snprintf(reason, sizeof reason, "%s", hr.reason);
+        jz_idnum_mask_text(reason);
         srv_json(rs, 200,
                  json_pack("{s:I, s:s, s:s, s:s}", "enrolment", (json_int_t)en.id, "household_id",
-                           en.household_id, "from", hr.from, "reason", hr.reason));
+                           en.household_id, "from", hr.from, "reason", reason));
+    }
     json_decref(b);
 }
 

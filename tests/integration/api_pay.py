@@ -353,8 +353,10 @@ t.check(b2.get("lines_added") == 0 and b2.get("already") == b.get("persons"), "p
 b, _ = call(rva, "POST", "/api/pay/once", {"programme": "nosuch"}, want=404, what="an unknown programme")
 t.check(b.get("error", {}).get("field") == "programme", f"names the programme: {b}")
 (enr, hh_h), = q("SELECT enrolment, household_id FROM enrolments WHERE member_id = '' AND status = 0 ORDER BY enrolment LIMIT 1")
-b, _ = call(rva, "POST", f"/api/enrolments/{enr}/hold", {"from": "2025-10", "reason": "复核期间暂停"}, what="a hold")
-t.check(b.get("from") == "2025-10" and b.get("household_id") == hh_h, f"held: {b}")
+b, _ = call(rva, "POST", f"/api/enrolments/{enr}/hold", {"from": "2025-10", "reason": f"复核期间暂停（{id1}）"},
+            what="a hold")
+t.check(b.get("from") == "2025-10" and b.get("household_id") == hh_h and
+        b.get("reason") == f"复核期间暂停（{id1[:6]}********{id1[14:]}）", f"held, the ID masked: {b}")
 call(rva, "POST", f"/api/enrolments/{enr}/release", {"to": "2025-10", "back_pay": True}, what="released")
 call(rva, "POST", f"/api/enrolments/{enr}/release", {"to": "2025-10"}, want=(404, 409, 422), what="released twice")
 
