@@ -233,7 +233,11 @@ static void send_file(srv_res *rs, const char *path, const char *type, const cha
         return;
     }
     srv_body(rs, 200, type, text, len);
-    snprintf(rs->filename, sizeof rs->filename, "%s", name);
+    /* The name is the bank's pattern filled in, well within the header's
+     * room; cut if not (the file is whole either way). */
+    size_t n = strnlen(name, sizeof rs->filename - 1);
+    memcpy(rs->filename, name, n);
+    rs->filename[n] = '\0';
     free(text);
 }
 
