@@ -247,8 +247,13 @@ int cmd_enrolment(int argc, char **argv)
                    from_month, r.after.end_month, r.months, m);
             if (r.recovery) {
                 jz_money_format(r.recovered, m, sizeof m);
-                printf("发放台账：%s 起已计发的 %s 元转为追回 %lld（jiuzhu pay recoveries）\n",
+                printf("发放台账：%s 起已发出的 %s 元转为追回 %lld（jiuzhu pay recoveries）\n",
                        from_month, m, (long long)r.recovery);
+            }
+            if (r.withdrawn) {
+                jz_money_format(r.withdrawn_total, m, sizeof m);
+                printf("发放台账：%s 起尚未发出的 %lld 条明细、%s 元已撤回，不再发放\n",
+                       from_month, (long long)r.withdrawn, m);
             }
         } else {
             printf("救助 %lld 不再符合条件，%s 起停发（R-REPORT-1）\n", id, r.after.end_month);

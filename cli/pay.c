@@ -78,6 +78,12 @@ static int do_plan(const pay_opts *o, jz_ctx *x)
            rq.region_prefix[0] ? rq.region_prefix : "", (long long)r.lines_added,
            (long long)r.adjustments_added, t, (long long)r.already, (long long)r.held,
            (long long)r.recoveries_opened);
+    if (r.withdrawn) {
+        char w[JZ_MONEY_BUF];
+        jz_money_format(r.withdrawn_total, w, sizeof w);
+        printf("撤回尚未发出、经重新核算不应发放的明细 %lld 条，%s 元（不发放，无需追回）\n",
+               (long long)r.withdrawn, w);
+    }
     for (size_t i = 0; i < r.n_refusals; i++) {
         const jz_pay_refusal *f = &r.refusals[i];
         char id[JZ_IDNUM_MASKED_BUF];

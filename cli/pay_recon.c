@@ -152,6 +152,8 @@ static void print_recon(const jz_ctx *x, const jz_pay_recon *r)
            (long long)t->pending.n, yuan(t->pending.amount, a), (long long)t->batched.n,
            yuan(t->batched.amount, b), (long long)t->sent.n, yuan(t->sent.amount, c));
     figure("暂缓发放", t->held);
+    if (t->withdrawn.n || t->withdrawn_followups.n)
+        figure("已撤回（未发出即核定不应发放）", t->withdrawn);
     printf("退票（累计）：%lld 条，%s 元，其中已重发 %lld 条 %s 元\n", (long long)t->refused.n,
            yuan(t->refused.amount, a), (long long)t->superseded.n, yuan(t->superseded.amount, b));
     figure("冲减（多发转追回）", t->adjust_down);

@@ -154,6 +154,9 @@ typedef enum jz_pay_status {
     JZ_PL_HELD,        /* not payable: no valid payee, or refused by a rule
                           (reason says which); stays until it can be paid */
     JZ_PL_SUPERSEDED,  /* refused, and its follow-up now carries the money */
+    JZ_PL_WITHDRAWN,   /* found not owed before the money left (a death, a
+                          fraud stop, a hold, a lower amount): never paid,
+                          not counted in what the ledger holds (R-PAY-4) */
     JZ_PL_STATUS_COUNT
 } jz_pay_status;
 extern const char *const jz_pay_status_names[JZ_PL_STATUS_COUNT];
@@ -205,6 +208,8 @@ typedef struct jz_pay_plan_res {
     int64_t held;              /* of the added, held (no payee) */
     jz_fen total_added;        /* the amount of the lines added */
     int64_t recoveries_opened; /* negative adjustments of a stopped unit */
+    int64_t withdrawn;         /* unsent lines found not owed, withdrawn */
+    jz_fen withdrawn_total;    /* their amount (not paid, so not recovered) */
     jz_pay_refusal *refusals;  /* malloc'd: units refused by a rule */
     size_t n_refusals;
 } jz_pay_plan_res;
@@ -300,12 +305,17 @@ jz_err jz_pay_release(jz_ctx *x, int64_t enrolment, const char *to, bool back_pa
 /* What a fraud stop does to the ledger (R-REPORT-1, R-PAY-4), in the
  * caller's transaction (jz_proc_enrol_stop): a hold from month `from` on
  * without back pay, then the ledger's computation for the enrolment at
- * once, as the next planning would make it: what the ledger holds for the
- * periods from `from` on is put to a recovery opened on day `on` (the
- * stop's; *recovery: its id, 0 when nothing was paid; *amount: what this
- * added to it). */
+ * once, as the next planning would make it: the lines of the periods from
+ * `from` on whose money has not left are withdrawn, and what did leave is
+ * put to a recovery opened on day `on` (the stop's). */
+typedef struct jz_pay_fraud_res {
+    int64_t recovery;       /* its id, 0 when nothing had left */
+    jz_fen recovered;       /* what this added to it */
+    int64_t withdrawn;      /* unsent lines withdrawn */
+    jz_fen withdrawn_total; /* their amount */
+} jz_pay_fraud_res;
 jz_err jz_pay_fraud(jz_ctx *x, const jz_enrolment *e, const char *from, jz_date on,
-                    int64_t *recovery, jz_fen *amount, jz_error *err);
+                    jz_pay_fraud_res *out, jz_error *err);
 
 /* ---- batches ---------------------------------------------------------------------- */
 
@@ -535,14 +545,15 @@ jz_err jz_pay_followup(jz_ctx *x, const char *county, jz_pay_followup_res *res, 
  *
  * The identities checked (jz_recon_identity; their names are stable):
  *   ledger      planned = paid + re-paid + refused-not-repaid + in flight
- *               (pending, batched, sent) + held, in count and amount, over
+ *               (pending, batched, sent) + held + withdrawn, in count and amount, over
  *               the lines of positive amount ("planned" counts regular,
  *               adjustment and one-time lines, not follow-ups);
  *   followups   refused-and-repaid (superseded) = their follow-ups: one
  *               each, of the same amount, unit and period;
  *   batches     each batch's recorded count and total = the sum of its lines;
  *   batch_lines (a batch) its lines = paid + re-paid + refused + sent +
- *               batched: no line of a batch is planned or held;
+ *               batched + withdrawn (a refusal found not owed): no line of
+ *               a batch is planned or held;
  *   shares      one-time lines: province share + local share = amount;
  *   recoveries  (a period; the county's whole ledger) the recoveries opened
  *               = the negative adjustments planning wrote (多发转追回);
@@ -574,6 +585,9 @@ typedef struct jz_recon_fig {
     jz_recon_sum refused_open;        /* refused, not (yet) paid again */
     jz_recon_sum superseded;          /* refused, with a follow-up */
     jz_recon_sum followups;           /* follow-up lines, in any state */
+    jz_recon_sum withdrawn;           /* found not owed before the money left: never
+                                         paid (regular, adjustment, one-time lines) */
+    jz_recon_sum withdrawn_followups; /* follow-ups withdrawn with their refused line */
     jz_recon_sum lines;               /* every line of positive amount */
     jz_fen province, local;           /* one-time: the funding shares planned */
     jz_fen province_paid, local_paid; /* the shares of what reached the accounts */

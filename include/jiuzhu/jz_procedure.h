@@ -155,10 +155,13 @@ typedef struct jz_enrol_req {
 typedef struct jz_enrol_res {
     jz_enrolment before, after;
     int months;            /* exit: months it continues; fraud: months paid unduly */
-    /* fraud: the recovery the ledger opened (jz_pay_fraud: what it holds
-     * for the months from fraud_from on), 0 when none was paid yet */
+    /* fraud: the recovery the ledger opened (jz_pay_fraud: what it paid
+     * for the months from fraud_from on), 0 when none had left yet, and
+     * the lines of those months withdrawn before their money left */
     int64_t recovery;
     jz_fen recovered;
+    int64_t withdrawn;
+    jz_fen withdrawn_total;
 } jz_enrol_res;
 
 /* R-EXIT-1: a 低保 unit keeps its amount for exit.months, then stops. */
@@ -167,8 +170,8 @@ jz_err jz_proc_enrol_exit(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, 
  * on), no longer eligible (stops this month), fraud (stops, and what was
  * paid from fraud_from to this month is to be recovered: to_recover is that
  * many months at the current amount, as the record tells it; the payments
- * ledger holds the months from fraud_from on, in the same transaction, and
- * recovers what it planned for them, jz_pay_fraud). */
+ * ledger holds the months from fraud_from on, in the same transaction,
+ * withdraws their lines not yet sent and recovers what was, jz_pay_fraud). */
 jz_err jz_proc_enrol_stop(jz_ctx *x, const jz_enrol_req *rq, jz_enrol_res *res, jz_error *err);
 
 /* ---- reviews and death checks that fall due (R-REVIEW-1, R-DEATH-1) ------------- */

@@ -81,10 +81,21 @@ jz_err jz_store_pay_hold_add(jz_store *s, const jz_enrolment *e, const jz_pay_ho
 jz_err jz_store_pay_hold_end(jz_store *s, const jz_enrolment *e, const char *to, bool back_pay,
                              jz_error *err);
 
-/* What the ledger holds for an enrolment, by the period each line pays
- * (a regular line's period, an adjustment's ref_period): fn per period. */
+/* A line of an enrolment as the ledger's computation reads it. */
+typedef struct jz_pay_held_row {
+    int64_t line, batch, refers_to;
+    uint8_t kind, status;
+    int8_t batch_state;         /* its batch's jz_batch_state, -1 in no batch */
+    char period[JZ_PERIOD_BUF]; /* the period it pays: a regular line's (and
+                                   its follow-up's) period, an adjustment's
+                                   ref_period */
+    jz_fen amount;
+} jz_pay_held_row;
+
+/* What the ledger holds for an enrolment: its regular, adjustment and
+ * follow-up lines (withdrawn ones too), fn for each, by line. */
 jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
-                         void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                         void (*fn)(const jz_pay_held_row *r, void *arg), void *arg,
                          jz_error *err);
 
 /* Marks an enrolment changed (its past periods are compared again at the

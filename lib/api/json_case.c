@@ -691,6 +691,11 @@ json_t *jz_enrol_res_to_json(const jz_enrol_res *r)
     jz__api_set(o, "before", jz_enrolment_to_json(&r->before, false), &bad);
     jz__api_set(o, "after", jz_enrolment_to_json(&r->after, false), &bad);
     jz__api_set(o, "months", json_integer(r->months), &bad);
+    /* A fraud stop: what the ledger recovers and what it withdrew. */
+    jz__api_set(o, "recovery", r->recovery ? json_integer(r->recovery) : json_null(), &bad);
+    jz__api_set(o, "recovered_fen", json_integer(r->recovered), &bad);
+    jz__api_set(o, "withdrawn", json_integer(r->withdrawn), &bad);
+    jz__api_set(o, "withdrawn_fen", json_integer(r->withdrawn_total), &bad);
     return jz__api_done(o, bad);
 }
 

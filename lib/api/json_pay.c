@@ -354,6 +354,8 @@ json_t *jz_pay_plan_res_to_json(const jz_pay_plan_req *rq, const jz_pay_plan_res
     jz__api_set(o, "held", json_integer(r->held), &bad);
     jz__api_set(o, "total_added_fen", json_integer(r->total_added), &bad);
     jz__api_set(o, "recoveries_opened", json_integer(r->recoveries_opened), &bad);
+    jz__api_set(o, "withdrawn", json_integer(r->withdrawn), &bad);
+    jz__api_set(o, "withdrawn_fen", json_integer(r->withdrawn_total), &bad);
     jz__api_set(o, "refusals", refusals_to_json(r->refusals, r->n_refusals), &bad);
     return jz__api_done(o, bad);
 }
@@ -515,11 +517,13 @@ static json_t *fig_to_json(const jz_recon_fig *f)
     static const char *const names[] = {"planned",      "regular",    "adjust_up", "once",
                                         "adjust_down",  "held",       "pending",   "batched",
                                         "sent",         "paid",       "repaid",    "refused",
-                                        "refused_open", "superseded", "followups", "lines"};
+                                        "refused_open", "superseded", "followups", "lines",
+                                        "withdrawn",    "withdrawn_followups"};
     const jz_recon_sum sums[] = {f->planned,      f->regular,    f->adjust_up, f->once,
                                  f->adjust_down,  f->held,       f->pending,   f->batched,
                                  f->sent,         f->paid,       f->repaid,    f->refused,
-                                 f->refused_open, f->superseded, f->followups, f->lines};
+                                 f->refused_open, f->superseded, f->followups, f->lines,
+                                 f->withdrawn,    f->withdrawn_followups};
     _Static_assert(sizeof names / sizeof names[0] == sizeof sums / sizeof sums[0],
                    "a name per figure");
     int bad = 0;

@@ -9,14 +9,16 @@
  * back pay owes its months after all, and the next planning pays them as
  * adjustments.  Writing or ending a hold marks the enrolment changed, so
  * the next planning compares the months already planned with what they now
- * owe: a month planned before a hold that covers it is money paid unduly,
- * recovered.
+ * owe: a month planned before a hold that covers it is withdrawn while its
+ * money has not left (planned, held, in a batch still being prepared, or
+ * refused by the bank), and otherwise is money paid unduly, recovered.
  *
  * A fraud stop (jz_proc_enrol_stop) writes a hold from the month the fraud
  * began, without back pay, and runs the ledger's computation for the
  * enrolment at once, as the next planning would (jz__pay_adjust with the
- * month after the county's last planned one): the recovery is open, with
- * its balance, the moment the stop is recorded.  Such a hold is never
+ * month after the county's last planned one): unsent lines are withdrawn
+ * and the recovery of what did leave is open, with its balance, the moment
+ * the stop is recorded.  Such a hold is never
  * released: the enrolment is stopped, and its recovery stands.
  */
 #include <stdio.h>
@@ -199,10 +201,9 @@ jz_err jz_pay_release(jz_ctx *x, int64_t enrolment, const char *to, bool back_pa
 /* ---- a fraud stop ---------------------------------------------------------------------- */
 
 jz_err jz_pay_fraud(jz_ctx *x, const jz_enrolment *e, const char *from, jz_date on,
-                    int64_t *recovery, jz_fen *amount, jz_error *err)
+                    jz_pay_fraud_res *out, jz_error *err)
 {
-    *recovery = 0;
-    *amount = 0;
+    memset(out, 0, sizeof *out);
     if (!jz__pay_paid_programme(e->programme))
         return JZ_OK; /* nothing is paid by the month: nothing to hold */
     jz_err rc = month_arg("--from-month", from, err);
@@ -243,18 +244,23 @@ jz_err jz_pay_fraud(jz_ctx *x, const jz_enrolment *e, const char *from, jz_date 
     jz__pay_adjusted adj;
     if ((rc = jz__pay_adjust(x, u, start, ym + 1, on, &adj, err)))
         goto out;
-    *recovery = adj.recovery;
-    *amount = adj.recovered;
-    if (adj.added) {
-        char entity[48], after[256], t[JZ_MONEY_BUF], r[JZ_MONEY_BUF], next[JZ_PERIOD_BUF];
+    out->recovery = adj.recovery;
+    out->recovered = adj.recovered;
+    out->withdrawn = adj.withdrawn;
+    out->withdrawn_total = adj.withdrawn_total;
+    if (adj.added || adj.withdrawn) {
+        char entity[48], after[320], t[JZ_MONEY_BUF], r[JZ_MONEY_BUF], w[JZ_MONEY_BUF],
+            next[JZ_PERIOD_BUF];
         snprintf(entity, sizeof entity, "enrolment:%lld", (long long)e->id);
         jz_period_month_text(ym + 1, next);
         jz_money_format(adj.total, t, sizeof t);
         jz_money_format(adj.recovered, r, sizeof r);
+        jz_money_format(adj.withdrawn_total, w, sizeof w);
         snprintf(after, sizeof after,
                  "{\"period\":\"%s\",\"adjustments\":%lld,\"total\":\"%s\",\"recovery\":%lld,"
-                 "\"recovered\":\"%s\"}",
-                 next, (long long)adj.added, t, (long long)adj.recovery, r);
+                 "\"recovered\":\"%s\",\"withdrawn\":%lld,\"withdrawn_total\":\"%s\"}",
+                 next, (long long)adj.added, t, (long long)adj.recovery, r,
+                 (long long)adj.withdrawn, w);
         rc = jz_store_audit(x->store, e->county, "pay.adjust", entity, "", after, err);
     }
 out:

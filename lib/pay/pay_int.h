@@ -37,6 +37,8 @@ typedef struct jz__pay_adjusted {
     int64_t recovery;    /* its id */
     jz_fen recovered;    /* what was put to it */
     bool stale_current;  /* the period of ym has a line at another amount */
+    int64_t withdrawn;   /* unsent lines found not owed, withdrawn */
+    jz_fen withdrawn_total;
 } jz__pay_adjusted;
 
 /* The ledger's computation for one unit, in the caller's transaction:

@@ -19,8 +19,10 @@
  *  - for each unit changed since the last planning, the difference between
  *    what it is owed and what the ledger holds for every period from its
  *    county's first planned month to the one before: a positive difference
- *    is an adjustment line paid in M (补发); a negative one, money paid
- *    unduly, opens a recovery (R-PAY-4), never an edit of a line.
+ *    is an adjustment line paid in M (补发); where the ledger holds more
+ *    than is owed, the lines whose money has not left are withdrawn
+ *    (never paid), and what remains too much, money paid unduly, opens a
+ *    recovery (R-PAY-4), never an edit of a paid line.
  * A 特困 or 单人保 person whose household's 低保 unit still counts him is
  * not paid twice (R-TK-5): his line is refused, with the reason.
  */
@@ -173,40 +175,139 @@ jz_fen jz__pay_owed(const jz_pay_unit *u, int ym, bool quarter, int *persons)
 
 /* ---- planning ----------------------------------------------------------------------------- */
 
-typedef struct period_sum {
-    char period[JZ_PERIOD_BUF];
-    jz_fen amount;
-} period_sum;
-
-typedef struct sums {
-    period_sum *p;
+/* What the ledger holds for one enrolment (jz_store_pay_owed). */
+typedef struct held {
+    jz_pay_held_row *r;
     size_t n, cap;
     bool oom;
-} sums;
+} held;
 
-static void add_sum(const char *period, jz_fen amount, void *arg)
+static void add_row(const jz_pay_held_row *r, void *arg)
 {
-    sums *s = arg;
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? 2 * s->cap : 32;
-        period_sum *g = realloc(s->p, nc * sizeof *g);
+    held *h = arg;
+    if (h->n == h->cap) {
+        size_t nc = h->cap ? 2 * h->cap : 32;
+        jz_pay_held_row *g = realloc(h->r, nc * sizeof *g);
         if (!g) {
-            s->oom = true;
+            h->oom = true;
             return;
         }
-        s->p = g;
-        s->cap = nc;
+        h->r = g;
+        h->cap = nc;
     }
-    snprintf(s->p[s->n].period, sizeof s->p[s->n].period, "%s", period);
-    s->p[s->n++].amount = amount;
+    h->r[h->n++] = *r;
 }
 
-static jz_fen held_for(const sums *s, const char *period)
+/* A regular or adjustment line that counts for its period: every one but
+ * those withdrawn. */
+static bool counts(const jz_pay_held_row *r)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->p[i].period, period) == 0)
-            return s->p[i].amount;
-    return 0;
+    return r->kind != JZ_PAY_FOLLOWUP && r->status != JZ_PL_WITHDRAWN;
+}
+
+static jz_fen held_for(const held *h, const char *period)
+{
+    jz_fen sum = 0;
+    for (size_t i = 0; i < h->n; i++)
+        if (counts(&h->r[i]) && strcmp(h->r[i].period, period) == 0)
+            sum += h->r[i].amount;
+    return sum;
+}
+
+static jz_pay_held_row *followup_of(const held *h, int64_t line)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (h->r[i].kind == JZ_PAY_FOLLOWUP && h->r[i].refers_to == line)
+            return &h->r[i];
+    return NULL;
+}
+
+/* Whether the money of a line has not left and will not: planned, held,
+ * in a batch still being prepared (not locked), refused by the bank, or
+ * refused and followed up by a line that itself has not left. */
+static bool unsent(const held *h, const jz_pay_held_row *r, int depth)
+{
+    switch (r->status) {
+    case JZ_PL_PLANNED:
+    case JZ_PL_HELD:
+    case JZ_PL_REFUSED:
+        return true;
+    case JZ_PL_BATCHED:
+        return r->batch_state == JZ_BATCH_PREPARED;
+    case JZ_PL_SUPERSEDED: {
+        const jz_pay_held_row *f = followup_of(h, r->line);
+        return f && depth < 64 && unsent(h, f, depth + 1);
+    }
+    default:
+        return false; /* sent, paid, or in a locked batch */
+    }
+}
+
+/* Withdraws one line (and the follow-ups that carry its money): never
+ * paid, no longer counted; a line of a batch being prepared leaves it and
+ * the batch's count and total.  Audited "pay.withdraw". */
+static jz_err withdraw(jz_ctx *x, held *h, jz_pay_held_row *r, jz_fen owed, int depth,
+                       jz_error *err)
+{
+    jz_err rc = JZ_OK;
+    if (r->status == JZ_PL_SUPERSEDED) {
+        jz_pay_held_row *f = followup_of(h, r->line);
+        if (f && depth < 64 && (rc = withdraw(x, h, f, owed, depth + 1, err)))
+            return rc;
+    }
+    jz_pay_line l;
+    if ((rc = jz_store_pay_line_get(x->store, r->line, &l, err)))
+        return rc;
+    uint8_t was = l.status;
+    int64_t batch = 0;
+    if (l.status == JZ_PL_BATCHED && l.batch > 0) {
+        jz_pay_batch b;
+        if ((rc = jz_store_pay_batch_get(x->store, l.batch, &b, err)))
+            return rc;
+        b.lines--;
+        b.total -= l.amount;
+        if ((rc = jz_store_pay_batch_set(x->store, &b, JZ_BATCH_PREPARED, err)))
+            return rc;
+        batch = l.batch;
+        l.batch = 0;
+    }
+    char t[JZ_MONEY_BUF];
+    jz_money_format(owed, t, sizeof t);
+    l.status = JZ_PL_WITHDRAWN;
+    snprintf(l.reason, sizeof l.reason,
+             "重新核算该期应发 %s 元（停发、死亡、暂停或金额调整），此明细尚未发出，撤回不发", t);
+    if ((rc = jz_store_pay_line_set(x->store, &l, was, err)))
+        return rc;
+    r->status = JZ_PL_WITHDRAWN;
+    char entity[48], after[256], amount[JZ_MONEY_BUF];
+    snprintf(entity, sizeof entity, "pay-line:%lld", (long long)l.id);
+    jz_money_format(l.amount, amount, sizeof amount);
+    snprintf(after, sizeof after,
+             "{\"status\":\"withdrawn\",\"was\":\"%s\",\"enrolment\":%lld,\"period\":\"%s\","
+             "\"amount\":\"%s\",\"owed\":\"%s\",\"from_batch\":%lld}",
+             jz_pay_status_names[was < JZ_PL_STATUS_COUNT ? was : 0], (long long)l.enrolment,
+             r->period, amount, t, (long long)batch);
+    return jz_store_audit(x->store, l.county, "pay.withdraw", entity, "", after, err);
+}
+
+/* When the ledger holds more for `period` than is owed: withdraws every
+ * line of the period whose money has not left (all of them: what is
+ * owed is then paid by one adjustment), counting them in *out. */
+static jz_err withdraw_unsent(jz_ctx *x, held *h, const char *period, jz_fen owed,
+                              jz__pay_adjusted *out, jz_error *err)
+{
+    jz_err rc = JZ_OK;
+    for (size_t i = 0; i < h->n && !rc; i++) {
+        jz_pay_held_row *r = &h->r[i];
+        if (!counts(r) || r->amount <= 0 || strcmp(r->period, period) != 0 || !unsent(h, r, 0))
+            continue;
+        jz_fen amount = r->amount;
+        if (!(rc = withdraw(x, h, r, owed, 0, err))) {
+            out->withdrawn++;
+            out->withdrawn_total += amount;
+        }
+    }
+    return rc;
 }
 
 typedef struct plan {
@@ -366,9 +467,9 @@ jz_err jz__pay_adjust(jz_ctx *x, const jz_pay_unit *u, int start, int ym, jz_dat
         start = first;
     if (quarterly)
         start -= start % 3;
-    sums s = {0};
-    jz_err rc = jz_store_pay_owed(x->store, u->e.id, add_sum, &s, err);
-    if (!rc && s.oom)
+    held h = {0};
+    jz_err rc = jz_store_pay_owed(x->store, u->e.id, add_row, &h, err);
+    if (!rc && h.oom)
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     /* Periods strictly before the one planned now; for 特困, the quarters
      * before the current one, and the current one once its line exists. */
@@ -383,15 +484,20 @@ jz_err jz__pay_adjust(jz_ctx *x, const jz_pay_unit *u, int start, int ym, jz_dat
             jz_period_month_text(m, period);
         int persons = 0;
         jz_fen owed = jz__pay_owed(u, m, quarterly, &persons);
-        if (m == cur && (!quarterly || quarter_start)) {
-            /* The period planned now is its regular line's.  One planned
-             * earlier this month at another amount is corrected by the next
-             * planning: the unit stays marked. */
-            if (owed != held_for(&s, period))
-                out->stale_current = true;
+        /* Lines found not owed before their money left are withdrawn,
+         * never paid and recovered (R-PAY-4). */
+        if (owed < held_for(&h, period) &&
+            (rc = withdraw_unsent(x, &h, period, owed, out, err)))
+            break;
+        jz_fen diff = owed - held_for(&h, period);
+        bool current = m == cur && (!quarterly || quarter_start);
+        if (current && diff < 0) {
+            /* The period planned now holds more than is owed in lines
+             * already on their way: the next planning, when the bank has
+             * answered, recovers it.  The unit stays marked. */
+            out->stale_current = true;
             continue;
         }
-        jz_fen diff = owed - held_for(&s, period);
         if (diff == 0)
             continue;
         jz_pay_line l;
@@ -416,6 +522,10 @@ jz_err jz__pay_adjust(jz_ctx *x, const jz_pay_unit *u, int start, int ym, jz_dat
         bool added = false;
         if ((rc = jz_store_pay_line_add(x->store, &l, &added, err)) || !added)
             continue;
+        jz_pay_held_row row = {.line = l.id, .kind = JZ_PAY_ADJUST, .status = l.status,
+                               .batch_state = -1, .amount = l.amount};
+        snprintf(row.period, sizeof row.period, "%s", period);
+        add_row(&row, &h);
         out->added++;
         out->held += l.status == JZ_PL_HELD;
         out->total += l.amount;
@@ -425,7 +535,7 @@ jz_err jz__pay_adjust(jz_ctx *x, const jz_pay_unit *u, int start, int ym, jz_dat
         out->recoveries++;
         out->recovered = undue;
     }
-    free(s.p);
+    free(h.r);
     return rc;
 }
 
@@ -442,6 +552,8 @@ static void adjust(plan *p, const jz_pay_unit *u)
     p->res->held += a.held;
     p->res->total_added += a.total;
     p->res->recoveries_opened += a.recoveries;
+    p->res->withdrawn += a.withdrawn;
+    p->res->withdrawn_total += a.withdrawn_total;
 }
 
 /* R-TK-5: a person with a unit of his own (特困, 单人保) is not also counted
@@ -511,10 +623,12 @@ static jz_err plan_in_tx(jz_store *s, void *arg, jz_error *err)
         char after[256];
         snprintf(after, sizeof after,
                  "{\"period\":\"%s\",\"region\":\"%s\",\"lines\":%lld,\"adjustments\":%lld,"
-                 "\"held\":%lld,\"total\":%lld,\"recoveries\":%lld,\"refused\":%zu}",
+                 "\"held\":%lld,\"total\":%lld,\"recoveries\":%lld,\"withdrawn\":%lld,"
+                 "\"withdrawn_total\":%lld,\"refused\":%zu}",
                  p->month, prefix, (long long)res->lines_added, (long long)res->adjustments_added,
                  (long long)res->held, (long long)res->total_added,
-                 (long long)res->recoveries_opened, res->n_refusals);
+                 (long long)res->recoveries_opened, (long long)res->withdrawn,
+                 (long long)res->withdrawn_total, res->n_refusals);
         char entity[48];
         snprintf(entity, sizeof entity, "pay-plan:%s", p->month);
         rc = jz_store_audit(p->x->store, prefix[0] ? prefix : "", "pay.plan", entity, "", after,

@@ -164,6 +164,9 @@ static void fig_add(jz_recon_fig *f, const jz_pay_sum_row *w)
         sum_add(&f->refused, w->n, w->amount);
         sum_add(&f->superseded, w->n, w->amount);
         break;
+    case JZ_PL_WITHDRAWN:
+        sum_add(fu ? &f->withdrawn_followups : &f->withdrawn, w->n, w->amount);
+        break;
     default:
         break; /* an unknown status: the ledger identity will not hold */
     }
@@ -224,7 +227,8 @@ static void on_sum(const jz_pay_sum_row *w, void *arg)
         fig_add(f, w);
     if (w->batch > 0)
         touch(k, w->batch);
-    else if (w->status != JZ_PL_PLANNED && w->status != JZ_PL_HELD && w->status < 32)
+    else if (w->status != JZ_PL_PLANNED && w->status != JZ_PL_HELD &&
+             w->status != JZ_PL_WITHDRAWN && w->status < 32)
         k->stray_out |= 1u << w->status;
     if (w->negative && w->status != JZ_PL_HELD)
         k->negative_sent = true;
@@ -344,7 +348,8 @@ static unsigned allowed_in(uint8_t state)
     case JZ_BATCH_EXPORTED:
         return 1u << JZ_PL_SENT;
     case JZ_BATCH_SETTLED:
-        return 1u << JZ_PL_PAID | 1u << JZ_PL_REFUSED | 1u << JZ_PL_SUPERSEDED;
+        return 1u << JZ_PL_PAID | 1u << JZ_PL_REFUSED | 1u << JZ_PL_SUPERSEDED |
+               1u << JZ_PL_WITHDRAWN; /* a refusal found not owed (plan.c) */
     default:
         return 0;
     }
@@ -616,6 +621,8 @@ static void check_followups(recon *k, jz_recon_sum *sup, jz_recon_sum *matched)
             k->rc = rc;
             break;
         }
+        if (o.status == JZ_PL_WITHDRAWN && fu->status == JZ_PL_WITHDRAWN)
+            continue; /* withdrawn together: neither is paid */
         if (o.status != JZ_PL_SUPERSEDED)
             issue(k, JZ_RI_FOLLOWUP, true, fu, 0,
                   "所重发的明细 %lld 状态为「%s」而不是「已重发」：可能重复发放", (long long)o.id,
@@ -797,14 +804,16 @@ static jz_err recon_in_tx(jz_store *s, void *arg, jz_error *err)
     if (batch == 0) {
         jz_recon_sum right = plus(plus(plus(t->paid, t->repaid), t->refused_open),
                                   plus(plus(plus(t->pending, t->batched), t->sent), t->held));
-        identity(r, "ledger", "应发 = 已到账 + 退票重发到账 + 退票未重发 + 在途 + 暂缓", t->planned,
-                 right, true);
+        right = plus(right, t->withdrawn);
+        identity(r, "ledger", "应发 = 已到账 + 退票重发到账 + 退票未重发 + 在途 + 暂缓 + 已撤回",
+                 t->planned, right, true);
     } else {
         jz_recon_sum right =
             plus(plus(plus(t->paid, t->repaid), t->refused), plus(t->sent, t->batched));
+        right = plus(right, plus(t->withdrawn, t->withdrawn_followups));
         identity(r, "batch_lines",
-                 "批次明细 = 已到账 + 退票重发到账 + 退票 + 已报送待回盘 + 已编入未报送", t->lines,
-                 right, true);
+                 "批次明细 = 已到账 + 退票重发到账 + 退票 + 已报送待回盘 + 已编入未报送 + 已撤回",
+                 t->lines, right, true);
     }
     identity(r, "followups", "退票已重发 = 其重发明细（每条一次、金额相同）", sup, matched, true);
     jz_recon_sum recorded = {0}, actual = {0};

@@ -135,6 +135,7 @@ static void summary(sheet *s, const jz_ctx *x, const jz_pay_recon *r)
     count_amount(s, "已编入批次未报送", t->batched, false);
     count_amount(s, "已报送银行待回盘", t->sent, false);
     count_amount(s, "暂缓发放", t->held, false);
+    count_amount(s, "已撤回（未发出即核定不应发放）", t->withdrawn, false);
     count_amount(s, "退票（累计）", t->refused, false);
     count_amount(s, "  其中：已重发", t->superseded, false);
     count_amount(s, "冲减（多发转追回）", t->adjust_down, false);

@@ -386,7 +386,12 @@ static jz_err enrol_in_txn(jz_ctx *x, void *arg, jz_error *err)
          * what it planned for those months is recovered, now. */
         char fm[8];
         month_of(rq->fraud_from, fm);
-        rc = jz_pay_fraud(x, &res->after, fm, rq->on, &res->recovery, &res->recovered, err);
+        jz_pay_fraud_res f;
+        rc = jz_pay_fraud(x, &res->after, fm, rq->on, &f, err);
+        res->recovery = f.recovery;
+        res->recovered = f.recovered;
+        res->withdrawn = f.withdrawn;
+        res->withdrawn_total = f.withdrawn_total;
     }
     return rc;
 }

@@ -239,22 +239,35 @@ jz_err jz__sq_pay_unit(void *impl, int64_t enrolment, jz_pay_unit *out, jz_error
 }
 
 jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
-                       void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                       void (*fn)(const jz_pay_held_row *r, void *arg), void *arg,
                        jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st;
-    jz_err rc = jz__sq_cached(q,
-                              "SELECT CASE kind WHEN 0 THEN period ELSE ref_period END AS p,"
-                              " sum(amount) FROM pay_lines WHERE enrolment = ?1 AND kind IN (0, 1)"
-                              " GROUP BY p ORDER BY p",
-                              &st, "读取已计发金额", err);
+    jz_err rc = jz__sq_cached(
+        q,
+        "SELECT l.line, l.kind, CASE l.kind WHEN 1 THEN l.ref_period ELSE l.period END,"
+        " l.amount, l.status, l.batch, l.refers_to, coalesce(b.state, -1)"
+        " FROM pay_lines l LEFT JOIN pay_batches b ON l.batch > 0 AND b.batch = l.batch"
+        " WHERE l.enrolment = ?1 AND l.kind IN (0, 1, 3) ORDER BY l.line",
+        &st, "读取已计发金额", err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, enrolment);
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jz_pay_held_row r;
+        memset(&r, 0, sizeof r);
+        r.line = sqlite3_column_int64(st, 0);
+        r.kind = (uint8_t)sqlite3_column_int(st, 1);
+        jz__sq_copy_text(r.period, sizeof r.period, st, 2);
+        r.amount = sqlite3_column_int64(st, 3);
+        r.status = (uint8_t)sqlite3_column_int(st, 4);
+        r.batch = sqlite3_column_int64(st, 5);
+        r.refers_to = sqlite3_column_int64(st, 6);
+        r.batch_state = (int8_t)sqlite3_column_int(st, 7);
+        fn(&r, arg);
+    }
     rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已计发金额");
     jz__sq_done(q, st);
     return rc;

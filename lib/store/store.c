@@ -875,7 +875,7 @@ jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, const char *mo
 }
 
 jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
-                         void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                         void (*fn)(const jz_pay_held_row *r, void *arg), void *arg,
                          jz_error *err)
 {
     return s->ops->pay_owed(s->impl, enrolment, fn, arg, err);

@@ -275,7 +275,7 @@ typedef struct jz_store_ops {
                         bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
                         jz_error *err);
     jz_err (*pay_owed)(void *impl, int64_t enrolment,
-                       void (*fn)(const char *period, jz_fen amount, void *arg), void *arg,
+                       void (*fn)(const jz_pay_held_row *r, void *arg), void *arg,
                        jz_error *err);
     jz_err (*pay_clean)(void *impl, const char *prefix, jz_error *err);
     jz_err (*pay_lines_settle)(void *impl, int64_t batch, uint8_t from, uint8_t to,

@@ -3,7 +3,9 @@ api_input.py): what setup_registry (api.py) made gets, on each side, two more
 households already receiving 低保 (adopted at import), July planned, payees
 and an institution, three batches of July in three states (prepared,
 approved, exported: what the approve, file and results routes need), a
-fraud stop's recovery, and the text of the exported batch's result file.
+fraud stop's recovery (of household 9, whose July line the bank already
+has: a line not yet sent would be withdrawn, not recovered), and the text
+of the exported batch's result file.
 
 setup_pay(jz, db, tmp, state) runs the command line (as `setup` and a
 second user, 科长, who approves) and adds state[side]["pay"]:
@@ -19,7 +21,7 @@ import sqlite3
 
 from api import INSIDE, OUTSIDE, _run, household
 
-PAY_BANKS = {1: ("abc", "622848"), 2: ("psbc", "621799"), 8: ("sxrcu", "623159"), 9: ("abc", "622848")}
+PAY_BANKS = {1: ("abc", "622848"), 2: ("psbc", "621799"), 8: ("sxrcu", "623159"), 9: ("sxrcu", "623159")}
 
 
 def luhn(base):

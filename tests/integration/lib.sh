@@ -35,6 +35,18 @@ expect_lines() { # FILE N WHAT
   if [ "$n" -eq "$2" ]; then ok; else bad "$3: $n lines, wanted $2"; fi
 }
 
+# luhn DIGITS: DIGITS with its Luhn check digit appended (a bank account
+# that the banks checking it accept).
+luhn() {
+  local base=$1 sum=0 i d n=${#1}
+  for ((i = 0; i < n; i++)); do
+    d=${base:n-1-i:1}
+    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
+    sum=$((sum + d))
+  done
+  echo "$base$(((10 - sum % 10) % 10))"
+}
+
 finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]

@@ -25,15 +25,6 @@ state() { q "SELECT line, status, batch, payee, result, reason FROM pay_lines OR
              FROM pay_batches ORDER BY batch; SELECT payee, version, current FROM payees;"; }
 
 # A 19-digit account of a bank's prefix with its Luhn check digit.
-luhn() {
-  local base=$1 sum=0 i d n=${#1}
-  for ((i = 0; i < n; i++)); do
-    d=${base:n-1-i:1}
-    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
-    sum=$((sum + d))
-  done
-  echo "$base$(((10 - sum % 10) % 10))"
-}
 
 # ---- planned before any account: held ----------------------------------------------
 expect_status 0 "$JZ" pay plan "$DB" --period 2025-07

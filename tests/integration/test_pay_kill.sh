@@ -9,15 +9,6 @@
 source "$(dirname "$0")/lib.sh"
 DB=$TMP/k.db
 REF=$TMP/ref.db
-luhn() {
-  local base=$1 sum=0 i d n=${#1}
-  for ((i = 0; i < n; i++)); do
-    d=${base:n-1-i:1}
-    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
-    sum=$((sum + d))
-  done
-  echo "$base$(((10 - sum % 10) % 10))"
-}
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" gen --households 20000 --seed 21 --region 140902 "$TMP/g.jsonl"
 expect_status 0 "$JZ" import "$DB" "$TMP/g.jsonl"

@@ -4,8 +4,9 @@
 # person with its 6:4 split summed per funding source (a run again adds
 # nothing), the 1,500-yuan voucher to the 特困 person only, a hold and its
 # release with and without back pay, a fraud stop whose recovery the ledger
-# computes at once, repaid until settled, a death after its months were
-# planned (R-DEATH-1: the months after it are recovered), and the chain of
+# computes at once of what the bank had paid, repaid until settled (the
+# month not yet sent withdrawn, never paid), a death after its months were
+# planned (R-DEATH-1: the months after it recovered or withdrawn), the chain of
 # each household showing its lines, recoveries and repayments, while the
 # chain of a household without payments stays as it was.
 . "$(dirname "$0")/lib.sh"
@@ -100,6 +101,24 @@ expect_status 0 "$JZ" pay release "$DB" --enrolment "$E_A" --to 2025-09 --back-p
 expect_grep "$TMP/out" '暂停期间各月在下次编制发放计划时补发' "released with back pay"
 expect_status 0 "$JZ" pay release "$DB" --enrolment "$E_F" --to 2025-09
 expect_grep "$TMP/out" '暂停期间各月不予发放' "released without"
+
+# ---- July to September paid to 900002 and 900003 (their accounts, a batch
+# approved by another, the bank's file, every line paid) ------------------------------
+expect_status 0 "$JZ" pay payee set "$DB" --household H140902-900002 --name 王孤 \
+  --id 140902195009090619 --bank sxrcu --account "$(luhn 623159000000000002)"
+expect_status 0 "$JZ" pay payee set "$DB" --household H140902-900003 --name 赵甲 \
+  --id 140902198004040712 --bank sxrcu --account "$(luhn 623159000000000003)"
+expect_status 0 "$JZ" pay batch "$DB" --period 2025-09 --county 140902
+SEP=$(q "SELECT batch FROM pay_batches WHERE period = '2025-09'")
+expect_status 0 "$JZ" pay approve "$DB" --batch "$SEP" --actor 李科长
+mkdir -p "$TMP/files"
+expect_status 0 "$JZ" pay export "$DB" --batch "$SEP" --out "$TMP/files"
+iconv -f GB18030 -t UTF-8 "$TMP"/files/DF_*.csv | tr -d '\r' |
+  awk -F, 'NR == 1 { print "明细编号,账号,金额,结果代码,说明"; next } { print $2 "," $5 "," $6 ",0000,成功" }' \
+  >"$TMP/sep-result.csv"
+expect_status 0 "$JZ" pay results "$DB" --batch "$SEP" "$TMP/sep-result.csv"
+[ "$(q "SELECT count(*) FROM pay_lines WHERE status = 3 AND household_id IN ('H140902-900002', 'H140902-900003')")" = 9 ] &&
+  ok || bad "July to September and the one-time lines of both paid"
 expect_status 0 "$JZ" pay plan "$DB" --period 2025-10
 [ "$(q "SELECT amount FROM pay_lines WHERE enrolment = $E_A AND kind = 1 AND ref_period = '2025-09' AND period = '2025-10'")" = 90000 ] &&
   ok || bad "the held month is paid back as an adjustment"
@@ -108,43 +127,75 @@ expect_status 0 "$JZ" pay plan "$DB" --period 2025-10
 [ "$(q "SELECT count(*) FROM pay_lines WHERE enrolment IN ($E_A, $E_F) AND kind = 0 AND period = '2025-10'")" = 2 ] &&
   ok || bad "and both are paid again from the month after"
 
-# ---- fraud: the ledger's recovery at once, repaid until settled ----------------------
+# ---- fraud: the ledger's recovery at once of what left, repaid until settled; what
+# had not left (October's line) withdrawn -----------------------------------------------
 expect_status 0 "$JZ" enrolment stop "$DB" "$E_C" --reason fraud --from-month 2025-08 --date 2025-10-15 \
   --note 隐瞒务工收入
 expect_grep "$TMP/out" '共 3 个月多发 2400.00 元' "the procedure's figure (R-REPORT-1)"
-expect_grep "$TMP/out" '发放台账：2025-08 起已计发的 2400.00 元转为追回' "the ledger's, at once"
+expect_grep "$TMP/out" '发放台账：2025-08 起已发出的 1600.00 元转为追回' "the ledger's, at once"
+expect_grep "$TMP/out" '发放台账：2025-08 起尚未发出的 1 条明细、800.00 元已撤回，不再发放' \
+  "what had not left is withdrawn"
 R_C=$(q "SELECT recovery FROM recoveries WHERE household_id = 'H140902-900003'")
-[ "$(q "SELECT from_period || ' ' || amount || ' ' || balance || ' ' || opened_on FROM recoveries WHERE recovery = $R_C")" = "2025-08 240000 240000 20251015" ] &&
-  ok || bad "the recovery: from the fraud's first month, what the ledger held, opened on the stop"
-[ "$(q "SELECT group_concat(ref_period || ':' || amount, ' ') FROM pay_lines WHERE enrolment = $E_C AND kind = 1")" = "2025-08:-80000 2025-09:-80000 2025-10:-80000" ] &&
+[ "$(q "SELECT from_period || ' ' || amount || ' ' || balance || ' ' || opened_on FROM recoveries WHERE recovery = $R_C")" = "2025-08 160000 160000 20251015" ] &&
+  ok || bad "the recovery: from the fraud's first month, what the bank had paid, opened on the stop"
+[ "$(q "SELECT group_concat(ref_period || ':' || amount, ' ') FROM pay_lines WHERE enrolment = $E_C AND kind = 1")" = "2025-08:-80000 2025-09:-80000" ] &&
   ok || bad "each undue month squared by a held negative adjustment"
+[ "$(q "SELECT group_concat(period || ':' || status, ' ') FROM pay_lines WHERE enrolment = $E_C AND kind = 0 AND period >= '2025-08'")" = "2025-08:3 2025-09:3 2025-10:7" ] &&
+  ok || bad "October's line, not yet sent, withdrawn (never paid)"
 expect_status 1 "$JZ" pay release "$DB" --enrolment "$E_C" --to 2025-12 --back-pay
 expect_grep "$TMP/err" '因骗取救助停止' "a fraud's hold is never released"
 
-# ---- a death after its months were planned (R-DEATH-1) --------------------------------
+# ---- a death after its months were planned (R-DEATH-1): September had been paid
+# (recovered), October not (withdrawn) -------------------------------------------------
 expect_status 0 "$JZ" enrolment death "$DB" "$E_B" --member-id 140902195009090619 \
   --death-date 2025-08-15 --date 2025-10-20
 expect_status 0 "$JZ" pay plan "$DB" --period 2025-11
 expect_grep "$TMP/out" '新开追回 1 笔' "one recovery: the death's (the fraud's exists already)"
+expect_grep "$TMP/out" '撤回尚未发出、经重新核算不应发放的明细 1 条，600.00 元' "October's withdrawn"
 R_B=$(q "SELECT recovery FROM recoveries WHERE household_id = 'H140902-900002'")
-[ "$(q "SELECT from_period || ' ' || amount FROM recoveries WHERE recovery = $R_B")" = "2025-09 120000" ] &&
+[ "$(q "SELECT from_period || ' ' || amount FROM recoveries WHERE recovery = $R_B")" = "2025-09 60000" ] &&
   ok || bad "the months after the death are recovered"
-[ "$(q "SELECT count(*) FROM pay_lines WHERE enrolment = $E_C AND period = '2025-11'")" = 3 ] &&
-  ok || bad "planning after the fraud stop adds nothing for it (its 3 adjustments only)"
+[ "$(q "SELECT count(*) FROM pay_lines WHERE enrolment = $E_C AND period = '2025-11'")" = 2 ] &&
+  ok || bad "planning after the fraud stop adds nothing for it (its 2 adjustments only)"
+
+# ---- a death found while its months wait in a batch being prepared: they leave
+# the batch, withdrawn; the batch's count and total follow ------------------------------
+expect_status 0 "$JZ" pay payee set "$DB" --household H140902-900006 --name 吴戊 \
+  --id 140902198808080154 --bank sxrcu --account "$(luhn 623159000000000006)"
+expect_status 0 "$JZ" pay batch "$DB" --period 2025-11 --county 140902
+NOV=$(q "SELECT batch FROM pay_batches WHERE period = '2025-11'")
+[ "$(q "SELECT lines || ' ' || total FROM pay_batches WHERE batch = $NOV")" = "5 310000" ] &&
+  ok || bad "November's batch: 吴戊's July to November (not September, held), and his 300 yuan"
+expect_status 0 "$JZ" enrolment death "$DB" "$E_F" --member-id 140902198808080154 \
+  --death-date 2025-09-20 --date 2025-11-21
+expect_status 0 "$JZ" pay plan "$DB" --period 2025-11
+expect_grep "$TMP/out" '撤回尚未发出、经重新核算不应发放的明细 2 条，1400.00 元' "both months withdrawn"
+expect_grep "$TMP/out" '新开追回 0 笔' "nothing had left: nothing to recover"
+[ "$(q "SELECT lines || ' ' || total FROM pay_batches WHERE batch = $NOV")" = "3 170000" ] &&
+  ok || bad "the batch keeps July, August and the one-time line"
+[ "$(q "SELECT count(*) FROM pay_lines WHERE enrolment = $E_F AND status = 7 AND batch = 0")" = 2 ] &&
+  ok || bad "the withdrawn lines are in no batch"
+for period in 2025-09 2025-10 2025-11; do
+  expect_status 0 "$JZ" pay reconcile "$DB" --county 140902 --period $period
+  expect_grep "$TMP/out" '对账结果：相符' "$period reconciles with its withdrawn lines"
+done
+expect_grep "$TMP/out" '已撤回（未发出即核定不应发放）：1 条，700.00 元' "November's withdrawn line in the reconciliation"
+expect_status 0 "$JZ" pay reconcile "$DB" --batch "$NOV"
+expect_grep "$TMP/out" '对账结果：相符' "and the batch"
 
 expect_status 0 "$JZ" pay recoveries "$DB"
-expect_grep "$TMP/out" "H140902-900003 .*2400.00 .*0.00 .*2400.00  追回中 骗取救助" "the recoveries listed"
+expect_grep "$TMP/out" "H140902-900003 .*1600.00 .*0.00 .*1600.00  追回中 骗取救助" "the recoveries listed"
 expect_grep "$TMP/out" '共 2 笔' "both"
 expect_status 0 "$JZ" pay recoveries "$DB" --county 140902
 expect_grep "$TMP/out" '共 2 笔' "of the county"
 expect_status 1 "$JZ" pay repay "$DB" --recovery "$R_C" --amount 100 --date 2025-10-01
 expect_grep "$TMP/err" '早于追回开立日 2025-10-15' "not before the recovery"
 expect_status 0 "$JZ" pay repay "$DB" --recovery "$R_C" --amount 1000 --date 2025-11-03 --note 第一期
-expect_grep "$TMP/out" '退回 1000.00 元，余额 1400.00 元' "a repayment"
+expect_grep "$TMP/out" '退回 1000.00 元，余额 600.00 元' "a repayment"
 expect_status 1 "$JZ" pay repay "$DB" --recovery "$R_C" --amount 2000 --date 2025-11-04
-expect_grep "$TMP/err" '超过追回 .* 的余额 1400.00 元' "never beyond the balance"
+expect_grep "$TMP/err" '超过追回 .* 的余额 600.00 元' "never beyond the balance"
 expect_status 2 "$JZ" pay repay "$DB" --recovery "$R_C" --amount 1.234 --date 2025-11-04
-expect_status 0 "$JZ" pay repay "$DB" --recovery "$R_C" --amount 1400.00 --date 2025-12-01 --note 结清
+expect_status 0 "$JZ" pay repay "$DB" --recovery "$R_C" --amount 600.00 --date 2025-12-01 --note 结清
 expect_grep "$TMP/out" '余额 0.00 元，已结清' "settled"
 expect_status 1 "$JZ" pay repay "$DB" --recovery "$R_C" --amount 1 --date 2025-12-02
 expect_grep "$TMP/err" '已全部退回' "nothing more once settled"
@@ -154,13 +205,13 @@ expect_grep "$TMP/out" '退回 2025-11-03 *1000.00 元  第一期' "with its rep
 
 # ---- the chain shows money ----------------------------------------------------------
 expect_status 0 "$JZ" chain "$DB" H140902-900003
-expect_grep "$TMP/out" '2025-07-10  2025-07 最低生活保障 正常发放（全户，2 人）800.00 元，暂缓发放' \
+expect_grep "$TMP/out" '2025-07-10  2025-07 最低生活保障 正常发放（全户，2 人）800.00 元，已到账' \
   "a regular line on the day it is due"
 expect_grep "$TMP/out" '2025-08 期）-800.00 元' "the negative adjustments"
-expect_grep "$TMP/out" "2025-10-15  按发放台账追回 $R_C（R-PAY-4）：骗取救助（R-REPORT-1）期间多发的救助金（自 2025-08 期起），共 2400.00 元" \
+expect_grep "$TMP/out" "2025-10-15  按发放台账追回 $R_C（R-PAY-4）：骗取救助（R-REPORT-1）期间多发的救助金（自 2025-08 期起），共 1600.00 元" \
   "the recovery on the day of the stop"
-expect_grep "$TMP/out" "2025-11-03  追回 $R_C 退回 1000.00 元，余额 1400.00 元：第一期" "a repayment"
-expect_grep "$TMP/out" "2025-12-01  追回 $R_C 退回 1400.00 元，余额 0.00 元（已结清）" "the last"
+expect_grep "$TMP/out" "2025-11-03  追回 $R_C 退回 1000.00 元，余额 600.00 元：第一期" "a repayment"
+expect_grep "$TMP/out" "2025-12-01  追回 $R_C 退回 600.00 元，余额 0.00 元（已结清）" "the last"
 expect_grep "$TMP/out" '2022-08-20  2022-subsidy 一次性生活补贴 一次性发放（赵甲）300.00 元（省级 180.00 元、市县 120.00 元）' \
   "the one-time line on its deadline, with its split"
 expect_status 0 "$JZ" chain "$DB" H140902-900001
@@ -170,7 +221,7 @@ expect_grep "$TMP/out" '爱心消费券 一次性发放（张老）1500.00 元�
 expect_grep "$TMP/out" '2025-10 最低生活保障 调整（补发或冲减）（全户，4 人，2025-09 期）900.00 元' \
   "the back pay of the held month"
 expect_status 0 "$JZ" chain "$DB" H140902-900002
-expect_grep "$TMP/out" '家庭成员均已死亡后多发的救助金（自 2025-09 期起），共 1200.00 元' \
+expect_grep "$TMP/out" '家庭成员均已死亡后多发的救助金（自 2025-09 期起），共 600.00 元' \
   "the death's recovery"
 expect_status 0 "$JZ" chain "$DB" H140902-000101
 if cmp -s "$TMP/out" "$TMP/chain-before.txt"; then ok; else
@@ -180,7 +231,7 @@ fi
 
 # ---- every operation audited, the log intact ---------------------------------------
 q "SELECT DISTINCT action FROM audit" >"$TMP/actions.txt"
-for a in pay.once pay.hold pay.release pay.adjust recovery.open recovery.repay; do
+for a in pay.once pay.hold pay.release pay.adjust pay.withdraw recovery.open recovery.repay; do
   expect_grep "$TMP/actions.txt" "^$a\$" "the audit log has $a"
 done
 expect_status 0 "$JZ" audit verify "$DB"

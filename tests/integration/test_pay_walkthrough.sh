@@ -11,15 +11,6 @@
 source "$(dirname "$0")/lib.sh"
 DB=$TMP/w.db
 q() { sqlite3 "$DB" "$1"; }
-luhn() {
-  local base=$1 sum=0 i d n=${#1}
-  for ((i = 0; i < n; i++)); do
-    d=${base:n-1-i:1}
-    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
-    sum=$((sum + d))
-  done
-  echo "$base$(((10 - sum % 10) % 10))"
-}
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" gen --households 400 --seed 5 --region 140902 "$TMP/g.jsonl"
 # A household with a 特困 grandfather on his own unit, receiving since 2021.

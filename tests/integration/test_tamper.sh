@@ -77,15 +77,6 @@ printf 'Kx7-tamper-pass\n' | JIUZHU_ARGON2_FAST=1 expect_status 0 "$JZ" user add
 # Payments: an institution, payees, two months planned, a batch prepared,
 # approved by another, exported and settled; a hold; a fraud stop's
 # recovery and a repayment.
-luhn() {
-  local base=$1 sum=0 i d n=${#1}
-  for ((i = 0; i < n; i++)); do
-    d=${base:n-1-i:1}
-    if ((i % 2 == 0)); then d=$((d * 2)); ((d > 9)) && d=$((d - 9)); fi
-    sum=$((sum + d))
-  done
-  echo "$base$(((10 - sum % 10) % 10))"
-}
 expect_status 0 "$JZ" pay institution add "$DB" --county 140902 --name 忻府区敬老院 \
   --holder 忻府区敬老院 --bank abc --account "$(luhn 622848000000000099)"
 n=0

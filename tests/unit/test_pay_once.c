@@ -3,7 +3,8 @@
  * the programme files (the two shipped; each refusal naming its field and
  * value), the funding split in fen (the two shares always make the line),
  * a programme paid once per person with its payee, a hold and its release
- * with back pay, a fraud stop whose recovery the ledger opens at once, and
+ * with back pay, a fraud stop whose recovery the ledger opens at once for
+ * what had left (what had not is withdrawn), and
  * repayments never beyond the balance, all on the store of the examples
  * with 王建国's family of three enrolled in 低保 at 962.00 from 2025-03.
  */
@@ -373,7 +374,14 @@ static void fraud_and_repayments(void **state)
     (void)state;
     jz_error err;
     jz_error_clear(&err);
-    /* Paid through July; fraud from June, found on 2025-07-20. */
+    /* June's back pay reached the family (the bank credited it); July's
+     * line had not left yet.  Fraud from June, found on 2025-07-20. */
+    jz_pay_line back = *line_of("2025-07", JZ_PAY_ADJUST, "2025-06");
+    back.status = JZ_PL_PAID;
+    snprintf(back.result, sizeof back.result, "0000");
+    assert_int_equal(jz_store_begin(fx.store, &err), JZ_OK);
+    assert_int_equal(jz_store_pay_line_set(fx.store, &back, JZ_PL_PLANNED, &err), JZ_OK);
+    assert_int_equal(jz_store_commit(fx.store, &err), JZ_OK);
     jz_enrol_req stop = {.id = 1,
                          .on = fx_day(7, 20),
                          .note = "隐瞒收入",
@@ -383,12 +391,18 @@ static void fraud_and_repayments(void **state)
     assert_int_equal(jz_proc_enrol_stop(&fx, &stop, &res, &err), JZ_OK);
     assert_int_equal(res.after.to_recover, 2 * 96200); /* the procedure's: June, July */
     assert_true(res.recovery > 0);
-    /* The ledger's: June was paid back as an adjustment, July regular. */
-    assert_int_equal(res.recovered, 2 * 96200);
+    /* The ledger's: June's back pay had left and is recovered; July's
+     * line had not, and is withdrawn (never paid, nothing to recover). */
+    assert_int_equal(res.recovered, 96200);
+    assert_int_equal(res.withdrawn, 1);
+    assert_int_equal(res.withdrawn_total, 96200);
+    const jz_pay_line *july = line_of("2025-07", JZ_PAY_REGULAR, "");
+    assert_non_null(july);
+    assert_int_equal(july->status, JZ_PL_WITHDRAWN);
     jz_recovery rec;
     assert_int_equal(jz_store_recovery_get(fx.store, res.recovery, &rec, &err), JZ_OK);
     assert_string_equal(rec.from_period, "2025-06");
-    assert_int_equal(rec.balance, 2 * 96200);
+    assert_int_equal(rec.balance, 96200);
     assert_int_equal(rec.opened_on, fx_day(7, 20));
     assert_non_null(strstr(rec.reason, "骗取救助"));
     /* The next planning finds the ledger square already. */
@@ -396,12 +410,13 @@ static void fraud_and_repayments(void **state)
     assert_int_equal(r.lines_added, 0);
     assert_int_equal(r.adjustments_added, 0);
     assert_int_equal(r.recoveries_opened, 0);
+    assert_int_equal(r.withdrawn, 0);
     /* The fraud's hold stays. */
     assert_int_equal(jz_pay_release(&fx, 1, "2025-12", true, &err), JZ_EINPUT);
 
     int64_t id = res.recovery;
     assert_int_equal(jz_pay_repay(&fx, id, 0, fx_day(8, 1), "", &rec, &err), JZ_EINPUT);
-    assert_int_equal(jz_pay_repay(&fx, id, 2 * 96200 + 1, fx_day(8, 1), "", &rec, &err), JZ_EINPUT);
+    assert_int_equal(jz_pay_repay(&fx, id, 96200 + 1, fx_day(8, 1), "", &rec, &err), JZ_EINPUT);
     assert_non_null(strstr(err.reason, "余额"));
     assert_int_equal(jz_pay_repay(&fx, id, 100, fx_day(7, 19), "", &rec, &err), JZ_EINPUT);
     assert_int_equal(
@@ -409,8 +424,8 @@ static void fraud_and_repayments(void **state)
         JZ_EINPUT);
     assert_int_equal(jz_pay_repay(&fx, id + 100, 100, fx_day(8, 1), "", &rec, &err), JZ_ENOTFOUND);
     assert_int_equal(jz_pay_repay(&fx, id, 92400, fx_day(8, 1), "第一期", &rec, &err), JZ_OK);
-    assert_int_equal(rec.balance, 100000);
-    assert_int_equal(jz_pay_repay(&fx, id, 100000, fx_day(9, 1), "结清", &rec, &err), JZ_OK);
+    assert_int_equal(rec.balance, 3800);
+    assert_int_equal(jz_pay_repay(&fx, id, 3800, fx_day(9, 1), "结清", &rec, &err), JZ_OK);
     assert_int_equal(rec.balance, 0);
     assert_int_equal(jz_pay_repay(&fx, id, 1, fx_day(9, 2), "", &rec, &err), JZ_EINPUT);
     assert_non_null(strstr(err.reason, "已全部退回"));
@@ -430,16 +445,16 @@ static void fraud_and_repayments(void **state)
         if (e->kind == JZ_CHAIN_RECOVERY && strstr(e->text, "按发放台账追回")) {
             recs++;
             assert_int_equal(e->on, fx_day(7, 20));
-            assert_int_equal(e->amount, 2 * 96200);
+            assert_int_equal(e->amount, 96200);
         }
         if (e->kind == JZ_CHAIN_REPAYMENT && e->on == fx_day(9, 1))
             assert_non_null(strstr(e->text, "已结清"));
         if (i)
             assert_true(c.events[i - 1].on <= e->on);
     }
-    /* 3 one-time, March to July regular (June held), June's back pay, and
-     * the two negative adjustments of the fraud. */
-    assert_int_equal(pay, 3 + 4 + 1 + 2);
+    /* 3 one-time, March to July regular (June held; July withdrawn),
+     * June's back pay, and the negative adjustment of the fraud. */
+    assert_int_equal(pay, 3 + 4 + 1 + 1);
     assert_int_equal(rep, 2);
     assert_int_equal(recs, 1);
     jz_chain_cleanup(&c);

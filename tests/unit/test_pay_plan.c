@@ -2,8 +2,9 @@
  * test_pay_plan.c - the ledger (jz_pay_plan, R-PAY-1): a unit's regular
  * line once per period whatever is re-run, also by two planners at once;
  * 特困 quarterly in the quarter's first month; a change after planning as
- * adjustment lines in a later period (补发), money paid beyond what turns
- * out to be owed as a recovery (R-PAY-4); a 特困 person still counted in
+ * adjustment lines in a later period (补发), lines found not owed before
+ * their money left withdrawn, money paid beyond what turns out to be owed
+ * as a recovery (R-PAY-4); a 特困 person still counted in
  * his household's 低保 refused (R-TK-5); lines held while there is no
  * payee.  The household is example 01 (王建国's family of three), approved
  * for 低保 at 962.00 a month from 2025-03 (proc_fixture.h).
@@ -172,39 +173,69 @@ static void keep_recovery(const jz_recovery *r, void *arg)
         v->r[v->n++] = *r;
 }
 
-/* Stopped with April as the last month paid, recorded after May was
- * planned: May was paid unduly, and is to be recovered; June owes nothing. */
+static jz_err set_line(jz_store *s, void *arg, jz_error *err)
+{
+    jz_pay_line *l = arg;
+    return jz_store_pay_line_set(s, l, JZ_PL_HELD, err);
+}
+
+/* Stopped with March as the last month owed, recorded after May was
+ * planned.  April's line had reached the family (the bank credited it)
+ * but its raise of 38.00 had not left: the raise is withdrawn and the
+ * 962.00 paid is recovered.  May's line had not left either: withdrawn,
+ * never paid, nothing to recover.  June owes nothing. */
 static void stop_recovers(void **state)
 {
     (void)state;
+    found f = lines();
+    for (size_t i = 0; i < f.n; i++)
+        if (f.l[i].kind == JZ_PAY_REGULAR && strcmp(f.l[i].period, "2025-04") == 0) {
+            f.l[i].status = JZ_PL_PAID;
+            snprintf(f.l[i].result, sizeof f.l[i].result, "0000");
+            in_tx(set_line, &f.l[i]);
+        }
     jz_enrolment e = dibao;
     e.monthly = 100000;
     e.status = JZ_ENROL_STOPPED;
-    snprintf(e.end_month, sizeof e.end_month, "2025-04");
+    snprintf(e.end_month, sizeof e.end_month, "2025-03");
     snprintf(e.stop_reason, sizeof e.stop_reason, "家庭成员均已死亡");
     in_tx(put_enrol, &e);
     jz_pay_plan_res r = plan("2025-06");
     assert_int_equal(r.lines_added, 0);
     assert_int_equal(r.adjustments_added, 1);
     assert_int_equal(r.recoveries_opened, 1);
-    found f = lines();
+    assert_int_equal(r.withdrawn, 2);
+    assert_int_equal(r.withdrawn_total, 3800 + 100000);
+    f = lines();
     const jz_pay_line *neg = &f.l[f.n - 1];
-    assert_int_equal(neg->amount, -100000);
-    assert_string_equal(neg->ref_period, "2025-05");
+    assert_int_equal(neg->amount, -96200);
+    assert_string_equal(neg->ref_period, "2025-04");
     assert_int_equal(neg->status, JZ_PL_HELD);
+    int withdrawn = 0;
+    for (size_t i = 0; i < f.n; i++) {
+        const jz_pay_line *l = &f.l[i];
+        if (l->status != JZ_PL_WITHDRAWN)
+            continue;
+        withdrawn++;
+        assert_true((l->kind == JZ_PAY_ADJUST && strcmp(l->ref_period, "2025-04") == 0 &&
+                     l->amount == 3800) ||
+                    (l->kind == JZ_PAY_REGULAR && strcmp(l->period, "2025-05") == 0));
+        assert_non_null(strstr(l->reason, "撤回不发"));
+    }
+    assert_int_equal(withdrawn, 2);
     recs rs = {.n = 0};
     jz_error err;
     assert_int_equal(jz_store_recoveries(fx.store, "H140902-000101", keep_recovery, &rs, &err),
                      JZ_OK);
     assert_int_equal(rs.n, 1);
-    assert_int_equal(rs.r[0].amount, 100000);
-    assert_int_equal(rs.r[0].balance, 100000);
-    assert_string_equal(rs.r[0].from_period, "2025-05");
+    assert_int_equal(rs.r[0].amount, 96200);
+    assert_int_equal(rs.r[0].balance, 96200);
+    assert_string_equal(rs.r[0].from_period, "2025-04");
     assert_string_equal(rs.r[0].rule, "R-PAY-4");
     assert_non_null(strstr(rs.r[0].reason, "家庭成员均已死亡"));
-    /* Planning again opens nothing more. */
+    /* Planning again opens nothing more and withdraws nothing more. */
     r = plan("2025-06");
-    assert_int_equal(r.adjustments_added + r.recoveries_opened, 0);
+    assert_int_equal(r.adjustments_added + r.recoveries_opened + r.withdrawn, 0);
 }
 
 /* A household's 低保 unit and a member's 特困 unit, put directly. */
@@ -241,7 +272,7 @@ static size_t count_lines(const char *hid, const char *member, jz_fen *sum)
     size_t n = 0;
     *sum = 0;
     for (size_t i = 0; i < f.n; i++)
-        if (strcmp(f.l[i].member_id, member) == 0) {
+        if (strcmp(f.l[i].member_id, member) == 0 && f.l[i].status != JZ_PL_WITHDRAWN) {
             n++;
             *sum += f.l[i].amount;
         }
@@ -288,18 +319,90 @@ static void tekun_quarterly(void **state)
         assert_string_equal(f.l[i].reason, "未登记本人或供养服务机构的收款账户");
     }
     assert_true(q3 && q2);
-    /* 低保: May, June and July were paid at 1,500 for three (the first
-     * run); corrected to 1,000 for two from May, May and June are squared
-     * by -500 each and recovered now, July at the next planning. */
-    assert_int_equal(count_lines(hid, "", &sum), 5);
-    assert_int_equal(sum, 3 * 150000 - 2 * 50000);
+    /* 低保: May, June and July were planned at 1,500 for three (the first
+     * run) and held (no account): none of it left.  Corrected to 1,000
+     * for two from May, the three lines are withdrawn and each month is
+     * paid at 1,000 by an adjustment; nothing is recovered. */
+    assert_int_equal(r.withdrawn, 3);
+    assert_int_equal(r.withdrawn_total, 3 * 150000);
+    assert_int_equal(r.recoveries_opened, 0);
+    assert_int_equal(count_lines(hid, "", &sum), 3);
+    assert_int_equal(sum, 3 * 100000);
     r = plan("2025-08");
-    assert_int_equal(r.recoveries_opened, 1);
+    assert_int_equal(r.recoveries_opened + r.withdrawn, 0);
     assert_int_equal(count_lines(hid, li, &sum), 2); /* no 特困 line in August */
-    assert_int_equal(count_lines(hid, "", &sum), 7); /* August's, and July's -500 */
-    assert_int_equal(sum, 3 * 150000 - 3 * 50000 + 100000);
+    assert_int_equal(count_lines(hid, "", &sum), 4); /* and August's */
+    assert_int_equal(sum, 4 * 100000);
     r = plan("2025-08");
     assert_int_equal(r.lines_added + r.adjustments_added + r.recoveries_opened, 0);
+}
+
+static jz_err add_line(jz_store *s, void *arg, jz_error *err)
+{
+    bool added = false;
+    jz_err rc = jz_store_pay_line_add(s, arg, &added, err);
+    return rc ? rc : added ? JZ_OK : jz_error_set(err, JZ_ECONFLICT, NULL, NULL, "not added");
+}
+
+/* Money the bank sent back is not money paid: a refused line, and a
+ * refused line whose follow-up has not left, found not owed, are withdrawn
+ * (the follow-up with it), and nothing is recovered. */
+static void refused_withdrawn(void **state)
+{
+    (void)state;
+    const char *hid = "H140902-000606";
+    jz_enrolment e = unit(hid, "140902001004", NULL, JZ_UNIT_DIBAO, 1, 50000, "2025-09");
+    in_tx(create_enrol, &e);
+    jz_pay_plan_res r = plan("2025-10"); /* October's line, September's back pay */
+    jz_pay_plan_res_cleanup(&r);
+    found f = {.n = 0};
+    jz_error err;
+    assert_int_equal(jz_store_pay_lines_of_household(fx.store, hid, keep, &f, &err), JZ_OK);
+    assert_int_equal(f.n, 2);
+    for (size_t i = 0; i < f.n; i++) {
+        jz_pay_line *l = &f.l[i];
+        snprintf(l->result, sizeof l->result, "E102");
+        if (l->kind == JZ_PAY_REGULAR) {
+            l->status = JZ_PL_REFUSED; /* 退票, not yet followed up */
+            in_tx(set_line, l);
+            continue;
+        }
+        l->status = JZ_PL_SUPERSEDED; /* 退票, followed up by a line not yet sent */
+        in_tx(set_line, l);
+        jz_pay_line fu = *l;
+        fu.id = 0;
+        fu.kind = JZ_PAY_FOLLOWUP;
+        fu.refers_to = l->id;
+        fu.status = JZ_PL_PLANNED;
+        fu.result[0] = '\0';
+        in_tx(add_line, &fu);
+    }
+    /* Stopped with August as its last month: nothing was ever owed. */
+    e.status = JZ_ENROL_STOPPED;
+    snprintf(e.end_month, sizeof e.end_month, "2025-08");
+    snprintf(e.stop_reason, sizeof e.stop_reason, "不再符合条件");
+    in_tx(put_enrol, &e);
+    r = plan("2025-11");
+    assert_int_equal(r.withdrawn, 2);
+    assert_int_equal(r.withdrawn_total, 2 * 50000);
+    assert_int_equal(r.recoveries_opened + r.adjustments_added, 0);
+    jz_pay_plan_res_cleanup(&r);
+    f.n = 0;
+    assert_int_equal(jz_store_pay_lines_of_household(fx.store, hid, keep, &f, &err), JZ_OK);
+    assert_int_equal(f.n, 3);
+    for (size_t i = 0; i < f.n; i++)
+        assert_int_equal(f.l[i].status, JZ_PL_WITHDRAWN); /* the follow-up too */
+    /* The follow-up, withdrawn, is not sent: no batch takes it. */
+    jz_pay_batch_req brq = {"2025-11", "140902"};
+    jz_pay_batch_res br;
+    assert_int_equal(jz_pay_batch_prepare(&fx, &brq, &br, &err), JZ_OK);
+    jz_pay_batch_res_cleanup(&br);
+    f.n = 0;
+    assert_int_equal(jz_store_pay_lines_of_household(fx.store, hid, keep, &f, &err), JZ_OK);
+    for (size_t i = 0; i < f.n; i++) {
+        assert_int_equal(f.l[i].status, JZ_PL_WITHDRAWN);
+        assert_int_equal(f.l[i].batch, 0);
+    }
 }
 
 /* Two planners of the same month at once, each on its own connection: the
@@ -354,7 +457,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(regular_once),  cmocka_unit_test(raise_adjusts),
         cmocka_unit_test(stop_recovers), cmocka_unit_test(tekun_quarterly),
-        cmocka_unit_test(two_planners),
+        cmocka_unit_test(two_planners), cmocka_unit_test(refused_withdrawn),
     };
     return cmocka_run_group_tests(tests, setup, fx_teardown);
 }
