@@ -86,7 +86,14 @@ typedef struct jz_bank {
     char encoding[16];
     char file_pattern[128];
     bool header_row;
+    /* The reserved code "voucher" (JZ_VOUCHER_BANK): not a bank but the
+     * issuer of 消费券, whose file is a list of persons (name, ID number,
+     * amount: no account) and whose confirmation is matched on the ID
+     * number.  No payee may name it, nor "default". */
+    bool voucher;
 } jz_bank;
+
+#define JZ_VOUCHER_BANK "voucher"
 
 typedef struct jz_banks {
     jz_bank *b;
@@ -98,6 +105,9 @@ typedef struct jz_banks {
 jz_err jz_banks_load(const char *policy_dir, jz_banks *out, jz_error *err);
 void jz_banks_free(jz_banks *b);
 const jz_bank *jz_banks_find(const jz_banks *b, const char *code);
+/* A bank an account may be held at: jz_banks_find, but never the default
+ * layout ("default") nor the issuer of vouchers (JZ_VOUCHER_BANK). */
+const jz_bank *jz_banks_find_payable(const jz_banks *b, const char *code);
 
 /* Whether account is a valid account number of bank b: digits only, of the
  * bank's length, the Luhn check where the bank uses it.  JZ_EINPUT naming

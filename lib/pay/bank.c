@@ -116,6 +116,13 @@ const jz_bank *jz_banks_find(const jz_banks *b, const char *code)
     return NULL;
 }
 
+const jz_bank *jz_banks_find_payable(const jz_banks *b, const char *code)
+{
+    if (!code || strcmp(code, "default") == 0 || strcmp(code, JZ_VOUCHER_BANK) == 0)
+        return NULL;
+    return jz_banks_find(b, code);
+}
+
 void jz_banks_free(jz_banks *b)
 {
     if (!b)
@@ -270,7 +277,20 @@ static jz_err read_layout(const char *path, json_t *f, jz_bank *b, jz_error *err
         b->n_columns++;
     }
     /* The results are matched on the line; the bank needs the account and
-     * the amount. */
+     * the amount; the issuer of vouchers the person's ID number, and no
+     * account. */
+    if (b->voucher) {
+        static const jz_bank_field need[] = {JZ_BF_LINE, JZ_BF_NAME, JZ_BF_ID, JZ_BF_AMOUNT};
+        for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+            if (!seen[need[i]])
+                return bad(err, path, "file.columns", jz_bank_field_names[need[i]],
+                           "消费券发放名单必须有明细编号（line）、姓名（name）、身份证号（id）和"
+                           "金额（amount）四列：发放机构的确认按明细编号和身份证号对账");
+        if (seen[JZ_BF_ACCOUNT])
+            return bad(err, path, "file.columns", "account",
+                       "消费券发给本人，不经银行账户：发放名单不列账号");
+        return JZ_OK;
+    }
     static const jz_bank_field need[] = {JZ_BF_LINE, JZ_BF_ACCOUNT, JZ_BF_AMOUNT};
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
         if (!seen[need[i]])
@@ -314,6 +334,7 @@ static jz_err read_bank(const char *path, const char *code, const jz_bank *layou
         }
     }
     snprintf(b->code, sizeof b->code, "%s", code);
+    b->voucher = strcmp(code, JZ_VOUCHER_BANK) == 0;
     json_t *name = json_object_get(root, "name");
     if (!json_is_string(name) || !plain_text(json_string_value(name), sizeof b->name - 1)) {
         rc = bad(err, path, "name", json_is_string(name) ? json_string_value(name) : "",
@@ -369,6 +390,8 @@ static jz_err read_bank(const char *path, const char *code, const jz_bank *layou
             goto out;
         }
         rc = read_layout(path, f, b, err);
+    } else if (b->voucher) {
+        rc = bad(err, path, "file", "", "消费券发放名单（voucher.json）必须写出名单格式（file）");
     } else if (layout) {
         b->n_columns = layout->n_columns;
         memcpy(b->columns, layout->columns, sizeof b->columns);

@@ -8,7 +8,8 @@
  * prepared: an account changed since planning is the one the money goes to
  * (the line keeps the payee version it is paid to).  A follow-up of a
  * refused line is payable in the same way, in a later batch than the one
- * that refused it.
+ * that refused it.  A voucher (消费券) line needs no account: it goes to a
+ * batch of the issuer's (bank JZ_VOUCHER_BANK), approved like any other.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,20 @@ static jz_err prepare_in_tx(jz_store *s, void *arg, jz_error *err)
         if (l.kind != JZ_PAY_ONCE && l.kind != JZ_PAY_FOLLOWUP &&
             (!jz__pay_period_start(l.period, &ym) || ym > p->ym))
             continue;
+        jz_pay_batch *b = NULL;
+        if (l.voucher) {
+            /* 消费券 leave the bank path: a batch of the issuer's, its
+             * file a list of persons (export.c). */
+            if ((rc = batch_for(p, JZ_VOUCHER_BANK, &b, err)))
+                break;
+            l.batch = b->id;
+            l.status = JZ_PL_BATCHED;
+            if ((rc = jz_store_pay_line_set(s, &l, JZ_PL_PLANNED, err)))
+                break;
+            b->lines++;
+            b->total += l.amount;
+            continue;
+        }
         jz_payee pe;
         jz_error e;
         jz_error_clear(&e);
@@ -123,7 +138,6 @@ static jz_err prepare_in_tx(jz_store *s, void *arg, jz_error *err)
                 break;
             snprintf(bank, sizeof bank, "%s", in.bank);
         }
-        jz_pay_batch *b = NULL;
         if ((rc = batch_for(p, bank, &b, err)))
             break;
         l.payee = pe.id;

@@ -135,9 +135,18 @@ static jz_err put_text(exp *e, const char *s, size_t n)
     return JZ_OK;
 }
 
-static void note_of(const jz_pay_line *l, char *out, size_t n)
+/* What the file calls a line's programme: a one-time programme by the
+ * name its file gives it (爱心消费券), the others as the bank knows them. */
+static const char *programme_text(const exp *e, const jz_pay_line *l)
 {
-    const char *prog = jz__pay_programme_text(l->programme);
+    const jz_once_programme *pg =
+        e->x->programmes ? jz_once_programmes_find(e->x->programmes, l->programme) : NULL;
+    return pg ? pg->name : jz__pay_programme_text(l->programme);
+}
+
+static void note_of(const exp *e, const jz_pay_line *l, char *out, size_t n)
+{
+    const char *prog = programme_text(e, l);
     switch (l->kind) {
     case JZ_PAY_ADJUST:
         snprintf(out, n, "%s 补发 %s", prog, l->ref_period);
@@ -180,20 +189,34 @@ static void on_line(const jz_pay_line *l, void *arg)
     if (e->rc)
         return;
     jz_payee p;
-    if ((e->rc = payee_of(e, l, &p, e->err)))
+    if (l->voucher != e->bank->voucher) {
+        char v[32];
+        snprintf(v, sizeof v, "%lld", (long long)l->id);
+        e->rc = jz_error_set(e->err, JZ_EINPUT, "line", v,
+                             l->voucher ? "消费券明细不能列入银行代发文件"
+                                        : "现金明细不能列入消费券发放名单");
         return;
+    }
+    if (l->voucher) {
+        /* The issuer's list: the person himself, by his ID number. */
+        memset(&p, 0, sizeof p);
+        snprintf(p.holder_name, sizeof p.holder_name, "%s", l->label);
+        snprintf(p.holder_id, sizeof p.holder_id, "%s", l->member_id);
+    } else if ((e->rc = payee_of(e, l, &p, e->err))) {
+        return;
+    }
     char seq[32], line[32], amount[JZ_MONEY_BUF], note[128];
     snprintf(seq, sizeof seq, "%lld", (long long)e->lines + 1);
     snprintf(line, sizeof line, "%lld", (long long)l->id);
     jz_money_format(l->amount, amount, sizeof amount);
-    note_of(l, note, sizeof note);
+    note_of(e, l, note, sizeof note);
     const char *cell[JZ_BF_COUNT] = {[JZ_BF_SEQ] = seq,
                                      [JZ_BF_LINE] = line,
                                      [JZ_BF_NAME] = p.holder_name,
                                      [JZ_BF_ID] = p.holder_id,
                                      [JZ_BF_ACCOUNT] = p.account,
                                      [JZ_BF_AMOUNT] = amount,
-                                     [JZ_BF_PROGRAMME] = jz__pay_programme_text(l->programme),
+                                     [JZ_BF_PROGRAMME] = programme_text(e, l),
                                      [JZ_BF_PERIOD] = l->period,
                                      [JZ_BF_REGION] = l->region,
                                      [JZ_BF_NOTE] = note};
@@ -393,7 +416,10 @@ jz_err jz_pay_export(jz_ctx *x, const jz_pay_export_req *rq, jz_pay_export_res *
     const jz_bank *bank = jz_banks_find(x->banks, b.bank);
     if (!bank)
         return jz_error_set(err, JZ_EINPUT, "bank", b.bank,
-                            "没有这家银行的代发格式（policy/banks/%s.json）", b.bank);
+                            strcmp(b.bank, JZ_VOUCHER_BANK) == 0
+                                ? "没有消费券发放名单的格式（policy/banks/%s.json）"
+                                : "没有这家银行的代发格式（policy/banks/%s.json）",
+                            b.bank);
     if (rq->format != JZ_PAY_CSV && rq->format != JZ_PAY_XLSX)
         return jz_error_set(err, JZ_EUSAGE, "format", NULL, "格式只能是 csv 或 xlsx");
     /* The date and the name come from the first export. */

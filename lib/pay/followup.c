@@ -12,7 +12,8 @@
  * index pay_lines_followup keeps it to one follow-up per refused line,
  * whatever runs twice; a follow-up the bank refuses again is a refused
  * line like any other.  A refused line whose account was not corrected
- * waits, and is listed.
+ * waits, and is listed.  A voucher (消费券) refused by its issuer has no
+ * account: it gets its follow-up at the next run, for the issuer's list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,11 +87,14 @@ static jz_err followup_in_tx(jz_store *s, void *arg, jz_error *err)
     size_t pl = 0;
     for (size_t i = 0; i < refused.n && !rc; i++) {
         jz_pay_line l = refused.l[i];
-        jz_payee p;
-        bool found;
-        if ((rc = current_payee(s, &l, &p, &found, err)))
+        jz_payee p = {.id = 0};
+        bool found = true;
+        /* A voucher refused by its issuer is issued again at the next run
+         * (staff run it once the issuer's reason is resolved): it has no
+         * account to correct. */
+        if (!l.voucher && (rc = current_payee(s, &l, &p, &found, err)))
             break;
-        if (!found || p.id <= l.payee) {
+        if (!l.voucher && (!found || p.id <= l.payee)) {
             if (!push(&f->waiting, &l))
                 rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
             continue;

@@ -115,6 +115,13 @@ static void pay_person(once *o, const jz_pay_unit *u, const jz_pay_member *m)
     l.amount = pg->amount;
     jz_once_programme_split(pg, pg->amount, &l.province_share, &l.local_share);
     l.voucher = pg->voucher;
+    if (l.voucher) {
+        /* A voucher is issued to the person by his ID number, not paid
+         * into an account: it waits for no payee (batch.c). */
+        l.payee = 0;
+        l.status = JZ_PL_PLANNED;
+        l.reason[0] = '\0';
+    }
     bool added = false;
     if ((o->rc = jz_store_pay_line_add(o->x->store, &l, &added, o->err)))
         return;

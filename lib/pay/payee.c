@@ -258,7 +258,7 @@ static jz_err set_in_tx(jz_store *s, void *arg, jz_error *err)
             goto out;
         }
         const char *code = rq->bank ? rq->bank : "";
-        const jz_bank *bk = strcmp(code, "default") == 0 ? NULL : jz_banks_find(x->banks, code);
+        const jz_bank *bk = jz_banks_find_payable(x->banks, code);
         if (!bk) {
             rc =
                 jz_error_set(err, JZ_EINPUT, "bank", code,
@@ -398,7 +398,7 @@ jz_err jz_pay_institution_add(jz_ctx *x, jz_institution *in, jz_error *err)
     if ((rc = check_name("name", in->name, sizeof in->name - 1, err)) ||
         (rc = check_name("holder", in->holder, sizeof((jz_payee *)0)->holder_name - 1, err)))
         return rc;
-    const jz_bank *bk = strcmp(in->bank, "default") == 0 ? NULL : jz_banks_find(x->banks, in->bank);
+    const jz_bank *bk = jz_banks_find_payable(x->banks, in->bank);
     if (!bk)
         return jz_error_set(err, JZ_EINPUT, "bank", in->bank,
                             "未配置的开户银行（policy/banks/ 中的银行代码，如 abc、psbc、sxrcu）");

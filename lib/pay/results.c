@@ -148,17 +148,33 @@ static const char *const names_code[] = {"code",   "result", "结果代码", "�
                                          "返回码", "响应码", "状态码",   "交易结果", NULL};
 static const char *const names_reason[] = {"reason",   "说明",     "原因",     "失败原因", "备注",
                                            "返回信息", "结果说明", "处理说明", NULL};
+/* The issuer of vouchers confirms each person by his ID number where a
+ * bank gives the account. */
+static const char *const names_id[] = {"id", "身份证号", "身份证号码", "证件号码", "公民身份号码",
+                                       NULL};
 static const char *const *const col_names[COL_COUNT] = {names_line, names_account, names_amount,
                                                         names_code, names_reason};
 
+static bool voucher_of(const jz_bank *bank)
+{
+    return bank && bank->voucher;
+}
+
+/* What the second column is called: the account, or a voucher's ID. */
+static const char *key_zh(const jz_bank *bank)
+{
+    return voucher_of(bank) ? "身份证号" : col_zh[COL_ACCOUNT];
+}
+
 static int column_of(const char *h, const jz_bank *bank)
 {
+    bool v = voucher_of(bank);
     for (int c = 0; c < COL_COUNT; c++)
-        for (const char *const *n = col_names[c]; *n; n++)
+        for (const char *const *n = c == COL_ACCOUNT && v ? names_id : col_names[c]; *n; n++)
             if (strcasecmp(h, *n) == 0)
                 return c;
     /* The bank's own headings of the file it was sent. */
-    static const jz_bank_field bf[] = {JZ_BF_LINE, JZ_BF_ACCOUNT, JZ_BF_AMOUNT};
+    const jz_bank_field bf[] = {JZ_BF_LINE, v ? JZ_BF_ID : JZ_BF_ACCOUNT, JZ_BF_AMOUNT};
     for (int i = 0; bank && i < bank->n_columns; i++)
         for (int c = 0; c < 3; c++)
             if (bank->columns[i] == bf[c] && strcmp(h, bank->headings[i]) == 0)
@@ -286,14 +302,14 @@ jz_err jz_pay_results_read(const char *text, size_t len, const char *name, const
                         continue; /* a column of the bank's own */
                     if (col[k] >= 0)
                         rc = refuse(err, name, at, col_en[k], c->cell[i], "表头中%s列出现了两次",
-                                    col_zh[k]);
+                                    k == COL_ACCOUNT ? key_zh(bank) : col_zh[k]);
                     col[k] = i;
                 }
                 for (int k = 0; k < COL_REASON && !rc; k++)
                     if (col[k] < 0)
                         rc = refuse(err, name, at, col_en[k], NULL,
-                                    "表头中没有%s列（回盘文件须有明细编号、账号、金额和结果代码）",
-                                    col_zh[k]);
+                                    "表头中没有%s列（回盘文件须有明细编号、%s、金额和结果代码）",
+                                    k == COL_ACCOUNT ? key_zh(bank) : col_zh[k], key_zh(bank));
                 continue;
             }
         }
@@ -328,11 +344,18 @@ jz_err jz_pay_results_read(const char *text, size_t len, const char *name, const
         }
         const char *acc = c->cell[col[COL_ACCOUNT]];
         if (strcmp(acc, x->account) != 0) {
-            char m1[JZ_ACCOUNT_BUF], m2[JZ_ACCOUNT_BUF];
-            jz_account_mask(acc, m1);
-            jz_account_mask(x->account, m2);
-            rc = refuse(err, name, at, "account", m1, "明细 %s 的账号与代发文件不符（报送的是 %s）",
-                        ltext, m2);
+            char m1[JZ_IDNUM_MASKED_BUF + JZ_ACCOUNT_BUF], m2[JZ_IDNUM_MASKED_BUF + JZ_ACCOUNT_BUF];
+            if (voucher_of(bank)) {
+                jz_idnum_mask(acc, m1);
+                jz_idnum_mask(x->account, m2);
+                rc = refuse(err, name, at, "id", m1,
+                            "明细 %s 的身份证号与发放名单不符（名单上的是 %s）", ltext, m2);
+            } else {
+                jz_account_mask(acc, m1);
+                jz_account_mask(x->account, m2);
+                rc = refuse(err, name, at, "account", m1,
+                            "明细 %s 的账号与代发文件不符（报送的是 %s）", ltext, m2);
+            }
             break;
         }
         const char *am = c->cell[col[COL_AMOUNT]];

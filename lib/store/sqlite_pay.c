@@ -580,7 +580,8 @@ jz_err jz__sq_pay_batch_accounts(void *impl, int64_t batch,
     sq *q = impl;
     sqlite3_stmt *st;
     jz_err rc = jz__sq_cached(q,
-                              "SELECT l.line, l.payee, l.amount, l.status, coalesce(p.account, '')"
+                              "SELECT l.line, l.payee, l.amount, l.status,"
+                              " CASE WHEN l.voucher THEN l.member_id ELSE coalesce(p.account, '') END"
                               " FROM pay_lines l LEFT JOIN payees p ON p.payee = l.payee"
                               " WHERE l.batch = ?1 AND l.batch > 0 ORDER BY l.line",
                               &st, "读取发放明细", err);

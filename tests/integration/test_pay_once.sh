@@ -71,8 +71,8 @@ expect_status 0 "$JZ" pay once "$DB" --programme 2022-voucher
 expect_grep "$TMP/out" '本次新增 1 人，合计 1500.00 元（省级 900.00 元，市县 600.00 元）' \
   "the voucher goes to the 特困 person only"
 expect_grep "$TMP/out" '消费券' "as a voucher"
-[ "$(q "SELECT voucher FROM pay_lines WHERE programme = '2022-voucher'")" = 1 ] &&
-  ok || bad "the line is flagged as a voucher"
+[ "$(q "SELECT voucher || ' ' || status || ' ' || payee FROM pay_lines WHERE programme = '2022-voucher'")" = "1 0 0" ] &&
+  ok || bad "the line is flagged as a voucher, and waits for no account (issued to the person)"
 expect_status 1 "$JZ" pay once "$DB" --programme 2099-nothing
 expect_grep "$TMP/err" '2099-nothing' "an unknown programme is named"
 expect_status 2 "$JZ" pay once "$DB"
@@ -109,7 +109,7 @@ expect_status 0 "$JZ" pay payee set "$DB" --household H140902-900002 --name 王�
 expect_status 0 "$JZ" pay payee set "$DB" --household H140902-900003 --name 赵甲 \
   --id 140902198004040712 --bank sxrcu --account "$(luhn 623159000000000003)"
 expect_status 0 "$JZ" pay batch "$DB" --period 2025-09 --county 140902
-SEP=$(q "SELECT batch FROM pay_batches WHERE period = '2025-09'")
+SEP=$(q "SELECT batch FROM pay_batches WHERE period = '2025-09' AND bank = 'sxrcu'")
 expect_status 0 "$JZ" pay approve "$DB" --batch "$SEP" --actor 李科长
 mkdir -p "$TMP/files"
 expect_status 0 "$JZ" pay export "$DB" --batch "$SEP" --out "$TMP/files"
@@ -126,6 +126,38 @@ expect_status 0 "$JZ" pay plan "$DB" --period 2025-10
   ok || bad "without back pay the held month is owed nothing"
 [ "$(q "SELECT count(*) FROM pay_lines WHERE enrolment IN ($E_A, $E_F) AND kind = 0 AND period = '2025-10'")" = 2 ] &&
   ok || bad "and both are paid again from the month after"
+
+# ---- the voucher leaves the bank path: its own batch, approved by another, a list of
+# persons for the issuer (no account), the issuer's confirmation by ID number -------------
+VOU=$(q "SELECT batch FROM pay_batches WHERE period = '2025-09' AND bank = 'voucher'")
+[ "$(q "SELECT lines || ' ' || total FROM pay_batches WHERE batch = '$VOU'")" = "1 150000" ] &&
+  ok || bad "张老's 1,500-yuan voucher in a batch of its own"
+expect_status 1 "$JZ" pay payee set "$DB" --household H140902-900001 --name 张大 \
+  --id 140902197003050113 --bank voucher --account 6228480000000000
+expect_grep "$TMP/err" '未配置的开户银行' "no account is held at the voucher issuer"
+expect_status 6 "$JZ" pay approve "$DB" --batch "$VOU"
+expect_status 0 "$JZ" pay approve "$DB" --batch "$VOU" --actor 李科长
+mkdir -p "$TMP/vouchers"
+expect_status 0 "$JZ" pay export "$DB" --batch "$VOU" --out "$TMP/vouchers"
+iconv -f GB18030 -t UTF-8 "$TMP"/vouchers/XFQ_140902_2025-09_"$VOU"_*.csv | tr -d '\r' >"$TMP/xfq.txt" ||
+  bad "the issuer's list, GB18030, named XFQ_"
+expect_grep "$TMP/xfq.txt" '^序号,明细编号,姓名,身份证号,金额,项目,村（社区）,摘要$' "a list of persons, no account"
+expect_grep "$TMP/xfq.txt" '^1,[0-9]*,张老,140902194501020511,1500.00,爱心消费券,140902001001,' \
+  "张老 by his ID number"
+awk -F, 'NR == 1 { print "明细编号,身份证号,金额,结果代码,说明"; next } { print $2 ",140902194501020520," $5 ",0000,已发放" }' \
+  "$TMP/xfq.txt" >"$TMP/xfq-wrong.csv"
+expect_status 1 "$JZ" pay results "$DB" --batch "$VOU" "$TMP/xfq-wrong.csv"
+expect_grep "$TMP/err" '身份证号与发放名单不符' "a confirmation for another person is refused"
+expect_no_grep "$TMP/err" '140902194501020520' "with the ID numbers masked"
+awk -F, 'NR == 1 { print "明细编号,身份证号,金额,结果代码,说明"; next } { print $2 "," $4 "," $5 ",0000,已发放" }' \
+  "$TMP/xfq.txt" >"$TMP/xfq-ok.csv"
+expect_status 0 "$JZ" pay results "$DB" --batch "$VOU" "$TMP/xfq-ok.csv"
+[ "$(q "SELECT status FROM pay_lines WHERE programme = '2022-voucher'")" = 3 ] && ok || bad "the voucher issued"
+expect_status 0 "$JZ" pay reconcile "$DB" --batch "$VOU"
+expect_grep "$TMP/out" '对账结果：相符' "the voucher batch reconciles on its own"
+expect_status 0 "$JZ" pay reconcile "$DB" --county 140902 --period 2022-voucher
+expect_grep "$TMP/out" '已到账（首次发放）：1 条，1500.00 元' "the programme's reconciliation: issued"
+expect_grep "$TMP/out" '对账结果：相符' "and balanced"
 
 # ---- fraud: the ledger's recovery at once of what left, repaid until settled; what
 # had not left (October's line) withdrawn -----------------------------------------------

@@ -103,7 +103,7 @@ static void shipped_banks(void **state)
     jz_error err;
     jz_error_clear(&err);
     assert_int_equal(jz_banks_load(dir, &b, &err), JZ_OK);
-    assert_int_equal(b.n, 4);
+    assert_int_equal(b.n, 5);
     const jz_bank *abc = jz_banks_find(&b, "abc");
     assert_non_null(abc);
     assert_string_equal(abc->name, "中国农业银行");
@@ -120,6 +120,17 @@ static void shipped_banks(void **state)
     assert_string_equal(rcu->headings[2], "户名");
     assert_string_equal(rcu->file_pattern, def->file_pattern);
     assert_null(jz_banks_find(&b, "icbc"));
+    /* The issuer of vouchers: a list of persons, no account; no payee
+     * may name it, nor the default layout. */
+    const jz_bank *v = jz_banks_find(&b, JZ_VOUCHER_BANK);
+    assert_non_null(v);
+    assert_true(v->voucher);
+    assert_false(abc->voucher);
+    for (int i = 0; i < v->n_columns; i++)
+        assert_int_not_equal(v->columns[i], JZ_BF_ACCOUNT);
+    assert_null(jz_banks_find_payable(&b, JZ_VOUCHER_BANK));
+    assert_null(jz_banks_find_payable(&b, "default"));
+    assert_ptr_equal(jz_banks_find_payable(&b, "abc"), abc);
     jz_banks_free(&b);
     /* No banks folder: an empty table, not an error. */
     assert_int_equal(jz_banks_load("/nonexistent-policy", &b, &err), JZ_OK);
@@ -299,6 +310,43 @@ static void results_good(void **state)
     jz_error_clear(&err);
     assert_int_equal(
         jz_pay_results_read(text, strlen(text), "x.csv", &b, EXPECT, N_EXPECT, rows, &err), JZ_OK);
+}
+
+/* The issuer of vouchers confirms each person by his ID number: the
+ * second key is the ID, and a wrong one is refused with both masked. */
+static void results_voucher(void **state)
+{
+    (void)state;
+    static const jz_pay_expect vx[] = {{201, "140902194501020511", 150000}};
+    jz_bank v;
+    memset(&v, 0, sizeof v);
+    v.voucher = true;
+    v.n_columns = 3;
+    v.columns[0] = JZ_BF_LINE;
+    v.columns[1] = JZ_BF_ID;
+    v.columns[2] = JZ_BF_AMOUNT;
+    snprintf(v.headings[0], sizeof v.headings[0], "明细编号");
+    snprintf(v.headings[1], sizeof v.headings[1], "身份证号");
+    snprintf(v.headings[2], sizeof v.headings[2], "金额");
+    jz_pay_result_row rows[1];
+    jz_error err;
+    jz_error_clear(&err);
+    const char *text = "明细编号,身份证号,金额,结果代码,说明\n201,140902194501020511,1500.00,0000,已发放\n";
+    assert_int_equal(jz_pay_results_read(text, strlen(text), "确认.csv", &v, vx, 1, rows, &err),
+                     JZ_OK);
+    assert_true(rows[0].paid);
+    text = "明细编号,身份证号,金额,结果代码,说明\n201,140902194501020520,1500.00,0000,\n";
+    assert_int_equal(jz_pay_results_read(text, strlen(text), "确认.csv", &v, vx, 1, rows, &err),
+                     JZ_EINPUT);
+    assert_string_equal(err.field, "id");
+    assert_non_null(strstr(err.reason, "身份证号与发放名单不符"));
+    assert_null(strstr(err.reason, "19450102")); /* masked */
+    assert_null(strstr(err.value, "19450102"));
+    /* An account column is no ID: the confirmation must name the person. */
+    text = "明细编号,账号,金额,结果代码\n201,6228480402564890018,1500.00,0000\n";
+    assert_int_equal(jz_pay_results_read(text, strlen(text), "确认.csv", &v, vx, 1, rows, &err),
+                     JZ_EINPUT);
+    assert_non_null(strstr(err.reason, "表头中没有身份证号列"));
 }
 
 static void results_refused(void **state)
@@ -772,6 +820,7 @@ int main(void)
         cmocka_unit_test(file_names),
         cmocka_unit_test(results_good),
         cmocka_unit_test(results_refused),
+        cmocka_unit_test(results_voucher),
         cmocka_unit_test_setup_teardown(payees, setup_store, fx_teardown),
         cmocka_unit_test_setup_teardown(institutions, setup_store, fx_teardown),
         cmocka_unit_test_setup_teardown(the_whole_path, setup_store, fx_teardown),
