@@ -181,6 +181,12 @@ static int do_payee_set(const bank_opts *o, jz_ctx *x)
     if (r.released)
         printf("；%lld 条暂缓发放（无收款账户）的明细转为待发放", (long long)r.released);
     printf("\n");
+    if (r.n_shared) {
+        printf("注意：该账户同时是户");
+        for (size_t i = 0; i < r.n_shared; i++)
+            printf("%s %s", i ? "、" : "", r.shared[i]);
+        printf(" 的收款账户（一卡多户），请核实账户确属本人或其监护人，防止冒领\n");
+    }
     return EXIT_DONE;
 }
 

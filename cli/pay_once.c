@@ -207,7 +207,7 @@ static int do_repay(const once_opts *o, jz_ctx *x)
         return cli_fail(&err);
     }
     jz_recovery r;
-    if (jz_pay_repay(x, id, amount, on, o->note ? o->note : "", &r, &err) != JZ_OK)
+    if (jz_pay_repay(x, id, amount, on, o->note ? o->note : "", &r, NULL, &err) != JZ_OK)
         return cli_fail(&err);
     char a[JZ_MONEY_BUF], b[JZ_MONEY_BUF];
     jz_money_format(amount, a, sizeof a);

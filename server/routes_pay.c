@@ -417,16 +417,17 @@ ROUTE(h_pay_batch_approve)
         srv_json(rs, 200, jz_pay_batch_to_json(&b, rq->sv->banks));
 }
 
-/* The 代发 file: written by the library into a private directory (the
- * first export marks the batch exported and its lines sent), logged as a
- * download, sent as an attachment, removed. */
-ROUTE(h_pay_batch_file)
+/* The 代发 file: written by the library into a private directory, logged
+ * as a download, sent as an attachment, removed.  POST .../export sends
+ * the batch (the first export marks it exported and its lines sent); GET
+ * .../file downloads again what was sent, and never sends a batch. */
+static void batch_file(srv_req *rq, srv_res *rs, bool again_only)
 {
     jz_pay_batch b;
     if (!batch_of(rq, rs, rq->m.params[0], &b))
         return;
     const char *f = srv_query(rq, "format");
-    jz_pay_export_req er = {.batch = b.id, .guard = rq->sv->o->db};
+    jz_pay_export_req er = {.batch = b.id, .guard = rq->sv->o->db, .again_only = again_only};
     if (!f || strcmp(f, "csv") == 0) {
         er.format = JZ_PAY_CSV;
     } else if (strcmp(f, "xlsx") == 0) {
@@ -462,6 +463,16 @@ ROUTE(h_pay_batch_file)
     }
     free(r);
     rmdir(dir);
+}
+
+ROUTE(h_pay_batch_export)
+{
+    batch_file(rq, rs, false);
+}
+
+ROUTE(h_pay_batch_file)
+{
+    batch_file(rq, rs, true);
 }
 
 static void add_refused(const jz_pay_line *l, void *arg)
@@ -827,19 +838,16 @@ ROUTE(h_recovery_repay)
     if (!b)
         return;
     jz_pay_repay_req pr;
+    jz_repayment p;
     jz_error e;
     jz_error_clear(&e);
     if (jz_pay_repay_req_from_json(b, &pr, &e) != JZ_OK) {
         srv_error(rs, &e);
-    } else if (jz_pay_repay(&rq->x, r.id, pr.amount, pr.on, pr.note, &r, &e) != JZ_OK) {
+    } else if (jz_pay_repay(&rq->x, r.id, pr.amount, pr.on, pr.note, &r, &p, &e) != JZ_OK) {
         pay_error(rs, &e);
     } else {
-        jz_repayment p = {.recovery = r.id, .amount = pr.amount, .on = pr.on};
-        snprintf(p.note, sizeof p.note, "%s", pr.note);
         json_t *o = json_pack("{s:o, s:o}", "recovery", jz_recovery_to_json(&r), "repayment",
                               jz_repayment_to_json(&p));
-        if (o)
-            json_object_del(json_object_get(o, "repayment"), "id"); /* not told by the operation */
         srv_json(rs, 201, o);
     }
     json_decref(b);

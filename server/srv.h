@@ -246,6 +246,7 @@ ROUTE(h_pay_batches_prepare);
 ROUTE(h_pay_batches_list);
 ROUTE(h_pay_batch_get);
 ROUTE(h_pay_batch_approve);
+ROUTE(h_pay_batch_export);
 ROUTE(h_pay_batch_file);
 ROUTE(h_pay_batch_results);
 ROUTE(h_pay_followups);

@@ -400,10 +400,11 @@ typedef struct jz_repayment {
 
 /* Records a repayment of `amount` (> 0, never beyond the balance) on day
  * `on` (not before the recovery was opened, not after today); the balance
- * 0 settles the recovery.  *out (may be NULL): the recovery after.  One
- * transaction, audited "recovery.repay". */
+ * 0 settles the recovery.  *out (may be NULL): the recovery after; *paid
+ * (may be NULL): the repayment recorded, with its id.  One transaction,
+ * audited "recovery.repay". */
 jz_err jz_pay_repay(jz_ctx *x, int64_t recovery, jz_fen amount, jz_date on, const char *note,
-                    jz_recovery *out, jz_error *err);
+                    jz_recovery *out, jz_repayment *paid, jz_error *err);
 /* The recoveries of a household (household_id), or of a county (county),
  * or every one (both NULL or ""), within x->scope, by id. */
 jz_err jz_pay_recoveries(jz_ctx *x, const char *household_id, const char *county,
@@ -434,7 +435,13 @@ typedef struct jz_payee_res {
     int before;       /* the version it replaced, 0: none */
     bool changed;     /* false: the same account again, nothing written */
     int64_t released; /* lines held for want of an account, now planned */
+    /* 一卡多户: other households whose current payee is this same account
+     * (the first JZ_PAYEE_SHARED_MAX, by household): not refused (a
+     * guardian may hold the account of two), but said, and audited. */
+    size_t n_shared;
+    char shared[8][JZ_HOUSEHOLD_ID_MAX];
 } jz_payee_res;
+#define JZ_PAYEE_SHARED_MAX 8
 jz_err jz_pay_payee_set(jz_ctx *x, const jz_payee_req *rq, jz_payee_res *res, jz_error *err);
 /* The current payee of a unit (member_id NULL or "": the household's);
  * JZ_ENOTFOUND when there is none or the household is outside x->scope. */
@@ -469,6 +476,9 @@ typedef struct jz_pay_export_req {
     const char *out_dir;
     const char *guard; /* the database's path (never overwritten), or NULL */
     unsigned flags;    /* JZ_OUT_GROUP_READ; JZ_OUT_FORCE is implied */
+    bool again_only;   /* a download of a file already sent: an approved
+                          batch not yet exported is refused (JZ_ECONFLICT),
+                          so that a read never sends a batch */
 } jz_pay_export_req;
 typedef struct jz_pay_export_res {
     jz_pay_batch batch; /* after the export */

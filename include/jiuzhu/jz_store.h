@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; older files are migrated on open. */
-#define JZ_STORE_SCHEMA_VERSION 7
+#define JZ_STORE_SCHEMA_VERSION 8
 
 /* Opens (or with JZ_STORE_CREATE creates) the store at `where`: a file path
  * (SQLite).  An existing store of an older schema is upgraded in place. */

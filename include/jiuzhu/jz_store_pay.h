@@ -116,6 +116,14 @@ jz_err jz_store_pay_plan_first(jz_store *s, const char *county, char first[JZ_PE
 jz_err jz_store_pay_plan_last(jz_store *s, const char *county, char last[JZ_PERIOD_BUF],
                               jz_error *err);
 
+/* The households, but `household_id`, whose current payee (their own or a
+ * member's) is account `account` at bank `bank`: fn for each, at most
+ * `max`, by household. */
+jz_err jz_store_payee_sharing(jz_store *s, const char *bank, const char *account,
+                              const char *household_id, int max,
+                              void (*fn)(const char *household_id, void *arg), void *arg,
+                              jz_error *err);
+
 /* ---- lines --------------------------------------------------------------------------- */
 
 /* Inserts a line (l->id set); *added false (and nothing written) when the

@@ -424,6 +424,10 @@ json_t *jz_payee_res_to_json(const jz_payee_res *r, const jz_banks *banks)
     jz__api_set(o, "before_version", r->before ? json_integer(r->before) : json_null(), &bad);
     jz__api_set(o, "changed", json_boolean(r->changed), &bad);
     jz__api_set(o, "released", json_integer(r->released), &bad);
+    json_t *sh = json_array();
+    for (size_t i = 0; sh && i < r->n_shared; i++)
+        jz__api_append(sh, json_string(r->shared[i]), &bad);
+    jz__api_set(o, "shared_with", sh, &bad);
     return jz__api_done(o, bad);
 }
 

@@ -413,6 +413,9 @@ jz_err jz_pay_export(jz_ctx *x, const jz_pay_export_req *rq, jz_pay_export_res *
     if (b.state == JZ_BATCH_PREPARED)
         return jz_error_set(err, JZ_EINPUT, "batch", v,
                             "批次尚未审核：须由编制人以外的工作人员审核锁定后才能生成代发文件");
+    if (rq->again_only && b.state == JZ_BATCH_APPROVED)
+        return jz_error_set(err, JZ_ECONFLICT, "batch", v,
+                            "批次尚未报送：须先生成代发文件（报送银行），之后才能再次下载");
     const jz_bank *bank = jz_banks_find(x->banks, b.bank);
     if (!bank)
         return jz_error_set(err, JZ_EINPUT, "bank", b.bank,

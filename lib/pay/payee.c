@@ -164,8 +164,9 @@ static jz_err release(jz_store *s, const jz_payee *p, int64_t *released, jz_erro
             }
             mine = r2 == JZ_ENOTFOUND && strcmp(l.programme, "tekun") != 0;
         }
-        if (p->institution && strcmp(l.programme, "tekun") != 0)
-            mine = false; /* an institution is paid 特困 support only (R-PAY-2) */
+        if (p->institution && strcmp(l.programme, "tekun") != 0 && l.kind != JZ_PAY_ONCE)
+            mine = false; /* an institution is paid 特困 support (R-PAY-2) and,
+                             for the person it supports, his one-time cash */
         if (!mine)
             continue;
         l.payee = p->id;
@@ -189,6 +190,13 @@ static bool same_payee(const jz_payee *a, const jz_payee *b)
     return strcmp(a->holder_name, b->holder_name) == 0 && strcmp(a->holder_id, b->holder_id) == 0 &&
            strcmp(a->bank, b->bank) == 0 && strcmp(a->account, b->account) == 0 &&
            a->institution == b->institution;
+}
+
+static void add_shared(const char *household_id, void *arg)
+{
+    jz_payee_res *r = arg;
+    if (r->n_shared < JZ_PAYEE_SHARED_MAX)
+        snprintf(r->shared[r->n_shared++], sizeof r->shared[0], "%s", household_id);
 }
 
 static jz_err set_in_tx(jz_store *s, void *arg, jz_error *err)
@@ -292,13 +300,25 @@ static jz_err set_in_tx(jz_store *s, void *arg, jz_error *err)
     }
     if ((rc = release(s, &res->payee, &res->released, err)))
         goto out;
+    /* An institution's account is shared by design; a person's is not. */
+    if (!res->payee.institution &&
+        (rc = jz_store_payee_sharing(s, res->payee.bank, res->payee.account,
+                                     res->payee.household_id, JZ_PAYEE_SHARED_MAX, add_shared,
+                                     res, err)))
+        goto out;
     if (res->changed || res->released) {
         char entity[160];
         snprintf(entity, sizeof entity, "payee:%s%s%s", p.household_id, p.member_id[0] ? "/" : "",
                  p.member_id);
         json_t *after = payee_json(&res->payee);
-        if (after)
+        if (after) {
             json_object_set_new(after, "released", json_integer(res->released));
+            json_t *sh = json_array();
+            for (size_t i = 0; sh && i < res->n_shared; i++)
+                json_array_append_new(sh, json_string(res->shared[i]));
+            if (sh)
+                json_object_set_new(after, "shared_with", sh);
+        }
         rc = audit_json(s, county, "payee.set", entity, have, have ? payee_json(&cur) : NULL, after,
                         err);
     }

@@ -55,6 +55,7 @@ typedef struct repay {
     jz_date on;
     const char *note;
     jz_recovery *out;
+    jz_repayment *paid;
 } repay;
 
 static jz_err repay_in_tx(jz_store *s, void *arg, jz_error *err)
@@ -101,11 +102,13 @@ static jz_err repay_in_tx(jz_store *s, void *arg, jz_error *err)
         return rc;
     if (a->out)
         *a->out = r;
+    if (a->paid)
+        *a->paid = p;
     return JZ_OK;
 }
 
 jz_err jz_pay_repay(jz_ctx *x, int64_t recovery, jz_fen amount, jz_date on, const char *note,
-                    jz_recovery *out, jz_error *err)
+                    jz_recovery *out, jz_repayment *paid, jz_error *err)
 {
     char v[JZ_MONEY_BUF], d[JZ_DATE_BUF];
     jz_money_format(amount, v, sizeof v);
@@ -119,7 +122,7 @@ jz_err jz_pay_repay(jz_ctx *x, int64_t recovery, jz_fen amount, jz_date on, cons
     jz_err rc = jz__pay_text_check("--note", note, sizeof((jz_repayment *)0)->note, err);
     if (rc)
         return rc;
-    repay a = {x, recovery, amount, on, note, out};
+    repay a = {x, recovery, amount, on, note, out, paid};
     return jz_store_run_as(x->store, x->actor, repay_in_tx, &a, err);
 }
 

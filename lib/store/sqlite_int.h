@@ -78,6 +78,10 @@ jz_err jz__sq_pay_units_all(void *impl, const char *prefix,
 jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const char *quarter,
                         bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
                         jz_error *err);
+jz_err jz__sq_payee_sharing(void *impl, const char *bank, const char *account,
+                            const char *household_id, int max,
+                            void (*fn)(const char *household_id, void *arg), void *arg,
+                            jz_error *err);
 jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
                        void (*fn)(const jz_pay_held_row *r, void *arg), void *arg,
                        jz_error *err);

@@ -668,6 +668,32 @@ jz_err jz__sq_payee_current(void *impl, const char *household_id, const char *me
     return one_payee(q, st, out, household_id, err);
 }
 
+jz_err jz__sq_payee_sharing(void *impl, const char *bank, const char *account,
+                            const char *household_id, int max,
+                            void (*fn)(const char *household_id, void *arg), void *arg,
+                            jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st;
+    jz_err rc = jz__sq_cached(q,
+                              "SELECT DISTINCT household_id FROM payees WHERE account = ?1"
+                              " AND bank = ?2 AND current = 1 AND household_id <> ?3"
+                              " ORDER BY household_id LIMIT ?4",
+                              &st, "读取收款人", err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, bank, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, household_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, max);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        fn((const char *)sqlite3_column_text(st, 0), arg);
+    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取收款人");
+    jz__sq_done(q, st);
+    return rc;
+}
+
 jz_err jz__sq_payee_get(void *impl, int64_t id, jz_payee *out, jz_error *err)
 {
     sq *q = impl;

@@ -928,6 +928,14 @@ jz_err jz_store_pay_line_add(jz_store *s, jz_pay_line *l, bool *added, jz_error 
     return s->ops->pay_line_add(s->impl, l, added, err);
 }
 
+jz_err jz_store_payee_sharing(jz_store *s, const char *bank, const char *account,
+                              const char *household_id, int max,
+                              void (*fn)(const char *household_id, void *arg), void *arg,
+                              jz_error *err)
+{
+    return s->ops->payee_sharing(s->impl, bank, account, household_id, max, fn, arg, err);
+}
+
 jz_err jz_store_pay_line_get(jz_store *s, int64_t id, jz_pay_line *l, jz_error *err)
 {
     return s->ops->pay_line_get(s->impl, id, l, err);

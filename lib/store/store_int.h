@@ -291,6 +291,10 @@ typedef struct jz_store_ops {
     jz_err (*pay_plan_first)(void *impl, const char *county, char first[JZ_PERIOD_BUF],
                              jz_error *err);
     jz_err (*pay_line_add)(void *impl, jz_pay_line *l, bool *added, jz_error *err);
+    jz_err (*payee_sharing)(void *impl, const char *bank, const char *account,
+                            const char *household_id, int max,
+                            void (*fn)(const char *household_id, void *arg), void *arg,
+                            jz_error *err);
     jz_err (*pay_line_get)(void *impl, int64_t id, jz_pay_line *l, jz_error *err);
     jz_err (*pay_line_set)(void *impl, const jz_pay_line *l, uint8_t was, jz_error *err);
     jz_err (*pay_lines_open)(void *impl, const char *county, unsigned mask,

@@ -183,7 +183,7 @@ t.check(all(i["account"] == accounts[i["household_id"]][1][:4] + "*" * 11 + acco
 b2, _ = call(analyst, "GET", f"/api/pay/batches/{abc}?offset=2&limit=3", what="a page")
 t.check([i["id"] for i in b2.get("items", [])] == [i["id"] for i in items[2:5]], "a page of the lines")
 call(analyst, "GET", f"/api/pay/batches/{abc}?limit=0", want=422, what="limit 0")
-call(rva, "GET", f"/api/pay/batches/{abc}/file", want=422, what="no file before approval")
+call(rva, "POST", f"/api/pay/batches/{abc}/export", want=422, what="no file before approval")
 b, _ = call(rva, "POST", f"/api/pay/batches/{abc}/approve", want=403, what="the preparer approving")
 t.check("另一名工作人员" in b.get("error", {}).get("message", ""), f"403 says why: {b}")
 call(analyst, "POST", f"/api/pay/batches/{abc}/approve", want=403, what="an analyst approving")
@@ -192,7 +192,10 @@ for x in (abc, psbc, rcu):
     t.check(b.get("state") == "approved" and b.get("approved_by") == "rv.b", f"approved: {b}")
 
 # ---- the 代发 files ------------------------------------------------------------------------
-st, raw, h = rva.call("GET", f"/api/pay/batches/{abc}/file")
+call(rva, "GET", f"/api/pay/batches/{abc}/file", want=409, what="a download never sends a batch")
+b, _ = call(analyst, "GET", f"/api/pay/batches/{abc}")
+t.check(b.get("state") == "approved", f"the batch not sent by a GET: {b.get('state')}")
+st, raw, h = rva.call("POST", f"/api/pay/batches/{abc}/export")
 t.status(st, 200, "abc's file", raw)
 t.check(h.get("content-type") == "text/csv; charset=GB18030", f"abc's file is GB18030: {h.get('content-type')}")
 t.check(h.get("content-disposition") == f'attachment; filename="ABC_DF_{COUNTY}_2025-07_{abc}.csv"',
@@ -209,13 +212,15 @@ t.check(st == 200 and x[:2] == b"PK" and h.get("content-type", "").endswith("spr
         "the xlsx file")
 call(rva, "GET", f"/api/pay/batches/{abc}/file?format=pdf", want=422, what="format pdf")
 call(analyst, "GET", f"/api/pay/batches/{abc}/file", want=403, what="an analyst downloading the bank file")
+call(analyst, "POST", f"/api/pay/batches/{abc}/export", want=403, what="an analyst sending the bank file")
 b, _ = call(analyst, "GET", f"/api/pay/batches/{abc}")
 t.check(b.get("state") == "exported" and all(i["status"] == "sent" for i in b.get("items", [])),
-        "the download marked the batch exported and its lines sent")
+        "the export marked the batch exported and its lines sent")
 b, _ = call(auditor, "GET", f"/api/access-log?region={COUNTY}&limit=1000", what="the access log")
 exports = [e for e in b.get("entries", []) if e["kind_zh"] == "导出" and e["subject"] == f"pay-batch:{abc}"]
-t.check(len(exports) == 3 and all(e["login"] == "rv.a" and e["what"] == "GET /api/pay/batches/{id}/file"
-                                  for e in exports), f"three downloads of {abc} logged: {exports}")
+t.check(len(exports) == 3 and all(e["login"] == "rv.a" for e in exports) and
+        sorted(e["what"] for e in exports) == ["GET /api/pay/batches/{id}/file"] * 2 + ["POST /api/pay/batches/{id}/export"],
+        f"the export and two downloads of {abc} logged: {exports}")
 
 # ---- the result file: two refusals ---------------------------------------------------------
 out = io.StringIO()
@@ -243,7 +248,7 @@ t.check(b.get("already") is True and state() == s1, f"importing again changes no
 call(rva, "POST", f"/api/pay/batches/{abc}/results", raw=result.replace(b"E102", b"0000"), headers=hdr,
      want=422, what="another file for a settled batch")
 # Bad files for psbc: refused whole, the line named, nothing written.
-st, praw, _ = rva.call("GET", f"/api/pay/batches/{psbc}/file")
+st, praw, _ = rva.call("POST", f"/api/pay/batches/{psbc}/export")
 prows = list(csv.reader(io.StringIO(praw.decode("utf-8"))))
 good = "明细编号,账号,金额,结果代码,说明\n" + "".join(f"{r[1]},{r[4]},{r[5]},0000,\n" for r in prows[1:])
 lines = good.splitlines()
@@ -265,7 +270,7 @@ for what, body, line, field in bad_files:
         t.check(e.get("line") == line and e.get("field") == field, f"{what}: line {line}, field {field}: {e}")
     t.check(state() == s2, f"{what}: nothing written")
 call(rva, "POST", f"/api/pay/batches/{psbc}/results", raw=good, headers=hdr, what="psbc all paid")
-st, rraw, _ = rva.call("GET", f"/api/pay/batches/{rcu}/file")
+st, rraw, _ = rva.call("POST", f"/api/pay/batches/{rcu}/export")
 rrows = list(csv.reader(io.StringIO(rraw.decode("gb18030"))))
 col = {c: i for i, c in enumerate(rrows[0])}
 rgood = "明细编号,账号,金额,结果代码,说明\n" + "".join(
@@ -298,7 +303,7 @@ b, _ = call(rva, "POST", "/api/pay/batches", {"period": "2025-08", "county": COU
 aug = {x["bank"]: x["id"] for x in b.get("batches", [])}
 for bank, x in aug.items():
     call(rvb, "POST", f"/api/pay/batches/{x}/approve", what=f"approve August {bank}")
-    st, fraw, _ = rva.call("GET", f"/api/pay/batches/{x}/file")
+    st, fraw, _ = rva.call("POST", f"/api/pay/batches/{x}/export")
     enc = "utf-8" if bank == "psbc" else "gb18030"
     frows = list(csv.reader(io.StringIO(fraw.decode(enc))))
     c = {h: i for i, h in enumerate(frows[0])}
@@ -375,7 +380,8 @@ b, _ = call(rva, "POST", f"/api/recoveries/{rec}/repayments", {"amount_fen": amo
             want=422, what="more than the balance")
 b, _ = call(rva, "POST", f"/api/recoveries/{rec}/repayments", {"amount_fen": 100, "note": "第一笔"},
             want=201, what="a repayment")
-t.check(b.get("recovery", {}).get("balance_fen") == amount - 100 and b.get("repayment", {}).get("amount_fen") == 100,
+t.check(b.get("recovery", {}).get("balance_fen") == amount - 100 and b.get("repayment", {}).get("amount_fen") == 100 and
+        isinstance(b.get("repayment", {}).get("id"), int) and b["repayment"]["id"] > 0,
         f"the balance after: {b}")
 b, _ = call(rva, "POST", f"/api/recoveries/{rec}/repayments", {"amount_fen": amount - 100},
             want=201, what="the rest")

@@ -235,6 +235,17 @@ read -r enr per amt < <(q "SELECT enrolment, period, amount FROM pay_lines WHERE
 [ "$(q "SELECT count(*) || ':' || sum(amount) FROM pay_lines WHERE enrolment = $enr
         AND period = '$per' AND status = 3")" = "1:$amt" ] && ok || bad "paid once"
 
+# ---- 一卡多户: an account already another household's is registered, said and audited ---------
+expect_no_grep "$TMP/payees.out" '一卡多户' "no account shared among the households' own"
+read -r hh2 _ _ < <(sed -n 2p "$TMP/accounts")
+set -- $(grep "^$hh2 " "$TMP/heads")
+expect_status 0 "$JZ" pay payee set "$DB" --household "$hh2" --name "$2" --id "$3" --bank "$bank1" \
+  --account "$acct1"
+expect_grep "$TMP/out" "注意：该账户同时是户 $hh1 的收款账户（一卡多户）" "the shared account named"
+expect_no_grep "$TMP/out" "$acct1" "masked still"
+[ "$(q "SELECT count(*) FROM audit WHERE action = 'payee.set' AND after LIKE '%\"shared_with\":[\"$hh1\"]%'")" = 1 ] &&
+  ok || bad "the sharing audited"
+
 # ---- no whole account number in the audit log -------------------------------------------------
 q "SELECT entity || ' ' || before || ' ' || after FROM audit" >"$TMP/audit"
 leaks=0

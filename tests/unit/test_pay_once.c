@@ -415,23 +415,27 @@ static void fraud_and_repayments(void **state)
     assert_int_equal(jz_pay_release(&fx, 1, "2025-12", true, &err), JZ_EINPUT);
 
     int64_t id = res.recovery;
-    assert_int_equal(jz_pay_repay(&fx, id, 0, fx_day(8, 1), "", &rec, &err), JZ_EINPUT);
-    assert_int_equal(jz_pay_repay(&fx, id, 96200 + 1, fx_day(8, 1), "", &rec, &err), JZ_EINPUT);
+    assert_int_equal(jz_pay_repay(&fx, id, 0, fx_day(8, 1), "", &rec, NULL, &err), JZ_EINPUT);
+    assert_int_equal(jz_pay_repay(&fx, id, 96200 + 1, fx_day(8, 1), "", &rec, NULL, &err), JZ_EINPUT);
     assert_non_null(strstr(err.reason, "余额"));
-    assert_int_equal(jz_pay_repay(&fx, id, 100, fx_day(7, 19), "", &rec, &err), JZ_EINPUT);
+    assert_int_equal(jz_pay_repay(&fx, id, 100, fx_day(7, 19), "", &rec, NULL, &err), JZ_EINPUT);
     assert_int_equal(
-        jz_pay_repay(&fx, id, 100, jz_date_add_days(jz_date_today(), 1), "", &rec, &err),
+        jz_pay_repay(&fx, id, 100, jz_date_add_days(jz_date_today(), 1), "", &rec, NULL, &err),
         JZ_EINPUT);
-    assert_int_equal(jz_pay_repay(&fx, id + 100, 100, fx_day(8, 1), "", &rec, &err), JZ_ENOTFOUND);
-    assert_int_equal(jz_pay_repay(&fx, id, 92400, fx_day(8, 1), "第一期", &rec, &err), JZ_OK);
+    assert_int_equal(jz_pay_repay(&fx, id + 100, 100, fx_day(8, 1), "", &rec, NULL, &err), JZ_ENOTFOUND);
+    jz_repayment paid;
+    assert_int_equal(jz_pay_repay(&fx, id, 92400, fx_day(8, 1), "第一期", &rec, &paid, &err), JZ_OK);
+    assert_true(paid.id > 0);
+    assert_int_equal(paid.recovery, id);
+    assert_int_equal(paid.amount, 92400);
     assert_int_equal(rec.balance, 3800);
-    assert_int_equal(jz_pay_repay(&fx, id, 3800, fx_day(9, 1), "结清", &rec, &err), JZ_OK);
+    assert_int_equal(jz_pay_repay(&fx, id, 3800, fx_day(9, 1), "结清", &rec, NULL, &err), JZ_OK);
     assert_int_equal(rec.balance, 0);
-    assert_int_equal(jz_pay_repay(&fx, id, 1, fx_day(9, 2), "", &rec, &err), JZ_EINPUT);
+    assert_int_equal(jz_pay_repay(&fx, id, 1, fx_day(9, 2), "", &rec, NULL, &err), JZ_EINPUT);
     assert_non_null(strstr(err.reason, "已全部退回"));
     /* Outside the user's scope the recovery is not there. */
     snprintf(fx.scope, sizeof fx.scope, "1401");
-    assert_int_equal(jz_pay_repay(&fx, id, 1, fx_day(9, 2), "", &rec, &err), JZ_ENOTFOUND);
+    assert_int_equal(jz_pay_repay(&fx, id, 1, fx_day(9, 2), "", &rec, NULL, &err), JZ_ENOTFOUND);
     fx.scope[0] = '\0';
 
     /* The chain shows the lines, the recovery and both repayments. */
