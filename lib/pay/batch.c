@@ -83,6 +83,43 @@ static jz_err batch_for(prep *p, const char *bank, jz_pay_batch **out, jz_error 
     return JZ_OK;
 }
 
+/* Where a payable line goes: the bank of its unit's current payee (an
+ * account corrected after planning is the one paid: l->payee is set to
+ * it), or its institution's; a voucher (消费券) leaves the bank path for
+ * a batch of the issuer's, its file a list of persons (export.c).
+ * *waits: no account yet. */
+static jz_err bank_of(jz_store *s, jz_pay_line *l, char bank[JZ_BANK_CODE_BUF], bool *waits,
+                      jz_error *err)
+{
+    if (l->voucher) {
+        snprintf(bank, JZ_BANK_CODE_BUF, "%s", JZ_VOUCHER_BANK);
+        return JZ_OK;
+    }
+    jz_payee pe;
+    jz_error e;
+    jz_error_clear(&e);
+    jz_err rc = jz_store_payee_current(s, l->household_id, l->member_id, &pe, &e);
+    if (rc == JZ_ENOTFOUND && l->member_id[0] && strcmp(l->programme, "tekun") != 0)
+        rc = jz_store_payee_current(s, l->household_id, "", &pe, &e);
+    if (rc == JZ_ENOTFOUND) {
+        *waits = true;
+        return JZ_OK;
+    }
+    if (rc) {
+        *err = e;
+        return rc;
+    }
+    snprintf(bank, JZ_BANK_CODE_BUF, "%s", pe.bank);
+    if (pe.institution) {
+        jz_institution in;
+        if ((rc = jz_store_institution_get(s, pe.institution, &in, err)))
+            return rc;
+        snprintf(bank, JZ_BANK_CODE_BUF, "%s", in.bank);
+    }
+    l->payee = pe.id;
+    return JZ_OK;
+}
+
 static jz_err prepare_in_tx(jz_store *s, void *arg, jz_error *err)
 {
     prep *p = arg;
@@ -101,46 +138,15 @@ static jz_err prepare_in_tx(jz_store *s, void *arg, jz_error *err)
         if (l.kind != JZ_PAY_ONCE && l.kind != JZ_PAY_FOLLOWUP &&
             (!jz__pay_period_start(l.period, &ym) || ym > p->ym))
             continue;
-        jz_pay_batch *b = NULL;
-        if (l.voucher) {
-            /* 消费券 leave the bank path: a batch of the issuer's, its
-             * file a list of persons (export.c). */
-            if ((rc = batch_for(p, JZ_VOUCHER_BANK, &b, err)))
-                break;
-            l.batch = b->id;
-            l.status = JZ_PL_BATCHED;
-            if ((rc = jz_store_pay_line_set(s, &l, JZ_PL_PLANNED, err)))
-                break;
-            b->lines++;
-            b->total += l.amount;
-            continue;
-        }
-        jz_payee pe;
-        jz_error e;
-        jz_error_clear(&e);
-        /* The unit's current payee (an account corrected after planning). */
-        rc = jz_store_payee_current(s, l.household_id, l.member_id, &pe, &e);
-        if (rc == JZ_ENOTFOUND && l.member_id[0] && strcmp(l.programme, "tekun") != 0)
-            rc = jz_store_payee_current(s, l.household_id, "", &pe, &e);
-        if (rc == JZ_ENOTFOUND) {
-            rc = JZ_OK;
-            continue; /* still no account: it waits */
-        }
-        if (rc) {
-            *err = e;
-            break;
-        }
         char bank[JZ_BANK_CODE_BUF];
-        snprintf(bank, sizeof bank, "%s", pe.bank);
-        if (pe.institution) {
-            jz_institution in;
-            if ((rc = jz_store_institution_get(s, pe.institution, &in, err)))
-                break;
-            snprintf(bank, sizeof bank, "%s", in.bank);
-        }
+        bool waits = false;
+        if ((rc = bank_of(s, &l, bank, &waits, err)))
+            break;
+        if (waits)
+            continue; /* still no account */
+        jz_pay_batch *b = NULL;
         if ((rc = batch_for(p, bank, &b, err)))
             break;
-        l.payee = pe.id;
         l.batch = b->id;
         l.status = JZ_PL_BATCHED;
         if ((rc = jz_store_pay_line_set(s, &l, JZ_PL_PLANNED, err)))

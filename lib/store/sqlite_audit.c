@@ -850,9 +850,7 @@ static jz_err write_entry(sq *q, const char *const fin[7], const void *state, si
         return crc;
     sqlite3_bind_text(st, 1, head, -1, SQLITE_STATIC);
     s = sqlite3_step(st);
-    jz_err rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "写入审计日志");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "写入审计日志", err);
 }
 
 static void drop_held(struct jz__sq_audit *a)

@@ -194,6 +194,10 @@ jz_err jz__sq_exec1(sq *q, const char *sql, jz_error *err);
 
 /* Runs `sql` with ?1 bound to key_text, or to key when key_text is NULL,
  * and calls row() for every row; `what` names the query in errors. */
+/* Ends the steps of a statement from jz__sq_cached: s is the last
+ * sqlite3_step's answer; JZ_OK when it was SQLITE_DONE, else the store's
+ * error for `what`; the statement is put back either way. */
+jz_err jz__sq_end(sq *q, sqlite3_stmt *st, int s, const char *what, jz_error *err);
 jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
                    void (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what,
                    jz_error *err);

@@ -170,6 +170,24 @@ static void read_unit(sqlite3_stmt *st, jz_pay_unit *u)
     u->dirty = sqlite3_column_int(st, k++) != 0;
 }
 
+/* Each unit a bound statement of UNIT_SELECT's columns reads, to fn. */
+static jz_err each_unit(sq *q, sqlite3_stmt *st, void (*fn)(const jz_pay_unit *u, void *arg),
+                        void *arg, jz_error *err)
+{
+    jz_pay_unit *u = malloc(sizeof *u); /* large: its terms and holds */
+    if (!u) {
+        jz__sq_done(q, st);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        read_unit(st, u);
+        fn(u, arg);
+    }
+    free(u);
+    return jz__sq_end(q, st, s, "读取救助对象", err);
+}
+
 jz_err jz__sq_pay_units_all(void *impl, const char *prefix,
                             void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
 {
@@ -182,20 +200,7 @@ jz_err jz__sq_pay_units_all(void *impl, const char *prefix,
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-    jz_pay_unit *u = malloc(sizeof *u);
-    if (!u) {
-        jz__sq_done(q, st);
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    }
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        read_unit(st, u);
-        fn(u, arg);
-    }
-    free(u);
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取救助对象");
-    jz__sq_done(q, st);
-    return rc;
+    return each_unit(q, st, fn, arg, err);
 }
 
 jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const char *quarter,
@@ -211,20 +216,7 @@ jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const
     sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, quarter, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, quarter_start);
-    jz_pay_unit *u = malloc(sizeof *u);
-    if (!u) {
-        jz__sq_done(q, st);
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    }
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        read_unit(st, u);
-        fn(u, arg);
-    }
-    free(u);
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取救助对象");
-    jz__sq_done(q, st);
-    return rc;
+    return each_unit(q, st, fn, arg, err);
 }
 
 static void read_unit_any(sqlite3_stmt *st, void *out)
@@ -268,9 +260,7 @@ jz_err jz__sq_pay_owed(void *impl, int64_t enrolment,
         r.batch_state = (int8_t)sqlite3_column_int(st, 7);
         fn(&r, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已计发金额");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取已计发金额", err);
 }
 
 jz_err jz__sq_pay_count_regular(void *impl, const char *prefix, const char *month,
@@ -440,9 +430,7 @@ jz_err jz__sq_pay_line_add(void *impl, jz_pay_line *l, bool *added, jz_error *er
         *added = true;
         l->id = sqlite3_last_insert_rowid(q->db);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "记录发放明细");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "记录发放明细", err);
 }
 
 static void read_line_any(sqlite3_stmt *st, void *out)
@@ -493,9 +481,7 @@ static jz_err each_line(sq *q, sqlite3_stmt *st, void (*fn)(const jz_pay_line *l
         read_line(st, &l);
         fn(&l, arg);
     }
-    jz_err rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放明细");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取发放明细", err);
 }
 
 jz_err jz__sq_pay_lines_open(void *impl, const char *county, unsigned mask,
@@ -595,9 +581,7 @@ jz_err jz__sq_pay_batch_accounts(void *impl, int64_t batch,
                               (const char *)sqlite3_column_text(st, 4)};
         fn(&l, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放明细");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取发放明细", err);
 }
 
 jz_err jz__sq_pay_lines_of_household(void *impl, const char *household_id,
@@ -689,9 +673,7 @@ jz_err jz__sq_payee_sharing(void *impl, const char *bank, const char *account,
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
         fn((const char *)sqlite3_column_text(st, 0), arg);
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取收款人");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取收款人", err);
 }
 
 jz_err jz__sq_payee_get(void *impl, int64_t id, jz_payee *out, jz_error *err)
@@ -830,9 +812,7 @@ jz_err jz__sq_institutions(void *impl, const char *county,
         read_institution(st, &in);
         fn(&in, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取供养服务机构");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取供养服务机构", err);
 }
 
 /* ---- batches ------------------------------------------------------------------------- */
@@ -956,9 +936,7 @@ jz_err jz__sq_pay_batches(void *impl, const char *county, const char *period,
         read_batch(st, &b);
         fn(&b, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取发放批次");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取发放批次", err);
 }
 
 /* ---- recoveries ------------------------------------------------------------------------ */
@@ -1064,9 +1042,7 @@ jz_err jz__sq_recoveries(void *impl, const char *household_id,
         read_recovery(st, &r);
         fn(&r, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取追回");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取追回", err);
 }
 
 /* ---- reconciliation and deadlines ------------------------------------------------------- */
@@ -1124,9 +1100,7 @@ jz_err jz__sq_pay_sums(void *impl, const jz_pay_scope *sc,
         r.local = sqlite3_column_int64(st, 8);
         fn(&r, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "汇总发放明细");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "汇总发放明细", err);
 }
 
 #define WHERE_FILTER                                                                               \
@@ -1267,9 +1241,7 @@ jz_err jz__sq_pay_recovery_facts(void *impl, const char *county,
         f.unbalanced = sqlite3_column_int64(st, 7);
         fn(&f, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "核对追回");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "核对追回", err);
 }
 
 jz_err jz__sq_pay_due_groups(void *impl, const char *prefix,
@@ -1308,7 +1280,5 @@ jz_err jz__sq_pay_due_groups(void *impl, const char *prefix,
         g.amount = sqlite3_column_int64(st, 7);
         fn(&g, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取待发放明细");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取待发放明细", err);
 }

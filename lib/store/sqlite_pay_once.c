@@ -109,9 +109,7 @@ jz_err jz__sq_pay_members(void *impl, const char *household_id,
         m.birth = sqlite3_column_int(st, 4);
         fn(&m, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取家庭成员");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取家庭成员", err);
 }
 
 jz_err jz__sq_pay_once_totals(void *impl, const char *programme, const char *prefix,
@@ -208,7 +206,5 @@ jz_err jz__sq_repayments(void *impl, int64_t recovery, void (*fn)(const jz_repay
         jz__sq_copy_text(p.note, sizeof p.note, st, 4);
         fn(&p, arg);
     }
-    rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取退回记录");
-    jz__sq_done(q, st);
-    return rc;
+    return jz__sq_end(q, st, s, "读取退回记录", err);
 }

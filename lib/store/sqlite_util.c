@@ -82,6 +82,13 @@ jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
 }
 
+jz_err jz__sq_end(sq *q, sqlite3_stmt *st, int s, const char *what, jz_error *err)
+{
+    jz_err rc = s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, what);
+    jz__sq_done(q, st);
+    return rc;
+}
+
 jz_err jz__sq_cached(sq *q, const char *sql, sqlite3_stmt **st, const char *what, jz_error *err)
 {
     for (int i = 0; i < q->n_stmts; i++)
