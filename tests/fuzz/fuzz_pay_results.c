@@ -4,8 +4,10 @@
  * and of the lines a batch sent.
  *
  * Byte 0 picks how many lines the batch sent (0 to 7, of the table below:
- * ascending line numbers, 19-digit accounts, amounts in fen) and, by its
- * bit 3, whether a bank's own headings are known; the rest is the file.
+ * ascending line numbers, 19-digit accounts, amounts in fen), by its bit
+ * 3 whether a bank's own headings are known, and by its bit 4 whether the
+ * "bank" is the issuer of vouchers (its key column the ID number); the
+ * rest is the file.
  * Besides the sanitizers the target traps when the reader breaks what the
  * import relies on: an accepted file gives every line sent exactly one row,
  * each from a different line of the file, with a code of 1 to 15 letters
@@ -48,11 +50,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(b.headings[0], sizeof b.headings[0], "客户流水");
     snprintf(b.headings[1], sizeof b.headings[1], "入账卡号");
     snprintf(b.headings[2], sizeof b.headings[2], "入账金额");
+    if (data[0] & 16) {
+        b.voucher = true;
+        b.columns[1] = JZ_BF_ID;
+        snprintf(b.headings[1], sizeof b.headings[1], "公民身份号码");
+    }
     jz_pay_result_row rows[N_SENT];
     jz_error err;
     jz_error_clear(&err);
     jz_err rc = jz_pay_results_read((const char *)data + 1, size - 1, "fuzz.csv",
-                                    (data[0] & 8) ? &b : NULL, SENT, n, rows, &err);
+                                    (data[0] & 24) ? &b : NULL, SENT, n, rows, &err);
     if (rc == JZ_OK) {
         for (size_t i = 0; i < n; i++) {
             const jz_pay_result_row *r = &rows[i];
