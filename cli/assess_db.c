@@ -149,7 +149,7 @@ int cmd_assess_db(int argc, char **argv)
          * official results are written only by a run with the policy in
          * force (audited). */
         what_if = what_if || nparams > 0;
-        jz_batch_opts o = {region, date, overrides, threads, write && !what_if, what_if};
+        jz_batch_opts o = {region, date, overrides, threads, write && !what_if, what_if, 0};
         if (jz_batch_assess(s, ps, &o, on_error, &errors, &rep, &err) != JZ_OK) {
             status = cli_fail(&err);
         }

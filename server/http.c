@@ -132,6 +132,21 @@ const char *srv_query(const srv_req *rq, const char *name)
     return rq->lookup(rq->lookup_arg, SRV_QUERY, name);
 }
 
+long long srv_int_arg(srv_req *rq, srv_res *rs, const char *name, long long lo, long long hi,
+                      long long def)
+{
+    const char *v = srv_query(rq, name);
+    if (!v)
+        return def;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || n < lo || n > hi || (v[0] == '0' && v[1])) {
+        srv_fail(rs, JZ_EINPUT, name, v, "应为 %lld 至 %lld 的整数", lo, hi);
+        return -1;
+    }
+    return n;
+}
+
 const char *srv_header(const srv_req *rq, const char *name)
 {
     return rq->lookup(rq->lookup_arg, SRV_HEADER, name);

@@ -27,6 +27,8 @@ const jz_route jz_routes[] = {
     {"POST", "/api/users/{login}/password", R_ADMIN, JZ_SCOPE_USER, W, h_user_password,
      "重设用户密码"},
     /* households */
+    {"GET", "/api/households", R_ANALYST | R_REVIEWER | R_CASEWORKER | R_ASSISTANT | R_AUDITOR,
+     JZ_SCOPE_LIST, RO, h_households_list, "查看户列表"},
     {"GET", "/api/households/{id}", R_ANALYST | R_REVIEWER | R_CASEWORKER | R_ASSISTANT | R_AUDITOR,
      JZ_SCOPE_HOUSEHOLD, RO, h_household_get, "查看家庭户"},
     {"PUT", "/api/households/{id}", R_CASEWORKER | R_ASSISTANT, JZ_SCOPE_BODY, W,
@@ -124,5 +126,8 @@ const jz_route jz_routes[] = {
     {"GET", "/api/stats", R_ANALYST | R_REVIEWER | R_AUDITOR, JZ_SCOPE_LIST, RO, h_stats,
      "查看统计"},
     {"GET", "/api/audit/verify", R_AUDITOR, JZ_SCOPE_NONE, RO, h_audit_verify, "校验审计日志"},
+    {"GET", "/api/audit", R_AUDITOR, JZ_SCOPE_LIST, RO, h_audit_list, "查看审计日志"},
+    /* the policy simulation: over the live registry, nothing saved */
+    {"POST", "/api/simulate", R_ANALYST | R_REVIEWER, JZ_SCOPE_BODY, RO, h_simulate, "政策测算"},
 };
 const size_t jz_n_routes = sizeof jz_routes / sizeof jz_routes[0];

@@ -110,22 +110,6 @@ static bool period_arg(srv_req *rq, srv_res *rs, const char *name, bool required
     return true;
 }
 
-/* A whole-number query argument lo..hi, default def; -1 after answering 422. */
-static long long int_arg(srv_req *rq, srv_res *rs, const char *name, long long lo, long long hi,
-                         long long def)
-{
-    const char *v = srv_query(rq, name);
-    if (!v)
-        return def;
-    char *end;
-    long long n = strtoll(v, &end, 10);
-    if (!*v || *end || n < lo || n > hi || (v[0] == '0' && v[1])) {
-        srv_fail(rs, JZ_EINPUT, name, v, "应为 %lld 至 %lld 的整数", lo, hi);
-        return -1;
-    }
-    return n;
-}
-
 /* Batch p (its number as text: the path's, or a query's), within scope;
  * else false after answering 404. */
 static bool batch_of(srv_req *rq, srv_res *rs, const char *p, jz_pay_batch *b)
@@ -372,8 +356,8 @@ ROUTE(h_pay_batch_get)
     jz_pay_batch b;
     if (!batch_of(rq, rs, rq->m.params[0], &b))
         return;
-    long long offset = int_arg(rq, rs, "offset", 0, INT64_MAX, 0);
-    long long limit = offset < 0 ? -1 : int_arg(rq, rs, "limit", 1, 10000, 1000);
+    long long offset = srv_int_arg(rq, rs, "offset", 0, INT64_MAX, 0);
+    long long limit = offset < 0 ? -1 : srv_int_arg(rq, rs, "limit", 1, 10000, 1000);
     if (offset < 0 || limit < 0)
         return;
     batch_page p = {.offset = offset, .limit = limit};
@@ -985,7 +969,7 @@ ROUTE(h_pay_due)
     char scope[JZ_SCOPE_MAX];
     if (!srv_list_scope(rq, rs, scope))
         return;
-    long long within = int_arg(rq, rs, "within", 0, 365, 5);
+    long long within = srv_int_arg(rq, rs, "within", 0, 365, 5);
     if (within < 0)
         return;
     jz_date on = rq->x.today;

@@ -122,6 +122,10 @@ void srv_fail_status(srv_res *rs, unsigned status, const char *code, const char 
 
 /* A query-string argument, or NULL. */
 const char *srv_query(const srv_req *rq, const char *name);
+/* A whole-number query argument lo..hi (no sign, no leading zero), def
+ * when absent; -1 after answering 422 naming it. */
+long long srv_int_arg(srv_req *rq, srv_res *rs, const char *name, long long lo, long long hi,
+                      long long def);
 /* A request header, or NULL. */
 const char *srv_header(const srv_req *rq, const char *name);
 /* The body as a JSON object, or NULL after answering 400/415/422 in rs.
@@ -246,6 +250,9 @@ ROUTE(h_pay_batches_prepare);
 ROUTE(h_pay_batches_list);
 ROUTE(h_pay_batch_get);
 ROUTE(h_pay_batch_approve);
+ROUTE(h_households_list);
+ROUTE(h_simulate);
+ROUTE(h_audit_list);
 ROUTE(h_pay_batch_export);
 ROUTE(h_pay_batch_file);
 ROUTE(h_pay_batch_results);

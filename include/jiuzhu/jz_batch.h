@@ -21,7 +21,17 @@ typedef struct jz_batch_opts {
     int threads;               /* 0: one per core */
     bool write;                /* write the determinations back: an official run */
     bool compare;              /* a what-if: compare with the stored results (no write) */
+    int max_examples;          /* a what-if: list the first so many households whose
+                                  category changes (0: none) */
 } jz_batch_opts;
+
+/* A household whose category a what-if changes. */
+typedef struct jz_batch_example {
+    char household_id[JZ_HOUSEHOLD_ID_MAX];
+    char county[7];
+    uint8_t before, after;        /* categories; before JZ_CAT_COUNT: never assessed */
+    jz_fen monthly_before, monthly_after; /* household + 特困 + 单人保 persons */
+} jz_batch_example;
 
 /* What a what-if changes in one county, against the stored results. */
 typedef struct jz_batch_diff {
@@ -56,6 +66,8 @@ typedef struct jz_batch_report {
     jz_batch_diff *diffs;
     size_t n_diffs;
     int64_t moves[JZ_CAT_COUNT + 1][JZ_CAT_COUNT + 1];
+    jz_batch_example *examples; /* malloc'd (opts->max_examples), caller frees */
+    size_t n_examples;
 } jz_batch_report;
 
 /*

@@ -211,6 +211,10 @@ jz_err jz_paramset_load_file(jz_paramset *ps, const char *path, jz_error *err);
 /* Loads every *.json in dir, in name order. */
 jz_err jz_paramset_load_dir(jz_paramset *ps, const char *dir, jz_error *err);
 
+/* A copy of ps that changes apart from it (a what-if on a shared set);
+ * NULL when out of memory. */
+jz_paramset *jz_paramset_copy(const jz_paramset *ps);
+
 /* Applies "NAME=VALUE" as an override for every region and date. */
 jz_err jz_paramset_override(jz_paramset *ps, const char *assignment, jz_error *err);
 

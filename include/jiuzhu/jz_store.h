@@ -372,6 +372,49 @@ jz_err jz_store_audit(jz_store *s, const char *county, const char *action, const
  * schema 5. */
 jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err);
 
+/* ---- lists for the web platform (jz_registry.h) ----------------------------------------- */
+
+/* A household as a list shows it: its head (the first member) and its
+ * latest determination. */
+typedef struct jz_store_hh_row {
+    const char *household_id, *region, *head_name, *head_id;
+    int members;
+    int category; /* -1: never assessed */
+    jz_fen monthly;
+    int counted;
+    jz_date assessed_on; /* JZ_DATE_NONE: never */
+} jz_store_hh_row;
+
+typedef struct jz_store_hh_query {
+    const char *region; /* code prefix ("" every one) */
+    const char *q;      /* "": no text; else a household ID prefix, part of a member's name,
+                           or a member's whole ID number */
+    int category;       /* -2 any, -1 never assessed, else JZ_CAT_* */
+    int64_t offset;
+    int limit;
+} jz_store_hh_query;
+
+/* The households of q, by household ID, from q->offset, at most q->limit;
+ * *total: how many match in all. */
+jz_err jz_store_household_list(jz_store *s, const jz_store_hh_query *q,
+                               void (*fn)(const jz_store_hh_row *r, void *arg), void *arg,
+                               int64_t *total, jz_error *err);
+
+/* An entry of the audit log as a list shows it. */
+typedef struct jz_store_audit_row {
+    int64_t seq;
+    const char *county, *at, *actor, *action, *entity, *before, *after;
+} jz_store_audit_row;
+
+/* The audit log's entries whose county starts with county_prefix ("" every
+ * one; a county's list leaves out the province's entries, county ""),
+ * whose action starts with action_prefix (""), newest first, from offset,
+ * at most limit; *total: how many match. */
+jz_err jz_store_audit_list(jz_store *s, const char *county_prefix, const char *action_prefix,
+                           int64_t offset, int limit,
+                           void (*fn)(const jz_store_audit_row *r, void *arg), void *arg,
+                           int64_t *total, jz_error *err);
+
 /* The hash of entry `seq` (hex), to compare with a checkpoint kept outside
  * (after jz_store_audit_verify found the chain whole).  JZ_ENOTFOUND if
  * there is no such entry. */

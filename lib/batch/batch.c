@@ -168,7 +168,8 @@ static int cmp_diffs(const void *a, const void *b)
 /* A what-if: a household's new result beside its stored one. */
 static jz_err compare(jz_batch_report *rep, size_t *cap, const char *county, const hh_result *o,
                       const jz_person_result *persons, unsigned n, uint8_t stored_cat,
-                      jz_fen stored_monthly, jz_error *err)
+                      jz_fen stored_monthly, const char *household_id, int max_examples,
+                      jz_error *err)
 {
     jz_batch_diff *d = NULL;
     for (size_t k = rep->n_diffs; k-- > 0;)
@@ -201,6 +202,18 @@ static jz_err compare(jz_batch_report *rep, size_t *cap, const char *county, con
     else if (stored_cat != o->category)
         d->changed++;
     rep->moves[stored_cat < JZ_CAT_COUNT ? stored_cat : JZ_CAT_COUNT][o->category]++;
+    if (stored_cat != o->category && rep->n_examples < (size_t)(max_examples > 0 ? max_examples : 0)) {
+        if (!rep->examples &&
+            !(rep->examples = calloc((size_t)max_examples, sizeof *rep->examples)))
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        jz_batch_example *x = &rep->examples[rep->n_examples++];
+        snprintf(x->household_id, sizeof x->household_id, "%s", household_id);
+        memcpy(x->county, county, 7);
+        x->before = stored_cat < JZ_CAT_COUNT ? stored_cat : JZ_CAT_COUNT;
+        x->after = o->category;
+        x->monthly_before = stored_monthly;
+        x->monthly_after = after;
+    }
     return JZ_OK;
 }
 
@@ -458,7 +471,8 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         if ((rc = tally(rep, &cap_rows, county, o, pp, nm, err)))
             goto done;
         if (opts->compare && (rc = compare(rep, &cap_diffs, county, o, pp, nm, stored_cat[i],
-                                           stored_monthly[i], err)))
+                                           stored_monthly[i], snap->household_id[i],
+                                           opts->max_examples, err)))
             goto done;
     }
     if (write) {
@@ -493,6 +507,9 @@ done:
         free(rep->diffs);
         rep->diffs = NULL;
         rep->n_diffs = 0;
+        free(rep->examples);
+        rep->examples = NULL;
+        rep->n_examples = 0;
     }
     return rc;
 }

@@ -449,6 +449,36 @@ void jz_paramset_free(jz_paramset *ps)
     free(ps);
 }
 
+jz_paramset *jz_paramset_copy(const jz_paramset *ps)
+{
+    jz_paramset *c = jz_paramset_new();
+    if (!c || !ps)
+        return c;
+    memcpy(c->overridden, ps->overridden, sizeof c->overridden);
+    memcpy(c->overrides, ps->overrides, sizeof c->overrides);
+    for (size_t i = 0; i < JZ_P_COUNT; i++) {
+        const entry_list *l = &ps->lists[i];
+        if (!l->n)
+            continue;
+        if (!(c->lists[i].v = malloc(l->n * sizeof *l->v)))
+            goto fail;
+        memcpy(c->lists[i].v, l->v, l->n * sizeof *l->v);
+        c->lists[i].n = c->lists[i].cap = l->n;
+    }
+    if (ps->n_files) {
+        if (!(c->files = calloc(ps->n_files, sizeof *c->files)))
+            goto fail;
+        c->cap_files = ps->n_files;
+        for (size_t i = 0; i < ps->n_files; i++, c->n_files++)
+            if (!(c->files[i] = strdup(ps->files[i])))
+                goto fail;
+    }
+    return c;
+fail:
+    jz_paramset_free(c);
+    return NULL;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
     const entry *x = a, *y = b;

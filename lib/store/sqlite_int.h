@@ -78,6 +78,13 @@ jz_err jz__sq_pay_units_all(void *impl, const char *prefix,
 jz_err jz__sq_pay_units(void *impl, const char *prefix, const char *month, const char *quarter,
                         bool quarter_start, void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
                         jz_error *err);
+jz_err jz__sq_household_list(void *impl, const jz_store_hh_query *q,
+                             void (*fn)(const jz_store_hh_row *r, void *arg), void *arg,
+                             int64_t *total, jz_error *err);
+jz_err jz__sq_audit_list(void *impl, const char *county_prefix, const char *action_prefix,
+                         int64_t offset, int limit,
+                         void (*fn)(const jz_store_audit_row *r, void *arg), void *arg,
+                         int64_t *total, jz_error *err);
 jz_err jz__sq_payee_sharing(void *impl, const char *bank, const char *account,
                             const char *household_id, int max,
                             void (*fn)(const char *household_id, void *arg), void *arg,

@@ -928,6 +928,22 @@ jz_err jz_store_pay_line_add(jz_store *s, jz_pay_line *l, bool *added, jz_error 
     return s->ops->pay_line_add(s->impl, l, added, err);
 }
 
+jz_err jz_store_household_list(jz_store *s, const jz_store_hh_query *q,
+                               void (*fn)(const jz_store_hh_row *r, void *arg), void *arg,
+                               int64_t *total, jz_error *err)
+{
+    return s->ops->household_list(s->impl, q, fn, arg, total, err);
+}
+
+jz_err jz_store_audit_list(jz_store *s, const char *county_prefix, const char *action_prefix,
+                           int64_t offset, int limit,
+                           void (*fn)(const jz_store_audit_row *r, void *arg), void *arg,
+                           int64_t *total, jz_error *err)
+{
+    return s->ops->audit_list(s->impl, county_prefix, action_prefix, offset, limit, fn, arg,
+                              total, err);
+}
+
 jz_err jz_store_payee_sharing(jz_store *s, const char *bank, const char *account,
                               const char *household_id, int max,
                               void (*fn)(const char *household_id, void *arg), void *arg,

@@ -291,6 +291,13 @@ typedef struct jz_store_ops {
     jz_err (*pay_plan_first)(void *impl, const char *county, char first[JZ_PERIOD_BUF],
                              jz_error *err);
     jz_err (*pay_line_add)(void *impl, jz_pay_line *l, bool *added, jz_error *err);
+    jz_err (*household_list)(void *impl, const jz_store_hh_query *q,
+                             void (*fn)(const jz_store_hh_row *r, void *arg), void *arg,
+                             int64_t *total, jz_error *err);
+    jz_err (*audit_list)(void *impl, const char *county_prefix, const char *action_prefix,
+                         int64_t offset, int limit,
+                         void (*fn)(const jz_store_audit_row *r, void *arg), void *arg,
+                         int64_t *total, jz_error *err);
     jz_err (*payee_sharing)(void *impl, const char *bank, const char *account,
                             const char *household_id, int max,
                             void (*fn)(const char *household_id, void *arg), void *arg,

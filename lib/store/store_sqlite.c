@@ -504,8 +504,10 @@ static const char *const migrations[] = {
     "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '7');"
     "SELECT jz_audit_init('schema 7');",
     /* 8: an account held for two households is found at once (一卡多户:
-     * payee.c warns of it). */
+     * payee.c warns of it); a region's households are listed by their
+     * code (the web platform's household list). */
     "CREATE INDEX payees_account ON payees(account, bank) WHERE current = 1;"
+    "CREATE INDEX households_region ON households(region, household_id);"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '8');"
     "SELECT jz_audit_init('schema 8');",
 };
@@ -2204,6 +2206,8 @@ const jz_store_ops jz__sqlite_ops = {
     .pay_lines_of_household = jz__sq_pay_lines_of_household,
     .payee_current = jz__sq_payee_current,
     .payee_sharing = jz__sq_payee_sharing,
+    .household_list = jz__sq_household_list,
+    .audit_list = jz__sq_audit_list,
     .payee_get = jz__sq_payee_get,
     .payee_put = jz__sq_payee_put,
     .institution_put = jz__sq_institution_put,

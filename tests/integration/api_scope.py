@@ -225,6 +225,12 @@ def feed(c, side, role):
     return req("/api/feeds/medical?name=scope.csv", raw=csv, ctype="text/csv")
 
 
+def simulate(c, side, role):
+    r = region(side)
+    return req("/api/simulate", {"region": r, "params": {"dibao.standard.rural": "700"}, "examples": 2},
+               echo=[r])
+
+
 def monitor_run(c, side, role):
     r = region(side)
     return req("/api/monitor/run", {"on": "2025-06-01", "region": r}, echo=[r])
@@ -315,6 +321,9 @@ FIXTURES = [
     ("POST", "/api/staff", dict(build=staff, outside=422)),
     ("POST", "/api/staff/relatives", dict(build=staff_relative)),
     ("GET", "/api/stats", dict(build=listing("/api/stats"))),
+    ("GET", "/api/households", dict(build=listing("/api/households"))),
+    ("GET", "/api/audit", dict(build=listing("/api/audit"))),
+    ("POST", "/api/simulate", dict(build=simulate)),
     ("GET", "/api/audit/verify", dict(build=same(lambda c, s, r: req("/api/audit/verify")))),
 ] + pay_rows(listing)  # payments (api_payfix.py)
 

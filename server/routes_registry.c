@@ -1,0 +1,102 @@
+/*
+ * routes_registry.c - the web platform's lists and the policy simulation
+ * (jz_registry.h, docs/api-registry.md): a page of a region's households,
+ * the simulation over the live registry, and a page of the audit log.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jiuzhu/jz_api_registry.h"
+#include "srv.h"
+
+/* ?category=: a category's English name, "unassessed", or absent (any). */
+static bool category_arg(srv_req *rq, srv_res *rs, int *out)
+{
+    const char *c = srv_query(rq, "category");
+    *out = -2;
+    if (!c)
+        return true;
+    if (strcmp(c, "unassessed") == 0) {
+        *out = -1;
+        return true;
+    }
+    for (int i = 0; i < JZ_CAT_COUNT; i++)
+        if (strcmp(c, jz_category_names[i]) == 0) {
+            *out = i;
+            return true;
+        }
+    srv_fail(rs, JZ_EINPUT, "category", c,
+             "应为 none、dibao、dibao_expenditure、marginal、rigid_expenditure 或 unassessed");
+    return false;
+}
+
+ROUTE(h_households_list)
+{
+    char scope[JZ_SCOPE_MAX];
+    if (!srv_list_scope(rq, rs, scope))
+        return;
+    long long offset = srv_int_arg(rq, rs, "offset", 0, INT64_MAX, 0);
+    long long limit = offset < 0 ? -1 : srv_int_arg(rq, rs, "limit", 1, JZ_LIST_LIMIT_MAX, 50);
+    int cat;
+    if (offset < 0 || limit < 0 || !category_arg(rq, rs, &cat))
+        return;
+    jz_household_query q = {scope, srv_query(rq, "q"), cat, offset, (int)limit};
+    jz_household_page p;
+    jz_error e;
+    jz_error_clear(&e);
+    if (jz_household_list(&rq->x, &q, &p, &e) != JZ_OK)
+        srv_error(rs, &e);
+    else
+        srv_json(rs, 200, jz_household_page_to_json(&p, rq->x.regions, offset, (int)limit));
+    jz_household_page_cleanup(&p);
+}
+
+ROUTE(h_simulate)
+{
+    json_t *b = srv_body_json(rq, rs);
+    if (!b)
+        return;
+    jz_simulate_req sr;
+    jz_param_value *params = NULL;
+    jz_simulate_res res;
+    memset(&res, 0, sizeof res);
+    jz_error e;
+    jz_error_clear(&e);
+    char region[JZ_SCOPE_MAX];
+    if (jz_simulate_req_from_json(b, &sr, &params, &e) != JZ_OK) {
+        srv_error(rs, &e);
+    } else {
+        /* The user's scope, or a part of it he names (else 404). */
+        const char *want = sr.region && sr.region[0] ? sr.region : rq->sess.user.scope;
+        if (srv_in_scope(rq, rs, want, want)) {
+            snprintf(region, sizeof region, "%s", want);
+            sr.region = region;
+            if (jz_simulate(&rq->x, &sr, &res, &e) != JZ_OK)
+                srv_error(rs, &e);
+            else
+                srv_json(rs, 200, jz_simulate_res_to_json(&res, &sr, rq->x.regions));
+        }
+    }
+    jz_simulate_res_cleanup(&res);
+    free(params);
+    json_decref(b);
+}
+
+ROUTE(h_audit_list)
+{
+    char scope[JZ_SCOPE_MAX];
+    if (!srv_list_scope(rq, rs, scope))
+        return;
+    long long offset = srv_int_arg(rq, rs, "offset", 0, INT64_MAX, 0);
+    long long limit = offset < 0 ? -1 : srv_int_arg(rq, rs, "limit", 1, JZ_LIST_LIMIT_MAX, 100);
+    if (offset < 0 || limit < 0)
+        return;
+    jz_audit_page p;
+    jz_error e;
+    jz_error_clear(&e);
+    if (jz_audit_list(&rq->x, scope, srv_query(rq, "action"), offset, (int)limit, &p, &e) != JZ_OK)
+        srv_error(rs, &e);
+    else
+        srv_json(rs, 200, jz_audit_page_to_json(&p, offset, (int)limit));
+    jz_audit_page_cleanup(&p);
+}
