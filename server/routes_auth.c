@@ -65,9 +65,10 @@ ROUTE(h_logout)
     srv_json(rs, 200, json_pack("{s:s}", "message", "已退出登录"));
 }
 
-/* The user's scope in words, for the page's header: 全省, or the names of
- * its city, county and township as the policy's region table has them (a
- * village by its number within its township). */
+/* The user's scope in words, for the page's header: 全省 (empty, or the
+ * province's two digits), or the names of its city, county and township as
+ * the policy's region table has them (a village by its number within its
+ * township). */
 static void scope_words(const jz_regions *t, const char *scope, char *out, size_t cap)
 {
     size_t n = strlen(scope), o = 0;
@@ -84,8 +85,8 @@ static void scope_words(const jz_regions *t, const char *scope, char *out, size_
     }
     if (n == 12 && o < cap)
         o += (size_t)snprintf(out + o, cap - o, "%s%s 村", o ? " " : "", scope + 9);
-    if (o == 0)
-        snprintf(out, cap, "%s", scope);
+    if (o == 0) /* the province itself, or a code the table does not name */
+        snprintf(out, cap, "%s", n == 2 ? "全省" : scope);
 }
 
 ROUTE(h_me)

@@ -9,6 +9,9 @@ source "$(dirname "$0")/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
 DB=$TMP/reg.db
 expect_status 0 "$JZ" init "$DB"
+add_user xian01 李审核 reviewer 140902
+add_user sheng01 钱分析 analyst 14
+add_user cun01 王协理 assistant 140902101201
 
 W=$TMP/web
 mkdir -p "$W/assets" "$TMP/outside"
@@ -137,6 +140,19 @@ grep -q '"code":"route"' "$TMP/b" && ok || bad "is the API's 404, not the page"
 want 404 "$(get /api)" "/api itself is the API's"
 grep -q '"code":"route"' "$TMP/b" && ok || bad "/api is not the page"
 want 401 "$(get /api/me)" "the API still wants a login"
+# /api/me names the user's region in words, for the page's header.
+curl -s -c "$TMP/jar" -o /dev/null -H 'Content-Type: application/json' \
+  -d "{\"login\":\"xian01\",\"password\":\"$PW\"}" "$BASE/api/login"
+want 200 "$(get /api/me -b "$TMP/jar")" "me"
+jq -e '.user.scope_zh == "忻州市 忻府区"' "$TMP/b" >/dev/null && ok || bad "a county's scope in words: $(cat "$TMP/b")"
+curl -s -c "$TMP/jar2" -o /dev/null -H 'Content-Type: application/json' \
+  -d "{\"login\":\"sheng01\",\"password\":\"$PW\"}" "$BASE/api/login"
+want 200 "$(get /api/me -b "$TMP/jar2")" "me, province"
+jq -e '.user.scope_zh == "全省"' "$TMP/b" >/dev/null && ok || bad "the province in words: $(cat "$TMP/b")"
+curl -s -c "$TMP/jar3" -o /dev/null -H 'Content-Type: application/json' \
+  -d "{\"login\":\"cun01\",\"password\":\"$PW\"}" "$BASE/api/login"
+want 200 "$(get /api/me -b "$TMP/jar3")" "me, village"
+jq -e '.user.scope_zh | test("^忻州市 忻府区 .+ 201 村$")' "$TMP/b" >/dev/null && ok || bad "a village in words: $(cat "$TMP/b")"
 stop_server
 # The log names no page path (a path may hold a household's ID).
 grep -q 'H140902-000101' "$TMP/server.log" && bad "a page path in the log" || ok
