@@ -61,7 +61,8 @@ add_user waixian01 冯经办 caseworker 140923100
 today=$(date +%F)
 wd() { "$JZ" calendar add "$today" "$1" 2>/dev/null | grep -Eo '[0-9]{4}-[0-9]{2}-[0-9]{2}' | tail -1; }
 mapfile -t hhs < <(q "SELECT household_id FROM households WHERE region LIKE '$township%'
-                      AND household_id NOT IN (SELECT household_id FROM enrolments) ORDER BY 1 LIMIT 6")
+                      AND household_id NOT IN (SELECT household_id FROM enrolments)
+                      ORDER BY region <> '$village', household_id LIMIT 6")
 back=(-25 -12 -6 -3 -2 -1)
 for i in "${!hhs[@]}"; do
   d=$(wd "${back[$i]}") || true
