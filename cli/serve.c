@@ -14,6 +14,7 @@
 static const char usage_text[] =
     "用法: jiuzhu serve 数据库 [--listen 地址:端口] [--threads N] [--max-connections N]\n"
     "                 [--tls-cert 证书.pem --tls-key 私钥.pem] [--policy 目录] [--calendar 文件]\n"
+    "                 [--web 界面目录]\n"
     "\n"
     "  --listen           监听地址，默认 127.0.0.1:8080（端口 0：任选空闲端口）\n"
     "  --threads          工作线程数，默认每个 CPU 核 2 个\n"
@@ -22,6 +23,8 @@ static const char usage_text[] =
     "  --tls-cert/--tls-key  直接提供 HTTPS（PEM 文件）；也可在反向代理之后运行，见 docs/server.md\n"
     "  --secure-cookies   会话 Cookie 加 Secure 标志（在终止 TLS 的反向代理之后运行时使用）\n"
     "  --port-file        把实际监听的端口写入该文件（供脚本使用）\n"
+    "  --web              网页界面所在目录（scripts/web.sh 构建），默认 " JZ_WEB_DIR "；\n"
+    "                     目录不存在时只提供 API\n"
     "  --print-routes     列出全部接口（方法、路径、可用角色、范围检查方式），每行一个 JSON\n"
     "\n"
     "用户须先用 jiuzhu user add 建立；接口文档见 /api/openapi.json。SIGINT/SIGTERM 停止。\n";
@@ -68,8 +71,9 @@ int cmd_serve(int argc, char **argv)
         {"calendar", required_argument, NULL, 'k'}, {"port-file", required_argument, NULL, 'P'},
         {"print-routes", no_argument, NULL, 'R'},
         {"secure-cookies", no_argument, NULL, 'S'},
+        {"web", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    jz_server_opts o = {.listen = "127.0.0.1:8080"};
+    jz_server_opts o = {.listen = "127.0.0.1:8080", .web_dir = JZ_WEB_DIR};
     const char *policy = NULL;
     int c;
     optind = 1;
@@ -89,6 +93,7 @@ int cmd_serve(int argc, char **argv)
         case 'h': fputs(usage_text, stdout); return EXIT_DONE;
         case 'R': return print_routes();
         case 'S': o.secure_cookies = true; break;
+        case 'W': o.web_dir = optarg; break;
         default:
             fprintf(stderr, "jiuzhu serve: 不认识的选项或缺少参数「%s」\n", argv[optind - 1]);
             fputs(usage_text, stderr);

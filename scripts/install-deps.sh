@@ -18,6 +18,7 @@ packages=(
   curl jq python3 openssl            # the server's tests: a client, JSON, its checks, a test certificate
   nginx                              # the reverse-proxy example of docs/server.md, tested
   wrk                                # bench/bench_server.sh: load on loopback
+  chromium fonts-wqy-microhei        # the web UI's browser tests (tests/e2e), with a Chinese font
 )
 
 missing=()

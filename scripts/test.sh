@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: installs the dependencies, then builds and runs the whole suite
-# three times: a normal build, a build under AddressSanitizer and
+# three times: a normal build (with the web UI built by scripts/web.sh and
+# its browser tests, tests/e2e), a build under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and the libFuzzer target (clang) for a short
 # fixed-seed run.  Stops at the first failure.
 set -euo pipefail
@@ -22,7 +23,9 @@ run_suite() { # dir, label, ctest args...
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs" >/dev/null
-run_suite build "tests (normal build)"
+# The web UI, which the normal build's browser tests (e2e.web) drive.
+scripts/web.sh
+run_suite build "tests (normal build, with the browser tests)"
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DJZ_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs" >/dev/null

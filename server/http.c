@@ -33,6 +33,7 @@
 #include "jiuzhu/jz_idnum.h"
 #include "jiuzhu/jz_record.h"
 #include "srv.h"
+#include "static.h"
 
 /* ---- responses ----------------------------------------------------------- */
 
@@ -517,6 +518,7 @@ typedef struct conn_state {
     struct MHD_Connection *conn;
     srv_logitem item; /* the request's 查询留痕, with the log writer */
     bool logged;      /* the writer is done with it: answer now */
+    bool web;         /* a path outside /api/: the UI's files (static.h) */
     struct timespec t0;
 } conn_state;
 
@@ -631,6 +633,57 @@ static enum MHD_Result respond(srv *sv, conn_state *st, struct MHD_Connection *c
     return ret;
 }
 
+static bool is_api(const char *url)
+{
+    return strncmp(url, "/api", 4) == 0 && (url[4] == '/' || url[4] == '\0');
+}
+
+/* A request for the UI's files: GET or HEAD only, answered from memory. */
+static enum MHD_Result respond_web(srv *sv, conn_state *st, struct MHD_Connection *conn,
+                                   const char *method)
+{
+    static const char not_allowed[] = "此地址只支持 GET 与 HEAD 请求\n";
+    srv_web_hit hit;
+    bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (read)
+        srv_web_find(sv->web, st->rq.url,
+                     MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_ACCEPT_ENCODING),
+                     MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_IF_NONE_MATCH),
+                     &hit);
+    else
+        hit = (srv_web_hit){.status = 405, .body = not_allowed, .len = sizeof not_allowed - 1,
+                            .type = "text/plain; charset=utf-8", .cache = "no-store"};
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        hit.body ? hit.len : 0, (void *)(hit.body ? hit.body : ""), MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, hit.type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, hit.cache);
+    if (hit.etag) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, hit.etag);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    }
+    if (hit.gzip)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    if (hit.status == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            hit.html ? SRV_WEB_CSP : "default-src 'none'");
+    if (sv->tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    enum MHD_Result ret = MHD_queue_response(conn, hit.status, resp);
+    MHD_destroy_response(resp);
+    /* The path is never logged (a page's path may hold a household's ID). */
+    if (!quiet_log)
+        fprintf(stderr, "%s (界面) %u - %.1fms\n", method, hit.status, ms_since(&st->t0));
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -648,6 +701,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         st->rq.method = method;
         st->rq.url = url;
         st->rq.now = (int64_t)time(NULL);
+        st->web = sv->web && !is_api(url);
+        clock_gettime(CLOCK_MONOTONIC, &st->t0);
         jz_route_find(method, url, &st->rq.m);
         st->rq.body_max = SRV_BODY_MAX_DEFAULT;
         if (st->rq.m.route && (strstr(st->rq.m.route->pattern, "/feeds/") ||
@@ -667,6 +722,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (st->web) /* the UI's files take no body */
+            return MHD_YES;
         if (rq->too_big || rq->body_len + n > rq->body_max) {
             rq->too_big = true;
             return MHD_YES;
@@ -686,6 +743,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->body[rq->body_len] = '\0';
         return MHD_YES;
     }
+    if (st->web)
+        return respond_web(sv, st, conn, method);
     clock_gettime(CLOCK_MONOTONIC, &st->t0);
     st->rs = (srv_res){.status = 500};
     rq->defer_access = sv->logq != NULL;
@@ -879,6 +938,11 @@ jz_err jz_server_run(const jz_server_opts *o, jz_error *err)
         goto out;
     }
     sv.tls = cert != NULL;
+    if ((rc = srv_web_load(o->web_dir, &sv.web, err)))
+        goto out;
+    if (!sv.web && o->web_dir && *o->web_dir)
+        fprintf(stderr, "jiuzhu serve: 未找到界面 %s/index.html（先运行 scripts/web.sh 构建），只提供 API\n",
+                o->web_dir);
     if ((rc = srv_logq_start(&sv.logq, o->db, err)))
         goto out;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -932,6 +996,8 @@ jz_err jz_server_run(const jz_server_opts *o, jz_error *err)
     fprintf(stderr, "jiuzhu serve: 在 %s://%s%s%s:%u/ 上服务（%u 个工作线程），Ctrl-C 停止\n",
             sv.tls ? "https" : "http", ss.ss_family == AF_INET6 ? "[" : "", host,
             ss.ss_family == AF_INET6 ? "]" : "", port, threads);
+    if (sv.web)
+        fprintf(stderr, "jiuzhu serve: 界面：%s（%zu 个文件）\n", o->web_dir, srv_web_count(sv.web));
     int sig = 0;
     sigwait(&stop_set, &sig);
     fputs("jiuzhu serve: 正在停止\n", stderr);
@@ -944,6 +1010,8 @@ out:
         MHD_stop_daemon(d);
     srv_logq_free(sv.logq);
     sv.logq = NULL;
+    srv_web_free(sv.web);
+    sv.web = NULL;
     srv_cleanup(&sv);
     if (key)
         sodium_memzero(key, strlen(key));

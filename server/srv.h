@@ -38,6 +38,7 @@ typedef struct jz_server_opts {
     unsigned timeout;       /* seconds an idle connection is kept; 0: 60 */
     const char *port_file;  /* if set, the bound port is written there (tests) */
     bool secure_cookies;    /* Secure cookies without TLS here: behind a TLS proxy */
+    const char *web_dir;    /* the built UI (static.h); missing: the API only */
 } jz_server_opts;
 
 /* Runs the server until SIGINT or SIGTERM; returns a jz_err. */
@@ -56,6 +57,7 @@ typedef struct srv {
     jz_store **stores;  /* one per worker thread, opened on its first request */
     size_t n_stores, cap_stores;
     struct srv_logq *logq; /* the access log's writer (NULL: srv_access writes at once) */
+    struct srv_web *web;   /* the UI's files (static.h), or NULL */
 } srv;
 
 /* Where a request's headers, query arguments and cookies come from: the

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The browser tests: a demo database (demo-db.sh), `jiuzhu serve` on
+# loopback with the built UI, tests/e2e/web.test.mjs in Debian's Chromium
+# through playwright-core, the server stopped.
+#
+#   tests/e2e/run.sh BUILD_DIR        (screenshots in BUILD_DIR/e2e-shots/)
+#
+# Skips (exit 77, CTest's skip code here) when the UI is not built
+# (scripts/web.sh), or Chromium or playwright-core is missing.
+set -uo pipefail
+BUILD=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+JZ=$BUILD/jiuzhu
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+skip() { echo "SKIP: $* — browser tests not run"; exit 77; }
+[ -x "$JZ" ] || { echo "no $JZ" >&2; exit 2; }
+[ -f "$SRC/web/dist/index.html" ] || skip "web/dist not built (scripts/web.sh)"
+[ -x "$CHROMIUM" ] || skip "$CHROMIUM missing (scripts/install-deps.sh installs chromium)"
+[ -f "$SRC/web/node_modules/playwright-core/package.json" ] || skip "playwright-core not installed (scripts/web.sh)"
+command -v node >/dev/null || skip "node missing"
+
+TMP=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+export JIUZHU_ARGON2_FAST=1 # tests only: cheap password hashes
+export JIUZHU_DEMO_PASSWORD='演示密码-Jiuzhu-2026'
+bash "$SRC/tests/e2e/demo-db.sh" "$JZ" "$TMP" || { echo "demo database failed" >&2; exit 1; }
+# Users of the tests that change their own state: a lock, passwords.
+for u in "suoding01 郑锁定 assistant" "gaimi01 陈改密 caseworker" "gaimi02 褚改密 caseworker"; do
+  set -- $u
+  scope=$(awk -F'\t' -v r="$3" '$3 == r {print $4; exit}' "$TMP/users.tsv")
+  JIUZHU_PASSWORD=$JIUZHU_DEMO_PASSWORD "$JZ" user add "$TMP/demo.db" --login "$1" --name "$2" \
+    --role "$3" --scope "$scope" --actor 测试 >/dev/null || exit 1
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$scope" >>"$TMP/users.tsv"
+done
+
+"$JZ" serve "$TMP/demo.db" --listen 127.0.0.1:0 --port-file "$TMP/port" --web "$SRC/web/dist" \
+  2>"$TMP/server.log" &
+SERVER_PID=$!
+BASE=
+for _ in $(seq 1 100); do
+  if [ -s "$TMP/port" ] && curl -fsS "http://127.0.0.1:$(cat "$TMP/port")/api/health" >/dev/null 2>&1; then
+    BASE="http://127.0.0.1:$(cat "$TMP/port")"
+    break
+  fi
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$BASE" ] || { echo "server did not start:" >&2; cat "$TMP/server.log" >&2; exit 1; }
+
+mkdir -p "$BUILD/e2e-shots"
+BASE=$BASE USERS=$TMP/users.tsv PW=$JIUZHU_DEMO_PASSWORD SHOTS=$BUILD/e2e-shots WEB=$SRC/web \
+  CHROMIUM=$CHROMIUM node "$SRC/tests/e2e/web.test.mjs"
+rc=$?
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+src=$?
+SERVER_PID=
+[ "$src" -eq 0 ] || { echo "FAIL: server exited $src" >&2; rc=1; }
+[ "$rc" -eq 0 ] || tail -n 40 "$TMP/server.log" >&2
+exit "$rc"
