@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The browser tests: a demo database (demo-db.sh), `jiuzhu serve` on
-# loopback with the built UI, tests/e2e/web.test.mjs in Debian's Chromium
-# through playwright-core, the server stopped.
+# loopback with the built UI, every tests/e2e/*.test.mjs in Debian's
+# Chromium through playwright-core (lib.mjs their harness), the server
+# stopped.
 #
 #   tests/e2e/run.sh BUILD_DIR        (screenshots in BUILD_DIR/e2e-shots/)
 #
@@ -53,9 +54,17 @@ done
 [ -n "$BASE" ] || { echo "server did not start:" >&2; cat "$TMP/server.log" >&2; exit 1; }
 
 mkdir -p "$BUILD/e2e-shots"
-BASE=$BASE USERS=$TMP/users.tsv PW=$JIUZHU_DEMO_PASSWORD SHOTS=$BUILD/e2e-shots WEB=$SRC/web \
-  CHROMIUM=$CHROMIUM node "$SRC/tests/e2e/web.test.mjs"
-rc=$?
+# Every tests/e2e/*.test.mjs in name order (E2E_TESTS="a.test.mjs b.test.mjs"
+# runs only those), each against the same server and database: a file
+# uses its own users and households, or says in its header what it
+# changes.
+rc=0
+tests=${E2E_TESTS:-$(cd "$SRC/tests/e2e" && ls *.test.mjs)}
+for t in $tests; do
+  echo "== $t"
+  BASE=$BASE USERS=$TMP/users.tsv PW=$JIUZHU_DEMO_PASSWORD SHOTS=$BUILD/e2e-shots WEB=$SRC/web \
+    CHROMIUM=$CHROMIUM DB=$TMP/demo.db JZ=$JZ node "$SRC/tests/e2e/$t" || rc=1
+done
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"
 src=$?

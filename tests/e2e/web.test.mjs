@@ -5,32 +5,33 @@
 // on any console error, page error or failed request that the step did not
 // expect, and on any 18-character ID number shown whole.
 //
-// Environment: BASE (http://127.0.0.1:PORT), USERS (users.tsv of
-// demo-db.sh), PW (their password), SHOTS (folder), WEB (the web/ folder,
-// where playwright-core is installed), CHROMIUM (default /usr/bin/chromium).
-import fs from 'node:fs'
-import path from 'node:path'
-import { createRequire } from 'node:module'
+// The harness (environment, users, Chromium, watchers, screenshots) is
+// lib.mjs; the pages' own tests are the other tests/e2e/*.test.mjs.
+import {
+  BASE,
+  PW,
+  ROLE_ZH,
+  WIDTHS,
+  bad,
+  byRole,
+  check,
+  closeDrawer,
+  finish,
+  login,
+  loginOk,
+  menuTexts,
+  open,
+  shot,
+  users,
+} from './lib.mjs'
+import { PAGES } from '../../web/src/menu.js'
 
-const env = (k, d) => process.env[k] || d
-const BASE = env('BASE')
-const PW = env('PW')
-const SHOTS = env('SHOTS')
-const WEB = env('WEB')
-const require = createRequire(path.join(WEB, 'package.json'))
-const { chromium } = require('playwright-core')
-
-// What each role is shown.  A later page adds its menu entry here as it
-// adds its row to web/src/menu.js.
-const MENU = {
-  admin: ['工作台', '修改密码'],
-  analyst: ['工作台', '修改密码'],
-  reviewer: ['工作台', '修改密码'],
-  caseworker: ['工作台', '修改密码'],
-  assistant: ['工作台', '修改密码'],
-  dept: ['工作台', '修改密码'],
-  auditor: ['工作台', '修改密码'],
-}
+// What each role is shown in the left menu: the built pages of
+// web/src/menu.js's table that the role may open, in its order (the test
+// checks that the browser shows exactly those).
+const MENU = Object.fromEntries(
+  Object.keys(ROLE_ZH).map((r) => [r, PAGES.filter((p) => p.menu !== false && p.page && p.roles.includes(r)).map((p) => p.title)]),
+)
 const PANELS = {
   admin: ['users'],
   analyst: ['alerts', 'batches', 'paydue'],
@@ -40,138 +41,6 @@ const PANELS = {
   dept: ['referrals'],
   auditor: ['alerts', 'referrals', 'batches', 'paydue'],
 }
-const ROLE_ZH = {
-  admin: '管理员',
-  analyst: '省级分析员',
-  reviewer: '县级审核员',
-  caseworker: '乡镇经办员',
-  assistant: '村协理员',
-  dept: '部门数据员',
-  auditor: '审计员',
-}
-const WIDTHS = [
-  { w: 1366, h: 768, mobile: false },
-  { w: 390, h: 844, mobile: true },
-]
-
-const users = fs
-  .readFileSync(env('USERS'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => {
-    const [login, name, role, scope] = l.split('\t')
-    return { login, name, role, scope }
-  })
-const byRole = (r) => users.find((u) => u.role === r)
-
-let passed = 0
-let failed = 0
-const ok = () => passed++
-function bad(what) {
-  failed++
-  console.error(`FAIL: ${what}`)
-}
-function check(cond, what) {
-  if (cond) ok()
-  else bad(what)
-}
-
-// playwright-core starts Chromium with a fresh, empty profile of its own
-// (its --user-data-dir) and --headless.
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM', '/usr/bin/chromium'),
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-})
-
-// A browser context at one width with the watchers of every page: console
-// errors, page errors, failed requests and HTTP errors, unless expected
-// (`allow`: paths whose 4xx this step expects, e.g. a wrong password's 401).
-async function open(width) {
-  const ctx = await browser.newContext({
-    viewport: { width: width.w, height: width.h },
-    deviceScaleFactor: 1,
-    isMobile: width.mobile,
-    hasTouch: width.mobile,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  })
-  const page = await ctx.newPage()
-  const s = { ctx, page, problems: [], allow: new Set(['/api/me']) }
-  const allowed = (u) => {
-    try {
-      return s.allow.has(new URL(u).pathname)
-    } catch {
-      return false
-    }
-  }
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return
-    const loc = m.location() && m.location().url
-    if (/Failed to load resource/.test(m.text()) && loc && allowed(loc)) return
-    s.problems.push(`console: ${m.text()} (${loc || ''})`)
-  })
-  page.on('pageerror', (e) => s.problems.push(`page error: ${e.message}`))
-  page.on('requestfailed', (r) => s.problems.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`))
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !allowed(r.url())) s.problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`)
-  })
-  return s
-}
-
-const ID18 = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/
-
-// Checks a page and screenshots it: no problem so far, no whole ID number.
-async function shot(s, name, width, fullPage = true) {
-  await s.page.waitForLoadState('networkidle')
-  await s.page.mouse.move(0, 0) // no hover tooltip in the picture
-  await s.page.waitForTimeout(200) // transitions
-  const file = path.join(SHOTS, `${name}-${width.w}.png`)
-  await s.page.screenshot({ path: file, fullPage })
-  const text = await s.page.innerText('body')
-  const id = text.match(ID18)
-  check(!id, `${name}-${width.w}: an ID number shown whole (${id && id[0].slice(0, 6)}…)`)
-  check(s.problems.length === 0, `${name}-${width.w}: ${s.problems.join('; ')}`)
-  s.problems.length = 0
-}
-
-async function login(s, u, password = PW) {
-  await s.page.goto(`${BASE}/login`)
-  await s.page.fill('input[name=login]', u.login)
-  await s.page.fill('input[name=password]', password)
-  await s.page.click('[data-test=login-submit]')
-}
-
-async function loginOk(s, u, password = PW) {
-  await login(s, u, password)
-  await s.page.waitForURL((url) => url.pathname === '/', { timeout: 15000 })
-  await s.page.waitForSelector('[data-test=who]')
-}
-
-async function menuTexts(s, width) {
-  if (width.mobile) {
-    await s.page.click('.burger')
-    await s.page.waitForSelector('.menu-drawer [data-test=menu]', { state: 'visible' })
-  }
-  const items = await s.page.$$eval('[data-test=menu] .el-menu-item', (els) =>
-    els.filter((e) => e.offsetParent !== null).map((e) => e.innerText.trim()),
-  )
-  return items
-}
-
-async function closeDrawer(s) {
-  await s.page.keyboard.press('Escape')
-  await s.page.waitForSelector('.menu-drawer [data-test=menu]', { state: 'hidden' })
-}
-
 // ---- every role: menu, header, 工作台 panels, logout ------------------------------
 for (const width of WIDTHS) {
   for (const role of Object.keys(MENU)) {
@@ -334,6 +203,4 @@ for (const width of WIDTHS) {
   }
 }
 
-await browser.close()
-console.log(`${passed} passed, ${failed} failed`)
-process.exit(failed ? 1 : 0)
+await finish()
