@@ -201,15 +201,16 @@ JIUZHU_AUDIT_KEY="$TMP/other.db.audit-key" expect_status 0 "$JZ" case accept "$T
   H140105-000202 --date 2025-06-03
 expect_status 1 "$JZ" audit verify "$TMP/rekeyed.db"
 expect_grep "$TMP/out" '内容与其哈希不符（哈希带密钥' "an entry under another key is caught"
-# The whole log rebuilt under a new key: the log and the tables of schemas 5,
-# 6 and 7 dropped, so that jiuzhu migrates again and starts a chain of its own
-# over the changed data.
+# The whole log rebuilt under a new key: the log and the tables and indexes of
+# schemas 5 to 8 dropped, so that jiuzhu migrates again and starts a chain of
+# its own over the changed data.
 copy rebuilt
 sqlite3 "$TMP/rebuilt.db" "UPDATE enrolments SET monthly = monthly * 10; DROP TABLE audit;
   DROP TABLE import_rejections; DROP TABLE access_log; DROP TABLE session_seen;
   DROP TABLE sessions; DROP TABLE users; DROP TABLE repayments; DROP TABLE recoveries;
   DROP TABLE pay_batches; DROP TABLE pay_lines; DROP TABLE pay_plans; DROP TABLE pay_dirty;
   DROP TABLE enrol_holds; DROP TABLE enrol_terms; DROP TABLE payees; DROP TABLE institutions;
+  DROP INDEX households_region;
   UPDATE meta SET value = '4' WHERE key = 'schema_version';
   CREATE TABLE audit(seq INTEGER PRIMARY KEY, county TEXT NOT NULL, at TEXT NOT NULL,
   actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, before TEXT NOT NULL,
