@@ -964,14 +964,16 @@ jz_err jz_server_run(const jz_server_opts *o, jz_error *err)
     sigaddset(&stop_set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
     d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        /* The logger first: libmicrohttpd complains of it otherwise. */
+        flags, 0, NULL, NULL, on_request, &sv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         o->max_connections ? o->max_connections : 4096u, MHD_OPTION_CONNECTION_TIMEOUT,
         o->timeout ? o->timeout : 60u,
         /* Headers and the request line must fit in this per-connection
          * buffer: 32 KB caps them (431/413 beyond). */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, &sv, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+        on_completed, &sv, MHD_OPTION_UNESCAPE_CALLBACK,
         unescape, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
     if (!d) {

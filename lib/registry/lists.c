@@ -86,7 +86,7 @@ jz_err jz_household_list(jz_ctx *x, const jz_household_query *q, jz_household_pa
                          jz_error *err)
 {
     memset(out, 0, sizeof *out);
-    const char *region;
+    const char *region = NULL;
     jz_err rc = region_in_scope(x, q->region, &region, err);
     if (rc || (rc = page_args(q->offset, q->limit, err)))
         return rc;
@@ -123,7 +123,7 @@ jz_err jz_simulate(jz_ctx *x, const jz_simulate_req *rq, jz_simulate_res *res, j
     memset(res, 0, sizeof *res);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    const char *region;
+    const char *region = NULL;
     jz_err rc = region_in_scope(x, rq->region, &region, err);
     if (rc)
         return rc;
@@ -229,7 +229,7 @@ jz_err jz_audit_list(jz_ctx *x, const char *region, const char *action, int64_t 
                      jz_audit_page *out, jz_error *err)
 {
     memset(out, 0, sizeof *out);
-    const char *eff;
+    const char *eff = NULL;
     jz_err rc = region_in_scope(x, region, &eff, err);
     if (rc || (rc = page_args(offset, limit, err)))
         return rc;
