@@ -30,14 +30,21 @@ static json_t *region_name(const jz_regions *regions, const char *code)
     return n ? json_string(n) : json_null();
 }
 
+/* A page's object: how many match in all, and where the page starts. */
+static json_t *page_head(int64_t total, int64_t offset, int limit, int *bad)
+{
+    json_t *o = json_object();
+    jz__api_set(o, "total", json_integer(total), bad);
+    jz__api_set(o, "offset", json_integer(offset), bad);
+    jz__api_set(o, "limit", json_integer(limit), bad);
+    return o;
+}
+
 json_t *jz_household_page_to_json(const jz_household_page *p, const jz_regions *regions,
                                   int64_t offset, int limit)
 {
     int bad = 0;
-    json_t *o = json_object();
-    jz__api_set(o, "total", json_integer(p->total), &bad);
-    jz__api_set(o, "offset", json_integer(offset), &bad);
-    jz__api_set(o, "limit", json_integer(limit), &bad);
+    json_t *o = page_head(p->total, offset, limit, &bad);
     json_t *a = json_array();
     for (size_t i = 0; i < p->n; i++) {
         const jz_household_item *it = &p->items[i];
@@ -207,10 +214,7 @@ json_t *jz_simulate_res_to_json(const jz_simulate_res *r, const jz_simulate_req 
 json_t *jz_audit_page_to_json(const jz_audit_page *p, int64_t offset, int limit)
 {
     int bad = 0;
-    json_t *o = json_object();
-    jz__api_set(o, "total", json_integer(p->total), &bad);
-    jz__api_set(o, "offset", json_integer(offset), &bad);
-    jz__api_set(o, "limit", json_integer(limit), &bad);
+    json_t *o = page_head(p->total, offset, limit, &bad);
     json_t *a = json_array();
     for (size_t i = 0; i < p->n; i++) {
         const jz_audit_item *it = &p->items[i];

@@ -19,15 +19,7 @@ export const WEB = env('WEB')
 const require = createRequire(path.join(WEB, 'package.json'))
 const { chromium } = require('playwright-core')
 
-export const ROLE_ZH = {
-  admin: '管理员',
-  analyst: '省级分析员',
-  reviewer: '县级审核员',
-  caseworker: '乡镇经办员',
-  assistant: '村协理员',
-  dept: '部门数据员',
-  auditor: '审计员',
-}
+export { ROLE_ZH } from '../../web/src/menu.js'
 export const WIDTHS = [
   { w: 1366, h: 768, mobile: false },
   { w: 390, h: 844, mobile: true },
