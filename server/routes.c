@@ -129,5 +129,6 @@ const jz_route jz_routes[] = {
     {"GET", "/api/audit", R_AUDITOR, JZ_SCOPE_LIST, RO, h_audit_list, "查看审计日志"},
     /* the policy simulation: over the live registry, nothing saved */
     {"POST", "/api/simulate", R_ANALYST | R_REVIEWER, JZ_SCOPE_BODY, RO, h_simulate, "政策测算"},
+    {"GET", "/api/params", R_ANALYST | R_REVIEWER, JZ_SCOPE_LIST, RO, h_params, "查看政策参数"},
 };
 const size_t jz_n_routes = sizeof jz_routes / sizeof jz_routes[0];

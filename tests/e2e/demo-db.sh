@@ -102,5 +102,9 @@ done < <(q "SELECT DISTINCT e.household_id, m.name, m.id_number FROM enrolments 
            JOIN members m ON m.hh = h.hh AND m.idx = 0 WHERE e.member_id = '' ORDER BY 1")
 "$JZ" pay batch "$DB" --period "$period" --county 140902 --actor shenhe01 >/dev/null 2>&1 || true
 
+# The registry assessed (an official run over every household): the
+# statistics and the policy simulation compare with these determinations.
+"$JZ" assess --db "$DB" >/dev/null 2>&1 || true
+
 echo "demo-db: $DB（乡镇 $township，村 $village）"
 echo "demo-db: $(q "SELECT count(*) FROM households") 户，$(q "SELECT count(*) FROM cases") 件案件，$(q "SELECT count(*) FROM alerts" 2>/dev/null || echo 0) 条预警，$(q "SELECT count(*) FROM pay_batches" 2>/dev/null || echo 0) 个发放批次"

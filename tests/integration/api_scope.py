@@ -324,6 +324,7 @@ FIXTURES = [
     ("GET", "/api/households", dict(build=listing("/api/households"))),
     ("GET", "/api/audit", dict(build=listing("/api/audit"))),
     ("POST", "/api/simulate", dict(build=simulate)),
+    ("GET", "/api/params", dict(build=listing("/api/params"))),
     ("GET", "/api/audit/verify", dict(build=same(lambda c, s, r: req("/api/audit/verify")))),
 ] + pay_rows(listing)  # payments (api_payfix.py)
 
