@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jiuzhu/jz_api_registry.h"
+#include "jiuzhu/jz_rules.h"
 #include "srv.h"
 
 /* ?category=: a category's English name, "unassessed", or absent (any). */
@@ -99,4 +100,28 @@ ROUTE(h_audit_list)
     else
         srv_json(rs, 200, jz_audit_page_to_json(&p, offset, (int)limit));
     jz_audit_page_cleanup(&p);
+}
+
+/* The engine's rule table (what `jiuzhu rules` prints): the same for
+ * everyone, so the page shows a rule's title without a copy of its own. */
+ROUTE(h_rules)
+{
+    (void)rq;
+    int bad = 0;
+    json_t *a = json_array();
+    for (int i = 0; i < JZ_RULE_COUNT; i++) {
+        const jz_rule_info *r = &jz_rule_table[i];
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", jz_rule_ids[i], "stage",
+                              jz_rule_stage_name(r->stage), "title", r->title, "source", r->source,
+                              "seeds", r->seeds, "params", r->params);
+        if (!o || json_array_append_new(a, o))
+            bad = 1;
+    }
+    json_t *o = json_pack("{s:o}", "rules", a);
+    if (bad || !o) {
+        json_decref(o);
+        srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
+        return;
+    }
+    srv_json(rs, 200, o);
 }

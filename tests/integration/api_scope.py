@@ -322,6 +322,7 @@ FIXTURES = [
     ("POST", "/api/staff/relatives", dict(build=staff_relative)),
     ("GET", "/api/stats", dict(build=listing("/api/stats"))),
     ("GET", "/api/households", dict(build=listing("/api/households"))),
+    ("GET", "/api/rules", dict(build=same(lambda c, s, r: req("/api/rules")))),
     ("GET", "/api/audit", dict(build=listing("/api/audit"))),
     ("POST", "/api/simulate", dict(build=simulate)),
     ("GET", "/api/params", dict(build=listing("/api/params"))),

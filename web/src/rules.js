@@ -1,73 +1,24 @@
-// The rules' titles in Chinese, keyed by rule ID: the first line of each rule
-// of `jiuzhu rules` (the engine's own table).  The legal source of each rule
-// comes with the trace from the server; only the short title is kept here.
-// Copied from `build/jiuzhu rules` (lines "R-ID  [kind] title"); copy them again
-// when the rule table changes (a missing ID shows as the ID itself).
-export const RULE_TITLES = {
-  "R-HH-1": "共同生活的家庭成员",
-  "R-HH-2": "不计入共同生活的家庭成员（服刑、强制隔离戒毒、失踪、宗教教职人员）",
-  "R-HH-4": "符合条件的家庭整户纳入，不得只纳入个别成员",
-  "R-INC-1": "计入的家庭收入",
-  "R-INC-2": "不计入的收入",
-  "R-AST-1": "金融资产人均限额",
-  "R-AST-2": "车辆、多余住房、市场主体等其他财产",
-  "R-TK-2": "特困：无劳动能力",
-  "R-TK-3": "特困：无生活来源",
-  "R-TK-4": "特困：无法定义务人或义务人无履行能力",
-  "R-TK-1": "特困人员认定（三个条件同时具备）",
-  "R-TK-CARE": "特困：生活自理能力评估（六项指标）",
-  "R-TK-AMT": "特困：基本生活标准与照料护理标准",
-  "R-TK-5": "特困人员单独成户，不再计入家庭低保",
-  "R-DB-1": "低保：家庭人均收入低于当地低保标准",
-  "R-DB-2": "低保：家庭财产状况符合规定",
-  "R-DB-3": "低保：收入与财产同时符合即纳入，不得附加其他条件",
-  "R-EXP-ILL": "支出型：因病",
-  "R-EXP-DIS": "支出型：因残",
-  "R-EXP-EDU": "支出型：因学（本科及以下全日制，不含高收费学校、入托、出国留学）",
-  "R-EXP-MULTI": "支出型：多重原因，刚性支出一并扣除",
-  "R-EXP-1": "支出型：扣除刚性支出后人均收入低于低保标准",
-  "R-EXP-2": "支出型：金融资产人均不超过36个月低保标准",
-  "R-EXP-3": "支出型贫困家庭纳入低保",
-  "R-DB-AMT": "低保金：按家庭人均收入低于标准的差额按月发放（补差），分类施保",
-  "R-EXP-AMT": "支出型低保金：以扣除刚性支出后的收入计算补差",
-  "R-MARG-1": "低保边缘家庭：人均收入低于1.5倍低保标准且财产符合规定",
-  "R-SINGLE-1": "单人保：低保边缘家庭中的重度残疾人、重病患者单独纳入低保",
-  "R-SINGLE-2": "成年无业重度残疾人参照单人户申请低保（豁免兄弟姐妹及60周岁以上老人供养费；同户其他法定义务人应给付的赡养、扶养费计入本人收入）",
-  "R-SINGLE-3": "单人户按本人收入和财产单独核定低保",
-  "R-RSP-1": "刚性支出困难家庭",
-  "R-EXIT-1": "低保渐退期：就业后收入超过标准的给予渐退期",
-  "R-DEATH-1": "低保对象死亡后3个月内完成家庭状况核查",
-  "R-TMP-1": "未参保失业人员一次性临时救助金（不低于当地农村低保月标准）",
-  "R-TMP-2": "急难临时救助：基本生活陷入临时困境（家庭人均收入低于低收入线），超出上限须县级协调机制一事一议",
-  "R-REF-1": "按类转介专项救助（医疗、教育、住房、就业、受灾）",
-  "R-ONE-1": "一次申请、分类审核认定",
-  "R-HH-3": "同一人只能属于一户（防止重复纳入）",
-  "R-INC-3": "每项收入须有类别，未知类别为输入错误",
-  "R-DB-PAY": "低保金按月发放，每月10日前发放到户",
-  "R-TK-PAY": "特困供养金按季发放，分散供养每季度初10日前发放到户",
-  "R-REPORT-1": "如实申报义务：超过3个月未告知、不再符合、骗取低保的处理",
-  "R-REVIEW-1": "低保家庭定期核查（每年；收入不稳定或有劳动能力的每半年）",
-  "R-TMP-3": "临时救助不设户籍、居住地限制，急难发生地救助，小额先行",
-  "R-TMP-4": "低保、特困审核期间生活困难的可先行发放临时救助金",
-  "R-WF-1": "审核确认程序各环节",
-  "R-WF-2": "办理期限：30个工作日，下放乡镇20个，特殊情况延长至45个",
-  "R-WF-3": "工作日按国家法定节假日和调休安排计算",
-  "R-WF-4": "公示有异议的重新调查、初审、公示",
-  "R-WF-5": "经办人员近亲属申请单独登记备案并入户调查",
-  "R-WF-6": "户籍地或经常居住地申请",
-  "R-WF-7": "综合判断：确实难以就业或较长时间无收入的，县级据实际困难综合判断",
-  "R-WF-8": "临时救助在同一案件中审核；低保、特困审核期间可先行救助，小额先行",
-  "R-PUB-1": "公布只含申请人姓名、家庭成员数量、保障金额",
-  "R-MON-1": "部门数据按身份证号码比对",
-  "R-MON-2": "预警指标（支出骤增、收入骤减、收入不稳定、财产重大损失等）",
-  "R-MON-3": "预警信息分四类处置",
-  "R-MON-4": "每季度与防止返贫监测对象比对",
-  "R-MON-5": "一户（人）一条救助链",
-  "R-ONCE-1": "一次性生活补贴与爱心消费券（省与市县6:4分担）",
-  "R-PAY-1": "每个救助单元每项目每期至多一笔发放；计划后的变化以后期调整冲正",
-  "R-PAY-2": "集中供养特困人员供养金支付到供养服务机构，其余发放到户（一卡通）",
-  "R-PAY-3": "发放批次由制表人以外的人审批后锁定；银行退票更正账户后在以后批次补发一次",
-  "R-PAY-4": "多发、冒领资金责令退回，按批次和期间对账，不得挤占挪用截留",
+// The rules' titles in Chinese, keyed by rule ID, from the engine's own
+// table (GET /api/rules, what `jiuzhu rules` prints): read once per page
+// load, on demand.  Until they arrive (or if the call fails) a rule shows
+// as its ID.
+import { ref } from 'vue'
+import { api } from './api.js'
+
+const titles = ref({})
+let loading = null
+
+export function loadRules() {
+  if (!loading)
+    loading = api
+      .get('/api/rules')
+      .then((b) => {
+        titles.value = Object.fromEntries((b.rules || []).map((r) => [r.id, r.title]))
+      })
+      .catch(() => {
+        loading = null
+      })
+  return loading
 }
 
-export const ruleTitle = (id) => RULE_TITLES[id] || id
+export const ruleTitle = (id) => titles.value[id] || id
