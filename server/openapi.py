@@ -73,6 +73,7 @@ paths = {
  "/api/pay/followups": {"post": op("退票且账户已更正的明细生成重发明细（只发一次），由下一批次发放", "发放", ["reviewer"], obj({"county": S}, ["county"]), write=True)},
  "/api/pay/once": {"post": op("一次性发放（R-ONCE-1）：按项目文件给资格认定日在册的每人生成一条明细，分列省级、市县份额；重复执行不重复", "发放", ["reviewer"], obj({"programme": S, "region": S}, ["programme"]), write=True)},
  "/api/pay/reconcile": {"get": op("对账：一个批次，或一县一期的应发、到账、退票、重发、在途、暂缓和追回，逐条列出差异", "发放", PAYREAD, query=[("batch","批次号"),("county","县级区划代码"),("period","期次：YYYY-MM、YYYY-Qn 或一次性项目代码")])},
+ "/api/regions": {"get": op("下级区划（代码和名称）：parent 的下一级，默认本人地区范围的下一级；村不在区划表中", "系统", ALL, query=[("parent","上级区划代码，2、4 或 6 位（区划代码是公开信息）")])},
  "/api/rules": {"get": op("认定规则表：每条规则的编号、简称、法规依据、来源文件和所用参数（与 jiuzhu rules 相同）", "户", ALL)},
  "/api/households": {"get": op("户列表（分页，服务端筛选；身份证号隐去中间部分）：户编号、户主、区划、认定类别和金额", "户", ["analyst","reviewer","caseworker","assistant","auditor"], query=[("region","地区代码前缀"),("q","户编号开头、成员姓名的一部分或成员完整身份证号"),("category","none、dibao、dibao_expenditure、marginal、rigid_expenditure 或 unassessed"),("offset","起始行，默认 0"),("limit","每页行数 1–500，默认 50")])},
  "/api/simulate": {"post": op("政策测算：在现有登记数据上改变参数重新评估（不保存），按县汇总类别变化和每月金额变化，并列出示例户", "统计", ["analyst","reviewer"], obj({"region": S, "params": {"type": "object", "additionalProperties": {"type": ["string","number"]}}, "date": S, "examples": {"type": "integer"}}, ["params"]))},

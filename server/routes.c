@@ -41,6 +41,7 @@ const jz_route jz_routes[] = {
     /* stateless assessment (what-if parameters allowed) */
     {"POST", "/api/assess", R_ANY, JZ_SCOPE_NONE, RO, h_assess, "评估户记录"},
     {"GET", "/api/rules", R_ANY, JZ_SCOPE_NONE, RO, h_rules, "查看认定规则及其依据"},
+    {"GET", "/api/regions", R_ANY, JZ_SCOPE_NONE, RO, h_regions, "查看下级区划"},
     /* cases */
     {"GET", "/api/cases", R_ANALYST | R_REVIEWER | R_CASEWORKER | R_ASSISTANT | R_AUDITOR,
      JZ_SCOPE_LIST, RO, h_cases_list, "查看案件"},

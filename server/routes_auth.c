@@ -69,30 +69,10 @@ ROUTE(h_logout)
  * province's two digits), or the names of its city, county and township as
  * the policy's region table has them (a village by its number within its
  * township). */
-static void scope_words(const jz_regions *t, const char *scope, char *out, size_t cap)
-{
-    size_t n = strlen(scope), o = 0;
-    out[0] = '\0';
-    if (n == 0) {
-        snprintf(out, cap, "全省");
-        return;
-    }
-    static const size_t lens[] = {2, 4, 6, 9};
-    for (size_t i = 0; i < sizeof lens / sizeof lens[0] && lens[i] <= n; i++) {
-        const char *name = t ? jz_regions_name(t, scope, lens[i]) : NULL;
-        if (name && o < cap)
-            o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? " " : "", name);
-    }
-    if (n == 12 && o < cap)
-        o += (size_t)snprintf(out + o, cap - o, "%s%s 村", o ? " " : "", scope + 9);
-    if (o == 0) /* the province itself, or a code the table does not name */
-        snprintf(out, cap, "%s", n == 2 ? "全省" : scope);
-}
-
 ROUTE(h_me)
 {
     char words[256];
-    scope_words(rq->sv->regions, rq->sess.user.scope, words, sizeof words);
+    jz_regions_words(rq->sv->regions, rq->sess.user.scope, 2, words, sizeof words);
     json_t *u = srv_user_json(&rq->sess.user);
     if (u)
         json_object_set_new(u, "scope_zh", json_string(words));

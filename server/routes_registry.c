@@ -125,3 +125,34 @@ ROUTE(h_rules)
     }
     srv_json(rs, 200, o);
 }
+
+/* The divisions one level below ?parent= (default: the user's scope; the
+ * province's cities for a user of the whole province): code and name, for
+ * pickers.  The division codes are public (统计用区划代码), so any parent
+ * may be asked for.  Villages are not in the table: their codes are the
+ * township's and three digits. */
+ROUTE(h_regions)
+{
+    char scope[JZ_SCOPE_MAX];
+    const char *p = srv_query(rq, "parent");
+    if (p) {
+        size_t n = strlen(p);
+        if (!(n == 2 || n == 4 || n == 6) || strspn(p, "0123456789") != n) {
+            srv_fail(rs, JZ_EINPUT, "parent", p, "上级区划代码应为 2、4 或 6 位数字");
+            return;
+        }
+    }
+    snprintf(scope, sizeof scope, "%s", p ? p : rq->sess.user.scope);
+    size_t n = strlen(scope);
+    jz_region_level level = n <= 2 ? JZ_LEVEL_CITY : n <= 4 ? JZ_LEVEL_COUNTY : JZ_LEVEL_TOWNSHIP;
+    json_t *a = json_array();
+    const jz_regions *t = rq->sv->regions;
+    for (size_t i = 0; t && n < 9 && i < jz_regions_count(t, level); i++) {
+        const char *c = jz_regions_code_at(t, level, i);
+        if (strncmp(c, scope, n) != 0)
+            continue;
+        const char *name = jz_regions_name(t, c, strlen(c));
+        json_array_append_new(a, json_pack("{s:s, s:s}", "code", c, "name", name ? name : c));
+    }
+    srv_json(rs, 200, json_pack("{s:s, s:o}", "parent", scope, "regions", a));
+}

@@ -254,6 +254,7 @@ ROUTE(h_pay_batch_get);
 ROUTE(h_pay_batch_approve);
 ROUTE(h_households_list);
 ROUTE(h_rules);
+ROUTE(h_regions);
 ROUTE(h_simulate);
 ROUTE(h_params);
 ROUTE(h_audit_list);

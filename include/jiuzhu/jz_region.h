@@ -40,6 +40,13 @@ void jz_regions_free(jz_regions *t);
 /* Name of a 2/4/6/9-digit code, or NULL if unknown. */
 const char *jz_regions_name(const jz_regions *t, const char *code, size_t len);
 
+/* A region code in words, from the level of `from` digits (2: the whole
+ * path, "山西省 忻州市 忻府区 奇村镇 201 村"; 9: "奇村镇 201 村"): the names
+ * the table knows, a village (12 digits) by its number; "全省" for "" or
+ * the province's own code; the code itself when the table names nothing.
+ * t may be NULL.  Always terminates out. */
+void jz_regions_words(const jz_regions *t, const char *code, size_t from, char *out, size_t cap);
+
 /* Number of divisions at a level, and the i-th code at that level (sorted). */
 size_t jz_regions_count(const jz_regions *t, jz_region_level level);
 const char *jz_regions_code_at(const jz_regions *t, jz_region_level level, size_t i);

@@ -24,10 +24,12 @@ static void category_out(json_t *o, const char *key, int cat, int *bad)
     }
 }
 
+/* A county's name; a township's, a village's from its township on. */
 static json_t *region_name(const jz_regions *regions, const char *code)
 {
-    const char *n = regions ? jz_regions_name(regions, code, strlen(code)) : NULL;
-    return n ? json_string(n) : json_null();
+    char w[256];
+    jz_regions_words(regions, code, strlen(code) > 6 ? 9 : strlen(code), w, sizeof w);
+    return json_string(w);
 }
 
 /* A page's object: how many match in all, and where the page starts. */

@@ -394,3 +394,27 @@ void jz_region_county(const jz_region *r, char out[7])
     memcpy(out, r->code, 6);
     out[6] = '\0';
 }
+
+void jz_regions_words(const jz_regions *t, const char *code, size_t from, char *out, size_t cap)
+{
+    size_t n = code ? strlen(code) : 0, o = 0;
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    if (n == 0) {
+        snprintf(out, cap, "全省");
+        return;
+    }
+    static const size_t lens[] = {2, 4, 6, 9};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0] && lens[i] <= n; i++) {
+        if (lens[i] < from && lens[i] < n)
+            continue;
+        const char *name = t ? jz_regions_name(t, code, lens[i]) : NULL;
+        if (name && o < cap)
+            o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? " " : "", name);
+    }
+    if (n == 12 && o < cap)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s 村", o ? " " : "", code + 9);
+    if (o == 0) /* the province itself, or a code the table does not name */
+        snprintf(out, cap, "%s", n == 2 ? "全省" : code);
+}

@@ -42,6 +42,8 @@ t.check(all(i["category"] in ("none", "dibao", "dibao_expenditure", "marginal", 
             for i in items), "every one assessed, its category named")
 t.check(all(i["category_zh"] for i in items) and all(i["assessed_on"] == "2025-06-01" for i in items),
         "with its Chinese and its date")
+t.check(all(i["region_name"].endswith(" 201 村") and len(i["region_name"]) > 6 for i in items),
+        f"each with its village in words: {items[0]['region_name'] if items else None}")
 ids = [i["household_id"] for i in items]
 t.check(ids == sorted(ids), "in order")
 b2 = get(case, "/api/households?limit=25&offset=25")
@@ -73,6 +75,16 @@ t.check(cats["unassessed"] == 0, "none unassessed")
 all9 = get(ana9, "/api/households?limit=1").get("total")
 t.check(all9 == 120, f"the county analyst sees 120: {all9}")
 t.check(get(ana, "/api/households?limit=1").get("total") == 150, "the province's analyst sees all 150")
+
+# ---- the regions below a code (public division codes), for pickers ----------------------------
+b = get(case, "/api/regions")
+t.check(b.get("parent") == "140902101" and b.get("regions") == [], "a township has no division below it in the table")
+b = get(case, "/api/regions?parent=140902")
+towns = {r["code"]: r["name"] for r in b.get("regions", [])}
+t.check(len(towns) > 5 and all(c.startswith("140902") and len(c) == 9 for c in towns), f"忻府区's townships: {len(towns)}")
+b = get(ana, "/api/regions")
+t.check(len(b.get("regions", [])) == 11 and any(r["name"] == "忻州市" for r in b["regions"]),
+        f"the province's 11 cities: {[r['name'] for r in b.get('regions', [])]}")
 
 # ---- the policy simulation ------------------------------------------------------------------
 stats_before = get(ana9, "/api/stats?level=county")

@@ -323,6 +323,7 @@ FIXTURES = [
     ("GET", "/api/stats", dict(build=listing("/api/stats"))),
     ("GET", "/api/households", dict(build=listing("/api/households"))),
     ("GET", "/api/rules", dict(build=same(lambda c, s, r: req("/api/rules")))),
+    ("GET", "/api/regions", dict(build=same(lambda c, s, r: req("/api/regions?parent=140902")))),
     ("GET", "/api/audit", dict(build=listing("/api/audit"))),
     ("POST", "/api/simulate", dict(build=simulate)),
     ("GET", "/api/params", dict(build=listing("/api/params"))),
