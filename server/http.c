@@ -30,6 +30,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "jiuzhu/jz_file.h"
 #include "jiuzhu/jz_idnum.h"
 #include "jiuzhu/jz_record.h"
 #include "srv.h"
@@ -1020,4 +1021,45 @@ out:
     free(cert);
     free(key);
     return rc;
+}
+
+/* Logs a read or a download before it is answered; false after answering
+ * 503. */
+bool srv_logged(srv_req *rq, srv_res *rs, jz_access_kind kind, const char *subject,
+                   const char *region)
+{
+    if (srv_access(rq, kind, subject, region))
+        return true;
+    srv_fail(rs, JZ_EBUSY, NULL, NULL, "查询留痕未能记录，未返回数据，请稍后重试");
+    return false;
+}
+
+/* Reads the file at path and answers it as an attachment named name. */
+void srv_send_file(srv_res *rs, const char *path, const char *type, const char *name)
+{
+    char *text = NULL;
+    size_t len = 0;
+    jz_error e;
+    jz_error_clear(&e);
+    if (jz_file_read(path, "生成的文件", (size_t)1 << 31, &text, &len, &e) != JZ_OK) {
+        srv_error(rs, &e);
+        return;
+    }
+    srv_body(rs, 200, type, text, len);
+    /* The name is the bank's pattern filled in, well within the header's
+     * room; cut if not (the file is whole either way). */
+    size_t n = strnlen(name, sizeof rs->filename - 1);
+    memcpy(rs->filename, name, n);
+    rs->filename[n] = '\0';
+    free(text);
+}
+
+/* A private directory for a file the library writes by name. */
+bool srv_temp_dir(srv_res *rs, char dir[32])
+{
+    snprintf(dir, 32, "/tmp/jiuzhu-srv-XXXXXX");
+    if (mkdtemp(dir))
+        return true;
+    srv_fail(rs, JZ_EIO, NULL, NULL, "无法建立临时目录");
+    return false;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jiuzhu/jz_api_monitor.h"
 #include "jiuzhu/jz_idnum.h"
@@ -388,6 +389,26 @@ ROUTE(h_staff_relative)
     json_decref(b);
 }
 
+/* The statistics as an .xlsx attachment, logged as an export (查询留痕). */
+static void stats_file(srv_req *rq, srv_res *rs, const jz_stats_req *sr, const jz_stats_res *res)
+{
+    char dir[32], path[64], name[96], subject[64];
+    if (!srv_temp_dir(rs, dir))
+        return;
+    const char *region = sr->region && sr->region[0] ? sr->region : "14";
+    snprintf(path, sizeof path, "%s/stats.xlsx", dir);
+    snprintf(name, sizeof name, "stats_%s_%d.xlsx", region, sr->level_digits);
+    snprintf(subject, sizeof subject, "stats:%s", region);
+    jz_error e;
+    jz_error_clear(&e);
+    if (jz_stats_xlsx(&rq->x, sr, res, path, &e) != JZ_OK)
+        srv_error(rs, &e);
+    else if (srv_logged(rq, rs, JZ_ACCESS_EXPORT, subject, sr->region ? sr->region : ""))
+        srv_send_file(rs, path, SRV_XLSX_TYPE, name);
+    unlink(path);
+    rmdir(dir);
+}
+
 ROUTE(h_stats)
 {
     char scope[JZ_SCOPE_MAX];
@@ -403,10 +424,15 @@ ROUTE(h_stats)
         srv_error(rs, &e);
     } else {
         sr.region = scope;
-        if (jz_stats_get(&rq->x, &sr, &res, &e) != JZ_OK)
+        const char *f = srv_query(rq, "format");
+        if (f && strcmp(f, "xlsx") != 0 && strcmp(f, "json") != 0)
+            srv_fail(rs, JZ_EINPUT, "format", f, "应为 json 或 xlsx");
+        else if (jz_stats_get(&rq->x, &sr, &res, &e) != JZ_OK)
             srv_error(rs, &e);
-        else
+        else if (!f || strcmp(f, "json") == 0)
             srv_json(rs, 200, jz_stats_res_to_json(&res, &sr));
+        else
+            stats_file(rq, rs, &sr, &res);
     }
     jz_stats_res_free(&res);
     json_decref(q);

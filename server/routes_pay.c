@@ -27,7 +27,6 @@
 #include "jiuzhu/jz_store_pay.h"
 #include "srv.h"
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* ---- shared -------------------------------------------------------------------------- */
 
@@ -52,16 +51,6 @@ static void pay_error(srv_res *rs, jz_error *e)
     srv_error(rs, e);
 }
 
-/* Logs a read or a download before it is answered; false after answering
- * 503. */
-static bool logged(srv_req *rq, srv_res *rs, jz_access_kind kind, const char *subject,
-                   const char *region)
-{
-    if (srv_access(rq, kind, subject, region))
-        return true;
-    srv_fail(rs, JZ_EBUSY, NULL, NULL, "查询留痕未能记录，未返回数据，请稍后重试");
-    return false;
-}
 
 /* A county named by the request (field: its name in the body or query):
  * six digits (else 422 naming the field), within the user's scope (else
@@ -205,35 +194,7 @@ static bool household_of(srv_req *rq, srv_res *rs, const char *p, char hid[JZ_HO
     return srv_in_scope(rq, rs, region, p);
 }
 
-/* Reads the file at path and answers it as an attachment named name. */
-static void send_file(srv_res *rs, const char *path, const char *type, const char *name)
-{
-    char *text = NULL;
-    size_t len = 0;
-    jz_error e;
-    jz_error_clear(&e);
-    if (jz_file_read(path, "生成的文件", (size_t)1 << 31, &text, &len, &e) != JZ_OK) {
-        srv_error(rs, &e);
-        return;
-    }
-    srv_body(rs, 200, type, text, len);
-    /* The name is the bank's pattern filled in, well within the header's
-     * room; cut if not (the file is whole either way). */
-    size_t n = strnlen(name, sizeof rs->filename - 1);
-    memcpy(rs->filename, name, n);
-    rs->filename[n] = '\0';
-    free(text);
-}
 
-/* A private directory for a file the library writes by name. */
-static bool temp_dir(srv_res *rs, char dir[32])
-{
-    snprintf(dir, 32, "/tmp/jiuzhu-pay-XXXXXX");
-    if (mkdtemp(dir))
-        return true;
-    srv_fail(rs, JZ_EIO, NULL, NULL, "无法建立临时目录");
-    return false;
-}
 
 /* ---- planning and batches -------------------------------------------------------------- */
 
@@ -421,7 +382,7 @@ static void batch_file(srv_req *rq, srv_res *rs, bool again_only)
         return;
     }
     char dir[32];
-    if (!temp_dir(rs, dir))
+    if (!srv_temp_dir(rs, dir))
         return;
     er.out_dir = dir;
     jz_pay_export_res *r = calloc(1, sizeof *r);
@@ -434,14 +395,14 @@ static void batch_file(srv_req *rq, srv_res *rs, bool again_only)
     } else if (jz_pay_export(&rq->x, &er, r, &e) != JZ_OK) {
         pay_error(rs, &e);
     } else {
-        if (logged(rq, rs, JZ_ACCESS_EXPORT, subject, b.county)) {
+        if (srv_logged(rq, rs, JZ_ACCESS_EXPORT, subject, b.county)) {
             const jz_bank *bk = jz_banks_find(rq->sv->banks, r->batch.bank);
-            const char *type = er.format == JZ_PAY_XLSX ? XLSX_TYPE
+            const char *type = er.format == JZ_PAY_XLSX ? SRV_XLSX_TYPE
                                : bk && strcmp(bk->encoding, "GB18030") == 0
                                    ? "text/csv; charset=GB18030"
                                    : "text/csv; charset=utf-8";
             const char *slash = strrchr(r->path, '/');
-            send_file(rs, r->path, type, slash ? slash + 1 : r->path);
+            srv_send_file(rs, r->path, type, slash ? slash + 1 : r->path);
         }
         unlink(r->path);
     }
@@ -568,7 +529,7 @@ ROUTE(h_payee_get)
             srv_fail(rs, JZ_EINPUT, "member_id", member, "%s", e.reason);
         } else if (jz_pay_payee_get(&rq->x, hid, norm, &p, &e) != JZ_OK) {
             pay_error(rs, &e);
-        } else if (logged(rq, rs, JZ_ACCESS_RECORD, hid, region)) {
+        } else if (srv_logged(rq, rs, JZ_ACCESS_RECORD, hid, region)) {
             srv_json(rs, 200,
                      json_pack("{s:s, s:o}", "household_id", hid, "payee",
                                jz_payee_to_json(&p, rq->sv->banks)));
@@ -589,7 +550,7 @@ ROUTE(h_payee_get)
     if (bad) {
         json_decref(a);
         nomem(rs);
-    } else if (logged(rq, rs, JZ_ACCESS_RECORD, hid, region)) {
+    } else if (srv_logged(rq, rs, JZ_ACCESS_RECORD, hid, region)) {
         srv_json(rs, 200, json_pack("{s:s, s:o}", "household_id", hid, "payees", a));
     } else {
         json_decref(a);
@@ -887,7 +848,7 @@ ROUTE(h_household_payments)
         json_decref(v.a);
         return;
     }
-    if (logged(rq, rs, JZ_ACCESS_RECORD, hid, region))
+    if (srv_logged(rq, rs, JZ_ACCESS_RECORD, hid, region))
         srv_json(rs, 200,
                  json_pack("{s:s, s:o, s:o}", "household_id", hid, "lines", v.a, "recoveries", r));
     else {
@@ -949,7 +910,7 @@ ROUTE(h_pay_statement)
     if (!county_ok(rq, rs, county, "county") || !period_arg(rq, rs, "period", true, false, &period))
         return;
     char dir[32], path[64], name[96], subject[64];
-    if (!temp_dir(rs, dir))
+    if (!srv_temp_dir(rs, dir))
         return;
     snprintf(path, sizeof path, "%s/statement.xlsx", dir);
     snprintf(name, sizeof name, "statement_%s_%s.xlsx", county, period);
@@ -958,8 +919,8 @@ ROUTE(h_pay_statement)
     jz_error_clear(&e);
     if (jz_pay_statement(&rq->x, county, period, path, NULL, &e) != JZ_OK)
         pay_error(rs, &e);
-    else if (logged(rq, rs, JZ_ACCESS_EXPORT, subject, county))
-        send_file(rs, path, XLSX_TYPE, name);
+    else if (srv_logged(rq, rs, JZ_ACCESS_EXPORT, subject, county))
+        srv_send_file(rs, path, SRV_XLSX_TYPE, name);
     unlink(path);
     rmdir(dir);
 }

@@ -126,6 +126,16 @@ void srv_fail_status(srv_res *rs, unsigned status, const char *code, const char 
 const char *srv_query(const srv_req *rq, const char *name);
 /* A whole-number query argument lo..hi (no sign, no leading zero), def
  * when absent; -1 after answering 422 naming it. */
+#define SRV_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+/* Logs a read or a download (查询留痕) before it is answered; false after
+ * answering 503. */
+bool srv_logged(srv_req *rq, srv_res *rs, jz_access_kind kind, const char *subject,
+                const char *region);
+/* Answers the file at path as an attachment named name. */
+void srv_send_file(srv_res *rs, const char *path, const char *type, const char *name);
+/* A private directory (mkdtemp) for a file the library writes by name;
+ * false after answering 500. */
+bool srv_temp_dir(srv_res *rs, char dir[32]);
 long long srv_int_arg(srv_req *rq, srv_res *rs, const char *name, long long lo, long long hi,
                       long long def);
 /* A request header, or NULL. */

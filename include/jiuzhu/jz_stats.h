@@ -49,4 +49,10 @@ typedef struct jz_stats_res {
 jz_err jz_stats_get(jz_ctx *x, const jz_stats_req *rq, jz_stats_res *out, jz_error *err);
 void jz_stats_res_free(jz_stats_res *r);
 
+/* Writes r (of rq) as an .xlsx workbook at path (the 统计分析 page's Excel
+ * export): a row per region and category, the totals, the households
+ * never assessed; amounts in yuan. */
+jz_err jz_stats_xlsx(const jz_ctx *x, const jz_stats_req *rq, const jz_stats_res *r,
+                     const char *path, jz_error *err);
+
 #endif

@@ -177,8 +177,9 @@ for (const width of WIDTHS) {
     await s.page.waitForSelector('[data-test=stats-pay]')
     if (!width.mobile) {
       const [dl] = await Promise.all([s.page.waitForEvent('download'), s.page.click('[data-test=stats-export]')])
-      const csv = fs.readFileSync(await dl.path(), 'utf8')
-      check(csv.startsWith('\ufeff地区代码,地区,低保户数') && csv.includes('140902'), `stats export: ${csv.slice(0, 60)}`)
+      const xlsx = fs.readFileSync(await dl.path())
+      check(xlsx.subarray(0, 2).toString() === 'PK' && dl.suggestedFilename().endsWith('.xlsx'),
+        `stats export: an .xlsx workbook (${dl.suggestedFilename()})`)
     }
     // Back up to the province by the breadcrumb.
     await shot(s, 'stats-township', width)

@@ -120,6 +120,21 @@ t.check(b.get("households") == 30, f"代县's 30: {b.get('households')}")
 st, b, _ = case.call("POST", "/api/simulate", {"params": {"dibao.standard.rural": "900"}})
 t.status(st, 403, "a caseworker does not simulate", b)
 
+# ---- the statistics as an .xlsx workbook (统计分析's Excel export), an export in the access log ----
+import io, zipfile
+st, raw, h = ana9.call("GET", "/api/stats?level=township&format=xlsx")
+t.status(st, 200, "the statistics as .xlsx", raw if st != 200 else None)
+t.check(h.get("content-type", "").endswith("spreadsheetml.sheet") and
+        "stats_140902_9.xlsx" in h.get("content-disposition", ""), f"an attachment: {h.get('content-disposition')}")
+if st == 200:
+    strings = zipfile.ZipFile(io.BytesIO(raw)).read("xl/sharedStrings.xml").decode()
+    t.check("奇村镇" in strings and "合计" in strings and "低保" in strings and "忻府区" in strings,
+            "its rows: the townships by category, the totals")
+t.check(con.execute("SELECT count(*) FROM access_log WHERE login = 'ana09' AND kind = 3 AND subject = 'stats:140902'").fetchone()[0] == 1,
+        "the export is in the access log")
+st, b, _ = ana9.call("GET", "/api/stats?format=pdf")
+t.status(st, 422, "format pdf", b)
+
 # ---- the audit log -----------------------------------------------------------------------------
 b = get(audall, "/api/audit?limit=5")
 es = b.get("entries", [])
