@@ -102,5 +102,16 @@ done < <(q "SELECT DISTINCT e.household_id, m.name, m.id_number FROM enrolments 
            JOIN members m ON m.hh = h.hh AND m.idx = 0 WHERE e.member_id = '' ORDER BY 1")
 "$JZ" pay batch "$DB" --period "$period" --county 140902 --actor shenhe01 >/dev/null 2>&1 || true
 
+# 案件办理 (tests/e2e/cases.test.mjs): a case of the village accepted 14
+# working days ago, which that test carries through 公示 to 公布; nobody
+# else takes its steps.
+hh=$(q "SELECT household_id FROM households WHERE region = '$village'
+        AND household_id NOT IN (SELECT household_id FROM enrolments)
+        AND household_id NOT IN (SELECT household_id FROM cases) ORDER BY household_id LIMIT 1")
+d=$(wd -14) || true
+if [ -n "$hh" ] && [ -n "$d" ]; then
+  "$JZ" case accept "$DB" "$hh" --date "$d" --actor 李经办 --note 申请低保（案件办理） >/dev/null 2>&1 || true
+fi
+
 echo "demo-db: $DB（乡镇 $township，村 $village）"
 echo "demo-db: $(q "SELECT count(*) FROM households") 户，$(q "SELECT count(*) FROM cases") 件案件，$(q "SELECT count(*) FROM alerts" 2>/dev/null || echo 0) 条预警，$(q "SELECT count(*) FROM pay_batches" 2>/dev/null || echo 0) 个发放批次"
