@@ -136,11 +136,13 @@ const decideDay = wd(-1)
     await shot(s, 'postings-notice', W)
     await page.emulateMedia({ media: 'print' })
     await page.screenshot({ path: path.join(env('SHOTS'), 'postings-print-1366.png'), fullPage: true })
-    const visible = await page.evaluate(() => {
-      const menu = document.querySelector('[data-test=menu]')
-      return menu ? getComputedStyle(menu).visibility : 'hidden'
-    })
-    check(visible === 'hidden', 'the print view hides the menu')
+    const printed = await page.evaluate(() => ({
+      menu: getComputedStyle(document.querySelector('[data-test=menu]')).display,
+      who: getComputedStyle(document.querySelector('[data-test=who]')).display,
+      sheet: getComputedStyle(document.querySelector('[data-test=sheet]')).display,
+    }))
+    check(printed.menu === 'none' && printed.who === 'none' && printed.sheet !== 'none', `the print view shows the sheet alone: ${JSON.stringify(printed)}`)
+    await page.pdf({ path: path.join(env('SHOTS'), 'postings-print.pdf'), format: 'A4', preferCSSPageSize: true })
     await page.emulateMedia({ media: 'screen' })
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=doc-xlsx]')])
     const file = await dl.path()
