@@ -41,7 +41,7 @@ paths = {
  "/api/cases": {"get": op("案件列表（本人范围内）", "案件", ["analyst","reviewer","caseworker","assistant","auditor"], query=[("region","地区代码前缀"),("open_only","true：只列未办结")]),
                 "post": op("受理申请（R-WF-6 申请人须为在世成员；R-ONE-1 一次申请全部项目；R-WF-5 近亲属备案）", "案件", ["caseworker"], obj({"household_id": S, "applicant": S, "date": S, "note": S, "township_confirms": {"type":"boolean"}, "review": {"type":"boolean"}, "programmes": {"type":"array","items":S}}, ["household_id"]), ok="201", write=True)},
  "/api/cases/due": {"get": op("到期案件：按期限排列（工作日）", "案件", ["reviewer","caseworker"], query=[("region","地区代码前缀"),("within","工作日，0–365，默认 5"),("all","true：列出全部未办结")])},
- "/api/cases/{id}": {"get": op("案件详情：步骤、期限、核对结果、初审意见、决定、临时救助", "案件", ["analyst","reviewer","caseworker","assistant","auditor"], params=["id"])},
+ "/api/cases/{id}": {"get": op("案件详情：步骤、期限、核对结果、初审意见、决定、临时救助；actions：本人今天可办理的步骤", "案件", ["analyst","reviewer","caseworker","assistant","auditor"], params=["id"])},
  "/api/cases/{id}/steps": {"post": op("办理下一步：investigate 调查、verify 核对、preliminary 初审、notice 公示、object 异议、confirm 审核确认、decide 决定、publish 公布、home_visit 入户、extend 延期、advance 先行救助、applicant 变更申请人", "案件", ["reviewer","caseworker"], {"type": "object", "description": "见 docs/api-case.md"}, params=["id"], write=True)},
  "/api/cases/{id}/document": {"get": op("决定通知书（审核确认通知书或不予批准通知书）", "案件", ["reviewer","caseworker","auditor"], params=["id"], query=[("format","html（默认）或 text")])},
  "/api/villages/{code}/postings": {"get": op("村（社区）公示、公布名单（R-PUB-1：只列姓名、保障人数、金额）；不给日期时列出张贴日期", "公示公布", ["analyst","reviewer","caseworker","assistant","auditor"], params=["code"], query=[("kind","notice 公示 或 publish 公布"),("date","张贴日期"),("format","html（默认）、text、csv、xlsx 或 json")])},

@@ -222,6 +222,25 @@ ROUTE(h_case_accept)
     json_decref(b);
 }
 
+static bool may_step(const jz_user *u, const jz_case *c, jz_case_action a);
+
+/* The steps the caller may take on the case today: legal in its state
+ * (jz_case_check) and his role's (may_step).  The web page offers only
+ * these; the step itself is checked again when taken. */
+static json_t *case_actions(const srv_req *rq, const jz_case *c)
+{
+    json_t *a = json_array();
+    for (int i = JZ_ACT_INVESTIGATE; a && i < JZ_ACT_COUNT; i++) {
+        jz_error ce;
+        jz_error_clear(&ce);
+        if (may_step(&rq->sess.user, c, (jz_case_action)i) &&
+            jz_case_check(c, (jz_case_action)i, rq->x.today, &ce) == JZ_OK)
+            json_array_append_new(a, json_pack("{s:s, s:s}", "action", jz_case_action_names[i],
+                                               "action_zh", jz_case_action_zh[i]));
+    }
+    return a;
+}
+
 ROUTE(h_case_get)
 {
     int64_t id;
@@ -232,10 +251,17 @@ ROUTE(h_case_get)
     memset(&v, 0, sizeof v);
     jz_error e;
     jz_error_clear(&e);
-    if (jz_proc_case_view(&rq->x, id, &v, &e) != JZ_OK)
+    if (jz_proc_case_view(&rq->x, id, &v, &e) != JZ_OK) {
         srv_error(rs, &e);
-    else
-        srv_json(rs, 200, jz_case_view_to_json(&v, false));
+    } else {
+        json_t *j = jz_case_view_to_json(&v, false);
+        if (j && json_object_set_new(j, "actions", case_actions(rq, &c)) == 0)
+            srv_json(rs, 200, j);
+        else {
+            json_decref(j);
+            srv_fail(rs, JZ_ENOMEM, NULL, NULL, "内存不足");
+        }
+    }
     jz_case_view_cleanup(&v);
 }
 

@@ -102,6 +102,17 @@ done < <(q "SELECT DISTINCT e.household_id, m.name, m.id_number FROM enrolments 
            JOIN members m ON m.hh = h.hh AND m.idx = 0 WHERE e.member_id = '' ORDER BY 1")
 "$JZ" pay batch "$DB" --period "$period" --county 140902 --actor shenhe01 >/dev/null 2>&1 || true
 
+# 案件办理 (tests/e2e/cases.test.mjs): a case of the village accepted 14
+# working days ago, which that test carries through 公示 to 公布; nobody
+# else takes its steps.
+hh=$(q "SELECT household_id FROM households WHERE region = '$village'
+        AND household_id NOT IN (SELECT household_id FROM enrolments)
+        AND household_id NOT IN (SELECT household_id FROM cases) ORDER BY household_id LIMIT 1")
+d=$(wd -14) || true
+if [ -n "$hh" ] && [ -n "$d" ]; then
+  "$JZ" case accept "$DB" "$hh" --date "$d" --actor 李经办 --note 申请低保（案件办理） >/dev/null 2>&1 || true
+fi
+
 # The registry assessed (an official run over every household): the
 # statistics and the policy simulation compare with these determinations.
 "$JZ" assess --db "$DB" >/dev/null 2>&1 || true

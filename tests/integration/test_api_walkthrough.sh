@@ -89,6 +89,15 @@ for s in '"investigate","date":"2026-11-03","home_visit":true' '"verify","date":
   want 200 "$(req xiang01 POST "/api/cases/$case_id/steps" -d "{\"action\":$s}")" "caseworker step $s"
 done
 expect_grep "$TMP/body" '"state":"notice"' "the case is in 公示"
+# The steps each may take today (the web page offers only these): the 公示
+# is over, so the county may confirm; the township may not.
+acts() { jq -r '[.actions[].action] | join(",")' "$TMP/body"; }
+want 200 "$(req xiang01 GET "/api/cases/$case_id")" "the case, for the caseworker"
+a=$(acts)
+case ",$a," in *,confirm,* | *,decide,* | *,object,* | *,investigate,*) bad "caseworker's actions in 公示: $a" ;; *,home-visit,*) ok ;; *) bad "caseworker's actions in 公示: $a" ;; esac
+want 200 "$(req xian01 GET "/api/cases/$case_id")" "the case, for the reviewer"
+a=$(acts)
+case ",$a," in *,home-visit,* | *,decide,*) bad "reviewer's actions in 公示: $a" ;; *,confirm,*) ok ;; *) bad "reviewer's actions in 公示: $a" ;; esac
 want 200 "$(req xiang01 GET "/api/villages/140902101201/postings?kind=notice&date=2026-11-06&format=json")" "公示 list"
 expect_grep "$TMP/body" '"name":"王建国","persons":3' "R-PUB-1: the name and the persons"
 expect_no_grep "$TMP/body" '1409021978' "no ID number on the public list"
@@ -103,6 +112,8 @@ for s in '"confirm","date":"2026-11-16"' '"decide","date":"2026-11-17","decision
   want 200 "$(req xian01 POST "/api/cases/$case_id/steps" -d "{\"action\":$s}")" "reviewer step $s"
 done
 expect_grep "$TMP/body" '"state":"closed"' "the case is closed"
+want 200 "$(req xian01 GET "/api/cases/$case_id")" "the closed case"
+[ "$(acts)" = "" ] && ok || bad "a closed case offers steps: $(acts)"
 want 200 "$(req xian01 GET "/api/enrolments?household=H140902-000101")" "the enrolment"
 expect_grep "$TMP/body" '"programme":"dibao"' "a 低保 enrolment"
 want 200 "$(req xian01 GET "/api/cases/$case_id/document?format=html")" "the decision notice"

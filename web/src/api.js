@@ -49,7 +49,8 @@ function url(path, query) {
 }
 
 // request('GET', '/api/cases/due', {query: {within: 5}}) -> the JSON answer.
-// options: query (object), body (object, sent as JSON), raw (return the
+// options: query (object), body (object, sent as JSON), text (a file's
+// contents sent as they are, with `type`), raw (return the
 // Response itself: files), quiet401 (do not go back to 登录 on a 401).
 export async function request(method, path, options = {}) {
   const headers = { Accept: 'application/json' }
@@ -57,6 +58,10 @@ export async function request(method, path, options = {}) {
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(options.body)
+  } else if (options.text !== undefined) {
+    // A file sent as it is (a department's CSV): text, not JSON.
+    headers['Content-Type'] = options.type || 'text/csv; charset=utf-8'
+    init.body = options.text
   }
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken
   let res
