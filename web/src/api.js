@@ -100,3 +100,16 @@ export function yuan(fen) {
   const s = `${Math.floor(a / 100).toLocaleString('zh-CN')}.${String(a % 100).padStart(2, '0')}`
   return neg ? `-${s}` : s
 }
+
+// Yuan as typed ("719", "719.5", "719.50") -> integer fen, or null when it
+// is not an amount with at most two decimals.  The server checks again.
+export function toFen(text) {
+  const s = String(text ?? '').trim().replace(/,/g, '')
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(s)
+  if (!m) return null
+  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'))
+}
+export function fenToInput(fen) {
+  if (fen === null || fen === undefined) return ''
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`
+}

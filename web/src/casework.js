@@ -23,19 +23,6 @@ export function daysText(left, late) {
   return `剩 ${left} 个工作日`
 }
 
-// Yuan as typed ("719", "719.5", "719.50") -> integer fen, or null when it
-// is not an amount with at most two decimals.  The server checks again.
-export function toFen(text) {
-  const s = String(text ?? '').trim().replace(/,/g, '')
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(s)
-  if (!m) return null
-  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'))
-}
-export function fenToInput(fen) {
-  if (fen === null || fen === undefined) return ''
-  return `${Math.floor(fen / 100)}.${pad(fen % 100)}`
-}
-
 // The departments (docs/api-monitor.md), English name -> Chinese.
 export const DEPTS = {
   medical: '医保',
@@ -60,22 +47,6 @@ export const DEPTS = {
   housing_fund: '公积金',
   pension: '养老金',
   traffic: '道路交通事故',
-}
-
-// A file the server writes (an .xlsx list): fetched with the session and
-// saved under the server's file name.
-export async function download(path, query, fallbackName) {
-  const res = await request('GET', path, { query, raw: true })
-  const cd = res.headers.get('Content-Disposition') || ''
-  const m = /filename="([^"]+)"/.exec(cd)
-  const blob = await res.blob()
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(blob)
-  a.download = m ? m[1] : fallbackName
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000)
 }
 
 // A document the server renders as HTML (a notice, a 公示/公布 list): its
