@@ -223,12 +223,23 @@ ROUTE(h_referrals)
             jz_alert_view_cleanup(&v);
             continue;
         }
-        bool referred = false;
-        for (size_t k = 0; k < v.n_steps; k++)
-            referred |= strcmp(v.steps[k].action, "refer") == 0 &&
-                        (rq->sess.user.role != JZ_ROLE_DEPT || v.steps[k].dept == rq->sess.user.dept);
-        if (referred)
-            json_array_append_new(a, jz_alert_to_json(&page.items[i], false));
+        /* Referred (to the officer's department, for a data officer), and
+         * whether that department has answered since. */
+        bool referred = false, answered = false;
+        for (size_t k = 0; k < v.n_steps; k++) {
+            bool mine = rq->sess.user.role != JZ_ROLE_DEPT || v.steps[k].dept == rq->sess.user.dept;
+            if (strcmp(v.steps[k].action, "refer") == 0 && mine) {
+                referred = true;
+                answered = false;
+            } else if (strcmp(v.steps[k].action, "feedback") == 0 && mine && referred) {
+                answered = true;
+            }
+        }
+        json_t *o = referred ? jz_alert_to_json(&page.items[i], false) : NULL;
+        if (o) {
+            json_object_set_new(o, "answered", json_boolean(answered));
+            json_array_append_new(a, o);
+        }
         jz_alert_view_cleanup(&v);
     }
     jz_alert_page_free(&page);

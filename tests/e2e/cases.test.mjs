@@ -216,6 +216,21 @@ const decideDay = wd(-1)
   })
   await s.ctx.close()
 }
+// ---- the closed case in the county's statistics ------------------------------------------
+{
+  const s = await open(W)
+  const { page } = s
+  await step('reviewer: the statistics count the closed case', async () => {
+    await loginOk(s, reviewer)
+    await page.goto(`${BASE}/stats`)
+    await page.waitForSelector('[data-test=stats-cases] .el-descriptions')
+    const text = await page.innerText('[data-test=stats-cases]')
+    const closed = Number((text.match(/已办结\s*(\d+)/) || [])[1] || 0)
+    const inDb = Number(sql("SELECT count(*) FROM cases WHERE closed_on <> 0"))
+    check(closed >= 1 && closed === inDb, `已办结 ${closed} (the store: ${inDb}): ${text.slice(0, 80)}`)
+  })
+  await s.ctx.close()
+}
 
 // ---- a department's file, the monitoring, the alert ---------------------------------
 // A recipient of the township whose household has no alert: his medical
@@ -319,6 +334,10 @@ let alertId = ''
     await page.waitForSelector('.el-dialog [data-test=answer-submit]', { state: 'hidden' })
     const msg = await (await page.waitForSelector('.el-message--success')).innerText()
     check(msg.includes(`已反馈预警 #${alertId}`), `answered: ${msg}`)
+    // Answered: out of the "待反馈" list, and so marked by the server.
+    await page.waitForSelector(`[data-test=answer-${alertId}]`, { state: 'detached' })
+    const refs = await page.evaluate(async () => (await (await fetch('/api/referrals')).json()).referrals)
+    check(refs.some((r) => String(r.id) === String(alertId) && r.answered === true), 'the referral marked answered')
     await shot(s, 'dept-answered', W)
   })
   await s.ctx.close()
