@@ -2,7 +2,7 @@
 // statistics workbook), beside api.js: a download saves the answer under
 // the server's file name; an upload sends a file as the request's body.
 // Errors are api.js's ApiError with the server's Chinese message.
-import { ApiError, request, unauthorized } from './api.js'
+import { request } from './api.js'
 
 // The file name of a Content-Disposition header (filename*= or filename=).
 function fileName(res, fallback) {
@@ -30,32 +30,8 @@ export async function download(method, path, query, fallback = 'download') {
 }
 
 // Sends a File as the body of a POST (type: its Content-Type) and returns
-// the JSON answer.  The CSRF token is the session's (GET /api/me).
-export async function upload(path, file, query, type = 'text/csv') {
-  const me = await request('GET', '/api/me')
-  const q = new URLSearchParams(query || {}).toString()
-  let res
-  try {
-    res = await fetch(q ? `${path}?${q}` : path, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': type, 'X-CSRF-Token': me.csrf_token },
-      body: file,
-    })
-  } catch {
-    throw new ApiError(0, { error: { message: '无法连接服务器，请检查网络后重试', code: 'network' } })
-  }
-  const text = await res.text()
-  let body = null
-  try {
-    body = text ? JSON.parse(text) : null
-  } catch {
-    body = null
-  }
-  if (!res.ok) {
-    const err = new ApiError(res.status, body)
-    if (res.status === 401) unauthorized(err)
-    throw err
-  }
-  return body
+// the JSON answer (api.js's request: the session's CSRF token, the
+// server's refusal as an ApiError).
+export function upload(path, file, query, type = 'text/csv') {
+  return request('POST', path, { query, text: file, type })
 }
