@@ -25,27 +25,7 @@ static jz_err check_county(const char *county, jz_error *err)
     return JZ_OK;
 }
 
-typedef struct lines {
-    jz_pay_line *l;
-    size_t n, cap;
-    bool oom;
-} lines;
-
-static void collect(const jz_pay_line *l, void *arg)
-{
-    lines *v = arg;
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? 2 * v->cap : 1024;
-        jz_pay_line *g = realloc(v->l, nc * sizeof *g);
-        if (!g) {
-            v->oom = true;
-            return;
-        }
-        v->l = g;
-        v->cap = nc;
-    }
-    v->l[v->n++] = *l;
-}
+typedef jz__pay_lines lines;
 
 typedef struct prep {
     jz_ctx *x;
@@ -126,7 +106,7 @@ static jz_err prepare_in_tx(jz_store *s, void *arg, jz_error *err)
     free(p->res->b);
     memset(p->res, 0, sizeof *p->res);
     lines v = {0};
-    jz_err rc = jz_store_pay_lines_open(s, p->rq->county, 1u << JZ_PL_PLANNED, collect, &v, err);
+    jz_err rc = jz_store_pay_lines_open(s, p->rq->county, 1u << JZ_PL_PLANNED, jz__pay_lines_collect, &v, err);
     if (!rc && v.oom)
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     for (size_t i = 0; i < v.n && !rc; i++) {

@@ -22,32 +22,7 @@
 #include "bank_int.h"
 #include "pay_int.h"
 
-typedef struct vec {
-    jz_pay_line *l;
-    size_t n, cap;
-    bool oom;
-} vec;
-
-static bool push(vec *v, const jz_pay_line *l)
-{
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? 2 * v->cap : 64;
-        jz_pay_line *g = realloc(v->l, nc * sizeof *g);
-        if (!g) {
-            v->oom = true;
-            return false;
-        }
-        v->l = g;
-        v->cap = nc;
-    }
-    v->l[v->n++] = *l;
-    return true;
-}
-
-static void collect(const jz_pay_line *l, void *arg)
-{
-    push(arg, l);
-}
+typedef jz__pay_lines vec;
 
 /* The unit's current payee as a batch would pay it (batch.c): the
  * person's own, else (not 特困) the household's.  *found false if none. */
@@ -80,7 +55,7 @@ static jz_err followup_in_tx(jz_store *s, void *arg, jz_error *err)
     f->added.n = f->waiting.n = 0;
     f->res->total = 0;
     vec refused = {0};
-    jz_err rc = jz_store_pay_lines_open(s, f->county, 1u << JZ_PL_REFUSED, collect, &refused, err);
+    jz_err rc = jz_store_pay_lines_open(s, f->county, 1u << JZ_PL_REFUSED, jz__pay_lines_collect, &refused, err);
     if (!rc && refused.oom)
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     char pairs[2048] = "";
@@ -95,7 +70,7 @@ static jz_err followup_in_tx(jz_store *s, void *arg, jz_error *err)
         if (!l.voucher && (rc = current_payee(s, &l, &p, &found, err)))
             break;
         if (!l.voucher && (!found || p.id <= l.payee)) {
-            if (!push(&f->waiting, &l))
+            if (!jz__pay_lines_push(&f->waiting, &l))
                 rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
             continue;
         }
@@ -116,7 +91,7 @@ static jz_err followup_in_tx(jz_store *s, void *arg, jz_error *err)
         l.status = JZ_PL_SUPERSEDED;
         if ((rc = jz_store_pay_line_set(s, &l, JZ_PL_REFUSED, err)))
             break;
-        if (!push(&f->added, &n)) {
+        if (!jz__pay_lines_push(&f->added, &n)) {
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
             break;
         }

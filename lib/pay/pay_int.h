@@ -76,6 +76,17 @@ bool jz__pay_in_scope(const jz_ctx *x, const char *county);
  * JZ_EINPUT naming `field` otherwise.  NULL is empty. */
 jz_err jz__pay_text_check(const char *field, const char *text, size_t cap, jz_error *err);
 
+/* A growing list of lines (lines.c): what the store's line callbacks fill
+ * (jz__pay_lines_collect) when an operation looks at lines together.
+ * oom is set, and nothing more is added, once memory runs out; free(l). */
+typedef struct jz__pay_lines {
+    jz_pay_line *l;
+    size_t n, cap;
+    bool oom;
+} jz__pay_lines;
+bool jz__pay_lines_push(jz__pay_lines *v, const jz_pay_line *l);
+void jz__pay_lines_collect(const jz_pay_line *l, void *arg);
+
 /* The current UTC time as ISO 8601 text. */
 void jz__pay_now(char *buf, size_t n);
 

@@ -112,33 +112,13 @@ static jz_err audit_json(jz_store *s, const char *county, const char *action, co
 
 /* ---- setting a payee ------------------------------------------------------------------- */
 
-typedef struct lines {
-    jz_pay_line *l;
-    size_t n, cap;
-    bool oom;
-} lines;
-
-static void collect(const jz_pay_line *l, void *arg)
-{
-    lines *v = arg;
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? 2 * v->cap : 64;
-        jz_pay_line *g = realloc(v->l, nc * sizeof *g);
-        if (!g) {
-            v->oom = true;
-            return;
-        }
-        v->l = g;
-        v->cap = nc;
-    }
-    v->l[v->n++] = *l;
-}
+typedef jz__pay_lines lines;
 
 /* The held lines of the unit that wanted only an account now go to p. */
 static jz_err release(jz_store *s, const jz_payee *p, int64_t *released, jz_error *err)
 {
     lines v = {0};
-    jz_err rc = jz_store_pay_lines_of_household(s, p->household_id, collect, &v, err);
+    jz_err rc = jz_store_pay_lines_of_household(s, p->household_id, jz__pay_lines_collect, &v, err);
     if (!rc && v.oom)
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     for (size_t i = 0; i < v.n && !rc; i++) {

@@ -68,29 +68,7 @@ void jz_pay_recon_cleanup(jz_pay_recon *r)
 
 /* ---- the work of one reconciliation ------------------------------------------------- */
 
-typedef struct lines {
-    jz_pay_line *l;
-    size_t n, cap;
-    bool oom;
-} lines;
-
-static void collect(const jz_pay_line *l, void *arg)
-{
-    lines *v = arg;
-    if (v->oom)
-        return;
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? 2 * v->cap : 64;
-        jz_pay_line *g = realloc(v->l, nc * sizeof *g);
-        if (!g) {
-            v->oom = true;
-            return;
-        }
-        v->l = g;
-        v->cap = nc;
-    }
-    v->l[v->n++] = *l;
-}
+typedef jz__pay_lines lines;
 
 typedef struct recon {
     jz_ctx *x;
@@ -319,7 +297,7 @@ static bool lines_of(recon *k, int64_t batch, const jz_pay_line_filter *f, lines
         memset(&sc, 0, sizeof sc);
         sc.batch = batch;
     }
-    if (k->rc || (k->rc = jz_store_pay_lines_where(k->s, &sc, f, collect, v, k->err)))
+    if (k->rc || (k->rc = jz_store_pay_lines_where(k->s, &sc, f, jz__pay_lines_collect, v, k->err)))
         return false;
     if (v->oom) {
         free(v->l);
@@ -527,7 +505,7 @@ static void add_unique(recon *k, lines *into, const lines *from)
 {
     for (size_t i = 0; i < from->n && !k->oom; i++)
         if (!in_lines(into, from->l[i].id)) {
-            collect(&from->l[i], into);
+            jz__pay_lines_push(into, &from->l[i]);
             if (into->oom)
                 k->oom = true;
         }
@@ -564,7 +542,7 @@ static void check_followups(recon *k, jz_recon_sum *sup, jz_recon_sum *matched)
             continue;
         jz_pay_scope sc = {s.l[i].county, s.l[i].period, "", 0};
         memset(&more, 0, sizeof more);
-        if ((k->rc = jz_store_pay_lines_where(k->s, &sc, &ff, collect, &more, k->err)))
+        if ((k->rc = jz_store_pay_lines_where(k->s, &sc, &ff, jz__pay_lines_collect, &more, k->err)))
             break;
         if (more.oom)
             k->oom = true;
