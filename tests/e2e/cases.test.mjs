@@ -287,8 +287,15 @@ let alertId = ''
     await page.click('[data-test=category] label:has-text("A类")')
     await page.waitForURL((u) => u.searchParams.get('category') === 'A')
     await page.waitForSelector(`[data-test=alert-list] .el-table__row:has-text("${personName}")`)
-    const rows = await page.$$eval('[data-test=alert-list] .el-table__row', (els) => els.map((e) => e.innerText))
-    check(rows.every((r) => r.includes('A类')), 'the filter keeps A alerts only')
+    // The unfiltered list holds the person's alert too: wait for the
+    // filtered answer to replace it (a slow server answers later).
+    const onlyA = await page
+      .waitForFunction(() => {
+        const rows = [...document.querySelectorAll('[data-test=alert-list] .el-table__row')]
+        return rows.length > 0 && rows.every((r) => r.innerText.includes('A类'))
+      }, null, { timeout: 15000 })
+      .then(() => true, () => false)
+    check(onlyA, 'the filter keeps A alerts only')
     await shot(s, 'alerts', W)
     await page.click(`[data-test=alert-list] .el-table__row:has-text("${personName}")`)
     await page.waitForURL((u) => /^\/alerts\/\d+$/.test(u.pathname))
