@@ -73,7 +73,7 @@ int cmd_stats(int argc, char **argv)
         printf("%-10s %-14s %-12s %9s %9s %14s %8s %12s %8s %12s\n", "区划", "名称", "类别", "户数",
                "计入人数", "家庭月保障金", "特困人数", "特困月供养金", "单人保", "单人保月金额");
         jz_stats_res r;
-        if (jz_stats_get(&x, &(jz_stats_req){level, region}, &r, &err) != JZ_OK) {
+        if (jz_stats_get(&x, &(jz_stats_req){level, region, 0}, &r, &err) != JZ_OK) {
             status = cli_fail(&err);
         } else {
             for (size_t i = 0; i < r.n; i++)

@@ -335,7 +335,7 @@ int cmd_user(int argc, char **argv)
                    u.dept >= 0 ? jz_dept_zh[u.dept] : "");
         }
     } else if (passwd) {
-        if (jz_user_passwd(&x, &p, login, password, &err) != JZ_OK)
+        if (jz_user_passwd(&x, &p, login, password, false, &err) != JZ_OK)
             status = cli_fail(&err);
         else
             printf("已为用户 %s 设置新密码，其已登录的会话全部结束\n", login);

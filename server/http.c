@@ -258,9 +258,10 @@ const char *srv_date(jz_date d, char buf[16])
 
 json_t *srv_user_json(const jz_user *u)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "login", u->login, "name", u->name,
-                          "role", jz_role_name[u->role], "role_zh", jz_role_zh[u->role], "scope",
-                          u->scope, "active", (int)u->active);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "login", u->login, "name",
+                          u->name, "role", jz_role_name[u->role], "role_zh", jz_role_zh[u->role],
+                          "scope", u->scope, "active", (int)u->active, "password_temporary",
+                          u->password_changed == 0);
     if (o && u->role == JZ_ROLE_DEPT && u->dept >= 0 && u->dept < JZ_DEPT_COUNT) {
         json_object_set_new(o, "dept", json_string(jz_dept_names[u->dept]));
         json_object_set_new(o, "dept_zh", json_string(jz_dept_zh[u->dept]));
@@ -446,6 +447,26 @@ static const char *session_token(const srv_req *rq, bool *from_cookie)
     return NULL;
 }
 
+/* A user whose password was set by an administrator, or has expired, may
+ * only see who he is, change it, or log out (jz_password_state_of): 403
+ * naming the field "password" everywhere else. */
+static bool password_ok(srv_req *rq, srv_res *rs, const jz_route *r)
+{
+    int64_t expires;
+    jz_password_state st = jz_password_state_of(&rq->sv->auth, &rq->sess.user, rq->now, &expires);
+    if (st == JZ_PW_OK || strcmp(r->pattern, "/api/me") == 0 ||
+        strcmp(r->pattern, "/api/me/password") == 0 || strcmp(r->pattern, "/api/logout") == 0)
+        return true;
+    char why[160];
+    if (st == JZ_PW_TEMPORARY)
+        snprintf(why, sizeof why, "您的密码由管理员设置，请先修改密码再办理业务");
+    else
+        snprintf(why, sizeof why, "您的密码已超过 %d 天未修改，已过期：请先修改密码",
+                 rq->sv->auth.password_days);
+    srv_fail_status(rs, 403, "password", why);
+    return false;
+}
+
 void srv_dispatch(srv_req *rq, srv_res *rs)
 {
     srv *sv = rq->sv;
@@ -498,6 +519,8 @@ void srv_dispatch(srv_req *rq, srv_res *rs)
                      r->summary);
             return;
         }
+        if (!password_ok(rq, rs, r))
+            return;
         if (r->write && cookie) {
             const char *h = srv_header(rq, "X-CSRF-Token");
             char want[JZ_TOKEN_TEXT];

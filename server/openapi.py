@@ -89,7 +89,7 @@ paths = {
  "/api/enrolments/{id}/release": {"post": op("解除暂停发放，暂停至某月；back_pay 为 true 时暂停期间各月在下次计划时补发", "发放", ["reviewer"], obj({"to": S, "back_pay": {"type":"boolean"}}, ["to"]), params=["id"], write=True)},
  "/api/recoveries": {"get": op("追回（多发的救助金）及其退款、余额（本人范围内）", "发放", PAYREAD, query=[("household","户编号"),("county","县级区划代码")])},
  "/api/recoveries/{id}/repayments": {"post": op("登记一笔追回退款，不得超过余额；余额为 0 即结清", "发放", ["reviewer"], obj({"amount_fen": {"type":"integer"}, "date": S, "note": S}, ["amount_fen"]), params=["id"], ok="201", write=True)},
- "/api/stats": {"get": op("按市、县或乡镇统计各类对象户数、人数和金额（本人范围内）；format=xlsx 时为 Excel 附件（记入查询留痕「导出」）", "统计", ["analyst","reviewer","auditor"], query=[("region","地区代码前缀"),("level","city/county/township"),("format","json（默认）或 xlsx")], media={"application/json": {"schema": {"type": "object"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}})},
+ "/api/stats": {"get": op("按市、县或乡镇统计各类对象户数、人数和金额（本人范围内）；format=xlsx 时为 Excel 附件（记入查询留痕「导出」）", "统计", ["analyst","reviewer","auditor"], query=[("region","地区代码前缀"),("level","city/county/township"),("months","按月趋势的月数 0–60，默认 12（trend：截至本月每月的案件、保障、发放、预警）"),("format","json（默认）或 xlsx")], media={"application/json": {"schema": {"type": "object"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}})},
  "/api/audit/verify": {"get": op("校验审计日志（哈希链与数据）", "审计", ["auditor"], query=[("checkpoint","SEQ:HASH，先前记下的链头")])},
  "/api/params": {"get": op("某县某日施行的政策参数：名称、类型、单位、说明、取值及其来源（政策测算前查看）", "评估", ["analyst","reviewer"], query=[("region","县级区划代码或其下的地区（须在本人范围内）"),("date","施行日期 YYYY-MM-DD，默认今天")])},
 }

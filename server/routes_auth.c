@@ -19,6 +19,22 @@ static void set_session_cookie(srv_req *rq, srv_res *rs, const char *token, int 
              rq->sv->tls || rq->sv->o->secure_cookies ? "; Secure" : "");
 }
 
+/* Whether the user must change his password before anything else, and
+ * when it expires (the 登录 page and the header say so). */
+static json_t *with_password_state(srv_req *rq, const jz_user *user, json_t *u)
+{
+    static const char *const names[] = {"ok", "temporary", "expired"};
+    int64_t expires;
+    jz_password_state st = jz_password_state_of(&rq->sv->auth, user, rq->now, &expires);
+    if (u) {
+        json_object_set_new(u, "password_state", json_string(names[st]));
+        json_object_set_new(u, "password_expires_at",
+                            expires ? json_integer((json_int_t)expires) : json_null());
+        json_object_set_new(u, "password_days", json_integer(rq->sv->auth.password_days));
+    }
+    return u;
+}
+
 ROUTE(h_login)
 {
     json_t *b = srv_body_json(rq, rs);
@@ -44,7 +60,9 @@ ROUTE(h_login)
         } else {
             set_session_cookie(rq, rs, s->token, rq->sv->auth.absolute_seconds);
             srv_json(rs, 200,
-                     json_pack("{s:o, s:s, s:I}", "user", srv_user_json(&s->user), "csrf_token",
+                     json_pack("{s:o, s:s, s:I}", "user",
+                               with_password_state(rq, &s->user, srv_user_json(&s->user)),
+                               "csrf_token",
                                s->csrf, "expires_at", (json_int_t)s->expires));
         }
         if (s)
@@ -73,7 +91,7 @@ ROUTE(h_me)
 {
     char words[256];
     jz_regions_words(rq->sv->regions, rq->sess.user.scope, 2, words, sizeof words);
-    json_t *u = srv_user_json(&rq->sess.user);
+    json_t *u = with_password_state(rq, &rq->sess.user, srv_user_json(&rq->sess.user));
     if (u)
         json_object_set_new(u, "scope_zh", json_string(words));
     srv_json(rs, 200,
@@ -110,7 +128,7 @@ ROUTE(h_me_password)
          * towards the lock. */
         snprintf(e.field, sizeof e.field, "old_password");
         srv_error(rs, &e);
-    } else if (jz_user_passwd(&rq->x, &rq->sv->auth, rq->sess.user.login, new, &e) != JZ_OK) {
+    } else if (jz_user_passwd(&rq->x, &rq->sv->auth, rq->sess.user.login, new, false, &e) != JZ_OK) {
         srv_error(rs, &e);
     } else {
         /* Every session of the user ended with the change, this one too. */

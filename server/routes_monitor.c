@@ -427,6 +427,7 @@ ROUTE(h_stats)
         return;
     json_t *q = json_object();
     query_into(rq, q, "level", false);
+    query_into(rq, q, "months", true);
     jz_stats_req sr;
     jz_stats_res res = {0};
     jz_error e;

@@ -41,6 +41,9 @@ ROUTE(h_users_add)
         .scope = json_string_value(json_object_get(b, "scope")),
         .password = json_string_value(json_object_get(b, "password")),
         .dept = -1,
+        /* Set by the administrator: the new user chooses his own at his
+         * first login before anything else. */
+        .temporary = true,
     };
     const char *role = json_string_value(json_object_get(b, "role"));
     const char *dept = json_string_value(json_object_get(b, "dept"));
@@ -135,7 +138,7 @@ ROUTE(h_user_password)
         srv_error(rs, &e);
     else if (!pw)
         srv_fail(rs, JZ_EINPUT, "password", NULL, "须给出字符串字段 password");
-    else if (jz_user_passwd(&rq->x, &rq->sv->auth, u.login, pw, &e) != JZ_OK)
+    else if (jz_user_passwd(&rq->x, &rq->sv->auth, u.login, pw, true, &e) != JZ_OK)
         srv_error(rs, &e);
     else
         srv_json(rs, 200, json_pack("{s:s}", "message", "密码已重设，该用户须重新登录"));

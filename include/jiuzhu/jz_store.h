@@ -217,6 +217,29 @@ typedef struct jz_stat_row {
 jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
                       void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
 
+/* One month of what was recorded in a region (the 统计分析 trend). */
+typedef struct jz_trend_month {
+    char month[16];         /* "YYYY-MM", filled by the caller */
+    int64_t cases_accepted; /* cases accepted in the month */
+    int64_t cases_approved, cases_refused; /* decided in the month */
+    int64_t cases_closed;   /* closed (published or notified) in the month */
+    int64_t closed_days;    /* calendar days from acceptance to closing, summed over those */
+    int64_t steps_late;     /* procedure steps recorded after their legal deadline */
+    int64_t enrol_started;  /* enrolments whose first month it is */
+    int64_t enrol_ended;    /* enrolments whose last month it is */
+    int64_t enrolled;       /* enrolments in force in the month */
+    int64_t enrolled_persons;
+    int64_t paid_lines;     /* lines of the month's batches that the bank credited */
+    jz_fen paid;
+    int64_t alerts[4];      /* raised in the month, by category A..D */
+    int64_t alerts_resolved, referred, answered; /* alert steps: 办结, 转介, 部门反馈 */
+} jz_trend_month;
+
+/* Fills months[0..n) (consecutive, their month set by the caller) with
+ * what was recorded under region_prefix in each. */
+jz_err jz_store_trend(jz_store *s, const char *region_prefix, jz_trend_month *months, size_t n,
+                      jz_error *err);
+
 /* ---- who writes ------------------------------------------------------------ */
 
 /* The person (or system) on whose behalf the following writes are made:

@@ -59,7 +59,9 @@ typedef struct jz_user {
     bool active;                 /* false: disabled */
     int failures;                /* failed logins since the last success */
     int64_t locked_until;        /* unix seconds; 0: not locked */
-    int64_t created, password_changed; /* unix seconds */
+    int64_t created;
+    int64_t password_changed; /* unix seconds; 0: set by an administrator, to be
+                                 changed by the user before anything else */
 } jz_user;
 
 /* What a deployment may tune (defaults by jz_auth_params_default). */
@@ -69,6 +71,8 @@ typedef struct jz_auth_params {
     int lock_seconds;     /* how long the lock lasts; default 900 */
     int idle_seconds;     /* a session unused this long ends; default 1800 */
     int absolute_seconds; /* a session this old ends; default 43200 (12 h) */
+    int password_days;    /* a password older than this must be changed before
+                             anything else; 0: never; default 90 */
     /* argon2id cost: libsodium's INTERACTIVE limits by default; tests may
      * lower them (never below libsodium's minimums). */
     unsigned long long ops_limit;
@@ -77,7 +81,8 @@ typedef struct jz_auth_params {
 
 void jz_auth_params_default(jz_auth_params *p);
 /* The defaults, with what the deployment's environment overrides:
- * JIUZHU_PASSWORD_MIN (8 to 128), JIUZHU_LOGIN_MAX_FAILURES (1 to 100),
+ * JIUZHU_PASSWORD_MIN (8 to 128), JIUZHU_PASSWORD_MAX_DAYS (0 to 3650, 0:
+ * passwords never expire), JIUZHU_LOGIN_MAX_FAILURES (1 to 100),
  * JIUZHU_LOGIN_LOCK_SECONDS (1 to 2592000), JIUZHU_SESSION_IDLE_SECONDS
  * and JIUZHU_SESSION_MAX_SECONDS (2 to 2592000, idle not above max), and
  * JIUZHU_ARGON2_FAST=1, for tests only, which lowers the argon2id cost to
@@ -96,6 +101,7 @@ typedef struct jz_user_new {
                           the others any prefix, "" for the whole store */
     int dept;          /* JZ_ROLE_DEPT: a jz_dept; otherwise ignored */
     const char *password;
+    bool temporary;    /* an initial password the user must change at his first login */
 } jz_user_new;
 
 /* Checks a password against the policy: at least min_password characters,
@@ -111,9 +117,19 @@ jz_err jz_password_check(const jz_auth_params *p, const char *login, const char 
 jz_err jz_user_add(jz_ctx *x, const jz_auth_params *p, const jz_user_new *rq, jz_user *out,
                    jz_error *err);
 
-/* Sets a new password and ends every session of the user. */
+/* Sets a new password and ends every session of the user.  temporary: set
+ * by an administrator for the user (a reset), who must change it at his next
+ * login before anything else. */
 jz_err jz_user_passwd(jz_ctx *x, const jz_auth_params *p, const char *login,
-                      const char *password, jz_error *err);
+                      const char *password, bool temporary, jz_error *err);
+
+/* Whether u may work with his password at time now, or must change it
+ * first: JZ_PW_TEMPORARY (set by an administrator), JZ_PW_EXPIRED (older
+ * than p->password_days).  *expires: when it expires (0: never, or
+ * temporary). */
+typedef enum jz_password_state { JZ_PW_OK = 0, JZ_PW_TEMPORARY, JZ_PW_EXPIRED } jz_password_state;
+jz_password_state jz_password_state_of(const jz_auth_params *p, const jz_user *u, int64_t now,
+                                       int64_t *expires);
 
 /* Disables (or with enable, enables again) a user; disabling ends every
  * session of the user at once. */

@@ -14,16 +14,19 @@
 
 jz_err jz_stats_req_from_json(const json_t *body, jz_stats_req *out, jz_error *err)
 {
-    static const char *const keys[] = {"level", "region", NULL};
+    static const char *const keys[] = {"level", "region", "months", NULL};
     memset(out, 0, sizeof *out);
     out->level_digits = 6;
     int level = -1;
+    long long months = 12;
     jz_err rc;
     if ((rc = jz__api_object(body, keys, err)) ||
         (rc = jz__api_enum(body, "level", false, jz_stats_level_names, 0, JZ_STATS_LEVEL_COUNT,
                            &level, err)) ||
-        (rc = jz__api_region(body, "region", &out->region, err)))
+        (rc = jz__api_region(body, "region", &out->region, err)) ||
+        (rc = jz__api_int(body, "months", false, 0, JZ_STATS_MONTHS_MAX, &months, err)))
         return rc;
+    out->months = (int)months;
     if (level >= 0)
         out->level_digits = jz_stats_level_digits[level];
     return JZ_OK;
@@ -73,6 +76,38 @@ json_t *jz_stats_res_to_json(const jz_stats_res *r, const jz_stats_req *rq)
     jz__api_set(o, "unassessed", un, &bad);
     jz__api_set(o, "total", total, &bad);
     jz__api_set(o, "unassessed_households", json_integer(r->unassessed), &bad);
+    json_t *trend = json_array();
+    for (size_t i = 0; i < r->n_trend && !bad; i++) {
+        const jz_trend_month *m = &r->trend[i];
+        json_t *x = json_object(), *al = json_object();
+        jz__api_set(x, "month", json_string(m->month), &bad);
+        jz__api_set(x, "cases_accepted", json_integer(m->cases_accepted), &bad);
+        jz__api_set(x, "cases_approved", json_integer(m->cases_approved), &bad);
+        jz__api_set(x, "cases_refused", json_integer(m->cases_refused), &bad);
+        jz__api_set(x, "cases_closed", json_integer(m->cases_closed), &bad);
+        /* Mean calendar days from acceptance to closing, to one decimal. */
+        jz__api_set(x, "closed_avg_days",
+                    m->cases_closed ? json_real((double)(m->closed_days * 10 / m->cases_closed) / 10)
+                                    : json_null(),
+                    &bad);
+        jz__api_set(x, "steps_late", json_integer(m->steps_late), &bad);
+        jz__api_set(x, "enrol_started", json_integer(m->enrol_started), &bad);
+        jz__api_set(x, "enrol_ended", json_integer(m->enrol_ended), &bad);
+        jz__api_set(x, "enrolled", json_integer(m->enrolled), &bad);
+        jz__api_set(x, "enrolled_persons", json_integer(m->enrolled_persons), &bad);
+        jz__api_set(x, "paid_lines", json_integer(m->paid_lines), &bad);
+        jz__api_set(x, "paid_fen", json_integer(m->paid), &bad);
+        for (int c = 0; c < 4; c++) {
+            char k[2] = {(char)('A' + c), 0};
+            jz__api_set(al, k, json_integer(m->alerts[c]), &bad);
+        }
+        jz__api_set(x, "alerts", al, &bad);
+        jz__api_set(x, "alerts_resolved", json_integer(m->alerts_resolved), &bad);
+        jz__api_set(x, "referred", json_integer(m->referred), &bad);
+        jz__api_set(x, "answered", json_integer(m->answered), &bad);
+        jz__api_append(trend, x, &bad);
+    }
+    jz__api_set(o, "trend", trend, &bad);
     return jz__api_done(o, bad);
 }
 

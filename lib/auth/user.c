@@ -65,6 +65,7 @@ void jz_auth_params_default(jz_auth_params *p)
     p->lock_seconds = 900;
     p->idle_seconds = 1800;
     p->absolute_seconds = 43200;
+    p->password_days = 90;
     p->ops_limit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
     p->mem_limit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 }
@@ -82,6 +83,7 @@ static const struct {
      * session expire in a few seconds. */
     {"JIUZHU_SESSION_IDLE_SECONDS", offsetof(jz_auth_params, idle_seconds), 2, 30 * 86400},
     {"JIUZHU_SESSION_MAX_SECONDS", offsetof(jz_auth_params, absolute_seconds), 2, 30 * 86400},
+    {"JIUZHU_PASSWORD_MAX_DAYS", offsetof(jz_auth_params, password_days), 0, 3650},
 };
 #define N_TUNABLES (sizeof tunables / sizeof tunables[0])
 
@@ -418,7 +420,8 @@ jz_err jz_user_add(jz_ctx *x, const jz_auth_params *p, const jz_user_new *rq, jz
     snprintf(u.scope, sizeof u.scope, "%s", scope);
     u.dept = rq->role == JZ_ROLE_DEPT ? rq->dept : -1;
     u.active = true;
-    u.created = u.password_changed = (int64_t)time(NULL);
+    u.created = (int64_t)time(NULL);
+    u.password_changed = rq->temporary ? 0 : u.created;
     add_tx t = {&u, hash};
     rc = jz_store_run_as(x->store, x->actor, add_in_tx, &t, err);
     sodium_memzero(hash, sizeof hash);
@@ -430,6 +433,7 @@ jz_err jz_user_add(jz_ctx *x, const jz_auth_params *p, const jz_user_new *rq, jz
 typedef struct passwd_tx {
     const char *login, *hash;
     int64_t now;
+    bool temporary;
 } passwd_tx;
 
 static jz_err passwd_in_tx(jz_store *s, void *arg, jz_error *err)
@@ -437,24 +441,25 @@ static jz_err passwd_in_tx(jz_store *s, void *arg, jz_error *err)
     const passwd_tx *t = arg;
     jz_user before, u;
     int ended = 0;
-    char extra[64];
+    char extra[128];
     jz_err rc;
     if ((rc = jz_store_user_get(s, t->login, &before, NULL, err)))
         return rc;
     u = before;
-    u.password_changed = t->now;
+    u.password_changed = t->temporary ? 0 : t->now;
     u.failures = 0; /* a new password set by an administrator also unlocks */
     u.locked_until = 0;
     if ((rc = jz_store_user_update(s, &u, t->hash, err)) ||
         (rc = jz_store_session_revoke(s, 0, u.id, t->now, "password", &ended, err)))
         return rc;
-    snprintf(extra, sizeof extra, "{\"password_changed\":%lld,\"sessions_ended\":%d}",
-             (long long)t->now, ended);
+    snprintf(extra, sizeof extra,
+             "{\"password_changed\":%lld,\"temporary\":%s,\"sessions_ended\":%d}",
+             (long long)t->now, t->temporary ? "true" : "false", ended);
     return jz__auth_audit(s, "user.passwd", &before, &u, extra, err);
 }
 
 jz_err jz_user_passwd(jz_ctx *x, const jz_auth_params *p, const char *login, const char *password,
-                      jz_error *err)
+                      bool temporary, jz_error *err)
 {
     jz_err rc;
     jz_user u;
@@ -465,10 +470,22 @@ jz_err jz_user_passwd(jz_ctx *x, const jz_auth_params *p, const char *login, con
     char hash[JZ_PWHASH_MAX];
     if ((rc = jz__auth_hash(p, password, hash, err)))
         return rc;
-    passwd_tx t = {login, hash, (int64_t)time(NULL)};
+    passwd_tx t = {login, hash, (int64_t)time(NULL), temporary};
     rc = jz_store_run_as(x->store, x->actor, passwd_in_tx, &t, err);
     sodium_memzero(hash, sizeof hash);
     return rc;
+}
+
+jz_password_state jz_password_state_of(const jz_auth_params *p, const jz_user *u, int64_t now,
+                                       int64_t *expires)
+{
+    *expires = 0;
+    if (u->password_changed == 0)
+        return JZ_PW_TEMPORARY;
+    if (p->password_days <= 0)
+        return JZ_PW_OK;
+    *expires = u->password_changed + (int64_t)p->password_days * 86400;
+    return now >= *expires ? JZ_PW_EXPIRED : JZ_PW_OK;
 }
 
 typedef struct active_tx {

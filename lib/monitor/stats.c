@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jiuzhu/jz_pay.h"
 #include "jiuzhu/jz_stats.h"
 
 const char *const jz_stats_level_names[JZ_STATS_LEVEL_COUNT] = {"city", "county", "township"};
@@ -79,11 +80,29 @@ jz_err jz_stats_get(jz_ctx *x, const jz_stats_req *rq, jz_stats_res *out, jz_err
     size_t n = strlen(region);
     if (n > 12 || strspn(region, "0123456789") != n)
         return jz_error_set(err, JZ_EINPUT, "region", region, "应为地区代码（数字，最多 12 位）");
+    if (rq->months < 0 || rq->months > JZ_STATS_MONTHS_MAX) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", rq->months);
+        return jz_error_set(err, JZ_EINPUT, "months", v, "趋势月数应为 0 到 %d",
+                            JZ_STATS_MONTHS_MAX);
+    }
     adder a = {.x = x, .r = out};
     jz_err rc = jz_store_stats(x->store, level, region, row, &a, err);
     if (!rc && a.nomem)
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    return rc;
+    if (rc || rq->months == 0)
+        return rc;
+    out->trend = calloc((size_t)rq->months, sizeof *out->trend);
+    if (!out->trend)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    out->n_trend = (size_t)rq->months;
+    /* The months up to today's, the oldest first. */
+    int last = jz_date_year(x->today) * 12 + jz_date_month(x->today) - 1;
+    for (int i = 0; i < rq->months; i++) {
+        int ym = last - (rq->months - 1 - i);
+        jz_period_month_text(ym, out->trend[i].month);
+    }
+    return jz_store_trend(x->store, region, out->trend, out->n_trend, err);
 }
 
 void jz_stats_res_free(jz_stats_res *r)
@@ -91,5 +110,6 @@ void jz_stats_res_free(jz_stats_res *r)
     if (!r)
         return;
     free(r->lines);
+    free(r->trend);
     memset(r, 0, sizeof *r);
 }

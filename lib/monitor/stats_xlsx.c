@@ -45,6 +45,54 @@ static void figures(book *b, const jz_stat_row *r, bool bold)
     num(b, 9, (double)r->single_monthly / 100.0, m);
 }
 
+/* The second sheet: the months, the oldest first. */
+static lxw_error write_trend(lxw_workbook *wb, book *b, const char *where, const char *today,
+                             const jz_stats_res *r)
+{
+    b->ws = workbook_add_worksheet(wb, "按月趋势");
+    if (!b->ws)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    b->row = 0;
+    char title[400];
+    snprintf(title, sizeof title, "按月趋势：%s（制表日期 %s）", where, today);
+    cell(b, 0, title, b->title);
+    b->row += 2;
+    static const char *const heads[] = {
+        "月份",     "受理",     "批准",       "不予批准",   "办结",       "平均办理天数",
+        "逾期环节", "新增保障", "停止保障",   "在保（项）", "在保人数",   "发放笔数",
+        "发放金额", "A类预警",  "B类预警",    "C类预警",    "D类预警",    "预警办结",
+        "转介",     "部门反馈"};
+    enum { NH = sizeof heads / sizeof heads[0] };
+    for (lxw_col_t c = 0; c < NH; c++)
+        cell(b, c, heads[c], b->head);
+    b->row++;
+    for (size_t i = 0; i < r->n_trend; i++) {
+        const jz_trend_month *m = &r->trend[i];
+        const int64_t v[] = {m->cases_accepted, m->cases_approved, m->cases_refused,
+                             m->cases_closed};
+        cell(b, 0, m->month, NULL);
+        for (int k = 0; k < 4; k++)
+            num(b, (lxw_col_t)(1 + k), (double)v[k], NULL);
+        if (m->cases_closed)
+            num(b, 5, (double)m->closed_days / (double)m->cases_closed, b->money);
+        const int64_t w[] = {m->steps_late, m->enrol_started, m->enrol_ended, m->enrolled,
+                             m->enrolled_persons, m->paid_lines};
+        for (int k = 0; k < 6; k++)
+            num(b, (lxw_col_t)(6 + k), (double)w[k], NULL);
+        num(b, 12, (double)m->paid / 100.0, b->money);
+        const int64_t z[] = {m->alerts[0], m->alerts[1], m->alerts[2], m->alerts[3],
+                             m->alerts_resolved, m->referred, m->answered};
+        for (int k = 0; k < 7; k++)
+            num(b, (lxw_col_t)(13 + k), (double)z[k], NULL);
+        b->row++;
+    }
+    b->row++;
+    cell(b, 0, "发放金额单位：元，按发放批次所属月份计银行已入账的明细；平均办理天数为自受理至办结的自然日", NULL);
+    if (b->rc == LXW_NO_ERROR)
+        b->rc = worksheet_set_column(b->ws, 0, NH - 1, 11, NULL);
+    return b->rc;
+}
+
 static lxw_error write_book(lxw_workbook *wb, const jz_ctx *x, const jz_stats_req *rq,
                             const jz_stats_res *r)
 {
@@ -106,6 +154,8 @@ static lxw_error write_book(lxw_workbook *wb, const jz_ctx *x, const jz_stats_re
         b.rc = worksheet_set_column(b.ws, 1, 2, 16, NULL);
     if (b.rc == LXW_NO_ERROR)
         b.rc = worksheet_set_column(b.ws, 3, 9, 14, NULL);
+    if (b.rc == LXW_NO_ERROR && r->n_trend)
+        b.rc = write_trend(wb, &b, where, today, r);
     return b.rc;
 }
 

@@ -166,6 +166,10 @@ jz_err jz__sq_pay_due_groups(void *impl, const char *prefix,
                              void (*fn)(const jz_pay_due_group *g, void *arg), void *arg,
                              jz_error *err);
 
+/* The statistics' months (sqlite_trend.c). */
+jz_err jz__sq_trend(void *impl, const char *prefix, jz_trend_month *months, size_t n,
+                    jz_error *err);
+
 /* ---- helpers (sqlite_util.c: they call nothing else of the store) ---- */
 
 /* An I/O error naming what was being done and SQLite's message; a

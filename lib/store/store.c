@@ -342,6 +342,12 @@ jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
     return s->ops->stats(s->impl, level_digits, region_prefix ? region_prefix : "", fn, arg, err);
 }
 
+jz_err jz_store_trend(jz_store *s, const char *region_prefix, jz_trend_month *months, size_t n,
+                      jz_error *err)
+{
+    return s->ops->trend(s->impl, region_prefix ? region_prefix : "", months, n, err);
+}
+
 void jz_store_set_actor(jz_store *s, const char *actor)
 {
     s->ops->set_actor(s->impl, actor && actor[0] ? actor : "unknown");

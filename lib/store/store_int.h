@@ -145,6 +145,8 @@ typedef struct jz_store_ops {
                                 jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err);
     jz_err (*stats)(void *impl, int level_digits, const char *region_prefix,
                     void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err);
+    jz_err (*trend)(void *impl, const char *region_prefix, jz_trend_month *months, size_t n,
+                    jz_error *err);
     void (*set_actor)(void *impl, const char *actor);
     /* Inserts case c (its id set in c->id) and its first step. */
     jz_err (*case_create)(void *impl, jz_case *c, const jz_case_step *step, jz_error *err);

@@ -2130,6 +2130,7 @@ const jz_store_ops jz__sqlite_ops = {
     .put_determination = sq_put_determination,
     .get_determination = sq_get_determination,
     .stats = sq_stats,
+    .trend = jz__sq_trend,
     .set_actor = sq_set_actor,
     .case_create = jz__sq_case_create,
     .case_get = jz__sq_case_get,

@@ -228,6 +228,17 @@ const decideDay = wd(-1)
     const closed = Number((text.match(/已办结\s*(\d+)/) || [])[1] || 0)
     const inDb = Number(sql("SELECT count(*) FROM cases WHERE closed_on <> 0"))
     check(closed >= 1 && closed === inDb, `已办结 ${closed} (the store: ${inDb}): ${text.slice(0, 80)}`)
+    // The month of the decision in the trend: approved and closed there.
+    const ym = sql(`SELECT printf('%04d-%02d', decided_on / 10000, decided_on / 100 % 100) FROM cases WHERE case_id = ${caseId}`)
+    const [approved, closedIn] = sql(`SELECT sum(decision = 1 AND decided_on / 100 = ${ym.replace('-', '')}), sum(closed_on / 100 = ${ym.replace('-', '')}) FROM cases`).split('|').map(Number)
+    await page.waitForSelector('[data-test=trend-cases] canvas')
+    await page.click('[data-test=stats-trend] .el-collapse-item__header')
+    const row = page.locator(`[data-test=trend-table] tbody tr:has-text("${ym}")`).first()
+    await row.waitFor()
+    const cells = await row.locator('td').allInnerTexts()
+    check(Number(cells[2]) === approved && approved >= 1 && Number(cells[4]) === closedIn,
+      `the trend's ${ym}: 批准 ${cells[2]} (the store: ${approved}), 办结 ${cells[4]} (the store: ${closedIn})`)
+    await shot(s, 'stats-trend', W)
   })
   await s.ctx.close()
 }

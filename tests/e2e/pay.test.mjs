@@ -11,7 +11,7 @@
 // disables him; the auditor reads the audit log and its verification.
 import fs from 'node:fs'
 import path from 'node:path'
-import { BASE, SHOTS, WIDTHS, bad, byLogin, byRole, check, finish, loginOk, open, shot, step } from './lib.mjs'
+import { BASE, SHOTS, WIDTHS, bad, byLogin, byRole, check, finish, login, loginOk, open, shot, step } from './lib.mjs'
 
 const now = new Date()
 const next = new Date(now.getFullYear(), now.getMonth() + 1, 1)
@@ -256,7 +256,37 @@ for (const width of WIDTHS) {
     await s.page.click('[data-test=reset-save]')
     await s.page.waitForFunction(() => /已重设用户 ceshi01/.test(document.querySelector('[data-test=users-notice]')?.innerText || ''))
     check(true, 'password reset')
+    const tag = await s.page.innerText('[data-test=users] tbody tr:has-text("ceshi01")')
+    check(tag.includes('待改密'), `the list marks the reset password: "${tag}"`)
+    await s.page.click('.ops[data-login=ceshi01] [data-test=enable]')
+    await s.page.waitForFunction(() => /已启用用户 ceshi01/.test(document.querySelector('[data-test=users-notice]')?.innerText || ''))
     await shot(s, 'users-after', W)
+  })
+  await s.ctx.close()
+}
+
+// ---- a password set by the administrator is changed before anything else ----------------
+{
+  const s = await open(W)
+  const u = { login: 'ceshi01' }
+  await step('users: the reset password must be changed first', async () => {
+    await login(s, u, '重设的密码-Xyz-2026')
+    await s.page.waitForURL((url) => url.pathname === '/password')
+    const must = await (await s.page.waitForSelector('[data-test=password-must]')).innerText()
+    check(must.includes('管理员设置') && must.includes('先设置'), `sent to 修改密码 first: "${must}"`)
+    await shot(s, 'password-must', W)
+    // Any other page leads back here.
+    await s.page.goto(`${BASE}/cases`)
+    await s.page.waitForURL((url) => url.pathname === '/password')
+    await s.page.waitForSelector('[data-test=password-must]')
+    const own = '我自己的密码-Own-2026'
+    await s.page.fill('input[name=old_password]', '重设的密码-Xyz-2026')
+    await s.page.fill('input[name=new_password]', own)
+    await s.page.fill('input[name=again]', own)
+    await s.page.click('[data-test=password-submit]')
+    await s.page.waitForURL((url) => url.pathname === '/login')
+    await loginOk(s, u, own)
+    check(!(await s.page.$('[data-test=password-must]')), 'his own password: the 工作台, no warning')
   })
   await s.ctx.close()
 }

@@ -118,6 +118,31 @@ weak.login("case01", new_pw)
 st, b, _ = weak.call("POST", "/api/me/password", {"old_password": new_pw, "new_password": "case01case01"})
 t.status(st, 422, "a password containing the login", b)
 
+# A password an administrator set (a reset) is changed before anything
+# else: the login works and says so, every other route answers 403 naming
+# the password, until the user chooses his own.
+st, b, _ = admin.call("POST", "/api/users/case02/password", {"password": "Reset-by-admin-42"})
+t.status(st, 200, "admin resets case02's password", b)
+r = Session(BASE)
+st, b, _ = r.login("case02", "Reset-by-admin-42")
+t.status(st, 200, "login with the reset password", b)
+t.check(b["user"]["password_state"] == "temporary", f"login says the password is temporary: {b['user']}")
+st, b, _ = r.call("GET", "/api/cases")
+t.status(st, 403, "a temporary password opens nothing else", b)
+t.check(b["error"]["code"] == "password" and "修改密码" in b["error"]["message"], f"403 says why: {b}")
+t.status(r.call("GET", "/api/me")[0], 200, "me with a temporary password")
+st, b, _ = admin.call("GET", "/api/users")
+t.check(any(u["login"] == "case02" and u["password_temporary"] for u in b["users"]), "the user list shows the reset")
+st, b, _ = r.call("POST", "/api/me/password", {"old_password": "Reset-by-admin-42", "new_password": PW + "-own"})
+t.status(st, 200, "the user chooses his own", b)
+r = Session(BASE)
+st, b, _ = r.login("case02", PW + "-own")
+t.check(b["user"]["password_state"] == "ok" and b["user"]["password_expires_at"] > time.time() + 80 * 86400,
+        f"his own password: ok, expires in 90 days: {b['user']}")
+t.status(r.call("GET", "/api/cases")[0], 200, "and he works again")
+st, b, _ = r.call("POST", "/api/me/password", {"old_password": PW + "-own", "new_password": PW})
+t.status(st, 200, "case02 back to the common password", b)
+
 # Idle expiry (3 s) and absolute expiry (8 s).
 idle = Session(BASE)
 idle.login("case02", PW)

@@ -280,9 +280,14 @@ static void requests_read(void **state)
     assert_int_equal(jz_stats_req_from_json(b, &st, &err), JZ_OK);
     assert_int_equal(st.level_digits, 9);
     json_decref(b);
+    b = J("{\"months\":61}");
+    assert_int_equal(jz_stats_req_from_json(b, &st, &err), JZ_EINPUT);
+    assert_string_equal(err.field, "months");
+    json_decref(b);
     b = J("{}");
     assert_int_equal(jz_stats_req_from_json(b, &st, &err), JZ_OK);
     assert_int_equal(st.level_digits, 6);
+    assert_int_equal(st.months, 12);
     const char *cp = "x";
     assert_int_equal(jz_audit_req_from_json(b, &cp, &err), JZ_OK);
     assert_null(cp);
@@ -640,8 +645,24 @@ static void figures_written(void **state)
     lines[1].row.category = JZ_CAT_COUNT;
     lines[1].row.households = 5;
     lines[1].name = "忻府区";
-    jz_stats_res r = {lines, 2, {.households = 2, .monthly = 202000, .stale = 1}, 5};
-    o = jz_stats_res_to_json(&r, &(jz_stats_req){9, "1409"});
+    jz_trend_month months[2] = {{.month = "2026-11"},
+                                {.month = "2026-12",
+                                 .cases_closed = 3,
+                                 .closed_days = 100,
+                                 .paid = 123456,
+                                 .alerts = {0, 2, 0, 1}}};
+    jz_stats_res r = {lines, 2, {.households = 2, .monthly = 202000, .stale = 1}, 5, months, 2};
+    o = jz_stats_res_to_json(&r, &(jz_stats_req){9, "1409", 2});
+    /* The months: a mean of 33.3 days over three closed cases, none for a
+     * month without one; amounts in fen; alerts by category letter. */
+    json_t *t0 = json_array_get(json_object_get(o, "trend"), 0);
+    json_t *t1 = json_array_get(json_object_get(o, "trend"), 1);
+    assert_string_equal(S(t1, "month"), "2026-12");
+    assert_true(json_is_null(json_object_get(t0, "closed_avg_days")));
+    assert_true(json_real_value(json_object_get(t1, "closed_avg_days")) == 33.3);
+    assert_int_equal(I(t1, "paid_fen"), 123456);
+    assert_int_equal(I(json_object_get(t1, "alerts"), "B"), 2);
+    assert_int_equal(I(json_object_get(t1, "alerts"), "D"), 1);
     assert_string_equal(S(o, "level"), "township");
     assert_string_equal(S(o, "rows.0.category"), "dibao");
     assert_string_equal(S(o, "rows.0.category_zh"), "低保");

@@ -548,7 +548,7 @@ static void stats_by_region(void **state)
     jz_stats_res r;
     jz_error err;
     jz_error_clear(&err);
-    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){4, ""}, &r, &err), JZ_OK);
+    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){4, "", 0}, &r, &err), JZ_OK);
     int64_t households = 0;
     jz_fen monthly = 0;
     for (size_t i = 0; i < r.n; i++) {
@@ -564,19 +564,78 @@ static void stats_by_region(void **state)
     assert_int_equal(r.unassessed, 0);
     assert_string_equal(r.lines[0].name, "太原市");
     jz_stats_res_free(&r);
-    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){9, "140902"}, &r, &err), JZ_OK);
+    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){9, "140902", 0}, &r, &err), JZ_OK);
     for (size_t i = 0; i < r.n; i++)
         assert_memory_equal(r.lines[i].row.region, "140902", 6);
     assert_int_equal(r.total.households, 4);
     jz_stats_res_free(&r);
-    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){5, ""}, &r, &err), JZ_EINPUT);
+    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){5, "", 0}, &r, &err), JZ_EINPUT);
     assert_string_equal(err.field, "level");
-    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){6, "14x"}, &r, &err), JZ_EINPUT);
+    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){6, "14x", 0}, &r, &err), JZ_EINPUT);
     assert_string_equal(err.field, "region");
+    jz_stats_res_free(&r);
+    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){6, "", 61}, &r, &err), JZ_EINPUT);
+    assert_string_equal(err.field, "months");
+    jz_stats_res_free(&r);
+    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){6, "", 0}, &r, &err), JZ_OK);
+    assert_null(r.trend);
     jz_stats_res_free(&r);
     assert_int_equal(jz_stats_level_find("township"), 9);
     assert_int_equal(jz_stats_level_find("village"), -1);
     assert_int_equal(jz_stats_level_find(NULL), -1);
+}
+
+/* The months of the statistics: the last is today's, and each month's
+ * alerts by category are those the alert list shows raised in it. */
+typedef struct by_month {
+    char first[16];
+    int64_t n[60][4];
+} by_month;
+
+static int count_month(const jz_stored_alert *a, void *arg)
+{
+    by_month *b = arg;
+    int y0, m0;
+    assert_int_equal(sscanf(b->first, "%d-%d", &y0, &m0), 2);
+    int i = (jz_date_year(a->raised_on) * 12 + jz_date_month(a->raised_on)) - (y0 * 12 + m0);
+    if (i >= 0 && i < 60 && a->category < 4)
+        b->n[i][a->category]++;
+    return 0;
+}
+
+static void stats_by_month(void **state)
+{
+    (void)state;
+    jz_stats_res r;
+    jz_error err;
+    jz_error_clear(&err);
+    assert_int_equal(jz_stats_get(&X, &(jz_stats_req){6, "", 60}, &r, &err), JZ_OK);
+    assert_int_equal(r.n_trend, 60);
+    char today[16];
+    snprintf(today, sizeof today, "%04d-%02d", jz_date_year(X.today), jz_date_month(X.today));
+    assert_string_equal(r.trend[59].month, today);
+    by_month *b = calloc(1, sizeof *b);
+    assert_non_null(b);
+    snprintf(b->first, sizeof b->first, "%s", r.trend[0].month);
+    long total = 0;
+    assert_int_equal(jz_alert_list(&X, &(jz_alert_query){.category = -1, .status = -1}, count_month,
+                                   b, &total, &err),
+                     JZ_OK);
+    int64_t raised = 0;
+    for (int i = 0; i < 60; i++)
+        for (int c = 0; c < 4; c++) {
+            assert_int_equal(r.trend[i].alerts[c], b->n[i][c]);
+            raised += r.trend[i].alerts[c];
+        }
+    assert_true(raised > 0);
+    /* The examples' recipients were brought in by the import: in force in
+     * the months from their first. */
+    int64_t enrolled = 0;
+    for (int i = 0; i < 60; i++)
+        enrolled += r.trend[i].enrolled;
+    assert_true(enrolled > 0);
+    free(b);
+    jz_stats_res_free(&r);
 }
 
 /* ---- the audit log ---------------------------------------------------------------------------- */
@@ -640,6 +699,7 @@ int main(void)
         cmocka_unit_test(alert_show_and_reassess),
         cmocka_unit_test(compare_fpm),
         cmocka_unit_test(stats_by_region),
+        cmocka_unit_test(stats_by_month),
         cmocka_unit_test(audit_verify_with_checkpoints),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

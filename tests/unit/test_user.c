@@ -512,15 +512,40 @@ static void sessions_end(void **state)
     assert_int_equal(jz_auth_login(s, &p, "wang", pw, T0, &c, &err), JZ_OK);
     assert_string_not_equal(b.token, c.token);
     const char *pw2 = "New-battery-staple-7";
-    assert_int_equal(jz_user_passwd(&x, &p, "wang", pw2, &err), JZ_OK);
+    assert_int_equal(jz_user_passwd(&x, &p, "wang", pw2, false, &err), JZ_OK);
     assert_int_equal(jz_auth_session(s, &p, b.token, T0 + 1, &got, &err), JZ_EAUTH);
     assert_non_null(strstr(err.reason, "密码已更改"));
     assert_int_equal(jz_auth_session(s, &p, c.token, T0 + 1, &got, &err), JZ_EAUTH);
     assert_int_equal(jz_auth_login(s, &p, "wang", pw, T0 + 2, &a, &err), JZ_EAUTH);
     assert_int_equal(jz_auth_login(s, &p, "wang", pw2, T0 + 2, &a, &err), JZ_OK);
+    /* Chosen by the user: good for password_days from the change, then
+     * expired; a reset by an administrator must be changed at once. */
+    jz_user w;
+    int64_t until = 1;
+    assert_int_equal(jz_user_get(s, "wang", &w, &err), JZ_OK);
+    assert_true(w.password_changed > 0);
+    assert_int_equal(jz_password_state_of(&p, &w, w.password_changed + 60, &until), JZ_PW_OK);
+    assert_int_equal(until, w.password_changed + (int64_t)p.password_days * 86400);
+    assert_int_equal(jz_password_state_of(&p, &w, until - 1, &until), JZ_PW_OK);
+    assert_int_equal(jz_password_state_of(&p, &w, until, &until), JZ_PW_EXPIRED);
+    jz_auth_params never = p;
+    never.password_days = 0;
+    assert_int_equal(jz_password_state_of(&never, &w, until + 86400 * 3650LL, &until), JZ_PW_OK);
+    assert_int_equal(until, 0);
+    assert_int_equal(jz_user_passwd(&x, &p, "wang", "Reset-by-the-admin-3", true, &err), JZ_OK);
+    assert_int_equal(jz_user_get(s, "wang", &w, &err), JZ_OK);
+    assert_int_equal(w.password_changed, 0);
+    assert_int_equal(jz_password_state_of(&p, &w, T0, &until), JZ_PW_TEMPORARY);
+    /* He logs in with it (the server lets him only change it), and his own
+     * choice makes it good again. */
+    assert_int_equal(jz_auth_login(s, &p, "wang", "Reset-by-the-admin-3", T0 + 2, &a, &err), JZ_OK);
+    assert_int_equal(jz_user_passwd(&x, &p, "wang", pw2, false, &err), JZ_OK);
+    assert_int_equal(jz_user_get(s, "wang", &w, &err), JZ_OK);
+    assert_int_equal(jz_password_state_of(&p, &w, w.password_changed, &until), JZ_PW_OK);
+    assert_int_equal(jz_auth_login(s, &p, "wang", pw2, T0 + 2, &a, &err), JZ_OK);
     /* A new password is checked like the first. */
-    assert_int_equal(jz_user_passwd(&x, &p, "wang", "wang-wang-wang", &err), JZ_EINPUT);
-    assert_int_equal(jz_user_passwd(&x, &p, "nobody", pw2, &err), JZ_ENOTFOUND);
+    assert_int_equal(jz_user_passwd(&x, &p, "wang", "wang-wang-wang", false, &err), JZ_EINPUT);
+    assert_int_equal(jz_user_passwd(&x, &p, "nobody", pw2, false, &err), JZ_ENOTFOUND);
 
     /* Disabled: his sessions end at once and he cannot log in. */
     assert_int_equal(jz_user_set_active(&x, "wang", false, &err), JZ_OK);

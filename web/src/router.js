@@ -27,6 +27,9 @@ router.beforeEach(async (to) => {
     const q = to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {}
     return { name: 'login', query: q }
   }
+  // A password set by an administrator, or expired: nothing but a change
+  // (the server refuses everything else too).
+  if (session.user.password_state && session.user.password_state !== 'ok' && to.name !== 'password') return { name: 'password' }
   if (to.meta.roles && !to.meta.roles.includes(session.user.role)) return { name: 'workbench' }
   return true
 })
