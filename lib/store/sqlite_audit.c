@@ -878,7 +878,7 @@ static jz_err append(sq *q, const char *county, const char *action, const char *
                      jz_error *err)
 {
     char at[32];
-    jz__sq_now(at, sizeof at);
+    jz__now_text(at, sizeof at);
     const char *f[7] = {county, at, q->actor, action, entity, before, after};
     return write_entry(q, f, state, nstate, err);
 }
@@ -896,7 +896,7 @@ jz_err jz__sq_audit(sq *q, const char *county, const char *action, const char *e
     if (rc)
         return rc;
     char at[32];
-    jz__sq_now(at, sizeof at);
+    jz__now_text(at, sizeof at);
     const char *f[7] = {county, at, q->actor, action, entity, before, after};
     for (int i = 0; i < 7; i++)
         if (!(a->last_entry.f[i] = strdup(f[i] ? f[i] : ""))) {

@@ -16,7 +16,7 @@ jz_err jz__sq_feed_begin(void *impl, jz_dept dept, const char *path, int64_t *fe
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     if (sqlite3_prepare_v2(q->db, "INSERT INTO feeds(dept, path, imported_at) VALUES(?,?,?)", -1,
                            &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "记录部门数据导入");
@@ -504,7 +504,7 @@ jz_err jz__sq_alert_update(void *impl, const jz_stored_alert *before, const jz_s
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     /* Only over the status it was read in (see the case's update). */
     if (sqlite3_prepare_v2(q->db, "UPDATE alerts SET status = ? WHERE alert = ? AND status = ?",
                            -1, &st, NULL) != SQLITE_OK)

@@ -179,8 +179,6 @@ jz_err jz__sq_error(sq *q, jz_error *err, const char *what);
 jz_err jz__sq_busy_error(sq *q, jz_error *err);
 /* Runs SQL without results. */
 jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err);
-/* The current UTC time as ISO 8601 text. */
-void jz__sq_now(char *buf, size_t n);
 /* Copies a text column into a fixed buffer (cut to fit, terminated). */
 void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 

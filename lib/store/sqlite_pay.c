@@ -346,7 +346,7 @@ jz_err jz__sq_pay_plan_mark(void *impl, const char *county, const char *period,
                             &st, "记录发放计划", err)))
         return rc;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     sqlite3_bind_text(st, 1, county, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
@@ -401,7 +401,7 @@ jz_err jz__sq_pay_line_add(void *impl, jz_pay_line *l, bool *added, jz_error *er
     if (rc)
         return rc;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     int k = 2;
     sqlite3_bind_text(st, k++, l->county, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, k++, l->region, -1, SQLITE_STATIC);
@@ -722,7 +722,7 @@ jz_err jz__sq_payee_put(void *impl, jz_payee *p, jz_error *err)
                             &st, "记录收款人", err)))
         return rc;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     p->version = version + 1;
     sqlite3_bind_text(st, 1, p->county, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, p->household_id, -1, SQLITE_STATIC);
@@ -989,7 +989,7 @@ jz_err jz__sq_recovery_add(void *impl, jz_recovery *r, jz_error *err)
         return jz__sq_recovery_get(impl, id, r, err);
     }
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     if ((rc = jz__sq_cached(q,
                             "INSERT INTO recoveries(county, household_id, enrolment, from_period,"
                             " rule, reason, amount, balance, opened_on, opened_at)"

@@ -170,7 +170,7 @@ jz_err jz__sq_repayment_add(void *impl, jz_repayment *p, const char *county, jz_
                             &st, "记录退回", err)))
         return rc;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     sqlite3_bind_int64(st, 1, p->recovery);
     sqlite3_bind_text(st, 2, county, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, p->amount);

@@ -107,7 +107,7 @@ static jz_err insert_step(sq *q, const jz_case *c, const jz_case_step *step, jz_
 {
     sqlite3_stmt *st = NULL;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO case_steps(case_id, county, action, on_date, actor,"
                            " note, recorded_at, deadline, late_days)"
@@ -504,7 +504,7 @@ jz_err jz__sq_grant_put(void *impl, jz_grant *g, jz_error *err)
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO grants(county, region, household_id, case_id, member_id,"
                            " name, kind, rule, amount, on_date, note, beyond_cap, recorded_at)"

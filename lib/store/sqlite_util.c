@@ -45,24 +45,6 @@ jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err)
     return JZ_OK;
 }
 
-void jz__sq_now(char *buf, size_t n)
-{
-    /* Called for every household of an import: format once a second. */
-    static _Thread_local time_t last;
-    static _Thread_local char text[32];
-    time_t t = time(NULL);
-    if (t != last) {
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        last = t;
-    }
-    size_t len = strnlen(text, sizeof text - 1);
-    if (len >= n)
-        len = n - 1;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-}
 
 jz_err jz__sq_each(sq *q, const char *sql, int64_t key, const char *key_text,
                    void (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what,

@@ -79,15 +79,22 @@ jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err
     *out = NULL;
     if (!where || !where[0])
         return jz_error_set(err, JZ_EUSAGE, "database", NULL, "缺少数据库文件路径");
+    /* A URL names a PostgreSQL database; "sqlite:PATH" or a bare path an
+     * SQLite file. */
+    const jz_store_ops *ops = &jz__sqlite_ops;
+    const char *target = where;
     if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
-        return jz_error_set(err, JZ_EUSAGE, "database", where,
-                            "此版本尚不支持 PostgreSQL，请使用 SQLite 数据库文件");
+        ops = &jz__pg_ops;
+    else if (strncmp(where, "sqlite:", 7) == 0)
+        target = where + 7;
+    if (!target[0])
+        return jz_error_set(err, JZ_EUSAGE, "database", where, "缺少数据库文件路径");
     jz_store *s = calloc(1, sizeof *s);
     if (!s)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    s->ops = &jz__sqlite_ops;
-    s->where = strdup(where);
-    jz_err rc = s->where ? s->ops->open(where, flags, &s->impl, err)
+    s->ops = ops;
+    s->where = strdup(target);
+    jz_err rc = s->where ? s->ops->open(target, flags, &s->impl, err)
                          : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     if (rc) {
         free(s->where);
@@ -1146,4 +1153,23 @@ jz_err jz_store_pay_due_groups(jz_store *s, const char *region_prefix,
                                jz_error *err)
 {
     return s->ops->pay_due_groups(s->impl, region_prefix ? region_prefix : "", fn, arg, err);
+}
+
+void jz__now_text(char *buf, size_t n)
+{
+    /* Called for every household of an import: format once a second. */
+    static _Thread_local time_t last;
+    static _Thread_local char text[32];
+    time_t t = time(NULL);
+    if (t != last) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        last = t;
+    }
+    size_t len = strnlen(text, sizeof text - 1);
+    if (len >= n)
+        len = n - 1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
 }

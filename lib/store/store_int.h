@@ -368,6 +368,7 @@ typedef struct jz_store_ops {
 
 /* The backends (store.c picks one by the form of `where`). */
 extern const jz_store_ops jz__sqlite_ops;
+extern const jz_store_ops jz__pg_ops;
 
 /* The columnar snapshot (shared by every backend: they fill it). */
 struct jz_snapshot {
@@ -480,5 +481,9 @@ jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err);
 /* Sizes the columns once when the counts are known (no regrowth). */
 jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
                             jz_error *err); /* grows; index = n_members-1 */
+
+/* The current UTC time as ISO 8601 text ("2026-12-06T08:00:00Z"), as
+ * every backend stamps rows (store.c). */
+void jz__now_text(char *buf, size_t n);
 
 #endif

@@ -1160,7 +1160,7 @@ static jz_err sq_put_household(void *impl, const jz_household *h, const char *re
     *replaced = NULL;
     char county[7], now[32];
     jz_region_county(&h->region, county);
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     /* Nothing of a refused household may stay, without a savepoint per
      * household (it would cost a copy of every page it touches).
      *
@@ -1384,7 +1384,7 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
     sqlite3_finalize(st);
     if (s != SQLITE_ROW) {
         char now[32];
-        jz__sq_now(now, sizeof now);
+        jz__now_text(now, sizeof now);
         if (sqlite3_prepare_v2(q->db,
                                "INSERT INTO imports(path, size, mtime, started_at) VALUES(?,?,?,?)",
                                -1, &st, NULL) != SQLITE_OK) {
@@ -1425,7 +1425,7 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     /* Finishing is its own transaction, made with FULL: syncing the WAL
      * makes every batch before it durable too. */
     if (finished && q->in_tx)
@@ -1660,7 +1660,7 @@ static jz_err sq_run_begin(void *impl, jz_date date, const char *prefix, const c
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     char now[32];
-    jz__sq_now(now, sizeof now);
+    jz__now_text(now, sizeof now);
     if (sqlite3_prepare_v2(q->db,
                            "INSERT INTO runs(county, started_at, assess_date, overrides)"
                            " VALUES(?,?,?,?)",

@@ -1,0 +1,198 @@
+/*
+ * pg_audit.c - the PostgreSQL backend's side of the audit log: the key,
+ * the entries of a transaction held until it commits, then chained.
+ *
+ * Writers run at once (READ COMMITTED); the chain needs one order, so the
+ * entries of a transaction are written at its commit under a
+ * transaction-scoped advisory lock: read the head (audit_head, fresh under
+ * READ COMMITTED), hash each entry onto it (jz__audit_entry_hash, the same
+ * chain as the SQLite backend's), insert them, move the head, commit (which
+ * releases the lock).  Writers queue only for that moment.
+ *
+ * The key lives in a file, as for SQLite: $JIUZHU_AUDIT_KEY, or else
+ * ~/.config/jiuzhu/DBNAME@HOST_PORT.audit-key (a database named by URL has
+ * no directory of its own to keep it beside).  The SQLite backend also
+ * seals every table's fingerprint into the entries; this backend does not
+ * yet (docs/scaling.md): its entries carry no state.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "pg_int.h"
+
+/* An advisory lock's key for the chain: "jzaudit" in ASCII. */
+#define CHAIN_LOCK 0x6a7a6175646974LL
+
+static void key_path(const pg *q, char *out, size_t n)
+{
+    const char *env = getenv("JIUZHU_AUDIT_KEY");
+    if (env && env[0]) {
+        snprintf(out, n, "%s", env);
+        return;
+    }
+    const char *home = getenv("HOME");
+    char host[sizeof q->host];
+    snprintf(host, sizeof host, "%s", q->host[0] ? q->host : "local");
+    for (char *c = host; *c; c++)
+        if (*c == '/')
+            *c = '_';
+    snprintf(out, n, "%s/.config/jiuzhu/%s@%s_%s.audit-key", home && home[0] ? home : ".",
+             q->dbname, host, q->port[0] ? q->port : "5432");
+}
+
+static void make_dirs(const char *path)
+{
+    char d[sizeof ((jz__audit_keys *)0)->path];
+    snprintf(d, sizeof d, "%s", path);
+    for (char *c = d + 1; *c; c++)
+        if (*c == '/') {
+            *c = '\0';
+            if (mkdir(d, 0700) != 0 && errno != EEXIST)
+                return;
+            *c = '/';
+        }
+}
+
+void jz__pg_audit_drop(pg *q)
+{
+    for (size_t i = 0; i < q->n_held; i++)
+        for (int j = 0; j < 7; j++)
+            free(q->held[i].f[j]);
+    q->n_held = 0;
+}
+
+static jz_err hold(pg *q, const char *const f[7], jz_error *err)
+{
+    if (q->n_held == q->cap_held) {
+        size_t nc = q->cap_held ? 2 * q->cap_held : 8;
+        struct pg_entry *g = realloc(q->held, nc * sizeof *g);
+        if (!g)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        q->held = g;
+        q->cap_held = nc;
+    }
+    struct pg_entry *e = &q->held[q->n_held];
+    for (int i = 0; i < 7; i++)
+        if (!(e->f[i] = strdup(f[i] ? f[i] : ""))) {
+            for (int j = 0; j < i; j++)
+                free(e->f[j]);
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        }
+    q->n_held++;
+    return JZ_OK;
+}
+
+jz_err jz__pg_audit(void *impl, const char *county, const char *action, const char *entity,
+                    const char *before, const char *after, jz_error *err)
+{
+    pg *q = impl;
+    if (!q->k.have)
+        return jz__audit_no_key(&q->k, err);
+    char at[32];
+    jz__now_text(at, sizeof at);
+    const char *f[7] = {county, at, q->actor, action, entity, before, after};
+    jz_err rc = hold(q, f, err);
+    if (rc || q->in_tx)
+        return rc;
+    /* Outside a transaction: one of its own. */
+    if ((rc = jz__pg_exec(q, "BEGIN", err)))
+        return rc;
+    q->in_tx = true;
+    if (!(rc = jz__pg_audit_commit(q, err)))
+        rc = jz__pg_exec(q, "COMMIT", err);
+    if (rc)
+        jz__pg_exec(q, "ROLLBACK", NULL);
+    q->in_tx = false;
+    jz__pg_audit_drop(q);
+    return rc;
+}
+
+jz_err jz__pg_audit_commit(pg *q, jz_error *err)
+{
+    if (q->n_held == 0)
+        return JZ_OK;
+    jz_err rc;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, CHAIN_LOCK);
+    PGresult *r = jz__pg_run(q, "SELECT pg_advisory_xact_lock($1)", &p, "写入审计日志", &rc, err);
+    if (!r)
+        return rc;
+    PQclear(r);
+    r = jz__pg_run(q, "SELECT seq, encode(hash, 'hex') FROM audit_head WHERE one = 1", NULL,
+                   "读取审计日志", &rc, err);
+    if (!r)
+        return rc;
+    int64_t seq = PQntuples(r) ? jz__pg_int(r, 0, 0) : 0;
+    unsigned char prev[32] = {0};
+    if (PQntuples(r))
+        sodium_hex2bin(prev, sizeof prev, jz__pg_text(r, 0, 1), 64, NULL, NULL, NULL);
+    PQclear(r);
+    unsigned char h[32];
+    for (size_t i = 0; i < q->n_held; i++) {
+        struct pg_entry *e = &q->held[i];
+        const char *f[7];
+        size_t n[7];
+        for (int j = 0; j < 7; j++) {
+            f[j] = e->f[j];
+            n[j] = strlen(f[j]);
+        }
+        if ((rc = jz__pg_county(q, f[0], err)))
+            return rc;
+        seq++;
+        jz__audit_entry_hash(&q->k, prev, seq, f, n, NULL, 0, h);
+        jz__pg_p_reset(&p);
+        jz__pg_p_int(&p, seq);
+        for (int j = 0; j < 7; j++)
+            jz__pg_p_text(&p, f[j]);
+        jz__pg_p_bytes(&p, prev, 32);
+        jz__pg_p_bytes(&p, h, 32);
+        r = jz__pg_run(q,
+                       "INSERT INTO audit(seq, county, at, actor, action, entity, before, after,"
+                       " prev, hash, state) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ''::bytea)",
+                       &p, "写入审计日志", &rc, err);
+        if (!r)
+            return rc;
+        PQclear(r);
+        memcpy(prev, h, 32);
+    }
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, seq);
+    jz__pg_p_bytes(&p, prev, 32);
+    r = jz__pg_run(q, "UPDATE audit_head SET seq = $1, hash = $2 WHERE one = 1", &p,
+                   "写入审计日志", &rc, err);
+    if (!r)
+        return rc;
+    PQclear(r);
+    jz__pg_audit_drop(q);
+    return JZ_OK;
+}
+
+jz_err jz__pg_audit_open(pg *q, bool create, jz_error *err)
+{
+    if (sodium_init() < 0)
+        return jz_error_set(err, JZ_EIO, NULL, NULL, "无法初始化 libsodium");
+    key_path(q, q->k.path, sizeof q->k.path);
+    jz_err rc;
+    if (create) {
+        make_dirs(q->k.path);
+        if ((rc = jz__audit_key_make(&q->k, err)))
+            return rc;
+        char after[96];
+        snprintf(after, sizeof after, "{\"key_id\":\"%s\",\"backend\":\"postgresql\"}", q->k.id);
+        return jz__pg_audit(q, "", "audit.key", "tables", "", after, err);
+    }
+    jz_error kerr;
+    jz_error_clear(&kerr);
+    rc = jz__audit_key_load(&q->k, &kerr);
+    if (rc && rc != JZ_ENOTFOUND) {
+        *err = kerr;
+        return rc;
+    }
+    return JZ_OK; /* without the key: reads work, writes say why not (jz__audit_no_key) */
+}

@@ -1,0 +1,113 @@
+/*
+ * pg_int.h - what the files of the PostgreSQL backend share: the
+ * connection with its prepared statements, query helpers, and the audit
+ * log's chain.  store_pg.c opens, migrates (pg_schema.c) and runs
+ * transactions; pg_registry.c has the registry's statements; the other
+ * pg_*.c files the rest of jz_store_ops.
+ *
+ * Transactions run at READ COMMITTED: what a write reads in order to change
+ * it is read FOR UPDATE (the row stays the transaction's until it ends),
+ * the invariants are constraints (one open case per household, a line once
+ * per unit and period, R-HH-3's person directory), and the audit log's
+ * chain is appended at commit under one transaction-scoped advisory lock,
+ * so that writers run at once and queue only for that short moment.  A
+ * deadlock or serialization failure is JZ_EBUSY, which jz_store_run
+ * retries.
+ */
+#ifndef JZ_PG_INT_H
+#define JZ_PG_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "audit_chain.h"
+#include "store_int.h"
+
+/* The most parameters a statement of this backend binds. */
+#define JZ__PG_MAX_PARAMS 64
+
+typedef struct pg {
+    PGconn *c;
+    int version;
+    bool in_tx;
+    char actor[64];
+    char dbname[64], host[256], port[16];
+    char *conninfo; /* as opened: partitions are made on a second connection */
+    /* Statements prepared once per connection, keyed by their SQL text's
+     * address (a string literal); named "s<index>". */
+    struct {
+        const char *sql;
+    } stmts[256];
+    int n_stmts;
+    /* Counties whose partitions exist (pg_schema.c creates them). */
+    char (*counties)[7];
+    size_t n_counties, cap_counties;
+    /* The audit log: the key, and the entries of the transaction in
+     * progress, written at commit. */
+    jz__audit_keys k;
+    struct pg_entry {
+        char *f[7]; /* county, at, actor, action, entity, before, after */
+    } *held;
+    size_t n_held, cap_held;
+} pg;
+
+/* Text parameters of one statement: integers printed into buf, strings by
+ * pointer (valid until the statement ran). */
+typedef struct jz__pg_params {
+    const char *v[JZ__PG_MAX_PARAMS];
+    int len[JZ__PG_MAX_PARAMS];
+    int fmt[JZ__PG_MAX_PARAMS];
+    int n;
+    char buf[JZ__PG_MAX_PARAMS][24];
+} jz__pg_params;
+
+void jz__pg_p_reset(jz__pg_params *p);
+void jz__pg_p_int(jz__pg_params *p, int64_t v);
+void jz__pg_p_text(jz__pg_params *p, const char *s);
+/* Binary data (bytea), sent as binary. */
+void jz__pg_p_bytes(jz__pg_params *p, const void *b, int n);
+
+/* The error of a failed command: SQLSTATE 40001 (serialization) and
+ * 40P01 (deadlock) are JZ_EBUSY (retried by jz_store_run), a lost
+ * connection JZ_EIO; `what` names what was being done (Chinese). */
+jz_err jz__pg_error(pg *q, const PGresult *r, jz_error *err, const char *what);
+/* The SQLSTATE of r ("" if none). */
+const char *jz__pg_state(const PGresult *r);
+
+/* Runs sql (a string literal: prepared once per connection) with p (NULL:
+ * none).  Returns the result (free with PQclear) when it succeeded, with
+ * rows or not; else NULL with *rc and err set (jz__pg_error). */
+PGresult *jz__pg_run(pg *q, const char *sql, const jz__pg_params *p, const char *what, jz_err *rc,
+                     jz_error *err);
+/* As jz__pg_run, for a statement whose unique violation is a fact the
+ * caller handles: *unique set, no error. */
+PGresult *jz__pg_run_unique(pg *q, const char *sql, const jz__pg_params *p, const char *what,
+                            bool *unique, jz_err *rc, jz_error *err);
+/* Runs SQL text without parameters (several statements allowed). */
+jz_err jz__pg_exec(pg *q, const char *sql, jz_error *err);
+
+/* Cells of a result row (NULL: 0 or ""). */
+int64_t jz__pg_int(const PGresult *r, int row, int col);
+const char *jz__pg_text(const PGresult *r, int row, int col);
+void jz__pg_copy_text(char *dst, size_t cap, const PGresult *r, int row, int col);
+
+/* The partitions of county exist (created in their own transaction when
+ * not, before the caller's first write to them): every partitioned table
+ * gets one per county.  Call before writing a row of a county. */
+jz_err jz__pg_county(pg *q, const char *county, jz_error *err);
+
+/* Schema (pg_schema.c): creates or migrates to JZ_STORE_SCHEMA_VERSION. */
+jz_err jz__pg_migrate(pg *q, bool create, jz_error *err);
+/* The names of the partitioned tables, NULL-terminated. */
+extern const char *const jz__pg_partitioned[];
+
+/* The audit log (pg_audit.c): entries held until commit, then chained. */
+jz_err jz__pg_audit(void *impl, const char *county, const char *action, const char *entity,
+                    const char *before, const char *after, jz_error *err);
+jz_err jz__pg_audit_commit(pg *q, jz_error *err);
+void jz__pg_audit_drop(pg *q);
+jz_err jz__pg_audit_open(pg *q, bool create, jz_error *err);
+
+#endif

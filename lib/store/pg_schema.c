@@ -1,0 +1,412 @@
+/*
+ * pg_schema.c - the PostgreSQL backend's schema and its partitions.
+ *
+ * The tables are the SQLite backend's (store_sqlite.c), in PostgreSQL's
+ * types (every integer bigint, text, bytea), at the same schema version:
+ * a PostgreSQL store starts at JZ_STORE_SCHEMA_VERSION, and each later
+ * version is one step in both backends.
+ *
+ * The large tables (jz__pg_partitioned) are partitioned by county (LIST on
+ * the six-digit code), with the county leading every primary key, unique
+ * constraint and foreign key among them, so that each county's rows can
+ * live on another server (postgres_fdw, or Citus with county as the
+ * distribution column: docs/scaling.md).  A county's partitions are
+ * created the first time a row of it is written (jz__pg_county), by
+ * jz_county_partitions(); rows of no county (county '') go to a DEFAULT
+ * partition.  What must be unique across counties is kept in two small
+ * directory tables: household_ids (a household ID names one household)
+ * and person_ids (R-HH-3: a person belongs to one household).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_int.h"
+
+const char *const jz__pg_partitioned[] = {
+    "households", "household_records", "members",  "determinations", "person_results",
+    "household_record_history", "feed_rows", "alerts", "pay_lines", "audit", NULL};
+
+/* Version 8, whole. */
+static const char *const schema8[] = {
+    "CREATE SEQUENCE households_hh_seq",
+    "CREATE SEQUENCE runs_run_seq",
+    "CREATE SEQUENCE param_values_pv_seq",
+    "CREATE SEQUENCE imports_import_seq",
+    "CREATE SEQUENCE cases_case_id_seq",
+    "CREATE SEQUENCE case_steps_step_seq",
+    "CREATE SEQUENCE feeds_feed_seq",
+    "CREATE SEQUENCE feed_rows_row_seq",
+    "CREATE SEQUENCE alerts_alert_seq",
+    "CREATE SEQUENCE alert_steps_step_seq",
+    "CREATE SEQUENCE postings_posting_seq",
+    "CREATE SEQUENCE grants_grant_id_seq",
+    "CREATE SEQUENCE enrolments_enrolment_seq",
+    "CREATE SEQUENCE users_user_id_seq",
+    "CREATE SEQUENCE sessions_session_id_seq",
+    "CREATE SEQUENCE access_log_access_id_seq",
+    "CREATE SEQUENCE institutions_institution_seq",
+    "CREATE SEQUENCE payees_payee_seq",
+    "CREATE SEQUENCE pay_lines_line_seq",
+    "CREATE SEQUENCE pay_batches_batch_seq",
+    "CREATE SEQUENCE recoveries_recovery_seq",
+    "CREATE SEQUENCE repayments_repayment_seq",
+    "CREATE TABLE meta(key text PRIMARY KEY, value text NOT NULL)",
+    "CREATE TABLE households(hh bigint NOT NULL DEFAULT nextval('households_hh_seq'),"
+    " household_id text NOT NULL, county text NOT NULL, region text NOT NULL,"
+    " area bigint NOT NULL, assess_date bigint NOT NULL,"
+    " current_programme bigint NOT NULL, current_since bigint NOT NULL,"
+    " current_amount bigint NOT NULL, n_members bigint NOT NULL,"
+    " version bigint NOT NULL DEFAULT 1, PRIMARY KEY(county, hh), UNIQUE(county,"
+    " household_id)) PARTITION BY LIST (county)",
+    "CREATE TABLE household_records(hh bigint, county text NOT NULL, record text NOT NULL,"
+    " source text NOT NULL, updated_at text NOT NULL, PRIMARY KEY(county, hh),"
+    " FOREIGN KEY(county, hh) REFERENCES households(county,"
+    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    "CREATE TABLE members(hh bigint NOT NULL, idx bigint NOT NULL, county text NOT NULL,"
+    " id_number text NOT NULL, name text NOT NULL, birth bigint NOT NULL,"
+    " deceased bigint NOT NULL, relation bigint NOT NULL, presence bigint NOT NULL,"
+    " employment bigint NOT NULL, hardship bigint NOT NULL, disability bigint NOT NULL,"
+    " disability_grade bigint NOT NULL, student_level bigint NOT NULL,"
+    " self_care_failed bigint NOT NULL, flags bigint NOT NULL,"
+    " n_supporters bigint NOT NULL, supporters_unable bigint NOT NULL,"
+    " supporter_status bigint NOT NULL, months_without_income bigint NOT NULL,"
+    " vehicles bigint NOT NULL, extra_houses bigint NOT NULL, financial bigint NOT NULL,"
+    " inc_wage bigint NOT NULL, inc_business_net bigint NOT NULL,"
+    " inc_property_net bigint NOT NULL, inc_pension bigint NOT NULL,"
+    " inc_unemployment_benefit bigint NOT NULL, inc_alimony bigint NOT NULL,"
+    " inc_support_received bigint NOT NULL, inc_support_from_sibling bigint NOT NULL,"
+    " inc_support_from_elderly bigint NOT NULL, inc_compensation bigint NOT NULL,"
+    " inc_donation bigint NOT NULL, inc_other bigint NOT NULL,"
+    " inc_not_counted bigint NOT NULL, exp_medical bigint NOT NULL,"
+    " exp_rehab bigint NOT NULL, exp_care bigint NOT NULL, exp_education bigint NOT NULL,"
+    " exp_other bigint NOT NULL, current_programme bigint NOT NULL DEFAULT 0,"
+    " current_since bigint NOT NULL DEFAULT 0, current_amount bigint NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(county, hh, idx), FOREIGN KEY(county, hh) REFERENCES households(county,"
+    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    "CREATE TABLE runs(run bigint NOT NULL DEFAULT nextval('runs_run_seq') PRIMARY KEY,"
+    " county text NOT NULL, started_at text NOT NULL, assess_date bigint NOT NULL,"
+    " overrides text NOT NULL)",
+    "CREATE TABLE param_values(pv bigint NOT NULL DEFAULT nextval('param_values_pv_seq') PRIMARY KEY,"
+    " run bigint NOT NULL REFERENCES runs(run) ON DELETE CASCADE, county text NOT NULL,"
+    " assess_date bigint NOT NULL, params text NOT NULL, UNIQUE(run, county,"
+    " assess_date))",
+    "CREATE TABLE determinations(hh bigint, county text NOT NULL,"
+    " run bigint NOT NULL REFERENCES runs(run),"
+    " pv bigint NOT NULL REFERENCES param_values(pv), assess_date bigint NOT NULL,"
+    " category bigint NOT NULL, causes bigint NOT NULL, monthly_amount bigint NOT NULL,"
+    " counted_members bigint NOT NULL, standard bigint NOT NULL, income bigint NOT NULL,"
+    " deductible bigint NOT NULL, financial bigint NOT NULL, exit_until bigint NOT NULL,"
+    " decisive text NOT NULL, record_version bigint NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(county, hh), FOREIGN KEY(county, hh) REFERENCES households(county,"
+    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    "CREATE TABLE person_results(hh bigint NOT NULL, idx bigint NOT NULL,"
+    " county text NOT NULL, categories bigint NOT NULL, care_level bigint NOT NULL,"
+    " monthly_amount bigint NOT NULL, single_rule bigint NOT NULL,"
+    " tmp_rule bigint NOT NULL, tmp_amount bigint NOT NULL, referrals bigint NOT NULL,"
+    " death_check_due bigint NOT NULL, death_change_from bigint NOT NULL,"
+    " PRIMARY KEY(county, hh, idx), FOREIGN KEY(county, hh) REFERENCES households(county,"
+    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    "CREATE TABLE imports(import bigint NOT NULL DEFAULT nextval('imports_import_seq') PRIMARY KEY,"
+    " county text NOT NULL DEFAULT '', path text NOT NULL, size bigint NOT NULL,"
+    " mtime bigint NOT NULL, started_at text NOT NULL, finished_at text,"
+    " lines_done bigint NOT NULL DEFAULT 0, stored bigint NOT NULL DEFAULT 0,"
+    " rejected bigint NOT NULL DEFAULT 0)",
+    "CREATE INDEX imports_file ON imports(path, size, mtime)",
+    "CREATE TABLE staff(staff_id text PRIMARY KEY, county text NOT NULL,"
+    " name text NOT NULL, unit text NOT NULL)",
+    "CREATE TABLE staff_relatives(id_number text NOT NULL,"
+    " staff_id text NOT NULL REFERENCES staff(staff_id), county text NOT NULL,"
+    " name text NOT NULL, relation text NOT NULL, PRIMARY KEY(id_number, staff_id))",
+    "CREATE TABLE cases(case_id bigint NOT NULL DEFAULT nextval('cases_case_id_seq') PRIMARY KEY,"
+    " county text NOT NULL, hh bigint NOT NULL, region text NOT NULL,"
+    " household_id text NOT NULL, applicant_id text NOT NULL,"
+    " applicant_name text NOT NULL, members bigint NOT NULL, state bigint NOT NULL,"
+    " township_confirms bigint NOT NULL, staff_relative bigint NOT NULL,"
+    " home_visited bigint NOT NULL, extended bigint NOT NULL, decision bigint NOT NULL,"
+    " objections bigint NOT NULL, accepted_on bigint NOT NULL,"
+    " investigated_on bigint NOT NULL, verified_on bigint NOT NULL,"
+    " preliminary_on bigint NOT NULL, notice_from bigint NOT NULL,"
+    " notice_until bigint NOT NULL, confirmed_on bigint NOT NULL,"
+    " decided_on bigint NOT NULL, closed_on bigint NOT NULL,"
+    " proposed_category bigint NOT NULL, proposed_persons bigint NOT NULL,"
+    " proposed_monthly bigint NOT NULL, first_month text NOT NULL, kind bigint NOT NULL,"
+    " programmes bigint NOT NULL, days bigint NOT NULL, extended_days bigint NOT NULL,"
+    " notice_days bigint NOT NULL, opinion text NOT NULL DEFAULT '',"
+    " judgment text NOT NULL DEFAULT '', due_by bigint NOT NULL DEFAULT 0,"
+    " task text NOT NULL DEFAULT '', record_version bigint NOT NULL DEFAULT 0,"
+    " FOREIGN KEY(county, hh) REFERENCES households(county, hh) ON UPDATE CASCADE)",
+    "CREATE INDEX cases_household ON cases(household_id)",
+    "CREATE INDEX cases_region ON cases(region)",
+    "CREATE TABLE case_steps(step bigint NOT NULL DEFAULT nextval('case_steps_step_seq') PRIMARY KEY,"
+    " case_id bigint NOT NULL REFERENCES cases(case_id), county text NOT NULL,"
+    " action bigint NOT NULL, on_date bigint NOT NULL, actor text NOT NULL,"
+    " note text NOT NULL, recorded_at text NOT NULL, deadline bigint NOT NULL DEFAULT 0,"
+    " late_days bigint NOT NULL DEFAULT 0)",
+    "CREATE INDEX case_steps_case ON case_steps(case_id, step)",
+    "CREATE TABLE case_units(case_id bigint NOT NULL REFERENCES cases(case_id),"
+    " idx bigint NOT NULL, county text NOT NULL, member bigint NOT NULL,"
+    " label text NOT NULL, programme bigint NOT NULL, persons bigint NOT NULL,"
+    " monthly bigint NOT NULL, member_id text NOT NULL DEFAULT '',"
+    " once bigint NOT NULL DEFAULT 0, rule text NOT NULL DEFAULT '',"
+    " verdict bigint NOT NULL DEFAULT 0, decided_monthly bigint NOT NULL DEFAULT 0,"
+    " decided_once bigint NOT NULL DEFAULT 0, judged bigint NOT NULL DEFAULT 0,"
+    " added bigint NOT NULL DEFAULT 0, reason text NOT NULL DEFAULT '',"
+    " PRIMARY KEY(case_id, idx))",
+    "CREATE TABLE case_reasons(case_id bigint NOT NULL REFERENCES cases(case_id),"
+    " idx bigint NOT NULL, county text NOT NULL, rule text NOT NULL, text text NOT NULL,"
+    " source text NOT NULL, holds bigint NOT NULL, PRIMARY KEY(case_id, idx))",
+    "CREATE TABLE feeds(feed bigint NOT NULL DEFAULT nextval('feeds_feed_seq') PRIMARY KEY,"
+    " county text NOT NULL DEFAULT '', dept bigint NOT NULL, path text NOT NULL,"
+    " imported_at text NOT NULL, rows bigint NOT NULL DEFAULT 0,"
+    " added bigint NOT NULL DEFAULT 0, matched bigint NOT NULL DEFAULT 0,"
+    " rejected bigint NOT NULL DEFAULT 0)",
+    "CREATE TABLE feed_rows(row bigint NOT NULL DEFAULT nextval('feed_rows_row_seq'),"
+    " county text NOT NULL, feed bigint NOT NULL REFERENCES feeds(feed),"
+    " dept bigint NOT NULL, event bigint NOT NULL, id_number text NOT NULL,"
+    " name text NOT NULL, on_date bigint NOT NULL, amount bigint NOT NULL,"
+    " level bigint NOT NULL, code text NOT NULL, line bigint NOT NULL,"
+    " digest bytea NOT NULL, PRIMARY KEY(county, row), UNIQUE(county,"
+    " digest)) PARTITION BY LIST (county)",
+    "CREATE INDEX feed_rows_person ON feed_rows(id_number, on_date)",
+    "CREATE TABLE alerts(alert bigint NOT NULL DEFAULT nextval('alerts_alert_seq'),"
+    " county text NOT NULL, region text NOT NULL, category bigint NOT NULL,"
+    " indicator bigint NOT NULL, severity bigint NOT NULL, id_number text NOT NULL,"
+    " name text NOT NULL, household_id text NOT NULL, dept bigint NOT NULL,"
+    " amount bigint NOT NULL, detail text NOT NULL, evidence text NOT NULL,"
+    " raised_on bigint NOT NULL, due_on bigint NOT NULL, status bigint NOT NULL,"
+    " key bytea NOT NULL, PRIMARY KEY(county, alert), UNIQUE(county,"
+    " key)) PARTITION BY LIST (county)",
+    "CREATE INDEX alerts_region ON alerts(region)",
+    "CREATE INDEX alerts_person ON alerts(id_number)",
+    "CREATE INDEX alerts_household ON alerts(household_id)",
+    "CREATE TABLE alert_steps(step bigint NOT NULL DEFAULT nextval('alert_steps_step_seq') PRIMARY KEY,"
+    " alert bigint NOT NULL, county text NOT NULL, action text NOT NULL,"
+    " on_date bigint NOT NULL, actor text NOT NULL, note text NOT NULL,"
+    " outcome text NOT NULL, dept bigint NOT NULL, kind text NOT NULL,"
+    " amount bigint NOT NULL, case_id bigint NOT NULL, assignee text NOT NULL,"
+    " recorded_at text NOT NULL, FOREIGN KEY(county, alert) REFERENCES alerts(county,"
+    " alert))",
+    "CREATE INDEX alert_steps_alert ON alert_steps(alert, step)",
+    "CREATE TABLE audit(seq bigint, county text NOT NULL, at text NOT NULL,"
+    " actor text NOT NULL, action text NOT NULL, entity text NOT NULL,"
+    " before text NOT NULL, after text NOT NULL, prev bytea NOT NULL, hash bytea NOT NULL,"
+    " state bytea NOT NULL DEFAULT ''::bytea, PRIMARY KEY(county,"
+    " seq)) PARTITION BY LIST (county)",
+    "CREATE TABLE household_record_history(hh bigint NOT NULL, version bigint NOT NULL,"
+    " county text NOT NULL, record text NOT NULL, source text NOT NULL,"
+    " updated_at text NOT NULL, replaced_at text NOT NULL, replaced_by text NOT NULL,"
+    " PRIMARY KEY(county, hh, version), FOREIGN KEY(county,"
+    " hh) REFERENCES households(county,"
+    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    "CREATE UNIQUE INDEX cases_one_open ON cases(household_id) WHERE state <> 7",
+    "CREATE TABLE case_findings(case_id bigint NOT NULL REFERENCES cases(case_id),"
+    " idx bigint NOT NULL, county text NOT NULL, member_id text NOT NULL,"
+    " name text NOT NULL, dept bigint NOT NULL, feed_row bigint NOT NULL,"
+    " on_date bigint NOT NULL, rule text NOT NULL, text text NOT NULL,"
+    " PRIMARY KEY(case_id, idx))",
+    "CREATE TABLE postings(posting bigint NOT NULL DEFAULT nextval('postings_posting_seq') PRIMARY KEY,"
+    " county text NOT NULL, village text NOT NULL, kind bigint NOT NULL,"
+    " case_id bigint NOT NULL REFERENCES cases(case_id), round bigint NOT NULL,"
+    " posted_on bigint NOT NULL, until bigint NOT NULL, idx bigint NOT NULL,"
+    " name text NOT NULL, persons bigint NOT NULL, amount bigint NOT NULL,"
+    " cash bigint NOT NULL)",
+    "CREATE INDEX postings_village ON postings(village, kind, posted_on)",
+    "CREATE TABLE grants(grant_id bigint NOT NULL DEFAULT nextval('grants_grant_id_seq') PRIMARY KEY,"
+    " county text NOT NULL, region text NOT NULL, household_id text NOT NULL,"
+    " case_id bigint NOT NULL REFERENCES cases(case_id), member_id text NOT NULL,"
+    " name text NOT NULL, kind bigint NOT NULL, rule text NOT NULL,"
+    " amount bigint NOT NULL, on_date bigint NOT NULL, note text NOT NULL,"
+    " beyond_cap text NOT NULL, recorded_at text NOT NULL)",
+    "CREATE INDEX grants_household ON grants(household_id)",
+    "CREATE INDEX grants_region ON grants(region)",
+    "CREATE TABLE enrolments(enrolment bigint NOT NULL DEFAULT nextval('enrolments_enrolment_seq') PRIMARY KEY,"
+    " county text NOT NULL, hh bigint NOT NULL, region text NOT NULL,"
+    " household_id text NOT NULL, case_id bigint REFERENCES cases(case_id),"
+    " member bigint NOT NULL, label text NOT NULL, programme bigint NOT NULL,"
+    " persons bigint NOT NULL, monthly bigint NOT NULL, first_month text NOT NULL,"
+    " status bigint NOT NULL, end_month text NOT NULL, next_review bigint NOT NULL,"
+    " review_months bigint NOT NULL, death_check_due bigint NOT NULL,"
+    " to_recover bigint NOT NULL, stop_reason text NOT NULL, member_id text NOT NULL,"
+    " judged bigint NOT NULL, origin text NOT NULL, FOREIGN KEY(county,"
+    " hh) REFERENCES households(county, hh) ON UPDATE CASCADE)",
+    "CREATE INDEX enrolments_household ON enrolments(household_id)",
+    "CREATE INDEX enrolments_region ON enrolments(region)",
+    "CREATE UNIQUE INDEX enrolments_live_unit ON enrolments(household_id, member_id,"
+    " programme) WHERE status <> 2",
+    "CREATE TABLE alert_evidence(indicator bigint NOT NULL, row bigint NOT NULL,"
+    " alert bigint NOT NULL, county text NOT NULL, PRIMARY KEY(indicator, row))",
+    "CREATE INDEX alert_evidence_alert ON alert_evidence(alert)",
+    "CREATE TABLE import_rejections(import bigint NOT NULL REFERENCES imports(import),"
+    " line bigint NOT NULL, county text NOT NULL DEFAULT '', household_id text NOT NULL,"
+    " message text NOT NULL, PRIMARY KEY(import, line))",
+    "CREATE TABLE users(user_id bigint NOT NULL DEFAULT nextval('users_user_id_seq') PRIMARY KEY,"
+    " login text NOT NULL UNIQUE, name text NOT NULL, role text NOT NULL,"
+    " scope text NOT NULL, dept bigint NOT NULL, active bigint NOT NULL,"
+    " password_hash text NOT NULL, failures bigint NOT NULL, locked_until bigint NOT NULL,"
+    " created bigint NOT NULL, password_changed bigint NOT NULL)",
+    "CREATE INDEX users_scope ON users(scope)",
+    "CREATE TABLE sessions(session_id bigint NOT NULL DEFAULT nextval('sessions_session_id_seq') PRIMARY KEY,"
+    " user_id bigint NOT NULL REFERENCES users(user_id), token_hash bytea NOT NULL UNIQUE,"
+    " created bigint NOT NULL, revoked_at bigint NOT NULL, revoke_reason text NOT NULL)",
+    "CREATE INDEX sessions_user ON sessions(user_id, revoked_at)",
+    "CREATE TABLE session_seen(session_id bigint PRIMARY KEY REFERENCES sessions(session_id),"
+    " last_seen bigint NOT NULL)",
+    "CREATE TABLE access_log(access_id bigint NOT NULL DEFAULT nextval('access_log_access_id_seq') PRIMARY KEY,"
+    " at bigint NOT NULL, login text NOT NULL, subject text NOT NULL,"
+    " region text NOT NULL, kind bigint NOT NULL, what text NOT NULL)",
+    "CREATE INDEX access_log_subject ON access_log(subject, at)",
+    "CREATE INDEX access_log_region ON access_log(region, at)",
+    "CREATE TABLE institutions(institution bigint NOT NULL DEFAULT nextval('institutions_institution_seq') PRIMARY KEY,"
+    " county text NOT NULL, name text NOT NULL, holder text NOT NULL, bank text NOT NULL,"
+    " account text NOT NULL, UNIQUE(county, name))",
+    "CREATE TABLE payees(payee bigint NOT NULL DEFAULT nextval('payees_payee_seq') PRIMARY KEY,"
+    " county text NOT NULL, household_id text NOT NULL, member_id text NOT NULL,"
+    " holder_name text NOT NULL, holder_id text NOT NULL, bank text NOT NULL,"
+    " account text NOT NULL, institution bigint NOT NULL, version bigint NOT NULL,"
+    " current bigint NOT NULL, set_at text NOT NULL)",
+    "CREATE UNIQUE INDEX payees_current ON payees(household_id,"
+    " member_id) WHERE current = 1",
+    "CREATE TABLE enrol_terms(enrolment bigint NOT NULL REFERENCES enrolments(enrolment),"
+    " since text NOT NULL, county text NOT NULL, monthly bigint NOT NULL,"
+    " persons bigint NOT NULL, PRIMARY KEY(enrolment, since))",
+    "CREATE TABLE enrol_holds(enrolment bigint NOT NULL REFERENCES enrolments(enrolment),"
+    " from_month text NOT NULL, to_month text NOT NULL, county text NOT NULL,"
+    " reason text NOT NULL, back_pay bigint NOT NULL, PRIMARY KEY(enrolment, from_month))",
+    "CREATE TABLE pay_dirty(enrolment bigint PRIMARY KEY, county text NOT NULL)",
+    "CREATE TABLE pay_plans(county text NOT NULL, period text NOT NULL,"
+    " runs bigint NOT NULL, first_at text NOT NULL, last_at text NOT NULL,"
+    " PRIMARY KEY(county, period))",
+    "CREATE TABLE pay_lines(line bigint NOT NULL DEFAULT nextval('pay_lines_line_seq'),"
+    " county text NOT NULL, region text NOT NULL, household_id text NOT NULL,"
+    " enrolment bigint NOT NULL, programme text NOT NULL, period text NOT NULL,"
+    " kind bigint NOT NULL, ref_period text NOT NULL, refers_to bigint NOT NULL,"
+    " member_id text NOT NULL, label text NOT NULL, persons bigint NOT NULL,"
+    " amount bigint NOT NULL, province_share bigint NOT NULL, local_share bigint NOT NULL,"
+    " voucher bigint NOT NULL, payee bigint NOT NULL, batch bigint NOT NULL,"
+    " status bigint NOT NULL, result text NOT NULL, reason text NOT NULL,"
+    " planned_at text NOT NULL, PRIMARY KEY(county, line)) PARTITION BY LIST (county)",
+    "CREATE UNIQUE INDEX pay_lines_regular ON pay_lines(county, enrolment,"
+    " period) WHERE kind = 0",
+    "CREATE UNIQUE INDEX pay_lines_once ON pay_lines(county, programme,"
+    " member_id) WHERE kind = 2",
+    "CREATE UNIQUE INDEX pay_lines_followup ON pay_lines(county,"
+    " refers_to) WHERE kind = 3",
+    "CREATE INDEX pay_lines_enrolment ON pay_lines(enrolment, kind)",
+    "CREATE INDEX pay_lines_period ON pay_lines(period, region) WHERE kind = 0",
+    "CREATE INDEX pay_lines_batch ON pay_lines(batch) WHERE batch > 0",
+    "CREATE INDEX pay_lines_household ON pay_lines(household_id)",
+    "CREATE INDEX pay_lines_open ON pay_lines(county, status) WHERE status IN (0, 4, 5)",
+    "CREATE TABLE pay_batches(batch bigint NOT NULL DEFAULT nextval('pay_batches_batch_seq') PRIMARY KEY,"
+    " county text NOT NULL, bank text NOT NULL, period text NOT NULL,"
+    " state bigint NOT NULL, prepared_by text NOT NULL, prepared_at text NOT NULL,"
+    " approved_by text NOT NULL, approved_at text NOT NULL, exported_at text NOT NULL,"
+    " settled_at text NOT NULL, lines bigint NOT NULL, total bigint NOT NULL,"
+    " file_name text NOT NULL, results_sha256 text NOT NULL)",
+    "CREATE INDEX pay_batches_county ON pay_batches(county, period)",
+    "CREATE TABLE recoveries(recovery bigint NOT NULL DEFAULT nextval('recoveries_recovery_seq') PRIMARY KEY,"
+    " county text NOT NULL, household_id text NOT NULL, enrolment bigint NOT NULL,"
+    " from_period text NOT NULL, rule text NOT NULL, reason text NOT NULL,"
+    " amount bigint NOT NULL, balance bigint NOT NULL, opened_on bigint NOT NULL,"
+    " opened_at text NOT NULL)",
+    "CREATE INDEX recoveries_household ON recoveries(household_id)",
+    "CREATE TABLE repayments(repayment bigint NOT NULL DEFAULT nextval('repayments_repayment_seq') PRIMARY KEY,"
+    " recovery bigint NOT NULL REFERENCES recoveries(recovery), county text NOT NULL,"
+    " amount bigint NOT NULL, on_date bigint NOT NULL, note text NOT NULL,"
+    " recorded_at text NOT NULL)",
+    "CREATE INDEX repayments_recovery ON repayments(recovery)",
+    "CREATE INDEX payees_account ON payees(account, bank) WHERE current = 1",
+    "CREATE INDEX households_region ON households(region, household_id)",
+    /* What must be unique across counties. */
+    "CREATE TABLE household_ids(household_id text PRIMARY KEY, county text NOT NULL,"
+    " hh bigint NOT NULL)",
+    "CREATE TABLE person_ids(id_number text PRIMARY KEY, county text NOT NULL,"
+    " hh bigint NOT NULL)",
+    "CREATE INDEX person_ids_household ON person_ids(county, hh)",
+    /* Append-only, as in the SQLite backend. */
+    "CREATE FUNCTION jz_audit_frozen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF TG_OP = 'UPDATE' THEN RAISE EXCEPTION '审计日志只能追加，不能修改'; END IF;"
+    " RAISE EXCEPTION '审计日志只能追加，不能删除'; END $$",
+    "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit"
+    " FOR EACH ROW EXECUTE FUNCTION jz_audit_frozen()",
+    /* The newest entry of the chain, read and moved at each commit under
+     * the chain's advisory lock (pg_audit.c). */
+    "CREATE TABLE audit_head(one int PRIMARY KEY CHECK (one = 1), seq bigint NOT NULL,"
+    " hash bytea NOT NULL)",
+    "INSERT INTO audit_head VALUES(1, 0, decode(repeat('00', 32), 'hex'))",
+    /* A county's partitions of every partitioned table. */
+    "CREATE FUNCTION jz_county_partitions(c text) RETURNS void LANGUAGE plpgsql AS $$"
+    " DECLARE t text; BEGIN"
+    " IF c !~ '^[0-9]{6}$' THEN RAISE EXCEPTION 'county %', c; END IF;"
+    " FOREACH t IN ARRAY ARRAY['households', 'household_records', 'members',"
+    "  'determinations', 'person_results', 'household_record_history', 'feed_rows',"
+    "  'alerts', 'pay_lines', 'audit'] LOOP"
+    "  EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES IN (%L)',"
+    "   t || '_' || c, t, c);"
+    " END LOOP; END $$",
+};
+
+static jz_err default_partitions(pg *q, jz_error *err)
+{
+    char sql[256];
+    jz_err rc = JZ_OK;
+    for (int i = 0; jz__pg_partitioned[i] && !rc; i++) {
+        snprintf(sql, sizeof sql, "CREATE TABLE %s_default PARTITION OF %s DEFAULT",
+                 jz__pg_partitioned[i], jz__pg_partitioned[i]);
+        rc = jz__pg_exec(q, sql, err);
+    }
+    return rc;
+}
+
+static int read_version(pg *q)
+{
+    PGresult *r = PQexec(q->c, "SELECT value FROM meta WHERE key = 'schema_version'");
+    int v = 0;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        v = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return v;
+}
+
+jz_err jz__pg_migrate(pg *q, bool create, jz_error *err)
+{
+    if (!create) {
+        q->version = read_version(q);
+        if (q->version == 0)
+            return jz_error_set(err, JZ_EINPUT, "database", q->dbname,
+                                "不是 jiuzhu 数据库（先用 jiuzhu init 创建）");
+        if (q->version > JZ_STORE_SCHEMA_VERSION)
+            return jz_error_set(err, JZ_EINPUT, "database", q->dbname,
+                                "数据库的结构版本 %d 比本程序（%d）新，请升级 jiuzhu",
+                                q->version, JZ_STORE_SCHEMA_VERSION);
+        return JZ_OK;
+    }
+    /* A database that already has tables is not jiuzhu's to take. */
+    PGresult *r = PQexec(q->c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+    bool empty = PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "0") == 0;
+    PQclear(r);
+    if (!empty)
+        return jz_error_set(err, JZ_EINPUT, "database", q->dbname,
+                            "数据库已存在且不是空库（jiuzhu init 只在空库中建表）");
+    jz_err rc = jz__pg_exec(q, "BEGIN", err);
+    for (size_t i = 0; !rc && i < sizeof schema8 / sizeof schema8[0]; i++)
+        rc = jz__pg_exec(q, schema8[i], err);
+    if (!rc)
+        rc = default_partitions(q, err);
+    if (!rc) {
+        char sql[160];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO meta(key, value) VALUES('schema_version', '%d'),"
+                 " ('backend', 'postgresql')",
+                 JZ_STORE_SCHEMA_VERSION);
+        rc = jz__pg_exec(q, sql, err);
+    }
+    if (!rc)
+        rc = jz__pg_exec(q, "COMMIT", err);
+    if (rc) {
+        jz__pg_exec(q, "ROLLBACK", NULL);
+        return rc;
+    }
+    q->version = JZ_STORE_SCHEMA_VERSION;
+    return JZ_OK;
+}

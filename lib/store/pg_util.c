@@ -1,0 +1,161 @@
+/*
+ * pg_util.c - the PostgreSQL backend's helpers (pg_int.h): parameters,
+ * statements prepared once per connection, errors, cells.  They call
+ * nothing else of the store.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_int.h"
+
+void jz__pg_p_reset(jz__pg_params *p)
+{
+    p->n = 0;
+}
+
+void jz__pg_p_int(jz__pg_params *p, int64_t v)
+{
+    if (p->n >= JZ__PG_MAX_PARAMS)
+        return;
+    int i = p->n++;
+    snprintf(p->buf[i], sizeof p->buf[i], "%lld", (long long)v);
+    p->v[i] = p->buf[i];
+    p->len[i] = 0;
+    p->fmt[i] = 0;
+}
+
+void jz__pg_p_text(jz__pg_params *p, const char *s)
+{
+    if (p->n >= JZ__PG_MAX_PARAMS)
+        return;
+    int i = p->n++;
+    p->v[i] = s ? s : "";
+    p->len[i] = 0;
+    p->fmt[i] = 0;
+}
+
+void jz__pg_p_bytes(jz__pg_params *p, const void *b, int n)
+{
+    if (p->n >= JZ__PG_MAX_PARAMS)
+        return;
+    int i = p->n++;
+    p->v[i] = n ? b : "";
+    p->len[i] = n;
+    p->fmt[i] = 1;
+}
+
+const char *jz__pg_state(const PGresult *r)
+{
+    const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return s ? s : "";
+}
+
+jz_err jz__pg_error(pg *q, const PGresult *r, jz_error *err, const char *what)
+{
+    const char *state = jz__pg_state(r);
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(q->c);
+    char text[400];
+    snprintf(text, sizeof text, "%s", msg && msg[0] ? msg : "?");
+    size_t n = strlen(text);
+    while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        text[--n] = '\0';
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+        strcmp(state, "55P03") == 0)
+        return jz_error_set(err, JZ_EBUSY, NULL, NULL,
+                            "%s时与其他用户同时修改了同一数据，请重试（%s）", what, state);
+    if (PQstatus(q->c) != CONNECTION_OK)
+        return jz_error_set(err, JZ_EIO, "database", q->dbname,
+                            "%s时与 PostgreSQL 的连接中断：%s", what, text);
+    return jz_error_set(err, JZ_EIO, "database", q->dbname, "%s失败：%s", what, text);
+}
+
+/* The name of sql's prepared statement, preparing it on first use. */
+static const char *statement(pg *q, const char *sql, int nparams, char name[16], jz_err *rc,
+                             jz_error *err, const char *what)
+{
+    for (int i = 0; i < q->n_stmts; i++)
+        if (q->stmts[i].sql == sql) {
+            snprintf(name, 16, "s%d", i);
+            return name;
+        }
+    if (q->n_stmts >= (int)(sizeof q->stmts / sizeof q->stmts[0])) {
+        name[0] = '\0'; /* beyond the cache: unnamed, prepared each time */
+    } else {
+        snprintf(name, 16, "s%d", q->n_stmts);
+    }
+    PGresult *r = PQprepare(q->c, name, sql, nparams, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        *rc = jz__pg_error(q, r, err, what);
+        PQclear(r);
+        return NULL;
+    }
+    PQclear(r);
+    if (name[0])
+        q->stmts[q->n_stmts++].sql = sql;
+    return name;
+}
+
+static PGresult *run(pg *q, const char *sql, const jz__pg_params *p, const char *what,
+                     bool *unique, jz_err *rc, jz_error *err)
+{
+    char name[16];
+    int n = p ? p->n : 0;
+    *rc = JZ_OK;
+    if (!statement(q, sql, n, name, rc, err, what))
+        return NULL;
+    PGresult *r = PQexecPrepared(q->c, name, n, p ? p->v : NULL, p ? p->len : NULL,
+                                 p ? p->fmt : NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+        return r;
+    if (unique && strcmp(jz__pg_state(r), "23505") == 0) {
+        *unique = true;
+        PQclear(r);
+        return NULL;
+    }
+    *rc = jz__pg_error(q, r, err, what);
+    PQclear(r);
+    return NULL;
+}
+
+PGresult *jz__pg_run(pg *q, const char *sql, const jz__pg_params *p, const char *what, jz_err *rc,
+                     jz_error *err)
+{
+    return run(q, sql, p, what, NULL, rc, err);
+}
+
+PGresult *jz__pg_run_unique(pg *q, const char *sql, const jz__pg_params *p, const char *what,
+                            bool *unique, jz_err *rc, jz_error *err)
+{
+    *unique = false;
+    return run(q, sql, p, what, unique, rc, err);
+}
+
+jz_err jz__pg_exec(pg *q, const char *sql, jz_error *err)
+{
+    PGresult *r = PQexec(q->c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    jz_err rc = JZ_OK;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        rc = err ? jz__pg_error(q, r, err, "执行数据库命令") : JZ_EIO;
+    PQclear(r);
+    return rc;
+}
+
+int64_t jz__pg_int(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return 0;
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+const char *jz__pg_text(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
+}
+
+void jz__pg_copy_text(char *dst, size_t cap, const PGresult *r, int row, int col)
+{
+    snprintf(dst, cap, "%s", jz__pg_text(r, row, col));
+}

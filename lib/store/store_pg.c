@@ -1,0 +1,382 @@
+/*
+ * store_pg.c - the PostgreSQL backend of jz_store (libpq): connecting by
+ * URL (creating the database on `jiuzhu init` when the server lets us),
+ * the schema (pg_schema.c), transactions, and the table of operations.
+ * pg_int.h says how transactions keep the store's invariants.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "pg_int.h"
+#include "pg_pending.h"
+
+static void pg_close(void *impl)
+{
+    pg *q = impl;
+    if (!q)
+        return;
+    if (q->in_tx && q->c)
+        jz__pg_exec(q, "ROLLBACK", NULL);
+    jz__pg_audit_drop(q);
+    free(q->held);
+    free(q->counties);
+    if (q->c)
+        PQfinish(q->c);
+    free(q->conninfo);
+    sodium_memzero(&q->k, sizeof q->k);
+    free(q);
+}
+
+/* The value of keyword in a parsed connection string ("" if absent). */
+static void option(PQconninfoOption *o, const char *keyword, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (; o && o->keyword; o++)
+        if (strcmp(o->keyword, keyword) == 0 && o->val)
+            snprintf(out, n, "%s", o->val);
+}
+
+/* Connects to where, or with dbname (non-NULL) to that database of the
+ * same server instead. */
+static PGconn *connect_to(const char *where, const char *dbname)
+{
+    if (!dbname)
+        return PQconnectdb(where);
+    const char *keys[] = {"dbname", "dbname", NULL};
+    const char *vals[] = {where, dbname, NULL};
+    /* expand_dbname: the first dbname is the whole URL; the second wins. */
+    return PQconnectdbParams(keys, vals, 1);
+}
+
+/* CREATE DATABASE on the server's maintenance database. */
+static jz_err create_database(const char *where, const char *dbname, jz_error *err)
+{
+    PGconn *c = connect_to(where, "postgres");
+    if (PQstatus(c) != CONNECTION_OK) {
+        jz_err rc = jz_error_set(err, JZ_EIO, "database", dbname,
+                                 "无法连接 PostgreSQL 以创建数据库：%s", PQerrorMessage(c));
+        PQfinish(c);
+        return rc;
+    }
+    char *ident = PQescapeIdentifier(c, dbname, strlen(dbname));
+    char sql[256];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0",
+             ident ? ident : "\"\"");
+    PQfreemem(ident);
+    PGresult *r = PQexec(c, sql);
+    jz_err rc = JZ_OK;
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = jz_error_set(err, JZ_EIO, "database", dbname, "无法创建数据库：%s",
+                          PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
+static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
+{
+    char *perr = NULL;
+    PQconninfoOption *o = PQconninfoParse(where, &perr);
+    if (!o) {
+        jz_err rc = jz_error_set(err, JZ_EUSAGE, "database", where, "PostgreSQL 地址有误：%s",
+                                 perr ? perr : "内存不足");
+        PQfreemem(perr);
+        return rc;
+    }
+    pg *q = calloc(1, sizeof *q);
+    if (!q) {
+        PQconninfoFree(o);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    snprintf(q->actor, sizeof q->actor, "unknown");
+    option(o, "dbname", q->dbname, sizeof q->dbname);
+    option(o, "host", q->host, sizeof q->host);
+    option(o, "port", q->port, sizeof q->port);
+    PQconninfoFree(o);
+    jz_err rc = JZ_OK;
+    if (!q->dbname[0]) {
+        rc = jz_error_set(err, JZ_EUSAGE, "database", where,
+                          "PostgreSQL 地址须写明数据库名（如 postgresql:///jiuzhu?host=/run/postgresql）");
+        goto fail;
+    }
+    if (!(q->conninfo = strdup(where))) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto fail;
+    }
+    bool create = flags & JZ_STORE_CREATE;
+    q->c = connect_to(where, NULL);
+    if (PQstatus(q->c) != CONNECTION_OK) {
+        bool missing = strstr(PQerrorMessage(q->c), "does not exist") != NULL;
+        if (!(create && missing)) {
+            rc = missing ? jz_error_set(err, JZ_ENOTFOUND, "database", q->dbname,
+                                        "数据库不存在（先用 jiuzhu init 创建）")
+                         : jz_error_set(err, JZ_EIO, "database", q->dbname,
+                                        "无法连接 PostgreSQL：%s", PQerrorMessage(q->c));
+            goto fail;
+        }
+        PQfinish(q->c);
+        q->c = NULL;
+        if ((rc = create_database(where, q->dbname, err)))
+            goto fail;
+        q->c = connect_to(where, NULL);
+        if (PQstatus(q->c) != CONNECTION_OK) {
+            rc = jz_error_set(err, JZ_EIO, "database", q->dbname, "无法连接 PostgreSQL：%s",
+                              PQerrorMessage(q->c));
+            goto fail;
+        }
+    }
+    if (PQsetClientEncoding(q->c, "UTF8") != 0) {
+        rc = jz_error_set(err, JZ_EIO, "database", q->dbname, "PostgreSQL 不接受 UTF8 编码");
+        goto fail;
+    }
+    /* Quiet notices (IF NOT EXISTS, ...): nothing for a user to act on. */
+    if ((rc = jz__pg_exec(q, "SET client_min_messages = warning", err)))
+        goto fail;
+    if ((flags & JZ_STORE_READONLY) &&
+        (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
+        goto fail;
+    if ((rc = jz__pg_migrate(q, create, err)) || (rc = jz__pg_audit_open(q, create, err)))
+        goto fail;
+    *impl = q;
+    return JZ_OK;
+fail:
+    pg_close(q);
+    return rc;
+}
+
+static int pg_version(const void *impl)
+{
+    return ((const pg *)impl)->version;
+}
+
+static jz_err pg_begin(void *impl, jz_error *err)
+{
+    pg *q = impl;
+    jz_err rc = jz__pg_exec(q, "BEGIN", err);
+    if (!rc)
+        q->in_tx = true;
+    return rc;
+}
+
+static void pg_rollback(void *impl)
+{
+    pg *q = impl;
+    if (q->in_tx)
+        jz__pg_exec(q, "ROLLBACK", NULL);
+    q->in_tx = false;
+    jz__pg_audit_drop(q);
+}
+
+static jz_err pg_commit(void *impl, jz_error *err)
+{
+    pg *q = impl;
+    jz_err rc = jz__pg_audit_commit(q, err);
+    if (!rc) {
+        PGresult *r = PQexec(q->c, "COMMIT");
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = jz__pg_error(q, r, err, "提交");
+        PQclear(r);
+    }
+    if (rc) {
+        pg_rollback(q);
+        return rc;
+    }
+    q->in_tx = false;
+    return JZ_OK;
+}
+
+static void pg_set_actor(void *impl, const char *actor)
+{
+    pg *q = impl;
+    snprintf(q->actor, sizeof q->actor, "%s", actor);
+}
+
+static const char *pg_actor(const void *impl)
+{
+    return ((const pg *)impl)->actor;
+}
+
+/* ---- partitions by county ----------------------------------------------------- */
+
+jz_err jz__pg_county(pg *q, const char *county, jz_error *err)
+{
+    if (!county || !county[0])
+        return JZ_OK; /* the DEFAULT partitions */
+    for (size_t i = 0; i < q->n_counties; i++)
+        if (strcmp(q->counties[i], county) == 0)
+            return JZ_OK;
+    if (strlen(county) != 6 || strspn(county, "0123456789") != 6)
+        return jz_error_set(err, JZ_EINPUT, "county", county, "县级区划代码应为 6 位数字");
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    char name[32];
+    snprintf(name, sizeof name, "households_%s", county);
+    jz__pg_p_text(&p, name);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q, "SELECT 1 FROM pg_class WHERE relname = $1", &p, "查找分区", &rc,
+                             err);
+    if (!r)
+        return rc;
+    bool have = PQntuples(r) > 0;
+    PQclear(r);
+    if (!have) {
+        /* Created on a connection of its own and committed there: the
+         * caller's transaction may be open, and DDL in it would hold the
+         * parent tables locked until it ends. */
+        PGconn *c = connect_to(q->conninfo, NULL);
+        const char *v[1] = {county};
+        PGresult *cr = PQstatus(c) == CONNECTION_OK
+                           ? PQexecParams(c, "SELECT jz_county_partitions($1)", 1, NULL, v, NULL,
+                                          NULL, 0)
+                           : NULL;
+        if (!cr || PQresultStatus(cr) != PGRES_TUPLES_OK)
+            rc = jz_error_set(err, JZ_EIO, "county", county, "无法为该县建立分区：%s",
+                              cr ? PQresultErrorMessage(cr) : PQerrorMessage(c));
+        PQclear(cr);
+        PQfinish(c);
+        if (rc)
+            return rc;
+    }
+    if (q->n_counties == q->cap_counties) {
+        size_t nc = q->cap_counties ? 2 * q->cap_counties : 16;
+        char(*g)[7] = realloc(q->counties, nc * sizeof *g);
+        if (!g)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        q->counties = g;
+        q->cap_counties = nc;
+    }
+    snprintf(q->counties[q->n_counties++], 7, "%s", county);
+    return JZ_OK;
+}
+
+/* ---- the table --------------------------------------------------------------- */
+
+const jz_store_ops jz__pg_ops = {
+    .name = "postgresql",
+    .open = pg_open,
+    .close = pg_close,
+    .schema_version = pg_version,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .put_household = jz__pg_pend_put_household,
+    .get_record = jz__pg_pend_get_record,
+    .household_programme = jz__pg_pend_household_programme,
+    .import_begin = jz__pg_pend_import_begin,
+    .import_progress = jz__pg_pend_import_progress,
+    .snapshot = jz__pg_pend_snapshot,
+    .run_begin = jz__pg_pend_run_begin,
+    .snapshot_stale = jz__pg_pend_snapshot_stale,
+    .snapshot_results = jz__pg_pend_snapshot_results,
+    .clear_determinations = jz__pg_pend_clear_determinations,
+    .put_determination = jz__pg_pend_put_determination,
+    .get_determination = jz__pg_pend_get_determination,
+    .stats = jz__pg_pend_stats,
+    .trend = jz__pg_pend_trend,
+    .set_actor = pg_set_actor,
+    .case_create = jz__pg_pend_case_create,
+    .case_get = jz__pg_pend_case_get,
+    .case_update = jz__pg_pend_case_update,
+    .case_set_opinion = jz__pg_pend_case_set_opinion,
+    .case_opinion = jz__pg_pend_case_opinion,
+    .case_list = jz__pg_pend_case_list,
+    .case_steps = jz__pg_pend_case_steps,
+    .staff_put = jz__pg_pend_staff_put,
+    .staff_relative = jz__pg_pend_staff_relative,
+    .staff_county = jz__pg_pend_staff_county,
+    .audit_verify = jz__pg_pend_audit_verify,
+    .audit_hash_at = jz__pg_pend_audit_hash_at,
+    .enrol_get = jz__pg_pend_enrol_get,
+    .enrol_put = jz__pg_pend_enrol_put,
+    .enrol_list = jz__pg_pend_enrol_list,
+    .feed_begin = jz__pg_pend_feed_begin,
+    .feed_put = jz__pg_pend_feed_put,
+    .feed_end = jz__pg_pend_feed_end,
+    .monitor_rows = jz__pg_pend_monitor_rows,
+    .member_name = jz__pg_pend_member_name,
+    .alert_put = jz__pg_pend_alert_put,
+    .alert_add_evidence = jz__pg_pend_alert_add_evidence,
+    .alert_evidence = jz__pg_pend_alert_evidence,
+    .alert_list = jz__pg_pend_alert_list,
+    .audit = jz__pg_audit,
+    .alert_get = jz__pg_pend_alert_get,
+    .alert_update = jz__pg_pend_alert_update,
+    .alert_find = jz__pg_pend_alert_find,
+    .alert_steps = jz__pg_pend_alert_steps,
+    .feed_person = jz__pg_pend_feed_person,
+    .case_set_units = jz__pg_pend_case_set_units,
+    .case_set_findings = jz__pg_pend_case_set_findings,
+    .case_findings = jz__pg_pend_case_findings,
+    .posting_put = jz__pg_pend_posting_put,
+    .posting_list = jz__pg_pend_posting_list,
+    .grant_put = jz__pg_pend_grant_put,
+    .grant_list = jz__pg_pend_grant_list,
+    .record_version = jz__pg_pend_record_version,
+    .record_history = jz__pg_pend_record_history,
+    .enrol_adopt = jz__pg_pend_enrol_adopt,
+    .import_reject = jz__pg_pend_import_reject,
+    .import_rejections = jz__pg_pend_import_rejections,
+    .import_counts = jz__pg_pend_import_counts,
+    .actor = pg_actor,
+    .user_insert = jz__pg_pend_user_insert,
+    .user_get = jz__pg_pend_user_get,
+    .user_list = jz__pg_pend_user_list,
+    .user_update = jz__pg_pend_user_update,
+    .session_insert = jz__pg_pend_session_insert,
+    .session_find = jz__pg_pend_session_find,
+    .session_touch = jz__pg_pend_session_touch,
+    .session_revoke = jz__pg_pend_session_revoke,
+    .session_purge = jz__pg_pend_session_purge,
+    .access_put = jz__pg_pend_access_put,
+    .access_list = jz__pg_pend_access_list,
+    .enrol_term = jz__pg_pend_enrol_term,
+    .pay_units_all = jz__pg_pend_pay_units_all,
+    .pay_units = jz__pg_pend_pay_units,
+    .pay_owed = jz__pg_pend_pay_owed,
+    .pay_clean = jz__pg_pend_pay_clean,
+    .pay_lines_settle = jz__pg_pend_pay_lines_settle,
+    .pay_batch_accounts = jz__pg_pend_pay_batch_accounts,
+    .pay_count_regular = jz__pg_pend_pay_count_regular,
+    .pay_mark = jz__pg_pend_pay_mark,
+    .pay_plan_mark = jz__pg_pend_pay_plan_mark,
+    .pay_plan_first = jz__pg_pend_pay_plan_first,
+    .pay_line_add = jz__pg_pend_pay_line_add,
+    .household_list = jz__pg_pend_household_list,
+    .audit_list = jz__pg_pend_audit_list,
+    .payee_sharing = jz__pg_pend_payee_sharing,
+    .pay_line_get = jz__pg_pend_pay_line_get,
+    .pay_line_set = jz__pg_pend_pay_line_set,
+    .pay_lines_open = jz__pg_pend_pay_lines_open,
+    .pay_lines_of_batch = jz__pg_pend_pay_lines_of_batch,
+    .pay_lines_move = jz__pg_pend_pay_lines_move,
+    .pay_lines_of_household = jz__pg_pend_pay_lines_of_household,
+    .payee_current = jz__pg_pend_payee_current,
+    .payee_get = jz__pg_pend_payee_get,
+    .payee_put = jz__pg_pend_payee_put,
+    .institution_put = jz__pg_pend_institution_put,
+    .institution_get = jz__pg_pend_institution_get,
+    .institutions = jz__pg_pend_institutions,
+    .pay_batch_add = jz__pg_pend_pay_batch_add,
+    .pay_batch_get = jz__pg_pend_pay_batch_get,
+    .pay_batch_set = jz__pg_pend_pay_batch_set,
+    .pay_batches = jz__pg_pend_pay_batches,
+    .recovery_add = jz__pg_pend_recovery_add,
+    .recovery_get = jz__pg_pend_recovery_get,
+    .recoveries = jz__pg_pend_recoveries,
+    .pay_unit = jz__pg_pend_pay_unit,
+    .pay_hold_add = jz__pg_pend_pay_hold_add,
+    .pay_hold_end = jz__pg_pend_pay_hold_end,
+    .pay_plan_last = jz__pg_pend_pay_plan_last,
+    .pay_members = jz__pg_pend_pay_members,
+    .pay_once_totals = jz__pg_pend_pay_once_totals,
+    .repayment_add = jz__pg_pend_repayment_add,
+    .repayments = jz__pg_pend_repayments,
+    .pay_sums = jz__pg_pend_pay_sums,
+    .pay_lines_where = jz__pg_pend_pay_lines_where,
+    .pay_batch_facts = jz__pg_pend_pay_batch_facts,
+    .pay_recovery_facts = jz__pg_pend_pay_recovery_facts,
+    .pay_due_groups = jz__pg_pend_pay_due_groups,
+};
