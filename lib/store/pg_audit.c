@@ -10,8 +10,9 @@
  * releases the lock).  Writers queue only for that moment.
  *
  * The key lives in a file, as for SQLite: $JIUZHU_AUDIT_KEY, or else
- * ~/.config/jiuzhu/DBNAME@HOST_PORT.audit-key (a database named by URL has
- * no directory of its own to keep it beside).  The SQLite backend also
+ * DBNAME@HOST_PORT.audit-key in $JIUZHU_AUDIT_KEY_DIR or ~/.config/jiuzhu
+ * (a database named by URL has no directory of its own to keep it
+ * beside).  The SQLite backend also
  * seals every table's fingerprint into the entries; this backend does not
  * yet (docs/scaling.md): its entries carry no state.
  */
@@ -35,14 +36,18 @@ static void key_path(const pg *q, char *out, size_t n)
         snprintf(out, n, "%s", env);
         return;
     }
-    const char *home = getenv("HOME");
+    const char *dir = getenv("JIUZHU_AUDIT_KEY_DIR"), *home = getenv("HOME");
     char host[sizeof q->host];
     snprintf(host, sizeof host, "%s", q->host[0] ? q->host : "local");
     for (char *c = host; *c; c++)
         if (*c == '/')
             *c = '_';
-    snprintf(out, n, "%s/.config/jiuzhu/%s@%s_%s.audit-key", home && home[0] ? home : ".",
-             q->dbname, host, q->port[0] ? q->port : "5432");
+    if (dir && dir[0])
+        snprintf(out, n, "%s/%s@%s_%s.audit-key", dir, q->dbname, host,
+                 q->port[0] ? q->port : "5432");
+    else
+        snprintf(out, n, "%s/.config/jiuzhu/%s@%s_%s.audit-key", home && home[0] ? home : ".",
+                 q->dbname, host, q->port[0] ? q->port : "5432");
 }
 
 static void make_dirs(const char *path)
