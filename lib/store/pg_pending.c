@@ -16,144 +16,6 @@ static jz_err pending(jz_error *err, const char *op)
                         "PostgreSQL 后端尚不支持此操作（%s），目前请使用 SQLite 数据库", op);
 }
 
-jz_err jz__pg_pend_put_household(void *impl, const jz_household *h, const char *record, const char *source, struct jz__member_clash *clash, char **replaced, jz_error *err)
-{
-    (void)impl;
-    (void)h;
-    (void)record;
-    (void)source;
-    (void)clash;
-    (void)replaced;
-    return pending(err, "put_household");
-}
-
-jz_err jz__pg_pend_get_record(void *impl, const char *key, char **record, jz_error *err)
-{
-    (void)impl;
-    (void)key;
-    (void)record;
-    return pending(err, "get_record");
-}
-
-jz_err jz__pg_pend_household_programme(void *impl, const char *key, char household_id[JZ_HOUSEHOLD_ID_MAX], char region[13], uint8_t *current_programme, jz_error *err)
-{
-    (void)impl;
-    (void)key;
-    (void)household_id;
-    (void)region;
-    (void)current_programme;
-    return pending(err, "household_programme");
-}
-
-jz_err jz__pg_pend_import_begin(void *impl, const char *path, int64_t size, int64_t mtime, jz_store_import *out, jz_error *err)
-{
-    (void)impl;
-    (void)path;
-    (void)size;
-    (void)mtime;
-    (void)out;
-    return pending(err, "import_begin");
-}
-
-jz_err jz__pg_pend_import_progress(void *impl, const jz_store_import *imp, long lines_done, long stored, long rejected, bool finished, jz_error *err)
-{
-    (void)impl;
-    (void)imp;
-    (void)lines_done;
-    (void)stored;
-    (void)rejected;
-    (void)finished;
-    return pending(err, "import_progress");
-}
-
-jz_err jz__pg_pend_snapshot(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err)
-{
-    (void)impl;
-    (void)region_prefix;
-    (void)out;
-    return pending(err, "snapshot");
-}
-
-jz_err jz__pg_pend_run_begin(void *impl, jz_date date, const char *region_prefix, const char *overrides, int64_t *run, jz_error *err)
-{
-    (void)impl;
-    (void)date;
-    (void)region_prefix;
-    (void)overrides;
-    (void)run;
-    return pending(err, "run_begin");
-}
-
-jz_err jz__pg_pend_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *stale, size_t *n_stale, jz_error *err)
-{
-    (void)impl;
-    (void)snap;
-    (void)stale;
-    (void)n_stale;
-    return pending(err, "snapshot_stale");
-}
-
-jz_err jz__pg_pend_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *category, jz_fen *monthly, jz_error *err)
-{
-    (void)impl;
-    (void)snap;
-    (void)category;
-    (void)monthly;
-    return pending(err, "snapshot_results");
-}
-
-jz_err jz__pg_pend_clear_determinations(void *impl, const char *region_prefix, const jz_snapshot *snap, const uint8_t *keep, jz_error *err)
-{
-    (void)impl;
-    (void)region_prefix;
-    (void)snap;
-    (void)keep;
-    return pending(err, "clear_determinations");
-}
-
-jz_err jz__pg_pend_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i, const jz_household *h, const jz_result *r, const char *decisive, const char *params_json, jz_error *err)
-{
-    (void)impl;
-    (void)run;
-    (void)snap;
-    (void)i;
-    (void)h;
-    (void)r;
-    (void)decisive;
-    (void)params_json;
-    return pending(err, "put_determination");
-}
-
-jz_err jz__pg_pend_get_determination(void *impl, const char *household_id, jz_result *r, int64_t *run, jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err)
-{
-    (void)impl;
-    (void)household_id;
-    (void)r;
-    (void)run;
-    (void)date;
-    (void)decisive;
-    return pending(err, "get_determination");
-}
-
-jz_err jz__pg_pend_stats(void *impl, int level_digits, const char *region_prefix, void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
-{
-    (void)impl;
-    (void)level_digits;
-    (void)region_prefix;
-    (void)fn;
-    (void)arg;
-    return pending(err, "stats");
-}
-
-jz_err jz__pg_pend_trend(void *impl, const char *region_prefix, jz_trend_month *months, size_t n, jz_error *err)
-{
-    (void)impl;
-    (void)region_prefix;
-    (void)months;
-    (void)n;
-    return pending(err, "trend");
-}
-
 jz_err jz__pg_pend_case_create(void *impl, jz_case *c, const jz_case_step *step, jz_error *err)
 {
     (void)impl;
@@ -255,21 +117,6 @@ jz_err jz__pg_pend_staff_county(void *impl, const char *staff_id, char county[7]
     (void)county;
     (void)found;
     return pending(err, "staff_county");
-}
-
-jz_err jz__pg_pend_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
-{
-    (void)impl;
-    (void)rep;
-    return pending(err, "audit_verify");
-}
-
-jz_err jz__pg_pend_audit_hash_at(void *impl, int64_t seq, char hex[65], jz_error *err)
-{
-    (void)impl;
-    (void)seq;
-    (void)hex;
-    return pending(err, "audit_hash_at");
 }
 
 jz_err jz__pg_pend_enrol_get(void *impl, int64_t id, jz_enrolment *e, jz_error *err)
@@ -503,58 +350,11 @@ jz_err jz__pg_pend_grant_list(void *impl, const char *prefix, const char *househ
     return pending(err, "grant_list");
 }
 
-jz_err jz__pg_pend_record_version(void *impl, const char *key, int *current, int *assessed, char *household_id, jz_error *err)
-{
-    (void)impl;
-    (void)key;
-    (void)current;
-    (void)assessed;
-    (void)household_id;
-    return pending(err, "record_version");
-}
-
-jz_err jz__pg_pend_record_history(void *impl, const char *household_id, void (*fn)(const jz_record_version *v, void *arg), void *arg, jz_error *err)
-{
-    (void)impl;
-    (void)household_id;
-    (void)fn;
-    (void)arg;
-    return pending(err, "record_history");
-}
-
 jz_err jz__pg_pend_enrol_adopt(void *impl, jz_enrolment *e, jz_error *err)
 {
     (void)impl;
     (void)e;
     return pending(err, "enrol_adopt");
-}
-
-jz_err jz__pg_pend_import_reject(void *impl, int64_t import, long key, const char *county, const char *household_id, const char *message, jz_error *err)
-{
-    (void)impl;
-    (void)import;
-    (void)key;
-    (void)county;
-    (void)household_id;
-    (void)message;
-    return pending(err, "import_reject");
-}
-
-jz_err jz__pg_pend_import_rejections(void *impl, int64_t import, int (*fn)(long key, const char *household_id, const char *message, void *arg), void *arg, jz_error *err)
-{
-    (void)impl;
-    (void)import;
-    (void)fn;
-    (void)arg;
-    return pending(err, "import_rejections");
-}
-
-jz_err jz__pg_pend_import_counts(void *impl, int64_t import, jz_store_import_counts *out, jz_error *err)
-{
-    (void)impl;
-    (void)import;
-    (void)out;
-    return pending(err, "import_counts");
 }
 
 jz_err jz__pg_pend_user_insert(void *impl, jz_user *u, const char *pwhash, jz_error *err)
@@ -760,29 +560,6 @@ jz_err jz__pg_pend_pay_line_add(void *impl, jz_pay_line *l, bool *added, jz_erro
     (void)l;
     (void)added;
     return pending(err, "pay_line_add");
-}
-
-jz_err jz__pg_pend_household_list(void *impl, const jz_store_hh_query *q, void (*fn)(const jz_store_hh_row *r, void *arg), void *arg, int64_t *total, jz_error *err)
-{
-    (void)impl;
-    (void)q;
-    (void)fn;
-    (void)arg;
-    (void)total;
-    return pending(err, "household_list");
-}
-
-jz_err jz__pg_pend_audit_list(void *impl, const char *county_prefix, const char *action_prefix, int64_t offset, int limit, void (*fn)(const jz_store_audit_row *r, void *arg), void *arg, int64_t *total, jz_error *err)
-{
-    (void)impl;
-    (void)county_prefix;
-    (void)action_prefix;
-    (void)offset;
-    (void)limit;
-    (void)fn;
-    (void)arg;
-    (void)total;
-    return pending(err, "audit_list");
 }
 
 jz_err jz__pg_pend_payee_sharing(void *impl, const char *bank, const char *account, const char *household_id, int max, void (*fn)(const char *household_id, void *arg), void *arg, jz_error *err)
