@@ -12,6 +12,7 @@
 
 #include "pg_int.h"
 #include "pg_pending.h"
+#include "pg_user.h"
 
 static void pg_close(void *impl)
 {
@@ -321,17 +322,17 @@ const jz_store_ops jz__pg_ops = {
     .import_rejections = jz__pg_pend_import_rejections,
     .import_counts = jz__pg_pend_import_counts,
     .actor = pg_actor,
-    .user_insert = jz__pg_pend_user_insert,
-    .user_get = jz__pg_pend_user_get,
-    .user_list = jz__pg_pend_user_list,
-    .user_update = jz__pg_pend_user_update,
-    .session_insert = jz__pg_pend_session_insert,
-    .session_find = jz__pg_pend_session_find,
-    .session_touch = jz__pg_pend_session_touch,
-    .session_revoke = jz__pg_pend_session_revoke,
-    .session_purge = jz__pg_pend_session_purge,
-    .access_put = jz__pg_pend_access_put,
-    .access_list = jz__pg_pend_access_list,
+    .user_insert = jz__pg_user_insert,
+    .user_get = jz__pg_user_get,
+    .user_list = jz__pg_user_list,
+    .user_update = jz__pg_user_update,
+    .session_insert = jz__pg_session_insert,
+    .session_find = jz__pg_session_find,
+    .session_touch = jz__pg_session_touch,
+    .session_revoke = jz__pg_session_revoke,
+    .session_purge = jz__pg_session_purge,
+    .access_put = jz__pg_access_put,
+    .access_list = jz__pg_access_list,
     .enrol_term = jz__pg_pend_enrol_term,
     .pay_units_all = jz__pg_pend_pay_units_all,
     .pay_units = jz__pg_pend_pay_units,
