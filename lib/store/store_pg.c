@@ -12,6 +12,7 @@
 
 #include "pg_int.h"
 #include "pg_pending.h"
+#include "pg_feed.h"
 #include "pg_user.h"
 
 static void pg_close(void *impl)
@@ -293,21 +294,21 @@ const jz_store_ops jz__pg_ops = {
     .enrol_get = jz__pg_pend_enrol_get,
     .enrol_put = jz__pg_pend_enrol_put,
     .enrol_list = jz__pg_pend_enrol_list,
-    .feed_begin = jz__pg_pend_feed_begin,
-    .feed_put = jz__pg_pend_feed_put,
-    .feed_end = jz__pg_pend_feed_end,
-    .monitor_rows = jz__pg_pend_monitor_rows,
-    .member_name = jz__pg_pend_member_name,
-    .alert_put = jz__pg_pend_alert_put,
-    .alert_add_evidence = jz__pg_pend_alert_add_evidence,
-    .alert_evidence = jz__pg_pend_alert_evidence,
-    .alert_list = jz__pg_pend_alert_list,
+    .feed_begin = jz__pg_feed_begin,
+    .feed_put = jz__pg_feed_put,
+    .feed_end = jz__pg_feed_end,
+    .monitor_rows = jz__pg_monitor_rows,
+    .member_name = jz__pg_member_name,
+    .alert_put = jz__pg_alert_put,
+    .alert_add_evidence = jz__pg_alert_add_evidence,
+    .alert_evidence = jz__pg_alert_evidence,
+    .alert_list = jz__pg_alert_list,
     .audit = jz__pg_audit,
-    .alert_get = jz__pg_pend_alert_get,
-    .alert_update = jz__pg_pend_alert_update,
-    .alert_find = jz__pg_pend_alert_find,
-    .alert_steps = jz__pg_pend_alert_steps,
-    .feed_person = jz__pg_pend_feed_person,
+    .alert_get = jz__pg_alert_get,
+    .alert_update = jz__pg_alert_update,
+    .alert_find = jz__pg_alert_find,
+    .alert_steps = jz__pg_alert_steps,
+    .feed_person = jz__pg_feed_person,
     .case_set_units = jz__pg_pend_case_set_units,
     .case_set_findings = jz__pg_pend_case_set_findings,
     .case_findings = jz__pg_pend_case_findings,
