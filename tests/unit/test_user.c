@@ -1,6 +1,7 @@
 /*
  * test_user.c - users, logins, sessions and the access log (jz_user.h) on a
- * temporary SQLite store (or PostgreSQL database: store_where.h), with libsodium's cheapest argon2id limits:
+ * temporary SQLite store (or PostgreSQL database: store_where.h), with
+ * libsodium's cheapest argon2id limits:
  *  - users added, read and listed by scope; refusals of a malformed or
  *    taken login, a scope that is no known region or does not suit the
  *    role, a 部门数据员 without a department, weak passwords (the password
