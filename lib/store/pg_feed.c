@@ -13,6 +13,10 @@
  * the person and the date, a key the person), as the SQLite backend's one
  * UNIQUE index does.
  *
+ * An alert read in a transaction is read FOR UPDATE (pg_int.h): what may
+ * be done with it depends on its status.  alert_update still writes only
+ * over the status it was read in, as the SQLite backend does.
+ *
  * Monitoring reads the whole registry and every feed row: monitor_rows
  * reads them through a cursor, a page at a time, in one snapshot (a
  * read-only REPEATABLE READ transaction of its own, unless the caller's
@@ -576,8 +580,14 @@ jz_err jz__pg_alert_get(void *impl, int64_t id, jz_stored_alert *a, jz_error *er
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, id);
     jz_err rc;
-    PGresult *r = jz__pg_run(q, "SELECT " ALERT_COLUMNS " FROM alerts WHERE alert = $1", &p,
-                             "查询预警", &rc, err);
+    /* In a transaction, the alert is read to be handled (its status
+     * decides what may be done): it stays the transaction's until it ends,
+     * and a second handler waits, then reads what the first left. */
+    PGresult *r = jz__pg_run(
+        q,
+        q->in_tx ? "SELECT " ALERT_COLUMNS " FROM alerts WHERE alert = $1 FOR UPDATE"
+                 : "SELECT " ALERT_COLUMNS " FROM alerts WHERE alert = $1",
+        &p, "查询预警", &rc, err);
     if (!r)
         return rc;
     bool found = PQntuples(r) > 0;
