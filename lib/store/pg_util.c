@@ -103,6 +103,8 @@ static PGresult *run(pg *q, const char *sql, const jz__pg_params *p, const char 
     char name[16];
     int n = p ? p->n : 0;
     *rc = JZ_OK;
+    if (q->rows && !q->in_put && (*rc = jz__pg_rows_flush(q, err)))
+        return NULL;
     if (!statement(q, sql, n, name, rc, err, what))
         return NULL;
     PGresult *r = PQexecPrepared(q->c, name, n, p ? p->v : NULL, p ? p->len : NULL,
@@ -135,6 +137,12 @@ PGresult *jz__pg_run_unique(pg *q, const char *sql, const jz__pg_params *p, cons
 
 jz_err jz__pg_exec(pg *q, const char *sql, jz_error *err)
 {
+    jz_error scratch;
+    if (q->rows && !q->in_put) {
+        jz_err frc = jz__pg_rows_flush(q, err ? err : &scratch);
+        if (frc)
+            return frc;
+    }
     PGresult *r = PQexec(q->c, sql);
     ExecStatusType st = PQresultStatus(r);
     jz_err rc = JZ_OK;

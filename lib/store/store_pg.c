@@ -21,6 +21,7 @@ static void pg_close(void *impl)
     pg *q = impl;
     if (!q)
         return;
+    jz__pg_rows_drop(q);
     if (q->in_tx && q->c)
         jz__pg_exec(q, "ROLLBACK", NULL);
     jz__pg_audit_drop(q);
@@ -167,6 +168,7 @@ static jz_err pg_begin(void *impl, jz_error *err)
 static void pg_rollback(void *impl)
 {
     pg *q = impl;
+    jz__pg_rows_drop(q);
     if (q->in_tx)
         jz__pg_exec(q, "ROLLBACK", NULL);
     q->in_tx = false;
@@ -176,7 +178,9 @@ static void pg_rollback(void *impl)
 static jz_err pg_commit(void *impl, jz_error *err)
 {
     pg *q = impl;
-    jz_err rc = jz__pg_audit_commit(q, err);
+    jz_err rc = jz__pg_rows_flush(q, err);
+    if (!rc)
+        rc = jz__pg_audit_commit(q, err);
     if (!rc) {
         PGresult *r = PQexec(q->c, "COMMIT");
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
