@@ -32,6 +32,7 @@ typedef struct pg {
     PGconn *c;
     int version;
     bool in_tx;
+    bool readonly; /* opened JZ_STORE_READONLY */
     char actor[64];
     char dbname[64], host[256], port[16];
     char *conninfo; /* as opened */

@@ -139,8 +139,8 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
     /* Quiet notices (IF NOT EXISTS, ...): nothing for a user to act on. */
     if ((rc = jz__pg_exec(q, "SET client_min_messages = warning", err)))
         goto fail;
-    if ((flags & JZ_STORE_READONLY) &&
-        (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
+    q->readonly = flags & JZ_STORE_READONLY;
+    if (q->readonly && (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
         goto fail;
     if ((rc = jz__pg_migrate(q, create, err)) || (rc = jz__pg_audit_open(q, create, err)))
         goto fail;
