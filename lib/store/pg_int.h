@@ -40,7 +40,7 @@ typedef struct pg {
      * address (a string literal); named "s<index>". */
     struct {
         const char *sql;
-    } stmts[256];
+    } stmts[512];
     int n_stmts;
     /* Counties whose partitions exist (pg_schema.c creates them). */
     char (*counties)[7];
