@@ -1323,7 +1323,7 @@ jz_err jz__pg_put_determination(void *impl, int64_t run, const jz_snapshot *snap
     PQclear(res);
     for (uint32_t k = 0; k < r->n_persons; k++) {
         const jz_person_result *x = &r->persons[k];
-        if (!x->categories && !x->tmp_rule && !x->referrals && !x->death_check_due && x->counted)
+        if (!jz__person_result_stored(x))
             continue;
         jz__pg_p_reset(&p);
         jz__pg_p_int(&p, hh);

@@ -222,27 +222,6 @@ jz_err jz__pg_trend(void *impl, const char *prefix, jz_trend_month *months, size
 
 /* ---- the web platform's lists -------------------------------------------------------- */
 
-/* A LIKE pattern of text, % _ and \ escaped, between before and after. */
-static char *like_pattern(const char *text, const char *before, const char *after)
-{
-    size_t n = strlen(text);
-    char *p = malloc(2 * n + 3);
-    if (!p)
-        return NULL;
-    size_t k = 0;
-    for (const char *b = before; *b; b++)
-        p[k++] = *b;
-    for (size_t i = 0; i < n; i++) {
-        if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
-            p[k++] = '\\';
-        p[k++] = text[i];
-    }
-    for (const char *a = after; *a; a++)
-        p[k++] = *a;
-    p[k] = '\0';
-    return p;
-}
-
 #define HH_WHERE                                                                                   \
     " WHERE h.region LIKE $1 || '%'"                                                               \
     " AND ($2 = '' OR h.household_id LIKE $3 OR EXISTS(SELECT 1 FROM members m2"                   \
@@ -256,7 +235,7 @@ jz_err jz__pg_household_list(void *impl, const jz_store_hh_query *hq,
     pg *q = impl;
     *total = 0;
     const char *text = hq->q ? hq->q : "";
-    char *prefix = like_pattern(text, "", "%"), *contains = like_pattern(text, "%", "%");
+    char *prefix = jz__like_pattern(text, "", "%"), *contains = jz__like_pattern(text, "%", "%");
     jz_err rc = JZ_OK;
     if (!prefix || !contains) {
         free(prefix);

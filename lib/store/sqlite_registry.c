@@ -10,28 +10,6 @@
 
 #include "sqlite_int.h"
 
-/* A LIKE pattern of text: % and _ and the escape itself escaped with \,
- * between `before` and `after` ("" or "%").  NULL when out of memory. */
-static char *like_pattern(const char *text, const char *before, const char *after)
-{
-    size_t n = strlen(text);
-    char *p = malloc(2 * n + 3);
-    if (!p)
-        return NULL;
-    size_t k = 0;
-    for (const char *b = before; *b; b++)
-        p[k++] = *b;
-    for (size_t i = 0; i < n; i++) {
-        if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
-            p[k++] = '\\';
-        p[k++] = text[i];
-    }
-    for (const char *a = after; *a; a++)
-        p[k++] = *a;
-    p[k] = '\0';
-    return p;
-}
-
 /* The households of the region (a code prefix: the codes are digits, and
  * ':' follows '9'), matching the text and the category. */
 #define HH_WHERE                                                                                   \
@@ -57,7 +35,7 @@ jz_err jz__sq_household_list(void *impl, const jz_store_hh_query *q,
     sq *q_ = impl;
     *total = 0;
     const char *text = q->q ? q->q : "";
-    char *prefix = like_pattern(text, "", "%"), *contains = like_pattern(text, "%", "%");
+    char *prefix = jz__like_pattern(text, "", "%"), *contains = jz__like_pattern(text, "%", "%");
     jz_err rc = JZ_OK;
     if (!prefix || !contains) {
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");

@@ -1173,3 +1173,28 @@ void jz__now_text(char *buf, size_t n)
     memcpy(buf, text, len);
     buf[len] = '\0';
 }
+
+char *jz__like_pattern(const char *text, const char *before, const char *after)
+{
+    size_t n = strlen(text);
+    char *p = malloc(2 * n + 3);
+    if (!p)
+        return NULL;
+    size_t k = 0;
+    for (const char *b = before; *b; b++)
+        p[k++] = *b;
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
+            p[k++] = '\\';
+        p[k++] = text[i];
+    }
+    for (const char *a = after; *a; a++)
+        p[k++] = *a;
+    p[k] = '\0';
+    return p;
+}
+
+bool jz__person_result_stored(const jz_person_result *p)
+{
+    return p->categories || p->tmp_rule || p->referrals || p->death_check_due || !p->counted;
+}

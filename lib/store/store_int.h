@@ -482,6 +482,14 @@ jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err);
 jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
                             jz_error *err); /* grows; index = n_members-1 */
 
+/* Whether a person's result is stored (a person_results row): only where
+ * something applies to the person, or he is not counted (store.c). */
+bool jz__person_result_stored(const jz_person_result *p);
+
+/* A LIKE pattern of text (% _ and \\ escaped with \\) between `before`
+ * and `after` ("" or "%"), malloc'd; NULL when out of memory (store.c). */
+char *jz__like_pattern(const char *text, const char *before, const char *after);
+
 /* The current UTC time as ISO 8601 text ("2026-12-06T08:00:00Z"), as
  * every backend stamps rows (store.c). */
 void jz__now_text(char *buf, size_t n);

@@ -1898,7 +1898,7 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
     /* Person rows only where something applies to the person. */
     for (uint32_t k = 0; k < r->n_persons; k++) {
         const jz_person_result *p = &r->persons[k];
-        if (!p->categories && !p->tmp_rule && !p->referrals && !p->death_check_due && p->counted)
+        if (!jz__person_result_stored(p))
             continue;
         st = q->insert_person;
         c = 1;
