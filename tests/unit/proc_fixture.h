@@ -14,6 +14,7 @@
 
 #include "jiuzhu/jz_import.h"
 #include "jiuzhu/jz_procedure.h"
+#include "store_where.h"
 
 static char fx_dir[64];
 static jz_ctx fx;
@@ -43,7 +44,7 @@ __attribute__((unused)) static int fx_setup(void **state)
     jz_error_clear(&err);
     jz_store *s = NULL;
     snprintf(path, sizeof path, "%s/p.db", fx_dir);
-    if (jz_store_open(path, JZ_STORE_CREATE, &s, &err) != JZ_OK) {
+    if (jz_store_open(jz_test_where(path), JZ_STORE_CREATE, &s, &err) != JZ_OK) {
         fx_fail("store", &err);
         return -1;
     }
