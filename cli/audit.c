@@ -89,7 +89,12 @@ int cmd_audit(int argc, char **argv)
     if (!jz_audit_intact(&c))
         return EXIT_INPUT;
     if (!head_cmd) {
-        if (rep->keyed_from)
+        if (rep->keyed_from && rep->data_unchecked)
+            printf("审计日志完好：共 %lld 条（第 %lld 条起带密钥，密钥编号 %s），最新一条 %lld:%s\n"
+                   "数据未与审计日志比对：PostgreSQL 数据库尚不支持这项比对，只校验了记录链\n",
+                   (long long)rep->rows, (long long)rep->keyed_from, rep->key_id,
+                   (long long)rep->head_seq, rep->head_hash);
+        else if (rep->keyed_from)
             printf("审计日志完好：共 %lld 条（第 %lld 条起带密钥，密钥编号 %s），最新一条 %lld:%s\n"
                    "数据与审计日志相符：%lld 张表，%lld 行\n",
                    (long long)rep->rows, (long long)rep->keyed_from, rep->key_id,

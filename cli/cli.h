@@ -28,6 +28,11 @@ int cli_exit_code(const jz_error *e);
 /* The policy folder: --policy, else $JIUZHU_POLICY, else the built-in path. */
 const char *cli_policy_dir(const char *option);
 
+/* A file that goes beside the database db: db + suffix for an SQLite file;
+ * for a PostgreSQL URL, which has no directory, DBNAME + suffix in the
+ * current directory. */
+void cli_beside_db(const char *db, const char *suffix, char *out, size_t n);
+
 /* Loads policy/regions/shanxi-regions.csv and policy/params/ (printing any
  * error to stderr).  Returns 0 or an exit code. */
 int cli_load_policy(const char *dir, jz_regions **regions, jz_paramset **params);

@@ -92,7 +92,7 @@ int cmd_feed(int argc, char **argv)
     if (!report_path) {
         /* The default report beside the database is jiuzhu's own: each
          * import rewrites it. */
-        snprintf(default_report, sizeof default_report, "%s.feed-report.csv", db);
+        cli_beside_db(db, ".feed-report.csv", default_report, sizeof default_report);
         report_path = default_report;
         force = true;
     }

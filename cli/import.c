@@ -260,7 +260,7 @@ int cmd_import(int argc, char **argv)
      * Checked now, so that a long import does not end without its report. */
     unsigned out_flags = cli_out_flags(force);
     if (!report_path) {
-        snprintf(default_report, sizeof default_report, "%s.import-report.csv", db);
+        cli_beside_db(db, ".import-report.csv", default_report, sizeof default_report);
         report_path = default_report;
         out_flags = cli_out_flags(true);
     }

@@ -16,7 +16,7 @@ static void usage(FILE *f)
           "  assess   评估户记录：一次申请、分类审核认定（低保、支出型、低保边缘、单人保、特困、\n"
           "           刚性支出困难、临时救助、专项救助转介），输出认定结果及其规则依据\n"
           "  rules    列出全部规则及其政策依据和参数（--params 列出参数）\n"
-          "  init     创建低收入人口数据库（SQLite 文件）\n"
+          "  init     创建低收入人口数据库（SQLite 文件，或 PostgreSQL：postgresql:// 地址）\n"
           "  import   导入户记录（JSON Lines 或县级 Excel 导出的 CSV），逐户整体入库\n"
           "  assess --db  重新评估数据库中的全部户（或一个地区），写回认定结果\n"
           "  show     显示一户及其最新认定结果和完整依据\n"
@@ -57,6 +57,21 @@ const char *cli_policy_dir(const char *option)
     if (env && env[0])
         return env;
     return JZ_POLICY_DIR;
+}
+
+void cli_beside_db(const char *db, const char *suffix, char *out, size_t n)
+{
+    if (strncmp(db, "postgresql://", 13) != 0 && strncmp(db, "postgres://", 11) != 0) {
+        snprintf(out, n, "%s%s", strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db, suffix);
+        return;
+    }
+    /* The database's name: after the URL's last '/', up to its query. */
+    const char *q = strchr(db, '?');
+    size_t end = q ? (size_t)(q - db) : strlen(db);
+    size_t start = end;
+    while (start > 0 && db[start - 1] != '/')
+        start--;
+    snprintf(out, n, "%.*s%s", (int)(end - start), db + start, suffix);
 }
 
 const char *cli_default_actor(void)

@@ -2,6 +2,11 @@
 # Installs the Debian packages jiuzhu needs to build, test and fuzz.
 # Idempotent: packages already installed are left alone, and apt is only
 # called when something is missing.  Runs as root, or through sudo.
+#
+# postgresql-15 makes Debian's own cluster "15/main" (port 5432, socket in
+# /var/run/postgresql, user postgres) and may start it.  It may stay: the
+# tests' clusters (scripts/pg.sh) pick other ports, keep their sockets in
+# their own directories and run as another user (docs/testing-postgresql.md).
 set -euo pipefail
 
 packages=(
@@ -9,6 +14,7 @@ packages=(
   libjansson-dev                     # JSON records and determinations
   libcmocka-dev                      # unit tests
   libsqlite3-dev sqlite3             # the registry's embedded store (and its shell, for tests)
+  postgresql-15 libpq-dev            # the PostgreSQL backend, and its tests' clusters (scripts/pg.sh; postgres_fdw ships in postgresql-15)
   libcsv-dev                         # CSV imports (county exports from Excel)
   libsodium-dev                      # the audit log: HMAC chain, row digests, its key
   libxlsxwriter-dev                  # .xlsx 公示 and 公布 lists

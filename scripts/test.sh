@@ -3,12 +3,24 @@
 # three times: a normal build (with the web UI built by scripts/web.sh and
 # its browser tests, tests/e2e), a build under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and the libFuzzer target (clang) for a short
-# fixed-seed run.  Stops at the first failure.
+# fixed-seed run.  Stops at the first failure.  The PostgreSQL tests use a
+# cluster of scripts/pg.sh that lives as long as this script (JZ_TEST_PG).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 jobs=$(nproc)
+
+# One throwaway PostgreSQL 15 cluster for the PostgreSQL tests of all three
+# suites (docs/testing-postgresql.md), stopped and removed on exit, also
+# after a failure or an interrupt.  Run as root, scripts/pg.sh hands the
+# directory to the server's own user, jiuzhu-pg.
+pgdir=$(mktemp -d)
+trap 'scripts/pg.sh destroy "$pgdir" || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+JZ_TEST_PG=$(scripts/pg.sh start "$pgdir" | tail -n 1)
+export JZ_TEST_PG
 total=0
 
 run_suite() { # dir, label, ctest args...

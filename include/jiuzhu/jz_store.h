@@ -375,6 +375,7 @@ typedef struct jz_audit_report {
     int64_t keyed_from; /* the first entry under the key (audit.key), 0: none */
     char key_id[17];    /* the key's public fingerprint (hex), "" if none */
     /* The data, checked when the chain is whole and keyed: */
+    bool data_unchecked;       /* the backend cannot compare the data yet (PostgreSQL) */
     int64_t tables, data_rows; /* tables and rows read */
     int data_problems;         /* tables whose rows differ from the log */
     char data[4096];           /* one line per such table (Chinese): the rows

@@ -152,7 +152,7 @@ json_t *jz_audit_check_to_json(const jz_audit_check *c)
                 &bad);
     jz__api_set(chain, "key_id", jz__api_str_or_null(r->key_id), &bad);
     /* The data is checked when the chain is whole and keyed. */
-    bool checked = !r->bad_seq && r->keyed_from;
+    bool checked = !r->bad_seq && r->keyed_from && !r->data_unchecked;
     jz__api_set(data, "checked", json_boolean(checked), &bad);
     jz__api_set(data, "ok", json_boolean(checked && !r->data_problems), &bad);
     jz__api_set(data, "tables", json_integer(r->tables), &bad);

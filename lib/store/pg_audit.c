@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "pg_int.h"
+#include "pg_registry.h"
 
 /* An advisory lock's key for the chain: "jzaudit" in ASCII. */
 #define CHAIN_LOCK 0x6a7a6175646974LL
@@ -200,4 +201,105 @@ jz_err jz__pg_audit_open(pg *q, bool create, jz_error *err)
         return rc;
     }
     return JZ_OK; /* without the key: reads work, writes say why not (jz__audit_no_key) */
+}
+
+/* ---- verifying ------------------------------------------------------------------------ */
+
+/* The chain from its first entry, read through a cursor in one snapshot,
+ * for the common layer's verifier (audit_chain.c).  The entries carry no
+ * sealed fingerprints yet, so the data is not compared
+ * (rep->data_unchecked says so). */
+jz_err jz__pg_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
+{
+    pg *q = impl;
+    jz__audit_verifier v;
+    /* The verifier finds the key as PATH.audit-key beside "the database":
+     * give it this store's key path without that ending. */
+    char base[sizeof q->k.path];
+    key_path(q, base, sizeof base);
+    size_t bl = strlen(base);
+    if (!getenv("JIUZHU_AUDIT_KEY") && bl > 10 && strcmp(base + bl - 10, ".audit-key") == 0)
+        base[bl - 10] = '\0';
+    jz_err rc = jz__audit_verify_start(&v, rep, base, q->version, err);
+    if (rc) {
+        jz__audit_verify_free(&v);
+        return rc;
+    }
+    bool own = !q->in_tx;
+    if (own && (rc = jz__pg_exec(q, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))) {
+        jz__audit_verify_free(&v);
+        return rc;
+    }
+    rc = jz__pg_exec(q,
+                     "DECLARE jz_audit_cur NO SCROLL CURSOR FOR SELECT seq, county, at, actor,"
+                     " action, entity, before, after, encode(prev, 'hex'), encode(hash, 'hex')"
+                     " FROM audit ORDER BY seq",
+                     err);
+    bool going = !rc;
+    while (going) {
+        PGresult *r = PQexec(q->c, "FETCH 2000 FROM jz_audit_cur");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            rc = jz__pg_error(q, r, err, "读取审计日志");
+            PQclear(r);
+            break;
+        }
+        int nrows = PQntuples(r);
+        for (int i = 0; i < nrows && going; i++) {
+            const char *f[JZ__AUDIT_FIELDS];
+            size_t n[JZ__AUDIT_FIELDS];
+            for (int k = 0; k < JZ__AUDIT_FIELDS; k++) {
+                f[k] = jz__pg_text(r, i, 1 + k);
+                n[k] = strlen(f[k]);
+            }
+            unsigned char prev[32], hash[32];
+            size_t np = 0, nh = 0;
+            sodium_hex2bin(prev, sizeof prev, jz__pg_text(r, i, 8), 64, NULL, &np, NULL);
+            sodium_hex2bin(hash, sizeof hash, jz__pg_text(r, i, 9), 64, NULL, &nh, NULL);
+            going = jz__audit_verify_entry(&v, jz__pg_int(r, i, 0), f, n, prev, np, hash, nh,
+                                           NULL, 0);
+        }
+        PQclear(r);
+        if (nrows == 0)
+            break;
+    }
+    char head[96] = "";
+    if (!rc && !rep->bad_seq) {
+        PGresult *r = PQexec(q->c, "SELECT seq, encode(hash, 'hex') FROM audit_head");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && jz__pg_int(r, 0, 0) > 0)
+            snprintf(head, sizeof head, "%s:%s", jz__pg_text(r, 0, 0), jz__pg_text(r, 0, 1));
+        PQclear(r);
+    }
+    if (own)
+        jz__pg_exec(q, "ROLLBACK", NULL);
+    else
+        jz__pg_exec(q, "CLOSE jz_audit_cur", NULL);
+    if (!rc) {
+        bool data = jz__audit_verify_chain_end(&v, true, head);
+        if (v.oom)
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        else if (data)
+            rep->data_unchecked = true;
+    }
+    jz__audit_verify_free(&v);
+    return rc;
+}
+
+jz_err jz__pg_audit_hash_at(void *impl, int64_t seq, char hex[65], jz_error *err)
+{
+    pg *q = impl;
+    hex[0] = '\0';
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, seq);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q, "SELECT encode(hash, 'hex') FROM audit WHERE seq = $1", &p,
+                             "读取审计日志", &rc, err);
+    if (!r)
+        return rc;
+    if (PQntuples(r) && strlen(jz__pg_text(r, 0, 0)) == 64)
+        snprintf(hex, 65, "%s", jz__pg_text(r, 0, 0));
+    PQclear(r);
+    return hex[0] ? JZ_OK
+                  : jz_error_set(err, JZ_ENOTFOUND, "seq", NULL, "审计日志中没有第 %lld 条",
+                                 (long long)seq);
 }

@@ -34,7 +34,7 @@ typedef struct pg {
     bool in_tx;
     char actor[64];
     char dbname[64], host[256], port[16];
-    char *conninfo; /* as opened: partitions are made on a second connection */
+    char *conninfo; /* as opened */
     /* Statements prepared once per connection, keyed by their SQL text's
      * address (a string literal); named "s<index>". */
     struct {
@@ -93,9 +93,9 @@ int64_t jz__pg_int(const PGresult *r, int row, int col);
 const char *jz__pg_text(const PGresult *r, int row, int col);
 void jz__pg_copy_text(char *dst, size_t cap, const PGresult *r, int row, int col);
 
-/* The partitions of county exist (created in their own transaction when
- * not, before the caller's first write to them): every partitioned table
- * gets one per county.  Call before writing a row of a county. */
+/* The partitions of county exist (created when not, in the caller's
+ * transaction): every partitioned table gets one per county.  Call before
+ * writing a row of a county. */
 jz_err jz__pg_county(pg *q, const char *county, jz_error *err);
 
 /* Schema (pg_schema.c): creates or migrates to JZ_STORE_SCHEMA_VERSION. */

@@ -169,6 +169,9 @@ static const char *const schema8[] = {
     " digest bytea NOT NULL, PRIMARY KEY(county, row), UNIQUE(county,"
     " digest)) PARTITION BY LIST (county)",
     "CREATE INDEX feed_rows_person ON feed_rows(id_number, on_date)",
+    /* A row by its number alone (an alert's evidence names rows of any
+     * county). */
+    "CREATE INDEX feed_rows_row ON feed_rows(row)",
     "CREATE TABLE alerts(alert bigint NOT NULL DEFAULT nextval('alerts_alert_seq'),"
     " county text NOT NULL, region text NOT NULL, category bigint NOT NULL,"
     " indicator bigint NOT NULL, severity bigint NOT NULL, id_number text NOT NULL,"
@@ -177,6 +180,8 @@ static const char *const schema8[] = {
     " raised_on bigint NOT NULL, due_on bigint NOT NULL, status bigint NOT NULL,"
     " key bytea NOT NULL, PRIMARY KEY(county, alert), UNIQUE(county,"
     " key)) PARTITION BY LIST (county)",
+    /* An alert by its number alone (alert_get, alert_update). */
+    "CREATE INDEX alerts_alert ON alerts(alert)",
     "CREATE INDEX alerts_region ON alerts(region)",
     "CREATE INDEX alerts_person ON alerts(id_number)",
     "CREATE INDEX alerts_household ON alerts(household_id)",
@@ -256,7 +261,8 @@ static const char *const schema8[] = {
     " at bigint NOT NULL, login text NOT NULL, subject text NOT NULL,"
     " region text NOT NULL, kind bigint NOT NULL, what text NOT NULL)",
     "CREATE INDEX access_log_subject ON access_log(subject, at)",
-    "CREATE INDEX access_log_region ON access_log(region, at)",
+    /* Ranges of region prefixes are compared in bytes (pg_user.c). */
+    "CREATE INDEX access_log_region ON access_log(region COLLATE \"C\", at)",
     "CREATE TABLE institutions(institution bigint NOT NULL DEFAULT nextval('institutions_institution_seq') PRIMARY KEY,"
     " county text NOT NULL, name text NOT NULL, holder text NOT NULL, bank text NOT NULL,"
     " account text NOT NULL, UNIQUE(county, name))",

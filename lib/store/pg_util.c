@@ -60,8 +60,9 @@ jz_err jz__pg_error(pg *q, const PGresult *r, jz_error *err, const char *what)
     size_t n = strlen(text);
     while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
         text[--n] = '\0';
+    /* 42P07: a partition another writer created at the same moment. */
     if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-        strcmp(state, "55P03") == 0)
+        strcmp(state, "55P03") == 0 || strcmp(state, "42P07") == 0)
         return jz_error_set(err, JZ_EBUSY, NULL, NULL,
                             "%s时与其他用户同时修改了同一数据，请重试（%s）", what, state);
     if (PQstatus(q->c) != CONNECTION_OK)

@@ -13,6 +13,9 @@
 #include "pg_int.h"
 #include "pg_pending.h"
 #include "pg_proc.h"
+#include "pg_registry.h"
+#include "pg_feed.h"
+#include "pg_user.h"
 
 static void pg_close(void *impl)
 {
@@ -224,22 +227,17 @@ jz_err jz__pg_county(pg *q, const char *county, jz_error *err)
     bool have = PQntuples(r) > 0;
     PQclear(r);
     if (!have) {
-        /* Created on a connection of its own and committed there: the
-         * caller's transaction may be open, and DDL in it would hold the
-         * parent tables locked until it ends. */
-        PGconn *c = connect_to(q->conninfo, NULL);
-        const char *v[1] = {county};
-        PGresult *cr = PQstatus(c) == CONNECTION_OK
-                           ? PQexecParams(c, "SELECT jz_county_partitions($1)", 1, NULL, v, NULL,
-                                          NULL, 0)
-                           : NULL;
-        if (!cr || PQresultStatus(cr) != PGRES_TUPLES_OK)
-            rc = jz_error_set(err, JZ_EIO, "county", county, "无法为该县建立分区：%s",
-                              cr ? PQresultErrorMessage(cr) : PQerrorMessage(c));
-        PQclear(cr);
-        PQfinish(c);
-        if (rc)
+        /* On this connection, in the caller's transaction if one is open:
+         * creating a partition locks its parent table, which this
+         * transaction may already hold, so a second connection would wait
+         * for it forever.  Once per county; a writer of the same county at
+         * the same moment waits for it, or gets a retry. */
+        jz__pg_p_reset(&p);
+        jz__pg_p_text(&p, county);
+        r = jz__pg_run(q, "SELECT jz_county_partitions($1)", &p, "为该县建立分区", &rc, err);
+        if (!r)
             return rc;
+        PQclear(r);
     }
     if (q->n_counties == q->cap_counties) {
         size_t nc = q->cap_counties ? 2 * q->cap_counties : 16;
@@ -263,20 +261,20 @@ const jz_store_ops jz__pg_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
-    .put_household = jz__pg_pend_put_household,
-    .get_record = jz__pg_pend_get_record,
-    .household_programme = jz__pg_pend_household_programme,
-    .import_begin = jz__pg_pend_import_begin,
-    .import_progress = jz__pg_pend_import_progress,
-    .snapshot = jz__pg_pend_snapshot,
-    .run_begin = jz__pg_pend_run_begin,
-    .snapshot_stale = jz__pg_pend_snapshot_stale,
-    .snapshot_results = jz__pg_pend_snapshot_results,
-    .clear_determinations = jz__pg_pend_clear_determinations,
-    .put_determination = jz__pg_pend_put_determination,
-    .get_determination = jz__pg_pend_get_determination,
-    .stats = jz__pg_pend_stats,
-    .trend = jz__pg_pend_trend,
+    .put_household = jz__pg_put_household,
+    .get_record = jz__pg_get_record,
+    .household_programme = jz__pg_household_programme,
+    .import_begin = jz__pg_import_begin,
+    .import_progress = jz__pg_import_progress,
+    .snapshot = jz__pg_snapshot,
+    .run_begin = jz__pg_run_begin,
+    .snapshot_stale = jz__pg_snapshot_stale,
+    .snapshot_results = jz__pg_snapshot_results,
+    .clear_determinations = jz__pg_clear_determinations,
+    .put_determination = jz__pg_put_determination,
+    .get_determination = jz__pg_get_determination,
+    .stats = jz__pg_stats,
+    .trend = jz__pg_trend,
     .set_actor = pg_set_actor,
     .case_create = jz__pg_case_create,
     .case_get = jz__pg_case_get,
@@ -288,26 +286,26 @@ const jz_store_ops jz__pg_ops = {
     .staff_put = jz__pg_staff_put,
     .staff_relative = jz__pg_staff_relative,
     .staff_county = jz__pg_staff_county,
-    .audit_verify = jz__pg_pend_audit_verify,
-    .audit_hash_at = jz__pg_pend_audit_hash_at,
+    .audit_verify = jz__pg_audit_verify,
+    .audit_hash_at = jz__pg_audit_hash_at,
     .enrol_get = jz__pg_enrol_get,
     .enrol_put = jz__pg_enrol_put,
     .enrol_list = jz__pg_enrol_list,
-    .feed_begin = jz__pg_pend_feed_begin,
-    .feed_put = jz__pg_pend_feed_put,
-    .feed_end = jz__pg_pend_feed_end,
-    .monitor_rows = jz__pg_pend_monitor_rows,
-    .member_name = jz__pg_pend_member_name,
-    .alert_put = jz__pg_pend_alert_put,
-    .alert_add_evidence = jz__pg_pend_alert_add_evidence,
-    .alert_evidence = jz__pg_pend_alert_evidence,
-    .alert_list = jz__pg_pend_alert_list,
+    .feed_begin = jz__pg_feed_begin,
+    .feed_put = jz__pg_feed_put,
+    .feed_end = jz__pg_feed_end,
+    .monitor_rows = jz__pg_monitor_rows,
+    .member_name = jz__pg_member_name,
+    .alert_put = jz__pg_alert_put,
+    .alert_add_evidence = jz__pg_alert_add_evidence,
+    .alert_evidence = jz__pg_alert_evidence,
+    .alert_list = jz__pg_alert_list,
     .audit = jz__pg_audit,
-    .alert_get = jz__pg_pend_alert_get,
-    .alert_update = jz__pg_pend_alert_update,
-    .alert_find = jz__pg_pend_alert_find,
-    .alert_steps = jz__pg_pend_alert_steps,
-    .feed_person = jz__pg_pend_feed_person,
+    .alert_get = jz__pg_alert_get,
+    .alert_update = jz__pg_alert_update,
+    .alert_find = jz__pg_alert_find,
+    .alert_steps = jz__pg_alert_steps,
+    .feed_person = jz__pg_feed_person,
     .case_set_units = jz__pg_case_set_units,
     .case_set_findings = jz__pg_case_set_findings,
     .case_findings = jz__pg_case_findings,
@@ -315,24 +313,24 @@ const jz_store_ops jz__pg_ops = {
     .posting_list = jz__pg_posting_list,
     .grant_put = jz__pg_grant_put,
     .grant_list = jz__pg_grant_list,
-    .record_version = jz__pg_pend_record_version,
-    .record_history = jz__pg_pend_record_history,
+    .record_version = jz__pg_record_version,
+    .record_history = jz__pg_record_history,
     .enrol_adopt = jz__pg_enrol_adopt,
-    .import_reject = jz__pg_pend_import_reject,
-    .import_rejections = jz__pg_pend_import_rejections,
-    .import_counts = jz__pg_pend_import_counts,
+    .import_reject = jz__pg_import_reject,
+    .import_rejections = jz__pg_import_rejections,
+    .import_counts = jz__pg_import_counts,
     .actor = pg_actor,
-    .user_insert = jz__pg_pend_user_insert,
-    .user_get = jz__pg_pend_user_get,
-    .user_list = jz__pg_pend_user_list,
-    .user_update = jz__pg_pend_user_update,
-    .session_insert = jz__pg_pend_session_insert,
-    .session_find = jz__pg_pend_session_find,
-    .session_touch = jz__pg_pend_session_touch,
-    .session_revoke = jz__pg_pend_session_revoke,
-    .session_purge = jz__pg_pend_session_purge,
-    .access_put = jz__pg_pend_access_put,
-    .access_list = jz__pg_pend_access_list,
+    .user_insert = jz__pg_user_insert,
+    .user_get = jz__pg_user_get,
+    .user_list = jz__pg_user_list,
+    .user_update = jz__pg_user_update,
+    .session_insert = jz__pg_session_insert,
+    .session_find = jz__pg_session_find,
+    .session_touch = jz__pg_session_touch,
+    .session_revoke = jz__pg_session_revoke,
+    .session_purge = jz__pg_session_purge,
+    .access_put = jz__pg_access_put,
+    .access_list = jz__pg_access_list,
     .enrol_term = jz__pg_pend_enrol_term,
     .pay_units_all = jz__pg_pend_pay_units_all,
     .pay_units = jz__pg_pend_pay_units,
@@ -345,8 +343,8 @@ const jz_store_ops jz__pg_ops = {
     .pay_plan_mark = jz__pg_pend_pay_plan_mark,
     .pay_plan_first = jz__pg_pend_pay_plan_first,
     .pay_line_add = jz__pg_pend_pay_line_add,
-    .household_list = jz__pg_pend_household_list,
-    .audit_list = jz__pg_pend_audit_list,
+    .household_list = jz__pg_household_list,
+    .audit_list = jz__pg_audit_list,
     .payee_sharing = jz__pg_pend_payee_sharing,
     .pay_line_get = jz__pg_pend_pay_line_get,
     .pay_line_set = jz__pg_pend_pay_line_set,

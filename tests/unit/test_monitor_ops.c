@@ -31,6 +31,7 @@
 #include "jiuzhu/jz_staff.h"
 #include "jiuzhu/jz_stats.h"
 #include "jiuzhu/jz_store.h"
+#include "store_where.h"
 
 static const char *root(void)
 {
@@ -66,7 +67,7 @@ static int setup(void **state)
     jz_error_clear(&err);
     jz_store *s = NULL;
     snprintf(path, sizeof path, "%s/m.db", dir);
-    if (jz_store_open(path, JZ_STORE_CREATE, &s, &err))
+    if (jz_store_open(jz_test_where(path), JZ_STORE_CREATE, &s, &err))
         return -1;
     snprintf(path, sizeof path, "%s/policy", root());
     if (jz_ctx_init(&X, s, path, NULL, "测试员", &err))

@@ -1,0 +1,1099 @@
+/*
+ * pg_registry.c - the PostgreSQL backend's registry: households and their
+ * records and members (R-HH-3 through the person_ids directory), imports,
+ * the snapshot the engine reads (COPY ... TO STDOUT), determinations,
+ * record versions.  The same facts and errors as store_sqlite.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jiuzhu/jz_case.h"
+#include "pg_int.h"
+#include "pg_registry.h"
+
+#define HH_CLASH_SQL                                                                               \
+    "SELECT p.id_number, h.household_id FROM person_ids p JOIN household_ids h"                    \
+    " ON h.county = p.county AND h.hh = p.hh WHERE p.id_number = ANY($1::text[])"                  \
+    " AND h.household_id <> $2"
+
+/* A text[] literal of the members' ID numbers ({"a","b"}: ID numbers are
+ * digits and X, nothing to escape). */
+static char *id_array(const jz_household *h)
+{
+    size_t cap = 3 + (size_t)h->n_members * (JZ_IDNUM_BUF + 3);
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    size_t n = 0;
+    s[n++] = '{';
+    for (uint32_t i = 0; i < h->n_members; i++)
+        n += (size_t)snprintf(s + n, cap - n, "%s\"%s\"", i ? "," : "", h->members[i].id);
+    s[n++] = '}';
+    s[n] = '\0';
+    return s;
+}
+
+/* R-HH-3: the first member (in order) who belongs to another household. */
+static jz_err check_owners(pg *q, const jz_household *h, jz__member_clash *clash, jz_error *err)
+{
+    char *ids = id_array(h);
+    if (!ids)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, ids);
+    jz__pg_p_text(&p, h->household_id);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q, HH_CLASH_SQL, &p, "查找成员", &rc, err);
+    free(ids);
+    if (!r)
+        return rc;
+    int best = -1;
+    for (int row = 0; row < PQntuples(r); row++)
+        for (uint32_t i = 0; i < h->n_members; i++)
+            if (strcmp(h->members[i].id, jz__pg_text(r, row, 0)) == 0 &&
+                (best < 0 || (int)i < best)) {
+                best = (int)i;
+                snprintf(clash->other, sizeof clash->other, "%s", jz__pg_text(r, row, 1));
+            }
+    PQclear(r);
+    if (best >= 0) {
+        clash->member = best;
+        return JZ_EINPUT;
+    }
+    return JZ_OK;
+}
+
+static jz_err insert_member(pg *q, int64_t hh, int idx, const char *county, const jz_member *m,
+                            jz_error *err)
+{
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, hh);
+    jz__pg_p_int(&p, idx);
+    jz__pg_p_text(&p, county);
+    jz__pg_p_text(&p, m->id);
+    jz__pg_p_text(&p, m->name ? m->name : "");
+    jz__pg_p_int(&p, m->birth);
+    jz__pg_p_int(&p, m->deceased);
+    jz__pg_p_int(&p, m->relation);
+    jz__pg_p_int(&p, m->presence);
+    jz__pg_p_int(&p, m->employment);
+    jz__pg_p_int(&p, m->hardship);
+    jz__pg_p_int(&p, m->disability);
+    jz__pg_p_int(&p, m->disability_grade);
+    jz__pg_p_int(&p, m->student_level);
+    jz__pg_p_int(&p, m->self_care_failed);
+    jz__pg_p_int(&p, jz__member_flags(m));
+    jz__pg_p_int(&p, m->n_supporters);
+    jz__pg_p_int(&p, m->supporters_unable);
+    jz__pg_p_int(&p, (int64_t)m->supporter_status);
+    jz__pg_p_int(&p, m->months_without_income);
+    jz__pg_p_int(&p, m->vehicles);
+    jz__pg_p_int(&p, m->extra_houses);
+    jz__pg_p_int(&p, m->financial);
+    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+        jz__pg_p_int(&p, m->income[k]);
+    jz__pg_p_int(&p, m->income_not_counted);
+    for (int k = 0; k < JZ_EXP_COUNT; k++)
+        jz__pg_p_int(&p, m->expenses[k]);
+    jz__pg_p_int(&p, m->current_programme);
+    jz__pg_p_int(&p, m->current_since);
+    jz__pg_p_int(&p, m->current_amount);
+    jz_err rc;
+    /* 44 columns, in the table's order (pg_schema.c). */
+    PGresult *r = jz__pg_run(
+        q,
+        "INSERT INTO members VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,"
+        "$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36,$37,$38,$39,"
+        "$40,$41,$42,$43,$44)",
+        &p, "写入成员", &rc, err);
+    if (!r)
+        return rc;
+    PQclear(r);
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, m->id);
+    jz__pg_p_text(&p, county);
+    jz__pg_p_int(&p, hh);
+    bool unique;
+    r = jz__pg_run_unique(q, "INSERT INTO person_ids VALUES($1, $2, $3)", &p, "写入成员", &unique,
+                          &rc, err);
+    if (!r)
+        return unique ? jz_error_set(err, JZ_EIO, "members", m->id,
+                                     "此人刚被同时写入另一户（R-HH-3），本批未写入，请重试")
+                      : rc;
+    PQclear(r);
+    return JZ_OK;
+}
+
+static void household_params(jz__pg_params *p, int64_t hh, const jz_household *h,
+                             const char *county)
+{
+    jz__pg_p_reset(p);
+    jz__pg_p_int(p, hh);
+    jz__pg_p_text(p, h->household_id);
+    jz__pg_p_text(p, county);
+    jz__pg_p_text(p, h->region.code);
+    jz__pg_p_int(p, h->area);
+    jz__pg_p_int(p, h->assess_date);
+    jz__pg_p_int(p, h->current_programme);
+    jz__pg_p_int(p, h->current_since);
+    jz__pg_p_int(p, h->current_amount);
+    jz__pg_p_int(p, (int)h->n_members);
+}
+
+jz_err jz__pg_put_household(void *impl, const jz_household *h, const char *record,
+                            const char *source, jz__member_clash *clash, char **replaced,
+                            jz_error *err)
+{
+    pg *q = impl;
+    *replaced = NULL;
+    char county[7], now[32];
+    jz_region_county(&h->region, county);
+    jz__now_text(now, sizeof now);
+    jz_err rc;
+    if ((rc = jz__pg_county(q, county, err)))
+        return rc;
+    /* Nothing is written before R-HH-3 is known to hold: a refused
+     * household leaves nothing behind, new or replacing. */
+    if ((rc = check_owners(q, h, clash, err)))
+        return rc;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, h->household_id);
+    PGresult *r = jz__pg_run(q,
+                             "SELECT county, hh FROM household_ids WHERE household_id = $1"
+                             " FOR UPDATE",
+                             &p, "查找户", &rc, err);
+    if (!r)
+        return rc;
+    bool is_new = PQntuples(r) == 0;
+    char old_county[7] = "";
+    int64_t hh = 0;
+    if (!is_new) {
+        jz__pg_copy_text(old_county, sizeof old_county, r, 0, 0);
+        hh = jz__pg_int(r, 0, 1);
+    }
+    PQclear(r);
+    if (is_new) {
+        r = jz__pg_run(q, "SELECT nextval('households_hh_seq')", NULL, "写入户", &rc, err);
+        if (!r)
+            return rc;
+        hh = jz__pg_int(r, 0, 0);
+        PQclear(r);
+        household_params(&p, hh, h, county);
+        r = jz__pg_run(q,
+                       "INSERT INTO households(hh, household_id, county, region, area,"
+                       " assess_date, current_programme, current_since, current_amount,"
+                       " n_members) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+                       &p, "写入户", &rc, err);
+        if (!r)
+            return rc;
+        PQclear(r);
+        jz__pg_p_reset(&p);
+        jz__pg_p_text(&p, h->household_id);
+        jz__pg_p_text(&p, county);
+        jz__pg_p_int(&p, hh);
+        bool unique;
+        r = jz__pg_run_unique(q, "INSERT INTO household_ids VALUES($1, $2, $3)", &p, "写入户",
+                              &unique, &rc, err);
+        if (!r)
+            return unique ? jz_error_set(err, JZ_EBUSY, "household_id", h->household_id,
+                                         "这一户正被同时写入，请重试")
+                          : rc;
+        PQclear(r);
+    } else {
+        /* Replacing: the old record is kept as a version of the household,
+         * the old members go, the old determination stays (stale). */
+        jz__pg_p_reset(&p);
+        jz__pg_p_text(&p, old_county);
+        jz__pg_p_int(&p, hh);
+        r = jz__pg_run(q, "SELECT record FROM household_records WHERE county = $1 AND hh = $2", &p,
+                       "查找户", &rc, err);
+        if (!r)
+            return rc;
+        *replaced = strdup(PQntuples(r) ? jz__pg_text(r, 0, 0) : "");
+        PQclear(r);
+        if (!*replaced)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        jz__pg_p_text(&p, now);
+        jz__pg_p_text(&p, q->actor);
+        r = jz__pg_run(q,
+                       "INSERT INTO household_record_history SELECT r.hh, h.version, r.county,"
+                       " r.record, r.source, r.updated_at, $3, $4 FROM household_records r"
+                       " JOIN households h ON h.county = r.county AND h.hh = r.hh"
+                       " WHERE r.county = $1 AND r.hh = $2",
+                       &p, "保存户记录的旧版本", &rc, err);
+        if (!r)
+            return rc;
+        PQclear(r);
+        p.n = 2;
+        r = jz__pg_run(q, "DELETE FROM members WHERE county = $1 AND hh = $2", &p, "替换户", &rc,
+                       err);
+        if (r) {
+            PQclear(r);
+            r = jz__pg_run(q, "DELETE FROM person_ids WHERE county = $1 AND hh = $2", &p,
+                           "替换户", &rc, err);
+        }
+        if (!r)
+            return rc;
+        PQclear(r);
+        /* A household that moved county moves its rows to the new
+         * county's partitions (the foreign keys cascade the county). */
+        household_params(&p, hh, h, county);
+        jz__pg_p_text(&p, old_county);
+        r = jz__pg_run(q,
+                       "UPDATE households SET county = $3, region = $4, area = $5,"
+                       " assess_date = $6, current_programme = $7, current_since = $8,"
+                       " current_amount = $9, n_members = $10, version = version + 1"
+                       " WHERE county = $11 AND hh = $1 AND household_id = $2",
+                       &p, "写入户", &rc, err);
+        if (!r)
+            return rc;
+        PQclear(r);
+        if (strcmp(old_county, county) != 0) {
+            jz__pg_p_reset(&p);
+            jz__pg_p_text(&p, h->household_id);
+            jz__pg_p_text(&p, county);
+            r = jz__pg_run(q, "UPDATE household_ids SET county = $2 WHERE household_id = $1", &p,
+                           "写入户", &rc, err);
+            if (!r)
+                return rc;
+            PQclear(r);
+        }
+        /* Live enrolments follow the household (jz__live_statuses). */
+        jz__pg_p_reset(&p);
+        jz__pg_p_text(&p, h->household_id);
+        jz__pg_p_text(&p, h->region.code);
+        jz__pg_p_text(&p, county);
+        jz__pg_p_int(&p, jz__live_statuses());
+        r = jz__pg_run(q,
+                       "UPDATE enrolments SET region = $2, county = $3 WHERE household_id = $1"
+                       " AND (($4::bigint >> status::int) & 1) = 1 AND region <> $2",
+                       &p, "更新救助对象的地区", &rc, err);
+        if (!r)
+            return rc;
+        PQclear(r);
+    }
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, hh);
+    jz__pg_p_text(&p, county);
+    jz__pg_p_text(&p, record);
+    jz__pg_p_text(&p, source ? source : "");
+    jz__pg_p_text(&p, now);
+    r = jz__pg_run(q,
+                   "INSERT INTO household_records VALUES($1, $2, $3, $4, $5)"
+                   " ON CONFLICT (county, hh) DO UPDATE SET record = EXCLUDED.record,"
+                   " source = EXCLUDED.source, updated_at = EXCLUDED.updated_at",
+                   &p, "写入户记录", &rc, err);
+    if (!r)
+        return rc;
+    PQclear(r);
+    for (uint32_t i = 0; i < h->n_members; i++)
+        if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], err))) {
+            clash->member = -1;
+            return rc == JZ_EBUSY ? rc : JZ_EIO; /* half a household: only a rollback undoes it */
+        }
+    return JZ_OK;
+}
+
+/* The household of key: its ID, or a member's ID number. */
+#define HH_OF_KEY                                                                                  \
+    " FROM households h WHERE (h.county, h.hh) = (SELECT county, hh FROM household_ids"            \
+    " WHERE household_id = $1 UNION ALL SELECT county, hh FROM person_ids"                         \
+    " WHERE id_number = $1 LIMIT 1)"
+
+jz_err jz__pg_get_record(void *impl, const char *key, char **record, jz_error *err)
+{
+    pg *q = impl;
+    *record = NULL;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, key);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT r.record FROM household_records r WHERE (r.county, r.hh) ="
+                             " (SELECT county, hh FROM household_ids WHERE household_id = $1"
+                             " UNION ALL SELECT county, hh FROM person_ids WHERE id_number = $1"
+                             " LIMIT 1)",
+                             &p, "查询户", &rc, err);
+    if (!r)
+        return rc;
+    if (PQntuples(r) == 0)
+        rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
+    else if (!(*record = strdup(jz__pg_text(r, 0, 0))))
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    PQclear(r);
+    return rc;
+}
+
+jz_err jz__pg_household_programme(void *impl, const char *key,
+                                  char household_id[JZ_HOUSEHOLD_ID_MAX], char region[13],
+                                  uint8_t *current_programme, jz_error *err)
+{
+    pg *q = impl;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, key);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q, "SELECT h.household_id, h.region, h.current_programme" HH_OF_KEY,
+                             &p, "查询户", &rc, err);
+    if (!r)
+        return rc;
+    if (PQntuples(r) == 0) {
+        rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
+    } else {
+        jz__pg_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, r, 0, 0);
+        jz__pg_copy_text(region, 13, r, 0, 1);
+        *current_programme = (uint8_t)jz__pg_int(r, 0, 2);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* ---- imports ----------------------------------------------------------------- */
+
+jz_err jz__pg_import_begin(void *impl, const char *path, int64_t size, int64_t mtime,
+                           jz_store_import *out, jz_error *err)
+{
+    pg *q = impl;
+    memset(out, 0, sizeof *out);
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, path);
+    jz__pg_p_int(&p, size);
+    jz__pg_p_int(&p, mtime);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT import, lines_done FROM imports WHERE path = $1"
+                             " AND size = $2 AND mtime = $3 AND finished_at IS NULL"
+                             " ORDER BY import DESC LIMIT 1",
+                             &p, "查询导入记录", &rc, err);
+    if (!r)
+        return rc;
+    if (PQntuples(r)) {
+        out->id = jz__pg_int(r, 0, 0);
+        out->lines_done = (long)jz__pg_int(r, 0, 1);
+    }
+    PQclear(r);
+    if (!out->id) {
+        char now[32];
+        jz__now_text(now, sizeof now);
+        jz__pg_p_text(&p, now);
+        r = jz__pg_run(q,
+                       "INSERT INTO imports(path, size, mtime, started_at) VALUES($1, $2, $3, $4)"
+                       " RETURNING import",
+                       &p, "记录导入", &rc, err);
+        if (!r)
+            return rc;
+        out->id = jz__pg_int(r, 0, 0);
+        PQclear(r);
+    }
+    /* Held (a session advisory lock on the import's number) until the
+     * store closes: a second process importing the same file is refused. */
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, out->id);
+    r = jz__pg_run(q, "SELECT pg_try_advisory_lock(1, $1::int)", &p, "记录导入", &rc, err);
+    if (!r)
+        return rc;
+    bool got = strcmp(jz__pg_text(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (!got)
+        return jz_error_set(err, JZ_EBUSY, "file", path,
+                            "这个文件正由另一个进程导入（导入 %lld）：请等它完成后再运行；"
+                            "本次未写入任何内容",
+                            (long long)out->id);
+    return JZ_OK;
+}
+
+jz_err jz__pg_import_progress(void *impl, const jz_store_import *imp, long lines_done, long stored,
+                              long rejected, bool finished, jz_error *err)
+{
+    pg *q = impl;
+    if (finished && q->in_tx)
+        return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "导入完成标记须在事务之外写入");
+    char now[32];
+    jz__now_text(now, sizeof now);
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, lines_done);
+    jz__pg_p_int(&p, stored);
+    jz__pg_p_int(&p, rejected);
+    jz__pg_p_int(&p, imp->id);
+    jz__pg_p_int(&p, finished);
+    jz__pg_p_text(&p, now);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "UPDATE imports SET lines_done = $1, stored = stored + $2,"
+                             " rejected = rejected + $3, finished_at = CASE WHEN $5 = 1"
+                             " THEN $6 END WHERE import = $4",
+                             &p, "记录导入进度", &rc, err);
+    if (!r)
+        return rc;
+    PQclear(r);
+    return JZ_OK;
+}
+
+jz_err jz__pg_import_reject(void *impl, int64_t import, long key, const char *county,
+                            const char *household_id, const char *message, jz_error *err)
+{
+    pg *q = impl;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, import);
+    jz__pg_p_int(&p, key);
+    jz__pg_p_text(&p, county ? county : "");
+    jz__pg_p_text(&p, household_id ? household_id : "");
+    jz__pg_p_text(&p, message ? message : "");
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "INSERT INTO import_rejections(import, line, county, household_id,"
+                             " message) VALUES($1, $2, $3, $4, $5) ON CONFLICT (import, line)"
+                             " DO UPDATE SET county = EXCLUDED.county,"
+                             " household_id = EXCLUDED.household_id, message = EXCLUDED.message",
+                             &p, "记录被拒绝的户", &rc, err);
+    if (!r)
+        return rc;
+    PQclear(r);
+    return JZ_OK;
+}
+
+jz_err jz__pg_import_rejections(void *impl, int64_t import,
+                                int (*fn)(long key, const char *household_id, const char *message,
+                                          void *arg),
+                                void *arg, jz_error *err)
+{
+    pg *q = impl;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, import);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT line, household_id, message FROM import_rejections"
+                             " WHERE import = $1 ORDER BY line",
+                             &p, "查询被拒绝的户", &rc, err);
+    if (!r)
+        return rc;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (fn((long)jz__pg_int(r, i, 0), jz__pg_text(r, i, 1), jz__pg_text(r, i, 2), arg))
+            break;
+    PQclear(r);
+    return JZ_OK;
+}
+
+jz_err jz__pg_import_counts(void *impl, int64_t import, jz_store_import_counts *out,
+                            jz_error *err)
+{
+    pg *q = impl;
+    memset(out, 0, sizeof *out);
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, import);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT lines_done, stored, rejected, (finished_at IS NOT NULL)::int,"
+                             " (SELECT count(*) FROM import_rejections x WHERE x.import = i.import)"
+                             " FROM imports i WHERE import = $1",
+                             &p, "查询导入记录", &rc, err);
+    if (!r)
+        return rc;
+    if (PQntuples(r) == 0) {
+        rc = jz_error_set(err, JZ_ENOTFOUND, "import", NULL, "没有这次导入的记录");
+    } else {
+        out->lines_done = (long)jz__pg_int(r, 0, 0);
+        out->stored = (long)jz__pg_int(r, 0, 1);
+        out->rejected = (long)jz__pg_int(r, 0, 2);
+        out->finished = jz__pg_int(r, 0, 3) != 0;
+        out->kept = (long)jz__pg_int(r, 0, 4);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* ---- the snapshot: COPY ... TO STDOUT ---------------------------------------------- */
+
+/* Splits one COPY text row (tab-separated, \N for NULL, backslash escapes)
+ * in place into at most max fields; returns their count. */
+static int split_row(char *line, char **f, int max)
+{
+    int n = 0;
+    char *w = line, *start = line;
+    for (char *c = line;; c++) {
+        if (*c == '\t' || *c == '\n' || *c == '\0') {
+            bool end = *c != '\t';
+            *w = '\0';
+            if (n < max)
+                f[n++] = start;
+            if (end)
+                break;
+            start = w = c + 1;
+            continue;
+        }
+        if (*c == '\\' && c[1]) {
+            c++;
+            *w++ = *c == 't' ? '\t' : *c == 'n' ? '\n' : *c == 'r' ? '\r' : *c;
+        } else {
+            *w++ = *c;
+        }
+    }
+    return n;
+}
+
+/* Runs `COPY (sql) TO STDOUT` (sql with $1..: given as p, inlined by the
+ * server through a prepared statement is not possible for COPY, so the
+ * callers' sql has no parameters: they bind by quoting digits only). */
+static jz_err copy_out(pg *q, const char *sql, int (*row)(char **f, int n, void *arg), void *arg,
+                       const char *what, jz_error *err)
+{
+    PGresult *r = PQexec(q->c, sql);
+    if (PQresultStatus(r) != PGRES_COPY_OUT) {
+        jz_err rc = jz__pg_error(q, r, err, what);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    char *buf;
+    int len, stop = 0;
+    char *f[64];
+    while ((len = PQgetCopyData(q->c, &buf, 0)) > 0) {
+        if (!stop) {
+            int n = split_row(buf, f, 64);
+            stop = row(f, n, arg);
+        }
+        PQfreemem(buf);
+    }
+    jz_err rc = JZ_OK;
+    r = PQgetResult(q->c);
+    if (len == -2 || PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = jz__pg_error(q, r, err, what);
+    PQclear(r);
+    while ((r = PQgetResult(q->c)) != NULL)
+        PQclear(r);
+    if (!rc && stop < 0)
+        rc = jz_error_set(err, JZ_EIO, NULL, NULL, "数据库在读取时被修改（成员数不符），请重试");
+    return rc;
+}
+
+/* A region prefix is digits only (checked by every caller, and again
+ * here): it can be written into COPY's text. */
+static bool digits(const char *s)
+{
+    return strlen(s) <= 12 && strspn(s, "0123456789") == strlen(s);
+}
+
+typedef struct snap_fill {
+    jz_snapshot *s;
+    size_t members, h, filled;
+    jz_err rc;
+    jz_error *err;
+} snap_fill;
+
+static int household_row(char **f, int n, void *arg)
+{
+    snap_fill *a = arg;
+    jz_snapshot *s = a->s;
+    if (n < 10)
+        return -1;
+    if ((a->rc = jz__snapshot_add_household(s, a->err)))
+        return 1;
+    size_t i = s->n_households - 1;
+    s->key[i] = strtoll(f[0], NULL, 10);
+    snprintf(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, "%s", f[1]);
+    snprintf(s->region[i].code, sizeof s->region[i].code, "%s", f[2]);
+    s->region[i].len = (unsigned char)strlen(s->region[i].code);
+    s->area[i] = (uint8_t)atoi(f[3]);
+    s->assess_date[i] = atoi(f[4]);
+    s->current_programme[i] = (uint8_t)atoi(f[5]);
+    s->current_since[i] = atoi(f[6]);
+    s->current_amount[i] = strtoll(f[7], NULL, 10);
+    s->household_size[i] = (uint8_t)atoi(f[8]);
+    s->version[i] = atoi(f[9]);
+    s->first_member[i] = (uint32_t)a->members;
+    a->members += s->household_size[i];
+    return 0;
+}
+
+static int member_row(char **f, int n, void *arg)
+{
+    snap_fill *a = arg;
+    jz_snapshot *s = a->s;
+    if (n < 44)
+        return -1;
+    int64_t hh = strtoll(f[0], NULL, 10);
+    while (a->h < s->n_households && s->key[a->h] < hh)
+        a->h++;
+    if (a->h == s->n_households || s->key[a->h] != hh)
+        return 0; /* a household added since the households were read */
+    int idx = atoi(f[1]);
+    if (idx < 0 || idx >= s->household_size[a->h])
+        return -1;
+    size_t j = s->first_member[a->h] + (size_t)idx;
+    a->filled++;
+    int c = 3;
+    snprintf(s->id[j], JZ_IDNUM_BUF, "%s", f[c++]);
+    c++; /* name */
+    s->birth[j] = atoi(f[c++]);
+    s->deceased[j] = atoi(f[c++]);
+    s->relation[j] = (uint8_t)atoi(f[c++]);
+    s->presence[j] = (uint8_t)atoi(f[c++]);
+    s->employment[j] = (uint8_t)atoi(f[c++]);
+    s->hardship[j] = (uint8_t)atoi(f[c++]);
+    s->disability[j] = (uint8_t)atoi(f[c++]);
+    s->disability_grade[j] = (uint8_t)atoi(f[c++]);
+    s->student_level[j] = (uint8_t)atoi(f[c++]);
+    s->self_care_failed[j] = (uint8_t)atoi(f[c++]);
+    s->flags[j] = (uint16_t)atoi(f[c++]);
+    s->n_supporters[j] = (uint8_t)atoi(f[c++]);
+    s->supporters_unable[j] = (uint16_t)atoi(f[c++]);
+    s->supporter_status[j] = (uint64_t)strtoll(f[c++], NULL, 10);
+    s->months_without_income[j] = (uint16_t)atoi(f[c++]);
+    s->vehicles[j] = (uint16_t)atoi(f[c++]);
+    s->extra_houses[j] = (uint16_t)atoi(f[c++]);
+    s->financial[j] = strtoll(f[c++], NULL, 10);
+    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+        s->income[k][j] = strtoll(f[c++], NULL, 10);
+    s->income_not_counted[j] = strtoll(f[c++], NULL, 10);
+    for (int k = 0; k < JZ_EXP_COUNT; k++)
+        s->expenses[k][j] = strtoll(f[c++], NULL, 10);
+    s->member_programme[j] = (uint8_t)atoi(f[c++]);
+    s->member_since[j] = atoi(f[c++]);
+    s->member_amount[j] = strtoll(f[c++], NULL, 10);
+    return 0;
+}
+
+jz_err jz__pg_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_error *err)
+{
+    pg *q = impl;
+    if (!digits(prefix))
+        return jz_error_set(err, JZ_EINPUT, "region", prefix, "应为地区代码（数字，最多 12 位）");
+    jz_snapshot *s = jz__snapshot_new();
+    if (!s)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    /* One snapshot of the database for both reads (REPEATABLE READ), unless
+     * the caller's transaction is open. */
+    bool own = !q->in_tx;
+    jz_err rc = own ? jz__pg_exec(q, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err)
+                    : JZ_OK;
+    char sql[512];
+    snap_fill a = {.s = s, .err = err};
+    if (!rc) {
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*), COALESCE(sum(n_members), 0) FROM households"
+                 " WHERE region LIKE '%s%%'",
+                 prefix);
+        PGresult *r = PQexec(q->c, sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            rc = jz__pg_error(q, r, err, "读取快照");
+        else
+            rc = jz__snapshot_reserve(s, (size_t)jz__pg_int(r, 0, 0), (size_t)jz__pg_int(r, 0, 1),
+                                      err);
+        PQclear(r);
+    }
+    if (!rc) {
+        snprintf(sql, sizeof sql,
+                 "COPY (SELECT hh, household_id, region, area, assess_date, current_programme,"
+                 " current_since, current_amount, n_members, version FROM households"
+                 " WHERE region LIKE '%s%%' ORDER BY hh) TO STDOUT",
+                 prefix);
+        rc = copy_out(q, sql, household_row, &a, "读取快照", err);
+        if (!rc)
+            rc = a.rc;
+    }
+    for (size_t m = 0; !rc && m < a.members; m++)
+        rc = jz__snapshot_add_member(s, err);
+    if (!rc) {
+        snprintf(sql, sizeof sql,
+                 "COPY (SELECT m.* FROM members m JOIN households h ON h.county = m.county"
+                 " AND h.hh = m.hh WHERE h.region LIKE '%s%%' ORDER BY m.hh, m.idx) TO STDOUT",
+                 prefix);
+        rc = copy_out(q, sql, member_row, &a, "读取成员", err);
+        if (!rc && a.filled != a.members)
+            rc = jz_error_set(err, JZ_EIO, NULL, NULL, "数据库在读取时被修改（成员数不符），请重试");
+    }
+    if (own)
+        jz__pg_exec(q, rc ? "ROLLBACK" : "COMMIT", NULL);
+    if (rc) {
+        jz_snapshot_free(s);
+        return rc;
+    }
+    *out = s;
+    return JZ_OK;
+}
+
+/* ---- determinations ---------------------------------------------------------- */
+
+jz_err jz__pg_run_begin(void *impl, jz_date date, const char *prefix, const char *overrides,
+                        int64_t *run, jz_error *err)
+{
+    pg *q = impl;
+    char now[32];
+    jz__now_text(now, sizeof now);
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, prefix);
+    jz__pg_p_text(&p, now);
+    jz__pg_p_int(&p, date);
+    jz__pg_p_text(&p, overrides);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "INSERT INTO runs(county, started_at, assess_date, overrides)"
+                             " VALUES($1, $2, $3, $4) RETURNING run",
+                             &p, "记录评估批次", &rc, err);
+    if (!r)
+        return rc;
+    *run = jz__pg_int(r, 0, 0);
+    PQclear(r);
+    return JZ_OK;
+}
+
+/* The households' current versions beside the snapshot's (both in hh
+ * order): a version that differs, or a household gone, is stale. */
+jz_err jz__pg_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *stale, size_t *n_stale,
+                             jz_error *err)
+{
+    pg *q = impl;
+    *n_stale = 0;
+    size_t n = snap->n_households;
+    if (n == 0)
+        return JZ_OK;
+    memset(stale, 0, n);
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, snap->key[0]);
+    jz__pg_p_int(&p, snap->key[n - 1]);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT hh, version FROM households WHERE hh BETWEEN $1 AND $2"
+                             " ORDER BY hh",
+                             &p, "核对户记录版本", &rc, err);
+    if (!r)
+        return rc;
+    size_t i = 0;
+    for (int row = 0; row < PQntuples(r) && i < n; row++) {
+        int64_t hh = jz__pg_int(r, row, 0);
+        while (i < n && snap->key[i] < hh) {
+            stale[i++] = 1;
+            (*n_stale)++;
+        }
+        if (i < n && snap->key[i] == hh) {
+            if (jz__pg_int(r, row, 1) != snap->version[i]) {
+                stale[i] = 1;
+                (*n_stale)++;
+            }
+            i++;
+        }
+    }
+    PQclear(r);
+    for (; i < n; i++, (*n_stale)++)
+        stale[i] = 1;
+    return JZ_OK;
+}
+
+jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *category,
+                               jz_fen *monthly, jz_error *err)
+{
+    pg *q = impl;
+    size_t n = snap->n_households;
+    for (size_t i = 0; i < n; i++) {
+        category[i] = JZ_CAT_COUNT;
+        monthly[i] = 0;
+    }
+    if (n == 0)
+        return JZ_OK;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, snap->key[0]);
+    jz__pg_p_int(&p, snap->key[n - 1]);
+    jz__pg_p_int(&p, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT d.hh, d.category, d.monthly_amount + COALESCE((SELECT"
+                             " sum(x.monthly_amount) FROM person_results x WHERE x.county = d.county"
+                             " AND x.hh = d.hh AND (x.categories & $3) <> 0), 0)"
+                             " FROM determinations d WHERE d.hh BETWEEN $1 AND $2 ORDER BY d.hh",
+                             &p, "读取已存认定结果", &rc, err);
+    if (!r)
+        return rc;
+    size_t i = 0;
+    for (int row = 0; row < PQntuples(r); row++) {
+        int64_t hh = jz__pg_int(r, row, 0);
+        while (i < n && snap->key[i] < hh)
+            i++;
+        if (i < n && snap->key[i] == hh) {
+            int64_t c = jz__pg_int(r, row, 1);
+            category[i] = (uint8_t)(c >= 0 && c < JZ_CAT_COUNT ? c : JZ_CAT_COUNT);
+            monthly[i] = jz__pg_int(r, row, 2);
+        }
+    }
+    PQclear(r);
+    return JZ_OK;
+}
+
+jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snapshot *snap,
+                                   const uint8_t *keep, jz_error *err)
+{
+    pg *q = impl;
+    /* The households to keep, as a bigint[] of their keys. */
+    size_t nk = 0;
+    for (size_t i = 0; keep && snap && i < snap->n_households; i++)
+        nk += keep[i] != 0;
+    char *arr = malloc(3 + nk * 21);
+    if (!arr)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    size_t len = 0;
+    arr[len++] = '{';
+    for (size_t i = 0, k = 0; nk && i < snap->n_households; i++)
+        if (keep[i])
+            len += (size_t)sprintf(arr + len, "%s%lld", k++ ? "," : "", (long long)snap->key[i]);
+    arr[len++] = '}';
+    arr[len] = '\0';
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, prefix);
+    jz__pg_p_text(&p, arr);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "DELETE FROM person_results x USING households h"
+                             " WHERE h.county = x.county AND h.hh = x.hh AND h.region LIKE $1 || '%'"
+                             " AND x.hh <> ALL($2::bigint[])",
+                             &p, "清除旧认定结果", &rc, err);
+    if (r) {
+        PQclear(r);
+        r = jz__pg_run(q,
+                       "DELETE FROM determinations d USING households h"
+                       " WHERE h.county = d.county AND h.hh = d.hh AND h.region LIKE $1 || '%'"
+                       " AND d.hh <> ALL($2::bigint[])",
+                       &p, "清除旧认定结果", &rc, err);
+    }
+    free(arr);
+    if (!r)
+        return rc;
+    PQclear(r);
+    return JZ_OK;
+}
+
+/* The param_values row of (run, county, date), inserted on first use. */
+static jz_err param_row(pg *q, int64_t run, const char *county, jz_date date,
+                        const char *params_json, int64_t *pv, jz_error *err)
+{
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, run);
+    jz__pg_p_text(&p, county);
+    jz__pg_p_int(&p, date);
+    jz__pg_p_text(&p, params_json);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "WITH ins AS (INSERT INTO param_values(run, county, assess_date,"
+                             " params) VALUES($1, $2, $3, $4) ON CONFLICT (run, county, assess_date)"
+                             " DO NOTHING RETURNING pv) SELECT pv FROM ins UNION ALL"
+                             " SELECT pv FROM param_values WHERE run = $1 AND county = $2"
+                             " AND assess_date = $3",
+                             &p, "记录参数", &rc, err);
+    if (!r)
+        return rc;
+    *pv = PQntuples(r) ? jz__pg_int(r, 0, 0) : 0;
+    PQclear(r);
+    return *pv ? JZ_OK : jz_error_set(err, JZ_EIO, NULL, NULL, "无法记录评估参数");
+}
+
+jz_err jz__pg_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
+                                const jz_household *h, const jz_result *r, const char *decisive,
+                                const char *params_json, jz_error *err)
+{
+    pg *q = impl;
+    char county[7];
+    jz_region_county(&h->region, county);
+    int64_t pv = 0;
+    jz_err rc = param_row(q, run, county, h->assess_date, params_json, &pv, err);
+    if (rc)
+        return rc;
+    int64_t hh = snap->key[i];
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, hh);
+    jz__pg_p_text(&p, county);
+    jz__pg_p_int(&p, run);
+    jz__pg_p_int(&p, pv);
+    jz__pg_p_int(&p, h->assess_date);
+    jz__pg_p_int(&p, r->category);
+    jz__pg_p_int(&p, r->causes);
+    jz__pg_p_int(&p, r->monthly_amount);
+    jz__pg_p_int(&p, r->counted_members);
+    jz__pg_p_int(&p, r->standard);
+    jz__pg_p_int(&p, r->income);
+    jz__pg_p_int(&p, r->deductible);
+    jz__pg_p_int(&p, r->financial);
+    jz__pg_p_int(&p, r->exit ? r->exit_until : 0);
+    jz__pg_p_text(&p, decisive);
+    PGresult *res = jz__pg_run(q,
+                               "INSERT INTO determinations SELECT $1, $2, $3, $4, $5, $6, $7, $8,"
+                               " $9, $10, $11, $12, $13, $14, $15, h.version FROM households h"
+                               " WHERE h.county = $2 AND h.hh = $1",
+                               &p, "写入认定结果", &rc, err);
+    if (!res)
+        return rc;
+    PQclear(res);
+    for (uint32_t k = 0; k < r->n_persons; k++) {
+        const jz_person_result *x = &r->persons[k];
+        if (!x->categories && !x->tmp_rule && !x->referrals && !x->death_check_due && x->counted)
+            continue;
+        jz__pg_p_reset(&p);
+        jz__pg_p_int(&p, hh);
+        jz__pg_p_int(&p, (int)k);
+        jz__pg_p_text(&p, county);
+        jz__pg_p_int(&p, x->categories | (x->counted ? 0 : 0x100));
+        jz__pg_p_int(&p, x->care_level);
+        jz__pg_p_int(&p, x->monthly_amount);
+        jz__pg_p_int(&p, x->single_rule);
+        jz__pg_p_int(&p, x->tmp_rule);
+        jz__pg_p_int(&p, x->tmp_amount);
+        jz__pg_p_int(&p, x->referrals);
+        jz__pg_p_int(&p, x->death_check_due);
+        jz__pg_p_int(&p, x->death_change_from);
+        res = jz__pg_run(q,
+                         "INSERT INTO person_results VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                         " $10, $11, $12)",
+                         &p, "写入个人认定结果", &rc, err);
+        if (!res)
+            return rc;
+        PQclear(res);
+    }
+    return JZ_OK;
+}
+
+jz_err jz__pg_get_determination(void *impl, const char *household_id, jz_result *r, int64_t *run,
+                                jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err)
+{
+    pg *q = impl;
+    memset(r, 0, sizeof *r);
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, household_id);
+    jz_err rc;
+    PGresult *res = jz__pg_run(q,
+                               "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
+                               " d.monthly_amount, d.counted_members, d.standard, d.income,"
+                               " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members,"
+                               " d.county FROM determinations d JOIN households h"
+                               " ON h.county = d.county AND h.hh = d.hh WHERE h.household_id = $1",
+                               &p, "查询认定结果", &rc, err);
+    if (!res)
+        return rc;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return jz_error_set(err, JZ_ENOTFOUND, "household_id", household_id,
+                            "这一户还没有批量评估结果");
+    }
+    int64_t hh = jz__pg_int(res, 0, 0);
+    char county[7];
+    *run = jz__pg_int(res, 0, 1);
+    *date = (jz_date)jz__pg_int(res, 0, 2);
+    r->category = (uint8_t)jz__pg_int(res, 0, 3);
+    r->causes = (uint8_t)jz__pg_int(res, 0, 4);
+    r->monthly_amount = jz__pg_int(res, 0, 5);
+    r->counted_members = (int)jz__pg_int(res, 0, 6);
+    r->standard = jz__pg_int(res, 0, 7);
+    r->income = jz__pg_int(res, 0, 8);
+    r->deductible = jz__pg_int(res, 0, 9);
+    r->financial = jz__pg_int(res, 0, 10);
+    r->exit_until = (jz_date)jz__pg_int(res, 0, 11);
+    r->exit = r->exit_until != 0;
+    jz__pg_copy_text(decisive, JZ__DECISIVE_BUF, res, 0, 12);
+    r->n_persons = (uint32_t)jz__pg_int(res, 0, 13);
+    jz__pg_copy_text(county, sizeof county, res, 0, 14);
+    PQclear(res);
+    for (uint32_t k = 0; k < r->n_persons && k < JZ_MAX_MEMBERS; k++)
+        r->persons[k].counted = 1;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, county);
+    jz__pg_p_int(&p, hh);
+    res = jz__pg_run(q,
+                     "SELECT idx, categories, care_level, monthly_amount, single_rule, tmp_rule,"
+                     " tmp_amount, referrals, death_check_due, death_change_from"
+                     " FROM person_results WHERE county = $1 AND hh = $2",
+                     &p, "查询认定结果", &rc, err);
+    if (!res)
+        return rc;
+    for (int row = 0; row < PQntuples(res); row++) {
+        int64_t k = jz__pg_int(res, row, 0);
+        if (k < 0 || k >= JZ_MAX_MEMBERS)
+            continue;
+        jz_person_result *x = &r->persons[k];
+        int64_t cats = jz__pg_int(res, row, 1);
+        x->categories = (uint8_t)(cats & 0xFF);
+        x->counted = !(cats & 0x100);
+        x->care_level = (uint8_t)jz__pg_int(res, row, 2);
+        x->monthly_amount = jz__pg_int(res, row, 3);
+        x->single_rule = (uint8_t)jz__pg_int(res, row, 4);
+        x->tmp_rule = (uint8_t)jz__pg_int(res, row, 5);
+        x->tmp_amount = jz__pg_int(res, row, 6);
+        x->referrals = (uint16_t)jz__pg_int(res, row, 7);
+        x->death_check_due = (jz_date)jz__pg_int(res, row, 8);
+        x->death_change_from = (jz_date)jz__pg_int(res, row, 9);
+    }
+    PQclear(res);
+    return JZ_OK;
+}
+
+/* ---- versions of a household record ------------------------------------------- */
+
+jz_err jz__pg_record_version(void *impl, const char *key, int *current, int *assessed,
+                             char *household_id, jz_error *err)
+{
+    pg *q = impl;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, key);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT h.household_id, h.version, COALESCE((SELECT d.record_version"
+                             " FROM determinations d WHERE d.county = h.county AND d.hh = h.hh), 0)"
+                             HH_OF_KEY,
+                             &p, "查询户记录版本", &rc, err);
+    if (!r)
+        return rc;
+    if (PQntuples(r) == 0) {
+        rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
+    } else {
+        if (household_id)
+            jz__pg_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, r, 0, 0);
+        *current = (int)jz__pg_int(r, 0, 1);
+        *assessed = (int)jz__pg_int(r, 0, 2);
+    }
+    PQclear(r);
+    return rc;
+}
+
+jz_err jz__pg_record_history(void *impl, const char *household_id,
+                             void (*fn)(const jz_record_version *v, void *arg), void *arg,
+                             jz_error *err)
+{
+    pg *q = impl;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, household_id);
+    jz_err rc;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT v.version, v.record, v.source, v.updated_at, v.replaced_at,"
+                             " v.replaced_by FROM household_record_history v JOIN household_ids h"
+                             " ON h.county = v.county AND h.hh = v.hh WHERE h.household_id = $1"
+                             " ORDER BY v.version",
+                             &p, "查询户记录历史版本", &rc, err);
+    if (!r)
+        return rc;
+    for (int row = 0; row < PQntuples(r); row++) {
+        jz_record_version v = {
+            .version = (int)jz__pg_int(r, row, 0),
+            .record = jz__pg_text(r, row, 1),
+            .source = jz__pg_text(r, row, 2),
+            .updated_at = jz__pg_text(r, row, 3),
+            .replaced_at = jz__pg_text(r, row, 4),
+            .replaced_by = jz__pg_text(r, row, 5),
+        };
+        fn(&v, arg);
+    }
+    PQclear(r);
+    return JZ_OK;
+}
