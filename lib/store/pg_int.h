@@ -32,6 +32,7 @@ typedef struct pg {
     PGconn *c;
     int version;
     bool in_tx;
+    bool readonly; /* opened JZ_STORE_READONLY */
     char actor[64];
     char dbname[64], host[256], port[16];
     char *conninfo; /* as opened */
@@ -39,7 +40,7 @@ typedef struct pg {
      * address (a string literal); named "s<index>". */
     struct {
         const char *sql;
-    } stmts[256];
+    } stmts[512];
     int n_stmts;
     /* Counties whose partitions exist (pg_schema.c creates them). */
     char (*counties)[7];
@@ -51,6 +52,12 @@ typedef struct pg {
         char *f[7]; /* county, at, actor, action, entity, before, after */
     } *held;
     size_t n_held, cap_held;
+    /* New households of the transaction in progress, held as COPY text
+     * until the next statement or the commit (pg_registry.c): an import's
+     * batch goes to the server in five COPYs, not a statement per row. */
+    struct pg_pending_rows *rows;
+    bool in_put; /* put_household's own statements: they do not flush */
+    int64_t next_hh, last_hh; /* household keys taken from the sequence */
 } pg;
 
 /* Text parameters of one statement: integers printed into buf, strings by
@@ -97,6 +104,12 @@ void jz__pg_copy_text(char *dst, size_t cap, const PGresult *r, int row, int col
  * transaction): every partitioned table gets one per county.  Call before
  * writing a row of a county. */
 jz_err jz__pg_county(pg *q, const char *county, jz_error *err);
+
+/* Writes the held new households (pg_registry.c); every statement runs it
+ * first (jz__pg_run, jz__pg_exec), so that nothing reads around them.
+ * jz__pg_rows_drop forgets them (a rollback). */
+jz_err jz__pg_rows_flush(pg *q, jz_error *err);
+void jz__pg_rows_drop(pg *q);
 
 /* Schema (pg_schema.c): creates or migrates to JZ_STORE_SCHEMA_VERSION. */
 jz_err jz__pg_migrate(pg *q, bool create, jz_error *err);

@@ -143,11 +143,319 @@ static void household_params(jz__pg_params *p, int64_t hh, const jz_household *h
     jz__pg_p_int(p, (int)h->n_members);
 }
 
-jz_err jz__pg_put_household(void *impl, const jz_household *h, const char *record,
-                            const char *source, jz__member_clash *clash, char **replaced,
-                            jz_error *err)
+/* ---- new households held for COPY ------------------------------------------------- */
+
+/* The tables a new household writes, in the order they are copied (the
+ * households first: the others refer to them). */
+enum { T_HH, T_IDS, T_REC, T_MEM, T_PID, N_T };
+static const char *const copy_sql[N_T] = {
+    "COPY households(hh, household_id, county, region, area, assess_date, current_programme,"
+    " current_since, current_amount, n_members) FROM STDIN",
+    "COPY household_ids(household_id, county, hh) FROM STDIN",
+    "COPY household_records(hh, county, record, source, updated_at) FROM STDIN",
+    "COPY members FROM STDIN",
+    "COPY person_ids(id_number, county, hh) FROM STDIN",
+};
+
+typedef struct tbuf {
+    char *p;
+    size_t n, cap;
+    bool nomem;
+} tbuf;
+
+/* A small string set (open addressing): the keys held, each with the
+ * index of its household in the batch. */
+typedef struct kset {
+    struct kent {
+        char key[JZ_HOUSEHOLD_ID_MAX > JZ_IDNUM_BUF ? JZ_HOUSEHOLD_ID_MAX : JZ_IDNUM_BUF];
+        uint32_t hh; /* index into ids */
+        bool used;
+    } *e;
+    size_t n, cap;
+} kset;
+
+struct pg_pending_rows {
+    tbuf t[N_T];
+    kset households, people;
+    char (*ids)[JZ_HOUSEHOLD_ID_MAX]; /* the batch's households, in order */
+    size_t n, cap;
+    int64_t keys[512]; /* household keys taken from the sequence, unused */
+    int n_keys, next_key;
+};
+
+static uint64_t fnv(const char *s)
 {
-    pg *q = impl;
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The household index of key, or -1. */
+static long kset_get(const kset *k, const char *key)
+{
+    if (!k->cap)
+        return -1;
+    for (size_t i = fnv(key) & (k->cap - 1);; i = (i + 1) & (k->cap - 1)) {
+        if (!k->e[i].used)
+            return -1;
+        if (strcmp(k->e[i].key, key) == 0)
+            return k->e[i].hh;
+    }
+}
+
+static bool kset_put(kset *k, const char *key, uint32_t hh)
+{
+    if (2 * (k->n + 1) > k->cap) {
+        size_t nc = k->cap ? 2 * k->cap : 1024;
+        struct kent *e = calloc(nc, sizeof *e);
+        if (!e)
+            return false;
+        for (size_t i = 0; i < k->cap; i++)
+            if (k->e[i].used) {
+                size_t j = fnv(k->e[i].key) & (nc - 1);
+                while (e[j].used)
+                    j = (j + 1) & (nc - 1);
+                e[j] = k->e[i];
+            }
+        free(k->e);
+        k->e = e;
+        k->cap = nc;
+    }
+    size_t i = fnv(key) & (k->cap - 1);
+    while (k->e[i].used)
+        i = (i + 1) & (k->cap - 1);
+    snprintf(k->e[i].key, sizeof k->e[i].key, "%s", key);
+    k->e[i].hh = hh;
+    k->e[i].used = true;
+    k->n++;
+    return true;
+}
+
+static void put_raw(tbuf *b, const char *s, size_t n)
+{
+    if (b->nomem)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t nc = b->cap ? 2 * b->cap : 1 << 16;
+        while (nc < b->n + n + 1)
+            nc *= 2;
+        char *g = realloc(b->p, nc);
+        if (!g) {
+            b->nomem = true;
+            return;
+        }
+        b->p = g;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+}
+
+/* A text field in COPY's text format, then a tab (or, last, a newline). */
+static void put_text(tbuf *b, const char *s, bool last)
+{
+    const char *run = s;
+    for (const char *c = s; *c; c++) {
+        const char *esc = *c == '\\' ? "\\\\" : *c == '\t' ? "\\t" : *c == '\n' ? "\\n"
+                        : *c == '\r' ? "\\r" : NULL;
+        if (!esc)
+            continue;
+        put_raw(b, run, (size_t)(c - run));
+        put_raw(b, esc, 2);
+        run = c + 1;
+    }
+    put_raw(b, run, strlen(run));
+    put_raw(b, last ? "\n" : "\t", 1);
+}
+
+static void put_int(tbuf *b, int64_t v, bool last)
+{
+    char t[24];
+    int n = snprintf(t, sizeof t, "%lld", (long long)v);
+    put_raw(b, t, (size_t)n);
+    put_raw(b, last ? "\n" : "\t", 1);
+}
+
+void jz__pg_rows_drop(pg *q)
+{
+    struct pg_pending_rows *r = q->rows;
+    if (!r)
+        return;
+    for (int i = 0; i < N_T; i++)
+        free(r->t[i].p);
+    free(r->households.e);
+    free(r->people.e);
+    free(r->ids);
+    free(r);
+    q->rows = NULL;
+}
+
+static jz_err copy_in(pg *q, const char *sql, const tbuf *b, jz_error *err)
+{
+    PGresult *r = PQexec(q->c, sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        jz_err rc = jz__pg_error(q, r, err, "写入户");
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    int ok = PQputCopyData(q->c, b->p, (int)b->n) == 1;
+    ok = PQputCopyEnd(q->c, ok ? NULL : "jiuzhu: 写入中断") == 1 && ok;
+    jz_err rc = JZ_OK;
+    while ((r = PQgetResult(q->c)) != NULL) {
+        if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = strcmp(jz__pg_state(r), "23505") == 0
+                     ? jz_error_set(err, JZ_EBUSY, "household_id", NULL,
+                                    "有户或成员刚被另一个写入者同时写入（R-HH-3），本批未写入，请重试")
+                     : jz__pg_error(q, r, err, "写入户");
+        PQclear(r);
+    }
+    if (!rc && !ok)
+        rc = jz__pg_error(q, NULL, err, "写入户");
+    return rc;
+}
+
+jz_err jz__pg_rows_flush(pg *q, jz_error *err)
+{
+    struct pg_pending_rows *r = q->rows;
+    if (!r)
+        return JZ_OK;
+    q->rows = NULL; /* the COPYs below are statements too */
+    jz_err rc = JZ_OK;
+    for (int i = 0; i < N_T && !rc; i++) {
+        if (r->t[i].nomem)
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        else if (r->t[i].n)
+            rc = copy_in(q, copy_sql[i], &r->t[i], err);
+    }
+    q->rows = r;
+    jz__pg_rows_drop(q);
+    return rc;
+}
+
+/* A household key from the sequence, taken 512 at a time. */
+static jz_err new_key(pg *q, struct pg_pending_rows *r, int64_t *hh, jz_error *err)
+{
+    if (r->next_key == r->n_keys) {
+        jz_err rc;
+        PGresult *res = jz__pg_run(q,
+                                   "SELECT nextval('households_hh_seq') FROM generate_series(1, 512)",
+                                   NULL, "写入户", &rc, err);
+        if (!res)
+            return rc;
+        r->n_keys = PQntuples(res) < 512 ? PQntuples(res) : 512;
+        for (int i = 0; i < r->n_keys; i++)
+            r->keys[i] = jz__pg_int(res, i, 0);
+        r->next_key = 0;
+        PQclear(res);
+        if (!r->n_keys)
+            return jz_error_set(err, JZ_EIO, NULL, NULL, "无法取得户的编号");
+    }
+    *hh = r->keys[r->next_key++];
+    return JZ_OK;
+}
+
+/* A new household, held for COPY. */
+static jz_err hold_household(pg *q, const jz_household *h, const char *record, const char *source,
+                             const char *county, const char *now, jz_error *err)
+{
+    struct pg_pending_rows *r = q->rows;
+    if (!r && !(r = q->rows = calloc(1, sizeof *r)))
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    int64_t hh = 0;
+    jz_err rc = new_key(q, r, &hh, err);
+    if (rc)
+        return rc;
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? 2 * r->cap : 256;
+        char(*g)[JZ_HOUSEHOLD_ID_MAX] = realloc(r->ids, nc * sizeof *g);
+        if (!g)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        r->ids = g;
+        r->cap = nc;
+    }
+    uint32_t self = (uint32_t)r->n++;
+    snprintf(r->ids[self], JZ_HOUSEHOLD_ID_MAX, "%s", h->household_id);
+    if (!kset_put(&r->households, h->household_id, self))
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    tbuf *t = r->t;
+    put_int(&t[T_HH], hh, false);
+    put_text(&t[T_HH], h->household_id, false);
+    put_text(&t[T_HH], county, false);
+    put_text(&t[T_HH], h->region.code, false);
+    put_int(&t[T_HH], h->area, false);
+    put_int(&t[T_HH], h->assess_date, false);
+    put_int(&t[T_HH], h->current_programme, false);
+    put_int(&t[T_HH], h->current_since, false);
+    put_int(&t[T_HH], h->current_amount, false);
+    put_int(&t[T_HH], (int)h->n_members, true);
+    put_text(&t[T_IDS], h->household_id, false);
+    put_text(&t[T_IDS], county, false);
+    put_int(&t[T_IDS], hh, true);
+    put_int(&t[T_REC], hh, false);
+    put_text(&t[T_REC], county, false);
+    put_text(&t[T_REC], record, false);
+    put_text(&t[T_REC], source ? source : "", false);
+    put_text(&t[T_REC], now, true);
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        const jz_member *m = &h->members[i];
+        tbuf *b = &t[T_MEM];
+        put_int(b, hh, false);
+        put_int(b, (int)i, false);
+        put_text(b, county, false);
+        put_text(b, m->id, false);
+        put_text(b, m->name ? m->name : "", false);
+        const int64_t a[] = {m->birth,          m->deceased,         m->relation,
+                             m->presence,       m->employment,       m->hardship,
+                             m->disability,     m->disability_grade, m->student_level,
+                             m->self_care_failed, jz__member_flags(m), m->n_supporters,
+                             m->supporters_unable, (int64_t)m->supporter_status,
+                             m->months_without_income, m->vehicles, m->extra_houses,
+                             m->financial};
+        for (size_t k = 0; k < sizeof a / sizeof a[0]; k++)
+            put_int(b, a[k], false);
+        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+            put_int(b, m->income[k], false);
+        put_int(b, m->income_not_counted, false);
+        for (int k = 0; k < JZ_EXP_COUNT; k++)
+            put_int(b, m->expenses[k], false);
+        put_int(b, m->current_programme, false);
+        put_int(b, m->current_since, false);
+        put_int(b, m->current_amount, true);
+        put_text(&t[T_PID], m->id, false);
+        put_text(&t[T_PID], county, false);
+        put_int(&t[T_PID], hh, true);
+        if (!kset_put(&r->people, m->id, self))
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    return JZ_OK;
+}
+
+/* R-HH-3 within the batch held: a member of another held household. */
+static jz_err check_held(const pg *q, const jz_household *h, jz__member_clash *clash)
+{
+    const struct pg_pending_rows *r = q->rows;
+    if (!r)
+        return JZ_OK;
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        long other = kset_get(&r->people, h->members[i].id);
+        if (other >= 0 && strcmp(r->ids[other], h->household_id) != 0) {
+            clash->member = (int)i;
+            snprintf(clash->other, sizeof clash->other, "%s", r->ids[other]);
+            return JZ_EINPUT;
+        }
+    }
+    return JZ_OK;
+}
+
+/* A household that exists (or a new one outside a transaction): its
+ * statements at once. */
+static jz_err put_now(pg *q, const jz_household *h, const char *record, const char *source,
+                      jz__member_clash *clash, char **replaced, jz_error *err)
+{
     *replaced = NULL;
     char county[7], now[32];
     jz_region_county(&h->region, county);
@@ -298,25 +606,94 @@ jz_err jz__pg_put_household(void *impl, const jz_household *h, const char *recor
     return JZ_OK;
 }
 
-/* The household of key: its ID, or a member's ID number. */
-#define HH_OF_KEY                                                                                  \
-    " FROM households h WHERE (h.county, h.hh) = (SELECT county, hh FROM household_ids"            \
-    " WHERE household_id = $1 UNION ALL SELECT county, hh FROM person_ids"                         \
-    " WHERE id_number = $1 LIMIT 1)"
+/* In a transaction, a new household is checked (R-HH-3 against the
+ * database and the households held) and held for COPY (hold_household);
+ * one that exists, or comes a second time in the batch, is written at once
+ * after the held ones. */
+jz_err jz__pg_put_household(void *impl, const jz_household *h, const char *record,
+                            const char *source, jz__member_clash *clash, char **replaced,
+                            jz_error *err)
+{
+    pg *q = impl;
+    *replaced = NULL;
+    if (!q->in_tx)
+        return put_now(q, h, record, source, clash, replaced, err);
+    char county[7], now[32];
+    jz_region_county(&h->region, county);
+    jz__now_text(now, sizeof now);
+    q->in_put = true;
+    jz_err rc = jz__pg_county(q, county, err);
+    if (!rc)
+        rc = check_held(q, h, clash);
+    if (!rc)
+        rc = check_owners(q, h, clash, err);
+    bool again = q->rows && kset_get(&q->rows->households, h->household_id) >= 0, exists = false;
+    if (!rc && !again) {
+        jz__pg_params p;
+        jz__pg_p_reset(&p);
+        jz__pg_p_text(&p, h->household_id);
+        PGresult *r = jz__pg_run(q, "SELECT 1 FROM household_ids WHERE household_id = $1", &p,
+                                 "查找户", &rc, err);
+        if (r) {
+            exists = PQntuples(r) > 0;
+            PQclear(r);
+        }
+    }
+    if (!rc && !again && !exists)
+        rc = hold_household(q, h, record, source, county, now, err);
+    q->in_put = false;
+    if (rc || (!again && !exists))
+        return rc;
+    if ((rc = jz__pg_rows_flush(q, err)))
+        return rc;
+    return put_now(q, h, record, source, clash, replaced, err);
+}
+
+/* The county and key of the household of key (its ID, or a member's ID
+ * number) from the directories: the statements that follow name the
+ * county, so that PostgreSQL reads one county's partitions, not all.
+ * false when there is none. */
+static bool locate(pg *q, const char *key, bool by_member, char county[7], int64_t *hh, jz_err *rc,
+                   jz_error *err)
+{
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, key);
+    PGresult *r = by_member ? jz__pg_run(q,
+                                         "SELECT county, hh FROM household_ids WHERE household_id = $1"
+                                         " UNION ALL SELECT county, hh FROM person_ids"
+                                         " WHERE id_number = $1 LIMIT 1",
+                                         &p, "查询户", rc, err)
+                            : jz__pg_run(q,
+                                         "SELECT county, hh FROM household_ids WHERE household_id = $1",
+                                         &p, "查询户", rc, err);
+    if (!r)
+        return false;
+    bool found = PQntuples(r) > 0;
+    if (found) {
+        jz__pg_copy_text(county, 7, r, 0, 0);
+        *hh = jz__pg_int(r, 0, 1);
+    }
+    PQclear(r);
+    return found;
+}
 
 jz_err jz__pg_get_record(void *impl, const char *key, char **record, jz_error *err)
 {
     pg *q = impl;
     *record = NULL;
+    char county[7];
+    int64_t hh = 0;
+    jz_err rc = JZ_OK;
+    if (!locate(q, key, true, county, &hh, &rc, err))
+        return rc ? rc
+                  : jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
+                                 "数据库中没有这一户或这个人");
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, key);
-    jz_err rc;
-    PGresult *r = jz__pg_run(q,
-                             "SELECT r.record FROM household_records r WHERE (r.county, r.hh) ="
-                             " (SELECT county, hh FROM household_ids WHERE household_id = $1"
-                             " UNION ALL SELECT county, hh FROM person_ids WHERE id_number = $1"
-                             " LIMIT 1)",
+    jz__pg_p_text(&p, county);
+    jz__pg_p_int(&p, hh);
+    PGresult *r = jz__pg_run(q, "SELECT record FROM household_records WHERE county = $1 AND hh = $2",
                              &p, "查询户", &rc, err);
     if (!r)
         return rc;
@@ -333,11 +710,20 @@ jz_err jz__pg_household_programme(void *impl, const char *key,
                                   uint8_t *current_programme, jz_error *err)
 {
     pg *q = impl;
+    char county[7];
+    int64_t hh = 0;
+    jz_err rc = JZ_OK;
+    if (!locate(q, key, true, county, &hh, &rc, err))
+        return rc ? rc
+                  : jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
+                                 "数据库中没有这一户或这个人");
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, key);
-    jz_err rc;
-    PGresult *r = jz__pg_run(q, "SELECT h.household_id, h.region, h.current_programme" HH_OF_KEY,
+    jz__pg_p_text(&p, county);
+    jz__pg_p_int(&p, hh);
+    PGresult *r = jz__pg_run(q,
+                             "SELECT household_id, region, current_programme FROM households"
+                             " WHERE county = $1 AND hh = $2",
                              &p, "查询户", &rc, err);
     if (!r)
         return rc;
@@ -856,14 +1242,14 @@ jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snap
     PGresult *r = jz__pg_run(q,
                              "DELETE FROM person_results x USING households h"
                              " WHERE h.county = x.county AND h.hh = x.hh AND h.region LIKE $1 || '%'"
-                             " AND x.hh <> ALL($2::bigint[])",
+                             " AND x.hh NOT IN (SELECT unnest($2::bigint[]))",
                              &p, "清除旧认定结果", &rc, err);
     if (r) {
         PQclear(r);
         r = jz__pg_run(q,
                        "DELETE FROM determinations d USING households h"
                        " WHERE h.county = d.county AND h.hh = d.hh AND h.region LIKE $1 || '%'"
-                       " AND d.hh <> ALL($2::bigint[])",
+                       " AND d.hh NOT IN (SELECT unnest($2::bigint[]))",
                        &p, "清除旧认定结果", &rc, err);
     }
     free(arr);
@@ -968,16 +1354,24 @@ jz_err jz__pg_get_determination(void *impl, const char *household_id, jz_result 
 {
     pg *q = impl;
     memset(r, 0, sizeof *r);
+    char where_county[7];
+    int64_t where_hh = 0;
+    jz_err rc = JZ_OK;
+    if (!locate(q, household_id, false, where_county, &where_hh, &rc, err))
+        return rc ? rc
+                  : jz_error_set(err, JZ_ENOTFOUND, "household_id", household_id,
+                                 "这一户还没有批量评估结果");
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, household_id);
-    jz_err rc;
+    jz__pg_p_text(&p, where_county);
+    jz__pg_p_int(&p, where_hh);
     PGresult *res = jz__pg_run(q,
                                "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
                                " d.monthly_amount, d.counted_members, d.standard, d.income,"
                                " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members,"
                                " d.county FROM determinations d JOIN households h"
-                               " ON h.county = d.county AND h.hh = d.hh WHERE h.household_id = $1",
+                               " ON h.county = d.county AND h.hh = d.hh"
+                               " WHERE d.county = $1 AND d.hh = $2 AND h.county = $1",
                                &p, "查询认定结果", &rc, err);
     if (!res)
         return rc;
@@ -1043,14 +1437,21 @@ jz_err jz__pg_record_version(void *impl, const char *key, int *current, int *ass
                              char *household_id, jz_error *err)
 {
     pg *q = impl;
+    char county[7];
+    int64_t hh = 0;
+    jz_err rc = JZ_OK;
+    if (!locate(q, key, true, county, &hh, &rc, err))
+        return rc ? rc
+                  : jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
+                                 "数据库中没有这一户或这个人");
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, key);
-    jz_err rc;
+    jz__pg_p_text(&p, county);
+    jz__pg_p_int(&p, hh);
     PGresult *r = jz__pg_run(q,
                              "SELECT h.household_id, h.version, COALESCE((SELECT d.record_version"
-                             " FROM determinations d WHERE d.county = h.county AND d.hh = h.hh), 0)"
-                             HH_OF_KEY,
+                             " FROM determinations d WHERE d.county = $1 AND d.hh = $2), 0)"
+                             " FROM households h WHERE h.county = $1 AND h.hh = $2",
                              &p, "查询户记录版本", &rc, err);
     if (!r)
         return rc;

@@ -298,6 +298,9 @@ static const char *const schema8[] = {
     " member_id) WHERE kind = 2",
     "CREATE UNIQUE INDEX pay_lines_followup ON pay_lines(county,"
     " refers_to) WHERE kind = 3",
+    /* A line by its id alone (pay_line_get, pay_line_set): the key leads
+     * with the county. */
+    "CREATE INDEX pay_lines_line ON pay_lines(line)",
     "CREATE INDEX pay_lines_enrolment ON pay_lines(enrolment, kind)",
     "CREATE INDEX pay_lines_period ON pay_lines(period, region) WHERE kind = 0",
     "CREATE INDEX pay_lines_batch ON pay_lines(batch) WHERE batch > 0",

@@ -71,6 +71,27 @@ jz_err jz__pg_error(pg *q, const PGresult *r, jz_error *err, const char *what)
     return jz_error_set(err, JZ_EIO, "database", q->dbname, "%s失败：%s", what, text);
 }
 
+/* A connection the server dropped (a restart, a failover) is made again
+ * before the next statement outside a transaction: its prepared statements
+ * went with it.  Inside a transaction the error stands: what the
+ * transaction did is gone, and jz_store_run starts it again. */
+static void revive(pg *q)
+{
+    if (PQstatus(q->c) == CONNECTION_OK || q->in_tx)
+        return;
+    PQreset(q->c);
+    if (PQstatus(q->c) == CONNECTION_OK) {
+        q->n_stmts = 0;
+        PQsetClientEncoding(q->c, "UTF8");
+        PGresult *r = PQexec(q->c, "SET client_min_messages = warning");
+        PQclear(r);
+        if (q->readonly) {
+            r = PQexec(q->c, "SET default_transaction_read_only = on");
+            PQclear(r);
+        }
+    }
+}
+
 /* The name of sql's prepared statement, preparing it on first use. */
 static const char *statement(pg *q, const char *sql, int nparams, char name[16], jz_err *rc,
                              jz_error *err, const char *what)
@@ -103,6 +124,9 @@ static PGresult *run(pg *q, const char *sql, const jz__pg_params *p, const char 
     char name[16];
     int n = p ? p->n : 0;
     *rc = JZ_OK;
+    if (q->rows && !q->in_put && (*rc = jz__pg_rows_flush(q, err)))
+        return NULL;
+    revive(q);
     if (!statement(q, sql, n, name, rc, err, what))
         return NULL;
     PGresult *r = PQexecPrepared(q->c, name, n, p ? p->v : NULL, p ? p->len : NULL,
@@ -135,6 +159,13 @@ PGresult *jz__pg_run_unique(pg *q, const char *sql, const jz__pg_params *p, cons
 
 jz_err jz__pg_exec(pg *q, const char *sql, jz_error *err)
 {
+    jz_error scratch;
+    if (q->rows && !q->in_put) {
+        jz_err frc = jz__pg_rows_flush(q, err ? err : &scratch);
+        if (frc)
+            return frc;
+    }
+    revive(q);
     PGresult *r = PQexec(q->c, sql);
     ExecStatusType st = PQresultStatus(r);
     jz_err rc = JZ_OK;

@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "pg_int.h"
-#include "pg_pending.h"
+#include "pg_pay.h"
 #include "pg_proc.h"
 #include "pg_registry.h"
 #include "pg_feed.h"
@@ -22,6 +22,7 @@ static void pg_close(void *impl)
     pg *q = impl;
     if (!q)
         return;
+    jz__pg_rows_drop(q);
     if (q->in_tx && q->c)
         jz__pg_exec(q, "ROLLBACK", NULL);
     jz__pg_audit_drop(q);
@@ -139,8 +140,8 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
     /* Quiet notices (IF NOT EXISTS, ...): nothing for a user to act on. */
     if ((rc = jz__pg_exec(q, "SET client_min_messages = warning", err)))
         goto fail;
-    if ((flags & JZ_STORE_READONLY) &&
-        (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
+    q->readonly = flags & JZ_STORE_READONLY;
+    if (q->readonly && (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
         goto fail;
     if ((rc = jz__pg_migrate(q, create, err)) || (rc = jz__pg_audit_open(q, create, err)))
         goto fail;
@@ -168,6 +169,7 @@ static jz_err pg_begin(void *impl, jz_error *err)
 static void pg_rollback(void *impl)
 {
     pg *q = impl;
+    jz__pg_rows_drop(q);
     if (q->in_tx)
         jz__pg_exec(q, "ROLLBACK", NULL);
     q->in_tx = false;
@@ -177,7 +179,9 @@ static void pg_rollback(void *impl)
 static jz_err pg_commit(void *impl, jz_error *err)
 {
     pg *q = impl;
-    jz_err rc = jz__pg_audit_commit(q, err);
+    jz_err rc = jz__pg_rows_flush(q, err);
+    if (!rc)
+        rc = jz__pg_audit_commit(q, err);
     if (!rc) {
         PGresult *r = PQexec(q->c, "COMMIT");
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -331,51 +335,51 @@ const jz_store_ops jz__pg_ops = {
     .session_purge = jz__pg_session_purge,
     .access_put = jz__pg_access_put,
     .access_list = jz__pg_access_list,
-    .enrol_term = jz__pg_pend_enrol_term,
-    .pay_units_all = jz__pg_pend_pay_units_all,
-    .pay_units = jz__pg_pend_pay_units,
-    .pay_owed = jz__pg_pend_pay_owed,
-    .pay_clean = jz__pg_pend_pay_clean,
-    .pay_lines_settle = jz__pg_pend_pay_lines_settle,
-    .pay_batch_accounts = jz__pg_pend_pay_batch_accounts,
-    .pay_count_regular = jz__pg_pend_pay_count_regular,
-    .pay_mark = jz__pg_pend_pay_mark,
-    .pay_plan_mark = jz__pg_pend_pay_plan_mark,
-    .pay_plan_first = jz__pg_pend_pay_plan_first,
-    .pay_line_add = jz__pg_pend_pay_line_add,
+    .enrol_term = jz__pg_enrol_term,
+    .pay_units_all = jz__pg_pay_units_all,
+    .pay_units = jz__pg_pay_units,
+    .pay_owed = jz__pg_pay_owed,
+    .pay_clean = jz__pg_pay_clean,
+    .pay_lines_settle = jz__pg_pay_lines_settle,
+    .pay_batch_accounts = jz__pg_pay_batch_accounts,
+    .pay_count_regular = jz__pg_pay_count_regular,
+    .pay_mark = jz__pg_pay_mark,
+    .pay_plan_mark = jz__pg_pay_plan_mark,
+    .pay_plan_first = jz__pg_pay_plan_first,
+    .pay_line_add = jz__pg_pay_line_add,
     .household_list = jz__pg_household_list,
     .audit_list = jz__pg_audit_list,
-    .payee_sharing = jz__pg_pend_payee_sharing,
-    .pay_line_get = jz__pg_pend_pay_line_get,
-    .pay_line_set = jz__pg_pend_pay_line_set,
-    .pay_lines_open = jz__pg_pend_pay_lines_open,
-    .pay_lines_of_batch = jz__pg_pend_pay_lines_of_batch,
-    .pay_lines_move = jz__pg_pend_pay_lines_move,
-    .pay_lines_of_household = jz__pg_pend_pay_lines_of_household,
-    .payee_current = jz__pg_pend_payee_current,
-    .payee_get = jz__pg_pend_payee_get,
-    .payee_put = jz__pg_pend_payee_put,
-    .institution_put = jz__pg_pend_institution_put,
-    .institution_get = jz__pg_pend_institution_get,
-    .institutions = jz__pg_pend_institutions,
-    .pay_batch_add = jz__pg_pend_pay_batch_add,
-    .pay_batch_get = jz__pg_pend_pay_batch_get,
-    .pay_batch_set = jz__pg_pend_pay_batch_set,
-    .pay_batches = jz__pg_pend_pay_batches,
-    .recovery_add = jz__pg_pend_recovery_add,
-    .recovery_get = jz__pg_pend_recovery_get,
-    .recoveries = jz__pg_pend_recoveries,
-    .pay_unit = jz__pg_pend_pay_unit,
-    .pay_hold_add = jz__pg_pend_pay_hold_add,
-    .pay_hold_end = jz__pg_pend_pay_hold_end,
-    .pay_plan_last = jz__pg_pend_pay_plan_last,
-    .pay_members = jz__pg_pend_pay_members,
-    .pay_once_totals = jz__pg_pend_pay_once_totals,
-    .repayment_add = jz__pg_pend_repayment_add,
-    .repayments = jz__pg_pend_repayments,
-    .pay_sums = jz__pg_pend_pay_sums,
-    .pay_lines_where = jz__pg_pend_pay_lines_where,
-    .pay_batch_facts = jz__pg_pend_pay_batch_facts,
-    .pay_recovery_facts = jz__pg_pend_pay_recovery_facts,
-    .pay_due_groups = jz__pg_pend_pay_due_groups,
+    .payee_sharing = jz__pg_payee_sharing,
+    .pay_line_get = jz__pg_pay_line_get,
+    .pay_line_set = jz__pg_pay_line_set,
+    .pay_lines_open = jz__pg_pay_lines_open,
+    .pay_lines_of_batch = jz__pg_pay_lines_of_batch,
+    .pay_lines_move = jz__pg_pay_lines_move,
+    .pay_lines_of_household = jz__pg_pay_lines_of_household,
+    .payee_current = jz__pg_payee_current,
+    .payee_get = jz__pg_payee_get,
+    .payee_put = jz__pg_payee_put,
+    .institution_put = jz__pg_institution_put,
+    .institution_get = jz__pg_institution_get,
+    .institutions = jz__pg_institutions,
+    .pay_batch_add = jz__pg_pay_batch_add,
+    .pay_batch_get = jz__pg_pay_batch_get,
+    .pay_batch_set = jz__pg_pay_batch_set,
+    .pay_batches = jz__pg_pay_batches,
+    .recovery_add = jz__pg_recovery_add,
+    .recovery_get = jz__pg_recovery_get,
+    .recoveries = jz__pg_recoveries,
+    .pay_unit = jz__pg_pay_unit,
+    .pay_hold_add = jz__pg_pay_hold_add,
+    .pay_hold_end = jz__pg_pay_hold_end,
+    .pay_plan_last = jz__pg_pay_plan_last,
+    .pay_members = jz__pg_pay_members,
+    .pay_once_totals = jz__pg_pay_once_totals,
+    .repayment_add = jz__pg_repayment_add,
+    .repayments = jz__pg_repayments,
+    .pay_sums = jz__pg_pay_sums,
+    .pay_lines_where = jz__pg_pay_lines_where,
+    .pay_batch_facts = jz__pg_pay_batch_facts,
+    .pay_recovery_facts = jz__pg_pay_recovery_facts,
+    .pay_due_groups = jz__pg_pay_due_groups,
 };

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "jiuzhu/jz_encoding.h"
@@ -450,6 +451,19 @@ static int audit_holding(const char *text)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/p.db", fx_dir);
+    if (jz_test_on_pg()) {
+        PGconn *c = PQconnectdb(jz_test_where(path));
+        const char *v[1] = {text};
+        PGresult *r = PQexecParams(c,
+                                   "SELECT count(*) FROM audit WHERE strpos(before, $1) > 0"
+                                   " OR strpos(after, $1) > 0 OR strpos(entity, $1) > 0",
+                                   1, NULL, v, NULL, NULL, 0);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        int n = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        PQfinish(c);
+        return n;
+    }
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st;

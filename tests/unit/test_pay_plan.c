@@ -439,7 +439,8 @@ static void two_planners(void **state)
     (void)state;
     char path[4096];
     snprintf(path, sizeof path, "%s/p.db", fx_dir);
-    racer a = {path, JZ_OK, 0}, b = {path, JZ_OK, 0};
+    const char *where = jz_test_where(path);
+    racer a = {where, JZ_OK, 0}, b = {where, JZ_OK, 0};
     pthread_t ta, tb;
     pthread_create(&ta, NULL, race, &a);
     pthread_create(&tb, NULL, race, &b);

@@ -8,8 +8,9 @@
  * waiting, held and pending, a 特困 quarter line, a negative adjustment with
  * its recovery, and a one-time programme with its 6 : 4 shares.  The
  * identities must hold on it; then one thing at a time is broken behind
- * jiuzhu's back (the sqlite3 library on the file, as a faulty program or a
- * hand edit would) and the break must be reported, naming the line.
+ * jiuzhu's back (the sqlite3 library on the file, or libpq on the database
+ * when the test runs on PostgreSQL, as a faulty program or a hand edit
+ * would) and the break must be reported, naming the line.
  * Repayments have no store function yet (another module's): the test writes
  * its one repayment row directly.
  */
@@ -23,11 +24,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "jiuzhu/jz_ctx.h"
 #include "jiuzhu/jz_pay.h"
 #include "jiuzhu/jz_store_pay.h"
+#include "store_where.h"
 
 static char dir[64], db_path[128];
 static jz_ctx x;
@@ -159,6 +162,16 @@ static void raw(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(sql, sizeof sql, fmt, ap);
     va_end(ap);
+    if (jz_test_on_pg()) {
+        PGconn *c = PQconnectdb(jz_test_where(db_path));
+        PGresult *r = PQexec(c, sql);
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+            fail_msg("%s: %s", sql, PQerrorMessage(c));
+        PQclear(r);
+        PQfinish(c);
+        return;
+    }
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
@@ -180,7 +193,7 @@ static int setup(void **state)
     jz_error err;
     jz_error_clear(&err);
     jz_store *s = NULL;
-    if (jz_store_open(db_path, JZ_STORE_CREATE, &s, &err) != JZ_OK)
+    if (jz_store_open(jz_test_where(db_path), JZ_STORE_CREATE, &s, &err) != JZ_OK)
         return -1;
     const char *src = getenv("JZ_SOURCE_DIR");
     char policy[4096];
@@ -606,6 +619,16 @@ static void test_refusals(void **state)
 
 static int audit_count(const char *action)
 {
+    if (jz_test_on_pg()) {
+        PGconn *c = PQconnectdb(jz_test_where(db_path));
+        const char *v[1] = {action};
+        PGresult *r = PQexecParams(c, "SELECT count(*) FROM audit WHERE action = $1", 1, NULL, v,
+                                   NULL, NULL, 0);
+        int n = PQresultStatus(r) == PGRES_TUPLES_OK ? atoi(PQgetvalue(r, 0, 0)) : -1;
+        PQclear(r);
+        PQfinish(c);
+        return n;
+    }
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int n = -1;
