@@ -115,45 +115,47 @@ static void put_handled(jz_trend_month *m, const PGresult *r, int i)
     m->answered += jz__pg_int(r, i, 3);
 }
 
-/* $1 the prefix, $2..$3 the first and last day (yyyymmdd), $4..$5 the
- * first and last month as text; every month column is "YYYY-MM" text. */
-#define YM(col) "to_char(make_date((" col ") / 10000, (" col ") / 100 % 100, 1), 'YYYY-MM')"
-#define DAYS(col) "make_date((" col ") / 10000, (" col ") / 100 % 100, (" col ") % 100)"
+/* $1 the prefix, $2..$3 the first and last day (yyyymmdd), or the first
+ * and last month as text (months); every month column is "YYYY-MM" text. */
+#define YM(col) "to_char(make_date((" col ")::int / 10000, (" col ")::int / 100 % 100, 1), 'YYYY-MM')"
+#define DAYS(col)                                                                                  \
+    "make_date((" col ")::int / 10000, (" col ")::int / 100 % 100, (" col ")::int % 100)"
 static const struct {
     const char *sql;
     put_fn put;
+    bool months; /* $2..$3 are months, not days */
 } queries[] = {
     {"SELECT " YM("accepted_on") ", count(*) FROM cases WHERE region LIKE $1 || '%'"
      " AND accepted_on BETWEEN $2 AND $3 GROUP BY 1",
-     put_accepted},
+     put_accepted, false},
     {"SELECT " YM("decided_on") ", sum((decision = 1)::int), sum((decision = 2)::int) FROM cases"
      " WHERE region LIKE $1 || '%' AND decided_on BETWEEN $2 AND $3 GROUP BY 1",
-     put_decided},
+     put_decided, false},
     {"SELECT " YM("closed_on") ", count(*), sum(" DAYS("closed_on") " - " DAYS("accepted_on") ")"
      " FROM cases WHERE region LIKE $1 || '%' AND closed_on BETWEEN $2 AND $3 GROUP BY 1",
-     put_closed},
+     put_closed, false},
     {"SELECT " YM("s.on_date") ", count(*) FROM case_steps s JOIN cases c ON c.case_id = s.case_id"
      " WHERE c.region LIKE $1 || '%' AND s.late_days > 0 AND s.on_date BETWEEN $2 AND $3"
      " GROUP BY 1",
-     put_late},
+     put_late, false},
     {"SELECT first_month, count(*) FROM enrolments WHERE region LIKE $1 || '%'"
-     " AND first_month BETWEEN $4 AND $5 GROUP BY 1",
-     put_started},
+     " AND first_month BETWEEN $2 AND $3 GROUP BY 1",
+     put_started, true},
     {"SELECT end_month, count(*) FROM enrolments WHERE region LIKE $1 || '%'"
-     " AND end_month BETWEEN $4 AND $5 GROUP BY 1",
-     put_ended},
+     " AND end_month BETWEEN $2 AND $3 GROUP BY 1",
+     put_ended, true},
     {"SELECT b.period, count(*), sum(l.amount) FROM pay_lines l JOIN pay_batches b"
      " ON b.batch = l.batch WHERE l.region LIKE $1 || '%' AND l.status = 3"
-     " AND b.period BETWEEN $4 AND $5 GROUP BY 1",
-     put_paid},
+     " AND b.period BETWEEN $2 AND $3 GROUP BY 1",
+     put_paid, true},
     {"SELECT " YM("raised_on") ", category, count(*) FROM alerts WHERE region LIKE $1 || '%'"
      " AND raised_on BETWEEN $2 AND $3 GROUP BY 1, 2",
-     put_alerts},
+     put_alerts, false},
     {"SELECT " YM("s.on_date") ", sum((s.action = 'resolve')::int), sum((s.action = 'refer')::int),"
      " sum((s.action = 'feedback')::int) FROM alert_steps s JOIN alerts a"
      " ON a.county = s.county AND a.alert = s.alert WHERE a.region LIKE $1 || '%'"
      " AND s.on_date BETWEEN $2 AND $3 GROUP BY 1",
-     put_handled},
+     put_handled, false},
 };
 _Static_assert(JZ_PL_PAID == 3, "the paid lines' query names JZ_PL_PAID as 3");
 _Static_assert(JZ_ENROL_STOPPED == 2, "the enrolments' query names JZ_ENROL_STOPPED as 2");
@@ -176,16 +178,19 @@ jz_err jz__pg_trend(void *impl, const char *prefix, jz_trend_month *months, size
     char m0[JZ_PERIOD_BUF], m1[JZ_PERIOD_BUF];
     jz_period_month_text(ym0, m0);
     jz_period_month_text(ym1, m1);
-    jz__pg_params p;
-    jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, prefix);
-    jz__pg_p_int(&p, (ym0 / 12) * 10000 + (ym0 % 12 + 1) * 100);
-    jz__pg_p_int(&p, (ym1 / 12) * 10000 + (ym1 % 12 + 1) * 100 + 99);
-    jz__pg_p_text(&p, m0);
-    jz__pg_p_text(&p, m1);
+    jz__pg_params pd, pm;
+    jz__pg_p_reset(&pd);
+    jz__pg_p_text(&pd, prefix);
+    jz__pg_p_int(&pd, (ym0 / 12) * 10000 + (ym0 % 12 + 1) * 100);
+    jz__pg_p_int(&pd, (ym1 / 12) * 10000 + (ym1 % 12 + 1) * 100 + 99);
+    jz__pg_p_reset(&pm);
+    jz__pg_p_text(&pm, prefix);
+    jz__pg_p_text(&pm, m0);
+    jz__pg_p_text(&pm, m1);
     jz_err rc = JZ_OK;
     for (size_t k = 0; k < sizeof queries / sizeof queries[0]; k++) {
-        PGresult *r = jz__pg_run(q, queries[k].sql, &p, "统计（按月）", &rc, err);
+        PGresult *r = jz__pg_run(q, queries[k].sql, queries[k].months ? &pm : &pd,
+                                 "统计（按月）", &rc, err);
         if (!r)
             return rc;
         for (int i = 0; i < PQntuples(r); i++) {
@@ -199,9 +204,9 @@ jz_err jz__pg_trend(void *impl, const char *prefix, jz_trend_month *months, size
     PGresult *r = jz__pg_run(q,
                              "SELECT first_month, end_month, (status = 2)::int, count(*),"
                              " sum(persons) FROM enrolments WHERE region LIKE $1 || '%'"
-                             " AND first_month <> '' AND first_month <= $5"
-                             " AND (end_month = '' OR end_month >= $4) GROUP BY 1, 2, 3",
-                             &p, "统计（按月）", &rc, err);
+                             " AND first_month <> '' AND first_month <= $3"
+                             " AND (end_month = '' OR end_month >= $2) GROUP BY 1, 2, 3",
+                             &pm, "统计（按月）", &rc, err);
     if (!r)
         return rc;
     for (int i = 0; i < PQntuples(r); i++) {
