@@ -396,6 +396,29 @@ jz_err jz_store_audit(jz_store *s, const char *county, const char *action, const
  * schema 5. */
 jz_err jz_store_audit_verify(jz_store *s, jz_audit_report *rep, jz_error *err);
 
+/* ---- copying a whole store ------------------------------------------------------ */
+
+#define JZ_COPY_TABLES_MAX 64
+typedef struct jz_copy_table {
+    char name[40];
+    int64_t rows_from, rows_to; /* counted in the source and in the target */
+} jz_copy_table;
+typedef struct jz_copy_report {
+    jz_copy_table tables[JZ_COPY_TABLES_MAX];
+    int n;
+    int64_t rows;
+    jz_audit_report source_audit, target_audit; /* verified before and after */
+} jz_copy_report;
+
+/* Copies the SQLite store `from` whole into a new PostgreSQL database `to`
+ * (a postgresql:// URL; created as jz_store_open does), in one transaction:
+ * every table, the audit log and its key, so that the chain goes on (an
+ * entry store.copy records the copy).  Refused when the source's audit log
+ * does not verify whole; every table's rows are counted on both sides
+ * before the commit (JZ_EIO naming the table when they differ: nothing is
+ * committed). */
+jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_error *err);
+
 /* ---- lists for the web platform (jz_registry.h) ----------------------------------------- */
 
 /* A household as a list shows it: its head (the first member) and its

@@ -181,12 +181,14 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err)
     return JZ_OK;
 }
 
-jz_err jz__pg_audit_open(pg *q, bool create, jz_error *err)
+jz_err jz__pg_audit_open(pg *q, bool create, bool copy_target, jz_error *err)
 {
     if (sodium_init() < 0)
         return jz_error_set(err, JZ_EIO, NULL, NULL, "无法初始化 libsodium");
     key_path(q, q->k.path, sizeof q->k.path);
     jz_err rc;
+    if (create && copy_target)
+        return JZ_OK; /* the copy brings the source's key and log (copy.c) */
     if (create) {
         make_dirs(q->k.path);
         if ((rc = jz__audit_key_make(&q->k, err)))
@@ -234,8 +236,8 @@ jz_err jz__pg_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
     }
     rc = jz__pg_exec(q,
                      "DECLARE jz_audit_cur NO SCROLL CURSOR FOR SELECT seq, county, at, actor,"
-                     " action, entity, before, after, encode(prev, 'hex'), encode(hash, 'hex')"
-                     " FROM audit ORDER BY seq",
+                     " action, entity, before, after, encode(prev, 'hex'), encode(hash, 'hex'),"
+                     " encode(state, 'hex') FROM audit ORDER BY seq",
                      err);
     bool going = !rc;
     while (going) {
@@ -257,8 +259,16 @@ jz_err jz__pg_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
             size_t np = 0, nh = 0;
             sodium_hex2bin(prev, sizeof prev, jz__pg_text(r, i, 8), 64, NULL, &np, NULL);
             sodium_hex2bin(hash, sizeof hash, jz__pg_text(r, i, 9), 64, NULL, &nh, NULL);
+            /* The sealed fingerprints of entries copied from SQLite
+             * (copy.c) are part of their hashes. */
+            const char *hex = jz__pg_text(r, i, 10);
+            size_t nstate = strlen(hex) / 2, ns = 0;
+            unsigned char *state = nstate ? malloc(nstate) : NULL;
+            if (nstate && state)
+                sodium_hex2bin(state, nstate, hex, 2 * nstate, NULL, &ns, NULL);
             going = jz__audit_verify_entry(&v, jz__pg_int(r, i, 0), f, n, prev, np, hash, nh,
-                                           NULL, 0);
+                                           state, ns);
+            free(state);
         }
         PQclear(r);
         if (nrows == 0)

@@ -121,6 +121,6 @@ jz_err jz__pg_audit(void *impl, const char *county, const char *action, const ch
                     const char *before, const char *after, jz_error *err);
 jz_err jz__pg_audit_commit(pg *q, jz_error *err);
 void jz__pg_audit_drop(pg *q);
-jz_err jz__pg_audit_open(pg *q, bool create, jz_error *err);
+jz_err jz__pg_audit_open(pg *q, bool create, bool copy_target, jz_error *err);
 
 #endif

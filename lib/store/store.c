@@ -105,6 +105,16 @@ jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err
     return JZ_OK;
 }
 
+const jz_store_ops *jz__store_ops(const jz_store *s)
+{
+    return s->ops;
+}
+
+void *jz__store_impl(jz_store *s)
+{
+    return s->impl;
+}
+
 const char *jz_store_where(const jz_store *s)
 {
     return s->where;

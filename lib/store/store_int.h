@@ -366,6 +366,15 @@ typedef struct jz_store_ops {
                              jz_error *err);
 } jz_store_ops;
 
+/* An open flag of the backends' own: a store created as the target of a
+ * copy (copy.c), with its schema but no audit key or entry of its own: the
+ * copy brings the source's. */
+#define JZ__STORE_COPY_TARGET 0x100
+
+/* The backend of an open store and its handle (for copy.c). */
+const jz_store_ops *jz__store_ops(const jz_store *s);
+void *jz__store_impl(jz_store *s);
+
 /* The backends (store.c picks one by the form of `where`). */
 extern const jz_store_ops jz__sqlite_ops;
 extern const jz_store_ops jz__pg_ops;

@@ -143,7 +143,7 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
     q->readonly = flags & JZ_STORE_READONLY;
     if (q->readonly && (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
         goto fail;
-    if ((rc = jz__pg_migrate(q, create, err)) || (rc = jz__pg_audit_open(q, create, err)))
+    if ((rc = jz__pg_migrate(q, create, err)) || (rc = jz__pg_audit_open(q, create, flags & JZ__STORE_COPY_TARGET, err)))
         goto fail;
     *impl = q;
     return JZ_OK;
