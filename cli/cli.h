@@ -159,6 +159,7 @@ int cmd_import(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_staff(int argc, char **argv);

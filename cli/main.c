@@ -22,6 +22,7 @@ static void usage(FILE *f)
           "  show     显示一户及其最新认定结果和完整依据\n"
           "  stats    按市、县或乡镇统计各类对象户数、人数和金额\n"
           "  copy     把 SQLite 数据库整体复制到 PostgreSQL（核对行数和审计日志）\n"
+          "  backup   在线一致备份（SQLite 在线备份；PostgreSQL 用 pg_dump）\n"
           "  gen      生成确定性的模拟登记数据（JSON Lines 或 CSV），用于性能测试、演示和导入测试\n"
           "  calendar 工作日计算：某日之后第 N 个工作日、两日之间的工作日数（含调休和法定节假日）\n"
           "  case     申请办理：受理、调查、核对、初审、公示、审核确认、决定、公布，期限提醒和文书\n"
@@ -170,7 +171,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } commands[] = {
         {"assess", cmd_assess}, {"rules", cmd_rules}, {"init", cmd_init}, {"import", cmd_import},
-        {"show", cmd_show},     {"stats", cmd_stats}, {"copy", cmd_copy}, {"gen", cmd_gen},
+        {"show", cmd_show},     {"stats", cmd_stats}, {"copy", cmd_copy}, {"backup", cmd_backup}, {"gen", cmd_gen},
         {"calendar", cmd_calendar}, {"case", cmd_case}, {"staff", cmd_staff},
         {"audit", cmd_audit}, {"enrolment", cmd_enrolment}, {"feed", cmd_feed},
         {"monitor", cmd_monitor}, {"alerts", cmd_alerts}, {"alert", cmd_alert},

@@ -419,6 +419,12 @@ typedef struct jz_copy_report {
  * committed). */
 jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_error *err);
 
+/* A consistent copy of the store `where` at dest (a new file), while others
+ * keep working: an SQLite file by SQLite's online backup API (then
+ * checked), a PostgreSQL database by pg_dump's custom format (restore with
+ * pg_restore).  The audit key is not in it: keep it apart. */
+jz_err jz_store_backup(const char *where, const char *dest, jz_error *err);
+
 /* ---- lists for the web platform (jz_registry.h) ----------------------------------------- */
 
 /* A household as a list shows it: its head (the first member) and its
