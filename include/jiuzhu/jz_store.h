@@ -84,6 +84,11 @@ jz_err jz_store_run_as(jz_store *s, const char *actor,
  * another household is refused (R-HH-3) with both household IDs named, and
  * then nothing of h is stored.  h->household_id must not be empty.
  */
+/* The households a caller is about to put, in order (an import's slot):
+ * a hint that lets a backend look up what it needs for all of them at once
+ * (PostgreSQL: one round trip instead of two per household).  Changes
+ * nothing; putting other households after it is allowed. */
+jz_err jz_store_prefetch_households(jz_store *s, const jz_household *hs, size_t n, jz_error *err);
 jz_err jz_store_put_household(jz_store *s, const jz_household *h, const char *record,
                               const char *source, jz_error *err);
 

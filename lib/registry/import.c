@@ -214,6 +214,13 @@ typedef struct progress {
     size_t brought_len, brought_cap;
     jz_trace *trace; /* households assessed on this thread (documents, CSV) */
     policy_cache pc;
+    /* The households of a slot stored since the last adoption: adopted
+     * together before the batch commits (adopt_held), so that a store that
+     * sends new households in bulk (PostgreSQL) sends them once per batch,
+     * not once per recipient. */
+    const jz_household *ad_h[LINES_PER_SLOT];
+    const struct assessed *ad_a[LINES_PER_SLOT];
+    size_t ad_n;
 } progress;
 
 /* The errors of a refused record as kept in the store: a JSON array of
@@ -314,9 +321,26 @@ static jz_err adopt_stored(progress *pg, const jz_household *h, const assessed *
 
 /* Commits the batch with the import's progress; the last one is then
  * marked finished on its own, which makes the whole import durable. */
+/* The adoptions of the households stored since the last (store_slot). */
+static jz_err adopt_held(progress *pg, jz_error *err)
+{
+    for (size_t i = 0; i < pg->ad_n; i++) {
+        jz_err rc = adopt_stored(pg, pg->ad_h[i], pg->ad_a[i], err);
+        if (rc) {
+            jz_error_set_where(err, pg->ad_h[i]->household_id, NULL);
+            pg->ad_n = 0;
+            return rc;
+        }
+    }
+    pg->ad_n = 0;
+    return JZ_OK;
+}
+
 static jz_err commit(progress *pg, bool finished, jz_error *err)
 {
-    jz_err rc = JZ_OK;
+    jz_err rc = adopt_held(pg, err);
+    if (rc)
+        return rc;
     if (pg->brought_len) {
         /* The recipients the batch brought in: one audit entry. */
         size_t n = pg->brought_len + 64;
@@ -348,6 +372,18 @@ static jz_err commit(progress *pg, bool finished, jz_error *err)
 static jz_err store_slot(progress *pg, slot *s, const char *path, jz_import_reject_fn on_reject,
                          void *arg, jz_import_stats *stats, jz_error *err)
 {
+    /* The slot's parsed households, for the store to look up at once (the
+     * ones refused by the parser are not put: they are left out). */
+    jz_household *ready = malloc((s->n ? s->n : 1) * sizeof *ready);
+    size_t nr = 0;
+    for (size_t k = 0; ready && k < s->n; k++)
+        if (s->rc[k] == JZ_OK)
+            ready[nr++] = s->hh[k];
+    jz_err prc = ready ? jz_store_prefetch_households(pg->s, ready, nr, err)
+                       : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(ready);
+    if (prc)
+        return prc;
     for (size_t k = 0; k < s->n; k++) {
         jz_error *e = &s->err[k];
         jz_err rc = s->rc[k];
@@ -362,9 +398,9 @@ static jz_err store_slot(progress *pg, slot *s, const char *path, jz_import_reje
             } else if (rc) {
                 *err = *e;
                 return rc;
-            } else if ((rc = adopt_stored(pg, &s->hh[k], s->as ? &s->as[k] : NULL, err))) {
-                jz_error_set_where(err, s->hh[k].household_id, NULL);
-                return rc;
+            } else {
+                pg->ad_h[pg->ad_n] = &s->hh[k];
+                pg->ad_a[pg->ad_n++] = s->as ? &s->as[k] : NULL;
             }
         }
         if (rc == JZ_OK) {
@@ -383,6 +419,9 @@ static jz_err store_slot(progress *pg, slot *s, const char *path, jz_import_reje
         if (++pg->in_batch >= pg->batch && (rc = commit(pg, false, err)))
             return rc;
     }
+    jz_err arc = adopt_held(pg, err); /* before the slot's households are freed */
+    if (arc)
+        return arc;
     s->n = 0;
     s->text_len = 0;
     s->state = SLOT_FREE;

@@ -56,8 +56,16 @@ typedef struct pg {
      * until the next statement or the commit (pg_registry.c): an import's
      * batch goes to the server in five COPYs, not a statement per row. */
     struct pg_pending_rows *rows;
+    struct pg_prefetch *pre; /* what the households about to be put need */
     bool in_put; /* put_household's own statements: they do not flush */
-    int64_t next_hh, last_hh; /* household keys taken from the sequence */
+    struct {
+        int64_t run, pv;
+        char county[7];
+        jz_date date;
+    } pv[64]; /* param_values rows of the runs written (pg_registry.c) */
+    int n_pv;
+    int64_t hh_keys[512]; /* household keys taken from the sequence, unused */
+    int n_hh_keys, next_hh_key;
 } pg;
 
 /* Text parameters of one statement: integers printed into buf, strings by
@@ -110,6 +118,8 @@ jz_err jz__pg_county(pg *q, const char *county, jz_error *err);
  * jz__pg_rows_drop forgets them (a rollback). */
 jz_err jz__pg_rows_flush(pg *q, jz_error *err);
 void jz__pg_rows_drop(pg *q);
+/* Forgets what was prefetched (the transaction ended). */
+void jz__pg_prefetch_drop(pg *q);
 
 /* Schema (pg_schema.c): creates or migrates to JZ_STORE_SCHEMA_VERSION. */
 jz_err jz__pg_migrate(pg *q, bool create, jz_error *err);

@@ -146,8 +146,9 @@ static void household_params(jz__pg_params *p, int64_t hh, const jz_household *h
 /* ---- new households held for COPY ------------------------------------------------- */
 
 /* The tables a new household writes, in the order they are copied (the
- * households first: the others refer to them). */
-enum { T_HH, T_IDS, T_REC, T_MEM, T_PID, N_T };
+ * households first: the others refer to them), and those of a
+ * determination (a reassessment's batch). */
+enum { T_HH, T_IDS, T_REC, T_MEM, T_PID, T_DET, T_PR, N_T };
 static const char *const copy_sql[N_T] = {
     "COPY households(hh, household_id, county, region, area, assess_date, current_programme,"
     " current_since, current_amount, n_members) FROM STDIN",
@@ -155,6 +156,8 @@ static const char *const copy_sql[N_T] = {
     "COPY household_records(hh, county, record, source, updated_at) FROM STDIN",
     "COPY members FROM STDIN",
     "COPY person_ids(id_number, county, hh) FROM STDIN",
+    "COPY determinations FROM STDIN",
+    "COPY person_results FROM STDIN",
 };
 
 typedef struct tbuf {
@@ -179,9 +182,14 @@ struct pg_pending_rows {
     kset households, people;
     char (*ids)[JZ_HOUSEHOLD_ID_MAX]; /* the batch's households, in order */
     size_t n, cap;
-    int64_t keys[512]; /* household keys taken from the sequence, unused */
-    int n_keys, next_key;
 };
+
+static struct pg_pending_rows *rows_of(pg *q, jz_error *err)
+{
+    if (!q->rows && !(q->rows = calloc(1, sizeof *q->rows)))
+        jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    return q->rows;
+}
 
 static uint64_t fnv(const char *s)
 {
@@ -336,25 +344,26 @@ jz_err jz__pg_rows_flush(pg *q, jz_error *err)
     return rc;
 }
 
-/* A household key from the sequence, taken 512 at a time. */
-static jz_err new_key(pg *q, struct pg_pending_rows *r, int64_t *hh, jz_error *err)
+/* A household key from the sequence, taken 512 at a time and kept by the
+ * connection (a key never used is a gap, as after a rollback). */
+static jz_err new_key(pg *q, int64_t *hh, jz_error *err)
 {
-    if (r->next_key == r->n_keys) {
+    if (q->next_hh_key == q->n_hh_keys) {
         jz_err rc;
         PGresult *res = jz__pg_run(q,
                                    "SELECT nextval('households_hh_seq') FROM generate_series(1, 512)",
                                    NULL, "写入户", &rc, err);
         if (!res)
             return rc;
-        r->n_keys = PQntuples(res) < 512 ? PQntuples(res) : 512;
-        for (int i = 0; i < r->n_keys; i++)
-            r->keys[i] = jz__pg_int(res, i, 0);
-        r->next_key = 0;
+        q->n_hh_keys = PQntuples(res) < 512 ? PQntuples(res) : 512;
+        for (int i = 0; i < q->n_hh_keys; i++)
+            q->hh_keys[i] = jz__pg_int(res, i, 0);
+        q->next_hh_key = 0;
         PQclear(res);
-        if (!r->n_keys)
+        if (!q->n_hh_keys)
             return jz_error_set(err, JZ_EIO, NULL, NULL, "无法取得户的编号");
     }
-    *hh = r->keys[r->next_key++];
+    *hh = q->hh_keys[q->next_hh_key++];
     return JZ_OK;
 }
 
@@ -362,11 +371,11 @@ static jz_err new_key(pg *q, struct pg_pending_rows *r, int64_t *hh, jz_error *e
 static jz_err hold_household(pg *q, const jz_household *h, const char *record, const char *source,
                              const char *county, const char *now, jz_error *err)
 {
-    struct pg_pending_rows *r = q->rows;
-    if (!r && !(r = q->rows = calloc(1, sizeof *r)))
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    struct pg_pending_rows *r = rows_of(q, err);
+    if (!r)
+        return JZ_ENOMEM;
     int64_t hh = 0;
-    jz_err rc = new_key(q, r, &hh, err);
+    jz_err rc = new_key(q, &hh, err);
     if (rc)
         return rc;
     if (r->n == r->cap) {
@@ -606,6 +615,167 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
     return JZ_OK;
 }
 
+/* ---- what the households about to be put need, looked up at once -------------------- */
+
+struct pg_prefetch {
+    kset asked;  /* household IDs prefetched */
+    kset exists; /* of those, the ones in the database */
+    kset owner;  /* ID numbers of their members in the database -> index into owners */
+    char (*owners)[JZ_HOUSEHOLD_ID_MAX];
+    size_t n_owners, cap_owners;
+};
+
+void jz__pg_prefetch_drop(pg *q)
+{
+    struct pg_prefetch *f = q->pre;
+    if (!f)
+        return;
+    free(f->asked.e);
+    free(f->exists.e);
+    free(f->owner.e);
+    free(f->owners);
+    free(f);
+    q->pre = NULL;
+}
+
+/* A text[] literal of strings that need no escaping (household IDs of
+ * [A-Za-z0-9-], ID numbers): NULL when out of memory. */
+static char *text_array(const char *const *v, size_t n)
+{
+    size_t cap = 3;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(v[i]) + 3;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    size_t k = 0;
+    s[k++] = '{';
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(s + k, cap - k, "%s\"%s\"", i ? "," : "", v[i]);
+    s[k++] = '}';
+    s[k] = '\0';
+    return s;
+}
+
+static bool plain(const char *s)
+{
+    for (; *s; s++)
+        if (*s == '"' || *s == '\\' || *s == ',' || *s == '{' || *s == '}' || (unsigned char)*s < 0x21)
+            return false;
+    return true;
+}
+
+jz_err jz__pg_prefetch(void *impl, const jz_household *hs, size_t n, jz_error *err)
+{
+    pg *q = impl;
+    jz__pg_prefetch_drop(q);
+    if (!q->in_tx || n == 0)
+        return JZ_OK;
+    size_t nm = 0;
+    for (size_t i = 0; i < n; i++)
+        nm += hs[i].n_members;
+    const char **ids = malloc((n ? n : 1) * sizeof *ids), **people = malloc((nm ? nm : 1) * sizeof *people);
+    struct pg_prefetch *f = calloc(1, sizeof *f);
+    jz_err rc = JZ_OK;
+    if (!ids || !people || !f) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto out;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!plain(hs[i].household_id))
+            goto out; /* an odd ID: leave it to put_household's own lookups */
+        ids[i] = hs[i].household_id;
+        for (uint32_t m = 0; m < hs[i].n_members; m++) {
+            if (!plain(hs[i].members[m].id))
+                goto out;
+            people[k++] = hs[i].members[m].id;
+        }
+    }
+    char *a = text_array(ids, n), *b = text_array(people, nm);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto out;
+    }
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, a);
+    jz__pg_p_text(&p, b);
+    q->in_put = true;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT 1, household_id, '' FROM household_ids"
+                             " WHERE household_id = ANY($1::text[])"
+                             " UNION ALL SELECT 2, p.id_number, h.household_id FROM person_ids p"
+                             " JOIN household_ids h ON h.county = p.county AND h.hh = p.hh"
+                             " WHERE p.id_number = ANY($2::text[])",
+                             &p, "查找户", &rc, err);
+    q->in_put = false;
+    free(a);
+    free(b);
+    if (!r)
+        goto out;
+    bool nomem = false;
+    for (size_t i = 0; i < n && !nomem; i++)
+        nomem = !kset_put(&f->asked, hs[i].household_id, 0);
+    for (int row = 0; row < PQntuples(r) && !nomem; row++) {
+        if (jz__pg_int(r, row, 0) == 1) {
+            nomem = !kset_put(&f->exists, jz__pg_text(r, row, 1), 0);
+            continue;
+        }
+        if (f->n_owners == f->cap_owners) {
+            size_t nc = f->cap_owners ? 2 * f->cap_owners : 64;
+            char(*g)[JZ_HOUSEHOLD_ID_MAX] = realloc(f->owners, nc * sizeof *g);
+            if (!g) {
+                nomem = true;
+                break;
+            }
+            f->owners = g;
+            f->cap_owners = nc;
+        }
+        snprintf(f->owners[f->n_owners], JZ_HOUSEHOLD_ID_MAX, "%s", jz__pg_text(r, row, 2));
+        nomem = !kset_put(&f->owner, jz__pg_text(r, row, 1), (uint32_t)f->n_owners++);
+    }
+    PQclear(r);
+    if (nomem) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto out;
+    }
+    q->pre = f;
+    f = NULL;
+out:
+    free(ids);
+    free(people);
+    if (f) {
+        q->pre = f;
+        jz__pg_prefetch_drop(q);
+    }
+    return rc;
+}
+
+/* From what was prefetched, when h was: R-HH-3 against the database and
+ * whether h exists there (true), else false (look it up). */
+static bool prefetched(const pg *q, const jz_household *h, jz__member_clash *clash, jz_err *rc,
+                       bool *exists)
+{
+    const struct pg_prefetch *f = q->pre;
+    if (!f || kset_get(&f->asked, h->household_id) < 0)
+        return false;
+    *rc = JZ_OK;
+    for (uint32_t i = 0; i < h->n_members; i++) {
+        long o = kset_get(&f->owner, h->members[i].id);
+        if (o >= 0 && strcmp(f->owners[o], h->household_id) != 0) {
+            clash->member = (int)i;
+            snprintf(clash->other, sizeof clash->other, "%s", f->owners[o]);
+            *rc = JZ_EINPUT;
+            return true;
+        }
+    }
+    *exists = kset_get(&f->exists, h->household_id) >= 0;
+    return true;
+}
+
 /* In a transaction, a new household is checked (R-HH-3 against the
  * database and the households held) and held for COPY (hold_household);
  * one that exists, or comes a second time in the batch, is written at once
@@ -625,10 +795,11 @@ jz_err jz__pg_put_household(void *impl, const jz_household *h, const char *recor
     jz_err rc = jz__pg_county(q, county, err);
     if (!rc)
         rc = check_held(q, h, clash);
-    if (!rc)
-        rc = check_owners(q, h, clash, err);
     bool again = q->rows && kset_get(&q->rows->households, h->household_id) >= 0, exists = false;
-    if (!rc && !again) {
+    bool known = !rc && prefetched(q, h, clash, &rc, &exists);
+    if (!rc && !known)
+        rc = check_owners(q, h, clash, err);
+    if (!rc && !again && !known) {
         jz__pg_params p;
         jz__pg_p_reset(&p);
         jz__pg_p_text(&p, h->household_id);
@@ -646,6 +817,9 @@ jz_err jz__pg_put_household(void *impl, const jz_household *h, const char *recor
         return rc;
     if ((rc = jz__pg_rows_flush(q, err)))
         return rc;
+    /* A replacement changes who belongs where: what was prefetched for the
+     * households after it no longer holds. */
+    jz__pg_prefetch_drop(q);
     return put_now(q, h, record, source, clash, replaced, err);
 }
 
@@ -1130,6 +1304,7 @@ jz_err jz__pg_run_begin(void *impl, jz_date date, const char *prefix, const char
         return rc;
     *run = jz__pg_int(r, 0, 0);
     PQclear(r);
+    q->n_pv = 0;
     return JZ_OK;
 }
 
@@ -1259,10 +1434,17 @@ jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snap
     return JZ_OK;
 }
 
-/* The param_values row of (run, county, date), inserted on first use. */
+/* The param_values row of (run, county, date), inserted on first use and
+ * remembered for the connection (a run writes a county's households on one
+ * date or few). */
 static jz_err param_row(pg *q, int64_t run, const char *county, jz_date date,
                         const char *params_json, int64_t *pv, jz_error *err)
 {
+    for (int i = 0; i < q->n_pv; i++)
+        if (q->pv[i].run == run && q->pv[i].date == date && strcmp(q->pv[i].county, county) == 0) {
+            *pv = q->pv[i].pv;
+            return JZ_OK;
+        }
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, run);
@@ -1270,6 +1452,7 @@ static jz_err param_row(pg *q, int64_t run, const char *county, jz_date date,
     jz__pg_p_int(&p, date);
     jz__pg_p_text(&p, params_json);
     jz_err rc;
+    q->in_put = true; /* nothing held reads param_values */
     PGresult *r = jz__pg_run(q,
                              "WITH ins AS (INSERT INTO param_values(run, county, assess_date,"
                              " params) VALUES($1, $2, $3, $4) ON CONFLICT (run, county, assess_date)"
@@ -1277,13 +1460,24 @@ static jz_err param_row(pg *q, int64_t run, const char *county, jz_date date,
                              " SELECT pv FROM param_values WHERE run = $1 AND county = $2"
                              " AND assess_date = $3",
                              &p, "记录参数", &rc, err);
+    q->in_put = false;
     if (!r)
         return rc;
     *pv = PQntuples(r) ? jz__pg_int(r, 0, 0) : 0;
     PQclear(r);
-    return *pv ? JZ_OK : jz_error_set(err, JZ_EIO, NULL, NULL, "无法记录评估参数");
+    if (!*pv)
+        return jz_error_set(err, JZ_EIO, NULL, NULL, "无法记录评估参数");
+    int k = q->n_pv < (int)(sizeof q->pv / sizeof q->pv[0]) ? q->n_pv++ : (int)(run % 64);
+    q->pv[k].run = run;
+    q->pv[k].date = date;
+    snprintf(q->pv[k].county, sizeof q->pv[k].county, "%s", county);
+    q->pv[k].pv = *pv;
+    return JZ_OK;
 }
 
+/* A determination and its person rows, held for COPY with the batch (the
+ * record's version is the snapshot's: the batch wrote only households that
+ * had not changed since it was read). */
 jz_err jz__pg_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
                                 const jz_household *h, const jz_result *r, const char *decisive,
                                 const char *params_json, jz_error *err)
@@ -1295,56 +1489,35 @@ jz_err jz__pg_put_determination(void *impl, int64_t run, const jz_snapshot *snap
     jz_err rc = param_row(q, run, county, h->assess_date, params_json, &pv, err);
     if (rc)
         return rc;
+    struct pg_pending_rows *rows = rows_of(q, err);
+    if (!rows)
+        return JZ_ENOMEM;
     int64_t hh = snap->key[i];
-    jz__pg_params p;
-    jz__pg_p_reset(&p);
-    jz__pg_p_int(&p, hh);
-    jz__pg_p_text(&p, county);
-    jz__pg_p_int(&p, run);
-    jz__pg_p_int(&p, pv);
-    jz__pg_p_int(&p, h->assess_date);
-    jz__pg_p_int(&p, r->category);
-    jz__pg_p_int(&p, r->causes);
-    jz__pg_p_int(&p, r->monthly_amount);
-    jz__pg_p_int(&p, r->counted_members);
-    jz__pg_p_int(&p, r->standard);
-    jz__pg_p_int(&p, r->income);
-    jz__pg_p_int(&p, r->deductible);
-    jz__pg_p_int(&p, r->financial);
-    jz__pg_p_int(&p, r->exit ? r->exit_until : 0);
-    jz__pg_p_text(&p, decisive);
-    PGresult *res = jz__pg_run(q,
-                               "INSERT INTO determinations SELECT $1, $2, $3, $4, $5, $6, $7, $8,"
-                               " $9, $10, $11, $12, $13, $14, $15, h.version FROM households h"
-                               " WHERE h.county = $2 AND h.hh = $1",
-                               &p, "写入认定结果", &rc, err);
-    if (!res)
-        return rc;
-    PQclear(res);
+    tbuf *b = &rows->t[T_DET];
+    const int64_t a[] = {hh, 0, run, pv, h->assess_date, r->category, r->causes,
+                         r->monthly_amount, r->counted_members, r->standard, r->income,
+                         r->deductible, r->financial, r->exit ? r->exit_until : 0};
+    for (size_t k = 0; k < sizeof a / sizeof a[0]; k++) {
+        if (k == 1)
+            put_text(b, county, false);
+        else
+            put_int(b, a[k], false);
+    }
+    put_text(b, decisive, false);
+    put_int(b, snap->version[i], true);
     for (uint32_t k = 0; k < r->n_persons; k++) {
         const jz_person_result *x = &r->persons[k];
         if (!jz__person_result_stored(x))
             continue;
-        jz__pg_p_reset(&p);
-        jz__pg_p_int(&p, hh);
-        jz__pg_p_int(&p, (int)k);
-        jz__pg_p_text(&p, county);
-        jz__pg_p_int(&p, x->categories | (x->counted ? 0 : 0x100));
-        jz__pg_p_int(&p, x->care_level);
-        jz__pg_p_int(&p, x->monthly_amount);
-        jz__pg_p_int(&p, x->single_rule);
-        jz__pg_p_int(&p, x->tmp_rule);
-        jz__pg_p_int(&p, x->tmp_amount);
-        jz__pg_p_int(&p, x->referrals);
-        jz__pg_p_int(&p, x->death_check_due);
-        jz__pg_p_int(&p, x->death_change_from);
-        res = jz__pg_run(q,
-                         "INSERT INTO person_results VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                         " $10, $11, $12)",
-                         &p, "写入个人认定结果", &rc, err);
-        if (!res)
-            return rc;
-        PQclear(res);
+        tbuf *pb = &rows->t[T_PR];
+        put_int(pb, hh, false);
+        put_int(pb, (int)k, false);
+        put_text(pb, county, false);
+        const int64_t v[] = {x->categories | (x->counted ? 0 : 0x100), x->care_level,
+                             x->monthly_amount, x->single_rule, x->tmp_rule, x->tmp_amount,
+                             x->referrals, x->death_check_due, x->death_change_from};
+        for (size_t m = 0; m < sizeof v / sizeof v[0]; m++)
+            put_int(pb, v[m], m + 1 == sizeof v / sizeof v[0]);
     }
     return JZ_OK;
 }

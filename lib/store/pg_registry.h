@@ -31,4 +31,6 @@ jz_err jz__pg_audit_list(void *impl, const char *county_prefix, const char *acti
 jz_err jz__pg_audit_verify(void *impl, jz_audit_report *rep, jz_error *err);
 jz_err jz__pg_audit_hash_at(void *impl, int64_t seq, char hex[65], jz_error *err);
 
+jz_err jz__pg_prefetch(void *impl, const jz_household *hs, size_t n, jz_error *err);
+
 #endif

@@ -332,6 +332,7 @@ static const char *const schema8[] = {
     "CREATE TABLE person_ids(id_number text PRIMARY KEY, county text NOT NULL,"
     " hh bigint NOT NULL)",
     "CREATE INDEX person_ids_household ON person_ids(county, hh)",
+    "CREATE UNIQUE INDEX household_ids_key ON household_ids(county, hh)",
     /* Append-only, as in the SQLite backend. */
     "CREATE FUNCTION jz_audit_frozen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
     " IF TG_OP = 'UPDATE' THEN RAISE EXCEPTION '审计日志只能追加，不能修改'; END IF;"

@@ -85,6 +85,8 @@ static void revive(pg *q)
         PQsetClientEncoding(q->c, "UTF8");
         PGresult *r = PQexec(q->c, "SET client_min_messages = warning");
         PQclear(r);
+        r = PQexec(q->c, "SET plan_cache_mode = force_custom_plan");
+        PQclear(r);
         if (q->readonly) {
             r = PQexec(q->c, "SET default_transaction_read_only = on");
             PQclear(r);

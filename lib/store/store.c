@@ -236,6 +236,11 @@ jz_err jz_store_put_household(jz_store *s, const jz_household *h, const char *re
     return rc;
 }
 
+jz_err jz_store_prefetch_households(jz_store *s, const jz_household *hs, size_t n, jz_error *err)
+{
+    return s->ops->prefetch && n ? s->ops->prefetch(s->impl, hs, n, err) : JZ_OK;
+}
+
 jz_err jz_store_get_record(jz_store *s, const char *key, char **record, jz_error *err)
 {
     return s->ops->get_record(s->impl, key, record, err);

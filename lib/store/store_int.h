@@ -117,6 +117,10 @@ typedef struct jz_store_ops {
     jz_err (*put_household)(void *impl, const jz_household *h, const char *record,
                             const char *source, struct jz__member_clash *clash, char **replaced,
                             jz_error *err);
+    /* Optional (NULL: nothing to do): the households about to be put, in
+     * order, so that a backend with round trips may look up what
+     * put_household needs for all of them at once. */
+    jz_err (*prefetch)(void *impl, const jz_household *hs, size_t n, jz_error *err);
     jz_err (*get_record)(void *impl, const char *key, char **record, jz_error *err);
     /* The household of key (its ID, or a member's ID number): its ID, its
      * region and the current programme its record states; JZ_ENOTFOUND. */

@@ -23,6 +23,7 @@ static void pg_close(void *impl)
     if (!q)
         return;
     jz__pg_rows_drop(q);
+    jz__pg_prefetch_drop(q);
     if (q->in_tx && q->c)
         jz__pg_exec(q, "ROLLBACK", NULL);
     jz__pg_audit_drop(q);
@@ -138,7 +139,11 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
         goto fail;
     }
     /* Quiet notices (IF NOT EXISTS, ...): nothing for a user to act on. */
-    if ((rc = jz__pg_exec(q, "SET client_min_messages = warning", err)))
+    /* Plans made for each statement's values: a generic plan made while a
+     * table was small (an import's first batches) would scan it whole ever
+     * after, as it grows. */
+    if ((rc = jz__pg_exec(q, "SET client_min_messages = warning", err)) ||
+        (rc = jz__pg_exec(q, "SET plan_cache_mode = force_custom_plan", err)))
         goto fail;
     q->readonly = flags & JZ_STORE_READONLY;
     if (q->readonly && (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
@@ -170,6 +175,8 @@ static void pg_rollback(void *impl)
 {
     pg *q = impl;
     jz__pg_rows_drop(q);
+    jz__pg_prefetch_drop(q);
+    q->n_pv = 0; /* rows of param_values this transaction made are gone */
     if (q->in_tx)
         jz__pg_exec(q, "ROLLBACK", NULL);
     q->in_tx = false;
@@ -193,6 +200,7 @@ static jz_err pg_commit(void *impl, jz_error *err)
         return rc;
     }
     q->in_tx = false;
+    jz__pg_prefetch_drop(q);
     return JZ_OK;
 }
 
@@ -266,6 +274,7 @@ const jz_store_ops jz__pg_ops = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .put_household = jz__pg_put_household,
+    .prefetch = jz__pg_prefetch,
     .get_record = jz__pg_get_record,
     .household_programme = jz__pg_household_programme,
     .import_begin = jz__pg_import_begin,
