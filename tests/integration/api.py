@@ -82,6 +82,27 @@ class Checks:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
+
+def db_rows(db, sql, args=()):
+    """The rows of a query on the test's database: an SQLite file through
+    sqlite3, a PostgreSQL URL through psql (the arguments are the tests' own
+    simple values, quoted as literals)."""
+    if db.startswith(("postgresql://", "postgres://")):
+        import subprocess
+        parts = sql.split("?")
+        text = parts[0]
+        for a, rest in zip(args, parts[1:]):
+            text += ("'" + str(a).replace("'", "''") + "'" if isinstance(a, str) else str(a)) + rest
+        out = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", db, "-c", text],
+                             capture_output=True, text=True, check=True).stdout
+        return [tuple(line.split("\t")) for line in out.splitlines() if line]
+    import sqlite3
+    con = sqlite3.connect(db)
+    try:
+        return [tuple(r) for r in con.execute(sql, args)]
+    finally:
+        con.close()
+
 def idnum(county, birth, seq):
     """A valid 18-character ID number: county (6 digits), birth (YYYYMMDD),
     seq (0..999, odd = male), and the GB 11643 check character."""
@@ -164,7 +185,6 @@ def setup_registry(jz, db, tmp):
     Returns a dict: side -> {"hh": {n: household record}, "case": {n: id},
     "enrol": {n: id}, "alert": {n: id}, "staff": ID number}."""
     import os
-    import sqlite3
     state = {}
     sides = (("in", INSIDE), ("out", OUTSIDE))
     path = os.path.join(tmp, "households.jsonl")
@@ -201,16 +221,12 @@ def setup_registry(jz, db, tmp):
                 f.write(f"{m['id']},{m['name']},小型轿车,2025-03-15\n")
     _run([jz, "feed", "import", db, "vehicle", veh], "vehicle feed")
     _run([jz, "monitor", "run", db, "--date", "2025-06-01"], "monitor run")
-    con = sqlite3.connect(db)
-    try:
-        for side, _ in sides:
-            for n in (1, 2):
-                hid = state[side]["hh"][n]["household_id"]
-                (e,), = con.execute("SELECT enrolment FROM enrolments WHERE household_id = ?", (hid,))
-                (a,), = con.execute("SELECT alert FROM alerts WHERE household_id = ?", (hid,))
-                state[side]["enrol"][n], state[side]["alert"][n] = e, a
-    finally:
-        con.close()
+    for side, _ in sides:
+        for n in (1, 2):
+            hid = state[side]["hh"][n]["household_id"]
+            (e,), = db_rows(db, "SELECT enrolment FROM enrolments WHERE household_id = ?", (hid,))
+            (a,), = db_rows(db, "SELECT alert FROM alerts WHERE household_id = ?", (hid,))
+            state[side]["enrol"][n], state[side]["alert"][n] = int(e), int(a)
     for side, where in sides:
         staff = idnum(where["county"], "19800101", 991)
         _run([jz, "staff", "add", db, "--id", staff, "--name", "李干部", "--unit", "民政办",

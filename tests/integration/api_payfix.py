@@ -17,9 +17,8 @@ import csv
 import io
 import json
 import os
-import sqlite3
 
-from api import INSIDE, OUTSIDE, _run, household
+from api import INSIDE, OUTSIDE, _run, db_rows, household
 
 PAY_BANKS = {1: ("abc", "622848"), 2: ("psbc", "621799"), 8: ("sxrcu", "623159"), 9: ("sxrcu", "623159")}
 
@@ -66,40 +65,38 @@ def setup_pay(jz, db, tmp, state):
                   "--actor", "setup"], f"payee {n}")
         _run([jz, "pay", "batch", db, "--period", "2025-07", "--county", where["county"], "--actor", "setup"],
              "batch")
-    con = sqlite3.connect(db)
-    try:
-        for side, where in sides:
-            batches = dict(con.execute("SELECT bank, batch FROM pay_batches WHERE county = ? AND period = '2025-07'",
-                                       (where["county"],)))
-            pay = {"batch": {"prepared": batches["abc"], "approved": batches["psbc"],
-                             "exported": batches["sxrcu"]}}
-            for b in ("approved", "exported"):
-                _run([jz, "pay", "approve", db, "--batch", str(pay["batch"][b]), "--actor", "科长"], "approve")
-            out = os.path.join(tmp, f"files-{side}")
-            os.makedirs(out, exist_ok=True)
-            _run([jz, "pay", "export", db, "--batch", str(pay["batch"]["exported"]), "--out", out,
-                  "--actor", "setup"], "export")
-            name, = os.listdir(out)
-            with open(os.path.join(out, name), encoding="gb18030") as f:
-                rows = list(csv.reader(f))
-            col = {c: i for i, c in enumerate(rows[0])}
-            pay["results"] = "明细编号,账号,金额,结果代码,说明\n" + "".join(
-                f"{r[col['明细编号']]},{r[col['账号']]},{r[col['金额']]},0000,成功\n" for r in rows[1:])
-            e8, = con.execute("SELECT enrolment FROM enrolments WHERE household_id = ?",
-                              (state[side]["hh"][8]["household_id"],)).fetchone()
-            e9, = con.execute("SELECT enrolment FROM enrolments WHERE household_id = ?",
-                              (state[side]["hh"][9]["household_id"],)).fetchone()
-            pay["hold"] = e8
-            _run([jz, "enrolment", "stop", db, str(e9), "--reason", "fraud", "--from-month", "2025-07",
-                  "--note", "隐瞒收入", "--actor", "setup"], "fraud stop")
-            pay["recovery"], = con.execute("SELECT recovery FROM recoveries WHERE enrolment = ?", (e9,)).fetchone()
-            head = state[side]["hh"][9]["members"][0]
-            bank, acct = account(side, 9, 2)
-            pay["payee"] = {"hh": 9, "body": {"holder_name": head["name"], "holder_id": head["id"],
-                                              "bank": bank, "account": acct}}
-            state[side]["pay"] = pay
-    finally:
-        con.close()
+    for side, where in sides:
+        batches = {b: int(n) for b, n in db_rows(db, "SELECT bank, batch FROM pay_batches WHERE county = ? AND period = '2025-07'",
+                                                 (where["county"],))}
+        pay = {"batch": {"prepared": batches["abc"], "approved": batches["psbc"],
+                         "exported": batches["sxrcu"]}}
+        for b in ("approved", "exported"):
+            _run([jz, "pay", "approve", db, "--batch", str(pay["batch"][b]), "--actor", "科长"], "approve")
+        out = os.path.join(tmp, f"files-{side}")
+        os.makedirs(out, exist_ok=True)
+        _run([jz, "pay", "export", db, "--batch", str(pay["batch"]["exported"]), "--out", out,
+              "--actor", "setup"], "export")
+        name, = os.listdir(out)
+        with open(os.path.join(out, name), encoding="gb18030") as f:
+            rows = list(csv.reader(f))
+        col = {c: i for i, c in enumerate(rows[0])}
+        pay["results"] = "明细编号,账号,金额,结果代码,说明\n" + "".join(
+            f"{r[col['明细编号']]},{r[col['账号']]},{r[col['金额']]},0000,成功\n" for r in rows[1:])
+        (e8,), = db_rows(db, "SELECT enrolment FROM enrolments WHERE household_id = ?",
+                         (state[side]["hh"][8]["household_id"],))
+        (e9,), = db_rows(db, "SELECT enrolment FROM enrolments WHERE household_id = ?",
+                         (state[side]["hh"][9]["household_id"],))
+        e8, e9 = int(e8), int(e9)
+        pay["hold"] = e8
+        _run([jz, "enrolment", "stop", db, str(e9), "--reason", "fraud", "--from-month", "2025-07",
+              "--note", "隐瞒收入", "--actor", "setup"], "fraud stop")
+        (rec,), = db_rows(db, "SELECT recovery FROM recoveries WHERE enrolment = ?", (e9,))
+        pay["recovery"] = int(rec)
+        head = state[side]["hh"][9]["members"][0]
+        bank, acct = account(side, 9, 2)
+        pay["payee"] = {"hh": 9, "body": {"holder_name": head["name"], "holder_id": head["id"],
+                                          "bank": bank, "account": acct}}
+        state[side]["pay"] = pay
     return state
 
 

@@ -4,9 +4,39 @@ set -u
 JZ=${1:?usage: $0 path/to/jiuzhu}
 SRC=${JZ_SOURCE_DIR:?JZ_SOURCE_DIR must point at the repository}
 TMP=${JZ_KEEP_TMP:-$(mktemp -d)}; mkdir -p "$TMP"
-[ -n "${JZ_KEEP_TMP:-}" ] || trap 'rm -rf "$TMP"' EXIT
+[ -n "${JZ_KEEP_TMP:-}" ] || trap 'drop_test_dbs; rm -rf "$TMP"' EXIT
 passed=0
 failed=0
+
+# test_db NAME: the database a test works on: $TMP/NAME (SQLite), or, when
+# the test runs on PostgreSQL (CTest's pg.integration.* set
+# JZ_TEST_STORE=pg), a new database of the cluster at $JZ_TEST_PG, dropped
+# when the test ends; the test is skipped (77) without a cluster.
+test_db() {
+  if [ "${JZ_TEST_STORE:-}" != pg ]; then
+    echo "$TMP/$1"
+    return
+  fi
+  local name="jzi_$$_${1//[^a-z0-9]/_}"
+  echo "${JZ_TEST_PG%/}/$name" >>"$TMP/.pg-dbs"
+  echo "${JZ_TEST_PG%/}/$name"
+}
+drop_test_dbs() {
+  [ -f "$TMP/.pg-dbs" ] || return 0
+  local url
+  while read -r url; do
+    psql -X -q "${url%/*}/postgres" -c "DROP DATABASE IF EXISTS ${url##*/} WITH (FORCE)" >/dev/null 2>&1
+  done <"$TMP/.pg-dbs"
+}
+if [ "${JZ_TEST_STORE:-}" = pg ]; then
+  if [ -z "${JZ_TEST_PG:-}" ]; then
+    echo "skipped: JZ_TEST_STORE=pg but JZ_TEST_PG is not set (scripts/test.sh starts a cluster)"
+    rm -rf "$TMP"
+    exit 77
+  fi
+  export JIUZHU_AUDIT_KEY_DIR=$TMP/keys
+  mkdir -p "$TMP/keys"
+fi
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server.sh"
 export PW="correct-horse-battery-9"
-DB=$TMP/reg.db
+DB=$(test_db reg.db)
 export JIUZHU_ARGON2_FAST=1
 expect_status 0 "$JZ" init "$DB"
 add_user admin01 管理员 admin ""

@@ -9,7 +9,8 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server.sh"
 export PW="correct-horse-battery-9"
 JZ=$(realpath "$JZ")
-export DB=$TMP/reg.db JZ SRC
+DB=$(test_db reg.db)
+export DB JZ SRC
 export JIUZHU_ARGON2_FAST=1 JIUZHU_SERVE_QUIET=1
 expect_status 0 "$JZ" init "$DB"
 add_user case01 张经办 caseworker 140902101

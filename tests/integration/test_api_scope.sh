@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server.sh"
 export PW="correct-horse-battery-9"
 export JIUZHU_ARGON2_FAST=1
-DB=$TMP/reg.db
+DB=$(test_db reg.db)
 export PYTHONPATH="$SRC/tests/integration"
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 python3 "$SRC/tests/integration/api_scope.py" setup "$JZ" "$DB" "$TMP"
