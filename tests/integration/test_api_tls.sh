@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
-DB=$TMP/reg.db
+DB=$(test_db reg.db)
 expect_status 0 "$JZ" init "$DB"
 add_user case01 张经办 caseworker 140902101
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \

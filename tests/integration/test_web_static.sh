@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
-DB=$TMP/reg.db
+DB=$(test_db reg.db)
 expect_status 0 "$JZ" init "$DB"
 add_user xian01 李审核 reviewer 140902
 add_user sheng01 钱分析 analyst 14
