@@ -28,21 +28,6 @@
 
 #include "pg_feed.h"
 
-/* Runs a statement whose result is not read: its count of rows in *n
- * (NULL: not wanted). */
-static jz_err run_done(pg *q, const char *sql, const jz__pg_params *p, const char *what,
-                       int64_t *n, jz_error *err)
-{
-    jz_err rc;
-    PGresult *r = jz__pg_run(q, sql, p, what, &rc, err);
-    if (!r)
-        return rc;
-    if (n)
-        *n = strtoll(PQcmdTuples(r), NULL, 10);
-    PQclear(r);
-    return JZ_OK;
-}
-
 /* Runs sql with p, handing each row of its result to row(). */
 static jz_err each(pg *q, const char *sql, const jz__pg_params *p,
                    void (*row)(const PGresult *r, int i, void *arg), void *arg, const char *what,
@@ -249,7 +234,7 @@ static jz_err cursor_rows(pg *q, const char *declare, const jz__pg_params *p,
                           int (*row)(const PGresult *r, int i, const mon_ctx *c),
                           const mon_ctx *c, const char *what, jz_error *err)
 {
-    jz_err rc = run_done(q, declare, p, what, NULL, err);
+    jz_err rc = jz__pg_do(q, declare, p, what, NULL, err);
     if (rc)
         return rc;
     bool more = true;
@@ -264,7 +249,7 @@ static jz_err cursor_rows(pg *q, const char *declare, const jz__pg_params *p,
                 more = false;
         PQclear(r);
     }
-    return run_done(q, "CLOSE jz_monitor", NULL, what, NULL, err);
+    return jz__pg_do(q, "CLOSE jz_monitor", NULL, what, NULL, err);
 }
 
 /* Two counts (the first two columns of the one row sql gives; m NULL: one). */
@@ -400,7 +385,7 @@ static jz_err put_evidence(pg *q, int64_t id, int ind, const char *county, const
         jz__pg_p_int(&p, rows[i]);
         jz__pg_p_int(&p, id);
         jz__pg_p_text(&p, county);
-        jz_err rc = run_done(q,
+        jz_err rc = jz__pg_do(q,
                              "INSERT INTO alert_evidence(indicator, row, alert, county)"
                              " VALUES($1, $2, $3, $4)",
                              &p, "写入预警依据", NULL, err);
@@ -470,7 +455,7 @@ jz_err jz__pg_alert_add_evidence(void *impl, const jz_stored_alert *a, const int
     jz__pg_p_int(&p, amount);
     jz__pg_p_int(&p, severity);
     jz__pg_p_text(&p, list);
-    jz_err rc = run_done(q,
+    jz_err rc = jz__pg_do(q,
                          "UPDATE alerts SET amount = amount + $2,"
                          " severity = greatest(severity, $3::bigint),"
                          " evidence = CASE WHEN evidence = '[]' THEN '[' || $4::text || ']'"
@@ -616,7 +601,7 @@ jz_err jz__pg_alert_update(void *impl, const jz_stored_alert *before, const jz_s
     jz__pg_p_int(&p, after->id);
     jz__pg_p_int(&p, before->status);
     int64_t n = 0;
-    jz_err rc = run_done(q, "UPDATE alerts SET status = $1 WHERE alert = $2 AND status = $3", &p,
+    jz_err rc = jz__pg_do(q, "UPDATE alerts SET status = $1 WHERE alert = $2 AND status = $3", &p,
                          "更新预警", &n, err);
     if (rc)
         return rc;
@@ -640,7 +625,7 @@ jz_err jz__pg_alert_update(void *impl, const jz_stored_alert *before, const jz_s
     jz__pg_p_int(&p, step->case_id);
     jz__pg_p_text(&p, step->assignee);
     jz__pg_p_text(&p, now);
-    return run_done(q,
+    return jz__pg_do(q,
                     "INSERT INTO alert_steps(alert, county, action, on_date, actor, note,"
                     " outcome, dept, kind, amount, case_id, assignee, recorded_at)"
                     " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",

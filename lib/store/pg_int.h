@@ -100,6 +100,10 @@ PGresult *jz__pg_run(pg *q, const char *sql, const jz__pg_params *p, const char 
  * caller handles: *unique set, no error. */
 PGresult *jz__pg_run_unique(pg *q, const char *sql, const jz__pg_params *p, const char *what,
                             bool *unique, jz_err *rc, jz_error *err);
+/* Runs a statement whose rows are not read: the count of rows it changed
+ * in *n (NULL: not wanted). */
+jz_err jz__pg_do(pg *q, const char *sql, const jz__pg_params *p, const char *what, int64_t *n,
+                 jz_error *err);
 /* Runs SQL text without parameters (several statements allowed). */
 jz_err jz__pg_exec(pg *q, const char *sql, jz_error *err);
 

@@ -45,20 +45,6 @@ static jz_err lock(pg *q, int cls, const char *key, const char *what, jz_error *
     return JZ_OK;
 }
 
-/* Runs a statement without rows; *n (if not NULL) the rows it changed. */
-static jz_err exec_n(pg *q, const char *sql, const jz__pg_params *p, const char *what, int64_t *n,
-                     jz_error *err)
-{
-    jz_err rc;
-    PGresult *r = jz__pg_run(q, sql, p, what, &rc, err);
-    if (!r)
-        return rc;
-    if (n)
-        *n = strtoll(PQcmdTuples(r), NULL, 10);
-    PQclear(r);
-    return JZ_OK;
-}
-
 /* The row of sql (one int64 parameter, the id) read by `read`; JZ_ENOTFOUND
  * naming field and id with `missing` when there is none. */
 static jz_err get_by_id(pg *q, const char *sql, int64_t id,
@@ -91,7 +77,7 @@ jz_err jz__pg_pay_dirty(pg *q, int64_t enrolment, const char *county, jz_error *
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, enrolment);
     jz__pg_p_text(&p, county);
-    return exec_n(q,
+    return jz__pg_do(q,
                   "INSERT INTO pay_dirty(enrolment, county) VALUES($1, $2)"
                   " ON CONFLICT(enrolment) DO NOTHING",
                   &p, "标记待核对的发放", NULL, err);
@@ -112,7 +98,7 @@ jz_err jz__pg_enrol_term(void *impl, const jz_enrolment *e, const char *since, j
     jz__pg_p_text(&p, e->county);
     jz__pg_p_int(&p, e->monthly);
     jz__pg_p_int(&p, e->persons);
-    jz_err rc = exec_n(q,
+    jz_err rc = jz__pg_do(q,
                        "INSERT INTO enrol_terms(enrolment, since, county, monthly, persons)"
                        " VALUES($1, $2, $3, $4, $5) ON CONFLICT(enrolment, since)"
                        " DO UPDATE SET monthly = excluded.monthly, persons = excluded.persons",
@@ -120,60 +106,6 @@ jz_err jz__pg_enrol_term(void *impl, const jz_enrolment *e, const char *since, j
     if (rc)
         return rc;
     return jz__pg_pay_dirty(q, e->id, e->county, err);
-}
-
-/* "since:monthly:persons,..." as string_agg gives it. */
-static void parse_terms(const char *t, jz_pay_unit *u)
-{
-    u->n_terms = 0;
-    while (t && *t) {
-        jz_pay_term x;
-        memset(&x, 0, sizeof x);
-        long long m = 0;
-        int p = 0, n = 0;
-        if (sscanf(t, "%7[0-9-]:%lld:%d%n", x.since, &m, &p, &n) != 3)
-            break;
-        x.monthly = m;
-        x.persons = p;
-        if (u->n_terms == JZ_PAY_TERMS_MAX) { /* keep the latest */
-            memmove(u->terms, u->terms + 1, (JZ_PAY_TERMS_MAX - 1) * sizeof u->terms[0]);
-            u->n_terms--;
-        }
-        u->terms[u->n_terms++] = x;
-        t += n;
-        if (*t == ',')
-            t++;
-    }
-}
-
-/* "from|to|back_pay|reason" records separated by '\x1f'. */
-static void parse_holds(const char *t, jz_pay_unit *u)
-{
-    u->n_holds = 0;
-    while (t && *t && u->n_holds < JZ_PAY_HOLDS_MAX) {
-        jz_pay_hold *h = &u->holds[u->n_holds];
-        memset(h, 0, sizeof *h);
-        const char *end = strchr(t, '\x1f');
-        size_t len = end ? (size_t)(end - t) : strlen(t);
-        char rec[256];
-        snprintf(rec, sizeof rec, "%.*s", (int)(len < sizeof rec ? len : sizeof rec - 1), t);
-        char *f[4] = {rec, NULL, NULL, NULL};
-        for (int i = 1; i < 4 && f[i - 1]; i++) {
-            char *bar = strchr(f[i - 1], '|');
-            if (bar) {
-                *bar = '\0';
-                f[i] = bar + 1;
-            }
-        }
-        if (f[3]) {
-            snprintf(h->from, sizeof h->from, "%.7s", f[0]);
-            snprintf(h->to, sizeof h->to, "%.7s", f[1]);
-            h->back_pay = f[2][0] == '1';
-            snprintf(h->reason, sizeof h->reason, "%.127s", f[3]);
-            u->n_holds++;
-        }
-        t = end ? end + 1 : t + len;
-    }
 }
 
 _Static_assert(JZ_UNIT_DIBAO == 0 && JZ_UNIT_DIBAO_EXPENDITURE == 1 && JZ_UNIT_SINGLE_DIBAO == 4 &&
@@ -257,8 +189,8 @@ static void read_unit(const PGresult *r, int i, jz_pay_unit *u)
 {
     memset(u, 0, sizeof *u);
     int k = read_enrolment(r, i, &u->e);
-    parse_terms(jz__pg_text(r, i, k++), u);
-    parse_holds(jz__pg_text(r, i, k++), u);
+    jz__pay_parse_terms(jz__pg_text(r, i, k++), u);
+    jz__pay_parse_holds(jz__pg_text(r, i, k++), u);
     u->members = (int)jz__pg_int(r, i, k++);
     u->household_persons = (int)jz__pg_int(r, i, k++);
     u->own_units = (int)jz__pg_int(r, i, k++);
@@ -388,7 +320,7 @@ jz_err jz__pg_pay_clean(void *impl, const char *prefix, jz_error *err)
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_text(&p, prefix);
-    return exec_n(impl,
+    return jz__pg_do(impl,
                   "DELETE FROM pay_dirty WHERE enrolment IN (SELECT enrolment FROM"
                   " enrolments WHERE substr(region, 1, length($1)) = $1)",
                   &p, "清除待核对标记", NULL, err);
@@ -442,7 +374,7 @@ jz_err jz__pg_pay_plan_mark(void *impl, const char *county, const char *period,
     jz__pg_p_text(&p, county);
     jz__pg_p_text(&p, period);
     jz__pg_p_text(&p, now);
-    return exec_n(q,
+    return jz__pg_do(q,
                   "INSERT INTO pay_plans(county, period, runs, first_at, last_at)"
                   " VALUES($1, $2, 1, $3, $3) ON CONFLICT(county, period)"
                   " DO UPDATE SET runs = pay_plans.runs + 1, last_at = excluded.last_at",
@@ -563,7 +495,7 @@ jz_err jz__pg_pay_line_set(void *impl, const jz_pay_line *l, uint8_t was, jz_err
     int64_t n = 0;
     /* The status is checked again on the row locked by the update: a
      * writer that changed it first wins, this one changes nothing. */
-    jz_err rc = exec_n(q,
+    jz_err rc = jz__pg_do(q,
                        "UPDATE pay_lines SET payee = $2, batch = $3, status = $4,"
                        " result = $5, reason = $6 WHERE line = $1 AND status = $7",
                        &p, "更新发放明细", &n, err);
@@ -630,7 +562,7 @@ jz_err jz__pg_pay_lines_move(void *impl, int64_t batch, uint8_t from, uint8_t to
     jz__pg_p_int(&p, batch);
     jz__pg_p_int(&p, from);
     jz__pg_p_int(&p, to);
-    return exec_n(impl,
+    return jz__pg_do(impl,
                   "UPDATE pay_lines SET status = $3 WHERE batch = $1 AND batch > 0"
                   " AND status = $2",
                   &p, "更新发放明细", n, err);
@@ -646,7 +578,7 @@ jz_err jz__pg_pay_lines_settle(void *impl, int64_t batch, uint8_t from, uint8_t 
     jz__pg_p_int(&p, from);
     jz__pg_p_int(&p, to);
     jz__pg_p_text(&p, result);
-    return exec_n(impl,
+    return jz__pg_do(impl,
                   "UPDATE pay_lines SET status = $3, result = $4 WHERE batch = $1"
                   " AND batch > 0 AND status = $2",
                   &p, "更新发放明细", n, err);
@@ -803,7 +735,7 @@ jz_err jz__pg_payee_put(void *impl, jz_payee *p, jz_error *err)
         return rc;
     int version = PQntuples(r) > 0 ? (int)jz__pg_int(r, 0, 0) : 0;
     PQclear(r);
-    if ((rc = exec_n(q,
+    if ((rc = jz__pg_do(q,
                      "UPDATE payees SET current = 0 WHERE household_id = $1"
                      " AND member_id = $2 AND current = 1",
                      &a, "记录收款人", NULL, err)))
@@ -998,7 +930,7 @@ jz_err jz__pg_pay_batch_set(void *impl, const jz_pay_batch *b, uint8_t was, jz_e
     jz__pg_p_int(&p, was);
     int64_t n = 0;
     /* The state is checked again on the row the update locks. */
-    jz_err rc = exec_n(q,
+    jz_err rc = jz__pg_do(q,
                        "UPDATE pay_batches SET state = $5, prepared_by = $6,"
                        " prepared_at = $7, approved_by = $8, approved_at = $9,"
                        " exported_at = $10, settled_at = $11, lines = $12, total = $13,"

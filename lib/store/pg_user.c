@@ -20,21 +20,6 @@
     "u.user_id, u.login, u.name, u.role, u.scope, u.dept, u.active, u.failures,"                   \
     " u.locked_until, u.created, u.password_changed, u.password_hash"
 
-/* Runs a statement whose result is not read: its count of rows in *n
- * (NULL: not wanted). */
-static jz_err run_done(pg *q, const char *sql, const jz__pg_params *p, const char *what,
-                       int64_t *n, jz_error *err)
-{
-    jz_err rc;
-    PGresult *r = jz__pg_run(q, sql, p, what, &rc, err);
-    if (!r)
-        return rc;
-    if (n)
-        *n = strtoll(PQcmdTuples(r), NULL, 10);
-    PQclear(r);
-    return JZ_OK;
-}
-
 static int role_of(const char *name)
 {
     for (int r = 0; r < JZ_ROLE_COUNT; r++)
@@ -175,7 +160,7 @@ jz_err jz__pg_user_update(void *impl, const jz_user *u, const char *pwhash, jz_e
     jz__pg_p_text(&p, pwhash ? pwhash : "");
     /* No new hash: "" (a stored hash is never empty) keeps the old one. */
     int64_t n = 0;
-    jz_err rc = run_done(q,
+    jz_err rc = jz__pg_do(q,
                          "UPDATE users SET name = $2, role = $3, scope = $4, dept = $5,"
                          " active = $6, failures = $7, locked_until = $8, password_changed = $9,"
                          " password_hash = coalesce(nullif($10, ''), password_hash)"
@@ -209,7 +194,7 @@ jz_err jz__pg_session_insert(void *impl, int64_t user_id, const unsigned char *h
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, *id);
     jz__pg_p_int(&p, now);
-    return run_done(q, "INSERT INTO session_seen(session_id, last_seen) VALUES($1, $2)", &p,
+    return jz__pg_do(q, "INSERT INTO session_seen(session_id, last_seen) VALUES($1, $2)", &p,
                     "开始会话", NULL, err);
 }
 
@@ -253,7 +238,7 @@ jz_err jz__pg_session_touch(void *impl, int64_t session, int64_t now, jz_error *
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, session);
     jz__pg_p_int(&p, now);
-    return run_done(q,
+    return jz__pg_do(q,
                     "INSERT INTO session_seen(session_id, last_seen) VALUES($1, $2)"
                     " ON CONFLICT(session_id) DO UPDATE"
                     " SET last_seen = greatest(session_seen.last_seen, excluded.last_seen)",
@@ -270,7 +255,7 @@ jz_err jz__pg_session_revoke(void *impl, int64_t session, int64_t user_id, int64
     jz__pg_p_int(&p, now);
     jz__pg_p_text(&p, reason);
     int64_t count = 0;
-    jz_err rc = run_done(q,
+    jz_err rc = jz__pg_do(q,
                          session ? "UPDATE sessions SET revoked_at = $2, revoke_reason = $3"
                                    " WHERE session_id = $1 AND revoked_at = 0"
                                  : "UPDATE sessions SET revoked_at = $2, revoke_reason = $3"
@@ -289,7 +274,7 @@ jz_err jz__pg_session_purge(void *impl, int64_t cutoff, int *n, jz_error *err)
     jz__pg_p_int(&p, cutoff);
     /* A session's last moment: its end, or its last use (its creation if
      * never touched since). */
-    jz_err rc = run_done(q,
+    jz_err rc = jz__pg_do(q,
                          "DELETE FROM session_seen WHERE session_id IN"
                          " (SELECT s.session_id FROM sessions s"
                          " LEFT JOIN session_seen w USING (session_id)"
@@ -301,7 +286,7 @@ jz_err jz__pg_session_purge(void *impl, int64_t cutoff, int *n, jz_error *err)
     /* session_seen's rows are gone: a session's last moment is now its
      * creation or end, both older than the cutoff for those just cleared. */
     int64_t count = 0;
-    rc = run_done(q,
+    rc = jz__pg_do(q,
                   "DELETE FROM sessions WHERE (CASE WHEN revoked_at > 0 THEN revoked_at"
                   " ELSE created END) < $1 AND session_id NOT IN"
                   " (SELECT session_id FROM session_seen)",
@@ -322,7 +307,7 @@ jz_err jz__pg_access_put(void *impl, const jz_access *a, jz_error *err)
     jz__pg_p_text(&p, a->region);
     jz__pg_p_int(&p, (int)a->kind);
     jz__pg_p_text(&p, a->what);
-    return run_done(q,
+    return jz__pg_do(q,
                     "INSERT INTO access_log(at, login, subject, region, kind, what)"
                     " VALUES($1, $2, $3, $4, $5, $6)",
                     &p, "记录查询留痕", NULL, err);

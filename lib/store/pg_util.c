@@ -193,3 +193,16 @@ void jz__pg_copy_text(char *dst, size_t cap, const PGresult *r, int row, int col
 {
     snprintf(dst, cap, "%s", jz__pg_text(r, row, col));
 }
+
+jz_err jz__pg_do(pg *q, const char *sql, const jz__pg_params *p, const char *what, int64_t *n,
+                 jz_error *err)
+{
+    jz_err rc;
+    PGresult *r = jz__pg_run(q, sql, p, what, &rc, err);
+    if (!r)
+        return rc;
+    if (n)
+        *n = strtoll(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    return JZ_OK;
+}

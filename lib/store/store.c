@@ -1213,3 +1213,57 @@ bool jz__person_result_stored(const jz_person_result *p)
 {
     return p->categories || p->tmp_rule || p->referrals || p->death_check_due || !p->counted;
 }
+
+/* "since:monthly:persons,..." as group_concat gives it. */
+void jz__pay_parse_terms(const char *t, jz_pay_unit *u)
+{
+    u->n_terms = 0;
+    while (t && *t) {
+        jz_pay_term x;
+        memset(&x, 0, sizeof x);
+        long long m = 0;
+        int p = 0, n = 0;
+        if (sscanf(t, "%7[0-9-]:%lld:%d%n", x.since, &m, &p, &n) != 3)
+            break;
+        x.monthly = m;
+        x.persons = p;
+        if (u->n_terms == JZ_PAY_TERMS_MAX) { /* keep the latest */
+            memmove(u->terms, u->terms + 1, (JZ_PAY_TERMS_MAX - 1) * sizeof u->terms[0]);
+            u->n_terms--;
+        }
+        u->terms[u->n_terms++] = x;
+        t += n;
+        if (*t == ',')
+            t++;
+    }
+}
+
+/* "from|to|back_pay|reason" records separated by '\x1f'. */
+void jz__pay_parse_holds(const char *t, jz_pay_unit *u)
+{
+    u->n_holds = 0;
+    while (t && *t && u->n_holds < JZ_PAY_HOLDS_MAX) {
+        jz_pay_hold *h = &u->holds[u->n_holds];
+        memset(h, 0, sizeof *h);
+        const char *end = strchr(t, '\x1f');
+        size_t len = end ? (size_t)(end - t) : strlen(t);
+        char rec[256];
+        snprintf(rec, sizeof rec, "%.*s", (int)(len < sizeof rec ? len : sizeof rec - 1), t);
+        char *f[4] = {rec, NULL, NULL, NULL};
+        for (int i = 1; i < 4 && f[i - 1]; i++) {
+            char *bar = strchr(f[i - 1], '|');
+            if (bar) {
+                *bar = '\0';
+                f[i] = bar + 1;
+            }
+        }
+        if (f[3]) {
+            snprintf(h->from, sizeof h->from, "%.7s", f[0]);
+            snprintf(h->to, sizeof h->to, "%.7s", f[1]);
+            h->back_pay = f[2][0] == '1';
+            snprintf(h->reason, sizeof h->reason, "%.127s", f[3]);
+            u->n_holds++;
+        }
+        t = end ? end + 1 : t + len;
+    }
+}

@@ -499,6 +499,12 @@ jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
  * something applies to the person, or he is not counted (store.c). */
 bool jz__person_result_stored(const jz_person_result *p);
 
+/* A unit's terms and holds as both backends aggregate them into text
+ * ("since:monthly:persons,..." and the holds' like it), parsed into u
+ * (store.c). */
+void jz__pay_parse_terms(const char *t, jz_pay_unit *u);
+void jz__pay_parse_holds(const char *t, jz_pay_unit *u);
+
 /* A LIKE pattern of text (% _ and \\ escaped with \\) between `before`
  * and `after` ("" or "%"), malloc'd; NULL when out of memory (store.c). */
 char *jz__like_pattern(const char *text, const char *before, const char *after);
