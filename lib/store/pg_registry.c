@@ -150,8 +150,8 @@ static void household_params(jz__pg_params *p, int64_t hh, const jz_household *h
  * determination (a reassessment's batch). */
 enum { T_HH, T_IDS, T_REC, T_MEM, T_PID, T_DET, T_PR, N_T };
 static const char *const copy_sql[N_T] = {
-    "COPY households(hh, household_id, county, region, area, assess_date, current_programme,"
-    " current_since, current_amount, n_members) FROM STDIN",
+    ("COPY households(hh, household_id, county, region, area, assess_date, current_programme,"
+     " current_since, current_amount, n_members) FROM STDIN"),
     "COPY household_ids(household_id, county, hh) FROM STDIN",
     "COPY household_records(hh, county, record, source, updated_at) FROM STDIN",
     "COPY members FROM STDIN",
