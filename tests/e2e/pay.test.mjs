@@ -37,6 +37,7 @@ let batchId = null
     check(n.includes(`已编制 ${NEXT} 的发放计划`), `plan: "${n}"`)
     await s.page.click('[data-test=pay-prepare]')
     await s.page.waitForFunction(() => /已编制 \d+ 个批次/.test(document.querySelector('[data-test=pay-notice]')?.innerText || ''))
+    await s.page.waitForSelector('[data-test=batches] .ops')
     const ids = await s.page.$$eval('[data-test=batches] .ops', (els) => els.map((e) => Number(e.dataset.batch)))
     check(ids.length > 0, 'prepared batches listed')
     batchId = ids[0]
