@@ -852,28 +852,43 @@ static bool locate(pg *q, const char *key, bool by_member, char county[7], int64
     return found;
 }
 
-jz_err jz__pg_get_record(void *impl, const char *key, char **record, jz_error *err)
+/* The row of sql ($1 the county, $2 the key of the household that key
+ * names: locate) when there is one; else NULL with *rc set: JZ_ENOTFOUND
+ * naming key with `missing`, or the error. */
+static PGresult *find_one(pg *q, const char *key, bool by_member, const char *sql,
+                          const char *what, const char *missing, jz_err *rc, jz_error *err)
 {
-    pg *q = impl;
-    *record = NULL;
     char county[7];
     int64_t hh = 0;
-    jz_err rc = JZ_OK;
-    if (!locate(q, key, true, county, &hh, &rc, err))
-        return rc ? rc
-                  : jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
-                                 "数据库中没有这一户或这个人");
+    *rc = JZ_OK;
+    if (!locate(q, key, by_member, county, &hh, rc, err)) {
+        if (!*rc)
+            *rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "%s", missing);
+        return NULL;
+    }
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_text(&p, county);
     jz__pg_p_int(&p, hh);
-    PGresult *r = jz__pg_run(q, "SELECT record FROM household_records WHERE county = $1 AND hh = $2",
-                             &p, "查询户", &rc, err);
+    PGresult *r = jz__pg_run(q, sql, &p, what, rc, err);
+    if (r && PQntuples(r) == 0) {
+        PQclear(r);
+        *rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "%s", missing);
+        return NULL;
+    }
+    return r;
+}
+
+jz_err jz__pg_get_record(void *impl, const char *key, char **record, jz_error *err)
+{
+    jz_err rc;
+    *record = NULL;
+    PGresult *r = find_one(impl, key, true,
+                           "SELECT record FROM household_records WHERE county = $1 AND hh = $2",
+                           "查询户", "数据库中没有这一户或这个人", &rc, err);
     if (!r)
         return rc;
-    if (PQntuples(r) == 0)
-        rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
-    else if (!(*record = strdup(jz__pg_text(r, 0, 0))))
+    if (!(*record = strdup(jz__pg_text(r, 0, 0))))
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     PQclear(r);
     return rc;
@@ -883,33 +898,18 @@ jz_err jz__pg_household_programme(void *impl, const char *key,
                                   char household_id[JZ_HOUSEHOLD_ID_MAX], char region[13],
                                   uint8_t *current_programme, jz_error *err)
 {
-    pg *q = impl;
-    char county[7];
-    int64_t hh = 0;
-    jz_err rc = JZ_OK;
-    if (!locate(q, key, true, county, &hh, &rc, err))
-        return rc ? rc
-                  : jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
-                                 "数据库中没有这一户或这个人");
-    jz__pg_params p;
-    jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, county);
-    jz__pg_p_int(&p, hh);
-    PGresult *r = jz__pg_run(q,
-                             "SELECT household_id, region, current_programme FROM households"
-                             " WHERE county = $1 AND hh = $2",
-                             &p, "查询户", &rc, err);
+    jz_err rc;
+    PGresult *r = find_one(impl, key, true,
+                           "SELECT household_id, region, current_programme FROM households"
+                           " WHERE county = $1 AND hh = $2",
+                           "查询户", "数据库中没有这一户或这个人", &rc, err);
     if (!r)
         return rc;
-    if (PQntuples(r) == 0) {
-        rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
-    } else {
-        jz__pg_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, r, 0, 0);
-        jz__pg_copy_text(region, 13, r, 0, 1);
-        *current_programme = (uint8_t)jz__pg_int(r, 0, 2);
-    }
+    jz__pg_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, r, 0, 0);
+    jz__pg_copy_text(region, 13, r, 0, 1);
+    *current_programme = (uint8_t)jz__pg_int(r, 0, 2);
     PQclear(r);
-    return rc;
+    return JZ_OK;
 }
 
 /* ---- imports ----------------------------------------------------------------- */
@@ -1527,32 +1527,17 @@ jz_err jz__pg_get_determination(void *impl, const char *household_id, jz_result 
 {
     pg *q = impl;
     memset(r, 0, sizeof *r);
-    char where_county[7];
-    int64_t where_hh = 0;
-    jz_err rc = JZ_OK;
-    if (!locate(q, household_id, false, where_county, &where_hh, &rc, err))
-        return rc ? rc
-                  : jz_error_set(err, JZ_ENOTFOUND, "household_id", household_id,
-                                 "这一户还没有批量评估结果");
-    jz__pg_params p;
-    jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, where_county);
-    jz__pg_p_int(&p, where_hh);
-    PGresult *res = jz__pg_run(q,
-                               "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
-                               " d.monthly_amount, d.counted_members, d.standard, d.income,"
-                               " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members,"
-                               " d.county FROM determinations d JOIN households h"
-                               " ON h.county = d.county AND h.hh = d.hh"
-                               " WHERE d.county = $1 AND d.hh = $2 AND h.county = $1",
-                               &p, "查询认定结果", &rc, err);
+    jz_err rc;
+    PGresult *res = find_one(q, household_id, false,
+                             "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
+                             " d.monthly_amount, d.counted_members, d.standard, d.income,"
+                             " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members,"
+                             " d.county FROM determinations d JOIN households h"
+                             " ON h.county = d.county AND h.hh = d.hh"
+                             " WHERE d.county = $1 AND d.hh = $2 AND h.county = $1",
+                             "查询认定结果", "这一户还没有批量评估结果", &rc, err);
     if (!res)
         return rc;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return jz_error_set(err, JZ_ENOTFOUND, "household_id", household_id,
-                            "这一户还没有批量评估结果");
-    }
     int64_t hh = jz__pg_int(res, 0, 0);
     char county[7];
     *run = jz__pg_int(res, 0, 1);
@@ -1573,6 +1558,7 @@ jz_err jz__pg_get_determination(void *impl, const char *household_id, jz_result 
     PQclear(res);
     for (uint32_t k = 0; k < r->n_persons && k < JZ_MAX_MEMBERS; k++)
         r->persons[k].counted = 1;
+    jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_text(&p, county);
     jz__pg_p_int(&p, hh);
@@ -1609,35 +1595,20 @@ jz_err jz__pg_get_determination(void *impl, const char *household_id, jz_result 
 jz_err jz__pg_record_version(void *impl, const char *key, int *current, int *assessed,
                              char *household_id, jz_error *err)
 {
-    pg *q = impl;
-    char county[7];
-    int64_t hh = 0;
-    jz_err rc = JZ_OK;
-    if (!locate(q, key, true, county, &hh, &rc, err))
-        return rc ? rc
-                  : jz_error_set(err, JZ_ENOTFOUND, "household_id", key,
-                                 "数据库中没有这一户或这个人");
-    jz__pg_params p;
-    jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, county);
-    jz__pg_p_int(&p, hh);
-    PGresult *r = jz__pg_run(q,
-                             "SELECT h.household_id, h.version, COALESCE((SELECT d.record_version"
-                             " FROM determinations d WHERE d.county = $1 AND d.hh = $2), 0)"
-                             " FROM households h WHERE h.county = $1 AND h.hh = $2",
-                             &p, "查询户记录版本", &rc, err);
+    jz_err rc;
+    PGresult *r = find_one(impl, key, true,
+                           "SELECT h.household_id, h.version, COALESCE((SELECT d.record_version"
+                           " FROM determinations d WHERE d.county = $1 AND d.hh = $2), 0)"
+                           " FROM households h WHERE h.county = $1 AND h.hh = $2",
+                           "查询户记录版本", "数据库中没有这一户或这个人", &rc, err);
     if (!r)
         return rc;
-    if (PQntuples(r) == 0) {
-        rc = jz_error_set(err, JZ_ENOTFOUND, "household_id", key, "数据库中没有这一户或这个人");
-    } else {
-        if (household_id)
-            jz__pg_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, r, 0, 0);
-        *current = (int)jz__pg_int(r, 0, 1);
-        *assessed = (int)jz__pg_int(r, 0, 2);
-    }
+    if (household_id)
+        jz__pg_copy_text(household_id, JZ_HOUSEHOLD_ID_MAX, r, 0, 0);
+    *current = (int)jz__pg_int(r, 0, 1);
+    *assessed = (int)jz__pg_int(r, 0, 2);
     PQclear(r);
-    return rc;
+    return JZ_OK;
 }
 
 jz_err jz__pg_record_history(void *impl, const char *household_id,
