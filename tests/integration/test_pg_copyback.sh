@@ -7,7 +7,8 @@
 # the newest one), its audit log verifies with the data and shows the
 # copies' entries, and a server on it answers the same JSON as one on the
 # original.  A non-empty target is refused; a store changed on PostgreSQL
-# comes back with the change and a log that verifies; a source whose log
+# comes back with the change and a log that verifies; a copy that fails
+# once its file is made leaves nothing; a source whose log
 # was tampered with (by the cluster's superuser, around the append-only
 # trigger) is refused with nothing written.  Skipped (77) without
 # JZ_TEST_PG (scripts/test.sh sets it).
@@ -147,6 +148,16 @@ n=$(sqlite3 "$TMP/back/changed.db" "SELECT count(*) FROM users WHERE login = 'fe
 [ "$n" = 1 ] && ok || bad "the change made on PostgreSQL did not come back"
 expect_status 0 "$JZ" audit verify "$TMP/back/changed.db"
 expect_grep "$TMP/out" '数据与审计日志相符' "the changed copy's data checked against its log"
+
+# ---- a failure after the new file was made: nothing left -----------------------------------------
+# A table SQLite does not have stops the copy once the file is made and
+# being filled: its temporary file and key are removed.
+psql -X -q "$URL" -c 'CREATE TABLE notes_extra(x bigint)' >/dev/null
+expect_status 1 "$JZ" copy "$URL" "$TMP/back/late.db"
+expect_grep "$TMP/err" 'notes_extra.*SQLite 的数据库结构中却没有' "a table SQLite lacks is named"
+left=$(find "$TMP/back" -name 'late.db*' | wc -l)
+[ "$left" = 0 ] && ok || bad "files left after a failed copy: $(ls "$TMP/back")"
+psql -X -q "$URL" -c 'DROP TABLE notes_extra' >/dev/null
 
 # ---- a tampered source: refused, nothing written -------------------------------------------------
 psql -X -q -v ON_ERROR_STOP=1 "$URL" >"$TMP/psql.log" 2>&1 <<'EOF' || { bad "tampering"; cat "$TMP/psql.log" >&2; }
