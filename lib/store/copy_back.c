@@ -527,6 +527,7 @@ jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep
     }
     if ((rc = sync_path(tmp, O_RDONLY, err)))
         goto out;
+    bool fkey_was = stat(fkey, &sb) == 0; /* the same key, checked by place_key */
     if (key_written && strcmp(tkey, fkey) != 0 && rename(tkey, fkey) != 0) {
         rc = jz_error_set(err, JZ_EIO, "audit_key", fkey, "无法写入审计密钥文件：%s",
                           strerror(errno));
@@ -534,7 +535,7 @@ jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep
     }
     if (rename(tmp, path) != 0) {
         rc = jz_error_set(err, JZ_EIO, "to", path, "无法写入目标文件：%s", strerror(errno));
-        if (key_written && strcmp(tkey, fkey) != 0)
+        if (key_written && strcmp(tkey, fkey) != 0 && !fkey_was)
             unlink(fkey); /* moved there just now */
         goto out;
     }
