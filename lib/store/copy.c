@@ -219,6 +219,20 @@ static jz_err copy_key(const char *from_path, pg *q, jz_error *err)
 {
     char src[4096];
     jz__audit_key_path(from_path, src, sizeof src);
+    /* The same key there already ($JIUZHU_AUDIT_KEY names one file for
+     * both): nothing to write. */
+    jz__audit_keys a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    snprintf(a.path, sizeof a.path, "%s", src);
+    snprintf(b.path, sizeof b.path, "%s", q->k.path);
+    jz_error kerr;
+    bool same = jz__audit_key_load(&a, &kerr) == JZ_OK && jz__audit_key_load(&b, &kerr) == JZ_OK &&
+                strcmp(a.id, b.id) == 0;
+    sodium_memzero(&a, sizeof a);
+    sodium_memzero(&b, sizeof b);
+    if (same)
+        return jz__audit_key_load(&q->k, err);
     FILE *f = fopen(src, "rb");
     if (!f)
         return jz_error_set(err, JZ_ENOTFOUND, "audit_key", src,

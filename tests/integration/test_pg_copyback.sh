@@ -7,7 +7,9 @@
 # the newest one), its audit log verifies with the data and shows the
 # copies' entries, and a server on it answers the same JSON as one on the
 # original.  A non-empty target is refused; a store changed on PostgreSQL
-# comes back with the change and a log that verifies; a copy that fails
+# comes back with the change and a log that verifies; one key file for all
+# ($JIUZHU_AUDIT_KEY) is used where it is, another key beside the target
+# refused; a copy that fails
 # once its file is made leaves nothing; a source whose log
 # was tampered with (by the cluster's superuser, around the append-only
 # trigger) is refused with nothing written.  Skipped (77) without
@@ -139,6 +141,23 @@ expect_grep "$TMP/err" '目标文件已存在且不是空文件' "a non-empty ta
 : >"$TMP/back/empty.db"
 expect_status 0 "$JZ" copy "$URL" "sqlite:$TMP/back/empty.db"
 expect_status 0 "$JZ" audit verify "$TMP/back/empty.db"
+
+# One key file named for every database ($JIUZHU_AUDIT_KEY): the source's
+# key is used where it is, no key file is made beside the copy.  Another
+# key where the copy would keep its own is refused, and left as it was.
+pgkey=$(ls "$TMP/keys/$PGDB@"*.audit-key)
+cp "$pgkey" "$TMP/one.key"
+JIUZHU_AUDIT_KEY=$TMP/one.key expect_status 0 "$JZ" copy "$URL" "$TMP/back/env.db"
+[ ! -e "$TMP/back/env.db.audit-key" ] && ok || bad "a key file beside the copy although JIUZHU_AUDIT_KEY names one"
+JIUZHU_AUDIT_KEY=$TMP/one.key expect_status 0 "$JZ" audit verify "$TMP/back/env.db"
+head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 64 >"$TMP/back/other.db.audit-key"
+echo >>"$TMP/back/other.db.audit-key"
+sum=$(md5sum <"$TMP/back/other.db.audit-key")
+expect_status 1 "$JZ" copy "$URL" "$TMP/back/other.db"
+expect_grep "$TMP/err" '不是源数据库的密钥' "another key at the target's key path is refused"
+left=$(find "$TMP/back" -name 'other.db*' | wc -l)
+[ "$left" = 1 ] && [ "$(md5sum <"$TMP/back/other.db.audit-key")" = "$sum" ] && ok ||
+  bad "after a refused copy: $(ls "$TMP/back")"
 
 # ---- changed on PostgreSQL, then back ------------------------------------------------------------
 expect_status 0 "$JZ" user disable "$URL" --login fenxi01 --actor 省级管理员
