@@ -254,8 +254,9 @@ static jz_err tables_match(pg *q, sqlite3 *db, jz_error *err)
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
         rc = jz__pg_error(q, r, err, "读取表");
     sqlite3_stmt *st = NULL;
-    if (!rc && sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                  -1, &st, NULL) != SQLITE_OK)
+    if (!rc &&
+        sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1,
+                           &st, NULL) != SQLITE_OK)
         rc = sq_fail(db, err, "读取表", NULL);
     for (int i = 0; !rc && i < PQntuples(r); i++) {
         const char *name = PQgetvalue(r, i, 0);
@@ -263,8 +264,9 @@ static jz_err tables_match(pg *q, sqlite3 *db, jz_error *err)
             continue;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) != SQLITE_ROW)
-            rc = jz_error_set(err, JZ_EINPUT, "table", name,
-                              "源数据库有这张表，SQLite 的数据库结构中却没有：不复制（会丢失数据）");
+            rc =
+                jz_error_set(err, JZ_EINPUT, "table", name,
+                             "源数据库有这张表，SQLite 的数据库结构中却没有：不复制（会丢失数据）");
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -417,8 +419,9 @@ static jz_err seal(const char *tmp, jz_copy_report *rep, jz_error *err)
     jz_audit_report *before = &rep->target_audit;
     rc = jz_store_audit_verify(s, before, err);
     if (!rc && before->bad_seq)
-        rc = jz_error_set(err, JZ_EIO, "audit", NULL,
-                          "复制到新文件的审计日志校验不通过（%s），未写入目标文件", before->problem);
+        rc =
+            jz_error_set(err, JZ_EIO, "audit", NULL,
+                         "复制到新文件的审计日志校验不通过（%s），未写入目标文件", before->problem);
     rep->data_as_logged = !rc && before->data_problems == 0 && !before->data_unchecked;
     if (!rc)
         rc = jz_store_begin(s, err);
@@ -441,10 +444,9 @@ static jz_err seal(const char *tmp, jz_copy_report *rep, jz_error *err)
     if (!rc)
         rc = jz_store_audit_verify(s, &rep->target_audit, err);
     if (!rc && (rep->target_audit.bad_seq || rep->target_audit.data_problems))
-        rc = jz_error_set(err, JZ_EIO, "audit", NULL,
-                          "复制后新文件的审计日志校验不通过（%s），未写入目标文件",
-                          rep->target_audit.problem[0] ? rep->target_audit.problem
-                                                       : rep->target_audit.data);
+        rc = jz_error_set(
+            err, JZ_EIO, "audit", NULL, "复制后新文件的审计日志校验不通过（%s），未写入目标文件",
+            rep->target_audit.problem[0] ? rep->target_audit.problem : rep->target_audit.data);
     jz_store_close(s);
     return rc;
 }
@@ -459,8 +461,8 @@ jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep
     memset(rep, 0, sizeof *rep);
     const char *path = strncmp(to, "sqlite:", 7) == 0 ? to + 7 : to;
     char tmp[3900], tkey[4096], fkey[4096], side[4096];
-    if (!path[0] || snprintf(tmp, sizeof tmp, "%s.copy-%ld.tmp", path, (long)getpid()) >=
-                        (int)sizeof tmp)
+    if (!path[0] ||
+        snprintf(tmp, sizeof tmp, "%s.copy-%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp)
         return jz_error_set(err, JZ_EUSAGE, "to", to, "目标文件名不对");
     /* A new file only: none there, or an empty one (made for it); no
      * SQLite log of an earlier file beside it, which SQLite would apply. */
@@ -470,8 +472,9 @@ jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep
                             "目标文件已存在且不是空文件：不复制（只复制到新文件）");
     snprintf(side, sizeof side, "%s-wal", path);
     if (stat(side, &sb) == 0)
-        return jz_error_set(err, JZ_EINPUT, "to", side,
-                            "目标旁有 SQLite 的日志文件（-wal），属于另一个数据库：不复制（先移走它）");
+        return jz_error_set(
+            err, JZ_EINPUT, "to", side,
+            "目标旁有 SQLite 的日志文件（-wal），属于另一个数据库：不复制（先移走它）");
     jz__audit_key_path(tmp, tkey, sizeof tkey);
     jz__audit_key_path(path, fkey, sizeof fkey);
 
@@ -495,10 +498,10 @@ jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep
     if ((rc = jz_store_audit_verify(src, &rep->source_audit, err)))
         goto out;
     if (rep->source_audit.bad_seq || rep->source_audit.data_problems) {
-        rc = jz_error_set(err, JZ_EINPUT, "from", from,
-                          "源数据库的审计日志校验不通过（%s），不复制：先用 jiuzhu audit verify 查明",
-                          rep->source_audit.problem[0] ? rep->source_audit.problem
-                                                       : "数据与日志不符");
+        rc = jz_error_set(
+            err, JZ_EINPUT, "from", from,
+            "源数据库的审计日志校验不通过（%s），不复制：先用 jiuzhu audit verify 查明",
+            rep->source_audit.problem[0] ? rep->source_audit.problem : "数据与日志不符");
         goto out;
     }
     /* The new file, under its temporary name, with the source's key. */
