@@ -172,7 +172,7 @@ static int64_t sq_count(sqlite3 *db, const char *table, const char *where, jz_er
  * snapshot in key order, through a cursor fetched in binary. */
 static jz_err copy_table(pg *q, sqlite3 *db, const char *table, int64_t *rows, jz_error *err)
 {
-    char cols[4096] = "", order[512] = "", marks[1024] = "", sql[8192];
+    char cols[4096] = "", order[1024] = "", marks[1024] = "", sql[8192];
     size_t nc = 0, no = 0, nm = 0;
     int ncol = 0;
     sqlite3_stmt *st = NULL;
@@ -183,7 +183,7 @@ static jz_err copy_table(pg *q, sqlite3 *db, const char *table, int64_t *rows, j
     /* The key's columns in key order: pk is each one's place in it. */
     const char *pkcol[8] = {0};
     char names[64][64];
-    while (sqlite3_step(st) == SQLITE_ROW && ncol < 64) {
+    while (ncol < 64 && nc < sizeof cols && nm < sizeof marks && sqlite3_step(st) == SQLITE_ROW) {
         snprintf(names[ncol], sizeof names[ncol], "%s", (const char *)sqlite3_column_text(st, 0));
         nc += (size_t)snprintf(cols + nc, sizeof cols - nc, "%s\"%s\"", ncol ? ", " : "",
                                names[ncol]);
