@@ -413,6 +413,10 @@ typedef struct jz_copy_report {
     int n;
     int64_t rows;
     jz_audit_report source_audit, target_audit; /* verified before and after */
+    /* From PostgreSQL back to SQLite: the rows copied matched the data
+     * fingerprints the log had sealed (on SQLite) before the copy sealed its
+     * own; false when they were changed on PostgreSQL, which seals none. */
+    bool data_as_logged;
 } jz_copy_report;
 
 /* Copies the SQLite store `from` whole into a new PostgreSQL database `to`
@@ -421,7 +425,10 @@ typedef struct jz_copy_report {
  * entry store.copy records the copy).  Refused when the source's audit log
  * does not verify whole; every table's rows are counted on both sides
  * before the commit (JZ_EIO naming the table when they differ: nothing is
- * committed). */
+ * committed).  The other way, `from` a PostgreSQL URL and `to` a new SQLite
+ * file (a path that does not exist or an empty file): the same, read in one
+ * snapshot, the file written under a temporary name and renamed when whole
+ * (copy_back.c, docs/scaling.md). */
 jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_error *err);
 
 /* A consistent copy of the store `where` at dest (a new file), while others

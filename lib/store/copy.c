@@ -9,7 +9,7 @@
  * with its key: the chain goes on where it stopped, and an entry
  * `store.copy` records the copy.  The source must verify whole before
  * anything is copied, and every table's rows are counted on both sides
- * after.
+ * after.  The other way, PostgreSQL into a new SQLite file, is copy_back.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +22,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "copy_int.h"
 #include "pg_int.h"
 
 /* The sequences of the PostgreSQL schema and the columns they number. */
@@ -218,6 +219,20 @@ static jz_err copy_key(const char *from_path, pg *q, jz_error *err)
 {
     char src[4096];
     jz__audit_key_path(from_path, src, sizeof src);
+    /* The same key there already ($JIUZHU_AUDIT_KEY names one file for
+     * both): nothing to write. */
+    jz__audit_keys a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    snprintf(a.path, sizeof a.path, "%s", src);
+    snprintf(b.path, sizeof b.path, "%s", q->k.path);
+    jz_error kerr;
+    bool same = jz__audit_key_load(&a, &kerr) == JZ_OK && jz__audit_key_load(&b, &kerr) == JZ_OK &&
+                strcmp(a.id, b.id) == 0;
+    sodium_memzero(&a, sizeof a);
+    sodium_memzero(&b, sizeof b);
+    if (same)
+        return jz__audit_key_load(&q->k, err);
     FILE *f = fopen(src, "rb");
     if (!f)
         return jz_error_set(err, JZ_ENOTFOUND, "audit_key", src,
@@ -247,9 +262,12 @@ static jz_err copy_key(const char *from_path, pg *q, jz_error *err)
 jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_error *err)
 {
     memset(rep, 0, sizeof *rep);
-    if (strncmp(to, "postgresql://", 13) != 0 && strncmp(to, "postgres://", 11) != 0)
+    if (jz__copy_is_pg(from) && !jz__copy_is_pg(to))
+        return jz__store_copy_back(from, to, rep, err);
+    if (!jz__copy_is_pg(to))
         return jz_error_set(err, JZ_EUSAGE, "to", to,
-                            "目前只能从 SQLite 数据库文件复制到 PostgreSQL（postgresql:// 地址）");
+                            "只能在 SQLite 数据库文件与 PostgreSQL（postgresql:// 地址）之间复制："
+                            "从 SQLite 到 PostgreSQL，或从 PostgreSQL 到新的 SQLite 文件");
     /* The source: the current schema, and a log that verifies whole. */
     jz_store *src = NULL;
     jz_err rc = jz_store_open(from, JZ_STORE_READONLY, &src, err);

@@ -1,0 +1,19 @@
+/*
+ * copy_int.h - the two ways of jz_store_copy: copy.c (SQLite into
+ * PostgreSQL) hands a copy from PostgreSQL into a new SQLite file to
+ * copy_back.c.
+ */
+#ifndef JZ_COPY_INT_H
+#define JZ_COPY_INT_H
+
+#include "jiuzhu/jz_store.h"
+
+/* True if where names a PostgreSQL database (a postgresql:// or
+ * postgres:// URL). */
+bool jz__copy_is_pg(const char *where);
+
+/* A PostgreSQL store `from` whole into the new SQLite file `to` (a path or
+ * sqlite:PATH), as jz_store_copy describes. */
+jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep, jz_error *err);
+
+#endif
