@@ -17,6 +17,10 @@ export JZ_TEST_STORE=pg
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
+# An import into a URL writes its report to the current directory: $TMP.
+JZ=$(cd "$(dirname "$JZ")" && pwd)/$(basename "$JZ")
+SRC=$(cd "$SRC" && pwd)
+cd "$TMP" || exit 1
 DB=$(test_db clients)
 township=140902101
 expect_status 0 "$JZ" init "$DB"
