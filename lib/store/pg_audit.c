@@ -3,11 +3,12 @@
  * the entries of a transaction held until it commits, then chained.
  *
  * Writers run at once (READ COMMITTED); the chain needs one order, so the
- * entries of a transaction are written at its commit under a
- * transaction-scoped advisory lock: read the head (audit_head, fresh under
- * READ COMMITTED), hash each entry onto it (jz__audit_entry_hash, the same
- * chain as the SQLite backend's), insert them, move the head, commit (which
- * releases the lock).  Writers queue only for that moment.
+ * entries of a transaction are written at its commit under the head's row
+ * lock: read the head FOR UPDATE (audit_head, fresh under READ COMMITTED),
+ * hash each entry onto it (jz__audit_entry_hash, the same chain as the
+ * SQLite backend's), insert them, move the head (with the last insert),
+ * commit (which releases the lock).  Writers queue only for that moment:
+ * three round trips and the commit's WAL flush.
  *
  * The key lives in a file, as for SQLite: $JIUZHU_AUDIT_KEY, or else
  * DBNAME@HOST_PORT.audit-key in $JIUZHU_AUDIT_KEY_DIR or ~/.config/jiuzhu
@@ -26,9 +27,6 @@
 
 #include "pg_int.h"
 #include "pg_registry.h"
-
-/* An advisory lock's key for the chain: "jzaudit" in ASCII. */
-#define CHAIN_LOCK 0x6a7a6175646974LL
 
 static void key_path(const pg *q, char *out, size_t n)
 {
@@ -124,14 +122,13 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err)
         return JZ_OK;
     jz_err rc;
     jz__pg_params p;
-    jz__pg_p_reset(&p);
-    jz__pg_p_int(&p, CHAIN_LOCK);
-    PGresult *r = jz__pg_run(q, "SELECT pg_advisory_xact_lock($1)", &p, "写入审计日志", &rc, err);
-    if (!r)
-        return rc;
-    PQclear(r);
-    r = jz__pg_run(q, "SELECT seq, encode(hash, 'hex') FROM audit_head WHERE one = 1", NULL,
-                   "读取审计日志", &rc, err);
+    /* The head's row lock is the chain's lock: held until the commit, and
+     * a writer that waited for it reads the head its predecessor moved
+     * (READ COMMITTED re-reads a row locked FOR UPDATE once it is free).
+     * Lock and read in one round trip: the writers queue for this moment,
+     * so each round trip inside it bounds them all. */
+    PGresult *r = jz__pg_run(q, "SELECT seq, encode(hash, 'hex') FROM audit_head WHERE one = 1 FOR UPDATE",
+                             NULL, "读取审计日志", &rc, err);
     if (!r)
         return rc;
     int64_t seq = PQntuples(r) ? jz__pg_int(r, 0, 0) : 0;
@@ -160,23 +157,21 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err)
             jz__pg_p_text(&p, f[j]);
         jz__pg_p_bytes(&p, prev, 32);
         jz__pg_p_bytes(&p, h, 32);
+        /* The last entry moves the head in the same statement. */
         r = jz__pg_run(q,
-                       "INSERT INTO audit(seq, county, at, actor, action, entity, before, after,"
-                       " prev, hash, state) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ''::bytea)",
+                       i + 1 < q->n_held
+                           ? "INSERT INTO audit(seq, county, at, actor, action, entity, before, after,"
+                             " prev, hash, state) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ''::bytea)"
+                           : "WITH a AS (INSERT INTO audit(seq, county, at, actor, action, entity,"
+                             " before, after, prev, hash, state) VALUES($1, $2, $3, $4, $5, $6, $7, $8,"
+                             " $9, $10, ''::bytea))"
+                             " UPDATE audit_head SET seq = $1, hash = $10 WHERE one = 1",
                        &p, "写入审计日志", &rc, err);
         if (!r)
             return rc;
         PQclear(r);
         memcpy(prev, h, 32);
     }
-    jz__pg_p_reset(&p);
-    jz__pg_p_int(&p, seq);
-    jz__pg_p_bytes(&p, prev, 32);
-    r = jz__pg_run(q, "UPDATE audit_head SET seq = $1, hash = $2 WHERE one = 1", &p,
-                   "写入审计日志", &rc, err);
-    if (!r)
-        return rc;
-    PQclear(r);
     jz__pg_audit_drop(q);
     return JZ_OK;
 }

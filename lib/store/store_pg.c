@@ -45,16 +45,32 @@ static void option(PQconninfoOption *o, const char *keyword, char *out, size_t n
             snprintf(out, n, "%s", o->val);
 }
 
+/* The server's notices (a WARNING as an immediate shutdown ends the
+ * connection, a NOTICE of a statement) are PostgreSQL's own English words:
+ * libpq would print them on stderr, beside the command's output.  What
+ * matters of them reaches the user as the failed statement's jz_error. */
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 /* Connects to where, or with dbname (non-NULL) to that database of the
  * same server instead. */
 static PGconn *connect_to(const char *where, const char *dbname)
 {
-    if (!dbname)
-        return PQconnectdb(where);
-    const char *keys[] = {"dbname", "dbname", NULL};
-    const char *vals[] = {where, dbname, NULL};
-    /* expand_dbname: the first dbname is the whole URL; the second wins. */
-    return PQconnectdbParams(keys, vals, 1);
+    PGconn *c;
+    if (!dbname) {
+        c = PQconnectdb(where);
+    } else {
+        const char *keys[] = {"dbname", "dbname", NULL};
+        const char *vals[] = {where, dbname, NULL};
+        /* expand_dbname: the first dbname is the whole URL; the second wins. */
+        c = PQconnectdbParams(keys, vals, 1);
+    }
+    if (c) /* kept over PQreset */
+        PQsetNoticeProcessor(c, quiet_notice, NULL);
+    return c;
 }
 
 /* CREATE DATABASE on the server's maintenance database. */
