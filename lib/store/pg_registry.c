@@ -558,8 +558,11 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
         PQclear(r);
         /* A household that moved county moves its rows to the new
          * county's partitions (the foreign keys cascade the county). */
+        if (q->layout == JZ__PG_COORD && strcmp(old_county, county) != 0 &&
+            (rc = jz__pg_shard_move(q, hh, old_county, county, err)))
+            return rc;
         household_params(&p, hh, h, county);
-        jz__pg_p_text(&p, old_county);
+        jz__pg_p_text(&p, q->layout == JZ__PG_COORD ? county : old_county);
         r = jz__pg_run(q,
                        "UPDATE households SET county = $3, region = $4, area = $5,"
                        " assess_date = $6, current_programme = $7, current_since = $8,"
@@ -599,14 +602,19 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
     jz__pg_p_text(&p, record);
     jz__pg_p_text(&p, source ? source : "");
     jz__pg_p_text(&p, now);
-    r = jz__pg_run(q,
-                   "INSERT INTO household_records VALUES($1, $2, $3, $4, $5)"
-                   " ON CONFLICT (county, hh) DO UPDATE SET record = EXCLUDED.record,"
-                   " source = EXCLUDED.source, updated_at = EXCLUDED.updated_at",
-                   &p, "写入户记录", &rc, err);
-    if (!r)
+    /* The household's row is this transaction's (written above): no other
+     * writer adds its record meanwhile.  Not ON CONFLICT: a coordinator's
+     * partitioned tables have no unique index to name (pg_shard.c). */
+    int64_t n_set = 0;
+    if ((rc = jz__pg_do(q,
+                        "UPDATE household_records SET record = $3, source = $4, updated_at = $5"
+                        " WHERE county = $2 AND hh = $1",
+                        &p, "写入户记录", &n_set, err)))
         return rc;
-    PQclear(r);
+    if (n_set == 0 &&
+        (rc = jz__pg_do(q, "INSERT INTO household_records VALUES($1, $2, $3, $4, $5)", &p,
+                        "写入户记录", NULL, err)))
+        return rc;
     for (uint32_t i = 0; i < h->n_members; i++)
         if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], err))) {
             clash->member = -1;

@@ -148,7 +148,13 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
     q->readonly = flags & JZ_STORE_READONLY;
     if (q->readonly && (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
         goto fail;
-    if ((rc = jz__pg_migrate(q, create, err)) || (rc = jz__pg_audit_open(q, create, flags & JZ__STORE_COPY_TARGET, err)))
+    q->layout = flags & JZ__PG_OPEN_COORD ? JZ__PG_COORD
+                : flags & JZ__PG_OPEN_SHARD ? JZ__PG_SHARD
+                                            : JZ__PG_SINGLE;
+    if ((rc = jz__pg_migrate(q, create, err)))
+        goto fail;
+    if (q->layout != JZ__PG_SHARD &&
+        (rc = jz__pg_audit_open(q, create, flags & JZ__STORE_COPY_TARGET, err)))
         goto fail;
     *impl = q;
     return JZ_OK;
@@ -238,7 +244,10 @@ jz_err jz__pg_county(pg *q, const char *county, jz_error *err)
         return rc;
     bool have = PQntuples(r) > 0;
     PQclear(r);
-    if (!have) {
+    if (!have && q->layout == JZ__PG_COORD) {
+        if ((rc = jz__pg_shard_county(q, county, err)))
+            return rc;
+    } else if (!have) {
         /* On this connection, in the caller's transaction if one is open:
          * creating a partition locks its parent table, which this
          * transaction may already hold, so a second connection would wait
