@@ -13,11 +13,12 @@
 static const char usage[] =
     "用法: jiuzhu init 数据库文件\n"
     "      jiuzhu init 协调库地址 --shard 名称=地址 [--shard 名称=地址 ...]"
-    " [--place 县代码=名称 ...]\n\n"
+    " [--place 县代码=名称 ...]\n"
+    "      jiuzhu init 协调库地址 --add-shard 名称=地址\n\n"
     "创建一个新的低收入人口数据库（SQLite，WAL 模式；或 PostgreSQL 地址）。\n"
     "给出 --shard 时创建协调库：各县的表放在分片（PostgreSQL 数据库）上，\n"
     "协调库通过 postgres_fdw 访问它们；--place 指定某县放在哪个分片，\n"
-    "其余各县在第一次写入时放到县最少的分片。\n";
+    "其余各县在第一次写入时放到县最少的分片。--add-shard 给已有的协调库加一个分片。\n";
 
 /* Splits "A=B" of option opt into a and b (pointing into arg). */
 static int split(const char *opt, char *arg, char **a, char **b)
@@ -88,6 +89,18 @@ done:
 
 int cmd_init(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[2], "--add-shard") == 0) {
+        char *name, *url;
+        int rc = split(argv[2], argv[3], &name, &url);
+        if (rc)
+            return rc;
+        jz_error err;
+        jz_error_clear(&err);
+        if (jz_store_add_shard(argv[1], name, url, &err) != JZ_OK)
+            return cli_fail(&err);
+        printf("协调库 %s 已加入分片 %s；新的县先放到这个分片\n", argv[1], name);
+        return EXIT_DONE;
+    }
     if (argc > 2 && argv[1][0] != '-')
         return init_sharded(argc, argv);
     if (argc != 2 || argv[1][0] == '-') {

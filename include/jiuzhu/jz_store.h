@@ -438,6 +438,11 @@ jz_err jz_store_init_sharded(const char *coord, size_t n, const char *const *nam
                              const char *const *place_county, const char *const *place_server,
                              jz_error *err);
 
+/* Adds a shard to the coordinator `coord`: the PostgreSQL database url
+ * (made empty for the role as jz_store_init_sharded does) becomes its
+ * shard `name`; new counties go to it first (it has the fewest). */
+jz_err jz_store_add_shard(const char *coord, const char *name, const char *url, jz_error *err);
+
 /* A consistent copy of the store `where` at dest (a new file), while others
  * keep working: an SQLite file by SQLite's online backup API (then
  * checked), a PostgreSQL database by pg_dump's custom format (restore with

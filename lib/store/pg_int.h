@@ -133,6 +133,13 @@ jz_err jz__pg_shard_county(pg *q, const char *county, jz_error *err);
  * (on one server the foreign keys cascade the county). */
 jz_err jz__pg_shard_move(pg *q, int64_t hh, const char *from, const char *to, jz_error *err);
 
+/* On a coordinator, for `COPY table[(cols)] FROM STDIN` of a partitioned
+ * table: the temporary staging table exists, *stage is the COPY into it
+ * and *insert the statements that move its rows to the table (and empty
+ * it).  Elsewhere stage[0] is '\0'. */
+jz_err jz__pg_shard_stage(pg *q, const char *copy_sql, char *stage, char *insert, size_t n,
+                          jz_error *err);
+
 /* Writes the held new households (pg_registry.c); every statement runs it
  * first (jz__pg_run, jz__pg_exec), so that nothing reads around them.
  * jz__pg_rows_drop forgets them (a rollback). */

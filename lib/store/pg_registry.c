@@ -303,7 +303,14 @@ void jz__pg_rows_drop(pg *q)
 
 static jz_err copy_in(pg *q, const char *sql, const tbuf *b, jz_error *err)
 {
-    PGresult *r = PQexec(q->c, sql);
+    /* On a coordinator, COPY into a partitioned table would send the
+     * shards a statement per row: the rows go to a staging table, then to
+     * the shards by one INSERT ... SELECT, in batches (pg_shard.c). */
+    char stage[400], insert[400];
+    jz_err src = jz__pg_shard_stage(q, sql, stage, insert, sizeof stage, err);
+    if (src)
+        return src;
+    PGresult *r = PQexec(q->c, stage[0] ? stage : sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         jz_err rc = jz__pg_error(q, r, err, "写入户");
         PQclear(r);
@@ -323,6 +330,15 @@ static jz_err copy_in(pg *q, const char *sql, const tbuf *b, jz_error *err)
     }
     if (!rc && !ok)
         rc = jz__pg_error(q, NULL, err, "写入户");
+    if (!rc && stage[0]) {
+        r = PQexec(q->c, insert);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = strcmp(jz__pg_state(r), "23505") == 0
+                     ? jz_error_set(err, JZ_EBUSY, "household_id", NULL,
+                                    "有户或成员刚被另一个写入者同时写入（R-HH-3），本批未写入，请重试")
+                     : jz__pg_error(q, r, err, "写入户");
+        PQclear(r);
+    }
     return rc;
 }
 

@@ -185,6 +185,41 @@ jz_err jz__pg_shard_move(pg *q, int64_t hh, const char *from, const char *to, jz
     return rc;
 }
 
+jz_err jz__pg_shard_stage(pg *q, const char *copy_sql, char *stage, char *insert, size_t n,
+                          jz_error *err)
+{
+    stage[0] = insert[0] = '\0';
+    if (q->layout != JZ__PG_COORD || strncmp(copy_sql, "COPY ", 5) != 0)
+        return JZ_OK;
+    const char *t = copy_sql + 5;
+    size_t tn = strspn(t, "abcdefghijklmnopqrstuvwxyz_");
+    bool partitioned = false;
+    for (int i = 0; jz__pg_partitioned[i]; i++)
+        partitioned |= strlen(jz__pg_partitioned[i]) == tn && strncmp(jz__pg_partitioned[i], t, tn) == 0;
+    const char *end = strstr(t, " FROM STDIN");
+    if (!partitioned || !end)
+        return JZ_OK;
+    /* The column list, if any: "(a, b)" right after the name. */
+    const char *cols = t + tn;
+    int cn = cols[0] == '(' ? (int)(end - cols) : 0;
+    char create[200];
+    snprintf(create, sizeof create,
+             "CREATE TEMP TABLE IF NOT EXISTS jz_stage_%.*s ON COMMIT DELETE ROWS AS"
+             " SELECT * FROM %.*s WITH NO DATA",
+             (int)tn, t, (int)tn, t);
+    jz_err rc = jz__pg_exec(q, create, err);
+    if (rc)
+        return rc;
+    snprintf(stage, n, "COPY jz_stage_%.*s%.*s FROM STDIN", (int)tn, t, cn, cols);
+    if (cn)
+        snprintf(insert, n, "INSERT INTO %.*s%.*s SELECT %.*s FROM jz_stage_%.*s; DELETE FROM jz_stage_%.*s",
+                 (int)tn, t, cn, cols, cn - 2, cols + 1, (int)tn, t, (int)tn, t);
+    else
+        snprintf(insert, n, "INSERT INTO %.*s SELECT * FROM jz_stage_%.*s; DELETE FROM jz_stage_%.*s",
+                 (int)tn, t, (int)tn, t, (int)tn, t);
+    return JZ_OK;
+}
+
 /* ---- init ------------------------------------------------------------------------ */
 
 static bool good_name(const char *s)
@@ -352,6 +387,60 @@ jz_err jz_store_init_sharded(const char *coord, size_t n, const char *const *nam
     if (!rc)
         rc = jz__pg_ops.commit(q, err);
     else
+        jz__pg_ops.rollback(q);
+    jz__pg_ops.close(q);
+    return rc;
+}
+
+jz_err jz_store_add_shard(const char *coord, const char *name, const char *url, jz_error *err)
+{
+    if (!coord || !is_url(coord))
+        return jz_error_set(err, JZ_EUSAGE, "database", coord ? coord : "",
+                            "协调库须是 PostgreSQL 地址（postgresql://...）");
+    if (!good_name(name))
+        return jz_error_set(err, JZ_EUSAGE, "shard", name,
+                            "分片名称只能用小写字母、数字和下划线，以字母开头，最长 30 个字符");
+    if (!is_url(url) || strcmp(url, coord) == 0)
+        return jz_error_set(err, JZ_EUSAGE, "shard", name,
+                            "分片须是协调库以外的 PostgreSQL 地址（postgresql://...）");
+    void *impl = NULL;
+    jz_err rc = jz__pg_ops.open(coord, 0, &impl, err);
+    if (rc)
+        return rc;
+    pg *q = impl;
+    if (q->layout != JZ__PG_COORD) {
+        rc = jz_error_set(err, JZ_EUSAGE, "database", q->dbname,
+                          "不是协调库（用 jiuzhu init 协调库地址 --shard ... 创建）");
+        jz__pg_ops.close(q);
+        return rc;
+    }
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, name);
+    jz__pg_p_text(&p, url);
+    PGresult *r = jz__pg_run(q, "SELECT server FROM shards WHERE server = $1 OR url = $2", &p,
+                             "查找分片", &rc, err);
+    if (r) {
+        if (PQntuples(r))
+            rc = jz_error_set(err, JZ_EUSAGE, "shard", name, "协调库已有这个分片（名称或地址相同）");
+        PQclear(r);
+    }
+    void *shard = NULL;
+    if (!rc && !(rc = jz__pg_ops.open(url, JZ_STORE_CREATE | JZ__PG_OPEN_SHARD, &shard, err)))
+        jz__pg_ops.close(shard);
+    snprintf(q->actor, sizeof q->actor, "jiuzhu init");
+    if (!rc)
+        rc = jz__pg_ops.begin(q, err);
+    if (!rc)
+        rc = make_server(q, name, url, err);
+    if (!rc) {
+        char after[96];
+        snprintf(after, sizeof after, "{\"shard\":\"%s\"}", name);
+        rc = jz__pg_audit(q, "", "store.shard_add", "shards", "", after, err);
+    }
+    if (!rc)
+        rc = jz__pg_ops.commit(q, err);
+    else if (q->in_tx)
         jz__pg_ops.rollback(q);
     jz__pg_ops.close(q);
     return rc;

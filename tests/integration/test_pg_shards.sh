@@ -7,8 +7,9 @@
 # and its statistics are byte for byte those of the same file on one
 # PostgreSQL server and in SQLite; a household moves to a county of the
 # other shard and takes its rows along; a case is accepted and stepped,
-# its log entries landing on its county's shard, and the audit log
-# verifies through the coordinator.  Skipped (77) without PostgreSQL 15
+# its log entries landing on its county's shard; a third shard is added
+# and the next new county goes to it; the audit log verifies through the
+# coordinator.  Skipped (77) without PostgreSQL 15
 # and its postgres_fdw.
 . "$(dirname "$0")/lib.sh"
 
@@ -138,6 +139,22 @@ if [ "$t" = 0 ]; then ok; else bad "audit_140106 on s1"; fi
 # The log is append-only on the shard too.
 t=$(on "$S2" "DELETE FROM audit_140106")
 case $t in *审计日志只能追加*) ok ;; *) bad "a shard's audit table let a row go: $t" ;; esac
+
+# ---- a third shard: new counties go to it ------------------------------------------------------
+S3=$(url_of s2)city3
+expect_status 0 "$JZ" init "$C" --add-shard s3="$S3"
+expect_grep "$TMP/out" '已加入分片 s3' "a shard added"
+expect_status 2 "$JZ" init "$C" --add-shard s3="$S3"
+expect_status 2 "$JZ" init "$ONE" --add-shard s4="$(url_of s2)city4"
+expect_grep "$TMP/err" '不是协调库' "a shard is added to a coordinator only"
+"$JZ" gen --households 20 --seed 9 --region 1402 "$TMP/new.jsonl" >/dev/null 2>&1
+expect_status 0 "$JZ" import "$C" "$TMP/new.jsonl"
+t=$(on "$C" "SELECT string_agg(DISTINCT server, ' ') FROM county_shards WHERE county LIKE '1402%'")
+u=0
+for tb in $(on "$S3" "SELECT relname FROM pg_class WHERE relname LIKE 'households_1402%' AND relkind = 'r'"); do
+  u=$((u + $(on "$S3" "SELECT count(*) FROM $tb")))
+done
+if [ "$t" = s3 ] && [ "$u" = 20 ]; then ok; else bad "new counties on the new shard: '$t', $u households"; fi
 
 # ---- the audit log, through the coordinator ----------------------------------------------------
 expect_status 0 "$JZ" audit verify "$C"
