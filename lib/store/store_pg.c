@@ -183,6 +183,7 @@ static void pg_rollback(void *impl)
     jz__pg_rows_drop(q);
     jz__pg_prefetch_drop(q);
     q->n_pv = 0; /* rows of param_values this transaction made are gone */
+    q->n_counties = 0; /* and the partitions it made: looked up again */
     if (q->in_tx)
         jz__pg_exec(q, "ROLLBACK", NULL);
     q->in_tx = false;

@@ -140,6 +140,20 @@ if [ "$t" = 0 ]; then ok; else bad "audit_140106 on s1"; fi
 t=$(on "$S2" "DELETE FROM audit_140106")
 case $t in *审计日志只能追加*) ok ;; *) bad "a shard's audit table let a row go: $t" ;; esac
 
+# ---- a month's payments and a department's feed, against SQLite -------------------------------
+# (pay_lines: one line per unit and period, by the shards' unique indexes;
+# feed_rows: a row once.)
+for db in "$C" "$TMP/ref.db"; do
+  "$JZ" pay plan "$db" --period 2025-07 >"$TMP/plan1" 2>&1
+  "$JZ" pay plan "$db" --period 2025-07 >"$TMP/plan2" 2>&1
+  "$JZ" gen --households 1500 --seed 5 --region 1401 --format feeds "$TMP/feeds" --force >/dev/null 2>&1
+  "$JZ" feed import "$db" health "$TMP/feeds/health.csv" >"$TMP/feed1" 2>&1
+  "$JZ" feed import "$db" health "$TMP/feeds/health.csv" >"$TMP/feed2" 2>&1
+  sed 's/报告：.*//' "$TMP/plan1" "$TMP/plan2" "$TMP/feed1" "$TMP/feed2" >"$TMP/pay.$([ "$db" = "$C" ] && echo coord || echo lite)"
+done
+if cmp -s "$TMP/pay.coord" "$TMP/pay.lite" && grep -q '新增正常发放 [1-9]' "$TMP/pay.coord" &&
+   grep -q '新增 0 行' "$TMP/pay.coord"; then ok; else bad "payments or feed differ"; diff "$TMP/pay.coord" "$TMP/pay.lite" >&2; fi
+
 # ---- a third shard: new counties go to it ------------------------------------------------------
 S3=$(url_of s2)city3
 expect_status 0 "$JZ" init "$C" --add-shard s3="$S3"
