@@ -33,6 +33,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x "$jz" ] || { echo "bench_shards: no $jz (cmake --build build)" >&2; exit 1; }
+jz=$(realpath "$jz")
 work=$(mktemp -d "$tmp/jz-bench-shards-XXXXXX")
 chmod 0755 "$work"
 clusters=$work/pg

@@ -39,6 +39,9 @@ S2=$(url_of s2)city
 ONE=$(url_of coord)one
 export JIUZHU_AUDIT_KEY_DIR=$TMP/keys
 mkdir -p "$TMP/keys"
+# The reports of a database named by URL go to the current directory.
+JZ=$(realpath "$JZ")
+cd "$TMP"
 on() { "${PSQL[@]}" "$1" -c "$2" 2>&1; }
 
 "$JZ" gen --households 1500 --seed 5 --region 1401 "$TMP/city.jsonl" >/dev/null 2>&1
