@@ -431,6 +431,25 @@ typedef struct jz_copy_report {
  * (copy_back.c, docs/scaling.md). */
 jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_error *err);
 
+/* Creates a coordinator: the PostgreSQL database `coord` (created as
+ * jz_store_open does) whose county partitions are postgres_fdw foreign
+ * tables on the n shards, PostgreSQL databases urls[i] made empty for the
+ * role and named names[i] (lower-case letters, digits, '_').  The counties
+ * place_county[j] are placed on the shards place_server[j] at once; every
+ * other county at its first write, on the shard with the fewest counties
+ * (docs/scaling.md "Beyond one machine").  The coordinator is then opened
+ * as any PostgreSQL store.  On failure, what was made stays: drop the
+ * databases before trying again. */
+jz_err jz_store_init_sharded(const char *coord, size_t n, const char *const *names,
+                             const char *const *urls, size_t n_place,
+                             const char *const *place_county, const char *const *place_server,
+                             jz_error *err);
+
+/* Adds a shard to the coordinator `coord`: the PostgreSQL database url
+ * (made empty for the role as jz_store_init_sharded does) becomes its
+ * shard `name`; new counties go to it first (it has the fewest). */
+jz_err jz_store_add_shard(const char *coord, const char *name, const char *url, jz_error *err);
+
 /* A consistent copy of the store `where` at dest (a new file), while others
  * keep working: an SQLite file by SQLite's online backup API (then
  * checked), a PostgreSQL database by pg_dump's custom format (restore with

@@ -105,7 +105,7 @@ jz_err jz__pg_feed_put(void *impl, int64_t feed, const jz_feed_row *row,
                    " $7::bigint, $8::bigint, $9::bigint, $10::text, $11::bigint, $12::bytea"
                    " WHERE NOT EXISTS (SELECT 1 FROM feed_rows WHERE id_number = $5"
                    " AND on_date = $7 AND digest = $12)"
-                   " ON CONFLICT (county, digest) DO NOTHING RETURNING row",
+                   " ON CONFLICT DO NOTHING RETURNING row",
                    &p, "写入部门数据", &rc, err);
     if (!r)
         return rc;
@@ -429,7 +429,7 @@ jz_err jz__pg_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key
                    " $7::text, $8::text, $9::bigint, $10::bigint, $11::text, $12::text,"
                    " $13::bigint, $14::bigint, $15::bigint, $16::bytea"
                    " WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE id_number = $6 AND key = $16)"
-                   " ON CONFLICT (county, key) DO NOTHING RETURNING alert",
+                   " ON CONFLICT DO NOTHING RETURNING alert",
                    &p, "写入预警", &rc, err);
     if (!r)
         return rc;

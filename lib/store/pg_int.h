@@ -28,9 +28,18 @@
 /* The most parameters a statement of this backend binds. */
 #define JZ__PG_MAX_PARAMS 64
 
+/* The layouts of a PostgreSQL store (pg_shard.c): one server; a
+ * coordinator whose county partitions are postgres_fdw foreign tables on
+ * shards; a shard (holds counties' tables, never opened as a store). */
+enum { JZ__PG_SINGLE = 0, JZ__PG_COORD = 1, JZ__PG_SHARD = 2 };
+/* Open flags (beside JZ_STORE_*, JZ__STORE_COPY_TARGET): create that layout. */
+#define JZ__PG_OPEN_COORD 0x200
+#define JZ__PG_OPEN_SHARD 0x400
+
 typedef struct pg {
     PGconn *c;
     int version;
+    int layout; /* JZ__PG_SINGLE, ... */
     bool in_tx;
     bool readonly; /* opened JZ_STORE_READONLY */
     char actor[64];
@@ -116,6 +125,20 @@ void jz__pg_copy_text(char *dst, size_t cap, const PGresult *r, int row, int col
  * transaction): every partitioned table gets one per county.  Call before
  * writing a row of a county. */
 jz_err jz__pg_county(pg *q, const char *county, jz_error *err);
+
+/* On a coordinator (pg_shard.c): the county's tables made on its shard
+ * (placed there now when it has none), and its foreign partitions here. */
+jz_err jz__pg_shard_county(pg *q, const char *county, jz_error *err);
+/* On a coordinator: household hh's rows moved from county `from` to `to`
+ * (on one server the foreign keys cascade the county). */
+jz_err jz__pg_shard_move(pg *q, int64_t hh, const char *from, const char *to, jz_error *err);
+
+/* On a coordinator, for `COPY table[(cols)] FROM STDIN` of a partitioned
+ * table: the temporary staging table exists, *stage is the COPY into it
+ * and *insert the statements that move its rows to the table (and empty
+ * it).  Elsewhere stage[0] is '\0'. */
+jz_err jz__pg_shard_stage(pg *q, const char *copy_sql, char *stage, char *insert, size_t n,
+                          jz_error *err);
 
 /* Writes the held new households (pg_registry.c); every statement runs it
  * first (jz__pg_run, jz__pg_exec), so that nothing reads around them.

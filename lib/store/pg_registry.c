@@ -303,7 +303,14 @@ void jz__pg_rows_drop(pg *q)
 
 static jz_err copy_in(pg *q, const char *sql, const tbuf *b, jz_error *err)
 {
-    PGresult *r = PQexec(q->c, sql);
+    /* On a coordinator, COPY into a partitioned table would send the
+     * shards a statement per row: the rows go to a staging table, then to
+     * the shards by one INSERT ... SELECT, in batches (pg_shard.c). */
+    char stage[400], insert[400];
+    jz_err src = jz__pg_shard_stage(q, sql, stage, insert, sizeof stage, err);
+    if (src)
+        return src;
+    PGresult *r = PQexec(q->c, stage[0] ? stage : sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         jz_err rc = jz__pg_error(q, r, err, "写入户");
         PQclear(r);
@@ -323,6 +330,15 @@ static jz_err copy_in(pg *q, const char *sql, const tbuf *b, jz_error *err)
     }
     if (!rc && !ok)
         rc = jz__pg_error(q, NULL, err, "写入户");
+    if (!rc && stage[0]) {
+        r = PQexec(q->c, insert);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = strcmp(jz__pg_state(r), "23505") == 0
+                     ? jz_error_set(err, JZ_EBUSY, "household_id", NULL,
+                                    "有户或成员刚被另一个写入者同时写入（R-HH-3），本批未写入，请重试")
+                     : jz__pg_error(q, r, err, "写入户");
+        PQclear(r);
+    }
     return rc;
 }
 
@@ -558,8 +574,11 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
         PQclear(r);
         /* A household that moved county moves its rows to the new
          * county's partitions (the foreign keys cascade the county). */
+        if (q->layout == JZ__PG_COORD && strcmp(old_county, county) != 0 &&
+            (rc = jz__pg_shard_move(q, hh, old_county, county, err)))
+            return rc;
         household_params(&p, hh, h, county);
-        jz__pg_p_text(&p, old_county);
+        jz__pg_p_text(&p, q->layout == JZ__PG_COORD ? county : old_county);
         r = jz__pg_run(q,
                        "UPDATE households SET county = $3, region = $4, area = $5,"
                        " assess_date = $6, current_programme = $7, current_since = $8,"
@@ -599,14 +618,19 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
     jz__pg_p_text(&p, record);
     jz__pg_p_text(&p, source ? source : "");
     jz__pg_p_text(&p, now);
-    r = jz__pg_run(q,
-                   "INSERT INTO household_records VALUES($1, $2, $3, $4, $5)"
-                   " ON CONFLICT (county, hh) DO UPDATE SET record = EXCLUDED.record,"
-                   " source = EXCLUDED.source, updated_at = EXCLUDED.updated_at",
-                   &p, "写入户记录", &rc, err);
-    if (!r)
+    /* The household's row is this transaction's (written above): no other
+     * writer adds its record meanwhile.  Not ON CONFLICT: a coordinator's
+     * partitioned tables have no unique index to name (pg_shard.c). */
+    int64_t n_set = 0;
+    if ((rc = jz__pg_do(q,
+                        "UPDATE household_records SET record = $3, source = $4, updated_at = $5"
+                        " WHERE county = $2 AND hh = $1",
+                        &p, "写入户记录", &n_set, err)))
         return rc;
-    PQclear(r);
+    if (n_set == 0 &&
+        (rc = jz__pg_do(q, "INSERT INTO household_records VALUES($1, $2, $3, $4, $5)", &p,
+                        "写入户记录", NULL, err)))
+        return rc;
     for (uint32_t i = 0; i < h->n_members; i++)
         if ((rc = insert_member(q, hh, (int)i, county, &h->members[i], err))) {
             clash->member = -1;

@@ -368,6 +368,98 @@ static jz_err default_partitions(pg *q, jz_error *err)
     return rc;
 }
 
+/* ---- the layouts of several servers (pg_shard.c, docs/scaling.md) -------------- */
+
+/* A shard keeps the large tables only.  Their partitioned parents stay as
+ * the templates of a county's tables (LIKE: columns, keys, unique and other
+ * indexes), and their foreign keys among themselves are copied onto the
+ * county's tables; the small tables (and the keys that point to them) are
+ * the coordinator's. */
+static const char *const shard_schema[] = {
+    "DO $$ DECLARE t text; BEGIN"
+    " FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'meta'"
+    "  AND NOT c.relispartition LOOP"
+    "  EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t);"
+    " END LOOP; END $$",
+    "DROP FUNCTION jz_county_partitions(text)",
+    /* A county's tables, plain tables (not partitions of the templates):
+     * creating them locks nothing another county's writers hold. */
+    "CREATE FUNCTION jz_shard_county(c text) RETURNS void LANGUAGE plpgsql AS $$"
+    " DECLARE t text; k record; BEGIN"
+    " IF c !~ '^[0-9]{6}$' THEN RAISE EXCEPTION 'county %', c; END IF;"
+    " IF to_regclass('households_' || c) IS NOT NULL THEN RETURN; END IF;"
+    " FOREACH t IN ARRAY ARRAY['households', 'household_records', 'members',"
+    "  'determinations', 'person_results', 'household_record_history', 'feed_rows',"
+    "  'alerts', 'pay_lines', 'audit'] LOOP"
+    "  EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING CONSTRAINTS INCLUDING INDEXES,"
+    "   CHECK (county = %L))', t || '_' || c, t, c);"
+    " END LOOP;"
+    " FOR k IN SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def"
+    "  FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(ARRAY["
+    "  'households', 'household_records', 'members', 'determinations', 'person_results',"
+    "  'household_record_history', 'feed_rows', 'alerts', 'pay_lines', 'audit']) LOOP"
+    "  EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', k.t || '_' || c, k.conname || '_' || c,"
+    "   regexp_replace(k.def, 'REFERENCES ([a-z_]+)\\(', 'REFERENCES \\1_' || c || '('));"
+    " END LOOP;"
+    " EXECUTE format('CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON %I"
+    "  FOR EACH ROW EXECUTE FUNCTION jz_audit_frozen()', 'audit_' || c);"
+    " END $$",
+};
+
+/* A coordinator keeps the whole schema, but its partitioned parents carry
+ * no primary key, unique index or foreign key (PostgreSQL refuses a foreign
+ * table as a partition of a parent with unique indexes): those are the
+ * shards', per county.  A county's partitions are foreign tables on the
+ * shard that holds it (county_shards), made by jz_county_partitions(c,
+ * server) once the shard made the county's tables (pg_shard.c). */
+static const char *const coord_schema[] = {
+    "DO $$ DECLARE k record; BEGIN"
+    " FOR k IN SELECT conrelid::regclass::text AS t, conname FROM pg_constraint"
+    "  WHERE contype = 'f' AND conparentid = 0"
+    "  AND (conrelid::regclass::text = ANY(ARRAY['households', 'household_records', 'members',"
+    "  'determinations', 'person_results', 'household_record_history', 'feed_rows',"
+    "  'alerts', 'pay_lines', 'audit']) OR confrelid::regclass::text = ANY(ARRAY['households',"
+    "  'household_records', 'members', 'determinations', 'person_results',"
+    "  'household_record_history', 'feed_rows', 'alerts', 'pay_lines', 'audit'])) LOOP"
+    "  EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', k.t, k.conname);"
+    " END LOOP;"
+    " FOR k IN SELECT conrelid::regclass::text AS t, conname FROM pg_constraint"
+    "  WHERE contype IN ('p', 'u') AND conparentid = 0"
+    "  AND conrelid::regclass::text = ANY(ARRAY['households', 'household_records', 'members',"
+    "  'determinations', 'person_results', 'household_record_history', 'feed_rows',"
+    "  'alerts', 'pay_lines', 'audit']) LOOP"
+    "  EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', k.t, k.conname);"
+    " END LOOP;"
+    " FOR k IN SELECT indexrelid::regclass::text AS i FROM pg_index WHERE indisunique"
+    "  AND indrelid::regclass::text = ANY(ARRAY['households', 'household_records', 'members',"
+    "  'determinations', 'person_results', 'household_record_history', 'feed_rows',"
+    "  'alerts', 'pay_lines', 'audit']) LOOP"
+    "  EXECUTE format('DROP INDEX %I', k.i);"
+    " END LOOP; END $$",
+    "DROP FUNCTION jz_county_partitions(text)",
+    "CREATE EXTENSION postgres_fdw",
+    /* The shards (a postgres_fdw server each, of the same name) and the
+     * URL the coordinator reaches each by, to make a county's tables. */
+    "CREATE TABLE shards(server text PRIMARY KEY, url text NOT NULL)",
+    "CREATE TABLE county_shards(county text PRIMARY KEY, server text NOT NULL"
+    " REFERENCES shards(server))",
+    "CREATE FUNCTION jz_county_partitions(c text, srv text) RETURNS void LANGUAGE plpgsql AS $$"
+    " DECLARE t text; BEGIN"
+    " IF c !~ '^[0-9]{6}$' THEN RAISE EXCEPTION 'county %', c; END IF;"
+    " FOREACH t IN ARRAY ARRAY['households', 'household_records', 'members',"
+    "  'determinations', 'person_results', 'household_record_history', 'feed_rows',"
+    "  'alerts', 'pay_lines', 'audit'] LOOP"
+    "  EXECUTE format('CREATE FOREIGN TABLE %I PARTITION OF %I FOR VALUES IN (%L)"
+    "   SERVER %I OPTIONS (table_name %L)', t || '_' || c, t, c, srv, t || '_' || c);"
+    " END LOOP; END $$",
+};
+
+static const char *layout_name(int layout)
+{
+    return layout == JZ__PG_COORD ? "coordinator" : "shard";
+}
+
 static int read_version(pg *q)
 {
     PGresult *r = PQexec(q->c, "SELECT value FROM meta WHERE key = 'schema_version'");
@@ -382,6 +474,15 @@ jz_err jz__pg_migrate(pg *q, bool create, jz_error *err)
 {
     if (!create) {
         q->version = read_version(q);
+        PGresult *l = PQexec(q->c, "SELECT value FROM meta WHERE key = 'layout'");
+        if (PQresultStatus(l) == PGRES_TUPLES_OK && PQntuples(l) == 1)
+            q->layout = strcmp(PQgetvalue(l, 0, 0), "coordinator") == 0 ? JZ__PG_COORD
+                        : strcmp(PQgetvalue(l, 0, 0), "shard") == 0     ? JZ__PG_SHARD
+                                                                         : JZ__PG_SINGLE;
+        PQclear(l);
+        if (q->version && q->layout == JZ__PG_SHARD)
+            return jz_error_set(err, JZ_EUSAGE, "database", q->dbname,
+                                "这是一个分片数据库，只保存各县的表：请打开它的协调库");
         if (q->version == 0)
             return jz_error_set(err, JZ_EINPUT, "database", q->dbname,
                                 "不是 jiuzhu 数据库（先用 jiuzhu init 创建）");
@@ -401,14 +502,23 @@ jz_err jz__pg_migrate(pg *q, bool create, jz_error *err)
     jz_err rc = jz__pg_exec(q, "BEGIN", err);
     for (size_t i = 0; !rc && i < sizeof schema8 / sizeof schema8[0]; i++)
         rc = jz__pg_exec(q, schema8[i], err);
-    if (!rc)
+    if (!rc && q->layout != JZ__PG_SHARD)
         rc = default_partitions(q, err);
+    const char *const *more = q->layout == JZ__PG_COORD   ? coord_schema
+                              : q->layout == JZ__PG_SHARD ? shard_schema
+                                                          : NULL;
+    size_t n_more = q->layout == JZ__PG_COORD   ? sizeof coord_schema / sizeof coord_schema[0]
+                    : q->layout == JZ__PG_SHARD ? sizeof shard_schema / sizeof shard_schema[0]
+                                                : 0;
+    for (size_t i = 0; !rc && i < n_more; i++)
+        rc = jz__pg_exec(q, more[i], err);
     if (!rc) {
-        char sql[160];
+        char sql[200];
         snprintf(sql, sizeof sql,
                  "INSERT INTO meta(key, value) VALUES('schema_version', '%d'),"
-                 " ('backend', 'postgresql')",
-                 JZ_STORE_SCHEMA_VERSION);
+                 " ('backend', 'postgresql')%s%s%s",
+                 JZ_STORE_SCHEMA_VERSION, q->layout ? ", ('layout', '" : "",
+                 q->layout ? layout_name(q->layout) : "", q->layout ? "')" : "");
         rc = jz__pg_exec(q, sql, err);
     }
     if (!rc)

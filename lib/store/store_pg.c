@@ -164,7 +164,13 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
     q->readonly = flags & JZ_STORE_READONLY;
     if (q->readonly && (rc = jz__pg_exec(q, "SET default_transaction_read_only = on", err)))
         goto fail;
-    if ((rc = jz__pg_migrate(q, create, err)) || (rc = jz__pg_audit_open(q, create, flags & JZ__STORE_COPY_TARGET, err)))
+    q->layout = flags & JZ__PG_OPEN_COORD ? JZ__PG_COORD
+                : flags & JZ__PG_OPEN_SHARD ? JZ__PG_SHARD
+                                            : JZ__PG_SINGLE;
+    if ((rc = jz__pg_migrate(q, create, err)))
+        goto fail;
+    if (q->layout != JZ__PG_SHARD &&
+        (rc = jz__pg_audit_open(q, create, flags & JZ__STORE_COPY_TARGET, err)))
         goto fail;
     *impl = q;
     return JZ_OK;
@@ -193,6 +199,7 @@ static void pg_rollback(void *impl)
     jz__pg_rows_drop(q);
     jz__pg_prefetch_drop(q);
     q->n_pv = 0; /* rows of param_values this transaction made are gone */
+    q->n_counties = 0; /* and the partitions it made: looked up again */
     if (q->in_tx)
         jz__pg_exec(q, "ROLLBACK", NULL);
     q->in_tx = false;
@@ -254,7 +261,10 @@ jz_err jz__pg_county(pg *q, const char *county, jz_error *err)
         return rc;
     bool have = PQntuples(r) > 0;
     PQclear(r);
-    if (!have) {
+    if (!have && q->layout == JZ__PG_COORD) {
+        if ((rc = jz__pg_shard_county(q, county, err)))
+            return rc;
+    } else if (!have) {
         /* On this connection, in the caller's transaction if one is open:
          * creating a partition locks its parent table, which this
          * transaction may already hold, so a second connection would wait
