@@ -299,8 +299,9 @@ jz_err jz__pg_county_parts(pg *q, const char *county, unsigned parts, jz_error *
     }
     PQclear(r);
     if (len) {
-        /* The statement above wrote what was held (jz__pg_run): nothing
-         * waits to be flushed before this one. */
+        /* Rows held for COPY were sent by the statement above
+         * (jz__pg_run), or are held on purpose (put_household): the
+         * partitions' creation reads none of them. */
         r = PQexec(q->c, sql);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             rc = jz__pg_error(q, r, err, "为该县建立分区");
