@@ -147,7 +147,7 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err)
         }
         /* An entry of a county goes to its partition; one of a wider
          * region (a city's "1401") or of none to the DEFAULT one. */
-        if (strlen(f[0]) == 6 && (rc = jz__pg_county(q, f[0], err)))
+        if (strlen(f[0]) == 6 && (rc = jz__pg_county_parts(q, f[0], JZ__PG_PART_AUDIT, err)))
             return rc;
         seq++;
         jz__audit_entry_hash(&q->k, prev, seq, f, n, NULL, 0, h);

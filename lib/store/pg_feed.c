@@ -83,7 +83,7 @@ jz_err jz__pg_feed_put(void *impl, int64_t feed, const jz_feed_row *row,
     if (*matched)
         jz__pg_copy_text(county, sizeof county, r, 0, 0);
     PQclear(r);
-    if ((rc = jz__pg_county(q, county, err)))
+    if ((rc = jz__pg_county_parts(q, county, JZ__PG_PART_FEED, err)))
         return rc;
     jz__pg_p_reset(&p);
     jz__pg_p_text(&p, county);
@@ -399,7 +399,7 @@ jz_err jz__pg_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key
                         const int64_t *rows, size_t n_rows, bool *added, jz_error *err)
 {
     pg *q = impl;
-    jz_err rc = jz__pg_county(q, a->county, err);
+    jz_err rc = jz__pg_county_parts(q, a->county, JZ__PG_PART_ALERT, err);
     if (rc)
         return rc;
     jz__pg_params p;

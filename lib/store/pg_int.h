@@ -51,8 +51,10 @@ typedef struct pg {
         const char *sql;
     } stmts[512];
     int n_stmts;
-    /* Counties whose partitions exist (pg_schema.c creates them). */
+    /* Counties whose partitions exist (jz__pg_county_parts creates
+     * them), with the groups of tables (JZ__PG_PART_*) known to have one. */
     char (*counties)[7];
+    unsigned *county_parts;
     size_t n_counties, cap_counties;
     /* The audit log: the key, and the entries of the transaction in
      * progress, written at commit. */
@@ -121,9 +123,26 @@ int64_t jz__pg_int(const PGresult *r, int row, int col);
 const char *jz__pg_text(const PGresult *r, int row, int col);
 void jz__pg_copy_text(char *dst, size_t cap, const PGresult *r, int row, int col);
 
-/* The partitions of county exist (created when not, in the caller's
- * transaction): every partitioned table gets one per county.  Call before
- * writing a row of a county. */
+/* Groups of partitioned tables whose partitions of a county are created
+ * together: a household and the tables that refer to it (their foreign
+ * keys cascade a household's move to another county, so all of them must
+ * have the new county's partition), the feeds' rows, alerts, payment
+ * lines, the audit log. */
+enum {
+    JZ__PG_PART_HOUSEHOLD = 1, /* households, household_records, members, determinations,
+                                  person_results, household_record_history */
+    JZ__PG_PART_FEED = 2,      /* feed_rows */
+    JZ__PG_PART_ALERT = 4,     /* alerts */
+    JZ__PG_PART_PAY = 8,       /* pay_lines */
+    JZ__PG_PART_AUDIT = 16,    /* audit */
+    JZ__PG_PART_ALL = 31
+};
+/* The partitions of county of the groups `parts` exist (created when not,
+ * in the caller's transaction, in one round trip).  Call before writing a
+ * row of a county into a table of those groups: a row of a county without
+ * its partition would go to the DEFAULT one. */
+jz_err jz__pg_county_parts(pg *q, const char *county, unsigned parts, jz_error *err);
+/* jz__pg_county_parts of every group. */
 jz_err jz__pg_county(pg *q, const char *county, jz_error *err);
 
 /* On a coordinator (pg_shard.c): the county's tables made on its shard

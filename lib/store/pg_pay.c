@@ -420,7 +420,7 @@ jz_err jz__pg_pay_line_add(void *impl, jz_pay_line *l, bool *added, jz_error *er
 {
     pg *q = impl;
     *added = false;
-    jz_err rc = jz__pg_county(q, l->county, err);
+    jz_err rc = jz__pg_county_parts(q, l->county, JZ__PG_PART_PAY, err);
     if (rc)
         return rc;
     char now[32];

@@ -486,7 +486,7 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
     jz_region_county(&h->region, county);
     jz__now_text(now, sizeof now);
     jz_err rc;
-    if ((rc = jz__pg_county(q, county, err)))
+    if ((rc = jz__pg_county_parts(q, county, JZ__PG_PART_HOUSEHOLD, err)))
         return rc;
     /* Nothing is written before R-HH-3 is known to hold: a refused
      * household leaves nothing behind, new or replacing. */
@@ -816,7 +816,7 @@ jz_err jz__pg_put_household(void *impl, const jz_household *h, const char *recor
     jz_region_county(&h->region, county);
     jz__now_text(now, sizeof now);
     q->in_put = true;
-    jz_err rc = jz__pg_county(q, county, err);
+    jz_err rc = jz__pg_county_parts(q, county, JZ__PG_PART_HOUSEHOLD, err);
     if (!rc)
         rc = check_held(q, h, clash);
     bool again = q->rows && kset_get(&q->rows->households, h->household_id) >= 0, exists = false;

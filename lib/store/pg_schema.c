@@ -11,9 +11,10 @@
  * constraint and foreign key among them, so that each county's rows can
  * live on another server (postgres_fdw, or Citus with county as the
  * distribution column: docs/scaling.md).  A county's partitions are
- * created the first time a row of it is written (jz__pg_county), by
- * jz_county_partitions(); rows of no county (county '') go to a DEFAULT
- * partition.  What must be unique across counties is kept in two small
+ * created the first time a row of it is written into a table of their
+ * group (jz__pg_county_parts, store_pg.c; jz_county_partitions() makes
+ * all of a county's at once); rows of no county (county '') go to a
+ * DEFAULT partition.  What must be unique across counties is kept in two small
  * directory tables: household_ids (a household ID names one household)
  * and person_ids (R-HH-3: a person belongs to one household).
  */

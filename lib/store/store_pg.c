@@ -29,6 +29,7 @@ static void pg_close(void *impl)
     jz__pg_audit_drop(q);
     free(q->held);
     free(q->counties);
+    free(q->county_parts);
     if (q->c)
         PQfinish(q->c);
     free(q->conninfo);
@@ -199,7 +200,9 @@ static void pg_rollback(void *impl)
     jz__pg_rows_drop(q);
     jz__pg_prefetch_drop(q);
     q->n_pv = 0; /* rows of param_values this transaction made are gone */
-    q->n_counties = 0; /* and the partitions it made: looked up again */
+    /* So may be partitions it created: look them up again when needed
+     * (else a county's rows would go to the DEFAULT partition). */
+    q->n_counties = 0;
     if (q->in_tx)
         jz__pg_exec(q, "ROLLBACK", NULL);
     q->in_tx = false;
@@ -240,53 +243,123 @@ static const char *pg_actor(const void *impl)
 
 /* ---- partitions by county ----------------------------------------------------- */
 
-jz_err jz__pg_county(pg *q, const char *county, jz_error *err)
+/* The group (JZ__PG_PART_*) of a partitioned table. */
+static unsigned part_group(const char *table)
+{
+    static const struct {
+        const char *table;
+        unsigned group;
+    } groups[] = {{"feed_rows", JZ__PG_PART_FEED},
+                  {"alerts", JZ__PG_PART_ALERT},
+                  {"pay_lines", JZ__PG_PART_PAY},
+                  {"audit", JZ__PG_PART_AUDIT}};
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+        if (strcmp(groups[i].table, table) == 0)
+            return groups[i].group;
+    return JZ__PG_PART_HOUSEHOLD;
+}
+
+/* Only the groups a write needs are created: a new database's import
+ * makes the partitions of households and alerts of every county it meets,
+ * not those of payments or feeds (each county's partition of a table with
+ * many indexes, as pay_lines, costs tens of milliseconds to create).  The
+ * partitions that are missing are created by one command (one round trip
+ * for all of a county's tables), on this connection, in the caller's
+ * transaction if one is open: creating a partition locks its parent
+ * table, which this transaction may already hold, so a second connection
+ * would wait for it forever.  A writer of the same county at the same
+ * moment waits for it, or gets a retry (42P07: jz__pg_error). */
+jz_err jz__pg_county_parts(pg *q, const char *county, unsigned parts, jz_error *err)
 {
     if (!county || !county[0])
         return JZ_OK; /* the DEFAULT partitions */
+    size_t at = q->n_counties;
     for (size_t i = 0; i < q->n_counties; i++)
-        if (strcmp(q->counties[i], county) == 0)
-            return JZ_OK;
+        if (strcmp(q->counties[i], county) == 0) {
+            if ((q->county_parts[i] & parts) == parts)
+                return JZ_OK;
+            at = i;
+            break;
+        }
     if (strlen(county) != 6 || strspn(county, "0123456789") != 6)
         return jz_error_set(err, JZ_EINPUT, "county", county, "县级区划代码应为 6 位数字");
+    unsigned want = parts & ~(at < q->n_counties ? q->county_parts[at] : 0u);
+    /* The names of the partitions wanted, as a text[] literal: which of
+     * them exist already (made by another connection)? */
+    char names[512];
+    size_t n = 0;
+    names[n++] = '{';
+    for (int i = 0; jz__pg_partitioned[i]; i++)
+        if (part_group(jz__pg_partitioned[i]) & want)
+            n += (size_t)snprintf(names + n, sizeof names - n, "%s%s_%s", n > 1 ? "," : "",
+                                  jz__pg_partitioned[i], county);
+    snprintf(names + n, sizeof names - n, "}");
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    char name[32];
-    snprintf(name, sizeof name, "households_%s", county);
-    jz__pg_p_text(&p, name);
+    jz__pg_p_text(&p, names);
     jz_err rc;
-    PGresult *r = jz__pg_run(q, "SELECT 1 FROM pg_class WHERE relname = $1", &p, "查找分区", &rc,
-                             err);
+    PGresult *r = jz__pg_run(q, "SELECT relname FROM pg_class WHERE relname = ANY($1::text[])", &p,
+                             "查找分区", &rc, err);
     if (!r)
         return rc;
-    bool have = PQntuples(r) > 0;
+    char sql[2048];
+    size_t len = 0;
+    for (int i = 0; jz__pg_partitioned[i]; i++) {
+        const char *t = jz__pg_partitioned[i];
+        if (!(part_group(t) & want))
+            continue;
+        char name[40];
+        snprintf(name, sizeof name, "%s_%s", t, county);
+        bool have = false;
+        for (int row = 0; row < PQntuples(r) && !have; row++)
+            have = strcmp(PQgetvalue(r, row, 0), name) == 0;
+        if (!have)
+            len += (size_t)snprintf(sql + len, sizeof sql - len,
+                                    "CREATE TABLE IF NOT EXISTS %s PARTITION OF %s"
+                                    " FOR VALUES IN ('%s');",
+                                    name, t, county);
+    }
     PQclear(r);
-    if (!have && q->layout == JZ__PG_COORD) {
+    if (len && q->layout == JZ__PG_COORD) {
+        /* A coordinator places the county's tables whole, every group, on
+         * a shard (pg_shard.c). */
         if ((rc = jz__pg_shard_county(q, county, err)))
             return rc;
-    } else if (!have) {
-        /* On this connection, in the caller's transaction if one is open:
-         * creating a partition locks its parent table, which this
-         * transaction may already hold, so a second connection would wait
-         * for it forever.  Once per county; a writer of the same county at
-         * the same moment waits for it, or gets a retry. */
-        jz__pg_p_reset(&p);
-        jz__pg_p_text(&p, county);
-        r = jz__pg_run(q, "SELECT jz_county_partitions($1)", &p, "为该县建立分区", &rc, err);
-        if (!r)
+        parts = ~0u;
+    } else if (len) {
+        /* Rows held for COPY were sent by the statement above
+         * (jz__pg_run), or are held on purpose (put_household): the
+         * partitions' creation reads none of them. */
+        r = PQexec(q->c, sql);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            rc = jz__pg_error(q, r, err, "为该县建立分区");
+            PQclear(r);
             return rc;
+        }
         PQclear(r);
     }
-    if (q->n_counties == q->cap_counties) {
-        size_t nc = q->cap_counties ? 2 * q->cap_counties : 16;
-        char(*g)[7] = realloc(q->counties, nc * sizeof *g);
-        if (!g)
-            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        q->counties = g;
-        q->cap_counties = nc;
+    if (at == q->n_counties) {
+        if (q->n_counties == q->cap_counties) {
+            size_t nc = q->cap_counties ? 2 * q->cap_counties : 16;
+            char(*g)[7] = realloc(q->counties, nc * sizeof *g);
+            if (g)
+                q->counties = g;
+            unsigned *gp = g ? realloc(q->county_parts, nc * sizeof *gp) : NULL;
+            if (!gp)
+                return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            q->county_parts = gp;
+            q->cap_counties = nc;
+        }
+        snprintf(q->counties[q->n_counties], 7, "%s", county);
+        q->county_parts[q->n_counties++] = 0;
     }
-    snprintf(q->counties[q->n_counties++], 7, "%s", county);
+    q->county_parts[at] |= parts;
     return JZ_OK;
+}
+
+jz_err jz__pg_county(pg *q, const char *county, jz_error *err)
+{
+    return jz__pg_county_parts(q, county, JZ__PG_PART_ALL, err);
 }
 
 /* ---- the table --------------------------------------------------------------- */

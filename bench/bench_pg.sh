@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# bench_pg.sh - PostgreSQL beside SQLite in one run (issue 16 "Performance"):
+# the same generated households imported into a new SQLite file and a new
+# PostgreSQL database, then reassessed (`jiuzhu assess --db`) on both.
+#
+#   bench/bench_pg.sh [--households N] [--reps R] [--seed S] [--batch N]
+#                     [--pg URL] [--jiuzhu PATH] [--tmp DIR] [--keep]
+#
+# Builds nothing: --jiuzhu defaults to build-rel/jiuzhu (cmake -S . -B
+# build-rel -DCMAKE_BUILD_TYPE=Release && cmake --build build-rel -j2).
+# Without --pg it starts its own throwaway PostgreSQL 15 cluster with
+# scripts/pg.sh (fsync and synchronous_commit on, as for the tests) and
+# destroys it at the end; with --pg URL (a base URL ending in '/', as
+# scripts/pg.sh prints) it creates its databases there (jzbench_*) and
+# drops them at the end.
+#
+# 1. gen N households (default 1,000,000; seed --seed, default 16), not timed.
+# 2. R times (default 3), in turn: `jiuzhu init` + `jiuzhu import` into a new
+#    SQLite file, and into a new PostgreSQL database (init not timed: it is
+#    printed apart; the import's time includes creating the counties'
+#    partitions, which a new database does at its first write of a county).
+#    The order of the two alternates from one repetition to the next.
+# 3. R times on the last repetition's databases: `jiuzhu assess --db`
+#    (the first run writes every determination, the next ones replace
+#    them: all runs are printed, the median is the figure).
+# 4. `jiuzhu stats` of both: DIFFERS if they are not identical.
+# Prints every figure (median of R, and each run), the ratio PostgreSQL /
+# SQLite of each, nproc, the load average before and after, and the
+# commands.  Exits 0 whether or not the target (ratio at most 2) is met;
+# 1 if a step failed or the statistics differ.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+households=1000000
+reps=3
+seed=16
+batch=""
+pg_url=""
+jz="$here/../build-rel/jiuzhu"
+tmp=${TMPDIR:-/tmp}
+keep=0
+usage() {
+  echo "usage: $0 [--households N] [--reps R] [--seed S] [--batch N] [--pg URL] [--jiuzhu PATH] [--tmp DIR] [--keep]" >&2
+  exit 2
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --households) households=$2; shift 2 ;;
+  --reps) reps=$2; shift 2 ;;
+  --seed) seed=$2; shift 2 ;;
+  --batch) batch=$2; shift 2 ;;
+  --pg) pg_url=$2; shift 2 ;;
+  --jiuzhu) jz=$2; shift 2 ;;
+  --tmp) tmp=$2; shift 2 ;;
+  --keep) keep=1; shift ;;
+  *) usage ;;
+  esac
+done
+[[ $reps =~ ^[1-9][0-9]*$ ]] || usage
+[ -x "$jz" ] || { echo "bench_pg: no jiuzhu at $jz (build Release first)" >&2; exit 2; }
+jz=$(realpath "$jz")
+dir=$(mktemp -d "$tmp/jiuzhu-pg-XXXXXX")
+chmod 0755 "$dir"
+own_cluster=""
+made_dbs=()
+
+psql_base() { # SQL...: run on the server's postgres database
+  local u=${pg_url}postgres
+  if [ -n "$own_cluster" ]; then
+    bash "$here/../scripts/pg.sh" psql "$own_cluster" -X -q -v ON_ERROR_STOP=1 "$@"
+  else
+    psql "$u" -X -q -v ON_ERROR_STOP=1 "$@"
+  fi
+}
+
+cleanup() {
+  set +e
+  if [ -n "$own_cluster" ]; then
+    bash "$here/../scripts/pg.sh" destroy "$own_cluster"
+  elif [ "$keep" != 1 ]; then
+    for d in "${made_dbs[@]}"; do psql_base -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done
+  fi
+  if [ "$keep" = 1 ]; then echo "bench_pg: kept $dir"; else rm -rf "$dir"; fi
+}
+trap cleanup EXIT
+
+if [ -z "$pg_url" ]; then
+  own_cluster=$dir/cluster
+  pg_url=$(bash "$here/../scripts/pg.sh" start "$own_cluster" 2>/dev/null | tail -1)
+  [ -n "$pg_url" ] || { echo "bench_pg: could not start a PostgreSQL cluster" >&2; exit 1; }
+fi
+case $pg_url in */) ;; *) pg_url=$pg_url/ ;; esac
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v p="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", p / s; else print "-" }'; }
+run() { # LOG CMD...: runs CMD (stdout and stderr to LOG); fails the bench if it fails
+  local log=$1
+  shift
+  if ! "$@" >"$log" 2>&1; then
+    echo "bench_pg: failed: $* (exit $?; $log):" >&2
+    tail -5 "$log" >&2
+    exit 1
+  fi
+}
+timed() { # LOG CMD...: prints the seconds CMD took
+  local t
+  t=$(now)
+  run "$@"
+  secs "$t" "$(now)"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench_pg: $(nproc) cores, load average $load_before; $("$jz" --version 2>&1 | head -1)"
+echo "bench_pg: PostgreSQL ${pg_url}; $(psql_base -Atc 'SHOW server_version') (fsync $(psql_base -Atc 'SHOW fsync'), synchronous_commit $(psql_base -Atc 'SHOW synchronous_commit'))"
+data=$dir/h.jsonl
+t=$(now)
+run "$dir/gen.log" "$jz" gen --households "$households" --seed "$seed" "$data"
+echo "bench_pg: $households households generated in $(secs "$t" "$(now)") s: $data"
+bflag=()
+[ -n "$batch" ] && bflag=(--batch "$batch")
+
+imp_s=() imp_p=() init_s=() init_p=()
+for r in $(seq 1 "$reps"); do
+  sdb=$dir/s$r.db
+  pdb=jzbench_$$_$r
+  made_dbs+=("$pdb")
+  purl=$pg_url$pdb
+  for which in s p; do
+    # Alternate the order: s p, then p s, ...
+    if [ $((r % 2)) = 0 ]; then which=$([ "$which" = s ] && echo p || echo s); fi
+    if [ "$which" = s ]; then
+      init_s+=("$(timed "$dir/init-s$r.log" "$jz" init "$sdb")")
+      imp_s+=("$(timed "$dir/import-s$r.log" "$jz" import "${bflag[@]}" --report "$dir/report-s$r.csv" "$sdb" "$data")")
+    else
+      init_p+=("$(timed "$dir/init-p$r.log" "$jz" init "$purl")")
+      imp_p+=("$(timed "$dir/import-p$r.log" "$jz" import "${bflag[@]}" --report "$dir/report-p$r.csv" "$purl" "$data")")
+    fi
+  done
+  echo "bench_pg: import $r/$reps: SQLite ${imp_s[-1]} s, PostgreSQL ${imp_p[-1]} s"
+  if [ "$r" -lt "$reps" ] && [ "$keep" != 1 ]; then
+    rm -f "$sdb" "$sdb"-* "$dir/report-s$r.csv" "$dir/report-p$r.csv"
+    psql_base -c "DROP DATABASE $pdb" >/dev/null
+  fi
+done
+sdb=$dir/s$reps.db
+purl=$pg_url"jzbench_$$_$reps"
+
+ass_s=() ass_p=()
+for r in $(seq 1 "$reps"); do
+  if [ $((r % 2)) = 1 ]; then
+    ass_s+=("$(timed "$dir/assess-s$r.log" "$jz" assess --db "$sdb")")
+    ass_p+=("$(timed "$dir/assess-p$r.log" "$jz" assess --db "$purl")")
+  else
+    ass_p+=("$(timed "$dir/assess-p$r.log" "$jz" assess --db "$purl")")
+    ass_s+=("$(timed "$dir/assess-s$r.log" "$jz" assess --db "$sdb")")
+  fi
+  echo "bench_pg: assess $r/$reps: SQLite ${ass_s[-1]} s, PostgreSQL ${ass_p[-1]} s"
+done
+
+run "$dir/stats-s.txt" "$jz" stats "$sdb"
+run "$dir/stats-p.txt" "$jz" stats "$purl"
+same=1
+cmp -s "$dir/stats-s.txt" "$dir/stats-p.txt" || same=0
+
+m_is=$(median "${imp_s[@]}") m_ip=$(median "${imp_p[@]}")
+m_as=$(median "${ass_s[@]}") m_ap=$(median "${ass_p[@]}")
+m_ns=$(median "${init_s[@]}") m_np=$(median "${init_p[@]}")
+echo
+echo "bench_pg: $households households, median of $reps (each run in brackets), seconds"
+printf '%-28s %10s %12s %8s   %s\n' "step" "SQLite" "PostgreSQL" "PG/SQL" "runs SQLite | PostgreSQL"
+printf '%-28s %10s %12s %8s   %s | %s\n' "init (not in the target)" "$m_ns" "$m_np" "$(ratio "$m_np" "$m_ns")" "${init_s[*]}" "${init_p[*]}"
+printf '%-28s %10s %12s %8s   %s | %s\n' "import (new database)" "$m_is" "$m_ip" "$(ratio "$m_ip" "$m_is")" "${imp_s[*]}" "${imp_p[*]}"
+printf '%-28s %10s %12s %8s   %s | %s\n' "assess --db (bulk)" "$m_as" "$m_ap" "$(ratio "$m_ap" "$m_as")" "${ass_s[*]}" "${ass_p[*]}"
+echo "target: import and assess --db at most 2.0 x SQLite's time"
+echo "nproc $(nproc); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "import result: $(grep -h '入库' "$dir/import-s$reps.log" | head -1) | $(grep -h '入库' "$dir/import-p$reps.log" | head -1)"
+echo "commands:"
+echo "  $jz gen --households $households --seed $seed $data"
+echo "  $jz init $sdb && $jz import ${bflag[*]} $sdb $data"
+echo "  $jz init $purl && $jz import ${bflag[*]} $purl $data"
+echo "  $jz assess --db $sdb;  $jz assess --db $purl"
+echo "  $jz stats $sdb;  $jz stats $purl"
+if [ "$same" = 1 ]; then
+  echo "stats: identical on both ($(wc -l <"$dir/stats-s.txt") lines)"
+else
+  echo "stats: DIFFERS (diff $dir/stats-s.txt $dir/stats-p.txt)"
+  diff "$dir/stats-s.txt" "$dir/stats-p.txt" | head -20 || true
+  keep=1
+  exit 1
+fi

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# A county's partitions on PostgreSQL are made by group, when a row of the
+# group is first written (jz__pg_county_parts, docs/scaling.md): an import
+# makes the partitions of the households and of the tables that refer to
+# them, not those of payments or feeds; a payment run makes pay_lines'.
+# Nothing of a county ever lands in a DEFAULT partition: not after an
+# import, a reassessment, a payment run, nor after a household moved to a
+# county whose partitions did not exist yet (its rows follow it through the
+# foreign keys into the new county's partitions).  Skipped (77) without
+# JZ_TEST_PG (scripts/test.sh sets it).
+. "$(dirname "$0")/lib.sh"
+
+if [ -z "${JZ_TEST_PG:-}" ]; then
+  echo "skipped: JZ_TEST_PG is not set (scripts/test.sh starts a PostgreSQL cluster)"
+  exit 77
+fi
+export JIUZHU_AUDIT_KEY_DIR=$TMP/keys
+mkdir -p "$TMP/keys"
+base=${JZ_TEST_PG%/}/
+PGDB=jz_parts_$$
+URL=$base$PGDB
+cleanup() {
+  psql -X -q "${base}postgres" -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" >/dev/null 2>&1
+  [ -n "${JZ_KEEP_TMP:-}" ] || rm -rf "$TMP"
+}
+trap cleanup EXIT
+q() { psql -X -A -t -v ON_ERROR_STOP=1 "$URL" -c "$1"; }
+exists() { [ "$(q "SELECT to_regclass('$1') IS NOT NULL")" = t ]; }
+# No row in any DEFAULT partition but the audit log's (entries of no county).
+defaults_empty() { # WHAT
+  local t n
+  for t in households household_records members determinations person_results \
+    household_record_history feed_rows alerts pay_lines; do
+    n=$(q "SELECT count(*) FROM ${t}_default")
+    if [ "$n" = 0 ]; then ok; else bad "$1: $n rows in ${t}_default"; fi
+  done
+}
+
+expect_status 0 "$JZ" gen --households 300 --seed 7 --region 140902 "$TMP/a.jsonl"
+expect_status 0 "$JZ" init "$URL"
+expect_status 0 "$JZ" import --report "$TMP/a.csv" "$URL" "$TMP/a.jsonl"
+expect_grep "$TMP/err" '入库 300 户' "300 households imported"
+for t in households household_records members determinations person_results household_record_history; do
+  if exists "${t}_140902"; then ok; else bad "the import made no partition ${t}_140902"; fi
+done
+for t in pay_lines feed_rows; do
+  if exists "${t}_140902"; then bad "the import made ${t}_140902, which it does not write"; else ok; fi
+done
+n=$(q "SELECT count(*) FROM households_140902")
+if [ "$n" = 300 ]; then ok; else bad "households_140902 holds $n, not 300"; fi
+defaults_empty "after the import"
+
+# Reassessed: the determinations go to the county's partitions.
+expect_status 0 "$JZ" assess --db "$URL"
+n=$(q "SELECT count(*) FROM determinations_140902")
+if [ "$n" = 300 ]; then ok; else bad "determinations_140902 holds $n, not 300"; fi
+defaults_empty "after assess --db"
+
+# A payment run makes pay_lines' partition, and its lines go there.
+expect_status 0 "$JZ" pay plan "$URL" --period 2025-07
+if exists pay_lines_140902; then ok; else bad "pay plan made no partition pay_lines_140902"; fi
+n=$(q "SELECT count(*) FROM pay_lines_140902")
+if [ "$n" -gt 0 ]; then ok; else bad "pay_lines_140902 is empty after pay plan"; fi
+if exists feed_rows_140902; then bad "pay plan made feed_rows_140902"; else ok; fi
+defaults_empty "after pay plan"
+
+# A household moves to 140105, a county of which nothing was written yet:
+# the county's partitions are made, and the household's rows (its record,
+# members, determination, person results, older versions) move into them.
+if exists households_140105; then bad "households_140105 before anything of 140105"; else ok; fi
+hid=$(head -1 "$TMP/a.jsonl" | jq -r .household_id)
+nm=$(head -1 "$TMP/a.jsonl" | jq '.members | length')
+head -1 "$TMP/a.jsonl" | jq -c '.region = "140105001012"' >"$TMP/moved.jsonl"
+expect_status 0 "$JZ" import --report "$TMP/b.csv" "$URL" "$TMP/moved.jsonl"
+n=$(q "SELECT count(*) FROM households_140105 WHERE household_id = '$hid'")
+if [ "$n" = 1 ]; then ok; else bad "the moved household is not in households_140105 ($n)"; fi
+n=$(q "SELECT count(*) FROM members_140105")
+if [ "$n" = "$nm" ]; then ok; else bad "members_140105 holds $n, not the household's $nm"; fi
+for t in household_records determinations household_record_history; do
+  n=$(q "SELECT count(*) FROM ${t}_140105")
+  if [ "$n" = 1 ]; then ok; else bad "${t}_140105 holds $n rows, not the moved household's 1"; fi
+done
+n=$(q "SELECT count(*) FROM households_140902")
+if [ "$n" = 299 ]; then ok; else bad "households_140902 holds $n, not 299"; fi
+defaults_empty "after the move"
+expect_status 0 "$JZ" assess --db "$URL"
+expect_status 0 "$JZ" audit verify "$URL"
+expect_grep "$TMP/out" '审计日志完好' "the log verifies"
+finish
