@@ -100,17 +100,78 @@ __attribute__((format(printf, 6, 0))) static jz_err set_va(jz_error *e, jz_err c
                                                            size_t value_len, const char *reason_fmt,
                                                            va_list ap);
 
+/* A database's address may carry its password (postgresql://user:SECRET@host/db,
+ * or password=SECRET in its parameters): an error names the address without it,
+ * since errors reach terminals, logs and other people.  Writes value's first
+ * len bytes to out (cap bytes) with each secret replaced by ***; the length. */
+static size_t hide_secrets(char *out, size_t cap, const char *value, size_t len)
+{
+    size_t o = 0;
+    const char *scheme = NULL;
+    for (size_t i = 0; i + 2 < len; i++)
+        if (memcmp(value + i, "://", 3) == 0) {
+            scheme = value + i + 3;
+            break;
+        }
+    /* The user information of a URL ends at the last '@' before the path. */
+    const char *at = NULL, *colon = NULL;
+    if (scheme != NULL) {
+        for (const char *c = scheme; c < value + len && *c != '/' && *c != '?'; c++)
+            if (*c == '@')
+                at = c;
+        for (const char *c = scheme; at != NULL && c < at; c++)
+            if (*c == ':') {
+                colon = c;
+                break;
+            }
+    }
+    for (size_t i = 0; i < len && o + 4 < cap;) {
+        if (colon != NULL && value + i == colon + 1) {
+            memcpy(out + o, "***", 3);
+            o += 3;
+            i = (size_t)(at - value);
+            continue;
+        }
+        if (i + 9 <= len &&
+            (i == 0 || (value[i - 1] != '\0' && strchr("?& \t", value[i - 1]) != NULL)) &&
+            memcmp(value + i, "password=", 9) == 0) {
+            if (o + 13 > cap)
+                break;
+            memcpy(out + o, "password=***", 12);
+            o += 12;
+            i += 9;
+            while (i < len && value[i] != '&' && value[i] != ' ')
+                i++;
+            continue;
+        }
+        out[o++] = value[i++];
+    }
+    out[o] = '\0';
+    return o;
+}
+
 static jz_err set_va(jz_error *e, jz_err code, const char *field, const char *value,
                      size_t value_len, const char *reason_fmt, va_list ap)
 {
     char reason[JZ_ERR_REASON_MAX];
+    char shown[JZ_ERR_VALUE_MAX * 2];
     int n;
 
     if (e == NULL)
         return code;
     e->code = code;
     store_str(e->field, sizeof e->field, field);
-    store(e->value, sizeof e->value, value, value != NULL ? value_len : 0);
+    if (value != NULL && memchr(value, '/', value_len) == NULL &&
+        memchr(value, '=', value_len) == NULL) {
+        store(e->value, sizeof e->value, value, value_len);
+    } else if (value != NULL) {
+        size_t shown_len =
+            hide_secrets(shown, sizeof shown, value,
+                         value_len < sizeof shown - 1 ? value_len : sizeof shown - 1);
+        store(e->value, sizeof e->value, shown, shown_len);
+    } else {
+        store(e->value, sizeof e->value, value, 0);
+    }
 
     /* The formatted reason goes through store() as well, so that a reason cut
      * by vsnprintf never ends in half a character. */

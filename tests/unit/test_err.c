@@ -244,6 +244,30 @@ static void test_control_and_invalid_bytes_escaped(void **state)
     assert_true(valid_utf8(buf));
 }
 
+/* A database's address names no password in an error (they reach terminals
+ * and logs); the rest of the address is kept, so the user sees which one. */
+static void test_address_password_hidden(void **state)
+{
+    jz_error e;
+
+    (void)state;
+    jz_error_set(&e, JZ_EIO, "database", "postgresql://jz:s3cr%40t@db.example:5432/jiuzhu",
+                 "无法连接");
+    assert_string_equal(e.value, "postgresql://jz:***@db.example:5432/jiuzhu");
+    jz_error_set(&e, JZ_EIO, "database",
+                 "postgresql:///jiuzhu?host=/run/pg&password=hunter2&sslmode=require", "无法连接");
+    assert_string_equal(e.value, "postgresql:///jiuzhu?host=/run/pg&password=***&sslmode=require");
+    jz_error_set(&e, JZ_EIO, "database", "host=db password=hunter2 dbname=jiuzhu", "无法连接");
+    assert_string_equal(e.value, "host=db password=*** dbname=jiuzhu");
+    /* A user without a password, a file path, an ordinary value: unchanged. */
+    jz_error_set(&e, JZ_EIO, "database", "postgresql://jz@127.0.0.1:5432/jiuzhu", "无法连接");
+    assert_string_equal(e.value, "postgresql://jz@127.0.0.1:5432/jiuzhu");
+    jz_error_set(&e, JZ_EIO, "database", "/srv/jiuzhu/reg.db", "无法打开");
+    assert_string_equal(e.value, "/srv/jiuzhu/reg.db");
+    jz_error_set(&e, JZ_EINPUT, "income", "12=3", "格式不对");
+    assert_string_equal(e.value, "12=3");
+}
+
 static void test_long_source_keeps_end(void **state)
 {
     jz_error e;
@@ -282,10 +306,14 @@ static void test_err_kinds(void **state)
         int exit_status, http_status;
         bool retry;
     } want[] = {
-        {JZ_OK, "ok", 0, 200, false},           {JZ_EINPUT, "input", 1, 422, false},
-        {JZ_ERANGE, "range", 1, 422, false},    {JZ_ENOMEM, "nomem", 1, 503, true},
-        {JZ_EIO, "io", 1, 500, false},          {JZ_ENOTFOUND, "notfound", 1, 404, false},
-        {JZ_EUSAGE, "usage", 2, 400, false},    {JZ_EBUSY, "busy", 3, 503, true},
+        {JZ_OK, "ok", 0, 200, false},
+        {JZ_EINPUT, "input", 1, 422, false},
+        {JZ_ERANGE, "range", 1, 422, false},
+        {JZ_ENOMEM, "nomem", 1, 503, true},
+        {JZ_EIO, "io", 1, 500, false},
+        {JZ_ENOTFOUND, "notfound", 1, 404, false},
+        {JZ_EUSAGE, "usage", 2, 400, false},
+        {JZ_EBUSY, "busy", 3, 503, true},
         {JZ_ECONFLICT, "conflict", 4, 409, false},
         {JZ_EAUTH, "auth", 5, 401, false},
         {JZ_EDENIED, "denied", 6, 403, false},
@@ -325,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_long_reason_truncated),
         cmocka_unit_test(test_control_and_invalid_bytes_escaped),
         cmocka_unit_test(test_long_source_keeps_end),
+        cmocka_unit_test(test_address_password_hidden),
         cmocka_unit_test(test_err_names),
         cmocka_unit_test(test_err_kinds),
     };
