@@ -99,6 +99,9 @@ void jz__pg_p_bytes(jz__pg_params *p, const void *b, int n);
  * 40P01 (deadlock) are JZ_EBUSY (retried by jz_store_run), a lost
  * connection JZ_EIO; `what` names what was being done (Chinese). */
 jz_err jz__pg_error(pg *q, const PGresult *r, jz_error *err, const char *what);
+/* libpq's message msg on one line (its line breaks and tabs as spaces), in
+ * out (n bytes): what an error of ours quotes. */
+void jz__pg_message(char *out, size_t n, const char *msg);
 /* The SQLSTATE of r ("" if none). */
 const char *jz__pg_state(const PGresult *r);
 

@@ -37,7 +37,9 @@ static jz_err shard_tables(const char *server, const char *url, const char *coun
     PGconn *c = PQconnectdb(url);
     jz_err rc = JZ_OK;
     if (PQstatus(c) != CONNECTION_OK) {
-        rc = jz_error_set(err, JZ_EIO, "shard", server, "无法连接分片：%s", PQerrorMessage(c));
+        char text[400];
+        jz__pg_message(text, sizeof text, PQerrorMessage(c));
+        rc = jz_error_set(err, JZ_EIO, "shard", server, "无法连接分片：%s", text);
         PQfinish(c);
         return rc;
     }

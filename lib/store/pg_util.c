@@ -51,15 +51,30 @@ const char *jz__pg_state(const PGresult *r)
     return s ? s : "";
 }
 
+void jz__pg_message(char *out, size_t n, const char *msg)
+{
+    size_t o = 0;
+    if (!msg || !msg[0])
+        msg = "?";
+    for (const char *c = msg; *c && o + 1 < n; c++) {
+        if (*c == '\n' || *c == '\t' || *c == '\r') {
+            if (o && out[o - 1] != ' ')
+                out[o++] = ' ';
+            continue;
+        }
+        out[o++] = *c;
+    }
+    while (o && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+}
+
 jz_err jz__pg_error(pg *q, const PGresult *r, jz_error *err, const char *what)
 {
     const char *state = jz__pg_state(r);
     const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(q->c);
     char text[400];
-    snprintf(text, sizeof text, "%s", msg && msg[0] ? msg : "?");
-    size_t n = strlen(text);
-    while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
-        text[--n] = '\0';
+    jz__pg_message(text, sizeof text, msg);
     /* 42P07: a partition another writer created at the same moment. */
     if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
         strcmp(state, "55P03") == 0 || strcmp(state, "42P07") == 0)

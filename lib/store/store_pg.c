@@ -78,9 +78,11 @@ static PGconn *connect_to(const char *where, const char *dbname)
 static jz_err create_database(const char *where, const char *dbname, jz_error *err)
 {
     PGconn *c = connect_to(where, "postgres");
+    char text[400];
     if (PQstatus(c) != CONNECTION_OK) {
+        jz__pg_message(text, sizeof text, PQerrorMessage(c));
         jz_err rc = jz_error_set(err, JZ_EIO, "database", dbname,
-                                 "无法连接 PostgreSQL 以创建数据库：%s", PQerrorMessage(c));
+                                 "无法连接 PostgreSQL 以创建数据库：%s", text);
         PQfinish(c);
         return rc;
     }
@@ -91,9 +93,10 @@ static jz_err create_database(const char *where, const char *dbname, jz_error *e
     PQfreemem(ident);
     PGresult *r = PQexec(c, sql);
     jz_err rc = JZ_OK;
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        rc = jz_error_set(err, JZ_EIO, "database", dbname, "无法创建数据库：%s",
-                          PQresultErrorMessage(r));
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        jz__pg_message(text, sizeof text, PQresultErrorMessage(r));
+        rc = jz_error_set(err, JZ_EIO, "database", dbname, "无法创建数据库：%s", text);
+    }
     PQclear(r);
     PQfinish(c);
     return rc;
@@ -131,13 +134,15 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
     }
     bool create = flags & JZ_STORE_CREATE;
     q->c = connect_to(where, NULL);
+    char text[400];
     if (PQstatus(q->c) != CONNECTION_OK) {
         bool missing = strstr(PQerrorMessage(q->c), "does not exist") != NULL;
+        jz__pg_message(text, sizeof text, PQerrorMessage(q->c));
         if (!(create && missing)) {
             rc = missing ? jz_error_set(err, JZ_ENOTFOUND, "database", q->dbname,
                                         "数据库不存在（先用 jiuzhu init 创建）")
                          : jz_error_set(err, JZ_EIO, "database", q->dbname,
-                                        "无法连接 PostgreSQL：%s", PQerrorMessage(q->c));
+                                        "无法连接 PostgreSQL：%s", text);
             goto fail;
         }
         PQfinish(q->c);
@@ -146,8 +151,8 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
             goto fail;
         q->c = connect_to(where, NULL);
         if (PQstatus(q->c) != CONNECTION_OK) {
-            rc = jz_error_set(err, JZ_EIO, "database", q->dbname, "无法连接 PostgreSQL：%s",
-                              PQerrorMessage(q->c));
+            jz__pg_message(text, sizeof text, PQerrorMessage(q->c));
+            rc = jz_error_set(err, JZ_EIO, "database", q->dbname, "无法连接 PostgreSQL：%s", text);
             goto fail;
         }
     }
