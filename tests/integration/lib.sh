@@ -3,6 +3,10 @@
 set -u
 JZ=${1:?usage: $0 path/to/jiuzhu}
 SRC=${JZ_SOURCE_DIR:?JZ_SOURCE_DIR must point at the repository}
+# Absolute, because the test runs in $TMP (below).
+case $JZ in /*) ;; */*) JZ=$PWD/$JZ ;; esac
+SRC=$(cd "$SRC" && pwd)
+HERE=$SRC/tests/integration
 TMP=${JZ_KEEP_TMP:-$(mktemp -d)}; mkdir -p "$TMP"
 [ -n "${JZ_KEEP_TMP:-}" ] || trap 'drop_test_dbs; rm -rf "$TMP"' EXIT
 passed=0
@@ -37,6 +41,48 @@ if [ "${JZ_TEST_STORE:-}" = pg ]; then
   export JIUZHU_AUDIT_KEY_DIR=$TMP/keys
   mkdir -p "$TMP/keys"
 fi
+
+# The test runs in $TMP: files jiuzhu writes beside a database (the import's
+# and feed import's reports) go to the current directory when the database
+# is a PostgreSQL URL, and must not land in the source tree or build tree.
+cd "$TMP" || exit 1
+
+# on_pg / on_sqlite: which backend this run of the test is on.  A check of
+# the SQLite file itself (its bytes, its WAL, editing it with sqlite3, its
+# permissions) sits under `if on_sqlite; then`, with a line saying what the
+# PostgreSQL run skips and why.
+on_pg() { [ "${JZ_TEST_STORE:-}" = pg ]; }
+on_sqlite() { ! on_pg; }
+
+# db_sql DB SQL: the rows of SQL on the test's database, printed as
+# `sqlite3 -batch` prints them (columns joined by '|', one row a line, NULL
+# as the empty string), through sqlite3 for a file, psql for a URL.  Write
+# SQL both understand: no group_concat/string_agg, no typeof, no rowid,
+# integers not booleans, an ORDER BY wherever more than one row is read.
+# A failed statement prints its error on stderr and returns non-zero.
+db_sql() {
+  case $1 in
+    postgresql://* | postgres://*)
+      psql -X -A -t -F'|' -q -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
+    *)
+      sqlite3 -batch -bail "${1#sqlite:}" "$2" ;;
+  esac
+}
+
+# db_exec_super DB SQL: SQL run with the rights to go around jiuzhu (a
+# tamper test): sqlite3 on the file; on PostgreSQL as the cluster's
+# superuser (the test clusters' user, scripts/pg.sh), in one transaction.
+db_exec_super() {
+  case $1 in
+    postgresql://* | postgres://*)
+      psql -X -q -v ON_ERROR_STOP=1 -d "$1" -1 -c "$2" >/dev/null ;;
+    *)
+      sqlite3 -batch -bail "${1#sqlite:}" "$2" ;;
+  esac
+}
+
+# skip_on_pg WHAT: says what the PostgreSQL run of this test leaves out.
+skip_on_pg() { echo "skipped on PostgreSQL: $*"; }
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }

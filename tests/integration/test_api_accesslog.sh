@@ -3,7 +3,7 @@
 # a server stopped while readers are waiting for their entries: it answers
 # them (each answered read is logged) and exits 0.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9"
 JZ=$(realpath "$JZ")
 export DB=$TMP/reg.db JZ SRC

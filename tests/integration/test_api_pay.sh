@@ -8,7 +8,7 @@
 # checks; this script makes the county (through the command line), the users
 # and the server.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9"
 export JIUZHU_ARGON2_FAST=1
 DB=$TMP/p.db

@@ -6,7 +6,7 @@
 # department officer uploads a feed and answers a referral, an auditor
 # reads who looked at the household; each is refused outside his scope.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
 DB=$TMP/reg.db
 expect_status 0 "$JZ" init "$DB"
