@@ -81,6 +81,33 @@ db_exec_super() {
   esac
 }
 
+# beside_db DB SUFFIX: where jiuzhu writes a file beside DB (cli_beside_db):
+# DB followed by SUFFIX for a file; for a URL, the database's name followed
+# by SUFFIX in the current directory (the test's $TMP).
+beside_db() {
+  case $1 in
+    postgresql://* | postgres://*)
+      local name=${1%%\?*}
+      echo "$PWD/${name##*/}$2" ;;
+    *) echo "${1#sqlite:}$2" ;;
+  esac
+}
+
+# wait_db_idle DB: after a client was killed (kill -9), waits until the
+# server has ended its session (a PostgreSQL backend runs on until it
+# notices the client is gone, holding its locks, an import's among them);
+# nothing to wait for with SQLite.
+wait_db_idle() {
+  on_pg || return 0
+  local i n
+  for i in $(seq 1 300); do
+    n=$(db_sql "$1" 'SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')
+    [ "$n" = 0 ] && return 0
+    sleep 0.1
+  done
+  echo "wait_db_idle: sessions of the killed client still open after 30 s" >&2
+}
+
 # skip_on_pg WHAT: says what the PostgreSQL run of this test leaves out.
 skip_on_pg() { echo "skipped on PostgreSQL: $*"; }
 
