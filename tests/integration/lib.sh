@@ -108,6 +108,41 @@ wait_db_idle() {
   echo "wait_db_idle: sessions of the killed client still open after 30 s" >&2
 }
 
+# db_copy DB NAME: a copy of DB, its audit key beside it, made for a test to
+# tamper with; prints where it is.  SQLite: the file $TMP/NAME; PostgreSQL:
+# a new database (test_db NAME) made from DB as its template (nobody may be
+# connected to DB meanwhile).
+db_copy() {
+  local to
+  case $1 in
+    postgresql://* | postgres://*)
+      to=$(test_db "$2")
+      psql -X -q -v ON_ERROR_STOP=1 -d "${1%/*}/postgres" \
+        -c "CREATE DATABASE \"${to##*/}\" TEMPLATE \"${1##*/}\"" >/dev/null || return 1
+      local key
+      for key in "$JIUZHU_AUDIT_KEY_DIR/${1##*/}@"*.audit-key; do
+        [ -f "$key" ] && cp "$key" "$JIUZHU_AUDIT_KEY_DIR/${to##*/}@${key##*@}"
+      done ;;
+    *)
+      to=$TMP/$2
+      cp "${1#sqlite:}" "$to" || return 1
+      [ ! -f "${1#sqlite:}.audit-key" ] || cp "${1#sqlite:}.audit-key" "$to.audit-key" ;;
+  esac
+  echo "$to"
+}
+
+# db_tamper DB SQL: SQL run on DB around jiuzhu and its append-only audit
+# log, as someone with the file (SQLite: the log's triggers dropped) or the
+# database's superuser (PostgreSQL: user triggers off for the session) could.
+db_tamper() {
+  case $1 in
+    postgresql://* | postgres://*)
+      db_exec_super "$1" "SET session_replication_role = replica; $2" ;;
+    *)
+      db_exec_super "$1" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; $2" ;;
+  esac
+}
+
 # skip_on_pg WHAT: says what the PostgreSQL run of this test leaves out.
 skip_on_pg() { echo "skipped on PostgreSQL: $*"; }
 
