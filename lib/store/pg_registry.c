@@ -342,11 +342,14 @@ static jz_err copy_in(pg *q, const char *sql, const tbuf *b, jz_error *err)
     return rc;
 }
 
+static void prefetch_learn(pg *q, const struct pg_pending_rows *r);
+
 jz_err jz__pg_rows_flush(pg *q, jz_error *err)
 {
     struct pg_pending_rows *r = q->rows;
     if (!r)
         return JZ_OK;
+    prefetch_learn(q, r);
     q->rows = NULL; /* the COPYs below are statements too */
     jz_err rc = JZ_OK;
     for (int i = 0; i < N_T && !rc; i++) {
@@ -662,6 +665,41 @@ void jz__pg_prefetch_drop(pg *q)
     q->pre = NULL;
 }
 
+/* The held households are about to be written: what was prefetched learns
+ * that they exist and whom they hold, or a household put later in the
+ * batch would miss a member it shares with one of them (R-HH-3), or be
+ * held a second time.  Out of memory, the prefetch is dropped (each
+ * household is then looked up). */
+static void prefetch_learn(pg *q, const struct pg_pending_rows *r)
+{
+    struct pg_prefetch *f = q->pre;
+    if (!f)
+        return;
+    bool nomem = false;
+    for (size_t i = 0; i < r->households.cap && !nomem; i++)
+        if (r->households.e[i].used && kset_get(&f->exists, r->households.e[i].key) < 0)
+            nomem = !kset_put(&f->exists, r->households.e[i].key, 0);
+    for (size_t i = 0; i < r->people.cap && !nomem; i++) {
+        const struct kent *e = &r->people.e[i];
+        if (!e->used || kset_get(&f->owner, e->key) >= 0)
+            continue;
+        if (f->n_owners == f->cap_owners) {
+            size_t nc = f->cap_owners ? 2 * f->cap_owners : 64;
+            char(*g)[JZ_HOUSEHOLD_ID_MAX] = realloc(f->owners, nc * sizeof *g);
+            if (!g) {
+                nomem = true;
+                break;
+            }
+            f->owners = g;
+            f->cap_owners = nc;
+        }
+        snprintf(f->owners[f->n_owners], JZ_HOUSEHOLD_ID_MAX, "%s", r->ids[e->hh]);
+        nomem = !kset_put(&f->owner, e->key, (uint32_t)f->n_owners++);
+    }
+    if (nomem)
+        jz__pg_prefetch_drop(q);
+}
+
 /* A text[] literal of strings that need no escaping (household IDs of
  * [A-Za-z0-9-], ID numbers): NULL when out of memory. */
 static char *text_array(const char *const *v, size_t n)
@@ -817,12 +855,19 @@ jz_err jz__pg_put_household(void *impl, const jz_household *h, const char *recor
     jz__now_text(now, sizeof now);
     q->in_put = true;
     jz_err rc = jz__pg_county_parts(q, county, JZ__PG_PART_HOUSEHOLD, err);
-    if (!rc)
-        rc = check_held(q, h, clash);
+    jz__member_clash held = {.member = -1};
+    bool held_clash = !rc && check_held(q, h, &held) == JZ_EINPUT;
     bool again = q->rows && kset_get(&q->rows->households, h->household_id) >= 0, exists = false;
     bool known = !rc && prefetched(q, h, clash, &rc, &exists);
     if (!rc && !known)
         rc = check_owners(q, h, clash, err);
+    /* R-HH-3 names the first member, in order, who belongs to another
+     * household, whether that one is in the database or held in this batch
+     * (as on SQLite, where the batch's households are already written). */
+    if (held_clash && (!rc || (rc == JZ_EINPUT && held.member < clash->member))) {
+        *clash = held;
+        rc = JZ_EINPUT;
+    }
     if (!rc && !again && !known) {
         jz__pg_params p;
         jz__pg_p_reset(&p);

@@ -86,22 +86,47 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 def db_rows(db, sql, args=()):
     """The rows of a query on the test's database: an SQLite file through
     sqlite3, a PostgreSQL URL through psql (the arguments are the tests' own
-    simple values, quoted as literals)."""
+    simple values, quoted as literals).  Both give tuples of the columns'
+    own types (int, str, None): psql hands each row over as JSON."""
     if db.startswith(("postgresql://", "postgres://")):
         import subprocess
-        parts = sql.split("?")
-        text = parts[0]
-        for a, rest in zip(args, parts[1:]):
-            text += ("'" + str(a).replace("'", "''") + "'" if isinstance(a, str) else str(a)) + rest
-        out = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", db, "-c", text],
+        text = sql
+        if args:  # (a query without arguments may hold a '?' of its own)
+            parts = sql.split("?")
+            text = parts[0]
+            for a, rest in zip(args, parts[1:]):
+                text += ("'" + str(a).replace("'", "''") + "'" if isinstance(a, str) else str(a)) + rest
+        text = text.strip().rstrip(";")
+        if not text.lower().startswith(("select", "with")):
+            subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", db, "-c", text],
+                           capture_output=True, text=True, check=True)
+            return []
+        out = subprocess.run(["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", db, "-c",
+                              f"SELECT row_to_json(r) FROM ({text}) AS r"],
                              capture_output=True, text=True, check=True).stdout
-        return [tuple(line.split("\t")) for line in out.splitlines() if line]
+        return [tuple(v for _, v in json.loads(line, object_pairs_hook=list))
+                for line in out.splitlines() if line]
     import sqlite3
-    con = sqlite3.connect(db)
+    con = sqlite3.connect(db.removeprefix("sqlite:"), timeout=30)
     try:
-        return [tuple(r) for r in con.execute(sql, args)]
+        rows = [tuple(r) for r in con.execute(sql, args)]
+        con.commit()
+        return rows
     finally:
         con.close()
+
+
+def db_tables(db):
+    """The names of the store's tables (on PostgreSQL the partitioned
+    tables, whose rows are those of all their partitions), sorted."""
+    if db.startswith(("postgresql://", "postgres://")):
+        sql = ("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+               " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+               " ORDER BY 1")
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    return [n for (n,) in db_rows(db, sql)]
+
 
 def idnum(county, birth, seq):
     """A valid 18-character ID number: county (6 digits), birth (YYYYMMDD),

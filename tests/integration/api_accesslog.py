@@ -9,11 +9,10 @@ household IDs within the caseworker's township, comma-separated), HH_OUT
 (outside it).
 """
 import os
-import sqlite3
 import subprocess
 import threading
 
-from api import Checks, Session
+from api import Checks, Session, db_rows
 
 t = Checks()
 base, pw, db, jz = os.environ["BASE"], os.environ["PW"], os.environ["DB"], os.environ["JZ"]
@@ -29,9 +28,8 @@ def login(name):
 
 
 def log_rows(login_name, kind):
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
-        return c.execute("SELECT count(*) FROM access_log WHERE login = ? AND kind = ?",
-                         (login_name, kind)).fetchone()[0]
+    return db_rows(db, "SELECT count(*) FROM access_log WHERE login = ? AND kind = ?",
+                   (login_name, kind))[0][0]
 
 
 RECORD, REFUSED = 0, 2  # jz_access_kind
@@ -92,9 +90,15 @@ r = subprocess.run([jz, "audit", "verify", db], capture_output=True, text=True)
 t.check(r.returncode == 0, f"audit verify after the reads: exit {r.returncode}: {r.stderr[:300]}")
 
 # ---- the log cannot be written: nothing is shown ----------------------------------
-with sqlite3.connect(db) as c:
-    c.execute("CREATE TRIGGER refuse_access_log BEFORE INSERT ON access_log"
-              " BEGIN SELECT RAISE(ABORT, 'access log refused by the test'); END")
+ON_PG = db.startswith(("postgresql://", "postgres://"))
+if ON_PG:
+    db_rows(db, "CREATE FUNCTION refuse_access_log() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$ BEGIN RAISE EXCEPTION 'access log refused by the test'; END $$;"
+                " CREATE TRIGGER refuse_access_log BEFORE INSERT ON access_log"
+                " FOR EACH ROW EXECUTE FUNCTION refuse_access_log()")
+else:
+    db_rows(db, "CREATE TRIGGER refuse_access_log BEFORE INSERT ON access_log"
+                " BEGIN SELECT RAISE(ABORT, 'access log refused by the test'); END")
 s = sessions[0]
 st, b, _ = s.call("GET", f"/api/households/{inside[0]}")
 t.status(st, 503, "a household read whose access entry cannot be written", b)
@@ -104,8 +108,8 @@ t.check("members" not in text and inside[0] not in text.replace(f"/api/household
         f"the 503 shows nothing of the household: {text[:300]}")
 st, b, _ = s.call("GET", f"/api/households/{outside[0]}")
 t.status(st, 404, "a refusal stays a 404 when its entry cannot be written", b)
-with sqlite3.connect(db) as c:
-    c.execute("DROP TRIGGER refuse_access_log")
+db_rows(db, "DROP TRIGGER refuse_access_log ON access_log; DROP FUNCTION refuse_access_log()"
+        if ON_PG else "DROP TRIGGER refuse_access_log")
 st, b, _ = s.call("GET", f"/api/households/{inside[0]}")
 t.status(st, 200, "reads are answered again once the log can be written", b)
 

@@ -30,10 +30,9 @@ import io
 import json
 import os
 import re
-import sqlite3
 import sys
 
-from api import Checks, Session
+from api import Checks, Session, db_rows
 
 PW = os.environ["PW"]
 DB = os.environ["DB"]
@@ -70,11 +69,7 @@ def call(s, method, path, body=None, want=200, what=None, **kw):
 
 
 def q(sql, *args):
-    con = sqlite3.connect(DB, timeout=30)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_rows(DB, sql, args)
 
 
 def state():

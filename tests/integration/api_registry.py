@@ -4,9 +4,8 @@ running server (test_api_registry.sh made the data: 120 households of
 and 30 of 代县 140923, all assessed)."""
 import os
 import re
-import sqlite3
 
-from api import Checks, Session
+from api import Checks, Session, db_rows
 
 t = Checks()
 BASE, PW, DB = os.environ["BASE"], os.environ["PW"], os.environ["DB"]
@@ -60,9 +59,8 @@ t.check(sorted(i["household_id"] for i in b.get("items", [])) ==
 b = get(ana9, "/api/households?q=" + __import__("urllib.parse").parse.quote("刘秀157"))
 t.check([i["household_id"] for i in b.get("items", [])] == ["H140902-700057"],
         f"by a member's name (the spouse's): {b.get('items')}")
-con = sqlite3.connect(DB)
-spouse_id = con.execute("SELECT m.id_number FROM members m JOIN households h ON h.hh = m.hh "
-                        "WHERE h.household_id = 'H140902-700033' AND m.idx = 1").fetchone()[0]
+(spouse_id,), = db_rows(DB, "SELECT m.id_number FROM members m JOIN households h ON h.hh = m.hh "
+                       "WHERE h.household_id = 'H140902-700033' AND m.idx = 1")
 b = get(ana9, f"/api/households?q={spouse_id}")
 t.check([i["household_id"] for i in b.get("items", [])] == ["H140902-700033"], "by a member's whole ID number")
 b = get(ana9, "/api/households?q=%25")
@@ -88,8 +86,8 @@ t.check(len(b.get("regions", [])) == 11 and any(r["name"] == "忻州市" for r i
 
 # ---- the policy simulation ------------------------------------------------------------------
 stats_before = get(ana9, "/api/stats?level=county")
-det_before = con.execute("SELECT count(*), sum(category), sum(monthly_amount) FROM determinations").fetchone()
-audit_before = con.execute("SELECT count(*) FROM audit").fetchone()[0]
+det_before = db_rows(DB, "SELECT count(*), sum(category), sum(monthly_amount) FROM determinations")[0]
+audit_before = db_rows(DB, "SELECT count(*) FROM audit")[0][0]
 st, b, _ = ana9.call("POST", "/api/simulate", {"params": {"dibao.standard.rural": "1500"}, "examples": 5})
 t.status(st, 200, "a simulation", b)
 t.check(b.get("region") == "140902" and b.get("households") == 120, f"over his county: {b.get('households')}")
@@ -103,10 +101,10 @@ t.check(any(m["before"] == "none" and m["after"] == "dibao" for m in moves), f"s
 ex = b.get("examples", [])
 t.check(0 < len(ex) <= 5 and all(e["before"] != e["after"] for e in ex), f"examples of changed households: {ex}")
 t.check(isinstance(b.get("seconds"), float), "the time it took")
-t.check(con.execute("SELECT count(*), sum(category), sum(monthly_amount) FROM determinations").fetchone()
+t.check(db_rows(DB, "SELECT count(*), sum(category), sum(monthly_amount) FROM determinations")[0]
         == det_before, "nothing written: the determinations as they were")
 t.check(get(ana9, "/api/stats?level=county") == stats_before, "the statistics as they were")
-t.check(con.execute("SELECT count(*) FROM audit").fetchone()[0] == audit_before, "no audit entry: nothing changed")
+t.check(db_rows(DB, "SELECT count(*) FROM audit")[0][0] == audit_before, "no audit entry: nothing changed")
 st, b, _ = ana9.call("POST", "/api/simulate", {"params": {"dibao.standard.rural": "abc"}})
 t.status(st, 422, "a bad value", b)
 t.check("dibao.standard.rural" in (b.get("error", {}).get("field") or ""), f"names the parameter: {b}")
@@ -130,7 +128,7 @@ if st == 200:
     strings = zipfile.ZipFile(io.BytesIO(raw)).read("xl/sharedStrings.xml").decode()
     t.check("奇村镇" in strings and "合计" in strings and "低保" in strings and "忻府区" in strings,
             "its rows: the townships by category, the totals")
-t.check(con.execute("SELECT count(*) FROM access_log WHERE login = 'ana09' AND kind = 3 AND subject = 'stats:140902'").fetchone()[0] == 1,
+t.check(db_rows(DB, "SELECT count(*) FROM access_log WHERE login = 'ana09' AND kind = 3 AND subject = 'stats:140902'")[0][0] == 1,
         "the export is in the access log")
 st, b, _ = ana9.call("GET", "/api/stats?format=pdf")
 t.status(st, 422, "format pdf", b)

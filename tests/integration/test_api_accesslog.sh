@@ -3,10 +3,11 @@
 # a server stopped while readers are waiting for their entries: it answers
 # them (each answered read is logged) and exits 0.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9"
 JZ=$(realpath "$JZ")
-export DB=$TMP/reg.db JZ SRC
+export DB JZ SRC
+DB=$(test_db reg.db)
 export JIUZHU_ARGON2_FAST=1 JIUZHU_SERVE_QUIET=1
 expect_status 0 "$JZ" init "$DB"
 add_user case01 张经办 caseworker 140902101
@@ -32,7 +33,7 @@ tail -1 "$TMP/out"
 # Stopped under load: 8 readers in a loop; SIGTERM after two seconds.
 # Every 200 a reader received is in the log, and the server exits 0.
 logged() {
-  python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM access_log WHERE login='case01' AND kind=0\").fetchone()[0])" "$DB"
+  db_sql "$DB" "SELECT count(*) FROM access_log WHERE login='case01' AND kind=0"
 }
 before=$(logged)
 python3 - "$TMP/stop.txt" <<'PY' &

@@ -3,7 +3,7 @@
 # api_auth.py holds the checks; this script makes the users and starts the
 # server with short limits so that lockout and expiry can be seen.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9"
 DB=$(test_db reg.db)
 export JIUZHU_ARGON2_FAST=1

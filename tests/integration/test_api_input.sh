@@ -6,7 +6,7 @@
 # each must be a 4xx with the JSON error shape and write nothing.
 # api_input.py holds the checks; the data is api_scope.py's.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9"
 export JIUZHU_ARGON2_FAST=1
 DB=$(test_db reg.db)

@@ -8,10 +8,10 @@
 # checks; this script makes the county (through the command line), the users
 # and the server.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9"
 export JIUZHU_ARGON2_FAST=1
-DB=$TMP/p.db
+DB=$(test_db p.db)
 export PYTHONPATH="$SRC/tests/integration"
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" gen --households 600 --seed 3 --region 140902 "$TMP/g.jsonl"

@@ -6,7 +6,7 @@
 # and the cost and writes nothing; the audit log a page at a time, newest
 # first, masked, within the auditor's county.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9"
 JZ=$(realpath "$JZ")
 DB=$(test_db reg.db)

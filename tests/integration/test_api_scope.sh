@@ -5,7 +5,7 @@
 # api_scope.py holds the fixture rows and the checks; this script makes the
 # data (through the command line), the users and the server.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9"
 export JIUZHU_ARGON2_FAST=1
 DB=$(test_db reg.db)

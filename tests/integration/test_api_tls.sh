@@ -4,7 +4,7 @@
 # docs/deploy/nginx-jiuzhu.conf, run as it is with its ports and paths
 # filled in.  In both, a login works and the session cookie is Secure.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
 DB=$(test_db reg.db)
 expect_status 0 "$JZ" init "$DB"

@@ -6,9 +6,9 @@
 # department officer uploads a feed and answers a referral, an auditor
 # reads who looked at the household; each is refused outside his scope.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
-DB=$TMP/reg.db
+DB=$(test_db reg.db)
 expect_status 0 "$JZ" init "$DB"
 add_user admin01 省管理员 admin ""
 add_user cun01 王协理 assistant 140902101201
@@ -69,12 +69,12 @@ h["household_id"] = "H140902-000102"
 h["members"][2]["id"] = "140105200503150110"   # a member of the 代县 household
 json.dump(h, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
-n_before=$(sqlite3 "$DB" "SELECT count(*) FROM households")
+n_before=$(db_sql "$DB" "SELECT count(*) FROM households")
 want 422 "$(req cun01 PUT /api/households/H140902-000102 --data-binary @"$TMP/claim.json")" "a member of a household outside his scope"
 expect_grep "$TMP/body" 'R-HH-3' "cites R-HH-3"
 expect_no_grep "$TMP/body" 'H140923-000202' "does not name the household outside his scope"
 expect_no_grep "$TMP/body" '140105200503150110' "nor show the ID number whole"
-n_after=$(sqlite3 "$DB" "SELECT count(*) FROM households")
+n_after=$(db_sql "$DB" "SELECT count(*) FROM households")
 [ "$n_before" = "$n_after" ] && ok || bad "nothing written ($n_before -> $n_after households)"
 # Within his scope the other household is named.
 sed 's/H140902-000101/H140902-000103/' "$TMP/hh.json" >"$TMP/copy.json"
@@ -156,7 +156,7 @@ want 403 "$(req xiang01 GET /api/audit/verify)" "a caseworker does not read the 
 stop_server
 
 # Every change has the logged-in user as its actor.
-sqlite3 "$DB" "SELECT actor || ' ' || action FROM audit" >"$TMP/audit.txt"
+db_sql "$DB" "SELECT actor || ' ' || action FROM audit" >"$TMP/audit.txt"
 expect_grep "$TMP/audit.txt" '^cun01 households.put' "the assistant entered the record"
 expect_grep "$TMP/audit.txt" '^xiang01 case.notice' "the caseworker posted the notice"
 expect_grep "$TMP/audit.txt" '^xian01 case.decide' "the reviewer decided"

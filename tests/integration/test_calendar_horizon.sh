@@ -19,7 +19,7 @@ sed 's/Years covered: 2023-2026/Years covered: 2023-2027/' "$CAL" >"$CAL27"
 printf '2027-01-01,off,元旦\n' >>"$CAL27"
 grep -q 'Years covered: 2023-2026' "$CAL" && ok || bad "the test calendar does not say 2023-2026"
 
-DB="$TMP/h.db"
+DB=$(test_db h.db)
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" import "$DB" "$SRC"/examples/*.json
 
@@ -33,7 +33,7 @@ expect_grep "$TMP/err" '2026-12-01' "the refusal names the date"
 expect_grep "$TMP/err" 'cal-2026.csv' "and the calendar file to extend"
 expect_grep "$TMP/err" '2023–2026' "and the years it covers"
 expect_grep "$TMP/err" '2027 年的放假安排' "and the year to add"
-[ "$(sqlite3 "$DB" 'SELECT count(*) FROM cases')" -eq 1 ] && ok || bad "the refused case was stored"
+[ "$(db_sql "$DB" 'SELECT count(*) FROM cases')" -eq 1 ] && ok || bad "the refused case was stored"
 
 # A later step whose deadline runs past 2026: extending case 1 to 45
 # working days from 2026-11-02 is refused too, and changes nothing.

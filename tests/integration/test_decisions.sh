@@ -19,7 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export JIUZHU_ACTOR=县民政局审核员
-DB="$TMP/d.db"
+DB=$(test_db d.db)
 V=140902101201
 expect_status 0 "$JZ" init "$DB"
 
@@ -128,7 +128,7 @@ expect_grep "$TMP/out" '县级综合判断（R-WF-7）：夫妻长期无法就�
 expect_status 0 "$JZ" enrolment list "$DB" --household H140902-900002
 expect_grep "$TMP/out" '最低生活保障.*200.00.*【县级综合判断】' "and in the enrolment list"
 expect_status 0 "$JZ" case publish "$DB" "$B" --date 2025-03-18
-sqlite3 "$DB" "SELECT after FROM audit WHERE action = 'case.decide' AND entity = 'case:$B'" >"$TMP/audit.txt"
+db_sql "$DB" "SELECT after FROM audit WHERE action = 'case.decide' AND entity = 'case:$B'" >"$TMP/audit.txt"
 expect_grep "$TMP/audit.txt" '"judgment":"夫妻长期无法就业' "and in the audit log"
 
 # ---- item 6: temporary assistance in the procedure (R-WF-8) ---------------------------
@@ -156,11 +156,11 @@ expect_status 0 "$JZ" case document "$DB" "$C"
 expect_grep "$TMP/out" '临时救助 *1 *一次性 2324.00' "the notice names the temporary grant"
 expect_grep "$TMP/out" '小金额先行救助 *1 *一次性 600.00' "and what was paid first"
 expect_status 0 "$JZ" case publish "$DB" "$C" --date 2025-03-18
-sqlite3 "$DB" "SELECT kind, amount FROM grants WHERE household_id = 'H140902-900003' ORDER BY grant_id" >"$TMP/grants.txt"
+db_sql "$DB" "SELECT kind, amount FROM grants WHERE household_id = 'H140902-900003' ORDER BY grant_id" >"$TMP/grants.txt"
 expect_grep "$TMP/grants.txt" '^2|60000$' "the small advance is kept"
 expect_grep "$TMP/grants.txt" '^1|100000$' "the R-TMP-4 advance is kept"
 expect_grep "$TMP/grants.txt" '^0|232400$' "the decided grant is kept"
-sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'grant.put'" >"$TMP/n.txt"
+db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'grant.put'" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^3$' "every grant is audited"
 expect_status 0 "$JZ" case accept "$DB" H140902-900003 --programmes temporary --date 2025-04-01
 expect_grep "$TMP/out" '已受理' "an application for temporary assistance only is accepted"
@@ -199,20 +199,20 @@ expect_no_grep "$TMP/out" '2324' "temporary assistance is not on the 公布 list
 expect_status 0 "$JZ" case confirm "$DB" "$D" --date 2025-03-24
 expect_status 0 "$JZ" case decide "$DB" "$D" --approve --date 2025-03-25
 expect_status 0 "$JZ" case publish "$DB" "$D" --date 2025-03-26
-E=$(sqlite3 "$DB" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-900004'")
+E=$(db_sql "$DB" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-900004'")
 expect_status 0 "$JZ" enrolment death "$DB" "$E" --member-id 140902198510100132 --death-date 2025-05-10 --date 2025-05-12
 expect_grep "$TMP/out" '户记录现为第 2 版（旧版本保留）' "a new version of the record"
 expect_grep "$TMP/out" '2025-08-10 前核查' "R-DEATH-1's check of a 低保 household"
 expect_status 0 "$JZ" show "$DB" H140902-900004
 expect_grep "$TMP/out" '"deceased_date": "2025-05-10"' "the record marks the member deceased"
-sqlite3 "$DB" "SELECT v.version, v.record, v.replaced_by FROM household_record_history v JOIN households h ON h.hh = v.hh WHERE h.household_id = 'H140902-900004'" >"$TMP/hist.txt"
+db_sql "$DB" "SELECT v.version, v.record, v.replaced_by FROM household_record_history v JOIN households h ON h.hh = v.hh WHERE h.household_id = 'H140902-900004'" >"$TMP/hist.txt"
 expect_grep "$TMP/hist.txt" '^1|' "the old version is kept"
 expect_no_grep "$TMP/hist.txt" 'deceased_date' "as it was"
 expect_grep "$TMP/hist.txt" '|县民政局审核员（命令行）$' "with who replaced it"
 # ---- item 14: the death check and the review open as tasks ---------------------------------
 expect_status 0 "$JZ" case open-due "$DB" --date 2025-05-13
 expect_grep "$TMP/out" '死亡核查 1 件' "the death check opens a review case"
-R=$(sqlite3 "$DB" "SELECT case_id FROM cases WHERE household_id = 'H140902-900004' AND kind = 1")
+R=$(db_sql "$DB" "SELECT case_id FROM cases WHERE household_id = 'H140902-900004' AND kind = 1")
 expect_status 0 "$JZ" case open-due "$DB" --date 2025-05-13
 expect_grep "$TMP/out" '死亡核查 0 件' "run again, it opens nothing"
 expect_grep "$TMP/out" '1 户已有未办结的案件' "the household already has its case"
@@ -230,7 +230,7 @@ expect_grep "$TMP/out" '全户 *最低生活保障 *1 人' "the review no longer
 
 # The open case of a living applicant who then dies gets another applicant;
 # a death in a 低保边缘 household asks no R-DEATH-1 check (item 4).
-EC=$(sqlite3 "$DB" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-900003' AND programme = 2")
+EC=$(db_sql "$DB" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-900003' AND programme = 2")
 expect_status 0 "$JZ" enrolment death "$DB" "$EC" --member-id 14090219750101051X --death-date 2025-04-20 --date 2025-04-22
 expect_grep "$TMP/out" '家庭核查不因其死亡而发生' "no R-DEATH-1 check for a 低保边缘 household"
 expect_status 0 "$JZ" case show "$DB" "$C2"
@@ -248,7 +248,7 @@ expect_status 0 "$JZ" case investigate "$DB" "$L" --date 2025-06-11
 expect_grep "$TMP/out" '超过期限 2025-06-06 3 个工作日' "a late step is flagged with its deadline"
 expect_status 0 "$JZ" case show "$DB" "$L"
 expect_grep "$TMP/out" '【超期：期限 2025-06-06，超过 3 个工作日】' "and shown in the case"
-sqlite3 "$DB" "SELECT after FROM audit WHERE action = 'case.investigate' AND entity = 'case:$L'" >"$TMP/late.txt"
+db_sql "$DB" "SELECT after FROM audit WHERE action = 'case.investigate' AND entity = 'case:$L'" >"$TMP/late.txt"
 expect_grep "$TMP/late.txt" '"late":{"deadline":"2025-06-06","working_days":3}' "and in the audit log"
 expect_status 0 "$JZ" case extend "$DB" "$L" --reason hard-investigation --date 2025-06-12
 expect_grep "$TMP/out" '新的决定截止日期 2025-08-05' "an extension prints the new deadline"
@@ -266,8 +266,8 @@ expect_grep "$TMP/out" '3 户已有未办结的案件' "the others have their op
 printf 'id_number,name,death_date\n140902194708200114,王老伯,2025-09-01\n140902199211110423,钱丽,2025-09-02\n' >"$TMP/death.csv"
 expect_status 0 "$JZ" feed import "$DB" death "$TMP/death.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-09-05
-A1=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE id_number = '140902194708200114' AND indicator = 7")
-A2=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE id_number = '140902199211110423' AND indicator = 7")
+A1=$(db_sql "$DB" "SELECT alert FROM alerts WHERE id_number = '140902194708200114' AND indicator = 7")
+A2=$(db_sql "$DB" "SELECT alert FROM alerts WHERE id_number = '140902199211110423' AND indicator = 7")
 expect_status 0 "$JZ" alert verify "$DB" "$A1" --confirmed --date 2025-09-08
 expect_grep "$TMP/out" '已记录 王老伯 死亡' "a confirmed death alert records the death"
 expect_grep "$TMP/out" '本人单独施保的 1 项救助发放至死亡当月' "and stops his own unit"
@@ -306,19 +306,19 @@ expect_grep "$TMP/out" '存量救助对象不再符合条件' "a D alert for the
 expect_grep "$TMP/out" '富一' "on the household's head"
 expect_grep "$TMP/out" 'R-DB-1' "with the rules that failed"
 expect_no_grep "$TMP/out" '郭大' "not for the eligible ones"
-sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'recipients.import'" >"$TMP/n.txt"
+db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'recipients.import'" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^1$' "what the batch brought in is audited"
 # Again: nothing twice.
 expect_status 0 "$JZ" import "$DB" "$TMP/legacy.jsonl"
 expect_no_grep "$TMP/err" '存量救助对象纳入管理' "re-importing brings in nothing twice"
-sqlite3 "$DB" "SELECT count(*) FROM enrolments WHERE origin = 'import'" >"$TMP/n.txt"
+db_sql "$DB" "SELECT count(*) FROM enrolments WHERE origin = 'import'" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^3$' "three enrolments, still"
-sqlite3 "$DB" "SELECT count(*) FROM alerts WHERE indicator = 24" >"$TMP/n.txt"
+db_sql "$DB" "SELECT count(*) FROM alerts WHERE indicator = 24" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^1$' "one alert, still"
 # They are enrolments like any other: due for review, reviewed, stopped.
 expect_status 0 "$JZ" case open-due "$DB" --region 140902101201 --date 2025-06-09
 expect_grep "$TMP/out" '定期复核 2 件' "their reviews open when due"
-F=$(sqlite3 "$DB" "SELECT case_id FROM cases WHERE household_id = 'H140902-900006' AND kind = 1")
+F=$(db_sql "$DB" "SELECT case_id FROM cases WHERE household_id = 'H140902-900006' AND kind = 1")
 expect_status 0 "$JZ" case investigate "$DB" "$F" --date 2025-06-09
 expect_status 0 "$JZ" case verify "$DB" "$F" --date 2025-06-10
 expect_status 0 "$JZ" case preliminary "$DB" "$F" --date 2025-06-11
@@ -328,12 +328,12 @@ expect_status 0 "$JZ" case confirm "$DB" "$F" --date 2025-06-19
 expect_status 0 "$JZ" case decide "$DB" "$F" --refuse --date 2025-06-20 --note 家庭收入超过低保标准
 expect_status 0 "$JZ" enrolment list "$DB" --household H140902-900006
 expect_grep "$TMP/out" '已停止' "a refused review stops the enrolment brought in"
-AL=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE indicator = 24")
+AL=$(db_sql "$DB" "SELECT alert FROM alerts WHERE indicator = 24")
 expect_status 0 "$JZ" alert verify "$DB" "$AL" --confirmed --date 2025-06-20
 expect_grep "$TMP/out" '并入未办结的案件' "the alert joins the review under way"
 expect_status 0 "$JZ" alert resolve "$DB" "$AL" --outcome terminated --note 复核停发 --date 2025-06-20
 expect_status 0 "$JZ" import "$DB" "$TMP/legacy.jsonl"
-sqlite3 "$DB" "SELECT count(*) FROM enrolments WHERE household_id = 'H140902-900006' AND status <> 2" >"$TMP/n.txt"
+db_sql "$DB" "SELECT count(*) FROM enrolments WHERE household_id = 'H140902-900006' AND status <> 2" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^0$' "a stopped enrolment is never brought back by a re-import"
 # A death the record already states in a 低保 household: R-DEATH-1's check
 # comes with it, and opens as a task.

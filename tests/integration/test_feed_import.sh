@@ -5,7 +5,7 @@
 # re-importing adds nothing, a GBK file refused with how to convert it.
 . "$(dirname "$0")/lib.sh"
 
-DB="$TMP/f.db"
+DB=$(test_db f.db)
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" import "$DB" "$SRC/examples/01-dibao-rural.json"
 member=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/01-dibao-rural.json" | head -1)
@@ -26,22 +26,22 @@ expect_grep "$TMP/rep.csv" 'medical.csv","4"' "the bad check character's line"
 expect_grep "$TMP/rep.csv" 'id_number' "and its field"
 expect_grep "$TMP/rep.csv" '校验码' "and its reason"
 expect_grep "$TMP/rep.csv" 'medical.csv","5"' "out-of-pocket above the total is refused"
-rows=$(sqlite3 "$DB" "SELECT count(*) FROM feed_rows")
+rows=$(db_sql "$DB" "SELECT count(*) FROM feed_rows")
 if [ "$rows" = 3 ]; then ok; else bad "3 rows stored, found $rows"; fi
-sqlite3 "$DB" "SELECT id_number, amount FROM feed_rows ORDER BY row" >"$TMP/rows.txt"
+db_sql "$DB" "SELECT id_number, amount FROM feed_rows ORDER BY row" >"$TMP/rows.txt"
 expect_grep "$TMP/rows.txt" "^$member|1250050$" "the out-of-pocket amount in fen"
 expect_grep "$TMP/rows.txt" '^14090219800101001.|600000$' "a 15-digit number converted to 18"
 
 # The same file again: nothing new.
 expect_status 1 "$JZ" feed import "$DB" medical "$TMP/medical.csv" --report "$TMP/rep2.csv"
 expect_grep "$TMP/err" '新增 0 行' "re-importing adds nothing"
-rows=$(sqlite3 "$DB" "SELECT count(*) FROM feed_rows")
+rows=$(db_sql "$DB" "SELECT count(*) FROM feed_rows")
 if [ "$rows" = 3 ]; then ok; else bad "still 3 rows after re-import, found $rows"; fi
 
 # A clean file of another department: exit 0.
 printf 'id_number,name,death_date\n%s,王建国,2025-05-01\n' "$member" >"$TMP/death.csv"
 expect_status 0 "$JZ" feed import "$DB" death "$TMP/death.csv"
-sqlite3 "$DB" "SELECT action FROM audit WHERE action = 'feed.import'" >"$TMP/audit.txt"
+db_sql "$DB" "SELECT action FROM audit WHERE action = 'feed.import'" >"$TMP/audit.txt"
 expect_lines "$TMP/audit.txt" 3 "every import is audited"
 
 # Wrong header, unknown department, GBK.

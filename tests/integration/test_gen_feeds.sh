@@ -3,6 +3,7 @@
 # planted warning signals; monitoring must raise exactly the planted alerts,
 # every one and nothing else (issue: "check that monitoring finds every one").
 . "$(dirname "$0")/lib.sh"
+MDB=$(test_db m.db)
 
 expect_status 0 "$JZ" gen --households 2500 --seed 11 --region 1409 "$TMP/reg.jsonl"
 expect_status 0 "$JZ" gen --households 2500 --seed 11 --region 1409 --format feeds "$TMP/feeds"
@@ -13,16 +14,16 @@ if [ "$planted" -gt 100 ]; then ok; else bad "only $planted signals planted"; fi
 expect_status 0 "$JZ" gen --households 2500 --seed 11 --region 1409 --format feeds "$TMP/again"
 if diff -r "$TMP/feeds" "$TMP/again" >/dev/null; then ok; else bad "two runs with one seed differ"; fi
 
-expect_status 0 "$JZ" init "$TMP/m.db"
-expect_status 0 "$JZ" import "$TMP/m.db" "$TMP/reg.jsonl"
+expect_status 0 "$JZ" init "$MDB"
+expect_status 0 "$JZ" import "$MDB" "$TMP/reg.jsonl"
 for f in "$TMP"/feeds/*.csv; do
   d=$(basename "$f" .csv)
   [ "$d" = planted ] && continue
-  expect_status 0 "$JZ" feed import "$TMP/m.db" "$d" "$f"
+  expect_status 0 "$JZ" feed import "$MDB" "$d" "$f"
 done
-expect_status 0 "$JZ" monitor run "$TMP/m.db" --date 2025-06-01
+expect_status 0 "$JZ" monitor run "$MDB" --date 2025-06-01
 expect_grep "$TMP/out" "新预警 $planted 条" "as many alerts as planted signals"
-n=$(sqlite3 "$TMP/m.db" "SELECT count(*) FROM alerts WHERE indicator = 24")
+n=$(db_sql "$MDB" "SELECT count(*) FROM alerts WHERE indicator = 24")
 if [ "$n" -gt 0 ]; then ok; else bad "the import raised no alert for recipients no longer eligible"; fi
 
 # The same set: indicator, category and person.
@@ -30,7 +31,7 @@ names="medical_spike earner_death unstable_income disaster_loss severe_disabilit
 # Monitoring's alerts: the import raised its own for recipients whose record
 # says they receive a programme the engine no longer finds (indicator 24,
 # ineligible_recipient), which the feeds do not plant.
-sqlite3 "$TMP/m.db" "SELECT indicator, category, id_number FROM alerts WHERE indicator <> 24" |
+db_sql "$MDB" "SELECT indicator, category, id_number FROM alerts WHERE indicator <> 24" |
   awk -F'|' -v names="$names" 'BEGIN { split(names, n, " ") }
     { printf "%s,%s,%s\n", n[$1 + 1], substr("ABCD", $2 + 1, 1), $3 }' | sort >"$TMP/found.txt"
 tail -n +2 "$TMP/feeds/planted.csv" | sort >"$TMP/planted.txt"
@@ -50,7 +51,7 @@ done
 [ "$(wc -l <"$TMP/feeds/funeral.csv")" -gt 1 ] && ok || bad "no 殡葬 records"
 # Monitoring again on later dates over the same feeds raises nothing new.
 for d in 2025-06-02 2025-08-01; do
-  expect_status 0 "$JZ" monitor run "$TMP/m.db" --date "$d"
+  expect_status 0 "$JZ" monitor run "$MDB" --date "$d"
   expect_grep "$TMP/out" '新预警 0 条' "nothing new on $d"
 done
 

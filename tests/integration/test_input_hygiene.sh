@@ -6,14 +6,15 @@
 # as is a household with two heads or none, in JSON and in CSV; ID numbers
 # in the report are masked; the calendar's covered years are checked.
 . "$(dirname "$0")/lib.sh"
+BOMDB=$(test_db bom.db) DDB=$(test_db d.db) DCDB=$(test_db dc.db) HCDB=$(test_db hc.db) TDB=$(test_db t.db)
 "$JZ" gen --households 6 --seed 21 "$TMP/g.jsonl" 2>/dev/null
 line() { sed -n "${1}p" "$TMP/g.jsonl"; }
 hid() { line "$1" | grep -o '"household_id":"[^"]*"' | cut -d'"' -f4; }
 
 # (a) A byte order mark before JSON Lines: accepted by import and assess.
 printf '\xEF\xBB\xBF' | cat - "$TMP/g.jsonl" >"$TMP/bom.jsonl"
-"$JZ" init "$TMP/bom.db" >/dev/null
-expect_status 0 "$JZ" import "$TMP/bom.db" "$TMP/bom.jsonl"
+"$JZ" init "$BOMDB" >/dev/null
+expect_status 0 "$JZ" import "$BOMDB" "$TMP/bom.jsonl"
 expect_grep "$TMP/err" '入库 6 户，拒绝 0 条' "a JSON Lines file with a BOM is imported whole"
 expect_status 0 "$JZ" assess "$TMP/bom.jsonl"
 expect_lines "$TMP/out" 6 "and assessed"
@@ -25,8 +26,8 @@ expect_lines "$TMP/out" 6 "and assessed"
   line 2 | sed 's/"name":"\(.\)/"name":"\1\xE4/'
   line 3
 } >"$TMP/damaged.jsonl"
-"$JZ" init "$TMP/d.db" >/dev/null
-expect_status 1 "$JZ" import "$TMP/d.db" "$TMP/damaged.jsonl"
+"$JZ" init "$DDB" >/dev/null
+expect_status 1 "$JZ" import "$DDB" "$TMP/damaged.jsonl"
 expect_grep "$TMP/err" 'damaged.jsonl:2: .*不是有效的 UTF-8 编码（第 [0-9]* 字节）：以 0xE4 开始的 UTF-8 字符不完整' \
   "the damaged byte is named"
 expect_no_grep "$TMP/err" 'GBK' "and not called GBK"
@@ -37,8 +38,8 @@ expect_grep "$TMP/err" '入库 2 户，拒绝 1 条' "the other lines are stored
 mkdir "$TMP/dset"
 cp "$TMP"/set/*.csv "$TMP/dset/"
 sed '3s/,\([^,0-9]\)/,\1\xE4\xB8/' "$TMP/set/members.csv" >"$TMP/dset/members.csv"
-"$JZ" init "$TMP/dc.db" >/dev/null
-expect_status 1 "$JZ" import "$TMP/dc.db" "$TMP"/dset/*.csv
+"$JZ" init "$DCDB" >/dev/null
+expect_status 1 "$JZ" import "$DCDB" "$TMP"/dset/*.csv
 expect_grep "$TMP/err" 'members.csv:3: 文件是 UTF-8 编码，但有 1 处无效字节' "a damaged CSV is named as such"
 expect_no_grep "$TMP/err" 'iconv' "with no conversion from GBK"
 
@@ -63,8 +64,8 @@ two_heads=$(hid 4)
   line 6
 } >"$TMP/text.jsonl"
 grep -q '"relation":"spouse"' <(line 4) && ok || bad "household 4 of the seed has no spouse: pick another"
-"$JZ" init "$TMP/t.db" >/dev/null
-expect_status 1 "$JZ" import --report "$TMP/t-report.csv" "$TMP/t.db" "$TMP/text.jsonl"
+"$JZ" init "$TDB" >/dev/null
+expect_status 1 "$JZ" import --report "$TMP/t-report.csv" "$TDB" "$TMP/text.jsonl"
 expect_grep "$TMP/err" '入库 1 户，拒绝 5 条' "five refused, one stored"
 R="$TMP/t-report.csv"
 expect_grep "$R" '"members\[0\].name",.*U+202E（从右到左覆盖）' "a bidirectional override in a name"
@@ -81,8 +82,8 @@ mkdir "$TMP/hset"
 cp "$TMP"/set/*.csv "$TMP/hset/"
 awk -F, 'BEGIN { OFS = "," } NR == 2 { $3 = $3 "\xE2\x80\xAE" } { print }' "$TMP/set/members.csv" \
   >"$TMP/hset/members.csv"
-"$JZ" init "$TMP/hc.db" >/dev/null
-expect_status 1 "$JZ" import --report "$TMP/hc-report.csv" "$TMP/hc.db" "$TMP"/hset/*.csv
+"$JZ" init "$HCDB" >/dev/null
+expect_status 1 "$JZ" import --report "$TMP/hc-report.csv" "$HCDB" "$TMP"/hset/*.csv
 expect_grep "$TMP/hc-report.csv" 'members.csv","2",.*U+202E' "CSV: the name's override, at its row"
 
 # (f) The calendar's covered years.

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export JIUZHU_ACTOR=张科员
-DB="$TMP/m.db"
+DB=$(test_db m.db)
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" import "$DB" "$SRC"/examples/*.json
 # Household 04 approved: a 低保 unit and a 特困 member of his own.
@@ -67,8 +67,8 @@ expect_status 0 "$JZ" alerts "$DB" --region 1409
 expect_no_grep "$TMP/out" '（库外）' "a region lists registry people only"
 expect_status 2 "$JZ" monitor run "$DB" --region "1409'"
 # ---- handling (R-MON-3) ------------------------------------------------------------
-d=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE category = 3 AND indicator = 9") # 新登记车辆
-b_out=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE category = 1 AND indicator = 2")
+d=$(db_sql "$DB" "SELECT alert FROM alerts WHERE category = 3 AND indicator = 9") # 新登记车辆
+b_out=$(db_sql "$DB" "SELECT alert FROM alerts WHERE category = 1 AND indicator = 2")
 expect_status 0 "$JZ" alert assign "$DB" "$d" --to 李核查员 --date 2025-06-02
 expect_status 2 "$JZ" alert verify "$DB" "$d" --date 2025-06-03
 # A D alert confirmed opens a review case of the household.
@@ -96,7 +96,7 @@ expect_grep "$TMP/out" '认定：低保' "with its category"
 expect_grep "$TMP/out" '核实' "and the steps taken, in Chinese"
 expect_status 0 "$JZ" alert show "$DB" "$b_out"
 expect_grep "$TMP/out" '不在低收入人口数据库中' "an outsider cannot be re-assessed"
-sqlite3 "$DB" "SELECT action FROM audit WHERE entity LIKE 'alert:%'" >"$TMP/al.txt"
+db_sql "$DB" "SELECT action FROM audit WHERE entity LIKE 'alert:%'" >"$TMP/al.txt"
 for a in alert.assign alert.verify alert.refer alert.feedback alert.resolve; do
   expect_grep "$TMP/al.txt" "$a" "the audit log has $a"
 done
@@ -129,7 +129,7 @@ expect_status 0 "$JZ" feed import "$DB" property "$TMP/prop.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
 expect_status 0 "$JZ" alerts "$DB" --category D
 expect_grep "$TMP/out" "新登记不动产.*H140105-000505" "a household receiving 低保 by its record is enrolled"
-prop=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE indicator = 8")
+prop=$(db_sql "$DB" "SELECT alert FROM alerts WHERE indicator = 8")
 expect_status 0 "$JZ" alert verify "$DB" "$prop" --confirmed --date 2025-06-03
 expect_grep "$TMP/out" '已启动复核案件' "and its D alert opens a review"
 expect_status 0 "$JZ" chain "$DB" H140105-000505
@@ -141,16 +141,24 @@ expect_grep "$TMP/out" '未享受任何救助 0 人' "a household receiving 低�
 # ---- the same person enrolled twice ------------------------------------------------
 # Data carried over from an older system counts the 特困 member in the
 # household's 低保 as well (R-TK-5 says he is a unit of his own).  It is
-# made here with the sqlite3 shell, outside jiuzhu, which the audit shows.
+# made here with SQL, outside jiuzhu, which the audit shows (SQLite).
 expect_status 0 "$JZ" audit verify "$DB"
-sqlite3 "$DB" "UPDATE enrolments SET persons = 3 WHERE programme = 0 AND household_id = 'H140902-000404'"
+db_exec_super "$DB" "UPDATE enrolments SET persons = 3 WHERE programme = 0 AND household_id = 'H140902-000404'"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
 expect_status 0 "$JZ" alerts "$DB" --category D
 expect_grep "$TMP/out" "重复享受（特困与低保）.*$(masked "$old")" "a person paid twice is found"
 
-sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'monitor.run'" >"$TMP/n.txt"
+db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'monitor.run'" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^5$' "every run is audited"
-expect_status 1 "$JZ" audit verify "$DB"
-expect_grep "$TMP/out" '表 enrolments：改动 1 行' "the edit made outside jiuzhu is found"
+if on_sqlite; then
+  expect_status 1 "$JZ" audit verify "$DB"
+  expect_grep "$TMP/out" '表 enrolments：改动 1 行' "the edit made outside jiuzhu is found"
+else
+  # The PostgreSQL backend seals no data fingerprints yet (docs/scaling.md):
+  # verify must say that it did not compare the data, not that all is well.
+  expect_status 0 "$JZ" audit verify "$DB"
+  expect_grep "$TMP/out" '数据未与审计日志比对' "verify says the data was not compared"
+  skip_on_pg "the edit made outside jiuzhu found by audit verify (no data fingerprints on PostgreSQL yet)"
+fi
 
 finish

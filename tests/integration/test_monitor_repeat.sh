@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export JIUZHU_ACTOR=张科员
-DB="$TMP/m.db"
+DB=$(test_db m.db)
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" import "$DB" "$SRC"/examples/*.json
 
@@ -47,9 +47,9 @@ for d in 2025-07-01 2025-09-01 2025-12-01 2026-02-27; do
   expect_status 0 "$JZ" monitor run "$DB" --date "$d"
   expect_grep "$TMP/out" '新预警 0 条' "nothing new on $d"
 done
-n=$(sqlite3 "$DB" "SELECT count(*) FROM alerts WHERE id_number = '$slide'")
+n=$(db_sql "$DB" "SELECT count(*) FROM alerts WHERE id_number = '$slide'")
 [ "$n" = 1 ] && ok || bad "one alert for the person, not $n"
-med=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE id_number = '$slide' AND indicator = 0")
+med=$(db_sql "$DB" "SELECT alert FROM alerts WHERE id_number = '$slide' AND indicator = 0")
 # New costs while it is open join it: its evidence and amount grow.
 printf 'id_number,name,kind,date,total,out_of_pocket\n%s,外地人,settlement,2025-09-10,4000,3000\n' "$slide" >"$TMP/med2.csv"
 expect_status 0 "$JZ" feed import "$DB" medical "$TMP/med2.csv"
@@ -58,12 +58,12 @@ expect_grep "$TMP/out" '新预警 0 条' "new costs raise nothing new"
 expect_grep "$TMP/out" '追加到未办结预警 1 条' "they are added to the open alert"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-10-02
 expect_grep "$TMP/out" '追加到未办结预警 0 条' "and only once"
-sqlite3 "$DB" "SELECT amount FROM alerts WHERE alert = $med" >"$TMP/amt.txt"
+db_sql "$DB" "SELECT amount FROM alerts WHERE alert = $med" >"$TMP/amt.txt"
 expect_grep "$TMP/amt.txt" '^4900000$' "the amount grows: 25000 + 21000 + 3000 yuan"
 expect_status 0 "$JZ" alert show "$DB" "$med"
 expect_grep "$TMP/out" '追加依据' "the addition is a step of the alert"
 expect_grep "$TMP/out" '2025-09-10  医保 医疗费用结算 3000.00 元' "its row is evidence"
-sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'alert.evidence'" >"$TMP/n.txt"
+db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'alert.evidence'" >"$TMP/n.txt"
 expect_grep "$TMP/n.txt" '^1$' "the addition is audited"
 # Resolved: the rows it has never raise it again; new rows must reach the
 # threshold on their own.
@@ -76,7 +76,7 @@ printf 'id_number,name,kind,date,total,out_of_pocket\n%s,外地人,settlement,20
 expect_status 0 "$JZ" feed import "$DB" medical "$TMP/med4.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-12-01
 expect_grep "$TMP/out" '新预警 1 条' "5000 + 15000 new yuan reach the threshold: a new spike"
-sqlite3 "$DB" "SELECT amount FROM alerts WHERE id_number = '$slide' AND status <> 3" >"$TMP/amt.txt"
+db_sql "$DB" "SELECT amount FROM alerts WHERE id_number = '$slide' AND status <> 3" >"$TMP/amt.txt"
 expect_grep "$TMP/amt.txt" '^2000000$' "counting only the new settlements"
 
 # ---- deaths ---------------------------------------------------------------------------
@@ -84,14 +84,14 @@ printf 'id_number,name,death_date\n%s,孤老三,2025-05-01\n%s,边一,2025-05-02
   "$alone" "$marg_head" "$dibao_child" >"$TMP/death.csv"
 expect_status 0 "$JZ" feed import "$DB" death "$TMP/death.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-01
-sqlite3 "$DB" "SELECT indicator, category, due_on FROM alerts WHERE id_number = '$alone'" >"$TMP/a.txt"
+db_sql "$DB" "SELECT indicator, category, due_on FROM alerts WHERE id_number = '$alone'" >"$TMP/a.txt"
 expect_lines "$TMP/a.txt" 0 "a one-person household's death is nobody's income drop"
 # (24, ineligible_recipient: the import found the record's 低保边缘 no longer
 # holds for 30,000 yuan; not this test's subject.)
-sqlite3 "$DB" "SELECT indicator, category FROM alerts WHERE id_number = '$marg_head' AND indicator <> 24" >"$TMP/a.txt"
+db_sql "$DB" "SELECT indicator, category FROM alerts WHERE id_number = '$marg_head' AND indicator <> 24" >"$TMP/a.txt"
 expect_grep "$TMP/a.txt" '^1|1$' "a 低保边缘 household's earner: an income drop (B), not R-DEATH-1"
 expect_lines "$TMP/a.txt" 1 "and only that"
-sqlite3 "$DB" "SELECT indicator, category, due_on FROM alerts WHERE id_number = '$dibao_child'" >"$TMP/a.txt"
+db_sql "$DB" "SELECT indicator, category, due_on FROM alerts WHERE id_number = '$dibao_child'" >"$TMP/a.txt"
 expect_grep "$TMP/a.txt" '^7|3|20250715$' "a 低保 recipient: D, due 3 months after the death (R-DEATH-1)"
 # 殡葬's record of the same death joins the open alert.
 printf 'id_number,name,death_date,funeral_home\n%s,钱多多,2025-04-15,太原市殡仪馆\n' "$dibao_child" >"$TMP/fun.csv"
@@ -114,11 +114,11 @@ daughter=$(grep -o '[0-9]\{17\}[0-9X]' "$SRC/examples/04-tekun-leaves-household.
 printf 'id_number,name,vehicle_type,registration_date\n%s,周红,小型轿车,2025-03-15\n' "$daughter" >"$TMP/veh.csv"
 expect_status 0 "$JZ" feed import "$DB" vehicle "$TMP/veh.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-03
-veh=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE indicator = 9")
+veh=$(db_sql "$DB" "SELECT alert FROM alerts WHERE indicator = 9")
 expect_status 1 "$JZ" alert resolve "$DB" "$veh" --outcome terminated --note 已停发 --date 2025-06-04
 expect_grep "$TMP/err" '还没有复核案件' "terminated without a review is refused"
 expect_status 0 "$JZ" alert verify "$DB" "$veh" --confirmed --date 2025-06-04
-review=$(sqlite3 "$DB" "SELECT max(case_id) FROM cases")
+review=$(db_sql "$DB" "SELECT max(case_id) FROM cases")
 expect_status 1 "$JZ" alert resolve "$DB" "$veh" --outcome terminated --note 已停发 --date 2025-06-05
 expect_grep "$TMP/err" '尚未作出决定' "terminated before the review's decision is refused"
 for st in "investigate $DB $review --date 2025-06-05" "verify $DB $review --date 2025-06-06" \
@@ -134,9 +134,9 @@ expect_status 0 "$JZ" alert resolve "$DB" "$veh" --outcome no_action --note 复�
 printf 'id_number,name,property_type,registration_date\n%s,周红,商品房,2025-06-01\n' "$daughter" >"$TMP/prop.csv"
 expect_status 0 "$JZ" feed import "$DB" property "$TMP/prop.csv"
 expect_status 0 "$JZ" monitor run "$DB" --date 2025-06-21
-prop=$(sqlite3 "$DB" "SELECT alert FROM alerts WHERE indicator = 8 AND household_id = 'H140902-000404'")
+prop=$(db_sql "$DB" "SELECT alert FROM alerts WHERE indicator = 8 AND household_id = 'H140902-000404'")
 expect_status 0 "$JZ" alert verify "$DB" "$prop" --confirmed --date 2025-06-23
-review=$(sqlite3 "$DB" "SELECT max(case_id) FROM cases")
+review=$(db_sql "$DB" "SELECT max(case_id) FROM cases")
 for st in "investigate $DB $review --date 2025-06-23" "verify $DB $review --date 2025-06-24" \
   "preliminary $DB $review --date 2025-06-25" "notice $DB $review --date 2025-06-26" \
   "confirm $DB $review --date 2025-07-03"; do

@@ -11,18 +11,18 @@
 . "$(dirname "$0")/lib.sh"
 
 export JIUZHU_ACTOR=出纳
-DB="$TMP/p.db"
+DB=$(test_db p.db)
 OUT="$TMP/files"
 mkdir -p "$OUT"
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" gen --households 600 --seed 3 --region 140902 "$TMP/g.jsonl"
 expect_status 0 "$JZ" import "$DB" "$TMP/g.jsonl"
 
-q() { sqlite3 -batch -noheader "$DB" "$1"; }
+q() { db_sql "$DB" "$1"; }
 # The ledger and the batches as they stand (to show that nothing changed).
 state() { q "SELECT line, status, batch, payee, result, reason FROM pay_lines ORDER BY line;
              SELECT batch, state, exported_at, settled_at, file_name, results_sha256
-             FROM pay_batches ORDER BY batch; SELECT payee, version, current FROM payees;"; }
+             FROM pay_batches ORDER BY batch; SELECT payee, version, current FROM payees ORDER BY payee;"; }
 
 # A 19-digit account of a bank's prefix with its Luhn check digit.
 
@@ -108,7 +108,8 @@ head -1 "$TMP/abc.csv" | tr -d '\r' >"$TMP/head"
 expect_grep "$TMP/head" '^序号,卡号,户名,金额,证件号码,用途,明细编号$' "abc's columns"
 lines=$(q "SELECT lines FROM pay_batches WHERE batch = $abc")
 [ "$(($(wc -l <"$TMP/abc.csv") - 1))" = "$lines" ] && ok || bad "one row per line"
-total=$(q "SELECT printf('%.2f', total / 100.0) FROM pay_batches WHERE batch = $abc")
+total=$(q "SELECT total FROM pay_batches WHERE batch = $abc")
+total=$(printf '%d.%02d' $((total / 100)) $((total % 100)))
 sum=$(tail -n +2 "$TMP/abc.csv" | awk -F, '{s += $4 * 100} END {printf "%.2f", s / 100}')
 [ "$sum" = "$total" ] && ok || bad "file sum $sum, batch total $total"
 acct_abc=$(tr -d '\r' <"$TMP/abc.csv" | awk -F, 'NR == 2 { print $2 }')

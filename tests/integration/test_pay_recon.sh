@@ -4,7 +4,7 @@
 # one 特困 person decided through the procedure:
 #  - July planned (低保 month and 特困 quarter), batched by one user and
 #    approved by another; `pay due` before and after the 10th;
-#  - the bank's part stood in for by the sqlite3 shell (the export marks
+#  - the bank's part stood in for by SQL (db_sql) (the export marks
 #    lines sent, the results some paid and some refused, the follow-ups of
 #    the refusals with corrected accounts), as the bank helper's commands
 #    will do it; payees are written the same way (one row per unit);
@@ -17,7 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export JIUZHU_ACTOR=编制员
-DB="$TMP/p.db"
+DB=$(test_db p.db)
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" gen --households 2000 --seed 3 --region 140902 "$TMP/g.jsonl"
 expect_status 0 "$JZ" import "$DB" "$TMP/g.jsonl"
@@ -33,14 +33,18 @@ expect_status 0 "$JZ" case decide "$DB" "$C" --approve --date 2025-06-17
 expect_grep "$TMP/out" '特困人员供养 1 人  每月 1151.00 元' "the 特困 unit decided"
 
 # Payees (stand-in for `pay payee set`): every unit but a few households.
-sqlite3 "$DB" "INSERT INTO payees(county, household_id, member_id, holder_name, holder_id, bank,
+db_exec_super "$DB" "INSERT INTO payees(county, household_id, member_id, holder_name, holder_id, bank,
   account, institution, version, current, set_at)
-  SELECT county, household_id, member_id, max(label), '', CASE WHEN min(enrolment) % 3 = 0
+  SELECT min(county), household_id, member_id, max(label), '', CASE WHEN min(enrolment) % 3 = 0
   THEN 'psbc' ELSE 'abc' END, '6228480000000000018', 0, 1, 1, '2025-06-20T00:00:00Z'
   FROM enrolments WHERE enrolment % 40 <> 7 GROUP BY household_id, member_id" || bad "payees"
 
-S() { sqlite3 "$DB" "$1"; }
-yuan() { S "SELECT printf('%.2f', coalesce(sum(amount), 0) / 100.0) FROM pay_lines WHERE $1"; }
+S() { db_sql "$DB" "$1"; }
+yuan() { # the sum of amount (fen) of the lines WHERE $1, in yuan with two decimals
+  local f
+  f=$(S "SELECT coalesce(sum(amount), 0) FROM pay_lines WHERE $1")
+  printf '%s%d.%02d' "$( ((f < 0)) && echo -)" $(((f < 0 ? -f : f) / 100)) $(((f < 0 ? -f : f) % 100))
+}
 JULY="county = '140902' AND period IN ('2025-07', '2025-Q3')"
 
 # ---- July: planned, batched, approved ----------------------------------------------
@@ -182,7 +186,8 @@ expect_grep "$TMP/strings.xml" '特困人员救助供养金' "特困 by programm
 expect_grep "$TMP/strings.xml" '对账结论：相符' "the conclusion"
 expect_no_grep "$TMP/strings.xml" '[0-9]\{17\}[0-9X]' "no whole ID number in the statement"
 # The planned total is a number cell, shown with two decimals.
-PN=$(S "SELECT sum(amount) / 100.0 FROM pay_lines WHERE $JULY AND kind <> 3 AND amount > 0" | sed 's/\.0$//')
+PN=$(S "SELECT sum(amount) FROM pay_lines WHERE $JULY AND kind <> 3 AND amount > 0")
+PN=$(printf '%d.%02d' $((PN / 100)) $((PN % 100)) | sed 's/0$//; s/\.0$//')
 expect_grep "$TMP/sheet1.xml" "<v>$PN</v>" "the planned total as a number"
 expect_grep "$TMP/styles.xml" 'formatCode="#,##0.00"' "two decimals"
 [ "$(S "SELECT count(*) FROM audit WHERE action = 'pay.statement' AND entity = 'pay-statement:140902:2025-07'")" -eq 1 ] &&

@@ -8,7 +8,7 @@
 # goes on working: a case is stepped on PostgreSQL, and its log still
 # verifies.  Skipped (77) without JZ_TEST_PG (scripts/test.sh sets it).
 . "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 
 if [ -z "${JZ_TEST_PG:-}" ]; then
   echo "skipped: JZ_TEST_PG is not set (scripts/test.sh starts a PostgreSQL cluster)"

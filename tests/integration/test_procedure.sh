@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export JIUZHU_ACTOR=张科员
-DB="$TMP/p.db"
+DB=$(test_db p.db)
 expect_status 0 "$JZ" init "$DB"
 expect_status 0 "$JZ" import "$DB" "$SRC"/examples/*.json
 
@@ -139,7 +139,7 @@ expect_status 0 "$JZ" case home-visit "$DB" 3 --date 2025-03-14 --note 入户核
 expect_status 0 "$JZ" case confirm "$DB" 3 --date 2025-03-14
 
 # ---- case due around the Spring Festival and National Day ------------------------
-DUE="$TMP/due.db"
+DUE=$(test_db due.db)
 expect_status 0 "$JZ" init "$DUE"
 expect_status 0 "$JZ" import "$DUE" "$SRC"/examples/*.json
 expect_status 0 "$JZ" case accept "$DUE" H140902-000101 --date 2025-01-20
@@ -166,7 +166,7 @@ expect_status 1 "$JZ" case due "$DUE" --date 2027-01-04
 expect_grep "$TMP/err" '超出节假日数据覆盖的年份' "a date the calendar does not cover"
 
 # ---- enrolments: created by an approval, changed by recorded steps -----------------
-EN="$TMP/en.db"
+EN=$(test_db en.db)
 expect_status 0 "$JZ" init "$EN"
 expect_status 0 "$JZ" import "$EN" "$SRC"/examples/*.json
 run_case() { # HOUSEHOLD ACCEPT-DATE [--review]: 受理 to 公布, approved
@@ -198,8 +198,8 @@ expect_grep "$TMP/out" '定期复核 2025-07-27' "the review is due"
 run_case H140902-000404 2025-07-21 --review
 expect_status 0 "$JZ" enrolment list "$EN"
 expect_grep "$TMP/out" '复核 2026-01-29' "the next review after the review"
-E_HH=$(sqlite3 "$EN" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-000404' AND programme = 0")
-E_TK=$(sqlite3 "$EN" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-000404' AND programme = 5")
+E_HH=$(db_sql "$EN" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-000404' AND programme = 0")
+E_TK=$(db_sql "$EN" "SELECT enrolment FROM enrolments WHERE household_id = 'H140902-000404' AND programme = 5")
 # R-DEATH-1: the 特困 member dies: his own unit stops with that month; the
 # household's 低保 did not count him (R-TK-5), so his death asks no check of
 # it.  A 低保 member's death does: within 3 months.
@@ -221,7 +221,7 @@ expect_status 0 "$JZ" enrolment stop "$EN" "$E_HH" --reason fraud --from-month 2
 expect_grep "$TMP/out" '共 5 个月多发 5290.00 元' "what was paid unduly is recovered"
 expect_status 1 "$JZ" enrolment exit "$EN" "$E_HH" --date 2025-11-01
 expect_grep "$TMP/err" '已于 2025-10 停止' "a stopped enrolment does not change"
-sqlite3 "$EN" "SELECT action FROM audit WHERE entity LIKE 'enrolment:%'" >"$TMP/enaudit.txt"
+db_sql "$EN" "SELECT action FROM audit WHERE entity LIKE 'enrolment:%'" >"$TMP/enaudit.txt"
 for a in enrolment.create enrolment.update enrolment.death enrolment.exit enrolment.stop; do
   expect_grep "$TMP/enaudit.txt" "$a" "the audit log has $a"
 done
@@ -243,7 +243,7 @@ expect_grep "$TMP/out" '"programmes":\["marginal"\]' "the limit is recorded"
 # ---- the audit log ----------------------------------------------------------------
 expect_status 0 "$JZ" audit verify "$DB"
 expect_grep "$TMP/out" '审计日志完好' "an untouched log verifies"
-sqlite3 "$DB" "SELECT action, actor FROM audit" >"$TMP/audit.txt"
+db_sql "$DB" "SELECT action, actor FROM audit" >"$TMP/audit.txt"
 expect_grep "$TMP/audit.txt" 'case.accept|张科员' "who accepted"
 expect_grep "$TMP/audit.txt" 'case.investigate|李调查员' "who investigated"
 expect_grep "$TMP/audit.txt" 'households.put' "imports are audited"
@@ -251,47 +251,54 @@ expect_grep "$TMP/audit.txt" 'staff.relative' "the register is audited"
 # Re-importing a household keeps its previous record in the log.
 sed 's/"household_id"/"household_id"/' "$SRC/examples/01-dibao-rural.json" >"$TMP/again.json"
 expect_status 0 "$JZ" import "$DB" "$TMP/again.json"
-sqlite3 "$DB" "SELECT before FROM audit WHERE action='households.put' ORDER BY seq DESC LIMIT 1" >"$TMP/before.txt"
+db_sql "$DB" "SELECT before FROM audit WHERE action='households.put' ORDER BY seq DESC LIMIT 1" >"$TMP/before.txt"
 expect_grep "$TMP/before.txt" 'H140902-000101' "the replaced record is kept"
 head=$("$JZ" audit head "$DB")
 
 # SQL cannot change the log (triggers).
-if sqlite3 "$DB" "UPDATE audit SET actor='x' WHERE seq=2" 2>"$TMP/sqlerr"; then
+if db_sql "$DB" "UPDATE audit SET actor='x' WHERE seq=2" 2>"$TMP/sqlerr"; then
   bad "an UPDATE of the audit log went through"
 else ok; fi
 expect_grep "$TMP/sqlerr" '只能追加' "the trigger says why"
-if sqlite3 "$DB" "DELETE FROM audit WHERE seq=2" 2>/dev/null; then bad "a DELETE went through"; else ok; fi
+if db_sql "$DB" "DELETE FROM audit WHERE seq=2" 2>/dev/null; then bad "a DELETE went through"; else ok; fi
 
-tamper() { # NAME SQL: a copy of the log (and its key) with the triggers dropped and SQL run
-  cp "$DB" "$TMP/$1.db"
-  cp "$DB.audit-key" "$TMP/$1.db.audit-key"
-  sqlite3 "$TMP/$1.db" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; $2"
+tamper() { # NAME SQL: a copy of the store (and its key), the log's triggers off and SQL run
+  local c
+  c=$(db_copy "$DB" "$1.db") && db_tamper "$c" "$2" || bad "tamper $1 failed"
+  echo "$c"
 }
-edited=$(sqlite3 "$DB" "SELECT min(seq) FROM audit WHERE after LIKE '%王建国%'")
-tamper edited "UPDATE audit SET after = replace(after, '王建国', '王建民') WHERE seq = $edited"
-expect_status 1 "$JZ" audit verify "$TMP/edited.db"
+edited=$(db_sql "$DB" "SELECT min(seq) FROM audit WHERE after LIKE '%王建国%'")
+C=$(tamper edited "UPDATE audit SET after = replace(after, '王建国', '王建民') WHERE seq = $edited")
+expect_status 1 "$JZ" audit verify "$C"
 expect_grep "$TMP/out" "第 $edited 条的内容与其哈希不符" "an edited row"
-tamper deleted "DELETE FROM audit WHERE seq = 5"
-expect_status 1 "$JZ" audit verify "$TMP/deleted.db"
+C=$(tamper deleted "DELETE FROM audit WHERE seq = 5")
+expect_status 1 "$JZ" audit verify "$C"
 expect_grep "$TMP/out" '第 6 条之前缺少第 5 条' "a deleted row"
-tamper swapped "UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1"
-expect_status 1 "$JZ" audit verify "$TMP/swapped.db"
+C=$(tamper swapped "UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1")
+expect_status 1 "$JZ" audit verify "$C"
 expect_grep "$TMP/out" '第 3 条与前一条的链接不符' "rows out of order"
-tamper forged "INSERT INTO audit SELECT seq + 1, county, at, actor, action, entity, before, after, hash, hash, state FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
-expect_status 1 "$JZ" audit verify "$TMP/forged.db"
+C=$(tamper forged "INSERT INTO audit SELECT seq + 1, county, at, actor, action, entity, before, after, hash, hash, state FROM audit WHERE seq = (SELECT max(seq) FROM audit)")
+expect_status 1 "$JZ" audit verify "$C"
 expect_grep "$TMP/out" '内容与其哈希不符' "a row inserted at the end"
-tamper tail "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
-expect_status 1 "$JZ" audit verify "$TMP/tail.db"
+C=$(tamper tail "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)")
+expect_status 1 "$JZ" audit verify "$C"
 expect_grep "$TMP/out" '最后的记录被删除' "the last row deleted"
-# Deleting the last row and fixing the head in meta too: the data no
-# longer matches what the shortened log committed to (its last entry is the
-# re-import's), and an anchor kept outside the database shows it as well.
-last=$(sqlite3 "$DB" "SELECT max(seq) FROM audit")
-prev=$(sqlite3 "$DB" "SELECT seq || ':' || lower(hex(hash)) FROM audit WHERE seq = $last - 1")
-tamper rewritten "DELETE FROM audit WHERE seq = $last; UPDATE meta SET value = '$prev' WHERE key = 'audit_head'"
-expect_status 1 "$JZ" audit verify "$TMP/rewritten.db"
-expect_grep "$TMP/out" '与审计日志不符' "the data no longer matches the log"
-expect_status 1 "$JZ" audit verify "$TMP/rewritten.db" --head "$head"
+# Deleting the last row and fixing the head too (meta on SQLite, audit_head
+# on PostgreSQL): on SQLite the data no longer matches what the shortened
+# log committed to (its last entry is the re-import's); on both an anchor
+# kept outside the database shows it.
+last=$(db_sql "$DB" "SELECT max(seq) FROM audit")
+if on_sqlite; then
+  prev=$(db_sql "$DB" "SELECT seq || ':' || lower(hex(hash)) FROM audit WHERE seq = $last - 1")
+  C=$(tamper rewritten "DELETE FROM audit WHERE seq = $last; UPDATE meta SET value = '$prev' WHERE key = 'audit_head'")
+  expect_status 1 "$JZ" audit verify "$C"
+  expect_grep "$TMP/out" '与审计日志不符' "the data no longer matches the log"
+else
+  C=$(tamper rewritten "DELETE FROM audit WHERE seq = $last;
+    UPDATE audit_head SET seq = $last - 1, hash = (SELECT hash FROM audit WHERE seq = $last - 1)")
+  skip_on_pg "the data checked against the log (the PostgreSQL backend seals no data fingerprints yet, docs/scaling.md)"
+fi
+expect_status 1 "$JZ" audit verify "$C" --head "$head"
 expect_grep "$TMP/out" '已不在日志中' "the kept anchor catches it"
 expect_status 0 "$JZ" audit verify "$DB" --head "$head"
 

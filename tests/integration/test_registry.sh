@@ -3,13 +3,13 @@
 # report file), re-import without duplicates, bulk reassessment, show, stats.
 . "$(dirname "$0")/lib.sh"
 EX=$SRC/examples
-DB=$TMP/reg.db
+DB=$(test_db reg.db)
 
 expect_status 0 "$JZ" init "$DB"
 expect_grep "$TMP/out" '模式版本' "init reports the schema"
 expect_status 1 "$JZ" init "$DB"
 expect_grep "$TMP/err" '已存在' "init refuses an existing file"
-expect_status 1 "$JZ" import "$TMP/none.db" "$EX/01-dibao-rural.json"
+expect_status 1 "$JZ" import "$(test_db none.db)" "$EX/01-dibao-rural.json"
 expect_grep "$TMP/err" 'jiuzhu init' "import into a missing database says what to do"
 
 # JSON Lines: the six examples, one with a bad amount, and a seventh household
@@ -27,6 +27,20 @@ expect_grep "$TMP/report.csv" 'members\[0\].income\[0\].amount' "report names th
 expect_grep "$TMP/report.csv" 'H140902-000101' "R-HH-3 names the first household"
 expect_grep "$TMP/report.csv" 'H140902-000707' "R-HH-3 names the second household"
 if head -c 3 "$TMP/report.csv" | od -An -tx1 | grep -q 'ef bb bf'; then ok; else bad "report has no BOM for Excel"; fi
+
+# R-HH-3 after a rejected record within one batch (PostgreSQL writes the
+# households it held when the rejection is recorded): a later household
+# sharing a person with one written before the rejection is still refused.
+sed -n 1,3p "$TMP/ex.jsonl" >"$TMP/after.jsonl"
+tr -d '\n' <"$EX/06-temporary-relief.json" |
+  sed 's/H140902-000606/H140902-000808/; s/"140902199001010176"/"140902197803120159"/;
+       s/"140902199202020282"/"140902199202020303"/; s/"140902198803030350"/"140902198803030385"/' >>"$TMP/after.jsonl"
+echo >>"$TMP/after.jsonl"
+ADB=$(test_db after.db)
+"$JZ" init "$ADB" >/dev/null
+expect_status 1 "$JZ" import --report "$TMP/after.csv" "$ADB" "$TMP/after.jsonl"
+expect_grep "$TMP/err" '入库 2 户，拒绝 2 条' "the household sharing a person after a rejection is refused"
+expect_grep "$TMP/after.csv" '此人已属于户 H140902-000101，不能同时属于户 H140902-000808' "R-HH-3 after a rejection"
 
 # Fix the bad record and import again: updates, no duplicates.
 sed -i '3s/"26400.001"/"26400.00"/' "$TMP/ex.jsonl"
@@ -72,7 +86,7 @@ expect_status 2 "$JZ" assess --db "$DB" --region abc
 
 # A recipient household re-imported with a new address (moved village)
 # keeps its enrolment: the import neither fails nor enrols it twice.
-RDB="$TMP/moved.db"
+RDB=$(test_db moved.db)
 expect_status 0 "$JZ" init "$RDB"
 cat >"$TMP/moved1.json" <<'EOF'
 {"household_id":"H140902-900005","region":"140902101201","area":"rural","assess_date":"2025-06-02","current":{"programme":"dibao","since":"2023-01-01","monthly_amount":"1058.00"},"members":[{"id":"14090219700404011X","name":"郭大","relation":"head","employment":"unemployed","income":[{"kind":"wage","amount":"3000.00"}]},{"id":"140902197205050226","name":"郭妻","relation":"spouse","employment":"unemployed"}]}

@@ -10,7 +10,7 @@
 export JIUZHU_ACTOR=省厅管理员
 export JIUZHU_ARGON2_FAST=1
 unset JIUZHU_PASSWORD JIUZHU_AUDIT_KEY
-DB="$TMP/u.db"
+DB=$(test_db u.db)
 PW='Tz8-first-boss-1'
 expect_status 0 "$JZ" init "$DB"
 : >"$TMP/all"
@@ -118,8 +118,12 @@ p | expect_status 1 "$JZ" user passwd "$DB" --login nobody
 expect_grep "$TMP/err" '字段 login，值 "nobody"：没有这个用户' "passwd of nobody"
 expect_status 1 "$JZ" user disable "$DB" --login nobody
 expect_grep "$TMP/err" '没有这个用户' "disable of nobody"
-expect_status 1 "$JZ" user list "$TMP/none.db"
-expect_grep "$TMP/err" '数据库文件不存在' "a missing database"
+expect_status 1 "$JZ" user list "$(test_db none.db)"
+if on_sqlite; then
+  expect_grep "$TMP/err" '数据库文件不存在' "a missing database"
+else
+  expect_grep "$TMP/err" '数据库不存在（先用 jiuzhu init 创建）' "a missing database"
+fi
 expect_status 0 "$JZ" user list "$DB"
 expect_grep "$TMP/out" '^共 8 个用户$' "nothing refused was added"
 
@@ -146,24 +150,24 @@ for pw in "${PWS[@]}" Second-pass-for-rev Late-pass-2025-zz; do
   expect_no_grep "$TMP/all" "$pw" "a password in the output"
   if grep -aq -- "$pw" "$DB" "$DB-wal" 2>/dev/null; then bad "$pw in the database file"; else ok; fi
 done
-n=$(sqlite3 "$DB" "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")
+n=$(db_sql "$DB" "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")
 [ "$n" = 9 ] && ok || bad "every user has an argon2id hash ($n)"
 
 # ---- the audit log ------------------------------------------------------------------------
 expect_status 0 "$JZ" audit verify "$DB"
-expect_grep "$TMP/out" '数据与审计日志相符' "the database verifies"
-n=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'user.add' AND actor = '省厅管理员（命令行）'")
+expect_data_verified "$TMP/out" "the database verifies"
+n=$(db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'user.add' AND actor = '省厅管理员（命令行）'")
 [ "$n" = 9 ] && ok || bad "nine user.add entries by the actor ($n)"
-n=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action IN ('user.passwd', 'user.disable',
+n=$(db_sql "$DB" "SELECT count(*) FROM audit WHERE action IN ('user.passwd', 'user.disable',
   'user.enable')")
 [ "$n" = 3 ] && ok || bad "passwd, disable and enable are audited ($n)"
 p | expect_status 0 "$JZ" user add "$DB" --login by.option --name 选项 --role auditor --scope '' \
   --actor 张处长
-n=$(sqlite3 "$DB" "SELECT actor FROM audit WHERE entity = 'user:by.option'")
+n=$(db_sql "$DB" "SELECT actor FROM audit WHERE entity = 'user:by.option'")
 [ "$n" = '张处长（命令行）' ] && ok || bad "--actor is the actor ($n)"
 
 # ---- the last administrator stays; old sessions are purged on demand ----------------------
-n=$(sqlite3 "$DB" "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")
+n=$(db_sql "$DB" "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")
 [ "$n" = 1 ] && ok || bad "one active administrator before the check ($n)"
 expect_status 1 "$JZ" user disable "$DB" --login admin
 expect_grep "$TMP/err" '唯一在用的管理员' "the last administrator cannot be disabled"
@@ -174,7 +178,7 @@ expect_grep "$TMP/err" '\-\-days「0」应为 1 到 3650 之间的整数' "a bad
 
 # ---- the default cost (argon2id INTERACTIVE) works too ------------------------------------
 p | JIUZHU_ARGON2_FAST= expect_status 0 "$JZ" user add "$DB" --login slow --name 慢 --role auditor --scope ''
-h=$(sqlite3 "$DB" "SELECT password_hash FROM users WHERE login = 'slow'")
+h=$(db_sql "$DB" "SELECT password_hash FROM users WHERE login = 'slow'")
 case "$h" in '$argon2id$v=19$m=65536,t=2,'*) ok ;; *) bad "the default cost: $h" ;; esac
 p | JIUZHU_ARGON2_FAST=yes expect_status 2 "$JZ" user add "$DB" --login slow2 --name 慢 --role auditor --scope ''
 expect_grep "$TMP/err" 'JIUZHU_ARGON2_FAST' "a bad JIUZHU_ARGON2_FAST is named"

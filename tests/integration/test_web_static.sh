@@ -5,7 +5,7 @@
 # of the folder), GET/HEAD only; the API unaffected; a missing folder means
 # the API alone, said in one line.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/server.sh"
+source "$HERE/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
 DB=$(test_db reg.db)
 expect_status 0 "$JZ" init "$DB"
