@@ -200,10 +200,11 @@ static jz_err copy_table(sqlite3 *db, pg *q, const char *table, int64_t *rows, j
     return rc;
 }
 
-static int64_t pg_count(pg *q, const char *table, jz_error *err, jz_err *rc)
+int64_t jz__copy_pg_count(pg *q, const char *table, const char *where, jz_error *err,
+                          jz_err *rc)
 {
-    char sql[256];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"%s", table, where);
     PGresult *r = PQexec(q->c, sql);
     int64_t n = -1;
     if (PQresultStatus(r) == PGRES_TUPLES_OK)
@@ -349,7 +350,7 @@ jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_e
      * version rows are the target's). */
     for (int i = 0; !rc && i < rep->n; i++) {
         jz_copy_table *t = &rep->tables[i];
-        t->rows_to = pg_count(q, t->name, err, &rc);
+        t->rows_to = jz__copy_pg_count(q, t->name, "", err, &rc);
         if (strcmp(t->name, "meta") == 0)
             t->rows_to -= 2;
         if (!rc && t->rows_to != t->rows_from)

@@ -139,20 +139,6 @@ static bool bind_cell(sqlite3_stmt *st, int i, const PGresult *r, int row, int c
     }
 }
 
-static int64_t pg_count(pg *q, const char *table, const char *where, jz_error *err, jz_err *rc)
-{
-    char sql[512];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"%s", table, where);
-    PGresult *r = PQexec(q->c, sql);
-    int64_t n = -1;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK)
-        n = jz__pg_int(r, 0, 0);
-    else
-        *rc = jz__pg_error(q, r, err, "核对行数");
-    PQclear(r);
-    return n;
-}
-
 static int64_t sq_count(sqlite3 *db, const char *table, const char *where, jz_error *err,
                         jz_err *rc)
 {
@@ -334,7 +320,7 @@ static jz_err copy_rows(pg *q, const char *tmp, jz_copy_report *rep, jz_error *e
     for (int i = 0; !rc && i < rep->n; i++) {
         jz_copy_table *t = &rep->tables[i];
         const char *where = strcmp(t->name, "meta") == 0 ? " WHERE " META_OWN : "";
-        t->rows_from = pg_count(q, t->name, where, err, &rc);
+        t->rows_from = jz__copy_pg_count(q, t->name, where, err, &rc);
         if (!rc)
             t->rows_to = sq_count(db, t->name, where, err, &rc);
         if (!rc && t->rows_to != t->rows_from)

@@ -665,6 +665,22 @@ void jz__pg_prefetch_drop(pg *q)
     q->pre = NULL;
 }
 
+/* The prefetch learns that person belongs to household; false when out of
+ * memory. */
+static bool add_owner(struct pg_prefetch *f, const char *person, const char *household)
+{
+    if (f->n_owners == f->cap_owners) {
+        size_t nc = f->cap_owners ? 2 * f->cap_owners : 64;
+        char(*g)[JZ_HOUSEHOLD_ID_MAX] = realloc(f->owners, nc * sizeof *g);
+        if (!g)
+            return false;
+        f->owners = g;
+        f->cap_owners = nc;
+    }
+    snprintf(f->owners[f->n_owners], JZ_HOUSEHOLD_ID_MAX, "%s", household);
+    return kset_put(&f->owner, person, (uint32_t)f->n_owners++);
+}
+
 /* The held households are about to be written: what was prefetched learns
  * that they exist and whom they hold, or a household put later in the
  * batch would miss a member it shares with one of them (R-HH-3), or be
@@ -683,18 +699,7 @@ static void prefetch_learn(pg *q, const struct pg_pending_rows *r)
         const struct kent *e = &r->people.e[i];
         if (!e->used || kset_get(&f->owner, e->key) >= 0)
             continue;
-        if (f->n_owners == f->cap_owners) {
-            size_t nc = f->cap_owners ? 2 * f->cap_owners : 64;
-            char(*g)[JZ_HOUSEHOLD_ID_MAX] = realloc(f->owners, nc * sizeof *g);
-            if (!g) {
-                nomem = true;
-                break;
-            }
-            f->owners = g;
-            f->cap_owners = nc;
-        }
-        snprintf(f->owners[f->n_owners], JZ_HOUSEHOLD_ID_MAX, "%s", r->ids[e->hh]);
-        nomem = !kset_put(&f->owner, e->key, (uint32_t)f->n_owners++);
+        nomem = !add_owner(f, e->key, r->ids[e->hh]);
     }
     if (nomem)
         jz__pg_prefetch_drop(q);
@@ -786,18 +791,7 @@ jz_err jz__pg_prefetch(void *impl, const jz_household *hs, size_t n, jz_error *e
             nomem = !kset_put(&f->exists, jz__pg_text(r, row, 1), 0);
             continue;
         }
-        if (f->n_owners == f->cap_owners) {
-            size_t nc = f->cap_owners ? 2 * f->cap_owners : 64;
-            char(*g)[JZ_HOUSEHOLD_ID_MAX] = realloc(f->owners, nc * sizeof *g);
-            if (!g) {
-                nomem = true;
-                break;
-            }
-            f->owners = g;
-            f->cap_owners = nc;
-        }
-        snprintf(f->owners[f->n_owners], JZ_HOUSEHOLD_ID_MAX, "%s", jz__pg_text(r, row, 2));
-        nomem = !kset_put(&f->owner, jz__pg_text(r, row, 1), (uint32_t)f->n_owners++);
+        nomem = !add_owner(f, jz__pg_text(r, row, 1), jz__pg_text(r, row, 2));
     }
     PQclear(r);
     if (nomem) {

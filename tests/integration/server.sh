@@ -56,3 +56,29 @@ add_user() {
     --scope "$scope" --actor setup "$@" >/dev/null 2>"$TMP/err" ||
     { bad "user add $login"; cat "$TMP/err" >&2; }
 }
+
+# same_answers A DB_A B DB_B USERS...: a server on each database in turn;
+# each user logs in (the caller's login: $U is the user) and GETs the paths
+# the caller's `paths_for USER` prints; every answer on A must be
+# byte-identical to B's (ok/bad each).  Needs the caller's login and get.
+same_answers() {
+  local a=$1 dba=$2 b=$3 dbb=$4 side where p i f g
+  shift 4
+  for side in "$a" "$b"; do
+    [ "$side" = "$a" ] && where=$dba || where=$dbb
+    start_server "$where" || { bad "server on $side"; return 1; }
+    for U in "$@"; do
+      login || bad "login $U on $side"
+      i=0
+      for p in $(paths_for "$U"); do
+        get "$p" >"$TMP/$side.$U.$i.json" || bad "GET $p as $U on $side"
+        i=$((i + 1))
+      done
+    done
+    stop_server
+  done
+  for f in "$TMP/$a".*.json; do
+    g=$TMP/$b.${f#"$TMP/$a."}
+    if [ -s "$f" ] && cmp -s "$f" "$g"; then ok; else bad "$(basename "$f"): the answers differ"; diff "$f" "$g" | head -20 >&2; fi
+  done
+}

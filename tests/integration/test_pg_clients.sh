@@ -15,7 +15,7 @@ if [ -z "${JZ_TEST_PG:-}" ]; then
 fi
 export JZ_TEST_STORE=pg
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/server.sh"
+. "$HERE/server.sh"
 export PW="correct-horse-battery-9" JIUZHU_ARGON2_FAST=1
 # An import into a URL writes its report to the current directory: $TMP.
 JZ=$(cd "$(dirname "$JZ")" && pwd)/$(basename "$JZ")
