@@ -47,7 +47,7 @@ static int init_sharded(int argc, char **argv)
         rc = EXIT_INPUT;
         goto done;
     }
-    for (int i = 2; i < argc && !rc; i++) {
+    for (int i = 2; i < argc && !rc; i += 2) { /* an option and its value */
         bool shard = strcmp(argv[i], "--shard") == 0;
         if ((!shard && strcmp(argv[i], "--place") != 0) || i + 1 >= argc) {
             fputs(usage, stderr);
@@ -64,7 +64,6 @@ static int init_sharded(int argc, char **argv)
             pc[np] = a;
             ps[np++] = b;
         }
-        i++;
     }
     if (!rc) {
         jz_error err;
