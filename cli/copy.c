@@ -46,7 +46,7 @@ int cmd_copy(int argc, char **argv)
     printf("审计日志：源 %lld 条校验通过；目标 %lld 条（含复制记录）校验通过，最新一条 %lld:%s\n",
            (long long)rep.source_audit.rows, (long long)rep.target_audit.rows,
            (long long)rep.target_audit.head_seq, rep.target_audit.head_hash);
-    if (strncmp(argv[1], "postgresql://", 13) == 0 || strncmp(argv[1], "postgres://", 11) == 0)
+    if (jz_store_is_pg(argv[1]))
         puts(rep.data_as_logged
                  ? "数据与审计日志在 SQLite 上记下的数据指纹相符；目标已按复制的数据重新记下指纹"
                  : "数据在 PostgreSQL 上有改动（PostgreSQL 不在日志中记数据指纹）；目标已按复制的"

@@ -63,7 +63,7 @@ const char *cli_policy_dir(const char *option)
 
 void cli_beside_db(const char *db, const char *suffix, char *out, size_t n)
 {
-    if (strncmp(db, "postgresql://", 13) != 0 && strncmp(db, "postgres://", 11) != 0) {
+    if (!jz_store_is_pg(db)) {
         snprintf(out, n, "%s%s", strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db, suffix);
         return;
     }

@@ -38,8 +38,12 @@ enum {
 /* The schema version this build writes; older files are migrated on open. */
 #define JZ_STORE_SCHEMA_VERSION 8
 
+/* True if where names a PostgreSQL database (a postgresql:// or
+ * postgres:// URL); false for an SQLite file (a path, or sqlite:PATH). */
+bool jz_store_is_pg(const char *where);
+
 /* Opens (or with JZ_STORE_CREATE creates) the store at `where`: a file path
- * (SQLite).  An existing store of an older schema is upgraded in place. */
+ * (SQLite), or a PostgreSQL URL (jz_store_is_pg).  An existing store of an older schema is upgraded in place. */
 jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err);
 void jz_store_close(jz_store *s);
 

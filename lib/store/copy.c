@@ -263,9 +263,9 @@ static jz_err copy_key(const char *from_path, pg *q, jz_error *err)
 jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_error *err)
 {
     memset(rep, 0, sizeof *rep);
-    if (jz__copy_is_pg(from) && !jz__copy_is_pg(to))
+    if (jz_store_is_pg(from) && !jz_store_is_pg(to))
         return jz__store_copy_back(from, to, rep, err);
-    if (!jz__copy_is_pg(to))
+    if (!jz_store_is_pg(to))
         return jz_error_set(err, JZ_EUSAGE, "to", to,
                             "只能在 SQLite 数据库文件与 PostgreSQL（postgresql:// 地址）之间复制："
                             "从 SQLite 到 PostgreSQL，或从 PostgreSQL 到新的 SQLite 文件");

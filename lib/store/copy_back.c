@@ -437,11 +437,6 @@ static jz_err seal(const char *tmp, jz_copy_report *rep, jz_error *err)
     return rc;
 }
 
-bool jz__copy_is_pg(const char *where)
-{
-    return strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0;
-}
-
 jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep, jz_error *err)
 {
     memset(rep, 0, sizeof *rep);

@@ -9,10 +9,6 @@
 #include "jiuzhu/jz_store.h"
 #include "pg_int.h"
 
-/* True if where names a PostgreSQL database (a postgresql:// or
- * postgres:// URL). */
-bool jz__copy_is_pg(const char *where);
-
 /* A PostgreSQL store `from` whole into the new SQLite file `to` (a path or
  * sqlite:PATH), as jz_store_copy describes. */
 jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep, jz_error *err);

@@ -232,11 +232,6 @@ static bool good_name(const char *s)
     return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
-static bool is_url(const char *s)
-{
-    return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
-}
-
 /* CREATE SERVER and its user mapping for the shard at url: the URL's
  * connection options go to the server, its user and password to the
  * mapping (for every local role). */
@@ -319,7 +314,7 @@ jz_err jz_store_init_sharded(const char *coord, size_t n, const char *const *nam
                              const char *const *place_county, const char *const *place_server,
                              jz_error *err)
 {
-    if (!coord || !is_url(coord))
+    if (!coord || !jz_store_is_pg(coord))
         return jz_error_set(err, JZ_EUSAGE, "database", coord ? coord : "",
                             "协调库须是 PostgreSQL 地址（postgresql://...）");
     if (n == 0)
@@ -328,7 +323,7 @@ jz_err jz_store_init_sharded(const char *coord, size_t n, const char *const *nam
         if (!good_name(names[i]))
             return jz_error_set(err, JZ_EUSAGE, "shard", names[i],
                                 "分片名称只能用小写字母、数字和下划线，以字母开头，最长 30 个字符");
-        if (!is_url(urls[i]))
+        if (!jz_store_is_pg(urls[i]))
             return jz_error_set(err, JZ_EUSAGE, "shard", names[i],
                                 "分片须是 PostgreSQL 地址（postgresql://...）");
         if (strcmp(urls[i], coord) == 0)
@@ -396,13 +391,13 @@ jz_err jz_store_init_sharded(const char *coord, size_t n, const char *const *nam
 
 jz_err jz_store_add_shard(const char *coord, const char *name, const char *url, jz_error *err)
 {
-    if (!coord || !is_url(coord))
+    if (!coord || !jz_store_is_pg(coord))
         return jz_error_set(err, JZ_EUSAGE, "database", coord ? coord : "",
                             "协调库须是 PostgreSQL 地址（postgresql://...）");
     if (!good_name(name))
         return jz_error_set(err, JZ_EUSAGE, "shard", name,
                             "分片名称只能用小写字母、数字和下划线，以字母开头，最长 30 个字符");
-    if (!is_url(url) || strcmp(url, coord) == 0)
+    if (!jz_store_is_pg(url) || strcmp(url, coord) == 0)
         return jz_error_set(err, JZ_EUSAGE, "shard", name,
                             "分片须是协调库以外的 PostgreSQL 地址（postgresql://...）");
     void *impl = NULL;

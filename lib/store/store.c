@@ -74,6 +74,12 @@ static jz_err batch_flush(jz_store *s, jz_error *err)
     return rc;
 }
 
+bool jz_store_is_pg(const char *where)
+{
+    return where &&
+           (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0);
+}
+
 jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err)
 {
     *out = NULL;
@@ -83,7 +89,7 @@ jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err
      * SQLite file. */
     const jz_store_ops *ops = &jz__sqlite_ops;
     const char *target = where;
-    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
+    if (jz_store_is_pg(where))
         ops = &jz__pg_ops;
     else if (strncmp(where, "sqlite:", 7) == 0)
         target = where + 7;
@@ -888,8 +894,7 @@ jz_err jz_store_enrol_term(jz_store *s, const jz_enrolment *e, const char *since
 }
 
 jz_err jz_store_pay_units_all(jz_store *s, const char *region_prefix,
-                              void (*fn)(const jz_pay_unit *u, void *arg), void *arg,
-                              jz_error *err)
+                              void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
 {
     return s->ops->pay_units_all(s->impl, region_prefix ? region_prefix : "", fn, arg, err);
 }
@@ -903,8 +908,7 @@ jz_err jz_store_pay_units(jz_store *s, const char *region_prefix, const char *mo
 }
 
 jz_err jz_store_pay_owed(jz_store *s, int64_t enrolment,
-                         void (*fn)(const jz_pay_held_row *r, void *arg), void *arg,
-                         jz_error *err)
+                         void (*fn)(const jz_pay_held_row *r, void *arg), void *arg, jz_error *err)
 {
     return s->ops->pay_owed(s->impl, enrolment, fn, arg, err);
 }
@@ -968,8 +972,8 @@ jz_err jz_store_audit_list(jz_store *s, const char *county_prefix, const char *a
                            void (*fn)(const jz_store_audit_row *r, void *arg), void *arg,
                            int64_t *total, jz_error *err)
 {
-    return s->ops->audit_list(s->impl, county_prefix, action_prefix, offset, limit, fn, arg,
-                              total, err);
+    return s->ops->audit_list(s->impl, county_prefix, action_prefix, offset, limit, fn, arg, total,
+                              err);
 }
 
 jz_err jz_store_payee_sharing(jz_store *s, const char *bank, const char *account,
@@ -1157,8 +1161,8 @@ jz_err jz_store_pay_batch_facts(jz_store *s, const char *county, int64_t batch,
 }
 
 jz_err jz_store_pay_recovery_facts(jz_store *s, const char *county,
-                                   void (*fn)(const jz_pay_recovery_fact *f, void *arg),
-                                   void *arg, jz_error *err)
+                                   void (*fn)(const jz_pay_recovery_fact *f, void *arg), void *arg,
+                                   jz_error *err)
 {
     return s->ops->pay_recovery_facts(s->impl, county, fn, arg, err);
 }
