@@ -158,6 +158,24 @@ expect_data_verified() {
 # skip_on_pg WHAT: says what the PostgreSQL run of this test leaves out.
 skip_on_pg() { echo "skipped on PostgreSQL: $*"; }
 
+# own_cluster NAME: a PostgreSQL cluster of the test's own (a crash test
+# kills it), in a new directory /tmp/jz-NAME-*; sets PGSH (scripts/pg.sh as
+# a command), PGDIR and base (its URL without a database), and destroys it
+# when the test ends.  Skipped (77) without JZ_TEST_PG, the sign
+# scripts/test.sh gives that PostgreSQL is there.
+own_cluster() {
+  if [ -z "${JZ_TEST_PG:-}" ]; then
+    echo "skipped: JZ_TEST_PG is not set (scripts/test.sh starts PostgreSQL)"
+    exit 77
+  fi
+  PGSH=(bash "$SRC/scripts/pg.sh")
+  PGDIR=$(mktemp -d "/tmp/jz-$1-XXXXXX")
+  rmdir "$PGDIR"
+  trap '"${PGSH[@]}" destroy "$PGDIR" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+  base=$("${PGSH[@]}" start "$PGDIR" 2>/dev/null | tail -1)
+  [ -n "$base" ] || { bad "cluster start"; finish; exit 1; }
+}
+
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 

@@ -15,16 +15,7 @@
 # PostgreSQL is there.
 . "$(dirname "$0")/lib.sh"
 
-if [ -z "${JZ_TEST_PG:-}" ]; then
-  echo "skipped: JZ_TEST_PG is not set (scripts/test.sh starts PostgreSQL)"
-  exit 77
-fi
-PGSH=(bash "$SRC/scripts/pg.sh")
-PGDIR=$(mktemp -d /tmp/jz-pgpaykill-XXXXXX)
-rmdir "$PGDIR"
-trap '"${PGSH[@]}" destroy "$PGDIR" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
-base=$("${PGSH[@]}" start "$PGDIR" 2>/dev/null | tail -1)
-[ -n "$base" ] || { bad "cluster start"; finish; exit 1; }
+own_cluster pgpaykill
 export JIUZHU_AUDIT_KEY_DIR=$TMP/keys
 mkdir -p "$TMP/keys"
 URL=${base%/}/paykill
