@@ -337,6 +337,8 @@ jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_e
         rc = jz__pg_exec(q,
                          "INSERT INTO household_ids SELECT household_id, county, hh FROM households;"
                          "INSERT INTO person_ids SELECT id_number, county, hh FROM members;"
+                         "INSERT INTO feed_digests SELECT digest, county FROM feed_rows;"
+                         "INSERT INTO alert_keys SELECT key, county FROM alerts;"
                          "UPDATE audit_head SET seq = a.seq, hash = a.hash FROM"
                          " (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a;",
                          err);

@@ -19,9 +19,9 @@
  *     transaction, on a connection of its own with triggers off (the log's
  *     append-only triggers would refuse its own rows): a cursor per table,
  *     fetched in binary in slices of 5000 rows, written with one prepared
- *     INSERT.  PostgreSQL's own tables (the directories household_ids and
- *     person_ids, the chain's head audit_head) are left: SQLite has unique
- *     indexes and reads the head from the log.  Any other table that SQLite
+ *     INSERT.  PostgreSQL's own tables (the directories household_ids,
+ *     person_ids, feed_digests and alert_keys, the chain's head audit_head)
+ *     are left: SQLite has unique indexes and reads the head from the log.  Any other table that SQLite
  *     does not have stops the copy.  Keys are copied as they are; SQLite
  *     numbers new rows after the largest (no table is AUTOINCREMENT), so no
  *     sequence needs carrying over.  meta keeps the new file's version row.
@@ -77,6 +77,7 @@ enum {
 static bool pg_only(const char *name)
 {
     return strcmp(name, "household_ids") == 0 || strcmp(name, "person_ids") == 0 ||
+           strcmp(name, "feed_digests") == 0 || strcmp(name, "alert_keys") == 0 ||
            strcmp(name, "audit_head") == 0;
 }
 

@@ -8,10 +8,9 @@
  * feed_rows and alerts are partitioned by county (pg_schema.c), their
  * digests and keys unique within a county.  A row's or an alert's county is
  * its person's, which may change between two imports (a person registered
- * or moved in between): so the same row, or alert, is looked for across
- * counties before it is added, through the person's index (a digest names
- * the person and the date, a key the person), as the SQLite backend's one
- * UNIQUE index does.
+ * or moved in between): so the same row, or alert, is kept once across
+ * counties by the directories feed_digests and alert_keys, as the SQLite
+ * backend's one UNIQUE index does.
  *
  * An alert read in a transaction is read FOR UPDATE (pg_int.h): what may
  * be done with it depends on its status.  alert_update still writes only
@@ -99,13 +98,13 @@ jz_err jz__pg_feed_put(void *impl, int64_t feed, const jz_feed_row *row,
     jz__pg_p_int(&p, row->line);
     jz__pg_p_bytes(&p, digest, JZ__DIGEST_BYTES);
     r = jz__pg_run(q,
-                   "INSERT INTO feed_rows(county, feed, dept, event, id_number, name, on_date,"
+                   "WITH d AS (INSERT INTO feed_digests(digest, county) VALUES($12, $1)"
+                   " ON CONFLICT DO NOTHING RETURNING digest)"
+                   " INSERT INTO feed_rows(county, feed, dept, event, id_number, name, on_date,"
                    " amount, level, code, line, digest)"
                    " SELECT $1::text, $2::bigint, $3::bigint, $4::bigint, $5::text, $6::text,"
-                   " $7::bigint, $8::bigint, $9::bigint, $10::text, $11::bigint, $12::bytea"
-                   " WHERE NOT EXISTS (SELECT 1 FROM feed_rows WHERE id_number = $5"
-                   " AND on_date = $7 AND digest = $12)"
-                   " ON CONFLICT DO NOTHING RETURNING row",
+                   " $7::bigint, $8::bigint, $9::bigint, $10::text, $11::bigint, d.digest"
+                   " FROM d RETURNING row",
                    &p, "写入部门数据", &rc, err);
     if (!r)
         return rc;
@@ -422,14 +421,14 @@ jz_err jz__pg_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key
     jz__pg_p_bytes(&p, key, JZ__DIGEST_BYTES);
     PGresult *r =
         jz__pg_run(q,
-                   "INSERT INTO alerts(county, region, category, indicator, severity, id_number,"
+                   "WITH k AS (INSERT INTO alert_keys(key, county) VALUES($16, $1)"
+                   " ON CONFLICT DO NOTHING RETURNING key)"
+                   " INSERT INTO alerts(county, region, category, indicator, severity, id_number,"
                    " name, household_id, dept, amount, detail, evidence, raised_on, due_on,"
                    " status, key)"
                    " SELECT $1::text, $2::text, $3::bigint, $4::bigint, $5::bigint, $6::text,"
                    " $7::text, $8::text, $9::bigint, $10::bigint, $11::text, $12::text,"
-                   " $13::bigint, $14::bigint, $15::bigint, $16::bytea"
-                   " WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE id_number = $6 AND key = $16)"
-                   " ON CONFLICT DO NOTHING RETURNING alert",
+                   " $13::bigint, $14::bigint, $15::bigint, k.key FROM k RETURNING alert",
                    &p, "写入预警", &rc, err);
     if (!r)
         return rc;

@@ -151,9 +151,6 @@ jz_err jz__pg_county(pg *q, const char *county, jz_error *err);
 /* On a coordinator (pg_shard.c): the county's tables made on its shard
  * (placed there now when it has none), and its foreign partitions here. */
 jz_err jz__pg_shard_county(pg *q, const char *county, jz_error *err);
-/* On a coordinator: household hh's rows moved from county `from` to `to`
- * (on one server the foreign keys cascade the county). */
-jz_err jz__pg_shard_move(pg *q, int64_t hh, const char *from, const char *to, jz_error *err);
 
 /* On a coordinator, for `COPY table[(cols)] FROM STDIN` of a partitioned
  * table: the temporary staging table exists, *stage is the COPY into it
@@ -169,6 +166,10 @@ jz_err jz__pg_rows_flush(pg *q, jz_error *err);
 void jz__pg_rows_drop(pg *q);
 /* Forgets what was prefetched (the transaction ended). */
 void jz__pg_prefetch_drop(pg *q);
+/* Whether household_id, one of the households prefetched for an import,
+ * has no enrolment (so none need be looked up); that it has one now. */
+bool jz__pg_prefetch_no_enrolments(const pg *q, const char *household_id);
+void jz__pg_prefetch_enrolled(pg *q, const char *household_id);
 
 /* Schema (pg_schema.c): creates or migrates to JZ_STORE_SCHEMA_VERSION. */
 jz_err jz__pg_migrate(pg *q, bool create, jz_error *err);

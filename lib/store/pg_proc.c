@@ -848,10 +848,10 @@ static void enrol_params(jz__pg_params *p, const jz_enrolment *e)
     " $15::bigint, $16::bigint, $17::text, $18::text, $19::bigint, $20::text"
 
 /* Writes an enrolment: an insert (its id set in e->id), or an update when
- * e->id > 0. */
-jz_err jz__pg_enrol_put(void *impl, jz_enrolment *e, jz_error *err)
+ * e->id > 0; a new one with its first term and payment mark when adopt
+ * (enrol_adopt: one statement where four were). */
+static jz_err enrol_write(pg *q, jz_enrolment *e, bool adopt, jz_error *err)
 {
-    pg *q = impl;
     bool existed = e->id > 0;
     jz__pg_params p;
     jz__pg_p_reset(&p);
@@ -864,18 +864,27 @@ jz_err jz__pg_enrol_put(void *impl, jz_enrolment *e, jz_error *err)
      * live enrolment of the same unit if any; neither inserts (nor draws
      * an id), as SQLite's constraints refuse the row; the unique index
      * enrolments_live_unit still decides between two writers at once. */
+#define ENROL_INSERT                                                                               \
+    "WITH h AS (SELECT hh FROM household_ids WHERE household_id = $3),"                            \
+    " live AS (SELECT 1 FROM enrolments WHERE household_id = $3 AND member_id = $18"               \
+    " AND programme = $7::bigint AND status <> 2 AND $11::bigint <> 2 LIMIT 1),"                   \
+    " ins AS (INSERT INTO enrolments(" ENROL_REST ", hh) SELECT " ENROL_VALUES ", h.hh"            \
+    " FROM h WHERE NOT EXISTS (SELECT 1 FROM live) RETURNING enrolment)"
+#define ENROL_INSERTED                                                                             \
+    " SELECT (SELECT enrolment FROM ins), EXISTS (SELECT 1 FROM h)::int,"                          \
+    " EXISTS (SELECT 1 FROM live)::int"
     PGresult *r = jz__pg_run_unique(
         q,
-        existed
-            ? "UPDATE enrolments SET (" ENROL_REST ") = (" ENROL_VALUES ") WHERE enrolment = $21"
-            : "WITH h AS (SELECT hh FROM household_ids WHERE household_id = $3),"
-              " live AS (SELECT 1 FROM enrolments WHERE household_id = $3 AND member_id = $18"
-              " AND programme = $7::bigint AND status <> 2 AND $11::bigint <> 2 LIMIT 1),"
-              " ins AS (INSERT INTO enrolments(" ENROL_REST ", hh) SELECT " ENROL_VALUES ", h.hh"
-              " FROM h WHERE NOT EXISTS (SELECT 1 FROM live) RETURNING enrolment)"
-              " SELECT (SELECT enrolment FROM ins), EXISTS (SELECT 1 FROM h)::int,"
-              " EXISTS (SELECT 1 FROM live)::int",
+        existed ? "UPDATE enrolments SET (" ENROL_REST ") = (" ENROL_VALUES ") WHERE enrolment = $21"
+        : adopt ? ENROL_INSERT ", t AS (INSERT INTO enrol_terms(enrolment, since, county, monthly,"
+                  " persons) SELECT enrolment, $10::text, $1::text, $9::bigint, $8::bigint"
+                  " FROM ins WHERE $10::text <> ''), d AS (INSERT INTO pay_dirty(enrolment,"
+                  " county) SELECT enrolment, $1::text FROM ins ON CONFLICT(enrolment)"
+                  " DO NOTHING)" ENROL_INSERTED
+                : ENROL_INSERT ENROL_INSERTED,
         &p, "写入救助对象", &unique, &rc, err);
+#undef ENROL_INSERT
+#undef ENROL_INSERTED
     if (!r && !unique)
         return rc;
     if (r && !existed) {
@@ -893,19 +902,31 @@ jz_err jz__pg_enrol_put(void *impl, jz_enrolment *e, jz_error *err)
             err, JZ_EINPUT, "enrolment", e->label,
             "户 %s 的这一救助单元（%s）已在享受中，不能重复纳入", e->household_id,
             e->programme < JZ_UNIT_PROGRAMME_COUNT ? jz_unit_programme_zh[e->programme] : "?");
+    if (!existed)
+        jz__pg_prefetch_enrolled(q, e->household_id);
     return JZ_OK;
+}
+
+jz_err jz__pg_enrol_put(void *impl, jz_enrolment *e, jz_error *err)
+{
+    return enrol_write(impl, e, false, err);
 }
 
 jz_err jz__pg_enrol_adopt(void *impl, jz_enrolment *e, jz_error *err)
 {
     e->id = 0;
-    return jz__pg_enrol_put(impl, e, err);
+    return enrol_write(impl, e, true, err);
 }
 
 jz_err jz__pg_enrol_list(void *impl, const char *prefix, const char *household_id,
                          void (*fn)(const jz_enrolment *e, void *arg), void *arg, jz_error *err)
 {
     pg *q = impl;
+    /* A household an import is putting, which the prefetch found without
+     * enrolments, has none (an import's adoption asks of every household
+     * that states a `current`). */
+    if (household_id && jz__pg_prefetch_no_enrolments(q, household_id))
+        return JZ_OK;
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, (int64_t)strlen(prefix));

@@ -351,12 +351,26 @@ jz_err jz__pg_rows_flush(pg *q, jz_error *err)
         return JZ_OK;
     prefetch_learn(q, r);
     q->rows = NULL; /* the COPYs below are statements too */
-    jz_err rc = JZ_OK;
+    /* The foreign keys' checks of the rows, one query each on a plain
+     * table (the county's households, runs, param_values: pg_schema.c),
+     * planned once for the COPYs rather than at every row (the session's
+     * force_custom_plan, store_pg.c). */
+    const char *local = q->in_tx ? "LOCAL " : "";
+    char set[80];
+    snprintf(set, sizeof set, "SET %splan_cache_mode = force_generic_plan", local);
+    jz_err rc = jz__pg_exec(q, set, err);
     for (int i = 0; i < N_T && !rc; i++) {
         if (r->t[i].nomem)
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         else if (r->t[i].n)
             rc = copy_in(q, copy_sql[i], &r->t[i], err);
+    }
+    /* (A failed transaction forgets its SET LOCAL; a session's is set
+     * back whatever happened.) */
+    snprintf(set, sizeof set, "SET %splan_cache_mode = force_custom_plan", local);
+    if (!rc || !q->in_tx) {
+        jz_err back = jz__pg_exec(q, set, rc ? NULL : err);
+        rc = rc ? rc : back;
     }
     q->rows = r;
     jz__pg_rows_drop(q);
@@ -479,6 +493,53 @@ static jz_err check_held(const pg *q, const jz_household *h, jz__member_clash *c
     return JZ_OK;
 }
 
+/* Household hh's rows moved from county `from` to `to`. */
+static jz_err move_household(pg *q, int64_t hh, const char *from, const char *to, jz_error *err)
+{
+    /* Copied, then deleted: the household tables' keys are each county's
+     * (jz_household_keys), so an UPDATE of the county would take a
+     * household's rows away with it (and on a coordinator it would be sent
+     * to the old shard as it is, postgres_fdw's direct modification, not
+     * moved).  The household's row first goes to its new county (its
+     * dependants' keys are checked against it there), then they follow,
+     * its cases and enrolments too, then the old row goes (it would take
+     * them along). */
+    static const char *const moves[] = {
+        "INSERT INTO households SELECT (jsonb_populate_record(NULL::households,"
+        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM households x"
+        " WHERE county = $1 AND hh = $2",
+        "INSERT INTO household_records SELECT (jsonb_populate_record(NULL::household_records,"
+        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM household_records x"
+        " WHERE county = $1 AND hh = $2",
+        "DELETE FROM household_records WHERE county = $1 AND hh = $2 AND $3::text <> ''",
+        "INSERT INTO determinations SELECT (jsonb_populate_record(NULL::determinations,"
+        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM determinations x"
+        " WHERE county = $1 AND hh = $2",
+        "DELETE FROM determinations WHERE county = $1 AND hh = $2 AND $3::text <> ''",
+        "INSERT INTO person_results SELECT (jsonb_populate_record(NULL::person_results,"
+        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM person_results x"
+        " WHERE county = $1 AND hh = $2",
+        "DELETE FROM person_results WHERE county = $1 AND hh = $2 AND $3::text <> ''",
+        "INSERT INTO household_record_history SELECT"
+        " (jsonb_populate_record(NULL::household_record_history,"
+        " to_jsonb(x) || jsonb_build_object('county', $3::text))).*"
+        " FROM household_record_history x WHERE county = $1 AND hh = $2",
+        "DELETE FROM household_record_history WHERE county = $1 AND hh = $2 AND $3::text <> ''",
+        "UPDATE cases SET county = $3 WHERE county = $1 AND hh = $2",
+        "UPDATE enrolments SET county = $3 WHERE county = $1 AND hh = $2",
+        "DELETE FROM households WHERE county = $1 AND hh = $2 AND $3::text <> ''",
+    };
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, from);
+    jz__pg_p_int(&p, hh);
+    jz__pg_p_text(&p, to);
+    jz_err rc = JZ_OK;
+    for (size_t i = 0; !rc && i < sizeof moves / sizeof moves[0]; i++)
+        rc = jz__pg_do(q, moves[i], &p, "把户移到新的县", NULL, err);
+    return rc;
+}
+
 /* A household that exists (or a new one outside a transaction): its
  * statements at once. */
 static jz_err put_now(pg *q, const jz_household *h, const char *record, const char *source,
@@ -576,12 +637,12 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
             return rc;
         PQclear(r);
         /* A household that moved county moves its rows to the new
-         * county's partitions (the foreign keys cascade the county). */
-        if (q->layout == JZ__PG_COORD && strcmp(old_county, county) != 0 &&
-            (rc = jz__pg_shard_move(q, hh, old_county, county, err)))
+         * county's partitions. */
+        if (strcmp(old_county, county) != 0 &&
+            (rc = move_household(q, hh, old_county, county, err)))
             return rc;
         household_params(&p, hh, h, county);
-        jz__pg_p_text(&p, q->layout == JZ__PG_COORD ? county : old_county);
+        jz__pg_p_text(&p, county);
         r = jz__pg_run(q,
                        "UPDATE households SET county = $3, region = $4, area = $5,"
                        " assess_date = $6, current_programme = $7, current_since = $8,"
@@ -647,6 +708,7 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
 struct pg_prefetch {
     kset asked;  /* household IDs prefetched */
     kset exists; /* of those, the ones in the database */
+    kset enrolled; /* of those, the ones with enrolments (or given one since) */
     kset owner;  /* ID numbers of their members in the database -> index into owners */
     char (*owners)[JZ_HOUSEHOLD_ID_MAX];
     size_t n_owners, cap_owners;
@@ -659,6 +721,7 @@ void jz__pg_prefetch_drop(pg *q)
         return;
     free(f->asked.e);
     free(f->exists.e);
+    free(f->enrolled.e);
     free(f->owner.e);
     free(f->owners);
     free(f);
@@ -771,12 +834,19 @@ jz_err jz__pg_prefetch(void *impl, const jz_household *hs, size_t n, jz_error *e
     jz__pg_p_text(&p, a);
     jz__pg_p_text(&p, b);
     q->in_put = true;
+    /* The owner's household ID by a probe of each person found, and
+     * whether a household has enrolments by a probe of each (a join was
+     * planned as a scan of the whole table, stale statistics in the
+     * middle of a load). */
     PGresult *r = jz__pg_run(q,
                              "SELECT 1, household_id, '' FROM household_ids"
                              " WHERE household_id = ANY($1::text[])"
-                             " UNION ALL SELECT 2, p.id_number, h.household_id FROM person_ids p"
-                             " JOIN household_ids h ON h.county = p.county AND h.hh = p.hh"
-                             " WHERE p.id_number = ANY($2::text[])",
+                             " UNION ALL SELECT 2, p.id_number, (SELECT h.household_id"
+                             " FROM household_ids h WHERE h.county = p.county AND h.hh = p.hh)"
+                             " FROM person_ids p WHERE p.id_number = ANY($2::text[])"
+                             " UNION ALL SELECT 3, u.id, '' FROM unnest($1::text[]) u(id)"
+                             " CROSS JOIN LATERAL (SELECT 1 FROM enrolments e"
+                             " WHERE e.household_id = u.id LIMIT 1) x",
                              &p, "查找户", &rc, err);
     q->in_put = false;
     free(a);
@@ -789,6 +859,10 @@ jz_err jz__pg_prefetch(void *impl, const jz_household *hs, size_t n, jz_error *e
     for (int row = 0; row < PQntuples(r) && !nomem; row++) {
         if (jz__pg_int(r, row, 0) == 1) {
             nomem = !kset_put(&f->exists, jz__pg_text(r, row, 1), 0);
+            continue;
+        }
+        if (jz__pg_int(r, row, 0) == 3) {
+            nomem = !kset_put(&f->enrolled, jz__pg_text(r, row, 1), 0);
             continue;
         }
         nomem = !add_owner(f, jz__pg_text(r, row, 1), jz__pg_text(r, row, 2));
@@ -808,6 +882,20 @@ out:
         jz__pg_prefetch_drop(q);
     }
     return rc;
+}
+
+bool jz__pg_prefetch_no_enrolments(const pg *q, const char *household_id)
+{
+    return q->pre && kset_get(&q->pre->asked, household_id) >= 0 &&
+           kset_get(&q->pre->enrolled, household_id) < 0;
+}
+
+void jz__pg_prefetch_enrolled(pg *q, const char *household_id)
+{
+    /* Out of memory: forget the prefetch (the lookups are made). */
+    if (q->pre && kset_get(&q->pre->asked, household_id) >= 0 &&
+        !kset_put(&q->pre->enrolled, household_id, 0))
+        jz__pg_prefetch_drop(q);
 }
 
 /* From what was prefetched, when h was: R-HH-3 against the database and

@@ -14,9 +14,10 @@
  * created the first time a row of it is written into a table of their
  * group (jz__pg_county_parts, store_pg.c; jz_county_partitions() makes
  * all of a county's at once); rows of no county (county '') go to a
- * DEFAULT partition.  What must be unique across counties is kept in two small
- * directory tables: household_ids (a household ID names one household)
- * and person_ids (R-HH-3: a person belongs to one household).
+ * DEFAULT partition.  What must be unique across counties is kept in plain
+ * directory tables: household_ids (a household ID names one household),
+ * person_ids (R-HH-3: a person belongs to one household), feed_digests
+ * and alert_keys (a department's row, an alert, once).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,9 +62,8 @@ static const char *const schema8[] = {
     " version bigint NOT NULL DEFAULT 1, PRIMARY KEY(county, hh), UNIQUE(county,"
     " household_id)) PARTITION BY LIST (county)",
     "CREATE TABLE household_records(hh bigint, county text NOT NULL, record text NOT NULL,"
-    " source text NOT NULL, updated_at text NOT NULL, PRIMARY KEY(county, hh),"
-    " FOREIGN KEY(county, hh) REFERENCES households(county,"
-    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    " source text NOT NULL, updated_at text NOT NULL, PRIMARY KEY(county,"
+    " hh)) PARTITION BY LIST (county)",
     "CREATE TABLE members(hh bigint NOT NULL, idx bigint NOT NULL, county text NOT NULL,"
     " id_number text NOT NULL, name text NOT NULL, birth bigint NOT NULL,"
     " deceased bigint NOT NULL, relation bigint NOT NULL, presence bigint NOT NULL,"
@@ -83,8 +83,7 @@ static const char *const schema8[] = {
     " exp_rehab bigint NOT NULL, exp_care bigint NOT NULL, exp_education bigint NOT NULL,"
     " exp_other bigint NOT NULL, current_programme bigint NOT NULL DEFAULT 0,"
     " current_since bigint NOT NULL DEFAULT 0, current_amount bigint NOT NULL DEFAULT 0,"
-    " PRIMARY KEY(county, hh, idx), FOREIGN KEY(county, hh) REFERENCES households(county,"
-    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    " PRIMARY KEY(county, hh, idx)) PARTITION BY LIST (county)",
     "CREATE TABLE runs(run bigint NOT NULL DEFAULT nextval('runs_run_seq') PRIMARY KEY,"
     " county text NOT NULL, started_at text NOT NULL, assess_date bigint NOT NULL,"
     " overrides text NOT NULL)",
@@ -99,15 +98,13 @@ static const char *const schema8[] = {
     " counted_members bigint NOT NULL, standard bigint NOT NULL, income bigint NOT NULL,"
     " deductible bigint NOT NULL, financial bigint NOT NULL, exit_until bigint NOT NULL,"
     " decisive text NOT NULL, record_version bigint NOT NULL DEFAULT 0,"
-    " PRIMARY KEY(county, hh), FOREIGN KEY(county, hh) REFERENCES households(county,"
-    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    " PRIMARY KEY(county, hh)) PARTITION BY LIST (county)",
     "CREATE TABLE person_results(hh bigint NOT NULL, idx bigint NOT NULL,"
     " county text NOT NULL, categories bigint NOT NULL, care_level bigint NOT NULL,"
     " monthly_amount bigint NOT NULL, single_rule bigint NOT NULL,"
     " tmp_rule bigint NOT NULL, tmp_amount bigint NOT NULL, referrals bigint NOT NULL,"
     " death_check_due bigint NOT NULL, death_change_from bigint NOT NULL,"
-    " PRIMARY KEY(county, hh, idx), FOREIGN KEY(county, hh) REFERENCES households(county,"
-    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    " PRIMARY KEY(county, hh, idx)) PARTITION BY LIST (county)",
     "CREATE TABLE imports(import bigint NOT NULL DEFAULT nextval('imports_import_seq') PRIMARY KEY,"
     " county text NOT NULL DEFAULT '', path text NOT NULL, size bigint NOT NULL,"
     " mtime bigint NOT NULL, started_at text NOT NULL, finished_at text,"
@@ -202,9 +199,7 @@ static const char *const schema8[] = {
     "CREATE TABLE household_record_history(hh bigint NOT NULL, version bigint NOT NULL,"
     " county text NOT NULL, record text NOT NULL, source text NOT NULL,"
     " updated_at text NOT NULL, replaced_at text NOT NULL, replaced_by text NOT NULL,"
-    " PRIMARY KEY(county, hh, version), FOREIGN KEY(county,"
-    " hh) REFERENCES households(county,"
-    " hh) ON DELETE CASCADE ON UPDATE CASCADE) PARTITION BY LIST (county)",
+    " PRIMARY KEY(county, hh, version)) PARTITION BY LIST (county)",
     "CREATE UNIQUE INDEX cases_one_open ON cases(household_id) WHERE state <> 7",
     "CREATE TABLE case_findings(case_id bigint NOT NULL REFERENCES cases(case_id),"
     " idx bigint NOT NULL, county text NOT NULL, member_id text NOT NULL,"
@@ -334,6 +329,13 @@ static const char *const schema8[] = {
     " hh bigint NOT NULL)",
     "CREATE INDEX person_ids_household ON person_ids(county, hh)",
     "CREATE UNIQUE INDEX household_ids_key ON household_ids(county, hh)",
+    /* A feed row's digest and an alert's key are unique across counties,
+     * as SQLite's UNIQUE indexes keep them (a row's or an alert's county
+     * is its person's, which may change between two imports): one probe
+     * of a plain table, where a look across the partitions would plan all
+     * 122 of them at every row (pg_feed.c). */
+    "CREATE TABLE feed_digests(digest bytea PRIMARY KEY, county text NOT NULL)",
+    "CREATE TABLE alert_keys(key bytea PRIMARY KEY, county text NOT NULL)",
     /* Append-only, as in the SQLite backend. */
     "CREATE FUNCTION jz_audit_frozen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
     " IF TG_OP = 'UPDATE' THEN RAISE EXCEPTION '审计日志只能追加，不能修改'; END IF;"
@@ -345,6 +347,28 @@ static const char *const schema8[] = {
     "CREATE TABLE audit_head(one int PRIMARY KEY CHECK (one = 1), seq bigint NOT NULL,"
     " hash bytea NOT NULL)",
     "INSERT INTO audit_head VALUES(1, 0, decode(repeat('00', 32), 'hex'))",
+    /* The keys of a county's household tables to its households (c: the
+     * county, or 'default').  Each partition refers to the county's own
+     * partition of households, a plain table, not to the partitioned
+     * parent: PostgreSQL checks a key row by row with a query on the
+     * referenced table, and on a parent of 122 partitions each check is
+     * planned anew (most of a bulk COPY's time, docs/scaling.md).  The
+     * rows of a household are all in its county's partitions (the county
+     * leads every key), so the keys hold the same; a household moving
+     * county is copied, then deleted (jz__pg_move_household).  A shard
+     * keys its county tables the same way. */
+    "CREATE FUNCTION jz_household_keys(c text) RETURNS void LANGUAGE plpgsql AS $$"
+    " DECLARE t text; BEGIN"
+    " IF c !~ '^([0-9]{6}|default)$' THEN RAISE EXCEPTION 'county %', c; END IF;"
+    " FOREACH t IN ARRAY ARRAY['household_records', 'members', 'determinations',"
+    "  'person_results', 'household_record_history'] LOOP"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = t || '_' || c || '_household')"
+    "  THEN BEGIN"
+    "   EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY (county, hh)"
+    "    REFERENCES %I(county, hh) ON DELETE CASCADE', t || '_' || c,"
+    "    t || '_' || c || '_household', 'households_' || c);"
+    "  EXCEPTION WHEN duplicate_object THEN NULL; END; END IF;"
+    " END LOOP; END $$",
     /* A county's partitions of every partitioned table. */
     "CREATE FUNCTION jz_county_partitions(c text) RETURNS void LANGUAGE plpgsql AS $$"
     " DECLARE t text; BEGIN"
@@ -354,7 +378,7 @@ static const char *const schema8[] = {
     "  'alerts', 'pay_lines', 'audit'] LOOP"
     "  EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES IN (%L)',"
     "   t || '_' || c, t, c);"
-    " END LOOP; END $$",
+    " END LOOP; PERFORM jz_household_keys(c); END $$",
 };
 
 static jz_err default_partitions(pg *q, jz_error *err)
@@ -366,6 +390,9 @@ static jz_err default_partitions(pg *q, jz_error *err)
                  jz__pg_partitioned[i], jz__pg_partitioned[i]);
         rc = jz__pg_exec(q, sql, err);
     }
+    /* (A coordinator's parents lose their keys: coord_schema.) */
+    if (!rc && q->layout == JZ__PG_SINGLE)
+        rc = jz__pg_exec(q, "SELECT jz_household_keys('default')", err);
     return rc;
 }
 
@@ -373,9 +400,9 @@ static jz_err default_partitions(pg *q, jz_error *err)
 
 /* A shard keeps the large tables only.  Their partitioned parents stay as
  * the templates of a county's tables (LIKE: columns, keys, unique and other
- * indexes), and their foreign keys among themselves are copied onto the
- * county's tables; the small tables (and the keys that point to them) are
- * the coordinator's. */
+ * indexes); the county's household tables are keyed to its households as
+ * on one server (jz_household_keys); the small tables (and the keys that
+ * point to them) are the coordinator's. */
 static const char *const shard_schema[] = {
     "DO $$ DECLARE t text; BEGIN"
     " FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -387,7 +414,7 @@ static const char *const shard_schema[] = {
     /* A county's tables, plain tables (not partitions of the templates):
      * creating them locks nothing another county's writers hold. */
     "CREATE FUNCTION jz_shard_county(c text) RETURNS void LANGUAGE plpgsql AS $$"
-    " DECLARE t text; k record; BEGIN"
+    " DECLARE t text; BEGIN"
     " IF c !~ '^[0-9]{6}$' THEN RAISE EXCEPTION 'county %', c; END IF;"
     " IF to_regclass('households_' || c) IS NOT NULL THEN RETURN; END IF;"
     " FOREACH t IN ARRAY ARRAY['households', 'household_records', 'members',"
@@ -395,14 +422,7 @@ static const char *const shard_schema[] = {
     "  'alerts', 'pay_lines', 'audit'] LOOP"
     "  EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING CONSTRAINTS INCLUDING INDEXES,"
     "   CHECK (county = %L))', t || '_' || c, t, c);"
-    " END LOOP;"
-    " FOR k IN SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def"
-    "  FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(ARRAY["
-    "  'households', 'household_records', 'members', 'determinations', 'person_results',"
-    "  'household_record_history', 'feed_rows', 'alerts', 'pay_lines', 'audit']) LOOP"
-    "  EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', k.t || '_' || c, k.conname || '_' || c,"
-    "   regexp_replace(k.def, 'REFERENCES ([a-z_]+)\\(', 'REFERENCES \\1_' || c || '('));"
-    " END LOOP;"
+    " END LOOP; PERFORM jz_household_keys(c);"
     " EXECUTE format('CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON %I"
     "  FOR EACH ROW EXECUTE FUNCTION jz_audit_frozen()', 'audit_' || c);"
     " END $$",

@@ -145,48 +145,6 @@ jz_err jz__pg_shard_county(pg *q, const char *county, jz_error *err)
     return place(q, county, server, err);
 }
 
-jz_err jz__pg_shard_move(pg *q, int64_t hh, const char *from, const char *to, jz_error *err)
-{
-    /* Copied, then deleted: an UPDATE of the county would be sent to the
-     * old shard as it is (postgres_fdw's direct modification), not moved.
-     * The household's row first goes to its new county (the shard there
-     * checks its dependants' keys against it), then they follow, then the
-     * old row goes (on the old shard it would take them along). */
-    static const char *const moves[] = {
-        "INSERT INTO households SELECT (jsonb_populate_record(NULL::households,"
-        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM households x"
-        " WHERE county = $1 AND hh = $2",
-        "INSERT INTO household_records SELECT (jsonb_populate_record(NULL::household_records,"
-        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM household_records x"
-        " WHERE county = $1 AND hh = $2",
-        "DELETE FROM household_records WHERE county = $1 AND hh = $2 AND $3::text <> ''",
-        "INSERT INTO determinations SELECT (jsonb_populate_record(NULL::determinations,"
-        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM determinations x"
-        " WHERE county = $1 AND hh = $2",
-        "DELETE FROM determinations WHERE county = $1 AND hh = $2 AND $3::text <> ''",
-        "INSERT INTO person_results SELECT (jsonb_populate_record(NULL::person_results,"
-        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM person_results x"
-        " WHERE county = $1 AND hh = $2",
-        "DELETE FROM person_results WHERE county = $1 AND hh = $2 AND $3::text <> ''",
-        "INSERT INTO household_record_history SELECT"
-        " (jsonb_populate_record(NULL::household_record_history,"
-        " to_jsonb(x) || jsonb_build_object('county', $3::text))).*"
-        " FROM household_record_history x WHERE county = $1 AND hh = $2",
-        "DELETE FROM household_record_history WHERE county = $1 AND hh = $2 AND $3::text <> ''",
-        "UPDATE cases SET county = $3 WHERE county = $1 AND hh = $2",
-        "DELETE FROM households WHERE county = $1 AND hh = $2 AND $3::text <> ''",
-    };
-    jz__pg_params p;
-    jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, from);
-    jz__pg_p_int(&p, hh);
-    jz__pg_p_text(&p, to);
-    jz_err rc = JZ_OK;
-    for (size_t i = 0; !rc && i < sizeof moves / sizeof moves[0]; i++)
-        rc = jz__pg_do(q, moves[i], &p, "把户移到新的县", NULL, err);
-    return rc;
-}
-
 jz_err jz__pg_shard_stage(pg *q, const char *copy_sql, char *stage, char *insert, size_t n,
                           jz_error *err)
 {

@@ -839,7 +839,11 @@ jz_err jz__sq_enrol_put(void *impl, jz_enrolment *e, jz_error *err)
 jz_err jz__sq_enrol_adopt(void *impl, jz_enrolment *e, jz_error *err)
 {
     e->id = 0;
-    return jz__sq_enrol_put(impl, e, err);
+    jz_err rc = jz__sq_enrol_put(impl, e, err);
+    if (rc)
+        return rc;
+    return e->first_month[0] ? jz__sq_enrol_term(impl, e, e->first_month, err)
+                             : jz__sq_pay_mark(impl, e->id, e->county, err);
 }
 
 jz_err jz__sq_enrol_list(void *impl, const char *prefix, const char *household_id,

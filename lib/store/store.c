@@ -811,8 +811,9 @@ jz_err jz_store_record_history(jz_store *s, const char *household_id,
 
 jz_err jz_store_enrol_adopt(jz_store *s, jz_enrolment *e, jz_error *err)
 {
-    jz_err rc = s->ops->enrol_adopt(s->impl, e, err);
-    return rc ? rc : enrol_changed(s, e, true, err);
+    /* The backend writes its first term and marks it for payment too
+     * (enrol_adopt in store_int.h): an import adopts thousands. */
+    return s->ops->enrol_adopt(s->impl, e, err);
 }
 
 /* ---- users, sessions and the access log (jz_store_user.h) ------------------------ */

@@ -245,8 +245,10 @@ typedef struct jz_store_ops {
     jz_err (*record_history)(void *impl, const char *household_id,
                              void (*fn)(const jz_record_version *v, void *arg), void *arg,
                              jz_error *err);
-    /* Inserts a recipient an import brought in (e->id set); not audited on
-     * its own: the import's entry covers its rows. */
+    /* Inserts a recipient an import brought in (e->id set), with its first
+     * term (from e->first_month, if any) and its mark for the payment
+     * plan (as enrol_term, pay_mark); not audited on its own: the
+     * import's entry covers its rows. */
     jz_err (*enrol_adopt)(void *impl, jz_enrolment *e, jz_error *err);
     jz_err (*import_reject)(void *impl, int64_t import, long key, const char *county,
                             const char *household_id, const char *message, jz_error *err);

@@ -88,7 +88,12 @@ static jz_err create_database(const char *where, const char *dbname, jz_error *e
     }
     char *ident = PQescapeIdentifier(c, dbname, strlen(dbname));
     char sql[256];
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0",
+    /* Text compared byte by byte, as SQLite compares it: the same order
+     * on both backends, and keys (ID numbers, household IDs, region
+     * codes) compared without the locale's rules at every probe of an
+     * index. */
+    snprintf(sql, sizeof sql,
+             "CREATE DATABASE %s ENCODING 'UTF8' LC_COLLATE 'C' TEMPLATE template0",
              ident ? ident : "\"\"");
     PQfreemem(ident);
     PGresult *r = PQexec(c, sql);
@@ -309,6 +314,7 @@ jz_err jz__pg_county_parts(pg *q, const char *county, unsigned parts, jz_error *
         return rc;
     char sql[2048];
     size_t len = 0;
+    bool keys = false;
     for (int i = 0; jz__pg_partitioned[i]; i++) {
         const char *t = jz__pg_partitioned[i];
         if (!(part_group(t) & want))
@@ -323,8 +329,14 @@ jz_err jz__pg_county_parts(pg *q, const char *county, unsigned parts, jz_error *
                                     "CREATE TABLE IF NOT EXISTS %s PARTITION OF %s"
                                     " FOR VALUES IN ('%s');",
                                     name, t, county);
+        keys |= !have && part_group(t) == JZ__PG_PART_HOUSEHOLD;
     }
     PQclear(r);
+    /* The new household tables' keys to the county's households
+     * (pg_schema.c). */
+    if (keys)
+        len += (size_t)snprintf(sql + len, sizeof sql - len, "SELECT jz_household_keys('%s');",
+                                county);
     if (len && q->layout == JZ__PG_COORD) {
         /* A coordinator places the county's tables whole, every group, on
          * a shard (pg_shard.c). */
@@ -336,7 +348,7 @@ jz_err jz__pg_county_parts(pg *q, const char *county, unsigned parts, jz_error *
          * (jz__pg_run), or are held on purpose (put_household): the
          * partitions' creation reads none of them. */
         r = PQexec(q->c, sql);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
             rc = jz__pg_error(q, r, err, "为该县建立分区");
             PQclear(r);
             return rc;

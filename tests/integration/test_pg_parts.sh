@@ -5,8 +5,11 @@
 # them, not those of payments or feeds; a payment run makes pay_lines'.
 # Nothing of a county ever lands in a DEFAULT partition: not after an
 # import, a reassessment, a payment run, nor after a household moved to a
-# county whose partitions did not exist yet (its rows follow it through the
-# foreign keys into the new county's partitions).  Skipped (77) without
+# county whose partitions did not exist yet (its rows, cases and enrolments
+# follow it into the new county's partitions).  Each county's household
+# tables are keyed to its own households (jz_household_keys): a row of no
+# household is refused there as it was by the keys on the parents.
+# Skipped (77) without
 # JZ_TEST_PG (scripts/test.sh sets it).
 . "$(dirname "$0")/lib.sh"
 
@@ -49,6 +52,25 @@ done
 n=$(q "SELECT count(*) FROM households_140902")
 if [ "$n" = 300 ]; then ok; else bad "households_140902 holds $n, not 300"; fi
 defaults_empty "after the import"
+# The county's household tables are keyed to its households, and so are the
+# DEFAULT partitions: a record, a member, a determination of no household
+# is refused, through the parent or the partition.
+for t in household_records members determinations person_results household_record_history; do
+  for c in 140902 default; do
+    n=$(q "SELECT count(*) FROM pg_constraint WHERE conname = '${t}_${c}_household' AND contype = 'f'")
+    if [ "$n" = 1 ]; then ok; else bad "${t}_${c} has no key to its households ($n)"; fi
+  done
+done
+if q "INSERT INTO household_records VALUES(999999999, '140902', '{}', 'test', 'now')" >/dev/null 2>&1; then
+  bad "a record of no household was stored in household_records_140902"
+else ok; fi
+if q "INSERT INTO household_records_default VALUES(999999999, '', '{}', 'test', 'now')" >/dev/null 2>&1; then
+  bad "a record of no household was stored in household_records_default"
+else ok; fi
+hh1=$(q "SELECT hh FROM households_140902 ORDER BY hh LIMIT 1")
+if q "INSERT INTO household_records VALUES($hh1, '140105', '{}', 'test', 'now')" >/dev/null 2>&1; then
+  bad "a record was stored in another county than its household's"
+else ok; fi
 
 # Reassessed: the determinations go to the county's partitions.
 expect_status 0 "$JZ" assess --db "$URL"
@@ -68,9 +90,13 @@ defaults_empty "after pay plan"
 # the county's partitions are made, and the household's rows (its record,
 # members, determination, person results, older versions) move into them.
 if exists households_140105; then bad "households_140105 before anything of 140105"; else ok; fi
-hid=$(head -1 "$TMP/a.jsonl" | jq -r .household_id)
-nm=$(head -1 "$TMP/a.jsonl" | jq '.members | length')
-head -1 "$TMP/a.jsonl" | jq -c '.region = "140105001012"' >"$TMP/moved.jsonl"
+# (A household the import enrolled: its enrolments move too.)
+hid=$(q "SELECT household_id FROM enrolments ORDER BY enrolment LIMIT 1")
+if [ -n "$hid" ]; then ok; else bad "the import enrolled no household to move"; fi
+jq -c --arg h "$hid" 'select(.household_id == $h)' "$TMP/a.jsonl" >"$TMP/one.jsonl"
+nm=$(jq '.members | length' "$TMP/one.jsonl")
+npr=$(q "SELECT count(*) FROM person_results WHERE hh = (SELECT hh FROM household_ids WHERE household_id = '$hid')")
+jq -c '.region = "140105001012"' "$TMP/one.jsonl" >"$TMP/moved.jsonl"
 expect_status 0 "$JZ" import --report "$TMP/b.csv" "$URL" "$TMP/moved.jsonl"
 n=$(q "SELECT count(*) FROM households_140105 WHERE household_id = '$hid'")
 if [ "$n" = 1 ]; then ok; else bad "the moved household is not in households_140105 ($n)"; fi
@@ -80,6 +106,18 @@ for t in household_records determinations household_record_history; do
   n=$(q "SELECT count(*) FROM ${t}_140105")
   if [ "$n" = 1 ]; then ok; else bad "${t}_140105 holds $n rows, not the moved household's 1"; fi
 done
+n=$(q "SELECT count(*) FROM person_results_140105")
+if [ "$n" = "$npr" ] && [ "$n" -gt 0 ]; then ok; else bad "person_results_140105 holds $n, not the household's $npr"; fi
+for t in households household_records members determinations person_results; do
+  n=$(q "SELECT count(*) FROM ${t}_140902 WHERE hh = (SELECT hh FROM household_ids WHERE household_id = '$hid')")
+  if [ "$n" = 0 ]; then ok; else bad "${t}_140902 still holds $n rows of the moved household"; fi
+done
+n=$(q "SELECT count(*) FROM enrolments WHERE household_id = '$hid' AND county <> '140105'")
+if [ "$n" = 0 ]; then ok; else bad "$n enrolments of the moved household stayed in its old county"; fi
+n=$(q "SELECT count(*) FROM enrolments WHERE household_id = '$hid' AND county = '140105'")
+if [ "$n" -gt 0 ]; then ok; else bad "no enrolment of the moved household is in its new county"; fi
+n=$(q "SELECT county FROM household_ids WHERE household_id = '$hid'")
+if [ "$n" = 140105 ]; then ok; else bad "the directory places the moved household in $n"; fi
 n=$(q "SELECT count(*) FROM households_140902")
 if [ "$n" = 299 ]; then ok; else bad "households_140902 holds $n, not 299"; fi
 defaults_empty "after the move"
