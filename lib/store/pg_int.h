@@ -75,6 +75,9 @@ typedef struct pg {
         jz_date date;
     } pv[64]; /* param_values rows of the runs written (pg_registry.c) */
     int n_pv;
+    /* This transaction's determinations replace stored ones: their rows
+     * go through staging tables into one upsert (pg_registry.c). */
+    bool det_stage;
     int64_t hh_keys[512]; /* household keys taken from the sequence, unused */
     int n_hh_keys, next_hh_key;
 } pg;

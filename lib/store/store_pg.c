@@ -210,6 +210,7 @@ static void pg_rollback(void *impl)
     jz__pg_rows_drop(q);
     jz__pg_prefetch_drop(q);
     q->n_pv = 0; /* rows of param_values this transaction made are gone */
+    q->det_stage = false;
     /* So may be partitions it created: look them up again when needed
      * (else a county's rows would go to the DEFAULT partition). */
     q->n_counties = 0;
@@ -236,6 +237,7 @@ static jz_err pg_commit(void *impl, jz_error *err)
         return rc;
     }
     q->in_tx = false;
+    q->det_stage = false;
     jz__pg_prefetch_drop(q);
     return JZ_OK;
 }

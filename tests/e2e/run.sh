@@ -27,6 +27,12 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+# One day for the browser, the server and the tests: a Chinese office's
+# (the browser runs with timezoneId Asia/Shanghai, lib.mjs).  The server's
+# "today" is its local day (jz_date_today); on a UTC machine between 16:00
+# and 24:00 the browser's default date was the server's tomorrow, and an
+# alert's action "on" it was refused as later than today.
+export TZ=Asia/Shanghai
 export JIUZHU_ARGON2_FAST=1 # tests only: cheap password hashes
 export JIUZHU_DEMO_PASSWORD='演示密码-Jiuzhu-2026'
 bash "$SRC/tests/e2e/demo-db.sh" "$JZ" "$TMP" || { echo "demo database failed" >&2; exit 1; }

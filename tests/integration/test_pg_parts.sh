@@ -122,6 +122,22 @@ n=$(q "SELECT count(*) FROM households_140902")
 if [ "$n" = 299 ]; then ok; else bad "households_140902 holds $n, not 299"; fi
 defaults_empty "after the move"
 expect_status 0 "$JZ" assess --db "$URL"
+# A reassessment replaces the stored determinations in place (staging
+# tables, one upsert): a household that lost a member since keeps no
+# person row beyond its members, and every household has this run's.
+hid2=$(q "SELECT h.household_id FROM households h JOIN person_results x ON x.county = h.county
+  AND x.hh = h.hh AND x.idx = h.n_members - 1 WHERE h.n_members >= 2 AND h.county = '140902'
+  ORDER BY h.hh LIMIT 1")
+if [ -n "$hid2" ]; then ok; else bad "no household whose last member has a person row"; fi
+jq -c --arg h "$hid2" 'select(.household_id == $h) | .members |= .[0:-1]' "$TMP/a.jsonl" >"$TMP/shrunk.jsonl"
+expect_status 0 "$JZ" import --report "$TMP/c.csv" "$URL" "$TMP/shrunk.jsonl"
+expect_status 0 "$JZ" assess --db "$URL"
+n=$(q "SELECT count(*) FROM person_results x JOIN households h ON h.county = x.county AND h.hh = x.hh WHERE x.idx >= h.n_members")
+if [ "$n" = 0 ]; then ok; else bad "$n person rows beyond their household's members after the reassessment"; fi
+n=$(q "SELECT count(*) FROM determinations WHERE run <> (SELECT max(run) FROM runs)")
+if [ "$n" = 0 ]; then ok; else bad "$n determinations not rewritten by the last run"; fi
+n=$(q "SELECT count(*) FROM determinations")
+if [ "$n" = 300 ]; then ok; else bad "$n determinations after the reassessment, not 300"; fi
 expect_status 0 "$JZ" audit verify "$URL"
 expect_grep "$TMP/out" '审计日志完好' "the log verifies"
 finish
