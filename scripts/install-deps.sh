@@ -25,6 +25,7 @@ packages=(
   nginx                              # the reverse-proxy example of docs/server.md, tested
   wrk                                # bench/bench_server.sh: load on loopback
   chromium fonts-wqy-microhei        # the web UI's browser tests (tests/e2e), with a Chinese font
+  tzdata                             # TZ=Asia/Shanghai: the day of China's offices (docs/server.md, tests/e2e/run.sh)
 )
 
 missing=()
@@ -45,5 +46,6 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# (env: sudo drops the exported variable; tzdata would ask for a zone.)
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done"
