@@ -21,8 +21,8 @@
  *     fetched in binary in slices of 5000 rows, written with one prepared
  *     INSERT.  PostgreSQL's own tables (the directories household_ids,
  *     person_ids, feed_digests and alert_keys, the chain's head audit_head)
- *     are left: SQLite has unique indexes and reads the head from the log.  Any other table that SQLite
- *     does not have stops the copy.  Keys are copied as they are; SQLite
+ *     are left: SQLite has unique indexes and reads the head from the log.
+ *     Any other table that SQLite does not have stops the copy.  Keys are copied as they are; SQLite
  *     numbers new rows after the largest (no table is AUTOINCREMENT), so no
  *     sequence needs carrying over.  meta keeps the new file's version row.
  *     Foreign keys are checked, and every table's rows counted on both

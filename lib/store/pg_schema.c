@@ -355,7 +355,7 @@ static const char *const schema8[] = {
      * planned anew (most of a bulk COPY's time, docs/scaling.md).  The
      * rows of a household are all in its county's partitions (the county
      * leads every key), so the keys hold the same; a household moving
-     * county is copied, then deleted (jz__pg_move_household).  A shard
+     * county is copied, then deleted (move_household, pg_registry.c).  A shard
      * keys its county tables the same way. */
     "CREATE FUNCTION jz_household_keys(c text) RETURNS void LANGUAGE plpgsql AS $$"
     " DECLARE t text; BEGIN"
