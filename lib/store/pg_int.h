@@ -102,6 +102,14 @@ void jz__pg_p_bytes(jz__pg_params *p, const void *b, int n);
  * 40P01 (deadlock) are JZ_EBUSY (retried by jz_store_run), a lost
  * connection JZ_EIO; `what` names what was being done (Chinese). */
 jz_err jz__pg_error(pg *q, const PGresult *r, jz_error *err, const char *what);
+/* A connection to where (a URL or connection string), or with dbname
+ * (non-NULL) to that database of the same server instead, made without
+ * printing anything: the server's notices are dropped from the first
+ * message on (also over jz__pg_reset).  Check PQstatus; NULL only when
+ * out of memory. */
+PGconn *jz__pg_connect(const char *where, const char *dbname);
+/* PQreset, as quietly as jz__pg_connect. */
+void jz__pg_reset(PGconn *c);
 /* libpq's message msg on one line (its line breaks and tabs as spaces), in
  * out (n bytes): what an error of ours quotes. */
 void jz__pg_message(char *out, size_t n, const char *msg);

@@ -34,7 +34,7 @@
 static jz_err shard_tables(const char *server, const char *url, const char *county,
                            jz_error *err)
 {
-    PGconn *c = PQconnectdb(url);
+    PGconn *c = jz__pg_connect(url, NULL);
     jz_err rc = JZ_OK;
     if (PQstatus(c) != CONNECTION_OK) {
         char text[400];

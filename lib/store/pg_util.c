@@ -3,11 +3,92 @@
  * statements prepared once per connection, errors, cells.  They call
  * nothing else of the store.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pg_int.h"
+
+/* The server's notices (a WARNING as an immediate shutdown ends the
+ * connection, a NOTICE of a statement) are PostgreSQL's own English words:
+ * libpq would print them on stderr, beside the command's output.  What
+ * matters of them reaches the user as the failed statement's jz_error. */
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* The connection's connect_timeout in seconds (0: none, as libpq). */
+static int connect_timeout(PGconn *c)
+{
+    int s = 0;
+    PQconninfoOption *o = PQconninfo(c);
+    for (PQconninfoOption *i = o; i && i->keyword; i++)
+        if (strcmp(i->keyword, "connect_timeout") == 0 && i->val)
+            s = atoi(i->val);
+    PQconninfoFree(o);
+    return s > 0 ? s : 0;
+}
+
+/* Drives a connection started by PQconnectStart or PQresetStart (poll is
+ * PQconnectPoll or PQresetPoll) until it is made or has failed.  The
+ * notice processor is set before the first message of the server is read:
+ * a server shutting down sends its WARNING while the connection is being
+ * made, and libpq's default processor would print it. */
+static void connecting(PGconn *c, PostgresPollingStatusType (*poll_fn)(PGconn *))
+{
+    PQsetNoticeProcessor(c, quiet_notice, NULL);
+    int limit = connect_timeout(c);
+    time_t deadline = limit ? time(NULL) + limit : 0;
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st == PGRES_POLLING_READING || st == PGRES_POLLING_WRITING) {
+        struct pollfd fd = {.fd = PQsocket(c),
+                            .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+        if (fd.fd < 0)
+            break;
+        int wait = -1;
+        if (deadline) {
+            time_t now = time(NULL);
+            if (now >= deadline)
+                break; /* PQstatus stays short of CONNECTION_OK */
+            wait = (int)(deadline - now) * 1000;
+        }
+        int n = poll(&fd, 1, wait);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n == 0)
+            continue; /* the deadline, checked above */
+        st = poll_fn(c);
+    }
+}
+
+PGconn *jz__pg_connect(const char *where, const char *dbname)
+{
+    PGconn *c;
+    if (!dbname) {
+        const char *keys[] = {"dbname", NULL};
+        const char *vals[] = {where, NULL};
+        c = PQconnectStartParams(keys, vals, 1);
+    } else {
+        const char *keys[] = {"dbname", "dbname", NULL};
+        const char *vals[] = {where, dbname, NULL};
+        /* expand_dbname: the first dbname is the whole URL; the second wins. */
+        c = PQconnectStartParams(keys, vals, 1);
+    }
+    if (c && PQstatus(c) != CONNECTION_BAD)
+        connecting(c, PQconnectPoll);
+    return c;
+}
+
+void jz__pg_reset(PGconn *c)
+{
+    if (PQresetStart(c))
+        connecting(c, PQresetPoll);
+}
 
 void jz__pg_p_reset(jz__pg_params *p)
 {
@@ -94,7 +175,7 @@ static void revive(pg *q)
 {
     if (PQstatus(q->c) == CONNECTION_OK || q->in_tx)
         return;
-    PQreset(q->c);
+    jz__pg_reset(q->c);
     if (PQstatus(q->c) == CONNECTION_OK) {
         q->n_stmts = 0;
         PQsetClientEncoding(q->c, "UTF8");

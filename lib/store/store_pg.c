@@ -46,38 +46,10 @@ static void option(PQconninfoOption *o, const char *keyword, char *out, size_t n
             snprintf(out, n, "%s", o->val);
 }
 
-/* The server's notices (a WARNING as an immediate shutdown ends the
- * connection, a NOTICE of a statement) are PostgreSQL's own English words:
- * libpq would print them on stderr, beside the command's output.  What
- * matters of them reaches the user as the failed statement's jz_error. */
-static void quiet_notice(void *arg, const char *message)
-{
-    (void)arg;
-    (void)message;
-}
-
-/* Connects to where, or with dbname (non-NULL) to that database of the
- * same server instead. */
-static PGconn *connect_to(const char *where, const char *dbname)
-{
-    PGconn *c;
-    if (!dbname) {
-        c = PQconnectdb(where);
-    } else {
-        const char *keys[] = {"dbname", "dbname", NULL};
-        const char *vals[] = {where, dbname, NULL};
-        /* expand_dbname: the first dbname is the whole URL; the second wins. */
-        c = PQconnectdbParams(keys, vals, 1);
-    }
-    if (c) /* kept over PQreset */
-        PQsetNoticeProcessor(c, quiet_notice, NULL);
-    return c;
-}
-
 /* CREATE DATABASE on the server's maintenance database. */
 static jz_err create_database(const char *where, const char *dbname, jz_error *err)
 {
-    PGconn *c = connect_to(where, "postgres");
+    PGconn *c = jz__pg_connect(where, "postgres");
     char text[400];
     if (PQstatus(c) != CONNECTION_OK) {
         jz__pg_message(text, sizeof text, PQerrorMessage(c));
@@ -138,7 +110,7 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
         goto fail;
     }
     bool create = flags & JZ_STORE_CREATE;
-    q->c = connect_to(where, NULL);
+    q->c = jz__pg_connect(where, NULL);
     char text[400];
     if (PQstatus(q->c) != CONNECTION_OK) {
         bool missing = strstr(PQerrorMessage(q->c), "does not exist") != NULL;
@@ -154,7 +126,7 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
         q->c = NULL;
         if ((rc = create_database(where, q->dbname, err)))
             goto fail;
-        q->c = connect_to(where, NULL);
+        q->c = jz__pg_connect(where, NULL);
         if (PQstatus(q->c) != CONNECTION_OK) {
             jz__pg_message(text, sizeof text, PQerrorMessage(q->c));
             rc = jz_error_set(err, JZ_EIO, "database", q->dbname, "无法连接 PostgreSQL：%s", text);
