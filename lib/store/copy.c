@@ -370,9 +370,11 @@ jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_e
         rc = jz__pg_audit_commit(q, err);
     if (!rc)
         rc = jz__pg_exec(q, "COMMIT", err);
-    if (!rc)
+    if (!rc) {
         q->in_tx = false;
-    if (!rc)
+        q->queued = false;
+    }
+    if (!rc) /* chains the copy's own entry, then reads the chain whole */
         rc = jz_store_audit_verify(dst, &rep->target_audit, err);
 out:
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);

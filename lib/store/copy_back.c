@@ -20,8 +20,8 @@
  *     append-only triggers would refuse its own rows): a cursor per table,
  *     fetched in binary in slices of 5000 rows, written with one prepared
  *     INSERT.  PostgreSQL's own tables (the directories household_ids,
- *     person_ids, feed_digests and alert_keys, the chain's head audit_head)
- *     are left: SQLite has unique indexes and reads the head from the log.
+ *     person_ids, feed_digests and alert_keys, the chain's head audit_head,
+ *     its queue audit_queue, empty in the snapshot copied) are left: SQLite has unique indexes and reads the head from the log.
  *     Any other table that SQLite does not have stops the copy.  Keys are copied as they are; SQLite
  *     numbers new rows after the largest (no table is AUTOINCREMENT), so no
  *     sequence needs carrying over.  meta keeps the new file's version row.
@@ -78,7 +78,7 @@ static bool pg_only(const char *name)
 {
     return strcmp(name, "household_ids") == 0 || strcmp(name, "person_ids") == 0 ||
            strcmp(name, "feed_digests") == 0 || strcmp(name, "alert_keys") == 0 ||
-           strcmp(name, "audit_head") == 0;
+           strcmp(name, "audit_head") == 0 || strcmp(name, "audit_queue") == 0;
 }
 
 /* The meta rows each backend keeps of its own (the version, which backend;
@@ -474,9 +474,25 @@ jz_err jz__store_copy_back(const char *from, const char *to, jz_copy_report *rep
                           "源数据库的结构版本不是当前版本：先用本程序写入一次（升级）再复制");
         goto out;
     }
+    /* Every entry committed so far chained, then the snapshot: it must
+     * hold none still queued (a writer committed in between), whose
+     * entries the copy would not carry. */
+    if ((rc = jz__pg_audit_chain(q, true, err)))
+        goto out;
     if ((rc = jz__pg_exec(q, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err)))
         goto out;
     q->in_tx = true;
+    PGresult *r = jz__pg_run(q, "SELECT count(*) FROM audit_queue", NULL, "读取审计日志", &rc, err);
+    if (!r)
+        goto out;
+    int64_t queued = jz__pg_int(r, 0, 0);
+    PQclear(r);
+    if (queued) {
+        rc = jz_error_set(err, JZ_EBUSY, "from", from,
+                          "源数据库正在写入（%lld 个事务的审计日志尚未入链）：请在无人写入时复制",
+                          (long long)queued);
+        goto out;
+    }
     if ((rc = jz_store_audit_verify(src, &rep->source_audit, err)))
         goto out;
     if (rep->source_audit.bad_seq || rep->source_audit.data_problems) {

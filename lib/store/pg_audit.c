@@ -2,13 +2,15 @@
  * pg_audit.c - the PostgreSQL backend's side of the audit log: the key,
  * the entries of a transaction held until it commits, then chained.
  *
- * Writers run at once (READ COMMITTED); the chain needs one order, so the
- * entries of a transaction are written at its commit under the head's row
- * lock: read the head FOR UPDATE (audit_head, fresh under READ COMMITTED),
- * hash each entry onto it (jz__audit_entry_hash, the same chain as the
- * SQLite backend's), insert them, move the head (with the last insert),
- * commit (which releases the lock).  Writers queue only for that moment:
- * three round trips and the commit's WAL flush.
+ * Writers run at once (READ COMMITTED); the chain needs one order, and they
+ * must not queue for it.  A transaction's entries are held until it
+ * commits, then written with it as one row of audit_queue
+ * (jz__pg_audit_commit): writers commit side by side, and PostgreSQL
+ * flushes their commits together.  After its commit a writer chains what
+ * is queued if no one else is chaining (jz__pg_audit_chain: under an
+ * advisory lock, many transactions per commit, in the queue's order,
+ * hashed onto the head with jz__audit_entry_hash, the same chain as the
+ * SQLite backend's).  Readers of the chain chain what is queued first.
  *
  * The key lives in a file, as for SQLite: $JIUZHU_AUDIT_KEY, or else
  * DBNAME@HOST_PORT.audit-key in $JIUZHU_AUDIT_KEY_DIR or ~/.config/jiuzhu
@@ -112,68 +114,275 @@ jz_err jz__pg_audit(void *impl, const char *county, const char *action, const ch
     if (rc)
         jz__pg_exec(q, "ROLLBACK", NULL);
     q->in_tx = false;
+    if (rc)
+        q->queued = false;
     jz__pg_audit_drop(q);
+    if (!rc) {
+        jz_error scratch; /* committed: a seal left undone is the next one's */
+        jz__pg_audit_chain(q, false, &scratch);
+    }
     return rc;
+}
+
+/* A growing text buffer, for the array literals below. */
+typedef struct {
+    char *b;
+    size_t n, cap;
+    bool oom;
+} strbuf;
+
+static void sb_add(strbuf *s, const char *t, size_t n)
+{
+    if (s->oom)
+        return;
+    if (s->n + n + 1 > s->cap) {
+        size_t nc = s->cap ? s->cap : 256;
+        while (nc < s->n + n + 1)
+            nc *= 2;
+        char *g = realloc(s->b, nc);
+        if (!g) {
+            s->oom = true;
+            return;
+        }
+        s->b = g;
+        s->cap = nc;
+    }
+    memcpy(s->b + s->n, t, n);
+    s->n += n;
+    s->b[s->n] = '\0';
+}
+
+static void sb_str(strbuf *s, const char *t)
+{
+    sb_add(s, t, strlen(t));
+}
+
+/* One element of a text[] literal: quoted, with '"' and '\' escaped. */
+static void sb_element(strbuf *s, const char *t)
+{
+    sb_add(s, s->n > 1 ? ",\"" : "\"", s->n > 1 ? 2 : 1);
+    for (const char *c = t; *c; c++) {
+        size_t run = strcspn(c, "\"\\");
+        sb_add(s, c, run);
+        c += run;
+        if (!*c)
+            break;
+        sb_add(s, "\\", 1);
+        sb_add(s, c, 1);
+    }
+    sb_add(s, "\"", 1);
 }
 
 jz_err jz__pg_audit_commit(pg *q, jz_error *err)
 {
     if (q->n_held == 0)
         return JZ_OK;
-    jz_err rc;
+    /* The transaction's entries, in their order, as one row of the queue:
+     * committed with what they record, chained after (chain_queue). */
+    strbuf a = {0};
+    sb_str(&a, "{");
+    for (size_t i = 0; i < q->n_held; i++)
+        for (int j = 0; j < 7; j++)
+            sb_element(&a, q->held[i].f[j]);
+    sb_str(&a, "}");
+    if (a.oom) {
+        free(a.b);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
     jz__pg_params p;
-    /* The head's row lock is the chain's lock: held until the commit, and
-     * a writer that waited for it reads the head its predecessor moved
-     * (READ COMMITTED re-reads a row locked FOR UPDATE once it is free).
-     * Lock and read in one round trip: the writers queue for this moment,
-     * so each round trip inside it bounds them all. */
-    PGresult *r = jz__pg_run(q, "SELECT seq, encode(hash, 'hex') FROM audit_head WHERE one = 1 FOR UPDATE",
-                             NULL, "读取审计日志", &rc, err);
-    if (!r)
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, a.b);
+    jz_err rc = jz__pg_do(q, "INSERT INTO audit_queue(entries) VALUES($1::text[])", &p,
+                          "写入审计日志", NULL, err);
+    free(a.b);
+    if (rc)
         return rc;
-    int64_t seq = PQntuples(r) ? jz__pg_int(r, 0, 0) : 0;
-    unsigned char prev[32] = {0};
-    if (PQntuples(r))
+    jz__pg_audit_drop(q);
+    q->queued = true;
+    return JZ_OK;
+}
+
+/* The chain's advisory lock: "jzchain" in ASCII. */
+#define CHAIN_LOCK "7529096504291694958"
+
+/* The most queued transactions chained by one transaction (the
+ * statement's LIMIT says the same). */
+#define CHAIN_BATCH 2000
+#define CHAIN_BATCH_SQL "2000"
+
+/* Under the chain's lock: chains the oldest queued transactions' entries
+ * (at most CHAIN_BATCH transactions) onto the head, in the queue's order,
+ * and takes them off the queue, in one transaction.  *n: how many
+ * transactions were chained (0: the queue was empty). */
+static jz_err chain_batch(pg *q, int *n, jz_error *err)
+{
+    *n = 0;
+    /* READ WRITE: a store opened read-only chains what writers queued
+     * (their changes are committed; only the seal is missing). */
+    jz_err rc = jz__pg_exec(q, "BEGIN READ WRITE", err);
+    if (rc)
+        return rc;
+    q->in_tx = true;
+    PGresult *r = jz__pg_run(q,
+                             "SELECT (SELECT seq FROM audit_head WHERE one = 1),"
+                             " (SELECT encode(hash, 'hex') FROM audit_head WHERE one = 1), a.id, e.f"
+                             " FROM (SELECT id, entries FROM audit_queue ORDER BY id"
+                             " LIMIT " CHAIN_BATCH_SQL ") a,"
+                             " unnest(a.entries) WITH ORDINALITY e(f, k) ORDER BY a.id, e.k",
+                             NULL, "读取审计日志", &rc, err);
+    strbuf ids = {0}, seqs = {0}, idx = {0}, prevs = {0}, hashes = {0};
+    if (!r)
+        goto out;
+    int rows = PQntuples(r);
+    int64_t seq = rows ? jz__pg_int(r, 0, 0) : 0;
+    unsigned char prev[32] = {0}, h[32];
+    if (rows)
         sodium_hex2bin(prev, sizeof prev, jz__pg_text(r, 0, 1), 64, NULL, NULL, NULL);
-    PQclear(r);
-    unsigned char h[32];
-    for (size_t i = 0; i < q->n_held; i++) {
-        struct pg_entry *e = &q->held[i];
+    const char *const open = "{";
+    sb_str(&ids, open);
+    sb_str(&seqs, open);
+    sb_str(&idx, open);
+    sb_str(&prevs, open);
+    sb_str(&hashes, open);
+    int64_t last_id = 0;
+    int k = 0;
+    for (int i = 0; i + 7 <= rows && !rc; i += 7) {
+        int64_t id = jz__pg_int(r, i, 2);
+        if (id != last_id) {
+            (*n)++;
+            k = 0;
+            last_id = id;
+        }
+        k++;
         const char *f[7];
-        size_t n[7];
+        size_t fl[7];
         for (int j = 0; j < 7; j++) {
-            f[j] = e->f[j];
-            n[j] = strlen(f[j]);
+            f[j] = jz__pg_text(r, i + j, 3);
+            fl[j] = strlen(f[j]);
         }
         /* An entry of a county goes to its partition; one of a wider
          * region (a city's "1401") or of none to the DEFAULT one. */
-        if (strlen(f[0]) == 6 && (rc = jz__pg_county_parts(q, f[0], JZ__PG_PART_AUDIT, err)))
-            return rc;
+        if (fl[0] == 6 && (rc = jz__pg_county_parts(q, f[0], JZ__PG_PART_AUDIT, err)))
+            break;
         seq++;
-        jz__audit_entry_hash(&q->k, prev, seq, f, n, NULL, 0, h);
-        jz__pg_p_reset(&p);
-        jz__pg_p_int(&p, seq);
-        for (int j = 0; j < 7; j++)
-            jz__pg_p_text(&p, f[j]);
-        jz__pg_p_bytes(&p, prev, 32);
-        jz__pg_p_bytes(&p, h, 32);
-        /* The last entry moves the head in the same statement. */
-        r = jz__pg_run(q,
-                       i + 1 < q->n_held
-                           ? "INSERT INTO audit(seq, county, at, actor, action, entity, before, after,"
-                             " prev, hash, state) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ''::bytea)"
-                           : "WITH a AS (INSERT INTO audit(seq, county, at, actor, action, entity,"
-                             " before, after, prev, hash, state) VALUES($1, $2, $3, $4, $5, $6, $7, $8,"
-                             " $9, $10, ''::bytea))"
-                             " UPDATE audit_head SET seq = $1, hash = $10 WHERE one = 1",
-                       &p, "写入审计日志", &rc, err);
-        if (!r)
-            return rc;
-        PQclear(r);
+        jz__audit_entry_hash(&q->k, prev, seq, f, fl, NULL, 0, h);
+        char num[24], hex[65];
+        snprintf(num, sizeof num, "%lld", (long long)id);
+        sb_element(&ids, num);
+        snprintf(num, sizeof num, "%lld", (long long)seq);
+        sb_element(&seqs, num);
+        snprintf(num, sizeof num, "%d", 7 * (k - 1));
+        sb_element(&idx, num);
+        sodium_bin2hex(hex, sizeof hex, prev, 32);
+        sb_element(&prevs, hex);
+        sodium_bin2hex(hex, sizeof hex, h, 32);
+        sb_element(&hashes, hex);
         memcpy(prev, h, 32);
     }
-    jz__pg_audit_drop(q);
-    return JZ_OK;
+    PQclear(r);
+    if (rc || *n == 0)
+        goto out;
+    sb_str(&ids, "}");
+    sb_str(&seqs, "}");
+    sb_str(&idx, "}");
+    sb_str(&prevs, "}");
+    sb_str(&hashes, "}");
+    if (ids.oom || seqs.oom || idx.oom || prevs.oom || hashes.oom) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto out;
+    }
+    char head_seq[24], head_hash[65];
+    snprintf(head_seq, sizeof head_seq, "%lld", (long long)seq);
+    sodium_bin2hex(head_hash, sizeof head_hash, prev, 32);
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, ids.b);
+    jz__pg_p_text(&p, seqs.b);
+    jz__pg_p_text(&p, idx.b);
+    jz__pg_p_text(&p, prevs.b);
+    jz__pg_p_text(&p, hashes.b);
+    jz__pg_p_text(&p, head_seq);
+    jz__pg_p_text(&p, head_hash);
+    /* The entries, the queue's rows taken off, the head moved: one
+     * statement (every part sees the queue as it was). */
+    rc = jz__pg_do(q,
+                   "WITH s AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[],"
+                   " $4::text[], $5::text[]) s(id, seq, i, prev, hash)),"
+                   " c AS (INSERT INTO audit(seq, county, at, actor, action, entity, before,"
+                   " after, prev, hash, state) SELECT s.seq, a.entries[s.i + 1],"
+                   " a.entries[s.i + 2], a.entries[s.i + 3], a.entries[s.i + 4],"
+                   " a.entries[s.i + 5], a.entries[s.i + 6], a.entries[s.i + 7],"
+                   " decode(s.prev, 'hex'), decode(s.hash, 'hex'), ''::bytea"
+                   " FROM s JOIN audit_queue a ON a.id = s.id),"
+                   " d AS (DELETE FROM audit_queue WHERE id = ANY($1::bigint[]))"
+                   " UPDATE audit_head SET seq = $6::bigint, hash = decode($7, 'hex') WHERE one = 1",
+                   &p, "写入审计日志", NULL, err);
+out:
+    free(ids.b);
+    free(seqs.b);
+    free(idx.b);
+    free(prevs.b);
+    free(hashes.b);
+    if (!rc)
+        rc = jz__pg_exec(q, "COMMIT", err);
+    if (rc) {
+        jz__pg_exec(q, "ROLLBACK", NULL);
+        q->n_counties = 0; /* partitions it made are gone */
+    }
+    q->in_tx = false;
+    return rc;
+}
+
+/* Chains what the queue holds.
+ *
+ * Writers commit their entries to the queue at once, each with its own
+ * changes (PostgreSQL flushes their commits together); one of them at a
+ * time then chains every transaction queued so far, under the chain's
+ * advisory lock.  A writer that finds the lock taken leaves its entries
+ * to the holder: the holder looks at the queue again after it let the
+ * lock go, so it sees every transaction committed before a writer found
+ * the lock taken, and chains it (or a later writer does, or, after a
+ * crash, the next store opened).  wait: take the lock even if it is held
+ * (what reads the chain: everything committed before is chained first);
+ * else only when it is free and the queue has something. */
+jz_err jz__pg_audit_chain(pg *q, bool wait, jz_error *err)
+{
+    if (q->in_tx || q->layout == JZ__PG_SHARD || !q->k.have)
+        return JZ_OK;
+    jz_err rc = JZ_OK;
+    /* A writer that has just queued knows the queue is not empty. */
+    bool known = !wait && q->queued;
+    q->queued = false;
+    for (;;) {
+        jz_err lrc;
+        /* The EXISTS is a one-time filter: an empty queue costs no lock.
+         * It reads the queue's first key by its index: the queue's rows
+         * are deleted as fast as they come, and a scan of its heap would
+         * step over every dead row that vacuum has not yet removed (the
+         * index scan marks them, and later scans skip them). */
+        PGresult *r = jz__pg_run(q,
+                                 wait    ? "SELECT pg_advisory_lock(" CHAIN_LOCK ")"
+                                 : known ? "SELECT pg_try_advisory_lock(" CHAIN_LOCK ")"
+                                         : "SELECT pg_try_advisory_lock(" CHAIN_LOCK ")"
+                                           " WHERE EXISTS (SELECT 1 FROM (SELECT id FROM"
+                                           " audit_queue ORDER BY id LIMIT 1) f)",
+                                 NULL, "锁定审计日志", &lrc, err);
+        known = false;
+        if (!r)
+            return lrc;
+        bool got = wait || (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0);
+        PQclear(r);
+        if (!got)
+            return JZ_OK;
+        int n;
+        do
+            rc = chain_batch(q, &n, err);
+        while (!rc && n == CHAIN_BATCH);
+        r = PQexec(q->c, "SELECT pg_advisory_unlock(" CHAIN_LOCK ")");
+        PQclear(r);
+        if (rc || wait)
+            return rc;
+    }
 }
 
 jz_err jz__pg_audit_open(pg *q, bool create, bool copy_target, jz_error *err)
@@ -225,6 +434,10 @@ jz_err jz__pg_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
         return rc;
     }
     bool own = !q->in_tx;
+    /* What was committed before is chained first (best effort: a server
+     * that takes no writes leaves it queued, and unverified). */
+    jz_error scratch;
+    jz__pg_audit_chain(q, true, &scratch);
     if (own && (rc = jz__pg_exec(q, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))) {
         jz__audit_verify_free(&v);
         return rc;
@@ -295,6 +508,8 @@ jz_err jz__pg_audit_hash_at(void *impl, int64_t seq, char hex[65], jz_error *err
 {
     pg *q = impl;
     hex[0] = '\0';
+    jz_error scratch;
+    jz__pg_audit_chain(q, true, &scratch);
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, seq);

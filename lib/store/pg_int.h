@@ -63,6 +63,7 @@ typedef struct pg {
         char *f[7]; /* county, at, actor, action, entity, before, after */
     } *held;
     size_t n_held, cap_held;
+    bool queued; /* the transaction in progress queued entries (pg_audit.c) */
     /* New households of the transaction in progress, held as COPY text
      * until the next statement or the commit (pg_registry.c): an import's
      * batch goes to the server in five COPYs, not a statement per row. */
@@ -190,7 +191,11 @@ extern const char *const jz__pg_partitioned[];
 /* The audit log (pg_audit.c): entries held until commit, then chained. */
 jz_err jz__pg_audit(void *impl, const char *county, const char *action, const char *entity,
                     const char *before, const char *after, jz_error *err);
+/* In the transaction about to commit: its held entries onto the queue. */
 jz_err jz__pg_audit_commit(pg *q, jz_error *err);
+/* Outside a transaction: chains the queued entries (pg_audit.c says how);
+ * wait: even if another connection is chaining (before reading the chain). */
+jz_err jz__pg_audit_chain(pg *q, bool wait, jz_error *err);
 void jz__pg_audit_drop(pg *q);
 jz_err jz__pg_audit_open(pg *q, bool create, bool copy_target, jz_error *err);
 

@@ -342,11 +342,16 @@ static const char *const schema8[] = {
     " RAISE EXCEPTION '审计日志只能追加，不能删除'; END $$",
     "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit"
     " FOR EACH ROW EXECUTE FUNCTION jz_audit_frozen()",
-    /* The newest entry of the chain, read and moved at each commit under
-     * the chain's advisory lock (pg_audit.c). */
+    /* The newest entry of the chain, moved under the chain's advisory
+     * lock (pg_audit.c). */
     "CREATE TABLE audit_head(one int PRIMARY KEY CHECK (one = 1), seq bigint NOT NULL,"
     " hash bytea NOT NULL)",
     "INSERT INTO audit_head VALUES(1, 0, decode(repeat('00', 32), 'hex'))",
+    /* The entries of committed transactions not yet chained: each row a
+     * transaction's entries in order, seven fields each (county, at,
+     * actor, action, entity, before, after).  Writers append to it as they
+     * commit; one at a time takes its rows onto the chain (pg_audit.c). */
+    "CREATE TABLE audit_queue(id bigserial PRIMARY KEY, entries text[] NOT NULL)",
     /* The keys of a county's household tables to its households (c: the
      * county, or 'default').  Each partition refers to the county's own
      * partition of households, a plain table, not to the partitioned

@@ -310,6 +310,8 @@ jz_err jz__pg_audit_list(void *impl, const char *county_prefix, const char *acti
     jz__pg_p_reset(&p);
     jz__pg_p_text(&p, county_prefix);
     jz__pg_p_text(&p, action_prefix);
+    jz_error scratch; /* what was committed is listed, chained first */
+    jz__pg_audit_chain(q, true, &scratch);
     jz_err rc;
     PGresult *r = jz__pg_run(q, "SELECT count(*) FROM audit" AUDIT_WHERE, &p, "读取审计日志",
                              &rc, err);

@@ -155,6 +155,11 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
     if (q->layout != JZ__PG_SHARD &&
         (rc = jz__pg_audit_open(q, create, flags & JZ__STORE_COPY_TARGET, err)))
         goto fail;
+    /* Entries a crash left queued, committed but not chained. */
+    if (!create) {
+        jz_error scratch;
+        jz__pg_audit_chain(q, false, &scratch);
+    }
     *impl = q;
     return JZ_OK;
 fail:
@@ -189,6 +194,7 @@ static void pg_rollback(void *impl)
     if (q->in_tx)
         jz__pg_exec(q, "ROLLBACK", NULL);
     q->in_tx = false;
+    q->queued = false;
     jz__pg_audit_drop(q);
 }
 
@@ -211,6 +217,10 @@ static jz_err pg_commit(void *impl, jz_error *err)
     q->in_tx = false;
     q->det_stage = false;
     jz__pg_prefetch_drop(q);
+    if (q->queued) {
+        jz_error scratch; /* committed: a seal left undone is the next one's */
+        jz__pg_audit_chain(q, false, &scratch);
+    }
     return JZ_OK;
 }
 

@@ -81,4 +81,34 @@ n_steps=$(rows "SELECT count(*) FROM case_steps")
 [ "$n_steps" = $((2 * (64 * 7 + 4 * 5))) ] && ok || bad "$n_steps steps in the database, wanted $((2 * (64 * 7 + 4 * 5)))"
 expect_status 0 "$JZ" audit verify "$DB"
 expect_grep "$TMP/out" '审计日志完好' "the log verifies after the rounds"
+queued=$(rows "SELECT count(*) FROM audit_queue")
+[ "$queued" = 0 ] && ok || bad "$queued transactions' audit entries still queued after the rounds"
+
+# ---- a writer that finds the chain taken (pg_audit.c) ------------------------------
+# Writers commit their entries to a queue, and one at a time chains them.
+# While another connection holds the chain's lock, a writer neither waits
+# nor loses its entry: it commits, returns, and its entry waits in the
+# queue; whoever next reads the chain seals it first.
+lock=7529096504291694958
+before=$(rows "SELECT count(*) FROM audit")
+psql -X -q "$DB" -c "SET application_name = 'jz_chain_holder'" \
+  -c "SELECT pg_advisory_lock($lock)" -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 50); do
+  [ "$(rows "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] && break
+  sleep 0.1
+done
+add_user xiang09 "经办员9" caseworker $township # returns: the lock is not waited for
+if kill -0 $holder 2>/dev/null; then ok; else bad "the lock's holder ended before the writer returned"; fi
+queued=$(rows "SELECT count(*) FROM audit_queue")
+[ "$queued" = 1 ] && ok || bad "$queued transactions queued while the chain was taken, wanted 1"
+[ "$(rows "SELECT count(*) FROM audit")" = "$before" ] && ok || bad "an entry chained while the chain was taken"
+[ "$(rows "SELECT count(*) FROM users WHERE login = 'xiang09'")" = 1 ] && ok || bad "the writer's change is not committed"
+rows "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'jz_chain_holder'" >/dev/null
+wait $holder 2>/dev/null
+expect_status 0 "$JZ" audit verify "$DB"
+expect_grep "$TMP/out" '审计日志完好' "the log verifies with the queued entry chained"
+[ "$(rows "SELECT count(*) FROM audit_queue")" = 0 ] && ok || bad "the queue is not empty after audit verify"
+[ "$(rows "SELECT count(*) FROM audit WHERE action LIKE 'user.%' AND after LIKE '%xiang09%'")" = 1 ] && ok ||
+  bad "the queued entry of user xiang09 is not on the chain"
 finish
