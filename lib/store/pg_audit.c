@@ -124,32 +124,12 @@ jz_err jz__pg_audit(void *impl, const char *county, const char *action, const ch
     return rc;
 }
 
-/* A growing text buffer, for the array literals below. */
-typedef struct {
-    char *b;
-    size_t n, cap;
-    bool oom;
-} strbuf;
+/* The array literals below are built in the common layer's byte buffer. */
+typedef jz__abuf strbuf;
 
 static void sb_add(strbuf *s, const char *t, size_t n)
 {
-    if (s->oom)
-        return;
-    if (s->n + n + 1 > s->cap) {
-        size_t nc = s->cap ? s->cap : 256;
-        while (nc < s->n + n + 1)
-            nc *= 2;
-        char *g = realloc(s->b, nc);
-        if (!g) {
-            s->oom = true;
-            return;
-        }
-        s->b = g;
-        s->cap = nc;
-    }
-    memcpy(s->b + s->n, t, n);
-    s->n += n;
-    s->b[s->n] = '\0';
+    jz__abuf_put(s, t, n);
 }
 
 static void sb_str(strbuf *s, const char *t)
@@ -184,17 +164,17 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err)
     for (size_t i = 0; i < q->n_held; i++)
         for (int j = 0; j < 7; j++)
             sb_element(&a, q->held[i].f[j]);
-    sb_str(&a, "}");
+    sb_add(&a, "}", 2); /* with its NUL */
     if (a.oom) {
-        free(a.b);
+        free(a.p);
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     }
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, a.b);
+    jz__pg_p_text(&p, (const char *)a.p);
     jz_err rc = jz__pg_do(q, "INSERT INTO audit_queue(entries) VALUES($1::text[])", &p,
                           "写入审计日志", NULL, err);
-    free(a.b);
+    free(a.p);
     if (rc)
         return rc;
     jz__pg_audit_drop(q);
@@ -282,11 +262,11 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
     PQclear(r);
     if (rc || *n == 0)
         goto out;
-    sb_str(&ids, "}");
-    sb_str(&seqs, "}");
-    sb_str(&idx, "}");
-    sb_str(&prevs, "}");
-    sb_str(&hashes, "}");
+    sb_add(&ids, "}", 2); /* with their NULs */
+    sb_add(&seqs, "}", 2);
+    sb_add(&idx, "}", 2);
+    sb_add(&prevs, "}", 2);
+    sb_add(&hashes, "}", 2);
     if (ids.oom || seqs.oom || idx.oom || prevs.oom || hashes.oom) {
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         goto out;
@@ -296,11 +276,11 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
     sodium_bin2hex(head_hash, sizeof head_hash, prev, 32);
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, ids.b);
-    jz__pg_p_text(&p, seqs.b);
-    jz__pg_p_text(&p, idx.b);
-    jz__pg_p_text(&p, prevs.b);
-    jz__pg_p_text(&p, hashes.b);
+    jz__pg_p_text(&p, (const char *)ids.p);
+    jz__pg_p_text(&p, (const char *)seqs.p);
+    jz__pg_p_text(&p, (const char *)idx.p);
+    jz__pg_p_text(&p, (const char *)prevs.p);
+    jz__pg_p_text(&p, (const char *)hashes.p);
     jz__pg_p_text(&p, head_seq);
     jz__pg_p_text(&p, head_hash);
     /* The entries, the queue's rows taken off, the head moved: one
@@ -318,11 +298,11 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
                    " UPDATE audit_head SET seq = $6::bigint, hash = decode($7, 'hex') WHERE one = 1",
                    &p, "写入审计日志", NULL, err);
 out:
-    free(ids.b);
-    free(seqs.b);
-    free(idx.b);
-    free(prevs.b);
-    free(hashes.b);
+    free(ids.p);
+    free(seqs.p);
+    free(idx.p);
+    free(prevs.p);
+    free(hashes.p);
     if (!rc)
         rc = jz__pg_exec(q, "COMMIT", err);
     if (rc) {
