@@ -349,9 +349,11 @@ static const char *const schema8[] = {
     "INSERT INTO audit_head VALUES(1, 0, decode(repeat('00', 32), 'hex'))",
     /* The entries of committed transactions not yet chained: each row a
      * transaction's entries in order, seven fields each (county, at,
-     * actor, action, entity, before, after).  Writers append to it as they
-     * commit; one at a time takes its rows onto the chain (pg_audit.c). */
-    "CREATE TABLE audit_queue(id bigserial PRIMARY KEY, entries text[] NOT NULL)",
+     * actor, action, entity, before, after), tagged under the audit key.
+     * Writers append to it as they commit; one at a time takes its rows
+     * onto the chain (pg_audit.c). */
+    "CREATE TABLE audit_queue(id bigserial PRIMARY KEY, entries text[] NOT NULL,"
+    " tag bytea NOT NULL)",
     /* The keys of a county's household tables to its households (c: the
      * county, or 'default').  Each partition refers to the county's own
      * partition of households, a plain table, not to the partitioned

@@ -111,4 +111,21 @@ expect_grep "$TMP/out" '审计日志完好' "the log verifies with the queued en
 [ "$(rows "SELECT count(*) FROM audit_queue")" = 0 ] && ok || bad "the queue is not empty after audit verify"
 [ "$(rows "SELECT count(*) FROM audit WHERE action LIKE 'user.%' AND after LIKE '%xiang09%'")" = 1 ] && ok ||
   bad "the queued entry of user xiang09 is not on the chain"
+
+# ---- a row written into the queue without the key ------------------------------------
+# Someone who can write the database but has no audit key puts entries in
+# the queue (one well-formed, one empty): jiuzhu does not seal them as its
+# own.  Each is chained as an audit.refused entry that holds what it said.
+rows "INSERT INTO audit_queue(entries, tag) VALUES
+  (ARRAY['140902', '2025-03-03T00:00:00Z', 'forger', 'case.accept', 'case:999', '', '{}'], '\\x00'),
+  ('{}', '')" >/dev/null
+expect_status 0 "$JZ" audit verify "$DB"
+expect_grep "$TMP/out" '审计日志完好' "the log verifies after the forged rows"
+[ "$(rows "SELECT count(*) FROM audit_queue")" = 0 ] && ok || bad "forged rows left in the queue"
+[ "$(rows "SELECT count(*) FROM audit WHERE actor = 'forger'")" = 0 ] && ok ||
+  bad "a forged queue row was chained as the forger's entry"
+[ "$(rows "SELECT count(*) FROM audit WHERE action = 'audit.refused' AND actor = 'jiuzhu' AND after LIKE '%forger%'")" = 1 ] && ok ||
+  bad "the forged row is not recorded as refused"
+[ "$(rows "SELECT count(*) FROM audit WHERE action = 'audit.refused'")" = 2 ] && ok ||
+  bad "the empty forged row is not recorded as refused"
 finish
