@@ -54,7 +54,7 @@ static void key_path(const pg *q, char *out, size_t n)
 
 static void make_dirs(const char *path)
 {
-    char d[sizeof ((jz__audit_keys *)0)->path];
+    char d[sizeof((jz__audit_keys *)0)->path];
     snprintf(d, sizeof d, "%s", path);
     for (char *c = d + 1; *c; c++)
         if (*c == '/') {
@@ -213,8 +213,7 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err)
     return JZ_OK;
 }
 
-/* The chain's advisory lock: "jzchain" in ASCII. */
-#define CHAIN_LOCK "7529096504291694958"
+#define CHAIN_LOCK JZ__PG_CHAIN_LOCK
 
 /* The most queued transactions chained by one transaction (the
  * statement's LIMIT says the same). */
@@ -222,8 +221,20 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err)
 #define CHAIN_BATCH_SQL "2000"
 
 /* The columns of the entries about to be chained, as array literals. */
-enum { C_SEQ, C_COUNTY, C_AT, C_ACTOR, C_ACTION, C_ENTITY, C_BEFORE, C_AFTER, C_PREV, C_HASH,
-       C_IDS, C_N };
+enum {
+    C_SEQ,
+    C_COUNTY,
+    C_AT,
+    C_ACTOR,
+    C_ACTION,
+    C_ENTITY,
+    C_BEFORE,
+    C_AFTER,
+    C_PREV,
+    C_HASH,
+    C_IDS,
+    C_N
+};
 
 typedef struct chaining {
     const pg *q;
@@ -261,8 +272,8 @@ static void chain_refused(chaining *c, int64_t id, const char *const *f, size_t 
     json_t *fields = json_array();
     for (size_t i = 0; i < nf; i++)
         json_array_append_new(fields, json_string(f[i]));
-    json_t *o = json_pack("{s:I,s:o,s:s}", "queue_id", (json_int_t)id, "fields", fields,
-                          "reason", "审计日志队列中的记录没有有效的密钥标记，未作为原记录入链");
+    json_t *o = json_pack("{s:I,s:o,s:s}", "queue_id", (json_int_t)id, "fields", fields, "reason",
+                          "审计日志队列中的记录没有有效的密钥标记，未作为原记录入链");
     char *after = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     char entity[48], at[32];
@@ -288,22 +299,29 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
     q->in_tx = true;
     chaining c = {.q = q};
     const char **f = NULL;
+    /* The head's row locked as well: a writer of an earlier build (which
+     * chained in its own commit under that lock) waits, or is waited for. */
     PGresult *r = jz__pg_run(q,
-                             "SELECT (SELECT seq FROM audit_head WHERE one = 1),"
-                             " (SELECT encode(hash, 'hex') FROM audit_head WHERE one = 1), a.id,"
-                             " encode(a.tag, 'hex'), e.f"
-                             " FROM (SELECT id, entries, tag FROM audit_queue ORDER BY id"
-                             " LIMIT " CHAIN_BATCH_SQL ") a"
-                             " LEFT JOIN LATERAL unnest(a.entries) WITH ORDINALITY e(f, k) ON true"
-                             " ORDER BY a.id, e.k",
+                             "SELECT seq, encode(hash, 'hex') FROM audit_head WHERE one = 1"
+                             " FOR UPDATE",
                              NULL, "读取审计日志", &rc, err);
     if (!r)
         goto out;
-    int rows = PQntuples(r);
-    if (rows) {
+    if (PQntuples(r) == 1) {
         c.seq = jz__pg_int(r, 0, 0);
         sodium_hex2bin(c.prev, sizeof c.prev, jz__pg_text(r, 0, 1), 64, NULL, NULL, NULL);
     }
+    PQclear(r);
+    r = jz__pg_run(q,
+                   "SELECT a.id, encode(a.tag, 'hex'), e.f"
+                   " FROM (SELECT id, entries, tag FROM audit_queue ORDER BY id"
+                   " LIMIT " CHAIN_BATCH_SQL ") a"
+                   " LEFT JOIN LATERAL unnest(a.entries) WITH ORDINALITY e(f, k) ON true"
+                   " ORDER BY a.id, e.k",
+                   NULL, "读取审计日志", &rc, err);
+    if (!r)
+        goto out;
+    int rows = PQntuples(r);
     if (rows && !(f = malloc((size_t)rows * sizeof *f))) {
         PQclear(r);
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
@@ -313,18 +331,18 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
         sb_str(&c.col[i], "{");
     for (int i = 0; i < rows && !rc;) {
         /* One queued transaction: rows i .. end-1. */
-        int64_t id = jz__pg_int(r, i, 2);
+        int64_t id = jz__pg_int(r, i, 0);
         int end = i;
         size_t nf = 0; /* a row of no fields (an empty array) has one NULL */
-        while (end < rows && jz__pg_int(r, end, 2) == id) {
-            if (!PQgetisnull(r, end, 4))
-                f[nf++] = jz__pg_text(r, end, 4);
+        while (end < rows && jz__pg_int(r, end, 0) == id) {
+            if (!PQgetisnull(r, end, 2))
+                f[nf++] = jz__pg_text(r, end, 2);
             end++;
         }
         unsigned char want[32], got[32];
         size_t ng = 0;
         queue_tag(q, f, nf, want);
-        sodium_hex2bin(got, sizeof got, jz__pg_text(r, i, 3), 64, NULL, &ng, NULL);
+        sodium_hex2bin(got, sizeof got, jz__pg_text(r, i, 1), 64, NULL, &ng, NULL);
         char num[24];
         snprintf(num, sizeof num, "%lld", (long long)id);
         sb_element(&c.col[C_IDS], num);
@@ -368,15 +386,16 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
     jz__pg_p_text(&p, head_hash);
     /* The entries, the queue's rows taken off, the head moved: one
      * statement. */
-    rc = jz__pg_do(q,
-                   "WITH c AS (INSERT INTO audit(seq, county, at, actor, action, entity, before,"
-                   " after, prev, hash, state) SELECT s, c, t, a, x, e, b, f, decode(p, 'hex'),"
-                   " decode(h, 'hex'), ''::bytea FROM unnest($1::bigint[], $2::text[],"
-                   " $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
-                   " $9::text[], $10::text[]) u(s, c, t, a, x, e, b, f, p, h)),"
-                   " d AS (DELETE FROM audit_queue WHERE id = ANY($11::bigint[]))"
-                   " UPDATE audit_head SET seq = $12::bigint, hash = decode($13, 'hex') WHERE one = 1",
-                   &p, "写入审计日志", NULL, err);
+    rc = jz__pg_do(
+        q,
+        "WITH c AS (INSERT INTO audit(seq, county, at, actor, action, entity, before,"
+        " after, prev, hash, state) SELECT s, c, t, a, x, e, b, f, decode(p, 'hex'),"
+        " decode(h, 'hex'), ''::bytea FROM unnest($1::bigint[], $2::text[],"
+        " $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
+        " $9::text[], $10::text[]) u(s, c, t, a, x, e, b, f, p, h)),"
+        " d AS (DELETE FROM audit_queue WHERE id = ANY($11::bigint[]))"
+        " UPDATE audit_head SET seq = $12::bigint, hash = decode($13, 'hex') WHERE one = 1",
+        &p, "写入审计日志", NULL, err);
 out:
     free(f);
     for (int i = 0; i < C_N; i++)
@@ -532,8 +551,8 @@ jz_err jz__pg_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
             unsigned char *state = nstate ? malloc(nstate) : NULL;
             if (nstate && state)
                 sodium_hex2bin(state, nstate, hex, 2 * nstate, NULL, &ns, NULL);
-            going = jz__audit_verify_entry(&v, jz__pg_int(r, i, 0), f, n, prev, np, hash, nh,
-                                           state, ns);
+            going = jz__audit_verify_entry(&v, jz__pg_int(r, i, 0), f, n, prev, np, hash, nh, state,
+                                           ns);
             free(state);
         }
         PQclear(r);

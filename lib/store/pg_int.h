@@ -191,6 +191,8 @@ extern const char *const jz__pg_partitioned[];
 /* The audit log (pg_audit.c): entries held until commit, then chained. */
 jz_err jz__pg_audit(void *impl, const char *county, const char *action, const char *entity,
                     const char *before, const char *after, jz_error *err);
+/* The chain's advisory lock (pg_audit.c): "jzchain" in ASCII. */
+#define JZ__PG_CHAIN_LOCK "7529096504291694958"
 /* In the transaction about to commit: its held entries onto the queue. */
 jz_err jz__pg_audit_commit(pg *q, jz_error *err);
 /* Outside a transaction: chains the queued entries (pg_audit.c says how);

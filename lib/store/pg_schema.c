@@ -29,6 +29,12 @@ const char *const jz__pg_partitioned[] = {
     "households", "household_records", "members",  "determinations", "person_results",
     "household_record_history", "feed_rows", "alerts", "pay_lines", "audit", NULL};
 
+/* The audit log's queue (pg_audit.c), in a store made at version 8 by a
+ * build before it: added when such a store is opened (add_audit_queue). */
+#define AUDIT_QUEUE_SQL                                                                            \
+    "CREATE TABLE IF NOT EXISTS audit_queue(id bigserial PRIMARY KEY, entries text[] NOT NULL,"    \
+    " tag bytea NOT NULL)"
+
 /* Version 8, whole. */
 static const char *const schema8[] = {
     "CREATE SEQUENCE households_hh_seq",
@@ -352,8 +358,7 @@ static const char *const schema8[] = {
      * actor, action, entity, before, after), tagged under the audit key.
      * Writers append to it as they commit; one at a time takes its rows
      * onto the chain (pg_audit.c). */
-    "CREATE TABLE audit_queue(id bigserial PRIMARY KEY, entries text[] NOT NULL,"
-    " tag bytea NOT NULL)",
+    AUDIT_QUEUE_SQL,
     /* The keys of a county's household tables to its households (c: the
      * county, or 'default').  Each partition refers to the county's own
      * partition of households, a plain table, not to the partitioned
@@ -498,6 +503,35 @@ static int read_version(pg *q)
     return v;
 }
 
+/* The queue of the audit log in a store made before it was (PostgreSQL
+ * stores of version 8 made by an earlier build chained each writer's
+ * entries in its own commit): made once, by the first store opened for
+ * writing, under the chain's lock.  A row queued without a tag (by a build
+ * between the two) is chained as refused (pg_audit.c). */
+static jz_err add_audit_queue(pg *q, jz_error *err)
+{
+    PGresult *r = PQexec(q->c, "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+                               " to_regclass('audit_queue') AND attname = 'tag'"
+                               " AND NOT attisdropped)");
+    bool have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+                strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (have || q->readonly)
+        return JZ_OK;
+    jz_err rc = jz__pg_exec(q, "BEGIN", err);
+    if (!rc)
+        rc = jz__pg_exec(q,
+                         "SELECT pg_advisory_xact_lock(" JZ__PG_CHAIN_LOCK ");" AUDIT_QUEUE_SQL ";"
+                         "ALTER TABLE audit_queue ADD COLUMN IF NOT EXISTS tag bytea NOT NULL"
+                         " DEFAULT ''::bytea",
+                         err);
+    if (!rc)
+        rc = jz__pg_exec(q, "COMMIT", err);
+    if (rc)
+        jz__pg_exec(q, "ROLLBACK", NULL);
+    return rc;
+}
+
 jz_err jz__pg_migrate(pg *q, bool create, jz_error *err)
 {
     if (!create) {
@@ -518,7 +552,7 @@ jz_err jz__pg_migrate(pg *q, bool create, jz_error *err)
             return jz_error_set(err, JZ_EINPUT, "database", q->dbname,
                                 "数据库的结构版本 %d 比本程序（%d）新，请升级 jiuzhu",
                                 q->version, JZ_STORE_SCHEMA_VERSION);
-        return JZ_OK;
+        return q->layout == JZ__PG_SHARD ? JZ_OK : add_audit_queue(q, err);
     }
     /* A database that already has tables is not jiuzhu's to take. */
     PGresult *r = PQexec(q->c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
