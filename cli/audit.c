@@ -86,6 +86,9 @@ int cmd_audit(int argc, char **argv)
     }
     if (rep->data_problems)
         printf("数据在 jiuzhu 之外被改动：%d 张表与审计日志不符\n%s", rep->data_problems, rep->data);
+    if (rep->unchained_why[0])
+        printf("审计日志不完整：%lld 个事务的审计记录已提交，但未能入链（%s）\n",
+               (long long)rep->unchained, rep->unchained_why);
     if (!jz_audit_intact(&c))
         return EXIT_INPUT;
     if (!head_cmd) {
@@ -104,6 +107,8 @@ int cmd_audit(int argc, char **argv)
             printf("审计日志完好：共 %lld 条，最新一条 %lld:%s\n"
                    "（旧版数据库：日志不带密钥，也不覆盖数据；用 jiuzhu 写入一次即升级）\n",
                    (long long)rep->rows, (long long)rep->head_seq, rep->head_hash);
+        if (rep->unchained)
+            printf("另有 %lld 个事务刚提交，其审计记录正在入链\n", (long long)rep->unchained);
     }
     return EXIT_DONE;
 }

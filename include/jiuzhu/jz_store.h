@@ -390,6 +390,11 @@ typedef struct jz_audit_report {
     char data[4096];           /* one line per such table (Chinese): the rows
                                   changed, added or deleted, where they can
                                   be told */
+    /* PostgreSQL: transactions committed whose entries were not on the
+     * chain yet in the snapshot verified (its queue), and why they could
+     * not be chained ("": they came as it was read, and will be). */
+    int64_t unchained;
+    char unchained_why[JZ_ERR_REASON_MAX];
 } jz_audit_report;
 
 /* Appends an entry to the audit log in the caller's transaction: a write

@@ -151,6 +151,8 @@ json_t *jz_audit_check_to_json(const jz_audit_check *c)
     jz__api_set(chain, "keyed_from", r->keyed_from ? json_integer(r->keyed_from) : json_null(),
                 &bad);
     jz__api_set(chain, "key_id", jz__api_str_or_null(r->key_id), &bad);
+    jz__api_set(chain, "unchained", json_integer(r->unchained), &bad);
+    jz__api_set(chain, "unchained_problem", jz__api_str_or_null(r->unchained_why), &bad);
     /* The data is checked when the chain is whole and keyed. */
     bool checked = !r->bad_seq && r->keyed_from && !r->data_unchecked;
     jz__api_set(data, "checked", json_boolean(checked), &bad);

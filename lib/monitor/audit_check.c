@@ -64,6 +64,6 @@ jz_err jz_audit_verify(jz_ctx *x, const char *checkpoint, jz_audit_check *out, j
 
 bool jz_audit_intact(const jz_audit_check *c)
 {
-    return !c->report.bad_seq && !c->report.data_problems &&
+    return !c->report.bad_seq && !c->report.data_problems && !c->report.unchained_why[0] &&
            c->checkpoint != JZ_CHECKPOINT_MISSING && c->checkpoint != JZ_CHECKPOINT_DIFFERS;
 }

@@ -511,10 +511,11 @@ jz_err jz__pg_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
         return rc;
     }
     bool own = !q->in_tx;
-    /* What was committed before is chained first (best effort: a server
-     * that takes no writes leaves it queued, and unverified). */
-    jz_error scratch;
-    jz__pg_audit_chain(q, true, &scratch);
+    /* What was committed before is chained first; what could not be is
+     * counted below, with why. */
+    jz_error cerr;
+    jz_error_clear(&cerr);
+    jz_err crc = jz__pg_audit_chain(q, true, &cerr);
     if (own && (rc = jz__pg_exec(q, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))) {
         jz__audit_verify_free(&v);
         return rc;
@@ -558,6 +559,15 @@ jz_err jz__pg_audit_verify(void *impl, jz_audit_report *rep, jz_error *err)
         PQclear(r);
         if (nrows == 0)
             break;
+    }
+    if (!rc) {
+        PGresult *r = PQexec(q->c, "SELECT count(*) FROM audit_queue");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+            rep->unchained = jz__pg_int(r, 0, 0);
+        PQclear(r);
+        if (rep->unchained && crc)
+            snprintf(rep->unchained_why, sizeof rep->unchained_why, "%s",
+                     cerr.reason[0] ? cerr.reason : "入链失败");
     }
     char head[96] = "";
     if (!rc && !rep->bad_seq) {

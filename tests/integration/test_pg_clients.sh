@@ -139,4 +139,23 @@ add_user xiang10 "经办员10" caseworker $township
 [ "$(rows "SELECT count(*) FROM audit")" = $((before + 1)) ] && ok || bad "the write's entry is not chained"
 expect_status 0 "$JZ" audit verify "$DB"
 expect_grep "$TMP/out" '审计日志完好' "the log verifies after the queue was added"
+
+# ---- entries that cannot be chained ------------------------------------------------------
+# While the chain cannot be written (here a trigger refuses to move its
+# head), a write still commits, its entry waits in the queue, and audit
+# verify says the log is incomplete and why (exit 1), not that it is whole.
+rows "CREATE FUNCTION jz_test_no_head() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+  RAISE EXCEPTION 'head frozen for the test'; END \$\$;
+  CREATE TRIGGER jz_test_no_head BEFORE UPDATE ON audit_head FOR EACH ROW EXECUTE FUNCTION jz_test_no_head()" >/dev/null
+add_user xiang11 "经办员11" caseworker $township
+[ "$(rows "SELECT count(*) FROM users WHERE login = 'xiang11'")" = 1 ] && ok || bad "a write while the chain cannot be written"
+[ "$(rows "SELECT count(*) FROM audit_queue")" = 1 ] && ok || bad "the write's entry is not waiting in the queue"
+expect_status 1 "$JZ" audit verify "$DB"
+expect_grep "$TMP/out" '审计日志不完整：1 个事务的审计记录已提交，但未能入链（.*head frozen for the test' \
+  "audit verify says entries could not be chained, and why"
+expect_no_grep "$TMP/out" '审计日志完好' "audit verify does not call an incomplete log whole"
+rows "DROP TRIGGER jz_test_no_head ON audit_head" >/dev/null
+expect_status 0 "$JZ" audit verify "$DB"
+expect_grep "$TMP/out" '审计日志完好' "the log verifies once the chain can be written"
+[ "$(rows "SELECT count(*) FROM audit_queue")" = 0 ] && ok || bad "the waiting entry is not chained afterwards"
 finish
