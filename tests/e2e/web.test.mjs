@@ -70,6 +70,10 @@ for (const width of WIDTHS) {
       // Logout: back to 登录, and the 工作台 is no longer reachable.
       await s.page.goto(`${BASE}/`)
       await s.page.waitForSelector('[data-test=who]')
+      // The 工作台's panels loaded first, as a person sees them before
+      // leaving: a panel's request still on its way when the session ends
+      // is rightly refused (401), and would be counted as a problem here.
+      await s.page.waitForLoadState('networkidle')
       await s.page.click('.logout')
       await s.page.waitForURL((url) => url.pathname === '/login')
       await s.page.goto(`${BASE}/`)
