@@ -106,52 +106,16 @@ jz_err jz__pg_audit(void *impl, const char *county, const char *action, const ch
     jz_err rc = hold(q, f, err);
     if (rc || q->in_tx)
         return rc;
-    /* Outside a transaction: one of its own. */
-    if ((rc = jz__pg_exec(q, "BEGIN", err)))
-        return rc;
-    q->in_tx = true;
-    if (!(rc = jz__pg_audit_commit(q, err)))
-        rc = jz__pg_exec(q, "COMMIT", err);
-    if (rc)
-        jz__pg_exec(q, "ROLLBACK", NULL);
-    q->in_tx = false;
+    /* Outside a transaction: the queue's one row commits on its own. */
+    rc = jz__pg_audit_commit(q, err);
+    jz__pg_audit_drop(q);
     if (rc)
         q->queued = false;
-    jz__pg_audit_drop(q);
-    if (!rc) {
+    else {
         jz_error scratch; /* committed: a seal left undone is the next one's */
         jz__pg_audit_chain(q, false, &scratch);
     }
     return rc;
-}
-
-/* The array literals below are built in the common layer's byte buffer. */
-typedef jz__abuf strbuf;
-
-static void sb_add(strbuf *s, const char *t, size_t n)
-{
-    jz__abuf_put(s, t, n);
-}
-
-static void sb_str(strbuf *s, const char *t)
-{
-    sb_add(s, t, strlen(t));
-}
-
-/* One element of a text[] literal: quoted, with '"' and '\' escaped. */
-static void sb_element(strbuf *s, const char *t)
-{
-    sb_add(s, s->n > 1 ? ",\"" : "\"", s->n > 1 ? 2 : 1);
-    for (const char *c = t; *c; c++) {
-        size_t run = strcspn(c, "\"\\");
-        sb_add(s, c, run);
-        c += run;
-        if (!*c)
-            break;
-        sb_add(s, "\\", 1);
-        sb_add(s, c, 1);
-    }
-    sb_add(s, "\"", 1);
 }
 
 /* A queued transaction's tag: HMAC-SHA-256 under the chain's key (with a
@@ -181,17 +145,15 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err)
         return JZ_OK;
     /* The transaction's entries, in their order, as one row of the queue:
      * committed with what they record, chained after (jz__pg_audit_chain). */
-    strbuf a = {0};
-    sb_str(&a, "{");
+    jz__abuf a = {0};
     const char **all = malloc(7 * q->n_held * sizeof *all);
     for (size_t i = 0; i < q->n_held; i++)
         for (int j = 0; j < 7; j++) {
-            sb_element(&a, q->held[i].f[j]);
+            jz__pg_array_add(&a, q->held[i].f[j]);
             if (all)
                 all[7 * i + (size_t)j] = q->held[i].f[j];
         }
-    sb_add(&a, "}", 2); /* with its NUL */
-    if (a.oom || !all) {
+    if (!jz__pg_array_end(&a) || !all) {
         free(a.p);
         free(all);
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
@@ -238,7 +200,7 @@ enum {
 
 typedef struct chaining {
     const pg *q;
-    strbuf col[C_N];
+    jz__abuf col[C_N];
     int64_t seq;
     unsigned char prev[32];
 } chaining;
@@ -254,13 +216,13 @@ static void chain_one(chaining *c, const char *const f[7])
     jz__audit_entry_hash(&c->q->k, c->prev, c->seq, f, fl, NULL, 0, h);
     char num[24], hex[65];
     snprintf(num, sizeof num, "%lld", (long long)c->seq);
-    sb_element(&c->col[C_SEQ], num);
+    jz__pg_array_add(&c->col[C_SEQ], num);
     for (int j = 0; j < 7; j++)
-        sb_element(&c->col[C_COUNTY + j], f[j]);
+        jz__pg_array_add(&c->col[C_COUNTY + j], f[j]);
     sodium_bin2hex(hex, sizeof hex, c->prev, 32);
-    sb_element(&c->col[C_PREV], hex);
+    jz__pg_array_add(&c->col[C_PREV], hex);
     sodium_bin2hex(hex, sizeof hex, h, 32);
-    sb_element(&c->col[C_HASH], hex);
+    jz__pg_array_add(&c->col[C_HASH], hex);
     memcpy(c->prev, h, 32);
 }
 
@@ -327,8 +289,6 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         goto out;
     }
-    for (int i = 0; i < C_N; i++)
-        sb_str(&c.col[i], "{");
     for (int i = 0; i < rows && !rc;) {
         /* One queued transaction: rows i .. end-1. */
         int64_t id = jz__pg_int(r, i, 0);
@@ -345,7 +305,7 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
         sodium_hex2bin(got, sizeof got, jz__pg_text(r, i, 1), 64, NULL, &ng, NULL);
         char num[24];
         snprintf(num, sizeof num, "%lld", (long long)id);
-        sb_element(&c.col[C_IDS], num);
+        jz__pg_array_add(&c.col[C_IDS], num);
         (*n)++;
         if (nf % 7 == 0 && ng == 32 && sodium_memcmp(want, got, 32) == 0) {
             for (size_t e = 0; e < nf && !rc; e += 7) {
@@ -367,10 +327,8 @@ static jz_err chain_batch(pg *q, int *n, jz_error *err)
     if (rc || *n == 0)
         goto out;
     bool oom = false;
-    for (int i = 0; i < C_N; i++) {
-        sb_add(&c.col[i], "}", 2); /* with their NULs */
-        oom |= c.col[i].oom;
-    }
+    for (int i = 0; i < C_N; i++)
+        oom |= !jz__pg_array_end(&c.col[i]);
     if (oom) {
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         goto out;

@@ -93,6 +93,13 @@ typedef struct jz__pg_params {
     char buf[JZ__PG_MAX_PARAMS][24];
 } jz__pg_params;
 
+/* A text[] literal built in b (empty at first): jz__pg_array_add appends
+ * an element, quoted, its '"' and '\' escaped; jz__pg_array_end closes
+ * the literal and returns it as a C string (NULL when out of memory).
+ * Free b->p after. */
+void jz__pg_array_add(jz__abuf *b, const char *s);
+const char *jz__pg_array_end(jz__abuf *b);
+
 void jz__pg_p_reset(jz__pg_params *p);
 void jz__pg_p_int(jz__pg_params *p, int64_t v);
 void jz__pg_p_text(jz__pg_params *p, const char *s);

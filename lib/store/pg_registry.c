@@ -802,31 +802,17 @@ static void prefetch_learn(pg *q, const struct pg_pending_rows *r)
         jz__pg_prefetch_drop(q);
 }
 
-/* A text[] literal of strings that need no escaping (household IDs of
- * [A-Za-z0-9-], ID numbers): NULL when out of memory. */
+/* A text[] literal of v[0..n-1]: NULL when out of memory (free it). */
 static char *text_array(const char *const *v, size_t n)
 {
-    size_t cap = 3;
+    jz__abuf b = {0};
     for (size_t i = 0; i < n; i++)
-        cap += strlen(v[i]) + 3;
-    char *s = malloc(cap);
-    if (!s)
+        jz__pg_array_add(&b, v[i]);
+    if (!jz__pg_array_end(&b)) {
+        free(b.p);
         return NULL;
-    size_t k = 0;
-    s[k++] = '{';
-    for (size_t i = 0; i < n; i++)
-        k += (size_t)snprintf(s + k, cap - k, "%s\"%s\"", i ? "," : "", v[i]);
-    s[k++] = '}';
-    s[k] = '\0';
-    return s;
-}
-
-static bool plain(const char *s)
-{
-    for (; *s; s++)
-        if (*s == '"' || *s == '\\' || *s == ',' || *s == '{' || *s == '}' || (unsigned char)*s < 0x21)
-            return false;
-    return true;
+    }
+    return (char *)b.p;
 }
 
 jz_err jz__pg_prefetch(void *impl, const jz_household *hs, size_t n, jz_error *err)
@@ -847,14 +833,9 @@ jz_err jz__pg_prefetch(void *impl, const jz_household *hs, size_t n, jz_error *e
     }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!plain(hs[i].household_id))
-            goto out; /* an odd ID: leave it to put_household's own lookups */
         ids[i] = hs[i].household_id;
-        for (uint32_t m = 0; m < hs[i].n_members; m++) {
-            if (!plain(hs[i].members[m].id))
-                goto out;
+        for (uint32_t m = 0; m < hs[i].n_members; m++)
             people[k++] = hs[i].members[m].id;
-        }
     }
     char *a = text_array(ids, n), *b = text_array(people, nm);
     if (!a || !b) {

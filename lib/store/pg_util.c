@@ -68,17 +68,11 @@ static void connecting(PGconn *c, PostgresPollingStatusType (*poll_fn)(PGconn *)
 
 PGconn *jz__pg_connect(const char *where, const char *dbname)
 {
-    PGconn *c;
-    if (!dbname) {
-        const char *keys[] = {"dbname", NULL};
-        const char *vals[] = {where, NULL};
-        c = PQconnectStartParams(keys, vals, 1);
-    } else {
-        const char *keys[] = {"dbname", "dbname", NULL};
-        const char *vals[] = {where, dbname, NULL};
-        /* expand_dbname: the first dbname is the whole URL; the second wins. */
-        c = PQconnectStartParams(keys, vals, 1);
-    }
+    /* expand_dbname: the first dbname is the whole URL; the second, if
+     * given, wins (a NULL value is ignored). */
+    const char *keys[] = {"dbname", "dbname", NULL};
+    const char *vals[] = {where, dbname, NULL};
+    PGconn *c = PQconnectStartParams(keys, vals, 1);
     if (c && PQstatus(c) != CONNECTION_BAD)
         connecting(c, PQconnectPoll);
     return c;
@@ -88,6 +82,29 @@ void jz__pg_reset(PGconn *c)
 {
     if (PQresetStart(c))
         connecting(c, PQresetPoll);
+}
+
+void jz__pg_array_add(jz__abuf *b, const char *s)
+{
+    jz__abuf_put(b, b->n ? ",\"" : "{\"", 2);
+    for (const char *c = s; *c;) {
+        size_t run = strcspn(c, "\"\\");
+        jz__abuf_put(b, c, run);
+        c += run;
+        if (*c) {
+            jz__abuf_put(b, "\\", 1);
+            jz__abuf_put(b, c++, 1);
+        }
+    }
+    jz__abuf_put(b, "\"", 1);
+}
+
+const char *jz__pg_array_end(jz__abuf *b)
+{
+    if (!b->n)
+        jz__abuf_put(b, "{", 1);
+    jz__abuf_put(b, "}", 2); /* with its NUL */
+    return b->oom ? NULL : (const char *)b->p;
 }
 
 void jz__pg_p_reset(jz__pg_params *p)
