@@ -173,10 +173,14 @@ int cmd_assess_db(int argc, char **argv)
         }
         char t[JZ_MONEY_BUF];
         jz_money_format(total, t, sizeof t);
+        char wrote[96] = "";
+        if (write && !what_if)
+            snprintf(wrote, sizeof wrote, "（写入 %zu 户，%zu 户结论未变）",
+                     jz_batch_written(&rep), rep.unchanged);
         printf("\n共 %zu 户 %zu 人；每月合计 %s 元；读取 %.2f 秒，评估 %.2f 秒，写回 %.2f 秒%s\n",
                rep.households, rep.members, t, rep.read_s, rep.assess_s, rep.write_s,
                what_if ? "（政策测算：未写入正式认定结果）"
-               : write ? ""
+               : write ? wrote
                        : "（--dry-run：未写回）");
         if (what_if)
             print_what_if(&rep, regions, overrides);

@@ -61,6 +61,11 @@ typedef struct jz_batch_report {
      * (or they were removed) while the run computed; their stored results
      * stay as they were, shown as not assessed since the change. */
     size_t stale;
+    /* An official run: households not written because their stored
+     * determination already says what the new one says (all but the run
+     * and the date: jz_store_stored_digests); they keep the run and date
+     * that wrote it. */
+    size_t unchanged;
     /* A what-if: by county (sorted; malloc'd, caller frees), and the moves
      * between categories, [before][after], JZ_CAT_COUNT = not assessed. */
     jz_batch_diff *diffs;
@@ -75,15 +80,21 @@ typedef struct jz_batch_report {
  * parameter in force on its date is counted in `failed` (its error is passed
  * to on_error, if given) and keeps its previous determination.
  *
- * An official run (opts->write) stores every result in one audited
- * transaction, and only for the record version it was computed from: the
+ * An official run (opts->write) stores its results in one audited
+ * transaction, and only for the record version they were computed from: the
  * households whose record changed meanwhile are counted in `stale` and
- * keep their previous determination.  A what-if (opts->compare) writes
+ * keep their previous determination.  Only the determinations that changed
+ * are written: those whose stored one says the same are counted in
+ * `unchanged` and left as they are.  A what-if (opts->compare) writes
  * nothing and reports what would change.
  */
 jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *opts,
                        void (*on_error)(const jz_error *e, void *arg), void *arg,
                        jz_batch_report *report, jz_error *err);
+
+/* The households an official run wrote: all but the stale, the failed and
+ * the unchanged. */
+size_t jz_batch_written(const jz_batch_report *rep);
 
 /* The parameter values of a policy as a JSON object text (what a
  * determination records); malloc'd, NULL when out of memory. */

@@ -185,6 +185,20 @@ jz_err jz_store_snapshot_stale(jz_store *s, const jz_snapshot *snap, uint8_t *st
 jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *category,
                                  jz_fen *monthly, jz_error *err);
 
+/* A reassessment writes only the households whose determination changed.
+ * digest[i] is a digest of household i's stored determination (0: none
+ * stored), comparable within this process with jz_store_result_digest of a
+ * new one: equal when the two would store the same rows but for the run
+ * that wrote them and the date (the determination's figures and decisive
+ * rules, each person's row, the record's version it was computed from, and
+ * the text of its parameters).  Read in the run's write transaction. */
+jz_err jz_store_stored_digests(jz_store *s, const jz_snapshot *snap, uint64_t *digest,
+                               jz_error *err);
+/* The digest of a parameters' JSON text (what jz_store_put_determination
+ * stores as params_json), once per county and date. */
+uint64_t jz_store_params_digest(const char *params_json);
+uint64_t jz_store_result_digest(const jz_result *r, int record_version, uint64_t params_digest);
+
 /* Removes the determinations of every household of the snapshot (all of
  * region_prefix, "" = all) but those marked in keep (NULL: none kept): what
  * a bulk run does before writing its own, in its transaction. */

@@ -224,6 +224,7 @@ static jz_err compare(jz_batch_report *rep, size_t *cap, const char *county, con
 typedef struct write_back {
     const jz_snapshot *snap;
     const policy_slot *slots;
+    size_t n_slots;
     const uint32_t *slot_of;
     const hh_result *out;
     const jz_person_result *persons;
@@ -233,6 +234,57 @@ typedef struct write_back {
     size_t n;
 } write_back;
 
+/* Household i's result as a jz_result (its persons copied in). */
+static void result_of(const write_back *w, size_t i, jz_result *r)
+{
+    const hh_result *o = &w->out[i];
+    unsigned nm = w->snap->household_size[i];
+    memset(r, 0, offsetof(jz_result, persons));
+    r->category = o->category;
+    r->causes = o->causes;
+    r->exit = o->exit;
+    r->counted_members = o->counted_members;
+    r->standard = o->standard;
+    r->income = o->income;
+    r->deductible = o->deductible;
+    r->financial = o->financial;
+    r->monthly_amount = o->monthly_amount;
+    r->exit_until = o->exit_until;
+    r->decisive = o->decisive;
+    r->n_persons = nm;
+    memcpy(r->persons, &w->persons[w->snap->first_member[i]], sizeof *r->persons * nm);
+}
+
+/* Marks (keep) the households whose stored determination says exactly
+ * what the new one would (jz_store_stored_digests): they are not written,
+ * and keep the run and date that wrote them. */
+static jz_err keep_unchanged(jz_store *s, write_back *w, jz_result *r, jz_error *err)
+{
+    size_t n = w->n;
+    uint64_t *stored = malloc((n ? n : 1) * sizeof *stored);
+    uint64_t *params = malloc((w->n_slots ? w->n_slots : 1) * sizeof *params);
+    if (!stored || !params) {
+        free(stored);
+        free(params);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    jz_err rc = jz_store_stored_digests(s, w->snap, stored, err);
+    for (size_t k = 0; k < w->n_slots; k++)
+        params[k] = jz_store_params_digest(w->slots[k].json);
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (w->keep[i] || !stored[i])
+            continue;
+        result_of(w, i, r);
+        if (jz_store_result_digest(r, w->snap->version[i], params[w->slot_of[i]]) == stored[i]) {
+            w->keep[i] = 1;
+            w->rep->unchanged++;
+        }
+    }
+    free(stored);
+    free(params);
+    return rc;
+}
+
 static jz_err write_in_txn(jz_store *s, void *arg, jz_error *err)
 {
     write_back *w = arg;
@@ -241,44 +293,34 @@ static jz_err write_in_txn(jz_store *s, void *arg, jz_error *err)
     jz_batch_report *rep = w->rep;
     size_t n = w->n;
     rep->stale = 0;
+    rep->unchanged = 0;
     rep->run = 0;
     jz_err rc;
-    if ((rc = jz_store_snapshot_stale(s, snap, w->keep, &rep->stale, err)))
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        w->keep[i] |= !w->out[i].ok;
-    if ((rc = jz_store_run_begin(s, opts->date, opts->region_prefix, opts->overrides, &rep->run,
-                                 err)) ||
-        (rc = jz_store_clear_determinations(s, opts->region_prefix, snap, w->keep, err)))
-        return rc;
-    jz_member members[JZ_MAX_MEMBERS];
-    jz_household h;
     jz_result *r = malloc(sizeof *r);
     if (!r)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    if ((rc = jz_store_snapshot_stale(s, snap, w->keep, &rep->stale, err))) {
+        free(r);
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++)
+        w->keep[i] |= !w->out[i].ok;
+    if ((rc = keep_unchanged(s, w, r, err)) ||
+        (rc = jz_store_run_begin(s, opts->date, opts->region_prefix, opts->overrides, &rep->run,
+                                 err)) ||
+        (rc = jz_store_clear_determinations(s, opts->region_prefix, snap, w->keep, err))) {
+        free(r);
+        return rc;
+    }
+    jz_member members[JZ_MAX_MEMBERS];
+    jz_household h;
     for (size_t i = 0; i < n && !rc; i++) {
         if (w->keep[i])
             continue;
-        const hh_result *o = &w->out[i];
-        const jz_person_result *pp = &w->persons[snap->first_member[i]];
-        unsigned nm = snap->household_size[i];
         jz_snapshot_household(snap, i, &h, members);
         if (opts->date != JZ_DATE_NONE)
             h.assess_date = opts->date;
-        memset(r, 0, offsetof(jz_result, persons));
-        r->category = o->category;
-        r->causes = o->causes;
-        r->exit = o->exit;
-        r->counted_members = o->counted_members;
-        r->standard = o->standard;
-        r->income = o->income;
-        r->deductible = o->deductible;
-        r->financial = o->financial;
-        r->monthly_amount = o->monthly_amount;
-        r->exit_until = o->exit_until;
-        r->decisive = o->decisive;
-        r->n_persons = nm;
-        memcpy(r->persons, pp, sizeof *pp * nm);
+        result_of(w, i, r);
         rc = jz_store_put_determination(s, rep->run, snap, i, &h, r,
                                         w->slots[w->slot_of[i]].json, err);
     }
@@ -289,16 +331,22 @@ static jz_err write_in_txn(jz_store *s, void *arg, jz_error *err)
      * parameters, and what it wrote and left. */
     char entity[48], after[1024];
     snprintf(entity, sizeof entity, "run:%lld", (long long)rep->run);
-    json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I}", "run", (json_int_t)rep->run, "region",
-                          opts->region_prefix ? opts->region_prefix : "", "overrides",
+    json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "run", (json_int_t)rep->run,
+                          "region", opts->region_prefix ? opts->region_prefix : "", "overrides",
                           opts->overrides ? opts->overrides : "", "households", (json_int_t)n,
-                          "written", (json_int_t)(n - rep->stale - rep->failed), "stale",
-                          (json_int_t)rep->stale, "failed", (json_int_t)rep->failed);
+                          "written", (json_int_t)jz_batch_written(rep), "unchanged",
+                          (json_int_t)rep->unchanged, "stale", (json_int_t)rep->stale, "failed",
+                          (json_int_t)rep->failed);
     char *t = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     snprintf(after, sizeof after, "%s", t ? t : "{}");
     free(t);
     json_decref(o);
     return jz_store_audit(s, "", "assess.run", entity, "", after, err);
+}
+
+size_t jz_batch_written(const jz_batch_report *rep)
+{
+    return rep->households - rep->stale - rep->failed - rep->unchanged;
 }
 
 jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *opts,
@@ -480,7 +528,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
             goto done;
         }
-        write_back wb = {snap, slots, slot_of, out, persons, keep, opts, rep, n};
+        write_back wb = {snap, slots, n_slots, slot_of, out, persons, keep, opts, rep, n};
         if ((rc = jz_store_run(s, write_in_txn, &wb, err)))
             goto done;
     }

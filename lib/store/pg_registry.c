@@ -1562,6 +1562,115 @@ jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *cat
     return JZ_OK;
 }
 
+static jz_err pg_params_text(void *impl, int64_t pv, char **text, jz_error *err)
+{
+    pg *q = impl;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_int(&p, pv);
+    jz_err rc;
+    *text = NULL;
+    PGresult *r = jz__pg_run(q, "SELECT params FROM param_values WHERE pv = $1", &p,
+                             "读取已存认定结果", &rc, err);
+    if (!r)
+        return rc;
+    if (PQntuples(r) && !(*text = strdup(PQgetvalue(r, 0, 0))))
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    PQclear(r);
+    return rc;
+}
+
+typedef struct digest_fill {
+    const jz_snapshot *snap;
+    uint64_t *digest;
+    int64_t *pv;
+} digest_fill;
+
+static int det_digest_row(char **f, int n, void *arg)
+{
+    digest_fill *a = arg;
+    if (n < JZ__DET_NF + 3)
+        return -1;
+    size_t i = jz__snapshot_find(a->snap, strtoll(f[0], NULL, 10));
+    if (i == SIZE_MAX)
+        return 0;
+    int64_t v[JZ__DET_NF];
+    for (int k = 0; k < JZ__DET_NF; k++)
+        v[k] = strtoll(f[1 + k], NULL, 10);
+    a->pv[i] = strtoll(f[1 + JZ__DET_NF], NULL, 10);
+    a->digest[i] += jz__det_digest(v, f[2 + JZ__DET_NF]);
+    return 0;
+}
+
+static int pr_digest_row(char **f, int n, void *arg)
+{
+    digest_fill *a = arg;
+    if (n < JZ__PR_NF + 1)
+        return -1;
+    size_t i = jz__snapshot_find(a->snap, strtoll(f[0], NULL, 10));
+    if (i == SIZE_MAX)
+        return 0;
+    int64_t v[JZ__PR_NF];
+    for (int k = 0; k < JZ__PR_NF; k++)
+        v[k] = strtoll(f[1 + k], NULL, 10);
+    a->digest[i] += jz__pr_digest(v);
+    return 0;
+}
+
+/* The stored determinations' digests (store_int.h): both tables' rows of
+ * the snapshot's counties and key range by COPY, in any order, each found
+ * in the snapshot by bisection. */
+jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *digest,
+                             jz_error *err)
+{
+    pg *q = impl;
+    size_t n = snap->n_households;
+    memset(digest, 0, (n ? n : 1) * sizeof *digest);
+    if (n == 0)
+        return JZ_OK;
+    digest_fill a = {snap, digest, calloc(n, sizeof(int64_t))};
+    if (!a.pv)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    /* The counties the snapshot's households are in: the first six digits
+     * their regions share (a county or a township: one county; a city or
+     * the province: its counties). */
+    char county[7] = "";
+    size_t cl = 0;
+    while (cl < 6 && snap->region[0].code[cl] && snap->region[0].code[cl] >= '0' &&
+           snap->region[0].code[cl] <= '9') {
+        bool same = true;
+        for (size_t i = 1; i < n && same; i++)
+            same = snap->region[i].code[cl] == snap->region[0].code[cl];
+        if (!same)
+            break;
+        county[cl] = snap->region[0].code[cl];
+        cl++;
+    }
+    county[cl] = '\0';
+    char sql[640];
+    jz_err rc;
+    snprintf(sql, sizeof sql,
+             "COPY (SELECT hh, category, causes, monthly_amount, counted_members, standard,"
+             " income, deductible, financial, exit_until, record_version, pv, decisive"
+             " FROM determinations WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"
+             " TO STDOUT",
+             county, (long long)snap->key[0], (long long)snap->key[n - 1]);
+    rc = copy_out(q, sql, det_digest_row, &a, "读取已存认定结果", err);
+    if (!rc) {
+        snprintf(sql, sizeof sql,
+                 "COPY (SELECT hh, idx, categories, care_level, monthly_amount, single_rule,"
+                 " tmp_rule, tmp_amount, referrals, death_check_due, death_change_from"
+                 " FROM person_results WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"
+                 " TO STDOUT",
+                 county, (long long)snap->key[0], (long long)snap->key[n - 1]);
+        rc = copy_out(q, sql, pr_digest_row, &a, "读取已存认定结果", err);
+    }
+    if (!rc)
+        rc = jz__digest_add_params(digest, a.pv, n, pg_params_text, q, err);
+    free(a.pv);
+    return rc;
+}
+
 jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snapshot *snap,
                                    const uint8_t *keep, jz_error *err)
 {
@@ -1703,30 +1812,29 @@ jz_err jz__pg_put_determination(void *impl, int64_t run, const jz_snapshot *snap
         return JZ_ENOMEM;
     int64_t hh = snap->key[i];
     tbuf *b = &rows->t[T_DET];
-    const int64_t a[] = {hh, 0, run, pv, h->assess_date, r->category, r->causes,
-                         r->monthly_amount, r->counted_members, r->standard, r->income,
-                         r->deductible, r->financial, r->exit ? r->exit_until : 0};
-    for (size_t k = 0; k < sizeof a / sizeof a[0]; k++) {
-        if (k == 1)
-            put_text(b, county, false);
-        else
-            put_int(b, a[k], false);
-    }
+    put_int(b, hh, false);
+    put_text(b, county, false);
+    put_int(b, run, false);
+    put_int(b, pv, false);
+    put_int(b, h->assess_date, false);
+    /* The columns stored digests read back (det_digest.c). */
+    int64_t f[JZ__DET_NF > JZ__PR_NF ? JZ__DET_NF : JZ__PR_NF];
+    jz__det_fields(r, snap->version[i], f);
+    for (int k = 0; k < JZ__DET_NF - 1; k++)
+        put_int(b, f[k], false);
     put_text(b, decisive, false);
-    put_int(b, snap->version[i], true);
+    put_int(b, f[JZ__DET_NF - 1], true);
     for (uint32_t k = 0; k < r->n_persons; k++) {
         const jz_person_result *x = &r->persons[k];
         if (!jz__person_result_stored(x))
             continue;
         tbuf *pb = &rows->t[T_PR];
+        jz__pr_fields(x, k, f);
         put_int(pb, hh, false);
-        put_int(pb, (int)k, false);
+        put_int(pb, f[0], false);
         put_text(pb, county, false);
-        const int64_t v[] = {x->categories | (x->counted ? 0 : 0x100), x->care_level,
-                             x->monthly_amount, x->single_rule, x->tmp_rule, x->tmp_amount,
-                             x->referrals, x->death_check_due, x->death_change_from};
-        for (size_t m = 0; m < sizeof v / sizeof v[0]; m++)
-            put_int(pb, v[m], m + 1 == sizeof v / sizeof v[0]);
+        for (int m = 1; m < JZ__PR_NF; m++)
+            put_int(pb, f[m], m + 1 == JZ__PR_NF);
     }
     return JZ_OK;
 }

@@ -338,6 +338,22 @@ jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *
     return s->ops->snapshot_results(s->impl, snap, category, monthly, err);
 }
 
+jz_err jz_store_stored_digests(jz_store *s, const jz_snapshot *snap, uint64_t *digest,
+                               jz_error *err)
+{
+    return s->ops->stored_digests(s->impl, snap, digest, err);
+}
+
+uint64_t jz_store_params_digest(const char *params_json)
+{
+    return jz__text_digest(params_json ? params_json : "");
+}
+
+uint64_t jz_store_result_digest(const jz_result *r, int record_version, uint64_t params_digest)
+{
+    return jz__result_digest(r, record_version, params_digest);
+}
+
 jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix,
                                      const jz_snapshot *snap, const uint8_t *keep, jz_error *err)
 {

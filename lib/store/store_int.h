@@ -138,6 +138,10 @@ typedef struct jz_store_ops {
                              jz_error *err);
     jz_err (*snapshot_results)(void *impl, const jz_snapshot *snap, uint8_t *category,
                                jz_fen *monthly, jz_error *err);
+    /* The stored determination of every household of the snapshot, as its
+     * digest (jz__det_digest and friends), 0 where none is stored. */
+    jz_err (*stored_digests)(void *impl, const jz_snapshot *snap, uint64_t *digest,
+                             jz_error *err);
     jz_err (*clear_determinations)(void *impl, const char *region_prefix, const jz_snapshot *snap,
                                    const uint8_t *keep, jz_error *err);
     /* decisive: r->decisive encoded (jz__rules_encode). */
@@ -500,6 +504,46 @@ jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
 /* Whether a person's result is stored (a person_results row): only where
  * something applies to the person, or he is not counted (store.c). */
 bool jz__person_result_stored(const jz_person_result *p);
+
+/* ---- digests of determinations (det_digest.c) -------------------------------
+ *
+ * A reassessment writes only the households whose determination changed:
+ * it compares the digest of each new one with that of the stored one.  A
+ * digest covers what the stored rows say but the run that wrote them, their
+ * parameter row's number and the date: the determination's columns (as
+ * JZ__DET_NF integers, in the order below, and its decisive rules' text),
+ * the record's version, the text of its parameters, and each person row
+ * kept (JZ__PR_NF integers).  Keyed SipHash under a key drawn once per
+ * process (digests are never stored), summed, so that rows may be read in
+ * any order. */
+enum { JZ__DET_NF = 10, JZ__PR_NF = 10 };
+/* category, causes, monthly_amount, counted_members, standard, income,
+ * deductible, financial, exit_until (0 without R-EXIT-1), record_version */
+uint64_t jz__det_digest(const int64_t f[JZ__DET_NF], const char *decisive);
+/* idx, categories (| 0x100 when not counted, as stored), care_level,
+ * monthly_amount, single_rule, tmp_rule, tmp_amount, referrals,
+ * death_check_due, death_change_from */
+uint64_t jz__pr_digest(const int64_t f[JZ__PR_NF]);
+/* The person row of person k as stored (jz__person_result_stored). */
+void jz__pr_fields(const jz_person_result *p, uint32_t k, int64_t f[JZ__PR_NF]);
+uint64_t jz__text_digest(const char *s);
+/* The determination's integers as stored (record_version: the record's
+ * version it was computed from), and the whole new determination's digest
+ * (params_digest: jz__text_digest of its parameters' text). */
+void jz__det_fields(const jz_result *r, int record_version, int64_t f[JZ__DET_NF]);
+uint64_t jz__result_digest(const jz_result *r, int record_version, uint64_t params_digest);
+/* The position of household key hh in the snapshot (keys ascending), or
+ * SIZE_MAX. */
+size_t jz__snapshot_find(const jz_snapshot *s, int64_t hh);
+/* Completes the stored digests a backend summed (digest[i]: its
+ * determination's jz__det_digest and its person rows' jz__pr_digest;
+ * pv[i]: its parameter row, 0 where no determination is stored, whose
+ * digest[i] becomes 0) with the digest of each household's parameters'
+ * text, fetched once per distinct row by params(impl, pv, &text)
+ * (malloc'd text). */
+jz_err jz__digest_add_params(uint64_t *digest, const int64_t *pv, size_t n,
+                             jz_err (*params)(void *impl, int64_t pv, char **text, jz_error *err),
+                             void *impl, jz_error *err);
 
 /* A unit's terms and holds as both backends aggregate them into text
  * ("since:monthly:persons,..." and the holds' like it), parsed into u

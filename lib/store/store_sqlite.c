@@ -1807,6 +1807,82 @@ static jz_err sq_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已存认定结果");
 }
 
+static jz_err sq_params_text(void *impl, int64_t pv, char **text, jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    *text = NULL;
+    if (jz__sq_cached(q, "SELECT params FROM param_values WHERE pv = ?", &st, "", NULL) != JZ_OK)
+        return jz__sq_error(q, err, "读取已存认定结果");
+    sqlite3_bind_int64(st, 1, pv);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (!(*text = strdup(t ? t : ""))) {
+            jz__sq_done(q, st);
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        }
+    }
+    jz__sq_done(q, st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已存认定结果");
+}
+
+/* The stored determinations' digests (store_int.h): the snapshot's key
+ * range of both tables, in key order, each row found by bisection. */
+static jz_err sq_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *digest,
+                                jz_error *err)
+{
+    sq *q = impl;
+    size_t n = snap->n_households;
+    memset(digest, 0, (n ? n : 1) * sizeof *digest);
+    if (n == 0)
+        return JZ_OK;
+    int64_t *pv = calloc(n, sizeof *pv);
+    if (!pv)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    static const char *const sql[2] = {
+        "SELECT hh, category, causes, monthly_amount, counted_members, standard, income,"
+        " deductible, financial, exit_until, record_version, pv, decisive"
+        " FROM determinations WHERE hh BETWEEN ?1 AND ?2",
+        "SELECT hh, idx, categories, care_level, monthly_amount, single_rule, tmp_rule,"
+        " tmp_amount, referrals, death_check_due, death_change_from"
+        " FROM person_results WHERE hh BETWEEN ?1 AND ?2"};
+    jz_err rc = JZ_OK;
+    for (int t = 0; t < 2 && !rc; t++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(q->db, sql[t], -1, &st, NULL) != SQLITE_OK) {
+            rc = jz__sq_error(q, err, "读取已存认定结果");
+            break;
+        }
+        sqlite3_bind_int64(st, 1, snap->key[0]);
+        sqlite3_bind_int64(st, 2, snap->key[n - 1]);
+        int s;
+        int64_t f[JZ__DET_NF > JZ__PR_NF ? JZ__DET_NF : JZ__PR_NF];
+        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+            size_t i = jz__snapshot_find(snap, sqlite3_column_int64(st, 0));
+            if (i == SIZE_MAX)
+                continue;
+            int nf = t == 0 ? JZ__DET_NF : JZ__PR_NF;
+            for (int k = 0; k < nf; k++)
+                f[k] = sqlite3_column_int64(st, 1 + k);
+            if (t == 0) {
+                pv[i] = sqlite3_column_int64(st, 1 + JZ__DET_NF);
+                digest[i] +=
+                    jz__det_digest(f, (const char *)sqlite3_column_text(st, 2 + JZ__DET_NF));
+            } else {
+                digest[i] += jz__pr_digest(f);
+            }
+        }
+        if (s != SQLITE_DONE)
+            rc = jz__sq_error(q, err, "读取已存认定结果");
+        sqlite3_finalize(st);
+    }
+    if (!rc)
+        rc = jz__digest_add_params(digest, pv, n, sq_params_text, q, err);
+    free(pv);
+    return rc;
+}
+
 static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_snapshot *snap,
                                       const uint8_t *keep, jz_error *err)
 {
@@ -1882,15 +1958,12 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
     jz__sq_row_int(q, st, c++, run);
     jz__sq_row_int(q, st, c++, pv);
     jz__sq_row_int(q, st, c++, h->assess_date);
-    jz__sq_row_int(q, st, c++, r->category);
-    jz__sq_row_int(q, st, c++, r->causes);
-    jz__sq_row_int(q, st, c++, r->monthly_amount);
-    jz__sq_row_int(q, st, c++, r->counted_members);
-    jz__sq_row_int(q, st, c++, r->standard);
-    jz__sq_row_int(q, st, c++, r->income);
-    jz__sq_row_int(q, st, c++, r->deductible);
-    jz__sq_row_int(q, st, c++, r->financial);
-    jz__sq_row_int(q, st, c++, r->exit ? r->exit_until : 0);
+    /* The columns stored digests read back (det_digest.c), but the record's
+     * version, which the statement reads itself. */
+    int64_t f[JZ__DET_NF > JZ__PR_NF ? JZ__DET_NF : JZ__PR_NF];
+    jz__det_fields(r, 0, f);
+    for (int k = 0; k < JZ__DET_NF - 1; k++)
+        jz__sq_row_int(q, st, c++, f[k]);
     jz__sq_row_text(q, st, c++, decisive);
     jz__sq_row_ready(q, "determinations");
     if (sqlite3_step(st) != SQLITE_DONE)
@@ -1904,18 +1977,12 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
         c = 1;
         sqlite3_reset(st);
         jz__sq_row_begin(q);
+        jz__pr_fields(p, k, f);
         jz__sq_row_int(q, st, c++, hh);
-        jz__sq_row_int(q, st, c++, (int)k);
+        jz__sq_row_int(q, st, c++, f[0]);
         jz__sq_row_text(q, st, c++, county);
-        jz__sq_row_int(q, st, c++, p->categories | (p->counted ? 0 : 0x100));
-        jz__sq_row_int(q, st, c++, p->care_level);
-        jz__sq_row_int(q, st, c++, p->monthly_amount);
-        jz__sq_row_int(q, st, c++, p->single_rule);
-        jz__sq_row_int(q, st, c++, p->tmp_rule);
-        jz__sq_row_int(q, st, c++, p->tmp_amount);
-        jz__sq_row_int(q, st, c++, p->referrals);
-        jz__sq_row_int(q, st, c++, p->death_check_due);
-        jz__sq_row_int(q, st, c++, p->death_change_from);
+        for (int m = 1; m < JZ__PR_NF; m++)
+            jz__sq_row_int(q, st, c++, f[m]);
         jz__sq_row_ready(q, "person_results");
         if (sqlite3_step(st) != SQLITE_DONE)
             return jz__sq_error(q, err, "写入个人认定结果");
@@ -2126,6 +2193,7 @@ const jz_store_ops jz__sqlite_ops = {
     .run_begin = sq_run_begin,
     .snapshot_stale = sq_snapshot_stale,
     .snapshot_results = sq_snapshot_results,
+    .stored_digests = sq_stored_digests,
     .clear_determinations = sq_clear_determinations,
     .put_determination = sq_put_determination,
     .get_determination = sq_get_determination,

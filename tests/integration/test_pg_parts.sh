@@ -124,7 +124,8 @@ defaults_empty "after the move"
 expect_status 0 "$JZ" assess --db "$URL"
 # A reassessment replaces the stored determinations in place (staging
 # tables, one upsert): a household that lost a member since keeps no
-# person row beyond its members, and every household has this run's.
+# person row beyond its members, and has this run's determination, the
+# only one the run writes (the others did not change).
 hid2=$(q "SELECT h.household_id FROM households h JOIN person_results x ON x.county = h.county
   AND x.hh = h.hh AND x.idx = h.n_members - 1 WHERE h.n_members >= 2 AND h.county = '140902'
   ORDER BY h.hh LIMIT 1")
@@ -134,8 +135,11 @@ expect_status 0 "$JZ" import --report "$TMP/c.csv" "$URL" "$TMP/shrunk.jsonl"
 expect_status 0 "$JZ" assess --db "$URL"
 n=$(q "SELECT count(*) FROM person_results x JOIN households h ON h.county = x.county AND h.hh = x.hh WHERE x.idx >= h.n_members")
 if [ "$n" = 0 ]; then ok; else bad "$n person rows beyond their household's members after the reassessment"; fi
-n=$(q "SELECT count(*) FROM determinations WHERE run <> (SELECT max(run) FROM runs)")
-if [ "$n" = 0 ]; then ok; else bad "$n determinations not rewritten by the last run"; fi
+n=$(q "SELECT count(*) FROM determinations d JOIN household_ids i ON i.county = d.county
+  AND i.hh = d.hh WHERE d.run = (SELECT max(run) FROM runs) AND i.household_id = '$hid2'")
+if [ "$n" = 1 ]; then ok; else bad "the shrunk household's determination is not the last run's"; fi
+n=$(q "SELECT count(*) FROM determinations WHERE run = (SELECT max(run) FROM runs)")
+if [ "$n" = 1 ]; then ok; else bad "the last run wrote $n determinations, not the one that changed"; fi
 n=$(q "SELECT count(*) FROM determinations")
 if [ "$n" = 300 ]; then ok; else bad "$n determinations after the reassessment, not 300"; fi
 expect_status 0 "$JZ" audit verify "$URL"

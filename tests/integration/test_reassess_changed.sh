@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# An official reassessment writes only the households whose determination
+# changed (docs/registry.md, "Writing back only what changed"): again on the
+# same data it writes none; a changed record, a changed standard, a run on a
+# date that changes an outcome write just those households; and what is
+# stored in the end is what a single run on a fresh database stores.
+. "$(dirname "$0")/lib.sh"
+DB=$(test_db reg.db)
+FRESH=$(test_db fresh.db)
+
+"$JZ" gen --households 400 --seed 11 --region 1409 --date 2025-06-01 "$TMP/hh.jsonl" 2>/dev/null
+expect_status 0 "$JZ" init "$DB"
+"$JZ" import "$DB" "$TMP/hh.jsonl" >/dev/null 2>&1
+
+# What a run wrote, from its audit entry (the newest assess.run).
+last_run() { db_sql "$DB" "SELECT after FROM audit WHERE action = 'assess.run' ORDER BY seq DESC LIMIT 1"; }
+# The stored determinations but their run, parameter row and date, by household.
+stored() {
+  db_sql "$1" "SELECT h.household_id, d.category, d.causes, d.monthly_amount, d.counted_members,
+      d.standard, d.income, d.deductible, d.financial, d.exit_until, d.decisive, d.record_version
+    FROM determinations d JOIN households h ON h.hh = d.hh AND h.county = d.county ORDER BY 1"
+  db_sql "$1" "SELECT h.household_id, p.idx, p.categories, p.care_level, p.monthly_amount,
+      p.single_rule, p.tmp_rule, p.tmp_amount, p.referrals, p.death_check_due, p.death_change_from
+    FROM person_results p JOIN households h ON h.hh = p.hh AND h.county = p.county ORDER BY 1, 2"
+}
+
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01
+expect_grep "$TMP/out" '写入 400 户，0 户结论未变' "the first run writes every household"
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01
+expect_grep "$TMP/out" '写入 0 户，400 户结论未变' "the same run again writes nothing"
+expect_grep <(last_run) '"unchanged":400' "its audit entry says 400 unchanged"
+expect_grep <(last_run) '"written":0' "and none written"
+first=$(db_sql "$DB" "SELECT min(run) FROM runs")
+expect_grep <(db_sql "$DB" "SELECT count(*) FROM determinations WHERE run = $first") '^400$' \
+  "every determination is still the first run's"
+
+# One household's record changes (a member's name: the outcome is the same,
+# the record's version is not): that household alone is written.
+hid=$(head -1 "$TMP/hh.jsonl" | grep -o '"household_id": *"[^"]*"' | cut -d'"' -f4)
+head -1 "$TMP/hh.jsonl" | sed 's/"name": *"\([^"]*\)"/"name":"\1甲"/' >"$TMP/one.jsonl"
+"$JZ" import "$DB" "$TMP/one.jsonl" >/dev/null 2>&1
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01
+expect_grep "$TMP/out" '写入 1 户，399 户结论未变' "a changed record is written, alone"
+expect_grep <(db_sql "$DB" "SELECT d.record_version FROM determinations d JOIN households h
+    ON h.hh = d.hh AND h.county = d.county WHERE h.household_id = '$hid'") '^2$' \
+  "with the record's new version"
+
+# A new rural standard for one county from 2025-03-01: its households are
+# written (the parameters they were assessed under changed), no other.
+cp -r "$SRC/policy" "$TMP/policy"
+county=$(db_sql "$DB" "SELECT county FROM households GROUP BY county ORDER BY count(*) DESC, county LIMIT 1")
+n_county=$(db_sql "$DB" "SELECT count(*) FROM households WHERE county = '$county'")
+cat >"$TMP/policy/params/90-test.json" <<EOF
+{"description": "test", "params": [
+  {"name": "dibao.standard.rural", "value": "900.00", "region": "$county", "from": "2025-03-01",
+   "source": "test"}]}
+EOF
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01 --policy "$TMP/policy"
+expect_grep "$TMP/out" "写入 $n_county 户，$((400 - n_county)) 户结论未变" \
+  "a county's new standard writes its $n_county households, no other"
+
+# A later date changes some outcomes (ages, R-EXIT-1's months): a run on it
+# writes those, and a run on the first date again writes them back.
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-12-01 --policy "$TMP/policy"
+moved=$(grep -o '写入 [0-9]* 户' "$TMP/out" | grep -o '[0-9]*')
+if [ "${moved:-0}" -gt 0 ] && [ "$moved" -lt 400 ]; then ok; else
+  bad "a later date should change some outcomes, not all: $moved"; fi
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01 --policy "$TMP/policy"
+expect_grep "$TMP/out" "写入 $moved 户" "and the first date again writes the same households back"
+
+# What is stored equals a single run's on a fresh database of the same data.
+expect_status 0 "$JZ" init "$FRESH"
+"$JZ" import "$FRESH" "$TMP/hh.jsonl" >/dev/null 2>&1
+"$JZ" import "$FRESH" "$TMP/one.jsonl" >/dev/null 2>&1
+expect_status 0 "$JZ" assess --db "$FRESH" --date 2025-06-01 --policy "$TMP/policy"
+stored "$DB" >"$TMP/kept.txt"
+stored "$FRESH" >"$TMP/fresh.txt"
+expect_lines "$TMP/kept.txt" "$(wc -l <"$TMP/fresh.txt")" "as many rows as a fresh run"
+if cmp -s "$TMP/kept.txt" "$TMP/fresh.txt"; then ok; else
+  bad "stored determinations differ from a fresh run's: $(diff "$TMP/kept.txt" "$TMP/fresh.txt" | head -3)"; fi
+
+expect_status 0 "$JZ" audit verify "$DB"
+
+# A determination changed in the database behind jiuzhu's back is written
+# again by the next run (the comparison reads the stored rows, not a mark).
+db_exec_super "$DB" "UPDATE determinations SET monthly_amount = monthly_amount + 1
+  WHERE hh = (SELECT hh FROM households WHERE household_id = '$hid')"
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01 --policy "$TMP/policy"
+expect_grep "$TMP/out" '写入 1 户，399 户结论未变' "a tampered determination is written again"
+stored "$DB" >"$TMP/kept.txt"
+if cmp -s "$TMP/kept.txt" "$TMP/fresh.txt"; then ok; else bad "the tampered row was not mended"; fi
+finish
