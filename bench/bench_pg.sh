@@ -21,10 +21,14 @@
 #    printed apart; the import's time includes creating the counties'
 #    partitions, which a new database does at its first write of a county).
 #    The order of the two alternates from one repetition to the next.
-# 3. A times (--assess-reps, default R) on the last repetition's databases:
-#    `jiuzhu assess --db`.  The first run writes every determination (its
-#    own line), the next ones replace them (their median on a line of its
-#    own); every run is printed.
+# 3. On the last repetition's databases, `jiuzhu assess --db`: the first run
+#    (it writes every determination), then A times (--assess-reps, default
+#    R) again with nothing changed (it writes none), then A times with
+#    every household's determination changed (alternately every county's
+#    standards +5 % from 2025-03-01, a policy copy in the temporary
+#    directory, and the policy shipped: each rewrites every household).
+#    Each kind's median on a line; every run is printed, with how many
+#    households it wrote.
 # 4. `jiuzhu stats` of both: DIFFERS if they are not identical.
 # Prints every figure (median of R, and each run), the ratio PostgreSQL /
 # SQLite of each, nproc, the load average before and after, and the
@@ -164,17 +168,48 @@ done
 sdb=$dir/s$reps.db
 purl=$pg_url"jzbench_$$_$reps"
 
-ass_s=() ass_p=()
-for r in $(seq 1 "$assess_reps"); do
-  if [ $((r % 2)) = 1 ]; then
-    ass_s+=("$(timed "$dir/assess-s$r.log" "$jz" assess --db "$sdb")")
-    ass_p+=("$(timed "$dir/assess-p$r.log" "$jz" assess --db "$purl")")
+# The policy with every county's urban and rural 低保 standard 5 % higher
+# from 2025-03-01 (the generated records' date is 2025-06-01): a run under
+# it changes every household's parameters, so it writes every household;
+# so does the next run under the policy shipped.
+policy_src=$(cd "$(dirname "$0")/.." && pwd)/policy
+cp -r "$policy_src" "$dir/policy-up5"
+python3 - "$policy_src/params/10-standards.json" "$dir/policy-up5/params/90-up5.json" <<'PY'
+import json, sys
+src = json.load(open(sys.argv[1]))
+out = []
+for p in src["params"]:
+    if p["name"] in ("dibao.standard.urban", "dibao.standard.rural") and p["from"] == "2025-01-01":
+        yuan, fen = p["value"].split(".")
+        v = (int(yuan) * 100 + int(fen)) * 105 // 100
+        out.append({"name": p["name"], "value": "%d.%02d" % (v // 100, v % 100),
+                    "region": p["region"], "from": "2025-03-01", "source": "bench: +5 %"})
+json.dump({"description": "bench_pg: every standard +5 % from 2025-03-01", "params": out},
+          open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+up5=(--policy "$dir/policy-up5")
+pair() { # TAG ARGS...: assess both (order alternating with the count so far), print the line
+  local tag=$1 k=${#ass_s[@]}
+  shift
+  if [ $((k % 2)) = 0 ]; then
+    ass_s+=("$(timed "$dir/assess-s$k.log" "$jz" assess --db "$sdb" "$@")")
+    ass_p+=("$(timed "$dir/assess-p$k.log" "$jz" assess --db "$purl" "$@")")
   else
-    ass_p+=("$(timed "$dir/assess-p$r.log" "$jz" assess --db "$purl")")
-    ass_s+=("$(timed "$dir/assess-s$r.log" "$jz" assess --db "$sdb")")
+    ass_p+=("$(timed "$dir/assess-p$k.log" "$jz" assess --db "$purl" "$@")")
+    ass_s+=("$(timed "$dir/assess-s$k.log" "$jz" assess --db "$sdb" "$@")")
   fi
-  echo "bench_pg: assess $r/$assess_reps: SQLite ${ass_s[-1]} s, PostgreSQL ${ass_p[-1]} s"
+  written+=("$(grep -o '写入 [0-9]* 户' "$dir/assess-s$k.log" | grep -o '[0-9]*')|$(grep -o '写入 [0-9]* 户' "$dir/assess-p$k.log" | grep -o '[0-9]*')")
+  echo "bench_pg: assess ($tag): SQLite ${ass_s[-1]} s, PostgreSQL ${ass_p[-1]} s; written ${written[-1]/|/ and }"
+}
+ass_s=() ass_p=() written=()
+pair first
+for r in $(seq 1 "$assess_reps"); do pair "unchanged $r/$assess_reps"; done
+for r in $(seq 1 "$assess_reps"); do
+  if [ $((r % 2)) = 1 ]; then pair "standards +5 % $r/$assess_reps" "${up5[@]}"
+  else pair "standards back $r/$assess_reps"; fi
 done
+# The last changed run may have left the +5 % standards: the statistics
+# compare the two backends either way.
 
 run "$dir/stats-s.txt" "$jz" stats "$sdb"
 run "$dir/stats-p.txt" "$jz" stats "$purl"
@@ -183,19 +218,18 @@ cmp -s "$dir/stats-s.txt" "$dir/stats-p.txt" || same=0
 
 m_is=$(median "${imp_s[@]}") m_ip=$(median "${imp_p[@]}")
 m_as=${ass_s[0]} m_ap=${ass_p[0]}
-if [ "$assess_reps" -gt 1 ]; then
-  m_rs=$(median "${ass_s[@]:1}") m_rp=$(median "${ass_p[@]:1}")
-fi
+m_us=$(median "${ass_s[@]:1:$assess_reps}") m_up=$(median "${ass_p[@]:1:$assess_reps}")
+m_cs=$(median "${ass_s[@]:$((1 + assess_reps))}") m_cp=$(median "${ass_p[@]:$((1 + assess_reps))}")
 m_ns=$(median "${init_s[@]}") m_np=$(median "${init_p[@]}")
 echo
-echo "bench_pg: $households households, median of $reps imports and of $((assess_reps - 1)) assessments after the first (each run in brackets), seconds"
+echo "bench_pg: $households households, median of $reps imports and of $assess_reps assessments of each kind after the first (each run in brackets), seconds"
 printf '%-28s %10s %12s %8s   %s\n' "step" "SQLite" "PostgreSQL" "PG/SQL" "runs SQLite | PostgreSQL"
 printf '%-28s %10s %12s %8s   %s | %s\n' "init (not in the target)" "$m_ns" "$m_np" "$(ratio "$m_np" "$m_ns")" "${init_s[*]}" "${init_p[*]}"
 printf '%-28s %10s %12s %8s   %s | %s\n' "import (new database)" "$m_is" "$m_ip" "$(ratio "$m_ip" "$m_is")" "${imp_s[*]}" "${imp_p[*]}"
 printf '%-28s %10s %12s %8s   %s | %s\n' "assess --db (first)" "$m_as" "$m_ap" "$(ratio "$m_ap" "$m_as")" "${ass_s[0]}" "${ass_p[0]}"
-if [ "$assess_reps" -gt 1 ]; then
-  printf '%-28s %10s %12s %8s   %s | %s\n' "assess --db (again)" "$m_rs" "$m_rp" "$(ratio "$m_rp" "$m_rs")" "${ass_s[*]:1}" "${ass_p[*]:1}"
-fi
+printf '%-28s %10s %12s %8s   %s | %s\n' "assess --db (unchanged)" "$m_us" "$m_up" "$(ratio "$m_up" "$m_us")" "${ass_s[*]:1:$assess_reps}" "${ass_p[*]:1:$assess_reps}"
+printf '%-28s %10s %12s %8s   %s | %s\n' "assess --db (all changed)" "$m_cs" "$m_cp" "$(ratio "$m_cp" "$m_cs")" "${ass_s[*]:$((1 + assess_reps))}" "${ass_p[*]:$((1 + assess_reps))}"
+echo "households written by each assessment (SQLite|PostgreSQL): ${written[*]}"
 echo "target: import and assess --db at most 2.0 x SQLite's time"
 echo "nproc $(nproc); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "import result: $(grep -h '入库' "$dir/import-s$reps.log" | head -1) | $(grep -h '入库' "$dir/import-p$reps.log" | head -1)"
@@ -203,7 +237,8 @@ echo "commands:"
 echo "  $jz gen --households $households --seed $seed $data"
 echo "  $jz init $sdb && $jz import ${bflag[*]} $sdb $data"
 echo "  $jz init $purl && $jz import ${bflag[*]} $purl $data"
-echo "  $jz assess --db $sdb;  $jz assess --db $purl"
+echo "  $jz assess --db $sdb;  $jz assess --db $purl   (first, then unchanged)"
+echo "  $jz assess --db $sdb ${up5[*]};  $jz assess --db $purl ${up5[*]}   (all changed: standards +5 %, then back)"
 echo "  $jz stats $sdb;  $jz stats $purl"
 if [ "$same" = 1 ]; then
   echo "stats: identical on both ($(wc -l <"$dir/stats-s.txt") lines)"

@@ -218,9 +218,9 @@ static jz_err compare(jz_batch_report *rep, size_t *cap, const char *county, con
 }
 
 /* The write-back of a run, one transaction (jz_store_run: it may run again,
- * so it starts afresh): the stale records found, the run recorded, the
- * region's old determinations cleared but those kept, the new ones written
- * and the run audited. */
+ * so it starts afresh): the stale records found, the unchanged ones found,
+ * the run recorded, the old determinations of the households it writes
+ * cleared, the new ones written and the run audited. */
 typedef struct write_back {
     const jz_snapshot *snap;
     const policy_slot *slots;

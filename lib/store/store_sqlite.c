@@ -1888,48 +1888,46 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_s
 {
     sq *q = impl;
     jz_err rc = JZ_OK;
-    bool kept = false;
-    for (size_t i = 0; keep && snap && i < snap->n_households && !kept; i++)
-        kept = keep[i] != 0;
-    if (!prefix[0] && !kept) /* whole tables, audited (sqlite_audit.c) */
+    size_t nc = 0; /* the snapshot's households replaced */
+    for (size_t i = 0; snap && i < snap->n_households; i++)
+        nc += !(keep && keep[i]);
+    if (!prefix[0] && (!snap || nc == snap->n_households)) /* whole tables, audited */
         return (rc = jz__sq_audit_clear(q, "person_results", err))
                    ? rc
                    : jz__sq_audit_clear(q, "determinations", err);
-    /* The households to keep, in a temporary table the deletes leave out. */
-    if ((rc = jz__sq_exec(q,
-                          "CREATE TEMP TABLE IF NOT EXISTS keep_hh(hh INTEGER PRIMARY KEY);"
-                          "DELETE FROM temp.keep_hh;",
-                          err)))
+    if (!snap) { /* a region's */
+        const char *sql[] = {"DELETE FROM person_results WHERE hh IN (SELECT hh FROM households"
+                             " WHERE substr(region, 1, ?1) = ?2)",
+                             "DELETE FROM determinations WHERE hh IN (SELECT hh FROM households"
+                             " WHERE substr(region, 1, ?1) = ?2)"};
+        for (int i = 0; i < 2 && !rc; i++) {
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v2(q->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+                return jz__sq_error(q, err, "清除旧认定结果");
+            sqlite3_bind_int(st, 1, (int)strlen(prefix));
+            sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = jz__sq_error(q, err, "清除旧认定结果");
+            sqlite3_finalize(st);
+        }
         return rc;
-    if (kept) {
-        sqlite3_stmt *ins = NULL;
-        if (sqlite3_prepare_v2(q->db, "INSERT OR IGNORE INTO temp.keep_hh VALUES(?)", -1, &ins,
-                               NULL) != SQLITE_OK)
+    }
+    /* The snapshot's households that are not kept, by key: as many as
+     * changed (none when a run finds nothing changed). */
+    const char *sql[] = {"DELETE FROM person_results WHERE hh = ?", "DELETE FROM determinations"
+                                                                    " WHERE hh = ?"};
+    for (int t = 0; t < 2 && !rc && nc; t++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(q->db, sql[t], -1, &st, NULL) != SQLITE_OK)
             return jz__sq_error(q, err, "清除旧认定结果");
         for (size_t i = 0; i < snap->n_households && !rc; i++) {
-            if (!keep[i])
+            if (keep && keep[i])
                 continue;
-            sqlite3_reset(ins);
-            sqlite3_bind_int64(ins, 1, snap->key[i]);
-            if (sqlite3_step(ins) != SQLITE_DONE)
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, snap->key[i]);
+            if (sqlite3_step(st) != SQLITE_DONE)
                 rc = jz__sq_error(q, err, "清除旧认定结果");
         }
-        sqlite3_finalize(ins);
-        if (rc)
-            return rc;
-    }
-    const char *sql[] = {"DELETE FROM person_results WHERE hh IN (SELECT hh FROM households"
-                         " WHERE substr(region, 1, ?1) = ?2) AND hh NOT IN temp.keep_hh",
-                         "DELETE FROM determinations WHERE hh IN (SELECT hh FROM households"
-                         " WHERE substr(region, 1, ?1) = ?2) AND hh NOT IN temp.keep_hh"};
-    for (int i = 0; i < 2 && !rc; i++) {
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(q->db, sql[i], -1, &st, NULL) != SQLITE_OK)
-            return jz__sq_error(q, err, "清除旧认定结果");
-        sqlite3_bind_int(st, 1, (int)strlen(prefix));
-        sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = jz__sq_error(q, err, "清除旧认定结果");
         sqlite3_finalize(st);
     }
     return rc;
