@@ -308,11 +308,14 @@ jz_err jz__pg_county_parts(pg *q, const char *county, unsigned parts, jz_error *
         bool have = false;
         for (int row = 0; row < PQntuples(r) && !have; row++)
             have = strcmp(PQgetvalue(r, row, 0), name) == 0;
+        /* The determinations and person results half filled, as
+         * jz_county_partitions makes them (pg_schema.c, HALF_FILLED). */
+        bool half = strcmp(t, "determinations") == 0 || strcmp(t, "person_results") == 0;
         if (!have)
             len += (size_t)snprintf(sql + len, sizeof sql - len,
                                     "CREATE TABLE IF NOT EXISTS %s PARTITION OF %s"
-                                    " FOR VALUES IN ('%s');",
-                                    name, t, county);
+                                    " FOR VALUES IN ('%s')%s;",
+                                    name, t, county, half ? " WITH (fillfactor = 50)" : "");
         keys |= !have && part_group(t) == JZ__PG_PART_HOUSEHOLD;
     }
     PQclear(r);
