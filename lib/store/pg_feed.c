@@ -419,6 +419,12 @@ jz_err jz__pg_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key
     jz__pg_p_int(&p, a->due_on);
     jz__pg_p_int(&p, a->status);
     jz__pg_p_bytes(&p, key, JZ__DIGEST_BYTES);
+    /* The insert reads no table that rows held for COPY write (alerts
+     * refer to nothing): it leaves them held, so that an import's
+     * households, and the enrolments they are adopted into, go in one
+     * COPY each rather than one at every D alert. */
+    bool was = q->in_put;
+    q->in_put = true;
     PGresult *r =
         jz__pg_run(q,
                    "WITH k AS (INSERT INTO alert_keys(key, county) VALUES($16, $1)"
@@ -430,6 +436,7 @@ jz_err jz__pg_alert_put(void *impl, jz_stored_alert *a, const unsigned char *key
                    " $7::text, $8::text, $9::bigint, $10::bigint, $11::text, $12::text,"
                    " $13::bigint, $14::bigint, $15::bigint, k.key FROM k RETURNING alert",
                    &p, "写入预警", &rc, err);
+    q->in_put = was;
     if (!r)
         return rc;
     *added = PQntuples(r) == 1;

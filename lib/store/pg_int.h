@@ -81,6 +81,9 @@ typedef struct pg {
     bool det_stage;
     int64_t hh_keys[512]; /* household keys taken from the sequence, unused */
     int n_hh_keys, next_hh_key;
+    int64_t enr_keys[512]; /* enrolment keys taken from the sequence, unused */
+    int n_enr_keys, next_enr_key;
+    struct pg_newhh *newhh; /* the households this transaction made (pg_registry.c) */
 } pg;
 
 /* Text parameters of one statement: integers printed into buf, strings by
@@ -183,6 +186,13 @@ jz_err jz__pg_shard_stage(pg *q, const char *copy_sql, char *stage, char *insert
  * jz__pg_rows_drop forgets them (a rollback). */
 jz_err jz__pg_rows_flush(pg *q, jz_error *err);
 void jz__pg_rows_drop(pg *q);
+/* An enrolment an import adopts for a household this transaction made,
+ * held with its rows for COPY (its first term and payment mark with it)
+ * and its id set: *held.  Otherwise (any other household, or one with a
+ * case) nothing is done and *held is false: write it with a statement.
+ * jz__pg_newhh_drop forgets the transaction's households (its end). */
+jz_err jz__pg_hold_enrolment(pg *q, jz_enrolment *e, bool *held, jz_error *err);
+void jz__pg_newhh_drop(pg *q);
 /* Forgets what was prefetched (the transaction ended). */
 void jz__pg_prefetch_drop(pg *q);
 /* Whether household_id, one of the households prefetched for an import,

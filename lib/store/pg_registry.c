@@ -149,7 +149,7 @@ static void household_params(jz__pg_params *p, int64_t hh, const jz_household *h
 /* The tables a new household writes, in the order they are copied (the
  * households first: the others refer to them), and those of a
  * determination (a reassessment's batch). */
-enum { T_HH, T_IDS, T_REC, T_MEM, T_PID, T_DET, T_PR, N_T };
+enum { T_HH, T_IDS, T_REC, T_MEM, T_PID, T_ENR, T_TERM, T_DIRTY, T_DET, T_PR, N_T };
 static const char *const copy_sql[N_T] = {
     ("COPY households(hh, household_id, county, region, area, assess_date, current_programme,"
      " current_since, current_amount, n_members) FROM STDIN"),
@@ -157,6 +157,11 @@ static const char *const copy_sql[N_T] = {
     "COPY household_records(hh, county, record, source, updated_at) FROM STDIN",
     "COPY members FROM STDIN",
     "COPY person_ids(id_number, county, hh) FROM STDIN",
+    ("COPY enrolments(enrolment, county, hh, region, household_id, case_id, member, label,"
+     " programme, persons, monthly, first_month, status, end_month, next_review, review_months,"
+     " death_check_due, to_recover, stop_reason, member_id, judged, origin) FROM STDIN"),
+    "COPY enrol_terms(enrolment, since, county, monthly, persons) FROM STDIN",
+    "COPY pay_dirty(enrolment, county) FROM STDIN",
     "COPY determinations FROM STDIN",
     "COPY person_results FROM STDIN",
 };
@@ -182,6 +187,17 @@ struct pg_pending_rows {
     tbuf t[N_T];
     kset households, people;
     char (*ids)[JZ_HOUSEHOLD_ID_MAX]; /* the batch's households, in order */
+    int64_t *keys;                    /* and their keys (hh) */
+    size_t n, cap;
+};
+
+/* The households this transaction made (held or already copied), by ID:
+ * their key and county, for the enrolments an import adopts
+ * (jz__pg_hold_enrolment).  Forgotten at the end of the transaction. */
+struct pg_newhh {
+    kset ids;
+    int64_t *keys;
+    char (*county)[7];
     size_t n, cap;
 };
 
@@ -288,6 +304,48 @@ static void put_int(tbuf *b, int64_t v, bool last)
     put_raw(b, last ? "\n" : "\t", 1);
 }
 
+void jz__pg_newhh_drop(pg *q)
+{
+    struct pg_newhh *h = q->newhh;
+    if (!h)
+        return;
+    free(h->ids.e);
+    free(h->keys);
+    free(h->county);
+    free(h);
+    q->newhh = NULL;
+}
+
+/* Remembers a new household of the transaction; out of memory, forgets
+ * them all (the adoptions then use statements). */
+static void newhh_put(pg *q, const char *household_id, int64_t hh, const char *county)
+{
+    struct pg_newhh *h = q->newhh;
+    if (!h && !(h = q->newhh = calloc(1, sizeof *h)))
+        return;
+    if (h->n == h->cap) {
+        size_t nc = h->cap ? 2 * h->cap : 1024;
+        int64_t *k = realloc(h->keys, nc * sizeof *k);
+        if (k)
+            h->keys = k;
+        char(*c)[7] = k ? realloc(h->county, nc * sizeof *c) : NULL;
+        if (!c) {
+            jz__pg_newhh_drop(q);
+            return;
+        }
+        h->county = c;
+        h->cap = nc;
+    }
+    if (kset_get(&h->ids, household_id) >= 0 || !kset_put(&h->ids, household_id, (uint32_t)h->n)) {
+        /* held twice (a household of the batch put again): not known for sure */
+        jz__pg_newhh_drop(q);
+        return;
+    }
+    h->keys[h->n] = hh;
+    snprintf(h->county[h->n], sizeof h->county[h->n], "%s", county);
+    h->n++;
+}
+
 void jz__pg_rows_drop(pg *q)
 {
     struct pg_pending_rows *r = q->rows;
@@ -298,6 +356,7 @@ void jz__pg_rows_drop(pg *q)
     free(r->households.e);
     free(r->people.e);
     free(r->ids);
+    free(r->keys);
     free(r);
     q->rows = NULL;
 }
@@ -435,6 +494,78 @@ static jz_err new_key(pg *q, int64_t *hh, jz_error *err)
     return JZ_OK;
 }
 
+/* An enrolment key from the sequence, taken 512 at a time (new_key). */
+static jz_err new_enrolment_key(pg *q, int64_t *id, jz_error *err)
+{
+    if (q->next_enr_key == q->n_enr_keys) {
+        jz_err rc;
+        PGresult *res = jz__pg_run(
+            q, "SELECT nextval('enrolments_enrolment_seq') FROM generate_series(1, 512)", NULL,
+            "写入救助对象", &rc, err);
+        if (!res)
+            return rc;
+        q->n_enr_keys = PQntuples(res) < 512 ? PQntuples(res) : 512;
+        for (int i = 0; i < q->n_enr_keys; i++)
+            q->enr_keys[i] = jz__pg_int(res, i, 0);
+        q->next_enr_key = 0;
+        PQclear(res);
+        if (!q->n_enr_keys)
+            return jz_error_set(err, JZ_EIO, NULL, NULL, "无法取得救助对象的编号");
+    }
+    *id = q->enr_keys[q->next_enr_key++];
+    return JZ_OK;
+}
+
+jz_err jz__pg_hold_enrolment(pg *q, jz_enrolment *e, bool *held, jz_error *err)
+{
+    const struct pg_newhh *nh = q->newhh;
+    long self = nh && q->in_tx ? kset_get(&nh->ids, e->household_id) : -1;
+    *held = false;
+    if (self < 0 || e->case_id || strcmp(nh->county[self], e->county) != 0)
+        return JZ_OK;
+    int64_t hh = nh->keys[self], id = 0;
+    q->in_put = true; /* the key's statement reads nothing held */
+    jz_err rc = new_enrolment_key(q, &id, err);
+    q->in_put = false;
+    struct pg_pending_rows *r = rc ? NULL : rows_of(q, err);
+    if (rc || !r)
+        return rc ? rc : JZ_ENOMEM;
+    e->id = id;
+    tbuf *b = &r->t[T_ENR];
+    put_int(b, id, false);
+    put_text(b, e->county, false);
+    put_int(b, hh, false);
+    put_text(b, e->region, false);
+    put_text(b, e->household_id, false);
+    put_raw(b, "\\N\t", 3); /* case_id: none (an import's) */
+    put_int(b, e->member, false);
+    put_text(b, e->label, false);
+    const int64_t a[] = {e->programme, e->persons, e->monthly};
+    for (size_t k = 0; k < sizeof a / sizeof a[0]; k++)
+        put_int(b, a[k], false);
+    put_text(b, e->first_month, false);
+    put_int(b, e->status, false);
+    put_text(b, e->end_month, false);
+    const int64_t c[] = {e->next_review, e->review_months, e->death_check_due, e->to_recover};
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++)
+        put_int(b, c[k], false);
+    put_text(b, e->stop_reason, false);
+    put_text(b, e->member_id, false);
+    put_int(b, e->judged, false);
+    put_text(b, e->origin, true);
+    if (e->first_month[0]) {
+        put_int(&r->t[T_TERM], id, false);
+        put_text(&r->t[T_TERM], e->first_month, false);
+        put_text(&r->t[T_TERM], e->county, false);
+        put_int(&r->t[T_TERM], e->monthly, false);
+        put_int(&r->t[T_TERM], e->persons, true);
+    }
+    put_int(&r->t[T_DIRTY], id, false);
+    put_text(&r->t[T_DIRTY], e->county, true);
+    *held = true;
+    return JZ_OK;
+}
+
 /* A new household, held for COPY. */
 static jz_err hold_household(pg *q, const jz_household *h, const char *record, const char *source,
                              const char *county, const char *now, jz_error *err)
@@ -449,13 +580,18 @@ static jz_err hold_household(pg *q, const jz_household *h, const char *record, c
     if (r->n == r->cap) {
         size_t nc = r->cap ? 2 * r->cap : 256;
         char(*g)[JZ_HOUSEHOLD_ID_MAX] = realloc(r->ids, nc * sizeof *g);
-        if (!g)
+        if (g)
+            r->ids = g;
+        int64_t *k = g ? realloc(r->keys, nc * sizeof *k) : NULL;
+        if (!k)
             return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        r->ids = g;
+        r->keys = k;
         r->cap = nc;
     }
     uint32_t self = (uint32_t)r->n++;
     snprintf(r->ids[self], JZ_HOUSEHOLD_ID_MAX, "%s", h->household_id);
+    r->keys[self] = hh;
+    newhh_put(q, h->household_id, hh, county);
     if (!kset_put(&r->households, h->household_id, self))
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     tbuf *t = r->t;

@@ -24,6 +24,7 @@ static void pg_close(void *impl)
         return;
     jz__pg_rows_drop(q);
     jz__pg_prefetch_drop(q);
+    jz__pg_newhh_drop(q);
     if (q->in_tx && q->c)
         jz__pg_exec(q, "ROLLBACK", NULL);
     jz__pg_audit_drop(q);
@@ -186,6 +187,7 @@ static void pg_rollback(void *impl)
     pg *q = impl;
     jz__pg_rows_drop(q);
     jz__pg_prefetch_drop(q);
+    jz__pg_newhh_drop(q);
     q->n_pv = 0; /* rows of param_values this transaction made are gone */
     q->det_stage = false;
     /* So may be partitions it created: look them up again when needed
@@ -217,6 +219,7 @@ static jz_err pg_commit(void *impl, jz_error *err)
     q->in_tx = false;
     q->det_stage = false;
     jz__pg_prefetch_drop(q);
+    jz__pg_newhh_drop(q);
     if (q->queued) {
         jz_error scratch; /* committed: a seal left undone is the next one's */
         jz__pg_audit_chain(q, false, &scratch);

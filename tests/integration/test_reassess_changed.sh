@@ -98,6 +98,23 @@ if on_pg; then
   stored "$TMP/big-sqlite.db" >"$TMP/big-sq.txt"
   if [ -s "$TMP/big-pg.txt" ] && cmp -s "$TMP/big-pg.txt" "$TMP/big-sq.txt"; then ok; else
     bad "a snapshot read on two connections assesses otherwise than SQLite"; fi
+  # The import's enrolments of new households are copied on PostgreSQL (with
+  # their first term and payment mark), written by statements on SQLite:
+  # the same rows either way.
+  enrolled() {
+    db_sql "$1" "SELECT e.household_id, e.county, e.region, e.member, e.label, e.programme,
+        e.persons, e.monthly, e.first_month, e.status, e.end_month, e.next_review,
+        e.review_months, e.death_check_due, e.to_recover, e.stop_reason, e.member_id, e.judged,
+        e.origin, coalesce(e.case_id, 0), t.since, t.monthly, t.persons, d.county
+      FROM enrolments e LEFT JOIN enrol_terms t ON t.enrolment = e.enrolment
+      LEFT JOIN pay_dirty d ON d.enrolment = e.enrolment
+      JOIN households h ON h.hh = e.hh AND h.county = e.county
+      ORDER BY e.household_id, e.member_id, e.programme, t.since"
+  }
+  enrolled "$BIG" >"$TMP/enr-pg.txt"
+  enrolled "$TMP/big-sqlite.db" >"$TMP/enr-sq.txt"
+  if [ "$(wc -l <"$TMP/enr-pg.txt")" -gt 500 ] && cmp -s "$TMP/enr-pg.txt" "$TMP/enr-sq.txt"; then ok; else
+    bad "enrolments copied on PostgreSQL differ from SQLite's: $(diff "$TMP/enr-pg.txt" "$TMP/enr-sq.txt" | head -4)"; fi
 fi
 
 # A determination changed in the database behind jiuzhu's back is written
