@@ -1562,24 +1562,37 @@ static void members_sql(char *sql, size_t n, const char *counties)
 static bool members_two(pg *q, snap_fill *a, jz_err *rc, jz_error *err)
 {
     jz_snapshot *s = a->s;
-    /* Members by county, the counties in code order. */
+    /* Members by county (a county code is six digits: counted by its
+     * number, then listed in code order). */
     struct county_n {
         char code[7];
         size_t n;
     } cs[256];
     size_t nc = 0;
+    uint32_t *by_code = calloc(1000000, sizeof *by_code); /* code -> members + 1 */
+    if (!by_code)
+        return false;
     for (size_t i = 0; i < s->n_households; i++) {
-        size_t k = 0;
-        while (k < nc && strncmp(cs[k].code, s->region[i].code, 6) != 0)
-            k++;
-        if (k == nc) {
-            if (nc == sizeof cs / sizeof cs[0])
-                return false;
-            snprintf(cs[nc].code, sizeof cs[nc].code, "%.6s", s->region[i].code);
-            cs[nc++].n = 0;
+        const char *c = s->region[i].code;
+        if (strspn(c, "0123456789") < 6) {
+            free(by_code);
+            return false;
         }
-        cs[k].n += s->household_size[i];
+        uint32_t code = (uint32_t)((((((c[0] - '0') * 10 + c[1] - '0') * 10 + c[2] - '0') * 10 +
+                                     c[3] - '0') * 10 + c[4] - '0') * 10 + c[5] - '0');
+        by_code[code] += s->household_size[i] + (by_code[code] ? 0 : 1);
     }
+    for (uint32_t code = 0; code < 1000000; code++) {
+        if (!by_code[code])
+            continue;
+        if (nc == sizeof cs / sizeof cs[0]) {
+            free(by_code);
+            return false;
+        }
+        snprintf(cs[nc].code, sizeof cs[nc].code, "%06u", code);
+        cs[nc++].n = by_code[code] - 1;
+    }
+    free(by_code);
     if (nc < 2)
         return false;
     PGresult *r = PQexec(q->c, "SELECT pg_export_snapshot()");
@@ -1954,10 +1967,17 @@ jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snap
      * coordinator deletes those households' rows (postgres_fdw has no ON
      * CONFLICT DO UPDATE). */
     if (snap && q->in_tx && q->layout != JZ__PG_COORD) {
+        /* A region of whole counties (a prefix of at most six digits: a
+         * region code starts with its county's) is asked by the county
+         * alone: the join with households read them all (3 s for a
+         * province with no determination yet). */
         PGresult *e = jz__pg_run(q,
-                                 "SELECT EXISTS (SELECT 1 FROM determinations d JOIN households h"
-                                 " ON h.county = d.county AND h.hh = d.hh"
-                                 " WHERE h.region LIKE $1 || '%')",
+                                 strlen(prefix) <= 6
+                                     ? "SELECT EXISTS (SELECT 1 FROM determinations"
+                                       " WHERE county LIKE $1 || '%')"
+                                     : "SELECT EXISTS (SELECT 1 FROM determinations d"
+                                       " JOIN households h ON h.county = d.county AND h.hh = d.hh"
+                                       " WHERE h.region LIKE $1 || '%')",
                                  &p, "清除旧认定结果", &rc, err);
         if (!e)
             return rc;
