@@ -79,10 +79,12 @@ typedef struct pg {
     /* This transaction's determinations replace stored ones: their rows
      * go through staging tables into one upsert (pg_registry.c). */
     bool det_stage;
-    int64_t hh_keys[512]; /* household keys taken from the sequence, unused */
-    int n_hh_keys, next_hh_key;
-    int64_t enr_keys[512]; /* enrolment keys taken from the sequence, unused */
-    int n_enr_keys, next_enr_key;
+    /* Keys taken from a sequence 512 at a time, not used yet: the
+     * households' and the enrolments' (pg_registry.c, take_key). */
+    struct jz__pg_keys {
+        int64_t k[512];
+        int n, next;
+    } hh_keys, enr_keys;
     struct pg_newhh *newhh; /* the households this transaction made (pg_registry.c) */
 } pg;
 

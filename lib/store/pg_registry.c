@@ -471,49 +471,33 @@ jz_err jz__pg_rows_flush(pg *q, jz_error *err)
     return rc;
 }
 
-/* A household key from the sequence, taken 512 at a time and kept by the
- * connection (a key never used is a gap, as after a rollback). */
-static jz_err new_key(pg *q, int64_t *hh, jz_error *err)
+/* A key from the sequence seq, taken 512 at a time and kept by the
+ * connection in pool (a key never used is a gap, as after a rollback). */
+static jz_err take_key(pg *q, struct jz__pg_keys *pool, const char *seq, const char *what,
+                       int64_t *key, jz_error *err)
 {
-    if (q->next_hh_key == q->n_hh_keys) {
+    if (pool->next == pool->n) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT nextval('%s') FROM generate_series(1, 512)", seq);
         jz_err rc;
-        PGresult *res = jz__pg_run(q,
-                                   "SELECT nextval('households_hh_seq') FROM generate_series(1, 512)",
-                                   NULL, "写入户", &rc, err);
+        PGresult *res = jz__pg_run(q, sql, NULL, what, &rc, err);
         if (!res)
             return rc;
-        q->n_hh_keys = PQntuples(res) < 512 ? PQntuples(res) : 512;
-        for (int i = 0; i < q->n_hh_keys; i++)
-            q->hh_keys[i] = jz__pg_int(res, i, 0);
-        q->next_hh_key = 0;
+        pool->n = PQntuples(res) < 512 ? PQntuples(res) : 512;
+        for (int i = 0; i < pool->n; i++)
+            pool->k[i] = jz__pg_int(res, i, 0);
+        pool->next = 0;
         PQclear(res);
-        if (!q->n_hh_keys)
-            return jz_error_set(err, JZ_EIO, NULL, NULL, "无法取得户的编号");
+        if (!pool->n)
+            return jz_error_set(err, JZ_EIO, NULL, NULL, "%s失败：无法取得编号", what);
     }
-    *hh = q->hh_keys[q->next_hh_key++];
+    *key = pool->k[pool->next++];
     return JZ_OK;
 }
 
-/* An enrolment key from the sequence, taken 512 at a time (new_key). */
-static jz_err new_enrolment_key(pg *q, int64_t *id, jz_error *err)
+static jz_err new_key(pg *q, int64_t *hh, jz_error *err)
 {
-    if (q->next_enr_key == q->n_enr_keys) {
-        jz_err rc;
-        PGresult *res = jz__pg_run(
-            q, "SELECT nextval('enrolments_enrolment_seq') FROM generate_series(1, 512)", NULL,
-            "写入救助对象", &rc, err);
-        if (!res)
-            return rc;
-        q->n_enr_keys = PQntuples(res) < 512 ? PQntuples(res) : 512;
-        for (int i = 0; i < q->n_enr_keys; i++)
-            q->enr_keys[i] = jz__pg_int(res, i, 0);
-        q->next_enr_key = 0;
-        PQclear(res);
-        if (!q->n_enr_keys)
-            return jz_error_set(err, JZ_EIO, NULL, NULL, "无法取得救助对象的编号");
-    }
-    *id = q->enr_keys[q->next_enr_key++];
-    return JZ_OK;
+    return take_key(q, &q->hh_keys, "households_hh_seq", "写入户", hh, err);
 }
 
 jz_err jz__pg_hold_enrolment(pg *q, jz_enrolment *e, bool *held, jz_error *err)
@@ -525,7 +509,7 @@ jz_err jz__pg_hold_enrolment(pg *q, jz_enrolment *e, bool *held, jz_error *err)
         return JZ_OK;
     int64_t hh = nh->keys[self], id = 0;
     q->in_put = true; /* the key's statement reads nothing held */
-    jz_err rc = new_enrolment_key(q, &id, err);
+    jz_err rc = take_key(q, &q->enr_keys, "enrolments_enrolment_seq", "写入救助对象", &id, err);
     q->in_put = false;
     struct pg_pending_rows *r = rc ? NULL : rows_of(q, err);
     if (rc || !r)
