@@ -199,12 +199,11 @@ jz_err jz_store_stored_digests(jz_store *s, const jz_snapshot *snap, uint64_t *d
 uint64_t jz_store_params_digest(const char *params_json);
 uint64_t jz_store_result_digest(const jz_result *r, int record_version, uint64_t params_digest);
 
-/* Removes the determinations of every household of the snapshot but those
- * marked in keep (NULL: none kept), or, without a snapshot, of every
- * household of region_prefix ("" = all): what a bulk run does before
- * writing its own, in its transaction.  (A backend may instead replace
- * them in place as they are written: PostgreSQL's upsert.)  A whole
- * snapshot of everything, none kept, empties both tables. */
+/* Removes the determinations of every household of the snapshot (read of
+ * region_prefix, "" = all) but those marked in keep (NULL: none kept): what
+ * a bulk run does before writing its own, in its transaction.  (A backend
+ * may instead replace them in place as they are written: PostgreSQL's
+ * upsert.)  A snapshot of everything, none kept, empties both tables. */
 jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix,
                                      const jz_snapshot *snap, const uint8_t *keep,
                                      jz_error *err);

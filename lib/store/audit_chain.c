@@ -244,7 +244,7 @@ static void put_u64le(jz__abuf *b, uint64_t v)
     jz__abuf_put(b, t, 8);
 }
 
-static uint64_t load64(const unsigned char *p)
+uint64_t jz__load64(const unsigned char *p)
 {
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
@@ -411,8 +411,8 @@ void jz__row_digest(const unsigned char sip[JZ__ROW_KEY_BYTES], const unsigned c
 {
     unsigned char out[crypto_shorthash_siphashx24_BYTES];
     crypto_shorthash_siphashx24(out, p, n, sip);
-    d[0] = load64(out);
-    d[1] = load64(out + 8);
+    d[0] = jz__load64(out);
+    d[1] = jz__load64(out + 8);
 }
 
 bool jz__row_key_int2(int64_t a, int64_t b, uint64_t *key)
@@ -427,7 +427,7 @@ uint64_t jz__row_key_hash(const jz__abuf *kb)
 {
     unsigned char h[8] = {0};
     crypto_generichash(h, sizeof h, kb->p, kb->n, NULL, 0);
-    return load64(h);
+    return jz__load64(h);
 }
 
 /* ---- fingerprints in the log: encrypted, only the cells in use ------------------- */
@@ -636,7 +636,7 @@ static uint64_t get_u64le(reader *r)
         r->bad = true;
         return 0;
     }
-    uint64_t v = load64(r->p);
+    uint64_t v = jz__load64(r->p);
     r->p += 8;
     return v;
 }

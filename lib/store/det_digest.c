@@ -33,10 +33,7 @@ static uint64_t sip(const unsigned char *p, size_t n)
     pthread_once(&key_once, key_init);
     unsigned char out[crypto_shorthash_siphash24_BYTES];
     crypto_shorthash_siphash24(out, p, n, key);
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | out[i];
-    return v;
+    return jz__load64(out);
 }
 
 /* n integers, little-endian, behind a one-byte tag (so that a person row
@@ -82,10 +79,7 @@ uint64_t jz__text_digest(const char *s)
     crypto_generichash_update(&h, &tag, 1);
     crypto_generichash_update(&h, (const unsigned char *)s, strlen(s));
     crypto_generichash_final(&h, out, sizeof out);
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | out[i];
-    return v;
+    return jz__load64(out);
 }
 
 void jz__pr_fields(const jz_person_result *p, uint32_t k, int64_t f[JZ__PR_NF])
@@ -151,49 +145,49 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sorts ids[0..n-1] and drops repeats; returns how many are left. */
+static size_t sort_unique(int64_t *ids, size_t n)
+{
+    if (n)
+        qsort(ids, n, sizeof *ids, cmp_i64);
+    size_t u = 0;
+    for (size_t k = 0; k < n; k++)
+        if (!u || ids[u - 1] != ids[k])
+            ids[u++] = ids[k];
+    return u;
+}
+
 jz_err jz__digest_add_params(uint64_t *digest, const int64_t *pv, size_t n,
                              jz_err (*params)(void *impl, int64_t pv, char **text, jz_error *err),
                              void *impl, jz_error *err)
 {
     /* The distinct parameter rows (a run writes one per county and date):
-     * sorted, each fetched and hashed once, then found by bisection. */
+     * each row once in a run of equal ones, then sorted and made unique,
+     * each fetched and hashed once, then found by bisection. */
     size_t nd = 0, cap = 64;
     int64_t *ids = malloc(cap * sizeof *ids);
     uint64_t *hs = NULL;
     jz_err rc = JZ_OK;
     if (!ids)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    int64_t last = 0;
     for (size_t i = 0; i < n; i++) {
-        if (pv[i] <= 0 || pv[i] == last)
+        if (pv[i] <= 0 || (nd && ids[nd - 1] == pv[i]))
             continue;
-        last = pv[i];
         if (nd == cap) {
-            int64_t *ni = realloc(ids, 2 * cap * sizeof *ni);
-            if (!ni) {
-                free(ids);
-                return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            nd = sort_unique(ids, nd); /* a few hundred distinct: room again */
+            if (nd == cap) {
+                int64_t *ni = realloc(ids, 2 * cap * sizeof *ni);
+                if (!ni) {
+                    free(ids);
+                    return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+                }
+                ids = ni;
+                cap *= 2;
             }
-            ids = ni;
-            cap *= 2;
         }
         ids[nd++] = pv[i];
-        if (nd == cap) { /* keep the list short: drop repeats now and then */
-            qsort(ids, nd, sizeof *ids, cmp_i64);
-            size_t u = 0;
-            for (size_t k = 0; k < nd; k++)
-                if (!u || ids[u - 1] != ids[k])
-                    ids[u++] = ids[k];
-            nd = u;
-        }
     }
-    if (nd)
-        qsort(ids, nd, sizeof *ids, cmp_i64);
-    size_t u = 0;
-    for (size_t k = 0; k < nd; k++)
-        if (!u || ids[u - 1] != ids[k])
-            ids[u++] = ids[k];
-    nd = u;
+    nd = sort_unique(ids, nd);
     if (!(hs = malloc((nd ? nd : 1) * sizeof *hs))) {
         free(ids);
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
@@ -207,16 +201,9 @@ jz_err jz__digest_add_params(uint64_t *digest, const int64_t *pv, size_t n,
     for (size_t i = 0; i < n && !rc; i++) {
         if (pv[i] <= 0)
             continue; /* zeroed below */
-        size_t lo = 0, hi = nd;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (ids[mid] < pv[i])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < nd && ids[lo] == pv[i]) {
-            digest[i] += hs[lo];
+        const int64_t *hit = nd ? bsearch(&pv[i], ids, nd, sizeof *ids, cmp_i64) : NULL;
+        if (hit) {
+            digest[i] += hs[hit - ids];
             if (!digest[i])
                 digest[i] = 1;
         }

@@ -1849,36 +1849,27 @@ typedef struct digest_fill {
     const jz_snapshot *snap;
     uint64_t *digest;
     int64_t *pv;
+    bool det; /* rows of determinations (hh, JZ__DET_NF, pv, decisive), else of person_results */
 } digest_fill;
 
-static int det_digest_row(char **f, int n, void *arg)
+static int digest_row(char **f, int n, void *arg)
 {
     digest_fill *a = arg;
-    if (n < JZ__DET_NF + 3)
+    int nf = a->det ? JZ__DET_NF : JZ__PR_NF;
+    if (n < 1 + nf + (a->det ? 2 : 0))
         return -1;
     size_t i = jz__snapshot_find(a->snap, strtoll(f[0], NULL, 10));
     if (i == SIZE_MAX)
         return 0;
-    int64_t v[JZ__DET_NF];
-    for (int k = 0; k < JZ__DET_NF; k++)
+    int64_t v[JZ__DET_NF > JZ__PR_NF ? JZ__DET_NF : JZ__PR_NF];
+    for (int k = 0; k < nf; k++)
         v[k] = strtoll(f[1 + k], NULL, 10);
-    a->pv[i] = strtoll(f[1 + JZ__DET_NF], NULL, 10);
-    a->digest[i] += jz__det_digest(v, f[2 + JZ__DET_NF]);
-    return 0;
-}
-
-static int pr_digest_row(char **f, int n, void *arg)
-{
-    digest_fill *a = arg;
-    if (n < JZ__PR_NF + 1)
-        return -1;
-    size_t i = jz__snapshot_find(a->snap, strtoll(f[0], NULL, 10));
-    if (i == SIZE_MAX)
-        return 0;
-    int64_t v[JZ__PR_NF];
-    for (int k = 0; k < JZ__PR_NF; k++)
-        v[k] = strtoll(f[1 + k], NULL, 10);
-    a->digest[i] += jz__pr_digest(v);
+    if (a->det) {
+        a->pv[i] = strtoll(f[1 + nf], NULL, 10);
+        a->digest[i] += jz__det_digest(v, f[2 + nf]);
+    } else {
+        a->digest[i] += jz__pr_digest(v);
+    }
     return 0;
 }
 
@@ -1893,7 +1884,7 @@ jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *dige
     memset(digest, 0, (n ? n : 1) * sizeof *digest);
     if (n == 0)
         return JZ_OK;
-    digest_fill a = {snap, digest, calloc(n, sizeof(int64_t))};
+    digest_fill a = {snap, digest, calloc(n, sizeof(int64_t)), true};
     if (!a.pv)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     /* The counties the snapshot's households are in: the first six digits
@@ -1920,15 +1911,16 @@ jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *dige
              " FROM determinations WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"
              " TO STDOUT",
              county, (long long)snap->key[0], (long long)snap->key[n - 1]);
-    rc = copy_out(q, sql, det_digest_row, &a, "读取已存认定结果", err);
+    rc = copy_out(q, sql, digest_row, &a, "读取已存认定结果", err);
     if (!rc) {
+        a.det = false;
         snprintf(sql, sizeof sql,
                  "COPY (SELECT hh, idx, categories, care_level, monthly_amount, single_rule,"
                  " tmp_rule, tmp_amount, referrals, death_check_due, death_change_from"
                  " FROM person_results WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"
                  " TO STDOUT",
                  county, (long long)snap->key[0], (long long)snap->key[n - 1]);
-        rc = copy_out(q, sql, pr_digest_row, &a, "读取已存认定结果", err);
+        rc = copy_out(q, sql, digest_row, &a, "读取已存认定结果", err);
     }
     if (!rc)
         rc = jz__digest_add_params(digest, a.pv, n, pg_params_text, q, err);
@@ -1942,19 +1934,20 @@ jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snap
     pg *q = impl;
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, prefix);
     jz_err rc;
-    /* With a snapshot, only its households that are not kept are
-     * replaced.  On one server that needs no delete: if the region has
-     * stored determinations, the batch's rows replace theirs in place by
-     * one upsert (STAGE_MERGE), else there is nothing to delete.  A
+    q->det_stage = false;
+    /* Only the snapshot's households that are not kept are replaced.  On
+     * one server that needs no delete: if the region has stored
+     * determinations, the batch's rows replace theirs in place by one
+     * upsert (STAGE_MERGE), else there is nothing to delete.  A
      * coordinator deletes those households' rows (postgres_fdw has no ON
      * CONFLICT DO UPDATE). */
-    if (snap && q->in_tx && q->layout != JZ__PG_COORD) {
+    if (q->in_tx && q->layout != JZ__PG_COORD) {
         /* A region of whole counties (a prefix of at most six digits: a
          * region code starts with its county's) is asked by the county
          * alone: the join with households read them all (3 s for a
          * province with no determination yet). */
+        jz__pg_p_text(&p, prefix);
         PGresult *e = jz__pg_run(q,
                                  strlen(prefix) <= 6
                                      ? "SELECT EXISTS (SELECT 1 FROM determinations"
@@ -1978,71 +1971,48 @@ jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snap
         q->det_stage = stage;
         return JZ_OK;
     }
-    PGresult *r = NULL;
-    if (snap) {
-        /* The households replaced, as a bigint[] of their keys, in their
-         * counties.  All of a region of whole counties (a prefix of at most
-         * six digits: a region code starts with its county's) are deleted
-         * by the county alone, which postgres_fdw sends each shard as one
-         * DELETE (20,000 households: 23 ms; a join with households is not
-         * sent, and was a remote DELETE per row: 1.3 s).  Some of them (the
-         * others did not change) are deleted by key, a remote DELETE each:
-         * as many as changed. */
-        size_t nc = 0;
-        for (size_t i = 0; i < snap->n_households; i++)
-            nc += !(keep && keep[i]);
-        char *arr = malloc(3 + nc * 21);
-        if (!arr)
+    /* The households replaced, in their counties.  All of a region of
+     * whole counties are deleted by the county alone, which postgres_fdw
+     * sends each shard as one DELETE (20,000 households: 23 ms; a join with
+     * households is not sent, and was a remote DELETE per row: 1.3 s).
+     * Some of them (the others did not change) are deleted by key, as a
+     * bigint[]: a remote DELETE each, as many as changed. */
+    size_t nc = 0;
+    for (size_t i = 0; i < snap->n_households; i++)
+        nc += !(keep && keep[i]);
+    if (!nc)
+        return JZ_OK;
+    bool whole = nc == snap->n_households && strlen(prefix) <= 6;
+    char county[7], *arr = NULL;
+    snprintf(county, sizeof county, "%.6s", prefix);
+    jz__pg_p_text(&p, county);
+    if (!whole) {
+        if (!(arr = malloc(3 + nc * 21)))
             return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         size_t len = 0;
         arr[len++] = '{';
-        for (size_t i = 0, k = 0; nc && i < snap->n_households; i++)
+        for (size_t i = 0, k = 0; i < snap->n_households; i++)
             if (!(keep && keep[i]))
                 len += (size_t)sprintf(arr + len, "%s%lld", k++ ? "," : "",
                                        (long long)snap->key[i]);
         arr[len++] = '}';
         arr[len] = '\0';
-        char county[7];
-        snprintf(county, sizeof county, "%.6s", prefix);
-        bool whole = nc == snap->n_households && strlen(prefix) <= 6;
-        jz__pg_p_reset(&p);
-        jz__pg_p_text(&p, county);
-        if (!whole)
-            jz__pg_p_text(&p, arr);
-        static const char *const del[2][2] = {
-            {"DELETE FROM person_results WHERE county LIKE $1 || '%'"
-             " AND hh IN (SELECT unnest($2::bigint[]))",
-             "DELETE FROM determinations WHERE county LIKE $1 || '%'"
-             " AND hh IN (SELECT unnest($2::bigint[]))"},
-            {"DELETE FROM person_results WHERE county LIKE $1 || '%'",
-             "DELETE FROM determinations WHERE county LIKE $1 || '%'"}};
-        rc = JZ_OK;
-        for (int t = 0; t < 2 && nc && !rc; t++)
-            if ((r = jz__pg_run(q, del[whole][t], &p, "清除旧认定结果", &rc, err)))
-                PQclear(r);
-        free(arr);
-        if (rc)
-            return rc;
-        q->det_stage = false;
-        return JZ_OK;
-    } else {
-        r = jz__pg_run(q,
-                       "DELETE FROM person_results x USING households h"
-                       " WHERE h.county = x.county AND h.hh = x.hh AND h.region LIKE $1 || '%'",
-                       &p, "清除旧认定结果", &rc, err);
-        if (r) {
-            PQclear(r);
-            r = jz__pg_run(q,
-                           "DELETE FROM determinations d USING households h"
-                           " WHERE h.county = d.county AND h.hh = d.hh AND h.region LIKE $1 || '%'",
-                           &p, "清除旧认定结果", &rc, err);
-        }
+        jz__pg_p_text(&p, arr);
     }
-    if (!r)
-        return rc;
-    PQclear(r);
-    q->det_stage = false;
-    return JZ_OK;
+    static const char *const del[2][2] = {
+        {"DELETE FROM person_results WHERE county LIKE $1 || '%'"
+         " AND hh IN (SELECT unnest($2::bigint[]))",
+         "DELETE FROM determinations WHERE county LIKE $1 || '%'"
+         " AND hh IN (SELECT unnest($2::bigint[]))"},
+        {"DELETE FROM person_results WHERE county LIKE $1 || '%'",
+         "DELETE FROM determinations WHERE county LIKE $1 || '%'"}};
+    rc = JZ_OK;
+    for (int t = 0; t < 2 && !rc; t++) {
+        PGresult *r = jz__pg_run(q, del[whole][t], &p, "清除旧认定结果", &rc, err);
+        PQclear(r);
+    }
+    free(arr);
+    return rc;
 }
 
 /* The param_values row of (run, county, date), inserted on first use and

@@ -527,6 +527,8 @@ uint64_t jz__pr_digest(const int64_t f[JZ__PR_NF]);
 /* The person row of person k as stored (jz__person_result_stored). */
 void jz__pr_fields(const jz_person_result *p, uint32_t k, int64_t f[JZ__PR_NF]);
 uint64_t jz__text_digest(const char *s);
+/* 8 bytes as a little-endian integer (a hash's first 8: audit_chain.c). */
+uint64_t jz__load64(const unsigned char *p);
 /* The determination's integers as stored (record_version: the record's
  * version it was computed from), and the whole new determination's digest
  * (params_digest: jz__text_digest of its parameters' text). */

@@ -1889,29 +1889,12 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_s
     sq *q = impl;
     jz_err rc = JZ_OK;
     size_t nc = 0; /* the snapshot's households replaced */
-    for (size_t i = 0; snap && i < snap->n_households; i++)
+    for (size_t i = 0; i < snap->n_households; i++)
         nc += !(keep && keep[i]);
-    if (!prefix[0] && (!snap || nc == snap->n_households)) /* whole tables, audited */
+    if (!prefix[0] && nc == snap->n_households) /* whole tables, audited */
         return (rc = jz__sq_audit_clear(q, "person_results", err))
                    ? rc
                    : jz__sq_audit_clear(q, "determinations", err);
-    if (!snap) { /* a region's */
-        const char *sql[] = {"DELETE FROM person_results WHERE hh IN (SELECT hh FROM households"
-                             " WHERE substr(region, 1, ?1) = ?2)",
-                             "DELETE FROM determinations WHERE hh IN (SELECT hh FROM households"
-                             " WHERE substr(region, 1, ?1) = ?2)"};
-        for (int i = 0; i < 2 && !rc; i++) {
-            sqlite3_stmt *st = NULL;
-            if (sqlite3_prepare_v2(q->db, sql[i], -1, &st, NULL) != SQLITE_OK)
-                return jz__sq_error(q, err, "清除旧认定结果");
-            sqlite3_bind_int(st, 1, (int)strlen(prefix));
-            sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = jz__sq_error(q, err, "清除旧认定结果");
-            sqlite3_finalize(st);
-        }
-        return rc;
-    }
     /* The snapshot's households that are not kept, by key: as many as
      * changed (none when a run finds nothing changed). */
     const char *sql[] = {"DELETE FROM person_results WHERE hh = ?", "DELETE FROM determinations"
