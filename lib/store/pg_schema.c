@@ -505,14 +505,21 @@ static const char *layout_name(int layout)
     return layout == JZ__PG_COORD ? "coordinator" : "shard";
 }
 
-static int read_version(pg *q)
+/* The schema version in *v (0: no meta table or no version, a database
+ * that is not jiuzhu's).  Any other failure (the server gone while it
+ * asked, say) is the server's error, never "not a jiuzhu database". */
+static jz_err read_version(pg *q, int *v, jz_error *err)
 {
     PGresult *r = PQexec(q->c, "SELECT value FROM meta WHERE key = 'schema_version'");
-    int v = 0;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-        v = atoi(PQgetvalue(r, 0, 0));
+    jz_err rc = JZ_OK;
+    *v = 0;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+        if (PQntuples(r) == 1)
+            *v = atoi(PQgetvalue(r, 0, 0));
+    } else if (strcmp(jz__pg_state(r), "42P01") != 0) /* undefined_table */
+        rc = jz__pg_error(q, r, err, "读取数据库结构版本");
     PQclear(r);
-    return v;
+    return rc;
 }
 
 /* The queue of the audit log in a store made before it was (PostgreSQL
@@ -547,12 +554,19 @@ static jz_err add_audit_queue(pg *q, jz_error *err)
 jz_err jz__pg_migrate(pg *q, bool create, jz_error *err)
 {
     if (!create) {
-        q->version = read_version(q);
+        jz_err vrc = read_version(q, &q->version, err);
+        if (vrc)
+            return vrc;
         PGresult *l = PQexec(q->c, "SELECT value FROM meta WHERE key = 'layout'");
         if (PQresultStatus(l) == PGRES_TUPLES_OK && PQntuples(l) == 1)
             q->layout = strcmp(PQgetvalue(l, 0, 0), "coordinator") == 0 ? JZ__PG_COORD
                         : strcmp(PQgetvalue(l, 0, 0), "shard") == 0     ? JZ__PG_SHARD
                                                                          : JZ__PG_SINGLE;
+        else if (q->version && PQresultStatus(l) != PGRES_TUPLES_OK) {
+            vrc = jz__pg_error(q, l, err, "读取数据库布局");
+            PQclear(l);
+            return vrc;
+        }
         PQclear(l);
         if (q->version && q->layout == JZ__PG_SHARD)
             return jz_error_set(err, JZ_EUSAGE, "database", q->dbname,

@@ -181,7 +181,7 @@ jz_err jz__pg_error(pg *q, const PGresult *r, jz_error *err, const char *what)
     if (PQstatus(q->c) != CONNECTION_OK)
         return jz_error_set(err, JZ_EIO, "database", q->dbname,
                             "%s时与 PostgreSQL 的连接中断：%s", what, text);
-    return jz_error_set(err, JZ_EIO, "database", q->dbname, "%s失败：%s", what, text);
+    return jz_error_set(err, JZ_EIO, "database", q->dbname, "%s失败（PostgreSQL：%s）", what, text);
 }
 
 /* A connection the server dropped (a restart, a failover) is made again

@@ -123,6 +123,17 @@ if on_sqlite; then
   expect_grep "$TMP/err" '数据库文件不存在' "a missing database"
 else
   expect_grep "$TMP/err" '数据库不存在（先用 jiuzhu init 创建）' "a missing database"
+  # A jiuzhu database whose tables the server will not let us read (here a
+  # role without rights; in a crash, the server going away between the
+  # connection and the first query) is the server's failure, named as
+  # such, not "not a jiuzhu database" (which would send a person to init).
+  role=jz_noright_$$
+  db_sql "$DB" "CREATE ROLE $role LOGIN" >/dev/null
+  noright=${DB/jiuzhu@/$role@}
+  expect_status 1 "$JZ" user list "$noright"
+  expect_grep "$TMP/err" '读取数据库结构版本失败（PostgreSQL：.*permission denied' "a store the server will not let us read"
+  expect_no_grep "$TMP/err" '不是 jiuzhu 数据库' "a store the server will not let us read is not called foreign"
+  db_sql "$DB" "DROP ROLE $role" >/dev/null
 fi
 expect_status 0 "$JZ" user list "$DB"
 expect_grep "$TMP/out" '^共 8 个用户$' "nothing refused was added"
