@@ -16,7 +16,11 @@ jobs=$(nproc)
 # after a failure or an interrupt.  Run as root, scripts/pg.sh hands the
 # directory to the server's own user, jiuzhu-pg.
 pgdir=$(mktemp -d)
-trap 'scripts/pg.sh destroy "$pgdir" || true' EXIT
+# The snapshot caches of the tests' PostgreSQL stores (docs/registry.md "The
+# snapshot cache") go here, not to the user's ~/.cache.
+cachedir=$(mktemp -d)
+export XDG_CACHE_HOME=$cachedir
+trap 'scripts/pg.sh destroy "$pgdir" || true; rm -rf "$cachedir"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 JZ_TEST_PG=$(scripts/pg.sh start "$pgdir" | tail -n 1)

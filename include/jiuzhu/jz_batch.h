@@ -53,6 +53,7 @@ typedef struct jz_batch_row {
 /* Timings of the phases, in seconds, and what was done. */
 typedef struct jz_batch_report {
     double read_s, assess_s, write_s;
+    bool snapshot_cached; /* the snapshot came from the cache (jz_snapshot_cached) */
     size_t households, members, failed; /* failed: no parameters in force */
     int64_t run;
     jz_batch_row *rows; /* sorted by county, category; malloc'd, caller frees */

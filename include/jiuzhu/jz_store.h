@@ -156,8 +156,13 @@ jz_err jz_store_import_counts_get(jz_store *s, int64_t import, jz_store_import_c
  * (ARCHITECTURE.md "snapshot").  Built once per run; read-only after. */
 typedef struct jz_snapshot jz_snapshot;
 
-/* Loads every household whose region starts with region_prefix ("" = all). */
+/* Loads every household whose region starts with region_prefix ("" = all):
+ * from the snapshot cache when it holds this region under the registry's
+ * present tag, else from the store, and then keeps it there for the next
+ * run (docs/registry.md "The snapshot cache"). */
 jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err);
+/* Whether snap came from the snapshot cache. */
+bool jz_snapshot_cached(const jz_snapshot *snap);
 void jz_snapshot_free(jz_snapshot *snap);
 size_t jz_snapshot_households(const jz_snapshot *snap);
 size_t jz_snapshot_members(const jz_snapshot *snap);

@@ -4,8 +4,17 @@
  * column.  A service of the common layer for the backends: it calls no
  * backend and nothing of jz_store.
  */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "store_int.h"
 
@@ -48,43 +57,93 @@ jz_snapshot *jz__snapshot_new(void)
     return calloc(1, sizeof(jz_snapshot));
 }
 
-/* Grows every column of a group to cap elements. */
-static bool grow(void **col, size_t elem, size_t cap)
+/* Every column of the snapshot, in one list that growing, freeing, saving
+ * and loading share: its address in s, its element's size, and whether it
+ * has one element per member (else per household). */
+typedef struct column {
+    void **p;
+    size_t elem;
+    bool member;
+} column;
+
+#define COL(f, m) (column){(void **)&s->f, sizeof *s->f, m}
+enum { N_COLUMNS = 34 + JZ_INC_FIRST_EXCLUDED + JZ_EXP_COUNT };
+
+static size_t columns(jz_snapshot *s, column c[N_COLUMNS])
 {
-    void *p = realloc(*col, elem * cap);
-    if (!p)
-        return false;
-    *col = p;
-    return true;
+    size_t n = 0;
+    c[n++] = COL(key, false);
+    c[n++] = COL(version, false);
+    c[n++] = COL(household_id, false);
+    c[n++] = COL(region, false);
+    c[n++] = COL(area, false);
+    c[n++] = COL(assess_date, false);
+    c[n++] = COL(current_programme, false);
+    c[n++] = COL(current_since, false);
+    c[n++] = COL(current_amount, false);
+    c[n++] = COL(first_member, false);
+    c[n++] = COL(household_size, false);
+    c[n++] = COL(birth, true);
+    c[n++] = COL(deceased, true);
+    c[n++] = COL(relation, true);
+    c[n++] = COL(presence, true);
+    c[n++] = COL(employment, true);
+    c[n++] = COL(hardship, true);
+    c[n++] = COL(disability, true);
+    c[n++] = COL(disability_grade, true);
+    c[n++] = COL(student_level, true);
+    c[n++] = COL(self_care_failed, true);
+    c[n++] = COL(n_supporters, true);
+    c[n++] = COL(flags, true);
+    c[n++] = COL(supporters_unable, true);
+    c[n++] = COL(months_without_income, true);
+    c[n++] = COL(vehicles, true);
+    c[n++] = COL(extra_houses, true);
+    c[n++] = COL(supporter_status, true);
+    c[n++] = COL(financial, true);
+    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+        c[n++] = COL(income[k], true);
+    c[n++] = COL(income_not_counted, true);
+    for (int k = 0; k < JZ_EXP_COUNT; k++)
+        c[n++] = COL(expenses[k], true);
+    c[n++] = COL(member_programme, true);
+    c[n++] = COL(member_since, true);
+    c[n++] = COL(member_amount, true);
+    c[n++] = COL(id, true);
+    assert(n == N_COLUMNS);
+    return n;
 }
+#undef COL
 
-/* Grows one column to cap elements (inside a grow_* function). */
-#define GROW(col) ok = ok && grow((void **)&(col), sizeof *(col), cap)
-
-static jz_err grow_households(jz_snapshot *s, size_t cap, jz_error *err)
+/* Grows every column of one group (members or households) to cap.  The
+ * texts (IDs, region codes: the columns wider than a number) are zeroed
+ * past their terminator, so that the cache holds no stray bytes. */
+static jz_err grow(jz_snapshot *s, bool members, size_t cap, jz_error *err)
 {
-    bool ok = true;
-    GROW(s->key);
-    GROW(s->version);
-    GROW(s->household_id);
-    GROW(s->region);
-    GROW(s->area);
-    GROW(s->assess_date);
-    GROW(s->current_programme);
-    GROW(s->current_since);
-    GROW(s->current_amount);
-    GROW(s->first_member);
-    GROW(s->household_size);
-    if (!ok)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
-    s->cap_households = cap;
+    column c[N_COLUMNS];
+    size_t n = columns(s, c);
+    size_t old = members ? s->cap_members : s->cap_households;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].member != members)
+            continue;
+        void *p = realloc(*c[i].p, c[i].elem * cap);
+        if (!p)
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+        *c[i].p = p;
+        if (c[i].elem > sizeof(int64_t) && cap > old)
+            memset((char *)p + c[i].elem * old, 0, c[i].elem * (cap - old));
+    }
+    if (members)
+        s->cap_members = cap;
+    else
+        s->cap_households = cap;
     return JZ_OK;
 }
 
 jz_err jz__snapshot_add_household(jz_snapshot *s, jz_error *err)
 {
     if (s->n_households == s->cap_households) {
-        jz_err rc = grow_households(s, s->cap_households ? s->cap_households * 2 : 4096, err);
+        jz_err rc = grow(s, false, s->cap_households ? s->cap_households * 2 : 4096, err);
         if (rc)
             return rc;
     }
@@ -92,46 +151,10 @@ jz_err jz__snapshot_add_household(jz_snapshot *s, jz_error *err)
     return JZ_OK;
 }
 
-static jz_err grow_members(jz_snapshot *s, size_t cap, jz_error *err)
-{
-    bool ok = true;
-    GROW(s->birth);
-    GROW(s->deceased);
-    GROW(s->relation);
-    GROW(s->presence);
-    GROW(s->employment);
-    GROW(s->hardship);
-    GROW(s->disability);
-    GROW(s->disability_grade);
-    GROW(s->student_level);
-    GROW(s->self_care_failed);
-    GROW(s->n_supporters);
-    GROW(s->flags);
-    GROW(s->supporters_unable);
-    GROW(s->months_without_income);
-    GROW(s->vehicles);
-    GROW(s->extra_houses);
-    GROW(s->supporter_status);
-    GROW(s->financial);
-    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
-        GROW(s->income[k]);
-    GROW(s->income_not_counted);
-    for (int k = 0; k < JZ_EXP_COUNT; k++)
-        GROW(s->expenses[k]);
-    GROW(s->member_programme);
-    GROW(s->member_since);
-    GROW(s->member_amount);
-    GROW(s->id);
-    if (!ok)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
-    s->cap_members = cap;
-    return JZ_OK;
-}
-
 jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err)
 {
     if (s->n_members == s->cap_members) {
-        jz_err rc = grow_members(s, s->cap_members ? s->cap_members * 2 : 8192, err);
+        jz_err rc = grow(s, true, s->cap_members ? s->cap_members * 2 : 8192, err);
         if (rc)
             return rc;
     }
@@ -143,9 +166,9 @@ jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members, j
 {
     jz_err rc = JZ_OK;
     if (households > s->cap_households)
-        rc = grow_households(s, households, err);
+        rc = grow(s, false, households, err);
     if (!rc && members > s->cap_members)
-        rc = grow_members(s, members, err);
+        rc = grow(s, true, members, err);
     return rc;
 }
 
@@ -153,47 +176,208 @@ void jz_snapshot_free(jz_snapshot *s)
 {
     if (!s)
         return;
-    void *cols[] = {s->key,
-                    s->version,
-                    s->household_id,
-                    s->region,
-                    s->area,
-                    s->assess_date,
-                    s->current_programme,
-                    s->current_since,
-                    s->current_amount,
-                    s->first_member,
-                    s->household_size,
-                    s->birth,
-                    s->deceased,
-                    s->relation,
-                    s->presence,
-                    s->employment,
-                    s->hardship,
-                    s->disability,
-                    s->disability_grade,
-                    s->student_level,
-                    s->self_care_failed,
-                    s->n_supporters,
-                    s->flags,
-                    s->supporters_unable,
-                    s->months_without_income,
-                    s->vehicles,
-                    s->extra_houses,
-                    s->supporter_status,
-                    s->financial,
-                    s->income_not_counted,
-                    s->member_programme,
-                    s->member_since,
-                    s->member_amount,
-                    s->id};
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        free(cols[i]);
-    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
-        free(s->income[k]);
-    for (int k = 0; k < JZ_EXP_COUNT; k++)
-        free(s->expenses[k]);
+    if (s->map) {
+        munmap(s->map, s->map_len);
+    } else {
+        column c[N_COLUMNS];
+        size_t n = columns(s, c);
+        for (size_t i = 0; i < n; i++)
+            free(*c[i].p);
+    }
     free(s);
+}
+
+/* ---- the snapshot cache ---------------------------------------------------------- */
+
+#define CACHE_MAGIC "JZSNAP\r\n"
+#define CACHE_FORMAT 1u
+#define CACHE_ALIGN 64
+
+typedef struct cache_head {
+    char magic[8];
+    uint32_t format;
+    uint32_t layout; /* the columns' sizes and groups (layout_of) */
+    uint64_t households, members;
+    uint64_t length; /* the whole file's bytes */
+    int32_t schema_version;
+    char tag[JZ__TAG_BUF];
+    char prefix[JZ_REGION_BUF];
+    char pad[128 - 8 - 4 - 4 - 8 - 8 - 8 - 4 - JZ__TAG_BUF - JZ_REGION_BUF];
+} cache_head;
+_Static_assert(sizeof(cache_head) == 128, "the cache's header is 128 bytes");
+
+/* What the columns are, as one number: a file written by a build whose
+ * columns differ (another count of income kinds, say) is not read. */
+static uint32_t layout_of(const column *c, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (uint32_t)(c[i].elem * 2 + c[i].member)) * 16777619u;
+    }
+    return (h ^ (uint32_t)n) * 16777619u;
+}
+
+static size_t align_up(size_t x)
+{
+    return (x + CACHE_ALIGN - 1) / CACHE_ALIGN * CACHE_ALIGN;
+}
+
+/* The file's length for these counts. */
+static size_t cache_length(const column *c, size_t n, size_t households, size_t members)
+{
+    size_t off = sizeof(cache_head);
+    for (size_t i = 0; i < n; i++)
+        off = align_up(off) + c[i].elem * (c[i].member ? members : households);
+    return off;
+}
+
+void jz__new_tag(char tag[JZ__TAG_BUF])
+{
+    unsigned char b[(JZ__TAG_BUF - 1) / 2];
+    if (sodium_init() < 0) /* cannot happen on Linux; a tag that no cache has */
+        memset(b, 0, sizeof b);
+    randombytes_buf(b, sizeof b);
+    sodium_bin2hex(tag, JZ__TAG_BUF, b, sizeof b);
+}
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const char *b = p;
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        b += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+jz_err jz__snapshot_save(const jz_snapshot *snap, const char *path, const char *tag,
+                         const char *prefix, int schema_version, jz_error *err)
+{
+    jz_snapshot *s = (jz_snapshot *)snap; /* columns() takes addresses; nothing is written */
+    column c[N_COLUMNS];
+    size_t n = columns(s, c);
+    cache_head h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, CACHE_MAGIC, sizeof h.magic);
+    h.format = CACHE_FORMAT;
+    h.layout = layout_of(c, n);
+    h.households = s->n_households;
+    h.members = s->n_members;
+    h.length = cache_length(c, n, s->n_households, s->n_members);
+    h.schema_version = schema_version;
+    snprintf(h.tag, sizeof h.tag, "%s", tag);
+    snprintf(h.prefix, sizeof h.prefix, "%s", prefix);
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 8);
+    if (!tmp)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".XXXXXX", 8);
+    int fd = mkstemp(tmp); /* mode 0600: the snapshot holds ID numbers */
+    if (fd < 0) {
+        jz_err rc = jz_error_set(err, JZ_EIO, "snapshot_cache", path, "无法写入快照缓存：%s",
+                                 strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    static const char zeros[CACHE_ALIGN] = {0};
+    bool ok = write_all(fd, &h, sizeof h);
+    size_t off = sizeof h;
+    for (size_t i = 0; ok && i < n; i++) {
+        size_t pad = align_up(off) - off;
+        size_t bytes = c[i].elem * (c[i].member ? s->n_members : s->n_households);
+        ok = write_all(fd, zeros, pad) && (bytes == 0 || write_all(fd, *c[i].p, bytes));
+        off += pad + bytes;
+    }
+    /* Synced before the rename: after a crash the name holds the whole
+     * file or the one before it. */
+    ok = ok && off == h.length && fsync(fd) == 0;
+    int e = errno;
+    ok = close(fd) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0;
+    jz_err rc = JZ_OK;
+    if (!ok) {
+        rc = jz_error_set(err, JZ_EIO, "snapshot_cache", path, "无法写入快照缓存：%s",
+                          strerror(e ? e : errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *prefix,
+                               int schema_version)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    cache_head h;
+    jz_snapshot *s = NULL;
+    void *map = MAP_FAILED;
+    if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof h ||
+        pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
+        goto out;
+    if (memcmp(h.magic, CACHE_MAGIC, sizeof h.magic) != 0 || h.format != CACHE_FORMAT ||
+        h.schema_version != schema_version || !tag[0] ||
+        memchr(h.tag, '\0', sizeof h.tag) == NULL || strcmp(h.tag, tag) != 0 ||
+        memchr(h.prefix, '\0', sizeof h.prefix) == NULL || strcmp(h.prefix, prefix) != 0 ||
+        h.households > UINT32_MAX || h.members > UINT32_MAX || h.length != (uint64_t)st.st_size)
+        goto out;
+    if (!(s = jz__snapshot_new()))
+        goto out;
+    column c[N_COLUMNS];
+    size_t n = columns(s, c);
+    if (h.layout != layout_of(c, n) || cache_length(c, n, h.households, h.members) != h.length)
+        goto fail;
+    map = mmap(NULL, h.length, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        goto fail;
+    size_t off = sizeof h;
+    for (size_t i = 0; i < n; i++) {
+        off = align_up(off);
+        *c[i].p = (char *)map + off;
+        off += c[i].elem * (c[i].member ? h.members : h.households);
+    }
+    s->n_households = s->cap_households = h.households;
+    s->n_members = s->cap_members = h.members;
+    s->map = map;
+    s->map_len = h.length;
+    /* What the engine and the write-back trust without looking: each
+     * household's members within the member columns, in order, and every
+     * text terminated. */
+    size_t next = 0;
+    for (size_t i = 0; i < s->n_households; i++) {
+        if (s->first_member[i] != next ||
+            !memchr(s->household_id[i], '\0', JZ_HOUSEHOLD_ID_MAX) ||
+            !memchr(s->region[i].code, '\0', JZ_REGION_BUF) ||
+            (i && s->key[i] <= s->key[i - 1]))
+            goto fail;
+        next += s->household_size[i];
+    }
+    if (next != s->n_members)
+        goto fail;
+    for (size_t j = 0; j < s->n_members; j++)
+        if (!memchr(s->id[j], '\0', JZ_IDNUM_BUF))
+            goto fail;
+    close(fd);
+    return s;
+fail:
+    if (map != MAP_FAILED) {
+        munmap(map, h.length);
+        s->map = NULL;
+        memset(s, 0, sizeof *s);
+    }
+    free(s);
+    s = NULL;
+out:
+    close(fd);
+    return s;
 }
 
 size_t jz_snapshot_households(const jz_snapshot *s)

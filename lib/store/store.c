@@ -9,12 +9,15 @@
  * through its table; the backends never call back into it
  * (docs/registry.md "Layers").
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "store_int.h"
 
@@ -22,6 +25,7 @@ struct jz_store {
     const jz_store_ops *ops;
     void *impl;
     char *where; /* as opened */
+    int flags;   /* as opened (JZ_STORE_*) */
     /* The households the transaction in progress stored, and the records
      * they replaced: one audit entry, written just before it commits (an
      * import's batch: one entry per batch, not one per household). */
@@ -57,6 +61,13 @@ static jz_err batch_flush(jz_store *s, jz_error *err)
 {
     if (!s->batch.ids || json_array_size(s->batch.ids) == 0)
         return JZ_OK;
+    /* The registry changed: every cached snapshot is out of date. */
+    char tag[JZ__TAG_BUF];
+    jz_err trc = s->ops->registry_tag(s->impl, true, tag, err);
+    if (trc) {
+        batch_reset(s);
+        return trc;
+    }
     json_t *after = json_pack("{s:s,s:I,s:O}", "source", s->batch.source, "households",
                               (json_int_t)json_array_size(s->batch.ids), "ids", s->batch.ids);
     json_t *before = s->batch.replaced ? json_pack("{s:O}", "replaced", s->batch.replaced) : NULL;
@@ -99,6 +110,7 @@ jz_err jz_store_open(const char *where, int flags, jz_store **out, jz_error *err
     if (!s)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     s->ops = ops;
+    s->flags = flags;
     s->where = strdup(target);
     jz_err rc = s->where ? s->ops->open(target, flags, &s->impl, err)
                          : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
@@ -314,9 +326,110 @@ jz_err jz_store_import_counts_get(jz_store *s, int64_t import, jz_store_import_c
     return s->ops->import_counts(s->impl, import, out, err);
 }
 
+/* ---- the snapshot, and its cache (docs/registry.md "The snapshot cache") ---- */
+
+/* The cache's file for the snapshot of prefix, or NULL for none: beside an
+ * SQLite file (PATH-snapshots/), for PostgreSQL in the user's cache
+ * directory (named by a digest of the URL), or in the directory
+ * JIUZHU_SNAPSHOT_CACHE names; JIUZHU_SNAPSHOT_CACHE=off keeps none. */
+static char *cache_file(const jz_store *s, const char *prefix)
+{
+    const char *env = getenv("JIUZHU_SNAPSHOT_CACHE");
+    if (env && (strcmp(env, "off") == 0 || strcmp(env, "0") == 0))
+        return NULL;
+    char dir[4096], name[128];
+    const char *what = *prefix ? prefix : "all";
+    bool pg = jz_store_is_pg(s->where);
+    if (env && *env) {
+        /* One directory for every store: the file named by the store's
+         * location. */
+        unsigned char h[16];
+        char hex[33];
+        crypto_generichash(h, sizeof h, (const unsigned char *)s->where, strlen(s->where), NULL, 0);
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        snprintf(dir, sizeof dir, "%s", env);
+        snprintf(name, sizeof name, "%s-%s-%.12s.snap", pg ? "pg" : "sqlite", hex, what);
+    } else if (pg) {
+        unsigned char h[16];
+        char hex[33];
+        crypto_generichash(h, sizeof h, (const unsigned char *)s->where, strlen(s->where), NULL, 0);
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+        if (xdg && *xdg == '/')
+            snprintf(dir, sizeof dir, "%s/jiuzhu", xdg);
+        else if (home && *home == '/')
+            snprintf(dir, sizeof dir, "%s/.cache/jiuzhu", home);
+        else
+            return NULL;
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            /* ~/.cache may not be there yet */
+            char parent[4096];
+            snprintf(parent, sizeof parent, "%s", dir);
+            char *slash = strrchr(parent, '/');
+            if (slash)
+                *slash = '\0';
+            mkdir(parent, 0700);
+        }
+        snprintf(name, sizeof name, "pg-%s-%.12s.snap", hex, what);
+    } else {
+        if (snprintf(dir, sizeof dir, "%s-snapshots", s->where) >= (int)sizeof dir)
+            return NULL;
+        snprintf(name, sizeof name, "%.12s.snap", what);
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return NULL;
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s/%s", dir, name);
+    return path;
+}
+
+static jz_err bump_tag(jz_store *s, void *arg, jz_error *err)
+{
+    return s->ops->registry_tag(s->impl, true, arg, err);
+}
+
 jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err)
 {
-    return s->ops->snapshot(s->impl, region_prefix ? region_prefix : "", out, err);
+    const char *prefix = region_prefix ? region_prefix : "";
+    char tag[JZ__TAG_BUF] = "";
+    char *file = cache_file(s, prefix);
+    if (file) {
+        /* The tag is read before the rows: a write committed in between
+         * leaves rows newer than the tag, which a later read finds out of
+         * date, never the other way round.  A store that never had one
+         * (made before tags, or empty) gets one, if it may be written. */
+        jz_error e;
+        jz_error_clear(&e);
+        if (s->ops->registry_tag(s->impl, false, tag, &e) != JZ_OK)
+            tag[0] = '\0';
+        else if (!tag[0] && !(s->flags & JZ_STORE_READONLY) &&
+                 jz_store_run(s, bump_tag, tag, &e) != JZ_OK)
+            tag[0] = '\0';
+        jz_snapshot *c = tag[0] ? jz__snapshot_load(file, tag, prefix, jz_store_schema_version(s))
+                                : NULL;
+        if (c) {
+            free(file);
+            *out = c;
+            return JZ_OK;
+        }
+    }
+    jz_err rc = s->ops->snapshot(s->impl, prefix, out, err);
+    if (!rc && file && tag[0]) {
+        /* A cache that cannot be written (a full disk, a read-only
+         * directory) costs the next run its speed, nothing else. */
+        jz_error e;
+        jz_error_clear(&e);
+        jz__snapshot_save(*out, file, tag, prefix, jz_store_schema_version(s), &e);
+    }
+    free(file);
+    return rc;
+}
+
+bool jz_snapshot_cached(const jz_snapshot *snap)
+{
+    return snap && snap->map;
 }
 
 jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,

@@ -132,6 +132,12 @@ typedef struct jz_store_ops {
     jz_err (*import_progress)(void *impl, const jz_store_import *imp, long lines_done, long stored,
                               long rejected, bool finished, jz_error *err);
     jz_err (*snapshot)(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err);
+    /* The registry's tag: a random token (JZ__TAG_BUF-1 hex digits) that
+     * store.c writes anew (bump) in every transaction that puts
+     * households, before it commits; "" when none was ever written.  The
+     * snapshot cache (snapshot.c) is valid only under the tag it was
+     * built under. */
+    jz_err (*registry_tag)(void *impl, bool bump, char *tag, jz_error *err);
     jz_err (*run_begin)(void *impl, jz_date date, const char *region_prefix, const char *overrides,
                         int64_t *run, jz_error *err);
     jz_err (*snapshot_stale)(void *impl, const jz_snapshot *snap, uint8_t *stale, size_t *n_stale,
@@ -419,6 +425,10 @@ struct jz_snapshot {
     jz_date *member_since;
     jz_fen *member_amount;
     char (*id)[JZ_IDNUM_BUF];
+    /* Loaded from the cache (jz__snapshot_load): the columns point into
+     * this read-only mapping, not into memory of their own. */
+    void *map;
+    size_t map_len;
 };
 
 /* Member booleans, packed in the snapshot's flags column and the store. */
@@ -500,6 +510,24 @@ jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err);
 /* Sizes the columns once when the counts are known (no regrowth). */
 jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
                             jz_error *err); /* grows; index = n_members-1 */
+
+/* ---- the snapshot cache (snapshot.c; docs/registry.md "The snapshot cache") ----
+ *
+ * A snapshot kept in a file between runs: a header, then every column as
+ * it is in memory, so that loading is mapping the file.  It is used only
+ * when its header names the same store tag, region prefix and schema
+ * version, the same layout of columns, and its sizes agree. */
+#define JZ__TAG_BUF 33
+/* A new random tag (32 hex digits). */
+void jz__new_tag(char tag[JZ__TAG_BUF]);
+/* Writes s to path (through a temporary file, synced, then renamed; the
+ * file readable by its owner only). */
+jz_err jz__snapshot_save(const jz_snapshot *s, const char *path, const char *tag,
+                         const char *prefix, int schema_version, jz_error *err);
+/* The snapshot of path if it is valid for (tag, prefix, schema_version),
+ * else NULL (no file, another tag, damaged: the caller builds it). */
+jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *prefix,
+                               int schema_version);
 
 /* Whether a person's result is stored (a person_results row): only where
  * something applies to the person, or he is not counted (store.c). */

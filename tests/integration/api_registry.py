@@ -101,6 +101,15 @@ t.check(any(m["before"] == "none" and m["after"] == "dibao" for m in moves), f"s
 ex = b.get("examples", [])
 t.check(0 < len(ex) <= 5 and all(e["before"] != e["after"] for e in ex), f"examples of changed households: {ex}")
 t.check(isinstance(b.get("seconds"), float), "the time it took")
+# The same simulation again reads the snapshot the first one left in the
+# cache (nothing changed in between), and answers the same.
+first = b
+st, b, _ = ana9.call("POST", "/api/simulate", {"params": {"dibao.standard.rural": "1500"}, "examples": 5})
+t.status(st, 200, "the simulation again", b)
+t.check(b.get("snapshot_cached") is True, f"from the snapshot cache: {b.get('snapshot_cached')}")
+t.check({k: v for k, v in b.items() if k not in ("seconds", "snapshot_cached")}
+        == {k: v for k, v in first.items() if k not in ("seconds", "snapshot_cached")},
+        "the same answer from the cache")
 t.check(db_rows(DB, "SELECT count(*), sum(category), sum(monthly_amount) FROM determinations")[0]
         == det_before, "nothing written: the determinations as they were")
 t.check(get(ana9, "/api/stats?level=county") == stats_before, "the statistics as they were")

@@ -42,6 +42,10 @@ if [ "${JZ_TEST_STORE:-}" = pg ]; then
   mkdir -p "$TMP/keys"
 fi
 
+# The snapshot cache of a PostgreSQL store goes to the user's cache
+# directory (docs/registry.md "The snapshot cache"): a test's to its $TMP.
+export XDG_CACHE_HOME=$TMP/cache
+
 # The test runs in $TMP: files jiuzhu writes beside a database (the import's
 # and feed import's reports) go to the current directory when the database
 # is a PostgreSQL URL, and must not land in the source tree or build tree.
