@@ -119,15 +119,17 @@ static int cmp_rows(const void *a, const void *b)
     return c ? c : (int)x->category - (int)y->category;
 }
 
-/* Adds a household's result to the summary rows (linear in counties × 5). */
+/* Adds a household's result to the summary rows.  *hint: the row of the
+ * household's policy slot and category, found once (-1: not yet; the
+ * search is linear in counties × 5). */
 static jz_err tally(jz_batch_report *rep, size_t *cap, const char *county, const hh_result *o,
-                    const jz_person_result *persons, unsigned n, jz_error *err)
+                    const jz_person_result *persons, unsigned n, int32_t *hint, jz_error *err)
 {
-    jz_batch_row *row = NULL;
-    for (size_t k = rep->n_rows; k-- > 0;) {
+    jz_batch_row *row = *hint >= 0 ? &rep->rows[*hint] : NULL;
+    for (size_t k = rep->n_rows; !row && k-- > 0;) {
         if (rep->rows[k].category == o->category && strcmp(rep->rows[k].county, county) == 0) {
             row = &rep->rows[k];
-            break;
+            *hint = (int32_t)k;
         }
     }
     if (!row) {
@@ -139,6 +141,7 @@ static jz_err tally(jz_batch_report *rep, size_t *cap, const char *county, const
             rep->rows = nr;
             *cap = nc;
         }
+        *hint = (int32_t)rep->n_rows;
         row = &rep->rows[rep->n_rows++];
         memset(row, 0, sizeof *row);
         memcpy(row->county, county, 7);
@@ -165,17 +168,18 @@ static int cmp_diffs(const void *a, const void *b)
     return strcmp(((const jz_batch_diff *)a)->county, ((const jz_batch_diff *)b)->county);
 }
 
-/* A what-if: a household's new result beside its stored one. */
+/* A what-if: a household's new result beside its stored one (*hint: its
+ * county's diff, as tally's). */
 static jz_err compare(jz_batch_report *rep, size_t *cap, const char *county, const hh_result *o,
                       const jz_person_result *persons, unsigned n, uint8_t stored_cat,
                       jz_fen stored_monthly, const char *household_id, int max_examples,
-                      jz_error *err)
+                      int32_t *hint, jz_error *err)
 {
-    jz_batch_diff *d = NULL;
-    for (size_t k = rep->n_diffs; k-- > 0;)
+    jz_batch_diff *d = *hint >= 0 ? &rep->diffs[*hint] : NULL;
+    for (size_t k = rep->n_diffs; !d && k-- > 0;)
         if (strcmp(rep->diffs[k].county, county) == 0) {
             d = &rep->diffs[k];
-            break;
+            *hint = (int32_t)k;
         }
     if (!d) {
         if (rep->n_diffs == *cap) {
@@ -186,6 +190,7 @@ static jz_err compare(jz_batch_report *rep, size_t *cap, const char *county, con
             rep->diffs = nd;
             *cap = nc;
         }
+        *hint = (int32_t)rep->n_diffs;
         d = &rep->diffs[rep->n_diffs++];
         memset(d, 0, sizeof *d);
         memcpy(d->county, county, 7);
@@ -361,6 +366,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     jz_person_result *persons = NULL;
     size_t n_slots = 0, cap_slots = 0, cap_rows = 0, cap_diffs = 0;
     uint8_t *keep = NULL, *stored_cat = NULL;
+    int32_t *row_of = NULL;
     jz_fen *stored_monthly = NULL;
     jz_err rc;
     double t0 = now_s();
@@ -498,6 +504,13 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         if ((rc = jz_store_snapshot_results(s, snap, stored_cat, stored_monthly, err)))
             goto done;
     }
+    /* The summary row of each (slot, category) and the diff of each slot,
+     * found once. */
+    if (!(row_of = malloc((n_slots ? n_slots : 1) * (JZ_CAT_COUNT + 1) * sizeof *row_of))) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto done;
+    }
+    memset(row_of, 0xFF, (n_slots ? n_slots : 1) * (JZ_CAT_COUNT + 1) * sizeof *row_of);
     for (size_t i = 0; i < n; i++) {
         const hh_result *o = &out[i];
         const policy_slot *sl = &slots[slot_of[i]];
@@ -517,11 +530,12 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         }
         const jz_person_result *pp = &persons[snap->first_member[i]];
         unsigned nm = snap->household_size[i];
-        if ((rc = tally(rep, &cap_rows, county, o, pp, nm, err)))
+        int32_t *hints = &row_of[(size_t)slot_of[i] * (JZ_CAT_COUNT + 1)];
+        if ((rc = tally(rep, &cap_rows, county, o, pp, nm, &hints[o->category], err)))
             goto done;
         if (opts->compare && (rc = compare(rep, &cap_diffs, county, o, pp, nm, stored_cat[i],
                                            stored_monthly[i], snap->household_id[i],
-                                           opts->max_examples, err)))
+                                           opts->max_examples, &hints[JZ_CAT_COUNT], err)))
             goto done;
     }
     if (write) {
@@ -539,6 +553,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     if (rep->n_diffs)
         qsort(rep->diffs, rep->n_diffs, sizeof *rep->diffs, cmp_diffs);
 done:
+    free(row_of);
     free(keep);
     free(stored_cat);
     free(stored_monthly);

@@ -255,6 +255,44 @@ static bool write_all(int fd, const void *p, size_t n)
     return true;
 }
 
+typedef struct part {
+    const void *p;
+    size_t n;
+} part;
+
+/* Writes the parts to path as one file: through a temporary file of mode
+ * 0600 (a cache holds ID numbers), synced before the rename, so that after
+ * a crash the name holds the whole new file or the one before it. */
+static jz_err save_parts(const char *path, const part *parts, size_t n, jz_error *err)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 8);
+    if (!tmp)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".XXXXXX", 8);
+    int fd = mkstemp(tmp);
+    bool ok = fd >= 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = parts[i].n == 0 || write_all(fd, parts[i].p, parts[i].n);
+    ok = ok && fsync(fd) == 0;
+    int e = errno;
+    if (fd >= 0)
+        ok = close(fd) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0;
+    jz_err rc = JZ_OK;
+    if (!ok) {
+        rc = jz_error_set(err, JZ_EIO, "snapshot_cache", path, "无法写入快照缓存：%s",
+                          strerror(e ? e : errno));
+        if (fd >= 0)
+            unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+static const char zeros[CACHE_ALIGN];
+
 jz_err jz__snapshot_save(const jz_snapshot *snap, const char *path, const char *tag,
                          const char *prefix, int schema_version, jz_error *err)
 {
@@ -272,42 +310,79 @@ jz_err jz__snapshot_save(const jz_snapshot *snap, const char *path, const char *
     h.schema_version = schema_version;
     snprintf(h.tag, sizeof h.tag, "%s", tag);
     snprintf(h.prefix, sizeof h.prefix, "%s", prefix);
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 8);
-    if (!tmp)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".XXXXXX", 8);
-    int fd = mkstemp(tmp); /* mode 0600: the snapshot holds ID numbers */
-    if (fd < 0) {
-        jz_err rc = jz_error_set(err, JZ_EIO, "snapshot_cache", path, "无法写入快照缓存：%s",
-                                 strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    static const char zeros[CACHE_ALIGN] = {0};
-    bool ok = write_all(fd, &h, sizeof h);
-    size_t off = sizeof h;
-    for (size_t i = 0; ok && i < n; i++) {
+    part parts[1 + 2 * N_COLUMNS];
+    size_t np = 0, off = sizeof h;
+    parts[np++] = (part){&h, sizeof h};
+    for (size_t i = 0; i < n; i++) {
         size_t pad = align_up(off) - off;
         size_t bytes = c[i].elem * (c[i].member ? s->n_members : s->n_households);
-        ok = write_all(fd, zeros, pad) && (bytes == 0 || write_all(fd, *c[i].p, bytes));
+        parts[np++] = (part){zeros, pad};
+        parts[np++] = (part){*c[i].p, bytes};
         off += pad + bytes;
     }
-    /* Synced before the rename: after a crash the name holds the whole
-     * file or the one before it. */
-    ok = ok && off == h.length && fsync(fd) == 0;
-    int e = errno;
-    ok = close(fd) == 0 && ok;
-    ok = ok && rename(tmp, path) == 0;
-    jz_err rc = JZ_OK;
-    if (!ok) {
-        rc = jz_error_set(err, JZ_EIO, "snapshot_cache", path, "无法写入快照缓存：%s",
-                          strerror(e ? e : errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
+    return save_parts(path, parts, np, err);
+}
+
+/* ---- the stored results beside it -------------------------------------------------- */
+
+#define RESULTS_MAGIC "JZRSLT\r\n"
+
+typedef struct results_head {
+    char magic[8];
+    uint32_t format;
+    int32_t schema_version;
+    uint64_t households;
+    char snapshot_tag[JZ__TAG_BUF]; /* the registry's tag of the snapshot */
+    char tag[JZ__TAG_BUF];          /* the results' */
+    char pad[128 - 8 - 4 - 4 - 8 - 2 * JZ__TAG_BUF];
+} results_head;
+_Static_assert(sizeof(results_head) == 128, "the results' header is 128 bytes");
+
+static void results_head_of(results_head *h, const jz_snapshot *snap, const char *tag,
+                            int schema_version)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->magic, RESULTS_MAGIC, sizeof h->magic);
+    h->format = CACHE_FORMAT;
+    h->schema_version = schema_version;
+    h->households = snap->n_households;
+    snprintf(h->snapshot_tag, sizeof h->snapshot_tag, "%s", snap->tag);
+    snprintf(h->tag, sizeof h->tag, "%s", tag);
+}
+
+jz_err jz__results_save(const char *path, const jz_snapshot *snap, const char *tag,
+                        int schema_version, const uint8_t *category, const jz_fen *monthly,
+                        jz_error *err)
+{
+    results_head h;
+    results_head_of(&h, snap, tag, schema_version);
+    size_t n = snap->n_households;
+    part parts[] = {{&h, sizeof h},
+                    {category, n},
+                    {zeros, align_up(sizeof h + n) - (sizeof h + n)},
+                    {monthly, n * sizeof *monthly}};
+    return save_parts(path, parts, sizeof parts / sizeof parts[0], err);
+}
+
+bool jz__results_load(const char *path, const jz_snapshot *snap, const char *tag,
+                      int schema_version, uint8_t *category, jz_fen *monthly)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    results_head want, h;
+    results_head_of(&want, snap, tag, schema_version);
+    size_t n = snap->n_households, at = align_up(sizeof h + n);
+    struct stat st;
+    bool ok = snap->tag[0] && tag[0] && fstat(fd, &st) == 0 &&
+              (uint64_t)st.st_size == at + n * sizeof *monthly &&
+              pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h && memcmp(&h, &want, sizeof h) == 0 &&
+              pread(fd, category, n, sizeof h) == (ssize_t)n &&
+              pread(fd, monthly, n * sizeof *monthly, (off_t)at) == (ssize_t)(n * sizeof *monthly);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = category[i] <= JZ_CAT_COUNT;
+    close(fd);
+    return ok;
 }
 
 jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *prefix,

@@ -26,6 +26,9 @@ struct jz_store {
     void *impl;
     char *where; /* as opened */
     int flags;   /* as opened (JZ_STORE_*) */
+    /* The transaction in progress wrote determinations: it bumps the
+     * results' tag before it commits (the snapshot cache). */
+    bool results_dirty;
     /* The households the transaction in progress stored, and the records
      * they replaced: one audit entry, written just before it commits (an
      * import's batch: one entry per batch, not one per household). */
@@ -61,9 +64,13 @@ static jz_err batch_flush(jz_store *s, jz_error *err)
 {
     if (!s->batch.ids || json_array_size(s->batch.ids) == 0)
         return JZ_OK;
-    /* The registry changed: every cached snapshot is out of date. */
+    /* The registry changed: every cached snapshot is out of date, and so
+     * are the stored results cached beside it (a household replaced loses
+     * its determination). */
     char tag[JZ__TAG_BUF];
-    jz_err trc = s->ops->registry_tag(s->impl, true, tag, err);
+    jz_err trc = s->ops->tag(s->impl, JZ__TAG_REGISTRY, true, tag, err);
+    if (!trc)
+        trc = s->ops->tag(s->impl, JZ__TAG_RESULTS, true, tag, err);
     if (trc) {
         batch_reset(s);
         return trc;
@@ -173,13 +180,23 @@ jz_err jz_store_begin(jz_store *s, jz_error *err)
 
 jz_err jz_store_commit(jz_store *s, jz_error *err)
 {
-    jz_err rc = batch_flush(s, err);
-    return rc ? rc : s->ops->commit(s->impl, err);
+    jz_err rc = JZ_OK;
+    if (s->results_dirty) {
+        char tag[JZ__TAG_BUF];
+        rc = s->ops->tag(s->impl, JZ__TAG_RESULTS, true, tag, err);
+    }
+    if (!rc)
+        rc = batch_flush(s, err);
+    if (!rc)
+        rc = s->ops->commit(s->impl, err);
+    s->results_dirty = false; /* committed, or rolled back by the caller */
+    return rc;
 }
 
 void jz_store_rollback(jz_store *s)
 {
     batch_reset(s);
+    s->results_dirty = false;
     s->ops->rollback(s->impl);
 }
 
@@ -328,11 +345,12 @@ jz_err jz_store_import_counts_get(jz_store *s, int64_t import, jz_store_import_c
 
 /* ---- the snapshot, and its cache (docs/registry.md "The snapshot cache") ---- */
 
-/* The cache's file for the snapshot of prefix, or NULL for none: beside an
+/* The cache's file for the snapshot of prefix (suffix "snap"; its stored
+ * results: "results"), or NULL for none: beside an
  * SQLite file (PATH-snapshots/), for PostgreSQL in the user's cache
  * directory (named by a digest of the URL), or in the directory
  * JIUZHU_SNAPSHOT_CACHE names; JIUZHU_SNAPSHOT_CACHE=off keeps none. */
-static char *cache_file(const jz_store *s, const char *prefix)
+static char *cache_file(const jz_store *s, const char *prefix, const char *suffix)
 {
     const char *env = getenv("JIUZHU_SNAPSHOT_CACHE");
     if (env && (strcmp(env, "off") == 0 || strcmp(env, "0") == 0))
@@ -348,7 +366,7 @@ static char *cache_file(const jz_store *s, const char *prefix)
         crypto_generichash(h, sizeof h, (const unsigned char *)s->where, strlen(s->where), NULL, 0);
         sodium_bin2hex(hex, sizeof hex, h, sizeof h);
         snprintf(dir, sizeof dir, "%s", env);
-        snprintf(name, sizeof name, "%s-%s-%.12s.snap", pg ? "pg" : "sqlite", hex, what);
+        snprintf(name, sizeof name, "%s-%s-%.12s.%s", pg ? "pg" : "sqlite", hex, what, suffix);
     } else if (pg) {
         unsigned char h[16];
         char hex[33];
@@ -370,11 +388,11 @@ static char *cache_file(const jz_store *s, const char *prefix)
                 *slash = '\0';
             mkdir(parent, 0700);
         }
-        snprintf(name, sizeof name, "pg-%s-%.12s.snap", hex, what);
+        snprintf(name, sizeof name, "pg-%s-%.12s.%s", hex, what, suffix);
     } else {
         if (snprintf(dir, sizeof dir, "%s-snapshots", s->where) >= (int)sizeof dir)
             return NULL;
-        snprintf(name, sizeof name, "%.12s.snap", what);
+        snprintf(name, sizeof name, "%.12s.%s", what, suffix);
     }
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return NULL;
@@ -387,41 +405,56 @@ static char *cache_file(const jz_store *s, const char *prefix)
 
 static jz_err bump_tag(jz_store *s, void *arg, jz_error *err)
 {
-    return s->ops->registry_tag(s->impl, true, arg, err);
+    return s->ops->tag(s->impl, JZ__TAG_REGISTRY, true, arg, err);
+}
+
+static jz_err bump_results(jz_store *s, void *arg, jz_error *err)
+{
+    return s->ops->tag(s->impl, JZ__TAG_RESULTS, true, arg, err);
+}
+
+/* The store's tag `which` now (see store_int.h), "" when it cannot be had:
+ * a store that never had one (made before tags, or empty) gets one, if it
+ * may be written. */
+static void tag_now(jz_store *s, const char *which, char tag[JZ__TAG_BUF])
+{
+    jz_error e;
+    jz_error_clear(&e);
+    if (s->ops->tag(s->impl, which, false, tag, &e) != JZ_OK)
+        tag[0] = '\0';
+    else if (!tag[0] && !(s->flags & JZ_STORE_READONLY) &&
+             jz_store_run(s, strcmp(which, JZ__TAG_REGISTRY) == 0 ? bump_tag : bump_results, tag,
+                          &e) != JZ_OK)
+        tag[0] = '\0';
 }
 
 jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err)
 {
     const char *prefix = region_prefix ? region_prefix : "";
     char tag[JZ__TAG_BUF] = "";
-    char *file = cache_file(s, prefix);
-    if (file) {
-        /* The tag is read before the rows: a write committed in between
-         * leaves rows newer than the tag, which a later read finds out of
-         * date, never the other way round.  A store that never had one
-         * (made before tags, or empty) gets one, if it may be written. */
-        jz_error e;
-        jz_error_clear(&e);
-        if (s->ops->registry_tag(s->impl, false, tag, &e) != JZ_OK)
-            tag[0] = '\0';
-        else if (!tag[0] && !(s->flags & JZ_STORE_READONLY) &&
-                 jz_store_run(s, bump_tag, tag, &e) != JZ_OK)
-            tag[0] = '\0';
-        jz_snapshot *c = tag[0] ? jz__snapshot_load(file, tag, prefix, jz_store_schema_version(s))
-                                : NULL;
-        if (c) {
-            free(file);
-            *out = c;
-            return JZ_OK;
-        }
-    }
-    jz_err rc = s->ops->snapshot(s->impl, prefix, out, err);
-    if (!rc && file && tag[0]) {
+    char *file = cache_file(s, prefix, "snap");
+    /* The tag is read before the rows: a write committed in between leaves
+     * rows newer than the tag, which a later read finds out of date, never
+     * the other way round. */
+    if (file)
+        tag_now(s, JZ__TAG_REGISTRY, tag);
+    jz_snapshot *c =
+        tag[0] ? jz__snapshot_load(file, tag, prefix, jz_store_schema_version(s)) : NULL;
+    jz_err rc = JZ_OK;
+    if (c) {
+        *out = c;
+    } else {
+        rc = s->ops->snapshot(s->impl, prefix, out, err);
         /* A cache that cannot be written (a full disk, a read-only
          * directory) costs the next run its speed, nothing else. */
         jz_error e;
         jz_error_clear(&e);
-        jz__snapshot_save(*out, file, tag, prefix, jz_store_schema_version(s), &e);
+        if (!rc && file && tag[0])
+            jz__snapshot_save(*out, file, tag, prefix, jz_store_schema_version(s), &e);
+    }
+    if (!rc) {
+        snprintf((*out)->prefix, sizeof (*out)->prefix, "%s", prefix);
+        snprintf((*out)->tag, sizeof (*out)->tag, "%s", tag);
     }
     free(file);
     return rc;
@@ -448,7 +481,22 @@ jz_err jz_store_snapshot_stale(jz_store *s, const jz_snapshot *snap, uint8_t *st
 jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *category,
                                  jz_fen *monthly, jz_error *err)
 {
-    return s->ops->snapshot_results(s->impl, snap, category, monthly, err);
+    /* Cached beside the snapshot, under its tag and the results' tag. */
+    char tag[JZ__TAG_BUF] = "";
+    char *file = snap->tag[0] ? cache_file(s, snap->prefix, "results") : NULL;
+    if (file)
+        tag_now(s, JZ__TAG_RESULTS, tag);
+    int schema = jz_store_schema_version(s);
+    jz_err rc = JZ_OK;
+    if (!tag[0] || !jz__results_load(file, snap, tag, schema, category, monthly)) {
+        rc = s->ops->snapshot_results(s->impl, snap, category, monthly, err);
+        jz_error e;
+        jz_error_clear(&e);
+        if (!rc && tag[0])
+            jz__results_save(file, snap, tag, schema, category, monthly, &e);
+    }
+    free(file);
+    return rc;
 }
 
 jz_err jz_store_stored_digests(jz_store *s, const jz_snapshot *snap, uint64_t *digest,
@@ -470,6 +518,7 @@ uint64_t jz_store_result_digest(const jz_result *r, int record_version, uint64_t
 jz_err jz_store_clear_determinations(jz_store *s, const char *region_prefix,
                                      const jz_snapshot *snap, const uint8_t *keep, jz_error *err)
 {
+    s->results_dirty = true;
     return s->ops->clear_determinations(s->impl, region_prefix ? region_prefix : "", snap, keep,
                                         err);
 }
@@ -480,6 +529,7 @@ jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *s
 {
     char decisive[JZ__DECISIVE_BUF];
     jz__rules_encode(r->decisive, decisive, sizeof decisive);
+    s->results_dirty = true;
     return s->ops->put_determination(s->impl, run, snap, i, h, r, decisive, params_json, err);
 }
 

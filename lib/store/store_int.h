@@ -26,6 +26,8 @@
  * decisive rules' text, and identity digests. */
 #define JZ__DECISIVE_BUF 1024
 #define JZ__DIGEST_BYTES 16
+/* A tag of the store (ops->tag): 32 hex digits and the terminator. */
+#define JZ__TAG_BUF 33
 
 /* What monitoring reads (jz__monitor_sink): the registry's households,
  * people and live enrolments, the department rows, and what earlier runs
@@ -132,12 +134,14 @@ typedef struct jz_store_ops {
     jz_err (*import_progress)(void *impl, const jz_store_import *imp, long lines_done, long stored,
                               long rejected, bool finished, jz_error *err);
     jz_err (*snapshot)(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err);
-    /* The registry's tag: a random token (JZ__TAG_BUF-1 hex digits) that
-     * store.c writes anew (bump) in every transaction that puts
-     * households, before it commits; "" when none was ever written.  The
-     * snapshot cache (snapshot.c) is valid only under the tag it was
-     * built under. */
-    jz_err (*registry_tag)(void *impl, bool bump, char *tag, jz_error *err);
+    /* A tag of the store: a random token (JZ__TAG_BUF-1 hex digits) in
+     * its meta row `which`, written anew (bump) in the caller's
+     * transaction; "" when none was ever written.  store.c bumps
+     * JZ__TAG_REGISTRY in every transaction that puts households, and
+     * JZ__TAG_RESULTS in every one that writes determinations or puts
+     * households: the snapshot cache (snapshot.c) is valid only under the
+     * tags it was built under. */
+    jz_err (*tag)(void *impl, const char *which, bool bump, char *tag, jz_error *err);
     jz_err (*run_begin)(void *impl, jz_date date, const char *region_prefix, const char *overrides,
                         int64_t *run, jz_error *err);
     jz_err (*snapshot_stale)(void *impl, const jz_snapshot *snap, uint8_t *stale, size_t *n_stale,
@@ -429,6 +433,10 @@ struct jz_snapshot {
      * this read-only mapping, not into memory of their own. */
     void *map;
     size_t map_len;
+    /* What jz_store_snapshot read: the region prefix, and the registry's
+     * tag it was read under ("": no cache). */
+    char prefix[JZ_REGION_BUF];
+    char tag[JZ__TAG_BUF];
 };
 
 /* Member booleans, packed in the snapshot's flags column and the store. */
@@ -517,7 +525,8 @@ jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
  * it is in memory, so that loading is mapping the file.  It is used only
  * when its header names the same store tag, region prefix and schema
  * version, the same layout of columns, and its sizes agree. */
-#define JZ__TAG_BUF 33
+#define JZ__TAG_REGISTRY "registry_tag"
+#define JZ__TAG_RESULTS "results_tag"
 /* A new random tag (32 hex digits). */
 void jz__new_tag(char tag[JZ__TAG_BUF]);
 /* Writes s to path (through a temporary file, synced, then renamed; the
@@ -528,6 +537,15 @@ jz_err jz__snapshot_save(const jz_snapshot *s, const char *path, const char *tag
  * else NULL (no file, another tag, damaged: the caller builds it). */
 jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *prefix,
                                int schema_version);
+
+/* The stored results of snap's households (jz_store_snapshot_results)
+ * kept beside its cached snapshot, valid under snap's tag and the results'
+ * tag `tag`; load returns false when the file is not valid for them. */
+jz_err jz__results_save(const char *path, const jz_snapshot *snap, const char *tag,
+                        int schema_version, const uint8_t *category, const jz_fen *monthly,
+                        jz_error *err);
+bool jz__results_load(const char *path, const jz_snapshot *snap, const char *tag,
+                      int schema_version, uint8_t *category, jz_fen *monthly);
 
 /* Whether a person's result is stored (a person_results row): only where
  * something applies to the person, or he is not counted (store.c). */

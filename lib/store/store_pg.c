@@ -369,25 +369,27 @@ jz_err jz__pg_county(pg *q, const char *county, jz_error *err)
     return jz__pg_county_parts(q, county, JZ__PG_PART_ALL, err);
 }
 
-/* The registry's tag (meta 'registry_tag'), or with bump a new one
- * written in the caller's transaction (store_int.h). */
-static jz_err pg_registry_tag(void *impl, bool bump, char tag[JZ__TAG_BUF], jz_error *err)
+/* A tag of the store (meta row `which`), or with bump a new one written
+ * in the caller's transaction (store_int.h). */
+static jz_err pg_tag(void *impl, const char *which, bool bump, char tag[JZ__TAG_BUF],
+                     jz_error *err)
 {
     pg *q = impl;
     jz__pg_params p;
     jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, which);
     if (bump) {
         jz__new_tag(tag);
         jz__pg_p_text(&p, tag);
         return jz__pg_do(q,
-                         "INSERT INTO meta(key, value) VALUES('registry_tag', $1)"
+                         "INSERT INTO meta(key, value) VALUES($1, $2)"
                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         &p, "记下户籍数据的版本", NULL, err);
+                         &p, "记下数据的版本", NULL, err);
     }
     tag[0] = '\0';
     jz_err rc = JZ_OK;
-    PGresult *r = jz__pg_run(q, "SELECT value FROM meta WHERE key = 'registry_tag'", NULL,
-                             "读取户籍数据的版本", &rc, err);
+    PGresult *r =
+        jz__pg_run(q, "SELECT value FROM meta WHERE key = $1", &p, "读取数据的版本", &rc, err);
     if (!r)
         return rc;
     if (PQntuples(r) == 1)
@@ -413,7 +415,7 @@ const jz_store_ops jz__pg_ops = {
     .import_begin = jz__pg_import_begin,
     .import_progress = jz__pg_import_progress,
     .snapshot = jz__pg_snapshot,
-    .registry_tag = pg_registry_tag,
+    .tag = pg_tag,
     .run_begin = jz__pg_run_begin,
     .snapshot_stale = jz__pg_snapshot_stale,
     .snapshot_results = jz__pg_snapshot_results,

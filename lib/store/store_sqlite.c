@@ -1314,28 +1314,30 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
     return rc;
 }
 
-/* The registry's tag (meta 'registry_tag'), or with bump a new one
- * written in the caller's transaction (store_int.h). */
-static jz_err sq_registry_tag(void *impl, bool bump, char tag[JZ__TAG_BUF], jz_error *err)
+/* A tag of the store (meta row `which`), or with bump a new one written
+ * in the caller's transaction (store_int.h). */
+static jz_err sq_tag(void *impl, const char *which, bool bump, char tag[JZ__TAG_BUF],
+                     jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
     if (bump) {
         jz__new_tag(tag);
-        if (jz__sq_cached(q, "INSERT OR REPLACE INTO meta(key, value) VALUES('registry_tag', ?)",
-                          &st, "", NULL) != JZ_OK)
-            return jz__sq_error(q, err, "记下户籍数据的版本");
-        sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-        return jz__sq_end(q, st, sqlite3_step(st), "记下户籍数据的版本", err);
+        if (jz__sq_cached(q, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, "",
+                          NULL) != JZ_OK)
+            return jz__sq_error(q, err, "记下数据的版本");
+        sqlite3_bind_text(st, 1, which, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+        return jz__sq_end(q, st, sqlite3_step(st), "记下数据的版本", err);
     }
     tag[0] = '\0';
-    if (jz__sq_cached(q, "SELECT value FROM meta WHERE key = 'registry_tag'", &st, "", NULL) !=
-        JZ_OK)
-        return jz__sq_error(q, err, "读取户籍数据的版本");
+    if (jz__sq_cached(q, "SELECT value FROM meta WHERE key = ?", &st, "", NULL) != JZ_OK)
+        return jz__sq_error(q, err, "读取数据的版本");
+    sqlite3_bind_text(st, 1, which, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW)
         snprintf(tag, JZ__TAG_BUF, "%s", (const char *)sqlite3_column_text(st, 0));
-    return jz__sq_end(q, st, r == SQLITE_ROW ? sqlite3_step(st) : r, "读取户籍数据的版本", err);
+    return jz__sq_end(q, st, r == SQLITE_ROW ? sqlite3_step(st) : r, "读取数据的版本", err);
 }
 
 static jz_err sq_household_programme(void *impl, const char *key,
@@ -2195,7 +2197,7 @@ const jz_store_ops jz__sqlite_ops = {
     .import_begin = sq_import_begin,
     .import_progress = sq_import_progress,
     .snapshot = sq_snapshot,
-    .registry_tag = sq_registry_tag,
+    .tag = sq_tag,
     .run_begin = sq_run_begin,
     .snapshot_stale = sq_snapshot_stale,
     .snapshot_results = sq_snapshot_results,
