@@ -75,6 +75,7 @@ typedef struct options {
     const char *tmp; /* where the temporary directory goes */
     const char *policy_dir;
     const char *sql;
+    const char *sim_param; /* the simulation's change: NAME=VALUE */
     bool keep;
 } options;
 
@@ -663,7 +664,9 @@ static void usage(FILE *f)
           "  --tmp DIR         where the temporary directory is made (default /tmp)\n"
           "  --keep            keep the temporary directory (households.jsonl, registry.db)\n"
           "  --policy DIR      policy directory (default JZ_SOURCE_DIR/policy)\n"
-          "  --sql FILE        the peer query (default JZ_SOURCE_DIR/bench/peer_categories.sql)\n",
+          "  --sql FILE        the peer query (default JZ_SOURCE_DIR/bench/peer_categories.sql)\n"
+          "  --sim-param P     the policy simulation's change, NAME=VALUE for every county\n"
+          "                    (default dibao.standard.rural=900)\n",
           f);
 }
 
@@ -700,6 +703,8 @@ static int parse_options(int argc, char **argv, options *o)
             o->policy_dir = v;
         } else if (strcmp(a, "--sql") == 0) {
             o->sql = v;
+        } else if (strcmp(a, "--sim-param") == 0) {
+            o->sim_param = v;
         } else {
             fprintf(stderr, "bench_registry: bad option or value: %s %s\n", a, v);
             usage(stderr);
@@ -738,7 +743,13 @@ typedef struct bench {
     double snap_s, snap_anon_mb; /* anonymous memory the snapshot holds */
     double gather[MAX_REPS], eng1[MAX_REPS], eng2[MAX_REPS];
     size_t eng_households, eng_members, eng_mismatch;
-    bool have_engine;
+    bool have_engine, snap_cached;
+    /* (6) */
+    child_run sim_cold, sim[MAX_REPS];
+    double sim_wall[MAX_REPS], sim_peer;
+    double snap_file_mb;
+    size_t sim_differs, sim_households;
+    bool have_sim;
 } bench;
 
 static bool stage_generate(bench *b)
@@ -896,6 +907,7 @@ static bool stage_engine(bench *b, const policies *pol, const stored *s)
         goto done;
     }
     b->snap_s = now() - t0;
+    b->snap_cached = jz_snapshot_cached(snap);
     b->snap_anon_mb = rss_anon_mb(getpid()) - anon0;
     size_t n = jz_snapshot_households(snap);
     b->eng_households = n;
@@ -951,6 +963,169 @@ done:
     return ok;
 }
 
+/* ---- (6): the policy simulation, beside the peer under the same change ---------------- */
+
+/* The category names `jiuzhu assess` prints (cli_category_zh), by engine
+ * category: how its table is read back. */
+static const char *const category_zh[JZ_CAT_COUNT] = {"不符合", "低保", "支出型低保",
+                                                      "低保边缘", "刚性支出困难"};
+
+/* The table a run prints (everything before its "共 N 户" line), malloc'd. */
+static char *run_table(const char *out_path)
+{
+    char *text = slurp(out_path, 16 << 20);
+    char *end = text ? strstr(text, "\n共 ") : NULL;
+    if (end)
+        end[1] = '\0';
+    else if (text)
+        text[0] = '\0';
+    return text;
+}
+
+/* Removes the snapshot cache beside db (DB-snapshots/): the next run is cold. */
+static void drop_cache(const char *db)
+{
+    char dir[4300];
+    snprintf(dir, sizeof dir, "%s-snapshots", db);
+    const char *names[] = {"all.snap", "all.results"};
+    for (size_t i = 0; i < COUNT(names); i++) {
+        char p[4400];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        remove(p);
+    }
+    rmdir(dir);
+}
+
+/* Households by (county, peer category) from a table of the simulation:
+ * counts[c * PEER_COUNT + k] for county index c of pol.  False when a line
+ * cannot be read. */
+static bool table_counts(const char *table, const policies *pol, int64_t *counts)
+{
+    const char *line = strchr(table, '\n'); /* past the header */
+    while (line && line[1]) {
+        line++;
+        if (*line == '\n')
+            continue; /* the empty line before the totals */
+        char county[7], name[128], cat[64];
+        long long n;
+        if (sscanf(line, "%6s %127s %63s %lld", county, name, cat, &n) != 4)
+            return false;
+        county_policy key;
+        memcpy(key.county, county, sizeof key.county);
+        const county_policy *cp = bsearch(&key, pol->c, pol->n, sizeof *pol->c, cmp_county);
+        int c = -1;
+        for (int k = 0; k < JZ_CAT_COUNT; k++)
+            if (strcmp(cat, category_zh[k]) == 0)
+                c = k;
+        if (!cp || c < 0)
+            return false;
+        counts[(size_t)(cp - pol->c) * PEER_COUNT + peer_of_engine(c)] += n;
+        line = strchr(line, '\n');
+    }
+    return true;
+}
+
+static bool stage_simulate(bench *b, const jz_paramset *ps, const stored *s)
+{
+    char *argv[] = {b->bin,   "assess",          "--db",     b->db,
+                    "--date", (char *)b->o.date, "--policy", (char *)b->o.policy_dir,
+                    "--param", (char *)b->o.sim_param, NULL};
+    printf("(6) policy simulation: jiuzhu assess --db --param %s: cold (no snapshot cache), "
+           "then %d runs warm ...\n",
+           b->o.sim_param, b->o.reps);
+    fflush(stdout);
+    drop_cache(b->db);
+    if (!run_child(argv, b->out, b->err, &b->sim_cold) || b->sim_cold.status != 0) {
+        fprintf(stderr, "bench_registry: the simulation failed (status %d):\n",
+                b->sim_cold.status);
+        show_file(b->err);
+        return false;
+    }
+    printf("    cold %.2f s\n", b->sim_cold.wall);
+    char *first = run_table(b->out);
+    bool ok = first && first[0];
+    for (int r = 0; ok && r < b->o.reps; r++) {
+        ok = run_child(argv, b->out, b->err, &b->sim[r]) && b->sim[r].status == 0;
+        char *t = ok ? run_table(b->out) : NULL;
+        ok = ok && t;
+        if (ok && strcmp(t, first) != 0) {
+            b->sim_differs++;
+            printf("  DIFFERS: warm simulation %d's table is not the cold one's\n", r + 1);
+        }
+        if (ok) {
+            b->sim_wall[r] = b->sim[r].wall;
+            printf("    warm %.2f s\n", b->sim[r].wall);
+        }
+        free(t);
+    }
+    char snap[4400];
+    snprintf(snap, sizeof snap, "%s-snapshots/all.snap", b->db);
+    b->snap_file_mb = file_mb(snap);
+
+    /* The peer under the same change: every household's category by the
+     * SQL query, counted by county and category beside the simulation's. */
+    sqlite3 *db = ok ? open_db(b->db) : NULL;
+    jz_paramset *changed = ok ? jz_paramset_copy(ps) : NULL;
+    policies pol = {NULL, 0};
+    char *sql = slurp(b->o.sql, 1 << 20);
+    uint8_t *cat = malloc((size_t)s->max_key + 1);
+    int64_t *want = NULL, *got = NULL;
+    jz_error err;
+    jz_error_clear(&err);
+    ok = db && changed && sql && cat && jz_paramset_override(changed, b->o.sim_param, &err) == JZ_OK &&
+         resolve_counties(db, changed, b->date, &pol) && fill_peer_params(db, &pol, b->date);
+    if (ok) {
+        size_t rows = 0;
+        printf("    the peer under the same change ...\n");
+        fflush(stdout);
+        b->sim_peer = run_peer(db, sql, cat, s->max_key, &rows);
+        ok = b->sim_peer >= 0;
+    }
+    if (ok) {
+        want = calloc(pol.n * PEER_COUNT, sizeof *want);
+        got = calloc(pol.n * PEER_COUNT, sizeof *got);
+        sqlite3_stmt *st = NULL;
+        ok = want && got &&
+             sqlite3_prepare_v2(db, "SELECT hh, county FROM households", -1, &st, NULL) ==
+                 SQLITE_OK;
+        while (ok && sqlite3_step(st) == SQLITE_ROW) {
+            int64_t hh = sqlite3_column_int64(st, 0);
+            county_policy key;
+            snprintf(key.county, sizeof key.county, "%s", (const char *)sqlite3_column_text(st, 1));
+            const county_policy *cp = bsearch(&key, pol.c, pol.n, sizeof *pol.c, cmp_county);
+            if (cp && hh >= 0 && hh <= s->max_key && cat[hh] != NOT_ASSESSED)
+                want[(size_t)(cp - pol.c) * PEER_COUNT + cat[hh]]++;
+            b->sim_households++;
+        }
+        sqlite3_finalize(st);
+        if (ok && !table_counts(first, &pol, got)) {
+            printf("  DIFFERS: the simulation's table cannot be read back\n");
+            b->sim_differs++;
+        }
+        for (size_t c = 0; ok && c < pol.n; c++)
+            for (int k = 0; k < PEER_COUNT; k++) {
+                int64_t w = want[c * PEER_COUNT + k], g = got[c * PEER_COUNT + k];
+                if (w != g && b->sim_differs++ < 5)
+                    printf("  DIFFERS: county %s, %s: the simulation %lld households, the peer "
+                           "%lld\n",
+                           pol.c[c].county, peer_names[k], (long long)g, (long long)w);
+            }
+    }
+    if (!ok)
+        fprintf(stderr, "bench_registry: the simulation's peer could not run%s%s\n",
+                err.reason[0] ? ": " : "", err.reason);
+    b->have_sim = ok;
+    free(want);
+    free(got);
+    free(cat);
+    free(sql);
+    free(pol.c);
+    jz_paramset_free(changed);
+    sqlite3_close(db);
+    free(first);
+    return ok;
+}
+
 static const char *verdict(bool pass)
 {
     return pass ? "PASS" : "FAIL";
@@ -999,7 +1174,9 @@ static void report(const bench *b)
               n, peer);
     if (b->have_engine) {
         double s1[1] = {b->snap_s};
-        print_row("(5s) in process: jz_store_snapshot", s1, 1, -1, -1, b->snap_anon_mb, n, peer);
+        print_row(b->snap_cached ? "(5s) in process: jz_store_snapshot (cached)"
+                                 : "(5s) in process: jz_store_snapshot",
+                  s1, 1, -1, -1, b->snap_anon_mb, n, peer);
         print_row("(5g) in process: jz_snapshot_household only, 1 thr", b->gather, R, -1, -1, -1, n,
                   peer);
         print_row("(5a) in process: + jz_assess (no trace), 1 thread", b->eng1, R, -1, -1, -1, n,
@@ -1041,6 +1218,34 @@ static void report(const bench *b)
     if (b->have_engine)
         printf("  the in-process engine %s the stored determinations (%zu differences)\n",
                b->eng_mismatch ? "DIFFERS from" : "reproduces", b->eng_mismatch);
+    if (b->have_sim) {
+        double warm = median(b->sim_wall, R);
+        printf("\npolicy simulation (jiuzhu assess --db --param %s, end to end, wall):\n",
+               o->sim_param);
+        printf("  cold (no snapshot cache: built from the store, then kept) %7.2f s; peak RSS "
+               "%.0f MB\n",
+               b->sim_cold.wall, b->sim_cold.rss_mb);
+        double rss[MAX_REPS];
+        for (int r = 0; r < R; r++)
+            rss[r] = b->sim[r].rss_mb;
+        printf("  warm (median of %d)                                      %7.2f s; peak RSS "
+               "%.0f MB (the mapped snapshot's pages included)\n",
+               R, warm, median(rss, R));
+        printf("  the peer under the same change (peer_categories.sql)   %7.2f s;  peer / warm = "
+               "%.1f, peer / cold = %.1f\n",
+               b->sim_peer, warm > 0 ? b->sim_peer / warm : 0.0,
+               b->sim_cold.wall > 0 ? b->sim_peer / b->sim_cold.wall : 0.0);
+        printf("  targets (issue 17%s): warm <= %.2f s %s; cold <= %.2f s %s; "
+               "peer / warm >= 10 %s; snapshot <= 300 MB: %.0f MB (its file) %s\n",
+               scale != 1.0 ? ", scaled" : "", 1.0 * scale, verdict(warm <= 1.0 * scale),
+               3.0 * scale, verdict(b->sim_cold.wall <= 3.0 * scale),
+               verdict(warm > 0 && b->sim_peer / warm >= 10), b->snap_file_mb,
+               verdict(b->snap_file_mb <= 300.0 * scale));
+        printf("  the simulation %s the peer under the same change (%zu differences by county "
+               "and category over %zu households)\n",
+               b->sim_differs ? "DIFFERS from" : "agrees with", b->sim_differs,
+               b->sim_households);
+    }
     if (b->as_households != (long)o->households)
         printf("  NOTE: jiuzhu assess reported %ld households, not %zu\n", b->as_households,
                o->households);
@@ -1049,6 +1254,7 @@ static void report(const bench *b)
 /* Removes the temporary directory's files and the directory. */
 static void cleanup_dir(const bench *b)
 {
+    drop_cache(b->db);
     const char *names[] = {"households.jsonl",
                            "registry.db",
                            "registry.db-wal",
@@ -1073,7 +1279,8 @@ int main(int argc, char **argv)
                     .date = "2025-06-01",
                     .tmp = "/tmp",
                     .policy_dir = JZ_SOURCE_DIR "/policy",
-                    .sql = JZ_SOURCE_DIR "/bench/peer_categories.sql"};
+                    .sql = JZ_SOURCE_DIR "/bench/peer_categories.sql",
+                    .sim_param = "dibao.standard.rural=900"};
     int rc = parse_options(argc, argv, &b.o);
     if (rc)
         return rc == 1 ? 0 : 2;
@@ -1131,6 +1338,8 @@ int main(int argc, char **argv)
     sqlite3_close(db);
     db = NULL;
     if (!stage_engine(&b, &pol, &s))
+        goto out;
+    if (!stage_simulate(&b, ps, &s))
         goto out;
     report(&b);
     printf("\npeak RSS of this process: %.0f MB\n", self_peak_mb());
