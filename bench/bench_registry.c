@@ -745,7 +745,8 @@ typedef struct bench {
     size_t eng_households, eng_members, eng_mismatch;
     bool have_engine, snap_cached;
     /* (6) */
-    child_run sim_cold, sim[MAX_REPS];
+    child_run sim_cold, sim_disk, sim[MAX_REPS];
+    bool have_disk;
     double sim_wall[MAX_REPS], sim_peer;
     double snap_file_mb;
     size_t sim_differs, sim_households;
@@ -1061,6 +1062,21 @@ static bool stage_simulate(bench *b, const jz_paramset *ps, const stored *s)
     char snap[4400];
     snprintf(snap, sizeof snap, "%s-snapshots/all.snap", b->db);
     b->snap_file_mb = file_mb(snap);
+    /* Cold from the disk: the cache's files there, none of their pages in
+     * memory (the kernel's page cache dropped: root only). */
+    sync();
+    FILE *drop = ok ? fopen("/proc/sys/vm/drop_caches", "w") : NULL;
+    bool dropped = drop && fputs("3\n", drop) >= 0;
+    if (drop)
+        dropped = fclose(drop) == 0 && dropped;
+    if (dropped) {
+        ok = run_child(argv, b->out, b->err, &b->sim_disk) && b->sim_disk.status == 0;
+        b->have_disk = ok;
+        if (ok)
+            printf("    cold from the disk (page cache dropped) %.2f s\n", b->sim_disk.wall);
+    } else {
+        printf("    cold from the disk: not measured (dropping the page cache needs root)\n");
+    }
 
     /* The peer under the same change: every household's category by the
      * SQL query, counted by county and category beside the simulation's. */
@@ -1222,9 +1238,17 @@ static void report(const bench *b)
         double warm = median(b->sim_wall, R);
         printf("\npolicy simulation (jiuzhu assess --db --param %s, end to end, wall):\n",
                o->sim_param);
-        printf("  cold (no snapshot cache: built from the store, then kept) %7.2f s; peak RSS "
+        printf("  built (no snapshot cache: read from the store, then kept) %7.2f s; peak RSS "
                "%.0f MB\n",
                b->sim_cold.wall, b->sim_cold.rss_mb);
+        if (b->have_disk)
+            printf("  cold (the cache on disk, the page cache dropped)         %7.2f s; peak RSS "
+                   "%.0f MB\n",
+                   b->sim_disk.wall, b->sim_disk.rss_mb);
+        else
+            printf("  cold (the cache on disk, the page cache dropped): not measured (needs "
+                   "root)\n");
+        double cold = b->have_disk ? b->sim_disk.wall : b->sim_cold.wall;
         double rss[MAX_REPS];
         for (int r = 0; r < R; r++)
             rss[r] = b->sim[r].rss_mb;
@@ -1232,13 +1256,14 @@ static void report(const bench *b)
                "%.0f MB (the mapped snapshot's pages included)\n",
                R, warm, median(rss, R));
         printf("  the peer under the same change (peer_categories.sql)   %7.2f s;  peer / warm = "
-               "%.1f, peer / cold = %.1f\n",
-               b->sim_peer, warm > 0 ? b->sim_peer / warm : 0.0,
+               "%.1f, peer / cold = %.1f, peer / built = %.1f\n",
+               b->sim_peer, warm > 0 ? b->sim_peer / warm : 0.0, cold > 0 ? b->sim_peer / cold : 0.0,
                b->sim_cold.wall > 0 ? b->sim_peer / b->sim_cold.wall : 0.0);
-        printf("  targets (issue 17%s): warm <= %.2f s %s; cold <= %.2f s %s; "
+        printf("  targets (issue 17%s): warm <= %.2f s %s; cold <= %.2f s %s%s; "
                "peer / warm >= 10 %s; snapshot <= 300 MB: %.0f MB (its file) %s\n",
                scale != 1.0 ? ", scaled" : "", 1.0 * scale, verdict(warm <= 1.0 * scale),
-               3.0 * scale, verdict(b->sim_cold.wall <= 3.0 * scale),
+               3.0 * scale, verdict(cold <= 3.0 * scale),
+               b->have_disk ? "" : " (built, as cold was not measured)",
                verdict(warm > 0 && b->sim_peer / warm >= 10), b->snap_file_mb,
                verdict(b->snap_file_mb <= 300.0 * scale));
         printf("  the simulation %s the peer under the same change (%zu differences by county "

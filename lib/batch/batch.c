@@ -68,6 +68,11 @@ typedef struct work {
     size_t from, to;
     hh_result *out;
     jz_person_result *persons; /* member-indexed */
+    /* An official run: each new determination's digest (jz_store_result_digest,
+     * with its slot's parameters' digest), computed here on all cores for
+     * the comparison with the stored ones (keep_unchanged). NULL: none. */
+    uint64_t *digest;
+    const uint64_t *slot_digest;
 } work;
 
 static void *run_chunk(void *arg)
@@ -100,6 +105,9 @@ static void *run_chunk(void *arg)
         o->exit_until = r.exit_until;
         o->decisive = r.decisive;
         memcpy(&w->persons[w->snap->first_member[i]], r.persons, sizeof r.persons[0] * h.n_members);
+        if (w->digest)
+            w->digest[i] = jz_store_result_digest(&r, w->snap->version[i],
+                                                  w->slot_digest[w->slot_of[i]]);
     }
     return NULL;
 }
@@ -237,6 +245,7 @@ typedef struct write_back {
     const jz_batch_opts *opts;
     jz_batch_report *rep;
     size_t n;
+    const uint64_t *digest; /* each new determination's (work.digest) */
 } write_back;
 
 /* Household i's result as a jz_result (its persons copied in). */
@@ -266,27 +275,20 @@ static void result_of(const write_back *w, size_t i, jz_result *r)
 static jz_err keep_unchanged(jz_store *s, write_back *w, jz_result *r, jz_error *err)
 {
     size_t n = w->n;
+    (void)r;
     uint64_t *stored = malloc((n ? n : 1) * sizeof *stored);
-    uint64_t *params = malloc((w->n_slots ? w->n_slots : 1) * sizeof *params);
-    if (!stored || !params) {
-        free(stored);
-        free(params);
+    if (!stored)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    }
     jz_err rc = jz_store_stored_digests(s, w->snap, stored, err);
-    for (size_t k = 0; k < w->n_slots; k++)
-        params[k] = jz_store_params_digest(w->slots[k].json);
     for (size_t i = 0; i < n && !rc; i++) {
         if (w->keep[i] || !stored[i])
             continue;
-        result_of(w, i, r);
-        if (jz_store_result_digest(r, w->snap->version[i], params[w->slot_of[i]]) == stored[i]) {
+        if (w->digest[i] == stored[i]) {
             w->keep[i] = 1;
             w->rep->unchanged++;
         }
     }
     free(stored);
-    free(params);
     return rc;
 }
 
@@ -367,6 +369,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     size_t n_slots = 0, cap_slots = 0, cap_rows = 0, cap_diffs = 0;
     uint8_t *keep = NULL, *stored_cat = NULL;
     int32_t *row_of = NULL;
+    uint64_t *digest = NULL, *slot_digest = NULL;
     jz_fen *stored_monthly = NULL;
     jz_err rc;
     double t0 = now_s();
@@ -463,6 +466,18 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
 
     /* Evaluate on all cores. */
     double t1 = now_s();
+    /* An official run compares each new determination with the stored one
+     * by digest: computed with the results, on all cores. */
+    if (opts->write && !opts->compare) {
+        digest = malloc((n ? n : 1) * sizeof *digest);
+        slot_digest = malloc((n_slots ? n_slots : 1) * sizeof *slot_digest);
+        if (!digest || !slot_digest) {
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+            goto done;
+        }
+        for (size_t k = 0; k < n_slots; k++)
+            slot_digest[k] = slots[k].ok ? jz_store_params_digest(slots[k].json) : 0;
+    }
     long cores = opts->threads > 0 ? opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1)
         cores = 1;
@@ -474,7 +489,8 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     size_t per = (n + (size_t)cores - 1) / (size_t)cores;
     for (long t = 0; t < cores; t++) {
         size_t from = (size_t)t * per, to = from + per < n ? from + per : n;
-        w[t] = (work){snap, slots, slot_of, opts->date, from < n ? from : n, to, out, persons};
+        w[t] = (work){snap,    slots, slot_of, opts->date, from < n ? from : n, to, out,
+                      persons, digest, slot_digest};
         /* Every chunk but the last gets a thread; the last (and any chunk
          * whose thread could not start) runs on this one. */
         if (t < cores - 1 && w[t].from < w[t].to)
@@ -543,7 +559,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
             goto done;
         }
-        write_back wb = {snap, slots, n_slots, slot_of, out, persons, keep, opts, rep, n};
+        write_back wb = {snap, slots, n_slots, slot_of, out, persons, keep, opts, rep, n, digest};
         if ((rc = jz_store_run(s, write_in_txn, &wb, err)))
             goto done;
     }
@@ -553,6 +569,8 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     if (rep->n_diffs)
         qsort(rep->diffs, rep->n_diffs, sizeof *rep->diffs, cmp_diffs);
 done:
+    free(digest);
+    free(slot_digest);
     free(row_of);
     free(keep);
     free(stored_cat);

@@ -19,6 +19,7 @@ typedef struct sq {
     sqlite3 *db;
     int version;
     int in_tx;
+    int64_t changes_at_begin; /* sqlite3_total_changes64 when the transaction began */
     bool queued; /* holds the process's writers' queue (store_sqlite.c) */
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
         *insert_member, *owner, *insert_det, *insert_person, *insert_pv, *old_record, *move_enrol,

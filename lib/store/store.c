@@ -436,10 +436,18 @@ jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **o
     /* The tag is read before the rows: a write committed in between leaves
      * rows newer than the tag, which a later read finds out of date, never
      * the other way round. */
-    if (file)
+    if (file) {
         tag_now(s, JZ__TAG_REGISTRY, tag);
+    } else {
+        /* No cache: the tag still tells a run's write-back whether any
+         * record changed since (jz_store_snapshot_stale). */
+        jz_error e;
+        jz_error_clear(&e);
+        if (s->ops->tag(s->impl, JZ__TAG_REGISTRY, false, tag, &e) != JZ_OK)
+            tag[0] = '\0';
+    }
     jz_snapshot *c =
-        tag[0] ? jz__snapshot_load(file, tag, prefix, jz_store_schema_version(s)) : NULL;
+        file && tag[0] ? jz__snapshot_load(file, tag, prefix, jz_store_schema_version(s)) : NULL;
     jz_err rc = JZ_OK;
     if (c) {
         *out = c;
@@ -475,6 +483,18 @@ jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,
 jz_err jz_store_snapshot_stale(jz_store *s, const jz_snapshot *snap, uint8_t *stale,
                                size_t *n_stale, jz_error *err)
 {
+    /* No transaction put households since the snapshot was read (the
+     * registry's tag is the one it was read under, and every such
+     * transaction writes a new one): none of its records changed. */
+    char tag[JZ__TAG_BUF];
+    jz_error e;
+    jz_error_clear(&e);
+    if (snap->tag[0] && s->ops->tag(s->impl, JZ__TAG_REGISTRY, false, tag, &e) == JZ_OK &&
+        strcmp(tag, snap->tag) == 0) {
+        memset(stale, 0, snap->n_households);
+        *n_stale = 0;
+        return JZ_OK;
+    }
     return s->ops->snapshot_stale(s->impl, snap, stale, n_stale, err);
 }
 

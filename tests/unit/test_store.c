@@ -427,6 +427,70 @@ static void migration_3_to_4_member_current(void **state)
 
 /* The snapshot gives back exactly what was stored; bulk assessment gives
  * exactly what the single-record path gives. */
+/* What a run's write-back checks: the households whose record changed
+ * since its snapshot (none while nobody put one, the one that was put),
+ * whether the snapshot came from the cache (the second read, nothing put in
+ * between) or not (the first, and the one after a put). */
+static void snapshot_stale_after_a_put(void **state)
+{
+    (void)state;
+    const char *files[] = {"01-dibao-rural.json", "05-gradual-exit.json",
+                           "06-temporary-relief.json"};
+    enum { N = sizeof files / sizeof files[0] };
+    static jz_household_buf bufs[N];
+    jz_household hs[N];
+    char *texts[N];
+    jz_store *s = fresh("stale.db");
+    jz_error err;
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    for (int i = 0; i < N; i++) {
+        texts[i] = example(files[i]);
+        parse(texts[i], &hs[i], &bufs[i]);
+        assert_int_equal(jz_store_put_household(s, &hs[i], texts[i], files[i], &err), JZ_OK);
+    }
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    uint8_t stale[N];
+    size_t n_stale = 99;
+    jz_snapshot *snap = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(jz_store_snapshot(s, "", &snap, &err), JZ_OK);
+        assert_int_equal(jz_snapshot_households(snap), N);
+        assert_int_equal(jz_snapshot_cached(snap), pass == 1);
+        memset(stale, 7, sizeof stale);
+        assert_int_equal(jz_store_snapshot_stale(s, snap, stale, &n_stale, &err), JZ_OK);
+        assert_int_equal(n_stale, 0);
+        for (int i = 0; i < N; i++)
+            assert_int_equal(stale[i], 0);
+        if (pass == 0)
+            jz_snapshot_free(snap);
+    }
+    /* The second household put again (a new version of its record). */
+    assert_int_equal(jz_store_begin(s, &err), JZ_OK);
+    assert_int_equal(jz_store_put_household(s, &hs[1], texts[1], "again", &err), JZ_OK);
+    assert_int_equal(jz_store_commit(s, &err), JZ_OK);
+    assert_int_equal(jz_store_snapshot_stale(s, snap, stale, &n_stale, &err), JZ_OK);
+    assert_int_equal(n_stale, 1);
+    jz_snapshot_free(snap);
+    jz_snapshot *after = NULL;
+    assert_int_equal(jz_store_snapshot(s, "", &after, &err), JZ_OK);
+    assert_false(jz_snapshot_cached(after));
+    size_t hit = SIZE_MAX;
+    jz_member ms[JZ_MAX_MEMBERS];
+    for (size_t i = 0; i < jz_snapshot_households(after); i++) {
+        jz_household h;
+        jz_snapshot_household(after, i, &h, ms);
+        if (strcmp(h.household_id, hs[1].household_id) == 0)
+            hit = i;
+    }
+    assert_int_not_equal(hit, SIZE_MAX);
+    assert_int_equal(jz_store_snapshot_stale(s, after, stale, &n_stale, &err), JZ_OK);
+    assert_int_equal(n_stale, 0);
+    jz_snapshot_free(after);
+    for (int i = 0; i < N; i++)
+        free(texts[i]);
+    jz_store_close(s);
+}
+
 static void snapshot_and_batch_equal_single(void **state)
 {
     (void)state;
@@ -1054,6 +1118,7 @@ int main(void)
         cmocka_unit_test(store_replace_and_duplicates),
         cmocka_unit_test(import_rejections_kept),
         cmocka_unit_test(snapshot_and_batch_equal_single),
+        cmocka_unit_test(snapshot_stale_after_a_put),
         cmocka_unit_test(ten_thousand_bulk_equal_single),
         cmocka_unit_test(audit_chain_verifies),
     };
