@@ -161,6 +161,8 @@ typedef struct jz_snapshot jz_snapshot;
  * present tag, else from the store, and then keeps it there for the next
  * run (docs/registry.md "The snapshot cache"). */
 jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err);
+/* The ID of household i of the snapshot. */
+const char *jz_snapshot_household_id(const jz_snapshot *snap, size_t i);
 /* Whether snap came from the snapshot cache. */
 bool jz_snapshot_cached(const jz_snapshot *snap);
 void jz_snapshot_free(jz_snapshot *snap);

@@ -539,7 +539,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
                 jz_error_clear(&e);
                 jz_policy resolved;
                 jz_policy_resolve(ps, county, sl->date, &resolved, &e);
-                jz_error_set_where(&e, snap->household_id[i], NULL);
+                jz_error_set_where(&e, jz_snapshot_household_id(snap, i), NULL);
                 on_error(&e, arg);
             }
             continue;
@@ -550,7 +550,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         if ((rc = tally(rep, &cap_rows, county, o, pp, nm, &hints[o->category], err)))
             goto done;
         if (opts->compare && (rc = compare(rep, &cap_diffs, county, o, pp, nm, stored_cat[i],
-                                           stored_monthly[i], snap->household_id[i],
+                                           stored_monthly[i], jz_snapshot_household_id(snap, i),
                                            opts->max_examples, &hints[JZ_CAT_COUNT], err)))
             goto done;
     }

@@ -4,7 +4,6 @@
  * column.  A service of the common layer for the backends: it calls no
  * backend and nothing of jz_store.
  */
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -58,73 +57,116 @@ jz_snapshot *jz__snapshot_new(void)
 }
 
 /* Every column of the snapshot, in one list that growing, freeing, saving
- * and loading share: its address in s, its element's size, and whether it
- * has one element per member (else per household). */
+ * and loading share: its address in s, its element's size, and how many
+ * elements it has.  The columns the backends fill while building
+ * (BUILD_*: the household IDs in fixed slots, the members' amounts of
+ * money one column each) are made compact by jz__snapshot_seal (TEXT: the
+ * IDs one after the other; MONEY: each member's amounts that are not zero)
+ * and are neither saved nor loaded.  The compact form's columns per
+ * household or member (SEALED_*) are made by the seal too, not grown. */
+enum { HH, MEMBER, BUILD_HH, BUILD_MEMBER, SEALED_HH, SEALED_MEMBER, MONEY, TEXT };
+
 typedef struct column {
     void **p;
     size_t elem;
-    bool member;
+    int kind;
 } column;
 
-#define COL(f, m) (column){(void **)&s->f, sizeof *s->f, m}
-enum { N_COLUMNS = 34 + JZ_INC_FIRST_EXCLUDED + JZ_EXP_COUNT };
+/* A column added to the list (an overflow would be a mistake in
+ * N_COLUMNS: caught at the first snapshot, in every build). */
+#define COL(f, k)                                                                                  \
+    do {                                                                                           \
+        if (n >= N_COLUMNS)                                                                        \
+            abort();                                                                               \
+        c[n++] = (column){(void **)&s->f, sizeof *s->f, k};                                        \
+    } while (0)
+enum { N_COLUMNS = 40 + JZ_INC_FIRST_EXCLUDED + JZ_EXP_COUNT };
 
 static size_t columns(jz_snapshot *s, column c[N_COLUMNS])
 {
     size_t n = 0;
-    c[n++] = COL(key, false);
-    c[n++] = COL(version, false);
-    c[n++] = COL(household_id, false);
-    c[n++] = COL(region, false);
-    c[n++] = COL(area, false);
-    c[n++] = COL(assess_date, false);
-    c[n++] = COL(current_programme, false);
-    c[n++] = COL(current_since, false);
-    c[n++] = COL(current_amount, false);
-    c[n++] = COL(first_member, false);
-    c[n++] = COL(household_size, false);
-    c[n++] = COL(birth, true);
-    c[n++] = COL(deceased, true);
-    c[n++] = COL(relation, true);
-    c[n++] = COL(presence, true);
-    c[n++] = COL(employment, true);
-    c[n++] = COL(hardship, true);
-    c[n++] = COL(disability, true);
-    c[n++] = COL(disability_grade, true);
-    c[n++] = COL(student_level, true);
-    c[n++] = COL(self_care_failed, true);
-    c[n++] = COL(n_supporters, true);
-    c[n++] = COL(flags, true);
-    c[n++] = COL(supporters_unable, true);
-    c[n++] = COL(months_without_income, true);
-    c[n++] = COL(vehicles, true);
-    c[n++] = COL(extra_houses, true);
-    c[n++] = COL(supporter_status, true);
-    c[n++] = COL(financial, true);
+    COL(key, HH);
+    COL(version, HH);
+    COL(household_id, BUILD_HH);
+    COL(region, HH);
+    COL(area, HH);
+    COL(assess_date, HH);
+    COL(current_programme, HH);
+    COL(current_since, HH);
+    COL(current_amount, HH);
+    COL(first_member, HH);
+    COL(household_size, HH);
+    COL(hid_off, SEALED_HH);
+    COL(money_first, SEALED_HH);
+    COL(birth, MEMBER);
+    COL(deceased, MEMBER);
+    COL(relation, MEMBER);
+    COL(presence, MEMBER);
+    COL(employment, MEMBER);
+    COL(hardship, MEMBER);
+    COL(disability, MEMBER);
+    COL(disability_grade, MEMBER);
+    COL(student_level, MEMBER);
+    COL(self_care_failed, MEMBER);
+    COL(n_supporters, MEMBER);
+    COL(flags, MEMBER);
+    COL(supporters_unable, MEMBER);
+    COL(months_without_income, MEMBER);
+    COL(vehicles, MEMBER);
+    COL(extra_houses, MEMBER);
+    COL(supporter_status, MEMBER);
+    COL(financial, BUILD_MEMBER);
     for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
-        c[n++] = COL(income[k], true);
-    c[n++] = COL(income_not_counted, true);
+        COL(income[k], BUILD_MEMBER);
+    COL(income_not_counted, BUILD_MEMBER);
     for (int k = 0; k < JZ_EXP_COUNT; k++)
-        c[n++] = COL(expenses[k], true);
-    c[n++] = COL(member_programme, true);
-    c[n++] = COL(member_since, true);
-    c[n++] = COL(member_amount, true);
-    c[n++] = COL(id, true);
-    assert(n == N_COLUMNS);
+        COL(expenses[k], BUILD_MEMBER);
+    COL(member_programme, MEMBER);
+    COL(member_since, MEMBER);
+    COL(member_amount, BUILD_MEMBER);
+    COL(id, MEMBER);
+    COL(money_n, SEALED_MEMBER);
+    COL(money_kind, MONEY);
+    COL(money_value, MONEY);
+    COL(hid_text, TEXT);
+    if (n != N_COLUMNS)
+        abort();
     return n;
 }
 #undef COL
 
+/* The elements of a column of kind k in s. */
+static size_t count_of(const jz_snapshot *s, int kind)
+{
+    switch (kind) {
+    case HH:
+    case BUILD_HH:
+    case SEALED_HH:
+        return s->n_households;
+    case MEMBER:
+    case BUILD_MEMBER:
+    case SEALED_MEMBER:
+        return s->n_members;
+    case MONEY:
+        return s->n_money;
+    default:
+        return s->text_len;
+    }
+}
+
 /* Grows every column of one group (members or households) to cap.  The
  * texts (IDs, region codes: the columns wider than a number) are zeroed
- * past their terminator, so that the cache holds no stray bytes. */
+ * past their terminator, so that the cache holds no stray bytes.  The
+ * compact columns are made by jz__snapshot_seal, not grown. */
 static jz_err grow(jz_snapshot *s, bool members, size_t cap, jz_error *err)
 {
     column c[N_COLUMNS];
     size_t n = columns(s, c);
     size_t old = members ? s->cap_members : s->cap_households;
     for (size_t i = 0; i < n; i++) {
-        if (c[i].member != members)
+        bool mine = members ? c[i].kind == MEMBER || c[i].kind == BUILD_MEMBER
+                            : c[i].kind == HH || c[i].kind == BUILD_HH;
+        if (!mine)
             continue;
         void *p = realloc(*c[i].p, c[i].elem * cap);
         if (!p)
@@ -187,34 +229,133 @@ void jz_snapshot_free(jz_snapshot *s)
     free(s);
 }
 
+/* ---- sealing: the compact form ---------------------------------------------------- */
+
+/* The amounts of a member, by their number in the money columns: 0 the
+ * financial assets, then the counted income kinds, the income not counted,
+ * the expense kinds, and the current amount. */
+enum {
+    M_FINANCIAL = 0,
+    M_INCOME = 1,
+    M_NOT_COUNTED = M_INCOME + JZ_INC_FIRST_EXCLUDED,
+    M_EXPENSES,
+    M_AMOUNT = M_EXPENSES + JZ_EXP_COUNT,
+    M_COUNT
+};
+_Static_assert(M_COUNT <= 255, "a member's amounts fit money_n");
+
+static jz_fen *money_column(jz_snapshot *s, int k)
+{
+    if (k == M_FINANCIAL)
+        return s->financial;
+    if (k < M_NOT_COUNTED)
+        return s->income[k - M_INCOME];
+    if (k == M_NOT_COUNTED)
+        return s->income_not_counted;
+    if (k < M_AMOUNT)
+        return s->expenses[k - M_EXPENSES];
+    return s->member_amount;
+}
+
+jz_err jz__snapshot_seal(jz_snapshot *s, jz_error *err)
+{
+    if (s->map || s->money_n)
+        return JZ_OK; /* mapped, or sealed already */
+    size_t nh = s->n_households, nm = s->n_members;
+    /* The IDs one after the other. */
+    size_t text = 0, money = 0;
+    for (size_t i = 0; i < nh; i++)
+        text += strnlen(s->household_id[i], JZ_HOUSEHOLD_ID_MAX - 1) + 1;
+    jz_fen *cols[M_COUNT];
+    for (int k = 0; k < M_COUNT; k++)
+        cols[k] = money_column(s, k);
+    for (size_t j = 0; j < nm; j++)
+        for (int k = 0; k < M_COUNT; k++)
+            money += cols[k][j] != 0;
+    s->hid_off = malloc((nh ? nh : 1) * sizeof *s->hid_off);
+    s->hid_text = malloc(text ? text : 1);
+    s->money_n = malloc(nm ? nm : 1);
+    s->money_first = malloc((nh ? nh : 1) * sizeof *s->money_first);
+    s->money_kind = malloc(money ? money : 1);
+    s->money_value = malloc((money ? money : 1) * sizeof *s->money_value);
+    if (!s->hid_off || !s->hid_text || !s->money_n || !s->money_first || !s->money_kind ||
+        !s->money_value)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+    size_t at = 0;
+    for (size_t i = 0; i < nh; i++) {
+        size_t len = strnlen(s->household_id[i], JZ_HOUSEHOLD_ID_MAX - 1);
+        s->hid_off[i] = (uint32_t)at;
+        memcpy(s->hid_text + at, s->household_id[i], len);
+        s->hid_text[at + len] = '\0';
+        at += len + 1;
+    }
+    s->text_len = text;
+    size_t e = 0;
+    for (size_t i = 0; i < nh; i++) {
+        s->money_first[i] = (uint32_t)e;
+        for (uint32_t k = 0; k < s->household_size[i]; k++) {
+            size_t j = s->first_member[i] + k;
+            uint8_t c = 0;
+            for (int q = 0; q < M_COUNT; q++)
+                if (cols[q][j] != 0) {
+                    s->money_kind[e] = (uint8_t)q;
+                    s->money_value[e++] = cols[q][j];
+                    c++;
+                }
+            s->money_n[j] = c;
+        }
+    }
+    s->n_money = e; /* = money: every member is some household's */
+    /* The build's columns go. */
+    column c[N_COLUMNS];
+    size_t n = columns(s, c);
+    for (size_t i = 0; i < n; i++)
+        if (c[i].kind == BUILD_HH || c[i].kind == BUILD_MEMBER) {
+            free(*c[i].p);
+            *c[i].p = NULL;
+        }
+    return JZ_OK;
+}
+
+const char *jz_snapshot_household_id(const jz_snapshot *s, size_t i)
+{
+    return s->hid_text ? s->hid_text + s->hid_off[i] : s->household_id[i];
+}
+
 /* ---- the snapshot cache ---------------------------------------------------------- */
 
 #define CACHE_MAGIC "JZSNAP\r\n"
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u
 #define CACHE_ALIGN 64
 
 typedef struct cache_head {
     char magic[8];
     uint32_t format;
-    uint32_t layout; /* the columns' sizes and groups (layout_of) */
-    uint64_t households, members;
+    uint32_t layout; /* the columns' sizes and kinds (layout_of) */
+    uint64_t households, members, money, text;
     uint64_t length; /* the whole file's bytes */
     int32_t schema_version;
     char tag[JZ__TAG_BUF];
     char prefix[JZ_REGION_BUF];
-    char pad[128 - 8 - 4 - 4 - 8 - 8 - 8 - 4 - JZ__TAG_BUF - JZ_REGION_BUF];
+    char pad[160 - 8 - 4 - 4 - 5 * 8 - 4 - JZ__TAG_BUF - JZ_REGION_BUF];
 } cache_head;
-_Static_assert(sizeof(cache_head) == 128, "the cache's header is 128 bytes");
+_Static_assert(sizeof(cache_head) == 160, "the cache's header is 160 bytes");
+
+/* Whether a column of kind k is in the file. */
+static bool kept(int kind)
+{
+    return kind != BUILD_HH && kind != BUILD_MEMBER;
+}
 
 /* What the columns are, as one number: a file written by a build whose
  * columns differ (another count of income kinds, say) is not read. */
 static uint32_t layout_of(const column *c, size_t n)
 {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ (uint32_t)(c[i].elem * 2 + c[i].member)) * 16777619u;
-    }
-    return (h ^ (uint32_t)n) * 16777619u;
+    for (size_t i = 0; i < n; i++)
+        if (kept(c[i].kind))
+            h = (h ^ (uint32_t)(c[i].elem * 8 + (size_t)c[i].kind)) * 16777619u;
+    return (h ^ (uint32_t)n ^ (uint32_t)M_COUNT << 16) * 16777619u;
 }
 
 static size_t align_up(size_t x)
@@ -222,12 +363,13 @@ static size_t align_up(size_t x)
     return (x + CACHE_ALIGN - 1) / CACHE_ALIGN * CACHE_ALIGN;
 }
 
-/* The file's length for these counts. */
-static size_t cache_length(const column *c, size_t n, size_t households, size_t members)
+/* The file's length for the counts of s. */
+static size_t cache_length(const column *c, size_t n, const jz_snapshot *s)
 {
     size_t off = sizeof(cache_head);
     for (size_t i = 0; i < n; i++)
-        off = align_up(off) + c[i].elem * (c[i].member ? members : households);
+        if (kept(c[i].kind))
+            off = align_up(off) + c[i].elem * count_of(s, c[i].kind);
     return off;
 }
 
@@ -297,6 +439,8 @@ jz_err jz__snapshot_save(const jz_snapshot *snap, const char *path, const char *
                          const char *prefix, int schema_version, jz_error *err)
 {
     jz_snapshot *s = (jz_snapshot *)snap; /* columns() takes addresses; nothing is written */
+    if (!s->money_n)
+        return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "快照未压缩，不能写入缓存");
     column c[N_COLUMNS];
     size_t n = columns(s, c);
     cache_head h;
@@ -306,7 +450,9 @@ jz_err jz__snapshot_save(const jz_snapshot *snap, const char *path, const char *
     h.layout = layout_of(c, n);
     h.households = s->n_households;
     h.members = s->n_members;
-    h.length = cache_length(c, n, s->n_households, s->n_members);
+    h.money = s->n_money;
+    h.text = s->text_len;
+    h.length = cache_length(c, n, s);
     h.schema_version = schema_version;
     snprintf(h.tag, sizeof h.tag, "%s", tag);
     snprintf(h.prefix, sizeof h.prefix, "%s", prefix);
@@ -314,8 +460,10 @@ jz_err jz__snapshot_save(const jz_snapshot *snap, const char *path, const char *
     size_t np = 0, off = sizeof h;
     parts[np++] = (part){&h, sizeof h};
     for (size_t i = 0; i < n; i++) {
+        if (!kept(c[i].kind))
+            continue;
         size_t pad = align_up(off) - off;
-        size_t bytes = c[i].elem * (c[i].member ? s->n_members : s->n_households);
+        size_t bytes = c[i].elem * count_of(s, c[i].kind);
         parts[np++] = (part){zeros, pad};
         parts[np++] = (part){*c[i].p, bytes};
         off += pad + bytes;
@@ -385,6 +533,38 @@ bool jz__results_load(const char *path, const jz_snapshot *snap, const char *tag
     return ok;
 }
 
+/* What the engine and the write-back trust without looking, checked once
+ * when a file is loaded: each household's members within the member
+ * columns, in order, and its amounts within the money columns, in order;
+ * the keys ascending; every text terminated and each household ID
+ * shorter than its slot in jz_household. */
+static bool consistent(const jz_snapshot *s)
+{
+    size_t next = 0, money = 0;
+    for (size_t i = 0; i < s->n_households; i++) {
+        if (s->first_member[i] != next || s->money_first[i] != money ||
+            !memchr(s->region[i].code, '\0', JZ_REGION_BUF) || (i && s->key[i] <= s->key[i - 1]))
+            return false;
+        uint32_t end = i + 1 < s->n_households ? s->hid_off[i + 1] : (uint32_t)s->text_len;
+        if (s->hid_off[i] >= end || end > s->text_len || s->hid_text[end - 1] != '\0' ||
+            end - s->hid_off[i] > JZ_HOUSEHOLD_ID_MAX)
+            return false;
+        for (uint32_t k = 0; k < s->household_size[i]; k++)
+            if (next + k < s->n_members)
+                money += s->money_n[next + k];
+        next += s->household_size[i];
+    }
+    if (next != s->n_members || money != s->n_money || (s->n_households && s->hid_off[0] != 0))
+        return false;
+    for (size_t j = 0; j < s->n_members; j++)
+        if (!memchr(s->id[j], '\0', JZ_IDNUM_BUF))
+            return false;
+    for (size_t e = 0; e < s->n_money; e++)
+        if (s->money_kind[e] >= M_COUNT)
+            return false;
+    return true;
+}
+
 jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *prefix,
                                int schema_version)
 {
@@ -402,52 +582,39 @@ jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *pr
         h.schema_version != schema_version || !tag[0] ||
         memchr(h.tag, '\0', sizeof h.tag) == NULL || strcmp(h.tag, tag) != 0 ||
         memchr(h.prefix, '\0', sizeof h.prefix) == NULL || strcmp(h.prefix, prefix) != 0 ||
-        h.households > UINT32_MAX || h.members > UINT32_MAX || h.length != (uint64_t)st.st_size)
+        h.households > UINT32_MAX || h.members > UINT32_MAX || h.money > UINT32_MAX ||
+        h.text > UINT32_MAX || h.length != (uint64_t)st.st_size)
         goto out;
     if (!(s = jz__snapshot_new()))
         goto out;
+    s->n_households = s->cap_households = h.households;
+    s->n_members = s->cap_members = h.members;
+    s->n_money = h.money;
+    s->text_len = h.text;
     column c[N_COLUMNS];
     size_t n = columns(s, c);
-    if (h.layout != layout_of(c, n) || cache_length(c, n, h.households, h.members) != h.length)
+    if (h.layout != layout_of(c, n) || cache_length(c, n, s) != h.length)
         goto fail;
     map = mmap(NULL, h.length, PROT_READ, MAP_PRIVATE, fd, 0);
     if (map == MAP_FAILED)
         goto fail;
     size_t off = sizeof h;
     for (size_t i = 0; i < n; i++) {
+        if (!kept(c[i].kind))
+            continue;
         off = align_up(off);
         *c[i].p = (char *)map + off;
-        off += c[i].elem * (c[i].member ? h.members : h.households);
+        off += c[i].elem * count_of(s, c[i].kind);
     }
-    s->n_households = s->cap_households = h.households;
-    s->n_members = s->cap_members = h.members;
     s->map = map;
     s->map_len = h.length;
-    /* What the engine and the write-back trust without looking: each
-     * household's members within the member columns, in order, and every
-     * text terminated. */
-    size_t next = 0;
-    for (size_t i = 0; i < s->n_households; i++) {
-        if (s->first_member[i] != next ||
-            !memchr(s->household_id[i], '\0', JZ_HOUSEHOLD_ID_MAX) ||
-            !memchr(s->region[i].code, '\0', JZ_REGION_BUF) ||
-            (i && s->key[i] <= s->key[i - 1]))
-            goto fail;
-        next += s->household_size[i];
-    }
-    if (next != s->n_members)
+    if (!consistent(s))
         goto fail;
-    for (size_t j = 0; j < s->n_members; j++)
-        if (!memchr(s->id[j], '\0', JZ_IDNUM_BUF))
-            goto fail;
     close(fd);
     return s;
 fail:
-    if (map != MAP_FAILED) {
+    if (map != MAP_FAILED)
         munmap(map, h.length);
-        s->map = NULL;
-        memset(s, 0, sizeof *s);
-    }
     free(s);
     s = NULL;
 out:
@@ -465,9 +632,23 @@ size_t jz_snapshot_members(const jz_snapshot *s)
     return s->n_members;
 }
 
+static void set_money(jz_member *m, int k, jz_fen v)
+{
+    if (k == M_FINANCIAL)
+        m->financial = v;
+    else if (k < M_NOT_COUNTED)
+        m->income[k - M_INCOME] = v;
+    else if (k == M_NOT_COUNTED)
+        m->income_not_counted = v;
+    else if (k < M_AMOUNT)
+        m->expenses[k - M_EXPENSES] = v;
+    else
+        m->current_amount = v;
+}
+
 void jz_snapshot_household(const jz_snapshot *s, size_t i, jz_household *h, jz_member *ms)
 {
-    memcpy(h->household_id, s->household_id[i], sizeof h->household_id);
+    snprintf(h->household_id, sizeof h->household_id, "%s", jz_snapshot_household_id(s, i));
     h->region = s->region[i];
     h->area = s->area[i];
     h->assess_date = s->assess_date[i];
@@ -477,6 +658,7 @@ void jz_snapshot_household(const jz_snapshot *s, size_t i, jz_household *h, jz_m
     h->n_members = s->household_size[i];
     h->members = ms;
     size_t f = s->first_member[i];
+    size_t e = s->money_n ? s->money_first[i] : 0;
     for (uint32_t k = 0; k < h->n_members; k++) {
         size_t j = f + k;
         jz_member *m = &ms[k];
@@ -497,15 +679,26 @@ void jz_snapshot_household(const jz_snapshot *s, size_t i, jz_household *h, jz_m
         m->months_without_income = s->months_without_income[j];
         m->vehicles = s->vehicles[j];
         m->extra_houses = s->extra_houses[j];
-        m->financial = s->financial[j];
-        for (int q = 0; q < JZ_INC_FIRST_EXCLUDED; q++)
-            m->income[q] = s->income[q][j];
-        m->income_not_counted = s->income_not_counted[j];
-        for (int q = 0; q < JZ_EXP_COUNT; q++)
-            m->expenses[q] = s->expenses[q][j];
+        if (s->money_n) {
+            /* Sealed: the amounts that are not zero. */
+            m->financial = 0;
+            memset(m->income, 0, sizeof m->income);
+            m->income_not_counted = 0;
+            memset(m->expenses, 0, sizeof m->expenses);
+            m->current_amount = 0;
+            for (uint8_t q = 0; q < s->money_n[j]; q++, e++)
+                set_money(m, s->money_kind[e], s->money_value[e]);
+        } else {
+            m->financial = s->financial[j];
+            for (int q = 0; q < JZ_INC_FIRST_EXCLUDED; q++)
+                m->income[q] = s->income[q][j];
+            m->income_not_counted = s->income_not_counted[j];
+            for (int q = 0; q < JZ_EXP_COUNT; q++)
+                m->expenses[q] = s->expenses[q][j];
+            m->current_amount = s->member_amount[j];
+        }
         m->current_programme = s->member_programme[j];
         m->current_since = s->member_since[j];
-        m->current_amount = s->member_amount[j];
         memcpy(m->id, s->id[j], sizeof m->id);
         m->name = NULL;
     }

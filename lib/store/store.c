@@ -453,6 +453,10 @@ jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **o
         *out = c;
     } else {
         rc = s->ops->snapshot(s->impl, prefix, out, err);
+        if (!rc && (rc = jz__snapshot_seal(*out, err))) {
+            jz_snapshot_free(*out);
+            *out = NULL;
+        }
         /* A cache that cannot be written (a full disk, a read-only
          * directory) costs the next run its speed, nothing else. */
         jz_error e;

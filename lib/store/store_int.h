@@ -429,6 +429,19 @@ struct jz_snapshot {
     jz_date *member_since;
     jz_fen *member_amount;
     char (*id)[JZ_IDNUM_BUF];
+    /* The compact form (jz__snapshot_seal), which the engine reads and the
+     * cache keeps: the household IDs one after the other (hid_off[i] into
+     * hid_text, text_len bytes), and the amounts of money that are not
+     * zero (money_n[j] of member j, from money_first[i] of its household
+     * on: which amount in money_kind, its value in money_value; n_money in
+     * all).  Until then, household_id, financial, income[],
+     * income_not_counted, expenses[] and member_amount hold them, one
+     * column each, as the backends fill them; after, those are NULL. */
+    uint32_t *hid_off, *money_first;
+    char *hid_text;
+    uint8_t *money_n, *money_kind;
+    jz_fen *money_value;
+    size_t text_len, n_money;
     /* Loaded from the cache (jz__snapshot_load): the columns point into
      * this read-only mapping, not into memory of their own. */
     void *map;
@@ -515,6 +528,9 @@ jz_snapshot *jz__snapshot_new(void);
 jz_err jz__snapshot_add_household(jz_snapshot *s,
                                   jz_error *err); /* grows; index = n_households-1 */
 jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err);
+/* Makes a filled snapshot compact (store.c, after the backend filled it):
+ * about 280 bytes per household and its members instead of 690. */
+jz_err jz__snapshot_seal(jz_snapshot *s, jz_error *err);
 /* Sizes the columns once when the counts are known (no regrowth). */
 jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
                             jz_error *err); /* grows; index = n_members-1 */
