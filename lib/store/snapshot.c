@@ -543,6 +543,7 @@ static bool consistent(const jz_snapshot *s)
     size_t next = 0, money = 0;
     for (size_t i = 0; i < s->n_households; i++) {
         if (s->first_member[i] != next || s->money_first[i] != money ||
+            s->household_size[i] > JZ_MAX_MEMBERS ||
             !memchr(s->region[i].code, '\0', JZ_REGION_BUF) || (i && s->key[i] <= s->key[i - 1]))
             return false;
         uint32_t end = i + 1 < s->n_households ? s->hid_off[i + 1] : (uint32_t)s->text_len;
@@ -563,6 +564,24 @@ static bool consistent(const jz_snapshot *s)
         if (s->money_kind[e] >= M_COUNT)
             return false;
     return true;
+}
+
+bool jz__snapshot_peek(const char *path, char tag[JZ__TAG_BUF], char prefix[JZ_REGION_BUF],
+                       int *schema_version)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    cache_head h;
+    bool ok = fd >= 0 && pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+              memcmp(h.magic, CACHE_MAGIC, sizeof h.magic) == 0 &&
+              memchr(h.tag, '\0', sizeof h.tag) && memchr(h.prefix, '\0', sizeof h.prefix);
+    if (fd >= 0)
+        close(fd);
+    if (ok) {
+        memcpy(tag, h.tag, JZ__TAG_BUF);
+        memcpy(prefix, h.prefix, JZ_REGION_BUF);
+        *schema_version = h.schema_version;
+    }
+    return ok;
 }
 
 jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *prefix,

@@ -554,6 +554,10 @@ jz_err jz__snapshot_save(const jz_snapshot *s, const char *path, const char *tag
 jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *prefix,
                                int schema_version);
 
+/* What the header of a cache file at path names (false: not a cache
+ * file): for tools and the fuzz target, which then load it. */
+bool jz__snapshot_peek(const char *path, char tag[JZ__TAG_BUF], char prefix[JZ_REGION_BUF],
+                       int *schema_version);
 /* The stored results of snap's households (jz_store_snapshot_results)
  * kept beside its cached snapshot, valid under snap's tag and the results'
  * tag `tag`; load returns false when the file is not valid for them. */
