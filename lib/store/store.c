@@ -358,20 +358,16 @@ static char *cache_file(const jz_store *s, const char *prefix, const char *suffi
     char dir[4096], name[128];
     const char *what = *prefix ? prefix : "all";
     bool pg = jz_store_is_pg(s->where);
+    /* A file named by the store's location (a digest of it: a URL may hold
+     * a password) where several stores share the directory. */
+    unsigned char h[16];
+    char hex[33];
+    crypto_generichash(h, sizeof h, (const unsigned char *)s->where, strlen(s->where), NULL, 0);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     if (env && *env) {
-        /* One directory for every store: the file named by the store's
-         * location. */
-        unsigned char h[16];
-        char hex[33];
-        crypto_generichash(h, sizeof h, (const unsigned char *)s->where, strlen(s->where), NULL, 0);
-        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
         snprintf(dir, sizeof dir, "%s", env);
         snprintf(name, sizeof name, "%s-%s-%.12s.%s", pg ? "pg" : "sqlite", hex, what, suffix);
     } else if (pg) {
-        unsigned char h[16];
-        char hex[33];
-        crypto_generichash(h, sizeof h, (const unsigned char *)s->where, strlen(s->where), NULL, 0);
-        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
         const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
         if (xdg && *xdg == '/')
             snprintf(dir, sizeof dir, "%s/jiuzhu", xdg);

@@ -1385,6 +1385,13 @@ static jz_err sq_import_begin(void *impl, const char *path, int64_t size, int64_
      * finished goes back to FULL first (sq_import_progress), so an import
      * that has reported success is durable. */
     jz_err src = jz__sq_exec(q, "PRAGMA synchronous = NORMAL", err);
+    /* The indexes an import fills (ID numbers, household IDs) outgrow the
+     * usual 64 MiB of page cache at a few hundred thousand households:
+     * their pages would be written out and read back again and again.  An
+     * import may use up to 512 MiB (only what it touches is taken), until
+     * it is marked finished. */
+    if (!src)
+        src = jz__sq_exec(q, "PRAGMA cache_size = -524288", err);
     if (src)
         return src;
     /* Found or made in one write transaction, and then held (a lock on its
@@ -1459,6 +1466,8 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
     if (finished && q->in_tx)
         return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "导入完成标记须在事务之外写入");
     jz_err src = finished ? jz__sq_exec(q, "PRAGMA synchronous = FULL", err) : JZ_OK;
+    if (!src && finished)
+        src = jz__sq_exec(q, "PRAGMA cache_size = -65536", err);
     if (!src && finished)
         src = sq_begin(q, err); /* its own transaction, audited (sq_commit) */
     if (src)
