@@ -75,6 +75,51 @@ typedef struct work {
     const uint64_t *slot_digest;
 } work;
 
+/* Household i's result as a jz_result, from its compact result and its
+ * persons' (the member-indexed array). */
+static void result_from(const jz_snapshot *snap, const hh_result *out,
+                        const jz_person_result *persons, size_t i, jz_result *r)
+{
+    const hh_result *o = &out[i];
+    unsigned nm = snap->household_size[i];
+    memset(r, 0, offsetof(jz_result, persons));
+    r->category = o->category;
+    r->causes = o->causes;
+    r->exit = o->exit;
+    r->counted_members = o->counted_members;
+    r->standard = o->standard;
+    r->income = o->income;
+    r->deductible = o->deductible;
+    r->financial = o->financial;
+    r->monthly_amount = o->monthly_amount;
+    r->exit_until = o->exit_until;
+    r->decisive = o->decisive;
+    r->n_persons = nm;
+    memcpy(r->persons, &persons[snap->first_member[i]], sizeof *r->persons * nm);
+}
+
+/* Each new determination's digest of a chunk (an official run's, for the
+ * comparison with the stored ones: keep_unchanged), as it will be written. */
+static void *digest_chunk(void *arg)
+{
+    work *w = arg;
+    jz_result *r = malloc(sizeof *r);
+    for (size_t i = w->from; r && i < w->to; i++) {
+        if (!w->out[i].ok) {
+            w->digest[i] = 0;
+            continue;
+        }
+        result_from(w->snap, w->out, w->persons, i, r);
+        w->digest[i] =
+            jz_store_result_digest(r, w->snap->version[i], w->slot_digest[w->slot_of[i]]);
+    }
+    if (!r) /* no digest: every household is written, as if it changed */
+        for (size_t i = w->from; i < w->to; i++)
+            w->digest[i] = 0;
+    free(r);
+    return NULL;
+}
+
 static void *run_chunk(void *arg)
 {
     work *w = arg;
@@ -105,9 +150,6 @@ static void *run_chunk(void *arg)
         o->exit_until = r.exit_until;
         o->decisive = r.decisive;
         memcpy(&w->persons[w->snap->first_member[i]], r.persons, sizeof r.persons[0] * h.n_members);
-        if (w->digest)
-            w->digest[i] = jz_store_result_digest(&r, w->snap->version[i],
-                                                  w->slot_digest[w->slot_of[i]]);
     }
     return NULL;
 }
@@ -251,22 +293,7 @@ typedef struct write_back {
 /* Household i's result as a jz_result (its persons copied in). */
 static void result_of(const write_back *w, size_t i, jz_result *r)
 {
-    const hh_result *o = &w->out[i];
-    unsigned nm = w->snap->household_size[i];
-    memset(r, 0, offsetof(jz_result, persons));
-    r->category = o->category;
-    r->causes = o->causes;
-    r->exit = o->exit;
-    r->counted_members = o->counted_members;
-    r->standard = o->standard;
-    r->income = o->income;
-    r->deductible = o->deductible;
-    r->financial = o->financial;
-    r->monthly_amount = o->monthly_amount;
-    r->exit_until = o->exit_until;
-    r->decisive = o->decisive;
-    r->n_persons = nm;
-    memcpy(r->persons, &w->persons[w->snap->first_member[i]], sizeof *r->persons * nm);
+    result_from(w->snap, w->out, w->persons, i, r);
 }
 
 /* Marks (keep) the households whose stored determination says exactly
@@ -502,13 +529,27 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
         if (threaded[t])
             pthread_join(tid[t], NULL);
     rep->assess_s = now_s() - t1;
+    double t2 = now_s();
+    if (digest) {
+        /* The new determinations' digests, on all cores too (timed with
+         * the write: they are its comparison). */
+        for (long t = 0; t < cores; t++) {
+            threaded[t] = false;
+            if (t < cores - 1 && w[t].from < w[t].to)
+                threaded[t] = pthread_create(&tid[t], NULL, digest_chunk, &w[t]) == 0;
+            if (!threaded[t])
+                digest_chunk(&w[t]);
+        }
+        for (long t = 0; t < cores; t++)
+            if (threaded[t])
+                pthread_join(tid[t], NULL);
+    }
 
     /* Tally (and compare), then write back.  The write is one transaction
      * (jz_store_run), which holds the write lock: inside it, the records
      * that changed since the snapshot are found and left alone (their
      * results would describe records that no longer exist), as are those
      * that could not be assessed. */
-    double t2 = now_s();
     bool write = opts->write && !opts->compare;
     if (opts->compare) {
         stored_cat = malloc(n ? n : 1);
