@@ -120,6 +120,24 @@ static void *digest_chunk(void *arg)
     return NULL;
 }
 
+/* fn on each of the chunks w[0..cores-1]: every chunk but the last on a
+ * thread of its own, the last (and any chunk whose thread could not
+ * start) on this one; returns when all are done. */
+static void on_all_cores(work *w, long cores, void *(*fn)(void *))
+{
+    pthread_t tid[64];
+    bool threaded[64] = {false};
+    for (long t = 0; t < cores; t++) {
+        if (t < cores - 1 && w[t].from < w[t].to)
+            threaded[t] = pthread_create(&tid[t], NULL, fn, &w[t]) == 0;
+        if (!threaded[t])
+            fn(&w[t]);
+    }
+    for (long t = 0; t < cores; t++)
+        if (threaded[t])
+            pthread_join(tid[t], NULL);
+}
+
 static void *run_chunk(void *arg)
 {
     work *w = arg;
@@ -511,39 +529,19 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     if (cores > 64)
         cores = 64;
     work w[64];
-    pthread_t tid[64];
-    bool threaded[64] = {false};
     size_t per = (n + (size_t)cores - 1) / (size_t)cores;
     for (long t = 0; t < cores; t++) {
         size_t from = (size_t)t * per, to = from + per < n ? from + per : n;
         w[t] = (work){snap,    slots, slot_of, opts->date, from < n ? from : n, to, out,
                       persons, digest, slot_digest};
-        /* Every chunk but the last gets a thread; the last (and any chunk
-         * whose thread could not start) runs on this one. */
-        if (t < cores - 1 && w[t].from < w[t].to)
-            threaded[t] = pthread_create(&tid[t], NULL, run_chunk, &w[t]) == 0;
-        if (!threaded[t])
-            run_chunk(&w[t]);
     }
-    for (long t = 0; t < cores; t++)
-        if (threaded[t])
-            pthread_join(tid[t], NULL);
+    on_all_cores(w, cores, run_chunk);
     rep->assess_s = now_s() - t1;
     double t2 = now_s();
-    if (digest) {
-        /* The new determinations' digests, on all cores too (timed with
-         * the write: they are its comparison). */
-        for (long t = 0; t < cores; t++) {
-            threaded[t] = false;
-            if (t < cores - 1 && w[t].from < w[t].to)
-                threaded[t] = pthread_create(&tid[t], NULL, digest_chunk, &w[t]) == 0;
-            if (!threaded[t])
-                digest_chunk(&w[t]);
-        }
-        for (long t = 0; t < cores; t++)
-            if (threaded[t])
-                pthread_join(tid[t], NULL);
-    }
+    /* The new determinations' digests, on all cores too (timed with the
+     * write: they are its comparison). */
+    if (digest)
+        on_all_cores(w, cores, digest_chunk);
 
     /* Tally (and compare), then write back.  The write is one transaction
      * (jz_store_run), which holds the write lock: inside it, the records
