@@ -177,9 +177,14 @@ int cmd_assess_db(int argc, char **argv)
         if (write && !what_if)
             snprintf(wrote, sizeof wrote, "（写入 %zu 户，%zu 户结论未变）",
                      jz_batch_written(&rep), rep.unchanged);
+        char cached[96] = "";
+        if (rep.snapshot_patched)
+            snprintf(cached, sizeof cached, "（快照取自缓存，其中 %zu 户已更新）",
+                     rep.snapshot_patched);
+        else if (rep.snapshot_cached)
+            snprintf(cached, sizeof cached, "（快照取自缓存）");
         printf("\n共 %zu 户 %zu 人；每月合计 %s 元；读取 %.2f 秒%s，评估 %.2f 秒，写回 %.2f 秒%s\n",
-               rep.households, rep.members, t, rep.read_s,
-               rep.snapshot_cached ? "（快照取自缓存）" : "", rep.assess_s, rep.write_s,
+               rep.households, rep.members, t, rep.read_s, cached, rep.assess_s, rep.write_s,
                what_if ? "（政策测算：未写入正式认定结果）"
                : write ? wrote
                        : "（--dry-run：未写回）");

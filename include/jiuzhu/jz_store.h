@@ -163,8 +163,12 @@ typedef struct jz_snapshot jz_snapshot;
 jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err);
 /* The ID of household i of the snapshot. */
 const char *jz_snapshot_household_id(const jz_snapshot *snap, size_t i);
-/* Whether snap came from the snapshot cache. */
+/* Whether snap came from the snapshot cache (as it was, or brought up to
+ * date: jz_snapshot_patched). */
 bool jz_snapshot_cached(const jz_snapshot *snap);
+/* How many households of a snapshot from the cache were read again from
+ * the store because they were put since the cache was made (0: none). */
+size_t jz_snapshot_patched(const jz_snapshot *snap);
 void jz_snapshot_free(jz_snapshot *snap);
 size_t jz_snapshot_households(const jz_snapshot *snap);
 size_t jz_snapshot_members(const jz_snapshot *snap);

@@ -424,6 +424,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
     size_t n = jz_snapshot_households(snap);
     rep->households = n;
     rep->snapshot_cached = jz_snapshot_cached(snap);
+    rep->snapshot_patched = jz_snapshot_patched(snap);
     rep->members = jz_snapshot_members(snap);
     slot_of = malloc((n ? n : 1) * sizeof *slot_of);
     out = malloc((n ? n : 1) * sizeof *out);

@@ -317,6 +317,149 @@ jz_err jz__snapshot_seal(jz_snapshot *s, jz_error *err)
     return JZ_OK;
 }
 
+/* ---- updating a cached snapshot ------------------------------------------------- */
+
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The amounts of money of household i of a sealed snapshot. */
+static size_t money_of(const jz_snapshot *s, size_t i)
+{
+    size_t n = 0;
+    for (uint32_t k = 0; k < s->household_size[i]; k++)
+        n += s->money_n[s->first_member[i] + k];
+    return n;
+}
+
+/* Appends household i of src (sealed) to dst (sealed, its columns sized):
+ * every column's elements of that household, its members and its amounts,
+ * then the positions that are dst's own. */
+static void append_household(jz_snapshot *dst, const jz_snapshot *src, size_t i)
+{
+    column cd[N_COLUMNS], cs[N_COLUMNS];
+    size_t n = columns(dst, cd);
+    columns((jz_snapshot *)src, cs); /* addresses only: nothing of src is written */
+    size_t h = dst->n_households, m = dst->n_members, e = dst->n_money;
+    size_t nm = src->household_size[i], ne = money_of(src, i);
+    const char *id = jz_snapshot_household_id(src, i);
+    size_t idlen = strlen(id) + 1;
+    for (size_t k = 0; k < n; k++) {
+        char *to = *cd[k].p;
+        const char *from = *cs[k].p;
+        size_t el = cd[k].elem;
+        switch (cd[k].kind) {
+        case HH:
+        case SEALED_HH:
+            memcpy(to + h * el, from + i * el, el);
+            break;
+        case MEMBER:
+        case SEALED_MEMBER:
+            memcpy(to + m * el, from + src->first_member[i] * el, nm * el);
+            break;
+        case MONEY:
+            memcpy(to + e * el, from + (size_t)src->money_first[i] * el, ne * el);
+            break;
+        case TEXT:
+            memcpy(to + dst->text_len, id, idlen);
+            break;
+        default: /* the build's columns: none in a sealed snapshot */
+            break;
+        }
+    }
+    dst->first_member[h] = (uint32_t)m;
+    dst->money_first[h] = (uint32_t)e;
+    dst->hid_off[h] = (uint32_t)dst->text_len;
+    dst->n_households = h + 1;
+    dst->n_members = m + nm;
+    dst->n_money = e + ne;
+    dst->text_len += idlen;
+}
+
+jz_err jz__snapshot_merge(const jz_snapshot *old, const jz_snapshot *fresh, const char *prefix,
+                          const char *const *ids, size_t n_ids, jz_snapshot **out, jz_error *err)
+{
+    *out = NULL;
+    if (!old->money_n || !fresh->money_n)
+        return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "快照未压缩，不能合并");
+    const char **sorted = malloc((n_ids ? n_ids : 1) * sizeof *sorted);
+    uint8_t *keep_old = malloc(old->n_households ? old->n_households : 1);
+    uint8_t *keep_new = malloc(fresh->n_households ? fresh->n_households : 1);
+    jz_snapshot *d = jz__snapshot_new();
+    jz_err rc = JZ_OK;
+    if (!sorted || !keep_old || !keep_new || !d) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+        goto done;
+    }
+    memcpy(sorted, ids, n_ids * sizeof *sorted);
+    if (n_ids)
+        qsort(sorted, n_ids, sizeof *sorted, cmp_text);
+    /* What stays: the old households not named, and the fresh ones of the
+     * region (a household may have moved out of it). */
+    size_t nh = 0, nm = 0, ne = 0, text = 0, plen = strlen(prefix);
+    for (size_t i = 0; i < old->n_households; i++) {
+        const char *id = jz_snapshot_household_id(old, i);
+        keep_old[i] = !(n_ids && bsearch(&id, sorted, n_ids, sizeof *sorted, cmp_text));
+        if (keep_old[i]) {
+            nh++, nm += old->household_size[i], ne += money_of(old, i);
+            text += strlen(id) + 1;
+        }
+    }
+    for (size_t i = 0; i < fresh->n_households; i++) {
+        keep_new[i] = strncmp(fresh->region[i].code, prefix, plen) == 0;
+        if (keep_new[i]) {
+            nh++, nm += fresh->household_size[i], ne += money_of(fresh, i);
+            text += strlen(jz_snapshot_household_id(fresh, i)) + 1;
+        }
+    }
+    column c[N_COLUMNS];
+    size_t n = columns(d, c);
+    for (size_t k = 0; k < n && !rc; k++) {
+        size_t count = c[k].kind == HH || c[k].kind == SEALED_HH         ? nh
+                       : c[k].kind == MEMBER || c[k].kind == SEALED_MEMBER ? nm
+                       : c[k].kind == MONEY                                ? ne
+                       : c[k].kind == TEXT                                 ? text
+                                                                           : 0;
+        if (c[k].kind == BUILD_HH || c[k].kind == BUILD_MEMBER)
+            continue;
+        if (!(*c[k].p = malloc(c[k].elem * (count ? count : 1))))
+            rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+    }
+    if (rc)
+        goto done;
+    d->cap_households = nh;
+    d->cap_members = nm;
+    /* Both in key order: merged in key order. */
+    size_t a = 0, b = 0;
+    for (;;) {
+        while (a < old->n_households && !keep_old[a])
+            a++;
+        while (b < fresh->n_households && !keep_new[b])
+            b++;
+        if (a == old->n_households && b == fresh->n_households)
+            break;
+        if (b == fresh->n_households ||
+            (a < old->n_households && old->key[a] < fresh->key[b]))
+            append_household(d, old, a++);
+        else {
+            append_household(d, fresh, b++);
+            d->patched++;
+        }
+    }
+    d->updated = true;
+done:
+    free(sorted);
+    free(keep_old);
+    free(keep_new);
+    if (rc) {
+        jz_snapshot_free(d);
+        return rc;
+    }
+    *out = d;
+    return JZ_OK;
+}
+
 const char *jz_snapshot_household_id(const jz_snapshot *s, size_t i)
 {
     return s->hid_text ? s->hid_text + s->hid_off[i] : s->household_id[i];

@@ -60,6 +60,98 @@ static void batch_note(jz_store *s, const char *household_id, const char *replac
 
 /* The entry of the households stored, before the commit (in the
  * transaction, so that it commits with them or not at all). */
+/* ---- the snapshot cache's tags and log (docs/registry.md "The snapshot cache") ---- */
+
+/* The log keeps the households changed by the recent puts, as long as they
+ * are few: at most LOG_IDS IDs in all and LOG_ENTRIES puts. */
+enum { LOG_IDS = 4096, LOG_ENTRIES = 256 };
+
+/* The store's tag `which` ("" when none). */
+static jz_err tag_get(jz_store *s, const char *which, bool lock, char tag[JZ__TAG_BUF],
+                      jz_error *err)
+{
+    char *v = NULL;
+    jz_err rc = s->ops->meta_get(s->impl, which, lock, &v, err);
+    snprintf(tag, JZ__TAG_BUF, "%s", !rc && v ? v : "");
+    free(v);
+    return rc;
+}
+
+/* A new value of the store's tag `which`, in the caller's transaction. */
+static jz_err tag_bump(jz_store *s, const char *which, char tag[JZ__TAG_BUF], jz_error *err)
+{
+    jz__new_tag(tag);
+    return s->ops->meta_put(s->impl, which, tag, err);
+}
+
+/* The registry changed from tag prev to tag, by the households ids (a JSON
+ * array): the log gets an entry {tag, prev, ids}, ids null when there are
+ * more than it keeps, and loses its oldest entries past its bounds. */
+static jz_err log_put(jz_store *s, const char *prev, const char *tag, json_t *ids, jz_error *err)
+{
+    char *text = NULL;
+    jz_err rc = s->ops->meta_get(s->impl, JZ__REGISTRY_LOG, false, &text, err);
+    if (rc)
+        return rc;
+    json_t *log = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    json_t *entries = json_is_array(log) ? log : (json_decref(log), json_array());
+    json_t *e = json_pack("{s:s,s:s,s:O}", "tag", tag, "prev", prev, "ids",
+                          json_array_size(ids) <= LOG_IDS ? ids : json_null());
+    if (!entries || !e || json_array_append_new(entries, e) != 0) {
+        json_decref(entries);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < json_array_size(entries); i++)
+        total += json_array_size(json_object_get(json_array_get(entries, i), "ids"));
+    while (json_array_size(entries) > 1 &&
+           (total > LOG_IDS || json_array_size(entries) > LOG_ENTRIES)) {
+        total -= json_array_size(json_object_get(json_array_get(entries, 0), "ids"));
+        json_array_remove(entries, 0);
+    }
+    char *out = json_dumps(entries, JSON_COMPACT);
+    json_decref(entries);
+    rc = out ? s->ops->meta_put(s->impl, JZ__REGISTRY_LOG, out, err)
+             : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    free(out);
+    return rc;
+}
+
+/* The households put between tag from and tag to, from the log: a JSON
+ * array of IDs (each may repeat), or NULL when the log does not reach back
+ * to from without a gap. */
+static json_t *log_since(jz_store *s, const char *from, const char *to)
+{
+    char *text = NULL;
+    jz_error e;
+    jz_error_clear(&e);
+    if (s->ops->meta_get(s->impl, JZ__REGISTRY_LOG, false, &text, &e) != JZ_OK || !text)
+        return NULL;
+    json_t *log = json_loads(text, 0, NULL);
+    free(text);
+    json_t *ids = json_is_array(log) ? json_array() : NULL;
+    const char *cur = to;
+    bool reached = false;
+    for (size_t i = json_array_size(log); ids && i-- > 0 && !reached;) {
+        json_t *x = json_array_get(log, i);
+        const char *t = json_string_value(json_object_get(x, "tag"));
+        const char *p = json_string_value(json_object_get(x, "prev"));
+        json_t *these = json_object_get(x, "ids");
+        if (!t || !p || strcmp(t, cur) != 0 || !json_is_array(these) ||
+            json_array_extend(ids, these) != 0)
+            break;
+        cur = p;
+        reached = strcmp(cur, from) == 0;
+    }
+    json_decref(log);
+    if (!reached) {
+        json_decref(ids);
+        return NULL;
+    }
+    return ids;
+}
+
 static jz_err batch_flush(jz_store *s, jz_error *err)
 {
     if (!s->batch.ids || json_array_size(s->batch.ids) == 0)
@@ -67,10 +159,16 @@ static jz_err batch_flush(jz_store *s, jz_error *err)
     /* The registry changed: every cached snapshot is out of date, and so
      * are the stored results cached beside it (a household replaced loses
      * its determination). */
-    char tag[JZ__TAG_BUF];
-    jz_err trc = s->ops->tag(s->impl, JZ__TAG_REGISTRY, true, tag, err);
+    char prev[JZ__TAG_BUF], tag[JZ__TAG_BUF];
+    /* Held from here to the commit where writers run at once, so that each
+     * new tag's entry in the log follows the one before it. */
+    jz_err trc = tag_get(s, JZ__TAG_REGISTRY, true, prev, err);
     if (!trc)
-        trc = s->ops->tag(s->impl, JZ__TAG_RESULTS, true, tag, err);
+        trc = tag_bump(s, JZ__TAG_REGISTRY, tag, err);
+    if (!trc)
+        trc = log_put(s, prev, tag, s->batch.ids, err);
+    if (!trc)
+        trc = tag_bump(s, JZ__TAG_RESULTS, tag, err);
     if (trc) {
         batch_reset(s);
         return trc;
@@ -183,7 +281,7 @@ jz_err jz_store_commit(jz_store *s, jz_error *err)
     jz_err rc = JZ_OK;
     if (s->results_dirty) {
         char tag[JZ__TAG_BUF];
-        rc = s->ops->tag(s->impl, JZ__TAG_RESULTS, true, tag, err);
+        rc = tag_bump(s, JZ__TAG_RESULTS, tag, err);
     }
     if (!rc)
         rc = batch_flush(s, err);
@@ -401,12 +499,12 @@ static char *cache_file(const jz_store *s, const char *prefix, const char *suffi
 
 static jz_err bump_tag(jz_store *s, void *arg, jz_error *err)
 {
-    return s->ops->tag(s->impl, JZ__TAG_REGISTRY, true, arg, err);
+    return tag_bump(s, JZ__TAG_REGISTRY, arg, err);
 }
 
 static jz_err bump_results(jz_store *s, void *arg, jz_error *err)
 {
-    return s->ops->tag(s->impl, JZ__TAG_RESULTS, true, arg, err);
+    return tag_bump(s, JZ__TAG_RESULTS, arg, err);
 }
 
 /* The store's tag `which` now (see store_int.h), "" when it cannot be had:
@@ -416,12 +514,48 @@ static void tag_now(jz_store *s, const char *which, char tag[JZ__TAG_BUF])
 {
     jz_error e;
     jz_error_clear(&e);
-    if (s->ops->tag(s->impl, which, false, tag, &e) != JZ_OK)
+    if (tag_get(s, which, false, tag, &e) != JZ_OK)
         tag[0] = '\0';
     else if (!tag[0] && !(s->flags & JZ_STORE_READONLY) &&
              jz_store_run(s, strcmp(which, JZ__TAG_REGISTRY) == 0 ? bump_tag : bump_results, tag,
                           &e) != JZ_OK)
         tag[0] = '\0';
+}
+
+/* The cache's file at path, made under an older tag, brought up to tag
+ * when the log names the few households put since: those read again from
+ * the store and merged in, the file written anew.  NULL when that cannot
+ * be (no file, another region, a log that does not reach back, a backend
+ * that reads no list of households): the caller builds it whole. */
+static jz_snapshot *snapshot_updated(jz_store *s, const char *path, const char *tag,
+                                     const char *prefix)
+{
+    char old_tag[JZ__TAG_BUF], old_prefix[JZ_REGION_BUF];
+    int schema = 0;
+    if (!s->ops->snapshot_ids || !jz__snapshot_peek(path, old_tag, old_prefix, &schema) ||
+        strcmp(old_prefix, prefix) != 0 || schema != jz_store_schema_version(s) ||
+        !old_tag[0] || strcmp(old_tag, tag) == 0)
+        return NULL;
+    json_t *ids = log_since(s, old_tag, tag);
+    size_t n = json_array_size(ids);
+    const char **list = ids ? malloc((n ? n : 1) * sizeof *list) : NULL;
+    jz_snapshot *old = list ? jz__snapshot_load(path, old_tag, prefix, schema) : NULL;
+    jz_snapshot *fresh = NULL, *merged = NULL;
+    jz_error e;
+    jz_error_clear(&e);
+    for (size_t i = 0; old && i < n; i++)
+        if (!(list[i] = json_string_value(json_array_get(ids, i))))
+            list[i] = "";
+    if (old && s->ops->snapshot_ids(s->impl, list, n, &fresh, &e) == JZ_OK &&
+        jz__snapshot_seal(fresh, &e) == JZ_OK &&
+        jz__snapshot_merge(old, fresh, prefix, list, n, &merged, &e) == JZ_OK) {
+        jz__snapshot_save(merged, path, tag, prefix, schema, &e);
+    }
+    jz_snapshot_free(fresh);
+    jz_snapshot_free(old);
+    free(list);
+    json_decref(ids);
+    return merged;
 }
 
 jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **out, jz_error *err)
@@ -439,11 +573,13 @@ jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **o
          * record changed since (jz_store_snapshot_stale). */
         jz_error e;
         jz_error_clear(&e);
-        if (s->ops->tag(s->impl, JZ__TAG_REGISTRY, false, tag, &e) != JZ_OK)
+        if (tag_get(s, JZ__TAG_REGISTRY, false, tag, &e) != JZ_OK)
             tag[0] = '\0';
     }
     jz_snapshot *c =
         file && tag[0] ? jz__snapshot_load(file, tag, prefix, jz_store_schema_version(s)) : NULL;
+    if (!c && file && tag[0])
+        c = snapshot_updated(s, file, tag, prefix);
     jz_err rc = JZ_OK;
     if (c) {
         *out = c;
@@ -470,7 +606,12 @@ jz_err jz_store_snapshot(jz_store *s, const char *region_prefix, jz_snapshot **o
 
 bool jz_snapshot_cached(const jz_snapshot *snap)
 {
-    return snap && snap->map;
+    return snap && (snap->map || snap->updated);
+}
+
+size_t jz_snapshot_patched(const jz_snapshot *snap)
+{
+    return snap ? snap->patched : 0;
 }
 
 jz_err jz_store_run_begin(jz_store *s, jz_date date, const char *region_prefix,
@@ -489,7 +630,7 @@ jz_err jz_store_snapshot_stale(jz_store *s, const jz_snapshot *snap, uint8_t *st
     char tag[JZ__TAG_BUF];
     jz_error e;
     jz_error_clear(&e);
-    if (snap->tag[0] && s->ops->tag(s->impl, JZ__TAG_REGISTRY, false, tag, &e) == JZ_OK &&
+    if (snap->tag[0] && tag_get(s, JZ__TAG_REGISTRY, false, tag, &e) == JZ_OK &&
         strcmp(tag, snap->tag) == 0) {
         memset(stale, 0, snap->n_households);
         *n_stale = 0;

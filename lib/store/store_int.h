@@ -26,7 +26,7 @@
  * decisive rules' text, and identity digests. */
 #define JZ__DECISIVE_BUF 1024
 #define JZ__DIGEST_BYTES 16
-/* A tag of the store (ops->tag): 32 hex digits and the terminator. */
+/* A tag of the store (ops->meta_get): 32 hex digits and the terminator. */
 #define JZ__TAG_BUF 33
 
 /* What monitoring reads (jz__monitor_sink): the registry's households,
@@ -134,14 +134,23 @@ typedef struct jz_store_ops {
     jz_err (*import_progress)(void *impl, const jz_store_import *imp, long lines_done, long stored,
                               long rejected, bool finished, jz_error *err);
     jz_err (*snapshot)(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err);
-    /* A tag of the store: a random token (JZ__TAG_BUF-1 hex digits) in
-     * its meta row `which`, written anew (bump) in the caller's
-     * transaction; "" when none was ever written.  store.c bumps
-     * JZ__TAG_REGISTRY in every transaction that puts households, and
-     * JZ__TAG_RESULTS in every one that writes determinations or puts
-     * households: the snapshot cache (snapshot.c) is valid only under the
-     * tags it was built under. */
-    jz_err (*tag)(void *impl, const char *which, bool bump, char *tag, jz_error *err);
+    /* Optional (NULL: the cache is built again whole): the snapshot of the
+     * households of the given IDs that exist, whatever their region, in
+     * key order, read in one transaction (the snapshot cache's update of a
+     * few changed households). */
+    jz_err (*snapshot_ids)(void *impl, const char *const *ids, size_t n, jz_snapshot **out,
+                           jz_error *err);
+    /* A row of the meta table: its value (malloc'd; NULL when there is
+     * none), with lock held until the transaction ends where writers run
+     * at once (PostgreSQL: FOR UPDATE); and a row written (inserted or
+     * replaced) in the caller's transaction.  store.c keeps the snapshot
+     * cache's tags there (JZ__TAG_REGISTRY, JZ__TAG_RESULTS: random
+     * tokens written anew by every transaction that puts households,
+     * and by every one that writes determinations for the second) and
+     * the log of the households each recent put changed
+     * (JZ__REGISTRY_LOG). */
+    jz_err (*meta_get)(void *impl, const char *key, bool lock, char **value, jz_error *err);
+    jz_err (*meta_put)(void *impl, const char *key, const char *value, jz_error *err);
     jz_err (*run_begin)(void *impl, jz_date date, const char *region_prefix, const char *overrides,
                         int64_t *run, jz_error *err);
     jz_err (*snapshot_stale)(void *impl, const jz_snapshot *snap, uint8_t *stale, size_t *n_stale,
@@ -450,6 +459,10 @@ struct jz_snapshot {
      * tag it was read under ("": no cache). */
     char prefix[JZ_REGION_BUF];
     char tag[JZ__TAG_BUF];
+    /* Brought up to date from the cache (updated), and how many households
+     * were read again from the store for it (jz_snapshot_patched). */
+    bool updated;
+    size_t patched;
 };
 
 /* Member booleans, packed in the snapshot's flags column and the store. */
@@ -531,6 +544,13 @@ jz_err jz__snapshot_add_member(jz_snapshot *s, jz_error *err);
 /* Makes a filled snapshot compact (store.c, after the backend filled it):
  * about 280 bytes per household and its members instead of 690. */
 jz_err jz__snapshot_seal(jz_snapshot *s, jz_error *err);
+/* The sealed snapshot old with the households named by ids (n_ids)
+ * replaced by those of the sealed snapshot fresh (read again from the
+ * store; those outside prefix left out, as are the named ones fresh does
+ * not hold), in key order: a new snapshot in memory of its own, updated,
+ * its patched the households of fresh it took. */
+jz_err jz__snapshot_merge(const jz_snapshot *old, const jz_snapshot *fresh, const char *prefix,
+                          const char *const *ids, size_t n_ids, jz_snapshot **out, jz_error *err);
 /* Sizes the columns once when the counts are known (no regrowth). */
 jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
                             jz_error *err); /* grows; index = n_members-1 */
@@ -543,6 +563,7 @@ jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members,
  * version, the same layout of columns, and its sizes agree. */
 #define JZ__TAG_REGISTRY "registry_tag"
 #define JZ__TAG_RESULTS "results_tag"
+#define JZ__REGISTRY_LOG "registry_log"
 /* A new random tag (32 hex digits). */
 void jz__new_tag(char tag[JZ__TAG_BUF]);
 /* Writes s to path (through a temporary file, synced, then renamed; the

@@ -369,33 +369,39 @@ jz_err jz__pg_county(pg *q, const char *county, jz_error *err)
     return jz__pg_county_parts(q, county, JZ__PG_PART_ALL, err);
 }
 
-/* A tag of the store (meta row `which`), or with bump a new one written
- * in the caller's transaction (store_int.h). */
-static jz_err pg_tag(void *impl, const char *which, bool bump, char tag[JZ__TAG_BUF],
-                     jz_error *err)
+/* A row of meta (store_int.h): its value malloc'd, NULL when there is none;
+ * with lock, the row is held until the transaction ends (FOR UPDATE). */
+static jz_err pg_meta_get(void *impl, const char *key, bool lock, char **value, jz_error *err)
 {
     pg *q = impl;
     jz__pg_params p;
     jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, which);
-    if (bump) {
-        jz__new_tag(tag);
-        jz__pg_p_text(&p, tag);
-        return jz__pg_do(q,
-                         "INSERT INTO meta(key, value) VALUES($1, $2)"
-                         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         &p, "记下数据的版本", NULL, err);
-    }
-    tag[0] = '\0';
+    jz__pg_p_text(&p, key);
+    *value = NULL;
     jz_err rc = JZ_OK;
-    PGresult *r =
-        jz__pg_run(q, "SELECT value FROM meta WHERE key = $1", &p, "读取数据的版本", &rc, err);
+    PGresult *r = lock ? jz__pg_run(q, "SELECT value FROM meta WHERE key = $1 FOR UPDATE", &p,
+                                    "读取数据的版本", &rc, err)
+                       : jz__pg_run(q, "SELECT value FROM meta WHERE key = $1", &p,
+                                    "读取数据的版本", &rc, err);
     if (!r)
         return rc;
-    if (PQntuples(r) == 1)
-        snprintf(tag, JZ__TAG_BUF, "%s", jz__pg_text(r, 0, 0));
+    if (PQntuples(r) == 1 && !(*value = strdup(jz__pg_text(r, 0, 0))))
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     PQclear(r);
-    return JZ_OK;
+    return rc;
+}
+
+static jz_err pg_meta_put(void *impl, const char *key, const char *value, jz_error *err)
+{
+    pg *q = impl;
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, key);
+    jz__pg_p_text(&p, value);
+    return jz__pg_do(q,
+                     "INSERT INTO meta(key, value) VALUES($1, $2)"
+                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     &p, "记下数据的版本", NULL, err);
 }
 
 /* ---- the table --------------------------------------------------------------- */
@@ -415,7 +421,8 @@ const jz_store_ops jz__pg_ops = {
     .import_begin = jz__pg_import_begin,
     .import_progress = jz__pg_import_progress,
     .snapshot = jz__pg_snapshot,
-    .tag = pg_tag,
+    .meta_get = pg_meta_get,
+    .meta_put = pg_meta_put,
     .run_begin = jz__pg_run_begin,
     .snapshot_stale = jz__pg_snapshot_stale,
     .snapshot_results = jz__pg_snapshot_results,

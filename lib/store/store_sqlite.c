@@ -1316,30 +1316,43 @@ static jz_err sq_get_record(void *impl, const char *key, char **record, jz_error
     return rc;
 }
 
-/* A tag of the store (meta row `which`), or with bump a new one written
- * in the caller's transaction (store_int.h). */
-static jz_err sq_tag(void *impl, const char *which, bool bump, char tag[JZ__TAG_BUF],
-                     jz_error *err)
+/* A row of meta (store_int.h): its value malloc'd, NULL when there is none. */
+static jz_err sq_meta_get(void *impl, const char *key, bool lock, char **value, jz_error *err)
+{
+    (void)lock; /* one writer at a time: nothing to lock */
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    *value = NULL;
+    if (jz__sq_cached(q, "SELECT value FROM meta WHERE key = ?", &st, "", NULL) != JZ_OK)
+        return jz__sq_error(q, err, "读取数据的版本");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (!(*value = strdup(t ? t : ""))) {
+            jz__sq_done(q, st);
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        }
+        r = sqlite3_step(st);
+    }
+    jz_err rc = jz__sq_end(q, st, r, "读取数据的版本", err);
+    if (rc) {
+        free(*value);
+        *value = NULL;
+    }
+    return rc;
+}
+
+static jz_err sq_meta_put(void *impl, const char *key, const char *value, jz_error *err)
 {
     sq *q = impl;
     sqlite3_stmt *st = NULL;
-    if (bump) {
-        jz__new_tag(tag);
-        if (jz__sq_cached(q, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, "",
-                          NULL) != JZ_OK)
-            return jz__sq_error(q, err, "记下数据的版本");
-        sqlite3_bind_text(st, 1, which, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
-        return jz__sq_end(q, st, sqlite3_step(st), "记下数据的版本", err);
-    }
-    tag[0] = '\0';
-    if (jz__sq_cached(q, "SELECT value FROM meta WHERE key = ?", &st, "", NULL) != JZ_OK)
-        return jz__sq_error(q, err, "读取数据的版本");
-    sqlite3_bind_text(st, 1, which, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        snprintf(tag, JZ__TAG_BUF, "%s", (const char *)sqlite3_column_text(st, 0));
-    return jz__sq_end(q, st, r == SQLITE_ROW ? sqlite3_step(st) : r, "读取数据的版本", err);
+    if (jz__sq_cached(q, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, "", NULL) !=
+        JZ_OK)
+        return jz__sq_error(q, err, "记下数据的版本");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return jz__sq_end(q, st, sqlite3_step(st), "记下数据的版本", err);
 }
 
 static jz_err sq_household_programme(void *impl, const char *key,
@@ -1514,6 +1527,62 @@ typedef struct member_job {
     jz_error err;
 } member_job;
 
+/* The columns of a household a snapshot reads, and household i of the
+ * snapshot from a row of them. */
+#define SNAPSHOT_HH_COLUMNS                                                                        \
+    "hh, household_id, region, area, assess_date, current_programme, current_since,"               \
+    " current_amount, n_members, version"
+
+static void fill_household(jz_snapshot *s, size_t i, sqlite3_stmt *hs)
+{
+    s->key[i] = sqlite3_column_int64(hs, 0);
+    jz__sq_copy_text(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, hs, 1);
+    jz__sq_copy_text(s->region[i].code, sizeof s->region[i].code, hs, 2);
+    s->region[i].len = (unsigned char)strlen(s->region[i].code);
+    s->area[i] = (uint8_t)sqlite3_column_int(hs, 3);
+    s->assess_date[i] = sqlite3_column_int(hs, 4);
+    s->current_programme[i] = (uint8_t)sqlite3_column_int(hs, 5);
+    s->current_since[i] = sqlite3_column_int(hs, 6);
+    s->current_amount[i] = sqlite3_column_int64(hs, 7);
+    s->household_size[i] = (uint8_t)sqlite3_column_int(hs, 8);
+    s->version[i] = sqlite3_column_int(hs, 9);
+}
+
+/* Member j of the snapshot from a row of `SELECT * FROM members`. */
+static void fill_member(jz_snapshot *s, size_t j, sqlite3_stmt *ms)
+{
+    int c = 3; /* hh, idx, county */
+    jz__sq_copy_text(s->id[j], JZ_IDNUM_BUF, ms, c++);
+    c++; /* name: not needed by the engine */
+    s->birth[j] = sqlite3_column_int(ms, c++);
+    s->deceased[j] = sqlite3_column_int(ms, c++);
+    s->relation[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->presence[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->employment[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->hardship[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->disability[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->disability_grade[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->student_level[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->self_care_failed[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->flags[j] = (uint16_t)sqlite3_column_int(ms, c++);
+    s->n_supporters[j] = (uint8_t)sqlite3_column_int(ms, c++);
+    s->supporters_unable[j] = (uint16_t)sqlite3_column_int(ms, c++);
+    s->supporter_status[j] = (uint64_t)sqlite3_column_int64(ms, c++);
+    s->months_without_income[j] = (uint16_t)sqlite3_column_int(ms, c++);
+    s->vehicles[j] = (uint16_t)sqlite3_column_int(ms, c++);
+    s->extra_houses[j] = (uint16_t)sqlite3_column_int(ms, c++);
+    s->financial[j] = sqlite3_column_int64(ms, c++);
+    for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
+        s->income[k][j] = sqlite3_column_int64(ms, c++);
+    s->income_not_counted[j] = sqlite3_column_int64(ms, c++);
+    for (int k = 0; k < JZ_EXP_COUNT; k++)
+        s->expenses[k][j] = sqlite3_column_int64(ms, c++);
+    s->member_programme[j] = (uint8_t)sqlite3_column_int(ms, c++); /* schema 4 */
+    s->member_since[j] = sqlite3_column_int(ms, c++);
+    s->member_amount[j] = sqlite3_column_int64(ms, c++);
+
+}
+
 static void *read_members(void *arg)
 {
     member_job *job = arg;
@@ -1551,35 +1620,7 @@ static void *read_members(void *arg)
         }
         size_t j = s->first_member[h] + (size_t)idx;
         job->filled++;
-        int c = 3; /* hh, idx, county */
-        jz__sq_copy_text(s->id[j], JZ_IDNUM_BUF, ms, c++);
-        c++; /* name: not needed by the engine */
-        s->birth[j] = sqlite3_column_int(ms, c++);
-        s->deceased[j] = sqlite3_column_int(ms, c++);
-        s->relation[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->presence[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->employment[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->hardship[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->disability[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->disability_grade[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->student_level[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->self_care_failed[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->flags[j] = (uint16_t)sqlite3_column_int(ms, c++);
-        s->n_supporters[j] = (uint8_t)sqlite3_column_int(ms, c++);
-        s->supporters_unable[j] = (uint16_t)sqlite3_column_int(ms, c++);
-        s->supporter_status[j] = (uint64_t)sqlite3_column_int64(ms, c++);
-        s->months_without_income[j] = (uint16_t)sqlite3_column_int(ms, c++);
-        s->vehicles[j] = (uint16_t)sqlite3_column_int(ms, c++);
-        s->extra_houses[j] = (uint16_t)sqlite3_column_int(ms, c++);
-        s->financial[j] = sqlite3_column_int64(ms, c++);
-        for (int k = 0; k < JZ_INC_FIRST_EXCLUDED; k++)
-            s->income[k][j] = sqlite3_column_int64(ms, c++);
-        s->income_not_counted[j] = sqlite3_column_int64(ms, c++);
-        for (int k = 0; k < JZ_EXP_COUNT; k++)
-            s->expenses[k][j] = sqlite3_column_int64(ms, c++);
-        s->member_programme[j] = (uint8_t)sqlite3_column_int(ms, c++); /* schema 4 */
-        s->member_since[j] = sqlite3_column_int(ms, c++);
-        s->member_amount[j] = sqlite3_column_int64(ms, c++);
+        fill_member(s, j, ms);
     }
     if (st != SQLITE_DONE)
         job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL, "数据库错误（读取成员）：%s",
@@ -1608,9 +1649,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
                            " WHERE substr(region, 1, ?1) = ?2",
                            -1, &cnt, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(q->db,
-                           "SELECT hh, household_id, region, area, assess_date,"
-                           " current_programme, current_since, current_amount, n_members,"
-                           " version"
+                           "SELECT " SNAPSHOT_HH_COLUMNS
                            " FROM households WHERE substr(region, 1, ?1) = ?2 ORDER BY hh",
                            -1, &hs, NULL) != SQLITE_OK) {
         rc = jz__sq_error(q, err, "读取快照");
@@ -1633,17 +1672,7 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
         if ((rc = jz__snapshot_add_household(s, err)))
             goto done;
         size_t i = s->n_households - 1;
-        s->key[i] = sqlite3_column_int64(hs, 0);
-        jz__sq_copy_text(s->household_id[i], JZ_HOUSEHOLD_ID_MAX, hs, 1);
-        jz__sq_copy_text(s->region[i].code, sizeof s->region[i].code, hs, 2);
-        s->region[i].len = (unsigned char)strlen(s->region[i].code);
-        s->area[i] = (uint8_t)sqlite3_column_int(hs, 3);
-        s->assess_date[i] = sqlite3_column_int(hs, 4);
-        s->current_programme[i] = (uint8_t)sqlite3_column_int(hs, 5);
-        s->current_since[i] = sqlite3_column_int(hs, 6);
-        s->current_amount[i] = sqlite3_column_int64(hs, 7);
-        s->household_size[i] = (uint8_t)sqlite3_column_int(hs, 8);
-        s->version[i] = sqlite3_column_int(hs, 9);
+        fill_household(s, i, hs);
         s->first_member[i] = (uint32_t)members;
         members += s->household_size[i];
     }
@@ -1681,6 +1710,92 @@ done:
     sqlite3_finalize(hs);
     sqlite3_finalize(cnt);
     jz__sq_exec(q, "COMMIT", NULL);
+    if (rc) {
+        jz_snapshot_free(s);
+        return rc;
+    }
+    *out = s;
+    return JZ_OK;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The snapshot of the households of the given IDs (those that exist), in
+ * key order, read in one transaction by their indexes: what the snapshot
+ * cache re-reads of a few changed households (store_int.h). */
+static jz_err sq_snapshot_ids(void *impl, const char *const *ids, size_t n, jz_snapshot **out,
+                              jz_error *err)
+{
+    sq *q = impl;
+    jz_snapshot *s = jz__snapshot_new();
+    int64_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    sqlite3_stmt *find = NULL, *hs = NULL, *ms = NULL;
+    jz_err rc = JZ_OK;
+    size_t nk = 0, members = 0;
+    if (!s || !keys) {
+        rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        goto done;
+    }
+    if ((rc = jz__sq_exec(q, "BEGIN", err)))
+        goto done;
+    if (sqlite3_prepare_v2(q->db, "SELECT hh FROM households WHERE household_id = ?", -1, &find,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(q->db, "SELECT " SNAPSHOT_HH_COLUMNS " FROM households WHERE hh = ?",
+                           -1, &hs, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(q->db, "SELECT * FROM members WHERE hh = ? ORDER BY idx", -1, &ms,
+                           NULL) != SQLITE_OK) {
+        rc = jz__sq_error(q, err, "读取快照");
+        goto commit;
+    }
+    for (size_t k = 0; k < n; k++) {
+        sqlite3_reset(find);
+        sqlite3_bind_text(find, 1, ids[k], -1, SQLITE_STATIC);
+        if (sqlite3_step(find) == SQLITE_ROW)
+            keys[nk++] = sqlite3_column_int64(find, 0);
+    }
+    if (nk)
+        qsort(keys, nk, sizeof *keys, cmp_key);
+    for (size_t k = 0; k < nk && !rc; k++) {
+        if (k && keys[k] == keys[k - 1])
+            continue;
+        sqlite3_reset(hs);
+        sqlite3_bind_int64(hs, 1, keys[k]);
+        if (sqlite3_step(hs) != SQLITE_ROW || (rc = jz__snapshot_add_household(s, err)))
+            continue;
+        size_t i = s->n_households - 1;
+        fill_household(s, i, hs);
+        s->first_member[i] = (uint32_t)members;
+        members += s->household_size[i];
+    }
+    for (size_t m = s->n_members; m < members && !rc; m++)
+        rc = jz__snapshot_add_member(s, err);
+    for (size_t i = 0; i < s->n_households && !rc; i++) {
+        sqlite3_reset(ms);
+        sqlite3_bind_int64(ms, 1, s->key[i]);
+        int got = 0, st;
+        while ((st = sqlite3_step(ms)) == SQLITE_ROW) {
+            int idx = sqlite3_column_int(ms, 1);
+            if (idx < 0 || idx >= s->household_size[i] || idx != got)
+                break;
+            fill_member(s, s->first_member[i] + (size_t)idx, ms);
+            got++;
+        }
+        if (got != s->household_size[i])
+            rc = jz_error_set(err, JZ_EIO, NULL, NULL,
+                              "数据库在读取时被修改（户 %s 的成员数不符），请重试",
+                              s->household_id[i]);
+    }
+commit:
+    sqlite3_finalize(find);
+    sqlite3_finalize(hs);
+    sqlite3_finalize(ms);
+    jz__sq_exec(q, "COMMIT", NULL);
+done:
+    free(keys);
     if (rc) {
         jz_snapshot_free(s);
         return rc;
@@ -2261,7 +2376,9 @@ const jz_store_ops jz__sqlite_ops = {
     .import_begin = sq_import_begin,
     .import_progress = sq_import_progress,
     .snapshot = sq_snapshot,
-    .tag = sq_tag,
+    .snapshot_ids = sq_snapshot_ids,
+    .meta_get = sq_meta_get,
+    .meta_put = sq_meta_put,
     .run_begin = sq_run_begin,
     .snapshot_stale = sq_snapshot_stale,
     .snapshot_results = sq_snapshot_results,

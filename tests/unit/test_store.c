@@ -429,8 +429,8 @@ static void migration_3_to_4_member_current(void **state)
  * exactly what the single-record path gives. */
 /* What a run's write-back checks: the households whose record changed
  * since its snapshot (none while nobody put one, the one that was put),
- * whether the snapshot came from the cache (the second read, nothing put in
- * between) or not (the first, and the one after a put). */
+ * and whether the snapshot came from the cache (the second read, nothing
+ * put in between; after a put, brought up to date) or not (the first). */
 static void snapshot_stale_after_a_put(void **state)
 {
     (void)state;
@@ -473,7 +473,11 @@ static void snapshot_stale_after_a_put(void **state)
     jz_snapshot_free(snap);
     jz_snapshot *after = NULL;
     assert_int_equal(jz_store_snapshot(s, "", &after, &err), JZ_OK);
-    assert_false(jz_snapshot_cached(after));
+    /* SQLite: the cache brought up to date with that household, read again;
+     * PostgreSQL: built again whole. */
+    assert_int_equal(jz_snapshot_cached(after), !jz_test_on_pg());
+    assert_int_equal(jz_snapshot_patched(after), jz_test_on_pg() ? 0 : 1);
+    assert_int_equal(jz_snapshot_households(after), N);
     size_t hit = SIZE_MAX;
     jz_member ms[JZ_MAX_MEMBERS];
     for (size_t i = 0; i < jz_snapshot_households(after); i++) {
