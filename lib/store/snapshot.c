@@ -333,48 +333,55 @@ static size_t money_of(const jz_snapshot *s, size_t i)
     return n;
 }
 
-/* Appends household i of src (sealed) to dst (sealed, its columns sized):
- * every column's elements of that household, its members and its amounts,
- * then the positions that are dst's own. */
-static void append_household(jz_snapshot *dst, const jz_snapshot *src, size_t i)
+/* Appends households [from, to) of src (sealed) to dst (sealed, its
+ * columns sized), as one block of each column: their elements, their
+ * members' and their amounts; then the positions that are dst's own,
+ * shifted. */
+static void append_households(jz_snapshot *dst, const jz_snapshot *src, size_t from, size_t to)
 {
+    if (from >= to)
+        return;
     column cd[N_COLUMNS], cs[N_COLUMNS];
     size_t n = columns(dst, cd);
     columns((jz_snapshot *)src, cs); /* addresses only: nothing of src is written */
-    size_t h = dst->n_households, m = dst->n_members, e = dst->n_money;
-    size_t nm = src->household_size[i], ne = money_of(src, i);
-    const char *id = jz_snapshot_household_id(src, i);
-    size_t idlen = strlen(id) + 1;
+    size_t h = dst->n_households, m = dst->n_members, e = dst->n_money, t = dst->text_len;
+    size_t m0 = src->first_member[from], e0 = src->money_first[from], t0 = src->hid_off[from];
+    size_t nm = src->first_member[to - 1] + src->household_size[to - 1] - m0;
+    size_t ne = src->money_first[to - 1] + money_of(src, to - 1) - e0;
+    const char *last = jz_snapshot_household_id(src, to - 1);
+    size_t nt = (size_t)(last - src->hid_text) + strlen(last) + 1 - t0;
     for (size_t k = 0; k < n; k++) {
-        char *to = *cd[k].p;
-        const char *from = *cs[k].p;
+        char *dp = *cd[k].p;
+        const char *sp = *cs[k].p;
         size_t el = cd[k].elem;
         switch (cd[k].kind) {
         case HH:
         case SEALED_HH:
-            memcpy(to + h * el, from + i * el, el);
+            memcpy(dp + h * el, sp + from * el, (to - from) * el);
             break;
         case MEMBER:
         case SEALED_MEMBER:
-            memcpy(to + m * el, from + src->first_member[i] * el, nm * el);
+            memcpy(dp + m * el, sp + m0 * el, nm * el);
             break;
         case MONEY:
-            memcpy(to + e * el, from + (size_t)src->money_first[i] * el, ne * el);
+            memcpy(dp + e * el, sp + e0 * el, ne * el);
             break;
         case TEXT:
-            memcpy(to + dst->text_len, id, idlen);
+            memcpy(dp + t, sp + t0, nt);
             break;
         default: /* the build's columns: none in a sealed snapshot */
             break;
         }
     }
-    dst->first_member[h] = (uint32_t)m;
-    dst->money_first[h] = (uint32_t)e;
-    dst->hid_off[h] = (uint32_t)dst->text_len;
-    dst->n_households = h + 1;
+    for (size_t i = 0; i < to - from; i++) {
+        dst->first_member[h + i] = (uint32_t)(src->first_member[from + i] - m0 + m);
+        dst->money_first[h + i] = (uint32_t)(src->money_first[from + i] - e0 + e);
+        dst->hid_off[h + i] = (uint32_t)(src->hid_off[from + i] - t0 + t);
+    }
+    dst->n_households = h + (to - from);
     dst->n_members = m + nm;
     dst->n_money = e + ne;
-    dst->text_len += idlen;
+    dst->text_len = t + nt;
 }
 
 jz_err jz__snapshot_merge(const jz_snapshot *old, const jz_snapshot *fresh, const char *prefix,
@@ -430,7 +437,8 @@ jz_err jz__snapshot_merge(const jz_snapshot *old, const jz_snapshot *fresh, cons
         goto done;
     d->cap_households = nh;
     d->cap_members = nm;
-    /* Both in key order: merged in key order. */
+    /* Both in key order: merged in key order, the old households in runs
+     * (a few changed households break them). */
     size_t a = 0, b = 0;
     for (;;) {
         while (a < old->n_households && !keep_old[a])
@@ -439,11 +447,16 @@ jz_err jz__snapshot_merge(const jz_snapshot *old, const jz_snapshot *fresh, cons
             b++;
         if (a == old->n_households && b == fresh->n_households)
             break;
-        if (b == fresh->n_households ||
-            (a < old->n_households && old->key[a] < fresh->key[b]))
-            append_household(d, old, a++);
-        else {
-            append_household(d, fresh, b++);
+        if (b == fresh->n_households || (a < old->n_households && old->key[a] < fresh->key[b])) {
+            size_t run = a;
+            while (run < old->n_households && keep_old[run] &&
+                   (b == fresh->n_households || old->key[run] < fresh->key[b]))
+                run++;
+            append_households(d, old, a, run);
+            a = run;
+        } else {
+            append_households(d, fresh, b, b + 1);
+            b++;
             d->patched++;
         }
     }
