@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "jiuzhu/jz_file.h"
 #include "store_int.h"
 
 /* ---- member flags ---------------------------------------------------------- */
@@ -538,55 +539,32 @@ void jz__new_tag(char tag[JZ__TAG_BUF])
     sodium_bin2hex(tag, JZ__TAG_BUF, b, sizeof b);
 }
 
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const char *b = p;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        b += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 typedef struct part {
     const void *p;
     size_t n;
 } part;
 
-/* Writes the parts to path as one file: through a temporary file of mode
- * 0600 (a cache holds ID numbers), synced before the rename, so that after
- * a crash the name holds the whole new file or the one before it. */
+/* Writes the parts to path as one file, through jz_outfile: a temporary
+ * file of mode 0600 (a cache holds ID numbers), synced, then renamed over
+ * the one before (never over a symbolic link), so that after a crash the
+ * name holds the whole new file or the one before it. */
 static jz_err save_parts(const char *path, const part *parts, size_t n, jz_error *err)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 8);
-    if (!tmp)
-        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".XXXXXX", 8);
-    int fd = mkstemp(tmp);
-    bool ok = fd >= 0;
+    jz_outfile *o = NULL;
+    jz_err rc = jz_outfile_open(path, NULL, JZ_OUT_FORCE, &o, err);
+    if (rc)
+        return rc;
+    FILE *f = jz_outfile_stream(o);
+    bool ok = f != NULL;
     for (size_t i = 0; ok && i < n; i++)
-        ok = parts[i].n == 0 || write_all(fd, parts[i].p, parts[i].n);
-    ok = ok && fsync(fd) == 0;
-    int e = errno;
-    if (fd >= 0)
-        ok = close(fd) == 0 && ok;
-    ok = ok && rename(tmp, path) == 0;
-    jz_err rc = JZ_OK;
+        ok = parts[i].n == 0 || fwrite(parts[i].p, 1, parts[i].n, f) == parts[i].n;
     if (!ok) {
         rc = jz_error_set(err, JZ_EIO, "snapshot_cache", path, "无法写入快照缓存：%s",
-                          strerror(e ? e : errno));
-        if (fd >= 0)
-            unlink(tmp);
+                          f ? strerror(errno) : "内存不足");
+        jz_outfile_abort(o);
+        return rc;
     }
-    free(tmp);
-    return rc;
+    return jz_outfile_commit(o, err);
 }
 
 static const char zeros[CACHE_ALIGN];
