@@ -13,6 +13,8 @@ jz_err jz__pg_household_programme(void *impl, const char *key, char household_id
 jz_err jz__pg_import_begin(void *impl, const char *path, int64_t size, int64_t mtime, jz_store_import *out, jz_error *err);
 jz_err jz__pg_import_progress(void *impl, const jz_store_import *imp, long lines_done, long stored, long rejected, bool finished, jz_error *err);
 jz_err jz__pg_snapshot(void *impl, const char *region_prefix, jz_snapshot **out, jz_error *err);
+jz_err jz__pg_snapshot_ids(void *impl, const char *const *ids, size_t n, jz_snapshot **out,
+                           jz_error *err);
 jz_err jz__pg_run_begin(void *impl, jz_date date, const char *region_prefix, const char *overrides, int64_t *run, jz_error *err);
 jz_err jz__pg_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *stale, size_t *n_stale, jz_error *err);
 jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *category, jz_fen *monthly, jz_error *err);

@@ -421,6 +421,7 @@ const jz_store_ops jz__pg_ops = {
     .import_begin = jz__pg_import_begin,
     .import_progress = jz__pg_import_progress,
     .snapshot = jz__pg_snapshot,
+    .snapshot_ids = jz__pg_snapshot_ids,
     .meta_get = pg_meta_get,
     .meta_put = pg_meta_put,
     .run_begin = jz__pg_run_begin,

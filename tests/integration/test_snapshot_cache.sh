@@ -67,13 +67,8 @@ open(p, "w", encoding="utf-8").write(json.dumps(h, ensure_ascii=False) + "\n")
 EOF
 expect_status 0 "$JZ" import "$DB" "$TMP/one.jsonl"
 expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01
-if on_sqlite; then
-  # The log of recent puts names it: that household alone is read again.
-  expect_grep "$TMP/out" '快照取自缓存，其中 1 户已更新' "after a change the cache is brought up to date"
-else
-  # PostgreSQL reads no list of households: the cache is built again.
-  expect_no_grep "$TMP/out" '快照取自缓存' "after a change the run reads the store"
-fi
+# The log of recent puts names it: that household alone is read again.
+expect_grep "$TMP/out" '快照取自缓存，其中 1 户已更新' "after a change the cache is brought up to date"
 expect_grep "$TMP/out" '写入 1 户，299 户结论未变' "and writes the changed household"
 table >"$TMP/after"
 if cmp -s "$TMP/after" "$TMP/first"; then bad "the change changed nothing in the table"; else ok; fi
@@ -100,19 +95,14 @@ if table | cmp -s - "$TMP/county2"; then ok; else bad "the county's updated run 
 "$JZ" gen --households 1 --seed 19 --region 1401 --date 2025-06-01 "$TMP/new.jsonl" 2>/dev/null
 expect_status 0 "$JZ" import "$DB" "$TMP/new.jsonl"
 expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01 --dry-run
-if on_sqlite; then
-  expect_grep "$TMP/out" '快照取自缓存，其中 1 户已更新' "a new household is added to the cache"
-fi
+expect_grep "$TMP/out" '快照取自缓存，其中 1 户已更新' "a new household is added to the cache"
 expect_grep "$TMP/out" '^共 301 户' "the registry has 301 households"
 table >"$TMP/after"
 JIUZHU_SNAPSHOT_CACHE=off expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01 --dry-run
 if table | cmp -s - "$TMP/after"; then ok; else bad "with the new household, the cache's run differs"; fi
-# The county's file does not take it (it is of another city); on
-# PostgreSQL it is built again whole.
+# The county's file does not take it (it is of another city).
 expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01 --region "$county" --dry-run
-if on_sqlite; then
-  expect_grep "$TMP/out" '快照取自缓存' "the county's file is brought up to date (none of it in the county)"
-fi
+expect_grep "$TMP/out" '快照取自缓存' "the county's file is brought up to date (none of it in the county)"
 if table | cmp -s - "$TMP/county2"; then ok; else bad "the county's run changed with another city's household"; fi
 
 # A what-if over the registry reads the cache the last run left.
