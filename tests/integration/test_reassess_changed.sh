@@ -81,6 +81,31 @@ if cmp -s "$TMP/kept.txt" "$TMP/fresh.txt"; then ok; else
 
 expect_status 0 "$JZ" audit verify "$DB"
 
+# Every county's standards 5 % higher: every household is written, the
+# tables of determinations emptied whole and written again (their old rows
+# read on a connection of their own on SQLite), and the audit log still
+# accounts for every row of them.
+cp -r "$SRC/policy" "$TMP/policy-all"
+python3 - "$SRC/policy/params/10-standards.json" "$TMP/policy-all/params/90-all.json" <<'PY'
+import json, sys
+out = []
+for p in json.load(open(sys.argv[1]))["params"]:
+    if p["name"] in ("dibao.standard.urban", "dibao.standard.rural") and p["from"] == "2025-01-01":
+        yuan, fen = p["value"].split(".")
+        v = (int(yuan) * 100 + int(fen)) * 105 // 100
+        out.append({"name": p["name"], "value": "%d.%02d" % (v // 100, v % 100),
+                    "region": p["region"], "from": "2025-03-01", "source": "test: +5 %"})
+json.dump({"description": "test: every standard +5 %", "params": out}, open(sys.argv[2], "w"))
+PY
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01 --policy "$TMP/policy-all"
+expect_grep "$TMP/out" '写入 400 户，0 户结论未变' "every standard raised writes every household"
+expect_status 0 "$JZ" audit verify "$DB"
+expect_data_verified "$TMP/out" "the data agree with the log"
+expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01 --policy "$TMP/policy"
+expect_grep "$TMP/out" '写入 400 户，0 户结论未变' "and back, every household again"
+expect_status 0 "$JZ" audit verify "$DB"
+expect_data_verified "$TMP/out" "the data agree with the log"
+
 # On PostgreSQL a snapshot of 20,000 members or more is read on two
 # connections at once (half of the counties each, in one exported
 # snapshot): its determinations are those SQLite stores for the same data.
