@@ -1893,11 +1893,16 @@ jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *cat
     jz__pg_p_int(&p, snap->key[n - 1]);
     jz__pg_p_int(&p, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
     jz_err rc;
+    /* The persons' amounts summed by household in one pass and joined: a
+     * subquery per household probed the partitions of person_results
+     * anew for each (100,000 households: 6.8 s against 0.19 s). */
     PGresult *r = jz__pg_run(q,
-                             "SELECT d.hh, d.category, d.monthly_amount + COALESCE((SELECT"
-                             " sum(x.monthly_amount) FROM person_results x WHERE x.county = d.county"
-                             " AND x.hh = d.hh AND (x.categories & $3) <> 0), 0)"
-                             " FROM determinations d WHERE d.hh BETWEEN $1 AND $2 ORDER BY d.hh",
+                             "SELECT d.hh, d.category, d.monthly_amount + COALESCE(p.s, 0)"
+                             " FROM determinations d LEFT JOIN (SELECT county, hh,"
+                             " sum(monthly_amount) AS s FROM person_results"
+                             " WHERE hh BETWEEN $1 AND $2 AND (categories & $3) <> 0"
+                             " GROUP BY county, hh) p ON p.county = d.county AND p.hh = d.hh"
+                             " WHERE d.hh BETWEEN $1 AND $2 ORDER BY d.hh",
                              &p, "读取已存认定结果", &rc, err);
     if (!r)
         return rc;

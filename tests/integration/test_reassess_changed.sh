@@ -123,6 +123,17 @@ if on_pg; then
   stored "$TMP/big-sqlite.db" >"$TMP/big-sq.txt"
   if [ -s "$TMP/big-pg.txt" ] && cmp -s "$TMP/big-pg.txt" "$TMP/big-sq.txt"; then ok; else
     bad "a snapshot read on two connections assesses otherwise than SQLite"; fi
+  # A what-if compares with what is stored (the household's amount and its
+  # persons' 特困 and 单人保 amounts, summed in one query on PostgreSQL): the
+  # same table as SQLite's.
+  for db in "$BIG" "$TMP/big-sqlite.db"; do
+    JIUZHU_SNAPSHOT_CACHE=off "$JZ" assess --db "$db" --date 2025-06-01 --what-if \
+      --policy "$TMP/policy-all" 2>&1 | grep -v '^共 ' >"$TMP/whatif-$(basename "$db").txt"
+  done
+  if grep -q '→' "$TMP/whatif-$(basename "$BIG").txt" &&
+    cmp -s "$TMP/whatif-$(basename "$BIG").txt" "$TMP/whatif-big-sqlite.db.txt"; then ok; else
+    bad "the what-if on PostgreSQL differs from SQLite's: $(diff "$TMP/whatif-$(basename "$BIG").txt" \
+      "$TMP/whatif-big-sqlite.db.txt" | head -3)"; fi
   # The import's enrolments of new households are copied on PostgreSQL (with
   # their first term and payment mark), written by statements on SQLite:
   # the same rows either way.
