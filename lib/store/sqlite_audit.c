@@ -396,6 +396,9 @@ struct jz__sq_audit {
      * when the transaction commits (clear_join). */
     struct clear_scan {
         pthread_t tid;
+        pthread_mutex_t mu;
+        pthread_cond_t cv;
+        int state; /* 0 starting, 1 reading its snapshot, -1 could not */
         const char *path;
         table *t;
         fp gone;
@@ -999,15 +1002,28 @@ static void *clear_scan_run(void *arg)
     struct clear_scan *c = arg;
     sqlite3 *db = NULL;
     jz_error_clear(&c->err);
-    if (sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK ||
-        sqlite3_busy_timeout(db, 10000) != SQLITE_OK ||
-        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        c->rc = db_error(db, &c->err, "读取数据");
-    else
+    /* The read transaction takes its snapshot at its first read (of the
+     * schema); the caller deletes the rows only once it has one. */
+    bool ok = sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
+                  SQLITE_OK &&
+              sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
+              sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) == SQLITE_OK;
+    pthread_mutex_lock(&c->mu);
+    c->state = ok ? 1 : -1;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    if (ok)
         c->rc = table_scan(db, c->t, &c->gone, &c->rows, &c->err);
     sqlite3_close_v2(db); /* its read transaction ends with it */
     return NULL;
+}
+
+static void clear_scan_free(struct clear_scan *c)
+{
+    pthread_cond_destroy(&c->cv);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
 }
 
 /* Waits for the scans of tables emptied whole; with apply, takes their
@@ -1029,14 +1045,16 @@ static jz_err clear_join(struct jz__sq_audit *a, bool apply, jz_error *err)
                 jz__cell_sub(&c->t->tx.c[k], &c->gone.c[k]);
             c->t->tx.removed += c->rows;
         }
-        free(c);
+        clear_scan_free(c);
     }
     a->n_scans = 0;
     return rc;
 }
 
-/* Starts reading table t's rows on a connection of its own: false when it
- * cannot (a database in memory, no thread), and the caller reads them. */
+/* Starts reading table t's rows on a connection of its own, and waits
+ * until that connection holds its snapshot: false when it cannot (a
+ * database in memory, no thread, a connection refused), and the caller
+ * reads them itself. */
 static bool clear_scan_start(struct jz__sq_audit *a, table *t)
 {
     const char *path = sqlite3_db_filename(a->db, "main");
@@ -1048,8 +1066,27 @@ static bool clear_scan_start(struct jz__sq_audit *a, table *t)
         return false;
     c->path = path;
     c->t = t;
-    if (pthread_create(&c->tid, NULL, clear_scan_run, c) != 0) {
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
         free(c);
+        return false;
+    }
+    if (pthread_cond_init(&c->cv, NULL) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        return false;
+    }
+    if (pthread_create(&c->tid, NULL, clear_scan_run, c) != 0) {
+        clear_scan_free(c);
+        return false;
+    }
+    pthread_mutex_lock(&c->mu);
+    while (c->state == 0)
+        pthread_cond_wait(&c->cv, &c->mu);
+    int state = c->state;
+    pthread_mutex_unlock(&c->mu);
+    if (state < 0) {
+        pthread_join(c->tid, NULL);
+        clear_scan_free(c);
         return false;
     }
     a->scans[a->n_scans++] = c;
