@@ -1726,23 +1726,30 @@ jz_err jz__pg_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_err
     return JZ_OK;
 }
 
-/* The rows of r, each as fields, to fill (a snapshot's household_row or
- * member_row); the rows are few (the households of a cache's update). */
-static jz_err fill_rows(PGresult *r, int (*row)(char **f, int n, void *arg), snap_fill *a,
+/* The rows of sql (parameters p), each as fields, to fill (a snapshot's
+ * household_row or member_row); the rows are few (the households of a
+ * cache's update). */
+static jz_err fill_rows(pg *q, const char *sql, const jz__pg_params *p,
+                        int (*row)(char **f, int n, void *arg), snap_fill *a, const char *what,
                         jz_error *err)
 {
+    jz_err rc;
+    PGresult *r = jz__pg_run(q, sql, p, what, &rc, err);
+    if (!r)
+        return rc;
     char *f[64];
     int nf = PQnfields(r) < 64 ? PQnfields(r) : 64;
-    for (int i = 0; i < PQntuples(r); i++) {
+    for (int i = 0; i < PQntuples(r) && !rc; i++) {
         for (int k = 0; k < nf; k++)
             f[k] = PQgetvalue(r, i, k);
         int st = row(f, nf, a);
         if (st > 0)
-            return a->rc;
-        if (st < 0)
-            return jz_error_set(err, JZ_EIO, NULL, NULL, "读取快照：数据库返回的行不完整");
+            rc = a->rc;
+        else if (st < 0)
+            rc = jz_error_set(err, JZ_EIO, NULL, NULL, "读取快照：数据库返回的行不完整");
     }
-    return JZ_OK;
+    PQclear(r);
+    return rc;
 }
 
 /* The snapshot of the households of the given IDs (those that exist),
@@ -1767,32 +1774,22 @@ jz_err jz__pg_snapshot_ids(void *impl, const char *const *ids, size_t n, jz_snap
     jz__pg_p_reset(&p);
     jz__pg_p_text(&p, list);
     snap_fill a = {.s = s, .err = err};
-    PGresult *r = NULL;
     if (!rc)
-        r = jz__pg_run(q,
+        rc = fill_rows(q,
                        "SELECT h.hh, h.household_id, h.region, h.area, h.assess_date,"
                        " h.current_programme, h.current_since, h.current_amount, h.n_members,"
                        " h.version FROM household_ids i JOIN households h"
                        " ON h.county = i.county AND h.hh = i.hh"
                        " WHERE i.household_id = ANY($1::text[]) ORDER BY h.hh",
-                       &p, "读取快照", &rc, err);
-    if (r) {
-        rc = fill_rows(r, household_row, &a, err);
-        PQclear(r);
-        r = NULL;
-    }
+                       &p, household_row, &a, "读取快照", err);
     for (size_t m = 0; !rc && m < a.members; m++)
         rc = jz__snapshot_add_member(s, err);
     if (!rc && a.members)
-        r = jz__pg_run(q,
+        rc = fill_rows(q,
                        "SELECT m.* FROM household_ids i JOIN members m"
                        " ON m.county = i.county AND m.hh = i.hh"
                        " WHERE i.household_id = ANY($1::text[])",
-                       &p, "读取成员", &rc, err);
-    if (r) {
-        rc = fill_rows(r, member_row, &a, err);
-        PQclear(r);
-    }
+                       &p, member_row, &a, "读取成员", err);
     if (!rc && a.filled != a.members)
         rc = jz_error_set(err, JZ_EIO, NULL, NULL, "数据库在读取时被修改（成员数不符），请重试");
     if (own)
