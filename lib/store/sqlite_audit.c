@@ -405,7 +405,7 @@ struct jz__sq_audit {
         int64_t rows;
         jz_err rc;
         jz_error err;
-    } *scans[4];
+    } * scans[4];
     int n_scans;
 };
 
