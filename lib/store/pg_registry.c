@@ -1564,18 +1564,22 @@ static void second_end(pg *conn)
     conn->c = NULL;
 }
 
-typedef struct member_half {
-    pg conn;  /* c and dbname only: what copy_out and jz__pg_error use */
+/* A COPY ... TO read on a second connection (second_begin) in a thread of
+ * its own: each row to row(f, n, arg). */
+typedef struct copy_half {
+    pg conn; /* c and dbname only: what copy_out and jz__pg_error use */
     char sql[4200];
-    snap_fill a;
+    int (*row)(char **f, int n, void *arg);
+    void *arg;
+    const char *what;
     jz_error err;
     jz_err rc;
-} member_half;
+} copy_half;
 
-static void *read_member_half(void *arg)
+static void *read_copy_half(void *arg)
 {
-    member_half *m = arg;
-    m->rc = copy_out(&m->conn, m->sql, member_row, &m->a, "读取成员", &m->err);
+    copy_half *h = arg;
+    h->rc = copy_out(&h->conn, h->sql, h->row, h->arg, h->what, &h->err);
     return NULL;
 }
 
@@ -1627,7 +1631,7 @@ static bool members_two(pg *q, snap_fill *a, jz_err *rc, jz_error *err)
     free(by_code);
     if (nc < 2)
         return false;
-    member_half *h = calloc(1, sizeof *h);
+    copy_half *h = calloc(1, sizeof *h);
     if (!h)
         return false;
     if (!second_begin(q, &h->conn)) {
@@ -1651,26 +1655,28 @@ static bool members_two(pg *q, snap_fill *a, jz_err *rc, jz_error *err)
                                     len ? "," : "", cs[k].code);
     }
     members_sql(h->sql, sizeof h->sql, list[1]);
-    h->a = (snap_fill){.s = s, .members = a->members};
-    h->a.err = &h->err;
+    snap_fill other = {.s = s, .members = a->members, .err = &h->err};
+    h->row = member_row;
+    h->arg = &other;
+    h->what = "读取成员";
     pthread_t tid;
-    bool threaded = pthread_create(&tid, NULL, read_member_half, h) == 0;
+    bool threaded = pthread_create(&tid, NULL, read_copy_half, h) == 0;
     char sql[4200];
     members_sql(sql, sizeof sql, list[0]);
     *rc = copy_out(q, sql, member_row, a, "读取成员", err);
     if (threaded)
         pthread_join(tid, NULL);
     else
-        read_member_half(h);
+        read_copy_half(h);
     if (!*rc && h->rc) {
         *err = h->err;
         *rc = h->rc;
     }
-    if (!*rc && h->a.rc) {
+    if (!*rc && other.rc) {
         *err = h->err;
-        *rc = h->a.rc;
+        *rc = other.rc;
     }
-    a->filled += h->a.filled;
+    a->filled += other.filled;
     second_end(&h->conn);
     free(h);
     return true;
@@ -1995,22 +2001,6 @@ static int digest_row(char **f, int n, void *arg)
     " FROM person_results WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"                  \
     " TO STDOUT"
 
-/* The person results' digests, read on a connection of their own. */
-typedef struct digest_half {
-    pg conn;
-    char sql[640];
-    digest_fill a;
-    jz_error err;
-    jz_err rc;
-} digest_half;
-
-static void *read_digest_half(void *arg)
-{
-    digest_half *h = arg;
-    h->rc = copy_out(&h->conn, h->sql, digest_row, &h->a, "读取已存认定结果", &h->err);
-    return NULL;
-}
-
 jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *digest,
                              jz_error *err)
 {
@@ -2051,16 +2041,19 @@ jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *dige
      * determinations read on this one: both COPYs at once, on two of the
      * server's cores (1,000,000 households: the two read one after the
      * other took 2.5 to 3 s). */
-    digest_half *h = n >= DIGEST_SPLIT && q->in_tx ? calloc(1, sizeof *h) : NULL;
+    copy_half *h = n >= DIGEST_SPLIT && q->in_tx ? calloc(1, sizeof *h) : NULL;
+    digest_fill pr = {snap, h ? calloc(n, sizeof(uint64_t)) : NULL, NULL, false};
     pthread_t tid;
     bool apart = false;
     if (h) {
         snprintf(h->sql, sizeof h->sql, PR_DIGEST_SQL, county, (long long)snap->key[0],
                  (long long)snap->key[n - 1]);
-        h->a = (digest_fill){snap, calloc(n, sizeof(uint64_t)), NULL, false};
-        apart = h->a.digest && second_begin(q, &h->conn);
-        if (apart && pthread_create(&tid, NULL, read_digest_half, h) != 0) {
-            read_digest_half(h); /* no thread: one after the other, as before */
+        h->row = digest_row;
+        h->arg = &pr;
+        h->what = "读取已存认定结果";
+        apart = pr.digest && second_begin(q, &h->conn);
+        if (apart && pthread_create(&tid, NULL, read_copy_half, h) != 0) {
+            read_copy_half(h); /* no thread: one after the other, as before */
             tid = pthread_self();
         }
     }
@@ -2074,17 +2067,15 @@ jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *dige
             rc = h->rc;
         }
         for (size_t i = 0; i < n && !rc; i++)
-            digest[i] += h->a.digest[i];
+            digest[i] += pr.digest[i];
     } else if (!rc) {
         a.det = false;
         snprintf(sql, sizeof sql, PR_DIGEST_SQL, county, (long long)snap->key[0],
                  (long long)snap->key[n - 1]);
         rc = copy_out(q, sql, digest_row, &a, "读取已存认定结果", err);
     }
-    if (h) {
-        free(h->a.digest);
-        free(h);
-    }
+    free(pr.digest);
+    free(h);
     if (!rc)
         rc = jz__digest_add_params(digest, a.pv, n, pg_params_text, q, err);
     free(a.pv);
