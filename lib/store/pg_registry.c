@@ -1523,9 +1523,6 @@ static int member_row(char **f, int n, void *arg)
 /* From this many members on, a snapshot reads them on two connections. */
 #define SPLIT_MEMBERS 20000
 
-/* Half of a snapshot's members, read on a connection of its own (the
- * second half of the counties) in the same snapshot, while the store's
- * connection reads the first. */
 /* A second connection reading in the snapshot of the store's transaction
  * (exported to it), so that a read is split over two of the server's
  * cores: its c and dbname set (what copy_out and jz__pg_error use); false,
@@ -1988,9 +1985,6 @@ static int digest_row(char **f, int n, void *arg)
     return 0;
 }
 
-/* The stored determinations' digests (store_int.h): both tables' rows of
- * the snapshot's counties and key range by COPY, in any order, each found
- * in the snapshot by bisection. */
 /* From this many households on, a run reads the stored person results'
  * digests on a second connection. */
 #define DIGEST_SPLIT 5000
@@ -2001,6 +1995,9 @@ static int digest_row(char **f, int n, void *arg)
     " FROM person_results WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"                  \
     " TO STDOUT"
 
+/* The stored determinations' digests (store_int.h): both tables' rows of
+ * the snapshot's counties and key range by COPY, in any order, each found
+ * in the snapshot by bisection. */
 jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *digest,
                              jz_error *err)
 {
@@ -2044,7 +2041,7 @@ jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *dige
     copy_half *h = n >= DIGEST_SPLIT && q->in_tx ? calloc(1, sizeof *h) : NULL;
     digest_fill pr = {snap, h ? calloc(n, sizeof(uint64_t)) : NULL, NULL, false};
     pthread_t tid;
-    bool apart = false;
+    bool apart = false, threaded = false;
     if (h) {
         snprintf(h->sql, sizeof h->sql, PR_DIGEST_SQL, county, (long long)snap->key[0],
                  (long long)snap->key[n - 1]);
@@ -2052,15 +2049,14 @@ jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *dige
         h->arg = &pr;
         h->what = "读取已存认定结果";
         apart = pr.digest && second_begin(q, &h->conn);
-        if (apart && pthread_create(&tid, NULL, read_copy_half, h) != 0) {
-            read_copy_half(h); /* no thread: one after the other, as before */
-            tid = pthread_self();
-        }
+        threaded = apart && pthread_create(&tid, NULL, read_copy_half, h) == 0;
     }
     rc = copy_out(q, sql, digest_row, &a, "读取已存认定结果", err);
     if (apart) {
-        if (!pthread_equal(tid, pthread_self()))
+        if (threaded)
             pthread_join(tid, NULL);
+        else
+            read_copy_half(h); /* no thread: one after the other */
         second_end(&h->conn);
         if (!rc && h->rc) {
             *err = h->err;

@@ -396,10 +396,7 @@ struct jz__sq_audit {
      * when the transaction commits (clear_join). */
     struct clear_scan {
         pthread_t tid;
-        pthread_mutex_t mu;
-        pthread_cond_t cv;
-        int state; /* 0 starting, 1 reading its snapshot, -1 could not */
-        const char *path;
+        sqlite3 *db; /* read-only, its snapshot taken before the rows went */
         table *t;
         fp gone;
         int64_t rows;
@@ -994,36 +991,24 @@ jz_err jz__sq_audit_commit(sq *q, jz_error *err)
 
 /* ---- a table emptied at once ---------------------------------------------------------- */
 
-/* A table's old rows read on a connection of its own.  The store's
- * transaction holds the write lock, so the last committed state, which
- * this connection reads, is the one the transaction began from. */
+/* Takes a table's rows that went (their digests in gone) out of what the
+ * transaction changed. */
+static void take_out(table *t, const fp *gone, int64_t rows)
+{
+    for (int i = 0; i < CELLS; i++)
+        jz__cell_sub(&t->tx.c[i], &gone->c[i]);
+    t->tx.removed += rows;
+    t->tx_used = true;
+}
+
+/* A table's old rows read on a connection of its own (clear_scan_start). */
 static void *clear_scan_run(void *arg)
 {
     struct clear_scan *c = arg;
-    sqlite3 *db = NULL;
     jz_error_clear(&c->err);
-    /* The read transaction takes its snapshot at its first read (of the
-     * schema); the caller deletes the rows only once it has one. */
-    bool ok = sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
-                  SQLITE_OK &&
-              sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
-              sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
-              sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) == SQLITE_OK;
-    pthread_mutex_lock(&c->mu);
-    c->state = ok ? 1 : -1;
-    pthread_cond_signal(&c->cv);
-    pthread_mutex_unlock(&c->mu);
-    if (ok)
-        c->rc = table_scan(db, c->t, &c->gone, &c->rows, &c->err);
-    sqlite3_close_v2(db); /* its read transaction ends with it */
+    c->rc = table_scan(c->db, c->t, &c->gone, &c->rows, &c->err);
+    sqlite3_close_v2(c->db); /* its read transaction ends with it */
     return NULL;
-}
-
-static void clear_scan_free(struct clear_scan *c)
-{
-    pthread_cond_destroy(&c->cv);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
 }
 
 /* Waits for the scans of tables emptied whole; with apply, takes their
@@ -1040,21 +1025,20 @@ static jz_err clear_join(struct jz__sq_audit *a, bool apply, jz_error *err)
             if (err)
                 *err = c->err;
         }
-        if (apply && !rc) {
-            for (int k = 0; k < CELLS; k++)
-                jz__cell_sub(&c->t->tx.c[k], &c->gone.c[k]);
-            c->t->tx.removed += c->rows;
-        }
-        clear_scan_free(c);
+        if (apply && !rc)
+            take_out(c->t, &c->gone, c->rows);
+        free(c);
     }
     a->n_scans = 0;
     return rc;
 }
 
-/* Starts reading table t's rows on a connection of its own, and waits
- * until that connection holds its snapshot: false when it cannot (a
- * database in memory, no thread, a connection refused), and the caller
- * reads them itself. */
+/* Starts reading table t's rows on a read-only connection of its own, in
+ * a thread.  The store's transaction holds the write lock, so the last
+ * committed state is the one it began from: the connection takes that
+ * snapshot here (its first read, of the schema), before the caller
+ * deletes the rows.  False when it cannot (a database in memory, no
+ * connection, no thread): the caller reads them itself. */
 static bool clear_scan_start(struct jz__sq_audit *a, table *t)
 {
     const char *path = sqlite3_db_filename(a->db, "main");
@@ -1064,29 +1048,17 @@ static bool clear_scan_start(struct jz__sq_audit *a, table *t)
     struct clear_scan *c = calloc(1, sizeof *c);
     if (!c)
         return false;
-    c->path = path;
     c->t = t;
-    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+    bool ok =
+        sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
+            SQLITE_OK &&
+        sqlite3_busy_timeout(c->db, 10000) == SQLITE_OK &&
+        sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) == SQLITE_OK &&
+        pthread_create(&c->tid, NULL, clear_scan_run, c) == 0;
+    if (!ok) {
+        sqlite3_close_v2(c->db);
         free(c);
-        return false;
-    }
-    if (pthread_cond_init(&c->cv, NULL) != 0) {
-        pthread_mutex_destroy(&c->mu);
-        free(c);
-        return false;
-    }
-    if (pthread_create(&c->tid, NULL, clear_scan_run, c) != 0) {
-        clear_scan_free(c);
-        return false;
-    }
-    pthread_mutex_lock(&c->mu);
-    while (c->state == 0)
-        pthread_cond_wait(&c->cv, &c->mu);
-    int state = c->state;
-    pthread_mutex_unlock(&c->mu);
-    if (state < 0) {
-        pthread_join(c->tid, NULL);
-        clear_scan_free(c);
         return false;
     }
     a->scans[a->n_scans++] = c;
@@ -1116,7 +1088,6 @@ jz_err jz__sq_audit_clear(sq *q, const char *table_name, jz_error *err)
          * table's pages (with the hook it deletes, and reports, row by
          * row).  Rows changed behind jiuzhu's back are taken out as they
          * are, so the difference from the log stays. */
-        fp *gone = malloc(sizeof *gone);
         int64_t rows = 0;
         if (a->n_st)
             statement_end(a, sqlite3_changes64(a->db) > 0);
@@ -1125,7 +1096,8 @@ jz_err jz__sq_audit_clear(sq *q, const char *table_name, jz_error *err)
          * (at 1,000,000 households, its 2.3 million old rows took 2 to 3 s
          * on this one); its digests are taken out at the commit.  One the
          * transaction changed is read here, as it now is. */
-        bool apart = !t->tx_used && gone && clear_scan_start(a, t);
+        bool apart = !t->tx_used && clear_scan_start(a, t);
+        fp *gone = apart ? NULL : malloc(sizeof *gone);
         rc = apart  ? JZ_OK
              : gone ? table_scan(a->db, t, gone, &rows, err)
                     : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
@@ -1134,14 +1106,10 @@ jz_err jz__sq_audit_clear(sq *q, const char *table_name, jz_error *err)
             rc = jz__sq_exec(q, sql, err);
             sqlite3_preupdate_hook(a->db, on_change, a);
         }
-        if (!rc && apart) {
+        if (!rc && apart)
             t->tx_used = true;
-        } else if (!rc) {
-            for (int i = 0; i < CELLS; i++)
-                jz__cell_sub(&t->tx.c[i], &gone->c[i]);
-            t->tx.removed += rows;
-            t->tx_used = true;
-        }
+        else if (!rc)
+            take_out(t, gone, rows);
         free(gone);
     }
     sqlite3_free(sql);
