@@ -183,9 +183,16 @@ int cmd_assess_db(int argc, char **argv)
                      rep.snapshot_patched);
         else if (rep.snapshot_cached)
             snprintf(cached, sizeof cached, "（快照取自缓存）");
+        char sim[160] = "（政策测算：未写入正式认定结果）";
+        if (rep.results_patched)
+            snprintf(sim, sizeof sim,
+                     "（政策测算：未写入正式认定结果；已存结果取自缓存，其中 %zu 户已更新）",
+                     rep.results_patched);
+        else if (rep.results_cached)
+            snprintf(sim, sizeof sim, "（政策测算：未写入正式认定结果；已存结果取自缓存）");
         printf("\n共 %zu 户 %zu 人；每月合计 %s 元；读取 %.2f 秒%s，评估 %.2f 秒，写回 %.2f 秒%s\n",
                rep.households, rep.members, t, rep.read_s, cached, rep.assess_s, rep.write_s,
-               what_if ? "（政策测算：未写入正式认定结果）"
+               what_if ? sim
                : write ? wrote
                        : "（--dry-run：未写回）");
         if (what_if)

@@ -55,6 +55,11 @@ typedef struct jz_batch_report {
     double read_s, assess_s, write_s;
     bool snapshot_cached;    /* the snapshot came from the cache (jz_snapshot_cached) */
     size_t snapshot_patched; /* of which households read again (jz_snapshot_patched) */
+    /* A what-if: the stored results it compares with came from the cache
+     * beside the snapshot, of which households read again
+     * (jz_store_snapshot_results). */
+    bool results_cached;
+    size_t results_patched;
     size_t households, members, failed; /* failed: no parameters in force */
     int64_t run;
     jz_batch_row *rows; /* sorted by county, category; malloc'd, caller frees */

@@ -192,9 +192,12 @@ jz_err jz_store_snapshot_stale(jz_store *s, const jz_snapshot *snap, uint8_t *st
 
 /* The stored determination of every household of the snapshot: its
  * category (JZ_CAT_COUNT: never assessed) and its monthly amount with its
- * 特困 and 单人保 persons' (what a what-if compares with). */
+ * 特困 and 单人保 persons' (what a what-if compares with).  Kept in the
+ * snapshot cache beside the snapshot: *cached (may be NULL) says whether
+ * they came from there, and *patched (may be NULL) how many households'
+ * were read again from the store because they were put since. */
 jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *category,
-                                 jz_fen *monthly, jz_error *err);
+                                 jz_fen *monthly, bool *cached, size_t *patched, jz_error *err);
 
 /* A reassessment writes only the households whose determination changed.
  * digest[i] is a digest of household i's stored determination (0: none

@@ -143,6 +143,8 @@ json_t *jz_simulate_res_to_json(const jz_simulate_res *r, const jz_simulate_req 
     jz__api_set(o, "seconds", json_real(r->seconds), &bad);
     jz__api_set(o, "snapshot_cached", json_boolean(rep->snapshot_cached), &bad);
     jz__api_set(o, "snapshot_updated", json_integer((json_int_t)rep->snapshot_patched), &bad);
+    jz__api_set(o, "results_cached", json_boolean(rep->results_cached), &bad);
+    jz__api_set(o, "results_updated", json_integer((json_int_t)rep->results_patched), &bad);
     int64_t changed = 0, unassessed = 0;
     jz_fen before = 0, after = 0;
     json_t *counties = json_array();

@@ -557,7 +557,8 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
             goto done;
         }
-        if ((rc = jz_store_snapshot_results(s, snap, stored_cat, stored_monthly, err)))
+        if ((rc = jz_store_snapshot_results(s, snap, stored_cat, stored_monthly,
+                                            &rep->results_cached, &rep->results_patched, err)))
             goto done;
     }
     /* The summary row of each (slot, category) and the diff of each slot,

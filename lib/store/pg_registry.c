@@ -1930,13 +1930,52 @@ jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *cat
         while (i < n && snap->key[i] < hh)
             i++;
         if (i < n && snap->key[i] == hh) {
-            int64_t c = jz__pg_int(r, row, 1);
-            category[i] = (uint8_t)(c >= 0 && c < JZ_CAT_COUNT ? c : JZ_CAT_COUNT);
+            category[i] = jz__stored_category(jz__pg_int(r, row, 1));
             monthly[i] = jz__pg_int(r, row, 2);
         }
     }
     PQclear(r);
     return JZ_OK;
+}
+
+jz_err jz__pg_results_ids(void *impl, const char *const *ids, size_t n, jz__results *out,
+                          jz_error *err)
+{
+    pg *q = impl;
+    char *list = text_array(ids, n);
+    if (!list)
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+    jz__pg_params p;
+    jz__pg_p_reset(&p);
+    jz__pg_p_text(&p, list);
+    jz__pg_p_int(&p, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
+    jz_err rc;
+    /* A few households (the log of recent puts keeps at most 4,096): a
+     * probe of each one's county partitions. */
+    PGresult *r = jz__pg_run(q,
+                             "SELECT h.hh, COALESCE(d.category, -1), COALESCE(d.monthly_amount"
+                             " + COALESCE((SELECT sum(p.monthly_amount) FROM person_results p"
+                             " WHERE p.county = h.county AND p.hh = h.hh"
+                             " AND (p.categories & $2) <> 0), 0), 0)"
+                             " FROM household_ids i JOIN households h"
+                             " ON h.county = i.county AND h.hh = i.hh"
+                             " LEFT JOIN determinations d ON d.county = h.county AND d.hh = h.hh"
+                             " WHERE i.household_id = ANY($1::text[]) ORDER BY h.hh",
+                             &p, "读取已存认定结果", &rc, err);
+    free(list);
+    if (!r)
+        return rc;
+    size_t rows = (size_t)PQntuples(r);
+    if (!(rc = jz__results_alloc(out, rows, err))) {
+        for (size_t k = 0; k < rows; k++) {
+            out->key[k] = jz__pg_int(r, (int)k, 0);
+            out->category[k] = jz__stored_category(jz__pg_int(r, (int)k, 1));
+            out->monthly[k] = jz__pg_int(r, (int)k, 2);
+        }
+        out->n = rows;
+    }
+    PQclear(r);
+    return rc;
 }
 
 static jz_err pg_params_text(void *impl, int64_t pv, char **text, jz_error *err)

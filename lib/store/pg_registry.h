@@ -18,6 +18,8 @@ jz_err jz__pg_snapshot_ids(void *impl, const char *const *ids, size_t n, jz_snap
 jz_err jz__pg_run_begin(void *impl, jz_date date, const char *region_prefix, const char *overrides, int64_t *run, jz_error *err);
 jz_err jz__pg_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *stale, size_t *n_stale, jz_error *err);
 jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *category, jz_fen *monthly, jz_error *err);
+jz_err jz__pg_results_ids(void *impl, const char *const *ids, size_t n, jz__results *out,
+                          jz_error *err);
 jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *digest, jz_error *err);
 jz_err jz__pg_clear_determinations(void *impl, const char *region_prefix, const jz_snapshot *snap, const uint8_t *keep, jz_error *err);
 jz_err jz__pg_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i, const jz_household *h, const jz_result *r, const char *decisive, const char *params_json, jz_error *err);

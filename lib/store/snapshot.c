@@ -325,6 +325,24 @@ static int cmp_text(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* named[i] = 1 where household i of s is one of the n IDs, else 0; false
+ * when out of memory. */
+static bool mark_named(const jz_snapshot *s, const char *const *ids, size_t n, uint8_t *named)
+{
+    const char **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return false;
+    memcpy(sorted, ids, n * sizeof *sorted);
+    if (n)
+        qsort(sorted, n, sizeof *sorted, cmp_text);
+    for (size_t i = 0; i < s->n_households; i++) {
+        const char *id = jz_snapshot_household_id(s, i);
+        named[i] = n && bsearch(&id, sorted, n, sizeof *sorted, cmp_text);
+    }
+    free(sorted);
+    return true;
+}
+
 /* The amounts of money of household i of a sealed snapshot. */
 static size_t money_of(const jz_snapshot *s, size_t i)
 {
@@ -391,24 +409,20 @@ jz_err jz__snapshot_merge(const jz_snapshot *old, const jz_snapshot *fresh, cons
     *out = NULL;
     if (!old->money_n || !fresh->money_n)
         return jz_error_set(err, JZ_EUSAGE, NULL, NULL, "快照未压缩，不能合并");
-    const char **sorted = malloc((n_ids ? n_ids : 1) * sizeof *sorted);
     uint8_t *keep_old = malloc(old->n_households ? old->n_households : 1);
     uint8_t *keep_new = malloc(fresh->n_households ? fresh->n_households : 1);
     jz_snapshot *d = jz__snapshot_new();
     jz_err rc = JZ_OK;
-    if (!sorted || !keep_old || !keep_new || !d) {
+    if (!keep_old || !keep_new || !d || !mark_named(old, ids, n_ids, keep_old)) {
         rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
         goto done;
     }
-    memcpy(sorted, ids, n_ids * sizeof *sorted);
-    if (n_ids)
-        qsort(sorted, n_ids, sizeof *sorted, cmp_text);
     /* What stays: the old households not named, and the fresh ones of the
      * region (a household may have moved out of it). */
     size_t nh = 0, nm = 0, ne = 0, text = 0, plen = strlen(prefix);
     for (size_t i = 0; i < old->n_households; i++) {
+        keep_old[i] = !keep_old[i];
         const char *id = jz_snapshot_household_id(old, i);
-        keep_old[i] = !(n_ids && bsearch(&id, sorted, n_ids, sizeof *sorted, cmp_text));
         if (keep_old[i]) {
             nh++, nm += old->household_size[i], ne += money_of(old, i);
             text += strlen(id) + 1;
@@ -463,7 +477,6 @@ jz_err jz__snapshot_merge(const jz_snapshot *old, const jz_snapshot *fresh, cons
     }
     d->updated = true;
 done:
-    free(sorted);
     free(keep_old);
     free(keep_new);
     if (rc) {
@@ -608,6 +621,9 @@ jz_err jz__snapshot_save(const jz_snapshot *snap, const char *path, const char *
 /* ---- the stored results beside it -------------------------------------------------- */
 
 #define RESULTS_MAGIC "JZRSLT\r\n"
+/* 3: each household's key after the amounts, so that a file can be
+ * brought up to date beside a snapshot that changed (jz__results_merge). */
+#define RESULTS_FORMAT 3u
 
 typedef struct results_head {
     char magic[8];
@@ -625,11 +641,22 @@ static void results_head_of(results_head *h, const jz_snapshot *snap, const char
 {
     memset(h, 0, sizeof *h);
     memcpy(h->magic, RESULTS_MAGIC, sizeof h->magic);
-    h->format = CACHE_FORMAT;
+    h->format = RESULTS_FORMAT;
     h->schema_version = schema_version;
     h->households = snap->n_households;
     snprintf(h->snapshot_tag, sizeof h->snapshot_tag, "%s", snap->tag);
     snprintf(h->tag, sizeof h->tag, "%s", tag);
+}
+
+/* Where the amounts start, and the file's length, for n households. */
+static size_t results_at(size_t n)
+{
+    return align_up(sizeof(results_head) + n);
+}
+
+static size_t results_length(size_t n)
+{
+    return results_at(n) + n * (sizeof(jz_fen) + sizeof(int64_t));
 }
 
 jz_err jz__results_save(const char *path, const jz_snapshot *snap, const char *tag,
@@ -641,8 +668,9 @@ jz_err jz__results_save(const char *path, const jz_snapshot *snap, const char *t
     size_t n = snap->n_households;
     part parts[] = {{&h, sizeof h},
                     {category, n},
-                    {zeros, align_up(sizeof h + n) - (sizeof h + n)},
-                    {monthly, n * sizeof *monthly}};
+                    {zeros, results_at(n) - (sizeof h + n)},
+                    {monthly, n * sizeof *monthly},
+                    {snap->key, n * sizeof *snap->key}};
     return save_parts(path, parts, sizeof parts / sizeof parts[0], err);
 }
 
@@ -654,10 +682,10 @@ bool jz__results_load(const char *path, const jz_snapshot *snap, const char *tag
         return false;
     results_head want, h;
     results_head_of(&want, snap, tag, schema_version);
-    size_t n = snap->n_households, at = align_up(sizeof h + n);
+    size_t n = snap->n_households, at = results_at(n);
     struct stat st;
     bool ok = snap->tag[0] && tag[0] && fstat(fd, &st) == 0 &&
-              (uint64_t)st.st_size == at + n * sizeof *monthly &&
+              (uint64_t)st.st_size == results_length(n) &&
               pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h && memcmp(&h, &want, sizeof h) == 0 &&
               pread(fd, category, n, sizeof h) == (ssize_t)n &&
               pread(fd, monthly, n * sizeof *monthly, (off_t)at) == (ssize_t)(n * sizeof *monthly);
@@ -665,6 +693,103 @@ bool jz__results_load(const char *path, const jz_snapshot *snap, const char *tag
         ok = category[i] <= JZ_CAT_COUNT;
     close(fd);
     return ok;
+}
+
+void jz__results_free(jz__results *r)
+{
+    free(r->key);
+    free(r->category);
+    free(r->monthly);
+    memset(r, 0, sizeof *r);
+}
+
+jz_err jz__results_alloc(jz__results *r, size_t n, jz_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->key = malloc((n ? n : 1) * sizeof *r->key);
+    r->category = malloc(n ? n : 1);
+    r->monthly = malloc((n ? n : 1) * sizeof *r->monthly);
+    if (r->key && r->category && r->monthly)
+        return JZ_OK;
+    jz__results_free(r);
+    return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+}
+
+bool jz__results_read(const char *path, int schema_version, jz__results *out)
+{
+    memset(out, 0, sizeof *out);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    results_head h;
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 && pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+              memcmp(h.magic, RESULTS_MAGIC, sizeof h.magic) == 0 && h.format == RESULTS_FORMAT &&
+              h.schema_version == schema_version && memchr(h.tag, '\0', sizeof h.tag) && h.tag[0] &&
+              h.households <= (uint64_t)st.st_size &&
+              (uint64_t)st.st_size == results_length((size_t)h.households);
+    size_t n = ok ? (size_t)h.households : 0;
+    if (ok) {
+        jz_error e;
+        jz_error_clear(&e);
+        size_t at = results_at(n);
+        ok = jz__results_alloc(out, n, &e) == JZ_OK &&
+             pread(fd, out->category, n, sizeof h) == (ssize_t)n &&
+             pread(fd, out->monthly, n * sizeof *out->monthly, (off_t)at) ==
+                 (ssize_t)(n * sizeof *out->monthly) &&
+             pread(fd, out->key, n * sizeof *out->key, (off_t)(at + n * sizeof *out->monthly)) ==
+                 (ssize_t)(n * sizeof *out->key);
+    }
+    for (size_t i = 0; ok && i < n; i++)
+        ok = out->category[i] <= JZ_CAT_COUNT && (i == 0 || out->key[i] > out->key[i - 1]);
+    close(fd);
+    if (!ok) {
+        jz__results_free(out);
+        return false;
+    }
+    out->n = n;
+    snprintf(out->tag, sizeof out->tag, "%s", h.tag);
+    return true;
+}
+
+jz_err jz__results_merge(const jz_snapshot *snap, const jz__results *old, const char *const *ids,
+                         size_t n_ids, const jz__results *fresh, uint8_t *category, jz_fen *monthly,
+                         size_t *patched, jz_error *err)
+{
+    size_t n = snap->n_households;
+    uint8_t *named = malloc(n ? n : 1);
+    if (!named || !mark_named(snap, ids, n_ids, named)) {
+        free(named);
+        return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足（快照）");
+    }
+    /* All three in key order: each household named takes its fresh row
+     * (none: nothing stored), every other its old one. */
+    size_t a = 0, b = 0;
+    *patched = 0;
+    jz_err rc = JZ_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        int64_t k = snap->key[i];
+        if (named[i]) {
+            while (b < fresh->n && fresh->key[b] < k)
+                b++;
+            bool got = b < fresh->n && fresh->key[b] == k;
+            category[i] = got ? fresh->category[b] : JZ_CAT_COUNT;
+            monthly[i] = got ? fresh->monthly[b] : 0;
+            (*patched)++;
+            continue;
+        }
+        while (a < old->n && old->key[a] < k)
+            a++;
+        if (a == old->n || old->key[a] != k)
+            rc = jz_error_set(err, JZ_EUSAGE, NULL, NULL, "已存结果的缓存不含户 %s",
+                              jz_snapshot_household_id(snap, i));
+        else {
+            category[i] = old->category[a];
+            monthly[i] = old->monthly[a];
+        }
+    }
+    free(named);
+    return rc;
 }
 
 /* What the engine and the write-back trust without looking, checked once

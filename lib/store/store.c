@@ -84,10 +84,12 @@ static jz_err tag_bump(jz_store *s, const char *which, char tag[JZ__TAG_BUF], jz
     return s->ops->meta_put(s->impl, which, tag, err);
 }
 
-/* The registry changed from tag prev to tag, by the households ids (a JSON
- * array): the log gets an entry {tag, prev, ids}, ids null when there are
- * more than it keeps, and loses its oldest entries past its bounds. */
-static jz_err log_put(jz_store *s, const char *prev, const char *tag, json_t *ids, jz_error *err)
+/* The registry changed from tag prev to tag, and the results from rprev to
+ * rtag, by the households ids (a JSON array): the log gets an entry {tag,
+ * prev, rtag, rprev, ids}, ids null when there are more than it keeps, and
+ * loses its oldest entries past its bounds. */
+static jz_err log_put(jz_store *s, const char *const prev[2], const char *const tag[2], json_t *ids,
+                      jz_error *err)
 {
     char *text = NULL;
     jz_err rc = s->ops->meta_get(s->impl, JZ__REGISTRY_LOG, false, &text, err);
@@ -96,8 +98,9 @@ static jz_err log_put(jz_store *s, const char *prev, const char *tag, json_t *id
     json_t *log = text ? json_loads(text, 0, NULL) : NULL;
     free(text);
     json_t *entries = json_is_array(log) ? log : (json_decref(log), json_array());
-    json_t *e = json_pack("{s:s,s:s,s:O}", "tag", tag, "prev", prev, "ids",
-                          json_array_size(ids) <= LOG_IDS ? ids : json_null());
+    json_t *e =
+        json_pack("{s:s,s:s,s:s,s:s,s:O}", "tag", tag[0], "prev", prev[0], "rtag", tag[1], "rprev",
+                  prev[1], "ids", json_array_size(ids) <= LOG_IDS ? ids : json_null());
     if (!entries || !e || json_array_append_new(entries, e) != 0) {
         json_decref(entries);
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
@@ -120,9 +123,12 @@ static jz_err log_put(jz_store *s, const char *prev, const char *tag, json_t *id
 
 /* The households put between tag from and tag to, from the log: a JSON
  * array of IDs (each may repeat), or NULL when the log does not reach back
- * to from without a gap. */
-static json_t *log_since(jz_store *s, const char *from, const char *to)
+ * to from without a gap.  which: 0 the registry's tags, 1 the results'
+ * (a transaction that writes determinations, or any other that changes
+ * the results' tag without putting households, is a gap). */
+static json_t *log_since(jz_store *s, int which, const char *from, const char *to)
 {
+    static const char *const tag_of[2] = {"tag", "rtag"}, *const prev_of[2] = {"prev", "rprev"};
     char *text = NULL;
     jz_error e;
     jz_error_clear(&e);
@@ -135,8 +141,8 @@ static json_t *log_since(jz_store *s, const char *from, const char *to)
     bool reached = false;
     for (size_t i = json_array_size(log); ids && i-- > 0 && !reached;) {
         json_t *x = json_array_get(log, i);
-        const char *t = json_string_value(json_object_get(x, "tag"));
-        const char *p = json_string_value(json_object_get(x, "prev"));
+        const char *t = json_string_value(json_object_get(x, tag_of[which]));
+        const char *p = json_string_value(json_object_get(x, prev_of[which]));
         json_t *these = json_object_get(x, "ids");
         if (!t || !p || strcmp(t, cur) != 0 || !json_is_array(these) ||
             json_array_extend(ids, these) != 0)
@@ -159,16 +165,22 @@ static jz_err batch_flush(jz_store *s, jz_error *err)
     /* The registry changed: every cached snapshot is out of date, and so
      * are the stored results cached beside it (a household replaced loses
      * its determination). */
-    char prev[JZ__TAG_BUF], tag[JZ__TAG_BUF];
-    /* Held from here to the commit where writers run at once, so that each
-     * new tag's entry in the log follows the one before it. */
-    jz_err trc = tag_get(s, JZ__TAG_REGISTRY, true, prev, err);
+    char prev[2][JZ__TAG_BUF], tag[2][JZ__TAG_BUF];
+    /* Both held from here to the commit where writers run at once (the
+     * registry's first, in every transaction), so that each new tag's
+     * entry in the log follows the one before it, and a transaction that
+     * writes determinations meanwhile leaves a gap in the results'
+     * chain. */
+    jz_err trc = tag_get(s, JZ__TAG_REGISTRY, true, prev[0], err);
     if (!trc)
-        trc = tag_bump(s, JZ__TAG_REGISTRY, tag, err);
+        trc = tag_bump(s, JZ__TAG_REGISTRY, tag[0], err);
     if (!trc)
-        trc = log_put(s, prev, tag, s->batch.ids, err);
+        trc = tag_get(s, JZ__TAG_RESULTS, true, prev[1], err);
     if (!trc)
-        trc = tag_bump(s, JZ__TAG_RESULTS, tag, err);
+        trc = tag_bump(s, JZ__TAG_RESULTS, tag[1], err);
+    if (!trc)
+        trc = log_put(s, (const char *const[2]){prev[0], prev[1]},
+                      (const char *const[2]){tag[0], tag[1]}, s->batch.ids, err);
     if (trc) {
         batch_reset(s);
         return trc;
@@ -278,13 +290,15 @@ jz_err jz_store_begin(jz_store *s, jz_error *err)
 
 jz_err jz_store_commit(jz_store *s, jz_error *err)
 {
-    jz_err rc = JZ_OK;
-    if (s->results_dirty) {
+    /* The households' entry first: it locks the registry's tag before the
+     * results' (every transaction takes them in that order).  The results'
+     * new tag after it is one the log does not name, so that determinations
+     * written beside the households break the results' chain. */
+    jz_err rc = batch_flush(s, err);
+    if (!rc && s->results_dirty) {
         char tag[JZ__TAG_BUF];
         rc = tag_bump(s, JZ__TAG_RESULTS, tag, err);
     }
-    if (!rc)
-        rc = batch_flush(s, err);
     if (!rc)
         rc = s->ops->commit(s->impl, err);
     s->results_dirty = false; /* committed, or rolled back by the caller */
@@ -522,6 +536,17 @@ static void tag_now(jz_store *s, const char *which, char tag[JZ__TAG_BUF])
         tag[0] = '\0';
 }
 
+/* The IDs of a JSON array (NULL: none, or out of memory). */
+static const char **id_list(json_t *ids)
+{
+    size_t n = json_array_size(ids);
+    const char **list = ids ? malloc((n ? n : 1) * sizeof *list) : NULL;
+    for (size_t i = 0; list && i < n; i++)
+        if (!(list[i] = json_string_value(json_array_get(ids, i))))
+            list[i] = "";
+    return list;
+}
+
 /* The cache's file at path, made under an older tag, brought up to tag
  * when the log names the few households put since: those read again from
  * the store and merged in, the file written anew.  NULL when that cannot
@@ -536,16 +561,13 @@ static jz_snapshot *snapshot_updated(jz_store *s, const char *path, const char *
         strcmp(old_prefix, prefix) != 0 || schema != jz_store_schema_version(s) ||
         !old_tag[0] || strcmp(old_tag, tag) == 0)
         return NULL;
-    json_t *ids = log_since(s, old_tag, tag);
+    json_t *ids = log_since(s, 0, old_tag, tag);
     size_t n = json_array_size(ids);
-    const char **list = ids ? malloc((n ? n : 1) * sizeof *list) : NULL;
+    const char **list = id_list(ids);
     jz_snapshot *old = list ? jz__snapshot_load(path, old_tag, prefix, schema) : NULL;
     jz_snapshot *fresh = NULL, *merged = NULL;
     jz_error e;
     jz_error_clear(&e);
-    for (size_t i = 0; old && i < n; i++)
-        if (!(list[i] = json_string_value(json_array_get(ids, i))))
-            list[i] = "";
     if (old && s->ops->snapshot_ids(s->impl, list, n, &fresh, &e) == JZ_OK &&
         jz__snapshot_seal(fresh, &e) == JZ_OK &&
         jz__snapshot_merge(old, fresh, prefix, list, n, &merged, &e) == JZ_OK) {
@@ -639,8 +661,37 @@ jz_err jz_store_snapshot_stale(jz_store *s, const jz_snapshot *snap, uint8_t *st
     return s->ops->snapshot_stale(s->impl, snap, stale, n_stale, err);
 }
 
+/* The stored results of snap's households from the results file at path,
+ * made under an older results' tag, brought up to tag when the log names
+ * the few households put since (and nothing else changed the results):
+ * those read again from the store, the others kept, the file written anew.
+ * False when that cannot be: the caller reads them all. */
+static bool results_updated(jz_store *s, const char *path, const jz_snapshot *snap, const char *tag,
+                            int schema, uint8_t *category, jz_fen *monthly, size_t *patched)
+{
+    jz__results old, fresh;
+    if (!s->ops->results_ids || !jz__results_read(path, schema, &old))
+        return false;
+    memset(&fresh, 0, sizeof fresh);
+    json_t *ids = strcmp(old.tag, tag) != 0 ? log_since(s, 1, old.tag, tag) : json_array();
+    size_t n = json_array_size(ids);
+    const char **list = id_list(ids);
+    jz_error e;
+    jz_error_clear(&e);
+    bool ok =
+        list && s->ops->results_ids(s->impl, list, n, &fresh, &e) == JZ_OK &&
+        jz__results_merge(snap, &old, list, n, &fresh, category, monthly, patched, &e) == JZ_OK;
+    if (ok)
+        jz__results_save(path, snap, tag, schema, category, monthly, &e);
+    jz__results_free(&old);
+    jz__results_free(&fresh);
+    free(list);
+    json_decref(ids);
+    return ok;
+}
+
 jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *category,
-                                 jz_fen *monthly, jz_error *err)
+                                 jz_fen *monthly, bool *cached, size_t *patched, jz_error *err)
 {
     /* Cached beside the snapshot, under its tag and the results' tag. */
     char tag[JZ__TAG_BUF] = "";
@@ -649,13 +700,20 @@ jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *
         tag_now(s, JZ__TAG_RESULTS, tag);
     int schema = jz_store_schema_version(s);
     jz_err rc = JZ_OK;
-    if (!tag[0] || !jz__results_load(file, snap, tag, schema, category, monthly)) {
+    size_t got = 0;
+    bool hit = tag[0] && (jz__results_load(file, snap, tag, schema, category, monthly) ||
+                          results_updated(s, file, snap, tag, schema, category, monthly, &got));
+    if (!hit) {
         rc = s->ops->snapshot_results(s->impl, snap, category, monthly, err);
         jz_error e;
         jz_error_clear(&e);
         if (!rc && tag[0])
             jz__results_save(file, snap, tag, schema, category, monthly, &e);
     }
+    if (cached)
+        *cached = hit;
+    if (patched)
+        *patched = got;
     free(file);
     return rc;
 }

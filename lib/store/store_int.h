@@ -102,6 +102,8 @@ typedef struct jz__member_clash {
     char other[JZ_HOUSEHOLD_ID_MAX];
 } jz__member_clash;
 
+typedef struct jz__results jz__results; /* below */
+
 typedef struct jz_store_ops {
     const char *name;
     /* Opens (or with JZ_STORE_CREATE creates) the store at `where`. */
@@ -157,6 +159,12 @@ typedef struct jz_store_ops {
                              jz_error *err);
     jz_err (*snapshot_results)(void *impl, const jz_snapshot *snap, uint8_t *category,
                                jz_fen *monthly, jz_error *err);
+    /* The stored results, as snapshot_results reads them, of the households
+     * named that exist (each once, by key ascending): what brings a
+     * results file up to date after a few households were put.  NULL: the
+     * backend has none (the file is then read whole). */
+    jz_err (*results_ids)(void *impl, const char *const *ids, size_t n, jz__results *out,
+                          jz_error *err);
     /* The stored determination of every household of the snapshot, as its
      * digest (jz__det_digest and friends), 0 where none is stored. */
     jz_err (*stored_digests)(void *impl, const jz_snapshot *snap, uint64_t *digest,
@@ -587,6 +595,36 @@ jz_err jz__results_save(const char *path, const jz_snapshot *snap, const char *t
                         jz_error *err);
 bool jz__results_load(const char *path, const jz_snapshot *snap, const char *tag,
                       int schema_version, uint8_t *category, jz_fen *monthly);
+
+/* Stored results by household key, keys ascending: as a results file holds
+ * them (its results' tag in tag), or as a backend reads them for a few
+ * households (results_ids). */
+struct jz__results {
+    char tag[JZ__TAG_BUF];
+    size_t n;
+    int64_t *key;
+    uint8_t *category; /* JZ_CAT_COUNT: none stored */
+    jz_fen *monthly;
+};
+void jz__results_free(jz__results *r);
+/* Room for n rows in r (r->n = 0). */
+jz_err jz__results_alloc(jz__results *r, size_t n, jz_error *err);
+/* A stored category as results hold it: JZ_CAT_COUNT for what is none. */
+static inline uint8_t jz__stored_category(int64_t c)
+{
+    return (uint8_t)(c >= 0 && c < JZ_CAT_COUNT ? c : JZ_CAT_COUNT);
+}
+/* The results file at path as it is, whatever snapshot it was made beside
+ * (false: none, another schema, damaged). */
+bool jz__results_read(const char *path, int schema_version, jz__results *out);
+/* The stored results of snap's households from an older file's (old), but
+ * those of the n_ids households named, which are fresh's (the ones that
+ * exist; a household named that fresh lacks has none stored); *patched:
+ * how many were named.  An error when a household neither named nor in old
+ * (the caller then reads them all). */
+jz_err jz__results_merge(const jz_snapshot *snap, const jz__results *old, const char *const *ids,
+                         size_t n_ids, const jz__results *fresh, uint8_t *category, jz_fen *monthly,
+                         size_t *patched, jz_error *err);
 
 /* Whether a person's result is stored (a person_results row): only where
  * something applies to the person, or he is not counted (store.c). */

@@ -427,6 +427,7 @@ const jz_store_ops jz__pg_ops = {
     .run_begin = jz__pg_run_begin,
     .snapshot_stale = jz__pg_snapshot_stale,
     .snapshot_results = jz__pg_snapshot_results,
+    .results_ids = jz__pg_results_ids,
     .stored_digests = jz__pg_stored_digests,
     .clear_determinations = jz__pg_clear_determinations,
     .put_determination = jz__pg_put_determination,

@@ -1727,13 +1727,42 @@ static int cmp_key(const void *a, const void *b)
 /* The snapshot of the households of the given IDs (those that exist), in
  * key order, read in one transaction by their indexes: what the snapshot
  * cache re-reads of a few changed households (store_int.h). */
+/* The keys of the households named that exist, each once, ascending
+ * (keys has room for n); false on a database error. */
+static bool keys_of(sq *q, const char *const *ids, size_t n, int64_t *keys, size_t *nk)
+{
+    sqlite3_stmt *find = NULL;
+    *nk = 0;
+    if (sqlite3_prepare_v2(q->db, "SELECT hh FROM households WHERE household_id = ?", -1, &find,
+                           NULL) != SQLITE_OK)
+        return false;
+    int st = SQLITE_DONE;
+    for (size_t k = 0; k < n && (st == SQLITE_ROW || st == SQLITE_DONE); k++) {
+        sqlite3_reset(find);
+        sqlite3_bind_text(find, 1, ids[k], -1, SQLITE_STATIC);
+        if ((st = sqlite3_step(find)) == SQLITE_ROW)
+            keys[(*nk)++] = sqlite3_column_int64(find, 0);
+    }
+    sqlite3_finalize(find);
+    if (st != SQLITE_ROW && st != SQLITE_DONE)
+        return false;
+    if (*nk)
+        qsort(keys, *nk, sizeof *keys, cmp_key);
+    size_t u = 0;
+    for (size_t k = 0; k < *nk; k++)
+        if (!u || keys[k] != keys[u - 1])
+            keys[u++] = keys[k];
+    *nk = u;
+    return true;
+}
+
 static jz_err sq_snapshot_ids(void *impl, const char *const *ids, size_t n, jz_snapshot **out,
                               jz_error *err)
 {
     sq *q = impl;
     jz_snapshot *s = jz__snapshot_new();
     int64_t *keys = malloc((n ? n : 1) * sizeof *keys);
-    sqlite3_stmt *find = NULL, *hs = NULL, *ms = NULL;
+    sqlite3_stmt *hs = NULL, *ms = NULL;
     jz_err rc = JZ_OK;
     size_t nk = 0, members = 0;
     if (!s || !keys) {
@@ -1742,26 +1771,15 @@ static jz_err sq_snapshot_ids(void *impl, const char *const *ids, size_t n, jz_s
     }
     if ((rc = jz__sq_exec(q, "BEGIN", err)))
         goto done;
-    if (sqlite3_prepare_v2(q->db, "SELECT hh FROM households WHERE household_id = ?", -1, &find,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(q->db, "SELECT " SNAPSHOT_HH_COLUMNS " FROM households WHERE hh = ?",
-                           -1, &hs, NULL) != SQLITE_OK ||
+    if (!keys_of(q, ids, n, keys, &nk) ||
+        sqlite3_prepare_v2(q->db, "SELECT " SNAPSHOT_HH_COLUMNS " FROM households WHERE hh = ?", -1,
+                           &hs, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(q->db, "SELECT * FROM members WHERE hh = ? ORDER BY idx", -1, &ms,
                            NULL) != SQLITE_OK) {
         rc = jz__sq_error(q, err, "读取快照");
         goto commit;
     }
-    for (size_t k = 0; k < n; k++) {
-        sqlite3_reset(find);
-        sqlite3_bind_text(find, 1, ids[k], -1, SQLITE_STATIC);
-        if (sqlite3_step(find) == SQLITE_ROW)
-            keys[nk++] = sqlite3_column_int64(find, 0);
-    }
-    if (nk)
-        qsort(keys, nk, sizeof *keys, cmp_key);
     for (size_t k = 0; k < nk && !rc; k++) {
-        if (k && keys[k] == keys[k - 1])
-            continue;
         sqlite3_reset(hs);
         sqlite3_bind_int64(hs, 1, keys[k]);
         if (sqlite3_step(hs) != SQLITE_ROW || (rc = jz__snapshot_add_household(s, err)))
@@ -1790,7 +1808,6 @@ static jz_err sq_snapshot_ids(void *impl, const char *const *ids, size_t n, jz_s
                               s->household_id[i]);
     }
 commit:
-    sqlite3_finalize(find);
     sqlite3_finalize(hs);
     sqlite3_finalize(ms);
     jz__sq_exec(q, "COMMIT", NULL);
@@ -1921,6 +1938,14 @@ static jz_err sq_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *st
     return JZ_OK;
 }
 
+/* A household's stored result as a what-if compares with it: its category,
+ * and its monthly amount with its 特困 and 单人保 persons' (?3: those
+ * categories). */
+#define STORED_RESULTS                                                                             \
+    "SELECT d.hh, d.category, d.monthly_amount + IFNULL((SELECT SUM(p.monthly_amount)"             \
+    " FROM person_results p WHERE p.hh = d.hh AND (p.categories & ?3) <> 0), 0)"                   \
+    " FROM determinations d"
+
 static jz_err sq_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *category,
                                   jz_fen *monthly, jz_error *err)
 {
@@ -1933,12 +1958,8 @@ static jz_err sq_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *
     if (n == 0)
         return JZ_OK;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db,
-                           "SELECT d.hh, d.category, d.monthly_amount + IFNULL((SELECT"
-                           " SUM(p.monthly_amount) FROM person_results p WHERE p.hh = d.hh"
-                           " AND (p.categories & ?3) <> 0), 0)"
-                           " FROM determinations d WHERE d.hh BETWEEN ?1 AND ?2 ORDER BY d.hh",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(q->db, STORED_RESULTS " WHERE d.hh BETWEEN ?1 AND ?2 ORDER BY d.hh", -1,
+                           &st, NULL) != SQLITE_OK)
         return jz__sq_error(q, err, "读取已存认定结果");
     sqlite3_bind_int64(st, 1, snap->key[0]);
     sqlite3_bind_int64(st, 2, snap->key[n - 1]);
@@ -1950,13 +1971,45 @@ static jz_err sq_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *
         while (i < n && snap->key[i] < hh)
             i++;
         if (i < n && snap->key[i] == hh) {
-            int c = sqlite3_column_int(st, 1);
-            category[i] = (uint8_t)(c >= 0 && c < JZ_CAT_COUNT ? c : JZ_CAT_COUNT);
+            category[i] = jz__stored_category(sqlite3_column_int64(st, 1));
             monthly[i] = sqlite3_column_int64(st, 2);
         }
     }
     sqlite3_finalize(st);
     return s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已存认定结果");
+}
+
+static jz_err sq_results_ids(void *impl, const char *const *ids, size_t n, jz__results *out,
+                             jz_error *err)
+{
+    sq *q = impl;
+    sqlite3_stmt *st = NULL;
+    bool own = sqlite3_get_autocommit(q->db);
+    jz_err rc = jz__results_alloc(out, n, err);
+    if (!rc && own)
+        rc = jz__sq_exec(q, "BEGIN", err);
+    if (rc)
+        return rc;
+    size_t nk = 0;
+    if (!keys_of(q, ids, n, out->key, &nk) ||
+        sqlite3_prepare_v2(q->db, STORED_RESULTS " WHERE d.hh = ?1", -1, &st, NULL) != SQLITE_OK)
+        rc = jz__sq_error(q, err, "读取已存认定结果");
+    int s = SQLITE_DONE;
+    for (size_t k = 0; k < nk && !rc; k++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, out->key[k]);
+        sqlite3_bind_int(st, 3, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
+        bool got = (s = sqlite3_step(st)) == SQLITE_ROW;
+        out->category[k] = got ? jz__stored_category(sqlite3_column_int64(st, 1)) : JZ_CAT_COUNT;
+        out->monthly[k] = got ? sqlite3_column_int64(st, 2) : 0;
+        if (s != SQLITE_ROW && s != SQLITE_DONE)
+            rc = jz__sq_error(q, err, "读取已存认定结果");
+    }
+    out->n = nk;
+    sqlite3_finalize(st);
+    if (own)
+        jz__sq_exec(q, "COMMIT", NULL);
+    return rc;
 }
 
 static jz_err sq_params_text(void *impl, int64_t pv, char **text, jz_error *err)
@@ -2382,6 +2435,7 @@ const jz_store_ops jz__sqlite_ops = {
     .run_begin = sq_run_begin,
     .snapshot_stale = sq_snapshot_stale,
     .snapshot_results = sq_snapshot_results,
+    .results_ids = sq_results_ids,
     .stored_digests = sq_stored_digests,
     .clear_determinations = sq_clear_determinations,
     .put_determination = sq_put_determination,

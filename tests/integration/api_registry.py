@@ -107,8 +107,13 @@ first = b
 st, b, _ = ana9.call("POST", "/api/simulate", {"params": {"dibao.standard.rural": "1500"}, "examples": 5})
 t.status(st, 200, "the simulation again", b)
 t.check(b.get("snapshot_cached") is True, f"from the snapshot cache: {b.get('snapshot_cached')}")
-t.check({k: v for k, v in b.items() if k not in ("seconds", "snapshot_cached")}
-        == {k: v for k, v in first.items() if k not in ("seconds", "snapshot_cached")},
+t.check(first.get("results_cached") is False and b.get("results_cached") is True
+        and b.get("results_updated") == 0,
+        f"the stored results from the cache the second time: {first.get('results_cached')}, "
+        f"{b.get('results_cached')}, {b.get('results_updated')}")
+cache_use = ("seconds", "snapshot_cached", "results_cached")
+t.check({k: v for k, v in b.items() if k not in cache_use}
+        == {k: v for k, v in first.items() if k not in cache_use},
         "the same answer from the cache")
 t.check(db_rows(DB, "SELECT count(*), sum(category), sum(monthly_amount) FROM determinations")[0]
         == det_before, "nothing written: the determinations as they were")
