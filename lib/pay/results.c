@@ -507,6 +507,7 @@ static jz_err apply_in_tx(jz_store *st, void *arg, jz_error *err)
         jz_pay_line l;
         memset(&l, 0, sizeof l);
         l.id = a->s->e[i].line;
+        snprintf(l.county, sizeof l.county, "%s", b.county); /* a batch is one county's */
         l.payee = a->s->payee[i];
         l.batch = b.id;
         l.status = r->paid ? JZ_PL_PAID : JZ_PL_REFUSED;

@@ -461,13 +461,15 @@ jz_err jz__pg_alert_add_evidence(void *impl, const jz_stored_alert *a, const int
     jz__pg_p_int(&p, amount);
     jz__pg_p_int(&p, severity);
     jz__pg_p_text(&p, list);
+    jz__pg_p_text(&p, a->county);
+    /* By its county too: that is the one partition to look in. */
     jz_err rc = jz__pg_do(q,
-                         "UPDATE alerts SET amount = amount + $2,"
-                         " severity = greatest(severity, $3::bigint),"
-                         " evidence = CASE WHEN evidence = '[]' THEN '[' || $4::text || ']'"
-                         " ELSE substr(evidence, 1, length(evidence) - 1) || ',' || $4::text"
-                         " || ']' END WHERE alert = $1",
-                         &p, "更新预警", NULL, err);
+                          "UPDATE alerts SET amount = amount + $2,"
+                          " severity = greatest(severity, $3::bigint),"
+                          " evidence = CASE WHEN evidence = '[]' THEN '[' || $4::text || ']'"
+                          " ELSE substr(evidence, 1, length(evidence) - 1) || ',' || $4::text"
+                          " || ']' END WHERE county = $5 AND alert = $1",
+                          &p, "更新预警", NULL, err);
     if (rc)
         return rc;
     return put_evidence(q, a->id, a->indicator, a->county, rows, n_rows, err);
@@ -606,9 +608,12 @@ jz_err jz__pg_alert_update(void *impl, const jz_stored_alert *before, const jz_s
     jz__pg_p_int(&p, after->status);
     jz__pg_p_int(&p, after->id);
     jz__pg_p_int(&p, before->status);
+    jz__pg_p_text(&p, before->county);
     int64_t n = 0;
-    jz_err rc = jz__pg_do(q, "UPDATE alerts SET status = $1 WHERE alert = $2 AND status = $3", &p,
-                         "更新预警", &n, err);
+    jz_err rc = jz__pg_do(q,
+                          "UPDATE alerts SET status = $1 WHERE county = $4 AND alert = $2"
+                          " AND status = $3",
+                          &p, "更新预警", &n, err);
     if (rc)
         return rc;
     if (n != 1) {
