@@ -56,15 +56,19 @@ expect_grep <(ls "$cache_dir") "$county" "the county's file is there"
 hid=$(db_sql "$DB" "SELECT h.household_id FROM determinations d JOIN households h
     ON h.hh = d.hh AND h.county = d.county WHERE d.monthly_amount > 0 ORDER BY 1 LIMIT 1")
 grep -F "\"$hid\"" "$TMP/hh.jsonl" | head -1 >"$TMP/one.jsonl"
-python3 - "$TMP/one.jsonl" <<'EOF'
+# The household's first member's wage set to $1 (yuan) in one.jsonl.
+set_wage() {
+  python3 - "$TMP/one.jsonl" "$1" <<'EOF'
 import json, sys
 p = sys.argv[1]
 h = json.loads(open(p, encoding="utf-8").read())
 m = h["members"][0]
 m["income"] = [i for i in m.get("income", []) if i["kind"] != "wage"]
-m["income"].append({"kind": "wage", "amount": "900000.00"})
+m["income"].append({"kind": "wage", "amount": sys.argv[2]})
 open(p, "w", encoding="utf-8").write(json.dumps(h, ensure_ascii=False) + "\n")
 EOF
+}
+set_wage 900000.00
 expect_status 0 "$JZ" import "$DB" "$TMP/one.jsonl"
 expect_status 0 "$JZ" assess --db "$DB" --date 2025-06-01
 # The log of recent puts names it: that household alone is read again.
@@ -127,15 +131,7 @@ expect_grep "$TMP/out" '已存结果取自缓存）' "the next what-if takes the
 same_without_cache "stored results from the cache"
 # A household put since (its first member's wage changed again): its stored
 # result is read again, the others' are kept.
-python3 - "$TMP/one.jsonl" <<'EOF2'
-import json, sys
-p = sys.argv[1]
-h = json.loads(open(p, encoding="utf-8").read())
-m = h["members"][0]
-m["income"] = [i for i in m.get("income", []) if i["kind"] != "wage"]
-m["income"].append({"kind": "wage", "amount": "800000.00"})
-open(p, "w", encoding="utf-8").write(json.dumps(h, ensure_ascii=False) + "\n")
-EOF2
+set_wage 800000.00
 expect_status 0 "$JZ" import "$DB" "$TMP/one.jsonl"
 whatif
 expect_grep "$TMP/out" '已存结果取自缓存，其中 1 户已更新' "after a put the stored results are brought up to date"
