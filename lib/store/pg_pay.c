@@ -200,25 +200,28 @@ static void read_unit(const PGresult *r, int i, jz_pay_unit *u)
     u->dirty = jz__pg_int(r, i, k++) != 0;
 }
 
-/* ---- the ledger's rows of a planning's changed units ----------------------------------
+/* ---- the counties of a planning's changed units' lines -------------------------------
  *
- * A planning reads what the ledger holds for each unit marked changed
- * (pay_owed).  One query an enrolment, without its county (a household that
- * moved keeps its lines in the county that paid them), probes every county's
- * partition of pay_lines, planned anew each time: 20 ms an enrolment, so
- * that the first planning of 100,000 households' 16,000 units took six
- * minutes.  While a planning walks its units, the rows of its changed units
- * are read a county at a time instead, by one query, when the first of
- * them is asked for: after the county's planning lock (pay_plan_mark), so
- * that another planning of the county has committed its lines.  A line the
- * planning adds is added to them as the query would return it; any other
- * write of lines or batches drops them all, to be read again. */
+ * A planning reads the lines of each unit marked changed (pay_owed).  By the
+ * enrolment alone, that query cannot name a county (a household that moved
+ * keeps its lines in the county that paid them), so it was planned over
+ * every county's partition of pay_lines and probed each: 20 ms a unit, and
+ * the first planning of 100,000 households' 16,000 units took six minutes.
+ * While a planning walks its units, the backend keeps the list of the
+ * marked ones, and the first time one of a county's is asked for, it finds
+ * in one query the counties where each of that county's marked units has
+ * lines: after the county's planning lock (pay_plan_mark), so that another
+ * planning of the county has committed its lines, and no other writes an
+ * enrolment's lines in a county it does not live in (a follow-up is in its
+ * refused line's).  Each unit's lines are then read, as before, when it is
+ * asked for, from those counties' partitions alone, and its own county's
+ * (where the lines this planning adds for it go). */
 
 typedef struct owed_unit {
     int64_t enrolment;
     char county[7];
-    bool loaded;           /* rows hold what the ledger holds */
-    jz_pay_held_row *rows; /* by line */
+    bool loaded; /* counties holds every county of its lines */
+    char (*counties)[7];
     size_t n, cap;
 } owed_unit;
 
@@ -227,32 +230,15 @@ struct pg_owed {
     size_t n;
 };
 
-static void owed_drop_rows(struct pg_owed *o)
-{
-    for (size_t i = 0; i < o->n; i++) {
-        free(o->u[i].rows);
-        o->u[i].rows = NULL;
-        o->u[i].n = o->u[i].cap = 0;
-        o->u[i].loaded = false;
-    }
-}
-
 static void owed_free(pg *q)
 {
     if (!q->owed)
         return;
-    owed_drop_rows(q->owed);
+    for (size_t i = 0; i < q->owed->n; i++)
+        free(q->owed->u[i].counties);
     free(q->owed->u);
     free(q->owed);
     q->owed = NULL;
-}
-
-/* Lines or batches written otherwise than by a line added: every row read
- * is read again. */
-static void owed_forget(pg *q)
-{
-    if (q->owed)
-        owed_drop_rows(q->owed);
 }
 
 static owed_unit *owed_find(pg *q, int64_t enrolment)
@@ -269,45 +255,25 @@ static owed_unit *owed_find(pg *q, int64_t enrolment)
     return lo < (o ? o->n : 0) && o->u[lo].enrolment == enrolment ? &o->u[lo] : NULL;
 }
 
-/* Row r inserted in u's rows at its line's place; false when out of memory. */
-static bool owed_insert(owed_unit *u, const jz_pay_held_row *r)
+/* county among u's; false when out of memory. */
+static bool owed_county(owed_unit *u, const char *county)
 {
+    for (size_t i = 0; i < u->n; i++)
+        if (strcmp(u->counties[i], county) == 0)
+            return true;
     if (u->n == u->cap) {
-        size_t cap = u->cap ? 2 * u->cap : 8;
-        jz_pay_held_row *rows = realloc(u->rows, cap * sizeof *rows);
-        if (!rows)
+        size_t cap = u->cap ? 2 * u->cap : 4;
+        char(*c)[7] = realloc(u->counties, cap * sizeof *c);
+        if (!c)
             return false;
-        u->rows = rows;
+        u->counties = c;
         u->cap = cap;
     }
-    size_t at = u->n;
-    while (at > 0 && u->rows[at - 1].line > r->line)
-        at--;
-    memmove(&u->rows[at + 1], &u->rows[at], (u->n - at) * sizeof *u->rows);
-    u->rows[at] = *r;
-    u->n++;
+    snprintf(u->counties[u->n++], sizeof u->counties[0], "%s", county);
     return true;
 }
 
-#define OWED_COLUMNS                                                                               \
-    "l.line, l.kind, CASE l.kind WHEN 1 THEN l.ref_period ELSE l.period END,"                      \
-    " l.amount, l.status, l.batch, l.refers_to, coalesce(b.state, -1)"                             \
-    " FROM pay_lines l LEFT JOIN pay_batches b ON l.batch > 0 AND b.batch = l.batch"
-
-static void read_owed(const PGresult *r, int i, int k, jz_pay_held_row *h)
-{
-    memset(h, 0, sizeof *h);
-    h->line = jz__pg_int(r, i, k++);
-    h->kind = (uint8_t)jz__pg_int(r, i, k++);
-    jz__pg_copy_text(h->period, sizeof h->period, r, i, k++);
-    h->amount = jz__pg_int(r, i, k++);
-    h->status = (uint8_t)jz__pg_int(r, i, k++);
-    h->batch = jz__pg_int(r, i, k++);
-    h->refers_to = jz__pg_int(r, i, k++);
-    h->batch_state = (int8_t)jz__pg_int(r, i, k++);
-}
-
-/* The rows of every changed unit of county, by one query. */
+/* The counties of the lines of every marked unit of county, by one query. */
 static jz_err owed_load(pg *q, const char *county, jz_error *err)
 {
     struct pg_owed *o = q->owed;
@@ -330,51 +296,35 @@ static jz_err owed_load(pg *q, const char *county, jz_error *err)
     jz__pg_p_text(&p, list);
     jz_err rc;
     PGresult *r = jz__pg_run(q,
-                             "SELECT l.enrolment, " OWED_COLUMNS
-                             " WHERE l.enrolment = ANY($1::bigint[]) AND l.kind IN (0, 1, 3)"
-                             " ORDER BY l.enrolment, l.line",
+                             "SELECT enrolment, county FROM pay_lines"
+                             " WHERE enrolment = ANY($1::bigint[]) AND kind IN (0, 1, 3)"
+                             " GROUP BY enrolment, county",
                              &p, "读取已计发金额", &rc, err);
     free(list);
     if (!r)
         return rc;
     for (int i = 0, rows = PQntuples(r); i < rows && !rc; i++) {
         owed_unit *u = owed_find(q, jz__pg_int(r, i, 0));
-        jz_pay_held_row h;
-        read_owed(r, i, 1, &h);
-        if (u && !u->loaded && !owed_insert(u, &h))
+        if (u && !u->loaded && !owed_county(u, PQgetvalue(r, i, 1)))
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     }
     PQclear(r);
     for (size_t i = 0; i < o->n && !rc; i++)
-        if (strcmp(o->u[i].county, county) == 0)
+        if (!o->u[i].loaded && strcmp(o->u[i].county, county) == 0) {
+            if (!owed_county(&o->u[i], county))
+                rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
             o->u[i].loaded = true;
+        }
     return rc;
 }
 
-/* A line just added (with its id): into its unit's rows, as the query reads
- * it. */
-static void owed_added(pg *q, const jz_pay_line *l)
-{
-    owed_unit *u = owed_find(q, l->enrolment);
-    if (!u || !u->loaded || (l->kind != 0 && l->kind != 1 && l->kind != 3))
-        return;
-    jz_pay_held_row h;
-    memset(&h, 0, sizeof h);
-    h.line = l->id;
-    h.kind = l->kind;
-    snprintf(h.period, sizeof h.period, "%s", l->kind == 1 ? l->ref_period : l->period);
-    h.amount = l->amount;
-    h.status = l->status;
-    h.batch = l->batch;
-    h.refers_to = l->refers_to;
-    h.batch_state = -1;
-    /* In a batch (its state to be read), or out of memory: read again. */
-    if (l->batch > 0 || !owed_insert(u, &h))
-        owed_forget(q);
-}
+#define OWED_COLUMNS                                                                               \
+    "l.line, l.kind, CASE l.kind WHEN 1 THEN l.ref_period ELSE l.period END,"                      \
+    " l.amount, l.status, l.batch, l.refers_to, coalesce(b.state, -1)"                             \
+    " FROM pay_lines l LEFT JOIN pay_batches b ON l.batch > 0 AND b.batch = l.batch"
 
 /* The units of one query of UNIT_SELECT's columns, to fn.  owed: keep the
- * ledger's rows of those marked changed while fn runs (a planning). */
+ * list of those marked changed while fn runs (a planning). */
 static jz_err each_unit(pg *q, const char *sql, const jz__pg_params *p, bool owed,
                         void (*fn)(const jz_pay_unit *u, void *arg), void *arg, jz_error *err)
 {
@@ -454,25 +404,45 @@ jz_err jz__pg_pay_owed(void *impl, int64_t enrolment,
 {
     pg *q = impl;
     owed_unit *u = owed_find(q, enrolment);
-    jz_err rc = u && !u->loaded ? owed_load(q, u->county, err) : JZ_OK;
+    jz_err rc = u && !u->loaded && u->county[0] ? owed_load(q, u->county, err) : JZ_OK;
     if (rc)
         return rc;
-    if (u && u->loaded) {
-        for (size_t i = 0; i < u->n; i++)
-            fn(&u->rows[i], arg);
-        return JZ_OK;
-    }
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, enrolment);
-    PGresult *r = jz__pg_run(
-        q, "SELECT " OWED_COLUMNS " WHERE l.enrolment = $1 AND l.kind IN (0, 1, 3) ORDER BY l.line",
-        &p, "读取已计发金额", &rc, err);
+    char *counties = NULL;
+    if (u && u->loaded) {
+        /* '{140105,140106}': the partitions of its lines, named at planning. */
+        size_t len = 3 + 7 * u->n, at = 0;
+        if (!(counties = malloc(len)))
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        counties[at++] = '{';
+        for (size_t i = 0; i < u->n; i++)
+            at += (size_t)snprintf(counties + at, len - at, "%s%s", i ? "," : "", u->counties[i]);
+        snprintf(counties + at, len - at, "}");
+        jz__pg_p_text(&p, counties);
+    }
+    PGresult *r = jz__pg_run(q,
+                             counties ? "SELECT " OWED_COLUMNS " WHERE l.county = ANY($2::text[])"
+                                        " AND l.enrolment = $1 AND l.kind IN (0, 1, 3)"
+                                        " ORDER BY l.line"
+                                      : "SELECT " OWED_COLUMNS " WHERE l.enrolment = $1"
+                                        " AND l.kind IN (0, 1, 3) ORDER BY l.line",
+                             &p, "读取已计发金额", &rc, err);
+    free(counties);
     if (!r)
         return rc;
     for (int i = 0, n = PQntuples(r); i < n; i++) {
         jz_pay_held_row h;
-        read_owed(r, i, 0, &h);
+        memset(&h, 0, sizeof h);
+        h.line = jz__pg_int(r, i, 0);
+        h.kind = (uint8_t)jz__pg_int(r, i, 1);
+        jz__pg_copy_text(h.period, sizeof h.period, r, i, 2);
+        h.amount = jz__pg_int(r, i, 3);
+        h.status = (uint8_t)jz__pg_int(r, i, 4);
+        h.batch = jz__pg_int(r, i, 5);
+        h.refers_to = jz__pg_int(r, i, 6);
+        h.batch_state = (int8_t)jz__pg_int(r, i, 7);
         fn(&h, arg);
     }
     PQclear(r);
@@ -651,7 +621,6 @@ jz_err jz__pg_pay_line_add(void *impl, jz_pay_line *l, bool *added, jz_error *er
     if (PQntuples(r) == 1) {
         *added = true;
         l->id = jz__pg_int(r, 0, 0);
-        owed_added(q, l);
     }
     PQclear(r);
     return JZ_OK;
@@ -681,7 +650,6 @@ jz_err jz__pg_pay_line_set(void *impl, const jz_pay_line *l, uint8_t was, jz_err
     jz__pg_p_text(&p, l->reason);
     jz__pg_p_int(&p, was);
     int64_t n = 0;
-    owed_forget(q);
     /* The status is checked again on the row locked by the update: a
      * writer that changed it first wins, this one changes nothing. */
     /* The line's county, where the caller has it, names its partition:
@@ -782,7 +750,6 @@ jz_err jz__pg_pay_lines_of_batch(void *impl, int64_t batch,
 jz_err jz__pg_pay_lines_move(void *impl, int64_t batch, uint8_t from, uint8_t to, int64_t *n,
                              jz_error *err)
 {
-    owed_forget(impl);
     *n = 0;
     jz__pg_params p;
     jz__pg_p_reset(&p);
@@ -804,7 +771,6 @@ jz_err jz__pg_pay_lines_move(void *impl, int64_t batch, uint8_t from, uint8_t to
 jz_err jz__pg_pay_lines_settle(void *impl, int64_t batch, uint8_t from, uint8_t to,
                                const char *result, int64_t *n, jz_error *err)
 {
-    owed_forget(impl);
     *n = 0;
     jz__pg_params p;
     jz__pg_p_reset(&p);
@@ -1141,7 +1107,6 @@ static void bind_batch(jz__pg_params *p, const jz_pay_batch *b)
 jz_err jz__pg_pay_batch_add(void *impl, jz_pay_batch *b, jz_error *err)
 {
     pg *q = impl;
-    owed_forget(q);
     jz__pg_params p;
     jz__pg_p_reset(&p);
     bind_batch(&p, b);
@@ -1173,7 +1138,6 @@ jz_err jz__pg_pay_batch_get(void *impl, int64_t id, jz_pay_batch *b, jz_error *e
 jz_err jz__pg_pay_batch_set(void *impl, const jz_pay_batch *b, uint8_t was, jz_error *err)
 {
     pg *q = impl;
-    owed_forget(q);
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, b->id);

@@ -6,7 +6,8 @@
  * their money left withdrawn, money paid beyond what turns out to be owed
  * as a recovery (R-PAY-4); a 特困 person still counted in
  * his household's 低保 refused (R-TK-5); lines held while there is no
- * payee.  The household is example 01 (王建国's family of three), approved
+ * payee; a household that moved county paid the difference of the months
+ * its old county paid.  The household is example 01 (王建国's family of three), approved
  * for 低保 at 962.00 a month from 2025-03 (proc_fixture.h).
  */
 #include <setjmp.h>
@@ -453,12 +454,90 @@ static void two_planners(void **state)
     assert_true(a.added == 0 || b.added == 0);
 }
 
+static jz_err mark_daixian(jz_store *s, void *arg, jz_error *err)
+{
+    char first[JZ_PERIOD_BUF];
+    return jz_store_pay_plan_mark(s, "140923", arg, first, err);
+}
+
+/* Example 06's household re-imported with its region in 代县 (140923): a
+ * move, which takes its live enrolments along. */
+static void move_to_daixian(void)
+{
+    char from[4096], to[4096], text[16384];
+    snprintf(from, sizeof from, "%s/examples/06-temporary-relief.json", fx_root());
+    snprintf(to, sizeof to, "%s/moved.json", fx_dir);
+    FILE *f = fopen(from, "rb");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *at = strstr(text, "\"140902001004\"");
+    assert_non_null(at);
+    memcpy(at + 1, "140923100201", 12);
+    f = fopen(to, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, n, f), n);
+    fclose(f);
+    jz_parse_opts po = {.regions = fx.regions, .default_date = jz_date_make(2025, 1, 2)};
+    jz_import_stats st;
+    jz_error err;
+    jz_error_clear(&err);
+    jz_err rc = jz_import_json(fx.store, to, &po, NULL, 1, JZ_IMPORT_BATCH, NULL, NULL, &st, &err);
+    if (rc)
+        fx_fail("move", &err);
+    assert_int_equal(rc, JZ_OK);
+    assert_int_equal(st.stored, 1);
+}
+
+/* A household that moved to another county keeps its lines in the county
+ * that planned them; a raise from before the move pays the difference of
+ * those months, not those months again. */
+static void moved_pays_difference(void **state)
+{
+    (void)state;
+    const char *hid = "H140902-000606";
+    jz_enrolment e = unit(hid, "140902001004", NULL, JZ_UNIT_DIBAO, 3, 50000, "2025-10");
+    in_tx(create_enrol, &e);
+    in_tx(mark_daixian, "2025-10"); /* 代县's ledger starts in October too */
+    plan("2025-10");
+    plan("2025-11");
+    jz_fen sum;
+    assert_int_equal(count_lines(hid, "", &sum), 2);
+    assert_int_equal(sum, 2 * 50000);
+    move_to_daixian();
+    jz_enrolment_list l;
+    jz_error err;
+    assert_int_equal(jz_proc_enrol_list(&fx, "", hid, &l, &err), JZ_OK);
+    size_t found_at = l.n;
+    for (size_t i = 0; i < l.n; i++)
+        if (l.rows[i].programme == JZ_UNIT_DIBAO && strcmp(l.rows[i].first_month, "2025-10") == 0)
+            found_at = i;
+    assert_true(found_at < l.n);
+    e = l.rows[found_at];
+    jz_enrolment_list_cleanup(&l);
+    assert_string_equal(e.county, "140923");
+    term t = {e, "2025-10"}; /* raised from October */
+    t.e.monthly = 60000;
+    in_tx(put_term, &t);
+    jz_pay_plan_res r = plan("2025-12");
+    jz_pay_plan_res_cleanup(&r);
+    /* December at 60,000 in 代县, and 10,000 for each of October and
+     * November (planned at 50,000 each in 忻府区). */
+    assert_int_equal(count_lines(hid, "", &sum), 5);
+    assert_int_equal(sum, 2 * 50000 + 60000 + 2 * 10000);
+    r = plan("2025-12");
+    assert_int_equal(r.lines_added + r.adjustments_added, 0);
+    jz_pay_plan_res_cleanup(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(regular_once),  cmocka_unit_test(raise_adjusts),
-        cmocka_unit_test(stop_recovers), cmocka_unit_test(tekun_quarterly),
-        cmocka_unit_test(two_planners), cmocka_unit_test(refused_withdrawn),
+        cmocka_unit_test(regular_once),          cmocka_unit_test(raise_adjusts),
+        cmocka_unit_test(stop_recovers),         cmocka_unit_test(tekun_quarterly),
+        cmocka_unit_test(two_planners),          cmocka_unit_test(refused_withdrawn),
+        cmocka_unit_test(moved_pays_difference),
     };
     return cmocka_run_group_tests(tests, setup, fx_teardown);
 }
