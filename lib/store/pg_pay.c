@@ -277,20 +277,18 @@ static bool owed_county(owed_unit *u, const char *county)
 static jz_err owed_load(pg *q, const char *county, jz_error *err)
 {
     struct pg_owed *o = q->owed;
-    size_t len = 3;
+    jz__abuf b = {0};
     for (size_t i = 0; i < o->n; i++)
-        if (!o->u[i].loaded && strcmp(o->u[i].county, county) == 0)
-            len += 21;
-    char *list = malloc(len);
-    if (!list)
+        if (!o->u[i].loaded && strcmp(o->u[i].county, county) == 0) {
+            char v[24];
+            snprintf(v, sizeof v, "%lld", (long long)o->u[i].enrolment);
+            jz__pg_array_add(&b, v);
+        }
+    const char *list = jz__pg_array_end(&b);
+    if (!list) {
+        free(b.p);
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-    size_t at = 0;
-    list[at++] = '{';
-    for (size_t i = 0; i < o->n; i++)
-        if (!o->u[i].loaded && strcmp(o->u[i].county, county) == 0)
-            at += (size_t)snprintf(list + at, len - at, "%s%lld", at > 1 ? "," : "",
-                                   (long long)o->u[i].enrolment);
-    snprintf(list + at, len - at, "}");
+    }
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_text(&p, list);
@@ -300,7 +298,7 @@ static jz_err owed_load(pg *q, const char *county, jz_error *err)
                              " WHERE enrolment = ANY($1::bigint[]) AND kind IN (0, 1, 3)"
                              " GROUP BY enrolment, county",
                              &p, "读取已计发金额", &rc, err);
-    free(list);
+    free(b.p);
     if (!r)
         return rc;
     for (int i = 0, rows = PQntuples(r); i < rows && !rc; i++) {
@@ -410,16 +408,16 @@ jz_err jz__pg_pay_owed(void *impl, int64_t enrolment,
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, enrolment);
-    char *counties = NULL;
+    /* The counties of its lines: their partitions alone, named at planning. */
+    jz__abuf b = {0};
+    const char *counties = NULL;
     if (u && u->loaded) {
-        /* '{140105,140106}': the partitions of its lines, named at planning. */
-        size_t len = 3 + 7 * u->n, at = 0;
-        if (!(counties = malloc(len)))
-            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
-        counties[at++] = '{';
         for (size_t i = 0; i < u->n; i++)
-            at += (size_t)snprintf(counties + at, len - at, "%s%s", i ? "," : "", u->counties[i]);
-        snprintf(counties + at, len - at, "}");
+            jz__pg_array_add(&b, u->counties[i]);
+        if (!(counties = jz__pg_array_end(&b))) {
+            free(b.p);
+            return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        }
         jz__pg_p_text(&p, counties);
     }
     PGresult *r = jz__pg_run(q,
@@ -429,7 +427,7 @@ jz_err jz__pg_pay_owed(void *impl, int64_t enrolment,
                                       : "SELECT " OWED_COLUMNS " WHERE l.enrolment = $1"
                                         " AND l.kind IN (0, 1, 3) ORDER BY l.line",
                              &p, "读取已计发金额", &rc, err);
-    free(counties);
+    free(b.p);
     if (!r)
         return rc;
     for (int i = 0, n = PQntuples(r); i < n; i++) {
