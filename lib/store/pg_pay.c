@@ -704,12 +704,14 @@ jz_err jz__pg_pay_lines_open(void *impl, const char *county, unsigned mask,
                      &p, fn, arg, err);
 }
 
-/* The county of a batch as the next parameter of p, so that a statement on
- * the batch's lines (all of its county: a batch is prepared from one
- * county's) is planned on that county's partition alone, not on all 122
- * (150 ms of planning each in a new session).  *found false: no such batch
- * (the caller's statement without the county then finds no line). */
-static jz_err batch_county(pg *q, int64_t batch, jz__pg_params *p, bool *found, jz_error *err)
+/* The county of a batch, put in county[] and as the next parameter of p (by
+ * pointer: county must outlive the statement), so that a statement on the
+ * batch's lines (all of its county: a batch is prepared from one county's)
+ * is planned on that county's partition alone, not on all 122 (150 ms of
+ * planning each in a new session).  *found false: no such batch (the
+ * caller's statement without the county then finds no line). */
+static jz_err batch_county(pg *q, int64_t batch, jz__pg_params *p, char county[7], bool *found,
+                           jz_error *err)
 {
     jz__pg_params b;
     jz__pg_p_reset(&b);
@@ -720,8 +722,10 @@ static jz_err batch_county(pg *q, int64_t batch, jz__pg_params *p, bool *found, 
     if (!r)
         return rc;
     *found = PQntuples(r) > 0;
-    if (*found)
-        jz__pg_p_text(p, PQgetvalue(r, 0, 0));
+    if (*found) {
+        jz__pg_copy_text(county, 7, r, 0, 0);
+        jz__pg_p_text(p, county);
+    }
     PQclear(r);
     return JZ_OK;
 }
@@ -734,7 +738,8 @@ jz_err jz__pg_pay_lines_of_batch(void *impl, int64_t batch,
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, batch);
     bool found = false;
-    jz_err rc = batch_county(impl, batch, &p, &found, err);
+    char county[7];
+    jz_err rc = batch_county(impl, batch, &p, county, &found, err);
     if (rc)
         return rc;
     return each_line(impl,
@@ -755,7 +760,8 @@ jz_err jz__pg_pay_lines_move(void *impl, int64_t batch, uint8_t from, uint8_t to
     jz__pg_p_int(&p, from);
     jz__pg_p_int(&p, to);
     bool found = false;
-    jz_err rc = batch_county(impl, batch, &p, &found, err);
+    char county[7];
+    jz_err rc = batch_county(impl, batch, &p, county, &found, err);
     if (rc)
         return rc;
     return jz__pg_do(impl,
@@ -777,7 +783,8 @@ jz_err jz__pg_pay_lines_settle(void *impl, int64_t batch, uint8_t from, uint8_t 
     jz__pg_p_int(&p, to);
     jz__pg_p_text(&p, result);
     bool found = false;
-    jz_err rc = batch_county(impl, batch, &p, &found, err);
+    char county[7];
+    jz_err rc = batch_county(impl, batch, &p, county, &found, err);
     if (rc)
         return rc;
     return jz__pg_do(impl,
@@ -797,7 +804,8 @@ jz_err jz__pg_pay_batch_accounts(void *impl, int64_t batch,
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, batch);
     bool found = false;
-    jz_err rc = batch_county(q, batch, &p, &found, err);
+    char county[7];
+    jz_err rc = batch_county(q, batch, &p, county, &found, err);
     if (rc)
         return rc;
     PGresult *r = jz__pg_run(q,

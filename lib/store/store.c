@@ -163,8 +163,8 @@ static jz_err batch_flush(jz_store *s, jz_error *err)
     if (!s->batch.ids || json_array_size(s->batch.ids) == 0)
         return JZ_OK;
     /* The registry changed: every cached snapshot is out of date, and so
-     * are the stored results cached beside it (a household replaced loses
-     * its determination). */
+     * are the stored results cached beside it (they follow the snapshot's
+     * households); the log names the households, for both. */
     char prev[2][JZ__TAG_BUF], tag[2][JZ__TAG_BUF];
     /* Both held from here to the commit where writers run at once (the
      * registry's first, in every transaction), so that each new tag's
