@@ -69,9 +69,9 @@ typedef struct pg {
      * batch goes to the server in five COPYs, not a statement per row. */
     struct pg_pending_rows *rows;
     struct pg_prefetch *pre; /* what the households about to be put need */
-    /* While a planning walks its units (jz__pg_pay_units): the ledger's
-     * rows of the units marked changed, read a county at a time
-     * (pg_pay.c). */
+    /* While a planning walks its units (jz__pg_pay_units): the units
+     * marked changed, each with the counties its lines are in, found a
+     * county at a time (pg_pay.c). */
     struct pg_owed *owed;
     bool in_put; /* put_household's own statements: they do not flush */
     struct {
