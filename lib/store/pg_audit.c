@@ -420,22 +420,39 @@ jz_err jz__pg_audit_chain(pg *q, bool wait, jz_error *err)
     }
 }
 
+jz_err jz__pg_audit_key(pg *q, bool *made, jz_error *err)
+{
+    *made = false;
+    if (sodium_init() < 0)
+        return jz_error_set(err, JZ_EIO, NULL, NULL, "无法初始化 libsodium");
+    key_path(q, q->k.path, sizeof q->k.path);
+    jz_err rc = jz__audit_key_load(&q->k, err);
+    if (rc != JZ_ENOTFOUND)
+        return rc;
+    jz_error_clear(err);
+    make_dirs(q->k.path);
+    rc = jz__audit_key_make(&q->k, err);
+    *made = !rc;
+    return rc;
+}
+
 jz_err jz__pg_audit_open(pg *q, bool create, bool copy_target, jz_error *err)
 {
     if (sodium_init() < 0)
         return jz_error_set(err, JZ_EIO, NULL, NULL, "无法初始化 libsodium");
-    key_path(q, q->k.path, sizeof q->k.path);
     jz_err rc;
-    if (create && copy_target)
+    if (create && copy_target) {
+        key_path(q, q->k.path, sizeof q->k.path);
         return JZ_OK; /* the copy brings the source's key and log (copy.c) */
+    }
     if (create) {
-        make_dirs(q->k.path);
-        if ((rc = jz__audit_key_make(&q->k, err)))
-            return rc;
+        if (!q->k.have) /* jz__pg_audit_key first, before the tables */
+            return jz__audit_no_key(&q->k, err);
         char after[96];
         snprintf(after, sizeof after, "{\"key_id\":\"%s\",\"backend\":\"postgresql\"}", q->k.id);
         return jz__pg_audit(q, "", "audit.key", "tables", "", after, err);
     }
+    key_path(q, q->k.path, sizeof q->k.path);
     jz_error kerr;
     jz_error_clear(&kerr);
     rc = jz__audit_key_load(&q->k, &kerr);

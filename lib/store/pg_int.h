@@ -222,6 +222,14 @@ jz_err jz__pg_audit_commit(pg *q, jz_error *err);
  * wait: even if another connection is chaining (before reading the chain). */
 jz_err jz__pg_audit_chain(pg *q, bool wait, jz_error *err);
 void jz__pg_audit_drop(pg *q);
+/* A new store's audit key, before its tables are made, so that a key that
+ * cannot be had leaves no database half made: the file named
+ * (JIUZHU_AUDIT_KEY, else the default path) is used if it exists, as
+ * SQLite's init does, else made (*made: the caller removes it if the store
+ * is then not made). */
+jz_err jz__pg_audit_key(pg *q, bool *made, jz_error *err);
+/* The key of a store opened (create: the new store's key entry, after
+ * jz__pg_audit_key and the tables). */
 jz_err jz__pg_audit_open(pg *q, bool create, bool copy_target, jz_error *err);
 
 #endif

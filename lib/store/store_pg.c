@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -151,8 +152,15 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
     q->layout = flags & JZ__PG_OPEN_COORD ? JZ__PG_COORD
                 : flags & JZ__PG_OPEN_SHARD ? JZ__PG_SHARD
                                             : JZ__PG_SINGLE;
-    if ((rc = jz__pg_migrate(q, create, err)))
+    bool made = false; /* the audit key, made for this new store */
+    if (create && !(flags & JZ__STORE_COPY_TARGET) && q->layout != JZ__PG_SHARD &&
+        (rc = jz__pg_audit_key(q, &made, err)))
         goto fail;
+    if ((rc = jz__pg_migrate(q, create, err))) {
+        if (made)
+            unlink(q->k.path);
+        goto fail;
+    }
     if (q->layout != JZ__PG_SHARD &&
         (rc = jz__pg_audit_open(q, create, flags & JZ__STORE_COPY_TARGET, err)))
         goto fail;

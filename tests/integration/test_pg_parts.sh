@@ -9,6 +9,8 @@
 # follow it into the new county's partitions).  Each county's household
 # tables are keyed to its own households (jz_household_keys): a row of no
 # household is refused there as it was by the keys on the parents.
+# `jiuzhu init` uses a key file already there and leaves nothing behind
+# when the key cannot be had or the database is refused.
 # Skipped (77) without
 # JZ_TEST_PG (scripts/test.sh sets it).
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +26,7 @@ PGDB=jz_parts_$$
 URL=$base$PGDB
 cleanup() {
   psql -X -q "${base}postgres" -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" >/dev/null 2>&1
+  psql -X -q "${base}postgres" -c "DROP DATABASE IF EXISTS ${PGDB}_init WITH (FORCE)" >/dev/null 2>&1
   [ -n "${JZ_KEEP_TMP:-}" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -144,4 +147,44 @@ n=$(q "SELECT count(*) FROM determinations")
 if [ "$n" = 300 ]; then ok; else bad "$n determinations after the reassessment, not 300"; fi
 expect_status 0 "$JZ" audit verify "$URL"
 expect_grep "$TMP/out" '审计日志完好' "the log verifies"
+
+# ---- jiuzhu init and the audit key ---------------------------------------------------------
+# A key file that is already there (one the deployment provides through
+# JIUZHU_AUDIT_KEY, or one left by a database of the same name since
+# dropped) is used, as SQLite's init does; a key that cannot be had leaves
+# no table behind, and a database that is refused keeps no key made for it.
+IDB=${PGDB}_init
+IURL=$base$IDB
+dropi() { psql -X -q "${base}postgres" -c "DROP DATABASE IF EXISTS $IDB WITH (FORCE)" >/dev/null 2>&1; }
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TMP/given.key"
+echo >>"$TMP/given.key"
+sum=$(md5sum <"$TMP/given.key")
+JIUZHU_AUDIT_KEY=$TMP/given.key expect_status 0 "$JZ" init "$IURL"
+[ "$(md5sum <"$TMP/given.key")" = "$sum" ] && ok || bad "init rewrote the key it was given"
+JIUZHU_AUDIT_KEY=$TMP/given.key expect_status 0 "$JZ" audit verify "$IURL"
+expect_grep "$TMP/out" '审计日志完好' "the new store's log verifies under the key given"
+dropi
+JIUZHU_AUDIT_KEY=$TMP/given.key expect_status 0 "$JZ" init "$IURL"
+dropi
+# Made at the default place, then the database dropped and made again: the
+# key left there is used.
+expect_status 0 "$JZ" init "$IURL"
+dropi
+expect_status 0 "$JZ" init "$IURL"
+expect_status 0 "$JZ" audit verify "$IURL"
+dropi
+echo 'not a key' >"$TMP/bad.key"
+JIUZHU_AUDIT_KEY=$TMP/bad.key expect_status 1 "$JZ" init "$IURL"
+expect_grep "$TMP/err" "$TMP/bad.key" "the refusal names the key file"
+expect_grep "$TMP/err" '审计密钥文件格式不对' "and says what is wrong with it"
+n=$(psql -X -A -t "$IURL" -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'" 2>/dev/null || echo none)
+if [ "$n" = 0 ] || [ "$n" = none ]; then ok; else bad "$n tables left by an init refused for its key"; fi
+JIUZHU_AUDIT_KEY=$TMP/given.key expect_status 0 "$JZ" init "$IURL"
+dropi
+psql -X -q "${base}postgres" -c "CREATE DATABASE $IDB" && psql -X -q "$IURL" -c "CREATE TABLE theirs(a int)"
+rm -f "$TMP/keys/$IDB@"*
+expect_status 1 "$JZ" init "$IURL"
+expect_grep "$TMP/err" '不是空库' "a database with tables of its own is refused"
+if ls "$TMP/keys/$IDB@"* >/dev/null 2>&1; then bad "a key was left for the database refused"; else ok; fi
+dropi
 finish
