@@ -363,6 +363,10 @@ struct jz__sq_audit {
     sq *q;
     sqlite3 *db;
     keys k;
+    /* Why jz_audit_init() last failed, as it was said (SQLite passes on
+     * only its text): jz__sq_audit_init_error. */
+    jz_err init_rc;
+    jz_error init_err;
     bool on;    /* the chain is keyed: every change is tracked */
     bool blind; /* rows changed that could not be tracked */
     char blind_why[200];
@@ -1202,13 +1206,26 @@ static void fn_init(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     const char *reason = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
     jz_error err;
     jz_error_clear(&err);
-    if (rebase(a, reason ? reason : "", &err) != JZ_OK) {
+    if ((a->init_rc = rebase(a, reason ? reason : "", &err)) != JZ_OK) {
+        a->init_err = err;
         char msg[512];
         jz_error_format(&err, msg, sizeof msg);
         sqlite3_result_error(ctx, msg, -1);
         return;
     }
     sqlite3_result_null(ctx);
+}
+
+jz_err jz__sq_audit_init_error(sq *q, jz_err rc, jz_error *err)
+{
+    struct jz__sq_audit *a = q->audit;
+    if (!a || !a->init_rc)
+        return rc;
+    rc = a->init_rc;
+    if (err)
+        *err = a->init_err;
+    a->init_rc = JZ_OK;
+    return rc;
 }
 
 jz_err jz__sq_audit_open(sq *q, const char *path, int flags, jz_error *err)

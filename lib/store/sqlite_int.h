@@ -220,6 +220,10 @@ jz_err jz__sq_audit(sq *q, const char *county, const char *action, const char *e
  * migrations, which call jz_audit_init()): its key, and the hooks that see
  * every row written.  Nothing for a read-only connection. */
 jz_err jz__sq_audit_open(sq *q, const char *path, int flags, jz_error *err);
+/* A migration's statement failed with rc: if jz_audit_init() in it failed,
+ * its own error (the key file named, what is wrong with it) in place of
+ * SQLite's text of it. */
+jz_err jz__sq_audit_init_error(sq *q, jz_err rc, jz_error *err);
 /* What sq_commit does first: the entries of the transaction (its
  * households, then what it changed in every table).  A transaction that
  * changed rows cannot commit without them. */

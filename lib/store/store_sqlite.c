@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit_chain.h"
 #include "sqlite_int.h"
 
 /* ---- schema and migrations ------------------------------------------------ */
@@ -541,6 +543,8 @@ static jz_err migrate(sq *q, int target, jz_error *err)
         return rc;
     for (int i = v; i < target && !rc; i++) {
         rc = jz__sq_exec(q, migrations[i], err);
+        if (rc)
+            rc = jz__sq_audit_init_error(q, rc, err);
         if (!rc) {
             char sql[128];
             snprintf(sql, sizeof sql,
@@ -824,6 +828,12 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
     bool exists = stat(path, &stt) == 0;
     if ((flags & JZ_STORE_CREATE) && exists)
         return jz_error_set(err, JZ_EINPUT, "database", path, "数据库文件已存在");
+    /* The audit key a new database would make (JIUZHU_AUDIT_KEY, else beside
+     * it), and whether it is there before: an init that fails removes what
+     * it made, so that it can be run again (a key that was there stays). */
+    char key[PATH_MAX + 16];
+    jz__audit_key_path(path, key, sizeof key);
+    bool key_was = stat(key, &stt) == 0;
     if (!(flags & JZ_STORE_CREATE) && !exists)
         return jz_error_set(err, JZ_ENOTFOUND, "database", path,
                             "数据库文件不存在（先用 jiuzhu init 创建）");
@@ -923,6 +933,16 @@ done:
     return JZ_OK;
 fail:
     sq_close(q);
+    if (flags & JZ_STORE_CREATE) {
+        const char *side[] = {"", "-wal", "-shm", "-journal", "-lock"};
+        for (size_t i = 0; i < sizeof side / sizeof side[0]; i++) {
+            char f[PATH_MAX + 16];
+            if (snprintf(f, sizeof f, "%s%s", path, side[i]) < (int)sizeof f)
+                unlink(f);
+        }
+        if (!key_was)
+            unlink(key);
+    }
     return rc;
 }
 

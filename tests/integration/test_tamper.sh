@@ -11,7 +11,8 @@
 #    kind of change and (where the key allows) the row;
 #  - the chain cannot be rewritten without the key: entries made with
 #    another key, a log rebuilt under a new key, a log emptied;
-#  - without the key, reads work and writes are refused, naming the key file.
+#  - without the key, reads work and writes are refused, naming the key file;
+#  - an init refused for its key file leaves no database behind.
 . "$(dirname "$0")/lib.sh"
 
 export JIUZHU_ACTOR=审计测试员
@@ -22,6 +23,16 @@ expect_status 0 "$JZ" init "$DB"
 [ -f "$DB.audit-key" ] && ok || bad "init makes the key beside the database"
 perm=$(stat -c %a "$DB.audit-key")
 [ "$perm" = 600 ] && ok || bad "the key file is 0600, not $perm"
+# An init refused for its key (a file that is not a key) says so in its own
+# words and leaves nothing behind: run again, it makes the database.
+echo 'not a key' >"$TMP/bad.key"
+JIUZHU_AUDIT_KEY=$TMP/bad.key expect_status 1 "$JZ" init "$TMP/k.db"
+expect_grep "$TMP/err" "$TMP/bad.key" "the refusal names the key file"
+expect_grep "$TMP/err" '审计密钥文件格式不对' "and says what is wrong with it"
+expect_no_grep "$TMP/err" '数据库错误' "in jiuzhu's words, not as a database error"
+if ls "$TMP/k.db"* >/dev/null 2>&1; then bad "a refused init left $(ls "$TMP/k.db"*)"; else ok; fi
+expect_status 0 "$JZ" init "$TMP/k.db"
+[ -f "$TMP/k.db.audit-key" ] && ok || bad "the init run again makes its key"
 
 # ---- the workload ------------------------------------------------------------------
 cat >"$TMP/a.json" <<'EOF'
