@@ -1069,6 +1069,69 @@ static bool clear_scan_start(struct jz__sq_audit *a, table *t)
     return true;
 }
 
+/* Empties a table no other table refers to by dropping it and making it
+ * again as it was (its indexes and triggers too), in the transaction.
+ * With foreign keys on, SQLite deletes the rows of a table that has a key
+ * one by one (it truncates only tables no key involves, and its own DROP
+ * deletes nothing but a parent's rows): the 2.3 million rows of a million
+ * households' determinations and person results took 2.2 s to delete, and
+ * 0.2 s to drop.  Other statements of this connection are prepared again
+ * by SQLite when they next run.  false when it could not (a statement of
+ * the connection still reading the table, say): the caller deletes. */
+static bool recreate(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    bool referred = true;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_schema m, pragma_foreign_key_list(m.name) f"
+                           " WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        referred = sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0) != 0;
+    }
+    sqlite3_finalize(st);
+    if (referred)
+        return false;
+    /* The table's statement first, then its indexes and triggers. */
+    char *sql = NULL;
+    size_t n = 0;
+    bool ok = false;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT sql FROM sqlite_schema WHERE tbl_name = ?1 AND sql IS NOT NULL"
+                           " ORDER BY type <> 'table'",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        ok = true;
+        while (ok && sqlite3_step(st) == SQLITE_ROW) {
+            const char *one = (const char *)sqlite3_column_text(st, 0);
+            size_t len = strlen(one);
+            char *more = realloc(sql, n + len + 2);
+            if (!more) {
+                ok = false;
+                break;
+            }
+            sql = more;
+            memcpy(sql + n, one, len);
+            n += len;
+            sql[n++] = ';';
+            sql[n] = '\0';
+        }
+    }
+    sqlite3_finalize(st);
+    ok = ok && n > 0;
+    char *drop = ok ? sqlite3_mprintf("SAVEPOINT jz_recreate; DROP TABLE \"%w\"", name) : NULL;
+    if (!drop || sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK) {
+        ok = false;
+    } else if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        ok = false;
+        sqlite3_exec(db, "ROLLBACK TO jz_recreate", NULL, NULL, NULL);
+    }
+    sqlite3_exec(db, "RELEASE jz_recreate", NULL, NULL, NULL);
+    sqlite3_free(drop);
+    free(sql);
+    return ok;
+}
+
 jz_err jz__sq_audit_clear(sq *q, const char *table_name, jz_error *err)
 {
     struct jz__sq_audit *a = q->audit;
@@ -1107,7 +1170,8 @@ jz_err jz__sq_audit_clear(sq *q, const char *table_name, jz_error *err)
                     : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         if (!rc) {
             sqlite3_preupdate_hook(a->db, NULL, NULL);
-            rc = jz__sq_exec(q, sql, err);
+            if (!recreate(a->db, table_name))
+                rc = jz__sq_exec(q, sql, err);
             sqlite3_preupdate_hook(a->db, on_change, a);
         }
         if (!rc && apart)

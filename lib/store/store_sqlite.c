@@ -918,9 +918,7 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
                       " WHERE m.id_number = ?",
                       err)) ||
         (rc = prepare(q, &q->insert_det,
-                      "INSERT INTO determinations VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
-                      "?12,?13,?14,?15, (SELECT version FROM households WHERE hh = ?1))",
-                      err)) ||
+                      "INSERT INTO determinations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
         (rc = prepare(q, &q->insert_person,
                       "INSERT INTO person_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
         (rc = prepare(q, &q->insert_pv,
@@ -2210,7 +2208,10 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
     int c = 1;
     sqlite3_reset(st);
     /* Through jz__sq_row_*: the audit log's digest of the row from these
-     * values (the last column, the record's version, is read back). */
+     * values.  The record's version is the snapshot's: the run checked
+     * every household it writes against the store (jz_store_snapshot_stale)
+     * in this transaction, which holds the write lock, and a version read
+     * back from households row by row cost a look-up per household. */
     jz__sq_row_begin(q);
     jz__sq_row_int(q, st, c++, hh);
     jz__sq_row_text(q, st, c++, county);
@@ -2224,6 +2225,7 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
     for (int k = 0; k < JZ__DET_NF - 1; k++)
         jz__sq_row_int(q, st, c++, f[k]);
     jz__sq_row_text(q, st, c++, decisive);
+    jz__sq_row_int(q, st, c++, snap->version[i]);
     jz__sq_row_ready(q, "determinations");
     if (sqlite3_step(st) != SQLITE_DONE)
         return jz__sq_error(q, err, "写入认定结果");
