@@ -74,6 +74,19 @@ void jz_store_rollback(jz_store *s);
 #define JZ_STORE_RUN_TRIES 3
 jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
                     jz_error *err);
+/*
+ * jz_store_run for a bulk write whose rows' foreign keys fn makes sure of
+ * (a reassessment's determinations: households it checked in the
+ * transaction, the run it began): where the backend checks each row's keys
+ * as it is written (SQLite), it checks those of the tables named (a list
+ * ending with NULL) once, before the commit, instead; a row that refers to
+ * nothing fails the commit, naming its table and row, and nothing is
+ * written.  Other tables written in the transaction are not checked: name
+ * every table fn writes rows into that has keys.
+ */
+jz_err jz_store_run_keyed(jz_store *s, const char *const *tables,
+                          jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                          jz_error *err);
 /* jz_store_run with actor as the store's actor for the transaction (the
  * audit entries name him), the actor before put back after. */
 jz_err jz_store_run_as(jz_store *s, const char *actor,

@@ -601,7 +601,13 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
             goto done;
         }
         write_back wb = {snap, slots, n_slots, slot_of, out, persons, keep, opts, rep, n, digest};
-        if ((rc = jz_store_run(s, write_in_txn, &wb, err)))
+        /* The tables with keys it writes: its determinations refer to
+         * households it checked in the transaction (stale ones are kept)
+         * and to the run and parameter rows it made; checked once at the
+         * commit rather than row by row. */
+        static const char *const keyed[] = {"determinations", "person_results", "param_values",
+                                            NULL};
+        if ((rc = jz_store_run_keyed(s, keyed, write_in_txn, &wb, err)))
             goto done;
     }
     rep->write_s = now_s() - t2;

@@ -20,6 +20,9 @@ typedef struct sq {
     int version;
     int in_tx;
     int64_t changes_at_begin; /* sqlite3_total_changes64 when the transaction began */
+    /* The tables whose foreign keys the transaction checks at its commit,
+     * with the connection's row-by-row checks off (sq_begin_keyed). */
+    const char *const *keyed;
     bool queued; /* holds the process's writers' queue (store_sqlite.c) */
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
         *insert_member, *owner, *insert_det, *insert_person, *insert_pv, *old_record, *move_enrol,

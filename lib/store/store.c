@@ -325,8 +325,9 @@ static void back_off(int attempt)
     nanosleep(&ts, NULL);
 }
 
-jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
-                    jz_error *err)
+jz_err jz_store_run_keyed(jz_store *s, const char *const *tables,
+                          jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                          jz_error *err)
 {
     jz_err rc = JZ_OK;
     for (int attempt = 0; attempt < JZ_STORE_RUN_TRIES; attempt++) {
@@ -334,7 +335,8 @@ jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *
             back_off(attempt);
             jz_error_clear(err);
         }
-        rc = s->ops->begin(s->impl, err);
+        rc = tables && s->ops->begin_keyed ? s->ops->begin_keyed(s->impl, tables, err)
+                                           : s->ops->begin(s->impl, err);
         if (!rc) {
             rc = fn(s, arg, err);
             if (!rc)
@@ -347,6 +349,12 @@ jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *
             break;
     }
     return rc;
+}
+
+jz_err jz_store_run(jz_store *s, jz_err (*fn)(jz_store *s, void *arg, jz_error *err), void *arg,
+                    jz_error *err)
+{
+    return jz_store_run_keyed(s, NULL, fn, arg, err);
 }
 
 jz_err jz_store_run_as(jz_store *s, const char *actor,

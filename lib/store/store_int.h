@@ -111,6 +111,9 @@ typedef struct jz_store_ops {
     void (*close)(void *impl);
     int (*schema_version)(const void *impl);
     jz_err (*begin)(void *impl, jz_error *err);
+    /* begin, the foreign keys of the tables named checked at the commit
+     * rather than row by row (jz_store_run_keyed); NULL: begin. */
+    jz_err (*begin_keyed)(void *impl, const char *const *tables, jz_error *err);
     jz_err (*commit)(void *impl, jz_error *err);
     void (*rollback)(void *impl);
     /* A member who belongs to another household already (R-HH-3) is a

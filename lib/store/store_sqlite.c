@@ -1041,12 +1041,68 @@ static jz_err sq_begin(void *impl, jz_error *err)
     return rc;
 }
 
+/* With foreign keys on, SQLite looks each row's parents up as it writes
+ * the row: for the 2.3 million rows of a million households'
+ * determinations and person results, 0.85 s of a 6.2 s reassessment.
+ * PRAGMA foreign_key_check over the two tables afterwards takes 0.2 s.  The
+ * pragma is a no-op inside a transaction: it is set before BEGIN and put
+ * back after the COMMIT or ROLLBACK. */
+static jz_err sq_begin_keyed(void *impl, const char *const *tables, jz_error *err)
+{
+    sq *q = impl;
+    jz_err rc = jz__sq_exec(q, "PRAGMA foreign_keys = OFF", err);
+    if (!rc && (rc = sq_begin(q, err)))
+        jz__sq_exec(q, "PRAGMA foreign_keys = ON", NULL);
+    if (!rc)
+        q->keyed = tables;
+    return rc;
+}
+
+static void keys_back(sq *q)
+{
+    if (q->keyed && !q->in_tx) {
+        q->keyed = NULL;
+        jz__sq_exec(q, "PRAGMA foreign_keys = ON", NULL);
+    }
+}
+
+/* The foreign keys of the keyed tables' rows, before the commit. */
+static jz_err check_keys(sq *q, jz_error *err)
+{
+    jz_err rc = JZ_OK;
+    for (const char *const *t = q->keyed; *t && !rc; t++) {
+        char *sql = sqlite3_mprintf("PRAGMA foreign_key_check(\"%w\")", *t);
+        sqlite3_stmt *st = NULL;
+        if (!sql || sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            rc = sql ? jz__sq_error(q, err, "核对外键")
+                     : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
+        } else {
+            int s = sqlite3_step(st);
+            if (s == SQLITE_ROW)
+                rc = jz_error_set(err, JZ_EIO, "table", *t,
+                                  "写入的第 %lld 行引用了表 %s 中不存在的记录，整批未写入",
+                                  (long long)sqlite3_column_int64(st, 1),
+                                  (const char *)sqlite3_column_text(st, 2));
+            else if (s != SQLITE_DONE)
+                rc = jz__sq_error(q, err, "核对外键");
+        }
+        sqlite3_finalize(st);
+        sqlite3_free(sql);
+    }
+    return rc;
+}
+
 static jz_err sq_commit(void *impl, jz_error *err)
 {
     sq *q = impl;
+    jz_err rc = q->keyed ? check_keys(q, err) : JZ_OK;
+    if (rc) {
+        sq_rollback(q);
+        return rc;
+    }
     /* The transaction's audit entries: its households, and what it changed
      * in every table (sqlite_audit.c). */
-    jz_err rc = jz__sq_audit_commit(q, err);
+    rc = jz__sq_audit_commit(q, err);
     if (rc) {
         sq_rollback(q);
         return rc;
@@ -1057,6 +1113,7 @@ static jz_err sq_commit(void *impl, jz_error *err)
         return rc;
     }
     q->in_tx = 0;
+    keys_back(q);
     queue_give(q);
     return rc;
 }
@@ -1067,6 +1124,7 @@ static void sq_rollback(void *impl)
     if (q->in_tx)
         jz__sq_exec(q, "ROLLBACK", NULL);
     q->in_tx = 0;
+    keys_back(q);
     queue_give(q);
 }
 
@@ -2443,6 +2501,7 @@ const jz_store_ops jz__sqlite_ops = {
     .close = sq_close,
     .schema_version = sq_version,
     .begin = sq_begin,
+    .begin_keyed = sq_begin_keyed,
     .commit = sq_commit,
     .rollback = sq_rollback,
     .put_household = sq_put_household,

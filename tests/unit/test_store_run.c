@@ -225,6 +225,66 @@ static void run_waits_for_another_writer(void **state)
     jz_store_close(a);
 }
 
+/* ---- keys checked at the commit --------------------------------------------------- */
+
+/* A determination of household 0 of `snap`, which comes from another store:
+ * its household is not in this one. */
+typedef struct orphan {
+    const jz_snapshot *snap;
+} orphan;
+
+static jz_err orphan_fn(jz_store *s, void *arg, jz_error *err)
+{
+    orphan *o = arg;
+    int64_t run = 0;
+    jz_err rc = jz_store_run_begin(s, jz_date_make(2025, 6, 1), "", "", &run, err);
+    if (rc)
+        return rc;
+    jz_member members[JZ_MAX_MEMBERS];
+    jz_household h;
+    jz_snapshot_household(o->snap, 0, &h, members);
+    jz_result r;
+    memset(&r, 0, sizeof r);
+    return jz_store_put_determination(s, run, o->snap, 0, &h, &r, "{}", err);
+}
+
+/* jz_store_run_keyed: a row that refers to nothing fails the commit, and
+ * nothing is written (on SQLite, whose keys it checks once at the commit,
+ * the error names the table; PostgreSQL checks each row as it is written);
+ * after it, the store checks every row's keys again as it writes it. */
+static void keyed_run_refuses_a_row_of_no_household(void **state)
+{
+    (void)state;
+    jz_store *a = fresh("keyed-a.db");
+    put_example(a, "01-dibao-rural.json");
+    jz_snapshot *snap = NULL;
+    jz_error err;
+    assert_int_equal(jz_store_snapshot(a, "", &snap, &err), JZ_OK);
+    assert_int_equal(jz_snapshot_households(snap), 1);
+    jz_store *b = fresh("keyed-b.db");
+    int64_t before = audit_rows(b);
+    static const char *const keyed[] = {"determinations", "person_results", "param_values", NULL};
+    orphan o = {snap};
+    jz_error_clear(&err);
+    jz_err rc = jz_store_run_keyed(b, keyed, orphan_fn, &o, &err);
+    assert_int_not_equal(rc, JZ_OK);
+    if (!jz_test_on_pg()) {
+        assert_int_equal(rc, JZ_EIO);
+        assert_string_equal(err.field, "table");
+        assert_string_equal(err.value, "determinations");
+        assert_non_null(strstr(err.reason, "households"));
+    }
+    assert_int_equal(audit_rows(b), before); /* nothing of it written */
+    /* The keys are checked row by row again: the same write in a plain run
+     * is refused at the row. */
+    jz_error_clear(&err);
+    assert_int_not_equal(jz_store_run(b, orphan_fn, &o, &err), JZ_OK);
+    assert_int_equal(audit_rows(b), before);
+    jz_snapshot_free(snap);
+    jz_store_close(b);
+    jz_store_close(a);
+}
+
 /* ---- receiving assistance ------------------------------------------------------ */
 
 static void live_statuses(void **state)
@@ -365,6 +425,7 @@ int main(void)
         cmocka_unit_test(run_returns_input_errors_without_retry),
         cmocka_unit_test(run_gives_up_after_its_tries),
         cmocka_unit_test(run_waits_for_another_writer),
+        cmocka_unit_test(keyed_run_refuses_a_row_of_no_household),
         cmocka_unit_test(live_statuses),
         cmocka_unit_test(one_predicate_everywhere),
     };
