@@ -1078,10 +1078,12 @@ static jz_err check_keys(sq *q, jz_error *err)
                      : jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         } else {
             int s = sqlite3_step(st);
+            char row[40] = ""; /* (a WITHOUT ROWID table's row has no number) */
+            if (s == SQLITE_ROW && sqlite3_column_type(st, 1) == SQLITE_INTEGER)
+                snprintf(row, sizeof row, "（第 %lld 行）", (long long)sqlite3_column_int64(st, 1));
             if (s == SQLITE_ROW)
                 rc = jz_error_set(err, JZ_EIO, "table", *t,
-                                  "写入的第 %lld 行引用了表 %s 中不存在的记录，整批未写入",
-                                  (long long)sqlite3_column_int64(st, 1),
+                                  "写入的一行%s引用了表 %s 中不存在的记录，整批未写入", row,
                                   (const char *)sqlite3_column_text(st, 2));
             else if (s != SQLITE_DONE)
                 rc = jz__sq_error(q, err, "核对外键");
