@@ -552,9 +552,10 @@ out:
     }
     jz_store_close(src);
     /* What was made here and is not the target: removed. */
-    static const char *const ends[] = {"", "-wal", "-shm", "-journal", "-lock"};
-    for (size_t i = made ? 0 : 4; i < sizeof ends / sizeof ends[0]; i++) {
-        snprintf(side, sizeof side, "%s%s", tmp, ends[i]);
+    if (made) {
+        jz__sq_remove_files(tmp);
+    } else {
+        snprintf(side, sizeof side, "%s-lock", tmp);
         unlink(side);
     }
     if (key_written)

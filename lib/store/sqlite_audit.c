@@ -1081,55 +1081,37 @@ static bool clear_scan_start(struct jz__sq_audit *a, table *t)
  * the connection still reading the table, say): the caller deletes. */
 static bool recreate(sqlite3 *db, const char *name)
 {
+    /* The table's statement first, then its indexes and triggers; none
+     * when a table refers to it. */
     sqlite3_stmt *st = NULL;
-    bool referred = true;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT count(*) FROM sqlite_schema m, pragma_foreign_key_list(m.name) f"
-                           " WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        referred = sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0) != 0;
-    }
-    sqlite3_finalize(st);
-    if (referred)
-        return false;
-    /* The table's statement first, then its indexes and triggers. */
-    char *sql = NULL;
-    size_t n = 0;
-    bool ok = false;
+    sqlite3_str *text = sqlite3_str_new(db);
     if (sqlite3_prepare_v2(db,
                            "SELECT sql FROM sqlite_schema WHERE tbl_name = ?1 AND sql IS NOT NULL"
+                           " AND NOT EXISTS (SELECT 1 FROM sqlite_schema m,"
+                           "  pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
+                           "  AND f.\"table\" = ?1 COLLATE NOCASE)"
                            " ORDER BY type <> 'table'",
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        ok = true;
-        while (ok && sqlite3_step(st) == SQLITE_ROW) {
-            const char *one = (const char *)sqlite3_column_text(st, 0);
-            size_t len = strlen(one);
-            char *more = realloc(sql, n + len + 2);
-            if (!more) {
-                ok = false;
-                break;
-            }
-            sql = more;
-            memcpy(sql + n, one, len);
-            n += len;
-            sql[n++] = ';';
-            sql[n] = '\0';
+        while (sqlite3_step(st) == SQLITE_ROW)
+            sqlite3_str_appendf(text, "%s;", (const char *)sqlite3_column_text(st, 0));
+    }
+    bool ok = sqlite3_finalize(st) == SQLITE_OK && sqlite3_str_length(text) > 0 &&
+              sqlite3_str_errcode(text) == SQLITE_OK;
+    char *sql = sqlite3_str_finish(text);
+    char *drop = ok ? sqlite3_mprintf("DROP TABLE \"%w\"", name) : NULL;
+    ok = drop && sqlite3_exec(db, "SAVEPOINT jz_recreate", NULL, NULL, NULL) == SQLITE_OK;
+    if (ok) {
+        if (sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK) {
+            ok = false;
+        } else if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+            ok = false;
+            sqlite3_exec(db, "ROLLBACK TO jz_recreate", NULL, NULL, NULL);
         }
+        sqlite3_exec(db, "RELEASE jz_recreate", NULL, NULL, NULL);
     }
-    sqlite3_finalize(st);
-    ok = ok && n > 0;
-    char *drop = ok ? sqlite3_mprintf("SAVEPOINT jz_recreate; DROP TABLE \"%w\"", name) : NULL;
-    if (!drop || sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK) {
-        ok = false;
-    } else if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-        ok = false;
-        sqlite3_exec(db, "ROLLBACK TO jz_recreate", NULL, NULL, NULL);
-    }
-    sqlite3_exec(db, "RELEASE jz_recreate", NULL, NULL, NULL);
     sqlite3_free(drop);
-    free(sql);
+    sqlite3_free(sql);
     return ok;
 }
 

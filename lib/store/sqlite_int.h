@@ -185,6 +185,9 @@ jz_err jz__sq_busy_error(sq *q, jz_error *err);
 jz_err jz__sq_exec(sq *q, const char *sql, jz_error *err);
 /* Copies a text column into a fixed buffer (cut to fit, terminated). */
 void jz__sq_copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
+/* Removes a database file this process made and its companions (-wal,
+ * -shm, -journal, and the store's -lock). */
+void jz__sq_remove_files(const char *path);
 
 /* The statement of sql (a string literal: its address is the key),
  * prepared on this connection's first use and kept, reset and with its

@@ -8,8 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sqlite_int.h"
+
+void jz__sq_remove_files(const char *path)
+{
+    static const char *const ends[] = {"", "-wal", "-shm", "-journal", "-lock"};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        char *f = sqlite3_mprintf("%s%s", path, ends[i]);
+        if (f)
+            unlink(f);
+        sqlite3_free(f);
+    }
+}
 
 jz_err jz__sq_busy_error(sq *q, jz_error *err)
 {

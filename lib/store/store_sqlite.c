@@ -831,9 +831,12 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
     /* The audit key a new database would make (JIUZHU_AUDIT_KEY, else beside
      * it), and whether it is there before: an init that fails removes what
      * it made, so that it can be run again (a key that was there stays). */
-    char key[PATH_MAX + 16];
-    jz__audit_key_path(path, key, sizeof key);
-    bool key_was = stat(key, &stt) == 0;
+    char key[PATH_MAX + 16] = "";
+    bool key_was = true;
+    if (flags & JZ_STORE_CREATE) {
+        jz__audit_key_path(path, key, sizeof key);
+        key_was = stat(key, &stt) == 0;
+    }
     if (!(flags & JZ_STORE_CREATE) && !exists)
         return jz_error_set(err, JZ_ENOTFOUND, "database", path,
                             "数据库文件不存在（先用 jiuzhu init 创建）");
@@ -932,12 +935,7 @@ done:
 fail:
     sq_close(q);
     if (flags & JZ_STORE_CREATE) {
-        const char *side[] = {"", "-wal", "-shm", "-journal", "-lock"};
-        for (size_t i = 0; i < sizeof side / sizeof side[0]; i++) {
-            char f[PATH_MAX + 16];
-            if (snprintf(f, sizeof f, "%s%s", path, side[i]) < (int)sizeof f)
-                unlink(f);
-        }
+        jz__sq_remove_files(path);
         if (!key_was)
             unlink(key);
     }
