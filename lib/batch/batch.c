@@ -605,8 +605,7 @@ jz_err jz_batch_assess(jz_store *s, const jz_paramset *ps, const jz_batch_opts *
          * households it checked in the transaction (stale ones are kept)
          * and to the run and parameter rows it made; checked once at the
          * commit rather than row by row. */
-        static const char *const keyed[] = {"determinations", "person_results", "param_values",
-                                            NULL};
+        static const char *const keyed[] = {"determinations", "param_values", NULL};
         if ((rc = jz_store_run_keyed(s, keyed, write_in_txn, &wb, err)))
             goto done;
     }

@@ -161,7 +161,7 @@ void jz__pg_copy_text(char *dst, size_t cap, const PGresult *r, int row, int col
  * lines, the audit log. */
 enum {
     JZ__PG_PART_HOUSEHOLD = 1, /* households, household_records, members, determinations,
-                                  person_results, household_record_history */
+                                  household_record_history */
     JZ__PG_PART_FEED = 2,      /* feed_rows */
     JZ__PG_PART_ALERT = 4,     /* alerts */
     JZ__PG_PART_PAY = 8,       /* pay_lines */
@@ -206,8 +206,14 @@ void jz__pg_prefetch_drop(pg *q);
 bool jz__pg_prefetch_no_enrolments(const pg *q, const char *household_id);
 void jz__pg_prefetch_enrolled(pg *q, const char *household_id);
 
-/* Schema (pg_schema.c): creates or migrates to JZ_STORE_SCHEMA_VERSION. */
+/* Schema (pg_schema.c): creates a store at JZ_STORE_SCHEMA_VERSION, or
+ * reads an existing one's version and layout. */
 jz_err jz__pg_migrate(pg *q, bool create, jz_error *err);
+/* An existing store at an older version brought to this build's, once its
+ * audit key is loaded: a coordinator's shards first, then the store itself
+ * in one transaction with its audit entry (store.migrate).  A store opened
+ * read-only is left as it is. */
+jz_err jz__pg_upgrade(pg *q, jz_error *err);
 /* The names of the partitioned tables, NULL-terminated. */
 extern const char *const jz__pg_partitioned[];
 

@@ -149,7 +149,7 @@ static void household_params(jz__pg_params *p, int64_t hh, const jz_household *h
 /* The tables a new household writes, in the order they are copied (the
  * households first: the others refer to them), and those of a
  * determination (a reassessment's batch). */
-enum { T_HH, T_IDS, T_REC, T_MEM, T_PID, T_ENR, T_TERM, T_DIRTY, T_DET, T_PR, N_T };
+enum { T_HH, T_IDS, T_REC, T_MEM, T_PID, T_ENR, T_TERM, T_DIRTY, T_DET, N_T };
 static const char *const copy_sql[N_T] = {
     ("COPY households(hh, household_id, county, region, area, assess_date, current_programme,"
      " current_since, current_amount, n_members) FROM STDIN"),
@@ -163,7 +163,6 @@ static const char *const copy_sql[N_T] = {
     "COPY enrol_terms(enrolment, since, county, monthly, persons) FROM STDIN",
     "COPY pay_dirty(enrolment, county) FROM STDIN",
     "COPY determinations FROM STDIN",
-    "COPY person_results FROM STDIN",
 };
 
 typedef struct tbuf {
@@ -362,15 +361,13 @@ void jz__pg_rows_drop(pg *q)
 }
 
 /* A reassessment that replaces stored determinations (det_stage, set by
- * jz__pg_clear_determinations) COPYs its rows into two temporary tables,
- * then writes them by one upsert each: a determination is updated in
- * place (no index entry, no unique check), where deleting the old rows
- * and inserting new ones made every insert's unique check visit the dead
- * rows (a COPY of 100,000 determinations took 3.6 to 5.7 s after a DELETE
- * in the same transaction, 2.0 to 2.8 s into empty partitions).  A
- * household's person rows beyond its members now are deleted. */
-static const char *const stage_sql[2] = {"COPY jz_stage_det FROM STDIN",
-                                         "COPY jz_stage_pr FROM STDIN"};
+ * jz__pg_clear_determinations) COPYs its rows into a temporary table, then
+ * writes them by one upsert: a determination is updated in place (no index
+ * entry, no unique check), where deleting the old rows and inserting new
+ * ones made every insert's unique check visit the dead rows (a COPY of
+ * 100,000 determinations took 3.6 to 5.7 s after a DELETE in the same
+ * transaction, 2.0 to 2.8 s into empty partitions). */
+#define STAGE_COPY "COPY jz_stage_det FROM STDIN"
 #define STAGE_MERGE                                                                                \
     "INSERT INTO determinations SELECT * FROM jz_stage_det ON CONFLICT (county, hh) DO UPDATE"     \
     " SET run = excluded.run, pv = excluded.pv, assess_date = excluded.assess_date,"               \
@@ -378,17 +375,11 @@ static const char *const stage_sql[2] = {"COPY jz_stage_det FROM STDIN",
     " monthly_amount = excluded.monthly_amount, counted_members = excluded.counted_members,"       \
     " standard = excluded.standard, income = excluded.income, deductible = excluded.deductible,"   \
     " financial = excluded.financial, exit_until = excluded.exit_until,"                           \
-    " decisive = excluded.decisive, record_version = excluded.record_version;"                     \
-    "INSERT INTO person_results SELECT * FROM jz_stage_pr ON CONFLICT (county, hh, idx) DO UPDATE" \
-    " SET categories = excluded.categories, care_level = excluded.care_level,"                     \
-    " monthly_amount = excluded.monthly_amount, single_rule = excluded.single_rule,"               \
-    " tmp_rule = excluded.tmp_rule, tmp_amount = excluded.tmp_amount,"                             \
-    " referrals = excluded.referrals, death_check_due = excluded.death_check_due,"                 \
-    " death_change_from = excluded.death_change_from;"                                             \
-    "DELETE FROM person_results x USING jz_stage_det s WHERE x.county = s.county AND x.hh = s.hh"  \
-    " AND NOT EXISTS (SELECT 1 FROM jz_stage_pr p WHERE p.county = x.county AND p.hh = x.hh"       \
-    " AND p.idx = x.idx);"                                                                         \
-    "TRUNCATE jz_stage_det, jz_stage_pr"
+    " decisive = excluded.decisive, record_version = excluded.record_version,"                     \
+    " persons = excluded.persons, tekun = excluded.tekun, tekun_amount = excluded.tekun_amount,"   \
+    " single = excluded.single, single_amount = excluded.single_amount,"                           \
+    " units_amount = excluded.units_amount;"                                                       \
+    "TRUNCATE jz_stage_det"
 
 static jz_err copy_in(pg *q, const char *sql, const tbuf *b, jz_error *err)
 {
@@ -450,11 +441,11 @@ jz_err jz__pg_rows_flush(pg *q, jz_error *err)
     jz_err rc = jz__pg_exec(q, set, err);
     bool staged = false;
     for (int i = 0; i < N_T && !rc; i++) {
-        bool stage = q->det_stage && (i == T_DET || i == T_PR);
+        bool stage = q->det_stage && i == T_DET;
         if (r->t[i].nomem)
             rc = jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
         else if (r->t[i].n)
-            rc = copy_in(q, stage ? stage_sql[i == T_PR] : copy_sql[i], &r->t[i], err);
+            rc = copy_in(q, stage ? STAGE_COPY : copy_sql[i], &r->t[i], err);
         staged |= stage && r->t[i].n;
     }
     if (!rc && staged)
@@ -671,10 +662,6 @@ static jz_err move_household(pg *q, int64_t hh, const char *from, const char *to
         " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM determinations x"
         " WHERE county = $1 AND hh = $2",
         "DELETE FROM determinations WHERE county = $1 AND hh = $2 AND $3::text <> ''",
-        "INSERT INTO person_results SELECT (jsonb_populate_record(NULL::person_results,"
-        " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM person_results x"
-        " WHERE county = $1 AND hh = $2",
-        "DELETE FROM person_results WHERE county = $1 AND hh = $2 AND $3::text <> ''",
         "INSERT INTO household_record_history SELECT"
         " (jsonb_populate_record(NULL::household_record_history,"
         " to_jsonb(x) || jsonb_build_object('county', $3::text))).*"
@@ -1898,6 +1885,8 @@ jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *cat
                                jz_fen *monthly, jz_error *err)
 {
     pg *q = impl;
+    if (jz__older_schema(q->version, err))
+        return JZ_EINPUT;
     size_t n = snap->n_households;
     for (size_t i = 0; i < n; i++) {
         category[i] = JZ_CAT_COUNT;
@@ -1909,18 +1898,11 @@ jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *cat
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, snap->key[0]);
     jz__pg_p_int(&p, snap->key[n - 1]);
-    jz__pg_p_int(&p, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
     jz_err rc;
-    /* The persons' amounts summed by household in one pass and joined: a
-     * subquery per household probed the partitions of person_results
-     * anew for each (100,000 households: 6.8 s against 0.19 s). */
+    /* With its 特困 and 单人保 persons' amounts, which the row keeps. */
     PGresult *r = jz__pg_run(q,
-                             "SELECT d.hh, d.category, d.monthly_amount + COALESCE(p.s, 0)"
-                             " FROM determinations d LEFT JOIN (SELECT county, hh,"
-                             " sum(monthly_amount) AS s FROM person_results"
-                             " WHERE hh BETWEEN $1 AND $2 AND (categories & $3) <> 0"
-                             " GROUP BY county, hh) p ON p.county = d.county AND p.hh = d.hh"
-                             " WHERE d.hh BETWEEN $1 AND $2 ORDER BY d.hh",
+                             "SELECT d.hh, d.category, d.monthly_amount + d.units_amount"
+                             " FROM determinations d WHERE d.hh BETWEEN $1 AND $2 ORDER BY d.hh",
                              &p, "读取已存认定结果", &rc, err);
     if (!r)
         return rc;
@@ -1942,21 +1924,20 @@ jz_err jz__pg_results_ids(void *impl, const char *const *ids, size_t n, jz__resu
                           jz_error *err)
 {
     pg *q = impl;
+    if (jz__older_schema(q->version, err))
+        return JZ_EINPUT;
     char *list = text_array(ids, n);
     if (!list)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_text(&p, list);
-    jz__pg_p_int(&p, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
     jz_err rc;
     /* A few households (the log of recent puts keeps at most 4,096): a
      * probe of each one's county partitions. */
     PGresult *r = jz__pg_run(q,
-                             "SELECT h.hh, COALESCE(d.category, -1), COALESCE(d.monthly_amount"
-                             " + COALESCE((SELECT sum(p.monthly_amount) FROM person_results p"
-                             " WHERE p.county = h.county AND p.hh = h.hh"
-                             " AND (p.categories & $2) <> 0), 0), 0)"
+                             "SELECT h.hh, COALESCE(d.category, -1),"
+                             " COALESCE(d.monthly_amount + d.units_amount, 0)"
                              " FROM household_ids i JOIN households h"
                              " ON h.county = i.county AND h.hh = i.hh"
                              " LEFT JOIN determinations d ON d.county = h.county AND d.hh = h.hh"
@@ -2000,43 +1981,38 @@ typedef struct digest_fill {
     const jz_snapshot *snap;
     uint64_t *digest;
     int64_t *pv;
-    bool det; /* rows of determinations (hh, JZ__DET_NF, pv, decisive), else of person_results */
 } digest_fill;
 
+/* A row of DIGEST_SQL: hh, JZ__DET_NF integers, pv, decisive, persons. */
 static int digest_row(char **f, int n, void *arg)
 {
     digest_fill *a = arg;
-    int nf = a->det ? JZ__DET_NF : JZ__PR_NF;
-    if (n < 1 + nf + (a->det ? 2 : 0))
+    if (n < 1 + JZ__DET_NF + 3)
         return -1;
     size_t i = jz__snapshot_find(a->snap, strtoll(f[0], NULL, 10));
     if (i == SIZE_MAX)
         return 0;
-    int64_t v[JZ__DET_NF > JZ__PR_NF ? JZ__DET_NF : JZ__PR_NF];
-    for (int k = 0; k < nf; k++)
+    int64_t v[JZ__DET_NF];
+    for (int k = 0; k < JZ__DET_NF; k++)
         v[k] = strtoll(f[1 + k], NULL, 10);
-    if (a->det) {
-        a->pv[i] = strtoll(f[1 + nf], NULL, 10);
-        a->digest[i] += jz__det_digest(v, f[2 + nf]);
-    } else {
-        a->digest[i] += jz__pr_digest(v);
-    }
+    a->pv[i] = strtoll(f[1 + JZ__DET_NF], NULL, 10);
+    a->digest[i] = jz__det_digest(v, f[2 + JZ__DET_NF], f[3 + JZ__DET_NF]);
     return 0;
 }
 
-/* From this many households on, a run reads the stored person results'
- * digests on a second connection. */
+/* From this many households on, a run reads the stored determinations'
+ * digests on two connections, half the key range each. */
 #define DIGEST_SPLIT 5000
 
-#define PR_DIGEST_SQL                                                                              \
-    "COPY (SELECT hh, idx, categories, care_level, monthly_amount, single_rule,"                   \
-    " tmp_rule, tmp_amount, referrals, death_check_due, death_change_from"                         \
-    " FROM person_results WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"                  \
+#define DIGEST_SQL                                                                                 \
+    "COPY (SELECT hh, category, causes, monthly_amount, counted_members, standard,"                \
+    " income, deductible, financial, exit_until, record_version, pv, decisive, persons"            \
+    " FROM determinations WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"                  \
     " TO STDOUT"
 
-/* The stored determinations' digests (store_int.h): both tables' rows of
- * the snapshot's counties and key range by COPY, in any order, each found
- * in the snapshot by bisection. */
+/* The stored determinations' digests (store_int.h): the rows of the
+ * snapshot's counties and key range by COPY, in any order, each found in
+ * the snapshot by bisection. */
 jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *digest,
                              jz_error *err)
 {
@@ -2045,7 +2021,7 @@ jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *dige
     memset(digest, 0, (n ? n : 1) * sizeof *digest);
     if (n == 0)
         return JZ_OK;
-    digest_fill a = {snap, digest, calloc(n, sizeof(int64_t)), true};
+    digest_fill a = {snap, digest, calloc(n, sizeof(int64_t))};
     if (!a.pv)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     /* The counties the snapshot's households are in: the first six digits
@@ -2064,52 +2040,41 @@ jz_err jz__pg_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *dige
         cl++;
     }
     county[cl] = '\0';
-    char sql[640];
-    jz_err rc;
-    snprintf(sql, sizeof sql,
-             "COPY (SELECT hh, category, causes, monthly_amount, counted_members, standard,"
-             " income, deductible, financial, exit_until, record_version, pv, decisive"
-             " FROM determinations WHERE county LIKE '%s%%' AND hh BETWEEN %lld AND %lld)"
-             " TO STDOUT",
-             county, (long long)snap->key[0], (long long)snap->key[n - 1]);
-    /* From DIGEST_SPLIT households on, the person results are read on a
-     * second connection in the transaction's snapshot, beside the
-     * determinations read on this one: both COPYs at once, on two of the
-     * server's cores (1,000,000 households: the two read one after the
-     * other took 2.5 to 3 s). */
+    /* From DIGEST_SPLIT households on, the upper half of the key range is
+     * read on a second connection in the transaction's snapshot, beside
+     * the lower half read on this one: two COPYs at once, on two of the
+     * server's cores.  Each writes only its own households' places. */
+    size_t mid = n;
     copy_half *h = n >= DIGEST_SPLIT && q->in_tx ? calloc(1, sizeof *h) : NULL;
-    digest_fill pr = {snap, h ? calloc(n, sizeof(uint64_t)) : NULL, NULL, false};
     pthread_t tid;
     bool apart = false, threaded = false;
     if (h) {
-        snprintf(h->sql, sizeof h->sql, PR_DIGEST_SQL, county, (long long)snap->key[0],
+        mid = n / 2;
+        snprintf(h->sql, sizeof h->sql, DIGEST_SQL, county, (long long)snap->key[mid],
                  (long long)snap->key[n - 1]);
         h->row = digest_row;
-        h->arg = &pr;
+        h->arg = &a;
         h->what = "读取已存认定结果";
-        apart = pr.digest && second_begin(q, &h->conn);
+        apart = second_begin(q, &h->conn);
         threaded = apart && pthread_create(&tid, NULL, read_copy_half, h) == 0;
+        if (!apart)
+            mid = n;
     }
-    rc = copy_out(q, sql, digest_row, &a, "读取已存认定结果", err);
+    char sql[640];
+    snprintf(sql, sizeof sql, DIGEST_SQL, county, (long long)snap->key[0],
+             (long long)snap->key[mid - 1]);
+    jz_err rc = copy_out(q, sql, digest_row, &a, "读取已存认定结果", err);
     if (apart) {
         if (threaded)
             pthread_join(tid, NULL);
-        else
+        else if (!rc)
             read_copy_half(h); /* no thread: one after the other */
         second_end(&h->conn);
         if (!rc && h->rc) {
             *err = h->err;
             rc = h->rc;
         }
-        for (size_t i = 0; i < n && !rc; i++)
-            digest[i] += pr.digest[i];
-    } else if (!rc) {
-        a.det = false;
-        snprintf(sql, sizeof sql, PR_DIGEST_SQL, county, (long long)snap->key[0],
-                 (long long)snap->key[n - 1]);
-        rc = copy_out(q, sql, digest_row, &a, "读取已存认定结果", err);
     }
-    free(pr.digest);
     free(h);
     if (!rc)
         rc = jz__digest_add_params(digest, a.pv, n, pg_params_text, q, err);
@@ -2152,8 +2117,6 @@ jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snap
         if (stage &&
             (rc = jz__pg_exec(q,
                               "CREATE TEMP TABLE IF NOT EXISTS jz_stage_det (LIKE determinations)"
-                              " ON COMMIT DELETE ROWS;"
-                              "CREATE TEMP TABLE IF NOT EXISTS jz_stage_pr (LIKE person_results)"
                               " ON COMMIT DELETE ROWS",
                               err)))
             return rc;
@@ -2188,18 +2151,12 @@ jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snap
         arr[len] = '\0';
         jz__pg_p_text(&p, arr);
     }
-    static const char *const del[2][2] = {
-        {"DELETE FROM person_results WHERE county LIKE $1 || '%'"
-         " AND hh IN (SELECT unnest($2::bigint[]))",
-         "DELETE FROM determinations WHERE county LIKE $1 || '%'"
-         " AND hh IN (SELECT unnest($2::bigint[]))"},
-        {"DELETE FROM person_results WHERE county LIKE $1 || '%'",
-         "DELETE FROM determinations WHERE county LIKE $1 || '%'"}};
+    static const char *const del[2] = {"DELETE FROM determinations WHERE county LIKE $1 || '%'"
+                                       " AND hh IN (SELECT unnest($2::bigint[]))",
+                                       "DELETE FROM determinations WHERE county LIKE $1 || '%'"};
     rc = JZ_OK;
-    for (int t = 0; t < 2 && !rc; t++) {
-        PGresult *r = jz__pg_run(q, del[whole][t], &p, "清除旧认定结果", &rc, err);
-        PQclear(r);
-    }
+    PGresult *r = jz__pg_run(q, del[whole], &p, "清除旧认定结果", &rc, err);
+    PQclear(r);
     free(arr);
     return rc;
 }
@@ -2245,7 +2202,7 @@ static jz_err param_row(pg *q, int64_t run, const char *county, jz_date date,
     return JZ_OK;
 }
 
-/* A determination and its person rows, held for COPY with the batch (the
+/* A determination with its persons' results, held for COPY with the batch (the
  * record's version is the snapshot's: the batch wrote only households that
  * had not changed since it was read). */
 jz_err jz__pg_put_determination(void *impl, int64_t run, const jz_snapshot *snap, size_t i,
@@ -2270,24 +2227,18 @@ jz_err jz__pg_put_determination(void *impl, int64_t run, const jz_snapshot *snap
     put_int(b, pv, false);
     put_int(b, h->assess_date, false);
     /* The columns stored digests read back (det_digest.c). */
-    int64_t f[JZ__DET_NF > JZ__PR_NF ? JZ__DET_NF : JZ__PR_NF];
+    int64_t f[JZ__DET_NF];
     jz__det_fields(r, snap->version[i], f);
     for (int k = 0; k < JZ__DET_NF - 1; k++)
         put_int(b, f[k], false);
     put_text(b, decisive, false);
-    put_int(b, f[JZ__DET_NF - 1], true);
-    for (uint32_t k = 0; k < r->n_persons; k++) {
-        const jz_person_result *x = &r->persons[k];
-        if (!jz__person_result_stored(x))
-            continue;
-        tbuf *pb = &rows->t[T_PR];
-        jz__pr_fields(x, k, f);
-        put_int(pb, hh, false);
-        put_int(pb, f[0], false);
-        put_text(pb, county, false);
-        for (int m = 1; m < JZ__PR_NF; m++)
-            put_int(pb, f[m], m + 1 == JZ__PR_NF);
-    }
+    put_int(b, f[JZ__DET_NF - 1], false);
+    char persons[JZ__PERSONS_BUF];
+    int64_t sums[JZ__PSUM_N];
+    jz__persons_pack(r, persons, sums);
+    put_text(b, persons, false);
+    for (int k = 0; k < JZ__PSUM_N; k++)
+        put_int(b, sums[k], k + 1 == JZ__PSUM_N);
     return JZ_OK;
 }
 
@@ -2295,20 +2246,20 @@ jz_err jz__pg_get_determination(void *impl, const char *household_id, jz_result 
                                 jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err)
 {
     pg *q = impl;
+    if (jz__older_schema(q->version, err))
+        return JZ_EINPUT;
     memset(r, 0, sizeof *r);
     jz_err rc;
     PGresult *res = find_one(q, household_id, false,
                              "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
                              " d.monthly_amount, d.counted_members, d.standard, d.income,"
                              " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members,"
-                             " d.county FROM determinations d JOIN households h"
+                             " d.persons FROM determinations d JOIN households h"
                              " ON h.county = d.county AND h.hh = d.hh"
                              " WHERE d.county = $1 AND d.hh = $2 AND h.county = $1",
                              "查询认定结果", "这一户还没有批量评估结果", &rc, err);
     if (!res)
         return rc;
-    int64_t hh = jz__pg_int(res, 0, 0);
-    char county[7];
     *run = jz__pg_int(res, 0, 1);
     *date = (jz_date)jz__pg_int(res, 0, 2);
     r->category = (uint8_t)jz__pg_int(res, 0, 3);
@@ -2323,40 +2274,14 @@ jz_err jz__pg_get_determination(void *impl, const char *household_id, jz_result 
     r->exit = r->exit_until != 0;
     jz__pg_copy_text(decisive, JZ__DECISIVE_BUF, res, 0, 12);
     r->n_persons = (uint32_t)jz__pg_int(res, 0, 13);
-    jz__pg_copy_text(county, sizeof county, res, 0, 14);
-    PQclear(res);
     for (uint32_t k = 0; k < r->n_persons && k < JZ_MAX_MEMBERS; k++)
         r->persons[k].counted = 1;
-    jz__pg_params p;
-    jz__pg_p_reset(&p);
-    jz__pg_p_text(&p, county);
-    jz__pg_p_int(&p, hh);
-    res = jz__pg_run(q,
-                     "SELECT idx, categories, care_level, monthly_amount, single_rule, tmp_rule,"
-                     " tmp_amount, referrals, death_check_due, death_change_from"
-                     " FROM person_results WHERE county = $1 AND hh = $2",
-                     &p, "查询认定结果", &rc, err);
-    if (!res)
-        return rc;
-    for (int row = 0; row < PQntuples(res); row++) {
-        int64_t k = jz__pg_int(res, row, 0);
-        if (k < 0 || k >= JZ_MAX_MEMBERS)
-            continue;
-        jz_person_result *x = &r->persons[k];
-        int64_t cats = jz__pg_int(res, row, 1);
-        x->categories = (uint8_t)(cats & 0xFF);
-        x->counted = !(cats & 0x100);
-        x->care_level = (uint8_t)jz__pg_int(res, row, 2);
-        x->monthly_amount = jz__pg_int(res, row, 3);
-        x->single_rule = (uint8_t)jz__pg_int(res, row, 4);
-        x->tmp_rule = (uint8_t)jz__pg_int(res, row, 5);
-        x->tmp_amount = jz__pg_int(res, row, 6);
-        x->referrals = (uint16_t)jz__pg_int(res, row, 7);
-        x->death_check_due = (jz_date)jz__pg_int(res, row, 8);
-        x->death_change_from = (jz_date)jz__pg_int(res, row, 9);
-    }
+    rc = jz__persons_unpack(PQgetvalue(res, 0, 14), r)
+             ? JZ_OK
+             : jz_error_set(err, JZ_EIO, "household_id", household_id,
+                            "已存认定结果的个人部分无法读取（persons 列已损坏）");
     PQclear(res);
-    return JZ_OK;
+    return rc;
 }
 
 /* ---- versions of a household record ------------------------------------------- */

@@ -19,27 +19,21 @@ jz_err jz__pg_stats(void *impl, int level, const char *prefix,
                     void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
 {
     pg *q = impl;
+    if (jz__older_schema(q->version, err))
+        return JZ_EINPUT;
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, level);
     jz__pg_p_text(&p, prefix);
     jz__pg_p_int(&p, JZ_CAT_COUNT);
-    jz__pg_p_int(&p, JZ_PCAT_TEKUN);
-    jz__pg_p_int(&p, JZ_PCAT_SINGLE_DIBAO);
     jz_err rc;
     PGresult *r = jz__pg_run(
         q,
         "SELECT * FROM (SELECT substr(h.region, 1, $1::int) AS r, d.category AS c, count(*),"
         " sum(d.counted_members), sum(d.monthly_amount),"
-        " COALESCE(sum(x.tekun), 0), COALESCE(sum(x.tekun_amount), 0),"
-        " COALESCE(sum(x.single), 0), COALESCE(sum(x.single_amount), 0),"
+        " sum(d.tekun), sum(d.tekun_amount), sum(d.single), sum(d.single_amount),"
         " sum((d.record_version <> h.version)::int)"
         " FROM determinations d JOIN households h ON h.county = d.county AND h.hh = d.hh"
-        " LEFT JOIN (SELECT county, hh, sum(((categories & $4) <> 0)::int) AS tekun,"
-        "   sum(CASE WHEN (categories & $4) <> 0 THEN monthly_amount ELSE 0 END) AS tekun_amount,"
-        "   sum(((categories & $5) <> 0)::int) AS single,"
-        "   sum(CASE WHEN (categories & $5) <> 0 THEN monthly_amount ELSE 0 END) AS single_amount"
-        "   FROM person_results GROUP BY county, hh) x ON x.county = d.county AND x.hh = d.hh"
         " WHERE h.region LIKE $2 || '%' GROUP BY 1, 2"
         " UNION ALL SELECT substr(h.region, 1, $1::int), $3, count(*), 0, 0, 0, 0, 0, 0, 0"
         " FROM households h WHERE h.region LIKE $2 || '%'"

@@ -25,9 +25,8 @@ typedef struct sq {
     const char *const *keyed;
     bool queued; /* holds the process's writers' queue (store_sqlite.c) */
     sqlite3_stmt *find_hh, *insert_hh, *delete_hh, *update_hh, *put_record, *delete_members,
-        *insert_member, *owner, *insert_det, *insert_person, *insert_pv, *old_record, *move_enrol,
-        *keep_record, *feed_insert, *feed_match, *alert_insert, *evidence_insert, *enrol_by_hh,
-        *enrol_insert;
+        *insert_member, *owner, *insert_det, *insert_pv, *old_record, *move_enrol, *keep_record,
+        *feed_insert, *feed_match, *alert_insert, *evidence_insert, *enrol_by_hh, *enrol_insert;
     /* Statements prepared once and kept (jz__sq_cached), keyed by their
      * SQL text's address (a string literal). */
     struct {

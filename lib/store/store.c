@@ -1620,6 +1620,16 @@ char *jz__like_pattern(const char *text, const char *before, const char *after)
     return p;
 }
 
+jz_err jz__older_schema(int version, jz_error *err)
+{
+    if (version >= JZ_STORE_SCHEMA_VERSION)
+        return JZ_OK;
+    return jz_error_set(err, JZ_EINPUT, "schema_version", NULL,
+                        "数据库的结构版本 %d 比本程序（%d）旧，只读打开时不能升级："
+                        "请先用会写入的命令（如 jiuzhu assess --db）打开一次",
+                        version, JZ_STORE_SCHEMA_VERSION);
+}
+
 bool jz__person_result_stored(const jz_person_result *p)
 {
     return p->categories || p->tmp_rule || p->referrals || p->death_check_due || !p->counted;

@@ -629,7 +629,14 @@ jz_err jz__results_merge(const jz_snapshot *snap, const jz__results *old, const 
                          size_t n_ids, const jz__results *fresh, uint8_t *category, jz_fen *monthly,
                          size_t *patched, jz_error *err);
 
-/* Whether a person's result is stored (a person_results row): only where
+/* A store of an older schema opened read-only is read as it is (its audit
+ * log verifies, a backup copies it); what reads the determinations as the
+ * current schema keeps them calls this first, which says the store must be
+ * opened for writing once (any command that writes migrates it), rather
+ * than the database's "no such column". */
+jz_err jz__older_schema(int version, jz_error *err);
+
+/* Whether a person's result is stored (in the determination's persons): only where
  * something applies to the person, or he is not counted (store.c). */
 bool jz__person_result_stored(const jz_person_result *p);
 
@@ -637,23 +644,39 @@ bool jz__person_result_stored(const jz_person_result *p);
  *
  * A reassessment writes only the households whose determination changed:
  * it compares the digest of each new one with that of the stored one.  A
- * digest covers what the stored rows say but the run that wrote them, their
+ * digest covers what the stored row says but the run that wrote it, its
  * parameter row's number and the date: the determination's columns (as
- * JZ__DET_NF integers, in the order below, and its decisive rules' text),
- * the record's version, the text of its parameters, and each person row
- * kept (JZ__PR_NF integers).  Keyed SipHash under a key drawn once per
- * process (digests are never stored), summed, so that rows may be read in
- * any order. */
-enum { JZ__DET_NF = 10, JZ__PR_NF = 10 };
+ * JZ__DET_NF integers, in the order below, its decisive rules' text and its
+ * persons' text), the record's version and the text of its parameters.
+ * Keyed SipHash under a key drawn once per process (digests are never
+ * stored), summed with the parameters' digest. */
+enum { JZ__DET_NF = 10 };
 /* category, causes, monthly_amount, counted_members, standard, income,
  * deductible, financial, exit_until (0 without R-EXIT-1), record_version */
-uint64_t jz__det_digest(const int64_t f[JZ__DET_NF], const char *decisive);
-/* idx, categories (| 0x100 when not counted, as stored), care_level,
- * monthly_amount, single_rule, tmp_rule, tmp_amount, referrals,
- * death_check_due, death_change_from */
-uint64_t jz__pr_digest(const int64_t f[JZ__PR_NF]);
-/* The person row of person k as stored (jz__person_result_stored). */
-void jz__pr_fields(const jz_person_result *p, uint32_t k, int64_t f[JZ__PR_NF]);
+uint64_t jz__det_digest(const int64_t f[JZ__DET_NF], const char *decisive, const char *persons);
+
+/* The persons' results a determination's row keeps (schema 9: one row per
+ * household), as text: each person jz__person_result_stored keeps, in
+ * member order, as ten integers joined by ',' (idx, categories | 0x100 when
+ * not counted, care_level, monthly_amount, single_rule, tmp_rule,
+ * tmp_amount, referrals, death_check_due, death_change_from), the persons
+ * joined by ';' ("" when none).  Beside it the row keeps the sums SQL
+ * aggregates read (statistics, a simulation's stored amounts): the 特困
+ * persons and their amount, the 单人保 persons and theirs, and the amount
+ * of the persons who are a unit of their own (either). */
+#define JZ__PERSONS_BUF (JZ_MAX_MEMBERS * 10 * 21 + 1)
+enum {
+    JZ__PSUM_TEKUN,
+    JZ__PSUM_TEKUN_AMOUNT,
+    JZ__PSUM_SINGLE,
+    JZ__PSUM_SINGLE_AMOUNT,
+    JZ__PSUM_UNITS_AMOUNT,
+    JZ__PSUM_N
+};
+void jz__persons_pack(const jz_result *r, char out[JZ__PERSONS_BUF], int64_t sums[JZ__PSUM_N]);
+/* The persons of text into r->persons (by their idx); false when the text
+ * is not what jz__persons_pack writes. */
+bool jz__persons_unpack(const char *text, jz_result *r);
 uint64_t jz__text_digest(const char *s);
 /* 8 bytes as a little-endian integer (a hash's first 8: audit_chain.c). */
 uint64_t jz__load64(const unsigned char *p);
@@ -666,7 +689,7 @@ uint64_t jz__result_digest(const jz_result *r, int record_version, uint64_t para
  * SIZE_MAX. */
 size_t jz__snapshot_find(const jz_snapshot *s, int64_t hh);
 /* Completes the stored digests a backend summed (digest[i]: its
- * determination's jz__det_digest and its person rows' jz__pr_digest;
+ * determination's jz__det_digest;
  * pv[i]: its parameter row, 0 where no determination is stored, whose
  * digest[i] becomes 0) with the digest of each household's parameters'
  * text, fetched once per distinct row by params(impl, pv, &text)

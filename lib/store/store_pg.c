@@ -169,6 +169,8 @@ static jz_err pg_open(const char *where, int flags, void **impl, jz_error *err)
         jz_error scratch;
         jz__pg_audit_chain(q, false, &scratch);
     }
+    if (!create && q->layout != JZ__PG_SHARD && (rc = jz__pg_upgrade(q, err)))
+        goto fail;
     *impl = q;
     return JZ_OK;
 fail:
@@ -319,9 +321,9 @@ jz_err jz__pg_county_parts(pg *q, const char *county, unsigned parts, jz_error *
         bool have = false;
         for (int row = 0; row < PQntuples(r) && !have; row++)
             have = strcmp(PQgetvalue(r, row, 0), name) == 0;
-        /* The determinations and person results half filled, as
-         * jz_county_partitions makes them (pg_schema.c, HALF_FILLED). */
-        bool half = strcmp(t, "determinations") == 0 || strcmp(t, "person_results") == 0;
+        /* The determinations half filled, as jz_county_partitions makes
+         * them (pg_schema.c, HALF_FILLED). */
+        bool half = strcmp(t, "determinations") == 0;
         if (!have)
             len += (size_t)snprintf(sql + len, sizeof sql - len,
                                     "CREATE TABLE IF NOT EXISTS %s PARTITION OF %s"

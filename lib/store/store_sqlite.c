@@ -512,7 +512,35 @@ static const char *const migrations[] = {
     "CREATE INDEX households_region ON households(region, household_id);"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '8');"
     "SELECT jz_audit_init('schema 8');",
+    /* 9: one row per household (issue 17).  A household's persons' results
+     * are kept in its determination's row as text (`persons`:
+     * jz__persons_pack, store_int.h), beside the sums statistics and
+     * simulations add up in SQL, instead of a row each in person_results:
+     * a reassessment that rewrites a province writes a million rows, not
+     * 2.3 million.  The rows there are moved, in member order, in the
+     * text jz__persons_pack writes. */
+    "ALTER TABLE determinations ADD COLUMN persons TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE determinations ADD COLUMN tekun INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE determinations ADD COLUMN tekun_amount INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE determinations ADD COLUMN single INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE determinations ADD COLUMN single_amount INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE determinations ADD COLUMN units_amount INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE determinations AS d SET (persons, tekun, tekun_amount, single, single_amount,"
+    "  units_amount) = (SELECT group_concat(idx || ',' || categories || ',' || care_level"
+    "  || ',' || monthly_amount || ',' || single_rule || ',' || tmp_rule || ',' || tmp_amount"
+    "  || ',' || referrals || ',' || death_check_due || ',' || death_change_from, ';'), "
+    "sum((categories & 8) <> 0),"
+    "  sum(CASE WHEN categories & 8 THEN monthly_amount ELSE 0 END),"
+    "  sum((categories & 4) <> 0), sum(CASE WHEN categories & 4 THEN monthly_amount ELSE 0 END),"
+    "  sum(CASE WHEN categories & 12 THEN monthly_amount ELSE 0 END)"
+    "  FROM (SELECT * FROM person_results p WHERE p.hh = d.hh ORDER BY p.idx))"
+    " WHERE d.hh IN (SELECT hh FROM person_results);"
+    "DROP TABLE person_results;"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '9');"
+    "SELECT jz_audit_init('schema 9');",
 };
+_Static_assert(JZ_PCAT_TEKUN == 8 && JZ_PCAT_SINGLE_DIBAO == 4,
+               "migration 9 names the person categories 特困 (8) and 单人保 (4)");
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == JZ_STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -921,9 +949,9 @@ static jz_err open_at(const char *path, int flags, int target, void **impl, jz_e
                       " WHERE m.id_number = ?",
                       err)) ||
         (rc = prepare(q, &q->insert_det,
-                      "INSERT INTO determinations VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
-        (rc = prepare(q, &q->insert_person,
-                      "INSERT INTO person_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", err)) ||
+                      "INSERT INTO determinations"
+                      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      err)) ||
         (rc = prepare(q, &q->insert_pv,
                       "INSERT INTO param_values(run, county, assess_date, params)"
                       " VALUES(?,?,?,?)",
@@ -2015,17 +2043,16 @@ static jz_err sq_snapshot_stale(void *impl, const jz_snapshot *snap, uint8_t *st
 }
 
 /* A household's stored result as a what-if compares with it: its category,
- * and its monthly amount with its 特困 and 单人保 persons' (?3: those
- * categories). */
+ * and its monthly amount with its 特困 and 单人保 persons'. */
 #define STORED_RESULTS                                                                             \
-    "SELECT d.hh, d.category, d.monthly_amount + IFNULL((SELECT SUM(p.monthly_amount)"             \
-    " FROM person_results p WHERE p.hh = d.hh AND (p.categories & ?3) <> 0), 0)"                   \
-    " FROM determinations d"
+    "SELECT d.hh, d.category, d.monthly_amount + d.units_amount FROM determinations d"
 
 static jz_err sq_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *category,
                                   jz_fen *monthly, jz_error *err)
 {
     sq *q = impl;
+    if (jz__older_schema(q->version, err))
+        return JZ_EINPUT;
     size_t n = snap->n_households;
     for (size_t i = 0; i < n; i++) {
         category[i] = JZ_CAT_COUNT;
@@ -2039,7 +2066,6 @@ static jz_err sq_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *
         return jz__sq_error(q, err, "读取已存认定结果");
     sqlite3_bind_int64(st, 1, snap->key[0]);
     sqlite3_bind_int64(st, 2, snap->key[n - 1]);
-    sqlite3_bind_int(st, 3, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
     size_t i = 0;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2059,6 +2085,8 @@ static jz_err sq_results_ids(void *impl, const char *const *ids, size_t n, jz__r
                              jz_error *err)
 {
     sq *q = impl;
+    if (jz__older_schema(q->version, err))
+        return JZ_EINPUT;
     sqlite3_stmt *st = NULL;
     bool own = sqlite3_get_autocommit(q->db);
     jz_err rc = jz__results_alloc(out, n, err);
@@ -2074,7 +2102,6 @@ static jz_err sq_results_ids(void *impl, const char *const *ids, size_t n, jz__r
     for (size_t k = 0; k < nk && !rc; k++) {
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, out->key[k]);
-        sqlite3_bind_int(st, 3, JZ_PCAT_TEKUN | JZ_PCAT_SINGLE_DIBAO);
         bool got = (s = sqlite3_step(st)) == SQLITE_ROW;
         out->category[k] = got ? jz__stored_category(sqlite3_column_int64(st, 1)) : JZ_CAT_COUNT;
         out->monthly[k] = got ? sqlite3_column_int64(st, 2) : 0;
@@ -2108,76 +2135,69 @@ static jz_err sq_params_text(void *impl, int64_t pv, char **text, jz_error *err)
     return s == SQLITE_ROW || s == SQLITE_DONE ? JZ_OK : jz__sq_error(q, err, "读取已存认定结果");
 }
 
-/* The stored rows' digests (store_int.h): table t (0 determinations, 1
- * person results) of the snapshot's key range, read on db, each row's
- * digest added to digest[] at its household (pv[]: its parameter row, for
- * t 0).  False on a database error. */
-static const char *const digest_sql[2] = {
-    "SELECT hh, category, causes, monthly_amount, counted_members, standard, income,"
-    " deductible, financial, exit_until, record_version, pv, decisive"
-    " FROM determinations WHERE hh BETWEEN ?1 AND ?2 ORDER BY hh",
-    "SELECT hh, idx, categories, care_level, monthly_amount, single_rule, tmp_rule,"
-    " tmp_amount, referrals, death_check_due, death_change_from"
-    " FROM person_results WHERE hh BETWEEN ?1 AND ?2 ORDER BY hh"};
-
-static bool digest_rows(sqlite3 *db, int t, const jz_snapshot *snap, uint64_t *digest,
-                        int64_t *pv)
+/* The stored determinations' digests of the snapshot's households lo to
+ * hi - 1, read on db in key order, like the snapshot: a cursor, not a
+ * search.  Each sets only its own households' digest[] and pv[] (their
+ * parameter row).  False on a database error. */
+static bool digest_range(sqlite3 *db, const jz_snapshot *snap, size_t lo, size_t hi,
+                         uint64_t *digest, int64_t *pv)
 {
-    size_t n = snap->n_households;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, digest_sql[t], -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "SELECT hh, category, causes, monthly_amount, counted_members, standard,"
+                           " income, deductible, financial, exit_until, record_version, pv,"
+                           " decisive, persons FROM determinations WHERE hh BETWEEN ?1 AND ?2"
+                           " ORDER BY hh",
+                           -1, &st, NULL) != SQLITE_OK)
         return false;
-    sqlite3_bind_int64(st, 1, snap->key[0]);
-    sqlite3_bind_int64(st, 2, snap->key[n - 1]);
+    sqlite3_bind_int64(st, 1, snap->key[lo]);
+    sqlite3_bind_int64(st, 2, snap->key[hi - 1]);
+    int64_t f[JZ__DET_NF];
+    size_t i = lo;
     int s;
-    int64_t f[JZ__DET_NF > JZ__PR_NF ? JZ__DET_NF : JZ__PR_NF];
-    size_t i = 0;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        /* Rows come in key order, like the snapshot: a cursor, not a search. */
         int64_t hh = sqlite3_column_int64(st, 0);
-        while (i < n && snap->key[i] < hh)
+        while (i < hi && snap->key[i] < hh)
             i++;
-        if (i == n || snap->key[i] != hh)
+        if (i == hi || snap->key[i] != hh)
             continue;
-        int nf = t == 0 ? JZ__DET_NF : JZ__PR_NF;
-        for (int k = 0; k < nf; k++)
+        for (int k = 0; k < JZ__DET_NF; k++)
             f[k] = sqlite3_column_int64(st, 1 + k);
-        if (t == 0) {
-            pv[i] = sqlite3_column_int64(st, 1 + JZ__DET_NF);
-            digest[i] += jz__det_digest(f, (const char *)sqlite3_column_text(st, 2 + JZ__DET_NF));
-        } else {
-            digest[i] += jz__pr_digest(f);
-        }
+        pv[i] = sqlite3_column_int64(st, 1 + JZ__DET_NF);
+        digest[i] = jz__det_digest(f, (const char *)sqlite3_column_text(st, 2 + JZ__DET_NF),
+                                   (const char *)sqlite3_column_text(st, 3 + JZ__DET_NF));
     }
     sqlite3_finalize(st);
     return s == SQLITE_DONE;
 }
 
-/* The person results' digests read on a connection of their own, beside the
- * determinations read on the store's (sq_stored_digests). */
-typedef struct person_digests {
+/* The upper half of the households, read on a connection of its own beside
+ * the lower half read on the store's (sq_stored_digests). */
+typedef struct half_digests {
     const char *path;
     const jz_snapshot *snap;
+    size_t lo, hi;
     uint64_t *digest;
+    int64_t *pv;
     bool ok;
-} person_digests;
+} half_digests;
 
-static void *read_person_digests(void *arg)
+static void *read_half_digests(void *arg)
 {
-    person_digests *a = arg;
+    half_digests *a = arg;
     sqlite3 *db = NULL;
     a->ok = sqlite3_open_v2(a->path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
             sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
-            digest_rows(db, 1, a->snap, a->digest, NULL);
+            digest_range(db, a->snap, a->lo, a->hi, a->digest, a->pv);
     sqlite3_close_v2(db); /* its read transaction ends with it */
     return NULL;
 }
 
-/* The stored determinations' digests (store_int.h): the snapshot's key
- * range of both tables, in key order.  From 20,000 households on, and when
- * the transaction has written nothing yet (it holds the write lock: what a
- * new connection reads is what it would read), the person results are read
- * on a second connection at the same time. */
+/* The stored determinations' digests (store_int.h).  From 5,000
+ * households on, and when the transaction has written nothing yet (it
+ * holds the write lock: what a new connection reads is what it would
+ * read), the upper half of the key range is read on a second connection
+ * at the same time (1,000,000 households: about 1 s on one). */
 static jz_err sq_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *digest,
                                 jz_error *err)
 {
@@ -2190,26 +2210,18 @@ static jz_err sq_stored_digests(void *impl, const jz_snapshot *snap, uint64_t *d
     if (!pv)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     const char *path = sqlite3_db_filename(q->db, "main");
-    person_digests pd = {path, snap, NULL, false};
+    half_digests hd = {path, snap, n / 2, n, digest, pv, false};
     pthread_t tid;
-    bool apart = n >= 20000 && q->in_tx && path && path[0] &&
+    bool apart = n >= 5000 && q->in_tx && path && path[0] &&
                  sqlite3_total_changes64(q->db) == q->changes_at_begin &&
-                 (pd.digest = calloc(n, sizeof *pd.digest)) != NULL &&
-                 pthread_create(&tid, NULL, read_person_digests, &pd) == 0;
-    bool ok = digest_rows(q->db, 0, snap, digest, pv);
+                 pthread_create(&tid, NULL, read_half_digests, &hd) == 0;
+    bool ok = digest_range(q->db, snap, 0, apart ? n / 2 : n, digest, pv);
     if (apart) {
         pthread_join(tid, NULL);
-        if (pd.ok) {
-            for (size_t i = 0; i < n; i++)
-                digest[i] += pd.digest[i];
-        } else {
-            /* Its failure (a connection refused) is read again on this one. */
-            ok = ok && digest_rows(q->db, 1, snap, digest, NULL);
-        }
-    } else {
-        ok = ok && digest_rows(q->db, 1, snap, digest, NULL);
+        /* Its failure (a connection refused) is read again on this one. */
+        if (!hd.ok)
+            ok = ok && digest_range(q->db, snap, n / 2, n, digest, pv);
     }
-    free(pd.digest);
     jz_err rc = ok ? JZ_OK : jz__sq_error(q, err, "读取已存认定结果");
     if (!rc)
         rc = jz__digest_add_params(digest, pv, n, sq_params_text, q, err);
@@ -2225,28 +2237,25 @@ static jz_err sq_clear_determinations(void *impl, const char *prefix, const jz_s
     size_t nc = 0; /* the snapshot's households replaced */
     for (size_t i = 0; i < snap->n_households; i++)
         nc += !(keep && keep[i]);
-    if (!prefix[0] && nc == snap->n_households) /* whole tables, audited */
-        return (rc = jz__sq_audit_clear(q, "person_results", err))
-                   ? rc
-                   : jz__sq_audit_clear(q, "determinations", err);
+    if (!prefix[0] && nc == snap->n_households) /* the whole table, audited */
+        return jz__sq_audit_clear(q, "determinations", err);
     /* The snapshot's households that are not kept, by key: as many as
      * changed (none when a run finds nothing changed). */
-    const char *sql[] = {"DELETE FROM person_results WHERE hh = ?", "DELETE FROM determinations"
-                                                                    " WHERE hh = ?"};
-    for (int t = 0; t < 2 && !rc && nc; t++) {
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(q->db, sql[t], -1, &st, NULL) != SQLITE_OK)
-            return jz__sq_error(q, err, "清除旧认定结果");
-        for (size_t i = 0; i < snap->n_households && !rc; i++) {
-            if (keep && keep[i])
-                continue;
-            sqlite3_reset(st);
-            sqlite3_bind_int64(st, 1, snap->key[i]);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = jz__sq_error(q, err, "清除旧认定结果");
-        }
-        sqlite3_finalize(st);
+    if (!nc)
+        return JZ_OK;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(q->db, "DELETE FROM determinations WHERE hh = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return jz__sq_error(q, err, "清除旧认定结果");
+    for (size_t i = 0; i < snap->n_households && !rc; i++) {
+        if (keep && keep[i])
+            continue;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, snap->key[i]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = jz__sq_error(q, err, "清除旧认定结果");
     }
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -2278,34 +2287,22 @@ static jz_err sq_put_determination(void *impl, int64_t run, const jz_snapshot *s
     jz__sq_row_int(q, st, c++, h->assess_date);
     /* The columns stored digests read back (det_digest.c), but the record's
      * version, which the statement reads itself. */
-    int64_t f[JZ__DET_NF > JZ__PR_NF ? JZ__DET_NF : JZ__PR_NF];
+    int64_t f[JZ__DET_NF];
     jz__det_fields(r, 0, f);
     for (int k = 0; k < JZ__DET_NF - 1; k++)
         jz__sq_row_int(q, st, c++, f[k]);
     jz__sq_row_text(q, st, c++, decisive);
     jz__sq_row_int(q, st, c++, snap->version[i]);
+    /* The persons' results, in the same row (store_int.h). */
+    char persons[JZ__PERSONS_BUF];
+    int64_t sums[JZ__PSUM_N];
+    jz__persons_pack(r, persons, sums);
+    jz__sq_row_text(q, st, c++, persons);
+    for (int k = 0; k < JZ__PSUM_N; k++)
+        jz__sq_row_int(q, st, c++, sums[k]);
     jz__sq_row_ready(q, "determinations");
     if (sqlite3_step(st) != SQLITE_DONE)
         return jz__sq_error(q, err, "写入认定结果");
-    /* Person rows only where something applies to the person. */
-    for (uint32_t k = 0; k < r->n_persons; k++) {
-        const jz_person_result *p = &r->persons[k];
-        if (!jz__person_result_stored(p))
-            continue;
-        st = q->insert_person;
-        c = 1;
-        sqlite3_reset(st);
-        jz__sq_row_begin(q);
-        jz__pr_fields(p, k, f);
-        jz__sq_row_int(q, st, c++, hh);
-        jz__sq_row_int(q, st, c++, f[0]);
-        jz__sq_row_text(q, st, c++, county);
-        for (int m = 1; m < JZ__PR_NF; m++)
-            jz__sq_row_int(q, st, c++, f[m]);
-        jz__sq_row_ready(q, "person_results");
-        if (sqlite3_step(st) != SQLITE_DONE)
-            return jz__sq_error(q, err, "写入个人认定结果");
-    }
     return JZ_OK;
 }
 
@@ -2313,14 +2310,16 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
                                    jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err)
 {
     sq *q = impl;
+    if (jz__older_schema(q->version, err))
+        return JZ_EINPUT;
     sqlite3_stmt *st = NULL;
     jz_err rc = JZ_OK;
     memset(r, 0, sizeof *r);
     if (jz__sq_cached(q,
                       "SELECT d.hh, d.run, d.assess_date, d.category, d.causes,"
                       " d.monthly_amount, d.counted_members, d.standard, d.income,"
-                      " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members"
-                      " FROM determinations d JOIN households h ON h.hh = d.hh"
+                      " d.deductible, d.financial, d.exit_until, d.decisive, h.n_members,"
+                      " d.persons FROM determinations d JOIN households h ON h.hh = d.hh"
                       " WHERE h.household_id = ?",
                       &st, "", NULL) != JZ_OK)
         return jz__sq_error(q, err, "查询认定结果");
@@ -2332,7 +2331,6 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
                                                "这一户还没有批量评估结果")
                                 : jz__sq_error(q, err, "查询认定结果");
     }
-    int64_t hh = sqlite3_column_int64(st, 0);
     *run = sqlite3_column_int64(st, 1);
     *date = sqlite3_column_int(st, 2);
     r->category = (uint8_t)sqlite3_column_int(st, 3);
@@ -2347,31 +2345,11 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
     r->exit = r->exit_until != 0;
     jz__sq_copy_text(decisive, JZ__DECISIVE_BUF, st, 12);
     r->n_persons = (uint32_t)sqlite3_column_int(st, 13);
-    jz__sq_done(q, st);
     for (uint32_t k = 0; k < r->n_persons && k < JZ_MAX_MEMBERS; k++)
         r->persons[k].counted = 1;
-    if (jz__sq_cached(q, "SELECT * FROM person_results WHERE hh = ?", &st, "", NULL) != JZ_OK)
-        return jz__sq_error(q, err, "查询认定结果");
-    sqlite3_bind_int64(st, 1, hh);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int k = sqlite3_column_int(st, 1);
-        if (k < 0 || k >= JZ_MAX_MEMBERS)
-            continue;
-        jz_person_result *p = &r->persons[k];
-        int cats = sqlite3_column_int(st, 3);
-        p->categories = (uint8_t)(cats & 0xFF);
-        p->counted = !(cats & 0x100);
-        p->care_level = (uint8_t)sqlite3_column_int(st, 4);
-        p->monthly_amount = sqlite3_column_int64(st, 5);
-        p->single_rule = (uint8_t)sqlite3_column_int(st, 6);
-        p->tmp_rule = (uint8_t)sqlite3_column_int(st, 7);
-        p->tmp_amount = sqlite3_column_int64(st, 8);
-        p->referrals = (uint16_t)sqlite3_column_int(st, 9);
-        p->death_check_due = sqlite3_column_int(st, 10);
-        p->death_change_from = sqlite3_column_int(st, 11);
-    }
-    if (s != SQLITE_DONE)
-        rc = jz__sq_error(q, err, "查询认定结果");
+    if (!jz__persons_unpack((const char *)sqlite3_column_text(st, 14), r))
+        rc = jz_error_set(err, JZ_EIO, "household_id", household_id,
+                          "已存认定结果的个人部分无法读取（persons 列已损坏）");
     jz__sq_done(q, st);
     return rc;
 }
@@ -2382,21 +2360,18 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
                        void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
 {
     sq *q = impl;
+    if (jz__older_schema(q->version, err))
+        return JZ_EINPUT;
     sqlite3_stmt *st = NULL;
     /* Households by region and category, with the 特困 and 单人保 persons of
-     * those households (the person categories' bits, bound as ?5 and ?6). */
+     * those households (the sums their determinations keep). */
     if (sqlite3_prepare_v2(
             q->db,
             "SELECT substr(h.region, 1, ?1) AS r, d.category AS c, count(*),"
             " sum(d.counted_members), sum(d.monthly_amount),"
-            " sum(p.tekun), sum(p.tekun_amount), sum(p.single), sum(p.single_amount),"
+            " sum(d.tekun), sum(d.tekun_amount), sum(d.single), sum(d.single_amount),"
             " sum(d.record_version <> h.version)"
             " FROM determinations d JOIN households h ON h.hh = d.hh"
-            " LEFT JOIN (SELECT hh, sum((categories & ?5) != 0) AS tekun,"
-            "   sum(CASE WHEN categories & ?5 THEN monthly_amount ELSE 0 END) AS tekun_amount,"
-            "   sum((categories & ?6) != 0) AS single,"
-            "   sum(CASE WHEN categories & ?6 THEN monthly_amount ELSE 0 END) AS single_amount"
-            "   FROM person_results GROUP BY hh) p ON p.hh = d.hh"
             " WHERE substr(h.region, 1, ?2) = ?3"
             " GROUP BY r, d.category"
             /* Households never assessed, as category ?4 (JZ_CAT_COUNT). */
@@ -2410,8 +2385,6 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
     sqlite3_bind_int(st, 2, (int)strlen(prefix));
     sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, JZ_CAT_COUNT);
-    sqlite3_bind_int(st, 5, JZ_PCAT_TEKUN);
-    sqlite3_bind_int(st, 6, JZ_PCAT_SINGLE_DIBAO);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         jz_stat_row row;

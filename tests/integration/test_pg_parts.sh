@@ -35,7 +35,7 @@ exists() { [ "$(q "SELECT to_regclass('$1') IS NOT NULL")" = t ]; }
 # No row in any DEFAULT partition but the audit log's (entries of no county).
 defaults_empty() { # WHAT
   local t n
-  for t in households household_records members determinations person_results \
+  for t in households household_records members determinations \
     household_record_history feed_rows alerts pay_lines; do
     n=$(q "SELECT count(*) FROM ${t}_default")
     if [ "$n" = 0 ]; then ok; else bad "$1: $n rows in ${t}_default"; fi
@@ -46,7 +46,7 @@ expect_status 0 "$JZ" gen --households 300 --seed 7 --region 140902 "$TMP/a.json
 expect_status 0 "$JZ" init "$URL"
 expect_status 0 "$JZ" import --report "$TMP/a.csv" "$URL" "$TMP/a.jsonl"
 expect_grep "$TMP/err" '入库 300 户' "300 households imported"
-for t in households household_records members determinations person_results household_record_history; do
+for t in households household_records members determinations household_record_history; do
   if exists "${t}_140902"; then ok; else bad "the import made no partition ${t}_140902"; fi
 done
 for t in pay_lines feed_rows; do
@@ -58,7 +58,7 @@ defaults_empty "after the import"
 # The county's household tables are keyed to its households, and so are the
 # DEFAULT partitions: a record, a member, a determination of no household
 # is refused, through the parent or the partition.
-for t in household_records members determinations person_results household_record_history; do
+for t in household_records members determinations household_record_history; do
   for c in 140902 default; do
     n=$(q "SELECT count(*) FROM pg_constraint WHERE conname = '${t}_${c}_household' AND contype = 'f'")
     if [ "$n" = 1 ]; then ok; else bad "${t}_${c} has no key to its households ($n)"; fi
@@ -91,14 +91,16 @@ defaults_empty "after pay plan"
 
 # A household moves to 140105, a county of which nothing was written yet:
 # the county's partitions are made, and the household's rows (its record,
-# members, determination, person results, older versions) move into them.
+# members, determination with its persons' results, older versions) move
+# into them.
 if exists households_140105; then bad "households_140105 before anything of 140105"; else ok; fi
 # (A household the import enrolled: its enrolments move too.)
 hid=$(q "SELECT household_id FROM enrolments ORDER BY enrolment LIMIT 1")
 if [ -n "$hid" ]; then ok; else bad "the import enrolled no household to move"; fi
 jq -c --arg h "$hid" 'select(.household_id == $h)' "$TMP/a.jsonl" >"$TMP/one.jsonl"
 nm=$(jq '.members | length' "$TMP/one.jsonl")
-npr=$(q "SELECT count(*) FROM person_results WHERE hh = (SELECT hh FROM household_ids WHERE household_id = '$hid')")
+npr=$(q "SELECT d.persons FROM determinations d JOIN household_ids i ON i.county = d.county
+  AND i.hh = d.hh WHERE i.household_id = '$hid'")
 jq -c '.region = "140105001012"' "$TMP/one.jsonl" >"$TMP/moved.jsonl"
 expect_status 0 "$JZ" import --report "$TMP/b.csv" "$URL" "$TMP/moved.jsonl"
 n=$(q "SELECT count(*) FROM households_140105 WHERE household_id = '$hid'")
@@ -109,9 +111,9 @@ for t in household_records determinations household_record_history; do
   n=$(q "SELECT count(*) FROM ${t}_140105")
   if [ "$n" = 1 ]; then ok; else bad "${t}_140105 holds $n rows, not the moved household's 1"; fi
 done
-n=$(q "SELECT count(*) FROM person_results_140105")
-if [ "$n" = "$npr" ] && [ "$n" -gt 0 ]; then ok; else bad "person_results_140105 holds $n, not the household's $npr"; fi
-for t in households household_records members determinations person_results; do
+n=$(q "SELECT persons FROM determinations_140105")
+if [ "$n" = "$npr" ] && [ -n "$n" ]; then ok; else bad "the moved determination keeps persons '$n', not the household's '$npr'"; fi
+for t in households household_records members determinations; do
   n=$(q "SELECT count(*) FROM ${t}_140902 WHERE hh = (SELECT hh FROM household_ids WHERE household_id = '$hid')")
   if [ "$n" = 0 ]; then ok; else bad "${t}_140902 still holds $n rows of the moved household"; fi
 done
@@ -126,18 +128,26 @@ if [ "$n" = 299 ]; then ok; else bad "households_140902 holds $n, not 299"; fi
 defaults_empty "after the move"
 expect_status 0 "$JZ" assess --db "$URL"
 # A reassessment replaces the stored determinations in place (staging
-# tables, one upsert): a household that lost a member since keeps no
-# person row beyond its members, and has this run's determination, the
+# table, one upsert): a household that lost a member since keeps no
+# person's result beyond its members, and has this run's determination, the
 # only one the run writes (the others did not change).
-hid2=$(q "SELECT h.household_id FROM households h JOIN person_results x ON x.county = h.county
-  AND x.hh = h.hh AND x.idx = h.n_members - 1 WHERE h.n_members >= 2 AND h.county = '140902'
+beyond() { # the persons' results of persons past their household's members
+  q "SELECT count(*) FROM determinations d JOIN households h ON h.county = d.county
+    AND h.hh = d.hh, unnest(string_to_array(d.persons, ';')) p
+    WHERE split_part(p, ',', 1)::int >= h.n_members"
+}
+hid2=$(q "SELECT h.household_id FROM households h JOIN determinations d ON d.county = h.county
+  AND d.hh = h.hh, unnest(string_to_array(d.persons, ';')) p
+  WHERE split_part(p, ',', 1)::int = h.n_members - 1 AND h.n_members >= 2 AND h.county = '140902'
   ORDER BY h.hh LIMIT 1")
-if [ -n "$hid2" ]; then ok; else bad "no household whose last member has a person row"; fi
+if [ -n "$hid2" ]; then ok; else bad "no household whose last member has a person's result"; fi
 jq -c --arg h "$hid2" 'select(.household_id == $h) | .members |= .[0:-1]' "$TMP/a.jsonl" >"$TMP/shrunk.jsonl"
 expect_status 0 "$JZ" import --report "$TMP/c.csv" "$URL" "$TMP/shrunk.jsonl"
+n=$(beyond)
+if [ "$n" -gt 0 ]; then ok; else bad "the stored determination has no person past the shrunk household's members"; fi
 expect_status 0 "$JZ" assess --db "$URL"
-n=$(q "SELECT count(*) FROM person_results x JOIN households h ON h.county = x.county AND h.hh = x.hh WHERE x.idx >= h.n_members")
-if [ "$n" = 0 ]; then ok; else bad "$n person rows beyond their household's members after the reassessment"; fi
+n=$(beyond)
+if [ "$n" = 0 ]; then ok; else bad "$n persons' results beyond their household's members after the reassessment"; fi
 n=$(q "SELECT count(*) FROM determinations d JOIN household_ids i ON i.county = d.county
   AND i.hh = d.hh WHERE d.run = (SELECT max(run) FROM runs) AND i.household_id = '$hid2'")
 if [ "$n" = 1 ]; then ok; else bad "the shrunk household's determination is not the last run's"; fi
