@@ -1885,8 +1885,6 @@ jz_err jz__pg_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *cat
                                jz_fen *monthly, jz_error *err)
 {
     pg *q = impl;
-    if (jz__older_schema(q->version, err))
-        return JZ_EINPUT;
     size_t n = snap->n_households;
     for (size_t i = 0; i < n; i++) {
         category[i] = JZ_CAT_COUNT;
@@ -1924,8 +1922,6 @@ jz_err jz__pg_results_ids(void *impl, const char *const *ids, size_t n, jz__resu
                           jz_error *err)
 {
     pg *q = impl;
-    if (jz__older_schema(q->version, err))
-        return JZ_EINPUT;
     char *list = text_array(ids, n);
     if (!list)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
@@ -2246,8 +2242,6 @@ jz_err jz__pg_get_determination(void *impl, const char *household_id, jz_result 
                                 jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err)
 {
     pg *q = impl;
-    if (jz__older_schema(q->version, err))
-        return JZ_EINPUT;
     memset(r, 0, sizeof *r);
     jz_err rc;
     PGresult *res = find_one(q, household_id, false,

@@ -19,8 +19,6 @@ jz_err jz__pg_stats(void *impl, int level, const char *prefix,
                     void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
 {
     pg *q = impl;
-    if (jz__older_schema(q->version, err))
-        return JZ_EINPUT;
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, level);

@@ -701,6 +701,8 @@ static bool results_updated(jz_store *s, const char *path, const jz_snapshot *sn
 jz_err jz_store_snapshot_results(jz_store *s, const jz_snapshot *snap, uint8_t *category,
                                  jz_fen *monthly, bool *cached, size_t *patched, jz_error *err)
 {
+    if (jz__older_schema(jz_store_schema_version(s), err))
+        return JZ_EINPUT;
     /* Cached beside the snapshot, under its tag and the results' tag. */
     char tag[JZ__TAG_BUF] = "";
     char *file = snap->tag[0] ? cache_file(s, snap->prefix, "results") : NULL;
@@ -763,6 +765,8 @@ jz_err jz_store_put_determination(jz_store *s, int64_t run, const jz_snapshot *s
 jz_err jz_store_get_determination(jz_store *s, const char *household_id, jz_result *r, int64_t *run,
                                   jz_date *date, jz_error *err)
 {
+    if (jz__older_schema(jz_store_schema_version(s), err))
+        return JZ_EINPUT;
     char decisive[JZ__DECISIVE_BUF] = "";
     jz_err rc = s->ops->get_determination(s->impl, household_id, r, run, date, decisive, err);
     if (!rc)
@@ -773,6 +777,8 @@ jz_err jz_store_get_determination(jz_store *s, const char *household_id, jz_resu
 jz_err jz_store_stats(jz_store *s, int level_digits, const char *region_prefix,
                       void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
 {
+    if (jz__older_schema(jz_store_schema_version(s), err))
+        return JZ_EINPUT;
     return s->ops->stats(s->impl, level_digits, region_prefix ? region_prefix : "", fn, arg, err);
 }
 

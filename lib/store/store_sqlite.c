@@ -2051,8 +2051,6 @@ static jz_err sq_snapshot_results(void *impl, const jz_snapshot *snap, uint8_t *
                                   jz_fen *monthly, jz_error *err)
 {
     sq *q = impl;
-    if (jz__older_schema(q->version, err))
-        return JZ_EINPUT;
     size_t n = snap->n_households;
     for (size_t i = 0; i < n; i++) {
         category[i] = JZ_CAT_COUNT;
@@ -2085,8 +2083,6 @@ static jz_err sq_results_ids(void *impl, const char *const *ids, size_t n, jz__r
                              jz_error *err)
 {
     sq *q = impl;
-    if (jz__older_schema(q->version, err))
-        return JZ_EINPUT;
     sqlite3_stmt *st = NULL;
     bool own = sqlite3_get_autocommit(q->db);
     jz_err rc = jz__results_alloc(out, n, err);
@@ -2310,8 +2306,6 @@ static jz_err sq_get_determination(void *impl, const char *household_id, jz_resu
                                    jz_date *date, char decisive[JZ__DECISIVE_BUF], jz_error *err)
 {
     sq *q = impl;
-    if (jz__older_schema(q->version, err))
-        return JZ_EINPUT;
     sqlite3_stmt *st = NULL;
     jz_err rc = JZ_OK;
     memset(r, 0, sizeof *r);
@@ -2360,8 +2354,6 @@ static jz_err sq_stats(void *impl, int level, const char *prefix,
                        void (*fn)(const jz_stat_row *row, void *arg), void *arg, jz_error *err)
 {
     sq *q = impl;
-    if (jz__older_schema(q->version, err))
-        return JZ_EINPUT;
     sqlite3_stmt *st = NULL;
     /* Households by region and category, with the 特困 and 单人保 persons of
      * those households (the sums their determinations keep). */
