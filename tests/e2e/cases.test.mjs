@@ -41,6 +41,11 @@ const deptUser = byRole('dept')
 const outsider = byLogin('waixian01')
 const caseId = sql("SELECT c.case_id FROM cases c JOIN case_steps s ON s.case_id = c.case_id WHERE s.note LIKE '%案件办理%' LIMIT 1")
 const village = sql(`SELECT region FROM cases WHERE case_id = ${Number(caseId) || 0}`)
+if (!caseId) {
+  // demo-db.sh says on stderr why it made no case for this test.
+  console.error('FAIL: demo-db.sh made no 案件办理 case (it says why on stderr)')
+  process.exit(1)
+}
 
 // Fills a date picker of the open dialog and closes its panel.
 async function pickDate(page, name, d) {

@@ -35,6 +35,30 @@ trap cleanup EXIT
 export TZ=Asia/Shanghai
 export JIUZHU_ARGON2_FAST=1 # tests only: cheap password hashes
 export JIUZHU_DEMO_PASSWORD='演示密码-Jiuzhu-2026'
+# The tests date their cases from today, and a case's deadline must lie in
+# a year the holiday calendar covers (jiuzhu refuses one it cannot count).
+# The official calendar covers the years the State Council has announced;
+# from late in its last year on, the cases the tests need would be refused.
+# So the tests run on a copy of the policy whose calendar adds, for each
+# year up to next year that the official file lacks, only the fixed-date
+# statutory holidays (元旦 1/1, 劳动节 5/1-2, 国庆节 10/1-3, 《全国年节及
+# 纪念日放假办法》), named as a test calendar: never the official schedule,
+# and never outside the tests.
+cp -r "$SRC/policy" "$TMP/policy"
+CAL=$TMP/policy/calendar/cn-holidays.csv
+first=$(grep -Eo 'Years covered: [0-9]{4}-[0-9]{4}' "$CAL" | grep -Eo '[0-9]{4}' | head -1)
+last=$(grep -Eo 'Years covered: [0-9]{4}-[0-9]{4}' "$CAL" | grep -Eo '[0-9]{4}' | tail -1)
+[ -n "$first" ] && [ -n "$last" ] || { echo "no 'Years covered' in $CAL" >&2; exit 1; }
+want=$(($(date +%Y) + 1))
+for ((y = last + 1; y <= want; y++)); do
+  printf '%s,off,%s（测试日历）\n' "$y-01-01" 元旦 "$y-05-01" 劳动节 "$y-05-02" 劳动节 \
+    "$y-10-01" 国庆节 "$y-10-02" 国庆节 "$y-10-03" 国庆节 >>"$CAL"
+done
+if ((want > last)); then
+  sed -i "s/Years covered: $first-$last\./Years covered: $first-$want. Tests only: $((last + 1))-$want fixed-date holidays, not announced./" "$CAL"
+  "$JZ" calendar add "$want-12-01" 1 --calendar "$CAL" >/dev/null || { echo "test calendar $CAL refused" >&2; exit 1; }
+fi
+export JIUZHU_POLICY=$TMP/policy
 bash "$SRC/tests/e2e/demo-db.sh" "$JZ" "$TMP" || { echo "demo database failed" >&2; exit 1; }
 # Users of the tests that change their own state: a lock, passwords.
 for u in "suoding01 郑锁定 assistant" "gaimi01 陈改密 caseworker" "gaimi02 褚改密 caseworker"; do
