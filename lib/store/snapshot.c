@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,10 +216,55 @@ jz_err jz__snapshot_reserve(jz_snapshot *s, size_t households, size_t members, j
     return rc;
 }
 
+struct jz__saver {
+    pthread_t tid;
+    const jz_snapshot *snap;
+    char *path;
+    char tag[JZ__TAG_BUF];
+    char prefix[JZ_REGION_BUF];
+    int schema_version;
+};
+
+static void *save_run(void *arg)
+{
+    struct jz__saver *w = arg;
+    jz_error e;
+    jz_error_clear(&e);
+    jz__snapshot_save(w->snap, w->path, w->tag, w->prefix, w->schema_version, &e);
+    return NULL;
+}
+
+void jz__snapshot_save_behind(jz_snapshot *s, const char *path, const char *tag, const char *prefix,
+                              int schema_version)
+{
+    struct jz__saver *w = s->saver ? NULL : calloc(1, sizeof *w);
+    if (w && (w->path = strdup(path))) {
+        w->snap = s;
+        snprintf(w->tag, sizeof w->tag, "%s", tag);
+        snprintf(w->prefix, sizeof w->prefix, "%s", prefix);
+        w->schema_version = schema_version;
+        if (pthread_create(&w->tid, NULL, save_run, w) == 0) {
+            s->saver = w;
+            return;
+        }
+    }
+    if (w)
+        free(w->path);
+    free(w);
+    jz_error e;
+    jz_error_clear(&e);
+    jz__snapshot_save(s, path, tag, prefix, schema_version, &e);
+}
+
 void jz_snapshot_free(jz_snapshot *s)
 {
     if (!s)
         return;
+    if (s->saver) {
+        pthread_join(s->saver->tid, NULL);
+        free(s->saver->path);
+        free(s->saver);
+    }
     if (s->map) {
         munmap(s->map, s->map_len);
     } else {

@@ -474,6 +474,9 @@ struct jz_snapshot {
      * were read again from the store for it (jz_snapshot_patched). */
     bool updated;
     size_t patched;
+    /* Its cache file being written behind the run (jz__snapshot_save_behind);
+     * jz_snapshot_free waits for it. */
+    struct jz__saver *saver;
 };
 
 /* Member booleans, packed in the snapshot's flags column and the store. */
@@ -581,6 +584,13 @@ void jz__new_tag(char tag[JZ__TAG_BUF]);
  * file readable by its owner only). */
 jz_err jz__snapshot_save(const jz_snapshot *s, const char *path, const char *tag,
                          const char *prefix, int schema_version, jz_error *err);
+/* jz__snapshot_save on a thread of its own, while the caller goes on with
+ * the snapshot (which nothing changes once sealed); errors are dropped, as
+ * a cache that cannot be written costs the next run its speed only.  Saved
+ * in the caller's thread when no thread can be started.  jz_snapshot_free
+ * waits for the file. */
+void jz__snapshot_save_behind(jz_snapshot *s, const char *path, const char *tag, const char *prefix,
+                              int schema_version);
 /* The snapshot of path if it is valid for (tag, prefix, schema_version),
  * else NULL (no file, another tag, damaged: the caller builds it). */
 jz_snapshot *jz__snapshot_load(const char *path, const char *tag, const char *prefix,

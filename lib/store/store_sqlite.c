@@ -1620,12 +1620,18 @@ static jz_err sq_import_progress(void *impl, const jz_store_import *imp, long li
 
 /* ---- snapshot -------------------------------------------------------------- */
 
-/* Reading members for a snapshot: one job per range of households, each on
- * its own connection (WAL lets readers run side by side). */
+/* Reading a snapshot: one job per half of the households' keys, each on
+ * its own connection in one read transaction of its own (WAL lets readers
+ * run side by side), reading its households and then their members into
+ * the places the counts before gave them. */
 typedef struct member_job {
     const char *path;
     jz_snapshot *s;
+    const char *prefix;
+    int64_t lo, hi;  /* household keys [lo, hi] */
     size_t from, to; /* household indexes [from, to) */
+    size_t m_from;   /* the first member's index */
+    size_t m_to;     /* one past the last member's (the counts before) */
     size_t filled;
     jz_err rc;
     jz_error err;
@@ -1687,28 +1693,52 @@ static void fill_member(jz_snapshot *s, size_t j, sqlite3_stmt *ms)
 
 }
 
-static void *read_members(void *arg)
+static void *read_half(void *arg)
 {
     member_job *job = arg;
     jz_snapshot *s = job->s;
     sqlite3 *db = NULL;
-    sqlite3_stmt *ms = NULL;
+    sqlite3_stmt *hs = NULL, *ms = NULL;
     job->rc = JZ_OK;
     if (job->from >= job->to)
         return NULL;
     if (sqlite3_open_v2(job->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
             SQLITE_OK ||
-        sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA cache_size = -65536; BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT " SNAPSHOT_HH_COLUMNS " FROM households"
+                           " WHERE hh BETWEEN ?1 AND ?2 AND substr(region, 1, ?3) = ?4 ORDER BY hh",
+                           -1, &hs, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT * FROM members WHERE hh BETWEEN ?1 AND ?2 ORDER BY hh, idx",
                            -1, &ms, NULL) != SQLITE_OK) {
-        job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL, "数据库错误（读取成员）：%s",
+        job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL, "数据库错误（读取快照）：%s",
                                db ? sqlite3_errmsg(db) : "?");
         goto done;
     }
-    sqlite3_bind_int64(ms, 1, s->key[job->from]);
-    sqlite3_bind_int64(ms, 2, s->key[job->to - 1]);
-    size_t h = job->from;
+    sqlite3_bind_int64(hs, 1, job->lo);
+    sqlite3_bind_int64(hs, 2, job->hi);
+    sqlite3_bind_int(hs, 3, (int)strlen(job->prefix));
+    sqlite3_bind_text(hs, 4, job->prefix, -1, SQLITE_STATIC);
+    size_t i = job->from, m = job->m_from;
     int st;
+    while ((st = sqlite3_step(hs)) == SQLITE_ROW && i < job->to) {
+        fill_household(s, i, hs);
+        s->first_member[i] = (uint32_t)m;
+        m += s->household_size[i++];
+    }
+    if (st != SQLITE_DONE && st != SQLITE_ROW) {
+        job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL, "数据库错误（读取快照）：%s",
+                               sqlite3_errmsg(db));
+        goto done;
+    }
+    if (st == SQLITE_ROW || i != job->to || m != job->m_to) {
+        job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL,
+                               "数据库在读取时被修改（户数或成员数不符），请重试");
+        goto done;
+    }
+    sqlite3_bind_int64(ms, 1, job->lo);
+    sqlite3_bind_int64(ms, 2, job->hi);
+    size_t h = job->from;
     while ((st = sqlite3_step(ms)) == SQLITE_ROW) {
         int64_t hh = sqlite3_column_int64(ms, 0);
         while (h < job->to && s->key[h] < hh)
@@ -1730,7 +1760,10 @@ static void *read_members(void *arg)
         job->rc = jz_error_set(&job->err, JZ_EIO, NULL, NULL, "数据库错误（读取成员）：%s",
                                sqlite3_errmsg(db));
 done:
+    sqlite3_finalize(hs);
     sqlite3_finalize(ms);
+    if (db)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(db);
     return NULL;
 }
@@ -1739,79 +1772,93 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
 {
     sq *q = impl;
     jz_snapshot *s = jz__snapshot_new();
-    sqlite3_stmt *hs = NULL, *cnt = NULL;
+    sqlite3_stmt *cnt = NULL;
     jz_err rc = JZ_OK;
     if (!s)
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     int plen = (int)strlen(prefix);
-    /* One read transaction, so that the households and their member counts
-     * are one state of the database. */
+    /* The counts of the region's households and members, and of those in
+     * the lower half of their keys, in one read transaction: the two
+     * halves are then read at once, each into its own places. */
     if ((rc = jz__sq_exec(q, "BEGIN", err)))
         goto done;
     if (sqlite3_prepare_v2(q->db,
-                           "SELECT count(*), total(n_members) FROM households"
-                           " WHERE substr(region, 1, ?1) = ?2",
-                           -1, &cnt, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(q->db,
-                           "SELECT " SNAPSHOT_HH_COLUMNS
-                           " FROM households WHERE substr(region, 1, ?1) = ?2 ORDER BY hh",
-                           -1, &hs, NULL) != SQLITE_OK) {
+                           "SELECT count(*), total(n_members), min(hh), max(hh) FROM households"
+                           " WHERE substr(region, 1, ?1) = ?2 AND hh BETWEEN ?3 AND ?4",
+                           -1, &cnt, NULL) != SQLITE_OK) {
         rc = jz__sq_error(q, err, "读取快照");
         goto done;
+    }
+    int64_t n_all = 0, m_all = 0, lo = 0, hi = -1, n_low = 0, m_low = 0;
+    sqlite3_bind_int(cnt, 1, plen);
+    sqlite3_bind_text(cnt, 2, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(cnt, 3, INT64_MIN);
+    sqlite3_bind_int64(cnt, 4, INT64_MAX);
+    if (sqlite3_step(cnt) != SQLITE_ROW) {
+        rc = jz__sq_error(q, err, "读取快照");
+        goto done;
+    }
+    n_all = sqlite3_column_int64(cnt, 0);
+    m_all = (int64_t)sqlite3_column_double(cnt, 1);
+    lo = sqlite3_column_int64(cnt, 2);
+    hi = sqlite3_column_int64(cnt, 3);
+    /* (Keys are the households' rowids: the middle of their range halves
+     * a region's households closely enough.) */
+    int64_t mid = lo + (hi - lo) / 2;
+    sqlite3_reset(cnt);
+    sqlite3_bind_int64(cnt, 3, lo);
+    sqlite3_bind_int64(cnt, 4, mid);
+    if (n_all > 0) {
+        if (sqlite3_step(cnt) != SQLITE_ROW) {
+            rc = jz__sq_error(q, err, "读取快照");
+            goto done;
+        }
+        n_low = sqlite3_column_int64(cnt, 0);
+        m_low = (int64_t)sqlite3_column_double(cnt, 1);
     }
     /* Size the columns once: regrowing a million rows costs more than
      * counting them. */
-    sqlite3_bind_int(cnt, 1, plen);
-    sqlite3_bind_text(cnt, 2, prefix, -1, SQLITE_STATIC);
-    if (sqlite3_step(cnt) == SQLITE_ROW)
-        rc = jz__snapshot_reserve(s, (size_t)sqlite3_column_int64(cnt, 0),
-                                  (size_t)sqlite3_column_double(cnt, 1), err);
+    if ((rc = jz__snapshot_reserve(s, (size_t)n_all, (size_t)m_all, err)))
+        goto done;
+    for (int64_t i = 0; i < n_all && !rc; i++)
+        rc = jz__snapshot_add_household(s, err);
+    for (int64_t m = 0; m < m_all && !rc; m++)
+        rc = jz__snapshot_add_member(s, err);
     if (rc)
         goto done;
-    sqlite3_bind_int(hs, 1, plen);
-    sqlite3_bind_text(hs, 2, prefix, -1, SQLITE_STATIC);
-    int st;
-    size_t members = 0;
-    while ((st = sqlite3_step(hs)) == SQLITE_ROW) {
-        if ((rc = jz__snapshot_add_household(s, err)))
-            goto done;
-        size_t i = s->n_households - 1;
-        fill_household(s, i, hs);
-        s->first_member[i] = (uint32_t)members;
-        members += s->household_size[i];
-    }
-    if (st != SQLITE_DONE) {
-        rc = jz__sq_error(q, err, "读取快照");
-        goto done;
-    }
-    /* The member positions are known from the counts: fill them in two
-     * halves on two connections at once. */
-    for (size_t m = 0; m < members; m++)
-        if ((rc = jz__snapshot_add_member(s, err)))
-            goto done;
     {
         const char *path = sqlite3_db_filename(q->db, "main");
-        size_t n = s->n_households;
-        member_job jobs[2] = {{path, s, 0, n / 2, 0, JZ_OK, {0}},
-                              {path, s, n / 2, n, 0, JZ_OK, {0}}};
+        member_job jobs[2] = {
+            {path, s, prefix, lo, mid, 0, (size_t)n_low, 0, (size_t)m_low, 0, JZ_OK, {0}},
+            {path,
+             s,
+             prefix,
+             mid + 1,
+             hi,
+             (size_t)n_low,
+             (size_t)n_all,
+             (size_t)m_low,
+             (size_t)m_all,
+             0,
+             JZ_OK,
+             {0}}};
         pthread_t tid;
-        bool threaded = pthread_create(&tid, NULL, read_members, &jobs[1]) == 0;
-        read_members(&jobs[0]);
+        bool threaded = pthread_create(&tid, NULL, read_half, &jobs[1]) == 0;
+        read_half(&jobs[0]);
         if (threaded)
             pthread_join(tid, NULL);
         else
-            read_members(&jobs[1]);
+            read_half(&jobs[1]);
         for (int k = 0; k < 2 && !rc; k++)
             if (jobs[k].rc) {
                 *err = jobs[k].err;
                 rc = jobs[k].rc;
             }
-        if (!rc && jobs[0].filled + jobs[1].filled != members)
+        if (!rc && jobs[0].filled + jobs[1].filled != (size_t)m_all)
             rc =
                 jz_error_set(err, JZ_EIO, NULL, NULL, "数据库在读取时被修改（成员数不符），请重试");
     }
 done:
-    sqlite3_finalize(hs);
     sqlite3_finalize(cnt);
     jz__sq_exec(q, "COMMIT", NULL);
     if (rc) {
