@@ -648,6 +648,18 @@ jz_err jz_pay_plan(jz_ctx *x, const jz_pay_plan_req *rq, jz_pay_plan_res *res, j
     if (!jz_period_month(rq->period, &p.ym))
         return jz_error_set(err, JZ_EINPUT, "period", rq->period ? rq->period : "",
                             "发放期应为年月，如 2025-07");
+    /* A month is planned in it or in the month before (paid by its 10th):
+     * a later one would plan lines for months nobody is owed yet, and a
+     * mistyped year (2062 for 2026) would walk every month up to it. */
+    jz_date today = x->today ? x->today : jz_date_today();
+    int next = (jz_date_year(today) * 12 + jz_date_month(today) - 1) + 1;
+    if (p.ym > next) {
+        char last[JZ_PERIOD_BUF];
+        jz_period_month_text(next, last);
+        return jz_error_set(err, JZ_EINPUT, "period", rq->period,
+                            "发放期 %s 晚于下月（%s）：发放计划最多提前编制到下月", rq->period,
+                            last);
+    }
     const char *prefix = rq->region_prefix ? rq->region_prefix : "";
     for (const char *c = prefix; *c; c++)
         if (*c < '0' || *c > '9' || c - prefix >= 12)

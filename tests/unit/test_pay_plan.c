@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <pthread.h>
@@ -531,13 +532,43 @@ static void moved_pays_difference(void **state)
     jz_pay_plan_res_cleanup(&r);
 }
 
+/* A month after next is refused, and a mistyped year with it (the
+ * planner walked every month up to it: a fuzzer's 2868-06 took more than
+ * 10 s), with nothing written; next month is planned.  (Last: it plans.) */
+static void late_period_refused(void **state)
+{
+    (void)state;
+    jz_pay_plan_res r;
+    jz_pay_plan_req bad;
+    jz_error err;
+    jz_date t = fx.today ? fx.today : jz_date_today();
+    int next = jz_date_year(t) * 12 + jz_date_month(t); /* (year * 12 + month - 1) + 1 */
+    char after_next[JZ_PERIOD_BUF], next_month[JZ_PERIOD_BUF];
+    jz_period_month_text(next + 1, after_next);
+    jz_period_month_text(next, next_month);
+    size_t before = lines().n;
+    const char *late[] = {after_next, "2868-06"};
+    for (int k = 0; k < 2; k++) {
+        bad = (jz_pay_plan_req){late[k], ""};
+        assert_int_equal(jz_pay_plan(&fx, &bad, &r, &err), JZ_EINPUT);
+        assert_string_equal(err.field, "period");
+        assert_string_equal(err.value, late[k]);
+        assert_non_null(strstr(err.reason, "晚于下月"));
+        assert_non_null(strstr(err.reason, next_month));
+    }
+    assert_int_equal(lines().n, before);
+    r = plan(next_month);
+    assert_true(r.lines_added + r.adjustments_added > 0);
+    jz_pay_plan_res_cleanup(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(regular_once),          cmocka_unit_test(raise_adjusts),
         cmocka_unit_test(stop_recovers),         cmocka_unit_test(tekun_quarterly),
         cmocka_unit_test(two_planners),          cmocka_unit_test(refused_withdrawn),
-        cmocka_unit_test(moved_pays_difference),
+        cmocka_unit_test(moved_pays_difference), cmocka_unit_test(late_period_refused),
     };
     return cmocka_run_group_tests(tests, setup, fx_teardown);
 }
