@@ -230,7 +230,7 @@ def input_rows(r):
     return {
         ("POST", "/api/pay/plan"): dict(role="reviewer", path="/api/pay/plan",
                                         body={"period": "2025-08", "region": k},
-                                        bad_values={"period": "2025-13", "region": "14x"}),
+                                        bad_values={"period": "2868-06", "region": "14x"}),
         ("POST", "/api/pay/batches"): dict(role="reviewer", path="/api/pay/batches",
                                            body={"period": "2025-08", "county": k},
                                            bad_values={"period": "2025-Q3", "county": "1409"}),
