@@ -42,6 +42,12 @@ static inline int jz_date_day(jz_date d)
 {
     return d % 100;
 }
+/* The month of d counted from year 0 (year * 12 + month - 1): the form in
+ * which payment periods count months (jz_period_month). */
+static inline int jz_date_month_index(jz_date d)
+{
+    return jz_date_year(d) * 12 + jz_date_month(d) - 1;
+}
 
 /* Whole years of age on `on` for someone born on `birth` (0 if on < birth). */
 static inline int jz_date_age(jz_date birth, jz_date on)

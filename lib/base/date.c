@@ -125,7 +125,7 @@ jz_date jz_date_add_months(jz_date d, int n)
 {
     /* Months are counted from year 0 so that a negative n borrows years by
      * floor division rather than C's truncation. */
-    long total = (long)jz_date_year(d) * 12 + (jz_date_month(d) - 1) + n;
+    long total = (long)jz_date_month_index(d) + n;
     long y = total >= 0 ? total / 12 : (total - 11) / 12;
     int m = (int)(total - y * 12) + 1;
     int dim = jz_date_days_in_month((int)y, m);

@@ -97,7 +97,7 @@ jz_err jz_stats_get(jz_ctx *x, const jz_stats_req *rq, jz_stats_res *out, jz_err
         return jz_error_set(err, JZ_ENOMEM, NULL, NULL, "内存不足");
     out->n_trend = (size_t)rq->months;
     /* The months up to today's, the oldest first. */
-    int last = jz_date_year(x->today) * 12 + jz_date_month(x->today) - 1;
+    int last = jz_date_month_index(x->today);
     for (int i = 0; i < rq->months; i++) {
         int ym = last - (rq->months - 1 - i);
         jz_period_month_text(ym, out->trend[i].month);

@@ -292,7 +292,7 @@ jz_err jz_pay_once(jz_ctx *x, const char *code, const char *region_prefix, jz_pa
         return jz_error_set(err, JZ_EINPUT, "eligible.as_of", d,
                             "一次性项目 %s 的资格认定日尚未到来，届时才能确定发放对象", code);
     once o = {.x = x, .pg = pg, .res = res};
-    o.ym = jz_date_year(pg->as_of) * 12 + jz_date_month(pg->as_of) - 1;
+    o.ym = jz_date_month_index(pg->as_of);
     once_args a = {&o, prefix};
     jz_err rc = jz_store_run_as(x->store, x->actor, once_in_tx, &a, err);
     free(o.u);

@@ -651,8 +651,7 @@ jz_err jz_pay_plan(jz_ctx *x, const jz_pay_plan_req *rq, jz_pay_plan_res *res, j
     /* A month is planned in it or in the month before (paid by its 10th):
      * a later one would plan lines for months nobody is owed yet, and a
      * mistyped year (2062 for 2026) would walk every month up to it. */
-    jz_date today = x->today ? x->today : jz_date_today();
-    int next = (jz_date_year(today) * 12 + jz_date_month(today) - 1) + 1;
+    int next = jz_date_month_index(x->today ? x->today : jz_date_today()) + 1;
     if (p.ym > next) {
         char last[JZ_PERIOD_BUF];
         jz_period_month_text(next, last);

@@ -1828,20 +1828,24 @@ static jz_err sq_snapshot(void *impl, const char *prefix, jz_snapshot **out, jz_
         goto done;
     {
         const char *path = sqlite3_db_filename(q->db, "main");
-        member_job jobs[2] = {
-            {path, s, prefix, lo, mid, 0, (size_t)n_low, 0, (size_t)m_low, 0, JZ_OK, {0}},
-            {path,
-             s,
-             prefix,
-             mid + 1,
-             hi,
-             (size_t)n_low,
-             (size_t)n_all,
-             (size_t)m_low,
-             (size_t)m_all,
-             0,
-             JZ_OK,
-             {0}}};
+        member_job jobs[2] = {{.path = path,
+                               .s = s,
+                               .prefix = prefix,
+                               .lo = lo,
+                               .hi = mid,
+                               .from = 0,
+                               .to = (size_t)n_low,
+                               .m_from = 0,
+                               .m_to = (size_t)m_low},
+                              {.path = path,
+                               .s = s,
+                               .prefix = prefix,
+                               .lo = mid + 1,
+                               .hi = hi,
+                               .from = (size_t)n_low,
+                               .to = (size_t)n_all,
+                               .m_from = (size_t)m_low,
+                               .m_to = (size_t)m_all}};
         pthread_t tid;
         bool threaded = pthread_create(&tid, NULL, read_half, &jobs[1]) == 0;
         read_half(&jobs[0]);

@@ -46,9 +46,8 @@ export JIUZHU_DEMO_PASSWORD='演示密码-Jiuzhu-2026'
 # and never outside the tests.
 cp -r "$SRC/policy" "$TMP/policy"
 CAL=$TMP/policy/calendar/cn-holidays.csv
-first=$(grep -Eo 'Years covered: [0-9]{4}-[0-9]{4}' "$CAL" | grep -Eo '[0-9]{4}' | head -1)
-last=$(grep -Eo 'Years covered: [0-9]{4}-[0-9]{4}' "$CAL" | grep -Eo '[0-9]{4}' | tail -1)
-[ -n "$first" ] && [ -n "$last" ] || { echo "no 'Years covered' in $CAL" >&2; exit 1; }
+read -r first last < <(sed -nE 's/.*Years covered: ([0-9]{4})-([0-9]{4}).*/\1 \2/p' "$CAL")
+[ -n "${last:-}" ] || { echo "no 'Years covered' in $CAL" >&2; exit 1; }
 want=$(($(date +%Y) + 1))
 for ((y = last + 1; y <= want; y++)); do
   printf '%s,off,%s（测试日历）\n' "$y-01-01" 元旦 "$y-05-01" 劳动节 "$y-05-02" 劳动节 \

@@ -541,8 +541,7 @@ static void late_period_refused(void **state)
     jz_pay_plan_res r;
     jz_pay_plan_req bad;
     jz_error err;
-    jz_date t = fx.today ? fx.today : jz_date_today();
-    int next = jz_date_year(t) * 12 + jz_date_month(t); /* (year * 12 + month - 1) + 1 */
+    int next = jz_date_month_index(fx.today ? fx.today : jz_date_today()) + 1;
     char after_next[JZ_PERIOD_BUF], next_month[JZ_PERIOD_BUF];
     jz_period_month_text(next + 1, after_next);
     jz_period_month_text(next, next_month);
