@@ -80,11 +80,14 @@ crash_runs() {
 }
 
 # Month after month until 20 plans were crashed (a plan that finished
-# before its crash counts none), at most two years.
+# before its crash counts none), at most two years and never past next
+# month (a later month is refused: jz_pay_plan).
+next=$(date -d "$(date +%Y-%m-15) +1 month" +%Y-%m)
 for i in $(seq 0 23); do
   month=$(printf '%d-%02d' $((2025 + (6 + i) / 12)) $(((6 + i) % 12 + 1)))
+  [[ "$month" > "$next" ]] && break
   if [ "$kills" -lt 20 ]; then
-    crash_runs 3 0.3 "$JZ" pay plan "$URL" --period "$month"
+    crash_runs 4 0.25 "$JZ" pay plan "$URL" --period "$month"
   else
     expect_status 0 "$JZ" pay plan "$URL" --period "$month"
   fi
