@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; older files are migrated on open. */
-#define JZ_STORE_SCHEMA_VERSION 9
+#define JZ_STORE_SCHEMA_VERSION 10
 
 /* True if where names a PostgreSQL database (a postgresql:// or
  * postgres:// URL); false for an SQLite file (a path, or sqlite:PATH). */

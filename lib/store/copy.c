@@ -329,13 +329,18 @@ jz_err jz_store_copy(const char *from, const char *to, jz_copy_report *rep, jz_e
         snprintf(t->name, sizeof t->name, "%s", (const char *)sqlite3_column_text(st, 0));
         rc = copy_table(db, q, t->name, &t->rows_from, err);
         rep->rows += t->rows_from;
+        /* The households' directory at once: cases and enrolments, copied
+         * later, refer to it. */
+        if (!rc && strcmp(t->name, "households") == 0)
+            rc = jz__pg_exec(
+                q, "INSERT INTO household_ids SELECT household_id, county, hh FROM households",
+                err);
     }
     sqlite3_finalize(st);
-    /* What only PostgreSQL has: the directories, the chain's head, the
-     * sequences past the copied keys. */
+    /* What else only PostgreSQL has: the other directories, the chain's
+     * head, the sequences past the copied keys. */
     if (!rc)
         rc = jz__pg_exec(q,
-                         "INSERT INTO household_ids SELECT household_id, county, hh FROM households;"
                          "INSERT INTO person_ids SELECT id_number, county, hh FROM members;"
                          "INSERT INTO feed_digests SELECT digest, county FROM feed_rows;"
                          "INSERT INTO alert_keys SELECT key, county FROM alerts;"

@@ -74,12 +74,7 @@ typedef struct pg {
      * county at a time (pg_pay.c). */
     struct pg_owed *owed;
     bool in_put; /* put_household's own statements: they do not flush */
-    struct {
-        int64_t run, pv;
-        char county[7];
-        jz_date date;
-    } pv[64]; /* param_values rows of the runs written (pg_registry.c) */
-    int n_pv;
+    jz__pv_map pv; /* param_values rows of the runs written (pg_registry.c) */
     /* This transaction's determinations replace stored ones: their rows
      * go through staging tables into one upsert (pg_registry.c). */
     bool det_stage;

@@ -648,8 +648,9 @@ static jz_err move_household(pg *q, int64_t hh, const char *from, const char *to
      * to the old shard as it is, postgres_fdw's direct modification, not
      * moved).  The household's row first goes to its new county (its
      * dependants' keys are checked against it there), then they follow,
-     * its cases and enrolments too, then the old row goes (it would take
-     * them along). */
+     * then the old row goes (it would take them along).  Its cases and
+     * enrolments have followed its directory row (household_ids, which
+     * the caller moved first: their keys cascade). */
     static const char *const moves[] = {
         "INSERT INTO households SELECT (jsonb_populate_record(NULL::households,"
         " to_jsonb(x) || jsonb_build_object('county', $3::text))).* FROM households x"
@@ -667,8 +668,6 @@ static jz_err move_household(pg *q, int64_t hh, const char *from, const char *to
         " to_jsonb(x) || jsonb_build_object('county', $3::text))).*"
         " FROM household_record_history x WHERE county = $1 AND hh = $2",
         "DELETE FROM household_record_history WHERE county = $1 AND hh = $2 AND $3::text <> ''",
-        "UPDATE cases SET county = $3 WHERE county = $1 AND hh = $2",
-        "UPDATE enrolments SET county = $3 WHERE county = $1 AND hh = $2",
         "DELETE FROM households WHERE county = $1 AND hh = $2 AND $3::text <> ''",
     };
     jz__pg_params p;
@@ -778,11 +777,21 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
         if (!r)
             return rc;
         PQclear(r);
-        /* A household that moved county moves its rows to the new
+        /* A household that moved county moves its directory row (its
+         * cases and enrolments follow it), then its rows to the new
          * county's partitions. */
-        if (strcmp(old_county, county) != 0 &&
-            (rc = move_household(q, hh, old_county, county, err)))
-            return rc;
+        if (strcmp(old_county, county) != 0) {
+            jz__pg_p_reset(&p);
+            jz__pg_p_text(&p, h->household_id);
+            jz__pg_p_text(&p, county);
+            r = jz__pg_run(q, "UPDATE household_ids SET county = $2 WHERE household_id = $1", &p,
+                           "写入户", &rc, err);
+            if (!r)
+                return rc;
+            PQclear(r);
+            if ((rc = move_household(q, hh, old_county, county, err)))
+                return rc;
+        }
         household_params(&p, hh, h, county);
         jz__pg_p_text(&p, county);
         r = jz__pg_run(q,
@@ -794,16 +803,6 @@ static jz_err put_now(pg *q, const jz_household *h, const char *record, const ch
         if (!r)
             return rc;
         PQclear(r);
-        if (strcmp(old_county, county) != 0) {
-            jz__pg_p_reset(&p);
-            jz__pg_p_text(&p, h->household_id);
-            jz__pg_p_text(&p, county);
-            r = jz__pg_run(q, "UPDATE household_ids SET county = $2 WHERE household_id = $1", &p,
-                           "写入户", &rc, err);
-            if (!r)
-                return rc;
-            PQclear(r);
-        }
         /* Live enrolments follow the household (jz__live_statuses). */
         jz__pg_p_reset(&p);
         jz__pg_p_text(&p, h->household_id);
@@ -1834,7 +1833,7 @@ jz_err jz__pg_run_begin(void *impl, jz_date date, const char *prefix, const char
         return rc;
     *run = jz__pg_int(r, 0, 0);
     PQclear(r);
-    q->n_pv = 0;
+    jz__pv_map_clear(&q->pv);
     return JZ_OK;
 }
 
@@ -2163,11 +2162,8 @@ jz_err jz__pg_clear_determinations(void *impl, const char *prefix, const jz_snap
 static jz_err param_row(pg *q, int64_t run, const char *county, jz_date date,
                         const char *params_json, int64_t *pv, jz_error *err)
 {
-    for (int i = 0; i < q->n_pv; i++)
-        if (q->pv[i].run == run && q->pv[i].date == date && strcmp(q->pv[i].county, county) == 0) {
-            *pv = q->pv[i].pv;
-            return JZ_OK;
-        }
+    if ((*pv = jz__pv_map_get(&q->pv, run, county, date)))
+        return JZ_OK;
     jz__pg_params p;
     jz__pg_p_reset(&p);
     jz__pg_p_int(&p, run);
@@ -2190,11 +2186,7 @@ static jz_err param_row(pg *q, int64_t run, const char *county, jz_date date,
     PQclear(r);
     if (!*pv)
         return jz_error_set(err, JZ_EIO, NULL, NULL, "无法记录评估参数");
-    int k = q->n_pv < (int)(sizeof q->pv / sizeof q->pv[0]) ? q->n_pv++ : (int)(run % 64);
-    q->pv[k].run = run;
-    q->pv[k].date = date;
-    snprintf(q->pv[k].county, sizeof q->pv[k].county, "%s", county);
-    q->pv[k].pv = *pv;
+    jz__pv_map_put(&q->pv, run, county, date, *pv);
     return JZ_OK;
 }
 

@@ -35,12 +35,7 @@ typedef struct sq {
     } stmts[128];
     int n_stmts;
     /* param_values ids of the current run, by county and date */
-    struct {
-        int64_t run;
-        char county[7];
-        jz_date date;
-        int64_t pv;
-    } pv_cache[64];
+    jz__pv_map pv_cache;
     /* The background checkpointer (see checkpointer()). */
     struct {
         sqlite3 *db;

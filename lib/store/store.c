@@ -1695,3 +1695,57 @@ void jz__pay_parse_holds(const char *t, jz_pay_unit *u)
         t = end ? end + 1 : t + len;
     }
 }
+
+static size_t pv_slot(int64_t run, const char *county, jz_date date, size_t cap)
+{
+    uint64_t h = (uint64_t)run * 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uint32_t)date;
+    for (const char *c = county; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    return (size_t)(h ^ h >> 29) & (cap - 1);
+}
+
+int64_t jz__pv_map_get(const jz__pv_map *m, int64_t run, const char *county, jz_date date)
+{
+    if (!m->cap)
+        return 0;
+    for (size_t i = pv_slot(run, county, date, m->cap); m->e[i].pv; i = (i + 1) & (m->cap - 1))
+        if (m->e[i].run == run && m->e[i].date == date && strcmp(m->e[i].county, county) == 0)
+            return m->e[i].pv;
+    return 0;
+}
+
+void jz__pv_map_put(jz__pv_map *m, int64_t run, const char *county, jz_date date, int64_t pv)
+{
+    if (!pv || jz__pv_map_get(m, run, county, date))
+        return;
+    if (2 * (m->n + 1) > m->cap) { /* at most half full */
+        size_t nc = m->cap ? 2 * m->cap : 256;
+        struct jz__pv_ent *e = calloc(nc, sizeof *e);
+        if (!e)
+            return;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->e[i].pv) {
+                size_t j = pv_slot(m->e[i].run, m->e[i].county, m->e[i].date, nc);
+                while (e[j].pv)
+                    j = (j + 1) & (nc - 1);
+                e[j] = m->e[i];
+            }
+        free(m->e);
+        m->e = e;
+        m->cap = nc;
+    }
+    size_t i = pv_slot(run, county, date, m->cap);
+    while (m->e[i].pv)
+        i = (i + 1) & (m->cap - 1);
+    m->e[i].run = run;
+    m->e[i].pv = pv;
+    m->e[i].date = date;
+    snprintf(m->e[i].county, sizeof m->e[i].county, "%s", county);
+    m->n++;
+}
+
+void jz__pv_map_clear(jz__pv_map *m)
+{
+    free(m->e);
+    memset(m, 0, sizeof *m);
+}

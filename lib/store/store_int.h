@@ -718,6 +718,25 @@ void jz__pay_parse_holds(const char *t, jz_pay_unit *u);
  * and `after` ("" or "%"), malloc'd; NULL when out of memory (store.c). */
 char *jz__like_pattern(const char *text, const char *before, const char *after);
 
+/* The param_values rows of a run a backend has written or found, by
+ * (run, county, date): a run writes a row per distinct county and date of
+ * its households (hundreds for a province), and each household written
+ * asks for its own (store.c).  Growing open addressing; out of memory, a
+ * row is simply not remembered (the backend asks the database again). */
+typedef struct jz__pv_map {
+    struct jz__pv_ent {
+        int64_t run, pv;
+        jz_date date;
+        char county[7];
+    } * e; /* pv 0: empty */
+    size_t n, cap;
+} jz__pv_map;
+/* The row's pv, or 0 when it is not remembered. */
+int64_t jz__pv_map_get(const jz__pv_map *m, int64_t run, const char *county, jz_date date);
+void jz__pv_map_put(jz__pv_map *m, int64_t run, const char *county, jz_date date, int64_t pv);
+/* Forgets every row (a new run, a rollback) and frees the memory. */
+void jz__pv_map_clear(jz__pv_map *m);
+
 /* The current UTC time as ISO 8601 text ("2026-12-06T08:00:00Z"), as
  * every backend stamps rows (store.c). */
 void jz__now_text(char *buf, size_t n);

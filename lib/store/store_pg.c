@@ -32,6 +32,7 @@ static void pg_close(void *impl)
     free(q->held);
     free(q->counties);
     free(q->county_parts);
+    jz__pv_map_clear(&q->pv);
     if (q->c)
         PQfinish(q->c);
     free(q->conninfo);
@@ -198,7 +199,7 @@ static void pg_rollback(void *impl)
     jz__pg_rows_drop(q);
     jz__pg_prefetch_drop(q);
     jz__pg_newhh_drop(q);
-    q->n_pv = 0; /* rows of param_values this transaction made are gone */
+    jz__pv_map_clear(&q->pv); /* rows of param_values this transaction made are gone */
     q->det_stage = false;
     /* So may be partitions it created: look them up again when needed
      * (else a county's rows would go to the DEFAULT partition). */

@@ -538,6 +538,37 @@ static const char *const migrations[] = {
     "DROP TABLE person_results;"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '9');"
     "SELECT jz_audit_init('schema 9');",
+    /* 10: a determination's run and parameters are one key, (run, pv) to
+     * param_values(run, pv), in place of a key each to runs and to
+     * param_values: it also says that the parameters are the run's own
+     * (param_values.run is a key to runs), and PostgreSQL checks one key
+     * per row written instead of two (6 s of a first assessment of a
+     * million households there: docs/scaling.md).  SQLite cannot change a
+     * table's keys: the table is made again, its rows copied in order. */
+    "CREATE UNIQUE INDEX IF NOT EXISTS param_values_run_pv ON param_values(run, pv);"
+    "CREATE TABLE determinations_10("
+    "  hh INTEGER PRIMARY KEY REFERENCES households(hh) ON DELETE CASCADE,"
+    "  county TEXT NOT NULL,"
+    "  run INTEGER NOT NULL,"
+    "  pv INTEGER NOT NULL,"
+    "  assess_date INTEGER NOT NULL,"
+    "  category INTEGER NOT NULL, causes INTEGER NOT NULL,"
+    "  monthly_amount INTEGER NOT NULL, counted_members INTEGER NOT NULL,"
+    "  standard INTEGER NOT NULL, income INTEGER NOT NULL, deductible INTEGER NOT NULL,"
+    "  financial INTEGER NOT NULL, exit_until INTEGER NOT NULL,"
+    "  decisive TEXT NOT NULL, record_version INTEGER NOT NULL DEFAULT 0,"
+    "  persons TEXT NOT NULL DEFAULT '', tekun INTEGER NOT NULL DEFAULT 0,"
+    "  tekun_amount INTEGER NOT NULL DEFAULT 0, single INTEGER NOT NULL DEFAULT 0,"
+    "  single_amount INTEGER NOT NULL DEFAULT 0, units_amount INTEGER NOT NULL DEFAULT 0,"
+    "  FOREIGN KEY(run, pv) REFERENCES param_values(run, pv)) STRICT;"
+    "INSERT INTO determinations_10 SELECT hh, county, run, pv, assess_date, category, causes,"
+    "  monthly_amount, counted_members, standard, income, deductible, financial, exit_until,"
+    "  decisive, record_version, persons, tekun, tekun_amount, single, single_amount,"
+    "  units_amount FROM determinations ORDER BY hh;"
+    "DROP TABLE determinations;"
+    "ALTER TABLE determinations_10 RENAME TO determinations;"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '10');"
+    "SELECT jz_audit_init('schema 10');",
 };
 _Static_assert(JZ_PCAT_TEKUN == 8 && JZ_PCAT_SINGLE_DIBAO == 4,
                "migration 9 names the person categories 特困 (8) and 单人保 (4)");
@@ -846,6 +877,7 @@ static void sq_close(void *impl)
     while (q->db && (st = sqlite3_next_stmt(q->db, NULL)) != NULL)
         sqlite3_finalize(st);
     sqlite3_close(q->db);
+    jz__pv_map_clear(&q->pv_cache);
     free(q);
 }
 
@@ -1999,7 +2031,7 @@ static jz_err sq_run_begin(void *impl, jz_date date, const char *prefix, const c
     if (s != SQLITE_DONE)
         return jz__sq_error(q, err, "记录评估批次");
     *run = sqlite3_last_insert_rowid(q->db);
-    memset(q->pv_cache, 0, sizeof q->pv_cache);
+    jz__pv_map_clear(&q->pv_cache);
     return JZ_OK;
 }
 
@@ -2007,15 +2039,8 @@ static jz_err sq_run_begin(void *impl, jz_date date, const char *prefix, const c
 static jz_err param_row(sq *q, int64_t run, const char *county, jz_date date,
                         const char *params_json, int64_t *pv, jz_error *err)
 {
-    unsigned slot = (unsigned)date * 31u;
-    for (const char *c = county; *c; c++)
-        slot = slot * 10u + (unsigned)(*c - '0');
-    slot %= 64u;
-    if (q->pv_cache[slot].run == run && q->pv_cache[slot].date == date &&
-        strcmp(q->pv_cache[slot].county, county) == 0) {
-        *pv = q->pv_cache[slot].pv;
+    if ((*pv = jz__pv_map_get(&q->pv_cache, run, county, date)))
         return JZ_OK;
-    }
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(q->db,
                            "SELECT pv FROM param_values WHERE run = ? AND county = ? AND"
@@ -2043,10 +2068,7 @@ static jz_err param_row(sq *q, int64_t run, const char *county, jz_date date,
         *pv = sqlite3_last_insert_rowid(q->db);
     }
     sqlite3_finalize(st);
-    q->pv_cache[slot].run = run;
-    q->pv_cache[slot].date = date;
-    snprintf(q->pv_cache[slot].county, sizeof q->pv_cache[slot].county, "%s", county);
-    q->pv_cache[slot].pv = *pv;
+    jz__pv_map_put(&q->pv_cache, run, county, date, *pv);
     return JZ_OK;
 }
 

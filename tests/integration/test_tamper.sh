@@ -239,7 +239,7 @@ sqlite3 "$TMP/rebuilt.db" "UPDATE enrolments SET monthly = monthly * 10; DROP TA
   after TEXT NOT NULL, prev BLOB NOT NULL, hash BLOB NOT NULL) STRICT"
 # (Read-only, an older schema is not migrated: the statistics say so.)
 JIUZHU_AUDIT_KEY="$TMP/forger.key" expect_status 1 "$JZ" stats "$TMP/rebuilt.db"
-expect_grep "$TMP/err" '结构版本 4 比本程序（9）旧，只读打开时不能升级' \
+expect_grep "$TMP/err" '结构版本 4 比本程序（10）旧，只读打开时不能升级' \
   "a read of an older schema asks for a write first"
 JIUZHU_AUDIT_KEY="$TMP/forger.key" expect_status 0 "$JZ" case accept "$TMP/rebuilt.db" \
   H140105-000202 --date 2025-06-03
