@@ -159,6 +159,21 @@ expect_data_verified() {
   fi
 }
 
+# migration_entries DB N: how many audit entries say that DB was migrated
+# across schema version N: SQLite writes one per version (audit.rebase,
+# "schema N"), PostgreSQL one per migration (store.migrate, from the
+# version it found to this build's).
+migration_entries() {
+  if on_sqlite; then
+    db_sql "$1" "SELECT count(*) FROM audit WHERE action = 'audit.rebase'
+      AND after LIKE '%\"schema $2\"%'"
+  else
+    db_sql "$1" "SELECT count(*) FROM audit WHERE action = 'store.migrate'
+      AND substring(before FROM '\"schema_version\":([0-9]+)')::int < $2
+      AND substring(after FROM '\"schema_version\":([0-9]+)')::int >= $2"
+  fi
+}
+
 # skip_on_pg WHAT: says what the PostgreSQL run of this test leaves out.
 skip_on_pg() { echo "skipped on PostgreSQL: $*"; }
 

@@ -45,16 +45,7 @@ fi
 expect_status 0 "$JZ" stats "$DB"
 cp "$TMP/out" "$TMP/stats-before.txt"
 
-migrations() {
-  if on_sqlite; then
-    db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'audit.rebase'
-      AND after LIKE '%\"schema 10\"%'"
-  else
-    db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'store.migrate'
-      AND after = '{\"schema_version\":10}'"
-  fi
-}
-migrated_before=$(migrations)
+migrated_before=$(migration_entries "$DB" 10)
 
 # Back to schema 9 by hand: the two keys of before, the version set back.
 if on_sqlite; then
@@ -133,8 +124,8 @@ if cmp -s "$TMP/dets-before.txt" "$TMP/dets-after.txt"; then ok; else
 expect_status 0 "$JZ" stats "$DB"
 if cmp -s "$TMP/stats-before.txt" "$TMP/out"; then ok; else
   bad "the statistics differ after the migration: $(diff "$TMP/stats-before.txt" "$TMP/out" | head -3)"; fi
-[ "$(migrations)" = $((migrated_before + 1)) ] && ok ||
-  bad "the migration's audit entry ($migrated_before before, $(migrations) after)"
+[ "$(migration_entries "$DB" 10)" = $((migrated_before + 1)) ] && ok ||
+  bad "the migration's audit entry ($migrated_before before, $(migration_entries "$DB" 10) after)"
 expect_status 0 "$JZ" audit verify "$DB"
 expect_data_verified "$TMP/out" "the data verifies after the migration"
 

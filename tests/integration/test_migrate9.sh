@@ -36,16 +36,7 @@ for id in $ids; do
   cp "$TMP/out" "$TMP/show-$id-before.txt"
 done
 
-migrations() {
-  if on_sqlite; then
-    db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'audit.rebase'
-      AND after LIKE '%\"schema 9\"%'"
-  else
-    db_sql "$DB" "SELECT count(*) FROM audit WHERE action = 'store.migrate'
-      AND after = '{\"schema_version\":10}'"
-  fi
-}
-migrated_before=$(migrations)
+migrated_before=$(migration_entries "$DB" 9)
 
 # Back to schema 8 by hand: person_results made again from the rows, the
 # columns of schema 9 dropped, the version set back.
@@ -128,8 +119,8 @@ for id in $ids; do
     bad "$id reads otherwise after the migration: $(diff "$TMP/show-$id-before.txt" "$TMP/out" | head -3)"; fi
 done
 # The migration is in the audit log, which verifies.
-[ "$(migrations)" = $((migrated_before + 1)) ] && ok ||
-  bad "the migration's audit entry ($migrated_before before, $(migrations) after)"
+[ "$(migration_entries "$DB" 9)" = $((migrated_before + 1)) ] && ok ||
+  bad "the migration's audit entry ($migrated_before before, $(migration_entries "$DB" 9) after)"
 expect_status 0 "$JZ" audit verify "$DB"
 
 # A new county after the migration gets its partitions (PostgreSQL) and
