@@ -632,7 +632,7 @@ static const char *const to9[] = {
 _Static_assert(JZ_PCAT_TEKUN == 8 && JZ_PCAT_SINGLE_DIBAO == 4,
                "the migration to 9 names the person categories 特困 (8) and 单人保 (4)");
 
-/* ---- 9 -> 10: one key for a determination's run and parameters ------------------ */
+/* ---- 9 -> 10: keys a bulk write checks cheaply ---------------------------------- */
 
 /* PostgreSQL checks a foreign key row by row, a query each, so that the
  * keys are what a bulk write spends most on.  Two changes:
